@@ -1,0 +1,74 @@
+/* heyai-script.h: script parsing (plain prose and Fountain) and timing.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define HEYAI_SCRIPT_MAX_BYTES (2 * 1024 * 1024)
+
+typedef enum
+{
+  HEYAI_SCRIPT_FORMAT_PROSE,
+  HEYAI_SCRIPT_FORMAT_FOUNTAIN,
+} HeyaiScriptFormat;
+
+typedef enum
+{
+  HEYAI_ELEMENT_ACTION,
+  HEYAI_ELEMENT_SCENE_HEADING,
+  HEYAI_ELEMENT_CHARACTER,
+  HEYAI_ELEMENT_DIALOGUE,
+  HEYAI_ELEMENT_PARENTHETICAL,
+  HEYAI_ELEMENT_TRANSITION,
+  HEYAI_ELEMENT_CENTERED,
+  HEYAI_ELEMENT_NOTE,
+} HeyaiElementType;
+
+typedef struct
+{
+  HeyaiElementType type;
+  char            *text;      /* UTF-8, markup removed */
+  int              line;      /* 1-based source line */
+} HeyaiScriptElement;
+
+/* One scene of the source: a Fountain scene (heading + what follows it) or,
+ * for prose, one paragraph (short paragraphs may be merged). */
+typedef struct
+{
+  char      *heading;    /* "INT. HOSPITAL CORRIDOR - NIGHT", or NULL for prose */
+  char      *excerpt;    /* the source text of the scene, verbatim (trimmed) */
+  GPtrArray *elements;   /* HeyaiScriptElement* */
+  int        first_line;
+  double     seconds;    /* estimated screen time */
+} HeyaiScriptScene;
+
+typedef struct
+{
+  HeyaiScriptFormat format;
+  GHashTable       *title_page;   /* lower-case key -> value ("title", "credit", ...) */
+  char             *title;        /* from the title page or first line, may be NULL */
+  GPtrArray        *scenes;       /* HeyaiScriptScene* */
+  guint             n_words;
+  double            seconds;      /* estimated runtime of the whole script */
+} HeyaiScript;
+
+/* Parses @text (@length bytes, -1 = NUL-terminated).  Fails with
+ * HEYAI_ERROR_INVALID_INPUT on invalid UTF-8 (naming the byte offset), on an
+ * empty/whitespace-only script, on NUL bytes (binary files) and on scripts
+ * larger than HEYAI_SCRIPT_MAX_BYTES. Format is detected (Fountain when it has
+ * scene headings or a title page). */
+HeyaiScript *heyai_script_parse       (const char  *text,
+                                       gssize       length,
+                                       GError     **error);
+void         heyai_script_free        (HeyaiScript *script);
+/* Words and seconds of arbitrary text (the window's word count). */
+guint        heyai_script_count_words (const char  *text);
+double       heyai_script_estimate_seconds (const char *text);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HeyaiScript, heyai_script_free)
+
+G_END_DECLS

@@ -1,0 +1,106 @@
+/* heyai-pipeline.h: the job scheduler and project state machine.
+ *
+ * Jobs are written to the store before any work starts; a provider's remote id
+ * is committed as soon as it is known.  Stages run pipelined (a scene animates
+ * as soon as its still is approved or, in auto mode, ready) with a concurrency
+ * limit per role.  Failures are per scene.  Re-running a project after a crash
+ * continues where it stopped: finished jobs are not redone, jobs with a remote
+ * id resume polling.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "heyai-core.h"
+#include "heyai-providers.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  HEYAI_RUN_ANALYZE      = 1 << 0,  /* split the script into scenes (replaces scenes) */
+  HEYAI_RUN_IMAGES       = 1 << 1,  /* a still for every scene without one */
+  HEYAI_RUN_ANIMATE      = 1 << 2,  /* a clip for every approved scene without one */
+  HEYAI_RUN_AUTO_APPROVE = 1 << 3,  /* approve stills as they arrive (auto mode) */
+  HEYAI_RUN_REGENERATE   = 1 << 4,  /* make a new take even where one exists */
+  HEYAI_RUN_ALL          = HEYAI_RUN_ANALYZE | HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE,
+} HeyaiRunFlags;
+
+typedef struct
+{
+  guint  n_jobs[4];      /* per HeyaiRole: jobs the run would start */
+  double cost;           /* estimated USD of those jobs */
+} HeyaiRunEstimate;
+
+typedef struct
+{
+  guint n_done;
+  guint n_failed;
+  guint n_cancelled;
+  double cost;
+} HeyaiRunSummary;
+
+#define HEYAI_TYPE_PIPELINE (heyai_pipeline_get_type ())
+G_DECLARE_FINAL_TYPE (HeyaiPipeline, heyai_pipeline, HEYAI, PIPELINE, GObject)
+
+/* Signals (main context):
+ *   "job-changed"      (HeyaiJob *job)              state/progress/remote id changed
+ *   "scene-changed"    (HeyaiScene *scene)          status/takes changed
+ *   "progress"         (guint done, guint total)    jobs of the current run
+ *   "message"          (const char *text)           a human-readable event ("Scene 3: ...")
+ * Properties: running (boolean), budget (double USD, 0 = none). */
+
+HeyaiPipeline *heyai_pipeline_new             (HeyaiStore     *store,
+                                               const char     *data_dir,
+                                               HeyaiLlm       *llm,
+                                               HeyaiImager    *imager,
+                                               HeyaiAnimator  *animator,
+                                               HeyaiStorage   *storage);
+HeyaiStore    *heyai_pipeline_get_store       (HeyaiPipeline  *self);
+void           heyai_pipeline_set_concurrency (HeyaiPipeline  *self,
+                                               HeyaiRole       role,
+                                               guint           limit);
+guint          heyai_pipeline_get_concurrency (HeyaiPipeline  *self,
+                                               HeyaiRole       role);
+void           heyai_pipeline_set_budget      (HeyaiPipeline  *self,
+                                               double          usd);
+gboolean       heyai_pipeline_get_running     (HeyaiPipeline  *self);
+
+/* What a run would start, without starting it. */
+void           heyai_pipeline_estimate        (HeyaiPipeline    *self,
+                                               HeyaiProject     *project,
+                                               HeyaiRunFlags     flags,
+                                               int               scene_position,
+                                               HeyaiRunEstimate *estimate);
+
+/* Runs @flags for @project (or only the scene at @scene_position when > 0).
+ * Completes when every job of the run is done, failed or cancelled.  Fails
+ * (with the first scene's error, prefixed with the scene) if any job failed;
+ * @summary is filled either way. */
+void           heyai_pipeline_run_async       (HeyaiPipeline       *self,
+                                               HeyaiProject        *project,
+                                               HeyaiRunFlags        flags,
+                                               int                  scene_position,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean       heyai_pipeline_run_finish      (HeyaiPipeline    *self,
+                                               GAsyncResult     *result,
+                                               HeyaiRunSummary  *summary,
+                                               GError          **error);
+
+/* Marks the project's unfinished jobs cancelled in the store (used by
+ * `heyai cancel` from another process; a running pipeline notices within a
+ * second and stops those jobs). */
+gboolean       heyai_pipeline_cancel_project  (HeyaiStore     *store,
+                                               HeyaiProject   *project,
+                                               GError        **error);
+
+/* Approve/reject scenes (review mode).  Approval of a scene whose still is
+ * ready lets a running pipeline animate it. */
+gboolean       heyai_pipeline_set_approval    (HeyaiStore     *store,
+                                               HeyaiScene     *scene,
+                                               HeyaiApproval   approval,
+                                               GError        **error);
+
+G_END_DECLS
