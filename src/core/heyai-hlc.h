@@ -26,6 +26,12 @@ const char *heyai_hlc_get_device_id (HeyaiHlc *self);
 /* Wall time of a stamp in µs since the epoch (0 if malformed). */
 gint64    heyai_hlc_stamp_to_unix_us (const char *stamp);
 
+/* Tests only: replace the wall clock (ms since the epoch) for every HLC in the
+ * process; NULL restores the real clock.  Not thread-safe against heyai_hlc_now(). */
+typedef gint64 (*HeyaiHlcClockFunc) (gpointer user_data);
+void      heyai_hlc_set_clock_func (HeyaiHlcClockFunc func,
+                                    gpointer          user_data);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HeyaiHlc, heyai_hlc_free)
 
 G_END_DECLS

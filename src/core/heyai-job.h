@@ -17,7 +17,8 @@ G_DECLARE_FINAL_TYPE (HeyaiJob, heyai_job, HEYAI, JOB, GObject)
  * idempotency-key (stable per job; Kling external_task_id), upload-session
  * (resumable upload session URI), attempts (int), next-attempt-at (gint64 µs),
  * last-error, cost (double, estimated USD), progress (double 0..1, not stored),
- * created-at (gint64 µs), updated-at (HLC string).
+ * created-at (gint64 µs), updated-at (HLC string), deleted (boolean tombstone,
+ * added for sync; the store never lists tombstoned jobs).
  *
  * Providers set remote-id as soon as a service accepts the work; the pipeline
  * listens to notify::remote-id and commits it to the store before polling. */
@@ -57,5 +58,7 @@ gint64         heyai_job_get_created_at       (HeyaiJob *self);
 void           heyai_job_set_created_at       (HeyaiJob *self, gint64 created_at);
 const char    *heyai_job_get_updated_at       (HeyaiJob *self);
 void           heyai_job_set_updated_at       (HeyaiJob *self, const char *stamp);
+gboolean       heyai_job_get_deleted          (HeyaiJob *self);
+void           heyai_job_set_deleted          (HeyaiJob *self, gboolean deleted);
 
 G_END_DECLS

@@ -25,6 +25,11 @@ char     *heyai_default_data_dir   (void);
 void      heyai_set_io_error       (GError    **error,
                                     int         saved_errno,
                                     const char *what);
+/* The same for a GIOError / GFileError (G_IO_ERROR_NO_SPACE, PERMISSION_DENIED,
+ * READ_ONLY, ...); G_IO_ERROR_CANCELLED is passed through unchanged. */
+void      heyai_set_gio_error      (GError       **error,
+                                    const GError  *io_error,
+                                    const char    *what);
 /* Timecode "HH:MM:SS:FF" for @frames at integer @fps. */
 char     *heyai_timecode           (gint64      frames,
                                     int         fps);
