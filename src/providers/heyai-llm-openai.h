@@ -1,0 +1,56 @@
+/* heyai-llm-openai.h: the OpenAI (and OpenAI-compatible server) LLM client.
+ *
+ * POST {HEYAI_OPENAI_BASE_URL}/chat/completions with the scene schema as a
+ * strict json_schema response_format; the reply is validated client-side
+ * (local servers vary), with one repair round-trip on an invalid reply.
+ *
+ * Token limit: the official host (api.openai.com) gets max_completion_tokens
+ * (max_tokens is deprecated there and refused by reasoning models); any other
+ * base URL (Ollama, LM Studio, llama.cpp, ...) gets max_tokens, which those
+ * servers read.  Never both.
+ *
+ * The API key is optional for servers other than api.openai.com (local
+ * servers ignore it): without a key no Authorization header is sent.
+ *
+ * Model: the constructor argument, else $HEYAI_OPENAI_MODEL, else "gpt-4o-mini".
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "heyai-providers.h"
+#include "heyai-http.h"
+
+G_BEGIN_DECLS
+
+#define HEYAI_LLM_OPENAI_DEFAULT_MODEL "gpt-4o-mini"
+
+#define HEYAI_TYPE_LLM_OPENAI (heyai_llm_openai_get_type ())
+G_DECLARE_FINAL_TYPE (HeyaiLlmOpenai, heyai_llm_openai, HEYAI, LLM_OPENAI, GObject)
+
+/* Properties: model (string), base-url (string, construct-only).
+ * @base_url NULL: $HEYAI_OPENAI_BASE_URL or the default; @api_key NULL:
+ * looked up with heyai-secrets (environment, then keyring) on first use;
+ * "" means "no key" (local servers); @model NULL: see above. */
+HeyaiLlmOpenai *heyai_llm_openai_new            (const char      *base_url,
+                                                 const char      *api_key,
+                                                 const char      *model);
+/* The registry's constructor: reads OPENAI_API_KEY now when set. */
+GObject        *heyai_llm_openai_create         (const char      *data_dir,
+                                                 GError         **error);
+/* TRUE for the official host (api.openai.com). */
+gboolean        heyai_llm_openai_is_official    (HeyaiLlmOpenai  *self);
+/* The HTTP client (tests tune its retry policy and delays). */
+HeyaiHttp      *heyai_llm_openai_get_http       (HeyaiLlmOpenai  *self);
+
+/* "Test connection": GET {base}/models.  Returns the model ids
+ * (transfer full, NULL-terminated). */
+void            heyai_llm_openai_list_models_async  (HeyaiLlmOpenai      *self,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+char          **heyai_llm_openai_list_models_finish (HeyaiLlmOpenai      *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+
+G_END_DECLS
