@@ -1,1 +1,1045 @@
-/* placeholder: being written */
+/* heyai-animator-offline.c: a Ken Burns clip from a still, with GStreamer.
+ *
+ * Frames are drawn with cairo straight into the GstBuffer's memory (cairo's
+ * RGB24 layout is GStreamer's BGRx on little-endian machines, xRGB on big
+ * endian), timestamped exactly (PTS = i * GST_SECOND / 24) and pushed through
+ * appsrc into the encoder chain.  Everything runs in a GTask thread; the
+ * worker waits for EOS with gst_bus_timed_pop_filtered(), so no main context
+ * is involved.
+ *
+ * Encoder choice (preview-quality clips meant to be cut in an NLE):
+ *   x264enc speed-preset=veryfast: about 2x faster than "medium" at a
+ *     slightly bigger size; the clips are previews, not masters.
+ *   pass=qual quantizer=22: constant quality (CRF-like) rather than the
+ *     element's default 2 Mbit/s CBR, which starves the zooming frames.
+ *   key-int-max=24: a keyframe every second, so NLEs and the preview scrub
+ *     quickly.
+ *   bframes=0: with B-frames x264enc shifts every PTS by the reorder delay
+ *     and the first frame of the MP4 starts at 0.083 s instead of 0 (measured
+ *     with qtdemux); clips must start at 0 and last exactly 5/10 s in an NLE.
+ *     P-only also decodes faster when scrubbing; the size cost is small at
+ *     preview quality.
+ *   no tune: "stillimage" is meant for frames that do not change; a Ken
+ *     Burns move changes every pixel each frame (sub-pixel resampling), and
+ *     its stronger psy-rd/weaker deblocking only adds ringing on the smooth
+ *     gradients.  "zerolatency" would drop lookahead and B-frames for nothing.
+ *   video/x-raw,format=I420 (yuv420p) and profile=high: what every NLE and
+ *     browser decodes.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <unistd.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <cairo.h>
+#include <gst/gst.h>
+#include <gst/app/gstappsrc.h>
+#include <gst/app/gstappsink.h>
+#include <gst/video/video.h>
+#include <json-glib/json-glib.h>
+
+#include "heyai-animator-offline.h"
+
+#define MAX_LONG_SIDE  1920
+#define QUEUED_FRAMES  4
+
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+# define CAIRO_RGB24_GST_FORMAT "BGRx"
+#else
+# define CAIRO_RGB24_GST_FORMAT "xRGB"
+#endif
+
+struct _HeyaiAnimatorOffline
+{
+  GObject parent_instance;
+};
+
+static void heyai_animator_offline_iface_init (HeyaiAnimatorInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (HeyaiAnimatorOffline, heyai_animator_offline, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (HEYAI_TYPE_ANIMATOR,
+                                                      heyai_animator_offline_iface_init))
+
+/* ---------------------------------------------------------------------- */
+/* Encoder chain                                                           */
+
+static const char h264_chain[] =
+  "videoconvert ! video/x-raw,format=I420 "
+  "! x264enc speed-preset=veryfast pass=qual quantizer=22 key-int-max=24 bframes=0 "
+  "! video/x-h264,profile=high ! h264parse ! mp4mux";
+
+static const char vp8_chain[] =
+  "videoconvert ! video/x-raw,format=I420 "
+  "! vp8enc deadline=1 cpu-used=8 end-usage=cq cq-level=12 target-bitrate=4000000 "
+  "keyframe-max-dist=24 ! webmmux";
+
+static gboolean
+have_elements (const char * const *names)
+{
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autoptr(GstElementFactory) factory = gst_element_factory_find (names[i]);
+
+      if (factory == NULL)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+const char *
+heyai_ken_burns_encoder_description (const char **extension,
+                                     GError     **error)
+{
+  static const char * const base[] = { "appsrc", "videoconvert", "filesink", NULL };
+  static const char * const h264[] = { "x264enc", "h264parse", "mp4mux", NULL };
+  static const char * const vp8[] = { "vp8enc", "webmmux", NULL };
+  g_autoptr(GError) init_error = NULL;
+
+  if (!gst_init_check (NULL, NULL, &init_error))
+    {
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_FAILED,
+                   _("GStreamer could not start (%s), so clips cannot be made offline."),
+                   init_error->message);
+      return NULL;
+    }
+
+  if (!have_elements (base))
+    {
+      g_set_error_literal (error, HEYAI_ERROR, HEYAI_ERROR_FAILED,
+                           _("The offline animator needs the GStreamer base plugins "
+                             "(package gstreamer1.0-plugins-base). Install them and try again."));
+      return NULL;
+    }
+
+  if (have_elements (h264))
+    {
+      if (extension != NULL)
+        *extension = "mp4";
+      return h264_chain;
+    }
+
+  if (have_elements (vp8))
+    {
+      if (extension != NULL)
+        *extension = "webm";
+      return vp8_chain;
+    }
+
+  g_set_error_literal (error, HEYAI_ERROR, HEYAI_ERROR_FAILED,
+                       _("The offline animator needs an H.264 or VP8 encoder: install "
+                         "gstreamer1.0-plugins-ugly (x264enc) and gstreamer1.0-plugins-good "
+                         "(mp4mux, vp8enc) and try again."));
+  return NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Errors                                                                  */
+
+static void
+set_error_from_gst (GError    **error,
+                    GError     *gst_error,
+                    const char *debug)
+{
+  if (gst_error->domain == GST_RESOURCE_ERROR)
+    {
+      switch (gst_error->code)
+        {
+        case GST_RESOURCE_ERROR_NO_SPACE_LEFT:
+          g_set_error_literal (error, HEYAI_ERROR, HEYAI_ERROR_NO_SPACE,
+                               _("The disk is full, so the clip could not be written. "
+                                 "Free some space and try again."));
+          return;
+
+        case GST_RESOURCE_ERROR_OPEN_WRITE:
+        case GST_RESOURCE_ERROR_OPEN_READ_WRITE:
+        case GST_RESOURCE_ERROR_WRITE:
+        case GST_RESOURCE_ERROR_CLOSE:
+        case GST_RESOURCE_ERROR_SYNC:
+          g_set_error (error, HEYAI_ERROR,
+                       gst_error->code == GST_RESOURCE_ERROR_OPEN_WRITE ? HEYAI_ERROR_PERMISSION
+                                                                         : HEYAI_ERROR_FAILED,
+                       _("The clip could not be written to disk (%s). Check that the "
+                         "project folder is writable and has free space."),
+                       gst_error->message);
+          return;
+
+        case GST_RESOURCE_ERROR_NOT_FOUND:
+        case GST_RESOURCE_ERROR_OPEN_READ:
+        case GST_RESOURCE_ERROR_READ:
+          g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND,
+                       _("The still could not be read (%s)."), gst_error->message);
+          return;
+
+        default:
+          break;
+        }
+    }
+
+  if (gst_error->domain == GST_CORE_ERROR &&
+      gst_error->code == GST_CORE_ERROR_MISSING_PLUGIN)
+    {
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_FAILED,
+                   _("A GStreamer plugin is missing (%s). Install the GStreamer "
+                     "plugin packages and try again."), gst_error->message);
+      return;
+    }
+
+  if (gst_error->domain == GST_STREAM_ERROR &&
+      (gst_error->code == GST_STREAM_ERROR_DECODE ||
+       gst_error->code == GST_STREAM_ERROR_WRONG_TYPE ||
+       gst_error->code == GST_STREAM_ERROR_TYPE_NOT_FOUND ||
+       gst_error->code == GST_STREAM_ERROR_CODEC_NOT_FOUND))
+    {
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                   _("The still is not an image HeyAI Studio can read (%s)."),
+                   gst_error->message);
+      return;
+    }
+
+  g_debug ("GStreamer error: %s (%s)", gst_error->message, debug ? debug : "");
+  g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_FAILED,
+               _("The clip could not be encoded: %s"), gst_error->message);
+}
+
+static void
+set_error_from_message (GError     **error,
+                        GstMessage  *message)
+{
+  g_autoptr(GError) gst_error = NULL;
+  g_autofree char *debug = NULL;
+
+  gst_message_parse_error (message, &gst_error, &debug);
+  set_error_from_gst (error, gst_error, debug);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Loading the still                                                       */
+
+static cairo_surface_t *
+load_png (const char  *path,
+          GError     **error)
+{
+  cairo_surface_t *surface = cairo_image_surface_create_from_png (path);
+  cairo_status_t status = cairo_surface_status (surface);
+
+  if (status == CAIRO_STATUS_SUCCESS)
+    return surface;
+
+  cairo_surface_destroy (surface);
+
+  if (status == CAIRO_STATUS_FILE_NOT_FOUND)
+    g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND,
+                 _("The still “%s” does not exist."), path);
+  else if (status == CAIRO_STATUS_NO_MEMORY)
+    g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                 _("The still “%s” is too large to animate."), path);
+  else
+    g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                 _("The still “%s” is not a readable PNG image."), path);
+
+  return NULL;
+}
+
+/* JPEG, WebP, ...: decode the first frame with GStreamer into an RGB24 surface. */
+static cairo_surface_t *
+load_with_gstreamer (const char    *path,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(GstElement) src = NULL;
+  g_autoptr(GstElement) sink = NULL;
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstSample) sample = NULL;
+  g_autoptr(GError) parse_error = NULL;
+  GstVideoInfo info;
+  GstVideoFrame frame;
+  cairo_surface_t *surface;
+  guchar *data;
+  int stride;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND,
+                   _("The still “%s” does not exist."), path);
+      return NULL;
+    }
+
+  pipeline = gst_parse_launch ("filesrc name=src ! decodebin ! videoconvert "
+                               "! video/x-raw,format=" CAIRO_RGB24_GST_FORMAT
+                               " ! appsink name=sink sync=false max-buffers=1",
+                               &parse_error);
+  if (pipeline == NULL)
+    {
+      set_error_from_gst (error, parse_error, NULL);
+      return NULL;
+    }
+  gst_object_ref_sink (pipeline);
+
+  src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  g_object_set (src, "location", path, NULL);
+  bus = gst_element_get_bus (pipeline);
+
+  gst_element_set_state (pipeline, GST_STATE_PAUSED);
+
+  /* Poll so a cancellation or a decoder error ends the wait quickly. */
+  for (int waited = 0; sample == NULL; waited += 100)
+    {
+      g_autoptr(GstMessage) message = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          gst_element_set_state (pipeline, GST_STATE_NULL);
+          return NULL;
+        }
+
+      sample = gst_app_sink_try_pull_preroll (GST_APP_SINK (sink), 100 * GST_MSECOND);
+      if (sample != NULL)
+        break;
+
+      message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
+      if (message != NULL || waited > 30000)
+        {
+          if (message != NULL && GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
+            set_error_from_message (error, message);
+          else
+            g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                         _("The still “%s” is not an image HeyAI Studio can read."), path);
+          gst_element_set_state (pipeline, GST_STATE_NULL);
+          return NULL;
+        }
+    }
+
+  if (!gst_video_info_from_caps (&info, gst_sample_get_caps (sample)) ||
+      !gst_video_frame_map (&frame, &info, gst_sample_get_buffer (sample), GST_MAP_READ))
+    {
+      gst_element_set_state (pipeline, GST_STATE_NULL);
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                   _("The still “%s” is not an image HeyAI Studio can read."), path);
+      return NULL;
+    }
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, info.width, info.height);
+  cairo_surface_flush (surface);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  for (int y = 0; y < info.height; y++)
+    memcpy (data + (gsize) y * stride,
+            (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&frame, 0) +
+              (gsize) y * GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0),
+            (gsize) info.width * 4);
+  cairo_surface_mark_dirty (surface);
+
+  gst_video_frame_unmap (&frame);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+    {
+      cairo_surface_destroy (surface);
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                   _("The still “%s” is too large to animate."), path);
+      return NULL;
+    }
+
+  return surface;
+}
+
+static gboolean
+is_png (const char *path)
+{
+  static const guchar magic[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  guchar head[8] = { 0 };
+  FILE *file = g_fopen (path, "rb");
+  gboolean ret;
+
+  if (file == NULL)
+    return g_str_has_suffix (path, ".png");
+
+  ret = fread (head, 1, sizeof head, file) == sizeof head && memcmp (head, magic, sizeof magic) == 0;
+  fclose (file);
+  return ret;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The move                                                                */
+
+typedef struct
+{
+  double zoom0, zoom1;   /* 1.0 = the still just covers the frame */
+  double cx0, cx1;       /* centre of the view, 0..1 of the still's width */
+  double cy0, cy1;
+} KenBurnsPath;
+
+static KenBurnsPath
+ken_burns_path (HeyaiCameraMove move)
+{
+  /* Pans and tilts travel across the margin a 1.12 zoom leaves: the
+   * centre may go from 0.5 - m to 0.5 + m where m = (1 - 1/1.12) / 2. */
+  const double pan_zoom = 1.12;
+  const double m = (1.0 - 1.0 / pan_zoom) / 2.0;
+
+  switch (move)
+    {
+    case HEYAI_CAMERA_PUSH_IN:
+      return (KenBurnsPath) { 1.0, 1.15, 0.5, 0.5, 0.5, 0.5 };
+    case HEYAI_CAMERA_PULL_OUT:
+      return (KenBurnsPath) { 1.15, 1.0, 0.5, 0.5, 0.5, 0.5 };
+    case HEYAI_CAMERA_PAN_LEFT:   /* the camera turns left: the view slides from right to left */
+      return (KenBurnsPath) { pan_zoom, pan_zoom, 0.5 + m, 0.5 - m, 0.5, 0.5 };
+    case HEYAI_CAMERA_PAN_RIGHT:
+      return (KenBurnsPath) { pan_zoom, pan_zoom, 0.5 - m, 0.5 + m, 0.5, 0.5 };
+    case HEYAI_CAMERA_TILT_UP:    /* the view rises from the bottom to the top */
+      return (KenBurnsPath) { pan_zoom, pan_zoom, 0.5, 0.5, 0.5 + m, 0.5 - m };
+    case HEYAI_CAMERA_TILT_DOWN:
+      return (KenBurnsPath) { pan_zoom, pan_zoom, 0.5, 0.5, 0.5 - m, 0.5 + m };
+    case HEYAI_CAMERA_STATIC:
+    default:
+      return (KenBurnsPath) { 1.0, 1.03, 0.5, 0.5, 0.5, 0.5 };
+    }
+}
+
+static inline double
+smoothstep (double t)
+{
+  t = CLAMP (t, 0.0, 1.0);
+  return t * t * (3.0 - 2.0 * t);
+}
+
+static inline double
+lerp (double a, double b, double t)
+{
+  return a + (b - a) * t;
+}
+
+/* Draws frame @i of @n into @cr (an RGB24 surface of @width x @height). */
+static void
+draw_frame (cairo_t             *cr,
+            cairo_pattern_t     *pattern,
+            int                  src_width,
+            int                  src_height,
+            int                  width,
+            int                  height,
+            const KenBurnsPath  *path,
+            guint                i,
+            guint                n)
+{
+  double t = n > 1 ? smoothstep ((double) i / (double) (n - 1)) : 0.0;
+  double zoom = lerp (path->zoom0, path->zoom1, t);
+  double cover = MAX ((double) width / src_width, (double) height / src_height);
+  double scale = cover * zoom;
+  double view_w = width / scale;   /* visible part of the still, in still pixels */
+  double view_h = height / scale;
+  double x = lerp (path->cx0, path->cx1, t) * src_width - view_w / 2.0;
+  double y = lerp (path->cy0, path->cy1, t) * src_height - view_h / 2.0;
+  cairo_matrix_t matrix;
+
+  x = CLAMP (x, 0.0, MAX (0.0, src_width - view_w));
+  y = CLAMP (y, 0.0, MAX (0.0, src_height - view_h));
+
+  /* Pattern space = still pixels: still = device / scale + offset. */
+  cairo_matrix_init_scale (&matrix, 1.0 / scale, 1.0 / scale);
+  matrix.x0 = x;
+  matrix.y0 = y;
+  cairo_pattern_set_matrix (pattern, &matrix);
+
+  cairo_set_source (cr, pattern);
+  cairo_paint (cr);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Rendering + encoding                                                    */
+
+static gboolean
+pop_error (GstBus  *bus,
+           GError **error)
+{
+  g_autoptr(GstMessage) message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+
+  if (message == NULL)
+    return FALSE;
+
+  set_error_from_message (error, message);
+  return TRUE;
+}
+
+/* Waits until appsrc has room for another frame, watching for errors and
+ * cancellation.  appsrc is not blocking: a blocked push would never return
+ * if the encoder or the file sink stopped on an error. */
+static gboolean
+wait_for_room (GstAppSrc     *appsrc,
+               GstBus        *bus,
+               guint64        max_bytes,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  for (;;)
+    {
+      g_autoptr(GstMessage) message = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+
+      if (gst_app_src_get_current_level_bytes (appsrc) < max_bytes)
+        return TRUE;
+
+      message = gst_bus_timed_pop_filtered (bus, 2 * GST_MSECOND, GST_MESSAGE_ERROR);
+      if (message != NULL)
+        {
+          set_error_from_message (error, message);
+          return FALSE;
+        }
+    }
+}
+
+static gboolean
+wait_for_eos (GstBus        *bus,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  for (;;)
+    {
+      g_autoptr(GstMessage) message = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+
+      message = gst_bus_timed_pop_filtered (bus, 50 * GST_MSECOND,
+                                            GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
+      if (message == NULL)
+        continue;
+
+      if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_EOS)
+        return TRUE;
+
+      set_error_from_message (error, message);
+      return FALSE;
+    }
+}
+
+static cairo_surface_t *
+prepare_source (cairo_surface_t *still,
+                int             *width,
+                int             *height)
+{
+  int sw = cairo_image_surface_get_width (still);
+  int sh = cairo_image_surface_get_height (still);
+  int w = sw, h = sh;
+  cairo_surface_t *small;
+  cairo_t *cr;
+
+  if (MAX (w, h) > MAX_LONG_SIDE)
+    {
+      double f = (double) MAX_LONG_SIDE / MAX (w, h);
+
+      w = MAX (2, (int) floor (w * f));
+      h = MAX (2, (int) floor (h * f));
+    }
+  *width = w & ~1;
+  *height = h & ~1;
+
+  /* A still much larger than the clip is scaled down once with a good
+   * filter (up to the largest zoom), so each frame only resamples a little. */
+  if (sw <= *width * 1.25 * 1.15 && sh <= *height * 1.25 * 1.15)
+    return cairo_surface_reference (still);
+
+  w = (int) ceil (*width * 1.15);
+  h = (int) ceil ((double) w * sh / sw);
+  small = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  cr = cairo_create (small);
+  cairo_scale (cr, (double) w / sw, (double) h / sh);
+  cairo_set_source_surface (cr, still, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
+  cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+
+  return small;
+}
+
+gboolean
+heyai_ken_burns_render (const char                *still_path,
+                        const char                *out_path,
+                        HeyaiCameraMove            move,
+                        int                        seconds,
+                        int                       *out_width,
+                        int                       *out_height,
+                        HeyaiKenBurnsProgressFunc  progress,
+                        gpointer                   progress_data,
+                        GCancellable              *cancellable,
+                        GError                   **error)
+{
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(GstElement) appsrc = NULL;
+  g_autoptr(GstElement) filesink = NULL;
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstCaps) caps = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *description = NULL;
+  cairo_surface_t *still = NULL;
+  cairo_surface_t *source = NULL;
+  cairo_pattern_t *pattern = NULL;
+  const char *chain;
+  KenBurnsPath path;
+  int width, height, src_width, src_height, stride;
+  guint n_frames;
+  gsize frame_size;
+  gboolean ok = FALSE;
+  gboolean started = FALSE;
+  double last_progress = -1.0;
+
+  g_return_val_if_fail (still_path != NULL, FALSE);
+  g_return_val_if_fail (out_path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  chain = heyai_ken_burns_encoder_description (NULL, error);
+  if (chain == NULL)
+    return FALSE;
+
+  if (seconds <= 0)
+    seconds = 5;
+  n_frames = (guint) seconds * HEYAI_KEN_BURNS_FPS;
+
+  if (is_png (still_path))
+    still = load_png (still_path, error);
+  else
+    still = load_with_gstreamer (still_path, cancellable, error);
+  if (still == NULL)
+    return FALSE;
+
+  if (cairo_image_surface_get_width (still) < 16 || cairo_image_surface_get_height (still) < 16)
+    {
+      cairo_surface_destroy (still);
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                   _("The still “%s” is too small to animate."), still_path);
+      return FALSE;
+    }
+
+  source = prepare_source (still, &width, &height);
+  g_clear_pointer (&still, cairo_surface_destroy);
+  src_width = cairo_image_surface_get_width (source);
+  src_height = cairo_image_surface_get_height (source);
+  stride = cairo_format_stride_for_width (CAIRO_FORMAT_RGB24, width);
+  frame_size = (gsize) stride * height;
+  path = ken_burns_path (move);
+
+  pattern = cairo_pattern_create_for_surface (source);
+  cairo_pattern_set_filter (pattern, CAIRO_FILTER_BILINEAR);
+  cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
+
+  description = g_strdup_printf ("appsrc name=src ! %s ! filesink name=sink", chain);
+  pipeline = gst_parse_launch (description, &local_error);
+  if (pipeline == NULL)
+    {
+      set_error_from_gst (error, local_error, NULL);
+      goto out;
+    }
+  gst_object_ref_sink (pipeline);
+
+  appsrc = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  filesink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  caps = gst_caps_new_simple ("video/x-raw",
+                              "format", G_TYPE_STRING, CAIRO_RGB24_GST_FORMAT,
+                              "width", G_TYPE_INT, width,
+                              "height", G_TYPE_INT, height,
+                              "framerate", GST_TYPE_FRACTION, HEYAI_KEN_BURNS_FPS, 1,
+                              "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1,
+                              "interlace-mode", G_TYPE_STRING, "progressive",
+                              NULL);
+  g_object_set (appsrc,
+                "caps", caps,
+                "format", GST_FORMAT_TIME,
+                "is-live", FALSE,
+                "do-timestamp", FALSE,
+                "block", FALSE,
+                "max-bytes", (guint64) frame_size * QUEUED_FRAMES,
+                NULL);
+  g_object_set (filesink, "location", out_path, NULL);
+  bus = gst_element_get_bus (pipeline);
+
+  started = TRUE;
+  if (gst_element_set_state (pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    {
+      if (!pop_error (bus, error))
+        g_set_error_literal (error, HEYAI_ERROR, HEYAI_ERROR_FAILED,
+                             _("The clip encoder could not start."));
+      goto out;
+    }
+
+  for (guint i = 0; i < n_frames; i++)
+    {
+      GstBuffer *buffer;
+      GstMapInfo map;
+      cairo_surface_t *target;
+      cairo_t *cr;
+      GstClockTime pts, next;
+      GstFlowReturn flow;
+
+      if (!wait_for_room (GST_APP_SRC (appsrc), bus, (guint64) frame_size * QUEUED_FRAMES,
+                          cancellable, error))
+        goto out;
+
+      buffer = gst_buffer_new_allocate (NULL, frame_size, NULL);
+      if (buffer == NULL || !gst_buffer_map (buffer, &map, GST_MAP_WRITE))
+        {
+          g_clear_pointer (&buffer, gst_buffer_unref);
+          g_set_error_literal (error, HEYAI_ERROR, HEYAI_ERROR_FAILED,
+                               _("There is not enough memory to make the clip."));
+          goto out;
+        }
+
+      target = cairo_image_surface_create_for_data (map.data, CAIRO_FORMAT_RGB24,
+                                                    width, height, stride);
+      cr = cairo_create (target);
+      cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+      draw_frame (cr, pattern, src_width, src_height, width, height, &path, i, n_frames);
+      cairo_destroy (cr);
+      cairo_surface_flush (target);
+      cairo_surface_destroy (target);
+      gst_buffer_unmap (buffer, &map);
+
+      pts = gst_util_uint64_scale (i, GST_SECOND, HEYAI_KEN_BURNS_FPS);
+      next = gst_util_uint64_scale (i + 1, GST_SECOND, HEYAI_KEN_BURNS_FPS);
+      GST_BUFFER_PTS (buffer) = pts;
+      GST_BUFFER_DTS (buffer) = GST_CLOCK_TIME_NONE;
+      GST_BUFFER_DURATION (buffer) = next - pts;
+      GST_BUFFER_OFFSET (buffer) = i;
+      GST_BUFFER_OFFSET_END (buffer) = i + 1;
+
+      flow = gst_app_src_push_buffer (GST_APP_SRC (appsrc), buffer);
+      if (flow != GST_FLOW_OK)
+        {
+          if (!pop_error (bus, error))
+            g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_FAILED,
+                         _("The clip encoder stopped unexpectedly (%s)."),
+                         gst_flow_get_name (flow));
+          goto out;
+        }
+
+      if (progress != NULL)
+        {
+          /* Encoding the last frames and writing the index is the last 5 %. */
+          double fraction = 0.95 * (i + 1) / n_frames;
+
+          if (fraction - last_progress >= 0.02)
+            {
+              progress (fraction, progress_data);
+              last_progress = fraction;
+            }
+        }
+    }
+
+  gst_app_src_end_of_stream (GST_APP_SRC (appsrc));
+  if (!wait_for_eos (bus, cancellable, error))
+    goto out;
+
+  if (progress != NULL)
+    progress (1.0, progress_data);
+
+  if (out_width != NULL)
+    *out_width = width;
+  if (out_height != NULL)
+    *out_height = height;
+  ok = TRUE;
+
+out:
+  if (pipeline != NULL)
+    gst_element_set_state (pipeline, GST_STATE_NULL);
+  /* Only a regular file is ours to delete (never /dev/full or a FIFO). */
+  if (!ok && started && g_file_test (out_path, G_FILE_TEST_IS_REGULAR))
+    g_unlink (out_path);
+  g_clear_pointer (&pattern, cairo_pattern_destroy);
+  g_clear_pointer (&source, cairo_surface_destroy);
+
+  return ok;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The provider                                                            */
+
+typedef struct
+{
+  char            *still_path;
+  char            *dest_dir;
+  char            *basename;      /* "scene-01-take-2" */
+  int              position;
+  int              seconds;
+  HeyaiCameraMove  move;
+  HeyaiJob        *job;           /* only touched on the main context */
+  GMainContext    *context;
+} AnimateData;
+
+static void
+animate_data_free (AnimateData *data)
+{
+  g_free (data->still_path);
+  g_free (data->dest_dir);
+  g_free (data->basename);
+  g_clear_object (&data->job);
+  g_clear_pointer (&data->context, g_main_context_unref);
+  g_free (data);
+}
+
+typedef struct
+{
+  HeyaiJob *job;
+  double    fraction;
+} ProgressUpdate;
+
+static gboolean
+progress_update_cb (gpointer user_data)
+{
+  ProgressUpdate *update = user_data;
+
+  heyai_job_set_progress (update->job, update->fraction);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_update_free (gpointer user_data)
+{
+  ProgressUpdate *update = user_data;
+
+  g_object_unref (update->job);
+  g_free (update);
+}
+
+static void
+report_progress (double   fraction,
+                 gpointer user_data)
+{
+  AnimateData *data = user_data;
+  ProgressUpdate *update;
+  g_autoptr(GSource) source = NULL;
+
+  if (data->job == NULL)
+    return;
+
+  /* Never g_main_context_invoke(): it may run the callback right here, in
+   * the worker, when nobody holds the caller's context at that moment. */
+  update = g_new0 (ProgressUpdate, 1);
+  update->job = g_object_ref (data->job);
+  update->fraction = fraction;
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, progress_update_cb, update, progress_update_free);
+  g_source_attach (source, data->context);
+}
+
+static char *
+build_params (const AnimateData *data,
+              int                width,
+              int                height,
+              const char        *extension)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *source = g_path_get_basename (data->still_path);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "camera_move");
+  json_builder_add_string_value (builder, heyai_enum_to_string (HEYAI_TYPE_CAMERA_MOVE, data->move));
+  json_builder_set_member_name (builder, "duration");
+  json_builder_add_int_value (builder, data->seconds);
+  json_builder_set_member_name (builder, "fps");
+  json_builder_add_int_value (builder, HEYAI_KEN_BURNS_FPS);
+  json_builder_set_member_name (builder, "frames");
+  json_builder_add_int_value (builder, (gint64) data->seconds * HEYAI_KEN_BURNS_FPS);
+  json_builder_set_member_name (builder, "width");
+  json_builder_add_int_value (builder, width);
+  json_builder_set_member_name (builder, "height");
+  json_builder_add_int_value (builder, height);
+  json_builder_set_member_name (builder, "codec");
+  json_builder_add_string_value (builder, g_str_equal (extension, "mp4") ? "h264" : "vp8");
+  json_builder_set_member_name (builder, "source");
+  json_builder_add_string_value (builder, source);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+static void
+animate_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  AnimateData *data = task_data;
+  g_autoptr(HeyaiGenResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp_path = NULL;
+  g_autofree char *final_name = NULL;
+  g_autofree char *final_path = NULL;
+  const char *extension = "mp4";
+  int width = 0, height = 0;
+  int fd;
+
+  if (heyai_ken_burns_encoder_description (&extension, &error) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (g_mkdir_with_parents (data->dest_dir, 0755) != 0)
+    {
+      int saved_errno = errno;
+
+      g_task_return_new_error (task, HEYAI_ERROR,
+                               saved_errno == ENOSPC ? HEYAI_ERROR_NO_SPACE : HEYAI_ERROR_PERMISSION,
+                               _("Scene %d: the folder “%s” could not be created (%s)."),
+                               data->position, data->dest_dir, g_strerror (saved_errno));
+      return;
+    }
+
+  final_name = g_strdup_printf ("%s-animated.%s", data->basename, extension);
+  final_path = g_build_filename (data->dest_dir, final_name, NULL);
+  tmp_path = g_strdup_printf ("%s/.%s.part-XXXXXX", data->dest_dir, final_name);
+
+  fd = g_mkstemp_full (tmp_path, O_WRONLY, 0644);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_task_return_new_error (task, HEYAI_ERROR,
+                               saved_errno == ENOSPC ? HEYAI_ERROR_NO_SPACE : HEYAI_ERROR_PERMISSION,
+                               _("Scene %d: the clip could not be written in “%s” (%s)."),
+                               data->position, data->dest_dir, g_strerror (saved_errno));
+      return;
+    }
+  close (fd);
+
+  if (!heyai_ken_burns_render (data->still_path, tmp_path, data->move, data->seconds,
+                               &width, &height, report_progress, data,
+                               cancellable, &error))
+    {
+      g_unlink (tmp_path);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_new_error (task, error->domain, error->code,
+                                 _("Scene %d: %s"), data->position, error->message);
+      return;
+    }
+
+  if (g_rename (tmp_path, final_path) != 0)
+    {
+      int saved_errno = errno;
+
+      g_unlink (tmp_path);
+      g_task_return_new_error (task, HEYAI_ERROR,
+                               saved_errno == ENOSPC ? HEYAI_ERROR_NO_SPACE : HEYAI_ERROR_FAILED,
+                               _("Scene %d: the clip could not be saved as “%s” (%s)."),
+                               data->position, final_path, g_strerror (saved_errno));
+      return;
+    }
+
+  result = heyai_gen_result_new ();
+  result->path = g_steal_pointer (&final_path);
+  result->provider = g_strdup ("offline");
+  result->model = g_strdup ("ken-burns-1");
+  result->params = build_params (data, width, height, extension);
+  result->seed = -1;
+  result->cost = 0.0;
+
+  g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) heyai_gen_result_free);
+}
+
+static const char *
+heyai_animator_offline_get_name (HeyaiAnimator *animator)
+{
+  return "offline";
+}
+
+static const char *
+heyai_animator_offline_get_model (HeyaiAnimator *animator)
+{
+  return "ken-burns-1";
+}
+
+static double
+heyai_animator_offline_estimate_cost (HeyaiAnimator *animator,
+                                      HeyaiScene    *scene)
+{
+  return 0.0;
+}
+
+static void
+heyai_animator_offline_animate_async (HeyaiAnimator       *animator,
+                                      HeyaiProject        *project,
+                                      HeyaiScene          *scene,
+                                      HeyaiJob            *job,
+                                      const char          *still_path,
+                                      const char          *dest_dir,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  AnimateData *data;
+  int take = job != NULL ? heyai_job_get_take (job) : 1;
+
+  task = g_task_new (animator, cancellable, callback, user_data);
+  g_task_set_source_tag (task, heyai_animator_offline_animate_async);
+  g_task_set_return_on_cancel (task, FALSE);
+
+  data = g_new0 (AnimateData, 1);
+  data->still_path = g_strdup (still_path);
+  data->dest_dir = g_strdup (dest_dir);
+  data->position = heyai_scene_get_position (scene);
+  data->basename = heyai_take_basename (data->position, take);
+  data->seconds = heyai_scene_get_duration (scene) > 0 ? heyai_scene_get_duration (scene) : 5;
+  data->move = heyai_scene_get_camera_move (scene);
+  data->job = job != NULL ? g_object_ref (job) : NULL;
+  data->context = g_main_context_ref_thread_default ();
+  g_task_set_task_data (task, data, (GDestroyNotify) animate_data_free);
+
+  g_task_run_in_thread (task, animate_thread);
+}
+
+static HeyaiGenResult *
+heyai_animator_offline_animate_finish (HeyaiAnimator  *animator,
+                                       GAsyncResult   *result,
+                                       GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, animator), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        heyai_animator_offline_animate_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+heyai_animator_offline_iface_init (HeyaiAnimatorInterface *iface)
+{
+  iface->get_name = heyai_animator_offline_get_name;
+  iface->get_model = heyai_animator_offline_get_model;
+  iface->estimate_cost = heyai_animator_offline_estimate_cost;
+  iface->animate_async = heyai_animator_offline_animate_async;
+  iface->animate_finish = heyai_animator_offline_animate_finish;
+}
+
+static void
+heyai_animator_offline_class_init (HeyaiAnimatorOfflineClass *klass)
+{
+}
+
+static void
+heyai_animator_offline_init (HeyaiAnimatorOffline *self)
+{
+}
+
+HeyaiAnimator *
+heyai_animator_offline_new (void)
+{
+  return g_object_new (HEYAI_TYPE_ANIMATOR_OFFLINE, NULL);
+}

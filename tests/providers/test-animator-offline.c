@@ -1,0 +1,330 @@
+/* test-animator-offline.c: the offline Ken Burns animator.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gst/gst.h>
+#include <json-glib/json-glib.h>
+
+#include "heyai-animator-offline.h"
+#include "heyai-imager-offline.h"
+#include "provider-test-utils.h"
+
+#define FRAME_NS (GST_SECOND / 24)
+
+typedef struct
+{
+  char *dir;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->dir = g_dir_make_tmp ("heyai-animator-XXXXXX", NULL);
+  g_assert_nonnull (f->dir);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  if (g_getenv ("KEEP") == NULL) rm_rf (f->dir); else g_printerr ("kept %s\n", f->dir);
+  g_free (f->dir);
+}
+
+typedef struct
+{
+  gboolean        done;
+  HeyaiGenResult *result;
+  GError         *error;
+} AsyncResult;
+
+static void
+animate_cb (GObject      *source,
+            GAsyncResult *res,
+            gpointer      user_data)
+{
+  AsyncResult *r = user_data;
+
+  r->result = heyai_animator_animate_finish (HEYAI_ANIMATOR (source), res, &r->error);
+  r->done = TRUE;
+}
+
+static void
+generate_cb (GObject      *source,
+             GAsyncResult *res,
+             gpointer      user_data)
+{
+  AsyncResult *r = user_data;
+
+  r->result = heyai_imager_generate_finish (HEYAI_IMAGER (source), res, &r->error);
+  r->done = TRUE;
+}
+
+/* Renders a still with the offline imager, as the pipeline does. */
+static char *
+render_still (HeyaiProject *project,
+              HeyaiScene   *scene,
+              const char   *dir)
+{
+  g_autoptr(HeyaiImager) imager = heyai_imager_offline_new ();
+  g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_IMAGE, 1);
+  AsyncResult r = { 0 };
+  char *path;
+
+  heyai_imager_generate_async (imager, project, scene, job, dir, NULL, generate_cb, &r);
+  wait_for (&r.done, 30);
+  g_assert_no_error (r.error);
+  path = g_strdup (r.result->path);
+  heyai_gen_result_free (r.result);
+  return path;
+}
+
+typedef struct
+{
+  HeyaiAspect     aspect;
+  int             seconds;
+  HeyaiCameraMove move;
+  int             take;
+  int             width;
+  int             height;
+  const char     *name;
+} ClipCase;
+
+static void
+test_clip (Fixture       *f,
+           gconstpointer  data)
+{
+  const ClipCase *c = data;
+  g_autoptr(HeyaiProject) project = make_project (1, "Night Shift", c->aspect);
+  g_autoptr(HeyaiScene) scene = make_scene (3, "The corridor", "A nurse walks down an empty corridor at 3 a.m.",
+                                            c->move, c->seconds);
+  g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_CLIP, c->take);
+  g_autoptr(HeyaiAnimator) animator = heyai_animator_offline_new ();
+  g_autofree char *still_dir = g_build_filename (f->dir, "images", NULL);
+  g_autofree char *clip_dir = g_build_filename (f->dir, "clips", NULL);
+  g_autofree char *still = render_still (project, scene, still_dir);
+  g_autofree char *expected = g_build_filename (clip_dir, c->name, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  ClipInfo info;
+  AsyncResult r = { 0 };
+  guint64 want = (guint64) c->seconds * GST_SECOND;
+  JsonObject *params;
+
+  g_assert_cmpstr (heyai_animator_get_name (animator), ==, "offline");
+  g_assert_cmpstr (heyai_animator_get_model (animator), ==, "ken-burns-1");
+  g_assert_cmpfloat (heyai_animator_estimate_cost (animator, scene), ==, 0.0);
+
+  heyai_animator_animate_async (animator, project, scene, job, still, clip_dir, NULL, animate_cb, &r);
+  wait_for (&r.done, 60);
+  g_assert_no_error (r.error);
+  g_assert_nonnull (r.result);
+  g_assert_cmpstr (r.result->path, ==, expected);
+  g_assert_cmpstr (r.result->provider, ==, "offline");
+  g_assert_cmpstr (r.result->model, ==, "ken-burns-1");
+  g_assert_cmpfloat (r.result->cost, ==, 0.0);
+  g_assert_true (g_file_test (expected, G_FILE_TEST_IS_REGULAR));
+  /* Only the clip: no temporary file left behind. */
+  g_assert_cmpuint (count_entries (clip_dir), ==, 1);
+  g_assert_cmpfloat (heyai_job_get_progress (job), ==, 1.0);
+
+  g_assert_true (json_parser_load_from_data (parser, r.result->params, -1, &error));
+  g_assert_no_error (error);
+  params = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (json_object_get_int_member (params, "duration"), ==, c->seconds);
+  g_assert_cmpint (json_object_get_int_member (params, "frames"), ==, c->seconds * 24);
+  g_assert_cmpint (json_object_get_int_member (params, "width"), ==, c->width);
+  g_assert_cmpstr (json_object_get_string_member (params, "camera_move"), ==,
+                   heyai_enum_to_string (HEYAI_TYPE_CAMERA_MOVE, c->move));
+
+  g_assert_true (probe_clip (expected, &info, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s: %u frames, %dx%d, %d/%d fps, duration %.4f s, last frame ends %.4f s, %s %s",
+                  c->name, info.frames, info.width, info.height, info.fps_n, info.fps_d,
+                  info.duration / 1e9, info.last_end / 1e9, info.video_codec, info.profile);
+  g_assert_cmpuint (info.frames, ==, (guint) c->seconds * 24);
+  g_assert_cmpint (info.width, ==, c->width);
+  g_assert_cmpint (info.height, ==, c->height);
+  g_assert_cmpint (info.fps_n, ==, 24);
+  g_assert_cmpint (info.fps_d, ==, 1);
+  g_assert_cmpuint (info.duration, >=, want - FRAME_NS);
+  g_assert_cmpuint (info.duration, <=, want + FRAME_NS);
+  g_assert_cmpuint (info.last_end, >=, want - FRAME_NS);
+  g_assert_cmpuint (info.last_end, <=, want + FRAME_NS);
+  if (g_str_has_suffix (c->name, ".mp4"))
+    {
+      g_assert_cmpstr (info.video_codec, ==, "video/x-h264");
+      g_assert_cmpstr (info.profile, ==, "high");
+    }
+  clip_info_clear (&info);
+  heyai_gen_result_free (r.result);
+}
+
+static void
+progress_cancel_cb (HeyaiJob     *job,
+                    GParamSpec   *pspec,
+                    GCancellable *cancellable)
+{
+  if (heyai_job_get_progress (job) >= 0.2)
+    g_cancellable_cancel (cancellable);
+}
+
+static void
+test_cancel (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(HeyaiProject) project = make_project (2, "Cancel", HEYAI_ASPECT_16_9);
+  g_autoptr(HeyaiScene) scene = make_scene (1, "Sea", "Waves", HEYAI_CAMERA_PUSH_IN, 10);
+  g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_CLIP, 1);
+  g_autoptr(HeyaiAnimator) animator = heyai_animator_offline_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *still = g_build_filename (f->dir, "still.png", NULL);
+  g_autofree char *clip_dir = g_build_filename (f->dir, "clips", NULL);
+  AsyncResult r = { 0 };
+
+  write_test_png (still, 1280, 720);
+  g_signal_connect (job, "notify::progress", G_CALLBACK (progress_cancel_cb), cancellable);
+
+  heyai_animator_animate_async (animator, project, scene, job, still, clip_dir, cancellable,
+                                animate_cb, &r);
+  wait_for (&r.done, 60);
+  g_assert_true (g_cancellable_is_cancelled (cancellable));
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (r.result);
+  g_assert_cmpfloat (heyai_job_get_progress (job), <, 1.0);
+  /* Neither the clip nor its temporary file survive. */
+  g_assert_cmpuint (count_entries (clip_dir), ==, 0);
+  g_clear_error (&r.error);
+}
+
+static void
+test_disk_full (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *still = g_build_filename (f->dir, "still.png", NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_test ("/dev/full", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no /dev/full");
+      return;
+    }
+
+  write_test_png (still, 320, 180);
+  g_assert_false (heyai_ken_burns_render (still, "/dev/full", HEYAI_CAMERA_STATIC, 1,
+                                          NULL, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_NO_SPACE);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_file_test ("/dev/full", G_FILE_TEST_EXISTS));
+}
+
+static void
+test_missing_still (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(HeyaiProject) project = make_project (2, "Missing", HEYAI_ASPECT_16_9);
+  g_autoptr(HeyaiScene) scene = make_scene (4, "Sea", "Waves", HEYAI_CAMERA_PUSH_IN, 5);
+  g_autoptr(HeyaiAnimator) animator = heyai_animator_offline_new ();
+  g_autofree char *still = g_build_filename (f->dir, "nope.png", NULL);
+  g_autofree char *clip_dir = g_build_filename (f->dir, "clips", NULL);
+  AsyncResult r = { 0 };
+
+  heyai_animator_animate_async (animator, project, scene, NULL, still, clip_dir, NULL, animate_cb, &r);
+  wait_for (&r.done, 30);
+  g_assert_error (r.error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND);
+  g_assert_true (g_str_has_prefix (r.error->message, "Scene 4: "));
+  g_assert_cmpuint (count_entries (clip_dir), ==, 0);
+  g_clear_error (&r.error);
+}
+
+/* A JPEG still of odd size goes through the GStreamer decoder and comes out
+ * at even dimensions. */
+static void
+test_jpeg_odd_size (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *still = g_build_filename (f->dir, "still.jpg", NULL);
+  g_autofree char *clip = g_build_filename (f->dir, "clip.mp4", NULL);
+  g_autofree char *desc = NULL;
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstMessage) message = NULL;
+  g_autoptr(GError) error = NULL;
+  ClipInfo info;
+  int width = 0, height = 0;
+
+  desc = g_strdup_printf ("videotestsrc num-buffers=1 pattern=smpte ! video/x-raw,width=641,height=361 "
+                          "! jpegenc ! filesink location=\"%s\"", still);
+  pipeline = gst_parse_launch (desc, &error);
+  g_assert_no_error (error);
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  message = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_nonnull (message);
+  g_assert_cmpint (GST_MESSAGE_TYPE (message), ==, GST_MESSAGE_EOS);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  g_assert_true (heyai_ken_burns_render (still, clip, HEYAI_CAMERA_TILT_UP, 1, &width, &height,
+                                         NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (width, ==, 640);
+  g_assert_cmpint (height, ==, 360);
+  g_assert_true (probe_clip (clip, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (info.frames, ==, 24);
+  g_assert_cmpint (info.width, ==, 640);
+  g_assert_cmpint (info.height, ==, 360);
+  clip_info_clear (&info);
+}
+
+/* A file that is not an image gives a clear error, not a crash. */
+static void
+test_not_an_image (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *still = g_build_filename (f->dir, "still.jpg", NULL);
+  g_autofree char *clip = g_build_filename (f->dir, "clip.mp4", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (still, "this is not an image, it is a script", -1, NULL));
+  g_assert_false (heyai_ken_burns_render (still, clip, HEYAI_CAMERA_STATIC, 1, NULL, NULL,
+                                          NULL, NULL, NULL, &error));
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT);
+  g_assert_false (g_file_test (clip, G_FILE_TEST_EXISTS));
+}
+
+static const ClipCase clip_16x9_5 = {
+  HEYAI_ASPECT_16_9, 5, HEYAI_CAMERA_PUSH_IN, 1, 1280, 720, "scene-03-animated.mp4"
+};
+static const ClipCase clip_9x16_10 = {
+  HEYAI_ASPECT_9_16, 10, HEYAI_CAMERA_PAN_LEFT, 2, 720, 1280, "scene-03-take-2-animated.mp4"
+};
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  gst_init (&argc, &argv);
+
+  g_test_add ("/Providers/AnimatorOffline/clip-16x9-5s", Fixture, &clip_16x9_5,
+              fixture_setup, test_clip, fixture_teardown);
+  g_test_add ("/Providers/AnimatorOffline/clip-9x16-10s-take-2", Fixture, &clip_9x16_10,
+              fixture_setup, test_clip, fixture_teardown);
+  g_test_add ("/Providers/AnimatorOffline/cancel", Fixture, NULL,
+              fixture_setup, test_cancel, fixture_teardown);
+  g_test_add ("/Providers/AnimatorOffline/disk-full", Fixture, NULL,
+              fixture_setup, test_disk_full, fixture_teardown);
+  g_test_add ("/Providers/AnimatorOffline/missing-still", Fixture, NULL,
+              fixture_setup, test_missing_still, fixture_teardown);
+  g_test_add ("/Providers/AnimatorOffline/jpeg-odd-size", Fixture, NULL,
+              fixture_setup, test_jpeg_odd_size, fixture_teardown);
+  g_test_add ("/Providers/AnimatorOffline/not-an-image", Fixture, NULL,
+              fixture_setup, test_not_an_image, fixture_teardown);
+
+  return g_test_run ();
+}
