@@ -33,6 +33,7 @@ typedef struct
   HeyaiElementType type;
   char            *text;      /* UTF-8, markup removed */
   int              line;      /* 1-based source line */
+  gboolean         dual;      /* character cue marked "^" (dual dialogue) */
 } HeyaiScriptElement;
 
 /* One scene of the source: a Fountain scene (heading + what follows it) or,
@@ -44,6 +45,7 @@ typedef struct
   GPtrArray *elements;   /* HeyaiScriptElement* */
   int        first_line;
   double     seconds;    /* estimated screen time */
+  guint      n_words;    /* words of the scene's elements (notes excluded) */
 } HeyaiScriptScene;
 
 typedef struct
@@ -65,7 +67,10 @@ HeyaiScript *heyai_script_parse       (const char  *text,
                                        gssize       length,
                                        GError     **error);
 void         heyai_script_free        (HeyaiScript *script);
-/* Words and seconds of arbitrary text (the window's word count). */
+/* Words and seconds of arbitrary text (the window's word count).  Words are
+ * runs of non-space characters holding at least one letter or digit; em and
+ * en dashes separate words.  estimate_seconds parses @text when it can (the
+ * same model as heyai_script_parse) and falls back to words / 2.5 s. */
 guint        heyai_script_count_words (const char  *text);
 double       heyai_script_estimate_seconds (const char *text);
 

@@ -1,0 +1,74 @@
+/* bench-script.c: parse time of a ~2 MB Fountain script and of the samples.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "heyai-core.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GString) s = g_string_new ("Title: Benchmark\nCredit: bench-script\n\n");
+  gsize target = HEYAI_SCRIPT_MAX_BYTES - 4096;
+  guint n = 0;
+  gint64 best = G_MAXINT64;
+  gint64 total = 0;
+  guint scenes = 0;
+  int runs = 5;
+  int i;
+
+  while (s->len < target)
+    {
+      n++;
+      g_string_append_printf (s,
+                              "%s. LOCATION %u - NIGHT\n\n"
+                              "Rain falls on the city. A figure in a long *coat* walks past neon signs; "
+                              "the camera follows as trains rumble — somewhere a dog barks.\n\n"
+                              "DETECTIVE %u\n(tired)\nWe're not done here. Not by a long shot, señor.\n\n"
+                              "[[note %u]] /* cut %u */\n\nCUT TO:\n\n",
+                              n % 2 ? "INT" : "EXT", n, n % 7, n, n);
+    }
+
+  for (i = 0; i < runs; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HeyaiScript) script = NULL;
+      gint64 start = g_get_monotonic_time ();
+      gint64 elapsed;
+
+      script = heyai_script_parse (s->str, (gssize) s->len, &error);
+      elapsed = g_get_monotonic_time () - start;
+      if (script == NULL)
+        {
+          fprintf (stderr, "parse failed: %s\n", error->message);
+          return 1;
+        }
+      scenes = script->scenes->len;
+      best = MIN (best, elapsed);
+      total += elapsed;
+    }
+
+  printf ("fountain %.2f MB, %u scenes: best %.1f ms, mean %.1f ms over %d runs (%.1f MB/s)\n",
+          s->len / (1024.0 * 1024.0), scenes, best / 1000.0, total / 1000.0 / runs, runs,
+          (s->len / (1024.0 * 1024.0)) / (best / 1e6));
+
+  {
+    gsize size = 5 * 1024 * 1024;
+    g_autofree char *big = g_malloc (size);
+    g_autoptr(GError) error = NULL;
+    gint64 start;
+
+    memset (big, 'x', size);
+    start = g_get_monotonic_time ();
+    g_assert_null (heyai_script_parse (big, (gssize) size, &error));
+    printf ("5 MB input rejected in %" G_GINT64_FORMAT " µs\n", g_get_monotonic_time () - start);
+  }
+
+  return 0;
+}
