@@ -1,0 +1,918 @@
+/* heyai-imager-higgsfield.c: stills from Higgsfield.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "heyai-enums.h"
+#include "heyai-imager-higgsfield.h"
+#include "heyai-llm-schema.h"
+#include "heyai-secrets.h"
+
+#define DEFAULT_POLL_MS   2000
+#define DEFAULT_MAX_WAIT  1800
+#define MAX_IMAGE_SIZE    (200 * 1024 * 1024)
+
+struct _HeyaiImagerHiggsfield
+{
+  GObject    parent_instance;
+
+  HeyaiHttp *http;
+  char      *base_url;
+  char      *model;
+  char      *resolution;
+  char      *key_id;       /* NULL: not resolved yet */
+  char      *key_secret;
+  guint      poll_ms;
+  guint      max_wait;
+};
+
+static void imager_iface_init (HeyaiImagerInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (HeyaiImagerHiggsfield, heyai_imager_higgsfield, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (HEYAI_TYPE_IMAGER, imager_iface_init))
+
+enum {
+  PROP_0,
+  PROP_MODEL,
+  PROP_BASE_URL,
+  PROP_POLL_INTERVAL,
+  PROP_MAX_WAIT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ---------------------------------------------------------------------- */
+/* Errors                                                                  */
+
+/* FastAPI validation: {"detail":[{"loc":[...],"msg":"..."}]} or {"detail":"..."}. */
+static char *
+dup_detail (HeyaiHttpResponse *response)
+{
+  JsonObject *root = heyai_http_response_get_object (response, NULL);
+  JsonNode *detail;
+
+  if (root != NULL && json_object_has_member (root, "detail") &&
+      JSON_NODE_HOLDS_ARRAY (detail = json_object_get_member (root, "detail")))
+    {
+      JsonArray *items = json_node_get_array (detail);
+      GString *s = g_string_new (NULL);
+
+      for (guint i = 0; i < json_array_get_length (items) && i < 5; i++)
+        {
+          JsonNode *item = json_array_get_element (items, i);
+          JsonObject *o;
+          const char *msg;
+
+          if (!JSON_NODE_HOLDS_OBJECT (item))
+            continue;
+          o = json_node_get_object (item);
+          msg = heyai_json_object_get_string_or_null (o, "msg");
+          if (msg == NULL)
+            continue;
+          if (s->len > 0)
+            g_string_append (s, "; ");
+          if (json_object_has_member (o, "loc") &&
+              JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "loc")))
+            {
+              JsonArray *loc = json_object_get_array_member (o, "loc");
+              JsonNode *last = json_array_get_length (loc) > 0
+                                 ? json_array_get_element (loc, json_array_get_length (loc) - 1) : NULL;
+
+              if (last != NULL && JSON_NODE_HOLDS_VALUE (last) &&
+                  json_node_get_value_type (last) == G_TYPE_STRING)
+                g_string_append_printf (s, "%s: ", json_node_get_string (last));
+            }
+          g_string_append (s, msg);
+        }
+      if (s->len > 0)
+        return g_string_free (s, FALSE);
+      g_string_free (s, TRUE);
+    }
+  return heyai_http_response_dup_error_detail (response);
+}
+
+static HeyaiHttpVerdict
+classify (HeyaiHttpResponse  *response,
+          GError            **error,
+          gpointer            user_data)
+{
+  HeyaiImagerHiggsfield *self = user_data;
+  guint status = heyai_http_response_get_status (response);
+  const char *url = heyai_http_response_get_url (response);
+  gboolean is_request_url = url != NULL && strstr (url, "/requests/") != NULL;
+  g_autofree char *detail = NULL;
+
+  if (status < 400)
+    return HEYAI_HTTP_VERDICT_DEFAULT;
+
+  detail = dup_detail (response);
+  switch (status)
+    {
+    case 401:
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS,
+                   _("Higgsfield rejected the API key. Check HF_API_KEY and HF_API_SECRET "
+                     "(or HF_CREDENTIALS) or the key in Preferences → Providers."));
+      return HEYAI_HTTP_VERDICT_FINAL;
+    case 403:
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_QUOTA,
+                   _("Higgsfield says there are not enough credits (%s). Add credits at "
+                     "cloud.higgsfield.ai and try again."),
+                   detail != NULL ? detail : _("no detail"));
+      return HEYAI_HTTP_VERDICT_FINAL;
+    case 400:
+    case 422:
+      if (is_request_url && strstr (url, "/cancel") != NULL)
+        return HEYAI_HTTP_VERDICT_DEFAULT;
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION,
+                   _("Higgsfield rejected the request: %s. Edit the image prompt or the settings and try again."),
+                   detail != NULL ? detail : _("no reason given"));
+      return HEYAI_HTTP_VERDICT_FINAL;
+    case 404:
+      if (is_request_url)
+        g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                     _("Higgsfield no longer knows this request. Generate the still again."));
+      else
+        g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION,
+                     _("Higgsfield does not offer the model “%s”. Set HEYAI_HIGGSFIELD_MODEL to an available model."),
+                     self->model);
+      return HEYAI_HTTP_VERDICT_FINAL;
+    default:
+      return HEYAI_HTTP_VERDICT_DEFAULT;
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* One generation                                                          */
+
+typedef struct
+{
+  HeyaiJob     *job;
+  char         *prompt;
+  char         *aspect;
+  char         *dest_dir;
+  char         *basename;     /* scene-01[-take-2] */
+  int           position;
+  char         *request_id;
+  char         *image_url;
+  gint64        deadline;     /* monotonic µs */
+  guint         timeout_id;
+  gulong        cancel_id;
+  guint         polls;
+} GenData;
+
+static void
+gen_data_free (GenData *data)
+{
+  g_clear_object (&data->job);
+  g_free (data->prompt);
+  g_free (data->aspect);
+  g_free (data->dest_dir);
+  g_free (data->basename);
+  g_free (data->request_id);
+  g_free (data->image_url);
+  g_free (data);
+}
+
+static void poll_status (GTask *task);
+
+static void
+add_auth (HeyaiImagerHiggsfield *self,
+          HeyaiHttpRequest      *request)
+{
+  g_autofree char *value = g_strdup_printf ("Key %s:%s", self->key_id, self->key_secret);
+
+  heyai_http_request_set_header (request, "Authorization", value);
+  memset (value, 0, strlen (value));
+}
+
+static void
+cancel_sent_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(HeyaiHttpResponse) response = heyai_http_send_finish (HEYAI_HTTP (source), result, NULL);
+
+  if (response != NULL)
+    g_debug ("Higgsfield cancel answered %u", heyai_http_response_get_status (response));
+}
+
+/* The user cancelled: ask Higgsfield to drop the request (only works while
+ * it is queued), then report the cancellation. */
+static void
+return_cancelled (GTask *task)
+{
+  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
+  GenData *data = g_task_get_task_data (task);
+
+  if (data->request_id != NULL)
+    {
+      g_autofree char *path = g_strdup_printf ("/requests/%s/cancel", data->request_id);
+      g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", path);
+
+      add_auth (self, request);
+      heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_NO_RETRY | HEYAI_HTTP_REQUEST_ANY_STATUS);
+      heyai_http_request_set_timeout (request, 10);
+      heyai_http_send_async (self->http, request, NULL, cancel_sent_cb, NULL);
+    }
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                           _("The still was cancelled."));
+}
+
+static char *
+extension_for (const char *content_type,
+               const char *url)
+{
+  static const struct { const char *type; const char *ext; } types[] = {
+    { "image/png", "png" }, { "image/jpeg", "jpg" }, { "image/jpg", "jpg" },
+    { "image/webp", "webp" },
+  };
+  g_autoptr(GUri) uri = NULL;
+
+  if (content_type != NULL)
+    for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+      if (g_ascii_strncasecmp (content_type, types[i].type, strlen (types[i].type)) == 0)
+        return g_strdup (types[i].ext);
+
+  uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+  if (uri != NULL)
+    {
+      const char *path = g_uri_get_path (uri);
+      const char *dot = strrchr (path, '.');
+
+      if (dot != NULL && strchr (dot, '/') == NULL)
+        {
+          g_autofree char *ext = g_ascii_strdown (dot + 1, -1);
+
+          if (g_str_equal (ext, "jpeg"))
+            return g_strdup ("jpg");
+          if (g_str_equal (ext, "png") || g_str_equal (ext, "jpg") || g_str_equal (ext, "webp"))
+            return g_steal_pointer (&ext);
+        }
+    }
+  return g_strdup ("png");
+}
+
+static void
+download_progress (gint64   done,
+                   gint64   total,
+                   gpointer user_data)
+{
+  GenData *data = user_data;
+
+  if (total > 0)
+    heyai_job_set_progress (data->job, 0.9 + 0.1 * ((double) done / (double) total));
+}
+
+static double
+price_for (HeyaiImagerHiggsfield *self)
+{
+  if (g_ascii_strcasecmp (self->resolution, "4K") == 0)
+    return HEYAI_HIGGSFIELD_PRICE_4K;
+  return HEYAI_HIGGSFIELD_PRICE_STANDARD;
+}
+
+static void
+downloaded_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
+  GenData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiHttpDownload) download = NULL;
+  g_autofree char *ext = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) params = NULL;
+  HeyaiGenResult *gen;
+
+  download = heyai_http_download_finish (HEYAI_HTTP (source), result, &error);
+  if (download == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The service's Content-Type decides the extension. */
+  ext = extension_for (download->content_type, data->image_url);
+  path = g_strdup_printf ("%s%s%s.%s", data->dest_dir, G_DIR_SEPARATOR_S, data->basename, ext);
+  if (g_strcmp0 (path, download->path) != 0 && g_rename (download->path, path) != 0)
+    {
+      int saved_errno = errno;
+      g_autofree char *what = g_strdup_printf (_("Could not write %s"), path);
+
+      g_unlink (download->path);
+      heyai_set_io_error (&error, saved_errno, what);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "prompt");
+  json_builder_add_string_value (builder, data->prompt);
+  json_builder_set_member_name (builder, "aspect_ratio");
+  json_builder_add_string_value (builder, data->aspect);
+  json_builder_set_member_name (builder, "resolution");
+  json_builder_add_string_value (builder, self->resolution);
+  json_builder_set_member_name (builder, "model");
+  json_builder_add_string_value (builder, self->model);
+  json_builder_end_object (builder);
+  params = json_builder_get_root (builder);
+
+  gen = heyai_gen_result_new ();
+  gen->path = g_steal_pointer (&path);
+  gen->provider = g_strdup ("higgsfield");
+  gen->model = g_strdup (self->model);
+  gen->params = json_to_string (params, FALSE);
+  gen->request_id = g_strdup (data->request_id);
+  gen->remote_url = g_strdup (data->image_url);
+  gen->cost = price_for (self);
+
+  heyai_job_set_progress (data->job, 1.0);
+  g_task_return_pointer (task, gen, (GDestroyNotify) heyai_gen_result_free);
+}
+
+static void
+start_download (GTask *task)
+{
+  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
+  GenData *data = g_task_get_task_data (task);
+  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", data->image_url);
+  g_autofree char *guess = extension_for (NULL, data->image_url);
+  g_autofree char *dest = g_strdup_printf ("%s%s%s.%s", data->dest_dir, G_DIR_SEPARATOR_S,
+                                           data->basename, guess);
+
+  if (g_mkdir_with_parents (data->dest_dir, 0755) != 0)
+    {
+      g_autoptr(GError) error = NULL;
+      int saved_errno = errno;
+      g_autofree char *what = g_strdup_printf (_("Could not create %s"), data->dest_dir);
+
+      heyai_set_io_error (&error, saved_errno, what);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  heyai_job_set_state (data->job, HEYAI_JOB_STATE_DOWNLOADING);
+  heyai_http_download_async (self->http, request, dest, MAX_IMAGE_SIZE,
+                             download_progress, data,
+                             g_task_get_cancellable (task), downloaded_cb, task);
+}
+
+static gboolean
+poll_timeout_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  GenData *data = g_task_get_task_data (task);
+
+  data->timeout_id = 0;
+  g_cancellable_disconnect (g_task_get_cancellable (task), data->cancel_id);
+  data->cancel_id = 0;
+  poll_status (task);   /* takes the reference held by the timeout */
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+poll_cancelled_idle (gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GenData *data = g_task_get_task_data (task);
+
+  if (data->timeout_id != 0)
+    {
+      g_clear_handle_id (&data->timeout_id, g_source_remove);
+      g_object_unref (task);   /* the timeout's reference */
+      g_cancellable_disconnect (g_task_get_cancellable (task), data->cancel_id);
+      data->cancel_id = 0;
+      return_cancelled (task);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+poll_cancelled_cb (GCancellable *cancellable,
+                   gpointer      user_data)
+{
+  /* May run in any thread and inside g_cancellable_connect: defer. */
+  g_idle_add_full (G_PRIORITY_DEFAULT, poll_cancelled_idle, g_object_ref (user_data), NULL);
+}
+
+static void
+schedule_poll (GTask *task)
+{
+  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
+  GenData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (g_get_monotonic_time () > data->deadline)
+    {
+      g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+                               _("Higgsfield did not finish the still within %u minutes. Try again later."),
+                               (self->max_wait + 59) / 60);
+      g_object_unref (task);
+      return;
+    }
+
+  data->timeout_id = g_timeout_add (self->poll_ms, poll_timeout_cb, task);
+  if (cancellable != NULL)
+    data->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (poll_cancelled_cb), task, NULL);
+}
+
+static void
+status_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GTask *task = user_data;   /* owned */
+  GenData *data = g_task_get_task_data (task);
+  g_autoptr(HeyaiHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *root;
+  const char *status;
+
+  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
+  if (response == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return_cancelled (task);
+      else
+        g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+
+  root = heyai_http_response_get_object (response, NULL);
+  status = heyai_json_object_get_string_or_null (root, "status");
+  data->polls++;
+
+  if (g_strcmp0 (status, "queued") == 0 || g_strcmp0 (status, "in_progress") == 0)
+    {
+      gboolean running = g_str_equal (status, "in_progress");
+
+      if (running)
+        heyai_job_set_state (data->job, HEYAI_JOB_STATE_RUNNING);
+      heyai_job_set_progress (data->job, running ? MIN (0.3 + 0.05 * data->polls, 0.85) : 0.1);
+      schedule_poll (task);
+      return;
+    }
+
+  if (g_strcmp0 (status, "completed") == 0)
+    {
+      JsonArray *images = NULL;
+      JsonNode *first;
+      const char *url = NULL;
+
+      if (json_object_has_member (root, "images") &&
+          JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "images")))
+        images = json_object_get_array_member (root, "images");
+      if (images != NULL && json_array_get_length (images) > 0 &&
+          JSON_NODE_HOLDS_OBJECT (first = json_array_get_element (images, 0)))
+        url = heyai_json_object_get_string_or_null (json_node_get_object (first), "url");
+
+      if (url == NULL)
+        g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                                 _("Higgsfield finished the still but sent no image address. Generate it again."));
+      else
+        {
+          data->image_url = g_strdup (url);
+          start_download (task);
+        }
+      g_object_unref (task);
+      return;
+    }
+
+  if (g_strcmp0 (status, "nsfw") == 0)
+    g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_MODERATION,
+                             _("Scene %d: Higgsfield refused the prompt (content policy). "
+                               "Edit the image prompt and try again."), data->position);
+  else if (g_strcmp0 (status, "failed") == 0)
+    {
+      const char *reason = heyai_json_object_get_string_or_null (root, "error");
+
+      g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                               _("Scene %d: Higgsfield could not make the still (%s). Try again."),
+                               data->position, reason != NULL ? reason : _("no reason given"));
+    }
+  else if (g_strcmp0 (status, "canceled") == 0 || g_strcmp0 (status, "cancelled") == 0)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                             _("Scene %d: the Higgsfield request was cancelled."), data->position);
+  else
+    g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                             _("Higgsfield sent a status HeyAI does not understand (“%s”)."),
+                             status != NULL ? status : "");
+  g_object_unref (task);
+}
+
+static void
+poll_status (GTask *task)
+{
+  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
+  GenData *data = g_task_get_task_data (task);
+  g_autofree char *path = NULL;
+  g_autoptr(HeyaiHttpRequest) request = NULL;
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      return_cancelled (task);
+      g_object_unref (task);
+      return;
+    }
+
+  path = g_strdup_printf ("/requests/%s/status", data->request_id);
+  request = heyai_http_request_new ("GET", path);
+  add_auth (self, request);
+  heyai_http_request_set_timeout (request, 30);
+  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), status_cb, task);
+}
+
+static void
+submitted_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GTask *task = user_data;   /* owned */
+  GenData *data = g_task_get_task_data (task);
+  g_autoptr(HeyaiHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *request_id;
+
+  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
+  if (response == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+
+  request_id = heyai_json_object_get_string_or_null (heyai_http_response_get_object (response, NULL),
+                                                     "request_id");
+  if (request_id == NULL || *request_id == '\0')
+    {
+      g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                               _("Higgsfield accepted the still but sent no request id. Try again."));
+      g_object_unref (task);
+      return;
+    }
+
+  /* Commit the id before anything else: a restart resumes from here. */
+  data->request_id = g_strdup (request_id);
+  heyai_job_set_remote_id (data->job, request_id);
+  heyai_job_set_progress (data->job, 0.05);
+  poll_status (task);
+}
+
+static void
+submit (GTask *task)
+{
+  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
+  GenData *data = g_task_get_task_data (task);
+  g_autofree char *path = g_strdup_printf ("/%s", self->model);
+  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", path);
+  g_autoptr(JsonObject) body = json_object_new ();
+
+  json_object_set_string_member (body, "prompt", data->prompt);
+  json_object_set_string_member (body, "aspect_ratio", data->aspect);
+  json_object_set_string_member (body, "resolution", self->resolution);
+  json_object_set_int_member (body, "num_images", 1);
+
+  add_auth (self, request);
+  heyai_http_request_set_json_object (request, body);
+  heyai_http_request_set_timeout (request, 60);
+
+  heyai_job_set_state (data->job, HEYAI_JOB_STATE_SUBMITTED);
+  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), submitted_cb, task);
+}
+
+static void
+start (GTask *task)   /* owned */
+{
+  GenData *data = g_task_get_task_data (task);
+  const char *remote = heyai_job_get_remote_id (data->job);
+
+  if (remote != NULL && *remote != '\0')
+    {
+      g_debug ("Higgsfield: resuming request %s", remote);
+      data->request_id = g_strdup (remote);
+      poll_status (task);
+    }
+  else
+    submit (task);
+}
+
+static void
+credentials_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GTask *task = user_data;   /* owned */
+  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pair = heyai_secrets_get_finish (result, &error);
+  g_autofree char *id = NULL;
+  g_autofree char *secret = NULL;
+
+  if (pair == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  if (!heyai_secrets_split_pair (pair, &id, &secret))
+    {
+      heyai_secrets_set_missing_error (&error, HEYAI_SECRET_HIGGSFIELD);
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  if (self->key_id == NULL)
+    {
+      self->key_id = g_steal_pointer (&id);
+      self->key_secret = g_steal_pointer (&secret);
+    }
+  start (task);
+}
+
+static void
+heyai_imager_higgsfield_generate_async (HeyaiImager         *imager,
+                                        HeyaiProject        *project,
+                                        HeyaiScene          *scene,
+                                        HeyaiJob            *job,
+                                        const char          *dest_dir,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (imager);
+  GTask *task;
+  GenData *data;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, heyai_imager_higgsfield_generate_async);
+
+  data = g_new0 (GenData, 1);
+  data->job = g_object_ref (job);
+  data->prompt = g_strdup (heyai_scene_get_image_prompt (scene));
+  data->aspect = g_strdup (heyai_enum_to_string (HEYAI_TYPE_ASPECT, heyai_project_get_aspect (project)));
+  data->dest_dir = g_strdup (dest_dir);
+  data->position = heyai_scene_get_position (scene);
+  data->basename = heyai_take_basename (data->position, heyai_job_get_take (job));
+  data->deadline = g_get_monotonic_time () + (gint64) self->max_wait * G_USEC_PER_SEC;
+  g_task_set_task_data (task, data, (GDestroyNotify) gen_data_free);
+
+  if (data->prompt == NULL || *data->prompt == '\0')
+    {
+      g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                               _("Scene %d has no image prompt. Write one and try again."), data->position);
+      g_object_unref (task);
+      return;
+    }
+
+  if (self->key_id != NULL)
+    start (task);
+  else
+    heyai_secrets_get_async (HEYAI_SECRET_HIGGSFIELD, cancellable, credentials_cb, task);
+}
+
+static HeyaiGenResult *
+heyai_imager_higgsfield_generate_finish (HeyaiImager   *imager,
+                                         GAsyncResult  *result,
+                                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, imager), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static const char *
+heyai_imager_higgsfield_get_name (HeyaiImager *imager)
+{
+  return "higgsfield";
+}
+
+static const char *
+heyai_imager_higgsfield_get_model (HeyaiImager *imager)
+{
+  return HEYAI_IMAGER_HIGGSFIELD (imager)->model;
+}
+
+static double
+heyai_imager_higgsfield_estimate_cost (HeyaiImager *imager,
+                                       HeyaiScene  *scene)
+{
+  return price_for (HEYAI_IMAGER_HIGGSFIELD (imager));
+}
+
+static void
+imager_iface_init (HeyaiImagerInterface *iface)
+{
+  iface->get_name = heyai_imager_higgsfield_get_name;
+  iface->get_model = heyai_imager_higgsfield_get_model;
+  iface->estimate_cost = heyai_imager_higgsfield_estimate_cost;
+  iface->generate_async = heyai_imager_higgsfield_generate_async;
+  iface->generate_finish = heyai_imager_higgsfield_generate_finish;
+}
+
+/* ---------------------------------------------------------------------- */
+/* GObject                                                                 */
+
+static void
+heyai_imager_higgsfield_constructed (GObject *object)
+{
+  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (object);
+  const char *env;
+
+  G_OBJECT_CLASS (heyai_imager_higgsfield_parent_class)->constructed (object);
+
+  if (self->base_url == NULL)
+    self->base_url = heyai_service_dup_base_url (HEYAI_SERVICE_HIGGSFIELD);
+  if (self->model == NULL)
+    {
+      env = g_getenv ("HEYAI_HIGGSFIELD_MODEL");
+      self->model = g_strdup (env != NULL && *env != '\0' ? env : HEYAI_HIGGSFIELD_DEFAULT_MODEL);
+    }
+  /* The path is appended to the base URL: no leading slash. */
+  while (self->model[0] == '/')
+    memmove (self->model, self->model + 1, strlen (self->model));
+
+  env = g_getenv ("HEYAI_HIGGSFIELD_RESOLUTION");
+  self->resolution = g_strdup (env != NULL && *env != '\0' ? env : HEYAI_HIGGSFIELD_DEFAULT_RESOLUTION);
+
+  env = g_getenv ("HEYAI_HIGGSFIELD_POLL_MS");
+  if (env != NULL && *env != '\0')
+    self->poll_ms = MAX (1, (guint) g_ascii_strtoull (env, NULL, 10));
+
+  self->http = heyai_http_new (self->base_url, heyai_service_label (HEYAI_SERVICE_HIGGSFIELD));
+  heyai_http_set_classifier (self->http, classify, self, NULL);
+}
+
+static void
+heyai_imager_higgsfield_finalize (GObject *object)
+{
+  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (object);
+
+  g_clear_object (&self->http);
+  g_clear_pointer (&self->base_url, g_free);
+  g_clear_pointer (&self->model, g_free);
+  g_clear_pointer (&self->resolution, g_free);
+  g_clear_pointer (&self->key_id, g_free);
+  if (self->key_secret != NULL)
+    memset (self->key_secret, 0, strlen (self->key_secret));
+  g_clear_pointer (&self->key_secret, g_free);
+
+  G_OBJECT_CLASS (heyai_imager_higgsfield_parent_class)->finalize (object);
+}
+
+static void
+heyai_imager_higgsfield_get_property (GObject    *object,
+                                      guint       prop_id,
+                                      GValue     *value,
+                                      GParamSpec *pspec)
+{
+  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODEL:
+      g_value_set_string (value, self->model);
+      break;
+    case PROP_BASE_URL:
+      g_value_set_string (value, self->base_url);
+      break;
+    case PROP_POLL_INTERVAL:
+      g_value_set_uint (value, self->poll_ms);
+      break;
+    case PROP_MAX_WAIT:
+      g_value_set_uint (value, self->max_wait);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+heyai_imager_higgsfield_set_property (GObject      *object,
+                                      guint         prop_id,
+                                      const GValue *value,
+                                      GParamSpec   *pspec)
+{
+  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODEL:
+      g_free (self->model);
+      self->model = g_value_dup_string (value);
+      break;
+    case PROP_BASE_URL:
+      g_free (self->base_url);
+      self->base_url = g_value_dup_string (value);
+      break;
+    case PROP_POLL_INTERVAL:
+      heyai_imager_higgsfield_set_poll_interval (self, g_value_get_uint (value));
+      break;
+    case PROP_MAX_WAIT:
+      heyai_imager_higgsfield_set_max_wait (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+heyai_imager_higgsfield_class_init (HeyaiImagerHiggsfieldClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = heyai_imager_higgsfield_constructed;
+  object_class->finalize = heyai_imager_higgsfield_finalize;
+  object_class->get_property = heyai_imager_higgsfield_get_property;
+  object_class->set_property = heyai_imager_higgsfield_set_property;
+
+  properties[PROP_MODEL] =
+    g_param_spec_string ("model", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BASE_URL] =
+    g_param_spec_string ("base-url", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_POLL_INTERVAL] =
+    g_param_spec_uint ("poll-interval", NULL, NULL, 1, 600000, DEFAULT_POLL_MS,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_MAX_WAIT] =
+    g_param_spec_uint ("max-wait", NULL, NULL, 1, 86400, DEFAULT_MAX_WAIT,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+heyai_imager_higgsfield_init (HeyaiImagerHiggsfield *self)
+{
+  self->poll_ms = DEFAULT_POLL_MS;
+  self->max_wait = DEFAULT_MAX_WAIT;
+}
+
+HeyaiImagerHiggsfield *
+heyai_imager_higgsfield_new (const char *base_url,
+                             const char *credentials,
+                             const char *model)
+{
+  HeyaiImagerHiggsfield *self = g_object_new (HEYAI_TYPE_IMAGER_HIGGSFIELD,
+                                              "base-url", base_url,
+                                              "model", model,
+                                              NULL);
+
+  if (credentials != NULL)
+    heyai_secrets_split_pair (credentials, &self->key_id, &self->key_secret);
+  return self;
+}
+
+GObject *
+heyai_imager_higgsfield_create (const char  *data_dir,
+                                GError     **error)
+{
+  g_autofree char *pair = heyai_secrets_dup_from_env (HEYAI_SECRET_HIGGSFIELD);
+
+  return G_OBJECT (heyai_imager_higgsfield_new (NULL, pair, NULL));
+}
+
+HeyaiHttp *
+heyai_imager_higgsfield_get_http (HeyaiImagerHiggsfield *self)
+{
+  g_return_val_if_fail (HEYAI_IS_IMAGER_HIGGSFIELD (self), NULL);
+
+  return self->http;
+}
+
+void
+heyai_imager_higgsfield_set_poll_interval (HeyaiImagerHiggsfield *self,
+                                           guint                  ms)
+{
+  g_return_if_fail (HEYAI_IS_IMAGER_HIGGSFIELD (self));
+
+  ms = MAX (ms, 1);
+  if (self->poll_ms == ms)
+    return;
+  self->poll_ms = ms;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POLL_INTERVAL]);
+}
+
+void
+heyai_imager_higgsfield_set_max_wait (HeyaiImagerHiggsfield *self,
+                                      guint                  seconds)
+{
+  g_return_if_fail (HEYAI_IS_IMAGER_HIGGSFIELD (self));
+
+  seconds = MAX (seconds, 1);
+  if (self->max_wait == seconds)
+    return;
+  self->max_wait = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_WAIT]);
+}

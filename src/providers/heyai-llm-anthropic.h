@@ -1,0 +1,38 @@
+/* heyai-llm-anthropic.h: the Anthropic Messages API LLM client.
+ *
+ * POST {HEYAI_ANTHROPIC_BASE_URL}/v1/messages with x-api-key and
+ * anthropic-version 2023-06-01, one tool "submit_scenes" whose input_schema
+ * is the scene schema, forced with tool_choice {"type":"tool"}; the system
+ * prompt is top-level.  The tool_use input (an object) is validated
+ * client-side, with one repair round-trip (a tool_result marked is_error).
+ *
+ * Model: the constructor argument, else $HEYAI_ANTHROPIC_MODEL, else
+ * HEYAI_LLM_ANTHROPIC_DEFAULT_MODEL.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "heyai-providers.h"
+#include "heyai-http.h"
+
+G_BEGIN_DECLS
+
+#define HEYAI_LLM_ANTHROPIC_DEFAULT_MODEL "claude-sonnet-4-5"
+#define HEYAI_ANTHROPIC_VERSION           "2023-06-01"
+
+#define HEYAI_TYPE_LLM_ANTHROPIC (heyai_llm_anthropic_get_type ())
+G_DECLARE_FINAL_TYPE (HeyaiLlmAnthropic, heyai_llm_anthropic, HEYAI, LLM_ANTHROPIC, GObject)
+
+/* Properties: model (string), base-url (string, construct-only).
+ * @base_url NULL: $HEYAI_ANTHROPIC_BASE_URL or the default; @api_key NULL:
+ * looked up with heyai-secrets on first use; @model NULL: see above. */
+HeyaiLlmAnthropic *heyai_llm_anthropic_new      (const char         *base_url,
+                                                 const char         *api_key,
+                                                 const char         *model);
+/* The registry's constructor: reads ANTHROPIC_API_KEY now when set. */
+GObject           *heyai_llm_anthropic_create   (const char         *data_dir,
+                                                 GError            **error);
+HeyaiHttp         *heyai_llm_anthropic_get_http (HeyaiLlmAnthropic  *self);
+
+G_END_DECLS
