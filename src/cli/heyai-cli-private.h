@@ -1,0 +1,44 @@
+/* heyai-cli-private.h: the commands of `heyai` and helpers they share.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "heyai-cli.h"
+
+G_BEGIN_DECLS
+
+/* The database file under the data dir (shared with the window). */
+#define HEYAI_CLI_DB_NAME "heyai.db"
+
+char *heyai_cli_db_path         (HeyaiCli    *cli);
+/* Opens the store and finds @ref; on failure prints the error and returns
+ * NULL with *exit_code set (unknown project: usage error). */
+HeyaiProject *heyai_cli_load_project (HeyaiCli   *cli,
+                                      const char *ref,
+                                      int        *exit_code);
+/* Sets the prgname to "heyai <command>" so --help shows the right usage. */
+GOptionContext *heyai_cli_context_new (const char *command,
+                                       const char *parameter_string,
+                                       const char *summary);
+/* Prints @text padded (or cut with "…") to @width characters. */
+void  heyai_cli_print_cell      (GString    *out,
+                                 const char *text,
+                                 guint       width);
+
+/* heyai-cli-project.c */
+int heyai_cli_new     (HeyaiCli *cli, int argc, char **argv);
+int heyai_cli_list    (HeyaiCli *cli, int argc, char **argv);
+int heyai_cli_show    (HeyaiCli *cli, int argc, char **argv);
+int heyai_cli_status  (HeyaiCli *cli, int argc, char **argv);
+int heyai_cli_approve (HeyaiCli *cli, int argc, char **argv);
+int heyai_cli_reject  (HeyaiCli *cli, int argc, char **argv);
+int heyai_cli_cancel  (HeyaiCli *cli, int argc, char **argv);
+
+/* heyai-cli-run.c */
+int heyai_cli_analyze (HeyaiCli *cli, int argc, char **argv);
+int heyai_cli_images  (HeyaiCli *cli, int argc, char **argv);
+int heyai_cli_animate (HeyaiCli *cli, int argc, char **argv);
+int heyai_cli_run     (HeyaiCli *cli, int argc, char **argv);
+
+G_END_DECLS

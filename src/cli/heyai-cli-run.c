@@ -1,0 +1,605 @@
+/* heyai-cli-run.c: the commands that run the pipeline: analyze, images,
+ * animate, run.  Progress goes to stderr: one updating line on a terminal,
+ * one line per finished scene or failure otherwise.  SIGINT/SIGTERM cancel
+ * the run cleanly.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <glib/gi18n-lib.h>
+#include <glib-unix.h>
+
+#include "heyai-cli-private.h"
+#include "heyai-pipeline.h"
+#include "heyai-providers.h"
+
+typedef struct
+{
+  HeyaiCli        *cli;
+  HeyaiPipeline   *pipeline;
+  GMainLoop       *loop;
+  GCancellable    *cancellable;
+  GHashTable      *jobs;          /* job id -> HeyaiJob (ref): jobs seen in this run */
+  HeyaiRunSummary  summary;
+  GError          *error;
+  gboolean         done;
+  gboolean         ok;
+  gboolean         interrupted;
+  gboolean         line_drawn;
+  gint64           last_draw;
+  char            *activity;      /* "scene 4 rendering…" */
+} RunState;
+
+/* ---------------------------------------------------------------------- */
+/* Providers                                                              */
+
+static GObject *
+create_provider (HeyaiCli    *cli,
+                 HeyaiRole    role,
+                 const char  *flag,
+                 int         *exit_code)
+{
+  g_autoptr(GError) error = NULL;
+  const char * const *names = heyai_provider_names (role);
+  const char *name = heyai_provider_resolve_name (role, flag, NULL);
+  GObject *provider;
+
+  if (name == NULL)
+    name = "offline";
+
+  if (names != NULL && !g_strv_contains (names, name))
+    {
+      g_autofree char *known = g_strjoinv (", ", (char **) names);
+      *exit_code = heyai_cli_fail (HEYAI_EXIT_USAGE, _("Unknown %s provider “%s”: use %s"),
+                                   heyai_enum_to_string (HEYAI_TYPE_ROLE, role), name, known);
+      return NULL;
+    }
+
+  provider = heyai_provider_create (role, name, cli->data_dir, &error);
+  if (provider == NULL)
+    {
+      *exit_code = heyai_cli_fail (HEYAI_EXIT_FAILED, "%s",
+                                   error ? error->message : _("The provider could not be started"));
+      return NULL;
+    }
+
+  return provider;
+}
+
+static HeyaiPipeline *
+create_pipeline (HeyaiCli *cli,
+                 int      *exit_code)
+{
+  g_autoptr(GObject) llm = NULL;
+  g_autoptr(GObject) imager = NULL;
+  g_autoptr(GObject) animator = NULL;
+  g_autoptr(GObject) storage = NULL;
+  HeyaiPipeline *pipeline;
+
+  if (!(llm = create_provider (cli, HEYAI_ROLE_LLM, cli->llm, exit_code)) ||
+      !(imager = create_provider (cli, HEYAI_ROLE_IMAGER, cli->imager, exit_code)) ||
+      !(animator = create_provider (cli, HEYAI_ROLE_ANIMATOR, cli->animator, exit_code)) ||
+      !(storage = create_provider (cli, HEYAI_ROLE_STORAGE, cli->storage, exit_code)))
+    return NULL;
+
+  pipeline = heyai_pipeline_new (cli->store, cli->data_dir, HEYAI_LLM (llm), HEYAI_IMAGER (imager),
+                                 HEYAI_ANIMATOR (animator), HEYAI_STORAGE (storage));
+  for (guint role = 0; role < 4; role++)
+    if (cli->concurrency[role] > 0)
+      heyai_pipeline_set_concurrency (pipeline, role, cli->concurrency[role]);
+
+  return pipeline;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Progress                                                               */
+
+static void
+count_jobs (RunState     *state,
+            HeyaiJobKind  kind,
+            guint        *done,
+            guint        *total)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  *done = *total = 0;
+  g_hash_table_iter_init (&iter, state->jobs);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      HeyaiJob *job = value;
+
+      if (heyai_job_get_kind (job) != kind)
+        continue;
+      (*total)++;
+      if (heyai_job_get_state (job) == HEYAI_JOB_STATE_DONE)
+        (*done)++;
+    }
+}
+
+static void
+clear_line (RunState *state)
+{
+  if (state->line_drawn)
+    {
+      fputs ("\r\033[K", stderr);
+      state->line_drawn = FALSE;
+    }
+}
+
+static void
+draw_line (RunState *state,
+           gboolean  force)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+  gint64 now = g_get_monotonic_time ();
+  guint done, total;
+
+  if (!state->cli->interactive)
+    return;
+  if (!force && now - state->last_draw < 80 * 1000)
+    return;
+  state->last_draw = now;
+
+  count_jobs (state, HEYAI_JOB_KIND_ANALYZE, &done, &total);
+  if (total > 0 && done < total)
+    g_string_append (line, _("Reading the script…"));
+
+  count_jobs (state, HEYAI_JOB_KIND_IMAGE, &done, &total);
+  if (total > 0)
+    {
+      if (line->len)
+        g_string_append (line, " · ");
+      g_string_append_printf (line, _("Stills %u/%u"), done, total);
+    }
+
+  count_jobs (state, HEYAI_JOB_KIND_CLIP, &done, &total);
+  if (total > 0)
+    {
+      if (line->len)
+        g_string_append (line, " · ");
+      g_string_append_printf (line, _("Clips %u/%u"), done, total);
+    }
+
+  if (state->activity != NULL)
+    {
+      if (line->len)
+        g_string_append (line, " · ");
+      g_string_append (line, state->activity);
+    }
+
+  fprintf (stderr, "\r\033[K%s", line->str);
+  fflush (stderr);
+  state->line_drawn = TRUE;
+}
+
+static void
+print_event (RunState   *state,
+             const char *text)
+{
+  clear_line (state);
+  fprintf (stderr, "%s\n", text);
+  draw_line (state, TRUE);
+}
+
+static void
+job_changed_cb (HeyaiPipeline *pipeline,
+                HeyaiJob      *job,
+                RunState      *state)
+{
+  HeyaiJob *known = g_hash_table_lookup (state->jobs, heyai_job_get_id (job));
+
+  if (known == NULL)
+    g_hash_table_insert (state->jobs, g_strdup (heyai_job_get_id (job)), g_object_ref (job));
+  else if (known != job)
+    g_hash_table_replace (state->jobs, g_strdup (heyai_job_get_id (job)), g_object_ref (job));
+
+  /* Failures are printed as they happen, above the progress line. */
+  if (state->cli->interactive && heyai_job_get_state (job) == HEYAI_JOB_STATE_FAILED &&
+      heyai_job_get_last_error (job) != NULL)
+    print_event (state, heyai_job_get_last_error (job));
+  else
+    draw_line (state, heyai_job_state_is_final (heyai_job_get_state (job)));
+}
+
+static void
+scene_changed_cb (HeyaiPipeline *pipeline,
+                  HeyaiScene    *scene,
+                  RunState      *state)
+{
+  HeyaiSceneStatus status = heyai_scene_get_status (scene);
+
+  if (status == HEYAI_SCENE_STATUS_RENDERING)
+    {
+      g_free (state->activity);
+      state->activity = g_strdup_printf (_("scene %d rendering…"), heyai_scene_get_position (scene));
+    }
+  else if (status == HEYAI_SCENE_STATUS_ANIMATING)
+    {
+      g_free (state->activity);
+      state->activity = g_strdup_printf (_("scene %d animating…"), heyai_scene_get_position (scene));
+    }
+  draw_line (state, FALSE);
+}
+
+static void
+message_cb (HeyaiPipeline *pipeline,
+            const char    *text,
+            RunState      *state)
+{
+  /* Piped: one line per finished scene or failure (the pipeline's events). */
+  if (!state->cli->interactive)
+    {
+      fprintf (stderr, "%s\n", text);
+      fflush (stderr);
+    }
+}
+
+static gboolean
+signal_cb (gpointer user_data)
+{
+  RunState *state = user_data;
+
+  state->interrupted = TRUE;
+  g_cancellable_cancel (state->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+run_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  RunState *state = user_data;
+
+  state->ok = heyai_pipeline_run_finish (HEYAI_PIPELINE (object), result, &state->summary, &state->error);
+  state->done = TRUE;
+  g_main_loop_quit (state->loop);
+}
+
+/* Runs @flags and waits; returns the exit code (the error is printed). */
+static int
+run_pipeline (HeyaiCli      *cli,
+              HeyaiProject  *project,
+              HeyaiRunFlags  flags,
+              int            scene_position)
+{
+  g_autoptr(HeyaiPipeline) pipeline = NULL;
+  RunState state = { 0 };
+  guint sigint_id, sigterm_id;
+  int exit_code = HEYAI_EXIT_OK;
+
+  pipeline = create_pipeline (cli, &exit_code);
+  if (pipeline == NULL)
+    return exit_code;
+
+  state.cli = cli;
+  state.pipeline = pipeline;
+  state.loop = g_main_loop_new (NULL, FALSE);
+  state.cancellable = g_cancellable_new ();
+  state.jobs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+
+  g_signal_connect (pipeline, "job-changed", G_CALLBACK (job_changed_cb), &state);
+  g_signal_connect (pipeline, "scene-changed", G_CALLBACK (scene_changed_cb), &state);
+  g_signal_connect (pipeline, "message", G_CALLBACK (message_cb), &state);
+
+  sigint_id = g_unix_signal_add (SIGINT, signal_cb, &state);
+  sigterm_id = g_unix_signal_add (SIGTERM, signal_cb, &state);
+
+  heyai_pipeline_run_async (pipeline, project, flags, scene_position, state.cancellable,
+                            run_done_cb, &state);
+  if (!state.done)
+    g_main_loop_run (state.loop);
+
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  g_signal_handlers_disconnect_by_data (pipeline, &state);
+
+  draw_line (&state, TRUE);
+  clear_line (&state);
+
+  if (!state.ok)
+    {
+      if (state.interrupted || g_error_matches (state.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        exit_code = heyai_cli_fail (HEYAI_EXIT_FAILED, "%s", _("Cancelled"));
+      else
+        {
+          guint n_failed = state.summary.n_failed;
+
+          if (n_failed > 1)
+            exit_code = heyai_cli_fail (HEYAI_EXIT_FAILED,
+                                        g_dngettext (GETTEXT_PACKAGE, "%s (and %u more failure)",
+                                                     "%s (and %u more failures)", n_failed - 1),
+                                        state.error->message, n_failed - 1);
+          else
+            exit_code = heyai_cli_fail (HEYAI_EXIT_FAILED, "%s", state.error->message);
+        }
+    }
+
+  g_clear_error (&state.error);
+  g_clear_pointer (&state.jobs, g_hash_table_unref);
+  g_clear_pointer (&state.loop, g_main_loop_unref);
+  g_clear_object (&state.cancellable);
+  g_clear_pointer (&state.activity, g_free);
+
+  return exit_code;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Commands                                                               */
+
+static guint
+count_scenes (HeyaiCli         *cli,
+              HeyaiProject     *project,
+              HeyaiSceneStatus  status,
+              guint            *n_total)
+{
+  g_autoptr(GPtrArray) scenes = heyai_store_list_scenes (cli->store, heyai_project_get_id (project), NULL);
+  guint n = 0;
+
+  if (n_total != NULL)
+    *n_total = scenes ? scenes->len : 0;
+  if (scenes == NULL)
+    return 0;
+
+  for (guint i = 0; i < scenes->len; i++)
+    if (heyai_scene_get_status (g_ptr_array_index (scenes, i)) == status)
+      n++;
+
+  return n;
+}
+
+static HeyaiScene *
+scene_at (HeyaiCli     *cli,
+          HeyaiProject *project,
+          int           position,
+          int          *exit_code)
+{
+  g_autoptr(GError) error = NULL;
+  HeyaiScene *scene;
+  guint n_total = 0;
+
+  scene = heyai_store_get_scene_at (cli->store, heyai_project_get_id (project), position, &error);
+  if (scene == NULL)
+    {
+      if (error != NULL && !g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND))
+        *exit_code = heyai_cli_fail (HEYAI_EXIT_FAILED, "%s", error->message);
+      else
+        {
+          count_scenes (cli, project, HEYAI_SCENE_STATUS_PENDING, &n_total);
+          *exit_code = heyai_cli_fail (HEYAI_EXIT_USAGE, _("The project has no scene %d (it has %u)"),
+                                       position, n_total);
+        }
+    }
+
+  return scene;
+}
+
+int
+heyai_cli_analyze (HeyaiCli  *cli,
+                   int        argc,
+                   char     **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(HeyaiProject) project = NULL;
+  int exit_code = HEYAI_EXIT_OK;
+  guint n_scenes = 0;
+
+  context = heyai_cli_context_new ("analyze", _("P"),
+                                   _("Splits the script into scenes with image and motion prompts "
+                                     "(replaces the project’s scenes)."));
+  if (!heyai_cli_parse (context, &argc, &argv))
+    return HEYAI_EXIT_USAGE;
+  if (argc != 2)
+    return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Which project? (see “heyai list”)"));
+
+  project = heyai_cli_load_project (cli, argv[1], &exit_code);
+  if (project == NULL)
+    return exit_code;
+
+  exit_code = run_pipeline (cli, project, HEYAI_RUN_ANALYZE, 0);
+  if (exit_code == HEYAI_EXIT_OK)
+    {
+      count_scenes (cli, project, HEYAI_SCENE_STATUS_PENDING, &n_scenes);
+      g_print (g_dngettext (GETTEXT_PACKAGE, "%u scene\n", "%u scenes\n", n_scenes), n_scenes);
+    }
+
+  return exit_code;
+}
+
+int
+heyai_cli_images (HeyaiCli  *cli,
+                  int        argc,
+                  char     **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(HeyaiProject) project = NULL;
+  HeyaiRunFlags flags = HEYAI_RUN_IMAGES;
+  int exit_code = HEYAI_EXIT_OK;
+  int position = 0;
+  GOptionEntry entries[] = {
+    { "scene", 0, 0, G_OPTION_ARG_INT, &position,
+      N_("Only this scene; if it has a still, make a new take (the old one is kept)"), N_("N") },
+    { NULL }
+  };
+
+  context = heyai_cli_context_new ("images", _("P"),
+                                   _("Makes a still for every scene that has none."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!heyai_cli_parse (context, &argc, &argv))
+    return HEYAI_EXIT_USAGE;
+  if (argc != 2)
+    return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Which project? (see “heyai list”)"));
+  if (position < 0)
+    return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Scene numbers start at 1"));
+
+  project = heyai_cli_load_project (cli, argv[1], &exit_code);
+  if (project == NULL)
+    return exit_code;
+
+  if (position > 0)
+    {
+      g_autoptr(HeyaiScene) scene = scene_at (cli, project, position, &exit_code);
+
+      if (scene == NULL)
+        return exit_code;
+      if (heyai_scene_get_image_take (scene) > 0)
+        flags |= HEYAI_RUN_REGENERATE;
+    }
+  else
+    {
+      guint n_total = 0;
+
+      count_scenes (cli, project, HEYAI_SCENE_STATUS_PENDING, &n_total);
+      if (n_total == 0)
+        return heyai_cli_fail (HEYAI_EXIT_FAILED, _("The project has no scenes yet: run “heyai analyze %s” first"),
+                               argv[1]);
+    }
+
+  exit_code = run_pipeline (cli, project, flags, position);
+  if (exit_code == HEYAI_EXIT_OK)
+    {
+      guint n_ready = count_scenes (cli, project, HEYAI_SCENE_STATUS_READY, NULL);
+
+      if (n_ready > 0)
+        g_print (g_dngettext (GETTEXT_PACKAGE,
+                              "%u still is ready for review: approve it with heyai approve %s SCENE… or --all, "
+                              "then heyai animate %s\n",
+                              "%u stills are ready for review: approve them with heyai approve %s --all, "
+                              "then heyai animate %s\n", n_ready),
+                 n_ready, argv[1], argv[1]);
+    }
+
+  return exit_code;
+}
+
+int
+heyai_cli_animate (HeyaiCli  *cli,
+                   int        argc,
+                   char     **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(HeyaiProject) project = NULL;
+  HeyaiRunFlags flags = HEYAI_RUN_ANIMATE;
+  int exit_code = HEYAI_EXIT_OK;
+  int position = 0;
+  guint n_approved;
+  GOptionEntry entries[] = {
+    { "scene", 0, 0, G_OPTION_ARG_INT, &position,
+      N_("Only this scene; if it has a clip, make a new take (the old one is kept)"), N_("N") },
+    { NULL }
+  };
+
+  context = heyai_cli_context_new ("animate", _("P"),
+                                   _("Turns every approved still that has no clip yet into a clip."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!heyai_cli_parse (context, &argc, &argv))
+    return HEYAI_EXIT_USAGE;
+  if (argc != 2)
+    return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Which project? (see “heyai list”)"));
+  if (position < 0)
+    return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Scene numbers start at 1"));
+
+  project = heyai_cli_load_project (cli, argv[1], &exit_code);
+  if (project == NULL)
+    return exit_code;
+
+  if (position > 0)
+    {
+      g_autoptr(HeyaiScene) scene = scene_at (cli, project, position, &exit_code);
+
+      if (scene == NULL)
+        return exit_code;
+      if (heyai_scene_get_image_take (scene) <= 0)
+        return heyai_cli_fail (HEYAI_EXIT_FAILED, _("Scene %d has no still yet: run “heyai images %s --scene %d” first"),
+                               position, argv[1], position);
+      if (heyai_scene_get_approval (scene) != HEYAI_APPROVAL_APPROVED)
+        return heyai_cli_fail (HEYAI_EXIT_FAILED, _("Scene %d is not approved: run “heyai approve %s %d” first"),
+                               position, argv[1], position);
+      if (heyai_scene_get_clip_take (scene) > 0)
+        flags |= HEYAI_RUN_REGENERATE;
+    }
+  else
+    {
+      g_autoptr(GPtrArray) scenes = heyai_store_list_scenes (cli->store, heyai_project_get_id (project), NULL);
+
+      n_approved = 0;
+      for (guint i = 0; scenes != NULL && i < scenes->len; i++)
+        if (heyai_scene_get_approval (g_ptr_array_index (scenes, i)) == HEYAI_APPROVAL_APPROVED)
+          n_approved++;
+      if (n_approved == 0)
+        return heyai_cli_fail (HEYAI_EXIT_FAILED,
+                               _("No scene is approved yet: approve stills with heyai approve %s --all"), argv[1]);
+    }
+
+  return run_pipeline (cli, project, flags, position);
+}
+
+int
+heyai_cli_run (HeyaiCli  *cli,
+               int        argc,
+               char     **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(HeyaiProject) project = NULL;
+  HeyaiRunFlags flags = HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE;
+  gboolean auto_approve = FALSE;
+  int exit_code = HEYAI_EXIT_OK;
+  guint n_scenes = 0;
+  GOptionEntry entries[] = {
+    { "auto-approve", 0, 0, G_OPTION_ARG_NONE, &auto_approve,
+      N_("Approve every still as it arrives and animate it at once (no review)"), NULL },
+    { NULL }
+  };
+
+  context = heyai_cli_context_new ("run", _("P"),
+                                   _("Does the whole job: splits the script into scenes (if not done yet), makes "
+                                     "the stills, then animates the approved ones. Without --auto-approve it stops "
+                                     "after the stills so that you can review them. Run it again after a crash or "
+                                     "Ctrl+C: it continues where it stopped."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!heyai_cli_parse (context, &argc, &argv))
+    return HEYAI_EXIT_USAGE;
+  if (argc != 2)
+    return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Which project? (see “heyai list”)"));
+
+  project = heyai_cli_load_project (cli, argv[1], &exit_code);
+  if (project == NULL)
+    return exit_code;
+
+  count_scenes (cli, project, HEYAI_SCENE_STATUS_PENDING, &n_scenes);
+  if (n_scenes == 0)
+    flags |= HEYAI_RUN_ANALYZE;
+  if (auto_approve)
+    flags |= HEYAI_RUN_AUTO_APPROVE;
+
+  exit_code = run_pipeline (cli, project, flags, 0);
+  if (exit_code != HEYAI_EXIT_OK)
+    return exit_code;
+
+  if (!auto_approve)
+    {
+      guint n_ready = count_scenes (cli, project, HEYAI_SCENE_STATUS_READY, NULL);
+
+      if (n_ready > 0)
+        g_print (g_dngettext (GETTEXT_PACKAGE,
+                              "%u still is ready for review: approve it with heyai approve %s --all, "
+                              "then heyai animate %s\n",
+                              "%u stills are ready for review: approve them with heyai approve %s --all, "
+                              "then heyai animate %s\n", n_ready),
+                 n_ready, argv[1], argv[1]);
+    }
+  else
+    {
+      guint n_clips = count_scenes (cli, project, HEYAI_SCENE_STATUS_CLIP_READY, &n_scenes);
+      g_print (g_dngettext (GETTEXT_PACKAGE, "%u of %u scene has a clip\n", "%u of %u scenes have a clip\n",
+                            n_scenes),
+               n_clips, n_scenes);
+    }
+
+  return HEYAI_EXIT_OK;
+}

@@ -1,0 +1,17 @@
+/* heyai-cli-sync.c: placeholder until the sync engineer's command lands.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "heyai-cli.h"
+
+int
+heyai_cli_sync (HeyaiCli  *cli,
+              int        argc,
+              char     **argv)
+{
+  return heyai_cli_fail (HEYAI_EXIT_FAILED, _("“sync” is not available yet"));
+}

@@ -1,0 +1,327 @@
+/* heyai-cli.c: `heyai`, the command-line front end: global options, the
+ * command table, and the helpers every command shares.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gi18n-lib.h>
+
+#include "heyai-cli-private.h"
+
+typedef struct
+{
+  const char      *name;
+  HeyaiCliCommand  func;
+  const char      *summary;
+} Command;
+
+static const Command commands[] = {
+  { "new",     heyai_cli_new,     N_("Start a project from a script file (or - to read it from standard input)") },
+  { "list",    heyai_cli_list,    N_("List your projects") },
+  { "show",    heyai_cli_show,    N_("Show a project and its scenes") },
+  { "analyze", heyai_cli_analyze, N_("Split the script into scenes") },
+  { "images",  heyai_cli_images,  N_("Make a still for each scene that has none (or a new take of one scene)") },
+  { "approve", heyai_cli_approve, N_("Approve stills so they can be animated") },
+  { "reject",  heyai_cli_reject,  N_("Reject stills") },
+  { "animate", heyai_cli_animate, N_("Turn each approved still into a clip") },
+  { "run",     heyai_cli_run,     N_("Do it all: scenes, stills, then clips") },
+  { "status",  heyai_cli_status,  N_("Where each scene stands (--json for scripts)") },
+  { "cancel",  heyai_cli_cancel,  N_("Stop the work running on a project") },
+  { "export",  heyai_cli_export,  N_("Export the package for the editor") },
+  { "sync",    heyai_cli_sync,    N_("Sync your projects with Google Drive") },
+};
+
+/* ---------------------------------------------------------------------- */
+/* Shared helpers                                                         */
+
+int
+heyai_cli_fail (int         code,
+                const char *format,
+                ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  fflush (stdout);
+  fprintf (stderr, "heyai: %s\n", message);
+  return code;
+}
+
+gboolean
+heyai_cli_parse (GOptionContext   *context,
+                 int              *argc,
+                 char           ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      heyai_cli_fail (HEYAI_EXIT_USAGE, _("%s (see “%s --help”)"), error->message, g_get_prgname ());
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+GOptionContext *
+heyai_cli_context_new (const char *command,
+                       const char *parameter_string,
+                       const char *summary)
+{
+  g_autofree char *prgname = g_strdup_printf ("heyai %s", command);
+  GOptionContext *context;
+
+  g_set_prgname (prgname);
+  context = g_option_context_new (parameter_string);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (summary != NULL)
+    g_option_context_set_summary (context, summary);
+
+  return context;
+}
+
+char *
+heyai_cli_db_path (HeyaiCli *cli)
+{
+  return g_build_filename (cli->data_dir, HEYAI_CLI_DB_NAME, NULL);
+}
+
+HeyaiStore *
+heyai_cli_open_store (HeyaiCli  *cli,
+                      GError   **error)
+{
+  g_autofree char *path = NULL;
+
+  if (cli->store != NULL)
+    return cli->store;
+
+  path = heyai_cli_db_path (cli);
+  cli->store = heyai_store_new (path, error);
+  return cli->store;
+}
+
+HeyaiProject *
+heyai_cli_find_project (HeyaiCli    *cli,
+                        const char  *ref,
+                        GError     **error)
+{
+  HeyaiStore *store = heyai_cli_open_store (cli, error);
+
+  if (store == NULL)
+    return NULL;
+
+  return heyai_store_find_project (store, ref, error);
+}
+
+HeyaiProject *
+heyai_cli_load_project (HeyaiCli   *cli,
+                        const char *ref,
+                        int        *exit_code)
+{
+  g_autoptr(GError) error = NULL;
+  HeyaiProject *project;
+
+  if (heyai_cli_open_store (cli, &error) == NULL)
+    {
+      *exit_code = heyai_cli_fail (HEYAI_EXIT_FAILED, "%s", error->message);
+      return NULL;
+    }
+
+  project = heyai_store_find_project (cli->store, ref, &error);
+  if (project == NULL)
+    {
+      if (error == NULL || g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND))
+        *exit_code = heyai_cli_fail (HEYAI_EXIT_USAGE,
+                                     _("No project “%s”. “heyai list” shows your projects."), ref);
+      else
+        *exit_code = heyai_cli_fail (HEYAI_EXIT_FAILED, "%s", error->message);
+      return NULL;
+    }
+
+  return project;
+}
+
+void
+heyai_cli_print_cell (GString    *out,
+                      const char *text,
+                      guint       width)
+{
+  glong len;
+
+  if (text == NULL)
+    text = "";
+
+  len = g_utf8_strlen (text, -1);
+  if ((guint) len > width && width > 1)
+    {
+      const char *end = g_utf8_offset_to_pointer (text, width - 1);
+      g_string_append_len (out, text, end - text);
+      g_string_append (out, "…");
+    }
+  else
+    {
+      g_string_append (out, text);
+      for (guint i = len; i < width; i++)
+        g_string_append_c (out, ' ');
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* main                                                                   */
+
+static char *
+commands_description (void)
+{
+  GString *text = g_string_new (_("Commands:"));
+
+  g_string_append_c (text, '\n');
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_string_append (text, "  ");
+      heyai_cli_print_cell (text, commands[i].name, 9);
+      g_string_append_printf (text, "%s\n", _(commands[i].summary));
+    }
+  g_string_append_c (text, '\n');
+  g_string_append (text, _("P is a project: its number, its id, or the start of its id (see “heyai list”).\n"
+                           "Run “heyai COMMAND --help” for the options of a command.\n"
+                           "Exit status: 0 done, 1 the work failed, 2 wrong command line or unknown project."));
+
+  return g_string_free (text, FALSE);
+}
+
+static void
+cli_clear (HeyaiCli *cli)
+{
+  g_clear_pointer (&cli->data_dir, g_free);
+  g_clear_pointer (&cli->llm, g_free);
+  g_clear_pointer (&cli->imager, g_free);
+  g_clear_pointer (&cli->animator, g_free);
+  g_clear_pointer (&cli->storage, g_free);
+  g_clear_object (&cli->store);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autofree char *description = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autoptr(GError) error = NULL;
+  HeyaiCli cli = { 0 };
+  gboolean version = FALSE;
+  const Command *command = NULL;
+  int jobs[4] = { 0 };
+  int status;
+  GOptionEntry entries[] = {
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
+      N_("Where the database and the local project folders live (default: $HEYAI_DATA_DIR or ~/.local/share/heyai-studio)"), N_("DIR") },
+    { "llm", 0, 0, G_OPTION_ARG_STRING, &cli.llm,
+      N_("Script analysis: openai, anthropic or offline"), N_("NAME") },
+    { "imager", 0, 0, G_OPTION_ARG_STRING, &cli.imager,
+      N_("Stills: higgsfield or offline"), N_("NAME") },
+    { "animator", 0, 0, G_OPTION_ARG_STRING, &cli.animator,
+      N_("Clips: kling or offline"), N_("NAME") },
+    { "storage", 0, 0, G_OPTION_ARG_STRING, &cli.storage,
+      N_("Where files go: gdrive or local"), N_("NAME") },
+    { "llm-jobs", 0, 0, G_OPTION_ARG_INT, &jobs[HEYAI_ROLE_LLM],
+      N_("Script analyses at the same time"), N_("N") },
+    { "image-jobs", 0, 0, G_OPTION_ARG_INT, &jobs[HEYAI_ROLE_IMAGER],
+      N_("Stills made at the same time (default 4)"), N_("N") },
+    { "clip-jobs", 0, 0, G_OPTION_ARG_INT, &jobs[HEYAI_ROLE_ANIMATOR],
+      N_("Clips made at the same time (default 2; offline: one per processor)"), N_("N") },
+    { "upload-jobs", 0, 0, G_OPTION_ARG_INT, &jobs[HEYAI_ROLE_STORAGE],
+      N_("Uploads at the same time (default 4)"), N_("N") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version,
+      N_("Show the version and exit"), NULL },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  g_set_prgname ("heyai");
+
+  context = g_option_context_new (_("COMMAND [ARGUMENTS…]"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, _("Turn a trailer script into an editor-ready set of AI-generated clips."));
+  description = commands_description ();
+  g_option_context_set_description (context, description);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  /* Global options come before the command; the rest belongs to it. */
+  g_option_context_set_strict_posix (context, TRUE);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      status = heyai_cli_fail (HEYAI_EXIT_USAGE, _("%s (see “heyai --help”)"), error->message);
+      goto out;
+    }
+
+  if (version)
+    {
+      g_print ("heyai %s\n", PACKAGE_VERSION);
+      status = HEYAI_EXIT_OK;
+      goto out;
+    }
+
+  if (argc < 2)
+    {
+      status = heyai_cli_fail (HEYAI_EXIT_USAGE, _("No command given (see “heyai --help”)"));
+      goto out;
+    }
+
+  if (g_str_equal (argv[1], "help"))
+    {
+      g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+      g_print ("%s", help);
+      status = HEYAI_EXIT_OK;
+      goto out;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[1], commands[i].name))
+      command = &commands[i];
+
+  if (command == NULL)
+    {
+      status = heyai_cli_fail (HEYAI_EXIT_USAGE, _("Unknown command “%s” (see “heyai --help”)"), argv[1]);
+      goto out;
+    }
+
+  for (guint role = 0; role < 4; role++)
+    {
+      if (jobs[role] < 0 || jobs[role] > 64)
+        {
+          status = heyai_cli_fail (HEYAI_EXIT_USAGE, _("A number of jobs must be between 1 and 64"));
+          goto out;
+        }
+      cli.concurrency[role] = jobs[role];
+    }
+
+  if (data_dir == NULL)
+    data_dir = heyai_default_data_dir ();
+  cli.data_dir = g_canonicalize_filename (data_dir, NULL);
+  cli.interactive = isatty (STDERR_FILENO);
+
+  {
+    g_autofree char *prgname = g_strdup_printf ("heyai %s", command->name);
+    g_set_prgname (prgname);
+  }
+
+  status = command->func (&cli, argc - 1, argv + 1);
+
+out:
+  cli_clear (&cli);
+  return status;
+}
