@@ -1,3 +1,1017 @@
+/* test-store.c: HeyaiStore (SQLite).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "heyai-core.h"
-int main (int argc, char *argv[]) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+
+typedef struct
+{
+  char       *dir;
+  char       *path;
+  HeyaiStore *store;
+} Fixture;
+
+static void
+remove_tree (const char *path)
+{
+  GDir *dir;
+  const char *name;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_remove (path);
+      return;
+    }
+
+  g_chmod (path, 0700);
+  dir = g_dir_open (path, 0, NULL);
+  if (dir != NULL)
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          remove_tree (child);
+        }
+      g_dir_close (dir);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("heyai-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "library", "heyai.db", NULL);
+  f->store = heyai_store_new (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (f->store);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  if (f->store != NULL)
+    g_assert_finalize_object (f->store);
+  remove_tree (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+static void
+reopen (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_finalize_object (f->store);
+  f->store = heyai_store_new (f->path, &error);
+  g_assert_no_error (error);
+}
+
+static int
+pragma_int (HeyaiStore *store,
+            const char *sql)
+{
+  sqlite3 *db = heyai_store_get_handle (store);
+  sqlite3_stmt *stmt = NULL;
+  int value;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  return value;
+}
+
+static void
+exec_raw (HeyaiStore *store,
+          const char *sql)
+{
+  char *errmsg = NULL;
+
+  if (sqlite3_exec (heyai_store_get_handle (store), sql, NULL, NULL, &errmsg) != SQLITE_OK)
+    g_error ("%s: %s", sql, errmsg);
+}
+
+static void
+count_cb (gpointer instance,
+          gpointer arg,
+          gpointer user_data)
+{
+  guint *count = user_data;
+
+  (*count)++;
+}
+
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  guint *count = user_data;
+
+  (*count)++;
+}
+
+static HeyaiProject *
+add_project (HeyaiStore *store,
+             const char *title)
+{
+  g_autoptr(GError) error = NULL;
+  HeyaiProject *project = heyai_project_new ();
+
+  heyai_project_set_title (project, title);
+  g_assert_true (heyai_store_insert_project (store, project, &error));
+  g_assert_no_error (error);
+
+  return project;
+}
+
+static GPtrArray *
+make_scenes (guint n)
+{
+  GPtrArray *scenes = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      HeyaiScene *scene = heyai_scene_new ();
+      g_autofree char *title = g_strdup_printf ("Scene %c", 'A' + i);
+
+      heyai_scene_set_title (scene, title);
+      heyai_scene_set_duration (scene, i % 2 ? 10 : 5);
+      g_ptr_array_add (scenes, scene);
+    }
+
+  return scenes;
+}
+
+static char *
+scene_titles (GPtrArray *scenes)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < scenes->len; i++)
+    {
+      HeyaiScene *scene = g_ptr_array_index (scenes, i);
+
+      g_assert_cmpint (heyai_scene_get_position (scene), ==, (int) i + 1);
+      g_string_append_printf (s, "%s%s", i ? "," : "", heyai_scene_get_title (scene));
+    }
+
+  return g_string_free (s, FALSE);
+}
+
+static char *
+listed_titles (HeyaiStore *store,
+               const char *project_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) scenes = heyai_store_list_scenes (store, project_id, &error);
+
+  g_assert_no_error (error);
+  return scene_titles (scenes);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void
+test_create (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *parent = g_path_get_dirname (f->path);
+  g_autofree char *device_id = NULL;
+  struct stat st;
+
+  g_assert_cmpint (g_stat (f->path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (parent, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+
+  g_assert_cmpint (pragma_int (f->store, "PRAGMA user_version"), ==, HEYAI_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (pragma_int (f->store, "PRAGMA foreign_keys"), ==, 1);
+  g_assert_cmpint (pragma_int (f->store, "PRAGMA synchronous"), ==, 1); /* NORMAL */
+  g_assert_cmpint (pragma_int (f->store, "SELECT COUNT(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), ==, 1);
+  g_assert_cmpint (pragma_int (f->store, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' "
+                                         "AND name IN ('meta', 'projects', 'scenes', 'assets', 'jobs')"), ==, 5);
+  /* Every stored column carries the sync fields. */
+  g_assert_cmpint (pragma_int (f->store, "SELECT COUNT(*) FROM pragma_table_info('jobs') "
+                                         "WHERE name IN ('id', 'updated_at', 'deleted', 'created_at', "
+                                         "'remote_id', 'idempotency_key', 'upload_session')"), ==, 7);
+  g_assert_cmpint (pragma_int (f->store, "SELECT COUNT(*) FROM pragma_foreign_key_list('scenes')"), ==, 1);
+  g_assert_cmpint (pragma_int (f->store, "SELECT COUNT(*) FROM pragma_foreign_key_list('assets')"), ==, 1);
+  g_assert_cmpint (pragma_int (f->store, "SELECT COUNT(*) FROM pragma_foreign_key_list('jobs')"), ==, 1);
+
+  device_id = g_strdup (heyai_store_get_device_id (f->store));
+  g_assert_cmpuint (strlen (device_id), ==, 16);
+  g_assert_cmpstr (heyai_store_get_path (f->store), ==, f->path);
+  g_assert_nonnull (heyai_store_get_hlc (f->store));
+
+  /* The device id is created once and kept. */
+  reopen (f);
+  g_assert_cmpstr (heyai_store_get_device_id (f->store), ==, device_id);
+  g_assert_cmpint (pragma_int (f->store, "PRAGMA user_version"), ==, HEYAI_STORE_SCHEMA_VERSION);
+}
+
+static void
+test_migrate_empty_file (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("heyai-test-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "empty.db", NULL);
+  g_autoptr(HeyaiStore) store = NULL;
+
+  g_assert_true (g_file_set_contents (path, "", 0, &error));
+  store = heyai_store_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (pragma_int (store, "PRAGMA user_version"), ==, HEYAI_STORE_SCHEMA_VERSION);
+  g_assert_true (heyai_store_check_integrity (store, &error));
+  g_assert_no_error (error);
+
+  g_assert_finalize_object (g_steal_pointer (&store));
+  remove_tree (dir);
+}
+
+static char *
+file_sha256 (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *sum = heyai_file_sha256 (path, NULL, &error);
+
+  g_assert_no_error (error);
+  return sum;
+}
+
+static void
+check_refused (const char *path,
+               int         version)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = file_sha256 (path);
+  g_autofree char *after = NULL;
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autofree char *expected = g_strdup_printf ("schema %d, this version knows %d", version,
+                                               HEYAI_STORE_SCHEMA_VERSION);
+  HeyaiStore *store;
+
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+
+  store = heyai_store_new (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_SCHEMA_TOO_NEW);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, expected));
+  g_assert_nonnull (strstr (error->message, "Update HeyAI Studio"));
+
+  after = file_sha256 (path);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (shm, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_schema_too_new (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *plain = g_build_filename (f->dir, "plain.db", NULL);
+  g_autoptr(HeyaiProject) project = add_project (f->store, "Keep me");
+  sqlite3 *db = NULL;
+
+  g_clear_object (&project);
+
+  /* A WAL database of ours, bumped to schema 99 by a "newer version". */
+  g_assert_finalize_object (g_steal_pointer (&f->store));
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 99", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+  check_refused (f->path, 99);
+
+  /* A rollback-journal database at schema 7. */
+  g_assert_cmpint (sqlite3_open (plain, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE x (y); PRAGMA user_version = 7", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+  check_refused (plain, 7);
+}
+
+static void
+test_not_a_database (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("heyai-test-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "junk.db", NULL);
+  g_autofree char *junk = g_strnfill (8192, 'x');
+  HeyaiStore *store;
+
+  g_assert_true (g_file_set_contents (path, junk, -1, &error));
+  store = heyai_store_new (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_DATABASE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "junk.db"));
+
+  remove_tree (dir);
+}
+
+static void
+test_read_only_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *locked = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *existing = NULL;
+  HeyaiStore *store;
+
+  if (geteuid () == 0)
+    {
+      g_test_skip ("root ignores file permissions");
+      return;
+    }
+
+  dir = g_dir_make_tmp ("heyai-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  locked = g_build_filename (dir, "locked", NULL);
+  g_assert_cmpint (g_mkdir (locked, 0700), ==, 0);
+
+  /* An existing library in a folder that later turns read-only. */
+  existing = g_build_filename (locked, "old.db", NULL);
+  store = heyai_store_new (existing, &error);
+  g_assert_no_error (error);
+  g_assert_finalize_object (store);
+
+  g_assert_cmpint (g_chmod (locked, 0500), ==, 0);
+
+  path = g_build_filename (locked, "heyai.db", NULL);
+  store = heyai_store_new (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_PERMISSION);
+  g_test_message ("new library in a read-only folder: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "heyai.db"));
+  g_clear_error (&error);
+
+  store = heyai_store_new (existing, &error);
+  g_assert_null (store);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_PERMISSION);
+  g_test_message ("existing library in a read-only folder: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "old.db"));
+  g_clear_error (&error);
+
+  /* A read-only library file in a writable folder. */
+  g_assert_cmpint (g_chmod (locked, 0700), ==, 0);
+  g_assert_cmpint (g_chmod (existing, 0400), ==, 0);
+  store = heyai_store_new (existing, &error);
+  g_assert_null (store);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_PERMISSION);
+  g_test_message ("read-only library file: %s", error->message);
+  g_clear_error (&error);
+
+  remove_tree (dir);
+}
+
+static void
+test_projects (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiProject) a = NULL;
+  g_autoptr(HeyaiProject) b = NULL;
+  g_autoptr(HeyaiProject) c = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autofree char *stamp = NULL;
+  g_autofree char *prefix = NULL;
+  HeyaiProject *found;
+  guint changed = 0;
+
+  g_signal_connect (f->store, "project-changed", G_CALLBACK (count_cb), &changed);
+
+  a = add_project (f->store, "El Último Faro");
+  b = add_project (f->store, "Night Shift");
+  g_assert_cmpuint (changed, ==, 2);
+
+  g_assert_true (g_uuid_string_is_valid (heyai_project_get_id (a)));
+  g_assert_cmpint (heyai_project_get_number (a), ==, 1);
+  g_assert_cmpint (heyai_project_get_number (b), ==, 2);
+  g_assert_cmpint (heyai_project_get_created_at (a), >, 0);
+  g_assert_nonnull (heyai_project_get_updated_at (a));
+  g_assert_true (g_str_has_suffix (heyai_project_get_updated_at (a), heyai_store_get_device_id (f->store)));
+
+  /* Update: new stamp, newest change listed first. */
+  stamp = g_strdup (heyai_project_get_updated_at (a));
+  heyai_project_set_status (a, HEYAI_PROJECT_STATUS_GENERATING_IMAGES);
+  heyai_project_set_drive_folders (a, "{\"images\":\"i1\",\"clips\":\"c1\",\"final\":\"f1\"}");
+  g_assert_true (heyai_store_update_project (f->store, a, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changed, ==, 3);
+  g_assert_cmpint (strcmp (stamp, heyai_project_get_updated_at (a)), <, 0);
+
+  list = heyai_store_list_projects (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 2);
+  g_assert_true (g_ptr_array_index (list, 0) == a);
+  g_assert_true (g_ptr_array_index (list, 1) == b);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  /* Find by uuid, prefix and number. */
+  found = heyai_store_find_project (f->store, heyai_project_get_id (b), &error);
+  g_assert_no_error (error);
+  g_assert_true (found == b);
+  g_object_unref (found);
+
+  prefix = g_strndup (heyai_project_get_id (a), 8);
+  found = heyai_store_find_project (f->store, prefix, &error);
+  g_assert_no_error (error);
+  g_assert_true (found == a);
+  g_object_unref (found);
+
+  found = heyai_store_find_project (f->store, "2", &error);
+  g_assert_no_error (error);
+  g_assert_true (found == b);
+  g_object_unref (found);
+
+  found = heyai_store_find_project (f->store, "xyz", &error);
+  g_assert_null (found);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND);
+  g_assert_cmpstr (error->message, ==, "No project matches “xyz”. Run “heyai list” to see your projects.");
+  g_clear_error (&error);
+
+  /* Prefixes shorter than 4 characters are not accepted. */
+  prefix[3] = '\0';
+  found = heyai_store_find_project (f->store, prefix, &error);
+  g_assert_null (found);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Delete: a tombstone, hidden from lists and lookups, number not reused. */
+  g_assert_true (heyai_store_delete_project (f->store, b, &error));
+  g_assert_no_error (error);
+  g_assert_true (heyai_project_get_deleted (b));
+  g_assert_cmpint (pragma_int (f->store, "SELECT COUNT(*) FROM projects WHERE deleted = 1"), ==, 1);
+
+  list = heyai_store_list_projects (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_true (g_ptr_array_index (list, 0) == a);
+
+  found = heyai_store_find_project (f->store, "2", &error);
+  g_assert_null (found);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  c = add_project (f->store, "Third");
+  g_assert_cmpint (heyai_project_get_number (c), ==, 3);
+
+  /* Everything round-trips through the file. */
+  {
+    g_autofree char *a_id = g_strdup (heyai_project_get_id (a));
+    g_autoptr(HeyaiProject) again = NULL;
+
+    g_clear_object (&a);
+    g_clear_object (&b);
+    g_clear_object (&c);
+    g_clear_pointer (&list, g_ptr_array_unref);
+    reopen (f);
+
+    again = heyai_store_find_project (f->store, a_id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (heyai_project_get_title (again), ==, "El Último Faro");
+    g_assert_cmpint (heyai_project_get_status (again), ==, HEYAI_PROJECT_STATUS_GENERATING_IMAGES);
+    g_assert_cmpstr (heyai_project_get_drive_folders (again), ==,
+                     "{\"images\":\"i1\",\"clips\":\"c1\",\"final\":\"f1\"}");
+    g_assert_cmpint (heyai_project_get_number (again), ==, 1);
+    g_assert_cmpint (pragma_int (f->store, "SELECT COUNT(*) FROM projects WHERE status = 'generating_images'"), ==, 1);
+  }
+}
+
+static void
+test_identity_map (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiProject) project = add_project (f->store, "Original");
+  g_autofree char *id = g_strdup (heyai_project_get_id (project));
+  g_autofree char *sql = NULL;
+  HeyaiProject *found;
+  guint title_notes = 0, script_notes = 0;
+  GWeakRef weak;
+
+  found = heyai_store_find_project (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_true (found == project);
+  g_object_unref (found);
+
+  /* Another writer changes the row: the next load refreshes the same
+   * instance and notifies only what changed. */
+  g_signal_connect (project, "notify::title", G_CALLBACK (count_notify_cb), &title_notes);
+  g_signal_connect (project, "notify::script", G_CALLBACK (count_notify_cb), &script_notes);
+  sql = g_strdup_printf ("UPDATE projects SET title = 'Changed elsewhere' WHERE id = '%s'", id);
+  exec_raw (f->store, sql);
+
+  found = heyai_store_find_project (f->store, "1", &error);
+  g_assert_no_error (error);
+  g_assert_true (found == project);
+  g_assert_cmpstr (heyai_project_get_title (project), ==, "Changed elsewhere");
+  g_assert_cmpuint (title_notes, ==, 1);
+  g_assert_cmpuint (script_notes, ==, 0);
+  g_object_unref (found);
+
+  /* Loading again without changes notifies nothing. */
+  found = heyai_store_find_project (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (title_notes, ==, 1);
+  g_object_unref (found);
+
+  /* Writing through a detached copy updates the live instance. */
+  {
+    g_autoptr(HeyaiProject) copy = heyai_project_new ();
+
+    heyai_project_set_id (copy, id);
+    heyai_project_set_number (copy, 1);
+    heyai_project_set_title (copy, "Through a copy");
+    heyai_project_set_created_at (copy, heyai_project_get_created_at (project));
+    g_assert_true (heyai_store_update_project (f->store, copy, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (heyai_project_get_title (project), ==, "Through a copy");
+    g_assert_cmpuint (title_notes, ==, 2);
+    g_assert_cmpstr (heyai_project_get_updated_at (project), ==, heyai_project_get_updated_at (copy));
+  }
+
+  /* The map holds weak references only. */
+  g_weak_ref_init (&weak, project);
+  g_clear_object (&project);
+  g_assert_null (g_weak_ref_get (&weak));
+  g_weak_ref_clear (&weak);
+
+  found = heyai_store_find_project (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (heyai_project_get_title (found), ==, "Through a copy");
+  g_assert_finalize_object (found);
+}
+
+static void
+test_two_connections (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiProject) project = add_project (f->store, "Shared");
+  g_autoptr(HeyaiJob) job = heyai_job_new ();
+  g_autoptr(HeyaiStore) other = NULL;
+  g_autoptr(HeyaiJob) other_job = NULL;
+  g_autoptr(HeyaiJob) again = NULL;
+  guint state_notes = 0;
+
+  heyai_job_set_project_id (job, heyai_project_get_id (project));
+  heyai_job_set_kind (job, HEYAI_JOB_KIND_IMAGE);
+  heyai_job_set_state (job, HEYAI_JOB_STATE_RUNNING);
+  g_assert_true (heyai_store_insert_job (f->store, job, &error));
+  g_assert_no_error (error);
+
+  /* `heyai cancel` in another process while `heyai run` holds the library. */
+  other = heyai_store_new (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (heyai_store_get_device_id (other), ==, heyai_store_get_device_id (f->store));
+
+  g_assert_true (heyai_store_begin (f->store, &error));   /* the writer holds the lock... */
+  other_job = heyai_store_get_job (other, heyai_job_get_id (job), &error);
+  g_assert_no_error (error);
+  g_assert_true (other_job != job);
+  heyai_store_rollback (f->store);                        /* ...and lets go */
+
+  heyai_job_set_state (other_job, HEYAI_JOB_STATE_CANCELLED);
+  g_assert_true (heyai_store_update_job (other, other_job, &error));
+  g_assert_no_error (error);
+
+  g_signal_connect (job, "notify::state", G_CALLBACK (count_notify_cb), &state_notes);
+  again = heyai_store_get_job (f->store, heyai_job_get_id (job), &error);
+  g_assert_no_error (error);
+  g_assert_true (again == job);
+  g_assert_cmpint (heyai_job_get_state (job), ==, HEYAI_JOB_STATE_CANCELLED);
+  g_assert_cmpuint (state_notes, ==, 1);
+}
+
+static void
+test_scenes (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiProject) project = add_project (f->store, "Scenes");
+  const char *pid = heyai_project_get_id (project);
+  g_autoptr(GPtrArray) first = make_scenes (4);
+  g_autoptr(GPtrArray) second = make_scenes (3);
+  g_autoptr(GPtrArray) list = NULL;
+  g_autofree char *titles = NULL;
+  g_autoptr(HeyaiScene) at = NULL;
+  g_autoptr(HeyaiScene) extra = NULL;
+  guint scenes_changed = 0;
+
+  g_signal_connect (f->store, "scenes-changed", G_CALLBACK (count_cb), &scenes_changed);
+
+  g_assert_true (heyai_store_replace_scenes (f->store, pid, first, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (scenes_changed, ==, 1);
+  for (guint i = 0; i < first->len; i++)
+    {
+      HeyaiScene *scene = g_ptr_array_index (first, i);
+
+      g_assert_cmpint (heyai_scene_get_position (scene), ==, (int) i + 1);
+      g_assert_cmpstr (heyai_scene_get_project_id (scene), ==, pid);
+      g_assert_true (g_uuid_string_is_valid (heyai_scene_get_id (scene)));
+    }
+
+  list = heyai_store_list_scenes (f->store, pid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 4);
+  g_assert_true (g_ptr_array_index (list, 2) == g_ptr_array_index (first, 2));
+  g_assert_cmpint (heyai_scene_get_duration (g_ptr_array_index (list, 1)), ==, 10);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  /* Replacing tombstones the old scenes (in memory too). */
+  heyai_scene_set_title (g_ptr_array_index (second, 0), "New A");
+  g_assert_true (heyai_store_replace_scenes (f->store, pid, second, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (scenes_changed, ==, 2);
+  g_assert_true (heyai_scene_get_deleted (g_ptr_array_index (first, 0)));
+  titles = listed_titles (f->store, pid);
+  g_assert_cmpstr (titles, ==, "New A,Scene B,Scene C");
+  g_clear_pointer (&titles, g_free);
+  g_assert_cmpint (pragma_int (f->store, "SELECT COUNT(*) FROM scenes WHERE deleted = 1"), ==, 4);
+
+  /* A tombstoned scene is not found. */
+  g_assert_null (heyai_store_get_scene (f->store, heyai_scene_get_id (g_ptr_array_index (first, 0)), &error));
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* move_scene renumbers. */
+  g_assert_true (heyai_store_move_scene (f->store, g_ptr_array_index (second, 2), 1, &error));
+  g_assert_no_error (error);
+  titles = listed_titles (f->store, pid);
+  g_assert_cmpstr (titles, ==, "Scene C,New A,Scene B");
+  g_clear_pointer (&titles, g_free);
+  g_assert_cmpint (heyai_scene_get_position (g_ptr_array_index (second, 0)), ==, 2);
+
+  g_assert_true (heyai_store_move_scene (f->store, g_ptr_array_index (second, 2), 99, &error));
+  g_assert_no_error (error);
+  titles = listed_titles (f->store, pid);
+  g_assert_cmpstr (titles, ==, "New A,Scene B,Scene C");
+  g_clear_pointer (&titles, g_free);
+
+  /* insert_scene at a position shifts the rest. */
+  extra = heyai_scene_new ();
+  heyai_scene_set_project_id (extra, pid);
+  heyai_scene_set_title (extra, "Inserted");
+  heyai_scene_set_position (extra, 2);
+  g_assert_true (heyai_store_insert_scene (f->store, extra, &error));
+  g_assert_no_error (error);
+  titles = listed_titles (f->store, pid);
+  g_assert_cmpstr (titles, ==, "New A,Inserted,Scene B,Scene C");
+  g_clear_pointer (&titles, g_free);
+  g_assert_cmpint (heyai_scene_get_position (g_ptr_array_index (second, 2)), ==, 4);
+
+  at = heyai_store_get_scene_at (f->store, pid, 3, &error);
+  g_assert_no_error (error);
+  g_assert_true (at == g_ptr_array_index (second, 1));
+  g_assert_null (heyai_store_get_scene_at (f->store, pid, 9, &error));
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* delete_scene closes the gap. */
+  g_assert_true (heyai_store_delete_scene (f->store, extra, &error));
+  g_assert_no_error (error);
+  titles = listed_titles (f->store, pid);
+  g_assert_cmpstr (titles, ==, "New A,Scene B,Scene C");
+  g_clear_pointer (&titles, g_free);
+
+  /* update_scene persists. */
+  heyai_scene_set_approval (at, HEYAI_APPROVAL_APPROVED);
+  heyai_scene_set_camera_move (at, HEYAI_CAMERA_TILT_DOWN);
+  g_assert_true (heyai_store_update_scene (f->store, at, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pragma_int (f->store, "SELECT COUNT(*) FROM scenes WHERE approval = 'approved' "
+                                         "AND camera_move = 'tilt-down' AND deleted = 0"), ==, 1);
+
+  /* A scene of a project that does not exist is refused. */
+  {
+    g_autoptr(HeyaiScene) orphan = heyai_scene_new ();
+
+    heyai_scene_set_project_id (orphan, "00000000-0000-4000-8000-000000000000");
+    g_assert_false (heyai_store_insert_scene (f->store, orphan, &error));
+    g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
+}
+
+static void
+test_assets (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiProject) project = add_project (f->store, "Assets");
+  g_autoptr(GPtrArray) scenes = make_scenes (2);
+  g_autoptr(GPtrArray) list = NULL;
+  HeyaiScene *s1;
+  const char *sid;
+  guint asset_changed = 0;
+
+  g_assert_true (heyai_store_replace_scenes (f->store, heyai_project_get_id (project), scenes, &error));
+  g_assert_no_error (error);
+  s1 = g_ptr_array_index (scenes, 0);
+  sid = heyai_scene_get_id (s1);
+
+  g_signal_connect (f->store, "asset-changed", G_CALLBACK (count_cb), &asset_changed);
+
+  g_assert_cmpint (heyai_store_max_take (f->store, sid, HEYAI_ASSET_KIND_IMAGE), ==, 0);
+
+  for (int i = 0; i < 3; i++)
+    {
+      g_autoptr(HeyaiAsset) asset = heyai_asset_new ();
+
+      heyai_asset_set_scene_id (asset, sid);   /* project id is filled in */
+      heyai_asset_set_kind (asset, HEYAI_ASSET_KIND_IMAGE);
+      heyai_asset_set_provider (asset, "offline");
+      heyai_asset_set_seed (asset, 1000 + i);
+      heyai_asset_set_cost (asset, 0.02);
+      g_assert_true (heyai_store_insert_asset (f->store, asset, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (heyai_asset_get_take (asset), ==, i + 1);
+      g_assert_cmpstr (heyai_asset_get_project_id (asset), ==, heyai_project_get_id (project));
+    }
+  g_assert_cmpuint (asset_changed, ==, 3);
+
+  {
+    g_autoptr(HeyaiAsset) clip = heyai_asset_new ();
+
+    heyai_asset_set_scene_id (clip, sid);
+    heyai_asset_set_project_id (clip, heyai_project_get_id (project));
+    heyai_asset_set_kind (clip, HEYAI_ASSET_KIND_CLIP);
+    heyai_asset_set_take (clip, 5);
+    g_assert_true (heyai_store_insert_asset (f->store, clip, &error));
+    g_assert_no_error (error);
+  }
+
+  g_assert_cmpint (heyai_store_max_take (f->store, sid, HEYAI_ASSET_KIND_IMAGE), ==, 3);
+  g_assert_cmpint (heyai_store_max_take (f->store, sid, HEYAI_ASSET_KIND_CLIP), ==, 5);
+  g_assert_cmpint (heyai_store_max_take (f->store, heyai_scene_get_id (g_ptr_array_index (scenes, 1)),
+                                         HEYAI_ASSET_KIND_IMAGE), ==, 0);
+
+  list = heyai_store_list_assets (f->store, sid, HEYAI_ASSET_KIND_IMAGE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 3);
+  for (guint i = 0; i < list->len; i++)
+    {
+      g_assert_cmpint (heyai_asset_get_take (g_ptr_array_index (list, i)), ==, (int) i + 1);
+      g_assert_cmpint (heyai_asset_get_seed (g_ptr_array_index (list, i)), ==, 1000 + (int) i);
+    }
+
+  /* Tombstone take 2: hidden, but its number is not reused. */
+  {
+    HeyaiAsset *take2 = g_ptr_array_index (list, 1);
+    g_autoptr(HeyaiAsset) missing = NULL;
+    g_autoptr(HeyaiAsset) take3 = NULL;
+
+    heyai_asset_set_deleted (take2, TRUE);
+    g_assert_true (heyai_store_update_asset (f->store, take2, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (asset_changed, ==, 5);
+
+    missing = heyai_store_get_asset (f->store, sid, HEYAI_ASSET_KIND_IMAGE, 2, &error);
+    g_assert_no_error (error);
+    g_assert_null (missing);
+
+    take3 = heyai_store_get_asset (f->store, sid, HEYAI_ASSET_KIND_IMAGE, 3, &error);
+    g_assert_no_error (error);
+    g_assert_true (take3 == g_ptr_array_index (list, 2));
+    g_assert_cmpfloat (heyai_asset_get_cost (take3), ==, 0.02);
+
+    g_assert_cmpint (heyai_store_max_take (f->store, sid, HEYAI_ASSET_KIND_IMAGE), ==, 3);
+  }
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  list = heyai_store_list_assets (f->store, sid, HEYAI_ASSET_KIND_IMAGE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 2);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  list = heyai_store_list_project_assets (f->store, heyai_project_get_id (project), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 3);
+}
+
+static void
+test_jobs (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiProject) project = add_project (f->store, "Jobs");
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) unfinished = NULL;
+  g_autofree char *first_id = NULL;
+  HeyaiJobState states[] = { HEYAI_JOB_STATE_QUEUED, HEYAI_JOB_STATE_DONE, HEYAI_JOB_STATE_SUBMITTED,
+                             HEYAI_JOB_STATE_FAILED, HEYAI_JOB_STATE_CANCELLED, HEYAI_JOB_STATE_UPLOADING };
+  guint job_changed = 0;
+
+  g_signal_connect (f->store, "job-changed", G_CALLBACK (count_cb), &job_changed);
+
+  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
+    {
+      g_autoptr(HeyaiJob) job = heyai_job_new ();
+
+      heyai_job_set_project_id (job, heyai_project_get_id (project));
+      heyai_job_set_kind (job, HEYAI_JOB_KIND_CLIP);
+      heyai_job_set_state (job, states[i]);
+      heyai_job_set_cost (job, 0.35);
+      g_assert_true (heyai_store_insert_job (f->store, job, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (heyai_job_get_idempotency_key (job), ==, heyai_job_get_id (job));
+      if (i == 0)
+        first_id = g_strdup (heyai_job_get_id (job));
+    }
+  g_assert_cmpuint (job_changed, ==, G_N_ELEMENTS (states));
+
+  all = heyai_store_list_jobs (f->store, heyai_project_get_id (project), FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 6);
+  for (guint i = 0; i < all->len; i++)
+    g_assert_cmpint (heyai_job_get_state (g_ptr_array_index (all, i)), ==, states[i]);
+
+  unfinished = heyai_store_list_jobs (f->store, heyai_project_get_id (project), TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (unfinished->len, ==, 3);
+  for (guint i = 0; i < unfinished->len; i++)
+    g_assert_false (heyai_job_state_is_final (heyai_job_get_state (g_ptr_array_index (unfinished, i))));
+  g_assert_true (g_ptr_array_index (unfinished, 0) == g_ptr_array_index (all, 0));
+
+  /* The remote id survives a restart. */
+  {
+    HeyaiJob *job = g_ptr_array_index (all, 0);
+    g_autoptr(HeyaiJob) again = NULL;
+
+    heyai_job_set_remote_id (job, "kling-task-123");
+    heyai_job_set_state (job, HEYAI_JOB_STATE_SUBMITTED);
+    heyai_job_set_attempts (job, 2);
+    heyai_job_set_next_attempt_at (job, 1764039600000000);
+    heyai_job_set_progress (job, 0.5);
+    g_assert_true (heyai_store_update_job (f->store, job, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (job_changed, ==, G_N_ELEMENTS (states) + 1);
+
+    g_clear_pointer (&all, g_ptr_array_unref);
+    g_clear_pointer (&unfinished, g_ptr_array_unref);
+    g_clear_object (&project);
+    reopen (f);
+
+    again = heyai_store_get_job (f->store, first_id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (heyai_job_get_remote_id (again), ==, "kling-task-123");
+    g_assert_cmpint (heyai_job_get_state (again), ==, HEYAI_JOB_STATE_SUBMITTED);
+    g_assert_cmpint (heyai_job_get_attempts (again), ==, 2);
+    g_assert_cmpint (heyai_job_get_next_attempt_at (again), ==, 1764039600000000);
+    g_assert_cmpfloat (heyai_job_get_cost (again), ==, 0.35);
+    g_assert_cmpfloat (heyai_job_get_progress (again), ==, 0.0);   /* not stored */
+  }
+
+  g_assert_null (heyai_store_get_job (f->store, "nope", &error));
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND);
+}
+
+static void
+test_transactions (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(HeyaiProject) kept = NULL;
+  g_autoptr(HeyaiProject) dropped = NULL;
+  guint changed = 0;
+
+  g_signal_connect (f->store, "project-changed", G_CALLBACK (count_cb), &changed);
+
+  g_assert_true (heyai_store_begin (f->store, &error));
+  kept = add_project (f->store, "Kept");
+  g_assert_cmpuint (changed, ==, 0);   /* signals wait for the commit */
+
+  g_assert_true (heyai_store_begin (f->store, &error));
+  dropped = add_project (f->store, "Dropped");
+  heyai_store_rollback (f->store);
+
+  g_assert_true (heyai_store_commit (f->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changed, ==, 1);
+
+  list = heyai_store_list_projects (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_true (g_ptr_array_index (list, 0) == kept);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  /* An outer rollback discards everything, including queued signals. */
+  g_assert_true (heyai_store_begin (f->store, &error));
+  g_clear_object (&dropped);
+  dropped = add_project (f->store, "Also dropped");
+  heyai_store_rollback (f->store);
+  g_assert_cmpuint (changed, ==, 1);
+  g_assert_cmpint (pragma_int (f->store, "SELECT COUNT(*) FROM projects"), ==, 1);
+  g_assert_true (sqlite3_get_autocommit (heyai_store_get_handle (f->store)));
+}
+
+static void
+test_meta (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = NULL;
+  g_autofree char *gone = NULL;
+
+  g_assert_null (heyai_store_get_meta (f->store, "last_sync"));
+  g_assert_true (heyai_store_set_meta (f->store, "last_sync", "a", &error));
+  g_assert_true (heyai_store_set_meta (f->store, "last_sync", "b", &error));
+  g_assert_no_error (error);
+  value = heyai_store_get_meta (f->store, "last_sync");
+  g_assert_cmpstr (value, ==, "b");
+  g_assert_true (heyai_store_set_meta (f->store, "last_sync", NULL, &error));
+  gone = heyai_store_get_meta (f->store, "last_sync");
+  g_assert_null (gone);
+}
+
+static void
+test_integrity (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiProject) project = add_project (f->store, "Integrity");
+
+  g_assert_true (heyai_store_check_integrity (f->store, &error));
+  g_assert_no_error (error);
+}
+
+static gint64 fake_now_ms;
+
+static gint64
+fake_clock (gpointer user_data)
+{
+  return fake_now_ms;
+}
+
+static void
+test_stamps_after_clock_change (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiProject) project = add_project (f->store, "Clock");
+  g_autofree char *first = g_strdup (heyai_project_get_updated_at (project));
+  g_autofree char *id = g_strdup (heyai_project_get_id (project));
+  g_autoptr(HeyaiProject) again = NULL;
+
+  g_clear_object (&project);
+
+  /* The machine's clock is set back a day between two runs. */
+  fake_now_ms = g_get_real_time () / 1000 - 24 * 3600 * 1000;
+  heyai_hlc_set_clock_func (fake_clock, NULL);
+  reopen (f);
+
+  again = heyai_store_find_project (f->store, id, &error);
+  g_assert_no_error (error);
+  heyai_project_set_title (again, "Edited after the clock went back");
+  g_assert_true (heyai_store_update_project (f->store, again, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (strcmp (first, heyai_project_get_updated_at (again)), <, 0);
+
+  heyai_hlc_set_clock_func (NULL, NULL);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("/core/store/create", test_create);
+  g_test_add_func ("/core/store/migrate-empty-file", test_migrate_empty_file);
+  ADD ("/core/store/schema-too-new", test_schema_too_new);
+  g_test_add_func ("/core/store/not-a-database", test_not_a_database);
+  g_test_add_func ("/core/store/read-only-dir", test_read_only_dir);
+  ADD ("/core/store/projects", test_projects);
+  ADD ("/core/store/identity-map", test_identity_map);
+  ADD ("/core/store/two-connections", test_two_connections);
+  ADD ("/core/store/scenes", test_scenes);
+  ADD ("/core/store/assets", test_assets);
+  ADD ("/core/store/jobs", test_jobs);
+  ADD ("/core/store/transactions", test_transactions);
+  ADD ("/core/store/meta", test_meta);
+  ADD ("/core/store/integrity", test_integrity);
+  ADD ("/core/store/stamps-after-clock-change", test_stamps_after_clock_change);
+#undef ADD
+
+  return g_test_run ();
+}
