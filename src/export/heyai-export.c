@@ -1,0 +1,794 @@
+/* heyai-export.c: the orchestrator of the handoff package.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "heyai-core.h"
+#include "heyai-export.h"
+#include "heyai-export-private.h"
+
+/* Options ------------------------------------------------------------ */
+
+void
+heyai_export_options_init (HeyaiExportOptions *options)
+{
+  memset (options, 0, sizeof *options);
+  options->formats = HEYAI_EXPORT_FORMAT_ALL;
+  options->missing = HEYAI_EXPORT_MISSING_HOLD;
+  options->paper = HEYAI_EXPORT_PAPER_AUTO;
+}
+
+void
+heyai_export_options_clear (HeyaiExportOptions *options)
+{
+  g_clear_pointer (&options->music, g_free);
+}
+
+static void
+options_copy (HeyaiExportOptions       *dest,
+              const HeyaiExportOptions *src)
+{
+  *dest = *src;
+  dest->music = g_strdup (src->music);
+}
+
+gboolean
+heyai_export_formats_parse (const char          *text,
+                            HeyaiExportFormats  *formats,
+                            GError             **error)
+{
+  static const struct { const char *name; HeyaiExportFormats flag; } names[] = {
+    { "otio", HEYAI_EXPORT_FORMAT_OTIO },
+    { "fcpxml", HEYAI_EXPORT_FORMAT_FCPXML },
+    { "xml", HEYAI_EXPORT_FORMAT_XML },
+    { "fcp7", HEYAI_EXPORT_FORMAT_XML },
+    { "edl", HEYAI_EXPORT_FORMAT_EDL },
+    { "csv", HEYAI_EXPORT_FORMAT_CSV },
+    { "pdf", HEYAI_EXPORT_FORMAT_PDF },
+    { "md", HEYAI_EXPORT_FORMAT_MD },
+    { "animatic", HEYAI_EXPORT_FORMAT_ANIMATIC },
+    { "all", HEYAI_EXPORT_FORMAT_ALL },
+  };
+  g_auto(GStrv) parts = NULL;
+  HeyaiExportFormats result = 0;
+
+  if (text == NULL)
+    {
+      *formats = HEYAI_EXPORT_FORMAT_ALL;
+      return TRUE;
+    }
+
+  parts = g_strsplit (text, ",", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_autofree char *word = g_ascii_strdown (g_strstrip (parts[i]), -1);
+      gboolean found = FALSE;
+
+      if (*word == '\0')
+        continue;
+
+      for (guint n = 0; n < G_N_ELEMENTS (names); n++)
+        {
+          if (g_str_equal (word, names[n].name))
+            {
+              result |= names[n].flag;
+              found = TRUE;
+              break;
+            }
+        }
+
+      if (!found)
+        {
+          g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                       _("Unknown export format “%s”. Choose from otio, fcpxml, xml, edl, csv, pdf, md and animatic."),
+                       word);
+          return FALSE;
+        }
+    }
+
+  if (result == 0)
+    {
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                   _("No export format was chosen."));
+      return FALSE;
+    }
+
+  *formats = result;
+  return TRUE;
+}
+
+HeyaiExportPaper
+heyai_export_paper_for_locale (void)
+{
+  /* Countries that use US Letter (glibc's LC_PAPER tables). */
+  static const char *letter[] = { "US", "CA", "MX", "CL", "CO", "CR", "GT", "PA", "PH",
+                                  "PR", "SV", "VE", "DO", "NI", "BZ", NULL };
+  const char *vars[] = { "LC_ALL", "LC_PAPER", "LANG" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (vars); i++)
+    {
+      const char *value = g_getenv (vars[i]);
+      const char *underscore;
+      char country[3];
+
+      if (value == NULL || *value == '\0')
+        continue;
+
+      underscore = strchr (value, '_');
+      if (underscore == NULL || strlen (underscore) < 3)
+        return HEYAI_EXPORT_PAPER_A4;
+
+      country[0] = g_ascii_toupper (underscore[1]);
+      country[1] = g_ascii_toupper (underscore[2]);
+      country[2] = '\0';
+
+      return g_strv_contains (letter, country) ? HEYAI_EXPORT_PAPER_LETTER : HEYAI_EXPORT_PAPER_A4;
+    }
+
+  return HEYAI_EXPORT_PAPER_A4;
+}
+
+void
+heyai_export_result_free (HeyaiExportResult *result)
+{
+  if (result == NULL)
+    return;
+
+  g_free (result->package_path);
+  g_free (result->zip_path);
+  g_strfreev (result->warnings);
+  g_free (result);
+}
+
+/* The run ------------------------------------------------------------ */
+
+typedef struct
+{
+  HeyaiExportProgress  progress;
+  gpointer             progress_data;
+  double               base;
+  double               span;
+  double               last;
+} Progress;
+
+static void
+report (Progress   *p,
+        double      fraction,
+        const char *step)
+{
+  double value = p->base + p->span * CLAMP (fraction, 0.0, 1.0);
+
+  if (p->progress == NULL)
+    return;
+  if (step == NULL && value - p->last < 0.01)
+    return;
+
+  p->last = value;
+  p->progress (value, step, p->progress_data);
+}
+
+static void
+animatic_progress (double      fraction,
+                   const char *step,
+                   gpointer    user_data)
+{
+  report (user_data, fraction, step);
+}
+
+static void
+add_file (GPtrArray  *files,
+          const char *rel,
+          gint64      size,
+          char       *sha256)
+{
+  HeyaiManifestFile *f = g_new0 (HeyaiManifestFile, 1);
+
+  f->path = g_strdup (rel);
+  f->size = size;
+  f->sha256 = sha256;
+  g_ptr_array_add (files, f);
+}
+
+static gboolean
+write_text (const char  *root,
+            const char  *rel,
+            char        *contents,   /* owned */
+            GPtrArray   *files,
+            GError     **error)
+{
+  g_autofree char *text = contents;
+  g_autofree char *path = g_build_filename (root, rel, NULL);
+  gsize len = strlen (text);
+
+  if (!heyai_export_write_file (path, text, (gssize) len, error))
+    return FALSE;
+
+  add_file (files, rel, (gint64) len,
+            g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, (gssize) len));
+  return TRUE;
+}
+
+static gboolean
+hash_written (const char    *root,
+              const char    *rel,
+              GPtrArray     *files,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autofree char *path = g_build_filename (root, rel, NULL);
+  char *sha = heyai_file_sha256 (path, cancellable, error);
+  GStatBuf st;
+
+  if (sha == NULL)
+    return FALSE;
+  if (g_stat (path, &st) != 0)
+    {
+      g_free (sha);
+      heyai_set_io_error (error, errno, rel);
+      return FALSE;
+    }
+
+  add_file (files, rel, (gint64) st.st_size, sha);
+  return TRUE;
+}
+
+static gboolean
+make_dir (const char  *path,
+          GError     **error)
+{
+  if (g_mkdir_with_parents (path, 0755) != 0)
+    {
+      int saved_errno = errno;
+      g_autofree char *display = g_filename_display_name (path);
+      g_autofree char *what = g_strdup_printf (_("Could not create the folder “%s”"), display);
+
+      heyai_set_io_error (error, saved_errno, what);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+swap_into_place (const char  *tmp,
+                 const char  *final,
+                 GError     **error)
+{
+  g_autofree char *display = g_filename_display_name (final);
+  g_autofree char *what = g_strdup_printf (_("Could not replace “%s”"), display);
+
+  if (g_file_test (final, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *dir = g_path_get_dirname (final);
+      g_autofree char *base = g_path_get_basename (final);
+      g_autofree char *old = NULL;
+
+#ifdef RENAME_EXCHANGE
+      /* One atomic step: the old package takes the temporary name. */
+      if (renameat2 (AT_FDCWD, tmp, AT_FDCWD, final, RENAME_EXCHANGE) == 0)
+        {
+          heyai_export_rm_rf (tmp);
+          return TRUE;
+        }
+#endif
+      /* Fallback: move the old one aside, put the new one in place, delete the old. */
+      for (guint i = 0; i < 100 && old == NULL; i++)
+        {
+          g_autofree char *candidate = g_strdup_printf ("%s/.%s.old-%06x", dir, base, g_random_int () & 0xffffff);
+          if (!g_file_test (candidate, G_FILE_TEST_EXISTS))
+            old = g_steal_pointer (&candidate);
+        }
+
+      if (old == NULL || g_rename (final, old) != 0)
+        {
+          heyai_set_io_error (error, old == NULL ? EEXIST : errno, what);
+          return FALSE;
+        }
+
+      if (g_rename (tmp, final) != 0)
+        {
+          int saved_errno = errno;
+
+          g_rename (old, final);
+          heyai_set_io_error (error, saved_errno, what);
+          return FALSE;
+        }
+
+      heyai_export_rm_rf (old);
+      return TRUE;
+    }
+
+  if (g_rename (tmp, final) != 0)
+    {
+      heyai_set_io_error (error, errno, what);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static char *
+make_temp_name (const char *dir,
+                const char *base,
+                gboolean    directory,
+                GError    **error)
+{
+  g_autofree char *templ = g_strdup_printf ("%s/.%s.tmp-XXXXXX", dir, base);
+
+  if (directory)
+    {
+      if (g_mkdtemp_full (templ, 0755) == NULL)
+        {
+          g_autofree char *display = g_filename_display_name (dir);
+          g_autofree char *what = g_strdup_printf (_("Could not write to the folder “%s”"), display);
+
+          heyai_set_io_error (error, errno, what);
+          return NULL;
+        }
+    }
+  else
+    {
+      int fd = g_mkstemp_full (templ, O_RDWR | O_CLOEXEC, 0644);
+
+      if (fd < 0)
+        {
+          g_autofree char *display = g_filename_display_name (dir);
+          g_autofree char *what = g_strdup_printf (_("Could not write to the folder “%s”"), display);
+
+          heyai_set_io_error (error, errno, what);
+          return NULL;
+        }
+      close (fd);
+    }
+
+  return g_steal_pointer (&templ);
+}
+
+HeyaiExportResult *
+heyai_export_run (const HeyaiExportPlan    *plan,
+                  const HeyaiExportOptions *options,
+                  const char               *dest_dir,
+                  HeyaiExportProgress       progress,
+                  gpointer                  progress_data,
+                  GCancellable             *cancellable,
+                  GError                  **error)
+{
+  g_autoptr(HeyaiCut) cut = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GPtrArray) warnings = NULL;
+  g_autoptr(HeyaiExportResult) result = NULL;
+  g_autofree char *dest = NULL;
+  g_autofree char *package_name = NULL;
+  g_autofree char *final = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *zip_tmp = NULL;
+  g_autofree char *zip_final = NULL;
+  HeyaiExportPaper paper;
+  HeyaiExportFormats formats;
+  Progress prog = { progress, progress_data, 0, 0, -1 };
+  double copy_span, pdf_span, animatic_span;
+
+  g_return_val_if_fail (plan != NULL, NULL);
+  g_return_val_if_fail (options != NULL, NULL);
+  g_return_val_if_fail (dest_dir != NULL, NULL);
+
+  formats = options->formats != 0 ? options->formats : HEYAI_EXPORT_FORMAT_ALL;
+  paper = options->paper != HEYAI_EXPORT_PAPER_AUTO ? options->paper : heyai_export_paper_for_locale ();
+
+  if (g_path_is_absolute (dest_dir))
+    dest = g_canonicalize_filename (dest_dir, NULL);
+  else
+    {
+      g_autofree char *cwd = g_get_current_dir ();
+      dest = g_canonicalize_filename (dest_dir, cwd);
+    }
+
+  package_name = g_strdup_printf ("%s-handoff", plan->slug != NULL && *plan->slug != '\0' ? plan->slug : "untitled");
+  final = g_build_filename (dest, package_name, NULL);
+  cut = heyai_cut_new (plan, options->missing, final);
+
+  warnings = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < cut->skipped->len; i++)
+    {
+      const HeyaiExportScene *s = g_ptr_array_index (cut->skipped, i);
+
+      if (s->clip_path == NULL && s->still_path == NULL)
+        g_ptr_array_add (warnings, g_strdup_printf (_("Scene %d (“%s”) has no approved clip or still and was left out."),
+                                                    s->number, s->title));
+      else
+        g_ptr_array_add (warnings, g_strdup_printf (_("Scene %d (“%s”) has no approved clip and was left out."),
+                                                    s->number, s->title));
+    }
+  for (guint i = 0; i < cut->entries->len; i++)
+    {
+      const HeyaiCutEntry *entry = g_ptr_array_index (cut->entries, i);
+
+      if (entry->is_still)
+        g_ptr_array_add (warnings, g_strdup_printf (_("Scene %d (“%s”) has no approved clip: its still is held for %g s."),
+                                                    entry->scene->number, entry->scene->title,
+                                                    entry->scene->duration_seconds));
+    }
+
+  if (cut->entries->len == 0)
+    {
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                   _("There is nothing to export yet: approve at least one scene with a still or a clip."));
+      return NULL;
+    }
+
+  if (!make_dir (dest, error))
+    return NULL;
+
+  tmp = make_temp_name (dest, package_name, TRUE, error);
+  if (tmp == NULL)
+    return NULL;
+
+  files = g_ptr_array_new_with_free_func ((GDestroyNotify) heyai_manifest_file_free);
+
+  copy_span = 0.2;
+  pdf_span = (formats & HEYAI_EXPORT_FORMAT_PDF) ? 0.15 : 0;
+  animatic_span = (formats & HEYAI_EXPORT_FORMAT_ANIMATIC) ? 0.55 : 0;
+  {
+    double sum = copy_span + pdf_span + animatic_span + 0.05;
+    copy_span /= sum;
+    pdf_span /= sum;
+    animatic_span /= sum;
+  }
+
+  /* 1. Media. */
+  {
+    g_autofree char *clips = g_build_filename (tmp, "clips", NULL);
+    g_autofree char *images = g_build_filename (tmp, "images", NULL);
+
+    if (!make_dir (clips, error) || !make_dir (images, error))
+      goto fail;
+  }
+
+  prog.base = 0;
+  prog.span = copy_span;
+  report (&prog, 0, _("Copying clips and stills"));
+  for (guint i = 0; i < cut->entries->len; i++)
+    {
+      const HeyaiCutEntry *entry = g_ptr_array_index (cut->entries, i);
+      const char *srcs[2] = { entry->is_still ? NULL : entry->clip_src, entry->still_src };
+      const char *rels[2] = { entry->is_still ? NULL : entry->media_rel, entry->still_rel };
+
+      for (guint k = 0; k < 2; k++)
+        {
+          g_autofree char *target = NULL;
+          char *sha = NULL;
+          gint64 size = 0;
+
+          if (srcs[k] == NULL || rels[k] == NULL)
+            continue;
+
+          target = g_build_filename (tmp, rels[k], NULL);
+          if (!heyai_export_copy_file (srcs[k], target, &sha, &size, cancellable, error))
+            goto fail;
+          add_file (files, rels[k], size, sha);
+        }
+
+      report (&prog, (double) (i + 1) / cut->entries->len, NULL);
+    }
+
+  /* 2. Text formats. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    goto fail;
+  prog.base += prog.span;
+  prog.span = 0.05 / 2;
+  report (&prog, 0, _("Writing timelines"));
+
+  if ((formats & HEYAI_EXPORT_FORMAT_OTIO) &&
+      !write_text (tmp, "timeline.otio", heyai_export_otio_to_string (cut), files, error))
+    goto fail;
+  if ((formats & HEYAI_EXPORT_FORMAT_FCPXML) &&
+      !write_text (tmp, "timeline.fcpxml", heyai_export_fcpxml_to_string (cut), files, error))
+    goto fail;
+  if ((formats & HEYAI_EXPORT_FORMAT_XML) &&
+      !write_text (tmp, "timeline.xml", heyai_export_fcp7_to_string (cut), files, error))
+    goto fail;
+  if ((formats & HEYAI_EXPORT_FORMAT_EDL) &&
+      !write_text (tmp, "timeline.edl", heyai_export_edl_to_string (cut), files, error))
+    goto fail;
+  if ((formats & HEYAI_EXPORT_FORMAT_CSV) &&
+      !write_text (tmp, "shotlist.csv", heyai_export_csv_to_string (cut), files, error))
+    goto fail;
+  if ((formats & HEYAI_EXPORT_FORMAT_MD) &&
+      !write_text (tmp, "script-with-timing.md", heyai_export_script_md_to_string (cut), files, error))
+    goto fail;
+
+  /* 3. PDFs. */
+  if (formats & HEYAI_EXPORT_FORMAT_PDF)
+    {
+      g_autofree char *storyboard = g_build_filename (tmp, "storyboard.pdf", NULL);
+      g_autofree char *script = g_build_filename (tmp, "script-with-timing.pdf", NULL);
+
+      prog.base += prog.span;
+      prog.span = pdf_span;
+      report (&prog, 0, _("Drawing the storyboard"));
+
+      if (!heyai_export_storyboard_pdf (cut, tmp, storyboard, paper, cancellable, error) ||
+          !hash_written (tmp, "storyboard.pdf", files, cancellable, error))
+        goto fail;
+      report (&prog, 0.8, NULL);
+      if (!heyai_export_script_pdf (cut, script, paper, cancellable, error) ||
+          !hash_written (tmp, "script-with-timing.pdf", files, cancellable, error))
+        goto fail;
+    }
+
+  /* 4. Animatic. */
+  if (formats & HEYAI_EXPORT_FORMAT_ANIMATIC)
+    {
+      g_autofree char *animatic = g_build_filename (tmp, "animatic.mp4", NULL);
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        goto fail;
+      prog.base += prog.span;
+      prog.span = animatic_span;
+      report (&prog, 0, _("Rendering the animatic"));
+
+      if (!heyai_export_animatic (cut, tmp, animatic, options, animatic_progress, &prog, cancellable, error) ||
+          !hash_written (tmp, "animatic.mp4", files, cancellable, error))
+        goto fail;
+    }
+
+  /* 5. README and manifest (the manifest lists every other file). */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    goto fail;
+  prog.base += prog.span;
+  prog.span = 1.0 - prog.base;
+  report (&prog, 0, _("Writing the manifest"));
+
+  if (!write_text (tmp, "README.txt", heyai_export_readme_to_string (cut, formats), files, error))
+    goto fail;
+  {
+    g_autofree char *manifest = heyai_export_manifest_to_string (cut, options, files);
+    g_autofree char *path = g_build_filename (tmp, "manifest.json", NULL);
+
+    if (!heyai_export_write_file (path, manifest, -1, error))
+      goto fail;
+  }
+
+  /* 6. The zip is made from the finished temporary folder, under the final name. */
+  if (options->zip)
+    {
+      g_autofree char *zip_name = g_strdup_printf ("%s.zip", package_name);
+
+      report (&prog, 0.5, _("Making the zip file"));
+      zip_final = g_build_filename (dest, zip_name, NULL);
+      zip_tmp = make_temp_name (dest, zip_name, FALSE, error);
+      if (zip_tmp == NULL)
+        goto fail;
+      if (!heyai_export_zip_dir (tmp, package_name, zip_tmp, cancellable, error))
+        goto fail;
+    }
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    goto fail;
+
+  /* 7. Into place. */
+  if (!swap_into_place (tmp, final, error))
+    goto fail;
+  g_clear_pointer (&tmp, g_free);
+
+  if (zip_tmp != NULL && g_rename (zip_tmp, zip_final) != 0)
+    {
+      g_autofree char *display = g_filename_display_name (zip_final);
+      g_autofree char *what = g_strdup_printf (_("Could not write “%s”"), display);
+
+      heyai_set_io_error (error, errno, what);
+      goto fail;
+    }
+  g_clear_pointer (&zip_tmp, g_free);
+
+  report (&prog, 1.0, _("Done"));
+
+  result = g_new0 (HeyaiExportResult, 1);
+  result->package_path = g_steal_pointer (&final);
+  result->zip_path = g_steal_pointer (&zip_final);
+  result->n_scenes = cut->entries->len;
+  result->total_frames = cut->total_frames;
+  g_ptr_array_add (warnings, NULL);
+  result->warnings = (GStrv) g_ptr_array_free (g_steal_pointer (&warnings), FALSE);
+
+  return g_steal_pointer (&result);
+
+fail:
+  if (tmp != NULL)
+    heyai_export_rm_rf (tmp);
+  if (zip_tmp != NULL)
+    g_unlink (zip_tmp);
+  return NULL;
+}
+
+/* Async -------------------------------------------------------------- */
+
+typedef struct
+{
+  HeyaiExportPlan     *plan;
+  HeyaiExportOptions   options;
+  char                *dest_dir;
+  HeyaiExportProgress  progress;
+  gpointer             progress_data;
+  GDestroyNotify       progress_destroy;
+  GMainContext        *context;
+} ExportData;
+
+static void
+export_data_free (ExportData *data)
+{
+  heyai_export_plan_free (data->plan);
+  heyai_export_options_clear (&data->options);
+  g_free (data->dest_dir);
+  if (data->progress_destroy != NULL)
+    data->progress_destroy (data->progress_data);
+  g_main_context_unref (data->context);
+  g_free (data);
+}
+
+typedef struct
+{
+  ExportData *data;   /* kept alive by the task ref below */
+  GTask      *task;
+  double      fraction;
+  char       *step;
+} ProgressEvent;
+
+static gboolean
+deliver_progress (gpointer user_data)
+{
+  ProgressEvent *ev = user_data;
+
+  ev->data->progress (ev->fraction, ev->step, ev->data->progress_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_event_free (gpointer user_data)
+{
+  ProgressEvent *ev = user_data;
+
+  g_object_unref (ev->task);
+  g_free (ev->step);
+  g_free (ev);
+}
+
+typedef struct
+{
+  GTask      *task;
+  ExportData *data;
+} WorkerProgress;
+
+static void
+worker_progress (double      fraction,
+                 const char *step,
+                 gpointer    user_data)
+{
+  WorkerProgress *wp = user_data;
+  ProgressEvent *ev = g_new0 (ProgressEvent, 1);
+
+  ev->data = wp->data;
+  ev->task = g_object_ref (wp->task);
+  ev->fraction = fraction;
+  ev->step = g_strdup (step);
+  g_main_context_invoke_full (wp->data->context, G_PRIORITY_DEFAULT,
+                              deliver_progress, ev, progress_event_free);
+}
+
+static void
+export_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ExportData *data = task_data;
+  WorkerProgress wp = { task, data };
+  GError *error = NULL;
+  HeyaiExportResult *result;
+
+  result = heyai_export_run (data->plan, &data->options, data->dest_dir,
+                             data->progress != NULL ? worker_progress : NULL, &wp,
+                             cancellable, &error);
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) heyai_export_result_free);
+}
+
+void
+heyai_export_async (const HeyaiExportPlan    *plan,
+                    const HeyaiExportOptions *options,
+                    const char               *dest_dir,
+                    HeyaiExportProgress       progress,
+                    gpointer                  progress_data,
+                    GDestroyNotify            progress_destroy,
+                    GCancellable             *cancellable,
+                    GAsyncReadyCallback       callback,
+                    gpointer                  user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ExportData *data;
+
+  g_return_if_fail (plan != NULL);
+  g_return_if_fail (options != NULL);
+  g_return_if_fail (dest_dir != NULL);
+
+  data = g_new0 (ExportData, 1);
+  data->plan = heyai_export_plan_copy (plan);
+  options_copy (&data->options, options);
+  data->dest_dir = g_strdup (dest_dir);
+  data->progress = progress;
+  data->progress_data = progress_data;
+  data->progress_destroy = progress_destroy;
+  data->context = g_main_context_ref_thread_default ();
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, heyai_export_async);
+  g_task_set_name (task, "heyai-export");
+  g_task_set_task_data (task, data, (GDestroyNotify) export_data_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
+HeyaiExportResult *
+heyai_export_finish (GAsyncResult  *result,
+                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == heyai_export_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Store -------------------------------------------------------------- */
+
+gboolean
+heyai_export_record_package (HeyaiStore               *store,
+                             HeyaiProject             *project,
+                             const HeyaiExportResult  *result,
+                             GError                  **error)
+{
+  g_autoptr(HeyaiAsset) asset = NULL;
+  g_autofree char *params = NULL;
+  const char *path;
+
+  g_return_val_if_fail (HEYAI_IS_STORE (store), FALSE);
+  g_return_val_if_fail (HEYAI_IS_PROJECT (project), FALSE);
+  g_return_val_if_fail (result != NULL, FALSE);
+
+  path = result->zip_path != NULL ? result->zip_path : result->package_path;
+  params = g_strdup_printf ("{\"package\":\"%s\",\"scenes\":%u,\"frames\":%" G_GINT64_FORMAT "}",
+                            "handoff", result->n_scenes, result->total_frames);
+
+  asset = heyai_asset_new ();
+  heyai_asset_set_project_id (asset, heyai_project_get_id (project));
+  heyai_asset_set_kind (asset, HEYAI_ASSET_KIND_PACKAGE);
+  heyai_asset_set_take (asset, 1);
+  heyai_asset_set_provider (asset, "local");
+  heyai_asset_set_params (asset, params);
+  heyai_asset_set_local_path (asset, path);
+
+  if (result->zip_path != NULL)
+    {
+      g_autofree char *sha = heyai_file_sha256 (result->zip_path, NULL, NULL);
+      GStatBuf st;
+
+      heyai_asset_set_sha256 (asset, sha);
+      if (g_stat (result->zip_path, &st) == 0)
+        heyai_asset_set_size (asset, (gint64) st.st_size);
+    }
+
+  /* TODO(drive): once the Drive storage client lands, upload the package (or
+   * the zip) into Project-<n>-<slug>/final/ here and store drive-file-id and
+   * view-link on the asset, so "Copy link for the editor" works. */
+
+  return heyai_store_insert_asset (store, asset, error);
+}

@@ -1,0 +1,122 @@
+/* heyai-export.h: the editor handoff package.
+ *
+ * heyai_export_async() builds <dest>/<slug>-handoff/ from a HeyaiExportPlan in a
+ * GTask worker thread:
+ *
+ *   clips/01-<scene>.mp4 ...        the selected clip takes (copied)
+ *   images/01-<scene>.png ...       the selected stills
+ *   timeline.otio / .fcpxml / .xml / .edl
+ *   shotlist.csv, script-with-timing.md/.pdf, storyboard.pdf
+ *   animatic.mp4 (GES), manifest.json, README.txt
+ *
+ * The package is built in a hidden sibling folder and renamed into place at the
+ * end, so an existing package is replaced atomically and a failure (full disk,
+ * unwritable folder, cancel) leaves nothing half written behind.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "heyai-export-plan.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  HEYAI_EXPORT_FORMAT_OTIO     = 1 << 0,
+  HEYAI_EXPORT_FORMAT_FCPXML   = 1 << 1,
+  HEYAI_EXPORT_FORMAT_XML      = 1 << 2,  /* FCP7 XMEML (Premiere) */
+  HEYAI_EXPORT_FORMAT_EDL      = 1 << 3,
+  HEYAI_EXPORT_FORMAT_CSV      = 1 << 4,
+  HEYAI_EXPORT_FORMAT_PDF      = 1 << 5,  /* storyboard.pdf + script-with-timing.pdf */
+  HEYAI_EXPORT_FORMAT_MD       = 1 << 6,  /* script-with-timing.md */
+  HEYAI_EXPORT_FORMAT_ANIMATIC = 1 << 7,
+  HEYAI_EXPORT_FORMAT_ALL      = 0xff,
+} HeyaiExportFormats;
+
+typedef enum
+{
+  HEYAI_EXPORT_MISSING_HOLD,  /* hold the still for the scene's duration (default) */
+  HEYAI_EXPORT_MISSING_SKIP,  /* leave the scene out, with a warning */
+} HeyaiExportMissing;
+
+typedef enum
+{
+  HEYAI_EXPORT_PAPER_AUTO,    /* from LC_PAPER / the locale's country */
+  HEYAI_EXPORT_PAPER_A4,
+  HEYAI_EXPORT_PAPER_LETTER,
+} HeyaiExportPaper;
+
+typedef struct
+{
+  HeyaiExportFormats formats;
+  HeyaiExportMissing missing;
+  HeyaiExportPaper   paper;
+  double             crossfade;        /* seconds, animatic only; 0 = cuts */
+  char              *music;            /* audio file for the animatic, or NULL */
+  gboolean           burn_in;          /* scene number + timecode on the animatic */
+  gboolean           zip;              /* also <dest>/<slug>-handoff.zip */
+  int                animatic_width;   /* 0 = size of the first clip */
+  int                animatic_height;
+} HeyaiExportOptions;
+
+typedef struct
+{
+  char      *package_path;   /* <dest>/<slug>-handoff */
+  char      *zip_path;       /* or NULL */
+  GStrv      warnings;       /* translated sentences (skipped scenes ...) */
+  guint      n_scenes;       /* scenes in the cut */
+  gint64     total_frames;   /* cut length at the plan's fps */
+} HeyaiExportResult;
+
+/* Progress: @fraction 0..1 and a short translated description of the step. */
+typedef void (*HeyaiExportProgress) (double      fraction,
+                                     const char *step,
+                                     gpointer    user_data);
+
+void                heyai_export_options_init   (HeyaiExportOptions *options);
+void                heyai_export_options_clear  (HeyaiExportOptions *options);
+/* "otio,fcpxml,xml,edl,csv,pdf,md,animatic" or "all". */
+gboolean            heyai_export_formats_parse  (const char         *text,
+                                                 HeyaiExportFormats *formats,
+                                                 GError            **error);
+HeyaiExportPaper    heyai_export_paper_for_locale (void);
+
+void                heyai_export_result_free    (HeyaiExportResult  *result);
+
+/* Blocking export (call it from a worker thread, a test or the benchmark).
+ * @progress is called from the calling thread. */
+HeyaiExportResult  *heyai_export_run            (const HeyaiExportPlan    *plan,
+                                                 const HeyaiExportOptions *options,
+                                                 const char               *dest_dir,
+                                                 HeyaiExportProgress       progress,
+                                                 gpointer                  progress_data,
+                                                 GCancellable             *cancellable,
+                                                 GError                  **error);
+
+/* The same in a GTask thread.  The plan and options are copied.  @progress is
+ * invoked on the caller's thread-default main context. */
+void                heyai_export_async          (const HeyaiExportPlan    *plan,
+                                                 const HeyaiExportOptions *options,
+                                                 const char               *dest_dir,
+                                                 HeyaiExportProgress       progress,
+                                                 gpointer                  progress_data,
+                                                 GDestroyNotify            progress_destroy,
+                                                 GCancellable             *cancellable,
+                                                 GAsyncReadyCallback       callback,
+                                                 gpointer                  user_data);
+HeyaiExportResult  *heyai_export_finish         (GAsyncResult             *result,
+                                                 GError                  **error);
+
+/* Records the package as a project-level asset of kind PACKAGE (the project
+ * status is left alone: "completed" means the editor delivered).  Main thread. */
+gboolean            heyai_export_record_package (HeyaiStore               *store,
+                                                 HeyaiProject             *project,
+                                                 const HeyaiExportResult  *result,
+                                                 GError                  **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HeyaiExportResult, heyai_export_result_free)
+
+G_END_DECLS
