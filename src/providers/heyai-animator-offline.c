@@ -581,6 +581,7 @@ heyai_ken_burns_render (const char                *still_path,
   g_autoptr(GstElement) filesink = NULL;
   g_autoptr(GstBus) bus = NULL;
   g_autoptr(GstCaps) caps = NULL;
+  g_autoptr(GstBufferPool) pool = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *description = NULL;
   cairo_surface_t *still = NULL;
@@ -664,6 +665,21 @@ heyai_ken_burns_render (const char                *still_path,
   g_object_set (filesink, "location", out_path, NULL);
   bus = gst_element_get_bus (pipeline);
 
+  /* Frames are recycled through a pool: a fresh 3.5 MiB allocation per frame
+   * costs page faults on every frame. */
+  pool = gst_buffer_pool_new ();
+  {
+    GstStructure *config = gst_buffer_pool_get_config (pool);
+
+    gst_buffer_pool_config_set_params (config, caps, (guint) frame_size, QUEUED_FRAMES + 2, 0);
+    if (!gst_buffer_pool_set_config (pool, config) || !gst_buffer_pool_set_active (pool, TRUE))
+      {
+        g_set_error_literal (error, HEYAI_ERROR, HEYAI_ERROR_FAILED,
+                             _("There is not enough memory to make the clip."));
+        goto out;
+      }
+  }
+
   started = TRUE;
   if (gst_element_set_state (pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
     {
@@ -686,8 +702,9 @@ heyai_ken_burns_render (const char                *still_path,
                           cancellable, error))
         goto out;
 
-      buffer = gst_buffer_new_allocate (NULL, frame_size, NULL);
-      if (buffer == NULL || !gst_buffer_map (buffer, &map, GST_MAP_WRITE))
+      buffer = NULL;
+      if (gst_buffer_pool_acquire_buffer (pool, &buffer, NULL) != GST_FLOW_OK ||
+          !gst_buffer_map (buffer, &map, GST_MAP_WRITE))
         {
           g_clear_pointer (&buffer, gst_buffer_unref);
           g_set_error_literal (error, HEYAI_ERROR, HEYAI_ERROR_FAILED,
@@ -755,6 +772,8 @@ out:
   /* Only a regular file is ours to delete (never /dev/full or a FIFO). */
   if (!ok && started && g_file_test (out_path, G_FILE_TEST_IS_REGULAR))
     g_unlink (out_path);
+  if (pool != NULL)
+    gst_buffer_pool_set_active (pool, FALSE);
   g_clear_pointer (&pattern, cairo_pattern_destroy);
   g_clear_pointer (&source, cairo_surface_destroy);
 

@@ -1,1 +1,194 @@
-/* placeholder: being written */
+/* heyai-provider-registry.c: providers by role and name.
+ *
+ * One table: adding a provider is one line in `registry` below (its role,
+ * its name and a `GObject *(*) (const char *data_dir, GError **error)`
+ * constructor).  An entry whose constructor is NULL is known but not built
+ * yet, and says so clearly.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "heyai-providers.h"
+#include "heyai-llm-offline.h"
+#include "heyai-imager-offline.h"
+#include "heyai-animator-offline.h"
+#include "heyai-storage-local.h"
+
+typedef GObject *(*HeyaiProviderCtor) (const char  *data_dir,
+                                       GError     **error);
+
+typedef struct
+{
+  HeyaiRole          role;
+  const char        *name;
+  const char        *label;   /* for messages: "OpenAI", "Kling", ... */
+  HeyaiProviderCtor  create;  /* NULL: not available in this build yet */
+} HeyaiProviderEntry;
+
+static GObject *
+create_llm_offline (const char  *data_dir,
+                    GError     **error)
+{
+  return G_OBJECT (heyai_llm_offline_new ());
+}
+
+static GObject *
+create_imager_offline (const char  *data_dir,
+                       GError     **error)
+{
+  return G_OBJECT (heyai_imager_offline_new ());
+}
+
+static GObject *
+create_animator_offline (const char  *data_dir,
+                         GError     **error)
+{
+  return G_OBJECT (heyai_animator_offline_new ());
+}
+
+static GObject *
+create_storage_local (const char  *data_dir,
+                      GError     **error)
+{
+  return G_OBJECT (heyai_storage_local_new (data_dir));
+}
+
+/* The first entry of each role is its default. */
+static const HeyaiProviderEntry registry[] = {
+  { HEYAI_ROLE_LLM,      "offline",    N_("Offline splitter"), create_llm_offline },
+  { HEYAI_ROLE_LLM,      "openai",     "OpenAI",               NULL },
+  { HEYAI_ROLE_LLM,      "anthropic",  "Anthropic",            NULL },
+  { HEYAI_ROLE_IMAGER,   "offline",    N_("Offline storyboard"), create_imager_offline },
+  { HEYAI_ROLE_IMAGER,   "higgsfield", "Higgsfield",           NULL },
+  { HEYAI_ROLE_ANIMATOR, "offline",    N_("Offline Ken Burns"), create_animator_offline },
+  { HEYAI_ROLE_ANIMATOR, "kling",      "Kling",                NULL },
+  { HEYAI_ROLE_STORAGE,  "local",      N_("Local folder"),     create_storage_local },
+  { HEYAI_ROLE_STORAGE,  "gdrive",     "Google Drive",         NULL },
+};
+
+#define N_ROLES (HEYAI_ROLE_STORAGE + 1)
+
+const char * const *
+heyai_provider_names (HeyaiRole role)
+{
+  static const char *names[N_ROLES][G_N_ELEMENTS (registry) + 1];
+  static gsize initialized = 0;
+
+  g_return_val_if_fail ((guint) role < N_ROLES, NULL);
+
+  if (g_once_init_enter (&initialized))
+    {
+      guint counts[N_ROLES] = { 0 };
+
+      for (guint i = 0; i < G_N_ELEMENTS (registry); i++)
+        {
+          HeyaiRole r = registry[i].role;
+
+          names[r][counts[r]++] = registry[i].name;
+        }
+      g_once_init_leave (&initialized, 1);
+    }
+
+  return names[role];
+}
+
+static const char *
+default_name (HeyaiRole role)
+{
+  return heyai_provider_names (role)[0];
+}
+
+static void
+set_unknown_error (GError     **error,
+                   HeyaiRole    role,
+                   const char  *name)
+{
+  g_autofree char *choices = g_strjoinv (", ", (char **) heyai_provider_names (role));
+
+  switch (role)
+    {
+    case HEYAI_ROLE_LLM:
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                   _("Unknown LLM “%s”. Choose one of: %s."), name, choices);
+      break;
+    case HEYAI_ROLE_IMAGER:
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                   _("Unknown imager “%s”. Choose one of: %s."), name, choices);
+      break;
+    case HEYAI_ROLE_ANIMATOR:
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                   _("Unknown animator “%s”. Choose one of: %s."), name, choices);
+      break;
+    case HEYAI_ROLE_STORAGE:
+    default:
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                   _("Unknown storage “%s”. Choose one of: %s."), name, choices);
+      break;
+    }
+}
+
+GObject *
+heyai_provider_create (HeyaiRole    role,
+                       const char  *name,
+                       const char  *data_dir,
+                       GError     **error)
+{
+  g_return_val_if_fail ((guint) role < N_ROLES, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (name == NULL || *name == '\0')
+    name = default_name (role);
+
+  for (guint i = 0; i < G_N_ELEMENTS (registry); i++)
+    {
+      const HeyaiProviderEntry *entry = &registry[i];
+
+      if (entry->role != role || g_ascii_strcasecmp (entry->name, name) != 0)
+        continue;
+
+      if (entry->create == NULL)
+        {
+          g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_FAILED,
+                       _("%s (“%s”) is not available in this build of HeyAI Studio yet. "
+                         "Use “%s” instead."),
+                       _(entry->label), entry->name, default_name (role));
+          return NULL;
+        }
+
+      return entry->create (data_dir, error);
+    }
+
+  set_unknown_error (error, role, name);
+  return NULL;
+}
+
+const char *
+heyai_provider_resolve_name (HeyaiRole    role,
+                             const char  *flag,
+                             const char  *setting)
+{
+  static const char * const env_vars[N_ROLES] = {
+    [HEYAI_ROLE_LLM] = "HEYAI_LLM",
+    [HEYAI_ROLE_IMAGER] = "HEYAI_IMAGER",
+    [HEYAI_ROLE_ANIMATOR] = "HEYAI_ANIMATOR",
+    [HEYAI_ROLE_STORAGE] = "HEYAI_STORAGE",
+  };
+  const char *env;
+
+  g_return_val_if_fail ((guint) role < N_ROLES, NULL);
+
+  if (flag != NULL && *flag != '\0')
+    return flag;
+
+  env = g_getenv (env_vars[role]);
+  if (env != NULL && *env != '\0')
+    return env;
+
+  if (setting != NULL && *setting != '\0')
+    return setting;
+
+  return default_name (role);
+}

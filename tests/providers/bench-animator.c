@@ -1,0 +1,276 @@
+/* bench-animator.c: wall time of the offline animator for a 10 s 1280x720
+ * clip, against bare GStreamer pipelines through the same encoder chain:
+ *   A. appsrc pushing 240 identical, pre-rendered frames (no drawing at all);
+ *   B. videotestsrc num-buffers=240 with moving content;
+ *   C. appsrc pushing the animator's own 240 frames, decoded back from its
+ *      clip into memory beforehand: the same moving content for x264, so
+ *      C / animator isolates what drawing and pushing the frames costs.
+ * Prints the best of N runs (HEYAI_BENCH_RUNS, default 3) and the ratios.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gst/gst.h>
+#include <gst/app/gstappsrc.h>
+#include <gst/app/gstappsink.h>
+
+#include "heyai-animator-offline.h"
+#include "heyai-imager-offline.h"
+#include "provider-test-utils.h"
+
+#define WIDTH   1280
+#define HEIGHT  720
+#define SECONDS 10
+#define FRAMES  (SECONDS * HEYAI_KEN_BURNS_FPS)
+
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+# define FORMAT "BGRx"
+#else
+# define FORMAT "xRGB"
+#endif
+
+static GstElement *
+make_pipeline (const char *head,
+               const char *out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *desc = NULL;
+  g_autoptr(GstElement) sink = NULL;
+  const char *chain = heyai_ken_burns_encoder_description (NULL, &error);
+  GstElement *pipeline;
+
+  g_assert_no_error (error);
+  desc = g_strdup_printf ("%s ! %s ! filesink name=sink", head, chain);
+  pipeline = gst_parse_launch (desc, &error);
+  g_assert_no_error (error);
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  g_object_set (sink, "location", out, NULL);
+  return pipeline;
+}
+
+static void
+run_to_eos (GstElement *pipeline)
+{
+  g_autoptr(GstBus) bus = gst_element_get_bus (pipeline);
+  g_autoptr(GstMessage) message = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE,
+                                                              GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+
+  g_assert_cmpint (GST_MESSAGE_TYPE (message), ==, GST_MESSAGE_EOS);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+}
+
+/* A: the still, drawn once, pushed 240 times (same memory, no copies). */
+static double
+bench_identical_frames (cairo_surface_t *still,
+                        const char      *out)
+{
+  g_autoptr(GstElement) pipeline = make_pipeline ("appsrc name=src", out);
+  g_autoptr(GstElement) src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  g_autoptr(GstCaps) caps = NULL;
+  g_autoptr(GstBuffer) frame = NULL;
+  gsize size = (gsize) cairo_image_surface_get_stride (still) * HEIGHT;
+  gint64 start;
+
+  caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, FORMAT,
+                              "width", G_TYPE_INT, WIDTH, "height", G_TYPE_INT, HEIGHT,
+                              "framerate", GST_TYPE_FRACTION, 24, 1,
+                              "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
+  g_object_set (src, "caps", caps, "format", GST_FORMAT_TIME, "block", TRUE,
+                "max-bytes", (guint64) size * 4, NULL);
+  frame = gst_buffer_new_memdup (cairo_image_surface_get_data (still), size);
+
+  start = g_get_monotonic_time ();
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  for (guint i = 0; i < FRAMES; i++)
+    {
+      GstBuffer *buffer = gst_buffer_copy (frame);   /* shares the memory */
+
+      GST_BUFFER_PTS (buffer) = gst_util_uint64_scale (i, GST_SECOND, 24);
+      GST_BUFFER_DURATION (buffer) = gst_util_uint64_scale (i + 1, GST_SECOND, 24) -
+                                     GST_BUFFER_PTS (buffer);
+      g_assert_cmpint (gst_app_src_push_buffer (GST_APP_SRC (src), buffer), ==, GST_FLOW_OK);
+    }
+  gst_app_src_end_of_stream (GST_APP_SRC (src));
+  run_to_eos (pipeline);
+
+  return (g_get_monotonic_time () - start) / 1e6;
+}
+
+static GPtrArray *
+decode_frames (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(GstElement) src = NULL;
+  g_autoptr(GstElement) sink = NULL;
+  GPtrArray *frames = g_ptr_array_new_with_free_func ((GDestroyNotify) gst_buffer_unref);
+  GstSample *sample;
+
+  pipeline = gst_parse_launch ("filesrc name=src ! decodebin ! videoconvert ! video/x-raw,format=" FORMAT
+                               " ! appsink name=sink sync=false", &error);
+  g_assert_no_error (error);
+  src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  g_object_set (src, "location", path, NULL);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  while ((sample = gst_app_sink_pull_sample (GST_APP_SINK (sink))) != NULL)
+    {
+      g_ptr_array_add (frames, gst_buffer_ref (gst_sample_get_buffer (sample)));
+      gst_sample_unref (sample);
+    }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_assert_cmpuint (frames->len, ==, FRAMES);
+
+  return frames;
+}
+
+/* C: the animator's frames, already in memory. */
+static double
+bench_prerendered_frames (GPtrArray  *frames,
+                          const char *out)
+{
+  g_autoptr(GstElement) pipeline = make_pipeline ("appsrc name=src", out);
+  g_autoptr(GstElement) src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  g_autoptr(GstCaps) caps = NULL;
+  gint64 start;
+
+  caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, FORMAT,
+                              "width", G_TYPE_INT, WIDTH, "height", G_TYPE_INT, HEIGHT,
+                              "framerate", GST_TYPE_FRACTION, 24, 1,
+                              "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
+  g_object_set (src, "caps", caps, "format", GST_FORMAT_TIME, "block", TRUE,
+                "max-bytes", (guint64) WIDTH * HEIGHT * 4 * 4, NULL);
+
+  start = g_get_monotonic_time ();
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  for (guint i = 0; i < frames->len; i++)
+    {
+      GstBuffer *buffer = gst_buffer_copy (g_ptr_array_index (frames, i));   /* shares the memory */
+
+      GST_BUFFER_PTS (buffer) = gst_util_uint64_scale (i, GST_SECOND, 24);
+      GST_BUFFER_DURATION (buffer) = gst_util_uint64_scale (i + 1, GST_SECOND, 24) -
+                                     GST_BUFFER_PTS (buffer);
+      g_assert_cmpint (gst_app_src_push_buffer (GST_APP_SRC (src), buffer), ==, GST_FLOW_OK);
+    }
+  gst_app_src_end_of_stream (GST_APP_SRC (src));
+  run_to_eos (pipeline);
+
+  return (g_get_monotonic_time () - start) / 1e6;
+}
+
+/* B: moving test content generated by GStreamer itself. */
+static double
+bench_videotestsrc (const char *out)
+{
+  g_autofree char *head = g_strdup_printf ("videotestsrc num-buffers=%d pattern=ball motion=sweep "
+                                           "! video/x-raw,format=%s,width=%d,height=%d,framerate=24/1",
+                                           FRAMES, FORMAT, WIDTH, HEIGHT);
+  g_autoptr(GstElement) pipeline = make_pipeline (head, out);
+  gint64 start = g_get_monotonic_time ();
+
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  run_to_eos (pipeline);
+
+  return (g_get_monotonic_time () - start) / 1e6;
+}
+
+static double
+bench_animator (const char      *still_path,
+                const char      *out,
+                HeyaiCameraMove  move)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  int w = 0, h = 0;
+
+  g_assert_true (heyai_ken_burns_render (still_path, out, move, SECONDS, &w, &h,
+                                         NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (w, ==, WIDTH);
+  g_assert_cmpint (h, ==, HEIGHT);
+
+  return (g_get_monotonic_time () - start) / 1e6;
+}
+
+static gint64
+file_size (const char *path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 ? (gint64) st.st_size : -1;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *dir = g_dir_make_tmp ("heyai-bench-XXXXXX", NULL);
+  g_autofree char *still_path = g_build_filename (dir, "scene-01.png", NULL);
+  g_autofree char *out = g_build_filename (dir, "out.mp4", NULL);
+  g_autoptr(HeyaiScene) scene = make_scene (1, "The lighthouse",
+                                            "A lighthouse keeper climbs the spiral stairs as the storm "
+                                            "breaks over the cliffs.", HEYAI_CAMERA_PUSH_IN, SECONDS);
+  g_autoptr(HeyaiStoryboardSpec) spec = heyai_storyboard_spec_new_from_scene (NULL, scene, 1);
+  const char *runs_env = g_getenv ("HEYAI_BENCH_RUNS");
+  int runs = runs_env != NULL ? MAX (1, atoi (runs_env)) : 3;
+  double best_push = G_MAXDOUBLE, best_pan = G_MAXDOUBLE, best_a = G_MAXDOUBLE, best_b = G_MAXDOUBLE;
+  double best_c = G_MAXDOUBLE;
+  gint64 size_push = 0, size_a = 0, size_b = 0, size_c = 0;
+  g_autoptr(GPtrArray) frames = NULL;
+  g_autofree char *kb_clip = g_build_filename (dir, "ken-burns.mp4", NULL);
+  cairo_surface_t *still;
+
+  gst_init (&argc, &argv);
+
+  still = heyai_storyboard_render (spec, WIDTH, HEIGHT);
+  g_assert_cmpint (cairo_surface_write_to_png (still, still_path), ==, CAIRO_STATUS_SUCCESS);
+
+  /* The animator's frames for C (240 x 3.5 MiB in memory). */
+  bench_animator (still_path, kb_clip, HEYAI_CAMERA_PUSH_IN);
+  frames = decode_frames (kb_clip);
+
+  for (int i = 0; i < runs; i++)
+    {
+      double t;
+
+      t = bench_animator (still_path, out, HEYAI_CAMERA_PUSH_IN);
+      best_push = MIN (best_push, t);
+      size_push = file_size (out);
+      t = bench_animator (still_path, out, HEYAI_CAMERA_PAN_LEFT);
+      best_pan = MIN (best_pan, t);
+      t = bench_identical_frames (still, out);
+      best_a = MIN (best_a, t);
+      size_a = file_size (out);
+      t = bench_videotestsrc (out);
+      best_b = MIN (best_b, t);
+      size_b = file_size (out);
+      t = bench_prerendered_frames (frames, out);
+      best_c = MIN (best_c, t);
+      size_c = file_size (out);
+      g_print ("run %d (best so far): animator push-in %.2f s, pan-left %.2f s; bare: identical "
+               "frames %.2f s, videotestsrc %.2f s, pre-rendered frames %.2f s\n",
+               i + 1, best_push, best_pan, best_a, best_b, best_c);
+    }
+
+  g_print ("\nOffline animator, %d s %dx%d clip (%d frames), best of %d:\n",
+           SECONDS, WIDTH, HEIGHT, FRAMES, runs);
+  g_print ("  animator (push-in)                 %6.2f s  %7.1f fps  %6.0f KiB\n",
+           best_push, FRAMES / best_push, size_push / 1024.0);
+  g_print ("  animator (pan-left)                %6.2f s  %7.1f fps\n", best_pan, FRAMES / best_pan);
+  g_print ("  A: bare appsrc, identical frames   %6.2f s  %7.1f fps  %6.0f KiB\n",
+           best_a, FRAMES / best_a, size_a / 1024.0);
+  g_print ("  B: bare videotestsrc (moving)      %6.2f s  %7.1f fps  %6.0f KiB\n",
+           best_b, FRAMES / best_b, size_b / 1024.0);
+  g_print ("  C: bare appsrc, animator's frames   %6.2f s  %7.1f fps  %6.0f KiB\n",
+           best_c, FRAMES / best_c, size_c / 1024.0);
+  g_print ("  ratio animator / A: %.2fx (target <= 1.3x)\n", best_push / best_a);
+  g_print ("  ratio animator / B: %.2fx\n", best_push / best_b);
+  g_print ("  ratio animator / C: %.2fx (drawing + pushing overhead on the same content)\n",
+           best_push / best_c);
+
+  cairo_surface_destroy (still);
+  rm_rf (dir);
+  return 0;
+}
