@@ -13,6 +13,18 @@
  * Use it from one thread (the main thread).  Workers that need the data get
  * copies.  Writes stamp updated_at with the store's HLC.
  *
+ * Schema: tables projects, scenes, assets, jobs; each column is the object's
+ * property name with '-' -> '_' (id TEXT uuid primary key, project_id, ...,
+ * created_at INTEGER µs, updated_at TEXT HLC, deleted INTEGER 0/1); enums are
+ * stored as their nicks ("ready_for_edit", "push-in", ...).  scenes, assets
+ * and jobs have project_id REFERENCES projects(id).  `meta` (key, value) is
+ * local-only and never synced.  Migrations are the numbered `migrations[]`
+ * array in heyai-store.c: adding one is one entry + bumping the version.
+ *
+ * Writes to the same connection are single statements or transactions;
+ * heyai_store_begin() nests (SAVEPOINTs), and the change signals of a
+ * transaction are emitted after the outermost commit (dropped on rollback).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -57,7 +69,8 @@ gboolean      heyai_store_update_project     (HeyaiStore    *self,
 gboolean      heyai_store_delete_project     (HeyaiStore    *self,
                                               HeyaiProject  *project,
                                               GError       **error);
-/* @ref is a full uuid, a unique uuid prefix (>= 4 chars), or the project number. */
+/* @ref is a full uuid, a unique uuid prefix (>= 4 chars), or the project number.
+ * Unknown: HEYAI_ERROR_NOT_FOUND; a prefix of several: HEYAI_ERROR_INVALID_INPUT. */
 HeyaiProject *heyai_store_find_project       (HeyaiStore    *self,
                                               const char    *ref,
                                               GError       **error);
@@ -77,11 +90,14 @@ HeyaiScene   *heyai_store_get_scene_at       (HeyaiStore    *self,
                                               int            position,
                                               GError       **error);
 /* Tombstones the project's current scenes and inserts @scenes (positions
- * 1..n are assigned) in one transaction. */
+ * 1..n are assigned) in one transaction.  A scene object that already has an
+ * id (kept from the old list) is revived with its id and takes. */
 gboolean      heyai_store_replace_scenes     (HeyaiStore    *self,
                                               const char    *project_id,
                                               GPtrArray     *scenes,
                                               GError       **error);
+/* Inserts at the scene's position (shifting the later ones down), or appends
+ * when the position is 0 or past the end. */
 gboolean      heyai_store_insert_scene       (HeyaiStore    *self,
                                               HeyaiScene    *scene,
                                               GError       **error);
@@ -97,7 +113,8 @@ gboolean      heyai_store_move_scene         (HeyaiStore    *self,
                                               int            position,
                                               GError       **error);
 
-/* Assets. */
+/* Assets.  insert fills a missing project-id from the scene and a take of 0
+ * with max_take + 1. */
 gboolean      heyai_store_insert_asset       (HeyaiStore    *self,
                                               HeyaiAsset    *asset,
                                               GError       **error);
@@ -119,12 +136,14 @@ HeyaiAsset   *heyai_store_get_asset          (HeyaiStore    *self,
                                               HeyaiAssetKind kind,
                                               int            take,
                                               GError       **error);
-/* Highest take number of @kind for the scene (0 if none). */
+/* Highest take number of @kind for the scene (0 if none).  Tombstoned takes
+ * count, so a take number (and its file name) is never reused. */
 int           heyai_store_max_take           (HeyaiStore    *self,
                                               const char    *scene_id,
                                               HeyaiAssetKind kind);
 
-/* Jobs. */
+/* Jobs.  insert fills a missing project-id from the scene and a missing
+ * idempotency-key with the job id. */
 gboolean      heyai_store_insert_job         (HeyaiStore    *self,
                                               HeyaiJob      *job,
                                               GError       **error);

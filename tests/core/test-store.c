@@ -213,6 +213,15 @@ test_create (Fixture       *f,
   g_assert_cmpint (pragma_int (f->store, "SELECT COUNT(*) FROM pragma_foreign_key_list('assets')"), ==, 1);
   g_assert_cmpint (pragma_int (f->store, "SELECT COUNT(*) FROM pragma_foreign_key_list('jobs')"), ==, 1);
 
+  /* SQLite gives the -wal file the database's mode. */
+  {
+    g_autoptr(HeyaiProject) project = add_project (f->store, "Private");
+    g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+
+    g_assert_cmpint (g_stat (wal, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  }
+
   device_id = g_strdup (heyai_store_get_device_id (f->store));
   g_assert_cmpuint (strlen (device_id), ==, 16);
   g_assert_cmpstr (heyai_store_get_path (f->store), ==, f->path);
@@ -954,6 +963,44 @@ test_integrity (Fixture       *f,
   g_assert_no_error (error);
 }
 
+static void
+test_disk_full (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiProject) big = heyai_project_new ();
+  g_autoptr(HeyaiProject) small = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autofree char *script = g_strnfill (512 * 1024, 'x');
+  g_autofree char *sql = NULL;
+  guint changed = 0;
+
+  g_signal_connect (f->store, "project-changed", G_CALLBACK (count_cb), &changed);
+
+  /* No more pages may be added: SQLite reports SQLITE_FULL. */
+  sql = g_strdup_printf ("PRAGMA max_page_count = %d", pragma_int (f->store, "PRAGMA page_count") + 2);
+  exec_raw (f->store, sql);
+
+  heyai_project_set_title (big, "Too big");
+  heyai_project_set_script (big, script);
+  g_assert_false (heyai_store_insert_project (f->store, big, &error));
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_NO_SPACE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "heyai.db"));
+  g_assert_nonnull (strstr (error->message, "disk is full"));
+  g_clear_error (&error);
+  g_assert_cmpuint (changed, ==, 0);
+
+  /* The store is still usable once there is room again. */
+  g_assert_true (sqlite3_get_autocommit (heyai_store_get_handle (f->store)));
+  exec_raw (f->store, "PRAGMA max_page_count = 1073741823");
+  small = add_project (f->store, "Fits");
+  g_assert_cmpuint (changed, ==, 1);
+  list = heyai_store_list_projects (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 1);
+}
+
 static gint64 fake_now_ms;
 
 static gint64
@@ -1010,6 +1057,7 @@ main (int   argc,
   ADD ("/core/store/transactions", test_transactions);
   ADD ("/core/store/meta", test_meta);
   ADD ("/core/store/integrity", test_integrity);
+  ADD ("/core/store/disk-full", test_disk_full);
   ADD ("/core/store/stamps-after-clock-change", test_stamps_after_clock_change);
 #undef ADD
 
