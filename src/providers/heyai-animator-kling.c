@@ -1,0 +1,1340 @@
+/* heyai-animator-kling.c: clips from Kling (v1 image2video).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+
+#include "heyai-animator-kling.h"
+#include "heyai-jwt.h"
+#include "heyai-llm-schema.h"
+#include "heyai-secrets.h"
+
+#define DEFAULT_POLL_MS      10000
+#define DEFAULT_MAX_WAIT     3600
+#define MAX_IMAGE_BYTES      (10 * 1024 * 1024)
+#define MAX_CLIP_BYTES       ((gint64) 2 * 1024 * 1024 * 1024)
+#define MAX_PROMPT_CHARS     2500
+#define MAX_SUBMIT_ATTEMPTS  6
+#define MAX_LOOKUP_ATTEMPTS  4
+#define DEFAULT_NEGATIVE     "blurry, distorted faces, warped hands, extra limbs, text, watermark, flicker"
+
+struct _HeyaiAnimatorKling
+{
+  GObject        parent_instance;
+
+  HeyaiHttp     *http;
+  char          *base_url;
+  char          *model;
+  char          *mode;
+  char          *negative_prompt;
+  char          *access_key;   /* NULL with api_key NULL: not resolved yet */
+  char          *secret_key;
+  char          *api_key;
+  HeyaiJwtCache *jwt;
+  guint          poll_ms;
+  guint          max_wait;
+};
+
+static void animator_iface_init (HeyaiAnimatorInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (HeyaiAnimatorKling, heyai_animator_kling, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (HEYAI_TYPE_ANIMATOR, animator_iface_init))
+
+enum {
+  PROP_0,
+  PROP_MODEL,
+  PROP_MODE,
+  PROP_BASE_URL,
+  PROP_POLL_INTERVAL,
+  PROP_MAX_WAIT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ---------------------------------------------------------------------- */
+/* Prices and capabilities                                                 */
+
+double
+heyai_kling_price (const char *mode,
+                   int         duration)
+{
+  double five = g_strcmp0 (mode, "pro") == 0 ? HEYAI_KLING_PRICE_PRO_5 : HEYAI_KLING_PRICE_STD_5;
+
+  return duration >= 10 ? 2 * five : five;
+}
+
+gboolean
+heyai_kling_supports_camera_control (const char *model,
+                                     const char *mode,
+                                     int         duration)
+{
+  /* Capability map: image2video camera control only on kling-v1-5, pro, 5 s,
+   * type "simple" (API-CONTRACTS.md §1.4). */
+  return g_strcmp0 (model, "kling-v1-5") == 0 && g_strcmp0 (mode, "pro") == 0 && duration == 5;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Auth and errors                                                         */
+
+static void
+auth_func (HeyaiHttp          *http,
+           SoupMessageHeaders *headers,
+           gpointer            user_data)
+{
+  HeyaiAnimatorKling *self = user_data;
+  g_autofree char *value = NULL;
+
+  if (self->jwt != NULL)
+    value = g_strdup_printf ("Bearer %s", heyai_jwt_cache_get (self->jwt, 0));
+  else if (self->api_key != NULL)
+    value = g_strdup_printf ("Bearer %s", self->api_key);
+  else
+    return;
+  soup_message_headers_replace (headers, "Authorization", value);
+}
+
+static gint64
+business_code (HeyaiHttpResponse *response,
+               const char       **message)
+{
+  JsonObject *root = heyai_http_response_get_object (response, NULL);
+  JsonNode *code;
+
+  *message = NULL;
+  if (root == NULL || !json_object_has_member (root, "code"))
+    return -1;
+  code = json_object_get_member (root, "code");
+  if (!JSON_NODE_HOLDS_VALUE (code) || json_node_get_value_type (code) == G_TYPE_STRING)
+    return -1;
+  *message = heyai_json_object_get_string_or_null (root, "message");
+  return json_node_get_int (code);
+}
+
+static HeyaiHttpVerdict
+classify (HeyaiHttpResponse  *response,
+          GError            **error,
+          gpointer            user_data)
+{
+  HeyaiAnimatorKling *self = user_data;
+  guint status = heyai_http_response_get_status (response);
+  const char *message = NULL;
+  gint64 code = business_code (response, &message);
+  const char *detail = message != NULL ? message : _("no detail");
+
+  if (code == 0 || (code < 0 && status < 400))
+    return HEYAI_HTTP_VERDICT_DEFAULT;
+
+  switch (code)
+    {
+    case 1004:
+      if (self->jwt != NULL)
+        heyai_jwt_cache_invalidate (self->jwt);
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS,
+                   _("Kling kept refusing the access token as expired. Check this computer's clock."));
+      return self->jwt != NULL ? HEYAI_HTTP_VERDICT_RETRY : HEYAI_HTTP_VERDICT_FINAL;
+    case 1003:
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS,
+                   _("Kling says the access token is not valid yet. Check this computer's clock and time zone."));
+      return HEYAI_HTTP_VERDICT_FINAL;
+    case 1000:
+    case 1001:
+    case 1002:
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS,
+                   _("Kling rejected the keys (%s). Check KLING_ACCESS_KEY and KLING_SECRET_KEY "
+                     "or the keys in Preferences → Providers."), detail);
+      return HEYAI_HTTP_VERDICT_FINAL;
+    case 1103:
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS,
+                   _("Kling says this account may not use the model “%s” (%s). Choose another model."),
+                   self->model, detail);
+      return HEYAI_HTTP_VERDICT_FINAL;
+    case 1304:
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS,
+                   _("Kling refused this computer's address (IP allow-list). Check the account's settings."));
+      return HEYAI_HTTP_VERDICT_FINAL;
+    case 1100:
+    case 1101:
+    case 1102:
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_QUOTA,
+                   _("Kling says the account has no balance left (%s). Top up the resource pack and try again."),
+                   detail);
+      return HEYAI_HTTP_VERDICT_FINAL;
+    case 1200:
+    case 1201:
+    case 1202:
+    case 1203:
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION,
+                   _("Kling rejected the request: %s."), detail);
+      return HEYAI_HTTP_VERDICT_FINAL;
+    case 1300:
+    case 1301:
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_MODERATION,
+                   _("Kling refused the still or the motion prompt (content policy: %s). "
+                     "Edit the prompt or the still and try again."), detail);
+      return HEYAI_HTTP_VERDICT_FINAL;
+    case 1302:
+    case 1303:
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+                   _("Kling is busy with this account's other clips (%s). Try again later."), detail);
+      return HEYAI_HTTP_VERDICT_RETRY;
+    case 5000:
+    case 5001:
+    case 5002:
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+                   _("Kling is having trouble (%s). Try again later."), detail);
+      return HEYAI_HTTP_VERDICT_RETRY;
+    default:
+      return HEYAI_HTTP_VERDICT_DEFAULT;
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* One clip                                                                */
+
+typedef void (*StepFunc) (GTask *task);
+
+typedef struct
+{
+  HeyaiJob   *job;
+  char       *still_path;
+  char       *dest_dir;
+  char       *basename;
+  char       *prompt;
+  int         position;
+  int         duration;
+  HeyaiCameraMove camera;
+  char       *external_id;
+  char       *task_id;
+  char       *video_url;
+  char       *image_b64;
+  gint64      deadline;
+  guint       submit_attempts;
+  guint       lookup_attempts;
+  guint       polls;
+  guint       timeout_id;
+  gulong      cancel_id;
+  StepFunc    after_wait;
+  gboolean    lookup_first;
+} ClipData;
+
+static void
+clip_data_free (ClipData *data)
+{
+  g_clear_object (&data->job);
+  g_free (data->still_path);
+  g_free (data->dest_dir);
+  g_free (data->basename);
+  g_free (data->prompt);
+  g_free (data->external_id);
+  g_free (data->task_id);
+  g_free (data->video_url);
+  g_free (data->image_b64);
+  g_free (data);
+}
+
+/* Every step below takes ownership of the task reference it is given and
+ * either passes it on or finishes (return + unref). */
+
+static void
+finish_error (GTask  *task,
+              GError *error)
+{
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+static gboolean
+wait_timeout_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  ClipData *data = g_task_get_task_data (task);
+  StepFunc next = data->after_wait;
+
+  data->timeout_id = 0;
+  if (data->cancel_id != 0)
+    g_cancellable_disconnect (g_task_get_cancellable (task), data->cancel_id);
+  data->cancel_id = 0;
+  next (task);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+wait_cancelled_idle (gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ClipData *data = g_task_get_task_data (task);
+
+  if (data->timeout_id != 0)
+    {
+      g_clear_handle_id (&data->timeout_id, g_source_remove);
+      g_cancellable_disconnect (g_task_get_cancellable (task), data->cancel_id);
+      data->cancel_id = 0;
+      finish_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The clip was cancelled.")));
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_cancelled_cb (GCancellable *cancellable,
+                   gpointer      user_data)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT, wait_cancelled_idle, g_object_ref (user_data), NULL);
+}
+
+static void
+wait_then (GTask    *task,
+           guint     ms,
+           StepFunc  next)
+{
+  ClipData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  data->after_wait = next;
+  data->timeout_id = g_timeout_add (ms, wait_timeout_cb, task);
+  if (cancellable != NULL)
+    data->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (wait_cancelled_cb), task, NULL);
+}
+
+/* Backoff before retrying a create or lookup: Retry-After when the answer
+ * had one, else the HTTP layer's policy. */
+static guint
+retry_delay_ms (HeyaiAnimatorKling *self,
+                HeyaiHttpResponse  *response,
+                guint               attempt)
+{
+  HeyaiRetryPolicy policy;
+  double seconds = -1;
+  const char *scale = g_getenv ("HEYAI_HTTP_DELAY_SCALE");
+
+  heyai_http_get_retry_policy (self->http, &policy);
+  if (response != NULL)
+    seconds = heyai_http_parse_retry_after (heyai_http_response_get_headers (response),
+                                            g_get_real_time () / G_USEC_PER_SEC);
+  if (seconds < 0)
+    seconds = MAX (heyai_http_backoff_delay (&policy, attempt), MIN (1.0, policy.base_delay));
+  seconds = MIN (seconds, MAX (policy.max_delay, 0.0));
+  if (scale != NULL && *scale != '\0')
+    seconds *= g_ascii_strtod (scale, NULL);
+  return (guint) CLAMP (seconds * 1000.0, 0, 600000);
+}
+
+static void poll_task (GTask *task);
+static void submit (GTask *task);
+static void lookup (GTask *task);
+
+/* -- download ----------------------------------------------------------- */
+
+static void
+download_progress (gint64   done,
+                   gint64   total,
+                   gpointer user_data)
+{
+  ClipData *data = user_data;
+
+  if (total > 0)
+    heyai_job_set_progress (data->job, 0.9 + 0.1 * ((double) done / (double) total));
+}
+
+static void
+downloaded_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  HeyaiAnimatorKling *self = g_task_get_source_object (task);
+  ClipData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiHttpDownload) download = NULL;
+  g_autoptr(JsonObject) params = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  HeyaiGenResult *gen;
+
+  download = heyai_http_download_finish (HEYAI_HTTP (source), result, &error);
+  if (download == NULL)
+    {
+      finish_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  params = json_object_new ();
+  json_object_set_string_member (params, "model_name", self->model);
+  json_object_set_string_member (params, "mode", self->mode);
+  json_object_set_string_member (params, "duration", data->duration == 10 ? "10" : "5");
+  json_object_set_string_member (params, "prompt", data->prompt);
+  json_object_set_string_member (params, "negative_prompt", self->negative_prompt);
+  json_object_set_string_member (params, "camera_move",
+                                 heyai_enum_to_string (HEYAI_TYPE_CAMERA_MOVE, data->camera));
+  json_object_set_string_member (params, "external_task_id", data->external_id);
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (node, params);
+
+  gen = heyai_gen_result_new ();
+  gen->path = g_strdup (download->path);
+  gen->provider = g_strdup ("kling");
+  gen->model = g_strdup (self->model);
+  gen->params = json_to_string (node, FALSE);
+  gen->request_id = g_strdup (data->task_id);
+  gen->remote_url = g_strdup (data->video_url);
+  gen->cost = heyai_kling_price (self->mode, data->duration);
+
+  heyai_job_set_progress (data->job, 1.0);
+  g_task_return_pointer (task, gen, (GDestroyNotify) heyai_gen_result_free);
+  g_object_unref (task);
+}
+
+static void
+start_download (GTask *task)
+{
+  HeyaiAnimatorKling *self = g_task_get_source_object (task);
+  ClipData *data = g_task_get_task_data (task);
+  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", data->video_url);
+  g_autofree char *name = g_strdup_printf ("%s-animated.mp4", data->basename);
+  g_autofree char *dest = g_build_filename (data->dest_dir, name, NULL);
+
+  if (g_mkdir_with_parents (data->dest_dir, 0755) != 0)
+    {
+      GError *error = NULL;
+      int saved_errno = errno;
+      g_autofree char *what = g_strdup_printf (_("Could not create %s"), data->dest_dir);
+
+      heyai_set_io_error (&error, saved_errno, what);
+      finish_error (task, error);
+      return;
+    }
+
+  heyai_job_set_state (data->job, HEYAI_JOB_STATE_DOWNLOADING);
+  /* Result URLs are CDN links: the auth func adds the bearer, which such
+   * hosts ignore; the fake's file route ignores it too. */
+  heyai_http_download_async (self->http, request, dest, MAX_CLIP_BYTES,
+                             download_progress, data,
+                             g_task_get_cancellable (task), downloaded_cb, task);
+}
+
+/* -- polling ------------------------------------------------------------ */
+
+static const char *
+task_status_of (JsonObject *task_data)
+{
+  return heyai_json_object_get_string_or_null (task_data, "task_status");
+}
+
+static JsonObject *
+data_object (HeyaiHttpResponse *response)
+{
+  JsonObject *root = heyai_http_response_get_object (response, NULL);
+
+  if (root == NULL || !json_object_has_member (root, "data") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "data")))
+    return NULL;
+  return json_object_get_object_member (root, "data");
+}
+
+static gboolean
+is_moderation_message (const char *msg)
+{
+  g_autofree char *lower = msg != NULL ? g_ascii_strdown (msg, -1) : NULL;
+
+  return lower != NULL &&
+         (strstr (lower, "risk") != NULL || strstr (lower, "security") != NULL ||
+          strstr (lower, "sensitive") != NULL || strstr (lower, "policy") != NULL ||
+          strstr (lower, "moderation") != NULL);
+}
+
+static void
+handle_task_object (GTask      *task,
+                    JsonObject *task_data)
+{
+  HeyaiAnimatorKling *self = g_task_get_source_object (task);
+  ClipData *data = g_task_get_task_data (task);
+  const char *status = task_status_of (task_data);
+
+  data->polls++;
+  if (g_strcmp0 (status, "submitted") == 0 || g_strcmp0 (status, "processing") == 0)
+    {
+      gboolean running = g_str_equal (status, "processing");
+
+      if (running)
+        heyai_job_set_state (data->job, HEYAI_JOB_STATE_RUNNING);
+      heyai_job_set_progress (data->job, running ? MIN (0.2 + 0.05 * data->polls, 0.85) : 0.1);
+      if (g_get_monotonic_time () > data->deadline)
+        {
+          finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+                                           _("Scene %d: Kling did not finish the clip within %u minutes. "
+                                             "It keeps the task; try again later to pick it up."),
+                                           data->position, (self->max_wait + 59) / 60));
+          return;
+        }
+      wait_then (task, self->poll_ms, poll_task);
+      return;
+    }
+
+  if (g_strcmp0 (status, "succeed") == 0 || g_strcmp0 (status, "succeeded") == 0)
+    {
+      JsonObject *result = NULL;
+      JsonArray *videos = NULL;
+      JsonNode *first;
+      const char *url = NULL;
+
+      if (json_object_has_member (task_data, "task_result") &&
+          JSON_NODE_HOLDS_OBJECT (json_object_get_member (task_data, "task_result")))
+        result = json_object_get_object_member (task_data, "task_result");
+      if (result != NULL && json_object_has_member (result, "videos") &&
+          JSON_NODE_HOLDS_ARRAY (json_object_get_member (result, "videos")))
+        videos = json_object_get_array_member (result, "videos");
+      if (videos != NULL && json_array_get_length (videos) > 0 &&
+          JSON_NODE_HOLDS_OBJECT (first = json_array_get_element (videos, 0)))
+        url = heyai_json_object_get_string_or_null (json_node_get_object (first), "url");
+
+      if (url == NULL)
+        {
+          finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                                           _("Scene %d: Kling finished the clip but sent no video address. "
+                                             "Animate the scene again."), data->position));
+          return;
+        }
+      data->video_url = g_strdup (url);
+      start_download (task);
+      return;
+    }
+
+  if (g_strcmp0 (status, "failed") == 0)
+    {
+      const char *msg = heyai_json_object_get_string_or_null (task_data, "task_status_msg");
+
+      if (is_moderation_message (msg))
+        finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_MODERATION,
+                                         _("Scene %d: Kling refused the clip (content policy: %s). "
+                                           "Edit the motion prompt or the still and try again."),
+                                         data->position, msg));
+      else
+        finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                                         _("Scene %d: Kling could not make the clip (%s). Try again."),
+                                         data->position, msg != NULL ? msg : _("no reason given")));
+      return;
+    }
+
+  finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                                   _("Kling sent a task status HeyAI does not understand (“%s”)."),
+                                   status != NULL ? status : ""));
+}
+
+static void
+poll_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_autoptr(HeyaiHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *task_data;
+
+  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
+  if (response == NULL)
+    {
+      finish_error (task, g_steal_pointer (&error));
+      return;
+    }
+  task_data = data_object (response);
+  if (task_data == NULL)
+    {
+      finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                                       _("Kling sent an answer HeyAI does not understand (no task data).")));
+      return;
+    }
+  handle_task_object (task, task_data);
+}
+
+static void
+poll_task (GTask *task)
+{
+  HeyaiAnimatorKling *self = g_task_get_source_object (task);
+  ClipData *data = g_task_get_task_data (task);
+  g_autofree char *path = g_strdup_printf ("/v1/videos/image2video/%s", data->task_id);
+  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", path);
+
+  heyai_http_request_set_timeout (request, 30);
+  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), poll_cb, task);
+}
+
+/* Commits the task id to the job (before any poll), then polls. */
+static void
+adopt_task (GTask      *task,
+            JsonObject *task_data)
+{
+  ClipData *data = g_task_get_task_data (task);
+  const char *task_id = heyai_json_object_get_string_or_null (task_data, "task_id");
+
+  if (task_id == NULL || *task_id == '\0')
+    {
+      finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                                       _("Kling accepted the clip but sent no task id. Try again.")));
+      return;
+    }
+  g_free (data->task_id);
+  data->task_id = g_strdup (task_id);
+  heyai_job_set_remote_id (data->job, task_id);
+  heyai_job_set_progress (data->job, 0.05);
+  handle_task_object (task, task_data);
+}
+
+/* -- lookup by external_task_id (a lost create answer) ------------------ */
+
+static void
+lookup_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GTask *task = user_data;
+  HeyaiAnimatorKling *self = g_task_get_source_object (task);
+  ClipData *data = g_task_get_task_data (task);
+  g_autoptr(HeyaiHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *message = NULL;
+  gint64 code;
+  guint status;
+
+  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
+  if (response == NULL)
+    {
+      finish_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  status = heyai_http_response_get_status (response);
+  code = business_code (response, &message);
+  if (status == 200 && code == 0 && data_object (response) != NULL)
+    {
+      g_debug ("Kling: found task for %s, resuming", data->external_id);
+      adopt_task (task, data_object (response));
+      return;
+    }
+  if (status == 404 || code == 1203)
+    {
+      g_debug ("Kling: no task for %s, submitting", data->external_id);
+      submit (task);
+      return;
+    }
+
+  switch (classify (response, &error, self))
+    {
+    case HEYAI_HTTP_VERDICT_RETRY:
+      if (++data->lookup_attempts < MAX_LOOKUP_ATTEMPTS)
+        {
+          wait_then (task, retry_delay_ms (self, response, data->lookup_attempts), lookup);
+          return;
+        }
+      finish_error (task, g_steal_pointer (&error));
+      return;
+    case HEYAI_HTTP_VERDICT_FINAL:
+      finish_error (task, g_steal_pointer (&error));
+      return;
+    default:
+      finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                                       _("Kling answered %u when asked about clip %s."),
+                                       status, data->external_id));
+      return;
+    }
+}
+
+static void
+lookup (GTask *task)
+{
+  HeyaiAnimatorKling *self = g_task_get_source_object (task);
+  ClipData *data = g_task_get_task_data (task);
+  g_autofree char *escaped = g_uri_escape_string (data->external_id, NULL, FALSE);
+  g_autofree char *path = g_strdup_printf ("/v1/videos/image2video/%s", escaped);
+  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", path);
+
+  heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS);
+  heyai_http_request_set_timeout (request, 30);
+  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), lookup_cb, task);
+}
+
+/* -- create ------------------------------------------------------------- */
+
+static void
+submitted_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GTask *task = user_data;
+  HeyaiAnimatorKling *self = g_task_get_source_object (task);
+  ClipData *data = g_task_get_task_data (task);
+  g_autoptr(HeyaiHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *message = NULL;
+  gint64 code;
+
+  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
+  if (response == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          finish_error (task, g_steal_pointer (&error));
+          return;
+        }
+      /* No HTTP answer: Kling may have accepted the task.  Ask before
+       * submitting again. */
+      g_debug ("Kling: create answer lost (%s), looking the task up", error->message);
+      if (data->submit_attempts >= MAX_SUBMIT_ATTEMPTS)
+        {
+          finish_error (task, g_steal_pointer (&error));
+          return;
+        }
+      wait_then (task, retry_delay_ms (self, NULL, data->submit_attempts), lookup);
+      return;
+    }
+
+  code = business_code (response, &message);
+  if (heyai_http_response_get_status (response) == 200 && code == 0 && data_object (response) != NULL)
+    {
+      adopt_task (task, data_object (response));
+      return;
+    }
+
+  /* Our own earlier request went through after all. */
+  if (code == 1201 && message != NULL && strstr (message, "external_task_id") != NULL)
+    {
+      lookup (task);
+      return;
+    }
+
+  switch (classify (response, &error, self))
+    {
+    case HEYAI_HTTP_VERDICT_RETRY:
+      if (data->submit_attempts < MAX_SUBMIT_ATTEMPTS)
+        {
+          wait_then (task, retry_delay_ms (self, response, data->submit_attempts), submit);
+          return;
+        }
+      if (error != NULL)
+        error->code = HEYAI_ERROR_RETRYABLE;
+      finish_error (task, error != NULL ? g_steal_pointer (&error)
+                                        : g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+                                                       _("Kling kept refusing the clip. Try again later.")));
+      return;
+    case HEYAI_HTTP_VERDICT_FINAL:
+      finish_error (task, g_steal_pointer (&error));
+      return;
+    default:
+      {
+        guint status = heyai_http_response_get_status (response);
+
+        if (status >= 500 || status == 408 || status == 429)
+          {
+            if (data->submit_attempts < MAX_SUBMIT_ATTEMPTS)
+              {
+                wait_then (task, retry_delay_ms (self, response, data->submit_attempts), submit);
+                return;
+              }
+            finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+                                             _("Kling kept failing (HTTP %u). Try again later."), status));
+            return;
+          }
+        finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                                         _("Kling answered the clip request with HTTP %u."), status));
+      }
+    }
+}
+
+static void
+submit (GTask *task)
+{
+  HeyaiAnimatorKling *self = g_task_get_source_object (task);
+  ClipData *data = g_task_get_task_data (task);
+  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", "/v1/videos/image2video");
+  g_autoptr(JsonObject) body = json_object_new ();
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      finish_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The clip was cancelled.")));
+      return;
+    }
+
+  data->submit_attempts++;
+  json_object_set_string_member (body, "model_name", self->model);
+  json_object_set_string_member (body, "mode", self->mode);
+  json_object_set_string_member (body, "duration", data->duration == 10 ? "10" : "5");
+  json_object_set_string_member (body, "image", data->image_b64);
+  json_object_set_string_member (body, "prompt", data->prompt);
+  json_object_set_string_member (body, "negative_prompt", self->negative_prompt);
+  json_object_set_string_member (body, "external_task_id", data->external_id);
+
+  if (data->camera != HEYAI_CAMERA_STATIC &&
+      heyai_kling_supports_camera_control (self->model, self->mode, data->duration))
+    {
+      JsonObject *control = json_object_new ();
+      JsonObject *config = json_object_new ();
+      const char *axes[] = { "horizontal", "vertical", "pan", "tilt", "roll", "zoom" };
+      const char *axis = "zoom";
+      double value = 0;
+
+      /* Exactly one non-zero value (Kling's rule).  A negative zoom narrows
+       * the field of view (push in). */
+      switch (data->camera)
+        {
+        case HEYAI_CAMERA_PUSH_IN:   axis = "zoom";       value = -5; break;
+        case HEYAI_CAMERA_PULL_OUT:  axis = "zoom";       value = 5;  break;
+        case HEYAI_CAMERA_PAN_LEFT:  axis = "horizontal"; value = -5; break;
+        case HEYAI_CAMERA_PAN_RIGHT: axis = "horizontal"; value = 5;  break;
+        case HEYAI_CAMERA_TILT_UP:   axis = "vertical";   value = 5;  break;
+        case HEYAI_CAMERA_TILT_DOWN: axis = "vertical";   value = -5; break;
+        case HEYAI_CAMERA_STATIC:
+        default:
+          break;
+        }
+      for (guint i = 0; i < G_N_ELEMENTS (axes); i++)
+        json_object_set_double_member (config, axes[i], g_str_equal (axes[i], axis) ? value : 0);
+      json_object_set_string_member (control, "type", "simple");
+      json_object_set_object_member (control, "config", config);
+      json_object_set_object_member (body, "camera_control", control);
+    }
+
+  heyai_http_request_set_json_object (request, body);
+  /* One attempt per call: submitted_cb decides between retrying (the
+   * request was answered with a rejection) and looking the task up (no
+   * answer: it may have been accepted). */
+  heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS | HEYAI_HTTP_REQUEST_NO_RETRY);
+  heyai_http_request_set_timeout (request, 120);
+
+  heyai_job_set_state (data->job, HEYAI_JOB_STATE_SUBMITTED);
+  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), submitted_cb, task);
+}
+
+/* -- start -------------------------------------------------------------- */
+
+static gboolean
+looks_like_png_or_jpeg (const guint8 *bytes,
+                        gsize         len)
+{
+  static const guint8 png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+
+  if (len >= sizeof png && memcmp (bytes, png, sizeof png) == 0)
+    return TRUE;
+  return len >= 3 && bytes[0] == 0xff && bytes[1] == 0xd8 && bytes[2] == 0xff;
+}
+
+static void
+still_loaded_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  ClipData *data = g_task_get_task_data (task);
+  g_autoptr(GError) io_error = NULL;
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+  GError *error = NULL;
+
+  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &len, NULL, &io_error))
+    {
+      g_autofree char *what = g_strdup_printf (_("Scene %d: could not read the still"), data->position);
+
+      heyai_set_gio_error (&error, io_error, what);
+      finish_error (task, error);
+      return;
+    }
+  if (len > MAX_IMAGE_BYTES)
+    {
+      finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                                       _("Scene %d: the still is larger than Kling's 10 MB limit. "
+                                         "Use a smaller image."), data->position));
+      return;
+    }
+  if (!looks_like_png_or_jpeg ((const guint8 *) contents, len))
+    {
+      finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                                       _("Scene %d: Kling only takes PNG or JPEG stills."), data->position));
+      return;
+    }
+
+  /* Raw base64: Kling rejects a data: URI prefix. */
+  data->image_b64 = g_base64_encode ((const guchar *) contents, len);
+  if (data->lookup_first)
+    lookup (task);
+  else
+    submit (task);
+}
+
+static void
+start (GTask *task)
+{
+  ClipData *data = g_task_get_task_data (task);
+  const char *remote = heyai_job_get_remote_id (data->job);
+  HeyaiJobState state = heyai_job_get_state (data->job);
+  g_autoptr(GFile) file = NULL;
+
+  if (remote != NULL && *remote != '\0')
+    {
+      g_debug ("Kling: resuming task %s", remote);
+      data->task_id = g_strdup (remote);
+      poll_task (task);
+      return;
+    }
+
+  /* Submitted before but the answer was never recorded: read the still
+   * first (a "not found" leads to a submission), then ask Kling. */
+  data->lookup_first = state == HEYAI_JOB_STATE_SUBMITTED || state == HEYAI_JOB_STATE_RUNNING ||
+                       state == HEYAI_JOB_STATE_DOWNLOADING;
+  file = g_file_new_for_path (data->still_path);
+
+  g_file_load_contents_async (file, g_task_get_cancellable (task), still_loaded_cb, task);
+}
+
+static void
+credentials_ready (GTask *task)
+{
+  start (task);
+}
+
+static void
+resolve_credentials (GTask *task);
+
+static void
+heyai_animator_kling_animate_async (HeyaiAnimator       *animator,
+                                    HeyaiProject        *project,
+                                    HeyaiScene          *scene,
+                                    HeyaiJob            *job,
+                                    const char          *still_path,
+                                    const char          *dest_dir,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  HeyaiAnimatorKling *self = HEYAI_ANIMATOR_KLING (animator);
+  GTask *task;
+  ClipData *data;
+  const char *motion = heyai_scene_get_motion_prompt (scene);
+  g_autoptr(GString) prompt = g_string_new (motion != NULL ? motion : "");
+  const char *camera_phrases[] = {
+    [HEYAI_CAMERA_STATIC] = "Static camera.",
+    [HEYAI_CAMERA_PUSH_IN] = "Camera: slow push-in.",
+    [HEYAI_CAMERA_PULL_OUT] = "Camera: slow pull-out.",
+    [HEYAI_CAMERA_PAN_LEFT] = "Camera: slow pan left.",
+    [HEYAI_CAMERA_PAN_RIGHT] = "Camera: slow pan right.",
+    [HEYAI_CAMERA_TILT_UP] = "Camera: slow tilt up.",
+    [HEYAI_CAMERA_TILT_DOWN] = "Camera: slow tilt down.",
+  };
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, heyai_animator_kling_animate_async);
+
+  data = g_new0 (ClipData, 1);
+  data->job = g_object_ref (job);
+  data->still_path = g_strdup (still_path);
+  data->dest_dir = g_strdup (dest_dir);
+  data->position = heyai_scene_get_position (scene);
+  data->basename = heyai_take_basename (data->position, heyai_job_get_take (job));
+  data->duration = heyai_scene_get_duration (scene) >= 10 ? 10 : 5;
+  data->camera = heyai_scene_get_camera_move (scene);
+  if ((guint) data->camera < G_N_ELEMENTS (camera_phrases))
+    {
+      if (prompt->len > 0)
+        g_string_append_c (prompt, ' ');
+      g_string_append (prompt, camera_phrases[data->camera]);
+    }
+  if (g_utf8_strlen (prompt->str, -1) > MAX_PROMPT_CHARS)
+    g_string_truncate (prompt, g_utf8_offset_to_pointer (prompt->str, MAX_PROMPT_CHARS) - prompt->str);
+  data->prompt = g_string_free (g_steal_pointer (&prompt), FALSE);
+  data->deadline = g_get_monotonic_time () + (gint64) self->max_wait * G_USEC_PER_SEC;
+
+  /* external_task_id: the job's idempotency key, created once and stored. */
+  if (heyai_job_get_idempotency_key (job) == NULL || *heyai_job_get_idempotency_key (job) == '\0')
+    {
+      g_autofree char *key = NULL;
+
+      if (heyai_job_get_id (job) != NULL && *heyai_job_get_id (job) != '\0')
+        key = g_strdup_printf ("heyai-%s", heyai_job_get_id (job));
+      else
+        {
+          g_autofree char *uuid = heyai_uuid_new ();
+          key = g_strdup_printf ("heyai-%s", uuid);
+        }
+      heyai_job_set_idempotency_key (job, key);
+    }
+  data->external_id = g_strdup (heyai_job_get_idempotency_key (job));
+  g_task_set_task_data (task, data, (GDestroyNotify) clip_data_free);
+
+  if (still_path == NULL)
+    {
+      finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                                       _("Scene %d has no still to animate."), data->position));
+      return;
+    }
+
+  resolve_credentials (task);
+}
+
+static HeyaiGenResult *
+heyai_animator_kling_animate_finish (HeyaiAnimator  *animator,
+                                     GAsyncResult   *result,
+                                     GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, animator), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* -- credentials -------------------------------------------------------- */
+
+static void
+set_jwt_keys (HeyaiAnimatorKling *self,
+              const char         *access,
+              const char         *secret)
+{
+  g_free (self->access_key);
+  self->access_key = g_strdup (access);
+  g_free (self->secret_key);
+  self->secret_key = g_strdup (secret);
+  g_clear_pointer (&self->jwt, heyai_jwt_cache_free);
+  self->jwt = heyai_jwt_cache_new (access, secret, HEYAI_JWT_DEFAULT_LIFETIME);
+}
+
+static void
+api_key_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GTask *task = user_data;
+  HeyaiAnimatorKling *self = g_task_get_source_object (task);
+  g_autofree char *key = heyai_secrets_get_finish (result, NULL);
+  GError *error = NULL;
+
+  if (key == NULL)
+    {
+      heyai_secrets_set_missing_error (&error, HEYAI_SECRET_KLING_ACCESS);
+      finish_error (task, error);
+      return;
+    }
+  if (self->jwt == NULL && self->api_key == NULL)
+    self->api_key = g_steal_pointer (&key);
+  credentials_ready (task);
+}
+
+static void
+secret_key_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  HeyaiAnimatorKling *self = g_task_get_source_object (task);
+  const char *access = g_object_get_data (G_OBJECT (task), "kling-access");
+  g_autofree char *secret = heyai_secrets_get_finish (result, NULL);
+  GError *error = NULL;
+
+  if (secret == NULL)
+    {
+      heyai_secrets_set_missing_error (&error, HEYAI_SECRET_KLING_SECRET);
+      finish_error (task, error);
+      return;
+    }
+  if (self->jwt == NULL && self->api_key == NULL)
+    set_jwt_keys (self, access, secret);
+  memset (secret, 0, strlen (secret));
+  credentials_ready (task);
+}
+
+static void
+access_key_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_autofree char *access = heyai_secrets_get_finish (result, NULL);
+
+  if (access == NULL)
+    {
+      heyai_secrets_get_async (HEYAI_SECRET_KLING_API_KEY, g_task_get_cancellable (task),
+                               api_key_cb, task);
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (task), "kling-access", g_steal_pointer (&access), g_free);
+  heyai_secrets_get_async (HEYAI_SECRET_KLING_SECRET, g_task_get_cancellable (task),
+                           secret_key_cb, task);
+}
+
+static void
+resolve_credentials (GTask *task)
+{
+  HeyaiAnimatorKling *self = g_task_get_source_object (task);
+
+  if (self->jwt != NULL || self->api_key != NULL)
+    credentials_ready (task);
+  else
+    heyai_secrets_get_async (HEYAI_SECRET_KLING_ACCESS, g_task_get_cancellable (task),
+                             access_key_cb, task);
+}
+
+/* ---------------------------------------------------------------------- */
+/* GObject                                                                 */
+
+static const char *
+heyai_animator_kling_get_name (HeyaiAnimator *animator)
+{
+  return "kling";
+}
+
+static const char *
+heyai_animator_kling_get_model (HeyaiAnimator *animator)
+{
+  return HEYAI_ANIMATOR_KLING (animator)->model;
+}
+
+static double
+heyai_animator_kling_estimate_cost (HeyaiAnimator *animator,
+                                    HeyaiScene    *scene)
+{
+  return heyai_kling_price (HEYAI_ANIMATOR_KLING (animator)->mode, heyai_scene_get_duration (scene));
+}
+
+static void
+animator_iface_init (HeyaiAnimatorInterface *iface)
+{
+  iface->get_name = heyai_animator_kling_get_name;
+  iface->get_model = heyai_animator_kling_get_model;
+  iface->estimate_cost = heyai_animator_kling_estimate_cost;
+  iface->animate_async = heyai_animator_kling_animate_async;
+  iface->animate_finish = heyai_animator_kling_animate_finish;
+}
+
+static void
+heyai_animator_kling_constructed (GObject *object)
+{
+  HeyaiAnimatorKling *self = HEYAI_ANIMATOR_KLING (object);
+  const char *env;
+
+  G_OBJECT_CLASS (heyai_animator_kling_parent_class)->constructed (object);
+
+  if (self->base_url == NULL)
+    self->base_url = heyai_service_dup_base_url (HEYAI_SERVICE_KLING);
+  if (self->model == NULL)
+    {
+      env = g_getenv ("HEYAI_KLING_MODEL");
+      self->model = g_strdup (env != NULL && *env != '\0' ? env : HEYAI_KLING_DEFAULT_MODEL);
+    }
+  if (self->mode == NULL)
+    {
+      env = g_getenv ("HEYAI_KLING_MODE");
+      self->mode = g_strdup (env != NULL && *env != '\0' ? env : HEYAI_KLING_DEFAULT_MODE);
+    }
+  env = g_getenv ("HEYAI_KLING_NEGATIVE_PROMPT");
+  self->negative_prompt = g_strdup (env != NULL ? env : DEFAULT_NEGATIVE);
+  env = g_getenv ("HEYAI_KLING_POLL_MS");
+  if (env != NULL && *env != '\0')
+    self->poll_ms = MAX (1, (guint) g_ascii_strtoull (env, NULL, 10));
+
+  self->http = heyai_http_new (self->base_url, heyai_service_label (HEYAI_SERVICE_KLING));
+  heyai_http_set_classifier (self->http, classify, self, NULL);
+  heyai_http_set_auth_func (self->http, auth_func, self, NULL);
+}
+
+static void
+wipe (char **secret)
+{
+  if (*secret != NULL)
+    memset (*secret, 0, strlen (*secret));
+  g_clear_pointer (secret, g_free);
+}
+
+static void
+heyai_animator_kling_finalize (GObject *object)
+{
+  HeyaiAnimatorKling *self = HEYAI_ANIMATOR_KLING (object);
+
+  g_clear_object (&self->http);
+  g_clear_pointer (&self->base_url, g_free);
+  g_clear_pointer (&self->model, g_free);
+  g_clear_pointer (&self->mode, g_free);
+  g_clear_pointer (&self->negative_prompt, g_free);
+  g_clear_pointer (&self->access_key, g_free);
+  wipe (&self->secret_key);
+  wipe (&self->api_key);
+  g_clear_pointer (&self->jwt, heyai_jwt_cache_free);
+
+  G_OBJECT_CLASS (heyai_animator_kling_parent_class)->finalize (object);
+}
+
+static void
+heyai_animator_kling_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  HeyaiAnimatorKling *self = HEYAI_ANIMATOR_KLING (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODEL:
+      g_value_set_string (value, self->model);
+      break;
+    case PROP_MODE:
+      g_value_set_string (value, self->mode);
+      break;
+    case PROP_BASE_URL:
+      g_value_set_string (value, self->base_url);
+      break;
+    case PROP_POLL_INTERVAL:
+      g_value_set_uint (value, self->poll_ms);
+      break;
+    case PROP_MAX_WAIT:
+      g_value_set_uint (value, self->max_wait);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+heyai_animator_kling_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  HeyaiAnimatorKling *self = HEYAI_ANIMATOR_KLING (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODEL:
+      g_free (self->model);
+      self->model = g_value_dup_string (value);
+      break;
+    case PROP_MODE:
+      g_free (self->mode);
+      self->mode = g_value_dup_string (value);
+      break;
+    case PROP_BASE_URL:
+      g_free (self->base_url);
+      self->base_url = g_value_dup_string (value);
+      break;
+    case PROP_POLL_INTERVAL:
+      heyai_animator_kling_set_poll_interval (self, g_value_get_uint (value));
+      break;
+    case PROP_MAX_WAIT:
+      heyai_animator_kling_set_max_wait (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+heyai_animator_kling_class_init (HeyaiAnimatorKlingClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = heyai_animator_kling_constructed;
+  object_class->finalize = heyai_animator_kling_finalize;
+  object_class->get_property = heyai_animator_kling_get_property;
+  object_class->set_property = heyai_animator_kling_set_property;
+
+  properties[PROP_MODEL] =
+    g_param_spec_string ("model", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MODE] =
+    g_param_spec_string ("mode", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BASE_URL] =
+    g_param_spec_string ("base-url", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_POLL_INTERVAL] =
+    g_param_spec_uint ("poll-interval", NULL, NULL, 1, 600000, DEFAULT_POLL_MS,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_MAX_WAIT] =
+    g_param_spec_uint ("max-wait", NULL, NULL, 1, 86400, DEFAULT_MAX_WAIT,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+heyai_animator_kling_init (HeyaiAnimatorKling *self)
+{
+  self->poll_ms = DEFAULT_POLL_MS;
+  self->max_wait = DEFAULT_MAX_WAIT;
+}
+
+HeyaiAnimatorKling *
+heyai_animator_kling_new (const char *base_url,
+                          const char *access_key,
+                          const char *secret_key,
+                          const char *model,
+                          const char *mode)
+{
+  HeyaiAnimatorKling *self = g_object_new (HEYAI_TYPE_ANIMATOR_KLING,
+                                           "base-url", base_url,
+                                           "model", model,
+                                           "mode", mode,
+                                           NULL);
+
+  if (access_key != NULL && *access_key != '\0' && secret_key != NULL && *secret_key != '\0')
+    set_jwt_keys (self, access_key, secret_key);
+  return self;
+}
+
+HeyaiAnimatorKling *
+heyai_animator_kling_new_with_api_key (const char *base_url,
+                                       const char *api_key,
+                                       const char *model,
+                                       const char *mode)
+{
+  HeyaiAnimatorKling *self = heyai_animator_kling_new (base_url, NULL, NULL, model, mode);
+
+  self->api_key = g_strdup (api_key);
+  return self;
+}
+
+GObject *
+heyai_animator_kling_create (const char  *data_dir,
+                             GError     **error)
+{
+  g_autofree char *access = heyai_secrets_dup_from_env (HEYAI_SECRET_KLING_ACCESS);
+  g_autofree char *secret = heyai_secrets_dup_from_env (HEYAI_SECRET_KLING_SECRET);
+  g_autofree char *api_key = NULL;
+
+  if (access != NULL && secret == NULL)
+    {
+      heyai_secrets_set_missing_error (error, HEYAI_SECRET_KLING_SECRET);
+      return NULL;
+    }
+  if (access == NULL && (api_key = heyai_secrets_dup_from_env (HEYAI_SECRET_KLING_API_KEY)) != NULL)
+    return G_OBJECT (heyai_animator_kling_new_with_api_key (NULL, api_key, NULL, NULL));
+  return G_OBJECT (heyai_animator_kling_new (NULL, access, secret, NULL, NULL));
+}
+
+HeyaiHttp *
+heyai_animator_kling_get_http (HeyaiAnimatorKling *self)
+{
+  g_return_val_if_fail (HEYAI_IS_ANIMATOR_KLING (self), NULL);
+
+  return self->http;
+}
+
+void
+heyai_animator_kling_set_poll_interval (HeyaiAnimatorKling *self,
+                                        guint               ms)
+{
+  g_return_if_fail (HEYAI_IS_ANIMATOR_KLING (self));
+
+  ms = MAX (ms, 1);
+  if (self->poll_ms == ms)
+    return;
+  self->poll_ms = ms;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POLL_INTERVAL]);
+}
+
+void
+heyai_animator_kling_set_max_wait (HeyaiAnimatorKling *self,
+                                   guint               seconds)
+{
+  g_return_if_fail (HEYAI_IS_ANIMATOR_KLING (self));
+
+  seconds = MAX (seconds, 1);
+  if (self->max_wait == seconds)
+    return;
+  self->max_wait = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_WAIT]);
+}

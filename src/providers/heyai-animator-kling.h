@@ -1,0 +1,89 @@
+/* heyai-animator-kling.h: clips from Kling's v1 image-to-video API
+ * (API-CONTRACTS.md §1).
+ *
+ *   auth    Authorization: Bearer <JWT HS256 {iss: access key, exp, nbf}>,
+ *           re-minted before expiry and after a 1004 "expired" answer; or a
+ *           static KLING_API_KEY (newer single-key scheme) sent as is.
+ *   submit  POST {HEYAI_KLING_BASE_URL}/v1/videos/image2video
+ *           {model_name, mode, duration "5"|"10", image (raw base64, no data:
+ *           prefix), prompt (motion prompt + camera move), negative_prompt,
+ *           external_task_id (= the job's idempotency key),
+ *           camera_control (only kling-v1-5 + pro + 5 s, type simple)}
+ *           task_id is committed to the job before polling.
+ *   poll    GET {base}/v1/videos/image2video/{task_id}   submitted ->
+ *           processing -> succeed (task_result.videos[0].url) | failed
+ *           (task_status_msg, inside code 0)
+ *   fetch   the clip, streamed to dest_dir/scene-NN[-take-T]-animated.mp4
+ *
+ * Never paying twice: the job is marked SUBMITTED before the create request.
+ * A job with a remote-id resumes polling.  A job SUBMITTED (or later) without
+ * a remote-id (the answer to the create request was lost: crash, dropped
+ * connection) is first looked up with GET .../image2video/{external_task_id};
+ * only a "not found" answer leads to a new submission.  The create request is
+ * never resent blindly: HTTP answers that reject it (429 1302/1303, 5xx) are
+ * retried with backoff, a dropped connection triggers the lookup first.
+ *
+ * Business codes: 1000-1003, 1103, 1304 -> HEYAI_ERROR_CREDENTIALS;
+ * 1004 -> re-mint the JWT and retry; 1100-1102 -> HEYAI_ERROR_QUOTA;
+ * 1200-1203 -> HEYAI_ERROR_VALIDATION; 1300/1301 -> HEYAI_ERROR_MODERATION;
+ * 1302/1303, 5000-5002 -> retried with backoff.
+ *
+ * Settings (environment): HEYAI_KLING_MODEL (default "kling-v1-6"),
+ * HEYAI_KLING_MODE ("std" | "pro", default "std"), HEYAI_KLING_NEGATIVE_PROMPT,
+ * HEYAI_KLING_POLL_MS (default 10000).  Credentials: KLING_ACCESS_KEY +
+ * KLING_SECRET_KEY, or KLING_API_KEY (heyai-secrets).
+ *
+ * Price table (USD, Kling API resource packs at about 0.14 USD per unit;
+ * std 5 s = 1 unit, pro 5 s = 3.5 units; 10 s doubles): std 5 s 0.14,
+ * std 10 s 0.28, pro 5 s 0.49, pro 10 s 0.98.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "heyai-providers.h"
+#include "heyai-http.h"
+
+G_BEGIN_DECLS
+
+#define HEYAI_KLING_DEFAULT_MODEL "kling-v1-6"
+#define HEYAI_KLING_DEFAULT_MODE  "std"
+#define HEYAI_KLING_PRICE_STD_5   0.14
+#define HEYAI_KLING_PRICE_PRO_5   0.49
+
+#define HEYAI_TYPE_ANIMATOR_KLING (heyai_animator_kling_get_type ())
+G_DECLARE_FINAL_TYPE (HeyaiAnimatorKling, heyai_animator_kling, HEYAI, ANIMATOR_KLING, GObject)
+
+/* Properties: model, mode, poll-interval (uint ms), max-wait (uint s,
+ * default 3600).
+ * @base_url NULL: $HEYAI_KLING_BASE_URL or the default; @access_key and
+ * @secret_key NULL: heyai-secrets on first use (KLING_API_KEY is used when no
+ * access key exists); @model / @mode NULL: see above. */
+HeyaiAnimatorKling *heyai_animator_kling_new      (const char         *base_url,
+                                                   const char         *access_key,
+                                                   const char         *secret_key,
+                                                   const char         *model,
+                                                   const char         *mode);
+/* A client that sends @api_key as a static bearer (no JWT). */
+HeyaiAnimatorKling *heyai_animator_kling_new_with_api_key (const char *base_url,
+                                                           const char *api_key,
+                                                           const char *model,
+                                                           const char *mode);
+/* The registry's constructor: reads KLING_* now when set. */
+GObject            *heyai_animator_kling_create   (const char         *data_dir,
+                                                   GError            **error);
+HeyaiHttp          *heyai_animator_kling_get_http (HeyaiAnimatorKling *self);
+void                heyai_animator_kling_set_poll_interval (HeyaiAnimatorKling *self,
+                                                            guint               ms);
+void                heyai_animator_kling_set_max_wait      (HeyaiAnimatorKling *self,
+                                                            guint               seconds);
+
+/* The estimate for one clip of @duration seconds in @mode ("std"/"pro"). */
+double              heyai_kling_price              (const char         *mode,
+                                                    int                 duration);
+/* TRUE if @model in @mode for @duration takes camera_control (simple). */
+gboolean            heyai_kling_supports_camera_control (const char *model,
+                                                         const char *mode,
+                                                         int         duration);
+
+G_END_DECLS
