@@ -1601,13 +1601,15 @@ heyai_store_find_project (HeyaiStore  *self,
                           const char  *ref,
                           GError     **error)
 {
+  g_autofree char *trimmed = NULL;
   g_autofree char *key = NULL;
   g_autoptr(GPtrArray) matches = NULL;
 
   g_return_val_if_fail (HEYAI_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  key = g_ascii_strdown (g_strstrip (g_strdup (ref != NULL ? ref : "")), -1);
+  trimmed = g_strstrip (g_strdup (ref != NULL ? ref : ""));
+  key = g_ascii_strdown (trimmed, -1);
 
   if (strlen (key) <= 9 && is_all_digits (key))
     {
