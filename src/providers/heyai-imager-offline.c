@@ -505,7 +505,6 @@ heyai_storyboard_render (const HeyaiStoryboardSpec *spec,
   double gap = 20 * u;
   double cam_w, cam_h, cam_x, cam_y;
   double panel_x, panel_y, panel_w, panel_h;
-  double footer_h;
   Rgb accent, white = { 1, 1, 1 };
   int tw, th;
 
@@ -554,34 +553,46 @@ heyai_storyboard_render (const HeyaiStoryboardSpec *spec,
     show_layout (cr, subtitle, tx, my + 6 * u + th + 4 * u, white, 0.85, u);
   }
 
-  /* Layout of the lower part. */
-  footer_h = 28 * u;
-  cam_w = (portrait ? 250 : 230) * u;
-  cam_h = (portrait ? 210 : 0) * u;
-  if (portrait)
-    {
-      panel_x = mx;
-      panel_w = width - 2 * mx;
-      panel_y = height * 0.60;
-      panel_h = height - my - footer_h - panel_y;
-      cam_x = width - mx - cam_w;
-      cam_y = panel_y - gap - cam_h;
-    }
-  else
-    {
-      panel_x = mx;
-      panel_y = height * 0.60;
-      panel_h = height - my - footer_h - panel_y;
-      panel_w = width - 2 * mx - cam_w - gap;
-      cam_x = width - mx - cam_w;
-      cam_y = panel_y;
-      cam_h = panel_h;
-    }
-
-  /* Description on a translucent panel, wrapped and ellipsized to fit. */
+  /* Layout of the lower part: the description panel sits on the bottom of
+   * the title-safe area and grows with its text (up to 40 % of the frame);
+   * the camera box is beside it (landscape, square) or above it (portrait). */
   {
     double pad = 18 * u;
+    double bottom = height - my - 28 * u;   /* above the footer */
+    double max_h = height * 0.40;
+    double min_h = (portrait ? 96 : 200) * u;
+    int text_h;
 
+    cam_w = (portrait ? 250 : 230) * u;
+    panel_x = mx;
+    panel_w = portrait ? width - 2 * mx : width - 2 * mx - cam_w - gap;
+
+    description = make_layout (cr, nonempty (spec->description, spec->prompt, ""),
+                               (portrait ? 25 : 26) * u, PANGO_WEIGHT_NORMAL);
+    pango_layout_set_width (description, (int) ((panel_w - 2 * pad) * PANGO_SCALE));
+    pango_layout_set_height (description, (int) ((max_h - 2 * pad) * PANGO_SCALE));
+    pango_layout_set_wrap (description, PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_ellipsize (description, PANGO_ELLIPSIZE_END);
+    pango_layout_set_spacing (description, (int) (4 * u * PANGO_SCALE));
+    pango_layout_get_pixel_size (description, NULL, &text_h);
+
+    panel_h = CLAMP (text_h + 2 * pad, min_h, max_h);
+    panel_y = bottom - panel_h;
+
+    if (portrait)
+      {
+        cam_h = 210 * u;
+        cam_x = width - mx - cam_w;
+        cam_y = panel_y - gap - cam_h;
+      }
+    else
+      {
+        cam_x = width - mx - cam_w;
+        cam_y = panel_y;
+        cam_h = panel_h;
+      }
+
+    /* Description on a translucent panel, wrapped and ellipsized to fit. */
     rounded_rect (cr, panel_x, panel_y, panel_w, panel_h, 14 * u);
     cairo_set_source_rgba (cr, 0.02, 0.02, 0.05, 0.62);
     cairo_fill (cr);
@@ -589,14 +600,7 @@ heyai_storyboard_render (const HeyaiStoryboardSpec *spec,
     set_rgba (cr, accent, 0.95);
     cairo_fill (cr);
 
-    description = make_layout (cr, nonempty (spec->description, spec->prompt, ""),
-                               (portrait ? 25 : 26) * u, PANGO_WEIGHT_NORMAL);
-    pango_layout_set_width (description, (int) ((panel_w - 2 * pad) * PANGO_SCALE));
-    pango_layout_set_height (description, (int) ((panel_h - 2 * pad) * PANGO_SCALE));
-    pango_layout_set_wrap (description, PANGO_WRAP_WORD_CHAR);
-    pango_layout_set_ellipsize (description, PANGO_ELLIPSIZE_END);
-    pango_layout_set_spacing (description, (int) (4 * u * PANGO_SCALE));
-    cairo_move_to (cr, panel_x + pad, panel_y + pad);
+    cairo_move_to (cr, panel_x + pad + 4 * u, panel_y + pad);
     cairo_set_source_rgba (cr, 1, 1, 1, 0.96);
     pango_cairo_show_layout (cr, description);
   }
@@ -637,8 +641,7 @@ heyai_storyboard_render (const HeyaiStoryboardSpec *spec,
   }
 
   /* Footer. */
-  footer_text = g_strdup_printf ("%s · %s", _("HeyAI offline storyboard"),
-                                 heyai_enum_to_string (HEYAI_TYPE_ASPECT, spec->aspect));
+  footer_text = g_strdup (_("HeyAI offline storyboard"));
   footer = make_layout (cr, footer_text, 15 * u, PANGO_WEIGHT_NORMAL);
   pango_layout_get_pixel_size (footer, &tw, &th);
   show_layout (cr, footer, (width - tw) / 2.0, height - my - th + 2 * u, white, 0.7, u);
