@@ -2468,6 +2468,130 @@ heyai_store_list_jobs (HeyaiStore  *self,
 }
 
 /* ------------------------------------------------------------------------ */
+/* Reload                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static guint
+column_index (const TableInfo *ti,
+              const char      *column)
+{
+  for (guint i = 0; i < ti->n_columns; i++)
+    {
+      if (g_str_equal (ti->columns[i], column))
+        return i;
+    }
+
+  g_assert_not_reached ();
+  return 0;
+}
+
+static gboolean
+reload_table (HeyaiStore  *self,
+              TableId      table,
+              GPtrArray   *changed,
+              GError     **error)
+{
+  const TableInfo *ti = &tables[table];
+  guint stamp_col = column_index (ti, "updated_at");
+  g_autoptr(GPtrArray) live = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *sql = select_sql (table, "WHERE id = ?1");
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->live[table]);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      GObject *object = g_weak_ref_get (value);
+
+      if (object != NULL)
+        g_ptr_array_add (live, object);
+    }
+
+  for (guint i = 0; i < live->len; i++)
+    {
+      GObject *object = g_ptr_array_index (live, i);
+      g_autofree char *old_stamp = NULL;
+      Row *row = NULL;
+      int rc;
+
+      {
+        g_autoptr(HeyaiStmt) stmt = prepare (self, sql, error);
+
+        if (stmt == NULL)
+          return FALSE;
+        bind_text (stmt, 1, object_id (object));
+        rc = sqlite3_step (stmt);
+        if (rc == SQLITE_ROW)
+          row = read_row (ti, stmt);
+        else if (rc != SQLITE_DONE)
+          {
+            set_db_error (self, error, rc);
+            return FALSE;
+          }
+      }
+
+      if (row == NULL)
+        continue;
+
+      g_object_get (object, "updated-at", &old_stamp, NULL);
+      if (g_strcmp0 (old_stamp, g_value_get_string (&row->values[stamp_col])) != 0)
+        {
+          apply_row (ti, object, row);
+          g_ptr_array_add (changed, g_object_ref (object));
+        }
+      row_free (row);
+    }
+
+  return TRUE;
+}
+
+gboolean
+heyai_store_reload (HeyaiStore  *self,
+                    guint       *n_changed,
+                    GError     **error)
+{
+  g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) scene_projects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_val_if_fail (HEYAI_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (n_changed != NULL)
+    *n_changed = 0;
+
+  for (guint t = 0; t < N_TABLES; t++)
+    {
+      if (!reload_table (self, t, changed, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < changed->len; i++)
+    {
+      GObject *object = g_ptr_array_index (changed, i);
+
+      if (HEYAI_IS_PROJECT (object))
+        queue_signal (self, PROJECT_CHANGED, object, NULL);
+      else if (HEYAI_IS_JOB (object))
+        queue_signal (self, JOB_CHANGED, object, NULL);
+      else if (HEYAI_IS_ASSET (object))
+        queue_signal (self, ASSET_CHANGED, object, NULL);
+      else if (HEYAI_IS_SCENE (object) && heyai_scene_get_project_id (HEYAI_SCENE (object)) != NULL)
+        g_hash_table_add (scene_projects, g_strdup (heyai_scene_get_project_id (HEYAI_SCENE (object))));
+    }
+
+  g_hash_table_iter_init (&iter, scene_projects);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    queue_signal (self, SCENES_CHANGED, NULL, key);
+
+  if (n_changed != NULL)
+    *n_changed = changed->len;
+
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Meta and maintenance                                                     */
 /* ------------------------------------------------------------------------ */
 

@@ -54,6 +54,8 @@ gpointer      heyai_store_get_handle         (HeyaiStore    *self);
 
 gboolean      heyai_store_begin              (HeyaiStore    *self,
                                               GError       **error);
+/* On failure, commit rolls its level back itself: do not call rollback
+ * after a failed commit. */
 gboolean      heyai_store_commit             (HeyaiStore    *self,
                                               GError       **error);
 void          heyai_store_rollback           (HeyaiStore    *self);
@@ -165,6 +167,16 @@ char         *heyai_store_get_meta           (HeyaiStore    *self,
 gboolean      heyai_store_set_meta           (HeyaiStore    *self,
                                               const char    *key,
                                               const char    *value,
+                                              GError       **error);
+
+/* Re-reads the row of every live model object (after another process, e.g.
+ * `heyai cancel`, or a sync merge wrote to the file), updates the objects
+ * whose updated_at moved (notifying only changed properties) and emits
+ * project-changed / scenes-changed / job-changed / asset-changed for them.
+ * Note that any load (list/get/find/reload) overwrites unsaved in-memory
+ * edits of the live objects it returns: write before you reload. */
+gboolean      heyai_store_reload             (HeyaiStore    *self,
+                                              guint         *n_changed,
                                               GError       **error);
 
 /* PRAGMA integrity_check == "ok". */

@@ -177,7 +177,7 @@ heyai_set_io_error (GError    **error,
     case EACCES:
     case EPERM:
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PERMISSION,
-                   _("%s: permission denied. Check that you are allowed to write to this folder."), what);
+                   _("%s: permission denied. Check the permissions of the file and its folder."), what);
       break;
 
     default:

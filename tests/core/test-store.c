@@ -607,6 +607,36 @@ test_two_connections (Fixture       *f,
   g_assert_true (again == job);
   g_assert_cmpint (heyai_job_get_state (job), ==, HEYAI_JOB_STATE_CANCELLED);
   g_assert_cmpuint (state_notes, ==, 1);
+
+  /* reload() refreshes every live object and signals what changed. */
+  {
+    g_autoptr(HeyaiProject) other_project = heyai_store_find_project (other, "1", &error);
+    guint job_signals = 0, project_signals = 0, n_changed = 99;
+
+    g_assert_no_error (error);
+    g_signal_connect (f->store, "job-changed", G_CALLBACK (count_cb), &job_signals);
+    g_signal_connect (f->store, "project-changed", G_CALLBACK (count_cb), &project_signals);
+
+    g_assert_true (heyai_store_reload (f->store, &n_changed, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (n_changed, ==, 0);
+    g_assert_cmpuint (job_signals, ==, 0);
+
+    heyai_project_set_title (other_project, "Renamed in the other process");
+    g_assert_true (heyai_store_update_project (other, other_project, &error));
+    heyai_job_set_state (other_job, HEYAI_JOB_STATE_FAILED);
+    g_assert_true (heyai_store_update_job (other, other_job, &error));
+    g_assert_no_error (error);
+
+    g_assert_true (heyai_store_reload (f->store, &n_changed, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (n_changed, ==, 2);
+    g_assert_cmpuint (job_signals, ==, 1);
+    g_assert_cmpuint (project_signals, ==, 1);
+    g_assert_cmpuint (state_notes, ==, 2);
+    g_assert_cmpint (heyai_job_get_state (job), ==, HEYAI_JOB_STATE_FAILED);
+    g_assert_cmpstr (heyai_project_get_title (project), ==, "Renamed in the other process");
+  }
 }
 
 static void
