@@ -1513,8 +1513,10 @@ looks_like_fountain (const Source *src)
           gsize tlen = len;
 
           trim_span (&t, &tlen);
-          /* forced headings alone do not make a text Fountain */
-          if (t[0] != '.' && (heading = fountain_heading (t, tlen)) != NULL)
+          /* a forced heading counts only in capitals (".FLASHBACK"), so a
+           * prose line such as ".5 seconds later" does not */
+          if ((heading = fountain_heading (t, tlen)) != NULL &&
+              (t[0] != '.' || is_all_caps (t, tlen)))
             return TRUE;
         }
 

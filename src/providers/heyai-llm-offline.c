@@ -1050,7 +1050,7 @@ typedef struct
   HeyaiScript *script;
   GHashTable  *proper;
   gboolean     spanish;
-  const char  *style;      /* collapsed, may be "" */
+  const char  *style;      /* trimmed, may be "" */
   HeyaiAspect  aspect;
   Keyword      time;       /* carried over from scene to scene */
 } Context;
@@ -1179,6 +1179,10 @@ make_draft (Context    *ctx,
                                 unit->first + 1, unit->last + 1, HEYAI_LLM_OFFLINE_MAX_SCENES);
         room = MAX (DESCRIPTION_MAX_CHARS / 2, DESCRIPTION_MAX_CHARS - (gsize) g_utf8_strlen (note, -1) - 1);
       }
+
+    /* a heading with nothing under it: describe the place */
+    if (body->len == 0)
+      append_sentence (body, draft->title);
 
     cut = cut_text (body->str, room);
     draft->description = note != NULL ? g_strconcat (cut, " ", note, NULL) : g_steal_pointer (&cut);
@@ -1344,12 +1348,14 @@ split_thread (GTask        *task,
     return;
 
   proper = collect_proper_nouns (script);
-  style = collapse_ws (input->style != NULL ? input->style : "");
+  /* the style bible goes into every image prompt as written (trimmed);
+   * only an unusually long one is cut */
+  style = g_strstrip (g_strdup (input->style != NULL ? input->style : ""));
   if ((gsize) g_utf8_strlen (style, -1) > STYLE_MAX_CHARS)
     {
-      char *cut = cut_text (style, STYLE_MAX_CHARS);
+      g_autofree char *flat = collapse_ws (style);
       g_free (style);
-      style = cut;
+      style = cut_text (flat, STYLE_MAX_CHARS);
     }
 
   ctx.script = script;

@@ -9,6 +9,41 @@
 #include <string.h>
 
 #include "heyai-core.h"
+#include "heyai-providers.h"
+#include "heyai-llm-offline.h"
+
+static void
+split_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GPtrArray **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = heyai_llm_split_finish (HEYAI_LLM (source), result, &error);
+  g_assert_no_error (error);
+}
+
+/* Runs the offline splitter on @script; returns the elapsed µs. */
+static gint64
+time_split (const char *script,
+            guint      *n_scenes)
+{
+  g_autoptr(HeyaiProject) project = heyai_project_new ();
+  g_autoptr(HeyaiLlm) llm = heyai_llm_offline_new ();
+  g_autoptr(GPtrArray) scenes = NULL;
+  gint64 start;
+
+  heyai_project_set_id (project, "bench");
+  heyai_project_set_script (project, script);
+  heyai_project_set_style (project, "Moody 35 mm film, teal and amber");
+  start = g_get_monotonic_time ();
+  heyai_llm_split_async (llm, project, NULL, split_cb, &scenes);
+  while (scenes == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  *n_scenes = scenes->len;
+  return g_get_monotonic_time () - start;
+}
 
 int
 main (int   argc,
@@ -57,6 +92,33 @@ main (int   argc,
   printf ("fountain %.2f MB, %u scenes: best %.1f ms, mean %.1f ms over %d runs (%.1f MB/s)\n",
           s->len / (1024.0 * 1024.0), scenes, best / 1000.0, total / 1000.0 / runs, runs,
           (s->len / (1024.0 * 1024.0)) / (best / 1e6));
+
+  {
+    guint out = 0;
+    gint64 us = time_split (s->str, &out);
+
+    printf ("offline splitter on %.2f MB (%u script scenes -> %u scenes): %.1f ms\n",
+            s->len / (1024.0 * 1024.0), scenes, out, us / 1000.0);
+  }
+
+  {
+    const char *dir = g_getenv ("HEYAI_SAMPLES_DIR");
+    const char *names[] = { "el-ultimo-faro.txt", "night-shift.fountain" };
+    gsize k;
+
+    for (k = 0; dir != NULL && k < G_N_ELEMENTS (names); k++)
+      {
+        g_autofree char *path = g_build_filename (dir, names[k], NULL);
+        g_autofree char *text = NULL;
+        guint out = 0;
+        gint64 us;
+
+        if (!g_file_get_contents (path, &text, NULL, NULL))
+          continue;
+        us = time_split (text, &out);
+        printf ("offline splitter on %s: %u scenes in %.2f ms\n", names[k], out, us / 1000.0);
+      }
+  }
 
   {
     gsize size = 5 * 1024 * 1024;

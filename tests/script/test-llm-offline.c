@@ -348,6 +348,37 @@ test_title_card_scene (void)
   g_assert_cmpint (heyai_scene_get_duration (scene), ==, 5);
 }
 
+static void
+test_style_and_empty_heading (void)
+{
+  const char *style = "Look: grainy 16 mm, cold blues.\nCharacters:\n  - NOOR: 30s, red scarf\n  - ELI: 60s, cane";
+  g_autoptr(HeyaiProject) project = make_project (
+    "INT. TRAIN STATION - NIGHT\n\n"
+    "EXT. PLATFORM 9 - NIGHT\n\nNoor runs along the platform as the last train pulls away into the snow.\n",
+    style, HEYAI_ASPECT_16_9);
+  g_autoptr(HeyaiLlm) llm = heyai_llm_offline_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) scenes = run_split (llm, project, NULL, FALSE, &error);
+  HeyaiScene *scene;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (scenes->len, ==, 2);
+  /* the multi-line style bible is in every prompt as written */
+  assert_common (scenes, project, "Cinematic 16:9 frame");
+
+  /* a heading with nothing under it still gets a description */
+  scene = scene_at (scenes, 0);
+  g_assert_cmpstr (heyai_scene_get_title (scene), ==, "Train station — night");
+  g_assert_cmpstr (heyai_scene_get_description (scene), ==, "Train station — night.");
+  g_assert_cmpint (heyai_scene_get_duration (scene), ==, 5);
+
+  scene = scene_at (scenes, 1);
+  g_assert_cmpstr (heyai_scene_get_title (scene), ==, "Platform 9 — night");
+  assert_contains (heyai_scene_get_image_prompt (scene), "Atmosphere: snow.");
+  g_assert_true (heyai_scene_get_camera_move (scene) == HEYAI_CAMERA_PAN_LEFT ||
+                 heyai_scene_get_camera_move (scene) == HEYAI_CAMERA_PAN_RIGHT);
+}
+
 static gboolean
 scenes_equal (GPtrArray *a,
               GPtrArray *b)
@@ -516,6 +547,7 @@ main (int   argc,
   g_test_add_func ("/LlmOffline/fountain-sample", test_fountain_sample);
   g_test_add_func ("/LlmOffline/aspect-no-style", test_aspect_and_no_style);
   g_test_add_func ("/LlmOffline/title-card-scene", test_title_card_scene);
+  g_test_add_func ("/LlmOffline/style-empty-heading", test_style_and_empty_heading);
   g_test_add_func ("/LlmOffline/deterministic", test_deterministic);
   g_test_add_func ("/LlmOffline/cancel", test_cancel);
   g_test_add_func ("/LlmOffline/parser-errors", test_parser_errors);

@@ -670,6 +670,22 @@ test_prose_rules (void)
     g_assert_cmpfloat_with_epsilon (script->seconds, 2.0, 1e-9);
   }
 
+  /* a line starting with a dot is not a forced heading in prose... */
+  {
+    g_autoptr(HeyaiScript) script = parse_ok (
+      "The count starts.\n\n.5 seconds later the whole city goes dark and silent.\n");
+    g_assert_cmpint (script->format, ==, HEYAI_SCRIPT_FORMAT_PROSE);
+  }
+
+  /* ...but forced headings in capitals make a Fountain script */
+  {
+    g_autoptr(HeyaiScript) script = parse_ok (
+      ".THE FLOOD\n\nWater pours through the streets.\n\n.THE ARK\n\nA boat waits.\n");
+    g_assert_cmpint (script->format, ==, HEYAI_SCRIPT_FORMAT_FOUNTAIN);
+    g_assert_cmpuint (script->scenes->len, ==, 2);
+    g_assert_cmpstr (scene_at (script, 1)->heading, ==, "THE ARK");
+  }
+
   /* a trailing "Title:" card names an untitled script */
   {
     g_autoptr(HeyaiScript) script = parse_ok (
