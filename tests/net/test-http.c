@@ -1,0 +1,731 @@
+/* test-http.c: HeyaiHttp against an in-process fake: retries, backoff,
+ * Retry-After, final errors, cancellation, time-outs, downloads, redaction.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "heyai-core.h"
+#include "heyai-http.h"
+#include "heyai-fake.h"
+
+static GString *net_log;   /* everything logged in the heyai-net domain */
+
+typedef struct
+{
+  HeyaiFake *fake;
+  HeyaiHttp *http;
+  GArray    *delays;       /* double: what the backoff asked for */
+  char      *tmpdir;
+  GBytes    *payload;
+} Fixture;
+
+static void
+ok_handler (HeyaiFake        *fake,
+            HeyaiFakeRequest *req,
+            gpointer          user_data)
+{
+  heyai_fake_respond_json (req, 200, "{\"ok\":true,\"n\":42}");
+}
+
+static void
+echo_handler (HeyaiFake        *fake,
+              HeyaiFakeRequest *req,
+              gpointer          user_data)
+{
+  JsonObject *body = heyai_fake_request_get_object (req);
+  const char *q = heyai_fake_request_get_query (req, "q");
+
+  heyai_fake_respond_json_printf (req, 200, "{\"name\":\"%s\",\"q\":\"%s\"}",
+                                  body != NULL ? json_object_get_string_member_with_default (body, "name", "") : "",
+                                  q != NULL ? q : "");
+}
+
+static double
+record_delay (HeyaiHttp *http,
+              guint      attempt,
+              double     seconds,
+              gpointer   user_data)
+{
+  Fixture *fx = user_data;
+
+  g_array_append_val (fx->delays, seconds);
+  return 0.0;
+}
+
+static void
+fixture_setup (Fixture       *fx,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = NULL;
+  GByteArray *bytes = g_byte_array_new ();
+
+  fx->fake = heyai_fake_new ();
+  heyai_fake_add_route (fx->fake, "svc.ok", "GET", "/svc/ok", ok_handler, fx);
+  heyai_fake_add_route (fx->fake, "svc.echo", "POST", "/svc/echo", echo_handler, fx);
+  g_assert_true (heyai_fake_start (fx->fake, 0, &error));
+  g_assert_no_error (error);
+
+  base = heyai_fake_dup_url (fx->fake, "/svc/");
+  fx->http = heyai_http_new (base, "Testsvc");
+  fx->delays = g_array_new (FALSE, FALSE, sizeof (double));
+  heyai_http_set_delay_func (fx->http, record_delay, fx, NULL);
+
+  fx->tmpdir = g_dir_make_tmp ("heyai-http-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 300 * 1024; i++)
+    {
+      guint8 b = (guint8) g_random_int ();
+      g_byte_array_append (bytes, &b, 1);
+    }
+  fx->payload = g_byte_array_free_to_bytes (bytes);
+  g_string_truncate (net_log, 0);
+}
+
+static void
+fixture_teardown (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_autoptr(GDir) dir = g_dir_open (fx->tmpdir, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fx->tmpdir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (fx->tmpdir);
+  g_free (fx->tmpdir);
+
+  g_clear_object (&fx->http);
+  heyai_fake_stop (fx->fake);
+  g_assert_finalize_object (fx->fake);
+  g_array_unref (fx->delays);
+  g_bytes_unref (fx->payload);
+}
+
+typedef struct
+{
+  int                done;
+  HeyaiHttpResponse *response;
+  HeyaiHttpDownload *download;
+  GError            *error;
+} Result;
+
+static void
+send_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Result *r = user_data;
+
+  r->response = heyai_http_send_finish (HEYAI_HTTP (source), result, &r->error);
+  r->done = 1;
+}
+
+static void
+download_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Result *r = user_data;
+
+  r->download = heyai_http_download_finish (HEYAI_HTTP (source), result, &r->error);
+  r->done = 1;
+}
+
+static void
+result_clear (Result *r)
+{
+  g_clear_pointer (&r->response, heyai_http_response_unref);
+  g_clear_pointer (&r->download, heyai_http_download_free);
+  g_clear_error (&r->error);
+  r->done = 0;
+}
+
+static void
+send_and_wait (Fixture          *fx,
+               HeyaiHttpRequest *req,
+               GCancellable     *cancellable,
+               Result           *r)
+{
+  heyai_http_send_async (fx->http, req, cancellable, send_cb, r);
+  g_assert_true (heyai_fake_spin_until (&r->done, 30));
+}
+
+static void
+get_ok (Fixture *fx,
+        Result  *r)
+{
+  g_autoptr(HeyaiHttpRequest) req = heyai_http_request_new ("GET", "/ok");
+
+  send_and_wait (fx, req, NULL, r);
+}
+
+/* ---------------------------------------------------------------------- */
+
+static void
+test_ok (Fixture       *fx,
+         gconstpointer  data)
+{
+  g_autoptr(HeyaiHttpRequest) req = heyai_http_request_new ("POST", "echo");
+  g_autoptr(JsonObject) body = json_object_new ();
+  Result r = { 0, };
+  JsonObject *obj;
+
+  json_object_set_string_member (body, "name", "Último faro");
+  heyai_http_request_set_json_object (req, body);
+  heyai_http_request_add_query (req, "q", "a b&c");
+  send_and_wait (fx, req, NULL, &r);
+
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (heyai_http_response_get_status (r.response), ==, 200);
+  g_assert_cmpuint (heyai_http_response_get_attempts (r.response), ==, 1);
+  obj = heyai_http_response_get_object (r.response, &r.error);
+  g_assert_no_error (r.error);
+  g_assert_cmpstr (json_object_get_string_member (obj, "name"), ==, "Último faro");
+  g_assert_cmpstr (json_object_get_string_member (obj, "q"), ==, "a b&c");
+  g_assert_cmpuint (heyai_fake_get_count (fx->fake, "svc.echo"), ==, 1);
+  g_assert_cmpuint (fx->delays->len, ==, 0);
+  result_clear (&r);
+}
+
+static void
+test_retry_5xx (Fixture       *fx,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  Result r = { 0, };
+  HeyaiRetryPolicy policy;
+
+  g_assert_true (heyai_fake_add_fault_from_string (fx->fake, "svc.ok:http-503:2", &error));
+  g_assert_true (heyai_fake_add_fault_from_string (fx->fake, "svc:500", &error));
+  heyai_http_get_retry_policy (fx->http, &policy);
+  get_ok (fx, &r);
+
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (heyai_http_response_get_status (r.response), ==, 200);
+  g_assert_cmpuint (heyai_http_response_get_attempts (r.response), ==, 4);
+  g_assert_cmpuint (heyai_fake_get_count (fx->fake, "svc.ok"), ==, 4);
+  g_assert_cmpuint (fx->delays->len, ==, 3);
+  /* full jitter: delay n in [0, min (cap, base * 2^(n-1))] */
+  for (guint i = 0; i < fx->delays->len; i++)
+    {
+      double d = g_array_index (fx->delays, double, i);
+
+      g_assert_cmpfloat (d, >=, 0.0);
+      g_assert_cmpfloat (d, <=, MIN (policy.max_delay, policy.base_delay * (1 << i)));
+    }
+  result_clear (&r);
+}
+
+static void
+test_backoff_bounds (void)
+{
+  HeyaiRetryPolicy policy = { 10, 1.0, 30.0, 120.0 };
+  double max_seen = 0;
+
+  for (guint attempt = 1; attempt <= 10; attempt++)
+    for (guint i = 0; i < 200; i++)
+      {
+        double d = heyai_http_backoff_delay (&policy, attempt);
+
+        g_assert_cmpfloat (d, >=, 0.0);
+        g_assert_cmpfloat (d, <=, MIN (30.0, 1.0 * (1 << (attempt - 1))));
+        max_seen = MAX (max_seen, d);
+      }
+  /* the cap is reached (and jitter is not always zero) */
+  g_assert_cmpfloat (max_seen, >, 20.0);
+}
+
+static void
+test_retry_after (Fixture       *fx,
+                  gconstpointer  data)
+{
+  const char *h1[] = { "Retry-After: 7", NULL };
+  const char *h2[] = { "retry-after-ms: 1500", "Retry-After: 9", NULL };
+  HeyaiFakeFault fault = { .kind = HEYAI_FAKE_FAULT_STATUS, .status = 429, .headers = h1 };
+  Result r = { 0, };
+
+  heyai_fake_add_fault (fx->fake, "svc.ok", &fault, 1);
+  fault.headers = h2;
+  fault.status = 503;
+  heyai_fake_add_fault (fx->fake, "svc.ok", &fault, 1);
+  get_ok (fx, &r);
+
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (fx->delays->len, ==, 2);
+  g_assert_cmpfloat_with_epsilon (g_array_index (fx->delays, double, 0), 7.0, 0.001);
+  g_assert_cmpfloat_with_epsilon (g_array_index (fx->delays, double, 1), 1.5, 0.001);
+  g_assert_cmpuint (heyai_fake_get_count (fx->fake, "svc.ok"), ==, 3);
+  result_clear (&r);
+}
+
+static void
+test_parse_retry_after (void)
+{
+  SoupMessageHeaders *h = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (1700000000 + 42);
+  g_autofree char *date = soup_date_time_to_string (when, SOUP_DATE_HTTP);
+
+  g_assert_cmpfloat (heyai_http_parse_retry_after (h, 1700000000), ==, -1);
+  soup_message_headers_replace (h, "Retry-After", "12");
+  g_assert_cmpfloat (heyai_http_parse_retry_after (h, 1700000000), ==, 12);
+  soup_message_headers_replace (h, "Retry-After", date);
+  g_assert_cmpfloat (heyai_http_parse_retry_after (h, 1700000000), ==, 42);
+  soup_message_headers_replace (h, "Retry-After", "garbage");
+  g_assert_cmpfloat (heyai_http_parse_retry_after (h, 1700000000), ==, -1);
+  soup_message_headers_replace (h, "retry-after-ms", "250");
+  g_assert_cmpfloat (heyai_http_parse_retry_after (h, 1700000000), ==, 0.25);
+  soup_message_headers_unref (h);
+}
+
+static void
+test_retry_after_too_long (Fixture       *fx,
+                           gconstpointer  data)
+{
+  const char *h[] = { "Retry-After: 3600", NULL };
+  HeyaiFakeFault fault = { .kind = HEYAI_FAKE_FAULT_STATUS, .status = 429, .headers = h };
+  Result r = { 0, };
+
+  heyai_fake_add_fault (fx->fake, "svc.ok", &fault, 1);
+  get_ok (fx, &r);
+  g_assert_error (r.error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE);
+  g_assert_nonnull (strstr (r.error->message, "60 minutes"));
+  g_assert_cmpuint (heyai_fake_get_count (fx->fake, "svc.ok"), ==, 1);
+  result_clear (&r);
+}
+
+static void
+test_retries_exhausted (Fixture       *fx,
+                        gconstpointer  data)
+{
+  HeyaiRetryPolicy policy = { 3, 0.5, 30, 120 };
+  Result r = { 0, };
+
+  heyai_http_set_retry_policy (fx->http, &policy);
+  g_assert_true (heyai_fake_add_fault_from_string (fx->fake, "svc.ok:http-502:10", NULL));
+  get_ok (fx, &r);
+
+  g_assert_error (r.error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE);
+  g_assert_nonnull (strstr (r.error->message, "Testsvc"));
+  g_assert_nonnull (strstr (r.error->message, "502"));
+  g_assert_cmpuint (heyai_fake_get_count (fx->fake, "svc.ok"), ==, 3);
+  g_assert_cmpuint (fx->delays->len, ==, 2);
+  result_clear (&r);
+}
+
+static void
+test_final_errors (Fixture       *fx,
+                   gconstpointer  data)
+{
+  HeyaiFakeFault fault = { .kind = HEYAI_FAKE_FAULT_STATUS, .status = 401,
+                           .body = "{\"error\":{\"message\":\"Incorrect API key provided\"}}" };
+  const char *no_retry[] = { "x-should-retry: false", NULL };
+  Result r = { 0, };
+
+  heyai_fake_add_fault (fx->fake, "svc.ok", &fault, 1);
+  get_ok (fx, &r);
+  g_assert_error (r.error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS);
+  g_assert_nonnull (strstr (r.error->message, "Incorrect API key provided"));
+  g_assert_cmpuint (heyai_fake_get_count (fx->fake, "svc.ok"), ==, 1);
+  result_clear (&r);
+
+  fault.status = 422;
+  fault.body = "{\"message\":\"duration must be 5 or 10\"}";
+  heyai_fake_add_fault (fx->fake, "svc.ok", &fault, 1);
+  get_ok (fx, &r);
+  g_assert_error (r.error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION);
+  g_assert_nonnull (strstr (r.error->message, "duration must be 5 or 10"));
+  g_assert_cmpuint (heyai_fake_get_count (fx->fake, "svc.ok"), ==, 2);
+  result_clear (&r);
+
+  /* x-should-retry: false wins over a 503 */
+  fault.status = 503;
+  fault.body = NULL;
+  fault.headers = no_retry;
+  heyai_fake_add_fault (fx->fake, "svc.ok", &fault, 1);
+  get_ok (fx, &r);
+  g_assert_nonnull (r.error);
+  g_assert_cmpuint (heyai_fake_get_count (fx->fake, "svc.ok"), ==, 3);
+  g_assert_cmpuint (fx->delays->len, ==, 0);
+  result_clear (&r);
+}
+
+/* An OpenAI-like classifier: insufficient_quota 429 is final. */
+static HeyaiHttpVerdict
+quota_classifier (HeyaiHttpResponse  *response,
+                  GError            **error,
+                  gpointer            user_data)
+{
+  JsonObject *obj = heyai_http_response_get_object (response, NULL);
+  JsonObject *err;
+
+  if (heyai_http_response_get_status (response) != 429 || obj == NULL ||
+      !json_object_has_member (obj, "error"))
+    return HEYAI_HTTP_VERDICT_DEFAULT;
+  err = json_object_get_object_member (obj, "error");
+  if (g_strcmp0 (json_object_get_string_member_with_default (err, "code", NULL), "insufficient_quota") == 0)
+    {
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_QUOTA, "No credits left.");
+      return HEYAI_HTTP_VERDICT_FINAL;
+    }
+  return HEYAI_HTTP_VERDICT_DEFAULT;
+}
+
+static void
+test_classifier (Fixture       *fx,
+                 gconstpointer  data)
+{
+  HeyaiFakeFault fault = { .kind = HEYAI_FAKE_FAULT_STATUS, .status = 429,
+                           .body = "{\"error\":{\"message\":\"quota\",\"type\":\"insufficient_quota\","
+                                   "\"code\":\"insufficient_quota\"}}" };
+  Result r = { 0, };
+
+  heyai_http_set_classifier (fx->http, quota_classifier, NULL, NULL);
+  heyai_fake_add_fault (fx->fake, "svc.ok", &fault, 3);
+  get_ok (fx, &r);
+  g_assert_error (r.error, HEYAI_ERROR, HEYAI_ERROR_QUOTA);
+  g_assert_cmpuint (heyai_fake_get_count (fx->fake, "svc.ok"), ==, 1);
+  g_assert_cmpuint (fx->delays->len, ==, 0);
+  result_clear (&r);
+
+  /* an ordinary rate limit is still retried */
+  heyai_fake_clear_faults (fx->fake);
+  fault.body = "{\"error\":{\"message\":\"slow down\",\"code\":\"rate_limit_exceeded\"}}";
+  heyai_fake_add_fault (fx->fake, "svc.ok", &fault, 1);
+  get_ok (fx, &r);
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (heyai_fake_get_count (fx->fake, "svc.ok"), ==, 3);
+  result_clear (&r);
+}
+
+static void
+test_network_errors (Fixture       *fx,
+                     gconstpointer  data)
+{
+  g_autoptr(HeyaiHttp) closed = heyai_http_new ("http://127.0.0.1:9/", "Closedsvc");
+  HeyaiRetryPolicy policy = { 3, 1, 30, 120 };
+  g_autoptr(HeyaiHttpRequest) req = heyai_http_request_new ("GET", "/x");
+  Result r = { 0, };
+
+  heyai_http_set_delay_func (closed, record_delay, fx, NULL);
+  heyai_http_set_retry_policy (closed, &policy);
+  heyai_http_send_async (closed, req, NULL, send_cb, &r);
+  g_assert_true (heyai_fake_spin_until (&r.done, 30));
+  g_assert_error (r.error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE);
+  g_assert_nonnull (strstr (r.error->message, "Closedsvc"));
+  g_assert_cmpuint (fx->delays->len, ==, 2);
+  result_clear (&r);
+
+  /* a dropped connection is retried */
+  g_assert_true (heyai_fake_add_fault_from_string (fx->fake, "svc.ok:drop", NULL));
+  get_ok (fx, &r);
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (heyai_fake_get_count (fx->fake, "svc.ok"), ==, 2);
+  result_clear (&r);
+
+  /* malformed JSON is handed back, and reported by get_object */
+  g_assert_true (heyai_fake_add_fault_from_string (fx->fake, "svc.ok:malformed", NULL));
+  get_ok (fx, &r);
+  g_assert_no_error (r.error);
+  g_assert_null (heyai_http_response_get_object (r.response, &r.error));
+  g_assert_error (r.error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER);
+  result_clear (&r);
+}
+
+static gboolean
+cancel_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static double
+long_delay (HeyaiHttp *http,
+            guint      attempt,
+            double     seconds,
+            gpointer   user_data)
+{
+  return 20.0;
+}
+
+static void
+test_cancel (Fixture       *fx,
+             gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GCancellable) cancellable2 = g_cancellable_new ();
+  g_autoptr(HeyaiHttpRequest) req = heyai_http_request_new ("GET", "/ok");
+  Result r = { 0, };
+  gint64 start;
+
+  /* while the request is in flight */
+  g_assert_true (heyai_fake_add_fault_from_string (fx->fake, "svc.ok:delay-10000", NULL));
+  g_timeout_add (100, cancel_cb, cancellable);
+  start = g_get_monotonic_time ();
+  send_and_wait (fx, req, cancellable, &r);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  result_clear (&r);
+
+  /* while waiting between attempts */
+  heyai_fake_clear_faults (fx->fake);
+  heyai_http_set_delay_func (fx->http, long_delay, NULL, NULL);
+  g_assert_true (heyai_fake_add_fault_from_string (fx->fake, "svc.ok:503", NULL));
+  g_timeout_add (200, cancel_cb, cancellable2);
+  start = g_get_monotonic_time ();
+  send_and_wait (fx, req, cancellable2, &r);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  g_assert_cmpuint (heyai_fake_get_count (fx->fake, "svc.ok"), ==, 2);
+  result_clear (&r);
+
+  /* already cancelled: no request at all */
+  send_and_wait (fx, req, cancellable2, &r);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (heyai_fake_get_count (fx->fake, "svc.ok"), ==, 2);
+  result_clear (&r);
+}
+
+static void
+test_timeout (Fixture       *fx,
+              gconstpointer  data)
+{
+  g_autoptr(HeyaiHttpRequest) req = heyai_http_request_new ("GET", "/ok");
+  Result r = { 0, };
+
+  heyai_http_request_set_timeout (req, 1);
+  g_assert_true (heyai_fake_add_fault_from_string (fx->fake, "svc.ok:delay-3000", NULL));
+  send_and_wait (fx, req, NULL, &r);
+  /* timed out once, then the retry went through */
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (heyai_http_response_get_attempts (r.response), ==, 2);
+  g_assert_cmpuint (fx->delays->len, ==, 1);
+  result_clear (&r);
+
+  heyai_http_request_set_flags (req, HEYAI_HTTP_REQUEST_NO_RETRY);
+  g_assert_true (heyai_fake_add_fault_from_string (fx->fake, "svc.ok:delay-3000", NULL));
+  send_and_wait (fx, req, NULL, &r);
+  g_assert_error (r.error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE);
+  g_assert_nonnull (strstr (r.error->message, "did not answer"));
+  result_clear (&r);
+}
+
+static void
+download_and_wait (Fixture    *fx,
+                   const char *url,
+                   const char *dest,
+                   gint64      max_size,
+                   Result     *r)
+{
+  g_autoptr(HeyaiHttpRequest) req = heyai_http_request_new ("GET", url);
+
+  heyai_http_download_async (fx->http, req, dest, max_size, NULL, NULL, NULL, download_cb, r);
+  g_assert_true (heyai_fake_spin_until (&r->done, 30));
+}
+
+static guint
+count_files (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  while (g_dir_read_name (d) != NULL)
+    n++;
+  return n;
+}
+
+static void
+test_download (Fixture       *fx,
+               gconstpointer  data)
+{
+  g_autofree char *url = heyai_fake_serve_bytes (fx->fake, "clip.mp4", "video/mp4", fx->payload);
+  g_autofree char *dest = g_build_filename (fx->tmpdir, "scene-01.mp4", NULL);
+  g_autofree char *expected = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, fx->payload);
+  g_autofree char *contents = NULL;
+  gsize len;
+  Result r = { 0, };
+
+  /* a truncated body (Content-Length mismatch) is retried */
+  g_assert_true (heyai_fake_add_fault_from_string (fx->fake, "files:truncate", NULL));
+  download_and_wait (fx, url, dest, 0, &r);
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (heyai_fake_get_count (fx->fake, "files.get"), ==, 2);
+  g_assert_cmpstr (r.download->sha256, ==, expected);
+  g_assert_cmpint (r.download->size, ==, g_bytes_get_size (fx->payload));
+  g_assert_cmpstr (r.download->content_type, ==, "video/mp4");
+  g_assert_true (g_file_get_contents (dest, &contents, &len, NULL));
+  g_assert_cmpuint (len, ==, g_bytes_get_size (fx->payload));
+  g_assert_cmpmem (contents, len, g_bytes_get_data (fx->payload, NULL), len);
+  g_assert_cmpuint (count_files (fx->tmpdir), ==, 1);   /* no temp file left */
+  result_clear (&r);
+
+  /* too large: refused, nothing left behind */
+  g_unlink (dest);
+  download_and_wait (fx, url, dest, 1000, &r);
+  g_assert_error (r.error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER);
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_files (fx->tmpdir), ==, 0);
+  result_clear (&r);
+
+  /* 404 is final */
+  {
+    g_autofree char *missing = heyai_fake_dup_url (fx->fake, "/_fake/files/none.mp4");
+
+    download_and_wait (fx, missing, dest, 0, &r);
+    g_assert_error (r.error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION);
+    g_assert_cmpuint (count_files (fx->tmpdir), ==, 0);
+    result_clear (&r);
+  }
+
+  /* truncated every time: a retryable error once attempts run out */
+  g_assert_true (heyai_fake_add_fault_from_string (fx->fake, "files:truncate:10", NULL));
+  download_and_wait (fx, url, dest, 0, &r);
+  g_assert_error (r.error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE);
+  g_assert_cmpuint (count_files (fx->tmpdir), ==, 0);
+  result_clear (&r);
+}
+
+static void
+test_redact (void)
+{
+  struct { const char *in; const char *secret; } cases[] = {
+    { "> Authorization: Bearer sk-live-123456", "sk-live-123456" },
+    { "> x-api-key: ant-abcdef", "ant-abcdef" },
+    { "> Authorization: Key hfid:hfsecret", "hfsecret" },
+    { "GET https://h/x?key=AIzaSECRET&alt=media", "AIzaSECRET" },
+    { "POST https://h/token?access_token=ya29.SECRET", "ya29.SECRET" },
+    { "code=4/0AbcSECRET&code_verifier=VERIFIERSECRET", "SECRET" },
+    { "token eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJhayJ9.c2lnbmF0dXJl here", "c2lnbmF0dXJl" },
+    { "< Location: https://up/files?uploadType=resumable&upload_id=UPLOADSECRET", "UPLOADSECRET" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = heyai_http_redact (cases[i].in);
+
+      g_assert_null (strstr (out, cases[i].secret));
+      g_assert_nonnull (strstr (out, "REDACTED"));
+    }
+
+  {
+    g_autofree char *out = heyai_http_redact ("> Content-Type: application/json\nGET https://h/files?q=name&fields=id");
+    g_assert_cmpstr (out, ==, "> Content-Type: application/json\nGET https://h/files?q=name&fields=id");
+  }
+}
+
+static void
+secret_header_handler (HeyaiFake        *fake,
+                       HeyaiFakeRequest *req,
+                       gpointer          user_data)
+{
+  heyai_fake_respond_add_header (req, "Set-Cookie", "session=COOKIESECRET");
+  heyai_fake_respond_add_header (req, "Location",
+                                 "http://127.0.0.1/up?upload_id=UPLOADSECRET&x=1");
+  heyai_fake_respond_json (req, 200, "{\"access_token\":\"BODYSECRET\"}");
+}
+
+static void
+test_debug_log_redacted (Fixture       *fx,
+                         gconstpointer  data)
+{
+  g_autoptr(HeyaiHttpRequest) req = heyai_http_request_new ("GET", "/secret");
+  g_autoptr(HeyaiHttpRequest) req2 = heyai_http_request_new ("GET", "/ok");
+  const char *secrets[] = { "sk-TESTSECRET", "ANTKEYSECRET", "QUERYSECRET", "TOKENSECRET",
+                            "COOKIESECRET", "UPLOADSECRET", "BODYSECRET", "JWTSIGNATURE" };
+  Result r = { 0, };
+
+  heyai_fake_add_route (fx->fake, "svc.secret", "GET", "/svc/secret", secret_header_handler, NULL);
+  heyai_http_request_set_bearer (req, "sk-TESTSECRET");
+  heyai_http_request_set_header (req, "x-api-key", "ANTKEYSECRET");
+  heyai_http_request_set_header (req, "X-Kling-Token", "eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJhayJ9.JWTSIGNATURE");
+  heyai_http_request_add_query (req, "key", "QUERYSECRET");
+  heyai_http_request_add_query (req, "access_token", "TOKENSECRET");
+  heyai_http_request_add_query (req, "fields", "id");
+  send_and_wait (fx, req, NULL, &r);
+  g_assert_no_error (r.error);
+  result_clear (&r);
+
+  /* and a failing, retried one */
+  g_assert_true (heyai_fake_add_fault_from_string (fx->fake, "svc.ok:503", NULL));
+  heyai_http_request_set_bearer (req2, "sk-TESTSECRET");
+  send_and_wait (fx, req2, NULL, &r);
+  g_assert_no_error (r.error);
+  result_clear (&r);
+
+  /* the log has the exchanges... */
+  g_assert_nonnull (strstr (net_log->str, "GET http://127.0.0.1:"));
+  g_assert_nonnull (strstr (net_log->str, "/svc/secret"));
+  g_assert_nonnull (strstr (net_log->str, "fields=id"));
+  g_assert_nonnull (strstr (net_log->str, "-> 200"));
+  g_assert_nonnull (strstr (net_log->str, "-> 503"));
+  g_assert_nonnull (strstr (net_log->str, "Authorization: [REDACTED]"));
+  g_assert_nonnull (strstr (net_log->str, " ms, attempt "));
+  /* ...and none of the secrets */
+  for (guint i = 0; i < G_N_ELEMENTS (secrets); i++)
+    if (strstr (net_log->str, secrets[i]) != NULL)
+      g_error ("secret %s leaked into the debug log:\n%s", secrets[i], net_log->str);
+}
+
+static GLogWriterOutput
+capture_writer (GLogLevelFlags   level,
+                const GLogField *fields,
+                gsize            n_fields,
+                gpointer         user_data)
+{
+  const char *domain = NULL, *message = NULL;
+
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      if (strcmp (fields[i].key, "GLIB_DOMAIN") == 0)
+        domain = fields[i].value;
+      else if (strcmp (fields[i].key, "MESSAGE") == 0)
+        message = fields[i].value;
+    }
+  if (g_strcmp0 (domain, "heyai-net") == 0 && message != NULL)
+    {
+      g_string_append (net_log, message);
+      g_string_append_c (net_log, '\n');
+      return G_LOG_WRITER_HANDLED;
+    }
+  if (level & G_LOG_LEVEL_DEBUG)
+    return G_LOG_WRITER_HANDLED;
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  net_log = g_string_new (NULL);
+  g_setenv ("G_MESSAGES_DEBUG", "heyai-net", TRUE);
+  g_unsetenv ("HEYAI_HTTP_DELAY_SCALE");
+  g_log_set_writer_func (capture_writer, NULL, NULL);
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("/net/http/ok", test_ok);
+  ADD ("/net/http/retry-5xx", test_retry_5xx);
+  g_test_add_func ("/net/http/backoff-bounds", test_backoff_bounds);
+  ADD ("/net/http/retry-after", test_retry_after);
+  g_test_add_func ("/net/http/parse-retry-after", test_parse_retry_after);
+  ADD ("/net/http/retry-after-too-long", test_retry_after_too_long);
+  ADD ("/net/http/retries-exhausted", test_retries_exhausted);
+  ADD ("/net/http/final-errors", test_final_errors);
+  ADD ("/net/http/classifier", test_classifier);
+  ADD ("/net/http/network-errors", test_network_errors);
+  ADD ("/net/http/cancel", test_cancel);
+  ADD ("/net/http/timeout", test_timeout);
+  ADD ("/net/http/download", test_download);
+  g_test_add_func ("/net/http/redact", test_redact);
+  ADD ("/net/http/debug-log-redacted", test_debug_log_redacted);
+#undef ADD
+
+  return g_test_run ();
+}
