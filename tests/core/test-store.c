@@ -504,6 +504,65 @@ test_projects (Fixture       *f,
 }
 
 static void
+test_find_ambiguous (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *ids[] = { "abcd1111-0000-4000-8000-000000000001",
+                        "abcd2222-0000-4000-8000-000000000002",
+                        "12345678-0000-4000-8000-000000000003" };
+  g_autoptr(GPtrArray) projects = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  HeyaiProject *found;
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      HeyaiProject *project = heyai_project_new ();
+
+      heyai_project_set_id (project, ids[i]);
+      heyai_project_set_title (project, ids[i]);
+      g_assert_true (heyai_store_insert_project (f->store, project, &error));
+      g_assert_no_error (error);
+      g_ptr_array_add (projects, project);
+    }
+
+  /* Two ids share the prefix. */
+  found = heyai_store_find_project (f->store, "abcd", &error);
+  g_assert_null (found);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+
+  /* Upper case and spaces are forgiven. */
+  found = heyai_store_find_project (f->store, "  ABCD2 ", &error);
+  g_assert_no_error (error);
+  g_assert_true (found == g_ptr_array_index (projects, 1));
+  g_object_unref (found);
+
+  /* A number that is no project number falls back to the id prefix. */
+  found = heyai_store_find_project (f->store, "1234", &error);
+  g_assert_no_error (error);
+  g_assert_true (found == g_ptr_array_index (projects, 2));
+  g_object_unref (found);
+
+  found = heyai_store_find_project (f->store, "3", &error);
+  g_assert_no_error (error);
+  g_assert_true (found == g_ptr_array_index (projects, 2));
+  g_object_unref (found);
+
+  /* The same id twice is refused. */
+  {
+    g_autoptr(HeyaiProject) dup = heyai_project_new ();
+
+    heyai_project_set_id (dup, ids[0]);
+    g_assert_false (heyai_store_insert_project (f->store, dup, &error));
+    g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_DATABASE);
+    g_clear_error (&error);
+  }
+
+  g_assert_null (heyai_store_find_project (f->store, "", &error));
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND);
+}
+
+static void
 test_identity_map (Fixture       *f,
                    gconstpointer  data)
 {
@@ -1079,6 +1138,7 @@ main (int   argc,
   g_test_add_func ("/core/store/not-a-database", test_not_a_database);
   g_test_add_func ("/core/store/read-only-dir", test_read_only_dir);
   ADD ("/core/store/projects", test_projects);
+  ADD ("/core/store/find-ambiguous", test_find_ambiguous);
   ADD ("/core/store/identity-map", test_identity_map);
   ADD ("/core/store/two-connections", test_two_connections);
   ADD ("/core/store/scenes", test_scenes);
