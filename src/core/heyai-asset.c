@@ -456,8 +456,8 @@ heyai_asset_get_kind (HeyaiAsset *self)
 }
 
 void
-heyai_asset_set_kind (HeyaiAsset *self,
-                      HeyaiAssetKind kind)
+heyai_asset_set_kind (HeyaiAsset     *self,
+                      HeyaiAssetKind  kind)
 {
   g_return_if_fail (HEYAI_IS_ASSET (self));
 
@@ -478,7 +478,7 @@ heyai_asset_get_take (HeyaiAsset *self)
 
 void
 heyai_asset_set_take (HeyaiAsset *self,
-                      int take)
+                      int         take)
 {
   g_return_if_fail (HEYAI_IS_ASSET (self));
 
@@ -587,7 +587,7 @@ heyai_asset_get_cost (HeyaiAsset *self)
 
 void
 heyai_asset_set_cost (HeyaiAsset *self,
-                      double cost)
+                      double      cost)
 {
   g_return_if_fail (HEYAI_IS_ASSET (self));
 
@@ -610,7 +610,7 @@ heyai_asset_get_seed (HeyaiAsset *self)
 
 void
 heyai_asset_set_seed (HeyaiAsset *self,
-                      gint64 seed)
+                      gint64      seed)
 {
   g_return_if_fail (HEYAI_IS_ASSET (self));
 
@@ -675,7 +675,7 @@ heyai_asset_get_size (HeyaiAsset *self)
 
 void
 heyai_asset_set_size (HeyaiAsset *self,
-                      gint64 size)
+                      gint64      size)
 {
   g_return_if_fail (HEYAI_IS_ASSET (self));
 
@@ -762,7 +762,7 @@ heyai_asset_get_created_at (HeyaiAsset *self)
 
 void
 heyai_asset_set_created_at (HeyaiAsset *self,
-                            gint64 created_at)
+                            gint64      created_at)
 {
   g_return_if_fail (HEYAI_IS_ASSET (self));
 
@@ -805,7 +805,7 @@ heyai_asset_get_deleted (HeyaiAsset *self)
 
 void
 heyai_asset_set_deleted (HeyaiAsset *self,
-                         gboolean deleted)
+                         gboolean    deleted)
 {
   g_return_if_fail (HEYAI_IS_ASSET (self));
 

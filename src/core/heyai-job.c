@@ -358,7 +358,7 @@ heyai_job_get_id (HeyaiJob *self)
 }
 
 void
-heyai_job_set_id (HeyaiJob *self,
+heyai_job_set_id (HeyaiJob   *self,
                   const char *id)
 {
   g_return_if_fail (HEYAI_IS_JOB (self));
@@ -380,7 +380,7 @@ heyai_job_get_project_id (HeyaiJob *self)
 }
 
 void
-heyai_job_set_project_id (HeyaiJob *self,
+heyai_job_set_project_id (HeyaiJob   *self,
                           const char *project_id)
 {
   g_return_if_fail (HEYAI_IS_JOB (self));
@@ -402,7 +402,7 @@ heyai_job_get_scene_id (HeyaiJob *self)
 }
 
 void
-heyai_job_set_scene_id (HeyaiJob *self,
+heyai_job_set_scene_id (HeyaiJob   *self,
                         const char *scene_id)
 {
   g_return_if_fail (HEYAI_IS_JOB (self));
@@ -424,8 +424,8 @@ heyai_job_get_kind (HeyaiJob *self)
 }
 
 void
-heyai_job_set_kind (HeyaiJob *self,
-                    HeyaiJobKind kind)
+heyai_job_set_kind (HeyaiJob     *self,
+                    HeyaiJobKind  kind)
 {
   g_return_if_fail (HEYAI_IS_JOB (self));
 
@@ -446,7 +446,7 @@ heyai_job_get_take (HeyaiJob *self)
 
 void
 heyai_job_set_take (HeyaiJob *self,
-                    int take)
+                    int       take)
 {
   g_return_if_fail (HEYAI_IS_JOB (self));
 
@@ -466,7 +466,7 @@ heyai_job_get_provider (HeyaiJob *self)
 }
 
 void
-heyai_job_set_provider (HeyaiJob *self,
+heyai_job_set_provider (HeyaiJob   *self,
                         const char *provider)
 {
   g_return_if_fail (HEYAI_IS_JOB (self));
@@ -488,8 +488,8 @@ heyai_job_get_state (HeyaiJob *self)
 }
 
 void
-heyai_job_set_state (HeyaiJob *self,
-                     HeyaiJobState state)
+heyai_job_set_state (HeyaiJob      *self,
+                     HeyaiJobState  state)
 {
   g_return_if_fail (HEYAI_IS_JOB (self));
 
@@ -509,7 +509,7 @@ heyai_job_get_remote_id (HeyaiJob *self)
 }
 
 void
-heyai_job_set_remote_id (HeyaiJob *self,
+heyai_job_set_remote_id (HeyaiJob   *self,
                          const char *remote_id)
 {
   g_return_if_fail (HEYAI_IS_JOB (self));
@@ -531,7 +531,7 @@ heyai_job_get_idempotency_key (HeyaiJob *self)
 }
 
 void
-heyai_job_set_idempotency_key (HeyaiJob *self,
+heyai_job_set_idempotency_key (HeyaiJob   *self,
                                const char *key)
 {
   g_return_if_fail (HEYAI_IS_JOB (self));
@@ -553,7 +553,7 @@ heyai_job_get_upload_session (HeyaiJob *self)
 }
 
 void
-heyai_job_set_upload_session (HeyaiJob *self,
+heyai_job_set_upload_session (HeyaiJob   *self,
                               const char *uri)
 {
   g_return_if_fail (HEYAI_IS_JOB (self));
@@ -576,7 +576,7 @@ heyai_job_get_attempts (HeyaiJob *self)
 
 void
 heyai_job_set_attempts (HeyaiJob *self,
-                        int attempts)
+                        int       attempts)
 {
   g_return_if_fail (HEYAI_IS_JOB (self));
 
@@ -597,7 +597,7 @@ heyai_job_get_next_attempt_at (HeyaiJob *self)
 
 void
 heyai_job_set_next_attempt_at (HeyaiJob *self,
-                               gint64 when)
+                               gint64    when)
 {
   g_return_if_fail (HEYAI_IS_JOB (self));
 
@@ -617,7 +617,7 @@ heyai_job_get_last_error (HeyaiJob *self)
 }
 
 void
-heyai_job_set_last_error (HeyaiJob *self,
+heyai_job_set_last_error (HeyaiJob   *self,
                           const char *message)
 {
   g_return_if_fail (HEYAI_IS_JOB (self));
@@ -640,7 +640,7 @@ heyai_job_get_cost (HeyaiJob *self)
 
 void
 heyai_job_set_cost (HeyaiJob *self,
-                    double cost)
+                    double    cost)
 {
   g_return_if_fail (HEYAI_IS_JOB (self));
 
@@ -663,7 +663,7 @@ heyai_job_get_progress (HeyaiJob *self)
 
 void
 heyai_job_set_progress (HeyaiJob *self,
-                        double progress)
+                        double    progress)
 {
   g_return_if_fail (HEYAI_IS_JOB (self));
 
@@ -686,7 +686,7 @@ heyai_job_get_created_at (HeyaiJob *self)
 
 void
 heyai_job_set_created_at (HeyaiJob *self,
-                          gint64 created_at)
+                          gint64    created_at)
 {
   g_return_if_fail (HEYAI_IS_JOB (self));
 
@@ -706,7 +706,7 @@ heyai_job_get_updated_at (HeyaiJob *self)
 }
 
 void
-heyai_job_set_updated_at (HeyaiJob *self,
+heyai_job_set_updated_at (HeyaiJob   *self,
                           const char *stamp)
 {
   g_return_if_fail (HEYAI_IS_JOB (self));
@@ -729,7 +729,7 @@ heyai_job_get_deleted (HeyaiJob *self)
 
 void
 heyai_job_set_deleted (HeyaiJob *self,
-                       gboolean deleted)
+                       gboolean  deleted)
 {
   g_return_if_fail (HEYAI_IS_JOB (self));
 

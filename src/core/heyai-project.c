@@ -305,7 +305,7 @@ heyai_project_get_id (HeyaiProject *self)
 
 void
 heyai_project_set_id (HeyaiProject *self,
-                      const char *id)
+                      const char   *id)
 {
   g_return_if_fail (HEYAI_IS_PROJECT (self));
 
@@ -327,7 +327,7 @@ heyai_project_get_number (HeyaiProject *self)
 
 void
 heyai_project_set_number (HeyaiProject *self,
-                          int number)
+                          int           number)
 {
   g_return_if_fail (HEYAI_IS_PROJECT (self));
 
@@ -348,7 +348,7 @@ heyai_project_get_title (HeyaiProject *self)
 
 void
 heyai_project_set_title (HeyaiProject *self,
-                         const char *title)
+                         const char   *title)
 {
   g_return_if_fail (HEYAI_IS_PROJECT (self));
 
@@ -370,7 +370,7 @@ heyai_project_get_script (HeyaiProject *self)
 
 void
 heyai_project_set_script (HeyaiProject *self,
-                          const char *script)
+                          const char   *script)
 {
   g_return_if_fail (HEYAI_IS_PROJECT (self));
 
@@ -392,7 +392,7 @@ heyai_project_get_style (HeyaiProject *self)
 
 void
 heyai_project_set_style (HeyaiProject *self,
-                         const char *style)
+                         const char   *style)
 {
   g_return_if_fail (HEYAI_IS_PROJECT (self));
 
@@ -414,7 +414,7 @@ heyai_project_get_aspect (HeyaiProject *self)
 
 void
 heyai_project_set_aspect (HeyaiProject *self,
-                          HeyaiAspect aspect)
+                          HeyaiAspect   aspect)
 {
   g_return_if_fail (HEYAI_IS_PROJECT (self));
 
@@ -434,8 +434,8 @@ heyai_project_get_status (HeyaiProject *self)
 }
 
 void
-heyai_project_set_status (HeyaiProject *self,
-                          HeyaiProjectStatus status)
+heyai_project_set_status (HeyaiProject       *self,
+                          HeyaiProjectStatus  status)
 {
   g_return_if_fail (HEYAI_IS_PROJECT (self));
 
@@ -456,7 +456,7 @@ heyai_project_get_last_error (HeyaiProject *self)
 
 void
 heyai_project_set_last_error (HeyaiProject *self,
-                              const char *message)
+                              const char   *message)
 {
   g_return_if_fail (HEYAI_IS_PROJECT (self));
 
@@ -478,7 +478,7 @@ heyai_project_get_drive_folder_id (HeyaiProject *self)
 
 void
 heyai_project_set_drive_folder_id (HeyaiProject *self,
-                                   const char *drive_folder_id)
+                                   const char   *drive_folder_id)
 {
   g_return_if_fail (HEYAI_IS_PROJECT (self));
 
@@ -500,7 +500,7 @@ heyai_project_get_drive_folders (HeyaiProject *self)
 
 void
 heyai_project_set_drive_folders (HeyaiProject *self,
-                                 const char *json)
+                                 const char   *json)
 {
   g_return_if_fail (HEYAI_IS_PROJECT (self));
 
@@ -522,7 +522,7 @@ heyai_project_get_share_link (HeyaiProject *self)
 
 void
 heyai_project_set_share_link (HeyaiProject *self,
-                              const char *link)
+                              const char   *link)
 {
   g_return_if_fail (HEYAI_IS_PROJECT (self));
 
@@ -544,7 +544,7 @@ heyai_project_get_created_at (HeyaiProject *self)
 
 void
 heyai_project_set_created_at (HeyaiProject *self,
-                              gint64 created_at)
+                              gint64        created_at)
 {
   g_return_if_fail (HEYAI_IS_PROJECT (self));
 
@@ -565,7 +565,7 @@ heyai_project_get_updated_at (HeyaiProject *self)
 
 void
 heyai_project_set_updated_at (HeyaiProject *self,
-                              const char *stamp)
+                              const char   *stamp)
 {
   g_return_if_fail (HEYAI_IS_PROJECT (self));
 
@@ -587,7 +587,7 @@ heyai_project_get_deleted (HeyaiProject *self)
 
 void
 heyai_project_set_deleted (HeyaiProject *self,
-                           gboolean deleted)
+                           gboolean      deleted)
 {
   g_return_if_fail (HEYAI_IS_PROJECT (self));
 

@@ -419,7 +419,7 @@ heyai_scene_get_position (HeyaiScene *self)
 
 void
 heyai_scene_set_position (HeyaiScene *self,
-                          int position)
+                          int         position)
 {
   g_return_if_fail (HEYAI_IS_SCENE (self));
 
@@ -549,8 +549,8 @@ heyai_scene_get_camera_move (HeyaiScene *self)
 }
 
 void
-heyai_scene_set_camera_move (HeyaiScene *self,
-                             HeyaiCameraMove move)
+heyai_scene_set_camera_move (HeyaiScene      *self,
+                             HeyaiCameraMove  move)
 {
   g_return_if_fail (HEYAI_IS_SCENE (self));
 
@@ -571,7 +571,7 @@ heyai_scene_get_duration (HeyaiScene *self)
 
 void
 heyai_scene_set_duration (HeyaiScene *self,
-                          int seconds)
+                          int         seconds)
 {
   g_return_if_fail (HEYAI_IS_SCENE (self));
 
@@ -591,8 +591,8 @@ heyai_scene_get_approval (HeyaiScene *self)
 }
 
 void
-heyai_scene_set_approval (HeyaiScene *self,
-                          HeyaiApproval approval)
+heyai_scene_set_approval (HeyaiScene    *self,
+                          HeyaiApproval  approval)
 {
   g_return_if_fail (HEYAI_IS_SCENE (self));
 
@@ -612,8 +612,8 @@ heyai_scene_get_status (HeyaiScene *self)
 }
 
 void
-heyai_scene_set_status (HeyaiScene *self,
-                        HeyaiSceneStatus status)
+heyai_scene_set_status (HeyaiScene       *self,
+                        HeyaiSceneStatus  status)
 {
   g_return_if_fail (HEYAI_IS_SCENE (self));
 
@@ -656,7 +656,7 @@ heyai_scene_get_image_take (HeyaiScene *self)
 
 void
 heyai_scene_set_image_take (HeyaiScene *self,
-                            int take)
+                            int         take)
 {
   g_return_if_fail (HEYAI_IS_SCENE (self));
 
@@ -677,7 +677,7 @@ heyai_scene_get_clip_take (HeyaiScene *self)
 
 void
 heyai_scene_set_clip_take (HeyaiScene *self,
-                           int take)
+                           int         take)
 {
   g_return_if_fail (HEYAI_IS_SCENE (self));
 
@@ -698,7 +698,7 @@ heyai_scene_get_progress (HeyaiScene *self)
 
 void
 heyai_scene_set_progress (HeyaiScene *self,
-                          double progress)
+                          double      progress)
 {
   g_return_if_fail (HEYAI_IS_SCENE (self));
 
@@ -721,7 +721,7 @@ heyai_scene_get_created_at (HeyaiScene *self)
 
 void
 heyai_scene_set_created_at (HeyaiScene *self,
-                            gint64 created_at)
+                            gint64      created_at)
 {
   g_return_if_fail (HEYAI_IS_SCENE (self));
 
@@ -764,7 +764,7 @@ heyai_scene_get_deleted (HeyaiScene *self)
 
 void
 heyai_scene_set_deleted (HeyaiScene *self,
-                         gboolean deleted)
+                         gboolean    deleted)
 {
   g_return_if_fail (HEYAI_IS_SCENE (self));
 
