@@ -1090,6 +1090,40 @@ test_disk_full (Fixture       *f,
   g_assert_cmpuint (list->len, ==, 1);
 }
 
+static gpointer
+release_lock_later (gpointer data)
+{
+  sqlite3 *db = data;
+
+  g_usleep (200 * G_TIME_SPAN_MILLISECOND);
+  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  return NULL;
+}
+
+static void
+test_busy_wait (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(HeyaiProject) project = NULL;
+  sqlite3 *other = NULL;
+  GThread *thread;
+
+  g_assert_cmpint (pragma_int (f->store, "PRAGMA busy_timeout"), ==, 5000);
+
+  /* Another process holds the write lock for a moment: the write waits for
+   * it instead of failing with "database is locked". */
+  g_assert_cmpint (sqlite3_open (f->path, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  thread = g_thread_new ("release", release_lock_later, other);
+
+  project = add_project (f->store, "Waited for the lock");
+  g_assert_cmpint (heyai_project_get_number (project), ==, 1);
+
+  g_thread_join (thread);
+  g_assert_cmpint (sqlite3_close (other), ==, SQLITE_OK);
+}
+
 static gint64 fake_now_ms;
 
 static gint64
@@ -1148,6 +1182,7 @@ main (int   argc,
   ADD ("/core/store/meta", test_meta);
   ADD ("/core/store/integrity", test_integrity);
   ADD ("/core/store/disk-full", test_disk_full);
+  ADD ("/core/store/busy-wait", test_busy_wait);
   ADD ("/core/store/stamps-after-clock-change", test_stamps_after_clock_change);
 #undef ADD
 
