@@ -314,6 +314,30 @@ test_schema_too_new (Fixture       *f,
   check_refused (plain, 7);
 }
 
+/* Another process has the library open (a -wal file exists) and a newer
+ * HeyAI Studio bumps the schema in it: the bump is read through the WAL. */
+static void
+test_schema_too_new_while_open (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  g_autoptr(HeyaiProject) project = add_project (f->store, "Open elsewhere");
+  sqlite3 *db = NULL;
+  HeyaiStore *second;
+
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 3", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  second = heyai_store_new (f->path, &error);
+  g_assert_null (second);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_SCHEMA_TOO_NEW);
+  g_assert_nonnull (strstr (error->message, "schema 3,"));
+
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+}
+
 static void
 test_not_a_database (void)
 {
@@ -1169,6 +1193,7 @@ main (int   argc,
   ADD ("/core/store/create", test_create);
   g_test_add_func ("/core/store/migrate-empty-file", test_migrate_empty_file);
   ADD ("/core/store/schema-too-new", test_schema_too_new);
+  ADD ("/core/store/schema-too-new-while-open", test_schema_too_new_while_open);
   g_test_add_func ("/core/store/not-a-database", test_not_a_database);
   g_test_add_func ("/core/store/read-only-dir", test_read_only_dir);
   ADD ("/core/store/projects", test_projects);
