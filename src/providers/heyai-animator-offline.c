@@ -72,7 +72,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (HeyaiAnimatorOffline, heyai_animator_offline, G_T
 static const char h264_chain[] =
   "videoconvert ! video/x-raw,format=I420 "
   "! x264enc speed-preset=veryfast pass=qual quantizer=22 key-int-max=24 bframes=0 "
-  "! video/x-h264,profile=high ! h264parse ! mp4mux";
+  "! video/x-h264,profile=high ! mp4mux";
 
 static const char vp8_chain[] =
   "videoconvert ! video/x-raw,format=I420 "
@@ -98,7 +98,7 @@ heyai_ken_burns_encoder_description (const char **extension,
                                      GError     **error)
 {
   static const char * const base[] = { "appsrc", "videoconvert", "filesink", NULL };
-  static const char * const h264[] = { "x264enc", "h264parse", "mp4mux", NULL };
+  static const char * const h264[] = { "x264enc", "mp4mux", NULL };
   static const char * const vp8[] = { "vp8enc", "webmmux", NULL };
   g_autoptr(GError) init_error = NULL;
 

@@ -31,7 +31,11 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  if (g_getenv ("KEEP") == NULL) rm_rf (f->dir); else g_printerr ("kept %s\n", f->dir);
+  /* HEYAI_TEST_KEEP=1 keeps the clips for a look. */
+  if (g_getenv ("HEYAI_TEST_KEEP") == NULL)
+    rm_rf (f->dir);
+  else
+    g_test_message ("kept %s", f->dir);
   g_free (f->dir);
 }
 
@@ -297,11 +301,85 @@ test_not_an_image (Fixture       *f,
   g_assert_false (g_file_test (clip, G_FILE_TEST_EXISTS));
 }
 
+/* Without x264enc the animator falls back to VP8 in WebM. */
+static void
+test_webm_fallback (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(HeyaiProject) project = make_project (1, "Fallback", HEYAI_ASPECT_16_9);
+  g_autoptr(HeyaiScene) scene = make_scene (6, "Dunes", "Wind over the dunes.", HEYAI_CAMERA_PAN_RIGHT, 5);
+  g_autoptr(HeyaiAnimator) animator = heyai_animator_offline_new ();
+  g_autoptr(GstPluginFeature) x264 = NULL;
+  g_autofree char *still = g_build_filename (f->dir, "still.png", NULL);
+  g_autofree char *clip_dir = g_build_filename (f->dir, "clips", NULL);
+  g_autofree char *expected = g_build_filename (clip_dir, "scene-06-animated.webm", NULL);
+  g_autoptr(GError) error = NULL;
+  GstRegistry *registry = gst_registry_get ();
+  const char *extension = NULL;
+  AsyncResult r = { 0 };
+  ClipInfo info;
+
+  x264 = gst_registry_lookup_feature (registry, "x264enc");
+  if (x264 == NULL)
+    {
+      g_test_skip ("x264enc is not installed: the fallback is what every other test uses");
+      return;
+    }
+  {
+    g_autoptr(GstElementFactory) vp8 = gst_element_factory_find ("vp8enc");
+    g_autoptr(GstElementFactory) webm = gst_element_factory_find ("webmmux");
+
+    if (vp8 == NULL || webm == NULL)
+      {
+        g_test_skip ("vp8enc/webmmux are not installed");
+        return;
+      }
+  }
+
+  write_test_png (still, 640, 360);
+  gst_registry_remove_feature (registry, x264);
+  g_assert_nonnull (heyai_ken_burns_encoder_description (&extension, &error));
+  g_assert_cmpstr (extension, ==, "webm");
+
+  heyai_animator_animate_async (animator, project, scene, NULL, still, clip_dir, NULL, animate_cb, &r);
+  wait_for (&r.done, 60);
+  gst_registry_add_feature (registry, g_object_ref (x264));
+
+  g_assert_no_error (r.error);
+  g_assert_cmpstr (r.result->path, ==, expected);
+  g_assert_nonnull (strstr (r.result->params, "\"codec\":\"vp8\""));
+  g_assert_true (probe_clip (expected, &info, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s: %u frames, %dx%d, %d/%d fps, duration %.4f s, %s", expected, info.frames,
+                  info.width, info.height, info.fps_n, info.fps_d, info.duration / 1e9, info.video_codec);
+  g_assert_cmpuint (info.frames, ==, 120);
+  g_assert_cmpint (info.width, ==, 640);
+  g_assert_cmpint (info.height, ==, 360);
+  g_assert_cmpstr (info.video_codec, ==, "video/x-vp8");
+  g_assert_cmpuint (info.duration, >=, 5 * GST_SECOND - FRAME_NS);
+  g_assert_cmpuint (info.duration, <=, 5 * GST_SECOND + FRAME_NS);
+  clip_info_clear (&info);
+  heyai_gen_result_free (r.result);
+
+  /* Back to H.264 once x264enc is there again. */
+  g_assert_nonnull (heyai_ken_burns_encoder_description (&extension, &error));
+  g_assert_cmpstr (extension, ==, "mp4");
+}
+
 static const ClipCase clip_16x9_5 = {
   HEYAI_ASPECT_16_9, 5, HEYAI_CAMERA_PUSH_IN, 1, 1280, 720, "scene-03-animated.mp4"
 };
 static const ClipCase clip_9x16_10 = {
   HEYAI_ASPECT_9_16, 10, HEYAI_CAMERA_PAN_LEFT, 2, 720, 1280, "scene-03-take-2-animated.mp4"
+};
+static const ClipCase clip_16x9_10 = {
+  HEYAI_ASPECT_16_9, 10, HEYAI_CAMERA_TILT_DOWN, 1, 1280, 720, "scene-03-animated.mp4"
+};
+static const ClipCase clip_9x16_5 = {
+  HEYAI_ASPECT_9_16, 5, HEYAI_CAMERA_STATIC, 3, 720, 1280, "scene-03-take-3-animated.mp4"
+};
+static const ClipCase clip_1x1_5 = {
+  HEYAI_ASPECT_1_1, 5, HEYAI_CAMERA_PULL_OUT, 1, 1280, 1280, "scene-03-animated.mp4"
 };
 
 int
@@ -315,6 +393,12 @@ main (int   argc,
               fixture_setup, test_clip, fixture_teardown);
   g_test_add ("/Providers/AnimatorOffline/clip-9x16-10s-take-2", Fixture, &clip_9x16_10,
               fixture_setup, test_clip, fixture_teardown);
+  g_test_add ("/Providers/AnimatorOffline/clip-16x9-10s", Fixture, &clip_16x9_10,
+              fixture_setup, test_clip, fixture_teardown);
+  g_test_add ("/Providers/AnimatorOffline/clip-9x16-5s-take-3", Fixture, &clip_9x16_5,
+              fixture_setup, test_clip, fixture_teardown);
+  g_test_add ("/Providers/AnimatorOffline/clip-1x1-5s", Fixture, &clip_1x1_5,
+              fixture_setup, test_clip, fixture_teardown);
   g_test_add ("/Providers/AnimatorOffline/cancel", Fixture, NULL,
               fixture_setup, test_cancel, fixture_teardown);
   g_test_add ("/Providers/AnimatorOffline/disk-full", Fixture, NULL,
@@ -325,6 +409,8 @@ main (int   argc,
               fixture_setup, test_jpeg_odd_size, fixture_teardown);
   g_test_add ("/Providers/AnimatorOffline/not-an-image", Fixture, NULL,
               fixture_setup, test_not_an_image, fixture_teardown);
+  g_test_add ("/Providers/AnimatorOffline/webm-fallback", Fixture, NULL,
+              fixture_setup, test_webm_fallback, fixture_teardown);
 
   return g_test_run ();
 }
