@@ -1085,24 +1085,34 @@ make_draft (Context    *ctx,
   /* Title */
   if (u.heading != NULL)
     parse_heading (u.heading, ctx->proper, &draft->title, &setting, &inout, &heading_time);
-  if (draft->title == NULL || *draft->title == '\0')
+#define NO_TITLE() (draft->title == NULL || *draft->title == '\0')
+  if (NO_TITLE () && *action != '\0')
     {
       g_free (draft->title);
-      if (*action != '\0')
-        draft->title = prose_title (action);
-      else if (cards != NULL)
-        draft->title = g_strdup_printf ("%s: %s", ctx->spanish ? "Rótulo" : "Title card", cards);
-      else if (u.dialogue->len > 0)
-        draft->title = g_strdup (g_ptr_array_index (u.dialogue, 0));
-      else
-        draft->title = g_strdup_printf ("%s %u", ctx->spanish ? "Escena" : "Scene", index + 1);
-
-      if ((gsize) g_utf8_strlen (draft->title, -1) > TITLE_MAX_CHARS)
-        {
-          char *cut = cut_text (draft->title, TITLE_MAX_CHARS);
-          g_free (draft->title);
-          draft->title = cut;
-        }
+      draft->title = prose_title (action);
+    }
+  if (NO_TITLE () && cards != NULL)
+    {
+      g_free (draft->title);
+      draft->title = g_strdup_printf ("%s: %s", ctx->spanish ? "Rótulo" : "Title card", cards);
+    }
+  if (NO_TITLE () && u.dialogue->len > 0)
+    {
+      g_free (draft->title);
+      draft->title = g_strdup (g_ptr_array_index (u.dialogue, 0));
+    }
+  if (NO_TITLE ())
+    {
+      /* only punctuation ("...") to go on */
+      g_free (draft->title);
+      draft->title = g_strdup_printf ("%s %u", ctx->spanish ? "Escena" : "Scene", index + 1);
+    }
+#undef NO_TITLE
+  if ((gsize) g_utf8_strlen (draft->title, -1) > TITLE_MAX_CHARS)
+    {
+      char *cut = cut_text (draft->title, TITLE_MAX_CHARS);
+      g_free (draft->title);
+      draft->title = cut;
     }
 
   /* Time of day: the heading's, else words in the text, else the previous

@@ -536,6 +536,73 @@ test_cap (void)
   assert_contains (heyai_scene_get_excerpt (scene_at (scenes, scenes->len - 1)), "EXT. STREET 200 - NIGHT");
 }
 
+/* Random scripts: every reply is either the parser's error or scenes that
+ * hold the splitter's promises. */
+static void
+test_random (void)
+{
+  static const char *const pieces[] = {
+    "INT. ROOM - DAY", "EXT. BEACH — NOCHE", ".FLASHBACK", "CUT TO:", "> TITLE <", "BOB", "BOB ^",
+    "(beat)", "Hello there, how are you?", "She walks to the window. It rains.", "Él sube. Cae la noche.",
+    "[[note]]", "Title: T", "Dr. Who runs!", "…", "“Quoted,” she says.", "A", "É", "—", "Ñ",
+    "Averyveryveryveryveryveryveryveryveryveryveryveryverylongwordwithoutanyspaceatallreally.",
+    "Final. Silence. Título: FIN.", "Plano final:", ", , ,", ". . .", "\"\"", "(", "INT. - -",
+    "EXT. A - B - C - DAWN", "int./ext. car - moving", "I/E ROOM", "EST. 1990", "",
+  };
+  static const char *const breaks[] = { "\n", "\n\n", "\n\n\n", " " };
+  g_autoptr(HeyaiLlm) llm = heyai_llm_offline_new ();
+  guint iteration;
+
+  for (iteration = 0; iteration < 300; iteration++)
+    {
+      g_autoptr(GString) s = g_string_new (NULL);
+      g_autoptr(HeyaiProject) project = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) scenes = NULL;
+      guint n = g_test_rand_int_range (1, 30);
+      guint i;
+
+      for (i = 0; i < n; i++)
+        {
+          g_string_append (s, pieces[g_test_rand_int_range (0, G_N_ELEMENTS (pieces))]);
+          g_string_append (s, breaks[g_test_rand_int_range (0, G_N_ELEMENTS (breaks))]);
+        }
+
+      project = make_project (s->str, "Style X", (HeyaiAspect) g_test_rand_int_range (0, 3));
+      scenes = run_split (llm, project, NULL, FALSE, &error);
+      if (scenes == NULL)
+        {
+          g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT);
+          continue;
+        }
+
+      g_assert_cmpuint (scenes->len, >, 0);
+      g_assert_cmpuint (scenes->len, <=, HEYAI_LLM_OFFLINE_MAX_SCENES);
+      for (i = 0; i < scenes->len; i++)
+        {
+          HeyaiScene *scene = scene_at (scenes, i);
+          const char *fields[] = {
+            heyai_scene_get_title (scene), heyai_scene_get_excerpt (scene),
+            heyai_scene_get_description (scene), heyai_scene_get_image_prompt (scene),
+            heyai_scene_get_motion_prompt (scene),
+          };
+          gsize f;
+
+          for (f = 0; f < G_N_ELEMENTS (fields); f++)
+            {
+              if (fields[f] == NULL || *fields[f] == '\0')
+                g_error ("scene %u field %" G_GSIZE_FORMAT " is empty; script:\n%s", i, f, s->str);
+              g_assert_true (g_utf8_validate (fields[f], -1, NULL));
+            }
+          g_assert_cmpint (g_utf8_strlen (heyai_scene_get_title (scene), -1), <=, 48);
+          g_assert_cmpint (g_utf8_strlen (heyai_scene_get_description (scene), -1), <=, 300);
+          assert_contains (heyai_scene_get_image_prompt (scene), "Style X");
+          g_assert_true (heyai_scene_get_duration (scene) == 5 || heyai_scene_get_duration (scene) == 10);
+          g_assert_cmpint (heyai_scene_get_position (scene), ==, (int) i + 1);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -552,6 +619,7 @@ main (int   argc,
   g_test_add_func ("/LlmOffline/cancel", test_cancel);
   g_test_add_func ("/LlmOffline/parser-errors", test_parser_errors);
   g_test_add_func ("/LlmOffline/cap", test_cap);
+  g_test_add_func ("/LlmOffline/random", test_random);
 
   return g_test_run ();
 }

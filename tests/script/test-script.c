@@ -746,6 +746,71 @@ test_large (void)
   }
 }
 
+/* Random mixtures of Fountain pieces, prose and odd characters: the parser
+ * never crashes, and what it returns holds its invariants. */
+static void
+test_random (void)
+{
+  static const char *const pieces[] = {
+    "INT. ROOM - DAY", "ext. beach — noche", ".FORCED", "..dots", "CUT TO:", "> CENTER <", "> FORCED",
+    "BOB", "BOB ^", "@mcCoy", "(beat)", "Hello there.", "Some action with *bold* and _under_.",
+    "[[note", "]]", "[[a note]]", "/*", "*/", "# Section", "= synopsis", "===", "Title: T",
+    "Credit: C", "   indented", "\t", "  ", "", "", "", "Ñandú — “curly” ‘quotes’ «angles»",
+    "~lyric", "!FORCED ACTION", "\\*escaped\\*", "#1#", "á", "\xe2\x80\x94", "東京",
+    "Título: X", "THE END", "a", "*", "_", "[", "]", "/", ">", "<", "^", "@", "(", ")",
+  };
+  static const char *const breaks[] = { "\n", "\n\n", "\r\n", "\r", " " };
+  guint iteration;
+
+  for (iteration = 0; iteration < 3000; iteration++)
+    {
+      g_autoptr(GString) s = g_string_new (NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HeyaiScript) script = NULL;
+      guint n = g_test_rand_int_range (1, 40);
+      guint i;
+
+      for (i = 0; i < n; i++)
+        {
+          g_string_append (s, pieces[g_test_rand_int_range (0, G_N_ELEMENTS (pieces))]);
+          g_string_append (s, breaks[g_test_rand_int_range (0, G_N_ELEMENTS (breaks))]);
+        }
+
+      script = heyai_script_parse (s->str, (gssize) s->len, &error);
+      if (script == NULL)
+        {
+          g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT);
+          continue;
+        }
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (script->scenes->len, >, 0);
+      g_assert_cmpfloat (script->seconds, >=, 2.0 * script->scenes->len);
+      for (i = 0; i < script->scenes->len; i++)
+        {
+          HeyaiScriptScene *scene = scene_at (script, i);
+          guint j;
+
+          g_assert_nonnull (scene->excerpt);
+          g_assert_true (g_utf8_validate (scene->excerpt, -1, NULL));
+          g_assert_null (strchr (scene->excerpt, '\r'));
+          g_assert_cmpuint (scene->elements->len, >, 0);
+          g_assert_cmpint (scene->first_line, >=, 1);
+          if (i > 0)
+            g_assert_cmpint (scene->first_line, >, scene_at (script, i - 1)->first_line);
+          for (j = 0; j < scene->elements->len; j++)
+            {
+              HeyaiScriptElement *element = element_at (scene, j);
+              g_assert_nonnull (element->text);
+              g_assert_true (g_utf8_validate (element->text, -1, NULL));
+              g_assert_cmpint (element->line, >=, 1);
+            }
+          if (script->format == HEYAI_SCRIPT_FORMAT_FOUNTAIN && scene->heading != NULL)
+            g_assert_cmpint (element_at (scene, 0)->type, ==, HEYAI_ELEMENT_SCENE_HEADING);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -767,6 +832,7 @@ main (int   argc,
   g_test_add_func ("/Script/reject/empty", test_empty);
   g_test_add_func ("/Script/reject/oversize", test_oversize);
   g_test_add_func ("/Script/large", test_large);
+  g_test_add_func ("/Script/random", test_random);
 
   return g_test_run ();
 }
