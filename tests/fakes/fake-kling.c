@@ -1,13 +1,715 @@
-/* fake-kling.c: placeholder, the clients engineer replaces it with the real
- * kling fake (see heyai-fake.h).
+/* fake-kling.c: Kling's v1 video API (API-CONTRACTS.md §1.12), under /kling
+ * (HEYAI_KLING_BASE_URL=/kling).
+ *
+ * Routes: kling.create  POST /kling/v1/videos/image2video   (and text2video: kling.t2v.create)
+ *         kling.query   GET  /kling/v1/videos/image2video/{id}  (task_id or external_task_id)
+ *         kling.list    GET  /kling/v1/videos/image2video?pageNum&pageSize
+ *         (text2video:  kling.t2v.query / kling.t2v.list)
+ *
+ * Options:
+ *   kling.access-key / kling.secret-key  the AK/SK the JWT is checked against
+ *                      (default fake-kling-access / fake-kling-secret)
+ *   kling.api-key      also accept this static bearer (newer scheme)
+ *   kling.clock-offset seconds added to the server's clock for nbf/exp checks
+ *   kling.polls        non-terminal polls before the outcome (default 2:
+ *                      submitted, processing, then the outcome)
+ *   kling.outcome      succeed (default) | failed | risk | stuck
+ *   kling.max-concurrent  tasks in flight before 429/1303 (default 0: no limit)
+ *   kling.drop-after-accept  N: the next N accepted creates get their
+ *                      connection dropped instead of an answer (the task
+ *                      exists: a lost answer)
+ *   kling.unknown-status  HTTP status for an unknown task (default 404, code 1203)
+ * A prompt containing "[moderation]" is refused at submit (400/1301); "[fail]"
+ * fails the task ("Image pixel is invalid"), "[risk]" fails it by risk
+ * control, "[stuck]" never finishes.
+ *
+ * Auth: missing -> 401/1001, not a JWT -> 1002, bad signature or issuer ->
+ * 1000, nbf in the future -> 1003, expired -> 1004.  Validation -> 400/1201:
+ * model_name, mode, duration ("5"|"10" strings), cfg_scale, prompt length,
+ * image (http(s) URL or raw base64 of a PNG/JPEG >= 300 px, ratio 1:2.5..2.5:1,
+ * <= 10 MB; a data: prefix is refused), mutually exclusive groups,
+ * camera_control rules and capability (kling-v1-5 pro 5 s simple only),
+ * duplicate external_task_id.
+ * Counters: kling.accepted (tasks created = would be billed), kling.jwt.<reason>.
+ *
+ * Named faults: quota (429/1102), rate-limit (429/1302), concurrency
+ * (429/1303), moderation (400/1301), server-error (500/5000), unavailable
+ * (503/5001), backlog (504/5002), expired-token (401/1004).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include "heyai-fake.h"
+#include "heyai-jwt.h"
+#include "heyai-llm-schema.h"
+
+#define DEFAULT_AK "fake-kling-access"
+#define DEFAULT_SK "fake-kling-secret"
+
+typedef struct
+{
+  char   *task_id;
+  char   *external_id;
+  char   *kind;          /* image2video, text2video */
+  char   *status;
+  char   *outcome;
+  char   *duration;
+  guint   polls;
+  gint64  created_at;
+  gint64  updated_at;
+} KlingTask;
+
+typedef struct
+{
+  GPtrArray *tasks;      /* KlingTask, creation order */
+  guint64    next_id;
+} KlingState;
+
+static void
+kling_task_free (KlingTask *t)
+{
+  g_free (t->task_id);
+  g_free (t->external_id);
+  g_free (t->kind);
+  g_free (t->status);
+  g_free (t->outcome);
+  g_free (t->duration);
+  g_free (t);
+}
+
+static void
+kling_state_free (KlingState *state)
+{
+  g_ptr_array_unref (state->tasks);
+  g_free (state);
+}
+
+static KlingState *
+get_state (HeyaiFake *fake)
+{
+  return g_object_get_data (G_OBJECT (fake), "kling");
+}
+
+static void
+respond_code (HeyaiFakeRequest *request,
+              guint             status,
+              int               code,
+              const char       *message)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "code");
+  json_builder_add_int_value (b, code);
+  json_builder_set_member_name (b, "message");
+  json_builder_add_string_value (b, message);
+  json_builder_set_member_name (b, "request_id");
+  json_builder_add_string_value (b, "fake-req-0001");
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  heyai_fake_respond_json_node (request, status, node);
+}
+
+static gboolean
+check_auth (HeyaiFake        *fake,
+            HeyaiFakeRequest *request)
+{
+  const char *bearer = heyai_fake_request_get_bearer (request);
+  const char *auth = heyai_fake_request_get_header (request, "Authorization");
+  const char *ak = heyai_fake_get_option (fake, "kling.access-key");
+  const char *sk = heyai_fake_get_option (fake, "kling.secret-key");
+  const char *api_key = heyai_fake_get_option (fake, "kling.api-key");
+  gint64 offset = heyai_fake_get_option_int (fake, "kling.clock-offset", 0);
+  g_autofree char *issuer = NULL;
+  g_autofree char *counter = NULL;
+  const char *reason = NULL;
+
+  if (auth == NULL || *auth == '\0')
+    {
+      respond_code (request, 401, 1001, "Authorization is empty");
+      return FALSE;
+    }
+  if (bearer == NULL)
+    {
+      respond_code (request, 401, 1002, "Authorization is invalid");
+      return FALSE;
+    }
+  if (api_key != NULL && g_str_equal (bearer, api_key))
+    return TRUE;
+
+  if (heyai_jwt_verify_hs256 (bearer, sk != NULL ? sk : DEFAULT_SK,
+                              g_get_real_time () / G_USEC_PER_SEC + offset, &issuer, &reason))
+    {
+      if (g_strcmp0 (issuer, ak != NULL ? ak : DEFAULT_AK) == 0)
+        return TRUE;
+      reason = "bad-issuer";
+    }
+
+  counter = g_strdup_printf ("kling.jwt.%s", reason != NULL ? reason : "unknown");
+  heyai_fake_counter_add (fake, counter, 1);
+  if (g_strcmp0 (reason, "malformed") == 0)
+    respond_code (request, 401, 1002, "Authorization is invalid");
+  else if (g_strcmp0 (reason, "not-yet-valid") == 0)
+    respond_code (request, 401, 1003, "Authorization is not yet valid");
+  else if (g_strcmp0 (reason, "expired") == 0)
+    respond_code (request, 401, 1004, "Authorization has expired");
+  else
+    respond_code (request, 401, 1000, "Authorization failed");
+  return FALSE;
+}
+
+/* -- image checks ------------------------------------------------------- */
+
+static gboolean
+strict_base64 (const char *text)
+{
+  gsize len = strlen (text);
+
+  if (len == 0 || len % 4 != 0)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = text[i];
+
+      if (g_ascii_isalnum (c) || c == '+' || c == '/')
+        continue;
+      if (c == '=' && i >= len - 2)
+        continue;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+image_size (const guint8 *b,
+            gsize         len,
+            guint        *width,
+            guint        *height)
+{
+  static const guint8 png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+
+  if (len >= 24 && memcmp (b, png, 8) == 0)
+    {
+      *width = (guint) b[16] << 24 | (guint) b[17] << 16 | (guint) b[18] << 8 | b[19];
+      *height = (guint) b[20] << 24 | (guint) b[21] << 16 | (guint) b[22] << 8 | b[23];
+      return TRUE;
+    }
+  if (len >= 4 && b[0] == 0xff && b[1] == 0xd8)
+    {
+      gsize i = 2;
+
+      while (i + 9 < len)
+        {
+          guint8 marker;
+          guint seg;
+
+          if (b[i] != 0xff)
+            return FALSE;
+          marker = b[i + 1];
+          seg = (guint) b[i + 2] << 8 | b[i + 3];
+          if (marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc)
+            {
+              *height = (guint) b[i + 5] << 8 | b[i + 6];
+              *width = (guint) b[i + 7] << 8 | b[i + 8];
+              return TRUE;
+            }
+          i += 2 + seg;
+        }
+    }
+  return FALSE;
+}
+
+/* NULL if @value is an acceptable image, else the error message. */
+static const char *
+check_image (const char *field,
+             const char *value)
+{
+  g_autofree guchar *bytes = NULL;
+  gsize len = 0;
+  guint w = 0, h = 0;
+
+  if (g_str_has_prefix (value, "data:"))
+    return "image: base64 must not include a data: URI prefix";
+  if (g_str_has_prefix (value, "http://") || g_str_has_prefix (value, "https://"))
+    return NULL;
+  if (!strict_base64 (value))
+    return "image: invalid base64";
+  bytes = g_base64_decode (value, &len);
+  if (len > 10 * 1024 * 1024)
+    return "image: file size exceeds 10MB";
+  if (!image_size (bytes, len, &w, &h))
+    return "image: only jpg/jpeg/png are supported";
+  if (w < 300 || h < 300)
+    return "Image pixel is invalid: width and height must be at least 300px";
+  if ((double) w / h > 2.5 || (double) h / w > 2.5)
+    return "Image aspect ratio is invalid: must be between 1:2.5 and 2.5:1";
+  return NULL;
+}
+
+static const char *
+check_camera_control (JsonObject *body,
+                      const char *model,
+                      const char *mode,
+                      const char *duration)
+{
+  static const char *const types[] = { "simple", "down_back", "forward_up", "right_turn_forward", "left_turn_forward" };
+  static const char *const axes[] = { "horizontal", "vertical", "pan", "tilt", "roll", "zoom" };
+  JsonObject *cc;
+  const char *type;
+  gboolean known = FALSE;
+
+  if (!JSON_NODE_HOLDS_OBJECT (json_object_get_member (body, "camera_control")))
+    return "camera_control: must be an object";
+  cc = json_object_get_object_member (body, "camera_control");
+  type = heyai_json_object_get_string_or_null (cc, "type");
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    if (g_strcmp0 (type, types[i]) == 0)
+      known = TRUE;
+  if (!known)
+    return "camera_control.type: invalid value";
+
+  if (g_str_equal (type, "simple"))
+    {
+      JsonObject *config;
+      guint nonzero = 0;
+
+      if (!json_object_has_member (cc, "config") ||
+          !JSON_NODE_HOLDS_OBJECT (json_object_get_member (cc, "config")))
+        return "camera_control.config: required when type is simple";
+      config = json_object_get_object_member (cc, "config");
+      for (guint i = 0; i < G_N_ELEMENTS (axes); i++)
+        {
+          double v = json_object_has_member (config, axes[i]) ? json_object_get_double_member (config, axes[i]) : 0;
+
+          if (v < -10 || v > 10)
+            return "camera_control.config: values must be within [-10, 10]";
+          if (v != 0)
+            nonzero++;
+        }
+      if (nonzero != 1)
+        return "camera_control.config: exactly one parameter must be non-zero";
+    }
+  else if (json_object_has_member (cc, "config") &&
+           JSON_NODE_HOLDS_OBJECT (json_object_get_member (cc, "config")) &&
+           json_object_get_size (json_object_get_object_member (cc, "config")) > 0)
+    return "camera_control.config: must be empty unless type is simple";
+
+  if (!(g_strcmp0 (model, "kling-v1-5") == 0 && g_strcmp0 (mode, "pro") == 0 &&
+        g_strcmp0 (duration, "5") == 0 && g_str_equal (type, "simple")))
+    return "camera_control is not supported by this model_name/mode/duration";
+  return NULL;
+}
+
+/* -- tasks -------------------------------------------------------------- */
+
+static gboolean
+task_in_flight (KlingTask *t)
+{
+  return g_str_equal (t->status, "submitted") || g_str_equal (t->status, "processing");
+}
+
+static KlingTask *
+find_task (KlingState *state,
+           const char *kind,
+           const char *id)
+{
+  for (guint i = 0; i < state->tasks->len; i++)
+    {
+      KlingTask *t = g_ptr_array_index (state->tasks, i);
+
+      if (g_str_equal (t->kind, kind) &&
+          (g_strcmp0 (t->task_id, id) == 0 || g_strcmp0 (t->external_id, id) == 0))
+        return t;
+    }
+  return NULL;
+}
+
+static void
+build_task (HeyaiFake   *fake,
+            JsonBuilder *b,
+            KlingTask   *t)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "task_id");
+  json_builder_add_string_value (b, t->task_id);
+  json_builder_set_member_name (b, "task_status");
+  json_builder_add_string_value (b, t->status);
+  if (g_str_equal (t->status, "failed"))
+    {
+      json_builder_set_member_name (b, "task_status_msg");
+      json_builder_add_string_value (b, g_str_equal (t->outcome, "risk")
+                                          ? "Failure to pass the risk control system"
+                                          : "Image pixel is invalid");
+    }
+  json_builder_set_member_name (b, "task_info");
+  json_builder_begin_object (b);
+  if (t->external_id != NULL)
+    {
+      json_builder_set_member_name (b, "external_task_id");
+      json_builder_add_string_value (b, t->external_id);
+    }
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "created_at");
+  json_builder_add_int_value (b, t->created_at);
+  json_builder_set_member_name (b, "updated_at");
+  json_builder_add_int_value (b, t->updated_at);
+  if (g_str_equal (t->status, "succeed"))
+    {
+      const char *root = g_getenv ("HEYAI_SOURCE_ROOT");
+      g_autofree char *file = g_strdup_printf ("clip-%ss.mp4", g_str_equal (t->duration, "10") ? "10" : "5");
+      g_autofree char *path = root != NULL ? g_build_filename (root, "tests", "fakes", "data", file, NULL) : NULL;
+      g_autofree char *name = g_strdup_printf ("kling-%s.mp4", t->task_id);
+      g_autofree char *url = NULL;
+
+      if (path != NULL && g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        url = heyai_fake_serve_path (fake, name, "video/mp4", path);
+      else
+        {
+          g_autoptr(GBytes) bytes = g_bytes_new_static ("\0\0\0\x18" "ftypmp42", 12);
+          url = heyai_fake_serve_bytes (fake, name, "video/mp4", bytes);
+        }
+
+      json_builder_set_member_name (b, "task_result");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "videos");
+      json_builder_begin_array (b);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_string_value (b, t->task_id);
+      json_builder_set_member_name (b, "url");
+      json_builder_add_string_value (b, url);
+      json_builder_set_member_name (b, "duration");
+      json_builder_add_string_value (b, t->duration);
+      json_builder_end_object (b);
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "final_unit_deduction");
+      json_builder_add_string_value (b, g_str_equal (t->duration, "10") ? "2" : "1");
+    }
+  json_builder_end_object (b);
+}
+
+static void
+respond_task (HeyaiFake        *fake,
+              HeyaiFakeRequest *request,
+              KlingTask        *t)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "code");
+  json_builder_add_int_value (b, 0);
+  json_builder_set_member_name (b, "message");
+  json_builder_add_string_value (b, "SUCCEED");
+  json_builder_set_member_name (b, "request_id");
+  json_builder_add_string_value (b, "fake-req-0002");
+  json_builder_set_member_name (b, "data");
+  build_task (fake, b, t);
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  heyai_fake_respond_json_node (request, 200, node);
+}
+
+static void
+create_handler (HeyaiFake        *fake,
+                HeyaiFakeRequest *request,
+                gpointer          user_data)
+{
+  static const char *const models[] = {
+    "kling-v1", "kling-v1-5", "kling-v1-6", "kling-v2-master", "kling-v2-1", "kling-v2-1-master",
+    "kling-v2-5-turbo", "kling-v2-6",
+  };
+  const char *kind = user_data;
+  gboolean i2v = g_str_equal (kind, "image2video");
+  KlingState *state = get_state (fake);
+  gint64 max_concurrent = heyai_fake_get_option_int (fake, "kling.max-concurrent", 0);
+  gint64 drops = heyai_fake_get_option_int (fake, "kling.drop-after-accept", 0);
+  const char *default_outcome = heyai_fake_get_option (fake, "kling.outcome");
+  JsonObject *body;
+  const char *model, *mode = "std", *duration = "5", *prompt, *negative, *external_id, *problem;
+  gboolean known = FALSE;
+  guint in_flight = 0;
+  KlingTask *t;
+
+  if (!check_auth (fake, request))
+    return;
+  body = heyai_fake_request_get_object (request);
+  if (body == NULL)
+    {
+      respond_code (request, 400, 1200, "Invalid request parameters: body is not JSON");
+      return;
+    }
+
+  model = json_object_has_member (body, "model_name") ? heyai_json_object_get_string_or_null (body, "model_name")
+                                                      : "kling-v1";
+  for (guint i = 0; i < G_N_ELEMENTS (models); i++)
+    if (g_strcmp0 (model, models[i]) == 0)
+      known = TRUE;
+  if (!known)
+    {
+      respond_code (request, 400, 1201, "model_name: invalid value");
+      return;
+    }
+  if (json_object_has_member (body, "mode"))
+    {
+      mode = heyai_json_object_get_string_or_null (body, "mode");
+      if (g_strcmp0 (mode, "std") != 0 && g_strcmp0 (mode, "pro") != 0)
+        {
+          respond_code (request, 400, 1201, "mode: must be std or pro");
+          return;
+        }
+    }
+  if (json_object_has_member (body, "duration"))
+    {
+      duration = heyai_json_object_get_string_or_null (body, "duration");
+      if (g_strcmp0 (duration, "5") != 0 && g_strcmp0 (duration, "10") != 0)
+        {
+          respond_code (request, 400, 1201, "duration: must be \"5\" or \"10\"");
+          return;
+        }
+    }
+  if (json_object_has_member (body, "cfg_scale"))
+    {
+      JsonNode *cfg = json_object_get_member (body, "cfg_scale");
+      double v;
+
+      if (!JSON_NODE_HOLDS_VALUE (cfg) || json_node_get_value_type (cfg) == G_TYPE_STRING ||
+          (v = json_node_get_double (cfg)) < 0 || v > 1)
+        {
+          respond_code (request, 400, 1201, "cfg_scale: must be within [0, 1]");
+          return;
+        }
+    }
+  prompt = heyai_json_object_get_string_or_null (body, "prompt");
+  negative = heyai_json_object_get_string_or_null (body, "negative_prompt");
+  if ((prompt != NULL && g_utf8_strlen (prompt, -1) > 2500) ||
+      (negative != NULL && g_utf8_strlen (negative, -1) > 2500))
+    {
+      respond_code (request, 400, 1201, "prompt: must not exceed 2500 characters");
+      return;
+    }
+
+  if (i2v)
+    {
+      const char *image = heyai_json_object_get_string_or_null (body, "image");
+      const char *tail = heyai_json_object_get_string_or_null (body, "image_tail");
+      guint groups = 0;
+
+      if (image == NULL && tail == NULL)
+        {
+          respond_code (request, 400, 1201, "image: at least one of image and image_tail is required");
+          return;
+        }
+      if ((image != NULL && (problem = check_image ("image", image)) != NULL) ||
+          (tail != NULL && (problem = check_image ("image_tail", tail)) != NULL))
+        {
+          respond_code (request, 400, 1201, problem);
+          return;
+        }
+      groups += tail != NULL;
+      groups += json_object_has_member (body, "static_mask") || json_object_has_member (body, "dynamic_masks");
+      groups += json_object_has_member (body, "camera_control");
+      if (groups > 1)
+        {
+          respond_code (request, 400, 1201,
+                        "image_tail, static_mask/dynamic_masks and camera_control cannot be used together");
+          return;
+        }
+    }
+  else if (prompt == NULL || *prompt == '\0')
+    {
+      respond_code (request, 400, 1201, "prompt: required");
+      return;
+    }
+
+  if (json_object_has_member (body, "camera_control") &&
+      (problem = check_camera_control (body, model, mode, duration)) != NULL)
+    {
+      respond_code (request, 400, 1201, problem);
+      return;
+    }
+
+  external_id = heyai_json_object_get_string_or_null (body, "external_task_id");
+  if (external_id != NULL)
+    for (guint i = 0; i < state->tasks->len; i++)
+      if (g_strcmp0 (((KlingTask *) g_ptr_array_index (state->tasks, i))->external_id, external_id) == 0)
+        {
+          respond_code (request, 400, 1201, "external_task_id: duplicate, already used by another task");
+          return;
+        }
+
+  if (prompt != NULL && strstr (prompt, "[moderation]") != NULL)
+    {
+      respond_code (request, 400, 1301, "Content security policy triggered");
+      return;
+    }
+
+  for (guint i = 0; i < state->tasks->len; i++)
+    in_flight += task_in_flight (g_ptr_array_index (state->tasks, i));
+  if (max_concurrent > 0 && in_flight >= max_concurrent)
+    {
+      respond_code (request, 429, 1303, "parallel task over resource pack limit");
+      return;
+    }
+
+  t = g_new0 (KlingTask, 1);
+  t->task_id = g_strdup_printf ("77%017" G_GUINT64_FORMAT, state->next_id++);
+  t->external_id = g_strdup (external_id);
+  t->kind = g_strdup (kind);
+  t->status = g_strdup ("submitted");
+  t->duration = g_strdup (duration);
+  if (prompt != NULL && strstr (prompt, "[fail]") != NULL)
+    t->outcome = g_strdup ("failed");
+  else if (prompt != NULL && strstr (prompt, "[risk]") != NULL)
+    t->outcome = g_strdup ("risk");
+  else if (prompt != NULL && strstr (prompt, "[stuck]") != NULL)
+    t->outcome = g_strdup ("stuck");
+  else
+    t->outcome = g_strdup (default_outcome != NULL ? default_outcome : "succeed");
+  t->created_at = t->updated_at = g_get_real_time () / 1000;
+  g_ptr_array_add (state->tasks, t);
+  heyai_fake_counter_add (fake, "kling.accepted", 1);
+
+  if (drops > 0)
+    {
+      g_autofree char *left = g_strdup_printf ("%" G_GINT64_FORMAT, drops - 1);
+
+      heyai_fake_set_option (fake, "kling.drop-after-accept", left);
+      heyai_fake_respond_drop (request);
+      return;
+    }
+  respond_task (fake, request, t);
+}
+
+static void
+query_handler (HeyaiFake        *fake,
+               HeyaiFakeRequest *request,
+               gpointer          user_data)
+{
+  KlingState *state = get_state (fake);
+  gint64 polls = heyai_fake_get_option_int (fake, "kling.polls", 2);
+  KlingTask *t;
+
+  if (!check_auth (fake, request))
+    return;
+  t = find_task (state, user_data, heyai_fake_request_get_param (request, "id"));
+  if (t == NULL)
+    {
+      respond_code (request, (guint) heyai_fake_get_option_int (fake, "kling.unknown-status", 404),
+                    1203, "Task not found");
+      return;
+    }
+
+  if (task_in_flight (t))
+    {
+      const char *next;
+
+      t->polls++;
+      if (g_str_equal (t->outcome, "stuck"))
+        next = "processing";
+      else if ((gint64) t->polls <= polls)
+        next = t->polls == 1 ? "submitted" : "processing";
+      else if (g_str_equal (t->outcome, "succeed"))
+        next = "succeed";
+      else
+        next = "failed";
+      g_free (t->status);
+      t->status = g_strdup (next);
+      t->updated_at = g_get_real_time () / 1000;
+    }
+  respond_task (fake, request, t);
+}
+
+static void
+list_handler (HeyaiFake        *fake,
+              HeyaiFakeRequest *request,
+              gpointer          user_data)
+{
+  KlingState *state = get_state (fake);
+  const char *page_num = heyai_fake_request_get_query (request, "pageNum");
+  const char *page_size = heyai_fake_request_get_query (request, "pageSize");
+  gint64 num = page_num != NULL ? g_ascii_strtoll (page_num, NULL, 10) : 1;
+  gint64 size = page_size != NULL ? g_ascii_strtoll (page_size, NULL, 10) : 30;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  guint skipped = 0;
+  gint64 listed = 0;
+
+  if (!check_auth (fake, request))
+    return;
+  if (num < 1 || num > 1000 || size < 1 || size > 500)
+    {
+      respond_code (request, 400, 1201, "pageNum must be 1-1000 and pageSize 1-500");
+      return;
+    }
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "code");
+  json_builder_add_int_value (b, 0);
+  json_builder_set_member_name (b, "message");
+  json_builder_add_string_value (b, "SUCCEED");
+  json_builder_set_member_name (b, "request_id");
+  json_builder_add_string_value (b, "fake-req-0003");
+  json_builder_set_member_name (b, "data");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < state->tasks->len && listed < size; i++)
+    {
+      KlingTask *t = g_ptr_array_index (state->tasks, i);
+
+      if (!g_str_equal (t->kind, user_data))
+        continue;
+      if (skipped++ < (guint) ((num - 1) * size))
+        continue;
+      build_task (fake, b, t);
+      listed++;
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  heyai_fake_respond_json_node (request, 200, node);
+}
+
+static void
+add_code_fault (HeyaiFake  *fake,
+                const char *name,
+                guint       status,
+                int         code,
+                const char *message)
+{
+  g_autofree char *body = g_strdup_printf ("{\"code\":%d,\"message\":\"%s\",\"request_id\":\"fake-fault\"}",
+                                           code, message);
+  HeyaiFakeFault fault = { .kind = HEYAI_FAKE_FAULT_STATUS, .status = status, .body = body,
+                           .drop_after_bytes = -1 };
+
+  heyai_fake_add_named_fault (fake, "kling", name, &fault);
+}
 
 void
 heyai_fake_kling_install (HeyaiFake *fake)
 {
+  KlingState *state = g_new0 (KlingState, 1);
+
+  state->tasks = g_ptr_array_new_with_free_func ((GDestroyNotify) kling_task_free);
+  state->next_id = 1;
+  g_object_set_data_full (G_OBJECT (fake), "kling", state, (GDestroyNotify) kling_state_free);
+
+  heyai_fake_add_env (fake, "HEYAI_KLING_BASE_URL", "/kling");
+  heyai_fake_add_route (fake, "kling.create", "POST", "/kling/v1/videos/image2video", create_handler, "image2video");
+  heyai_fake_add_route (fake, "kling.query", "GET", "/kling/v1/videos/image2video/{id}", query_handler, "image2video");
+  heyai_fake_add_route (fake, "kling.list", "GET", "/kling/v1/videos/image2video", list_handler, "image2video");
+  heyai_fake_add_route (fake, "kling.t2v.create", "POST", "/kling/v1/videos/text2video", create_handler, "text2video");
+  heyai_fake_add_route (fake, "kling.t2v.query", "GET", "/kling/v1/videos/text2video/{id}", query_handler, "text2video");
+  heyai_fake_add_route (fake, "kling.t2v.list", "GET", "/kling/v1/videos/text2video", list_handler, "text2video");
+
+  add_code_fault (fake, "quota", 429, 1102, "Account balance not enough");
+  add_code_fault (fake, "rate-limit", 429, 1302, "The API request is too fast, please slow down");
+  add_code_fault (fake, "concurrency", 429, 1303, "parallel task over resource pack limit");
+  add_code_fault (fake, "moderation", 400, 1301, "Content security policy triggered");
+  add_code_fault (fake, "server-error", 500, 5000, "Internal server error");
+  add_code_fault (fake, "unavailable", 503, 5001, "Service temporarily unavailable");
+  add_code_fault (fake, "backlog", 504, 5002, "Server internal timeout");
+  add_code_fault (fake, "expired-token", 401, 1004, "Authorization has expired");
 }

@@ -1,13 +1,409 @@
-/* fake-openai.c: placeholder, the clients engineer replaces it with the real
- * openai fake (see heyai-fake.h).
+/* fake-openai.c: an OpenAI-compatible Chat Completions server
+ * (API-CONTRACTS.md §4.6), under /openai (HEYAI_OPENAI_BASE_URL=/openai/v1).
+ *
+ * Routes: openai.chat  POST /openai/v1/chat/completions
+ *         openai.models GET /openai/v1/models
+ *
+ * Options:
+ *   openai.api-key     the accepted bearer (default "sk-fake-openai");
+ *                      "*" accepts any or none (like Ollama)
+ *   openai.scenes      answer with exactly N scenes (default: one per
+ *                      paragraph of the script, at most 12)
+ *
+ * Checks: Bearer auth (401 invalid_api_key); model and messages present
+ * (400 invalid_request_error, param); a strict json_schema response_format
+ * must follow OpenAI's strict-mode rules (400, param "response_format").
+ * Counters: openai.max_tokens / openai.max_completion_tokens (which limit
+ * field the request used), openai.repair (requests carrying an assistant turn).
+ *
+ * Named faults (target "openai" or "openai.chat"): refusal, length,
+ * invalid-json, bad-scenes, bad-key, rate-limit (retry-after-ms 20 +
+ * retry-after 1 + x-ratelimit-*), quota (429 insufficient_quota),
+ * content-filter.  Generic faults (http-500, http-503, timeout, ...) come
+ * from the framework.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include "heyai-fake.h"
+#include "heyai-llm-schema.h"
+
+#define DEFAULT_KEY "sk-fake-openai"
+
+/* Shared with fake-anthropic.c. */
+JsonNode *heyai_fake_llm_scenes (const char *text, gint64 forced_count);
+
+static const char *camera_moves[] = {
+  "push-in", "static", "pan-left", "tilt-up", "pull-out", "pan-right", "tilt-down",
+};
+
+/* Canned scenes that conform to the scene schema: one per paragraph of the
+ * script found in @text (after "Script:"), at most 12, or @forced_count. */
+JsonNode *
+heyai_fake_llm_scenes (const char *text,
+                       gint64      forced_count)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GPtrArray) paragraphs = g_ptr_array_new_with_free_func (g_free);
+  const char *script = text != NULL ? strstr (text, "Script:") : NULL;
+  g_auto(GStrv) parts = NULL;
+  gint64 n;
+
+  script = script != NULL ? script + strlen ("Script:") : (text != NULL ? text : "");
+  parts = g_regex_split_simple ("\\n\\s*\\n", script, 0, 0);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_autofree char *p = g_strstrip (g_strdup (parts[i]));
+
+      if (*p != '\0')
+        g_ptr_array_add (paragraphs, g_steal_pointer (&p));
+    }
+
+  n = forced_count > 0 ? forced_count : CLAMP ((gint64) paragraphs->len, 1, 12);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "scenes");
+  json_builder_begin_array (builder);
+  for (gint64 i = 0; i < n; i++)
+    {
+      const char *para = paragraphs->len > 0 ? g_ptr_array_index (paragraphs, i % paragraphs->len)
+                                             : "An empty stage.";
+      g_autofree char *excerpt = g_utf8_substring (para, 0, MIN (g_utf8_strlen (para, -1), 160));
+      g_autofree char *title = g_strdup_printf ("Scene %" G_GINT64_FORMAT, i + 1);
+      g_autofree char *image = g_strdup_printf ("Cinematic film still, %s", excerpt);
+      g_autofree char *motion = g_strdup_printf ("Subtle motion: %s", excerpt);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "title");
+      json_builder_add_string_value (builder, title);
+      json_builder_set_member_name (builder, "description");
+      json_builder_add_string_value (builder, excerpt);
+      json_builder_set_member_name (builder, "image_prompt");
+      json_builder_add_string_value (builder, image);
+      json_builder_set_member_name (builder, "motion_prompt");
+      json_builder_add_string_value (builder, motion);
+      json_builder_set_member_name (builder, "camera_move");
+      json_builder_add_string_value (builder, camera_moves[i % G_N_ELEMENTS (camera_moves)]);
+      json_builder_set_member_name (builder, "duration");
+      json_builder_add_int_value (builder, i % 3 == 2 ? 10 : 5);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static void
+respond_error (HeyaiFakeRequest *request,
+               guint             status,
+               const char       *message,
+               const char       *type,
+               const char       *param,
+               const char       *code)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "error");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "message");
+  json_builder_add_string_value (b, message);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, type);
+  json_builder_set_member_name (b, "param");
+  if (param != NULL)
+    json_builder_add_string_value (b, param);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "code");
+  if (code != NULL)
+    json_builder_add_string_value (b, code);
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  heyai_fake_respond_json_node (request, status, node);
+}
+
+static gboolean
+check_auth (HeyaiFake        *fake,
+            HeyaiFakeRequest *request)
+{
+  const char *expected = heyai_fake_get_option (fake, "openai.api-key");
+  const char *bearer = heyai_fake_request_get_bearer (request);
+
+  if (expected == NULL)
+    expected = DEFAULT_KEY;
+  if (g_str_equal (expected, "*"))
+    return TRUE;
+  if (bearer == NULL)
+    {
+      respond_error (request, 401,
+                     "You didn't provide an API key. You need to provide your API key in an "
+                     "Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+                     "invalid_request_error", NULL, NULL);
+      return FALSE;
+    }
+  if (!g_str_equal (bearer, expected))
+    {
+      respond_error (request, 401, "Incorrect API key provided: sk-****. You can find your API key "
+                     "at https://platform.openai.com/account/api-keys.",
+                     "invalid_request_error", NULL, "invalid_api_key");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+add_rate_headers (HeyaiFakeRequest *request)
+{
+  heyai_fake_respond_add_header (request, "x-request-id", "req_fake0123456789");
+  heyai_fake_respond_add_header (request, "openai-processing-ms", "42");
+  heyai_fake_respond_add_header (request, "x-ratelimit-limit-requests", "500");
+  heyai_fake_respond_add_header (request, "x-ratelimit-remaining-requests", "499");
+  heyai_fake_respond_add_header (request, "x-ratelimit-reset-requests", "120ms");
+  heyai_fake_respond_add_header (request, "x-ratelimit-limit-tokens", "200000");
+  heyai_fake_respond_add_header (request, "x-ratelimit-remaining-tokens", "195000");
+  heyai_fake_respond_add_header (request, "x-ratelimit-reset-tokens", "1.5s");
+}
+
+static void
+chat_handler (HeyaiFake        *fake,
+              HeyaiFakeRequest *request,
+              gpointer          user_data)
+{
+  JsonObject *body;
+  JsonArray *messages;
+  const char *model;
+  g_autoptr(GString) prompt_text = g_string_new (NULL);
+  g_autoptr(JsonNode) scenes = NULL;
+  g_autofree char *content = NULL;
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  guint prompt_tokens;
+  guint completion_tokens;
+
+  if (!check_auth (fake, request))
+    return;
+
+  body = heyai_fake_request_get_object (request);
+  if (body == NULL)
+    {
+      respond_error (request, 400, "We could not parse the JSON body of your request.",
+                     "invalid_request_error", NULL, NULL);
+      return;
+    }
+
+  model = json_object_has_member (body, "model") ? json_object_get_string_member (body, "model") : NULL;
+  if (model == NULL || *model == '\0')
+    {
+      respond_error (request, 400, "you must provide a model parameter", "invalid_request_error",
+                     "model", NULL);
+      return;
+    }
+  if (!json_object_has_member (body, "messages") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (body, "messages")) ||
+      json_array_get_length (json_object_get_array_member (body, "messages")) == 0)
+    {
+      respond_error (request, 400, "[] is too short - 'messages'", "invalid_request_error",
+                     "messages", NULL);
+      return;
+    }
+
+  if (json_object_has_member (body, "max_tokens"))
+    heyai_fake_counter_add (fake, "openai.max_tokens", 1);
+  if (json_object_has_member (body, "max_completion_tokens"))
+    heyai_fake_counter_add (fake, "openai.max_completion_tokens", 1);
+
+  messages = json_object_get_array_member (body, "messages");
+  for (guint i = 0; i < json_array_get_length (messages); i++)
+    {
+      JsonNode *m = json_array_get_element (messages, i);
+      JsonObject *mo;
+      const char *role, *text;
+
+      if (!JSON_NODE_HOLDS_OBJECT (m) ||
+          (role = heyai_json_object_get_string_or_null (mo = json_node_get_object (m), "role")) == NULL)
+        {
+          respond_error (request, 400, "Invalid message: each message needs a role",
+                         "invalid_request_error", "messages", NULL);
+          return;
+        }
+      if (g_str_equal (role, "assistant"))
+        heyai_fake_counter_add (fake, "openai.repair", 1);
+      text = heyai_json_object_get_string_or_null (mo, "content");
+      if (text != NULL && g_str_equal (role, "user") && prompt_text->len == 0)
+        g_string_append (prompt_text, text);
+    }
+
+  if (json_object_has_member (body, "response_format") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (body, "response_format")))
+    {
+      JsonObject *format = json_object_get_object_member (body, "response_format");
+      const char *type = heyai_json_object_get_string_or_null (format, "type");
+
+      if (g_strcmp0 (type, "json_schema") == 0)
+        {
+          JsonObject *js = json_object_has_member (format, "json_schema")
+                             ? json_object_get_object_member (format, "json_schema") : NULL;
+          const char *name = heyai_json_object_get_string_or_null (js, "name");
+
+          if (js == NULL || name == NULL || !json_object_has_member (js, "schema"))
+            {
+              respond_error (request, 400, "Missing required parameter: 'response_format.json_schema'.",
+                             "invalid_request_error", "response_format", NULL);
+              return;
+            }
+          if (json_object_has_member (js, "strict") && json_object_get_boolean_member (js, "strict"))
+            {
+              g_autofree char *problem = heyai_json_schema_strict_problem (json_object_get_member (js, "schema"));
+
+              if (problem != NULL)
+                {
+                  g_autofree char *message = g_strdup_printf ("Invalid schema for response_format '%s': %s",
+                                                              name, problem);
+                  respond_error (request, 400, message, "invalid_request_error", "response_format", NULL);
+                  return;
+                }
+            }
+        }
+    }
+
+  scenes = heyai_fake_llm_scenes (prompt_text->str, heyai_fake_get_option_int (fake, "openai.scenes", 0));
+  content = json_to_string (scenes, FALSE);
+  prompt_tokens = prompt_text->len / 4 + 120;
+  completion_tokens = strlen (content) / 4;
+
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, "chatcmpl-fake0001");
+  json_builder_set_member_name (b, "object");
+  json_builder_add_string_value (b, "chat.completion");
+  json_builder_set_member_name (b, "created");
+  json_builder_add_int_value (b, g_get_real_time () / G_USEC_PER_SEC);
+  json_builder_set_member_name (b, "model");
+  json_builder_add_string_value (b, model);
+  json_builder_set_member_name (b, "choices");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "index");
+  json_builder_add_int_value (b, 0);
+  json_builder_set_member_name (b, "message");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "role");
+  json_builder_add_string_value (b, "assistant");
+  json_builder_set_member_name (b, "content");
+  json_builder_add_string_value (b, content);
+  json_builder_set_member_name (b, "refusal");
+  json_builder_add_null_value (b);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "finish_reason");
+  json_builder_add_string_value (b, "stop");
+  json_builder_set_member_name (b, "logprobs");
+  json_builder_add_null_value (b);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "usage");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "prompt_tokens");
+  json_builder_add_int_value (b, prompt_tokens);
+  json_builder_set_member_name (b, "completion_tokens");
+  json_builder_add_int_value (b, completion_tokens);
+  json_builder_set_member_name (b, "total_tokens");
+  json_builder_add_int_value (b, prompt_tokens + completion_tokens);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "system_fingerprint");
+  json_builder_add_string_value (b, "fp_fake");
+  json_builder_set_member_name (b, "service_tier");
+  json_builder_add_string_value (b, "default");
+  json_builder_end_object (b);
+  reply = json_builder_get_root (b);
+
+  add_rate_headers (request);
+  heyai_fake_respond_json_node (request, 200, reply);
+}
+
+static void
+models_handler (HeyaiFake        *fake,
+                HeyaiFakeRequest *request,
+                gpointer          user_data)
+{
+  if (!check_auth (fake, request))
+    return;
+  heyai_fake_respond_json (request, 200,
+    "{\"object\":\"list\",\"data\":["
+    "{\"id\":\"gpt-4o-mini\",\"object\":\"model\",\"created\":1721172741,\"owned_by\":\"system\"},"
+    "{\"id\":\"gpt-4o\",\"object\":\"model\",\"created\":1715367049,\"owned_by\":\"system\"}]}");
+}
+
+static char *
+completion_body (const char *content_json,
+                 const char *refusal_json,
+                 const char *finish_reason)
+{
+  return g_strdup_printf (
+    "{\"id\":\"chatcmpl-fault\",\"object\":\"chat.completion\",\"created\":1760000000,"
+    "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+    "\"content\":%s,\"refusal\":%s},\"finish_reason\":\"%s\",\"logprobs\":null}],"
+    "\"usage\":{\"prompt_tokens\":300,\"completion_tokens\":16000,\"total_tokens\":16300}}",
+    content_json, refusal_json, finish_reason);
+}
 
 void
 heyai_fake_openai_install (HeyaiFake *fake)
 {
+  static const char *const rate_headers[] = {
+    "retry-after-ms: 20", "retry-after: 1",
+    "x-ratelimit-limit-requests: 500", "x-ratelimit-remaining-requests: 0",
+    "x-ratelimit-reset-requests: 20ms", "x-ratelimit-limit-tokens: 200000",
+    "x-ratelimit-remaining-tokens: 0", "x-ratelimit-reset-tokens: 20ms", NULL
+  };
+  g_autofree char *refusal = completion_body ("null",
+    "\"I'm sorry, I can't help with that request.\"", "stop");
+  g_autofree char *length = completion_body (
+    "\"{\\\"scenes\\\":[{\\\"title\\\":\\\"Scene 1\\\",\\\"description\\\":\\\"A lighthou\"", "null", "length");
+  g_autofree char *invalid = completion_body (
+    "\"Sure! Here are your scenes: scenes = [Scene 1: a lighthouse]\"", "null", "stop");
+  g_autofree char *bad_scenes = completion_body (
+    "\"{\\\"scenes\\\":[{\\\"title\\\":\\\"Scene 1\\\",\\\"description\\\":\\\"d\\\","
+    "\\\"image_prompt\\\":\\\"i\\\",\\\"motion_prompt\\\":\\\"m\\\",\\\"camera_move\\\":\\\"zoom\\\","
+    "\\\"duration\\\":7}]}\"", "null", "stop");
+  g_autofree char *filtered = completion_body ("null", "null", "content_filter");
+  HeyaiFakeFault fault = { .kind = HEYAI_FAKE_FAULT_STATUS, .status = 200, .drop_after_bytes = -1 };
+
+  heyai_fake_add_env (fake, "HEYAI_OPENAI_BASE_URL", "/openai/v1");
+  heyai_fake_add_route (fake, "openai.chat", "POST", "/openai/v1/chat/completions", chat_handler, NULL);
+  heyai_fake_add_route (fake, "openai.models", "GET", "/openai/v1/models", models_handler, NULL);
+
+  fault.body = refusal;
+  heyai_fake_add_named_fault (fake, "openai", "refusal", &fault);
+  fault.body = length;
+  heyai_fake_add_named_fault (fake, "openai", "length", &fault);
+  fault.body = invalid;
+  heyai_fake_add_named_fault (fake, "openai", "invalid-json", &fault);
+  fault.body = bad_scenes;
+  heyai_fake_add_named_fault (fake, "openai", "bad-scenes", &fault);
+  fault.body = filtered;
+  heyai_fake_add_named_fault (fake, "openai", "content-filter", &fault);
+
+  fault.status = 401;
+  fault.body = "{\"error\":{\"message\":\"Incorrect API key provided: sk-****.\",\"type\":\"invalid_request_error\","
+               "\"param\":null,\"code\":\"invalid_api_key\"}}";
+  heyai_fake_add_named_fault (fake, "openai", "bad-key", &fault);
+
+  fault.status = 429;
+  fault.headers = rate_headers;
+  fault.body = "{\"error\":{\"message\":\"Rate limit reached for gpt-4o-mini in organization org-fake on "
+               "tokens per min (TPM): Limit 200000, Used 199000, Requested 3000. Please try again in 18ms.\","
+               "\"type\":\"tokens\",\"param\":null,\"code\":\"rate_limit_exceeded\"}}";
+  heyai_fake_add_named_fault (fake, "openai", "rate-limit", &fault);
+
+  fault.headers = NULL;
+  fault.body = "{\"error\":{\"message\":\"You exceeded your current quota, please check your plan and "
+               "billing details.\",\"type\":\"insufficient_quota\",\"param\":null,\"code\":\"insufficient_quota\"}}";
+  heyai_fake_add_named_fault (fake, "openai", "quota", &fault);
 }
