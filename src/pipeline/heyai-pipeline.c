@@ -79,6 +79,7 @@ typedef struct _SceneCtx
   guint       new_still : 1;    /* a still was made in this run */
   guint       failed : 1;       /* a job of this scene failed in this run */
   guint       wants_clip : 1;   /* HEYAI_RUN_ANIMATE and in scope */
+  guint       stopped : 1;      /* a job of this scene was cancelled from elsewhere */
 } SceneCtx;
 
 struct _Run
@@ -111,6 +112,7 @@ struct _Run
   gboolean          external_cancel;
   gboolean          cancel_handled;
   gboolean          complete_scheduled;
+  gint64            started_real;       /* wall clock µs at start */
   HeyaiRunSummary   summary;
 };
 
@@ -1169,7 +1171,7 @@ scene_maybe_animate (Run      *run,
   g_autofree char *key = NULL;
   JobCtx *ctx;
 
-  if (!sctx->wants_clip || sctx->clip != NULL || sctx->failed || run->completed ||
+  if (!sctx->wants_clip || sctx->clip != NULL || sctx->failed || sctx->stopped || run->completed ||
       g_cancellable_is_cancelled (run->cancellable))
     return;
 
@@ -1315,15 +1317,34 @@ run_fatal (Run    *run,
     }
 }
 
-/* Polls the store: jobs another process cancelled, approvals given meanwhile. */
+static char *
+cancel_meta_key (HeyaiProject *project)
+{
+  return g_strdup_printf ("pipeline.cancel.%s", heyai_project_get_id (project));
+}
+
+/* Polls the store: a project cancelled by `heyai cancel` (another process),
+ * single jobs cancelled from elsewhere, approvals given meanwhile. */
 static gboolean
 run_poll_cb (gpointer user_data)
 {
   Run *run = user_data;
   HeyaiPipeline *self = run->self;
+  g_autofree char *key = cancel_meta_key (run->project);
+  g_autofree char *mark = NULL;
 
   if (run->completed)
     return G_SOURCE_REMOVE;
+
+  mark = heyai_store_get_meta (self->store, key);
+  if (mark != NULL && g_ascii_strtoll (mark, NULL, 10) >= run->started_real &&
+      !g_cancellable_is_cancelled (run->cancellable))
+    {
+      run->external_cancel = TRUE;
+      g_cancellable_cancel (run->cancellable);
+      run->cancel_handled = TRUE;
+      run_cancel_jobs (run);
+    }
 
   for (guint i = 0; i < run->jobs->len; i++)
     {
@@ -1333,12 +1354,15 @@ run_poll_cb (gpointer user_data)
       if (ctx->finished || ctx->stop_requested)
         continue;
 
+      /* The store refreshes the live object in place. */
       fresh = heyai_store_get_job (self->store, heyai_job_get_id (ctx->job), NULL);
       if (fresh == NULL || heyai_job_get_state (fresh) != HEYAI_JOB_STATE_CANCELLED)
         continue;
 
-      run->external_cancel = TRUE;
+      /* That job (and what would follow it for its scene) stops. */
       ctx->stop_requested = TRUE;
+      if (ctx->sctx != NULL)
+        ctx->sctx->stopped = TRUE;
       if (fresh != ctx->job)
         heyai_job_set_state (ctx->job, HEYAI_JOB_STATE_CANCELLED);
       if (ctx->queued)
@@ -2279,6 +2303,7 @@ heyai_pipeline_run_async (HeyaiPipeline       *self,
   run->flags = flags;
   run->scene_position = scene_position;
   run->cancellable = g_cancellable_new ();
+  run->started_real = g_get_real_time ();
   run->jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) job_ctx_free);
   run->scenes = g_ptr_array_new_with_free_func ((GDestroyNotify) scene_ctx_free);
 
@@ -2333,6 +2358,8 @@ heyai_pipeline_cancel_project (HeyaiStore    *store,
 {
   g_autoptr(GPtrArray) jobs = NULL;
   g_autoptr(GPtrArray) scenes = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *now = NULL;
 
   g_return_val_if_fail (HEYAI_IS_STORE (store), FALSE);
   g_return_val_if_fail (HEYAI_IS_PROJECT (project), FALSE);
@@ -2343,6 +2370,16 @@ heyai_pipeline_cancel_project (HeyaiStore    *store,
 
   if (!heyai_store_begin (store, error))
     return FALSE;
+
+  /* A running pipeline (any process) sees this at its next poll and stops
+   * the whole run, including work it has not written yet. */
+  key = cancel_meta_key (project);
+  now = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time ());
+  if (!heyai_store_set_meta (store, key, now, error))
+    {
+      heyai_store_rollback (store);
+      return FALSE;
+    }
 
   for (guint i = 0; i < jobs->len; i++)
     {
