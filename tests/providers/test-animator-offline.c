@@ -14,6 +14,28 @@
 
 #define FRAME_NS (GST_SECOND / 24)
 
+#ifdef __SANITIZE_ADDRESS__
+/* GStreamer registers more than 2048 quarks, and GLib deliberately leaks
+ * its first quark table (allocated by glib_init(), a library constructor)
+ * when it grows (gquark.c: "This leaks the old quarks array").  Debian's
+ * libglib has no frame pointers, so the leak is only recognisable with the
+ * slow unwinder, by the loader frame that ran the constructor. */
+const char *__asan_default_options (void);
+const char *__lsan_default_suppressions (void);
+
+const char *
+__asan_default_options (void)
+{
+  return "fast_unwind_on_malloc=0";
+}
+
+const char *
+__lsan_default_suppressions (void)
+{
+  return "leak:_dl_init\n";
+}
+#endif
+
 typedef struct
 {
   char *dir;
