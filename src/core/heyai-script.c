@@ -437,36 +437,46 @@ static void
 split_lines (Source *src)
 {
   const char *t = src->text;
-  gsize n = src->length;
-  gsize start = 0;
-  gsize i = 0;
+  const char *end = t + src->length;
+  const char *next_nl = NULL;   /* cached: the next '\n' at or after p, or end */
+  const char *next_cr = NULL;   /* cached: the next '\r' at or after p, or end */
+  const char *p = t;
 
-  src->lines = g_array_sized_new (FALSE, FALSE, sizeof (Line), n / 40 + 16);
+  src->lines = g_array_sized_new (FALSE, FALSE, sizeof (Line), src->length / 40 + 16);
 
-  while (i < n)
+  while (p < end)
     {
-      const char *nl = memchr (t + i, '\n', n - i);
-      const char *cr = memchr (t + i, '\r', nl != NULL ? (gsize) (nl - (t + i)) : n - i);
-      const char *eol = cr != NULL ? cr : nl;
+      const char *eol;
       Line line;
 
-      if (eol == NULL)
-        break;
+      /* each cache moves forward only, so the whole split is linear even
+       * for files that use only one kind of line ending */
+      if (next_nl == NULL || next_nl < p)
+        {
+          next_nl = memchr (p, '\n', (gsize) (end - p));
+          if (next_nl == NULL)
+            next_nl = end;
+        }
+      if (next_cr == NULL || next_cr < p)
+        {
+          next_cr = memchr (p, '\r', (gsize) (end - p));
+          if (next_cr == NULL)
+            next_cr = end;
+        }
 
-      line.start = start;
-      line.len = (gsize) (eol - t) - start;
+      eol = MIN (next_nl, next_cr);
+      line.start = (gsize) (p - t);
+      line.len = (gsize) (eol - p);
+      if (eol == end)
+        {
+          g_array_append_val (src->lines, line);
+          break;
+        }
       g_array_append_val (src->lines, line);
 
-      i = (gsize) (eol - t) + 1;
-      if (*eol == '\r' && i < n && t[i] == '\n')
-        i++;
-      start = i;
-    }
-
-  if (start < n)
-    {
-      Line line = { start, n - start };
-      g_array_append_val (src->lines, line);
+      p = eol + 1;
+      if (*eol == '\r' && p < end && *p == '\n')
+        p++;
     }
 }
 

@@ -597,37 +597,178 @@ typedef struct
   double seconds;
 } Unit;
 
-/* Merges the shortest unit into its shorter neighbour until @max remain.
- * Deterministic: ties go to the first (leftmost) candidate. */
+/* Merging state: a doubly linked list over the units plus a binary min-heap
+ * of (seconds, index) with lazy deletion, so capping a script of hundreds of
+ * thousands of scenes stays O(n log n). */
+typedef struct
+{
+  double seconds;
+  guint  index;
+  guint  version;
+} HeapEntry;
+
+typedef struct
+{
+  gint     prev;      /* -1 = none */
+  gint     next;
+  guint    version;
+  gboolean alive;
+} Link;
+
+static inline gboolean
+heap_less (const HeapEntry *a,
+           const HeapEntry *b)
+{
+  return a->seconds < b->seconds || (a->seconds == b->seconds && a->index < b->index);
+}
+
+static void
+heap_push (GArray    *heap,
+           HeapEntry  entry)
+{
+  guint i;
+
+  g_array_append_val (heap, entry);
+  i = heap->len - 1;
+  while (i > 0)
+    {
+      guint parent = (i - 1) / 2;
+      HeapEntry *h = (HeapEntry *) (gpointer) heap->data;
+
+      if (!heap_less (&h[i], &h[parent]))
+        break;
+      entry = h[i];
+      h[i] = h[parent];
+      h[parent] = entry;
+      i = parent;
+    }
+}
+
+static HeapEntry
+heap_pop (GArray *heap)
+{
+  HeapEntry *h = (HeapEntry *) (gpointer) heap->data;
+  HeapEntry top = h[0];
+  guint n = heap->len - 1;
+  guint i = 0;
+
+  h[0] = h[n];
+  g_array_set_size (heap, n);
+  h = (HeapEntry *) (gpointer) heap->data;
+
+  for (;;)
+    {
+      guint l = 2 * i + 1;
+      guint r = l + 1;
+      guint m = i;
+      HeapEntry tmp;
+
+      if (l < n && heap_less (&h[l], &h[m]))
+        m = l;
+      if (r < n && heap_less (&h[r], &h[m]))
+        m = r;
+      if (m == i)
+        break;
+      tmp = h[i];
+      h[i] = h[m];
+      h[m] = tmp;
+      i = m;
+    }
+
+  return top;
+}
+
+/* Merges the shortest unit into its shorter neighbour (the left one on a
+ * tie; ties between shortest units go to the leftmost) until @max remain.
+ * Deterministic. */
 static void
 cap_units (GArray *units,
            guint   max)
 {
-  while (units->len > max)
+  g_autoptr(GArray) heap = NULL;
+  g_autofree Link *links = NULL;
+  guint alive = units->len;
+  guint i;
+
+  if (units->len <= max)
+    return;
+
+  heap = g_array_sized_new (FALSE, FALSE, sizeof (HeapEntry), units->len * 2);
+  links = g_new0 (Link, units->len);
+  for (i = 0; i < units->len; i++)
     {
-      guint shortest = 0;
-      guint other;
-      guint i;
+      HeapEntry entry = { g_array_index (units, Unit, i).seconds, i, 0 };
+
+      links[i].prev = (gint) i - 1;
+      links[i].next = i + 1 < units->len ? (gint) i + 1 : -1;
+      links[i].alive = TRUE;
+      heap_push (heap, entry);
+    }
+
+  while (alive > max && heap->len > 0)
+    {
+      HeapEntry top = heap_pop (heap);
+      guint left, right;
       Unit *a, *b;
+      HeapEntry entry;
 
-      for (i = 1; i < units->len; i++)
-        if (g_array_index (units, Unit, i).seconds < g_array_index (units, Unit, shortest).seconds)
-          shortest = i;
+      if (!links[top.index].alive || links[top.index].version != top.version)
+        continue;
 
-      if (shortest == 0)
-        other = 1;
-      else if (shortest == units->len - 1)
-        other = shortest - 1;
+      if (links[top.index].prev < 0)
+        {
+          left = top.index;
+          right = (guint) links[top.index].next;
+        }
+      else if (links[top.index].next < 0)
+        {
+          left = (guint) links[top.index].prev;
+          right = top.index;
+        }
       else
-        other = g_array_index (units, Unit, shortest - 1).seconds <= g_array_index (units, Unit, shortest + 1).seconds
-                ? shortest - 1 : shortest + 1;
+        {
+          guint prev = (guint) links[top.index].prev;
+          guint next = (guint) links[top.index].next;
 
-      a = &g_array_index (units, Unit, MIN (shortest, other));
-      b = &g_array_index (units, Unit, MAX (shortest, other));
+          if (g_array_index (units, Unit, prev).seconds <= g_array_index (units, Unit, next).seconds)
+            {
+              left = prev;
+              right = top.index;
+            }
+          else
+            {
+              left = top.index;
+              right = next;
+            }
+        }
+
+      a = &g_array_index (units, Unit, left);
+      b = &g_array_index (units, Unit, right);
       a->last = b->last;
       a->seconds += b->seconds;
-      g_array_remove_index (units, MAX (shortest, other));
+
+      links[right].alive = FALSE;
+      links[left].next = links[right].next;
+      if (links[right].next >= 0)
+        links[links[right].next].prev = (gint) left;
+      links[left].version++;
+      alive--;
+
+      entry.seconds = a->seconds;
+      entry.index = left;
+      entry.version = links[left].version;
+      heap_push (heap, entry);
     }
+
+  /* compact, keeping order */
+  {
+    guint out = 0;
+
+    for (i = 0; i < units->len; i++)
+      if (links[i].alive)
+        g_array_index (units, Unit, out++) = g_array_index (units, Unit, i);
+    g_array_set_size (units, out);
+  }
 }
 
 /* ------------------------------------------------------------------------ */

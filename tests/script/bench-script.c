@@ -102,6 +102,19 @@ main (int   argc,
   }
 
   {
+    /* worst case for the 60-scene cap: half a million one-line scenes */
+    g_autoptr(GString) tiny = g_string_new (NULL);
+    guint out = 0;
+    gint64 us;
+
+    while (tiny->len + 4 <= HEYAI_SCRIPT_MAX_BYTES)
+      g_string_append (tiny, ".A\n\n");
+    us = time_split (tiny->str, &out);
+    printf ("offline splitter on %.2f MB of %u tiny scenes -> %u scenes: %.1f ms\n",
+            tiny->len / (1024.0 * 1024.0), (guint) (tiny->len / 4), out, us / 1000.0);
+  }
+
+  {
     const char *dir = g_getenv ("HEYAI_SAMPLES_DIR");
     const char *names[] = { "el-ultimo-faro.txt", "night-shift.fountain" };
     gsize k;

@@ -536,6 +536,37 @@ test_cap (void)
   assert_contains (heyai_scene_get_excerpt (scene_at (scenes, scenes->len - 1)), "EXT. STREET 200 - NIGHT");
 }
 
+static void
+test_cap_ties (void)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  g_autoptr(HeyaiProject) project = NULL;
+  g_autoptr(HeyaiLlm) llm = heyai_llm_offline_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) scenes = NULL;
+  guint i;
+
+  /* 62 scenes of the same length (2 s each): the leftmost shortest merges
+   * with its right neighbour, twice: scenes 1-2, then (1-2 now 4 s) 3-4. */
+  for (i = 1; i <= 62; i++)
+    g_string_append_printf (s, "EXT. STREET %u - NIGHT\n\nA door opens.\n\n", i);
+
+  project = make_project (s->str, STYLE, HEYAI_ASPECT_16_9);
+  scenes = run_split (llm, project, NULL, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (scenes->len, ==, 60);
+
+  assert_contains (heyai_scene_get_description (scene_at (scenes, 0)),
+                   "Merged from script scenes 1–2 (the offline splitter makes at most 60 scenes).");
+  assert_contains (heyai_scene_get_description (scene_at (scenes, 1)), "Merged from script scenes 3–4");
+  g_assert_true (g_str_has_prefix (heyai_scene_get_excerpt (scene_at (scenes, 1)), "EXT. STREET 3 - NIGHT"));
+  g_assert_true (g_str_has_prefix (heyai_scene_get_excerpt (scene_at (scenes, 2)), "EXT. STREET 5 - NIGHT"));
+  g_assert_null (strstr (heyai_scene_get_description (scene_at (scenes, 2)), "Merged"));
+  g_assert_cmpstr (heyai_scene_get_title (scene_at (scenes, 0)), ==, "Street 1 — night");
+  g_assert_cmpint (heyai_scene_get_duration (scene_at (scenes, 0)), ==, 5);
+  g_assert_cmpint (heyai_scene_get_duration (scene_at (scenes, 1)), ==, 5);
+}
+
 /* Random scripts: every reply is either the parser's error or scenes that
  * hold the splitter's promises. */
 static void
@@ -619,6 +650,7 @@ main (int   argc,
   g_test_add_func ("/LlmOffline/cancel", test_cancel);
   g_test_add_func ("/LlmOffline/parser-errors", test_parser_errors);
   g_test_add_func ("/LlmOffline/cap", test_cap);
+  g_test_add_func ("/LlmOffline/cap-ties", test_cap_ties);
   g_test_add_func ("/LlmOffline/random", test_random);
 
   return g_test_run ();

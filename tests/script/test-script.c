@@ -744,6 +744,24 @@ test_large (void)
     g_autofree char *last = g_strdup_printf ("%s. LOCATION %u - NIGHT", n_scenes % 2 ? "INT" : "EXT", n_scenes);
     g_assert_cmpstr (scene_at (script, n_scenes - 1)->heading, ==, last);
   }
+
+  /* the same script with old Mac line endings (lone CR) */
+  {
+    g_autoptr(HeyaiScript) cr_script = NULL;
+    gint64 cr_start;
+    gsize i;
+
+    for (i = 0; i < s->len; i++)
+      if (s->str[i] == '\n')
+        s->str[i] = '\r';
+
+    cr_start = g_get_monotonic_time ();
+    cr_script = heyai_script_parse (s->str, (gssize) s->len, &error);
+    g_test_message ("CR-only: parsed in %.1f ms", (g_get_monotonic_time () - cr_start) / 1000.0);
+    g_assert_no_error (error);
+    g_assert_cmpuint (cr_script->scenes->len, ==, n_scenes);
+    g_assert_cmpstr (scene_at (cr_script, 7)->excerpt, ==, scene_at (script, 7)->excerpt);
+  }
 }
 
 /* Random mixtures of Fountain pieces, prose and odd characters: the parser
