@@ -1410,12 +1410,12 @@ make_draft (Context    *ctx,
       }
 
     {
-      g_autofree char *frame = g_strdup_printf ("%s, film still, sharp focus, %s",
+      /* the aspect words stay exactly as written ("cinematic 16:9 frame") */
+      g_autofree char *frame = g_strdup_printf ("Film still, %s, sharp focus, %s",
                                                 aspect_phrase (ctx->aspect),
                                                 cards != NULL && *action == '\0' ? "clean typography"
                                                                                 : "no captions or subtitles");
-      g_autofree char *cap = capitalise_first (frame);
-      append_sentence (prompt, cap);
+      append_sentence (prompt, frame);
     }
 
     draft->image_prompt = g_string_free (g_steal_pointer (&prompt), FALSE);

@@ -200,7 +200,7 @@ test_prose_sample (void)
 
   g_assert_no_error (error);
   g_assert_cmpuint (scenes->len, ==, G_N_ELEMENTS (titles));
-  assert_common (scenes, project, "Cinematic 16:9 frame");
+  assert_common (scenes, project, "cinematic 16:9 frame");
 
   for (i = 0; i < scenes->len; i++)
     {
@@ -269,7 +269,7 @@ test_fountain_sample (void)
 
   g_assert_no_error (error);
   g_assert_cmpuint (scenes->len, ==, G_N_ELEMENTS (titles));
-  assert_common (scenes, project, "Vertical 9:16 frame");
+  assert_common (scenes, project, "vertical 9:16 frame");
 
   for (i = 0; i < scenes->len; i++)
     g_assert_cmpstr (heyai_scene_get_title (scene_at (scenes, i)), ==, titles[i]);
@@ -319,7 +319,7 @@ test_aspect_and_no_style (void)
 
   g_assert_no_error (error);
   g_assert_cmpuint (scenes->len, ==, 1);
-  assert_common (scenes, project, "Square 1:1 frame");
+  assert_common (scenes, project, "square 1:1 frame");
   g_assert_null (strstr (heyai_scene_get_image_prompt (scene_at (scenes, 0)), "Style:"));
   assert_contains (heyai_scene_get_image_prompt (scene_at (scenes, 0)), "At dusk.");
 }
@@ -339,7 +339,7 @@ test_title_card_scene (void)
 
   g_assert_no_error (error);
   g_assert_cmpuint (scenes->len, ==, 2);
-  assert_common (scenes, project, "Cinematic 16:9 frame");
+  assert_common (scenes, project, "cinematic 16:9 frame");
   scene = scene_at (scenes, 1);
   g_assert_cmpstr (heyai_scene_get_title (scene), ==, "Void");
   g_assert_cmpint (heyai_scene_get_camera_move (scene), ==, HEYAI_CAMERA_STATIC);
@@ -364,7 +364,7 @@ test_style_and_empty_heading (void)
   g_assert_no_error (error);
   g_assert_cmpuint (scenes->len, ==, 2);
   /* the multi-line style bible is in every prompt as written */
-  assert_common (scenes, project, "Cinematic 16:9 frame");
+  assert_common (scenes, project, "cinematic 16:9 frame");
 
   /* a heading with nothing under it still gets a description */
   scene = scene_at (scenes, 0);
@@ -511,7 +511,7 @@ test_cap (void)
   scenes = run_split (llm, project, NULL, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (scenes->len, ==, HEYAI_LLM_OFFLINE_MAX_SCENES);
-  assert_common (scenes, project, "Cinematic 16:9 frame");
+  assert_common (scenes, project, "cinematic 16:9 frame");
 
   for (i = 0; i < scenes->len; i++)
     {
