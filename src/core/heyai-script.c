@@ -1589,19 +1589,28 @@ heyai_script_parse (const char  *text,
       return NULL;
     }
 
+  /* UTF-16 (Notepad's "Unicode") is full of NUL bytes: say what it is */
+  if (len >= 2 && (((guchar) text[0] == 0xFF && (guchar) text[1] == 0xFE) ||
+                   ((guchar) text[0] == 0xFE && (guchar) text[1] == 0xFF)))
+    {
+      g_set_error_literal (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                           _("The script is saved as UTF-16 text. Save it as UTF-8 and try again."));
+      return NULL;
+    }
+
   if (len > 0 && (nul = memchr (text, '\0', len)) != NULL)
     {
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
-                   _("The file looks like a binary file, not a script (it contains a NUL byte at offset %" G_GSIZE_FORMAT "). Open a plain text or Fountain file."),
-                   (gsize) (nul - text));
+                   _("The file looks like a binary file, not a script (it contains a NUL byte at offset %lu). Open a plain text or Fountain file."),
+                   (gulong) (nul - text));
       return NULL;
     }
 
   if (len > 0 && !g_utf8_validate_len (text, len, &bad))
     {
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
-                   _("The script is not valid UTF-8 text (first bad byte at offset %" G_GSIZE_FORMAT "). Save it as UTF-8 and try again."),
-                   (gsize) (bad - text));
+                   _("The script is not valid UTF-8 text (first bad byte at offset %lu). Save it as UTF-8 and try again."),
+                   (gulong) (bad - text));
       return NULL;
     }
 

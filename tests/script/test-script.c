@@ -326,6 +326,9 @@ test_nul_byte (void)
 {
   static const char text[] = "INT. HOUSE - DAY\n\nSome\0thing";
 
+  static const char utf16[] = "\xff\xfeH\0i\0";
+
+  assert_invalid (utf16, sizeof utf16 - 1, "saved as UTF-16 text. Save it as UTF-8");
   assert_invalid (text, sizeof text - 1, "binary");
   assert_invalid (text, sizeof text - 1, "offset 22");
   /* with -1 the text ends at the NUL and parses */
