@@ -123,6 +123,47 @@ static const char * const migrations[] = {
   "  deleted         INTEGER NOT NULL DEFAULT 0"
   ");"
   "CREATE INDEX jobs_project ON jobs (project_id, state);",
+
+  /* 1 -> 2: sync bookkeeping (see src/sync/heyai-sync.h).  `conflicts` is a
+   * synced table like the others (id, updated_at, deleted); `sync_base` (the
+   * values of each row at the last sync, for field-level conflict detection)
+   * and `sync_peers` (the last merged snapshot of every other computer) are
+   * local-only, like `meta`. */
+  "CREATE TABLE conflicts ("
+  "  id             TEXT PRIMARY KEY NOT NULL,"
+  "  table_name     TEXT NOT NULL,"
+  "  row_id         TEXT NOT NULL,"
+  "  project_id     TEXT,"
+  "  label          TEXT,"
+  "  field          TEXT NOT NULL,"
+  "  winning_value  TEXT,"
+  "  losing_value   TEXT,"
+  "  winning_device TEXT,"
+  "  losing_device  TEXT,"
+  "  winning_stamp  TEXT,"
+  "  losing_stamp   TEXT,"
+  "  detected_at    INTEGER NOT NULL DEFAULT 0,"
+  "  resolved       INTEGER NOT NULL DEFAULT 0,"
+  "  created_at     INTEGER NOT NULL DEFAULT 0,"
+  "  updated_at     TEXT NOT NULL,"
+  "  deleted        INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX conflicts_open ON conflicts (resolved, detected_at);"
+  "CREATE TABLE sync_base ("
+  "  table_name TEXT NOT NULL,"
+  "  row_id     TEXT NOT NULL,"
+  "  updated_at TEXT NOT NULL,"
+  "  row        TEXT NOT NULL,"
+  "  PRIMARY KEY (table_name, row_id)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE sync_peers ("
+  "  device    TEXT PRIMARY KEY NOT NULL,"
+  "  file_id   TEXT,"
+  "  version   TEXT,"
+  "  md5       TEXT,"
+  "  max_stamp TEXT,"
+  "  merged_at INTEGER NOT NULL DEFAULT 0"
+  ");",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HEYAI_STORE_SCHEMA_VERSION);
