@@ -778,7 +778,9 @@ typedef struct
 {
   GString   *action;     /* action paragraphs, collapsed, joined with " " */
   GPtrArray *dialogue;   /* "Amara: “...”" */
-  GPtrArray *cards;      /* centered texts */
+  GPtrArray *centered;   /* centered texts ("> NIGHT SHIFT <") */
+  GPtrArray *title_lines; /* prose card lines as written ("Título: EL FARO.") */
+  GPtrArray *cards;      /* what every card reads: centered texts and title-line values */
   GString   *excerpt;
   const char *heading;   /* first heading of the unit, or NULL */
   const char *first_speaker;
@@ -789,8 +791,30 @@ unit_text_clear (UnitText *u)
 {
   g_string_free (u->action, TRUE);
   g_ptr_array_unref (u->dialogue);
+  g_ptr_array_unref (u->centered);
+  g_ptr_array_unref (u->title_lines);
   g_ptr_array_unref (u->cards);
   g_string_free (u->excerpt, TRUE);
+}
+
+/* "Título: X", "Title: X" (a prose title card) -> X, else NULL. */
+static char *
+title_line_value (const char *text)
+{
+  static const char *const keys[] = { "title", "título", "titulo" };
+  const char *colon = strchr (text, ':');
+  g_autofree char *key = NULL;
+  gsize i;
+
+  if (colon == NULL || colon - text > 8 || colon[1] == '\0')
+    return NULL;
+
+  key = g_utf8_strdown (text, colon - text);
+  for (i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (strcmp (key, keys[i]) == 0)
+      return g_strstrip (g_strdup (colon + 1));
+
+  return NULL;
 }
 
 static void
@@ -804,6 +828,8 @@ gather_unit (HeyaiScript *script,
 
   u->action = g_string_new (NULL);
   u->dialogue = g_ptr_array_new_with_free_func (g_free);
+  u->centered = g_ptr_array_new_with_free_func (g_free);
+  u->title_lines = g_ptr_array_new_with_free_func (g_free);
   u->cards = g_ptr_array_new_with_free_func (g_free);
   u->excerpt = g_string_new (NULL);
   u->heading = NULL;
@@ -827,6 +853,18 @@ gather_unit (HeyaiScript *script,
           switch (element->type)
             {
             case HEYAI_ELEMENT_ACTION:
+              {
+                char *value = title_line_value (text);
+
+                /* "Título: EL ÚLTIMO FARO." in prose is the end card: not
+                 * something to paint into the still */
+                if (value != NULL)
+                  {
+                    g_ptr_array_add (u->cards, value);
+                    g_ptr_array_add (u->title_lines, g_steal_pointer (&text));
+                    break;
+                  }
+              }
               if (u->action->len > 0)
                 g_string_append_c (u->action, ' ');
               g_string_append (u->action, text);
@@ -851,7 +889,8 @@ gather_unit (HeyaiScript *script,
               break;
 
             case HEYAI_ELEMENT_CENTERED:
-              g_ptr_array_add (u->cards, g_steal_pointer (&text));
+              g_ptr_array_add (u->cards, g_strdup (text));
+              g_ptr_array_add (u->centered, g_steal_pointer (&text));
               break;
 
             case HEYAI_ELEMENT_SCENE_HEADING:
@@ -1318,11 +1357,14 @@ make_draft (Context    *ctx,
     append_sentence (body, action);
     for (i = 0; i < u.dialogue->len; i++)
       append_sentence (body, g_ptr_array_index (u.dialogue, i));
-    if (cards != NULL)
+    if (u.centered->len > 0)
       {
-        g_autofree char *card = g_strdup_printf ("%s: %s", ctx->spanish ? "Rótulo" : "Title card", cards);
+        g_autofree char *centered = join_cards (u.centered);
+        g_autofree char *card = g_strdup_printf ("%s: %s", ctx->spanish ? "Rótulo" : "Title card", centered);
         append_sentence (body, card);
       }
+    for (i = 0; i < u.title_lines->len; i++)
+      append_sentence (body, g_ptr_array_index (u.title_lines, i));
 
     if (unit->last > unit->first)
       {

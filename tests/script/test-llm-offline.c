@@ -246,6 +246,10 @@ test_prose_sample (void)
   g_assert_cmpint (heyai_scene_get_camera_move (scene), ==, HEYAI_CAMERA_PUSH_IN);
   assert_contains (heyai_scene_get_excerpt (scene), "Título: EL ÚLTIMO FARO. Solo en cines.");
   assert_contains (heyai_scene_get_description (scene), "Título: EL ÚLTIMO FARO. Solo en cines.");
+  /* the end card is not painted into the still; the motion ends on it */
+  g_assert_null (strstr (heyai_scene_get_image_prompt (scene), "Título"));
+  assert_contains (heyai_scene_get_motion_prompt (scene),
+                   "Ends on the title card \"EL ÚLTIMO FARO. Solo en cines.\"");
 }
 
 static void
