@@ -9,7 +9,10 @@
  *    scene count equals the script's scene count; the card text is named in
  *    that scene's description ("Title card: NIGHT SHIFT / THIS WINTER") and
  *    motion prompt ("ends on the title card"), and a scene made only of cards
- *    becomes a static title-card shot;
+ *    becomes a static title-card shot; a prose end card ("Título: EL ÚLTIMO
+ *    FARO. Solo en cines.", merged into the last paragraph by the parser) is
+ *    kept verbatim in the description, left out of the image prompt and
+ *    closes the motion prompt the same way;
  *  - more than HEYAI_LLM_OFFLINE_MAX_SCENES: the shortest scene is merged with
  *    its shorter neighbour until the cap holds; a merged scene says so in its
  *    description ("Merged from script scenes 12–15 ...");
@@ -783,7 +786,6 @@ typedef struct
   GPtrArray *cards;      /* what every card reads: centered texts and title-line values */
   GString   *excerpt;
   const char *heading;   /* first heading of the unit, or NULL */
-  const char *first_speaker;
 } UnitText;
 
 static void
@@ -833,7 +835,6 @@ gather_unit (HeyaiScript *script,
   u->cards = g_ptr_array_new_with_free_func (g_free);
   u->excerpt = g_string_new (NULL);
   u->heading = NULL;
-  u->first_speaker = NULL;
 
   for (i = unit->first; i <= unit->last; i++)
     {
