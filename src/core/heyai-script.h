@@ -31,20 +31,28 @@ typedef enum
 typedef struct
 {
   HeyaiElementType type;
-  char            *text;      /* UTF-8, markup removed */
-  int              line;      /* 1-based source line */
+  char            *text;      /* UTF-8, trimmed, emphasis markup removed; a heading
+                               * without its scene number or forcing '.', a cue
+                               * without '@'/'^' but with its extension
+                               * ("AMARA (V.O.)"), a centered text without '>' '<';
+                               * consecutive dialogue/action lines joined by "\n" */
+  int              line;      /* 1-based source line where the element starts */
   gboolean         dual;      /* character cue marked "^" (dual dialogue) */
 } HeyaiScriptElement;
 
 /* One scene of the source: a Fountain scene (heading + what follows it) or,
- * for prose, one paragraph (short paragraphs may be merged). */
+ * for prose (and Fountain text without headings), one paragraph; paragraphs
+ * of fewer than 8 words merge into the previous scene (the first into the
+ * next).  Centered cards stay in the scene they are written in.  Text before
+ * the first heading is a scene only when it has action, dialogue or a card. */
 typedef struct
 {
   char      *heading;    /* "INT. HOSPITAL CORRIDOR - NIGHT", or NULL for prose */
-  char      *excerpt;    /* the source text of the scene, verbatim (trimmed) */
-  GPtrArray *elements;   /* HeyaiScriptElement* */
-  int        first_line;
-  double     seconds;    /* estimated screen time */
+  char      *excerpt;    /* the source text of the scene, verbatim (trimmed; notes and
+                          * boneyard included; line endings become "\n") */
+  GPtrArray *elements;   /* HeyaiScriptElement*, in source order (notes included) */
+  int        first_line; /* 1-based */
+  double     seconds;    /* estimated screen time (model in heyai-script.c), >= 2 s */
   guint      n_words;    /* words of the scene's elements (notes excluded) */
 } HeyaiScriptScene;
 
@@ -52,17 +60,20 @@ typedef struct
 {
   HeyaiScriptFormat format;
   GHashTable       *title_page;   /* lower-case key -> value ("title", "credit", ...) */
-  char             *title;        /* from the title page or first line, may be NULL */
-  GPtrArray        *scenes;       /* HeyaiScriptScene* */
-  guint             n_words;
+  char             *title;        /* from the title page, or for prose a first line in
+                                   * capitals / "TITLE — subtitle" / "Título: X"; may be NULL */
+  GPtrArray        *scenes;       /* HeyaiScriptScene*, never empty */
+  guint             n_words;      /* sum of the scenes' n_words */
   double            seconds;      /* estimated runtime of the whole script */
 } HeyaiScript;
 
 /* Parses @text (@length bytes, -1 = NUL-terminated).  Fails with
  * HEYAI_ERROR_INVALID_INPUT on invalid UTF-8 (naming the byte offset), on an
- * empty/whitespace-only script, on NUL bytes (binary files) and on scripts
- * larger than HEYAI_SCRIPT_MAX_BYTES. Format is detected (Fountain when it has
- * scene headings or a title page). */
+ * empty/whitespace-only script, on NUL bytes (binary files), UTF-16 files,
+ * scripts larger than HEYAI_SCRIPT_MAX_BYTES (checked first, in O(1)) and
+ * scripts with no scenes (only a title page or notes).  Format is detected
+ * (Fountain when it has scene headings or a title page).  A UTF-8 BOM is
+ * skipped.  Linear time; safe to call from any thread. */
 HeyaiScript *heyai_script_parse       (const char  *text,
                                        gssize       length,
                                        GError     **error);
