@@ -5,7 +5,8 @@
  *   1. checks: size (before anything else, so an oversize paste is refused at
  *      once), NUL bytes, UTF-8 validity, whitespace-only text;
  *   2. line splitting (LF, CRLF and lone CR all end a line; offsets point into
- *      the caller's text, so excerpts are byte-exact copies of the source);
+ *      the caller's text, so excerpts are byte-exact copies of the source
+ *      lines, joined with "\n");
  *   3. Fountain only: boneyard (/ * ... * /) and notes ([[...]]) are cut out
  *      of a cleaned copy of each line; notes become NOTE elements; a line that
  *      held only a note or a comment disappears instead of becoming blank, so
