@@ -1145,6 +1145,22 @@ delay_scale (void)
   return scale;
 }
 
+double
+heyai_http_next_delay (HeyaiHttp *self,
+                       guint      attempt,
+                       double     server_delay)
+{
+  double delay;
+
+  g_return_val_if_fail (HEYAI_IS_HTTP (self), 0.0);
+
+  delay = server_delay >= 0 ? server_delay : heyai_http_backoff_delay (&self->policy, attempt);
+  delay *= delay_scale ();
+  if (self->delay != NULL)
+    delay = self->delay (self, attempt, delay, self->delay_data);
+  return MAX (delay, 0.0);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Sending                                                                 */
 
@@ -1960,15 +1976,20 @@ download_error_body_cb (GObject      *source,
                            soup_message_get_response_headers (data->msg), body);
   log_exchange (data, response, NULL);
 
-  /* A download that "succeeds" by verdict here would be odd (a 2xx is
-   * streamed, not read here); treat OK as a provider error. */
-  if (SOUP_STATUS_IS_SUCCESSFUL (response->status))
-    {
-      g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                               _("%s did not send the file."), data->self->label);
-      return;
-    }
-  handle_response (task, response);
+  /* Only non-2xx answers get here: a classifier's OK (e.g. a 401 handed
+   * back to a client that refreshes tokens) is still a failed download. */
+  {
+    g_autoptr(GError) error = NULL;
+    HeyaiHttpVerdict verdict = classify (data, response, &error);
+
+    if (verdict == HEYAI_HTTP_VERDICT_RETRY)
+      retry_or_fail (task, g_steal_pointer (&error),
+                     heyai_http_parse_retry_after (response->headers, 0));
+    else if (error != NULL)
+      g_task_return_error (task, g_steal_pointer (&error));
+    else
+      g_task_return_error (task, default_final_error (data->self, response));
+  }
 }
 
 static void

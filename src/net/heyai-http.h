@@ -285,6 +285,13 @@ void         heyai_http_set_auth_func       (HeyaiHttp              *self,
  * without any Retry-After: random in [0, min (max_delay, base * 2^(attempt-1))]. */
 double       heyai_http_backoff_delay       (const HeyaiRetryPolicy *policy,
                                              guint                   attempt);
+/* The delay a caller with its own retry loop (Drive's resumable upload)
+ * should wait before its attempt @attempt + 1: @server_delay when >= 0, else
+ * heyai_http_backoff_delay() with this HeyaiHttp's policy; then
+ * HEYAI_HTTP_DELAY_SCALE and the delay func apply, as for send_async. */
+double       heyai_http_next_delay          (HeyaiHttp              *self,
+                                             guint                   attempt,
+                                             double                  server_delay);
 /* Server-asked delay in seconds from retry-after-ms / Retry-After (seconds or
  * HTTP date, relative to @now_unix), or -1 when absent or unparsable. */
 double       heyai_http_parse_retry_after   (SoupMessageHeaders     *headers,

@@ -81,17 +81,6 @@ main (int   argc,
     }
 
   fake = heyai_fake_new ();
-  names = g_strsplit (services != NULL ? services : "all", ",", -1);
-  for (guint i = 0; names[i] != NULL; i++)
-    {
-      g_strstrip (names[i]);
-      if (names[i][0] != '\0' && !heyai_fake_install (fake, names[i], &error))
-        {
-          g_printerr ("heyai-fake-server: %s\n", error->message);
-          return 2;
-        }
-    }
-
   for (guint i = 0; options != NULL && options[i] != NULL; i++)
     {
       g_auto(GStrv) kv = g_strsplit (options[i], "=", 2);
@@ -102,6 +91,17 @@ main (int   argc,
           return 2;
         }
       heyai_fake_set_option (fake, kv[0], kv[1]);
+    }
+
+  names = g_strsplit (services != NULL ? services : "all", ",", -1);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_strstrip (names[i]);
+      if (names[i][0] != '\0' && !heyai_fake_install (fake, names[i], &error))
+        {
+          g_printerr ("heyai-fake-server: %s\n", error->message);
+          return 2;
+        }
     }
 
   for (guint i = 0; faults != NULL && faults[i] != NULL; i++)

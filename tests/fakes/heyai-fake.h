@@ -99,6 +99,41 @@ void heyai_fake_higgsfield_install (HeyaiFake *fake);
 void heyai_fake_kling_install      (HeyaiFake *fake);
 void heyai_fake_google_install     (HeyaiFake *fake);
 
+/* Google (fake-google.c): routes "google.auth" (GET /google/o/oauth2/v2/auth,
+ * 302 to the redirect_uri with code+state), "google.token" (POST
+ * /google/token: authorization_code with PKCE S256 verification and
+ * redirect_uri check, refresh_token, invalid_grant, invalid_client),
+ * "google.revoke"; Drive under /google/drive/v3 and /google/upload/drive/v3:
+ * "drive.files.list" (q: name/mimeType =/!=, '<id>' in parents, trashed,
+ * appProperties has {key= and value=}, `and`, parentheses; fields,
+ * pageSize/pageToken), "drive.files.create", "drive.files.get" (+alt=media),
+ * "drive.files.update", "drive.files.delete", "drive.permissions.create",
+ * "drive.upload.start" (POST, resumable/multipart/media), "drive.upload.update"
+ * (PATCH, resumable), "drive.upload.chunk" (PUT on the session URI; streaming,
+ * 256 KiB-multiple check, 308 + Range, `bytes * /N` status queries).
+ * A request body cut mid-way (drop-body-N) persists only whole 256 KiB
+ * units of it, like a server that acknowledges less than was sent.
+ * Options: google.client-id (default "fake-client-id"), google.client-secret
+ * ("fake-client-secret"), google.refresh-token (a refresh token valid from
+ * the start, "fake-refresh-token"), google.expires-in (3599),
+ * drive.keep-limit (uploads up to this many bytes keep their content for
+ * alt=media; default 33554432).
+ * Counters: google.tokens.issued, drive.created (files and folders),
+ * drive.upload.sessions, drive.upload.persisted (bytes), drive.upload.completed.
+ * Named faults: google "invalid-grant"; drive "rate-limit" (403
+ * userRateLimitExceeded), "rate-limit-429", "storage-quota" (403
+ * storageQuotaExceeded), "not-found", "backend" (500 backendError),
+ * "auth" (401 authError). */
+void        heyai_fake_google_expire_access_tokens  (HeyaiFake  *fake);
+void        heyai_fake_google_revoke_refresh_tokens (HeyaiFake  *fake);
+void        heyai_fake_google_expire_upload_sessions (HeyaiFake *fake);
+/* The fake Drive's file @id as a full resource (all fields), or NULL. */
+JsonObject *heyai_fake_google_dup_file              (HeyaiFake  *fake,
+                                                     const char *id);
+/* How many non-trashed files named @name exist (any folder). */
+guint       heyai_fake_google_count_named           (HeyaiFake  *fake,
+                                                     const char *name);
+
 /* Declares that @env_var should point at base URL + @path (e.g.
  * "HEYAI_KLING_BASE_URL", "/kling").  Listed by heyai-fake-server and set
  * by heyai_fake_setenv(). */
