@@ -606,6 +606,7 @@ heyai_ken_burns_render (const char                *still_path,
 
   if (seconds <= 0)
     seconds = 5;
+  seconds = MIN (seconds, 600);
   n_frames = (guint) seconds * HEYAI_KEN_BURNS_FPS;
 
   if (is_png (still_path))
@@ -1016,7 +1017,7 @@ heyai_animator_offline_animate_async (HeyaiAnimator       *animator,
   data->dest_dir = g_strdup (dest_dir);
   data->position = heyai_scene_get_position (scene);
   data->basename = heyai_take_basename (data->position, take);
-  data->seconds = heyai_scene_get_duration (scene) > 0 ? heyai_scene_get_duration (scene) : 5;
+  data->seconds = heyai_scene_get_duration (scene) > 0 ? MIN (heyai_scene_get_duration (scene), 600) : 5;
   data->move = heyai_scene_get_camera_move (scene);
   data->job = job != NULL ? g_object_ref (job) : NULL;
   data->context = g_main_context_ref_thread_default ();
