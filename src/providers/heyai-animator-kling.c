@@ -556,7 +556,6 @@ poll_task (GTask *task)
   g_autofree char *path = g_strdup_printf ("/v1/videos/image2video/%s", data->task_id);
   g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", path);
 
-  heyai_http_request_set_timeout (request, 30);
   heyai_http_send_async (self->http, request, g_task_get_cancellable (task), poll_cb, task);
 }
 
@@ -650,7 +649,6 @@ lookup (GTask *task)
   g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", path);
 
   heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS);
-  heyai_http_request_set_timeout (request, 30);
   heyai_http_send_async (self->http, request, g_task_get_cancellable (task), lookup_cb, task);
 }
 
@@ -799,7 +797,6 @@ submit (GTask *task)
    * request was answered with a rejection) and looking the task up (no
    * answer: it may have been accepted). */
   heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS | HEYAI_HTTP_REQUEST_NO_RETRY);
-  heyai_http_request_set_timeout (request, 120);
 
   heyai_job_set_state (data->job, HEYAI_JOB_STATE_SUBMITTED);
   heyai_http_send_async (self->http, request, g_task_get_cancellable (task), submitted_cb, task);
@@ -1129,6 +1126,7 @@ heyai_animator_kling_constructed (GObject *object)
 
   self->http = heyai_http_new (self->base_url, heyai_service_label (HEYAI_SERVICE_KLING));
   heyai_http_set_classifier (self->http, classify, self, NULL);
+  heyai_http_set_timeout (self->http, 120);
   heyai_http_set_auth_func (self->http, auth_func, self, NULL);
 }
 

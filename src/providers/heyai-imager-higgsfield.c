@@ -358,6 +358,7 @@ start_download (GTask *task)
 
       heyai_set_io_error (&error, saved_errno, what);
       g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
       return;
     }
 
@@ -478,14 +479,14 @@ status_cb (GObject      *source,
         url = heyai_json_object_get_string_or_null (json_node_get_object (first), "url");
 
       if (url == NULL)
-        g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                 _("Higgsfield finished the still but sent no image address. Generate it again."));
-      else
         {
-          data->image_url = g_strdup (url);
-          start_download (task);
+          g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                                   _("Higgsfield finished the still but sent no image address. Generate it again."));
+          g_object_unref (task);
+          return;
         }
-      g_object_unref (task);
+      data->image_url = g_strdup (url);
+      start_download (task);   /* takes the reference */
       return;
     }
 
@@ -529,7 +530,6 @@ poll_status (GTask *task)
   path = g_strdup_printf ("/requests/%s/status", data->request_id);
   request = heyai_http_request_new ("GET", path);
   add_auth (self, request);
-  heyai_http_request_set_timeout (request, 30);
   heyai_http_send_async (self->http, request, g_task_get_cancellable (task), status_cb, task);
 }
 
@@ -585,7 +585,6 @@ submit (GTask *task)
 
   add_auth (self, request);
   heyai_http_request_set_json_object (request, body);
-  heyai_http_request_set_timeout (request, 60);
 
   heyai_job_set_state (data->job, HEYAI_JOB_STATE_SUBMITTED);
   heyai_http_send_async (self->http, request, g_task_get_cancellable (task), submitted_cb, task);
@@ -751,6 +750,7 @@ heyai_imager_higgsfield_constructed (GObject *object)
 
   self->http = heyai_http_new (self->base_url, heyai_service_label (HEYAI_SERVICE_HIGGSFIELD));
   heyai_http_set_classifier (self->http, classify, self, NULL);
+  heyai_http_set_timeout (self->http, 60);
 }
 
 static void

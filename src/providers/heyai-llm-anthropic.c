@@ -355,7 +355,6 @@ send_split (GTask *task)
   heyai_http_request_set_header (request, "x-api-key", self->api_key);
   heyai_http_request_set_header (request, "anthropic-version", HEYAI_ANTHROPIC_VERSION);
   heyai_http_request_set_json (request, body);
-  heyai_http_request_set_timeout (request, REQUEST_TIMEOUT_S);
 
   heyai_http_send_async (self->http, request, g_task_get_cancellable (task), split_sent_cb, task);
 }
@@ -464,6 +463,7 @@ heyai_llm_anthropic_constructed (GObject *object)
 
   self->http = heyai_http_new (self->base_url, heyai_service_label (HEYAI_SERVICE_ANTHROPIC));
   heyai_http_set_classifier (self->http, classify, self, NULL);
+  heyai_http_set_timeout (self->http, REQUEST_TIMEOUT_S);
 }
 
 static void

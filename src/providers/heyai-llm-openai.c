@@ -285,7 +285,6 @@ send_split (GTask *task)
   if (self->api_key != NULL && *self->api_key != '\0')
     heyai_http_request_set_bearer (request, self->api_key);
   heyai_http_request_set_json (request, body);
-  heyai_http_request_set_timeout (request, REQUEST_TIMEOUT_S);
 
   heyai_http_send_async (self->http, request, g_task_get_cancellable (task),
                          split_sent_cb, task);
@@ -504,6 +503,7 @@ heyai_llm_openai_constructed (GObject *object)
                                  ? heyai_service_label (HEYAI_SERVICE_OPENAI)
                                  : _("The OpenAI-compatible server"));
   heyai_http_set_classifier (self->http, classify, self, NULL);
+  heyai_http_set_timeout (self->http, REQUEST_TIMEOUT_S);
 }
 
 static void

@@ -16,6 +16,10 @@
 #include "heyai-imager-offline.h"
 #include "heyai-animator-offline.h"
 #include "heyai-storage-local.h"
+#include "heyai-llm-openai.h"
+#include "heyai-llm-anthropic.h"
+#include "heyai-imager-higgsfield.h"
+#include "heyai-animator-kling.h"
 
 typedef GObject *(*HeyaiProviderCtor) (const char  *data_dir,
                                        GError     **error);
@@ -59,12 +63,12 @@ create_storage_local (const char  *data_dir,
 /* The first entry of each role is its default. */
 static const HeyaiProviderEntry registry[] = {
   { HEYAI_ROLE_LLM,      "offline",    N_("Offline splitter"), create_llm_offline },
-  { HEYAI_ROLE_LLM,      "openai",     "OpenAI",               NULL },
-  { HEYAI_ROLE_LLM,      "anthropic",  "Anthropic",            NULL },
+  { HEYAI_ROLE_LLM,      "openai",     "OpenAI",               heyai_llm_openai_create },
+  { HEYAI_ROLE_LLM,      "anthropic",  "Anthropic",            heyai_llm_anthropic_create },
   { HEYAI_ROLE_IMAGER,   "offline",    N_("Offline storyboard"), create_imager_offline },
-  { HEYAI_ROLE_IMAGER,   "higgsfield", "Higgsfield",           NULL },
+  { HEYAI_ROLE_IMAGER,   "higgsfield", "Higgsfield",           heyai_imager_higgsfield_create },
   { HEYAI_ROLE_ANIMATOR, "offline",    N_("Offline Ken Burns"), create_animator_offline },
-  { HEYAI_ROLE_ANIMATOR, "kling",      "Kling",                NULL },
+  { HEYAI_ROLE_ANIMATOR, "kling",      "Kling",                heyai_animator_kling_create },
   { HEYAI_ROLE_STORAGE,  "local",      N_("Local folder"),     create_storage_local },
   { HEYAI_ROLE_STORAGE,  "gdrive",     "Google Drive",         NULL },
 };

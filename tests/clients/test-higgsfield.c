@@ -1,0 +1,355 @@
+/* test-higgsfield.c: the Higgsfield imager against its fake.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "clients-fixture.h"
+#include "heyai-imager-higgsfield.h"
+
+#define KEY "fake-hf-id:fake-hf-secret"
+
+static const guint8 png_magic[] = { 0x89, 'P', 'N', 'G' };
+static const guint8 jpeg_magic[] = { 0xff, 0xd8, 0xff };
+
+static HeyaiImagerHiggsfield *
+make_client (Fixture    *f,
+             const char *key)
+{
+  g_autofree char *url = fixture_url (f, "HEYAI_HIGGSFIELD_BASE_URL");
+  HeyaiImagerHiggsfield *imager = heyai_imager_higgsfield_new (url, key, NULL);
+
+  fixture_tune_http (f, heyai_imager_higgsfield_get_http (imager));
+  heyai_imager_higgsfield_set_poll_interval (imager, 5);
+  return imager;
+}
+
+typedef struct
+{
+  guint remote_id_notifies;
+  guint remote_id_before_status;   /* remote id known when the first status poll came */
+} Watch;
+
+static HeyaiGenResult *
+generate (Fixture                *f,
+          HeyaiImagerHiggsfield  *imager,
+          HeyaiScene             *scene,
+          HeyaiJob               *job,
+          GCancellable           *cancellable,
+          GError                **error)
+{
+  g_autoptr(HeyaiProject) project = make_project ("x");
+  g_autoptr(GAsyncResult) result = NULL;
+
+  heyai_imager_generate_async (HEYAI_IMAGER (imager), project, scene, job, f->tmp, cancellable,
+                               store_result, &result);
+  wait_result (&result, 30);
+  return heyai_imager_generate_finish (HEYAI_IMAGER (imager), result, error);
+}
+
+static void
+add_fault (Fixture    *f,
+           const char *spec)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (heyai_fake_add_fault_from_string (f->fake, spec, &error));
+  g_assert_no_error (error);
+}
+
+static void
+remote_id_cb (HeyaiJob   *job,
+              GParamSpec *pspec,
+              gpointer    user_data)
+{
+  Watch *watch = user_data;
+  Fixture *f = g_object_get_data (G_OBJECT (job), "fixture");
+
+  watch->remote_id_notifies++;
+  /* Committed before any status poll. */
+  if (heyai_fake_get_count (f->fake, "higgsfield.status") == 0)
+    watch->remote_id_before_status++;
+}
+
+static void
+test_success (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(HeyaiImagerHiggsfield) imager = make_client (f, KEY);
+  g_autoptr(HeyaiScene) scene = make_scene (3, "A lighthouse in fog, teal and amber", "Fog drifts", 5,
+                                            HEYAI_CAMERA_PUSH_IN);
+  g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_IMAGE, 3, 1);
+  g_autoptr(HeyaiGenResult) gen = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = g_build_filename (f->tmp, "scene-03.png", NULL);
+  g_autofree char *log = NULL;
+  Watch watch = { 0, };
+
+  g_object_set_data (G_OBJECT (job), "fixture", f);
+  g_signal_connect (job, "notify::remote-id", G_CALLBACK (remote_id_cb), &watch);
+
+  capture_start ();
+  gen = generate (f, imager, scene, job, NULL, &error);
+  log = capture_stop ();
+  g_assert_no_error (error);
+  g_assert_cmpstr (gen->path, ==, expected);
+  g_assert_true (file_starts_with (gen->path, png_magic, sizeof png_magic));
+  g_assert_cmpstr (gen->provider, ==, "higgsfield");
+  g_assert_cmpstr (gen->model, ==, HEYAI_HIGGSFIELD_DEFAULT_MODEL);
+  g_assert_nonnull (gen->request_id);
+  g_assert_cmpstr (gen->request_id, ==, heyai_job_get_remote_id (job));
+  g_assert_nonnull (strstr (gen->params, "teal and amber"));
+  g_assert_nonnull (strstr (gen->params, "\"aspect_ratio\":\"16:9\""));
+  g_assert_cmpfloat (gen->cost, ==, HEYAI_HIGGSFIELD_PRICE_STANDARD);
+  g_assert_cmpfloat (heyai_imager_estimate_cost (HEYAI_IMAGER (imager), scene), ==, HEYAI_HIGGSFIELD_PRICE_STANDARD);
+
+  g_assert_cmpuint (watch.remote_id_notifies, ==, 1);
+  g_assert_cmpuint (watch.remote_id_before_status, ==, 1);
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "higgsfield.submit"), ==, 1);
+  /* queued, in_progress, completed */
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "higgsfield.status"), ==, 3);
+  g_assert_cmpfloat (heyai_job_get_progress (job), ==, 1.0);
+
+  /* Redaction: neither the key id nor the secret reached the log. */
+  g_assert_nonnull (strstr (log, "requests/"));
+  g_assert_nonnull (strstr (log, "[REDACTED]"));
+  g_assert_null (strstr (log, "fake-hf-secret"));
+  g_assert_null (strstr (log, "fake-hf-id"));
+}
+
+static void
+test_take_and_jpeg (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(HeyaiImagerHiggsfield) imager = make_client (f, KEY);
+  g_autoptr(HeyaiScene) scene = make_scene (1, "A boat", "Waves", 5, HEYAI_CAMERA_STATIC);
+  g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_IMAGE, 1, 2);
+  g_autoptr(HeyaiGenResult) gen = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = g_build_filename (f->tmp, "scene-01-take-2.jpg", NULL);
+
+  heyai_fake_set_option (f->fake, "higgsfield.format", "jpeg");
+  gen = generate (f, imager, scene, job, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (gen->path, ==, expected);
+  g_assert_true (file_starts_with (gen->path, jpeg_magic, sizeof jpeg_magic));
+}
+
+static void
+test_resume_without_submitting (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(HeyaiImagerHiggsfield) imager = make_client (f, KEY);
+  g_autoptr(HeyaiImagerHiggsfield) restarted = NULL;
+  g_autoptr(HeyaiScene) scene = make_scene (2, "A storm", "Rain", 10, HEYAI_CAMERA_STATIC);
+  g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_IMAGE, 2, 1);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(HeyaiGenResult) gen = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiProject) project = make_project ("x");
+  g_autoptr(GAsyncResult) result = NULL;
+
+  /* First run: submitted, then the app "quits" (in progress requests
+   * cannot be cancelled remotely, so it keeps running). */
+  heyai_fake_set_option (f->fake, "higgsfield.polls", "4");
+  heyai_imager_generate_async (HEYAI_IMAGER (imager), project, scene, job, f->tmp, cancellable,
+                               store_result, &result);
+  while (heyai_fake_get_count (f->fake, "higgsfield.status") < 2)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (heyai_job_get_remote_id (job));
+  g_cancellable_cancel (cancellable);
+  wait_result (&result, 10);
+  gen = heyai_imager_generate_finish (HEYAI_IMAGER (imager), result, &error);
+  g_assert_null (gen);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* Restart: a new provider, the job (as loaded from the store) has the id. */
+  restarted = make_client (f, KEY);
+  gen = generate (f, restarted, scene, job, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (gen);
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "higgsfield.submit"), ==, 1);
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "higgsfield.accepted"), ==, 1);
+}
+
+static void
+test_cancel_while_queued (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(HeyaiImagerHiggsfield) imager = make_client (f, KEY);
+  g_autoptr(HeyaiScene) scene = make_scene (1, "A beach [stuck]", "Waves", 5, HEYAI_CAMERA_STATIC);
+  g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_IMAGE, 1, 1);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(HeyaiProject) project = make_project ("x");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiGenResult) gen = NULL;
+
+  heyai_imager_generate_async (HEYAI_IMAGER (imager), project, scene, job, f->tmp, cancellable,
+                               store_result, &result);
+  while (heyai_fake_get_count (f->fake, "higgsfield.status") < 1)
+    g_main_context_iteration (NULL, TRUE);
+  g_cancellable_cancel (cancellable);
+  wait_result (&result, 10);
+  gen = heyai_imager_generate_finish (HEYAI_IMAGER (imager), result, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  /* The cancel request reaches the service. */
+  while (heyai_fake_get_count (f->fake, "higgsfield.cancel") < 1)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "higgsfield.canceled"), ==, 1);
+}
+
+static void
+test_outcomes (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(HeyaiImagerHiggsfield) imager = make_client (f, KEY);
+  struct { const char *prompt; GQuark domain; int code; const char *fragment; } cases[] = {
+    { "Bloody scene [nsfw]", HEYAI_ERROR, HEYAI_ERROR_MODERATION, "Scene 4: Higgsfield refused the prompt" },
+    { "A broken render [fail]", HEYAI_ERROR, HEYAI_ERROR_PROVIDER, "could not render the prompt" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(HeyaiScene) scene = make_scene (4, cases[i].prompt, "m", 5, HEYAI_CAMERA_STATIC);
+      g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_IMAGE, 4, 1);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HeyaiGenResult) gen = generate (f, imager, scene, job, NULL, &error);
+
+      g_assert_null (gen);
+      g_assert_error (error, cases[i].domain, cases[i].code);
+      g_assert_nonnull (strstr (error->message, cases[i].fragment));
+    }
+}
+
+static void
+test_final_errors (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(HeyaiImagerHiggsfield) imager = make_client (f, KEY);
+  g_autoptr(HeyaiImagerHiggsfield) bad_key = make_client (f, "fake-hf-id:wrong");
+  g_autoptr(HeyaiScene) scene = make_scene (1, "A lighthouse", "m", 5, HEYAI_CAMERA_STATIC);
+  g_autoptr(HeyaiGenResult) gen = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiJob) job1 = make_job (HEYAI_JOB_KIND_IMAGE, 1, 1);
+  g_autoptr(HeyaiJob) job2 = make_job (HEYAI_JOB_KIND_IMAGE, 1, 2);
+  g_autoptr(HeyaiJob) job3 = make_job (HEYAI_JOB_KIND_IMAGE, 1, 3);
+
+  add_fault (f, "higgsfield.submit:credits:3");
+  gen = generate (f, imager, scene, job1, NULL, &error);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_QUOTA);
+  g_assert_nonnull (strstr (error->message, "Not enough credits"));
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "higgsfield.submit"), ==, 1);
+  g_assert_null (heyai_job_get_remote_id (job1));
+  g_clear_error (&error);
+  heyai_fake_clear_faults (f->fake);
+
+  gen = generate (f, bad_key, scene, job2, NULL, &error);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS);
+  g_assert_nonnull (strstr (error->message, "HF_API_KEY"));
+  g_clear_error (&error);
+
+  /* A resolution the model does not take: 422 with the server's detail. */
+  g_setenv ("HEYAI_HIGGSFIELD_RESOLUTION", "8K", TRUE);
+  {
+    g_autoptr(HeyaiImagerHiggsfield) eight_k = make_client (f, KEY);
+
+    gen = generate (f, eight_k, scene, job3, NULL, &error);
+    g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION);
+    g_assert_nonnull (strstr (error->message, "resolution"));
+    g_clear_error (&error);
+  }
+  g_unsetenv ("HEYAI_HIGGSFIELD_RESOLUTION");
+}
+
+static void
+test_unknown_model (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *url = fixture_url (f, "HEYAI_HIGGSFIELD_BASE_URL");
+  g_autoptr(HeyaiImagerHiggsfield) imager = heyai_imager_higgsfield_new (url, KEY, "retired/model");
+  g_autoptr(HeyaiScene) scene = make_scene (1, "A lighthouse", "m", 5, HEYAI_CAMERA_STATIC);
+  g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_IMAGE, 1, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiGenResult) gen = NULL;
+
+  fixture_tune_http (f, heyai_imager_higgsfield_get_http (imager));
+  gen = generate (f, imager, scene, job, NULL, &error);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION);
+  g_assert_nonnull (strstr (error->message, "retired/model"));
+  g_assert_nonnull (strstr (error->message, "HEYAI_HIGGSFIELD_MODEL"));
+}
+
+static void
+test_retries (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(HeyaiImagerHiggsfield) imager = make_client (f, KEY);
+  g_autoptr(HeyaiScene) scene = make_scene (1, "A lighthouse", "m", 5, HEYAI_CAMERA_STATIC);
+  g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_IMAGE, 1, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiGenResult) gen = NULL;
+
+  add_fault (f, "higgsfield.submit:rate-limit:1");
+  add_fault (f, "higgsfield.status:http-503:1");
+  add_fault (f, "higgsfield.status:http-504:1");
+  add_fault (f, "files:truncate:1");
+  gen = generate (f, imager, scene, job, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (file_starts_with (gen->path, png_magic, sizeof png_magic));
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "higgsfield.accepted"), ==, 1);
+  /* The truncated download was fetched again. */
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "files.get"), ==, 2);
+  {
+    g_autofree char *contents = NULL;
+    gsize len = 0;
+    g_autofree char *source = g_build_filename (g_getenv ("HEYAI_SOURCE_ROOT"), "tests", "fakes", "data",
+                                                "still.png", NULL);
+    gsize expected_len = 0;
+    g_autofree char *expected = NULL;
+
+    g_assert_true (g_file_get_contents (gen->path, &contents, &len, NULL));
+    g_assert_true (g_file_get_contents (source, &expected, &expected_len, NULL));
+    g_assert_cmpmem (contents, len, expected, expected_len);
+  }
+}
+
+static void
+test_poll_budget (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(HeyaiImagerHiggsfield) imager = make_client (f, KEY);
+  g_autoptr(HeyaiScene) scene = make_scene (1, "Forever [stuck]", "m", 5, HEYAI_CAMERA_STATIC);
+  g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_IMAGE, 1, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiGenResult) gen = NULL;
+
+  heyai_imager_higgsfield_set_max_wait (imager, 1);
+  heyai_imager_higgsfield_set_poll_interval (imager, 100);
+  gen = generate (f, imager, scene, job, NULL, &error);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE);
+  /* The remote id stays on the job: a later run resumes it. */
+  g_assert_nonnull (heyai_job_get_remote_id (job));
+}
+
+int
+main (int argc, char **argv)
+{
+  clients_test_init (&argc, &argv);
+
+#define ADD(path, fn) g_test_add ("/clients/higgsfield/" path, Fixture, "higgsfield", fixture_setup, fn, fixture_teardown)
+  ADD ("success", test_success);
+  ADD ("take-and-jpeg", test_take_and_jpeg);
+  ADD ("resume-without-submitting", test_resume_without_submitting);
+  ADD ("cancel-while-queued", test_cancel_while_queued);
+  ADD ("outcomes", test_outcomes);
+  ADD ("final-errors", test_final_errors);
+  ADD ("unknown-model", test_unknown_model);
+  ADD ("retries", test_retries);
+  ADD ("poll-budget", test_poll_budget);
+#undef ADD
+
+  return g_test_run ();
+}
