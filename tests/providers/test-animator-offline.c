@@ -394,9 +394,6 @@ static const ClipCase clip_16x9_5 = {
 static const ClipCase clip_9x16_10 = {
   HEYAI_ASPECT_9_16, 10, HEYAI_CAMERA_PAN_LEFT, 2, 720, 1280, "scene-03-take-2-animated.mp4"
 };
-static const ClipCase clip_16x9_10 = {
-  HEYAI_ASPECT_16_9, 10, HEYAI_CAMERA_TILT_DOWN, 1, 1280, 720, "scene-03-animated.mp4"
-};
 static const ClipCase clip_9x16_5 = {
   HEYAI_ASPECT_9_16, 5, HEYAI_CAMERA_STATIC, 3, 720, 1280, "scene-03-take-3-animated.mp4"
 };
@@ -414,8 +411,6 @@ main (int   argc,
   g_test_add ("/Providers/AnimatorOffline/clip-16x9-5s", Fixture, &clip_16x9_5,
               fixture_setup, test_clip, fixture_teardown);
   g_test_add ("/Providers/AnimatorOffline/clip-9x16-10s-take-2", Fixture, &clip_9x16_10,
-              fixture_setup, test_clip, fixture_teardown);
-  g_test_add ("/Providers/AnimatorOffline/clip-16x9-10s", Fixture, &clip_16x9_10,
               fixture_setup, test_clip, fixture_teardown);
   g_test_add ("/Providers/AnimatorOffline/clip-9x16-5s-take-3", Fixture, &clip_9x16_5,
               fixture_setup, test_clip, fixture_teardown);
