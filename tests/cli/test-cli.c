@@ -1,0 +1,736 @@
+/* test-cli.c: runs the built `heyai` binary with the offline providers in a
+ * temporary HEYAI_DATA_DIR.  The binary's path is the first argument that is
+ * not a GTest option (meson passes it).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+
+#include "heyai-core.h"
+
+static const char *heyai_path;
+
+typedef struct
+{
+  char *dir;        /* HEYAI_DATA_DIR */
+  char *work;       /* scratch files */
+} Fixture;
+
+static void
+rm_rf (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+        rm_rf (child);
+      }
+  g_remove (path);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("heyai-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->work = g_dir_make_tmp ("heyai-cli-work-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  rm_rf (f->dir);
+  rm_rf (f->work);
+  g_free (f->dir);
+  g_free (f->work);
+}
+
+static GSubprocessLauncher *
+launcher_new (Fixture        *f,
+              GSubprocessFlags flags)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+
+  g_subprocess_launcher_setenv (launcher, "HEYAI_DATA_DIR", f->dir, TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "HEYAI_LOCAL_ROOT");
+  g_subprocess_launcher_unsetenv (launcher, "HEYAI_LLM");
+  g_subprocess_launcher_unsetenv (launcher, "HEYAI_IMAGER");
+  g_subprocess_launcher_unsetenv (launcher, "HEYAI_ANIMATOR");
+  g_subprocess_launcher_unsetenv (launcher, "HEYAI_STORAGE");
+  return launcher;
+}
+
+/* Runs heyai with @argv (NULL-terminated, without the program), feeding
+ * @input on stdin; returns the exit status (or 128 + signal). */
+static int
+run_heyai_v (Fixture      *f,
+             const char   *input,
+             char        **out,
+             char        **err,
+             const char  **args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stdout_buf = NULL;
+  g_autofree char *stderr_buf = NULL;
+  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
+
+  if (input != NULL)
+    flags |= G_SUBPROCESS_FLAGS_STDIN_PIPE;
+
+  g_ptr_array_add (argv, (char *) heyai_path);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = launcher_new (f, flags);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input, NULL, &stdout_buf, &stderr_buf, &error);
+  g_assert_no_error (error);
+
+  if (out != NULL)
+    *out = g_steal_pointer (&stdout_buf);
+  if (err != NULL)
+    *err = g_steal_pointer (&stderr_buf);
+
+  if (g_subprocess_get_if_exited (process))
+    return g_subprocess_get_exit_status (process);
+  return 128 + g_subprocess_get_term_sig (process);
+}
+
+#define run_heyai(f, out, err, ...) \
+  run_heyai_v ((f), NULL, (out), (err), (const char *[]) { __VA_ARGS__, NULL })
+#define run_heyai_input(f, input, out, err, ...) \
+  run_heyai_v ((f), (input), (out), (err), (const char *[]) { __VA_ARGS__, NULL })
+
+static char *
+sample (const char *name)
+{
+  const char *dir = g_getenv ("HEYAI_SAMPLES_DIR");
+
+  g_assert_nonnull (dir);
+  return g_build_filename (dir, name, NULL);
+}
+
+static char *
+db_path (Fixture *f)
+{
+  return g_build_filename (f->dir, "heyai.db", NULL);
+}
+
+static sqlite3 *
+open_db (Fixture *f)
+{
+  g_autofree char *path = db_path (f);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  return db;
+}
+
+static gint64
+db_count (sqlite3    *db,
+          const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+static gint64
+count_projects (Fixture *f)
+{
+  g_autofree char *path = db_path (f);
+  sqlite3 *db;
+  gint64 n;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return 0;
+  db = open_db (f);
+  n = db_count (db, "SELECT COUNT(*) FROM projects WHERE deleted = 0");
+  sqlite3_close (db);
+  return n;
+}
+
+static char *
+new_project (Fixture    *f,
+             const char *script_path)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  status = run_heyai (f, &out, &err, "new", script_path);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_cmpint (status, ==, 0);
+  g_strstrip (out);
+  g_assert_true (g_uuid_string_is_valid (out));
+  return g_steal_pointer (&out);
+}
+
+static JsonObject *
+status_json (Fixture    *f,
+             const char *project,
+             JsonParser *parser)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *root;
+
+  g_assert_cmpint (run_heyai (f, &out, &err, "status", project, "--json"), ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_nonnull (root);
+  return root;
+}
+
+/* Every scene has a still and a clip that exist on disk. */
+static guint
+assert_all_done (Fixture    *f,
+                 const char *project)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root = status_json (f, project, parser);
+  JsonObject *proj = json_object_get_object_member (root, "project");
+  JsonArray *scenes = json_object_get_array_member (root, "scenes");
+
+  g_assert_cmpstr (json_object_get_string_member (proj, "id"), ==, project);
+  g_assert_nonnull (json_object_get_string_member (proj, "title"));
+  g_assert_cmpstr (json_object_get_string_member (proj, "status"), ==, "ready_for_edit");
+  g_assert_cmpuint (json_array_get_length (scenes), >, 0);
+
+  for (guint i = 0; i < json_array_get_length (scenes); i++)
+    {
+      JsonObject *scene = json_array_get_object_element (scenes, i);
+      const char *image = json_object_get_string_member (scene, "image");
+      const char *clip = json_object_get_string_member (scene, "clip");
+
+      g_assert_cmpint (json_object_get_int_member (scene, "position"), ==, i + 1);
+      g_assert_true (json_object_has_member (scene, "title"));
+      g_assert_cmpstr (json_object_get_string_member (scene, "status"), ==, "clip_ready");
+      g_assert_nonnull (image);
+      g_assert_nonnull (clip);
+      g_assert_true (g_path_is_absolute (image));
+      g_assert_true (g_path_is_absolute (clip));
+      g_assert_true (g_file_test (image, G_FILE_TEST_IS_REGULAR));
+      g_assert_true (g_file_test (clip, G_FILE_TEST_IS_REGULAR));
+      g_assert_true (g_str_has_prefix (image, f->dir));
+      g_assert_true (g_str_has_suffix (clip, "-animated.mp4"));
+    }
+
+  return json_array_get_length (scenes);
+}
+
+/* ---------------------------------------------------------------------- */
+
+static void
+test_help (Fixture       *f,
+           gconstpointer  data)
+{
+  const char *commands[] = { "new", "list", "show", "analyze", "images", "approve", "reject",
+                             "animate", "run", "status", "cancel", "export", "sync" };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_heyai (f, &out, &err, "--help"), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *line = g_strdup_printf ("\n  %s ", commands[i]);
+      g_assert_nonnull (strstr (out, line));
+    }
+  g_assert_nonnull (strstr (out, "--data-dir"));
+  g_assert_nonnull (strstr (out, "--image-jobs"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands) - 2; i++)
+    {
+      g_autofree char *cmd_out = NULL;
+      g_autofree char *usage = g_strdup_printf ("heyai %s", commands[i]);
+
+      g_assert_cmpint (run_heyai (f, &cmd_out, NULL, commands[i], "--help"), ==, 0);
+      g_assert_nonnull (strstr (cmd_out, usage));
+    }
+
+  /* --help wrote nothing to the data dir. */
+  g_assert_cmpint (count_projects (f), ==, 0);
+}
+
+static void
+test_usage_errors (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  struct { const char *args[5]; } cases[] = {
+    { { NULL } },
+    { { "frobnicate", NULL } },
+    { { "--bogus", "list", NULL } },
+    { { "list", "--bogus", NULL } },
+    { { "list", "extra", NULL } },
+    { { "status", NULL } },
+    { { "status", "no-such-project", NULL } },
+    { { "status", "999", NULL } },
+    { { "show", "deadbeef", NULL } },
+    { { "run", "no-such-project", NULL } },
+    { { "new", NULL } },
+    { { "new", "--aspect", "4:3", "x.txt", NULL } },
+    { { "new", "/nonexistent/script.txt", NULL } },
+    { { "--image-jobs", "-3", "list", NULL } },
+    { { "--imager", "nonsense", "images", "1", NULL } },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *err = NULL;
+      const char **args = cases[i].args;
+      int status = run_heyai_v (f, NULL, NULL, &err, args);
+
+      g_test_message ("case %u: %s", i, args[0] ? args[0] : "(none)");
+      g_assert_cmpint (status, ==, 2);
+      g_assert_true (g_str_has_prefix (err, "heyai: "));
+    }
+
+  /* With a project: bad scene numbers. */
+  id = new_project (f, script);
+  {
+    g_autofree char *err = NULL;
+    g_assert_cmpint (run_heyai (f, NULL, &err, "approve", id), ==, 2);
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run_heyai (f, NULL, &err, "approve", id, "--all", "2"), ==, 2);
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run_heyai (f, NULL, &err, "images", id, "--scene", "x"), ==, 2);
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run_heyai (f, NULL, &err, "analyze", id, "extra"), ==, 2);
+    g_assert_true (g_str_has_prefix (err, "heyai: "));
+  }
+  g_assert_cmpint (count_projects (f), ==, 1);
+}
+
+static void
+test_bad_scripts (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *empty = g_build_filename (f->work, "empty.txt", NULL);
+  g_autofree char *blank = g_build_filename (f->work, "blank.txt", NULL);
+  g_autofree char *binary = g_build_filename (f->work, "binary.bin", NULL);
+  g_autofree char *huge = g_build_filename (f->work, "huge.txt", NULL);
+  g_autofree char *latin1 = g_build_filename (f->work, "latin1.txt", NULL);
+  g_autofree char *huge_text = NULL;
+  const char bin[] = { 'P', 'K', 3, 4, 0, 0, 0, 1, 2, 3 };
+  const char *files[] = { empty, blank, binary, huge, latin1 };
+  gsize huge_len = 5 * 1024 * 1024;
+
+  g_file_set_contents (empty, "", 0, NULL);
+  g_file_set_contents (blank, "  \n\n\t \n", -1, NULL);
+  g_file_set_contents (binary, bin, sizeof bin, NULL);
+  huge_text = g_malloc (huge_len);
+  for (gsize i = 0; i < huge_len; i++)
+    huge_text[i] = (i % 80 == 79) ? '\n' : "lighthouse "[i % 11];
+  g_file_set_contents (huge, huge_text, huge_len, NULL);
+  g_file_set_contents (latin1, "El \xfaltimo faro\n\nUna isla.\n", -1, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+
+      g_test_message ("script %s", files[i]);
+      g_assert_cmpint (run_heyai (f, &out, &err, "new", files[i]), ==, 1);
+      g_assert_cmpstr (out, ==, "");
+      g_assert_true (g_str_has_prefix (err, "heyai: "));
+      g_assert_cmpuint (strlen (err), >, strlen ("heyai: \n") + 10);
+      g_assert_null (strchr (err + strlen ("heyai: "), '{'));
+    }
+
+  /* The same through standard input. */
+  {
+    g_autofree char *err = NULL;
+    g_assert_cmpint (run_heyai_input (f, "", NULL, &err, "new", "-"), ==, 1);
+    g_assert_true (g_str_has_prefix (err, "heyai: "));
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run_heyai_input (f, "caf\xe9\n", NULL, &err, "new", "-"), ==, 1);
+    g_assert_true (g_str_has_prefix (err, "heyai: "));
+  }
+
+  /* Nothing was created. */
+  g_assert_cmpint (count_projects (f), ==, 0);
+}
+
+static void
+test_new_and_list (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *script = sample ("el-ultimo-faro.txt");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *short_id = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+
+  g_assert_cmpint (run_heyai_input (f, "A lighthouse at night.\n\nThe keeper climbs.\n", &out, &err,
+                                    "new", "--title", "Faro", "--aspect", "9:16", "--style", "grainy 16 mm", "-"), ==, 0);
+  id = g_strstrip (g_steal_pointer (&out));
+  g_assert_true (g_uuid_string_is_valid (id));
+
+  root = status_json (f, id, parser);
+  root = json_object_get_object_member (root, "project");
+  g_assert_cmpstr (json_object_get_string_member (root, "title"), ==, "Faro");
+  g_assert_cmpstr (json_object_get_string_member (root, "status"), ==, "draft");
+
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_heyai (f, &out, NULL, "show", id), ==, 0);
+  g_assert_nonnull (strstr (out, "9:16"));
+  g_assert_nonnull (strstr (out, "grainy 16 mm"));
+
+  /* The title defaults to the script's title (or the file name). */
+  g_clear_pointer (&id, g_free);
+  id = new_project (f, script);
+  short_id = g_strndup (id, 8);
+
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_heyai (f, &out, NULL, "list"), ==, 0);
+  g_assert_nonnull (strstr (out, "Faro"));
+  g_assert_nonnull (strstr (out, short_id));
+  g_assert_nonnull (strstr (out, "Draft"));
+
+  /* Projects are found by number and id prefix too. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_heyai (f, &out, NULL, "status", "2"), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_heyai (f, &out, NULL, "status", short_id), ==, 0);
+
+  /* Nothing running: cancel says so. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_heyai (f, &out, NULL, "cancel", id), ==, 0);
+
+  g_assert_cmpint (count_projects (f), ==, 2);
+}
+
+static void
+test_run_auto (Fixture       *f,
+               gconstpointer  data)
+{
+  const char *name = data;
+  g_autofree char *script = sample (name);
+  g_autofree char *id = new_project (f, script);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  guint n;
+
+  g_assert_cmpint (run_heyai (f, &out, &err, "run", id, "--auto-approve"), ==, 0);
+  /* Piped: quiet but one line per finished scene. */
+  g_assert_null (strstr (err, "\r"));
+  g_assert_nonnull (strstr (err, "clip ready"));
+
+  n = assert_all_done (f, id);
+  g_assert_cmpuint (n, >=, 3);
+
+  /* A second run finds nothing to do. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_heyai (f, &out, &err, "run", id, "--auto-approve"), ==, 0);
+  g_assert_null (strstr (err, "ready"));
+}
+
+static void
+test_review_flow (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = new_project (f, script);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+  JsonArray *scenes;
+
+  /* Review mode: stops after the stills and says what to do. */
+  g_assert_cmpint (run_heyai (f, &out, &err, "run", id), ==, 0);
+  g_assert_nonnull (strstr (out, "ready for review"));
+  g_assert_nonnull (strstr (out, "heyai approve"));
+
+  root = status_json (f, id, parser);
+  scenes = json_object_get_array_member (root, "scenes");
+  for (guint i = 0; i < json_array_get_length (scenes); i++)
+    {
+      JsonObject *scene = json_array_get_object_element (scenes, i);
+      g_assert_cmpstr (json_object_get_string_member (scene, "status"), ==, "ready");
+      g_assert_false (json_object_get_null_member (scene, "image"));
+      g_assert_true (json_object_get_null_member (scene, "clip"));
+    }
+
+  /* Animate with nothing approved: a clear message. */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_heyai (f, NULL, &err, "animate", id), ==, 1);
+  g_assert_nonnull (strstr (err, "approve"));
+
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_heyai (f, &out, NULL, "approve", id, "1", "2"), ==, 0);
+  g_assert_cmpint (run_heyai (f, NULL, NULL, "reject", id, "3"), ==, 0);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_heyai (f, NULL, &err, "approve", id, "99"), ==, 2);
+
+  /* A new take of scene 4's still. */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_heyai (f, NULL, &err, "images", id, "--scene", "4"), ==, 0);
+
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_heyai (f, NULL, &err, "animate", id), ==, 0);
+
+  g_clear_object (&parser);
+  parser = json_parser_new ();
+  root = status_json (f, id, parser);
+  scenes = json_object_get_array_member (root, "scenes");
+  for (guint i = 0; i < json_array_get_length (scenes); i++)
+    {
+      JsonObject *scene = json_array_get_object_element (scenes, i);
+      const char *status = json_object_get_string_member (scene, "status");
+
+      if (i < 2)
+        {
+          g_assert_cmpstr (status, ==, "clip_ready");
+          g_assert_true (g_file_test (json_object_get_string_member (scene, "clip"), G_FILE_TEST_IS_REGULAR));
+        }
+      else if (i == 2)
+        g_assert_cmpstr (status, ==, "rejected");
+      else
+        {
+          g_assert_cmpstr (status, ==, "ready");
+          g_assert_true (json_object_get_null_member (scene, "clip"));
+        }
+      if (i == 3)
+        g_assert_true (g_str_has_suffix (json_object_get_string_member (scene, "image"), "scene-04-take-2.png"));
+    }
+}
+
+/* Start a run, SIGKILL it when a few clips are done, run again: every scene
+ * ends with exactly one still and one clip, and the database is intact. */
+static void
+test_kill_resume (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *script = g_build_filename (f->work, "ten.fountain", NULL);
+  g_autoptr(GString) text = g_string_new ("Title: Ten Rooms\n\n");
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  gint64 deadline, clips = 0, n_scenes;
+  sqlite3 *db;
+
+  for (int i = 1; i <= 10; i++)
+    g_string_append_printf (text, "INT. ROOM %d - NIGHT\n\nA door opens onto room %d.\n\n", i, i);
+  g_file_set_contents (script, text->str, -1, &error);
+  g_assert_no_error (error);
+  id = new_project (f, script);
+
+  launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  process = g_subprocess_launcher_spawn (launcher, &error, heyai_path, "run", id, "--auto-approve", NULL);
+  g_assert_no_error (error);
+
+  /* Poll the database (as `heyai status` would) until a few clips exist. */
+  deadline = g_get_monotonic_time () + 90 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_autofree char *path = db_path (f);
+
+      g_usleep (50 * 1000);
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        continue;
+      db = open_db (f);
+      clips = db_count (db, "SELECT COUNT(*) FROM assets WHERE kind = 'clip' AND deleted = 0");
+      sqlite3_close (db);
+      if (clips >= 3)
+        break;
+    }
+  g_assert_cmpint (clips, >=, 3);
+  g_subprocess_send_signal (process, SIGKILL);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_term_sig (process), ==, SIGKILL);
+
+  db = open_db (f);
+  n_scenes = db_count (db, "SELECT COUNT(*) FROM scenes WHERE deleted = 0");
+  g_assert_cmpint (n_scenes, ==, 10);
+  /* The kill left work unfinished. */
+  g_assert_cmpint (db_count (db, "SELECT COUNT(*) FROM assets WHERE kind = 'clip' AND deleted = 0"), <, 10);
+  sqlite3_close (db);
+
+  /* Run again: it finishes what was left. */
+  g_assert_cmpint (run_heyai (f, &out, &err, "run", id, "--auto-approve"), ==, 0);
+  g_assert_cmpuint (assert_all_done (f, id), ==, 10);
+
+  db = open_db (f);
+  /* Exactly one still and one clip per scene: nothing was done twice. */
+  g_assert_cmpint (db_count (db, "SELECT COUNT(*) FROM scenes s WHERE s.deleted = 0 AND "
+                                 "(SELECT COUNT(*) FROM assets a WHERE a.scene_id = s.id AND a.kind = 'image' AND a.deleted = 0) = 1 AND "
+                                 "(SELECT COUNT(*) FROM assets a WHERE a.scene_id = s.id AND a.kind = 'clip' AND a.deleted = 0) = 1"),
+                   ==, 10);
+  g_assert_cmpint (db_count (db, "SELECT COUNT(*) FROM assets WHERE deleted = 0 AND kind IN ('image', 'clip')"), ==, 20);
+  g_assert_cmpint (db_count (db, "SELECT COUNT(*) FROM jobs WHERE kind = 'image' AND state = 'done'"), ==, 10);
+  g_assert_cmpint (db_count (db, "SELECT COUNT(*) FROM jobs WHERE kind = 'clip' AND state = 'done'"), ==, 10);
+  g_assert_cmpint (db_count (db, "SELECT COUNT(*) FROM jobs WHERE kind = 'analyze' AND state = 'done'"), ==, 1);
+  g_assert_cmpint (db_count (db, "SELECT COUNT(*) FROM jobs WHERE state NOT IN ('done', 'failed', 'cancelled')"), ==, 0);
+  g_assert_cmpint (db_count (db, "SELECT COUNT(*) FROM scenes WHERE deleted = 0 AND status = 'clip_ready' "
+                                 "AND image_take = 1 AND clip_take = 1"), ==, 10);
+  {
+    sqlite3_stmt *stmt = NULL;
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
+    sqlite3_finalize (stmt);
+  }
+  sqlite3_close (db);
+}
+
+static void
+test_sigterm_cancels (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = new_project (f, script);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  gint64 deadline, stills = 0;
+  sqlite3 *db;
+
+  launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  process = g_subprocess_launcher_spawn (launcher, &error, heyai_path, "run", id, "--auto-approve", NULL);
+  g_assert_no_error (error);
+
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline && stills < 1)
+    {
+      g_usleep (20 * 1000);
+      db = open_db (f);
+      stills = db_count (db, "SELECT COUNT(*) FROM assets WHERE kind = 'image'");
+      sqlite3_close (db);
+    }
+  g_assert_cmpint (stills, >=, 1);
+
+  g_subprocess_send_signal (process, SIGTERM);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
+  g_assert_nonnull (strstr (err, "heyai: Cancelled"));
+
+  /* Cancelled cleanly: nothing left running in the database. */
+  db = open_db (f);
+  g_assert_cmpint (db_count (db, "SELECT COUNT(*) FROM jobs WHERE state NOT IN ('done', 'failed', 'cancelled')"), ==, 0);
+  g_assert_cmpint (db_count (db, "SELECT COUNT(*) FROM scenes WHERE status IN ('rendering', 'animating')"), ==, 0);
+  sqlite3_close (db);
+}
+
+static void
+test_read_only (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *path = NULL;
+  sqlite3 *db;
+
+  if (geteuid () == 0)
+    {
+      g_test_skip ("root ignores file permissions");
+      return;
+    }
+
+  id = new_project (f, script);
+  path = db_path (f);
+  g_assert_cmpint (g_chmod (path, 0400), ==, 0);
+  g_assert_cmpint (g_chmod (f->dir, 0500), ==, 0);
+
+  g_assert_cmpint (run_heyai (f, NULL, &err, "run", id, "--auto-approve"), ==, 1);
+  g_assert_true (g_str_has_prefix (err, "heyai: "));
+
+  g_chmod (f->dir, 0700);
+  g_chmod (path, 0600);
+  db = open_db (f);
+  g_assert_cmpint (db_count (db, "SELECT COUNT(*) FROM projects"), ==, 1);
+  sqlite3_close (db);
+}
+
+typedef struct
+{
+  const char    *group;
+  const char    *path;
+  void         (*func) (Fixture *, gconstpointer);
+  const char    *data;
+} Case;
+
+static const Case cases[] = {
+  { "basic",  "/cli/help", test_help, NULL },
+  { "basic",  "/cli/usage-errors", test_usage_errors, NULL },
+  { "basic",  "/cli/bad-scripts", test_bad_scripts, NULL },
+  { "basic",  "/cli/new-and-list", test_new_and_list, NULL },
+  { "basic",  "/cli/read-only", test_read_only, NULL },
+  { "run-fountain", "/cli/run-auto/fountain", test_run_auto, "night-shift.fountain" },
+  { "run-prose", "/cli/run-auto/prose", test_run_auto, "el-ultimo-faro.txt" },
+  { "review", "/cli/review-flow", test_review_flow, NULL },
+  { "review", "/cli/sigterm", test_sigterm_cancels, NULL },
+  { "kill",   "/cli/kill-resume", test_kill_resume, NULL },
+};
+
+/* Arguments after the GTest options: the heyai binary, and optionally
+ * "group=NAME" to register one group only (meson runs each group as its own
+ * test so that each stays well under a minute). */
+int
+main (int    argc,
+      char **argv)
+{
+  const char *group = NULL;
+
+  g_test_init (&argc, &argv, NULL);
+
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_has_prefix (argv[i], "group="))
+        group = argv[i] + strlen ("group=");
+      else if (argv[i][0] != '-')
+        heyai_path = argv[i];
+    }
+  if (heyai_path == NULL)
+    heyai_path = g_getenv ("HEYAI_CLI");
+  if (heyai_path == NULL)
+    g_error ("pass the heyai binary as an argument");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    if (group == NULL || g_str_equal (group, cases[i].group))
+      g_test_add (cases[i].path, Fixture, cases[i].data, fixture_setup, cases[i].func, fixture_teardown);
+
+  return g_test_run ();
+}
