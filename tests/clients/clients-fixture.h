@@ -22,7 +22,7 @@ typedef struct
 
 static GString *captured_log = NULL;
 
-static GLogWriterOutput
+G_GNUC_UNUSED static GLogWriterOutput
 capture_writer (GLogLevelFlags   level,
                 const GLogField *fields,
                 gsize            n_fields,
@@ -73,7 +73,7 @@ capture_stop (void)
   return text;
 }
 
-static double
+G_GNUC_UNUSED static double
 record_delay (HeyaiHttp *http,
               guint      attempt,
               double     seconds,
@@ -100,7 +100,7 @@ fixture_tune_http (Fixture   *f,
   heyai_http_set_timeout (http, 5);
 }
 
-static void
+G_GNUC_UNUSED static void
 fixture_setup (Fixture       *f,
                gconstpointer  service)
 {
@@ -116,7 +116,7 @@ fixture_setup (Fixture       *f,
   g_assert_no_error (error);
 }
 
-static void
+G_GNUC_UNUSED static void
 remove_tree (const char *path)
 {
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
@@ -139,7 +139,7 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
-static void
+G_GNUC_UNUSED static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  service)
 {
@@ -153,7 +153,7 @@ fixture_teardown (Fixture       *f,
   g_array_unref (f->delays);
 }
 
-static void
+G_GNUC_UNUSED static void
 store_result (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
