@@ -1,0 +1,679 @@
+/* heyai-application.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include <gtksourceview/gtksource.h>
+
+#include "heyai-application.h"
+#include "heyai-preferences-window.h"
+#include "heyai-ui-util.h"
+#include "heyai-window.h"
+
+struct _HeyaiApplication
+{
+  AdwApplication    parent_instance;
+
+  /* Owned references */
+  char             *data_dir;
+  HeyaiStore       *store;
+  GError           *store_error;
+  HeyaiPipeline    *pipeline;
+  GSettings        *settings;
+  HeyaiThumbnailer *thumbnailer;
+  GHashTable       *runs;          /* project id -> RunState */
+  GHashTable       *env_set_by_us; /* variable name -> TRUE */
+};
+
+typedef struct
+{
+  HeyaiApplication *app;
+  HeyaiProject     *project;
+  GCancellable     *cancellable;
+  guint             n_active;
+} RunState;
+
+enum { RUN_STARTED, RUN_FINISHED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (HeyaiApplication, heyai_application, ADW_TYPE_APPLICATION)
+
+static void
+run_state_free (RunState *state)
+{
+  g_clear_object (&state->project);
+  g_clear_object (&state->cancellable);
+  g_free (state);
+}
+
+/* Actions ---------------------------------------------------------------- */
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  HeyaiApplication *self = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  /* Save every editor before leaving; jobs are persisted and resume next time. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (HEYAI_IS_WINDOW (l->data))
+      heyai_window_flush (HEYAI_WINDOW (l->data));
+
+  heyai_application_cancel_runs (self, NULL);
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *param,
+              gpointer       user_data)
+{
+  HeyaiApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  static const char *developers[] = { "The HeyAI Studio developers", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", parent,
+                        "modal", TRUE,
+                        "application-name", _("HeyAI Studio"),
+                        "application-icon", APP_ID,
+                        "developer-name", _("The HeyAI Studio developers"),
+                        "version", PACKAGE_VERSION,
+                        "comments", _("Turn a trailer script into an editor-ready set of AI-generated clips."),
+                        "website", "https://github.com/heyai/studio",
+                        "issue-url", "https://github.com/heyai/studio/issues",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "developers", developers,
+                        /* Translators: your name and e-mail, one per line */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  HeyaiApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  HeyaiPreferencesWindow *prefs = heyai_preferences_window_new (self);
+
+  if (parent != NULL)
+    gtk_window_set_transient_for (GTK_WINDOW (prefs), parent);
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action },
+  { "about", about_action },
+  { "preferences", preferences_action },
+};
+
+static const struct {
+  const char *action;
+  const char *accels[3];
+} app_accels[] = {
+  { "app.quit",           { "<Control>q", NULL } },
+  { "app.preferences",    { "<Control>comma", NULL } },
+  { "win.new-project",    { "<Control>n", NULL } },
+  { "win.open",           { "<Control>o", NULL } },
+  { "win.analyze",        { "<Control>Return", "<Control>KP_Enter", NULL } },
+  { "win.export",         { "<Control>e", NULL } },
+  { "win.back",           { "<Alt>Left", NULL } },
+  { "win.show-help-overlay", { "<Control>question", NULL } },
+  { "window.close",       { "<Control>w", NULL } },
+};
+
+/* Store and pipeline ----------------------------------------------------- */
+
+static void
+open_store (HeyaiApplication *self)
+{
+  g_autofree char *db_path = NULL;
+
+  if (self->store != NULL || self->store_error != NULL)
+    return;
+
+  db_path = g_build_filename (self->data_dir, "heyai.db", NULL);
+  self->store = heyai_store_new (db_path, &self->store_error);
+}
+
+static void
+set_env_from_setting (HeyaiApplication *self,
+                      const char       *variable,
+                      const char       *key)
+{
+  g_autofree char *value = g_settings_get_string (self->settings, key);
+  gboolean ours = g_hash_table_contains (self->env_set_by_us, variable);
+
+  /* The environment wins over the settings (ARCHITECTURE.md); only a variable
+   * this process set itself is replaced. */
+  if (g_getenv (variable) != NULL && !ours)
+    return;
+
+  if (value != NULL && *value != '\0')
+    {
+      g_setenv (variable, value, TRUE);
+      g_hash_table_add (self->env_set_by_us, g_strdup (variable));
+    }
+  else if (ours)
+    {
+      g_unsetenv (variable);
+      g_hash_table_remove (self->env_set_by_us, variable);
+    }
+}
+
+static GObject *
+create_provider (HeyaiApplication *self,
+                 HeyaiRole         role,
+                 const char       *setting_key,
+                 const char       *model_key,
+                 GError          **error)
+{
+  g_autofree char *setting = g_settings_get_string (self->settings, setting_key);
+  const char *name = heyai_provider_resolve_name (role, NULL, setting);
+  GObject *provider = heyai_provider_create (role, name, self->data_dir, error);
+
+  if (provider != NULL && model_key != NULL)
+    {
+      g_autofree char *model = g_settings_get_string (self->settings, model_key);
+
+      if (model != NULL && *model != '\0' &&
+          g_object_class_find_property (G_OBJECT_GET_CLASS (provider), "model") != NULL)
+        g_object_set (provider, "model", model, NULL);
+    }
+  return provider;
+}
+
+HeyaiPipeline *
+heyai_application_get_pipeline (HeyaiApplication  *self,
+                                GError           **error)
+{
+  g_autoptr(GObject) llm = NULL;
+  g_autoptr(GObject) imager = NULL;
+  g_autoptr(GObject) animator = NULL;
+  g_autoptr(GObject) storage = NULL;
+
+  g_return_val_if_fail (HEYAI_IS_APPLICATION (self), NULL);
+
+  if (self->pipeline != NULL)
+    return self->pipeline;
+
+  if (self->store == NULL)
+    {
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_DATABASE, "%s",
+                   self->store_error ? self->store_error->message : _("The project library is not open."));
+      return NULL;
+    }
+
+  set_env_from_setting (self, "HEYAI_OPENAI_BASE_URL", "openai-base-url");
+  set_env_from_setting (self, "HEYAI_ANTHROPIC_BASE_URL", "anthropic-base-url");
+
+  if (!(llm = create_provider (self, HEYAI_ROLE_LLM, "llm-provider", "llm-model", error)) ||
+      !(imager = create_provider (self, HEYAI_ROLE_IMAGER, "imager-provider", "imager-model", error)) ||
+      !(animator = create_provider (self, HEYAI_ROLE_ANIMATOR, "animator-provider", "animator-model", error)) ||
+      !(storage = create_provider (self, HEYAI_ROLE_STORAGE, "storage-provider", NULL, error)))
+    return NULL;
+
+  self->pipeline = heyai_pipeline_new (self->store, self->data_dir,
+                                       HEYAI_LLM (llm), HEYAI_IMAGER (imager),
+                                       HEYAI_ANIMATOR (animator), HEYAI_STORAGE (storage));
+  heyai_pipeline_set_concurrency (self->pipeline, HEYAI_ROLE_LLM,
+                                  g_settings_get_int (self->settings, "concurrency-llm"));
+  heyai_pipeline_set_concurrency (self->pipeline, HEYAI_ROLE_IMAGER,
+                                  g_settings_get_int (self->settings, "concurrency-imager"));
+  heyai_pipeline_set_concurrency (self->pipeline, HEYAI_ROLE_ANIMATOR,
+                                  g_settings_get_int (self->settings, "concurrency-animator"));
+  heyai_pipeline_set_concurrency (self->pipeline, HEYAI_ROLE_STORAGE,
+                                  g_settings_get_int (self->settings, "concurrency-storage"));
+  heyai_pipeline_set_budget (self->pipeline, g_settings_get_double (self->settings, "budget-cap"));
+
+  return self->pipeline;
+}
+
+void
+heyai_application_reload_providers (HeyaiApplication *self)
+{
+  g_return_if_fail (HEYAI_IS_APPLICATION (self));
+
+  if (self->pipeline == NULL || g_hash_table_size (self->runs) > 0)
+    return;
+  g_clear_object (&self->pipeline);
+}
+
+static void
+settings_changed_cb (HeyaiApplication *self,
+                     const char       *key,
+                     GSettings        *settings)
+{
+  if (self->pipeline == NULL)
+    return;
+  if (g_str_has_prefix (key, "concurrency-") || g_str_equal (key, "budget-cap"))
+    {
+      static const char *roles[] = { "concurrency-llm", "concurrency-imager",
+                                     "concurrency-animator", "concurrency-storage" };
+      for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
+        heyai_pipeline_set_concurrency (self->pipeline, (HeyaiRole) i,
+                                        g_settings_get_int (settings, roles[i]));
+      heyai_pipeline_set_budget (self->pipeline, g_settings_get_double (settings, "budget-cap"));
+    }
+  else if (g_str_has_suffix (key, "-provider") || g_str_has_suffix (key, "-model") ||
+           g_str_has_suffix (key, "-base-url"))
+    heyai_application_reload_providers (self);
+}
+
+/* Runs ------------------------------------------------------------------- */
+
+typedef struct
+{
+  HeyaiApplication *app;
+  char             *project_id;
+} RunCall;
+
+static void
+notify_finished (HeyaiApplication *self,
+                 HeyaiProject     *project,
+                 const HeyaiRunSummary *summary,
+                 const char       *error_message)
+{
+  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *cost = heyai_ui_format_cost (summary->cost);
+
+  if (active != NULL && gtk_window_is_active (active) && gtk_widget_get_visible (GTK_WIDGET (active)))
+    return;
+
+  if (error_message != NULL)
+    {
+      notification = g_notification_new (_("A batch needs your attention"));
+      body = g_strdup_printf (_("%s: %s"), heyai_project_get_title (project), error_message);
+      g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+    }
+  else
+    {
+      notification = g_notification_new (_("Batch finished"));
+      body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%s: %u job done (%s).",
+                                           "%s: %u jobs done (%s).", summary->n_done),
+                              heyai_project_get_title (project), summary->n_done, cost);
+    }
+  g_notification_set_body (notification, body);
+  g_notification_set_default_action_and_target (notification, "app.activate-project", "s",
+                                                 heyai_project_get_id (project));
+  g_application_send_notification (G_APPLICATION (self), "batch-finished", notification);
+}
+
+static void
+run_done_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  RunCall *call = user_data;
+  g_autoptr(HeyaiApplication) self = call->app;
+  g_autofree char *project_id = call->project_id;
+  g_autoptr(HeyaiProject) project = NULL;
+  g_autoptr(GError) error = NULL;
+  HeyaiRunSummary summary = { 0 };
+  RunState *state;
+  const char *message = NULL;
+
+  g_free (call);
+
+  heyai_pipeline_run_finish (HEYAI_PIPELINE (source), result, &summary, &error);
+
+  state = g_hash_table_lookup (self->runs, project_id);
+  if (state != NULL)
+    {
+      project = g_object_ref (state->project);
+      if (--state->n_active == 0)
+        g_hash_table_remove (self->runs, project_id);
+    }
+
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      !g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_CANCELLED))
+    message = error->message;
+
+  if (project != NULL)
+    {
+      g_signal_emit (self, signals[RUN_FINISHED], 0, project,
+                     summary.n_done, summary.n_failed, summary.cost, message);
+      notify_finished (self, project, &summary, message);
+    }
+
+  g_application_release (G_APPLICATION (self));
+}
+
+void
+heyai_application_start_run (HeyaiApplication *self,
+                             HeyaiProject     *project,
+                             HeyaiRunFlags     flags,
+                             int               scene_position)
+{
+  g_autoptr(GError) error = NULL;
+  HeyaiPipeline *pipeline;
+  RunState *state;
+  RunCall *call;
+
+  g_return_if_fail (HEYAI_IS_APPLICATION (self));
+  g_return_if_fail (HEYAI_IS_PROJECT (project));
+
+  pipeline = heyai_application_get_pipeline (self, &error);
+  if (pipeline == NULL)
+    {
+      HeyaiRunSummary summary = { 0 };
+
+      g_signal_emit (self, signals[RUN_FINISHED], 0, project, 0u, 0u, 0.0, error->message);
+      notify_finished (self, project, &summary, error->message);
+      return;
+    }
+
+  state = g_hash_table_lookup (self->runs, heyai_project_get_id (project));
+  if (state == NULL)
+    {
+      state = g_new0 (RunState, 1);
+      state->app = self;
+      state->project = g_object_ref (project);
+      state->cancellable = g_cancellable_new ();
+      g_hash_table_insert (self->runs, g_strdup (heyai_project_get_id (project)), state);
+    }
+  state->n_active++;
+
+  /* Keep running when the window is closed, until the run ends. */
+  g_application_hold (G_APPLICATION (self));
+
+  call = g_new0 (RunCall, 1);
+  call->app = g_object_ref (self);
+  call->project_id = g_strdup (heyai_project_get_id (project));
+
+  g_signal_emit (self, signals[RUN_STARTED], 0, project);
+  heyai_pipeline_run_async (pipeline, project, flags, scene_position, state->cancellable,
+                            run_done_cb, call);
+}
+
+gboolean
+heyai_application_is_running (HeyaiApplication *self,
+                              HeyaiProject     *project)
+{
+  g_return_val_if_fail (HEYAI_IS_APPLICATION (self), FALSE);
+
+  if (project == NULL)
+    return g_hash_table_size (self->runs) > 0;
+  return g_hash_table_contains (self->runs, heyai_project_get_id (project));
+}
+
+guint
+heyai_application_get_n_runs (HeyaiApplication *self)
+{
+  GHashTableIter iter;
+  RunState *state;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, self->runs);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &state))
+    n += state->n_active;
+  return n;
+}
+
+void
+heyai_application_cancel_runs (HeyaiApplication *self,
+                               HeyaiProject     *project)
+{
+  GHashTableIter iter;
+  RunState *state;
+
+  g_return_if_fail (HEYAI_IS_APPLICATION (self));
+
+  g_hash_table_iter_init (&iter, self->runs);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &state))
+    if (project == NULL || g_strcmp0 (heyai_project_get_id (project), heyai_project_get_id (state->project)) == 0)
+      g_cancellable_cancel (state->cancellable);
+
+  if (project != NULL && self->store != NULL)
+    heyai_pipeline_cancel_project (self->store, project, NULL);
+}
+
+HeyaiProject *
+heyai_application_create_project (HeyaiApplication  *self,
+                                  const char        *title,
+                                  const char        *script,
+                                  const char        *style,
+                                  HeyaiAspect        aspect,
+                                  GError           **error)
+{
+  g_autoptr(HeyaiProject) project = NULL;
+  g_autofree char *guessed = NULL;
+
+  g_return_val_if_fail (HEYAI_IS_APPLICATION (self), NULL);
+
+  if (self->store == NULL)
+    {
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_DATABASE, "%s",
+                   self->store_error ? self->store_error->message : _("The project library is not open."));
+      return NULL;
+    }
+
+  if (title == NULL || *title == '\0')
+    title = guessed = heyai_ui_guess_title (script, NULL);
+
+  project = heyai_project_new ();
+  heyai_project_set_title (project, title);
+  heyai_project_set_script (project, script ? script : "");
+  heyai_project_set_style (project, style ? style : "");
+  heyai_project_set_aspect (project, aspect);
+  heyai_project_set_status (project, HEYAI_PROJECT_STATUS_DRAFT);
+  if (!heyai_store_insert_project (self->store, project, error))
+    return NULL;
+  return g_steal_pointer (&project);
+}
+
+/* GApplication ------------------------------------------------------------ */
+
+static HeyaiWindow *
+get_or_create_window (HeyaiApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (HEYAI_IS_WINDOW (window))
+    return HEYAI_WINDOW (window);
+  return heyai_window_new (self);
+}
+
+static void
+activate_project_action (GSimpleAction *action,
+                         GVariant      *param,
+                         gpointer       user_data)
+{
+  HeyaiApplication *self = user_data;
+  HeyaiWindow *window = get_or_create_window (self);
+  g_autoptr(HeyaiProject) project = NULL;
+
+  if (self->store != NULL)
+    project = heyai_store_find_project (self->store, g_variant_get_string (param, NULL), NULL);
+  if (project != NULL)
+    heyai_window_open_project (window, project);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+heyai_application_startup (GApplication *application)
+{
+  HeyaiApplication *self = HEYAI_APPLICATION (application);
+  GtkSourceLanguageManager *lm;
+  GtkSourceStyleSchemeManager *sm;
+  g_autofree char *installed_lang = NULL;
+  g_autofree char *installed_styles = NULL;
+  GSimpleAction *activate_project;
+
+  G_APPLICATION_CLASS (heyai_application_parent_class)->startup (application);
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  activate_project = g_simple_action_new ("activate-project", G_VARIANT_TYPE_STRING);
+  g_signal_connect (activate_project, "activate", G_CALLBACK (activate_project_action), self);
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (activate_project));
+  g_object_unref (activate_project);
+
+  for (guint i = 0; i < G_N_ELEMENTS (app_accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), app_accels[i].action,
+                                           app_accels[i].accels);
+
+  /* The Fountain language and our style schemes: the source tree first (running
+   * from the build dir), then the installed copies. */
+  gtk_source_init ();
+  lm = gtk_source_language_manager_get_default ();
+  sm = gtk_source_style_scheme_manager_get_default ();
+  installed_lang = g_build_filename (PKGDATADIR, "language-specs", NULL);
+  installed_styles = g_build_filename (PKGDATADIR, "styles", NULL);
+  gtk_source_language_manager_append_search_path (lm, SOURCE_DATADIR);
+  gtk_source_language_manager_append_search_path (lm, installed_lang);
+  gtk_source_style_scheme_manager_append_search_path (sm, SOURCE_DATADIR "/styles");
+  gtk_source_style_scheme_manager_append_search_path (sm, installed_styles);
+
+  open_store (self);
+}
+
+static void
+heyai_application_activate (GApplication *application)
+{
+  HeyaiApplication *self = HEYAI_APPLICATION (application);
+
+  gtk_window_present (GTK_WINDOW (get_or_create_window (self)));
+}
+
+static void
+heyai_application_open (GApplication  *application,
+                        GFile        **files,
+                        int            n_files,
+                        const char    *hint)
+{
+  HeyaiApplication *self = HEYAI_APPLICATION (application);
+  HeyaiWindow *window = get_or_create_window (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+  for (int i = 0; i < n_files; i++)
+    heyai_window_new_project_from_file (window, files[i]);
+}
+
+static void
+heyai_application_shutdown (GApplication *application)
+{
+  HeyaiApplication *self = HEYAI_APPLICATION (application);
+
+  heyai_application_cancel_runs (self, NULL);
+
+  G_APPLICATION_CLASS (heyai_application_parent_class)->shutdown (application);
+}
+
+static void
+heyai_application_dispose (GObject *object)
+{
+  HeyaiApplication *self = HEYAI_APPLICATION (object);
+
+  g_clear_pointer (&self->runs, g_hash_table_unref);
+  g_clear_object (&self->pipeline);
+  g_clear_object (&self->store);
+  g_clear_object (&self->thumbnailer);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (heyai_application_parent_class)->dispose (object);
+}
+
+static void
+heyai_application_finalize (GObject *object)
+{
+  HeyaiApplication *self = HEYAI_APPLICATION (object);
+
+  g_clear_error (&self->store_error);
+  g_clear_pointer (&self->env_set_by_us, g_hash_table_unref);
+  g_free (self->data_dir);
+
+  G_OBJECT_CLASS (heyai_application_parent_class)->finalize (object);
+}
+
+static void
+heyai_application_class_init (HeyaiApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = heyai_application_dispose;
+  object_class->finalize = heyai_application_finalize;
+  app_class->startup = heyai_application_startup;
+  app_class->activate = heyai_application_activate;
+  app_class->open = heyai_application_open;
+  app_class->shutdown = heyai_application_shutdown;
+
+  signals[RUN_STARTED] =
+    g_signal_new ("run-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, HEYAI_TYPE_PROJECT);
+  signals[RUN_FINISHED] =
+    g_signal_new ("run-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 5, HEYAI_TYPE_PROJECT,
+                  G_TYPE_UINT, G_TYPE_UINT, G_TYPE_DOUBLE, G_TYPE_STRING);
+}
+
+static void
+heyai_application_init (HeyaiApplication *self)
+{
+  self->data_dir = heyai_default_data_dir ();
+  self->settings = g_settings_new (APP_ID);
+  self->thumbnailer = heyai_thumbnailer_new (600);
+  self->runs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) run_state_free);
+  self->env_set_by_us = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
+HeyaiApplication *
+heyai_application_new (void)
+{
+  return g_object_new (HEYAI_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
+                       "resource-base-path", "/io/github/heyai/Studio",
+                       NULL);
+}
+
+HeyaiStore *
+heyai_application_get_store (HeyaiApplication *self)
+{
+  g_return_val_if_fail (HEYAI_IS_APPLICATION (self), NULL);
+  return self->store;
+}
+
+const GError *
+heyai_application_get_store_error (HeyaiApplication *self)
+{
+  g_return_val_if_fail (HEYAI_IS_APPLICATION (self), NULL);
+  return self->store_error;
+}
+
+const char *
+heyai_application_get_data_dir (HeyaiApplication *self)
+{
+  g_return_val_if_fail (HEYAI_IS_APPLICATION (self), NULL);
+  return self->data_dir;
+}
+
+GSettings *
+heyai_application_get_settings (HeyaiApplication *self)
+{
+  g_return_val_if_fail (HEYAI_IS_APPLICATION (self), NULL);
+  return self->settings;
+}
+
+HeyaiThumbnailer *
+heyai_application_get_thumbnailer (HeyaiApplication *self)
+{
+  g_return_val_if_fail (HEYAI_IS_APPLICATION (self), NULL);
+  return self->thumbnailer;
+}

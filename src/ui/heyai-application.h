@@ -1,0 +1,57 @@
+/* heyai-application.h: the HeyAI Studio application (io.github.heyai.Studio).
+ *
+ * Owns the store, the pipeline (providers chosen in Preferences) and the runs,
+ * so a batch keeps going when its window is closed (the application holds
+ * itself until the run ends).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+#include "heyai-pipeline.h"
+#include "heyai-thumbnailer.h"
+
+G_BEGIN_DECLS
+
+#define HEYAI_TYPE_APPLICATION (heyai_application_get_type ())
+G_DECLARE_FINAL_TYPE (HeyaiApplication, heyai_application, HEYAI, APPLICATION, AdwApplication)
+
+#define HEYAI_APPLICATION_DEFAULT (HEYAI_APPLICATION (g_application_get_default ()))
+
+/* Signals:
+ *   "run-started"  (HeyaiProject *project)
+ *   "run-finished" (HeyaiProject *project, guint n_done, guint n_failed, double cost,
+ *                   const char *error_message (NULL on success, translated))
+ */
+
+HeyaiApplication *heyai_application_new               (void);
+HeyaiStore       *heyai_application_get_store         (HeyaiApplication *self);
+const GError     *heyai_application_get_store_error   (HeyaiApplication *self);
+const char       *heyai_application_get_data_dir      (HeyaiApplication *self);
+GSettings        *heyai_application_get_settings      (HeyaiApplication *self);
+HeyaiThumbnailer *heyai_application_get_thumbnailer   (HeyaiApplication *self);
+/* The pipeline, created on first use with the providers from the settings. */
+HeyaiPipeline    *heyai_application_get_pipeline      (HeyaiApplication *self,
+                                                       GError          **error);
+/* Drops the pipeline so the next run uses new provider settings (no-op while running). */
+void              heyai_application_reload_providers  (HeyaiApplication *self);
+
+void              heyai_application_start_run         (HeyaiApplication *self,
+                                                       HeyaiProject     *project,
+                                                       HeyaiRunFlags     flags,
+                                                       int               scene_position);
+gboolean          heyai_application_is_running        (HeyaiApplication *self,
+                                                       HeyaiProject     *project);
+guint             heyai_application_get_n_runs        (HeyaiApplication *self);
+void              heyai_application_cancel_runs       (HeyaiApplication *self,
+                                                       HeyaiProject     *project);
+/* Creates a project in the store from a script (title guessed when NULL). */
+HeyaiProject     *heyai_application_create_project    (HeyaiApplication *self,
+                                                       const char       *title,
+                                                       const char       *script,
+                                                       const char       *style,
+                                                       HeyaiAspect       aspect,
+                                                       GError          **error);
+
+G_END_DECLS

@@ -1,0 +1,478 @@
+/* heyai-export-page.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "heyai-application.h"
+#include "heyai-export.h"
+#include "heyai-export-page.h"
+#include "heyai-ui-util.h"
+
+struct _HeyaiExportPage
+{
+  GtkWidget       parent_instance;
+
+  /* Template widgets */
+  GtkLabel       *summary_label;
+  GtkSwitch      *otio_switch;
+  GtkSwitch      *fcpxml_switch;
+  GtkSwitch      *xml_switch;
+  GtkSwitch      *edl_switch;
+  GtkSwitch      *csv_switch;
+  GtkSwitch      *pdf_switch;
+  GtkSwitch      *md_switch;
+  GtkSwitch      *animatic_switch;
+  GtkSwitch      *zip_switch;
+  AdwActionRow   *folder_row;
+  GtkButton      *export_button;
+  GtkProgressBar *progress_bar;
+  GtkWidget      *done_box;
+  GtkLabel       *done_label;
+  GtkListBox     *files_list;
+  GtkLabel       *files_empty;
+
+  /* Owned references */
+  HeyaiProject   *project;
+  GCancellable   *cancellable;
+  char           *dest_dir;
+  char           *package_path;
+  GListStore     *files;       /* HeyaiAsset */
+};
+
+G_DEFINE_FINAL_TYPE (HeyaiExportPage, heyai_export_page, GTK_TYPE_WIDGET)
+
+static HeyaiStore *
+get_store (void)
+{
+  return heyai_application_get_store (HEYAI_APPLICATION_DEFAULT);
+}
+
+static void
+update_folder_row (HeyaiExportPage *self)
+{
+  adw_action_row_set_subtitle (self->folder_row, self->dest_dir);
+}
+
+/* Files (gallery) -------------------------------------------------------- */
+
+static void
+file_open_cb (GtkButton *button,
+              gpointer   user_data)
+{
+  heyai_ui_open_path (GTK_WIDGET (button), g_object_get_data (G_OBJECT (button), "path"));
+}
+
+static void
+file_folder_cb (GtkButton *button,
+                gpointer   user_data)
+{
+  heyai_ui_show_in_folder (GTK_WIDGET (button), g_object_get_data (G_OBJECT (button), "path"));
+}
+
+static void
+file_copy_cb (GtkButton *button,
+              gpointer   user_data)
+{
+  const char *link = g_object_get_data (G_OBJECT (button), "link");
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (button)), link);
+  heyai_ui_toast (GTK_WIDGET (button), _("Link copied"));
+}
+
+static GtkWidget *
+icon_button (const char *icon,
+             const char *tooltip,
+             GCallback   callback,
+             const char *key,
+             const char *value)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+  g_object_set_data_full (G_OBJECT (button), key, g_strdup (value), g_free);
+  g_signal_connect (button, "clicked", callback, NULL);
+  return button;
+}
+
+static GtkWidget *
+create_file_row (gpointer item,
+                 gpointer user_data)
+{
+  HeyaiAsset *asset = item;
+  GtkWidget *row = adw_action_row_new ();
+  const char *path = heyai_asset_get_local_path (asset);
+  g_autofree char *title = NULL;
+  g_autofree char *uri = NULL;
+  const char *link = heyai_asset_get_view_link (asset);
+  int position = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (asset), "heyai-position"));
+
+  switch (heyai_asset_get_kind (asset))
+    {
+    case HEYAI_ASSET_KIND_IMAGE:
+      /* Translators: "Scene 3 · still, take 2" */
+      title = g_strdup_printf (_("Scene %d · still, take %d"), position, heyai_asset_get_take (asset));
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("image-x-generic-symbolic"));
+      break;
+    case HEYAI_ASSET_KIND_CLIP:
+      title = g_strdup_printf (_("Scene %d · clip, take %d"), position, heyai_asset_get_take (asset));
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("camera-video-symbolic"));
+      break;
+    default:
+      title = g_path_get_basename (path ? path : "");
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("package-x-generic-symbolic"));
+      break;
+    }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), link && !g_str_has_prefix (link, "file:") ? link : path);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
+
+  if (link == NULL && path != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      uri = g_file_get_uri (file);
+      link = uri;
+    }
+  if (path != NULL)
+    {
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 icon_button ("document-open-symbolic", _("Open"), G_CALLBACK (file_open_cb), "path", path));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 icon_button ("folder-open-symbolic", _("Show in Folder"), G_CALLBACK (file_folder_cb), "path", path));
+    }
+  if (link != NULL)
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                               icon_button ("edit-copy-symbolic", _("Copy Link"), G_CALLBACK (file_copy_cb), "link", link));
+  return row;
+}
+
+void
+heyai_export_page_reload (HeyaiExportPage *self)
+{
+  g_autoptr(GPtrArray) scenes = NULL;
+  g_autoptr(GPtrArray) assets = NULL;
+  g_autoptr(GHashTable) positions = NULL;
+  g_autoptr(GPtrArray) shown = g_ptr_array_new ();
+  g_autofree char *summary = NULL;
+  g_autofree char *runtime = NULL;
+  guint n_approved = 0, n_clips = 0;
+  double seconds = 0;
+  HeyaiStore *store = get_store ();
+
+  g_return_if_fail (HEYAI_IS_EXPORT_PAGE (self));
+
+  g_list_store_remove_all (self->files);
+  if (self->project == NULL || store == NULL)
+    return;
+
+  positions = g_hash_table_new (g_str_hash, g_str_equal);
+  scenes = heyai_store_list_scenes (store, heyai_project_get_id (self->project), NULL);
+  for (guint i = 0; scenes != NULL && i < scenes->len; i++)
+    {
+      HeyaiScene *scene = g_ptr_array_index (scenes, i);
+
+      g_hash_table_insert (positions, (gpointer) heyai_scene_get_id (scene),
+                           GINT_TO_POINTER (heyai_scene_get_position (scene)));
+      if (heyai_scene_get_approval (scene) == HEYAI_APPROVAL_APPROVED)
+        {
+          n_approved++;
+          seconds += heyai_scene_get_duration (scene);
+          if (heyai_scene_get_clip_take (scene) > 0)
+            n_clips++;
+        }
+    }
+
+  runtime = heyai_format_duration (seconds);
+  if (n_approved == 0)
+    summary = g_strdup (_("No approved scenes yet. Approve stills on the storyboard first."));
+  else
+    /* Translators: "12 approved scenes, 1:05 · 10 with clips" */
+    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u approved scene, %s · %u with clips",
+                                            "%u approved scenes, %s · %u with clips", n_approved),
+                               n_approved, runtime, n_clips);
+  gtk_label_set_label (self->summary_label, summary);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), n_approved > 0);
+
+  assets = heyai_store_list_project_assets (store, heyai_project_get_id (self->project), NULL);
+  for (guint i = 0; assets != NULL && i < assets->len; i++)
+    {
+      HeyaiAsset *asset = g_ptr_array_index (assets, i);
+      HeyaiAssetKind kind = heyai_asset_get_kind (asset);
+
+      if (kind == HEYAI_ASSET_KIND_DATABASE)
+        continue;
+      if (heyai_asset_get_scene_id (asset) != NULL)
+        g_object_set_data (G_OBJECT (asset), "heyai-position",
+                           g_hash_table_lookup (positions, heyai_asset_get_scene_id (asset)));
+      g_ptr_array_add (shown, asset);
+    }
+  g_list_store_splice (self->files, 0, 0, shown->pdata, shown->len);
+  gtk_widget_set_visible (GTK_WIDGET (self->files_empty), shown->len == 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->files_list), shown->len > 0);
+}
+
+/* Export ---------------------------------------------------------------- */
+
+static void
+export_progress_cb (double      fraction,
+                    const char *step,
+                    gpointer    user_data)
+{
+  HeyaiExportPage *self = user_data;
+
+  gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+  gtk_progress_bar_set_text (self->progress_bar, step);
+}
+
+static void
+export_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(HeyaiExportPage) self = user_data;
+  g_autoptr(HeyaiExportResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *msg = NULL;
+
+  res = heyai_export_finish (result, &error);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), TRUE);
+
+  if (res == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          msg = g_strdup_printf (_("Export failed: %s"), error->message);
+          heyai_ui_toast (GTK_WIDGET (self), msg);
+        }
+      return;
+    }
+
+  if (self->project != NULL && get_store () != NULL)
+    heyai_export_record_package (get_store (), self->project, res, NULL);
+
+  g_free (self->package_path);
+  self->package_path = g_strdup (res->zip_path ? res->zip_path : res->package_path);
+  msg = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %u scene to %s", "Exported %u scenes to %s", res->n_scenes),
+                         res->n_scenes, res->package_path);
+  gtk_label_set_label (self->done_label, msg);
+  gtk_widget_set_visible (self->done_box, TRUE);
+  if (res->warnings != NULL && res->warnings[0] != NULL)
+    heyai_ui_toast (GTK_WIDGET (self), res->warnings[0]);
+  else
+    heyai_ui_toast (GTK_WIDGET (self), _("Handoff package ready"));
+  heyai_export_page_reload (self);
+}
+
+void
+heyai_export_page_export (HeyaiExportPage *self)
+{
+  g_autoptr(HeyaiExportPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  HeyaiExportOptions options;
+  HeyaiExportFormats formats = 0;
+
+  g_return_if_fail (HEYAI_IS_EXPORT_PAGE (self));
+
+  if (self->project == NULL || get_store () == NULL || !gtk_widget_get_sensitive (GTK_WIDGET (self->export_button)))
+    return;
+
+  plan = heyai_export_plan_from_store (get_store (), self->project, &error);
+  if (plan == NULL)
+    {
+      heyai_ui_toast (GTK_WIDGET (self), error->message);
+      return;
+    }
+
+  heyai_export_options_init (&options);
+  if (gtk_switch_get_active (self->otio_switch)) formats |= HEYAI_EXPORT_FORMAT_OTIO;
+  if (gtk_switch_get_active (self->fcpxml_switch)) formats |= HEYAI_EXPORT_FORMAT_FCPXML;
+  if (gtk_switch_get_active (self->xml_switch)) formats |= HEYAI_EXPORT_FORMAT_XML;
+  if (gtk_switch_get_active (self->edl_switch)) formats |= HEYAI_EXPORT_FORMAT_EDL;
+  if (gtk_switch_get_active (self->csv_switch)) formats |= HEYAI_EXPORT_FORMAT_CSV;
+  if (gtk_switch_get_active (self->pdf_switch)) formats |= HEYAI_EXPORT_FORMAT_PDF;
+  if (gtk_switch_get_active (self->md_switch)) formats |= HEYAI_EXPORT_FORMAT_MD;
+  if (gtk_switch_get_active (self->animatic_switch)) formats |= HEYAI_EXPORT_FORMAT_ANIMATIC;
+  options.formats = formats;
+  options.zip = gtk_switch_get_active (self->zip_switch);
+
+  g_mkdir_with_parents (self->dest_dir, 0700);
+  gtk_widget_set_visible (self->done_box, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), FALSE);
+
+  heyai_export_async (plan, &options, self->dest_dir, export_progress_cb, g_object_ref (self), g_object_unref,
+                      self->cancellable, export_done_cb, g_object_ref (self));
+  heyai_export_options_clear (&options);
+}
+
+static void
+export_clicked_cb (HeyaiExportPage *self)
+{
+  heyai_export_page_export (self);
+}
+
+static void
+open_package_cb (HeyaiExportPage *self)
+{
+  if (self->package_path != NULL)
+    heyai_ui_show_in_folder (GTK_WIDGET (self), self->package_path);
+}
+
+static void
+copy_link_cb (HeyaiExportPage *self)
+{
+  const char *share = self->project ? heyai_project_get_share_link (self->project) : NULL;
+  g_autofree char *uri = NULL;
+
+  if (share != NULL && *share != '\0')
+    uri = g_strdup (share);
+  else if (self->package_path != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (self->package_path);
+      uri = g_file_get_uri (file);
+    }
+  if (uri == NULL)
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), uri);
+  heyai_ui_toast (GTK_WIDGET (self), share && *share ? _("Drive link copied for the editor")
+                                                     : _("Package location copied for the editor"));
+}
+
+static void
+folder_response_cb (HeyaiExportPage      *self,
+                    int                   response,
+                    GtkFileChooserNative *native)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+      g_free (self->dest_dir);
+      self->dest_dir = g_file_get_path (file);
+      update_folder_row (self);
+    }
+  gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (native));
+  g_object_unref (native);
+}
+
+static void
+choose_folder_cb (HeyaiExportPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *native;
+
+  native = gtk_file_chooser_native_new (_("Export To"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                        GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Select"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  g_signal_connect_swapped (native, "response", G_CALLBACK (folder_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+static void
+map_cb (HeyaiExportPage *self)
+{
+  heyai_export_page_reload (self);
+}
+
+static void
+heyai_export_page_dispose (GObject *object)
+{
+  HeyaiExportPage *self = HEYAI_EXPORT_PAGE (object);
+
+  if (self->cancellable)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HEYAI_TYPE_EXPORT_PAGE);
+  g_clear_object (&self->project);
+  g_clear_object (&self->files);
+  g_clear_pointer (&self->dest_dir, g_free);
+  g_clear_pointer (&self->package_path, g_free);
+
+  G_OBJECT_CLASS (heyai_export_page_parent_class)->dispose (object);
+}
+
+static void
+heyai_export_page_class_init (HeyaiExportPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = heyai_export_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/heyai/Studio/ui/heyai-export-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, otio_switch);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, fcpxml_switch);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, xml_switch);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, edl_switch);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, csv_switch);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, pdf_switch);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, md_switch);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, animatic_switch);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, zip_switch);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, folder_row);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, export_button);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, done_box);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, done_label);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, files_list);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, files_empty);
+  gtk_widget_class_bind_template_callback (widget_class, export_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, open_package_cb);
+  gtk_widget_class_bind_template_callback (widget_class, copy_link_cb);
+  gtk_widget_class_bind_template_callback (widget_class, choose_folder_cb);
+  gtk_widget_class_bind_template_callback (widget_class, map_cb);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+heyai_export_page_init (HeyaiExportPage *self)
+{
+  const char *videos = g_get_user_special_dir (G_USER_DIRECTORY_VIDEOS);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->files = g_list_store_new (HEYAI_TYPE_ASSET);
+  gtk_list_box_bind_model (self->files_list, G_LIST_MODEL (self->files), create_file_row, self, NULL);
+
+  if (g_getenv ("HEYAI_DATA_DIR") != NULL || videos == NULL)
+    {
+      g_autofree char *data_dir = heyai_default_data_dir ();
+      self->dest_dir = g_build_filename (data_dir, "handoff", NULL);
+    }
+  else
+    self->dest_dir = g_build_filename (videos, "HeyAI Handoff", NULL);
+  update_folder_row (self);
+}
+
+void
+heyai_export_page_set_project (HeyaiExportPage *self,
+                               HeyaiProject    *project)
+{
+  g_return_if_fail (HEYAI_IS_EXPORT_PAGE (self));
+
+  if (!g_set_object (&self->project, project))
+    return;
+  gtk_widget_set_visible (self->done_box, FALSE);
+  g_clear_pointer (&self->package_path, g_free);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    heyai_export_page_reload (self);
+}
+
+HeyaiProject *
+heyai_export_page_get_project (HeyaiExportPage *self)
+{
+  return self->project;
+}
+
+void
+heyai_export_page_flush (HeyaiExportPage *self)
+{
+}

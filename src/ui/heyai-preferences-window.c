@@ -1,0 +1,544 @@
+/* heyai-preferences-window.c
+ *
+ * Non-secret settings live in GSettings (io.github.heyai.Studio); API keys and
+ * tokens go to the keyring through heyai-secrets (libsecret), never anywhere else.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+
+#include "heyai-preferences-window.h"
+#include "heyai-secrets.h"
+#include "heyai-ui-util.h"
+#ifdef HEYAI_HAVE_OAUTH
+#include "heyai-oauth.h"
+#endif
+
+struct _HeyaiPreferencesWindow
+{
+  AdwPreferencesWindow  parent_instance;
+
+  /* Template widgets */
+  AdwPreferencesGroup  *llm_group;
+  AdwPreferencesGroup  *imager_group;
+  AdwPreferencesGroup  *animator_group;
+  AdwPreferencesGroup  *drive_group;
+  AdwPreferencesGroup  *budget_group;
+  AdwPreferencesGroup  *defaults_group;
+  AdwPreferencesGroup  *concurrency_group;
+
+  /* Owned references */
+  HeyaiApplication     *app;
+  GSettings            *settings;
+  GCancellable         *cancellable;
+  GHashTable           *key_rows;     /* service -> AdwPasswordEntryRow */
+  AdwActionRow         *drive_row;
+  GtkButton            *drive_button;
+  guint                 n_keys_pending;
+};
+
+G_DEFINE_FINAL_TYPE (HeyaiPreferencesWindow, heyai_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+static void
+toast (HeyaiPreferencesWindow *self,
+       const char             *message)
+{
+  AdwToast *t = adw_toast_new (message);
+
+  adw_toast_set_timeout (t, 5);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), t);
+}
+
+/* Provider choice -------------------------------------------------------- */
+
+static void
+combo_selected_cb (AdwComboRow *row,
+                   GParamSpec  *pspec,
+                   HeyaiPreferencesWindow *self)
+{
+  const char *key = g_object_get_data (G_OBJECT (row), "key");
+  GtkStringObject *item = adw_combo_row_get_selected_item (row);
+  const char *const *values = g_object_get_data (G_OBJECT (row), "values");
+  guint selected = adw_combo_row_get_selected (row);
+
+  if (item == NULL || values == NULL)
+    return;
+  g_settings_set_string (self->settings, key, values[selected]);
+}
+
+static void
+add_provider_combo (HeyaiPreferencesWindow *self,
+                    AdwPreferencesGroup    *group,
+                    HeyaiRole               role,
+                    const char             *key,
+                    const char * const     *labels)
+{
+  const char * const *names = heyai_provider_names (role);
+  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+  g_autofree char *current = g_settings_get_string (self->settings, key);
+  GtkWidget *row = adw_combo_row_new ();
+  guint selected = 0;
+
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      gtk_string_list_append (model, labels && labels[i] ? _(labels[i]) : names[i]);
+      if (g_strcmp0 (names[i], current) == 0)
+        selected = i;
+    }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Provider"));
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
+  g_object_set_data_full (G_OBJECT (row), "key", g_strdup (key), g_free);
+  g_object_set_data (G_OBJECT (row), "values", (gpointer) names);
+  g_signal_connect (row, "notify::selected", G_CALLBACK (combo_selected_cb), self);
+  adw_preferences_group_add (group, row);
+}
+
+static void
+add_entry (HeyaiPreferencesWindow *self,
+           AdwPreferencesGroup    *group,
+           const char             *title,
+           const char             *key)
+{
+  GtkWidget *row = adw_entry_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  g_settings_bind (self->settings, key, row, "text", G_SETTINGS_BIND_DEFAULT);
+  adw_preferences_group_add (group, row);
+}
+
+/* Keys in the keyring ---------------------------------------------------- */
+
+static void
+key_lookup_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  AdwPasswordEntryRow *row = user_data;
+  HeyaiPreferencesWindow *self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret = heyai_secrets_lookup_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_object_unref (row);
+      return;
+    }
+  self = g_object_get_data (G_OBJECT (row), "prefs");
+  if (secret != NULL)
+    {
+      g_object_set_data (G_OBJECT (row), "loading", GINT_TO_POINTER (TRUE));
+      gtk_editable_set_text (GTK_EDITABLE (row), secret);
+      g_object_set_data (G_OBJECT (row), "loading", NULL);
+    }
+  else if (error != NULL)
+    g_debug ("keyring lookup: %s", error->message);
+  if (self != NULL && self->n_keys_pending > 0)
+    self->n_keys_pending--;
+  g_object_unref (row);
+}
+
+static void
+key_stored_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(HeyaiPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!heyai_secrets_store_finish (result, &error))
+    {
+      g_autofree char *msg = g_strdup_printf (_("The key could not be saved in the keyring: %s"), error->message);
+      toast (self, msg);
+      return;
+    }
+  toast (self, _("Key saved in the keyring"));
+  heyai_application_reload_providers (self->app);
+}
+
+static void
+key_cleared_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(HeyaiPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!heyai_secrets_clear_finish (result, &error))
+    toast (self, error->message);
+  else
+    toast (self, _("Key removed from the keyring"));
+  heyai_application_reload_providers (self->app);
+}
+
+static void
+key_apply_cb (AdwEntryRow            *row,
+              HeyaiPreferencesWindow *self)
+{
+  const char *service = g_object_get_data (G_OBJECT (row), "service");
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
+
+  if (text == NULL || *text == '\0')
+    heyai_secrets_clear_async (service, self->cancellable, key_cleared_cb, g_object_ref (self));
+  else
+    heyai_secrets_store_async (service, text, self->cancellable, key_stored_cb, g_object_ref (self));
+}
+
+static void
+add_key_row (HeyaiPreferencesWindow *self,
+             AdwPreferencesGroup    *group,
+             const char             *title,
+             const char             *service)
+{
+  GtkWidget *row = adw_password_entry_row_new ();
+  const char *env = heyai_secrets_env_description (service);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (row), TRUE);
+  if (env != NULL)
+    {
+      /* Translators: tooltip of an API key field, %s is an environment variable */
+      g_autofree char *tip = g_strdup_printf (_("Stored in the keyring. The environment variable %s takes precedence."), env);
+      gtk_widget_set_tooltip_text (row, tip);
+    }
+  g_object_set_data_full (G_OBJECT (row), "service", g_strdup (service), g_free);
+  g_object_set_data (G_OBJECT (row), "prefs", self);
+  g_signal_connect (row, "apply", G_CALLBACK (key_apply_cb), self);
+  adw_preferences_group_add (group, row);
+  g_hash_table_insert (self->key_rows, g_strdup (service), row);
+
+  self->n_keys_pending++;
+  heyai_secrets_lookup_async (service, self->cancellable, key_lookup_cb, g_object_ref (row));
+}
+
+/* Test connection -------------------------------------------------------- */
+
+static void
+models_probe_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(HeyaiPreferencesWindow) self = user_data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  guint status;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (body == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      text = g_strdup_printf (_("Could not reach the server: %s"), error->message);
+      toast (self, text);
+      return;
+    }
+  status = soup_message_get_status (msg);
+  if (status == 401 || status == 403)
+    toast (self, _("The server refused the API key. Check the key and try again."));
+  else if (status >= 200 && status < 300)
+    toast (self, _("Connected: the server answered and accepted the key."));
+  else
+    {
+      text = g_strdup_printf (_("The server answered with HTTP %u. Check the server address."), status);
+      toast (self, text);
+    }
+}
+
+static void
+test_connection_cb (GtkButton              *button,
+                    HeyaiPreferencesWindow *self)
+{
+  static const char *keys[] = { "llm-provider", "imager-provider", "animator-provider", "storage-provider" };
+  g_autofree char *llm = g_settings_get_string (self->settings, "llm-provider");
+  g_autoptr(GString) problems = g_string_new (NULL);
+
+  /* Every chosen provider must be creatable (credentials present ...). */
+  for (guint role = 0; role < G_N_ELEMENTS (keys); role++)
+    {
+      g_autofree char *setting = g_settings_get_string (self->settings, keys[role]);
+      const char *name = heyai_provider_resolve_name ((HeyaiRole) role, NULL, setting);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GObject) provider = heyai_provider_create ((HeyaiRole) role, name,
+                                                           heyai_application_get_data_dir (self->app), &error);
+      if (provider == NULL)
+        g_string_append_printf (problems, "%s%s", problems->len ? "\n" : "", error->message);
+    }
+  if (problems->len > 0)
+    {
+      toast (self, problems->str);
+      return;
+    }
+
+  if (g_str_equal (llm, "openai"))
+    {
+      AdwPasswordEntryRow *row = g_hash_table_lookup (self->key_rows, HEYAI_SECRET_OPENAI);
+      g_autofree char *base = g_settings_get_string (self->settings, "openai-base-url");
+      g_autofree char *env_key = heyai_secrets_dup_from_env (HEYAI_SECRET_OPENAI);
+      const char *key = env_key ? env_key : gtk_editable_get_text (GTK_EDITABLE (row));
+      g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 15, NULL);
+      g_autoptr(SoupMessage) msg = NULL;
+      g_autofree char *url = NULL;
+      g_autofree char *auth = NULL;
+      const char *env_base = g_getenv ("HEYAI_OPENAI_BASE_URL");
+
+      if (base == NULL || *base == '\0')
+        {
+          g_free (base);
+          base = g_strdup (env_base ? env_base : "https://api.openai.com/v1");
+        }
+      while (g_str_has_suffix (base, "/"))
+        base[strlen (base) - 1] = '\0';
+      url = g_strdup_printf ("%s/models", base);
+      msg = soup_message_new ("GET", url);
+      if (msg == NULL)
+        {
+          toast (self, _("The server address is not a valid URL."));
+          return;
+        }
+      auth = g_strdup_printf ("Bearer %s", key ? key : "");
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+      soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, self->cancellable,
+                                        models_probe_cb, g_object_ref (self));
+      return;
+    }
+
+  toast (self, _("Settings look complete. The first batch will confirm the connection."));
+}
+
+/* Google Drive ----------------------------------------------------------- */
+
+static void
+update_drive_row (HeyaiPreferencesWindow *self)
+{
+  g_autofree char *account = g_settings_get_string (self->settings, "drive-account");
+  gboolean connected = account != NULL && *account != '\0';
+
+  adw_action_row_set_subtitle (self->drive_row, connected ? account : _("Not connected"));
+  gtk_button_set_label (self->drive_button, connected ? _("_Disconnect") : _("_Connect…"));
+  gtk_button_set_use_underline (self->drive_button, TRUE);
+}
+
+#ifdef HEYAI_HAVE_OAUTH
+static void
+drive_connected_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(HeyaiPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!heyai_oauth_connect_finish (HEYAI_OAUTH (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast (self, error->message);
+      return;
+    }
+  g_settings_set_string (self->settings, "drive-account", _("Google Drive"));
+  g_settings_set_string (self->settings, "storage-provider", "gdrive");
+  update_drive_row (self);
+  toast (self, _("Google Drive connected"));
+  heyai_application_reload_providers (self->app);
+  g_object_unref (source);
+}
+#endif
+
+static void
+drive_clicked_cb (GtkButton              *button,
+                  HeyaiPreferencesWindow *self)
+{
+  g_autofree char *account = g_settings_get_string (self->settings, "drive-account");
+
+  if (account != NULL && *account != '\0')
+    {
+      heyai_secrets_clear_async (HEYAI_SECRET_GOOGLE_REFRESH_TOKEN, self->cancellable, key_cleared_cb, g_object_ref (self));
+      g_settings_set_string (self->settings, "drive-account", "");
+      g_settings_set_string (self->settings, "storage-provider", "local");
+      update_drive_row (self);
+      return;
+    }
+#ifdef HEYAI_HAVE_OAUTH
+  heyai_oauth_connect_async (heyai_oauth_new (), self->cancellable, drive_connected_cb, g_object_ref (self));
+  toast (self, _("Sign in to Google in your browser to connect Drive."));
+#else
+  toast (self, _("Google Drive sign-in is not available in this build. Set HEYAI_DRIVE_REFRESH_TOKEN to use Drive."));
+#endif
+}
+
+/* Budget and defaults ---------------------------------------------------- */
+
+static GtkWidget *
+add_spin_row (HeyaiPreferencesWindow *self,
+              AdwPreferencesGroup    *group,
+              const char             *title,
+              const char             *subtitle,
+              const char             *key,
+              double                  lower,
+              double                  upper,
+              double                  step,
+              guint                   digits)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *spin = gtk_spin_button_new_with_range (lower, upper, step);
+
+  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), digits);
+  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
+  g_settings_bind (self->settings, key, spin, "value", G_SETTINGS_BIND_DEFAULT);
+  adw_preferences_group_add (group, row);
+  return spin;
+}
+
+static void
+aspect_selected_cb (AdwComboRow            *row,
+                    GParamSpec             *pspec,
+                    HeyaiPreferencesWindow *self)
+{
+  g_settings_set_enum (self->settings, "default-aspect", (int) adw_combo_row_get_selected (row));
+}
+
+/* GObject ---------------------------------------------------------------- */
+
+static void
+heyai_preferences_window_dispose (GObject *object)
+{
+  HeyaiPreferencesWindow *self = HEYAI_PREFERENCES_WINDOW (object);
+
+  if (self->cancellable)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->app);
+  g_clear_pointer (&self->key_rows, g_hash_table_unref);
+
+  G_OBJECT_CLASS (heyai_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+heyai_preferences_window_class_init (HeyaiPreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = heyai_preferences_window_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/heyai/Studio/ui/heyai-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, HeyaiPreferencesWindow, llm_group);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiPreferencesWindow, imager_group);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiPreferencesWindow, animator_group);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiPreferencesWindow, drive_group);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiPreferencesWindow, budget_group);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiPreferencesWindow, defaults_group);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiPreferencesWindow, concurrency_group);
+}
+
+static void
+heyai_preferences_window_init (HeyaiPreferencesWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->settings = g_settings_new (APP_ID);
+  self->key_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+static void
+build (HeyaiPreferencesWindow *self)
+{
+  static const char *llm_labels[] = { N_("Offline (built in)"), N_("OpenAI or compatible"), N_("Anthropic"), NULL, NULL, NULL };
+  static const char *imager_labels[] = { N_("Offline (built in)"), N_("Higgsfield"), NULL, NULL, NULL };
+  static const char *animator_labels[] = { N_("Offline (Ken Burns)"), N_("Kling"), NULL, NULL, NULL };
+  static const char *storage_labels[] = { N_("Local folder"), N_("Google Drive"), NULL, NULL, NULL };
+  g_autoptr(GtkStringList) aspects = gtk_string_list_new ((const char *[]) { "16:9", "9:16", "1:1", NULL });
+  GtkWidget *test_row, *test_button, *aspect_row, *drive_button, *storage_group_row;
+
+  /* Script analysis */
+  add_provider_combo (self, self->llm_group, HEYAI_ROLE_LLM, "llm-provider", llm_labels);
+  add_entry (self, self->llm_group, _("Model"), "llm-model");
+  add_entry (self, self->llm_group, _("OpenAI-Compatible Server"), "openai-base-url");
+  add_entry (self, self->llm_group, _("Anthropic Server"), "anthropic-base-url");
+  add_key_row (self, self->llm_group, _("OpenAI API Key"), HEYAI_SECRET_OPENAI);
+  add_key_row (self, self->llm_group, _("Anthropic API Key"), HEYAI_SECRET_ANTHROPIC);
+
+  /* Stills */
+  add_provider_combo (self, self->imager_group, HEYAI_ROLE_IMAGER, "imager-provider", imager_labels);
+  add_entry (self, self->imager_group, _("Model"), "imager-model");
+  add_key_row (self, self->imager_group, _("Higgsfield Credentials (key:secret)"), HEYAI_SECRET_HIGGSFIELD);
+
+  /* Animation */
+  add_provider_combo (self, self->animator_group, HEYAI_ROLE_ANIMATOR, "animator-provider", animator_labels);
+  add_entry (self, self->animator_group, _("Model"), "animator-model");
+  add_key_row (self, self->animator_group, _("Kling Access Key"), HEYAI_SECRET_KLING_ACCESS);
+  add_key_row (self, self->animator_group, _("Kling Secret Key"), HEYAI_SECRET_KLING_SECRET);
+
+  test_row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (test_row), _("Check the Chosen Providers"));
+  test_button = gtk_button_new_with_mnemonic (_("_Test Connection"));
+  gtk_widget_set_valign (test_button, GTK_ALIGN_CENTER);
+  g_signal_connect (test_button, "clicked", G_CALLBACK (test_connection_cb), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (test_row), test_button);
+  adw_preferences_group_add (self->animator_group, test_row);
+
+  /* Storage */
+  add_provider_combo (self, self->drive_group, HEYAI_ROLE_STORAGE, "storage-provider", storage_labels);
+  storage_group_row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (storage_group_row), _("Google Account"));
+  drive_button = gtk_button_new ();
+  gtk_widget_set_valign (drive_button, GTK_ALIGN_CENTER);
+  g_signal_connect (drive_button, "clicked", G_CALLBACK (drive_clicked_cb), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (storage_group_row), drive_button);
+  adw_preferences_group_add (self->drive_group, storage_group_row);
+  self->drive_row = ADW_ACTION_ROW (storage_group_row);
+  self->drive_button = GTK_BUTTON (drive_button);
+  update_drive_row (self);
+
+  /* Budget */
+  add_spin_row (self, self->budget_group, _("Budget Cap per Batch (USD)"),
+                _("A batch stops before it would spend more. 0 means no cap."), "budget-cap", 0, 100000, 1, 2);
+
+  /* Defaults */
+  aspect_row = adw_combo_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (aspect_row), _("Aspect Ratio"));
+  adw_combo_row_set_model (ADW_COMBO_ROW (aspect_row), G_LIST_MODEL (aspects));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (aspect_row), (guint) g_settings_get_enum (self->settings, "default-aspect"));
+  g_signal_connect (aspect_row, "notify::selected", G_CALLBACK (aspect_selected_cb), self);
+  adw_preferences_group_add (self->defaults_group, aspect_row);
+  add_entry (self, self->defaults_group, _("Style Bible"), "default-style");
+
+  add_spin_row (self, self->concurrency_group, _("Script Analyses at Once"), NULL, "concurrency-llm", 1, 16, 1, 0);
+  add_spin_row (self, self->concurrency_group, _("Stills at Once"), NULL, "concurrency-imager", 1, 16, 1, 0);
+  add_spin_row (self, self->concurrency_group, _("Clips at Once"), NULL, "concurrency-animator", 1, 16, 1, 0);
+  add_spin_row (self, self->concurrency_group, _("Uploads at Once"), NULL, "concurrency-storage", 1, 16, 1, 0);
+}
+
+HeyaiPreferencesWindow *
+heyai_preferences_window_new (HeyaiApplication *app)
+{
+  HeyaiPreferencesWindow *self = g_object_new (HEYAI_TYPE_PREFERENCES_WINDOW, NULL);
+
+  self->app = g_object_ref (app);
+  build (self);
+  return self;
+}
+
+AdwPasswordEntryRow *
+heyai_preferences_window_get_key_row (HeyaiPreferencesWindow *self,
+                                      const char             *service)
+{
+  g_return_val_if_fail (HEYAI_IS_PREFERENCES_WINDOW (self), NULL);
+  return g_hash_table_lookup (self->key_rows, service);
+}
+
+gboolean
+heyai_preferences_window_get_keys_loaded (HeyaiPreferencesWindow *self)
+{
+  g_return_val_if_fail (HEYAI_IS_PREFERENCES_WINDOW (self), FALSE);
+  return self->n_keys_pending == 0;
+}

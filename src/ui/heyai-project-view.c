@@ -1,0 +1,790 @@
+/* heyai-project-view.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "heyai-application.h"
+#include "heyai-project-view.h"
+#include "heyai-ui-util.h"
+
+struct _HeyaiProjectView
+{
+  GtkWidget             parent_instance;
+
+  /* Template widgets */
+  GtkWidget            *toolbar;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewStack         *view_stack;
+  GtkStack             *run_stack;
+  AdwSplitButton       *run_button;
+  GtkMenuButton        *busy_button;
+  GtkLabel             *progress_label;
+  GtkProgressBar       *progress_bar;
+  GtkListBox           *jobs_list;
+  GtkLabel             *cost_label;
+  HeyaiScriptPage      *script_page;
+  HeyaiStoryboardPage  *storyboard_page;
+  HeyaiClipsPage       *clips_page;
+  HeyaiExportPage      *export_page;
+
+  /* Owned references */
+  HeyaiProject         *project;
+  HeyaiPipeline        *pipeline;
+  GListStore           *jobs;
+  GHashTable           *toasted;      /* job ids already reported */
+  HeyaiRunFlags         primary_flags;
+};
+
+G_DEFINE_FINAL_TYPE (HeyaiProjectView, heyai_project_view, GTK_TYPE_WIDGET)
+
+static HeyaiApplication *
+get_app (void)
+{
+  return HEYAI_APPLICATION_DEFAULT;
+}
+
+static HeyaiStore *
+get_store (void)
+{
+  return heyai_application_get_store (get_app ());
+}
+
+/* Run button ------------------------------------------------------------- */
+
+static void
+update_primary (HeyaiProjectView *self)
+{
+  g_autoptr(GPtrArray) scenes = NULL;
+  guint n_without_still = 0, n_approved_without_clip = 0;
+
+  if (self->project == NULL || get_store () == NULL)
+    return;
+
+  scenes = heyai_store_list_scenes (get_store (), heyai_project_get_id (self->project), NULL);
+  for (guint i = 0; scenes != NULL && i < scenes->len; i++)
+    {
+      HeyaiScene *scene = g_ptr_array_index (scenes, i);
+
+      if (heyai_scene_get_image_take (scene) <= 0)
+        n_without_still++;
+      else if (heyai_scene_get_approval (scene) == HEYAI_APPROVAL_APPROVED && heyai_scene_get_clip_take (scene) <= 0)
+        n_approved_without_clip++;
+    }
+
+  if (scenes == NULL || scenes->len == 0)
+    {
+      self->primary_flags = HEYAI_RUN_ALL;
+      adw_split_button_set_label (self->run_button, _("Run Everything"));
+    }
+  else if (n_approved_without_clip > 0 && n_without_still == 0)
+    {
+      self->primary_flags = HEYAI_RUN_ANIMATE;
+      adw_split_button_set_label (self->run_button, _("Animate Approved"));
+    }
+  else
+    {
+      self->primary_flags = HEYAI_RUN_IMAGES;
+      adw_split_button_set_label (self->run_button, _("Generate Stills"));
+    }
+}
+
+static void
+update_running (HeyaiProjectView *self)
+{
+  gboolean running = self->project != NULL && heyai_application_is_running (get_app (), self->project);
+
+  gtk_stack_set_visible_child_name (self->run_stack, running ? "busy" : "idle");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "project.analyze", !running);
+  if (!running)
+    update_primary (self);
+}
+
+static void
+update_cost (HeyaiProjectView *self)
+{
+  double spent = 0.0;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->jobs));
+  g_autofree char *cost = NULL;
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HeyaiJob) job = g_list_model_get_item (G_LIST_MODEL (self->jobs), i);
+      if (heyai_job_get_state (job) == HEYAI_JOB_STATE_DONE)
+        spent += heyai_job_get_cost (job);
+    }
+  cost = heyai_ui_format_cost (spent);
+  /* Translators: the running cost of a batch, "$1.20" or "free" */
+  text = g_strdup_printf (_("Cost so far: %s"), cost);
+  gtk_label_set_label (self->cost_label, text);
+}
+
+static int
+scene_position_of_job (HeyaiJob *job)
+{
+  g_autoptr(HeyaiScene) scene = NULL;
+
+  if (heyai_job_get_scene_id (job) == NULL || get_store () == NULL)
+    return 0;
+  scene = heyai_store_get_scene (get_store (), heyai_job_get_scene_id (job), NULL);
+  return scene ? heyai_scene_get_position (scene) : 0;
+}
+
+static void
+job_row_update (GtkWidget *row)
+{
+  HeyaiJob *job = g_object_get_data (G_OBJECT (row), "job");
+  GtkLabel *state = g_object_get_data (G_OBJECT (row), "state");
+  GtkProgressBar *bar = g_object_get_data (G_OBJECT (row), "bar");
+  GtkWidget *cancel = g_object_get_data (G_OBJECT (row), "cancel");
+  HeyaiJobState st = heyai_job_get_state (job);
+
+  gtk_label_set_label (state, heyai_ui_job_state_label (st));
+  gtk_progress_bar_set_fraction (bar, st == HEYAI_JOB_STATE_DONE ? 1.0 : heyai_job_get_progress (job));
+  gtk_widget_set_visible (cancel, !heyai_job_state_is_final (st));
+  if (st == HEYAI_JOB_STATE_FAILED)
+    gtk_widget_add_css_class (GTK_WIDGET (state), "error");
+}
+
+static void
+cancel_job_cb (GtkButton *button,
+               HeyaiJob  *job)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (heyai_job_state_is_final (heyai_job_get_state (job)))
+    return;
+  /* The pipeline notices a job cancelled in the store and stops it. */
+  heyai_job_set_state (job, HEYAI_JOB_STATE_CANCELLED);
+  if (!heyai_store_update_job (get_store (), job, &error))
+    heyai_ui_toast (GTK_WIDGET (button), error->message);
+}
+
+static GtkWidget *
+create_job_row (gpointer item,
+                gpointer user_data)
+{
+  HeyaiJob *job = item;
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *title, *state, *bar, *cancel;
+  g_autofree char *text = NULL;
+  int position = scene_position_of_job (job);
+
+  if (position > 0)
+    /* Translators: "Scene 3 · Still" */
+    text = g_strdup_printf (_("Scene %d · %s"), position, heyai_ui_job_kind_label (heyai_job_get_kind (job)));
+  else
+    text = g_strdup (heyai_ui_job_kind_label (heyai_job_get_kind (job)));
+
+  title = gtk_label_new (text);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  state = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (state), 0);
+  gtk_widget_add_css_class (state, "caption");
+  gtk_widget_add_css_class (state, "dim-label");
+  bar = gtk_progress_bar_new ();
+  gtk_widget_set_size_request (bar, 220, -1);
+  cancel = gtk_button_new_from_icon_name ("process-stop-symbolic");
+  gtk_widget_set_valign (cancel, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (cancel, "flat");
+  gtk_widget_add_css_class (cancel, "circular");
+  gtk_widget_set_tooltip_text (cancel, _("Cancel This Job"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (cancel), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Cancel This Job"), -1);
+  g_signal_connect_object (cancel, "clicked", G_CALLBACK (cancel_job_cb), job, 0);
+
+  gtk_box_append (GTK_BOX (labels), title);
+  gtk_box_append (GTK_BOX (labels), state);
+  gtk_box_append (GTK_BOX (labels), bar);
+  gtk_widget_set_hexpand (labels, TRUE);
+  gtk_box_append (GTK_BOX (box), labels);
+  gtk_box_append (GTK_BOX (box), cancel);
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+
+  g_object_set_data_full (G_OBJECT (row), "job", g_object_ref (job), g_object_unref);
+  g_object_set_data (G_OBJECT (row), "state", state);
+  g_object_set_data (G_OBJECT (row), "bar", bar);
+  g_object_set_data (G_OBJECT (row), "cancel", cancel);
+  job_row_update (row);
+  g_signal_connect_object (job, "notify::state", G_CALLBACK (job_row_update), row, G_CONNECT_SWAPPED);
+  g_signal_connect_object (job, "notify::progress", G_CALLBACK (job_row_update), row, G_CONNECT_SWAPPED);
+  return row;
+}
+
+static void
+pipeline_job_changed_cb (HeyaiProjectView *self,
+                         HeyaiJob         *job,
+                         HeyaiPipeline    *pipeline)
+{
+  guint n, position;
+  gboolean found = FALSE;
+
+  if (self->project == NULL ||
+      g_strcmp0 (heyai_job_get_project_id (job), heyai_project_get_id (self->project)) != 0)
+    return;
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->jobs));
+  for (position = 0; position < n; position++)
+    {
+      g_autoptr(HeyaiJob) other = g_list_model_get_item (G_LIST_MODEL (self->jobs), position);
+      if (other == job || g_strcmp0 (heyai_job_get_id (other), heyai_job_get_id (job)) == 0)
+        {
+          found = TRUE;
+          break;
+        }
+    }
+  if (!found)
+    g_list_store_append (self->jobs, job);
+
+  if (heyai_job_get_state (job) == HEYAI_JOB_STATE_FAILED &&
+      !g_hash_table_contains (self->toasted, heyai_job_get_id (job)))
+    {
+      int scene = scene_position_of_job (job);
+      const char *why = heyai_job_get_last_error (job);
+      g_autofree char *msg = NULL;
+
+      g_hash_table_add (self->toasted, g_strdup (heyai_job_get_id (job)));
+      if (why == NULL || *why == '\0')
+        why = _("The service gave no reason. Try again.");
+      if (scene > 0 && !g_str_has_prefix (why, "Scene "))
+        /* Translators: "Scene 3: <why it failed>" */
+        msg = g_strdup_printf (_("Scene %d: %s"), scene, why);
+      else
+        msg = g_strdup (why);
+      heyai_ui_toast (GTK_WIDGET (self), msg);
+    }
+  update_cost (self);
+}
+
+static void
+pipeline_progress_cb (HeyaiProjectView *self,
+                      guint             done,
+                      guint             total,
+                      HeyaiPipeline    *pipeline)
+{
+  g_autofree char *text = NULL;
+
+  if (total == 0)
+    return;
+  /* Translators: jobs done of the batch, "3/12" */
+  text = g_strdup_printf (_("%u/%u"), done, total);
+  gtk_label_set_label (self->progress_label, text);
+  gtk_progress_bar_set_fraction (self->progress_bar, (double) done / total);
+}
+
+static void
+follow_pipeline (HeyaiProjectView *self)
+{
+  HeyaiPipeline *pipeline = heyai_application_get_pipeline (get_app (), NULL);
+
+  if (pipeline == self->pipeline)
+    return;
+  if (self->pipeline != NULL)
+    g_signal_handlers_disconnect_by_data (self->pipeline, self);
+  g_set_object (&self->pipeline, pipeline);
+  if (pipeline != NULL)
+    {
+      g_signal_connect_object (pipeline, "job-changed", G_CALLBACK (pipeline_job_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (pipeline, "progress", G_CALLBACK (pipeline_progress_cb), self, G_CONNECT_SWAPPED);
+    }
+}
+
+static void
+run_started_cb (HeyaiProjectView *self,
+                HeyaiProject     *project,
+                HeyaiApplication *app)
+{
+  if (project != self->project)
+    return;
+  follow_pipeline (self);
+  g_list_store_remove_all (self->jobs);
+  gtk_label_set_label (self->progress_label, _("Starting…"));
+  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+  update_cost (self);
+  update_running (self);
+}
+
+static void
+run_finished_cb (HeyaiProjectView *self,
+                 HeyaiProject     *project,
+                 guint             n_done,
+                 guint             n_failed,
+                 double            cost,
+                 const char       *error_message,
+                 HeyaiApplication *app)
+{
+  if (project != self->project)
+    return;
+
+  update_running (self);
+  if (error_message != NULL)
+    {
+      /* Per-scene failures were already reported as they happened. */
+      if (n_failed == 0)
+        heyai_ui_toast (GTK_WIDGET (self), error_message);
+      else
+        {
+          g_autofree char *msg = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                               "Batch finished: %u scene failed. Select it on the storyboard to see why.",
+                                                               "Batch finished: %u scenes failed. Select them on the storyboard to see why.",
+                                                               n_failed), n_failed);
+          heyai_ui_toast (GTK_WIDGET (self), msg);
+        }
+    }
+  else if (n_done > 0)
+    {
+      g_autofree char *c = heyai_ui_format_cost (cost);
+      g_autofree char *msg = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                           "Batch finished: %u job done (%s)",
+                                                           "Batch finished: %u jobs done (%s)", n_done),
+                                              n_done, c);
+      heyai_ui_toast (GTK_WIDGET (self), msg);
+    }
+  heyai_storyboard_page_reload (self->storyboard_page);
+  heyai_clips_page_reload (self->clips_page);
+}
+
+/* Starting runs ---------------------------------------------------------- */
+
+typedef struct
+{
+  HeyaiProjectView *self;
+  HeyaiRunFlags     flags;
+} ConfirmData;
+
+static void
+confirm_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     gpointer          user_data)
+{
+  ConfirmData *data = user_data;
+
+  if (g_strcmp0 (response, "start") == 0 && data->self->project != NULL)
+    heyai_application_start_run (get_app (), data->self->project, data->flags, 0);
+  g_object_unref (data->self);
+  g_free (data);
+}
+
+void
+heyai_project_view_run (HeyaiProjectView *self,
+                        HeyaiRunFlags     flags)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) body = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_autofree char *cost = NULL;
+  HeyaiRunEstimate estimate = { { 0 }, 0.0 };
+  HeyaiPipeline *pipeline;
+  ConfirmData *data;
+  GtkWidget *dialog;
+  GtkRoot *root;
+  double budget;
+  static const char *provider_keys[] = { "llm-provider", "imager-provider", "animator-provider", "storage-provider" };
+  static const char *role_names[] = { N_("script analyses"), N_("stills"), N_("clips"), N_("uploads") };
+
+  g_return_if_fail (HEYAI_IS_PROJECT_VIEW (self));
+
+  if (self->project == NULL)
+    return;
+
+  heyai_project_view_flush (self);
+
+  pipeline = heyai_application_get_pipeline (get_app (), &error);
+  if (pipeline == NULL)
+    {
+      heyai_ui_toast (GTK_WIDGET (self), error->message);
+      return;
+    }
+  follow_pipeline (self);
+
+  heyai_pipeline_estimate (pipeline, self->project, flags, 0, &estimate);
+  if (estimate.cost <= 0.0)
+    {
+      /* Offline providers are free: no need to ask. */
+      heyai_application_start_run (get_app (), self->project, flags, 0);
+      return;
+    }
+
+  settings = g_settings_new (APP_ID);
+  budget = g_settings_get_double (settings, "budget-cap");
+  body = g_string_new (NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (estimate.n_jobs); i++)
+    {
+      g_autofree char *provider = NULL;
+
+      if (estimate.n_jobs[i] == 0)
+        continue;
+      provider = g_settings_get_string (settings, provider_keys[i]);
+      /* Translators: "12 stills with higgsfield" */
+      g_string_append_printf (body, _("%u %s with %s\n"), estimate.n_jobs[i], _(role_names[i]), provider);
+    }
+  cost = heyai_ui_format_cost (estimate.cost);
+  g_string_append_printf (body, _("\nEstimated cost: %s"), cost);
+  if (budget > 0)
+    {
+      g_autofree char *left = heyai_ui_format_cost (budget);
+      g_string_append_printf (body, _("\nBudget cap per batch: %s"), left);
+      if (estimate.cost > budget)
+        g_string_append (body, _("\nThis batch would go over the budget cap; it stops when the cap is reached."));
+    }
+  else
+    g_string_append (body, _("\nNo budget cap is set (Preferences → Budget)."));
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Start This Batch?"), body->str);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "start", _("_Start"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "start", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "start");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  data = g_new0 (ConfirmData, 1);
+  data->self = g_object_ref (self);
+  data->flags = flags;
+  g_signal_connect (dialog, "response", G_CALLBACK (confirm_response_cb), data);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+run_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *param)
+{
+  HeyaiProjectView *self = HEYAI_PROJECT_VIEW (widget);
+  const char *what = g_variant_get_string (param, NULL);
+  HeyaiRunFlags flags;
+
+  if (g_str_equal (what, "images"))
+    flags = HEYAI_RUN_IMAGES;
+  else if (g_str_equal (what, "animate"))
+    flags = HEYAI_RUN_ANIMATE;
+  else if (g_str_equal (what, "all"))
+    flags = HEYAI_RUN_ALL;
+  else
+    flags = self->primary_flags ? self->primary_flags : HEYAI_RUN_IMAGES;
+  heyai_project_view_run (self, flags);
+}
+
+static void
+analyze_confirm_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    gpointer          user_data)
+{
+  g_autoptr(HeyaiProjectView) self = user_data;
+
+  if (g_strcmp0 (response, "replace") == 0 && self->project != NULL)
+    heyai_application_start_run (get_app (), self->project, HEYAI_RUN_ANALYZE, 0);
+}
+
+static void
+analyze_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  HeyaiProjectView *self = HEYAI_PROJECT_VIEW (widget);
+  g_autoptr(GPtrArray) scenes = NULL;
+  guint with_stills = 0;
+  GtkWidget *dialog;
+  GtkRoot *root;
+  g_autofree char *body = NULL;
+
+  if (self->project == NULL || heyai_application_is_running (get_app (), self->project))
+    return;
+
+  heyai_project_view_flush (self);
+  if (*heyai_project_get_script (self->project) == '\0')
+    {
+      heyai_ui_toast (widget, _("Write or paste a script first."));
+      return;
+    }
+
+  scenes = heyai_store_list_scenes (get_store (), heyai_project_get_id (self->project), NULL);
+  for (guint i = 0; scenes != NULL && i < scenes->len; i++)
+    if (heyai_scene_get_image_take (g_ptr_array_index (scenes, i)) > 0)
+      with_stills++;
+
+  if (with_stills == 0)
+    {
+      heyai_application_start_run (get_app (), self->project, HEYAI_RUN_ANALYZE, 0);
+      return;
+    }
+
+  body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Analyzing the script again replaces the storyboard. %u scene already has a still; its files stay in the project folder.",
+                                       "Analyzing the script again replaces the storyboard. %u scenes already have stills; their files stay in the project folder.",
+                                       with_stills), with_stills);
+  root = gtk_widget_get_root (widget);
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Replace the Scenes?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "replace", _("_Replace Scenes"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "replace", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (analyze_confirm_cb), g_object_ref (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  HeyaiProjectView *self = HEYAI_PROJECT_VIEW (widget);
+
+  heyai_project_view_set_visible_page (self, "export");
+  heyai_export_page_export (self->export_page);
+}
+
+static void
+cancel_all_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  HeyaiProjectView *self = HEYAI_PROJECT_VIEW (widget);
+
+  if (self->project != NULL)
+    heyai_application_cancel_runs (get_app (), self->project);
+  gtk_menu_button_popdown (self->busy_button);
+}
+
+void heyai_projects_page_ask_rename (GtkWidget *parent, HeyaiStore *store, HeyaiProject *project);
+
+static void
+rename_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  HeyaiProjectView *self = HEYAI_PROJECT_VIEW (widget);
+
+  if (self->project != NULL)
+    heyai_projects_page_ask_rename (widget, get_store (), self->project);
+}
+
+static void
+open_folder_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  HeyaiProjectView *self = HEYAI_PROJECT_VIEW (widget);
+  g_autofree char *root = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *uri = NULL;
+  GtkRoot *window;
+
+  if (self->project == NULL)
+    return;
+  root = heyai_local_root (heyai_application_get_data_dir (get_app ()));
+  dir = heyai_project_dir (root, self->project, NULL);
+  g_mkdir_with_parents (dir, 0700);
+  file = g_file_new_for_path (dir);
+  uri = g_file_get_uri (file);
+  window = gtk_widget_get_root (widget);
+  gtk_show_uri (GTK_IS_WINDOW (window) ? GTK_WINDOW (window) : NULL, uri, GDK_CURRENT_TIME);
+}
+
+/* Title ----------------------------------------------------------------- */
+
+static void
+project_title_changed_cb (HeyaiProjectView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  const char *title = self->project ? heyai_project_get_title (self->project) : "";
+
+  adw_view_switcher_title_set_title (self->switcher_title, title);
+  if (GTK_IS_WINDOW (root) && self->project != NULL)
+    gtk_window_set_title (GTK_WINDOW (root), title);
+}
+
+/* GObject ---------------------------------------------------------------- */
+
+static void
+heyai_project_view_dispose (GObject *object)
+{
+  HeyaiProjectView *self = HEYAI_PROJECT_VIEW (object);
+
+  heyai_project_view_set_project (self, NULL);
+  if (self->pipeline != NULL)
+    g_signal_handlers_disconnect_by_data (self->pipeline, self);
+  g_clear_object (&self->pipeline);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HEYAI_TYPE_PROJECT_VIEW);
+  g_clear_object (&self->jobs);
+  g_clear_pointer (&self->toasted, g_hash_table_unref);
+
+  G_OBJECT_CLASS (heyai_project_view_parent_class)->dispose (object);
+}
+
+static void
+heyai_project_view_class_init (HeyaiProjectViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = heyai_project_view_dispose;
+
+  g_type_ensure (HEYAI_TYPE_SCRIPT_PAGE);
+  g_type_ensure (HEYAI_TYPE_STORYBOARD_PAGE);
+  g_type_ensure (HEYAI_TYPE_CLIPS_PAGE);
+  g_type_ensure (HEYAI_TYPE_EXPORT_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/heyai/Studio/ui/heyai-project-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, toolbar);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, run_stack);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, run_button);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, busy_button);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, jobs_list);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, cost_label);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, script_page);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, storyboard_page);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, clips_page);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, export_page);
+
+  gtk_widget_class_install_action (widget_class, "project.run", "s", run_action);
+  gtk_widget_class_install_action (widget_class, "project.analyze", NULL, analyze_action);
+  gtk_widget_class_install_action (widget_class, "project.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "project.cancel-all", NULL, cancel_all_action);
+  gtk_widget_class_install_action (widget_class, "project.rename", NULL, rename_action);
+  gtk_widget_class_install_action (widget_class, "project.open-folder", NULL, open_folder_action);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+heyai_project_view_init (HeyaiProjectView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->jobs = g_list_store_new (HEYAI_TYPE_JOB);
+  self->toasted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gtk_list_box_bind_model (self->jobs_list, G_LIST_MODEL (self->jobs), create_job_row, self, NULL);
+  self->primary_flags = HEYAI_RUN_IMAGES;
+
+  if (HEYAI_IS_APPLICATION (g_application_get_default ()))
+    {
+      g_signal_connect_object (get_app (), "run-started", G_CALLBACK (run_started_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (get_app (), "run-finished", G_CALLBACK (run_finished_cb), self, G_CONNECT_SWAPPED);
+    }
+}
+
+void
+heyai_project_view_set_project (HeyaiProjectView *self,
+                                HeyaiProject     *project)
+{
+  g_return_if_fail (HEYAI_IS_PROJECT_VIEW (self));
+
+  if (self->project == project)
+    return;
+
+  if (self->project != NULL)
+    {
+      heyai_project_view_flush (self);
+      g_signal_handlers_disconnect_by_data (self->project, self);
+    }
+  g_set_object (&self->project, project);
+
+  heyai_script_page_set_project (self->script_page, project);
+  heyai_storyboard_page_set_project (self->storyboard_page, project);
+  heyai_clips_page_set_project (self->clips_page, project);
+  heyai_export_page_set_project (self->export_page, project);
+
+  if (project != NULL)
+    {
+      g_signal_connect_object (project, "notify::title", G_CALLBACK (project_title_changed_cb), self, G_CONNECT_SWAPPED);
+      project_title_changed_cb (self);
+      g_list_store_remove_all (self->jobs);
+      g_hash_table_remove_all (self->toasted);
+      /* A new project starts on its script; one with scenes on the storyboard. */
+      {
+        g_autoptr(GPtrArray) scenes = heyai_store_list_scenes (get_store (), heyai_project_get_id (project), NULL);
+        adw_view_stack_set_visible_child_name (self->view_stack,
+                                               scenes && scenes->len > 0 ? "storyboard" : "script");
+      }
+      update_running (self);
+    }
+  else
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      if (GTK_IS_WINDOW (root))
+        gtk_window_set_title (GTK_WINDOW (root), _("HeyAI Studio"));
+    }
+}
+
+HeyaiProject *
+heyai_project_view_get_project (HeyaiProjectView *self)
+{
+  g_return_val_if_fail (HEYAI_IS_PROJECT_VIEW (self), NULL);
+  return self->project;
+}
+
+void
+heyai_project_view_flush (HeyaiProjectView *self)
+{
+  g_return_if_fail (HEYAI_IS_PROJECT_VIEW (self));
+
+  if (self->script_page != NULL)
+    heyai_script_page_flush (self->script_page);
+  if (self->storyboard_page != NULL)
+    heyai_storyboard_page_flush (self->storyboard_page);
+}
+
+void
+heyai_project_view_set_visible_page (HeyaiProjectView *self,
+                                     const char       *name)
+{
+  g_return_if_fail (HEYAI_IS_PROJECT_VIEW (self));
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+const char *
+heyai_project_view_get_visible_page (HeyaiProjectView *self)
+{
+  g_return_val_if_fail (HEYAI_IS_PROJECT_VIEW (self), NULL);
+  return adw_view_stack_get_visible_child_name (self->view_stack);
+}
+
+HeyaiScriptPage *
+heyai_project_view_get_script_page (HeyaiProjectView *self)
+{
+  return self->script_page;
+}
+
+HeyaiStoryboardPage *
+heyai_project_view_get_storyboard_page (HeyaiProjectView *self)
+{
+  return self->storyboard_page;
+}
+
+HeyaiClipsPage *
+heyai_project_view_get_clips_page (HeyaiProjectView *self)
+{
+  return self->clips_page;
+}
+
+HeyaiExportPage *
+heyai_project_view_get_export_page (HeyaiProjectView *self)
+{
+  return self->export_page;
+}
+
+GListModel *
+heyai_project_view_get_jobs (HeyaiProjectView *self)
+{
+  return G_LIST_MODEL (self->jobs);
+}

@@ -1,0 +1,583 @@
+/* heyai-storyboard-page.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "heyai-application.h"
+#include "heyai-scene-card.h"
+#include "heyai-scene-pane.h"
+#include "heyai-storyboard-page.h"
+#include "heyai-ui-util.h"
+
+struct _HeyaiStoryboardPage
+{
+  GtkWidget          parent_instance;
+
+  /* Template widgets */
+  AdwFlap           *flap;
+  GtkStack          *content_stack;
+  GtkGridView       *grid;
+  GtkActionBar      *selection_bar;
+  GtkLabel          *selection_label;
+  HeyaiScenePane    *pane;
+
+  /* Owned references */
+  HeyaiProject      *project;
+  HeyaiStore        *store;
+  GListStore        *scenes;
+  GtkMultiSelection *selection;
+  GHashTable        *still_paths;   /* "scene-id:take" -> local path */
+  GPtrArray         *cards;         /* live HeyaiSceneCard widgets (borrowed) */
+  guint              reload_id;
+};
+
+G_DEFINE_FINAL_TYPE (HeyaiStoryboardPage, heyai_storyboard_page, GTK_TYPE_WIDGET)
+
+static HeyaiApplication *
+get_app (void)
+{
+  return HEYAI_APPLICATION_DEFAULT;
+}
+
+/* Still paths ------------------------------------------------------------ */
+
+static char *
+still_key (const char *scene_id,
+           int         take)
+{
+  return g_strdup_printf ("%s:%d", scene_id, take);
+}
+
+static const char *
+still_path_func (HeyaiScene *scene,
+                 gpointer    user_data)
+{
+  HeyaiStoryboardPage *self = user_data;
+  g_autofree char *key = NULL;
+  int take = heyai_scene_get_image_take (scene);
+
+  if (take <= 0 || self->still_paths == NULL)
+    return NULL;
+  key = still_key (heyai_scene_get_id (scene), take);
+  return g_hash_table_lookup (self->still_paths, key);
+}
+
+static void
+add_asset_path (HeyaiStoryboardPage *self,
+                HeyaiAsset          *asset)
+{
+  if (heyai_asset_get_kind (asset) != HEYAI_ASSET_KIND_IMAGE || heyai_asset_get_scene_id (asset) == NULL ||
+      heyai_asset_get_local_path (asset) == NULL || heyai_asset_get_deleted (asset))
+    return;
+  g_hash_table_insert (self->still_paths,
+                       still_key (heyai_asset_get_scene_id (asset), heyai_asset_get_take (asset)),
+                       g_strdup (heyai_asset_get_local_path (asset)));
+}
+
+static void
+load_still_paths (HeyaiStoryboardPage *self)
+{
+  g_autoptr(GPtrArray) assets = NULL;
+
+  g_hash_table_remove_all (self->still_paths);
+  if (self->project == NULL || self->store == NULL)
+    return;
+  assets = heyai_store_list_project_assets (self->store, heyai_project_get_id (self->project), NULL);
+  for (guint i = 0; assets != NULL && i < assets->len; i++)
+    add_asset_path (self, g_ptr_array_index (assets, i));
+}
+
+/* Factory ---------------------------------------------------------------- */
+
+static HeyaiScene *
+find_scene (HeyaiStoryboardPage *self,
+            const char          *id)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->scenes));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HeyaiScene) scene = g_list_model_get_item (G_LIST_MODEL (self->scenes), i);
+      if (g_strcmp0 (heyai_scene_get_id (scene), id) == 0)
+        return scene;   /* the list store keeps it alive */
+    }
+  return NULL;
+}
+
+static GdkContentProvider *
+drag_prepare_cb (GtkDragSource *source,
+                 double         x,
+                 double         y,
+                 HeyaiSceneCard *card)
+{
+  HeyaiScene *scene = heyai_scene_card_get_scene (card);
+
+  if (scene == NULL)
+    return NULL;
+  return gdk_content_provider_new_typed (G_TYPE_STRING, heyai_scene_get_id (scene));
+}
+
+static void
+drag_begin_cb (GtkDragSource  *source,
+               GdkDrag        *drag,
+               HeyaiSceneCard *card)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (card));
+
+  gtk_drag_source_set_icon (source, paintable, 20, 20);
+}
+
+static gboolean
+drop_cb (GtkDropTarget  *target,
+         const GValue   *value,
+         double          x,
+         double          y,
+         HeyaiSceneCard *card)
+{
+  HeyaiStoryboardPage *self = g_object_get_data (G_OBJECT (card), "page");
+  HeyaiScene *onto = heyai_scene_card_get_scene (card);
+  HeyaiScene *dragged;
+  g_autoptr(GError) error = NULL;
+  int position;
+
+  if (self == NULL || onto == NULL || !G_VALUE_HOLDS_STRING (value))
+    return FALSE;
+  dragged = find_scene (self, g_value_get_string (value));
+  if (dragged == NULL || dragged == onto)
+    return FALSE;
+
+  position = heyai_scene_get_position (onto);
+  if (!heyai_store_move_scene (self->store, dragged, position, &error))
+    {
+      heyai_ui_toast (GTK_WIDGET (self), error->message);
+      return FALSE;
+    }
+  heyai_storyboard_page_reload (self);
+  return TRUE;
+}
+
+static void
+setup_cb (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          HeyaiStoryboardPage      *self)
+{
+  GtkWidget *card = heyai_scene_card_new (heyai_application_get_thumbnailer (get_app ()),
+                                          still_path_func, self);
+  GtkDragSource *source = gtk_drag_source_new ();
+  GtkDropTarget *target = gtk_drop_target_new (G_TYPE_STRING, GDK_ACTION_MOVE);
+
+  gtk_drag_source_set_actions (source, GDK_ACTION_MOVE);
+  g_signal_connect (source, "prepare", G_CALLBACK (drag_prepare_cb), card);
+  g_signal_connect (source, "drag-begin", G_CALLBACK (drag_begin_cb), card);
+  gtk_widget_add_controller (card, GTK_EVENT_CONTROLLER (source));
+  g_signal_connect (target, "drop", G_CALLBACK (drop_cb), card);
+  gtk_widget_add_controller (card, GTK_EVENT_CONTROLLER (target));
+  g_object_set_data (G_OBJECT (card), "page", self);
+
+  g_ptr_array_add (self->cards, card);
+  gtk_list_item_set_child (item, card);
+}
+
+static void
+teardown_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             HeyaiStoryboardPage      *self)
+{
+  GtkWidget *card = gtk_list_item_get_child (item);
+
+  if (card != NULL && self->cards != NULL)
+    g_ptr_array_remove_fast (self->cards, card);
+}
+
+static void
+bind_cb (GtkSignalListItemFactory *factory,
+         GtkListItem              *item,
+         HeyaiStoryboardPage      *self)
+{
+  HeyaiSceneCard *card = HEYAI_SCENE_CARD (gtk_list_item_get_child (item));
+
+  heyai_scene_card_set_aspect (card, self->project ? heyai_project_get_aspect (self->project) : HEYAI_ASPECT_16_9);
+  heyai_scene_card_set_scene (card, gtk_list_item_get_item (item));
+}
+
+static void
+unbind_cb (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           HeyaiStoryboardPage      *self)
+{
+  heyai_scene_card_set_scene (HEYAI_SCENE_CARD (gtk_list_item_get_child (item)), NULL);
+}
+
+/* Loading ---------------------------------------------------------------- */
+
+void
+heyai_storyboard_page_reload (HeyaiStoryboardPage *self)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_old;
+  gboolean same = TRUE;
+
+  g_return_if_fail (HEYAI_IS_STORYBOARD_PAGE (self));
+
+  g_clear_handle_id (&self->reload_id, g_source_remove);
+
+  if (self->project == NULL || self->store == NULL)
+    {
+      g_list_store_remove_all (self->scenes);
+      return;
+    }
+
+  list = heyai_store_list_scenes (self->store, heyai_project_get_id (self->project), &error);
+  if (list == NULL)
+    {
+      heyai_ui_toast (GTK_WIDGET (self), error->message);
+      return;
+    }
+  load_still_paths (self);
+
+  /* The store's identity map hands back the same objects: when the order and
+   * the set are unchanged the cards update through notify, no splice needed. */
+  n_old = g_list_model_get_n_items (G_LIST_MODEL (self->scenes));
+  if (n_old != list->len)
+    same = FALSE;
+  for (guint i = 0; same && i < list->len; i++)
+    {
+      g_autoptr(HeyaiScene) old = g_list_model_get_item (G_LIST_MODEL (self->scenes), i);
+      same = old == g_ptr_array_index (list, i);
+    }
+  if (!same)
+    g_list_store_splice (self->scenes, 0, n_old, list->pdata, list->len);
+
+  for (guint i = 0; i < self->cards->len; i++)
+    heyai_scene_card_refresh_still (g_ptr_array_index (self->cards, i));
+
+  gtk_stack_set_visible_child_name (self->content_stack, list->len > 0 ? "grid" : "empty");
+}
+
+static gboolean
+reload_timeout_cb (gpointer user_data)
+{
+  HeyaiStoryboardPage *self = user_data;
+
+  self->reload_id = 0;
+  heyai_storyboard_page_reload (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+scenes_changed_cb (HeyaiStoryboardPage *self,
+                   const char          *project_id,
+                   HeyaiStore          *store)
+{
+  if (self->project == NULL || g_strcmp0 (project_id, heyai_project_get_id (self->project)) != 0)
+    return;
+  if (self->reload_id == 0)
+    self->reload_id = g_timeout_add (100, reload_timeout_cb, self);
+}
+
+static void
+asset_changed_cb (HeyaiStoryboardPage *self,
+                  HeyaiAsset          *asset,
+                  HeyaiStore          *store)
+{
+  if (self->project == NULL || g_strcmp0 (heyai_asset_get_project_id (asset), heyai_project_get_id (self->project)) != 0)
+    return;
+  add_asset_path (self, asset);
+  for (guint i = 0; i < self->cards->len; i++)
+    {
+      HeyaiSceneCard *card = g_ptr_array_index (self->cards, i);
+      HeyaiScene *scene = heyai_scene_card_get_scene (card);
+
+      if (scene != NULL && g_strcmp0 (heyai_scene_get_id (scene), heyai_asset_get_scene_id (asset)) == 0)
+        heyai_scene_card_refresh_still (card);
+    }
+  if (heyai_scene_pane_get_scene (self->pane) != NULL &&
+      g_strcmp0 (heyai_scene_get_id (heyai_scene_pane_get_scene (self->pane)), heyai_asset_get_scene_id (asset)) == 0)
+    heyai_scene_pane_refresh (self->pane);
+}
+
+/* Selection ------------------------------------------------------------- */
+
+static void
+selection_changed_cb (HeyaiStoryboardPage *self)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  guint64 n = gtk_bitset_get_size (selected);
+  g_autofree char *label = NULL;
+
+  gtk_action_bar_set_revealed (self->selection_bar, n > 1);
+  label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u scene selected", "%u scenes selected", (guint) n),
+                           (guint) n);
+  gtk_label_set_label (self->selection_label, label);
+
+  if (n > 0)
+    {
+      g_autoptr(HeyaiScene) scene = g_list_model_get_item (G_LIST_MODEL (self->scenes), gtk_bitset_get_minimum (selected));
+      heyai_scene_pane_set_scene (self->pane, scene);
+      adw_flap_set_reveal_flap (self->flap, TRUE);
+    }
+}
+
+static void
+activate_cb (HeyaiStoryboardPage *self,
+             guint                position,
+             GtkGridView         *grid)
+{
+  g_autoptr(HeyaiScene) scene = g_list_model_get_item (G_LIST_MODEL (self->scenes), position);
+
+  heyai_scene_pane_set_scene (self->pane, scene);
+  adw_flap_set_reveal_flap (self->flap, TRUE);
+}
+
+/* Actions --------------------------------------------------------------- */
+
+static void
+set_approval (HeyaiStoryboardPage *self,
+              HeyaiScene          *scene,
+              HeyaiApproval        approval)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!heyai_pipeline_set_approval (self->store, scene, approval, &error))
+    {
+      g_autofree char *msg = g_strdup_printf (_("Scene %d: %s"), heyai_scene_get_position (scene), error->message);
+      heyai_ui_toast (GTK_WIDGET (self), msg);
+    }
+}
+
+static void
+regenerate (HeyaiStoryboardPage *self,
+            HeyaiScene          *scene)
+{
+  if (self->project == NULL)
+    return;
+  heyai_application_start_run (get_app (), self->project, HEYAI_RUN_IMAGES | HEYAI_RUN_REGENERATE,
+                               heyai_scene_get_position (scene));
+}
+
+static void
+scene_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  HeyaiStoryboardPage *self = HEYAI_STORYBOARD_PAGE (widget);
+  HeyaiScene *scene = find_scene (self, g_variant_get_string (param, NULL));
+
+  if (scene == NULL)
+    return;
+  heyai_scene_pane_flush (self->pane);
+  if (g_str_equal (action_name, "storyboard.approve"))
+    set_approval (self, scene, HEYAI_APPROVAL_APPROVED);
+  else if (g_str_equal (action_name, "storyboard.reject"))
+    set_approval (self, scene, HEYAI_APPROVAL_REJECTED);
+  else if (g_str_equal (action_name, "storyboard.regenerate"))
+    regenerate (self, scene);
+}
+
+void
+heyai_storyboard_page_approve_selected (HeyaiStoryboardPage *self,
+                                        HeyaiApproval        approval)
+{
+  g_autoptr(GtkBitset) selected = NULL;
+  GtkBitsetIter iter;
+  guint position;
+
+  g_return_if_fail (HEYAI_IS_STORYBOARD_PAGE (self));
+
+  if (self->store == NULL)
+    return;
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  if (gtk_bitset_iter_init_first (&iter, selected, &position))
+    do
+      {
+        g_autoptr(HeyaiScene) scene = g_list_model_get_item (G_LIST_MODEL (self->scenes), position);
+        if (approval == HEYAI_APPROVAL_APPROVED && heyai_scene_get_image_take (scene) <= 0)
+          continue;
+        set_approval (self, scene, approval);
+      }
+    while (gtk_bitset_iter_next (&iter, &position));
+}
+
+static void
+selected_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  HeyaiStoryboardPage *self = HEYAI_STORYBOARD_PAGE (widget);
+  g_autoptr(GtkBitset) selected = NULL;
+  GtkBitsetIter iter;
+  guint position;
+
+  heyai_scene_pane_flush (self->pane);
+  if (g_str_equal (action_name, "storyboard.approve-selected"))
+    {
+      heyai_storyboard_page_approve_selected (self, HEYAI_APPROVAL_APPROVED);
+      return;
+    }
+  if (g_str_equal (action_name, "storyboard.reject-selected"))
+    {
+      heyai_storyboard_page_approve_selected (self, HEYAI_APPROVAL_REJECTED);
+      return;
+    }
+
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  if (gtk_bitset_iter_init_first (&iter, selected, &position))
+    do
+      {
+        g_autoptr(HeyaiScene) scene = g_list_model_get_item (G_LIST_MODEL (self->scenes), position);
+        regenerate (self, scene);
+      }
+    while (gtk_bitset_iter_next (&iter, &position));
+}
+
+static void
+close_pane_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  HeyaiStoryboardPage *self = HEYAI_STORYBOARD_PAGE (widget);
+
+  heyai_scene_pane_flush (self->pane);
+  adw_flap_set_reveal_flap (self->flap, FALSE);
+}
+
+/* GObject ---------------------------------------------------------------- */
+
+static void
+heyai_storyboard_page_dispose (GObject *object)
+{
+  HeyaiStoryboardPage *self = HEYAI_STORYBOARD_PAGE (object);
+
+  heyai_storyboard_page_set_project (self, NULL);
+  g_clear_handle_id (&self->reload_id, g_source_remove);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_clear_object (&self->store);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HEYAI_TYPE_STORYBOARD_PAGE);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->scenes);
+  g_clear_pointer (&self->still_paths, g_hash_table_unref);
+  g_clear_pointer (&self->cards, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (heyai_storyboard_page_parent_class)->dispose (object);
+}
+
+static void
+heyai_storyboard_page_class_init (HeyaiStoryboardPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = heyai_storyboard_page_dispose;
+
+  g_type_ensure (HEYAI_TYPE_SCENE_PANE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/heyai/Studio/ui/heyai-storyboard-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, HeyaiStoryboardPage, flap);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiStoryboardPage, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiStoryboardPage, grid);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiStoryboardPage, selection_bar);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiStoryboardPage, selection_label);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiStoryboardPage, pane);
+  gtk_widget_class_bind_template_callback (widget_class, activate_cb);
+
+  gtk_widget_class_install_action (widget_class, "storyboard.approve", "s", scene_action);
+  gtk_widget_class_install_action (widget_class, "storyboard.reject", "s", scene_action);
+  gtk_widget_class_install_action (widget_class, "storyboard.regenerate", "s", scene_action);
+  gtk_widget_class_install_action (widget_class, "storyboard.approve-selected", NULL, selected_action);
+  gtk_widget_class_install_action (widget_class, "storyboard.reject-selected", NULL, selected_action);
+  gtk_widget_class_install_action (widget_class, "storyboard.regenerate-selected", NULL, selected_action);
+  gtk_widget_class_install_action (widget_class, "storyboard.close-pane", NULL, close_pane_action);
+
+  /* A / R act on the selection; text fields keep their letters (they handle the key first). */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, 0, "storyboard.approve-selected", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, 0, "storyboard.reject-selected", NULL);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+heyai_storyboard_page_init (HeyaiStoryboardPage *self)
+{
+  GtkListItemFactory *factory;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->scenes = g_list_store_new (HEYAI_TYPE_SCENE);
+  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->scenes)));
+  self->still_paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->cards = g_ptr_array_new ();
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), self);
+  g_signal_connect (factory, "teardown", G_CALLBACK (teardown_cb), self);
+  gtk_grid_view_set_factory (self->grid, factory);
+  g_object_unref (factory);
+  gtk_grid_view_set_model (self->grid, GTK_SELECTION_MODEL (self->selection));
+
+  g_signal_connect_object (self->selection, "selection-changed", G_CALLBACK (selection_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  if (HEYAI_IS_APPLICATION (g_application_get_default ()))
+    {
+      HeyaiStore *store = heyai_application_get_store (get_app ());
+
+      if (store != NULL)
+        {
+          self->store = g_object_ref (store);
+          g_signal_connect_object (store, "scenes-changed", G_CALLBACK (scenes_changed_cb), self, G_CONNECT_SWAPPED);
+          g_signal_connect_object (store, "asset-changed", G_CALLBACK (asset_changed_cb), self, G_CONNECT_SWAPPED);
+        }
+    }
+}
+
+void
+heyai_storyboard_page_set_project (HeyaiStoryboardPage *self,
+                                   HeyaiProject        *project)
+{
+  g_return_if_fail (HEYAI_IS_STORYBOARD_PAGE (self));
+
+  if (self->project == project)
+    return;
+  heyai_storyboard_page_flush (self);
+  heyai_scene_pane_set_scene (self->pane, NULL);
+  adw_flap_set_reveal_flap (self->flap, FALSE);
+  g_set_object (&self->project, project);
+  g_list_store_remove_all (self->scenes);
+  heyai_storyboard_page_reload (self);
+}
+
+HeyaiProject *
+heyai_storyboard_page_get_project (HeyaiStoryboardPage *self)
+{
+  g_return_val_if_fail (HEYAI_IS_STORYBOARD_PAGE (self), NULL);
+  return self->project;
+}
+
+void
+heyai_storyboard_page_flush (HeyaiStoryboardPage *self)
+{
+  g_return_if_fail (HEYAI_IS_STORYBOARD_PAGE (self));
+  if (self->pane != NULL)
+    heyai_scene_pane_flush (self->pane);
+}
+
+GListModel *
+heyai_storyboard_page_get_model (HeyaiStoryboardPage *self)
+{
+  g_return_val_if_fail (HEYAI_IS_STORYBOARD_PAGE (self), NULL);
+  return G_LIST_MODEL (self->scenes);
+}
+
+GtkSelectionModel *
+heyai_storyboard_page_get_selection (HeyaiStoryboardPage *self)
+{
+  g_return_val_if_fail (HEYAI_IS_STORYBOARD_PAGE (self), NULL);
+  return GTK_SELECTION_MODEL (self->selection);
+}

@@ -1,0 +1,263 @@
+/* heyai-ui-util.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <adwaita.h>
+
+#include "heyai-ui-util.h"
+#include "heyai-window.h"
+
+static const char * const chip_classes[] = {
+  "chip-pending", "chip-rendering", "chip-ready", "chip-approved", "chip-rejected",
+  "chip-animating", "chip-clip-ready", "chip-failed",
+  "chip-draft", "chip-processing", "chip-generating", "chip-ready-for-edit", "chip-completed",
+};
+
+const char *
+heyai_ui_scene_status_css (HeyaiSceneStatus status)
+{
+  switch (status)
+    {
+    case HEYAI_SCENE_STATUS_PENDING:    return "chip-pending";
+    case HEYAI_SCENE_STATUS_RENDERING:  return "chip-rendering";
+    case HEYAI_SCENE_STATUS_READY:      return "chip-ready";
+    case HEYAI_SCENE_STATUS_APPROVED:   return "chip-approved";
+    case HEYAI_SCENE_STATUS_REJECTED:   return "chip-rejected";
+    case HEYAI_SCENE_STATUS_ANIMATING:  return "chip-animating";
+    case HEYAI_SCENE_STATUS_CLIP_READY: return "chip-clip-ready";
+    case HEYAI_SCENE_STATUS_FAILED:     return "chip-failed";
+    default:                            return "chip-pending";
+    }
+}
+
+const char *
+heyai_ui_project_status_css (HeyaiProjectStatus status)
+{
+  switch (status)
+    {
+    case HEYAI_PROJECT_STATUS_DRAFT:             return "chip-draft";
+    case HEYAI_PROJECT_STATUS_PROCESSING_SCRIPT: return "chip-processing";
+    case HEYAI_PROJECT_STATUS_GENERATING_IMAGES: return "chip-generating";
+    case HEYAI_PROJECT_STATUS_ANIMATING_SCENES:  return "chip-animating";
+    case HEYAI_PROJECT_STATUS_READY_FOR_EDIT:    return "chip-ready-for-edit";
+    case HEYAI_PROJECT_STATUS_COMPLETED:         return "chip-completed";
+    case HEYAI_PROJECT_STATUS_FAILED:            return "chip-failed";
+    default:                                     return "chip-draft";
+    }
+}
+
+void
+heyai_ui_set_chip_class (GtkWidget  *widget,
+                         const char *css_class)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (chip_classes); i++)
+    if (g_strcmp0 (chip_classes[i], css_class) != 0)
+      gtk_widget_remove_css_class (widget, chip_classes[i]);
+  gtk_widget_add_css_class (widget, css_class);
+}
+
+char *
+heyai_ui_format_edited (gint64 unix_us,
+                        gint64 now_us)
+{
+  gint64 secs;
+
+  if (unix_us <= 0)
+    return g_strdup (_("never edited"));
+
+  secs = MAX (0, (now_us - unix_us) / G_USEC_PER_SEC);
+  if (secs < 60)
+    return g_strdup (_("edited just now"));
+  if (secs < 3600)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "edited %d min ago", "edited %d min ago",
+                                         (int) (secs / 60)), (int) (secs / 60));
+  if (secs < 86400)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "edited %d h ago", "edited %d h ago",
+                                         (int) (secs / 3600)), (int) (secs / 3600));
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "edited %d day ago", "edited %d days ago",
+                                       (int) (secs / 86400)), (int) (secs / 86400));
+}
+
+const char *
+heyai_ui_job_kind_label (HeyaiJobKind kind)
+{
+  switch (kind)
+    {
+    case HEYAI_JOB_KIND_ANALYZE: return _("Script analysis");
+    case HEYAI_JOB_KIND_IMAGE:   return _("Still");
+    case HEYAI_JOB_KIND_CLIP:    return _("Clip");
+    case HEYAI_JOB_KIND_UPLOAD:  return _("Upload");
+    default:                     return _("Job");
+    }
+}
+
+const char *
+heyai_ui_job_state_label (HeyaiJobState state)
+{
+  switch (state)
+    {
+    case HEYAI_JOB_STATE_QUEUED:      return _("Queued");
+    case HEYAI_JOB_STATE_SUBMITTED:   return _("Submitted");
+    case HEYAI_JOB_STATE_RUNNING:     return _("Running");
+    case HEYAI_JOB_STATE_DOWNLOADING: return _("Downloading");
+    case HEYAI_JOB_STATE_UPLOADING:   return _("Uploading");
+    case HEYAI_JOB_STATE_DONE:        return _("Done");
+    case HEYAI_JOB_STATE_FAILED:      return _("Failed");
+    case HEYAI_JOB_STATE_CANCELLED:   return _("Cancelled");
+    default:                          return "";
+    }
+}
+
+char *
+heyai_ui_format_cost (double usd)
+{
+  if (usd <= 0.0)
+    return g_strdup (_("free"));
+  return g_strdup_printf ("$%.2f", usd);
+}
+
+char *
+heyai_ui_read_script_file (GFile   *file,
+                           GError **error)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_load_contents (file, NULL, &contents, &length, NULL, error))
+    return NULL;
+  if (length > HEYAI_SCRIPT_MAX_BYTES)
+    {
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                   _("This script is too large (more than 2 MB)."));
+      return NULL;
+    }
+  if (!g_utf8_validate_len (contents, length, NULL) || memchr (contents, '\0', length) != NULL)
+    {
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                   _("This file is not a text script (it is not UTF-8 text)."));
+      return NULL;
+    }
+  return g_steal_pointer (&contents);
+}
+
+gboolean
+heyai_ui_is_script_file (GFile *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *lower = name ? g_ascii_strdown (name, -1) : NULL;
+
+  return lower != NULL &&
+         (g_str_has_suffix (lower, ".fountain") || g_str_has_suffix (lower, ".txt") ||
+          g_str_has_suffix (lower, ".spmd") || g_str_has_suffix (lower, ".text"));
+}
+
+char *
+heyai_ui_guess_title (const char *script,
+                      GFile      *file)
+{
+  if (script != NULL && *script != '\0')
+    {
+      g_autoptr(HeyaiScript) parsed = heyai_script_parse (script, -1, NULL);
+
+      if (parsed != NULL && parsed->title != NULL && *parsed->title != '\0' &&
+          parsed->format == HEYAI_SCRIPT_FORMAT_FOUNTAIN)
+        return g_strdup (parsed->title);
+    }
+  if (file != NULL)
+    {
+      g_autofree char *name = g_file_get_basename (file);
+      char *dot = name ? strrchr (name, '.') : NULL;
+
+      if (dot != NULL && dot != name)
+        *dot = '\0';
+      if (name != NULL)
+        {
+          g_strdelimit (name, "-_", ' ');
+          if (g_ascii_islower (name[0]))
+            name[0] = g_ascii_toupper (name[0]);
+          return g_steal_pointer (&name);
+        }
+    }
+  return g_strdup (_("Untitled Trailer"));
+}
+
+static void
+show_items_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autofree char *folder_uri = user_data;
+  g_autoptr(GVariant) ret = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ret = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (ret == NULL)
+    {
+      g_debug ("FileManager1.ShowItems failed (%s); opening the folder", error->message);
+      g_app_info_launch_default_for_uri_async (folder_uri, NULL, NULL, NULL, NULL);
+    }
+}
+
+void
+heyai_ui_show_in_folder (GtkWidget  *parent,
+                         const char *path)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) folder = NULL;
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autofree char *uri = NULL;
+  const char *uris[2] = { NULL, NULL };
+
+  if (path == NULL)
+    return;
+
+  file = g_file_new_for_path (path);
+  folder = g_file_get_parent (file);
+  uri = g_file_get_uri (file);
+  uris[0] = uri;
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  if (bus == NULL)
+    {
+      g_autofree char *folder_uri = folder ? g_file_get_uri (folder) : NULL;
+      if (folder_uri != NULL)
+        g_app_info_launch_default_for_uri_async (folder_uri, NULL, NULL, NULL, NULL);
+      return;
+    }
+  g_dbus_connection_call (bus, "org.freedesktop.FileManager1", "/org/freedesktop/FileManager1",
+                          "org.freedesktop.FileManager1", "ShowItems",
+                          g_variant_new ("(^ass)", uris, ""), NULL,
+                          G_DBUS_CALL_FLAGS_NONE, 5000, NULL, show_items_cb,
+                          folder ? g_file_get_uri (folder) : NULL);
+}
+
+void
+heyai_ui_open_path (GtkWidget  *parent,
+                    const char *path)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *uri = NULL;
+  GtkRoot *root;
+
+  if (path == NULL)
+    return;
+  file = g_file_new_for_path (path);
+  uri = g_file_get_uri (file);
+  root = parent ? gtk_widget_get_root (parent) : NULL;
+  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
+}
+
+void
+heyai_ui_toast (GtkWidget  *widget,
+                const char *message)
+{
+  GtkRoot *root = widget ? gtk_widget_get_root (widget) : NULL;
+
+  if (HEYAI_IS_WINDOW (root))
+    heyai_window_toast (HEYAI_WINDOW (root), message);
+  else
+    g_message ("%s", message);
+}

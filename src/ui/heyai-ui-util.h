@@ -1,0 +1,44 @@
+/* heyai-ui-util.h: small helpers shared by the window's pages.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+#include "heyai-core.h"
+
+G_BEGIN_DECLS
+
+/* CSS class of a status chip ("chip-pending", "chip-approved", ...). */
+const char *heyai_ui_scene_status_css    (HeyaiSceneStatus   status);
+const char *heyai_ui_project_status_css  (HeyaiProjectStatus status);
+/* Replaces the chip-* class of @widget with @css_class. */
+void        heyai_ui_set_chip_class      (GtkWidget         *widget,
+                                          const char        *css_class);
+/* "edited just now", "edited 5 min ago", "edited 2 h ago", "edited 3 days ago". */
+char       *heyai_ui_format_edited       (gint64             unix_us,
+                                          gint64             now_us);
+/* "Still", "Clip", "Script analysis", "Upload". */
+const char *heyai_ui_job_kind_label      (HeyaiJobKind       kind);
+/* "Queued", "Running", ... */
+const char *heyai_ui_job_state_label     (HeyaiJobState      state);
+/* "$1.25" or "free" */
+char       *heyai_ui_format_cost         (double             usd);
+/* Reads a whole text file (scripts) and validates it as UTF-8. */
+char       *heyai_ui_read_script_file    (GFile             *file,
+                                          GError           **error);
+/* TRUE for the files a project can start from (.fountain, .txt, .spmd, text/plain). */
+gboolean    heyai_ui_is_script_file      (GFile             *file);
+/* Title for a script: its Fountain title page, or the file name without extension. */
+char       *heyai_ui_guess_title         (const char        *script,
+                                          GFile             *file);
+/* Opens @path's folder in the file manager (FileManager1.ShowItems, falling back to the folder URI). */
+void        heyai_ui_show_in_folder      (GtkWidget         *parent,
+                                          const char        *path);
+void        heyai_ui_open_path           (GtkWidget         *parent,
+                                          const char        *path);
+/* Adds a toast to the HeyaiWindow that contains @widget (or prints it when none). */
+void        heyai_ui_toast               (GtkWidget         *widget,
+                                          const char        *message);
+
+G_END_DECLS
