@@ -190,13 +190,18 @@ test_clip (Fixture       *f,
   heyai_gen_result_free (r.result);
 }
 
+static gint64 cancelled_at;
+
 static void
 progress_cancel_cb (HeyaiJob     *job,
                     GParamSpec   *pspec,
                     GCancellable *cancellable)
 {
-  if (heyai_job_get_progress (job) >= 0.2)
-    g_cancellable_cancel (cancellable);
+  if (heyai_job_get_progress (job) >= 0.2 && !g_cancellable_is_cancelled (cancellable))
+    {
+      cancelled_at = g_get_monotonic_time ();
+      g_cancellable_cancel (cancellable);
+    }
 }
 
 static void
@@ -219,6 +224,8 @@ test_cancel (Fixture       *f,
                                 animate_cb, &r);
   wait_for (&r.done, 60);
   g_assert_true (g_cancellable_is_cancelled (cancellable));
+  g_test_message ("cancelled at %.0f %%, callback %.1f ms later",
+                  heyai_job_get_progress (job) * 100, (g_get_monotonic_time () - cancelled_at) / 1000.0);
   g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (r.result);
   g_assert_cmpfloat (heyai_job_get_progress (job), <, 1.0);
