@@ -20,6 +20,7 @@
 #include "heyai-llm-anthropic.h"
 #include "heyai-imager-higgsfield.h"
 #include "heyai-animator-kling.h"
+#include "heyai-storage-gdrive.h"
 
 typedef GObject *(*HeyaiProviderCtor) (const char  *data_dir,
                                        GError     **error);
@@ -70,7 +71,7 @@ static const HeyaiProviderEntry registry[] = {
   { HEYAI_ROLE_ANIMATOR, "offline",    N_("Offline Ken Burns"), create_animator_offline },
   { HEYAI_ROLE_ANIMATOR, "kling",      "Kling",                heyai_animator_kling_create },
   { HEYAI_ROLE_STORAGE,  "local",      N_("Local folder"),     create_storage_local },
-  { HEYAI_ROLE_STORAGE,  "gdrive",     "Google Drive",         NULL },
+  { HEYAI_ROLE_STORAGE,  "gdrive",     "Google Drive",         heyai_storage_gdrive_create },
 };
 
 #define N_ROLES (HEYAI_ROLE_STORAGE + 1)
