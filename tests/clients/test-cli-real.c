@@ -1,0 +1,345 @@
+/* test-cli-real.c: the `heyai` CLI with --llm openai --imager higgsfield
+ * --animator kling against the standalone fake server (heyai-fake-server):
+ *  - a whole project completes;
+ *  - killed (SIGKILL) after Higgsfield and Kling accepted jobs, then run
+ *    again: the fake's counters show that nothing was submitted twice.
+ *
+ * Usage (meson): test-cli-real --tap <path to heyai>
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+static const char *heyai_path;
+
+typedef struct
+{
+  char        *dir;        /* HEYAI_DATA_DIR */
+  GSubprocess *server;
+  GPtrArray   *env;        /* "NAME=VALUE" from the fake server */
+  char        *fake_url;
+} Fixture;
+
+static void
+rm_rf (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+        rm_rf (child);
+      }
+  g_remove (path);
+}
+
+/* Starts heyai-fake-server with @extra arguments; reads its variables. */
+static void
+start_server (Fixture            *f,
+              const char *const  *extra)
+{
+  const char *server_path = g_getenv ("HEYAI_FAKE_SERVER");
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+
+  g_assert_nonnull (server_path);
+  g_ptr_array_add (argv, (char *) server_path);
+  g_ptr_array_add (argv, (char *) "--services=openai,higgsfield,kling");
+  g_ptr_array_add (argv, (char *) "--exit-on-eof");
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) extra[i]);
+  g_ptr_array_add (argv, NULL);
+
+  f->server = g_subprocess_newv ((const char *const *) argv->pdata,
+                                 G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
+  for (;;)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      if (g_str_equal (line, "READY"))
+        break;
+      if (g_str_has_prefix (line, "HEYAI_FAKE_URL="))
+        f->fake_url = g_strdup (line + strlen ("HEYAI_FAKE_URL="));
+      g_ptr_array_add (f->env, g_strdup (line));
+    }
+  g_assert_nonnull (f->fake_url);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("heyai-cli-real-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->env = g_ptr_array_new_with_free_func (g_free);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  if (f->server != NULL)
+    {
+      /* --exit-on-eof: closing stdin stops it. */
+      g_output_stream_close (g_subprocess_get_stdin_pipe (f->server), NULL, NULL);
+      g_subprocess_wait (f->server, NULL, NULL);
+      g_clear_object (&f->server);
+    }
+  g_ptr_array_unref (f->env);
+  g_free (f->fake_url);
+  rm_rf (f->dir);
+  g_free (f->dir);
+}
+
+static GSubprocessLauncher *
+launcher_new (Fixture          *f,
+              GSubprocessFlags  flags)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+
+  for (guint i = 0; i < f->env->len; i++)
+    {
+      g_auto(GStrv) kv = g_strsplit (g_ptr_array_index (f->env, i), "=", 2);
+
+      g_subprocess_launcher_setenv (launcher, kv[0], kv[1], TRUE);
+    }
+  g_subprocess_launcher_setenv (launcher, "HEYAI_DATA_DIR", f->dir, TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "HEYAI_LOCAL_ROOT");
+  g_subprocess_launcher_setenv (launcher, "OPENAI_API_KEY", "sk-fake-openai", TRUE);
+  g_subprocess_launcher_setenv (launcher, "HF_API_KEY", "fake-hf-id", TRUE);
+  g_subprocess_launcher_setenv (launcher, "HF_API_SECRET", "fake-hf-secret", TRUE);
+  g_subprocess_launcher_setenv (launcher, "KLING_ACCESS_KEY", "fake-kling-access", TRUE);
+  g_subprocess_launcher_setenv (launcher, "KLING_SECRET_KEY", "fake-kling-secret", TRUE);
+  g_subprocess_launcher_setenv (launcher, "HEYAI_HIGGSFIELD_POLL_MS", "20", TRUE);
+  g_subprocess_launcher_setenv (launcher, "HEYAI_KLING_POLL_MS", "20", TRUE);
+  g_subprocess_launcher_setenv (launcher, "HEYAI_HTTP_DELAY_SCALE", "0", TRUE);
+  return launcher;
+}
+
+static int
+run_heyai (Fixture      *f,
+           char        **out,
+           const char   *first,
+           ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                             G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stdout_buf = NULL;
+  g_autofree char *stderr_buf = NULL;
+  va_list args;
+  const char *arg;
+
+  g_ptr_array_add (argv, (char *) heyai_path);
+  g_ptr_array_add (argv, (char *) "--llm=openai");
+  g_ptr_array_add (argv, (char *) "--imager=higgsfield");
+  g_ptr_array_add (argv, (char *) "--animator=kling");
+  va_start (args, first);
+  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &stdout_buf, &stderr_buf, &error);
+  g_assert_no_error (error);
+  if (stderr_buf != NULL && *stderr_buf != '\0')
+    g_test_message ("heyai stderr: %s", stderr_buf);
+  if (out != NULL)
+    *out = g_steal_pointer (&stdout_buf);
+  return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process)
+                                              : 128 + g_subprocess_get_term_sig (process);
+}
+
+static char *
+new_project (Fixture *f)
+{
+  g_autofree char *script = g_build_filename (g_getenv ("HEYAI_SAMPLES_DIR"), "el-ultimo-faro.txt", NULL);
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (run_heyai (f, &out, "new", "--title", "El último faro", script, NULL), ==, 0);
+  g_strstrip (out);
+  g_assert_true (g_uuid_string_is_valid (out));
+  return g_steal_pointer (&out);
+}
+
+/* The fake's counters, over HTTP (GET /_fake/stats). */
+static JsonObject *
+fake_stats (Fixture    *f,
+            JsonParser *parser)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strdup_printf ("%s/_fake/stats", f->fake_url);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error));
+  g_assert_no_error (error);
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static gint64
+stat_counter (JsonObject *stats,
+              const char *name)
+{
+  JsonObject *counters = json_object_get_object_member (stats, "counters");
+
+  return json_object_has_member (counters, name) ? json_object_get_int_member (counters, name) : 0;
+}
+
+static gint64
+stat_route (JsonObject *stats,
+            const char *route)
+{
+  JsonObject *routes = json_object_get_object_member (stats, "routes");
+
+  return json_object_has_member (routes, route)
+           ? json_object_get_int_member (json_object_get_object_member (routes, route), "count") : 0;
+}
+
+/* Every scene clip_ready with a still and a clip; returns the scene count. */
+static guint
+assert_all_done (Fixture    *f,
+                 const char *id)
+{
+  g_autofree char *out = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *root;
+  JsonArray *scenes;
+
+  g_assert_cmpint (run_heyai (f, &out, "status", id, "--json", NULL), ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  scenes = json_object_get_array_member (root, "scenes");
+  g_assert_cmpuint (json_array_get_length (scenes), >, 0);
+  for (guint i = 0; i < json_array_get_length (scenes); i++)
+    {
+      JsonObject *scene = json_array_get_object_element (scenes, i);
+      const char *clip = json_object_get_string_member (scene, "clip");
+
+      g_assert_cmpstr (json_object_get_string_member (scene, "status"), ==, "clip_ready");
+      g_assert_nonnull (clip);
+      g_assert_true (g_file_test (clip, G_FILE_TEST_IS_REGULAR));
+      g_assert_true (g_str_has_suffix (clip, "-animated.mp4"));
+    }
+  return json_array_get_length (scenes);
+}
+
+static void
+test_project_completes (Fixture       *f,
+                        gconstpointer  data)
+{
+  const char *options[] = { "--option=higgsfield.polls=1", "--option=kling.polls=1", NULL };
+  g_autofree char *id = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *stats;
+  guint n;
+
+  start_server (f, options);
+  id = new_project (f);
+  g_assert_cmpint (run_heyai (f, NULL, "run", id, "--auto-approve", NULL), ==, 0);
+  n = assert_all_done (f, id);
+
+  stats = fake_stats (f, parser);
+  g_assert_cmpint (stat_route (stats, "openai.chat"), ==, 1);
+  g_assert_cmpint (stat_counter (stats, "higgsfield.accepted"), ==, n);
+  g_assert_cmpint (stat_counter (stats, "kling.accepted"), ==, n);
+}
+
+static void
+test_kill_and_resume (Fixture       *f,
+                      gconstpointer  data)
+{
+  /* Slow services: a clip takes ~40 polls, so the kill lands while Kling
+   * tasks are accepted but unfinished. */
+  const char *options[] = { "--option=higgsfield.polls=3", "--option=kling.polls=40", NULL };
+  g_autofree char *id = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline;
+  gint64 accepted = 0;
+  guint n;
+
+  start_server (f, options);
+  id = new_project (f);
+
+  launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  process = g_subprocess_launcher_spawn (launcher, &error, heyai_path, "--llm=openai", "--imager=higgsfield",
+                                         "--animator=kling", "run", id, "--auto-approve", NULL);
+  g_assert_no_error (error);
+
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *stats;
+
+      g_usleep (20 * 1000);
+      stats = fake_stats (f, parser);
+      accepted = stat_counter (stats, "kling.accepted");
+      if (accepted >= 2)
+        break;
+    }
+  g_assert_cmpint (accepted, >=, 2);
+  g_subprocess_send_signal (process, SIGKILL);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_term_sig (process), ==, SIGKILL);
+
+  /* Restart: everything finishes, nothing is paid for twice. */
+  g_assert_cmpint (run_heyai (f, NULL, "run", id, "--auto-approve", NULL), ==, 0);
+  n = assert_all_done (f, id);
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *stats = fake_stats (f, parser);
+
+    g_test_message ("%u scenes; kling accepted %" G_GINT64_FORMAT " before the kill", n, accepted);
+    g_assert_cmpint (stat_counter (stats, "higgsfield.accepted"), ==, n);
+    g_assert_cmpint (stat_counter (stats, "kling.accepted"), ==, n);
+    g_assert_cmpint (stat_route (stats, "openai.chat"), ==, 1);
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (argc < 2)
+    {
+      g_printerr ("usage: %s [--tap] PATH-TO-HEYAI\n", argv[0]);
+      return 2;
+    }
+  heyai_path = argv[1];
+
+  g_test_add ("/clients/cli/project-completes", Fixture, NULL, fixture_setup, test_project_completes,
+              fixture_teardown);
+  g_test_add ("/clients/cli/kill-and-resume", Fixture, NULL, fixture_setup, test_kill_and_resume,
+              fixture_teardown);
+
+  return g_test_run ();
+}
