@@ -314,6 +314,31 @@ test_jpeg_odd_size (Fixture       *f,
   clip_info_clear (&info);
 }
 
+/* A still larger than 1920 px is scaled down once (long side 1920). */
+static void
+test_large_still (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *still = g_build_filename (f->dir, "big.png", NULL);
+  g_autofree char *clip = g_build_filename (f->dir, "clip.mp4", NULL);
+  g_autoptr(GError) error = NULL;
+  ClipInfo info;
+  int width = 0, height = 0;
+
+  write_test_png (still, 3200, 1800);   /* also pre-scaled once: > 1.44 x 1920 */
+  g_assert_true (heyai_ken_burns_render (still, clip, HEYAI_CAMERA_PUSH_IN, 1, &width, &height,
+                                         NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (width, ==, 1920);
+  g_assert_cmpint (height, ==, 1080);
+  g_assert_true (probe_clip (clip, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (info.frames, ==, 24);
+  g_assert_cmpint (info.width, ==, 1920);
+  g_assert_cmpint (info.height, ==, 1080);
+  clip_info_clear (&info);
+}
+
 /* A file that is not an image gives a clear error, not a crash. */
 static void
 test_not_an_image (Fixture       *f,
@@ -431,6 +456,8 @@ main (int   argc,
               fixture_setup, test_missing_still, fixture_teardown);
   g_test_add ("/Providers/AnimatorOffline/jpeg-odd-size", Fixture, NULL,
               fixture_setup, test_jpeg_odd_size, fixture_teardown);
+  g_test_add ("/Providers/AnimatorOffline/large-still", Fixture, NULL,
+              fixture_setup, test_large_still, fixture_teardown);
   g_test_add ("/Providers/AnimatorOffline/not-an-image", Fixture, NULL,
               fixture_setup, test_not_an_image, fixture_teardown);
   g_test_add ("/Providers/AnimatorOffline/webm-fallback", Fixture, NULL,
