@@ -32,6 +32,7 @@ typedef struct
   gboolean         line_drawn;
   gint64           last_draw;
   char            *activity;      /* "scene 4 rendering…" */
+  int              activity_scene;
 } RunState;
 
 /* ---------------------------------------------------------------------- */
@@ -213,15 +214,20 @@ scene_changed_cb (HeyaiPipeline *pipeline,
 {
   HeyaiSceneStatus status = heyai_scene_get_status (scene);
 
-  if (status == HEYAI_SCENE_STATUS_RENDERING)
+  int position = heyai_scene_get_position (scene);
+
+  if (status == HEYAI_SCENE_STATUS_RENDERING || status == HEYAI_SCENE_STATUS_ANIMATING)
     {
       g_free (state->activity);
-      state->activity = g_strdup_printf (_("scene %d rendering…"), heyai_scene_get_position (scene));
+      state->activity = status == HEYAI_SCENE_STATUS_RENDERING
+                        ? g_strdup_printf (_("scene %d rendering…"), position)
+                        : g_strdup_printf (_("scene %d animating…"), position);
+      state->activity_scene = position;
     }
-  else if (status == HEYAI_SCENE_STATUS_ANIMATING)
+  else if (position == state->activity_scene)
     {
-      g_free (state->activity);
-      state->activity = g_strdup_printf (_("scene %d animating…"), heyai_scene_get_position (scene));
+      g_clear_pointer (&state->activity, g_free);
+      state->activity_scene = 0;
     }
   draw_line (state, FALSE);
 }

@@ -653,6 +653,40 @@ test_sigterm_cancels (Fixture       *f,
   sqlite3_close (db);
 }
 
+/* Read-only: chmod for normal users; root ignores modes, so the immutable
+ * attribute (chattr) is used instead, when the file system allows it. */
+static gboolean
+set_read_only (const char *path,
+               gboolean    read_only)
+{
+  if (geteuid () != 0)
+    return g_chmod (path, read_only ? 0500 : 0700) == 0;
+
+  {
+    const char *argv[] = { "chattr", read_only ? "+i" : "-i", path, NULL };
+    int status = -1;
+
+    if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                       G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, NULL))
+      return FALSE;
+    return g_spawn_check_wait_status (status, NULL);
+  }
+}
+
+static void
+assert_db_intact (Fixture *f)
+{
+  sqlite3 *db = open_db (f);
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (db_count (db, "SELECT COUNT(*) FROM projects WHERE deleted = 0"), ==, 1);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
 static void
 test_read_only (Fixture       *f,
                 gconstpointer  data)
@@ -660,28 +694,36 @@ test_read_only (Fixture       *f,
   g_autofree char *script = sample ("night-shift.fountain");
   g_autofree char *id = NULL;
   g_autofree char *err = NULL;
-  g_autofree char *path = NULL;
-  sqlite3 *db;
-
-  if (geteuid () == 0)
-    {
-      g_test_skip ("root ignores file permissions");
-      return;
-    }
+  g_autofree char *images = g_build_filename (f->dir, "HeyAI Projects", "Project-1-night-shift", "images", NULL);
 
   id = new_project (f, script);
-  path = db_path (f);
-  g_assert_cmpint (g_chmod (path, 0400), ==, 0);
-  g_assert_cmpint (g_chmod (f->dir, 0500), ==, 0);
+  g_assert_cmpint (run_heyai (f, NULL, NULL, "analyze", id), ==, 0);
 
+  /* The whole data dir read-only: a clear message, exit 1, nothing broken. */
+  if (!set_read_only (f->dir, TRUE))
+    {
+      g_test_skip ("cannot make a folder read-only here");
+      return;
+    }
   g_assert_cmpint (run_heyai (f, NULL, &err, "run", id, "--auto-approve"), ==, 1);
+  g_assert_true (set_read_only (f->dir, FALSE));
   g_assert_true (g_str_has_prefix (err, "heyai: "));
+  g_assert_null (strchr (err, '{'));
+  assert_db_intact (f);
 
-  g_chmod (f->dir, 0700);
-  g_chmod (path, 0600);
-  db = open_db (f);
-  g_assert_cmpint (db_count (db, "SELECT COUNT(*) FROM projects"), ==, 1);
-  sqlite3_close (db);
+  /* Only the images folder read-only: each scene fails with its reason. */
+  g_assert_cmpint (g_mkdir_with_parents (images, 0755), ==, 0);
+  g_assert_true (set_read_only (images, TRUE));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_heyai (f, NULL, &err, "images", id), ==, 1);
+  g_assert_true (set_read_only (images, FALSE));
+  g_test_message ("stderr: %s", err);
+  g_assert_nonnull (strstr (err, "heyai: Scene "));
+  assert_db_intact (f);
+
+  /* Once writable again, the same command recovers. */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_heyai (f, NULL, &err, "images", id), ==, 0);
 }
 
 typedef struct
