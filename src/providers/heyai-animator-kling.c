@@ -873,10 +873,15 @@ start (GTask *task)
       return;
     }
 
-  /* Submitted before but the answer was never recorded: read the still
-   * first (a "not found" leads to a submission), then ask Kling. */
-  data->lookup_first = state == HEYAI_JOB_STATE_SUBMITTED || state == HEYAI_JOB_STATE_RUNNING ||
-                       state == HEYAI_JOB_STATE_DOWNLOADING;
+  /* Maybe submitted before with the answer never recorded (a crash, a lost
+   * connection): ask Kling by external_task_id first; "not found" leads to
+   * a submission.  A job in its first attempt (the pipeline marks it
+   * running with attempts 1) cannot have been submitted yet.  Whatever the
+   * state says, a duplicate external_task_id at submit also ends in the
+   * lookup, so a task is never paid twice. */
+  data->lookup_first = state == HEYAI_JOB_STATE_SUBMITTED ||
+                       ((state == HEYAI_JOB_STATE_RUNNING || state == HEYAI_JOB_STATE_DOWNLOADING) &&
+                        heyai_job_get_attempts (data->job) != 1);
   file = g_file_new_for_path (data->still_path);
 
   g_file_load_contents_async (file, g_task_get_cancellable (task), still_loaded_cb, task);

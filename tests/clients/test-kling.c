@@ -331,6 +331,60 @@ test_restart_submitted_without_id (Fixture       *f,
 }
 
 static void
+test_duplicate_external_id_adopted (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(HeyaiAnimatorKling) kling = make_client (f);
+  g_autoptr(HeyaiScene) scene = make_scene (1, "p", "m", 5, HEYAI_CAMERA_STATIC);
+  g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_CLIP, 1, 1);
+  g_autoptr(HeyaiHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiGenResult) gen = NULL;
+  g_autofree char *b64 = still_base64 ();
+  g_autofree char *body = g_strdup_printf ("{\"image\":\"%s\",\"external_task_id\":\"heyai-state-lost\"}", b64);
+
+  /* Kling has the task, but the job's state was never saved as submitted:
+   * the create is refused as a duplicate, and the task is adopted. */
+  response = raw_request (f, "POST", "/v1/videos/image2video", body);
+  g_assert_cmpuint (heyai_http_response_get_status (response), ==, 200);
+  heyai_job_set_idempotency_key (job, "heyai-state-lost");
+  gen = animate (f, kling, scene, job, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (gen);
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "kling.accepted"), ==, 1);
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "kling.create"), ==, 2);
+}
+
+static void
+test_first_attempt_no_lookup (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(HeyaiAnimatorKling) kling = make_client (f);
+  g_autoptr(HeyaiScene) scene = make_scene (1, "p", "m", 5, HEYAI_CAMERA_STATIC);
+  g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_CLIP, 1, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiGenResult) gen = NULL;
+
+  /* How the pipeline hands over a new job. */
+  heyai_job_set_state (job, HEYAI_JOB_STATE_RUNNING);
+  heyai_job_set_attempts (job, 1);
+  gen = animate (f, kling, scene, job, NULL, &error);
+  g_assert_no_error (error);
+  /* submitted, processing, succeed: no lookup before the create. */
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "kling.query"), ==, 3);
+  g_clear_pointer (&gen, heyai_gen_result_free);
+
+  /* The same job in a later attempt without a remote id: looked up first. */
+  heyai_fake_reset_counters (f->fake);
+  heyai_job_set_remote_id (job, NULL);
+  heyai_job_set_attempts (job, 2);
+  gen = animate (f, kling, scene, job, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "kling.create"), ==, 0);
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "kling.query"), >=, 1);
+}
+
+static void
 test_business_errors (Fixture       *f,
                       gconstpointer  data)
 {
@@ -429,6 +483,7 @@ test_token_problems (Fixture       *f,
   g_autoptr(HeyaiScene) scene = make_scene (1, "p", "m", 5, HEYAI_CAMERA_STATIC);
   g_autoptr(HeyaiJob) job1 = make_job (HEYAI_JOB_KIND_CLIP, 1, 1);
   g_autoptr(HeyaiJob) job2 = make_job (HEYAI_JOB_KIND_CLIP, 1, 2);
+  g_autoptr(HeyaiJob) job3 = make_job (HEYAI_JOB_KIND_CLIP, 1, 3);
   g_autoptr(GError) error = NULL;
   g_autoptr(HeyaiGenResult) gen = NULL;
 
@@ -444,6 +499,16 @@ test_token_problems (Fixture       *f,
   g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS);
   g_assert_nonnull (strstr (error->message, "clock"));
   g_assert_cmpint (heyai_fake_get_counter (f->fake, "kling.jwt.not-yet-valid"), ==, 1);
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "kling.accepted"), ==, 0);
+  g_clear_error (&error);
+
+  /* Kling's clock far ahead: every token looks expired (1004); the client
+   * re-mints and retries, then gives up with a clear message. */
+  heyai_fake_set_option (f->fake, "kling.clock-offset", "4000");
+  gen = animate (f, kling, scene, job3, NULL, &error);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE);
+  g_assert_nonnull (strstr (error->message, "clock"));
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "kling.jwt.expired"), >=, 2);
   g_assert_cmpint (heyai_fake_get_counter (f->fake, "kling.accepted"), ==, 0);
 }
 
@@ -569,6 +634,8 @@ main (int argc, char **argv)
   ADD ("resume-with-remote-id", test_resume_with_remote_id);
   ADD ("lost-answer-recovered", test_lost_answer_recovered);
   ADD ("restart-submitted-without-id", test_restart_submitted_without_id);
+  ADD ("duplicate-external-id-adopted", test_duplicate_external_id_adopted);
+  ADD ("first-attempt-no-lookup", test_first_attempt_no_lookup);
   ADD ("business-errors", test_business_errors);
   ADD ("retried-codes", test_retried_codes);
   ADD ("concurrency-limit", test_concurrency_limit);
