@@ -19,6 +19,7 @@
 #define MAX_PROMPT_CHARS     2500
 #define MAX_SUBMIT_ATTEMPTS  6
 #define MAX_LOOKUP_ATTEMPTS  4
+#define NO_AUTH_HEADER       "X-HeyAI-No-Auth"
 #define DEFAULT_NEGATIVE     "blurry, distorted faces, warped hands, extra limbs, text, watermark, flicker"
 
 struct _HeyaiAnimatorKling
@@ -87,6 +88,13 @@ auth_func (HeyaiHttp          *http,
 {
   HeyaiAnimatorKling *self = user_data;
   g_autofree char *value = NULL;
+
+  /* Result files live on CDN hosts: they get no token. */
+  if (soup_message_headers_get_one (headers, NO_AUTH_HEADER) != NULL)
+    {
+      soup_message_headers_remove (headers, NO_AUTH_HEADER);
+      return;
+    }
 
   if (self->jwt != NULL)
     value = g_strdup_printf ("Bearer %s", heyai_jwt_cache_get (self->jwt, 0));
@@ -356,6 +364,15 @@ downloaded_cb (GObject      *source,
   download = heyai_http_download_finish (HEYAI_HTTP (source), result, &error);
   if (download == NULL)
     {
+      if (g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION))
+        {
+          /* 404/410 on the result link: Kling purges files after 30 days. */
+          finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                                           _("Scene %d: Kling's link to the clip no longer works (%s). "
+                                             "Animate the scene again."),
+                                           data->position, error->message));
+          return;
+        }
       finish_error (task, g_steal_pointer (&error));
       return;
     }
@@ -407,8 +424,7 @@ start_download (GTask *task)
     }
 
   heyai_job_set_state (data->job, HEYAI_JOB_STATE_DOWNLOADING);
-  /* Result URLs are CDN links: the auth func adds the bearer, which such
-   * hosts ignore; the fake's file route ignores it too. */
+  heyai_http_request_set_header (request, NO_AUTH_HEADER, "1");
   heyai_http_download_async (self->http, request, dest, MAX_CLIP_BYTES,
                              download_progress, data,
                              g_task_get_cancellable (task), downloaded_cb, task);

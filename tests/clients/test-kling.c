@@ -137,6 +137,9 @@ test_success (Fixture       *f,
   g_assert_cmpuint (heyai_fake_get_count (f->fake, "kling.create"), ==, 1);
   g_assert_cmpint (heyai_fake_get_counter (f->fake, "kling.accepted"), ==, 1);
   g_assert_cmpuint (heyai_fake_get_count (f->fake, "kling.query"), ==, 3);
+  /* The CDN got no token. */
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "kling.cdn"), ==, 1);
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "kling.cdn.authorized"), ==, 0);
 
   /* Redaction: no JWT and no secret in the debug log. */
   g_assert_nonnull (strstr (log, "image2video"));
@@ -385,6 +388,27 @@ test_first_attempt_no_lookup (Fixture       *f,
 }
 
 static void
+test_expired_result_url (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(HeyaiAnimatorKling) kling = make_client (f);
+  g_autoptr(HeyaiScene) scene = make_scene (6, "p", "m", 5, HEYAI_CAMERA_STATIC);
+  g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_CLIP, 6, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiGenResult) gen = NULL;
+  g_autofree char *dest = NULL;
+
+  heyai_fake_set_option (f->fake, "kling.url-expired", "1");
+  gen = animate (f, kling, scene, job, NULL, &error);
+  g_assert_null (gen);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER);
+  g_assert_nonnull (strstr (error->message, "Scene 6: Kling's link to the clip no longer works"));
+  /* No partial file left behind. */
+  dest = g_build_filename (f->tmp, "scene-06-animated.mp4", NULL);
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+}
+
+static void
 test_business_errors (Fixture       *f,
                       gconstpointer  data)
 {
@@ -431,13 +455,18 @@ test_retried_codes (Fixture       *f,
   add_fault (f, "kling.create:expired-token:1");
   add_fault (f, "kling.query:unavailable:1");
   add_fault (f, "kling.query:backlog:1");
-  add_fault (f, "files:truncate:1");
+  add_fault (f, "kling.cdn:truncate:1");
   gen = animate (f, kling, scene, job, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (gen);
   g_assert_cmpuint (heyai_fake_get_count (f->fake, "kling.create"), ==, 6);
   g_assert_cmpint (heyai_fake_get_counter (f->fake, "kling.accepted"), ==, 1);
-  g_assert_cmpuint (heyai_fake_get_count (f->fake, "files.get"), ==, 2);
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "kling.cdn"), ==, 2);
+  {
+    g_autofree char *source = clip_source (5);
+
+    assert_same_file (gen->path, source);
+  }
 }
 
 static void
@@ -636,6 +665,7 @@ main (int argc, char **argv)
   ADD ("restart-submitted-without-id", test_restart_submitted_without_id);
   ADD ("duplicate-external-id-adopted", test_duplicate_external_id_adopted);
   ADD ("first-attempt-no-lookup", test_first_attempt_no_lookup);
+  ADD ("expired-result-url", test_expired_result_url);
   ADD ("business-errors", test_business_errors);
   ADD ("retried-codes", test_retried_codes);
   ADD ("concurrency-limit", test_concurrency_limit);

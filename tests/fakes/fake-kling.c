@@ -19,6 +19,9 @@
  *                      connection dropped instead of an answer (the task
  *                      exists: a lost answer)
  *   kling.unknown-status  HTTP status for an unknown task (default 404, code 1203)
+ *   kling.url-expired  1: result URLs answer 404 (files purged after 30 days)
+ * Result clips are served from /kling-cdn/<task_id>.mp4 (route kling.cdn; a
+ * request carrying Authorization bumps kling.cdn.authorized).
  * A prompt containing "[moderation]" is refused at submit (400/1301); "[fail]"
  * fails the task ("Image pixel is invalid"), "[risk]" fails it by risk
  * control, "[stuck]" never finishes.
@@ -357,19 +360,8 @@ build_task (HeyaiFake   *fake,
   json_builder_add_int_value (b, t->updated_at);
   if (g_str_equal (t->status, "succeed"))
     {
-      const char *root = g_getenv ("HEYAI_SOURCE_ROOT");
-      g_autofree char *file = g_strdup_printf ("clip-%ss.mp4", g_str_equal (t->duration, "10") ? "10" : "5");
-      g_autofree char *path = root != NULL ? g_build_filename (root, "tests", "fakes", "data", file, NULL) : NULL;
-      g_autofree char *name = g_strdup_printf ("kling-%s.mp4", t->task_id);
-      g_autofree char *url = NULL;
-
-      if (path != NULL && g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        url = heyai_fake_serve_path (fake, name, "video/mp4", path);
-      else
-        {
-          g_autoptr(GBytes) bytes = g_bytes_new_static ("\0\0\0\x18" "ftypmp42", 12);
-          url = heyai_fake_serve_bytes (fake, name, "video/mp4", bytes);
-        }
+      g_autofree char *cdn_path = g_strdup_printf ("/kling-cdn/%s.mp4", t->task_id);
+      g_autofree char *url = heyai_fake_dup_url (fake, cdn_path);
 
       json_builder_set_member_name (b, "task_result");
       json_builder_begin_object (b);
@@ -623,6 +615,43 @@ query_handler (HeyaiFake        *fake,
   respond_task (fake, request, t);
 }
 
+/* The "CDN" serving result clips: never needs (nor should get) a token. */
+static void
+cdn_handler (HeyaiFake        *fake,
+             HeyaiFakeRequest *request,
+             gpointer          user_data)
+{
+  KlingState *state = get_state (fake);
+  const char *file = heyai_fake_request_get_param (request, "file");
+  g_autofree char *task_id = g_strndup (file, strlen (file) - (g_str_has_suffix (file, ".mp4") ? 4 : 0));
+  KlingTask *t = find_task (state, "image2video", task_id);
+  const char *root = g_getenv ("HEYAI_SOURCE_ROOT");
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) clip = NULL;
+  gsize len = 0;
+
+  if (heyai_fake_request_get_header (request, "Authorization") != NULL)
+    heyai_fake_counter_add (fake, "kling.cdn.authorized", 1);
+  if (t == NULL || !g_str_equal (t->status, "succeed") ||
+      heyai_fake_get_option_int (fake, "kling.url-expired", 0) != 0)
+    {
+      g_autoptr(GBytes) not_found = g_bytes_new_static ("Not Found", 9);
+
+      heyai_fake_respond (request, 404, "text/plain", not_found);
+      return;
+    }
+
+  name = g_strdup_printf ("clip-%ss.mp4", g_str_equal (t->duration, "10") ? "10" : "5");
+  path = root != NULL ? g_build_filename (root, "tests", "fakes", "data", name, NULL) : NULL;
+  if (path != NULL && g_file_get_contents (path, &contents, &len, NULL))
+    clip = g_bytes_new_take (g_steal_pointer (&contents), len);
+  else
+    clip = g_bytes_new_static ("\0\0\0\x18" "ftypmp42", 12);
+  heyai_fake_respond (request, 200, "video/mp4", clip);
+}
+
 static void
 list_handler (HeyaiFake        *fake,
               HeyaiFakeRequest *request,
@@ -700,6 +729,7 @@ heyai_fake_kling_install (HeyaiFake *fake)
   heyai_fake_add_route (fake, "kling.create", "POST", "/kling/v1/videos/image2video", create_handler, "image2video");
   heyai_fake_add_route (fake, "kling.query", "GET", "/kling/v1/videos/image2video/{id}", query_handler, "image2video");
   heyai_fake_add_route (fake, "kling.list", "GET", "/kling/v1/videos/image2video", list_handler, "image2video");
+  heyai_fake_add_route (fake, "kling.cdn", "GET", "/kling-cdn/{file}", cdn_handler, NULL);
   heyai_fake_add_route (fake, "kling.t2v.create", "POST", "/kling/v1/videos/text2video", create_handler, "text2video");
   heyai_fake_add_route (fake, "kling.t2v.query", "GET", "/kling/v1/videos/text2video/{id}", query_handler, "text2video");
   heyai_fake_add_route (fake, "kling.t2v.list", "GET", "/kling/v1/videos/text2video", list_handler, "text2video");
