@@ -294,7 +294,7 @@ call_sent_cb (GObject      *source,
           call->refreshed = TRUE;
           heyai_oauth_invalidate (call->self->oauth);
           heyai_oauth_get_token_async (call->self->oauth, g_task_get_cancellable (task),
-                                       call_token_cb, g_steal_pointer (&task));
+                                       call_token_cb, g_object_ref (task));
           return;
         }
       g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS, "%s",
@@ -324,7 +324,7 @@ call_token_cb (GObject      *source,
     }
   heyai_http_request_set_bearer (call->request, token);
   heyai_http_send_async (call->http, call->request, g_task_get_cancellable (task),
-                         call_sent_cb, g_steal_pointer (&task));
+                         call_sent_cb, g_object_ref (task));
 }
 
 static void
@@ -630,7 +630,7 @@ ensure_found_cb (GObject      *source,
   /* Transient failures are retried like Google's own clients do; should a
    * lost answer ever leave a duplicate, find_folder picks the oldest. */
   drive_call_async (self, self->http, req, g_task_get_cancellable (task), create_folder_cb,
-                    g_steal_pointer (&task));
+                    g_object_ref (task));
 }
 
 void
@@ -764,7 +764,7 @@ download_done_cb (GObject      *source,
           data->refreshed = TRUE;
           heyai_oauth_invalidate (self->oauth);
           heyai_oauth_get_token_async (self->oauth, g_task_get_cancellable (task), download_token_cb,
-                                       g_steal_pointer (&task));
+                                       g_object_ref (task));
           return;
         }
       g_task_return_error (task, g_steal_pointer (&error));
@@ -799,7 +799,7 @@ download_token_cb (GObject      *source,
   heyai_http_request_add_query (req, "alt", "media");
   heyai_http_request_set_bearer (req, token);
   heyai_http_download_async (self->http, req, data->dest_path, 0, data->progress, data->progress_data,
-                             g_task_get_cancellable (task), download_done_cb, g_steal_pointer (&task));
+                             g_task_get_cancellable (task), download_done_cb, g_object_ref (task));
 }
 
 void
@@ -940,7 +940,7 @@ upload_complete (GTask             *task,
     }
   /* read the link back */
   heyai_drive_get_async (self, id, up->fields, g_task_get_cancellable (task), readback_cb,
-                         g_steal_pointer (&task));
+                         g_object_ref (task));
 }
 
 static gboolean
@@ -1397,7 +1397,7 @@ share_permission_cb (GObject      *source,
       return;
     }
   heyai_drive_get_async (self, g_task_get_task_data (task), "id,webViewLink",
-                         g_task_get_cancellable (task), share_link_cb, g_steal_pointer (&task));
+                         g_task_get_cancellable (task), share_link_cb, g_object_ref (task));
 }
 
 void

@@ -769,7 +769,8 @@ connect_client_ready (HeyaiOauth   *self,
   /* The listener holds one task reference until a code, an error, the
    * time-out or the cancellable ends the wait. */
   g_object_ref (task);
-  soup_server_add_handler (c->server, NULL, loopback_cb, task, NULL);
+  /* The handler's own reference goes when the server does (connect_stop). */
+  soup_server_add_handler (c->server, NULL, loopback_cb, g_object_ref (task), g_object_unref);
   c->timeout_id = g_timeout_add_seconds (CONNECT_TIMEOUT_S, connect_timeout_cb, task);
   if (g_task_get_cancellable (task) != NULL)
     c->cancel_id = g_cancellable_connect (g_task_get_cancellable (task), G_CALLBACK (connect_cancelled_cb),

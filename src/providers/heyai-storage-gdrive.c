@@ -437,7 +437,7 @@ uploaded_cb (GObject      *source,
           g_clear_pointer (&self->root_id, g_free);
           heyai_storage_ensure_project_async (HEYAI_STORAGE (self), pub->project,
                                               g_task_get_cancellable (task), publish_ensured_cb,
-                                              g_steal_pointer (&task));
+                                              g_object_ref (task));
           return;
         }
       g_task_return_error (task, g_steal_pointer (&error));
@@ -656,7 +656,7 @@ share_ensured_cb (GObject      *source,
       return;
     }
   heyai_drive_share_anyone_async (self->drive, heyai_project_get_drive_folder_id (project),
-                                  g_task_get_cancellable (task), shared_cb, g_steal_pointer (&task));
+                                  g_task_get_cancellable (task), shared_cb, g_object_ref (task));
 }
 
 void
