@@ -389,6 +389,12 @@ heyai_export_page_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), HEYAI_TYPE_EXPORT_PAGE);
+  {
+    GtkWidget *child;
+    /* The template root has no id, so dispose_template leaves it. */
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+      gtk_widget_unparent (child);
+  }
   g_clear_object (&self->project);
   g_clear_object (&self->files);
   g_clear_pointer (&self->dest_dir, g_free);

@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "heyai-application.h"
+#include "heyai-media-frame.h"
 #include "heyai-scene-card.h"
 #include "heyai-scene-pane.h"
 #include "heyai-storyboard-page.h"
@@ -475,6 +476,7 @@ heyai_storyboard_page_class_init (HeyaiStoryboardPageClass *klass)
   object_class->dispose = heyai_storyboard_page_dispose;
 
   g_type_ensure (HEYAI_TYPE_SCENE_PANE);
+  g_type_ensure (HEYAI_TYPE_MEDIA_FRAME);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/heyai/Studio/ui/heyai-storyboard-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HeyaiStoryboardPage, flap);

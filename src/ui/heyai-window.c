@@ -244,6 +244,27 @@ drop_cb (HeyaiWindow   *self,
   return any;
 }
 
+/* Benchmarks: HEYAI_BENCH_FIRST_FRAME=1 prints the wall time of the first
+ * painted frame ("first-frame-us N") and quits. */
+
+static void
+bench_after_paint_cb (GdkFrameClock *clock,
+                      HeyaiWindow   *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, bench_after_paint_cb, self);
+  g_print ("first-frame-us %" G_GINT64_FORMAT "\n", g_get_real_time ());
+  g_application_quit (g_application_get_default ());
+}
+
+static void
+bench_map_cb (HeyaiWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (clock != NULL)
+    g_signal_connect (clock, "after-paint", G_CALLBACK (bench_after_paint_cb), self);
+}
+
 /* Window ------------------------------------------------------------------ */
 
 static gboolean
@@ -354,6 +375,9 @@ heyai_window_init (HeyaiWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back", FALSE);
+
+  if (g_getenv ("HEYAI_BENCH_FIRST_FRAME") != NULL)
+    g_signal_connect (self, "map", G_CALLBACK (bench_map_cb), NULL);
 }
 
 HeyaiWindow *

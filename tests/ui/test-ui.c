@@ -1,0 +1,413 @@
+/* test-ui.c: the heyai-studio window under Xvfb (skips without a display).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "heyai-secrets.h"
+#include "heyai-clips-page.h"
+#include "heyai-player.h"
+#include "heyai-preferences-window.h"
+#include "heyai-project-view.h"
+#include "heyai-projects-page.h"
+#include "heyai-scene-card.h"
+#include "heyai-new-project-dialog.h"
+#include "ui-test-utils.h"
+
+static HeyaiWindow *
+new_window (void)
+{
+  HeyaiWindow *window = heyai_window_new (ui_test_app ());
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 820);
+  gtk_window_present (GTK_WINDOW (window));
+  ui_test_wait_frame (GTK_WIDGET (window));
+  return window;
+}
+
+/* The app starts (G_DEBUG=fatal-criticals in the test env), shows its window
+ * on the projects page, lists a project and opens it. */
+static void
+test_window_shows (void)
+{
+  HeyaiApplication *app = ui_test_app ();
+  HeyaiWindow *window;
+  g_autoptr(HeyaiProject) project = NULL;
+  g_autofree char *shot = NULL;
+  GListModel *model;
+
+  project = ui_test_make_project (heyai_application_get_store (app), "Night Shift", 6, TRUE);
+  window = new_window ();
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_cmpstr (heyai_window_get_visible_page (window), ==, "projects");
+
+  model = heyai_projects_page_get_model (heyai_window_get_projects_page (window));
+  g_assert_cmpuint (g_list_model_get_n_items (model), >=, 1);
+  ui_test_spin (400);   /* thumbnails decode off the main thread */
+  shot = ui_test_screenshot (GTK_WIDGET (window), "projects");
+  g_assert_true (g_file_test (shot, G_FILE_TEST_EXISTS));
+
+  heyai_window_open_project (window, project);
+  g_assert_cmpstr (heyai_window_get_visible_page (window), ==, "project");
+  g_assert_true (heyai_project_view_get_project (heyai_window_get_project_view (window)) == project);
+  /* A project with scenes opens on its storyboard. */
+  g_assert_cmpstr (heyai_project_view_get_visible_page (heyai_window_get_project_view (window)), ==, "storyboard");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL);
+  g_assert_cmpstr (heyai_window_get_visible_page (window), ==, "projects");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* 1000 scenes bind in one splice; the grid recycles a screenful of cards. */
+static void
+test_storyboard_1000 (void)
+{
+  HeyaiApplication *app = ui_test_app ();
+  g_autoptr(HeyaiProject) project = ui_test_make_project (heyai_application_get_store (app), "Thousand", 1000, FALSE);
+  HeyaiWindow *window = new_window ();
+  HeyaiProjectView *view = heyai_window_get_project_view (window);
+  HeyaiStoryboardPage *page;
+  GListModel *model;
+  guint n_cards;
+
+  heyai_window_open_project (window, project);
+  heyai_project_view_set_visible_page (view, "storyboard");
+  page = heyai_project_view_get_storyboard_page (view);
+  ui_test_wait_frame (GTK_WIDGET (window));
+
+  model = heyai_storyboard_page_get_model (page);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1000);
+  {
+    g_autoptr(HeyaiScene) first = g_list_model_get_item (model, 0);
+    g_autoptr(HeyaiScene) last = g_list_model_get_item (model, 999);
+    g_assert_cmpint (heyai_scene_get_position (first), ==, 1);
+    g_assert_cmpint (heyai_scene_get_position (last), ==, 1000);
+  }
+  n_cards = ui_test_count_widgets (GTK_WIDGET (page), HEYAI_TYPE_SCENE_CARD);
+  g_test_message ("%u cards for 1000 scenes", n_cards);
+  g_assert_cmpuint (n_cards, >, 0);
+  g_assert_cmpuint (n_cards, <, 400);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+run_finished_cb (HeyaiApplication *app,
+                 HeyaiProject     *project,
+                 guint             n_done,
+                 guint             n_failed,
+                 double            cost,
+                 const char       *message,
+                 gboolean         *finished)
+{
+  *finished = TRUE;
+}
+
+/* Approve / reject (single scene and A / R on the selection) and regenerate act
+ * on the model and the store. */
+static void
+test_storyboard_actions (void)
+{
+  HeyaiApplication *app = ui_test_app ();
+  HeyaiStore *store = heyai_application_get_store (app);
+  g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Actions", 4, TRUE);
+  HeyaiWindow *window = new_window ();
+  HeyaiProjectView *view = heyai_window_get_project_view (window);
+  HeyaiStoryboardPage *page;
+  g_autoptr(HeyaiScene) s1 = NULL;
+  g_autoptr(HeyaiScene) s2 = NULL;
+  g_autoptr(HeyaiScene) s3 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *shot = NULL;
+  gboolean finished = FALSE;
+  gulong id;
+  int takes_before;
+
+  heyai_window_open_project (window, project);
+  heyai_project_view_set_visible_page (view, "storyboard");
+  page = heyai_project_view_get_storyboard_page (view);
+  ui_test_wait_frame (GTK_WIDGET (window));
+
+  s1 = heyai_store_get_scene_at (store, heyai_project_get_id (project), 1, &error);
+  s2 = heyai_store_get_scene_at (store, heyai_project_get_id (project), 2, &error);
+  s3 = heyai_store_get_scene_at (store, heyai_project_get_id (project), 3, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "storyboard.approve", "s", heyai_scene_get_id (s1)));
+  g_assert_cmpint (heyai_scene_get_approval (s1), ==, HEYAI_APPROVAL_APPROVED);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "storyboard.reject", "s", heyai_scene_get_id (s2)));
+  g_assert_cmpint (heyai_scene_get_approval (s2), ==, HEYAI_APPROVAL_REJECTED);
+
+  /* What the store holds, read back through a second connection. */
+  {
+    g_autofree char *db = g_build_filename (ui_test_data_dir (), "heyai.db", NULL);
+    g_autoptr(HeyaiStore) other = heyai_store_new (db, &error);
+    g_autoptr(HeyaiScene) r1 = NULL;
+    g_autoptr(HeyaiScene) r2 = NULL;
+
+    g_assert_no_error (error);
+    r1 = heyai_store_get_scene (other, heyai_scene_get_id (s1), &error);
+    r2 = heyai_store_get_scene (other, heyai_scene_get_id (s2), &error);
+    g_assert_cmpint (heyai_scene_get_approval (r1), ==, HEYAI_APPROVAL_APPROVED);
+    g_assert_cmpint (heyai_scene_get_approval (r2), ==, HEYAI_APPROVAL_REJECTED);
+  }
+
+  /* Select scene 3 and press A. */
+  gtk_selection_model_select_item (heyai_storyboard_page_get_selection (page), 2, TRUE);
+  ui_test_wait_frame (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "storyboard.approve-selected", NULL));
+  g_assert_cmpint (heyai_scene_get_approval (s3), ==, HEYAI_APPROVAL_APPROVED);
+  shot = ui_test_screenshot (GTK_WIDGET (window), "storyboard");
+
+  /* Regenerate scene 1: the offline imager makes take 2. */
+  takes_before = heyai_store_max_take (store, heyai_scene_get_id (s1), HEYAI_ASSET_KIND_IMAGE);
+  id = g_signal_connect (app, "run-finished", G_CALLBACK (run_finished_cb), &finished);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "storyboard.regenerate", "s", heyai_scene_get_id (s1)));
+  g_assert_true (heyai_application_is_running (app, project));
+  g_assert_true (ui_test_wait (&finished, 50000));
+  g_signal_handler_disconnect (app, id);
+  g_assert_cmpint (heyai_store_max_take (store, heyai_scene_get_id (s1), HEYAI_ASSET_KIND_IMAGE), ==, takes_before + 1);
+  g_assert_false (heyai_application_is_running (app, project));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+notify_flag_cb (GObject    *object,
+                GParamSpec *pspec,
+                gboolean   *flag)
+{
+  *flag = TRUE;
+}
+
+/* The player loads a clip, reaches playing and reports its duration. */
+static void
+test_player (void)
+{
+  g_autofree char *clip = g_build_filename (ui_test_data_dir (), "test-clip.webm", NULL);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window;
+  HeyaiPlayer *player;
+  GtkMediaStream *stream;
+  gboolean prepared = FALSE;
+  gboolean playing = FALSE;
+
+  ui_test_app ();
+  if (!ui_test_write_clip (clip, &error))
+    {
+      g_test_skip (error->message);
+      return;
+    }
+
+  window = gtk_window_new ();
+  player = HEYAI_PLAYER (heyai_player_new ());
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (player));
+  gtk_window_set_default_size (GTK_WINDOW (window), 640, 420);
+  gtk_window_present (GTK_WINDOW (window));
+
+  heyai_player_set_file (player, clip);
+  stream = heyai_player_get_stream (player);
+  g_assert_nonnull (stream);
+  g_signal_connect (stream, "notify::prepared", G_CALLBACK (notify_flag_cb), &prepared);
+  heyai_player_play (player);
+  for (guint i = 0; i < 200 && !(gtk_media_stream_get_playing (stream) && gtk_media_stream_is_prepared (stream)); i++)
+    ui_test_spin (50);
+  g_assert_null (gtk_media_stream_get_error (stream));
+  g_assert_true (gtk_media_stream_is_prepared (stream));
+  playing = heyai_player_get_playing (player);
+  g_assert_true (playing);
+  g_test_message ("duration %" G_GINT64_FORMAT " us", heyai_player_get_duration (player));
+  g_assert_cmpint (heyai_player_get_duration (player), >=, 1900000);
+  g_assert_cmpint (heyai_player_get_duration (player), <=, 2100000);
+
+  /* Frame step pauses. */
+  heyai_player_step (player, 1);
+  g_assert_false (heyai_player_get_playing (player));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+lookup_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  char **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = heyai_secrets_lookup_finish (result, &error);
+  g_assert_no_error (error);
+  if (*out == NULL)
+    *out = g_strdup ("");
+}
+
+/* An API key typed in Preferences lands in the keyring (libsecret file
+ * backend) and is read back by a new Preferences window. */
+static void
+test_preferences_secret (void)
+{
+  HeyaiApplication *app = ui_test_app ();
+  HeyaiPreferencesWindow *prefs;
+  AdwPasswordEntryRow *row;
+  char *value = NULL;
+  gboolean loaded = FALSE;
+
+  prefs = heyai_preferences_window_new (app);
+  gtk_window_present (GTK_WINDOW (prefs));
+  for (guint i = 0; i < 100 && !heyai_preferences_window_get_keys_loaded (prefs); i++)
+    ui_test_spin (20);
+  g_assert_true (heyai_preferences_window_get_keys_loaded (prefs));
+  row = heyai_preferences_window_get_key_row (prefs, HEYAI_SECRET_OPENAI);
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), "sk-test-ui-1234");
+  g_signal_emit_by_name (row, "apply");
+
+  for (guint i = 0; i < 100; i++)
+    {
+      g_clear_pointer (&value, g_free);
+      heyai_secrets_lookup_async (HEYAI_SECRET_OPENAI, NULL, lookup_cb, &value);
+      while (value == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      if (g_str_equal (value, "sk-test-ui-1234"))
+        break;
+      ui_test_spin (20);
+    }
+  g_assert_cmpstr (value, ==, "sk-test-ui-1234");
+  g_clear_pointer (&value, g_free);
+  ui_test_screenshot (GTK_WIDGET (prefs), "preferences");
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  /* A new window reads it back. */
+  prefs = heyai_preferences_window_new (app);
+  for (guint i = 0; i < 100 && !loaded; i++)
+    {
+      ui_test_spin (20);
+      loaded = heyai_preferences_window_get_keys_loaded (prefs);
+    }
+  row = heyai_preferences_window_get_key_row (prefs, HEYAI_SECRET_OPENAI);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "sk-test-ui-1234");
+
+  /* Clearing the field removes it from the keyring. */
+  gtk_editable_set_text (GTK_EDITABLE (row), "");
+  g_signal_emit_by_name (row, "apply");
+  for (guint i = 0; i < 100; i++)
+    {
+      g_clear_pointer (&value, g_free);
+      heyai_secrets_lookup_async (HEYAI_SECRET_OPENAI, NULL, lookup_cb, &value);
+      while (value == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      if (*value == '\0')
+        break;
+      ui_test_spin (20);
+    }
+  g_assert_cmpstr (value, ==, "");
+  g_free (value);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
+
+/* Typing in the script editor reaches the store when the window closes, even
+ * before the autosave delay. */
+static void
+test_script_autosave (void)
+{
+  HeyaiApplication *app = ui_test_app ();
+  HeyaiStore *store = heyai_application_get_store (app);
+  g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Script", 0, FALSE);
+  HeyaiWindow *window = new_window ();
+  HeyaiProjectView *view = heyai_window_get_project_view (window);
+  GtkTextBuffer *buffer;
+  GtkTextIter end;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = g_build_filename (ui_test_data_dir (), "heyai.db", NULL);
+  g_autofree char *id = g_strdup (heyai_project_get_id (project));
+
+  heyai_window_open_project (window, project);
+  g_assert_cmpstr (heyai_project_view_get_visible_page (view), ==, "script");
+  buffer = heyai_script_page_get_buffer (heyai_project_view_get_script_page (view));
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert (buffer, &end, "\nEXT. CLIFF - DAWN\n\nThe keeper watches the last ship.\n", -1);
+  ui_test_screenshot (GTK_WIDGET (window), "script");
+
+  /* Closing flushes at once (the 500 ms timer has not fired yet). */
+  gtk_window_close (GTK_WINDOW (window));
+  {
+    g_autoptr(HeyaiStore) other = heyai_store_new (db, &error);
+    g_autoptr(HeyaiProject) reread = NULL;
+
+    g_assert_no_error (error);
+    reread = heyai_store_find_project (other, id, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (heyai_project_get_script (reread), "The keeper watches the last ship."));
+  }
+}
+
+/* Screenshots of the other views, for review (clips, export, new project dialog). */
+static void
+test_screenshots (void)
+{
+  HeyaiApplication *app = ui_test_app ();
+  HeyaiStore *store = heyai_application_get_store (app);
+  g_autoptr(HeyaiProject) project = ui_test_make_project (store, "El último faro", 8, TRUE);
+  HeyaiWindow *window = new_window ();
+  HeyaiProjectView *view = heyai_window_get_project_view (window);
+  g_autoptr(GPtrArray) scenes = heyai_store_list_scenes (store, heyai_project_get_id (project), NULL);
+  HeyaiNewProjectDialog *dialog;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < scenes->len; i++)
+    if (i != 2)
+      heyai_pipeline_set_approval (store, g_ptr_array_index (scenes, i),
+                                   i == 5 ? HEYAI_APPROVAL_REJECTED : HEYAI_APPROVAL_APPROVED, &error);
+  {
+    HeyaiScene *failed = g_ptr_array_index (scenes, 6);
+    heyai_scene_set_status (failed, HEYAI_SCENE_STATUS_FAILED);
+    heyai_scene_set_last_error (failed, "Scene 7: Higgsfield refused the prompt (content policy). Edit the image prompt and try again.");
+    heyai_store_update_scene (store, failed, NULL);
+  }
+
+  heyai_window_open_project (window, project);
+  heyai_project_view_set_visible_page (view, "storyboard");
+  gtk_selection_model_select_item (heyai_storyboard_page_get_selection (heyai_project_view_get_storyboard_page (view)), 6, TRUE);
+  ui_test_spin (500);
+  ui_test_screenshot (GTK_WIDGET (window), "storyboard-pane");
+
+  heyai_project_view_set_visible_page (view, "clips");
+  ui_test_spin (500);
+  ui_test_screenshot (GTK_WIDGET (window), "clips");
+
+  heyai_project_view_set_visible_page (view, "export");
+  ui_test_spin (300);
+  ui_test_screenshot (GTK_WIDGET (window), "export");
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  heyai_project_view_set_visible_page (view, "storyboard");
+  ui_test_spin (300);
+  ui_test_screenshot (GTK_WIDGET (window), "storyboard-dark");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  dialog = heyai_new_project_dialog_new (window);
+  heyai_new_project_dialog_set_script (dialog, "INT. LIGHTHOUSE - NIGHT\n\nThe lamp turns.\n");
+  gtk_window_present (GTK_WINDOW (dialog));
+  ui_test_screenshot (GTK_WIDGET (dialog), "new-project");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  if (!ui_test_init (&argc, &argv))
+    return 0;
+
+  g_test_add_func ("/ui/window/shows", test_window_shows);
+  g_test_add_func ("/ui/storyboard/bind-1000", test_storyboard_1000);
+  g_test_add_func ("/ui/storyboard/actions", test_storyboard_actions);
+  g_test_add_func ("/ui/player/plays", test_player);
+  g_test_add_func ("/ui/preferences/secret", test_preferences_secret);
+  g_test_add_func ("/ui/script/autosave", test_script_autosave);
+  g_test_add_func ("/ui/screenshots", test_screenshots);
+
+  ret = g_test_run ();
+  ui_test_cleanup ();
+  return ret;
+}

@@ -1,0 +1,327 @@
+/* ui-test-utils.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gst/gst.h>
+
+#include "ui-test-utils.h"
+
+static char *data_dir;
+static HeyaiApplication *app;
+
+gboolean
+ui_test_init (int    *argc,
+              char ***argv)
+{
+  g_test_init (argc, argv, NULL);
+  if (!gtk_init_check ())
+    {
+      g_print ("1..0 # SKIP no display (run the ui suite under xvfb-run)\n");
+      return FALSE;
+    }
+  adw_init ();
+  /* No crossfades: screenshots show the page, not a transition. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  gst_init (NULL, NULL);
+  return TRUE;
+}
+
+HeyaiApplication *
+ui_test_app (void)
+{
+  g_autofree char *keyring = NULL;
+
+  if (app != NULL)
+    return app;
+
+  data_dir = g_dir_make_tmp ("heyai-ui-test-XXXXXX", NULL);
+  g_assert_nonnull (data_dir);
+  g_setenv ("HEYAI_DATA_DIR", data_dir, TRUE);
+  g_setenv ("HEYAI_LOCAL_ROOT", "", FALSE);
+  g_unsetenv ("HEYAI_LOCAL_ROOT");
+  /* A private keyring file and schema: a test never touches a real keyring. */
+  keyring = g_build_filename (data_dir, "test.keyring", NULL);
+  g_setenv ("SECRET_BACKEND", "file", TRUE);
+  g_setenv ("SECRET_FILE_TEST_PATH", keyring, TRUE);
+  g_setenv ("SECRET_FILE_TEST_PASSWORD", "heyai-test", TRUE);
+  g_setenv ("HEYAI_SECRET_SCHEMA", "io.github.heyai.Studio.Test.Secret", TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+
+  app = heyai_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  g_assert_nonnull (heyai_application_get_store (app));
+  return app;
+}
+
+const char *
+ui_test_data_dir (void)
+{
+  return data_dir;
+}
+
+static void
+rm_rf (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+          rm_rf (child);
+        else
+          g_unlink (child);
+      }
+  g_rmdir (path);
+}
+
+void
+ui_test_cleanup (void)
+{
+  if (app != NULL)
+    {
+      GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+      while (windows != NULL)
+        {
+          gtk_window_destroy (windows->data);
+          windows = gtk_application_get_windows (GTK_APPLICATION (app));
+        }
+      ui_test_spin (50);
+      g_clear_object (&app);
+    }
+  if (data_dir != NULL)
+    {
+      rm_rf (data_dir);
+      g_clear_pointer (&data_dir, g_free);
+    }
+}
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+ui_test_spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+gboolean
+ui_test_wait (gboolean *flag,
+              guint     timeout_ms)
+{
+  gboolean expired = FALSE;
+  guint id = g_timeout_add (timeout_ms, timeout_cb, &expired);
+
+  while (!*flag && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (id);
+  return *flag;
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+void
+ui_test_wait_frame (GtkWidget *widget)
+{
+  GdkFrameClock *clock;
+  gboolean painted = FALSE;
+  gulong id;
+
+  for (guint i = 0; i < 100 && gtk_widget_get_frame_clock (widget) == NULL; i++)
+    ui_test_spin (10);
+  clock = gtk_widget_get_frame_clock (widget);
+  g_assert_nonnull (clock);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
+  gtk_widget_queue_draw (widget);
+  ui_test_wait (&painted, 5000);
+  g_signal_handler_disconnect (clock, id);
+}
+
+void
+ui_test_write_png (const char *path,
+                   int         width,
+                   int         height,
+                   guint       seed)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  guchar *pixels = gdk_pixbuf_get_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  g_autoptr(GError) error = NULL;
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guchar *p = pixels + y * stride + x * 3;
+        p[0] = (guchar) ((x * 255 / width + seed * 40) & 0xff);
+        p[1] = (guchar) ((y * 255 / height + seed * 90) & 0xff);
+        p[2] = (guchar) ((128 + seed * 25) & 0xff);
+      }
+  g_assert_true (gdk_pixbuf_save (pixbuf, path, "png", &error, NULL));
+}
+
+HeyaiProject *
+ui_test_make_project (HeyaiStore *store,
+                      const char *title,
+                      guint       n,
+                      gboolean    with_stills)
+{
+  g_autoptr(HeyaiProject) project = heyai_project_new ();
+  g_autoptr(GPtrArray) scenes = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *images = NULL;
+
+  heyai_project_set_title (project, title);
+  heyai_project_set_script (project, "INT. LIGHTHOUSE - NIGHT\n\nThe lamp turns. A keeper climbs the stairs.\n");
+  heyai_project_set_aspect (project, HEYAI_ASPECT_16_9);
+  g_assert_true (heyai_store_insert_project (store, project, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < n; i++)
+    {
+      HeyaiScene *scene = heyai_scene_new ();
+      g_autofree char *scene_title = g_strdup_printf ("Scene title %u", i + 1);
+      g_autofree char *text = g_strdup_printf ("The keeper climbs flight %u of the lighthouse as the storm builds.", i + 1);
+
+      heyai_scene_set_project_id (scene, heyai_project_get_id (project));
+      heyai_scene_set_title (scene, scene_title);
+      heyai_scene_set_excerpt (scene, text);
+      heyai_scene_set_description (scene, text);
+      heyai_scene_set_image_prompt (scene, text);
+      heyai_scene_set_motion_prompt (scene, "slow push in");
+      heyai_scene_set_duration (scene, i % 3 == 0 ? 10 : 5);
+      heyai_scene_set_camera_move (scene, (HeyaiCameraMove) (i % 7));
+      g_ptr_array_add (scenes, scene);
+    }
+  if (n > 0)
+    {
+      g_assert_true (heyai_store_replace_scenes (store, heyai_project_get_id (project), scenes, &error));
+      g_assert_no_error (error);
+    }
+
+  if (with_stills)
+    {
+      g_autoptr(GPtrArray) stored = heyai_store_list_scenes (store, heyai_project_get_id (project), &error);
+
+      images = g_build_filename (ui_test_data_dir (), "stills", heyai_project_get_id (project), NULL);
+      g_mkdir_with_parents (images, 0700);
+      for (guint i = 0; i < stored->len; i++)
+        {
+          HeyaiScene *scene = g_ptr_array_index (stored, i);
+          g_autoptr(HeyaiAsset) asset = heyai_asset_new ();
+          g_autofree char *name = g_strdup_printf ("scene-%02u.png", i + 1);
+          g_autofree char *path = g_build_filename (images, name, NULL);
+
+          ui_test_write_png (path, 320, 180, i);
+          heyai_asset_set_project_id (asset, heyai_project_get_id (project));
+          heyai_asset_set_scene_id (asset, heyai_scene_get_id (scene));
+          heyai_asset_set_kind (asset, HEYAI_ASSET_KIND_IMAGE);
+          heyai_asset_set_take (asset, 1);
+          heyai_asset_set_provider (asset, "offline");
+          heyai_asset_set_model (asset, "test");
+          heyai_asset_set_seed (asset, 42);
+          heyai_asset_set_local_path (asset, path);
+          g_assert_true (heyai_store_insert_asset (store, asset, &error));
+          heyai_scene_set_image_take (scene, 1);
+          heyai_scene_set_status (scene, HEYAI_SCENE_STATUS_READY);
+          g_assert_true (heyai_store_update_scene (store, scene, &error));
+        }
+    }
+  return g_steal_pointer (&project);
+}
+
+gboolean
+ui_test_write_clip (const char  *path,
+                    GError     **error)
+{
+  g_autofree char *desc = g_strdup_printf ("videotestsrc num-buffers=48 pattern=ball ! "
+                                           "video/x-raw,width=320,height=180,framerate=24/1 ! "
+                                           "vp8enc deadline=1 ! webmmux ! filesink location=\"%s\"", path);
+  g_autoptr(GstElement) pipeline = gst_parse_launch (desc, error);
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstMessage) msg = NULL;
+
+  if (pipeline == NULL)
+    return FALSE;
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  if (msg == NULL || GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "could not encode the test clip");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+ui_test_screenshot (GtkWidget  *widget,
+                    const char *name)
+{
+  const char *build = g_getenv ("HEYAI_BUILD_ROOT");
+  g_autofree char *dir = g_build_filename (build ? build : ".", "screenshots", NULL);
+  g_autofree char *file = g_strdup_printf ("%s.png", name);
+  char *path = g_build_filename (dir, file, NULL);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderer *renderer;
+  int width, height;
+
+  g_mkdir_with_parents (dir, 0755);
+  ui_test_wait_frame (widget);
+  for (guint i = 0; i < 200 && gtk_widget_get_width (widget) <= 0; i++)
+    ui_test_spin (10);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+  /* A toplevel has no parent to snapshot it, so draw its background and then
+   * each of its children the way GtkWindow does. */
+  snapshot = gtk_snapshot_new ();
+  {
+    GdkRGBA bg;
+
+    gdk_rgba_parse (&bg, adw_style_manager_get_dark (adw_style_manager_get_default ()) ? "#242424" : "#fafafa");
+    gtk_snapshot_append_color (snapshot, &bg, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    gtk_widget_snapshot_child (widget, child, snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+  return path;
+}
+
+guint
+ui_test_count_widgets (GtkWidget *root,
+                       GType      type)
+{
+  guint n = G_TYPE_CHECK_INSTANCE_TYPE (root, type) ? 1 : 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    n += ui_test_count_widgets (child, type);
+  return n;
+}
