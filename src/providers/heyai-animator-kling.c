@@ -122,6 +122,20 @@ business_code (HeyaiHttpResponse *response,
   return json_node_get_int (code);
 }
 
+/* TRUE if @response answers a request to the service itself (not a result
+ * file on some CDN, whose 403/404 mean nothing about our account). */
+static gboolean
+is_service_response (const char        *base_url,
+                     HeyaiHttpResponse *response)
+{
+  const char *url = heyai_http_response_get_url (response);
+  gsize len = strlen (base_url);
+
+  while (len > 0 && base_url[len - 1] == '/')
+    len--;
+  return url != NULL && strncmp (url, base_url, len) == 0 && (url[len] == '/' || url[len] == '\0' || url[len] == '?');
+}
+
 static HeyaiHttpVerdict
 classify (HeyaiHttpResponse  *response,
           GError            **error,
@@ -133,7 +147,7 @@ classify (HeyaiHttpResponse  *response,
   gint64 code = business_code (response, &message);
   const char *detail = message != NULL ? message : _("no detail");
 
-  if (code == 0 || (code < 0 && status < 400))
+  if (code == 0 || (code < 0 && status < 400) || !is_service_response (self->base_url, response))
     return HEYAI_HTTP_VERDICT_DEFAULT;
 
   switch (code)
@@ -364,9 +378,11 @@ downloaded_cb (GObject      *source,
   download = heyai_http_download_finish (HEYAI_HTTP (source), result, &error);
   if (download == NULL)
     {
-      if (g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION))
+      if (g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION) ||
+          g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS))
         {
-          /* 404/410 on the result link: Kling purges files after 30 days. */
+          /* 403/404/410 on the result link: Kling purges files after 30
+           * days and its CDN links are signed. */
           finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
                                            _("Scene %d: Kling's link to the clip no longer works (%s). "
                                              "Animate the scene again."),

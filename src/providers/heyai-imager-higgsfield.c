@@ -97,6 +97,20 @@ dup_detail (HeyaiHttpResponse *response)
   return heyai_http_response_dup_error_detail (response);
 }
 
+/* TRUE if @response answers a request to the service itself (not a result
+ * file on some CDN, whose 403/404 mean nothing about our account). */
+static gboolean
+is_service_response (const char        *base_url,
+                     HeyaiHttpResponse *response)
+{
+  const char *url = heyai_http_response_get_url (response);
+  gsize len = strlen (base_url);
+
+  while (len > 0 && base_url[len - 1] == '/')
+    len--;
+  return url != NULL && strncmp (url, base_url, len) == 0 && (url[len] == '/' || url[len] == '\0' || url[len] == '?');
+}
+
 static HeyaiHttpVerdict
 classify (HeyaiHttpResponse  *response,
           GError            **error,
@@ -108,7 +122,7 @@ classify (HeyaiHttpResponse  *response,
   gboolean is_request_url = url != NULL && strstr (url, "/requests/") != NULL;
   g_autofree char *detail = NULL;
 
-  if (status < 400)
+  if (status < 400 || !is_service_response (self->base_url, response))
     return HEYAI_HTTP_VERDICT_DEFAULT;
 
   detail = dup_detail (response);
@@ -296,7 +310,14 @@ downloaded_cb (GObject      *source,
   download = heyai_http_download_finish (HEYAI_HTTP (source), result, &error);
   if (download == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      if (g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION) ||
+          g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS))
+        g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                                 _("Scene %d: Higgsfield's link to the still no longer works (%s). "
+                                   "Generate the still again."),
+                                 data->position, error->message);
+      else
+        g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 

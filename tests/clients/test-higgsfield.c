@@ -317,6 +317,26 @@ test_retries (Fixture       *f,
 }
 
 static void
+test_dead_result_link (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(HeyaiImagerHiggsfield) imager = make_client (f, KEY);
+  g_autoptr(HeyaiScene) scene = make_scene (7, "A lighthouse", "m", 5, HEYAI_CAMERA_STATIC);
+  g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_IMAGE, 7, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiGenResult) gen = NULL;
+  g_autofree char *dest = g_build_filename (f->tmp, "scene-07.png", NULL);
+
+  /* A CDN's 403 says nothing about credits or keys. */
+  add_fault (f, "files:http-403:5");
+  gen = generate (f, imager, scene, job, NULL, &error);
+  g_assert_null (gen);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER);
+  g_assert_nonnull (strstr (error->message, "Scene 7: Higgsfield's link to the still no longer works"));
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+}
+
+static void
 test_poll_budget (Fixture       *f,
                   gconstpointer  data)
 {
@@ -348,6 +368,7 @@ main (int argc, char **argv)
   ADD ("final-errors", test_final_errors);
   ADD ("unknown-model", test_unknown_model);
   ADD ("retries", test_retries);
+  ADD ("dead-result-link", test_dead_result_link);
   ADD ("poll-budget", test_poll_budget);
 #undef ADD
 
