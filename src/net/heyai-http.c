@@ -1662,7 +1662,13 @@ start_attempt (GTask *task)
     self->auth (self, soup_message_get_request_headers (data->msg), self->auth_data);
 
   if (req->stream != NULL)
-    soup_message_set_request_body (data->msg, req->content_type, req->stream, req->stream_length);
+    {
+      soup_message_set_request_body (data->msg, req->content_type, req->stream, req->stream_length);
+      /* On a reused keep-alive connection that the server closes, libsoup
+       * silently re-sends idempotent requests; a stream cannot be read
+       * twice, so such a request gets a connection of its own. */
+      soup_message_add_flags (data->msg, SOUP_MESSAGE_NEW_CONNECTION);
+    }
   else if (req->form != NULL)
     {
       g_autoptr(GBytes) form = g_bytes_new (req->form->str, req->form->len);

@@ -136,7 +136,8 @@ void               heyai_http_request_add_form      (HeyaiHttpRequest  *self,
                                                      const char        *name,
                                                      const char        *value);
 /* Streamed body of exactly @length bytes read from @stream (for uploads).
- * A stream can be read once: such a request is sent once (implies NO_RETRY). */
+ * A stream can be read once: such a request is sent once (implies NO_RETRY)
+ * on a new connection (so libsoup never re-sends it by itself). */
 void               heyai_http_request_set_body_stream (HeyaiHttpRequest *self,
                                                        const char       *content_type,
                                                        GInputStream     *stream,

@@ -843,6 +843,7 @@ list_handler (HeyaiFake        *fake,
       drive_error (req, 400, "global", "invalid", "Invalid value for pageSize");
       return;
     }
+  page_size = MIN (page_size, heyai_fake_get_option_int (fake, "drive.max-page-size", 1000));
   if (pt != NULL && !g_ascii_string_to_signed (pt, 10, 0, G_MAXINT, &offset, NULL))
     {
       json_array_unref (files);

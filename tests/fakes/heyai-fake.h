@@ -117,7 +117,8 @@ void heyai_fake_google_install     (HeyaiFake *fake);
  * ("fake-client-secret"), google.refresh-token (a refresh token valid from
  * the start, "fake-refresh-token"), google.expires-in (3599),
  * drive.keep-limit (uploads up to this many bytes keep their content for
- * alt=media; default 33554432).
+ * alt=media; default 33554432), drive.max-page-size (caps pageSize, to test
+ * paging; default 1000).
  * Counters: google.tokens.issued, drive.created (files and folders),
  * drive.upload.sessions, drive.upload.persisted (bytes), drive.upload.completed.
  * Named faults: google "invalid-grant"; drive "rate-limit" (403
