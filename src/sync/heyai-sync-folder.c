@@ -109,8 +109,7 @@ check_root (HeyaiSyncFolder  *self,
     g_autofree char *display = g_filename_display_name (self->root);
 
     g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
-                 _("The sync folder “%s” is not available (is its disk connected?). "
-                   "HeyAI Studio will sync later; nothing was changed."), display);
+                 _("The sync folder “%s” is not available (is its disk connected?)."), display);
   }
   return FALSE;
 }

@@ -69,7 +69,6 @@ static GError *
 offline_error (HeyaiSyncRemote *remote,
                GError          *error)
 {
-  g_autofree char *where = heyai_sync_remote_dup_display_name (remote);
   GError *result;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
@@ -77,8 +76,8 @@ offline_error (HeyaiSyncRemote *remote,
     return error;
 
   result = g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
-                        _("Offline: could not reach %s, so nothing was synced or changed. "
-                          "HeyAI Studio will sync later. (%s)"), where, error->message);
+                        _("Offline: %s HeyAI Studio will sync later; nothing was changed."),
+                        error->message);
   g_error_free (error);
   return result;
 }

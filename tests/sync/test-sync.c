@@ -1,0 +1,797 @@
+/* test-sync.c: two computers (two data folders) syncing through a folder.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "heyai-core.h"
+#include "heyai-merge.h"
+#include "heyai-providers.h"
+#include "heyai-sync.h"
+#include "heyai-sync-folder.h"
+#include "sync-test-utils.h"
+
+typedef struct
+{
+  char            *dir;
+  char            *a_dir;
+  char            *b_dir;
+  char            *remote_dir;
+  HeyaiStore      *a;
+  HeyaiStore      *b;
+  HeyaiSyncFolder *remote;
+} Fixture;
+
+static HeyaiStore *
+open_store (const char *data_dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (data_dir, "library.sqlite", NULL);
+  HeyaiStore *store = heyai_store_new (path, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  const char *shared = g_getenv ("HEYAI_TEST_SYNC_DIR");
+
+  sync_test_install_clock ();
+
+  /* A trap subprocess works on its parent's folders. */
+  if (g_test_subprocess () && shared != NULL && *shared != '\0')
+    f->dir = g_strdup (shared);
+  else
+    f->dir = g_dir_make_tmp ("heyai-sync-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  f->a_dir = g_build_filename (f->dir, "A", NULL);
+  f->b_dir = g_build_filename (f->dir, "B", NULL);
+  f->remote_dir = g_build_filename (f->dir, "remote", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (f->remote_dir, 0700), ==, 0);
+
+  f->a = open_store (f->a_dir);
+  f->b = open_store (f->b_dir);
+  f->remote = heyai_sync_folder_new (f->remote_dir);
+  g_assert_cmpstr (heyai_store_get_device_id (f->a), !=, heyai_store_get_device_id (f->b));
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->a);
+  g_clear_object (&f->b);
+  g_clear_object (&f->remote);
+  if (!g_test_subprocess ())
+    sync_test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->a_dir);
+  g_free (f->b_dir);
+  g_free (f->remote_dir);
+  heyai_hlc_set_clock_func (NULL, NULL);
+}
+
+static HeyaiSyncReport *
+sync_ok (HeyaiStore      *store,
+         HeyaiSyncFolder *remote)
+{
+  g_autoptr(GError) error = NULL;
+  HeyaiSyncReport *report = sync_test_run (store, HEYAI_SYNC_REMOTE (remote), &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  sync_test_tick ();
+  return report;
+}
+
+static void
+sync_quiet (HeyaiStore      *store,
+            HeyaiSyncFolder *remote)
+{
+  heyai_sync_report_free (sync_ok (store, remote));
+}
+
+static void
+assert_same_library (Fixture *f)
+{
+  g_autofree char *a = sync_test_dump (f->a);
+  g_autofree char *b = sync_test_dump (f->b);
+
+  g_assert_cmpstr (a, ==, b);
+}
+
+static HeyaiScene *
+scene_at (HeyaiStore *store,
+          const char *project_id,
+          int         position)
+{
+  g_autoptr(GError) error = NULL;
+  HeyaiScene *scene = heyai_store_get_scene_at (store, project_id, position, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (scene);
+  return scene;
+}
+
+static void
+edit_prompt (HeyaiStore *store,
+             const char *project_id,
+             int         position,
+             const char *prompt)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiScene) scene = scene_at (store, project_id, position);
+
+  heyai_scene_set_image_prompt (scene, prompt);
+  g_assert_true (heyai_store_update_scene (store, scene, &error));
+  g_assert_no_error (error);
+  sync_test_tick ();
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void
+test_first_sync (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(HeyaiProject) project = sync_test_add_project (f->a, "El último faro", 4);
+  g_autoptr(HeyaiProject) on_b = NULL;
+  g_autoptr(GPtrArray) scenes = NULL;
+  g_autoptr(HeyaiSyncReport) r1 = NULL;
+  g_autoptr(HeyaiSyncReport) r2 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *snapshot = NULL;
+  sqlite3 *db = NULL;
+
+  r1 = sync_ok (f->a, f->remote);
+  g_assert_true (r1->uploaded);
+  g_assert_cmpuint (r1->peers, ==, 0);
+  g_assert_cmpuint (r1->bytes_uploaded, >, 0);
+
+  /* The snapshot carries no local-only data. */
+  snapshot = g_strdup_printf ("%s/.heyai/library-%s.sqlite", f->remote_dir, heyai_store_get_device_id (f->a));
+  g_assert_true (g_file_test (snapshot, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (sqlite3_open_v2 (snapshot, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT (SELECT COUNT(*) FROM meta) + (SELECT COUNT(*) FROM sync_base) "
+                                         "+ (SELECT COUNT(*) FROM sync_peers), (SELECT COUNT(*) FROM scenes), "
+                                         "(SELECT user_version FROM pragma_user_version)",
+                                         -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
+    g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, 4);
+    g_assert_cmpint (sqlite3_column_int (stmt, 2), ==, HEYAI_STORE_SCHEMA_VERSION);
+    sqlite3_finalize (stmt);
+  }
+  sqlite3_close (db);
+
+  r2 = sync_ok (f->b, f->remote);
+  g_assert_cmpuint (r2->peers, ==, 1);
+  g_assert_cmpuint (r2->rows_inserted, ==, 5);
+  g_assert_cmpuint (r2->conflicts, ==, 0);
+
+  on_b = heyai_store_find_project (f->b, heyai_project_get_id (project), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (heyai_project_get_title (on_b), ==, "El último faro");
+  scenes = heyai_store_list_scenes (f->b, heyai_project_get_id (project), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (scenes->len, ==, 4);
+  g_assert_cmpstr (heyai_scene_get_image_prompt (g_ptr_array_index (scenes, 2)), ==, "prompt 3");
+
+  /* B's stamps now come after A's. */
+  {
+    g_autofree char *stamp = heyai_hlc_now (heyai_store_get_hlc (f->b));
+
+    g_assert_cmpstr (stamp, >, heyai_project_get_updated_at (project));
+  }
+
+  assert_same_library (f);
+}
+
+static void
+test_different_scenes (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(HeyaiProject) project = sync_test_add_project (f->a, "Night shift", 3);
+  const char *pid = heyai_project_get_id (project);
+  g_autoptr(HeyaiScene) s1 = NULL;
+  g_autoptr(HeyaiScene) s2 = NULL;
+  g_autoptr(HeyaiScene) live_s2 = NULL;
+  g_autoptr(HeyaiSyncReport) report = NULL;
+  guint notified = 0;
+
+  sync_quiet (f->a, f->remote);
+  sync_quiet (f->b, f->remote);
+
+  /* A live object on A, as the window holds. */
+  live_s2 = scene_at (f->a, pid, 2);
+  g_signal_connect_swapped (live_s2, "notify::image-prompt", G_CALLBACK (g_atomic_int_inc), &notified);
+
+  edit_prompt (f->a, pid, 1, "A: wide shot of the coast");
+  edit_prompt (f->b, pid, 2, "B: close-up of the lamp");
+
+  sync_quiet (f->a, f->remote);
+  sync_quiet (f->b, f->remote);
+  report = sync_ok (f->a, f->remote);
+  g_assert_cmpuint (report->rows_updated, ==, 1);
+  g_assert_cmpuint (report->conflicts, ==, 0);
+
+  s1 = scene_at (f->b, pid, 1);
+  s2 = scene_at (f->a, pid, 2);
+  g_assert_cmpstr (heyai_scene_get_image_prompt (s1), ==, "A: wide shot of the coast");
+  g_assert_cmpstr (heyai_scene_get_image_prompt (s2), ==, "B: close-up of the lamp");
+  g_assert_true (s2 == live_s2);
+  g_assert_cmpuint (notified, ==, 1);
+
+  assert_same_library (f);
+  g_assert_cmpint (sync_test_count (f->a, "SELECT COUNT(*) FROM conflicts"), ==, 0);
+}
+
+static void
+test_same_field_conflict (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(HeyaiProject) project = sync_test_add_project (f->a, "Night shift", 3);
+  const char *pid = heyai_project_get_id (project);
+  g_autoptr(GPtrArray) on_a = NULL;
+  g_autoptr(GPtrArray) on_b = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiScene) scene = NULL;
+  HeyaiSyncConflict *c;
+
+  sync_quiet (f->a, f->remote);
+  sync_quiet (f->b, f->remote);
+
+  /* Same scene: the prompt on both (B later), plus the title on A only and
+   * the description on B only. */
+  {
+    g_autoptr(HeyaiScene) sa = scene_at (f->a, pid, 1);
+
+    heyai_scene_set_image_prompt (sa, "A's prompt");
+    heyai_scene_set_title (sa, "A's title");
+    g_assert_true (heyai_store_update_scene (f->a, sa, &error));
+    sync_test_tick ();
+  }
+  {
+    g_autoptr(HeyaiScene) sb = scene_at (f->b, pid, 1);
+
+    heyai_scene_set_image_prompt (sb, "B's prompt");
+    heyai_scene_set_description (sb, "B's description");
+    g_assert_true (heyai_store_update_scene (f->b, sb, &error));
+    sync_test_tick ();
+  }
+
+  sync_quiet (f->a, f->remote);
+  sync_quiet (f->b, f->remote);
+  sync_quiet (f->a, f->remote);
+  sync_quiet (f->b, f->remote);
+
+  scene = scene_at (f->a, pid, 1);
+  g_assert_cmpstr (heyai_scene_get_image_prompt (scene), ==, "B's prompt");
+  g_assert_cmpstr (heyai_scene_get_title (scene), ==, "A's title");
+  g_assert_cmpstr (heyai_scene_get_description (scene), ==, "B's description");
+  assert_same_library (f);
+
+  on_a = heyai_sync_list_conflicts (f->a, NULL, FALSE, &error);
+  g_assert_no_error (error);
+  on_b = heyai_sync_list_conflicts (f->b, pid, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (on_a->len, ==, 1);
+  g_assert_cmpuint (on_b->len, ==, 1);
+  c = g_ptr_array_index (on_a, 0);
+  g_assert_cmpstr (c->field, ==, "image_prompt");
+  g_assert_cmpstr (c->table_name, ==, "scenes");
+  g_assert_cmpstr (c->project_id, ==, pid);
+  g_assert_cmpstr (c->label, ==, "Scene 1: A's title");
+  g_assert_cmpstr (c->winning_value, ==, "B's prompt");
+  g_assert_cmpstr (c->losing_value, ==, "A's prompt");
+  g_assert_cmpstr (c->winning_device, ==, heyai_store_get_device_id (f->b));
+  g_assert_cmpstr (c->losing_device, ==, heyai_store_get_device_id (f->a));
+  g_assert_false (c->resolved);
+
+  /* "Use the other value" on A: A's prompt comes back everywhere. */
+  g_assert_true (heyai_sync_resolve_conflict (f->a, c->id, HEYAI_SYNC_USE_OTHER_VALUE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (heyai_scene_get_image_prompt (scene), ==, "A's prompt");
+  sync_test_tick ();
+  sync_quiet (f->a, f->remote);
+  sync_quiet (f->b, f->remote);
+  g_clear_object (&scene);
+  scene = scene_at (f->b, pid, 1);
+  g_assert_cmpstr (heyai_scene_get_image_prompt (scene), ==, "A's prompt");
+  g_clear_pointer (&on_b, g_ptr_array_unref);
+  on_b = heyai_sync_list_conflicts (f->b, NULL, FALSE, &error);
+  g_assert_cmpuint (on_b->len, ==, 0);
+  g_clear_pointer (&on_b, g_ptr_array_unref);
+  on_b = heyai_sync_list_conflicts (f->b, NULL, TRUE, &error);
+  g_assert_cmpuint (on_b->len, ==, 1);
+  g_assert_true (((HeyaiSyncConflict *) g_ptr_array_index (on_b, 0))->resolved);
+  sync_quiet (f->a, f->remote);
+  assert_same_library (f);
+
+  /* An unknown id is refused with a clear error. */
+  g_assert_false (heyai_sync_resolve_conflict (f->a, "nope", HEYAI_SYNC_KEEP_WINNER, &error));
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND);
+}
+
+static void
+test_delete (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(HeyaiProject) project = sync_test_add_project (f->a, "Night shift", 3);
+  const char *pid = heyai_project_get_id (project);
+  g_autoptr(GPtrArray) scenes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sync_quiet (f->a, f->remote);
+  sync_quiet (f->b, f->remote);
+
+  {
+    g_autoptr(HeyaiScene) s2 = scene_at (f->a, pid, 2);
+
+    g_assert_true (heyai_store_delete_scene (f->a, s2, &error));
+    g_assert_no_error (error);
+    sync_test_tick ();
+  }
+
+  sync_quiet (f->a, f->remote);
+  sync_quiet (f->b, f->remote);
+
+  scenes = heyai_store_list_scenes (f->b, pid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (scenes->len, ==, 2);
+  for (guint i = 0; i < scenes->len; i++)
+    g_assert_cmpstr (heyai_scene_get_title (g_ptr_array_index (scenes, i)), !=, "Scene 2");
+  assert_same_library (f);
+}
+
+static void
+test_delete_versus_edit (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(HeyaiProject) project = sync_test_add_project (f->a, "Night shift", 2);
+  const char *pid = heyai_project_get_id (project);
+  g_autoptr(GPtrArray) conflicts = NULL;
+  g_autoptr(GPtrArray) scenes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *scene_id = NULL;
+  HeyaiSyncConflict *c;
+
+  sync_quiet (f->a, f->remote);
+  sync_quiet (f->b, f->remote);
+
+  {
+    g_autoptr(HeyaiScene) s = scene_at (f->a, pid, 2);
+
+    scene_id = g_strdup (heyai_scene_get_id (s));
+    g_assert_true (heyai_store_delete_scene (f->a, s, &error));
+    sync_test_tick ();
+  }
+  edit_prompt (f->b, pid, 2, "B keeps working on it");
+
+  sync_quiet (f->a, f->remote);
+  sync_quiet (f->b, f->remote);
+  sync_quiet (f->a, f->remote);
+
+  scenes = heyai_store_list_scenes (f->b, pid, &error);
+  g_assert_cmpuint (scenes->len, ==, 1);
+  assert_same_library (f);
+
+  conflicts = heyai_sync_list_conflicts (f->a, pid, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  c = g_ptr_array_index (conflicts, 0);
+  g_assert_cmpstr (c->field, ==, "deleted");
+  g_assert_cmpstr (c->row_id, ==, scene_id);
+  g_assert_cmpstr (c->winning_device, ==, heyai_store_get_device_id (f->a));
+
+  /* Bring it back, with B's edit. */
+  g_assert_true (heyai_sync_resolve_conflict (f->b, c->id, HEYAI_SYNC_USE_OTHER_VALUE, &error));
+  g_assert_no_error (error);
+  sync_test_tick ();
+  sync_quiet (f->b, f->remote);
+  sync_quiet (f->a, f->remote);
+  g_clear_pointer (&scenes, g_ptr_array_unref);
+  scenes = heyai_store_list_scenes (f->a, pid, &error);
+  g_assert_cmpuint (scenes->len, ==, 2);
+  g_assert_cmpstr (heyai_scene_get_image_prompt (g_ptr_array_index (scenes, 1)), ==, "B keeps working on it");
+  assert_same_library (f);
+}
+
+static void
+test_nothing_changed (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(HeyaiProject) project = sync_test_add_project (f->a, "Night shift", 3);
+  g_autoptr(HeyaiSyncReport) report = NULL;
+  HeyaiSyncFolderStats stats;
+
+  sync_quiet (f->a, f->remote);
+  sync_quiet (f->b, f->remote);
+  sync_quiet (f->a, f->remote);
+
+  heyai_sync_folder_reset_stats (f->remote);
+  report = sync_ok (f->a, f->remote);
+  heyai_sync_folder_get_stats (f->remote, &stats);
+  g_assert_false (report->uploaded);
+  g_assert_cmpuint (report->peers, ==, 0);
+  g_assert_cmpuint (stats.lists, ==, 1);
+  g_assert_cmpuint (stats.uploads, ==, 0);
+  g_assert_cmpuint (stats.downloads, ==, 0);
+  g_assert_cmpuint (stats.bytes_uploaded, ==, 0);
+
+  /* One edit: one upload, still one listing. */
+  edit_prompt (f->a, heyai_project_get_id (project), 1, "changed");
+  heyai_sync_folder_reset_stats (f->remote);
+  g_clear_pointer (&report, heyai_sync_report_free);
+  report = sync_ok (f->a, f->remote);
+  heyai_sync_folder_get_stats (f->remote, &stats);
+  g_assert_true (report->uploaded);
+  g_assert_cmpuint (stats.lists, ==, 1);
+  g_assert_cmpuint (stats.uploads, ==, 1);
+
+  /* Our snapshot removed from the remote by someone: uploaded again. */
+  {
+    g_autofree char *path = g_strdup_printf ("%s/.heyai/library-%s.sqlite", f->remote_dir,
+                                             heyai_store_get_device_id (f->a));
+
+    g_assert_cmpint (g_unlink (path), ==, 0);
+  }
+  g_clear_pointer (&report, heyai_sync_report_free);
+  report = sync_ok (f->a, f->remote);
+  g_assert_true (report->uploaded);
+}
+
+static void
+test_offline (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(HeyaiProject) project = sync_test_add_project (f->a, "Night shift", 2);
+  g_autofree char *missing = g_build_filename (f->dir, "unmounted", NULL);
+  g_autoptr(HeyaiSyncFolder) gone = heyai_sync_folder_new (missing);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = sync_test_dump (f->a);
+  g_autofree char *after = NULL;
+  HeyaiSyncReport *report;
+
+  report = sync_test_run (f->a, HEYAI_SYNC_REMOTE (gone), &error);
+  g_assert_null (report);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "sync later"));
+  after = sync_test_dump (f->a);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_null (heyai_store_get_meta (f->a, "sync.fingerprint"));
+  g_assert_cmpint (sync_test_count (f->a, "SELECT COUNT(*) FROM sync_base"), ==, 0);
+
+  /* A second sync at the same time is refused, the first completes. */
+  g_clear_error (&error);
+  sync_quiet (f->a, f->remote);
+}
+
+/* A newer HeyAI Studio on A: B refuses A's snapshot, changes nothing. */
+static void
+test_newer_schema_refused (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(HeyaiProject) project = sync_test_add_project (f->a, "Night shift", 2);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *snapshot = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  sqlite3 *db = NULL;
+  HeyaiSyncReport *report;
+
+  sync_quiet (f->a, f->remote);
+  snapshot = g_strdup_printf ("%s/.heyai/library-%s.sqlite", f->remote_dir, heyai_store_get_device_id (f->a));
+  g_assert_cmpint (sqlite3_open (snapshot, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 99", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  before = sync_test_dump (f->b);
+  report = sync_test_run (f->b, HEYAI_SYNC_REMOTE (f->remote), &error);
+  g_assert_null (report);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_SCHEMA_TOO_NEW);
+  g_assert_cmpstr (error->message, ==, "Another computer uses a newer HeyAI Studio; update this one to sync.");
+  after = sync_test_dump (f->b);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM projects"), ==, 0);
+  g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM sync_peers"), ==, 0);
+}
+
+typedef struct
+{
+  gboolean  done;
+  char     *path;
+  GError   *error;
+} Ensured;
+
+static void
+on_ensured (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Ensured *e = user_data;
+
+  e->path = heyai_sync_ensure_local_asset_finish (result, &e->error);
+  e->done = TRUE;
+}
+
+static gboolean
+spin_until (gboolean *flag)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!*flag && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  return *flag;
+}
+
+/* Assets: local_path is per computer; the file follows lazily. */
+static void
+test_assets_lazy (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(HeyaiProject) project = sync_test_add_project (f->a, "Night shift", 2);
+  g_autoptr(HeyaiScene) scene = scene_at (f->a, heyai_project_get_id (project), 2);
+  g_autoptr(HeyaiAsset) asset = heyai_asset_new ();
+  g_autoptr(HeyaiAsset) on_b = NULL;
+  g_autoptr(HeyaiJob) running = heyai_job_new ();
+  g_autoptr(HeyaiJob) done = heyai_job_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a_file = g_build_filename (f->a_dir, "scene-02.png", NULL);
+  g_autofree char *remote_rel = g_strdup ("Project-1-night-shift/images/scene-02.png");
+  g_autofree char *remote_file = g_build_filename (f->remote_dir, remote_rel, NULL);
+  g_autofree char *remote_dir = g_path_get_dirname (remote_file);
+  g_autofree char *sum = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *stamp = NULL;
+  g_autoptr(HeyaiSyncReport) report = NULL;
+  /* A tiny PNG signature + padding: enough to sniff. */
+  static const guint8 png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+                                0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89 };
+  gchar *contents = NULL;
+  gsize length = 0;
+  guint asset_changed = 0;
+  Ensured ensured = { 0 };
+
+  g_assert_true (g_file_set_contents (a_file, (const char *) png, sizeof png, NULL));
+  g_assert_cmpint (g_mkdir_with_parents (remote_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (remote_file, (const char *) png, sizeof png, NULL));
+  sum = heyai_file_sha256 (a_file, NULL, &error);
+
+  heyai_asset_set_scene_id (asset, heyai_scene_get_id (scene));
+  heyai_asset_set_kind (asset, HEYAI_ASSET_KIND_IMAGE);
+  heyai_asset_set_local_path (asset, a_file);
+  heyai_asset_set_sha256 (asset, sum);
+  heyai_asset_set_drive_file_id (asset, remote_rel);
+  g_assert_true (heyai_store_insert_asset (f->a, asset, &error));
+  g_assert_no_error (error);
+
+  heyai_job_set_scene_id (running, heyai_scene_get_id (scene));
+  heyai_job_set_kind (running, HEYAI_JOB_KIND_CLIP);
+  heyai_job_set_state (running, HEYAI_JOB_STATE_RUNNING);
+  heyai_job_set_upload_session (running, "http://upload/session?upload_id=secret");
+  g_assert_true (heyai_store_insert_job (f->a, running, &error));
+  heyai_job_set_scene_id (done, heyai_scene_get_id (scene));
+  heyai_job_set_kind (done, HEYAI_JOB_KIND_IMAGE);
+  heyai_job_set_state (done, HEYAI_JOB_STATE_DONE);
+  heyai_job_set_upload_session (done, "http://upload/session?upload_id=secret2");
+  g_assert_true (heyai_store_insert_job (f->a, done, &error));
+  g_assert_no_error (error);
+  sync_test_tick ();
+
+  sync_quiet (f->a, f->remote);
+  /* B is another computer: A's file is not there. */
+  g_assert_cmpint (g_unlink (a_file), ==, 0);
+  sync_quiet (f->b, f->remote);
+
+  /* Only the finished job travels, without its upload session. */
+  g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM jobs"), ==, 1);
+  g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM jobs WHERE state = 'done' "
+                                    "AND upload_session IS NULL"), ==, 1);
+
+  on_b = heyai_store_get_asset (f->b, heyai_scene_get_id (scene), HEYAI_ASSET_KIND_IMAGE, 1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (on_b);
+  g_assert_null (heyai_asset_get_local_path (on_b));
+  g_assert_cmpstr (heyai_asset_get_drive_file_id (on_b), ==, remote_rel);
+  stamp = g_strdup (heyai_asset_get_updated_at (on_b));
+
+  g_signal_connect_swapped (f->b, "asset-changed", G_CALLBACK (g_atomic_int_inc), &asset_changed);
+  heyai_sync_ensure_local_asset_async (f->b, HEYAI_SYNC_REMOTE (f->remote), on_b, NULL, on_ensured, &ensured);
+  g_assert_true (spin_until (&ensured.done));
+  g_assert_no_error (ensured.error);
+  g_assert_cmpstr (ensured.path, ==, heyai_asset_get_local_path (on_b));
+  g_free (ensured.path);
+  path = g_strdup (heyai_asset_get_local_path (on_b));
+  g_assert_nonnull (path);
+  g_assert_true (g_str_has_prefix (path, f->b_dir));
+  g_assert_true (g_str_has_suffix (path, "/images/scene-02.png"));
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpmem (contents, length, png, sizeof png);
+  g_free (contents);
+  g_assert_cmpuint (asset_changed, ==, 1);
+  g_assert_cmpstr (heyai_asset_get_updated_at (on_b), ==, stamp);
+  g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM assets WHERE local_path IS NOT NULL"), ==, 1);
+
+  /* A local-only change: nothing to upload, A's path untouched. */
+  report = sync_ok (f->b, f->remote);
+  g_assert_false (report->uploaded);
+  sync_quiet (f->a, f->remote);
+  g_assert_cmpstr (heyai_asset_get_local_path (asset), ==, a_file);
+  g_assert_cmpint (sync_test_count (f->a, "SELECT COUNT(*) FROM jobs WHERE upload_session IS NOT NULL"), ==, 2);
+  assert_same_library (f);
+}
+
+/* B is killed in the middle of its merge transaction. */
+static void
+test_killed_mid_merge (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(HeyaiProject) project = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  if (g_test_subprocess ())
+    {
+      g_setenv ("HEYAI_SYNC_FAILPOINT", "merge", TRUE);
+      sync_test_run (f->b, HEYAI_SYNC_REMOTE (f->remote), NULL);
+      g_assert_not_reached ();
+    }
+
+  project = sync_test_add_project (f->a, "Night shift", 6);
+  sync_quiet (f->a, f->remote);
+  sync_quiet (f->b, f->remote);
+  edit_prompt (f->a, heyai_project_get_id (project), 3, "after the kill");
+  g_clear_object (&project);
+  project = sync_test_add_project (f->a, "Second", 3);
+  sync_quiet (f->a, f->remote);
+  before = sync_test_dump (f->b);
+
+  g_clear_object (&f->b);
+  g_setenv ("HEYAI_TEST_SYNC_DIR", f->dir, TRUE);
+  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_setenv ("HEYAI_TEST_SYNC_DIR", "", TRUE);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr_unmatched ("*ERROR*");
+  g_test_trap_assert_stdout_unmatched ("*Bail out*");
+
+  f->b = open_store (f->b_dir);
+  g_assert_true (heyai_store_check_integrity (f->b, &error));
+  g_assert_no_error (error);
+  after = sync_test_dump (f->b);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM projects"), ==, 1);
+
+  sync_quiet (f->b, f->remote);
+  sync_quiet (f->a, f->remote);
+  g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM projects"), ==, 2);
+  assert_same_library (f);
+}
+
+/* A is killed halfway through writing its snapshot to the remote. */
+static void
+test_killed_mid_upload (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(HeyaiProject) project = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *snapshot = NULL;
+  g_autofree char *old_sum = NULL;
+  g_autofree char *new_sum = NULL;
+
+  if (g_test_subprocess ())
+    {
+      g_setenv ("HEYAI_SYNC_FAILPOINT", "upload", TRUE);
+      sync_test_run (f->a, HEYAI_SYNC_REMOTE (f->remote), NULL);
+      g_assert_not_reached ();
+    }
+
+  project = sync_test_add_project (f->a, "Night shift", 3);
+  sync_quiet (f->a, f->remote);
+  snapshot = g_strdup_printf ("%s/.heyai/library-%s.sqlite", f->remote_dir, heyai_store_get_device_id (f->a));
+  old_sum = heyai_file_sha256 (snapshot, NULL, &error);
+  g_clear_object (&project);
+  project = sync_test_add_project (f->a, "Second", 40);
+
+  g_clear_object (&f->a);
+  g_setenv ("HEYAI_TEST_SYNC_DIR", f->dir, TRUE);
+  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_setenv ("HEYAI_TEST_SYNC_DIR", "", TRUE);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr_unmatched ("*ERROR*");
+  g_test_trap_assert_stdout_unmatched ("*Bail out*");
+
+  /* The old snapshot is still complete in place. */
+  new_sum = heyai_file_sha256 (snapshot, NULL, &error);
+  g_assert_cmpstr (old_sum, ==, new_sum);
+
+  sync_quiet (f->b, f->remote);
+  g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM projects"), ==, 1);
+
+  f->a = open_store (f->a_dir);
+  sync_quiet (f->a, f->remote);
+  sync_quiet (f->b, f->remote);
+  g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM projects"), ==, 2);
+  assert_same_library (f);
+}
+
+/* Three computers, edits everywhere, every order: all converge. */
+static void
+test_three_computers (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *c_dir = g_build_filename (f->dir, "C", NULL);
+  g_autoptr(HeyaiStore) c = open_store (c_dir);
+  g_autoptr(HeyaiProject) project = sync_test_add_project (f->a, "Night shift", 5);
+  const char *pid = heyai_project_get_id (project);
+  HeyaiStore *all[3] = { f->a, f->b, c };
+  g_autofree char *da = NULL;
+  g_autofree char *dc = NULL;
+
+  for (guint i = 0; i < 3; i++)
+    sync_quiet (all[i], f->remote);
+
+  edit_prompt (f->a, pid, 1, "A1");
+  edit_prompt (f->b, pid, 1, "B1");
+  edit_prompt (c, pid, 2, "C2");
+  edit_prompt (f->b, pid, 3, "B3");
+  {
+    g_autoptr(HeyaiProject) pc = heyai_store_find_project (c, pid, NULL);
+
+    heyai_project_set_title (pc, "Night shift (C)");
+    g_assert_true (heyai_store_update_project (c, pc, NULL));
+    sync_test_tick ();
+  }
+
+  for (guint round = 0; round < 3; round++)
+    for (guint i = 0; i < 3; i++)
+      sync_quiet (all[(i + round) % 3], f->remote);
+
+  assert_same_library (f);
+  da = sync_test_dump (f->a);
+  dc = sync_test_dump (c);
+  g_assert_cmpstr (da, ==, dc);
+  g_assert_cmpint (sync_test_count (c, "SELECT COUNT(*) FROM scenes WHERE image_prompt IN ('B1', 'C2', 'B3')"), ==, 3);
+  g_assert_cmpint (sync_test_count (c, "SELECT COUNT(*) FROM projects WHERE title = 'Night shift (C)'"), ==, 1);
+  g_assert_cmpint (sync_test_count (c, "SELECT COUNT(*) FROM conflicts"), ==, 1);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_unsetenv ("HEYAI_LOCAL_ROOT");
+  g_unsetenv ("HEYAI_SYNC_FAILPOINT");
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/sync/first-sync", test_first_sync);
+  ADD ("/sync/different-scenes", test_different_scenes);
+  ADD ("/sync/same-field-conflict", test_same_field_conflict);
+  ADD ("/sync/delete", test_delete);
+  ADD ("/sync/delete-versus-edit", test_delete_versus_edit);
+  ADD ("/sync/nothing-changed", test_nothing_changed);
+  ADD ("/sync/offline", test_offline);
+  ADD ("/sync/newer-schema-refused", test_newer_schema_refused);
+  ADD ("/sync/assets-lazy", test_assets_lazy);
+  ADD ("/sync/killed-mid-merge", test_killed_mid_merge);
+  ADD ("/sync/killed-mid-upload", test_killed_mid_upload);
+  ADD ("/sync/three-computers", test_three_computers);
+#undef ADD
+
+  return g_test_run ();
+}
