@@ -137,10 +137,7 @@ build_body (HeyaiLlmOpenai *self,
   json_object_set_string_member (body, "model", self->model);
   json_object_set_array_member (body, "messages", json_array_ref (messages));
   json_object_set_double_member (body, "temperature", 0.4);
-  if (heyai_llm_openai_is_official (self))
-    json_object_set_int_member (body, "max_completion_tokens", MAX_OUTPUT_TOKENS);
-  else
-    json_object_set_int_member (body, "max_tokens", MAX_OUTPUT_TOKENS);
+  json_object_set_int_member (body, heyai_llm_openai_get_token_field (self), MAX_OUTPUT_TOKENS);
 
   json_object_set_string_member (js, "name", HEYAI_LLM_SCHEMA_NAME);
   json_object_set_string_member (js, "description", "The trailer's scenes, in order.");
@@ -636,6 +633,20 @@ heyai_llm_openai_is_official (HeyaiLlmOpenai *self)
   if (uri == NULL || (host = g_uri_get_host (uri)) == NULL)
     return FALSE;
   return g_ascii_strcasecmp (host, "api.openai.com") == 0;
+}
+
+const char *
+heyai_llm_openai_get_token_field (HeyaiLlmOpenai *self)
+{
+  const char *env = g_getenv ("HEYAI_OPENAI_TOKEN_FIELD");
+
+  g_return_val_if_fail (HEYAI_IS_LLM_OPENAI (self), NULL);
+
+  if (g_strcmp0 (env, "max_tokens") == 0)
+    return "max_tokens";
+  if (g_strcmp0 (env, "max_completion_tokens") == 0)
+    return "max_completion_tokens";
+  return heyai_llm_openai_is_official (self) ? "max_completion_tokens" : "max_tokens";
 }
 
 HeyaiHttp *

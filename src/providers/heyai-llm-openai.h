@@ -7,7 +7,9 @@
  * Token limit: the official host (api.openai.com) gets max_completion_tokens
  * (max_tokens is deprecated there and refused by reasoning models); any other
  * base URL (Ollama, LM Studio, llama.cpp, ...) gets max_tokens, which those
- * servers read.  Never both.
+ * servers read.  Never both.  $HEYAI_OPENAI_TOKEN_FIELD (max_tokens or
+ * max_completion_tokens) overrides the choice, e.g. for a proxy in front of
+ * OpenAI that only forwards the newer field.
  *
  * The API key is optional for servers other than api.openai.com (local
  * servers ignore it): without a key no Authorization header is sent.
@@ -40,6 +42,8 @@ GObject        *heyai_llm_openai_create         (const char      *data_dir,
                                                  GError         **error);
 /* TRUE for the official host (api.openai.com). */
 gboolean        heyai_llm_openai_is_official    (HeyaiLlmOpenai  *self);
+/* "max_completion_tokens" or "max_tokens": the field the requests carry. */
+const char     *heyai_llm_openai_get_token_field (HeyaiLlmOpenai *self);
 /* The HTTP client (tests tune its retry policy and delays). */
 HeyaiHttp      *heyai_llm_openai_get_http       (HeyaiLlmOpenai  *self);
 

@@ -132,10 +132,20 @@ launcher_new (Fixture          *f,
 }
 
 static int
-run_heyai (Fixture      *f,
-           char        **out,
-           const char   *first,
-           ...)
+run_heyai_err (Fixture      *f,
+               char        **out,
+               char        **err,
+               const char   *first,
+               ...) G_GNUC_NULL_TERMINATED;
+
+#define run_heyai(f, out, ...) run_heyai_err ((f), (out), NULL, __VA_ARGS__)
+
+static int
+run_heyai_err (Fixture      *f,
+               char        **out,
+               char        **err,
+               const char   *first,
+               ...)
 {
   g_autoptr(GSubprocessLauncher) launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                                              G_SUBPROCESS_FLAGS_STDERR_PIPE);
@@ -165,6 +175,8 @@ run_heyai (Fixture      *f,
     g_test_message ("heyai stderr: %s", stderr_buf);
   if (out != NULL)
     *out = g_steal_pointer (&stdout_buf);
+  if (err != NULL)
+    *err = g_steal_pointer (&stderr_buf);
   return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process)
                                               : 128 + g_subprocess_get_term_sig (process);
 }
@@ -269,6 +281,46 @@ test_project_completes (Fixture       *f,
   g_assert_cmpint (stat_counter (stats, "kling.accepted"), ==, n);
 }
 
+/* A final business error reaches the producer as a clear sentence and the
+ * exit status says the work failed; the stills are kept. */
+static void
+test_quota_surfaces (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *options[] = { "--option=higgsfield.polls=1", "--option=kling.polls=1",
+                            "--fault=kling.create:quota:1000", NULL };
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) status_parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *stats;
+  JsonArray *scenes;
+
+  start_server (f, options);
+  id = new_project (f);
+  g_assert_cmpint (run_heyai_err (f, NULL, &err, "run", id, "--auto-approve", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "Kling says the account has no balance left"));
+  g_assert_null (strstr (err, "\"code\""));   /* never raw JSON */
+
+  stats = fake_stats (f, parser);
+  g_assert_cmpint (stat_counter (stats, "kling.accepted"), ==, 0);
+  g_assert_cmpint (stat_counter (stats, "higgsfield.accepted"), >, 0);
+
+  g_assert_cmpint (run_heyai (f, &out, "status", id, "--json", NULL), ==, 0);
+  g_assert_true (json_parser_load_from_data (status_parser, out, -1, &error));
+  g_assert_no_error (error);
+  scenes = json_object_get_array_member (json_node_get_object (json_parser_get_root (status_parser)), "scenes");
+  for (guint i = 0; i < json_array_get_length (scenes); i++)
+    {
+      JsonObject *scene = json_array_get_object_element (scenes, i);
+
+      g_assert_cmpstr (json_object_get_string_member (scene, "status"), ==, "failed");
+      g_assert_true (g_file_test (json_object_get_string_member (scene, "image"), G_FILE_TEST_IS_REGULAR));
+    }
+}
+
 static void
 test_kill_and_resume (Fixture       *f,
                       gconstpointer  data)
@@ -337,6 +389,8 @@ main (int argc, char **argv)
   heyai_path = argv[1];
 
   g_test_add ("/clients/cli/project-completes", Fixture, NULL, fixture_setup, test_project_completes,
+              fixture_teardown);
+  g_test_add ("/clients/cli/quota-surfaces", Fixture, NULL, fixture_setup, test_quota_surfaces,
               fixture_teardown);
   g_test_add ("/clients/cli/kill-and-resume", Fixture, NULL, fixture_setup, test_kill_and_resume,
               fixture_teardown);

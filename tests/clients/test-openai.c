@@ -96,6 +96,26 @@ test_official_host (void)
 }
 
 static void
+test_token_field_override (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(HeyaiLlmOpenai) llm = make_client (f, KEY);
+  g_autoptr(HeyaiLlmOpenai) official = heyai_llm_openai_new ("https://api.openai.com/v1", "k", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) scenes = NULL;
+
+  g_assert_cmpstr (heyai_llm_openai_get_token_field (official), ==, "max_completion_tokens");
+  g_assert_cmpstr (heyai_llm_openai_get_token_field (llm), ==, "max_tokens");
+
+  g_setenv ("HEYAI_OPENAI_TOKEN_FIELD", "max_completion_tokens", TRUE);
+  scenes = split (f, llm, &error);
+  g_unsetenv ("HEYAI_OPENAI_TOKEN_FIELD");
+  g_assert_no_error (error);
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "openai.max_completion_tokens"), ==, 1);
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "openai.max_tokens"), ==, 0);
+}
+
+static void
 test_no_key_local_server (Fixture       *f,
                           gconstpointer  data)
 {
@@ -402,6 +422,7 @@ main (int argc, char **argv)
 #define ADD(path, fn) g_test_add ("/clients/openai/" path, Fixture, "openai", fixture_setup, fn, fixture_teardown)
   ADD ("success", test_success);
   g_test_add_func ("/clients/openai/official-host", test_official_host);
+  ADD ("token-field-override", test_token_field_override);
   ADD ("no-key-local-server", test_no_key_local_server);
   ADD ("missing-key-rejected", test_missing_key_is_rejected);
   ADD ("bad-key", test_bad_key);
