@@ -1135,7 +1135,13 @@ upload_send_chunk (GTask *task)
           upload_fail_io (task, error);
           return;
         }
-      chunk = heyai_limited_input_stream_new (G_INPUT_STREAM (up->file), len);
+      {
+        g_autoptr(GInputStream) limited = heyai_limited_input_stream_new (G_INPUT_STREAM (up->file), len);
+
+        /* libsoup reads small pieces; a 1 MiB buffer turns them into few
+         * large file reads (each one a trip to a GIO worker thread). */
+        chunk = g_buffered_input_stream_new_sized (limited, MIN (len, 1024 * 1024));
+      }
       range = g_strdup_printf ("bytes %" G_GOFFSET_FORMAT "-%" G_GOFFSET_FORMAT "/%" G_GOFFSET_FORMAT,
                                up->offset, up->offset + len - 1, up->size);
       heyai_http_request_set_header (req, "Content-Range", range);
