@@ -72,6 +72,20 @@ launcher_new (Fixture        *f,
   g_subprocess_launcher_unsetenv (launcher, "HEYAI_IMAGER");
   g_subprocess_launcher_unsetenv (launcher, "HEYAI_ANIMATOR");
   g_subprocess_launcher_unsetenv (launcher, "HEYAI_STORAGE");
+
+  /* Under LeakSanitizer, heyai also needs GLib's quark-table suppression. */
+  if (g_getenv ("LSAN_OPTIONS") != NULL)
+    {
+      g_autofree char *supp = g_test_build_filename (G_TEST_DIST, "cli", "lsan-heyai.supp", NULL);
+      g_autofree char *options = g_strdup_printf ("suppressions=%s:print_suppressions=0", supp);
+      g_subprocess_launcher_setenv (launcher, "LSAN_OPTIONS", options, TRUE);
+    }
+  /* ... and full malloc stacks, or the suppression cannot see the constructor. */
+  if (g_getenv ("ASAN_OPTIONS") != NULL)
+    {
+      g_autofree char *options = g_strdup_printf ("%s:fast_unwind_on_malloc=0", g_getenv ("ASAN_OPTIONS"));
+      g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", options, TRUE);
+    }
   return launcher;
 }
 
