@@ -249,7 +249,8 @@ def main():
         catalogue = {e.key: e for e in entries if not e.obsolete and e.msgid != ''}
         problems = []
         for t in template:
-            where = f'{lang}.po: msgid "{t.msgid[:70]}"' + (f' (context "{t.ctxt}")' if t.ctxt else '')
+            shown = t.msgid.replace('\\', '\\\\').replace('\n', '\\n')
+            where = f'{lang}.po: msgid "{shown[:70]}"' + (f' (context "{t.ctxt}")' if t.ctxt else '')
             e = catalogue.get(t.key)
             if e is None:
                 problems.append(f'{where}: missing (from {" ".join(t.refs[:3])})')
