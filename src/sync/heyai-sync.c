@@ -15,6 +15,7 @@
 #include "heyai-merge.h"
 #include "heyai-providers.h"
 #include "heyai-sync.h"
+#include "heyai-sync-drive.h"
 #include "heyai-sync-folder.h"
 
 #define RUNNING_KEY   "heyai-sync-running"
@@ -1199,9 +1200,10 @@ heyai_sync_remote_for_storage (const char  *storage,
 
   if (g_strcmp0 (storage, "gdrive") == 0)
     {
-      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_FAILED,
-                   _("Sync through Google Drive is not available in this build yet."));
-      return NULL;
+      g_autoptr(HeyaiOauth) oauth = heyai_oauth_new ();
+      g_autoptr(HeyaiDrive) drive = heyai_drive_new (oauth);
+
+      return HEYAI_SYNC_REMOTE (heyai_sync_drive_new (drive, store));
     }
 
   if (folder != NULL && *folder != '\0')
