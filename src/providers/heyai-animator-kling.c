@@ -232,7 +232,7 @@ typedef struct
   char       *external_id;
   char       *task_id;
   char       *video_url;
-  char       *image_b64;
+  GBytes     *body;         /* the create request's JSON */
   gint64      deadline;
   guint       submit_attempts;
   guint       lookup_attempts;
@@ -254,7 +254,7 @@ clip_data_free (ClipData *data)
   g_free (data->external_id);
   g_free (data->task_id);
   g_free (data->video_url);
-  g_free (data->image_b64);
+  g_clear_pointer (&data->body, g_bytes_unref);
   g_free (data);
 }
 
@@ -777,7 +777,6 @@ submit (GTask *task)
   HeyaiAnimatorKling *self = g_task_get_source_object (task);
   ClipData *data = g_task_get_task_data (task);
   g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", "/v1/videos/image2video");
-  g_autoptr(JsonObject) body = json_object_new ();
 
   if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     {
@@ -786,45 +785,9 @@ submit (GTask *task)
     }
 
   data->submit_attempts++;
-  json_object_set_string_member (body, "model_name", self->model);
-  json_object_set_string_member (body, "mode", self->mode);
-  json_object_set_string_member (body, "duration", data->duration == 10 ? "10" : "5");
-  json_object_set_string_member (body, "image", data->image_b64);
-  json_object_set_string_member (body, "prompt", data->prompt);
-  json_object_set_string_member (body, "negative_prompt", self->negative_prompt);
-  json_object_set_string_member (body, "external_task_id", data->external_id);
-
-  if (data->camera != HEYAI_CAMERA_STATIC &&
-      heyai_kling_supports_camera_control (self->model, self->mode, data->duration))
-    {
-      JsonObject *control = json_object_new ();
-      JsonObject *config = json_object_new ();
-      const char *axes[] = { "horizontal", "vertical", "pan", "tilt", "roll", "zoom" };
-      const char *axis = "zoom";
-      double value = 0;
-
-      /* Exactly one non-zero value (Kling's rule).  A negative zoom narrows
-       * the field of view (push in). */
-      switch (data->camera)
-        {
-        case HEYAI_CAMERA_PUSH_IN:   axis = "zoom";       value = -5; break;
-        case HEYAI_CAMERA_PULL_OUT:  axis = "zoom";       value = 5;  break;
-        case HEYAI_CAMERA_PAN_LEFT:  axis = "horizontal"; value = -5; break;
-        case HEYAI_CAMERA_PAN_RIGHT: axis = "horizontal"; value = 5;  break;
-        case HEYAI_CAMERA_TILT_UP:   axis = "vertical";   value = 5;  break;
-        case HEYAI_CAMERA_TILT_DOWN: axis = "vertical";   value = -5; break;
-        case HEYAI_CAMERA_STATIC:
-        default:
-          break;
-        }
-      for (guint i = 0; i < G_N_ELEMENTS (axes); i++)
-        json_object_set_double_member (config, axes[i], g_str_equal (axes[i], axis) ? value : 0);
-      json_object_set_string_member (control, "type", "simple");
-      json_object_set_object_member (control, "config", config);
-      json_object_set_object_member (body, "camera_control", control);
-    }
-
-  heyai_http_request_set_json_object (request, body);
+  /* The body (with the still in base64, up to ~13 MB) was built once in a
+   * worker thread; every attempt sends the same bytes. */
+  heyai_http_request_set_body (request, "application/json", data->body);
   /* One attempt per call: submitted_cb decides between retrying (the
    * request was answered with a rejection) and looking the task up (no
    * answer: it may have been accepted). */
@@ -834,7 +797,33 @@ submit (GTask *task)
   heyai_http_send_async (self->http, request, g_task_get_cancellable (task), submitted_cb, task);
 }
 
-/* -- start -------------------------------------------------------------- */
+/* -- the create body, built off the main thread ------------------------- */
+
+typedef struct
+{
+  char           *still_path;
+  char           *model;
+  char           *mode;
+  char           *prompt;
+  char           *negative_prompt;
+  char           *external_id;
+  int             duration;
+  int             position;
+  HeyaiCameraMove camera;
+  gboolean        camera_control;
+} BodyInput;
+
+static void
+body_input_free (BodyInput *input)
+{
+  g_free (input->still_path);
+  g_free (input->model);
+  g_free (input->mode);
+  g_free (input->prompt);
+  g_free (input->negative_prompt);
+  g_free (input->external_id);
+  g_free (input);
+}
 
 static gboolean
 looks_like_png_or_jpeg (const guint8 *bytes,
@@ -847,46 +836,143 @@ looks_like_png_or_jpeg (const guint8 *bytes,
   return len >= 3 && bytes[0] == 0xff && bytes[1] == 0xd8 && bytes[2] == 0xff;
 }
 
-static void
-still_loaded_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+static JsonObject *
+camera_control_new (HeyaiCameraMove camera)
 {
-  GTask *task = user_data;
-  ClipData *data = g_task_get_task_data (task);
+  JsonObject *control = json_object_new ();
+  JsonObject *config = json_object_new ();
+  const char *axes[] = { "horizontal", "vertical", "pan", "tilt", "roll", "zoom" };
+  const char *axis = "zoom";
+  double value = 0;
+
+  /* Exactly one non-zero value (Kling's rule).  A negative zoom narrows the
+   * field of view (push in). */
+  switch (camera)
+    {
+    case HEYAI_CAMERA_PUSH_IN:   axis = "zoom";       value = -5; break;
+    case HEYAI_CAMERA_PULL_OUT:  axis = "zoom";       value = 5;  break;
+    case HEYAI_CAMERA_PAN_LEFT:  axis = "horizontal"; value = -5; break;
+    case HEYAI_CAMERA_PAN_RIGHT: axis = "horizontal"; value = 5;  break;
+    case HEYAI_CAMERA_TILT_UP:   axis = "vertical";   value = 5;  break;
+    case HEYAI_CAMERA_TILT_DOWN: axis = "vertical";   value = -5; break;
+    case HEYAI_CAMERA_STATIC:
+    default:
+      break;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (axes); i++)
+    json_object_set_double_member (config, axes[i], g_str_equal (axes[i], axis) ? value : 0);
+  json_object_set_string_member (control, "type", "simple");
+  json_object_set_object_member (control, "config", config);
+  return control;
+}
+
+static void
+build_body_thread (GTask        *body_task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  BodyInput *input = task_data;
   g_autoptr(GError) io_error = NULL;
   g_autofree char *contents = NULL;
-  gsize len = 0;
+  g_autofree char *b64 = NULL;
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
   GError *error = NULL;
+  char *text;
+  gsize len = 0;
 
-  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &len, NULL, &io_error))
+  if (!g_file_get_contents (input->still_path, &contents, &len, &io_error))
     {
-      g_autofree char *what = g_strdup_printf (_("Scene %d: could not read the still"), data->position);
+      g_autofree char *what = g_strdup_printf (_("Scene %d: could not read the still"), input->position);
 
       heyai_set_gio_error (&error, io_error, what);
-      finish_error (task, error);
+      g_task_return_error (body_task, error);
       return;
     }
   if (len > MAX_IMAGE_BYTES)
     {
-      finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
-                                       _("Scene %d: the still is larger than Kling's 10 MB limit. "
-                                         "Use a smaller image."), data->position));
+      g_task_return_new_error (body_task, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                               _("Scene %d: the still is larger than Kling's 10 MB limit. "
+                                 "Use a smaller image."), input->position);
       return;
     }
   if (!looks_like_png_or_jpeg ((const guint8 *) contents, len))
     {
-      finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
-                                       _("Scene %d: Kling only takes PNG or JPEG stills."), data->position));
+      g_task_return_new_error (body_task, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                               _("Scene %d: Kling only takes PNG or JPEG stills."), input->position);
       return;
     }
+  if (g_task_return_error_if_cancelled (body_task))
+    return;
 
   /* Raw base64: Kling rejects a data: URI prefix. */
-  data->image_b64 = g_base64_encode ((const guchar *) contents, len);
+  b64 = g_base64_encode ((const guchar *) contents, len);
+  g_clear_pointer (&contents, g_free);
+
+  json_object_set_string_member (body, "model_name", input->model);
+  json_object_set_string_member (body, "mode", input->mode);
+  json_object_set_string_member (body, "duration", input->duration == 10 ? "10" : "5");
+  json_object_set_string_member (body, "image", b64);
+  json_object_set_string_member (body, "prompt", input->prompt);
+  json_object_set_string_member (body, "negative_prompt", input->negative_prompt);
+  json_object_set_string_member (body, "external_task_id", input->external_id);
+  if (input->camera_control)
+    json_object_set_object_member (body, "camera_control", camera_control_new (input->camera));
+
+  json_node_set_object (root, body);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, &len);
+  g_task_return_pointer (body_task, g_bytes_new_take (text, len), (GDestroyNotify) g_bytes_unref);
+}
+
+static void
+body_ready_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  ClipData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  data->body = g_task_propagate_pointer (G_TASK (result), &error);
+  if (data->body == NULL)
+    {
+      finish_error (task, error);
+      return;
+    }
   if (data->lookup_first)
     lookup (task);
   else
     submit (task);
+}
+
+static void
+build_body (GTask *task)
+{
+  HeyaiAnimatorKling *self = g_task_get_source_object (task);
+  ClipData *data = g_task_get_task_data (task);
+  g_autoptr(GTask) body_task = NULL;
+  BodyInput *input = g_new0 (BodyInput, 1);
+
+  /* The worker gets copies: it never touches the job, scene or self. */
+  input->still_path = g_strdup (data->still_path);
+  input->model = g_strdup (self->model);
+  input->mode = g_strdup (self->mode);
+  input->prompt = g_strdup (data->prompt);
+  input->negative_prompt = g_strdup (self->negative_prompt);
+  input->external_id = g_strdup (data->external_id);
+  input->duration = data->duration;
+  input->position = data->position;
+  input->camera = data->camera;
+  input->camera_control = data->camera != HEYAI_CAMERA_STATIC &&
+                          heyai_kling_supports_camera_control (self->model, self->mode, data->duration);
+
+  body_task = g_task_new (NULL, g_task_get_cancellable (task), body_ready_cb, task);
+  g_task_set_source_tag (body_task, build_body);
+  g_task_set_task_data (body_task, input, (GDestroyNotify) body_input_free);
+  g_task_run_in_thread (body_task, build_body_thread);
 }
 
 static void
@@ -895,7 +981,6 @@ start (GTask *task)
   ClipData *data = g_task_get_task_data (task);
   const char *remote = heyai_job_get_remote_id (data->job);
   HeyaiJobState state = heyai_job_get_state (data->job);
-  g_autoptr(GFile) file = NULL;
 
   if (remote != NULL && *remote != '\0')
     {
@@ -914,9 +999,7 @@ start (GTask *task)
   data->lookup_first = state == HEYAI_JOB_STATE_SUBMITTED ||
                        ((state == HEYAI_JOB_STATE_RUNNING || state == HEYAI_JOB_STATE_DOWNLOADING) &&
                         heyai_job_get_attempts (data->job) != 1);
-  file = g_file_new_for_path (data->still_path);
-
-  g_file_load_contents_async (file, g_task_get_cancellable (task), still_loaded_cb, task);
+  build_body (task);
 }
 
 static void
