@@ -283,6 +283,25 @@ run_pipeline (HeyaiCli      *cli,
   if (pipeline == NULL)
     return exit_code;
 
+  /* Paid services: say what the batch will cost before it starts. */
+  {
+    HeyaiRunEstimate estimate;
+
+    heyai_pipeline_estimate (pipeline, project, flags, scene_position, &estimate);
+    if (estimate.cost > 0)
+      {
+        g_autofree char *stills = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u still", "%u stills",
+                                                                estimate.n_jobs[HEYAI_ROLE_IMAGER]),
+                                                   estimate.n_jobs[HEYAI_ROLE_IMAGER]);
+        g_autofree char *clips = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u clip", "%u clips",
+                                                               estimate.n_jobs[HEYAI_ROLE_ANIMATOR]),
+                                                  estimate.n_jobs[HEYAI_ROLE_ANIMATOR]);
+
+        /* TRANSLATORS: "Estimated cost: $3.40 (12 stills, 12 clips)" */
+        g_printerr (_("Estimated cost: $%.2f (%s, %s)\n"), estimate.cost, stills, clips);
+      }
+  }
+
   state.cli = cli;
   state.pipeline = pipeline;
   state.loop = g_main_loop_new (NULL, FALSE);

@@ -32,7 +32,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
@@ -113,6 +115,7 @@ struct _Run
   gboolean          cancel_handled;
   gboolean          complete_scheduled;
   gint64            started_real;       /* wall clock µs at start */
+  gboolean          owns_project;       /* wrote the owner marker */
   HeyaiRunSummary   summary;
 };
 
@@ -1317,6 +1320,60 @@ run_fatal (Run    *run,
     }
 }
 
+/* One process works on a project at a time: the running one keeps
+ * "pipeline.owner.<project id>" = "<pid>:<wall clock µs>" fresh at every
+ * poll.  A marker whose process is gone, or that went stale, is taken over. */
+#define OWNER_STALE_USEC (15 * G_USEC_PER_SEC)
+
+static char *
+owner_meta_key (HeyaiProject *project)
+{
+  return g_strdup_printf ("pipeline.owner.%s", heyai_project_get_id (project));
+}
+
+static gboolean
+owner_write (HeyaiStore    *store,
+             HeyaiProject  *project,
+             gboolean       release,
+             GError       **error)
+{
+  g_autofree char *key = owner_meta_key (project);
+  g_autofree char *value = release ? g_strdup ("")
+                                   : g_strdup_printf ("%d:%" G_GINT64_FORMAT, (int) getpid (), g_get_real_time ());
+
+  return heyai_store_set_meta (store, key, value, error);
+}
+
+/* Another live process is running this project. */
+static gboolean
+owner_is_other (HeyaiStore   *store,
+                HeyaiProject *project,
+                int          *other_pid)
+{
+  g_autofree char *key = owner_meta_key (project);
+  g_autofree char *value = heyai_store_get_meta (store, key);
+  char *end = NULL;
+  gint64 pid, stamp;
+
+  if (value == NULL || *value == '\0')
+    return FALSE;
+
+  pid = g_ascii_strtoll (value, &end, 10);
+  if (end == NULL || *end != ':' || pid <= 0)
+    return FALSE;
+  stamp = g_ascii_strtoll (end + 1, NULL, 10);
+
+  if (pid == getpid ())
+    return FALSE;
+  if (g_get_real_time () - stamp > OWNER_STALE_USEC)
+    return FALSE;
+  if (kill ((pid_t) pid, 0) != 0 && errno == ESRCH)
+    return FALSE;
+
+  *other_pid = (int) pid;
+  return TRUE;
+}
+
 static char *
 cancel_meta_key (HeyaiProject *project)
 {
@@ -1335,6 +1392,8 @@ run_poll_cb (gpointer user_data)
 
   if (run->completed)
     return G_SOURCE_REMOVE;
+
+  owner_write (self->store, run->project, FALSE, NULL);
 
   mark = heyai_store_get_meta (self->store, key);
   if (mark != NULL && g_ascii_strtoll (mark, NULL, 10) >= run->started_real &&
@@ -1458,6 +1517,22 @@ run_complete (Run *run)
           g_hash_table_remove (self->busy, key);
         }
     }
+
+  /* Let other processes work on the project again (unless another run of
+   * this pipeline still does). */
+  {
+    gboolean other_run = FALSE;
+
+    for (guint i = 0; i < self->runs->len; i++)
+      {
+        Run *other = g_ptr_array_index (self->runs, i);
+        if (other != run && g_strcmp0 (heyai_project_get_id (other->project),
+                                       heyai_project_get_id (run->project)) == 0)
+          other_run = TRUE;
+      }
+    if (!other_run && run->owns_project)
+      owner_write (self->store, run->project, TRUE, NULL);
+  }
 
   /* Settle the project status (never over a store failure). */
   if (run->fatal == NULL)
@@ -1608,6 +1683,15 @@ run_resume_jobs (Run       *run,
       SceneCtx *sctx;
       JobCtx *ctx;
 
+      if (kind == HEYAI_JOB_KIND_ANALYZE && !(run->flags & HEYAI_RUN_ANALYZE) &&
+          !g_hash_table_contains (self->busy, heyai_job_get_id (job)))
+        {
+          /* An analysis interrupted after its scenes were saved (or before,
+           * and the scenes were made otherwise): nothing to continue. */
+          heyai_job_set_state (job, HEYAI_JOB_STATE_CANCELLED);
+          save_job (run, job);
+          continue;
+        }
       if (kind == HEYAI_JOB_KIND_ANALYZE || !kind_in_flags (run, kind))
         continue;
       if (g_hash_table_contains (self->busy, heyai_job_get_id (job)))
@@ -2286,11 +2370,30 @@ heyai_pipeline_run_async (HeyaiPipeline       *self,
                           gpointer             user_data)
 {
   g_autofree char *root = NULL;
+  g_autoptr(GError) error = NULL;
+  int other_pid = 0;
   Run *run;
 
   g_return_if_fail (HEYAI_IS_PIPELINE (self));
   g_return_if_fail (HEYAI_IS_PROJECT (project));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  /* Two processes on one project would take over each other's jobs. */
+  if (owner_is_other (self->store, project, &other_pid))
+    {
+      g_task_report_new_error (self, callback, user_data, heyai_pipeline_run_async,
+                               HEYAI_ERROR, HEYAI_ERROR_FAILED,
+                               _("Another HeyAI Studio window or heyai command (process %d) is already "
+                                 "working on this project. Wait for it to finish, or stop it with "
+                                 "“heyai cancel”."), other_pid);
+      return;
+    }
+
+  if (!owner_write (self->store, project, FALSE, &error))
+    {
+      g_task_report_error (self, callback, user_data, heyai_pipeline_run_async, g_steal_pointer (&error));
+      return;
+    }
 
   run = g_new0 (Run, 1);
   g_atomic_ref_count_init (&run->ref_count);
@@ -2304,6 +2407,7 @@ heyai_pipeline_run_async (HeyaiPipeline       *self,
   run->scene_position = scene_position;
   run->cancellable = g_cancellable_new ();
   run->started_real = g_get_real_time ();
+  run->owns_project = TRUE;
   run->jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) job_ctx_free);
   run->scenes = g_ptr_array_new_with_free_func ((GDestroyNotify) scene_ctx_free);
 

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "heyai-core.h"
@@ -155,8 +157,8 @@ start_run (Fixture       *f,
            GCancellable  *cancellable)
 {
   f->done = FALSE;
+  f->ok = FALSE;
   heyai_pipeline_run_async (f->pipeline, f->project, flags, position, cancellable, run_done_cb, f);
-  g_assert_true (heyai_pipeline_get_running (f->pipeline));
 }
 
 static void
@@ -289,6 +291,33 @@ test_auto_mode (Fixture       *f,
   g_assert_cmpuint (f->summary.n_done, ==, 0);
   g_assert_cmpuint (heyai_test_provider_get_stats (f->provider, HEYAI_ROLE_IMAGER)->calls, ==, 6);
   g_assert_cmpuint (heyai_test_provider_get_stats (f->provider, HEYAI_ROLE_ANIMATOR)->calls, ==, 6);
+}
+
+static void
+running_notify_cb (HeyaiPipeline *pipeline,
+                   GParamSpec    *pspec,
+                   guint         *n)
+{
+  (*n)++;
+}
+
+static void
+test_running_property (Fixture       *f,
+                       gconstpointer  data)
+{
+  guint n_notify = 0;
+
+  add_scenes (f, 2);
+  g_signal_connect (f->pipeline, "notify::running", G_CALLBACK (running_notify_cb), &n_notify);
+  g_assert_false (heyai_pipeline_get_running (f->pipeline));
+  start_run (f, HEYAI_RUN_IMAGES, 0, NULL);
+  g_assert_true (heyai_pipeline_get_running (f->pipeline));
+  g_assert_cmpuint (n_notify, ==, 1);
+  wait_run (f);
+  g_assert_true (f->ok);
+  g_assert_false (heyai_pipeline_get_running (f->pipeline));
+  g_assert_cmpuint (n_notify, ==, 2);
+  g_signal_handlers_disconnect_by_data (f->pipeline, &n_notify);
 }
 
 typedef struct
@@ -968,6 +997,39 @@ test_cancel_project_offline (Fixture       *f,
   g_assert_cmpuint (count_jobs (f, HEYAI_JOB_KIND_IMAGE, HEYAI_JOB_STATE_DONE), ==, 2);
 }
 
+static void
+test_one_process_per_project (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *key = g_strdup_printf ("pipeline.owner.%s", heyai_project_get_id (f->project));
+  g_autofree char *live = g_strdup_printf ("%d:%" G_GINT64_FORMAT, (int) getppid (), g_get_real_time ());
+  g_autofree char *stale = g_strdup_printf ("%d:%" G_GINT64_FORMAT, (int) getppid (),
+                                            g_get_real_time () - 60 * G_USEC_PER_SEC);
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  add_scenes (f, 2);
+
+  /* A live process (our parent) owns the project: the run refuses. */
+  heyai_store_set_meta (f->store, key, live, &error);
+  g_assert_no_error (error);
+  run_sync (f, HEYAI_RUN_IMAGES, 0);
+  g_assert_false (f->ok);
+  g_assert_error (f->error, HEYAI_ERROR, HEYAI_ERROR_FAILED);
+  g_assert_nonnull (strstr (f->error->message, "already"));
+  g_assert_cmpuint (heyai_test_provider_get_stats (f->provider, HEYAI_ROLE_IMAGER)->calls, ==, 0);
+  g_assert_cmpuint (count_jobs (f, HEYAI_JOB_KIND_IMAGE, -1), ==, 0);
+
+  /* A stale marker (a crash) is taken over, and released at the end. */
+  heyai_store_set_meta (f->store, key, stale, &error);
+  g_assert_no_error (error);
+  run_sync (f, HEYAI_RUN_IMAGES, 0);
+  g_assert_no_error (f->error);
+  g_assert_cmpuint (heyai_test_provider_get_stats (f->provider, HEYAI_ROLE_IMAGER)->calls, ==, 2);
+  after = heyai_store_get_meta (f->store, key);
+  g_assert_cmpstr (after, ==, "");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -976,6 +1038,7 @@ main (int    argc,
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("/pipeline/auto-mode", test_auto_mode);
+  ADD ("/pipeline/running-property", test_running_property);
   ADD ("/pipeline/review-mode", test_review_mode);
   ADD ("/pipeline/analyze-then-review", test_analyze_then_status);
   ADD ("/pipeline/pipelining", test_pipelining);
@@ -992,6 +1055,7 @@ main (int    argc,
   ADD ("/pipeline/resume", test_resume);
   ADD ("/pipeline/remote-id-committed", test_remote_id_committed);
   ADD ("/pipeline/budget", test_budget);
+  ADD ("/pipeline/one-process-per-project", test_one_process_per_project);
 #undef ADD
 
   return g_test_run ();
