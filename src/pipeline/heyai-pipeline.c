@@ -171,6 +171,8 @@ static void job_stop          (JobCtx *ctx, HeyaiJobState state, const GError *e
 static void run_check_done    (Run *run);
 static void run_plan          (Run *run);
 static void scene_maybe_animate (Run *run, SceneCtx *sctx, gboolean refresh);
+static void job_remote_id_cb  (HeyaiJob *job, GParamSpec *pspec, JobCtx *ctx);
+static void job_progress_cb   (HeyaiJob *job, GParamSpec *pspec, JobCtx *ctx);
 
 /* ---------------------------------------------------------------------- */
 /* Small helpers                                                          */
@@ -733,6 +735,7 @@ publish_cb (GObject      *object,
 
   run->pending_ops--;
   ctx->in_flight = FALSE;
+  job_detach_signals (ctx);
   release_slot (ctx);
 
   if (!heyai_storage_publish_finish (HEYAI_STORAGE (object), result, &error))
@@ -772,6 +775,13 @@ job_start_publish (JobCtx *ctx)
       if (!save_job (run, ctx->job))
         return;
     }
+
+  /* A resumable upload's session URI is committed as soon as it is known,
+   * like a remote id. */
+  ctx->remote_id_handler = g_signal_connect (ctx->job, "notify::upload-session",
+                                             G_CALLBACK (job_remote_id_cb), ctx);
+  ctx->progress_handler = g_signal_connect (ctx->job, "notify::progress",
+                                            G_CALLBACK (job_progress_cb), ctx);
 
   run->pending_ops++;
   ctx->in_flight = TRUE;
