@@ -185,10 +185,18 @@ classify (HeyaiHttpResponse  *response,
                    _("Kling says the account has no balance left (%s). Top up the resource pack and try again."),
                    detail);
       return HEYAI_HTTP_VERDICT_FINAL;
+    case 1203:
+      if (strstr (heyai_http_response_get_url (response), "/image2video/") != NULL)
+        {
+          /* A task id Kling does not know (purged, another account). */
+          g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND,
+                       _("Kling no longer knows this clip's task (%s)."), detail);
+          return HEYAI_HTTP_VERDICT_FINAL;
+        }
+      G_GNUC_FALLTHROUGH;
     case 1200:
     case 1201:
     case 1202:
-    case 1203:
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION,
                    _("Kling rejected the request: %s."), detail);
       return HEYAI_HTTP_VERDICT_FINAL;
@@ -567,6 +575,18 @@ poll_cb (GObject      *source,
   response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
   if (response == NULL)
     {
+      if (g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND))
+        {
+          ClipData *data = g_task_get_task_data (task);
+
+          /* Forget the stale id: the next attempt submits afresh (after
+           * asking by external_task_id). */
+          heyai_job_set_remote_id (data->job, NULL);
+          finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                                           _("Scene %d: %s Animate the scene again."),
+                                           data->position, error->message));
+          return;
+        }
       finish_error (task, g_steal_pointer (&error));
       return;
     }

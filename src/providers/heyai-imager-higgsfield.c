@@ -149,8 +149,8 @@ classify (HeyaiHttpResponse  *response,
       return HEYAI_HTTP_VERDICT_FINAL;
     case 404:
       if (is_request_url)
-        g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                     _("Higgsfield no longer knows this request. Generate the still again."));
+        g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND,
+                     _("Higgsfield no longer knows this request."));
       else
         g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION,
                      _("Higgsfield does not offer the model “%s”. Set HEYAI_HIGGSFIELD_MODEL to an available model."),
@@ -465,6 +465,14 @@ status_cb (GObject      *source,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return_cancelled (task);
+      else if (g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND))
+        {
+          /* Forget the stale id: the next attempt submits afresh. */
+          heyai_job_set_remote_id (data->job, NULL);
+          g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                                   _("Scene %d: Higgsfield no longer knows this still's request. "
+                                     "Generate the still again."), data->position);
+        }
       else
         g_task_return_error (task, g_steal_pointer (&error));
       g_object_unref (task);

@@ -317,6 +317,30 @@ test_retries (Fixture       *f,
 }
 
 static void
+test_unknown_remote_id (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(HeyaiImagerHiggsfield) imager = make_client (f, KEY);
+  g_autoptr(HeyaiScene) scene = make_scene (9, "A lighthouse", "m", 5, HEYAI_CAMERA_STATIC);
+  g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_IMAGE, 9, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiGenResult) gen = NULL;
+
+  heyai_job_set_remote_id (job, "00000000-dead-beef-0000-000000000000");
+  gen = generate (f, imager, scene, job, NULL, &error);
+  g_assert_null (gen);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER);
+  g_assert_nonnull (strstr (error->message, "Scene 9: Higgsfield no longer knows"));
+  g_assert_null (heyai_job_get_remote_id (job));
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "higgsfield.submit"), ==, 0);
+  g_clear_error (&error);
+
+  gen = generate (f, imager, scene, job, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "higgsfield.submit"), ==, 1);
+}
+
+static void
 test_dead_result_link (Fixture       *f,
                        gconstpointer  data)
 {
@@ -368,6 +392,7 @@ main (int argc, char **argv)
   ADD ("final-errors", test_final_errors);
   ADD ("unknown-model", test_unknown_model);
   ADD ("retries", test_retries);
+  ADD ("unknown-remote-id", test_unknown_remote_id);
   ADD ("dead-result-link", test_dead_result_link);
   ADD ("poll-budget", test_poll_budget);
 #undef ADD

@@ -388,6 +388,34 @@ test_first_attempt_no_lookup (Fixture       *f,
 }
 
 static void
+test_unknown_remote_id (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(HeyaiAnimatorKling) kling = make_client (f);
+  g_autoptr(HeyaiScene) scene = make_scene (8, "p", "m", 5, HEYAI_CAMERA_STATIC);
+  g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_CLIP, 8, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiGenResult) gen = NULL;
+
+  /* A remote id Kling does not know (another account, purged): a clear
+   * error, the id is dropped, and the next attempt submits afresh. */
+  heyai_job_set_remote_id (job, "7700000000000000999");
+  heyai_job_set_attempts (job, 1);
+  gen = animate (f, kling, scene, job, NULL, &error);
+  g_assert_null (gen);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER);
+  g_assert_nonnull (strstr (error->message, "Scene 8: Kling no longer knows this clip's task"));
+  g_assert_null (heyai_job_get_remote_id (job));
+  g_clear_error (&error);
+
+  heyai_job_set_attempts (job, 2);
+  gen = animate (f, kling, scene, job, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (gen);
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "kling.accepted"), ==, 1);
+}
+
+static void
 test_expired_result_url (Fixture       *f,
                          gconstpointer  data)
 {
@@ -665,6 +693,7 @@ main (int argc, char **argv)
   ADD ("restart-submitted-without-id", test_restart_submitted_without_id);
   ADD ("duplicate-external-id-adopted", test_duplicate_external_id_adopted);
   ADD ("first-attempt-no-lookup", test_first_attempt_no_lookup);
+  ADD ("unknown-remote-id", test_unknown_remote_id);
   ADD ("expired-result-url", test_expired_result_url);
   ADD ("business-errors", test_business_errors);
   ADD ("retried-codes", test_retried_codes);
