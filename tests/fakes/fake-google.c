@@ -59,6 +59,7 @@ typedef struct
   GHashTable *refresh;        /* valid refresh tokens (set) */
   GHashTable *access;         /* token -> gint64* expiry (real µs) */
   guint       serial;
+  gint64      lose_tail;      /* the next non-final chunk keeps this many bytes fewer */
 } Google;
 
 static void
@@ -1178,6 +1179,7 @@ typedef struct
   gint64   end;            /* inclusive */
   gint64   total;          /* -1: '*' */
   gint64   pos;            /* absolute offset of the next byte */
+  gint64   limit;          /* bytes from here on are "lost" (not persisted) */
   char    *invalid;        /* why the chunk is refused */
   GByteArray *pending;     /* < 256 KiB not yet persisted */
 } ChunkReq;
@@ -1281,6 +1283,12 @@ chunk_parse (HeyaiFake        *fake,
           goto done;
         }
       c->pos = c->start;
+      c->limit = c->end + 1;
+      if (g->lose_tail > 0 && !(c->total >= 0 && c->end + 1 == c->total))
+        {
+          c->limit = MAX (c->start, c->end + 1 - g->lose_tail);
+          g->lose_tail = 0;
+        }
     }
   goto done;
 
@@ -1309,6 +1317,14 @@ chunk_data (HeyaiFake        *fake,
   for (gsize i = 0; i < len;)
     {
       gsize take = len - i;
+
+      /* the server "keeps less than it was sent" */
+      if (c->pos >= c->limit)
+        {
+          c->pos += take;
+          break;
+        }
+      take = MIN ((gint64) take, c->limit - c->pos);
 
       /* bytes the server already has are skipped */
       if (c->pos < s->persisted + (gint64) c->pending->len)
@@ -1459,6 +1475,13 @@ void
 heyai_fake_google_revoke_refresh_tokens (HeyaiFake *fake)
 {
   g_hash_table_remove_all (google_get (fake)->refresh);
+}
+
+void
+heyai_fake_google_lose_tail (HeyaiFake *fake,
+                             gint64     bytes)
+{
+  google_get (fake)->lose_tail = bytes;
 }
 
 void

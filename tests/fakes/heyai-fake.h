@@ -128,6 +128,10 @@ void heyai_fake_google_install     (HeyaiFake *fake);
 void        heyai_fake_google_expire_access_tokens  (HeyaiFake  *fake);
 void        heyai_fake_google_revoke_refresh_tokens (HeyaiFake  *fake);
 void        heyai_fake_google_expire_upload_sessions (HeyaiFake *fake);
+/* The next non-final chunk: the fake acknowledges @bytes fewer than it was
+ * sent (its 308 Range ends earlier), like a server that kept less. */
+void        heyai_fake_google_lose_tail             (HeyaiFake  *fake,
+                                                     gint64      bytes);
 /* The fake Drive's file @id as a full resource (all fields), or NULL. */
 JsonObject *heyai_fake_google_dup_file              (HeyaiFake  *fake,
                                                      const char *id);

@@ -548,6 +548,30 @@ test_resume (Fixture       *fx,
 }
 
 static void
+test_server_keeps_less (Fixture       *fx,
+                        gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fx->tmpdir, "clip.mp4", NULL);
+  g_autofree char *md5 = NULL;
+  HeyaiDriveUpload upload = { .path = path };
+  const gsize size = 3 * MiB + 5;
+  Result r = { 0, };
+
+  g_free (write_file (path, size, 5, &md5));
+  heyai_drive_set_chunk_size (fx->drive, MiB);
+  heyai_fake_google_lose_tail (fx->fake, 512 * 1024);
+
+  heyai_drive_upload_async (fx->drive, &upload, NULL, NULL, NULL, NULL, upload_cb, &r);
+  g_assert_true (heyai_fake_spin_until (&r.done, 20));
+  g_assert_no_error (r.error);
+  g_assert_cmpstr (json_object_get_string_member (r.file, "md5Checksum"), ==, md5);
+  /* the client went on from the server's Range, re-sending the lost half chunk */
+  g_assert_cmpuint (heyai_fake_get_bytes (fx->fake, "drive.upload.chunk"), ==, size + 512 * 1024);
+  g_assert_cmpuint (heyai_fake_get_count (fx->fake, "drive.upload.chunk"), ==, 4);
+  result_clear (&r);
+}
+
+static void
 test_upload_errors (Fixture       *fx,
                     gconstpointer  data)
 {
@@ -701,6 +725,7 @@ main (int   argc,
   ADD ("/net/drive/publish-small", test_publish_small);
   ADD ("/net/drive/upload-64m-dropped", test_upload_64m_dropped);
   ADD ("/net/drive/resume", test_resume);
+  ADD ("/net/drive/server-keeps-less", test_server_keeps_less);
   ADD ("/net/drive/upload-errors", test_upload_errors);
   ADD ("/net/drive/update-download", test_update_download);
   ADD ("/net/drive/share", test_share);
