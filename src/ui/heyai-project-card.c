@@ -44,8 +44,8 @@ update (HeyaiProjectCard *self)
   if (when == 0)
     when = heyai_project_get_created_at (self->project);
 
-  gtk_label_set_label (self->title_label, heyai_project_get_title (self->project));
-  gtk_label_set_label (self->status_chip, heyai_project_status_label (status));
+  heyai_ui_label_set (self->title_label, heyai_project_get_title (self->project));
+  heyai_ui_label_set (self->status_chip, heyai_project_status_label (status));
   heyai_ui_set_chip_class (GTK_WIDGET (self->status_chip), heyai_ui_project_status_css (status));
 
   edited = heyai_ui_format_edited (when, g_get_real_time ());
@@ -53,7 +53,7 @@ update (HeyaiProjectCard *self)
                             self->n_scenes);
   /* Translators: "12 scenes · edited 2 h ago" */
   meta = g_strdup_printf (_("%s · %s"), scenes, edited);
-  gtk_label_set_label (self->meta_label, meta);
+  heyai_ui_label_set (self->meta_label, meta);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self), heyai_project_get_title (self->project));
 }
 

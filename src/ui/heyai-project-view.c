@@ -35,6 +35,7 @@ struct _HeyaiProjectView
   HeyaiPipeline        *pipeline;
   GListStore           *jobs;
   GHashTable           *toasted;      /* job ids already reported */
+  GHashTable           *job_ids;      /* ids of the jobs in `jobs` */
   HeyaiRunFlags         primary_flags;
 };
 
@@ -225,25 +226,15 @@ pipeline_job_changed_cb (HeyaiProjectView *self,
                          HeyaiJob         *job,
                          HeyaiPipeline    *pipeline)
 {
-  guint n, position;
-  gboolean found = FALSE;
-
   if (self->project == NULL ||
       g_strcmp0 (heyai_job_get_project_id (job), heyai_project_get_id (self->project)) != 0)
     return;
 
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->jobs));
-  for (position = 0; position < n; position++)
+  if (!g_hash_table_contains (self->job_ids, heyai_job_get_id (job)))
     {
-      g_autoptr(HeyaiJob) other = g_list_model_get_item (G_LIST_MODEL (self->jobs), position);
-      if (other == job || g_strcmp0 (heyai_job_get_id (other), heyai_job_get_id (job)) == 0)
-        {
-          found = TRUE;
-          break;
-        }
+      g_hash_table_add (self->job_ids, g_strdup (heyai_job_get_id (job)));
+      g_list_store_append (self->jobs, job);
     }
-  if (!found)
-    g_list_store_append (self->jobs, job);
 
   if (heyai_job_get_state (job) == HEYAI_JOB_STATE_FAILED &&
       !g_hash_table_contains (self->toasted, heyai_job_get_id (job)))
@@ -281,6 +272,20 @@ pipeline_progress_cb (HeyaiProjectView *self,
   gtk_progress_bar_set_fraction (self->progress_bar, (double) done / total);
 }
 
+/* Job rows exist only while the popover is open: a batch of hundreds of jobs
+ * costs nothing until someone looks. */
+static void
+jobs_popover_show_cb (HeyaiProjectView *self)
+{
+  gtk_list_box_bind_model (self->jobs_list, G_LIST_MODEL (self->jobs), create_job_row, self, NULL);
+}
+
+static void
+jobs_popover_closed_cb (HeyaiProjectView *self)
+{
+  gtk_list_box_bind_model (self->jobs_list, NULL, NULL, NULL, NULL);
+}
+
 static void
 follow_pipeline (HeyaiProjectView *self)
 {
@@ -307,6 +312,7 @@ run_started_cb (HeyaiProjectView *self,
     return;
   follow_pipeline (self);
   g_list_store_remove_all (self->jobs);
+  g_hash_table_remove_all (self->job_ids);
   gtk_label_set_label (self->progress_label, _("Starting…"));
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   update_cost (self);
@@ -623,6 +629,7 @@ heyai_project_view_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), HEYAI_TYPE_PROJECT_VIEW);
   g_clear_object (&self->jobs);
   g_clear_pointer (&self->toasted, g_hash_table_unref);
+  g_clear_pointer (&self->job_ids, g_hash_table_unref);
 
   G_OBJECT_CLASS (heyai_project_view_parent_class)->dispose (object);
 }
@@ -655,6 +662,8 @@ heyai_project_view_class_init (HeyaiProjectViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, storyboard_page);
   gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, clips_page);
   gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, export_page);
+  gtk_widget_class_bind_template_callback (widget_class, jobs_popover_show_cb);
+  gtk_widget_class_bind_template_callback (widget_class, jobs_popover_closed_cb);
 
   gtk_widget_class_install_action (widget_class, "project.run", "s", run_action);
   gtk_widget_class_install_action (widget_class, "project.analyze", NULL, analyze_action);
@@ -673,7 +682,7 @@ heyai_project_view_init (HeyaiProjectView *self)
 
   self->jobs = g_list_store_new (HEYAI_TYPE_JOB);
   self->toasted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  gtk_list_box_bind_model (self->jobs_list, G_LIST_MODEL (self->jobs), create_job_row, self, NULL);
+  self->job_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->primary_flags = HEYAI_RUN_IMAGES;
 
   if (HEYAI_IS_APPLICATION (g_application_get_default ()))
@@ -709,6 +718,7 @@ heyai_project_view_set_project (HeyaiProjectView *self,
       g_signal_connect_object (project, "notify::title", G_CALLBACK (project_title_changed_cb), self, G_CONNECT_SWAPPED);
       project_title_changed_cb (self);
       g_list_store_remove_all (self->jobs);
+      g_hash_table_remove_all (self->job_ids);
       g_hash_table_remove_all (self->toasted);
       /* A new project starts on its script; one with scenes on the storyboard. */
       {

@@ -59,6 +59,14 @@ heyai_ui_set_chip_class (GtkWidget  *widget,
   gtk_widget_add_css_class (widget, css_class);
 }
 
+void
+heyai_ui_label_set (GtkLabel   *label,
+                    const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_label (label), text ? text : "") != 0)
+    gtk_label_set_label (label, text ? text : "");
+}
+
 char *
 heyai_ui_format_edited (gint64 unix_us,
                         gint64 now_us)

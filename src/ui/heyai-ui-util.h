@@ -15,6 +15,10 @@ const char *heyai_ui_project_status_css  (HeyaiProjectStatus status);
 /* Replaces the chip-* class of @widget with @css_class. */
 void        heyai_ui_set_chip_class      (GtkWidget         *widget,
                                           const char        *css_class);
+/* gtk_label_set_label() only when the text differs: setting the same text
+ * still re-lays the label out (and, in a grid, the whole grid). */
+void        heyai_ui_label_set           (GtkLabel          *label,
+                                          const char        *text);
 /* "edited just now", "edited 5 min ago", "edited 2 h ago", "edited 3 days ago". */
 char       *heyai_ui_format_edited       (gint64             unix_us,
                                           gint64             now_us);
