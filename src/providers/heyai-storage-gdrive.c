@@ -414,6 +414,17 @@ session_cb (const char *session_uri,
 }
 
 static void
+progress_cb (gint64   done,
+             gint64   total,
+             gpointer user_data)
+{
+  Publish *pub = user_data;
+
+  if (pub->job != NULL && total > 0)
+    heyai_job_set_progress (pub->job, (double) done / (double) total);
+}
+
+static void
 uploaded_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
@@ -468,7 +479,7 @@ publish_upload (GTask      *task,
     upload.session_uri = NULL;
   upload.fields = "id,name,md5Checksum,size,webViewLink";
 
-  heyai_drive_upload_async (self->drive, &upload, session_cb, NULL, pub,
+  heyai_drive_upload_async (self->drive, &upload, session_cb, progress_cb, pub,
                             g_task_get_cancellable (task), uploaded_cb, task);
 }
 

@@ -14,7 +14,7 @@
  *    the first byte, and a session left there by an earlier run is resumed);
  *    an asset that already has a drive-file-id gets its content replaced
  *    (files.update).  Sets drive-file-id and view-link (webViewLink), clears
- *    the job's upload-session.  Database snapshots (HEYAI_ASSET_KIND_DATABASE)
+ *    the job's upload-session; the job's progress follows the bytes sent.  Database snapshots (HEYAI_ASSET_KIND_DATABASE)
  *    go to "HeyAI Projects/.heyai".
  *
  * Credentials (HEYAI_GOOGLE_CLIENT_ID/SECRET, HEYAI_DRIVE_REFRESH_TOKEN or

@@ -355,6 +355,7 @@ test_publish_small (Fixture       *fx,
                                    heyai_asset_get_drive_file_id (asset));
   g_assert_cmpstr (heyai_asset_get_view_link (asset), ==, expected_link);
   g_assert_null (heyai_job_get_upload_session (job));
+  g_assert_cmpfloat (heyai_job_get_progress (job), ==, 1.0);
   g_assert_cmpint (heyai_asset_get_size (asset), ==, 300 * 1024 + 17);
 
   file = heyai_fake_google_dup_file (fx->fake, heyai_asset_get_drive_file_id (asset));
