@@ -244,6 +244,7 @@ typedef struct
   char           *fingerprint;
   gboolean        snapshot_written;
   gboolean        refused;
+  gboolean        cancelled;     /* after the merge committed */
 } WorkResult;
 
 static void
@@ -308,8 +309,13 @@ work_thread (GTask        *task,
   if (!heyai_merge_apply (db, wd->hlc, accepted, &wr->stats, &error))
     goto failed;
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
-    goto failed;
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      wr->cancelled = TRUE;
+      heyai_merge_close (db);
+      g_task_return_pointer (task, wr, work_result_free);
+      return;
+    }
 
   /* Before the snapshot: an edit made in between is uploaded next time. */
   wr->fingerprint = heyai_merge_fingerprint (db, &error);
@@ -385,6 +391,13 @@ on_worked (GObject      *source,
       emit_project_changes (run->store);
     }
 
+  if (wr->cancelled)
+    {
+      work_result_free (wr);
+      run_return_error (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Sync cancelled.")));
+      return;
+    }
+
   if (!wr->snapshot_written)
     {
       g_clear_pointer (&run->snapshot, g_free);
@@ -428,6 +441,9 @@ start_work (GTask *task)
 
   worker = g_task_new (NULL, g_task_get_cancellable (task), on_worked, g_object_ref (task));
   g_task_set_source_tag (worker, start_work);
+  /* A merge that committed is reported (and the window refreshed) even when
+   * the sync was cancelled meanwhile. */
+  g_task_set_check_cancellable (worker, FALSE);
   g_task_set_task_data (worker, wd, work_data_free);
   g_task_run_in_thread (worker, work_thread);
 }
