@@ -167,7 +167,14 @@ def directives(s):
 
 
 TAG_RE = re.compile(r'</?(b|i|u|s|tt|big|small|span|sub|sup|a)(?:\s[^>]*)?/?>')
-MNEMONIC_RE = re.compile(r'(?<![_A-Za-z0-9])_[^\W_]')
+MNEMONIC_RE = re.compile(r'_[^\W_]')
+IDENT_RE = re.compile(r'\b[A-Z0-9]+(?:_[A-Z0-9]+)+\b|\b\w+\.\w+\b|\b[a-z0-9]+(?:_[a-z0-9]+){2,}\b')
+
+
+def has_mnemonic(s):
+    """A GTK mnemonic: an underscore before a letter, outside ENV_VARS,
+    file.names and snake_case_identifiers."""
+    return MNEMONIC_RE.search(IDENT_RE.sub(' ', s)) is not None
 
 
 def edges(s):
@@ -187,7 +194,7 @@ def check_translation(e, k, problems, where):
             problems.append(f'{where}: printf directives differ: {want} vs {got}')
     if sorted(TAG_RE.findall(src)) != sorted(TAG_RE.findall(msgstr)):
         problems.append(f'{where}: markup tags differ')
-    if MNEMONIC_RE.search(src) and not MNEMONIC_RE.search(msgstr):
+    if has_mnemonic(src) and not has_mnemonic(msgstr):
         problems.append(f'{where}: the mnemonic underscore is missing')
     if edges(src) != edges(msgstr):
         problems.append(f'{where}: leading/trailing newlines differ')
