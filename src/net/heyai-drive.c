@@ -633,6 +633,38 @@ ensure_found_cb (GObject      *source,
                     g_object_ref (task));
 }
 
+/* Ensures in flight, process-wide: "base-url\nparent\nname" -> GPtrArray
+ * of the callers' tasks.  Two ensures of one folder at the same time (the
+ * storage walking a project tree while a snapshot upload looks for the
+ * root, or two HeyaiDrive objects) make one find-or-create, never two
+ * folders.  Main context only. */
+static GHashTable *ensures_in_flight;
+
+static void
+ensure_leader_done (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autofree char *key = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = g_task_propagate_pointer (G_TASK (result), &error);
+  GPtrArray *waiters = NULL;
+
+  if (!g_hash_table_steal_extended (ensures_in_flight, key, NULL, (gpointer *) &waiters))
+    return;
+
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      GTask *task = g_ptr_array_index (waiters, i);
+
+      if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_pointer (task, g_strdup (id), g_free);
+    }
+  g_ptr_array_unref (waiters);
+}
+
 void
 heyai_drive_ensure_folder_async (HeyaiDrive          *self,
                                  const char          *parent_id,
@@ -642,18 +674,40 @@ heyai_drive_ensure_folder_async (HeyaiDrive          *self,
                                  gpointer             user_data)
 {
   GTask *task;
+  GTask *leader;
   EnsureData *data;
+  GPtrArray *waiters;
+  char *key;
 
   g_return_if_fail (HEYAI_IS_DRIVE (self));
   g_return_if_fail (name != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, heyai_drive_ensure_folder_async);
+
+  if (ensures_in_flight == NULL)
+    ensures_in_flight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                               (GDestroyNotify) g_ptr_array_unref);
+  key = g_strdup_printf ("%s\n%s\n%s", heyai_http_get_base_url (self->http),
+                         parent_id != NULL ? parent_id : "root", name);
+  waiters = g_hash_table_lookup (ensures_in_flight, key);
+  if (waiters != NULL)
+    {
+      g_ptr_array_add (waiters, task);
+      g_free (key);
+      return;
+    }
+  waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (waiters, task);
+  g_hash_table_insert (ensures_in_flight, g_strdup (key), waiters);
+
+  /* The shared walk is not cancelled by one caller's cancellable. */
+  leader = g_task_new (self, NULL, ensure_leader_done, key);
   data = g_new0 (EnsureData, 1);
   data->parent_id = g_strdup (parent_id);
   data->name = g_strdup (name);
-  g_task_set_task_data (task, data, (GDestroyNotify) ensure_data_free);
-  heyai_drive_find_folder_async (self, parent_id, name, cancellable, ensure_found_cb, task);
+  g_task_set_task_data (leader, data, (GDestroyNotify) ensure_data_free);
+  heyai_drive_find_folder_async (self, parent_id, name, NULL, ensure_found_cb, leader);
 }
 
 char *

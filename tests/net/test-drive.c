@@ -255,6 +255,28 @@ test_escaping (Fixture       *fx,
 }
 
 static void
+test_ensure_concurrent (Fixture       *fx,
+                        gconstpointer  data)
+{
+  g_autoptr(HeyaiDrive) second = heyai_drive_new (fx->oauth);
+  Result r[3] = { { 0, }, };
+
+  heyai_drive_ensure_folder_async (fx->drive, NULL, "HeyAI Projects", NULL, folder_cb, &r[0]);
+  heyai_drive_ensure_folder_async (second, NULL, "HeyAI Projects", NULL, folder_cb, &r[1]);
+  heyai_drive_ensure_folder_async (fx->drive, NULL, "HeyAI Projects", NULL, folder_cb, &r[2]);
+  for (int i = 0; i < 3; i++)
+    {
+      g_assert_true (heyai_fake_spin_until (&r[i].done, 20));
+      g_assert_no_error (r[i].error);
+      g_assert_cmpstr (r[i].value, ==, r[0].value);
+    }
+  g_assert_cmpuint (heyai_fake_google_count_named (fx->fake, "HeyAI Projects"), ==, 1);
+  g_assert_cmpuint (heyai_fake_get_count (fx->fake, "drive.files.list"), ==, 1);
+  for (int i = 0; i < 3; i++)
+    result_clear (&r[i]);
+}
+
+static void
 list_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Result *r = user_data;
@@ -722,6 +744,7 @@ main (int   argc,
   ADD ("/net/drive/tree-idempotent", test_tree_idempotent);
   ADD ("/net/drive/tree-concurrent", test_tree_concurrent);
   ADD ("/net/drive/escaping", test_escaping);
+  ADD ("/net/drive/ensure-concurrent", test_ensure_concurrent);
   ADD ("/net/drive/list-pages-rate-limit", test_list_pages_and_rate_limit);
   ADD ("/net/drive/publish-small", test_publish_small);
   ADD ("/net/drive/upload-64m-dropped", test_upload_64m_dropped);
