@@ -1337,12 +1337,19 @@ heyai_animator_kling_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_MODEL:
-      g_free (self->model);
-      self->model = g_value_dup_string (value);
-      break;
     case PROP_MODE:
-      g_free (self->mode);
-      self->mode = g_value_dup_string (value);
+      {
+        char **field = prop_id == PROP_MODEL ? &self->model : &self->mode;
+        const char *text = g_value_get_string (value);
+
+        /* NULL or "" (the setting's default): keep the current value. */
+        if (text == NULL || *text == '\0' || g_strcmp0 (*field, text) == 0)
+          break;
+        g_free (*field);
+        *field = g_strdup (text);
+        if (self->http != NULL)
+          g_object_notify_by_pspec (object, pspec);
+      }
       break;
     case PROP_BASE_URL:
       g_free (self->base_url);
@@ -1371,10 +1378,12 @@ heyai_animator_kling_class_init (HeyaiAnimatorKlingClass *klass)
 
   properties[PROP_MODEL] =
     g_param_spec_string ("model", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS |
+                         G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_MODE] =
     g_param_spec_string ("mode", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS |
+                         G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_BASE_URL] =
     g_param_spec_string ("base-url", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);

@@ -837,8 +837,21 @@ heyai_imager_higgsfield_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_MODEL:
-      g_free (self->model);
-      self->model = g_value_dup_string (value);
+      {
+        const char *model = g_value_get_string (value);
+
+        /* NULL or "" (the setting's default): keep the current model. */
+        if (model == NULL || *model == '\0')
+          break;
+        while (*model == '/')
+          model++;
+        if (g_strcmp0 (self->model, model) == 0)
+          break;
+        g_free (self->model);
+        self->model = g_strdup (model);
+        if (self->http != NULL)
+          g_object_notify_by_pspec (object, pspec);
+      }
       break;
     case PROP_BASE_URL:
       g_free (self->base_url);
@@ -867,7 +880,8 @@ heyai_imager_higgsfield_class_init (HeyaiImagerHiggsfieldClass *klass)
 
   properties[PROP_MODEL] =
     g_param_spec_string ("model", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS |
+                         G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_BASE_URL] =
     g_param_spec_string ("base-url", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);

@@ -553,7 +553,8 @@ heyai_llm_openai_set_property (GObject      *object,
       {
         const char *model = g_value_get_string (value);
 
-        if (model == NULL || g_strcmp0 (self->model, model) == 0)
+        /* NULL or "" (the setting's default): keep the current model. */
+        if (model == NULL || *model == '\0' || g_strcmp0 (self->model, model) == 0)
           break;
         g_free (self->model);
         self->model = g_strdup (model);

@@ -32,6 +32,12 @@ registry_setup (Fixture       *f,
 }
 
 static void
+count_notify (guint *counter)
+{
+  (*counter)++;
+}
+
+static void
 test_names (void)
 {
   struct { HeyaiRole role; const char *name; } cases[] = {
@@ -52,6 +58,23 @@ test_names (void)
       provider = heyai_provider_create (cases[i].role, cases[i].name, NULL, &error);
       g_assert_no_error (error);
       g_assert_nonnull (provider);
+
+      /* The window applies the model setting after creation; "" keeps the default. */
+      {
+        g_autofree char *before = NULL;
+        g_autofree char *after = NULL;
+        guint notified = 0;
+
+        g_signal_connect_swapped (provider, "notify::model", G_CALLBACK (count_notify), &notified);
+        g_object_get (provider, "model", &before, NULL);
+        g_object_set (provider, "model", "", NULL);
+        g_object_set (provider, "model", "custom-model", NULL);
+        g_object_set (provider, "model", "custom-model", NULL);
+        g_object_get (provider, "model", &after, NULL);
+        g_assert_nonnull (before);
+        g_assert_cmpstr (after, ==, "custom-model");
+        g_assert_cmpuint (notified, ==, 1);
+      }
       switch (cases[i].role)
         {
         case HEYAI_ROLE_LLM:
