@@ -80,7 +80,7 @@ update_primary (HeyaiProjectView *self)
       self->primary_flags = HEYAI_RUN_ALL;
       adw_split_button_set_label (self->run_button, _("Run Everything"));
     }
-  else if (n_approved_without_clip > 0 && n_without_still == 0)
+  else if (n_without_still == 0)
     {
       self->primary_flags = HEYAI_RUN_ANIMATE;
       adw_split_button_set_label (self->run_button, _("Animate Approved"));
@@ -476,7 +476,13 @@ run_action (GtkWidget  *widget,
   else if (g_str_equal (what, "animate"))
     flags = HEYAI_RUN_ANIMATE;
   else if (g_str_equal (what, "all"))
-    flags = HEYAI_RUN_ALL;
+    {
+      g_autoptr(GPtrArray) scenes = heyai_store_list_scenes (get_store (), heyai_project_get_id (self->project), NULL);
+
+      /* Everything that is missing; analysis only when there are no scenes
+       * (analyzing again replaces the storyboard: that is "Analyze"). */
+      flags = scenes && scenes->len > 0 ? HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE : HEYAI_RUN_ALL;
+    }
   else
     flags = self->primary_flags ? self->primary_flags : HEYAI_RUN_IMAGES;
   heyai_project_view_run (self, flags);

@@ -149,7 +149,8 @@ update (HeyaiSceneCard *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->regenerate_button), !busy);
 
   {
-    const char *tip = status == HEYAI_SCENE_STATUS_FAILED ? heyai_scene_get_last_error (self->scene) : NULL;
+    const char *tip = status == HEYAI_SCENE_STATUS_FAILED && heyai_scene_get_last_error (self->scene) != NULL
+                      ? heyai_scene_get_last_error (self->scene) : heyai_scene_get_title (self->scene);
     const char *old = gtk_widget_get_tooltip_text (GTK_WIDGET (self));
 
     if (g_strcmp0 (old, tip) != 0)
@@ -297,13 +298,15 @@ heyai_scene_card_init (HeyaiSceneCard *self)
   self->title_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->title_label, 0);
   gtk_label_set_ellipsize (self->title_label, PANGO_ELLIPSIZE_END);
-  gtk_label_set_width_chars (self->title_label, 8);
+  gtk_label_set_width_chars (self->title_label, 4);
+  gtk_label_set_max_width_chars (self->title_label, 4);   /* natural width: the card's, not the title's */
   gtk_widget_add_css_class (GTK_WIDGET (self->title_label), "heading");
   gtk_box_append (GTK_BOX (labels), GTK_WIDGET (self->title_label));
 
   self->meta_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->meta_label, 0);
   gtk_label_set_ellipsize (self->meta_label, PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (self->meta_label, 4);
   gtk_widget_add_css_class (GTK_WIDGET (self->meta_label), "caption");
   gtk_widget_add_css_class (GTK_WIDGET (self->meta_label), "dim-label");
   gtk_box_append (GTK_BOX (labels), GTK_WIDGET (self->meta_label));
@@ -345,7 +348,7 @@ heyai_scene_card_set_aspect (HeyaiSceneCard *self,
 
   switch (aspect)
     {
-    case HEYAI_ASPECT_9_16: w = 144; h = 256; break;
+    case HEYAI_ASPECT_9_16: w = 180; h = 320; break;
     case HEYAI_ASPECT_1_1:  w = 200; h = 200; break;
     case HEYAI_ASPECT_16_9:
     default:                w = 240; h = 135; break;
@@ -355,7 +358,7 @@ heyai_scene_card_set_aspect (HeyaiSceneCard *self,
   self->thumb_width = w;
   self->thumb_height = h;
   gtk_widget_set_size_request (self->frame, w, h);
-  gtk_widget_set_size_request (GTK_WIDGET (self->box), MAX (w, 200), -1);
+  gtk_widget_set_size_request (GTK_WIDGET (self->box), w, -1);
   g_clear_pointer (&self->still_path, g_free);
 }
 

@@ -390,6 +390,90 @@ test_screenshots (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* heyai-studio FILE: the file becomes a new project, opened on its script. */
+static void
+test_open_file (void)
+{
+  HeyaiApplication *app = ui_test_app ();
+  const char *samples = g_getenv ("HEYAI_SAMPLES_DIR");
+  g_autofree char *path = g_build_filename (samples ? samples : "tests/samples", "night-shift.fountain", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GFile *files[1] = { file };
+  HeyaiWindow *window = new_window ();
+  HeyaiProjectView *view = heyai_window_get_project_view (window);
+  HeyaiProject *project = NULL;
+
+  g_application_open (G_APPLICATION (app), files, 1, "");
+  for (guint i = 0; i < 200 && (project = heyai_project_view_get_project (view)) == NULL; i++)
+    ui_test_spin (20);
+  g_assert_nonnull (project);
+  g_assert_cmpstr (heyai_window_get_visible_page (window), ==, "project");
+  g_assert_nonnull (strstr (heyai_project_get_script (project), "INT."));
+  g_assert_cmpstr (heyai_project_get_title (project), !=, "");
+  g_test_message ("opened as “%s”", heyai_project_get_title (project));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Delete hides the card at once; Undo brings it back; the store only loses the
+ * project when the toast goes away. */
+static void
+test_delete_undo (void)
+{
+  HeyaiApplication *app = ui_test_app ();
+  HeyaiStore *store = heyai_application_get_store (app);
+  g_autoptr(HeyaiProject) project = ui_test_make_project (store, "To delete", 1, FALSE);
+  g_autofree char *id = g_strdup (heyai_project_get_id (project));
+  HeyaiWindow *window = new_window ();
+  HeyaiProjectsPage *page = heyai_window_get_projects_page (window);
+  GListModel *model = heyai_projects_page_get_model (page);
+  guint before;
+
+  heyai_projects_page_reload (page);
+  before = g_list_model_get_n_items (model);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "projects.delete", "s", id));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, before - 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "projects.undo-delete", "s", id));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, before);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "projects.delete", "s", id));
+  heyai_projects_page_flush (page);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HeyaiProject) gone = heyai_store_find_project (store, id, &error);
+    g_assert_null (gone);
+  }
+  heyai_projects_page_reload (page);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, before - 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Ctrl+Enter (win.analyze) splits the script with the offline LLM and the
+ * storyboard fills. */
+static void
+test_analyze (void)
+{
+  HeyaiApplication *app = ui_test_app ();
+  HeyaiStore *store = heyai_application_get_store (app);
+  g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Analyze me", 0, FALSE);
+  HeyaiWindow *window = new_window ();
+  HeyaiProjectView *view = heyai_window_get_project_view (window);
+  gboolean finished = FALSE;
+  gulong id;
+
+  heyai_project_set_script (project, "INT. LIGHTHOUSE - NIGHT\n\nThe lamp turns.\n\n"
+                                     "EXT. CLIFF - DAWN\n\nA ship breaks on the rocks.\n\n"
+                                     "INT. KEEPER'S ROOM - DAY\n\nShe reads the logbook.\n");
+  g_assert_true (heyai_store_update_project (store, project, NULL));
+  heyai_window_open_project (window, project);
+  id = g_signal_connect (app, "run-finished", G_CALLBACK (run_finished_cb), &finished);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.analyze", NULL));
+  g_assert_true (ui_test_wait (&finished, 30000));
+  g_signal_handler_disconnect (app, id);
+  ui_test_spin (200);
+  g_assert_cmpuint (g_list_model_get_n_items (heyai_storyboard_page_get_model (heyai_project_view_get_storyboard_page (view))), >=, 3);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -406,6 +490,9 @@ main (int   argc,
   g_test_add_func ("/ui/preferences/secret", test_preferences_secret);
   g_test_add_func ("/ui/script/autosave", test_script_autosave);
   g_test_add_func ("/ui/screenshots", test_screenshots);
+  g_test_add_func ("/ui/app/open-file", test_open_file);
+  g_test_add_func ("/ui/projects/delete-undo", test_delete_undo);
+  g_test_add_func ("/ui/project/analyze", test_analyze);
 
   ret = g_test_run ();
   ui_test_cleanup ();
