@@ -185,6 +185,8 @@ test_prompts (void)
   g_assert_nonnull (strstr (system, "9:16"));
   g_assert_nonnull (strstr (system, "5 or 10"));
   g_assert_nonnull (strstr (system, "one camera move"));
+  g_assert_nonnull (strstr (system, "running time"));
+  g_assert_nonnull (strstr (system, "Never more than 60"));
   user = heyai_llm_user_prompt (project);
   g_assert_nonnull (strstr (user, "El último faro"));
   g_assert_nonnull (strstr (user, "Una isla de piedra."));
