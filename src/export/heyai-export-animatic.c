@@ -566,13 +566,20 @@ on_asset_loaded (GObject      *source,
     job_build_and_render (job);
 }
 
+static void
+asset_unref0 (gpointer asset)
+{
+  if (asset != NULL)
+    gst_object_unref (asset);
+}
+
 static gboolean
 job_start_in_ges_thread (gpointer user_data)
 {
   Job *job = user_data;
   guint n = job->cut->entries->len;
 
-  job->assets = g_ptr_array_new_full (n, (GDestroyNotify) gst_object_unref);
+  job->assets = g_ptr_array_new_full (n, (GDestroyNotify) asset_unref0);
   g_ptr_array_set_size (job->assets, (gint) n);
   job->pending = n + (job->options->music != NULL ? 1 : 0);
 

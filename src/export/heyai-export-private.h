@@ -122,6 +122,9 @@ char     *heyai_export_csv_field         (const char *text);
 /* RFC 3986 percent-encoding of a relative path ('/' kept). */
 char     *heyai_export_uri_encode_path   (const char *path);
 
+/* Paper for a locale name ("en_US.UTF-8" -> Letter, "es_ES" -> A4). */
+HeyaiExportPaper heyai_export_paper_for_locale_name (const char *locale);
+
 /* Test hook: after @bytes more bytes are written through the helpers above,
  * writes fail with ENOSPC (-1 = off). */
 void      heyai_export_set_write_limit   (gint64 bytes);

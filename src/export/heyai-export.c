@@ -107,31 +107,40 @@ heyai_export_formats_parse (const char          *text,
 }
 
 HeyaiExportPaper
-heyai_export_paper_for_locale (void)
+heyai_export_paper_for_locale_name (const char *locale)
 {
   /* Countries that use US Letter (glibc's LC_PAPER tables). */
   static const char *letter[] = { "US", "CA", "MX", "CL", "CO", "CR", "GT", "PA", "PH",
                                   "PR", "SV", "VE", "DO", "NI", "BZ", NULL };
+  const char *underscore;
+  char country[3];
+
+  if (locale == NULL)
+    return HEYAI_EXPORT_PAPER_A4;
+
+  underscore = strchr (locale, '_');
+  if (underscore == NULL || strlen (underscore) < 3)
+    return HEYAI_EXPORT_PAPER_A4;
+
+  country[0] = g_ascii_toupper (underscore[1]);
+  country[1] = g_ascii_toupper (underscore[2]);
+  country[2] = '\0';
+
+  return g_strv_contains (letter, country) ? HEYAI_EXPORT_PAPER_LETTER : HEYAI_EXPORT_PAPER_A4;
+}
+
+HeyaiExportPaper
+heyai_export_paper_for_locale (void)
+{
   const char *vars[] = { "LC_ALL", "LC_PAPER", "LANG" };
 
+  /* The first one set wins, as in setlocale (LC_PAPER, ""). */
   for (guint i = 0; i < G_N_ELEMENTS (vars); i++)
     {
       const char *value = g_getenv (vars[i]);
-      const char *underscore;
-      char country[3];
 
-      if (value == NULL || *value == '\0')
-        continue;
-
-      underscore = strchr (value, '_');
-      if (underscore == NULL || strlen (underscore) < 3)
-        return HEYAI_EXPORT_PAPER_A4;
-
-      country[0] = g_ascii_toupper (underscore[1]);
-      country[1] = g_ascii_toupper (underscore[2]);
-      country[2] = '\0';
-
-      return g_strv_contains (letter, country) ? HEYAI_EXPORT_PAPER_LETTER : HEYAI_EXPORT_PAPER_A4;
+      if (value != NULL && *value != '\0')
+        return heyai_export_paper_for_locale_name (value);
     }
 
   return HEYAI_EXPORT_PAPER_A4;
@@ -675,13 +684,20 @@ worker_progress (double      fraction,
 {
   WorkerProgress *wp = user_data;
   ProgressEvent *ev = g_new0 (ProgressEvent, 1);
+  GSource *source;
 
   ev->data = wp->data;
   ev->task = g_object_ref (wp->task);
   ev->fraction = fraction;
   ev->step = g_strdup (step);
-  g_main_context_invoke_full (wp->data->context, G_PRIORITY_DEFAULT,
-                              deliver_progress, ev, progress_event_free);
+
+  /* Not g_main_context_invoke(): from a worker whose thread-default is the
+   * global default context, it would run the callback right here. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, deliver_progress, ev, progress_event_free);
+  g_source_attach (source, wp->data->context);
+  g_source_unref (source);
 }
 
 static void
