@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 #include <sqlite3.h>
 
 #include "heyai-core.h"
@@ -19,8 +20,11 @@ static const char *heyai_path;
 
 typedef struct
 {
-  char *dir;        /* HEYAI_DATA_DIR */
-  char *work;       /* scratch files */
+  char        *dir;        /* HEYAI_DATA_DIR */
+  char        *work;       /* scratch files */
+  GSubprocess *fake;       /* heyai-fake-server, for the remote tests */
+  GPtrArray   *fake_env;   /* "NAME=VALUE" lines it printed */
+  char        *fake_url;
 } Fixture;
 
 static void
@@ -54,6 +58,14 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
+  if (f->fake != NULL)
+    {
+      g_subprocess_send_signal (f->fake, SIGTERM);
+      g_subprocess_wait (f->fake, NULL, NULL);
+      g_clear_object (&f->fake);
+    }
+  g_clear_pointer (&f->fake_env, g_ptr_array_unref);
+  g_clear_pointer (&f->fake_url, g_free);
   rm_rf (f->dir);
   rm_rf (f->work);
   g_free (f->dir);
@@ -72,6 +84,22 @@ launcher_new (Fixture        *f,
   g_subprocess_launcher_unsetenv (launcher, "HEYAI_IMAGER");
   g_subprocess_launcher_unsetenv (launcher, "HEYAI_ANIMATOR");
   g_subprocess_launcher_unsetenv (launcher, "HEYAI_STORAGE");
+
+  /* The fake remote services, with fast polling and their test keys. */
+  for (guint i = 0; f->fake_env != NULL && i < f->fake_env->len; i++)
+    {
+      g_auto(GStrv) kv = g_strsplit (g_ptr_array_index (f->fake_env, i), "=", 2);
+      g_subprocess_launcher_setenv (launcher, kv[0], kv[1], TRUE);
+    }
+  if (f->fake_env != NULL)
+    {
+      g_subprocess_launcher_setenv (launcher, "HF_CREDENTIALS", "fake-hf-id:fake-hf-secret", TRUE);
+      g_subprocess_launcher_setenv (launcher, "KLING_ACCESS_KEY", "fake-kling-access", TRUE);
+      g_subprocess_launcher_setenv (launcher, "KLING_SECRET_KEY", "fake-kling-secret", TRUE);
+      g_subprocess_launcher_setenv (launcher, "HEYAI_HIGGSFIELD_POLL_MS", "100", TRUE);
+      g_subprocess_launcher_setenv (launcher, "HEYAI_KLING_POLL_MS", "100", TRUE);
+      g_subprocess_launcher_setenv (launcher, "HEYAI_HTTP_DELAY_SCALE", "0.01", TRUE);
+    }
 
   /* Under LeakSanitizer, heyai also needs GLib's quark-table suppression. */
   if (g_getenv ("LSAN_OPTIONS") != NULL)
@@ -740,6 +768,167 @@ test_read_only (Fixture       *f,
   g_assert_cmpint (run_heyai (f, NULL, &err, "images", id), ==, 0);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Remote providers (Higgsfield + Kling fakes on 127.0.0.1)               */
+
+static gboolean
+start_fake (Fixture    *f,
+            const char *kling_polls)
+{
+  const char *server = g_getenv ("HEYAI_FAKE_SERVER");
+  g_autofree char *polls = g_strdup_printf ("kling.polls=%s", kling_polls);
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  char *line;
+
+  if (server == NULL || !g_file_test (server, G_FILE_TEST_IS_EXECUTABLE))
+    return FALSE;
+
+  f->fake = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                              server, "--services", "higgsfield,kling", "--exit-on-eof",
+                              "--option", polls, "--option", "higgsfield.polls=2", NULL);
+  g_assert_no_error (error);
+  f->fake_env = g_ptr_array_new_with_free_func (g_free);
+
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->fake));
+  while ((line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error)) != NULL)
+    {
+      if (g_str_equal (line, "READY"))
+        {
+          g_free (line);
+          break;
+        }
+      if (g_str_has_prefix (line, "HEYAI_FAKE_URL="))
+        f->fake_url = g_strdup (line + strlen ("HEYAI_FAKE_URL="));
+      g_ptr_array_add (f->fake_env, line);
+    }
+  g_assert_no_error (error);
+  g_assert_nonnull (f->fake_url);
+  return TRUE;
+}
+
+/* A counter of the fake ("kling.accepted": tasks created, i.e. billed). */
+static gint64
+fake_counter (Fixture    *f,
+              const char *name)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (f->fake_url, "/_fake/stats", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *counters;
+
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
+  g_assert_no_error (error);
+  counters = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "counters");
+  if (counters == NULL || !json_object_has_member (counters, name))
+    return 0;
+  return json_object_get_int_member (counters, name);
+}
+
+static void
+test_remote_run (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  guint n;
+
+  if (!start_fake (f, "2"))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  id = new_project (f, script);
+  g_assert_cmpint (run_heyai (f, NULL, &err, "--imager", "higgsfield", "--animator", "kling",
+                              "run", id, "--auto-approve"), ==, 0);
+  g_test_message ("%s", err);
+  n = assert_all_done (f, id);
+
+  /* Each still and clip was requested exactly once. */
+  g_assert_cmpint (fake_counter (f, "higgsfield.accepted"), ==, n);
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, n);
+
+  {
+    sqlite3 *db = open_db (f);
+    g_assert_cmpint (db_count (db, "SELECT COUNT(*) FROM assets WHERE deleted = 0 AND request_id IS NOT NULL "
+                                   "AND provider IN ('higgsfield', 'kling')"), ==, 2 * n);
+    g_assert_cmpint (db_count (db, "SELECT COUNT(*) FROM jobs WHERE kind IN ('image', 'clip') AND state = 'done' "
+                                   "AND remote_id IS NOT NULL AND idempotency_key IS NOT NULL"), ==, 2 * n);
+    sqlite3_close (db);
+  }
+}
+
+/* Killed while Kling renders: the rerun resumes polling the committed task
+ * ids; nothing is submitted (paid for) twice. */
+static void
+test_remote_kill_resume (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  gint64 deadline, pending = 0, n_scenes;
+  sqlite3 *db;
+
+  /* Kling answers "processing" for 30 polls (3 s at 100 ms). */
+  if (!start_fake (f, "30"))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  id = new_project (f, script);
+  launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  process = g_subprocess_launcher_spawn (launcher, &error, heyai_path, "--imager", "higgsfield",
+                                         "--animator", "kling", "run", id, "--auto-approve", NULL);
+  g_assert_no_error (error);
+
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline && pending < 2)
+    {
+      g_autofree char *path = db_path (f);
+
+      g_usleep (30 * 1000);
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        continue;
+      db = open_db (f);
+      pending = db_count (db, "SELECT COUNT(*) FROM jobs WHERE kind = 'clip' AND remote_id IS NOT NULL "
+                              "AND state NOT IN ('done', 'failed', 'cancelled')");
+      sqlite3_close (db);
+    }
+  g_assert_cmpint (pending, >=, 2);
+  g_subprocess_send_signal (process, SIGKILL);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+
+  db = open_db (f);
+  n_scenes = db_count (db, "SELECT COUNT(*) FROM scenes WHERE deleted = 0");
+  g_assert_cmpint (db_count (db, "SELECT COUNT(*) FROM assets WHERE kind = 'clip'"), <, n_scenes);
+  sqlite3_close (db);
+
+  g_assert_cmpint (run_heyai (f, NULL, &err, "--imager", "higgsfield", "--animator", "kling",
+                              "run", id, "--auto-approve"), ==, 0);
+  g_assert_cmpuint (assert_all_done (f, id), ==, n_scenes);
+
+  g_assert_cmpint (fake_counter (f, "higgsfield.accepted"), ==, n_scenes);
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, n_scenes);
+
+  db = open_db (f);
+  g_assert_cmpint (db_count (db, "SELECT COUNT(*) FROM jobs WHERE kind = 'clip' AND state = 'done'"), ==, n_scenes);
+  g_assert_cmpint (db_count (db, "SELECT COUNT(*) FROM assets WHERE kind = 'clip' AND deleted = 0"), ==, n_scenes);
+  sqlite3_close (db);
+}
+
 typedef struct
 {
   const char    *group;
@@ -759,6 +948,8 @@ static const Case cases[] = {
   { "review", "/cli/review-flow", test_review_flow, NULL },
   { "review", "/cli/sigterm", test_sigterm_cancels, NULL },
   { "kill",   "/cli/kill-resume", test_kill_resume, NULL },
+  { "remote", "/cli/remote/run", test_remote_run, NULL },
+  { "remote", "/cli/remote/kill-resume", test_remote_kill_resume, NULL },
 };
 
 /* Arguments after the GTest options: the heyai binary, and optionally
