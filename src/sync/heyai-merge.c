@@ -406,6 +406,7 @@ void
 heyai_merge_stats_clear (HeyaiMergeStats *stats)
 {
   g_clear_pointer (&stats->max_stamp, g_free);
+  g_clear_pointer (&stats->projects, g_hash_table_unref);
   memset (stats, 0, sizeof *stats);
 }
 
@@ -571,6 +572,22 @@ write_row (Merge          *m,
       set_db_error (error, m->db, rc);
       return FALSE;
     }
+
+  /* Which projects the window must redraw. */
+  {
+    int col = g_str_equal (tm->table, "projects") ? tm->id_col : column_at (tm->columns, "project_id");
+    const char *project_id = col >= 0 ? (const char *) sqlite3_value_text (values[col]) : NULL;
+
+    if (project_id != NULL)
+      {
+        gboolean is_new = g_str_equal (tm->table, "projects") && cand->loc == NULL;
+
+        if (m->stats->projects == NULL)
+          m->stats->projects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+        if (is_new || !g_hash_table_contains (m->stats->projects, project_id))
+          g_hash_table_insert (m->stats->projects, g_strdup (project_id), GINT_TO_POINTER (is_new ? 1 : 2));
+      }
+  }
 
   if (++m->writes == 2)
     heyai_merge_failpoint ("merge");

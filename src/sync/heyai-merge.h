@@ -100,6 +100,10 @@ typedef struct
   guint  conflicts;        /* conflicts recorded (new ones) */
   guint  peers;            /* snapshots merged */
   char  *max_stamp;        /* newest incoming updated_at (observed into the HLC) */
+  /* Project id -> GINT_TO_POINTER (1 if the project row is new here, else 2)
+   * for every project whose row or rows (scenes, assets...) the merge wrote;
+   * NULL until the first write. */
+  GHashTable *projects;
 } HeyaiMergeStats;
 
 void heyai_merge_stats_clear (HeyaiMergeStats *stats);

@@ -340,20 +340,31 @@ failed:
   g_task_return_error (task, error);
 }
 
+/* heyai_store_reload() refreshed the live objects whose rows moved; rows
+ * new here have no live object yet.  Announce new projects (loading only
+ * those: a load overwrites unsaved edits of a live object) and the scene
+ * lists of every project the merge touched. */
 static void
-emit_project_changes (HeyaiStore *store)
+emit_project_changes (HeyaiStore *store,
+                      GHashTable *projects)
 {
-  g_autoptr(GPtrArray) projects = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
 
-  /* New rows are not live objects yet: listing makes them so, and every
-   * project is announced so lists and views redraw. */
-  projects = heyai_store_list_projects (store, NULL);
-  for (guint i = 0; projects != NULL && i < projects->len; i++)
+  if (projects == NULL)
+    return;
+
+  g_hash_table_iter_init (&iter, projects);
+  while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      HeyaiProject *project = g_ptr_array_index (projects, i);
+      if (GPOINTER_TO_INT (value) == 1)
+        {
+          g_autoptr(HeyaiProject) project = heyai_store_find_project (store, key, NULL);
 
-      g_signal_emit_by_name (store, "project-changed", project);
-      g_signal_emit_by_name (store, "scenes-changed", heyai_project_get_id (project));
+          if (project != NULL)
+            g_signal_emit_by_name (store, "project-changed", project);
+        }
+      g_signal_emit_by_name (store, "scenes-changed", (const char *) key);
     }
 }
 
@@ -388,7 +399,7 @@ on_worked (GObject      *source,
           g_warning ("Sync: could not refresh the window after merging: %s", error->message);
           g_clear_error (&error);
         }
-      emit_project_changes (run->store);
+      emit_project_changes (run->store, wr->stats.projects);
     }
 
   if (wr->cancelled)

@@ -140,6 +140,24 @@ edit_prompt (HeyaiStore *store,
 /* ------------------------------------------------------------------------ */
 
 static void
+on_project_changed (HeyaiStore   *store,
+                    HeyaiProject *project,
+                    char        **seen)
+{
+  g_free (*seen);
+  *seen = g_strdup (heyai_project_get_id (project));
+}
+
+static void
+on_scenes_changed (HeyaiStore  *store,
+                   const char  *project_id,
+                   char       **seen)
+{
+  g_free (*seen);
+  *seen = g_strdup (project_id);
+}
+
+static void
 test_first_sync (Fixture       *f,
                  gconstpointer  data)
 {
@@ -150,6 +168,8 @@ test_first_sync (Fixture       *f,
   g_autoptr(HeyaiSyncReport) r2 = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *snapshot = NULL;
+  g_autofree char *projects_seen = NULL;
+  g_autofree char *scenes_seen = NULL;
   sqlite3 *db = NULL;
 
   r1 = sync_ok (f->a, f->remote);
@@ -176,8 +196,13 @@ test_first_sync (Fixture       *f,
   }
   sqlite3_close (db);
 
+  g_signal_connect (f->b, "project-changed", G_CALLBACK (on_project_changed), &projects_seen);
+  g_signal_connect (f->b, "scenes-changed", G_CALLBACK (on_scenes_changed), &scenes_seen);
   r2 = sync_ok (f->b, f->remote);
   g_assert_cmpuint (r2->peers, ==, 1);
+  /* The window hears about the new project and its scenes. */
+  g_assert_cmpstr (projects_seen, ==, heyai_project_get_id (project));
+  g_assert_cmpstr (scenes_seen, ==, heyai_project_get_id (project));
   g_assert_cmpuint (r2->rows_inserted, ==, 5);
   g_assert_cmpuint (r2->conflicts, ==, 0);
 
