@@ -19,6 +19,7 @@
 #define MAX_PROMPT_CHARS     2500
 #define MAX_SUBMIT_ATTEMPTS  6
 #define MAX_LOOKUP_ATTEMPTS  4
+#define MAX_BAD_ANSWERS      3
 #define NO_AUTH_HEADER       "X-HeyAI-No-Auth"
 #define DEFAULT_NEGATIVE     "blurry, distorted faces, warped hands, extra limbs, text, watermark, flicker"
 
@@ -245,6 +246,7 @@ typedef struct
   guint       submit_attempts;
   guint       lookup_attempts;
   guint       polls;
+  guint       bad_answers;
   guint       timeout_id;
   gulong      cancel_id;
   StepFunc    after_wait;
@@ -593,6 +595,15 @@ poll_cb (GObject      *source,
   task_data = data_object (response);
   if (task_data == NULL)
     {
+      HeyaiAnimatorKling *self = g_task_get_source_object (task);
+      ClipData *data = g_task_get_task_data (task);
+
+      /* A garbled answer now and then is not worth failing the clip. */
+      if (++data->bad_answers <= MAX_BAD_ANSWERS)
+        {
+          wait_then (task, self->poll_ms, poll_task);
+          return;
+        }
       finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
                                        _("Kling sent an answer HeyAI does not understand (no task data).")));
       return;
@@ -669,6 +680,12 @@ lookup_cb (GObject      *source,
       submit (task);
       return;
     }
+  if (status / 100 == 2 && ++data->lookup_attempts < MAX_LOOKUP_ATTEMPTS)
+    {
+      /* Unreadable answer: ask again rather than guess. */
+      wait_then (task, retry_delay_ms (self, response, data->lookup_attempts), lookup);
+      return;
+    }
 
   switch (classify (response, &error, self))
     {
@@ -743,6 +760,20 @@ submitted_cb (GObject      *source,
   if (heyai_http_response_get_status (response) == 200 && code == 0 && data_object (response) != NULL)
     {
       adopt_task (task, data_object (response));
+      return;
+    }
+
+  /* A 2xx we cannot read (cut or garbled body): the task may exist. */
+  if (heyai_http_response_get_status (response) / 100 == 2 && data_object (response) == NULL)
+    {
+      g_debug ("Kling: unreadable create answer, looking the task up");
+      if (data->submit_attempts >= MAX_SUBMIT_ATTEMPTS)
+        {
+          finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                                           _("Kling sent answers HeyAI does not understand. Try again later.")));
+          return;
+        }
+      wait_then (task, retry_delay_ms (self, NULL, data->submit_attempts), lookup);
       return;
     }
 

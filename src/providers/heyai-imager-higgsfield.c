@@ -16,6 +16,7 @@
 #define DEFAULT_POLL_MS   2000
 #define DEFAULT_MAX_WAIT  1800
 #define MAX_IMAGE_SIZE    (200 * 1024 * 1024)
+#define MAX_BAD_ANSWERS   3
 
 struct _HeyaiImagerHiggsfield
 {
@@ -178,6 +179,7 @@ typedef struct
   guint         timeout_id;
   gulong        cancel_id;
   guint         polls;
+  guint         bad_answers;
 } GenData;
 
 static void
@@ -482,6 +484,13 @@ status_cb (GObject      *source,
   root = heyai_http_response_get_object (response, NULL);
   status = heyai_json_object_get_string_or_null (root, "status");
   data->polls++;
+
+  /* A garbled answer now and then is not worth failing the still. */
+  if (status == NULL && ++data->bad_answers <= MAX_BAD_ANSWERS)
+    {
+      schedule_poll (task);
+      return;
+    }
 
   if (g_strcmp0 (status, "queued") == 0 || g_strcmp0 (status, "in_progress") == 0)
     {

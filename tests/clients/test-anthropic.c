@@ -171,6 +171,27 @@ test_repair (Fixture       *f,
 }
 
 static void
+test_timeout_and_malformed (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(HeyaiLlmAnthropic) llm = make_client (f, KEY);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) scenes = NULL;
+
+  heyai_http_set_timeout (heyai_llm_anthropic_get_http (llm), 1);
+  add_fault (f, "anthropic.messages:delay-3000:1");
+  scenes = split (llm, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "anthropic.messages"), ==, 2);
+  g_clear_pointer (&scenes, g_ptr_array_unref);
+
+  add_fault (f, "anthropic.messages:malformed:1");
+  scenes = split (llm, &error);
+  g_assert_null (scenes);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER);
+}
+
+static void
 test_too_large (Fixture       *f,
                 gconstpointer  data)
 {
@@ -197,6 +218,7 @@ main (int argc, char **argv)
   ADD ("spend-limit-is-final", test_spend_limit_is_final);
   ADD ("refusal-and-max-tokens", test_refusal_and_max_tokens);
   ADD ("repair", test_repair);
+  ADD ("timeout-and-malformed", test_timeout_and_malformed);
   ADD ("too-large", test_too_large);
 #undef ADD
 

@@ -361,6 +361,26 @@ test_dead_result_link (Fixture       *f,
 }
 
 static void
+test_garbled_and_slow_answers (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(HeyaiImagerHiggsfield) imager = make_client (f, KEY);
+  g_autoptr(HeyaiScene) scene = make_scene (1, "A lighthouse", "m", 5, HEYAI_CAMERA_STATIC);
+  g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_IMAGE, 1, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiGenResult) gen = NULL;
+
+  heyai_http_set_timeout (heyai_imager_higgsfield_get_http (imager), 1);
+  add_fault (f, "higgsfield.status:malformed:2");
+  add_fault (f, "higgsfield.status:delay-3000:1");
+  add_fault (f, "higgsfield.submit:http-500:1");
+  gen = generate (f, imager, scene, job, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (gen);
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "higgsfield.accepted"), ==, 1);
+}
+
+static void
 test_poll_budget (Fixture       *f,
                   gconstpointer  data)
 {
@@ -394,6 +414,7 @@ main (int argc, char **argv)
   ADD ("retries", test_retries);
   ADD ("unknown-remote-id", test_unknown_remote_id);
   ADD ("dead-result-link", test_dead_result_link);
+  ADD ("garbled-and-slow-answers", test_garbled_and_slow_answers);
   ADD ("poll-budget", test_poll_budget);
 #undef ADD
 

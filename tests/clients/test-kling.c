@@ -498,6 +498,28 @@ test_retried_codes (Fixture       *f,
 }
 
 static void
+test_garbled_and_slow_answers (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(HeyaiAnimatorKling) kling = make_client (f);
+  g_autoptr(HeyaiScene) scene = make_scene (1, "p", "m", 5, HEYAI_CAMERA_STATIC);
+  g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_CLIP, 1, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiGenResult) gen = NULL;
+
+  /* An unreadable create answer is looked up, not resent blindly; garbled
+   * and slow polls are retried. */
+  heyai_http_set_timeout (heyai_animator_kling_get_http (kling), 1);
+  add_fault (f, "kling.create:malformed:1");
+  add_fault (f, "kling.query:malformed:2");
+  add_fault (f, "kling.query:delay-3000:1");
+  gen = animate (f, kling, scene, job, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (gen);
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "kling.accepted"), ==, 1);
+}
+
+static void
 test_concurrency_limit (Fixture       *f,
                         gconstpointer  data)
 {
@@ -697,6 +719,7 @@ main (int argc, char **argv)
   ADD ("expired-result-url", test_expired_result_url);
   ADD ("business-errors", test_business_errors);
   ADD ("retried-codes", test_retried_codes);
+  ADD ("garbled-and-slow-answers", test_garbled_and_slow_answers);
   ADD ("concurrency-limit", test_concurrency_limit);
   ADD ("token-problems", test_token_problems);
   ADD ("static-api-key", test_static_api_key);
