@@ -1,0 +1,300 @@
+/* test-export-store.c: the plan built from the store, and `heyai export`
+ * end to end (a store filled in code, the real binary as a subprocess).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <sys/wait.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "heyai-core.h"
+#include "heyai-export.h"
+#include "export-test-util.h"
+
+typedef struct
+{
+  char         *dir;
+  char         *db;
+  HeyaiStore   *store;
+  HeyaiProject *project;
+  char         *clip;
+  char         *still;
+} Fixture;
+
+static HeyaiAsset *
+add_asset (Fixture        *f,
+           HeyaiScene     *scene,
+           HeyaiAssetKind  kind,
+           int             take,
+           const char     *path,
+           const char     *request_id)
+{
+  g_autoptr(GError) error = NULL;
+  HeyaiAsset *asset = heyai_asset_new ();
+
+  heyai_asset_set_project_id (asset, heyai_project_get_id (f->project));
+  heyai_asset_set_scene_id (asset, heyai_scene_get_id (scene));
+  heyai_asset_set_kind (asset, kind);
+  heyai_asset_set_take (asset, take);
+  heyai_asset_set_provider (asset, kind == HEYAI_ASSET_KIND_CLIP ? "kling" : "higgsfield");
+  heyai_asset_set_model (asset, kind == HEYAI_ASSET_KIND_CLIP ? "kling-v2-1" : "soul");
+  heyai_asset_set_request_id (asset, request_id);
+  heyai_asset_set_seed (asset, 42 + take);
+  heyai_asset_set_cost (asset, kind == HEYAI_ASSET_KIND_CLIP ? 0.35 : 0.06);
+  heyai_asset_set_local_path (asset, path);
+  g_assert_true (heyai_store_insert_asset (f->store, asset, &error));
+  g_assert_no_error (error);
+
+  return asset;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) scenes = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autofree char *clip2 = NULL;
+  const char *titles[] = { "Opening — the lighthouse", "Rejected scene", "Storm \"at\" sea & <night>", "Dawn" };
+
+  f->dir = g_dir_make_tmp ("heyai-export-store-XXXXXX", NULL);
+  f->db = g_build_filename (f->dir, "data", "heyai.db", NULL);
+  f->clip = g_build_filename (f->dir, "clip.mp4", NULL);
+  clip2 = g_build_filename (f->dir, "clip-take2.mp4", NULL);
+  f->still = g_build_filename (f->dir, "still.png", NULL);
+  g_assert_true (export_test_make_clip (f->clip, 120, 320, 180, 0, &error));
+  g_assert_true (export_test_make_clip (clip2, 240, 320, 180, 1, &error));
+  g_assert_true (export_test_make_still (f->still, 320, 180, 0.5));
+
+  f->store = heyai_store_new (f->db, &error);
+  g_assert_no_error (error);
+
+  f->project = heyai_project_new ();
+  heyai_project_set_title (f->project, "El Último Faro");
+  heyai_project_set_status (f->project, HEYAI_PROJECT_STATUS_READY_FOR_EDIT);
+  g_assert_true (heyai_store_insert_project (f->store, f->project, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    {
+      HeyaiScene *scene = heyai_scene_new ();
+
+      heyai_scene_set_project_id (scene, heyai_project_get_id (f->project));
+      heyai_scene_set_title (scene, titles[i]);
+      heyai_scene_set_description (scene, "Waves, wind, a light.");
+      heyai_scene_set_image_prompt (scene, "lighthouse, storm, 35mm");
+      heyai_scene_set_motion_prompt (scene, "slow push in");
+      heyai_scene_set_camera_move (scene, HEYAI_CAMERA_PUSH_IN);
+      heyai_scene_set_duration (scene, 5);
+      heyai_scene_set_approval (scene, i == 1 ? HEYAI_APPROVAL_REJECTED : HEYAI_APPROVAL_APPROVED);
+      g_ptr_array_add (scenes, scene);
+    }
+  g_assert_true (heyai_store_replace_scenes (f->store, heyai_project_get_id (f->project), scenes, &error));
+  g_assert_no_error (error);
+
+  stored = heyai_store_list_scenes (f->store, heyai_project_get_id (f->project), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stored->len, ==, 4);
+
+  for (guint i = 0; i < stored->len; i++)
+    {
+      HeyaiScene *scene = g_ptr_array_index (stored, i);
+      g_autoptr(HeyaiAsset) image = add_asset (f, scene, HEYAI_ASSET_KIND_IMAGE, 1, f->still, "hf-req");
+
+      heyai_scene_set_image_take (scene, 1);
+      if (i == 0)
+        {
+          /* Two clip takes; take 2 (10 s) is the selected one. */
+          g_autoptr(HeyaiAsset) c1 = add_asset (f, scene, HEYAI_ASSET_KIND_CLIP, 1, f->clip, "kl-1");
+          g_autoptr(HeyaiAsset) c2 = add_asset (f, scene, HEYAI_ASSET_KIND_CLIP, 2, clip2, "kl-2");
+
+          heyai_scene_set_clip_take (scene, 2);
+          heyai_scene_set_duration (scene, 10);
+        }
+      else if (i != 3)
+        {
+          g_autoptr(HeyaiAsset) c = add_asset (f, scene, HEYAI_ASSET_KIND_CLIP, 1, f->clip, "kl-x");
+          heyai_scene_set_clip_take (scene, 1);
+        }
+      /* Scene 4 is approved but has no clip yet. */
+      g_assert_true (heyai_store_update_scene (f->store, scene, &error));
+      g_assert_no_error (error);
+    }
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->project);
+  g_clear_object (&f->store);
+  export_test_rm_rf (f->dir);
+  g_free (f->dir);
+  g_free (f->db);
+  g_free (f->clip);
+  g_free (f->still);
+}
+
+static void
+test_plan_from_store (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiExportPlan) plan = heyai_export_plan_from_store (f->store, f->project, &error);
+  HeyaiExportScene *s;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (plan);
+  g_assert_cmpstr (plan->title, ==, "El Último Faro");
+  g_assert_cmpstr (plan->slug, ==, "el-ultimo-faro");
+  g_assert_cmpint (plan->width, ==, 1920);
+  g_assert_cmpint (plan->height, ==, 1080);
+
+  /* The rejected scene is left out; storyboard order is kept. */
+  g_assert_cmpuint (plan->scenes->len, ==, 3);
+  s = g_ptr_array_index (plan->scenes, 0);
+  g_assert_cmpint (s->number, ==, 1);
+  g_assert_cmpfloat (s->duration_seconds, ==, 10);
+  g_assert_true (g_str_has_suffix (s->clip_path, "clip-take2.mp4"));
+  g_assert_cmpstr (s->request_id, ==, "kl-2");
+  g_assert_cmpint (s->take, ==, 2);
+  g_assert_cmpint (s->seed, ==, 44);
+  g_assert_cmpstr (s->provider, ==, "kling");
+  g_assert_cmpstr (s->image_provider, ==, "higgsfield");
+  g_assert_cmpstr (s->camera_move, ==, "push-in");
+  g_assert_cmpfloat_with_epsilon (s->cost, 0.41, 1e-9);
+
+  s = g_ptr_array_index (plan->scenes, 1);
+  g_assert_cmpint (s->number, ==, 3);
+  g_assert_cmpstr (s->title, ==, "Storm \"at\" sea & <night>");
+
+  s = g_ptr_array_index (plan->scenes, 2);
+  g_assert_cmpint (s->number, ==, 4);
+  g_assert_null (s->clip_path);
+  g_assert_nonnull (s->still_path);
+}
+
+static int
+run_cli (Fixture     *f,
+         const char  *const *args,
+         char       **out,
+         char       **err)
+{
+  g_autofree char *heyai = g_build_filename (g_getenv ("HEYAI_BUILD_ROOT"), "src", "cli", "heyai", NULL);
+  g_autofree char *data_dir = g_path_get_dirname (f->db);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_ptr_array_add (argv, heyai);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  envp = g_environ_setenv (envp, "HEYAI_DATA_DIR", data_dir, TRUE);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, envp, 0, NULL, NULL, out, err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+
+  return WEXITSTATUS (status);
+}
+
+static void
+test_cli (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autofree char *heyai = g_build_filename (g_getenv ("HEYAI_BUILD_ROOT"), "src", "cli", "heyai", NULL);
+  g_autofree char *dest = g_build_filename (f->dir, "out", NULL);
+  g_autofree char *number = g_strdup_printf ("%d", heyai_project_get_number (f->project));
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) assets = NULL;
+  gboolean package_recorded = FALSE;
+  int code;
+
+  if (!g_file_test (heyai, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("the heyai binary is not built");
+      return;
+    }
+
+  /* Usage errors: exit status 2. */
+  {
+    const char *const no_to[] = { "export", number, NULL };
+    const char *const bad_fps[] = { "export", number, "--to", dest, "--fps", "60", NULL };
+    const char *const bad_format[] = { "export", number, "--to", dest, "--formats", "otio,mov", NULL };
+
+    g_assert_cmpint (run_cli (f, no_to, NULL, NULL), ==, 2);
+    g_assert_cmpint (run_cli (f, bad_fps, NULL, NULL), ==, 2);
+    g_assert_cmpint (run_cli (f, bad_format, NULL, NULL), ==, 2);
+    g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+  }
+
+  {
+    const char *const args[] = { "export", number, "--to", dest, "--formats", "otio,edl,csv,md",
+                                 "--fps", "25", "--missing", "skip", "--zip", NULL };
+
+    code = run_cli (f, args, &out, &err);
+  }
+  g_test_message ("stderr: %s", err);
+  g_assert_cmpint (code, ==, 0);
+
+  /* stdout: the package path, then the zip. */
+  expected = g_strdup_printf ("%s/el-ultimo-faro-handoff\n%s/el-ultimo-faro-handoff.zip\n", dest, dest);
+  g_assert_cmpstr (out, ==, expected);
+  /* The skipped scene is named on stderr. */
+  g_assert_nonnull (strstr (err, "Scene 4"));
+
+  {
+    g_autofree char *pkg = g_build_filename (dest, "el-ultimo-faro-handoff", NULL);
+    g_autofree char *edl = export_test_read_file (pkg, "timeline.edl");
+    g_autoptr(GArray) events = export_test_read_edl (edl, 25, FALSE);
+
+    g_assert_cmpuint (events->len, ==, 2);
+    g_assert_cmpint (g_array_index (events, EdlEvent, 0).rec_out, ==, 250);  /* 10 s at 25 */
+    g_assert_cmpint (g_array_index (events, EdlEvent, 1).rec_out, ==, 375);
+  }
+
+  /* A PACKAGE asset was recorded (the project status is left alone). */
+  g_clear_object (&f->store);
+  f->store = heyai_store_new (f->db, &error);
+  g_assert_no_error (error);
+  assets = heyai_store_list_project_assets (f->store, heyai_project_get_id (f->project), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < assets->len; i++)
+    {
+      HeyaiAsset *asset = g_ptr_array_index (assets, i);
+
+      if (heyai_asset_get_kind (asset) == HEYAI_ASSET_KIND_PACKAGE)
+        {
+          package_recorded = TRUE;
+          g_assert_true (g_str_has_suffix (heyai_asset_get_local_path (asset), ".zip"));
+          g_assert_cmpuint (strlen (heyai_asset_get_sha256 (asset)), ==, 64);
+        }
+    }
+  g_assert_true (package_recorded);
+  {
+    g_autoptr(HeyaiProject) p = heyai_store_find_project (f->store, heyai_project_get_id (f->project), &error);
+    g_assert_cmpint (heyai_project_get_status (p), ==, HEYAI_PROJECT_STATUS_READY_FOR_EDIT);
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  gst_init (&argc, &argv);
+
+  g_test_add ("/export/store/plan", Fixture, NULL, fixture_setup, test_plan_from_store, fixture_teardown);
+  g_test_add ("/export/store/cli", Fixture, NULL, fixture_setup, test_cli, fixture_teardown);
+
+  return g_test_run ();
+}
