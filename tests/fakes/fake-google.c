@@ -1477,6 +1477,20 @@ heyai_fake_google_revoke_refresh_tokens (HeyaiFake *fake)
   g_hash_table_remove_all (google_get (fake)->refresh);
 }
 
+gboolean
+heyai_fake_google_delete_file (HeyaiFake  *fake,
+                               const char *id)
+{
+  Google *g = google_get (fake);
+  DriveFile *f = lookup_file (fake, id);
+
+  if (f == NULL)
+    return FALSE;
+  g_ptr_array_remove (g->order, f);
+  g_hash_table_remove (g->files, id);
+  return TRUE;
+}
+
 void
 heyai_fake_google_lose_tail (HeyaiFake *fake,
                              gint64     bytes)

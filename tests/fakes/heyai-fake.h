@@ -132,6 +132,10 @@ void        heyai_fake_google_expire_upload_sessions (HeyaiFake *fake);
  * sent (its 308 Range ends earlier), like a server that kept less. */
 void        heyai_fake_google_lose_tail             (HeyaiFake  *fake,
                                                      gint64      bytes);
+/* Deletes a file or folder behind the client's back (its children stay,
+ * orphaned, as on Drive). FALSE if there is no such file. */
+gboolean    heyai_fake_google_delete_file           (HeyaiFake  *fake,
+                                                     const char *id);
 /* The fake Drive's file @id as a full resource (all fields), or NULL. */
 JsonObject *heyai_fake_google_dup_file              (HeyaiFake  *fake,
                                                      const char *id);

@@ -390,6 +390,50 @@ test_publish_small (Fixture       *fx,
   result_clear (&r);
 }
 
+/* The cached project folder was deleted on Drive: publish finds out (404),
+ * builds the tree again once, and the file still lands. */
+static void
+test_publish_after_folder_deleted (Fixture       *fx,
+                                   gconstpointer  data)
+{
+  g_autoptr(HeyaiProject) project = make_project (4, "Deleted");
+  g_autoptr(HeyaiAsset) asset = heyai_asset_new ();
+  g_autofree char *old_folder = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *md5 = NULL;
+  g_autoptr(JsonObject) file = NULL;
+  Result r = { 0, };
+
+  ensure (fx->storage, project);
+  old_folder = g_strdup (heyai_project_get_drive_folder_id (project));
+  {
+    g_autofree char *clips = folder_of (project, "clips");
+
+    g_assert_true (heyai_fake_google_delete_file (fx->fake, clips));
+  }
+  g_assert_true (heyai_fake_google_delete_file (fx->fake, old_folder));
+
+  path = g_build_filename (fx->tmpdir, "HeyAI Projects", "Project-4-deleted", "clips",
+                           "scene-01-animated.mp4", NULL);
+  g_free (write_file (path, 64 * 1024, 9, &md5));
+  heyai_asset_set_kind (asset, HEYAI_ASSET_KIND_CLIP);
+  heyai_asset_set_local_path (asset, path);
+
+  heyai_storage_publish_async (fx->storage, project, asset, NULL, NULL, publish_cb, &r);
+  g_assert_true (heyai_fake_spin_until (&r.done, 20));
+  g_assert_no_error (r.error);
+  g_assert_cmpstr (heyai_project_get_drive_folder_id (project), !=, old_folder);
+  file = heyai_fake_google_dup_file (fx->fake, heyai_asset_get_drive_file_id (asset));
+  g_assert_cmpstr (json_object_get_string_member (file, "md5Checksum"), ==, md5);
+  {
+    g_autofree char *clips = folder_of (project, "clips");
+    JsonArray *parents = json_object_get_array_member (file, "parents");
+
+    g_assert_cmpstr (json_array_get_string_element (parents, 0), ==, clips);
+  }
+  result_clear (&r);
+}
+
 typedef struct
 {
   Fixture *fx;
@@ -747,6 +791,7 @@ main (int   argc,
   ADD ("/net/drive/ensure-concurrent", test_ensure_concurrent);
   ADD ("/net/drive/list-pages-rate-limit", test_list_pages_and_rate_limit);
   ADD ("/net/drive/publish-small", test_publish_small);
+  ADD ("/net/drive/publish-after-folder-deleted", test_publish_after_folder_deleted);
   ADD ("/net/drive/upload-64m-dropped", test_upload_64m_dropped);
   ADD ("/net/drive/resume", test_resume);
   ADD ("/net/drive/server-keeps-less", test_server_keeps_less);
