@@ -9,12 +9,14 @@
 
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "heyai-error.h"
 #include "heyai-merge.h"
 #include "heyai-store.h"
+#include "heyai-util.h"
 
 #define MERGE_BUSY_TIMEOUT_MS 10000
 
@@ -326,6 +328,82 @@ out:
   return ok;
 }
 
+static gboolean
+convert_file (const char    *src_path,
+              const char    *dest_path,
+              GConverter    *converter,
+              GError       **error)
+{
+  g_autoptr(GFile) src = g_file_new_for_path (src_path);
+  g_autoptr(GFile) dest = g_file_new_for_path (dest_path);
+  g_autoptr(GFileInputStream) in = NULL;
+  g_autoptr(GFileOutputStream) out = NULL;
+  g_autoptr(GOutputStream) converted = NULL;
+  GError *local_error = NULL;
+
+  in = g_file_read (src, NULL, &local_error);
+  if (in != NULL)
+    out = g_file_replace (dest, NULL, FALSE, G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+                          NULL, &local_error);
+  if (out != NULL)
+    {
+      converted = g_converter_output_stream_new (G_OUTPUT_STREAM (out), converter);
+      if (g_output_stream_splice (converted, G_INPUT_STREAM (in),
+                                  G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                  NULL, &local_error) < 0)
+        g_file_delete (dest, NULL, NULL);
+    }
+
+  if (local_error != NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
+        g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_DATABASE,
+                     _("The library copy of another computer is damaged (%s). Sync on that "
+                       "computer again."), local_error->message);
+      else
+        heyai_set_gio_error (error, local_error, _("Could not prepare the library copy"));
+      g_error_free (local_error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+heyai_merge_gzip (const char  *src_path,
+                  const char  *dest_path,
+                  GError     **error)
+{
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6);
+
+  return convert_file (src_path, dest_path, G_CONVERTER (compressor), error);
+}
+
+gboolean
+heyai_merge_gunzip (const char  *src_path,
+                    const char  *dest_path,
+                    gboolean    *was_gzip,
+                    GError     **error)
+{
+  g_autoptr(GZlibDecompressor) decompressor = NULL;
+  guint8 magic[2] = { 0, 0 };
+  FILE *fp = g_fopen (src_path, "rb");
+  gsize n = 0;
+
+  *was_gzip = FALSE;
+  if (fp != NULL)
+    {
+      n = fread (magic, 1, sizeof magic, fp);
+      fclose (fp);
+    }
+  if (n != 2 || magic[0] != 0x1f || magic[1] != 0x8b)
+    return FALSE;
+
+  *was_gzip = TRUE;
+  decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+  return convert_file (src_path, dest_path, G_CONVERTER (decompressor), error);
+}
+
 static char *
 readonly_uri (const char *path)
 {
@@ -346,15 +424,21 @@ heyai_merge_peek_version (const char  *path,
 
   rc = sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
   if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL);
+    rc = sqlite3_prepare_v2 (db, "SELECT (SELECT user_version FROM pragma_user_version), "
+                             "(SELECT quick_check FROM pragma_quick_check LIMIT 1), "
+                             "(SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'projects')",
+                             -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
       rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
+      if (rc == SQLITE_ROW && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), "ok") == 0 &&
+          sqlite3_column_int (stmt, 2) == 1)
         {
           *version = sqlite3_column_int (stmt, 0);
           rc = SQLITE_OK;
         }
+      else if (rc == SQLITE_ROW)
+        rc = SQLITE_CORRUPT;
     }
 
   if (rc != SQLITE_OK)

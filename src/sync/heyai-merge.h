@@ -70,7 +70,20 @@ gboolean  heyai_merge_snapshot      (gpointer      db,
                                      const char   *dest_path,
                                      GError      **error);
 
-/* PRAGMA user_version of a snapshot file (without writing to it). */
+/* Snapshots travel gzip-compressed (a library compresses about 5:1). */
+gboolean  heyai_merge_gzip          (const char   *src_path,
+                                     const char   *dest_path,
+                                     GError      **error);
+/* Decompresses @src_path to @dest_path when it is gzip data, else copies
+ * nothing and returns FALSE with no error (*@was_gzip = FALSE). */
+gboolean  heyai_merge_gunzip        (const char   *src_path,
+                                     const char   *dest_path,
+                                     gboolean     *was_gzip,
+                                     GError      **error);
+
+/* PRAGMA user_version of a snapshot file (without writing to it), after
+ * checking that it is an intact HeyAI library (quick_check, a projects
+ * table): else HEYAI_ERROR_DATABASE. */
 gboolean  heyai_merge_peek_version  (const char   *path,
                                      int          *version,
                                      GError      **error);

@@ -40,30 +40,41 @@ store_data_dir (HeyaiStore *store)
   return g_path_get_dirname (heyai_store_get_path (store));
 }
 
-/* "library-<device>.sqlite" -> device (only [a-z0-9-]), else NULL. */
+#define SNAPSHOT_PREFIX "library-"
+#define SNAPSHOT_SUFFIX ".sqlite.gz"
+
+/* "library-<device>.sqlite.gz" (or an uncompressed ".sqlite") -> device
+ * (only [A-Za-z0-9_-]), else NULL. */
 static char *
 device_from_name (const char *name)
 {
-  static const char prefix[] = "library-";
-  static const char suffix[] = ".sqlite";
+  const char *suffix;
   gsize len;
 
-  if (name == NULL || !g_str_has_prefix (name, prefix) || !g_str_has_suffix (name, suffix))
+  if (name == NULL || !g_str_has_prefix (name, SNAPSHOT_PREFIX))
+    return NULL;
+  if (g_str_has_suffix (name, SNAPSHOT_SUFFIX))
+    suffix = SNAPSHOT_SUFFIX;
+  else if (g_str_has_suffix (name, ".sqlite"))
+    suffix = ".sqlite";
+  else
     return NULL;
 
-  len = strlen (name) - strlen (prefix) - strlen (suffix);
-  if (len == 0 || len > 64)
+  if (strlen (name) <= strlen (SNAPSHOT_PREFIX) + strlen (suffix))
+    return NULL;
+  len = strlen (name) - strlen (SNAPSHOT_PREFIX) - strlen (suffix);
+  if (len > 64)
     return NULL;
 
   for (gsize i = 0; i < len; i++)
     {
-      char c = name[strlen (prefix) + i];
+      char c = name[strlen (SNAPSHOT_PREFIX) + i];
 
       if (!g_ascii_isalnum (c) && c != '-' && c != '_')
         return NULL;
     }
 
-  return g_strndup (name + strlen (prefix), len);
+  return g_strndup (name + strlen (SNAPSHOT_PREFIX), len);
 }
 
 static GError *
@@ -218,7 +229,7 @@ static void
 start_upload (GTask *task)
 {
   SyncRun *run = g_task_get_task_data (task);
-  g_autofree char *name = g_strdup_printf ("library-%s.sqlite", run->device);
+  g_autofree char *name = g_strdup_printf (SNAPSHOT_PREFIX "%s" SNAPSHOT_SUFFIX, run->device);
 
   report_progress (run, _("Uploading this computer’s library…"), 0.8);
   heyai_sync_remote_upload_async (run->remote, name, run->own != NULL ? run->own->id : NULL,
@@ -245,6 +256,7 @@ typedef struct
   gboolean        snapshot_written;
   gboolean        refused;
   gboolean        cancelled;     /* after the merge committed */
+  guint           damaged;
 } WorkResult;
 
 static void
@@ -285,13 +297,30 @@ work_thread (GTask        *task,
   for (guint i = 0; i < wd->peers->len; i++)
     {
       HeyaiMergePeer *peer = g_ptr_array_index (wd->peers, i);
+      g_autofree char *plain = g_strconcat (peer->path, ".sqlite", NULL);
+      gboolean was_gzip = FALSE;
       int version = 0;
+
+      if (!heyai_merge_gunzip (peer->path, plain, &was_gzip, &error) && was_gzip)
+        {
+          g_debug ("Sync: skipping the copy of %s: %s", peer->device, error->message);
+          g_clear_error (&error);
+          wr->damaged++;
+          continue;
+        }
+      if (was_gzip)
+        {
+          g_unlink (peer->path);
+          g_free (peer->path);
+          peer->path = g_steal_pointer (&plain);
+        }
 
       if (!heyai_merge_peek_version (peer->path, &version, &error))
         {
           /* A damaged copy is skipped; that computer's next sync replaces it. */
-          g_warning ("Sync: skipping the copy of %s: %s", peer->device, error->message);
+          g_debug ("Sync: skipping the copy of %s: %s", peer->device, error->message);
           g_clear_error (&error);
+          wr->damaged++;
           continue;
         }
       if (version > HEYAI_STORE_SCHEMA_VERSION)
@@ -325,7 +354,12 @@ work_thread (GTask        *task,
   if (wd->stored_fingerprint == NULL || !g_str_equal (wr->fingerprint, wd->stored_fingerprint) ||
       wd->own_md5 == NULL || g_strcmp0 (wd->own_md5, wd->stored_md5) != 0)
     {
-      if (!heyai_merge_snapshot (db, wd->snapshot, &error))
+      g_autofree char *plain = g_strconcat (wd->snapshot, ".sqlite", NULL);
+      gboolean ok;
+
+      ok = heyai_merge_snapshot (db, plain, &error) && heyai_merge_gzip (plain, wd->snapshot, &error);
+      g_unlink (plain);
+      if (!ok)
         goto failed;
       wr->snapshot_written = TRUE;
     }
@@ -390,6 +424,7 @@ on_worked (GObject      *source,
   run->report->rows_updated = wr->stats.rows_updated;
   run->report->conflicts = wr->stats.conflicts;
   run->refused = wr->refused;
+  run->report->damaged = wr->damaged;
   run->fingerprint = g_steal_pointer (&wr->fingerprint);
 
   if (wr->stats.rows_inserted + wr->stats.rows_updated + wr->stats.conflicts > 0)
@@ -427,7 +462,7 @@ start_work (GTask *task)
   SyncRun *run = g_task_get_task_data (task);
   g_autoptr(GTask) worker = NULL;
   WorkData *wd = g_new0 (WorkData, 1);
-  g_autofree char *name = g_strdup_printf ("library-%s.sqlite", run->device);
+  g_autofree char *name = g_strdup_printf (SNAPSHOT_PREFIX "%s" SNAPSHOT_SUFFIX, run->device);
 
   if (run->peers->len > 0)
     {
@@ -518,7 +553,7 @@ download_next (GTask *task)
 
   file = g_ptr_array_index (run->to_download, run->next);
   device = device_from_name (file->name);
-  name = g_strdup_printf ("peer-%s.sqlite", device);
+  name = g_strdup_printf ("peer-%s.download", device);
   path = g_build_filename (run->work_dir, name, NULL);
 
   step = g_strdup_printf (_("Downloading the library of another computer (%u of %u)…"),
@@ -699,6 +734,17 @@ heyai_sync_report_describe (const HeyaiSyncReport *report)
     }
   else
     g_string_append (text, _("Nothing new to upload."));
+
+  if (report->damaged > 0)
+    {
+      g_string_append_c (text, ' ');
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
+                                                 "The copy of %u other computer is damaged and was skipped; "
+                                                 "sync on that computer again.",
+                                                 "The copies of %u other computers are damaged and were skipped; "
+                                                 "sync on those computers again.", report->damaged),
+                              report->damaged);
+    }
 
   if (report->conflicts > 0)
     {

@@ -59,6 +59,8 @@ typedef struct
   guint64  bytes_uploaded;
   guint64  bytes_downloaded;
   guint    list_calls;        /* listing requests made */
+  guint    damaged;           /* other computers' copies skipped as damaged
+                               * (retried at the next sync) */
 } HeyaiSyncReport;
 
 void heyai_sync_report_free (HeyaiSyncReport *report);

@@ -170,6 +170,8 @@ test_first_sync (Fixture       *f,
   g_autofree char *snapshot = NULL;
   g_autofree char *projects_seen = NULL;
   g_autofree char *scenes_seen = NULL;
+  g_autofree char *plain = NULL;
+  gboolean was_gzip = FALSE;
   sqlite3 *db = NULL;
 
   r1 = sync_ok (f->a, f->remote);
@@ -178,9 +180,13 @@ test_first_sync (Fixture       *f,
   g_assert_cmpuint (r1->bytes_uploaded, >, 0);
 
   /* The snapshot carries no local-only data. */
-  snapshot = g_strdup_printf ("%s/.heyai/library-%s.sqlite", f->remote_dir, heyai_store_get_device_id (f->a));
+  snapshot = g_strdup_printf ("%s/.heyai/library-%s.sqlite.gz", f->remote_dir, heyai_store_get_device_id (f->a));
   g_assert_true (g_file_test (snapshot, G_FILE_TEST_IS_REGULAR));
-  g_assert_cmpint (sqlite3_open_v2 (snapshot, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  plain = g_build_filename (f->dir, "plain.sqlite", NULL);
+  g_assert_true (heyai_merge_gunzip (snapshot, plain, &was_gzip, &error));
+  g_assert_no_error (error);
+  g_assert_true (was_gzip);
+  g_assert_cmpint (sqlite3_open_v2 (plain, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
   {
     sqlite3_stmt *stmt = NULL;
 
@@ -468,7 +474,7 @@ test_nothing_changed (Fixture       *f,
 
   /* Our snapshot removed from the remote by someone: uploaded again. */
   {
-    g_autofree char *path = g_strdup_printf ("%s/.heyai/library-%s.sqlite", f->remote_dir,
+    g_autofree char *path = g_strdup_printf ("%s/.heyai/library-%s.sqlite.gz", f->remote_dir,
                                              heyai_store_get_device_id (f->a));
 
     g_assert_cmpint (g_unlink (path), ==, 0);
@@ -515,14 +521,19 @@ test_newer_schema_refused (Fixture       *f,
   g_autofree char *snapshot = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
+  g_autofree char *plain = g_build_filename (f->dir, "plain.sqlite", NULL);
+  gboolean was_gzip = FALSE;
   sqlite3 *db = NULL;
   HeyaiSyncReport *report;
 
   sync_quiet (f->a, f->remote);
-  snapshot = g_strdup_printf ("%s/.heyai/library-%s.sqlite", f->remote_dir, heyai_store_get_device_id (f->a));
-  g_assert_cmpint (sqlite3_open (snapshot, &db), ==, SQLITE_OK);
+  snapshot = g_strdup_printf ("%s/.heyai/library-%s.sqlite.gz", f->remote_dir, heyai_store_get_device_id (f->a));
+  g_assert_true (heyai_merge_gunzip (snapshot, plain, &was_gzip, &error));
+  g_assert_cmpint (sqlite3_open (plain, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 99", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
+  g_assert_true (heyai_merge_gzip (plain, snapshot, &error));
+  g_assert_no_error (error);
 
   before = sync_test_dump (f->b);
   report = sync_test_run (f->b, HEYAI_SYNC_REMOTE (f->remote), &error);
@@ -727,7 +738,7 @@ test_killed_mid_upload (Fixture       *f,
 
   project = sync_test_add_project (f->a, "Night shift", 3);
   sync_quiet (f->a, f->remote);
-  snapshot = g_strdup_printf ("%s/.heyai/library-%s.sqlite", f->remote_dir, heyai_store_get_device_id (f->a));
+  snapshot = g_strdup_printf ("%s/.heyai/library-%s.sqlite.gz", f->remote_dir, heyai_store_get_device_id (f->a));
   old_sum = heyai_file_sha256 (snapshot, NULL, &error);
   g_clear_object (&project);
   project = sync_test_add_project (f->a, "Second", 40);
@@ -752,6 +763,43 @@ test_killed_mid_upload (Fixture       *f,
   sync_quiet (f->b, f->remote);
   g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM projects"), ==, 2);
   assert_same_library (f);
+}
+
+/* Damaged copies of other computers are skipped, the rest syncs. */
+static void
+test_damaged_copy (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(HeyaiProject) project = sync_test_add_project (f->a, "Night shift", 2);
+  g_autofree char *heyai_dir = g_build_filename (f->remote_dir, ".heyai", NULL);
+  g_autofree char *bad_gz = g_build_filename (heyai_dir, "library-0badc0de.sqlite.gz", NULL);
+  g_autofree char *bad_raw = g_build_filename (heyai_dir, "library-0badf00d.sqlite", NULL);
+  g_autofree char *not_ours = g_build_filename (heyai_dir, "library-0ther.sqlite", NULL);
+  sqlite3 *db = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *summary = NULL;
+  g_autoptr(HeyaiSyncReport) report = NULL;
+  static const char gz_garbage[] = "\x1f\x8b\x08\x00 not really gzip";
+
+  sync_quiet (f->a, f->remote);
+  g_assert_true (g_file_set_contents (bad_gz, gz_garbage, sizeof gz_garbage, NULL));
+  g_assert_true (g_file_set_contents (bad_raw, "SQLite format 3 but no", -1, NULL));
+  /* A valid SQLite file that is not a HeyAI library. */
+  g_assert_cmpint (sqlite3_open (not_ours, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE x (y)", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  before = sync_test_dump (f->b);
+  report = sync_ok (f->b, f->remote);
+  g_assert_cmpuint (report->damaged, ==, 3);
+  g_assert_cmpuint (report->peers, ==, 1);
+  summary = heyai_sync_report_describe (report);
+  g_assert_nonnull (strstr (summary, "damaged"));
+  after = sync_test_dump (f->b);
+  g_assert_cmpstr (before, !=, after);
+  assert_same_library (f);
+  g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM sync_peers"), ==, 1);
 }
 
 /* Three computers, edits everywhere, every order: all converge. */
@@ -816,6 +864,7 @@ main (int    argc,
   ADD ("/sync/killed-mid-merge", test_killed_mid_merge);
   ADD ("/sync/killed-mid-upload", test_killed_mid_upload);
   ADD ("/sync/three-computers", test_three_computers);
+  ADD ("/sync/damaged-copy", test_damaged_copy);
 #undef ADD
 
   return g_test_run ();
