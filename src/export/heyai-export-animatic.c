@@ -22,6 +22,9 @@
 
 #include <glib/gstdio.h>
 
+#include <errno.h>
+#include <unistd.h>
+
 #include <glib/gi18n-lib.h>
 
 #pragma GCC diagnostic push
@@ -238,8 +241,25 @@ on_bus_message (GstBus     *bus,
 
         gst_message_parse_error (message, &err, &debug);
         g_debug ("animatic: %s (%s)", err->message, debug != NULL ? debug : "");
-        job_finish (job, g_error_new (HEYAI_ERROR, HEYAI_ERROR_FAILED,
-                                      _("The animatic could not be rendered: %s"), err->message));
+        if (g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT))
+          {
+            GError *io = NULL;
+
+            heyai_set_io_error (&io, ENOSPC, _("Could not write the animatic"));
+            job_finish (job, io);
+          }
+        else if (g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_WRITE) ||
+                 g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_WRITE))
+          {
+            GError *io = NULL;
+
+            heyai_set_io_error (&io, access (job->path, F_OK) == 0 ? EIO : EACCES,
+                                _("Could not write the animatic"));
+            job_finish (job, io);
+          }
+        else
+          job_finish (job, g_error_new (HEYAI_ERROR, HEYAI_ERROR_FAILED,
+                                        _("The animatic could not be rendered: %s"), err->message));
       }
       return G_SOURCE_REMOVE;
 

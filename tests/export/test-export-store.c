@@ -262,6 +262,18 @@ test_cli (Fixture       *f,
     g_assert_cmpint (g_array_index (events, EdlEvent, 1).rec_out, ==, 375);
   }
 
+  /* Again into the same folder: replaced in place, same output. */
+  {
+    const char *const args[] = { "export", number, "--to", dest, "--formats", "edl", "--missing", "skip", NULL };
+    g_autofree char *out2 = NULL;
+    g_autofree char *pkg = g_build_filename (dest, "el-ultimo-faro-handoff", NULL);
+    g_autofree char *csv = g_build_filename (pkg, "shotlist.csv", NULL);
+
+    g_assert_cmpint (run_cli (f, args, &out2, NULL), ==, 0);
+    g_assert_true (g_str_has_suffix (out2, "/el-ultimo-faro-handoff\n"));
+    g_assert_false (g_file_test (csv, G_FILE_TEST_EXISTS));  /* the old package is gone */
+  }
+
   /* A PACKAGE asset was recorded (the project status is left alone). */
   g_clear_object (&f->store);
   f->store = heyai_store_new (f->db, &error);
