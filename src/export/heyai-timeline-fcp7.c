@@ -112,8 +112,6 @@ heyai_export_fcp7_to_string (const HeyaiCut *cut)
                               "            <in>0</in>\n"
                               "            <out>%" G_GINT64_FORMAT "</out>\n",
                               start, end, entry->frames);
-      if (entry->is_still)
-        g_string_append (out, "            <stillframe>TRUE</stillframe>\n");
       g_string_append_printf (out,
                               "            <file id=\"file-%u\">\n"
                               "              <name>%s</name>\n"
