@@ -812,9 +812,9 @@ heyai_oauth_connect_finish (HeyaiOauth    *self,
 /* ---------------------------------------------------------------------- */
 
 static void
-disconnect_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+disconnect_cleared_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
@@ -825,22 +825,91 @@ disconnect_cb (GObject      *source,
     g_task_return_boolean (task, TRUE);
 }
 
+static void
+disconnect_revoked_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiHttpResponse) response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
+
+  /* Best effort: an already invalid token (400) or no network still
+   * disconnects this machine. */
+  if (response == NULL)
+    g_debug ("revoking the Google authorization failed: %s", error->message);
+  heyai_secrets_clear_async (HEYAI_SECRET_GOOGLE_REFRESH_TOKEN, g_task_get_cancellable (task),
+                             disconnect_cleared_cb, g_object_ref (task));
+}
+
+/* HEYAI_GOOGLE_TOKEN_URL with its last path segment replaced by "revoke"
+ * (https://oauth2.googleapis.com/token -> .../revoke), or NULL. */
+static char *
+revoke_url (HeyaiOauth *self)
+{
+  const char *token_url = heyai_http_get_base_url (self->http);
+  const char *slash = token_url != NULL ? strrchr (token_url, '/') : NULL;
+
+  if (slash == NULL || strcmp (slash, "/token") != 0)
+    return NULL;
+  return g_strdup_printf ("%.*s/revoke", (int) (slash - token_url), token_url);
+}
+
+static void
+disconnect_revoke (GTask      *task,
+                   const char *token)
+{
+  HeyaiOauth *self = g_task_get_source_object (task);
+  g_autofree char *url = revoke_url (self);
+  g_autoptr(HeyaiHttpRequest) req = NULL;
+
+  if (token == NULL || url == NULL)
+    {
+      heyai_secrets_clear_async (HEYAI_SECRET_GOOGLE_REFRESH_TOKEN, g_task_get_cancellable (task),
+                                 disconnect_cleared_cb, g_object_ref (task));
+      return;
+    }
+  req = heyai_http_request_new ("POST", url);
+  heyai_http_request_add_form (req, "token", token);
+  heyai_http_request_set_flags (req, HEYAI_HTTP_REQUEST_ANY_STATUS | HEYAI_HTTP_REQUEST_NO_RETRY);
+  heyai_http_request_set_timeout (req, 15);
+  heyai_http_send_async (self->http, req, NULL, disconnect_revoked_cb, g_object_ref (task));
+}
+
+static void
+disconnect_lookup_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autofree char *token = heyai_secrets_lookup_finish (result, NULL);
+
+  disconnect_revoke (task, token);
+}
+
 void
 heyai_oauth_disconnect_async (HeyaiOauth          *self,
                               GCancellable        *cancellable,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  GTask *task;
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *token = NULL;
 
   g_return_if_fail (HEYAI_IS_OAUTH (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, heyai_oauth_disconnect_async);
+  token = g_steal_pointer (&self->refresh_token);
   heyai_oauth_invalidate (self);
-  secure_free (self->refresh_token);
-  self->refresh_token = NULL;
-  heyai_secrets_clear_async (HEYAI_SECRET_GOOGLE_REFRESH_TOKEN, cancellable, disconnect_cb, task);
+
+  if (token != NULL)
+    disconnect_revoke (task, token);
+  else
+    heyai_secrets_lookup_async (HEYAI_SECRET_GOOGLE_REFRESH_TOKEN, cancellable, disconnect_lookup_cb,
+                                g_object_ref (task));
+  if (token != NULL)
+    memset (token, 0, strlen (token));
 }
 
 gboolean

@@ -82,7 +82,9 @@ char       *heyai_oauth_get_token_finish   (HeyaiOauth            *self,
 /* Forget the access token (the service answered 401 with it). */
 void        heyai_oauth_invalidate         (HeyaiOauth            *self);
 
-/* Forgets every token and clears the stored refresh token. */
+/* Revokes the refresh token at Google (best effort: POST token=... to
+ * the token URL's sibling /revoke), forgets every token and clears the
+ * stored refresh token. */
 void        heyai_oauth_disconnect_async   (HeyaiOauth            *self,
                                             GCancellable          *cancellable,
                                             GAsyncReadyCallback    callback,

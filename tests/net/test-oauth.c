@@ -229,6 +229,45 @@ test_connect (Fixture       *fx,
 }
 
 static void
+disconnect_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Result *r = user_data;
+  r->ok = heyai_oauth_disconnect_finish (HEYAI_OAUTH (source), result, &r->error);
+  r->done = 1;
+}
+
+static void
+test_disconnect (Fixture       *fx,
+                 gconstpointer  data)
+{
+  g_autoptr(HeyaiOauth) other = NULL;
+  char *left;
+  Result r = { 0, };
+
+  heyai_oauth_connect_async (fx->oauth, NULL, connect_cb, &r);
+  g_assert_true (heyai_fake_spin_until_ptr ((gpointer *) &fx->auth_url, 10));
+  g_assert_cmpuint (browse (fx, fx->auth_url), ==, 200);
+  g_assert_true (heyai_fake_spin_until (&r.done, 20));
+  g_assert_no_error (r.error);
+  result_clear (&r);
+
+  heyai_oauth_disconnect_async (fx->oauth, NULL, disconnect_cb, &r);
+  g_assert_true (heyai_fake_spin_until (&r.done, 20));
+  g_assert_no_error (r.error);
+  g_assert_true (r.ok);
+  result_clear (&r);
+  g_assert_cmpuint (heyai_fake_get_count (fx->fake, "google.revoke"), ==, 1);
+  left = keyring_lookup ();
+  g_assert_null (left);
+
+  /* nothing left to use */
+  heyai_oauth_get_token_async (fx->oauth, NULL, token_cb, &r);
+  g_assert_true (heyai_fake_spin_until (&r.done, 10));
+  g_assert_error (r.error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS);
+  result_clear (&r);
+}
+
+static void
 test_wrong_state (Fixture       *fx,
                   gconstpointer  data)
 {
@@ -501,6 +540,7 @@ main (int   argc,
   g_test_add_func ("/net/oauth/pkce-helpers", test_pkce_helpers);
   ADD ("/net/oauth/connect", test_connect, NULL);
   ADD ("/net/oauth/wrong-state", test_wrong_state, NULL);
+  ADD ("/net/oauth/disconnect", test_disconnect, NULL);
   ADD ("/net/oauth/denied", test_denied, "deny");
   ADD ("/net/oauth/fake-checks-pkce", test_fake_checks_pkce, NULL);
   ADD ("/net/oauth/refresh-on-401", test_refresh_on_401, NULL);
