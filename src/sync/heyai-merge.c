@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -1179,6 +1180,74 @@ merge_table (Merge       *m,
   return ok;
 }
 
+/* Two computers that both inserted or moved scenes leave duplicate or
+ * missing positions: renumber the live scenes of every touched project 1..n
+ * in a deterministic order (position, created_at, id), so every computer
+ * ends with the same order. */
+static gboolean
+normalize_positions (Merge   *m,
+                     GError **error)
+{
+  g_autoptr(MergeStmt) select = NULL;
+  g_autoptr(MergeStmt) update = NULL;
+  GHashTableIter iter;
+  gpointer key;
+
+  if (m->stats->projects == NULL)
+    return TRUE;
+
+  select = prepare (m->db, "SELECT id, position FROM main.scenes WHERE project_id = ?1 AND deleted = 0 "
+                    "ORDER BY position, created_at, id", error);
+  update = prepare (m->db, "UPDATE main.scenes SET position = ?2, updated_at = ?3 WHERE id = ?1", error);
+  if (select == NULL || update == NULL)
+    return FALSE;
+
+  g_hash_table_iter_init (&iter, m->stats->projects);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      g_autoptr(GPtrArray) moves = g_ptr_array_new_with_free_func (g_free);
+      int expected = 1;
+      int rc;
+
+      sqlite3_reset (select);
+      sqlite3_bind_text (select, 1, key, -1, SQLITE_STATIC);
+      while ((rc = sqlite3_step (select)) == SQLITE_ROW)
+        {
+          if (sqlite3_column_int (select, 1) != expected)
+            g_ptr_array_add (moves, g_strdup_printf ("%d:%s", expected, sqlite3_column_text (select, 0)));
+          expected++;
+        }
+      sqlite3_reset (select);
+      if (rc != SQLITE_DONE)
+        {
+          set_db_error (error, m->db, rc);
+          return FALSE;
+        }
+
+      for (guint i = 0; i < moves->len; i++)
+        {
+          const char *move = g_ptr_array_index (moves, i);
+          const char *id = strchr (move, ':') + 1;
+          g_autofree char *now = heyai_hlc_now (m->hlc);
+
+          sqlite3_reset (update);
+          sqlite3_bind_text (update, 1, id, -1, SQLITE_STATIC);
+          sqlite3_bind_int (update, 2, atoi (move));
+          sqlite3_bind_text (update, 3, now, -1, SQLITE_STATIC);
+          rc = sqlite3_step (update);
+          sqlite3_reset (update);
+          if (rc != SQLITE_DONE)
+            {
+              set_db_error (error, m->db, rc);
+              return FALSE;
+            }
+          m->stats->rows_updated++;
+        }
+    }
+
+  return TRUE;
+}
+
 /* The values of every row changed since its recorded base become its base. */
 static gboolean
 record_base (sqlite3     *db,
@@ -1361,6 +1430,9 @@ heyai_merge_apply (gpointer          db,
           stats->peers++;
         }
     }
+
+  if (ok)
+    ok = normalize_positions (&m, error);
 
   if (ok)
     ok = record_base (db, error);

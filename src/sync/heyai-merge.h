@@ -35,6 +35,9 @@
  *    deleted on one side and edited on the other stays deleted and the lost
  *    edit is listed as a conflict on the field "deleted".  A merged row that
  *    differs from both sides gets a new HLC stamp so that it propagates.
+ * After merging, the live scenes of every touched project are renumbered
+ * 1..n in (position, created_at, id) order when two computers inserted or
+ * moved scenes concurrently (duplicate or missing positions).
  * Conflict ids are derived from (table, row, field, the two stamps), so two
  * computers that detect the same conflict record one row.
  *

@@ -2,7 +2,7 @@
  *
  * The folder is laid out like the Drive tree (<root>/Project-<n>-<slug>/...)
  * and the snapshots live in <root>/.heyai/.  File ids are paths relative to
- * the root (".heyai/library-<device>.sqlite", "Project-1-x/images/scene-01.png");
+ * the root (".heyai/library-<device>.sqlite.gz", "Project-1-x/images/scene-01.png");
  * versions are the content's md5.  Work runs in GTask threads.  A missing
  * root (an unmounted disk) fails with HEYAI_ERROR_RETRYABLE: "will sync later".
  *

@@ -23,7 +23,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   char   *id;       /* remote id (Drive file id; folder: path relative to the root) */
-  char   *name;     /* "library-<device>.sqlite" */
+  char   *name;     /* "library-<device>.sqlite.gz" */
   char   *version;  /* changes with every content change */
   char   *md5;      /* lower-case hex md5 of the content, or NULL */
   gint64  size;

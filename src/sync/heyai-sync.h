@@ -1,8 +1,8 @@
 /* heyai-sync.h: the library follows the producer across computers.
  *
  * Each computer uploads a snapshot of its library (SQLite online backup API,
- * without the local-only tables) to the sync folder as
- * `library-<device>.sqlite` (Drive: `HeyAI Projects/.heyai/`), downloads the
+ * without the local-only tables, gzip-compressed) to the sync folder as
+ * `library-<device>.sqlite.gz` (Drive: `HeyAI Projects/.heyai/`), downloads the
  * other computers' snapshots that changed since it last merged them, and
  * merges them row by row (heyai-merge.h has the rules and the conflict
  * model).  A sync (heyai_sync_run_async):
@@ -23,6 +23,8 @@
  * Killed at any point, the library stays consistent (one transaction) and the
  * remote keeps a complete snapshot (replaced only when the new one is
  * complete); the next sync completes the work.
+ * A damaged copy (or a file that is not a HeyAI library) is skipped and
+ * counted in the report, and retried at the next sync.
  * A snapshot from a newer HeyAI Studio (higher schema) is not merged: the
  * others are, ours is uploaded, and the sync then fails with
  * HEYAI_ERROR_SCHEMA_TOO_NEW ("Another computer uses a newer HeyAI Studio;

@@ -765,6 +765,49 @@ test_killed_mid_upload (Fixture       *f,
   assert_same_library (f);
 }
 
+/* Both computers insert a scene at position 2: every scene keeps a unique
+ * position, in the same order on both. */
+static void
+test_concurrent_inserts (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(HeyaiProject) project = sync_test_add_project (f->a, "Night shift", 3);
+  const char *pid = heyai_project_get_id (project);
+  HeyaiStore *both[2] = { f->a, f->b };
+  g_autoptr(GPtrArray) scenes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sync_quiet (f->a, f->remote);
+  sync_quiet (f->b, f->remote);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(HeyaiScene) scene = heyai_scene_new ();
+
+      heyai_scene_set_project_id (scene, pid);
+      heyai_scene_set_title (scene, i == 0 ? "Inserted on A" : "Inserted on B");
+      heyai_scene_set_position (scene, 2);
+      g_assert_true (heyai_store_insert_scene (both[i], scene, &error));
+      g_assert_no_error (error);
+      sync_test_tick ();
+    }
+
+  for (guint round = 0; round < 3; round++)
+    {
+      sync_quiet (f->a, f->remote);
+      sync_quiet (f->b, f->remote);
+    }
+
+  assert_same_library (f);
+  scenes = heyai_store_list_scenes (f->b, pid, &error);
+  g_assert_cmpuint (scenes->len, ==, 5);
+  for (guint i = 0; i < scenes->len; i++)
+    g_assert_cmpint (heyai_scene_get_position (g_ptr_array_index (scenes, i)), ==, (int) i + 1);
+  g_assert_cmpstr (heyai_scene_get_title (g_ptr_array_index (scenes, 0)), ==, "Scene 1");
+  g_assert_cmpstr (heyai_scene_get_title (g_ptr_array_index (scenes, 4)), ==, "Scene 3");
+  g_assert_cmpint (sync_test_count (f->a, "SELECT COUNT(DISTINCT position) FROM scenes WHERE deleted = 0"), ==, 5);
+}
+
 /* Damaged copies of other computers are skipped, the rest syncs. */
 static void
 test_damaged_copy (Fixture       *f,
@@ -865,6 +908,7 @@ main (int    argc,
   ADD ("/sync/killed-mid-upload", test_killed_mid_upload);
   ADD ("/sync/three-computers", test_three_computers);
   ADD ("/sync/damaged-copy", test_damaged_copy);
+  ADD ("/sync/concurrent-inserts", test_concurrent_inserts);
 #undef ADD
 
   return g_test_run ();
