@@ -470,33 +470,95 @@ pop_error (GstBus  *bus,
   return TRUE;
 }
 
-/* Waits until appsrc has room for another frame, watching for errors and
- * cancellation.  appsrc is not blocking: a blocked push would never return
- * if the encoder or the file sink stopped on an error. */
+/* The worker sleeps on a condition while appsrc's queue is full, and is
+ * woken without delay when a frame leaves the queue (a probe on appsrc's
+ * pad), when the pipeline posts an error (bus sync handler) or when the
+ * job is cancelled.  appsrc itself is not blocking: a blocked push would
+ * never return if the encoder or the file sink stopped on an error.  The
+ * timed wait is only a safety net. */
+typedef struct
+{
+  GMutex   lock;
+  GCond    cond;
+  gboolean failed;
+} Waiter;
+
+static void
+waiter_wake (Waiter *waiter)
+{
+  g_mutex_lock (&waiter->lock);
+  g_cond_signal (&waiter->cond);
+  g_mutex_unlock (&waiter->lock);
+}
+
+static GstPadProbeReturn
+frame_left_queue_cb (GstPad          *pad,
+                     GstPadProbeInfo *info,
+                     gpointer         user_data)
+{
+  waiter_wake (user_data);
+  return GST_PAD_PROBE_OK;
+}
+
+static GstBusSyncReply
+bus_sync_cb (GstBus     *bus,
+             GstMessage *message,
+             gpointer    user_data)
+{
+  Waiter *waiter = user_data;
+
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
+    {
+      g_mutex_lock (&waiter->lock);
+      waiter->failed = TRUE;
+      g_cond_signal (&waiter->cond);
+      g_mutex_unlock (&waiter->lock);
+    }
+
+  return GST_BUS_PASS;
+}
+
+static void
+cancelled_cb (GCancellable *cancellable,
+              gpointer      user_data)
+{
+  waiter_wake (user_data);
+}
+
 static gboolean
-wait_for_room (GstAppSrc     *appsrc,
+wait_for_room (Waiter        *waiter,
+               GstAppSrc     *appsrc,
                GstBus        *bus,
                guint64        max_bytes,
                GCancellable  *cancellable,
                GError       **error)
 {
-  for (;;)
+  gboolean failed;
+
+  g_mutex_lock (&waiter->lock);
+  while (!waiter->failed &&
+         !g_cancellable_is_cancelled (cancellable) &&
+         gst_app_src_get_current_level_bytes (appsrc) >= max_bytes)
+    g_cond_wait_until (&waiter->cond, &waiter->lock, g_get_monotonic_time () + 100 * G_TIME_SPAN_MILLISECOND);
+  failed = waiter->failed;
+  g_mutex_unlock (&waiter->lock);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  if (failed)
     {
-      g_autoptr(GstMessage) message = NULL;
+      g_autoptr(GstMessage) message = gst_bus_timed_pop_filtered (bus, GST_SECOND, GST_MESSAGE_ERROR);
 
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-
-      if (gst_app_src_get_current_level_bytes (appsrc) < max_bytes)
-        return TRUE;
-
-      message = gst_bus_timed_pop_filtered (bus, 2 * GST_MSECOND, GST_MESSAGE_ERROR);
       if (message != NULL)
-        {
-          set_error_from_message (error, message);
-          return FALSE;
-        }
+        set_error_from_message (error, message);
+      else
+        g_set_error_literal (error, HEYAI_ERROR, HEYAI_ERROR_FAILED,
+                             _("The clip encoder stopped unexpectedly."));
+      return FALSE;
     }
+
+  return TRUE;
 }
 
 static gboolean
@@ -595,6 +657,11 @@ heyai_ken_burns_render (const char                *still_path,
   gboolean ok = FALSE;
   gboolean started = FALSE;
   double last_progress = -1.0;
+  Waiter waiter = { 0 };
+  g_autoptr(GstPad) src_pad = NULL;
+  gulong probe_id = 0;
+  gulong cancel_id = 0;
+  gboolean waiter_ready = FALSE;
 
   g_return_val_if_fail (still_path != NULL, FALSE);
   g_return_val_if_fail (out_path != NULL, FALSE);
@@ -666,6 +733,15 @@ heyai_ken_burns_render (const char                *still_path,
   g_object_set (filesink, "location", out_path, NULL);
   bus = gst_element_get_bus (pipeline);
 
+  g_mutex_init (&waiter.lock);
+  g_cond_init (&waiter.cond);
+  waiter_ready = TRUE;
+  gst_bus_set_sync_handler (bus, bus_sync_cb, &waiter, NULL);
+  src_pad = gst_element_get_static_pad (appsrc, "src");
+  probe_id = gst_pad_add_probe (src_pad, GST_PAD_PROBE_TYPE_BUFFER, frame_left_queue_cb, &waiter, NULL);
+  if (cancellable != NULL)
+    cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb), &waiter, NULL);
+
   /* Frames are recycled through a pool: a fresh 3.5 MiB allocation per frame
    * costs page faults on every frame. */
   pool = gst_buffer_pool_new ();
@@ -699,7 +775,7 @@ heyai_ken_burns_render (const char                *still_path,
       GstClockTime pts, next;
       GstFlowReturn flow;
 
-      if (!wait_for_room (GST_APP_SRC (appsrc), bus, (guint64) frame_size * QUEUED_FRAMES,
+      if (!wait_for_room (&waiter, GST_APP_SRC (appsrc), bus, (guint64) frame_size * QUEUED_FRAMES,
                           cancellable, error))
         goto out;
 
@@ -770,6 +846,18 @@ heyai_ken_burns_render (const char                *still_path,
 out:
   if (pipeline != NULL)
     gst_element_set_state (pipeline, GST_STATE_NULL);
+  /* Nothing can call into the waiter any more once these are gone. */
+  if (cancel_id != 0)
+    g_cancellable_disconnect (cancellable, cancel_id);
+  if (probe_id != 0)
+    gst_pad_remove_probe (src_pad, probe_id);
+  if (bus != NULL)
+    gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
+  if (waiter_ready)
+    {
+      g_cond_clear (&waiter.cond);
+      g_mutex_clear (&waiter.lock);
+    }
   /* Only a regular file is ours to delete (never /dev/full or a FIFO). */
   if (!ok && started && g_file_test (out_path, G_FILE_TEST_IS_REGULAR))
     g_unlink (out_path);
