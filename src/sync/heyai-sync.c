@@ -703,6 +703,17 @@ heyai_sync_run_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+gint64
+heyai_sync_get_last_time (HeyaiStore *store)
+{
+  g_autofree char *value = NULL;
+
+  g_return_val_if_fail (HEYAI_IS_STORE (store), 0);
+
+  value = heyai_store_get_meta (store, META_LAST);
+  return value != NULL ? g_ascii_strtoll (value, NULL, 10) : 0;
+}
+
 char *
 heyai_sync_report_describe (const HeyaiSyncReport *report)
 {

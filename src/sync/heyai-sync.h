@@ -82,6 +82,10 @@ void             heyai_sync_run_async  (HeyaiStore            *store,
 HeyaiSyncReport *heyai_sync_run_finish (GAsyncResult          *result,
                                         GError               **error);
 
+/* When the last sync of this library completed (µs since the epoch), 0 if
+ * never. */
+gint64           heyai_sync_get_last_time (HeyaiStore *store);
+
 /* A one-line summary for people ("Merged 12 changes from 1 other computer;
  * uploaded this computer's library (84 kB)."). */
 char            *heyai_sync_report_describe (const HeyaiSyncReport *report);

@@ -808,6 +808,75 @@ test_concurrent_inserts (Fixture       *f,
   g_assert_cmpint (sync_test_count (f->a, "SELECT COUNT(DISTINCT position) FROM scenes WHERE deleted = 0"), ==, 5);
 }
 
+typedef struct
+{
+  HeyaiStore *store;
+  const char *project_id;
+  gboolean    edited;
+  gboolean    done;
+  GError     *error;
+} EditWhileSync;
+
+static gboolean
+edit_now (gpointer user_data)
+{
+  EditWhileSync *e = user_data;
+  g_autoptr(HeyaiScene) scene = heyai_store_get_scene_at (e->store, e->project_id, 1, NULL);
+
+  heyai_scene_set_image_prompt (scene, "edited while syncing");
+  g_assert_true (heyai_store_update_scene (e->store, scene, &e->error));
+  e->edited = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_step (const char *step,
+         double      fraction,
+         gpointer    user_data)
+{
+  /* The worker thread starts right after this step: edit meanwhile. */
+  if (g_str_has_prefix (step, "Merging"))
+    g_idle_add (edit_now, user_data);
+}
+
+static void
+on_sync_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  EditWhileSync *e = user_data;
+  g_autoptr(HeyaiSyncReport) report = heyai_sync_run_finish (result, &e->error);
+
+  e->done = TRUE;
+}
+
+/* The window keeps editing while a sync merges. */
+static void
+test_edit_while_syncing (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(HeyaiProject) project = sync_test_add_project (f->a, "Night shift", 200);
+  g_autoptr(HeyaiProject) mine = sync_test_add_project (f->b, "B's own", 2);
+  EditWhileSync e = { f->b, heyai_project_get_id (mine), FALSE, FALSE, NULL };
+  g_autoptr(GError) error = NULL;
+
+  sync_quiet (f->a, f->remote);
+
+  heyai_sync_run_async (f->b, HEYAI_SYNC_REMOTE (f->remote), NULL, on_step, &e, NULL, on_sync_done, &e);
+  while (!e.done || !e.edited)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (e.error);
+  sync_test_tick ();
+
+  sync_quiet (f->b, f->remote);
+  sync_quiet (f->a, f->remote);
+  g_assert_cmpint (sync_test_count (f->a, "SELECT COUNT(*) FROM scenes WHERE image_prompt = 'edited while syncing'"),
+                   ==, 1);
+  g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM scenes"), ==, 202);
+  assert_same_library (f);
+  g_assert_true (heyai_sync_get_last_time (f->b) > 0);
+}
+
 /* Damaged copies of other computers are skipped, the rest syncs. */
 static void
 test_damaged_copy (Fixture       *f,
@@ -909,6 +978,7 @@ main (int    argc,
   ADD ("/sync/three-computers", test_three_computers);
   ADD ("/sync/damaged-copy", test_damaged_copy);
   ADD ("/sync/concurrent-inserts", test_concurrent_inserts);
+  ADD ("/sync/edit-while-syncing", test_edit_while_syncing);
 #undef ADD
 
   return g_test_run ();
