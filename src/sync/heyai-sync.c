@@ -1030,6 +1030,7 @@ typedef struct
   char       *part;      /* download target */
   char       *stem;      /* final path without extension */
   char       *sha256;    /* expected, or NULL */
+  char       *asset_id;  /* a copy for the thread */
   char       *final;     /* set by the check thread */
 } EnsureData;
 
@@ -1045,6 +1046,7 @@ ensure_data_free (gpointer data)
   g_free (ed->part);
   g_free (ed->stem);
   g_free (ed->sha256);
+  g_free (ed->asset_id);
   g_free (ed->final);
   g_free (ed);
 }
@@ -1104,6 +1106,14 @@ ensure_check_thread (GTask        *task,
     }
   content_type = g_content_type_guess (NULL, head, head_len, NULL);
   ed->final = g_strconcat (ed->stem, extension_for (content_type), NULL);
+
+  /* Two computers may both have made "take 2" of a scene: never overwrite
+   * another take's file. */
+  if (g_file_test (ed->final, G_FILE_TEST_EXISTS))
+    {
+      g_free (ed->final);
+      ed->final = g_strdup_printf ("%s-%.8s%s", ed->stem, ed->asset_id, extension_for (content_type));
+    }
 
   if (g_rename (ed->part, ed->final) != 0)
     {
@@ -1254,6 +1264,7 @@ heyai_sync_ensure_local_asset_async (HeyaiStore          *store,
   ed->stem = g_build_filename (dir, base, NULL);
   ed->part = g_strconcat (ed->stem, ".download", NULL);
   ed->sha256 = g_strdup (heyai_asset_get_sha256 (asset));
+  ed->asset_id = g_strdup (heyai_asset_get_id (asset));
   g_task_set_task_data (task, ed, ensure_data_free);
 
   heyai_sync_remote_download_async (remote, file_id, ed->part, cancellable,

@@ -655,12 +655,34 @@ test_assets_lazy (Fixture       *f,
   g_assert_nonnull (path);
   g_assert_true (g_str_has_prefix (path, f->b_dir));
   g_assert_true (g_str_has_suffix (path, "/images/scene-02.png"));
+
   g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
   g_assert_cmpmem (contents, length, png, sizeof png);
   g_free (contents);
   g_assert_cmpuint (asset_changed, ==, 1);
   g_assert_cmpstr (heyai_asset_get_updated_at (on_b), ==, stamp);
   g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM assets WHERE local_path IS NOT NULL"), ==, 1);
+
+  /* Another take already holds that file name on B (both computers made a
+   * "take 1"): the download gets its own name, the other file is kept. */
+  g_assert_true (g_file_set_contents (path, "B's own take", -1, NULL));
+  g_assert_cmpint (sqlite3_exec (heyai_store_get_handle (f->b), "UPDATE assets SET local_path = NULL", NULL, NULL,
+                                 NULL), ==, SQLITE_OK);
+  heyai_asset_set_local_path (on_b, NULL);
+  memset (&ensured, 0, sizeof ensured);
+  heyai_sync_ensure_local_asset_async (f->b, HEYAI_SYNC_REMOTE (f->remote), on_b, NULL, on_ensured, &ensured);
+  g_assert_true (spin_until (&ensured.done));
+  g_assert_no_error (ensured.error);
+  g_assert_cmpstr (ensured.path, !=, path);
+  g_assert_true (g_str_has_suffix (ensured.path, ".png"));
+  g_assert_cmpstr (heyai_asset_get_local_path (on_b), ==, ensured.path);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpstr (contents, ==, "B's own take");
+  g_free (contents);
+  g_assert_true (g_file_get_contents (ensured.path, &contents, &length, NULL));
+  g_assert_cmpmem (contents, length, png, sizeof png);
+  g_free (contents);
+  g_free (ensured.path);
 
   /* A local-only change: nothing to upload, A's path untouched. */
   report = sync_ok (f->b, f->remote);
