@@ -101,6 +101,7 @@ on_sync_folder (GObject      *source,
   g_free (self->folder_id);
   self->folder_id = id;
   heyai_store_set_meta (self->store, META_FOLDER, id, NULL);
+  g_object_set_data (G_OBJECT (task), "fresh-folder", GINT_TO_POINTER (1));
   next (task);
 }
 
@@ -190,6 +191,8 @@ drive_dup_display_name (HeyaiSyncRemote *remote)
   return g_strdup (_("Google Drive"));
 }
 
+static void list_in_folder (GTask *task);
+
 static void
 on_listed (GObject      *source,
            GAsyncResult *result,
@@ -203,7 +206,34 @@ on_listed (GObject      *source,
   found = heyai_drive_list_finish (HEYAI_DRIVE (source), result, &error);
   if (found == NULL)
     {
+      HeyaiSyncDrive *self = g_task_get_source_object (task);
+
+      /* A cached folder id that no longer exists (another account, deleted):
+       * find or create the folder again, once. */
+      if (g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND) &&
+          g_object_get_data (G_OBJECT (task), "retried") == NULL)
+        {
+          g_clear_error (&error);
+          g_object_set_data (G_OBJECT (task), "retried", GINT_TO_POINTER (1));
+          forget_folder (self);
+          with_folder (task, list_in_folder);
+          return;
+        }
       g_task_return_error (task, error);
+      return;
+    }
+
+  /* Nothing at all in a folder known from an earlier sync: the cached id
+   * may point to a folder of another account or a deleted one (Drive lists
+   * nothing rather than failing).  Find the folder again, once. */
+  if (found->len == 0 && g_object_get_data (G_OBJECT (task), "fresh-folder") == NULL &&
+      g_object_get_data (G_OBJECT (task), "retried") == NULL)
+    {
+      HeyaiSyncDrive *self = g_task_get_source_object (task);
+
+      g_object_set_data (G_OBJECT (task), "retried", GINT_TO_POINTER (1));
+      forget_folder (self);
+      with_folder (task, list_in_folder);
       return;
     }
 

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "heyai-core.h"
@@ -257,6 +258,39 @@ test_offline (Fixture       *f,
   assert_same_library (f);
 }
 
+/* The connection drops in the middle of a snapshot upload: the resumable
+ * upload continues where the server stopped; a stale cached folder id is
+ * found again. */
+static void
+test_upload_resumes (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(HeyaiProject) project = sync_test_add_project (f->a, "Night shift", 800);
+  g_autoptr(HeyaiSyncReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Incompressible descriptions: a snapshot of several chunks. */
+  g_assert_cmpint (sqlite3_exec (heyai_store_get_handle (f->a), "UPDATE scenes SET description = hex(randomblob(600))",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  heyai_drive_set_chunk_size (f->drive, HEYAI_DRIVE_CHUNK_QUANTUM);
+  g_assert_true (heyai_fake_add_fault_from_string (f->fake, "drive.upload.chunk:drop-body-100000:1", &error));
+  g_assert_no_error (error);
+
+  report = sync_ok (f->a, f->ra);
+  g_assert_true (report->uploaded);
+  g_assert_cmpuint (report->bytes_uploaded, >, HEYAI_DRIVE_CHUNK_QUANTUM);
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "drive.upload.chunk"), >=, 3);
+  g_clear_pointer (&report, heyai_sync_report_free);
+
+  /* B's cached folder id points nowhere. */
+  g_assert_true (heyai_store_set_meta (f->b, "sync.drive_folder_id", "no-such-folder", NULL));
+  g_clear_object (&f->rb);
+  f->rb = heyai_sync_drive_new (f->drive, f->b);
+  report = sync_ok (f->b, f->rb);
+  g_assert_cmpuint (report->rows_inserted, ==, 801);
+  assert_same_library (f);
+}
+
 typedef struct
 {
   gboolean    done;
@@ -385,6 +419,7 @@ main (int    argc,
   ADD ("/sync-drive/two-computers", test_two_computers);
   ADD ("/sync-drive/offline", test_offline);
   ADD ("/sync-drive/asset-follows", test_asset_follows);
+  ADD ("/sync-drive/upload-resumes", test_upload_resumes);
 #undef ADD
 
   return g_test_run ();
