@@ -2,9 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "heyai-net"
-
 #include "config.h"
+
+#define G_LOG_DOMAIN "heyai-net"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -648,9 +648,10 @@ ensure_leader_done (GObject      *source,
   g_autofree char *key = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *id = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *stolen_key = NULL;
   GPtrArray *waiters = NULL;
 
-  if (!g_hash_table_steal_extended (ensures_in_flight, key, NULL, (gpointer *) &waiters))
+  if (!g_hash_table_steal_extended (ensures_in_flight, key, (gpointer *) &stolen_key, (gpointer *) &waiters))
     return;
 
   for (guint i = 0; i < waiters->len; i++)

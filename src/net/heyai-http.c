@@ -2,9 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "heyai-net"
-
 #include "config.h"
+
+#define G_LOG_DOMAIN "heyai-net"
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>

@@ -2,9 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "heyai-net"
-
 #include "config.h"
+
+#define G_LOG_DOMAIN "heyai-net"
 
 #include <json-glib/json-glib.h>
 #include <string.h>
