@@ -221,7 +221,8 @@ const char        *heyai_fake_request_get_header  (HeyaiFakeRequest *request,
                                                    const char       *name);
 /* The "Bearer <token>" token, or NULL. */
 const char        *heyai_fake_request_get_bearer  (HeyaiFakeRequest *request);
-/* The whole request body (empty for streaming routes). Never NULL. */
+/* The whole request body (empty for streaming routes). Never NULL.
+ * (transfer full): unref it. */
 GBytes            *heyai_fake_request_get_body    (HeyaiFakeRequest *request);
 /* Bytes of request body received (also for streaming routes). */
 goffset            heyai_fake_request_get_body_length (HeyaiFakeRequest *request);
