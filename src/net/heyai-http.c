@@ -2045,8 +2045,15 @@ download_send_cb (GObject      *source,
     }
 
   data->expected = -1;
+  /* With a Content-Encoding, libsoup hands us decoded bytes: their count
+   * cannot be checked against the (encoded) Content-Length. */
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
-    data->expected = soup_message_headers_get_content_length (headers);
+    {
+      const char *coding = soup_message_headers_get_one (headers, "Content-Encoding");
+
+      if (coding == NULL || g_ascii_strcasecmp (coding, "identity") == 0)
+        data->expected = soup_message_headers_get_content_length (headers);
+    }
   if (data->expected > data->max_size)
     {
       g_clear_object (&data->in);
