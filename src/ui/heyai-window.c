@@ -298,8 +298,7 @@ setup_for_app (HeyaiWindow *self)
       g_autofree char *description = NULL;
 
       if (store_error != NULL && g_error_matches (store_error, HEYAI_ERROR, HEYAI_ERROR_SCHEMA_TOO_NEW))
-        description = g_strdup_printf (_("%s\n\nInstall the newer version of HeyAI Studio that wrote it. "
-                                         "Your projects were not changed."), store_error->message);
+        description = g_strdup_printf (_("%s\n\nYour projects were not changed."), store_error->message);
       else
         description = g_strdup_printf (_("%s\n\nCheck that the folder %s exists and is writable, then start HeyAI Studio again."),
                                        store_error ? store_error->message : _("Unknown error."),

@@ -14,6 +14,8 @@
 #include "heyai-new-project-dialog.h"
 #include "ui-test-utils.h"
 
+#include <sqlite3.h>
+
 static HeyaiWindow *
 new_window (void)
 {
@@ -271,7 +273,7 @@ test_preferences_secret (void)
     }
   g_assert_cmpstr (value, ==, "sk-test-ui-1234");
   g_clear_pointer (&value, g_free);
-  ui_test_screenshot (GTK_WIDGET (prefs), "preferences");
+  g_free (ui_test_screenshot (GTK_WIDGET (prefs), "preferences"));
   gtk_window_destroy (GTK_WINDOW (prefs));
 
   /* A new window reads it back. */
@@ -323,7 +325,7 @@ test_script_autosave (void)
   buffer = heyai_script_page_get_buffer (heyai_project_view_get_script_page (view));
   gtk_text_buffer_get_end_iter (buffer, &end);
   gtk_text_buffer_insert (buffer, &end, "\nEXT. CLIFF - DAWN\n\nThe keeper watches the last ship.\n", -1);
-  ui_test_screenshot (GTK_WIDGET (window), "script");
+  g_free (ui_test_screenshot (GTK_WIDGET (window), "script"));
 
   /* Closing flushes at once (the 500 ms timer has not fired yet). */
   gtk_window_close (GTK_WINDOW (window));
@@ -366,26 +368,26 @@ test_screenshots (void)
   heyai_project_view_set_visible_page (view, "storyboard");
   gtk_selection_model_select_item (heyai_storyboard_page_get_selection (heyai_project_view_get_storyboard_page (view)), 6, TRUE);
   ui_test_spin (500);
-  ui_test_screenshot (GTK_WIDGET (window), "storyboard-pane");
+  g_free (ui_test_screenshot (GTK_WIDGET (window), "storyboard-pane"));
 
   heyai_project_view_set_visible_page (view, "clips");
   ui_test_spin (500);
-  ui_test_screenshot (GTK_WIDGET (window), "clips");
+  g_free (ui_test_screenshot (GTK_WIDGET (window), "clips"));
 
   heyai_project_view_set_visible_page (view, "export");
   ui_test_spin (300);
-  ui_test_screenshot (GTK_WIDGET (window), "export");
+  g_free (ui_test_screenshot (GTK_WIDGET (window), "export"));
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   heyai_project_view_set_visible_page (view, "storyboard");
   ui_test_spin (300);
-  ui_test_screenshot (GTK_WIDGET (window), "storyboard-dark");
+  g_free (ui_test_screenshot (GTK_WIDGET (window), "storyboard-dark"));
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 
   dialog = heyai_new_project_dialog_new (window);
   heyai_new_project_dialog_set_script (dialog, "INT. LIGHTHOUSE - NIGHT\n\nThe lamp turns.\n");
   gtk_window_present (GTK_WINDOW (dialog));
-  ui_test_screenshot (GTK_WIDGET (dialog), "new-project");
+  g_free (ui_test_screenshot (GTK_WIDGET (dialog), "new-project"));
   gtk_window_destroy (GTK_WINDOW (dialog));
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -474,6 +476,52 @@ test_analyze (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A database written by a newer HeyAI Studio is refused: the window shows a
+ * clear page instead of the projects, and the file is left alone. */
+static void
+test_schema_too_new_subprocess (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("heyai-ui-newer-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "heyai.db", NULL);
+  g_autoptr(HeyaiApplication) app = NULL;
+  HeyaiWindow *window;
+  sqlite3 *handle = NULL;
+
+  g_assert_cmpint (sqlite3_open (db, &handle), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (handle, "CREATE TABLE future (x); PRAGMA user_version = 999;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (handle);
+
+  g_setenv ("HEYAI_DATA_DIR", dir, TRUE);
+  app = heyai_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  g_assert_null (heyai_application_get_store (app));
+  g_assert_error (heyai_application_get_store_error (app), HEYAI_ERROR, HEYAI_ERROR_SCHEMA_TOO_NEW);
+
+  window = heyai_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_cmpstr (heyai_window_get_visible_page (window), ==, "error");
+  g_free (ui_test_screenshot (GTK_WIDGET (window), "error-newer-database"));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  g_assert_cmpint (sqlite3_open (db, &handle), ==, SQLITE_OK);
+  {
+    sqlite3_stmt *stmt = NULL;
+    g_assert_cmpint (sqlite3_prepare_v2 (handle, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 999);
+    sqlite3_finalize (stmt);
+  }
+  sqlite3_close (handle);
+}
+
+static void
+test_schema_too_new (void)
+{
+  g_test_trap_subprocess ("/ui/window/schema-too-new/subprocess", 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -484,6 +532,8 @@ main (int   argc,
     return 0;
 
   g_test_add_func ("/ui/window/shows", test_window_shows);
+  g_test_add_func ("/ui/window/schema-too-new", test_schema_too_new);
+  g_test_add_func ("/ui/window/schema-too-new/subprocess", test_schema_too_new_subprocess);
   g_test_add_func ("/ui/storyboard/bind-1000", test_storyboard_1000);
   g_test_add_func ("/ui/storyboard/actions", test_storyboard_actions);
   g_test_add_func ("/ui/player/plays", test_player);

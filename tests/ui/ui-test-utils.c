@@ -43,10 +43,13 @@ ui_test_app (void)
   g_setenv ("HEYAI_LOCAL_ROOT", "", FALSE);
   g_unsetenv ("HEYAI_LOCAL_ROOT");
   /* A private keyring file and schema: a test never touches a real keyring. */
-  keyring = g_build_filename (data_dir, "test.keyring", NULL);
-  g_setenv ("SECRET_BACKEND", "file", TRUE);
-  g_setenv ("SECRET_FILE_TEST_PATH", keyring, TRUE);
-  g_setenv ("SECRET_FILE_TEST_PASSWORD", "heyai-test", TRUE);
+  if (g_getenv ("HEYAI_TEST_REAL_KEYRING") == NULL)
+    {
+      keyring = g_build_filename (data_dir, "test.keyring", NULL);
+      g_setenv ("SECRET_BACKEND", "file", TRUE);
+      g_setenv ("SECRET_FILE_TEST_PATH", keyring, TRUE);
+      g_setenv ("SECRET_FILE_TEST_PASSWORD", "heyai-test", TRUE);
+    }
   g_setenv ("HEYAI_SECRET_SCHEMA", "io.github.heyai.Studio.Test.Secret", TRUE);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
 
