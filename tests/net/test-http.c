@@ -357,6 +357,51 @@ test_final_errors (Fixture       *fx,
   result_clear (&r);
 }
 
+static void
+count_auth (HeyaiHttp          *http,
+            SoupMessageHeaders *headers,
+            gpointer            user_data)
+{
+  guint *calls = user_data;
+  g_autofree char *value = g_strdup_printf ("Bearer token-%u", ++*calls);
+
+  soup_message_headers_replace (headers, "Authorization", value);
+}
+
+static void
+auth_seen_handler (HeyaiFake        *fake,
+                   HeyaiFakeRequest *req,
+                   gpointer          user_data)
+{
+  heyai_fake_respond_json_printf (req, 200, "{\"auth\":\"%s\"}",
+                                  heyai_fake_request_get_header (req, "Authorization"));
+}
+
+/* The auth func runs before every attempt (a fresh Kling JWT per retry);
+ * x-should-retry: true makes even a 400 retryable. */
+static void
+test_auth_per_attempt (Fixture       *fx,
+                       gconstpointer  data)
+{
+  const char *retry[] = { "x-should-retry: true", NULL };
+  HeyaiFakeFault fault = { .kind = HEYAI_FAKE_FAULT_STATUS, .status = 400, .headers = retry };
+  g_autoptr(HeyaiHttpRequest) req = heyai_http_request_new ("GET", "/auth");
+  guint calls = 0;
+  Result r = { 0, };
+
+  heyai_fake_add_route (fx->fake, "svc.auth", "GET", "/svc/auth", auth_seen_handler, NULL);
+  heyai_http_set_auth_func (fx->http, count_auth, &calls, NULL);
+  heyai_fake_add_fault (fx->fake, "svc.auth", &fault, 1);
+  g_assert_true (heyai_fake_add_fault_from_string (fx->fake, "svc.auth:503", NULL));
+  send_and_wait (fx, req, NULL, &r);
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (calls, ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (heyai_http_response_get_object (r.response, NULL), "auth"),
+                   ==, "Bearer token-3");
+  g_assert_cmpuint (heyai_fake_get_count (fx->fake, "svc.auth"), ==, 3);
+  result_clear (&r);
+}
+
 /* An OpenAI-like classifier: insufficient_quota 429 is final. */
 static HeyaiHttpVerdict
 quota_classifier (HeyaiHttpResponse  *response,
@@ -729,6 +774,7 @@ main (int   argc,
   ADD ("/net/http/retries-exhausted", test_retries_exhausted);
   ADD ("/net/http/final-errors", test_final_errors);
   ADD ("/net/http/classifier", test_classifier);
+  ADD ("/net/http/auth-per-attempt", test_auth_per_attempt);
   ADD ("/net/http/network-errors", test_network_errors);
   ADD ("/net/http/cancel", test_cancel);
   ADD ("/net/http/timeout", test_timeout);
