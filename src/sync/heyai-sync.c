@@ -215,7 +215,7 @@ on_uploaded (GObject      *source,
   run->report->bytes_uploaded = (guint64) MAX (file->size, 0);
 
   if (!heyai_store_set_meta (run->store, META_FP, run->fingerprint, &error) ||
-      !heyai_store_set_meta (run->store, META_MD5, file->md5, &error) ||
+      !heyai_store_set_meta (run->store, META_MD5, file->md5 != NULL ? file->md5 : file->version, &error) ||
       !heyai_store_set_meta (run->store, META_FILE_ID, file->id, &error))
     {
       run_return_error (task, error);
