@@ -438,6 +438,9 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  /* Idle pool threads (GTask, GStreamer tasks) must not exit on their own
+   * while LeakSanitizer stops the world at exit: no idle time-out. */
+  g_thread_pool_set_max_idle_time (0);
   gst_init (&argc, &argv);
 
   g_test_add ("/Providers/AnimatorOffline/clip-16x9-5s", Fixture, &clip_16x9_5,

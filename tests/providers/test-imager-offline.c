@@ -326,6 +326,9 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  /* Idle pool threads (GTask, GStreamer tasks) must not exit on their own
+   * while LeakSanitizer stops the world at exit: no idle time-out. */
+  g_thread_pool_set_max_idle_time (0);
 
   g_test_add ("/Providers/ImagerOffline/aspect-16x9", Fixture, &aspect_16_9,
               fixture_setup, test_aspect, fixture_teardown);

@@ -306,6 +306,9 @@ main (int   argc,
   /* Before any thread exists: setenv/unsetenv are not thread-safe. */
   g_unsetenv ("HEYAI_LOCAL_ROOT");
   g_test_init (&argc, &argv, NULL);
+  /* Idle pool threads (GTask, GStreamer tasks) must not exit on their own
+   * while LeakSanitizer stops the world at exit: no idle time-out. */
+  g_thread_pool_set_max_idle_time (0);
 
   g_test_add ("/Providers/StorageLocal/tree-helpers", Fixture, NULL,
               fixture_setup, test_tree_helpers, fixture_teardown);
