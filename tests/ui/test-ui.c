@@ -384,6 +384,36 @@ test_screenshots (void)
   g_free (ui_test_screenshot (GTK_WIDGET (window), "storyboard-dark"));
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 
+  /* A batch running: the run button turns into progress; its popover lists the jobs. */
+  {
+    g_autoptr(HeyaiProject) busy = ui_test_make_project (store, "Running batch", 12, FALSE);
+    GtkWidget *button;
+    GtkPopover *popover;
+    gboolean finished = FALSE;
+    gulong id = g_signal_connect (app, "run-finished", G_CALLBACK (run_finished_cb), &finished);
+
+    heyai_window_open_project (window, busy);
+    heyai_project_view_set_visible_page (view, "storyboard");
+    heyai_project_view_run (view, HEYAI_RUN_IMAGES);
+    g_assert_true (heyai_application_is_running (app, busy));
+    ui_test_spin (700);
+    button = ui_test_find_by_tooltip (GTK_WIDGET (view), GTK_TYPE_MENU_BUTTON, "Show Running Jobs");
+    g_assert_nonnull (button);
+    g_assert_true (gtk_widget_get_mapped (button));
+    gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+    popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
+    ui_test_spin (300);
+    g_free (ui_test_screenshot (GTK_WIDGET (window), "running"));
+    if (gtk_widget_get_mapped (GTK_WIDGET (popover)))
+      {
+        g_assert_cmpuint (g_list_model_get_n_items (heyai_project_view_get_jobs (view)), >, 0);
+        g_free (ui_test_screenshot (GTK_WIDGET (popover), "jobs-popover"));
+      }
+    gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+    g_assert_true (ui_test_wait (&finished, 60000));
+    g_signal_handler_disconnect (app, id);
+  }
+
   dialog = heyai_new_project_dialog_new (window);
   heyai_new_project_dialog_set_script (dialog, "INT. LIGHTHOUSE - NIGHT\n\nThe lamp turns.\n");
   gtk_window_present (GTK_WINDOW (dialog));

@@ -328,3 +328,20 @@ ui_test_count_widgets (GtkWidget *root,
     n += ui_test_count_widgets (child, type);
   return n;
 }
+
+GtkWidget *
+ui_test_find_by_tooltip (GtkWidget  *root,
+                         GType       type,
+                         const char *tooltip)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) &&
+      g_strcmp0 (gtk_widget_get_tooltip_text (root), tooltip) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = ui_test_find_by_tooltip (child, type, tooltip);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}

@@ -35,5 +35,7 @@ gboolean          ui_test_write_clip      (const char *path, GError **error);
 char             *ui_test_screenshot      (GtkWidget *widget, const char *name);
 /* Counts descendants of @type. */
 guint             ui_test_count_widgets   (GtkWidget *root, GType type);
+/* The first descendant of @type whose tooltip is @tooltip, or NULL. */
+GtkWidget        *ui_test_find_by_tooltip (GtkWidget *root, GType type, const char *tooltip);
 
 G_END_DECLS
