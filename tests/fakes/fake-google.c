@@ -1567,6 +1567,11 @@ heyai_fake_google_install (HeyaiFake *fake)
   heyai_fake_add_env (fake, "HEYAI_DRIVE_UPLOAD_BASE_URL", "/google/upload/drive/v3");
   heyai_fake_add_env (fake, "HEYAI_GOOGLE_AUTH_URL", "/google/o/oauth2/v2/auth");
   heyai_fake_add_env (fake, "HEYAI_GOOGLE_TOKEN_URL", "/google/token");
+  heyai_fake_add_env_value (fake, "HEYAI_GOOGLE_CLIENT_ID", opt (fake, "google.client-id", "fake-client-id"));
+  heyai_fake_add_env_value (fake, "HEYAI_GOOGLE_CLIENT_SECRET",
+                            opt (fake, "google.client-secret", "fake-client-secret"));
+  heyai_fake_add_env_value (fake, "HEYAI_DRIVE_REFRESH_TOKEN",
+                            opt (fake, "google.refresh-token", "fake-refresh-token"));
 
   heyai_fake_add_route (fake, "google.auth", "GET", "/google/o/oauth2/v2/auth", auth_handler, NULL);
   heyai_fake_add_route (fake, "google.token", "POST", "/google/token", token_handler, NULL);

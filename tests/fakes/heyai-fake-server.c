@@ -5,8 +5,9 @@
  *                     [--port N] [--fault TARGET:KIND[:COUNT]]...
  *                     [--option KEY=VALUE]... [--exit-on-eof]
  *
- * Once listening it prints NAME=VALUE lines (HEYAI_FAKE_URL and every base
- * URL variable of the installed services), then "READY", and serves until
+ * Once listening it prints NAME=VALUE lines (HEYAI_FAKE_URL and every
+ * variable the installed services declare: base URLs, and for google the
+ * client id/secret and refresh token it accepts), then "READY", and serves until
  * SIGTERM/SIGINT (or stdin's end with --exit-on-eof).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -56,13 +57,9 @@ main (int   argc,
   g_auto(GStrv) faults = NULL;
   g_auto(GStrv) options = NULL;
   g_auto(GStrv) names = NULL;
+  g_auto(GStrv) env = NULL;
   gboolean exit_on_eof = FALSE;
   int port = 0;
-  const char *env_vars[] = {
-    "HEYAI_OPENAI_BASE_URL", "HEYAI_ANTHROPIC_BASE_URL", "HEYAI_HIGGSFIELD_BASE_URL",
-    "HEYAI_KLING_BASE_URL", "HEYAI_DRIVE_BASE_URL", "HEYAI_DRIVE_UPLOAD_BASE_URL",
-    "HEYAI_GOOGLE_AUTH_URL", "HEYAI_GOOGLE_TOKEN_URL",
-  };
   GOptionEntry entries[] = {
     { "services", 's', 0, G_OPTION_ARG_STRING, &services, "Services to fake (comma-separated, or all)", "LIST" },
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, "Port to listen on (0: any free port)", "N" },
@@ -118,14 +115,9 @@ main (int   argc,
       return 1;
     }
 
-  printf ("HEYAI_FAKE_URL=%s\n", heyai_fake_get_base_url (fake));
-  for (guint i = 0; i < G_N_ELEMENTS (env_vars); i++)
-    {
-      g_autofree char *url = heyai_fake_dup_env_url (fake, env_vars[i]);
-
-      if (url != NULL)
-        printf ("%s=%s\n", env_vars[i], url);
-    }
+  env = heyai_fake_dup_env (fake);
+  for (guint i = 0; env[i] != NULL; i++)
+    printf ("%s\n", env[i]);
   printf ("READY\n");
   fflush (stdout);
 

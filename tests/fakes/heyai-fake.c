@@ -76,7 +76,7 @@ struct _HeyaiFake
   GHashTable *stats;         /* name -> RouteStats* */
   GHashTable *counters;      /* name -> gint64* */
   GHashTable *options;       /* key -> value */
-  GPtrArray  *envs;          /* pairs: var, path, var, path ... */
+  GPtrArray  *envs;          /* pairs: var, path (or "=" + literal value) ... */
   GQueue      faults;        /* FaultEntry* */
   GHashTable *named_faults;  /* "service/name" -> FaultEntry* (remaining unused) */
   GHashTable *files;         /* name -> ServedFile* */
@@ -503,6 +503,29 @@ heyai_fake_add_env (HeyaiFake  *self,
   g_ptr_array_add (self->envs, g_strdup (path));
 }
 
+void
+heyai_fake_add_env_value (HeyaiFake  *self,
+                          const char *env_var,
+                          const char *value)
+{
+  g_autofree char *literal = NULL;
+
+  g_return_if_fail (HEYAI_IS_FAKE (self));
+  g_return_if_fail (env_var != NULL && value != NULL);
+
+  literal = g_strconcat ("=", value, NULL);
+  heyai_fake_add_env (self, env_var, literal);
+}
+
+static char *
+env_value (HeyaiFake  *self,
+           const char *stored)
+{
+  if (stored[0] == '=')
+    return g_strdup (stored + 1);
+  return heyai_fake_dup_url (self, stored);
+}
+
 char *
 heyai_fake_dup_env_url (HeyaiFake  *self,
                         const char *env_var)
@@ -511,8 +534,28 @@ heyai_fake_dup_env_url (HeyaiFake  *self,
 
   for (guint i = 0; i < self->envs->len; i += 2)
     if (strcmp (g_ptr_array_index (self->envs, i), env_var) == 0)
-      return heyai_fake_dup_url (self, g_ptr_array_index (self->envs, i + 1));
+      return env_value (self, g_ptr_array_index (self->envs, i + 1));
   return NULL;
+}
+
+char **
+heyai_fake_dup_env (HeyaiFake *self)
+{
+  GPtrArray *lines;
+
+  g_return_val_if_fail (HEYAI_IS_FAKE (self), NULL);
+  g_return_val_if_fail (self->base_url != NULL, NULL);
+
+  lines = g_ptr_array_new ();
+  g_ptr_array_add (lines, g_strdup_printf ("HEYAI_FAKE_URL=%s", self->base_url));
+  for (guint i = 0; i < self->envs->len; i += 2)
+    {
+      g_autofree char *value = env_value (self, g_ptr_array_index (self->envs, i + 1));
+
+      g_ptr_array_add (lines, g_strdup_printf ("%s=%s", (char *) g_ptr_array_index (self->envs, i), value));
+    }
+  g_ptr_array_add (lines, NULL);
+  return (char **) g_ptr_array_free (lines, FALSE);
 }
 
 void
@@ -524,9 +567,9 @@ heyai_fake_setenv (HeyaiFake *self)
   g_setenv ("HEYAI_FAKE_URL", self->base_url, TRUE);
   for (guint i = 0; i < self->envs->len; i += 2)
     {
-      g_autofree char *url = heyai_fake_dup_url (self, g_ptr_array_index (self->envs, i + 1));
+      g_autofree char *value = env_value (self, g_ptr_array_index (self->envs, i + 1));
 
-      g_setenv (g_ptr_array_index (self->envs, i), url, TRUE);
+      g_setenv (g_ptr_array_index (self->envs, i), value, TRUE);
     }
 }
 

@@ -113,6 +113,9 @@ void heyai_fake_google_install     (HeyaiFake *fake);
  * 256 KiB-multiple check, 308 + Range, `bytes * /N` status queries).
  * A request body cut mid-way (drop-body-N) persists only whole 256 KiB
  * units of it, like a server that acknowledges less than was sent.
+ * Besides the URLs it declares HEYAI_GOOGLE_CLIENT_ID, HEYAI_GOOGLE_CLIENT_SECRET
+ * and HEYAI_DRIVE_REFRESH_TOKEN with the values it accepts, so exporting
+ * what heyai-fake-server prints is enough for `heyai --storage=gdrive`.
  * Options: google.client-id (default "fake-client-id"), google.client-secret
  * ("fake-client-secret"), google.refresh-token (a refresh token valid from
  * the start, "fake-refresh-token"), google.expires-in (3599),
@@ -149,9 +152,18 @@ guint       heyai_fake_google_count_named           (HeyaiFake  *fake,
 void        heyai_fake_add_env        (HeyaiFake   *self,
                                        const char  *env_var,
                                        const char  *path);
-/* The URL for @env_var, or NULL if no service declared it. Newly allocated. */
+/* Declares a literal value for @env_var (e.g. the fake's default
+ * credentials, so a CLI test can export every line the server prints). */
+void        heyai_fake_add_env_value  (HeyaiFake   *self,
+                                       const char  *env_var,
+                                       const char  *value);
+/* The value for @env_var (a URL, or a literal), or NULL if no service
+ * declared it. Newly allocated. */
 char       *heyai_fake_dup_env_url    (HeyaiFake   *self,
                                        const char  *env_var);
+/* "NAME=VALUE" for HEYAI_FAKE_URL and every declared variable, in the
+ * order declared (what heyai-fake-server prints). Call after start. */
+char      **heyai_fake_dup_env        (HeyaiFake   *self);
 /* g_setenv() every declared variable (in-process tests; call after start). */
 void        heyai_fake_setenv         (HeyaiFake   *self);
 
