@@ -20,6 +20,7 @@ struct _HeyaiScriptPage
   /* Template widgets */
   GtkWidget       *box;
   GtkSourceView   *source_view;
+  GtkEditableLabel *title_label;
   GtkLabel        *words_label;
   GtkLabel        *runtime_label;
   GtkLabel        *scenes_label;
@@ -149,6 +150,39 @@ project_script_changed_cb (HeyaiScriptPage *self)
 }
 
 static void
+project_title_changed_cb (HeyaiScriptPage *self)
+{
+  const char *title = self->project ? heyai_project_get_title (self->project) : "";
+
+  if (!gtk_editable_label_get_editing (self->title_label) &&
+      g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->title_label)), title) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->title_label), title);
+}
+
+/* The title is edited in place; it is saved when editing ends (Enter or focus out). */
+static void
+title_editing_cb (HeyaiScriptPage *self)
+{
+  g_autofree char *title = NULL;
+  g_autoptr(GError) error = NULL;
+  HeyaiStore *store;
+
+  if (gtk_editable_label_get_editing (self->title_label) || self->project == NULL)
+    return;
+
+  title = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->title_label))));
+  if (*title == '\0' || g_strcmp0 (title, heyai_project_get_title (self->project)) == 0)
+    {
+      project_title_changed_cb (self);
+      return;
+    }
+  heyai_project_set_title (self->project, title);
+  store = heyai_application_get_store (HEYAI_APPLICATION_DEFAULT);
+  if (store != NULL && !heyai_store_update_project (store, self->project, &error))
+    heyai_ui_toast (GTK_WIDGET (self), error->message);
+}
+
+static void
 update_scheme (HeyaiScriptPage *self)
 {
   GtkSourceStyleSchemeManager *sm = gtk_source_style_scheme_manager_get_default ();
@@ -187,6 +221,8 @@ heyai_script_page_class_init (HeyaiScriptPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/heyai/Studio/ui/heyai-script-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HeyaiScriptPage, box);
   gtk_widget_class_bind_template_child (widget_class, HeyaiScriptPage, source_view);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiScriptPage, title_label);
+  gtk_widget_class_bind_template_callback (widget_class, title_editing_cb);
   gtk_widget_class_bind_template_child (widget_class, HeyaiScriptPage, words_label);
   gtk_widget_class_bind_template_child (widget_class, HeyaiScriptPage, runtime_label);
   gtk_widget_class_bind_template_child (widget_class, HeyaiScriptPage, scenes_label);
@@ -232,8 +268,14 @@ heyai_script_page_set_project (HeyaiScriptPage *self,
     }
   g_set_object (&self->project, project);
   if (project != NULL)
-    g_signal_connect_object (project, "notify::script", G_CALLBACK (project_script_changed_cb), self,
-                             G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (project, "notify::script", G_CALLBACK (project_script_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (project, "notify::title", G_CALLBACK (project_title_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+  if (self->title_label != NULL)
+    project_title_changed_cb (self);
   if (self->buffer != NULL)
     load_script (self);
 }
