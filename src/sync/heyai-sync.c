@@ -8,7 +8,10 @@
 #include <glib/gstdio.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -119,12 +122,29 @@ typedef struct
   char                  *fingerprint;  /* of what we upload */
   char                  *snapshot;     /* path to upload, or NULL */
   gboolean               refused;      /* a snapshot from a newer HeyAI Studio */
+  char                  *stored_file_id;
+  int                    lock_fd;      /* flock on <work_dir>/sync.lock, or -1 */
 } SyncRun;
+
+static void
+run_release (SyncRun *run)
+{
+  if (run->lock_fd >= 0)
+    {
+      close (run->lock_fd);  /* releases the flock */
+      run->lock_fd = -1;
+      g_object_set_data (G_OBJECT (run->store), RUNNING_KEY, NULL);
+    }
+}
 
 static void
 sync_run_free (gpointer data)
 {
   SyncRun *run = data;
+
+  if (run->store != NULL)
+    run_release (run);
+  g_free (run->stored_file_id);
 
   g_clear_object (&run->store);
   g_clear_object (&run->remote);
@@ -170,7 +190,7 @@ run_return_error (GTask  *task,
 {
   SyncRun *run = g_task_get_task_data (task);
 
-  g_object_set_data (G_OBJECT (run->store), RUNNING_KEY, NULL);
+  run_release (run);
   g_task_return_error (task, error);
 }
 
@@ -181,7 +201,7 @@ run_complete (GTask *task)
   g_autofree char *now = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time ());
 
   heyai_store_set_meta (run->store, META_LAST, now, NULL);
-  g_object_set_data (G_OBJECT (run->store), RUNNING_KEY, NULL);
+  run_release (run);
   report_progress (run, _("Synced"), 1.0);
 
   if (run->refused)
@@ -620,10 +640,28 @@ on_listed (GObject      *source,
 
       if (g_str_equal (device, run->device))
         {
-          heyai_sync_remote_file_free (run->own);
-          run->own = heyai_sync_remote_file_copy (file);
+          /* Several (two first syncs raced): keep the one we wrote last. */
+          if (run->own == NULL || g_strcmp0 (file->id, run->stored_file_id) == 0)
+            {
+              heyai_sync_remote_file_free (run->own);
+              run->own = heyai_sync_remote_file_copy (file);
+            }
           continue;
         }
+
+      /* Several copies of one other computer: merge one per sync. */
+      {
+        gboolean seen = FALSE;
+
+        for (guint j = 0; j < run->to_download->len && !seen; j++)
+          {
+            g_autofree char *other = device_from_name (((HeyaiSyncRemoteFile *) g_ptr_array_index (run->to_download, j))->name);
+
+            seen = g_strcmp0 (other, device) == 0;
+          }
+        if (seen)
+          continue;
+      }
 
       if (peer_is_current (run->store, device, file))
         continue;
@@ -667,28 +705,44 @@ heyai_sync_run_async (HeyaiStore            *store,
   run->progress = progress;
   run->progress_data = progress_data;
   run->progress_destroy = progress_destroy;
+  run->lock_fd = -1;
+  run->store = g_object_ref (store);
   g_task_set_task_data (task, run, sync_run_free);
 
-  if (g_object_get_data (G_OBJECT (store), RUNNING_KEY) != NULL)
+  data_dir = store_data_dir (store);
+  run->work_dir = g_build_filename (data_dir, "sync", NULL);
+
+  /* One sync per library at a time, in this process (the window) and
+   * across processes (`heyai sync` next to the window). */
+  if (g_object_get_data (G_OBJECT (store), RUNNING_KEY) == NULL &&
+      g_mkdir_with_parents (run->work_dir, 0700) == 0)
     {
-      /* Not run_return_error: the running sync owns the flag. */
-      run->store = g_object_ref (store);
-      g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_FAILED, _("A sync is already running."));
+      g_autofree char *lock_path = g_build_filename (run->work_dir, "sync.lock", NULL);
+      int fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+      if (fd >= 0 && flock (fd, LOCK_EX | LOCK_NB) == 0)
+        run->lock_fd = fd;
+      else if (fd >= 0)
+        close (fd);
+    }
+  if (run->lock_fd < 0)
+    {
+      g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_FAILED,
+                               _("A sync is already running (in this window or in another HeyAI Studio). "
+                                 "Try again when it has finished."));
       return;
     }
   g_object_set_data (G_OBJECT (store), RUNNING_KEY, GINT_TO_POINTER (1));
 
-  data_dir = store_data_dir (store);
-  run->store = g_object_ref (store);
   run->remote = g_object_ref (remote);
   run->db_path = g_strdup (heyai_store_get_path (store));
   run->device = g_strdup (heyai_store_get_device_id (store));
-  run->work_dir = g_build_filename (data_dir, "sync", NULL);
   run->report = g_new0 (HeyaiSyncReport, 1);
   run->to_download = g_ptr_array_new_with_free_func ((GDestroyNotify) heyai_sync_remote_file_free);
   run->peers = g_ptr_array_new_with_free_func ((GDestroyNotify) heyai_merge_peer_free);
   run->stored_fingerprint = heyai_store_get_meta (store, META_FP);
   run->stored_md5 = heyai_store_get_meta (store, META_MD5);
+  run->stored_file_id = heyai_store_get_meta (store, META_FILE_ID);
 
   report_progress (run, _("Looking for changes from other computers…"), 0.05);
   heyai_sync_remote_list_async (remote, cancellable, on_listed, g_object_ref (task));

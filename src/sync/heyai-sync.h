@@ -68,8 +68,10 @@ typedef struct
 void heyai_sync_report_free (HeyaiSyncReport *report);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HeyaiSyncReport, heyai_sync_report_free)
 
-/* One sync with @remote (see above).  Only one sync per store runs at a time:
- * a second call fails with HEYAI_ERROR_FAILED ("A sync is already running.").
+/* One sync with @remote (see above).  Only one sync per library runs at a
+ * time, in this process and across processes (a flock on
+ * <data dir>/sync/sync.lock): a second one fails at once with
+ * HEYAI_ERROR_FAILED ("A sync is already running ...").
  * @progress (nullable) is called on the main context. */
 void             heyai_sync_run_async  (HeyaiStore            *store,
                                         HeyaiSyncRemote       *remote,

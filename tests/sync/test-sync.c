@@ -5,8 +5,11 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "heyai-core.h"
 #include "heyai-merge.h"
@@ -484,6 +487,26 @@ test_nothing_changed (Fixture       *f,
   g_assert_true (report->uploaded);
 }
 
+typedef struct
+{
+  HeyaiStore *store;
+  const char *project_id;
+  gboolean    edited;
+  gboolean    done;
+  GError     *error;
+} EditWhileSync;
+
+static void
+on_sync_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  EditWhileSync *e = user_data;
+  g_autoptr(HeyaiSyncReport) report = heyai_sync_run_finish (result, &e->error);
+
+  e->done = TRUE;
+}
+
 static void
 test_offline (Fixture       *f,
               gconstpointer  data)
@@ -508,7 +531,32 @@ test_offline (Fixture       *f,
 
   /* A second sync at the same time is refused, the first completes. */
   g_clear_error (&error);
-  sync_quiet (f->a, f->remote);
+  {
+    EditWhileSync first = { 0 };
+    EditWhileSync second = { 0 };
+    g_autofree char *lock = g_build_filename (f->a_dir, "sync", "sync.lock", NULL);
+    int fd;
+
+    heyai_sync_run_async (f->a, HEYAI_SYNC_REMOTE (f->remote), NULL, NULL, NULL, NULL, on_sync_done, &first);
+    heyai_sync_run_async (f->a, HEYAI_SYNC_REMOTE (f->remote), NULL, NULL, NULL, NULL, on_sync_done, &second);
+    while (!first.done || !second.done)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_no_error (first.error);
+    g_assert_error (second.error, HEYAI_ERROR, HEYAI_ERROR_FAILED);
+    g_assert_nonnull (strstr (second.error->message, "already running"));
+    g_clear_error (&second.error);
+
+    /* Another process (`heyai sync`) holds the lock. */
+    fd = g_open (lock, O_RDWR, 0);
+    g_assert_cmpint (fd, >=, 0);
+    g_assert_cmpint (flock (fd, LOCK_EX | LOCK_NB), ==, 0);
+    report = sync_test_run (f->a, HEYAI_SYNC_REMOTE (f->remote), &error);
+    g_assert_null (report);
+    g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_FAILED);
+    g_clear_error (&error);
+    close (fd);
+    sync_quiet (f->a, f->remote);
+  }
 }
 
 /* A newer HeyAI Studio on A: B refuses A's snapshot, changes nothing. */
@@ -830,15 +878,6 @@ test_concurrent_inserts (Fixture       *f,
   g_assert_cmpint (sync_test_count (f->a, "SELECT COUNT(DISTINCT position) FROM scenes WHERE deleted = 0"), ==, 5);
 }
 
-typedef struct
-{
-  HeyaiStore *store;
-  const char *project_id;
-  gboolean    edited;
-  gboolean    done;
-  GError     *error;
-} EditWhileSync;
-
 static gboolean
 edit_now (gpointer user_data)
 {
@@ -859,17 +898,6 @@ on_step (const char *step,
   /* The worker thread starts right after this step: edit meanwhile. */
   if (g_str_has_prefix (step, "Merging"))
     g_idle_add (edit_now, user_data);
-}
-
-static void
-on_sync_done (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  EditWhileSync *e = user_data;
-  g_autoptr(HeyaiSyncReport) report = heyai_sync_run_finish (result, &e->error);
-
-  e->done = TRUE;
 }
 
 /* The window keeps editing while a sync merges. */
