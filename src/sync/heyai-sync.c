@@ -671,6 +671,13 @@ on_listed (GObject      *source,
         g_ptr_array_add (run->to_download, heyai_sync_remote_file_copy (file));
     }
 
+  /* Our copy changed without us: the library folder was copied to another
+   * computer (same device id), or an earlier upload finished unrecorded.
+   * Merge it like another computer's before replacing it (idempotent). */
+  if (run->own != NULL && run->stored_md5 != NULL && run->to_download->len < HEYAI_MERGE_MAX_PEERS &&
+      g_strcmp0 (run->own->md5 != NULL ? run->own->md5 : run->own->version, run->stored_md5) != 0)
+    g_ptr_array_add (run->to_download, heyai_sync_remote_file_copy (run->own));
+
   if (g_mkdir_with_parents (run->work_dir, 0700) != 0)
     {
       heyai_set_io_error (&error, errno, _("Could not create the sync work folder"));

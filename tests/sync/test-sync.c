@@ -927,6 +927,49 @@ test_edit_while_syncing (Fixture       *f,
   g_assert_true (heyai_sync_get_last_time (f->b) > 0);
 }
 
+/* The library folder was copied to a second computer (same device id):
+ * both still converge. */
+static void
+test_cloned_library (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(HeyaiProject) project = sync_test_add_project (f->a, "Night shift", 3);
+  const char *pid = heyai_project_get_id (project);
+  g_autofree char *src = g_build_filename (f->a_dir, "library.sqlite", NULL);
+  g_autofree char *dest = g_build_filename (f->b_dir, "library.sqlite", NULL);
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  sqlite3 *out = NULL;
+  sqlite3_backup *backup;
+
+  sync_quiet (f->a, f->remote);
+
+  /* B becomes a copy of A's folder (library included, device id too). */
+  g_clear_object (&f->b);
+  g_assert_cmpint (g_unlink (dest), ==, 0);
+  g_assert_cmpint (sqlite3_open (src, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_open (dest, &out), ==, SQLITE_OK);
+  backup = sqlite3_backup_init (out, "main", db, "main");
+  g_assert_cmpint (sqlite3_backup_step (backup, -1), ==, SQLITE_DONE);
+  sqlite3_backup_finish (backup);
+  sqlite3_close (out);
+  sqlite3_close (db);
+  f->b = open_store (f->b_dir);
+  g_assert_cmpstr (heyai_store_get_device_id (f->a), ==, heyai_store_get_device_id (f->b));
+
+  edit_prompt (f->a, pid, 1, "edited on A");
+  edit_prompt (f->b, pid, 2, "edited on the copy");
+
+  sync_quiet (f->a, f->remote);
+  sync_quiet (f->b, f->remote);
+  sync_quiet (f->a, f->remote);
+
+  g_assert_cmpint (sync_test_count (f->a, "SELECT COUNT(*) FROM scenes WHERE image_prompt IN "
+                                    "('edited on A', 'edited on the copy')"), ==, 2);
+  assert_same_library (f);
+  g_assert_no_error (error);
+}
+
 /* Damaged copies of other computers are skipped, the rest syncs. */
 static void
 test_damaged_copy (Fixture       *f,
@@ -1029,6 +1072,7 @@ main (int    argc,
   ADD ("/sync/damaged-copy", test_damaged_copy);
   ADD ("/sync/concurrent-inserts", test_concurrent_inserts);
   ADD ("/sync/edit-while-syncing", test_edit_while_syncing);
+  ADD ("/sync/cloned-library", test_cloned_library);
 #undef ADD
 
   return g_test_run ();
