@@ -916,6 +916,7 @@ typedef struct
   guint                  failures;
   guint                  restarts;
   guint                  wait_id;
+  gboolean               saved_session;  /* resuming a session from an earlier run */
 } Upload;
 
 static void
@@ -1121,6 +1122,15 @@ upload_handle_answer (GTask             *task,
       upload_transient (task, why, heyai_http_parse_retry_after (heyai_http_response_get_headers (response), 0));
       return;
     }
+  /* A session saved by an earlier run that the server now refuses (the
+   * file changed size, ...): start afresh once rather than fail forever. */
+  if (up->saved_session && status >= 400 && status < 500 && status != 401 && status != 403)
+    {
+      g_debug ("saved upload session of %s refused (HTTP %u): starting a new one", up->path, status);
+      up->saved_session = FALSE;
+      upload_restart (task);
+      return;
+    }
   g_task_return_error (task, g_steal_pointer (&error));
 }
 
@@ -1234,6 +1244,7 @@ session_started_cb (GObject      *source,
 
   g_free (up->session_uri);
   up->session_uri = g_strdup (location);
+  up->saved_session = FALSE;
   up->offset = 0;
   /* Persisted by the caller before any byte is sent. */
   if (up->session_func != NULL)
@@ -1345,6 +1356,7 @@ heyai_drive_upload_async (HeyaiDrive             *self,
   up->parent_id = g_strdup (upload->parent_id);
   up->file_id = g_strdup (upload->file_id);
   up->session_uri = g_strdup (upload->session_uri);
+  up->saved_session = up->session_uri != NULL;
   up->fields = g_strdup (upload->fields != NULL ? upload->fields : HEYAI_DRIVE_DEFAULT_FIELDS);
   up->app_properties = upload->app_properties != NULL ? json_object_ref (upload->app_properties) : NULL;
   up->session_func = session_func;

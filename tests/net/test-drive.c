@@ -610,6 +610,30 @@ test_resume (Fixture       *fx,
   g_assert_cmpstr (json_object_get_string_member (r.file, "md5Checksum"), ==, md5);
   result_clear (&r);
 
+  /* the file changed size since the session was saved: the server refuses
+   * the saved session (400) and a new one is started */
+  {
+    g_autofree char *md5c = NULL;
+    StopData d2 = { NULL, g_cancellable_new () };
+
+    heyai_drive_upload_async (fx->drive, &upload, stop_session_saved, stop_on_progress, &d2, d2.cancellable,
+                              upload_cb, &r);
+    g_assert_true (heyai_fake_spin_until (&r.done, 20));
+    g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    result_clear (&r);
+
+    g_free (write_file (path, 2 * MiB + 77, 8, &md5c));
+    upload.session_uri = d2.saved;
+    heyai_drive_upload_async (fx->drive, &upload, NULL, NULL, NULL, NULL, upload_cb, &r);
+    g_assert_true (heyai_fake_spin_until (&r.done, 20));
+    g_assert_no_error (r.error);
+    g_assert_cmpint (heyai_fake_get_counter (fx->fake, "drive.upload.sessions"), ==, 4);
+    g_assert_cmpstr (json_object_get_string_member (r.file, "md5Checksum"), ==, md5c);
+    result_clear (&r);
+    g_free (d2.saved);
+    g_object_unref (d2.cancellable);
+  }
+
   g_free (d.saved);
   g_object_unref (d.cancellable);
 }
