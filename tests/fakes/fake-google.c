@@ -1114,7 +1114,7 @@ start_session (HeyaiFake        *fake,
     return;
   if (g_strcmp0 (heyai_fake_request_get_query (req, "uploadType"), "resumable") != 0)
     {
-      drive_error (req, 400, "global", "badRequest", "The fake only supports uploadType=resumable.");
+      drive_error (req, 400, "global", "badRequest", "Updates in the fake use uploadType=resumable.");
       return;
     }
   if (file_id != NULL && lookup_file (fake, file_id) == NULL)
@@ -1153,11 +1153,80 @@ start_session (HeyaiFake        *fake,
   heyai_fake_respond_json (req, 200, "");
 }
 
+/* uploadType=media (bytes only) and uploadType=multipart (metadata + bytes
+ * in one multipart/related request). */
+static void
+simple_upload (HeyaiFake        *fake,
+               HeyaiFakeRequest *req,
+               gboolean          multipart)
+{
+  g_autoptr(GBytes) body = heyai_fake_request_get_body (req);
+  g_autoptr(GBytes) media = NULL;
+  g_autoptr(JsonObject) meta = NULL;
+  const char *ctype = heyai_fake_request_get_header (req, "Content-Type");
+  g_autoptr(GChecksum) md5 = g_checksum_new (G_CHECKSUM_MD5);
+  g_autofree char *mime = NULL;
+  DriveFile *f;
+
+  if (multipart)
+    {
+      SoupMessageHeaders *headers = soup_server_message_get_request_headers (heyai_fake_request_get_message (req));
+      g_autoptr(SoupMultipart) parts = soup_multipart_new_from_message (headers, body);
+      SoupMessageHeaders *part_headers;
+      GBytes *part;
+      g_autoptr(JsonParser) parser = json_parser_new ();
+
+      if (parts == NULL || soup_multipart_get_length (parts) != 2 ||
+          !soup_multipart_get_part (parts, 0, &part_headers, &part) ||
+          !json_parser_load_from_data (parser, g_bytes_get_data (part, NULL), g_bytes_get_size (part), NULL) ||
+          !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        {
+          drive_error (req, 400, "global", "badContent", "Malformed multipart body.");
+          return;
+        }
+      meta = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+      soup_multipart_get_part (parts, 1, &part_headers, &part);
+      media = g_bytes_ref (part);
+      mime = g_strdup (soup_message_headers_get_content_type (part_headers, NULL));
+    }
+  else
+    {
+      meta = json_object_new ();
+      media = g_bytes_ref (body);
+      mime = g_strdup (ctype);
+    }
+
+  if (!parent_exists (fake, first_parent (meta)))
+    {
+      g_autofree char *msg = g_strdup_printf ("File not found: %s.", first_parent (meta));
+      drive_error (req, 404, "global", "notFound", msg);
+      return;
+    }
+  f = add_file (fake, json_object_get_string_member_with_default (meta, "name", "Untitled"),
+                json_object_get_string_member_with_default (meta, "mimeType",
+                                                            mime != NULL ? mime : "application/octet-stream"),
+                first_parent (meta));
+  g_checksum_update (md5, g_bytes_get_data (media, NULL), g_bytes_get_size (media));
+  f->md5 = g_strdup (g_checksum_get_string (md5));
+  f->size = g_bytes_get_size (media);
+  f->content = g_bytes_ref (media);
+  heyai_fake_counter_add (fake, "drive.upload.completed", 1);
+  respond_file (req, f, 200);
+}
+
 static void
 upload_start_handler (HeyaiFake        *fake,
                       HeyaiFakeRequest *req,
                       gpointer          user_data)
 {
+  const char *type = heyai_fake_request_get_query (req, "uploadType");
+
+  if (g_strcmp0 (type, "media") == 0 || g_strcmp0 (type, "multipart") == 0)
+    {
+      if (check_auth (fake, req))
+        simple_upload (fake, req, g_strcmp0 (type, "multipart") == 0);
+      return;
+    }
   start_session (fake, req, NULL);
 }
 

@@ -791,6 +791,79 @@ test_share (Fixture       *fx,
 }
 
 static void
+token_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Result *r = user_data;
+  r->value = heyai_oauth_get_token_finish (HEYAI_OAUTH (source), result, &r->error);
+  r->done = 1;
+}
+
+static void
+raw_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Result *r = user_data;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &r->error);
+
+  if (body != NULL)
+    r->value = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  r->done = 1;
+}
+
+/* The fake also takes the one-request upload types (multipart, media). */
+static void
+test_fake_simple_uploads (Fixture       *fx,
+                          gconstpointer  data)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMultipart) multipart = soup_multipart_new ("multipart/related");
+  g_autoptr(SoupMessageHeaders) part_headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
+  g_autoptr(GBytes) meta = g_bytes_new_static ("{\"name\":\"notes.txt\"}", 20);
+  g_autoptr(GBytes) media = g_bytes_new_static ("hello drive", 11);
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(SoupMessage) msg2 = NULL;
+  g_autofree char *base = heyai_fake_dup_env_url (fx->fake, "HEYAI_DRIVE_UPLOAD_BASE_URL");
+  g_autofree char *url = g_strdup_printf ("%s/files?uploadType=multipart&fields=id,name,md5Checksum,size", base);
+  g_autofree char *url2 = g_strdup_printf ("%s/files?uploadType=media&fields=name,size", base);
+  g_autofree char *bearer = NULL;
+  g_autofree char *md5 = g_compute_checksum_for_string (G_CHECKSUM_MD5, "hello drive", -1);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *file;
+  Result r = { 0, };
+
+  heyai_oauth_get_token_async (fx->oauth, NULL, token_cb, &r);
+  g_assert_true (heyai_fake_spin_until (&r.done, 20));
+  g_assert_no_error (r.error);
+  bearer = g_strdup_printf ("Bearer %s", r.value);
+  result_clear (&r);
+
+  soup_message_headers_replace (part_headers, "Content-Type", "application/json; charset=UTF-8");
+  soup_multipart_append_part (multipart, part_headers, meta);
+  soup_message_headers_replace (part_headers, "Content-Type", "text/plain");
+  soup_multipart_append_part (multipart, part_headers, media);
+  msg = soup_message_new_from_multipart (url, multipart);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, raw_cb, &r);
+  g_assert_true (heyai_fake_spin_until (&r.done, 20));
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  g_assert_true (json_parser_load_from_data (parser, r.value, -1, NULL));
+  file = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (file, "name"), ==, "notes.txt");
+  g_assert_cmpstr (json_object_get_string_member (file, "md5Checksum"), ==, md5);
+  g_assert_cmpstr (json_object_get_string_member (file, "size"), ==, "11");
+  result_clear (&r);
+
+  msg2 = soup_message_new ("POST", url2);
+  soup_message_set_request_body_from_bytes (msg2, "text/plain", media);
+  soup_message_headers_replace (soup_message_get_request_headers (msg2), "Authorization", bearer);
+  soup_session_send_and_read_async (session, msg2, G_PRIORITY_DEFAULT, NULL, raw_cb, &r);
+  g_assert_true (heyai_fake_spin_until (&r.done, 20));
+  g_assert_cmpuint (soup_message_get_status (msg2), ==, 200);
+  g_assert_nonnull (strstr (r.value, "\"Untitled\""));
+  result_clear (&r);
+}
+
+static void
 test_registry (Fixture       *fx,
                gconstpointer  data)
 {
@@ -822,6 +895,7 @@ main (int   argc,
   ADD ("/net/drive/upload-errors", test_upload_errors);
   ADD ("/net/drive/update-download", test_update_download);
   ADD ("/net/drive/share", test_share);
+  ADD ("/net/drive/fake-simple-uploads", test_fake_simple_uploads);
   ADD ("/net/drive/registry", test_registry);
 #undef ADD
 
