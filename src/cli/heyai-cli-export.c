@@ -89,7 +89,7 @@ heyai_cli_export (HeyaiCli  *cli,
     { "formats", 0, 0, G_OPTION_ARG_STRING, &formats,
       N_("Comma-separated: otio,fcpxml,xml,edl,csv,pdf,md,animatic (default: all)"), N_("LIST") },
     { "fps", 0, 0, G_OPTION_ARG_STRING, &fps,
-      N_("Timeline frame rate: 24 (default), 23.976, 25, 29.97 or 30"), N_("RATE") },
+      N_("Timeline frame rate: 24 (default), 23.976, 25, 29.97, 29.97df (drop-frame timecode) or 30"), N_("RATE") },
     { "missing", 0, 0, G_OPTION_ARG_STRING, &missing,
       N_("Approved scenes without a clip: hold (the still, default) or skip"), N_("hold|skip") },
     { "crossfade", 0, 0, G_OPTION_ARG_DOUBLE, &crossfade,
@@ -168,7 +168,7 @@ heyai_cli_export (HeyaiCli  *cli,
   if (fps != NULL && !heyai_export_fps_parse (fps, &plan->fps))
     {
       heyai_export_options_clear (&options);
-      return heyai_cli_fail (HEYAI_EXIT_USAGE, _("--fps takes 24, 23.976, 25, 29.97 or 30."));
+      return heyai_cli_fail (HEYAI_EXIT_USAGE, _("--fps takes 24, 23.976, 25, 29.97, 29.97df or 30."));
     }
 
   loop = g_main_loop_new (NULL, FALSE);

@@ -176,7 +176,7 @@ heyai_export_manifest_to_string (const HeyaiCut           *cut,
   json_builder_begin_object (b);
   add_string (b, "fps", heyai_export_fps_to_string (plan->fps));
   add_string (b, "fps_rational", rational);
-  add_string (b, "timecode", "non-drop-frame");
+  add_string (b, "timecode", heyai_export_fps_is_drop_frame (plan->fps) ? "drop-frame" : "non-drop-frame");
   add_int (b, "total_frames", cut->total_frames);
   add_string (b, "duration_timecode", total_tc);
   add_int (b, "scenes", cut->entries->len);

@@ -159,6 +159,7 @@ static const struct
   [HEYAI_EXPORT_FPS_25]     = { "25",     25,    1,    25 },
   [HEYAI_EXPORT_FPS_29_97]  = { "29.97",  30000, 1001, 30 },
   [HEYAI_EXPORT_FPS_30]     = { "30",     30,    1,    30 },
+  [HEYAI_EXPORT_FPS_29_97_DF] = { "29.97df", 30000, 1001, 30 },
 };
 
 gboolean
@@ -182,6 +183,8 @@ heyai_export_fps_parse (const char     *text,
     *fps = HEYAI_EXPORT_FPS_23_976;
   else if (g_str_equal (text, "30000/1001"))
     *fps = HEYAI_EXPORT_FPS_29_97;
+  else if (g_str_equal (text, "29.97DF") || g_str_equal (text, "29.97-df"))
+    *fps = HEYAI_EXPORT_FPS_29_97_DF;
   else if (g_str_equal (text, "24/1") || g_str_equal (text, "24.0"))
     *fps = HEYAI_EXPORT_FPS_24;
   else
@@ -223,6 +226,12 @@ heyai_export_fps_is_ntsc (HeyaiExportFps fps)
   return fps_table[fps_index (fps)].den == 1001;
 }
 
+gboolean
+heyai_export_fps_is_drop_frame (HeyaiExportFps fps)
+{
+  return fps == HEYAI_EXPORT_FPS_29_97_DF;
+}
+
 double
 heyai_export_fps_to_double (HeyaiExportFps fps)
 {
@@ -257,7 +266,22 @@ char *
 heyai_export_timecode (gint64         frames,
                        HeyaiExportFps fps)
 {
-  return heyai_timecode (frames, heyai_export_fps_timebase (fps));
+  gint64 d, m, n;
+
+  if (!heyai_export_fps_is_drop_frame (fps))
+    return heyai_timecode (frames, heyai_export_fps_timebase (fps));
+
+  /* SMPTE 12M drop-frame: frame numbers ;00 and ;01 are skipped at the start
+   * of every minute except each tenth (17982 frames per ten minutes). */
+  if (frames < 0)
+    frames = 0;
+  d = frames / 17982;
+  m = frames % 17982;
+  n = frames + 18 * d + (m > 1 ? 2 * ((m - 2) / 1798) : 0);
+
+  return g_strdup_printf ("%02" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT
+                          ";%02" G_GINT64_FORMAT,
+                          n / 108000, (n / 1800) % 60, (n / 30) % 60, n % 30);
 }
 
 /* From the store ------------------------------------------------------- */

@@ -23,6 +23,7 @@ typedef enum
   HEYAI_EXPORT_FPS_25,      /* 25/1 */
   HEYAI_EXPORT_FPS_29_97,   /* 30000/1001, timecode base 30 (NDF) */
   HEYAI_EXPORT_FPS_30,      /* 30/1 */
+  HEYAI_EXPORT_FPS_29_97_DF, /* 30000/1001, drop-frame timecode ("HH:MM:SS;FF") */
 } HeyaiExportFps;
 
 typedef struct
@@ -94,6 +95,7 @@ void              heyai_export_fps_get_rational  (HeyaiExportFps   fps,
 /* Nominal frames per second of the timecode (24, 25 or 30). */
 int               heyai_export_fps_timebase      (HeyaiExportFps   fps);
 gboolean          heyai_export_fps_is_ntsc       (HeyaiExportFps   fps);
+gboolean          heyai_export_fps_is_drop_frame (HeyaiExportFps   fps);
 double            heyai_export_fps_to_double     (HeyaiExportFps   fps);
 
 /* round (seconds * fps), at least 1. */
@@ -101,7 +103,8 @@ gint64            heyai_export_seconds_to_frames (double           seconds,
                                                   HeyaiExportFps   fps);
 gint64            heyai_export_scene_frames      (const HeyaiExportScene *scene,
                                                   HeyaiExportFps   fps);
-/* Non-drop-frame "HH:MM:SS:FF" at the nominal timebase. */
+/* "HH:MM:SS:FF" at the nominal timebase (non-drop-frame), or "HH:MM:SS;FF"
+ * drop-frame for HEYAI_EXPORT_FPS_29_97_DF. */
 char             *heyai_export_timecode          (gint64           frames,
                                                   HeyaiExportFps   fps);
 

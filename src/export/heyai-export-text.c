@@ -61,9 +61,14 @@ heyai_export_script_md_to_string (const HeyaiCut *cut)
 
   g_string_append_printf (out, "# %s\n\n", title);
   g_string_append_printf (out, "%s\n\n", _("Script with suggested timing"));
-  g_string_append_printf (out,
-                          _("%u scenes, %s fps, total %s (%s s). Record timecodes start at 00:00:00:00 (non-drop-frame)."),
-                          cut->entries->len, heyai_export_fps_to_string (plan->fps), total_tc, total_s);
+  if (heyai_export_fps_is_drop_frame (plan->fps))
+    g_string_append_printf (out,
+                            _("%u scenes, 29.97 fps, total %s (%s s). Record timecodes start at 00:00:00;00 (drop-frame)."),
+                            cut->entries->len, total_tc, total_s);
+  else
+    g_string_append_printf (out,
+                            _("%u scenes, %s fps, total %s (%s s). Record timecodes start at 00:00:00:00 (non-drop-frame)."),
+                            cut->entries->len, heyai_export_fps_to_string (plan->fps), total_tc, total_s);
   g_string_append (out, "\n\n");
 
   g_string_append_printf (out, "| %s | %s | %s | %s | %s |\n|---|---|---|---|---|\n",
@@ -147,8 +152,12 @@ heyai_export_readme_to_string (const HeyaiCut     *cut,
   g_string_append_printf (out, "%s\n", title);
   g_string_append_printf (out, _("Editor handoff package made by HeyAI Studio %s"), PACKAGE_VERSION);
   g_string_append (out, "\n\n");
-  g_string_append_printf (out, _("%u scenes, %s fps, %s long (non-drop-frame timecode from 00:00:00:00)."),
-                          cut->entries->len, heyai_export_fps_to_string (plan->fps), total_tc);
+  if (heyai_export_fps_is_drop_frame (plan->fps))
+    g_string_append_printf (out, _("%u scenes, 29.97 fps, %s long (drop-frame timecode from 00:00:00;00)."),
+                            cut->entries->len, total_tc);
+  else
+    g_string_append_printf (out, _("%u scenes, %s fps, %s long (non-drop-frame timecode from 00:00:00:00)."),
+                            cut->entries->len, heyai_export_fps_to_string (plan->fps), total_tc);
   g_string_append (out, "\n\n");
 
   if (plan->fps != HEYAI_EXPORT_FPS_24 && plan->fps != HEYAI_EXPORT_FPS_23_976)

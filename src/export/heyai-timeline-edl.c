@@ -9,7 +9,8 @@
  * are "SC<n>" (clip) or "ST<n>" (held still), at most 8 characters.  Source
  * in/out run from 00:00:00:00 to the clip length; record times are contiguous
  * from 00:00:00:00.  23.976 and 29.97 use non-drop-frame timecode at the
- * nominal base (24/30), so a timecode counts frames, not wall-clock time.
+ * nominal base (24/30), so a timecode counts frames, not wall-clock time;
+ * "29.97df" writes FCM: DROP FRAME and HH:MM:SS;FF drop-frame timecodes.
  * CMX 3600 allows at most 999 events.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -56,7 +57,8 @@ heyai_export_edl_to_string (const HeyaiCut *cut)
   GString *out = g_string_new (NULL);
   g_autofree char *title = edl_title (plan->title);
 
-  g_string_append_printf (out, "TITLE: %s\nFCM: NON-DROP FRAME\n\n", title);
+  g_string_append_printf (out, "TITLE: %s\nFCM: %s\n\n", title,
+                          heyai_export_fps_is_drop_frame (plan->fps) ? "DROP FRAME" : "NON-DROP FRAME");
 
   for (guint i = 0; i < cut->entries->len && i < 999; i++)
     {

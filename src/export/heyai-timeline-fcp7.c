@@ -6,7 +6,7 @@
  * absolute file:// URLs, so pathurl is the package's final location
  * (file://localhost/...); when the package is moved, Premiere asks to relink
  * and finds the files by name next to the XML.  23.976 and 29.97 are
- * timebase 24/30 with <ntsc>TRUE</ntsc>, non-drop-frame.
+ * timebase 24/30 with <ntsc>TRUE</ntsc>, non-drop-frame (DF for "29.97df").
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -52,6 +52,7 @@ heyai_export_fcp7_to_string (const HeyaiCut *cut)
   const HeyaiExportPlan *plan = cut->plan;
   GString *out = g_string_new (NULL);
   g_autofree char *title = heyai_export_xml_escape (plan->title);
+  g_autofree char *start_tc = heyai_export_timecode (0, plan->fps);
 
   g_string_append (out,
                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -65,15 +66,16 @@ heyai_export_fcp7_to_string (const HeyaiCut *cut)
   append_rate (out, "    ", plan);
   g_string_append (out, "    <timecode>\n");
   append_rate (out, "      ", plan);
-  g_string_append (out,
-                   "      <string>00:00:00:00</string>\n"
+  g_string_append_printf (out,
+                   "      <string>%s</string>\n"
                    "      <frame>0</frame>\n"
-                   "      <displayformat>NDF</displayformat>\n"
+                   "      <displayformat>%s</displayformat>\n"
                    "    </timecode>\n"
                    "    <media>\n"
                    "      <video>\n"
                    "        <format>\n"
-                   "          <samplecharacteristics>\n");
+                   "          <samplecharacteristics>\n",
+                   start_tc, heyai_export_fps_is_drop_frame (plan->fps) ? "DF" : "NDF");
   append_rate (out, "            ", plan);
   g_string_append_printf (out,
                           "            <width>%d</width>\n"

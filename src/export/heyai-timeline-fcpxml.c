@@ -37,7 +37,8 @@ format_name (const HeyaiExportPlan *plan)
     {
     case HEYAI_EXPORT_FPS_23_976: return "FFVideoFormat1080p2398";
     case HEYAI_EXPORT_FPS_25:     return "FFVideoFormat1080p25";
-    case HEYAI_EXPORT_FPS_29_97:  return "FFVideoFormat1080p2997";
+    case HEYAI_EXPORT_FPS_29_97:
+    case HEYAI_EXPORT_FPS_29_97_DF: return "FFVideoFormat1080p2997";
     case HEYAI_EXPORT_FPS_30:     return "FFVideoFormat1080p30";
     case HEYAI_EXPORT_FPS_24:
     default:                      return "FFVideoFormat1080p24";
@@ -53,6 +54,7 @@ heyai_export_fcpxml_to_string (const HeyaiCut *cut)
   g_autofree char *frame_duration = fcp_time (1, plan->fps);
   g_autofree char *total = fcp_time (cut->total_frames, plan->fps);
   const char *fname = format_name (plan);
+  const char *tc_format = heyai_export_fps_is_drop_frame (plan->fps) ? "DF" : "NDF";
 
   g_string_append (out,
                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -86,9 +88,9 @@ heyai_export_fcpxml_to_string (const HeyaiCut *cut)
                           "  <library>\n"
                           "    <event name=\"%s\">\n"
                           "      <project name=\"%s\">\n"
-                          "        <sequence format=\"r1\" duration=\"%s\" tcStart=\"0s\" tcFormat=\"NDF\">\n"
+                          "        <sequence format=\"r1\" duration=\"%s\" tcStart=\"0s\" tcFormat=\"%s\">\n"
                           "          <spine>\n",
-                          title, title, total);
+                          title, title, total, tc_format);
 
   for (guint i = 0; i < cut->entries->len; i++)
     {
@@ -111,10 +113,10 @@ heyai_export_fcpxml_to_string (const HeyaiCut *cut)
 
       g_string_append_printf (out,
                               "            <asset-clip ref=\"r%u\" offset=\"%s\" name=\"%s\" start=\"0s\""
-                              " duration=\"%s\" format=\"r1\" tcFormat=\"NDF\">\n"
+                              " duration=\"%s\" format=\"r1\" tcFormat=\"%s\">\n"
                               "              <marker start=\"0s\" duration=\"%s\" value=\"%s\" note=\"%s\"/>\n"
                               "            </asset-clip>\n",
-                              i + 2, offset, clip_name_x, dur, frame_duration, marker_x, note_x);
+                              i + 2, offset, clip_name_x, dur, tc_format, frame_duration, marker_x, note_x);
     }
 
   g_string_append (out,

@@ -134,7 +134,8 @@ export_test_plan (guint       n,
 
 static gint64
 parse_tc (const char *tc,
-          int         timebase)
+          int         timebase,
+          gboolean    drop_frame)
 {
   int hh, mm, ss, ff;
   char sep1, sep2, sep3;
@@ -143,12 +144,23 @@ parse_tc (const char *tc,
   g_assert_cmpint (sscanf (tc, "%2d%c%2d%c%2d%c%2d", &hh, &sep1, &mm, &sep2, &ss, &sep3, &ff), ==, 7);
   g_assert_cmpint (sep1, ==, ':');
   g_assert_cmpint (sep2, ==, ':');
-  g_assert_true (sep3 == ':' || sep3 == ';');
+  g_assert_cmpint (sep3, ==, drop_frame ? ';' : ':');
   g_assert_cmpint (hh, >=, 0);
   g_assert_cmpint (hh, <, 24);
   g_assert_cmpint (mm, <, 60);
   g_assert_cmpint (ss, <, 60);
   g_assert_cmpint (ff, <, timebase);
+
+  if (drop_frame)
+    {
+      gint64 minutes = (gint64) hh * 60 + mm;
+
+      g_assert_cmpint (timebase, ==, 30);
+      /* ;00 and ;01 do not exist at the start of a minute not divisible by 10. */
+      if (ss == 0 && mm % 10 != 0)
+        g_assert_cmpint (ff, >=, 2);
+      return (gint64) hh * 108000 + (gint64) mm * 1800 + ss * 30 + ff - 2 * (minutes - minutes / 10);
+    }
 
   return (((gint64) hh * 60 + mm) * 60 + ss) * timebase + ff;
 }
@@ -200,10 +212,10 @@ export_test_read_edl (const char *text,
 
       ev.number = atoi (num);
       g_strlcpy (ev.reel, reel, sizeof ev.reel);
-      ev.src_in = parse_tc (a, timebase);
-      ev.src_out = parse_tc (b, timebase);
-      ev.rec_in = parse_tc (c, timebase);
-      ev.rec_out = parse_tc (d, timebase);
+      ev.src_in = parse_tc (a, timebase, drop_frame);
+      ev.src_out = parse_tc (b, timebase, drop_frame);
+      ev.rec_in = parse_tc (c, timebase, drop_frame);
+      ev.rec_out = parse_tc (d, timebase, drop_frame);
 
       g_assert_cmpint (ev.number, ==, (int) events->len + 1);
       g_assert_cmpint (ev.src_out, >, ev.src_in);

@@ -419,7 +419,8 @@ check_edl (const char            *package,
            GArray                *expected_frames)
 {
   g_autofree char *text = export_test_read_file (package, "timeline.edl");
-  g_autoptr(GArray) events = export_test_read_edl (text, heyai_export_fps_timebase (plan->fps), FALSE);
+  g_autoptr(GArray) events = export_test_read_edl (text, heyai_export_fps_timebase (plan->fps),
+                                                   heyai_export_fps_is_drop_frame (plan->fps));
 
   g_assert_cmpuint (events->len, ==, expected_frames->len);
   for (guint i = 0; i < events->len; i++)
@@ -585,6 +586,25 @@ test_fps_math (void)
       tc = heyai_export_timecode (1000, fps);
       g_assert_cmpstr (tc, ==, cases[i].tc_1000);
     }
+
+  /* Drop-frame (SMPTE 12M) at 29.97. */
+  {
+    static const struct { gint64 frames; const char *tc; } df[] = {
+      { 0, "00:00:00;00" }, { 1799, "00:00:59;29" }, { 1800, "00:01:00;02" },
+      { 3598, "00:02:00;02" }, { 17982, "00:10:00;00" }, { 17981, "00:09:59;29" },
+      { 107892, "01:00:00;00" }, { 150, "00:00:05;00" },
+    };
+    HeyaiExportFps fps;
+
+    g_assert_true (heyai_export_fps_parse ("29.97df", &fps));
+    g_assert_true (heyai_export_fps_is_drop_frame (fps));
+    g_assert_cmpint (heyai_export_seconds_to_frames (5, fps), ==, 150);
+    for (guint i = 0; i < G_N_ELEMENTS (df); i++)
+      {
+        g_autofree char *tc = heyai_export_timecode (df[i].frames, fps);
+        g_assert_cmpstr (tc, ==, df[i].tc);
+      }
+  }
 
   {
     HeyaiExportFps fps;
@@ -761,9 +781,9 @@ test_each_fps (Fixture       *f,
 {
   static const HeyaiExportFps rates[] = {
     HEYAI_EXPORT_FPS_24, HEYAI_EXPORT_FPS_23_976, HEYAI_EXPORT_FPS_25,
-    HEYAI_EXPORT_FPS_29_97, HEYAI_EXPORT_FPS_30,
+    HEYAI_EXPORT_FPS_29_97, HEYAI_EXPORT_FPS_30, HEYAI_EXPORT_FPS_29_97_DF,
   };
-  static const gint64 totals[] = { 600, 600, 625, 750, 750 };  /* 5 + 5 + 10 + 5 s */
+  static const gint64 totals[] = { 600, 600, 625, 750, 750, 750 };  /* 5 + 5 + 10 + 5 s */
 
   for (guint r = 0; r < G_N_ELEMENTS (rates); r++)
     {
@@ -804,6 +824,7 @@ test_each_fps (Fixture       *f,
       fcpxml = export_test_read_file (result->package_path, "timeline.fcpxml");
       frame_duration = g_strdup_printf ("frameDuration=\"%d/%ds\"", den, num);
       g_assert_nonnull (strstr (fcpxml, frame_duration));
+      g_assert_nonnull (strstr (fcpxml, heyai_export_fps_is_drop_frame (rates[r]) ? "tcFormat=\"DF\"" : "tcFormat=\"NDF\""));
     }
 }
 
