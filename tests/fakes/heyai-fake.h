@@ -23,7 +23,7 @@
  * heyai_fake_get_counter().  Over HTTP: GET /_fake/stats ->
  *   {"routes":{"kling.create":{"count":1,"bytes":523}, ...},
  *    "counters":{"drive.upload.persisted":67108864, ...}}
- * POST /_fake/reset clears counters; POST /_fake/fault?spec=TARGET:KIND[:COUNT]
+ * POST /_fake/reset clears counters and queued faults; POST /_fake/fault?spec=TARGET:KIND[:COUNT]
  * adds a fault at run time (same syntax as --fault).
  *
  * Faults are queued per target (a route name, or a service name meaning any
@@ -42,11 +42,12 @@
  *   malformed           answer 200 with a body that is not valid JSON
  *   <name>              a named fault the service registered
  *                       (heyai_fake_add_named_fault: e.g. kling "quota" = 429
- *                       {"code":1102,...}; google "storage-quota" = 403 ...)
+ *                       {"code":1102,...}; drive "storage-quota" = 403 ...)
  *
  * Served files: heyai_fake_serve_bytes()/heyai_fake_serve_path() publish
  * content under /_fake/files/<name> (route "files.get", faults target "files"),
- * which is how services hand out result URLs.  Paths are streamed from disk.
+ * which is how services hand out result URLs.  Paths are mapped from disk
+ * (GMappedFile), not copied into memory.
  *
  * Service state: services keep their state on the HeyaiFake with
  * g_object_set_data_full (G_OBJECT (fake), "kling", state, free) and read
