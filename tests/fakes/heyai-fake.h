@@ -344,7 +344,7 @@ char    *heyai_fake_serve_bytes        (HeyaiFake   *self,
                                         const char  *name,
                                         const char  *content_type,
                                         GBytes      *content);
-/* Serves the file at @path (streamed from disk) at /_fake/files/@name. */
+/* Serves the file at @path (mapped, not copied) at /_fake/files/@name. */
 char    *heyai_fake_serve_path         (HeyaiFake   *self,
                                         const char  *name,
                                         const char  *content_type,
