@@ -1442,6 +1442,12 @@ heyai_merge_apply (gpointer          db,
   else if (in_tx)
     sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
 
+  /* Copy the merged pages back into the database here, in the worker, so
+   * the window's next write does not run that checkpoint on the main
+   * thread. */
+  if (ok)
+    sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+
   for (guint p = 0; p < attached; p++)
     {
       g_autofree char *sql = g_strdup_printf ("DETACH DATABASE peer%u", p);
