@@ -84,8 +84,11 @@ fixture_teardown (Fixture       *f,
   g_clear_object (&f->rb);
   g_clear_object (&f->drive);
   g_clear_object (&f->oauth);
-  g_clear_object (&f->a);
-  g_clear_object (&f->b);
+  /* Nothing (a sync task, a worker) keeps a library alive. */
+  if (f->a != NULL)
+    g_assert_finalize_object (g_steal_pointer (&f->a));
+  if (f->b != NULL)
+    g_assert_finalize_object (g_steal_pointer (&f->b));
   heyai_fake_stop (f->fake);
   g_clear_object (&f->fake);
   sync_test_remove_tree (f->dir);
