@@ -625,6 +625,34 @@ spin_until (gboolean *flag)
   return *flag;
 }
 
+/* A copy from an older HeyAI Studio (schema 1: no conflicts table, a
+ * column fewer) merges on what both know. */
+static void
+test_older_schema_merged (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(HeyaiProject) project = sync_test_add_project (f->a, "Night shift", 2);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *snapshot = NULL;
+  g_autofree char *plain = g_build_filename (f->dir, "plain.sqlite", NULL);
+  gboolean was_gzip = FALSE;
+  sqlite3 *db = NULL;
+
+  sync_quiet (f->a, f->remote);
+  snapshot = g_strdup_printf ("%s/.heyai/library-%s.sqlite.gz", f->remote_dir, heyai_store_get_device_id (f->a));
+  g_assert_true (heyai_merge_gunzip (snapshot, plain, &was_gzip, &error));
+  g_assert_cmpint (sqlite3_open (plain, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE conflicts; DROP TABLE sync_base; DROP TABLE sync_peers; "
+                                 "ALTER TABLE scenes DROP COLUMN camera_move; PRAGMA user_version = 1",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_true (heyai_merge_gzip (plain, snapshot, &error));
+
+  sync_quiet (f->b, f->remote);
+  g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM scenes WHERE camera_move = 'static'"), ==, 2);
+  g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM projects WHERE title = 'Night shift'"), ==, 1);
+}
+
 /* Assets: local_path is per computer; the file follows lazily. */
 static void
 test_assets_lazy (Fixture       *f,
@@ -1068,6 +1096,7 @@ main (int    argc,
   ADD ("/sync/nothing-changed", test_nothing_changed);
   ADD ("/sync/offline", test_offline);
   ADD ("/sync/newer-schema-refused", test_newer_schema_refused);
+  ADD ("/sync/older-schema-merged", test_older_schema_merged);
   ADD ("/sync/assets-lazy", test_assets_lazy);
   ADD ("/sync/killed-mid-merge", test_killed_mid_merge);
   ADD ("/sync/killed-mid-upload", test_killed_mid_upload);
