@@ -505,6 +505,7 @@ typedef struct
   HeyaiHlc        *hlc;
   HeyaiMergeStats *stats;
   guint            writes;
+  char            *local_root;  /* canonical, or NULL */
 } Merge;
 
 /* Column names of @schema.@table, in order (empty if the table is missing). */
@@ -609,6 +610,32 @@ local_file_exists (sqlite3_value *value)
   return path != NULL && *path != '\0' && g_file_test (path, G_FILE_TEST_IS_REGULAR);
 }
 
+/* An existing file inside the local project tree (no "..", no symlink
+ * escaping it: the canonical path is checked). */
+static gboolean
+incoming_file_allowed (Merge         *m,
+                       sqlite3_value *value)
+{
+  g_autofree char *canonical = NULL;
+  g_autofree char *resolved = NULL;
+  const char *path;
+  gsize len;
+
+  if (m->local_root == NULL || !local_file_exists (value))
+    return FALSE;
+
+  path = (const char *) sqlite3_value_text (value);
+  if (!g_path_is_absolute (path))
+    return FALSE;
+  canonical = g_canonicalize_filename (path, NULL);
+  resolved = realpath (canonical, NULL);
+  if (resolved == NULL)
+    return FALSE;
+
+  len = strlen (m->local_root);
+  return strncmp (resolved, m->local_root, len) == 0 && resolved[len] == G_DIR_SEPARATOR;
+}
+
 /* Writes one merged row: @values[i] for each column, except the local-only
  * columns (computed from @local / @incoming) and, when @stamp is not NULL,
  * updated_at. */
@@ -632,7 +659,7 @@ write_row (Merge          *m,
         {
           if (cand->loc != NULL && local_file_exists (cand->loc[i]))
             sqlite3_bind_value (stmt, (int) i + 1, cand->loc[i]);
-          else if (local_file_exists (cand->in[i]))
+          else if (incoming_file_allowed (m, cand->in[i]))
             sqlite3_bind_value (stmt, (int) i + 1, cand->in[i]);
           else
             sqlite3_bind_null (stmt, (int) i + 1);
@@ -1389,11 +1416,13 @@ attach_peer (sqlite3         *db,
 gboolean
 heyai_merge_apply (gpointer          db,
                    HeyaiHlc         *hlc,
+                   const char       *local_root,
                    GPtrArray        *peers,
                    HeyaiMergeStats  *stats,
                    GError          **error)
 {
-  Merge m = { db, hlc, stats, 0 };
+  g_autofree char *root = local_root != NULL ? realpath (local_root, NULL) : NULL;
+  Merge m = { db, hlc, stats, 0, root };
   guint n_peers = peers != NULL ? peers->len : 0;
   guint attached = 0;
   gboolean ok = TRUE;

@@ -13,7 +13,8 @@
  * Per-column rules:
  *  - assets.local_path is per computer: a merged asset keeps this computer's
  *    path when that file exists here, else takes the incoming path only when
- *    that file exists here (same folder layout), else NULL (the file is
+ *    that file exists here inside the local project tree (same folder
+ *    layout), else NULL (the file is
  *    downloaded lazily, see heyai_sync_ensure_local_asset_async()).
  *  - jobs are execution state of the computer that runs them (remote task id,
  *    idempotency key, resumable upload session): only finished jobs (done,
@@ -130,10 +131,14 @@ void heyai_merge_stats_clear (HeyaiMergeStats *stats);
  * changes.  A snapshot whose schema is newer than ours fails with
  * HEYAI_ERROR_SCHEMA_TOO_NEW before anything is written; an older one is
  * merged on the columns both know.  @hlc observes every incoming stamp and
- * stamps field-merged rows; @local_device names this computer in conflicts.
+ * stamps field-merged rows.  An incoming assets.local_path is only kept
+ * when it names an existing file inside @local_root (the local project
+ * tree; NULL: never), so another computer's copy cannot point an asset at
+ * an arbitrary file here.
  * At most 8 peers per call (SQLite's ATTACH limit): pass the rest later. */
 gboolean heyai_merge_apply   (gpointer          db,
                               HeyaiHlc         *hlc,
+                              const char       *local_root,
                               GPtrArray        *peers,
                               HeyaiMergeStats  *stats,
                               GError          **error);

@@ -267,6 +267,7 @@ typedef struct
   char      *stored_md5;
   char      *own_md5;
   char      *snapshot;     /* where to write one */
+  char      *local_root;   /* the local project tree */
 } WorkData;
 
 typedef struct
@@ -289,6 +290,7 @@ work_data_free (gpointer data)
   g_free (wd->stored_md5);
   g_free (wd->own_md5);
   g_free (wd->snapshot);
+  g_free (wd->local_root);
   g_free (wd);
 }
 
@@ -355,7 +357,7 @@ work_thread (GTask        *task,
   if (db == NULL)
     goto failed;
 
-  if (!heyai_merge_apply (db, wd->hlc, accepted, &wr->stats, &error))
+  if (!heyai_merge_apply (db, wd->hlc, wd->local_root, accepted, &wr->stats, &error))
     goto failed;
 
   if (g_cancellable_is_cancelled (cancellable))
@@ -504,6 +506,11 @@ start_work (GTask *task)
   wd->stored_md5 = g_strdup (run->stored_md5);
   wd->own_md5 = run->own != NULL ? g_strdup (run->own->md5 != NULL ? run->own->md5 : run->own->version) : NULL;
   wd->snapshot = g_strdup (run->snapshot);
+  {
+    g_autofree char *data_dir = store_data_dir (run->store);
+
+    wd->local_root = heyai_local_root (data_dir);
+  }
 
   worker = g_task_new (NULL, g_task_get_cancellable (task), on_worked, g_object_ref (task));
   g_task_set_source_tag (worker, start_work);

@@ -712,6 +712,35 @@ test_assets_lazy (Fixture       *f,
   g_assert_cmpint (g_unlink (a_file), ==, 0);
   sync_quiet (f->b, f->remote);
 
+  /* local_path from another computer: kept only for a file inside this
+   * computer's project tree, never an arbitrary file here. */
+  {
+    g_autofree char *tree = g_build_filename (f->b_dir, "HeyAI Projects", "Project-1-night-shift", "images", NULL);
+    g_autofree char *inside = g_build_filename (tree, "shared.png", NULL);
+    g_autofree char *escape = g_build_filename (f->b_dir, "HeyAI Projects", "..", "library.sqlite", NULL);
+    g_autofree char *outside = g_strdup (remote_file);
+    const char *paths[] = { inside, escape, outside };
+
+    g_assert_cmpint (g_mkdir_with_parents (tree, 0700), ==, 0);
+    g_assert_true (g_file_set_contents (inside, (const char *) png, sizeof png, NULL));
+    for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+      {
+        g_autoptr(HeyaiAsset) extra = heyai_asset_new ();
+
+        heyai_asset_set_scene_id (extra, heyai_scene_get_id (scene));
+        heyai_asset_set_kind (extra, HEYAI_ASSET_KIND_PACKAGE);
+        heyai_asset_set_local_path (extra, paths[i]);
+        g_assert_true (heyai_store_insert_asset (f->a, extra, &error));
+      }
+    sync_test_tick ();
+    sync_quiet (f->a, f->remote);
+    sync_quiet (f->b, f->remote);
+    g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM assets WHERE kind = 'package'"), ==, 3);
+    g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM assets WHERE kind = 'package' "
+                                      "AND local_path IS NOT NULL"), ==, 1);
+    g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM assets WHERE local_path LIKE '%shared.png'"), ==, 1);
+  }
+
   /* Only the finished job travels, without its upload session. */
   g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM jobs"), ==, 1);
   g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM jobs WHERE state = 'done' "
@@ -740,7 +769,8 @@ test_assets_lazy (Fixture       *f,
   g_free (contents);
   g_assert_cmpuint (asset_changed, ==, 1);
   g_assert_cmpstr (heyai_asset_get_updated_at (on_b), ==, stamp);
-  g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM assets WHERE local_path IS NOT NULL"), ==, 1);
+  g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM assets WHERE kind = 'image' AND local_path IS NOT NULL"),
+                   ==, 1);
 
   /* Another take already holds that file name on B (both computers made a
    * "take 1"): the download gets its own name, the other file is kept. */
