@@ -187,6 +187,12 @@ heyai_merge_open (const char  *db_path,
   sqlite3_extended_result_codes (db, 1);
   sqlite3_busy_timeout (db, MERGE_BUSY_TIMEOUT_MS);
 
+  /* Other computers' copies are attached to this connection: their schema
+   * is not trusted (no functions with side effects from their views or
+   * triggers, no writes to the schema). */
+  sqlite3_db_config (db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+  sqlite3_db_config (db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+
   if (!exec (db, "PRAGMA foreign_keys = ON", error))
     {
       sqlite3_close_v2 (db);
