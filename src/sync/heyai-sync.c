@@ -771,6 +771,14 @@ heyai_sync_run_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+gboolean
+heyai_sync_is_running (HeyaiStore *store)
+{
+  g_return_val_if_fail (HEYAI_IS_STORE (store), FALSE);
+
+  return g_object_get_data (G_OBJECT (store), RUNNING_KEY) != NULL;
+}
+
 gint64
 heyai_sync_get_last_time (HeyaiStore *store)
 {

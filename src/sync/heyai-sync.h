@@ -84,6 +84,10 @@ void             heyai_sync_run_async  (HeyaiStore            *store,
 HeyaiSyncReport *heyai_sync_run_finish (GAsyncResult          *result,
                                         GError               **error);
 
+/* TRUE while heyai_sync_run_async() runs for @store in this process (for a
+ * spinner / a disabled Sync action). */
+gboolean         heyai_sync_is_running    (HeyaiStore *store);
+
 /* When the last sync of this library completed (µs since the epoch), 0 if
  * never. */
 gint64           heyai_sync_get_last_time (HeyaiStore *store);

@@ -540,10 +540,13 @@ test_offline (Fixture       *f,
     g_autofree char *lock = g_build_filename (f->a_dir, "sync", "sync.lock", NULL);
     int fd;
 
+    g_assert_false (heyai_sync_is_running (f->a));
     heyai_sync_run_async (f->a, HEYAI_SYNC_REMOTE (f->remote), NULL, NULL, NULL, NULL, on_sync_done, &first);
+    g_assert_true (heyai_sync_is_running (f->a));
     heyai_sync_run_async (f->a, HEYAI_SYNC_REMOTE (f->remote), NULL, NULL, NULL, NULL, on_sync_done, &second);
     while (!first.done || !second.done)
       g_main_context_iteration (NULL, TRUE);
+    g_assert_false (heyai_sync_is_running (f->a));
     g_assert_no_error (first.error);
     g_assert_error (second.error, HEYAI_ERROR, HEYAI_ERROR_FAILED);
     g_assert_nonnull (strstr (second.error->message, "already running"));
