@@ -325,6 +325,39 @@ swap_into_place (const char  *tmp,
   return TRUE;
 }
 
+/* Leftovers of an export that crashed or was killed (the temporary folder,
+ * zip or moved-aside old package), older than an hour. */
+static void
+remove_stale_temporaries (const char *dest,
+                          const char *package_name)
+{
+  g_autofree char *tmp_prefix = g_strdup_printf (".%s.tmp-", package_name);
+  g_autofree char *old_prefix = g_strdup_printf (".%s.old-", package_name);
+  g_autofree char *zip_prefix = g_strdup_printf (".%s.zip.tmp-", package_name);
+  gint64 cutoff = g_get_real_time () / G_USEC_PER_SEC - 3600;
+  GDir *dir = g_dir_open (dest, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      GStatBuf st;
+
+      if (!g_str_has_prefix (name, tmp_prefix) && !g_str_has_prefix (name, old_prefix) &&
+          !g_str_has_prefix (name, zip_prefix))
+        continue;
+
+      path = g_build_filename (dest, name, NULL);
+      if (g_lstat (path, &st) == 0 && st.st_mtime < cutoff)
+        heyai_export_rm_rf (path);
+    }
+
+  g_dir_close (dir);
+}
+
 static char *
 make_temp_name (const char *dir,
                 const char *base,
@@ -436,6 +469,8 @@ heyai_export_run (const HeyaiExportPlan    *plan,
 
   if (!make_dir (dest, error))
     return NULL;
+
+  remove_stale_temporaries (dest, package_name);
 
   tmp = make_temp_name (dest, package_name, TRUE, error);
   if (tmp == NULL)

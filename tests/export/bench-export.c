@@ -26,7 +26,7 @@ bare_x264 (const char *path,
            int         frames)
 {
   g_autofree char *desc = g_strdup_printf ("videotestsrc num-buffers=%d pattern=smpte ! "
-                                           "video/x-raw,width=%d,height=%d,framerate=24/1 ! "
+                                           "video/x-raw,format=I420,width=%d,height=%d,framerate=24/1 ! "
                                            "x264enc speed-preset=faster ! mp4mux ! filesink location=\"%s\"",
                                            frames, WIDTH, HEIGHT, path);
   g_autoptr(GError) error = NULL;
@@ -82,21 +82,31 @@ main (int    argc,
              WIDTH, HEIGHT, package_s);
   }
 
-  /* 2. Animatic of 24 five-second clips vs a bare encode of 24 x 120 frames. */
+  /* 2. Animatic of 24 five-second clips vs a bare encode of 24 x 120 frames.
+   * Two rounds each, the best kept: the machine is shared. */
   {
     g_autoptr(HeyaiExportPlan) plan = export_test_plan (24, clip, NULL, still);
-    g_autoptr(HeyaiExportResult) result = NULL;
 
-    heyai_export_options_init (&options);
-    options.formats = HEYAI_EXPORT_FORMAT_ANIMATIC;
-    t0 = now_s ();
-    result = heyai_export_run (plan, &options, out, NULL, NULL, NULL, &error);
-    animatic_s = now_s () - t0;
-    g_assert_no_error (error);
+    animatic_s = G_MAXDOUBLE;
+    x264_s = G_MAXDOUBLE;
+    for (int round = 0; round < 2; round++)
+      {
+        g_autoptr(HeyaiExportResult) result = NULL;
+        double t;
 
-    x264_s = bare_x264 (bare, 24 * 120);
-    g_print ("animatic: 24 clips x 5 s (%d x %d, 2880 frames) with GES: %.2f s\n", WIDTH, HEIGHT, animatic_s);
-    g_print ("bare x264 encode of the same length and size:        %.2f s\n", x264_s);
+        heyai_export_options_init (&options);
+        options.formats = HEYAI_EXPORT_FORMAT_ANIMATIC;
+        t0 = now_s ();
+        result = heyai_export_run (plan, &options, out, NULL, NULL, NULL, &error);
+        t = now_s () - t0;
+        g_assert_no_error (error);
+        animatic_s = MIN (animatic_s, t);
+        x264_s = MIN (x264_s, bare_x264 (bare, 24 * 120));
+      }
+
+    g_print ("animatic: 24 clips x 5 s (%d x %d, 2880 frames) with GES: %.2f s (best of 2)\n",
+             WIDTH, HEIGHT, animatic_s);
+    g_print ("bare x264 encode (videotestsrc, same length, size and preset): %.2f s (best of 2)\n", x264_s);
     g_print ("ratio animatic / bare encode: %.2f\n", animatic_s / x264_s);
   }
 

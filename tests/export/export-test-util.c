@@ -49,7 +49,7 @@ export_test_make_clip (const char  *path,
                        GError     **error)
 {
   g_autofree char *desc = g_strdup_printf ("videotestsrc num-buffers=%d pattern=%d ! "
-                                           "video/x-raw,width=%d,height=%d,framerate=24/1 ! "
+                                           "video/x-raw,format=I420,width=%d,height=%d,framerate=24/1 ! "
                                            "x264enc speed-preset=ultrafast ! mp4mux ! filesink location=\"%s\"",
                                            frames, pattern, width, height, path);
   return run_pipeline (desc, error);

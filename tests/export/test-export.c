@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <utime.h>
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -896,8 +897,30 @@ test_twice_atomic (Fixture       *f,
   g_autofree char *c4 = NULL;
   struct stat before, after;
 
-  first = run_export (plan, ALL_BUT_ANIMATIC, HEYAI_EXPORT_MISSING_HOLD, f->dir, &error);
-  g_assert_no_error (error);
+  /* Leftovers of a crashed export: an old one is cleaned up, a fresh one
+   * (maybe another export running now) is left alone. */
+  {
+    g_autofree char *stale = g_build_filename (f->dir, ".test-trailer-faro-handoff.tmp-OLD123", NULL);
+    g_autofree char *stale_file = g_build_filename (stale, "timeline.otio", NULL);
+    g_autofree char *fresh = g_build_filename (f->dir, ".test-trailer-faro-handoff.tmp-NEW123", NULL);
+    g_autofree char *other = g_build_filename (f->dir, ".someone-elses", NULL);
+    struct utimbuf old_times = { 1000000, 1000000 };
+
+    g_assert_cmpint (g_mkdir (stale, 0755), ==, 0);
+    g_assert_true (g_file_set_contents (stale_file, "{}", -1, NULL));
+    g_assert_cmpint (g_utime (stale, &old_times), ==, 0);
+    g_assert_cmpint (g_mkdir (fresh, 0755), ==, 0);
+    g_assert_cmpint (g_mkdir (other, 0755), ==, 0);
+    g_utime (other, &old_times);
+
+    first = run_export (plan, ALL_BUT_ANIMATIC, HEYAI_EXPORT_MISSING_HOLD, f->dir, &error);
+    g_assert_no_error (error);
+    g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+    g_assert_true (g_file_test (fresh, G_FILE_TEST_IS_DIR));
+    g_assert_true (g_file_test (other, G_FILE_TEST_IS_DIR));
+    g_rmdir (fresh);
+    g_rmdir (other);
+  }
   g_assert_cmpint (g_stat (first->package_path, &before), ==, 0);
 
   /* A file the user dropped into the old package does not survive: the
