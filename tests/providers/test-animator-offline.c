@@ -4,8 +4,12 @@
  */
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gstdio.h>
 #include <gst/gst.h>
+#include <gst/app/gstappsink.h>
+#include <gst/video/video.h>
 #include <json-glib/json-glib.h>
 
 #include "heyai-animator-offline.h"
@@ -13,6 +17,12 @@
 #include "provider-test-utils.h"
 
 #define FRAME_NS (GST_SECOND / 24)
+
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+# define CAIRO_RGB24_FORMAT "BGRx"
+#else
+# define CAIRO_RGB24_FORMAT "xRGB"
+#endif
 
 #ifdef __SANITIZE_ADDRESS__
 /* GStreamer registers more than 2048 quarks, and GLib deliberately leaks
@@ -314,6 +324,178 @@ test_jpeg_odd_size (Fixture       *f,
   clip_info_clear (&info);
 }
 
+/* Decodes the first and the last frame of a clip into RGB24 surfaces. */
+static void
+decode_first_last (const char       *path,
+                   cairo_surface_t **first,
+                   cairo_surface_t **last)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(GstElement) src = NULL;
+  g_autoptr(GstElement) sink = NULL;
+  GstSample *sample;
+
+  *first = *last = NULL;
+  pipeline = gst_parse_launch ("filesrc name=src ! decodebin ! videoconvert "
+                               "! video/x-raw,format=" CAIRO_RGB24_FORMAT " ! appsink name=sink sync=false",
+                               &error);
+  g_assert_no_error (error);
+  gst_object_ref_sink (pipeline);
+  src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  g_object_set (src, "location", path, NULL);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+
+  while ((sample = gst_app_sink_pull_sample (GST_APP_SINK (sink))) != NULL)
+    {
+      GstVideoInfo info;
+      GstVideoFrame frame;
+      cairo_surface_t *surface;
+
+      g_assert_true (gst_video_info_from_caps (&info, gst_sample_get_caps (sample)));
+      g_assert_true (gst_video_frame_map (&frame, &info, gst_sample_get_buffer (sample), GST_MAP_READ));
+      surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, info.width, info.height);
+      cairo_surface_flush (surface);
+      for (int y = 0; y < info.height; y++)
+        memcpy (cairo_image_surface_get_data (surface) + (gsize) y * cairo_image_surface_get_stride (surface),
+                (guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&frame, 0) + (gsize) y * GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0),
+                (gsize) info.width * 4);
+      cairo_surface_mark_dirty (surface);
+      gst_video_frame_unmap (&frame);
+      gst_sample_unref (sample);
+
+      if (*first == NULL)
+        *first = surface;
+      else
+        {
+          g_clear_pointer (last, cairo_surface_destroy);
+          *last = surface;
+        }
+    }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_assert_nonnull (*first);
+  g_assert_nonnull (*last);
+}
+
+/* The still seen through a window of zoom @zoom centred on (@cx, @cy)
+ * (0..1 of the still), as the animator should show it. */
+static cairo_surface_t *
+expected_view (cairo_surface_t *still,
+               double           zoom,
+               double           cx,
+               double           cy)
+{
+  int w = cairo_image_surface_get_width (still);
+  int h = cairo_image_surface_get_height (still);
+  cairo_surface_t *view = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  cairo_t *cr = cairo_create (view);
+
+  cairo_scale (cr, zoom, zoom);
+  cairo_translate (cr, -(cx * w - w / zoom / 2), -(cy * h - h / zoom / 2));
+  cairo_set_source_surface (cr, still, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_BILINEAR);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  return view;
+}
+
+/* Mean absolute difference of luma (0..255) once the mean offset is taken
+ * out: GStreamer's own YUV -> RGB conversion when decoding the clip back
+ * makes every pixel about 2 levels darker (measured on flat greys), which
+ * says nothing about where the camera looks. */
+static double
+mean_diff (cairo_surface_t *a,
+           cairo_surface_t *b)
+{
+  int w = cairo_image_surface_get_width (a);
+  int h = cairo_image_surface_get_height (a);
+  int sa = cairo_image_surface_get_stride (a), sb = cairo_image_surface_get_stride (b);
+  const guchar *da = cairo_image_surface_get_data (a), *db = cairo_image_surface_get_data (b);
+  double n = (double) w * h, mean = 0, sum = 0;
+
+  g_assert_cmpint (w, ==, cairo_image_surface_get_width (b));
+  g_assert_cmpint (h, ==, cairo_image_surface_get_height (b));
+
+  for (int pass = 0; pass < 2; pass++)
+    {
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+          {
+            /* RGB24 read as a native 32-bit word: 0x00RRGGBB. */
+            guint32 qa = *(const guint32 *) (da + (gsize) y * sa + x * 4);
+            guint32 qb = *(const guint32 *) (db + (gsize) y * sb + x * 4);
+            int ya = (54 * ((qa >> 16) & 0xff) + 183 * ((qa >> 8) & 0xff) + 19 * (qa & 0xff)) >> 8;
+            int yb = (54 * ((qb >> 16) & 0xff) + 183 * ((qb >> 8) & 0xff) + 19 * (qb & 0xff)) >> 8;
+
+            if (pass == 0)
+              mean += ya - yb;
+            else
+              sum += fabs (ya - yb - mean);
+          }
+      if (pass == 0)
+        mean /= n;
+    }
+
+  return sum / n;
+}
+
+typedef struct
+{
+  HeyaiCameraMove move;
+  double zoom0, cx0, cy0;   /* expected first view */
+  double zoom1, cx1, cy1;   /* expected last view */
+} MoveCase;
+
+/* The first and the last frame show the part of the still the camera move
+ * promises (zoom and direction), within compression error. */
+static void
+test_move (Fixture       *f,
+           gconstpointer  data)
+{
+  const MoveCase *c = data;
+  g_autofree char *still_path = g_build_filename (f->dir, "still.png", NULL);
+  g_autofree char *clip = g_build_filename (f->dir, "clip.mp4", NULL);
+  g_autoptr(GError) error = NULL;
+  cairo_surface_t *still, *first, *last, *want_first, *want_last;
+  double d_first, d_last, d_swapped;
+
+  write_test_png (still_path, 640, 360);
+  g_assert_true (heyai_ken_burns_render (still_path, clip, c->move, 1, NULL, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  still = cairo_image_surface_create_from_png (still_path);
+  decode_first_last (clip, &first, &last);
+  want_first = expected_view (still, c->zoom0, c->cx0, c->cy0);
+  want_last = expected_view (still, c->zoom1, c->cx1, c->cy1);
+
+  d_first = mean_diff (first, want_first);
+  d_last = mean_diff (last, want_last);
+  d_swapped = mean_diff (last, want_first);
+  g_test_message ("%s: first frame off by %.2f, last by %.2f (last vs the start view: %.2f)",
+                  heyai_enum_to_string (HEYAI_TYPE_CAMERA_MOVE, c->move), d_first, d_last, d_swapped);
+  g_assert_cmpfloat (d_first, <, 3.0);
+  g_assert_cmpfloat (d_last, <, 3.0);
+  /* The camera did move: the last frame is not the first view. */
+  g_assert_cmpfloat (d_swapped, >, d_last + 5.0);
+
+  cairo_surface_destroy (still);
+  cairo_surface_destroy (first);
+  cairo_surface_destroy (last);
+  cairo_surface_destroy (want_first);
+  cairo_surface_destroy (want_last);
+}
+
+/* Pans and tilts travel the margin a 1.12 zoom leaves. */
+#define PAN_M ((1.0 - 1.0 / 1.12) / 2.0)
+
+static const MoveCase move_push_in = { HEYAI_CAMERA_PUSH_IN, 1.0, 0.5, 0.5, 1.15, 0.5, 0.5 };
+static const MoveCase move_pull_out = { HEYAI_CAMERA_PULL_OUT, 1.15, 0.5, 0.5, 1.0, 0.5, 0.5 };
+static const MoveCase move_pan_left = { HEYAI_CAMERA_PAN_LEFT, 1.12, 0.5 + PAN_M, 0.5, 1.12, 0.5 - PAN_M, 0.5 };
+static const MoveCase move_pan_right = { HEYAI_CAMERA_PAN_RIGHT, 1.12, 0.5 - PAN_M, 0.5, 1.12, 0.5 + PAN_M, 0.5 };
+static const MoveCase move_tilt_up = { HEYAI_CAMERA_TILT_UP, 1.12, 0.5, 0.5 + PAN_M, 1.12, 0.5, 0.5 - PAN_M };
+static const MoveCase move_tilt_down = { HEYAI_CAMERA_TILT_DOWN, 1.12, 0.5, 0.5 - PAN_M, 1.12, 0.5, 0.5 + PAN_M };
+
 /* A still larger than 1920 px is scaled down once (long side 1920). */
 static void
 test_large_still (Fixture       *f,
@@ -459,6 +641,18 @@ main (int   argc,
               fixture_setup, test_missing_still, fixture_teardown);
   g_test_add ("/Providers/AnimatorOffline/jpeg-odd-size", Fixture, NULL,
               fixture_setup, test_jpeg_odd_size, fixture_teardown);
+  g_test_add ("/Providers/AnimatorOffline/move/push-in", Fixture, &move_push_in,
+              fixture_setup, test_move, fixture_teardown);
+  g_test_add ("/Providers/AnimatorOffline/move/pull-out", Fixture, &move_pull_out,
+              fixture_setup, test_move, fixture_teardown);
+  g_test_add ("/Providers/AnimatorOffline/move/pan-left", Fixture, &move_pan_left,
+              fixture_setup, test_move, fixture_teardown);
+  g_test_add ("/Providers/AnimatorOffline/move/pan-right", Fixture, &move_pan_right,
+              fixture_setup, test_move, fixture_teardown);
+  g_test_add ("/Providers/AnimatorOffline/move/tilt-up", Fixture, &move_tilt_up,
+              fixture_setup, test_move, fixture_teardown);
+  g_test_add ("/Providers/AnimatorOffline/move/tilt-down", Fixture, &move_tilt_down,
+              fixture_setup, test_move, fixture_teardown);
   g_test_add ("/Providers/AnimatorOffline/large-still", Fixture, NULL,
               fixture_setup, test_large_still, fixture_teardown);
   g_test_add ("/Providers/AnimatorOffline/not-an-image", Fixture, NULL,
