@@ -37,6 +37,7 @@ struct _HeyaiProjectView
   GHashTable           *toasted;      /* job ids already reported */
   GHashTable           *job_ids;      /* ids of the jobs in `jobs` */
   HeyaiRunFlags         primary_flags;
+  gboolean              analyzing;    /* an analysis started here is running */
 };
 
 G_DEFINE_FINAL_TYPE (HeyaiProjectView, heyai_project_view, GTK_TYPE_WIDGET)
@@ -332,6 +333,24 @@ run_finished_cb (HeyaiProjectView *self,
     return;
 
   update_running (self);
+  if (self->analyzing)
+    {
+      self->analyzing = FALSE;
+      if (error_message == NULL)
+        {
+          g_autoptr(GPtrArray) scenes = heyai_store_list_scenes (get_store (), heyai_project_get_id (project), NULL);
+          guint n = scenes ? scenes->len : 0;
+          g_autofree char *msg = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The script was split into %u scene",
+                                                               "The script was split into %u scenes", n), n);
+
+          heyai_storyboard_page_reload (self->storyboard_page);
+          heyai_ui_toast (GTK_WIDGET (self), msg);
+          if (n > 0)
+            adw_view_stack_set_visible_child_name (self->view_stack, "storyboard");
+          update_primary (self);
+          return;
+        }
+    }
   if (error_message != NULL)
     {
       /* Per-scene failures were already reported as they happened. */
@@ -496,7 +515,10 @@ analyze_confirm_cb (AdwMessageDialog *dialog,
   g_autoptr(HeyaiProjectView) self = user_data;
 
   if (g_strcmp0 (response, "replace") == 0 && self->project != NULL)
-    heyai_application_start_run (get_app (), self->project, HEYAI_RUN_ANALYZE, 0);
+    {
+      self->analyzing = TRUE;
+      heyai_application_start_run (get_app (), self->project, HEYAI_RUN_ANALYZE, 0);
+    }
 }
 
 static void
@@ -528,6 +550,7 @@ analyze_action (GtkWidget  *widget,
 
   if (with_stills == 0)
     {
+      self->analyzing = TRUE;
       heyai_application_start_run (get_app (), self->project, HEYAI_RUN_ANALYZE, 0);
       return;
     }
@@ -726,6 +749,7 @@ heyai_project_view_set_project (HeyaiProjectView *self,
       g_list_store_remove_all (self->jobs);
       g_hash_table_remove_all (self->job_ids);
       g_hash_table_remove_all (self->toasted);
+      self->analyzing = FALSE;
       /* A new project starts on its script; one with scenes on the storyboard. */
       {
         g_autoptr(GPtrArray) scenes = heyai_store_list_scenes (get_store (), heyai_project_get_id (project), NULL);

@@ -530,6 +530,8 @@ test_analyze (void)
   g_signal_handler_disconnect (app, id);
   ui_test_spin (200);
   g_assert_cmpuint (g_list_model_get_n_items (heyai_storyboard_page_get_model (heyai_project_view_get_storyboard_page (view))), >=, 3);
+  /* The view moves to the storyboard once the scenes are there. */
+  g_assert_cmpstr (heyai_project_view_get_visible_page (view), ==, "storyboard");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
