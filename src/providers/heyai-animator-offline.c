@@ -12,6 +12,9 @@
  *     slightly bigger size; the clips are previews, not masters.
  *   pass=qual quantizer=22: constant quality (CRF-like) rather than the
  *     element's default 2 Mbit/s CBR, which starves the zooming frames.
+ *   bitrate=10000: in "qual" mode x264enc turns the bitrate property into
+ *     the VBV ceiling (x264 reports vbv_maxrate=2048 by default); 10 Mbit/s
+ *     leaves CRF free at 1080p and still bounds the peaks.
  *   key-int-max=24: a keyframe every second, so NLEs and the preview scrub
  *     quickly.
  *   bframes=0: with B-frames x264enc shifts every PTS by the reorder delay
@@ -71,7 +74,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (HeyaiAnimatorOffline, heyai_animator_offline, G_T
 
 static const char h264_chain[] =
   "videoconvert ! video/x-raw,format=I420 "
-  "! x264enc speed-preset=veryfast pass=qual quantizer=22 key-int-max=24 bframes=0 "
+  "! x264enc speed-preset=veryfast pass=qual quantizer=22 bitrate=10000 key-int-max=24 bframes=0 "
   "! video/x-h264,profile=high ! mp4mux";
 
 static const char vp8_chain[] =
