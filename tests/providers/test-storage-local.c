@@ -277,6 +277,35 @@ test_publish_copies (Fixture       *f,
   g_assert_cmpuint (count_entries (clips), ==, 1);
 }
 
+/* Database snapshots go to <root>/.heyai, packages to final/. */
+static void
+test_publish_kinds (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiAsset) db = heyai_asset_new ();
+  g_autoptr(HeyaiAsset) package = heyai_asset_new ();
+  g_autofree char *db_src = g_build_filename (f->dir, "laptop.sqlite", NULL);
+  g_autofree char *pkg_src = g_build_filename (f->dir, "handoff.zip", NULL);
+  g_autofree char *db_dst = g_build_filename (f->root, ".heyai", "laptop.sqlite", NULL);
+  g_autofree char *final_dir = heyai_project_dir (f->root, f->project, "final");
+  g_autofree char *pkg_dst = g_build_filename (final_dir, "handoff.zip", NULL);
+
+  g_assert_true (g_file_set_contents (db_src, "SQLite format 3", -1, NULL));
+  g_assert_true (g_file_set_contents (pkg_src, "PK", -1, NULL));
+  heyai_asset_set_kind (db, HEYAI_ASSET_KIND_DATABASE);
+  heyai_asset_set_local_path (db, db_src);
+  heyai_asset_set_kind (package, HEYAI_ASSET_KIND_PACKAGE);
+  heyai_asset_set_local_path (package, pkg_src);
+
+  g_assert_true (publish (f, db, NULL, &error));
+  g_assert_no_error (error);
+  check_published (db, db_dst, "SQLite format 3");
+  g_assert_true (publish (f, package, NULL, &error));
+  g_assert_no_error (error);
+  check_published (package, pkg_dst, "PK");
+}
+
 static void
 test_publish_missing (Fixture       *f,
                       gconstpointer  data)
@@ -322,6 +351,8 @@ main (int   argc,
               fixture_setup, test_publish_in_tree, fixture_teardown);
   g_test_add ("/Providers/StorageLocal/publish-copies", Fixture, NULL,
               fixture_setup, test_publish_copies, fixture_teardown);
+  g_test_add ("/Providers/StorageLocal/publish-kinds", Fixture, NULL,
+              fixture_setup, test_publish_kinds, fixture_teardown);
   g_test_add ("/Providers/StorageLocal/publish-missing", Fixture, NULL,
               fixture_setup, test_publish_missing, fixture_teardown);
 
