@@ -277,6 +277,10 @@ static void
 map_cb (HeyaiClipsPage *self)
 {
   heyai_clips_page_reload (self);
+  /* The view switcher keeps focus after a click: move it to the transport so
+   * Space, Left and Right drive the player. */
+  if (self->items->len > 0)
+    heyai_player_focus (self->player);
 }
 
 static void

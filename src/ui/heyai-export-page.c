@@ -141,7 +141,7 @@ create_file_row (gpointer item,
   if (path != NULL)
     {
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 icon_button ("document-open-symbolic", _("Open"), G_CALLBACK (file_open_cb), "path", path));
+                                 icon_button ("adw-external-link-symbolic", _("Open"), G_CALLBACK (file_open_cb), "path", path));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                  icon_button ("folder-open-symbolic", _("Show in Folder"), G_CALLBACK (file_folder_cb), "path", path));
     }

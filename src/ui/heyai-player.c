@@ -380,6 +380,13 @@ heyai_player_init (HeyaiPlayer *self)
   update_controls (self);
 }
 
+void
+heyai_player_focus (HeyaiPlayer *self)
+{
+  g_return_if_fail (HEYAI_IS_PLAYER (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->play_button));
+}
+
 GtkWidget *
 heyai_player_new (void)
 {

@@ -37,5 +37,7 @@ gboolean        heyai_player_get_playing  (HeyaiPlayer  *self);
 gint64          heyai_player_get_duration (HeyaiPlayer  *self);
 gint64          heyai_player_get_position (HeyaiPlayer  *self);
 GtkMediaStream *heyai_player_get_stream   (HeyaiPlayer  *self);
+/* Puts keyboard focus on the play button (Space, Left and Right then work). */
+void            heyai_player_focus        (HeyaiPlayer  *self);
 
 G_END_DECLS
