@@ -482,3 +482,26 @@ void
 heyai_export_page_flush (HeyaiExportPage *self)
 {
 }
+
+void
+heyai_export_page_set_formats (HeyaiExportPage *self,
+                               guint            formats)
+{
+  g_return_if_fail (HEYAI_IS_EXPORT_PAGE (self));
+
+  gtk_switch_set_active (self->otio_switch, (formats & HEYAI_EXPORT_FORMAT_OTIO) != 0);
+  gtk_switch_set_active (self->fcpxml_switch, (formats & HEYAI_EXPORT_FORMAT_FCPXML) != 0);
+  gtk_switch_set_active (self->xml_switch, (formats & HEYAI_EXPORT_FORMAT_XML) != 0);
+  gtk_switch_set_active (self->edl_switch, (formats & HEYAI_EXPORT_FORMAT_EDL) != 0);
+  gtk_switch_set_active (self->csv_switch, (formats & HEYAI_EXPORT_FORMAT_CSV) != 0);
+  gtk_switch_set_active (self->pdf_switch, (formats & HEYAI_EXPORT_FORMAT_PDF) != 0);
+  gtk_switch_set_active (self->md_switch, (formats & HEYAI_EXPORT_FORMAT_MD) != 0);
+  gtk_switch_set_active (self->animatic_switch, (formats & HEYAI_EXPORT_FORMAT_ANIMATIC) != 0);
+}
+
+const char *
+heyai_export_page_get_package_path (HeyaiExportPage *self)
+{
+  g_return_val_if_fail (HEYAI_IS_EXPORT_PAGE (self), NULL);
+  return self->package_path;
+}

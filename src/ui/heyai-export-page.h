@@ -20,5 +20,10 @@ void          heyai_export_page_flush       (HeyaiExportPage *self);
 /* Starts the export with the page's choices (Ctrl+E). */
 void          heyai_export_page_export    (HeyaiExportPage *self);
 void          heyai_export_page_reload    (HeyaiExportPage *self);
+/* Sets the format toggles (HeyaiExportFormats bits). */
+void          heyai_export_page_set_formats (HeyaiExportPage *self,
+                                             guint            formats);
+/* The last package written (NULL before the first export). */
+const char   *heyai_export_page_get_package_path (HeyaiExportPage *self);
 
 G_END_DECLS

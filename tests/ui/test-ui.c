@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "heyai-export.h"
 #include "heyai-secrets.h"
 #include "heyai-clips-page.h"
 #include "heyai-player.h"
@@ -581,6 +582,43 @@ test_schema_too_new (void)
   g_test_trap_assert_passed ();
 }
 
+/* Ctrl+E exports the approved scenes into a handoff package. */
+static void
+test_export (void)
+{
+  HeyaiApplication *app = ui_test_app ();
+  HeyaiStore *store = heyai_application_get_store (app);
+  g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Export me", 3, TRUE);
+  g_autoptr(GPtrArray) scenes = heyai_store_list_scenes (store, heyai_project_get_id (project), NULL);
+  HeyaiWindow *window = new_window ();
+  HeyaiProjectView *view = heyai_window_get_project_view (window);
+  HeyaiExportPage *page = heyai_project_view_get_export_page (view);
+  g_autofree char *manifest = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *contents = NULL;
+
+  for (guint i = 0; i < 2; i++)
+    g_assert_true (heyai_pipeline_set_approval (store, g_ptr_array_index (scenes, i), HEYAI_APPROVAL_APPROVED, NULL));
+
+  heyai_window_open_project (window, project);
+  heyai_project_view_set_visible_page (view, "export");
+  ui_test_wait_frame (GTK_WIDGET (window));
+  heyai_export_page_set_formats (page, HEYAI_EXPORT_FORMAT_OTIO | HEYAI_EXPORT_FORMAT_EDL | HEYAI_EXPORT_FORMAT_CSV);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
+  for (guint i = 0; i < 600 && heyai_export_page_get_package_path (page) == NULL; i++)
+    ui_test_spin (50);
+  g_assert_nonnull (heyai_export_page_get_package_path (page));
+  manifest = g_build_filename (heyai_export_page_get_package_path (page), "manifest.json", NULL);
+  csv = g_build_filename (heyai_export_page_get_package_path (page), "shotlist.csv", NULL);
+  g_assert_true (g_file_test (manifest, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_get_contents (csv, &contents, NULL, NULL));
+  /* The two approved scenes are in the cut, the third is not. */
+  g_assert_nonnull (strstr (contents, "Scene title 1"));
+  g_assert_nonnull (strstr (contents, "Scene title 2"));
+  g_assert_null (strstr (contents, "Scene title 3"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -602,6 +640,7 @@ main (int   argc,
   g_test_add_func ("/ui/app/open-file", test_open_file);
   g_test_add_func ("/ui/projects/delete-undo", test_delete_undo);
   g_test_add_func ("/ui/project/analyze", test_analyze);
+  g_test_add_func ("/ui/project/export", test_export);
 
   ret = g_test_run ();
   ui_test_cleanup ();
