@@ -773,7 +773,10 @@ job_start_publish (JobCtx *ctx)
     {
       heyai_job_set_state (ctx->job, HEYAI_JOB_STATE_UPLOADING);
       if (!save_job (run, ctx->job))
-        return;
+        {
+          job_stop (ctx, HEYAI_JOB_STATE_FAILED, run->fatal);
+          return;
+        }
     }
 
   /* A resumable upload's session URI is committed as soon as it is known,
@@ -1029,11 +1032,15 @@ job_start_work (JobCtx *ctx)
       still_path = g_strdup (heyai_asset_get_local_path (still));
     }
 
+  /* A store failure here (disk full) ends the job; the run stops. */
   heyai_job_set_attempts (ctx->job, heyai_job_get_attempts (ctx->job) + 1);
   heyai_job_set_state (ctx->job, HEYAI_JOB_STATE_RUNNING);
   heyai_job_set_last_error (ctx->job, NULL);
   if (!save_job (run, ctx->job))
-    return;
+    {
+      job_stop (ctx, HEYAI_JOB_STATE_FAILED, run->fatal);
+      return;
+    }
 
   if (ctx->scene != NULL)
     {
@@ -1041,7 +1048,10 @@ job_start_work (JobCtx *ctx)
                                                                      : HEYAI_SCENE_STATUS_RENDERING);
       heyai_scene_set_progress (ctx->scene, 0);
       if (!save_scene (run, ctx->scene))
-        return;
+        {
+          job_stop (ctx, HEYAI_JOB_STATE_FAILED, run->fatal);
+          return;
+        }
     }
 
   ctx->remote_id_handler = g_signal_connect (ctx->job, "notify::remote-id",

@@ -768,6 +768,72 @@ test_read_only (Fixture       *f,
   g_assert_cmpint (run_heyai (f, NULL, &err, "images", id), ==, 0);
 }
 
+/* A full disk (a 1.2 MB tmpfs in a private mount namespace): a clear
+ * message, exit 1, and a database that is still whole and readable. */
+static void
+test_disk_full (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *mnt = g_build_filename (f->work, "mnt", NULL);
+  g_autofree char *out = g_build_filename (f->work, "out", NULL);
+  g_autofree char *rc_path = g_build_filename (out, "rc", NULL);
+  g_autofree char *err_path = g_build_filename (out, "err", NULL);
+  g_autofree char *status_rc_path = g_build_filename (out, "status_rc", NULL);
+  g_autofree char *db_copy = g_build_filename (out, "heyai.db", NULL);
+  g_autofree char *rc = NULL, *err = NULL, *status_rc = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *sh =
+    "mount -t tmpfs -o size=1200k tmpfs \"$1\" || exit 77\n"
+    "export HEYAI_DATA_DIR=\"$1\"\n"
+    "id=$(\"$2\" new \"$3\") || exit 78\n"
+    "\"$2\" run \"$id\" --auto-approve 2> \"$4/err\"; echo $? > \"$4/rc\"\n"
+    "\"$2\" status \"$id\" --json > /dev/null 2>&1; echo $? > \"$4/status_rc\"\n"
+    "cp \"$1\"/heyai.db* \"$4\"/\n";
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (g_mkdir (mnt, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (out, 0700), ==, 0);
+
+  launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  process = g_subprocess_launcher_spawn (launcher, &error, "unshare", "-rm", "sh", "-c", sh, "sh",
+                                         mnt, heyai_path, script, out, NULL);
+  if (process == NULL || !g_subprocess_wait (process, NULL, NULL) ||
+      !g_subprocess_get_if_exited (process) || g_subprocess_get_exit_status (process) == 77 ||
+      g_subprocess_get_exit_status (process) == 1)
+    {
+      g_test_skip ("no private mount namespaces here (unshare -rm)");
+      return;
+    }
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+
+  g_file_get_contents (rc_path, &rc, NULL, &error);
+  g_assert_no_error (error);
+  g_file_get_contents (err_path, &err, NULL, &error);
+  g_assert_no_error (error);
+  g_file_get_contents (status_rc_path, &status_rc, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("stderr: %s", err);
+
+  g_assert_cmpstr (g_strstrip (rc), ==, "1");
+  g_assert_true (g_str_has_prefix (err, "heyai: ") || strstr (err, "\nheyai: ") != NULL);
+  g_assert_nonnull (strstr (err, "disk is full"));
+  g_assert_null (strchr (err, '{'));
+  g_assert_cmpstr (g_strstrip (status_rc), ==, "0");
+
+  g_assert_cmpint (sqlite3_open (db_copy, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (db_count (db, "SELECT COUNT(*) FROM projects WHERE deleted = 0"), ==, 1);
+  g_assert_cmpint (db_count (db, "SELECT COUNT(*) FROM scenes WHERE deleted = 0"), >, 0);
+  sqlite3_close (db);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Remote providers (Higgsfield + Kling fakes on 127.0.0.1)               */
 
@@ -943,6 +1009,7 @@ static const Case cases[] = {
   { "basic",  "/cli/bad-scripts", test_bad_scripts, NULL },
   { "basic",  "/cli/new-and-list", test_new_and_list, NULL },
   { "basic",  "/cli/read-only", test_read_only, NULL },
+  { "basic",  "/cli/disk-full", test_disk_full, NULL },
   { "run-fountain", "/cli/run-auto/fountain", test_run_auto, "night-shift.fountain" },
   { "run-prose", "/cli/run-auto/prose", test_run_auto, "el-ultimo-faro.txt" },
   { "review", "/cli/review-flow", test_review_flow, NULL },
