@@ -73,6 +73,8 @@ typedef struct
   gint64  last;
   gint64  last_cpu;
   gint64  max_cpu_gap;
+  gint64  frame_start;
+  gint64  max_frame;
   gint64  max_gap;
   guint   n_over_16;
   guint   n_ticks;
@@ -116,6 +118,22 @@ tick_cb (gpointer data)
 }
 
 static void
+frame_update_cb (GdkFrameClock *clock,
+                 Stall         *stall)
+{
+  stall->frame_start = g_get_monotonic_time ();
+}
+
+static void
+frame_after_paint_cb (GdkFrameClock *clock,
+                      Stall         *stall)
+{
+  if (stall->frame_start != 0)
+    stall->max_frame = MAX (stall->max_frame, g_get_monotonic_time () - stall->frame_start);
+  stall->frame_start = 0;
+}
+
+static void
 finished_cb (HeyaiApplication *app,
              HeyaiProject     *project,
              guint             n_done,
@@ -149,6 +167,11 @@ bench_batch_stall (void)
     ui_test_wait_frame (GTK_WIDGET (window));
 
   id = g_signal_connect (app, "run-finished", G_CALLBACK (finished_cb), &done);
+  if (gtk_widget_get_frame_clock (GTK_WIDGET (window)) != NULL)
+    {
+      g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "update", G_CALLBACK (frame_update_cb), &stall);
+      g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint", G_CALLBACK (frame_after_paint_cb), &stall);
+    }
   tick_id = g_timeout_add_full (G_PRIORITY_HIGH, 1, tick_cb, &stall, NULL);
   t0 = stall.start = g_get_monotonic_time ();
   heyai_application_start_run (app, project, HEYAI_RUN_IMAGES, 0);
@@ -164,6 +187,13 @@ bench_batch_stall (void)
            (g_get_monotonic_time () - t0) / 1e6, done ? done - 1 : 0);
   g_print ("batch-50-longest-main-loop-stall-ms: %.1f wall (target <= 16), stalls over 16 ms: %u of %u ticks\n",
            stall.max_gap / 1000.0, stall.n_over_16, stall.n_ticks);
+  g_print ("batch-50-longest-frame-ms: %.1f (layout + snapshot + render of one frame, GSK_RENDERER=%s)\n",
+           stall.max_frame / 1000.0, g_getenv ("GSK_RENDERER") ? g_getenv ("GSK_RENDERER") : "default");
+  if (gtk_widget_get_frame_clock (GTK_WIDGET (window)) != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (GTK_WIDGET (window)), frame_update_cb, &stall);
+      g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (GTK_WIDGET (window)), frame_after_paint_cb, &stall);
+    }
   g_print ("batch-50-longest-main-thread-busy-ms: %.1f (main-thread CPU time inside the longest gap; "
            "wall stalls above it are the machine's load)\n", stall.max_cpu_gap / 1000.0);
   gtk_window_destroy (GTK_WINDOW (window));
