@@ -1614,6 +1614,18 @@ run_is_done (Run *run)
   for (guint i = 0; i < run->jobs->len; i++)
     {
       JobCtx *ctx = g_ptr_array_index (run->jobs, i);
+
+      /* Safety net: with nothing in flight, a job that is neither queued nor
+       * finished would never move again and the run would never end. */
+      if (!ctx->finished && !ctx->queued && !ctx->in_flight)
+        {
+          g_autoptr(GError) error = g_error_new_literal (HEYAI_ERROR, HEYAI_ERROR_FAILED,
+                                                         _("The job stopped without finishing. "
+                                                           "Run the command again to continue."));
+          g_warning ("pipeline: job %s left unfinished; failing it", heyai_job_get_id (ctx->job));
+          job_stop (ctx, HEYAI_JOB_STATE_FAILED, error);
+        }
+
       if (!ctx->finished)
         return FALSE;
     }
