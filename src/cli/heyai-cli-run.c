@@ -9,6 +9,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 #include <glib-unix.h>
@@ -249,6 +250,15 @@ static gboolean
 signal_cb (gpointer user_data)
 {
   RunState *state = user_data;
+
+  /* A second Ctrl+C does not wait for the providers to stop: every store
+   * write is its own transaction, and the next run continues the jobs. */
+  if (state->interrupted)
+    {
+      clear_line (state);
+      heyai_cli_fail (HEYAI_EXIT_FAILED, "%s", _("Cancelled"));
+      exit (HEYAI_EXIT_FAILED);
+    }
 
   state->interrupted = TRUE;
   g_cancellable_cancel (state->cancellable);
