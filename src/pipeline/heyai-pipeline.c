@@ -131,6 +131,7 @@ struct _HeyaiPipeline
   HeyaiStorage  *storage;
 
   guint          limits[N_ROLES];
+  guint          default_limits[N_ROLES];
   guint          active[N_ROLES];
   GQueue         queues[N_ROLES];       /* JobCtx*, FIFO */
   GPtrArray     *runs;                  /* Run*, running */
@@ -2242,6 +2243,7 @@ heyai_pipeline_new (HeyaiStore    *store,
   /* The offline animator encodes on this machine: one clip per core. */
   if (g_strcmp0 (heyai_animator_get_name (animator), "offline") == 0)
     self->limits[HEYAI_ROLE_ANIMATOR] = MAX (g_get_num_processors (), 1);
+  memcpy (self->default_limits, self->limits, sizeof self->limits);
 
   return self;
 }
@@ -2261,7 +2263,9 @@ heyai_pipeline_set_concurrency (HeyaiPipeline *self,
   g_return_if_fail (HEYAI_IS_PIPELINE (self));
   g_return_if_fail (role < N_ROLES);
 
-  self->limits[role] = MAX (limit, 1);
+  /* 0 restores the default (llm 1, imager 4, animator 2 or one per core for
+   * the offline animator, storage 4). */
+  self->limits[role] = limit > 0 ? limit : self->default_limits[role];
   dispatch (self);
 }
 

@@ -57,6 +57,8 @@ HeyaiPipeline *heyai_pipeline_new             (HeyaiStore     *store,
                                                HeyaiAnimator  *animator,
                                                HeyaiStorage   *storage);
 HeyaiStore    *heyai_pipeline_get_store       (HeyaiPipeline  *self);
+/* Jobs of @role running at once; 0 restores the default (llm 1, imager 4,
+ * animator 2 or one per processor for the offline animator, storage 4). */
 void           heyai_pipeline_set_concurrency (HeyaiPipeline  *self,
                                                HeyaiRole       role,
                                                guint           limit);

@@ -495,6 +495,12 @@ test_default_limits (Fixture       *f,
   offline = heyai_pipeline_new (f->store, f->dir, HEYAI_LLM (f->provider), HEYAI_IMAGER (f->provider),
                                 HEYAI_ANIMATOR (f->provider), HEYAI_STORAGE (f->provider));
   g_assert_cmpuint (heyai_pipeline_get_concurrency (offline, HEYAI_ROLE_ANIMATOR), ==, g_get_num_processors ());
+
+  /* 0 restores the default. */
+  heyai_pipeline_set_concurrency (offline, HEYAI_ROLE_ANIMATOR, 7);
+  g_assert_cmpuint (heyai_pipeline_get_concurrency (offline, HEYAI_ROLE_ANIMATOR), ==, 7);
+  heyai_pipeline_set_concurrency (offline, HEYAI_ROLE_ANIMATOR, 0);
+  g_assert_cmpuint (heyai_pipeline_get_concurrency (offline, HEYAI_ROLE_ANIMATOR), ==, g_get_num_processors ());
 }
 
 static void
