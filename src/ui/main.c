@@ -15,6 +15,18 @@ main (int   argc,
 {
   g_autoptr(HeyaiApplication) app = NULL;
 
+  /* Run from the build tree without installing: use the schema compiled
+   * into <build>/data (an installed binary never finds that folder). */
+  if (g_getenv ("GSETTINGS_SCHEMA_DIR") == NULL)
+    {
+      g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+      g_autofree char *build_root = g_path_get_dirname (HEYAI_BUILD_DATADIR);
+
+      if (exe != NULL && g_str_has_prefix (exe, build_root) &&
+          g_file_test (HEYAI_BUILD_DATADIR "/gschemas.compiled", G_FILE_TEST_EXISTS))
+        g_setenv ("GSETTINGS_SCHEMA_DIR", HEYAI_BUILD_DATADIR, TRUE);
+    }
+
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
