@@ -76,6 +76,7 @@ make_pipeline (const char *head,
   desc = g_strdup_printf ("%s ! %s ! filesink name=sink", head, chain);
   pipeline = gst_parse_launch (desc, &error);
   g_assert_no_error (error);
+  gst_object_ref_sink (pipeline);
   sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
   g_object_set (sink, "location", out, NULL);
   return pipeline;
@@ -142,6 +143,7 @@ decode_frames (const char *path)
   pipeline = gst_parse_launch ("filesrc name=src ! decodebin ! videoconvert ! video/x-raw,format=" FORMAT
                                " ! appsink name=sink sync=false", &error);
   g_assert_no_error (error);
+  gst_object_ref_sink (pipeline);
   src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
   sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
   g_object_set (src, "location", path, NULL);

@@ -304,6 +304,7 @@ test_jpeg_odd_size (Fixture       *f,
                           "! jpegenc ! filesink location=\"%s\"", still);
   pipeline = gst_parse_launch (desc, &error);
   g_assert_no_error (error);
+  gst_object_ref_sink (pipeline);
   bus = gst_element_get_bus (pipeline);
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
   message = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
