@@ -695,6 +695,65 @@ test_sigterm_cancels (Fixture       *f,
   sqlite3_close (db);
 }
 
+/* `heyai cancel P` from another terminal stops a running `heyai run P`. */
+static void
+test_cancel_other_process (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *script = sample ("el-ultimo-faro.txt");
+  g_autofree char *id = new_project (f, script);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  gint64 deadline, stills = 0, start;
+  sqlite3 *db;
+
+  launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  process = g_subprocess_launcher_spawn (launcher, &error, heyai_path, "run", id, "--auto-approve", NULL);
+  g_assert_no_error (error);
+
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline && stills < 1)
+    {
+      g_autofree char *path = db_path (f);
+
+      g_usleep (20 * 1000);
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        continue;
+      db = open_db (f);
+      stills = db_count (db, "SELECT COUNT(*) FROM assets WHERE kind = 'image'");
+      sqlite3_close (db);
+    }
+  g_assert_cmpint (stills, >=, 1);
+
+  /* A second run on the same project is refused while the first works. */
+  g_assert_cmpint (run_heyai (f, NULL, &err, "run", id, "--auto-approve"), ==, 1);
+  g_assert_nonnull (strstr (err, "already"));
+
+  start = g_get_monotonic_time ();
+  g_assert_cmpint (run_heyai (f, &out, NULL, "cancel", id), ==, 0);
+  g_assert_nonnull (strstr (out, "cancelled"));
+
+  g_clear_pointer (&err, g_free);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
+  g_assert_nonnull (strstr (err, "heyai: Cancelled"));
+  g_test_message ("stopped %.1f s after heyai cancel", (g_get_monotonic_time () - start) / 1e6);
+
+  db = open_db (f);
+  g_assert_cmpint (db_count (db, "SELECT COUNT(*) FROM jobs WHERE state NOT IN ('done', 'failed', 'cancelled')"), ==, 0);
+  g_assert_cmpint (db_count (db, "SELECT COUNT(*) FROM jobs WHERE state = 'cancelled'"), >, 0);
+  sqlite3_close (db);
+
+  /* And a new run afterwards finishes the project. */
+  g_assert_cmpint (run_heyai (f, NULL, NULL, "run", id, "--auto-approve"), ==, 0);
+  assert_all_done (f, id);
+}
+
 /* Read-only: chmod for normal users; root ignores modes, so the immutable
  * attribute (chattr) is used instead, when the file system allows it. */
 static gboolean
@@ -1014,6 +1073,7 @@ static const Case cases[] = {
   { "run-prose", "/cli/run-auto/prose", test_run_auto, "el-ultimo-faro.txt" },
   { "review", "/cli/review-flow", test_review_flow, NULL },
   { "review", "/cli/sigterm", test_sigterm_cancels, NULL },
+  { "cancel", "/cli/cancel-other-process", test_cancel_other_process, NULL },
   { "kill",   "/cli/kill-resume", test_kill_resume, NULL },
   { "remote", "/cli/remote/run", test_remote_run, NULL },
   { "remote", "/cli/remote/kill-resume", test_remote_kill_resume, NULL },
