@@ -48,6 +48,7 @@ test_window_shows (void)
   g_assert_cmpuint (g_list_model_get_n_items (model), >=, 1);
   ui_test_spin (400);   /* thumbnails decode off the main thread */
   shot = ui_test_screenshot (GTK_WIDGET (window), "projects");
+  g_assert_nonnull (shot);
   g_assert_true (g_file_test (shot, G_FILE_TEST_EXISTS));
 
   heyai_window_open_project (window, project);

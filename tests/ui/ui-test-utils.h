@@ -31,7 +31,8 @@ HeyaiProject     *ui_test_make_project    (HeyaiStore *store, const char *title,
 void              ui_test_write_png       (const char *path, int width, int height, guint seed);
 /* Writes a 2 s VP8/WebM test clip with GStreamer. */
 gboolean          ui_test_write_clip      (const char *path, GError **error);
-/* Renders @widget into <build>/screenshots/@name.png; returns the path. */
+/* Renders @widget into <build>/screenshots/@name.png; returns the path, or
+ * NULL when the widget is not shown (anymore). */
 char             *ui_test_screenshot      (GtkWidget *widget, const char *name);
 /* Counts descendants of @type. */
 guint             ui_test_count_widgets   (GtkWidget *root, GType type);
