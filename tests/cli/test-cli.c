@@ -897,8 +897,9 @@ test_disk_full (Fixture       *f,
 /* Remote providers (Higgsfield + Kling fakes on 127.0.0.1)               */
 
 static gboolean
-start_fake (Fixture    *f,
-            const char *kling_polls)
+start_fake_with (Fixture    *f,
+                 const char *kling_polls,
+                 const char *fault)
 {
   const char *server = g_getenv ("HEYAI_FAKE_SERVER");
   g_autofree char *polls = g_strdup_printf ("kling.polls=%s", kling_polls);
@@ -911,7 +912,8 @@ start_fake (Fixture    *f,
 
   f->fake = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
                               server, "--services", "higgsfield,kling", "--exit-on-eof",
-                              "--option", polls, "--option", "higgsfield.polls=2", NULL);
+                              "--option", polls, "--option", "higgsfield.polls=2",
+                              fault ? "--fault" : NULL, fault, NULL);
   g_assert_no_error (error);
   f->fake_env = g_ptr_array_new_with_free_func (g_free);
 
@@ -930,6 +932,13 @@ start_fake (Fixture    *f,
   g_assert_no_error (error);
   g_assert_nonnull (f->fake_url);
   return TRUE;
+}
+
+static gboolean
+start_fake (Fixture    *f,
+            const char *kling_polls)
+{
+  return start_fake_with (f, kling_polls, NULL);
 }
 
 /* A counter of the fake ("kling.accepted": tasks created, i.e. billed). */
@@ -988,6 +997,55 @@ test_remote_run (Fixture       *f,
                                    "AND remote_id IS NOT NULL AND idempotency_key IS NOT NULL"), ==, 2 * n);
     sqlite3_close (db);
   }
+}
+
+/* Kling refuses one clip (content policy): that scene fails with a clear
+ * message, the others finish, exit 1. */
+static void
+test_remote_failure (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *scenes;
+  guint n_clips = 0, n_failed = 0;
+
+  if (!start_fake_with (f, "2", "kling.create:moderation:1"))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  id = new_project (f, script);
+  g_assert_cmpint (run_heyai (f, NULL, &err, "--imager", "higgsfield", "--animator", "kling",
+                              "run", id, "--auto-approve"), ==, 1);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (err, "heyai: Scene "));
+  g_assert_null (strchr (err, '{'));
+
+  scenes = json_object_get_array_member (status_json (f, id, parser), "scenes");
+  for (guint i = 0; i < json_array_get_length (scenes); i++)
+    {
+      JsonObject *scene = json_array_get_object_element (scenes, i);
+      const char *status = json_object_get_string_member (scene, "status");
+
+      g_assert_false (json_object_get_null_member (scene, "image"));
+      if (g_str_equal (status, "clip_ready"))
+        n_clips++;
+      else if (g_str_equal (status, "failed"))
+        n_failed++;
+    }
+  g_assert_cmpuint (n_failed, ==, 1);
+  g_assert_cmpuint (n_clips, ==, json_array_get_length (scenes) - 1);
+
+  /* Running again retries only the failed scene. */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_heyai (f, NULL, &err, "--imager", "higgsfield", "--animator", "kling",
+                              "run", id, "--auto-approve"), ==, 0);
+  assert_all_done (f, id);
+  g_assert_cmpint (fake_counter (f, "higgsfield.accepted"), ==, json_array_get_length (scenes));
 }
 
 /* Killed while Kling renders: the rerun resumes polling the committed task
@@ -1076,6 +1134,7 @@ static const Case cases[] = {
   { "cancel", "/cli/cancel-other-process", test_cancel_other_process, NULL },
   { "kill",   "/cli/kill-resume", test_kill_resume, NULL },
   { "remote", "/cli/remote/run", test_remote_run, NULL },
+  { "remote", "/cli/remote/failure", test_remote_failure, NULL },
   { "remote", "/cli/remote/kill-resume", test_remote_kill_resume, NULL },
 };
 
