@@ -1423,6 +1423,8 @@ run_poll_cb (gpointer user_data)
       run->external_cancel = TRUE;
       g_cancellable_cancel (run->cancellable);
       run->cancel_handled = TRUE;
+      g_signal_emit (self, signals[MESSAGE], 0,
+                     _("The work on this project was cancelled from another window or command."));
       run_cancel_jobs (run);
     }
 
