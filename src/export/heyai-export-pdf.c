@@ -440,10 +440,10 @@ heyai_export_script_pdf (const HeyaiCut  *cut,
       g_autofree char *tc_in = heyai_export_timecode (entry->record_in, plan->fps);
       g_autofree char *tc_out = heyai_export_timecode (entry->record_in + entry->frames, plan->fps);
       g_autofree char *heading = g_strdup_printf ("%d. %s", s->number, s->title != NULL ? s->title : "");
-      g_autofree char *timing = g_strdup_printf (_("%s → %s · %.2f s (%" G_GINT64_FORMAT " frames)%s"),
+      g_autofree char *timing = g_strdup_printf (_("%s → %s · %.2f s (%d frames)%s"),
                                                  tc_in, tc_out,
                                                  (double) entry->frames / heyai_export_fps_to_double (plan->fps),
-                                                 entry->frames,
+                                                 (int) entry->frames,
                                                  entry->is_still ? _(" · still held") : "");
       g_autoptr(PangoLayout) probe = NULL;
       double needed = 0;

@@ -163,10 +163,10 @@ heyai_export_readme_to_string (const HeyaiCut     *cut,
   if (plan->fps != HEYAI_EXPORT_FPS_24 && plan->fps != HEYAI_EXPORT_FPS_23_976)
     {
       g_string_append_printf (out, _("The timelines run at %s fps: each scene lasts round(seconds × %s) frames "
-                                     "(a 5-second scene is %" G_GINT64_FORMAT " frames). The clips themselves are 24 fps; "
+                                     "(a 5-second scene is %d frames). The clips themselves are 24 fps; "
                                      "your editor conforms them."),
                               heyai_export_fps_to_string (plan->fps), heyai_export_fps_to_string (plan->fps),
-                              heyai_export_seconds_to_frames (5, plan->fps));
+                              (int) heyai_export_seconds_to_frames (5, plan->fps));
       g_string_append (out, "\n\n");
     }
 
