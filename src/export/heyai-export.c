@@ -158,6 +158,22 @@ heyai_export_result_free (HeyaiExportResult *result)
   g_free (result);
 }
 
+guint
+heyai_export_plan_count (const HeyaiExportPlan *plan,
+                         HeyaiExportMissing     missing,
+                         gint64                *total_frames)
+{
+  g_autoptr(HeyaiCut) cut = NULL;
+
+  g_return_val_if_fail (plan != NULL, 0);
+
+  cut = heyai_cut_new (plan, missing, NULL);
+  if (total_frames != NULL)
+    *total_frames = cut->total_frames;
+
+  return cut->entries->len;
+}
+
 /* The run ------------------------------------------------------------ */
 
 typedef struct

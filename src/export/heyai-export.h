@@ -86,6 +86,13 @@ HeyaiExportPaper    heyai_export_paper_for_locale (void);
 
 void                heyai_export_result_free    (HeyaiExportResult  *result);
 
+/* What an export of @plan would contain, for the Export page's summary
+ * ("12 approved scenes, 1:05"): the number of scenes in the cut, and its
+ * length in frames at plan->fps in @total_frames (may be NULL). */
+guint               heyai_export_plan_count     (const HeyaiExportPlan *plan,
+                                                 HeyaiExportMissing     missing,
+                                                 gint64                *total_frames);
+
 /* Blocking export (call it from a worker thread, a test or the benchmark).
  * @progress is called from the calling thread. */
 HeyaiExportResult  *heyai_export_run            (const HeyaiExportPlan    *plan,

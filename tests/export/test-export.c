@@ -847,6 +847,14 @@ test_missing_skip (Fixture       *f,
   g_clear_pointer (&fourth->still_path, g_free);
 
   frames = expected_frames_for (plan, TRUE);
+  {
+    gint64 total = 0;
+
+    g_assert_cmpuint (heyai_export_plan_count (plan, HEYAI_EXPORT_MISSING_SKIP, &total), ==, 2);
+    g_assert_cmpint (total, ==, 240);
+    g_assert_cmpuint (heyai_export_plan_count (plan, HEYAI_EXPORT_MISSING_HOLD, &total), ==, 3);
+    g_assert_cmpint (total, ==, 360);
+  }
   result = run_export (plan, ALL_BUT_ANIMATIC, HEYAI_EXPORT_MISSING_SKIP, f->dir, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (result->n_scenes, ==, 2);
