@@ -476,6 +476,11 @@ heyai_export_run (const HeyaiExportPlan    *plan,
                                                     entry->scene->duration_seconds));
     }
 
+  if ((formats & HEYAI_EXPORT_FORMAT_EDL) && cut->entries->len > 999)
+    g_ptr_array_add (warnings, g_strdup_printf (_("The EDL holds the first 999 scenes only (a CMX 3600 limit); "
+                                                  "use timeline.otio, .fcpxml or .xml for all %u."),
+                                                cut->entries->len));
+
   if (cut->entries->len == 0)
     {
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
