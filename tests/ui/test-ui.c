@@ -162,6 +162,22 @@ test_storyboard_actions (void)
   g_assert_cmpint (heyai_scene_get_approval (s3), ==, HEYAI_APPROVAL_APPROVED);
   shot = ui_test_screenshot (GTK_WIDGET (window), "storyboard");
 
+  /* Reordering in the store (what a drop on a card does) reorders the grid. */
+  {
+    GListModel *model = heyai_storyboard_page_get_model (page);
+    g_autoptr(HeyaiScene) first = NULL;
+
+    g_assert_true (heyai_store_move_scene (store, s3, 1, &error));
+    g_assert_no_error (error);
+    heyai_storyboard_page_reload (page);
+    first = g_list_model_get_item (model, 0);
+    g_assert_true (first == s3);
+    g_assert_cmpint (heyai_scene_get_position (s3), ==, 1);
+    g_assert_cmpint (heyai_scene_get_position (s1), ==, 2);
+    g_assert_true (heyai_store_move_scene (store, s3, 3, &error));
+    heyai_storyboard_page_reload (page);
+  }
+
   /* Regenerate scene 1: the offline imager makes take 2. */
   takes_before = heyai_store_max_take (store, heyai_scene_get_id (s1), HEYAI_ASSET_KIND_IMAGE);
   id = g_signal_connect (app, "run-finished", G_CALLBACK (run_finished_cb), &finished);
