@@ -261,6 +261,10 @@ signal_cb (gpointer user_data)
     }
 
   state->interrupted = TRUE;
+  g_free (state->activity);
+  state->activity = g_strdup (_("cancelling (press Ctrl+C again to quit at once)…"));
+  state->activity_scene = -1;
+  draw_line (state, TRUE);
   g_cancellable_cancel (state->cancellable);
   return G_SOURCE_CONTINUE;
 }
