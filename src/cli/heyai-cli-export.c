@@ -11,11 +11,17 @@
 
 #include "heyai-cli-private.h"
 #include "heyai-export.h"
+#include "heyai-export-drive.h"
+#include "heyai-final-watch.h"
+#include "heyai-providers.h"
 
 typedef struct
 {
   GMainLoop         *loop;
   HeyaiExportResult *result;
+  HeyaiExportPublishResult *published;
+  GPtrArray         *finals;
+  char              *local_path;
   GError            *error;
   gboolean           interactive;
   int                last_percent;
@@ -50,6 +56,39 @@ on_done (GObject      *source,
   g_main_loop_quit (run->loop);
 }
 
+static void
+on_published (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ExportRun *run = user_data;
+
+  run->published = heyai_export_publish_finish (result, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+static void
+on_final_checked (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  ExportRun *run = user_data;
+
+  run->finals = heyai_final_check_finish (result, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+static void
+on_final_local (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  ExportRun *run = user_data;
+
+  run->local_path = heyai_final_ensure_local_finish (result, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
 static GCancellable *sigint_cancellable;
 
 static gboolean
@@ -57,6 +96,70 @@ on_sigint (gpointer user_data)
 {
   g_cancellable_cancel (sigint_cancellable);
   return G_SOURCE_CONTINUE;
+}
+
+static HeyaiStorage *
+create_storage (HeyaiCli   *cli,
+                const char *name,
+                GError    **error)
+{
+  GObject *storage = heyai_provider_create (HEYAI_ROLE_STORAGE, name, cli->data_dir, error);
+
+  return storage != NULL ? HEYAI_STORAGE (storage) : NULL;
+}
+
+/* `heyai export P --check-final`: one look into final/. */
+static int
+check_final (HeyaiCli     *cli,
+             HeyaiProject *project,
+             const char   *storage_name)
+{
+  g_autoptr(HeyaiStorage) storage = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(HeyaiAsset) latest = NULL;
+  g_autofree char *root = heyai_local_root (cli->data_dir);
+  ExportRun run = { 0 };
+
+  storage = create_storage (cli, storage_name, &error);
+  if (storage == NULL)
+    return heyai_cli_fail (HEYAI_EXIT_FAILED, "%s", error->message);
+
+  run.loop = loop;
+  heyai_final_check_async (cli->store, project, storage, root, NULL, on_final_checked, &run);
+  g_main_loop_run (loop);
+  if (run.finals == NULL)
+    {
+      g_autoptr(GError) err = run.error;
+
+      return heyai_cli_fail (HEYAI_EXIT_FAILED, "%s", err->message);
+    }
+  g_ptr_array_unref (run.finals);
+
+  latest = heyai_final_find_latest (cli->store, project, &error);
+  if (latest == NULL)
+    {
+      if (error != NULL)
+        return heyai_cli_fail (HEYAI_EXIT_FAILED, "%s", error->message);
+      g_printerr ("heyai: %s\n", _("No finished trailer in the project’s final folder yet."));
+      return HEYAI_EXIT_OK;
+    }
+
+  /* a local copy to preview (downloads it from Drive the first time) */
+  heyai_final_ensure_local_async (cli->store, project, storage, root, latest, NULL, on_final_local, &run);
+  g_main_loop_run (loop);
+  if (run.local_path == NULL)
+    {
+      g_autoptr(GError) err = run.error;
+
+      return heyai_cli_fail (HEYAI_EXIT_FAILED, "%s", err->message);
+    }
+  g_printerr ("heyai: %s\n", _("The editor delivered the finished trailer; the project is completed."));
+  g_print ("%s\n", run.local_path);
+  if (heyai_asset_get_view_link (latest) != NULL)
+    g_print ("%s\n", heyai_asset_get_view_link (latest));
+  g_free (run.local_path);
+  return HEYAI_EXIT_OK;
 }
 
 int
@@ -79,6 +182,11 @@ heyai_cli_export (HeyaiCli  *cli,
   double crossfade = 0;
   gboolean burn_in = FALSE;
   gboolean zip = FALSE;
+  gboolean drive = FALSE;
+  gboolean publish = FALSE;
+  gboolean no_publish = FALSE;
+  gboolean check = FALSE;
+  const char *storage_name;
   HeyaiExportOptions options;
   ExportRun run = { 0 };
   int exit_code = HEYAI_EXIT_OK;
@@ -102,6 +210,15 @@ heyai_cli_export (HeyaiCli  *cli,
       N_("Also make <project>-handoff.zip"), NULL },
     { "paper", 0, 0, G_OPTION_ARG_STRING, &paper,
       N_("Paper for the PDFs: a4 or letter (default: from the locale)"), N_("a4|letter") },
+    { "drive", 0, 0, G_OPTION_ARG_NONE, &drive,
+      N_("Also put the package in the project’s Google Drive folder and print the link for the editor "
+         "(automatic with --storage=gdrive)"), NULL },
+    { "publish", 0, 0, G_OPTION_ARG_NONE, &publish,
+      N_("Also put the package in the project folder of the storage in use (local: the HeyAI Projects folder)"), NULL },
+    { "no-publish", 0, 0, G_OPTION_ARG_NONE, &no_publish,
+      N_("Only write the package under --to, even with the Google Drive storage"), NULL },
+    { "check-final", 0, 0, G_OPTION_ARG_NONE, &check,
+      N_("Look for the editor’s finished trailer in the project’s final folder (no export)"), NULL },
     { NULL }
   };
 
@@ -114,6 +231,15 @@ heyai_cli_export (HeyaiCli  *cli,
     return HEYAI_EXIT_USAGE;
   if (argc != 2)
     return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Which project? (see “heyai list”)"));
+  storage_name = drive ? "gdrive" : heyai_provider_resolve_name (HEYAI_ROLE_STORAGE, cli->storage, NULL);
+  if (check)
+    {
+      g_autoptr(HeyaiProject) checked = heyai_cli_load_project (cli, argv[1], &exit_code);
+
+      if (checked == NULL)
+        return exit_code;
+      return check_final (cli, checked, storage_name);
+    }
   if (to == NULL || *to == '\0')
     return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Where should the package go? Give a folder with --to DIR."));
 
@@ -202,13 +328,55 @@ heyai_cli_export (HeyaiCli  *cli,
 
   if (!heyai_export_record_package (cli->store, project, run.result, &error))
     g_printerr ("heyai: %s\n", error->message);
-
-  /* TODO(drive): upload the package to Project-<n>-<slug>/final/ once the
-   * Drive client is in (see heyai_export_record_package). */
+  g_clear_error (&error);
 
   g_print ("%s\n", run.result->package_path);
   if (run.result->zip_path != NULL)
     g_print ("%s\n", run.result->zip_path);
+
+  if (!no_publish && (drive || publish || g_strcmp0 (storage_name, "gdrive") == 0))
+    {
+      g_autoptr(HeyaiStorage) storage = NULL;
+      g_autofree char *root = heyai_local_root (cli->data_dir);
+
+      storage = create_storage (cli, storage_name, &error);
+      if (storage == NULL)
+        {
+          heyai_export_result_free (run.result);
+          return heyai_cli_fail (HEYAI_EXIT_FAILED, "%s", error->message);
+        }
+      if (cli->interactive)
+        g_printerr ("%s\n", g_strcmp0 (storage_name, "gdrive") == 0
+                               ? _("Uploading the package to Google Drive…")
+                               : _("Copying the package into the project folder…"));
+      sigint_cancellable = cancellable;
+      sigint_id = g_unix_signal_add (SIGINT, on_sigint, NULL);
+      run.last_percent = -1;
+      heyai_export_publish_async (cli->store, project, storage, root, run.result->package_path,
+                                  on_progress, &run, NULL, cancellable, on_published, &run);
+      g_main_loop_run (loop);
+      g_source_remove (sigint_id);
+      sigint_cancellable = NULL;
+      if (cli->interactive)
+        g_printerr ("\r\033[K");
+      heyai_export_result_free (run.result);
+
+      if (run.published == NULL)
+        {
+          g_autoptr(GError) err = run.error;
+
+          if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            return heyai_cli_fail (HEYAI_EXIT_FAILED, "%s",
+                                   _("Publishing was cancelled; the package is complete on disk, export again to publish it."));
+          return heyai_cli_fail (HEYAI_EXIT_FAILED, _("The package is on disk, but publishing it failed: %s"),
+                                 err->message);
+        }
+      if (cli->interactive)
+        g_printerr ("%s\n", _("Send this link to the editor:"));
+      g_print ("%s\n", run.published->link);
+      heyai_export_publish_result_free (run.published);
+      return HEYAI_EXIT_OK;
+    }
 
   heyai_export_result_free (run.result);
 
