@@ -166,6 +166,12 @@ bench_batch_stall (void)
   if (g_getenv ("HEYAI_BENCH_NO_WINDOW") == NULL)
     ui_test_wait_frame (GTK_WIDGET (window));
 
+  if (g_getenv ("HEYAI_BENCH_IMAGER_CONCURRENCY") != NULL)
+    {
+      g_settings_set_int (heyai_application_get_settings (app), "concurrency-imager",
+                          atoi (g_getenv ("HEYAI_BENCH_IMAGER_CONCURRENCY")));
+      heyai_application_reload_providers (app);
+    }
   id = g_signal_connect (app, "run-finished", G_CALLBACK (finished_cb), &done);
   if (gtk_widget_get_frame_clock (GTK_WIDGET (window)) != NULL)
     {
