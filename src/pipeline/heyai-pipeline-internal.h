@@ -1,5 +1,6 @@
 /* heyai-pipeline-internal.h: what heyai-pipeline.c (the GObject and its
- * public API) and heyai-pipeline-run.c (runs, jobs, queues) share.
+ * public API) and the heyai-pipeline-run/-dispatch/-jobs/-cancel/-plan.c
+ * files (runs, jobs, queues) share.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -48,6 +49,83 @@ enum
 
 extern guint _heyai_pipeline_signals[N_SIGNALS];
 
+/* What the heyai-pipeline-*.c files that run jobs share. */
+
+typedef struct _Run Run;
+
+typedef enum
+{
+  STEP_WORK,     /* provider work (llm split, still, clip) */
+  STEP_PUBLISH,  /* storage publish of the asset */
+} Step;
+
+typedef struct
+{
+  Run            *run;          /* borrowed: the run owns its jobs */
+  HeyaiJob       *job;
+  HeyaiScene     *scene;        /* NULL for the analyze job */
+  struct _SceneCtx *sctx;       /* NULL for the analyze job */
+  Step            step;
+  HeyaiRole       role;         /* role of the current step */
+  GCancellable   *cancellable;
+  gulong          remote_id_handler;
+  gulong          progress_handler;
+  HeyaiGenResult *result;
+  HeyaiAsset     *asset;
+  double          charged;      /* cost added to the ledger */
+  guint           queued : 1;
+  guint           in_flight : 1;
+  guint           holds_slot : 1;
+  guint           finished : 1;
+  guint           stop_requested : 1;
+} JobCtx;
+
+typedef struct _SceneCtx
+{
+  HeyaiScene *scene;
+  JobCtx     *image;            /* this run's image job, if any */
+  JobCtx     *clip;             /* this run's clip job, if any */
+  guint       new_still : 1;    /* a still was made in this run */
+  guint       failed : 1;       /* a job of this scene failed in this run */
+  guint       wants_clip : 1;   /* HEYAI_RUN_ANIMATE and in scope */
+  guint       stopped : 1;      /* a job of this scene was cancelled from elsewhere */
+} SceneCtx;
+
+struct _Run
+{
+  gatomicrefcount   ref_count;
+  HeyaiPipeline    *self;
+  GTask            *task;
+  GMainContext     *context;
+  HeyaiProject     *project;
+  HeyaiRunFlags     flags;
+  int               scene_position;
+  GCancellable     *cancellable;        /* the run's own */
+  GCancellable     *caller_cancellable;
+  gulong            caller_handler;
+  GPtrArray        *jobs;               /* JobCtx*, owned */
+  GPtrArray        *scenes;             /* SceneCtx*, owned */
+  JobCtx           *analyze;
+  char             *images_dir;
+  char             *clips_dir;
+  GSource          *poll_source;
+  guint             pending_ops;        /* async calls not yet called back */
+  guint             images_outstanding; /* image jobs of the run not final */
+  double            ledger;             /* USD charged by this run */
+  GError           *fatal;              /* store or disk failure: stops the run */
+  GError           *first_error;        /* first scene failure */
+  GError           *budget_error;
+  gboolean          analysis_failed;
+  gboolean          planned;
+  gboolean          completed;
+  gboolean          external_cancel;
+  gboolean          cancel_handled;
+  gboolean          complete_scheduled;
+  gint64            started_real;       /* wall clock µs at start */
+  gboolean          owns_project;       /* wrote the owner marker */
+  HeyaiRunSummary   summary;
+};
+
 /* heyai-pipeline.c */
 void             _heyai_pipeline_notify_running (HeyaiPipeline       *self);
 
@@ -59,8 +137,82 @@ void             _heyai_pipeline_start_run      (HeyaiPipeline       *self,
                                                  GCancellable        *cancellable,
                                                  GAsyncReadyCallback  callback,
                                                  gpointer             user_data);
-void             _heyai_pipeline_dispatch       (HeyaiPipeline       *self);
 HeyaiSceneStatus _heyai_scene_resting_status    (HeyaiScene          *scene);
 char            *_heyai_pipeline_cancel_key     (HeyaiProject        *project);
+
+/* heyai-pipeline-run.c, for its sibling files */
+HeyaiRole _heyai_pipeline_role_for_kind (HeyaiJobKind kind);
+HeyaiAssetKind _heyai_pipeline_asset_kind_for_job (HeyaiJob *job);
+char *_heyai_pipeline_busy_scene_key (HeyaiScene   *scene,
+                                      HeyaiJobKind  kind);
+gboolean _heyai_pipeline_is_cancel_error (const GError *error);
+char *_heyai_pipeline_scene_message (HeyaiScene *scene,
+                                     const char *message);
+void _heyai_pipeline_emit_message (HeyaiPipeline *self,
+                                   const char    *format,
+                                   ...) G_GNUC_PRINTF (2, 3);
+HeyaiSceneStatus _heyai_pipeline_scene_resting_status (HeyaiScene *scene);
+gboolean _heyai_pipeline_save_job (Run      *run,
+                                   HeyaiJob *job);
+gboolean _heyai_pipeline_save_scene (Run        *run,
+                                     HeyaiScene *scene);
+void _heyai_pipeline_set_project_status (Run                *run,
+                                         HeyaiProjectStatus  status);
+Run *_heyai_pipeline_run_ref (Run *run);
+void _heyai_pipeline_run_unref (Run *run);
+JobCtx *_heyai_pipeline_run_adopt_job (Run        *run,
+                                       HeyaiJob   *job,
+                                       HeyaiScene *scene,
+                                       SceneCtx   *sctx);
+JobCtx *_heyai_pipeline_run_new_job (Run          *run,
+                                     HeyaiJobKind  kind,
+                                     HeyaiScene   *scene,
+                                     SceneCtx     *sctx);
+void _heyai_pipeline_run_emit_progress (Run *run);
+SceneCtx *_heyai_pipeline_run_find_scene (Run        *run,
+                                          const char *scene_id);
+void _heyai_pipeline_run_check_done (Run *run);
+
+/* heyai-pipeline-dispatch.c */
+void _heyai_pipeline_dispatch (HeyaiPipeline *self);
+void _heyai_pipeline_release_slot (JobCtx *ctx);
+void _heyai_pipeline_job_enqueue (JobCtx *ctx,
+                                  Step    step);
+void _heyai_pipeline_job_dequeue (JobCtx *ctx);
+void _heyai_pipeline_scene_maybe_animate (Run      *run,
+                                          SceneCtx *sctx,
+                                          gboolean  refresh);
+
+/* heyai-pipeline-jobs.c */
+void _heyai_pipeline_job_detach_signals (JobCtx *ctx);
+void _heyai_pipeline_job_stop (JobCtx             *ctx,
+                               HeyaiJobState       state,
+                               const GError       *error);
+void _heyai_pipeline_job_complete (JobCtx *ctx);
+void _heyai_pipeline_job_start_publish (JobCtx *ctx);
+void _heyai_pipeline_job_start_work (JobCtx *ctx);
+
+/* heyai-pipeline-cancel.c */
+void _heyai_pipeline_caller_cancelled_cb (GCancellable *cancellable,
+                                          Run          *run);
+void _heyai_pipeline_run_fatal (Run    *run,
+                                GError *error);
+gboolean _heyai_pipeline_owner_write (HeyaiStore    *store,
+                                      HeyaiProject  *project,
+                                      gboolean       release,
+                                      GError       **error);
+gboolean _heyai_pipeline_owner_is_other (HeyaiStore   *store,
+                                         HeyaiProject *project,
+                                         int          *other_pid);
+char *_heyai_pipeline_cancel_meta_key (HeyaiProject *project);
+gboolean _heyai_pipeline_run_poll_cb (gpointer user_data);
+
+/* heyai-pipeline-plan.c */
+void _heyai_pipeline_analyze_done_cb (GObject      *object,
+                                      GAsyncResult *result,
+                                      gpointer      user_data);
+void _heyai_pipeline_ensure_project_cb (GObject      *object,
+                                        GAsyncResult *result,
+                                        gpointer      user_data);
 
 G_END_DECLS

@@ -1,0 +1,248 @@
+/* heyai-pipeline-dispatch.c: the per-role queues and their concurrency limits,
+ * the budget check, dispatch, and starting a scene's clip once its still is
+ * approved.
+ *
+ * See heyai-pipeline-run.c for how a run works.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "heyai-pipeline-internal.h"
+
+#define signals _heyai_pipeline_signals
+
+/* ---------------------------------------------------------------------- */
+/* Role queues                                                            */
+
+static guint
+effective_limit (HeyaiPipeline *self,
+                 HeyaiRole      role)
+{
+  return MAX (self->limits[role], 1);
+}
+
+void
+_heyai_pipeline_release_slot (JobCtx *ctx)
+{
+  HeyaiPipeline *self = ctx->run->self;
+
+  if (!ctx->holds_slot)
+    return;
+
+  ctx->holds_slot = FALSE;
+  g_assert (self->active[ctx->role] > 0);
+  self->active[ctx->role]--;
+}
+
+void
+_heyai_pipeline_job_enqueue (JobCtx *ctx,
+                             Step    step)
+{
+  HeyaiPipeline *self = ctx->run->self;
+
+  g_assert (!ctx->queued && !ctx->finished);
+
+  ctx->step = step;
+  ctx->role = step == STEP_PUBLISH ? HEYAI_ROLE_STORAGE
+                                   : _heyai_pipeline_role_for_kind (heyai_job_get_kind (ctx->job));
+  ctx->queued = TRUE;
+  g_queue_push_tail (&self->queues[ctx->role], ctx);
+}
+
+void
+_heyai_pipeline_job_dequeue (JobCtx *ctx)
+{
+  if (!ctx->queued)
+    return;
+
+  g_queue_remove (&ctx->run->self->queues[ctx->role], ctx);
+  ctx->queued = FALSE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Dispatch                                                               */
+
+static gboolean
+budget_allows (JobCtx *ctx)
+{
+  Run *run = ctx->run;
+  HeyaiPipeline *self = run->self;
+  double cost;
+
+  if (ctx->step != STEP_WORK || ctx->charged > 0)
+    return TRUE;
+
+  cost = heyai_job_get_cost (ctx->job);
+
+  /* A job the service already accepted is paid for: let it finish. */
+  if (cost <= 0 || heyai_job_get_remote_id (ctx->job) != NULL)
+    {
+      run->ledger += cost;
+      ctx->charged = cost;
+      return TRUE;
+    }
+
+  if (self->budget > 0 && run->ledger + cost > self->budget + 1e-9)
+    {
+      if (run->budget_error == NULL)
+        {
+          run->budget_error = g_error_new (HEYAI_ERROR, HEYAI_ERROR_BUDGET,
+                                           _("The budget of $%.2f is reached ($%.2f spent): "
+                                             "the remaining paid jobs were not started. "
+                                             "Raise the budget to continue."),
+                                           self->budget, run->ledger);
+          g_signal_emit (self, signals[MESSAGE], 0, run->budget_error->message);
+        }
+      return FALSE;
+    }
+
+  run->ledger += cost;
+  ctx->charged = cost;
+  return TRUE;
+}
+
+void
+_heyai_pipeline_dispatch (HeyaiPipeline *self)
+{
+  if (self->dispatching)
+    {
+      self->dispatch_again = TRUE;
+      return;
+    }
+
+  self->dispatching = TRUE;
+
+  do
+    {
+      self->dispatch_again = FALSE;
+
+      for (guint role = 0; role < N_ROLES; role++)
+        {
+          while (self->active[role] < effective_limit (self, role) &&
+                 !g_queue_is_empty (&self->queues[role]))
+            {
+              JobCtx *ctx = g_queue_pop_head (&self->queues[role]);
+
+              ctx->queued = FALSE;
+
+              if (!budget_allows (ctx))
+                {
+                  _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_CANCELLED, NULL);
+                  heyai_job_set_last_error (ctx->job, ctx->run->budget_error->message);
+                  _heyai_pipeline_save_job (ctx->run, ctx->job);
+                  self->dispatch_again = TRUE;
+                  continue;
+                }
+
+              self->active[role]++;
+              ctx->holds_slot = TRUE;
+
+              if (ctx->step == STEP_PUBLISH)
+                _heyai_pipeline_job_start_publish (ctx);
+              else
+                _heyai_pipeline_job_start_work (ctx);
+            }
+        }
+    }
+  while (self->dispatch_again);
+
+  self->dispatching = FALSE;
+
+  /* Starting work can end jobs at once (nothing to redo, budget); let the
+   * runs notice (completion itself is deferred to an idle). */
+  for (guint i = 0; i < self->runs->len; i++)
+    {
+      Run *run = g_ptr_array_index (self->runs, i);
+      if (run->planned)
+        _heyai_pipeline_run_check_done (run);
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Clips: start as soon as the still is approved                          */
+
+void
+_heyai_pipeline_scene_maybe_animate (Run      *run,
+                                     SceneCtx *sctx,
+                                     gboolean  refresh)
+{
+  HeyaiPipeline *self = run->self;
+  HeyaiScene *scene = sctx->scene;
+  g_autofree char *key = NULL;
+  JobCtx *ctx;
+
+  if (!sctx->wants_clip || sctx->clip != NULL || sctx->failed || sctx->stopped || run->completed ||
+      g_cancellable_is_cancelled (run->cancellable))
+    return;
+
+  /* The still must exist and be final in this run. */
+  if (sctx->image != NULL && !sctx->image->finished)
+    return;
+  if (heyai_scene_get_image_take (scene) <= 0)
+    return;
+
+  if (self->staged && run->images_outstanding > 0)
+    return;
+
+  if (heyai_scene_get_approval (scene) != HEYAI_APPROVAL_APPROVED)
+    {
+      if (heyai_scene_get_approval (scene) == HEYAI_APPROVAL_REJECTED)
+        return;
+
+      if (run->flags & HEYAI_RUN_AUTO_APPROVE)
+        {
+          heyai_scene_set_approval (scene, HEYAI_APPROVAL_APPROVED);
+          heyai_scene_set_status (scene, _heyai_pipeline_scene_resting_status (scene));
+          if (!_heyai_pipeline_save_scene (run, scene))
+            return;
+        }
+      else if (refresh)
+        {
+          /* Review mode: the user may have approved it meanwhile, from the
+           * window or `heyai approve` in another process. */
+          g_autoptr(HeyaiScene) fresh = NULL;
+
+          fresh = heyai_store_get_scene (self->store, heyai_scene_get_id (scene), NULL);
+          if (fresh == NULL)
+            return;
+          if (fresh != scene)
+            {
+              heyai_scene_set_approval (scene, heyai_scene_get_approval (fresh));
+              heyai_scene_set_status (scene, heyai_scene_get_status (fresh));
+            }
+          if (heyai_scene_get_approval (scene) != HEYAI_APPROVAL_APPROVED)
+            return;
+        }
+      else
+        return;
+    }
+
+  /* A clip is needed when there is none, when the still changed in this run,
+   * or when the run regenerates. */
+  if (heyai_scene_get_clip_take (scene) > 0 && !sctx->new_still &&
+      !(run->flags & HEYAI_RUN_REGENERATE))
+    return;
+
+  key = _heyai_pipeline_busy_scene_key (scene, HEYAI_JOB_KIND_CLIP);
+  if (g_hash_table_contains (self->busy, key))
+    return;
+
+  ctx = _heyai_pipeline_run_new_job (run, HEYAI_JOB_KIND_CLIP, scene, sctx);
+  if (ctx == NULL)
+    return;
+
+  sctx->clip = ctx;
+  _heyai_pipeline_set_project_status (run, run->images_outstanding > 0 ? HEYAI_PROJECT_STATUS_GENERATING_IMAGES
+                                                       : HEYAI_PROJECT_STATUS_ANIMATING_SCENES);
+  _heyai_pipeline_job_enqueue (ctx, STEP_WORK);
+  _heyai_pipeline_run_emit_progress (run);
+  _heyai_pipeline_dispatch (self);
+}

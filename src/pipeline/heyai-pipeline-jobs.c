@@ -1,0 +1,562 @@
+/* heyai-pipeline-jobs.c: a job's steps and endings: provider work, hashing
+ * the file and writing the asset row, the storage publish, completion,
+ * failure and cancellation of one job.
+ *
+ * See heyai-pipeline-run.c for how a run works.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "heyai-pipeline-internal.h"
+
+#define signals _heyai_pipeline_signals
+
+static void job_remote_id_cb  (HeyaiJob *job, GParamSpec *pspec, JobCtx *ctx);
+static void job_progress_cb   (HeyaiJob *job, GParamSpec *pspec, JobCtx *ctx);
+
+/* ---------------------------------------------------------------------- */
+/* Job endings                                                            */
+
+void
+_heyai_pipeline_job_detach_signals (JobCtx *ctx)
+{
+  if (ctx->remote_id_handler != 0)
+    g_clear_signal_handler (&ctx->remote_id_handler, ctx->job);
+  if (ctx->progress_handler != 0)
+    g_clear_signal_handler (&ctx->progress_handler, ctx->job);
+}
+
+static void
+job_mark_finished (JobCtx *ctx)
+{
+  Run *run = ctx->run;
+
+  g_assert (!ctx->finished);
+
+  ctx->finished = TRUE;
+  _heyai_pipeline_job_detach_signals (ctx);
+  _heyai_pipeline_release_slot (ctx);
+
+  if (heyai_job_get_kind (ctx->job) == HEYAI_JOB_KIND_IMAGE)
+    {
+      g_assert (run->images_outstanding > 0);
+      run->images_outstanding--;
+
+      if (run->images_outstanding == 0)
+        {
+          for (guint i = 0; i < run->jobs->len; i++)
+            {
+              JobCtx *other = g_ptr_array_index (run->jobs, i);
+              if (heyai_job_get_kind (other->job) == HEYAI_JOB_KIND_CLIP && !other->finished)
+                {
+                  _heyai_pipeline_set_project_status (run, HEYAI_PROJECT_STATUS_ANIMATING_SCENES);
+                  break;
+                }
+            }
+
+          /* Staged mode: the barrier opens when the last still is final. */
+          if (run->self->staged)
+            for (guint i = 0; i < run->scenes->len; i++)
+              _heyai_pipeline_scene_maybe_animate (run, g_ptr_array_index (run->scenes, i), FALSE);
+        }
+    }
+
+  _heyai_pipeline_run_emit_progress (run);
+}
+
+/* Ends a job that did not produce its file: failed (with @error) or cancelled. */
+void
+_heyai_pipeline_job_stop (JobCtx             *ctx,
+                          HeyaiJobState       state,
+                          const GError       *error)
+{
+  Run *run = ctx->run;
+  HeyaiPipeline *self = run->self;
+  g_autofree char *message = NULL;
+
+  if (ctx->finished)
+    return;
+
+  _heyai_pipeline_job_dequeue (ctx);
+
+  if (error != NULL)
+    message = _heyai_pipeline_scene_message (ctx->scene, error->message);
+
+  heyai_job_set_state (ctx->job, state);
+  if (message != NULL)
+    heyai_job_set_last_error (ctx->job, message);
+  _heyai_pipeline_save_job (run, ctx->job);
+
+  if (ctx->scene != NULL)
+    {
+      if (state == HEYAI_JOB_STATE_FAILED)
+        {
+          ctx->sctx->failed = TRUE;
+          heyai_scene_set_status (ctx->scene, HEYAI_SCENE_STATUS_FAILED);
+          heyai_scene_set_last_error (ctx->scene, message);
+        }
+      else
+        heyai_scene_set_status (ctx->scene, _heyai_pipeline_scene_resting_status (ctx->scene));
+      heyai_scene_set_progress (ctx->scene, 0);
+      _heyai_pipeline_save_scene (run, ctx->scene);
+    }
+
+  if (state == HEYAI_JOB_STATE_FAILED)
+    {
+      run->summary.n_failed++;
+      if (run->first_error == NULL && error != NULL)
+        run->first_error = g_error_new_literal (error->domain, error->code, message);
+      if (message != NULL)
+        g_signal_emit (self, signals[MESSAGE], 0, message);
+    }
+  else
+    run->summary.n_cancelled++;
+
+  job_mark_finished (ctx);
+}
+
+static void
+job_fail_or_cancel (JobCtx       *ctx,
+                    const GError *error)
+{
+  if (_heyai_pipeline_is_cancel_error (error) ||
+      g_cancellable_is_cancelled (ctx->cancellable))
+    _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_CANCELLED, NULL);
+  else
+    _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_FAILED, error);
+}
+
+/* The asset is in the store and published: select the take, end the job. */
+void
+_heyai_pipeline_job_complete (JobCtx *ctx)
+{
+  Run *run = ctx->run;
+  HeyaiPipeline *self = run->self;
+  HeyaiScene *scene = ctx->scene;
+  int take = heyai_job_get_take (ctx->job);
+  double cost = ctx->asset ? heyai_asset_get_cost (ctx->asset) : 0;
+
+  switch (heyai_job_get_kind (ctx->job))
+    {
+    case HEYAI_JOB_KIND_IMAGE:
+      heyai_scene_set_image_take (scene, take);
+      if (run->flags & HEYAI_RUN_AUTO_APPROVE)
+        heyai_scene_set_approval (scene, HEYAI_APPROVAL_APPROVED);
+      else
+        heyai_scene_set_approval (scene, HEYAI_APPROVAL_PENDING);
+      heyai_scene_set_status (scene, heyai_scene_get_approval (scene) == HEYAI_APPROVAL_APPROVED
+                                     ? HEYAI_SCENE_STATUS_APPROVED : HEYAI_SCENE_STATUS_READY);
+      heyai_scene_set_last_error (scene, NULL);
+      heyai_scene_set_progress (scene, 0);
+      ctx->sctx->new_still = TRUE;
+      _heyai_pipeline_save_scene (run, scene);
+      _heyai_pipeline_emit_message (self, _("Scene %d: still ready"), heyai_scene_get_position (scene));
+      break;
+
+    case HEYAI_JOB_KIND_CLIP:
+      heyai_scene_set_clip_take (scene, take);
+      heyai_scene_set_status (scene, HEYAI_SCENE_STATUS_CLIP_READY);
+      heyai_scene_set_last_error (scene, NULL);
+      heyai_scene_set_progress (scene, 0);
+      _heyai_pipeline_save_scene (run, scene);
+      _heyai_pipeline_emit_message (self, _("Scene %d: clip ready"), heyai_scene_get_position (scene));
+      break;
+
+    case HEYAI_JOB_KIND_ANALYZE:
+    case HEYAI_JOB_KIND_UPLOAD:
+    default:
+      break;
+    }
+
+  heyai_job_set_state (ctx->job, HEYAI_JOB_STATE_DONE);
+  heyai_job_set_progress (ctx->job, 1.0);
+  heyai_job_set_last_error (ctx->job, NULL);
+  _heyai_pipeline_save_job (run, ctx->job);
+
+  run->summary.n_done++;
+  run->summary.cost += cost;
+  /* The ledger holds the estimate charged at start; replace it with the real cost. */
+  run->ledger += cost - ctx->charged;
+  ctx->charged = cost;
+
+  job_mark_finished (ctx);
+
+  /* A still is done: its clip may start now (auto mode); in review mode this
+   * is also when approvals given meanwhile are picked up. */
+  if (heyai_job_get_kind (ctx->job) == HEYAI_JOB_KIND_IMAGE)
+    {
+      if (run->flags & HEYAI_RUN_AUTO_APPROVE)
+        _heyai_pipeline_scene_maybe_animate (run, ctx->sctx, FALSE);
+      else
+        for (guint i = 0; i < run->scenes->len; i++)
+          _heyai_pipeline_scene_maybe_animate (run, g_ptr_array_index (run->scenes, i), TRUE);
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Publish step                                                           */
+
+static void
+publish_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  JobCtx *ctx = user_data;
+  Run *run = ctx->run;
+  g_autoptr(GError) error = NULL;
+
+  run->pending_ops--;
+  ctx->in_flight = FALSE;
+  _heyai_pipeline_job_detach_signals (ctx);
+  _heyai_pipeline_release_slot (ctx);
+
+  if (!heyai_storage_publish_finish (HEYAI_STORAGE (object), result, &error))
+    {
+      if (!_heyai_pipeline_is_cancel_error (error))
+        {
+          g_autoptr(GError) wrapped = NULL;
+          wrapped = g_error_new (error->domain, error->code,
+                                 _("The file was made but could not be stored: %s"),
+                                 error->message);
+          _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_FAILED, wrapped);
+        }
+      else
+        _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_CANCELLED, NULL);
+    }
+  else
+    {
+      g_autoptr(GError) store_error = NULL;
+
+      if (!heyai_store_update_asset (run->self->store, ctx->asset, &store_error))
+        _heyai_pipeline_run_fatal (run, g_steal_pointer (&store_error));
+      _heyai_pipeline_job_complete (ctx);
+    }
+
+  _heyai_pipeline_dispatch (run->self);
+  _heyai_pipeline_run_check_done (run);
+}
+
+void
+_heyai_pipeline_job_start_publish (JobCtx *ctx)
+{
+  Run *run = ctx->run;
+
+  if (heyai_job_get_state (ctx->job) != HEYAI_JOB_STATE_UPLOADING)
+    {
+      heyai_job_set_state (ctx->job, HEYAI_JOB_STATE_UPLOADING);
+      if (!_heyai_pipeline_save_job (run, ctx->job))
+        {
+          _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_FAILED, run->fatal);
+          return;
+        }
+    }
+
+  /* A resumable upload's session URI is committed as soon as it is known,
+   * like a remote id. */
+  ctx->remote_id_handler = g_signal_connect (ctx->job, "notify::upload-session",
+                                             G_CALLBACK (job_remote_id_cb), ctx);
+  ctx->progress_handler = g_signal_connect (ctx->job, "notify::progress",
+                                            G_CALLBACK (job_progress_cb), ctx);
+
+  run->pending_ops++;
+  ctx->in_flight = TRUE;
+  heyai_storage_publish_async (run->self->storage, run->project, ctx->asset, ctx->job,
+                               ctx->cancellable, publish_cb, ctx);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Hashing (GTask thread) and the asset row                               */
+
+typedef struct
+{
+  char   *sha256;
+  gint64  size;
+} HashResult;
+
+static void
+hash_result_free (HashResult *hash)
+{
+  g_free (hash->sha256);
+  g_free (hash);
+}
+
+static void
+hash_worker (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  const char *path = task_data;
+  g_autoptr(GError) error = NULL;
+  HashResult *hash;
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0)
+    {
+      int saved_errno = errno;
+      g_autofree char *what = g_strdup_printf (_("Could not read %s"), path);
+      heyai_set_io_error (&error, saved_errno, what);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  hash = g_new0 (HashResult, 1);
+  hash->size = st.st_size;
+  hash->sha256 = heyai_file_sha256 (path, cancellable, &error);
+  if (hash->sha256 == NULL)
+    {
+      hash_result_free (hash);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, hash, (GDestroyNotify) hash_result_free);
+}
+
+static void
+hash_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  JobCtx *ctx = user_data;
+  Run *run = ctx->run;
+  HeyaiGenResult *gen = ctx->result;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiAsset) asset = NULL;
+  g_autofree char *id = NULL;
+  HashResult *hash;
+
+  run->pending_ops--;
+  ctx->in_flight = FALSE;
+
+  hash = g_task_propagate_pointer (G_TASK (result), &error);
+  if (hash == NULL)
+    {
+      _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_FAILED, error);
+      _heyai_pipeline_run_check_done (run);
+      return;
+    }
+
+  if (ctx->stop_requested || g_cancellable_is_cancelled (ctx->cancellable))
+    {
+      hash_result_free (hash);
+      _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_CANCELLED, NULL);
+      _heyai_pipeline_run_check_done (run);
+      return;
+    }
+
+  id = heyai_uuid_new ();
+  asset = heyai_asset_new ();
+  heyai_asset_set_id (asset, id);
+  heyai_asset_set_project_id (asset, heyai_project_get_id (run->project));
+  heyai_asset_set_scene_id (asset, heyai_scene_get_id (ctx->scene));
+  heyai_asset_set_kind (asset, _heyai_pipeline_asset_kind_for_job (ctx->job));
+  heyai_asset_set_take (asset, heyai_job_get_take (ctx->job));
+  heyai_asset_set_provider (asset, gen->provider ? gen->provider : heyai_job_get_provider (ctx->job));
+  heyai_asset_set_model (asset, gen->model ? gen->model : "");
+  heyai_asset_set_params (asset, gen->params ? gen->params : "{}");
+  heyai_asset_set_request_id (asset, gen->request_id ? gen->request_id : heyai_job_get_remote_id (ctx->job));
+  heyai_asset_set_remote_url (asset, gen->remote_url);
+  heyai_asset_set_seed (asset, gen->seed);
+  heyai_asset_set_cost (asset, gen->cost);
+  heyai_asset_set_local_path (asset, gen->path);
+  heyai_asset_set_size (asset, hash->size);
+  heyai_asset_set_sha256 (asset, hash->sha256);
+  heyai_asset_set_created_at (asset, g_get_real_time ());
+  hash_result_free (hash);
+
+  if (!heyai_store_insert_asset (run->self->store, asset, &error))
+    {
+      _heyai_pipeline_run_fatal (run, g_steal_pointer (&error));
+      _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_FAILED, run->fatal);
+      _heyai_pipeline_run_check_done (run);
+      return;
+    }
+
+  g_set_object (&ctx->asset, asset);
+  _heyai_pipeline_job_enqueue (ctx, STEP_PUBLISH);
+  _heyai_pipeline_dispatch (run->self);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Work step                                                              */
+
+static void
+job_remote_id_cb (HeyaiJob   *job,
+                  GParamSpec *pspec,
+                  JobCtx     *ctx)
+{
+  /* Committed before the provider starts polling. */
+  _heyai_pipeline_save_job (ctx->run, job);
+}
+
+static void
+job_progress_cb (HeyaiJob   *job,
+                 GParamSpec *pspec,
+                 JobCtx     *ctx)
+{
+  if (ctx->scene != NULL)
+    heyai_scene_set_progress (ctx->scene, heyai_job_get_progress (job));
+  g_signal_emit (ctx->run->self, signals[JOB_CHANGED], 0, job);
+}
+
+static void
+work_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  JobCtx *ctx = user_data;
+  Run *run = ctx->run;
+  g_autoptr(HeyaiGenResult) gen = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+
+  run->pending_ops--;
+  ctx->in_flight = FALSE;
+  _heyai_pipeline_job_detach_signals (ctx);
+  _heyai_pipeline_release_slot (ctx);
+
+  if (heyai_job_get_kind (ctx->job) == HEYAI_JOB_KIND_CLIP)
+    gen = heyai_animator_animate_finish (HEYAI_ANIMATOR (object), result, &error);
+  else
+    gen = heyai_imager_generate_finish (HEYAI_IMAGER (object), result, &error);
+
+  if (gen == NULL || gen->path == NULL)
+    {
+      if (error == NULL)
+        g_set_error_literal (&error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                             _("The service returned no file."));
+      job_fail_or_cancel (ctx, error);
+      _heyai_pipeline_dispatch (run->self);
+      _heyai_pipeline_run_check_done (run);
+      return;
+    }
+
+  if (ctx->stop_requested)
+    {
+      _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_CANCELLED, NULL);
+      _heyai_pipeline_dispatch (run->self);
+      _heyai_pipeline_run_check_done (run);
+      return;
+    }
+
+  ctx->result = g_steal_pointer (&gen);
+  heyai_job_set_state (ctx->job, HEYAI_JOB_STATE_DOWNLOADING);
+  _heyai_pipeline_save_job (run, ctx->job);
+
+  /* sha256 and size off the main thread. */
+  run->pending_ops++;
+  ctx->in_flight = TRUE;
+  task = g_task_new (NULL, NULL, hash_cb, ctx);
+  g_task_set_source_tag (task, work_done_cb);
+  g_task_set_task_data (task, g_strdup (ctx->result->path), g_free);
+  g_task_run_in_thread (task, hash_worker);
+
+  _heyai_pipeline_dispatch (run->self);
+}
+
+
+void
+_heyai_pipeline_job_start_work (JobCtx *ctx)
+{
+  Run *run = ctx->run;
+  HeyaiPipeline *self = run->self;
+  HeyaiJobKind kind = heyai_job_get_kind (ctx->job);
+  g_autoptr(HeyaiAsset) existing = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *still_path = NULL;
+
+  if (kind == HEYAI_JOB_KIND_IMAGE || kind == HEYAI_JOB_KIND_CLIP)
+    {
+      /* Done work is never redone: the take's file may already be in the store
+       * (a crash between the asset row and the job's "done"). */
+      existing = heyai_store_get_asset (self->store, heyai_scene_get_id (ctx->scene),
+                                        _heyai_pipeline_asset_kind_for_job (ctx->job),
+                                        heyai_job_get_take (ctx->job), NULL);
+      if (existing != NULL)
+        {
+          _heyai_pipeline_release_slot (ctx);
+          g_set_object (&ctx->asset, existing);
+          if (heyai_asset_get_view_link (existing) != NULL ||
+              heyai_asset_get_drive_file_id (existing) != NULL)
+            _heyai_pipeline_job_complete (ctx);
+          else
+            _heyai_pipeline_job_enqueue (ctx, STEP_PUBLISH);
+          return;
+        }
+    }
+
+  if (kind == HEYAI_JOB_KIND_CLIP)
+    {
+      g_autoptr(HeyaiAsset) still = NULL;
+
+      still = heyai_store_get_asset (self->store, heyai_scene_get_id (ctx->scene),
+                                     HEYAI_ASSET_KIND_IMAGE,
+                                     heyai_scene_get_image_take (ctx->scene), NULL);
+      if (still == NULL || heyai_asset_get_local_path (still) == NULL)
+        {
+          g_set_error_literal (&error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND,
+                               _("The scene has no still to animate. Generate a still first."));
+          _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_FAILED, error);
+          return;
+        }
+      still_path = g_strdup (heyai_asset_get_local_path (still));
+    }
+
+  /* A store failure here (disk full) ends the job; the run stops. */
+  heyai_job_set_attempts (ctx->job, heyai_job_get_attempts (ctx->job) + 1);
+  heyai_job_set_state (ctx->job, HEYAI_JOB_STATE_RUNNING);
+  heyai_job_set_last_error (ctx->job, NULL);
+  if (!_heyai_pipeline_save_job (run, ctx->job))
+    {
+      _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_FAILED, run->fatal);
+      return;
+    }
+
+  if (ctx->scene != NULL)
+    {
+      heyai_scene_set_status (ctx->scene, kind == HEYAI_JOB_KIND_CLIP ? HEYAI_SCENE_STATUS_ANIMATING
+                                                                     : HEYAI_SCENE_STATUS_RENDERING);
+      heyai_scene_set_progress (ctx->scene, 0);
+      if (!_heyai_pipeline_save_scene (run, ctx->scene))
+        {
+          _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_FAILED, run->fatal);
+          return;
+        }
+    }
+
+  ctx->remote_id_handler = g_signal_connect (ctx->job, "notify::remote-id",
+                                             G_CALLBACK (job_remote_id_cb), ctx);
+  ctx->progress_handler = g_signal_connect (ctx->job, "notify::progress",
+                                            G_CALLBACK (job_progress_cb), ctx);
+
+  run->pending_ops++;
+  ctx->in_flight = TRUE;
+
+  switch (kind)
+    {
+    case HEYAI_JOB_KIND_ANALYZE:
+      heyai_llm_split_async (self->llm, run->project, ctx->cancellable, _heyai_pipeline_analyze_done_cb, ctx);
+      break;
+    case HEYAI_JOB_KIND_IMAGE:
+      heyai_imager_generate_async (self->imager, run->project, ctx->scene, ctx->job,
+                                   run->images_dir, ctx->cancellable, work_done_cb, ctx);
+      break;
+    case HEYAI_JOB_KIND_CLIP:
+      heyai_animator_animate_async (self->animator, run->project, ctx->scene, ctx->job,
+                                    still_path, run->clips_dir, ctx->cancellable,
+                                    work_done_cb, ctx);
+      break;
+    case HEYAI_JOB_KIND_UPLOAD:
+    default:
+      g_assert_not_reached ();
+    }
+}
