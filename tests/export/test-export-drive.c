@@ -396,6 +396,9 @@ test_drive_resume (Fixture       *f,
   g_assert_no_error (r.error);
   g_assert_cmpuint (r.published->n_uploaded, ==, n_files);
   g_assert_cmpuint (heyai_fake_google_count_named (f->fake, "reference-cut.mov"), ==, 1);
+  /* without the drop: one PUT per small file and 4 for the big one; the drop
+   * costs the dropped PUT, a status query and the resent chunk */
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "drive.upload.chunk"), >=, n_files + 3 + 2);
   /* resumed in its session: one session per file */
   g_assert_cmpint (heyai_fake_get_counter (f->fake, "drive.upload.sessions"), ==, n_files);
   g_assert_cmpint (heyai_fake_get_counter (f->fake, "drive.upload.completed"), ==, n_files);
