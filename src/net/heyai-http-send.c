@@ -1,0 +1,593 @@
+/* heyai-http-send.c: sending: attempts, timeouts, cancellation,
+ * classification of answers, retries and the exchange log.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#define G_LOG_DOMAIN "heyai-net"
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <gio/gunixoutputstream.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <string.h>
+
+#include "heyai-error.h"
+#include "heyai-util.h"
+#include "heyai-http-private.h"
+
+/* ---------------------------------------------------------------------- */
+/* Sending                                                                 */
+
+static void
+send_data_free (SendData *data)
+{
+  g_clear_handle_id (&data->timeout_id, g_source_remove);
+  g_clear_handle_id (&data->wait_id, g_source_remove);
+  if (data->cancel_id != 0)
+    g_cancellable_disconnect (data->cancellable, data->cancel_id);
+  g_clear_object (&data->cancellable);
+  g_clear_object (&data->attempt_cancellable);
+  g_clear_object (&data->msg);
+  g_clear_object (&data->in);
+  g_clear_object (&data->out);
+  if (data->tmp_path != NULL)
+    g_unlink (data->tmp_path);
+  g_free (data->tmp_path);
+  g_free (data->dest_path);
+  g_free (data->content_type);
+  g_clear_pointer (&data->checksum, g_checksum_free);
+  g_clear_pointer (&data->pending, g_bytes_unref);
+  g_clear_error (&data->last_error);
+  heyai_http_request_unref (data->request);
+  g_object_unref (data->self);
+  g_free (data);
+}
+
+static void start_attempt (GTask *task);
+
+static int
+attempt_timeout (SendData *data)
+{
+  if (data->request->timeout >= 0)
+    return data->request->timeout;
+  return data->self->timeout;
+}
+
+static gboolean
+attempt_timeout_cb (gpointer user_data)
+{
+  SendData *data = user_data;
+
+  data->timeout_id = 0;
+  data->timed_out = TRUE;
+  g_debug ("%s: time-out after %d s, cancelling the attempt", data->self->label,
+           attempt_timeout (data));
+  g_cancellable_cancel (data->attempt_cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+void
+_heyai_http_arm_timeout (SendData *data)
+{
+  int seconds = attempt_timeout (data);
+
+  g_clear_handle_id (&data->timeout_id, g_source_remove);
+  if (seconds > 0)
+    data->timeout_id = g_timeout_add_seconds (seconds, attempt_timeout_cb, data);
+}
+
+static gboolean
+cancelled_idle_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", _("Cancelled"));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+caller_cancelled_cb (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  GTask *task = user_data;
+  SendData *data = g_task_get_task_data (task);
+
+  if (data->wait_id != 0)
+    {
+      /* Waiting between attempts: nothing in flight, finish now (from an idle,
+       * never from inside the cancellable's signal emission). */
+      g_idle_add_full (G_PRIORITY_DEFAULT, cancelled_idle_cb, g_object_ref (task), g_object_unref);
+      g_clear_handle_id (&data->wait_id, g_source_remove);
+    }
+  else if (data->attempt_cancellable != NULL)
+    g_cancellable_cancel (data->attempt_cancellable);
+}
+
+static char *
+compose_message (const char *sentence,
+                 const char *detail)
+{
+  if (detail == NULL || *detail == '\0')
+    return g_strdup (sentence);
+  /* TRANSLATORS: a sentence, then what the server said */
+  return g_strdup_printf (_("%s The service said: “%s”"), sentence, detail);
+}
+
+GError *
+_heyai_http_default_final_error (HeyaiHttp         *self,
+                                 HeyaiHttpResponse *response)
+{
+  g_autofree char *detail = heyai_http_response_dup_error_detail (response);
+  g_autofree char *sentence = NULL;
+  g_autofree char *message = NULL;
+  guint status = response->status;
+  int code;
+
+  switch (status)
+    {
+    case 401:
+    case 403:
+      code = HEYAI_ERROR_CREDENTIALS;
+      sentence = g_strdup_printf (_("%s refused the credentials (HTTP %u). Check the key in Preferences."),
+                                  self->label, status);
+      break;
+    case 402:
+      code = HEYAI_ERROR_QUOTA;
+      sentence = g_strdup_printf (_("%s reports that the account has no credits left (HTTP %u)."),
+                                  self->label, status);
+      break;
+    case 400:
+    case 404:
+    case 405:
+    case 410:
+    case 413:
+    case 415:
+    case 422:
+      code = HEYAI_ERROR_VALIDATION;
+      sentence = g_strdup_printf (_("%s rejected the request (HTTP %u)."), self->label, status);
+      break;
+    default:
+      code = HEYAI_ERROR_PROVIDER;
+      sentence = g_strdup_printf (_("%s sent an unexpected answer (HTTP %u)."), self->label, status);
+      break;
+    }
+
+  message = compose_message (sentence, detail);
+  return g_error_new_literal (HEYAI_ERROR, code, message);
+}
+
+static GError *
+default_retry_error (HeyaiHttp         *self,
+                     HeyaiHttpResponse *response)
+{
+  g_autofree char *detail = heyai_http_response_dup_error_detail (response);
+  g_autofree char *sentence = NULL;
+  g_autofree char *message = NULL;
+
+  if (response->status == 429)
+    sentence = g_strdup_printf (_("%s is limiting requests right now (HTTP 429). Try again in a few minutes."),
+                                self->label);
+  else
+    sentence = g_strdup_printf (_("%s is unavailable or busy right now (HTTP %u). Try again later."),
+                                self->label, response->status);
+  message = compose_message (sentence, detail);
+  return g_error_new_literal (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE, message);
+}
+
+void
+_heyai_http_log_exchange (SendData          *data,
+                          HeyaiHttpResponse *response,
+                          const GError      *error)
+{
+  g_autoptr(GString) text = NULL;
+  g_autofree char *redacted = NULL;
+  g_autofree char *url = NULL;
+  const char *phrase;
+  gint64 ms;
+
+  if (!_heyai_http_net_debug_enabled ())
+    return;
+
+  ms = (g_get_monotonic_time () - data->started) / 1000;
+  text = g_string_new (NULL);
+  if (data->msg != NULL)
+    url = g_uri_to_string (soup_message_get_uri (data->msg));
+  g_string_append_printf (text, "%s %s -> ", data->request->method, url != NULL ? url : "?");
+  if (response != NULL)
+    {
+      phrase = soup_status_get_phrase (response->status);
+      g_string_append_printf (text, "%u %s", response->status, phrase != NULL ? phrase : "");
+    }
+  else
+    g_string_append_printf (text, "error: %s", error != NULL ? error->message : "?");
+  g_string_append_printf (text, " (%" G_GINT64_FORMAT " ms, attempt %u/%u)", ms, data->attempt,
+                          data->max_attempts);
+  if (data->msg != NULL)
+    _heyai_http_append_headers (text, "> ", soup_message_get_request_headers (data->msg));
+  if (response != NULL)
+    _heyai_http_append_headers (text, "< ", response->headers);
+
+  redacted = heyai_http_redact (text->str);
+  g_debug ("%s", redacted);
+}
+
+static gboolean
+wait_done_cb (gpointer user_data)
+{
+  SendData *data = g_task_get_task_data (G_TASK (user_data));
+
+  data->wait_id = 0;
+  start_attempt (G_TASK (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+/* Waits, then starts the next attempt; or fails when attempts ran out.
+ * Takes ownership of @error (the failure to report if we stop here). */
+void
+_heyai_http_retry_or_fail (GTask  *task,
+                           GError *error,
+                           double  server_delay)
+{
+  SendData *data = g_task_get_task_data (task);
+  HeyaiHttp *self = data->self;
+  double delay;
+
+  g_clear_error (&data->last_error);
+  data->last_error = error;
+
+  if (data->attempt >= data->max_attempts ||
+      (data->request->flags & HEYAI_HTTP_REQUEST_NO_RETRY) != 0 ||
+      data->request->stream != NULL)
+    {
+      GError *final = g_steal_pointer (&data->last_error);
+
+      if (final->domain == HEYAI_ERROR && final->code != HEYAI_ERROR_RETRYABLE &&
+          final->code != HEYAI_ERROR_NO_SPACE && final->code != HEYAI_ERROR_PERMISSION)
+        final->code = HEYAI_ERROR_RETRYABLE;
+      g_task_return_error (task, final);
+      return;
+    }
+
+  if (server_delay >= 0)
+    {
+      if (server_delay > self->policy.max_retry_after)
+        {
+          GError *final = g_steal_pointer (&data->last_error);
+          g_autofree char *msg = g_strdup_printf (_("%s Please wait about %d minutes before trying again."),
+                                                  final->message, (int) ceil (server_delay / 60.0));
+
+          g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE, "%s", msg);
+          g_error_free (final);
+          return;
+        }
+      delay = server_delay;
+    }
+  else
+    delay = heyai_http_backoff_delay (&self->policy, data->attempt);
+
+  delay *= _heyai_http_delay_scale ();
+  if (self->delay != NULL)
+    delay = self->delay (self, data->attempt, delay, self->delay_data);
+  delay = MAX (delay, 0.0);
+
+  g_debug ("%s: retrying in %.3f s (attempt %u/%u failed: %s)", self->label, delay,
+           data->attempt, data->max_attempts, data->last_error->message);
+
+  data->wait_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (delay * 1000.0),
+                                      wait_done_cb, g_object_ref (task), g_object_unref);
+}
+
+GError *
+_heyai_http_network_error (SendData     *data,
+                           const GError *error)
+{
+  if (data->timed_out)
+    return g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+                        _("%s did not answer within %d seconds. Try again later."),
+                        data->self->label, attempt_timeout (data));
+
+  return g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+                      _("Could not reach %s (%s). Check the network connection and try again."),
+                      data->self->label, error->message);
+}
+
+/* Returns TRUE if the task completed (cancelled by the caller). */
+gboolean
+_heyai_http_handle_cancelled (GTask        *task,
+                              const GError *error)
+{
+  SendData *data = g_task_get_task_data (task);
+
+  if (g_cancellable_is_cancelled (data->cancellable))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", _("Cancelled"));
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* Classifies an answer.  Returns the verdict; sets *error for FINAL/RETRY. */
+HeyaiHttpVerdict
+_heyai_http_classify (SendData          *data,
+                      HeyaiHttpResponse *response,
+                      GError           **error)
+{
+  HeyaiHttp *self = data->self;
+  HeyaiHttpVerdict verdict = HEYAI_HTTP_VERDICT_DEFAULT;
+  const char *should_retry;
+  guint status = response->status;
+
+  if (self->classify != NULL)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      verdict = self->classify (response, &local_error, self->classify_data);
+      if (verdict == HEYAI_HTTP_VERDICT_FINAL && local_error == NULL)
+        local_error = _heyai_http_default_final_error (self, response);
+      if (verdict == HEYAI_HTTP_VERDICT_RETRY && local_error == NULL)
+        local_error = default_retry_error (self, response);
+      if (verdict != HEYAI_HTTP_VERDICT_DEFAULT)
+        {
+          if (verdict != HEYAI_HTTP_VERDICT_OK)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          return verdict;
+        }
+    }
+
+  if (SOUP_STATUS_IS_SUCCESSFUL (status))
+    return HEYAI_HTTP_VERDICT_OK;
+  if (SOUP_STATUS_IS_REDIRECTION (status) &&
+      (data->request->flags & HEYAI_HTTP_REQUEST_NO_REDIRECT) != 0)
+    return HEYAI_HTTP_VERDICT_OK;
+
+  should_retry = soup_message_headers_get_one (response->headers, "x-should-retry");
+  if (g_strcmp0 (should_retry, "true") == 0)
+    {
+      *error = default_retry_error (self, response);
+      return HEYAI_HTTP_VERDICT_RETRY;
+    }
+  if (g_strcmp0 (should_retry, "false") != 0 &&
+      (status == 408 || status == 409 || status == 429 || status >= 500))
+    {
+      *error = default_retry_error (self, response);
+      return HEYAI_HTTP_VERDICT_RETRY;
+    }
+
+  *error = _heyai_http_default_final_error (self, response);
+  return HEYAI_HTTP_VERDICT_FINAL;
+}
+
+/* Common handling of a complete answer (send mode, or a download's non-2xx). */
+static void
+handle_response (GTask             *task,
+                 HeyaiHttpResponse *response)
+{
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  HeyaiHttpVerdict verdict;
+
+  response->attempts = data->attempt;
+
+  if ((data->request->flags & HEYAI_HTTP_REQUEST_ANY_STATUS) != 0)
+    {
+      g_task_return_pointer (task, heyai_http_response_ref (response),
+                             (GDestroyNotify) heyai_http_response_unref);
+      return;
+    }
+
+  verdict = _heyai_http_classify (data, response, &error);
+  switch (verdict)
+    {
+    case HEYAI_HTTP_VERDICT_OK:
+    case HEYAI_HTTP_VERDICT_DEFAULT:
+      g_task_return_pointer (task, heyai_http_response_ref (response),
+                             (GDestroyNotify) heyai_http_response_unref);
+      break;
+    case HEYAI_HTTP_VERDICT_RETRY:
+      _heyai_http_retry_or_fail (task, g_steal_pointer (&error),
+                                 heyai_http_parse_retry_after (response->headers, 0));
+      break;
+    case HEYAI_HTTP_VERDICT_FINAL:
+    default:
+      g_task_return_error (task, g_steal_pointer (&error));
+      break;
+    }
+}
+
+static void
+send_and_read_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(HeyaiHttpResponse) response = NULL;
+  g_autofree char *url = NULL;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_clear_handle_id (&data->timeout_id, g_source_remove);
+
+  if (body == NULL)
+    {
+      _heyai_http_log_exchange (data, NULL, error);
+      if (_heyai_http_handle_cancelled (task, error))
+        return;
+      _heyai_http_retry_or_fail (task, _heyai_http_network_error (data, error), -1);
+      return;
+    }
+
+  url = g_uri_to_string (soup_message_get_uri (data->msg));
+  response = _heyai_http_response_new (soup_message_get_status (data->msg), url,
+                                       soup_message_get_response_headers (data->msg), body);
+  _heyai_http_log_exchange (data, response, NULL);
+  handle_response (task, response);
+}
+
+static void
+start_attempt (GTask *task)
+{
+  SendData *data = g_task_get_task_data (task);
+  HeyaiHttp *self = data->self;
+  HeyaiHttpRequest *req = data->request;
+  g_autofree char *url = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) error = NULL;
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+
+  data->wait_id = 0;
+  if (g_cancellable_is_cancelled (data->cancellable))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", _("Cancelled"));
+      return;
+    }
+
+  data->attempt++;
+  data->timed_out = FALSE;
+  data->started = g_get_monotonic_time ();
+
+  url = heyai_http_build_url (self->base_url, req->path);
+  if (req->query != NULL && req->query->len > 0)
+    {
+      char *with_query = g_strconcat (url, strchr (url, '?') != NULL ? "&" : "?", req->query->str, NULL);
+
+      g_free (url);
+      url = with_query;
+    }
+
+  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, &error);
+  if (uri == NULL)
+    {
+      g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                               _("The address for %s is not valid. Check the base URL setting."),
+                               self->label);
+      return;
+    }
+
+  g_clear_object (&data->msg);
+  data->msg = soup_message_new_from_uri (req->method, uri);
+
+  soup_message_headers_iter_init (&iter, req->headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    soup_message_headers_replace (soup_message_get_request_headers (data->msg), name, value);
+  if (self->auth != NULL)
+    self->auth (self, soup_message_get_request_headers (data->msg), self->auth_data);
+
+  if (req->stream != NULL)
+    {
+      soup_message_set_request_body (data->msg, req->content_type, req->stream, req->stream_length);
+      /* On a reused keep-alive connection that the server closes, libsoup
+       * silently re-sends idempotent requests; a stream cannot be read
+       * twice, so such a request gets a connection of its own. */
+      soup_message_add_flags (data->msg, SOUP_MESSAGE_NEW_CONNECTION);
+    }
+  else if (req->form != NULL)
+    {
+      g_autoptr(GBytes) form = g_bytes_new (req->form->str, req->form->len);
+
+      soup_message_set_request_body_from_bytes (data->msg, "application/x-www-form-urlencoded", form);
+    }
+  else if (req->body != NULL)
+    soup_message_set_request_body_from_bytes (data->msg, req->content_type, req->body);
+  else if (strcmp (req->method, "POST") == 0 || strcmp (req->method, "PUT") == 0 ||
+           strcmp (req->method, "PATCH") == 0)
+    soup_message_headers_set_content_length (soup_message_get_request_headers (data->msg), 0);
+
+  if ((req->flags & HEYAI_HTTP_REQUEST_NO_REDIRECT) != 0)
+    soup_message_add_flags (data->msg, SOUP_MESSAGE_NO_REDIRECT);
+
+  g_clear_object (&data->attempt_cancellable);
+  data->attempt_cancellable = g_cancellable_new ();
+  _heyai_http_arm_timeout (data);
+
+  if (data->mode == MODE_SEND)
+    soup_session_send_and_read_async (self->session, data->msg, G_PRIORITY_DEFAULT,
+                                      data->attempt_cancellable, send_and_read_cb,
+                                      g_object_ref (task));
+  else
+    soup_session_send_async (self->session, data->msg, G_PRIORITY_DEFAULT,
+                             data->attempt_cancellable, _heyai_http_download_send_cb,
+                             g_object_ref (task));
+}
+
+GTask *
+_heyai_http_make_task (HeyaiHttp           *self,
+                       HeyaiHttpRequest    *request,
+                       Mode                 mode,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data,
+                       gpointer             source_tag)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  SendData *data = g_new0 (SendData, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_check_cancellable (task, FALSE);
+  data->self = g_object_ref (self);
+  data->request = heyai_http_request_ref (request);
+  data->mode = mode;
+  data->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  data->max_attempts = request->max_attempts > 0 ? request->max_attempts : self->policy.max_attempts;
+  if ((request->flags & HEYAI_HTTP_REQUEST_NO_RETRY) != 0 || request->stream != NULL)
+    data->max_attempts = 1;
+  data->max_attempts = MAX (data->max_attempts, 1);
+  g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
+
+  return task;
+}
+
+void
+_heyai_http_begin (GTask *task)
+{
+  SendData *data = g_task_get_task_data (task);
+
+  if (data->cancellable != NULL)
+    {
+      if (g_cancellable_is_cancelled (data->cancellable))
+        {
+          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", _("Cancelled"));
+          return;
+        }
+      /* The handler does not own a ref: send_data_free disconnects it
+       * before the task dies. */
+      data->cancel_id = g_cancellable_connect (data->cancellable, G_CALLBACK (caller_cancelled_cb),
+                                               task, NULL);
+    }
+  start_attempt (task);
+}
+
+void
+heyai_http_send_async (HeyaiHttp           *self,
+                       HeyaiHttpRequest    *request,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (HEYAI_IS_HTTP (self));
+  g_return_if_fail (request != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = _heyai_http_make_task (self, request, MODE_SEND, cancellable, callback, user_data,
+                                heyai_http_send_async);
+  _heyai_http_begin (task);
+}
+
+HeyaiHttpResponse *
+heyai_http_send_finish (HeyaiHttp     *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (HEYAI_IS_HTTP (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
