@@ -719,36 +719,18 @@ test_final_drive_backoff (Fixture       *f,
 /* ---------------------------------------------------------------------- */
 /* CLI against heyai-fake-server                                           */
 
-static void
-test_cli_gdrive (Fixture       *f,
-                 gconstpointer  data)
+/* A project with two approved scenes with clips, in the database under @data_dir. */
+static char *
+cli_project (Fixture    *f,
+             const char *data_dir)
 {
-  const char *server_path = g_getenv ("HEYAI_FAKE_SERVER");
-  g_autoptr(GSubprocess) server = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) heyai = NULL;
-  g_autoptr(GDataInputStream) in = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) scenes = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) stored = NULL;
   g_autoptr(HeyaiStore) store = NULL;
   g_autoptr(HeyaiProject) project = NULL;
-  g_autoptr(HeyaiProject) saved = NULL;
-  g_autofree char *data_dir = g_build_filename (f->dir, "cli-data", NULL);
   g_autofree char *db = g_build_filename (data_dir, "heyai.db", NULL);
-  g_autofree char *to = g_build_filename (f->dir, "cli-out", NULL);
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_auto(GStrv) lines = NULL;
-  guint n_lines;
 
-  if (heyai_path == NULL || server_path == NULL)
-    {
-      g_test_skip ("needs the heyai binary and heyai-fake-server");
-      return;
-    }
-
-  /* a project with two approved scenes and clips, in the CLI's database */
   g_mkdir_with_parents (data_dir, 0755);
   store = heyai_store_new (db, &error);
   g_assert_no_error (error);
@@ -791,11 +773,105 @@ test_cli_gdrive (Fixture       *f,
       g_assert_true (heyai_store_update_scene (store, scene, &error));
     }
   g_assert_no_error (error);
+  return g_strdup (heyai_project_get_id (project));
+}
+
+static GSubprocessLauncher *
+cli_launcher (Fixture    *f,
+              const char *data_dir)
+{
+  GSubprocessLauncher *launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autofree char *keyring = g_build_filename (f->dir, "test.keyring", NULL);
+
+  g_subprocess_launcher_setenv (launcher, "HEYAI_DATA_DIR", data_dir, TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "HEYAI_LOCAL_ROOT");
+  g_subprocess_launcher_unsetenv (launcher, "HEYAI_STORAGE");
+  g_subprocess_launcher_setenv (launcher, "HEYAI_HTTP_DELAY_SCALE", "0", TRUE);
+  g_subprocess_launcher_setenv (launcher, "SECRET_BACKEND", "file", TRUE);
+  g_subprocess_launcher_setenv (launcher, "SECRET_FILE_TEST_PATH", keyring, TRUE);
+  g_subprocess_launcher_setenv (launcher, "SECRET_FILE_TEST_PASSWORD", "test", TRUE);
+  g_subprocess_launcher_setenv (launcher, "HEYAI_SECRET_SCHEMA", "io.github.heyai.Studio.Test.Secret", TRUE);
+  return launcher;
+}
+
+/* Runs heyai; returns the exit status and its stdout. */
+static int
+cli_run (GSubprocessLauncher  *launcher,
+         char                **out,
+         ...) G_GNUC_NULL_TERMINATED;
+
+static int
+cli_run (GSubprocessLauncher  *launcher,
+         char                **out,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) heyai_path);
+  va_start (args, out);
+  for (arg = va_arg (args, const char *); arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, out, &err, &error));
+  g_assert_no_error (error);
+  if (err != NULL && *err != '\0')
+    g_test_message ("heyai stderr: %s", err);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  return g_subprocess_get_exit_status (process);
+}
+
+static HeyaiProject *
+cli_load (const char *data_dir,
+          const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = g_build_filename (data_dir, "heyai.db", NULL);
+  g_autoptr(HeyaiStore) store = heyai_store_new (db, &error);
+  HeyaiProject *project;
+
+  g_assert_no_error (error);
+  project = heyai_store_find_project (store, id, &error);
+  g_assert_no_error (error);
+  return project;
+}
+
+static void
+test_cli_gdrive (Fixture       *f,
+                 gconstpointer  data)
+{
+  const char *server_path = g_getenv ("HEYAI_FAKE_SERVER");
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiProject) saved = NULL;
+  g_autofree char *data_dir = g_build_filename (f->dir, "cli-data", NULL);
+  g_autofree char *to = g_build_filename (f->dir, "cli-out", NULL);
+  g_autofree char *id = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *cout = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (heyai_path == NULL || server_path == NULL)
+    {
+      g_test_skip ("needs the heyai binary and heyai-fake-server");
+      return;
+    }
+  id = cli_project (f, data_dir);
 
   server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
                              server_path, "--services=google", "--exit-on-eof", NULL);
   g_assert_no_error (error);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  launcher = cli_launcher (f, data_dir);
   in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
   for (;;)
     {
@@ -810,64 +886,120 @@ test_cli_gdrive (Fixture       *f,
       if (kv[1] != NULL)
         g_subprocess_launcher_setenv (launcher, kv[0], kv[1], TRUE);
     }
-  g_subprocess_launcher_setenv (launcher, "HEYAI_DATA_DIR", data_dir, TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "HEYAI_LOCAL_ROOT");
-  g_subprocess_launcher_unsetenv (launcher, "HEYAI_STORAGE");
-  g_subprocess_launcher_setenv (launcher, "HEYAI_HTTP_DELAY_SCALE", "0", TRUE);
-  {
-    g_autofree char *keyring = g_build_filename (f->dir, "test.keyring", NULL);
-
-    g_subprocess_launcher_setenv (launcher, "SECRET_BACKEND", "file", TRUE);
-    g_subprocess_launcher_setenv (launcher, "SECRET_FILE_TEST_PATH", keyring, TRUE);
-    g_subprocess_launcher_setenv (launcher, "SECRET_FILE_TEST_PASSWORD", "test", TRUE);
-    g_subprocess_launcher_setenv (launcher, "HEYAI_SECRET_SCHEMA", "io.github.heyai.Studio.Test.Secret", TRUE);
-  }
   g_mkdir_with_parents (to, 0755);
-  heyai = g_subprocess_launcher_spawn (launcher, &error, heyai_path, "--storage=gdrive", "export",
-                                       heyai_project_get_id (project), "--to", to,
-                                       "--formats", "otio,edl,csv,md", NULL);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate_utf8 (heyai, NULL, NULL, &out, &err, &error));
-  g_assert_no_error (error);
-  if (err != NULL && *err != '\0')
-    g_test_message ("heyai stderr: %s", err);
-  g_assert_true (g_subprocess_get_if_exited (heyai));
-  g_assert_cmpint (g_subprocess_get_exit_status (heyai), ==, 0);
+  g_assert_cmpint (cli_run (launcher, &out, "--storage=gdrive", "export", id, "--to", to,
+                            "--formats", "otio,edl,csv,md", NULL), ==, 0);
 
   /* stdout: the package, then the one link for the editor */
   lines = g_strsplit (g_strstrip (out), "\n", -1);
-  n_lines = g_strv_length (lines);
-  g_assert_cmpuint (n_lines, ==, 2);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
   g_assert_true (g_str_has_suffix (lines[0], "-handoff"));
   g_assert_true (g_str_has_prefix (lines[1], "https://drive.google.com/drive/folders/"));
 
   /* the database knows it */
-  g_clear_object (&store);
-  store = heyai_store_new (db, &error);
-  g_assert_no_error (error);
-  saved = heyai_store_find_project (store, heyai_project_get_id (project), &error);
-  g_assert_no_error (error);
+  saved = cli_load (data_dir, id);
   g_assert_cmpstr (heyai_project_get_share_link (saved), ==, lines[1]);
   g_assert_true (g_str_has_suffix (lines[1], heyai_project_get_drive_folder_id (saved)));
 
-  /* --check-final with nothing delivered: exit 0, still ready for edit */
-  {
-    g_autoptr(GSubprocess) check = NULL;
-    g_autofree char *cout = NULL;
-    g_autoptr(HeyaiProject) p2 = NULL;
-
-    check = g_subprocess_launcher_spawn (launcher, &error, heyai_path, "--storage=gdrive", "export",
-                                         heyai_project_get_id (project), "--check-final", NULL);
-    g_assert_no_error (error);
-    g_assert_true (g_subprocess_communicate_utf8 (check, NULL, NULL, &cout, NULL, &error));
-    g_assert_cmpint (g_subprocess_get_exit_status (check), ==, 0);
-    g_assert_cmpstr (cout, ==, "");
-    p2 = heyai_store_find_project (store, heyai_project_get_id (project), &error);
-    g_assert_cmpint (heyai_project_get_status (p2), ==, HEYAI_PROJECT_STATUS_READY_FOR_EDIT);
-  }
+  /* --check-final with nothing delivered: exit 0, nothing printed, still ready for edit */
+  g_clear_object (&saved);
+  g_assert_cmpint (cli_run (launcher, &cout, "--storage=gdrive", "export", id, "--check-final", NULL), ==, 0);
+  g_assert_cmpstr (cout, ==, "");
+  saved = cli_load (data_dir, id);
+  g_assert_cmpint (heyai_project_get_status (saved), ==, HEYAI_PROJECT_STATUS_READY_FOR_EDIT);
 
   g_output_stream_close (g_subprocess_get_stdin_pipe (server), NULL, NULL);
   g_subprocess_wait (server, NULL, NULL);
+}
+
+static void
+test_cli_local (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(HeyaiProject) saved = NULL;
+  g_autofree char *data_dir = g_build_filename (f->dir, "cli-data", NULL);
+  g_autofree char *to = g_build_filename (f->dir, "cli-out", NULL);
+  g_autofree char *id = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *out2 = NULL;
+  g_autofree char *out3 = NULL;
+  g_autofree char *root = g_build_filename (data_dir, "HeyAI Projects", NULL);
+  g_autofree char *project_dir = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *final = NULL;
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  gsize len;
+
+  if (heyai_path == NULL)
+    {
+      g_test_skip ("needs the heyai binary");
+      return;
+    }
+  id = cli_project (f, data_dir);
+  launcher = cli_launcher (f, data_dir);
+  g_mkdir_with_parents (to, 0755);
+
+  /* local storage: no publishing unless asked */
+  g_assert_cmpint (cli_run (launcher, &out, "--storage=local", "export", id, "--to", to,
+                            "--formats", "otio,edl", NULL), ==, 0);
+  g_assert_cmpuint (g_strv_length (lines = g_strsplit (g_strstrip (out), "\n", -1)), ==, 1);
+  g_strfreev (g_steal_pointer (&lines));
+
+  g_assert_cmpint (cli_run (launcher, &out2, "--storage=local", "export", id, "--to", to,
+                            "--formats", "otio,edl", "--publish", NULL), ==, 0);
+  lines = g_strsplit (g_strstrip (out2), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  saved = cli_load (data_dir, id);
+  project_dir = heyai_project_dir (root, saved, NULL);
+  uri = g_filename_to_uri (project_dir, NULL, NULL);
+  g_assert_cmpstr (lines[1], ==, uri);
+  g_assert_cmpstr (heyai_project_get_share_link (saved), ==, uri);
+  {
+    g_autofree char *otio = g_build_filename (project_dir, "timeline.otio", NULL);
+
+    g_assert_true (g_file_test (otio, G_FILE_TEST_IS_REGULAR));
+  }
+
+  /* the editor drops the trailer into final/: --check-final completes the project */
+  final = heyai_project_dir (root, saved, "final");
+  g_mkdir_with_parents (final, 0755);
+  {
+    g_autofree char *dest = g_build_filename (final, "night-shift-final.mov", NULL);
+
+    g_assert_true (g_file_get_contents (f->clip5, &contents, &len, NULL));
+    g_assert_true (g_file_set_contents (dest, contents, len, NULL));
+    g_assert_cmpint (cli_run (launcher, &out3, "--storage=local", "export", id, "--check-final", NULL), ==, 0);
+    g_strfreev (lines);
+    lines = g_strsplit (g_strstrip (out3), "\n", -1);
+    g_assert_cmpstr (lines[0], ==, dest);
+  }
+  g_clear_object (&saved);
+  saved = cli_load (data_dir, id);
+  g_assert_cmpint (heyai_project_get_status (saved), ==, HEYAI_PROJECT_STATUS_COMPLETED);
+}
+
+static void
+test_publish_cancel (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GPtrArray) assets = NULL;
+  Result r = { 0 };
+
+  export (f, HEYAI_EXPORT_FPS_24);
+  heyai_export_publish_async (f->store, f->project, f->gdrive, f->root, f->package, NULL, NULL, NULL,
+                              cancellable, published_cb, &r);
+  g_cancellable_cancel (cancellable);
+  g_assert_true (heyai_fake_spin_until (&r.done, 30));
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (r.published);
+  g_assert_null (heyai_project_get_share_link (f->project));
+  assets = package_assets (f);
+  g_assert_cmpuint (assets->len, ==, 0);
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "drive.upload.completed"), ==, 0);
+  result_clear (&r);
 }
 
 int
@@ -888,7 +1020,9 @@ main (int   argc,
   g_test_add ("/export/final/drive", Fixture, NULL, fixture_setup, test_final_drive, fixture_teardown);
   g_test_add ("/export/final/drive-backoff", Fixture, NULL, fixture_setup, test_final_drive_backoff,
               fixture_teardown);
+  g_test_add ("/export/drive/cancel", Fixture, NULL, fixture_setup, test_publish_cancel, fixture_teardown);
   g_test_add ("/export/cli/gdrive", Fixture, NULL, fixture_setup, test_cli_gdrive, fixture_teardown);
+  g_test_add ("/export/cli/local", Fixture, NULL, fixture_setup, test_cli_local, fixture_teardown);
 
   return g_test_run ();
 }
