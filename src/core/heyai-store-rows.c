@@ -22,6 +22,10 @@
 #include "heyai-job.h"
 #include "heyai-util.h"
 
+/* ------------------------------------------------------------------------ */
+/* Table descriptions                                                       */
+/* ------------------------------------------------------------------------ */
+
 static const char * const project_props[] = {
   "id", "number", "title", "script", "style", "aspect", "status", "last-error",
   "drive-folder-id", "drive-folders", "share-link", "created-at", "updated-at",
