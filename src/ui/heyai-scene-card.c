@@ -101,6 +101,22 @@ heyai_scene_card_refresh_still (HeyaiSceneCard *self)
                                 self->cancellable, thumbnail_cb, g_object_ref (self));
 }
 
+/* The buttons are actionable: GtkActionHelper owns their sensitivity (it
+ * follows the action's enabled state and would undo a per-card
+ * gtk_widget_set_sensitive() whenever the card is re-rooted), so a button
+ * that does not apply to this scene is dimmed and made untargetable instead. */
+static void
+set_available (GtkWidget *button,
+               gboolean   available)
+{
+  gtk_widget_set_can_target (button, available);
+  gtk_widget_set_focusable (button, available);
+  if (available)
+    gtk_widget_remove_css_class (button, "dim-label");
+  else
+    gtk_widget_add_css_class (button, "dim-label");
+}
+
 static void
 update (HeyaiSceneCard *self)
 {
@@ -141,12 +157,12 @@ update (HeyaiSceneCard *self)
         gtk_progress_bar_pulse (self->progress);
     }
 
-  gtk_widget_set_sensitive (GTK_WIDGET (self->approve_button),
-                            heyai_scene_get_image_take (self->scene) > 0 &&
-                            heyai_scene_get_approval (self->scene) != HEYAI_APPROVAL_APPROVED);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->reject_button),
-                            heyai_scene_get_approval (self->scene) != HEYAI_APPROVAL_REJECTED);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->regenerate_button), !busy);
+  set_available (GTK_WIDGET (self->approve_button),
+                 heyai_scene_get_image_take (self->scene) > 0 &&
+                 heyai_scene_get_approval (self->scene) != HEYAI_APPROVAL_APPROVED);
+  set_available (GTK_WIDGET (self->reject_button),
+                 heyai_scene_get_approval (self->scene) != HEYAI_APPROVAL_REJECTED);
+  set_available (GTK_WIDGET (self->regenerate_button), !busy);
 
   /* The tooltip text is computed on demand (query_tooltip_cb): setting one
    * per card on every bind costs ~0.4 ms per card. */
@@ -241,7 +257,7 @@ heyai_scene_card_init (HeyaiSceneCard *self)
   GtkWidget *overlay, *footer, *labels;
 
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  gtk_widget_set_halign (self->box, GTK_ALIGN_CENTER);
+  gtk_widget_set_halign (self->box, GTK_ALIGN_FILL);
   gtk_widget_add_css_class (self->box, "scene-card");
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));
 
@@ -312,6 +328,10 @@ heyai_scene_card_init (HeyaiSceneCard *self)
 
   self->title_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->title_label, 0);
+  /* Titles such as "Hospital corridor — night" need two lines on a card. */
+  gtk_label_set_wrap (self->title_label, TRUE);
+  gtk_label_set_wrap_mode (self->title_label, PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_lines (self->title_label, 2);
   gtk_label_set_ellipsize (self->title_label, PANGO_ELLIPSIZE_END);
   gtk_label_set_width_chars (self->title_label, 4);
   gtk_label_set_max_width_chars (self->title_label, 4);   /* natural width: the card's, not the title's */
