@@ -285,3 +285,22 @@ heyai_format_duration (double seconds)
 
   return g_strdup_printf ("%" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT, m, s);
 }
+
+const char *
+heyai_locale_dir (void)
+{
+  static gsize dir = 0;
+
+  if (g_once_init_enter (&dir))
+    {
+      g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+      const char *found = LOCALEDIR;
+
+      if (exe != NULL && g_str_has_prefix (exe, BUILD_ROOT "/") &&
+          g_file_test (BUILD_LOCALEDIR, G_FILE_TEST_IS_DIR))
+        found = BUILD_LOCALEDIR;
+      g_once_init_leave (&dir, (gsize) found);
+    }
+
+  return (const char *) dir;
+}

@@ -36,4 +36,9 @@ char     *heyai_timecode           (gint64      frames,
 /* "1:05" style duration for seconds. */
 char     *heyai_format_duration    (double      seconds);
 
+/* Where the translations are: the build tree's po/ when this program runs
+ * from the build tree (so ./build-aux/run.sh speaks Spanish too), else the
+ * installed LOCALEDIR. */
+const char *heyai_locale_dir       (void);
+
 G_END_DECLS
