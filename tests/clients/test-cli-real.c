@@ -1,5 +1,6 @@
 /* test-cli-real.c: the `heyai` CLI with --llm openai --imager higgsfield
- * --animator kling against the standalone fake server (heyai-fake-server):
+ * --animator kling (and --llm anthropic) against the standalone fake server
+ * (heyai-fake-server):
  *  - a whole project completes;
  *  - killed (SIGKILL) after Higgsfield and Kling accepted jobs, then run
  *    again: the fake's counters show that nothing was submitted twice.
@@ -23,6 +24,7 @@ typedef struct
   GSubprocess *server;
   GPtrArray   *env;        /* "NAME=VALUE" from the fake server */
   char        *fake_url;
+  const char  *llm;        /* "openai" or "anthropic" */
 } Fixture;
 
 static void
@@ -52,7 +54,7 @@ start_server (Fixture            *f,
 
   g_assert_nonnull (server_path);
   g_ptr_array_add (argv, (char *) server_path);
-  g_ptr_array_add (argv, (char *) "--services=openai,higgsfield,kling");
+  g_ptr_array_add (argv, (char *) "--services=openai,anthropic,higgsfield,kling");
   g_ptr_array_add (argv, (char *) "--exit-on-eof");
   for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
     g_ptr_array_add (argv, (char *) extra[i]);
@@ -87,6 +89,7 @@ fixture_setup (Fixture       *f,
   f->dir = g_dir_make_tmp ("heyai-cli-real-XXXXXX", &error);
   g_assert_no_error (error);
   f->env = g_ptr_array_new_with_free_func (g_free);
+  f->llm = data != NULL ? data : "openai";
 }
 
 static void
@@ -121,6 +124,7 @@ launcher_new (Fixture          *f,
   g_subprocess_launcher_setenv (launcher, "HEYAI_DATA_DIR", f->dir, TRUE);
   g_subprocess_launcher_unsetenv (launcher, "HEYAI_LOCAL_ROOT");
   g_subprocess_launcher_setenv (launcher, "OPENAI_API_KEY", "sk-fake-openai", TRUE);
+  g_subprocess_launcher_setenv (launcher, "ANTHROPIC_API_KEY", "sk-ant-fake", TRUE);
   g_subprocess_launcher_setenv (launcher, "HF_API_KEY", "fake-hf-id", TRUE);
   g_subprocess_launcher_setenv (launcher, "HF_API_SECRET", "fake-hf-secret", TRUE);
   g_subprocess_launcher_setenv (launcher, "KLING_ACCESS_KEY", "fake-kling-access", TRUE);
@@ -158,7 +162,7 @@ run_heyai_err (Fixture      *f,
   const char *arg;
 
   g_ptr_array_add (argv, (char *) heyai_path);
-  g_ptr_array_add (argv, (char *) "--llm=openai");
+  g_ptr_array_add (argv, (char *) (g_str_equal (f->llm, "anthropic") ? "--llm=anthropic" : "--llm=openai"));
   g_ptr_array_add (argv, (char *) "--imager=higgsfield");
   g_ptr_array_add (argv, (char *) "--animator=kling");
   va_start (args, first);
@@ -276,7 +280,9 @@ test_project_completes (Fixture       *f,
   n = assert_all_done (f, id);
 
   stats = fake_stats (f, parser);
-  g_assert_cmpint (stat_route (stats, "openai.chat"), ==, 1);
+  /* One LLM call, to the provider asked for, none to the other. */
+  g_assert_cmpint (stat_route (stats, "openai.chat"), ==, g_str_equal (f->llm, "openai") ? 1 : 0);
+  g_assert_cmpint (stat_route (stats, "anthropic.messages"), ==, g_str_equal (f->llm, "anthropic") ? 1 : 0);
   g_assert_cmpint (stat_counter (stats, "higgsfield.accepted"), ==, n);
   g_assert_cmpint (stat_counter (stats, "kling.accepted"), ==, n);
 }
@@ -407,7 +413,9 @@ test_kill_and_resume (Fixture       *f,
     g_test_message ("%u scenes; kling accepted %" G_GINT64_FORMAT " before the kill", n, accepted);
     g_assert_cmpint (stat_counter (stats, "higgsfield.accepted"), ==, n);
     g_assert_cmpint (stat_counter (stats, "kling.accepted"), ==, n);
-    g_assert_cmpint (stat_route (stats, "openai.chat"), ==, 1);
+    /* One LLM call, to the provider asked for, none to the other. */
+  g_assert_cmpint (stat_route (stats, "openai.chat"), ==, g_str_equal (f->llm, "openai") ? 1 : 0);
+  g_assert_cmpint (stat_route (stats, "anthropic.messages"), ==, g_str_equal (f->llm, "anthropic") ? 1 : 0);
   }
 }
 
@@ -425,6 +433,8 @@ main (int argc, char **argv)
 
   g_test_add ("/clients/cli/project-completes", Fixture, NULL, fixture_setup, test_project_completes,
               fixture_teardown);
+  g_test_add ("/clients/cli/project-completes-anthropic", Fixture, "anthropic", fixture_setup,
+              test_project_completes, fixture_teardown);
   g_test_add ("/clients/cli/quota-surfaces", Fixture, NULL, fixture_setup, test_quota_surfaces,
               fixture_teardown);
   g_test_add ("/clients/cli/kill-and-resume", Fixture, NULL, fixture_setup, test_kill_and_resume,
