@@ -10,6 +10,7 @@
 
 #include "heyai-application.h"
 #include "heyai-preferences-window.h"
+#include "heyai-sync-controller.h"
 #include "heyai-ui-util.h"
 #include "heyai-window.h"
 
@@ -539,6 +540,7 @@ heyai_application_startup (GApplication *application)
   gtk_source_style_scheme_manager_append_search_path (sm, installed_styles);
 
   open_store (self);
+  heyai_sync_controller_install (self);
 }
 
 static void

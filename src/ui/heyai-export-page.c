@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "heyai-application.h"
+#include "heyai-delivery.h"
 #include "heyai-export.h"
 #include "heyai-export-page.h"
 #include "heyai-ui-util.h"
@@ -167,6 +168,7 @@ heyai_export_page_reload (HeyaiExportPage *self)
   g_return_if_fail (HEYAI_IS_EXPORT_PAGE (self));
 
   g_list_store_remove_all (self->files);
+  heyai_delivery_update_final_row (GTK_WIDGET (self), self->done_box, self->project);
   if (self->project == NULL || store == NULL)
     return;
 
@@ -255,6 +257,9 @@ export_done_cb (GObject      *source,
 
   if (self->project != NULL && get_store () != NULL)
     heyai_export_record_package (get_store (), self->project, res, NULL);
+  /* Into the project folder (Drive or the local tree), with one link for the editor. */
+  heyai_delivery_publish (GTK_WIDGET (self), GTK_BOX (self->done_box), self->project, res->package_path,
+                          self->cancellable);
 
   g_free (self->package_path);
   self->package_path = g_strdup (res->zip_path ? res->zip_path : res->package_path);

@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "heyai-application.h"
+#include "heyai-delivery.h"
 #include "heyai-project-view.h"
 #include "heyai-ui-util.h"
 
@@ -741,6 +742,9 @@ heyai_project_view_set_project (HeyaiProjectView *self,
   heyai_storyboard_page_set_project (self->storyboard_page, project);
   heyai_clips_page_set_project (self->clips_page, project);
   heyai_export_page_set_project (self->export_page, project);
+  /* The editor's final trailer arriving in final/ (stops with the project). */
+  if (heyai_delivery_get_default () != NULL)
+    heyai_delivery_watch (heyai_delivery_get_default (), self, project);
 
   if (project != NULL)
     {

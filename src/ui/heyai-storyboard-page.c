@@ -11,6 +11,7 @@
 #include "heyai-scene-card.h"
 #include "heyai-scene-pane.h"
 #include "heyai-storyboard-page.h"
+#include "heyai-sync-controller.h"
 #include "heyai-ui-util.h"
 
 struct _HeyaiStoryboardPage
@@ -70,6 +71,11 @@ static void
 add_asset_path (HeyaiStoryboardPage *self,
                 HeyaiAsset          *asset)
 {
+  /* A still made on another computer: fetched in the background (the card
+   * shows its placeholder meanwhile); "asset-changed" brings the path. */
+  if (heyai_asset_get_kind (asset) == HEYAI_ASSET_KIND_IMAGE && heyai_asset_get_local_path (asset) == NULL &&
+      heyai_asset_get_drive_file_id (asset) != NULL && heyai_sync_controller_get_default () != NULL)
+    heyai_sync_controller_ensure_local_asset (heyai_sync_controller_get_default (), asset);
   if (heyai_asset_get_kind (asset) != HEYAI_ASSET_KIND_IMAGE || heyai_asset_get_scene_id (asset) == NULL ||
       heyai_asset_get_local_path (asset) == NULL || heyai_asset_get_deleted (asset))
     return;
