@@ -78,6 +78,8 @@ heyai_delivery_play (GtkWindow  *parent,
   gtk_window_set_title (GTK_WINDOW (window), _("Final Trailer"));
   adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), adw_window_title_new (_("Final Trailer"), name));
   gtk_window_set_default_size (GTK_WINDOW (window), 960, 600);
+  if (GTK_IS_APPLICATION (g_application_get_default ()))
+    gtk_window_set_application (GTK_WINDOW (window), GTK_APPLICATION (g_application_get_default ()));
   if (parent != NULL)
     gtk_window_set_transient_for (GTK_WINDOW (window), parent);
   gtk_widget_set_vexpand (player, TRUE);
@@ -364,17 +366,6 @@ publish_progress_cb (double      fraction,
 }
 
 static void
-copy_link_clicked_cb (GtkButton *button,
-                      gpointer   user_data)
-{
-  const char *link = g_object_get_data (G_OBJECT (button), "link");
-
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (button)), link);
-  heyai_ui_toast (GTK_WIDGET (button), g_str_has_prefix (link, "file:") ? _("Folder location copied for the editor")
-                                                                          : _("Drive link copied for the editor"));
-}
-
-static void
 open_folder_clicked_cb (GtkButton *button,
                         gpointer   user_data)
 {
@@ -396,7 +387,7 @@ pill_button (const char *label,
 {
   GtkWidget *button = gtk_button_new_with_mnemonic (label);
 
-  gtk_widget_add_css_class (button, "pill");
+  gtk_widget_add_css_class (button, "flat");
   g_object_set_data_full (G_OBJECT (button), "link", g_strdup (link), g_free);
   g_object_set_data_full (G_OBJECT (button), "folder", g_strdup (folder), g_free);
   g_signal_connect (button, "clicked", callback, NULL);
@@ -456,8 +447,9 @@ publish_done_cb (GObject      *source,
       gtk_label_set_justify (GTK_LABEL (link), GTK_JUSTIFY_CENTER);
       gtk_widget_add_css_class (link, "dim-label");
       gtk_widget_set_halign (buttons, GTK_ALIGN_CENTER);
-      gtk_box_append (GTK_BOX (buttons), pill_button (_("Copy Link for the _Editor"), G_CALLBACK (copy_link_clicked_cb),
-                                                      res->link, res->folder));
+      /* The page's own "Copy Link for the Editor" copies the project's
+       * share-link, which is this link now; the package folder is not the
+       * project folder, so that one gets its own button. */
       gtk_box_append (GTK_BOX (buttons), pill_button (_("Open _Project Folder"), G_CALLBACK (open_folder_clicked_cb),
                                                       res->link, res->folder));
       gtk_box_append (GTK_BOX (publish), heading);
@@ -493,7 +485,9 @@ heyai_delivery_publish (GtkWidget    *page,
     gtk_box_remove (GTK_BOX (gtk_widget_get_parent (publish)), publish);
   publish = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   gtk_widget_set_name (publish, "publish-box");
-  gtk_box_append (box, publish);
+  gtk_widget_set_margin_bottom (publish, 6);
+  /* Under the page's "Exported ..." line, above its buttons. */
+  gtk_box_insert_child_after (box, publish, gtk_widget_get_first_child (GTK_WIDGET (box)));
   g_object_set_data (G_OBJECT (page), PUBLISH_BOX_KEY, publish);
 
   storage = create_storage (self, &error);

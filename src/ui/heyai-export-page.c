@@ -168,7 +168,8 @@ heyai_export_page_reload (HeyaiExportPage *self)
   g_return_if_fail (HEYAI_IS_EXPORT_PAGE (self));
 
   g_list_store_remove_all (self->files);
-  heyai_delivery_update_final_row (GTK_WIDGET (self), self->done_box, self->project);
+  heyai_delivery_update_final_row (GTK_WIDGET (self), gtk_widget_get_parent (GTK_WIDGET (self->summary_label)),
+                                   self->project);
   if (self->project == NULL || store == NULL)
     return;
 

@@ -81,6 +81,17 @@ toast_text (HeyaiSyncController *self,
   toast (self, t);
 }
 
+/* Only Drive needs the network: a sync folder ($HEYAI_SYNC_FOLDER, a mounted
+ * share, the local tree) is tried anyway and fails as "offline" by itself. */
+static gboolean
+network_missing (HeyaiSyncController *self)
+{
+  g_autofree char *storage = get_storage_name (self);
+
+  return g_strcmp0 (storage, "gdrive") == 0 &&
+         !g_network_monitor_get_network_available (g_network_monitor_get_default ());
+}
+
 gboolean
 heyai_sync_controller_is_configured (HeyaiSyncController *self)
 {
@@ -229,7 +240,7 @@ heyai_sync_controller_sync (HeyaiSyncController *self,
       return;
     }
 
-  if (!g_network_monitor_get_network_available (g_network_monitor_get_default ()))
+  if (network_missing (self))
     {
       wait_for_network (self, TRUE);
       return;
@@ -357,6 +368,7 @@ heyai_sync_controller_show_conflicts (HeyaiSyncController *self,
   if (get_store (self) == NULL)
     return NULL;
   dialog = GTK_WINDOW (heyai_conflicts_dialog_new (get_store (self), NULL));
+  gtk_window_set_application (dialog, GTK_APPLICATION (self->app));
   if (parent != NULL)
     {
       gtk_window_set_transient_for (dialog, parent);
@@ -405,8 +417,7 @@ start_sync_cb (gpointer user_data)
 
   self->start_id = 0;
   /* Offline at start: skip silently, try when the network comes up. */
-  if (heyai_sync_controller_is_configured (self) &&
-      !g_network_monitor_get_network_available (g_network_monitor_get_default ()))
+  if (heyai_sync_controller_is_configured (self) && network_missing (self))
     self->waiting_network = TRUE;
   else
     heyai_sync_controller_sync (self, FALSE);
