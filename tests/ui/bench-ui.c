@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "heyai-project-view.h"
@@ -67,17 +68,40 @@ bench_storyboard (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* One frame of the window's frame clock, split by phase.  Our handlers are
+ * connected after GTK's own (the window connected its layout and paint
+ * handlers when it was realized), so each timestamp is the end of a phase. */
+typedef struct
+{
+  gint64  start, start_cpu;       /* before-paint */
+  gint64  update, layout, paint;  /* ends of the phases (wall) */
+  gint64  update_cpu, layout_cpu, paint_cpu;
+  gint64  end, end_cpu;           /* after-paint */
+} Frame;
+
 typedef struct
 {
   gint64  start;
   gint64  last;
   gint64  last_cpu;
-  gint64  max_cpu_gap;
-  gint64  frame_start;
-  gint64  max_frame;
   gint64  max_gap;
+  gint64  max_gap_cpu;            /* main-thread CPU inside the longest gap */
+  gint64  max_gap_at;
+  gint64  max_cpu_gap;            /* the largest main-thread CPU of any gap */
+  gint64  max_cpu_gap_wall;
   guint   n_over_16;
+  guint   n_cpu_over_16;
   guint   n_ticks;
+  /* frame clock */
+  Frame   cur;
+  Frame   worst;                  /* the frame with the most main-thread CPU */
+  gint64  max_frame;              /* wall, before-paint to after-paint */
+  gint64  max_frame_cpu;
+  gint64  last_frame_end;
+  gint64  max_frame_interval;     /* between the starts of two frames */
+  gint64  last_frame_start;
+  guint   n_frames;
+  gint64  frame_cpu_total;
 } Stall;
 
 static gint64
@@ -99,16 +123,29 @@ tick_cb (gpointer data)
   if (stall->last != 0)
     {
       gint64 gap = now - stall->last - 1000;   /* the timeout's own period */
+      gint64 busy = cpu - stall->last_cpu;
+
       /* Main-thread CPU time spent in the gap: work that blocked the loop, as
        * opposed to the process waiting for a core on a busy machine. */
-      stall->max_cpu_gap = MAX (stall->max_cpu_gap, cpu - stall->last_cpu);
-      stall->max_gap = MAX (stall->max_gap, gap);
+      if (busy > stall->max_cpu_gap)
+        {
+          stall->max_cpu_gap = busy;
+          stall->max_cpu_gap_wall = gap;
+        }
+      if (gap > stall->max_gap)
+        {
+          stall->max_gap = gap;
+          stall->max_gap_cpu = busy;
+          stall->max_gap_at = now - stall->start;
+        }
+      if (busy > 16000)
+        stall->n_cpu_over_16++;
       if (gap > 16000)
         {
           stall->n_over_16++;
           if (g_getenv ("HEYAI_BENCH_VERBOSE"))
-            g_print ("  stall %.1f ms (main thread busy %.1f ms) at +%.2f s\n", gap / 1000.0,
-                     (cpu - stall->last_cpu) / 1000.0, (now - stall->start) / 1e6);
+            g_print ("  stall %.1f ms (main thread busy %.1f ms) at +%.3f s\n", gap / 1000.0,
+                     busy / 1000.0, (now - stall->start) / 1e6);
         }
     }
   stall->last = now;
@@ -118,19 +155,79 @@ tick_cb (gpointer data)
 }
 
 static void
+frame_before_paint_cb (GdkFrameClock *clock,
+                       Stall         *stall)
+{
+  memset (&stall->cur, 0, sizeof stall->cur);
+  stall->cur.start = g_get_monotonic_time ();
+  stall->cur.start_cpu = thread_cpu_us ();
+  if (stall->last_frame_start != 0)
+    stall->max_frame_interval = MAX (stall->max_frame_interval, stall->cur.start - stall->last_frame_start);
+  stall->last_frame_start = stall->cur.start;
+}
+
+static void
 frame_update_cb (GdkFrameClock *clock,
                  Stall         *stall)
 {
-  stall->frame_start = g_get_monotonic_time ();
+  stall->cur.update = g_get_monotonic_time ();
+  stall->cur.update_cpu = thread_cpu_us ();
+}
+
+static void
+frame_layout_cb (GdkFrameClock *clock,
+                 Stall         *stall)
+{
+  stall->cur.layout = g_get_monotonic_time ();
+  stall->cur.layout_cpu = thread_cpu_us ();
+}
+
+static void
+frame_paint_cb (GdkFrameClock *clock,
+                Stall         *stall)
+{
+  stall->cur.paint = g_get_monotonic_time ();
+  stall->cur.paint_cpu = thread_cpu_us ();
+}
+
+static void
+print_frame (const char  *what,
+             const Frame *f,
+             gint64       t0)
+{
+  /* A phase that did not run this frame takes the previous one's end. */
+  gint64 u = f->update ? f->update : f->start, ucpu = f->update ? f->update_cpu : f->start_cpu;
+  gint64 l = f->layout ? f->layout : u, lcpu = f->layout ? f->layout_cpu : ucpu;
+  gint64 p = f->paint ? f->paint : l, pcpu = f->paint ? f->paint_cpu : lcpu;
+
+  g_print ("  %s at +%.3f s: %.1f ms wall / %.1f ms CPU = update %.1f/%.1f, layout %.1f/%.1f, "
+           "snapshot+render %.1f/%.1f, after %.1f/%.1f (wall/CPU ms)\n", what, (f->start - t0) / 1e6,
+           (f->end - f->start) / 1000.0, (f->end_cpu - f->start_cpu) / 1000.0,
+           (u - f->start) / 1000.0, (ucpu - f->start_cpu) / 1000.0,
+           (l - u) / 1000.0, (lcpu - ucpu) / 1000.0,
+           (p - l) / 1000.0, (pcpu - lcpu) / 1000.0,
+           (f->end - p) / 1000.0, (f->end_cpu - pcpu) / 1000.0);
 }
 
 static void
 frame_after_paint_cb (GdkFrameClock *clock,
                       Stall         *stall)
 {
-  if (stall->frame_start != 0)
-    stall->max_frame = MAX (stall->max_frame, g_get_monotonic_time () - stall->frame_start);
-  stall->frame_start = 0;
+  if (stall->cur.start == 0)
+    return;
+  stall->cur.end = g_get_monotonic_time ();
+  stall->cur.end_cpu = thread_cpu_us ();
+  stall->n_frames++;
+  stall->frame_cpu_total += stall->cur.end_cpu - stall->cur.start_cpu;
+  stall->max_frame = MAX (stall->max_frame, stall->cur.end - stall->cur.start);
+  if (stall->cur.end_cpu - stall->cur.start_cpu > stall->max_frame_cpu)
+    {
+      stall->max_frame_cpu = stall->cur.end_cpu - stall->cur.start_cpu;
+      stall->worst = stall->cur;
+    }
+  if (g_getenv ("HEYAI_BENCH_VERBOSE") && stall->cur.end_cpu - stall->cur.start_cpu > 8000)
+    print_frame ("frame", &stall->cur, stall->start);
+  stall->cur.start = 0;
 }
 
 static void
@@ -172,11 +269,18 @@ bench_batch_stall (void)
                           atoi (g_getenv ("HEYAI_BENCH_IMAGER_CONCURRENCY")));
       heyai_application_reload_providers (app);
     }
+  if (g_getenv ("HEYAI_BENCH_NO_ANIMATIONS") != NULL)
+    g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   id = g_signal_connect (app, "run-finished", G_CALLBACK (finished_cb), &done);
   if (gtk_widget_get_frame_clock (GTK_WIDGET (window)) != NULL)
     {
-      g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "update", G_CALLBACK (frame_update_cb), &stall);
-      g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint", G_CALLBACK (frame_after_paint_cb), &stall);
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+
+      g_signal_connect (clock, "before-paint", G_CALLBACK (frame_before_paint_cb), &stall);
+      g_signal_connect (clock, "update", G_CALLBACK (frame_update_cb), &stall);
+      g_signal_connect (clock, "layout", G_CALLBACK (frame_layout_cb), &stall);
+      g_signal_connect (clock, "paint", G_CALLBACK (frame_paint_cb), &stall);
+      g_signal_connect (clock, "after-paint", G_CALLBACK (frame_after_paint_cb), &stall);
     }
   tick_id = g_timeout_add_full (G_PRIORITY_HIGH, 1, tick_cb, &stall, NULL);
   t0 = stall.start = g_get_monotonic_time ();
@@ -191,17 +295,22 @@ bench_batch_stall (void)
 
   g_print ("batch-50-stills: %s in %.1f s, %u jobs done\n", finished ? "finished" : "TIMED OUT",
            (g_get_monotonic_time () - t0) / 1e6, done ? done - 1 : 0);
-  g_print ("batch-50-longest-main-loop-stall-ms: %.1f wall (target <= 16), stalls over 16 ms: %u of %u ticks\n",
-           stall.max_gap / 1000.0, stall.n_over_16, stall.n_ticks);
-  g_print ("batch-50-longest-frame-ms: %.1f (layout + snapshot + render of one frame, GSK_RENDERER=%s)\n",
-           stall.max_frame / 1000.0, g_getenv ("GSK_RENDERER") ? g_getenv ("GSK_RENDERER") : "default");
+  g_print ("batch-50-longest-main-loop-stall-ms: %.1f wall (target <= 16) at +%.2f s, main thread busy %.1f ms of it "
+           "(the rest: waiting for a core); stalls over 16 ms: %u of %u ticks\n",
+           stall.max_gap / 1000.0, stall.max_gap_at / 1e6, stall.max_gap_cpu / 1000.0, stall.n_over_16, stall.n_ticks);
+  g_print ("batch-50-longest-main-thread-busy-ms: %.1f CPU (in a gap of %.1f ms wall; target <= 16), "
+           "gaps with over 16 ms of main-thread CPU: %u\n",
+           stall.max_cpu_gap / 1000.0, stall.max_cpu_gap_wall / 1000.0, stall.n_cpu_over_16);
+  g_print ("batch-50-longest-frame-ms: %.1f wall, %.1f CPU (layout + snapshot + render of one frame, GSK_RENDERER=%s); "
+           "%u frames, %.1f ms CPU each on average, longest frame-clock gap %.1f ms\n",
+           stall.max_frame / 1000.0, stall.max_frame_cpu / 1000.0,
+           g_getenv ("GSK_RENDERER") ? g_getenv ("GSK_RENDERER") : "default",
+           stall.n_frames, stall.n_frames ? stall.frame_cpu_total / 1000.0 / stall.n_frames : 0.0,
+           stall.max_frame_interval / 1000.0);
+  if (stall.worst.start != 0)
+    print_frame ("most expensive frame", &stall.worst, stall.start);
   if (gtk_widget_get_frame_clock (GTK_WIDGET (window)) != NULL)
-    {
-      g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (GTK_WIDGET (window)), frame_update_cb, &stall);
-      g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (GTK_WIDGET (window)), frame_after_paint_cb, &stall);
-    }
-  g_print ("batch-50-longest-main-thread-busy-ms: %.1f (main-thread CPU time inside the longest gap; "
-           "wall stalls above it are the machine's load)\n", stall.max_cpu_gap / 1000.0);
+    g_signal_handlers_disconnect_by_data (gtk_widget_get_frame_clock (GTK_WIDGET (window)), &stall);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
