@@ -410,6 +410,13 @@ run_finished_cb (HeyaiSyncController *self,
     heyai_sync_controller_sync (self, FALSE);
 }
 
+static void
+storage_changed_cb (HeyaiSyncController *self)
+{
+  /* Lazy downloads go to the new storage from now on. */
+  g_clear_object (&self->asset_remote);
+}
+
 static gboolean
 start_sync_cb (gpointer user_data)
 {
@@ -459,6 +466,8 @@ heyai_sync_controller_install (HeyaiApplication *app)
 
   g_signal_connect_object (app, "run-finished", G_CALLBACK (run_finished_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (app, "shutdown", G_CALLBACK (app_shutdown_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (heyai_application_get_settings (app), "changed::storage-provider",
+                           G_CALLBACK (storage_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (g_network_monitor_get_default (), "network-changed",
                            G_CALLBACK (network_changed_cb), self, G_CONNECT_SWAPPED);
 

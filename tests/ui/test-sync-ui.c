@@ -251,6 +251,55 @@ test_conflicts_dialog (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A still made on another computer (only on the remote, no local copy):
+ * the storyboard shows the placeholder and fetches it in the background;
+ * the asset then has a local file. */
+static void
+test_lazy_still (void)
+{
+  HeyaiApplication *app = ui_test_app ();
+  HeyaiStore *store = heyai_application_get_store (app);
+  g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Lazy Stills", 1, FALSE);
+  g_autoptr(HeyaiScene) scene = scene_at (store, heyai_project_get_id (project), 1);
+  g_autoptr(HeyaiAsset) asset = heyai_asset_new ();
+  g_autoptr(HeyaiAsset) fetched = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *remote_images = g_build_filename (remote_dir, "from-b", NULL);
+  g_autofree char *remote_png = g_build_filename (remote_images, "scene-01.png", NULL);
+  HeyaiWindow *window;
+  const char *path = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (remote_images, 0700), ==, 0);
+  ui_test_write_png (remote_png, 320, 180, 7);
+  heyai_asset_set_project_id (asset, heyai_project_get_id (project));
+  heyai_asset_set_scene_id (asset, heyai_scene_get_id (scene));
+  heyai_asset_set_kind (asset, HEYAI_ASSET_KIND_IMAGE);
+  heyai_asset_set_take (asset, 1);
+  heyai_asset_set_provider (asset, "offline");
+  heyai_asset_set_model (asset, "test");
+  heyai_asset_set_drive_file_id (asset, "from-b/scene-01.png");
+  g_assert_true (heyai_store_insert_asset (store, asset, &error));
+  g_assert_no_error (error);
+  heyai_scene_set_image_take (scene, 1);
+  heyai_scene_set_status (scene, HEYAI_SCENE_STATUS_READY);
+  g_assert_true (heyai_store_update_scene (store, scene, &error));
+
+  window = new_window ();
+  heyai_window_open_project (window, project);
+  for (guint i = 0; i < 200 && path == NULL; i++)
+    {
+      ui_test_spin (50);
+      g_clear_object (&fetched);
+      fetched = heyai_store_get_asset (store, heyai_scene_get_id (scene), HEYAI_ASSET_KIND_IMAGE, 1, NULL);
+      if (fetched != NULL)
+        path = heyai_asset_get_local_path (fetched);
+    }
+  g_assert_nonnull (path);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_test_message ("fetched into %s", path);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 typedef struct
 {
   gboolean  done;
@@ -459,6 +508,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/sync/controller", test_controller);
   g_test_add_func ("/ui/sync/conflicts-dialog", test_conflicts_dialog);
+  g_test_add_func ("/ui/sync/lazy-still", test_lazy_still);
   g_test_add_func ("/ui/delivery/publish", test_publish);
   g_test_add_func ("/ui/delivery/final-arrives", test_final_arrives);
 
