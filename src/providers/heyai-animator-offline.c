@@ -1,9 +1,9 @@
 /* heyai-animator-offline.c: a Ken Burns clip from a still, with GStreamer.
  *
- * Frames are drawn with cairo straight into the GstBuffer's memory (cairo's
- * RGB24 layout is GStreamer's BGRx on little-endian machines, xRGB on big
- * endian), timestamped exactly (PTS = i * GST_SECOND / 24) and pushed through
- * appsrc into the encoder chain.  Everything runs in a GTask thread; the
+ * Frames are drawn with cairo in cache-sized strips, converted to I420 right
+ * away into a pooled GstBuffer (so the chain's videoconvert is passthrough),
+ * timestamped exactly (PTS = i * GST_SECOND / 24) and pushed through appsrc
+ * into the encoder chain.  Everything runs in a GTask thread; the
  * worker waits for EOS with gst_bus_timed_pop_filtered(), so no main context
  * is involved.
  *
@@ -46,6 +46,9 @@
 #include <gst/app/gstappsink.h>
 #include <gst/video/video.h>
 #include <json-glib/json-glib.h>
+#if defined(__SSE2__)
+# include <emmintrin.h>
+#endif
 
 #include "heyai-animator-offline.h"
 
@@ -422,7 +425,8 @@ lerp (double a, double b, double t)
   return a + (b - a) * t;
 }
 
-/* Draws frame @i of @n into @cr (an RGB24 surface of @width x @height). */
+/* Draws rows @first_row.. of frame @i of @n (@width x @height) into @cr, an
+ * RGB24 strip whose top row is frame row @first_row. */
 static void
 draw_frame (cairo_t             *cr,
             cairo_pattern_t     *pattern,
@@ -432,7 +436,8 @@ draw_frame (cairo_t             *cr,
             int                  height,
             const KenBurnsPath  *path,
             guint                i,
-            guint                n)
+            guint                n,
+            int                  first_row)
 {
   double t = n > 1 ? smoothstep ((double) i / (double) (n - 1)) : 0.0;
   double zoom = lerp (path->zoom0, path->zoom1, t);
@@ -450,11 +455,238 @@ draw_frame (cairo_t             *cr,
   /* Pattern space = still pixels: still = device / scale + offset. */
   cairo_matrix_init_scale (&matrix, 1.0 / scale, 1.0 / scale);
   matrix.x0 = x;
-  matrix.y0 = y;
+  matrix.y0 = y + first_row / scale;
   cairo_pattern_set_matrix (pattern, &matrix);
 
   cairo_set_source (cr, pattern);
   cairo_paint (cr);
+}
+
+/* ---------------------------------------------------------------------- */
+/* BGRx strips to I420                                                     */
+
+/* Frames are drawn in strips of STRIP_ROWS rows into a small RGB24 surface
+ * that stays in the CPU cache, and each strip is converted to I420 right
+ * away, into the buffer that is pushed: the encoder chain's videoconvert is
+ * then passthrough.  This costs less than drawing whole 3.5 MiB BGRx frames
+ * and having videoconvert read them back from memory and convert them
+ * (measured in the commit that introduced it). */
+#define STRIP_ROWS 16
+
+#define COEF_BITS 14
+
+typedef struct
+{
+  /* COEF_BITS fixed point, for R/G/B 0..255; offsets include the rounding */
+  gint32 yr, yg, yb, y_off;
+  gint32 ur, ug, ub;
+  gint32 vr, vg, vb;
+  gint32 c_off;        /* for chroma computed from the sum of 4 pixels (2 more bits) */
+} YuvCoeffs;
+
+static void
+yuv_coeffs_init (YuvCoeffs                 *c,
+                 const GstVideoColorimetry *colorimetry)
+{
+  double kr = 0.2126, kb = 0.0722;   /* BT.709 */
+  double y_scale = 219.0, c_scale = 224.0, y_base = 16.0;
+  double kg;
+  const double f = (1 << COEF_BITS) / 255.0;
+
+  if (!gst_video_color_matrix_get_Kr_Kb (colorimetry->matrix, &kr, &kb))
+    {
+      kr = 0.2126;
+      kb = 0.0722;
+    }
+  if (colorimetry->range == GST_VIDEO_COLOR_RANGE_0_255)
+    {
+      y_scale = 255.0;
+      c_scale = 255.0;
+      y_base = 0.0;
+    }
+  kg = 1.0 - kr - kb;
+
+  c->yr = (gint32) lround (y_scale * kr * f);
+  c->yg = (gint32) lround (y_scale * kg * f);
+  c->yb = (gint32) lround (y_scale * kb * f);
+  c->y_off = (gint32) lround ((y_base + 0.5) * (1 << COEF_BITS));
+  /* Cb = (B - Y) / (2 (1 - Kb)), Cr = (R - Y) / (2 (1 - Kr)) */
+  c->ur = (gint32) lround (-c_scale * kr / (2.0 * (1.0 - kb)) * f);
+  c->ug = (gint32) lround (-c_scale * kg / (2.0 * (1.0 - kb)) * f);
+  c->ub = (gint32) lround (c_scale * 0.5 * f);
+  c->vr = (gint32) lround (c_scale * 0.5 * f);
+  c->vg = (gint32) lround (-c_scale * kg / (2.0 * (1.0 - kr)) * f);
+  c->vb = (gint32) lround (-c_scale * kb / (2.0 * (1.0 - kr)) * f);
+  c->c_off = (gint32) lround (128.5 * (1 << (COEF_BITS + 2)));
+}
+
+static inline guint8
+clamp_u8 (gint32 v)
+{
+  return (guint8) CLAMP (v, 0, 255);
+}
+
+/* Pixels @x0..@width of two rows, one pixel at a time. */
+static void
+rows_to_i420_scalar (const guint32   *s0,
+                     const guint32   *s1,
+                     int              x0,
+                     int              width,
+                     guint8          *y0,
+                     guint8          *y1,
+                     guint8          *u,
+                     guint8          *v,
+                     const YuvCoeffs *c)
+{
+  for (int x = x0; x < width; x++)
+    {
+      guint32 p = s0[x], q = s1[x];
+
+      y0[x] = clamp_u8 ((c->yr * (gint32) ((p >> 16) & 0xff) + c->yg * (gint32) ((p >> 8) & 0xff) +
+                         c->yb * (gint32) (p & 0xff) + c->y_off) >> COEF_BITS);
+      y1[x] = clamp_u8 ((c->yr * (gint32) ((q >> 16) & 0xff) + c->yg * (gint32) ((q >> 8) & 0xff) +
+                         c->yb * (gint32) (q & 0xff) + c->y_off) >> COEF_BITS);
+    }
+
+  for (int x = x0 / 2; x < width / 2; x++)
+    {
+      guint32 a = s0[2 * x], b = s0[2 * x + 1], d = s1[2 * x], e = s1[2 * x + 1];
+      gint32 r = (gint32) (((a >> 16) & 0xff) + ((b >> 16) & 0xff) + ((d >> 16) & 0xff) + ((e >> 16) & 0xff));
+      gint32 g = (gint32) (((a >> 8) & 0xff) + ((b >> 8) & 0xff) + ((d >> 8) & 0xff) + ((e >> 8) & 0xff));
+      gint32 bl = (gint32) ((a & 0xff) + (b & 0xff) + (d & 0xff) + (e & 0xff));
+
+      u[x] = clamp_u8 ((c->ur * r + c->ug * g + c->ub * bl + c->c_off) >> (COEF_BITS + 2));
+      v[x] = clamp_u8 ((c->vr * r + c->vg * g + c->vb * bl + c->c_off) >> (COEF_BITS + 2));
+    }
+}
+
+#if defined(__SSE2__) && G_BYTE_ORDER == G_LITTLE_ENDIAN
+/* Pairs of 32-bit lanes of @lo and @hi added up: (lo0+lo1, lo2+lo3, hi0+hi1, hi2+hi3). */
+static inline __m128i
+add_pairs (__m128i lo,
+           __m128i hi)
+{
+  __m128 l = _mm_castsi128_ps (lo), h = _mm_castsi128_ps (hi);
+
+  return _mm_add_epi32 (_mm_castps_si128 (_mm_shuffle_ps (l, h, _MM_SHUFFLE (2, 0, 2, 0))),
+                        _mm_castps_si128 (_mm_shuffle_ps (l, h, _MM_SHUFFLE (3, 1, 3, 1))));
+}
+
+/* Luma of 4 BGRx pixels, as 4 x int32. */
+static inline __m128i
+luma4 (__m128i px,
+       __m128i coef,
+       __m128i off)
+{
+  __m128i zero = _mm_setzero_si128 ();
+  __m128i lo = _mm_madd_epi16 (_mm_unpacklo_epi8 (px, zero), coef);
+  __m128i hi = _mm_madd_epi16 (_mm_unpackhi_epi8 (px, zero), coef);
+
+  return _mm_srai_epi32 (_mm_add_epi32 (add_pairs (lo, hi), off), COEF_BITS);
+}
+
+/* Chroma of the two 2x2 blocks in 4 BGRx pixels of two rows: (U0, U1, V0, V1). */
+static inline __m128i
+chroma2 (__m128i p,
+         __m128i q,
+         __m128i coef_u,
+         __m128i coef_v,
+         __m128i off)
+{
+  __m128i zero = _mm_setzero_si128 ();
+  __m128i lo = _mm_add_epi16 (_mm_unpacklo_epi8 (p, zero), _mm_unpacklo_epi8 (q, zero));
+  __m128i hi = _mm_add_epi16 (_mm_unpackhi_epi8 (p, zero), _mm_unpackhi_epi8 (q, zero));
+  __m128i blocks;
+
+  lo = _mm_add_epi16 (lo, _mm_srli_si128 (lo, 8));
+  hi = _mm_add_epi16 (hi, _mm_srli_si128 (hi, 8));
+  blocks = _mm_unpacklo_epi64 (lo, hi);   /* B G R X sums of block 0, then block 1 */
+
+  return _mm_srai_epi32 (_mm_add_epi32 (add_pairs (_mm_madd_epi16 (blocks, coef_u),
+                                                   _mm_madd_epi16 (blocks, coef_v)), off),
+                         COEF_BITS + 2);
+}
+
+/* 16 pixels of two rows at a time; returns how many pixels were done. */
+static int
+rows_to_i420_sse2 (const guint32   *s0,
+                   const guint32   *s1,
+                   int              width,
+                   guint8          *y0,
+                   guint8          *y1,
+                   guint8          *u,
+                   guint8          *v,
+                   const YuvCoeffs *c)
+{
+  const __m128i coef_y = _mm_setr_epi16 ((short) c->yb, (short) c->yg, (short) c->yr, 0,
+                                         (short) c->yb, (short) c->yg, (short) c->yr, 0);
+  const __m128i coef_u = _mm_setr_epi16 ((short) c->ub, (short) c->ug, (short) c->ur, 0,
+                                         (short) c->ub, (short) c->ug, (short) c->ur, 0);
+  const __m128i coef_v = _mm_setr_epi16 ((short) c->vb, (short) c->vg, (short) c->vr, 0,
+                                         (short) c->vb, (short) c->vg, (short) c->vr, 0);
+  const __m128i y_off = _mm_set1_epi32 (c->y_off);
+  const __m128i c_off = _mm_set1_epi32 (c->c_off);
+  int x;
+
+  for (x = 0; x + 16 <= width; x += 16)
+    {
+      __m128i p[4], q[4], uv[4], ya, yb, u16, v16, uv8;
+
+      for (int k = 0; k < 4; k++)
+        {
+          p[k] = _mm_loadu_si128 ((const __m128i *) (s0 + x + 4 * k));
+          q[k] = _mm_loadu_si128 ((const __m128i *) (s1 + x + 4 * k));
+        }
+
+      ya = _mm_packs_epi32 (luma4 (p[0], coef_y, y_off), luma4 (p[1], coef_y, y_off));
+      yb = _mm_packs_epi32 (luma4 (p[2], coef_y, y_off), luma4 (p[3], coef_y, y_off));
+      _mm_storeu_si128 ((__m128i *) (y0 + x), _mm_packus_epi16 (ya, yb));
+      ya = _mm_packs_epi32 (luma4 (q[0], coef_y, y_off), luma4 (q[1], coef_y, y_off));
+      yb = _mm_packs_epi32 (luma4 (q[2], coef_y, y_off), luma4 (q[3], coef_y, y_off));
+      _mm_storeu_si128 ((__m128i *) (y1 + x), _mm_packus_epi16 (ya, yb));
+
+      for (int k = 0; k < 4; k++)
+        uv[k] = chroma2 (p[k], q[k], coef_u, coef_v, c_off);
+      u16 = _mm_packs_epi32 (_mm_unpacklo_epi64 (uv[0], uv[1]), _mm_unpacklo_epi64 (uv[2], uv[3]));
+      v16 = _mm_packs_epi32 (_mm_unpackhi_epi64 (uv[0], uv[1]), _mm_unpackhi_epi64 (uv[2], uv[3]));
+      uv8 = _mm_packus_epi16 (u16, v16);
+      _mm_storel_epi64 ((__m128i *) (u + x / 2), uv8);
+      _mm_storel_epi64 ((__m128i *) (v + x / 2), _mm_srli_si128 (uv8, 8));
+    }
+
+  return x;
+}
+#endif
+
+/* @rows (even) rows of cairo RGB24 pixels (native-endian xRGB words) to
+ * the I420 planes; chroma is the mean of each 2x2 block. */
+static void
+strip_to_i420 (const guint8    *src,
+               int              src_stride,
+               int              width,
+               int              rows,
+               guint8          *y_plane,
+               int              y_stride,
+               guint8          *u_plane,
+               guint8          *v_plane,
+               int              c_stride,
+               const YuvCoeffs *c)
+{
+  for (int row = 0; row < rows; row += 2)
+    {
+      const guint32 *s0 = (const guint32 *) (src + (gsize) row * src_stride);
+      const guint32 *s1 = (const guint32 *) (src + (gsize) (row + 1) * src_stride);
+      guint8 *y0 = y_plane + (gsize) row * y_stride;
+      guint8 *y1 = y0 + y_stride;
+      guint8 *u = u_plane + (gsize) (row / 2) * c_stride;
+      guint8 *v = v_plane + (gsize) (row / 2) * c_stride;
+      int done = 0;
+
+#if defined(__SSE2__) && G_BYTE_ORDER == G_LITTLE_ENDIAN
+      done = rows_to_i420_sse2 (s0, s1, width, y0, y1, u, v, c);
+#endif
+      rows_to_i420_scalar (s0, s1, done, width, y0, y1, u, v, c);
+    }
 }
 
 /* ---------------------------------------------------------------------- */
@@ -652,9 +884,15 @@ heyai_ken_burns_render (const char                *still_path,
   cairo_surface_t *still = NULL;
   cairo_surface_t *source = NULL;
   cairo_pattern_t *pattern = NULL;
+  cairo_surface_t *strip = NULL;
+  cairo_t *strip_cr = NULL;
+  GstVideoInfo info;
+  YuvCoeffs coeffs;
+  int strip_stride;
+  guint8 *strip_data;
   const char *chain;
   KenBurnsPath path;
-  int width, height, src_width, src_height, stride;
+  int width, height, src_width, src_height;
   guint n_frames;
   gsize frame_size;
   gboolean ok = FALSE;
@@ -698,8 +936,18 @@ heyai_ken_burns_render (const char                *still_path,
   g_clear_pointer (&still, cairo_surface_destroy);
   src_width = cairo_image_surface_get_width (source);
   src_height = cairo_image_surface_get_height (source);
-  stride = cairo_format_stride_for_width (CAIRO_FORMAT_RGB24, width);
-  frame_size = (gsize) stride * height;
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_I420, (guint) width, (guint) height);
+  GST_VIDEO_INFO_FPS_N (&info) = HEYAI_KEN_BURNS_FPS;
+  GST_VIDEO_INFO_FPS_D (&info) = 1;
+  GST_VIDEO_INFO_PAR_N (&info) = 1;
+  GST_VIDEO_INFO_PAR_D (&info) = 1;
+  yuv_coeffs_init (&coeffs, &GST_VIDEO_INFO_COLORIMETRY (&info));
+  frame_size = GST_VIDEO_INFO_SIZE (&info);
+  strip = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, STRIP_ROWS);
+  strip_cr = cairo_create (strip);
+  cairo_set_operator (strip_cr, CAIRO_OPERATOR_SOURCE);
+  strip_stride = cairo_image_surface_get_stride (strip);
+  strip_data = cairo_image_surface_get_data (strip);
   path = ken_burns_path (move);
 
   pattern = cairo_pattern_create_for_surface (source);
@@ -717,14 +965,7 @@ heyai_ken_burns_render (const char                *still_path,
 
   appsrc = gst_bin_get_by_name (GST_BIN (pipeline), "src");
   filesink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
-  caps = gst_caps_new_simple ("video/x-raw",
-                              "format", G_TYPE_STRING, CAIRO_RGB24_GST_FORMAT,
-                              "width", G_TYPE_INT, width,
-                              "height", G_TYPE_INT, height,
-                              "framerate", GST_TYPE_FRACTION, HEYAI_KEN_BURNS_FPS, 1,
-                              "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1,
-                              "interlace-mode", G_TYPE_STRING, "progressive",
-                              NULL);
+  caps = gst_video_info_to_caps (&info);
   g_object_set (appsrc,
                 "caps", caps,
                 "format", GST_FORMAT_TIME,
@@ -773,8 +1014,6 @@ heyai_ken_burns_render (const char                *still_path,
     {
       GstBuffer *buffer;
       GstMapInfo map;
-      cairo_surface_t *target;
-      cairo_t *cr;
       GstClockTime pts, next;
       GstFlowReturn flow;
 
@@ -792,14 +1031,24 @@ heyai_ken_burns_render (const char                *still_path,
           goto out;
         }
 
-      target = cairo_image_surface_create_for_data (map.data, CAIRO_FORMAT_RGB24,
-                                                    width, height, stride);
-      cr = cairo_create (target);
-      cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
-      draw_frame (cr, pattern, src_width, src_height, width, height, &path, i, n_frames);
-      cairo_destroy (cr);
-      cairo_surface_flush (target);
-      cairo_surface_destroy (target);
+      for (int row = 0; row < height; row += STRIP_ROWS)
+        {
+          int rows = MIN (STRIP_ROWS, height - row);
+
+          draw_frame (strip_cr, pattern, src_width, src_height, width, height, &path, i, n_frames, row);
+          cairo_surface_flush (strip);
+          strip_to_i420 (strip_data, strip_stride, width, rows,
+                         map.data + GST_VIDEO_INFO_PLANE_OFFSET (&info, 0) +
+                           (gsize) row * GST_VIDEO_INFO_PLANE_STRIDE (&info, 0),
+                         GST_VIDEO_INFO_PLANE_STRIDE (&info, 0),
+                         map.data + GST_VIDEO_INFO_PLANE_OFFSET (&info, 1) +
+                           (gsize) (row / 2) * GST_VIDEO_INFO_PLANE_STRIDE (&info, 1),
+                         map.data + GST_VIDEO_INFO_PLANE_OFFSET (&info, 2) +
+                           (gsize) (row / 2) * GST_VIDEO_INFO_PLANE_STRIDE (&info, 2),
+                         GST_VIDEO_INFO_PLANE_STRIDE (&info, 1),
+                         &coeffs);
+          cairo_surface_mark_dirty (strip);
+        }
       gst_buffer_unmap (buffer, &map);
 
       pts = gst_util_uint64_scale (i, GST_SECOND, HEYAI_KEN_BURNS_FPS);
@@ -866,6 +1115,8 @@ out:
     g_unlink (out_path);
   if (pool != NULL)
     gst_buffer_pool_set_active (pool, FALSE);
+  g_clear_pointer (&strip_cr, cairo_destroy);
+  g_clear_pointer (&strip, cairo_surface_destroy);
   g_clear_pointer (&pattern, cairo_pattern_destroy);
   g_clear_pointer (&source, cairo_surface_destroy);
 
