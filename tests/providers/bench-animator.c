@@ -1,11 +1,17 @@
 /* bench-animator.c: wall time of the offline animator for a 10 s 1280x720
- * clip, against bare GStreamer pipelines through the same encoder chain:
- *   A. appsrc pushing 240 identical, pre-rendered frames (no drawing at all);
- *   B. videotestsrc num-buffers=240 with moving content;
+ * clip, against bare GStreamer pipelines through the same encoder chain
+ * (heyai_ken_burns_encoder_description(): identical encoder settings):
+ *   A. appsrc pushing 240 identical, pre-rendered frames (no drawing at all),
+ *      in I420, the encoder's input format, so videoconvert is passthrough
+ *      as it is for the animator: a bare x264 encode;
+ *   A'. the same in BGRx (cairo's layout): x264 + a videoconvert to I420;
+ *   B. videotestsrc num-buffers=240 with moving content (BGRx);
  *   C. appsrc pushing the animator's own 240 frames, decoded back from its
- *      clip into memory beforehand: the same moving content for x264, so
- *      C / animator isolates what drawing and pushing the frames costs.
+ *      clip into memory beforehand, in I420: the same moving content for
+ *      x264, so C / animator isolates what drawing and pushing costs;
+ *   C'. the same in BGRx (+ videoconvert).
  * Prints the best of N runs (HEYAI_BENCH_RUNS, default 3) and the ratios.
+ * HEYAI_BENCH_ANIMATOR_ONLY=1 renders one clip and stops (for profilers).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,6 +23,7 @@
 #include <gst/gst.h>
 #include <gst/app/gstappsrc.h>
 #include <gst/app/gstappsink.h>
+#include <gst/video/video.h>
 
 #include "heyai-animator-offline.h"
 #include "heyai-imager-offline.h"
@@ -94,24 +101,50 @@ run_to_eos (GstElement *pipeline)
 }
 
 /* A: the still, drawn once, pushed 240 times (same memory, no copies). */
+static GstCaps *
+frame_caps (const char *format)
+{
+  return gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, format,
+                              "width", G_TYPE_INT, WIDTH, "height", G_TYPE_INT, HEIGHT,
+                              "framerate", GST_TYPE_FRACTION, 24, 1,
+                              "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
+}
+
+/* The still as one BGRx buffer, or converted to I420 by GStreamer. */
+static GstBuffer *
+still_buffer (cairo_surface_t *still,
+              const char      *format)
+{
+  g_autoptr(GstCaps) caps = frame_caps (FORMAT);
+  g_autoptr(GstCaps) to_caps = frame_caps (format);
+  g_autoptr(GstBuffer) bgrx = gst_buffer_new_memdup (cairo_image_surface_get_data (still),
+                                                     (gsize) cairo_image_surface_get_stride (still) * HEIGHT);
+  g_autoptr(GstSample) sample = NULL;
+  g_autoptr(GstSample) converted = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_str_equal (format, FORMAT))
+    return g_steal_pointer (&bgrx);
+
+  sample = gst_sample_new (bgrx, caps, NULL, NULL);
+  converted = gst_video_convert_sample (sample, to_caps, GST_CLOCK_TIME_NONE, &error);
+  g_assert_no_error (error);
+  return gst_buffer_ref (gst_sample_get_buffer (converted));
+}
+
 static double
 bench_identical_frames (cairo_surface_t *still,
+                        const char      *format,
                         const char      *out)
 {
   g_autoptr(GstElement) pipeline = make_pipeline ("appsrc name=src", out);
   g_autoptr(GstElement) src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
-  g_autoptr(GstCaps) caps = NULL;
-  g_autoptr(GstBuffer) frame = NULL;
-  gsize size = (gsize) cairo_image_surface_get_stride (still) * HEIGHT;
+  g_autoptr(GstCaps) caps = frame_caps (format);
+  g_autoptr(GstBuffer) frame = still_buffer (still, format);
   gint64 start;
 
-  caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, FORMAT,
-                              "width", G_TYPE_INT, WIDTH, "height", G_TYPE_INT, HEIGHT,
-                              "framerate", GST_TYPE_FRACTION, 24, 1,
-                              "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
   g_object_set (src, "caps", caps, "format", GST_FORMAT_TIME, "block", TRUE,
-                "max-bytes", (guint64) size * 4, NULL);
-  frame = gst_buffer_new_memdup (cairo_image_surface_get_data (still), size);
+                "max-bytes", (guint64) gst_buffer_get_size (frame) * 4, NULL);
 
   start = g_get_monotonic_time ();
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
@@ -131,7 +164,8 @@ bench_identical_frames (cairo_surface_t *still,
 }
 
 static GPtrArray *
-decode_frames (const char *path)
+decode_frames (const char *path,
+               const char *format)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GstElement) pipeline = NULL;
@@ -140,8 +174,11 @@ decode_frames (const char *path)
   GPtrArray *frames = g_ptr_array_new_with_free_func ((GDestroyNotify) gst_buffer_unref);
   GstSample *sample;
 
-  pipeline = gst_parse_launch ("filesrc name=src ! decodebin ! videoconvert ! video/x-raw,format=" FORMAT
-                               " ! appsink name=sink sync=false", &error);
+  g_autofree char *desc = g_strdup_printf ("filesrc name=src ! decodebin ! videoconvert "
+                                           "! video/x-raw,format=%s ! appsink name=sink sync=false",
+                                           format);
+
+  pipeline = gst_parse_launch (desc, &error);
   g_assert_no_error (error);
   gst_object_ref_sink (pipeline);
   src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
@@ -162,19 +199,16 @@ decode_frames (const char *path)
 /* C: the animator's frames, already in memory. */
 static double
 bench_prerendered_frames (GPtrArray  *frames,
+                          const char *format,
                           const char *out)
 {
   g_autoptr(GstElement) pipeline = make_pipeline ("appsrc name=src", out);
   g_autoptr(GstElement) src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
-  g_autoptr(GstCaps) caps = NULL;
+  g_autoptr(GstCaps) caps = frame_caps (format);
   gint64 start;
 
-  caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, FORMAT,
-                              "width", G_TYPE_INT, WIDTH, "height", G_TYPE_INT, HEIGHT,
-                              "framerate", GST_TYPE_FRACTION, 24, 1,
-                              "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
   g_object_set (src, "caps", caps, "format", GST_FORMAT_TIME, "block", TRUE,
-                "max-bytes", (guint64) WIDTH * HEIGHT * 4 * 4, NULL);
+                "max-bytes", (guint64) gst_buffer_get_size (g_ptr_array_index (frames, 0)) * 4, NULL);
 
   start = g_get_monotonic_time ();
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
@@ -248,9 +282,10 @@ main (int   argc,
   g_autoptr(HeyaiStoryboardSpec) spec = heyai_storyboard_spec_new_from_scene (NULL, scene, 1);
   const char *runs_env = g_getenv ("HEYAI_BENCH_RUNS");
   int runs = runs_env != NULL ? MAX (1, atoi (runs_env)) : 3;
-  Best push = { 0 }, pan = { 0 }, a = { 0 }, b = { 0 }, c = { 0 };
+  Best push = { 0 }, pan = { 0 }, a = { 0 }, a2 = { 0 }, b = { 0 }, c = { 0 }, c2 = { 0 };
   gint64 size_push = 0, size_a = 0, size_b = 0, size_c = 0;
   g_autoptr(GPtrArray) frames = NULL;
+  g_autoptr(GPtrArray) frames_bgrx = NULL;
   g_autofree char *kb_clip = g_build_filename (dir, "ken-burns.mp4", NULL);
   cairo_surface_t *still;
 
@@ -259,13 +294,27 @@ main (int   argc,
   still = heyai_storyboard_render (spec, WIDTH, HEIGHT);
   g_assert_cmpint (cairo_surface_write_to_png (still, still_path), ==, CAIRO_STATUS_SUCCESS);
 
-  /* The animator's frames for C (240 x 3.5 MiB in memory). */
+  /* HEYAI_BENCH_ANIMATOR_ONLY=1: one animator run and nothing else, for
+   * profilers (valgrind --tool=callgrind, perf). */
+  if (g_strcmp0 (g_getenv ("HEYAI_BENCH_ANIMATOR_ONLY"), "1") == 0)
+    {
+      double cpu = cpu_now ();
+      double t = bench_animator (still_path, out, HEYAI_CAMERA_PUSH_IN);
+
+      g_print ("animator (push-in) %.2f s, cpu %.2f s\n", t, cpu_now () - cpu);
+      cairo_surface_destroy (still);
+      rm_rf (dir);
+      return 0;
+    }
+
+  /* The animator's frames for C and C' (240 x 1.3 + 3.5 MiB in memory). */
   bench_animator (still_path, kb_clip, HEYAI_CAMERA_PUSH_IN);
-  frames = decode_frames (kb_clip);
+  frames = decode_frames (kb_clip, "I420");
+  frames_bgrx = decode_frames (kb_clip, FORMAT);
 
   for (int i = 0; i < runs; i++)
     {
-      double t, cpu, t_push, t_pan, t_a, t_b, t_c;
+      double t, cpu, t_push, t_pan, t_a, t_a2, t_b, t_c, t_c2;
 
       cpu = cpu_now ();
       t = t_push = bench_animator (still_path, out, HEYAI_CAMERA_PUSH_IN);
@@ -277,9 +326,13 @@ main (int   argc,
       keep_best (&pan, t, cpu_now () - cpu);
 
       cpu = cpu_now ();
-      t = t_a = bench_identical_frames (still, out);
+      t = t_a = bench_identical_frames (still, "I420", out);
       keep_best (&a, t, cpu_now () - cpu);
       size_a = file_size (out);
+
+      cpu = cpu_now ();
+      t = t_a2 = bench_identical_frames (still, FORMAT, out);
+      keep_best (&a2, t, cpu_now () - cpu);
 
       cpu = cpu_now ();
       t = t_b = bench_videotestsrc (out);
@@ -287,32 +340,42 @@ main (int   argc,
       size_b = file_size (out);
 
       cpu = cpu_now ();
-      t = t_c = bench_prerendered_frames (frames, out);
+      t = t_c = bench_prerendered_frames (frames, "I420", out);
       keep_best (&c, t, cpu_now () - cpu);
       size_c = file_size (out);
 
-      g_print ("run %d: animator push-in %.2f s, pan-left %.2f s; bare: identical frames %.2f s, "
-               "videotestsrc %.2f s, animator's frames %.2f s\n",
-               i + 1, t_push, t_pan, t_a, t_b, t_c);
+      cpu = cpu_now ();
+      t = t_c2 = bench_prerendered_frames (frames_bgrx, FORMAT, out);
+      keep_best (&c2, t, cpu_now () - cpu);
+
+      g_print ("run %d: animator push-in %.2f s, pan-left %.2f s; bare: identical frames %.2f s "
+               "(BGRx %.2f s), videotestsrc %.2f s, animator's frames %.2f s (BGRx %.2f s)\n",
+               i + 1, t_push, t_pan, t_a, t_a2, t_b, t_c, t_c2);
     }
 
   g_print ("\nOffline animator, %d s %dx%d clip (%d frames), best of %d (wall, CPU of that run):\n",
            SECONDS, WIDTH, HEIGHT, FRAMES, runs);
-  g_print ("  animator (push-in)                 %6.2f s  cpu %5.2f s  %6.1f fps  %6.0f KiB\n",
+  g_print ("  animator (push-in)                       %6.2f s  cpu %5.2f s  %6.1f fps  %6.0f KiB\n",
            push.wall, push.cpu, FRAMES / push.wall, size_push / 1024.0);
-  g_print ("  animator (pan-left)                %6.2f s  cpu %5.2f s  %6.1f fps\n",
+  g_print ("  animator (pan-left)                      %6.2f s  cpu %5.2f s  %6.1f fps\n",
            pan.wall, pan.cpu, FRAMES / pan.wall);
-  g_print ("  A: bare appsrc, identical frames   %6.2f s  cpu %5.2f s  %6.1f fps  %6.0f KiB\n",
+  g_print ("  A: bare x264, identical I420 frames      %6.2f s  cpu %5.2f s  %6.1f fps  %6.0f KiB\n",
            a.wall, a.cpu, FRAMES / a.wall, size_a / 1024.0);
-  g_print ("  B: bare videotestsrc (moving)      %6.2f s  cpu %5.2f s  %6.1f fps  %6.0f KiB\n",
+  g_print ("  A': identical BGRx frames + videoconvert %6.2f s  cpu %5.2f s  %6.1f fps\n",
+           a2.wall, a2.cpu, FRAMES / a2.wall);
+  g_print ("  B: bare videotestsrc (moving, BGRx)      %6.2f s  cpu %5.2f s  %6.1f fps  %6.0f KiB\n",
            b.wall, b.cpu, FRAMES / b.wall, size_b / 1024.0);
-  g_print ("  C: bare appsrc, animator's frames  %6.2f s  cpu %5.2f s  %6.1f fps  %6.0f KiB\n",
+  g_print ("  C: bare x264, animator's I420 frames     %6.2f s  cpu %5.2f s  %6.1f fps  %6.0f KiB\n",
            c.wall, c.cpu, FRAMES / c.wall, size_c / 1024.0);
-  g_print ("  ratio animator / A: %.2fx wall, %.2fx CPU (target <= 1.3x)\n",
+  g_print ("  C': animator's BGRx frames + videoconvert%6.2f s  cpu %5.2f s  %6.1f fps\n",
+           c2.wall, c2.cpu, FRAMES / c2.wall);
+  g_print ("  ratio animator / A:  %.2fx wall, %.2fx CPU (target <= 1.3x)\n",
            push.wall / a.wall, push.cpu / a.cpu);
-  g_print ("  ratio animator / B: %.2fx wall, %.2fx CPU\n", push.wall / b.wall, push.cpu / b.cpu);
-  g_print ("  ratio animator / C: %.2fx wall, %.2fx CPU (drawing + pushing cost, same content for x264)\n",
+  g_print ("  ratio animator / A': %.2fx wall, %.2fx CPU\n", push.wall / a2.wall, push.cpu / a2.cpu);
+  g_print ("  ratio animator / B:  %.2fx wall, %.2fx CPU\n", push.wall / b.wall, push.cpu / b.cpu);
+  g_print ("  ratio animator / C:  %.2fx wall, %.2fx CPU (drawing + pushing cost, same content for x264)\n",
            push.wall / c.wall, push.cpu / c.cpu);
+  g_print ("  ratio animator / C': %.2fx wall, %.2fx CPU\n", push.wall / c2.wall, push.cpu / c2.cpu);
 
   cairo_surface_destroy (still);
   rm_rf (dir);
