@@ -8,8 +8,10 @@
 
 #include "heyai-delivery.h"
 #include "heyai-export-drive.h"
+#include "heyai-export-page.h"
 #include "heyai-final-watch.h"
 #include "heyai-player.h"
+#include "heyai-project-view.h"
 #include "heyai-ui-util.h"
 #include "heyai-window.h"
 
@@ -155,6 +157,17 @@ final_local_cb (GObject      *source,
       toast (self, t);
       return;
     }
+
+  /* Export pages showing this project get the "Final Trailer" row. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self->app)); l != NULL; l = l->next)
+    if (HEYAI_IS_WINDOW (l->data))
+      {
+        HeyaiProjectView *view = heyai_window_get_project_view (l->data);
+        HeyaiProject *shown = view ? heyai_project_view_get_project (view) : NULL;
+
+        if (shown != NULL && g_strcmp0 (heyai_project_get_id (shown), heyai_project_get_id (project)) == 0)
+          heyai_export_page_reload (heyai_project_view_get_export_page (view));
+      }
 
   t = adw_toast_new (_("The editor delivered the final trailer"));
   adw_toast_set_button_label (t, _("_Play"));

@@ -446,6 +446,9 @@ test_final_arrives (void)
   id = g_signal_connect (delivery, "final-arrived", G_CALLBACK (final_arrived_cb), &s);
   heyai_window_open_project (window, project);
   g_assert_true (heyai_delivery_is_watching (delivery, project));
+  heyai_project_view_set_visible_page (view, "export");
+  ui_test_wait_frame (GTK_WIDGET (window));
+  g_assert_null (find_button (GTK_WIDGET (heyai_project_view_get_export_page (view)), "_Play"));
 
   /* The editor's copy: written aside, then renamed into place. */
   g_assert_true (ui_test_write_clip (tmp, &error));
@@ -467,10 +470,7 @@ test_final_arrives (void)
   ui_test_spin (300);
   gtk_window_destroy (gtk_application_get_windows (GTK_APPLICATION (app))->data);
 
-  /* The Export page shows the delivered trailer. */
-  heyai_project_view_set_visible_page (view, "export");
-  ui_test_wait_frame (GTK_WIDGET (window));
-  heyai_export_page_reload (heyai_project_view_get_export_page (view));
+  /* The Export page, open meanwhile, shows the delivered trailer. */
   g_assert_nonnull (find_button (GTK_WIDGET (heyai_project_view_get_export_page (view)), "_Play"));
   shot = ui_test_screenshot (GTK_WIDGET (window), "export-final-trailer");
   g_assert_nonnull (shot);
