@@ -183,6 +183,10 @@ sync_done_cb (GObject      *source,
   else
     {
       summary = heyai_sync_report_describe (report);
+      /* An open conflicts dialog lists what this sync found (or resolved). */
+      for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self->app)); l != NULL; l = l->next)
+        if (HEYAI_IS_CONFLICTS_DIALOG (l->data))
+          heyai_conflicts_dialog_reload (l->data);
       if (report->conflicts > 0)
         {
           g_autofree char *text = NULL;

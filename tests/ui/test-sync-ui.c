@@ -206,7 +206,17 @@ test_conflicts_dialog (void)
   }
   sync_store (store_b);
 
-  /* The controller's sync merges B's edit and reports the conflict. */
+  /* The dialog, opened before (nothing to review yet)... */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "sync-conflicts", NULL);
+  dialog = NULL;
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (HEYAI_IS_CONFLICTS_DIALOG (l->data))
+      dialog = l->data;
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (window));
+  g_assert_cmpuint (heyai_conflicts_dialog_get_n_conflicts (HEYAI_CONFLICTS_DIALOG (dialog)), ==, 0);
+
+  /* ...lists the conflict the controller's sync reports when it merges B's edit. */
   id = g_signal_connect (controller, "sync-finished", G_CALLBACK (sync_finished_cb), &f);
   heyai_sync_controller_sync (controller, FALSE);
   g_assert_true (ui_test_wait (&f.done, 15000));
@@ -218,13 +228,6 @@ test_conflicts_dialog (void)
   scene = scene_at (store, pid, 1);
   g_assert_cmpstr (heyai_scene_get_image_prompt (scene), ==, "Close on the keeper's hands striking a match, storm outside.");
 
-  g_action_group_activate_action (G_ACTION_GROUP (app), "sync-conflicts", NULL);
-  dialog = NULL;
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (HEYAI_IS_CONFLICTS_DIALOG (l->data))
-      dialog = l->data;
-  g_assert_nonnull (dialog);
-  g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (window));
   g_assert_cmpuint (heyai_conflicts_dialog_get_n_conflicts (HEYAI_CONFLICTS_DIALOG (dialog)), ==, 1);
   ui_test_wait_frame (GTK_WIDGET (dialog));
   shot = ui_test_screenshot (GTK_WIDGET (dialog), "sync-conflicts");
