@@ -55,14 +55,41 @@ field_label (const char *field)
   return field;
 }
 
+/* The enum value stored as its nick ("approved", "push_in"), or -1. */
+static int
+enum_value (GType       type,
+            const char *nick)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (type);
+  GEnumValue *value = nick ? g_enum_get_value_by_nick (klass, nick) : NULL;
+
+  return value ? value->value : -1;
+}
+
 static char *
-describe_value (const char *field,
+describe_value (const char *table,
+                const char *field,
                 const char *value)
 {
+  int v;
+
   if (g_strcmp0 (field, "deleted") == 0)
     return g_strdup (g_strcmp0 (value, "1") == 0 ? _("Deleted") : _("Kept"));
   if (value == NULL || *value == '\0')
     return g_strdup (_("(empty)"));
+
+  /* Stored nicks shown the way the window says them. */
+  if (g_strcmp0 (field, "approval") == 0 && (v = enum_value (HEYAI_TYPE_APPROVAL, value)) >= 0)
+    return g_strdup (v == HEYAI_APPROVAL_APPROVED ? _("Approved")
+                     : v == HEYAI_APPROVAL_REJECTED ? _("Rejected") : _("Pending"));
+  if (g_strcmp0 (field, "camera_move") == 0 && (v = enum_value (HEYAI_TYPE_CAMERA_MOVE, value)) >= 0)
+    return g_strdup (heyai_camera_move_label ((HeyaiCameraMove) v));
+  if (g_strcmp0 (field, "status") == 0 && g_strcmp0 (table, "scenes") == 0 &&
+      (v = enum_value (HEYAI_TYPE_SCENE_STATUS, value)) >= 0)
+    return g_strdup (heyai_scene_status_label ((HeyaiSceneStatus) v));
+  if (g_strcmp0 (field, "status") == 0 && g_strcmp0 (table, "projects") == 0 &&
+      (v = enum_value (HEYAI_TYPE_PROJECT_STATUS, value)) >= 0)
+    return g_strdup (heyai_project_status_label ((HeyaiProjectStatus) v));
   return g_strdup (value);
 }
 
@@ -143,8 +170,8 @@ conflict_group (HeyaiConflictsDialog    *self,
   g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (c->detected_at / G_USEC_PER_SEC);
   g_autofree char *when_text = when ? g_date_time_format (when, "%e %b %Y, %H:%M") : g_strdup ("");
   g_autofree char *description = NULL;
-  g_autofree char *winner = describe_value (c->field, c->winning_value);
-  g_autofree char *loser = describe_value (c->field, c->losing_value);
+  g_autofree char *winner = describe_value (c->table_name, c->field, c->winning_value);
+  g_autofree char *loser = describe_value (c->table_name, c->field, c->losing_value);
   g_autofree char *winner_device = describe_device (self, c->winning_device);
   g_autofree char *loser_device = describe_device (self, c->losing_device);
   g_autofree char *winner_sub = NULL;

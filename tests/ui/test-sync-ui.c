@@ -67,6 +67,21 @@ find_by_name (GtkWidget  *root,
   return NULL;
 }
 
+static GtkWidget *
+find_row (GtkWidget  *root,
+          const char *title)
+{
+  if (ADW_IS_PREFERENCES_ROW (root) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row (child, title);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static HeyaiScene *
 scene_at (HeyaiStore *store,
           const char *project_id,
@@ -193,15 +208,23 @@ test_conflicts_dialog (void)
   {
     g_autoptr(HeyaiScene) sa = scene_at (store, pid, 1);
 
+    g_autoptr(HeyaiScene) sa2 = scene_at (store, pid, 2);
+
     heyai_scene_set_image_prompt (sa, "The keeper lights the lamp; the beam sweeps the black sea.");
     g_assert_true (heyai_store_update_scene (store, sa, &error));
+    heyai_scene_set_approval (sa2, HEYAI_APPROVAL_REJECTED);
+    g_assert_true (heyai_store_update_scene (store, sa2, &error));
     sync_test_tick ();
   }
   {
     g_autoptr(HeyaiScene) sb = scene_at (store_b, pid, 1);
 
+    g_autoptr(HeyaiScene) sb2 = scene_at (store_b, pid, 2);
+
     heyai_scene_set_image_prompt (sb, "Close on the keeper's hands striking a match, storm outside.");
     g_assert_true (heyai_store_update_scene (store_b, sb, &error));
+    heyai_scene_set_approval (sb2, HEYAI_APPROVAL_APPROVED);
+    g_assert_true (heyai_store_update_scene (store_b, sb2, &error));
     sync_test_tick ();
   }
   sync_store (store_b);
@@ -222,21 +245,35 @@ test_conflicts_dialog (void)
   g_assert_true (ui_test_wait (&f.done, 15000));
   g_signal_handler_disconnect (controller, id);
   g_assert_null (f.error);
-  g_assert_cmpuint (f.conflicts, ==, 1);
+  g_assert_cmpuint (f.conflicts, ==, 2);
   g_free (f.summary);
 
   scene = scene_at (store, pid, 1);
   g_assert_cmpstr (heyai_scene_get_image_prompt (scene), ==, "Close on the keeper's hands striking a match, storm outside.");
 
-  g_assert_cmpuint (heyai_conflicts_dialog_get_n_conflicts (HEYAI_CONFLICTS_DIALOG (dialog)), ==, 1);
+  g_assert_cmpuint (heyai_conflicts_dialog_get_n_conflicts (HEYAI_CONFLICTS_DIALOG (dialog)), ==, 2);
+  /* Stored nicks read the way the window says them. */
+  g_assert_nonnull (find_row (GTK_WIDGET (dialog), "Approved"));
+  g_assert_nonnull (find_row (GTK_WIDGET (dialog), "Rejected"));
+  g_assert_null (find_row (GTK_WIDGET (dialog), "approved"));
   ui_test_wait_frame (GTK_WIDGET (dialog));
   shot = ui_test_screenshot (GTK_WIDGET (dialog), "sync-conflicts");
   g_assert_nonnull (shot);
 
-  button = find_button (GTK_WIDGET (dialog), "_Use the Other Value");
+  /* "Use the Other Value" on the prompt's conflict; "Keep" on the approval's. */
+  button = find_button (gtk_widget_get_ancestor (find_row (GTK_WIDGET (dialog), "The keeper lights the lamp; the beam sweeps the black sea."),
+                                                 ADW_TYPE_PREFERENCES_GROUP), "_Use the Other Value");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_cmpuint (heyai_conflicts_dialog_get_n_conflicts (HEYAI_CONFLICTS_DIALOG (dialog)), ==, 1);
+  button = find_button (GTK_WIDGET (dialog), "_Keep");
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");
   g_assert_cmpuint (heyai_conflicts_dialog_get_n_conflicts (HEYAI_CONFLICTS_DIALOG (dialog)), ==, 0);
+  {
+    g_autoptr(HeyaiScene) s2 = scene_at (store, pid, 2);
+    g_assert_cmpint (heyai_scene_get_approval (s2), ==, HEYAI_APPROVAL_APPROVED);
+  }
   g_assert_cmpstr (heyai_scene_get_image_prompt (scene), ==, "The keeper lights the lamp; the beam sweeps the black sea.");
   left = heyai_sync_list_conflicts (store, pid, FALSE, &error);
   g_assert_no_error (error);
