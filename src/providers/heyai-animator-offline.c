@@ -425,19 +425,20 @@ lerp (double a, double b, double t)
   return a + (b - a) * t;
 }
 
-/* Draws rows @first_row.. of frame @i of @n (@width x @height) into @cr, an
- * RGB24 strip whose top row is frame row @first_row. */
+/* The view of frame @i of @n: frame pixel (X, Y) shows the still at
+ * (X / scale + x, Y / scale + y), in still pixels (continuous coordinates,
+ * pixel centres at .5, as cairo maps a pattern). */
 static void
-draw_frame (cairo_t             *cr,
-            cairo_pattern_t     *pattern,
-            int                  src_width,
+frame_view (int                  src_width,
             int                  src_height,
             int                  width,
             int                  height,
             const KenBurnsPath  *path,
             guint                i,
             guint                n,
-            int                  first_row)
+            double              *out_scale,
+            double              *out_x,
+            double              *out_y)
 {
   double t = n > 1 ? smoothstep ((double) i / (double) (n - 1)) : 0.0;
   double zoom = lerp (path->zoom0, path->zoom1, t);
@@ -447,31 +448,18 @@ draw_frame (cairo_t             *cr,
   double view_h = height / scale;
   double x = lerp (path->cx0, path->cx1, t) * src_width - view_w / 2.0;
   double y = lerp (path->cy0, path->cy1, t) * src_height - view_h / 2.0;
-  cairo_matrix_t matrix;
 
-  x = CLAMP (x, 0.0, MAX (0.0, src_width - view_w));
-  y = CLAMP (y, 0.0, MAX (0.0, src_height - view_h));
-
-  /* Pattern space = still pixels: still = device / scale + offset. */
-  cairo_matrix_init_scale (&matrix, 1.0 / scale, 1.0 / scale);
-  matrix.x0 = x;
-  matrix.y0 = y + first_row / scale;
-  cairo_pattern_set_matrix (pattern, &matrix);
-
-  cairo_set_source (cr, pattern);
-  cairo_paint (cr);
+  *out_scale = scale;
+  *out_x = CLAMP (x, 0.0, MAX (0.0, src_width - view_w));
+  *out_y = CLAMP (y, 0.0, MAX (0.0, src_height - view_h));
 }
 
 /* ---------------------------------------------------------------------- */
 /* BGRx strips to I420                                                     */
 
-/* Frames are drawn in strips of STRIP_ROWS rows into a small RGB24 surface
- * that stays in the CPU cache, and each strip is converted to I420 right
- * away, into the buffer that is pushed: the encoder chain's videoconvert is
- * then passthrough.  This costs less than drawing whole 3.5 MiB BGRx frames
- * and having videoconvert read them back from memory and convert them
- * (measured in the commit that introduced it). */
-#define STRIP_ROWS 16
+/* The still is converted to I420 once; each frame is then resampled plane
+ * by plane straight into the I420 buffer that is pushed (see "Resampling"),
+ * so the encoder chain's videoconvert is passthrough. */
 
 #define COEF_BITS 14
 
@@ -690,6 +678,208 @@ strip_to_i420 (const guint8    *src,
 }
 
 /* ---------------------------------------------------------------------- */
+/* Resampling                                                              */
+
+/* Bilinear resampling of one 8-bit plane with a scale + offset transform,
+ * what cairo's CAIRO_FILTER_BILINEAR + CAIRO_EXTEND_PAD does for an RGB24
+ * surface, but on the I420 planes of the still: 1.5 bytes per pixel
+ * instead of 4, separable (each source row is interpolated horizontally once
+ * and reused by the output rows that need it), and no colour conversion per
+ * frame.  Weights have 8 bits. */
+typedef struct
+{
+  const guint8 *data;
+  int           stride;
+  int           width;    /* valid samples (the still's own size for luma) */
+  int           height;
+} Plane;
+
+typedef struct
+{
+  int    *x0, *x1;       /* per output column: source columns and weight of x1 */
+  guint16 *fx;
+  guint16 *rows[2];      /* horizontally interpolated source rows (value * 256) */
+  int      row_of[2];    /* which source row each holds, -1 none */
+  int      max_width;
+} Resampler;
+
+static void
+resampler_init (Resampler *r,
+                int        max_width)
+{
+  r->max_width = max_width;
+  r->x0 = g_new (int, max_width);
+  r->x1 = g_new (int, max_width);
+  r->fx = g_new (guint16, max_width);
+  r->rows[0] = g_new (guint16, max_width + 8);
+  r->rows[1] = g_new (guint16, max_width + 8);
+}
+
+static void
+resampler_clear (Resampler *r)
+{
+  g_clear_pointer (&r->x0, g_free);
+  g_clear_pointer (&r->x1, g_free);
+  g_clear_pointer (&r->fx, g_free);
+  g_clear_pointer (&r->rows[0], g_free);
+  g_clear_pointer (&r->rows[1], g_free);
+}
+
+/* Sample position @c (pixel index space, centres at integers) to taps. */
+static inline void
+taps (double  c,
+      int     size,
+      int    *i0,
+      int    *i1,
+      guint16 *f)
+{
+  double fl;
+  int i, w;
+
+  if (c <= 0.0)
+    {
+      *i0 = *i1 = 0;
+      *f = 0;
+      return;
+    }
+  if (c >= size - 1)
+    {
+      *i0 = *i1 = size - 1;
+      *f = 0;
+      return;
+    }
+  fl = floor (c);
+  i = (int) fl;
+  w = (int) lround ((c - fl) * 256.0);
+  if (w >= 256)
+    {
+      i++;
+      w = 0;
+    }
+  *i0 = i;
+  *i1 = MIN (i + 1, size - 1);
+  *f = (guint16) w;
+}
+
+static const guint16 *
+resampler_row (Resampler   *r,
+               const Plane *src,
+               int          row,
+               int          keep,      /* the other row still needed, or -1 */
+               int          out_width)
+{
+  const guint8 *s;
+  guint16 *h;
+  int slot;
+
+  for (slot = 0; slot < 2; slot++)
+    if (r->row_of[slot] == row)
+      return r->rows[slot];
+
+  slot = r->row_of[0] == keep ? 1 : 0;
+  r->row_of[slot] = row;
+  h = r->rows[slot];
+  s = src->data + (gsize) row * src->stride;
+  for (int x = 0; x < out_width; x++)
+    h[x] = (guint16) (s[r->x0[x]] * (256 - r->fx[x]) + s[r->x1[x]] * r->fx[x]);
+
+  return h;
+}
+
+/* Output sample (X, Y) of a plane subsampled by @sub (1 luma, 2 chroma)
+ * has its centre at luma position ((X + .5) sub, (Y + .5) sub), which
+ * shows the still at luma / scale + offset, i.e. at that / sub - .5 in the
+ * source plane's index space. */
+static void
+resample_plane (Resampler   *r,
+                const Plane *src,
+                guint8      *dest,
+                int          dest_stride,
+                int          out_width,
+                int          out_height,
+                int          sub,
+                double       scale,
+                double       x,
+                double       y)
+{
+  g_assert (out_width <= r->max_width);
+
+  for (int ox = 0; ox < out_width; ox++)
+    taps (((ox + 0.5) * sub / scale + x) / sub - 0.5, src->width, &r->x0[ox], &r->x1[ox], &r->fx[ox]);
+  r->row_of[0] = r->row_of[1] = -1;
+
+  for (int oy = 0; oy < out_height; oy++)
+    {
+      const guint16 *h0, *h1;
+      guint8 *d = dest + (gsize) oy * dest_stride;
+      int y0, y1, ox = 0;
+      guint16 fy;
+
+      taps (((oy + 0.5) * sub / scale + y) / sub - 0.5, src->height, &y0, &y1, &fy);
+      h0 = resampler_row (r, src, y0, y1, out_width);
+      h1 = resampler_row (r, src, y1, y0, out_width);
+
+#if defined(__SSE2__)
+      {
+        const __m128i w0 = _mm_set1_epi16 ((short) MIN ((256 - fy) << 8, 65535));
+        const __m128i w1 = _mm_set1_epi16 ((short) (fy << 8));
+        const __m128i round = _mm_set1_epi16 (128);
+
+        /* (h0 (256 - fy) + h1 fy) / 65536, in 16 bits: each product / 256 */
+        for (; ox + 16 <= out_width; ox += 16)
+          {
+            __m128i a = _mm_add_epi16 (_mm_mulhi_epu16 (_mm_loadu_si128 ((const __m128i *) (h0 + ox)), w0),
+                                       _mm_mulhi_epu16 (_mm_loadu_si128 ((const __m128i *) (h1 + ox)), w1));
+            __m128i b = _mm_add_epi16 (_mm_mulhi_epu16 (_mm_loadu_si128 ((const __m128i *) (h0 + ox + 8)), w0),
+                                       _mm_mulhi_epu16 (_mm_loadu_si128 ((const __m128i *) (h1 + ox + 8)), w1));
+
+            a = _mm_srli_epi16 (_mm_adds_epu16 (a, round), 8);
+            b = _mm_srli_epi16 (_mm_adds_epu16 (b, round), 8);
+            _mm_storeu_si128 ((__m128i *) (d + ox), _mm_packus_epi16 (a, b));
+          }
+      }
+#endif
+      for (; ox < out_width; ox++)
+        d[ox] = (guint8) ((((h0[ox] * (guint32) MIN ((256 - fy) << 8, 65535)) >> 16) +
+                           ((h1[ox] * (guint32) (fy << 8)) >> 16) + 128) >> 8);
+    }
+}
+
+/* The still (RGB24) as I420 planes, padded to even sizes by repeating the
+ * last column/row; @planes point into the returned memory. */
+static guint8 *
+source_to_i420 (cairo_surface_t *source,
+                const YuvCoeffs *coeffs,
+                Plane            planes[3])
+{
+  int sw = cairo_image_surface_get_width (source);
+  int sh = cairo_image_surface_get_height (source);
+  int ew = (sw + 1) & ~1, eh = (sh + 1) & ~1;
+  int cw = ew / 2, ch = eh / 2;
+  cairo_surface_t *even = cairo_image_surface_create (CAIRO_FORMAT_RGB24, ew, eh);
+  cairo_t *cr = cairo_create (even);
+  guint8 *data = g_malloc ((gsize) ew * eh + (gsize) cw * ch * 2);
+
+  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+  cairo_set_source_surface (cr, source, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+  cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (even);
+
+  strip_to_i420 (cairo_image_surface_get_data (even), cairo_image_surface_get_stride (even),
+                 ew, eh, data, ew, data + (gsize) ew * eh, data + (gsize) ew * eh + (gsize) cw * ch,
+                 cw, coeffs);
+  cairo_surface_destroy (even);
+
+  planes[0] = (Plane) { data, ew, sw, sh };
+  planes[1] = (Plane) { data + (gsize) ew * eh, cw, cw, ch };
+  planes[2] = (Plane) { data + (gsize) ew * eh + (gsize) cw * ch, cw, cw, ch };
+  return data;
+}
+
+/* ---------------------------------------------------------------------- */
 /* Rendering + encoding                                                    */
 
 static gboolean
@@ -883,13 +1073,11 @@ heyai_ken_burns_render (const char                *still_path,
   g_autofree char *description = NULL;
   cairo_surface_t *still = NULL;
   cairo_surface_t *source = NULL;
-  cairo_pattern_t *pattern = NULL;
-  cairo_surface_t *strip = NULL;
-  cairo_t *strip_cr = NULL;
+  g_autofree guint8 *source_yuv = NULL;
+  Plane planes[3];
+  Resampler resampler = { 0 };
   GstVideoInfo info;
   YuvCoeffs coeffs;
-  int strip_stride;
-  guint8 *strip_data;
   const char *chain;
   KenBurnsPath path;
   int width, height, src_width, src_height;
@@ -943,16 +1131,10 @@ heyai_ken_burns_render (const char                *still_path,
   GST_VIDEO_INFO_PAR_D (&info) = 1;
   yuv_coeffs_init (&coeffs, &GST_VIDEO_INFO_COLORIMETRY (&info));
   frame_size = GST_VIDEO_INFO_SIZE (&info);
-  strip = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, STRIP_ROWS);
-  strip_cr = cairo_create (strip);
-  cairo_set_operator (strip_cr, CAIRO_OPERATOR_SOURCE);
-  strip_stride = cairo_image_surface_get_stride (strip);
-  strip_data = cairo_image_surface_get_data (strip);
+  source_yuv = source_to_i420 (source, &coeffs, planes);
+  resampler_init (&resampler, width);
   path = ken_burns_path (move);
 
-  pattern = cairo_pattern_create_for_surface (source);
-  cairo_pattern_set_filter (pattern, CAIRO_FILTER_BILINEAR);
-  cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
 
   description = g_strdup_printf ("appsrc name=src ! %s ! filesink name=sink", chain);
   pipeline = gst_parse_launch (description, &local_error);
@@ -1014,6 +1196,7 @@ heyai_ken_burns_render (const char                *still_path,
     {
       GstBuffer *buffer;
       GstMapInfo map;
+      double scale, view_x, view_y;
       GstClockTime pts, next;
       GstFlowReturn flow;
 
@@ -1031,23 +1214,15 @@ heyai_ken_burns_render (const char                *still_path,
           goto out;
         }
 
-      for (int row = 0; row < height; row += STRIP_ROWS)
+      frame_view (src_width, src_height, width, height, &path, i, n_frames, &scale, &view_x, &view_y);
+      for (guint p = 0; p < 3; p++)
         {
-          int rows = MIN (STRIP_ROWS, height - row);
+          int sub = p == 0 ? 1 : 2;
 
-          draw_frame (strip_cr, pattern, src_width, src_height, width, height, &path, i, n_frames, row);
-          cairo_surface_flush (strip);
-          strip_to_i420 (strip_data, strip_stride, width, rows,
-                         map.data + GST_VIDEO_INFO_PLANE_OFFSET (&info, 0) +
-                           (gsize) row * GST_VIDEO_INFO_PLANE_STRIDE (&info, 0),
-                         GST_VIDEO_INFO_PLANE_STRIDE (&info, 0),
-                         map.data + GST_VIDEO_INFO_PLANE_OFFSET (&info, 1) +
-                           (gsize) (row / 2) * GST_VIDEO_INFO_PLANE_STRIDE (&info, 1),
-                         map.data + GST_VIDEO_INFO_PLANE_OFFSET (&info, 2) +
-                           (gsize) (row / 2) * GST_VIDEO_INFO_PLANE_STRIDE (&info, 2),
-                         GST_VIDEO_INFO_PLANE_STRIDE (&info, 1),
-                         &coeffs);
-          cairo_surface_mark_dirty (strip);
+          resample_plane (&resampler, &planes[p],
+                          map.data + GST_VIDEO_INFO_PLANE_OFFSET (&info, p),
+                          GST_VIDEO_INFO_PLANE_STRIDE (&info, p),
+                          width / sub, height / sub, sub, scale, view_x, view_y);
         }
       gst_buffer_unmap (buffer, &map);
 
@@ -1115,9 +1290,7 @@ out:
     g_unlink (out_path);
   if (pool != NULL)
     gst_buffer_pool_set_active (pool, FALSE);
-  g_clear_pointer (&strip_cr, cairo_destroy);
-  g_clear_pointer (&strip, cairo_surface_destroy);
-  g_clear_pointer (&pattern, cairo_pattern_destroy);
+  resampler_clear (&resampler);
   g_clear_pointer (&source, cairo_surface_destroy);
 
   return ok;
