@@ -49,6 +49,10 @@
 #if defined(__SSE2__)
 # include <emmintrin.h>
 #endif
+#if defined(__GNUC__) && defined(__x86_64__)
+# include <tmmintrin.h>
+# define HAVE_SSSE3_PATH 1
+#endif
 
 #include "heyai-animator-offline.h"
 
@@ -701,6 +705,13 @@ typedef struct
   guint16 *rows[2];      /* horizontally interpolated source rows (value * 256) */
   int      row_of[2];    /* which source row each holds, -1 none */
   int      max_width;
+  /* SSSE3: per group of 8 output columns, the first source column of a
+   * 16-byte window (-1: too wide, do it one by one), the shuffles picking
+   * the x0 and x1 samples out of it, and the weights (256 - f, f). */
+  int     *group_base;
+  guint8  *group_shuffles;   /* 32 bytes per group */
+  guint16 *group_weights;    /* 16 per group */
+  gboolean ssse3;
 } Resampler;
 
 static void
@@ -713,6 +724,12 @@ resampler_init (Resampler *r,
   r->fx = g_new (guint16, max_width);
   r->rows[0] = g_new (guint16, max_width + 8);
   r->rows[1] = g_new (guint16, max_width + 8);
+  r->group_base = g_new (int, max_width / 8 + 1);
+  r->group_shuffles = g_new (guint8, (gsize) (max_width / 8 + 1) * 32);
+  r->group_weights = g_new (guint16, (gsize) (max_width / 8 + 1) * 16);
+#ifdef HAVE_SSSE3_PATH
+  r->ssse3 = __builtin_cpu_supports ("ssse3");
+#endif
 }
 
 static void
@@ -723,6 +740,86 @@ resampler_clear (Resampler *r)
   g_clear_pointer (&r->fx, g_free);
   g_clear_pointer (&r->rows[0], g_free);
   g_clear_pointer (&r->rows[1], g_free);
+  g_clear_pointer (&r->group_base, g_free);
+  g_clear_pointer (&r->group_shuffles, g_free);
+  g_clear_pointer (&r->group_weights, g_free);
+}
+
+static inline void
+hrow_scalar (const Resampler *r,
+             const guint8    *s,
+             guint16         *h,
+             int              from,
+             int              to)
+{
+  for (int x = from; x < to; x++)
+    h[x] = (guint16) (s[r->x0[x]] * (256 - r->fx[x]) + s[r->x1[x]] * r->fx[x]);
+}
+
+#ifdef HAVE_SSSE3_PATH
+/* 8 output samples per step: one unaligned 16-byte load of the source
+ * columns they need, two shuffles, two 16-bit multiplies (exact: the
+ * products and their sum are <= 255 * 256). */
+__attribute__((target ("ssse3")))
+static void
+hrow_ssse3 (const Resampler *r,
+            const guint8    *s,
+            guint16         *h,
+            int              out_width)
+{
+  int n_groups = out_width / 8;
+
+  for (int g = 0; g < n_groups; g++)
+    {
+      __m128i win, a, b;
+
+      if (r->group_base[g] < 0)
+        {
+          hrow_scalar (r, s, h, 8 * g, 8 * g + 8);
+          continue;
+        }
+
+      win = _mm_loadu_si128 ((const __m128i *) (s + r->group_base[g]));
+      a = _mm_shuffle_epi8 (win, _mm_loadu_si128 ((const __m128i *) (r->group_shuffles + 32 * g)));
+      b = _mm_shuffle_epi8 (win, _mm_loadu_si128 ((const __m128i *) (r->group_shuffles + 32 * g + 16)));
+      a = _mm_mullo_epi16 (a, _mm_loadu_si128 ((const __m128i *) (r->group_weights + 16 * g)));
+      b = _mm_mullo_epi16 (b, _mm_loadu_si128 ((const __m128i *) (r->group_weights + 16 * g + 8)));
+      _mm_storeu_si128 ((__m128i *) (h + 8 * g), _mm_add_epi16 (a, b));
+    }
+
+  hrow_scalar (r, s, h, 8 * n_groups, out_width);
+}
+#endif
+
+/* The SSSE3 groups for the columns in r->x0/x1/fx. */
+static void
+resampler_plan_groups (Resampler *r,
+                       int        out_width)
+{
+  for (int g = 0; g < out_width / 8; g++)
+    {
+      int base = r->x0[8 * g];
+      guint8 *shuffle = r->group_shuffles + 32 * g;
+      guint16 *weight = r->group_weights + 16 * g;
+
+      r->group_base[g] = base;
+      for (int k = 0; k < 8; k++)
+        {
+          int x = 8 * g + k;
+
+          if (r->x0[x] < base || r->x1[x] - base > 15)
+            {
+              r->group_base[g] = -1;
+              break;
+            }
+          shuffle[2 * k] = (guint8) (r->x0[x] - base);
+          shuffle[2 * k + 1] = 0x80;
+          shuffle[16 + 2 * k] = (guint8) (r->x1[x] - base);
+          shuffle[16 + 2 * k + 1] = 0x80;
+          weight[k] = (guint16) (256 - r->fx[x]);
+          weight[8 + k] = r->fx[x];
+        }
+    }
 }
 
 /* Sample position @c (pixel index space, centres at integers) to taps. */
@@ -780,16 +877,24 @@ resampler_row (Resampler   *r,
   r->row_of[slot] = row;
   h = r->rows[slot];
   s = src->data + (gsize) row * src->stride;
-  for (int x = 0; x < out_width; x++)
-    h[x] = (guint16) (s[r->x0[x]] * (256 - r->fx[x]) + s[r->x1[x]] * r->fx[x]);
+#ifdef HAVE_SSSE3_PATH
+  if (r->ssse3)
+    {
+      hrow_ssse3 (r, s, h, out_width);
+      return h;
+    }
+#endif
+  hrow_scalar (r, s, h, 0, out_width);
 
   return h;
 }
 
 /* Output sample (X, Y) of a plane subsampled by @sub (1 luma, 2 chroma)
- * has its centre at luma position ((X + .5) sub, (Y + .5) sub), which
- * shows the still at luma / scale + offset, i.e. at that / sub - .5 in the
- * source plane's index space. */
+ * sits at luma position ((X + .5) sub, (Y + .5) sub), except that chroma
+ * is "mpeg2"-sited as the caps say (horizontally on the left luma sample
+ * of its pair: 2 X + .5); that shows the still at luma / scale + offset,
+ * i.e. at that / sub - .5 in the source plane's index space (the still's
+ * own chroma is the 2x2 mean: centred). */
 static void
 resample_plane (Resampler   *r,
                 const Plane *src,
@@ -805,8 +910,11 @@ resample_plane (Resampler   *r,
   g_assert (out_width <= r->max_width);
 
   for (int ox = 0; ox < out_width; ox++)
-    taps (((ox + 0.5) * sub / scale + x) / sub - 0.5, src->width, &r->x0[ox], &r->x1[ox], &r->fx[ox]);
+    taps (((sub == 1 ? ox + 0.5 : 2.0 * ox + 0.5) / scale + x) / sub - 0.5,
+          src->width, &r->x0[ox], &r->x1[ox], &r->fx[ox]);
   r->row_of[0] = r->row_of[1] = -1;
+  if (r->ssse3)
+    resampler_plan_groups (r, out_width);
 
   for (int oy = 0; oy < out_height; oy++)
     {
@@ -858,7 +966,9 @@ source_to_i420 (cairo_surface_t *source,
   int cw = ew / 2, ch = eh / 2;
   cairo_surface_t *even = cairo_image_surface_create (CAIRO_FORMAT_RGB24, ew, eh);
   cairo_t *cr = cairo_create (even);
-  guint8 *data = g_malloc ((gsize) ew * eh + (gsize) cw * ch * 2);
+  /* 16 readable bytes past the last column for the SSSE3 windows */
+  int ys = ew + 16, cs = cw + 16;
+  guint8 *data = g_malloc0 ((gsize) ys * eh + (gsize) cs * ch * 2);
 
   cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
   cairo_set_source_surface (cr, source, 0, 0);
@@ -869,13 +979,13 @@ source_to_i420 (cairo_surface_t *source,
   cairo_surface_flush (even);
 
   strip_to_i420 (cairo_image_surface_get_data (even), cairo_image_surface_get_stride (even),
-                 ew, eh, data, ew, data + (gsize) ew * eh, data + (gsize) ew * eh + (gsize) cw * ch,
-                 cw, coeffs);
+                 ew, eh, data, ys, data + (gsize) ys * eh, data + (gsize) ys * eh + (gsize) cs * ch,
+                 cs, coeffs);
   cairo_surface_destroy (even);
 
-  planes[0] = (Plane) { data, ew, sw, sh };
-  planes[1] = (Plane) { data + (gsize) ew * eh, cw, cw, ch };
-  planes[2] = (Plane) { data + (gsize) ew * eh + (gsize) cw * ch, cw, cw, ch };
+  planes[0] = (Plane) { data, ys, sw, sh };
+  planes[1] = (Plane) { data + (gsize) ys * eh, cs, cw, ch };
+  planes[2] = (Plane) { data + (gsize) ys * eh + (gsize) cs * ch, cs, cw, ch };
   return data;
 }
 
