@@ -1,9 +1,10 @@
 /* heyai-animator-offline.c: a Ken Burns clip from a still, with GStreamer.
  *
- * Frames are drawn with cairo in cache-sized strips, converted to I420 right
- * away into a pooled GstBuffer (so the chain's videoconvert is passthrough),
- * timestamped exactly (PTS = i * GST_SECOND / 24) and pushed through appsrc
- * into the encoder chain.  Everything runs in a GTask thread; the
+ * The still is converted once to I420 (the encoder's input format); each
+ * frame is a bilinear resampling of its planes (SSE2/SSSE3 with a scalar
+ * fallback) straight into a pooled GstBuffer, so the chain's videoconvert is
+ * passthrough.  Frames are timestamped exactly (PTS = i * GST_SECOND / 24)
+ * and pushed through appsrc into the encoder chain.  Everything runs in a GTask thread; the
  * worker waits for EOS with gst_bus_timed_pop_filtered(), so no main context
  * is involved.
  *
@@ -459,7 +460,7 @@ frame_view (int                  src_width,
 }
 
 /* ---------------------------------------------------------------------- */
-/* BGRx strips to I420                                                     */
+/* RGB24 to I420                                                           */
 
 /* The still is converted to I420 once; each frame is then resampled plane
  * by plane straight into the I420 buffer that is pushed (see "Resampling"),
