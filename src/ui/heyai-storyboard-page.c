@@ -166,6 +166,19 @@ drop_cb (GtkDropTarget  *target,
   return TRUE;
 }
 
+/* A card can be destroyed without a teardown (GTK 4.8 drops list item
+ * widgets it no longer needs, e.g. when a 1000-scene model is replaced while
+ * the page is off screen): forget it then, reload() must not touch it. */
+static void
+card_gone_cb (gpointer  data,
+              GObject  *where_the_object_was)
+{
+  HeyaiStoryboardPage *self = data;
+
+  if (self->cards != NULL)
+    g_ptr_array_remove_fast (self->cards, where_the_object_was);
+}
+
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
@@ -185,6 +198,7 @@ setup_cb (GtkSignalListItemFactory *factory,
   g_object_set_data (G_OBJECT (card), "page", self);
 
   g_ptr_array_add (self->cards, card);
+  g_object_weak_ref (G_OBJECT (card), card_gone_cb, self);
   gtk_list_item_set_child (item, card);
 }
 
@@ -195,8 +209,8 @@ teardown_cb (GtkSignalListItemFactory *factory,
 {
   GtkWidget *card = gtk_list_item_get_child (item);
 
-  if (card != NULL && self->cards != NULL)
-    g_ptr_array_remove_fast (self->cards, card);
+  if (card != NULL && self->cards != NULL && g_ptr_array_remove_fast (self->cards, card))
+    g_object_weak_unref (G_OBJECT (card), card_gone_cb, self);
 }
 
 static void
@@ -468,6 +482,9 @@ heyai_storyboard_page_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->scenes);
   g_clear_pointer (&self->still_paths, g_hash_table_unref);
+  if (self->cards != NULL)
+    for (guint i = 0; i < self->cards->len; i++)
+      g_object_weak_unref (g_ptr_array_index (self->cards, i), card_gone_cb, self);
   g_clear_pointer (&self->cards, g_ptr_array_unref);
 
   G_OBJECT_CLASS (heyai_storyboard_page_parent_class)->dispose (object);
