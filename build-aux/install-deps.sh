@@ -19,7 +19,9 @@ PACKAGES=(
   desktop-file-utils appstream libxml2-utils
   # tests: display, D-Bus, keyring, PDFs, screenshots, fonts
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools poppler-utils sqlite3
-  imagemagick x11-apps libgl1-mesa-dri fonts-dejavu-core fonts-cantarell
+  imagemagick x11-apps libgl1-mesa-dri fonts-dejavu-core fonts-cantarell libx11-dev
+  # benchmarks: bench-ui compares launch time with GNOME Text Editor
+  gnome-text-editor
 )
 
 missing=()
