@@ -54,7 +54,8 @@ regen_potfiles () {
 
 make_pot () {
   # $1: output file
-  xgettext --package-name="$pkg" -f po/POTFILES.in -D "$srcdir" -o "$1" \
+  xgettext --package-name="$pkg" --msgid-bugs-address=https://github.com/heyai/studio/issues \
+    -f po/POTFILES.in -D "$srcdir" -o "$1" \
     --from-code=UTF-8 --add-comments \
     --keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=NC_:1c,2 \
     --keyword=g_dcgettext:2 --keyword=g_dngettext:2,3 --keyword=g_dpgettext2:2c,3 \
