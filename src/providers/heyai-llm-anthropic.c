@@ -99,13 +99,10 @@ classify (HeyaiHttpResponse  *response,
                    label, self->model);
       return HEYAI_HTTP_VERDICT_FINAL;
     case 400:
-      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION,
-                   _("%s rejected the request: %s"), label,
-                   detail != NULL ? detail : _("no reason given"));
+      heyai_llm_set_rejected_error (error, label, detail);
       return HEYAI_HTTP_VERDICT_FINAL;
     case 429:
-      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
-                   _("%s kept rate-limiting the request. Wait a minute and try again."), label);
+      heyai_llm_set_rate_limit_error (error, label);
       return HEYAI_HTTP_VERDICT_RETRY;
     case 529:
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
@@ -245,25 +242,15 @@ split_sent_cb (GObject      *source,
 
   if (g_strcmp0 (stop_reason, "refusal") == 0)
     {
-      const char *text = first_text (content);
-
-      if (text != NULL)
-        g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_MODERATION,
-                                 _("%s refused to split the script: “%s” Edit the script and try again."),
-                                 label, text);
-      else
-        g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_MODERATION,
-                                 _("%s refused to split the script (content policy). Edit the script and try again."),
-                                 label);
+      heyai_llm_set_refusal_error (&error, label, first_text (content));
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   if (g_strcmp0 (stop_reason, "max_tokens") == 0 ||
       g_strcmp0 (stop_reason, "model_context_window_exceeded") == 0)
     {
-      g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                               _("The script is too long for one reply from %s: the scene list was cut off. "
-                                 "Shorten the script or choose a model with a longer output."),
-                               label);
+      heyai_llm_set_cut_off_error (&error, label);
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
@@ -296,10 +283,10 @@ split_sent_cb (GObject      *source,
 
   if (data->round > 0)
     {
-      g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                               _("%s did not send a usable scene list, even after a second request (%s). "
-                                 "Try again or choose another model."),
-                               label, error->message);
+      g_autoptr(GError) unusable = NULL;
+
+      heyai_llm_set_unusable_error (&unusable, label, error->message);
+      g_task_return_error (task, g_steal_pointer (&unusable));
       return;
     }
 

@@ -76,8 +76,7 @@ classify (HeyaiHttpResponse  *response,
                          "Add credit to the account or choose another script provider."), label);
           return HEYAI_HTTP_VERDICT_FINAL;
         }
-      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
-                   _("%s kept rate-limiting the request. Wait a minute and try again."), label);
+      heyai_llm_set_rate_limit_error (error, label);
       return HEYAI_HTTP_VERDICT_RETRY;
     }
 
@@ -102,9 +101,7 @@ classify (HeyaiHttpResponse  *response,
     {
       g_autofree char *detail = heyai_http_response_dup_error_detail (response);
 
-      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION,
-                   _("%s rejected the request: %s"), label,
-                   detail != NULL ? detail : _("no reason given"));
+      heyai_llm_set_rejected_error (error, label, detail);
       return HEYAI_HTTP_VERDICT_FINAL;
     }
 
@@ -222,9 +219,8 @@ split_sent_cb (GObject      *source,
 
   if (refusal != NULL && *refusal != '\0')
     {
-      g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_MODERATION,
-                               _("%s refused to split the script: “%s” Edit the script and try again."),
-                               label, refusal);
+      heyai_llm_set_refusal_error (&error, label, refusal);
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   if (g_strcmp0 (finish_reason, "content_filter") == 0)
@@ -236,10 +232,8 @@ split_sent_cb (GObject      *source,
     }
   if (g_strcmp0 (finish_reason, "length") == 0)
     {
-      g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                               _("The script is too long for one reply from %s: the scene list was cut off. "
-                                 "Shorten the script or choose a model with a longer output."),
-                               label);
+      heyai_llm_set_cut_off_error (&error, label);
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
@@ -250,10 +244,10 @@ split_sent_cb (GObject      *source,
 
       if (data->round > 0)
         {
-          g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                   _("%s did not send a usable scene list, even after a second request (%s). "
-                                     "Try again or choose another model."),
-                                   label, error->message);
+          g_autoptr(GError) unusable = NULL;
+
+          heyai_llm_set_unusable_error (&unusable, label, error->message);
+          g_task_return_error (task, g_steal_pointer (&unusable));
           return;
         }
 

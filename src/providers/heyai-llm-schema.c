@@ -635,3 +635,60 @@ heyai_llm_scenes_from_reply (JsonNode     *root,
     }
   return scenes;
 }
+
+/* ---------------------------------------------------------------------- */
+/* Reply errors shared by the clients                                      */
+
+void
+heyai_llm_set_refusal_error (GError     **error,
+                             const char  *label,
+                             const char  *text)
+{
+  if (text != NULL)
+    g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_MODERATION,
+                 _("%s refused to split the script: “%s” Edit the script and try again."),
+                 label, text);
+  else
+    g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_MODERATION,
+                 _("%s refused to split the script (content policy). Edit the script and try again."),
+                 label);
+}
+
+void
+heyai_llm_set_cut_off_error (GError     **error,
+                             const char  *label)
+{
+  g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+               _("The script is too long for one reply from %s: the scene list was cut off. "
+                 "Shorten the script or choose a model with a longer output."),
+               label);
+}
+
+void
+heyai_llm_set_unusable_error (GError     **error,
+                              const char  *label,
+                              const char  *problem)
+{
+  g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+               _("%s did not send a usable scene list, even after a second request (%s). "
+                 "Try again or choose another model."),
+               label, problem);
+}
+
+void
+heyai_llm_set_rejected_error (GError     **error,
+                              const char  *label,
+                              const char  *detail)
+{
+  g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION,
+               _("%s rejected the request: %s"), label,
+               detail != NULL ? detail : _("no reason given"));
+}
+
+void
+heyai_llm_set_rate_limit_error (GError     **error,
+                                const char  *label)
+{
+  g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+               _("%s kept rate-limiting the request. Wait a minute and try again."), label);
+}

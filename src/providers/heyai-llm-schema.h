@@ -63,6 +63,26 @@ JsonNode  *heyai_llm_parse_reply_text      (const char   *text,
 GPtrArray *heyai_llm_scenes_from_reply     (JsonNode     *root,
                                             HeyaiProject *project);
 
+/* Reply errors shared by the clients (@label: the service label). */
+/* The model refused: quotes @text when given. HEYAI_ERROR_MODERATION. */
+void       heyai_llm_set_refusal_error     (GError      **error,
+                                            const char   *label,
+                                            const char   *text);
+/* The reply was cut off at the output limit. HEYAI_ERROR_PROVIDER. */
+void       heyai_llm_set_cut_off_error     (GError      **error,
+                                            const char   *label);
+/* Still no valid scene list after the repair round-trip. HEYAI_ERROR_PROVIDER. */
+void       heyai_llm_set_unusable_error    (GError      **error,
+                                            const char   *label,
+                                            const char   *problem);
+/* HTTP 400/422 with the server's @detail (may be NULL). HEYAI_ERROR_VALIDATION. */
+void       heyai_llm_set_rejected_error    (GError      **error,
+                                            const char   *label,
+                                            const char   *detail);
+/* HTTP 429 after the retries. HEYAI_ERROR_RETRYABLE. */
+void       heyai_llm_set_rate_limit_error  (GError      **error,
+                                            const char   *label);
+
 /* Helpers shared by the clients: serialise a node, dup a string member. */
 char      *heyai_json_to_string            (JsonNode     *node,
                                             gboolean      pretty);
