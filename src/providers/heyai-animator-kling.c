@@ -10,6 +10,7 @@
 #include "heyai-animator-kling.h"
 #include "heyai-jwt.h"
 #include "heyai-llm-schema.h"
+#include "heyai-remote-job.h"
 #include "heyai-secrets.h"
 
 #define DEFAULT_POLL_MS      10000
@@ -247,9 +248,7 @@ typedef struct
   guint       lookup_attempts;
   guint       polls;
   guint       bad_answers;
-  guint       timeout_id;
-  gulong      cancel_id;
-  StepFunc    after_wait;
+  HeyaiRemoteWait wait;
   gboolean    lookup_first;
 } ClipData;
 
@@ -279,42 +278,10 @@ finish_error (GTask  *task,
   g_object_unref (task);
 }
 
-static gboolean
-wait_timeout_cb (gpointer user_data)
-{
-  GTask *task = user_data;
-  ClipData *data = g_task_get_task_data (task);
-  StepFunc next = data->after_wait;
-
-  data->timeout_id = 0;
-  if (data->cancel_id != 0)
-    g_cancellable_disconnect (g_task_get_cancellable (task), data->cancel_id);
-  data->cancel_id = 0;
-  next (task);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_cancelled_idle (gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  ClipData *data = g_task_get_task_data (task);
-
-  if (data->timeout_id != 0)
-    {
-      g_clear_handle_id (&data->timeout_id, g_source_remove);
-      g_cancellable_disconnect (g_task_get_cancellable (task), data->cancel_id);
-      data->cancel_id = 0;
-      finish_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The clip was cancelled.")));
-    }
-  return G_SOURCE_REMOVE;
-}
-
 static void
-wait_cancelled_cb (GCancellable *cancellable,
-                   gpointer      user_data)
+wait_cancelled (GTask *task)
 {
-  g_idle_add_full (G_PRIORITY_DEFAULT, wait_cancelled_idle, g_object_ref (user_data), NULL);
+  finish_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The clip was cancelled.")));
 }
 
 static void
@@ -323,12 +290,8 @@ wait_then (GTask    *task,
            StepFunc  next)
 {
   ClipData *data = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
 
-  data->after_wait = next;
-  data->timeout_id = g_timeout_add (ms, wait_timeout_cb, task);
-  if (cancellable != NULL)
-    data->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (wait_cancelled_cb), task, NULL);
+  heyai_remote_wait_start (&data->wait, task, ms, next, wait_cancelled);
 }
 
 /* Backoff before retrying a create or lookup: Retry-After when the answer

@@ -11,6 +11,7 @@
 #include "heyai-enums.h"
 #include "heyai-imager-higgsfield.h"
 #include "heyai-llm-schema.h"
+#include "heyai-remote-job.h"
 #include "heyai-secrets.h"
 
 #define DEFAULT_POLL_MS   2000
@@ -176,8 +177,7 @@ typedef struct
   char         *request_id;
   char         *image_url;
   gint64        deadline;     /* monotonic µs */
-  guint         timeout_id;
-  gulong        cancel_id;
+  HeyaiRemoteWait wait;
   guint         polls;
   guint         bad_answers;
 } GenData;
@@ -391,42 +391,11 @@ start_download (GTask *task)
                              g_task_get_cancellable (task), downloaded_cb, task);
 }
 
-static gboolean
-poll_timeout_cb (gpointer user_data)
-{
-  GTask *task = user_data;
-  GenData *data = g_task_get_task_data (task);
-
-  data->timeout_id = 0;
-  g_cancellable_disconnect (g_task_get_cancellable (task), data->cancel_id);
-  data->cancel_id = 0;
-  poll_status (task);   /* takes the reference held by the timeout */
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-poll_cancelled_idle (gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GenData *data = g_task_get_task_data (task);
-
-  if (data->timeout_id != 0)
-    {
-      g_clear_handle_id (&data->timeout_id, g_source_remove);
-      g_object_unref (task);   /* the timeout's reference */
-      g_cancellable_disconnect (g_task_get_cancellable (task), data->cancel_id);
-      data->cancel_id = 0;
-      return_cancelled (task);
-    }
-  return G_SOURCE_REMOVE;
-}
-
 static void
-poll_cancelled_cb (GCancellable *cancellable,
-                   gpointer      user_data)
+poll_cancelled (GTask *task)
 {
-  /* May run in any thread and inside g_cancellable_connect: defer. */
-  g_idle_add_full (G_PRIORITY_DEFAULT, poll_cancelled_idle, g_object_ref (user_data), NULL);
+  return_cancelled (task);
+  g_object_unref (task);   /* the timeout's reference */
 }
 
 static void
@@ -434,7 +403,6 @@ schedule_poll (GTask *task)
 {
   HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
   GenData *data = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
 
   if (g_get_monotonic_time () > data->deadline)
     {
@@ -445,9 +413,7 @@ schedule_poll (GTask *task)
       return;
     }
 
-  data->timeout_id = g_timeout_add (self->poll_ms, poll_timeout_cb, task);
-  if (cancellable != NULL)
-    data->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (poll_cancelled_cb), task, NULL);
+  heyai_remote_wait_start (&data->wait, task, self->poll_ms, poll_status, poll_cancelled);
 }
 
 static void

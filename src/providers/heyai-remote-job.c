@@ -1,0 +1,74 @@
+/* heyai-remote-job.c: shared by the polling clients, see the header.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "heyai-remote-job.h"
+
+static gboolean
+wait_timeout_cb (gpointer user_data)
+{
+  HeyaiRemoteWait *wait = user_data;
+  GTask *task = wait->task;
+
+  wait->timeout_id = 0;
+  if (wait->cancel_id != 0)
+    g_cancellable_disconnect (g_task_get_cancellable (task), wait->cancel_id);
+  wait->cancel_id = 0;
+  wait->elapsed (task);   /* takes the reference held by the timeout */
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+wait_cancelled_idle (gpointer user_data)
+{
+  HeyaiRemoteWait *wait = user_data;
+  GTask *task = wait->task;
+
+  if (wait->timeout_id != 0)
+    {
+      g_clear_handle_id (&wait->timeout_id, g_source_remove);
+      g_cancellable_disconnect (g_task_get_cancellable (task), wait->cancel_id);
+      wait->cancel_id = 0;
+      wait->cancelled (task);   /* takes the reference held by the timeout */
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* The idle's own reference keeps the task (and @wait, in its data) alive. */
+static void
+wait_idle_done (gpointer user_data)
+{
+  HeyaiRemoteWait *wait = user_data;
+
+  g_object_unref (wait->task);
+}
+
+static void
+wait_cancelled_cb (GCancellable *cancellable,
+                   gpointer      user_data)
+{
+  HeyaiRemoteWait *wait = user_data;
+
+  /* May run in any thread and inside g_cancellable_connect: defer. */
+  g_object_ref (wait->task);
+  g_idle_add_full (G_PRIORITY_DEFAULT, wait_cancelled_idle, wait, wait_idle_done);
+}
+
+void
+heyai_remote_wait_start (HeyaiRemoteWait    *wait,
+                         GTask              *task,
+                         guint               ms,
+                         HeyaiRemoteJobStep  elapsed,
+                         HeyaiRemoteJobStep  cancelled)
+{
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  wait->task = task;
+  wait->elapsed = elapsed;
+  wait->cancelled = cancelled;
+  wait->timeout_id = g_timeout_add (ms, wait_timeout_cb, wait);
+  if (cancellable != NULL)
+    wait->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (wait_cancelled_cb), wait, NULL);
+}

@@ -1,0 +1,35 @@
+/* heyai-remote-job.h: what the polling clients (Kling, Higgsfield) share:
+ * a cancellable wait before the next step of a remote job.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* A step of a remote job; takes the reference to @task it is given. */
+typedef void (*HeyaiRemoteJobStep) (GTask *task);
+
+/* Lives in the task data, so as long as the task. Zero-initialise it. */
+typedef struct
+{
+  GTask              *task;
+  guint               timeout_id;
+  gulong              cancel_id;
+  HeyaiRemoteJobStep  elapsed;
+  HeyaiRemoteJobStep  cancelled;
+} HeyaiRemoteWait;
+
+/* Waits @ms milliseconds, then calls @elapsed (@task); if the task's
+ * cancellable fires first, calls @cancelled (@task) instead, from an idle on
+ * the main context.  Either receives the reference to @task this call takes
+ * over from the caller. */
+void heyai_remote_wait_start (HeyaiRemoteWait    *wait,
+                              GTask              *task,
+                              guint               ms,
+                              HeyaiRemoteJobStep  elapsed,
+                              HeyaiRemoteJobStep  cancelled);
+
+G_END_DECLS
