@@ -324,17 +324,6 @@ static void lookup (GTask *task);
 /* -- download ----------------------------------------------------------- */
 
 static void
-download_progress (gint64   done,
-                   gint64   total,
-                   gpointer user_data)
-{
-  ClipData *data = user_data;
-
-  if (total > 0)
-    heyai_job_set_progress (data->job, 0.9 + 0.1 * ((double) done / (double) total));
-}
-
-static void
 downloaded_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
@@ -400,14 +389,10 @@ start_download (GTask *task)
   g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", data->video_url);
   g_autofree char *name = g_strdup_printf ("%s-animated.mp4", data->basename);
   g_autofree char *dest = g_build_filename (data->dest_dir, name, NULL);
+  GError *error = NULL;
 
-  if (g_mkdir_with_parents (data->dest_dir, 0755) != 0)
+  if (!heyai_remote_job_ensure_dir (data->dest_dir, &error))
     {
-      GError *error = NULL;
-      int saved_errno = errno;
-      g_autofree char *what = g_strdup_printf (_("Could not create %s"), data->dest_dir);
-
-      heyai_set_io_error (&error, saved_errno, what);
       finish_error (task, error);
       return;
     }
@@ -415,7 +400,7 @@ start_download (GTask *task)
   heyai_job_set_state (data->job, HEYAI_JOB_STATE_DOWNLOADING);
   heyai_http_request_set_header (request, NO_AUTH_HEADER, "1");
   heyai_http_download_async (self->http, request, dest, MAX_CLIP_BYTES,
-                             download_progress, data,
+                             heyai_remote_job_download_progress, data->job,
                              g_task_get_cancellable (task), downloaded_cb, task);
 }
 

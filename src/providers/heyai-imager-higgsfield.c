@@ -274,17 +274,6 @@ extension_for (const char *content_type,
   return g_strdup ("png");
 }
 
-static void
-download_progress (gint64   done,
-                   gint64   total,
-                   gpointer user_data)
-{
-  GenData *data = user_data;
-
-  if (total > 0)
-    heyai_job_set_progress (data->job, 0.9 + 0.1 * ((double) done / (double) total));
-}
-
 static double
 price_for (HeyaiImagerHiggsfield *self)
 {
@@ -372,14 +361,10 @@ start_download (GTask *task)
   g_autofree char *guess = extension_for (NULL, data->image_url);
   g_autofree char *dest = g_strdup_printf ("%s%s%s.%s", data->dest_dir, G_DIR_SEPARATOR_S,
                                            data->basename, guess);
+  g_autoptr(GError) error = NULL;
 
-  if (g_mkdir_with_parents (data->dest_dir, 0755) != 0)
+  if (!heyai_remote_job_ensure_dir (data->dest_dir, &error))
     {
-      g_autoptr(GError) error = NULL;
-      int saved_errno = errno;
-      g_autofree char *what = g_strdup_printf (_("Could not create %s"), data->dest_dir);
-
-      heyai_set_io_error (&error, saved_errno, what);
       g_task_return_error (task, g_steal_pointer (&error));
       g_object_unref (task);
       return;
@@ -387,7 +372,7 @@ start_download (GTask *task)
 
   heyai_job_set_state (data->job, HEYAI_JOB_STATE_DOWNLOADING);
   heyai_http_download_async (self->http, request, dest, MAX_IMAGE_SIZE,
-                             download_progress, data,
+                             heyai_remote_job_download_progress, data->job,
                              g_task_get_cancellable (task), downloaded_cb, task);
 }
 

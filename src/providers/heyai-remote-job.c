@@ -4,6 +4,9 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+
 #include "heyai-remote-job.h"
 
 static gboolean
@@ -71,4 +74,29 @@ heyai_remote_wait_start (HeyaiRemoteWait    *wait,
   wait->timeout_id = g_timeout_add (ms, wait_timeout_cb, wait);
   if (cancellable != NULL)
     wait->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (wait_cancelled_cb), wait, NULL);
+}
+
+gboolean
+heyai_remote_job_ensure_dir (const char  *dir,
+                             GError     **error)
+{
+  int saved_errno;
+  g_autofree char *what = NULL;
+
+  if (g_mkdir_with_parents (dir, 0755) == 0)
+    return TRUE;
+
+  saved_errno = errno;
+  what = g_strdup_printf (_("Could not create %s"), dir);
+  heyai_set_io_error (error, saved_errno, what);
+  return FALSE;
+}
+
+void
+heyai_remote_job_download_progress (gint64   done,
+                                    gint64   total,
+                                    gpointer job)
+{
+  if (total > 0)
+    heyai_job_set_progress (HEYAI_JOB (job), 0.9 + 0.1 * ((double) done / (double) total));
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include "heyai-core.h"
 
 G_BEGIN_DECLS
 
@@ -31,5 +32,16 @@ void heyai_remote_wait_start (HeyaiRemoteWait    *wait,
                               guint               ms,
                               HeyaiRemoteJobStep  elapsed,
                               HeyaiRemoteJobStep  cancelled);
+
+/* Creates @dir (and its parents) for a result; on failure sets a
+ * G_IO_ERROR saying "Could not create @dir" and returns FALSE. */
+gboolean heyai_remote_job_ensure_dir        (const char  *dir,
+                                             GError     **error);
+
+/* A HeyaiHttpProgressFunc for the result download: moves @job (the
+ * user data) from 0.9 to 1.0. */
+void     heyai_remote_job_download_progress (gint64       done,
+                                             gint64       total,
+                                             gpointer     job);
 
 G_END_DECLS
