@@ -500,17 +500,9 @@ heyai_llm_anthropic_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_MODEL:
-      {
-        const char *model = g_value_get_string (value);
-
-        /* NULL or "" (the setting's default): keep the current model. */
-        if (model == NULL || *model == '\0' || g_strcmp0 (self->model, model) == 0)
-          break;
-        g_free (self->model);
-        self->model = g_strdup (model);
-        if (self->http != NULL)
-          g_object_notify_by_pspec (object, pspec);
-      }
+      if (heyai_llm_set_model_field (&self->model, g_value_get_string (value)) &&
+          self->http != NULL)
+        g_object_notify_by_pspec (object, pspec);
       break;
     case PROP_BASE_URL:
       g_free (self->base_url);

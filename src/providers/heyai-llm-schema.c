@@ -692,3 +692,15 @@ heyai_llm_set_rate_limit_error (GError     **error,
   g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
                _("%s kept rate-limiting the request. Wait a minute and try again."), label);
 }
+
+gboolean
+heyai_llm_set_model_field (char       **field,
+                           const char  *model)
+{
+  /* NULL or "" (the setting's default): keep the current model. */
+  if (model == NULL || *model == '\0' || g_strcmp0 (*field, model) == 0)
+    return FALSE;
+  g_free (*field);
+  *field = g_strdup (model);
+  return TRUE;
+}

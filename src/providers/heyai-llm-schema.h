@@ -83,6 +83,11 @@ void       heyai_llm_set_rejected_error    (GError      **error,
 void       heyai_llm_set_rate_limit_error  (GError      **error,
                                             const char   *label);
 
+/* The "model" property setter shared by the clients: NULL or "" (the
+ * setting's default) keeps *@field; returns TRUE when *@field changed. */
+gboolean   heyai_llm_set_model_field       (char        **field,
+                                            const char   *model);
+
 /* Helpers shared by the clients: serialise a node, dup a string member. */
 char      *heyai_json_to_string            (JsonNode     *node,
                                             gboolean      pretty);
