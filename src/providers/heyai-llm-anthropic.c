@@ -443,10 +443,7 @@ heyai_llm_anthropic_constructed (GObject *object)
   if (self->base_url == NULL)
     self->base_url = heyai_service_dup_base_url (HEYAI_SERVICE_ANTHROPIC);
   if (self->model == NULL)
-    {
-      const char *env = g_getenv ("HEYAI_ANTHROPIC_MODEL");
-      self->model = g_strdup (env != NULL && *env != '\0' ? env : HEYAI_LLM_ANTHROPIC_DEFAULT_MODEL);
-    }
+    self->model = heyai_llm_dup_default_model ("HEYAI_ANTHROPIC_MODEL", HEYAI_LLM_ANTHROPIC_DEFAULT_MODEL);
 
   self->http = heyai_http_new (self->base_url, heyai_service_label (HEYAI_SERVICE_ANTHROPIC));
   heyai_http_set_classifier (self->http, classify, self, NULL);
@@ -461,9 +458,7 @@ heyai_llm_anthropic_finalize (GObject *object)
   g_clear_object (&self->http);
   g_clear_pointer (&self->base_url, g_free);
   g_clear_pointer (&self->model, g_free);
-  if (self->api_key != NULL)
-    memset (self->api_key, 0, strlen (self->api_key));
-  g_clear_pointer (&self->api_key, g_free);
+  heyai_llm_clear_secret (&self->api_key);
 
   G_OBJECT_CLASS (heyai_llm_anthropic_parent_class)->finalize (object);
 }

@@ -484,10 +484,7 @@ heyai_llm_openai_constructed (GObject *object)
   if (self->base_url == NULL)
     self->base_url = heyai_service_dup_base_url (HEYAI_SERVICE_OPENAI);
   if (self->model == NULL)
-    {
-      const char *env = g_getenv ("HEYAI_OPENAI_MODEL");
-      self->model = g_strdup (env != NULL && *env != '\0' ? env : HEYAI_LLM_OPENAI_DEFAULT_MODEL);
-    }
+    self->model = heyai_llm_dup_default_model ("HEYAI_OPENAI_MODEL", HEYAI_LLM_OPENAI_DEFAULT_MODEL);
 
   self->http = heyai_http_new (self->base_url,
                                heyai_llm_openai_is_official (self)
@@ -505,9 +502,7 @@ heyai_llm_openai_finalize (GObject *object)
   g_clear_object (&self->http);
   g_clear_pointer (&self->base_url, g_free);
   g_clear_pointer (&self->model, g_free);
-  if (self->api_key != NULL)
-    memset (self->api_key, 0, strlen (self->api_key));
-  g_clear_pointer (&self->api_key, g_free);
+  heyai_llm_clear_secret (&self->api_key);
 
   G_OBJECT_CLASS (heyai_llm_openai_parent_class)->finalize (object);
 }

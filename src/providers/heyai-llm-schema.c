@@ -704,3 +704,20 @@ heyai_llm_set_model_field (char       **field,
   *field = g_strdup (model);
   return TRUE;
 }
+
+char *
+heyai_llm_dup_default_model (const char *env_var,
+                             const char *fallback)
+{
+  const char *env = g_getenv (env_var);
+
+  return g_strdup (env != NULL && *env != '\0' ? env : fallback);
+}
+
+void
+heyai_llm_clear_secret (char **secret)
+{
+  if (*secret != NULL)
+    memset (*secret, 0, strlen (*secret));
+  g_clear_pointer (secret, g_free);
+}
