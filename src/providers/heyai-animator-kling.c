@@ -1445,11 +1445,7 @@ heyai_animator_kling_set_poll_interval (HeyaiAnimatorKling *self,
 {
   g_return_if_fail (HEYAI_IS_ANIMATOR_KLING (self));
 
-  ms = MAX (ms, 1);
-  if (self->poll_ms == ms)
-    return;
-  self->poll_ms = ms;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POLL_INTERVAL]);
+  heyai_remote_job_set_limit (G_OBJECT (self), &self->poll_ms, ms, properties[PROP_POLL_INTERVAL]);
 }
 
 void
@@ -1458,9 +1454,5 @@ heyai_animator_kling_set_max_wait (HeyaiAnimatorKling *self,
 {
   g_return_if_fail (HEYAI_IS_ANIMATOR_KLING (self));
 
-  seconds = MAX (seconds, 1);
-  if (self->max_wait == seconds)
-    return;
-  self->max_wait = seconds;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_WAIT]);
+  heyai_remote_job_set_limit (G_OBJECT (self), &self->max_wait, seconds, properties[PROP_MAX_WAIT]);
 }

@@ -900,11 +900,7 @@ heyai_imager_higgsfield_set_poll_interval (HeyaiImagerHiggsfield *self,
 {
   g_return_if_fail (HEYAI_IS_IMAGER_HIGGSFIELD (self));
 
-  ms = MAX (ms, 1);
-  if (self->poll_ms == ms)
-    return;
-  self->poll_ms = ms;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POLL_INTERVAL]);
+  heyai_remote_job_set_limit (G_OBJECT (self), &self->poll_ms, ms, properties[PROP_POLL_INTERVAL]);
 }
 
 void
@@ -913,9 +909,5 @@ heyai_imager_higgsfield_set_max_wait (HeyaiImagerHiggsfield *self,
 {
   g_return_if_fail (HEYAI_IS_IMAGER_HIGGSFIELD (self));
 
-  seconds = MAX (seconds, 1);
-  if (self->max_wait == seconds)
-    return;
-  self->max_wait = seconds;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_WAIT]);
+  heyai_remote_job_set_limit (G_OBJECT (self), &self->max_wait, seconds, properties[PROP_MAX_WAIT]);
 }

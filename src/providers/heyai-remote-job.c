@@ -100,3 +100,16 @@ heyai_remote_job_download_progress (gint64   done,
   if (total > 0)
     heyai_job_set_progress (HEYAI_JOB (job), 0.9 + 0.1 * ((double) done / (double) total));
 }
+
+void
+heyai_remote_job_set_limit (GObject    *object,
+                            guint      *field,
+                            guint       value,
+                            GParamSpec *pspec)
+{
+  value = MAX (value, 1);
+  if (*field == value)
+    return;
+  *field = value;
+  g_object_notify_by_pspec (object, pspec);
+}

@@ -44,4 +44,11 @@ void     heyai_remote_job_download_progress (gint64       done,
                                              gint64       total,
                                              gpointer     job);
 
+/* The poll-interval / max-wait setters: stores MAX (@value, 1) in *@field
+ * and notifies @pspec on @object when that changed it. */
+void     heyai_remote_job_set_limit         (GObject     *object,
+                                             guint       *field,
+                                             guint        value,
+                                             GParamSpec  *pspec);
+
 G_END_DECLS
