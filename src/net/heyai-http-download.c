@@ -189,8 +189,8 @@ download_read_cb (GObject      *source,
         {
           g_autoptr(GError) truncated =
             g_error_new (G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
-                         _("the download stopped after %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " bytes"),
-                         data->received, data->expected);
+                         _("the download stopped after %lld of %lld bytes"),
+                         (long long) data->received, (long long) data->expected);
 
           _heyai_http_log_exchange (data, NULL, truncated);
           download_read_error (task, truncated);
@@ -207,8 +207,8 @@ download_read_cb (GObject      *source,
     {
       download_reset (data);
       g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                               _("The file sent by %s is larger than the %" G_GINT64_FORMAT " MB limit."),
-                               data->self->label, data->max_size / (1024 * 1024));
+                               _("The file sent by %s is larger than the %lld MB limit."),
+                               data->self->label, (long long) (data->max_size / (1024 * 1024)));
       return;
     }
 
@@ -317,8 +317,8 @@ _heyai_http_download_send_cb (GObject      *source,
     {
       g_clear_object (&data->in);
       g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                               _("The file sent by %s is larger than the %" G_GINT64_FORMAT " MB limit."),
-                               data->self->label, data->max_size / (1024 * 1024));
+                               _("The file sent by %s is larger than the %lld MB limit."),
+                               data->self->label, (long long) (data->max_size / (1024 * 1024)));
       return;
     }
   g_free (data->content_type);
