@@ -269,6 +269,23 @@ call_free (Call *call)
 
 static void call_token_cb (GObject *source, GAsyncResult *result, gpointer user_data);
 
+/* The one place that reacts to a refused token: the first time, forget the
+ * access token and fetch a fresh one (refreshing it with the refresh token),
+ * then @token_cb resends.  Returns FALSE when a refresh was already tried. */
+static gboolean
+refresh_token_once (HeyaiDrive          *self,
+                    GTask               *task,
+                    gboolean            *refreshed,
+                    GAsyncReadyCallback  token_cb)
+{
+  if (*refreshed)
+    return FALSE;
+  *refreshed = TRUE;
+  heyai_oauth_invalidate (self->oauth);
+  heyai_oauth_get_token_async (self->oauth, g_task_get_cancellable (task), token_cb, g_object_ref (task));
+  return TRUE;
+}
+
 static void
 call_sent_cb (GObject      *source,
               GAsyncResult *result,
@@ -289,14 +306,8 @@ call_sent_cb (GObject      *source,
   if (heyai_http_response_get_status (response) == 401 &&
       (heyai_http_request_get_flags (call->request) & HEYAI_HTTP_REQUEST_ANY_STATUS) == 0)
     {
-      if (!call->refreshed)
-        {
-          call->refreshed = TRUE;
-          heyai_oauth_invalidate (call->self->oauth);
-          heyai_oauth_get_token_async (call->self->oauth, g_task_get_cancellable (task),
-                                       call_token_cb, g_object_ref (task));
-          return;
-        }
+      if (refresh_token_once (call->self, task, &call->refreshed, call_token_cb))
+        return;
       g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS, "%s",
                                _("Google Drive did not accept the authorization. Connect Google Drive "
                                  "again in Preferences."));
@@ -814,14 +825,9 @@ download_done_cb (GObject      *source,
   download = heyai_http_download_finish (HEYAI_HTTP (source), result, &error);
   if (download == NULL)
     {
-      if (g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS) && !data->refreshed)
-        {
-          data->refreshed = TRUE;
-          heyai_oauth_invalidate (self->oauth);
-          heyai_oauth_get_token_async (self->oauth, g_task_get_cancellable (task), download_token_cb,
-                                       g_object_ref (task));
-          return;
-        }
+      if (g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS) &&
+          refresh_token_once (self, task, &data->refreshed, download_token_cb))
+        return;
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
