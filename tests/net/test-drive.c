@@ -756,6 +756,19 @@ test_update_download (Fixture       *fx,
   g_assert_cmpint (r.download->size, ==, 120 * 1024);
   result_clear (&r);
 
+  /* the access token expired: one refresh, then the download goes through */
+  {
+    gint64 issued = heyai_fake_get_counter (fx->fake, "google.tokens.issued");
+
+    heyai_fake_google_expire_access_tokens (fx->fake);
+    heyai_drive_download_async (fx->drive, id, back, NULL, NULL, NULL, download_cb, &r);
+    g_assert_true (heyai_fake_spin_until (&r.done, 20));
+    g_assert_no_error (r.error);
+    g_assert_cmpstr (r.download->sha256, ==, sha);
+    g_assert_cmpint (heyai_fake_get_counter (fx->fake, "google.tokens.issued"), ==, issued + 1);
+    result_clear (&r);
+  }
+
   /* a deleted file: not found */
   heyai_drive_download_async (fx->drive, "no-such-id", back, NULL, NULL, NULL, download_cb, &r);
   g_assert_true (heyai_fake_spin_until (&r.done, 20));
