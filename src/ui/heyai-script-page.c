@@ -55,16 +55,23 @@ update_stats (HeyaiScriptPage *self,
   g_autofree char *scenes = NULL;
   guint n_words = heyai_script_count_words (text);
   guint n_scenes = 0;
+  double seconds = 0.0;
 
+  /* One parse gives both the scene count and the runtime. */
   if (text != NULL && *text != '\0')
     {
       script = heyai_script_parse (text, -1, NULL);
       if (script != NULL)
-        n_scenes = script->scenes->len;
+        {
+          n_scenes = script->scenes->len;
+          seconds = script->seconds;
+        }
+      else
+        seconds = heyai_script_estimate_seconds (text);   /* unparsable: a words-based guess */
     }
 
   words = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u word", "%u words", n_words), n_words);
-  duration = heyai_format_duration (heyai_script_estimate_seconds (text ? text : ""));
+  duration = heyai_format_duration (seconds);
   /* Translators: estimated screen time, "about 1:05" */
   runtime = g_strdup_printf (_("about %s"), duration);
   scenes = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u scene detected", "%u scenes detected", n_scenes),
