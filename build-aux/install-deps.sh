@@ -20,6 +20,9 @@ PACKAGES=(
   # tests: display, D-Bus, keyring, PDFs, screenshots, fonts
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools poppler-utils sqlite3
   imagemagick x11-apps libgl1-mesa-dri fonts-dejavu-core fonts-cantarell libx11-dev
+  # symbols for the dynamic loader and libc, so sanitizer reports name their
+  # frames on a new machine (the suppressions do not depend on it)
+  libc6-dbg
   # benchmarks: bench-ui compares launch time with GNOME Text Editor
   gnome-text-editor
 )

@@ -491,5 +491,7 @@ const char *
 __lsan_default_suppressions (void)
 {
   return "leak:libpython3\n"
-         "leak:_dl_init\n";
+         "leak:_dl_init\n"
+         /* the loader frame without symbols (no libc6-dbg) */
+         "leak:ld-linux-\n";
 }

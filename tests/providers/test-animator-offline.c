@@ -42,7 +42,9 @@ __asan_default_options (void)
 const char *
 __lsan_default_suppressions (void)
 {
-  return "leak:_dl_init\n";
+  return "leak:_dl_init\n"
+         /* the loader frame without symbols (no libc6-dbg) */
+         "leak:ld-linux-\n";
 }
 #endif
 
