@@ -78,6 +78,12 @@ HeyaiScript *heyai_script_parse       (const char  *text,
                                        gssize       length,
                                        GError     **error);
 void         heyai_script_free        (HeyaiScript *script);
+/* The scene as a reader sees it, without any Fountain markup: the heading,
+ * action paragraphs, title cards, "NAME (V.O.): line" for dialogue (with
+ * parentheticals), transitions; notes and boneyard left out.  Paragraphs
+ * are separated by a blank line.  For excerpts shown in documents,
+ * descriptions and prompts. */
+char        *heyai_script_scene_plain_text (const HeyaiScriptScene *scene);
 /* Words and seconds of arbitrary text (the window's word count).  Words are
  * runs of non-space characters holding at least one letter or digit; em and
  * en dashes separate words.  estimate_seconds parses @text when it can (the
