@@ -249,15 +249,24 @@ heyai_script_title_case (const char *text)
            * keeps only what follows an apostrophe at a word start) lower */
           const char *q = lower;
           gboolean done = FALSE;
+          guint seen = 0;
 
           while (*q != '\0')
             {
               gunichar c = g_utf8_get_char (q);
 
+              if (g_unichar_isalpha (c))
+                seen++;
               if (!done && g_unichar_isalpha (c))
                 {
                   g_string_append_unichar (out, g_unichar_totitle (c));
                   done = TRUE;
+                }
+              else if (done && seen == 1 && (c == '\'' || c == 0x2019) && q[1] != '\0')
+                {
+                  /* "O'Brien", "D'Artagnan" (but "Hill's") */
+                  g_string_append_unichar (out, c);
+                  done = FALSE;
                 }
               else if (done && (c == '-' || c == '/') && q[1] != '\0')
                 {

@@ -67,12 +67,74 @@ pdf_line_free (gpointer data)
   g_free (line);
 }
 
+static int
+compare_line_y (gconstpointer a,
+                gconstpointer b)
+{
+  const PdfLine *la = *(PdfLine *const *) a;
+  const PdfLine *lb = *(PdfLine *const *) b;
+  double ya = (la->y0 + la->y1) / 2.0, yb = (lb->y0 + lb->y1) / 2.0;
+
+  if (ya != yb)
+    return ya < yb ? -1 : 1;
+  return la->words->len > 0 && lb->words->len > 0 &&
+         g_array_index (la->words, Word, 0).x0 < g_array_index (lb->words, Word, 0).x0 ? -1 : 1;
+}
+
+static int
+compare_word_x (gconstpointer a,
+                gconstpointer b)
+{
+  const Word *wa = a, *wb = b;
+  return wa->x0 < wb->x0 ? -1 : wa->x0 > wb->x0 ? 1 : 0;
+}
+
+/* Poppler gives text in reading order, which may put an indented block
+ * (a cue, a scene number in the margin) apart from its neighbours: put the
+ * page's lines back in top-to-bottom order and join the pieces that share
+ * a baseline, left to right. */
+static void
+order_page_lines (GPtrArray *page,
+                  GPtrArray *lines)
+{
+  PdfLine *current = NULL;
+
+  g_ptr_array_sort (page, compare_line_y);
+  for (guint i = 0; i < page->len; i++)
+    {
+      PdfLine *line = g_ptr_array_index (page, i);
+      double height = MAX (line->y1 - line->y0, 4.0);
+
+      if (current != NULL &&
+          ABS ((line->y0 + line->y1) / 2.0 - (current->y0 + current->y1) / 2.0) < 0.4 * height)
+        {
+          for (guint j = 0; j < line->words->len; j++)
+            {
+              Word *w = &g_array_index (line->words, Word, j);
+              Word copy = { g_steal_pointer (&w->text), w->x0, w->x1 };
+              g_array_append_val (current->words, copy);
+            }
+          current->y0 = MIN (current->y0, line->y0);
+          current->y1 = MAX (current->y1, line->y1);
+          pdf_line_free (line);
+          continue;
+        }
+      if (current != NULL)
+        g_array_sort (current->words, compare_word_x);
+      current = line;
+      g_ptr_array_add (lines, line);
+    }
+  if (current != NULL)
+    g_array_sort (current->words, compare_word_x);
+}
+
 /* Splits the page text into lines of words with positions. */
 static void
 page_lines (PopplerPage *page,
             int          page_index,
-            GPtrArray   *lines)
+            GPtrArray   *all_lines)
 {
+  g_autoptr(GPtrArray) lines = g_ptr_array_new ();
   g_autofree char *text = poppler_page_get_text (page);
   PopplerRectangle *rects = NULL;
   guint n_rects = 0;
@@ -150,6 +212,7 @@ page_lines (PopplerPage *page,
 
   g_free (rects);
   g_string_free (word, TRUE);
+  order_page_lines (lines, all_lines);
 }
 
 static gboolean
@@ -357,6 +420,7 @@ pdf_to_fountain (PopplerDocument *doc,
   double prev_y1 = 0;
   int prev_page = -1;
   guint title_page_lines = 0;
+  g_autofree char *last_cue = NULL;
   g_autoptr(GPtrArray) title_lines = g_ptr_array_new_with_free_func (g_free);
 
   n_pages = poppler_document_get_n_pages (doc);
@@ -511,7 +575,9 @@ pdf_to_fountain (PopplerDocument *doc,
           if (next->text == NULL || *next->text == '\0')
             continue;
           next_indent = (next->x0 - margin) / POINTS_PER_INCH;
-          next_dialogue = next->page == line->page && next->y0 - line->y1 < 0.9 * line_height &&
+          /* on the same page just below, or at the top of the next one */
+          next_dialogue = ((next->page == line->page && next->y0 - line->y1 < 0.9 * line_height) ||
+                           next->page == line->page + 1) &&
                           next_indent >= 0.5 && next_indent < 2.3;
           break;
         }
@@ -522,8 +588,13 @@ pdf_to_fountain (PopplerDocument *doc,
           continue;
         }
 
-      if (indent < 0.35)
-        kind = is_heading_text (line->text) ? KIND_HEADING : KIND_ACTION;
+      if (indent < 0.35 && is_heading_text (line->text))
+        kind = KIND_HEADING;
+      else if (indent < 0.35 && is_all_caps (line->text) && g_str_has_suffix (line->text, ":") &&
+               (g_str_has_prefix (line->text, "FADE") || g_str_has_suffix (line->text, " TO:")))
+        kind = KIND_TRANSITION;   /* "FADE IN:" at the left margin */
+      else if (indent < 0.35)
+        kind = KIND_ACTION;
       else if (line->text[0] == '(' && indent >= 0.5 && indent < 2.3 &&
                (prev_kind == KIND_CHARACTER || prev_kind == KIND_DIALOGUE || prev_kind == KIND_PARENTHETICAL))
         kind = KIND_PARENTHETICAL;
@@ -544,6 +615,25 @@ pdf_to_fountain (PopplerDocument *doc,
         kind = KIND_TRANSITION;
       else
         kind = KIND_ACTION;
+
+      /* "AMARA (CONT'D)" at the top of a page, after "(MORE)": the same
+       * speech goes on */
+      if (kind == KIND_CHARACTER && para != NULL && para_kind == KIND_DIALOGUE &&
+          line->page != prev_page && last_cue != NULL)
+        {
+          g_autofree char *cue = strip_contd (line->text);
+          if (strcmp (cue, line->text) != 0 && strcmp (cue, last_cue) == 0)
+            {
+              prev_page = line->page;
+              prev_kind = KIND_DIALOGUE;
+              continue;
+            }
+        }
+      if (kind == KIND_CHARACTER)
+        {
+          g_free (last_cue);
+          last_cue = strip_contd (line->text);
+        }
 
       /* a paragraph continues while the kind is the same and the lines are
        * close (a page break continues dialogue and action) */

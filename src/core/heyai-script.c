@@ -1164,15 +1164,14 @@ fountain_title_page (Fountain    *f,
   return i;
 }
 
-/* Scene heading: INT EXT EST INT./EXT INT/EXT EXT./INT EXT/INT I/E I./E.
- * (any case) followed by a dot or a space, or forced with a single leading
- * '.'. */
+/* Scene heading: INT EXT EST INT./EXT INT/EXT I/E I./E. (any case) followed
+ * by a dot or a space, or forced with a single leading '.'.  "EXT/INT." is
+ * not a Fountain heading (the reference parsers agree: Big Fish has 190). */
 static char *
 fountain_heading (const char *p,
                   gsize       len)
 {
-  static const char *const prefixes[] = { "int./ext", "int/ext", "ext./int", "ext/int", "i./e",
-                                          "i/e", "e./i", "e/i", "int", "ext", "est" };
+  static const char *const prefixes[] = { "int./ext", "int/ext", "i./e", "i/e", "int", "ext", "est" };
   gsize i;
 
   trim_span (&p, &len);
