@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "heyai-ui-util.h"
+#include "heyai-script-import.h"
 #include "heyai-window.h"
 
 static const char * const chip_classes[] = {
@@ -159,6 +160,7 @@ heyai_ui_is_script_file (GFile *file)
 
   return lower != NULL &&
          (g_str_has_suffix (lower, ".fountain") || g_str_has_suffix (lower, ".txt") ||
+          g_str_has_suffix (lower, ".fdx") || g_str_has_suffix (lower, ".pdf") ||
           g_str_has_suffix (lower, ".spmd") || g_str_has_suffix (lower, ".text"));
 }
 
@@ -177,17 +179,9 @@ heyai_ui_guess_title (const char *script,
   if (file != NULL)
     {
       g_autofree char *name = g_file_get_basename (file);
-      char *dot = name ? strrchr (name, '.') : NULL;
 
-      if (dot != NULL && dot != name)
-        *dot = '\0';
       if (name != NULL)
-        {
-          g_strdelimit (name, "-_", ' ');
-          if (g_ascii_islower (name[0]))
-            name[0] = g_ascii_toupper (name[0]);
-          return g_steal_pointer (&name);
-        }
+        return heyai_script_title_from_filename (name);
     }
   return g_strdup (_("Untitled Trailer"));
 }
