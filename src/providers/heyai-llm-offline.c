@@ -920,7 +920,22 @@ gather_unit (HeyaiScript *script,
 
             case HEYAI_ELEMENT_DIALOGUE:
               {
-                g_autofree char *line = cut_text (text, QUOTE_MAX_CHARS);
+                g_autofree char *line = NULL;
+                gsize n = strlen (text);
+
+                /* a line the writer already put in quotes is quoted once */
+                if ((g_str_has_prefix (text, "\"") && n > 2 && text[n - 1] == '"') ||
+                    (g_str_has_prefix (text, "“") && g_str_has_suffix (text, "”") && n > 6) ||
+                    (g_str_has_prefix (text, "«") && g_str_has_suffix (text, "»") && n > 4))
+                  {
+                    gsize open = (guchar) text[0] < 0x80 ? 1 : (gsize) (g_utf8_next_char (text) - text);
+                    const char *last = g_utf8_find_prev_char (text, text + n);
+                    g_autofree char *inner = g_strndup (text + open, (gsize) (last - text) - open);
+
+                    line = cut_text (inner, QUOTE_MAX_CHARS);
+                  }
+                else
+                  line = cut_text (text, QUOTE_MAX_CHARS);
                 g_ptr_array_add (u->dialogue,
                                  g_strdup_printf ("%s: “%s”", speaker != NULL ? speaker : "—", line));
               }
@@ -1006,7 +1021,7 @@ parse_heading (const char  *heading,
 {
   static const struct { const char *prefix; const char *inout; } prefixes[] = {
     { "int./ext.", "interior and exterior" }, { "int/ext", "interior and exterior" },
-    { "i/e", "interior and exterior" }, { "int.", "interior" }, { "ext.", "exterior" },
+    { "i./e.", "interior and exterior" }, { "i/e", "interior and exterior" }, { "int.", "interior" }, { "ext.", "exterior" },
     { "est.", "exterior" }, { "int ", "interior" }, { "ext ", "exterior" }, { "est ", "exterior" },
   };
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);

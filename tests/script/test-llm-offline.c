@@ -661,7 +661,7 @@ test_spanish_trailer (void)
     "\n"
     "MARTA\n"
     "(en voz baja)\n"
-    "¿Dónde estás, Leo?\n"
+    "“¿Dónde estás, Leo?”\n"
     "\n"
     "[[nota: rodar con niebla]]\n"
     "\n"
@@ -703,7 +703,10 @@ test_spanish_trailer (void)
 
   /* the prompts for the image and video models stay English */
   assert_contains (heyai_scene_get_image_prompt (scene_at (scenes, 0)), "Title card.");
-  assert_contains (heyai_scene_get_image_prompt (scene_at (scenes, 2)), "shot");
+  assert_contains (heyai_scene_get_image_prompt (scene_at (scenes, 2)), "Medium close-up.");
+  assert_contains (heyai_scene_get_image_prompt (scene_at (scenes, 2)), "Film still");
+  /* a quoted line is quoted once */
+  assert_contains (heyai_scene_get_description (scene_at (scenes, 2)), "Marta: “¿Dónde estás, Leo?”");
 }
 
 /* Titles from headings keep initials, abbreviations and possessives. */

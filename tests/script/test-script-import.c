@@ -518,6 +518,18 @@ test_fdx (void)
 }
 
 static void
+test_fdx_keep (void)
+{
+  /* HEYAI_TEST_PDF_DIR=DIR also keeps a Final Draft file */
+  if (g_getenv ("HEYAI_TEST_PDF_DIR") != NULL)
+    {
+      g_autofree char *xml = fdx_document (6);
+      g_autofree char *keep = g_build_filename (g_getenv ("HEYAI_TEST_PDF_DIR"), "el-ultimo-faro.fdx", NULL);
+      g_assert_true (g_file_set_contents (keep, xml, -1, NULL));
+    }
+}
+
+static void
 test_fdx_scene_numbers (void)
 {
   g_autoptr(GError) error = NULL;
@@ -746,6 +758,14 @@ draw_screenplay (double   width,
 
   g_assert_true (g_file_get_contents (path, &data, &len, NULL));
   g_unlink (path);
+  /* HEYAI_TEST_PDF_DIR=DIR keeps the drawn PDFs (to try them by hand) */
+  if (g_getenv ("HEYAI_TEST_PDF_DIR") != NULL)
+    {
+      g_autofree char *name = g_strdup_printf ("screenplay-%.0fx%.0f%s.pdf", width, height,
+                                               scene_numbers ? "-numbered" : "");
+      g_autofree char *keep = g_build_filename (g_getenv ("HEYAI_TEST_PDF_DIR"), name, NULL);
+      g_file_set_contents (keep, data, (gssize) len, NULL);
+    }
   return g_bytes_new_take (g_steal_pointer (&data), len);
 }
 
@@ -948,6 +968,7 @@ main (int    argc,
   g_test_add_func ("/script-import/size", test_size_stated_truly);
   g_test_add_func ("/script-import/fdx", test_fdx);
   g_test_add_func ("/script-import/fdx/scene-numbers", test_fdx_scene_numbers);
+  g_test_add_func ("/script-import/fdx/keep", test_fdx_keep);
   g_test_add_func ("/script-import/fdx/broken", test_fdx_broken);
   g_test_add_func ("/script-import/pdf/letter", test_pdf_letter);
   g_test_add_func ("/script-import/pdf/a4-scene-numbers", test_pdf_a4_scene_numbers);
