@@ -840,9 +840,12 @@ parse:
       return NULL;
     }
 
+  /* a .fountain file of action paragraphs only reads the same either way;
+   * it is still called Fountain */
   if (import->format != HEYAI_SCRIPT_SOURCE_PDF && import->format != HEYAI_SCRIPT_SOURCE_FDX)
-    import->format = script->format == HEYAI_SCRIPT_FORMAT_FOUNTAIN ? HEYAI_SCRIPT_SOURCE_FOUNTAIN
-                                                                   : HEYAI_SCRIPT_SOURCE_TEXT;
+    import->format = script->format == HEYAI_SCRIPT_FORMAT_FOUNTAIN ||
+                     has_extension (name, ".fountain") || has_extension (name, ".spmd")
+                     ? HEYAI_SCRIPT_SOURCE_FOUNTAIN : HEYAI_SCRIPT_SOURCE_TEXT;
   import->n_scenes = script->scenes->len;
   if (script->title != NULL && *script->title != '\0')
     import->title = g_strdup (script->title);

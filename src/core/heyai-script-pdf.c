@@ -527,23 +527,28 @@ pdf_to_fountain (PopplerDocument *doc,
         right_edge = MAX (right_edge, line->x1);
     }
 
-  /* a first page without a heading or dialogue, followed by more pages,
-   * is the title page */
+  /* the title page: a first page (of several) without a heading, whose
+   * first line is centred well below the top (the title), however its
+   * contact lines at the bottom are set */
   if (n_pages > 1)
     {
       guint on_first = 0;
-      gboolean story = FALSE;
+      gboolean heading = FALSE;
+      PdfLine *first = NULL;
 
       for (guint i = 0; i < lines->len; i++)
         {
           PdfLine *line = g_ptr_array_index (lines, i);
           if (line->page != 0 || line->text == NULL)
             continue;
+          if (first == NULL)
+            first = line;
           on_first++;
-          if (is_heading_text (line->text) || (line->x0 - margin) / POINTS_PER_INCH < 0.35)
-            story = TRUE;
+          if (is_heading_text (line->text))
+            heading = TRUE;
         }
-      if (!story && on_first > 0 && on_first <= 20)
+      if (!heading && first != NULL && on_first <= 20 && first->y0 >= 2.0 * POINTS_PER_INCH &&
+          ABS ((first->x0 + first->x1) / 2.0 - first->page_width / 2.0) <= 0.6 * POINTS_PER_INCH)
         title_page_lines = on_first;
     }
 
@@ -578,7 +583,8 @@ pdf_to_fountain (PopplerDocument *doc,
           /* on the same page just below, or at the top of the next one */
           next_dialogue = ((next->page == line->page && next->y0 - line->y1 < 0.9 * line_height) ||
                            next->page == line->page + 1) &&
-                          next_indent >= 0.5 && next_indent < 2.3;
+                          next_indent >= 0.5 &&
+                          (next_indent < 1.4 || (next->text[0] == '(' && next_indent < 2.3));
           break;
         }
 

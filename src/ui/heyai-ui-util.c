@@ -128,30 +128,6 @@ heyai_ui_format_cost (double usd)
   return g_strdup_printf ("$%.2f", usd);
 }
 
-char *
-heyai_ui_read_script_file (GFile   *file,
-                           GError **error)
-{
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-
-  if (!g_file_load_contents (file, NULL, &contents, &length, NULL, error))
-    return NULL;
-  if (length > HEYAI_SCRIPT_MAX_BYTES)
-    {
-      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
-                   _("This script is too large (more than 2 MB)."));
-      return NULL;
-    }
-  if (!g_utf8_validate_len (contents, length, NULL) || memchr (contents, '\0', length) != NULL)
-    {
-      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
-                   _("This file is not a text script (it is not UTF-8 text)."));
-      return NULL;
-    }
-  return g_steal_pointer (&contents);
-}
-
 gboolean
 heyai_ui_is_script_file (GFile *file)
 {

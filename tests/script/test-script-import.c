@@ -707,6 +707,9 @@ draw_screenplay (double   width,
       pdf_text (&pdf, width / 2 - 5.5 * 7.2, 3.5 * PT, "NIGHT SHIFT");
       pdf_text (&pdf, width / 2 - 5 * 7.2, 4.0 * PT, "Written by");
       pdf_text (&pdf, width / 2 - 6 * 7.2, 4.3 * PT, "Amara Okafor");
+      /* contact at the bottom left, at the action margin */
+      pdf_text (&pdf, 1.5 * PT, height - 1.6 * PT, "Night Shift Films");
+      pdf_text (&pdf, 1.5 * PT, height - 1.6 * PT + 12, "12 Harbour Road");
       cairo_show_page (pdf.cr);
     }
   pdf_new_page (&pdf);
@@ -819,6 +822,7 @@ check_screenplay_pdf (GBytes   *pdf,
     {
       g_assert_cmpstr (import->title, ==, "NIGHT SHIFT");
       g_assert_cmpstr (g_hash_table_lookup (script->title_page, "author"), ==, "Amara Okafor");
+      g_assert_cmpstr (g_hash_table_lookup (script->title_page, "contact"), ==, "Night Shift Films\n12 Harbour Road");
     }
   assert_plain_text_clean (script);
 }
@@ -835,6 +839,71 @@ test_pdf_a4_scene_numbers (void)
 {
   g_autoptr(GBytes) pdf = draw_screenplay (595.0, 842.0, TRUE, FALSE, TRUE, 12);
   check_screenplay_pdf (pdf, 12, FALSE);
+}
+
+/* A trailer laid out as a screenplay, without headings: centred cards,
+ * a cue and its dialogue, action. */
+static void
+test_pdf_trailer (void)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiScriptImport) import = NULL;
+  g_autoptr(HeyaiScript) script = NULL;
+  Pdf pdf = { 0 };
+  int fd = g_file_open_tmp ("trailer-XXXXXX.pdf", &path, NULL);
+  const char *const lines[] = { "In a world without light...", NULL };
+  cairo_text_extents_t ext;
+
+  close (fd);
+  pdf.width = 8.5 * PT;
+  pdf.height = 11 * PT;
+  pdf.surface = cairo_pdf_surface_create (path, pdf.width, pdf.height);
+  pdf.cr = cairo_create (pdf.surface);
+  cairo_select_font_face (pdf.cr, "Courier", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (pdf.cr, 12);
+  pdf_new_page (&pdf);
+
+#define CENTRED(text_)                                                     \
+  G_STMT_START {                                                           \
+    cairo_text_extents (pdf.cr, text_, &ext);                              \
+    pdf_text (&pdf, pdf.width / 2 - ext.x_advance / 2, pdf.y, text_);      \
+    pdf.y += 24;                                                           \
+  } G_STMT_END
+
+  CENTRED ("BLACK SCREEN");
+  pdf_cue (&pdf, "NARRATOR (V.O.)", NULL, lines);
+  CENTRED ("THE LAST LAMP");
+  pdf_line (&pdf, 0, "A lighthouse keeper climbs the endless stairs, breathing");
+  pdf_line (&pdf, 0, "hard, a lantern in her hand.");
+  pdf_blank (&pdf);
+  CENTRED ("THIS WINTER");
+#undef CENTRED
+
+  cairo_destroy (pdf.cr);
+  cairo_surface_finish (pdf.surface);
+  cairo_surface_destroy (pdf.surface);
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  g_unlink (path);
+  bytes = g_bytes_new_take (g_steal_pointer (&data), len);
+
+  import = heyai_script_import_bytes (bytes, "trailer.pdf", &error);
+  g_assert_no_error (error);
+  if (g_test_verbose ())
+    g_printerr ("%s\n", import->text);
+  g_assert_cmpstr (import->title, ==, "THE LAST LAMP");
+  script = parse_import (import);
+  g_assert_cmpint (script->format, ==, HEYAI_SCRIPT_FORMAT_FOUNTAIN);
+  g_assert_cmpuint (count_elements (script, HEYAI_ELEMENT_CENTERED), ==, 3);
+  g_assert_nonnull (find_element (script, HEYAI_ELEMENT_CHARACTER, "NARRATOR (V.O.)"));
+  g_assert_nonnull (find_element (script, HEYAI_ELEMENT_DIALOGUE, "In a world without light..."));
+  g_assert_nonnull (find_element (script, HEYAI_ELEMENT_ACTION,
+                                  "A lighthouse keeper climbs the endless stairs, breathing hard, a lantern in her hand."));
+  g_assert_cmpuint (script->scenes->len, ==, 4);
+  assert_plain_text_clean (script);
 }
 
 static void
@@ -972,6 +1041,7 @@ main (int    argc,
   g_test_add_func ("/script-import/fdx/broken", test_fdx_broken);
   g_test_add_func ("/script-import/pdf/letter", test_pdf_letter);
   g_test_add_func ("/script-import/pdf/a4-scene-numbers", test_pdf_a4_scene_numbers);
+  g_test_add_func ("/script-import/pdf/trailer", test_pdf_trailer);
   g_test_add_func ("/script-import/pdf/scanned", test_pdf_scanned);
   g_test_add_func ("/script-import/pdf/damaged", test_pdf_damaged);
   g_test_add_func ("/script-import/titles", test_titles);
