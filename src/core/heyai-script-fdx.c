@@ -47,7 +47,9 @@ typedef struct
   FountainWriter  writer;
   Where           where;
   gboolean        seen_root;
-  guint           depth_other;     /* elements deep inside something ignored */
+  gboolean        in_script;       /* inside <FinalDraft><Content> */
+  guint           ignore_depth;    /* inside an element of no interest
+                                    * (SceneProperties, ScriptNote, ...) */
   /* the open paragraph */
   gboolean        in_paragraph;
   guint           paragraph_depth; /* nesting: dual dialogue holds paragraphs */
@@ -88,7 +90,6 @@ start_element (GMarkupParseContext  *context,
   FdxParse *fdx = user_data;
   const GSList *stack = g_markup_parse_context_get_element_stack (context);
   const char *parent = stack->next != NULL ? stack->next->data : NULL;
-  const char *grandparent = stack->next != NULL && stack->next->next != NULL ? stack->next->next->data : NULL;
 
   if (!fdx->seen_root)
     {
@@ -102,10 +103,19 @@ start_element (GMarkupParseContext  *context,
       return;
     }
 
+  if (fdx->ignore_depth > 0)
+    {
+      fdx->ignore_depth++;
+      return;
+    }
+
   if (strcmp (element, "Content") == 0)
     {
       if (g_strcmp0 (parent, "FinalDraft") == 0)
-        fdx->where = WHERE_SCRIPT;
+        {
+          fdx->where = WHERE_SCRIPT;
+          fdx->in_script = TRUE;
+        }
       else if (g_strcmp0 (parent, "TitlePage") == 0)
         fdx->where = WHERE_TITLE_PAGE;
       return;
@@ -113,6 +123,24 @@ start_element (GMarkupParseContext  *context,
 
   if (fdx->where == WHERE_OTHER)
     return;
+
+  /* only paragraphs, their text runs and dual dialogue are read; what
+   * else a paragraph holds (SceneProperties with arc beats, ScriptNote,
+   * DynamicLabel...) is skipped whole */
+  if (strcmp (element, "TitlePage") == 0)
+    return;
+  if (strcmp (element, "Paragraph") == 0 && g_strcmp0 (parent, "Content") != 0 &&
+      g_strcmp0 (parent, "DualDialogue") != 0)
+    {
+      fdx->ignore_depth = 1;
+      return;
+    }
+  if (strcmp (element, "Paragraph") != 0 && strcmp (element, "Text") != 0 &&
+      strcmp (element, "DualDialogue") != 0 && strcmp (element, "Tab") != 0)
+    {
+      fdx->ignore_depth = 1;
+      return;
+    }
 
   if (strcmp (element, "DualDialogue") == 0)
     {
@@ -146,8 +174,6 @@ start_element (GMarkupParseContext  *context,
   /* <Tab/> inside a paragraph is a tab stop: a space */
   if (strcmp (element, "Tab") == 0 && fdx->in_paragraph)
     g_string_append_c (fdx->text, ' ');
-
-  (void) grandparent;
 }
 
 static FountainOut
@@ -180,10 +206,21 @@ end_element (GMarkupParseContext  *context,
              GError              **error)
 {
   FdxParse *fdx = user_data;
+  const GSList *stack = g_markup_parse_context_get_element_stack (context);
+  const char *parent = stack->next != NULL ? stack->next->data : NULL;
+
+  if (fdx->ignore_depth > 0)
+    {
+      fdx->ignore_depth--;
+      return;
+    }
 
   if (strcmp (element, "Content") == 0)
     {
-      fdx->where = WHERE_OTHER;
+      /* a title page written inside the script's content: back to it */
+      if (g_strcmp0 (parent, "FinalDraft") == 0)
+        fdx->in_script = FALSE;
+      fdx->where = fdx->in_script ? WHERE_SCRIPT : WHERE_OTHER;
       return;
     }
   if (fdx->where == WHERE_OTHER)
@@ -253,7 +290,7 @@ text_cb (GMarkupParseContext  *context,
 {
   FdxParse *fdx = user_data;
 
-  if (fdx->where != WHERE_OTHER && fdx->in_text)
+  if (fdx->where != WHERE_OTHER && fdx->in_text && fdx->ignore_depth == 0)
     g_string_append_len (fdx->text, text, (gssize) len);
 }
 

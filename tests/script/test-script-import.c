@@ -400,7 +400,9 @@ fdx_document (guint n_scenes)
     "  <Content>\n"
     "    <Paragraph Type=\"Transition\"><Text>FADE IN:</Text></Paragraph>\n"
     "    <Paragraph Number=\"1\" Type=\"Scene Heading\">\n"
-    "      <SceneProperties Length=\"1 1/8\" Page=\"1\" Title=\"\"/>\n"
+    "      <SceneProperties Length=\"1 1/8\" Page=\"1\" Title=\"\">\n"
+    "        <SceneArcBeats><CharacterArcBeat Name=\"MARTA\"><Paragraph Type=\"General\"><Text>ARC BEAT TEXT</Text></Paragraph></CharacterArcBeat></SceneArcBeats>\n"
+    "      </SceneProperties>\n"
     "      <Text>INT. FARO DE SAN MIGUEL - NOCHE</Text>\n"
     "    </Paragraph>\n"
     "    <Paragraph Type=\"Action\"><Text>Marta, setenta años, sube la escalera. </Text><Text Style=\"Bold\">Cada peldaño cruje.</Text></Paragraph>\n"
@@ -472,6 +474,7 @@ test_fdx (void)
   g_assert_null (strstr (import->text, "IGNORED"));
   g_assert_null (strstr (import->text, "HEADER TEXT"));
   g_assert_null (strstr (import->text, "NOBODY"));
+  g_assert_null (strstr (import->text, "ARC BEAT"));
 
   script = parse_import (import);
   g_assert_cmpuint (count_headings (script), ==, 3 + 40);
@@ -540,6 +543,30 @@ test_fdx_scene_numbers (void)
   g_assert_no_error (error);
   /* Final Draft's scene number becomes Fountain's #1# */
   g_assert_nonnull (strstr (import->text, "INT. FARO DE SAN MIGUEL - NOCHE #1#"));
+}
+
+/* Some programs write the title page inside the script's <Content>. */
+static void
+test_fdx_title_page_inside_content (void)
+{
+  static const char xml[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<FinalDraft DocumentType=\"Script\" Template=\"No\" Version=\"5\">\n"
+    "  <Content>\n"
+    "    <TitlePage><Content><Paragraph Alignment=\"Center\" Type=\"Title Page\"><Text>Sans titre</Text></Paragraph></Content></TitlePage>\n"
+    "    <Paragraph Type=\"Scene Heading\"><Text>INT. CHAPELLE - NUIT</Text></Paragraph>\n"
+    "    <Paragraph Type=\"Action\"><Text>Une bougie brûle dans le noir.</Text></Paragraph>\n"
+    "  </Content>\n"
+    "</FinalDraft>\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiScriptImport) import = import_string (xml, -1, "chapelle.fdx", &error);
+  g_autoptr(HeyaiScript) script = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (import->title, ==, "Sans titre");
+  script = parse_import (import);
+  g_assert_cmpuint (count_headings (script), ==, 1);
+  g_assert_nonnull (find_element (script, HEYAI_ELEMENT_ACTION, "Une bougie brûle dans le noir."));
 }
 
 static void
@@ -1038,6 +1065,7 @@ main (int    argc,
   g_test_add_func ("/script-import/fdx", test_fdx);
   g_test_add_func ("/script-import/fdx/scene-numbers", test_fdx_scene_numbers);
   g_test_add_func ("/script-import/fdx/keep", test_fdx_keep);
+  g_test_add_func ("/script-import/fdx/title-page-inside-content", test_fdx_title_page_inside_content);
   g_test_add_func ("/script-import/fdx/broken", test_fdx_broken);
   g_test_add_func ("/script-import/pdf/letter", test_pdf_letter);
   g_test_add_func ("/script-import/pdf/a4-scene-numbers", test_pdf_a4_scene_numbers);
