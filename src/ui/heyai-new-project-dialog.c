@@ -57,7 +57,16 @@ update_state (HeyaiNewProjectDialog *self)
   /* Translators: "120 words · about 0:45" */
   stats = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u word · about %s", "%u words · about %s", words),
                            words, runtime);
-  gtk_label_set_label (self->script_stats, stats);
+  /* what the import of the opened file converted or decoded, under the stats */
+  if (self->import != NULL && self->import->notes->len > 0)
+    {
+      g_autofree char *notes = heyai_script_import_notes_text (self->import);
+      g_autofree char *both = g_strconcat (stats, "\n", notes, NULL);
+
+      gtk_label_set_label (self->script_stats, both);
+    }
+  else
+    gtk_label_set_label (self->script_stats, stats);
   gtk_widget_set_sensitive (GTK_WIDGET (self->create_button), words > 0);
 }
 
@@ -69,7 +78,6 @@ load_cb (GObject      *source,
   g_autoptr(HeyaiNewProjectDialog) self = user_data;
   g_autoptr(HeyaiScriptImport) import = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *notes = NULL;
 
   import = heyai_script_import_file_finish (G_FILE (source), result, &error);
   if (import == NULL)
@@ -79,24 +87,16 @@ load_cb (GObject      *source,
       return;
     }
 
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->script_view), import->text, -1);
-  if (*gtk_editable_get_text (GTK_EDITABLE (self->title_row)) == '\0')
-    gtk_editable_set_text (GTK_EDITABLE (self->title_row), import->title);
-
-  /* what was converted or decoded stays on screen until dismissed */
-  notes = heyai_script_import_notes_text (import);
-  if (notes != NULL)
-    {
-      g_autofree char *name = g_file_get_basename (G_FILE (source));
-      g_autofree char *msg = g_strdup_printf (_("“%s”: %s"), name, notes);
-      AdwToast *toast = adw_toast_new (msg);
-
-      adw_toast_set_timeout (toast, 0);
-      heyai_window_add_toast (self->window, toast);
-    }
-
   g_clear_pointer (&self->import, heyai_script_import_free);
   self->import = g_steal_pointer (&import);
+
+  /* the notes (a converted .fdx or PDF, a legacy encoding) show under the
+   * script, beside the word count, while the dialog is open */
+  gtk_label_set_wrap (self->script_stats, TRUE);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->script_view), self->import->text, -1);
+  if (*gtk_editable_get_text (GTK_EDITABLE (self->title_row)) == '\0')
+    gtk_editable_set_text (GTK_EDITABLE (self->title_row), self->import->title);
+  update_state (self);
 }
 
 static void
