@@ -195,6 +195,29 @@ is_small_word (const char *lower)
   return FALSE;
 }
 
+/* Acronyms a heading writes without dots ("SNIPER SCOPE POV", "FBI
+ * FIELD OFFICE") and Roman numerals; words that are also ordinary words
+ * ("US", "OR", "IT") are left out. */
+static gboolean
+is_acronym (const char *lower)
+{
+  static const char *const words[] = {
+    "pov", "tv", "fbi", "cia", "nsa", "nypd", "lapd", "er", "icu", "hq", "cctv", "dj", "vip",
+    "usa", "uk", "nasa", "ufo", "atm", "suv", "bbc", "cnn", "dmv", "ops", "swat", "dea", "mri",
+    "ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii",
+  };
+  g_autofree char *bare = g_strdup (lower);
+  gsize n = strlen (bare);
+
+  /* "POV:" "HQ," */
+  while (n > 0 && strchr (",:;)", bare[n - 1]) != NULL)
+    bare[--n] = '\0';
+  for (gsize i = 0; i < G_N_ELEMENTS (words); i++)
+    if (strcmp (bare, words[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 char *
 heyai_script_title_case (const char *text)
 {
@@ -236,7 +259,7 @@ heyai_script_title_case (const char *text)
         }
       initials = dots >= 2 && letters <= dots + 1;
 
-      if (initials)
+      if (initials || is_acronym (lower))
         {
           g_autofree char *upper = g_utf8_strup (word, -1);
           g_string_append (out, upper);

@@ -995,6 +995,10 @@ test_titles (void)
     { "FARO DE SAN MIGUEL", "Faro de San Miguel" },
     { "ÚLTIMO PISO", "Último Piso" },
     { "O'BRIEN'S BAR", "O'Brien's Bar" },
+    { "SNIPER SCOPE POV", "Sniper Scope POV" },
+    { "FBI FIELD OFFICE", "FBI Field Office" },
+    { "ROCKY II SET", "Rocky II Set" },
+    { "BETWEEN US", "Between Us" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
