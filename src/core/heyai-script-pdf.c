@@ -278,6 +278,99 @@ join_words (PdfLine *line,
   return g_string_free (out, FALSE);
 }
 
+static char *strip_contd (const char *cue);
+
+/* The words of @line left of @x and from @x on, each joined with spaces
+ * (either may be empty). */
+static void
+split_at (PdfLine  *line,
+          double    x,
+          GString  *left,
+          GString  *right)
+{
+  for (guint i = 0; i < line->words->len; i++)
+    {
+      Word *w = &g_array_index (line->words, Word, i);
+      GString *side = w->x0 < x ? left : right;
+
+      if (side->len > 0)
+        g_string_append_c (side, ' ');
+      g_string_append (side, w->text);
+    }
+}
+
+/* Two cues side by side (dual dialogue): the widest gap between words is
+ * more than an inch and both sides are capitals.  Sets the column split. */
+static gboolean
+is_dual_cue (PdfLine *line,
+             double   margin,
+             double  *split)
+{
+  double widest = 0;
+  guint at = 0;
+
+  if (line->words->len < 2)
+    return FALSE;
+  for (guint i = 1; i < line->words->len; i++)
+    {
+      double gap = g_array_index (line->words, Word, i).x0 - g_array_index (line->words, Word, i - 1).x1;
+      if (gap > widest)
+        {
+          widest = gap;
+          at = i;
+        }
+    }
+  if (widest < 1.0 * POINTS_PER_INCH || (line->x0 - margin) / POINTS_PER_INCH < 0.5)
+    return FALSE;
+
+  {
+    g_autofree char *left = join_words (line, 0, at - 1);
+    g_autofree char *right = join_words (line, at, line->words->len - 1);
+
+    if (!is_all_caps (left) || !is_all_caps (right))
+      return FALSE;
+  }
+  *split = (g_array_index (line->words, Word, at - 1).x1 + g_array_index (line->words, Word, at).x0) / 2.0;
+  return TRUE;
+}
+
+/* Writes one side of a dual-dialogue block: the cue, then parentheticals
+ * and dialogue. */
+static void
+write_dual_side (FountainWriter *writer,
+                 const char     *cue,
+                 GPtrArray      *side_lines,
+                 gboolean        dual)
+{
+  g_autoptr(GString) speech = g_string_new (NULL);
+  gboolean paren = FALSE;
+  g_autofree char *clean_cue = strip_contd (cue);
+
+  heyai_fountain_writer_add (writer, FOUNTAIN_OUT_CHARACTER, clean_cue, dual);
+  for (guint i = 0; i < side_lines->len; i++)
+    {
+      const char *text = g_ptr_array_index (side_lines, i);
+      gboolean opens = text[0] == '(';
+
+      if (*text == '\0')
+        continue;
+      if ((opens && !paren) || (!opens && paren && g_str_has_suffix (speech->str, ")")))
+        {
+          if (speech->len > 0)
+            heyai_fountain_writer_add (writer, paren ? FOUNTAIN_OUT_PARENTHETICAL : FOUNTAIN_OUT_DIALOGUE,
+                                       speech->str, FALSE);
+          g_string_truncate (speech, 0);
+          paren = opens;
+        }
+      if (speech->len > 0)
+        g_string_append_c (speech, ' ');
+      g_string_append (speech, text);
+    }
+  if (speech->len > 0)
+    heyai_fountain_writer_add (writer, paren ? FOUNTAIN_OUT_PARENTHETICAL : FOUNTAIN_OUT_DIALOGUE,
+                               speech->str, FALSE);
+}
+
 /* The most common left edge of the page's lines (the action margin), to
  * the nearest 0.1 inch. */
 static double
@@ -420,6 +513,7 @@ pdf_to_fountain (PopplerDocument *doc,
   double prev_y1 = 0;
   int prev_page = -1;
   guint title_page_lines = 0;
+  guint n_dual = 0;
   g_autofree char *last_cue = NULL;
   g_autoptr(GPtrArray) title_lines = g_ptr_array_new_with_free_func (g_free);
 
@@ -594,6 +688,55 @@ pdf_to_fountain (PopplerDocument *doc,
           continue;
         }
 
+      /* dual dialogue: two columns under two cues, to the next gap */
+      {
+        double split;
+
+        if (is_dual_cue (line, margin, &split))
+          {
+            g_autoptr(GString) left_cue = g_string_new (NULL);
+            g_autoptr(GString) right_cue = g_string_new (NULL);
+            g_autoptr(GPtrArray) left = g_ptr_array_new_with_free_func (g_free);
+            g_autoptr(GPtrArray) right = g_ptr_array_new_with_free_func (g_free);
+            PdfLine *prev = line;
+            guint j;
+
+            split_at (line, split, left_cue, right_cue);
+            for (j = i + 1; j < lines->len; j++)
+              {
+                PdfLine *next = g_ptr_array_index (lines, j);
+                GString *l, *r;
+
+                if (next->text == NULL || *next->text == '\0')
+                  continue;
+                if (next->page != prev->page || next->y0 - prev->y1 > 0.9 * line_height)
+                  break;
+                l = g_string_new (NULL);
+                r = g_string_new (NULL);
+                split_at (next, split, l, r);
+                g_ptr_array_add (left, g_string_free (l, FALSE));
+                g_ptr_array_add (right, g_string_free (r, FALSE));
+                prev = next;
+              }
+
+            if (para != NULL)
+              {
+                heyai_fountain_writer_add (&writer, kind_out (para_kind), para->str, FALSE);
+                g_string_free (para, TRUE);
+                para = NULL;
+              }
+            write_dual_side (&writer, left_cue->str, left, FALSE);
+            write_dual_side (&writer, right_cue->str, right, TRUE);
+            n_dual++;
+            para_kind = KIND_SKIP;
+            prev_kind = KIND_DIALOGUE;
+            prev_y1 = prev->y1;
+            prev_page = prev->page;
+            i = j - 1;
+            continue;
+          }
+      }
+
       if (indent < 0.35 && is_heading_text (line->text))
         kind = KIND_HEADING;
       else if (indent < 0.35 && is_all_caps (line->text) && g_str_has_suffix (line->text, ":") &&
@@ -700,6 +843,11 @@ pdf_to_fountain (PopplerDocument *doc,
                                                         "Read the text of %d PDF page by its layout.",
                                                         "Read the text of %d PDF pages by their layout.",
                                                         n_pages), n_pages));
+  if (n_dual > 0)
+    g_ptr_array_add (notes, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                          "%u dual-dialogue exchange kept as Fountain dual dialogue.",
+                                                          "%u dual-dialogue exchanges kept as Fountain dual dialogue.",
+                                                          n_dual), n_dual));
   if (n_removed > 0 || n_numbers > 0)
     g_ptr_array_add (notes, g_strdup (_("Page numbers, headers, (MORE)/(CONT’D) marks and scene numbers were left out.")));
 

@@ -757,6 +757,16 @@ draw_screenplay (double   width,
   pdf_heading (&pdf, "I./E. AMBULANCE - NIGHT");
   pdf_line (&pdf, 0, "The siren dies. The driver's seat is empty.");
   pdf_blank (&pdf);
+  /* dual dialogue: two columns */
+  pdf_text (&pdf, 1.5 * PT + 1.2 * PT, pdf.y, "AMARA");
+  pdf_text (&pdf, 1.5 * PT + 4.3 * PT, pdf.y, "PARAMEDIC");
+  pdf.y += 12;
+  pdf_text (&pdf, 1.5 * PT + 0.5 * PT, pdf.y, "Who is driving");
+  pdf_text (&pdf, 1.5 * PT + 3.4 * PT, pdf.y, "(calmly)");
+  pdf.y += 12;
+  pdf_text (&pdf, 1.5 * PT + 0.5 * PT, pdf.y, "this thing?");
+  pdf_text (&pdf, 1.5 * PT + 3.4 * PT, pdf.y, "Nobody is.");
+  pdf.y += 24;
 
   for (guint i = 0; i < extra_scenes; i++)
     {
@@ -830,6 +840,14 @@ check_screenplay_pdf (GBytes   *pdf,
   g_assert_nonnull (find_element (script, HEYAI_ELEMENT_DIALOGUE, "Who moved the patient in room twelve?"));
   g_assert_nonnull (find_element (script, HEYAI_ELEMENT_TRANSITION, "CUT TO:"));
   g_assert_nonnull (find_element (script, HEYAI_ELEMENT_TRANSITION, "FADE OUT."));
+  /* dual dialogue, column by column */
+  g_assert_nonnull (find_element (script, HEYAI_ELEMENT_DIALOGUE, "Who is driving this thing?"));
+  g_assert_nonnull (find_element (script, HEYAI_ELEMENT_PARENTHETICAL, "(calmly)"));
+  g_assert_nonnull (find_element (script, HEYAI_ELEMENT_DIALOGUE, "Nobody is."));
+  e = find_element (script, HEYAI_ELEMENT_CHARACTER, "PARAMEDIC");
+  g_assert_nonnull (e);
+  g_assert_true (e->dual);
+  g_assert_true (notes_contain (import, "dual-dialogue"));
   /* no page numbers, (MORE), (CONT'D), revision marks or headers */
   g_assert_null (strstr (import->text, "(MORE)"));
   g_assert_null (strstr (import->text, "CONT'D"));
