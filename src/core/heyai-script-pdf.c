@@ -834,8 +834,15 @@ pdf_to_fountain (PopplerDocument *doc,
     heyai_fountain_writer_title_lines (&writer, title_lines);
   else
     {
+      /* the document's own title, unless it is a program's placeholder
+       * ("Microsoft Word - draft3.docx", "Untitled") */
       g_autofree char *title = poppler_document_get_title (doc);
-      if (title != NULL && *g_strstrip (title) != '\0')
+      g_autofree char *lower = title != NULL ? g_utf8_strdown (g_strstrip (title), -1) : NULL;
+
+      if (lower != NULL && *lower != '\0' && strstr (lower, "microsoft") == NULL &&
+          strstr (lower, "untitled") == NULL && strstr (lower, ".doc") == NULL &&
+          strstr (lower, ".pdf") == NULL && strstr (lower, ".fdx") == NULL &&
+          strstr (lower, ".fountain") == NULL && strstr (lower, ".txt") == NULL)
         heyai_fountain_writer_title (&writer, "Title", title);
     }
 
