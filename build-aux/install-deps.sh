@@ -10,7 +10,7 @@ PACKAGES=(
   libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev libgtksourceview-5-dev
   libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libsecret-1-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
-  libges-1.0-dev libcairo2-dev libpango1.0-dev
+  libges-1.0-dev libcairo2-dev libpango1.0-dev libpoppler-glib-dev
   # GStreamer runtime: x264 (ugly), decoders (libav), GES, GTK media backend
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-tools gstreamer1.0-gl

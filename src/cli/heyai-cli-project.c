@@ -15,53 +15,34 @@
 
 #include "heyai-cli-private.h"
 #include "heyai-pipeline.h"
+#include "heyai-script-import.h"
 #include "heyai-providers.h"
 
 /* ---------------------------------------------------------------------- */
 /* new                                                                    */
 
-/* Reads at most HEYAI_SCRIPT_MAX_BYTES + 1 bytes, so that the parser can say
- * "too large" without the whole file being loaded. */
-static GBytes *
-read_script (const char  *path,
-             GError     **error)
+/* Imports the script at @path ("-": standard input) through the intake
+ * layer (format sniffed, text decoded, Final Draft and PDF converted). */
+static HeyaiScriptImport *
+import_script (const char  *path,
+               GError     **error)
 {
-  g_autoptr(GInputStream) stream = NULL;
-  gsize size = HEYAI_SCRIPT_MAX_BYTES + 1;
-  g_autofree char *buffer = g_malloc (size + 1);
-  gsize n_read = 0;
-
   if (g_str_equal (path, "-"))
-    stream = g_unix_input_stream_new (0, FALSE);
+    {
+      g_autoptr(GInputStream) stream = g_unix_input_stream_new (0, FALSE);
+      g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+      g_autoptr(GBytes) bytes = NULL;
+
+      if (g_output_stream_splice (memory, stream, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, error) < 0)
+        return NULL;
+      bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+      return heyai_script_import_bytes (bytes, NULL, error);
+    }
   else
     {
       g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
-      stream = G_INPUT_STREAM (g_file_read (file, NULL, error));
-      if (stream == NULL)
-        return NULL;
+      return heyai_script_import_file (file, NULL, error);
     }
-
-  if (!g_input_stream_read_all (stream, buffer, size, &n_read, NULL, error))
-    return NULL;
-
-  buffer[n_read] = '\0';
-  return g_bytes_new_take (g_steal_pointer (&buffer), n_read);
-}
-
-static char *
-title_from_path (const char *path)
-{
-  g_autofree char *base = NULL;
-  char *dot;
-
-  if (g_str_equal (path, "-"))
-    return g_strdup (_("Untitled"));
-
-  base = g_path_get_basename (path);
-  dot = strrchr (base, '.');
-  if (dot != NULL && dot != base)
-    *dot = '\0';
-  return g_strdup (base);
 }
 
 int
@@ -73,12 +54,9 @@ heyai_cli_new (HeyaiCli  *cli,
   g_autofree char *title = NULL;
   g_autofree char *aspect_str = NULL;
   g_autofree char *style = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(HeyaiScript) script = NULL;
+  g_autoptr(HeyaiScriptImport) import = NULL;
   g_autoptr(HeyaiProject) project = NULL;
   g_autoptr(GError) error = NULL;
-  const char *text;
-  gsize length;
   int aspect = HEYAI_ASPECT_16_9;
   GOptionEntry entries[] = {
     { "title", 0, 0, G_OPTION_ARG_STRING, &title, N_("The project title (default: the script’s title or the file name)"), N_("TITLE") },
@@ -88,7 +66,7 @@ heyai_cli_new (HeyaiCli  *cli,
   };
 
   context = heyai_cli_context_new ("new", _("FILE|-"),
-                                   _("Starts a project from a script (plain prose or Fountain) and prints its id."));
+                                   _("Starts a project from a script (Fountain, Final Draft .fdx, a screenplay PDF or plain prose) and prints its id."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!heyai_cli_parse (context, &argc, &argv))
     return HEYAI_EXIT_USAGE;
@@ -101,24 +79,24 @@ heyai_cli_new (HeyaiCli  *cli,
     return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Unknown aspect ratio “%s”: use 16:9, 9:16 or 1:1"), aspect_str);
 
   /* The script is read and checked before anything is written. */
-  bytes = read_script (argv[1], &error);
-  if (bytes == NULL)
+  import = import_script (argv[1], &error);
+  if (import == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
         return heyai_cli_fail (HEYAI_EXIT_USAGE, _("No such file: %s"), argv[1]);
-      return heyai_cli_fail (HEYAI_EXIT_FAILED, _("Could not read the script %s: %s"), argv[1], error->message);
+      if (error->domain == G_IO_ERROR)
+        return heyai_cli_fail (HEYAI_EXIT_FAILED, _("Could not read the script %s: %s"), argv[1], error->message);
+      return heyai_cli_fail (HEYAI_EXIT_FAILED, "%s", error->message);
     }
 
-  text = g_bytes_get_data (bytes, &length);
-  script = heyai_script_parse (text ? text : "", length, &error);
-  if (script == NULL)
-    return heyai_cli_fail (HEYAI_EXIT_FAILED, "%s", error->message);
+  /* what was converted or decoded, on stderr */
+  for (guint i = 0; i < import->notes->len; i++)
+    g_printerr ("%s\n", (const char *) g_ptr_array_index (import->notes, i));
 
   if (title == NULL || *g_strstrip (title) == '\0')
     {
       g_free (title);
-      title = script->title != NULL && *script->title != '\0' ? g_strdup (script->title)
-                                                             : title_from_path (argv[1]);
+      title = g_strdup (import->title);
     }
 
   if (heyai_cli_open_store (cli, &error) == NULL)
@@ -126,13 +104,25 @@ heyai_cli_new (HeyaiCli  *cli,
 
   project = heyai_project_new ();
   heyai_project_set_title (project, title);
-  heyai_project_set_script (project, text);
+  heyai_project_set_script (project, import->text);
   heyai_project_set_style (project, style ? style : "");
   heyai_project_set_aspect (project, aspect);
   heyai_project_set_status (project, HEYAI_PROJECT_STATUS_DRAFT);
 
   if (!heyai_store_insert_project (cli->store, project, &error))
     return heyai_cli_fail (HEYAI_EXIT_FAILED, "%s", error->message);
+
+  /* the original .fdx / PDF and the notes, beside the project */
+  {
+    g_autofree char *root = heyai_local_root (cli->data_dir);
+    g_autofree char *folder = heyai_project_dir (root, project, "");
+
+    if (!heyai_script_import_save_beside (import, folder, &error))
+      {
+        g_printerr ("%s\n", error->message);
+        g_clear_error (&error);
+      }
+  }
 
   g_print ("%s\n", heyai_project_get_id (project));
   return HEYAI_EXIT_OK;
@@ -249,8 +239,14 @@ heyai_cli_show (HeyaiCli  *cli,
   g_autofree char *runtime = NULL;
   int exit_code = HEYAI_EXIT_OK;
   int seconds = 0;
+  gboolean script_only = FALSE;
+  GOptionEntry entries[] = {
+    { "script", 0, 0, G_OPTION_ARG_NONE, &script_only, N_("Print the script as stored (Fountain); the import notes go to standard error"), NULL },
+    { NULL }
+  };
 
   context = heyai_cli_context_new ("show", _("P"), _("Shows a project’s details and its scenes."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!heyai_cli_parse (context, &argc, &argv))
     return HEYAI_EXIT_USAGE;
   if (argc != 2)
@@ -259,6 +255,21 @@ heyai_cli_show (HeyaiCli  *cli,
   project = heyai_cli_load_project (cli, argv[1], &exit_code);
   if (project == NULL)
     return exit_code;
+
+  if (script_only)
+    {
+      const char *script = heyai_project_get_script (project);
+      g_autofree char *notes = NULL;
+
+      root = heyai_local_root (cli->data_dir);
+      folder = heyai_project_dir (root, project, "");
+      notes = heyai_script_import_load_notes (folder);
+      if (notes != NULL)
+        g_printerr ("%s\n", notes);
+      if (script != NULL && *script != '\0')
+        g_print ("%s%s", script, g_str_has_suffix (script, "\n") ? "" : "\n");
+      return HEYAI_EXIT_OK;
+    }
 
   scenes = heyai_store_list_scenes (cli->store, heyai_project_get_id (project), &error);
   if (scenes == NULL)

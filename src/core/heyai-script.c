@@ -537,6 +537,7 @@ typedef struct
   guint    n_el;
   guint    first_line;  /* 0-based source line where the scene starts */
   gboolean heading;
+  gboolean card;        /* a Fountain title card (or a run of them) starts it */
   guint    words;
 } Group;
 
@@ -588,16 +589,27 @@ build_scenes (HeyaiScript  *script,
       const HeyaiScriptElement *element = g_ptr_array_index (elements, i);
       gboolean starts;
 
+      gboolean card = FALSE;
+
+      /* Fountain without headings (a trailer): a title card, or a run of
+       * them, is a shot of its own. */
+      if (!has_headings && script->format == HEYAI_SCRIPT_FORMAT_FOUNTAIN &&
+          element->type == HEYAI_ELEMENT_CENTERED)
+        {
+          const HeyaiScriptElement *prev = i > 0 ? g_ptr_array_index (elements, i - 1) : NULL;
+          card = prev == NULL || prev->type != HEYAI_ELEMENT_CENTERED;
+        }
+
       if (has_headings)
         starts = element->type == HEYAI_ELEMENT_SCENE_HEADING || groups->len == 0;
       else
-        starts = groups->len == 0 ||
+        starts = groups->len == 0 || card ||
                  (element->type == HEYAI_ELEMENT_ACTION && g_array_index (para_start, gboolean, i));
 
       if (starts)
         {
           Group group = { i, 1, (guint) element->line - 1,
-                          element->type == HEYAI_ELEMENT_SCENE_HEADING, 0 };
+                          element->type == HEYAI_ELEMENT_SCENE_HEADING, card, 0 };
           g_array_append_val (groups, group);
         }
       else
@@ -640,7 +652,7 @@ build_scenes (HeyaiScript  *script,
         {
           Group group = g_array_index (groups, Group, i);
 
-          if (group.words < SHORT_SCENE_WORDS && merged->len > 0)
+          if (group.words < SHORT_SCENE_WORDS && merged->len > 0 && !group.card)
             {
               Group *last = &g_array_index (merged, Group, merged->len - 1);
               last->n_el += group.n_el;
@@ -650,7 +662,8 @@ build_scenes (HeyaiScript  *script,
             g_array_append_val (merged, group);
         }
 
-      if (merged->len >= 2 && g_array_index (merged, Group, 0).words < SHORT_SCENE_WORDS)
+      if (merged->len >= 2 && g_array_index (merged, Group, 0).words < SHORT_SCENE_WORDS &&
+          !g_array_index (merged, Group, 0).card && !g_array_index (merged, Group, 1).card)
         {
           Group *first = &g_array_index (merged, Group, 0);
           Group *second = &g_array_index (merged, Group, 1);
@@ -1151,13 +1164,14 @@ fountain_title_page (Fountain    *f,
   return i;
 }
 
-/* Scene heading: INT EXT EST INT./EXT INT/EXT I/E (any case) followed by a
- * dot or a space, or forced with a single leading '.'. */
+/* Scene heading: INT EXT EST INT./EXT INT/EXT I/E I./E. (any case) followed
+ * by a dot or a space, or forced with a single leading '.'.  "EXT/INT." is
+ * not a Fountain heading (the reference parsers agree: Big Fish has 190). */
 static char *
 fountain_heading (const char *p,
                   gsize       len)
 {
-  static const char *const prefixes[] = { "int./ext", "int/ext", "i/e", "int", "ext", "est" };
+  static const char *const prefixes[] = { "int./ext", "int/ext", "i./e", "i/e", "int", "ext", "est" };
   gsize i;
 
   trim_span (&p, &len);
@@ -1274,6 +1288,34 @@ fountain_emit (GPtrArray        *elements,
 {
   g_ptr_array_add (elements, element_new (type, text, (int) orig + 1));
   g_array_append_val (para_start, starts_paragraph);
+}
+
+/* Whether a centered card is a screen direction rather than a name:
+ * "BLACK SCREEN", "FADE IN", "THE END", "COMING SOON", "NEGRO"... */
+static gboolean
+is_card_direction (const char *text)
+{
+  static const char *const words[] = {
+    "black", "screen", "fade", "cut", "the end", "coming soon", "soon", "title card",
+    "intertitle", "negro", "fundo", "fin", "próximamente", "proximamente", "white",
+    "blanco", "smash", "dissolve", "beat", "silence", "silencio", "card",
+  };
+  g_autofree char *lower = g_utf8_strdown (text, -1);
+  gsize i;
+
+  if (count_words_len (lower, strlen (lower), NULL) == 0)
+    return TRUE;
+  for (i = 0; i < G_N_ELEMENTS (words); i++)
+    {
+      const char *hit = strstr (lower, words[i]);
+      gsize n = strlen (words[i]);
+
+      /* whole words only ("FINAL" is a name, "FIN" a direction) */
+      if (hit != NULL && (hit == lower || !g_ascii_isalpha (hit[-1])) &&
+          !g_ascii_isalpha (hit[n]))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 static void
@@ -1494,7 +1536,95 @@ parse_fountain (HeyaiScript *script,
   g_array_unref (f.vlines);
   g_array_unref (f.notes);
 
+  /* No title page: the first title card that names something. */
+  if (script->title == NULL)
+    for (guint k = 0; k < elements->len; k++)
+      {
+        const HeyaiScriptElement *element = g_ptr_array_index (elements, k);
+
+        if (element->type == HEYAI_ELEMENT_CENTERED && !is_card_direction (element->text))
+          {
+            script->title = g_strdup (element->text);
+            break;
+          }
+      }
+
   build_scenes (script, src, elements, para_start);
+}
+
+/* A character cue line as a trailer writes one: a short all-capitals line
+ * ("AMARA", "NARRATOR (V.O.)", "MAN #2") that is not a transition. */
+static gboolean
+looks_like_cue (const char *p,
+                gsize       len)
+{
+  const char *paren;
+  gsize name_len;
+
+  trim_span (&p, &len);
+  if (len == 0 || len > 48 || p[len - 1] == ':' || p[len - 1] == '.' || p[len - 1] == '!' ||
+      p[len - 1] == '?')
+    return FALSE;
+  if (p[0] == '@' && len > 1)
+    return TRUE;
+  paren = memchr (p, '(', len);
+  name_len = paren != NULL ? (gsize) (paren - p) : len;
+  return name_len > 0 && is_all_caps (p, name_len) && count_words_len (p, name_len, NULL) <= 4;
+}
+
+/* Clear Fountain markers in a text without headings or title page: a
+ * centered card ("> BLACK SCREEN <"), a note ([[...]]), a boneyard comment,
+ * a page break ("==="), a forced cue ("@Amara"), or at least two character
+ * cues followed by dialogue (an all-capitals line after a blank line, then
+ * a line with lower-case text or a parenthetical). */
+static gboolean
+has_fountain_markers (const Source *src)
+{
+  gboolean prev_blank = TRUE;
+  gboolean first_text = TRUE;
+  guint cues = 0;
+  guint i;
+
+  for (i = 0; i < src->lines->len; i++)
+    {
+      const Line *l = line_at (src, i);
+      const char *t = src->text + l->start;
+      gsize tlen = l->len;
+
+      trim_span (&t, &tlen);
+      if (tlen == 0)
+        {
+          prev_blank = TRUE;
+          continue;
+        }
+
+      if (t[0] == '>' && tlen >= 3 && t[tlen - 1] == '<')
+        return TRUE;
+      if (g_strstr_len (t, (gssize) tlen, "[[") != NULL && g_strstr_len (t, (gssize) tlen, "]]") != NULL)
+        return TRUE;
+      if (tlen >= 2 && t[0] == '/' && t[1] == '*')
+        return TRUE;
+      if (tlen >= 3 && strspn (t, "=") == tlen)
+        return TRUE;
+      if (prev_blank && t[0] == '@' && tlen > 1 && g_unichar_isalpha (char_at (t + 1)))
+        return TRUE;
+
+      if (prev_blank && !first_text && i + 1 < src->lines->len && looks_like_cue (t, tlen))
+        {
+          const Line *n = line_at (src, i + 1);
+          const char *d = src->text + n->start;
+          gsize dlen = n->len;
+
+          trim_span (&d, &dlen);
+          if (dlen > 0 && (d[0] == '(' || !is_all_caps (d, dlen)) && ++cues >= 2)
+            return TRUE;
+        }
+
+      first_text = FALSE;
+      prev_blank = FALSE;
+    }
+
+  return FALSE;
 }
 
 /* Fountain when the text has a title page or a scene heading after a blank
@@ -1545,11 +1675,13 @@ looks_like_fountain (const Source *src)
       if (is_blank (src->text + l->start, l->len))
         continue;
 
-      return parse_key_line (src->text + l->start, l->len, &key, &value, &value_len) &&
-             is_known_title_key (key);
+      if (parse_key_line (src->text + l->start, l->len, &key, &value, &value_len) &&
+          is_known_title_key (key))
+        return TRUE;
+      break;
     }
 
-  return FALSE;
+  return has_fountain_markers (src);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1655,6 +1787,60 @@ heyai_script_parse (const char  *text,
     }
 
   return g_steal_pointer (&script);
+}
+
+char *
+heyai_script_scene_plain_text (const HeyaiScriptScene *scene)
+{
+  GString *out = g_string_new (NULL);
+  const char *speaker = NULL;
+  guint i;
+
+  g_return_val_if_fail (scene != NULL, NULL);
+
+#define NEW_PARAGRAPH() G_STMT_START { if (out->len > 0) g_string_append (out, "\n\n"); } G_STMT_END
+
+  for (i = 0; i < scene->elements->len; i++)
+    {
+      const HeyaiScriptElement *element = g_ptr_array_index (scene->elements, i);
+
+      switch (element->type)
+        {
+        case HEYAI_ELEMENT_NOTE:
+          break;
+
+        case HEYAI_ELEMENT_CHARACTER:
+          speaker = element->text;
+          break;
+
+        case HEYAI_ELEMENT_PARENTHETICAL:
+        case HEYAI_ELEMENT_DIALOGUE:
+          if (speaker != NULL)
+            {
+              NEW_PARAGRAPH ();
+              g_string_append_printf (out, "%s: ", speaker);
+              speaker = NULL;
+            }
+          else
+            g_string_append_c (out, ' ');
+          g_string_append (out, element->text);
+          break;
+
+        case HEYAI_ELEMENT_ACTION:
+        case HEYAI_ELEMENT_SCENE_HEADING:
+        case HEYAI_ELEMENT_TRANSITION:
+        case HEYAI_ELEMENT_CENTERED:
+        default:
+          speaker = NULL;
+          NEW_PARAGRAPH ();
+          g_string_append (out, element->text);
+          break;
+        }
+    }
+
+#undef NEW_PARAGRAPH
+
+  return g_string_free (out, FALSE);
 }
 
 double

@@ -71,13 +71,24 @@ typedef struct
  * HEYAI_ERROR_INVALID_INPUT on invalid UTF-8 (naming the byte offset), on an
  * empty/whitespace-only script, on NUL bytes (binary files), UTF-16 files,
  * scripts larger than HEYAI_SCRIPT_MAX_BYTES (checked first, in O(1)) and
- * scripts with no scenes (only a title page or notes).  Format is detected
- * (Fountain when it has scene headings or a title page).  A UTF-8 BOM is
- * skipped.  Linear time; safe to call from any thread. */
+ * scripts with no scenes (only a title page or notes).  Format is detected:
+ * Fountain when it has scene headings, a title page, or clear Fountain
+ * markers without headings (a centered "> CARD <", a note or boneyard, a
+ * page break, a forced "@" cue, or two or more cues with dialogue: a
+ * trailer); then a centered card starts a scene of its own and the title is
+ * the title page's, else the first card that names something.  A UTF-8 BOM
+ * is skipped.  Files should come through heyai_script_import_* (encodings,
+ * Final Draft, PDF).  Linear time; safe to call from any thread. */
 HeyaiScript *heyai_script_parse       (const char  *text,
                                        gssize       length,
                                        GError     **error);
 void         heyai_script_free        (HeyaiScript *script);
+/* The scene as a reader sees it, without any Fountain markup: the heading,
+ * action paragraphs, title cards, "NAME (V.O.): line" for dialogue (with
+ * parentheticals), transitions; notes and boneyard left out.  Paragraphs
+ * are separated by a blank line.  For excerpts shown in documents,
+ * descriptions and prompts. */
+char        *heyai_script_scene_plain_text (const HeyaiScriptScene *scene);
 /* Words and seconds of arbitrary text (the window's word count).  Words are
  * runs of non-space characters holding at least one letter or digit; em and
  * en dashes separate words.  estimate_seconds parses @text when it can (the

@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include "heyai-llm-offline.h"
+#include "heyai-script-import.h"
 
 #define TITLE_MAX_CHARS       48
 #define DESCRIPTION_MAX_CHARS 300
@@ -117,7 +118,8 @@ static const struct
               "truenos rayos temporal" },
   { KW_SNOW, "snow snowing blizzard nieve nieva nevando ventisca" },
   { KW_ES, "el la los las de del que y en una un se con por su sus es al para como desde pero "
-           "muy sin sobre entre hace" },
+           "muy sin sobre entre hace lo le ya qué está están hay yo nos más también todo nada "
+           "cuando donde dónde porque esta este esto eso aquí ahora" },
   { KW_EN, "the and of to in is with on his her at from it are into an by its this that was "
            "he she they we you" },
 };
@@ -381,6 +383,20 @@ capitalise_first (const char *text)
   return g_string_free (out, FALSE);
 }
 
+/* One letter of initials ("A" or "P" of "A.P."): a single letter followed
+ * by a dot, next to another letter-and-dot. */
+static gboolean
+is_initials (const char *text,
+             const char *start,
+             const char *end)
+{
+  if (g_utf8_next_char (start) != end || *end != '.' || !g_unichar_isalpha (g_utf8_get_char (start)))
+    return FALSE;
+  if (g_ascii_isalpha (end[1]) && end[2] == '.')
+    return TRUE;
+  return start - text >= 2 && start[-1] == '.' && g_ascii_isalpha (start[-2]);
+}
+
 /* Lower-cases @text, except words found in @proper (capitalised) and the
  * first word when @capital_first. */
 static char *
@@ -399,7 +415,9 @@ sentence_case (const char *text,
   while (next_word (&p, end, &start, word))
     {
       g_string_append_len (out, copied, start - copied);
-      if ((first && capital_first) || g_hash_table_contains (proper, word->str))
+      if (is_initials (text, start, p))
+        g_string_append_len (out, start, p - start);   /* "A.P.", "U.S." as written */
+      else if ((first && capital_first) || g_hash_table_contains (proper, word->str))
         {
           g_autofree char *cap = capitalise_first (word->str);
           g_string_append (out, cap);
@@ -512,7 +530,7 @@ static gboolean
 script_is_spanish (HeyaiScript *script)
 {
   g_autoptr(GString) word = g_string_new (NULL);
-  guint es = 0, en = 0, seen = 0;
+  guint es = 0, en = 0, seen = 0, marks = 0;
   guint i, j;
 
   for (i = 0; i < script->scenes->len && seen < 4000; i++)
@@ -526,7 +544,8 @@ script_is_spanish (HeyaiScript *script)
           const char *end = p + strlen (p);
           const char *start;
 
-          if (element->type != HEYAI_ELEMENT_ACTION && element->type != HEYAI_ELEMENT_DIALOGUE)
+          if (element->type != HEYAI_ELEMENT_ACTION && element->type != HEYAI_ELEMENT_DIALOGUE &&
+              element->type != HEYAI_ELEMENT_CENTERED && element->type != HEYAI_ELEMENT_PARENTHETICAL)
             continue;
 
           while (next_word (&p, end, &start, word) && seen < 4000)
@@ -537,11 +556,23 @@ script_is_spanish (HeyaiScript *script)
                 es++;
               else if (k == KW_EN)
                 en++;
+              /* letters and marks only Spanish uses */
+              for (const char *q = word->str; *q != '\0'; q = g_utf8_next_char (q))
+                {
+                  gunichar c = g_utf8_get_char (q);
+                  if (c == 0x00F1 || c == 0x00E1 || c == 0x00ED || c == 0x00F3 || c == 0x00FA)
+                    marks++;
+                }
             }
+          if (strstr (element->text, "\xc2\xbf") != NULL || strstr (element->text, "\xc2\xa1") != NULL)
+            marks++;   /* ¿ ¡ */
         }
     }
 
-  return es > en;
+  /* function words decide; with none, Spanish letters (ñ, á...) and marks */
+  if (es != en)
+    return es > en;
+  return marks > 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -840,9 +871,15 @@ gather_unit (HeyaiScript *script,
     {
       HeyaiScriptScene *scene = g_ptr_array_index (script->scenes, i);
 
-      if (u->excerpt->len > 0)
-        g_string_append (u->excerpt, "\n\n");
-      g_string_append (u->excerpt, scene->excerpt);
+      /* the scene as a reader sees it: no Fountain markup, notes or
+       * boneyard reach the scene's excerpt (documents, exports) */
+      {
+        g_autofree char *plain = heyai_script_scene_plain_text (scene);
+
+        if (u->excerpt->len > 0 && *plain != '\0')
+          g_string_append (u->excerpt, "\n\n");
+        g_string_append (u->excerpt, plain);
+      }
       if (u->heading == NULL)
         u->heading = scene->heading;
 
@@ -883,7 +920,22 @@ gather_unit (HeyaiScript *script,
 
             case HEYAI_ELEMENT_DIALOGUE:
               {
-                g_autofree char *line = cut_text (text, QUOTE_MAX_CHARS);
+                g_autofree char *line = NULL;
+                gsize n = strlen (text);
+
+                /* a line the writer already put in quotes is quoted once */
+                if ((g_str_has_prefix (text, "\"") && n > 2 && text[n - 1] == '"') ||
+                    (g_str_has_prefix (text, "“") && g_str_has_suffix (text, "”") && n > 6) ||
+                    (g_str_has_prefix (text, "«") && g_str_has_suffix (text, "»") && n > 4))
+                  {
+                    gsize open = (guchar) text[0] < 0x80 ? 1 : (gsize) (g_utf8_next_char (text) - text);
+                    const char *last = g_utf8_find_prev_char (text, text + n);
+                    g_autofree char *inner = g_strndup (text + open, (gsize) (last - text) - open);
+
+                    line = cut_text (inner, QUOTE_MAX_CHARS);
+                  }
+                else
+                  line = cut_text (text, QUOTE_MAX_CHARS);
                 g_ptr_array_add (u->dialogue,
                                  g_strdup_printf ("%s: “%s”", speaker != NULL ? speaker : "—", line));
               }
@@ -969,7 +1021,7 @@ parse_heading (const char  *heading,
 {
   static const struct { const char *prefix; const char *inout; } prefixes[] = {
     { "int./ext.", "interior and exterior" }, { "int/ext", "interior and exterior" },
-    { "i/e", "interior and exterior" }, { "int.", "interior" }, { "ext.", "exterior" },
+    { "i./e.", "interior and exterior" }, { "i/e", "interior and exterior" }, { "int.", "interior" }, { "ext.", "exterior" },
     { "est.", "exterior" }, { "int ", "interior" }, { "ext ", "exterior" }, { "est ", "exterior" },
   };
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
@@ -1042,7 +1094,7 @@ parse_heading (const char  *heading,
           g_ptr_array_remove_index (parts, parts->len - 1);
           for (i = 0; i < parts->len; i++)
             {
-              g_autofree char *cased = sentence_case (g_ptr_array_index (parts, i), proper, i == 0);
+              g_autofree char *cased = heyai_script_title_case (g_ptr_array_index (parts, i));
               if (i > 0)
                 g_string_append (t, " — ");
               g_string_append (t, cased);
@@ -1055,7 +1107,7 @@ parse_heading (const char  *heading,
   if (t->len == 0)
     for (i = 0; i < parts->len; i++)
       {
-        g_autofree char *cased = sentence_case (g_ptr_array_index (parts, i), proper, i == 0);
+        g_autofree char *cased = heyai_script_title_case (g_ptr_array_index (parts, i));
         if (i > 0)
           g_string_append (t, " — ");
         g_string_append (t, cased);
@@ -1369,8 +1421,13 @@ make_draft (Context    *ctx,
 
     if (unit->last > unit->first)
       {
-        note = g_strdup_printf (_("Merged from script scenes %u–%u (the offline splitter makes at most %d scenes)."),
-                                unit->first + 1, unit->last + 1, HEYAI_LLM_OFFLINE_MAX_SCENES);
+        /* in the script's language, like the rest of the description */
+        if (ctx->spanish)
+          note = g_strdup_printf ("Reúne las escenas %u–%u del guion (el divisor sin conexión hace como máximo %d escenas).",
+                                  unit->first + 1, unit->last + 1, HEYAI_LLM_OFFLINE_MAX_SCENES);
+        else
+          note = g_strdup_printf ("Merged from script scenes %u–%u (the offline splitter makes at most %d scenes).",
+                                  unit->first + 1, unit->last + 1, HEYAI_LLM_OFFLINE_MAX_SCENES);
         room = MAX (DESCRIPTION_MAX_CHARS / 2, DESCRIPTION_MAX_CHARS - (gsize) g_utf8_strlen (note, -1) - 1);
       }
 

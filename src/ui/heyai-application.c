@@ -475,6 +475,26 @@ heyai_application_create_project (HeyaiApplication  *self,
   return g_steal_pointer (&project);
 }
 
+void
+heyai_application_keep_import (HeyaiApplication        *self,
+                               HeyaiProject            *project,
+                               const HeyaiScriptImport *import)
+{
+  g_autofree char *root = NULL;
+  g_autofree char *folder = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (HEYAI_IS_APPLICATION (self));
+  g_return_if_fail (HEYAI_IS_PROJECT (project));
+
+  if (import == NULL)
+    return;
+  root = heyai_local_root (heyai_application_get_data_dir (self));
+  folder = heyai_project_dir (root, project, "");
+  if (!heyai_script_import_save_beside (import, folder, &error))
+    g_warning ("Could not keep the imported script beside the project: %s", error->message);
+}
+
 /* GApplication ------------------------------------------------------------ */
 
 static HeyaiWindow *

@@ -10,6 +10,7 @@
 
 #include <adwaita.h>
 #include "heyai-pipeline.h"
+#include "heyai-script-import.h"
 #include "heyai-thumbnailer.h"
 
 G_BEGIN_DECLS
@@ -53,5 +54,10 @@ HeyaiProject     *heyai_application_create_project    (HeyaiApplication *self,
                                                        const char       *style,
                                                        HeyaiAspect       aspect,
                                                        GError          **error);
+/* Keeps an imported script's original file (.fdx, PDF) and its import notes
+ * beside @project's folder (failures are logged, nothing else changes). */
+void              heyai_application_keep_import       (HeyaiApplication        *self,
+                                                       HeyaiProject            *project,
+                                                       const HeyaiScriptImport *import);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include "heyai-new-project-dialog.h"
 #include "heyai-ui-util.h"
+#include "heyai-script-import.h"
 
 struct _HeyaiNewProjectDialog
 {
@@ -28,6 +29,7 @@ struct _HeyaiNewProjectDialog
 
   /* Owned references */
   GFile           *script_file;
+  HeyaiScriptImport *import;     /* the last file opened, kept beside the project */
   GCancellable    *cancellable;
 };
 
@@ -55,7 +57,16 @@ update_state (HeyaiNewProjectDialog *self)
   /* Translators: "120 words · about 0:45" */
   stats = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u word · about %s", "%u words · about %s", words),
                            words, runtime);
-  gtk_label_set_label (self->script_stats, stats);
+  /* what the import of the opened file converted or decoded, under the stats */
+  if (self->import != NULL && self->import->notes->len > 0)
+    {
+      g_autofree char *notes = heyai_script_import_notes_text (self->import);
+      g_autofree char *both = g_strconcat (stats, "\n", notes, NULL);
+
+      gtk_label_set_label (self->script_stats, both);
+    }
+  else
+    gtk_label_set_label (self->script_stats, stats);
   gtk_widget_set_sensitive (GTK_WIDGET (self->create_button), words > 0);
 }
 
@@ -65,29 +76,27 @@ load_cb (GObject      *source,
          gpointer      user_data)
 {
   g_autoptr(HeyaiNewProjectDialog) self = user_data;
-  g_autofree char *contents = NULL;
+  g_autoptr(HeyaiScriptImport) import = NULL;
   g_autoptr(GError) error = NULL;
-  gsize length = 0;
 
-  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
+  import = heyai_script_import_file_finish (G_FILE (source), result, &error);
+  if (import == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         heyai_window_toast (self->window, error->message);
       return;
     }
-  if (!g_utf8_validate_len (contents, length, NULL) || memchr (contents, '\0', length) != NULL ||
-      length > HEYAI_SCRIPT_MAX_BYTES)
-    {
-      heyai_window_toast (self->window, _("This file is not a text script. Open a .fountain or .txt file."));
-      return;
-    }
 
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->script_view), contents, (int) length);
+  g_clear_pointer (&self->import, heyai_script_import_free);
+  self->import = g_steal_pointer (&import);
+
+  /* the notes (a converted .fdx or PDF, a legacy encoding) show under the
+   * script, beside the word count, while the dialog is open */
+  gtk_label_set_wrap (self->script_stats, TRUE);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->script_view), self->import->text, -1);
   if (*gtk_editable_get_text (GTK_EDITABLE (self->title_row)) == '\0')
-    {
-      g_autofree char *title = heyai_ui_guess_title (contents, G_FILE (source));
-      gtk_editable_set_text (GTK_EDITABLE (self->title_row), title);
-    }
+    gtk_editable_set_text (GTK_EDITABLE (self->title_row), self->import->title);
+  update_state (self);
 }
 
 static void
@@ -100,7 +109,7 @@ open_response_cb (HeyaiNewProjectDialog *self,
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
 
       g_set_object (&self->script_file, file);
-      g_file_load_contents_async (file, self->cancellable, load_cb, g_object_ref (self));
+      heyai_script_import_file_async (file, self->cancellable, load_cb, g_object_ref (self));
     }
   gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (native));
   g_object_unref (native);
@@ -172,6 +181,7 @@ heyai_new_project_dialog_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->script_file);
+  g_clear_pointer (&self->import, heyai_script_import_free);
 
   G_OBJECT_CLASS (heyai_new_project_dialog_parent_class)->dispose (object);
 }
@@ -258,6 +268,12 @@ heyai_new_project_dialog_create (HeyaiNewProjectDialog  *self,
       title = heyai_ui_guess_title (script, self->script_file);
     }
 
-  return heyai_application_create_project (HEYAI_APPLICATION (gtk_window_get_application (GTK_WINDOW (self->window))),
-                                           title, script, style, aspect, error);
+  {
+    HeyaiApplication *app = HEYAI_APPLICATION (gtk_window_get_application (GTK_WINDOW (self->window)));
+    HeyaiProject *project = heyai_application_create_project (app, title, script, style, aspect, error);
+
+    if (project != NULL && self->import != NULL)
+      heyai_application_keep_import (app, project, self->import);
+    return project;
+  }
 }

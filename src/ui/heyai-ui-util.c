@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "heyai-ui-util.h"
+#include "heyai-script-import.h"
 #include "heyai-window.h"
 
 static const char * const chip_classes[] = {
@@ -127,30 +128,6 @@ heyai_ui_format_cost (double usd)
   return g_strdup_printf ("$%.2f", usd);
 }
 
-char *
-heyai_ui_read_script_file (GFile   *file,
-                           GError **error)
-{
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-
-  if (!g_file_load_contents (file, NULL, &contents, &length, NULL, error))
-    return NULL;
-  if (length > HEYAI_SCRIPT_MAX_BYTES)
-    {
-      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
-                   _("This script is too large (more than 2 MB)."));
-      return NULL;
-    }
-  if (!g_utf8_validate_len (contents, length, NULL) || memchr (contents, '\0', length) != NULL)
-    {
-      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
-                   _("This file is not a text script (it is not UTF-8 text)."));
-      return NULL;
-    }
-  return g_steal_pointer (&contents);
-}
-
 gboolean
 heyai_ui_is_script_file (GFile *file)
 {
@@ -159,6 +136,7 @@ heyai_ui_is_script_file (GFile *file)
 
   return lower != NULL &&
          (g_str_has_suffix (lower, ".fountain") || g_str_has_suffix (lower, ".txt") ||
+          g_str_has_suffix (lower, ".fdx") || g_str_has_suffix (lower, ".pdf") ||
           g_str_has_suffix (lower, ".spmd") || g_str_has_suffix (lower, ".text"));
 }
 
@@ -177,17 +155,9 @@ heyai_ui_guess_title (const char *script,
   if (file != NULL)
     {
       g_autofree char *name = g_file_get_basename (file);
-      char *dot = name ? strrchr (name, '.') : NULL;
 
-      if (dot != NULL && dot != name)
-        *dot = '\0';
       if (name != NULL)
-        {
-          g_strdelimit (name, "-_", ' ');
-          if (g_ascii_islower (name[0]))
-            name[0] = g_ascii_toupper (name[0]);
-          return g_steal_pointer (&name);
-        }
+        return heyai_script_title_from_filename (name);
     }
   return g_strdup (_("Untitled Trailer"));
 }

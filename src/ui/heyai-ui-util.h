@@ -28,10 +28,9 @@ const char *heyai_ui_job_kind_label      (HeyaiJobKind       kind);
 const char *heyai_ui_job_state_label     (HeyaiJobState      state);
 /* "$1.25" or "free" */
 char       *heyai_ui_format_cost         (double             usd);
-/* Reads a whole text file (scripts) and validates it as UTF-8. */
-char       *heyai_ui_read_script_file    (GFile             *file,
-                                          GError           **error);
-/* TRUE for the files a project can start from (.fountain, .txt, .spmd, text/plain). */
+/* TRUE for the file names a project usually starts from (.fountain, .txt,
+ * .spmd, .fdx, .pdf); the import itself goes by the content
+ * (heyai_script_import_file). */
 gboolean    heyai_ui_is_script_file      (GFile             *file);
 /* Title for a script: its Fountain title page, or the file name without extension. */
 char       *heyai_ui_guess_title         (const char        *script,

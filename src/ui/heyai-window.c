@@ -11,6 +11,7 @@
 #include "heyai-project-view.h"
 #include "heyai-projects-page.h"
 #include "heyai-ui-util.h"
+#include "heyai-script-import.h"
 
 struct _HeyaiWindow
 {
@@ -44,48 +45,65 @@ typedef struct
   GFile       *file;
 } LoadCall;
 
+/* Shows what the import converted or decoded, until dismissed. */
 static void
-load_contents_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+toast_import_notes (HeyaiWindow             *self,
+                    const char              *name,
+                    const HeyaiScriptImport *import)
+{
+  g_autofree char *notes = heyai_script_import_notes_text (import);
+  g_autofree char *msg = NULL;
+  AdwToast *toast;
+
+  if (notes == NULL)
+    {
+      msg = g_strdup_printf (_("New project from “%s”"), name);
+      heyai_window_toast (self, msg);
+      return;
+    }
+
+  /* Translators: "“x.fdx”: Converted from Final Draft to Fountain: 12 scenes." */
+  msg = g_strdup_printf (_("“%s”: %s"), name, notes);
+  toast = adw_toast_new (msg);
+  adw_toast_set_timeout (toast, 0);
+  heyai_window_add_toast (self, toast);
+}
+
+static void
+import_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
   LoadCall *call = user_data;
   g_autoptr(HeyaiWindow) self = call->self;
   g_autoptr(GFile) file = call->file;
-  g_autofree char *contents = NULL;
-  g_autofree char *title = NULL;
+  g_autoptr(HeyaiScriptImport) import = NULL;
   g_autofree char *style = NULL;
   g_autofree char *name = g_file_get_basename (file);
   g_autoptr(HeyaiProject) project = NULL;
   g_autoptr(GError) error = NULL;
-  gsize length = 0;
   HeyaiApplication *app;
 
   g_free (call);
 
-  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
+  import = heyai_script_import_file_finish (G_FILE (source), result, &error);
+  if (import == NULL)
     {
       g_autofree char *msg = NULL;
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      msg = g_strdup_printf (_("Could not open “%s”: %s"), name, error->message);
-      heyai_window_toast (self, msg);
-      return;
-    }
-
-  if (length > HEYAI_SCRIPT_MAX_BYTES || !g_utf8_validate_len (contents, length, NULL) ||
-      memchr (contents, '\0', length) != NULL)
-    {
-      g_autofree char *msg = g_strdup_printf (_("“%s” is not a text script. Open a .fountain or .txt file."), name);
+      if (error->domain == HEYAI_ERROR)
+        msg = g_strdup (error->message);
+      else
+        msg = g_strdup_printf (_("Could not open “%s”: %s"), name, error->message);
       heyai_window_toast (self, msg);
       return;
     }
 
   app = get_app (self);
-  title = heyai_ui_guess_title (contents, file);
   style = g_settings_get_string (self->settings, "default-style");
-  project = heyai_application_create_project (app, title, contents, style,
+  project = heyai_application_create_project (app, import->title, import->text, style,
                                               (HeyaiAspect) g_settings_get_enum (self->settings, "default-aspect"),
                                               &error);
   if (project == NULL)
@@ -95,11 +113,9 @@ load_contents_cb (GObject      *source,
       return;
     }
 
+  heyai_application_keep_import (app, project, import);
   heyai_window_open_project (self, project);
-  {
-    g_autofree char *msg = g_strdup_printf (_("New project from “%s”"), name);
-    heyai_window_toast (self, msg);
-  }
+  toast_import_notes (self, name, import);
 }
 
 void
@@ -114,7 +130,7 @@ heyai_window_new_project_from_file (HeyaiWindow *self,
   call = g_new0 (LoadCall, 1);
   call->self = g_object_ref (self);
   call->file = g_object_ref (file);
-  g_file_load_contents_async (file, self->cancellable, load_contents_cb, call);
+  heyai_script_import_file_async (file, self->cancellable, import_cb, call);
 }
 
 /* Actions ---------------------------------------------------------------- */
@@ -159,8 +175,11 @@ heyai_window_script_filter (void)
 {
   GtkFileFilter *filter = gtk_file_filter_new ();
 
-  gtk_file_filter_set_name (filter, _("Scripts (Fountain, text)"));
+  gtk_file_filter_set_name (filter, _("Scripts (Fountain, Final Draft, PDF, text)"));
   gtk_file_filter_add_pattern (filter, "*.fountain");
+  gtk_file_filter_add_pattern (filter, "*.fdx");
+  gtk_file_filter_add_pattern (filter, "*.pdf");
+  gtk_file_filter_add_mime_type (filter, "application/pdf");
   gtk_file_filter_add_pattern (filter, "*.spmd");
   gtk_file_filter_add_pattern (filter, "*.txt");
   gtk_file_filter_add_mime_type (filter, "text/plain");
@@ -231,13 +250,7 @@ drop_cb (HeyaiWindow   *self,
   files = g_value_get_boxed (value);
   for (GSList *l = files; l != NULL; l = l->next)
     {
-      if (!heyai_ui_is_script_file (l->data))
-        {
-          g_autofree char *name = g_file_get_basename (l->data);
-          g_autofree char *msg = g_strdup_printf (_("“%s” is not a script. Drop a .fountain or .txt file."), name);
-          heyai_window_toast (self, msg);
-          continue;
-        }
+      /* the import looks at the content and says what is not a script */
       heyai_window_new_project_from_file (self, l->data);
       any = TRUE;
     }

@@ -382,9 +382,12 @@ test_bad_scripts (Fixture       *f,
   g_autofree char *binary = g_build_filename (f->work, "binary.bin", NULL);
   g_autofree char *huge = g_build_filename (f->work, "huge.txt", NULL);
   g_autofree char *latin1 = g_build_filename (f->work, "latin1.txt", NULL);
+  g_autofree char *notes = g_build_filename (f->work, "notes.fountain", NULL);
+  g_autofree char *png = g_build_filename (f->work, "picture.txt", NULL);
   g_autofree char *huge_text = NULL;
   const char bin[] = { 'P', 'K', 3, 4, 0, 0, 0, 1, 2, 3 };
-  const char *files[] = { empty, blank, binary, huge, latin1 };
+  const char png_bytes[] = { '\x89', 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R' };
+  const char *files[] = { empty, blank, binary, huge, notes, png };
   gsize huge_len = 5 * 1024 * 1024;
 
   g_file_set_contents (empty, "", 0, NULL);
@@ -395,6 +398,8 @@ test_bad_scripts (Fixture       *f,
     huge_text[i] = (i % 80 == 79) ? '\n' : "lighthouse "[i % 11];
   g_file_set_contents (huge, huge_text, huge_len, NULL);
   g_file_set_contents (latin1, "El \xfaltimo faro\n\nUna isla.\n", -1, NULL);
+  g_file_set_contents (notes, "[[just a note]]\n/* boneyard */\n", -1, NULL);
+  g_file_set_contents (png, png_bytes, sizeof png_bytes, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     {
@@ -407,6 +412,11 @@ test_bad_scripts (Fixture       *f,
       g_assert_true (g_str_has_prefix (err, "heyai: "));
       g_assert_cmpuint (strlen (err), >, strlen ("heyai: \n") + 10);
       g_assert_null (strchr (err + strlen ("heyai: "), '{'));
+      /* sizes stated truly; a binary file is not told to rename itself */
+      if (files[i] == huge)
+        g_assert_nonnull (strstr (err, "5.2\xc2\xa0MB"));
+      if (files[i] == png)
+        g_assert_nonnull (strstr (err, "PNG image"));
     }
 
   /* The same through standard input. */
@@ -414,13 +424,72 @@ test_bad_scripts (Fixture       *f,
     g_autofree char *err = NULL;
     g_assert_cmpint (run_heyai_input (f, "", NULL, &err, "new", "-"), ==, 1);
     g_assert_true (g_str_has_prefix (err, "heyai: "));
-    g_clear_pointer (&err, g_free);
-    g_assert_cmpint (run_heyai_input (f, "caf\xe9\n", NULL, &err, "new", "-"), ==, 1);
-    g_assert_true (g_str_has_prefix (err, "heyai: "));
   }
 
   /* Nothing was created. */
   g_assert_cmpint (count_projects (f), ==, 0);
+
+  /* Legacy 8-bit text is read, never silently: the notice is on stderr. */
+  {
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run_heyai (f, &out, &err, "new", latin1), ==, 0);
+    g_assert_nonnull (strstr (err, "read as Latin-1"));
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run_heyai_input (f, "caf\xe9 con leche y un faro apagado\n", NULL, &err, "new", "-"), ==, 0);
+    g_assert_nonnull (strstr (err, "read as Latin-1"));
+    g_assert_cmpint (count_projects (f), ==, 2);
+  }
+}
+
+/* A Final Draft file: converted to Fountain, the notes on stderr, the
+ * original kept beside the project, `show --script` prints the Fountain. */
+static void
+test_import_fdx (Fixture       *f,
+                 gconstpointer  data)
+{
+  static const char xml[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\" ?>\n"
+    "<FinalDraft DocumentType=\"Script\" Template=\"No\" Version=\"5\">\n"
+    "  <Content>\n"
+    "    <Paragraph Type=\"Scene Heading\"><Text>INT. FARO - NOCHE</Text></Paragraph>\n"
+    "    <Paragraph Type=\"Action\"><Text>Marta sube la escalera con una linterna.</Text></Paragraph>\n"
+    "    <Paragraph Type=\"Character\"><Text>MARTA</Text></Paragraph>\n"
+    "    <Paragraph Type=\"Dialogue\"><Text>¿Leo?</Text></Paragraph>\n"
+    "    <Paragraph Type=\"Scene Heading\"><Text>EXT. MAR - NOCHE</Text></Paragraph>\n"
+    "    <Paragraph Type=\"Action\"><Text>Olas de diez metros.</Text></Paragraph>\n"
+    "  </Content>\n"
+    "  <ElementSettings Type=\"Action\"><FontSpec Font=\"Courier Final Draft\"/></ElementSettings>\n"
+    "</FinalDraft>\n";
+  g_autofree char *path = g_build_filename (f->work, "El último faro.fdx", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *kept_path = NULL;
+
+  g_assert_true (g_file_set_contents (path, xml, -1, NULL));
+  g_assert_cmpint (run_heyai (f, &out, &err, "new", path), ==, 0);
+  g_assert_nonnull (strstr (err, "Converted from Final Draft to Fountain: 2 scenes."));
+  id = g_strstrip (g_strdup (out));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* the title from the file name keeps its accents */
+  g_assert_cmpint (run_heyai (f, &out, &err, "show", id), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "El último faro\n"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_heyai (f, &out, &err, "show", id, "--script"), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "INT. FARO - NOCHE\n\nMarta sube la escalera con una linterna.\n\nMARTA\n¿Leo?\n"));
+  g_assert_null (strstr (out, "<"));
+  g_assert_nonnull (strstr (err, "Converted from Final Draft"));
+
+  kept_path = g_build_filename (f->dir, "HeyAI Projects", "Project-1-el-ultimo-faro", "script", "El último faro.fdx", NULL);
+  g_assert_true (g_file_get_contents (kept_path, &kept, NULL, NULL));
+  g_assert_cmpstr (kept, ==, xml);
 }
 
 static void
@@ -1125,6 +1194,7 @@ static const Case cases[] = {
   { "basic",  "/cli/usage-errors", test_usage_errors, NULL },
   { "basic",  "/cli/bad-scripts", test_bad_scripts, NULL },
   { "basic",  "/cli/new-and-list", test_new_and_list, NULL },
+  { "basic",  "/cli/import-fdx", test_import_fdx, NULL },
   { "basic",  "/cli/read-only", test_read_only, NULL },
   { "basic",  "/cli/disk-full", test_disk_full, NULL },
   { "run-fountain", "/cli/run-auto/fountain", test_run_auto, "night-shift.fountain" },

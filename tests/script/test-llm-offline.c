@@ -148,8 +148,13 @@ assert_common (GPtrArray    *scenes,
       g_assert_cmpint (g_utf8_strlen (heyai_scene_get_title (scene), -1), <=, 48);
       g_assert_true (g_utf8_validate (heyai_scene_get_title (scene), -1, NULL));
 
-      /* excerpts are verbatim pieces of the script */
-      assert_contains (script, heyai_scene_get_excerpt (scene));
+      /* excerpts are the scene as read: no Fountain markup */
+      g_assert_cmpint (strlen (heyai_scene_get_excerpt (scene)), >, 0);
+      g_assert_null (strstr (heyai_scene_get_excerpt (scene), "[["));
+      g_assert_null (strstr (heyai_scene_get_excerpt (scene), "/*"));
+      g_assert_null (strstr (heyai_scene_get_excerpt (scene), "> "));
+      g_assert_null (strstr (heyai_scene_get_excerpt (scene), "#"));
+      (void) script;
 
       g_assert_cmpint (g_utf8_strlen (heyai_scene_get_description (scene), -1), >, 10);
       g_assert_cmpint (g_utf8_strlen (heyai_scene_get_description (scene), -1), <=, 300);
@@ -262,11 +267,11 @@ test_fountain_sample (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) scenes = run_split (llm, project, NULL, FALSE, &error);
   static const char *const titles[] = {
-    "Hospital corridor — night",
-    "Hospital rooftop — continuous",
+    "Hospital Corridor — night",
+    "Hospital Rooftop — continuous",
     "Elevator — night",
-    "Flashback — Amara as a child",
-    "City skyline — dawn",
+    "Flashback — Amara as a Child",
+    "City Skyline — dawn",
   };
   HeyaiScene *scene;
   guint i;
@@ -372,8 +377,8 @@ test_style_and_empty_heading (void)
 
   /* a heading with nothing under it still gets a description */
   scene = scene_at (scenes, 0);
-  g_assert_cmpstr (heyai_scene_get_title (scene), ==, "Train station — night");
-  g_assert_cmpstr (heyai_scene_get_description (scene), ==, "Train station — night.");
+  g_assert_cmpstr (heyai_scene_get_title (scene), ==, "Train Station — night");
+  g_assert_cmpstr (heyai_scene_get_description (scene), ==, "Train Station — night.");
   g_assert_cmpint (heyai_scene_get_duration (scene), ==, 5);
 
   scene = scene_at (scenes, 1);
@@ -638,6 +643,95 @@ test_random (void)
     }
 }
 
+
+/* A Spanish trailer without headings: titles and descriptions in Spanish,
+ * image and motion prompts in English; no markup anywhere. */
+static void
+test_spanish_trailer (void)
+{
+  static const char script[] =
+    "> NEGRO <\n"
+    "\n"
+    "NARRADORA (V.O.)\n"
+    "En una isla sin nombre, la luz se apagó hace cuarenta años.\n"
+    "\n"
+    "> EL ÚLTIMO FARO <\n"
+    "\n"
+    "Marta sube la escalera de caracol con una linterna de aceite. Cada peldaño cruje.\n"
+    "\n"
+    "MARTA\n"
+    "(en voz baja)\n"
+    "“¿Dónde estás, Leo?”\n"
+    "\n"
+    "[[nota: rodar con niebla]]\n"
+    "\n"
+    "> PRÓXIMAMENTE <\n";
+  g_autoptr(HeyaiProject) project = make_project (script, "", HEYAI_ASPECT_16_9);
+  g_autoptr(HeyaiLlm) llm = heyai_llm_offline_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) scenes = run_split (llm, project, NULL, FALSE, &error);
+  guint i;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (scenes->len, ==, 4);
+  assert_common (scenes, project, "cinematic 16:9 frame");
+
+  g_assert_cmpstr (heyai_scene_get_title (scene_at (scenes, 0)), ==, "Rótulo: NEGRO");
+  g_assert_cmpstr (heyai_scene_get_title (scene_at (scenes, 1)), ==, "Rótulo: EL ÚLTIMO FARO");
+  g_assert_cmpstr (heyai_scene_get_title (scene_at (scenes, 2)), ==, "Marta sube la escalera de caracol");
+  assert_contains (heyai_scene_get_description (scene_at (scenes, 0)), "Narradora: “En una isla sin nombre");
+  assert_contains (heyai_scene_get_description (scene_at (scenes, 3)), "Rótulo: PRÓXIMAMENTE");
+
+  for (i = 0; i < scenes->len; i++)
+    {
+      HeyaiScene *scene = scene_at (scenes, i);
+      const char *fields[] = { heyai_scene_get_title (scene), heyai_scene_get_description (scene),
+                               heyai_scene_get_excerpt (scene), heyai_scene_get_image_prompt (scene),
+                               heyai_scene_get_motion_prompt (scene) };
+
+      /* English words of the splitter's own never reach a Spanish title */
+      g_assert_null (strstr (heyai_scene_get_title (scene), "Title card"));
+      g_assert_null (strstr (heyai_scene_get_description (scene), "Title card"));
+      for (guint j = 0; j < G_N_ELEMENTS (fields); j++)
+        {
+          g_assert_null (strstr (fields[j], "> "));
+          g_assert_null (strstr (fields[j], " <"));
+          g_assert_null (strstr (fields[j], "[["));
+          g_assert_null (strstr (fields[j], "nota: rodar"));
+        }
+    }
+
+  /* the prompts for the image and video models stay English */
+  assert_contains (heyai_scene_get_image_prompt (scene_at (scenes, 0)), "Title card.");
+  assert_contains (heyai_scene_get_image_prompt (scene_at (scenes, 2)), "Medium close-up.");
+  assert_contains (heyai_scene_get_image_prompt (scene_at (scenes, 2)), "Film still");
+  /* a quoted line is quoted once */
+  assert_contains (heyai_scene_get_description (scene_at (scenes, 2)), "Marta: “¿Dónde estás, Leo?”");
+}
+
+/* Titles from headings keep initials, abbreviations and possessives. */
+static void
+test_heading_title_case (void)
+{
+  static const char script[] =
+    "INT. A.P. NEWSROOM - DAY\n\nPhones ring off the hook while editors shout across the desks.\n\n"
+    "INT. JENNY HILL'S KITCHEN - NIGHT\n\nJenny pours a coffee and stares at the dark window.\n\n"
+    "I./E. U.S. EMBASSY CAR - NIGHT\n\nThe car pulls away from the gate in the rain.\n";
+  g_autoptr(HeyaiProject) project = make_project (script, "", HEYAI_ASPECT_16_9);
+  g_autoptr(HeyaiLlm) llm = heyai_llm_offline_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) scenes = run_split (llm, project, NULL, FALSE, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (scenes->len, ==, 3);
+  g_assert_cmpstr (heyai_scene_get_title (scene_at (scenes, 0)), ==, "A.P. Newsroom — day");
+  g_assert_cmpstr (heyai_scene_get_title (scene_at (scenes, 1)), ==, "Jenny Hill's Kitchen — night");
+  g_assert_cmpstr (heyai_scene_get_title (scene_at (scenes, 2)), ==, "U.S. Embassy Car — night");
+  /* the setting in the prompt keeps the initials too */
+  assert_contains (heyai_scene_get_image_prompt (scene_at (scenes, 0)), "A.P.");
+  assert_contains (heyai_scene_get_image_prompt (scene_at (scenes, 2)), "Interior and exterior");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -656,6 +750,9 @@ main (int   argc,
   g_test_add_func ("/LlmOffline/cap", test_cap);
   g_test_add_func ("/LlmOffline/cap-ties", test_cap_ties);
   g_test_add_func ("/LlmOffline/random", test_random);
+
+  g_test_add_func ("/LlmOffline/spanish-trailer", test_spanish_trailer);
+  g_test_add_func ("/LlmOffline/heading-title-case", test_heading_title_case);
 
   return g_test_run ();
 }
