@@ -105,4 +105,21 @@ gboolean       heyai_pipeline_set_approval    (HeyaiStore     *store,
                                                HeyaiApproval   approval,
                                                GError        **error);
 
+/* The request ledger (heyai-store.h).  A digest of what a request for
+ * @scene (NULL: the script analysis) and @kind would ask @provider/@model
+ * for: two requests with the same digest would deliver the same thing. */
+char          *heyai_pipeline_request_inputs  (HeyaiStore     *store,
+                                               HeyaiProject   *project,
+                                               HeyaiScene     *scene,
+                                               HeyaiJobKind    kind,
+                                               const char     *provider,
+                                               const char     *model);
+/* The newest request of @scene and @kind made from @inputs that may still
+ * deliver its result (submitting, submitted, running, succeeded), or NULL:
+ * what a run collects instead of paying again. */
+HeyaiRequest  *heyai_pipeline_find_collectable_request (HeyaiStore   *store,
+                                                        HeyaiScene   *scene,
+                                                        HeyaiJobKind  kind,
+                                                        const char   *inputs);
+
 G_END_DECLS
