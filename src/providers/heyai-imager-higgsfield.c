@@ -650,7 +650,7 @@ submitted_cb (GObject      *source,
   data->request_id = g_strdup (request_id);
   heyai_job_set_remote_id (data->job, request_id);
   heyai_job_set_progress (data->job, 0.05);
-  poll_status (task);
+  poll_status (task);   /* cancelled meanwhile: cancels it at Higgsfield */
 }
 
 static void
@@ -673,8 +673,10 @@ submit (GTask *task)
    * answer comes back here to be judged. */
   heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_NO_RETRY | HEYAI_HTTP_REQUEST_ANY_STATUS);
 
+  /* A submit on its way is not cut short by a cancellation: its answer
+   * says whether it was accepted (then it is cancelled properly, or kept). */
   heyai_job_set_state (data->job, HEYAI_JOB_STATE_SUBMITTED);
-  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), submitted_cb, task);
+  heyai_http_send_async (self->http, request, NULL, submitted_cb, task);
 }
 
 static void

@@ -896,13 +896,14 @@ test_disk_full (Fixture       *f,
 /* ---------------------------------------------------------------------- */
 /* Remote providers (Higgsfield + Kling fakes on 127.0.0.1)               */
 
+/* Starts heyai-fake-server with Higgsfield and Kling and @extra arguments
+ * ("--option", "K=V", "--fault", "SPEC", ...; NULL-terminated). */
 static gboolean
-start_fake_with (Fixture    *f,
-                 const char *kling_polls,
-                 const char *fault)
+start_fake_argv (Fixture           *f,
+                 const char *const *extra)
 {
   const char *server = g_getenv ("HEYAI_FAKE_SERVER");
-  g_autofree char *polls = g_strdup_printf ("kling.polls=%s", kling_polls);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(GError) error = NULL;
   char *line;
@@ -910,10 +911,16 @@ start_fake_with (Fixture    *f,
   if (server == NULL || !g_file_test (server, G_FILE_TEST_IS_EXECUTABLE))
     return FALSE;
 
-  f->fake = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                              server, "--services", "higgsfield,kling", "--exit-on-eof",
-                              "--option", polls, "--option", "higgsfield.polls=2",
-                              fault ? "--fault" : NULL, fault, NULL);
+  g_ptr_array_add (argv, (char *) server);
+  g_ptr_array_add (argv, (char *) "--services");
+  g_ptr_array_add (argv, (char *) "higgsfield,kling");
+  g_ptr_array_add (argv, (char *) "--exit-on-eof");
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) extra[i]);
+  g_ptr_array_add (argv, NULL);
+
+  f->fake = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
   g_assert_no_error (error);
   f->fake_env = g_ptr_array_new_with_free_func (g_free);
 
@@ -932,6 +939,18 @@ start_fake_with (Fixture    *f,
   g_assert_no_error (error);
   g_assert_nonnull (f->fake_url);
   return TRUE;
+}
+
+static gboolean
+start_fake_with (Fixture    *f,
+                 const char *kling_polls,
+                 const char *fault)
+{
+  g_autofree char *polls = g_strdup_printf ("kling.polls=%s", kling_polls);
+  const char *argv[] = { "--option", polls, "--option", "higgsfield.polls=2",
+                         fault ? "--fault" : NULL, fault, NULL };
+
+  return start_fake_argv (f, argv);
 }
 
 static gboolean
@@ -1011,6 +1030,8 @@ test_remote_failure (Fixture       *f,
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonArray *scenes;
   guint n_clips = 0, n_failed = 0;
+  gint64 failed_position = 0, kling_before;
+  g_autofree char *position = NULL;
 
   if (!start_fake_with (f, "2", "kling.create:moderation:1"))
     {
@@ -1035,15 +1056,29 @@ test_remote_failure (Fixture       *f,
       if (g_str_equal (status, "clip_ready"))
         n_clips++;
       else if (g_str_equal (status, "failed"))
-        n_failed++;
+        {
+          n_failed++;
+          failed_position = json_object_get_int_member (scene, "position");
+          g_assert_nonnull (strstr (json_object_get_string_member (scene, "last_error"), "Kling"));
+        }
     }
   g_assert_cmpuint (n_failed, ==, 1);
   g_assert_cmpuint (n_clips, ==, json_array_get_length (scenes) - 1);
 
-  /* Running again retries only the failed scene. */
+  /* A refusal is final: running again does not send it again ... */
+  kling_before = fake_counter (f, "kling.accepted");
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run_heyai (f, NULL, &err, "--imager", "higgsfield", "--animator", "kling",
-                              "run", id, "--auto-approve"), ==, 0);
+                              "run", id, "--auto-approve"), ==, 1);
+  g_assert_nonnull (strstr (err, "Kling refused"));
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, kling_before);
+  g_assert_cmpint (fake_counter (f, "higgsfield.accepted"), ==, json_array_get_length (scenes));
+
+  /* ... until the producer asks for that scene. */
+  position = g_strdup_printf ("%" G_GINT64_FORMAT, failed_position);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_heyai (f, NULL, &err, "--imager", "higgsfield", "--animator", "kling",
+                              "animate", id, "--scene", position), ==, 0);
   assert_all_done (f, id);
   g_assert_cmpint (fake_counter (f, "higgsfield.accepted"), ==, json_array_get_length (scenes));
 }
@@ -1112,6 +1147,445 @@ test_remote_kill_resume (Fixture       *f,
   sqlite3_close (db);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Runs heyai and logs what it said on stderr (into *@err). */
+static int
+run_logged_v (Fixture     *f,
+              char       **err,
+              const char **args)
+{
+  int status;
+
+  g_clear_pointer (err, g_free);
+  status = run_heyai_v (f, NULL, NULL, err, args);
+  g_test_message ("heyai %s %s … -> %d: %s", args[0], args[1] ? args[1] : "", status, *err);
+  return status;
+}
+
+#define run_logged(f, err, ...) run_logged_v ((f), (err), (const char *[]) { __VA_ARGS__, NULL })
+
+/* The request ledger: never pay twice (issue 10's table of faults)       */
+
+/* Paid requests and delivered assets over the ledger tests of this
+ * process: the figure "paid requests per delivered asset". */
+static guint ledger_paid, ledger_delivered, ledger_explicit, ledger_refused;
+
+static void
+ledger_account (const char *row,
+                gint64      paid,
+                gint64      delivered,
+                gint64      explicit_remakes,
+                gint64      refused)
+{
+  ledger_paid += paid - explicit_remakes - refused;
+  ledger_delivered += delivered - explicit_remakes;
+  ledger_explicit += explicit_remakes;
+  ledger_refused += refused;
+  g_test_message ("ledger: %-45s paid %" G_GINT64_FORMAT " for %" G_GINT64_FORMAT " delivered "
+                  "(re-makes asked for %" G_GINT64_FORMAT ", refusals %" G_GINT64_FORMAT ")",
+                  row, paid, delivered, explicit_remakes, refused);
+  g_test_message ("ledger: so far %.3f paid requests per delivered asset (%u / %u; %u re-makes, %u refusals "
+                  "counted apart)", ledger_delivered ? (double) ledger_paid / ledger_delivered : 0.0,
+                  ledger_paid, ledger_delivered, ledger_explicit, ledger_refused);
+}
+
+/* Billed stills: accepted minus those cancelled while queued (not billed). */
+static gint64
+hf_billed (Fixture *f)
+{
+  return fake_counter (f, "higgsfield.accepted") - fake_counter (f, "higgsfield.canceled");
+}
+
+static gint64
+count_assets (Fixture    *f,
+              const char *kind)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT COUNT(*) FROM assets WHERE deleted = 0 AND kind = '%s'", kind);
+  sqlite3 *db = open_db (f);
+  gint64 n = db_count (db, sql);
+
+  sqlite3_close (db);
+  return n;
+}
+
+static GSubprocess *
+spawn_heyai (Fixture           *f,
+             const char *const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                                G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_ptr_array_add (argv, (char *) heyai_path);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+/* Waits until @sql counts at least @n (60 s at most). */
+static void
+wait_for_count (Fixture    *f,
+                const char *sql,
+                gint64      n)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  gint64 have = 0;
+
+  while (g_get_monotonic_time () < deadline && have < n)
+    {
+      g_autofree char *path = db_path (f);
+      sqlite3 *db;
+
+      g_usleep (20 * 1000);
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        continue;
+      db = open_db (f);
+      have = db_count (db, sql);
+      sqlite3_close (db);
+    }
+  g_assert_cmpint (have, >=, n);
+}
+
+static gint64
+n_scenes_of (Fixture *f)
+{
+  sqlite3 *db = open_db (f);
+  gint64 n = db_count (db, "SELECT COUNT(*) FROM scenes WHERE deleted = 0");
+
+  sqlite3_close (db);
+  return n;
+}
+
+#define REMOTE "--imager", "higgsfield", "--animator", "kling"
+
+/* Ctrl+C during stills (data "stills") or clips ("clips"), then run again:
+ * accepted requests are collected, never submitted again. */
+static void
+test_ledger_cancel (Fixture       *f,
+                    gconstpointer  data)
+{
+  gboolean clips = g_str_equal (data, "clips");
+  const char *argv[] = { "--option", clips ? "kling.polls=40" : "kling.polls=2",
+                         "--option", clips ? "higgsfield.polls=2" : "higgsfield.polls=40", NULL };
+  const char *run[] = { REMOTE, "run", NULL, "--auto-approve", NULL };
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  gint64 n;
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  id = new_project (f, script);
+  run[5] = id;
+  process = spawn_heyai (f, run);
+  wait_for_count (f, clips ? "SELECT COUNT(*) FROM jobs WHERE kind = 'clip' AND remote_id IS NOT NULL"
+                           : "SELECT COUNT(*) FROM jobs WHERE kind = 'image' AND remote_id IS NOT NULL", 2);
+  g_subprocess_send_signal (process, SIGINT);
+  g_subprocess_wait (process, NULL, NULL);
+  g_assert_false (g_subprocess_get_if_exited (process) && g_subprocess_get_exit_status (process) == 0);
+
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "run", id, "--auto-approve"), ==, 0);
+  n = assert_all_done (f, id);
+  g_assert_cmpint (hf_billed (f), ==, n);
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, n);
+  ledger_account (clips ? "Ctrl+C during clips, run again" : "Ctrl+C during stills, run again",
+                  hf_billed (f) + fake_counter (f, "kling.accepted"), 2 * n, 0, 0);
+}
+
+/* `heyai cancel P` from another process during stills, then run again. */
+static void
+test_ledger_cancel_command (Fixture       *f,
+                            gconstpointer  data)
+{
+  const char *argv[] = { "--option", "kling.polls=2", "--option", "higgsfield.polls=40", NULL };
+  const char *run[] = { REMOTE, "run", NULL, "--auto-approve", NULL };
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  gint64 n;
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  id = new_project (f, script);
+  run[5] = id;
+  process = spawn_heyai (f, run);
+  wait_for_count (f, "SELECT COUNT(*) FROM jobs WHERE kind = 'image' AND remote_id IS NOT NULL", 2);
+  g_assert_cmpint (run_heyai (f, NULL, NULL, "cancel", id), ==, 0);
+  g_subprocess_wait (process, NULL, NULL);
+
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "run", id, "--auto-approve"), ==, 0);
+  n = assert_all_done (f, id);
+  g_assert_cmpint (hf_billed (f), ==, n);
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, n);
+  ledger_account ("heyai cancel during stills, run again", hf_billed (f) + fake_counter (f, "kling.accepted"),
+                  2 * n, 0, 0);
+}
+
+/* Status polls down (Higgsfield and Kling answer 503 for a while): the
+ * requests wait, nothing is billed twice, the run succeeds. */
+static void
+test_ledger_poll_down (Fixture       *f,
+                       gconstpointer  data)
+{
+  const char *argv[] = { "--option", "kling.polls=2", "--option", "higgsfield.polls=2",
+                         "--fault", "higgsfield.status:503:25", "--fault", "kling.query:503:25", NULL };
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  gint64 n;
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  id = new_project (f, script);
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "run", id, "--auto-approve"), ==, 0);
+  n = assert_all_done (f, id);
+  g_assert_cmpint (hf_billed (f), ==, n);
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, n);
+  ledger_account ("status polls down (503), one run", hf_billed (f) + fake_counter (f, "kling.accepted"),
+                  2 * n, 0, 0);
+}
+
+/* Result downloads cut off: the next run downloads again, pays nothing. */
+static void
+test_ledger_download_cut (Fixture       *f,
+                          gconstpointer  data)
+{
+  const char *argv[] = { "--option", "kling.polls=2", "--option", "higgsfield.polls=2",
+                         "--fault", "files:truncate:12", "--fault", "kling.cdn:truncate:12", NULL };
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  gint64 n;
+  int status;
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  id = new_project (f, script);
+  status = run_heyai (f, NULL, &err, REMOTE, "run", id, "--auto-approve");
+  g_test_message ("first run: %d %s", status, err);
+  for (int i = 0; i < 4 && status != 0; i++)
+    {
+      g_clear_pointer (&err, g_free);
+      status = run_heyai (f, NULL, &err, REMOTE, "run", id, "--auto-approve");
+    }
+  g_assert_cmpint (status, ==, 0);
+  n = assert_all_done (f, id);
+  g_assert_cmpint (hf_billed (f), ==, n);
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, n);
+  ledger_account ("downloads cut off, run again", hf_billed (f) + fake_counter (f, "kling.accepted"), 2 * n, 0, 0);
+}
+
+/* Higgsfield accepted a submit but its answer was lost (data: 502, drop,
+ * html): never resubmitted automatically; the scene says so; the producer's
+ * `heyai images P --scene N` makes it again. */
+static void
+test_ledger_lost_answer (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *how = g_strdup_printf ("higgsfield.lose-as=%s", (const char *) data);
+  const char *argv[] = { "--option", "kling.polls=2", "--option", "higgsfield.polls=2",
+                         "--option", "higgsfield.lose-answers=1", "--option", how, NULL };
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) ledger = json_parser_new ();
+  g_autofree char *position = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *scenes, *requests;
+  gint64 n, doubtful = 0;
+  guint n_unknown = 0;
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  id = new_project (f, script);
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "run", id, "--auto-approve"), ==, 1);
+  g_assert_nonnull (strstr (err, "Higgsfield may have accepted this still"));
+  n = n_scenes_of (f);
+  g_assert_cmpint (fake_counter (f, "higgsfield.accepted"), ==, n);
+
+  scenes = json_object_get_array_member (status_json (f, id, parser), "scenes");
+  for (guint i = 0; i < json_array_get_length (scenes); i++)
+    {
+      JsonObject *scene = json_array_get_object_element (scenes, i);
+
+      if (g_str_equal (json_object_get_string_member (scene, "status"), "failed"))
+        {
+          g_assert_nonnull (strstr (json_object_get_string_member (scene, "last_error"),
+                                    "check its dashboard, or make the still again"));
+          doubtful = json_object_get_int_member (scene, "position");
+        }
+    }
+  g_assert_cmpint (doubtful, >, 0);
+
+  /* The ledger shows it in doubt. */
+  g_assert_cmpint (run_heyai (f, &out, NULL, "ledger", id, "--json"), ==, 0);
+  json_parser_load_from_data (ledger, out, -1, &error);
+  g_assert_no_error (error);
+  requests = json_node_get_array (json_parser_get_root (ledger));
+  for (guint i = 0; i < json_array_get_length (requests); i++)
+    {
+      JsonObject *r = json_array_get_object_element (requests, i);
+
+      g_assert_true (json_object_has_member (r, "provider") && json_object_has_member (r, "remote_id") &&
+                     json_object_has_member (r, "scene") && json_object_has_member (r, "kind") &&
+                     json_object_has_member (r, "state") && json_object_has_member (r, "cost"));
+      if (g_str_equal (json_object_get_string_member (r, "state"), "unknown"))
+        {
+          n_unknown++;
+          g_assert_cmpint (json_object_get_int_member (r, "scene"), ==, doubtful);
+        }
+    }
+  g_assert_cmpuint (n_unknown, ==, 1);
+
+  /* A later run does not send it again. */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "run", id, "--auto-approve"), ==, 1);
+  g_assert_cmpint (fake_counter (f, "higgsfield.accepted"), ==, n);
+
+  /* The producer asks for that scene. */
+  position = g_strdup_printf ("%" G_GINT64_FORMAT, doubtful);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "images", id, "--scene", position), ==, 0);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "run", id, "--auto-approve"), ==, 0);
+  assert_all_done (f, id);
+  g_assert_cmpint (fake_counter (f, "higgsfield.accepted"), ==, n + 1);
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, n);
+  ledger_account ("Higgsfield answer lost after accepting", hf_billed (f) + fake_counter (f, "kling.accepted"),
+                  2 * n + 1, 1, 0);
+}
+
+/* A prompt refused for content (nsfw): not resubmitted by later runs. */
+static void
+test_ledger_refusal (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *argv[] = { "--option", "kling.polls=2", "--option", "higgsfield.polls=2",
+                         "--option", "higgsfield.outcome=nsfw", NULL };
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  gint64 n;
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  id = new_project (f, script);
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "run", id, "--auto-approve"), ==, 1);
+  n = n_scenes_of (f);
+  g_assert_cmpint (fake_counter (f, "higgsfield.accepted"), ==, n);
+  for (int i = 0; i < 2; i++)
+    {
+      g_clear_pointer (&err, g_free);
+      g_assert_cmpint (run_logged (f, &err, REMOTE, "run", id, "--auto-approve"), ==, 1);
+      g_assert_nonnull (strstr (err, "refused"));
+    }
+  g_assert_cmpint (fake_counter (f, "higgsfield.accepted"), ==, n);
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, 0);
+  ledger_account ("nsfw refusal, run twice more", n, 0, 0, n);
+}
+
+/* Two `heyai run P` started within a few ms: only one works. */
+static void
+test_ledger_two_runs (Fixture       *f,
+                      gconstpointer  data)
+{
+  const char *argv[] = { "--option", "kling.polls=2", "--option", "higgsfield.polls=2", NULL };
+  const char *run[] = { REMOTE, "run", NULL, "--auto-approve", NULL };
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  gint64 n;
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  id = new_project (f, script);
+  /* The scenes first, so that both runs race for the stills. */
+  g_assert_cmpint (run_heyai (f, NULL, NULL, "analyze", id), ==, 0);
+  run[5] = id;
+  for (int trial = 0; trial < 3; trial++)
+    {
+      g_autoptr(GSubprocess) a = spawn_heyai (f, run);
+      g_autoptr(GSubprocess) b = spawn_heyai (f, run);
+      int ok = 0;
+
+      g_subprocess_wait (a, NULL, NULL);
+      g_subprocess_wait (b, NULL, NULL);
+      ok += g_subprocess_get_exit_status (a) == 0;
+      ok += g_subprocess_get_exit_status (b) == 0;
+      g_assert_cmpint (ok, >=, 1);
+    }
+  n = assert_all_done (f, id);
+  g_assert_cmpint (hf_billed (f), ==, n);
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, n);
+  g_assert_cmpint (count_assets (f, "image"), ==, n);
+  ledger_account ("two runs started at once (3 trials)", hf_billed (f) + fake_counter (f, "kling.accepted"),
+                  2 * n, 0, 0);
+}
+
+/* A budget cap: the plan (estimated again after the analysis) is over it:
+ * nothing paid starts, exit 1, the message names the budget. */
+static void
+test_ledger_budget (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char *argv[] = { "--option", "kling.polls=2", "--option", "higgsfield.polls=2", NULL };
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  id = new_project (f, script);
+  g_assert_cmpint (run_logged (f, &err, "--budget", "0.30", REMOTE, "run", id, "--auto-approve"), ==, 1);
+  g_assert_nonnull (strstr (err, "budget of $0.30"));
+  g_assert_cmpint (fake_counter (f, "higgsfield.accepted"), ==, 0);
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, 0);
+
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_logged (f, &err, "--budget", "lots", "list"), ==, 2);
+}
+
 typedef struct
 {
   const char    *group;
@@ -1136,6 +1610,17 @@ static const Case cases[] = {
   { "remote", "/cli/remote/run", test_remote_run, NULL },
   { "remote", "/cli/remote/failure", test_remote_failure, NULL },
   { "remote", "/cli/remote/kill-resume", test_remote_kill_resume, NULL },
+  { "ledger", "/cli/ledger/cancel-stills", test_ledger_cancel, "stills" },
+  { "ledger", "/cli/ledger/cancel-clips", test_ledger_cancel, "clips" },
+  { "ledger", "/cli/ledger/cancel-command", test_ledger_cancel_command, NULL },
+  { "ledger", "/cli/ledger/poll-down", test_ledger_poll_down, NULL },
+  { "ledger", "/cli/ledger/download-cut", test_ledger_download_cut, NULL },
+  { "ledger2", "/cli/ledger/lost-answer-502", test_ledger_lost_answer, "502" },
+  { "ledger2", "/cli/ledger/lost-answer-drop", test_ledger_lost_answer, "drop" },
+  { "ledger2", "/cli/ledger/lost-answer-html", test_ledger_lost_answer, "html" },
+  { "ledger2", "/cli/ledger/refusal", test_ledger_refusal, NULL },
+  { "ledger2", "/cli/ledger/two-runs", test_ledger_two_runs, NULL },
+  { "ledger2", "/cli/ledger/budget", test_ledger_budget, NULL },
 };
 
 /* Arguments after the GTest options: the heyai binary, and optionally
