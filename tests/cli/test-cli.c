@@ -913,7 +913,7 @@ start_fake_argv (Fixture           *f,
 
   g_ptr_array_add (argv, (char *) server);
   g_ptr_array_add (argv, (char *) "--services");
-  g_ptr_array_add (argv, (char *) "higgsfield,kling");
+  g_ptr_array_add (argv, (char *) "higgsfield,kling,google");
   g_ptr_array_add (argv, (char *) "--exit-on-eof");
   for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
     g_ptr_array_add (argv, (char *) extra[i]);
@@ -1178,7 +1178,7 @@ ledger_account (const char *row,
                 gint64      refused)
 {
   ledger_paid += paid - explicit_remakes - refused;
-  ledger_delivered += delivered - explicit_remakes;
+  ledger_delivered += delivered;
   ledger_explicit += explicit_remakes;
   ledger_refused += refused;
   g_test_message ("ledger: %-45s paid %" G_GINT64_FORMAT " for %" G_GINT64_FORMAT " delivered "
@@ -1481,7 +1481,7 @@ test_ledger_lost_answer (Fixture       *f,
   g_assert_cmpint (fake_counter (f, "higgsfield.accepted"), ==, n + 1);
   g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, n);
   ledger_account ("Higgsfield answer lost after accepting", hf_billed (f) + fake_counter (f, "kling.accepted"),
-                  2 * n + 1, 1, 0);
+                  2 * n, 1, 0);
 }
 
 /* A prompt refused for content (nsfw): not resubmitted by later runs. */
@@ -1586,6 +1586,122 @@ test_ledger_budget (Fixture       *f,
   g_assert_cmpint (run_logged (f, &err, "--budget", "lots", "list"), ==, 2);
 }
 
+static void
+fake_post (Fixture    *f,
+           const char *path)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (f->fake_url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), <, 300);
+}
+
+/* Drive answers 503 after the stills were made (every upload fails), then
+ * run again once it is back: the stills on disk are stored, not made again. */
+static void
+test_ledger_drive_down (Fixture       *f,
+                        gconstpointer  data)
+{
+  const char *argv[] = { "--option", "kling.polls=2", "--option", "higgsfield.polls=2",
+                         "--fault", "drive.upload.start:503:400", NULL };
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  gint64 n, hf_first, kling_first;
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  id = new_project (f, script);
+  g_assert_cmpint (run_logged (f, &err, "--storage", "gdrive", REMOTE, "run", id, "--auto-approve"), ==, 1);
+  n = n_scenes_of (f);
+  hf_first = hf_billed (f);
+  kling_first = fake_counter (f, "kling.accepted");
+  g_assert_cmpint (hf_first, ==, n);
+  g_assert_cmpint (fake_counter (f, "drive.upload.completed"), ==, 0);
+
+  /* Drive is back (the reset also clears the counters: add them up). */
+  fake_post (f, "/_fake/reset");
+  g_assert_cmpint (run_logged (f, &err, "--storage", "gdrive", REMOTE, "run", id, "--auto-approve"), ==, 0);
+  g_assert_cmpint (hf_first + hf_billed (f), ==, n);
+  g_assert_cmpint (kling_first + fake_counter (f, "kling.accepted"), ==, n);
+  g_assert_cmpint (count_assets (f, "image"), ==, n);
+  ledger_account ("Drive 503 after the stills, run again",
+                  hf_first + hf_billed (f) + kling_first + fake_counter (f, "kling.accepted"), 2 * n, 0, 0);
+}
+
+/* The disk fills up during a batch, then space is freed and the batch runs
+ * again: what was paid for is collected, not bought again. */
+static void
+test_ledger_disk_full (Fixture       *f,
+                       gconstpointer  data)
+{
+  const char *argv[] = { "--option", "kling.polls=2", "--option", "higgsfield.polls=2", NULL };
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *mnt = g_build_filename (f->work, "mnt", NULL);
+  g_autofree char *out = g_build_filename (f->work, "out", NULL);
+  g_autofree char *rc1_path = g_build_filename (out, "rc1", NULL);
+  g_autofree char *rc2_path = g_build_filename (out, "rc2", NULL);
+  g_autofree char *err1_path = g_build_filename (out, "err1", NULL);
+  g_autofree char *err2_path = g_build_filename (out, "err2", NULL);
+  g_autofree char *rc1 = NULL, *rc2 = NULL, *err1 = NULL, *err2 = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *sh =
+    "mount -t tmpfs -o size=16m tmpfs \"$1\" || exit 77\n"
+    "export HEYAI_DATA_DIR=\"$1\"\n"
+    "id=$(\"$2\" new \"$3\") || exit 78\n"
+    "\"$2\" analyze \"$id\" > /dev/null 2>&1 || exit 79\n"
+    "avail=$(df -k --output=avail \"$1\" | tail -1)\n"
+    "dd if=/dev/zero of=\"$1/filler\" bs=1k count=$((avail - 90)) 2> /dev/null\n"
+    "\"$2\" --imager higgsfield --animator kling run \"$id\" --auto-approve 2> \"$4/err1\"; echo $? > \"$4/rc1\"\n"
+    "rm -f \"$1/filler\"\n"
+    "\"$2\" --imager higgsfield --animator kling run \"$id\" --auto-approve 2> \"$4/err2\"; echo $? > \"$4/rc2\"\n";
+  gint64 n;
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+  g_assert_cmpint (g_mkdir (mnt, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (out, 0700), ==, 0);
+
+  launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  process = g_subprocess_launcher_spawn (launcher, &error, "unshare", "-rm", "sh", "-c", sh, "sh",
+                                         mnt, heyai_path, script, out, NULL);
+  if (process == NULL || !g_subprocess_wait (process, NULL, NULL) ||
+      !g_subprocess_get_if_exited (process) || g_subprocess_get_exit_status (process) == 77 ||
+      g_subprocess_get_exit_status (process) == 1)
+    {
+      g_test_skip ("no private mount namespaces here (unshare -rm)");
+      return;
+    }
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_file_get_contents (rc1_path, &rc1, NULL, NULL);
+  g_file_get_contents (rc2_path, &rc2, NULL, NULL);
+  g_file_get_contents (err1_path, &err1, NULL, NULL);
+  g_file_get_contents (err2_path, &err2, NULL, NULL);
+  g_test_message ("first run (disk full): %s%s", rc1, err1);
+  g_test_message ("second run (space freed): %s%s", rc2, err2);
+  g_assert_cmpstr (g_strstrip (rc1), ==, "1");
+  g_assert_cmpstr (g_strstrip (rc2), ==, "0");
+
+  n = fake_counter (f, "kling.accepted");
+  g_assert_cmpint (n, >, 0);
+  g_assert_cmpint (hf_billed (f), ==, n);
+  ledger_account ("disk full during a batch, space freed, run again", hf_billed (f) + n, 2 * n, 0, 0);
+}
+
 typedef struct
 {
   const char    *group;
@@ -1621,6 +1737,8 @@ static const Case cases[] = {
   { "ledger2", "/cli/ledger/refusal", test_ledger_refusal, NULL },
   { "ledger2", "/cli/ledger/two-runs", test_ledger_two_runs, NULL },
   { "ledger2", "/cli/ledger/budget", test_ledger_budget, NULL },
+  { "ledger3", "/cli/ledger/drive-down", test_ledger_drive_down, NULL },
+  { "ledger3", "/cli/ledger/disk-full", test_ledger_disk_full, NULL },
 };
 
 /* Arguments after the GTest options: the heyai binary, and optionally
