@@ -1702,6 +1702,68 @@ test_ledger_disk_full (Fixture       *f,
   ledger_account ("disk full during a batch, space freed, run again", hf_billed (f) + n, 2 * n, 0, 0);
 }
 
+/* Killed between Higgsfield's (slow) answer and saving its request id: the
+ * request was written "submitting" before it was sent, so the next run
+ * knows it may have been billed and does not send it again. */
+static void
+test_ledger_kill_submit (Fixture       *f,
+                         gconstpointer  data)
+{
+  const char *argv[] = { "--option", "kling.polls=2", "--option", "higgsfield.polls=2",
+                         "--fault", "higgsfield.submit:delay-1500:1", NULL };
+  const char *run[] = { REMOTE, "run", NULL, "--auto-approve", "--image-jobs", NULL };
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *position = NULL;
+  JsonArray *scenes;
+  gint64 n, doubtful = 0;
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  id = new_project (f, script);
+  g_assert_cmpint (run_heyai (f, NULL, NULL, "analyze", id), ==, 0);
+  n = n_scenes_of (f);
+  run[5] = id;
+  run[7] = NULL;
+  process = spawn_heyai (f, run);
+  wait_for_count (f, "SELECT COUNT(*) FROM requests WHERE kind = 'image' AND state = 'submitting'", 1);
+  g_usleep (300 * 1000);
+  g_subprocess_send_signal (process, SIGKILL);
+  g_subprocess_wait (process, NULL, NULL);
+  g_usleep (1500 * 1000);   /* the delayed submit is accepted (billed) after the kill */
+
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "run", id, "--auto-approve"), ==, 1);
+  g_assert_nonnull (strstr (err, "may have accepted"));
+  g_assert_cmpint (fake_counter (f, "higgsfield.accepted"), ==, n);
+
+  scenes = json_object_get_array_member (status_json (f, id, parser), "scenes");
+  for (guint i = 0; i < json_array_get_length (scenes); i++)
+    {
+      JsonObject *scene = json_array_get_object_element (scenes, i);
+
+      if (g_str_equal (json_object_get_string_member (scene, "status"), "failed"))
+        doubtful = json_object_get_int_member (scene, "position");
+    }
+  g_assert_cmpint (doubtful, >, 0);
+
+  /* The producer decides to make it again. */
+  position = g_strdup_printf ("%" G_GINT64_FORMAT, doubtful);
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "images", id, "--scene", position), ==, 0);
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "run", id, "--auto-approve"), ==, 0);
+  assert_all_done (f, id);
+  g_assert_cmpint (fake_counter (f, "higgsfield.accepted"), ==, n + 1);
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, n);
+  ledger_account ("kill between the submit's answer and its id", hf_billed (f) + fake_counter (f, "kling.accepted"),
+                  2 * n, 1, 0);
+}
+
 typedef struct
 {
   const char    *group;
@@ -1739,6 +1801,7 @@ static const Case cases[] = {
   { "ledger2", "/cli/ledger/budget", test_ledger_budget, NULL },
   { "ledger3", "/cli/ledger/drive-down", test_ledger_drive_down, NULL },
   { "ledger3", "/cli/ledger/disk-full", test_ledger_disk_full, NULL },
+  { "ledger3", "/cli/ledger/kill-submit", test_ledger_kill_submit, NULL },
 };
 
 /* Arguments after the GTest options: the heyai binary, and optionally
