@@ -641,6 +641,7 @@ _heyai_pipeline_job_start_work (JobCtx *ctx)
       heyai_scene_set_status (ctx->scene, kind == HEYAI_JOB_KIND_CLIP ? HEYAI_SCENE_STATUS_ANIMATING
                                                                      : HEYAI_SCENE_STATUS_RENDERING);
       heyai_scene_set_progress (ctx->scene, 0);
+      heyai_scene_set_last_error (ctx->scene, NULL);
       if (!_heyai_pipeline_save_scene (run, ctx->scene))
         {
           _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_FAILED, run->fatal);
