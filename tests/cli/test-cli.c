@@ -1657,12 +1657,13 @@ test_ledger_disk_full (Fixture       *f,
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   const char *sh =
+    /* The stills and clips fill the disk; the database (elsewhere) does not. */
     "mount -t tmpfs -o size=16m tmpfs \"$1\" || exit 77\n"
-    "export HEYAI_DATA_DIR=\"$1\"\n"
+    "export HEYAI_DATA_DIR=\"$4/data\" HEYAI_LOCAL_ROOT=\"$1\"\n"
     "id=$(\"$2\" new \"$3\") || exit 78\n"
     "\"$2\" analyze \"$id\" > /dev/null 2>&1 || exit 79\n"
     "avail=$(df -k --output=avail \"$1\" | tail -1)\n"
-    "dd if=/dev/zero of=\"$1/filler\" bs=1k count=$((avail - 90)) 2> /dev/null\n"
+    "dd if=/dev/zero of=\"$1/filler\" bs=1k count=$((avail - 40)) 2> /dev/null\n"
     "\"$2\" --imager higgsfield --animator kling run \"$id\" --auto-approve 2> \"$4/err1\"; echo $? > \"$4/rc1\"\n"
     "rm -f \"$1/filler\"\n"
     "\"$2\" --imager higgsfield --animator kling run \"$id\" --auto-approve 2> \"$4/err2\"; echo $? > \"$4/rc2\"\n";
@@ -1694,6 +1695,7 @@ test_ledger_disk_full (Fixture       *f,
   g_test_message ("first run (disk full): %s%s", rc1, err1);
   g_test_message ("second run (space freed): %s%s", rc2, err2);
   g_assert_cmpstr (g_strstrip (rc1), ==, "1");
+  g_assert_nonnull (strstr (err1, "disk is full"));
   g_assert_cmpstr (g_strstrip (rc2), ==, "0");
 
   n = fake_counter (f, "kling.accepted");
