@@ -398,6 +398,12 @@ job_remote_id_cb (HeyaiJob   *job,
                   GParamSpec *pspec,
                   JobCtx     *ctx)
 {
+  /* An upload session cleared by a finished upload is saved with the job's
+   * end, after the asset row holds the Drive file id: a kill in between
+   * must not leave neither (the file would be uploaded twice). */
+  if (ctx->step == STEP_PUBLISH && heyai_job_get_upload_session (job) == NULL)
+    return;
+
   /* Committed before the provider starts polling. */
   _heyai_pipeline_save_job (ctx->run, job);
   _heyai_pipeline_ledger_remote_id (ctx);

@@ -1766,6 +1766,42 @@ test_ledger_kill_submit (Fixture       *f,
                   2 * n, 1, 0);
 }
 
+/* A Drive upload whose answer was lost (the file exists on Drive, the
+ * client never heard it): the next run finds it by the asset id it carries
+ * instead of uploading it again. */
+static void
+test_ledger_drive_lost_answer (Fixture       *f,
+                               gconstpointer  data)
+{
+  const char *argv[] = { "--option", "kling.polls=2", "--option", "higgsfield.polls=2",
+                         "--option", "drive.lose-upload-answers=1", NULL };
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  int status;
+  gint64 n;
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  id = new_project (f, script);
+  status = run_logged (f, &err, "--storage", "gdrive", REMOTE, "run", id, "--auto-approve");
+  if (status != 0)
+    status = run_logged (f, &err, "--storage", "gdrive", REMOTE, "run", id, "--auto-approve");
+  g_assert_cmpint (status, ==, 0);
+  n = assert_all_done (f, id);
+  g_assert_cmpint (fake_counter (f, "drive.upload.answers-lost"), ==, 1);
+  /* One file per still and clip on Drive: none uploaded twice. */
+  g_assert_cmpint (fake_counter (f, "drive.upload.completed"), ==, 2 * n);
+  g_assert_cmpint (hf_billed (f), ==, n);
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, n);
+  ledger_account ("Drive upload answer lost, run again", hf_billed (f) + fake_counter (f, "kling.accepted"),
+                  2 * n, 0, 0);
+}
+
 typedef struct
 {
   const char    *group;
@@ -1804,6 +1840,7 @@ static const Case cases[] = {
   { "ledger3", "/cli/ledger/drive-down", test_ledger_drive_down, NULL },
   { "ledger3", "/cli/ledger/disk-full", test_ledger_disk_full, NULL },
   { "ledger3", "/cli/ledger/kill-submit", test_ledger_kill_submit, NULL },
+  { "ledger3", "/cli/ledger/drive-lost-answer", test_ledger_drive_lost_answer, NULL },
 };
 
 /* Arguments after the GTest options: the heyai binary, and optionally
