@@ -1263,6 +1263,29 @@ n_scenes_of (Fixture *f)
 
 #define REMOTE "--imager", "higgsfield", "--animator", "kling"
 
+/* The first folder named @name under @root (depth first), or NULL. */
+static char *
+find_dir (const char *root,
+          const char *name)
+{
+  g_autoptr(GDir) dir = g_dir_open (root, 0, NULL);
+  const char *child;
+
+  while (dir != NULL && (child = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (root, child, NULL);
+      char *found;
+
+      if (!g_file_test (path, G_FILE_TEST_IS_DIR))
+        continue;
+      if (g_str_equal (child, name))
+        return g_steal_pointer (&path);
+      if ((found = find_dir (path, name)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* Ctrl+C during stills (data "stills") or clips ("clips"), then run again:
  * accepted requests are collected, never submitted again. */
 static void
@@ -1277,6 +1300,8 @@ test_ledger_cancel (Fixture       *f,
   g_autofree char *id = NULL;
   g_autofree char *err = NULL;
   g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *images = NULL;
+  g_autofree char *part = NULL;
   gint64 n;
 
   if (!start_fake_argv (f, argv))
@@ -1294,8 +1319,15 @@ test_ledger_cancel (Fixture       *f,
   g_subprocess_wait (process, NULL, NULL);
   g_assert_false (g_subprocess_get_if_exited (process) && g_subprocess_get_exit_status (process) == 0);
 
+  /* A partial download an interrupted run left behind. */
+  images = find_dir (f->dir, "images");
+  g_assert_nonnull (images);
+  part = g_build_filename (images, ".scene-01.png.Q1W2E3.part", NULL);
+  g_assert_true (g_file_set_contents (part, "half a still", -1, NULL));
+
   g_assert_cmpint (run_logged (f, &err, REMOTE, "run", id, "--auto-approve"), ==, 0);
   n = assert_all_done (f, id);
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
   g_assert_cmpint (hf_billed (f), ==, n);
   g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, n);
   ledger_account (clips ? "Ctrl+C during clips, run again" : "Ctrl+C during stills, run again",
