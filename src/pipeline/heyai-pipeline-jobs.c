@@ -418,7 +418,10 @@ job_last_error_cb (HeyaiJob   *job,
 {
   const char *message = heyai_job_get_last_error (job);
 
-  if (ctx->scene == NULL || ctx->finished)
+  /* Only what the provider says while it works (not a cancellation read
+   * back from the store). */
+  if (ctx->scene == NULL || ctx->finished || !ctx->in_flight || ctx->step != STEP_WORK ||
+      ctx->stop_requested || heyai_job_get_state (job) == HEYAI_JOB_STATE_CANCELLED)
     return;
   if (message != NULL)
     {
