@@ -18,6 +18,7 @@
 #define DEFAULT_MAX_WAIT  1800
 #define MAX_IMAGE_SIZE    (200 * 1024 * 1024)
 #define MAX_BAD_ANSWERS   3
+#define MAX_REFUSED_SUBMITS 12   /* answers proving the submit was not taken (busy, cap) */
 
 struct _HeyaiImagerHiggsfield
 {
@@ -597,9 +598,13 @@ submitted_cb (GObject      *source,
   status = heyai_http_response_get_status (response);
   if (status >= 300)
     {
-      HeyaiHttpVerdict verdict = classify (response, &error, self);
-      gboolean has_detail = heyai_json_object_get_string_or_null (heyai_http_response_get_object (response, NULL),
-                                                                  "detail") != NULL;
+      const char *detail = heyai_json_object_get_string_or_null (heyai_http_response_get_object (response, NULL),
+                                                                 "detail");
+      gboolean has_detail = detail != NULL;
+      /* The concurrency cap (400, C.1 item 2): nothing was accepted. */
+      gboolean busy = status == 400 && detail != NULL &&
+                      g_str_has_prefix (detail, "Maximum number of concurrent requests");
+      HeyaiHttpVerdict verdict = busy ? HEYAI_HTTP_VERDICT_RETRY : classify (response, &error, self);
 
       /* An answer that proves the request was refused: final, or safe to send again. */
       if (verdict == HEYAI_HTTP_VERDICT_FINAL)
@@ -615,7 +620,7 @@ submitted_cb (GObject      *source,
           (status >= 400 && status < 500) || (status == 503 && has_detail))
         {
           g_clear_error (&error);
-          if (++data->refused_submits <= MAX_BAD_ANSWERS)
+          if (++data->refused_submits <= MAX_REFUSED_SUBMITS)
             {
               double delay = heyai_http_next_delay (self->http, data->refused_submits, -1);
 

@@ -408,6 +408,28 @@ test_lost_submit_answer (Fixture       *f,
     }
 }
 
+/* The concurrency cap (400 "Maximum number of concurrent requests"): not
+ * accepted, so it is sent again after a pause; nothing is refused. */
+static void
+test_concurrency_cap_submit (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(HeyaiImagerHiggsfield) imager = make_client (f, KEY);
+  g_autoptr(HeyaiScene) scene = make_scene (2, "A lighthouse", "m", 5, HEYAI_CAMERA_STATIC);
+  g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_IMAGE, 2, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiGenResult) gen = NULL;
+  HeyaiFakeFault cap = { .kind = HEYAI_FAKE_FAULT_STATUS, .status = 400, .drop_after_bytes = -1,
+                         .body = "{\"detail\":\"Maximum number of concurrent requests (4) has been reached\"}" };
+
+  heyai_fake_add_fault (f->fake, "higgsfield.submit", &cap, 2);
+  gen = generate (f, imager, scene, job, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (gen);
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "higgsfield.submit"), ==, 3);
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "higgsfield.accepted"), ==, 1);
+}
+
 /* A status endpoint down for a while: the paid request waits for it. */
 static void
 test_poll_outage (Fixture       *f,
@@ -466,6 +488,7 @@ main (int argc, char **argv)
   ADD ("poll-budget", test_poll_budget);
   ADD ("lost-submit-answer", test_lost_submit_answer);
   ADD ("poll-outage", test_poll_outage);
+  ADD ("concurrency-cap-submit", test_concurrency_cap_submit);
 #undef ADD
 
   return g_test_run ();
