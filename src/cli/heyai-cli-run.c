@@ -616,3 +616,28 @@ heyai_cli_run (HeyaiCli  *cli,
 
   return HEYAI_EXIT_OK;
 }
+
+int
+heyai_cli_collect (HeyaiCli  *cli,
+                   int        argc,
+                   char     **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(HeyaiProject) project = NULL;
+  int exit_code = HEYAI_EXIT_OK;
+
+  context = heyai_cli_context_new ("collect", _("P"),
+                                   _("Collects the stills and clips the services accepted before a cancel or a "
+                                     "crash (see “heyai ledger”): waits for them, downloads and stores them. "
+                                     "Sends no new request, so it costs nothing."));
+  if (!heyai_cli_parse (context, &argc, &argv))
+    return HEYAI_EXIT_USAGE;
+  if (argc != 2)
+    return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Which project? (see “heyai list”)"));
+
+  project = heyai_cli_load_project (cli, argv[1], &exit_code);
+  if (project == NULL)
+    return exit_code;
+
+  return run_pipeline (cli, project, HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE | HEYAI_RUN_COLLECT, 0);
+}

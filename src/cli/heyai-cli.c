@@ -35,6 +35,7 @@ static const Command commands[] = {
   { "export",  heyai_cli_export,  N_("Export the package for the editor") },
   { "sync",    heyai_cli_sync,    N_("Sync your projects with Google Drive") },
   { "ledger",  heyai_cli_ledger,  N_("The paid requests of a project (or all), --json for scripts") },
+  { "collect", heyai_cli_collect, N_("Collect the stills and clips already paid for (after a cancel), paying nothing new") },
 };
 
 /* ---------------------------------------------------------------------- */

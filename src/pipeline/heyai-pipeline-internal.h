@@ -235,6 +235,9 @@ gboolean _heyai_pipeline_ledger_failed (JobCtx       *ctx,
                                         const GError *error,
                                         gboolean      cancelled);
 void _heyai_pipeline_remove_partials (const char *dir);
+gboolean _heyai_pipeline_has_collectable (Run          *run,
+                                          HeyaiScene   *scene,
+                                          HeyaiJobKind  kind);
 
 /* heyai-pipeline-plan.c */
 void _heyai_pipeline_analyze_done_cb (GObject      *object,

@@ -614,6 +614,12 @@ _heyai_pipeline_job_start_work (JobCtx *ctx)
           break;
         case HARVEST_NONE:
         default:
+          /* A run that only collects never pays for something new. */
+          if (run->flags & HEYAI_RUN_COLLECT)
+            {
+              _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_CANCELLED, NULL);
+              return;
+            }
           break;
         }
     }

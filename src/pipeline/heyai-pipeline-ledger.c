@@ -524,3 +524,37 @@ _heyai_pipeline_remove_partials (const char *dir)
           g_debug ("pipeline: removed the leftover partial download %s", path);
       }
 }
+
+/* Whether @scene has a request of @kind for today's inputs that may still
+ * deliver (what a HEYAI_RUN_COLLECT run works on). */
+gboolean
+_heyai_pipeline_has_collectable (Run          *run,
+                                 HeyaiScene   *scene,
+                                 HeyaiJobKind  kind)
+{
+  HeyaiPipeline *self = run->self;
+  const char *provider = NULL;
+  g_autofree char *inputs = NULL;
+  g_autoptr(HeyaiRequest) request = NULL;
+
+  switch (kind)
+    {
+    case HEYAI_JOB_KIND_IMAGE:
+      provider = self->imager ? heyai_imager_get_name (self->imager) : "";
+      break;
+    case HEYAI_JOB_KIND_CLIP:
+      provider = self->animator ? heyai_animator_get_name (self->animator) : "";
+      break;
+    case HEYAI_JOB_KIND_ANALYZE:
+    case HEYAI_JOB_KIND_UPLOAD:
+    default:
+      return FALSE;
+    }
+
+  inputs = heyai_pipeline_request_inputs (self->store, run->project, scene, kind, provider,
+                                          model_for_kind (self, kind));
+  request = heyai_pipeline_find_collectable_request (self->store, scene, kind, inputs);
+  /* A submit without an answer is collectable only where the provider can be asked by key. */
+  return request != NULL &&
+         (request->state != HEYAI_REQUEST_SUBMITTING || provider_is_idempotent (request->provider));
+}

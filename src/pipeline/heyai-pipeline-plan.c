@@ -215,7 +215,13 @@ run_plan (Run *run)
             has_still = still != NULL;
           }
 
-        if (has_still && !(run->flags & HEYAI_RUN_REGENERATE))
+        if (run->flags & HEYAI_RUN_COLLECT)
+          {
+            /* Only a still already paid for. */
+            if (!_heyai_pipeline_has_collectable (run, sctx->scene, HEYAI_JOB_KIND_IMAGE))
+              continue;
+          }
+        else if (has_still && !(run->flags & HEYAI_RUN_REGENERATE))
           continue;
 
         sctx->image = _heyai_pipeline_run_new_job (run, HEYAI_JOB_KIND_IMAGE, sctx->scene, sctx);

@@ -23,6 +23,8 @@ typedef enum
   HEYAI_RUN_ANIMATE      = 1 << 2,  /* a clip for every approved scene without one */
   HEYAI_RUN_AUTO_APPROVE = 1 << 3,  /* approve stills as they arrive (auto mode) */
   HEYAI_RUN_REGENERATE   = 1 << 4,  /* make a new take even where one exists */
+  HEYAI_RUN_COLLECT      = 1 << 5,  /* only collect what the ledger says was paid for (requests
+                                     * accepted, then cancelled or interrupted); submit nothing */
   HEYAI_RUN_ALL          = HEYAI_RUN_ANALYZE | HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE,
 } HeyaiRunFlags;
 

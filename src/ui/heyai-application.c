@@ -27,6 +27,7 @@ struct _HeyaiApplication
   GSettings        *settings;
   HeyaiThumbnailer *thumbnailer;
   GHashTable       *runs;          /* project id -> RunState */
+  gboolean          quitting;      /* no more work starts (not even collecting) */
 };
 
 typedef struct
@@ -65,6 +66,7 @@ quit_action (GSimpleAction *action,
     if (HEYAI_IS_WINDOW (l->data))
       heyai_window_flush (HEYAI_WINDOW (l->data));
 
+  self->quitting = TRUE;
   heyai_application_cancel_runs (self, NULL);
   g_application_quit (G_APPLICATION (self));
 }
@@ -182,6 +184,7 @@ typedef struct
 {
   HeyaiApplication *app;
   char             *project_id;
+  HeyaiRunFlags     flags;
 } RunCall;
 
 static void
@@ -231,6 +234,8 @@ run_done_cb (GObject      *source,
   HeyaiRunSummary summary = { 0 };
   RunState *state;
   const char *message = NULL;
+  HeyaiRunFlags flags = call->flags;
+  gboolean last = FALSE;
 
   g_free (call);
 
@@ -241,7 +246,10 @@ run_done_cb (GObject      *source,
     {
       project = g_object_ref (state->project);
       if (--state->n_active == 0)
-        g_hash_table_remove (self->runs, project_id);
+        {
+          g_hash_table_remove (self->runs, project_id);
+          last = TRUE;
+        }
     }
 
   if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
@@ -253,6 +261,24 @@ run_done_cb (GObject      *source,
       g_signal_emit (self, signals[RUN_FINISHED], 0, project,
                      summary.n_done, summary.n_failed, summary.cost, message);
       notify_finished (self, project, &summary, message);
+    }
+
+  /* Cancel means "stop asking", not "forget": what the services accepted
+   * before the cancel is collected while the window is open (paying
+   * nothing new; cancelling that too leaves it for the next batch). */
+  if (project != NULL && last && !self->quitting && !(flags & HEYAI_RUN_COLLECT) &&
+      (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+       g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_CANCELLED)) &&
+      self->store != NULL)
+    {
+      g_autoptr(HeyaiProject) alive = heyai_store_find_project (self->store, project_id, NULL);
+      g_autoptr(GPtrArray) requests = heyai_store_list_requests (self->store, project_id, NULL);
+      gboolean open = FALSE;
+
+      for (guint i = 0; requests != NULL && i < requests->len && !open; i++)
+        open = heyai_request_state_is_open (((HeyaiRequest *) g_ptr_array_index (requests, i))->state);
+      if (alive != NULL && open)
+        heyai_application_start_run (self, alive, HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE | HEYAI_RUN_COLLECT, 0);
     }
 
   g_application_release (G_APPLICATION (self));
@@ -299,6 +325,7 @@ heyai_application_start_run (HeyaiApplication *self,
   call = g_new0 (RunCall, 1);
   call->app = g_object_ref (self);
   call->project_id = g_strdup (heyai_project_get_id (project));
+  call->flags = flags;
 
   g_signal_emit (self, signals[RUN_STARTED], 0, project);
   heyai_pipeline_run_async (pipeline, project, flags, scene_position, state->cancellable,
@@ -476,6 +503,7 @@ heyai_application_shutdown (GApplication *application)
 {
   HeyaiApplication *self = HEYAI_APPLICATION (application);
 
+  self->quitting = TRUE;
   heyai_application_cancel_runs (self, NULL);
 
   G_APPLICATION_CLASS (heyai_application_parent_class)->shutdown (application);

@@ -1834,6 +1834,50 @@ test_ledger_drive_lost_answer (Fixture       *f,
                   2 * n, 0, 0);
 }
 
+/* Ctrl+C during clips, then `heyai collect P`: the clips Kling accepted are
+ * waited for and stored, nothing new is sent; `run` then does the rest. */
+static void
+test_ledger_collect (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *argv[] = { "--option", "kling.polls=30", "--option", "higgsfield.polls=2", NULL };
+  const char *run[] = { REMOTE, "run", NULL, "--auto-approve", NULL };
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  gint64 n, accepted;
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  id = new_project (f, script);
+  run[5] = id;
+  process = spawn_heyai (f, run);
+  wait_for_count (f, "SELECT COUNT(*) FROM jobs WHERE kind = 'clip' AND remote_id IS NOT NULL", 2);
+  g_subprocess_send_signal (process, SIGINT);
+  g_subprocess_wait (process, NULL, NULL);
+
+  accepted = fake_counter (f, "kling.accepted");
+  g_assert_cmpint (accepted, >=, 2);
+  g_assert_cmpint (count_assets (f, "clip"), <, accepted);
+
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "collect", id), ==, 0);
+  g_assert_null (strstr (err, "Estimated cost"));
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, accepted);
+  g_assert_cmpint (count_assets (f, "clip"), ==, accepted);
+
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "run", id, "--auto-approve"), ==, 0);
+  n = assert_all_done (f, id);
+  g_assert_cmpint (hf_billed (f), ==, n);
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, n);
+  ledger_account ("Ctrl+C during clips, collect, run", hf_billed (f) + fake_counter (f, "kling.accepted"),
+                  2 * n, 0, 0);
+}
+
 typedef struct
 {
   const char    *group;
@@ -1873,6 +1917,7 @@ static const Case cases[] = {
   { "ledger3", "/cli/ledger/disk-full", test_ledger_disk_full, NULL },
   { "ledger3", "/cli/ledger/kill-submit", test_ledger_kill_submit, NULL },
   { "ledger3", "/cli/ledger/drive-lost-answer", test_ledger_drive_lost_answer, NULL },
+  { "ledger3", "/cli/ledger/collect", test_ledger_collect, NULL },
 };
 
 /* Arguments after the GTest options: the heyai binary, and optionally
