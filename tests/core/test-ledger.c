@@ -43,19 +43,26 @@ fixture_setup (Fixture       *f,
 }
 
 static void
+rm_rf (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      rm_rf (child);
+    }
+  g_remove (path);
+}
+
+static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autofree char *db = g_build_filename (f->dir, "heyai.db", NULL);
-  g_autofree char *wal = g_strconcat (db, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (db, "-shm", NULL);
-
   g_clear_object (&f->project);
   g_clear_object (&f->store);
-  g_unlink (db);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (f->dir);
+  rm_rf (f->dir);
   g_free (f->dir);
 }
 
@@ -238,6 +245,54 @@ test_workspace_settings (Fixture       *f,
   g_settings_reset (settings, "budget-cap");
 }
 
+static void
+run_done_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  heyai_pipeline_run_finish (HEYAI_PIPELINE (source), result, NULL, NULL);
+  *done = TRUE;
+}
+
+/* A provider change made while a batch runs applies to the next batch. */
+static void
+test_workspace_next_batch (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(HeyaiWorkspace) workspace = heyai_workspace_new (f->store, f->dir, NULL);
+  GSettings *settings = heyai_workspace_get_settings (workspace);
+  g_autoptr(HeyaiPipeline) first = NULL;
+  HeyaiPipeline *during, *after;
+  gboolean done = FALSE;
+
+  if (settings == NULL)
+    {
+      g_test_skip ("the settings schema is not compiled here");
+      return;
+    }
+
+  first = g_object_ref (heyai_workspace_get_pipeline (workspace, NULL));
+  g_assert_nonnull (first);
+  heyai_pipeline_run_async (first, f->project, HEYAI_RUN_IMAGES, 0, NULL, run_done_cb, &done);
+  g_assert_true (heyai_pipeline_get_running (first));
+
+  g_settings_set_string (settings, "imager-model", "another-model");
+  during = heyai_workspace_get_pipeline (workspace, NULL);
+  g_assert_true (during == first);   /* the batch keeps its providers */
+
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  after = heyai_workspace_get_pipeline (workspace, NULL);
+  g_assert_nonnull (after);
+  g_assert_true (after != first);    /* the next one gets the new ones */
+  g_settings_reset (settings, "imager-model");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -247,6 +302,7 @@ main (int    argc,
   g_test_add ("/ledger/requests", Fixture, NULL, fixture_setup, test_requests, fixture_teardown);
   g_test_add ("/ledger/lock", Fixture, NULL, fixture_setup, test_lock, fixture_teardown);
   g_test_add ("/ledger/workspace-settings", Fixture, NULL, fixture_setup, test_workspace_settings, fixture_teardown);
+  g_test_add ("/ledger/workspace-next-batch", Fixture, NULL, fixture_setup, test_workspace_next_batch, fixture_teardown);
 
   return g_test_run ();
 }
