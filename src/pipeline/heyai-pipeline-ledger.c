@@ -478,9 +478,10 @@ _heyai_pipeline_ledger_failed (JobCtx       *ctx,
   if (has_remote)
     {
       /* Accepted: a poll that gave up, a cut download, a full disk.  The
-       * request stays open; the next attempt starts from there.  A request
-       * collected a second time that fails again is given up. */
-      if (ctx->harvested && request->state != HEYAI_REQUEST_SUCCEEDED &&
+       * request stays open; the next attempt starts from there.  But the
+       * provider's own final answer about it (the generation failed, a
+       * status nobody understands) leaves nothing to collect. */
+      if (request->state != HEYAI_REQUEST_SUCCEEDED &&
           g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER) &&
           heyai_job_get_state (ctx->job) != HEYAI_JOB_STATE_DOWNLOADING)
         {

@@ -265,9 +265,14 @@ run_plan (Run *run)
       if (run->ledger + estimate.cost > self->budget + 1e-9)
         {
           run->budget_error = g_error_new (HEYAI_ERROR, HEYAI_ERROR_BUDGET,
-                                           _("The plan for the %u scenes found costs about $%.2f, over the "
-                                             "budget of $%.2f: nothing paid was started. Raise the budget "
-                                             "(--budget or Preferences) or shorten the script."),
+                                           g_dngettext (GETTEXT_PACKAGE,
+                                                        "The plan for the %u scene found costs about $%.2f, over "
+                                                        "the budget of $%.2f: nothing paid was started. Raise the "
+                                                        "budget (--budget or Preferences) or shorten the script.",
+                                                        "The plan for the %u scenes found costs about $%.2f, over "
+                                                        "the budget of $%.2f: nothing paid was started. Raise the "
+                                                        "budget (--budget or Preferences) or shorten the script.",
+                                                        run->scenes->len),
                                            run->scenes->len, run->ledger + estimate.cost, self->budget);
           g_signal_emit (self, _heyai_pipeline_signals[MESSAGE], 0, run->budget_error->message);
           for (guint i = 0; i < run->jobs->len; i++)
