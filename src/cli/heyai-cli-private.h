@@ -40,5 +40,6 @@ int heyai_cli_analyze (HeyaiCli *cli, int argc, char **argv);
 int heyai_cli_images  (HeyaiCli *cli, int argc, char **argv);
 int heyai_cli_animate (HeyaiCli *cli, int argc, char **argv);
 int heyai_cli_run     (HeyaiCli *cli, int argc, char **argv);
+int heyai_cli_collect (HeyaiCli *cli, int argc, char **argv);
 
 G_END_DECLS

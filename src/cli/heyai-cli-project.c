@@ -330,6 +330,19 @@ heyai_cli_show (HeyaiCli  *cli,
   return HEYAI_EXIT_OK;
 }
 
+/* A string member, null when unset or empty. */
+static void
+add_text_member (JsonBuilder *builder,
+                 const char  *name,
+                 const char  *text)
+{
+  json_builder_set_member_name (builder, name);
+  if (text != NULL && *text != '\0')
+    json_builder_add_string_value (builder, text);
+  else
+    json_builder_add_null_value (builder);
+}
+
 static void
 add_path_member (JsonBuilder *builder,
                  const char  *name,
@@ -392,6 +405,7 @@ heyai_cli_status (HeyaiCli  *cli,
       json_builder_set_member_name (builder, "status");
       json_builder_add_string_value (builder, heyai_enum_to_string (HEYAI_TYPE_PROJECT_STATUS,
                                                                     heyai_project_get_status (project)));
+      add_text_member (builder, "last_error", heyai_project_get_last_error (project));
       json_builder_end_object (builder);
 
       json_builder_set_member_name (builder, "scenes");
@@ -412,6 +426,7 @@ heyai_cli_status (HeyaiCli  *cli,
                                                                         heyai_scene_get_status (scene)));
           add_path_member (builder, "image", image);
           add_path_member (builder, "clip", clip);
+          add_text_member (builder, "last_error", heyai_scene_get_last_error (scene));
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);

@@ -17,6 +17,7 @@
 #include "heyai-cli-private.h"
 #include "heyai-pipeline.h"
 #include "heyai-providers.h"
+#include "heyai-workspace.h"
 
 typedef struct
 {
@@ -39,62 +40,35 @@ typedef struct
 /* ---------------------------------------------------------------------- */
 /* Providers                                                              */
 
-static GObject *
-create_provider (HeyaiCli    *cli,
-                 HeyaiRole    role,
-                 const char  *flag,
-                 int         *exit_code)
-{
-  g_autoptr(GError) error = NULL;
-  const char * const *names = heyai_provider_names (role);
-  const char *name = heyai_provider_resolve_name (role, flag, NULL);
-  GObject *provider;
-
-  if (name == NULL)
-    name = "offline";
-
-  if (names != NULL && !g_strv_contains (names, name))
-    {
-      g_autofree char *known = g_strjoinv (", ", (char **) names);
-      *exit_code = heyai_cli_fail (HEYAI_EXIT_USAGE, _("Unknown %s provider “%s”: use %s"),
-                                   heyai_enum_to_string (HEYAI_TYPE_ROLE, role), name, known);
-      return NULL;
-    }
-
-  provider = heyai_provider_create (role, name, cli->data_dir, &error);
-  if (provider == NULL)
-    {
-      *exit_code = heyai_cli_fail (HEYAI_EXIT_FAILED, "%s",
-                                   error ? error->message : _("The provider could not be started"));
-      return NULL;
-    }
-
-  return provider;
-}
-
+/* The same workspace as the window: providers from the flags, the
+ * environment, then the settings; the same budget cap (or --budget). */
 static HeyaiPipeline *
 create_pipeline (HeyaiCli *cli,
                  int      *exit_code)
 {
-  g_autoptr(GObject) llm = NULL;
-  g_autoptr(GObject) imager = NULL;
-  g_autoptr(GObject) animator = NULL;
-  g_autoptr(GObject) storage = NULL;
+  g_autoptr(HeyaiWorkspace) workspace = heyai_workspace_new (cli->store, cli->data_dir, NULL);
+  const char *flags[4] = { cli->llm, cli->imager, cli->animator, cli->storage };
+  g_autoptr(GError) error = NULL;
   HeyaiPipeline *pipeline;
 
-  if (!(llm = create_provider (cli, HEYAI_ROLE_LLM, cli->llm, exit_code)) ||
-      !(imager = create_provider (cli, HEYAI_ROLE_IMAGER, cli->imager, exit_code)) ||
-      !(animator = create_provider (cli, HEYAI_ROLE_ANIMATOR, cli->animator, exit_code)) ||
-      !(storage = create_provider (cli, HEYAI_ROLE_STORAGE, cli->storage, exit_code)))
-    return NULL;
-
-  pipeline = heyai_pipeline_new (cli->store, cli->data_dir, HEYAI_LLM (llm), HEYAI_IMAGER (imager),
-                                 HEYAI_ANIMATOR (animator), HEYAI_STORAGE (storage));
   for (guint role = 0; role < 4; role++)
-    if (cli->concurrency[role] > 0)
-      heyai_pipeline_set_concurrency (pipeline, role, cli->concurrency[role]);
+    {
+      heyai_workspace_set_provider (workspace, (HeyaiRole) role, flags[role]);
+      if (cli->concurrency[role] > 0)
+        heyai_workspace_set_concurrency (workspace, (HeyaiRole) role, (guint) cli->concurrency[role]);
+    }
+  if (cli->budget >= 0)
+    heyai_workspace_set_budget (workspace, cli->budget);
 
-  return pipeline;
+  pipeline = heyai_workspace_get_pipeline (workspace, &error);
+  if (pipeline == NULL)
+    {
+      *exit_code = heyai_cli_fail (g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT)
+                                   ? HEYAI_EXIT_USAGE : HEYAI_EXIT_FAILED, "%s",
+                                   error ? error->message : _("The provider could not be started"));
+      return NULL;
+    }
+  return g_object_ref (pipeline);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -641,4 +615,29 @@ heyai_cli_run (HeyaiCli  *cli,
     }
 
   return HEYAI_EXIT_OK;
+}
+
+int
+heyai_cli_collect (HeyaiCli  *cli,
+                   int        argc,
+                   char     **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(HeyaiProject) project = NULL;
+  int exit_code = HEYAI_EXIT_OK;
+
+  context = heyai_cli_context_new ("collect", _("P"),
+                                   _("Collects the stills and clips the services accepted before a cancel or a "
+                                     "crash (see “heyai ledger”): waits for them, downloads and stores them. "
+                                     "Sends no new request, so it costs nothing."));
+  if (!heyai_cli_parse (context, &argc, &argv))
+    return HEYAI_EXIT_USAGE;
+  if (argc != 2)
+    return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Which project? (see “heyai list”)"));
+
+  project = heyai_cli_load_project (cli, argv[1], &exit_code);
+  if (project == NULL)
+    return exit_code;
+
+  return run_pipeline (cli, project, HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE | HEYAI_RUN_COLLECT, 0);
 }

@@ -34,6 +34,8 @@ static const Command commands[] = {
   { "cancel",  heyai_cli_cancel,  N_("Stop the work running on a project") },
   { "export",  heyai_cli_export,  N_("Export the package for the editor") },
   { "sync",    heyai_cli_sync,    N_("Sync your projects with Google Drive") },
+  { "ledger",  heyai_cli_ledger,  N_("The paid requests of a project (or all), --json for scripts") },
+  { "collect", heyai_cli_collect, N_("Collect the stills and clips already paid for (after a cancel), paying nothing new") },
 };
 
 /* ---------------------------------------------------------------------- */
@@ -221,6 +223,7 @@ main (int    argc,
   gboolean version = FALSE;
   const Command *command = NULL;
   int jobs[4] = { 0 };
+  g_autofree char *budget = NULL;
   int status;
   GOptionEntry entries[] = {
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
@@ -241,6 +244,8 @@ main (int    argc,
       N_("Clips made at the same time (default 2; offline: one per processor)"), N_("N") },
     { "upload-jobs", 0, 0, G_OPTION_ARG_INT, &jobs[HEYAI_ROLE_STORAGE],
       N_("Uploads at the same time (default 4)"), N_("N") },
+    { "budget", 0, 0, G_OPTION_ARG_STRING, &budget,
+      N_("Stop a batch before it spends more than this many US dollars (0: no cap; default: the setting)"), N_("USD") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version,
       N_("Show the version and exit"), NULL },
     { NULL }
@@ -307,6 +312,19 @@ main (int    argc,
           goto out;
         }
       cli.concurrency[role] = jobs[role];
+    }
+
+  cli.budget = -1;
+  if (budget != NULL)
+    {
+      char *end = NULL;
+
+      cli.budget = g_ascii_strtod (budget, &end);
+      if (end == budget || *end != '\0' || !(cli.budget >= 0) || cli.budget > 1e9)
+        {
+          status = heyai_cli_fail (HEYAI_EXIT_USAGE, _("The budget must be an amount in US dollars, such as 5 or 2.50"));
+          goto out;
+        }
     }
 
   if (data_dir == NULL)

@@ -28,6 +28,7 @@ typedef struct
   char       *animator;
   char       *storage;
   int         concurrency[4];     /* per HeyaiRole; 0 = pipeline default */
+  double      budget;             /* --budget USD; < 0 when not given (the setting applies) */
   gboolean    interactive;        /* stderr is a terminal: draw progress */
   HeyaiStore *store;              /* opened by heyai_cli_open_store() */
 } HeyaiCli;
@@ -53,5 +54,6 @@ gboolean      heyai_cli_parse        (GOptionContext *context,
 
 int heyai_cli_export (HeyaiCli *cli, int argc, char **argv);  /* heyai-cli-export.c */
 int heyai_cli_sync   (HeyaiCli *cli, int argc, char **argv);  /* heyai-cli-sync.c */
+int heyai_cli_ledger (HeyaiCli *cli, int argc, char **argv);  /* heyai-cli-ledger.c */
 
 G_END_DECLS

@@ -27,6 +27,8 @@ typedef enum
   HEYAI_ERROR_PROVIDER,        /* broken or unexpected provider response */
   HEYAI_ERROR_CANCELLED,       /* the user cancelled (G_IO_ERROR_CANCELLED is also used) */
   HEYAI_ERROR_BUDGET,          /* the batch would exceed the budget cap */
+  HEYAI_ERROR_IN_DOUBT,        /* a submit's answer was lost: it may have been accepted and
+                                * billed; never retried automatically (no idempotency key) */
 } HeyaiError;
 
 GQuark heyai_error_quark (void);

@@ -157,6 +157,34 @@ static const char * const migrations[] = {
   "  max_stamp TEXT,"
   "  merged_at INTEGER NOT NULL DEFAULT 0"
   ");",
+
+  /* 2 -> 3: the request ledger (every paid provider request, written before
+   * it is sent; see heyai-store.h "Request ledger").  Local-only, like
+   * `meta`: it records what this computer paid for and can still collect. */
+  "CREATE TABLE requests ("
+  "  id              TEXT PRIMARY KEY NOT NULL,"
+  "  project_id      TEXT NOT NULL,"
+  "  scene_id        TEXT,"
+  "  job_id          TEXT,"
+  "  kind            TEXT NOT NULL,"
+  "  take            INTEGER NOT NULL DEFAULT 0,"
+  "  provider        TEXT NOT NULL,"
+  "  model           TEXT,"
+  "  inputs          TEXT,"
+  "  idempotency_key TEXT,"
+  "  remote_id       TEXT,"
+  "  state           TEXT NOT NULL DEFAULT 'submitting',"
+  "  estimated_cost  REAL NOT NULL DEFAULT 0,"
+  "  cost            REAL NOT NULL DEFAULT 0,"
+  "  local_path      TEXT,"
+  "  last_error      TEXT,"
+  "  explicit        INTEGER NOT NULL DEFAULT 0,"
+  "  created_at      INTEGER NOT NULL DEFAULT 0,"
+  "  updated_at      INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX requests_scene ON requests (scene_id, kind, created_at);"
+  "CREATE INDEX requests_project ON requests (project_id, created_at);"
+  "CREATE INDEX requests_key ON requests (idempotency_key);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HEYAI_STORE_SCHEMA_VERSION);

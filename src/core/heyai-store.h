@@ -34,7 +34,7 @@
 
 G_BEGIN_DECLS
 
-#define HEYAI_STORE_SCHEMA_VERSION 2
+#define HEYAI_STORE_SCHEMA_VERSION 3
 
 #define HEYAI_TYPE_STORE (heyai_store_get_type ())
 G_DECLARE_FINAL_TYPE (HeyaiStore, heyai_store, HEYAI, STORE, GObject)
@@ -181,6 +181,102 @@ gboolean      heyai_store_reload             (HeyaiStore    *self,
 
 /* PRAGMA integrity_check == "ok". */
 gboolean      heyai_store_check_integrity    (HeyaiStore    *self,
+                                              GError       **error);
+
+/* ------------------------------------------------------------------------ */
+/* Request ledger                                                           */
+/* ------------------------------------------------------------------------ */
+
+/* Every paid provider request (an LLM call, a still, a clip) is a row
+ * written *before* the request is sent, and it outlives the job that asked
+ * for it: the ledger owns the money.  States:
+ *   submitting  written, the request may be on its way (no answer yet)
+ *   submitted   the provider accepted it (remote_id known)
+ *   running     the provider reported progress
+ *   succeeded   the result file is on disk (local_path), not yet an asset
+ *   collected   the result became an asset of the project (final)
+ *   failed      the provider failed or cancelled it, nothing to collect (final)
+ *   refused     content refusal or validation error (final for these inputs)
+ *   unknown     the submit's answer was lost where the provider has no
+ *               idempotency: it may have been accepted and billed */
+typedef enum
+{
+  HEYAI_REQUEST_SUBMITTING,
+  HEYAI_REQUEST_SUBMITTED,
+  HEYAI_REQUEST_RUNNING,
+  HEYAI_REQUEST_SUCCEEDED,
+  HEYAI_REQUEST_COLLECTED,
+  HEYAI_REQUEST_FAILED,
+  HEYAI_REQUEST_REFUSED,
+  HEYAI_REQUEST_UNKNOWN,
+} HeyaiRequestState;
+
+typedef struct
+{
+  char              *id;
+  char              *project_id;
+  char              *scene_id;        /* NULL for the script analysis */
+  char              *job_id;          /* the job that asked for it last */
+  char              *kind;            /* "analyze", "image", "clip" (job kind nicks) */
+  int                take;
+  char              *provider;
+  char              *model;
+  char              *inputs;          /* digest of what was asked for */
+  char              *idempotency_key;
+  char              *remote_id;
+  HeyaiRequestState  state;
+  double             estimated_cost;
+  double             cost;            /* actual USD, once known */
+  char              *local_path;      /* the downloaded result, once on disk */
+  char              *last_error;
+  gboolean           explicit_ask;    /* the producer asked for this one (a re-make) */
+  gint64             created_at;      /* µs */
+  gint64             updated_at;      /* µs */
+} HeyaiRequest;
+
+HeyaiRequest *heyai_request_new              (void);
+void          heyai_request_free             (HeyaiRequest  *request);
+const char   *heyai_request_state_to_string  (HeyaiRequestState state);
+gboolean      heyai_request_state_from_string (const char       *text,
+                                               HeyaiRequestState *state);
+/* Whether a request in @state may still deliver its result. */
+gboolean      heyai_request_state_is_open    (HeyaiRequestState state);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HeyaiRequest, heyai_request_free)
+
+/* Inserts @request (assigns id and timestamps when unset). */
+gboolean      heyai_store_insert_request     (HeyaiStore    *self,
+                                              HeyaiRequest  *request,
+                                              GError       **error);
+/* Writes every column of @request (by id) and stamps updated_at. */
+gboolean      heyai_store_update_request     (HeyaiStore    *self,
+                                              HeyaiRequest  *request,
+                                              GError       **error);
+HeyaiRequest *heyai_store_get_request        (HeyaiStore    *self,
+                                              const char    *id);
+/* The newest request of @scene_id and @kind made from @inputs (any state),
+ * or NULL. */
+HeyaiRequest *heyai_store_find_request       (HeyaiStore    *self,
+                                              const char    *scene_id,
+                                              const char    *kind,
+                                              const char    *inputs);
+/* The newest request carrying @key, or NULL. */
+HeyaiRequest *heyai_store_find_request_by_key (HeyaiStore   *self,
+                                               const char   *key);
+/* Element type HeyaiRequest, oldest first; @project_id NULL for all. */
+GPtrArray    *heyai_store_list_requests      (HeyaiStore    *self,
+                                              const char    *project_id,
+                                              GError       **error);
+
+/* The project lock: exactly one process works on a project at a time.  In
+ * one IMMEDIATE transaction, reads the lock row "pipeline.owner.<project>"
+ * ("<pid>:<µs>"): when another live process (kill (pid, 0)) refreshed it
+ * less than @stale_usec ago, sets *@other_pid and returns FALSE; otherwise
+ * writes this process's marker and returns TRUE.  On a store failure
+ * returns FALSE with @error set (and *@other_pid 0). */
+gboolean      heyai_store_take_project_lock  (HeyaiStore    *self,
+                                              const char    *project_id,
+                                              gint64         stale_usec,
+                                              int           *other_pid,
                                               GError       **error);
 
 G_END_DECLS

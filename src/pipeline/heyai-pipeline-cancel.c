@@ -120,34 +120,16 @@ _heyai_pipeline_owner_write (HeyaiStore    *store,
   return heyai_store_set_meta (store, key, value, error);
 }
 
-/* Another live process is running this project. */
+/* Takes the project for this process unless another live process holds it
+ * (then FALSE with *@other_pid; FALSE with @error on a store failure). */
 gboolean
-_heyai_pipeline_owner_is_other (HeyaiStore   *store,
-                                HeyaiProject *project,
-                                int          *other_pid)
+_heyai_pipeline_owner_take (HeyaiStore    *store,
+                            HeyaiProject  *project,
+                            int           *other_pid,
+                            GError       **error)
 {
-  g_autofree char *key = owner_meta_key (project);
-  g_autofree char *value = heyai_store_get_meta (store, key);
-  char *end = NULL;
-  gint64 pid, stamp;
-
-  if (value == NULL || *value == '\0')
-    return FALSE;
-
-  pid = g_ascii_strtoll (value, &end, 10);
-  if (end == NULL || *end != ':' || pid <= 0)
-    return FALSE;
-  stamp = g_ascii_strtoll (end + 1, NULL, 10);
-
-  if (pid == getpid ())
-    return FALSE;
-  if (g_get_real_time () - stamp > OWNER_STALE_USEC)
-    return FALSE;
-  if (kill ((pid_t) pid, 0) != 0 && errno == ESRCH)
-    return FALSE;
-
-  *other_pid = (int) pid;
-  return TRUE;
+  return heyai_store_take_project_lock (store, heyai_project_get_id (project), OWNER_STALE_USEC,
+                                        other_pid, error);
 }
 
 char *

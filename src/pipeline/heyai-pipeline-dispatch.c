@@ -79,6 +79,9 @@ budget_allows (JobCtx *ctx)
 
   if (ctx->step != STEP_WORK || ctx->charged > 0)
     return TRUE;
+  /* Collecting what was paid for already spends nothing new. */
+  if (run->flags & HEYAI_RUN_COLLECT)
+    return TRUE;
 
   cost = heyai_job_get_cost (ctx->job);
 
@@ -226,9 +229,15 @@ _heyai_pipeline_scene_maybe_animate (Run      *run,
     }
 
   /* A clip is needed when there is none, when the still changed in this run,
-   * or when the run regenerates. */
-  if (heyai_scene_get_clip_take (scene) > 0 && !sctx->new_still &&
-      !(run->flags & HEYAI_RUN_REGENERATE))
+   * or when the run regenerates; a run that only collects takes only a clip
+   * already paid for. */
+  if (run->flags & HEYAI_RUN_COLLECT)
+    {
+      if (!_heyai_pipeline_has_collectable (run, scene, HEYAI_JOB_KIND_CLIP))
+        return;
+    }
+  else if (heyai_scene_get_clip_take (scene) > 0 && !sctx->new_still &&
+           !(run->flags & HEYAI_RUN_REGENERATE))
     return;
 
   key = _heyai_pipeline_busy_scene_key (scene, HEYAI_JOB_KIND_CLIP);

@@ -73,6 +73,10 @@ typedef struct
   HeyaiGenResult *result;
   HeyaiAsset     *asset;
   double          charged;      /* cost added to the ledger */
+  HeyaiRequest   *request;      /* the ledger row of the current provider request */
+  gulong          last_error_handler;
+  guint           harvested : 1;        /* took over an earlier request */
+  guint           harvest_retried : 1;  /* that request was gone: submitted afresh */
   guint           queued : 1;
   guint           in_flight : 1;
   guint           holds_slot : 1;
@@ -201,11 +205,39 @@ gboolean _heyai_pipeline_owner_write (HeyaiStore    *store,
                                       HeyaiProject  *project,
                                       gboolean       release,
                                       GError       **error);
-gboolean _heyai_pipeline_owner_is_other (HeyaiStore   *store,
-                                         HeyaiProject *project,
-                                         int          *other_pid);
+gboolean _heyai_pipeline_owner_take (HeyaiStore    *store,
+                                     HeyaiProject  *project,
+                                     int           *other_pid,
+                                     GError       **error);
 char *_heyai_pipeline_cancel_meta_key (HeyaiProject *project);
 gboolean _heyai_pipeline_run_poll_cb (gpointer user_data);
+
+/* heyai-pipeline-ledger.c */
+typedef enum
+{
+  HARVEST_NONE,     /* nothing to collect: submit */
+  HARVEST_RESUME,   /* the job took over a request: the provider resumes it */
+  HARVEST_FILE,     /* the request's file is on disk: hash it */
+  HARVEST_ASSET,    /* the request's asset exists: publish it */
+  HARVEST_STOPPED,  /* the job ended (a refusal or a request in doubt) */
+} HarvestResult;
+
+HarvestResult _heyai_pipeline_job_harvest (JobCtx      *ctx,
+                                           HeyaiAsset **asset_out);
+gboolean _heyai_pipeline_ledger_open (JobCtx *ctx);
+gboolean _heyai_pipeline_ledger_save (JobCtx *ctx);
+void _heyai_pipeline_ledger_remote_id (JobCtx *ctx);
+void _heyai_pipeline_ledger_result (JobCtx         *ctx,
+                                    HeyaiGenResult *gen);
+void _heyai_pipeline_ledger_collected (JobCtx *ctx,
+                                       double  cost);
+gboolean _heyai_pipeline_ledger_failed (JobCtx       *ctx,
+                                        const GError *error,
+                                        gboolean      cancelled);
+void _heyai_pipeline_remove_partials (const char *dir);
+gboolean _heyai_pipeline_has_collectable (Run          *run,
+                                          HeyaiScene   *scene,
+                                          HeyaiJobKind  kind);
 
 /* heyai-pipeline-plan.c */
 void _heyai_pipeline_analyze_done_cb (GObject      *object,

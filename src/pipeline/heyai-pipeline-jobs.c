@@ -32,6 +32,8 @@ _heyai_pipeline_job_detach_signals (JobCtx *ctx)
     g_clear_signal_handler (&ctx->remote_id_handler, ctx->job);
   if (ctx->progress_handler != 0)
     g_clear_signal_handler (&ctx->progress_handler, ctx->job);
+  if (ctx->last_error_handler != 0)
+    g_clear_signal_handler (&ctx->last_error_handler, ctx->job);
 }
 
 static void
@@ -175,6 +177,8 @@ _heyai_pipeline_job_complete (JobCtx *ctx)
     default:
       break;
     }
+
+  _heyai_pipeline_ledger_collected (ctx, cost);
 
   heyai_job_set_state (ctx->job, HEYAI_JOB_STATE_DONE);
   heyai_job_set_progress (ctx->job, 1.0);
@@ -394,7 +398,43 @@ job_remote_id_cb (HeyaiJob   *job,
                   GParamSpec *pspec,
                   JobCtx     *ctx)
 {
+  /* An upload session cleared by a finished upload is saved with the job's
+   * end, after the asset row holds the Drive file id: a kill in between
+   * must not leave neither (the file would be uploaded twice). */
+  if (ctx->step == STEP_PUBLISH && heyai_job_get_upload_session (job) == NULL)
+    return;
+
   /* Committed before the provider starts polling. */
+  _heyai_pipeline_save_job (ctx->run, job);
+  _heyai_pipeline_ledger_remote_id (ctx);
+}
+
+/* A provider waiting on a request (a status outage) says so on the job:
+ * the scene shows it, in plain words, without failing. */
+static void
+job_last_error_cb (HeyaiJob   *job,
+                   GParamSpec *pspec,
+                   JobCtx     *ctx)
+{
+  const char *message = heyai_job_get_last_error (job);
+
+  /* Only what the provider says while it works (not a cancellation read
+   * back from the store). */
+  if (ctx->scene == NULL || ctx->finished || !ctx->in_flight || ctx->step != STEP_WORK ||
+      ctx->stop_requested || heyai_job_get_state (job) == HEYAI_JOB_STATE_CANCELLED)
+    return;
+  if (message != NULL)
+    {
+      g_autofree char *scene_message = _heyai_pipeline_scene_message (ctx->scene, message);
+
+      if (g_strcmp0 (heyai_scene_get_last_error (ctx->scene), scene_message) == 0)
+        return;
+      heyai_scene_set_last_error (ctx->scene, scene_message);
+      g_signal_emit (ctx->run->self, signals[MESSAGE], 0, scene_message);
+    }
+  else
+    heyai_scene_set_last_error (ctx->scene, NULL);
+  _heyai_pipeline_save_scene (ctx->run, ctx->scene);
   _heyai_pipeline_save_job (ctx->run, job);
 }
 
@@ -408,6 +448,28 @@ job_progress_cb (HeyaiJob   *job,
   g_signal_emit (ctx->run->self, signals[JOB_CHANGED], 0, job);
 }
 
+/* The provider's file is on disk: hash it, then the asset row. */
+static void
+job_got_result (JobCtx         *ctx,
+                HeyaiGenResult *gen)
+{
+  Run *run = ctx->run;
+  g_autoptr(GTask) task = NULL;
+
+  g_clear_pointer (&ctx->result, heyai_gen_result_free);
+  ctx->result = gen;
+  heyai_job_set_state (ctx->job, HEYAI_JOB_STATE_DOWNLOADING);
+  _heyai_pipeline_save_job (run, ctx->job);
+
+  /* sha256 and size off the main thread. */
+  run->pending_ops++;
+  ctx->in_flight = TRUE;
+  task = g_task_new (NULL, NULL, hash_cb, ctx);
+  g_task_set_source_tag (task, job_got_result);
+  g_task_set_task_data (task, g_strdup (ctx->result->path), g_free);
+  g_task_run_in_thread (task, hash_worker);
+}
+
 static void
 work_done_cb (GObject      *object,
               GAsyncResult *result,
@@ -417,7 +479,6 @@ work_done_cb (GObject      *object,
   Run *run = ctx->run;
   g_autoptr(HeyaiGenResult) gen = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GTask) task = NULL;
 
   run->pending_ops--;
   ctx->in_flight = FALSE;
@@ -431,14 +492,41 @@ work_done_cb (GObject      *object,
 
   if (gen == NULL || gen->path == NULL)
     {
+      gboolean cancelled = ctx->stop_requested || g_cancellable_is_cancelled (ctx->cancellable);
+
       if (error == NULL)
         g_set_error_literal (&error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
                              _("The service returned no file."));
-      job_fail_or_cancel (ctx, error);
+
+      /* The ledger keeps what was paid for; a request the provider no
+       * longer has is replaced at once by a new one. */
+      if (_heyai_pipeline_ledger_failed (ctx, error, cancelled) && !cancelled && run->fatal == NULL)
+        {
+          g_autofree char *key = heyai_uuid_new ();
+
+          ctx->harvest_retried = TRUE;
+          heyai_job_set_remote_id (ctx->job, NULL);
+          heyai_job_set_idempotency_key (ctx->job, key);
+          heyai_job_set_state (ctx->job, HEYAI_JOB_STATE_QUEUED);
+          g_clear_pointer (&ctx->request, heyai_request_free);
+          _heyai_pipeline_save_job (run, ctx->job);
+          _heyai_pipeline_job_enqueue (ctx, STEP_WORK);
+          _heyai_pipeline_dispatch (run->self);
+          _heyai_pipeline_run_check_done (run);
+          return;
+        }
+
+      if (cancelled)
+        _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_CANCELLED, NULL);
+      else
+        job_fail_or_cancel (ctx, error);
       _heyai_pipeline_dispatch (run->self);
       _heyai_pipeline_run_check_done (run);
       return;
     }
+
+  /* The file is on disk: the ledger remembers it before anything else can fail. */
+  _heyai_pipeline_ledger_result (ctx, gen);
 
   if (ctx->stop_requested)
     {
@@ -448,21 +536,9 @@ work_done_cb (GObject      *object,
       return;
     }
 
-  ctx->result = g_steal_pointer (&gen);
-  heyai_job_set_state (ctx->job, HEYAI_JOB_STATE_DOWNLOADING);
-  _heyai_pipeline_save_job (run, ctx->job);
-
-  /* sha256 and size off the main thread. */
-  run->pending_ops++;
-  ctx->in_flight = TRUE;
-  task = g_task_new (NULL, NULL, hash_cb, ctx);
-  g_task_set_source_tag (task, work_done_cb);
-  g_task_set_task_data (task, g_strdup (ctx->result->path), g_free);
-  g_task_run_in_thread (task, hash_worker);
-
+  job_got_result (ctx, g_steal_pointer (&gen));
   _heyai_pipeline_dispatch (run->self);
 }
-
 
 void
 _heyai_pipeline_job_start_work (JobCtx *ctx)
@@ -491,6 +567,60 @@ _heyai_pipeline_job_start_work (JobCtx *ctx)
           else
             _heyai_pipeline_job_enqueue (ctx, STEP_PUBLISH);
           return;
+        }
+    }
+
+  /* Harvest before submit: a request that already paid for the same
+   * inputs is collected instead (heyai-pipeline-ledger.c). */
+  if (kind == HEYAI_JOB_KIND_IMAGE || kind == HEYAI_JOB_KIND_CLIP)
+    {
+      g_autoptr(HeyaiAsset) harvested = NULL;
+
+      switch (_heyai_pipeline_job_harvest (ctx, &harvested))
+        {
+        case HARVEST_STOPPED:
+          return;
+        case HARVEST_ASSET:
+          _heyai_pipeline_release_slot (ctx);
+          if (!_heyai_pipeline_save_job (run, ctx->job))
+            {
+              _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_FAILED, run->fatal);
+              return;
+            }
+          _heyai_pipeline_ledger_save (ctx);
+          g_set_object (&ctx->asset, harvested);
+          if (heyai_asset_get_view_link (harvested) != NULL ||
+              heyai_asset_get_drive_file_id (harvested) != NULL)
+            _heyai_pipeline_job_complete (ctx);
+          else
+            _heyai_pipeline_job_enqueue (ctx, STEP_PUBLISH);
+          return;
+        case HARVEST_FILE:
+          {
+            HeyaiGenResult *gen = heyai_gen_result_new ();
+
+            _heyai_pipeline_release_slot (ctx);
+            _heyai_pipeline_ledger_save (ctx);
+            gen->path = g_strdup (ctx->request->local_path);
+            gen->provider = g_strdup (ctx->request->provider);
+            gen->model = g_strdup (ctx->request->model);
+            gen->request_id = g_strdup (ctx->request->remote_id);
+            gen->cost = ctx->request->cost;
+            job_got_result (ctx, gen);
+            return;
+          }
+        case HARVEST_RESUME:
+          _heyai_pipeline_ledger_save (ctx);
+          break;
+        case HARVEST_NONE:
+        default:
+          /* A run that only collects never pays for something new. */
+          if (run->flags & HEYAI_RUN_COLLECT)
+            {
+              _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_CANCELLED, NULL);
+              return;
+            }
+          break;
         }
     }
 
@@ -526,6 +656,7 @@ _heyai_pipeline_job_start_work (JobCtx *ctx)
       heyai_scene_set_status (ctx->scene, kind == HEYAI_JOB_KIND_CLIP ? HEYAI_SCENE_STATUS_ANIMATING
                                                                      : HEYAI_SCENE_STATUS_RENDERING);
       heyai_scene_set_progress (ctx->scene, 0);
+      heyai_scene_set_last_error (ctx->scene, NULL);
       if (!_heyai_pipeline_save_scene (run, ctx->scene))
         {
           _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_FAILED, run->fatal);
@@ -533,10 +664,22 @@ _heyai_pipeline_job_start_work (JobCtx *ctx)
         }
     }
 
+  /* The ledger row of a paid request is written before it is sent. */
+  if (ctx->request == NULL &&
+      (heyai_job_get_cost (ctx->job) > 0 ||
+       (kind == HEYAI_JOB_KIND_ANALYZE && g_strcmp0 (heyai_job_get_provider (ctx->job), "offline") != 0)) &&
+      !_heyai_pipeline_ledger_open (ctx))
+    {
+      _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_FAILED, run->fatal);
+      return;
+    }
+
   ctx->remote_id_handler = g_signal_connect (ctx->job, "notify::remote-id",
                                              G_CALLBACK (job_remote_id_cb), ctx);
   ctx->progress_handler = g_signal_connect (ctx->job, "notify::progress",
                                             G_CALLBACK (job_progress_cb), ctx);
+  ctx->last_error_handler = g_signal_connect (ctx->job, "notify::last-error",
+                                              G_CALLBACK (job_last_error_cb), ctx);
 
   run->pending_ops++;
   ctx->in_flight = TRUE;

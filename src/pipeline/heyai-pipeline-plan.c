@@ -215,7 +215,13 @@ run_plan (Run *run)
             has_still = still != NULL;
           }
 
-        if (has_still && !(run->flags & HEYAI_RUN_REGENERATE))
+        if (run->flags & HEYAI_RUN_COLLECT)
+          {
+            /* Only a still already paid for. */
+            if (!_heyai_pipeline_has_collectable (run, sctx->scene, HEYAI_JOB_KIND_IMAGE))
+              continue;
+          }
+        else if (has_still && !(run->flags & HEYAI_RUN_REGENERATE))
           continue;
 
         sctx->image = _heyai_pipeline_run_new_job (run, HEYAI_JOB_KIND_IMAGE, sctx->scene, sctx);
@@ -246,6 +252,42 @@ run_plan (Run *run)
 
   if (in_transaction && !heyai_store_commit (self->store, &error))
     _heyai_pipeline_run_fatal (run, g_steal_pointer (&error));
+
+  /* The plan is estimated again now that the scenes are known (the script
+   * analysis may have found many more than the first estimate assumed): a
+   * plan over the budget stops before the first paid still. */
+  if (self->budget > 0 && run->fatal == NULL && (run->flags & HEYAI_RUN_ANALYZE))
+    {
+      HeyaiRunEstimate estimate;
+
+      heyai_pipeline_estimate (self, run->project, run->flags & ~HEYAI_RUN_ANALYZE,
+                               run->scene_position, &estimate);
+      if (run->ledger + estimate.cost > self->budget + 1e-9)
+        {
+          run->budget_error = g_error_new (HEYAI_ERROR, HEYAI_ERROR_BUDGET,
+                                           g_dngettext (GETTEXT_PACKAGE,
+                                                        "The plan for the %u scene found costs about $%.2f, over "
+                                                        "the budget of $%.2f: nothing paid was started. Raise the "
+                                                        "budget (--budget or Preferences) or shorten the script.",
+                                                        "The plan for the %u scenes found costs about $%.2f, over "
+                                                        "the budget of $%.2f: nothing paid was started. Raise the "
+                                                        "budget (--budget or Preferences) or shorten the script.",
+                                                        run->scenes->len),
+                                           run->scenes->len, run->ledger + estimate.cost, self->budget);
+          g_signal_emit (self, _heyai_pipeline_signals[MESSAGE], 0, run->budget_error->message);
+          for (guint i = 0; i < run->jobs->len; i++)
+            {
+              JobCtx *ctx = g_ptr_array_index (run->jobs, i);
+
+              if (ctx->finished || heyai_job_get_cost (ctx->job) <= 0)
+                continue;
+              heyai_job_set_last_error (ctx->job, run->budget_error->message);
+              _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_CANCELLED, NULL);
+            }
+          for (guint i = 0; i < run->scenes->len; i++)
+            ((SceneCtx *) g_ptr_array_index (run->scenes, i))->wants_clip = FALSE;
+        }
+    }
 
   /* Queue the stills in scene order (resumed ones first). */
   for (guint i = 0; i < run->scenes->len && run->fatal == NULL; i++)
@@ -317,6 +359,7 @@ _heyai_pipeline_analyze_done_cb (GObject      *object,
 
   if (scenes == NULL)
     {
+      _heyai_pipeline_ledger_failed (ctx, error, g_cancellable_is_cancelled (ctx->cancellable));
       if (_heyai_pipeline_is_cancel_error (error) || g_cancellable_is_cancelled (ctx->cancellable))
         _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_CANCELLED, NULL);
       else
@@ -433,6 +476,25 @@ _heyai_pipeline_ensure_project_cb (GObject      *object,
       _heyai_pipeline_run_unref (run);
       return;
     }
+
+  /* Partial downloads an interrupted run left behind start over. */
+  {
+    gboolean other_run = FALSE;
+
+    for (guint i = 0; i < run->self->runs->len; i++)
+      {
+        Run *other = g_ptr_array_index (run->self->runs, i);
+
+        if (other != run && g_strcmp0 (heyai_project_get_id (other->project),
+                                       heyai_project_get_id (run->project)) == 0)
+          other_run = TRUE;
+      }
+    if (!other_run)
+      {
+        _heyai_pipeline_remove_partials (run->images_dir);
+        _heyai_pipeline_remove_partials (run->clips_dir);
+      }
+  }
 
   if (g_cancellable_is_cancelled (run->cancellable))
     {

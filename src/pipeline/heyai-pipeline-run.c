@@ -209,6 +209,9 @@ job_ctx_free (JobCtx *ctx)
     g_clear_signal_handler (&ctx->remote_id_handler, ctx->job);
   if (ctx->progress_handler != 0)
     g_clear_signal_handler (&ctx->progress_handler, ctx->job);
+  if (ctx->last_error_handler != 0)
+    g_clear_signal_handler (&ctx->last_error_handler, ctx->job);
+  g_clear_pointer (&ctx->request, heyai_request_free);
   g_clear_object (&ctx->job);
   g_clear_object (&ctx->scene);
   g_clear_object (&ctx->cancellable);
@@ -594,20 +597,20 @@ _heyai_pipeline_start_run (HeyaiPipeline       *self,
   int other_pid = 0;
   Run *run;
 
-  /* Two processes on one project would take over each other's jobs. */
-  if (_heyai_pipeline_owner_is_other (self->store, project, &other_pid))
+  /* Two processes on one project would take over each other's jobs: the
+   * check and the take are one IMMEDIATE transaction. */
+  if (!_heyai_pipeline_owner_take (self->store, project, &other_pid, &error))
     {
+      if (error != NULL)
+        {
+          g_task_report_error (self, callback, user_data, heyai_pipeline_run_async, g_steal_pointer (&error));
+          return;
+        }
       g_task_report_new_error (self, callback, user_data, heyai_pipeline_run_async,
                                HEYAI_ERROR, HEYAI_ERROR_FAILED,
                                _("Another HeyAI Studio window or heyai command (process %d) is already "
                                  "working on this project. Wait for it to finish, or stop it with "
                                  "“heyai cancel”."), other_pid);
-      return;
-    }
-
-  if (!_heyai_pipeline_owner_write (self->store, project, FALSE, &error))
-    {
-      g_task_report_error (self, callback, user_data, heyai_pipeline_run_async, g_steal_pointer (&error));
       return;
     }
 

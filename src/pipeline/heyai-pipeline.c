@@ -270,6 +270,10 @@ heyai_pipeline_estimate (HeyaiPipeline    *self,
 
   memset (estimate, 0, sizeof *estimate);
 
+  /* Collecting what was paid for already costs nothing new. */
+  if (flags & HEYAI_RUN_COLLECT)
+    return;
+
   if (flags & HEYAI_RUN_ANALYZE)
     {
       /* The scenes do not exist yet: assume one per scene of the source

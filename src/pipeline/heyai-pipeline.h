@@ -23,6 +23,8 @@ typedef enum
   HEYAI_RUN_ANIMATE      = 1 << 2,  /* a clip for every approved scene without one */
   HEYAI_RUN_AUTO_APPROVE = 1 << 3,  /* approve stills as they arrive (auto mode) */
   HEYAI_RUN_REGENERATE   = 1 << 4,  /* make a new take even where one exists */
+  HEYAI_RUN_COLLECT      = 1 << 5,  /* only collect what the ledger says was paid for (requests
+                                     * accepted, then cancelled or interrupted); submit nothing */
   HEYAI_RUN_ALL          = HEYAI_RUN_ANALYZE | HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE,
 } HeyaiRunFlags;
 
@@ -104,5 +106,22 @@ gboolean       heyai_pipeline_set_approval    (HeyaiStore     *store,
                                                HeyaiScene     *scene,
                                                HeyaiApproval   approval,
                                                GError        **error);
+
+/* The request ledger (heyai-store.h).  A digest of what a request for
+ * @scene (NULL: the script analysis) and @kind would ask @provider/@model
+ * for: two requests with the same digest would deliver the same thing. */
+char          *heyai_pipeline_request_inputs  (HeyaiStore     *store,
+                                               HeyaiProject   *project,
+                                               HeyaiScene     *scene,
+                                               HeyaiJobKind    kind,
+                                               const char     *provider,
+                                               const char     *model);
+/* The newest request of @scene and @kind made from @inputs that may still
+ * deliver its result (submitting, submitted, running, succeeded), or NULL:
+ * what a run collects instead of paying again. */
+HeyaiRequest  *heyai_pipeline_find_collectable_request (HeyaiStore   *store,
+                                                        HeyaiScene   *scene,
+                                                        HeyaiJobKind  kind,
+                                                        const char   *inputs);
 
 G_END_DECLS

@@ -249,6 +249,7 @@ typedef struct
   guint       polls;
   guint       bad_answers;
   HeyaiRemoteWait wait;
+  HeyaiPollTrouble trouble;
   gboolean    lookup_first;
 } ClipData;
 
@@ -537,9 +538,26 @@ poll_cb (GObject      *source,
                                            data->position, error->message));
           return;
         }
+      else
+        {
+          HeyaiAnimatorKling *self = g_task_get_source_object (task);
+          ClipData *data = g_task_get_task_data (task);
+          guint delay_ms = 0;
+
+          /* The task is paid for: a status outage waits, it does not fail. */
+          if (heyai_remote_poll_trouble (&data->trouble, error, data->job,
+                                         heyai_service_label (HEYAI_SERVICE_KLING),
+                                         self->poll_ms, &delay_ms))
+            {
+              wait_then (task, delay_ms, poll_task);
+              return;
+            }
+        }
       finish_error (task, g_steal_pointer (&error));
       return;
     }
+  heyai_remote_poll_ok (&((ClipData *) g_task_get_task_data (task))->trouble,
+                        ((ClipData *) g_task_get_task_data (task))->job);
   task_data = data_object (response);
   if (task_data == NULL)
     {

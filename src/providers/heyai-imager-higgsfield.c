@@ -18,6 +18,7 @@
 #define DEFAULT_MAX_WAIT  1800
 #define MAX_IMAGE_SIZE    (200 * 1024 * 1024)
 #define MAX_BAD_ANSWERS   3
+#define MAX_REFUSED_SUBMITS 12   /* answers proving the submit was not taken (busy, cap) */
 
 struct _HeyaiImagerHiggsfield
 {
@@ -178,8 +179,10 @@ typedef struct
   char         *image_url;
   gint64        deadline;     /* monotonic µs */
   HeyaiRemoteWait wait;
+  HeyaiPollTrouble trouble;
   guint         polls;
   guint         bad_answers;
+  guint         refused_submits;  /* answers that prove the submit was not accepted */
 } GenData;
 
 static void
@@ -196,6 +199,8 @@ gen_data_free (GenData *data)
 }
 
 static void poll_status (GTask *task);
+static void poll_cancelled (GTask *task);
+static void submit (GTask *task);
 
 static void
 add_auth (HeyaiImagerHiggsfield *self,
@@ -427,11 +432,25 @@ status_cb (GObject      *source,
                                      "Generate the still again."), data->position);
         }
       else
-        g_task_return_error (task, g_steal_pointer (&error));
+        {
+          HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
+          guint delay_ms = 0;
+
+          /* The request is paid for: a status outage waits, it does not fail. */
+          if (heyai_remote_poll_trouble (&data->trouble, error, data->job,
+                                         heyai_service_label (HEYAI_SERVICE_HIGGSFIELD),
+                                         self->poll_ms, &delay_ms))
+            {
+              heyai_remote_wait_start (&data->wait, task, delay_ms, poll_status, poll_cancelled);
+              return;
+            }
+          g_task_return_error (task, g_steal_pointer (&error));
+        }
       g_object_unref (task);
       return;
     }
 
+  heyai_remote_poll_ok (&data->trouble, data->job);
   root = heyai_http_response_get_object (response, NULL);
   status = heyai_json_object_get_string_or_null (root, "status");
   data->polls++;
@@ -522,21 +541,103 @@ poll_status (GTask *task)
   heyai_http_send_async (self->http, request, g_task_get_cancellable (task), status_cb, task);
 }
 
+/* The submit's answer was lost (no answer, a dropped connection, a 5xx,
+ * something that is not Higgsfield's JSON): Higgsfield has no idempotency
+ * key, so the request may have been accepted and billed.  It is never sent
+ * again automatically (API-CONTRACTS.md C.1 item 4). */
+static void
+return_in_doubt (GTask             *task,
+                 HeyaiHttpResponse *response,
+                 const char        *what)
+{
+  GenData *data = g_task_get_task_data (task);
+  const char *correlation = response != NULL ? heyai_http_response_get_header (response, "X-Correlation-ID") : NULL;
+  g_autofree char *reference = NULL;
+
+  if (correlation != NULL && *correlation != '\0')
+    /* Translators: %s is Higgsfield's correlation id of the request. */
+    reference = g_strdup_printf (_(" (correlation id %s)"), correlation);
+
+  g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_IN_DOUBT,
+                           _("Scene %d: Higgsfield may have accepted this still; check its dashboard, "
+                             "or make the still again (%s%s)."),
+                           data->position, what, reference != NULL ? reference : "");
+}
+
+static void
+resubmit_cancelled (GTask *task)
+{
+  return_cancelled (task);
+  g_object_unref (task);
+}
+
 static void
 submitted_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
   GTask *task = user_data;   /* owned */
+  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
   GenData *data = g_task_get_task_data (task);
   g_autoptr(HeyaiHttpResponse) response = NULL;
   g_autoptr(GError) error = NULL;
   const char *request_id;
+  guint status;
 
   response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
   if (response == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        return_in_doubt (task, NULL, error->message);
+      g_object_unref (task);
+      return;
+    }
+
+  status = heyai_http_response_get_status (response);
+  if (status >= 300)
+    {
+      const char *detail = heyai_json_object_get_string_or_null (heyai_http_response_get_object (response, NULL),
+                                                                 "detail");
+      gboolean has_detail = detail != NULL;
+      /* The concurrency cap (400, C.1 item 2): nothing was accepted. */
+      gboolean busy = status == 400 && detail != NULL &&
+                      g_str_has_prefix (detail, "Maximum number of concurrent requests");
+      HeyaiHttpVerdict verdict = busy ? HEYAI_HTTP_VERDICT_RETRY : classify (response, &error, self);
+
+      /* An answer that proves the request was refused: final, or safe to send again. */
+      if (verdict == HEYAI_HTTP_VERDICT_FINAL)
+        {
+          if (error == NULL)
+            g_set_error (&error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                         _("Higgsfield refused the still (HTTP %u)."), status);
+          g_task_return_error (task, g_steal_pointer (&error));
+          g_object_unref (task);
+          return;
+        }
+      if (verdict == HEYAI_HTTP_VERDICT_RETRY || status == 429 || status == 423 ||
+          (status >= 400 && status < 500) || (status == 503 && has_detail))
+        {
+          g_clear_error (&error);
+          if (++data->refused_submits <= MAX_REFUSED_SUBMITS)
+            {
+              double delay = heyai_http_next_delay (self->http, data->refused_submits, -1);
+
+              heyai_remote_wait_start (&data->wait, task, (guint) (delay * 1000), submit, resubmit_cancelled);
+              return;
+            }
+          g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+                                   _("Higgsfield is busy and did not take the still (HTTP %u). Try again later."),
+                                   status);
+          g_object_unref (task);
+          return;
+        }
+
+      {
+        g_autofree char *what = g_strdup_printf (_("HTTP %u"), status);
+        return_in_doubt (task, response, what);
+      }
       g_object_unref (task);
       return;
     }
@@ -545,8 +646,7 @@ submitted_cb (GObject      *source,
                                                      "request_id");
   if (request_id == NULL || *request_id == '\0')
     {
-      g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                               _("Higgsfield accepted the still but sent no request id. Try again."));
+      return_in_doubt (task, response, _("the answer carried no request id"));
       g_object_unref (task);
       return;
     }
@@ -555,7 +655,7 @@ submitted_cb (GObject      *source,
   data->request_id = g_strdup (request_id);
   heyai_job_set_remote_id (data->job, request_id);
   heyai_job_set_progress (data->job, 0.05);
-  poll_status (task);
+  poll_status (task);   /* cancelled meanwhile: cancels it at Higgsfield */
 }
 
 static void
@@ -574,9 +674,14 @@ submit (GTask *task)
 
   add_auth (self, request);
   heyai_http_request_set_json_object (request, body);
+  /* No idempotency key: a lost answer is never retried blindly; every
+   * answer comes back here to be judged. */
+  heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_NO_RETRY | HEYAI_HTTP_REQUEST_ANY_STATUS);
 
+  /* A submit on its way is not cut short by a cancellation: its answer
+   * says whether it was accepted (then it is cancelled properly, or kept). */
   heyai_job_set_state (data->job, HEYAI_JOB_STATE_SUBMITTED);
-  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), submitted_cb, task);
+  heyai_http_send_async (self->http, request, NULL, submitted_cb, task);
 }
 
 static void

@@ -113,3 +113,52 @@ heyai_remote_job_set_limit (GObject    *object,
   *field = value;
   g_object_notify_by_pspec (object, pspec);
 }
+
+gboolean
+heyai_remote_poll_trouble (HeyaiPollTrouble *trouble,
+                           const GError     *error,
+                           HeyaiJob         *job,
+                           const char       *label,
+                           guint             poll_ms,
+                           guint            *delay_ms)
+{
+  gint64 now = g_get_monotonic_time ();
+  g_autofree char *message = NULL;
+  guint64 delay;
+
+  if (error == NULL ||
+      !(g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE) ||
+        error->domain == G_IO_ERROR || error->domain == G_RESOLVER_ERROR ||
+        error->domain == G_TLS_ERROR))
+    return FALSE;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return FALSE;
+
+  if (trouble->since == 0)
+    trouble->since = now;
+  if (now - trouble->since > (gint64) HEYAI_POLL_GRACE_SECONDS * G_USEC_PER_SEC)
+    return FALSE;
+
+  trouble->failures++;
+  delay = (guint64) MAX (poll_ms, 1) << MIN (trouble->failures, 8);
+  *delay_ms = (guint) MIN (delay, 30000);
+
+  /* Translators: the first %s is a service (Higgsfield, Kling), the second its error. */
+  message = g_strdup_printf (_("Waiting for %s (%s). HeyAI keeps asking about this request."),
+                             label, error->message);
+  heyai_job_set_last_error (job, message);
+  g_debug ("%s: poll failed (%u in a row), next in %u ms: %s", label, trouble->failures, *delay_ms,
+           error->message);
+  return TRUE;
+}
+
+void
+heyai_remote_poll_ok (HeyaiPollTrouble *trouble,
+                      HeyaiJob         *job)
+{
+  if (trouble->since == 0)
+    return;
+  trouble->since = 0;
+  trouble->failures = 0;
+  heyai_job_set_last_error (job, NULL);
+}

@@ -51,4 +51,30 @@ void     heyai_remote_job_set_limit         (GObject     *object,
                                              guint        value,
                                              GParamSpec  *pspec);
 
+/* A paid request's status poll that fails (an outage of the status
+ * endpoint, a dropped connection, a 5xx) must neither lose the request nor
+ * fail its neighbours: the poll backs off and tries again for that request
+ * for a while.  Lives in the task data; zero-initialise it. */
+typedef struct
+{
+  gint64 since;       /* monotonic µs of the first failure in a row, 0 = none */
+  guint  failures;
+} HeyaiPollTrouble;
+
+#define HEYAI_POLL_GRACE_SECONDS 600
+
+/* Poll of @job failed with @error.  Returns TRUE (and the wait before the
+ * next poll in *@delay_ms) when the error is transient and the request has
+ * been in trouble for less than HEYAI_POLL_GRACE_SECONDS; the job's
+ * last-error then says "Waiting for @label …" (the scene shows it). */
+gboolean heyai_remote_poll_trouble          (HeyaiPollTrouble *trouble,
+                                             const GError     *error,
+                                             HeyaiJob         *job,
+                                             const char       *label,
+                                             guint             poll_ms,
+                                             guint            *delay_ms);
+/* A poll of @job answered: the trouble (if any) is over. */
+void     heyai_remote_poll_ok               (HeyaiPollTrouble *trouble,
+                                             HeyaiJob         *job);
+
 G_END_DECLS

@@ -462,14 +462,17 @@ uploaded_cb (GObject      *source,
   g_task_return_boolean (task, TRUE);
 }
 
+#define ASSET_PROPERTY "heyaiAsset"
+
 static void
-publish_upload (GTask      *task,
-                const char *parent_id)
+start_upload (GTask      *task,
+              const char *parent_id)
 {
   HeyaiStorageGdrive *self = g_task_get_source_object (task);
   Publish *pub = g_task_get_task_data (task);
   HeyaiDriveUpload upload = { 0, };
   const char *existing = heyai_asset_get_drive_file_id (pub->asset);
+  g_autoptr(JsonObject) properties = json_object_new ();
 
   upload.path = heyai_asset_get_local_path (pub->asset);
   upload.parent_id = parent_id;
@@ -478,9 +481,95 @@ publish_upload (GTask      *task,
   if (upload.session_uri != NULL && *upload.session_uri == '\0')
     upload.session_uri = NULL;
   upload.fields = "id,name,md5Checksum,size,webViewLink";
+  /* The asset id rides along, so that an upload whose answer was lost is
+   * found again instead of uploaded twice. */
+  if (heyai_asset_get_id (pub->asset) != NULL)
+    {
+      json_object_set_string_member (properties, ASSET_PROPERTY, heyai_asset_get_id (pub->asset));
+      upload.app_properties = properties;
+    }
 
   heyai_drive_upload_async (self->drive, &upload, session_cb, progress_cb, pub,
                             g_task_get_cancellable (task), uploaded_cb, task);
+}
+
+static gint64
+file_size (JsonObject *file)
+{
+  JsonNode *node = json_object_get_member (file, "size");
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return -1;
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_ascii_strtoll (json_node_get_string (node), NULL, 10);
+  return json_node_get_int (node);
+}
+
+static void
+found_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GTask *task = user_data;   /* owned */
+  Publish *pub = g_task_get_task_data (task);
+  g_autofree char *parent_id = g_object_steal_data (G_OBJECT (task), "heyai-parent");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) files = heyai_drive_list_finish (HEYAI_DRIVE (source), result, &error);
+
+  if (files == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+
+  for (guint i = 0; files != NULL && i < files->len; i++)
+    {
+      JsonObject *file = g_ptr_array_index (files, i);
+      const char *id = json_object_get_string_member_with_default (file, "id", NULL);
+
+      if (id == NULL || file_size (file) != heyai_asset_get_size (pub->asset))
+        continue;
+      g_debug ("Drive: asset %s was uploaded already as %s", heyai_asset_get_id (pub->asset), id);
+      heyai_asset_set_drive_file_id (pub->asset, id);
+      heyai_asset_set_view_link (pub->asset, json_object_get_string_member_with_default (file, "webViewLink", NULL));
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+
+  if (files == NULL)
+    g_debug ("Drive: could not look for an earlier upload: %s", error->message);
+  start_upload (task, parent_id);
+}
+
+static void
+publish_upload (GTask      *task,
+                const char *parent_id)
+{
+  HeyaiStorageGdrive *self = g_task_get_source_object (task);
+  Publish *pub = g_task_get_task_data (task);
+  const char *existing = heyai_asset_get_drive_file_id (pub->asset);
+  const char *session = pub->job != NULL ? heyai_job_get_upload_session (pub->job) : NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *q = NULL;
+
+  /* A fresh upload of a still or clip: was it uploaded already (the answer
+   * lost, the session gone)?  Its asset id says. */
+  if ((existing != NULL && *existing != '\0') || (session != NULL && *session != '\0') ||
+      heyai_asset_get_id (pub->asset) == NULL ||
+      (heyai_asset_get_kind (pub->asset) != HEYAI_ASSET_KIND_IMAGE &&
+       heyai_asset_get_kind (pub->asset) != HEYAI_ASSET_KIND_CLIP))
+    {
+      start_upload (task, parent_id);
+      return;
+    }
+
+  escaped = heyai_drive_escape_query (heyai_asset_get_id (pub->asset));
+  q = g_strdup_printf ("appProperties has { key='" ASSET_PROPERTY "' and value='%s' } and trashed = false",
+                       escaped);
+  g_object_set_data_full (G_OBJECT (task), "heyai-parent", g_strdup (parent_id), g_free);
+  heyai_drive_list_async (self->drive, q, "id,size,webViewLink", g_task_get_cancellable (task), found_cb, task);
 }
 
 static void

@@ -13,6 +13,7 @@
 #include "heyai-sync-controller.h"
 #include "heyai-ui-util.h"
 #include "heyai-window.h"
+#include "heyai-workspace.h"
 
 struct _HeyaiApplication
 {
@@ -22,11 +23,11 @@ struct _HeyaiApplication
   char             *data_dir;
   HeyaiStore       *store;
   GError           *store_error;
-  HeyaiPipeline    *pipeline;
+  HeyaiWorkspace    *workspace;     /* store, providers, pipeline, budget (shared with the CLI's design) */
   GSettings        *settings;
   HeyaiThumbnailer *thumbnailer;
   GHashTable       *runs;          /* project id -> RunState */
-  GHashTable       *env_set_by_us; /* variable name -> TRUE */
+  gboolean          quitting;      /* no more work starts (not even collecting) */
 };
 
 typedef struct
@@ -65,6 +66,7 @@ quit_action (GSimpleAction *action,
     if (HEYAI_IS_WINDOW (l->data))
       heyai_window_flush (HEYAI_WINDOW (l->data));
 
+  self->quitting = TRUE;
   heyai_application_cancel_runs (self, NULL);
   g_application_quit (G_APPLICATION (self));
 }
@@ -146,66 +148,11 @@ open_store (HeyaiApplication *self)
   self->store = heyai_store_new (db_path, &self->store_error);
 }
 
-static void
-set_env_from_setting (HeyaiApplication *self,
-                      const char       *variable,
-                      const char       *key)
-{
-  g_autofree char *value = g_settings_get_string (self->settings, key);
-  gboolean ours = g_hash_table_contains (self->env_set_by_us, variable);
-
-  /* The environment wins over the settings (ARCHITECTURE.md); only a variable
-   * this process set itself is replaced. */
-  if (g_getenv (variable) != NULL && !ours)
-    return;
-
-  if (value != NULL && *value != '\0')
-    {
-      g_setenv (variable, value, TRUE);
-      g_hash_table_add (self->env_set_by_us, g_strdup (variable));
-    }
-  else if (ours)
-    {
-      g_unsetenv (variable);
-      g_hash_table_remove (self->env_set_by_us, variable);
-    }
-}
-
-static GObject *
-create_provider (HeyaiApplication *self,
-                 HeyaiRole         role,
-                 const char       *setting_key,
-                 const char       *model_key,
-                 GError          **error)
-{
-  g_autofree char *setting = g_settings_get_string (self->settings, setting_key);
-  const char *name = heyai_provider_resolve_name (role, NULL, setting);
-  GObject *provider = heyai_provider_create (role, name, self->data_dir, error);
-
-  if (provider != NULL && model_key != NULL)
-    {
-      g_autofree char *model = g_settings_get_string (self->settings, model_key);
-
-      if (model != NULL && *model != '\0' &&
-          g_object_class_find_property (G_OBJECT_GET_CLASS (provider), "model") != NULL)
-        g_object_set (provider, "model", model, NULL);
-    }
-  return provider;
-}
-
 HeyaiPipeline *
 heyai_application_get_pipeline (HeyaiApplication  *self,
                                 GError           **error)
 {
-  g_autoptr(GObject) llm = NULL;
-  g_autoptr(GObject) imager = NULL;
-  g_autoptr(GObject) animator = NULL;
-  g_autoptr(GObject) storage = NULL;
-
   g_return_val_if_fail (HEYAI_IS_APPLICATION (self), NULL);
-
-  if (self->pipeline != NULL)
-    return self->pipeline;
 
   if (self->store == NULL)
     {
@@ -214,29 +161,12 @@ heyai_application_get_pipeline (HeyaiApplication  *self,
       return NULL;
     }
 
-  set_env_from_setting (self, "HEYAI_OPENAI_BASE_URL", "openai-base-url");
-  set_env_from_setting (self, "HEYAI_ANTHROPIC_BASE_URL", "anthropic-base-url");
-
-  if (!(llm = create_provider (self, HEYAI_ROLE_LLM, "llm-provider", "llm-model", error)) ||
-      !(imager = create_provider (self, HEYAI_ROLE_IMAGER, "imager-provider", "imager-model", error)) ||
-      !(animator = create_provider (self, HEYAI_ROLE_ANIMATOR, "animator-provider", "animator-model", error)) ||
-      !(storage = create_provider (self, HEYAI_ROLE_STORAGE, "storage-provider", NULL, error)))
-    return NULL;
-
-  self->pipeline = heyai_pipeline_new (self->store, self->data_dir,
-                                       HEYAI_LLM (llm), HEYAI_IMAGER (imager),
-                                       HEYAI_ANIMATOR (animator), HEYAI_STORAGE (storage));
-  heyai_pipeline_set_concurrency (self->pipeline, HEYAI_ROLE_LLM,
-                                  g_settings_get_int (self->settings, "concurrency-llm"));
-  heyai_pipeline_set_concurrency (self->pipeline, HEYAI_ROLE_IMAGER,
-                                  g_settings_get_int (self->settings, "concurrency-imager"));
-  heyai_pipeline_set_concurrency (self->pipeline, HEYAI_ROLE_ANIMATOR,
-                                  g_settings_get_int (self->settings, "concurrency-animator"));
-  heyai_pipeline_set_concurrency (self->pipeline, HEYAI_ROLE_STORAGE,
-                                  g_settings_get_int (self->settings, "concurrency-storage"));
-  heyai_pipeline_set_budget (self->pipeline, g_settings_get_double (self->settings, "budget-cap"));
-
-  return self->pipeline;
+  /* The settings reach the providers as values (no environment variables
+   * set in this multi-threaded process); changes made during a batch apply
+   * to the next one. */
+  if (self->workspace == NULL)
+    self->workspace = heyai_workspace_new (self->store, self->data_dir, self->settings);
+  return heyai_workspace_get_pipeline (self->workspace, error);
 }
 
 void
@@ -244,30 +174,8 @@ heyai_application_reload_providers (HeyaiApplication *self)
 {
   g_return_if_fail (HEYAI_IS_APPLICATION (self));
 
-  if (self->pipeline == NULL || g_hash_table_size (self->runs) > 0)
-    return;
-  g_clear_object (&self->pipeline);
-}
-
-static void
-settings_changed_cb (HeyaiApplication *self,
-                     const char       *key,
-                     GSettings        *settings)
-{
-  if (self->pipeline == NULL)
-    return;
-  if (g_str_has_prefix (key, "concurrency-") || g_str_equal (key, "budget-cap"))
-    {
-      static const char *roles[] = { "concurrency-llm", "concurrency-imager",
-                                     "concurrency-animator", "concurrency-storage" };
-      for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
-        heyai_pipeline_set_concurrency (self->pipeline, (HeyaiRole) i,
-                                        g_settings_get_int (settings, roles[i]));
-      heyai_pipeline_set_budget (self->pipeline, g_settings_get_double (settings, "budget-cap"));
-    }
-  else if (g_str_has_suffix (key, "-provider") || g_str_has_suffix (key, "-model") ||
-           g_str_has_suffix (key, "-base-url"))
-    heyai_application_reload_providers (self);
+  if (self->workspace != NULL)
+    heyai_workspace_reload_providers (self->workspace);
 }
 
 /* Runs ------------------------------------------------------------------- */
@@ -276,6 +184,7 @@ typedef struct
 {
   HeyaiApplication *app;
   char             *project_id;
+  HeyaiRunFlags     flags;
 } RunCall;
 
 static void
@@ -325,6 +234,8 @@ run_done_cb (GObject      *source,
   HeyaiRunSummary summary = { 0 };
   RunState *state;
   const char *message = NULL;
+  HeyaiRunFlags flags = call->flags;
+  gboolean last = FALSE;
 
   g_free (call);
 
@@ -335,7 +246,10 @@ run_done_cb (GObject      *source,
     {
       project = g_object_ref (state->project);
       if (--state->n_active == 0)
-        g_hash_table_remove (self->runs, project_id);
+        {
+          g_hash_table_remove (self->runs, project_id);
+          last = TRUE;
+        }
     }
 
   if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
@@ -347,6 +261,24 @@ run_done_cb (GObject      *source,
       g_signal_emit (self, signals[RUN_FINISHED], 0, project,
                      summary.n_done, summary.n_failed, summary.cost, message);
       notify_finished (self, project, &summary, message);
+    }
+
+  /* Cancel means "stop asking", not "forget": what the services accepted
+   * before the cancel is collected while the window is open (paying
+   * nothing new; cancelling that too leaves it for the next batch). */
+  if (project != NULL && last && !self->quitting && !(flags & HEYAI_RUN_COLLECT) &&
+      (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+       g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_CANCELLED)) &&
+      self->store != NULL)
+    {
+      g_autoptr(HeyaiProject) alive = heyai_store_find_project (self->store, project_id, NULL);
+      g_autoptr(GPtrArray) requests = heyai_store_list_requests (self->store, project_id, NULL);
+      gboolean open = FALSE;
+
+      for (guint i = 0; requests != NULL && i < requests->len && !open; i++)
+        open = heyai_request_state_is_open (((HeyaiRequest *) g_ptr_array_index (requests, i))->state);
+      if (alive != NULL && open)
+        heyai_application_start_run (self, alive, HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE | HEYAI_RUN_COLLECT, 0);
     }
 
   g_application_release (G_APPLICATION (self));
@@ -393,6 +325,7 @@ heyai_application_start_run (HeyaiApplication *self,
   call = g_new0 (RunCall, 1);
   call->app = g_object_ref (self);
   call->project_id = g_strdup (heyai_project_get_id (project));
+  call->flags = flags;
 
   g_signal_emit (self, signals[RUN_STARTED], 0, project);
   heyai_pipeline_run_async (pipeline, project, flags, scene_position, state->cancellable,
@@ -590,6 +523,7 @@ heyai_application_shutdown (GApplication *application)
 {
   HeyaiApplication *self = HEYAI_APPLICATION (application);
 
+  self->quitting = TRUE;
   heyai_application_cancel_runs (self, NULL);
 
   G_APPLICATION_CLASS (heyai_application_parent_class)->shutdown (application);
@@ -601,7 +535,7 @@ heyai_application_dispose (GObject *object)
   HeyaiApplication *self = HEYAI_APPLICATION (object);
 
   g_clear_pointer (&self->runs, g_hash_table_unref);
-  g_clear_object (&self->pipeline);
+  g_clear_object (&self->workspace);
   g_clear_object (&self->store);
   g_clear_object (&self->thumbnailer);
   g_clear_object (&self->settings);
@@ -615,7 +549,6 @@ heyai_application_finalize (GObject *object)
   HeyaiApplication *self = HEYAI_APPLICATION (object);
 
   g_clear_error (&self->store_error);
-  g_clear_pointer (&self->env_set_by_us, g_hash_table_unref);
   g_free (self->data_dir);
 
   G_OBJECT_CLASS (heyai_application_parent_class)->finalize (object);
@@ -650,9 +583,6 @@ heyai_application_init (HeyaiApplication *self)
   self->settings = g_settings_new (APP_ID);
   self->thumbnailer = heyai_thumbnailer_new (600);
   self->runs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) run_state_free);
-  self->env_set_by_us = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb), self,
-                           G_CONNECT_SWAPPED);
 }
 
 HeyaiApplication *

@@ -179,8 +179,11 @@ query_tooltip_cb (HeyaiSceneCard *self,
 
   if (self->scene == NULL)
     return FALSE;
-  /* A failed scene says why; otherwise the full title (it is ellipsized). */
-  tip = heyai_scene_get_status (self->scene) == HEYAI_SCENE_STATUS_FAILED &&
+  /* A failed scene says why (and work waiting on its service says so);
+   * otherwise the full title (it is ellipsized). */
+  tip = (heyai_scene_get_status (self->scene) == HEYAI_SCENE_STATUS_FAILED ||
+         heyai_scene_get_status (self->scene) == HEYAI_SCENE_STATUS_RENDERING ||
+         heyai_scene_get_status (self->scene) == HEYAI_SCENE_STATUS_ANIMATING) &&
         heyai_scene_get_last_error (self->scene) != NULL
         ? heyai_scene_get_last_error (self->scene) : heyai_scene_get_title (self->scene);
   if (tip == NULL || *tip == '\0')

@@ -362,13 +362,21 @@ heyai_scene_pane_refresh (HeyaiScenePane *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->details_row), current_still != NULL || current_clip != NULL);
 
   status = heyai_scene_get_status (self->scene);
-  gtk_widget_set_visible (self->failure_box, status == HEYAI_SCENE_STATUS_FAILED);
-  if (status == HEYAI_SCENE_STATUS_FAILED)
-    {
-      const char *why = heyai_scene_get_last_error (self->scene);
+  {
+    const char *why = heyai_scene_get_last_error (self->scene);
+    /* Work that waits on its service ("Waiting for Higgsfield …") says so,
+     * in the same place a failure would, without a Try Again button. */
+    gboolean waiting = (status == HEYAI_SCENE_STATUS_RENDERING || status == HEYAI_SCENE_STATUS_ANIMATING) &&
+                       why != NULL && *why != '\0';
+
+    gtk_widget_set_visible (self->failure_box, status == HEYAI_SCENE_STATUS_FAILED || waiting);
+    gtk_widget_set_visible (GTK_WIDGET (self->try_again_button), !waiting);
+    if (status == HEYAI_SCENE_STATUS_FAILED)
       gtk_label_set_label (self->failure_label,
                            why && *why ? why : _("This scene failed for an unknown reason. Try again."));
-    }
+    else if (waiting)
+      gtk_label_set_label (self->failure_label, why);
+  }
 }
 
 static void

@@ -965,13 +965,14 @@ test_disk_full (Fixture       *f,
 /* ---------------------------------------------------------------------- */
 /* Remote providers (Higgsfield + Kling fakes on 127.0.0.1)               */
 
+/* Starts heyai-fake-server with Higgsfield and Kling and @extra arguments
+ * ("--option", "K=V", "--fault", "SPEC", ...; NULL-terminated). */
 static gboolean
-start_fake_with (Fixture    *f,
-                 const char *kling_polls,
-                 const char *fault)
+start_fake_argv (Fixture           *f,
+                 const char *const *extra)
 {
   const char *server = g_getenv ("HEYAI_FAKE_SERVER");
-  g_autofree char *polls = g_strdup_printf ("kling.polls=%s", kling_polls);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(GError) error = NULL;
   char *line;
@@ -979,10 +980,16 @@ start_fake_with (Fixture    *f,
   if (server == NULL || !g_file_test (server, G_FILE_TEST_IS_EXECUTABLE))
     return FALSE;
 
-  f->fake = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                              server, "--services", "higgsfield,kling", "--exit-on-eof",
-                              "--option", polls, "--option", "higgsfield.polls=2",
-                              fault ? "--fault" : NULL, fault, NULL);
+  g_ptr_array_add (argv, (char *) server);
+  g_ptr_array_add (argv, (char *) "--services");
+  g_ptr_array_add (argv, (char *) "higgsfield,kling,google");
+  g_ptr_array_add (argv, (char *) "--exit-on-eof");
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) extra[i]);
+  g_ptr_array_add (argv, NULL);
+
+  f->fake = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
   g_assert_no_error (error);
   f->fake_env = g_ptr_array_new_with_free_func (g_free);
 
@@ -1001,6 +1008,18 @@ start_fake_with (Fixture    *f,
   g_assert_no_error (error);
   g_assert_nonnull (f->fake_url);
   return TRUE;
+}
+
+static gboolean
+start_fake_with (Fixture    *f,
+                 const char *kling_polls,
+                 const char *fault)
+{
+  g_autofree char *polls = g_strdup_printf ("kling.polls=%s", kling_polls);
+  const char *argv[] = { "--option", polls, "--option", "higgsfield.polls=2",
+                         fault ? "--fault" : NULL, fault, NULL };
+
+  return start_fake_argv (f, argv);
 }
 
 static gboolean
@@ -1080,6 +1099,8 @@ test_remote_failure (Fixture       *f,
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonArray *scenes;
   guint n_clips = 0, n_failed = 0;
+  gint64 failed_position = 0, kling_before;
+  g_autofree char *position = NULL;
 
   if (!start_fake_with (f, "2", "kling.create:moderation:1"))
     {
@@ -1104,15 +1125,29 @@ test_remote_failure (Fixture       *f,
       if (g_str_equal (status, "clip_ready"))
         n_clips++;
       else if (g_str_equal (status, "failed"))
-        n_failed++;
+        {
+          n_failed++;
+          failed_position = json_object_get_int_member (scene, "position");
+          g_assert_nonnull (strstr (json_object_get_string_member (scene, "last_error"), "Kling"));
+        }
     }
   g_assert_cmpuint (n_failed, ==, 1);
   g_assert_cmpuint (n_clips, ==, json_array_get_length (scenes) - 1);
 
-  /* Running again retries only the failed scene. */
+  /* A refusal is final: running again does not send it again ... */
+  kling_before = fake_counter (f, "kling.accepted");
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run_heyai (f, NULL, &err, "--imager", "higgsfield", "--animator", "kling",
-                              "run", id, "--auto-approve"), ==, 0);
+                              "run", id, "--auto-approve"), ==, 1);
+  g_assert_nonnull (strstr (err, "Kling refused"));
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, kling_before);
+  g_assert_cmpint (fake_counter (f, "higgsfield.accepted"), ==, json_array_get_length (scenes));
+
+  /* ... until the producer asks for that scene. */
+  position = g_strdup_printf ("%" G_GINT64_FORMAT, failed_position);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_heyai (f, NULL, &err, "--imager", "higgsfield", "--animator", "kling",
+                              "animate", id, "--scene", position), ==, 0);
   assert_all_done (f, id);
   g_assert_cmpint (fake_counter (f, "higgsfield.accepted"), ==, json_array_get_length (scenes));
 }
@@ -1181,6 +1216,751 @@ test_remote_kill_resume (Fixture       *f,
   sqlite3_close (db);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Runs heyai and logs what it said on stderr (into *@err). */
+static int
+run_logged_v (Fixture     *f,
+              char       **err,
+              const char **args)
+{
+  int status;
+
+  g_clear_pointer (err, g_free);
+  status = run_heyai_v (f, NULL, NULL, err, args);
+  g_test_message ("heyai %s %s … -> %d: %s", args[0], args[1] ? args[1] : "", status, *err);
+  return status;
+}
+
+#define run_logged(f, err, ...) run_logged_v ((f), (err), (const char *[]) { __VA_ARGS__, NULL })
+
+/* The request ledger: never pay twice (issue 10's table of faults)       */
+
+/* Paid requests and delivered assets over the ledger tests of this
+ * process: the figure "paid requests per delivered asset". */
+static guint ledger_paid, ledger_delivered, ledger_explicit, ledger_refused;
+
+static void
+ledger_account (const char *row,
+                gint64      paid,
+                gint64      delivered,
+                gint64      explicit_remakes,
+                gint64      refused)
+{
+  ledger_paid += paid - explicit_remakes - refused;
+  ledger_delivered += delivered;
+  ledger_explicit += explicit_remakes;
+  ledger_refused += refused;
+  g_test_message ("ledger: %-45s paid %" G_GINT64_FORMAT " for %" G_GINT64_FORMAT " delivered "
+                  "(re-makes asked for %" G_GINT64_FORMAT ", refusals %" G_GINT64_FORMAT ")",
+                  row, paid, delivered, explicit_remakes, refused);
+  g_test_message ("ledger: so far %.3f paid requests per delivered asset (%u / %u; %u re-makes, %u refusals "
+                  "counted apart)", ledger_delivered ? (double) ledger_paid / ledger_delivered : 0.0,
+                  ledger_paid, ledger_delivered, ledger_explicit, ledger_refused);
+}
+
+/* Billed stills: accepted minus those cancelled while queued (not billed). */
+static gint64
+hf_billed (Fixture *f)
+{
+  return fake_counter (f, "higgsfield.accepted") - fake_counter (f, "higgsfield.canceled");
+}
+
+static gint64
+count_assets (Fixture    *f,
+              const char *kind)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT COUNT(*) FROM assets WHERE deleted = 0 AND kind = '%s'", kind);
+  sqlite3 *db = open_db (f);
+  gint64 n = db_count (db, sql);
+
+  sqlite3_close (db);
+  return n;
+}
+
+static GSubprocess *
+spawn_heyai (Fixture           *f,
+             const char *const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                                G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_ptr_array_add (argv, (char *) heyai_path);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+/* Waits until @sql counts at least @n (60 s at most). */
+static void
+wait_for_count (Fixture    *f,
+                const char *sql,
+                gint64      n)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  gint64 have = 0;
+
+  while (g_get_monotonic_time () < deadline && have < n)
+    {
+      g_autofree char *path = db_path (f);
+      sqlite3 *db;
+
+      g_usleep (20 * 1000);
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        continue;
+      db = open_db (f);
+      have = db_count (db, sql);
+      sqlite3_close (db);
+    }
+  g_assert_cmpint (have, >=, n);
+}
+
+static gint64
+n_scenes_of (Fixture *f)
+{
+  sqlite3 *db = open_db (f);
+  gint64 n = db_count (db, "SELECT COUNT(*) FROM scenes WHERE deleted = 0");
+
+  sqlite3_close (db);
+  return n;
+}
+
+#define REMOTE "--imager", "higgsfield", "--animator", "kling"
+
+/* The first folder named @name under @root (depth first), or NULL. */
+static char *
+find_dir (const char *root,
+          const char *name)
+{
+  g_autoptr(GDir) dir = g_dir_open (root, 0, NULL);
+  const char *child;
+
+  while (dir != NULL && (child = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (root, child, NULL);
+      char *found;
+
+      if (!g_file_test (path, G_FILE_TEST_IS_DIR))
+        continue;
+      if (g_str_equal (child, name))
+        return g_steal_pointer (&path);
+      if ((found = find_dir (path, name)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Ctrl+C during stills (data "stills") or clips ("clips"), then run again:
+ * accepted requests are collected, never submitted again. */
+static void
+test_ledger_cancel (Fixture       *f,
+                    gconstpointer  data)
+{
+  gboolean clips = g_str_equal (data, "clips");
+  const char *argv[] = { "--option", clips ? "kling.polls=40" : "kling.polls=2",
+                         "--option", clips ? "higgsfield.polls=2" : "higgsfield.polls=40", NULL };
+  const char *run[] = { REMOTE, "run", NULL, "--auto-approve", NULL };
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *images = NULL;
+  g_autofree char *part = NULL;
+  gint64 n;
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  id = new_project (f, script);
+  run[5] = id;
+  process = spawn_heyai (f, run);
+  wait_for_count (f, clips ? "SELECT COUNT(*) FROM jobs WHERE kind = 'clip' AND remote_id IS NOT NULL"
+                           : "SELECT COUNT(*) FROM jobs WHERE kind = 'image' AND remote_id IS NOT NULL", 2);
+  g_subprocess_send_signal (process, SIGINT);
+  g_subprocess_wait (process, NULL, NULL);
+  g_assert_false (g_subprocess_get_if_exited (process) && g_subprocess_get_exit_status (process) == 0);
+
+  /* A partial download an interrupted run left behind. */
+  images = find_dir (f->dir, "images");
+  g_assert_nonnull (images);
+  part = g_build_filename (images, ".scene-01.png.Q1W2E3.part", NULL);
+  g_assert_true (g_file_set_contents (part, "half a still", -1, NULL));
+
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "run", id, "--auto-approve"), ==, 0);
+  n = assert_all_done (f, id);
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (hf_billed (f), ==, n);
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, n);
+  ledger_account (clips ? "Ctrl+C during clips, run again" : "Ctrl+C during stills, run again",
+                  hf_billed (f) + fake_counter (f, "kling.accepted"), 2 * n, 0, 0);
+}
+
+/* `heyai cancel P` from another process during stills, then run again. */
+static void
+test_ledger_cancel_command (Fixture       *f,
+                            gconstpointer  data)
+{
+  const char *argv[] = { "--option", "kling.polls=2", "--option", "higgsfield.polls=40", NULL };
+  const char *run[] = { REMOTE, "run", NULL, "--auto-approve", NULL };
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  gint64 n;
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  id = new_project (f, script);
+  run[5] = id;
+  process = spawn_heyai (f, run);
+  wait_for_count (f, "SELECT COUNT(*) FROM jobs WHERE kind = 'image' AND remote_id IS NOT NULL", 2);
+  g_assert_cmpint (run_heyai (f, NULL, NULL, "cancel", id), ==, 0);
+  g_subprocess_wait (process, NULL, NULL);
+
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "run", id, "--auto-approve"), ==, 0);
+  n = assert_all_done (f, id);
+  g_assert_cmpint (hf_billed (f), ==, n);
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, n);
+  ledger_account ("heyai cancel during stills, run again", hf_billed (f) + fake_counter (f, "kling.accepted"),
+                  2 * n, 0, 0);
+}
+
+/* Status polls down (Higgsfield and Kling answer 503 for a while): the
+ * requests wait, nothing is billed twice, the run succeeds. */
+static void
+test_ledger_poll_down (Fixture       *f,
+                       gconstpointer  data)
+{
+  const char *argv[] = { "--option", "kling.polls=2", "--option", "higgsfield.polls=2",
+                         "--fault", "higgsfield.status:503:25", "--fault", "kling.query:503:25", NULL };
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  gint64 n;
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  id = new_project (f, script);
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "run", id, "--auto-approve"), ==, 0);
+  n = assert_all_done (f, id);
+  g_assert_cmpint (hf_billed (f), ==, n);
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, n);
+  ledger_account ("status polls down (503), one run", hf_billed (f) + fake_counter (f, "kling.accepted"),
+                  2 * n, 0, 0);
+}
+
+/* Result downloads cut off: the next run downloads again, pays nothing. */
+static void
+test_ledger_download_cut (Fixture       *f,
+                          gconstpointer  data)
+{
+  const char *argv[] = { "--option", "kling.polls=2", "--option", "higgsfield.polls=2",
+                         "--fault", "files:truncate:12", "--fault", "kling.cdn:truncate:12", NULL };
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  gint64 n;
+  int status;
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  id = new_project (f, script);
+  status = run_heyai (f, NULL, &err, REMOTE, "run", id, "--auto-approve");
+  g_test_message ("first run: %d %s", status, err);
+  for (int i = 0; i < 4 && status != 0; i++)
+    {
+      g_clear_pointer (&err, g_free);
+      status = run_heyai (f, NULL, &err, REMOTE, "run", id, "--auto-approve");
+    }
+  g_assert_cmpint (status, ==, 0);
+  n = assert_all_done (f, id);
+  g_assert_cmpint (hf_billed (f), ==, n);
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, n);
+  ledger_account ("downloads cut off, run again", hf_billed (f) + fake_counter (f, "kling.accepted"), 2 * n, 0, 0);
+}
+
+/* Higgsfield accepted a submit but its answer was lost (data: 502, drop,
+ * html): never resubmitted automatically; the scene says so; the producer's
+ * `heyai images P --scene N` makes it again. */
+static void
+test_ledger_lost_answer (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *how = g_strdup_printf ("higgsfield.lose-as=%s", (const char *) data);
+  const char *argv[] = { "--option", "kling.polls=2", "--option", "higgsfield.polls=2",
+                         "--option", "higgsfield.lose-answers=1", "--option", how, NULL };
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) ledger = json_parser_new ();
+  g_autofree char *position = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *scenes, *requests;
+  gint64 n, doubtful = 0;
+  guint n_unknown = 0;
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  id = new_project (f, script);
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "run", id, "--auto-approve"), ==, 1);
+  g_assert_nonnull (strstr (err, "Higgsfield may have accepted this still"));
+  n = n_scenes_of (f);
+  g_assert_cmpint (fake_counter (f, "higgsfield.accepted"), ==, n);
+
+  scenes = json_object_get_array_member (status_json (f, id, parser), "scenes");
+  for (guint i = 0; i < json_array_get_length (scenes); i++)
+    {
+      JsonObject *scene = json_array_get_object_element (scenes, i);
+
+      if (g_str_equal (json_object_get_string_member (scene, "status"), "failed"))
+        {
+          g_assert_nonnull (strstr (json_object_get_string_member (scene, "last_error"),
+                                    "check its dashboard, or make the still again"));
+          doubtful = json_object_get_int_member (scene, "position");
+        }
+    }
+  g_assert_cmpint (doubtful, >, 0);
+
+  /* The ledger shows it in doubt. */
+  g_assert_cmpint (run_heyai (f, &out, NULL, "ledger", id, "--json"), ==, 0);
+  json_parser_load_from_data (ledger, out, -1, &error);
+  g_assert_no_error (error);
+  requests = json_node_get_array (json_parser_get_root (ledger));
+  for (guint i = 0; i < json_array_get_length (requests); i++)
+    {
+      JsonObject *r = json_array_get_object_element (requests, i);
+
+      g_assert_true (json_object_has_member (r, "provider") && json_object_has_member (r, "remote_id") &&
+                     json_object_has_member (r, "scene") && json_object_has_member (r, "kind") &&
+                     json_object_has_member (r, "state") && json_object_has_member (r, "cost"));
+      if (g_str_equal (json_object_get_string_member (r, "state"), "unknown"))
+        {
+          n_unknown++;
+          g_assert_cmpint (json_object_get_int_member (r, "scene"), ==, doubtful);
+        }
+    }
+  g_assert_cmpuint (n_unknown, ==, 1);
+
+  /* A later run does not send it again. */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "run", id, "--auto-approve"), ==, 1);
+  g_assert_cmpint (fake_counter (f, "higgsfield.accepted"), ==, n);
+
+  /* The producer asks for that scene. */
+  position = g_strdup_printf ("%" G_GINT64_FORMAT, doubtful);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "images", id, "--scene", position), ==, 0);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "run", id, "--auto-approve"), ==, 0);
+  assert_all_done (f, id);
+  g_assert_cmpint (fake_counter (f, "higgsfield.accepted"), ==, n + 1);
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, n);
+  ledger_account ("Higgsfield answer lost after accepting", hf_billed (f) + fake_counter (f, "kling.accepted"),
+                  2 * n, 1, 0);
+}
+
+/* A prompt refused for content (nsfw): not resubmitted by later runs. */
+static void
+test_ledger_refusal (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *argv[] = { "--option", "kling.polls=2", "--option", "higgsfield.polls=2",
+                         "--option", "higgsfield.outcome=nsfw", NULL };
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  gint64 n;
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  id = new_project (f, script);
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "run", id, "--auto-approve"), ==, 1);
+  n = n_scenes_of (f);
+  g_assert_cmpint (fake_counter (f, "higgsfield.accepted"), ==, n);
+  for (int i = 0; i < 2; i++)
+    {
+      g_clear_pointer (&err, g_free);
+      g_assert_cmpint (run_logged (f, &err, REMOTE, "run", id, "--auto-approve"), ==, 1);
+      g_assert_nonnull (strstr (err, "refused"));
+    }
+  g_assert_cmpint (fake_counter (f, "higgsfield.accepted"), ==, n);
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, 0);
+  ledger_account ("nsfw refusal, run twice more", n, 0, 0, n);
+}
+
+/* Two `heyai run P` started within a few ms: only one works. */
+static void
+test_ledger_two_runs (Fixture       *f,
+                      gconstpointer  data)
+{
+  const char *argv[] = { "--option", "kling.polls=2", "--option", "higgsfield.polls=2", NULL };
+  const char *run[] = { REMOTE, "run", NULL, "--auto-approve", NULL };
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  int refused = 0;
+  gint64 n;
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  id = new_project (f, script);
+  /* The scenes first, so that both runs race for the stills. */
+  g_assert_cmpint (run_heyai (f, NULL, NULL, "analyze", id), ==, 0);
+  run[5] = id;
+  for (int trial = 0; trial < 3; trial++)
+    {
+      g_autoptr(GSubprocess) a = spawn_heyai (f, run);
+      g_autoptr(GSubprocess) b = spawn_heyai (f, run);
+      GSubprocess *both[] = { a, b };
+      int ok = 0;
+
+      for (guint i = 0; i < G_N_ELEMENTS (both); i++)
+        {
+          g_autofree char *said = NULL;
+
+          g_subprocess_communicate_utf8 (both[i], NULL, NULL, NULL, &said, NULL);
+          if (g_subprocess_get_exit_status (both[i]) == 0)
+            ok++;
+          else if (strstr (said, "is already working on this project") != NULL)
+            refused++;
+          else
+            g_test_message ("trial %d: %s", trial, said);
+        }
+      g_assert_cmpint (ok, >=, 1);
+    }
+  /* The later one of each pair found the project taken (both started
+   * within milliseconds of each other, the first still working). */
+  g_test_message ("two runs at once: %d of 3 trials refused the second", refused);
+  g_assert_cmpint (refused, >=, 1);
+  n = assert_all_done (f, id);
+  g_assert_cmpint (hf_billed (f), ==, n);
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, n);
+  g_assert_cmpint (count_assets (f, "image"), ==, n);
+  ledger_account ("two runs started at once (3 trials)", hf_billed (f) + fake_counter (f, "kling.accepted"),
+                  2 * n, 0, 0);
+}
+
+/* A budget cap: the plan (estimated again after the analysis) is over it:
+ * nothing paid starts, exit 1, the message names the budget. */
+static void
+test_ledger_budget (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char *argv[] = { "--option", "kling.polls=2", "--option", "higgsfield.polls=2", NULL };
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  id = new_project (f, script);
+  g_assert_cmpint (run_logged (f, &err, "--budget", "0.30", REMOTE, "run", id, "--auto-approve"), ==, 1);
+  g_assert_nonnull (strstr (err, "budget of $0.30"));
+  g_assert_cmpint (fake_counter (f, "higgsfield.accepted"), ==, 0);
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, 0);
+
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_logged (f, &err, "--budget", "lots", "list"), ==, 2);
+}
+
+static void
+fake_post (Fixture    *f,
+           const char *path)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (f->fake_url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), <, 300);
+}
+
+/* Drive answers 503 after the stills were made (every upload fails), then
+ * run again once it is back: the stills on disk are stored, not made again. */
+static void
+test_ledger_drive_down (Fixture       *f,
+                        gconstpointer  data)
+{
+  const char *argv[] = { "--option", "kling.polls=2", "--option", "higgsfield.polls=2",
+                         "--fault", "drive.upload.start:503:400", NULL };
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  gint64 n, hf_first, kling_first;
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  id = new_project (f, script);
+  g_assert_cmpint (run_logged (f, &err, "--storage", "gdrive", REMOTE, "run", id, "--auto-approve"), ==, 1);
+  n = n_scenes_of (f);
+  hf_first = hf_billed (f);
+  kling_first = fake_counter (f, "kling.accepted");
+  g_assert_cmpint (hf_first, ==, n);
+  g_assert_cmpint (fake_counter (f, "drive.upload.completed"), ==, 0);
+
+  /* Drive is back (the reset also clears the counters: add them up). */
+  fake_post (f, "/_fake/reset");
+  g_assert_cmpint (run_logged (f, &err, "--storage", "gdrive", REMOTE, "run", id, "--auto-approve"), ==, 0);
+  g_assert_cmpint (hf_first + hf_billed (f), ==, n);
+  g_assert_cmpint (kling_first + fake_counter (f, "kling.accepted"), ==, n);
+  g_assert_cmpint (count_assets (f, "image"), ==, n);
+  ledger_account ("Drive 503 after the stills, run again",
+                  hf_first + hf_billed (f) + kling_first + fake_counter (f, "kling.accepted"), 2 * n, 0, 0);
+}
+
+/* The disk fills up during a batch, then space is freed and the batch runs
+ * again: what was paid for is collected, not bought again. */
+static void
+test_ledger_disk_full (Fixture       *f,
+                       gconstpointer  data)
+{
+  const char *argv[] = { "--option", "kling.polls=2", "--option", "higgsfield.polls=2", NULL };
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *mnt = g_build_filename (f->work, "mnt", NULL);
+  g_autofree char *out = g_build_filename (f->work, "out", NULL);
+  g_autofree char *rc1_path = g_build_filename (out, "rc1", NULL);
+  g_autofree char *rc2_path = g_build_filename (out, "rc2", NULL);
+  g_autofree char *err1_path = g_build_filename (out, "err1", NULL);
+  g_autofree char *err2_path = g_build_filename (out, "err2", NULL);
+  g_autofree char *rc1 = NULL, *rc2 = NULL, *err1 = NULL, *err2 = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *sh =
+    /* The stills and clips fill the disk; the database (elsewhere) does not. */
+    "mount -t tmpfs -o size=16m tmpfs \"$1\" || exit 77\n"
+    "export HEYAI_DATA_DIR=\"$4/data\" HEYAI_LOCAL_ROOT=\"$1\"\n"
+    "id=$(\"$2\" new \"$3\") || exit 78\n"
+    "\"$2\" analyze \"$id\" > /dev/null 2>&1 || exit 79\n"
+    "avail=$(df -k --output=avail \"$1\" | tail -1)\n"
+    "dd if=/dev/zero of=\"$1/filler\" bs=1k count=$((avail - 40)) 2> /dev/null\n"
+    "\"$2\" --imager higgsfield --animator kling run \"$id\" --auto-approve 2> \"$4/err1\"; echo $? > \"$4/rc1\"\n"
+    "rm -f \"$1/filler\"\n"
+    "\"$2\" --imager higgsfield --animator kling run \"$id\" --auto-approve 2> \"$4/err2\"; echo $? > \"$4/rc2\"\n";
+  gint64 n;
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+  g_assert_cmpint (g_mkdir (mnt, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (out, 0700), ==, 0);
+
+  launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  process = g_subprocess_launcher_spawn (launcher, &error, "unshare", "-rm", "sh", "-c", sh, "sh",
+                                         mnt, heyai_path, script, out, NULL);
+  if (process == NULL || !g_subprocess_wait (process, NULL, NULL) ||
+      !g_subprocess_get_if_exited (process) || g_subprocess_get_exit_status (process) == 77 ||
+      g_subprocess_get_exit_status (process) == 1)
+    {
+      g_test_skip ("no private mount namespaces here (unshare -rm)");
+      return;
+    }
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_file_get_contents (rc1_path, &rc1, NULL, NULL);
+  g_file_get_contents (rc2_path, &rc2, NULL, NULL);
+  g_file_get_contents (err1_path, &err1, NULL, NULL);
+  g_file_get_contents (err2_path, &err2, NULL, NULL);
+  g_test_message ("first run (disk full): %s%s", rc1, err1);
+  g_test_message ("second run (space freed): %s%s", rc2, err2);
+  g_assert_cmpstr (g_strstrip (rc1), ==, "1");
+  g_assert_nonnull (strstr (err1, "disk is full"));
+  g_assert_cmpstr (g_strstrip (rc2), ==, "0");
+
+  n = fake_counter (f, "kling.accepted");
+  g_assert_cmpint (n, >, 0);
+  g_assert_cmpint (hf_billed (f), ==, n);
+  ledger_account ("disk full during a batch, space freed, run again", hf_billed (f) + n, 2 * n, 0, 0);
+}
+
+/* Killed between Higgsfield's (slow) answer and saving its request id: the
+ * request was written "submitting" before it was sent, so the next run
+ * knows it may have been billed and does not send it again. */
+static void
+test_ledger_kill_submit (Fixture       *f,
+                         gconstpointer  data)
+{
+  const char *argv[] = { "--option", "kling.polls=2", "--option", "higgsfield.polls=2",
+                         "--fault", "higgsfield.submit:delay-1500:1", NULL };
+  const char *run[] = { REMOTE, "run", NULL, "--auto-approve", "--image-jobs", NULL };
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *position = NULL;
+  JsonArray *scenes;
+  gint64 n, doubtful = 0;
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  id = new_project (f, script);
+  g_assert_cmpint (run_heyai (f, NULL, NULL, "analyze", id), ==, 0);
+  n = n_scenes_of (f);
+  run[5] = id;
+  run[7] = NULL;
+  process = spawn_heyai (f, run);
+  wait_for_count (f, "SELECT COUNT(*) FROM requests WHERE kind = 'image' AND state = 'submitting'", 1);
+  g_usleep (300 * 1000);
+  g_subprocess_send_signal (process, SIGKILL);
+  g_subprocess_wait (process, NULL, NULL);
+  g_usleep (1500 * 1000);   /* the delayed submit is accepted (billed) after the kill */
+
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "run", id, "--auto-approve"), ==, 1);
+  g_assert_nonnull (strstr (err, "may have accepted"));
+  g_assert_cmpint (fake_counter (f, "higgsfield.accepted"), ==, n);
+
+  scenes = json_object_get_array_member (status_json (f, id, parser), "scenes");
+  for (guint i = 0; i < json_array_get_length (scenes); i++)
+    {
+      JsonObject *scene = json_array_get_object_element (scenes, i);
+
+      if (g_str_equal (json_object_get_string_member (scene, "status"), "failed"))
+        doubtful = json_object_get_int_member (scene, "position");
+    }
+  g_assert_cmpint (doubtful, >, 0);
+
+  /* The producer decides to make it again. */
+  position = g_strdup_printf ("%" G_GINT64_FORMAT, doubtful);
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "images", id, "--scene", position), ==, 0);
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "run", id, "--auto-approve"), ==, 0);
+  assert_all_done (f, id);
+  g_assert_cmpint (fake_counter (f, "higgsfield.accepted"), ==, n + 1);
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, n);
+  ledger_account ("kill between the submit's answer and its id", hf_billed (f) + fake_counter (f, "kling.accepted"),
+                  2 * n, 1, 0);
+}
+
+/* A Drive upload whose answer was lost (the file exists on Drive, the
+ * client never heard it): the next run finds it by the asset id it carries
+ * instead of uploading it again. */
+static void
+test_ledger_drive_lost_answer (Fixture       *f,
+                               gconstpointer  data)
+{
+  const char *argv[] = { "--option", "kling.polls=2", "--option", "higgsfield.polls=2",
+                         "--option", "drive.lose-upload-answers=1", NULL };
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  int status;
+  gint64 n;
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  id = new_project (f, script);
+  status = run_logged (f, &err, "--storage", "gdrive", REMOTE, "run", id, "--auto-approve");
+  if (status != 0)
+    status = run_logged (f, &err, "--storage", "gdrive", REMOTE, "run", id, "--auto-approve");
+  g_assert_cmpint (status, ==, 0);
+  n = assert_all_done (f, id);
+  g_assert_cmpint (fake_counter (f, "drive.upload.answers-lost"), ==, 1);
+  /* One file per still and clip on Drive: none uploaded twice. */
+  g_assert_cmpint (fake_counter (f, "drive.upload.completed"), ==, 2 * n);
+  g_assert_cmpint (hf_billed (f), ==, n);
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, n);
+  ledger_account ("Drive upload answer lost, run again", hf_billed (f) + fake_counter (f, "kling.accepted"),
+                  2 * n, 0, 0);
+}
+
+/* Ctrl+C during clips, then `heyai collect P`: the clips Kling accepted are
+ * waited for and stored, nothing new is sent; `run` then does the rest. */
+static void
+test_ledger_collect (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *argv[] = { "--option", "kling.polls=30", "--option", "higgsfield.polls=2", NULL };
+  const char *run[] = { REMOTE, "run", NULL, "--auto-approve", NULL };
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  gint64 n, accepted;
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  id = new_project (f, script);
+  run[5] = id;
+  process = spawn_heyai (f, run);
+  wait_for_count (f, "SELECT COUNT(*) FROM jobs WHERE kind = 'clip' AND remote_id IS NOT NULL", 2);
+  g_subprocess_send_signal (process, SIGINT);
+  g_subprocess_wait (process, NULL, NULL);
+
+  accepted = fake_counter (f, "kling.accepted");
+  g_assert_cmpint (accepted, >=, 2);
+  g_assert_cmpint (count_assets (f, "clip"), <, accepted);
+
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "collect", id), ==, 0);
+  g_assert_null (strstr (err, "Estimated cost"));
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, accepted);
+  g_assert_cmpint (count_assets (f, "clip"), ==, accepted);
+
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "run", id, "--auto-approve"), ==, 0);
+  n = assert_all_done (f, id);
+  g_assert_cmpint (hf_billed (f), ==, n);
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, n);
+  ledger_account ("Ctrl+C during clips, collect, run", hf_billed (f) + fake_counter (f, "kling.accepted"),
+                  2 * n, 0, 0);
+}
+
 typedef struct
 {
   const char    *group;
@@ -1206,6 +1986,22 @@ static const Case cases[] = {
   { "remote", "/cli/remote/run", test_remote_run, NULL },
   { "remote", "/cli/remote/failure", test_remote_failure, NULL },
   { "remote", "/cli/remote/kill-resume", test_remote_kill_resume, NULL },
+  { "ledger", "/cli/ledger/cancel-stills", test_ledger_cancel, "stills" },
+  { "ledger", "/cli/ledger/cancel-clips", test_ledger_cancel, "clips" },
+  { "ledger", "/cli/ledger/cancel-command", test_ledger_cancel_command, NULL },
+  { "ledger", "/cli/ledger/poll-down", test_ledger_poll_down, NULL },
+  { "ledger", "/cli/ledger/download-cut", test_ledger_download_cut, NULL },
+  { "ledger2", "/cli/ledger/lost-answer-502", test_ledger_lost_answer, "502" },
+  { "ledger2", "/cli/ledger/lost-answer-drop", test_ledger_lost_answer, "drop" },
+  { "ledger2", "/cli/ledger/lost-answer-html", test_ledger_lost_answer, "html" },
+  { "ledger2", "/cli/ledger/refusal", test_ledger_refusal, NULL },
+  { "ledger2", "/cli/ledger/two-runs", test_ledger_two_runs, NULL },
+  { "ledger2", "/cli/ledger/budget", test_ledger_budget, NULL },
+  { "ledger3", "/cli/ledger/drive-down", test_ledger_drive_down, NULL },
+  { "ledger3", "/cli/ledger/disk-full", test_ledger_disk_full, NULL },
+  { "ledger3", "/cli/ledger/kill-submit", test_ledger_kill_submit, NULL },
+  { "ledger3", "/cli/ledger/drive-lost-answer", test_ledger_drive_lost_answer, NULL },
+  { "ledger3", "/cli/ledger/collect", test_ledger_collect, NULL },
 };
 
 /* Arguments after the GTest options: the heyai binary, and optionally

@@ -373,11 +373,81 @@ test_garbled_and_slow_answers (Fixture       *f,
   heyai_http_set_timeout (heyai_imager_higgsfield_get_http (imager), 1);
   add_fault (f, "higgsfield.status:malformed:2");
   add_fault (f, "higgsfield.status:delay-3000:1");
-  add_fault (f, "higgsfield.submit:http-500:1");
+  add_fault (f, "higgsfield.submit:rate-limit:1");   /* refused, not accepted: sent again */
   gen = generate (f, imager, scene, job, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (gen);
   g_assert_cmpint (heyai_fake_get_counter (f->fake, "higgsfield.accepted"), ==, 1);
+}
+
+/* A submit whose answer is lost (a 5xx, a dropped connection, a 200 that is
+ * not Higgsfield's JSON) may have been accepted: never sent again
+ * automatically (API-CONTRACTS.md C.1 item 4). */
+static void
+test_lost_submit_answer (Fixture       *f,
+                         gconstpointer  data)
+{
+  static const char *const faults[] = { "higgsfield.submit:http-500:1", "higgsfield.submit:http-502:1",
+                                        "higgsfield.submit:drop:1", "higgsfield.submit:malformed:1" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
+    {
+      g_autoptr(HeyaiImagerHiggsfield) imager = make_client (f, KEY);
+      g_autoptr(HeyaiScene) scene = make_scene (4, "A lighthouse", "m", 5, HEYAI_CAMERA_STATIC);
+      g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_IMAGE, 4, 1);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HeyaiGenResult) gen = NULL;
+      guint before = heyai_fake_get_count (f->fake, "higgsfield.submit");
+
+      add_fault (f, faults[i]);
+      gen = generate (f, imager, scene, job, NULL, &error);
+      g_assert_null (gen);
+      g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_IN_DOUBT);
+      g_assert_nonnull (strstr (error->message, "Scene 4: Higgsfield may have accepted this still"));
+      g_assert_cmpuint (heyai_fake_get_count (f->fake, "higgsfield.submit"), ==, before + 1);
+    }
+}
+
+/* The concurrency cap (400 "Maximum number of concurrent requests"): not
+ * accepted, so it is sent again after a pause; nothing is refused. */
+static void
+test_concurrency_cap_submit (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(HeyaiImagerHiggsfield) imager = make_client (f, KEY);
+  g_autoptr(HeyaiScene) scene = make_scene (2, "A lighthouse", "m", 5, HEYAI_CAMERA_STATIC);
+  g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_IMAGE, 2, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiGenResult) gen = NULL;
+  HeyaiFakeFault cap = { .kind = HEYAI_FAKE_FAULT_STATUS, .status = 400, .drop_after_bytes = -1,
+                         .body = "{\"detail\":\"Maximum number of concurrent requests (4) has been reached\"}" };
+
+  heyai_fake_add_fault (f->fake, "higgsfield.submit", &cap, 2);
+  gen = generate (f, imager, scene, job, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (gen);
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "higgsfield.submit"), ==, 3);
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "higgsfield.accepted"), ==, 1);
+}
+
+/* A status endpoint down for a while: the paid request waits for it. */
+static void
+test_poll_outage (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(HeyaiImagerHiggsfield) imager = make_client (f, KEY);
+  g_autoptr(HeyaiScene) scene = make_scene (1, "A lighthouse", "m", 5, HEYAI_CAMERA_STATIC);
+  g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_IMAGE, 1, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiGenResult) gen = NULL;
+
+  heyai_imager_higgsfield_set_poll_interval (imager, 10);
+  add_fault (f, "higgsfield.status:http-503:40");
+  gen = generate (f, imager, scene, job, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (gen);
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "higgsfield.accepted"), ==, 1);
+  g_assert_null (heyai_job_get_last_error (job));
 }
 
 static void
@@ -416,6 +486,9 @@ main (int argc, char **argv)
   ADD ("dead-result-link", test_dead_result_link);
   ADD ("garbled-and-slow-answers", test_garbled_and_slow_answers);
   ADD ("poll-budget", test_poll_budget);
+  ADD ("lost-submit-answer", test_lost_submit_answer);
+  ADD ("poll-outage", test_poll_outage);
+  ADD ("concurrency-cap-submit", test_concurrency_cap_submit);
 #undef ADD
 
   return g_test_run ();

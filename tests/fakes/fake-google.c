@@ -41,6 +41,7 @@ typedef struct
   GChecksum  *md5;
   GByteArray *content;       /* NULL when too large to keep */
   char       *result_id;     /* once complete */
+  gboolean    lost;          /* drive.lose-upload-answers: every answer on it is lost */
 } Session;
 
 typedef struct
@@ -1467,6 +1468,17 @@ finish_session (HeyaiFake        *fake,
         f->content = g_bytes_new (s->content->data, s->content->len);
       s->result_id = g_strdup (f->id);
       heyai_fake_counter_add (fake, "drive.upload.completed", 1);
+      /* Option drive.lose-upload-answers=N: the first N completed uploads
+       * exist on Drive, but the client never hears it (nor any later
+       * status query of that session). */
+      if (heyai_fake_get_counter (fake, "drive.upload.answers-lost") <
+          heyai_fake_get_option_int (fake, "drive.lose-upload-answers", 0))
+        {
+          s->lost = TRUE;
+          heyai_fake_counter_add (fake, "drive.upload.answers-lost", 1);
+          heyai_fake_respond_drop (req);
+          return;
+        }
       respond_file (req, f, s->file_id != NULL ? 200 : 201);
       return;
     }
@@ -1492,6 +1504,11 @@ chunk_handler (HeyaiFake        *fake,
   if (s == NULL || s != c->session)
     {
       drive_error (req, 404, "global", "notFound", "Upload session not found or expired.");
+      return;
+    }
+  if (s->lost)
+    {
+      heyai_fake_respond_drop (req);
       return;
     }
   if (c->invalid != NULL)

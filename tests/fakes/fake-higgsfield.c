@@ -15,6 +15,9 @@
  *                      queued, in_progress, then the outcome)
  *   higgsfield.outcome completed (default) | failed | nsfw | stuck
  *   higgsfield.format  png (default) | jpeg: the served image
+ *   higgsfield.lose-answers  N (default 0): the next N accepted submits lose
+ *                      their answer (the request IS accepted and billed)
+ *   higgsfield.lose-as 502 (default) | drop | html: how the answer is lost
  * A prompt containing "[nsfw]", "[fail]" or "[stuck]" picks that outcome for
  * that request only (so one scene of a batch can be refused).
  *
@@ -52,6 +55,7 @@ typedef struct
 {
   GHashTable *requests;  /* id -> HfRequest */
   guint       next_id;
+  guint       lost_answers;
   GBytes     *png;       /* generated when no data file exists */
 } HfState;
 
@@ -333,6 +337,28 @@ submit_handler (HeyaiFake        *fake,
   r->reported = g_strdup ("queued");
   g_hash_table_insert (state->requests, r->id, r);
   heyai_fake_counter_add (fake, "higgsfield.accepted", 1);
+
+  /* Accepted (and billed), but the client never hears it. */
+  if (state->lost_answers < (guint) heyai_fake_get_option_int (fake, "higgsfield.lose-answers", 0))
+    {
+      const char *how = heyai_fake_get_option (fake, "higgsfield.lose-as");
+
+      state->lost_answers++;
+      heyai_fake_counter_add (fake, "higgsfield.answers-lost", 1);
+      if (g_strcmp0 (how, "drop") == 0)
+        heyai_fake_respond_drop (request);
+      else if (g_strcmp0 (how, "html") == 0)
+        {
+          g_autoptr(GBytes) html = g_bytes_new_static ("<html>Bad gateway</html>", 24);
+          heyai_fake_respond (request, 200, "text/html", html);
+        }
+      else
+        {
+          g_autoptr(GBytes) html = g_bytes_new_static ("<html>502 Bad Gateway</html>", 28);
+          heyai_fake_respond (request, 502, "text/html", html);
+        }
+      return;
+    }
 
   reply = status_json (fake, r);
   heyai_fake_respond_json_node (request, 200, reply);

@@ -1,0 +1,51 @@
+/* heyai-workspace.h: what the CLI and the window share to do work on
+ * projects: the store, the provider configuration (command-line flags, then
+ * the environment, then the user's settings, then the offline default), the
+ * pipeline built from it, its running batches and the budget.  GTK-free.
+ *
+ * Settings reach the providers as values (constructor arguments and
+ * properties), never through the process environment.  A configuration
+ * change made while a batch runs applies to the next batch: the pipeline is
+ * rebuilt once it is idle.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "heyai-pipeline.h"
+
+G_BEGIN_DECLS
+
+#define HEYAI_TYPE_WORKSPACE (heyai_workspace_get_type ())
+G_DECLARE_FINAL_TYPE (HeyaiWorkspace, heyai_workspace, HEYAI, WORKSPACE, GObject)
+
+/* @settings: the application's settings, or NULL to use the installed
+ * schema when there is one (the CLI), else none. */
+HeyaiWorkspace *heyai_workspace_new              (HeyaiStore     *store,
+                                                  const char     *data_dir,
+                                                  GSettings      *settings);
+HeyaiStore     *heyai_workspace_get_store        (HeyaiWorkspace *self);
+/* NULL when no settings schema is available. */
+GSettings      *heyai_workspace_get_settings     (HeyaiWorkspace *self);
+/* Command-line choices (win over everything): a provider name per role
+ * (NULL: none), a concurrency limit per role (0: none), a budget in USD
+ * (< 0: none; 0: no cap). */
+void            heyai_workspace_set_provider     (HeyaiWorkspace *self,
+                                                  HeyaiRole       role,
+                                                  const char     *name);
+void            heyai_workspace_set_concurrency  (HeyaiWorkspace *self,
+                                                  HeyaiRole       role,
+                                                  guint           limit);
+void            heyai_workspace_set_budget       (HeyaiWorkspace *self,
+                                                  double          usd);
+/* The budget cap in force (the flag, else the setting; 0 = none). */
+double          heyai_workspace_get_budget       (HeyaiWorkspace *self);
+/* The pipeline (built on first use; NULL with @error when a provider
+ * cannot be made). */
+HeyaiPipeline  *heyai_workspace_get_pipeline     (HeyaiWorkspace *self,
+                                                  GError        **error);
+/* The provider configuration changed: the next batch uses it (now when
+ * nothing runs, else once the running batches end). */
+void            heyai_workspace_reload_providers (HeyaiWorkspace *self);
+
+G_END_DECLS
