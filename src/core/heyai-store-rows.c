@@ -35,7 +35,7 @@ static const char * const project_props[] = {
 static const char * const scene_props[] = {
   "id", "project-id", "position", "title", "excerpt", "description", "image-prompt",
   "motion-prompt", "camera-move", "duration", "approval", "status", "last-error",
-  "image-take", "clip-take", "created-at", "updated-at", "deleted", NULL
+  "image-take", "clip-take", "created-at", "updated-at", "deleted", "editor-note", NULL
 };
 
 static const char * const asset_props[] = {

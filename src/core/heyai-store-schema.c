@@ -157,6 +157,9 @@ static const char * const migrations[] = {
   "  max_stamp TEXT,"
   "  merged_at INTEGER NOT NULL DEFAULT 0"
   ");",
+
+  /* 2 -> 3: the producer's per-scene notes for the editor (export markers). */
+  "ALTER TABLE scenes ADD COLUMN editor_note TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HEYAI_STORE_SCHEMA_VERSION);
