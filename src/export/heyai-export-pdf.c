@@ -142,12 +142,19 @@ load_picture (const char *media_root,
               const char *rel)
 {
   g_autofree char *path = NULL;
-  cairo_surface_t *surface;
 
   if (rel == NULL)
     return NULL;
 
   path = g_build_filename (media_root, rel, NULL);
+  return heyai_export_load_picture (path);
+}
+
+cairo_surface_t *
+heyai_export_load_picture (const char *path)
+{
+  cairo_surface_t *surface;
+
   if (g_str_has_suffix (path, ".png"))
     {
       surface = cairo_image_surface_create_from_png (path);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <cairo.h>
 
 #include "heyai-export.h"
 
@@ -32,6 +33,27 @@ void      heyai_media_info_clear   (HeyaiMediaInfo *info);
 gboolean  heyai_media_probe        (const char     *path,
                                     HeyaiMediaInfo *info,
                                     GError        **error);
+
+/* Why a clip is not the delivery format ("30 fps, VP9"), or NULL when it is. */
+char     *heyai_export_conform_reason   (const HeyaiMediaInfo  *m,
+                                         const char            *path,
+                                         const HeyaiExportPlan *plan);
+/* Re-encodes @src to H.264/MP4 at the plan's size and rate (blocking). */
+gboolean  heyai_export_conform_clip     (const char            *src,
+                                         const HeyaiMediaInfo  *src_info,
+                                         const char            *dest,
+                                         const HeyaiExportPlan *plan,
+                                         HeyaiExportFit         fit,
+                                         GCancellable          *cancellable,
+                                         GError               **error);
+/* Redraws a still at the plan's frame size as PNG. */
+gboolean  heyai_export_conform_still    (const char            *src,
+                                         const char            *dest,
+                                         const HeyaiExportPlan *plan,
+                                         HeyaiExportFit         fit,
+                                         GError               **error);
+/* A picture (PNG with cairo, anything else decoded by GStreamer), or NULL. */
+cairo_surface_t *heyai_export_load_picture (const char *path);
 
 /* One event of the cut. */
 typedef struct

@@ -289,6 +289,163 @@ make_dir (const char  *path,
   return TRUE;
 }
 
+/* Media --------------------------------------------------------------- */
+
+/* clips/originals/01-x.webm: where the provider's file is kept when the
+ * clip is conformed. */
+static char *
+original_rel_for (const char *folder,
+                  const char *name,
+                  const char *src)
+{
+  g_autofree char *base = g_path_get_basename (src);
+  const char *dot = strrchr (base, '.');
+
+  return g_strdup_printf ("%s/originals/%s%s", folder, name, dot != NULL ? dot : "");
+}
+
+static gboolean
+place_clip (HeyaiCut                 *cut,
+            HeyaiCutEntry            *entry,
+            const HeyaiExportOptions *options,
+            const char               *root,
+            GPtrArray                *files,
+            GCancellable             *cancellable,
+            GError                  **error)
+{
+  const HeyaiExportPlan *plan = cut->plan;
+  g_autofree char *reason = NULL;
+  g_autofree char *target = NULL;
+  char *sha = NULL;
+  gint64 size = 0;
+
+  if (!heyai_media_probe (entry->clip_src, &entry->original, error))
+    return FALSE;
+
+  reason = options->conform ? heyai_export_conform_reason (&entry->original, entry->clip_src, plan) : NULL;
+  if (reason == NULL)
+    {
+      target = g_build_filename (root, entry->media_rel, NULL);
+      if (!heyai_export_copy_file (entry->clip_src, target, &sha, &size, cancellable, error))
+        return FALSE;
+      add_file (files, entry->media_rel, size, sha);
+      heyai_media_info_clear (&entry->media);
+      entry->media = entry->original;
+      memset (&entry->original, 0, sizeof entry->original);
+      return TRUE;
+    }
+
+  /* Keep the provider's file beside the mezzanine. */
+  entry->original_rel = original_rel_for ("clips", entry->name, entry->clip_src);
+  {
+    g_autofree char *original = g_build_filename (root, entry->original_rel, NULL);
+    g_autofree char *dir = g_path_get_dirname (original);
+
+    if (!make_dir (dir, error) ||
+        !heyai_export_copy_file (entry->clip_src, original, &sha, &size, cancellable, error))
+      return FALSE;
+    add_file (files, entry->original_rel, size, sha);
+  }
+
+  g_free (entry->media_rel);
+  entry->media_rel = g_strdup_printf ("clips/%s.mp4", entry->name);
+  entry->conform_reason = g_steal_pointer (&reason);
+  target = g_build_filename (root, entry->media_rel, NULL);
+
+  return heyai_export_conform_clip (entry->clip_src, &entry->original, target, plan, options->fit,
+                                    cancellable, error) &&
+         heyai_media_probe (target, &entry->media, error) &&
+         hash_written (root, entry->media_rel, files, cancellable, error);
+}
+
+/* The still of a scene, at the delivery frame size (the provider's file kept
+ * in images/originals/ when its size differs). */
+static gboolean
+place_still (HeyaiCut                 *cut,
+             HeyaiCutEntry            *entry,
+             const HeyaiExportOptions *options,
+             const char               *root,
+             GPtrArray                *files,
+             GCancellable             *cancellable,
+             GError                  **error)
+{
+  const HeyaiExportPlan *plan = cut->plan;
+  HeyaiMediaInfo probe = { 0 };
+  g_autofree char *target = NULL;
+  char *sha = NULL;
+  gint64 size = 0;
+  gboolean same;
+
+  if (!heyai_media_probe (entry->still_src, &probe, error))
+    return FALSE;
+
+  same = !options->conform ||
+         (probe.width == plan->width && probe.height == plan->height && g_str_has_suffix (entry->still_rel, ".png"));
+  if (same)
+    {
+      target = g_build_filename (root, entry->still_rel, NULL);
+      if (!heyai_export_copy_file (entry->still_src, target, &sha, &size, cancellable, error))
+        {
+          heyai_media_info_clear (&probe);
+          return FALSE;
+        }
+      add_file (files, entry->still_rel, size, sha);
+    }
+  else
+    {
+      g_autofree char *original_rel = original_rel_for ("images", entry->name, entry->still_src);
+      g_autofree char *original = g_build_filename (root, original_rel, NULL);
+      g_autofree char *dir = g_path_get_dirname (original);
+      gboolean was_media = g_strcmp0 (entry->media_rel, entry->still_rel) == 0;
+
+      if (!make_dir (dir, error) ||
+          !heyai_export_copy_file (entry->still_src, original, &sha, &size, cancellable, error))
+        {
+          heyai_media_info_clear (&probe);
+          return FALSE;
+        }
+      add_file (files, original_rel, size, sha);
+
+      g_free (entry->still_rel);
+      entry->still_rel = g_strdup_printf ("images/%s.png", entry->name);
+      if (was_media)
+        {
+          g_free (entry->media_rel);
+          entry->media_rel = g_strdup (entry->still_rel);
+          g_free (entry->original_rel);
+          entry->original_rel = g_steal_pointer (&original_rel);
+          heyai_media_info_clear (&entry->original);
+          entry->original = probe;
+          memset (&probe, 0, sizeof probe);
+          g_free (entry->conform_reason);
+          entry->conform_reason = g_strdup_printf ("%d×%d", entry->original.width, entry->original.height);
+        }
+
+      target = g_build_filename (root, entry->still_rel, NULL);
+      if (!heyai_export_conform_still (entry->still_src, target, plan, options->fit, error) ||
+          !hash_written (root, entry->still_rel, files, cancellable, error))
+        {
+          heyai_media_info_clear (&probe);
+          return FALSE;
+        }
+    }
+
+  heyai_media_info_clear (&probe);
+
+  if (entry->is_still)
+    {
+      /* What the timelines point at: a picture at the delivery size, held. */
+      heyai_media_info_clear (&entry->media);
+      memset (&entry->media, 0, sizeof entry->media);
+      target = target != NULL ? target : g_build_filename (root, entry->still_rel, NULL);
+      if (!heyai_media_probe (target, &entry->media, error))
+        return FALSE;
+      entry->media.frames = entry->frames;
+    }
+
+  return TRUE;
+}
+
 /* The format table ----------------------------------------------------- */
 
 struct _HeyaiExportWriteContext
@@ -711,27 +868,17 @@ heyai_export_run (const HeyaiExportPlan    *plan,
 
   prog.base = 0;
   prog.span = copy_span;
-  report (&prog, 0, _("Copying clips and stills"));
+  report (&prog, 0, _("Copying and conforming clips and stills"));
   for (guint i = 0; i < cut->entries->len; i++)
     {
-      const HeyaiCutEntry *entry = g_ptr_array_index (cut->entries, i);
-      const char *srcs[2] = { entry->is_still ? NULL : entry->clip_src, entry->still_src };
-      const char *rels[2] = { entry->is_still ? NULL : entry->media_rel, entry->still_rel };
+      HeyaiCutEntry *entry = g_ptr_array_index (cut->entries, i);
 
-      for (guint k = 0; k < 2; k++)
-        {
-          g_autofree char *target = NULL;
-          char *sha = NULL;
-          gint64 size = 0;
-
-          if (srcs[k] == NULL || rels[k] == NULL)
-            continue;
-
-          target = g_build_filename (tmp, rels[k], NULL);
-          if (!heyai_export_copy_file (srcs[k], target, &sha, &size, cancellable, error))
-            goto fail;
-          add_file (files, rels[k], size, sha);
-        }
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        goto fail;
+      if (!entry->is_still && !place_clip (cut, entry, options, tmp, files, cancellable, error))
+        goto fail;
+      if (entry->still_src != NULL && !place_still (cut, entry, options, tmp, files, cancellable, error))
+        goto fail;
 
       report (&prog, (double) (i + 1) / cut->entries->len, NULL);
     }
