@@ -467,7 +467,10 @@ job_build_and_render (Job *job)
                                                      "font-desc=\"Monospace 16\" shaded-background=true",
                                                      NULL);
             g_autoptr(GDateTime) zero = g_date_time_new_utc (2000, 1, 1, 0, 0, 0);
-            g_autoptr(GDateTime) epoch = g_date_time_add (zero, (GTimeSpan) (start / GST_USECOND));
+            /* The start timecode (01:00:00:00) counts nominal seconds. */
+            GTimeSpan offset = (GTimeSpan) (cut->start_frame * G_TIME_SPAN_SECOND /
+                                            heyai_export_fps_timebase (plan->fps));
+            g_autoptr(GDateTime) epoch = g_date_time_add (zero, offset + (GTimeSpan) (start / GST_USECOND));
             GValue value = G_VALUE_INIT;
 
             ges_timeline_element_set_start (GES_TIMELINE_ELEMENT (tc), text_start);

@@ -1,7 +1,8 @@
 /* heyai-timeline-fcpxml.c: Final Cut Pro X / Resolve FCPXML 1.9 (timeline.fcpxml).
  *
- * One file: resources (the sequence format r1, one format per distinct media
- * format -- stills their own, without a rate -- and one asset per clip with
+ * One file: resources (the sequence format r1, shared by media in that
+ * format, one more format per distinct media format -- stills their own,
+ * without a rate -- and one asset per clip with
  * the probed duration, a stable uid and a media-rep whose src is the
  * absolute, percent-encoded file:// URL), then library > event > project >
  * sequence (tcStart = the start timecode) > spine with an asset-clip per
@@ -59,11 +60,19 @@ typedef struct
 } FormatKey;
 
 static guint
-format_id_for (GArray               *formats,
-               const HeyaiMediaInfo *m,
-               gboolean              still)
+format_id_for (GArray                *formats,
+               const HeyaiExportPlan *plan,
+               const HeyaiMediaInfo  *m,
+               gboolean               still)
 {
   FormatKey key = { m->width, m->height, still ? 0 : m->fps_n, still ? 1 : m->fps_d };
+  int num, den;
+
+  /* Media in the sequence's own format share r1. */
+  heyai_export_fps_get_rational (plan->fps, &num, &den);
+  if (!still && key.width == plan->width && key.height == plan->height &&
+      (gint64) key.fps_n * den == (gint64) num * key.fps_d)
+    return 1;
 
   for (guint i = 0; i < formats->len; i++)
     {
@@ -122,7 +131,7 @@ heyai_export_fcpxml_to_string (const HeyaiCut *cut)
   for (guint i = 0; i < cut->entries->len; i++)
     {
       const HeyaiCutEntry *entry = g_ptr_array_index (cut->entries, i);
-      entry_format[i] = format_id_for (formats, &entry->media, entry->is_still || entry->media.fps_n <= 0);
+      entry_format[i] = format_id_for (formats, plan, &entry->media, entry->is_still || entry->media.fps_n <= 0);
     }
   first_asset = formats->len + 2;
 
