@@ -811,6 +811,23 @@ change_new (HeyaiTimelineChangeKind kind,
   return change;
 }
 
+/* The EDL folds notes to ASCII: "—" comes back as "--". */
+static gboolean
+same_note (const char *current,
+           const char *imported)
+{
+  g_autofree char *folded = NULL;
+
+  if (g_strcmp0 (current, imported) == 0)
+    return TRUE;
+  if (current == NULL || imported == NULL)
+    return FALSE;
+
+  folded = g_str_to_ascii (current, "C");
+  g_strdelimit (folded, "\n\r\t", ' ');
+  return g_str_equal (g_strstrip (folded), imported);
+}
+
 static int
 compare_ints (gconstpointer a,
               gconstpointer b)
@@ -908,7 +925,7 @@ heyai_timeline_diff (HeyaiTimeline  *timeline,
           note = g_strjoinv ("\n", (char **) clip->notes->pdata);
           g_ptr_array_remove_index (clip->notes, clip->notes->len - 1);
 
-          if (g_strcmp0 (note, heyai_scene_get_editor_note (scene)) != 0)
+          if (!same_note (heyai_scene_get_editor_note (scene), note))
             {
               HeyaiTimelineChange *c = change_new (HEYAI_TIMELINE_CHANGE_NOTE, scene);
 
