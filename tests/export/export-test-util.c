@@ -97,6 +97,10 @@ export_test_plan (guint       n,
   HeyaiExportPlan *plan = heyai_export_plan_new ("Test Trailer: “Faro”");
 
   plan->project_id = g_strdup ("0b5c0f3e-1111-4222-8333-944445555666");
+  /* The delivery format of the test media (320x180, 24 fps): at 24 fps the
+   * clips are copied as they are, at other rates they are conformed. */
+  plan->width = 320;
+  plan->height = 180;
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *title = g_strdup_printf ("Scene title %u", i + 1);
