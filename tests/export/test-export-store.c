@@ -258,8 +258,9 @@ test_cli (Fixture       *f,
     g_autoptr(GArray) events = export_test_read_edl (edl, 25, FALSE);
 
     g_assert_cmpuint (events->len, ==, 2);
-    g_assert_cmpint (g_array_index (events, EdlEvent, 0).rec_out, ==, 250);  /* 10 s at 25 */
-    g_assert_cmpint (g_array_index (events, EdlEvent, 1).rec_out, ==, 375);
+    /* From 01:00:00:00 (90000 frames at 25). */
+    g_assert_cmpint (g_array_index (events, EdlEvent, 0).rec_out, ==, 90000 + 250);  /* 10 s at 25 */
+    g_assert_cmpint (g_array_index (events, EdlEvent, 1).rec_out, ==, 90000 + 375);
   }
 
   /* Again into the same folder: replaced in place, same output. */
