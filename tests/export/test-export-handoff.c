@@ -15,6 +15,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <glib/gstdio.h>
 #include <gst/gst.h>
@@ -922,6 +923,63 @@ test_apply (void)
     }
 }
 
+/* The animatic has exactly the timeline's frame count at every rate. */
+static guint32
+mp4_video_samples (const char *path)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+  const char *stsz;
+
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  stsz = memmem (data, len, "stsz", 4);
+  g_assert_nonnull (stsz);
+  g_assert_true (stsz + 16 <= data + len);
+  return ((guint32) (guint8) stsz[12] << 24) | ((guint32) (guint8) stsz[13] << 16) |
+         ((guint32) (guint8) stsz[14] << 8) | (guint32) (guint8) stsz[15];
+}
+
+static void
+test_animatic_frames (void)
+{
+  static const HeyaiExportFps rates[] = { HEYAI_EXPORT_FPS_23_976, HEYAI_EXPORT_FPS_29_97, HEYAI_EXPORT_FPS_25 };
+  Package *p = get_package ();
+
+  for (guint r = 0; r < G_N_ELEMENTS (rates); r++)
+    {
+      g_autoptr(HeyaiExportPlan) plan = heyai_export_plan_copy (p->plan);
+      g_autoptr(HeyaiExportResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *dest = g_strdup_printf ("%s/animatic-%u", p->dir, r);
+      g_autofree char *animatic = NULL;
+      HeyaiExportOptions options;
+      gint64 expected = 0;
+      HeyaiMediaInfo info = { 0 };
+
+      plan->fps = rates[r];
+      /* Two scenes: a clip and the held still. */
+      g_ptr_array_remove_range (plan->scenes, 1, 3);
+      for (guint i = 0; i < plan->scenes->len; i++)
+        expected += heyai_export_scene_frames (g_ptr_array_index (plan->scenes, i), plan->fps);
+
+      heyai_export_options_init (&options);
+      options.formats = HEYAI_EXPORT_FORMAT_ANIMATIC;
+      options.burn_in = TRUE;
+      result = heyai_export_run (plan, &options, dest, NULL, NULL, NULL, &error);
+      heyai_export_options_clear (&options);
+      g_assert_no_error (error);
+
+      animatic = g_build_filename (result->package_path, "animatic.mp4", NULL);
+      g_test_message ("animatic at %s fps: %u frames, expected %" G_GINT64_FORMAT,
+                      heyai_export_fps_to_string (rates[r]), mp4_video_samples (animatic), expected);
+      g_assert_cmpint (mp4_video_samples (animatic), ==, expected);
+      g_assert_true (heyai_media_probe (animatic, &info, &error));
+      g_assert_cmpint (info.width, ==, W);
+      g_assert_cmpint (info.height, ==, H);
+      heyai_media_info_clear (&info);
+    }
+}
+
 /* Published copies point at the published media. */
 static void
 test_rewrite_urls (void)
@@ -1004,6 +1062,7 @@ main (int   argc,
   g_test_add_data_func ("/export/handoff/round-trip/fcp7", "timeline.xml", test_round_trip);
   g_test_add_data_func ("/export/handoff/round-trip/edl", "timeline.edl", test_round_trip);
   g_test_add_func ("/export/handoff/apply", test_apply);
+  g_test_add_func ("/export/handoff/animatic-frames", test_animatic_frames);
 
   ret = g_test_run ();
   g_clear_pointer (&shared, package_free);
