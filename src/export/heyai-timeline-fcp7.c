@@ -48,6 +48,19 @@ append_media_rate (GString    *out,
                           indent, indent, timebase, indent, ntsc ? "TRUE" : "FALSE", indent);
 }
 
+/* The rate of a file: a still is shown at the timeline rate. */
+static void
+append_file_rate (GString               *out,
+                  const char            *indent,
+                  const HeyaiCutEntry   *entry,
+                  const HeyaiExportPlan *plan)
+{
+  if (entry->is_still || entry->media.fps_n <= 0)
+    append_rate (out, indent, plan);
+  else
+    append_media_rate (out, indent, entry->media.fps_n, entry->media.fps_d);
+}
+
 static void
 append_marker (GString    *out,
                const char *name,
@@ -145,18 +158,12 @@ heyai_export_fcp7_to_string (const HeyaiCut *cut)
                               "              <name>%s</name>\n"
                               "              <pathurl>%s</pathurl>\n",
                               i + 1, base_x, url_x);
-      if (entry->is_still || m->fps_n <= 0)
-        append_rate (out, "              ", plan);
-      else
-        append_media_rate (out, "              ", m->fps_n, m->fps_d);
+      append_file_rate (out, "              ", entry, plan);
       g_string_append_printf (out,
                               "              <duration>%" G_GINT64_FORMAT "</duration>\n"
                               "              <timecode>\n",
                               file_frames);
-      if (entry->is_still || m->fps_n <= 0)
-        append_rate (out, "                ", plan);
-      else
-        append_media_rate (out, "                ", m->fps_n, m->fps_d);
+      append_file_rate (out, "                ", entry, plan);
       g_string_append_printf (out,
                               "                <string>00:00:00:00</string>\n"
                               "                <frame>0</frame>\n"
@@ -165,10 +172,7 @@ heyai_export_fcp7_to_string (const HeyaiCut *cut)
                               "              <media>\n"
                               "                <video>\n"
                               "                  <samplecharacteristics>\n");
-      if (entry->is_still || m->fps_n <= 0)
-        append_rate (out, "                    ", plan);
-      else
-        append_media_rate (out, "                    ", m->fps_n, m->fps_d);
+      append_file_rate (out, "                    ", entry, plan);
       g_string_append_printf (out,
                               "                    <width>%d</width>\n"
                               "                    <height>%d</height>\n"

@@ -126,30 +126,31 @@ otio_seconds (JsonObject *range)
   return rate > 0 ? value / rate : 0;
 }
 
+static JsonNode *
+member_node (JsonObject *object,
+             const char *member)
+{
+  if (object == NULL || !json_object_has_member (object, member))
+    return NULL;
+  return json_object_get_member (object, member);
+}
+
 static JsonObject *
 object_member (JsonObject *object,
                const char *member)
 {
-  JsonNode *node;
+  JsonNode *node = member_node (object, member);
 
-  if (object == NULL || !json_object_has_member (object, member))
-    return NULL;
-  node = json_object_get_member (object, member);
-
-  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 }
 
 static JsonArray *
 array_member (JsonObject *object,
               const char *member)
 {
-  JsonNode *node;
+  JsonNode *node = member_node (object, member);
 
-  if (object == NULL || !json_object_has_member (object, member))
-    return NULL;
-  node = json_object_get_member (object, member);
-
-  return JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 }
 
 static gboolean
