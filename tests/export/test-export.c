@@ -340,6 +340,18 @@ check_fcpxml (const char            *package,
   gboolean nasty_seen = FALSE;
 
   check_xml_wellformed (path);
+  /* Valid against Apple's FCPXML 1.9 DTD, at every rate, with the nasty title. */
+  if (g_find_program_in_path ("xmllint") != NULL)
+    {
+      g_autofree char *dtd = g_test_build_filename (G_TEST_DIST, "export", "FCPXMLv1_9.dtd", NULL);
+      g_autofree char *command = g_strdup_printf ("xmllint --noout --dtdvalid '%s' '%s'", dtd, path);
+      g_autofree char *err = NULL;
+      int status = -1;
+
+      g_assert_true (g_spawn_command_line_sync (command, NULL, &err, &status, NULL));
+      if (!g_spawn_check_wait_status (status, NULL))
+        g_error ("timeline.fcpxml is not valid FCPXML 1.9: %s", err);
+    }
   scan = scan_xml (path);
   g_assert_cmpuint (scan->clips->len, ==, expected_frames->len);
 
