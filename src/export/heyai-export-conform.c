@@ -227,7 +227,7 @@ heyai_export_conform_clip (const char            *src,
                           "videoscale add-borders=true ! "
                           "video/x-raw,width=%d,height=%d,framerate=%d/%d,pixel-aspect-ratio=1/1 ! "
                           "videoconvert ! video/x-raw,format=I420 ! "
-                          "x264enc speed-preset=ultrafast bitrate=12000 key-int-max=%d ! "
+                          "x264enc speed-preset=superfast bitrate=12000 key-int-max=%d ! "
                           "video/x-h264,profile=high ! h264parse ! mp4mux faststart=true ! "
                           "filesink name=sink",
                           crop, plan->width, plan->height, num, den,
