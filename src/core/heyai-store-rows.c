@@ -29,7 +29,7 @@
 static const char * const project_props[] = {
   "id", "number", "title", "script", "style", "aspect", "status", "last-error",
   "drive-folder-id", "drive-folders", "share-link", "created-at", "updated-at",
-  "deleted", NULL
+  "deleted", "start-tc", NULL
 };
 
 static const char * const scene_props[] = {

@@ -158,8 +158,10 @@ static const char * const migrations[] = {
   "  merged_at INTEGER NOT NULL DEFAULT 0"
   ");",
 
-  /* 2 -> 3: the producer's per-scene notes for the editor (export markers). */
-  "ALTER TABLE scenes ADD COLUMN editor_note TEXT;",
+  /* 2 -> 3: the producer's per-scene notes for the editor (export markers)
+   * and the project's start timecode for the exported timelines. */
+  "ALTER TABLE scenes ADD COLUMN editor_note TEXT;"
+  "ALTER TABLE projects ADD COLUMN start_tc TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HEYAI_STORE_SCHEMA_VERSION);

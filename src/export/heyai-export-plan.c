@@ -408,6 +408,11 @@ heyai_export_plan_from_store (HeyaiStore    *store,
 
   plan = heyai_export_plan_new (heyai_project_get_title (project));
   plan->project_id = g_strdup (project_id);
+  if (heyai_project_get_start_tc (project) != NULL && *heyai_project_get_start_tc (project) != '\0')
+    {
+      g_free (plan->start_tc);
+      plan->start_tc = g_strdup (heyai_project_get_start_tc (project));
+    }
   heyai_aspect_get_size (heyai_project_get_aspect (project), 1920, &plan->width, &plan->height);
   if (plan->width <= 0 || plan->height <= 0)
     {

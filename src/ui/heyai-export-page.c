@@ -319,6 +319,16 @@ heyai_export_page_export (HeyaiExportPage *self)
       }
     g_free (plan->start_tc);
     plan->start_tc = *start_tc != '\0' ? g_strdup (start_tc) : NULL;
+
+    /* A project setting: the next export (window or CLI) starts there too. */
+    if (g_strcmp0 (heyai_project_get_start_tc (self->project), plan->start_tc) != 0)
+      {
+        g_autoptr(GError) save_error = NULL;
+
+        heyai_project_set_start_tc (self->project, plan->start_tc);
+        if (!heyai_store_update_project (get_store (), self->project, &save_error))
+          g_warning ("Could not save the start timecode: %s", save_error->message);
+      }
   }
   options.fit = gtk_switch_get_active (self->crop_switch) ? HEYAI_EXPORT_FIT_CROP : HEYAI_EXPORT_FIT_LETTERBOX;
   options.formats = formats;
@@ -649,6 +659,9 @@ heyai_export_page_set_project (HeyaiExportPage *self,
 
   if (!g_set_object (&self->project, project))
     return;
+  gtk_editable_set_text (GTK_EDITABLE (self->start_tc_row),
+                         project != NULL && heyai_project_get_start_tc (project) != NULL
+                         ? heyai_project_get_start_tc (project) : "01:00:00:00");
   gtk_widget_set_visible (self->done_box, FALSE);
   g_clear_pointer (&self->package_path, g_free);
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))

@@ -885,6 +885,7 @@ test_apply (void)
 
   g_assert_no_error (error);
   heyai_project_set_title (project, "Apply");
+  heyai_project_set_start_tc (project, "00:59:50:00");  /* a project setting */
   g_assert_true (heyai_store_insert_project (store, project, &error));
   for (guint i = 0; i < fresh->len; i++)
     {
@@ -908,6 +909,23 @@ test_apply (void)
   g_clear_pointer (&listed, g_ptr_array_unref);
   listed = heyai_store_list_scenes (store, heyai_project_get_id (project), &error);
   g_assert_cmpuint (listed->len, ==, 5);
+
+  /* The project's start timecode reaches the plan. */
+  {
+    g_autoptr(HeyaiStore) reopened = NULL;
+    g_autoptr(HeyaiProject) loaded = NULL;
+    g_autoptr(HeyaiExportPlan) plan = NULL;
+
+    g_clear_object (&store);
+    reopened = heyai_store_new (db, &error);
+    g_assert_no_error (error);
+    loaded = heyai_store_find_project (reopened, heyai_project_get_id (project), &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (heyai_project_get_start_tc (loaded), ==, "00:59:50:00");
+    plan = heyai_export_plan_from_store (reopened, loaded, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (plan->start_tc, ==, "00:59:50:00");
+  }
   for (guint i = 0; i < listed->len; i++)
     {
       HeyaiScene *scene = g_ptr_array_index (listed, i);
