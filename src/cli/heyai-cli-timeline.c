@@ -51,7 +51,7 @@ heyai_cli_note (HeyaiCli  *cli,
   scene = heyai_store_get_scene_at (cli->store, heyai_project_get_id (project), (int) position, &error);
   if (scene == NULL)
     {
-      if (error != NULL)
+      if (error != NULL && !g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND))
         return heyai_cli_fail (HEYAI_EXIT_FAILED, "%s", error->message);
       return heyai_cli_fail (HEYAI_EXIT_USAGE, _("The project has no scene %s"), argv[2]);
     }
