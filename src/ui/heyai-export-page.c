@@ -532,6 +532,21 @@ timeline_read_cb (GObject      *source,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+void
+heyai_export_page_update_from_timeline (HeyaiExportPage *self,
+                                        const char      *path)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (HEYAI_IS_EXPORT_PAGE (self));
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (NULL, self->cancellable, timeline_read_cb, g_object_ref (self));
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->import_button), FALSE);
+  g_task_run_in_thread (task, read_timeline_thread);
+}
+
 static void
 import_file_response_cb (HeyaiExportPage      *self,
                          int                   response,
@@ -540,11 +555,10 @@ import_file_response_cb (HeyaiExportPage      *self,
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
-      g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, timeline_read_cb, g_object_ref (self));
+      g_autofree char *path = g_file_get_path (file);
 
-      g_task_set_task_data (task, g_file_get_path (file), g_free);
-      gtk_widget_set_sensitive (GTK_WIDGET (self->import_button), FALSE);
-      g_task_run_in_thread (task, read_timeline_thread);
+      if (path != NULL)
+        heyai_export_page_update_from_timeline (self, path);
     }
   gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (native));
   g_object_unref (native);
