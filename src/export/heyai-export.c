@@ -875,10 +875,14 @@ heyai_export_run (const HeyaiExportPlan    *plan,
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         goto fail;
-      if (!entry->is_still && !place_clip (cut, entry, options, tmp, files, cancellable, error))
-        goto fail;
-      if (entry->still_src != NULL && !place_still (cut, entry, options, tmp, files, cancellable, error))
-        goto fail;
+      if ((!entry->is_still && !place_clip (cut, entry, options, tmp, files, cancellable, error)) ||
+          (entry->still_src != NULL && !place_still (cut, entry, options, tmp, files, cancellable, error)))
+        {
+          /* Which scene (and which file in the package) the media belongs to. */
+          if (error != NULL && *error != NULL && !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            g_prefix_error (error, _("Scene %d (%s): "), entry->scene->number, entry->name);
+          goto fail;
+        }
 
       report (&prog, (double) (i + 1) / cut->entries->len, NULL);
     }
