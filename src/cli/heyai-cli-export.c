@@ -179,6 +179,11 @@ heyai_cli_export (HeyaiCli  *cli,
   g_autofree char *missing = NULL;
   g_autofree char *music = NULL;
   g_autofree char *paper = NULL;
+  g_autofree char *start_tc = NULL;
+  g_autofree char *fit = NULL;
+  g_autofree char *format_ids = heyai_export_format_ids ();
+  g_autofree char *formats_help = g_strdup_printf (_("Comma-separated: %s (default: all)"), format_ids);
+  gboolean no_conform = FALSE;
   double crossfade = 0;
   gboolean burn_in = FALSE;
   gboolean zip = FALSE;
@@ -195,9 +200,16 @@ heyai_cli_export (HeyaiCli  *cli,
     { "to", 0, 0, G_OPTION_ARG_FILENAME, &to,
       N_("Folder to write <project>-handoff/ into (required)"), N_("DIR") },
     { "formats", 0, 0, G_OPTION_ARG_STRING, &formats,
-      N_("Comma-separated: otio,fcpxml,xml,edl,csv,pdf,md,animatic (default: all)"), N_("LIST") },
+      NULL /* from the format table, below */, N_("LIST") },
     { "fps", 0, 0, G_OPTION_ARG_STRING, &fps,
       N_("Timeline frame rate: 24 (default), 23.976, 25, 29.97, 29.97df (drop-frame timecode) or 30"), N_("RATE") },
+    { "start-tc", 0, 0, G_OPTION_ARG_STRING, &start_tc,
+      N_("Timecode of the first frame of the timelines and the animatic (default: the project's, else 01:00:00:00)"), N_("HH:MM:SS:FF") },
+    { "fit", 0, 0, G_OPTION_ARG_STRING, &fit,
+      N_("Clips of another shape are conformed with black bars (letterbox, default) or cropped (crop)"),
+      N_("letterbox|crop") },
+    { "no-conform", 0, 0, G_OPTION_ARG_NONE, &no_conform,
+      N_("Copy the clips as the provider made them (no conforming to the project's size and rate)"), NULL },
     { "missing", 0, 0, G_OPTION_ARG_STRING, &missing,
       N_("Approved scenes without a clip: hold (the still, default) or skip"), N_("hold|skip") },
     { "crossfade", 0, 0, G_OPTION_ARG_DOUBLE, &crossfade,
@@ -226,6 +238,7 @@ heyai_cli_export (HeyaiCli  *cli,
                                    _("Writes the package for the editor: numbered clips and stills, "
                                      "timelines for Resolve, Premiere and Final Cut (OTIO, FCPXML, XML, EDL), "
                                      "shot list, script with timing, storyboard PDF and an animatic."));
+  entries[1].description = formats_help;
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!heyai_cli_parse (context, &argc, &argv))
     return HEYAI_EXIT_USAGE;
@@ -267,6 +280,13 @@ heyai_cli_export (HeyaiCli  *cli,
   if (crossfade < 0 || crossfade > 5)
     return heyai_cli_fail (HEYAI_EXIT_USAGE, _("--crossfade takes a number of seconds between 0 and 5."));
   options.crossfade = crossfade;
+  options.conform = !no_conform;
+  if (fit == NULL || g_ascii_strcasecmp (fit, "letterbox") == 0)
+    options.fit = HEYAI_EXPORT_FIT_LETTERBOX;
+  else if (g_ascii_strcasecmp (fit, "crop") == 0)
+    options.fit = HEYAI_EXPORT_FIT_CROP;
+  else
+    return heyai_cli_fail (HEYAI_EXIT_USAGE, _("--fit takes “letterbox” or “crop”."));
   options.burn_in = burn_in;
   options.zip = zip;
 
@@ -295,6 +315,21 @@ heyai_cli_export (HeyaiCli  *cli,
     {
       heyai_export_options_clear (&options);
       return heyai_cli_fail (HEYAI_EXIT_USAGE, _("--fps takes 24, 23.976, 25, 29.97, 29.97df or 30."));
+    }
+
+  if (start_tc != NULL)
+    {
+      gint64 frames;
+
+      if (!heyai_export_timecode_parse (start_tc, plan->fps, &frames))
+        {
+          heyai_export_options_clear (&options);
+          return heyai_cli_fail (HEYAI_EXIT_USAGE,
+                                 _("--start-tc takes a timecode HH:MM:SS:FF valid at %s fps, such as 01:00:00:00."),
+                                 heyai_export_fps_to_string (plan->fps));
+        }
+      g_free (plan->start_tc);
+      plan->start_tc = g_strdup (start_tc);
     }
 
   loop = g_main_loop_new (NULL, FALSE);

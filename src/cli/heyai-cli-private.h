@@ -35,6 +35,10 @@ int heyai_cli_approve (HeyaiCli *cli, int argc, char **argv);
 int heyai_cli_reject  (HeyaiCli *cli, int argc, char **argv);
 int heyai_cli_cancel  (HeyaiCli *cli, int argc, char **argv);
 
+/* heyai-cli-timeline.c */
+int heyai_cli_note            (HeyaiCli *cli, int argc, char **argv);
+int heyai_cli_import_timeline (HeyaiCli *cli, int argc, char **argv);
+
 /* heyai-cli-run.c */
 int heyai_cli_analyze (HeyaiCli *cli, int argc, char **argv);
 int heyai_cli_images  (HeyaiCli *cli, int argc, char **argv);

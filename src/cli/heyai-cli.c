@@ -33,6 +33,8 @@ static const Command commands[] = {
   { "status",  heyai_cli_status,  N_("Where each scene stands (--json for scripts)") },
   { "cancel",  heyai_cli_cancel,  N_("Stop the work running on a project") },
   { "export",  heyai_cli_export,  N_("Export the package for the editor") },
+  { "note",    heyai_cli_note,    N_("Set a scene’s note for the editor (a marker in the timelines)") },
+  { "import-timeline", heyai_cli_import_timeline, N_("Bring the editor’s cut back: order, lengths, notes") },
   { "sync",    heyai_cli_sync,    N_("Sync your projects with Google Drive") },
   { "ledger",  heyai_cli_ledger,  N_("The paid requests of a project (or all), --json for scripts") },
   { "collect", heyai_cli_collect, N_("Collect the stills and clips already paid for (after a cancel), paying nothing new") },
@@ -189,7 +191,7 @@ commands_description (void)
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
       g_string_append (text, "  ");
-      heyai_cli_print_cell (text, commands[i].name, 9);
+      heyai_cli_print_cell (text, commands[i].name, 17);
       g_string_append_printf (text, "%s\n", _(commands[i].summary));
     }
   g_string_append_c (text, '\n');

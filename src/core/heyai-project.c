@@ -24,6 +24,7 @@ struct _HeyaiProject
   char *drive_folder_id;
   char *drive_folders;
   char *share_link;
+  char *start_tc;
   gint64 created_at;
   char *updated_at;
   guint deleted : 1;
@@ -45,6 +46,7 @@ enum
   PROP_DRIVE_FOLDER_ID,
   PROP_DRIVE_FOLDERS,
   PROP_SHARE_LINK,
+  PROP_START_TC,
   PROP_CREATED_AT,
   PROP_UPDATED_AT,
   PROP_DELETED,
@@ -66,6 +68,7 @@ heyai_project_finalize (GObject *object)
   g_clear_pointer (&self->drive_folder_id, g_free);
   g_clear_pointer (&self->drive_folders, g_free);
   g_clear_pointer (&self->share_link, g_free);
+  g_clear_pointer (&self->start_tc, g_free);
   g_clear_pointer (&self->updated_at, g_free);
 
   G_OBJECT_CLASS (heyai_project_parent_class)->finalize (object);
@@ -123,6 +126,10 @@ heyai_project_get_property (GObject    *object,
 
     case PROP_SHARE_LINK:
       g_value_set_string (value, self->share_link);
+      break;
+
+    case PROP_START_TC:
+      g_value_set_string (value, self->start_tc);
       break;
 
     case PROP_CREATED_AT:
@@ -196,6 +203,10 @@ heyai_project_set_property (GObject      *object,
       heyai_project_set_share_link (self, g_value_get_string (value));
       break;
 
+    case PROP_START_TC:
+      heyai_project_set_start_tc (self, g_value_get_string (value));
+      break;
+
     case PROP_CREATED_AT:
       heyai_project_set_created_at (self, g_value_get_int64 (value));
       break;
@@ -264,6 +275,11 @@ heyai_project_class_init (HeyaiProjectClass *klass)
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   properties[PROP_SHARE_LINK] =
     g_param_spec_string ("share-link", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* Record start of the exported timelines ("01:00:00:00"), NULL = default. */
+  properties[PROP_START_TC] =
+    g_param_spec_string ("start-tc", NULL, NULL,
                          NULL,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   properties[PROP_CREATED_AT] =
@@ -609,4 +625,26 @@ heyai_project_dup_folder_name (HeyaiProject *self)
 
   slug = heyai_slugify (self->title, 0);
   return g_strdup_printf ("Project-%d-%s", self->number, slug);
+}
+
+const char *
+heyai_project_get_start_tc (HeyaiProject *self)
+{
+  g_return_val_if_fail (HEYAI_IS_PROJECT (self), NULL);
+
+  return self->start_tc;
+}
+
+void
+heyai_project_set_start_tc (HeyaiProject *self,
+                            const char   *start_tc)
+{
+  g_return_if_fail (HEYAI_IS_PROJECT (self));
+
+  if (g_strcmp0 (self->start_tc, start_tc) == 0)
+    return;
+
+  g_free (self->start_tc);
+  self->start_tc = g_strdup (start_tc);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_START_TC]);
 }

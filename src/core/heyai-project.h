@@ -42,6 +42,9 @@ const char        *heyai_project_get_drive_folders   (HeyaiProject *self);
 void               heyai_project_set_drive_folders   (HeyaiProject *self, const char *json);
 const char        *heyai_project_get_share_link      (HeyaiProject *self);
 void               heyai_project_set_share_link      (HeyaiProject *self, const char *link);
+/* Start timecode of the exported timelines ("01:00:00:00"); NULL = the default. */
+const char        *heyai_project_get_start_tc        (HeyaiProject *self);
+void               heyai_project_set_start_tc        (HeyaiProject *self, const char *start_tc);
 gint64             heyai_project_get_created_at      (HeyaiProject *self);
 void               heyai_project_set_created_at      (HeyaiProject *self, gint64 created_at);
 const char        *heyai_project_get_updated_at      (HeyaiProject *self);

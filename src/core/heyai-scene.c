@@ -19,6 +19,7 @@ struct _HeyaiScene
   char *description;
   char *image_prompt;
   char *motion_prompt;
+  char *editor_note;
   HeyaiCameraMove camera_move;
   int duration;
   HeyaiApproval approval;
@@ -45,6 +46,7 @@ enum
   PROP_DESCRIPTION,
   PROP_IMAGE_PROMPT,
   PROP_MOTION_PROMPT,
+  PROP_EDITOR_NOTE,
   PROP_CAMERA_MOVE,
   PROP_DURATION,
   PROP_APPROVAL,
@@ -73,6 +75,7 @@ heyai_scene_finalize (GObject *object)
   g_clear_pointer (&self->description, g_free);
   g_clear_pointer (&self->image_prompt, g_free);
   g_clear_pointer (&self->motion_prompt, g_free);
+  g_clear_pointer (&self->editor_note, g_free);
   g_clear_pointer (&self->last_error, g_free);
   g_clear_pointer (&self->updated_at, g_free);
 
@@ -119,6 +122,9 @@ heyai_scene_get_property (GObject    *object,
 
     case PROP_MOTION_PROMPT:
       g_value_set_string (value, self->motion_prompt);
+      break;
+    case PROP_EDITOR_NOTE:
+      g_value_set_string (value, self->editor_note);
       break;
 
     case PROP_CAMERA_MOVE:
@@ -211,6 +217,9 @@ heyai_scene_set_property (GObject      *object,
     case PROP_MOTION_PROMPT:
       heyai_scene_set_motion_prompt (self, g_value_get_string (value));
       break;
+    case PROP_EDITOR_NOTE:
+      heyai_scene_set_editor_note (self, g_value_get_string (value));
+      break;
 
     case PROP_CAMERA_MOVE:
       heyai_scene_set_camera_move (self, g_value_get_enum (value));
@@ -300,6 +309,11 @@ heyai_scene_class_init (HeyaiSceneClass *klass)
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   properties[PROP_MOTION_PROMPT] =
     g_param_spec_string ("motion-prompt", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* The producer's notes for the editor: travel as timeline markers. */
+  properties[PROP_EDITOR_NOTE] =
+    g_param_spec_string ("editor-note", NULL, NULL,
                          NULL,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   properties[PROP_CAMERA_MOVE] =
@@ -516,6 +530,28 @@ heyai_scene_set_image_prompt (HeyaiScene *self,
   g_free (self->image_prompt);
   self->image_prompt = g_strdup (prompt);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMAGE_PROMPT]);
+}
+
+const char *
+heyai_scene_get_editor_note (HeyaiScene *self)
+{
+  g_return_val_if_fail (HEYAI_IS_SCENE (self), NULL);
+
+  return self->editor_note;
+}
+
+void
+heyai_scene_set_editor_note (HeyaiScene *self,
+                             const char *note)
+{
+  g_return_if_fail (HEYAI_IS_SCENE (self));
+
+  if (g_strcmp0 (self->editor_note, note) == 0)
+    return;
+
+  g_free (self->editor_note);
+  self->editor_note = g_strdup (note);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EDITOR_NOTE]);
 }
 
 const char *
@@ -793,6 +829,7 @@ heyai_scene_copy_content (HeyaiScene *self,
   heyai_scene_set_description (self, other->description);
   heyai_scene_set_image_prompt (self, other->image_prompt);
   heyai_scene_set_motion_prompt (self, other->motion_prompt);
+  heyai_scene_set_editor_note (self, other->editor_note);
   heyai_scene_set_camera_move (self, other->camera_move);
   heyai_scene_set_duration (self, other->duration);
   heyai_scene_set_approval (self, other->approval);

@@ -35,6 +35,8 @@ const char      *heyai_scene_get_image_prompt   (HeyaiScene *self);
 void             heyai_scene_set_image_prompt   (HeyaiScene *self, const char *prompt);
 const char      *heyai_scene_get_motion_prompt  (HeyaiScene *self);
 void             heyai_scene_set_motion_prompt  (HeyaiScene *self, const char *prompt);
+const char      *heyai_scene_get_editor_note    (HeyaiScene *self);
+void             heyai_scene_set_editor_note    (HeyaiScene *self, const char *note);
 HeyaiCameraMove  heyai_scene_get_camera_move    (HeyaiScene *self);
 void             heyai_scene_set_camera_move    (HeyaiScene *self, HeyaiCameraMove move);
 int              heyai_scene_get_duration       (HeyaiScene *self);

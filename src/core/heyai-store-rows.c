@@ -29,13 +29,13 @@
 static const char * const project_props[] = {
   "id", "number", "title", "script", "style", "aspect", "status", "last-error",
   "drive-folder-id", "drive-folders", "share-link", "created-at", "updated-at",
-  "deleted", NULL
+  "deleted", "start-tc", NULL
 };
 
 static const char * const scene_props[] = {
   "id", "project-id", "position", "title", "excerpt", "description", "image-prompt",
   "motion-prompt", "camera-move", "duration", "approval", "status", "last-error",
-  "image-take", "clip-take", "created-at", "updated-at", "deleted", NULL
+  "image-take", "clip-take", "created-at", "updated-at", "deleted", "editor-note", NULL
 };
 
 static const char * const asset_props[] = {

@@ -185,6 +185,10 @@ static const char * const migrations[] = {
   "CREATE INDEX requests_scene ON requests (scene_id, kind, created_at);"
   "CREATE INDEX requests_project ON requests (project_id, created_at);"
   "CREATE INDEX requests_key ON requests (idempotency_key);",
+  /* 3 -> 4: the producer's per-scene notes for the editor (export markers)
+   * and the project's start timecode for the exported timelines. */
+  "ALTER TABLE scenes ADD COLUMN editor_note TEXT;"
+  "ALTER TABLE projects ADD COLUMN start_tc TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HEYAI_STORE_SCHEMA_VERSION);

@@ -47,36 +47,6 @@ frames_to_time (gint64          frames,
   return gst_util_uint64_scale ((guint64) frames, (guint64) den * GST_SECOND, (guint64) num);
 }
 
-static gboolean
-probe_size (const char *uri,
-            int        *width,
-            int        *height)
-{
-  g_autoptr(GstDiscoverer) discoverer = gst_discoverer_new (10 * GST_SECOND, NULL);
-  g_autoptr(GstDiscovererInfo) info = NULL;
-  GList *streams;
-  gboolean found = FALSE;
-
-  if (discoverer == NULL)
-    return FALSE;
-
-  info = gst_discoverer_discover_uri (discoverer, uri, NULL);
-  if (info == NULL)
-    return FALSE;
-
-  streams = gst_discoverer_info_get_video_streams (info);
-  if (streams != NULL)
-    {
-      GstDiscovererVideoInfo *v = streams->data;
-
-      *width = (int) gst_discoverer_video_info_get_width (v);
-      *height = (int) gst_discoverer_video_info_get_height (v);
-      found = *width > 0 && *height > 0;
-    }
-  gst_discoverer_stream_info_list_free (streams);
-
-  return found;
-}
 
 /* The GES thread --------------------------------------------------------- */
 
@@ -467,7 +437,10 @@ job_build_and_render (Job *job)
                                                      "font-desc=\"Monospace 16\" shaded-background=true",
                                                      NULL);
             g_autoptr(GDateTime) zero = g_date_time_new_utc (2000, 1, 1, 0, 0, 0);
-            g_autoptr(GDateTime) epoch = g_date_time_add (zero, (GTimeSpan) (start / GST_USECOND));
+            /* The start timecode (01:00:00:00) counts nominal seconds. */
+            GTimeSpan offset = (GTimeSpan) (cut->start_frame * G_TIME_SPAN_SECOND /
+                                            heyai_export_fps_timebase (plan->fps));
+            g_autoptr(GDateTime) epoch = g_date_time_add (zero, offset + (GTimeSpan) (start / GST_USECOND));
             GValue value = G_VALUE_INIT;
 
             ges_timeline_element_set_start (GES_TIMELINE_ELEMENT (tc), text_start);
@@ -651,20 +624,12 @@ heyai_export_animatic (const HeyaiCut           *cut,
       return FALSE;
     }
 
-  /* Size: asked for, else the first clip's, else the plan's. */
+  /* Size: asked for, else the delivery format (the plan's; the clips are
+   * conformed to it, so a 9:16 still in a 16:9 project does not decide). */
   if (width <= 0 || height <= 0)
     {
       width = plan->width;
       height = plan->height;
-      for (guint i = 0; i < cut->entries->len; i++)
-        {
-          const HeyaiCutEntry *entry = g_ptr_array_index (cut->entries, i);
-          g_autofree char *file = g_build_filename (media_root, entry->media_rel, NULL);
-          g_autofree char *uri = g_filename_to_uri (file, NULL, NULL);
-
-          if (!entry->is_still && probe_size (uri, &width, &height))
-            break;
-        }
     }
 
   job.cut = cut;

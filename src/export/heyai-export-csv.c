@@ -37,8 +37,8 @@ heyai_export_csv_to_string (const HeyaiCut *cut)
       const HeyaiCutEntry *entry = g_ptr_array_index (cut->entries, i);
       const HeyaiExportScene *s = entry->scene;
       g_autofree char *number = g_strdup_printf ("%d", s->number);
-      g_autofree char *tc_in = heyai_export_timecode (entry->record_in, plan->fps);
-      g_autofree char *tc_out = heyai_export_timecode (entry->record_in + entry->frames, plan->fps);
+      g_autofree char *tc_in = heyai_export_record_timecode (cut, entry->record_in);
+      g_autofree char *tc_out = heyai_export_record_timecode (cut, entry->record_in + entry->frames);
       g_autofree char *duration = heyai_export_timecode (entry->frames, plan->fps);
       g_autofree char *seed = s->seed >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, s->seed) : g_strdup ("");
       g_autofree char *take = s->take > 0 ? g_strdup_printf ("%d", s->take) : g_strdup ("");

@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "heyai-export-drive.h"
+#include "heyai-export-private.h"
 #include "heyai-drive.h"
 #include "heyai-storage-gdrive.h"
 #include "heyai-storage-local.h"
@@ -22,7 +23,8 @@ typedef struct
 {
   char   *sub;        /* NULL: the project folder; "clips", "images", ... */
   char   *name;
-  char   *path;       /* in the package */
+  char   *path;       /* in the package (or the rewritten temporary copy) */
+  char   *tmp_path;   /* a timeline with its URLs rewritten, removed when freed */
   gint64  size;
   char   *md5;
   char   *sha256;
@@ -38,6 +40,9 @@ pub_file_free (PubFile *f)
   g_free (f->sub);
   g_free (f->name);
   g_free (f->path);
+  if (f->tmp_path != NULL)
+    g_unlink (f->tmp_path);
+  g_free (f->tmp_path);
   g_free (f->md5);
   g_free (f->sha256);
   g_free (f->dest_path);
@@ -160,6 +165,77 @@ hash_file (const char    *path,
   return TRUE;
 }
 
+/* The XML timelines and the OTIO point at the media with absolute file://
+ * URLs of the package folder.  The published copy points at the published
+ * media: the local project folder, or (Drive, where the editor's download
+ * folder is unknown) paths relative to the timeline, which the editors
+ * resolve next to it. */
+static gboolean
+is_timeline (const char *name)
+{
+  return g_str_equal (name, "timeline.otio") || g_str_equal (name, "timeline.fcpxml") ||
+         g_str_equal (name, "timeline.xml");
+}
+
+static char *
+replace_all (const char *text,
+             const char *from,
+             const char *to)
+{
+  g_auto(GStrv) parts = g_strsplit (text, from, -1);
+
+  return g_strjoinv (to, parts);
+}
+
+char *
+heyai_export_rewrite_media_urls (const char *text,
+                                 const char *package_dir,
+                                 const char *dest_dir)
+{
+  g_autofree char *from_enc = heyai_export_uri_encode_path (package_dir);
+  g_autofree char *to_enc = dest_dir != NULL ? heyai_export_uri_encode_path (dest_dir) : NULL;
+  const char *sep_from = from_enc[0] == '/' ? "" : "/";
+  const char *sep_to = to_enc != NULL && to_enc[0] == '/' ? "" : "/";
+  g_autofree char *from_localhost = g_strconcat ("file://localhost", sep_from, from_enc, "/", NULL);
+  g_autofree char *from_plain = g_strconcat ("file://", sep_from, from_enc, "/", NULL);
+  g_autofree char *to_localhost = to_enc != NULL ? g_strconcat ("file://localhost", sep_to, to_enc, "/", NULL)
+                                                 : g_strdup ("");
+  g_autofree char *to_plain = to_enc != NULL ? g_strconcat ("file://", sep_to, to_enc, "/", NULL) : g_strdup ("");
+  g_autofree char *step = replace_all (text, from_localhost, to_localhost);
+
+  return replace_all (step, from_plain, to_plain);
+}
+
+static gboolean
+rewrite_timeline (ScanData  *d,
+                  PubFile   *f,
+                  GError   **error)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *rewritten = NULL;
+  g_autofree char *tmp = NULL;
+  int fd;
+
+  if (!g_file_get_contents (f->path, &contents, NULL, error))
+    return FALSE;
+  rewritten = heyai_export_rewrite_media_urls (contents, d->package_dir, d->project_dir);
+
+  fd = g_file_open_tmp ("heyai-publish-XXXXXX", &tmp, error);
+  if (fd < 0)
+    return FALSE;
+  close (fd);
+  if (!g_file_set_contents (tmp, rewritten, -1, error))
+    {
+      g_unlink (tmp);
+      return FALSE;
+    }
+
+  g_free (f->path);
+  f->path = g_strdup (tmp);
+  f->tmp_path = g_steal_pointer (&tmp);
+  return TRUE;
+}
+
 static int
 compare_names (gconstpointer a,
                gconstpointer b)
@@ -206,6 +282,8 @@ scan_dir (ScanData      *d,
         f->name = g_strdup (n);
         f->path = g_steal_pointer (&path);
         g_ptr_array_add (d->files, f);
+        if (sub == NULL && is_timeline (n) && !rewrite_timeline (d, f, error))
+          return FALSE;
         if (!hash_file (f->path, f, cancellable, error))
           return FALSE;
       }

@@ -11,8 +11,11 @@
  *     final/   where the editor puts the finished trailer (heyai-final-watch.h)
  *
  * The documents go directly into the project folder, next to images/ and
- * clips/.  The numbered copies the timelines reference (clips/01-<scene>.mp4,
- * relative paths) are uploaded into the project's clips/ and images/ folders
+ * clips/.  The timelines of the package point at their media with absolute
+ * file:// URLs; the published copies are rewritten to point at the local
+ * project folder (local storage) or relative to the timeline (Drive, where
+ * the download folder is unknown).  The numbered copies the timelines
+ * reference (clips/01-<scene>.mp4) are uploaded into the project's clips/ and images/ folders
  * too, so an editor who downloads the project folder opens timeline.otio (or
  * .fcpxml/.edl) without relinking anything.
  *
@@ -53,6 +56,13 @@ typedef struct
 } HeyaiExportPublishResult;
 
 void heyai_export_publish_result_free (HeyaiExportPublishResult *result);
+
+/* The text of a timeline with its absolute file:// URLs below @package_dir
+ * pointing below @dest_dir instead, or made relative when @dest_dir is NULL
+ * (Drive).  Both the "file://localhost/" (FCP7) and "file:///" spellings. */
+char *heyai_export_rewrite_media_urls (const char *text,
+                                       const char *package_dir,
+                                       const char *dest_dir);
 
 /* Publishes @package_dir (a HeyaiExportResult's package_path) for @project
  * through @storage (a "gdrive" or "local" storage).  @local_root is the local

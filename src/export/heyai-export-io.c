@@ -26,6 +26,11 @@ heyai_cut_entry_free (HeyaiCutEntry *entry)
   g_free (entry->still_rel);
   g_free (entry->clip_src);
   g_free (entry->still_src);
+  g_free (entry->uid);
+  g_free (entry->original_rel);
+  g_free (entry->conform_reason);
+  heyai_media_info_clear (&entry->media);
+  heyai_media_info_clear (&entry->original);
   g_free (entry);
 }
 
@@ -61,6 +66,7 @@ heyai_cut_new (const HeyaiExportPlan *plan,
   cut->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) heyai_cut_entry_free);
   cut->skipped = g_ptr_array_new ();
   cut->package_dir = g_strdup (package_dir);
+  cut->start_frame = heyai_export_plan_start_frame (plan);
 
   for (guint i = 0; i < plan->scenes->len; i++)
     max_number = MAX (max_number, ((HeyaiExportScene *) g_ptr_array_index (plan->scenes, i))->number);
@@ -105,6 +111,14 @@ heyai_cut_new (const HeyaiExportPlan *plan,
 
       entry->record_in = cut->total_frames;
       entry->frames = heyai_export_scene_frames (scene, plan->fps);
+      entry->uid = scene->scene_id != NULL ? g_strdup_printf ("heyai:%s", scene->scene_id)
+                                           : g_strdup_printf ("heyai:scene-%d", scene->number);
+      /* Until probed: what the timelines promise (the delivery format). */
+      entry->media.width = plan->width;
+      entry->media.height = plan->height;
+      entry->media.is_image = entry->is_still;
+      heyai_export_fps_get_rational (plan->fps, &entry->media.fps_n, &entry->media.fps_d);
+      entry->media.frames = entry->frames;
       cut->total_frames += entry->frames;
       g_ptr_array_add (cut->entries, entry);
     }
@@ -122,6 +136,58 @@ heyai_cut_free (HeyaiCut *cut)
   g_clear_pointer (&cut->skipped, g_ptr_array_unref);
   g_free (cut->package_dir);
   g_free (cut);
+}
+
+char *
+heyai_export_record_timecode (const HeyaiCut *cut,
+                              gint64          frames)
+{
+  return heyai_export_timecode (cut->start_frame + frames, cut->plan->fps);
+}
+
+char *
+heyai_export_media_url (const HeyaiCut *cut,
+                        const char     *rel,
+                        gboolean        localhost)
+{
+  g_autofree char *full = NULL;
+  g_autofree char *encoded = NULL;
+
+  if (cut->package_dir == NULL)
+    return heyai_export_uri_encode_path (rel);
+
+  full = g_build_filename (cut->package_dir, rel, NULL);
+  encoded = heyai_export_uri_encode_path (full);
+
+  return g_strconcat (localhost ? "file://localhost" : "file://", encoded[0] == '/' ? "" : "/", encoded, NULL);
+}
+
+char *
+heyai_export_clip_name (const HeyaiCutEntry *entry)
+{
+  return g_strdup_printf ("%d. %s", entry->scene->number,
+                          entry->scene->title != NULL ? entry->scene->title : "");
+}
+
+char *
+heyai_export_marker_note (const HeyaiCutEntry *entry)
+{
+  const HeyaiExportScene *s = entry->scene;
+  GString *out = g_string_new (NULL);
+
+  if (s->editor_note != NULL && *s->editor_note != '\0')
+    g_string_append (out, s->editor_note);
+  else
+    g_string_append (out, s->image_prompt != NULL ? s->image_prompt : "");
+
+  return g_string_free (out, FALSE);
+}
+
+void
+heyai_media_info_clear (HeyaiMediaInfo *info)
+{
+  g_clear_pointer (&info->codec, g_free);
+  g_clear_pointer (&info->container, g_free);
 }
 
 /* Fault injection for tests ----------------------------------------- */

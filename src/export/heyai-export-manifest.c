@@ -61,10 +61,56 @@ add_cost (JsonBuilder *b,
 }
 
 static void
+add_media (JsonBuilder          *b,
+           const char           *member,
+           const char           *path,
+           const HeyaiMediaInfo *m,
+           GPtrArray            *files)
+{
+  json_builder_set_member_name (b, member);
+  if (path == NULL)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+
+  json_builder_begin_object (b);
+  add_string (b, "path", path);
+  for (guint i = 0; files != NULL && i < files->len; i++)
+    {
+      HeyaiManifestFile *f = g_ptr_array_index (files, i);
+
+      if (g_str_equal (f->path, path))
+        {
+          add_string (b, "sha256", f->sha256);
+          add_int (b, "size", f->size);
+        }
+    }
+  json_builder_set_member_name (b, "probed");
+  json_builder_add_boolean_value (b, m->probed);
+  add_int (b, "width", m->width);
+  add_int (b, "height", m->height);
+  if (!m->is_image && m->fps_n > 0)
+    {
+      g_autofree char *rate = g_strdup_printf ("%d/%d", m->fps_n, m->fps_d);
+      add_string (b, "fps_rational", rate);
+      add_int (b, "frames", m->frames);
+      /* The clips carry no timecode track: their source timecode starts at zero. */
+      add_string (b, "source_timecode", "00:00:00:00");
+    }
+  add_string (b, "codec", m->codec);
+  add_string (b, "container", m->container);
+  json_builder_set_member_name (b, "has_audio");
+  json_builder_add_boolean_value (b, m->has_audio);
+  json_builder_end_object (b);
+}
+
+static void
 add_scene (JsonBuilder            *b,
            const HeyaiExportScene *s,
            const HeyaiCutEntry    *entry,
-           HeyaiExportFps          fps)
+           const HeyaiCut         *cut,
+           GPtrArray              *files)
 {
   json_builder_begin_object (b);
   add_int (b, "scene", s->number);
@@ -78,8 +124,8 @@ add_scene (JsonBuilder            *b,
 
   if (entry != NULL)
     {
-      g_autofree char *tc_in = heyai_export_timecode (entry->record_in, fps);
-      g_autofree char *tc_out = heyai_export_timecode (entry->record_in + entry->frames, fps);
+      g_autofree char *tc_in = heyai_export_record_timecode (cut, entry->record_in);
+      g_autofree char *tc_out = heyai_export_record_timecode (cut, entry->record_in + entry->frames);
 
       add_int (b, "duration_frames", entry->frames);
       add_int (b, "record_in_frame", entry->record_in);
@@ -89,6 +135,11 @@ add_scene (JsonBuilder            *b,
       add_string (b, "still", entry->still_rel);
       json_builder_set_member_name (b, "held_still");
       json_builder_add_boolean_value (b, entry->is_still);
+      add_string (b, "id", entry->uid);
+      add_string (b, "editor_note", s->editor_note);
+      add_media (b, "media_info", entry->media_rel, &entry->media, files);
+      add_media (b, "original", entry->original_rel, &entry->original, files);
+      add_string (b, "conformed", entry->conform_reason);
     }
   else
     {
@@ -143,7 +194,8 @@ heyai_export_manifest_to_string (const HeyaiCut           *cut,
                                  const HeyaiExportOptions *options,
                                  GPtrArray                *files)
 {
-  static const char *format_names[] = { "otio", "fcpxml", "xml", "edl", "csv", "pdf", "md", "animatic" };
+  guint n_formats;
+  const HeyaiExportFormatInfo *table = heyai_export_format_table (&n_formats);
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -179,6 +231,11 @@ heyai_export_manifest_to_string (const HeyaiCut           *cut,
   add_string (b, "timecode", heyai_export_fps_is_drop_frame (plan->fps) ? "drop-frame" : "non-drop-frame");
   add_int (b, "total_frames", cut->total_frames);
   add_string (b, "duration_timecode", total_tc);
+  {
+    g_autofree char *start = heyai_export_record_timecode (cut, 0);
+    add_string (b, "start_timecode", start);
+    add_int (b, "start_frame", cut->start_frame);
+  }
   add_int (b, "scenes", cut->entries->len);
   json_builder_end_object (b);
 
@@ -186,9 +243,9 @@ heyai_export_manifest_to_string (const HeyaiCut           *cut,
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "formats");
   json_builder_begin_array (b);
-  for (guint i = 0; i < G_N_ELEMENTS (format_names); i++)
-    if (options->formats & (1u << i))
-      json_builder_add_string_value (b, format_names[i]);
+  for (guint i = 0; i < n_formats; i++)
+    if (options->formats & table[i].flag)
+      json_builder_add_string_value (b, table[i].id);
   json_builder_end_array (b);
   add_string (b, "missing", options->missing == HEYAI_EXPORT_MISSING_SKIP ? "skip" : "hold");
   json_builder_set_member_name (b, "crossfade_seconds");
@@ -197,6 +254,7 @@ heyai_export_manifest_to_string (const HeyaiCut           *cut,
   json_builder_add_boolean_value (b, options->burn_in);
   json_builder_set_member_name (b, "music");
   json_builder_add_boolean_value (b, options->music != NULL);
+  add_string (b, "fit", options->fit == HEYAI_EXPORT_FIT_CROP ? "crop" : "letterbox");
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "files");
@@ -218,7 +276,7 @@ heyai_export_manifest_to_string (const HeyaiCut           *cut,
   for (guint i = 0; i < cut->entries->len; i++)
     {
       const HeyaiCutEntry *entry = g_ptr_array_index (cut->entries, i);
-      add_scene (b, entry->scene, entry, plan->fps);
+      add_scene (b, entry->scene, entry, cut, files);
       total_cost += entry->scene->cost;
     }
   json_builder_end_array (b);
@@ -226,7 +284,7 @@ heyai_export_manifest_to_string (const HeyaiCut           *cut,
   json_builder_set_member_name (b, "skipped");
   json_builder_begin_array (b);
   for (guint i = 0; i < cut->skipped->len; i++)
-    add_scene (b, g_ptr_array_index (cut->skipped, i), NULL, plan->fps);
+    add_scene (b, g_ptr_array_index (cut->skipped, i), NULL, cut, files);
   json_builder_end_array (b);
 
   json_builder_set_member_name (b, "total_cost_usd");

@@ -142,12 +142,19 @@ load_picture (const char *media_root,
               const char *rel)
 {
   g_autofree char *path = NULL;
-  cairo_surface_t *surface;
 
   if (rel == NULL)
     return NULL;
 
   path = g_build_filename (media_root, rel, NULL);
+  return heyai_export_load_picture (path);
+}
+
+cairo_surface_t *
+heyai_export_load_picture (const char *path)
+{
+  cairo_surface_t *surface;
+
   if (g_str_has_suffix (path, ".png"))
     {
       surface = cairo_image_surface_create_from_png (path);
@@ -260,7 +267,7 @@ static char *
 duration_label (const HeyaiCut      *cut,
                 const HeyaiCutEntry *entry)
 {
-  g_autofree char *tc_in = heyai_export_timecode (entry->record_in, cut->plan->fps);
+  g_autofree char *tc_in = heyai_export_record_timecode (cut, entry->record_in);
   double seconds = (double) entry->frames / heyai_export_fps_to_double (cut->plan->fps);
 
   return g_strdup_printf (_("%.1f s · from %s"), seconds, tc_in);
@@ -396,6 +403,89 @@ fail:
   return FALSE;
 }
 
+/* The script flows: every block is laid out at full length and drawn line by
+ * line, so a scene longer than a page continues on the next one (under a
+ * "continued" header) and no line is ever dropped. */
+typedef struct
+{
+  cairo_t               *cr;
+  const HeyaiExportPlan *plan;
+  double                 page_w;
+  double                 page_h;
+  double                 y;
+  int                    page;
+  const char            *continued;  /* heading of the scene being drawn, or NULL */
+} ScriptPage;
+
+static void
+script_new_page (ScriptPage *sp)
+{
+  draw_footer (sp->cr, sp->plan->title, sp->page, sp->page_w, sp->page_h);
+  cairo_show_page (sp->cr);
+  sp->page++;
+  cairo_set_source_rgb (sp->cr, 1, 1, 1);
+  cairo_paint (sp->cr);
+  sp->y = MARGIN;
+
+  if (sp->continued != NULL)
+    {
+      g_autofree char *header = g_strdup_printf (_("%s (continued)"), sp->continued);
+
+      sp->y += draw_text (sp->cr, "Sans Bold 9", header, MARGIN, sp->y, sp->page_w - 2 * MARGIN, 1, 0.45) + 6;
+    }
+}
+
+static double
+script_bottom (const ScriptPage *sp)
+{
+  return sp->page_h - MARGIN - 14;
+}
+
+/* Draws @text from @x with @width, breaking pages between lines. */
+static void
+script_flow (ScriptPage *sp,
+             const char *font,
+             const char *text,
+             double      x,
+             double      width,
+             double      gray,
+             double      space_after)
+{
+  g_autoptr(PangoLayout) layout = NULL;
+  PangoLayoutIter *iter;
+
+  if (text == NULL || *text == '\0')
+    return;
+
+  layout = make_layout (sp->cr, font, width, 0);
+  pango_layout_set_text (layout, text, -1);
+
+  iter = pango_layout_get_iter (layout);
+  do
+    {
+      PangoLayoutLine *line = pango_layout_iter_get_line_readonly (iter);
+      PangoRectangle logical;
+      double top, height, baseline;
+
+      pango_layout_iter_get_line_extents (iter, NULL, &logical);
+      top = (double) logical.y / PANGO_SCALE;
+      height = (double) logical.height / PANGO_SCALE;
+      baseline = (double) pango_layout_iter_get_baseline (iter) / PANGO_SCALE - top;
+
+      if (sp->y + height > script_bottom (sp) && sp->y > MARGIN + 20)
+        script_new_page (sp);
+
+      cairo_set_source_rgb (sp->cr, gray, gray, gray);
+      cairo_move_to (sp->cr, x + (double) logical.x / PANGO_SCALE, sp->y + baseline);
+      pango_cairo_show_layout_line (sp->cr, line);
+      sp->y += height;
+    }
+  while (pango_layout_iter_next_line (iter));
+  pango_layout_iter_free (iter);
+
+  sp->y += space_after;
+}
+
 gboolean
 heyai_export_script_pdf (const HeyaiCut  *cut,
                          const char      *path,
@@ -404,15 +494,14 @@ heyai_export_script_pdf (const HeyaiCut  *cut,
                          GError         **error)
 {
   const HeyaiExportPlan *plan = cut->plan;
-  double page_w, page_h, width, y;
+  double width;
   cairo_surface_t *pdf;
-  cairo_t *cr;
   cairo_status_t status;
-  int page = 1;
+  ScriptPage sp = { NULL, plan, 0, 0, MARGIN, 1, NULL };
 
-  paper_size (paper, FALSE, &page_w, &page_h);
-  width = page_w - 2 * MARGIN;
-  pdf = cairo_pdf_surface_create (path, page_w, page_h);
+  paper_size (paper, FALSE, &sp.page_w, &sp.page_h);
+  width = sp.page_w - 2 * MARGIN;
+  pdf = cairo_pdf_surface_create (path, sp.page_w, sp.page_h);
   if (!check_cairo (cairo_surface_status (pdf), path, error))
     {
       cairo_surface_destroy (pdf);
@@ -420,76 +509,68 @@ heyai_export_script_pdf (const HeyaiCut  *cut,
     }
   cairo_pdf_surface_set_metadata (pdf, CAIRO_PDF_METADATA_TITLE, plan->title);
   cairo_pdf_surface_set_metadata (pdf, CAIRO_PDF_METADATA_CREATOR, "HeyAI Studio " PACKAGE_VERSION);
-  cr = cairo_create (pdf);
+  sp.cr = cairo_create (pdf);
 
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
-  y = MARGIN;
-  y += draw_text (cr, "Sans Bold 20", plan->title, MARGIN, y, width, 3, 0.05) + 4;
+  cairo_set_source_rgb (sp.cr, 1, 1, 1);
+  cairo_paint (sp.cr);
+  script_flow (&sp, "Sans Bold 20", plan->title, MARGIN, width, 0.05, 4);
   {
     g_autofree char *total = heyai_export_timecode (cut->total_frames, plan->fps);
-    g_autofree char *sub = g_strdup_printf (_("Script with suggested timing · %s fps · total %s"),
-                                            heyai_export_fps_to_string (plan->fps), total);
-    y += draw_text (cr, "Sans 11", sub, MARGIN, y, width, 2, 0.35) + 16;
+    g_autofree char *start = heyai_export_record_timecode (cut, 0);
+    g_autofree char *sub = g_strdup_printf (_("Script with suggested timing · %s fps · total %s · starts at %s"),
+                                            heyai_export_fps_to_string (plan->fps), total, start);
+    script_flow (&sp, "Sans 11", sub, MARGIN, width, 0.35, 16);
   }
 
   for (guint i = 0; i < cut->entries->len; i++)
     {
       const HeyaiCutEntry *entry = g_ptr_array_index (cut->entries, i);
       const HeyaiExportScene *s = entry->scene;
-      g_autofree char *tc_in = heyai_export_timecode (entry->record_in, plan->fps);
-      g_autofree char *tc_out = heyai_export_timecode (entry->record_in + entry->frames, plan->fps);
+      g_autofree char *tc_in = heyai_export_record_timecode (cut, entry->record_in);
+      g_autofree char *tc_out = heyai_export_record_timecode (cut, entry->record_in + entry->frames);
       g_autofree char *heading = g_strdup_printf ("%d. %s", s->number, s->title != NULL ? s->title : "");
       g_autofree char *timing = g_strdup_printf (_("%s → %s · %.2f s (%d frames)%s"),
                                                  tc_in, tc_out,
                                                  (double) entry->frames / heyai_export_fps_to_double (plan->fps),
                                                  (int) entry->frames,
                                                  entry->is_still ? _(" · still held") : "");
-      g_autoptr(PangoLayout) probe = NULL;
-      double needed = 0;
-      int w, h;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         goto fail;
 
-      /* Measure the block so a scene is not split across pages. */
-      probe = make_layout (cr, "Sans 10", width, 0);
-      pango_layout_set_text (probe, s->description != NULL ? s->description : "", -1);
-      pango_layout_get_size (probe, &w, &h);
-      needed = 40 + (double) h / PANGO_SCALE;
-      if (s->notes != NULL)
-        {
-          pango_layout_set_text (probe, s->notes, -1);
-          pango_layout_get_size (probe, &w, &h);
-          needed += (double) h / PANGO_SCALE;
-        }
+      /* Keep the heading with at least a few lines of the scene. */
+      sp.continued = NULL;
+      if (sp.y + 80 > script_bottom (&sp) && sp.y > MARGIN + 20)
+        script_new_page (&sp);
 
-      if (y + MIN (needed, page_h - 2 * MARGIN - 20) > page_h - MARGIN - 14)
+      script_flow (&sp, "Sans Bold 12", heading, MARGIN, width, 0.05, 2);
+      sp.continued = heading;
+      script_flow (&sp, "Monospace 9", timing, MARGIN, width, 0.35, 4);
+      script_flow (&sp, "Sans 10", s->description, MARGIN, width, 0.1, 3);
+      script_flow (&sp, "Serif Italic 9", s->notes, MARGIN + 12, width - 12, 0.35, 3);
+      if (s->motion_prompt != NULL && *s->motion_prompt != '\0')
         {
-          draw_footer (cr, plan->title, page, page_w, page_h);
-          cairo_show_page (cr);
-          page++;
-          cairo_set_source_rgb (cr, 1, 1, 1);
-          cairo_paint (cr);
-          y = MARGIN;
+          g_autofree char *motion = g_strdup_printf (_("Motion: %s"), s->motion_prompt);
+          script_flow (&sp, "Sans 8", motion, MARGIN, width, 0.45, 1);
         }
-
-      y += draw_text (cr, "Sans Bold 12", heading, MARGIN, y, width, 2, 0.05) + 2;
-      y += draw_text (cr, "Monospace 9", timing, MARGIN, y, width, 1, 0.35) + 4;
-      y += draw_text (cr, "Sans 10", s->description, MARGIN, y, width, 40, 0.1) + 3;
-      y += draw_text (cr, "Serif Italic 9", s->notes, MARGIN + 12, y, width - 12, 20, 0.35) + 3;
       if (s->camera_move != NULL && *s->camera_move != '\0')
         {
           g_autofree char *cam = g_strdup_printf (_("Camera: %s"), s->camera_move);
-          y += draw_text (cr, "Sans 8", cam, MARGIN, y, width, 1, 0.45);
+          script_flow (&sp, "Sans 8", cam, MARGIN, width, 0.45, 1);
         }
-      y += 14;
+      if (s->editor_note != NULL && *s->editor_note != '\0')
+        {
+          g_autofree char *note = g_strdup_printf (_("Note for the editor: %s"), s->editor_note);
+          script_flow (&sp, "Sans Bold 8", note, MARGIN, width, 0.25, 1);
+        }
+      sp.continued = NULL;
+      sp.y += 13;
     }
 
-  draw_footer (cr, plan->title, page, page_w, page_h);
-  cairo_show_page (cr);
+  draw_footer (sp.cr, plan->title, sp.page, sp.page_w, sp.page_h);
+  cairo_show_page (sp.cr);
 
-  cairo_destroy (cr);
+  cairo_destroy (sp.cr);
   cairo_surface_finish (pdf);
   status = cairo_surface_status (pdf);
   cairo_surface_destroy (pdf);
@@ -497,7 +578,7 @@ heyai_export_script_pdf (const HeyaiCut  *cut,
   return check_cairo (status, path, error);
 
 fail:
-  cairo_destroy (cr);
+  cairo_destroy (sp.cr);
   cairo_surface_finish (pdf);
   cairo_surface_destroy (pdf);
   return FALSE;

@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include <math.h>
+#include <stdio.h>
 
 #include "heyai-core.h"
 #include "heyai-export-plan.h"
@@ -34,6 +35,8 @@ heyai_export_scene_free (HeyaiExportScene *scene)
   g_free (scene->image_request_id);
   g_free (scene->approved_by);
   g_free (scene->approved_at);
+  g_free (scene->scene_id);
+  g_free (scene->editor_note);
   g_free (scene);
 }
 
@@ -60,6 +63,8 @@ heyai_export_scene_copy (const HeyaiExportScene *src)
   scene->image_request_id = g_strdup (src->image_request_id);
   scene->approved_by = g_strdup (src->approved_by);
   scene->approved_at = g_strdup (src->approved_at);
+  scene->scene_id = g_strdup (src->scene_id);
+  scene->editor_note = g_strdup (src->editor_note);
 
   return scene;
 }
@@ -74,6 +79,7 @@ heyai_export_plan_new (const char *title)
   plan->width = 1920;
   plan->height = 1080;
   plan->fps = HEYAI_EXPORT_FPS_24;
+  plan->start_tc = g_strdup ("01:00:00:00");
   plan->scenes = g_ptr_array_new_with_free_func ((GDestroyNotify) heyai_export_scene_free);
 
   return plan;
@@ -93,6 +99,7 @@ heyai_export_plan_copy (const HeyaiExportPlan *src)
   plan->width = src->width;
   plan->height = src->height;
   plan->fps = src->fps;
+  plan->start_tc = g_strdup (src->start_tc);
   plan->scenes = g_ptr_array_new_with_free_func ((GDestroyNotify) heyai_export_scene_free);
   for (guint i = 0; i < src->scenes->len; i++)
     g_ptr_array_add (plan->scenes, heyai_export_scene_copy (g_ptr_array_index (src->scenes, i)));
@@ -109,6 +116,7 @@ heyai_export_plan_free (HeyaiExportPlan *plan)
   g_free (plan->title);
   g_free (plan->slug);
   g_free (plan->project_id);
+  g_free (plan->start_tc);
   g_clear_pointer (&plan->scenes, g_ptr_array_unref);
   g_free (plan);
 }
@@ -284,6 +292,52 @@ heyai_export_timecode (gint64         frames,
                           n / 108000, (n / 1800) % 60, (n / 30) % 60, n % 30);
 }
 
+gboolean
+heyai_export_timecode_parse (const char     *text,
+                             HeyaiExportFps  fps,
+                             gint64         *frames)
+{
+  int timebase = heyai_export_fps_timebase (fps);
+  unsigned int hh, mm, ss, ff;
+  char sep1, sep2, sep3;
+  int consumed = 0;
+  gint64 total;
+
+  if (text == NULL)
+    return FALSE;
+
+  if (sscanf (text, "%2u%c%2u%c%2u%c%2u%n", &hh, &sep1, &mm, &sep2, &ss, &sep3, &ff, &consumed) != 7 ||
+      text[consumed] != '\0' || sep1 != ':' || sep2 != ':' ||
+      (sep3 != ':' && sep3 != ';' && sep3 != '.' && sep3 != ',') ||
+      mm > 59 || ss > 59 || ff >= (unsigned int) timebase)
+    return FALSE;
+
+  total = ((gint64) hh * 3600 + mm * 60 + ss) * timebase + ff;
+  if (heyai_export_fps_is_drop_frame (fps))
+    {
+      gint64 minutes = (gint64) hh * 60 + mm;
+
+      /* Frame numbers 00 and 01 do not exist at the start of a minute not divisible by ten. */
+      if (ss == 0 && ff < 2 && mm % 10 != 0)
+        return FALSE;
+      total -= 2 * (minutes - minutes / 10);
+    }
+
+  *frames = total;
+  return TRUE;
+}
+
+gint64
+heyai_export_plan_start_frame (const HeyaiExportPlan *plan)
+{
+  gint64 frames = 0;
+
+  if (plan->start_tc == NULL || !heyai_export_timecode_parse (plan->start_tc, plan->fps, &frames))
+    return 0;
+
+  return frames;
+}
+
 /* From the store ------------------------------------------------------- */
 
 static HeyaiAsset *
@@ -354,6 +408,11 @@ heyai_export_plan_from_store (HeyaiStore    *store,
 
   plan = heyai_export_plan_new (heyai_project_get_title (project));
   plan->project_id = g_strdup (project_id);
+  if (heyai_project_get_start_tc (project) != NULL && *heyai_project_get_start_tc (project) != '\0')
+    {
+      g_free (plan->start_tc);
+      plan->start_tc = g_strdup (heyai_project_get_start_tc (project));
+    }
   heyai_aspect_get_size (heyai_project_get_aspect (project), 1920, &plan->width, &plan->height);
   if (plan->width <= 0 || plan->height <= 0)
     {
@@ -393,6 +452,8 @@ heyai_export_plan_from_store (HeyaiStore    *store,
       es->clip_path = existing_path (clip);
       es->still_path = existing_path (still);
       es->approved_at = g_strdup (heyai_scene_get_updated_at (scene));
+      es->scene_id = g_strdup (id);
+      es->editor_note = g_strdup (heyai_scene_get_editor_note (scene));
 
       if (still != NULL)
         {

@@ -55,6 +55,8 @@ typedef struct
   double   image_cost;
   char    *approved_by;     /* who approved (may be NULL) */
   char    *approved_at;     /* when (ISO 8601 or HLC stamp, may be NULL) */
+  char    *scene_id;        /* the store's stable scene id (written in every timeline), may be NULL */
+  char    *editor_note;     /* the producer's "notes for the editor", may be NULL */
 } HeyaiExportScene;
 
 typedef struct
@@ -65,6 +67,7 @@ typedef struct
   int        width;         /* sequence size, 1920x1080 by default */
   int        height;
   HeyaiExportFps fps;
+  char      *start_tc;      /* record start, "01:00:00:00" by default (NULL = 00:00:00:00) */
   GPtrArray *scenes;        /* HeyaiExportScene*, storyboard order */
 } HeyaiExportPlan;
 
@@ -107,6 +110,15 @@ gint64            heyai_export_scene_frames      (const HeyaiExportScene *scene,
  * drop-frame for HEYAI_EXPORT_FPS_29_97_DF. */
 char             *heyai_export_timecode          (gint64           frames,
                                                   HeyaiExportFps   fps);
+/* Parses "HH:MM:SS:FF" (or ";FF" / "." for drop-frame) into a frame count at
+ * @fps (drop-frame counting for HEYAI_EXPORT_FPS_29_97_DF).  FALSE when the
+ * text is not a valid timecode at that rate. */
+gboolean          heyai_export_timecode_parse    (const char      *text,
+                                                  HeyaiExportFps   fps,
+                                                  gint64          *frames);
+/* The record start of @plan in frames (its start_tc at its fps; 0 when unset
+ * or invalid). */
+gint64            heyai_export_plan_start_frame  (const HeyaiExportPlan *plan);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HeyaiExportPlan, heyai_export_plan_free)
 

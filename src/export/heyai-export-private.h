@@ -5,10 +5,55 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <cairo.h>
 
 #include "heyai-export.h"
 
 G_BEGIN_DECLS
+
+/* What a media file really is (GstDiscoverer), or for a cut that was not
+ * probed (text-only tests), the plan's format. */
+typedef struct
+{
+  gboolean probed;
+  gboolean is_image;
+  int      width;
+  int      height;
+  int      fps_n;        /* 0/1 for stills */
+  int      fps_d;
+  gint64   frames;       /* length in frames at fps_n/fps_d (stills: the hold, at the plan rate) */
+  gint64   duration_ns;
+  char    *codec;        /* "H.264 (High Profile)", "PNG image" ... */
+  char    *container;    /* "ISO MP4/M4A", or NULL */
+  gboolean has_audio;
+} HeyaiMediaInfo;
+
+void      heyai_media_info_clear   (HeyaiMediaInfo *info);
+/* Probes @path with GstDiscoverer (synchronous; any thread). */
+gboolean  heyai_media_probe        (const char     *path,
+                                    HeyaiMediaInfo *info,
+                                    GError        **error);
+
+/* Why a clip is not the delivery format ("30 fps, VP9"), or NULL when it is. */
+char     *heyai_export_conform_reason   (const HeyaiMediaInfo  *m,
+                                         const char            *path,
+                                         const HeyaiExportPlan *plan);
+/* Re-encodes @src to H.264/MP4 at the plan's size and rate (blocking). */
+gboolean  heyai_export_conform_clip     (const char            *src,
+                                         const HeyaiMediaInfo  *src_info,
+                                         const char            *dest,
+                                         const HeyaiExportPlan *plan,
+                                         HeyaiExportFit         fit,
+                                         GCancellable          *cancellable,
+                                         GError               **error);
+/* Redraws a still at the plan's frame size as PNG. */
+gboolean  heyai_export_conform_still    (const char            *src,
+                                         const char            *dest,
+                                         const HeyaiExportPlan *plan,
+                                         HeyaiExportFit         fit,
+                                         GError               **error);
+/* A picture (PNG with cairo, anything else decoded by GStreamer), or NULL. */
+cairo_surface_t *heyai_export_load_picture (const char *path);
 
 /* One event of the cut. */
 typedef struct
@@ -22,6 +67,11 @@ typedef struct
   char     *still_src;
   gint64    record_in;    /* frames from the start of the cut */
   gint64    frames;
+  char     *uid;          /* stable id written in every timeline: "heyai:<scene id>" or "heyai:scene-N" */
+  HeyaiMediaInfo media;   /* what media_rel really is (after conforming) */
+  char     *original_rel; /* the provider's file kept beside a conformed clip, or NULL */
+  HeyaiMediaInfo original;
+  char     *conform_reason; /* why it was conformed ("30 fps, VP9"), or NULL */
 } HeyaiCutEntry;
 
 typedef struct
@@ -30,8 +80,24 @@ typedef struct
   GPtrArray *entries;      /* HeyaiCutEntry* */
   GPtrArray *skipped;      /* const HeyaiExportScene*, left out of the cut */
   gint64     total_frames;
+  gint64     start_frame;  /* record start (plan->start_tc) in frames */
   char      *package_dir;  /* final absolute path of the package (for absolute URLs) */
 } HeyaiCut;
+
+/* Record timecode of @frames from the start of the cut (start_tc added). */
+char     *heyai_export_record_timecode   (const HeyaiCut *cut,
+                                          gint64          frames);
+/* Absolute, percent-encoded file:// URL of @rel in the package
+ * ("file:///home/a%20b/x-handoff/clips/01-x.mp4"); with @localhost
+ * "file://localhost/..." (FCP7).  A cut without package_dir gives the
+ * encoded relative path. */
+char     *heyai_export_media_url         (const HeyaiCut *cut,
+                                          const char     *rel,
+                                          gboolean        localhost);
+/* Clip name shown in the editors: "3. The lighthouse". */
+char     *heyai_export_clip_name         (const HeyaiCutEntry *entry);
+/* The marker text of a scene: its editor note and approval ("Approved by ... at ..."). */
+char     *heyai_export_marker_note       (const HeyaiCutEntry *entry);
 
 HeyaiCut *heyai_cut_new   (const HeyaiExportPlan *plan,
                            HeyaiExportMissing     missing,
@@ -43,7 +109,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HeyaiCut, heyai_cut_free)
 char     *heyai_export_otio_to_string    (const HeyaiCut *cut);
 char     *heyai_export_fcpxml_to_string  (const HeyaiCut *cut);
 char     *heyai_export_fcp7_to_string    (const HeyaiCut *cut);
-char     *heyai_export_edl_to_string     (const HeyaiCut *cut);
+/* @clip_names: reel names are the clip names (Premiere / delivery specs). */
+char     *heyai_export_edl_to_string     (const HeyaiCut *cut,
+                                          gboolean        clip_names);
+/* content.otio of timeline.otioz: target_urls "media/<file>". */
+char     *heyai_export_otio_to_string_for_bundle (const HeyaiCut *cut);
 char     *heyai_export_csv_to_string     (const HeyaiCut *cut);
 char     *heyai_export_script_md_to_string (const HeyaiCut *cut);
 char     *heyai_export_readme_to_string  (const HeyaiCut *cut,

@@ -58,17 +58,18 @@ heyai_export_script_md_to_string (const HeyaiCut *cut)
   g_autofree char *title = one_line (plan->title);
   g_autofree char *total_tc = heyai_export_timecode (cut->total_frames, plan->fps);
   g_autofree char *total_s = seconds_label (cut->total_frames, plan->fps);
+  g_autofree char *start_tc = heyai_export_record_timecode (cut, 0);
 
   g_string_append_printf (out, "# %s\n\n", title);
   g_string_append_printf (out, "%s\n\n", _("Script with suggested timing"));
   if (heyai_export_fps_is_drop_frame (plan->fps))
     g_string_append_printf (out,
-                            _("%u scenes, 29.97 fps, total %s (%s s). Record timecodes start at 00:00:00;00 (drop-frame)."),
-                            cut->entries->len, total_tc, total_s);
+                            _("%u scenes, 29.97 fps, total %s (%s s). Record timecodes start at %s (drop-frame)."),
+                            cut->entries->len, total_tc, total_s, start_tc);
   else
     g_string_append_printf (out,
-                            _("%u scenes, %s fps, total %s (%s s). Record timecodes start at 00:00:00:00 (non-drop-frame)."),
-                            cut->entries->len, heyai_export_fps_to_string (plan->fps), total_tc, total_s);
+                            _("%u scenes, %s fps, total %s (%s s). Record timecodes start at %s (non-drop-frame)."),
+                            cut->entries->len, heyai_export_fps_to_string (plan->fps), total_tc, total_s, start_tc);
   g_string_append (out, "\n\n");
 
   g_string_append_printf (out, "| %s | %s | %s | %s | %s |\n|---|---|---|---|---|\n",
@@ -76,8 +77,8 @@ heyai_export_script_md_to_string (const HeyaiCut *cut)
   for (guint i = 0; i < cut->entries->len; i++)
     {
       const HeyaiCutEntry *entry = g_ptr_array_index (cut->entries, i);
-      g_autofree char *tc_in = heyai_export_timecode (entry->record_in, plan->fps);
-      g_autofree char *tc_out = heyai_export_timecode (entry->record_in + entry->frames, plan->fps);
+      g_autofree char *tc_in = heyai_export_record_timecode (cut, entry->record_in);
+      g_autofree char *tc_out = heyai_export_record_timecode (cut, entry->record_in + entry->frames);
       g_autofree char *dur = seconds_label (entry->frames, plan->fps);
       g_autofree char *cell = table_cell (entry->scene->title);
 
@@ -91,8 +92,8 @@ heyai_export_script_md_to_string (const HeyaiCut *cut)
       const HeyaiCutEntry *entry = g_ptr_array_index (cut->entries, i);
       const HeyaiExportScene *s = entry->scene;
       g_autofree char *heading = one_line (s->title);
-      g_autofree char *tc_in = heyai_export_timecode (entry->record_in, plan->fps);
-      g_autofree char *tc_out = heyai_export_timecode (entry->record_in + entry->frames, plan->fps);
+      g_autofree char *tc_in = heyai_export_record_timecode (cut, entry->record_in);
+      g_autofree char *tc_out = heyai_export_record_timecode (cut, entry->record_in + entry->frames);
       g_autofree char *dur = seconds_label (entry->frames, plan->fps);
 
       g_string_append_printf (out, "## %d. %s\n\n", s->number, heading);
@@ -118,6 +119,11 @@ heyai_export_script_md_to_string (const HeyaiCut *cut)
         {
           g_autofree char *motion = one_line (s->motion_prompt);
           g_string_append_printf (out, "*%s:* %s\n\n", _("Motion"), motion);
+        }
+      if (s->editor_note != NULL && *s->editor_note != '\0')
+        {
+          g_autofree char *note = one_line (s->editor_note);
+          g_string_append_printf (out, "**%s:** %s\n\n", _("Note for the editor"), note);
         }
     }
 
@@ -145,6 +151,7 @@ heyai_export_readme_to_string (const HeyaiCut     *cut,
   g_autofree char *title = one_line (plan->title);
   g_autofree char *total_tc = heyai_export_timecode (cut->total_frames, plan->fps);
   g_autofree char *first = NULL;
+  g_autofree char *start_tc = heyai_export_record_timecode (cut, 0);
 
   if (cut->entries->len > 0)
     first = g_strdup (((HeyaiCutEntry *) g_ptr_array_index (cut->entries, 0))->name);
@@ -153,42 +160,33 @@ heyai_export_readme_to_string (const HeyaiCut     *cut,
   g_string_append_printf (out, _("Editor handoff package made by HeyAI Studio %s"), PACKAGE_VERSION);
   g_string_append (out, "\n\n");
   if (heyai_export_fps_is_drop_frame (plan->fps))
-    g_string_append_printf (out, _("%u scenes, 29.97 fps, %s long (drop-frame timecode from 00:00:00;00)."),
-                            cut->entries->len, total_tc);
+    g_string_append_printf (out, _("%u scenes, 29.97 fps, %s long (drop-frame timecode from %s)."),
+                            cut->entries->len, total_tc, start_tc);
   else
-    g_string_append_printf (out, _("%u scenes, %s fps, %s long (non-drop-frame timecode from 00:00:00:00)."),
-                            cut->entries->len, heyai_export_fps_to_string (plan->fps), total_tc);
+    g_string_append_printf (out, _("%u scenes, %s fps, %s long (non-drop-frame timecode from %s)."),
+                            cut->entries->len, heyai_export_fps_to_string (plan->fps), total_tc, start_tc);
   g_string_append (out, "\n\n");
 
-  if (plan->fps != HEYAI_EXPORT_FPS_24 && plan->fps != HEYAI_EXPORT_FPS_23_976)
-    {
-      g_string_append_printf (out, _("The timelines run at %s fps: each scene lasts round(seconds × %s) frames "
-                                     "(a 5-second scene is %d frames). The clips themselves are 24 fps; "
-                                     "your editor conforms them."),
-                              heyai_export_fps_to_string (plan->fps), heyai_export_fps_to_string (plan->fps),
-                              (int) heyai_export_seconds_to_frames (5, plan->fps));
-      g_string_append (out, "\n\n");
-    }
+  g_string_append_printf (out, _("The timelines run at %s fps: each scene lasts round(seconds × %s) frames "
+                                 "(a 5-second scene is %d frames). Every clip in clips/ is H.264 in MP4 at "
+                                 "%d×%d and %s fps; a provider clip that was not is conformed, and its "
+                                 "original kept in clips/originals/ (see manifest.json)."),
+                          heyai_export_fps_to_string (plan->fps), heyai_export_fps_to_string (plan->fps),
+                          (int) heyai_export_seconds_to_frames (5, plan->fps),
+                          plan->width, plan->height, heyai_export_fps_to_string (plan->fps));
+  g_string_append (out, "\n\n");
 
   g_string_append_printf (out, "%s\n", _("WHAT IS INSIDE"));
   g_string_append_printf (out, "  clips/      %s\n", _("the approved clips, numbered in storyboard order (01-scene.mp4, ...)"));
   g_string_append_printf (out, "  images/     %s\n", _("the approved stills of the same scenes"));
-  if (formats & HEYAI_EXPORT_FORMAT_OTIO)
-    g_string_append_printf (out, "  timeline.otio    %s\n", _("OpenTimelineIO timeline (DaVinci Resolve 18+)"));
-  if (formats & HEYAI_EXPORT_FORMAT_FCPXML)
-    g_string_append_printf (out, "  timeline.fcpxml  %s\n", _("FCPXML 1.9 (Final Cut Pro, DaVinci Resolve)"));
-  if (formats & HEYAI_EXPORT_FORMAT_XML)
-    g_string_append_printf (out, "  timeline.xml     %s\n", _("Final Cut Pro 7 XML (Adobe Premiere Pro, Resolve)"));
-  if (formats & HEYAI_EXPORT_FORMAT_EDL)
-    g_string_append_printf (out, "  timeline.edl     %s\n", _("CMX 3600 EDL (any editor; reel SCnnn = clip nn, STnnn = still nn)"));
-  if (formats & HEYAI_EXPORT_FORMAT_CSV)
-    g_string_append_printf (out, "  shotlist.csv     %s\n", _("one row per scene: timecodes, prompts, provider, seed, cost"));
-  if (formats & (HEYAI_EXPORT_FORMAT_MD | HEYAI_EXPORT_FORMAT_PDF))
-    g_string_append_printf (out, "  script-with-timing.md/.pdf  %s\n", _("the script scene by scene with suggested record timecodes"));
-  if (formats & HEYAI_EXPORT_FORMAT_PDF)
-    g_string_append_printf (out, "  storyboard.pdf   %s\n", _("the storyboard, six frames a page"));
-  if (formats & HEYAI_EXPORT_FORMAT_ANIMATIC)
-    g_string_append_printf (out, "  animatic.mp4     %s\n", _("every clip in order, for reference"));
+  {
+    guint n_formats;
+    const HeyaiExportFormatInfo *table = heyai_export_format_table (&n_formats);
+
+    for (guint i = 0; i < n_formats; i++)
+      if (formats & table[i].flag)
+        g_string_append_printf (out, "  %-22s %s\n", table[i].file_name, _(table[i].description));
+  }
   g_string_append_printf (out, "  manifest.json    %s\n\n", _("checksums (SHA-256) of every file and where each scene came from"));
 
   g_string_append_printf (out, "%s\n", _("HOW TO IMPORT"));

@@ -176,7 +176,7 @@ heyai_export_zip_dir (const char    *dir,
       int in_fd;
 
       g_ptr_array_add (entries, e);
-      e->name = g_strconcat (prefix, "/", rel, NULL);
+      e->name = prefix != NULL && *prefix != '\0' ? g_strconcat (prefix, "/", rel, NULL) : g_strdup (rel);
       e->offset = (guint32) offset;
       e->mode = 0100644;
 

@@ -11,10 +11,13 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "heyai-core.h"
 #include "heyai-export.h"
 #include "heyai-export-private.h"
+
+static const HeyaiExportFormatInfo format_table[HEYAI_EXPORT_N_FORMATS];
 
 /* Options ------------------------------------------------------------ */
 
@@ -25,6 +28,8 @@ heyai_export_options_init (HeyaiExportOptions *options)
   options->formats = HEYAI_EXPORT_FORMAT_ALL;
   options->missing = HEYAI_EXPORT_MISSING_HOLD;
   options->paper = HEYAI_EXPORT_PAPER_AUTO;
+  options->fit = HEYAI_EXPORT_FIT_LETTERBOX;
+  options->conform = TRUE;
 }
 
 void
@@ -46,18 +51,6 @@ heyai_export_formats_parse (const char          *text,
                             HeyaiExportFormats  *formats,
                             GError             **error)
 {
-  static const struct { const char *name; HeyaiExportFormats flag; } names[] = {
-    { "otio", HEYAI_EXPORT_FORMAT_OTIO },
-    { "fcpxml", HEYAI_EXPORT_FORMAT_FCPXML },
-    { "xml", HEYAI_EXPORT_FORMAT_XML },
-    { "fcp7", HEYAI_EXPORT_FORMAT_XML },
-    { "edl", HEYAI_EXPORT_FORMAT_EDL },
-    { "csv", HEYAI_EXPORT_FORMAT_CSV },
-    { "pdf", HEYAI_EXPORT_FORMAT_PDF },
-    { "md", HEYAI_EXPORT_FORMAT_MD },
-    { "animatic", HEYAI_EXPORT_FORMAT_ANIMATIC },
-    { "all", HEYAI_EXPORT_FORMAT_ALL },
-  };
   g_auto(GStrv) parts = NULL;
   HeyaiExportFormats result = 0;
 
@@ -76,11 +69,22 @@ heyai_export_formats_parse (const char          *text,
       if (*word == '\0')
         continue;
 
-      for (guint n = 0; n < G_N_ELEMENTS (names); n++)
+      if (g_str_equal (word, "all"))
         {
-          if (g_str_equal (word, names[n].name))
+          result |= HEYAI_EXPORT_FORMAT_ALL;
+          continue;
+        }
+      if (g_str_equal (word, "fcp7"))  /* an alias of "xml" */
+        {
+          result |= HEYAI_EXPORT_FORMAT_XML;
+          continue;
+        }
+
+      for (guint n = 0; n < G_N_ELEMENTS (format_table); n++)
+        {
+          if (g_str_equal (word, format_table[n].id))
             {
-              result |= names[n].flag;
+              result |= format_table[n].flag;
               found = TRUE;
               break;
             }
@@ -88,9 +92,11 @@ heyai_export_formats_parse (const char          *text,
 
       if (!found)
         {
+          g_autofree char *ids = heyai_export_format_ids ();
+
           g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
-                       _("Unknown export format “%s”. Choose from otio, fcpxml, xml, edl, csv, pdf, md and animatic."),
-                       word);
+                       _("Unknown export format “%s”. Choose from %s, or all."),
+                       word, ids);
           return FALSE;
         }
     }
@@ -283,6 +289,356 @@ make_dir (const char  *path,
   return TRUE;
 }
 
+/* Media --------------------------------------------------------------- */
+
+/* clips/originals/01-x.webm: where the provider's file is kept when the
+ * clip is conformed. */
+static char *
+original_rel_for (const char *folder,
+                  const char *name,
+                  const char *src)
+{
+  g_autofree char *base = g_path_get_basename (src);
+  const char *dot = strrchr (base, '.');
+
+  return g_strdup_printf ("%s/originals/%s%s", folder, name, dot != NULL ? dot : "");
+}
+
+static gboolean
+place_clip (HeyaiCut                 *cut,
+            HeyaiCutEntry            *entry,
+            const HeyaiExportOptions *options,
+            const char               *root,
+            GPtrArray                *files,
+            GCancellable             *cancellable,
+            GError                  **error)
+{
+  const HeyaiExportPlan *plan = cut->plan;
+  g_autofree char *reason = NULL;
+  g_autofree char *target = NULL;
+  char *sha = NULL;
+  gint64 size = 0;
+
+  if (!heyai_media_probe (entry->clip_src, &entry->original, error))
+    return FALSE;
+
+  reason = options->conform ? heyai_export_conform_reason (&entry->original, entry->clip_src, plan) : NULL;
+  if (reason == NULL)
+    {
+      target = g_build_filename (root, entry->media_rel, NULL);
+      if (!heyai_export_copy_file (entry->clip_src, target, &sha, &size, cancellable, error))
+        return FALSE;
+      add_file (files, entry->media_rel, size, sha);
+      heyai_media_info_clear (&entry->media);
+      entry->media = entry->original;
+      memset (&entry->original, 0, sizeof entry->original);
+      return TRUE;
+    }
+
+  /* Keep the provider's file beside the mezzanine. */
+  entry->original_rel = original_rel_for ("clips", entry->name, entry->clip_src);
+  {
+    g_autofree char *original = g_build_filename (root, entry->original_rel, NULL);
+    g_autofree char *dir = g_path_get_dirname (original);
+
+    if (!make_dir (dir, error) ||
+        !heyai_export_copy_file (entry->clip_src, original, &sha, &size, cancellable, error))
+      return FALSE;
+    add_file (files, entry->original_rel, size, sha);
+  }
+
+  g_free (entry->media_rel);
+  entry->media_rel = g_strdup_printf ("clips/%s.mp4", entry->name);
+  entry->conform_reason = g_steal_pointer (&reason);
+  target = g_build_filename (root, entry->media_rel, NULL);
+
+  return heyai_export_conform_clip (entry->clip_src, &entry->original, target, plan, options->fit,
+                                    cancellable, error) &&
+         heyai_media_probe (target, &entry->media, error) &&
+         hash_written (root, entry->media_rel, files, cancellable, error);
+}
+
+/* The still of a scene, at the delivery frame size (the provider's file kept
+ * in images/originals/ when its size differs). */
+static gboolean
+place_still (HeyaiCut                 *cut,
+             HeyaiCutEntry            *entry,
+             const HeyaiExportOptions *options,
+             const char               *root,
+             GPtrArray                *files,
+             GCancellable             *cancellable,
+             GError                  **error)
+{
+  const HeyaiExportPlan *plan = cut->plan;
+  HeyaiMediaInfo probe = { 0 };
+  g_autofree char *target = NULL;
+  char *sha = NULL;
+  gint64 size = 0;
+  gboolean same;
+
+  if (!heyai_media_probe (entry->still_src, &probe, error))
+    return FALSE;
+
+  same = !options->conform ||
+         (probe.width == plan->width && probe.height == plan->height && g_str_has_suffix (entry->still_rel, ".png"));
+  if (same)
+    {
+      target = g_build_filename (root, entry->still_rel, NULL);
+      if (!heyai_export_copy_file (entry->still_src, target, &sha, &size, cancellable, error))
+        {
+          heyai_media_info_clear (&probe);
+          return FALSE;
+        }
+      add_file (files, entry->still_rel, size, sha);
+    }
+  else
+    {
+      g_autofree char *original_rel = original_rel_for ("images", entry->name, entry->still_src);
+      g_autofree char *original = g_build_filename (root, original_rel, NULL);
+      g_autofree char *dir = g_path_get_dirname (original);
+      gboolean was_media = g_strcmp0 (entry->media_rel, entry->still_rel) == 0;
+
+      if (!make_dir (dir, error) ||
+          !heyai_export_copy_file (entry->still_src, original, &sha, &size, cancellable, error))
+        {
+          heyai_media_info_clear (&probe);
+          return FALSE;
+        }
+      add_file (files, original_rel, size, sha);
+
+      g_free (entry->still_rel);
+      entry->still_rel = g_strdup_printf ("images/%s.png", entry->name);
+      if (was_media)
+        {
+          g_free (entry->media_rel);
+          entry->media_rel = g_strdup (entry->still_rel);
+          g_free (entry->original_rel);
+          entry->original_rel = g_steal_pointer (&original_rel);
+          heyai_media_info_clear (&entry->original);
+          entry->original = probe;
+          memset (&probe, 0, sizeof probe);
+          g_free (entry->conform_reason);
+          entry->conform_reason = g_strdup_printf ("%d×%d", entry->original.width, entry->original.height);
+        }
+
+      target = g_build_filename (root, entry->still_rel, NULL);
+      if (!heyai_export_conform_still (entry->still_src, target, plan, options->fit, error) ||
+          !hash_written (root, entry->still_rel, files, cancellable, error))
+        {
+          heyai_media_info_clear (&probe);
+          return FALSE;
+        }
+    }
+
+  heyai_media_info_clear (&probe);
+
+  if (entry->is_still)
+    {
+      /* What the timelines point at: a picture at the delivery size, held. */
+      heyai_media_info_clear (&entry->media);
+      memset (&entry->media, 0, sizeof entry->media);
+      target = target != NULL ? target : g_build_filename (root, entry->still_rel, NULL);
+      if (!heyai_media_probe (target, &entry->media, error))
+        return FALSE;
+      entry->media.frames = entry->frames;
+    }
+
+  return TRUE;
+}
+
+/* The format table ----------------------------------------------------- */
+
+struct _HeyaiExportWriteContext
+{
+  const HeyaiCut           *cut;
+  const HeyaiExportOptions *options;
+  const char               *root;       /* the temporary package folder */
+  GPtrArray                *files;      /* HeyaiManifestFile* */
+  HeyaiExportPaper          paper;
+  GCancellable             *cancellable;
+  Progress                 *progress;
+};
+
+static gboolean
+write_otio (HeyaiExportWriteContext  *c,
+            GError                  **error)
+{
+  return write_text (c->root, "timeline.otio", heyai_export_otio_to_string (c->cut), c->files, error);
+}
+
+static gboolean
+write_fcpxml (HeyaiExportWriteContext  *c,
+              GError                  **error)
+{
+  return write_text (c->root, "timeline.fcpxml", heyai_export_fcpxml_to_string (c->cut), c->files, error);
+}
+
+static gboolean
+write_fcp7 (HeyaiExportWriteContext  *c,
+            GError                  **error)
+{
+  return write_text (c->root, "timeline.xml", heyai_export_fcp7_to_string (c->cut), c->files, error);
+}
+
+static gboolean
+write_edl (HeyaiExportWriteContext  *c,
+           GError                  **error)
+{
+  return write_text (c->root, "timeline.edl", heyai_export_edl_to_string (c->cut, FALSE), c->files, error);
+}
+
+static gboolean
+write_edl_clipnames (HeyaiExportWriteContext  *c,
+                     GError                  **error)
+{
+  return write_text (c->root, "timeline-clipnames.edl", heyai_export_edl_to_string (c->cut, TRUE),
+                     c->files, error);
+}
+
+static gboolean
+write_csv (HeyaiExportWriteContext  *c,
+           GError                  **error)
+{
+  return write_text (c->root, "shotlist.csv", heyai_export_csv_to_string (c->cut), c->files, error);
+}
+
+static gboolean
+write_md (HeyaiExportWriteContext  *c,
+          GError                  **error)
+{
+  return write_text (c->root, "script-with-timing.md", heyai_export_script_md_to_string (c->cut),
+                     c->files, error);
+}
+
+static gboolean
+write_pdf (HeyaiExportWriteContext  *c,
+           GError                  **error)
+{
+  g_autofree char *storyboard = g_build_filename (c->root, "storyboard.pdf", NULL);
+  g_autofree char *script = g_build_filename (c->root, "script-with-timing.pdf", NULL);
+
+  if (!heyai_export_storyboard_pdf (c->cut, c->root, storyboard, c->paper, c->cancellable, error) ||
+      !hash_written (c->root, "storyboard.pdf", c->files, c->cancellable, error))
+    return FALSE;
+  report (c->progress, 0.8, NULL);
+
+  return heyai_export_script_pdf (c->cut, script, c->paper, c->cancellable, error) &&
+         hash_written (c->root, "script-with-timing.pdf", c->files, c->cancellable, error);
+}
+
+static gboolean
+write_animatic (HeyaiExportWriteContext  *c,
+                GError                  **error)
+{
+  g_autofree char *animatic = g_build_filename (c->root, "animatic.mp4", NULL);
+
+  return heyai_export_animatic (c->cut, c->root, animatic, c->options, animatic_progress, c->progress,
+                                c->cancellable, error) &&
+         hash_written (c->root, "animatic.mp4", c->files, c->cancellable, error);
+}
+
+static gboolean
+write_otioz (HeyaiExportWriteContext  *c,
+             GError                  **error)
+{
+  g_autofree char *staging = g_build_filename (c->root, ".otioz", NULL);
+  g_autofree char *media = g_build_filename (staging, "media", NULL);
+  g_autofree char *zip = g_build_filename (c->root, "timeline.otioz", NULL);
+  g_autofree char *content = NULL;
+  gboolean ok = FALSE;
+
+  if (!make_dir (media, error))
+    goto out;
+
+  /* The media the timeline points at, flat in media/ (names are unique). */
+  for (guint i = 0; i < c->cut->entries->len; i++)
+    {
+      const HeyaiCutEntry *entry = g_ptr_array_index (c->cut->entries, i);
+      g_autofree char *base = g_path_get_basename (entry->media_rel);
+      g_autofree char *src = g_build_filename (c->root, entry->media_rel, NULL);
+      g_autofree char *dest = g_build_filename (media, base, NULL);
+
+      if (link (src, dest) != 0 &&
+          !heyai_export_copy_file (src, dest, NULL, NULL, c->cancellable, error))
+        goto out;
+    }
+
+  content = heyai_export_otio_to_string_for_bundle (c->cut);
+  {
+    g_autofree char *path = g_build_filename (staging, "content.otio", NULL);
+    g_autofree char *version = g_build_filename (staging, "version.txt", NULL);
+
+    if (!heyai_export_write_file (path, content, -1, error) ||
+        !heyai_export_write_file (version, "1.0.0", -1, error))
+      goto out;
+  }
+
+  ok = heyai_export_zip_dir (staging, NULL, zip, c->cancellable, error) &&
+       hash_written (c->root, "timeline.otioz", c->files, c->cancellable, error);
+
+out:
+  heyai_export_rm_rf (staging);
+  return ok;
+}
+
+static const HeyaiExportFormatInfo format_table[HEYAI_EXPORT_N_FORMATS] = {
+  { HEYAI_EXPORT_FORMAT_OTIO, "otio", "timeline.otio", N_("OpenTimelineIO"),
+    N_("OpenTimelineIO timeline (DaVinci Resolve 18+)"), write_otio },
+  { HEYAI_EXPORT_FORMAT_FCPXML, "fcpxml", "timeline.fcpxml", N_("FCPXML 1.9"),
+    N_("FCPXML 1.9 (Final Cut Pro, DaVinci Resolve)"), write_fcpxml },
+  { HEYAI_EXPORT_FORMAT_XML, "xml", "timeline.xml", N_("Final Cut Pro 7 XML"),
+    N_("Final Cut Pro 7 XML (Adobe Premiere Pro, Resolve)"), write_fcp7 },
+  { HEYAI_EXPORT_FORMAT_EDL, "edl", "timeline.edl", N_("CMX 3600 EDL"),
+    N_("CMX 3600 EDL (any editor; reel SCnnn = clip nn, STnnn = still nn)"), write_edl },
+  { HEYAI_EXPORT_FORMAT_EDL_CLIPNAMES, "edl-clipnames", "timeline-clipnames.edl", N_("EDL with clip names as reels"),
+    N_("CMX 3600 EDL whose reel names are the clip names (Premiere, delivery specs)"), write_edl_clipnames },
+  { HEYAI_EXPORT_FORMAT_CSV, "csv", "shotlist.csv", N_("Shot list (CSV)"),
+    N_("one row per scene: timecodes, prompts, provider, seed, cost"), write_csv },
+  { HEYAI_EXPORT_FORMAT_MD, "md", "script-with-timing.md", N_("Script with timing (Markdown)"),
+    N_("the script scene by scene with suggested record timecodes"), write_md },
+  { HEYAI_EXPORT_FORMAT_PDF, "pdf", "storyboard.pdf", N_("Storyboard and script (PDF)"),
+    N_("the storyboard, six frames a page, and the script with timing"), write_pdf },
+  { HEYAI_EXPORT_FORMAT_ANIMATIC, "animatic", "animatic.mp4", N_("Animatic (MP4)"),
+    N_("every clip in order, for reference"), write_animatic },
+  { HEYAI_EXPORT_FORMAT_OTIOZ, "otioz", "timeline.otioz", N_("OpenTimelineIO bundle (.otioz)"),
+    N_("content.otio and its media in one file (DaVinci Resolve)"), write_otioz },
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (format_table) == HEYAI_EXPORT_N_FORMATS);
+G_STATIC_ASSERT ((guint) HEYAI_EXPORT_FORMAT_ALL == (1u << HEYAI_EXPORT_N_FORMATS) - 1);
+
+const HeyaiExportFormatInfo *
+heyai_export_format_table (guint *n_formats)
+{
+  if (n_formats != NULL)
+    *n_formats = G_N_ELEMENTS (format_table);
+
+  return format_table;
+}
+
+char *
+heyai_export_format_ids (void)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (format_table); i++)
+    g_string_append_printf (out, "%s%s", i > 0 ? ", " : "", format_table[i].id);
+
+  return g_string_free (out, FALSE);
+}
+
+static double
+format_weight (const HeyaiExportFormatInfo *f)
+{
+  switch (f->flag)
+    {
+    case HEYAI_EXPORT_FORMAT_ANIMATIC: return 0.55;
+    case HEYAI_EXPORT_FORMAT_PDF:      return 0.15;
+    case HEYAI_EXPORT_FORMAT_OTIOZ:    return 0.05;
+    default:                           return 0.01;
+    }
+}
+
 static gboolean
 swap_into_place (const char  *tmp,
                  const char  *final,
@@ -433,7 +789,7 @@ heyai_export_run (const HeyaiExportPlan    *plan,
   HeyaiExportPaper paper;
   HeyaiExportFormats formats;
   Progress prog = { progress, progress_data, 0, 0, -1 };
-  double copy_span, pdf_span, animatic_span;
+  double copy_span;
 
   g_return_val_if_fail (plan != NULL, NULL);
   g_return_val_if_fail (options != NULL, NULL);
@@ -499,15 +855,7 @@ heyai_export_run (const HeyaiExportPlan    *plan,
 
   files = g_ptr_array_new_with_free_func ((GDestroyNotify) heyai_manifest_file_free);
 
-  copy_span = 0.2;
-  pdf_span = (formats & HEYAI_EXPORT_FORMAT_PDF) ? 0.15 : 0;
-  animatic_span = (formats & HEYAI_EXPORT_FORMAT_ANIMATIC) ? 0.55 : 0;
-  {
-    double sum = copy_span + pdf_span + animatic_span + 0.05;
-    copy_span /= sum;
-    pdf_span /= sum;
-    animatic_span /= sum;
-  }
+  copy_span = (formats & HEYAI_EXPORT_FORMAT_ANIMATIC) ? 0.2 : 0.6;
 
   /* 1. Media. */
   {
@@ -520,97 +868,56 @@ heyai_export_run (const HeyaiExportPlan    *plan,
 
   prog.base = 0;
   prog.span = copy_span;
-  report (&prog, 0, _("Copying clips and stills"));
+  report (&prog, 0, _("Copying and conforming clips and stills"));
   for (guint i = 0; i < cut->entries->len; i++)
     {
-      const HeyaiCutEntry *entry = g_ptr_array_index (cut->entries, i);
-      const char *srcs[2] = { entry->is_still ? NULL : entry->clip_src, entry->still_src };
-      const char *rels[2] = { entry->is_still ? NULL : entry->media_rel, entry->still_rel };
+      HeyaiCutEntry *entry = g_ptr_array_index (cut->entries, i);
 
-      for (guint k = 0; k < 2; k++)
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        goto fail;
+      if ((!entry->is_still && !place_clip (cut, entry, options, tmp, files, cancellable, error)) ||
+          (entry->still_src != NULL && !place_still (cut, entry, options, tmp, files, cancellable, error)))
         {
-          g_autofree char *target = NULL;
-          char *sha = NULL;
-          gint64 size = 0;
-
-          if (srcs[k] == NULL || rels[k] == NULL)
-            continue;
-
-          target = g_build_filename (tmp, rels[k], NULL);
-          if (!heyai_export_copy_file (srcs[k], target, &sha, &size, cancellable, error))
-            goto fail;
-          add_file (files, rels[k], size, sha);
+          /* Which scene (and which file in the package) the media belongs to. */
+          if (error != NULL && *error != NULL && !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            g_prefix_error (error, _("Scene %d (%s): "), entry->scene->number, entry->name);
+          goto fail;
         }
 
       report (&prog, (double) (i + 1) / cut->entries->len, NULL);
     }
 
-  /* 2. Text formats. */
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    goto fail;
-  prog.base += prog.span;
-  prog.span = 0.05 / 2;
-  report (&prog, 0, _("Writing timelines"));
+  /* 2. Every chosen format, in table order (texts, PDFs, animatic, bundle). */
+  {
+    HeyaiExportWriteContext context = { cut, options, tmp, files, paper, cancellable, &prog };
+    double weights = 0;
 
-  if ((formats & HEYAI_EXPORT_FORMAT_OTIO) &&
-      !write_text (tmp, "timeline.otio", heyai_export_otio_to_string (cut), files, error))
-    goto fail;
-  if ((formats & HEYAI_EXPORT_FORMAT_FCPXML) &&
-      !write_text (tmp, "timeline.fcpxml", heyai_export_fcpxml_to_string (cut), files, error))
-    goto fail;
-  if ((formats & HEYAI_EXPORT_FORMAT_XML) &&
-      !write_text (tmp, "timeline.xml", heyai_export_fcp7_to_string (cut), files, error))
-    goto fail;
-  if ((formats & HEYAI_EXPORT_FORMAT_EDL) &&
-      !write_text (tmp, "timeline.edl", heyai_export_edl_to_string (cut), files, error))
-    goto fail;
-  if ((formats & HEYAI_EXPORT_FORMAT_CSV) &&
-      !write_text (tmp, "shotlist.csv", heyai_export_csv_to_string (cut), files, error))
-    goto fail;
-  if ((formats & HEYAI_EXPORT_FORMAT_MD) &&
-      !write_text (tmp, "script-with-timing.md", heyai_export_script_md_to_string (cut), files, error))
-    goto fail;
+    for (guint i = 0; i < G_N_ELEMENTS (format_table); i++)
+      if (formats & format_table[i].flag)
+        weights += format_weight (&format_table[i]);
 
-  /* 3. PDFs. */
-  if (formats & HEYAI_EXPORT_FORMAT_PDF)
-    {
-      g_autofree char *storyboard = g_build_filename (tmp, "storyboard.pdf", NULL);
-      g_autofree char *script = g_build_filename (tmp, "script-with-timing.pdf", NULL);
+    for (guint i = 0; i < G_N_ELEMENTS (format_table); i++)
+      {
+        const HeyaiExportFormatInfo *f = &format_table[i];
 
-      prog.base += prog.span;
-      prog.span = pdf_span;
-      report (&prog, 0, _("Drawing the storyboard"));
+        if (!(formats & f->flag))
+          continue;
+        if (g_cancellable_set_error_if_cancelled (cancellable, error))
+          goto fail;
 
-      if (!heyai_export_storyboard_pdf (cut, tmp, storyboard, paper, cancellable, error) ||
-          !hash_written (tmp, "storyboard.pdf", files, cancellable, error))
-        goto fail;
-      report (&prog, 0.8, NULL);
-      if (!heyai_export_script_pdf (cut, script, paper, cancellable, error) ||
-          !hash_written (tmp, "script-with-timing.pdf", files, cancellable, error))
-        goto fail;
-    }
-
-  /* 4. Animatic. */
-  if (formats & HEYAI_EXPORT_FORMAT_ANIMATIC)
-    {
-      g_autofree char *animatic = g_build_filename (tmp, "animatic.mp4", NULL);
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        goto fail;
-      prog.base += prog.span;
-      prog.span = animatic_span;
-      report (&prog, 0, _("Rendering the animatic"));
-
-      if (!heyai_export_animatic (cut, tmp, animatic, options, animatic_progress, &prog, cancellable, error) ||
-          !hash_written (tmp, "animatic.mp4", files, cancellable, error))
-        goto fail;
-    }
+        prog.base += prog.span;
+        prog.span = (1.0 - copy_span - 0.02) * format_weight (f) / MAX (weights, 0.01);
+        report (&prog, 0, _(f->label));
+        if (!f->write (&context, error))
+          goto fail;
+      }
+  }
 
   /* 5. README and manifest (the manifest lists every other file). */
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     goto fail;
   prog.base += prog.span;
-  prog.span = 1.0 - prog.base;
+  prog.span = MAX (1.0 - prog.base, 0);
   report (&prog, 0, _("Writing the manifest"));
 
   if (!write_text (tmp, "README.txt", heyai_export_readme_to_string (cut, formats), files, error))

@@ -23,24 +23,56 @@
 
 G_BEGIN_DECLS
 
+/* The formats of the package.  Every format is one row of the table returned
+ * by heyai_export_format_table() (id, file name, label, writer): option
+ * parsing, dispatch, the manifest, README.txt, the CLI help and the Export
+ * page's switches all read that table, so a new format is one flag here, one
+ * row and one writer. */
 typedef enum
 {
-  HEYAI_EXPORT_FORMAT_OTIO     = 1 << 0,
-  HEYAI_EXPORT_FORMAT_FCPXML   = 1 << 1,
-  HEYAI_EXPORT_FORMAT_XML      = 1 << 2,  /* FCP7 XMEML (Premiere) */
-  HEYAI_EXPORT_FORMAT_EDL      = 1 << 3,
-  HEYAI_EXPORT_FORMAT_CSV      = 1 << 4,
-  HEYAI_EXPORT_FORMAT_PDF      = 1 << 5,  /* storyboard.pdf + script-with-timing.pdf */
-  HEYAI_EXPORT_FORMAT_MD       = 1 << 6,  /* script-with-timing.md */
-  HEYAI_EXPORT_FORMAT_ANIMATIC = 1 << 7,
-  HEYAI_EXPORT_FORMAT_ALL      = 0xff,
+  HEYAI_EXPORT_FORMAT_OTIO          = 1 << 0,
+  HEYAI_EXPORT_FORMAT_FCPXML        = 1 << 1,
+  HEYAI_EXPORT_FORMAT_XML           = 1 << 2,  /* FCP7 XMEML (Premiere) */
+  HEYAI_EXPORT_FORMAT_EDL           = 1 << 3,
+  HEYAI_EXPORT_FORMAT_CSV           = 1 << 4,
+  HEYAI_EXPORT_FORMAT_PDF           = 1 << 5,  /* storyboard.pdf + script-with-timing.pdf */
+  HEYAI_EXPORT_FORMAT_MD            = 1 << 6,  /* script-with-timing.md */
+  HEYAI_EXPORT_FORMAT_ANIMATIC      = 1 << 7,
+  HEYAI_EXPORT_FORMAT_EDL_CLIPNAMES = 1 << 8,  /* EDL whose reel names are the clip names */
+  HEYAI_EXPORT_FORMAT_OTIOZ         = 1 << 9,  /* content.otio + media, for Resolve */
+  HEYAI_EXPORT_N_FORMATS            = 10,
+  HEYAI_EXPORT_FORMAT_ALL           = (1 << HEYAI_EXPORT_N_FORMATS) - 1,
 } HeyaiExportFormats;
+
+typedef struct _HeyaiExportWriteContext HeyaiExportWriteContext;
+
+typedef struct
+{
+  HeyaiExportFormats flag;
+  const char        *id;          /* "fcpxml": --formats, the manifest */
+  const char        *file_name;   /* "timeline.fcpxml" (the main file) */
+  const char        *label;       /* N_() "FCPXML 1.9" for the Export page */
+  const char        *description; /* N_() one line for README.txt and the help */
+  gboolean         (*write)       (HeyaiExportWriteContext *context,
+                                   GError                 **error);
+} HeyaiExportFormatInfo;
+
+/* The table, in package order; @n_formats gets HEYAI_EXPORT_N_FORMATS. */
+const HeyaiExportFormatInfo *heyai_export_format_table (guint *n_formats);
+/* "otio, fcpxml, ..." (for help texts and errors); free with g_free(). */
+char                        *heyai_export_format_ids   (void);
 
 typedef enum
 {
   HEYAI_EXPORT_MISSING_HOLD,  /* hold the still for the scene's duration (default) */
   HEYAI_EXPORT_MISSING_SKIP,  /* leave the scene out, with a warning */
 } HeyaiExportMissing;
+
+typedef enum
+{
+  HEYAI_EXPORT_FIT_LETTERBOX, /* scale to fit, black bars (letterbox/pillarbox) */
+  HEYAI_EXPORT_FIT_CROP,      /* scale to fill, crop the overflow */
+} HeyaiExportFit;
 
 typedef enum
 {
@@ -58,8 +90,10 @@ typedef struct
   char              *music;            /* audio file for the animatic, or NULL */
   gboolean           burn_in;          /* scene number + timecode on the animatic */
   gboolean           zip;              /* also <dest>/<slug>-handoff.zip */
-  int                animatic_width;   /* 0 = size of the first clip */
+  int                animatic_width;   /* 0 = the plan's frame size */
   int                animatic_height;
+  HeyaiExportFit     fit;              /* how clips of another shape are conformed */
+  gboolean           conform;          /* conform clips to the delivery format (default TRUE) */
 } HeyaiExportOptions;
 
 typedef struct
@@ -78,7 +112,7 @@ typedef void (*HeyaiExportProgress) (double      fraction,
 
 void                heyai_export_options_init   (HeyaiExportOptions *options);
 void                heyai_export_options_clear  (HeyaiExportOptions *options);
-/* "otio,fcpxml,xml,edl,csv,pdf,md,animatic" or "all". */
+/* Comma-separated ids of the format table, or "all". */
 gboolean            heyai_export_formats_parse  (const char         *text,
                                                  HeyaiExportFormats *formats,
                                                  GError            **error);

@@ -1,9 +1,12 @@
 /* heyai-timeline-otio.c: OpenTimelineIO JSON (timeline.otio).
  *
  * Timeline.1 > Stack.1 > Track.1 (kind "Video") > Clip.2 with an
- * ExternalReference.1 (relative target_url) as DEFAULT_MEDIA, source_range and
+ * ExternalReference.1 (absolute file:// target_url; "media/<file>" in the
+ * .otioz bundle) as DEFAULT_MEDIA, global_start_time at the start timecode, source_range and
  * available_range as TimeRange.1 of RationalTime.1, and one Marker.2 per clip
- * ("Scene N", the prompts in comment and metadata).
+ * ("Scene N", the prompts in comment and metadata) plus one with the
+ * approval and the producer's note for the editor.  metadata.heyai.id is
+ * the stable id the round trip matches clips by.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -105,12 +108,34 @@ add_scene_metadata (JsonBuilder            *b,
   add_string (b, "request_id", s->request_id);
   json_builder_set_member_name (b, "held_still");
   json_builder_add_boolean_value (b, entry->is_still);
+  add_string (b, "id", entry->uid);
+  add_string (b, "scene_id", s->scene_id);
+  add_string (b, "editor_note", s->editor_note);
   json_builder_end_object (b);
   json_builder_end_object (b);
 }
 
-char *
-heyai_export_otio_to_string (const HeyaiCut *cut)
+static void
+add_marker (JsonBuilder *b,
+            const char  *name,
+            const char  *color,
+            const char  *comment,
+            double       rate)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "OTIO_SCHEMA");
+  json_builder_add_string_value (b, "Marker.2");
+  add_empty_object (b, "metadata");
+  add_string (b, "name", name);
+  add_string (b, "color", color);
+  add_time_range (b, "marked_range", 0, 0, rate);
+  add_string (b, "comment", comment != NULL ? comment : "");
+  json_builder_end_object (b);
+}
+
+static char *
+otio_to_string (const HeyaiCut *cut,
+                gboolean        bundle)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonGenerator) gen = json_generator_new ();
@@ -130,8 +155,7 @@ heyai_export_otio_to_string (const HeyaiCut *cut)
   json_builder_end_object (b);
   json_builder_end_object (b);
   add_string (b, "name", plan->title);
-  json_builder_set_member_name (b, "global_start_time");
-  json_builder_add_null_value (b);
+  add_rational_time (b, "global_start_time", cut->start_frame, rate);
 
   json_builder_set_member_name (b, "tracks");
   json_builder_begin_object (b);
@@ -168,8 +192,21 @@ heyai_export_otio_to_string (const HeyaiCut *cut)
       const HeyaiCutEntry *entry = g_ptr_array_index (cut->entries, i);
       const HeyaiExportScene *s = entry->scene;
       g_autofree char *marker_name = g_strdup_printf ("Scene %d", s->number);
-      g_autofree char *target = heyai_export_uri_encode_path (entry->media_rel);
+      g_autofree char *target = NULL;
       g_autofree char *comment = NULL;
+      g_autofree char *approval = s->approved_by != NULL && *s->approved_by != '\0'
+                                  ? g_strdup_printf ("Approved by %s", s->approved_by) : g_strdup ("Approved");
+      const HeyaiMediaInfo *m = &entry->media;
+      gint64 available = entry->is_still || m->frames <= 0 ? entry->frames : m->frames;
+
+      if (bundle)
+        {
+          g_autofree char *base = g_path_get_basename (entry->media_rel);
+          g_autofree char *rel = g_strconcat ("media/", base, NULL);
+          target = heyai_export_uri_encode_path (rel);
+        }
+      else
+        target = heyai_export_media_url (cut, entry->media_rel, FALSE);
 
       if (s->motion_prompt != NULL && *s->motion_prompt != '\0' && !entry->is_still)
         comment = g_strdup_printf ("%s\n%s", s->image_prompt != NULL ? s->image_prompt : "",
@@ -204,6 +241,7 @@ heyai_export_otio_to_string (const HeyaiCut *cut)
       add_time_range (b, "marked_range", 0, 0, rate);
       add_string (b, "comment", comment);
       json_builder_end_object (b);
+      add_marker (b, approval, "GREEN", s->editor_note, rate);
       json_builder_end_array (b);
 
       json_builder_set_member_name (b, "enabled");
@@ -217,7 +255,7 @@ heyai_export_otio_to_string (const HeyaiCut *cut)
       json_builder_add_string_value (b, "ExternalReference.1");
       add_empty_object (b, "metadata");
       add_string (b, "name", entry->name);
-      add_time_range (b, "available_range", 0, entry->frames, rate);
+      add_time_range (b, "available_range", 0, available, rate);
       json_builder_set_member_name (b, "available_image_bounds");
       json_builder_add_null_value (b);
       add_string (b, "target_url", target);
@@ -239,4 +277,16 @@ heyai_export_otio_to_string (const HeyaiCut *cut)
   json_generator_set_indent (gen, 4);
 
   return json_generator_to_data (gen, NULL);
+}
+
+char *
+heyai_export_otio_to_string (const HeyaiCut *cut)
+{
+  return otio_to_string (cut, FALSE);
+}
+
+char *
+heyai_export_otio_to_string_for_bundle (const HeyaiCut *cut)
+{
+  return otio_to_string (cut, TRUE);
 }

@@ -10,6 +10,7 @@
 #include "heyai-delivery.h"
 #include "heyai-export.h"
 #include "heyai-export-page.h"
+#include "heyai-timeline-import.h"
 #include "heyai-ui-util.h"
 
 struct _HeyaiExportPage
@@ -18,14 +19,10 @@ struct _HeyaiExportPage
 
   /* Template widgets */
   GtkLabel       *summary_label;
-  GtkSwitch      *otio_switch;
-  GtkSwitch      *fcpxml_switch;
-  GtkSwitch      *xml_switch;
-  GtkSwitch      *edl_switch;
-  GtkSwitch      *csv_switch;
-  GtkSwitch      *pdf_switch;
-  GtkSwitch      *md_switch;
-  GtkSwitch      *animatic_switch;
+  AdwPreferencesGroup *formats_group;
+  AdwEntryRow    *start_tc_row;
+  GtkSwitch      *crop_switch;
+  GtkButton      *import_button;
   GtkSwitch      *zip_switch;
   AdwActionRow   *folder_row;
   GtkButton      *export_button;
@@ -41,6 +38,8 @@ struct _HeyaiExportPage
   char           *dest_dir;
   char           *package_path;
   GListStore     *files;       /* HeyaiAsset */
+  GtkSwitch      *format_switches[HEYAI_EXPORT_N_FORMATS];  /* from the format table */
+  HeyaiTimelineDiff *pending_diff;  /* the editor's cut, shown before applying */
 };
 
 G_DEFINE_FINAL_TYPE (HeyaiExportPage, heyai_export_page, GTK_TYPE_WIDGET)
@@ -296,14 +295,42 @@ heyai_export_page_export (HeyaiExportPage *self)
     }
 
   heyai_export_options_init (&options);
-  if (gtk_switch_get_active (self->otio_switch)) formats |= HEYAI_EXPORT_FORMAT_OTIO;
-  if (gtk_switch_get_active (self->fcpxml_switch)) formats |= HEYAI_EXPORT_FORMAT_FCPXML;
-  if (gtk_switch_get_active (self->xml_switch)) formats |= HEYAI_EXPORT_FORMAT_XML;
-  if (gtk_switch_get_active (self->edl_switch)) formats |= HEYAI_EXPORT_FORMAT_EDL;
-  if (gtk_switch_get_active (self->csv_switch)) formats |= HEYAI_EXPORT_FORMAT_CSV;
-  if (gtk_switch_get_active (self->pdf_switch)) formats |= HEYAI_EXPORT_FORMAT_PDF;
-  if (gtk_switch_get_active (self->md_switch)) formats |= HEYAI_EXPORT_FORMAT_MD;
-  if (gtk_switch_get_active (self->animatic_switch)) formats |= HEYAI_EXPORT_FORMAT_ANIMATIC;
+  {
+    guint n;
+    const HeyaiExportFormatInfo *table = heyai_export_format_table (&n);
+
+    for (guint i = 0; i < n; i++)
+      if (gtk_switch_get_active (self->format_switches[i]))
+        formats |= table[i].flag;
+  }
+  if (formats == 0)
+    {
+      heyai_ui_toast (GTK_WIDGET (self), _("Choose at least one thing to export."));
+      return;
+    }
+  {
+    const char *start_tc = gtk_editable_get_text (GTK_EDITABLE (self->start_tc_row));
+    gint64 frames;
+
+    if (*start_tc != '\0' && !heyai_export_timecode_parse (start_tc, plan->fps, &frames))
+      {
+        heyai_ui_toast (GTK_WIDGET (self), _("The start timecode is not valid: use HH:MM:SS:FF, such as 01:00:00:00."));
+        return;
+      }
+    g_free (plan->start_tc);
+    plan->start_tc = *start_tc != '\0' ? g_strdup (start_tc) : NULL;
+
+    /* A project setting: the next export (window or CLI) starts there too. */
+    if (g_strcmp0 (heyai_project_get_start_tc (self->project), plan->start_tc) != 0)
+      {
+        g_autoptr(GError) save_error = NULL;
+
+        heyai_project_set_start_tc (self->project, plan->start_tc);
+        if (!heyai_store_update_project (get_store (), self->project, &save_error))
+          g_warning ("Could not save the start timecode: %s", save_error->message);
+      }
+  }
+  options.fit = gtk_switch_get_active (self->crop_switch) ? HEYAI_EXPORT_FIT_CROP : HEYAI_EXPORT_FIT_LETTERBOX;
   options.formats = formats;
   options.zip = gtk_switch_get_active (self->zip_switch);
 
@@ -386,6 +413,181 @@ map_cb (HeyaiExportPage *self)
   heyai_export_page_reload (self);
 }
 
+/* The Contents switches: one row per format of the table. */
+static void
+add_format_rows (HeyaiExportPage *self)
+{
+  guint n;
+  const HeyaiExportFormatInfo *table = heyai_export_format_table (&n);
+
+  g_assert (n == G_N_ELEMENTS (self->format_switches));
+  for (guint i = 0; i < n; i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *sw = gtk_switch_new ();
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s", table[i].file_name, _(table[i].description));
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(table[i].label));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
+      gtk_switch_set_active (GTK_SWITCH (sw), TRUE);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (sw), GTK_ACCESSIBLE_PROPERTY_LABEL, _(table[i].label), -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), sw);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), sw);
+      gtk_widget_set_name (sw, table[i].id);
+      adw_preferences_group_add (self->formats_group, row);
+      self->format_switches[i] = GTK_SWITCH (sw);
+    }
+}
+
+/* Update From Editor's Timeline ------------------------------------------ */
+
+static void
+read_timeline_thread (GTask        *task,
+                      gpointer      source,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  GError *error = NULL;
+  HeyaiTimeline *timeline = heyai_timeline_read (task_data, 0, &error);
+
+  if (timeline == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, timeline, (GDestroyNotify) heyai_timeline_free);
+}
+
+static void
+import_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    HeyaiExportPage  *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiTimelineDiff) diff = g_steal_pointer (&self->pending_diff);
+
+  if (!g_str_equal (response, "apply") || diff == NULL || self->project == NULL || get_store () == NULL)
+    return;
+
+  if (!heyai_timeline_apply (get_store (), self->project, diff, &error))
+    {
+      g_autofree char *msg = g_strdup_printf (_("Could not update the storyboard: %s"), error->message);
+      heyai_ui_toast (GTK_WIDGET (self), msg);
+      return;
+    }
+
+  {
+    g_autofree char *msg = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u change from the editor’s cut applied",
+                                                         "%u changes from the editor’s cut applied",
+                                                         diff->changes->len),
+                                            diff->changes->len);
+    heyai_ui_toast (GTK_WIDGET (self), msg);
+  }
+  heyai_export_page_reload (self);
+}
+
+static void
+timeline_read_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(HeyaiExportPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiTimeline) timeline = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GPtrArray) scenes = NULL;
+  g_autofree char *body = NULL;
+  GtkRoot *root;
+  AdwMessageDialog *dialog;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->import_button), TRUE);
+  if (timeline == NULL || self->project == NULL || get_store () == NULL)
+    {
+      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        heyai_ui_toast (GTK_WIDGET (self), error->message);
+      return;
+    }
+
+  scenes = heyai_store_list_scenes (get_store (), heyai_project_get_id (self->project), &error);
+  g_clear_pointer (&self->pending_diff, heyai_timeline_diff_free);
+  if (scenes != NULL)
+    self->pending_diff = heyai_timeline_diff (timeline, scenes, &error);
+  if (self->pending_diff == NULL)
+    {
+      heyai_ui_toast (GTK_WIDGET (self), error->message);
+      return;
+    }
+
+  body = heyai_timeline_diff_to_string (self->pending_diff);
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       _("Update From the Editor’s Cut?"), body));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), NULL);
+  if (self->pending_diff->changes->len > 0)
+    {
+      adw_message_dialog_add_responses (dialog, "apply", _("_Update Storyboard"), NULL);
+      adw_message_dialog_set_response_appearance (dialog, "apply", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (dialog, "apply");
+    }
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (import_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+heyai_export_page_update_from_timeline (HeyaiExportPage *self,
+                                        const char      *path)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (HEYAI_IS_EXPORT_PAGE (self));
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (NULL, self->cancellable, timeline_read_cb, g_object_ref (self));
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->import_button), FALSE);
+  g_task_run_in_thread (task, read_timeline_thread);
+}
+
+static void
+import_file_response_cb (HeyaiExportPage      *self,
+                         int                   response,
+                         GtkFileChooserNative *native)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+      g_autofree char *path = g_file_get_path (file);
+
+      if (path != NULL)
+        heyai_export_page_update_from_timeline (self, path);
+    }
+  gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (native));
+  g_object_unref (native);
+}
+
+static void
+import_clicked_cb (HeyaiExportPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *native;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  if (self->project == NULL)
+    return;
+
+  gtk_file_filter_set_name (filter, _("Timelines (OTIO, FCPXML, XML, EDL)"));
+  gtk_file_filter_add_suffix (filter, "otio");
+  gtk_file_filter_add_suffix (filter, "fcpxml");
+  gtk_file_filter_add_suffix (filter, "xml");
+  gtk_file_filter_add_suffix (filter, "edl");
+
+  native = gtk_file_chooser_native_new (_("Editor’s Timeline"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  g_signal_connect_swapped (native, "response", G_CALLBACK (import_file_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
 static void
 heyai_export_page_dispose (GObject *object)
 {
@@ -403,6 +605,7 @@ heyai_export_page_dispose (GObject *object)
   }
   g_clear_object (&self->project);
   g_clear_object (&self->files);
+  g_clear_pointer (&self->pending_diff, heyai_timeline_diff_free);
   g_clear_pointer (&self->dest_dir, g_free);
   g_clear_pointer (&self->package_path, g_free);
 
@@ -419,14 +622,10 @@ heyai_export_page_class_init (HeyaiExportPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/heyai/Studio/ui/heyai-export-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, summary_label);
-  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, otio_switch);
-  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, fcpxml_switch);
-  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, xml_switch);
-  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, edl_switch);
-  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, csv_switch);
-  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, pdf_switch);
-  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, md_switch);
-  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, animatic_switch);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, formats_group);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, start_tc_row);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, crop_switch);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, import_button);
   gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, zip_switch);
   gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, folder_row);
   gtk_widget_class_bind_template_child (widget_class, HeyaiExportPage, export_button);
@@ -440,6 +639,7 @@ heyai_export_page_class_init (HeyaiExportPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, copy_link_cb);
   gtk_widget_class_bind_template_callback (widget_class, choose_folder_cb);
   gtk_widget_class_bind_template_callback (widget_class, map_cb);
+  gtk_widget_class_bind_template_callback (widget_class, import_clicked_cb);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -451,6 +651,7 @@ heyai_export_page_init (HeyaiExportPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  add_format_rows (self);
   self->files = g_list_store_new (HEYAI_TYPE_ASSET);
   gtk_list_box_bind_model (self->files_list, G_LIST_MODEL (self->files), create_file_row, self, NULL);
 
@@ -472,6 +673,9 @@ heyai_export_page_set_project (HeyaiExportPage *self,
 
   if (!g_set_object (&self->project, project))
     return;
+  gtk_editable_set_text (GTK_EDITABLE (self->start_tc_row),
+                         project != NULL && heyai_project_get_start_tc (project) != NULL
+                         ? heyai_project_get_start_tc (project) : "01:00:00:00");
   gtk_widget_set_visible (self->done_box, FALSE);
   g_clear_pointer (&self->package_path, g_free);
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
@@ -495,14 +699,13 @@ heyai_export_page_set_formats (HeyaiExportPage *self,
 {
   g_return_if_fail (HEYAI_IS_EXPORT_PAGE (self));
 
-  gtk_switch_set_active (self->otio_switch, (formats & HEYAI_EXPORT_FORMAT_OTIO) != 0);
-  gtk_switch_set_active (self->fcpxml_switch, (formats & HEYAI_EXPORT_FORMAT_FCPXML) != 0);
-  gtk_switch_set_active (self->xml_switch, (formats & HEYAI_EXPORT_FORMAT_XML) != 0);
-  gtk_switch_set_active (self->edl_switch, (formats & HEYAI_EXPORT_FORMAT_EDL) != 0);
-  gtk_switch_set_active (self->csv_switch, (formats & HEYAI_EXPORT_FORMAT_CSV) != 0);
-  gtk_switch_set_active (self->pdf_switch, (formats & HEYAI_EXPORT_FORMAT_PDF) != 0);
-  gtk_switch_set_active (self->md_switch, (formats & HEYAI_EXPORT_FORMAT_MD) != 0);
-  gtk_switch_set_active (self->animatic_switch, (formats & HEYAI_EXPORT_FORMAT_ANIMATIC) != 0);
+  {
+    guint n;
+    const HeyaiExportFormatInfo *table = heyai_export_format_table (&n);
+
+    for (guint i = 0; i < n; i++)
+      gtk_switch_set_active (self->format_switches[i], (formats & table[i].flag) != 0);
+  }
 }
 
 const char *

@@ -25,5 +25,9 @@ void          heyai_export_page_set_formats (HeyaiExportPage *self,
                                              guint            formats);
 /* The last package written (NULL before the first export). */
 const char   *heyai_export_page_get_package_path (HeyaiExportPage *self);
+/* "Update From Editor's Timeline…" with @path: reads it in a thread, then
+ * shows the changes in a dialog that applies them on "Update Storyboard". */
+void          heyai_export_page_update_from_timeline (HeyaiExportPage *self,
+                                                      const char      *path);
 
 G_END_DECLS

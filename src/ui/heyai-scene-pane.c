@@ -32,6 +32,7 @@ struct _HeyaiScenePane
   GtkTextView    *description_view;
   GtkTextView    *image_prompt_view;
   GtkTextView    *motion_prompt_view;
+  GtkTextView    *editor_note_view;
   GtkBox         *takes_box;
   GtkLabel       *takes_empty;
   AdwExpanderRow *details_row;
@@ -81,6 +82,7 @@ heyai_scene_pane_flush (HeyaiScenePane *self)
   g_autofree char *description = NULL;
   g_autofree char *image_prompt = NULL;
   g_autofree char *motion_prompt = NULL;
+  g_autofree char *editor_note = NULL;
   g_autoptr(GError) error = NULL;
   guint camera, duration;
 
@@ -94,6 +96,7 @@ heyai_scene_pane_flush (HeyaiScenePane *self)
   description = view_text (self->description_view);
   image_prompt = view_text (self->image_prompt_view);
   motion_prompt = view_text (self->motion_prompt_view);
+  editor_note = view_text (self->editor_note_view);
   camera = adw_combo_row_get_selected (self->camera_row);
   duration = adw_combo_row_get_selected (self->duration_row);
 
@@ -102,6 +105,7 @@ heyai_scene_pane_flush (HeyaiScenePane *self)
   heyai_scene_set_description (self->scene, description);
   heyai_scene_set_image_prompt (self->scene, image_prompt);
   heyai_scene_set_motion_prompt (self->scene, motion_prompt);
+  heyai_scene_set_editor_note (self->scene, editor_note != NULL && *editor_note != '\0' ? editor_note : NULL);
   if (camera != GTK_INVALID_LIST_POSITION)
     heyai_scene_set_camera_move (self->scene, (HeyaiCameraMove) camera);
   heyai_scene_set_duration (self->scene, duration == 1 ? 10 : 5);
@@ -150,6 +154,7 @@ load_fields (HeyaiScenePane *self)
   set_view_text (self->description_view, heyai_scene_get_description (self->scene));
   set_view_text (self->image_prompt_view, heyai_scene_get_image_prompt (self->scene));
   set_view_text (self->motion_prompt_view, heyai_scene_get_motion_prompt (self->scene));
+  set_view_text (self->editor_note_view, heyai_scene_get_editor_note (self->scene));
   adw_combo_row_set_selected (self->camera_row, (guint) heyai_scene_get_camera_move (self->scene));
   adw_combo_row_set_selected (self->duration_row, heyai_scene_get_duration (self->scene) >= 10 ? 1 : 0);
   self->loading = FALSE;
@@ -437,6 +442,7 @@ heyai_scene_pane_class_init (HeyaiScenePaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HeyaiScenePane, description_view);
   gtk_widget_class_bind_template_child (widget_class, HeyaiScenePane, image_prompt_view);
   gtk_widget_class_bind_template_child (widget_class, HeyaiScenePane, motion_prompt_view);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiScenePane, editor_note_view);
   gtk_widget_class_bind_template_child (widget_class, HeyaiScenePane, takes_box);
   gtk_widget_class_bind_template_child (widget_class, HeyaiScenePane, takes_empty);
   gtk_widget_class_bind_template_child (widget_class, HeyaiScenePane, details_row);
@@ -466,6 +472,8 @@ heyai_scene_pane_init (HeyaiScenePane *self)
   g_signal_connect_object (gtk_text_view_get_buffer (self->image_prompt_view), "changed",
                            G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_text_view_get_buffer (self->motion_prompt_view), "changed",
+                           G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_text_view_get_buffer (self->editor_note_view), "changed",
                            G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->camera_row, "notify::selected", G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->duration_row, "notify::selected", G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);

@@ -323,23 +323,19 @@ test_schema_too_new_while_open (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
   g_autoptr(HeyaiProject) project = add_project (f->store, "Open elsewhere");
+  g_autofree char *pragma = g_strdup_printf ("PRAGMA user_version = %d", HEYAI_STORE_SCHEMA_VERSION + 1);
+  g_autofree char *expected = g_strdup_printf ("schema %d,", HEYAI_STORE_SCHEMA_VERSION + 1);
   sqlite3 *db = NULL;
   HeyaiStore *second;
 
   g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
   g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
-  {
-    /* One past what this program knows. */
-    g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %d", HEYAI_STORE_SCHEMA_VERSION + 1);
-    g_autofree char *says = g_strdup_printf ("schema %d,", HEYAI_STORE_SCHEMA_VERSION + 1);
+  g_assert_cmpint (sqlite3_exec (db, pragma, NULL, NULL, NULL), ==, SQLITE_OK);
 
-    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-
-    second = heyai_store_new (f->path, &error);
-    g_assert_null (second);
-    g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_SCHEMA_TOO_NEW);
-    g_assert_nonnull (strstr (error->message, says));
-  }
+  second = heyai_store_new (f->path, &error);
+  g_assert_null (second);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_SCHEMA_TOO_NEW);
+  g_assert_nonnull (strstr (error->message, expected));
 
   g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
 }

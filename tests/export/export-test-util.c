@@ -97,6 +97,10 @@ export_test_plan (guint       n,
   HeyaiExportPlan *plan = heyai_export_plan_new ("Test Trailer: “Faro”");
 
   plan->project_id = g_strdup ("0b5c0f3e-1111-4222-8333-944445555666");
+  /* The delivery format of the test media (320x180, 24 fps): at 24 fps the
+   * clips are copied as they are, at other rates they are conformed. */
+  plan->width = 320;
+  plan->height = 180;
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *title = g_strdup_printf ("Scene title %u", i + 1);
@@ -193,8 +197,18 @@ export_test_read_edl (const char *text,
 
       if (*line == '\0')
         continue;
-      g_assert_false (g_str_has_prefix (line, "*"));  /* no comment lines */
       g_assert_false (strchr (line, '\r') != NULL);
+      /* Comment lines: after an event, ASCII, the keys editors read. */
+      if (g_str_has_prefix (line, "*"))
+        {
+          g_assert_cmpuint (events->len, >, 0);
+          for (const char *p = line; *p != '\0'; p++)
+            g_assert_true ((guchar) *p >= 0x20 && (guchar) *p < 0x7f);
+          g_assert_true (g_str_has_prefix (line, "* FROM CLIP NAME: ") || g_str_has_prefix (line, "* SOURCE FILE: ") ||
+                         g_str_has_prefix (line, "* COMMENT: ") || g_str_has_prefix (line, "* HEYAI ID: ") ||
+                         g_str_has_prefix (line, "* LOC: "));
+          continue;
+        }
 
       if (!g_regex_match (event_re, line, 0, &match))
         g_error ("not a CMX 3600 event line: “%s”", line);
@@ -220,8 +234,8 @@ export_test_read_edl (const char *text,
       g_assert_cmpint (ev.number, ==, (int) events->len + 1);
       g_assert_cmpint (ev.src_out, >, ev.src_in);
       g_assert_cmpint (ev.src_out - ev.src_in, ==, ev.rec_out - ev.rec_in);
-      if (events->len == 0)
-        g_assert_cmpint (ev.rec_in, ==, 0);
+      if (events->len == 0)  /* picture start at 01:00:00:00 */
+        g_assert_cmpint (ev.rec_in, ==, drop_frame ? 107892 : 3600 * timebase);
       else
         g_assert_cmpint (ev.rec_in, ==, g_array_index (events, EdlEvent, events->len - 1).rec_out);
 

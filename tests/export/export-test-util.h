@@ -47,8 +47,9 @@ typedef struct
   gint64 src_in, src_out, rec_in, rec_out;  /* frames */
 } EdlEvent;
 
-/* Strict CMX 3600: TITLE:, FCM:, events 001.., reel <= 8, contiguous record,
- * valid timecodes at @timebase, no comments.  Returns EdlEvent* array. */
+/* Strict CMX 3600: TITLE:, FCM:, events 001.., reel <= 8, contiguous record
+ * from 01:00:00:00, valid timecodes at @timebase, ASCII comment lines of the
+ * known keys after events only.  Returns EdlEvent* array. */
 GArray    *export_test_read_edl      (const char *text,
                                       int         timebase,
                                       gboolean    drop_frame);

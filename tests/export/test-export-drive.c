@@ -337,7 +337,7 @@ test_drive_republish_updates (Fixture       *f,
   g_assert_no_error (r.error);
   before = package_assets (f);
   for (guint i = 0; i < before->len; i++)
-    if (strstr (heyai_asset_get_params (before->pdata[i]), "timeline.otio") != NULL)
+    if (strstr (heyai_asset_get_params (before->pdata[i]), "\"timeline.otio\"") != NULL)  /* not .otioz */
       otio_id = g_strdup (heyai_asset_get_drive_file_id (before->pdata[i]));
   g_assert_nonnull (otio_id);
 
@@ -363,7 +363,14 @@ test_drive_republish_updates (Fixture       *f,
   remote = heyai_fake_google_dup_file (f->fake, otio_id);
   otio_path = g_build_filename (f->package, "timeline.otio", NULL);
   g_assert_true (g_file_get_contents (otio_path, &contents, &len, NULL));
-  md5 = g_compute_checksum_for_data (G_CHECKSUM_MD5, (const guchar *) contents, len);
+  /* The published copy points at its media relative to itself. */
+  {
+    g_autofree char *published = heyai_export_rewrite_media_urls (contents, f->package, NULL);
+
+    g_assert_nonnull (strstr (contents, "file:///"));
+    g_assert_null (strstr (published, "file://"));
+    md5 = g_compute_checksum_for_data (G_CHECKSUM_MD5, (const guchar *) published, strlen (published));
+  }
   g_assert_cmpstr (json_object_get_string_member (remote, "md5Checksum"), ==, md5);
   result_clear (&r);
 }

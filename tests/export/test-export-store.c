@@ -238,8 +238,9 @@ test_cli (Fixture       *f,
   }
 
   {
+    /* --no-conform keeps the provider files (conforming is test-export-handoff's). */
     const char *const args[] = { "export", number, "--to", dest, "--formats", "otio,edl,csv,md",
-                                 "--fps", "25", "--missing", "skip", "--zip", NULL };
+                                 "--fps", "25", "--missing", "skip", "--zip", "--no-conform", NULL };
 
     code = run_cli (f, args, &out, &err);
   }
@@ -258,13 +259,15 @@ test_cli (Fixture       *f,
     g_autoptr(GArray) events = export_test_read_edl (edl, 25, FALSE);
 
     g_assert_cmpuint (events->len, ==, 2);
-    g_assert_cmpint (g_array_index (events, EdlEvent, 0).rec_out, ==, 250);  /* 10 s at 25 */
-    g_assert_cmpint (g_array_index (events, EdlEvent, 1).rec_out, ==, 375);
+    /* From 01:00:00:00 (90000 frames at 25). */
+    g_assert_cmpint (g_array_index (events, EdlEvent, 0).rec_out, ==, 90000 + 250);  /* 10 s at 25 */
+    g_assert_cmpint (g_array_index (events, EdlEvent, 1).rec_out, ==, 90000 + 375);
   }
 
   /* Again into the same folder: replaced in place, same output. */
   {
-    const char *const args[] = { "export", number, "--to", dest, "--formats", "edl", "--missing", "skip", NULL };
+    const char *const args[] = { "export", number, "--to", dest, "--formats", "edl", "--missing", "skip",
+                                 "--no-conform", NULL };
     g_autofree char *out2 = NULL;
     g_autofree char *pkg = g_build_filename (dest, "el-ultimo-faro-handoff", NULL);
     g_autofree char *csv = g_build_filename (pkg, "shotlist.csv", NULL);
@@ -299,6 +302,113 @@ test_cli (Fixture       *f,
   }
 }
 
+/* heyai note, export, the editor swaps two clips, heyai import-timeline. */
+static void
+test_cli_round_trip (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *heyai = g_build_filename (g_getenv ("HEYAI_BUILD_ROOT"), "src", "cli", "heyai", NULL);
+  g_autofree char *dest = g_build_filename (f->dir, "rt", NULL);
+  g_autofree char *number = g_strdup_printf ("%d", heyai_project_get_number (f->project));
+  g_autofree char *pkg = NULL;
+  g_autofree char *edl = NULL;
+  g_autofree char *otio = NULL;
+  g_autofree char *edited = g_build_filename (f->dir, "editors-cut.otio", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *order[] = { "Storm \"at\" sea & <night>", "Rejected scene", "Opening — the lighthouse", "Dawn" };
+
+  if (!g_file_test (heyai, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("the heyai binary is not built");
+      return;
+    }
+
+  {
+    const char *const note[] = { "note", number, "3", "Hold", "on", "the", "wave", NULL };
+    const char *const bad[] = { "note", number, "9", "x", NULL };
+    /* --no-conform: the round trip is about the timelines (and it keeps the test quick). */
+    const char *const args[] = { "export", number, "--to", dest, "--formats", "otio,edl", "--no-conform", NULL };
+    g_autofree char *o1 = NULL, *o2 = NULL, *o3 = NULL, *e1 = NULL, *e2 = NULL, *e3 = NULL;
+
+    /* (stdout captured: the TAP stream is ours) */
+    g_assert_cmpint (run_cli (f, note, &o1, &e1), ==, 0);
+    g_assert_nonnull (strstr (o1, "Scene 3"));
+    g_assert_cmpint (run_cli (f, bad, &o2, &e2), ==, 2);
+    g_assert_cmpint (run_cli (f, args, &o3, &e3), ==, 0);
+  }
+  pkg = g_build_filename (dest, "el-ultimo-faro-handoff", NULL);
+  edl = export_test_read_file (pkg, "timeline.edl");
+  g_assert_nonnull (strstr (edl, " RED     APPROVED - Hold on the wave\n"));
+
+  /* The editor swaps the first two clips. */
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autoptr(JsonGenerator) gen = json_generator_new ();
+    JsonArray *clips;
+    JsonNode *first;
+
+    otio = export_test_read_file (pkg, "timeline.otio");
+    g_assert_true (json_parser_load_from_data (parser, otio, -1, &error));
+    clips = json_object_get_array_member (json_array_get_object_element (json_object_get_array_member (
+              json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "tracks"),
+              "children"), 0), "children");
+    g_assert_cmpuint (json_array_get_length (clips), ==, 3);
+    first = json_node_copy (json_array_get_element (clips, 0));
+    json_array_remove_element (clips, 0);
+    {
+      /* [b, c] -> [b, a, c] */
+      JsonNode *c = json_node_copy (json_array_get_element (clips, 1));
+
+      json_array_remove_element (clips, 1);
+      json_array_add_element (clips, first);
+      json_array_add_element (clips, c);
+    }
+    json_generator_set_root (gen, json_parser_get_root (parser));
+    g_assert_true (json_generator_to_file (gen, edited, &error));
+  }
+
+  {
+    const char *const dry[] = { "import-timeline", number, edited, "--dry-run", NULL };
+    const char *const apply[] = { "import-timeline", number, edited, NULL };
+    const char *const missing[] = { "import-timeline", number, "/nonexistent/cut.otio", NULL };
+    const char *const wrong[] = { "import-timeline", number, f->still, NULL };
+    g_autoptr(HeyaiStore) store = NULL;
+    g_autoptr(GPtrArray) scenes = NULL;
+    g_autofree char *out2 = NULL, *out3 = NULL, *out4 = NULL;
+
+    g_assert_cmpint (run_cli (f, dry, &out, NULL), ==, 0);
+    g_assert_nonnull (strstr (out, "moves to position 1"));
+    g_assert_cmpint (run_cli (f, missing, &out2, NULL), ==, 1);
+    g_assert_cmpint (run_cli (f, wrong, &out3, &err), ==, 1);
+    g_assert_nonnull (strstr (err, "timeline"));
+
+    /* Nothing changed by the dry run. */
+    store = heyai_store_new (f->db, &error);
+    g_assert_no_error (error);
+    scenes = heyai_store_list_scenes (store, heyai_project_get_id (f->project), &error);
+    g_assert_cmpstr (heyai_scene_get_title (g_ptr_array_index (scenes, 0)), ==, "Opening — the lighthouse");
+    g_clear_pointer (&scenes, g_ptr_array_unref);
+    g_clear_object (&store);
+
+    g_assert_cmpint (run_cli (f, apply, &out4, NULL), ==, 0);
+    g_assert_nonnull (strstr (out4, "2 changes applied"));
+    store = heyai_store_new (f->db, &error);
+    g_assert_no_error (error);
+    scenes = heyai_store_list_scenes (store, heyai_project_get_id (f->project), &error);
+    g_assert_cmpuint (scenes->len, ==, 4);
+    for (guint i = 0; i < scenes->len; i++)
+      {
+        HeyaiScene *scene = g_ptr_array_index (scenes, i);
+
+        g_assert_cmpstr (heyai_scene_get_title (scene), ==, order[i]);
+        g_assert_cmpint (heyai_scene_get_position (scene), ==, (int) i + 1);
+      }
+    g_assert_cmpstr (heyai_scene_get_editor_note (g_ptr_array_index (scenes, 0)), ==, "Hold on the wave");
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -308,6 +418,7 @@ main (int    argc,
 
   g_test_add ("/export/store/plan", Fixture, NULL, fixture_setup, test_plan_from_store, fixture_teardown);
   g_test_add ("/export/store/cli", Fixture, NULL, fixture_setup, test_cli, fixture_teardown);
+  g_test_add ("/export/store/cli-round-trip", Fixture, NULL, fixture_setup, test_cli_round_trip, fixture_teardown);
 
   return g_test_run ();
 }

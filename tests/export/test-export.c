@@ -142,8 +142,7 @@ check_otio (const char            *package,
       JsonObject *avail = json_object_get_object_member (ref, "available_range");
       JsonArray *markers = json_object_get_array_member (clip, "markers");
       JsonObject *marker = json_array_get_object_element (markers, 0);
-      g_autofree char *unescaped = g_uri_unescape_string (json_object_get_string_member (ref, "target_url"), NULL);
-      g_autofree char *target = g_build_filename (package, unescaped, NULL);
+      g_autofree char *target = g_filename_from_uri (json_object_get_string_member (ref, "target_url"), NULL, NULL);
       g_autofree char *marker_name = NULL;
       double value = json_object_get_double_member (dur, "value");
 
@@ -156,7 +155,9 @@ check_otio (const char            *package,
       sum += (gint64) value;
 
       g_assert_cmpstr (json_object_get_string_member (ref, "OTIO_SCHEMA"), ==, "ExternalReference.1");
-      g_assert_false (g_path_is_absolute (unescaped));
+      /* An absolute file:// URL of the media in the package. */
+      g_assert_nonnull (target);
+      g_assert_true (g_str_has_prefix (target, package));
       g_assert_true (g_file_test (target, G_FILE_TEST_IS_REGULAR));
       g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (avail, "duration"), "value"), >=, value);
 
@@ -225,7 +226,10 @@ xml_start (GMarkupParseContext  *context,
       for (guint i = 0; names[i] != NULL; i++)
         {
           g_autofree char *key = g_strconcat ("marker-", names[i], NULL);
-          g_hash_table_insert (scan->current, g_steal_pointer (&key), g_strdup (values[i]));
+
+          /* The first marker is the scene's (the second the approval and note). */
+          if (!g_hash_table_contains (scan->current, key))
+            g_hash_table_insert (scan->current, g_steal_pointer (&key), g_strdup (values[i]));
         }
     }
 }
@@ -266,7 +270,9 @@ xml_text (GMarkupParseContext  *context,
       (g_str_equal (parent, "marker") && g_str_equal (element, "comment")))
     {
       g_autofree char *key = g_str_equal (parent, "marker") ? g_strdup ("marker-comment") : g_strdup (element);
-      g_hash_table_insert (scan->current, g_steal_pointer (&key), g_strndup (text, len));
+
+      if (!g_str_equal (parent, "marker") || !g_hash_table_contains (scan->current, key))
+        g_hash_table_insert (scan->current, g_steal_pointer (&key), g_strndup (text, len));
     }
 }
 
@@ -330,10 +336,22 @@ check_fcpxml (const char            *package,
 {
   g_autofree char *path = g_build_filename (package, "timeline.fcpxml", NULL);
   XmlScan *scan;
-  gint64 offset = 0;
+  gint64 offset = heyai_export_plan_start_frame (plan);  /* the sequence starts at 01:00:00:00 */
   gboolean nasty_seen = FALSE;
 
   check_xml_wellformed (path);
+  /* Valid against Apple's FCPXML 1.9 DTD, at every rate, with the nasty title. */
+  if (g_find_program_in_path ("xmllint") != NULL)
+    {
+      g_autofree char *dtd = g_test_build_filename (G_TEST_DIST, "export", "FCPXMLv1_9.dtd", NULL);
+      g_autofree char *command = g_strdup_printf ("xmllint --noout --dtdvalid '%s' '%s'", dtd, path);
+      g_autofree char *err = NULL;
+      int status = -1;
+
+      g_assert_true (g_spawn_command_line_sync (command, NULL, &err, &status, NULL));
+      if (!g_spawn_check_wait_status (status, NULL))
+        g_error ("timeline.fcpxml is not valid FCPXML 1.9: %s", err);
+    }
   scan = scan_xml (path);
   g_assert_cmpuint (scan->clips->len, ==, expected_frames->len);
 
@@ -341,7 +359,6 @@ check_fcpxml (const char            *package,
     {
       GHashTable *clip = g_ptr_array_index (scan->clips, i);
       const char *src = g_hash_table_lookup (scan->assets, g_hash_table_lookup (clip, "ref"));
-      g_autofree char *unescaped = NULL;
       g_autofree char *file = NULL;
 
       g_assert_cmpint (fcp_frames (g_hash_table_lookup (clip, "offset"), plan->fps), ==, offset);
@@ -350,8 +367,9 @@ check_fcpxml (const char            *package,
       offset += g_array_index (expected_frames, gint64, i);
 
       g_assert_nonnull (src);
-      unescaped = g_uri_unescape_string (src, NULL);
-      file = g_build_filename (package, unescaped, NULL);
+      g_assert_true (g_str_has_prefix (src, "file:///"));
+      file = g_filename_from_uri (src, NULL, NULL);
+      g_assert_nonnull (file);
       g_assert_true (g_file_test (file, G_FILE_TEST_IS_REGULAR));
 
       g_assert_true (g_str_has_prefix (g_hash_table_lookup (clip, "marker-value"), "Scene "));
@@ -451,11 +469,12 @@ check_csv (const char            *package,
   for (guint i = 1; i < rows->len; i++)
     {
       GStrv row = g_ptr_array_index (rows, i);
-      g_autofree char *tc_in = heyai_export_timecode (record, plan->fps);
+      gint64 start = heyai_export_plan_start_frame (plan);
+      g_autofree char *tc_in = heyai_export_timecode (start + record, plan->fps);
       g_autofree char *tc_out = NULL;
 
       record += g_array_index (expected_frames, gint64, i - 1);
-      tc_out = heyai_export_timecode (record, plan->fps);
+      tc_out = heyai_export_timecode (start + record, plan->fps);
       g_assert_cmpstr (row[2], ==, tc_in);
       g_assert_cmpstr (row[3], ==, tc_out);
       g_assert_nonnull (strstr (row[5], "\"quotes\"\nand a second line."));
@@ -690,8 +709,8 @@ test_all_formats (Fixture       *f,
 
   md = export_test_read_file (result->package_path, "script-with-timing.md");
   g_assert_nonnull (strstr (md, "## 2. " EXPORT_TEST_NASTY_TITLE));
-  g_assert_nonnull (strstr (md, "00:00:05:00 → 00:00:10:00"));
-  g_assert_nonnull (strstr (md, "00:00:20:00 → 00:00:25:00"));
+  g_assert_nonnull (strstr (md, "01:00:05:00 → 01:00:10:00"));  /* picture start 01:00:00:00 */
+  g_assert_nonnull (strstr (md, "01:00:20:00 → 01:00:25:00"));
   readme = export_test_read_file (result->package_path, "README.txt");
   g_assert_nonnull (strstr (readme, "timeline.otio"));
   g_assert_nonnull (strstr (readme, "Premiere"));
@@ -817,8 +836,13 @@ test_each_fps (Fixture       *f,
       /* The last record-out timecode is the cut length at the nominal base. */
       edl = export_test_read_file (result->package_path, "timeline.edl");
       {
-        g_autofree char *tc = heyai_export_timecode (totals[r], rates[r]);
-        g_assert_true (g_str_has_suffix (g_strchomp (edl), tc));
+        g_autofree char *tc = heyai_export_timecode (heyai_export_plan_start_frame (plan) + totals[r], rates[r]);
+        g_autofree char *last = g_strdup_printf (" %s\n* FROM CLIP NAME: ", tc);
+        const char *at = strstr (edl, last);
+
+        /* The last event's record out, followed by its comment lines only. */
+        g_assert_nonnull (at);
+        g_assert_null (strstr (at + strlen (last), "\n00"));
       }
 
       heyai_export_fps_get_rational (rates[r], &num, &den);

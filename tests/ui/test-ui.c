@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <json-glib/json-glib.h>
+
 #include "heyai-export.h"
 #include "heyai-secrets.h"
 #include "heyai-clips-page.h"
@@ -633,6 +635,49 @@ test_export (void)
   g_assert_nonnull (strstr (contents, "Scene title 1"));
   g_assert_nonnull (strstr (contents, "Scene title 2"));
   g_assert_null (strstr (contents, "Scene title 3"));
+
+  /* The editor swaps the two clips: "Update From Editor's Timeline…" shows
+   * the change and applies it. */
+  {
+    g_autofree char *otio = g_build_filename (heyai_export_page_get_package_path (page), "timeline.otio", NULL);
+    g_autofree char *edited = g_build_filename (heyai_export_page_get_package_path (page), "..", "cut.otio", NULL);
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autoptr(JsonGenerator) gen = json_generator_new ();
+    g_autoptr(GPtrArray) after = NULL;
+    AdwMessageDialog *dialog = NULL;
+    JsonArray *clips;
+    JsonNode *first;
+
+    g_assert_true (json_parser_load_from_file (parser, otio, NULL));
+    clips = json_object_get_array_member (json_array_get_object_element (json_object_get_array_member (
+              json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "tracks"),
+              "children"), 0), "children");
+    first = json_node_copy (json_array_get_element (clips, 0));
+    json_array_remove_element (clips, 0);
+    json_array_add_element (clips, first);
+    json_generator_set_root (gen, json_parser_get_root (parser));
+    g_assert_true (json_generator_to_file (gen, edited, NULL));
+
+    heyai_export_page_update_from_timeline (page, edited);
+    for (guint i = 0; i < 200 && dialog == NULL; i++)
+      {
+        g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+        ui_test_spin (25);
+        for (GList *l = toplevels; l != NULL; l = l->next)
+          if (ADW_IS_MESSAGE_DIALOG (l->data))
+            dialog = l->data;
+      }
+    g_assert_nonnull (dialog);
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "moves to position 1"));
+    adw_message_dialog_response (dialog, "apply");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    ui_test_spin (50);
+
+    after = heyai_store_list_scenes (store, heyai_project_get_id (project), NULL);
+    g_assert_cmpstr (heyai_scene_get_title (g_ptr_array_index (after, 0)), ==, "Scene title 2");
+    g_assert_cmpstr (heyai_scene_get_title (g_ptr_array_index (after, 1)), ==, "Scene title 1");
+  }
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
