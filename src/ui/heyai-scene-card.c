@@ -42,6 +42,57 @@ struct _HeyaiSceneCard
 
 G_DEFINE_FINAL_TYPE (HeyaiSceneCard, heyai_scene_card, GTK_TYPE_WIDGET)
 
+#define PLACEHOLDER_LINE  26   /* characters per line */
+#define PLACEHOLDER_LINES 4
+
+/* @text on at most @max_lines lines of about @width characters, broken at
+ * spaces, the last one ending in "…" when the text goes on. */
+static char *
+break_lines (const char *text,
+             guint       width,
+             guint       max_lines)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_auto(GStrv) words = g_strsplit_set (text, " \t\n", -1);
+  guint line_len = 0, lines = 1;
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      guint len = (guint) g_utf8_strlen (words[i], -1);
+
+      if (len == 0)
+        continue;
+      if (line_len > 0 && line_len + 1 + len > width)
+        {
+          if (lines == max_lines)
+            {
+              g_string_append (out, "…");
+              return g_string_free (g_steal_pointer (&out), FALSE);
+            }
+          g_string_append_c (out, '\n');
+          lines++;
+          line_len = 0;
+        }
+      else if (line_len > 0)
+        {
+          g_string_append_c (out, ' ');
+          line_len++;
+        }
+      if (len > width)
+        {
+          /* One very long word: cut it. */
+          g_autofree char *cut = g_utf8_substring (words[i], 0, width - 1);
+
+          g_string_append_printf (out, "%s…", cut);
+          line_len = width;
+          continue;
+        }
+      g_string_append (out, words[i]);
+      line_len += len;
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 static void
 thumbnail_cb (GObject      *source,
               GAsyncResult *result,
@@ -94,7 +145,9 @@ heyai_scene_card_refresh_still (HeyaiSceneCard *self)
    * validate it against the file's mtime in a worker. */
   cached = heyai_thumbnailer_peek (self->thumbnailer, path, self->thumb_width);
   gtk_picture_set_paintable (self->still, cached ? GDK_PAINTABLE (cached) : NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->placeholder), cached == NULL);
+  /* The scene text stands in for a still that does not exist yet, not for
+   * one being decoded (that takes a moment, and the text would flash). */
+  gtk_widget_set_visible (GTK_WIDGET (self->placeholder), FALSE);
 
   self->cancellable = g_cancellable_new ();
   heyai_thumbnailer_load_async (self->thumbnailer, path, self->thumb_width, self->thumb_height,
@@ -144,7 +197,14 @@ update (HeyaiSceneCard *self)
   excerpt = heyai_scene_get_description (self->scene);
   if (excerpt == NULL || *excerpt == '\0')
     excerpt = heyai_scene_get_excerpt (self->scene);
-  heyai_ui_label_set (self->placeholder, excerpt ? excerpt : "");
+  /* Cut in code rather than with lines + ellipsize: Pango's ellipsized
+   * multi-line layout was most of a card's first frame (about 1,000 cards'
+   * worth of the 1000-scene storyboard's first frame). */
+  {
+    g_autofree char *shown = break_lines (excerpt ? excerpt : "", PLACEHOLDER_LINE, PLACEHOLDER_LINES);
+
+    heyai_ui_label_set (self->placeholder, shown);
+  }
 
   busy = status == HEYAI_SCENE_STATUS_RENDERING || status == HEYAI_SCENE_STATUS_ANIMATING;
   progress = heyai_scene_get_progress (self->scene);
@@ -276,11 +336,8 @@ heyai_scene_card_init (HeyaiSceneCard *self)
   gtk_overlay_set_child (GTK_OVERLAY (overlay), GTK_WIDGET (self->still));
 
   self->placeholder = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->placeholder, TRUE);
-  gtk_label_set_wrap_mode (self->placeholder, PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_ellipsize (self->placeholder, PANGO_ELLIPSIZE_END);
-  gtk_label_set_lines (self->placeholder, 5);
-  gtk_label_set_max_width_chars (self->placeholder, 24);
+  /* No wrap: the text is broken into lines in code (break_lines), so the
+   * label needs one Pango layout, not a height-for-width search per measure. */
   gtk_label_set_justify (self->placeholder, GTK_JUSTIFY_CENTER);
   gtk_widget_set_margin_start (GTK_WIDGET (self->placeholder), 16);
   gtk_widget_set_margin_end (GTK_WIDGET (self->placeholder), 16);

@@ -22,6 +22,8 @@ struct _HeyaiStoryboardPage
   AdwFlap           *flap;
   GtkStack          *content_stack;
   GtkGridView       *grid;
+  GtkRevealer       *review_revealer;
+  GtkLabel          *review_label;
   GtkActionBar      *selection_bar;
   GtkLabel          *selection_label;
   HeyaiScenePane    *pane;
@@ -159,7 +161,7 @@ drop_cb (GtkDropTarget  *target,
   position = heyai_scene_get_position (onto);
   if (!heyai_store_move_scene (self->store, dragged, position, &error))
     {
-      heyai_ui_toast (GTK_WIDGET (self), error->message);
+      heyai_ui_error (GTK_WIDGET (self), error->message);
       return FALSE;
     }
   heyai_storyboard_page_reload (self);
@@ -255,7 +257,7 @@ heyai_storyboard_page_reload (HeyaiStoryboardPage *self)
   list = heyai_store_list_scenes (self->store, heyai_project_get_id (self->project), &error);
   if (list == NULL)
     {
-      heyai_ui_toast (GTK_WIDGET (self), error->message);
+      heyai_ui_error (GTK_WIDGET (self), error->message);
       return;
     }
   load_still_paths (self);
@@ -366,7 +368,7 @@ set_approval (HeyaiStoryboardPage *self,
   if (!heyai_pipeline_set_approval (self->store, scene, approval, &error))
     {
       g_autofree char *msg = g_strdup_printf (_("Scene %d: %s"), heyai_scene_get_position (scene), error->message);
-      heyai_ui_toast (GTK_WIDGET (self), msg);
+      heyai_ui_error (GTK_WIDGET (self), msg);
     }
 }
 
@@ -468,6 +470,54 @@ close_pane_action (GtkWidget  *widget,
 
 /* GObject ---------------------------------------------------------------- */
 
+/* The banner a "Run Everything" leaves: the stills wait for her review. */
+void
+heyai_storyboard_page_show_review (HeyaiStoryboardPage *self,
+                                   guint                n_to_review)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (HEYAI_IS_STORYBOARD_PAGE (self));
+
+  if (n_to_review == 0)
+    {
+      gtk_revealer_set_reveal_child (self->review_revealer, FALSE);
+      return;
+    }
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u still to review: approve (A) what should be animated, reject (R) the rest, "
+                                       "then Animate Approved.",
+                                       "%u stills to review: approve (A) what should be animated, reject (R) the rest, "
+                                       "then Animate Approved.", n_to_review), n_to_review);
+  gtk_label_set_label (self->review_label, text);
+  gtk_revealer_set_reveal_child (self->review_revealer, TRUE);
+}
+
+void
+heyai_storyboard_page_update_review (HeyaiStoryboardPage *self,
+                                     guint                n_to_review)
+{
+  g_return_if_fail (HEYAI_IS_STORYBOARD_PAGE (self));
+
+  if (gtk_revealer_get_reveal_child (self->review_revealer))
+    heyai_storyboard_page_show_review (self, n_to_review);
+}
+
+const char *
+heyai_storyboard_page_get_review_text (HeyaiStoryboardPage *self)
+{
+  g_return_val_if_fail (HEYAI_IS_STORYBOARD_PAGE (self), NULL);
+  return gtk_revealer_get_reveal_child (self->review_revealer) ? gtk_label_get_label (self->review_label) : NULL;
+}
+
+static void
+dismiss_review_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  heyai_storyboard_page_show_review (HEYAI_STORYBOARD_PAGE (widget), 0);
+}
+
 static void
 heyai_storyboard_page_dispose (GObject *object)
 {
@@ -505,6 +555,9 @@ heyai_storyboard_page_class_init (HeyaiStoryboardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HeyaiStoryboardPage, flap);
   gtk_widget_class_bind_template_child (widget_class, HeyaiStoryboardPage, content_stack);
   gtk_widget_class_bind_template_child (widget_class, HeyaiStoryboardPage, grid);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiStoryboardPage, review_revealer);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiStoryboardPage, review_label);
+  gtk_widget_class_install_action (widget_class, "storyboard.dismiss-review", NULL, dismiss_review_action);
   gtk_widget_class_bind_template_child (widget_class, HeyaiStoryboardPage, selection_bar);
   gtk_widget_class_bind_template_child (widget_class, HeyaiStoryboardPage, selection_label);
   gtk_widget_class_bind_template_child (widget_class, HeyaiStoryboardPage, pane);
