@@ -41,6 +41,7 @@ struct _HeyaiProjectView
   HeyaiRunFlags         primary_flags;  /* 0: the next step is reviewing, not a run */
   gboolean              run_next_enabled;
   guint                 primary_id;
+  gboolean              defer_primary;
   HeyaiRunFlags         last_run_flags;
   gboolean              analyzing;    /* an analysis started here is running */
 };
@@ -107,9 +108,10 @@ update_primary (HeyaiProjectView *self)
 
   if (scenes == NULL || scenes->len == 0)
     {
-      const char *script = heyai_project_get_script (self->project);
+      g_autofree char *script = g_strstrip (g_strdup (heyai_project_get_script (self->project) ?
+                                                       heyai_project_get_script (self->project) : ""));
 
-      if (script == NULL || *script == '\0')
+      if (*script == '\0')
         set_next_step (self, HEYAI_RUN_ALL, _("Run Everything"),
                        _("Write or paste a script first: there is nothing to run yet."), FALSE);
       else
@@ -181,7 +183,12 @@ update_running (HeyaiProjectView *self)
    * GSK_RENDERER=cairo every idle frame cost 12-16 ms of main-thread CPU. */
   gtk_spinner_set_spinning (self->busy_spinner, running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "project.analyze", !running);
-  if (!running)
+  if (!running && self->defer_primary)
+    {
+      g_clear_handle_id (&self->primary_id, g_source_remove);
+      self->primary_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, update_primary_cb, self, NULL);
+    }
+  else if (!running)
     update_primary (self);
 }
 
@@ -471,10 +478,9 @@ run_finished_cb (HeyaiProjectView *self,
       /* Per-scene failures were already reported as they happened. */
       if (was_analyzing || scenes == NULL || scenes->len == 0)
         {
-          /* Nothing to select on the storyboard: the analysis itself failed. */
-          g_autofree char *msg = g_strdup_printf (_("The script could not be split into scenes: %s"), error_message);
-
-          heyai_ui_error (GTK_WIDGET (self), msg);
+          /* Nothing to select on the storyboard: the analysis itself failed,
+           * and its message says so and why ("The script analysis failed: …"). */
+          heyai_ui_error (GTK_WIDGET (self), error_message);
         }
       else if (n_failed == 0)
         heyai_ui_error (GTK_WIDGET (self), error_message);
@@ -940,13 +946,15 @@ heyai_project_view_set_project (HeyaiProjectView *self,
       g_hash_table_remove_all (self->job_ids);
       g_hash_table_remove_all (self->toasted);
       self->analyzing = FALSE;
-      /* A new project starts on its script; one with scenes on the storyboard. */
-      {
-        g_autoptr(GPtrArray) scenes = heyai_store_list_scenes (get_store (), heyai_project_get_id (project), NULL);
-        adw_view_stack_set_visible_child_name (self->view_stack,
-                                               scenes && scenes->len > 0 ? "storyboard" : "script");
-      }
+      /* A new project starts on its script; one with scenes on the storyboard
+       * (whose model the storyboard page has just loaded). */
+      adw_view_stack_set_visible_child_name (self->view_stack,
+                                             g_list_model_get_n_items (heyai_storyboard_page_get_model (self->storyboard_page)) > 0
+                                             ? "storyboard" : "script");
+      /* The run button's next step is worked out after the first frame. */
+      self->defer_primary = TRUE;
       update_running (self);
+      self->defer_primary = FALSE;
     }
   else
     {

@@ -226,6 +226,17 @@ update (HeyaiSceneCard *self)
 
   /* The tooltip text is computed on demand (query_tooltip_cb): setting one
    * per card on every bind costs ~0.4 ms per card. */
+
+  /* What a screen reader says for the card: "Scene 3: Harbour at dawn, Approved". */
+  {
+    g_autofree char *name = NULL;
+
+    /* Translators: a scene card's accessible name: "Scene 3: Harbour at dawn, Approved" */
+    name = g_strdup_printf (_("Scene %d: %s, %s"), heyai_scene_get_position (self->scene),
+                            heyai_scene_get_title (self->scene) ? heyai_scene_get_title (self->scene) : "",
+                            heyai_scene_status_label (status));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  }
 }
 
 static gboolean
@@ -306,6 +317,7 @@ heyai_scene_card_class_init (HeyaiSceneCardClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "scenecard");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 /* The card is built in code rather than from a template: a storyboard creates
@@ -348,23 +360,6 @@ heyai_scene_card_init (HeyaiSceneCard *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->placeholder), "caption");
   gtk_overlay_add_overlay (GTK_OVERLAY (overlay), GTK_WIDGET (self->placeholder));
 
-  self->number_badge = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_set_halign (GTK_WIDGET (self->number_badge), GTK_ALIGN_START);
-  gtk_widget_set_valign (GTK_WIDGET (self->number_badge), GTK_ALIGN_START);
-  gtk_widget_set_margin_start (GTK_WIDGET (self->number_badge), 6);
-  gtk_widget_set_margin_top (GTK_WIDGET (self->number_badge), 6);
-  gtk_widget_add_css_class (GTK_WIDGET (self->number_badge), "number-badge");
-  gtk_widget_add_css_class (GTK_WIDGET (self->number_badge), "numeric");
-  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), GTK_WIDGET (self->number_badge));
-
-  self->status_chip = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_set_halign (GTK_WIDGET (self->status_chip), GTK_ALIGN_END);
-  gtk_widget_set_valign (GTK_WIDGET (self->status_chip), GTK_ALIGN_START);
-  gtk_widget_set_margin_end (GTK_WIDGET (self->status_chip), 6);
-  gtk_widget_set_margin_top (GTK_WIDGET (self->status_chip), 6);
-  gtk_widget_add_css_class (GTK_WIDGET (self->status_chip), "chip");
-  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), GTK_WIDGET (self->status_chip));
-
   self->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
   gtk_widget_set_valign (GTK_WIDGET (self->progress), GTK_ALIGN_END);
   gtk_widget_set_visible (GTK_WIDGET (self->progress), FALSE);
@@ -372,18 +367,28 @@ heyai_scene_card_init (HeyaiSceneCard *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->progress), "osd");
   gtk_overlay_add_overlay (GTK_OVERLAY (overlay), GTK_WIDGET (self->progress));
 
-  footer = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
-  gtk_widget_set_margin_start (footer, 8);
-  gtk_widget_set_margin_end (footer, 4);
+  /* Below the still, never on it: the still carries its own title (the
+   * offline stills print the scene's name top left), and a badge or chip on
+   * top of it hid that.  Three rows, so a narrow 9:16 card keeps its title:
+   * number and title; status and duration; the actions. */
+  footer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  gtk_widget_set_margin_start (footer, 6);
+  gtk_widget_set_margin_end (footer, 2);
   gtk_widget_set_margin_top (footer, 6);
-  gtk_widget_set_margin_bottom (footer, 6);
+  gtk_widget_set_margin_bottom (footer, 4);
   gtk_box_append (GTK_BOX (self->box), footer);
 
-  labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  gtk_widget_set_hexpand (labels, TRUE);
+  labels = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_box_append (GTK_BOX (footer), labels);
 
+  self->number_badge = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_set_valign (GTK_WIDGET (self->number_badge), GTK_ALIGN_START);
+  gtk_widget_add_css_class (GTK_WIDGET (self->number_badge), "number-badge");
+  gtk_widget_add_css_class (GTK_WIDGET (self->number_badge), "numeric");
+  gtk_box_append (GTK_BOX (labels), GTK_WIDGET (self->number_badge));
+
   self->title_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_set_hexpand (GTK_WIDGET (self->title_label), TRUE);
   gtk_label_set_xalign (self->title_label, 0);
   /* Titles such as "Hospital corridor — night" need two lines on a card. */
   gtk_label_set_wrap (self->title_label, TRUE);
@@ -395,13 +400,25 @@ heyai_scene_card_init (HeyaiSceneCard *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->title_label), "heading");
   gtk_box_append (GTK_BOX (labels), GTK_WIDGET (self->title_label));
 
-  self->meta_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->meta_label, 0);
-  gtk_label_set_ellipsize (self->meta_label, PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (self->meta_label, 4);
-  gtk_widget_add_css_class (GTK_WIDGET (self->meta_label), "caption");
-  gtk_widget_add_css_class (GTK_WIDGET (self->meta_label), "dim-label");
-  gtk_box_append (GTK_BOX (labels), GTK_WIDGET (self->meta_label));
+  {
+    GtkWidget *status_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+    self->status_chip = GTK_LABEL (gtk_label_new (NULL));
+    gtk_widget_set_valign (GTK_WIDGET (self->status_chip), GTK_ALIGN_CENTER);
+    gtk_label_set_ellipsize (self->status_chip, PANGO_ELLIPSIZE_END);
+    gtk_widget_add_css_class (GTK_WIDGET (self->status_chip), "chip");
+    gtk_box_append (GTK_BOX (status_row), GTK_WIDGET (self->status_chip));
+
+    self->meta_label = GTK_LABEL (gtk_label_new (NULL));
+    gtk_widget_set_hexpand (GTK_WIDGET (self->meta_label), TRUE);
+    gtk_label_set_xalign (self->meta_label, 0);
+    gtk_label_set_ellipsize (self->meta_label, PANGO_ELLIPSIZE_END);
+    gtk_label_set_max_width_chars (self->meta_label, 4);
+    gtk_widget_add_css_class (GTK_WIDGET (self->meta_label), "caption");
+    gtk_widget_add_css_class (GTK_WIDGET (self->meta_label), "dim-label");
+    gtk_box_append (GTK_BOX (status_row), GTK_WIDGET (self->meta_label));
+    gtk_box_append (GTK_BOX (footer), status_row);
+  }
 
   self->approve_button = GTK_BUTTON (icon_button ("heyai-approve-symbolic", "storyboard.approve",
                                                   _("Approve (A)"), _("Approve"), "approve"));
@@ -409,9 +426,15 @@ heyai_scene_card_init (HeyaiSceneCard *self)
                                                  _("Reject (R)"), _("Reject"), "reject"));
   self->regenerate_button = GTK_BUTTON (icon_button ("view-refresh-symbolic", "storyboard.regenerate",
                                                      _("Regenerate Still"), _("Regenerate Still"), NULL));
-  gtk_box_append (GTK_BOX (footer), GTK_WIDGET (self->approve_button));
-  gtk_box_append (GTK_BOX (footer), GTK_WIDGET (self->reject_button));
-  gtk_box_append (GTK_BOX (footer), GTK_WIDGET (self->regenerate_button));
+  {
+    GtkWidget *actions = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
+
+    gtk_widget_set_halign (actions, GTK_ALIGN_END);
+    gtk_box_append (GTK_BOX (actions), GTK_WIDGET (self->approve_button));
+    gtk_box_append (GTK_BOX (actions), GTK_WIDGET (self->reject_button));
+    gtk_box_append (GTK_BOX (actions), GTK_WIDGET (self->regenerate_button));
+    gtk_box_append (GTK_BOX (footer), actions);
+  }
 
   gtk_widget_set_has_tooltip (self->box, TRUE);
   g_signal_connect_swapped (self->box, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);

@@ -32,7 +32,9 @@ struct _HeyaiStoryboardPage
   HeyaiProject      *project;
   HeyaiStore        *store;
   GListStore        *scenes;
+  GtkSliceListModel *slice;         /* what the grid shows of `scenes`: grows after the first frame */
   GtkMultiSelection *selection;
+  guint              grow_id;       /* tick callback growing `slice` */
   GHashTable        *still_paths;   /* "scene-id:take" -> local path */
   GPtrArray         *cards;         /* live HeyaiSceneCard widgets (borrowed) */
   guint              reload_id;
@@ -529,7 +531,11 @@ heyai_storyboard_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
   gtk_widget_dispose_template (GTK_WIDGET (self), HEYAI_TYPE_STORYBOARD_PAGE);
+  if (self->grow_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->grow_id);
+  self->grow_id = 0;
   g_clear_object (&self->selection);
+  g_clear_object (&self->slice);
   g_clear_object (&self->scenes);
   g_clear_pointer (&self->still_paths, g_hash_table_unref);
   if (self->cards != NULL)
@@ -586,7 +592,8 @@ heyai_storyboard_page_init (HeyaiStoryboardPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->scenes = g_list_store_new (HEYAI_TYPE_SCENE);
-  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->scenes)));
+  self->slice = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->scenes)), 0, G_MAXUINT);
+  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->slice)));
   self->still_paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->cards = g_ptr_array_new ();
 
@@ -615,6 +622,29 @@ heyai_storyboard_page_init (HeyaiStoryboardPage *self)
     }
 }
 
+#define FIRST_CARDS   32   /* 8 rows of 4: a large screen's first view */
+#define CARDS_PER_TICK 24
+
+static gboolean
+grow_tick_cb (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       user_data)
+{
+  HeyaiStoryboardPage *self = user_data;
+  guint size = gtk_slice_list_model_get_size (self->slice);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->scenes));
+
+  /* Past what the grid builds cards for, the rest is only rows in a model. */
+  if (size >= n || size >= 8 * FIRST_CARDS)
+    {
+      gtk_slice_list_model_set_size (self->slice, G_MAXUINT);
+      self->grow_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  gtk_slice_list_model_set_size (self->slice, size + CARDS_PER_TICK);
+  return G_SOURCE_CONTINUE;
+}
+
 void
 heyai_storyboard_page_set_project (HeyaiStoryboardPage *self,
                                    HeyaiProject        *project)
@@ -628,6 +658,13 @@ heyai_storyboard_page_set_project (HeyaiStoryboardPage *self,
   adw_flap_set_reveal_flap (self->flap, FALSE);
   g_set_object (&self->project, project);
   g_list_store_remove_all (self->scenes);
+  /* A project opens on its first screenful of cards; the rest join over the
+   * next frames.  GtkGridView builds a card for up to 30 rows of the model at
+   * once (about 130 cards when a 1000-scene project opened, most of them off
+   * screen), which made the first frame wait for all of them. */
+  if (self->grow_id == 0)
+    self->grow_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), grow_tick_cb, self, NULL);
+  gtk_slice_list_model_set_size (self->slice, FIRST_CARDS);
   heyai_storyboard_page_reload (self);
 }
 
