@@ -994,6 +994,92 @@ test_drive_signin_page (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+save_shot (GtkWidget  *widget,
+           const char *dir,
+           const char *name)
+{
+  const char *lang = g_getenv ("LANGUAGE");
+  g_autofree char *shot = ui_test_screenshot (widget, name);
+  g_autofree char *file = g_strdup_printf ("%s%s%s.png", name, lang && g_str_has_prefix (lang, "es") ? "-" : "",
+                                           lang && g_str_has_prefix (lang, "es") ? "es" : "");
+  g_autofree char *dest = g_build_filename (dir, file, NULL);
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  g_assert_nonnull (shot);
+  g_assert_true (g_file_get_contents (shot, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (dest, contents, len, NULL));
+  g_test_message ("saved %s", dest);
+}
+
+/* The metainfo screenshots, from the real app with the offline providers:
+ * HEYAI_SCREENSHOT_DIR=data/screenshots (LANGUAGE=es for the Spanish set). */
+static void
+test_metainfo_screenshots (void)
+{
+  HeyaiApplication *app = ui_test_app ();
+  HeyaiStore *store = heyai_application_get_store (app);
+  const char *dir = g_getenv ("HEYAI_SCREENSHOT_DIR");
+  g_autofree char *path = g_build_filename (g_getenv ("HEYAI_SAMPLES_DIR"), "night-shift.fountain", NULL);
+  g_autofree char *script = NULL;
+  g_autoptr(HeyaiProject) project = NULL;
+  g_autoptr(HeyaiProject) other = NULL;
+  g_autoptr(GPtrArray) scenes = NULL;
+  g_autoptr(GError) error = NULL;
+  HeyaiWindow *window;
+  HeyaiProjectView *view;
+  gboolean finished = FALSE;
+  gulong id;
+
+  if (dir == NULL)
+    {
+      g_test_skip ("set HEYAI_SCREENSHOT_DIR to retake the metainfo screenshots");
+      return;
+    }
+  g_assert_true (g_file_get_contents (path, &script, NULL, NULL));
+  other = heyai_application_create_project (app, "El último faro", "INT. FARO - NOCHE\n\nLa lámpara gira.\n", "",
+                                            HEYAI_ASPECT_9_16, &error);
+  g_assert_no_error (error);
+  project = heyai_application_create_project (app, "Night Shift", script, "Rain-soaked neon, 35 mm, teal and amber",
+                                              HEYAI_ASPECT_16_9, &error);
+  g_assert_no_error (error);
+
+  window = heyai_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  ui_test_wait_frame (GTK_WIDGET (window));
+  view = heyai_window_get_project_view (window);
+
+  heyai_window_open_project (window, project);
+  id = g_signal_connect (app, "run-finished", G_CALLBACK (run_finished_cb), &finished);
+  heyai_project_view_run (view, HEYAI_RUN_ALL);
+  g_assert_true (ui_test_wait (&finished, 240000));
+  scenes = heyai_store_list_scenes (store, heyai_project_get_id (project), NULL);
+  g_assert_cmpuint (scenes->len, >=, 4);
+  for (guint i = 0; i + 1 < scenes->len; i++)
+    heyai_pipeline_set_approval (store, g_ptr_array_index (scenes, i), HEYAI_APPROVAL_APPROVED, NULL);
+  finished = FALSE;
+  heyai_project_view_run (view, HEYAI_RUN_ANIMATE);
+  g_assert_true (ui_test_wait (&finished, 600000));
+  g_signal_handler_disconnect (app, id);
+  ui_test_spin (500);
+
+  heyai_project_view_set_visible_page (view, "storyboard");
+  ui_test_spin (800);
+  save_shot (GTK_WIDGET (window), dir, "storyboard");
+  heyai_project_view_set_visible_page (view, "script");
+  ui_test_spin (500);
+  save_shot (GTK_WIDGET (window), dir, "script");
+  heyai_project_view_set_visible_page (view, "clips");
+  ui_test_spin (1500);
+  save_shot (GTK_WIDGET (window), dir, "clips");
+  heyai_window_show_projects (window);
+  ui_test_spin (1500);
+  save_shot (GTK_WIDGET (window), dir, "projects");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1023,6 +1109,7 @@ main (int   argc,
   g_test_add_func ("/ui/project/run-everything-review", test_run_everything_review);
   g_test_add_func ("/ui/a11y/names", test_accessible_names);
   g_test_add_func ("/ui/drive/signin-page", test_drive_signin_page);
+  g_test_add_func ("/ui/metainfo-screenshots", test_metainfo_screenshots);
 
   ret = g_test_run ();
   ui_test_cleanup ();
