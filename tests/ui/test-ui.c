@@ -1021,7 +1021,9 @@ test_metainfo_screenshots (void)
   HeyaiApplication *app = ui_test_app ();
   HeyaiStore *store = heyai_application_get_store (app);
   const char *dir = g_getenv ("HEYAI_SCREENSHOT_DIR");
-  g_autofree char *path = g_build_filename (g_getenv ("HEYAI_SAMPLES_DIR"), "night-shift.fountain", NULL);
+  gboolean spanish = g_getenv ("LANGUAGE") != NULL && g_str_has_prefix (g_getenv ("LANGUAGE"), "es");
+  g_autofree char *path = g_build_filename (g_getenv ("HEYAI_SAMPLES_DIR"),
+                                            spanish ? "el-ultimo-faro.txt" : "night-shift.fountain", NULL);
   g_autofree char *script = NULL;
   g_autoptr(HeyaiProject) project = NULL;
   g_autoptr(HeyaiProject) other = NULL;
@@ -1038,11 +1040,11 @@ test_metainfo_screenshots (void)
       return;
     }
   g_assert_true (g_file_get_contents (path, &script, NULL, NULL));
-  other = heyai_application_create_project (app, "El último faro", "INT. FARO - NOCHE\n\nLa lámpara gira.\n", "",
-                                            HEYAI_ASPECT_9_16, &error);
+  other = heyai_application_create_project (app, spanish ? "Turno de noche" : "El último faro",
+                                            "INT. FARO - NOCHE\n\nLa lámpara gira.\n", "", HEYAI_ASPECT_9_16, &error);
   g_assert_no_error (error);
-  project = heyai_application_create_project (app, "Night Shift", script, "Rain-soaked neon, 35 mm, teal and amber",
-                                              HEYAI_ASPECT_16_9, &error);
+  project = heyai_application_create_project (app, spanish ? "El último faro" : "Night Shift", script,
+                                              "Rain-soaked neon, 35 mm, teal and amber", HEYAI_ASPECT_16_9, &error);
   g_assert_no_error (error);
 
   window = heyai_window_new (app);
@@ -1063,7 +1065,9 @@ test_metainfo_screenshots (void)
   heyai_project_view_run (view, HEYAI_RUN_ANIMATE);
   g_assert_true (ui_test_wait (&finished, 600000));
   g_signal_handler_disconnect (app, id);
-  ui_test_spin (500);
+  /* Let the "Batch finished" toast go (6 s) and the review banner close. */
+  ui_test_spin (6500);
+  heyai_storyboard_page_show_review (heyai_project_view_get_storyboard_page (view), 0);
 
   heyai_project_view_set_visible_page (view, "storyboard");
   ui_test_spin (800);
