@@ -21,6 +21,7 @@ struct _HeyaiProjectView
   AdwViewStack         *view_stack;
   GtkStack             *run_stack;
   AdwSplitButton       *run_button;
+  AdwSplitButton       *run_button_narrow;
   GtkMenuButton        *busy_button;
   GtkLabel             *progress_label;
   GtkSpinner           *busy_spinner;
@@ -73,6 +74,14 @@ set_next_step (HeyaiProjectView *self,
   self->run_next_enabled = enabled;
   adw_split_button_set_label (self->run_button, label);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->run_button), tooltip);
+  /* The icon-only button of narrow windows says the step in its tooltip and name. */
+  {
+    g_autofree char *both = g_strdup_printf ("%s: %s", label, tooltip);
+
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->run_button_narrow), both);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->run_button_narrow), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    label, -1);
+  }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "project.run-next", enabled);
 }
 
@@ -870,6 +879,7 @@ heyai_project_view_class_init (HeyaiProjectViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, view_stack);
   gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, run_stack);
   gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, run_button);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, run_button_narrow);
   gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, busy_button);
   gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, progress_label);
   gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, busy_spinner);
