@@ -622,7 +622,7 @@ heyai_storyboard_page_init (HeyaiStoryboardPage *self)
     }
 }
 
-#define FIRST_CARDS   32   /* 8 rows of 4: a large screen's first view */
+#define FIRST_CARDS   20   /* 5 rows of 4: a full-HD screen's first view (the rest follow next frames) */
 #define CARDS_PER_TICK 24
 
 static gboolean
