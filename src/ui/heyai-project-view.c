@@ -42,7 +42,6 @@ struct _HeyaiProjectView
   HeyaiRunFlags         primary_flags;  /* 0: the next step is reviewing, not a run */
   gboolean              run_next_enabled;
   guint                 primary_id;
-  gboolean              defer_primary;
   HeyaiRunFlags         last_run_flags;
   gboolean              analyzing;    /* an analysis started here is running */
 };
@@ -90,7 +89,10 @@ set_next_step (HeyaiProjectView *self,
 static void
 update_primary (HeyaiProjectView *self)
 {
-  g_autoptr(GPtrArray) scenes = NULL;
+  /* The storyboard's model holds the project's scenes (the store's own
+   * objects, so approvals and takes are current): no database read here. */
+  GListModel *scenes = heyai_storyboard_page_get_model (self->storyboard_page);
+  guint n_scenes = g_list_model_get_n_items (scenes);
   g_autofree char *tip = NULL;
   guint n_without_still = 0, n_approved_without_clip = 0, n_to_review = 0, n_approved = 0;
 
@@ -98,10 +100,9 @@ update_primary (HeyaiProjectView *self)
   if (self->project == NULL || get_store () == NULL)
     return;
 
-  scenes = heyai_store_list_scenes (get_store (), heyai_project_get_id (self->project), NULL);
-  for (guint i = 0; scenes != NULL && i < scenes->len; i++)
+  for (guint i = 0; i < n_scenes; i++)
     {
-      HeyaiScene *scene = g_ptr_array_index (scenes, i);
+      g_autoptr(HeyaiScene) scene = g_list_model_get_item (scenes, i);
       HeyaiApproval approval = heyai_scene_get_approval (scene);
 
       if (approval == HEYAI_APPROVAL_APPROVED)
@@ -115,7 +116,7 @@ update_primary (HeyaiProjectView *self)
     }
   heyai_storyboard_page_update_review (self->storyboard_page, n_to_review);
 
-  if (scenes == NULL || scenes->len == 0)
+  if (n_scenes == 0)
     {
       g_autofree char *script = g_strstrip (g_strdup (heyai_project_get_script (self->project) ?
                                                        heyai_project_get_script (self->project) : ""));
@@ -167,7 +168,11 @@ update_primary_cb (gpointer user_data)
 
   self->primary_id = 0;
   if (self->project != NULL && !heyai_application_is_running (get_app (), self->project))
-    update_primary (self);
+    {
+      /* Scenes added or removed reach the storyboard's model first. */
+      heyai_storyboard_page_reload (self->storyboard_page);
+      update_primary (self);
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -192,12 +197,7 @@ update_running (HeyaiProjectView *self)
    * GSK_RENDERER=cairo every idle frame cost 12-16 ms of main-thread CPU. */
   gtk_spinner_set_spinning (self->busy_spinner, running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "project.analyze", !running);
-  if (!running && self->defer_primary)
-    {
-      g_clear_handle_id (&self->primary_id, g_source_remove);
-      self->primary_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, update_primary_cb, self, NULL);
-    }
-  else if (!running)
+  if (!running)
     update_primary (self);
 }
 
@@ -525,6 +525,7 @@ run_finished_cb (HeyaiProjectView *self,
     }
   heyai_storyboard_page_reload (self->storyboard_page);
   heyai_clips_page_reload (self->clips_page);
+  update_primary (self);   /* from the reloaded storyboard */
 
   /* Take her to what the run left for her: stills to review (the pipeline
    * stops there until she approves), or the clips it made. */
@@ -961,10 +962,7 @@ heyai_project_view_set_project (HeyaiProjectView *self,
       adw_view_stack_set_visible_child_name (self->view_stack,
                                              g_list_model_get_n_items (heyai_storyboard_page_get_model (self->storyboard_page)) > 0
                                              ? "storyboard" : "script");
-      /* The run button's next step is worked out after the first frame. */
-      self->defer_primary = TRUE;
       update_running (self);
-      self->defer_primary = FALSE;
     }
   else
     {
