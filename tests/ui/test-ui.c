@@ -12,6 +12,7 @@
 #include "heyai-project-view.h"
 #include "heyai-projects-page.h"
 #include "heyai-scene-card.h"
+#include "heyai-background.h"
 #include "heyai-drive-signin.h"
 #include "heyai-storyboard-page.h"
 #include "heyai-sync-controller.h"
@@ -19,6 +20,9 @@
 #include "ui-test-utils.h"
 
 #include <sqlite3.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 static HeyaiWindow *
 new_window (void)
@@ -1085,6 +1089,74 @@ test_metainfo_screenshots (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+typedef struct
+{
+  GMutex lock;
+  int    running, max_running, n_lowered, n_done;
+} BgStats;
+
+static void
+bg_work (GTask        *task,
+         gpointer      source,
+         gpointer      data,
+         GCancellable *cancellable)
+{
+  BgStats *stats = data;
+  gboolean lowered = heyai_background_thread_is_lowered () &&
+                     getpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid)) >= 10;
+
+  g_mutex_lock (&stats->lock);
+  stats->running++;
+  stats->max_running = MAX (stats->max_running, stats->running);
+  stats->n_lowered += lowered;
+  g_mutex_unlock (&stats->lock);
+  g_usleep (50000);
+  g_mutex_lock (&stats->lock);
+  stats->running--;
+  g_mutex_unlock (&stats->lock);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+bg_done (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  BgStats *stats = g_task_get_task_data (G_TASK (result));
+
+  stats->n_done++;
+}
+
+/* Offline CPU work runs at a low priority in at most cores - 1 threads, so a
+ * 2-core laptop keeps a core for the window. */
+static void
+test_background_pool (void)
+{
+  BgStats stats = { 0 };
+  guint cap = heyai_background_max_threads ();
+  gboolean all_done = FALSE;
+
+  g_mutex_init (&stats.lock);
+  g_assert_cmpuint (cap, ==, MAX (g_get_num_processors (), 2) - 1);
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autoptr(GTask) task = g_task_new (NULL, NULL, bg_done, NULL);
+
+      g_task_set_task_data (task, &stats, NULL);
+      heyai_background_run (task, bg_work);
+    }
+  for (guint i = 0; i < 200 && stats.n_done < 6; i++)
+    ui_test_spin (20);
+  all_done = stats.n_done == 6;
+  g_assert_true (all_done);
+  g_test_message ("cap %u, at most %d at once, %d of 6 lowered", cap, stats.max_running, stats.n_lowered);
+  g_assert_cmpint (stats.max_running, <=, (int) cap);
+  g_assert_cmpint (stats.n_lowered, ==, 6);
+  /* The main thread keeps its priority. */
+  g_assert_false (heyai_background_thread_is_lowered ());
+  g_mutex_clear (&stats.lock);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1114,6 +1186,7 @@ main (int   argc,
   g_test_add_func ("/ui/project/run-everything-review", test_run_everything_review);
   g_test_add_func ("/ui/a11y/names", test_accessible_names);
   g_test_add_func ("/ui/drive/signin-page", test_drive_signin_page);
+  g_test_add_func ("/ui/background/pool", test_background_pool);
   g_test_add_func ("/ui/metainfo-screenshots", test_metainfo_screenshots);
 
   ret = g_test_run ();
