@@ -56,6 +56,7 @@
 #endif
 
 #include "heyai-animator-offline.h"
+#include "heyai-background.h"
 
 #define MAX_LONG_SIDE  1920
 #define QUEUED_FRAMES  4
@@ -1036,6 +1037,114 @@ frame_left_queue_cb (GstPad          *pad,
   return GST_PAD_PROBE_OK;
 }
 
+/* The encode's streaming threads (appsrc's, the muxer's, and through them
+ * x264's own threads, which inherit their creator's priority) run at the
+ * background priority too: each GstTask of the pipeline gets a thread of its
+ * own that lowers itself before it starts, never a thread from GStreamer's
+ * shared pool (a lowered thread there would slow unrelated work later). */
+#define HEYAI_TYPE_LOW_TASK_POOL (heyai_low_task_pool_get_type ())
+G_DECLARE_FINAL_TYPE (HeyaiLowTaskPool, heyai_low_task_pool, HEYAI, LOW_TASK_POOL, GstTaskPool)
+
+struct _HeyaiLowTaskPool
+{
+  GstTaskPool parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (HeyaiLowTaskPool, heyai_low_task_pool, GST_TYPE_TASK_POOL)
+
+typedef struct
+{
+  GstTaskPoolFunction func;
+  gpointer            user_data;
+} LowThreadData;
+
+static gpointer
+low_thread_main (gpointer data)
+{
+  LowThreadData *d = data;
+
+  heyai_background_lower_thread ();
+  d->func (d->user_data);
+  g_free (d);
+  return NULL;
+}
+
+static void
+low_pool_prepare (GstTaskPool  *pool,
+                  GError      **error)
+{
+}
+
+static void
+low_pool_cleanup (GstTaskPool *pool)
+{
+}
+
+static gpointer
+low_pool_push (GstTaskPool          *pool,
+               GstTaskPoolFunction   func,
+               gpointer              user_data,
+               GError              **error)
+{
+  LowThreadData *d = g_new0 (LowThreadData, 1);
+  GThread *thread;
+
+  d->func = func;
+  d->user_data = user_data;
+  thread = g_thread_try_new ("heyai-encode", low_thread_main, d, error);
+  if (thread == NULL)
+    g_free (d);
+  return thread;
+}
+
+static void
+low_pool_join (GstTaskPool *pool,
+               gpointer     id)
+{
+  if (id != NULL)
+    g_thread_join (id);
+}
+
+static void
+low_pool_dispose_handle (GstTaskPool *pool,
+                         gpointer     id)
+{
+  if (id != NULL)
+    g_thread_unref (id);
+}
+
+static void
+heyai_low_task_pool_class_init (HeyaiLowTaskPoolClass *klass)
+{
+  GstTaskPoolClass *pool_class = GST_TASK_POOL_CLASS (klass);
+
+  pool_class->prepare = low_pool_prepare;
+  pool_class->cleanup = low_pool_cleanup;
+  pool_class->push = low_pool_push;
+  pool_class->join = low_pool_join;
+  pool_class->dispose_handle = low_pool_dispose_handle;
+}
+
+static void
+heyai_low_task_pool_init (HeyaiLowTaskPool *self)
+{
+}
+
+static GstTaskPool *
+low_task_pool (void)
+{
+  static GstTaskPool *pool;
+
+  if (g_once_init_enter (&pool))
+    {
+      GstTaskPool *p = g_object_new (HEYAI_TYPE_LOW_TASK_POOL, NULL);
+
+      gst_object_ref_sink (p);
+      g_once_init_leave (&pool, p);
+    }
+  return pool;
+}
+
 static GstBusSyncReply
 bus_sync_cb (GstBus     *bus,
              GstMessage *message,
@@ -1043,6 +1152,17 @@ bus_sync_cb (GstBus     *bus,
 {
   Waiter *waiter = user_data;
 
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_STREAM_STATUS)
+    {
+      GstStreamStatusType type;
+      GstElement *owner = NULL;
+      const GValue *value;
+
+      gst_message_parse_stream_status (message, &type, &owner);
+      value = gst_message_get_stream_status_object (message);
+      if (type == GST_STREAM_STATUS_TYPE_CREATE && value != NULL && G_VALUE_HOLDS (value, GST_TYPE_TASK))
+        gst_task_set_pool (g_value_get_object (value), low_task_pool ());
+    }
   if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
     {
       g_mutex_lock (&waiter->lock);
@@ -1649,7 +1769,8 @@ heyai_animator_offline_animate_async (HeyaiAnimator       *animator,
   data->context = g_main_context_ref_thread_default ();
   g_task_set_task_data (task, data, (GDestroyNotify) animate_data_free);
 
-  g_task_run_in_thread (task, animate_thread);
+  /* Low priority, at most cores - 1 encodes at once (heyai-background.c). */
+  heyai_background_run (task, animate_thread);
 }
 
 static HeyaiGenResult *

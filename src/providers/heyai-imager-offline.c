@@ -22,6 +22,7 @@
 #include <json-glib/json-glib.h>
 #include <pango/pangocairo.h>
 
+#include "heyai-background.h"
 #include "heyai-imager-offline.h"
 
 #define FONT_FAMILIES "Cantarell,DejaVu Sans"
@@ -909,7 +910,8 @@ heyai_imager_offline_generate_async (HeyaiImager         *imager,
   data->dest_dir = g_strdup (dest_dir);
   g_task_set_task_data (task, data, (GDestroyNotify) generate_data_free);
 
-  g_task_run_in_thread (task, generate_thread);
+  /* Low priority, at most cores - 1 renders at once (heyai-background.c). */
+  heyai_background_run (task, generate_thread);
 }
 
 static HeyaiGenResult *

@@ -29,6 +29,7 @@ struct _HeyaiClipsPage
   GtkLabel     *now_label;
   GtkBox       *filmstrip;
   GtkButton    *animatic_button;
+  AdwButtonContent *animatic_content;
 
   /* Owned references */
   HeyaiProject *project;
@@ -121,6 +122,21 @@ play_index (HeyaiClipsPage *self,
     }
 }
 
+/* While the animatic plays its button stops it. */
+static void
+set_animatic (HeyaiClipsPage *self,
+              gboolean        animatic)
+{
+  self->animatic = animatic;
+  if (self->animatic_content == NULL)
+    return;
+  adw_button_content_set_label (self->animatic_content, animatic ? _("_Stop Animatic") : _("Play _Animatic"));
+  adw_button_content_set_icon_name (self->animatic_content, animatic ? "media-playback-stop-symbolic"
+                                                                     : "media-playlist-consecutive-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->animatic_button),
+                               animatic ? _("Stop the animatic") : _("Play every approved scene in order"));
+}
+
 static void
 player_ended_cb (HeyaiClipsPage *self)
 {
@@ -130,7 +146,7 @@ player_ended_cb (HeyaiClipsPage *self)
     play_index (self, self->current + 1, TRUE);
   else
     {
-      self->animatic = FALSE;
+      set_animatic (self, FALSE);
       heyai_player_set_loop (self->player, FALSE);
     }
 }
@@ -139,7 +155,7 @@ static void
 film_clicked_cb (GtkButton      *button,
                  HeyaiClipsPage *self)
 {
-  self->animatic = FALSE;
+  set_animatic (self, FALSE);
   play_index (self, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "index")), TRUE);
 }
 
@@ -173,7 +189,7 @@ heyai_clips_page_reload (HeyaiClipsPage *self)
     gtk_box_remove (self->filmstrip, child);
   g_ptr_array_set_size (self->items, 0);
   self->current = -1;
-  self->animatic = FALSE;
+  set_animatic (self, FALSE);
 
   if (self->project == NULL || store == NULL)
     {
@@ -240,6 +256,17 @@ heyai_clips_page_reload (HeyaiClipsPage *self)
       gtk_widget_add_css_class (button, "film-frame");
       gtk_widget_add_css_class (button, "flat");
       gtk_widget_set_tooltip_text (button, heyai_scene_get_title (scene));
+      {
+        g_autofree char *name = clip
+          /* Translators: a filmstrip item's accessible name: "Scene 3: Harbour at dawn, clip" */
+          ? g_strdup_printf (_("Scene %d: %s, clip"), heyai_scene_get_position (scene),
+                             heyai_scene_get_title (scene) ? heyai_scene_get_title (scene) : "")
+          /* Translators: a filmstrip item that has no clip yet */
+          : g_strdup_printf (_("Scene %d: %s, still only (no clip yet)"), heyai_scene_get_position (scene),
+                             heyai_scene_get_title (scene) ? heyai_scene_get_title (scene) : "");
+
+        gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      }
       g_object_set_data (G_OBJECT (button), "index", GINT_TO_POINTER (self->items->len));
       g_signal_connect (button, "clicked", G_CALLBACK (film_clicked_cb), self);
       gtk_box_append (self->filmstrip, button);
@@ -262,7 +289,7 @@ heyai_clips_page_play_animatic (HeyaiClipsPage *self)
 
   if (self->items->len == 0)
     return;
-  self->animatic = TRUE;
+  set_animatic (self, TRUE);
   heyai_player_set_loop (self->player, FALSE);
   play_index (self, 0, TRUE);
 }
@@ -270,7 +297,20 @@ heyai_clips_page_play_animatic (HeyaiClipsPage *self)
 static void
 animatic_clicked_cb (HeyaiClipsPage *self)
 {
+  if (self->animatic)
+    {
+      set_animatic (self, FALSE);
+      heyai_player_pause (self->player);
+      return;
+    }
   heyai_clips_page_play_animatic (self);
+}
+
+gboolean
+heyai_clips_page_get_animatic_playing (HeyaiClipsPage *self)
+{
+  g_return_val_if_fail (HEYAI_IS_CLIPS_PAGE (self), FALSE);
+  return self->animatic;
 }
 
 static void
@@ -336,6 +376,7 @@ heyai_clips_page_class_init (HeyaiClipsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HeyaiClipsPage, now_label);
   gtk_widget_class_bind_template_child (widget_class, HeyaiClipsPage, filmstrip);
   gtk_widget_class_bind_template_child (widget_class, HeyaiClipsPage, animatic_button);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiClipsPage, animatic_content);
   gtk_widget_class_bind_template_callback (widget_class, animatic_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, map_cb);
   gtk_widget_class_bind_template_callback (widget_class, unmap_cb);

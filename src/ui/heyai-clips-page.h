@@ -23,4 +23,7 @@ HeyaiPlayer  *heyai_clips_page_get_player (HeyaiClipsPage *self);
 void          heyai_clips_page_play_animatic (HeyaiClipsPage *self);
 void          heyai_clips_page_reload     (HeyaiClipsPage *self);
 
+/* TRUE while the animatic plays (its button then reads "Stop Animatic"). */
+gboolean      heyai_clips_page_get_animatic_playing (HeyaiClipsPage *self);
+
 G_END_DECLS

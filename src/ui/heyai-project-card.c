@@ -9,6 +9,7 @@
 #include "heyai-application.h"
 #include "heyai-media-frame.h"
 #include "heyai-project-card.h"
+#include "heyai-store-summary.h"
 #include "heyai-ui-util.h"
 
 struct _HeyaiProjectCard
@@ -26,8 +27,10 @@ struct _HeyaiProjectCard
 
   /* Owned references */
   HeyaiProject   *project;
+  HeyaiStore     *store;
   GCancellable   *cancellable;
   guint           n_scenes;
+  gboolean        details_loaded;
 };
 
 G_DEFINE_FINAL_TYPE (HeyaiProjectCard, heyai_project_card, GTK_TYPE_WIDGET)
@@ -52,7 +55,7 @@ update (HeyaiProjectCard *self)
   scenes = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u scene", "%u scenes", self->n_scenes),
                             self->n_scenes);
   /* Translators: "12 scenes · edited 2 h ago" */
-  meta = g_strdup_printf (_("%s · %s"), scenes, edited);
+  meta = self->details_loaded ? g_strdup_printf (_("%s · %s"), scenes, edited) : g_strdup (edited);
   heyai_ui_label_set (self->meta_label, meta);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self), heyai_project_get_title (self->project));
 }
@@ -73,30 +76,90 @@ thumbnail_cb (GObject      *source,
 }
 
 static void
-load_details (HeyaiProjectCard *self,
-              HeyaiStore       *store)
+summary_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
 {
-  g_autoptr(GPtrArray) scenes = NULL;
+  char **args = task_data;   /* { db path, project id } */
+  GError *error = NULL;
+  HeyaiProjectSummary *summary = heyai_store_read_project_summary (args[0], args[1], &error);
+
+  if (summary == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, summary, (GDestroyNotify) heyai_project_summary_free);
+}
+
+static void
+summary_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  HeyaiProjectCard *self = HEYAI_PROJECT_CARD (source);
+  g_autoptr(HeyaiProjectSummary) summary = NULL;
+  g_autoptr(GError) error = NULL;
   HeyaiApplication *app = HEYAI_IS_APPLICATION (g_application_get_default ()) ? HEYAI_APPLICATION_DEFAULT : NULL;
 
-  scenes = heyai_store_list_scenes (store, heyai_project_get_id (self->project), NULL);
-  self->n_scenes = scenes ? scenes->len : 0;
-
-  for (guint i = 0; scenes != NULL && i < scenes->len; i++)
+  summary = g_task_propagate_pointer (G_TASK (result), &error);
+  if (summary == NULL)
     {
-      HeyaiScene *scene = g_ptr_array_index (scenes, i);
-      g_autoptr(HeyaiAsset) asset = NULL;
-      int take = heyai_scene_get_image_take (scene);
-
-      if (take <= 0)
-        continue;
-      asset = heyai_store_get_asset (store, heyai_scene_get_id (scene), HEYAI_ASSET_KIND_IMAGE, take, NULL);
-      if (asset != NULL && heyai_asset_get_local_path (asset) != NULL && app != NULL)
-        heyai_thumbnailer_load_async (heyai_application_get_thumbnailer (app),
-                                      heyai_asset_get_local_path (asset), 520, 292,
-                                      self->cancellable, thumbnail_cb, g_object_ref (self));
-      break;
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("%s", error->message);
+      return;
     }
+  self->n_scenes = summary->n_scenes;
+  self->details_loaded = TRUE;
+  update (self);
+  if (summary->still_path != NULL && app != NULL)
+    heyai_thumbnailer_load_async (heyai_application_get_thumbnailer (app),
+                                  summary->still_path, 520, 292,
+                                  self->cancellable, thumbnail_cb, g_object_ref (self));
+}
+
+/* The scene count and the first still come from a worker thread with its
+ * own read-only connection: building a card never reads the database on
+ * the main thread. */
+void
+heyai_project_card_reload (HeyaiProjectCard *self)
+{
+  g_autoptr(GTask) task = NULL;
+  char **args;
+
+  g_return_if_fail (HEYAI_IS_PROJECT_CARD (self));
+
+  if (self->store == NULL || heyai_store_get_path (self->store) == NULL)
+    return;
+  task = g_task_new (self, self->cancellable, summary_cb, NULL);
+  g_task_set_source_tag (task, heyai_project_card_reload);
+  g_task_set_check_cancellable (task, TRUE);
+  args = g_new0 (char *, 3);
+  args[0] = g_strdup (heyai_store_get_path (self->store));
+  args[1] = g_strdup (heyai_project_get_id (self->project));
+  g_task_set_task_data (task, args, (GDestroyNotify) g_strfreev);
+  g_task_run_in_thread (task, summary_thread);
+}
+
+gboolean
+heyai_project_card_is_loaded (HeyaiProjectCard *self)
+{
+  g_return_val_if_fail (HEYAI_IS_PROJECT_CARD (self), FALSE);
+  return self->details_loaded;
+}
+
+void
+heyai_project_card_set_project (HeyaiProjectCard *self,
+                                HeyaiProject     *project)
+{
+  g_return_if_fail (HEYAI_IS_PROJECT_CARD (self));
+  g_return_if_fail (HEYAI_IS_PROJECT (project));
+
+  if (self->project == project)
+    return;
+  g_signal_handlers_disconnect_by_func (self->project, update, self);
+  g_set_object (&self->project, project);
+  g_signal_connect_object (project, "notify", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  update (self);
 }
 
 static void
@@ -109,6 +172,7 @@ heyai_project_card_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), HEYAI_TYPE_PROJECT_CARD);
   g_clear_object (&self->project);
+  g_clear_object (&self->store);
 
   G_OBJECT_CLASS (heyai_project_card_parent_class)->dispose (object);
 }
@@ -165,9 +229,9 @@ heyai_project_card_new (HeyaiProject *project,
   g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
   gtk_menu_button_set_menu_model (self->menu_button, G_MENU_MODEL (menu));
 
-  if (store != NULL)
-    load_details (self, store);
+  self->store = store != NULL ? g_object_ref (store) : NULL;
   update (self);
+  heyai_project_card_reload (self);
   g_signal_connect_object (project, "notify", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
 
   return GTK_WIDGET (self);

@@ -15,5 +15,12 @@ G_DECLARE_FINAL_TYPE (HeyaiProjectCard, heyai_project_card, HEYAI, PROJECT_CARD,
 GtkWidget    *heyai_project_card_new         (HeyaiProject *project,
                                               HeyaiStore   *store);
 HeyaiProject *heyai_project_card_get_project (HeyaiProjectCard *self);
+/* Shows @project (the same project, a fresher object from the store). */
+void          heyai_project_card_set_project (HeyaiProjectCard *self,
+                                              HeyaiProject     *project);
+/* Reloads the scene count and first still in a worker thread. */
+void          heyai_project_card_reload      (HeyaiProjectCard *self);
+/* TRUE once the scene count and first still have been read (tests). */
+gboolean      heyai_project_card_is_loaded   (HeyaiProjectCard *self);
 
 G_END_DECLS

@@ -21,6 +21,7 @@ struct _HeyaiProjectView
   AdwViewStack         *view_stack;
   GtkStack             *run_stack;
   AdwSplitButton       *run_button;
+  AdwSplitButton       *run_button_narrow;
   GtkMenuButton        *busy_button;
   GtkLabel             *progress_label;
   GtkSpinner           *busy_spinner;
@@ -38,7 +39,10 @@ struct _HeyaiProjectView
   GListStore           *jobs;
   GHashTable           *toasted;      /* job ids already reported */
   GHashTable           *job_ids;      /* ids of the jobs in `jobs` */
-  HeyaiRunFlags         primary_flags;
+  HeyaiRunFlags         primary_flags;  /* 0: the next step is reviewing, not a run */
+  gboolean              run_next_enabled;
+  guint                 primary_id;
+  HeyaiRunFlags         last_run_flags;
   gboolean              analyzing;    /* an analysis started here is running */
 };
 
@@ -59,40 +63,128 @@ get_store (void)
 /* Run button ------------------------------------------------------------- */
 
 static void
+set_next_step (HeyaiProjectView *self,
+               HeyaiRunFlags     flags,
+               const char       *label,
+               const char       *tooltip,
+               gboolean          enabled)
+{
+  self->primary_flags = flags;
+  self->run_next_enabled = enabled;
+  adw_split_button_set_label (self->run_button, label);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->run_button), tooltip);
+  /* The icon-only button of narrow windows says the step in its tooltip and name. */
+  {
+    g_autofree char *both = g_strdup_printf ("%s: %s", label, tooltip);
+
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->run_button_narrow), both);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->run_button_narrow), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    label, -1);
+  }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "project.run-next", enabled);
+}
+
+/* The run button names the next real step (and what it will do in its
+ * tooltip); when there is none it is insensitive and the tooltip says why. */
+static void
 update_primary (HeyaiProjectView *self)
 {
-  g_autoptr(GPtrArray) scenes = NULL;
-  guint n_without_still = 0, n_approved_without_clip = 0;
+  /* The storyboard's model holds the project's scenes (the store's own
+   * objects, so approvals and takes are current): no database read here. */
+  GListModel *scenes = heyai_storyboard_page_get_model (self->storyboard_page);
+  guint n_scenes = g_list_model_get_n_items (scenes);
+  g_autofree char *tip = NULL;
+  guint n_without_still = 0, n_approved_without_clip = 0, n_to_review = 0, n_approved = 0;
 
+  g_clear_handle_id (&self->primary_id, g_source_remove);
   if (self->project == NULL || get_store () == NULL)
     return;
 
-  scenes = heyai_store_list_scenes (get_store (), heyai_project_get_id (self->project), NULL);
-  for (guint i = 0; scenes != NULL && i < scenes->len; i++)
+  for (guint i = 0; i < n_scenes; i++)
     {
-      HeyaiScene *scene = g_ptr_array_index (scenes, i);
+      g_autoptr(HeyaiScene) scene = g_list_model_get_item (scenes, i);
+      HeyaiApproval approval = heyai_scene_get_approval (scene);
 
+      if (approval == HEYAI_APPROVAL_APPROVED)
+        n_approved++;
       if (heyai_scene_get_image_take (scene) <= 0)
         n_without_still++;
-      else if (heyai_scene_get_approval (scene) == HEYAI_APPROVAL_APPROVED && heyai_scene_get_clip_take (scene) <= 0)
+      else if (approval == HEYAI_APPROVAL_APPROVED && heyai_scene_get_clip_take (scene) <= 0)
         n_approved_without_clip++;
+      else if (approval == HEYAI_APPROVAL_PENDING)
+        n_to_review++;
     }
+  heyai_storyboard_page_update_review (self->storyboard_page, n_to_review);
 
-  if (scenes == NULL || scenes->len == 0)
+  if (n_scenes == 0)
     {
-      self->primary_flags = HEYAI_RUN_ALL;
-      adw_split_button_set_label (self->run_button, _("Run Everything"));
+      g_autofree char *script = g_strstrip (g_strdup (heyai_project_get_script (self->project) ?
+                                                       heyai_project_get_script (self->project) : ""));
+
+      if (*script == '\0')
+        set_next_step (self, HEYAI_RUN_ALL, _("Run Everything"),
+                       _("Write or paste a script first: there is nothing to run yet."), FALSE);
+      else
+        set_next_step (self, HEYAI_RUN_ALL, _("Run Everything"),
+                       _("Split the script into scenes and make a still for each; you review the stills "
+                         "before any clip is made."), TRUE);
     }
-  else if (n_without_still == 0)
+  else if (n_without_still > 0)
     {
-      self->primary_flags = HEYAI_RUN_ANIMATE;
-      adw_split_button_set_label (self->run_button, _("Animate Approved"));
+      tip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Make a still for the %u scene without one",
+                                          "Make a still for the %u scenes without one", n_without_still),
+                             n_without_still);
+      set_next_step (self, HEYAI_RUN_IMAGES, _("Generate Stills"), tip, TRUE);
     }
+  else if (n_approved_without_clip > 0)
+    {
+      tip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Make a clip for the %u approved scene",
+                                          "Make a clip for the %u approved scenes", n_approved_without_clip),
+                             n_approved_without_clip);
+      set_next_step (self, HEYAI_RUN_ANIMATE, _("Animate Approved"), tip, TRUE);
+    }
+  else if (n_to_review > 0)
+    {
+      /* Nothing to run until she approves stills: the button takes her to them. */
+      tip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "Approve the still you want animated (%u to review on the Storyboard)",
+                                          "Approve the stills you want animated (%u to review on the Storyboard)",
+                                          n_to_review), n_to_review);
+      set_next_step (self, 0, _("Review Stills"), tip, TRUE);
+    }
+  else if (n_approved == 0)
+    set_next_step (self, 0, _("Nothing to Animate"),
+                   _("Every still was rejected. Regenerate scenes on the Storyboard, then approve them."), FALSE);
   else
+    set_next_step (self, 0, _("All Done"),
+                   _("Every approved scene has a clip. Export the project, or regenerate a scene on the Storyboard."),
+                   FALSE);
+}
+
+static gboolean
+update_primary_cb (gpointer user_data)
+{
+  HeyaiProjectView *self = user_data;
+
+  self->primary_id = 0;
+  if (self->project != NULL && !heyai_application_is_running (get_app (), self->project))
     {
-      self->primary_flags = HEYAI_RUN_IMAGES;
-      adw_split_button_set_label (self->run_button, _("Generate Stills"));
+      /* Scenes added or removed reach the storyboard's model first. */
+      heyai_storyboard_page_reload (self->storyboard_page);
+      update_primary (self);
     }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+store_scenes_changed_cb (HeyaiProjectView *self,
+                         const char       *project_id,
+                         HeyaiStore       *store)
+{
+  if (self->project == NULL || g_strcmp0 (project_id, heyai_project_get_id (self->project)) != 0)
+    return;
+  if (self->primary_id == 0)
+    self->primary_id = g_timeout_add (200, update_primary_cb, self);
 }
 
 static void
@@ -167,7 +259,7 @@ cancel_job_cb (GtkButton *button,
   /* The pipeline notices a job cancelled in the store and stops it. */
   heyai_job_set_state (job, HEYAI_JOB_STATE_CANCELLED);
   if (!heyai_store_update_job (get_store (), job, &error))
-    heyai_ui_toast (GTK_WIDGET (button), error->message);
+    heyai_ui_error (GTK_WIDGET (button), error->message);
 }
 
 static GtkWidget *
@@ -242,7 +334,10 @@ pipeline_job_changed_cb (HeyaiProjectView *self,
       g_list_store_append (self->jobs, job);
     }
 
+  /* A failed analysis is reported once, by run_finished_cb, which knows
+   * whether it left the project without scenes. */
   if (heyai_job_get_state (job) == HEYAI_JOB_STATE_FAILED &&
+      heyai_job_get_kind (job) != HEYAI_JOB_KIND_ANALYZE &&
       !g_hash_table_contains (self->toasted, heyai_job_get_id (job)))
     {
       int scene = scene_position_of_job (job);
@@ -257,7 +352,7 @@ pipeline_job_changed_cb (HeyaiProjectView *self,
         msg = g_strdup_printf (_("Scene %d: %s"), scene, why);
       else
         msg = g_strdup (why);
-      heyai_ui_toast (GTK_WIDGET (self), msg);
+      heyai_ui_error (GTK_WIDGET (self), msg);
     }
   update_cost (self);
 }
@@ -325,6 +420,22 @@ run_started_cb (HeyaiProjectView *self,
   update_running (self);
 }
 
+static guint
+count_to_review (HeyaiProjectView *self)
+{
+  g_autoptr(GPtrArray) scenes = heyai_store_list_scenes (get_store (), heyai_project_get_id (self->project), NULL);
+  guint n = 0;
+
+  for (guint i = 0; scenes != NULL && i < scenes->len; i++)
+    {
+      HeyaiScene *scene = g_ptr_array_index (scenes, i);
+
+      if (heyai_scene_get_image_take (scene) > 0 && heyai_scene_get_approval (scene) == HEYAI_APPROVAL_PENDING)
+        n++;
+    }
+  return n;
+}
+
 static void
 run_finished_cb (HeyaiProjectView *self,
                  HeyaiProject     *project,
@@ -334,8 +445,21 @@ run_finished_cb (HeyaiProjectView *self,
                  const char       *error_message,
                  HeyaiApplication *app)
 {
+  gboolean was_analyzing = self->analyzing;
+  HeyaiRunFlags flags = self->last_run_flags;
+  guint n_cancelled = 0;
+
   if (project != self->project)
     return;
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->jobs)); i++)
+    {
+      g_autoptr(HeyaiJob) job = g_list_model_get_item (G_LIST_MODEL (self->jobs), i);
+
+      if (heyai_job_get_state (job) == HEYAI_JOB_STATE_CANCELLED)
+        n_cancelled++;
+    }
+  self->last_run_flags = 0;
 
   update_running (self);
   if (self->analyzing)
@@ -358,17 +482,37 @@ run_finished_cb (HeyaiProjectView *self,
     }
   if (error_message != NULL)
     {
+      g_autoptr(GPtrArray) scenes = heyai_store_list_scenes (get_store (), heyai_project_get_id (project), NULL);
+
       /* Per-scene failures were already reported as they happened. */
-      if (n_failed == 0)
-        heyai_ui_toast (GTK_WIDGET (self), error_message);
+      if (was_analyzing || scenes == NULL || scenes->len == 0)
+        {
+          /* Nothing to select on the storyboard: the analysis itself failed,
+           * and its message says so and why ("The script analysis failed: …"). */
+          heyai_ui_error (GTK_WIDGET (self), error_message);
+        }
+      else if (n_failed == 0)
+        heyai_ui_error (GTK_WIDGET (self), error_message);
       else
         {
           g_autofree char *msg = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                                "Batch finished: %u scene failed. Select it on the storyboard to see why.",
                                                                "Batch finished: %u scenes failed. Select them on the storyboard to see why.",
                                                                n_failed), n_failed);
-          heyai_ui_toast (GTK_WIDGET (self), msg);
+          heyai_ui_error (GTK_WIDGET (self), msg);
         }
+    }
+  else if (n_cancelled > 0)
+    {
+      g_autofree char *c = heyai_ui_format_cost (cost);
+      g_autofree char *done = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u job done", "%u jobs done", n_done),
+                                               n_done);
+      g_autofree char *cancelled = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u cancelled", "%u cancelled",
+                                                                 n_cancelled), n_cancelled);
+      /* Translators: "Batch stopped: 3 jobs done, 2 cancelled (free)" */
+      g_autofree char *msg = g_strdup_printf (_("Batch stopped: %s, %s (%s)"), done, cancelled, c);
+
+      heyai_ui_toast (GTK_WIDGET (self), msg);
     }
   else if (n_done > 0)
     {
@@ -381,6 +525,24 @@ run_finished_cb (HeyaiProjectView *self,
     }
   heyai_storyboard_page_reload (self->storyboard_page);
   heyai_clips_page_reload (self->clips_page);
+  update_primary (self);   /* from the reloaded storyboard */
+
+  /* Take her to what the run left for her: stills to review (the pipeline
+   * stops there until she approves), or the clips it made. */
+  if (error_message == NULL && n_cancelled == 0 && (flags & HEYAI_RUN_IMAGES))
+    {
+      guint n_review = count_to_review (self);
+
+      if (n_review > 0)
+        {
+          adw_view_stack_set_visible_child_name (self->view_stack, "storyboard");
+          heyai_storyboard_page_show_review (self->storyboard_page, n_review);
+        }
+      else if ((flags & HEYAI_RUN_ANIMATE) && n_done > 0)
+        adw_view_stack_set_visible_child_name (self->view_stack, "clips");
+    }
+  else if (error_message == NULL && n_cancelled == 0 && (flags & HEYAI_RUN_ANIMATE) && n_done > 0)
+    adw_view_stack_set_visible_child_name (self->view_stack, "clips");
 }
 
 /* Starting runs ---------------------------------------------------------- */
@@ -431,11 +593,12 @@ heyai_project_view_run (HeyaiProjectView *self,
   pipeline = heyai_application_get_pipeline (get_app (), &error);
   if (pipeline == NULL)
     {
-      heyai_ui_toast (GTK_WIDGET (self), error->message);
+      heyai_ui_error (GTK_WIDGET (self), error->message);
       return;
     }
   follow_pipeline (self);
 
+  self->last_run_flags = flags;
   heyai_pipeline_estimate (pipeline, self->project, flags, 0, &estimate);
   if (estimate.cost <= 0.0)
     {
@@ -510,6 +673,35 @@ run_action (GtkWidget  *widget,
   else
     flags = self->primary_flags ? self->primary_flags : HEYAI_RUN_IMAGES;
   heyai_project_view_run (self, flags);
+}
+
+static void
+run_next_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  HeyaiProjectView *self = HEYAI_PROJECT_VIEW (widget);
+
+  if (self->project == NULL || !self->run_next_enabled)
+    return;
+  if (self->primary_flags == 0)
+    adw_view_stack_set_visible_child_name (self->view_stack, "storyboard");
+  else
+    heyai_project_view_run (self, self->primary_flags);
+}
+
+const char *
+heyai_project_view_get_run_label (HeyaiProjectView *self)
+{
+  g_return_val_if_fail (HEYAI_IS_PROJECT_VIEW (self), NULL);
+  return adw_split_button_get_label (self->run_button);
+}
+
+gboolean
+heyai_project_view_get_run_enabled (HeyaiProjectView *self)
+{
+  g_return_val_if_fail (HEYAI_IS_PROJECT_VIEW (self), FALSE);
+  return self->run_next_enabled;
 }
 
 static void
@@ -657,6 +849,7 @@ heyai_project_view_dispose (GObject *object)
   HeyaiProjectView *self = HEYAI_PROJECT_VIEW (object);
 
   heyai_project_view_set_project (self, NULL);
+  g_clear_handle_id (&self->primary_id, g_source_remove);
   if (self->pipeline != NULL)
     g_signal_handlers_disconnect_by_data (self->pipeline, self);
   g_clear_object (&self->pipeline);
@@ -687,6 +880,7 @@ heyai_project_view_class_init (HeyaiProjectViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, view_stack);
   gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, run_stack);
   gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, run_button);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, run_button_narrow);
   gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, busy_button);
   gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, progress_label);
   gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, busy_spinner);
@@ -701,6 +895,7 @@ heyai_project_view_class_init (HeyaiProjectViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, jobs_popover_closed_cb);
 
   gtk_widget_class_install_action (widget_class, "project.run", "s", run_action);
+  gtk_widget_class_install_action (widget_class, "project.run-next", NULL, run_next_action);
   gtk_widget_class_install_action (widget_class, "project.analyze", NULL, analyze_action);
   gtk_widget_class_install_action (widget_class, "project.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "project.cancel-all", NULL, cancel_all_action);
@@ -722,6 +917,9 @@ heyai_project_view_init (HeyaiProjectView *self)
 
   if (HEYAI_IS_APPLICATION (g_application_get_default ()))
     {
+      if (get_store () != NULL)
+        g_signal_connect_object (get_store (), "scenes-changed", G_CALLBACK (store_scenes_changed_cb), self,
+                                 G_CONNECT_SWAPPED);
       g_signal_connect_object (get_app (), "run-started", G_CALLBACK (run_started_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (get_app (), "run-finished", G_CALLBACK (run_finished_cb), self, G_CONNECT_SWAPPED);
     }
@@ -759,12 +957,11 @@ heyai_project_view_set_project (HeyaiProjectView *self,
       g_hash_table_remove_all (self->job_ids);
       g_hash_table_remove_all (self->toasted);
       self->analyzing = FALSE;
-      /* A new project starts on its script; one with scenes on the storyboard. */
-      {
-        g_autoptr(GPtrArray) scenes = heyai_store_list_scenes (get_store (), heyai_project_get_id (project), NULL);
-        adw_view_stack_set_visible_child_name (self->view_stack,
-                                               scenes && scenes->len > 0 ? "storyboard" : "script");
-      }
+      /* A new project starts on its script; one with scenes on the storyboard
+       * (whose model the storyboard page has just loaded). */
+      adw_view_stack_set_visible_child_name (self->view_stack,
+                                             g_list_model_get_n_items (heyai_storyboard_page_get_model (self->storyboard_page)) > 0
+                                             ? "storyboard" : "script");
       update_running (self);
     }
   else

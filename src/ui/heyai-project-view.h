@@ -35,4 +35,8 @@ void                 heyai_project_view_run             (HeyaiProjectView *self,
 /* Jobs of the current run shown in the run popover (element type HeyaiJob). */
 GListModel          *heyai_project_view_get_jobs        (HeyaiProjectView *self);
 
+/* The run button's label (the next step) and whether it can be clicked. */
+const char       *heyai_project_view_get_run_label   (HeyaiProjectView *self);
+gboolean          heyai_project_view_get_run_enabled (HeyaiProjectView *self);
+
 G_END_DECLS

@@ -24,6 +24,8 @@ struct _HeyaiProjectsPage
   HeyaiStore     *store;
   GListStore     *projects;
   GHashTable     *pending_deletes;  /* id -> HeyaiProject */
+  GHashTable     *changed;          /* id -> HeyaiProject or NULL (scenes changed) */
+  gboolean        full_reload;      /* a project appeared or went: rebuild the list */
   guint           reload_id;
 };
 
@@ -64,13 +66,15 @@ heyai_projects_page_reload (HeyaiProjectsPage *self)
   g_return_if_fail (HEYAI_IS_PROJECTS_PAGE (self));
 
   g_clear_handle_id (&self->reload_id, g_source_remove);
+  g_hash_table_remove_all (self->changed);
+  self->full_reload = FALSE;
   if (self->store == NULL)
     return;
 
   list = heyai_store_list_projects (self->store, &error);
   if (list == NULL)
     {
-      heyai_ui_toast (GTK_WIDGET (self), error->message);
+      heyai_ui_error (GTK_WIDGET (self), error->message);
       return;
     }
   for (guint i = 0; i < list->len; i++)
@@ -85,14 +89,67 @@ heyai_projects_page_reload (HeyaiProjectsPage *self)
   gtk_stack_set_visible_child_name (self->stack, shown->len > 0 ? "grid" : "empty");
 }
 
+/* Updates the cards of the projects in self->changed in place: the other
+ * cards are not rebuilt, and nothing here reads the database (each card
+ * reloads its scene count and still in a worker thread). */
+static gboolean
+update_changed (HeyaiProjectsPage *self)
+{
+  GListModel *model = G_LIST_MODEL (self->projects);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->changed);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      HeyaiProject *fresh = value;
+      guint n = g_list_model_get_n_items (model);
+      guint pos;
+
+      for (pos = 0; pos < n; pos++)
+        {
+          g_autoptr(HeyaiProject) shown = g_list_model_get_item (model, pos);
+
+          if (g_strcmp0 (heyai_project_get_id (shown), key) != 0)
+            continue;
+          if (fresh != NULL && heyai_project_get_deleted (fresh))
+            return FALSE;
+          if (fresh != NULL && fresh != shown)
+            {
+              /* What the card shows; its notify handler redraws it. */
+              heyai_project_set_title (shown, heyai_project_get_title (fresh));
+              heyai_project_set_status (shown, heyai_project_get_status (fresh));
+              heyai_project_set_aspect (shown, heyai_project_get_aspect (fresh));
+              heyai_project_set_updated_at (shown, heyai_project_get_updated_at (fresh));
+            }
+          {
+            GtkFlowBoxChild *child = gtk_flow_box_get_child_at_index (self->flow_box, (int) pos);
+
+            if (child != NULL && HEYAI_IS_PROJECT_CARD (gtk_flow_box_child_get_child (child)))
+              heyai_project_card_reload (HEYAI_PROJECT_CARD (gtk_flow_box_child_get_child (child)));
+          }
+          break;
+        }
+      /* A project the grid does not show yet (new, or restored by sync). */
+      if (pos == n && fresh != NULL && !heyai_project_get_deleted (fresh) &&
+          !g_hash_table_contains (self->pending_deletes, key))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 reload_idle_cb (gpointer user_data)
 {
   HeyaiProjectsPage *self = user_data;
 
   self->reload_id = 0;
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return G_SOURCE_REMOVE;   /* map_cb reloads everything */
+  if (self->full_reload || !update_changed (self))
     heyai_projects_page_reload (self);
+  g_hash_table_remove_all (self->changed);
+  self->full_reload = FALSE;
   return G_SOURCE_REMOVE;
 }
 
@@ -101,6 +158,23 @@ project_changed_cb (HeyaiProjectsPage *self,
                     HeyaiProject      *project,
                     HeyaiStore        *store)
 {
+  if (project == NULL || heyai_project_get_id (project) == NULL)
+    self->full_reload = TRUE;
+  else
+    g_hash_table_insert (self->changed, g_strdup (heyai_project_get_id (project)), g_object_ref (project));
+  if (self->reload_id == 0)
+    self->reload_id = g_timeout_add (250, reload_idle_cb, self);
+}
+
+static void
+scenes_changed_cb (HeyaiProjectsPage *self,
+                   const char        *project_id,
+                   HeyaiStore        *store)
+{
+  if (project_id == NULL)
+    return;
+  if (!g_hash_table_contains (self->changed, project_id))
+    g_hash_table_insert (self->changed, g_strdup (project_id), NULL);
   if (self->reload_id == 0)
     self->reload_id = g_timeout_add (250, reload_idle_cb, self);
 }
@@ -138,7 +212,7 @@ rename_response_cb (AdwMessageDialog *dialog,
     return;
   heyai_project_set_title (project, title);
   if (!heyai_store_update_project (self->store, project, &error))
-    heyai_ui_toast (GTK_WIDGET (self), error->message);
+    heyai_ui_error (GTK_WIDGET (self), error->message);
 }
 
 void heyai_projects_page_ask_rename (GtkWidget *parent, HeyaiStore *store, HeyaiProject *project);
@@ -239,7 +313,7 @@ duplicate_action (GtkWidget  *widget,
   return;
 
 fail:
-  heyai_ui_toast (widget, error->message);
+  heyai_ui_error (widget, error->message);
 }
 
 static void
@@ -326,6 +400,13 @@ undo_delete_action (GtkWidget  *widget,
 /* GObject ---------------------------------------------------------------- */
 
 static void
+unref_if_set (gpointer object)
+{
+  if (object != NULL)
+    g_object_unref (object);
+}
+
+static void
 heyai_projects_page_dispose (GObject *object)
 {
   HeyaiProjectsPage *self = HEYAI_PROJECTS_PAGE (object);
@@ -336,6 +417,7 @@ heyai_projects_page_dispose (GObject *object)
   g_clear_object (&self->projects);
   g_clear_object (&self->store);
   g_clear_pointer (&self->pending_deletes, g_hash_table_unref);
+  g_clear_pointer (&self->changed, g_hash_table_unref);
 
   G_OBJECT_CLASS (heyai_projects_page_parent_class)->dispose (object);
 }
@@ -370,6 +452,7 @@ heyai_projects_page_init (HeyaiProjectsPage *self)
 
   self->projects = g_list_store_new (HEYAI_TYPE_PROJECT);
   self->pending_deletes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->changed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) unref_if_set);
   gtk_flow_box_bind_model (self->flow_box, G_LIST_MODEL (self->projects), create_card, self, NULL);
 }
 
@@ -382,6 +465,8 @@ heyai_projects_page_set_store (HeyaiProjectsPage *self,
   if (g_set_object (&self->store, store) && store != NULL)
     {
       g_signal_connect_object (store, "project-changed", G_CALLBACK (project_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (store, "scenes-changed", G_CALLBACK (scenes_changed_cb), self,
                                G_CONNECT_SWAPPED);
       heyai_projects_page_reload (self);
     }

@@ -42,6 +42,57 @@ struct _HeyaiSceneCard
 
 G_DEFINE_FINAL_TYPE (HeyaiSceneCard, heyai_scene_card, GTK_TYPE_WIDGET)
 
+#define PLACEHOLDER_LINE  26   /* characters per line */
+#define PLACEHOLDER_LINES 4
+
+/* @text on at most @max_lines lines of about @width characters, broken at
+ * spaces, the last one ending in "…" when the text goes on. */
+static char *
+break_lines (const char *text,
+             guint       width,
+             guint       max_lines)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_auto(GStrv) words = g_strsplit_set (text, " \t\n", -1);
+  guint line_len = 0, lines = 1;
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      guint len = (guint) g_utf8_strlen (words[i], -1);
+
+      if (len == 0)
+        continue;
+      if (line_len > 0 && line_len + 1 + len > width)
+        {
+          if (lines == max_lines)
+            {
+              g_string_append (out, "…");
+              return g_string_free (g_steal_pointer (&out), FALSE);
+            }
+          g_string_append_c (out, '\n');
+          lines++;
+          line_len = 0;
+        }
+      else if (line_len > 0)
+        {
+          g_string_append_c (out, ' ');
+          line_len++;
+        }
+      if (len > width)
+        {
+          /* One very long word: cut it. */
+          g_autofree char *cut = g_utf8_substring (words[i], 0, width - 1);
+
+          g_string_append_printf (out, "%s…", cut);
+          line_len = width;
+          continue;
+        }
+      g_string_append (out, words[i]);
+      line_len += len;
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 static void
 thumbnail_cb (GObject      *source,
               GAsyncResult *result,
@@ -94,7 +145,9 @@ heyai_scene_card_refresh_still (HeyaiSceneCard *self)
    * validate it against the file's mtime in a worker. */
   cached = heyai_thumbnailer_peek (self->thumbnailer, path, self->thumb_width);
   gtk_picture_set_paintable (self->still, cached ? GDK_PAINTABLE (cached) : NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->placeholder), cached == NULL);
+  /* The scene text stands in for a still that does not exist yet, not for
+   * one being decoded (that takes a moment, and the text would flash). */
+  gtk_widget_set_visible (GTK_WIDGET (self->placeholder), FALSE);
 
   self->cancellable = g_cancellable_new ();
   heyai_thumbnailer_load_async (self->thumbnailer, path, self->thumb_width, self->thumb_height,
@@ -144,7 +197,14 @@ update (HeyaiSceneCard *self)
   excerpt = heyai_scene_get_description (self->scene);
   if (excerpt == NULL || *excerpt == '\0')
     excerpt = heyai_scene_get_excerpt (self->scene);
-  heyai_ui_label_set (self->placeholder, excerpt ? excerpt : "");
+  /* Cut in code rather than with lines + ellipsize: Pango's ellipsized
+   * multi-line layout was most of a card's first frame (about 1,000 cards'
+   * worth of the 1000-scene storyboard's first frame). */
+  {
+    g_autofree char *shown = break_lines (excerpt ? excerpt : "", PLACEHOLDER_LINE, PLACEHOLDER_LINES);
+
+    heyai_ui_label_set (self->placeholder, shown);
+  }
 
   busy = status == HEYAI_SCENE_STATUS_RENDERING || status == HEYAI_SCENE_STATUS_ANIMATING;
   progress = heyai_scene_get_progress (self->scene);
@@ -166,6 +226,17 @@ update (HeyaiSceneCard *self)
 
   /* The tooltip text is computed on demand (query_tooltip_cb): setting one
    * per card on every bind costs ~0.4 ms per card. */
+
+  /* What a screen reader says for the card: "Scene 3: Harbour at dawn, Approved". */
+  {
+    g_autofree char *name = NULL;
+
+    /* Translators: a scene card's accessible name: "Scene 3: Harbour at dawn, Approved" */
+    name = g_strdup_printf (_("Scene %d: %s, %s"), heyai_scene_get_position (self->scene),
+                            heyai_scene_get_title (self->scene) ? heyai_scene_get_title (self->scene) : "",
+                            heyai_scene_status_label (status));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  }
 }
 
 static gboolean
@@ -249,6 +320,7 @@ heyai_scene_card_class_init (HeyaiSceneCardClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "scenecard");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 /* The card is built in code rather than from a template: a storyboard creates
@@ -279,11 +351,8 @@ heyai_scene_card_init (HeyaiSceneCard *self)
   gtk_overlay_set_child (GTK_OVERLAY (overlay), GTK_WIDGET (self->still));
 
   self->placeholder = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->placeholder, TRUE);
-  gtk_label_set_wrap_mode (self->placeholder, PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_ellipsize (self->placeholder, PANGO_ELLIPSIZE_END);
-  gtk_label_set_lines (self->placeholder, 5);
-  gtk_label_set_max_width_chars (self->placeholder, 24);
+  /* No wrap: the text is broken into lines in code (break_lines), so the
+   * label needs one Pango layout, not a height-for-width search per measure. */
   gtk_label_set_justify (self->placeholder, GTK_JUSTIFY_CENTER);
   gtk_widget_set_margin_start (GTK_WIDGET (self->placeholder), 16);
   gtk_widget_set_margin_end (GTK_WIDGET (self->placeholder), 16);
@@ -294,23 +363,6 @@ heyai_scene_card_init (HeyaiSceneCard *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->placeholder), "caption");
   gtk_overlay_add_overlay (GTK_OVERLAY (overlay), GTK_WIDGET (self->placeholder));
 
-  self->number_badge = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_set_halign (GTK_WIDGET (self->number_badge), GTK_ALIGN_START);
-  gtk_widget_set_valign (GTK_WIDGET (self->number_badge), GTK_ALIGN_START);
-  gtk_widget_set_margin_start (GTK_WIDGET (self->number_badge), 6);
-  gtk_widget_set_margin_top (GTK_WIDGET (self->number_badge), 6);
-  gtk_widget_add_css_class (GTK_WIDGET (self->number_badge), "number-badge");
-  gtk_widget_add_css_class (GTK_WIDGET (self->number_badge), "numeric");
-  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), GTK_WIDGET (self->number_badge));
-
-  self->status_chip = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_set_halign (GTK_WIDGET (self->status_chip), GTK_ALIGN_END);
-  gtk_widget_set_valign (GTK_WIDGET (self->status_chip), GTK_ALIGN_START);
-  gtk_widget_set_margin_end (GTK_WIDGET (self->status_chip), 6);
-  gtk_widget_set_margin_top (GTK_WIDGET (self->status_chip), 6);
-  gtk_widget_add_css_class (GTK_WIDGET (self->status_chip), "chip");
-  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), GTK_WIDGET (self->status_chip));
-
   self->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
   gtk_widget_set_valign (GTK_WIDGET (self->progress), GTK_ALIGN_END);
   gtk_widget_set_visible (GTK_WIDGET (self->progress), FALSE);
@@ -318,18 +370,28 @@ heyai_scene_card_init (HeyaiSceneCard *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->progress), "osd");
   gtk_overlay_add_overlay (GTK_OVERLAY (overlay), GTK_WIDGET (self->progress));
 
-  footer = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
-  gtk_widget_set_margin_start (footer, 8);
-  gtk_widget_set_margin_end (footer, 4);
+  /* Below the still, never on it: the still carries its own title (the
+   * offline stills print the scene's name top left), and a badge or chip on
+   * top of it hid that.  Three rows, so a narrow 9:16 card keeps its title:
+   * number and title; status and duration; the actions. */
+  footer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  gtk_widget_set_margin_start (footer, 6);
+  gtk_widget_set_margin_end (footer, 2);
   gtk_widget_set_margin_top (footer, 6);
-  gtk_widget_set_margin_bottom (footer, 6);
+  gtk_widget_set_margin_bottom (footer, 4);
   gtk_box_append (GTK_BOX (self->box), footer);
 
-  labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  gtk_widget_set_hexpand (labels, TRUE);
+  labels = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_box_append (GTK_BOX (footer), labels);
 
+  self->number_badge = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_set_valign (GTK_WIDGET (self->number_badge), GTK_ALIGN_START);
+  gtk_widget_add_css_class (GTK_WIDGET (self->number_badge), "number-badge");
+  gtk_widget_add_css_class (GTK_WIDGET (self->number_badge), "numeric");
+  gtk_box_append (GTK_BOX (labels), GTK_WIDGET (self->number_badge));
+
   self->title_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_set_hexpand (GTK_WIDGET (self->title_label), TRUE);
   gtk_label_set_xalign (self->title_label, 0);
   /* Titles such as "Hospital corridor — night" need two lines on a card. */
   gtk_label_set_wrap (self->title_label, TRUE);
@@ -341,13 +403,25 @@ heyai_scene_card_init (HeyaiSceneCard *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->title_label), "heading");
   gtk_box_append (GTK_BOX (labels), GTK_WIDGET (self->title_label));
 
-  self->meta_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->meta_label, 0);
-  gtk_label_set_ellipsize (self->meta_label, PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (self->meta_label, 4);
-  gtk_widget_add_css_class (GTK_WIDGET (self->meta_label), "caption");
-  gtk_widget_add_css_class (GTK_WIDGET (self->meta_label), "dim-label");
-  gtk_box_append (GTK_BOX (labels), GTK_WIDGET (self->meta_label));
+  {
+    GtkWidget *status_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+    self->status_chip = GTK_LABEL (gtk_label_new (NULL));
+    gtk_widget_set_valign (GTK_WIDGET (self->status_chip), GTK_ALIGN_CENTER);
+    gtk_label_set_ellipsize (self->status_chip, PANGO_ELLIPSIZE_END);
+    gtk_widget_add_css_class (GTK_WIDGET (self->status_chip), "chip");
+    gtk_box_append (GTK_BOX (status_row), GTK_WIDGET (self->status_chip));
+
+    self->meta_label = GTK_LABEL (gtk_label_new (NULL));
+    gtk_widget_set_hexpand (GTK_WIDGET (self->meta_label), TRUE);
+    gtk_label_set_xalign (self->meta_label, 0);
+    gtk_label_set_ellipsize (self->meta_label, PANGO_ELLIPSIZE_END);
+    gtk_label_set_max_width_chars (self->meta_label, 4);
+    gtk_widget_add_css_class (GTK_WIDGET (self->meta_label), "caption");
+    gtk_widget_add_css_class (GTK_WIDGET (self->meta_label), "dim-label");
+    gtk_box_append (GTK_BOX (status_row), GTK_WIDGET (self->meta_label));
+    gtk_box_append (GTK_BOX (footer), status_row);
+  }
 
   self->approve_button = GTK_BUTTON (icon_button ("heyai-approve-symbolic", "storyboard.approve",
                                                   _("Approve (A)"), _("Approve"), "approve"));
@@ -355,9 +429,15 @@ heyai_scene_card_init (HeyaiSceneCard *self)
                                                  _("Reject (R)"), _("Reject"), "reject"));
   self->regenerate_button = GTK_BUTTON (icon_button ("view-refresh-symbolic", "storyboard.regenerate",
                                                      _("Regenerate Still"), _("Regenerate Still"), NULL));
-  gtk_box_append (GTK_BOX (footer), GTK_WIDGET (self->approve_button));
-  gtk_box_append (GTK_BOX (footer), GTK_WIDGET (self->reject_button));
-  gtk_box_append (GTK_BOX (footer), GTK_WIDGET (self->regenerate_button));
+  {
+    GtkWidget *actions = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
+
+    gtk_widget_set_halign (actions, GTK_ALIGN_END);
+    gtk_box_append (GTK_BOX (actions), GTK_WIDGET (self->approve_button));
+    gtk_box_append (GTK_BOX (actions), GTK_WIDGET (self->reject_button));
+    gtk_box_append (GTK_BOX (actions), GTK_WIDGET (self->regenerate_button));
+    gtk_box_append (GTK_BOX (footer), actions);
+  }
 
   gtk_widget_set_has_tooltip (self->box, TRUE);
   g_signal_connect_swapped (self->box, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);

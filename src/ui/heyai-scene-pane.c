@@ -273,6 +273,12 @@ heyai_scene_pane_refresh (HeyaiScenePane *self)
   stills = heyai_store_list_assets (get_store (), heyai_scene_get_id (self->scene), HEYAI_ASSET_KIND_IMAGE, NULL);
   clips = heyai_store_list_assets (get_store (), heyai_scene_get_id (self->scene), HEYAI_ASSET_KIND_CLIP, NULL);
 
+  const char *current_still_path = NULL;
+
+  for (guint i = 0; stills != NULL && i < stills->len; i++)
+    if (heyai_asset_get_take (g_ptr_array_index (stills, i)) == heyai_scene_get_image_take (self->scene))
+      current_still_path = heyai_asset_get_local_path (g_ptr_array_index (stills, i));
+
   for (guint pass = 0; pass < 2; pass++)
     {
       GPtrArray *list = pass == 0 ? stills : clips;
@@ -302,11 +308,25 @@ heyai_scene_pane_refresh (HeyaiScenePane *self)
             }
           else
             {
-              GtkWidget *icon = gtk_image_new_from_icon_name ("camera-video-symbolic");
+              /* The clip's own frame is not decodable here: the still it
+               * moves, with a play mark, says "clip of this picture". */
+              GtkWidget *overlay = gtk_overlay_new ();
+              GtkWidget *picture = gtk_picture_new ();
+              GtkWidget *icon = gtk_image_new_from_icon_name ("media-playback-start-symbolic");
 
-              gtk_image_set_pixel_size (GTK_IMAGE (icon), 32);
-              gtk_widget_set_size_request (icon, 96, 54);
-              gtk_box_append (GTK_BOX (box), icon);
+              gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
+              gtk_widget_set_size_request (picture, 96, 54);
+              gtk_overlay_set_child (GTK_OVERLAY (overlay), picture);
+              gtk_image_set_pixel_size (GTK_IMAGE (icon), 24);
+              gtk_widget_set_halign (icon, GTK_ALIGN_CENTER);
+              gtk_widget_set_valign (icon, GTK_ALIGN_CENTER);
+              gtk_widget_add_css_class (icon, "osd");
+              gtk_widget_add_css_class (icon, "take-play");
+              gtk_overlay_add_overlay (GTK_OVERLAY (overlay), icon);
+              gtk_box_append (GTK_BOX (box), overlay);
+              if (current_still_path != NULL)
+                heyai_thumbnailer_load_async (thumbnailer, current_still_path, 192, 108, self->cancellable,
+                                              take_picture_cb, g_object_ref (picture));
               /* Translators: a take of a clip, "Clip 2" */
               text = g_strdup_printf (_("Clip %d"), heyai_asset_get_take (asset));
             }
@@ -325,6 +345,18 @@ heyai_scene_pane_refresh (HeyaiScenePane *self)
                 current_clip = asset;
             }
           gtk_widget_set_tooltip_text (button, path);
+          {
+            gboolean in_use = heyai_asset_get_take (asset) == selected;
+            g_autofree char *name = NULL;
+
+            if (pass == 0)
+              name = in_use ? g_strdup_printf (_("Still take %d, in use"), heyai_asset_get_take (asset))
+                            : g_strdup_printf (_("Still take %d"), heyai_asset_get_take (asset));
+            else
+              name = in_use ? g_strdup_printf (_("Clip take %d, in use"), heyai_asset_get_take (asset))
+                            : g_strdup_printf (_("Clip take %d"), heyai_asset_get_take (asset));
+            gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+          }
           g_object_set_data_full (G_OBJECT (button), "asset", g_object_ref (asset), g_object_unref);
           g_signal_connect (button, "clicked", G_CALLBACK (take_clicked_cb), self);
           gtk_box_append (self->takes_box, button);
@@ -451,6 +483,42 @@ heyai_scene_pane_class_init (HeyaiScenePaneClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
+/* The prompt boxes scroll themselves only while they are being edited:
+ * otherwise the wheel scrolls the pane (it used to stop dead over a box). */
+static gboolean
+box_scroll_cb (GtkEventControllerScroll *controller,
+               double                    dx,
+               double                    dy,
+               HeyaiScenePane           *self)
+{
+  GtkWidget *box = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  GtkWidget *view = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (box));
+  GtkAdjustment *outer = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
+  double step;
+
+  if (view != NULL && gtk_widget_has_focus (view))
+    return FALSE;
+  step = gtk_event_controller_scroll_get_unit (controller) == GDK_SCROLL_UNIT_WHEEL
+         ? MAX (gtk_adjustment_get_page_size (outer) / 6.0, 24.0) : 1.0;
+  gtk_adjustment_set_value (outer, gtk_adjustment_get_value (outer) + dy * step);
+  return TRUE;
+}
+
+static void
+pass_wheel_to_pane (HeyaiScenePane *self,
+                    GtkTextView    *view)
+{
+  GtkWidget *box = gtk_widget_get_parent (GTK_WIDGET (view));
+  GtkEventController *scroll;
+
+  if (!GTK_IS_SCROLLED_WINDOW (box))
+    return;
+  scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
+  g_signal_connect (scroll, "scroll", G_CALLBACK (box_scroll_cb), self);
+  gtk_widget_add_controller (box, scroll);
+}
+
 static void
 heyai_scene_pane_init (HeyaiScenePane *self)
 {
@@ -466,6 +534,9 @@ heyai_scene_pane_init (HeyaiScenePane *self)
   gtk_string_list_append (durations, _("5 seconds"));
   gtk_string_list_append (durations, _("10 seconds"));
   adw_combo_row_set_model (self->duration_row, G_LIST_MODEL (durations));
+  pass_wheel_to_pane (self, self->description_view);
+  pass_wheel_to_pane (self, self->image_prompt_view);
+  pass_wheel_to_pane (self, self->motion_prompt_view);
 
   g_signal_connect_object (gtk_text_view_get_buffer (self->description_view), "changed",
                            G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
@@ -494,6 +565,8 @@ heyai_scene_pane_set_scene (HeyaiScenePane *self,
     }
   g_set_object (&self->scene, scene);
   self->dirty = FALSE;
+  /* Another scene starts at its top, not where the last one was left. */
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller)), 0.0);
 
   if (scene != NULL)
     {

@@ -22,6 +22,8 @@ struct _HeyaiStoryboardPage
   AdwFlap           *flap;
   GtkStack          *content_stack;
   GtkGridView       *grid;
+  GtkRevealer       *review_revealer;
+  GtkLabel          *review_label;
   GtkActionBar      *selection_bar;
   GtkLabel          *selection_label;
   HeyaiScenePane    *pane;
@@ -30,7 +32,9 @@ struct _HeyaiStoryboardPage
   HeyaiProject      *project;
   HeyaiStore        *store;
   GListStore        *scenes;
+  GtkSliceListModel *slice;         /* what the grid shows of `scenes`: grows after the first frame */
   GtkMultiSelection *selection;
+  guint              grow_id;       /* tick callback growing `slice` */
   GHashTable        *still_paths;   /* "scene-id:take" -> local path */
   GPtrArray         *cards;         /* live HeyaiSceneCard widgets (borrowed) */
   guint              reload_id;
@@ -159,7 +163,7 @@ drop_cb (GtkDropTarget  *target,
   position = heyai_scene_get_position (onto);
   if (!heyai_store_move_scene (self->store, dragged, position, &error))
     {
-      heyai_ui_toast (GTK_WIDGET (self), error->message);
+      heyai_ui_error (GTK_WIDGET (self), error->message);
       return FALSE;
     }
   heyai_storyboard_page_reload (self);
@@ -255,7 +259,7 @@ heyai_storyboard_page_reload (HeyaiStoryboardPage *self)
   list = heyai_store_list_scenes (self->store, heyai_project_get_id (self->project), &error);
   if (list == NULL)
     {
-      heyai_ui_toast (GTK_WIDGET (self), error->message);
+      heyai_ui_error (GTK_WIDGET (self), error->message);
       return;
     }
   load_still_paths (self);
@@ -366,7 +370,7 @@ set_approval (HeyaiStoryboardPage *self,
   if (!heyai_pipeline_set_approval (self->store, scene, approval, &error))
     {
       g_autofree char *msg = g_strdup_printf (_("Scene %d: %s"), heyai_scene_get_position (scene), error->message);
-      heyai_ui_toast (GTK_WIDGET (self), msg);
+      heyai_ui_error (GTK_WIDGET (self), msg);
     }
 }
 
@@ -468,6 +472,54 @@ close_pane_action (GtkWidget  *widget,
 
 /* GObject ---------------------------------------------------------------- */
 
+/* The banner a "Run Everything" leaves: the stills wait for her review. */
+void
+heyai_storyboard_page_show_review (HeyaiStoryboardPage *self,
+                                   guint                n_to_review)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (HEYAI_IS_STORYBOARD_PAGE (self));
+
+  if (n_to_review == 0)
+    {
+      gtk_revealer_set_reveal_child (self->review_revealer, FALSE);
+      return;
+    }
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u still to review: approve (A) what should be animated, reject (R) the rest, "
+                                       "then Animate Approved.",
+                                       "%u stills to review: approve (A) what should be animated, reject (R) the rest, "
+                                       "then Animate Approved.", n_to_review), n_to_review);
+  gtk_label_set_label (self->review_label, text);
+  gtk_revealer_set_reveal_child (self->review_revealer, TRUE);
+}
+
+void
+heyai_storyboard_page_update_review (HeyaiStoryboardPage *self,
+                                     guint                n_to_review)
+{
+  g_return_if_fail (HEYAI_IS_STORYBOARD_PAGE (self));
+
+  if (gtk_revealer_get_reveal_child (self->review_revealer))
+    heyai_storyboard_page_show_review (self, n_to_review);
+}
+
+const char *
+heyai_storyboard_page_get_review_text (HeyaiStoryboardPage *self)
+{
+  g_return_val_if_fail (HEYAI_IS_STORYBOARD_PAGE (self), NULL);
+  return gtk_revealer_get_reveal_child (self->review_revealer) ? gtk_label_get_label (self->review_label) : NULL;
+}
+
+static void
+dismiss_review_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  heyai_storyboard_page_show_review (HEYAI_STORYBOARD_PAGE (widget), 0);
+}
+
 static void
 heyai_storyboard_page_dispose (GObject *object)
 {
@@ -479,7 +531,11 @@ heyai_storyboard_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
   gtk_widget_dispose_template (GTK_WIDGET (self), HEYAI_TYPE_STORYBOARD_PAGE);
+  if (self->grow_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->grow_id);
+  self->grow_id = 0;
   g_clear_object (&self->selection);
+  g_clear_object (&self->slice);
   g_clear_object (&self->scenes);
   g_clear_pointer (&self->still_paths, g_hash_table_unref);
   if (self->cards != NULL)
@@ -505,6 +561,9 @@ heyai_storyboard_page_class_init (HeyaiStoryboardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HeyaiStoryboardPage, flap);
   gtk_widget_class_bind_template_child (widget_class, HeyaiStoryboardPage, content_stack);
   gtk_widget_class_bind_template_child (widget_class, HeyaiStoryboardPage, grid);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiStoryboardPage, review_revealer);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiStoryboardPage, review_label);
+  gtk_widget_class_install_action (widget_class, "storyboard.dismiss-review", NULL, dismiss_review_action);
   gtk_widget_class_bind_template_child (widget_class, HeyaiStoryboardPage, selection_bar);
   gtk_widget_class_bind_template_child (widget_class, HeyaiStoryboardPage, selection_label);
   gtk_widget_class_bind_template_child (widget_class, HeyaiStoryboardPage, pane);
@@ -533,7 +592,8 @@ heyai_storyboard_page_init (HeyaiStoryboardPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->scenes = g_list_store_new (HEYAI_TYPE_SCENE);
-  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->scenes)));
+  self->slice = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->scenes)), 0, G_MAXUINT);
+  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->slice)));
   self->still_paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->cards = g_ptr_array_new ();
 
@@ -562,6 +622,29 @@ heyai_storyboard_page_init (HeyaiStoryboardPage *self)
     }
 }
 
+#define FIRST_CARDS   20   /* 5 rows of 4: a full-HD screen's first view (the rest follow next frames) */
+#define CARDS_PER_TICK 24
+
+static gboolean
+grow_tick_cb (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       user_data)
+{
+  HeyaiStoryboardPage *self = user_data;
+  guint size = gtk_slice_list_model_get_size (self->slice);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->scenes));
+
+  /* Past what the grid builds cards for, the rest is only rows in a model. */
+  if (size >= n || size >= 8 * FIRST_CARDS)
+    {
+      gtk_slice_list_model_set_size (self->slice, G_MAXUINT);
+      self->grow_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  gtk_slice_list_model_set_size (self->slice, size + CARDS_PER_TICK);
+  return G_SOURCE_CONTINUE;
+}
+
 void
 heyai_storyboard_page_set_project (HeyaiStoryboardPage *self,
                                    HeyaiProject        *project)
@@ -575,6 +658,13 @@ heyai_storyboard_page_set_project (HeyaiStoryboardPage *self,
   adw_flap_set_reveal_flap (self->flap, FALSE);
   g_set_object (&self->project, project);
   g_list_store_remove_all (self->scenes);
+  /* A project opens on its first screenful of cards; the rest join over the
+   * next frames.  GtkGridView builds a card for up to 30 rows of the model at
+   * once (about 130 cards when a 1000-scene project opened, most of them off
+   * screen), which made the first frame wait for all of them. */
+  if (self->grow_id == 0)
+    self->grow_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), grow_tick_cb, self, NULL);
+  gtk_slice_list_model_set_size (self->slice, FIRST_CARDS);
   heyai_storyboard_page_reload (self);
 }
 

@@ -26,4 +26,13 @@ void                heyai_storyboard_page_reload        (HeyaiStoryboardPage *se
 void                heyai_storyboard_page_approve_selected (HeyaiStoryboardPage *self,
                                                             HeyaiApproval        approval);
 
+/* Shows (n > 0) or hides the "N stills to review" banner; update_review
+ * only changes a banner already shown. */
+void        heyai_storyboard_page_show_review     (HeyaiStoryboardPage *self,
+                                                   guint                n_to_review);
+void        heyai_storyboard_page_update_review   (HeyaiStoryboardPage *self,
+                                                   guint                n_to_review);
+/* The banner's text while it is shown, else NULL (tests). */
+const char *heyai_storyboard_page_get_review_text (HeyaiStoryboardPage *self);
+
 G_END_DECLS

@@ -81,6 +81,25 @@ toast_text (HeyaiSyncController *self,
   toast (self, t);
 }
 
+static void
+toast_error (HeyaiSyncController *self,
+             const char          *message)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self->app));
+
+  if (!HEYAI_IS_WINDOW (window))
+    for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self->app)); l != NULL; l = l->next)
+      if (HEYAI_IS_WINDOW (l->data))
+        {
+          window = l->data;
+          break;
+        }
+  if (HEYAI_IS_WINDOW (window))
+    heyai_window_error (HEYAI_WINDOW (window), message);
+  else
+    g_warning ("Sync: %s", message);
+}
+
 /* Only Drive needs the network: a sync folder ($HEYAI_SYNC_FOLDER, a mounted
  * share, the local tree) is tried anyway and fails as "offline" by itself. */
 static gboolean
@@ -175,7 +194,7 @@ sync_done_cb (GObject      *source,
       if (g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE))
         wait_for_network (self, TRUE);
       else if (interactive)
-        toast_text (self, error->message, 6);
+        toast_error (self, error->message);
       else
         g_message ("Sync: %s", error->message);
       g_signal_emit (self, signals[SYNC_FINISHED], 0, NULL, 0u, error->message);
@@ -234,8 +253,25 @@ heyai_sync_controller_sync (HeyaiSyncController *self,
   store = get_store (self);
   if (store == NULL)
     return;
-  if (!interactive && !heyai_sync_controller_is_configured (self))
-    return;
+  if (!heyai_sync_controller_is_configured (self))
+    {
+      /* Without Drive (or a shared sync folder) there is nothing to sync
+       * with: say so, instead of "uploading" the library to a folder on
+       * this same computer. */
+      if (interactive)
+        {
+          AdwToast *t = adw_toast_new (_("Nothing to sync with: your projects are only on this computer. "
+                                         "Connect Google Drive in Preferences to sync them."));
+          adw_toast_set_button_label (t, _("_Preferences"));
+          adw_toast_set_action_name (t, "app.preferences");
+          adw_toast_set_timeout (t, 10);
+          adw_toast_set_priority (t, ADW_TOAST_PRIORITY_HIGH);
+          toast (self, t);
+        }
+      g_signal_emit (self, signals[SYNC_FINISHED], 0, NULL, 0u,
+                     _("Sync is not set up: connect Google Drive in Preferences."));
+      return;
+    }
 
   if (self->running || heyai_sync_is_running (store))
     {
@@ -255,7 +291,7 @@ heyai_sync_controller_sync (HeyaiSyncController *self,
   if (remote == NULL)
     {
       if (interactive)
-        toast_text (self, error->message, 6);
+        toast_error (self, error->message);
       g_signal_emit (self, signals[SYNC_FINISHED], 0, NULL, 0u, error->message);
       return;
     }

@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
+#include "heyai-background.h"
 #include "heyai-thumbnailer.h"
 
 struct _HeyaiThumbnailer
@@ -205,7 +206,8 @@ heyai_thumbnailer_load_async (HeyaiThumbnailer    *self,
   data->width = MAX (width, 16);
   data->height = MAX (height, 16);
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
-  g_task_run_in_thread (task, load_worker);
+  /* Decoding is CPU work: low priority, leaving a core for the window. */
+  heyai_background_run_quick (task, load_worker);
 }
 
 GdkTexture *

@@ -239,3 +239,15 @@ heyai_ui_toast (GtkWidget  *widget,
   else
     g_message ("%s", message);
 }
+
+void
+heyai_ui_error (GtkWidget  *widget,
+                const char *message)
+{
+  GtkRoot *root = widget ? gtk_widget_get_root (widget) : NULL;
+
+  if (HEYAI_IS_WINDOW (root))
+    heyai_window_error (HEYAI_WINDOW (root), message);
+  else
+    g_warning ("%s", message);
+}

@@ -43,5 +43,9 @@ void        heyai_ui_open_path           (GtkWidget         *parent,
 /* Adds a toast to the HeyaiWindow that contains @widget (or prints it when none). */
 void        heyai_ui_toast               (GtkWidget         *widget,
                                           const char        *message);
+/* An error for the HeyaiWindow that contains @widget: shown before any info
+ * toast, never cut (heyai_window_error()). */
+void        heyai_ui_error               (GtkWidget         *widget,
+                                          const char        *message);
 
 G_END_DECLS

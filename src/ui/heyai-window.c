@@ -27,6 +27,9 @@ struct _HeyaiWindow
   /* Owned references */
   GSettings            *settings;
   GCancellable         *cancellable;
+  GWeakRef              info_toast;   /* the last info toast, dismissed by an error */
+  AdwToast             *last_error;   /* weak: the error toast on screen, for tests */
+  char                 *last_error_text;
 };
 
 G_DEFINE_FINAL_TYPE (HeyaiWindow, heyai_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -336,9 +339,14 @@ heyai_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), HEYAI_TYPE_WINDOW);
   g_clear_object (&self->settings);
+  g_weak_ref_set (&self->info_toast, NULL);
+  self->last_error = NULL;
+  g_clear_pointer (&self->last_error_text, g_free);
 
   G_OBJECT_CLASS (heyai_window_parent_class)->dispose (object);
 }
+
+static void show_error_action (GtkWidget *widget, const char *action_name, GVariant *param);
 
 static void
 heyai_window_class_init (HeyaiWindowClass *klass)
@@ -365,6 +373,7 @@ heyai_window_class_init (HeyaiWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.analyze", NULL, forward_to_view_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, forward_to_view_action);
+  gtk_widget_class_install_action (widget_class, "win.show-error", "s", show_error_action);
 }
 
 static void
@@ -375,6 +384,7 @@ heyai_window_init (HeyaiWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+  g_weak_ref_init (&self->info_toast, NULL);
   self->settings = g_settings_new (APP_ID);
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
@@ -445,7 +455,122 @@ heyai_window_toast (HeyaiWindow *self,
 
   toast = adw_toast_new (message);
   adw_toast_set_timeout (toast, 6);
+  g_weak_ref_set (&self->info_toast, toast);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* The part of an error that fits a toast: up to its first ": " or ". " when
+ * that is short, else NULL (the whole text fits, or no clean cut exists). */
+static char *
+error_summary (const char *message)
+{
+  const char *cuts[] = { ": ", ". ", "\n" };
+  const char *best = NULL;
+
+  if (g_utf8_strlen (message, -1) <= HEYAI_WINDOW_TOAST_CHARS && strchr (message, '\n') == NULL)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (cuts); i++)
+    {
+      const char *at = strstr (message, cuts[i]);
+
+      if (at != NULL && (best == NULL || at < best))
+        best = at;
+    }
+  if (best != NULL && g_utf8_strlen (message, best - message) <= HEYAI_WINDOW_TOAST_CHARS)
+    return g_strndup (message, best - message + (best[0] == '.' ? 1 : 0));
+  return g_strdup (_("Something went wrong"));
+}
+
+static void
+show_error_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  HeyaiWindow *self = HEYAI_WINDOW (widget);
+  const char *message = g_variant_get_string (param, NULL);
+  g_autofree char *summary = error_summary (message);
+  GtkWidget *dialog, *expander, *label, *scroller;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), summary ? summary : message, NULL);
+  label = gtk_label_new (message);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "monospace");
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 240);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), label);
+  expander = gtk_expander_new_with_mnemonic (_("_Details"));
+  gtk_expander_set_expanded (GTK_EXPANDER (expander), TRUE);
+  gtk_expander_set_child (GTK_EXPANDER (expander), scroller);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), expander);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+error_toast_dismissed_cb (AdwToast    *toast,
+                          HeyaiWindow *self)
+{
+  if (self->last_error == toast)
+    self->last_error = NULL;
+}
+
+void
+heyai_window_error (HeyaiWindow *self,
+                    const char  *message)
+{
+  g_autoptr(AdwToast) info = NULL;
+  g_autofree char *summary = NULL;
+  AdwToast *toast;
+
+  g_return_if_fail (HEYAI_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  /* An error never waits behind an info toast. */
+  info = g_weak_ref_get (&self->info_toast);
+  if (info != NULL)
+    adw_toast_dismiss (info);
+  g_weak_ref_set (&self->info_toast, NULL);
+
+  summary = error_summary (message);
+  toast = adw_toast_new (summary ? summary : message);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_set_timeout (toast, 10);
+  if (summary != NULL)
+    {
+      /* The full text, never cut: one click away. */
+      adw_toast_set_button_label (toast, _("_Details"));
+      adw_toast_set_action_name (toast, "win.show-error");
+      adw_toast_set_action_target_value (toast, g_variant_new_string (message));
+    }
+  g_free (self->last_error_text);
+  self->last_error_text = g_strdup (message);
+  self->last_error = toast;
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (error_toast_dismissed_cb), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+const char *
+heyai_window_get_last_error (HeyaiWindow *self)
+{
+  g_return_val_if_fail (HEYAI_IS_WINDOW (self), NULL);
+  return self->last_error_text;
+}
+
+const char *
+heyai_window_get_last_toast (HeyaiWindow *self)
+{
+  g_autoptr(AdwToast) info = NULL;
+
+  g_return_val_if_fail (HEYAI_IS_WINDOW (self), NULL);
+  info = g_weak_ref_get (&self->info_toast);
+  return info != NULL ? adw_toast_get_title (info) : NULL;
 }
 
 void

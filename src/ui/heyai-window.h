@@ -24,6 +24,15 @@ void               heyai_window_new_project_from_file (HeyaiWindow      *self,
                                                        GFile            *file);
 void               heyai_window_toast                 (HeyaiWindow      *self,
                                                        const char       *message);
+/* An error: never behind an info toast (that one is dismissed), and never
+ * cut: when it is longer than HEYAI_WINDOW_TOAST_CHARS the toast shows its
+ * first clause and a "Details" button opening the full text. */
+#define HEYAI_WINDOW_TOAST_CHARS 64
+void               heyai_window_error                 (HeyaiWindow      *self,
+                                                       const char       *message);
+/* The last error's full text and the info toast on screen (tests). */
+const char        *heyai_window_get_last_error        (HeyaiWindow      *self);
+const char        *heyai_window_get_last_toast        (HeyaiWindow      *self);
 void               heyai_window_add_toast             (HeyaiWindow      *self,
                                                        AdwToast         *toast);
 /* Saves pending edits (script, scene fields) now. */

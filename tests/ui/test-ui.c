@@ -14,10 +14,17 @@
 #include "heyai-project-view.h"
 #include "heyai-projects-page.h"
 #include "heyai-scene-card.h"
+#include "heyai-background.h"
+#include "heyai-drive-signin.h"
+#include "heyai-storyboard-page.h"
+#include "heyai-sync-controller.h"
 #include "heyai-new-project-dialog.h"
 #include "ui-test-utils.h"
 
 #include <sqlite3.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 static HeyaiWindow *
 new_window (void)
@@ -420,6 +427,8 @@ test_screenshots (void)
           int min = 0;
           gtk_widget_measure (pages[i], GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
           g_test_message ("min width of %s: %d", G_OBJECT_TYPE_NAME (pages[i]), min);
+          /* GNOME's mobile-friendly width: 360 px. */
+          g_assert_cmpint (min, <=, 360);
         }
     }
     gtk_window_destroy (GTK_WINDOW (narrow));
@@ -681,6 +690,518 @@ test_export (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Message tests ----------------------------------------------------------- */
+
+static GtkWidget *
+find_label (GtkWidget  *root,
+            const char *text)
+{
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (root)), text) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_with_class (GtkWidget  *root,
+                 const char *css_class,
+                 guint       nth)
+{
+  guint seen = 0;
+  GPtrArray *stack = g_ptr_array_new ();
+  GtkWidget *found = NULL;
+
+  g_ptr_array_add (stack, root);
+  while (stack->len > 0 && found == NULL)
+    {
+      GtkWidget *w = g_ptr_array_steal_index (stack, 0);
+
+      if (gtk_widget_has_css_class (w, css_class) && seen++ == nth)
+        found = w;
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+        g_ptr_array_add (stack, c);
+    }
+  g_ptr_array_unref (stack);
+  return found;
+}
+
+/* A script whose analysis fails says so, and why, not "Batch finished: 1
+ * scene failed. Select it on the storyboard" (there is nothing to select). */
+static void
+test_analysis_failed_message (void)
+{
+  HeyaiApplication *app = ui_test_app ();
+  HeyaiStore *store = heyai_application_get_store (app);
+  g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Blank script", 0, FALSE);
+  HeyaiWindow *window = new_window ();
+  HeyaiProjectView *view = heyai_window_get_project_view (window);
+  gboolean finished = FALSE;
+  const char *error;
+  gulong id;
+
+  heyai_project_set_script (project, "   \n\n   \n");
+  g_assert_true (heyai_store_update_project (store, project, NULL));
+  heyai_window_open_project (window, project);
+  id = g_signal_connect (app, "run-finished", G_CALLBACK (run_finished_cb), &finished);
+  heyai_project_view_run (view, HEYAI_RUN_ALL);
+  g_assert_true (ui_test_wait (&finished, 30000));
+  g_signal_handler_disconnect (app, id);
+  ui_test_spin (100);
+
+  error = heyai_window_get_last_error (window);
+  g_assert_nonnull (error);
+  g_test_message ("error shown: %s", error);
+  g_assert_nonnull (strstr (error, "analysis failed"));
+  g_assert_nonnull (strstr (error, "The script is empty"));
+  g_assert_null (strstr (error, "Batch finished"));
+  g_assert_null (strstr (error, "storyboard"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* An error dismisses the info toast in front of it, and a long one is not
+ * cut: the toast shows its first clause and "Details" opens the full text. */
+static void
+test_error_not_cut (void)
+{
+  HeyaiWindow *window = new_window ();
+  const char *message = "Could not reach the server: Error resolving “api.openai.com”: Name or service not known. "
+                        "Check the network connection and try again.";
+  GtkWidget *dialog = NULL;
+  GListModel *toplevels;
+
+  heyai_window_toast (window, "Saved");
+  g_assert_cmpstr (heyai_window_get_last_toast (window), ==, "Saved");
+  heyai_window_error (window, message);
+  g_assert_null (heyai_window_get_last_toast (window));
+  g_assert_cmpstr (heyai_window_get_last_error (window), ==, message);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-error", "s", message));
+  ui_test_spin (100);
+  toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (w))
+        dialog = w;
+    }
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Could not reach the server");
+  g_assert_nonnull (find_label (dialog, message));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+sync_finished_cb (HeyaiSyncController *controller,
+                  const char          *summary,
+                  guint                conflicts,
+                  const char          *error,
+                  char               **out)
+{
+  g_assert_null (summary);
+  *out = g_strdup (error);
+}
+
+/* "Sync Now" without Drive does not pretend to upload anything. */
+static void
+test_sync_without_drive (void)
+{
+  HeyaiApplication *app = ui_test_app ();
+  HeyaiWindow *window = new_window ();
+  HeyaiSyncController *controller = heyai_sync_controller_get_default ();
+  g_autofree char *error = NULL;
+  gulong id;
+
+  g_assert_nonnull (controller);
+  g_assert_null (g_getenv ("HEYAI_SYNC_FOLDER"));
+  g_settings_set_string (heyai_application_get_settings (app), "storage-provider", "local");
+  id = g_signal_connect (controller, "sync-finished", G_CALLBACK (sync_finished_cb), &error);
+  heyai_sync_controller_sync (controller, TRUE);
+  ui_test_spin (200);
+  g_signal_handler_disconnect (controller, id);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error, "not set up"));
+  g_assert_false (heyai_sync_controller_is_running (controller));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The run button's state settles after the first frame (and 200 ms after a
+ * scene changes): waits for it, at most 5 s. */
+static void
+assert_run_button (HeyaiProjectView *view,
+                   const char       *label,
+                   gboolean          enabled)
+{
+  for (guint i = 0; i < 100; i++)
+    {
+      if (g_strcmp0 (heyai_project_view_get_run_label (view), label) == 0 &&
+          heyai_project_view_get_run_enabled (view) == enabled)
+        break;
+      ui_test_spin (50);
+    }
+  g_assert_cmpstr (heyai_project_view_get_run_label (view), ==, label);
+  g_assert_cmpint (heyai_project_view_get_run_enabled (view), ==, enabled);
+}
+
+/* The run button names the next real step in every state of a project, and
+ * is insensitive (saying why) when there is none. */
+static void
+test_run_button_states (void)
+{
+  HeyaiApplication *app = ui_test_app ();
+  HeyaiStore *store = heyai_application_get_store (app);
+  g_autoptr(HeyaiProject) empty = ui_test_make_project (store, "No script", 0, FALSE);
+  g_autoptr(HeyaiProject) project = ui_test_make_project (store, "States", 3, FALSE);
+  g_autoptr(HeyaiProject) stills = ui_test_make_project (store, "With stills", 3, TRUE);
+  HeyaiWindow *window = new_window ();
+  HeyaiProjectView *view = heyai_window_get_project_view (window);
+  g_autoptr(GPtrArray) scenes = NULL;
+
+  heyai_project_set_script (empty, "");
+  g_assert_true (heyai_store_update_project (store, empty, NULL));
+  heyai_window_open_project (window, empty);
+  assert_run_button (view, "Run Everything", FALSE);
+
+  heyai_project_set_script (empty, "INT. LIGHTHOUSE - NIGHT\n\nThe lamp turns.\n");
+  g_assert_true (heyai_store_update_project (store, empty, NULL));
+  heyai_window_show_projects (window);
+  heyai_window_open_project (window, empty);
+  assert_run_button (view, "Run Everything", TRUE);
+
+  heyai_window_open_project (window, project);
+  assert_run_button (view, "Generate Stills", TRUE);
+
+  /* Stills, none reviewed: not "Animate Approved" (nothing is approved). */
+  heyai_window_open_project (window, stills);
+  assert_run_button (view, "Review Stills", TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "project.run-next", NULL));
+  g_assert_cmpstr (heyai_project_view_get_visible_page (view), ==, "storyboard");
+  g_assert_false (heyai_application_is_running (app, stills));
+
+  scenes = heyai_store_list_scenes (store, heyai_project_get_id (stills), NULL);
+  g_assert_true (heyai_pipeline_set_approval (store, g_ptr_array_index (scenes, 0), HEYAI_APPROVAL_APPROVED, NULL));
+  assert_run_button (view, "Animate Approved", TRUE);
+
+  /* Everything done: the approved scene has its clip, the others are rejected. */
+  heyai_scene_set_clip_take (g_ptr_array_index (scenes, 0), 1);
+  g_assert_true (heyai_store_update_scene (store, g_ptr_array_index (scenes, 0), NULL));
+  for (guint i = 1; i < scenes->len; i++)
+    g_assert_true (heyai_pipeline_set_approval (store, g_ptr_array_index (scenes, i), HEYAI_APPROVAL_REJECTED, NULL));
+  assert_run_button (view, "All Done", FALSE);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* "Run Everything" on a new project: analysis and stills, then it stops for
+ * review and takes her to the Storyboard with "3 stills to review". */
+static void
+test_run_everything_review (void)
+{
+  HeyaiApplication *app = ui_test_app ();
+  HeyaiStore *store = heyai_application_get_store (app);
+  g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Run everything", 0, FALSE);
+  HeyaiWindow *window = new_window ();
+  HeyaiProjectView *view = heyai_window_get_project_view (window);
+  gboolean finished = FALSE;
+  const char *banner;
+  gulong id;
+
+  heyai_project_set_script (project, "INT. LIGHTHOUSE - NIGHT\n\nThe lamp turns.\n\n"
+                                     "EXT. CLIFF - DAWN\n\nA ship breaks on the rocks.\n\n"
+                                     "INT. KEEPER'S ROOM - DAY\n\nShe reads the logbook.\n");
+  g_assert_true (heyai_store_update_project (store, project, NULL));
+  heyai_window_open_project (window, project);
+  g_assert_cmpstr (heyai_project_view_get_visible_page (view), ==, "script");
+  assert_run_button (view, "Run Everything", TRUE);
+  id = g_signal_connect (app, "run-finished", G_CALLBACK (run_finished_cb), &finished);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "project.run-next", NULL));
+  g_assert_true (ui_test_wait (&finished, 60000));
+  g_signal_handler_disconnect (app, id);
+  ui_test_spin (300);
+
+  g_assert_cmpstr (heyai_project_view_get_visible_page (view), ==, "storyboard");
+  banner = heyai_storyboard_page_get_review_text (heyai_project_view_get_storyboard_page (view));
+  g_assert_nonnull (banner);
+  g_test_message ("banner: %s", banner);
+  g_assert_true (g_str_has_prefix (banner, "3 stills to review"));
+  assert_run_button (view, "Review Stills", TRUE);
+  g_free (ui_test_screenshot (GTK_WIDGET (window), "review-banner"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Scene cards, takes and filmstrip items have accessible names and roles
+ * (read through GTK's test accessibility backend, GTK_A11Y=test). */
+static void
+test_accessible_names (void)
+{
+  HeyaiApplication *app = ui_test_app ();
+  HeyaiStore *store = heyai_application_get_store (app);
+  g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Accessible", 3, TRUE);
+  HeyaiWindow *window = new_window ();
+  HeyaiProjectView *view = heyai_window_get_project_view (window);
+  HeyaiStoryboardPage *page;
+  g_autoptr(HeyaiScene) first = heyai_store_get_scene_at (store, heyai_project_get_id (project), 1, NULL);
+  g_autofree char *card_name = NULL;
+  g_autofree char *film_name = NULL;
+  GtkWidget *card = NULL, *take, *film;
+  GPtrArray *stack = g_ptr_array_new ();
+
+  g_assert_true (g_str_equal (g_getenv ("GTK_A11Y"), "test"));
+  heyai_window_open_project (window, project);
+  heyai_project_view_set_visible_page (view, "storyboard");
+  page = heyai_project_view_get_storyboard_page (view);
+  ui_test_wait_frame (GTK_WIDGET (window));
+
+  g_ptr_array_add (stack, page);
+  while (stack->len > 0 && card == NULL)
+    {
+      GtkWidget *w = g_ptr_array_steal_index (stack, 0);
+      if (HEYAI_IS_SCENE_CARD (w) && heyai_scene_card_get_scene (HEYAI_SCENE_CARD (w)) == first)
+        card = w;
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+        g_ptr_array_add (stack, c);
+    }
+  g_ptr_array_unref (stack);
+  g_assert_nonnull (card);
+  card_name = g_strdup_printf ("Scene 1: Scene title 1, %s", heyai_scene_status_label (heyai_scene_get_status (first)));
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (card), GTK_ACCESSIBLE_ROLE_GROUP);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (card), GTK_ACCESSIBLE_PROPERTY_LABEL, card_name);
+
+  /* The side pane's takes. */
+  gtk_selection_model_select_item (heyai_storyboard_page_get_selection (page), 0, TRUE);
+  ui_test_spin (200);
+  take = find_with_class (GTK_WIDGET (page), "take", 0);
+  g_assert_nonnull (take);
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (take), GTK_ACCESSIBLE_ROLE_BUTTON);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (take), GTK_ACCESSIBLE_PROPERTY_LABEL, "Still take 1, in use");
+
+  /* The clips page's filmstrip: the approved scene, still only. */
+  g_assert_true (heyai_pipeline_set_approval (store, first, HEYAI_APPROVAL_APPROVED, NULL));
+  heyai_project_view_set_visible_page (view, "clips");
+  ui_test_spin (300);
+  film = find_with_class (GTK_WIDGET (heyai_project_view_get_clips_page (view)), "film-frame", 0);
+  g_assert_nonnull (film);
+  film_name = g_strdup ("Scene 1: Scene title 1, still only (no clip yet)");
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (film), GTK_ACCESSIBLE_ROLE_BUTTON);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (film), GTK_ACCESSIBLE_PROPERTY_LABEL, film_name);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+clipboard_text_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  char **out = user_data;
+
+  *out = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  if (*out == NULL)
+    *out = g_strdup ("");
+}
+
+/* The Drive sign-in page shows the address (not only on a terminal), copies
+ * it, says when no browser opened, and says what happened when cancelled. */
+static void
+test_drive_signin_page (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *page = heyai_drive_signin_new ();
+  g_autoptr(HeyaiOauth) oauth = heyai_oauth_new ();
+  g_autofree char *copied = NULL;
+  GtkWidget *copy;
+
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+  heyai_oauth_set_client (oauth, "test-client.apps.googleusercontent.com", "test-secret");
+  heyai_drive_signin_start (HEYAI_DRIVE_SIGNIN (page), oauth);
+  for (guint i = 0; i < 100 && heyai_drive_signin_get_uri (HEYAI_DRIVE_SIGNIN (page)) == NULL; i++)
+    ui_test_spin (50);
+  g_assert_nonnull (heyai_drive_signin_get_uri (HEYAI_DRIVE_SIGNIN (page)));
+  g_assert_true (g_str_has_prefix (heyai_drive_signin_get_uri (HEYAI_DRIVE_SIGNIN (page)), "http"));
+  g_assert_nonnull (strstr (heyai_drive_signin_get_uri (HEYAI_DRIVE_SIGNIN (page)), "test-client.apps.googleusercontent.com"));
+  g_assert_nonnull (find_label (page, heyai_drive_signin_get_uri (HEYAI_DRIVE_SIGNIN (page))));
+  ui_test_spin (300);
+  g_test_message ("status: %s", heyai_drive_signin_get_status (HEYAI_DRIVE_SIGNIN (page)));
+  g_assert_nonnull (strstr (heyai_drive_signin_get_status (HEYAI_DRIVE_SIGNIN (page)), "sign in"));
+
+  copy = find_label (page, "_Copy Address");
+  g_assert_nonnull (copy);
+  copy = gtk_widget_get_ancestor (copy, GTK_TYPE_BUTTON);
+  g_signal_emit_by_name (copy, "clicked");
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (page), NULL, clipboard_text_cb, &copied);
+  for (guint i = 0; i < 100 && copied == NULL; i++)
+    ui_test_spin (20);
+  g_assert_cmpstr (copied, ==, heyai_drive_signin_get_uri (HEYAI_DRIVE_SIGNIN (page)));
+
+  heyai_drive_signin_cancel (HEYAI_DRIVE_SIGNIN (page));
+  ui_test_spin (200);
+  heyai_drive_signin_set_account (HEYAI_DRIVE_SIGNIN (page), "producer@example.com");
+  g_assert_cmpstr (heyai_drive_signin_get_status (HEYAI_DRIVE_SIGNIN (page)), ==, "Connected as producer@example.com");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+save_shot (GtkWidget  *widget,
+           const char *dir,
+           const char *name)
+{
+  const char *lang = g_getenv ("LANGUAGE");
+  g_autofree char *shot = ui_test_screenshot (widget, name);
+  g_autofree char *file = g_strdup_printf ("%s%s%s.png", name, lang && g_str_has_prefix (lang, "es") ? "-" : "",
+                                           lang && g_str_has_prefix (lang, "es") ? "es" : "");
+  g_autofree char *dest = g_build_filename (dir, file, NULL);
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  g_assert_nonnull (shot);
+  g_assert_true (g_file_get_contents (shot, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (dest, contents, len, NULL));
+  g_test_message ("saved %s", dest);
+}
+
+/* The metainfo screenshots, from the real app with the offline providers:
+ * HEYAI_SCREENSHOT_DIR=data/screenshots (LANGUAGE=es for the Spanish set). */
+static void
+test_metainfo_screenshots (void)
+{
+  HeyaiApplication *app = ui_test_app ();
+  HeyaiStore *store = heyai_application_get_store (app);
+  const char *dir = g_getenv ("HEYAI_SCREENSHOT_DIR");
+  gboolean spanish = g_getenv ("LANGUAGE") != NULL && g_str_has_prefix (g_getenv ("LANGUAGE"), "es");
+  g_autofree char *path = g_build_filename (g_getenv ("HEYAI_SAMPLES_DIR"),
+                                            spanish ? "el-ultimo-faro.txt" : "night-shift.fountain", NULL);
+  g_autofree char *script = NULL;
+  g_autoptr(HeyaiProject) project = NULL;
+  g_autoptr(HeyaiProject) other = NULL;
+  g_autoptr(GPtrArray) scenes = NULL;
+  g_autoptr(GError) error = NULL;
+  HeyaiWindow *window;
+  HeyaiProjectView *view;
+  gboolean finished = FALSE;
+  gulong id;
+
+  if (dir == NULL)
+    {
+      g_test_skip ("set HEYAI_SCREENSHOT_DIR to retake the metainfo screenshots");
+      return;
+    }
+  g_assert_true (g_file_get_contents (path, &script, NULL, NULL));
+  other = heyai_application_create_project (app, spanish ? "Turno de noche" : "El último faro",
+                                            "INT. FARO - NOCHE\n\nLa lámpara gira.\n", "", HEYAI_ASPECT_9_16, &error);
+  g_assert_no_error (error);
+  project = heyai_application_create_project (app, spanish ? "El último faro" : "Night Shift", script,
+                                              "Rain-soaked neon, 35 mm, teal and amber", HEYAI_ASPECT_16_9, &error);
+  g_assert_no_error (error);
+
+  window = heyai_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  ui_test_wait_frame (GTK_WIDGET (window));
+  view = heyai_window_get_project_view (window);
+
+  heyai_window_open_project (window, project);
+  id = g_signal_connect (app, "run-finished", G_CALLBACK (run_finished_cb), &finished);
+  heyai_project_view_run (view, HEYAI_RUN_ALL);
+  g_assert_true (ui_test_wait (&finished, 240000));
+  scenes = heyai_store_list_scenes (store, heyai_project_get_id (project), NULL);
+  g_assert_cmpuint (scenes->len, >=, 4);
+  for (guint i = 0; i + 1 < scenes->len; i++)
+    heyai_pipeline_set_approval (store, g_ptr_array_index (scenes, i), HEYAI_APPROVAL_APPROVED, NULL);
+  finished = FALSE;
+  heyai_project_view_run (view, HEYAI_RUN_ANIMATE);
+  g_assert_true (ui_test_wait (&finished, 600000));
+  g_signal_handler_disconnect (app, id);
+  /* Let the "Batch finished" toast go (6 s) and the review banner close. */
+  ui_test_spin (6500);
+  heyai_storyboard_page_show_review (heyai_project_view_get_storyboard_page (view), 0);
+
+  heyai_project_view_set_visible_page (view, "storyboard");
+  ui_test_spin (800);
+  save_shot (GTK_WIDGET (window), dir, "storyboard");
+  heyai_project_view_set_visible_page (view, "script");
+  ui_test_spin (500);
+  save_shot (GTK_WIDGET (window), dir, "script");
+  heyai_project_view_set_visible_page (view, "clips");
+  ui_test_spin (1500);
+  save_shot (GTK_WIDGET (window), dir, "clips");
+  heyai_window_show_projects (window);
+  ui_test_spin (1500);
+  save_shot (GTK_WIDGET (window), dir, "projects");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+typedef struct
+{
+  GMutex lock;
+  int    running, max_running, n_lowered, n_done;
+} BgStats;
+
+static void
+bg_work (GTask        *task,
+         gpointer      source,
+         gpointer      data,
+         GCancellable *cancellable)
+{
+  BgStats *stats = data;
+  gboolean lowered = heyai_background_thread_is_lowered () &&
+                     getpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid)) >= 10;
+
+  g_mutex_lock (&stats->lock);
+  stats->running++;
+  stats->max_running = MAX (stats->max_running, stats->running);
+  stats->n_lowered += lowered;
+  g_mutex_unlock (&stats->lock);
+  g_usleep (50000);
+  g_mutex_lock (&stats->lock);
+  stats->running--;
+  g_mutex_unlock (&stats->lock);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+bg_done (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  BgStats *stats = g_task_get_task_data (G_TASK (result));
+
+  stats->n_done++;
+}
+
+/* Offline CPU work runs at a low priority in at most cores - 1 threads, so a
+ * 2-core laptop keeps a core for the window. */
+static void
+test_background_pool (void)
+{
+  BgStats stats = { 0 };
+  guint cap = heyai_background_max_threads ();
+  gboolean all_done = FALSE;
+
+  g_mutex_init (&stats.lock);
+  g_assert_cmpuint (cap, ==, MAX (g_get_num_processors (), 2) - 1);
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autoptr(GTask) task = g_task_new (NULL, NULL, bg_done, NULL);
+
+      g_task_set_task_data (task, &stats, NULL);
+      heyai_background_run (task, bg_work);
+    }
+  for (guint i = 0; i < 200 && stats.n_done < 6; i++)
+    ui_test_spin (20);
+  all_done = stats.n_done == 6;
+  g_assert_true (all_done);
+  g_test_message ("cap %u, at most %d at once, %d of 6 lowered", cap, stats.max_running, stats.n_lowered);
+  g_assert_cmpint (stats.max_running, <=, (int) cap);
+  g_assert_cmpint (stats.n_lowered, ==, 6);
+  /* The main thread keeps its priority. */
+  g_assert_false (heyai_background_thread_is_lowered ());
+  g_mutex_clear (&stats.lock);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -703,6 +1224,15 @@ main (int   argc,
   g_test_add_func ("/ui/projects/delete-undo", test_delete_undo);
   g_test_add_func ("/ui/project/analyze", test_analyze);
   g_test_add_func ("/ui/project/export", test_export);
+  g_test_add_func ("/ui/messages/analysis-failed", test_analysis_failed_message);
+  g_test_add_func ("/ui/messages/error-not-cut", test_error_not_cut);
+  g_test_add_func ("/ui/messages/sync-without-drive", test_sync_without_drive);
+  g_test_add_func ("/ui/project/run-button-states", test_run_button_states);
+  g_test_add_func ("/ui/project/run-everything-review", test_run_everything_review);
+  g_test_add_func ("/ui/a11y/names", test_accessible_names);
+  g_test_add_func ("/ui/drive/signin-page", test_drive_signin_page);
+  g_test_add_func ("/ui/background/pool", test_background_pool);
+  g_test_add_func ("/ui/metainfo-screenshots", test_metainfo_screenshots);
 
   ret = g_test_run ();
   ui_test_cleanup ();

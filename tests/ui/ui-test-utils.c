@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 
@@ -61,6 +63,11 @@ ui_test_init (int    *argc,
 {
   g_log_set_writer_func (log_writer, NULL, NULL);
   g_test_init (argc, argv, NULL);
+  /* The build tree's translations, so LANGUAGE=es runs the window in Spanish
+   * (the metainfo screenshots); the test env's LC_ALL=C.UTF-8 honours it. */
+  bindtextdomain (GETTEXT_PACKAGE, heyai_locale_dir ());
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   /* Criticals stay fatal here; warnings are judged by log_writer(). */
   g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
   if (!gtk_init_check ())
