@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <glib/gi18n-lib.h>
 
+#include "heyai-secrets.h"
 #include "heyai-cli-private.h"
 
 typedef struct
@@ -245,6 +246,11 @@ main (int    argc,
       N_("Show the version and exit"), NULL },
     { NULL }
   };
+
+  /* Keys will sit in memory: no core dumps.  Logs (G_MESSAGES_DEBUG...) go
+   * to stderr so `id=$(heyai new …)` captures only what is printed. */
+  heyai_secrets_protect_process ();
+  g_log_writer_default_set_use_stderr (TRUE);
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, heyai_locale_dir ());

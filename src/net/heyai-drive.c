@@ -921,14 +921,14 @@ typedef struct
   gpointer               func_data;
   guint                  failures;
   guint                  restarts;
-  guint                  wait_id;
+  GSource               *wait_source;
   gboolean               saved_session;  /* resuming a session from an earlier run */
 } Upload;
 
 static void
 upload_free (Upload *up)
 {
-  g_clear_handle_id (&up->wait_id, g_source_remove);
+  heyai_source_clear (&up->wait_source);
   g_free (up->path);
   g_free (up->name);
   g_free (up->mime);
@@ -1011,7 +1011,7 @@ upload_wait_done_cb (gpointer user_data)
   GTask *task = user_data;
   Upload *up = g_task_get_task_data (task);
 
-  up->wait_id = 0;
+  heyai_source_clear (&up->wait_source);
   if (g_task_return_error_if_cancelled (task))
     return G_SOURCE_REMOVE;
   if (up->session_uri != NULL)
@@ -1046,8 +1046,9 @@ upload_transient (GTask        *task,
 
   delay = heyai_http_next_delay (self->upload_http, up->failures, server_delay);
   g_debug ("upload of %s: %s; asking the server for its range in %.3f s", up->path, why, delay);
-  up->wait_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (delay * 1000), upload_wait_done_cb,
-                                    g_object_ref (task), g_object_unref);
+  heyai_source_clear (&up->wait_source);
+  up->wait_source = heyai_timeout_source_attach ((guint) (delay * 1000), upload_wait_done_cb,
+                                                 g_object_ref (task), g_object_unref);
 }
 
 /* Reads the Range of a 308: the next offset. */

@@ -40,6 +40,8 @@
  *   truncate            serve normally but cut the body in half while
  *                       announcing the full Content-Length
  *   malformed           answer 200 with a body that is not valid JSON
+ *   stall-MS            serve normally, but go silent MS milliseconds after the
+ *                       first half of the body (a server that stalls mid-answer)
  *   <name>              a named fault the service registered
  *                       (heyai_fake_add_named_fault: e.g. kling "quota" = 429
  *                       {"code":1102,...}; drive "storage-quota" = 403 ...)
@@ -290,6 +292,8 @@ typedef enum
                                 * reading that many request-body bytes, else after the body */
   HEYAI_FAKE_FAULT_TRUNCATE,   /* serve normally, send only half of the body (full Content-Length) */
   HEYAI_FAKE_FAULT_MALFORMED,  /* 200 with an invalid JSON body */
+  HEYAI_FAKE_FAULT_STALL,      /* serve normally, but send the first half of the body, go
+                                * silent @delay_ms, then send the rest */
 } HeyaiFakeFaultKind;
 
 typedef struct
