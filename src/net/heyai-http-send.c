@@ -416,6 +416,14 @@ _heyai_http_classify (SendData          *data,
         local_error = default_retry_error (self, response);
       if (verdict != HEYAI_HTTP_VERDICT_DEFAULT)
         {
+          if (local_error != NULL)
+            {
+              /* A classifier quotes the server: redact what it quoted. */
+              char *redacted = heyai_http_redact (local_error->message);
+
+              g_free (local_error->message);
+              local_error->message = redacted;
+            }
           if (verdict != HEYAI_HTTP_VERDICT_OK)
             g_propagate_error (error, g_steal_pointer (&local_error));
           return verdict;

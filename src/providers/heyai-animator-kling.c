@@ -16,7 +16,7 @@
 #define DEFAULT_POLL_MS      10000
 #define DEFAULT_MAX_WAIT     3600
 #define MAX_IMAGE_BYTES      (10 * 1024 * 1024)
-#define MAX_CLIP_BYTES       ((gint64) 2 * 1024 * 1024 * 1024)
+#define MAX_CLIP_BYTES       HEYAI_HTTP_MAX_CLIP_BODY
 #define MAX_PROMPT_CHARS     2500
 #define MAX_SUBMIT_ATTEMPTS  6
 #define MAX_LOOKUP_ATTEMPTS  4
@@ -493,7 +493,7 @@ handle_task_object (GTask      *task,
 
   if (g_strcmp0 (status, "failed") == 0)
     {
-      const char *msg = heyai_json_object_get_string_or_null (task_data, "task_status_msg");
+      g_autofree char *msg = heyai_http_redact (heyai_json_object_get_string_or_null (task_data, "task_status_msg"));
 
       if (is_moderation_message (msg))
         finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_MODERATION,

@@ -16,7 +16,7 @@
 
 #define DEFAULT_POLL_MS   2000
 #define DEFAULT_MAX_WAIT  1800
-#define MAX_IMAGE_SIZE    (200 * 1024 * 1024)
+#define MAX_IMAGE_SIZE    HEYAI_HTTP_MAX_IMAGE_BODY
 #define MAX_BAD_ANSWERS   3
 
 struct _HeyaiImagerHiggsfield
@@ -485,7 +485,7 @@ status_cb (GObject      *source,
                                "Edit the image prompt and try again."), data->position);
   else if (g_strcmp0 (status, "failed") == 0)
     {
-      const char *reason = heyai_json_object_get_string_or_null (root, "error");
+      g_autofree char *reason = heyai_http_redact (heyai_json_object_get_string_or_null (root, "error"));
 
       g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
                                _("Scene %d: Higgsfield could not make the still (%s). Try again."),
