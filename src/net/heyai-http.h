@@ -74,7 +74,7 @@ typedef enum
 {
   HEYAI_SERVICE_OPENAI,        /* HEYAI_OPENAI_BASE_URL       https://api.openai.com/v1 */
   HEYAI_SERVICE_ANTHROPIC,     /* HEYAI_ANTHROPIC_BASE_URL    https://api.anthropic.com */
-  HEYAI_SERVICE_HIGGSFIELD,    /* HEYAI_HIGGSFIELD_BASE_URL   https://platform.higgsfield.ai */
+  HEYAI_SERVICE_HIGGSFIELD,    /* HEYAI_HIGGSFIELD_BASE_URL   https://api.higgsfield.ai (C.1; platform. selectable) */
   HEYAI_SERVICE_KLING,         /* HEYAI_KLING_BASE_URL        https://api-singapore.klingai.com */
   HEYAI_SERVICE_DRIVE,         /* HEYAI_DRIVE_BASE_URL        https://www.googleapis.com/drive/v3 */
   HEYAI_SERVICE_DRIVE_UPLOAD,  /* HEYAI_DRIVE_UPLOAD_BASE_URL https://www.googleapis.com/upload/drive/v3 */

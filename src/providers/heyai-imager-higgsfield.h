@@ -60,4 +60,13 @@ void                   heyai_imager_higgsfield_set_poll_interval (HeyaiImagerHig
 void                   heyai_imager_higgsfield_set_max_wait      (HeyaiImagerHiggsfield *self,
                                                                   guint                  seconds);
 
+/* The account's concurrency cap learned from Higgsfield's 400 "Maximum
+ * number of concurrent requests (N) has been reached" (0: not seen yet).
+ * Such an answer is not a failure: nothing was accepted, the submit is
+ * retried after a back-off; the caller keeps at most this many requests
+ * in flight for the rest of the session (API-CONTRACTS.md C.1 item 2). */
+guint                  heyai_imager_higgsfield_get_concurrency_cap (HeyaiImagerHiggsfield *self);
+/* The N of that message, 1 when it has none, 0 for any other text. */
+guint                  heyai_higgsfield_parse_concurrency_cap      (const char *detail);
+
 G_END_DECLS
