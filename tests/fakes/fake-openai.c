@@ -24,6 +24,8 @@
  *                      "*" accepts any or none (like Ollama)
  *   openai.scenes      answer with exactly N scenes (default: one per
  *                      paragraph of the script, at most 12)
+ *   openai.echo-key    1: a wrong key gets a 403 whose message quotes it whole
+ *                      (like some proxies), default 0 (401, masked, like OpenAI)
  *
  * Checks: Bearer auth (401 invalid_api_key); model and messages present
  * (400 invalid_request_error, param); a strict json_schema response_format
@@ -164,6 +166,16 @@ check_auth (HeyaiFake        *fake,
     }
   if (!g_str_equal (bearer, expected))
     {
+      /* OpenAI masks the key; some compatible servers and proxies echo it
+       * whole (openai.echo-key=1: a 403 that quotes it), which a client
+       * must never pass on. */
+      if (heyai_fake_get_option_int (fake, "openai.echo-key", 0))
+        {
+          g_autofree char *message = g_strdup_printf ("Access denied for %s on this project.", bearer);
+
+          respond_error (request, 403, message, "invalid_request_error", NULL, "no_access");
+          return FALSE;
+        }
       respond_error (request, 401, "Incorrect API key provided: sk-****. You can find your API key "
                      "at https://platform.openai.com/account/api-keys.",
                      "invalid_request_error", NULL, "invalid_api_key");
