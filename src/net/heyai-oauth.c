@@ -206,6 +206,25 @@ fill_random (guint8 *buf,
     }
 }
 
+gboolean
+heyai_oauth_scope_grants (const char *granted,
+                          const char *wanted)
+{
+  g_auto(GStrv) have = NULL;
+  g_auto(GStrv) need = NULL;
+
+  if (wanted == NULL || *wanted == '\0')
+    return TRUE;
+  if (granted == NULL)
+    return FALSE;
+  have = g_strsplit_set (granted, " \t", -1);
+  need = g_strsplit_set (wanted, " \t", -1);
+  for (guint i = 0; need[i] != NULL; i++)
+    if (*need[i] != '\0' && !g_strv_contains ((const char *const *) have, need[i]))
+      return FALSE;
+  return TRUE;
+}
+
 char *
 heyai_oauth_new_code_verifier (void)
 {
@@ -347,6 +366,18 @@ take_token_response (HeyaiOauth         *self,
                            _("Google sent a token answer without an access token."));
       return FALSE;
     }
+  /* Consent is granular (C.5 item 20): the person may have unticked Drive. */
+  {
+    const char *granted = json_object_get_string_member_with_default (obj, "scope", NULL);
+
+    if (granted != NULL && !heyai_oauth_scope_grants (granted, self->scope))
+      {
+        g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS, "%s",
+                     _("Google did not grant HeyAI access to its files on Google Drive (the box was not "
+                       "ticked on the consent page). Connect Google Drive again in Preferences and allow it."));
+        return FALSE;
+      }
+  }
   expires_in = json_object_get_int_member_with_default (obj, "expires_in", 3600);
   heyai_secrets_register_in_use (access);
   secure_free (self->access_token);

@@ -124,7 +124,18 @@ void heyai_fake_google_install     (HeyaiFake *fake);
  * the start, "fake-refresh-token"), google.expires-in (3599),
  * drive.keep-limit (uploads up to this many bytes keep their content for
  * alt=media; default 33554432), drive.max-page-size (caps pageSize, to test
- * paging; default 1000).
+ * paging; default 1000), drive.shared-drive-id (the id of the one shared
+ * drive, default "0AFakeSharedDrive01"), google.granted-scope (the "scope"
+ * of token answers: consent is granular, a user may untick Drive; default
+ * https://www.googleapis.com/auth/drive.file).
+ * Shared drives (API-CONTRACTS.md C.5): an item of the shared drive (or the
+ * drive as a parent) does not exist for a request without
+ * supportsAllDrives=true (404 notFound, like Drive); files.list returns
+ * shared-drive items only with includeItemsFromAllDrives=true, only them
+ * with corpora=drive (which needs driveId, includeItemsFromAllDrives and
+ * supportsAllDrives, else 403).  Counters drive.all-drives /
+ * drive.my-drive-only count authorized Drive calls with and without
+ * supportsAllDrives=true.
  * Counters: google.tokens.issued, drive.created (files and folders),
  * drive.upload.sessions, drive.upload.persisted (bytes), drive.upload.completed.
  * Named faults: google "invalid-grant"; drive "rate-limit" (403
