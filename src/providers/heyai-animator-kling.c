@@ -1004,7 +1004,13 @@ start (GTask *task)
 static void
 credentials_ready (GTask *task)
 {
-  start (task);
+  StepFunc next = g_object_get_data (G_OBJECT (task), "heyai-next");
+
+  /* A task other than a clip (Test connection) says what comes next. */
+  if (next != NULL)
+    next (task);
+  else
+    start (task);
 }
 
 static void
@@ -1455,4 +1461,63 @@ heyai_animator_kling_set_max_wait (HeyaiAnimatorKling *self,
   g_return_if_fail (HEYAI_IS_ANIMATOR_KLING (self));
 
   heyai_remote_job_set_limit (G_OBJECT (self), &self->max_wait, seconds, properties[PROP_MAX_WAIT]);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Test connection: list one task (authenticated, free)                    */
+
+static void
+test_list_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GTask *task = user_data;   /* owned */
+  g_autoptr(HeyaiHttpResponse) response = NULL;
+  GError *error = NULL;
+
+  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
+  if (response == NULL)
+    {
+      finish_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+test_send (GTask *task)   /* owned */
+{
+  HeyaiAnimatorKling *self = g_task_get_source_object (task);
+  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", "/v1/videos/image2video");
+
+  heyai_http_request_add_query (request, "pageNum", "1");
+  heyai_http_request_add_query (request, "pageSize", "1");
+  heyai_http_request_set_max_attempts (request, 2);
+  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), test_list_cb, task);
+}
+
+void
+heyai_animator_kling_test_async (HeyaiAnimatorKling  *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (HEYAI_IS_ANIMATOR_KLING (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, heyai_animator_kling_test_async);
+  g_object_set_data (G_OBJECT (task), "heyai-next", test_send);
+  resolve_credentials (task);
+}
+
+gboolean
+heyai_animator_kling_test_finish (HeyaiAnimatorKling  *self,
+                                  GAsyncResult        *result,
+                                  GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -707,7 +707,10 @@ credentials_cb (GObject      *source,
       self->key_id = g_steal_pointer (&id);
       self->key_secret = g_steal_pointer (&secret);
     }
-  start (task);
+  if (g_object_get_data (G_OBJECT (task), "heyai-next") != NULL)
+    ((void (*) (GTask *)) g_object_get_data (G_OBJECT (task), "heyai-next")) (task);   /* Test connection */
+  else
+    start (task);
 }
 
 static void
@@ -1122,4 +1125,85 @@ heyai_imager_higgsfield_set_max_wait (HeyaiImagerHiggsfield *self,
   g_return_if_fail (HEYAI_IS_IMAGER_HIGGSFIELD (self));
 
   heyai_remote_job_set_limit (G_OBJECT (self), &self->max_wait, seconds, properties[PROP_MAX_WAIT]);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Test connection: the status of a request that does not exist            */
+
+/* Authenticated and free: Higgsfield checks the key first, then answers 404
+ * for an unknown request id. */
+#define TEST_REQUEST_ID "00000000-0000-4000-8000-000000000000"
+
+static void
+test_status_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GTask *task = user_data;   /* owned */
+  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
+  g_autoptr(HeyaiHttpResponse) response = NULL;
+  GError *error = NULL;
+  guint status;
+
+  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
+  if (response == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  status = heyai_http_response_get_status (response);
+  if ((status >= 200 && status < 300) || status == 404)
+    g_task_return_boolean (task, TRUE);
+  else
+    {
+      if (classify (response, &error, self) == HEYAI_HTTP_VERDICT_DEFAULT || error == NULL)
+        {
+          g_clear_error (&error);
+          error = g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                               _("Higgsfield answered HTTP %u. Check the server address."), status);
+        }
+      g_task_return_error (task, error);
+    }
+  g_object_unref (task);
+}
+
+static void
+test_send (GTask *task)   /* owned */
+{
+  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
+  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", "/requests/" TEST_REQUEST_ID "/status");
+
+  add_auth (self, request);
+  heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS);
+  heyai_http_request_set_max_attempts (request, 2);
+  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), test_status_cb, task);
+}
+
+void
+heyai_imager_higgsfield_test_async (HeyaiImagerHiggsfield *self,
+                                    GCancellable          *cancellable,
+                                    GAsyncReadyCallback    callback,
+                                    gpointer               user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (HEYAI_IS_IMAGER_HIGGSFIELD (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, heyai_imager_higgsfield_test_async);
+  g_object_set_data (G_OBJECT (task), "heyai-next", test_send);
+  if (self->key_id != NULL)
+    test_send (task);
+  else
+    heyai_secrets_get_async (HEYAI_SECRET_HIGGSFIELD, cancellable, credentials_cb, task);
+}
+
+gboolean
+heyai_imager_higgsfield_test_finish (HeyaiImagerHiggsfield  *self,
+                                     GAsyncResult           *result,
+                                     GError                **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -681,3 +681,82 @@ heyai_llm_anthropic_get_http (HeyaiLlmAnthropic *self)
 
   return self->http;
 }
+
+/* ---------------------------------------------------------------------- */
+/* Test connection: GET /v1/models (authenticated, free)                   */
+
+static void
+test_models_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(HeyaiHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+
+  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
+  if (response == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+test_send (GTask *task)
+{
+  HeyaiLlmAnthropic *self = g_task_get_source_object (task);
+  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", "/v1/models");
+
+  heyai_http_request_add_query (request, "limit", "1");
+  heyai_http_request_set_header (request, "x-api-key", self->api_key);
+  heyai_http_request_set_header (request, "anthropic-version", HEYAI_ANTHROPIC_VERSION);
+  heyai_http_request_set_max_attempts (request, 2);
+  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), test_models_cb, task);
+}
+
+static void
+test_key_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  HeyaiLlmAnthropic *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = heyai_secrets_get_finish (result, &error);
+
+  if (key == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (self->api_key == NULL)
+    self->api_key = g_steal_pointer (&key);
+  test_send (g_steal_pointer (&task));
+}
+
+void
+heyai_llm_anthropic_test_async (HeyaiLlmAnthropic   *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (HEYAI_IS_LLM_ANTHROPIC (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, heyai_llm_anthropic_test_async);
+  if (self->api_key != NULL && *self->api_key != '\0')
+    test_send (g_steal_pointer (&task));
+  else
+    heyai_secrets_get_async (HEYAI_SECRET_ANTHROPIC, cancellable, test_key_cb, g_steal_pointer (&task));
+}
+
+gboolean
+heyai_llm_anthropic_test_finish (HeyaiLlmAnthropic  *self,
+                                 GAsyncResult       *result,
+                                 GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -40,6 +40,15 @@ GObject           *heyai_llm_anthropic_create   (const char         *data_dir,
                                                  GError            **error);
 HeyaiHttp         *heyai_llm_anthropic_get_http (HeyaiLlmAnthropic  *self);
 
+/* "Test connection": an authenticated, free call (GET /v1/models); TRUE
+ * when the key was accepted, else the error says what is wrong. */
+void               heyai_llm_anthropic_test_async  (HeyaiLlmAnthropic   *self,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean           heyai_llm_anthropic_test_finish (HeyaiLlmAnthropic   *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
 /* Forgets which base URLs refused output_config (tests). */
 void               heyai_llm_anthropic_forget_fallbacks (void);
 

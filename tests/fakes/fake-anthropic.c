@@ -2,6 +2,8 @@
  * under /anthropic (HEYAI_ANTHROPIC_BASE_URL=/anthropic).
  *
  * Route: anthropic.messages  POST /anthropic/v1/messages
+ *        anthropic.models    GET  /anthropic/v1/models (x-api-key checked;
+ *                            what "Test connection" calls)
  *
  * Options:
  *   anthropic.api-key   the accepted x-api-key (default "sk-ant-fake")
@@ -369,6 +371,33 @@ messages_handler (HeyaiFake        *fake,
   heyai_fake_respond_json_node (request, 200, reply);
 }
 
+static void
+models_handler (HeyaiFake        *fake,
+                HeyaiFakeRequest *request,
+                gpointer          user_data)
+{
+  const char *expected = heyai_fake_get_option (fake, "anthropic.api-key");
+  const char *key = heyai_fake_request_get_header (request, "x-api-key");
+
+  if (expected == NULL)
+    expected = DEFAULT_KEY;
+  if (key == NULL || !g_str_equal (key, expected))
+    {
+      respond_error (request, 401, "authentication_error", "invalid x-api-key");
+      return;
+    }
+  if (heyai_fake_request_get_header (request, "anthropic-version") == NULL)
+    {
+      respond_error (request, 400, "invalid_request_error", "anthropic-version: header is required");
+      return;
+    }
+  heyai_fake_respond_add_header (request, "request-id", "req_fake_models");
+  heyai_fake_respond_json (request, 200,
+    "{\"data\":[{\"type\":\"model\",\"id\":\"claude-sonnet-4-5\",\"display_name\":\"Claude Sonnet 4.5\","
+    "\"created_at\":\"2025-09-29T00:00:00Z\"}],\"has_more\":true,\"first_id\":\"claude-sonnet-4-5\","
+    "\"last_id\":\"claude-sonnet-4-5\"}");
+}
+
 void
 heyai_fake_anthropic_install (HeyaiFake *fake)
 {
@@ -377,6 +406,7 @@ heyai_fake_anthropic_install (HeyaiFake *fake)
 
   heyai_fake_add_env (fake, "HEYAI_ANTHROPIC_BASE_URL", "/anthropic");
   heyai_fake_add_route (fake, "anthropic.messages", "POST", "/anthropic/v1/messages", messages_handler, NULL);
+  heyai_fake_add_route (fake, "anthropic.models", "GET", "/anthropic/v1/models", models_handler, NULL);
 
   fault.status = 429;
   fault.headers = retry_headers;
