@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <glib/gi18n-lib.h>
+#include <math.h>
 
 #include "heyai-animator-kling.h"
 #include "heyai-jwt.h"
@@ -67,7 +68,77 @@ heyai_kling_price (const char *mode,
 {
   double five = g_strcmp0 (mode, "pro") == 0 ? HEYAI_KLING_PRICE_PRO_5 : HEYAI_KLING_PRICE_STD_5;
 
-  return duration >= 10 ? 2 * five : five;
+  /* Billed by length: 5 s is the unit (kling-v3 takes 3 to 15 s). */
+  if (duration == 5 || duration == 10)
+    return duration == 10 ? 2 * five : five;
+  return five * MAX (duration, 1) / 5.0;
+}
+
+/* The models the product may offer (API-CONTRACTS.md C.4 item 12, and 1.4
+ * for the older ones). */
+static const char *const std_pro[] = { "std", "pro", NULL };
+static const char *const std_pro_4k[] = { "std", "pro", "4k", NULL };
+
+static const HeyaiKlingModel kling_models[] = {
+  { "kling-v1",          5, 10, FALSE, std_pro,    30.0, TRUE,  FALSE },
+  { "kling-v1-5",        5, 10, FALSE, std_pro,    30.0, TRUE,  FALSE },
+  { "kling-v1-6",        5, 10, FALSE, std_pro,    24.0, TRUE,  TRUE  },
+  { "kling-v2-master",   5, 10, FALSE, std_pro,    24.0, FALSE, FALSE },
+  { "kling-v2-1",        5, 10, FALSE, std_pro,    24.0, FALSE, FALSE },
+  { "kling-v2-1-master", 5, 10, FALSE, std_pro,    24.0, FALSE, FALSE },
+  { "kling-v3",          3, 15, TRUE,  std_pro_4k, 30.0, FALSE, FALSE },
+};
+
+const HeyaiKlingModel *
+heyai_kling_model_lookup (const char *model_name)
+{
+  for (guint i = 0; model_name != NULL && i < G_N_ELEMENTS (kling_models); i++)
+    if (g_str_equal (kling_models[i].name, model_name))
+      return &kling_models[i];
+  return NULL;
+}
+
+int
+heyai_kling_model_duration (const char *model_name,
+                            int         wanted)
+{
+  const HeyaiKlingModel *model = heyai_kling_model_lookup (model_name);
+
+  if (model == NULL || !model->any_second)
+    return wanted >= 10 ? 10 : 5;   /* "5" or "10" (unknown models too) */
+  return CLAMP (wanted, model->min_duration, model->max_duration);
+}
+
+gboolean
+heyai_kling_model_has_mode (const char *model_name,
+                            const char *mode)
+{
+  const HeyaiKlingModel *model = heyai_kling_model_lookup (model_name);
+
+  if (model == NULL)
+    return TRUE;   /* a newer model: let Kling judge */
+  return mode != NULL && g_strv_contains (model->modes, mode);
+}
+
+double
+heyai_kling_parse_result_duration (JsonNode *node)
+{
+  double seconds = -1;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return -1;
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      const char *text = json_node_get_string (node);
+      char *end = NULL;
+
+      seconds = g_ascii_strtod (text, &end);
+      if (end == text || *end != '\0')
+        return -1;
+    }
+  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE || json_node_get_value_type (node) == G_TYPE_INT64)
+    seconds = json_node_get_double (node);
+  return isfinite (seconds) && seconds > 0 ? seconds : -1;
 }
 
 gboolean
@@ -238,6 +309,7 @@ typedef struct
   char       *prompt;
   int         position;
   int         duration;
+  double      result_duration;   /* what Kling says it made, seconds; -1 unknown */
   HeyaiCameraMove camera;
   char       *external_id;
   char       *task_id;
@@ -358,7 +430,15 @@ downloaded_cb (GObject      *source,
   params = json_object_new ();
   json_object_set_string_member (params, "model_name", self->model);
   json_object_set_string_member (params, "mode", self->mode);
-  json_object_set_string_member (params, "duration", data->duration == 10 ? "10" : "5");
+  {
+    g_autofree char *duration = g_strdup_printf ("%d", data->duration);
+
+    json_object_set_string_member (params, "duration", duration);
+    /* what Kling reports it made (fractional, "5.041"); the probe of the
+     * file is the truth */
+    if (data->result_duration > 0)
+      json_object_set_double_member (params, "result_duration", data->result_duration);
+  }
   json_object_set_string_member (params, "prompt", data->prompt);
   json_object_set_string_member (params, "negative_prompt", self->negative_prompt);
   json_object_set_string_member (params, "camera_move",
@@ -477,7 +557,11 @@ handle_task_object (GTask      *task,
         videos = json_object_get_array_member (result, "videos");
       if (videos != NULL && json_array_get_length (videos) > 0 &&
           JSON_NODE_HOLDS_OBJECT (first = json_array_get_element (videos, 0)))
-        url = heyai_json_object_get_string_or_null (json_node_get_object (first), "url");
+        {
+          url = heyai_json_object_get_string_or_null (json_node_get_object (first), "url");
+          data->result_duration = heyai_kling_parse_result_duration (
+                                    json_object_get_member (json_node_get_object (first), "duration"));
+        }
 
       if (url == NULL)
         {
@@ -912,7 +996,11 @@ build_body_thread (GTask        *body_task,
 
   json_object_set_string_member (body, "model_name", input->model);
   json_object_set_string_member (body, "mode", input->mode);
-  json_object_set_string_member (body, "duration", input->duration == 10 ? "10" : "5");
+  {
+    g_autofree char *duration = g_strdup_printf ("%d", input->duration);
+
+    json_object_set_string_member (body, "duration", duration);
+  }
   json_object_set_string_member (body, "image", b64);
   json_object_set_string_member (body, "prompt", input->prompt);
   json_object_set_string_member (body, "negative_prompt", input->negative_prompt);
@@ -1051,7 +1139,7 @@ heyai_animator_kling_animate_async (HeyaiAnimator       *animator,
   data->dest_dir = g_strdup (dest_dir);
   data->position = heyai_scene_get_position (scene);
   data->basename = heyai_take_basename (data->position, heyai_job_get_take (job));
-  data->duration = heyai_scene_get_duration (scene) >= 10 ? 10 : 5;
+  data->duration = heyai_kling_model_duration (self->model, heyai_scene_get_duration (scene));
   data->camera = heyai_scene_get_camera_move (scene);
   if ((guint) data->camera < G_N_ELEMENTS (camera_phrases))
     {
@@ -1085,6 +1173,14 @@ heyai_animator_kling_animate_async (HeyaiAnimator       *animator,
     {
       finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
                                        _("Scene %d has no still to animate."), data->position));
+      return;
+    }
+  if (!heyai_kling_model_has_mode (self->model, self->mode))
+    {
+      /* Said before a round trip that would cost a 400. */
+      finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_VALIDATION,
+                                       _("Kling’s model “%s” has no mode “%s”. Set HEYAI_KLING_MODE to one it offers."),
+                                       self->model, self->mode));
       return;
     }
 

@@ -701,6 +701,59 @@ test_fake_validation (Fixture       *f,
   }
 }
 
+/* C.4: the model table (durations and modes per model) and the fractional
+ * result duration. */
+static void
+test_model_table (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(HeyaiAnimatorKling) v3 = make_client_full (f, SK, "kling-v3", "4k");
+  g_autoptr(HeyaiAnimatorKling) v16_4k = make_client_full (f, SK, "kling-v1-6", "4k");
+  g_autoptr(HeyaiScene) scene = make_scene (2, "A lighthouse", "Fog drifts", 7, HEYAI_CAMERA_STATIC);
+  g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_CLIP, 2, 1);
+  g_autoptr(HeyaiJob) job2 = make_job (HEYAI_JOB_KIND_CLIP, 2, 2);
+  g_autoptr(HeyaiGenResult) gen = NULL;
+  g_autoptr(HeyaiGenResult) none = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) params = NULL;
+  g_autoptr(JsonNode) text = json_from_string ("\"5.041\"", NULL);
+  g_autoptr(JsonNode) number = json_from_string ("10.5", NULL);
+  g_autoptr(JsonNode) junk = json_from_string ("\"5s\"", NULL);
+
+  g_assert_cmpint (heyai_kling_model_duration ("kling-v1-6", 7), ==, 5);
+  g_assert_cmpint (heyai_kling_model_duration ("kling-v1-6", 12), ==, 10);
+  g_assert_cmpint (heyai_kling_model_duration ("kling-v3", 7), ==, 7);
+  g_assert_cmpint (heyai_kling_model_duration ("kling-v3", 2), ==, 3);
+  g_assert_cmpint (heyai_kling_model_duration ("kling-v3", 30), ==, 15);
+  g_assert_true (heyai_kling_model_has_mode ("kling-v3", "4k"));
+  g_assert_false (heyai_kling_model_has_mode ("kling-v1-6", "4k"));
+  g_assert_cmpfloat (heyai_kling_model_lookup ("kling-v1-6")->fps, ==, 24.0);
+  g_assert_true (heyai_kling_model_lookup ("kling-v1-6")->multi_image);
+  g_assert_false (heyai_kling_model_lookup ("kling-v2-1")->cfg_scale);
+  g_assert_null (heyai_kling_model_lookup ("kling-v9"));
+  g_assert_cmpfloat_with_epsilon (heyai_kling_parse_result_duration (text), 5.041, 1e-9);
+  g_assert_cmpfloat_with_epsilon (heyai_kling_parse_result_duration (number), 10.5, 1e-9);
+  g_assert_cmpfloat (heyai_kling_parse_result_duration (junk), ==, -1);
+  g_assert_cmpfloat (heyai_kling_parse_result_duration (NULL), ==, -1);
+
+  /* kling-v3 takes a 7 s scene as 7 s, in 4k; the fake accepts it and
+   * reports a fractional length, which is kept with the take */
+  gen = animate (f, v3, scene, job, NULL, &error);
+  g_assert_no_error (error);
+  params = json_from_string (gen->params, NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (params), "duration"), ==, "7");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (json_node_get_object (params), "result_duration"),
+                                  7.041, 1e-9);
+  g_assert_cmpfloat_with_epsilon (gen->cost, HEYAI_KLING_PRICE_STD_5 * 7 / 5.0, 1e-9);
+
+  /* a mode the model does not offer: said before any request */
+  none = animate (f, v16_4k, scene, job2, NULL, &error);
+  g_assert_null (none);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION);
+  g_assert_nonnull (strstr (error->message, "4k"));
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "kling.create"), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -725,6 +778,7 @@ main (int argc, char **argv)
   ADD ("static-api-key", test_static_api_key);
   ADD ("invalid-stills", test_invalid_stills);
   ADD ("fake-validation", test_fake_validation);
+  ADD ("model-table", test_model_table);
 #undef ADD
 
   return g_test_run ();
