@@ -6,9 +6,11 @@
 
 #include <errno.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <math.h>
 
 #include "heyai-animator-kling.h"
+#include "heyai-media.h"
 #include "heyai-jwt.h"
 #include "heyai-llm-schema.h"
 #include "heyai-remote-job.h"
@@ -310,6 +312,7 @@ typedef struct
   int         position;
   int         duration;
   double      result_duration;   /* what Kling says it made, seconds; -1 unknown */
+  char       *downloaded;        /* the clip file, before the probe accepts it */
   HeyaiCameraMove camera;
   char       *external_id;
   char       *task_id;
@@ -335,6 +338,7 @@ clip_data_free (ClipData *data)
   g_free (data->external_id);
   g_free (data->task_id);
   g_free (data->video_url);
+  g_free (data->downloaded);
   g_clear_pointer (&data->body, g_bytes_unref);
   g_free (data);
 }
@@ -396,18 +400,78 @@ static void lookup (GTask *task);
 /* -- download ----------------------------------------------------------- */
 
 static void
+clip_probed_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GTask *task = user_data;   /* owned */
+  HeyaiAnimatorKling *self = g_task_get_source_object (task);
+  ClipData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) params = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  HeyaiClipInfo info = { 0 };
+  HeyaiGenResult *gen;
+
+  if (!heyai_media_probe_clip_finish (result, &info, &error) || info.duration < 0.5 * data->duration)
+    {
+      g_unlink (data->downloaded);
+      finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                                       _("Scene %d: the clip Kling sent does not play (%s). Nothing was kept; "
+                                         "animate the scene again."),
+                                       data->position,
+                                       error != NULL ? error->message : _("it is much shorter than asked")));
+      return;
+    }
+
+  params = json_object_new ();
+  json_object_set_string_member (params, "model_name", self->model);
+  json_object_set_string_member (params, "mode", self->mode);
+  {
+    g_autofree char *duration = g_strdup_printf ("%d", data->duration);
+
+    json_object_set_string_member (params, "duration", duration);
+    /* what Kling reports it made (fractional, "5.041"); the probe of the
+     * file is the truth */
+    if (data->result_duration > 0)
+      json_object_set_double_member (params, "result_duration", data->result_duration);
+    json_object_set_double_member (params, "probed_duration", info.duration);
+    if (info.fps > 0)
+      json_object_set_double_member (params, "probed_fps", info.fps);
+    json_object_set_int_member (params, "probed_width", info.width);
+    json_object_set_int_member (params, "probed_height", info.height);
+  }
+  json_object_set_string_member (params, "prompt", data->prompt);
+  json_object_set_string_member (params, "negative_prompt", self->negative_prompt);
+  json_object_set_string_member (params, "camera_move",
+                                 heyai_enum_to_string (HEYAI_TYPE_CAMERA_MOVE, data->camera));
+  json_object_set_string_member (params, "external_task_id", data->external_id);
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (node, params);
+
+  gen = heyai_gen_result_new ();
+  gen->path = g_strdup (data->downloaded);
+  gen->provider = g_strdup ("kling");
+  gen->model = g_strdup (self->model);
+  gen->params = json_to_string (node, FALSE);
+  gen->request_id = g_strdup (data->task_id);
+  gen->remote_url = g_strdup (data->video_url);
+  gen->cost = heyai_kling_price (self->mode, data->duration);
+
+  heyai_job_set_progress (data->job, 1.0);
+  g_task_return_pointer (task, gen, (GDestroyNotify) heyai_gen_result_free);
+  g_object_unref (task);
+}
+
+static void
 downloaded_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
   GTask *task = user_data;
-  HeyaiAnimatorKling *self = g_task_get_source_object (task);
   ClipData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(HeyaiHttpDownload) download = NULL;
-  g_autoptr(JsonObject) params = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  HeyaiGenResult *gen;
 
   download = heyai_http_download_finish (HEYAI_HTTP (source), result, &error);
   if (download == NULL)
@@ -427,38 +491,10 @@ downloaded_cb (GObject      *source,
       return;
     }
 
-  params = json_object_new ();
-  json_object_set_string_member (params, "model_name", self->model);
-  json_object_set_string_member (params, "mode", self->mode);
-  {
-    g_autofree char *duration = g_strdup_printf ("%d", data->duration);
-
-    json_object_set_string_member (params, "duration", duration);
-    /* what Kling reports it made (fractional, "5.041"); the probe of the
-     * file is the truth */
-    if (data->result_duration > 0)
-      json_object_set_double_member (params, "result_duration", data->result_duration);
-  }
-  json_object_set_string_member (params, "prompt", data->prompt);
-  json_object_set_string_member (params, "negative_prompt", self->negative_prompt);
-  json_object_set_string_member (params, "camera_move",
-                                 heyai_enum_to_string (HEYAI_TYPE_CAMERA_MOVE, data->camera));
-  json_object_set_string_member (params, "external_task_id", data->external_id);
-  node = json_node_new (JSON_NODE_OBJECT);
-  json_node_set_object (node, params);
-
-  gen = heyai_gen_result_new ();
-  gen->path = g_strdup (download->path);
-  gen->provider = g_strdup ("kling");
-  gen->model = g_strdup (self->model);
-  gen->params = json_to_string (node, FALSE);
-  gen->request_id = g_strdup (data->task_id);
-  gen->remote_url = g_strdup (data->video_url);
-  gen->cost = heyai_kling_price (self->mode, data->duration);
-
-  heyai_job_set_progress (data->job, 1.0);
-  g_task_return_pointer (task, gen, (GDestroyNotify) heyai_gen_result_free);
-  g_object_unref (task);
+  /* A clip is probed before it is one (C.4 item 13): 12 bytes of junk or a
+   * cut file is a failed scene, never "Clip ready". */
+  data->downloaded = g_strdup (download->path);
+  heyai_media_probe_clip_async (data->downloaded, NULL, clip_probed_cb, task);
 }
 
 static void
@@ -966,23 +1002,36 @@ build_body_thread (GTask        *body_task,
   char *text;
   gsize len = 0;
 
-  if (!g_file_get_contents (input->still_path, &contents, &len, &io_error))
-    {
-      g_autofree char *what = g_strdup_printf (_("Scene %d: could not read the still"), input->position);
+  /* WebP, a PNG over 10 MB, a still under 300 px: a fitted JPEG copy is
+   * sent, the original stays the take (C.4 item 15). */
+  {
+    g_autoptr(GError) fit_error = NULL;
+    gboolean converted = FALSE;
+    g_autofree char *fitted = heyai_media_fit_still (input->still_path, &heyai_kling_still_limits,
+                                                     &converted, &fit_error);
 
-      heyai_set_gio_error (&error, io_error, what);
-      g_task_return_error (body_task, error);
-      return;
-    }
-  if (len > MAX_IMAGE_BYTES)
+    if (fitted == NULL)
+      {
+        g_task_return_new_error (body_task, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                                 _("Scene %d: %s"), input->position, fit_error->message);
+        return;
+      }
+    if (!g_file_get_contents (fitted, &contents, &len, &io_error))
+      {
+        g_autofree char *what = g_strdup_printf (_("Scene %d: could not read the still"), input->position);
+
+        if (converted)
+          g_unlink (fitted);
+        heyai_set_gio_error (&error, io_error, what);
+        g_task_return_error (body_task, error);
+        return;
+      }
+    if (converted)
+      g_unlink (fitted);
+  }
+  if (len > MAX_IMAGE_BYTES || !looks_like_png_or_jpeg ((const guint8 *) contents, len))
     {
-      g_task_return_new_error (body_task, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
-                               _("Scene %d: the still is larger than Kling's 10 MB limit. "
-                                 "Use a smaller image."), input->position);
-      return;
-    }
-  if (!looks_like_png_or_jpeg ((const guint8 *) contents, len))
-    {
+      /* changed on disk between the check and the read */
       g_task_return_new_error (body_task, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
                                _("Scene %d: Kling only takes PNG or JPEG stills."), input->position);
       return;

@@ -21,7 +21,8 @@
  *   kling.unknown-status  HTTP status for an unknown task (default 404, code 1203)
  *   kling.url-expired  1: result URLs answer 404 (files purged after 30 days)
  * Result clips are served from /kling-cdn/<task_id>.mp4 (route kling.cdn; a
- * request carrying Authorization bumps kling.cdn.authorized).
+ * request carrying Authorization bumps kling.cdn.authorized); option
+ * kling.broken-clip=1 serves 12 bytes that do not play instead.
  * A prompt containing "[moderation]" is refused at submit (400/1301); "[fail]"
  * fails the task ("Image pixel is invalid"), "[risk]" fails it by risk
  * control, "[stuck]" never finishes.
@@ -675,10 +676,11 @@ cdn_handler (HeyaiFake        *fake,
 
   name = g_strdup_printf ("clip-%ss.mp4", g_str_equal (t->duration, "10") ? "10" : "5");
   path = root != NULL ? g_build_filename (root, "tests", "fakes", "data", name, NULL) : NULL;
-  if (path != NULL && g_file_get_contents (path, &contents, &len, NULL))
+  if (heyai_fake_get_option_int (fake, "kling.broken-clip", 0) == 0 &&
+      path != NULL && g_file_get_contents (path, &contents, &len, NULL))
     clip = g_bytes_new_take (g_steal_pointer (&contents), len);
   else
-    clip = g_bytes_new_static ("\0\0\0\x18" "ftypmp42", 12);
+    clip = g_bytes_new_static ("\0\0\0\x18" "ftypmp42", 12);   /* 12 bytes: does not play */
   heyai_fake_respond (request, 200, "video/mp4", clip);
 }
 
