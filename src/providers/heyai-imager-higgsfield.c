@@ -10,6 +10,7 @@
 
 #include "heyai-enums.h"
 #include "heyai-imager-higgsfield.h"
+#include "heyai-media.h"
 #include "heyai-llm-schema.h"
 #include "heyai-remote-job.h"
 #include "heyai-secrets.h"
@@ -405,6 +406,16 @@ downloaded_cb (GObject      *source,
       g_unlink (download->path);
       heyai_set_io_error (&error, saved_errno, what);
       g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* Probed on arrival: an error page saved as scene-01.png is no still. */
+  if (!heyai_media_check_still (path, &error))
+    {
+      g_unlink (path);
+      g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                               _("Scene %d: Higgsfield sent something that is not an image (%s). "
+                                 "Nothing was kept; generate the still again."),
+                               data->position, error->message);
       return;
     }
 

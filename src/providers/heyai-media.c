@@ -165,7 +165,7 @@ static const char *
 sniff_format (const char *path)
 {
   static const guint8 png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
-  guint8 head[8] = { 0 };
+  guint8 head[12] = { 0 };
   FILE *f = g_fopen (path, "rb");
   size_t n;
 
@@ -173,8 +173,10 @@ sniff_format (const char *path)
     return NULL;
   n = fread (head, 1, sizeof head, f);
   fclose (f);
-  if (n == sizeof png && memcmp (head, png, sizeof png) == 0)
+  if (n >= sizeof png && memcmp (head, png, sizeof png) == 0)
     return "png";
+  if (n == 12 && memcmp (head, "RIFF", 4) == 0 && memcmp (head + 8, "WEBP", 4) == 0)
+    return "webp";
   if (n >= 3 && head[0] == 0xff && head[1] == 0xd8 && head[2] == 0xff)
     return "jpeg";
   return "other";
@@ -414,5 +416,29 @@ heyai_media_probe_clip_finish (GAsyncResult   *result,
     return FALSE;
   if (info != NULL)
     *info = *probed;
+  return TRUE;
+}
+
+gboolean
+heyai_media_check_still (const char  *path,
+                         GError     **error)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  const char *format = sniff_format (path);
+  int width = 0, height = 0;
+
+  if (format == NULL)
+    {
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER, _("Could not read the still %s."), base);
+      return FALSE;
+    }
+  if (g_str_equal (format, "webp"))
+    return TRUE;   /* its size is read when it is fitted for an animator */
+  if (g_str_equal (format, "other") || !header_size (path, format, &width, &height))
+    {
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                   _("%s is not a PNG, JPEG or WebP image."), base);
+      return FALSE;
+    }
   return TRUE;
 }

@@ -46,6 +46,12 @@ char     *heyai_media_fit_still        (const char              *path,
                                         gboolean                *converted,
                                         GError                 **error);
 
+/* A still that arrived (a download): FALSE with HEYAI_ERROR_PROVIDER unless
+ * it is a PNG or JPEG whose header gives a size, or a WebP.  Reads the
+ * header only: cheap enough for the main thread. */
+gboolean  heyai_media_check_still      (const char  *path,
+                                        GError     **error);
+
 typedef struct
 {
   double   duration;   /* seconds */

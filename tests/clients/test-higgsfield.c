@@ -477,6 +477,27 @@ test_blocked_and_credits (Fixture       *f,
   g_assert_cmpint (heyai_fake_get_counter (f->fake, "higgsfield.accepted"), ==, 1);
 }
 
+/* A still is probed on arrival: an error page served as image/png fails
+ * the scene and is not kept. */
+static void
+test_junk_still (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(HeyaiImagerHiggsfield) imager = make_client (f, KEY);
+  g_autoptr(HeyaiScene) scene = make_scene (4, "A lighthouse", "m", 5, HEYAI_CAMERA_STATIC);
+  g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_IMAGE, 4, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiGenResult) gen = NULL;
+  g_autofree char *kept = g_build_filename (f->tmp, "scene-04.png", NULL);
+
+  heyai_fake_set_option (f->fake, "higgsfield.format", "junk");
+  gen = generate (f, imager, scene, job, NULL, &error);
+  g_assert_null (gen);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER);
+  g_assert_nonnull (strstr (error->message, "not an image"));
+  g_assert_false (g_file_test (kept, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -497,6 +518,7 @@ main (int argc, char **argv)
   ADD ("poll-budget", test_poll_budget);
   ADD ("concurrency-cap", test_concurrency_cap);
   ADD ("blocked-and-credits", test_blocked_and_credits);
+  ADD ("junk-still", test_junk_still);
 #undef ADD
 
   return g_test_run ();

@@ -14,7 +14,8 @@
  *   higgsfield.polls   non-terminal polls before the outcome (default 2:
  *                      queued, in_progress, then the outcome)
  *   higgsfield.outcome completed (default) | failed | nsfw | stuck
- *   higgsfield.format  png (default) | jpeg: the served image
+ *   higgsfield.format  png (default) | jpeg | junk (16 bytes that are no
+ *                      image, served as image/png): the served image
  * A prompt containing "[nsfw]", "[fail]" or "[stuck]" picks that outcome for
  * that request only (so one scene of a batch can be refused).
  *
@@ -186,6 +187,12 @@ serve_image (HeyaiFake  *fake,
   g_autofree char *name = g_strdup_printf ("hf-%s-%u.%s", r->id, index, jpeg ? "jpg" : "png");
   g_autofree char *path = NULL;
 
+  if (g_strcmp0 (format, "junk") == 0)
+    {
+      g_autoptr(GBytes) junk = g_bytes_new_static ("<html>oops</html>", 16);
+
+      return heyai_fake_serve_bytes (fake, name, "image/png", junk);
+    }
   if (root != NULL)
     path = g_build_filename (root, "tests", "fakes", "data", jpeg ? "still.jpg" : "still.png", NULL);
   if (path != NULL && g_file_test (path, G_FILE_TEST_IS_REGULAR))
