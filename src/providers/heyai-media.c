@@ -64,7 +64,7 @@ discover (const char     *path,
     return FALSE;
   uri = gst_filename_to_uri (path, &local_error);
   if (uri != NULL)
-    discoverer = gst_discoverer_new (20 * GST_SECOND, &local_error);
+    discoverer = gst_discoverer_new (8 * GST_SECOND, &local_error);
   if (discoverer != NULL)
     info = gst_discoverer_discover_uri (discoverer, uri, &local_error);
   if (info == NULL || gst_discoverer_info_get_result (info) != GST_DISCOVERER_OK)

@@ -109,6 +109,48 @@ add_entry (HeyaiPreferencesWindow *self,
   adw_preferences_group_add (group, row);
 }
 
+static void
+choice_selected_cb (AdwComboRow            *row,
+                    GParamSpec             *pspec,
+                    HeyaiPreferencesWindow *self)
+{
+  const char *key = g_object_get_data (G_OBJECT (row), "key");
+  const char *const *values = g_object_get_data (G_OBJECT (row), "values");
+  guint selected = adw_combo_row_get_selected (row);
+
+  if (values != NULL && selected < g_strv_length ((char **) values))
+    g_settings_set_string (self->settings, key, values[selected]);
+}
+
+/* A string key with a few values, shown as @labels (translated here). */
+static void
+add_choice_combo (HeyaiPreferencesWindow *self,
+                  AdwPreferencesGroup    *group,
+                  const char             *title,
+                  const char             *key,
+                  const char *const      *values,
+                  const char *const      *labels)
+{
+  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+  g_autofree char *current = g_settings_get_string (self->settings, key);
+  GtkWidget *row = adw_combo_row_new ();
+  guint selected = 0;
+
+  for (guint i = 0; values[i] != NULL; i++)
+    {
+      gtk_string_list_append (model, _(labels[i]));
+      if (g_strcmp0 (values[i], current) == 0)
+        selected = i;
+    }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
+  g_object_set_data_full (G_OBJECT (row), "key", g_strdup (key), g_free);
+  g_object_set_data (G_OBJECT (row), "values", (gpointer) values);
+  g_signal_connect (row, "notify::selected", G_CALLBACK (choice_selected_cb), self);
+  adw_preferences_group_add (group, row);
+}
+
 /* Keys in the keyring ---------------------------------------------------- */
 
 static void
@@ -439,6 +481,9 @@ build (HeyaiPreferencesWindow *self)
   static const char *imager_labels[] = { N_("Offline (built in)"), N_("Higgsfield"), NULL, NULL, NULL };
   static const char *animator_labels[] = { N_("Offline (Ken Burns)"), N_("Kling"), NULL, NULL, NULL };
   static const char *storage_labels[] = { N_("Local folder"), N_("Google Drive"), NULL, NULL, NULL };
+  static const char *const openai_api_values[] = { "", "responses", "chat", NULL };
+  static const char *const openai_api_labels[] = { N_("Automatic (by server)"), N_("Responses API"),
+                                                   N_("Chat Completions"), NULL };
   g_autoptr(GtkStringList) aspects = gtk_string_list_new ((const char *[]) { "16:9", "9:16", "1:1", NULL });
   GtkWidget *test_row, *test_button, *aspect_row, *drive_button, *storage_group_row;
 
@@ -446,6 +491,7 @@ build (HeyaiPreferencesWindow *self)
   add_provider_combo (self, self->llm_group, HEYAI_ROLE_LLM, "llm-provider", llm_labels);
   add_entry (self, self->llm_group, _("Model"), "llm-model");
   add_entry (self, self->llm_group, _("OpenAI-Compatible Server"), "openai-base-url");
+  add_choice_combo (self, self->llm_group, _("OpenAI API"), "openai-api", openai_api_values, openai_api_labels);
   add_entry (self, self->llm_group, _("Anthropic Server"), "anthropic-base-url");
   add_key_row (self, self->llm_group, _("OpenAI API Key"), HEYAI_SECRET_OPENAI);
   add_key_row (self, self->llm_group, _("Anthropic API Key"), HEYAI_SECRET_ANTHROPIC);
@@ -453,6 +499,7 @@ build (HeyaiPreferencesWindow *self)
   /* Stills */
   add_provider_combo (self, self->imager_group, HEYAI_ROLE_IMAGER, "imager-provider", imager_labels);
   add_entry (self, self->imager_group, _("Model"), "imager-model");
+  add_entry (self, self->imager_group, _("Higgsfield Server"), "higgsfield-base-url");
   add_key_row (self, self->imager_group, _("Higgsfield Credentials (key:secret)"), HEYAI_SECRET_HIGGSFIELD);
 
   /* Animation */
@@ -471,6 +518,7 @@ build (HeyaiPreferencesWindow *self)
 
   /* Storage */
   add_provider_combo (self, self->drive_group, HEYAI_ROLE_STORAGE, "storage-provider", storage_labels);
+  add_entry (self, self->drive_group, _("Shared Drive ID (empty: My Drive)"), "drive-shared-drive-id");
   storage_group_row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (storage_group_row), _("Google Account"));
   drive_button = gtk_button_new ();
