@@ -510,6 +510,44 @@ test_responses_faults (Fixture       *f,
   g_assert_cmpint (heyai_fake_get_counter (f->fake, "openai.responses.repair"), ==, 1);
 }
 
+/* A healthy model that thinks longer than the stall time-out before its
+ * first byte (the 90 s answer against libsoup's old 60 s cap, scaled down:
+ * 2 s against a 1 s stall) is waited for up to the deadline, once, with no
+ * second billed call; a hung one is given up at the deadline. */
+static void
+test_slow_answer (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(HeyaiLlmOpenai) llm = make_responses_client (f);
+  HeyaiHttp *http = heyai_llm_openai_get_http (llm);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) scenes = NULL;
+
+  g_assert_cmpuint (soup_session_get_timeout (heyai_http_get_session (http)), ==, 0);
+  heyai_http_set_timeout (http, 6);
+  heyai_http_set_stall_timeout (http, 1);
+  add_fault (f, "openai.responses:delay-2000:1");
+  scenes = split (f, llm, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (scenes->len, ==, 3);
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "openai.responses"), ==, 1);
+  g_clear_pointer (&scenes, g_ptr_array_unref);
+
+  {
+    HeyaiRetryPolicy policy;
+
+    heyai_http_get_retry_policy (http, &policy);
+    policy.max_attempts = 1;
+    heyai_http_set_retry_policy (http, &policy);
+  }
+  heyai_http_set_timeout (http, 1);
+  add_fault (f, "openai.responses:timeout:1");
+  scenes = split (f, llm, &error);
+  g_assert_null (scenes);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE);
+  g_assert_nonnull (strstr (error->message, "did not answer within 1 second"));
+}
+
 static guint
 post_status (Fixture    *f,
              const char *path,
@@ -597,6 +635,7 @@ main (int argc, char **argv)
   ADD ("responses-success", test_responses_success);
   ADD ("responses-faults", test_responses_faults);
   ADD ("fake-rejects-chat-names", test_fake_rejects_chat_names);
+  ADD ("slow-answer", test_slow_answer);
 #undef ADD
 
   return g_test_run ();
