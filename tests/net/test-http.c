@@ -1025,6 +1025,14 @@ capture_writer (GLogLevelFlags   level,
   return g_log_writer_default (level, fields, n_fields, user_data);
 }
 
+/* Contracts of 2026-12 (C.1 item 1): Higgsfield's current host. */
+static void
+test_service_defaults (void)
+{
+  g_assert_cmpstr (heyai_service_default_url (HEYAI_SERVICE_HIGGSFIELD), ==, "https://api.higgsfield.ai");
+  g_assert_cmpstr (heyai_service_label (HEYAI_SERVICE_DRIVE), ==, "Google Drive");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1057,6 +1065,7 @@ main (int   argc,
   ADD ("/net/http/deep-json", test_deep_json);
   ADD ("/net/http/echoed-secret", test_echoed_secret);
   g_test_add_func ("/net/http/redact-any-bytes", test_redact_any_bytes);
+  g_test_add_func ("/net/http/service-defaults", test_service_defaults);
   ADD ("/net/http/thread-default-context", test_thread_default_context);
   g_test_add_func ("/net/http/redact", test_redact);
   ADD ("/net/http/debug-log-redacted", test_debug_log_redacted);
