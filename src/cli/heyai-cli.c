@@ -30,6 +30,7 @@ static const Command commands[] = {
   { "approve", heyai_cli_approve, N_("Approve stills so they can be animated") },
   { "reject",  heyai_cli_reject,  N_("Reject stills") },
   { "animate", heyai_cli_animate, N_("Turn each approved still into a clip") },
+  { "import",  heyai_cli_import,  N_("Add your own still or clip to a scene as a new take") },
   { "run",     heyai_cli_run,     N_("Do it all: scenes, stills, then clips") },
   { "status",  heyai_cli_status,  N_("Where each scene stands (--json for scripts)") },
   { "cancel",  heyai_cli_cancel,  N_("Stop the work running on a project") },
