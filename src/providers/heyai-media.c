@@ -20,6 +20,11 @@
 
 #define RUN_TIMEOUT (60 * GST_SECOND)
 
+/* GStreamer loads plugins on first use; two threads creating a discoverer
+ * at once can fail ("Couldn't create 'uridecodebin' element").  One media
+ * operation at a time: they are short. */
+static GMutex media_lock;
+
 const HeyaiStillLimits heyai_kling_still_limits = {
   .label = "Kling",
   .max_bytes = 10 * 1000 * 1000,
@@ -36,7 +41,10 @@ ensure_gst (GError **error)
 {
   g_autoptr(GError) init_error = NULL;
 
-  if (gst_is_initialized () || gst_init_check (NULL, NULL, &init_error))
+  /* Never gst_is_initialized () as a shortcut: it turns TRUE before the
+   * plugin registry is loaded, and another thread may be in the middle of
+   * it; gst_init_check waits for that (its own lock) and is cheap after. */
+  if (gst_init_check (NULL, NULL, &init_error))
     return TRUE;
   g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_FAILED,
                _("GStreamer could not start (%s)."), init_error->message);
@@ -63,10 +71,13 @@ discover (const char     *path,
   if (!ensure_gst (error))
     return FALSE;
   uri = gst_filename_to_uri (path, &local_error);
+  g_mutex_lock (&media_lock);
   if (uri != NULL)
     discoverer = gst_discoverer_new (8 * GST_SECOND, &local_error);
   if (discoverer != NULL)
     info = gst_discoverer_discover_uri (discoverer, uri, &local_error);
+  g_clear_object (&discoverer);
+  g_mutex_unlock (&media_lock);
   if (info == NULL || gst_discoverer_info_get_result (info) != GST_DISCOVERER_OK)
     {
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
@@ -104,7 +115,7 @@ discover (const char     *path,
 
 /* decode -> scale to @width x @height -> JPEG at @quality -> @out. */
 static gboolean
-encode_jpeg (const char  *in,
+encode_jpeg_unlocked (const char  *in,
              const char  *out,
              int          width,
              int          height,
@@ -158,6 +169,22 @@ encode_jpeg (const char  *in,
                    gst_error != NULL ? gst_error->message : _("it took too long"));
     }
   gst_element_set_state (pipeline, GST_STATE_NULL);
+  return ok;
+}
+
+static gboolean
+encode_jpeg (const char  *in,
+             const char  *out,
+             int          width,
+             int          height,
+             int          quality,
+             GError     **error)
+{
+  gboolean ok;
+
+  g_mutex_lock (&media_lock);
+  ok = encode_jpeg_unlocked (in, out, width, height, quality, error);
+  g_mutex_unlock (&media_lock);
   return ok;
 }
 
