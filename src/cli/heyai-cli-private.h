@@ -46,4 +46,7 @@ int heyai_cli_animate (HeyaiCli *cli, int argc, char **argv);
 int heyai_cli_run     (HeyaiCli *cli, int argc, char **argv);
 int heyai_cli_collect (HeyaiCli *cli, int argc, char **argv);
 
+/* heyai-cli-import.c */
+int heyai_cli_import  (HeyaiCli *cli, int argc, char **argv);
+
 G_END_DECLS

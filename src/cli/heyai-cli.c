@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <glib/gi18n-lib.h>
 
+#include "heyai-secrets.h"
 #include "heyai-cli-private.h"
 
 typedef struct
@@ -29,6 +30,7 @@ static const Command commands[] = {
   { "approve", heyai_cli_approve, N_("Approve stills so they can be animated") },
   { "reject",  heyai_cli_reject,  N_("Reject stills") },
   { "animate", heyai_cli_animate, N_("Turn each approved still into a clip") },
+  { "import",  heyai_cli_import,  N_("Add your own still or clip to a scene as a new take") },
   { "run",     heyai_cli_run,     N_("Do it all: scenes, stills, then clips") },
   { "status",  heyai_cli_status,  N_("Where each scene stands (--json for scripts)") },
   { "cancel",  heyai_cli_cancel,  N_("Stop the work running on a project") },
@@ -252,6 +254,11 @@ main (int    argc,
       N_("Show the version and exit"), NULL },
     { NULL }
   };
+
+  /* Keys will sit in memory: no core dumps.  Logs (G_MESSAGES_DEBUG...) go
+   * to stderr so `id=$(heyai new …)` captures only what is printed. */
+  heyai_secrets_protect_process ();
+  g_log_writer_default_set_use_stderr (TRUE);
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, heyai_locale_dir ());

@@ -26,7 +26,28 @@ struct _HeyaiDrive
   HeyaiHttp  *http;
   HeyaiHttp  *upload_http;
   gsize       chunk_size;
+  char       *shared_drive_id;   /* NULL: My Drive */
 };
+
+/* Where the tree starts: the shared drive, or My Drive's "root". */
+static const char *
+root_id (HeyaiDrive *self)
+{
+  return self->shared_drive_id != NULL ? self->shared_drive_id : "root";
+}
+
+/* Every Drive call carries supportsAllDrives=true (harmless without a
+ * shared drive; API-CONTRACTS.md C.5 item 18).  Not for a resumable
+ * session URI, which is used exactly as returned. */
+static HeyaiHttpRequest *
+drive_request_new (const char *method,
+                   const char *path)
+{
+  HeyaiHttpRequest *req = heyai_http_request_new (method, path);
+
+  heyai_http_request_add_query (req, "supportsAllDrives", "true");
+  return req;
+}
 
 G_DEFINE_FINAL_TYPE (HeyaiDrive, heyai_drive, G_TYPE_OBJECT)
 
@@ -161,6 +182,7 @@ heyai_drive_dispose (GObject *object)
   g_clear_object (&self->oauth);
   g_clear_object (&self->http);
   g_clear_object (&self->upload_http);
+  g_clear_pointer (&self->shared_drive_id, g_free);
   G_OBJECT_CLASS (heyai_drive_parent_class)->dispose (object);
 }
 
@@ -178,6 +200,30 @@ heyai_drive_init (HeyaiDrive *self)
   heyai_http_set_classifier (self->http, drive_classify, self, NULL);
   heyai_http_set_classifier (self->upload_http, drive_classify, self, NULL);
   self->chunk_size = HEYAI_DRIVE_DEFAULT_CHUNK;
+  heyai_drive_set_shared_drive_id (self, g_getenv ("HEYAI_DRIVE_SHARED_DRIVE_ID"));
+}
+
+void
+heyai_drive_set_shared_drive_id (HeyaiDrive *self,
+                                 const char *drive_id)
+{
+  g_return_if_fail (HEYAI_IS_DRIVE (self));
+
+  g_clear_pointer (&self->shared_drive_id, g_free);
+  if (drive_id != NULL)
+    {
+      g_autofree char *trimmed = g_strstrip (g_strdup (drive_id));
+
+      if (*trimmed != '\0')
+        self->shared_drive_id = g_steal_pointer (&trimmed);
+    }
+}
+
+const char *
+heyai_drive_get_shared_drive_id (HeyaiDrive *self)
+{
+  g_return_val_if_fail (HEYAI_IS_DRIVE (self), NULL);
+  return self->shared_drive_id;
 }
 
 HeyaiDrive *
@@ -431,7 +477,7 @@ list_page (GTask      *task,
 {
   HeyaiDrive *self = g_task_get_source_object (task);
   ListData *data = g_task_get_task_data (task);
-  g_autoptr(HeyaiHttpRequest) req = heyai_http_request_new ("GET", "files");
+  g_autoptr(HeyaiHttpRequest) req = drive_request_new ("GET", "files");
   g_autofree char *fields = g_strdup_printf ("nextPageToken,files(%s)", data->fields);
 
   if (data->q != NULL)
@@ -439,6 +485,13 @@ list_page (GTask      *task,
   heyai_http_request_add_query (req, "fields", fields);
   heyai_http_request_add_query (req, "pageSize", "1000");
   heyai_http_request_add_query (req, "spaces", "drive");
+  if (self->shared_drive_id != NULL)
+    {
+      /* Lists scoped to the shared drive. */
+      heyai_http_request_add_query (req, "corpora", "drive");
+      heyai_http_request_add_query (req, "driveId", self->shared_drive_id);
+      heyai_http_request_add_query (req, "includeItemsFromAllDrives", "true");
+    }
   if (data->order_by != NULL)
     heyai_http_request_add_query (req, "orderBy", data->order_by);
   if (page_token != NULL)
@@ -494,11 +547,12 @@ heyai_drive_list_finish (HeyaiDrive    *self,
 /* Folders                                                                 */
 
 static char *
-folder_query (const char *parent_id,
+folder_query (HeyaiDrive *self,
+              const char *parent_id,
               const char *name)
 {
   g_autofree char *ename = heyai_drive_escape_query (name);
-  g_autofree char *eparent = heyai_drive_escape_query (parent_id != NULL ? parent_id : "root");
+  g_autofree char *eparent = heyai_drive_escape_query (parent_id != NULL ? parent_id : root_id (self));
 
   return g_strdup_printf ("name = '%s' and mimeType = '%s' and '%s' in parents and trashed = false",
                           ename, HEYAI_DRIVE_FOLDER_MIME, eparent);
@@ -547,7 +601,7 @@ heyai_drive_find_folder_async (HeyaiDrive          *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, heyai_drive_find_folder_async);
-  q = folder_query (parent_id, name);
+  q = folder_query (self, parent_id, name);
   list_internal (self, q, "id,name", "createdTime", cancellable, find_folder_cb, task, list_internal);
 }
 
@@ -632,10 +686,10 @@ ensure_found_cb (GObject      *source,
   json_object_set_string_member (meta, "name", data->name);
   json_object_set_string_member (meta, "mimeType", HEYAI_DRIVE_FOLDER_MIME);
   parents = json_array_new ();
-  json_array_add_string_element (parents, data->parent_id != NULL ? data->parent_id : "root");
+  json_array_add_string_element (parents, data->parent_id != NULL ? data->parent_id : root_id (self));
   json_object_set_array_member (meta, "parents", parents);
 
-  req = heyai_http_request_new ("POST", "files");
+  req = drive_request_new ("POST", "files");
   heyai_http_request_add_query (req, "fields", "id,name,webViewLink");
   heyai_http_request_set_json_object (req, meta);
   /* Transient failures are retried like Google's own clients do; should a
@@ -701,7 +755,7 @@ heyai_drive_ensure_folder_async (HeyaiDrive          *self,
     ensures_in_flight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                (GDestroyNotify) g_ptr_array_unref);
   key = g_strdup_printf ("%s\n%s\n%s", heyai_http_get_base_url (self->http),
-                         parent_id != NULL ? parent_id : "root", name);
+                         parent_id != NULL ? parent_id : root_id (self), name);
   waiters = g_hash_table_lookup (ensures_in_flight, key);
   if (waiters != NULL)
     {
@@ -774,7 +828,7 @@ heyai_drive_get_async (HeyaiDrive          *self,
   g_task_set_source_tag (task, heyai_drive_get_async);
   escaped = g_uri_escape_string (file_id, NULL, FALSE);
   path = g_strdup_printf ("files/%s", escaped);
-  req = heyai_http_request_new ("GET", path);
+  req = drive_request_new ("GET", path);
   heyai_http_request_add_query (req, "fields", fields != NULL ? fields : HEYAI_DRIVE_DEFAULT_FIELDS);
   drive_call_async (self, self->http, req, cancellable, get_cb, task);
 }
@@ -856,7 +910,7 @@ download_token_cb (GObject      *source,
     }
   escaped = g_uri_escape_string (data->file_id, NULL, FALSE);
   path = g_strdup_printf ("files/%s", escaped);
-  req = heyai_http_request_new ("GET", path);
+  req = drive_request_new ("GET", path);
   heyai_http_request_add_query (req, "alt", "media");
   heyai_http_request_set_bearer (req, token);
   heyai_http_download_async (self->http, req, data->dest_path, 0, data->progress, data->progress_data,
@@ -921,14 +975,14 @@ typedef struct
   gpointer               func_data;
   guint                  failures;
   guint                  restarts;
-  guint                  wait_id;
+  GSource               *wait_source;
   gboolean               saved_session;  /* resuming a session from an earlier run */
 } Upload;
 
 static void
 upload_free (Upload *up)
 {
-  g_clear_handle_id (&up->wait_id, g_source_remove);
+  heyai_source_clear (&up->wait_source);
   g_free (up->path);
   g_free (up->name);
   g_free (up->mime);
@@ -1011,7 +1065,7 @@ upload_wait_done_cb (gpointer user_data)
   GTask *task = user_data;
   Upload *up = g_task_get_task_data (task);
 
-  up->wait_id = 0;
+  heyai_source_clear (&up->wait_source);
   if (g_task_return_error_if_cancelled (task))
     return G_SOURCE_REMOVE;
   if (up->session_uri != NULL)
@@ -1046,8 +1100,9 @@ upload_transient (GTask        *task,
 
   delay = heyai_http_next_delay (self->upload_http, up->failures, server_delay);
   g_debug ("upload of %s: %s; asking the server for its range in %.3f s", up->path, why, delay);
-  up->wait_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (delay * 1000), upload_wait_done_cb,
-                                    g_object_ref (task), g_object_unref);
+  heyai_source_clear (&up->wait_source);
+  up->wait_source = heyai_timeout_source_attach ((guint) (delay * 1000), upload_wait_done_cb,
+                                                 g_object_ref (task), g_object_unref);
 }
 
 /* Reads the Range of a 308: the next offset. */
@@ -1272,16 +1327,16 @@ upload_start_session (GTask *task)
       g_autofree char *escaped = g_uri_escape_string (up->file_id, NULL, FALSE);
       g_autofree char *path = g_strdup_printf ("files/%s", escaped);
 
-      req = heyai_http_request_new ("PATCH", path);
+      req = drive_request_new ("PATCH", path);
     }
   else
     {
       JsonArray *parents = json_array_new ();
 
-      req = heyai_http_request_new ("POST", "files");
+      req = drive_request_new ("POST", "files");
       json_object_set_string_member (meta, "name", up->name);
       json_object_set_string_member (meta, "mimeType", up->mime);
-      json_array_add_string_element (parents, up->parent_id != NULL ? up->parent_id : "root");
+      json_array_add_string_element (parents, up->parent_id != NULL ? up->parent_id : root_id (self));
       json_object_set_array_member (meta, "parents", parents);
     }
   if (up->app_properties != NULL)
@@ -1501,7 +1556,7 @@ heyai_drive_share_anyone_async (HeyaiDrive          *self,
 
   escaped = g_uri_escape_string (file_id, NULL, FALSE);
   path = g_strdup_printf ("files/%s/permissions", escaped);
-  req = heyai_http_request_new ("POST", path);
+  req = drive_request_new ("POST", path);
   json_object_set_string_member (body, "role", "reader");
   json_object_set_string_member (body, "type", "anyone");
   json_object_set_boolean_member (body, "allowFileDiscovery", FALSE);

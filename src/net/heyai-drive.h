@@ -64,6 +64,16 @@ GPtrArray  *heyai_drive_list_finish     (HeyaiDrive          *self,
                                          GAsyncResult        *result,
                                          GError             **error);
 
+/* Shared drives (API-CONTRACTS.md C.5 item 18): with a shared drive id
+ * (default: $HEYAI_DRIVE_SHARED_DRIVE_ID), the tree starts in that drive
+ * (a NULL parent means the drive, not My Drive's "root") and lists are
+ * scoped to it (corpora=drive, driveId, includeItemsFromAllDrives=true).
+ * Every Drive call carries supportsAllDrives=true either way.  NULL or
+ * blank: My Drive. */
+void        heyai_drive_set_shared_drive_id (HeyaiDrive *self,
+                                             const char *drive_id);
+const char *heyai_drive_get_shared_drive_id (HeyaiDrive *self);
+
 /* The id of the folder @name under @parent_id ("root" when NULL) that is not
  * trashed, or NULL (no error) when there is none.  With duplicates, the
  * oldest wins (orderBy=createdTime). */

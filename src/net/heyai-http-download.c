@@ -77,11 +77,16 @@ download_read_error (GTask        *task,
                      const GError *error)
 {
   SendData *data = g_task_get_task_data (task);
+  GError *network_error = _heyai_http_network_error (data, error);   /* before the counts reset */
 
+  _heyai_http_disarm_timers (data);
   download_reset (data);
   if (_heyai_http_handle_cancelled (task, error))
-    return;
-  _heyai_http_retry_or_fail (task, _heyai_http_network_error (data, error), -1);
+    {
+      g_error_free (network_error);
+      return;
+    }
+  _heyai_http_retry_or_fail (task, network_error, -1);
 }
 
 static void
@@ -89,7 +94,7 @@ download_read_next (GTask *task)
 {
   SendData *data = g_task_get_task_data (task);
 
-  _heyai_http_arm_timeout (data);   /* an inactivity time-out, re-armed for every read */
+  _heyai_http_arm_stall (data);   /* re-armed for every read */
   g_input_stream_read_bytes_async (data->in, DOWNLOAD_CHUNK, G_PRIORITY_DEFAULT,
                                    data->attempt_cancellable, download_read_cb,
                                    g_object_ref (task));
@@ -174,7 +179,7 @@ download_read_cb (GObject      *source,
   const guint8 *buf;
 
   bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
-  g_clear_handle_id (&data->timeout_id, g_source_remove);
+  _heyai_http_disarm_stall (data);
   if (bytes == NULL)
     {
       download_read_error (task, error);
@@ -196,6 +201,7 @@ download_read_cb (GObject      *source,
           download_read_error (task, truncated);
           return;
         }
+      _heyai_http_disarm_timers (data);
       g_clear_object (&data->in);
       g_output_stream_close_async (data->out, G_PRIORITY_DEFAULT, NULL, download_close_cb,
                                    g_object_ref (task));
@@ -231,13 +237,13 @@ download_error_body_cb (GObject      *source,
   g_autofree char *url = NULL;
 
   body = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
-  g_clear_handle_id (&data->timeout_id, g_source_remove);
+  _heyai_http_disarm_timers (data);
   g_clear_object (&data->in);
   if (_heyai_http_handle_cancelled (task, NULL))
     return;
 
   url = g_uri_to_string (soup_message_get_uri (data->msg));
-  response = _heyai_http_response_new (soup_message_get_status (data->msg), url,
+  response = _heyai_http_response_new (data->self->label, soup_message_get_status (data->msg), url,
                                        soup_message_get_response_headers (data->msg), body);
   _heyai_http_log_exchange (data, response, NULL);
 
@@ -274,7 +280,7 @@ _heyai_http_download_send_cb (GObject      *source,
   int fd;
 
   in = soup_session_send_finish (SOUP_SESSION (source), result, &error);
-  g_clear_handle_id (&data->timeout_id, g_source_remove);
+  _heyai_http_disarm_stall (data);
   if (in == NULL)
     {
       _heyai_http_log_exchange (data, NULL, error);
@@ -290,7 +296,7 @@ _heyai_http_download_send_cb (GObject      *source,
 
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
-      _heyai_http_arm_timeout (data);
+      _heyai_http_arm_stall (data);
       g_input_stream_read_bytes_async (data->in, ERROR_BODY_LIMIT, G_PRIORITY_DEFAULT,
                                        data->attempt_cancellable, download_error_body_cb,
                                        g_object_ref (task));
@@ -299,7 +305,8 @@ _heyai_http_download_send_cb (GObject      *source,
 
   if (_heyai_http_net_debug_enabled ())
     {
-      g_autoptr(HeyaiHttpResponse) logged = _heyai_http_response_new (status, NULL, headers, NULL);
+      g_autoptr(HeyaiHttpResponse) logged = _heyai_http_response_new (data->self->label, status, NULL,
+                                                                                headers, NULL);
       _heyai_http_log_exchange (data, logged, NULL);
     }
 

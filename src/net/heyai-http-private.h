@@ -10,7 +10,8 @@
 
 G_BEGIN_DECLS
 
-#define DEFAULT_TIMEOUT        60
+#define DEFAULT_TIMEOUT        300   /* deadline of one API attempt, seconds */
+#define DEFAULT_STALL_TIMEOUT  60    /* longest silence while a body streams in, seconds */
 #define DEFAULT_MAX_DOWNLOAD   (G_GINT64_CONSTANT (4) * 1024 * 1024 * 1024)
 #define DOWNLOAD_CHUNK         (64 * 1024)
 #define ERROR_BODY_LIMIT       (64 * 1024)
@@ -28,6 +29,7 @@ struct _HeyaiHttpRequest
   GInputStream          *stream;
   goffset                stream_length;
   int                    timeout;
+  gint64                 max_body;
   HeyaiHttpRequestFlags  flags;
   guint                  max_attempts;
 };
@@ -42,6 +44,7 @@ struct _HeyaiHttpResponse
   guint               attempts;
   JsonNode           *json;
   gboolean            json_tried;
+  char               *label;
 };
 
 struct _HeyaiHttp
@@ -51,6 +54,8 @@ struct _HeyaiHttp
   char                  *base_url;
   char                  *label;
   int                    timeout;
+  int                    stall_timeout;
+  gint64                 max_body;
   SoupSession           *session;
   HeyaiRetryPolicy       policy;
 
@@ -71,9 +76,17 @@ typedef enum
   MODE_DOWNLOAD,
 } Mode;
 
+typedef enum
+{
+  TIMED_OUT_NONE,
+  TIMED_OUT_DEADLINE,
+  TIMED_OUT_STALL,
+} TimedOut;
+
 typedef struct
 {
   HeyaiHttp             *self;
+  GMainContext          *context;          /* the caller's thread-default context */
   HeyaiHttpRequest      *request;
   Mode                   mode;
   GCancellable          *cancellable;      /* the caller's */
@@ -82,9 +95,10 @@ typedef struct
   SoupMessage           *msg;
   guint                  attempt;
   guint                  max_attempts;
-  guint                  timeout_id;
-  guint                  wait_id;
-  gboolean               timed_out;
+  GSource               *deadline_source;
+  GSource               *stall_source;
+  GSource               *wait_source;
+  TimedOut               timed_out;
   gint64                 started;
   GError                *last_error;       /* what to report if retries run out */
 
@@ -101,10 +115,21 @@ typedef struct
   gint64                 expected;
   char                  *content_type;
   GBytes                *pending;
+
+  /* send: the body read so far */
+  GByteArray            *body;
 } SendData;
 
 /* heyai-http.c */
 double _heyai_http_delay_scale (void);
+/* A timeout on @context (NULL: the thread-default one); the caller owns the
+ * returned source (clear it with _heyai_http_clear_source). */
+GSource *_heyai_http_timeout_source (GMainContext   *context,
+                                     guint           ms,
+                                     GSourceFunc     func,
+                                     gpointer        user_data,
+                                     GDestroyNotify  notify);
+void _heyai_http_clear_source (GSource **source);
 
 /* heyai-http-redact.c */
 gboolean _heyai_http_net_debug_enabled (void);
@@ -113,7 +138,8 @@ void _heyai_http_append_headers (GString            *out,
                                  SoupMessageHeaders *headers);
 
 /* heyai-http-response.c */
-HeyaiHttpResponse *_heyai_http_response_new (guint               status,
+HeyaiHttpResponse *_heyai_http_response_new (const char         *label,
+                                             guint               status,
                                              const char         *url,
                                              SoupMessageHeaders *headers,
                                              GBytes             *body);
@@ -124,7 +150,10 @@ void _heyai_http_download_send_cb (GObject      *source,
                                    gpointer      user_data);
 
 /* heyai-http-send.c */
-void _heyai_http_arm_timeout (SendData *data);
+void _heyai_http_arm_deadline (SendData *data);
+void _heyai_http_arm_stall (SendData *data);
+void _heyai_http_disarm_stall (SendData *data);
+void _heyai_http_disarm_timers (SendData *data);
 GError *_heyai_http_default_final_error (HeyaiHttp         *self,
                                          HeyaiHttpResponse *response);
 void _heyai_http_log_exchange (SendData          *data,

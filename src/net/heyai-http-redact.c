@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <string.h>
+#include <strings.h>
 
 #include "heyai-error.h"
 #include "heyai-util.h"
@@ -63,8 +64,9 @@ redact_regex (int which)
       /* JWTs */
       regexes[2] = g_regex_new ("eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*",
                                 G_REGEX_OPTIMIZE, 0, NULL);
-      /* "Bearer xyz" / "Key id:secret" anywhere */
-      regexes[3] = g_regex_new ("(?i)\\b(Bearer|Basic|Key)[ \\t]+[^\\s\"',;]+",
+      /* "Bearer xyz" / "Key id:secret" anywhere (token-like: 12+ characters
+       * with a digit, so "API key provided" stays readable) */
+      regexes[3] = g_regex_new ("(?i)\\b(Bearer|Basic|Key)[ \\t]+(?=[^\\s\"',;]*[0-9])[^\\s\"',;]{12,}",
                                 G_REGEX_OPTIMIZE, 0, NULL);
       g_once_init_leave (&once, 1);
     }
@@ -93,17 +95,92 @@ redact_header_cb (const GMatchInfo *info,
   return FALSE;
 }
 
-char *
-heyai_http_redact (const char *text)
+/* Secrets in use, longest first (so a key is replaced before a part of it). */
+static GMutex secrets_lock;
+static GPtrArray *secrets;
+
+static gint
+longest_first (gconstpointer a,
+               gconstpointer b)
 {
+  gsize la = strlen (*(const char * const *) a);
+  gsize lb = strlen (*(const char * const *) b);
+
+  return la < lb ? 1 : la > lb ? -1 : 0;
+}
+
+static void
+secure_free (gpointer secret)
+{
+  explicit_bzero (secret, strlen (secret));
+  g_free (secret);
+}
+
+void
+heyai_http_redact_add_secret (const char *secret)
+{
+  if (secret == NULL || strlen (secret) < 6)
+    return;
+
+  g_mutex_lock (&secrets_lock);
+  if (secrets == NULL)
+    secrets = g_ptr_array_new_with_free_func (secure_free);
+  if (!g_ptr_array_find_with_equal_func (secrets, secret, g_str_equal, NULL))
+    {
+      g_ptr_array_add (secrets, g_strdup (secret));
+      g_ptr_array_sort (secrets, longest_first);
+    }
+  g_mutex_unlock (&secrets_lock);
+}
+
+void
+heyai_http_redact_clear_secrets (void)
+{
+  g_mutex_lock (&secrets_lock);
+  g_clear_pointer (&secrets, g_ptr_array_unref);
+  g_mutex_unlock (&secrets_lock);
+}
+
+/* Replaces every registered secret in @text (valid UTF-8; a secret is
+ * replaced whole or not at all, so the result stays valid). */
+static char *
+replace_known_secrets (char *text)
+{
+  g_mutex_lock (&secrets_lock);
+  for (guint i = 0; secrets != NULL && i < secrets->len; i++)
+    {
+      const char *secret = g_ptr_array_index (secrets, i);
+      GString *out;
+      const char *p, *hit;
+      gsize slen;
+
+      if (strstr (text, secret) == NULL)
+        continue;
+      slen = strlen (secret);
+      out = g_string_new (NULL);
+      for (p = text; (hit = strstr (p, secret)) != NULL; p = hit + slen)
+        {
+          g_string_append_len (out, p, hit - p);
+          g_string_append (out, "[REDACTED]");
+        }
+      g_string_append (out, p);
+      g_free (text);
+      text = g_string_free (out, FALSE);
+    }
+  g_mutex_unlock (&secrets_lock);
+  return text;
+}
+
+static char *
+redact_valid (char *text)
+{
+  g_autofree char *step0 = replace_known_secrets (text);
   g_autofree char *step1 = NULL;
   g_autofree char *step2 = NULL;
   g_autofree char *step3 = NULL;
+  char *step4;
 
-  if (text == NULL)
-    return NULL;
-
-  step1 = g_regex_replace_eval (redact_regex (0), text, -1, 0, 0, redact_header_cb, NULL, NULL);
+  step1 = g_regex_replace_eval (redact_regex (0), step0, -1, 0, 0, redact_header_cb, NULL, NULL);
   if (step1 == NULL)
     return g_strdup ("[REDACTED]");
   step2 = g_regex_replace (redact_regex (1), step1, -1, 0, "\\1\\2=[REDACTED]", 0, NULL);
@@ -112,7 +189,26 @@ heyai_http_redact (const char *text)
   step3 = g_regex_replace_literal (redact_regex (2), step2, -1, 0, "[REDACTED-JWT]", 0, NULL);
   if (step3 == NULL)
     return g_strdup ("[REDACTED]");
-  return g_regex_replace (redact_regex (3), step3, -1, 0, "\\1 [REDACTED]", 0, NULL);
+  step4 = g_regex_replace (redact_regex (3), step3, -1, 0, "\\1 [REDACTED]", 0, NULL);
+  return step4 != NULL ? step4 : g_strdup ("[REDACTED]");
+}
+
+char *
+heyai_http_redact_bytes (const char *data,
+                         gssize      len)
+{
+  if (data == NULL)
+    return g_strdup ("");
+  /* GRegex (PCRE2 in UTF mode) must never see invalid UTF-8. */
+  return redact_valid (g_utf8_make_valid (data, len));
+}
+
+char *
+heyai_http_redact (const char *text)
+{
+  if (text == NULL)
+    return NULL;
+  return heyai_http_redact_bytes (text, -1);
 }
 
 gboolean

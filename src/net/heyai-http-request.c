@@ -232,6 +232,14 @@ heyai_http_request_set_body_stream (HeyaiHttpRequest *self,
 }
 
 void
+heyai_http_request_set_max_body (HeyaiHttpRequest *self,
+                                 gint64            max_bytes)
+{
+  g_return_if_fail (self != NULL);
+  self->max_body = MAX (max_bytes, 0);
+}
+
+void
 heyai_http_request_set_timeout (HeyaiHttpRequest *self,
                                 int               seconds)
 {

@@ -26,7 +26,8 @@ G_DEFINE_BOXED_TYPE (HeyaiHttpResponse, heyai_http_response,
                      heyai_http_response_ref, heyai_http_response_unref)
 
 HeyaiHttpResponse *
-_heyai_http_response_new (guint               status,
+_heyai_http_response_new (const char         *label,
+                          guint               status,
                           const char         *url,
                           SoupMessageHeaders *headers,
                           GBytes             *body)
@@ -34,6 +35,7 @@ _heyai_http_response_new (guint               status,
   HeyaiHttpResponse *self = g_new0 (HeyaiHttpResponse, 1);
 
   g_atomic_ref_count_init (&self->ref_count);
+  self->label = g_strdup (label != NULL ? label : _("The service"));
   self->status = status;
   self->url = g_strdup (url);
   self->headers = headers != NULL ? soup_message_headers_ref (headers)
@@ -65,7 +67,7 @@ heyai_http_response_new_for_test (guint               status,
       soup_message_headers_append (h, g_strstrip (name), value);
     }
 
-  self = _heyai_http_response_new (status, "http://test.invalid/", h, bytes);
+  self = _heyai_http_response_new (NULL, status, "http://test.invalid/", h, bytes);
   soup_message_headers_unref (h);
   return self;
 }
@@ -87,6 +89,7 @@ heyai_http_response_unref (HeyaiHttpResponse *self)
     return;
 
   g_free (self->url);
+  g_free (self->label);
   soup_message_headers_unref (self->headers);
   g_bytes_unref (self->body);
   g_clear_pointer (&self->json, json_node_unref);
@@ -137,28 +140,103 @@ heyai_http_response_get_attempts (HeyaiHttpResponse *self)
   return self->attempts;
 }
 
+gboolean
+heyai_json_check_depth (const char  *data,
+                        gssize       len,
+                        guint        max_depth,
+                        const char  *label,
+                        GError     **error)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  if (data == NULL)
+    return TRUE;
+  if (len < 0)
+    len = strlen (data);
+
+  for (gssize i = 0; i < len; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' || c == '[')
+        {
+          if (++depth > max_depth)
+            {
+              g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                           _("%s sent an answer nested more than %u levels deep; it was not read."),
+                           label != NULL ? label : _("The service"), max_depth);
+              return FALSE;
+            }
+        }
+      else if ((c == '}' || c == ']') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}
+
+JsonNode *
+heyai_json_parse_guarded (const char  *data,
+                          gssize       len,
+                          const char  *label,
+                          GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (label == NULL)
+    label = _("The service");
+  if (data == NULL)
+    data = "";
+  if (len < 0)
+    len = strlen (data);
+  if (!heyai_json_check_depth (data, len, HEYAI_JSON_MAX_DEPTH, label, error))
+    return NULL;
+
+  parser = json_parser_new_immutable ();
+  if (len == 0 || !json_parser_load_from_data (parser, data, len, &local_error) ||
+      json_parser_get_root (parser) == NULL)
+    {
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                   _("%s sent an answer that is not valid JSON."), label);
+      return NULL;
+    }
+  return json_parser_steal_root (parser);
+}
+
 JsonNode *
 heyai_http_response_get_json (HeyaiHttpResponse  *self,
                               GError            **error)
 {
+  g_autoptr(GError) local_error = NULL;
+
   g_return_val_if_fail (self != NULL, NULL);
 
   if (!self->json_tried)
     {
-      g_autoptr(JsonParser) parser = json_parser_new ();
       gsize len;
       const char *data = g_bytes_get_data (self->body, &len);
 
       self->json_tried = TRUE;
-      if (len > 0 && json_parser_load_from_data (parser, data, len, NULL) &&
-          json_parser_get_root (parser) != NULL)
-        self->json = json_node_copy (json_parser_get_root (parser));
+      self->json = heyai_json_parse_guarded (data, len, self->label, &local_error);
+      if (self->json == NULL)
+        g_debug ("%s: %s", self->label, local_error->message);
     }
 
   if (self->json == NULL)
     g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                 _("The service sent an answer that is not valid JSON (HTTP %u)."),
-                 self->status);
+                 _("%s sent an answer that could not be read (HTTP %u): not valid JSON, or nested too deeply."),
+                 self->label, self->status);
   return self->json;
 }
 
@@ -173,28 +251,29 @@ heyai_http_response_get_object (HeyaiHttpResponse  *self,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                   _("The service sent an unexpected answer (HTTP %u)."), self->status);
+                   _("%s sent an unexpected answer (HTTP %u)."), self->label, self->status);
       return NULL;
     }
   return json_node_get_object (node);
 }
 
+/* Server text -> a short, printable, redacted detail (any bytes in). */
 static char *
-clean_detail (const char *text)
+clean_detail (const char *raw)
 {
+  g_autofree char *text = NULL;
   GString *out;
   const char *p;
 
-  if (text == NULL)
+  if (raw == NULL)
     return NULL;
 
+  text = heyai_http_redact (raw);
   out = g_string_new (NULL);
   for (p = text; *p != '\0' && out->len < 300; p = g_utf8_next_char (p))
     {
-      gunichar c = g_utf8_get_char_validated (p, -1);
+      gunichar c = g_utf8_get_char (p);
 
-      if (c == (gunichar) -1 || c == (gunichar) -2)
-        break;
       if (g_unichar_iscntrl (c))
         c = ' ';
       g_string_append_unichar (out, c);
@@ -250,7 +329,8 @@ heyai_http_response_dup_error_detail (HeyaiHttpResponse *self)
     {
       gsize len;
       const char *data = g_bytes_get_data (self->body, &len);
-      g_autofree char *text = g_strndup (data, MIN (len, 600));
+      /* Redacted whole before it is cut, so no secret is cut in half. */
+      g_autofree char *text = heyai_http_redact_bytes (data, MIN (len, ERROR_BODY_LIMIT));
 
       return clean_detail (text);
     }

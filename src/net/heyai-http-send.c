@@ -25,8 +25,8 @@
 static void
 send_data_free (SendData *data)
 {
-  g_clear_handle_id (&data->timeout_id, g_source_remove);
-  g_clear_handle_id (&data->wait_id, g_source_remove);
+  _heyai_http_disarm_timers (data);
+  _heyai_http_clear_source (&data->wait_source);
   if (data->cancel_id != 0)
     g_cancellable_disconnect (data->cancellable, data->cancel_id);
   g_clear_object (&data->cancellable);
@@ -41,7 +41,9 @@ send_data_free (SendData *data)
   g_free (data->content_type);
   g_clear_pointer (&data->checksum, g_checksum_free);
   g_clear_pointer (&data->pending, g_bytes_unref);
+  g_clear_pointer (&data->body, g_byte_array_unref);
   g_clear_error (&data->last_error);
+  g_clear_pointer (&data->context, g_main_context_unref);
   heyai_http_request_unref (data->request);
   g_object_unref (data->self);
   g_free (data);
@@ -49,35 +51,89 @@ send_data_free (SendData *data)
 
 static void start_attempt (GTask *task);
 
+/* The deadline of one attempt, seconds (0: none).  A download has none
+ * unless its request sets one: its stall time-out guards it. */
 static int
-attempt_timeout (SendData *data)
+attempt_deadline (SendData *data)
 {
   if (data->request->timeout >= 0)
     return data->request->timeout;
+  if (data->mode == MODE_DOWNLOAD)
+    return 0;
   return data->self->timeout;
 }
 
+static int
+attempt_stall (SendData *data)
+{
+  int stall = data->self->stall_timeout;
+  int deadline = attempt_deadline (data);
+
+  /* A stall longer than the whole deadline would never fire first. */
+  if (deadline > 0 && (stall == 0 || stall > deadline))
+    return deadline;
+  return stall;
+}
+
 static gboolean
-attempt_timeout_cb (gpointer user_data)
+deadline_cb (gpointer user_data)
 {
   SendData *data = user_data;
 
-  data->timeout_id = 0;
-  data->timed_out = TRUE;
-  g_debug ("%s: time-out after %d s, cancelling the attempt", data->self->label,
-           attempt_timeout (data));
+  _heyai_http_clear_source (&data->deadline_source);
+  data->timed_out = TIMED_OUT_DEADLINE;
+  g_debug ("%s: no complete answer within %d s, cancelling the attempt", data->self->label,
+           attempt_deadline (data));
+  g_cancellable_cancel (data->attempt_cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+stall_cb (gpointer user_data)
+{
+  SendData *data = user_data;
+
+  _heyai_http_clear_source (&data->stall_source);
+  data->timed_out = TIMED_OUT_STALL;
+  g_debug ("%s: nothing received for %d s, cancelling the attempt", data->self->label,
+           attempt_stall (data));
   g_cancellable_cancel (data->attempt_cancellable);
   return G_SOURCE_REMOVE;
 }
 
 void
-_heyai_http_arm_timeout (SendData *data)
+_heyai_http_arm_deadline (SendData *data)
 {
-  int seconds = attempt_timeout (data);
+  int seconds = attempt_deadline (data);
 
-  g_clear_handle_id (&data->timeout_id, g_source_remove);
+  _heyai_http_clear_source (&data->deadline_source);
   if (seconds > 0)
-    data->timeout_id = g_timeout_add_seconds (seconds, attempt_timeout_cb, data);
+    data->deadline_source = _heyai_http_timeout_source (data->context, (guint) seconds * 1000,
+                                                        deadline_cb, data, NULL);
+}
+
+void
+_heyai_http_arm_stall (SendData *data)
+{
+  int seconds = attempt_stall (data);
+
+  _heyai_http_clear_source (&data->stall_source);
+  if (seconds > 0)
+    data->stall_source = _heyai_http_timeout_source (data->context, (guint) seconds * 1000,
+                                                     stall_cb, data, NULL);
+}
+
+void
+_heyai_http_disarm_stall (SendData *data)
+{
+  _heyai_http_clear_source (&data->stall_source);
+}
+
+void
+_heyai_http_disarm_timers (SendData *data)
+{
+  _heyai_http_clear_source (&data->deadline_source);
+  _heyai_http_clear_source (&data->stall_source);
 }
 
 static gboolean
@@ -96,12 +152,16 @@ caller_cancelled_cb (GCancellable *cancellable,
   GTask *task = user_data;
   SendData *data = g_task_get_task_data (task);
 
-  if (data->wait_id != 0)
+  if (data->wait_source != NULL)
     {
-      /* Waiting between attempts: nothing in flight, finish now (from an idle,
-       * never from inside the cancellable's signal emission). */
-      g_idle_add_full (G_PRIORITY_DEFAULT, cancelled_idle_cb, g_object_ref (task), g_object_unref);
-      g_clear_handle_id (&data->wait_id, g_source_remove);
+      /* Waiting between attempts: nothing in flight, finish now (from an idle
+       * on the caller's context, never from inside the cancellable's signal
+       * emission). */
+      g_autoptr(GSource) idle = g_idle_source_new ();
+
+      g_source_set_callback (idle, cancelled_idle_cb, g_object_ref (task), g_object_unref);
+      g_source_attach (idle, data->context);
+      _heyai_http_clear_source (&data->wait_source);
     }
   else if (data->attempt_cancellable != NULL)
     g_cancellable_cancel (data->attempt_cancellable);
@@ -220,7 +280,7 @@ wait_done_cb (gpointer user_data)
 {
   SendData *data = g_task_get_task_data (G_TASK (user_data));
 
-  data->wait_id = 0;
+  _heyai_http_clear_source (&data->wait_source);
   start_attempt (G_TASK (user_data));
   return G_SOURCE_REMOVE;
 }
@@ -277,22 +337,46 @@ _heyai_http_retry_or_fail (GTask  *task,
   g_debug ("%s: retrying in %.3f s (attempt %u/%u failed: %s)", self->label, delay,
            data->attempt, data->max_attempts, data->last_error->message);
 
-  data->wait_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (delay * 1000.0),
-                                      wait_done_cb, g_object_ref (task), g_object_unref);
+  data->wait_source = _heyai_http_timeout_source (data->context, (guint) (delay * 1000.0),
+                                                  wait_done_cb, g_object_ref (task), g_object_unref);
 }
 
 GError *
 _heyai_http_network_error (SendData     *data,
                            const GError *error)
 {
-  if (data->timed_out)
-    return g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
-                        _("%s did not answer within %d seconds. Try again later."),
-                        data->self->label, attempt_timeout (data));
+  const char *label = data->self->label;
+
+  if (data->timed_out == TIMED_OUT_DEADLINE)
+    {
+      g_autofree char *span = heyai_http_format_duration (attempt_deadline (data));
+
+      /* TRANSLATORS: "Higgsfield did not answer within 3 minutes." */
+      return g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+                          _("%s did not answer within %s. Try again later."), label, span);
+    }
+  if (data->timed_out == TIMED_OUT_STALL)
+    {
+      g_autofree char *span = heyai_http_format_duration (attempt_stall (data));
+
+      return g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+                          _("%s stopped sending data for %s. Try again later."), label, span);
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) ||
+      (data->mode == MODE_DOWNLOAD && data->received > 0) ||
+      (data->body != NULL && data->body->len > 0))
+    {
+      if (data->mode == MODE_DOWNLOAD && data->expected > 0)
+        return g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+                            _("The download from %s was cut off after %lld of %lld bytes."),
+                            label, (long long) data->received, (long long) data->expected);
+      return g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+                          _("The answer from %s was cut off before it was complete."), label);
+    }
 
   return g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
                       _("Could not reach %s (%s). Check the network connection and try again."),
-                      data->self->label, error->message);
+                      label, error->message);
 }
 
 /* Returns TRUE if the task completed (cancelled by the caller). */
@@ -332,6 +416,14 @@ _heyai_http_classify (SendData          *data,
         local_error = default_retry_error (self, response);
       if (verdict != HEYAI_HTTP_VERDICT_DEFAULT)
         {
+          if (local_error != NULL)
+            {
+              /* A classifier quotes the server: redact what it quoted. */
+              char *redacted = heyai_http_redact (local_error->message);
+
+              g_free (local_error->message);
+              local_error->message = redacted;
+            }
           if (verdict != HEYAI_HTTP_VERDICT_OK)
             g_propagate_error (error, g_steal_pointer (&local_error));
           return verdict;
@@ -398,35 +490,132 @@ handle_response (GTask             *task,
     }
 }
 
+static gint64
+attempt_max_body (SendData *data)
+{
+  if (data->request->max_body > 0)
+    return data->request->max_body;
+  return data->self->max_body;
+}
+
+static void send_read_cb (GObject *source, GAsyncResult *result, gpointer user_data);
+
 static void
-send_and_read_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+send_read_next (GTask *task)
+{
+  SendData *data = g_task_get_task_data (task);
+
+  _heyai_http_arm_stall (data);
+  g_input_stream_read_bytes_async (data->in, DOWNLOAD_CHUNK, G_PRIORITY_DEFAULT,
+                                   data->attempt_cancellable, send_read_cb, g_object_ref (task));
+}
+
+static void
+send_read_failed (GTask        *task,
+                  const GError *error)
+{
+  SendData *data = g_task_get_task_data (task);
+
+  _heyai_http_disarm_timers (data);
+  _heyai_http_log_exchange (data, NULL, error);
+  g_clear_object (&data->in);
+  if (_heyai_http_handle_cancelled (task, error))
+    return;
+  _heyai_http_retry_or_fail (task, _heyai_http_network_error (data, error), -1);
+}
+
+static void
+send_read_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   SendData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) chunk = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(HeyaiHttpResponse) response = NULL;
   g_autofree char *url = NULL;
+  gint64 limit = attempt_max_body (data);
+  gsize len;
+  const guint8 *buf;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  g_clear_handle_id (&data->timeout_id, g_source_remove);
-
-  if (body == NULL)
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  _heyai_http_disarm_stall (data);
+  if (chunk == NULL)
     {
-      _heyai_http_log_exchange (data, NULL, error);
-      if (_heyai_http_handle_cancelled (task, error))
-        return;
-      _heyai_http_retry_or_fail (task, _heyai_http_network_error (data, error), -1);
+      send_read_failed (task, error);
       return;
     }
 
+  buf = g_bytes_get_data (chunk, &len);
+  if (len > 0)
+    {
+      if ((gint64) data->body->len + (gint64) len > limit)
+        {
+          /* Not retried: the same request would get the same answer. */
+          _heyai_http_disarm_timers (data);
+          g_cancellable_cancel (data->attempt_cancellable);
+          g_clear_object (&data->in);
+          g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                                   _("%s sent an answer larger than the %lld MB allowed; it was not read."),
+                                   data->self->label,
+                                   (long long) MAX (limit / (1024 * 1024), 1));
+          return;
+        }
+      g_byte_array_append (data->body, buf, len);
+      send_read_next (task);
+      return;
+    }
+
+  /* EOF: the whole answer is in. */
+  _heyai_http_disarm_timers (data);
+  g_clear_object (&data->in);
+  body = g_byte_array_free_to_bytes (g_steal_pointer (&data->body));
   url = g_uri_to_string (soup_message_get_uri (data->msg));
-  response = _heyai_http_response_new (soup_message_get_status (data->msg), url,
+  response = _heyai_http_response_new (data->self->label, soup_message_get_status (data->msg), url,
                                        soup_message_get_response_headers (data->msg), body);
   _heyai_http_log_exchange (data, response, NULL);
   handle_response (task, response);
+}
+
+static void
+send_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) in = NULL;
+  SoupMessageHeaders *headers;
+  goffset length;
+
+  in = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (in == NULL)
+    {
+      send_read_failed (task, error);
+      return;
+    }
+
+  headers = soup_message_get_response_headers (data->msg);
+  length = soup_message_headers_get_content_length (headers);
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      length > attempt_max_body (data))
+    {
+      _heyai_http_disarm_timers (data);
+      g_cancellable_cancel (data->attempt_cancellable);
+      g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                               _("%s sent an answer larger than the %lld MB allowed; it was not read."),
+                               data->self->label,
+                               (long long) MAX (attempt_max_body (data) / (1024 * 1024), 1));
+      return;
+    }
+
+  data->in = g_steal_pointer (&in);
+  g_clear_pointer (&data->body, g_byte_array_unref);
+  data->body = g_byte_array_new ();
+  send_read_next (task);
 }
 
 static void
@@ -441,7 +630,6 @@ start_attempt (GTask *task)
   SoupMessageHeadersIter iter;
   const char *name, *value;
 
-  data->wait_id = 0;
   if (g_cancellable_is_cancelled (data->cancellable))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", _("Cancelled"));
@@ -449,7 +637,8 @@ start_attempt (GTask *task)
     }
 
   data->attempt++;
-  data->timed_out = FALSE;
+  data->timed_out = TIMED_OUT_NONE;
+  g_clear_pointer (&data->body, g_byte_array_unref);
   data->started = g_get_monotonic_time ();
 
   url = heyai_http_build_url (self->base_url, req->path);
@@ -504,12 +693,15 @@ start_attempt (GTask *task)
 
   g_clear_object (&data->attempt_cancellable);
   data->attempt_cancellable = g_cancellable_new ();
-  _heyai_http_arm_timeout (data);
+  /* An API call has a deadline for its whole answer; a download a stall
+   * time-out (waiting for the headers counts), and a deadline if asked. */
+  _heyai_http_arm_deadline (data);
+  if (data->mode == MODE_DOWNLOAD)
+    _heyai_http_arm_stall (data);
 
   if (data->mode == MODE_SEND)
-    soup_session_send_and_read_async (self->session, data->msg, G_PRIORITY_DEFAULT,
-                                      data->attempt_cancellable, send_and_read_cb,
-                                      g_object_ref (task));
+    soup_session_send_async (self->session, data->msg, G_PRIORITY_DEFAULT,
+                             data->attempt_cancellable, send_cb, g_object_ref (task));
   else
     soup_session_send_async (self->session, data->msg, G_PRIORITY_DEFAULT,
                              data->attempt_cancellable, _heyai_http_download_send_cb,
@@ -531,6 +723,7 @@ _heyai_http_make_task (HeyaiHttp           *self,
   g_task_set_source_tag (task, source_tag);
   g_task_set_check_cancellable (task, FALSE);
   data->self = g_object_ref (self);
+  data->context = g_main_context_ref_thread_default ();
   data->request = heyai_http_request_ref (request);
   data->mode = mode;
   data->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;

@@ -33,7 +33,7 @@ static const struct
 } services[] = {
   [HEYAI_SERVICE_OPENAI]       = { "HEYAI_OPENAI_BASE_URL", "https://api.openai.com/v1", N_("OpenAI") },
   [HEYAI_SERVICE_ANTHROPIC]    = { "HEYAI_ANTHROPIC_BASE_URL", "https://api.anthropic.com", N_("Anthropic") },
-  [HEYAI_SERVICE_HIGGSFIELD]   = { "HEYAI_HIGGSFIELD_BASE_URL", "https://platform.higgsfield.ai", N_("Higgsfield") },
+  [HEYAI_SERVICE_HIGGSFIELD]   = { "HEYAI_HIGGSFIELD_BASE_URL", "https://api.higgsfield.ai", N_("Higgsfield") },
   [HEYAI_SERVICE_KLING]        = { "HEYAI_KLING_BASE_URL", "https://api-singapore.klingai.com", N_("Kling") },
   [HEYAI_SERVICE_DRIVE]        = { "HEYAI_DRIVE_BASE_URL", "https://www.googleapis.com/drive/v3", N_("Google Drive") },
   [HEYAI_SERVICE_DRIVE_UPLOAD] = { "HEYAI_DRIVE_UPLOAD_BASE_URL", "https://www.googleapis.com/upload/drive/v3", N_("Google Drive") },
@@ -236,12 +236,17 @@ static void
 heyai_http_init (HeyaiHttp *self)
 {
   self->timeout = DEFAULT_TIMEOUT;
+  self->stall_timeout = DEFAULT_STALL_TIMEOUT;
+  self->max_body = HEYAI_HTTP_MAX_JSON_BODY;
   self->label = g_strdup (_("The service"));
-  /* No session-wide I/O time-out: each attempt has its own (total for API
-   * calls, inactivity for downloads). */
+  /* No session-wide I/O time-out ("timeout" is 60 s in libsoup unless set):
+   * each attempt has its own deadline and stall time-out, armed by us.
+   * "idle-timeout" only closes unused keep-alive connections. */
   self->session = soup_session_new_with_options ("user-agent", "HeyAI-Studio/" PACKAGE_VERSION " ",
+                                                 "timeout", 0,
                                                  "idle-timeout", 60,
                                                  NULL);
+  g_assert (soup_session_get_timeout (self->session) == 0);
   self->policy.max_attempts = 4;
   self->policy.base_delay = 1.0;
   self->policy.max_delay = 30.0;
@@ -324,6 +329,86 @@ heyai_http_set_timeout (HeyaiHttp *self,
     return;
   self->timeout = seconds;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
+}
+
+int
+heyai_http_get_stall_timeout (HeyaiHttp *self)
+{
+  g_return_val_if_fail (HEYAI_IS_HTTP (self), 0);
+  return self->stall_timeout;
+}
+
+void
+heyai_http_set_stall_timeout (HeyaiHttp *self,
+                              int        seconds)
+{
+  g_return_if_fail (HEYAI_IS_HTTP (self));
+  self->stall_timeout = MAX (seconds, 0);
+}
+
+gint64
+heyai_http_get_max_body (HeyaiHttp *self)
+{
+  g_return_val_if_fail (HEYAI_IS_HTTP (self), 0);
+  return self->max_body;
+}
+
+void
+heyai_http_set_max_body (HeyaiHttp *self,
+                         gint64     max_bytes)
+{
+  g_return_if_fail (HEYAI_IS_HTTP (self));
+  self->max_body = max_bytes > 0 ? max_bytes : HEYAI_HTTP_MAX_JSON_BODY;
+}
+
+char *
+heyai_http_format_duration (int seconds)
+{
+  seconds = MAX (seconds, 0);
+  if (seconds >= 120 && seconds % 60 == 0)
+    return g_strdup_printf (ngettext ("%d minute", "%d minutes", seconds / 60), seconds / 60);
+  if (seconds >= 3600)
+    return g_strdup_printf (ngettext ("%d minute", "%d minutes", seconds / 60), seconds / 60);
+  return g_strdup_printf (ngettext ("%d second", "%d seconds", seconds), seconds);
+}
+
+GSource *
+_heyai_http_timeout_source (GMainContext   *context,
+                            guint           ms,
+                            GSourceFunc     func,
+                            gpointer        user_data,
+                            GDestroyNotify  notify)
+{
+  GSource *source = g_timeout_source_new (ms);
+
+  g_source_set_callback (source, func, user_data, notify);
+  g_source_attach (source, context != NULL ? context : g_main_context_get_thread_default ());
+  return source;
+}
+
+void
+_heyai_http_clear_source (GSource **source)
+{
+  if (*source == NULL)
+    return;
+  g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
+}
+
+GSource *
+heyai_timeout_source_attach (guint           ms,
+                             GSourceFunc     func,
+                             gpointer        user_data,
+                             GDestroyNotify  notify)
+{
+  return _heyai_http_timeout_source (NULL, ms, func, user_data, notify);
+}
+
+void
+heyai_source_clear (GSource **source)
+{
+  g_return_if_fail (source != NULL);
+  _heyai_http_clear_source (source);
 }
 
 SoupSession *

@@ -4,7 +4,22 @@
  * the service's base URL and a human label ("OpenAI") used in error messages,
  * and sends HeyaiHttpRequests with:
  *
- *  - a per-request time-out (default: the "timeout" property, 60 s);
+ *  - time-outs that mean what they say: a deadline for a whole API answer
+ *    (the "timeout" property, default 300 s, or the request's own) and a
+ *    stall time-out (default 60 s) for the time between two pieces of a
+ *    body; a download has only the stall time-out unless its request sets a
+ *    deadline.  libsoup's own session time-out (60 s by default) is off.
+ *    The message names the service and the span ("Higgsfield did not answer
+ *    within 3 minutes.");
+ *  - body size limits: an API answer larger than heyai_http_set_max_body()
+ *    (default HEYAI_HTTP_MAX_JSON_BODY) is refused without being read; a
+ *    download takes its own limit (HEYAI_HTTP_MAX_IMAGE_BODY, _CLIP_BODY);
+ *  - JSON answers deeper than HEYAI_JSON_MAX_DEPTH are refused before
+ *    parsing (json-glib recurses: a 100 000-deep reply would overflow the
+ *    stack);
+ *  - every text that came from a server (error details) is redacted of the
+ *    secrets in use (heyai_http_redact_add_secret()) before it reaches a
+ *    message, a log or the database;
  *  - cancellation through the GCancellable given to the _async call;
  *  - retries of 408/409/429/5xx and network errors (connection refused or
  *    reset, time-out, truncated body) with exponential backoff + full jitter
@@ -45,6 +60,13 @@ G_BEGIN_DECLS
 
 #define HEYAI_NET_LOG_DOMAIN "heyai-net"
 
+/* Body size limits per kind. */
+#define HEYAI_HTTP_MAX_JSON_BODY  (G_GINT64_CONSTANT (16) * 1024 * 1024)
+#define HEYAI_HTTP_MAX_IMAGE_BODY (G_GINT64_CONSTANT (50) * 1024 * 1024)
+#define HEYAI_HTTP_MAX_CLIP_BODY  (G_GINT64_CONSTANT (1024) * 1024 * 1024)
+/* Deepest JSON nesting accepted from a server (objects + arrays). */
+#define HEYAI_JSON_MAX_DEPTH      128
+
 /* ---------------------------------------------------------------------- */
 /* Services and their base URLs (ARCHITECTURE.md, "Configuration names")   */
 
@@ -52,7 +74,7 @@ typedef enum
 {
   HEYAI_SERVICE_OPENAI,        /* HEYAI_OPENAI_BASE_URL       https://api.openai.com/v1 */
   HEYAI_SERVICE_ANTHROPIC,     /* HEYAI_ANTHROPIC_BASE_URL    https://api.anthropic.com */
-  HEYAI_SERVICE_HIGGSFIELD,    /* HEYAI_HIGGSFIELD_BASE_URL   https://platform.higgsfield.ai */
+  HEYAI_SERVICE_HIGGSFIELD,    /* HEYAI_HIGGSFIELD_BASE_URL   https://api.higgsfield.ai (C.1; platform. selectable) */
   HEYAI_SERVICE_KLING,         /* HEYAI_KLING_BASE_URL        https://api-singapore.klingai.com */
   HEYAI_SERVICE_DRIVE,         /* HEYAI_DRIVE_BASE_URL        https://www.googleapis.com/drive/v3 */
   HEYAI_SERVICE_DRIVE_UPLOAD,  /* HEYAI_DRIVE_UPLOAD_BASE_URL https://www.googleapis.com/upload/drive/v3 */
@@ -84,6 +106,48 @@ char       *heyai_http_build_url       (const char *base_url,
  * token, upload_id, sig, signature.  Used by the debug log; public so tests
  * and other layers can redact too. */
 char       *heyai_http_redact          (const char *text);
+/* Registers a secret in use (an API key, a token, a key pair's halves): from
+ * now on heyai_http_redact() replaces every occurrence of it, wherever it
+ * appears (a server that echoes the key in its error text).  Values shorter
+ * than 6 bytes are ignored.  Thread-safe; heyai-secrets registers every
+ * secret it hands out. */
+void        heyai_http_redact_add_secret (const char *secret);
+/* Forgets every registered secret (tests). */
+void        heyai_http_redact_clear_secrets (void);
+/* Redaction for any bytes: invalid UTF-8 is replaced first (U+FFFD), NUL
+ * bytes end nothing.  Newly allocated, valid UTF-8. */
+char       *heyai_http_redact_bytes    (const char *data,
+                                        gssize      len);
+
+/* TRUE if @data (@len bytes, or NUL-terminated with -1) nests objects and
+ * arrays no deeper than @max_depth, scanning bytes only (strings and
+ * escapes skipped): a guard to call before json-glib, which recurses.
+ * Sets a HEYAI_ERROR_PROVIDER error naming @label otherwise. */
+gboolean    heyai_json_check_depth     (const char  *data,
+                                        gssize       len,
+                                        guint        max_depth,
+                                        const char  *label,
+                                        GError     **error);
+/* json_parser_load_from_data() behind heyai_json_check_depth() with
+ * HEYAI_JSON_MAX_DEPTH; the root node copied, or NULL with an error
+ * naming @label. */
+JsonNode   *heyai_json_parse_guarded   (const char  *data,
+                                        gssize       len,
+                                        const char  *label,
+                                        GError     **error);
+
+/* "90 seconds", "3 minutes" (translated). */
+char       *heyai_http_format_duration (int seconds);
+
+/* A timeout source attached to the thread-default main context of the
+ * caller (g_timeout_add would use the global default one).  The caller owns
+ * the returned source; heyai_source_clear() destroys and unrefs it (safe on
+ * NULL, and from inside its own callback). */
+GSource    *heyai_timeout_source_attach (guint           ms,
+                                         GSourceFunc     func,
+                                         gpointer        user_data,
+                                         GDestroyNotify  notify);
+void        heyai_source_clear          (GSource       **source);
 /* TRUE if a header of that name carries a secret (case-insensitive). */
 gboolean    heyai_http_header_is_secret (const char *name);
 
@@ -142,10 +206,13 @@ void               heyai_http_request_set_body_stream (HeyaiHttpRequest *self,
                                                        const char       *content_type,
                                                        GInputStream     *stream,
                                                        goffset           length);
-/* Total time-out of one attempt in seconds (0: none, -1: the HeyaiHttp's
- * default).  A time-out is a retryable network error. */
+/* Deadline of one attempt in seconds (0: none, -1: the HeyaiHttp's
+ * default; downloads: none).  A time-out is a retryable network error. */
 void               heyai_http_request_set_timeout   (HeyaiHttpRequest  *self,
                                                      int                seconds);
+/* Largest answer body accepted for this request (0: the HeyaiHttp's). */
+void               heyai_http_request_set_max_body  (HeyaiHttpRequest  *self,
+                                                     gint64             max_bytes);
 void               heyai_http_request_set_flags     (HeyaiHttpRequest  *self,
                                                      HeyaiHttpRequestFlags flags);
 HeyaiHttpRequestFlags heyai_http_request_get_flags  (HeyaiHttpRequest  *self);
@@ -244,7 +311,8 @@ typedef void (*HeyaiHttpAuthFunc) (HeyaiHttp          *http,
 G_DECLARE_FINAL_TYPE (HeyaiHttp, heyai_http, HEYAI, HTTP, GObject)
 
 /* Properties: base-url (string), label (string, for messages), timeout (int
- * seconds, default 60, 0 = none), user-agent (string). */
+ * seconds: the deadline of one API attempt, default 300, 0 = none),
+ * user-agent (string). */
 
 /* @base_url may be NULL (then every request must use an absolute URL). */
 HeyaiHttp   *heyai_http_new                 (const char *base_url,
@@ -260,6 +328,15 @@ void         heyai_http_set_label           (HeyaiHttp  *self,
 int          heyai_http_get_timeout         (HeyaiHttp  *self);
 void         heyai_http_set_timeout         (HeyaiHttp  *self,
                                              int         seconds);
+/* Longest silence while an answer streams in (and, for a download, before
+ * its headers), seconds; default 60, 0 = none. */
+int          heyai_http_get_stall_timeout   (HeyaiHttp  *self);
+void         heyai_http_set_stall_timeout   (HeyaiHttp  *self,
+                                             int         seconds);
+/* Largest API answer accepted (default HEYAI_HTTP_MAX_JSON_BODY). */
+gint64       heyai_http_get_max_body        (HeyaiHttp  *self);
+void         heyai_http_set_max_body        (HeyaiHttp  *self,
+                                             gint64      max_bytes);
 SoupSession *heyai_http_get_session         (HeyaiHttp  *self);
 /* Full URL for @path (heyai_http_build_url with the base URL). */
 char        *heyai_http_dup_url             (HeyaiHttp  *self,

@@ -8,7 +8,9 @@
 
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "heyai-error.h"
 #include "heyai-jwt.h"
@@ -183,15 +185,72 @@ heyai_oauth_get_http (HeyaiOauth *self)
   return self->http;
 }
 
+/* Fills @buf from the kernel's CSPRNG (getrandom(2); blocks only before
+ * the pool is first seeded, never afterwards). */
+static void
+fill_random (guint8 *buf,
+             gsize   len)
+{
+  gsize done = 0;
+
+  while (done < len)
+    {
+      ssize_t n = getrandom (buf + done, len - done, 0);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      /* No fallback to a weaker source: without getrandom() there is no
+       * safe state or verifier. */
+      g_assert (n > 0);
+      done += (gsize) n;
+    }
+}
+
+gboolean
+heyai_oauth_scope_grants (const char *granted,
+                          const char *wanted)
+{
+  g_auto(GStrv) have = NULL;
+  g_auto(GStrv) need = NULL;
+
+  if (wanted == NULL || *wanted == '\0')
+    return TRUE;
+  if (granted == NULL)
+    return FALSE;
+  have = g_strsplit_set (granted, " \t", -1);
+  need = g_strsplit_set (wanted, " \t", -1);
+  for (guint i = 0; need[i] != NULL; i++)
+    if (*need[i] != '\0' && !g_strv_contains ((const char *const *) have, need[i]))
+      return FALSE;
+  return TRUE;
+}
+
 char *
 heyai_oauth_new_code_verifier (void)
 {
+  /* 66 unreserved characters (RFC 7636); rejection sampling keeps the
+   * choice uniform (256 is not a multiple of 66). */
   static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
+  const guint n_chars = sizeof chars - 1;
+  const guint limit = 256 - (256 % n_chars);
   char *verifier = g_malloc (65);
+  guint8 pool[128];
+  gsize used = sizeof pool;
+  guint i = 0;
 
-  for (guint i = 0; i < 64; i++)
-    verifier[i] = chars[g_random_int_range (0, sizeof chars - 1)];
+  while (i < 64)
+    {
+      if (used == sizeof pool)
+        {
+          fill_random (pool, sizeof pool);
+          used = 0;
+        }
+      if (pool[used] < limit)
+        verifier[i++] = chars[pool[used] % n_chars];
+      used++;
+    }
   verifier[64] = '\0';
+  explicit_bzero (pool, sizeof pool);
   return verifier;
 }
 
@@ -307,7 +366,20 @@ take_token_response (HeyaiOauth         *self,
                            _("Google sent a token answer without an access token."));
       return FALSE;
     }
+  /* Consent is granular (C.5 item 20): the person may have unticked Drive. */
+  {
+    const char *granted = json_object_get_string_member_with_default (obj, "scope", NULL);
+
+    if (granted != NULL && !heyai_oauth_scope_grants (granted, self->scope))
+      {
+        g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS, "%s",
+                     _("Google did not grant HeyAI access to its files on Google Drive (the box was not "
+                       "ticked on the consent page). Connect Google Drive again in Preferences and allow it."));
+        return FALSE;
+      }
+  }
   expires_in = json_object_get_int_member_with_default (obj, "expires_in", 3600);
+  heyai_secrets_register_in_use (access);
   secure_free (self->access_token);
   self->access_token = g_strdup (access);
   self->access_expiry = g_get_monotonic_time () + expires_in * G_USEC_PER_SEC;
@@ -315,6 +387,7 @@ take_token_response (HeyaiOauth         *self,
   refresh = json_object_get_string_member_with_default (obj, "refresh_token", NULL);
   if (refresh != NULL && *refresh != '\0')
     {
+      heyai_secrets_register_in_use (refresh);
       secure_free (self->refresh_token);
       self->refresh_token = g_strdup (refresh);
     }
@@ -488,7 +561,7 @@ typedef struct
   char       *redirect_uri;
   char       *state;
   char       *verifier;
-  guint       timeout_id;
+  GSource    *timeout_source;
   gulong      cancel_id;
   gboolean    done;       /* a code or an error arrived: stop listening */
 } Connect;
@@ -496,7 +569,7 @@ typedef struct
 static void
 connect_free (Connect *c)
 {
-  g_clear_handle_id (&c->timeout_id, g_source_remove);
+  heyai_source_clear (&c->timeout_source);
   if (c->server != NULL)
     {
       soup_server_disconnect (c->server);
@@ -526,8 +599,13 @@ connect_stop (GTask *task)
   c->done = TRUE;
   /* Not from inside the server's own handler, and after the page is sent. */
   if (c->server != NULL)
-    g_timeout_add (300, server_dispose_cb, g_steal_pointer (&c->server));
-  g_clear_handle_id (&c->timeout_id, g_source_remove);
+    {
+      g_autoptr(GSource) dispose = g_timeout_source_new (300);
+
+      g_source_set_callback (dispose, server_dispose_cb, g_steal_pointer (&c->server), NULL);
+      g_source_attach (dispose, g_task_get_context (task));
+    }
+  heyai_source_clear (&c->timeout_source);
   if (c->cancel_id != 0)
     {
       g_cancellable_disconnect (g_task_get_cancellable (task), c->cancel_id);
@@ -659,9 +737,7 @@ static gboolean
 connect_timeout_cb (gpointer user_data)
 {
   GTask *task = user_data;
-  Connect *c = g_task_get_task_data (task);
 
-  c->timeout_id = 0;
   connect_stop (task);
   g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS, "%s",
                            _("Google Drive sign-in timed out. Connect Google Drive again in Preferences."));
@@ -687,7 +763,11 @@ static void
 connect_cancelled_cb (GCancellable *cancellable,
                       gpointer      user_data)
 {
-  g_idle_add_full (G_PRIORITY_DEFAULT, connect_cancelled_idle, g_object_ref (user_data), g_object_unref);
+  g_autoptr(GSource) idle = g_idle_source_new ();
+
+  /* On the task's context (the caller's), not the global default one. */
+  g_source_set_callback (idle, connect_cancelled_idle, g_object_ref (user_data), g_object_unref);
+  g_source_attach (idle, g_task_get_context (G_TASK (user_data)));
 }
 
 static void
@@ -771,7 +851,7 @@ connect_client_ready (HeyaiOauth   *self,
   g_object_ref (task);
   /* The handler's own reference goes when the server does (connect_stop). */
   soup_server_add_handler (c->server, NULL, loopback_cb, g_object_ref (task), g_object_unref);
-  c->timeout_id = g_timeout_add_seconds (CONNECT_TIMEOUT_S, connect_timeout_cb, task);
+  c->timeout_source = heyai_timeout_source_attach (CONNECT_TIMEOUT_S * 1000, connect_timeout_cb, task, NULL);
   if (g_task_get_cancellable (task) != NULL)
     c->cancel_id = g_cancellable_connect (g_task_get_cancellable (task), G_CALLBACK (connect_cancelled_cb),
                                           task, NULL);

@@ -97,4 +97,11 @@ gboolean    heyai_oauth_disconnect_finish  (HeyaiOauth            *self,
 char       *heyai_oauth_new_code_verifier  (void);
 char       *heyai_oauth_code_challenge     (const char            *verifier);
 
+/* TRUE if the space-separated @granted scopes include every scope of
+ * @wanted.  Every token answer's "scope" is checked this way: consent is
+ * granular, and a missing drive.file fails with HEYAI_ERROR_CREDENTIALS
+ * before any Drive work (API-CONTRACTS.md C.5 item 20). */
+gboolean    heyai_oauth_scope_grants   (const char *granted,
+                                        const char *wanted);
+
 G_END_DECLS

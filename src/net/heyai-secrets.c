@@ -8,9 +8,13 @@
 
 #include <glib/gi18n-lib.h>
 #include <libsecret/secret.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "heyai-error.h"
+#include "heyai-http.h"
 #include "heyai-secrets.h"
 
 typedef struct
@@ -126,6 +130,53 @@ heyai_secrets_split_pair (const char  *pair,
   return TRUE;
 }
 
+void
+heyai_secrets_protect_process (void)
+{
+  static gsize once = 0;
+
+  if (g_once_init_enter (&once))
+    {
+      struct rlimit none = { 0, 0 };
+
+      if (g_strcmp0 (g_getenv ("HEYAI_ALLOW_CORE_DUMPS"), "1") != 0)
+        {
+          /* No core file, and no ptrace/core by others of the same user:
+           * a core would hold every key in memory. */
+          if (setrlimit (RLIMIT_CORE, &none) != 0)
+            g_debug ("setrlimit (RLIMIT_CORE, 0) failed: %s", g_strerror (errno));
+          if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+            g_debug ("prctl (PR_SET_DUMPABLE, 0) failed: %s", g_strerror (errno));
+        }
+      g_once_init_leave (&once, 1);
+    }
+}
+
+/* Every secret handed out is in use: the process stops dumping core and
+ * the redactor learns the value (and a key pair's halves). */
+static void
+register_in_use (const char *secret)
+{
+  g_autofree char *key = NULL;
+  g_autofree char *half = NULL;
+
+  if (secret == NULL || *secret == '\0')
+    return;
+  heyai_secrets_protect_process ();
+  heyai_http_redact_add_secret (secret);
+  if (heyai_secrets_split_pair (secret, &key, &half))
+    {
+      heyai_http_redact_add_secret (key);
+      heyai_http_redact_add_secret (half);
+    }
+}
+
+void
+heyai_secrets_register_in_use (const char *secret)
+{
+  register_in_use (secret);
+}
+
 char *
 heyai_secrets_dup_from_env (const char *service)
 {
@@ -140,16 +191,23 @@ heyai_secrets_dup_from_env (const char *service)
       const char *secret = nonempty_env ("HF_API_SECRET");
       const char *pair;
 
+      char *value = NULL;
+
       if (key != NULL && secret != NULL)
-        return g_strdup_printf ("%s:%s", key, secret);
-      pair = nonempty_env ("HF_CREDENTIALS");
-      if (pair == NULL)
-        pair = nonempty_env ("HF_KEY");
-      if (pair != NULL && heyai_secrets_split_pair (pair, NULL, NULL))
-        return g_strdup (pair);
-      return NULL;
+        value = g_strdup_printf ("%s:%s", key, secret);
+      else
+        {
+          pair = nonempty_env ("HF_CREDENTIALS");
+          if (pair == NULL)
+            pair = nonempty_env ("HF_KEY");
+          if (pair != NULL && heyai_secrets_split_pair (pair, NULL, NULL))
+            value = g_strdup (pair);
+        }
+      register_in_use (value);
+      return value;
     }
 
+  register_in_use (nonempty_env (info->env));
   return g_strdup (nonempty_env (info->env));
 }
 
@@ -198,6 +256,7 @@ heyai_secrets_store_async (const char          *service,
   g_return_if_fail (service != NULL);
   g_return_if_fail (secret != NULL);
 
+  register_in_use (secret);
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, heyai_secrets_store_async);
   /* TRANSLATORS: the keyring item's label, %s is e.g. "OpenAI API key" */
@@ -230,6 +289,7 @@ lookup_cb (GObject      *source,
     {
       char *copy = g_strdup (secret);
 
+      register_in_use (copy);
       secret_password_free (secret);
       g_task_return_pointer (task, copy, g_free);
     }

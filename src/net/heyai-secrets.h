@@ -93,6 +93,17 @@ void        heyai_secrets_get_async       (const char          *service,
 char       *heyai_secrets_get_finish      (GAsyncResult        *result,
                                            GError             **error);
 
+/* Makes the process non-dumpable (prctl PR_SET_DUMPABLE 0) and sets
+ * RLIMIT_CORE to 0: a core file would hold every key in memory.  Called by
+ * both programs at start and by this module before it hands out a secret;
+ * idempotent.  HEYAI_ALLOW_CORE_DUMPS=1 keeps cores (debugging). */
+void        heyai_secrets_protect_process (void);
+/* Marks @secret as in use (a token minted from a refresh token, a JWT
+ * secret...): protects the process and registers it with the redactor
+ * (heyai_http_redact_add_secret(), and each half of a "key:secret" pair).
+ * Everything heyai_secrets_* hands out is registered already. */
+void        heyai_secrets_register_in_use (const char *secret);
+
 /* Splits "key:secret" (HF_CREDENTIALS, the higgsfield secret) at the first
  * ':'; FALSE if there is no ':' or either part is empty. */
 gboolean    heyai_secrets_split_pair      (const char  *pair,

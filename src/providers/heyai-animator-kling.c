@@ -6,8 +6,11 @@
 
 #include <errno.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <math.h>
 
 #include "heyai-animator-kling.h"
+#include "heyai-media.h"
 #include "heyai-jwt.h"
 #include "heyai-llm-schema.h"
 #include "heyai-remote-job.h"
@@ -16,7 +19,7 @@
 #define DEFAULT_POLL_MS      10000
 #define DEFAULT_MAX_WAIT     3600
 #define MAX_IMAGE_BYTES      (10 * 1024 * 1024)
-#define MAX_CLIP_BYTES       ((gint64) 2 * 1024 * 1024 * 1024)
+#define MAX_CLIP_BYTES       HEYAI_HTTP_MAX_CLIP_BODY
 #define MAX_PROMPT_CHARS     2500
 #define MAX_SUBMIT_ATTEMPTS  6
 #define MAX_LOOKUP_ATTEMPTS  4
@@ -67,7 +70,77 @@ heyai_kling_price (const char *mode,
 {
   double five = g_strcmp0 (mode, "pro") == 0 ? HEYAI_KLING_PRICE_PRO_5 : HEYAI_KLING_PRICE_STD_5;
 
-  return duration >= 10 ? 2 * five : five;
+  /* Billed by length: 5 s is the unit (kling-v3 takes 3 to 15 s). */
+  if (duration == 5 || duration == 10)
+    return duration == 10 ? 2 * five : five;
+  return five * MAX (duration, 1) / 5.0;
+}
+
+/* The models the product may offer (API-CONTRACTS.md C.4 item 12, and 1.4
+ * for the older ones). */
+static const char *const std_pro[] = { "std", "pro", NULL };
+static const char *const std_pro_4k[] = { "std", "pro", "4k", NULL };
+
+static const HeyaiKlingModel kling_models[] = {
+  { "kling-v1",          5, 10, FALSE, std_pro,    30.0, TRUE,  FALSE },
+  { "kling-v1-5",        5, 10, FALSE, std_pro,    30.0, TRUE,  FALSE },
+  { "kling-v1-6",        5, 10, FALSE, std_pro,    24.0, TRUE,  TRUE  },
+  { "kling-v2-master",   5, 10, FALSE, std_pro,    24.0, FALSE, FALSE },
+  { "kling-v2-1",        5, 10, FALSE, std_pro,    24.0, FALSE, FALSE },
+  { "kling-v2-1-master", 5, 10, FALSE, std_pro,    24.0, FALSE, FALSE },
+  { "kling-v3",          3, 15, TRUE,  std_pro_4k, 30.0, FALSE, FALSE },
+};
+
+const HeyaiKlingModel *
+heyai_kling_model_lookup (const char *model_name)
+{
+  for (guint i = 0; model_name != NULL && i < G_N_ELEMENTS (kling_models); i++)
+    if (g_str_equal (kling_models[i].name, model_name))
+      return &kling_models[i];
+  return NULL;
+}
+
+int
+heyai_kling_model_duration (const char *model_name,
+                            int         wanted)
+{
+  const HeyaiKlingModel *model = heyai_kling_model_lookup (model_name);
+
+  if (model == NULL || !model->any_second)
+    return wanted >= 10 ? 10 : 5;   /* "5" or "10" (unknown models too) */
+  return CLAMP (wanted, model->min_duration, model->max_duration);
+}
+
+gboolean
+heyai_kling_model_has_mode (const char *model_name,
+                            const char *mode)
+{
+  const HeyaiKlingModel *model = heyai_kling_model_lookup (model_name);
+
+  if (model == NULL)
+    return TRUE;   /* a newer model: let Kling judge */
+  return mode != NULL && g_strv_contains (model->modes, mode);
+}
+
+double
+heyai_kling_parse_result_duration (JsonNode *node)
+{
+  double seconds = -1;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return -1;
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      const char *text = json_node_get_string (node);
+      char *end = NULL;
+
+      seconds = g_ascii_strtod (text, &end);
+      if (end == text || *end != '\0')
+        return -1;
+    }
+  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE || json_node_get_value_type (node) == G_TYPE_INT64)
+    seconds = json_node_get_double (node);
+  return isfinite (seconds) && seconds > 0 ? seconds : -1;
 }
 
 gboolean
@@ -238,6 +311,8 @@ typedef struct
   char       *prompt;
   int         position;
   int         duration;
+  double      result_duration;   /* what Kling says it made, seconds; -1 unknown */
+  char       *downloaded;        /* the clip file, before the probe accepts it */
   HeyaiCameraMove camera;
   char       *external_id;
   char       *task_id;
@@ -264,6 +339,7 @@ clip_data_free (ClipData *data)
   g_free (data->external_id);
   g_free (data->task_id);
   g_free (data->video_url);
+  g_free (data->downloaded);
   g_clear_pointer (&data->body, g_bytes_unref);
   g_free (data);
 }
@@ -325,18 +401,78 @@ static void lookup (GTask *task);
 /* -- download ----------------------------------------------------------- */
 
 static void
+clip_probed_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GTask *task = user_data;   /* owned */
+  HeyaiAnimatorKling *self = g_task_get_source_object (task);
+  ClipData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) params = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  HeyaiClipInfo info = { 0 };
+  HeyaiGenResult *gen;
+
+  if (!heyai_media_probe_clip_finish (result, &info, &error) || info.duration < 0.5 * data->duration)
+    {
+      g_unlink (data->downloaded);
+      finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                                       _("Scene %d: the clip Kling sent does not play (%s). Nothing was kept; "
+                                         "animate the scene again."),
+                                       data->position,
+                                       error != NULL ? error->message : _("it is much shorter than asked")));
+      return;
+    }
+
+  params = json_object_new ();
+  json_object_set_string_member (params, "model_name", self->model);
+  json_object_set_string_member (params, "mode", self->mode);
+  {
+    g_autofree char *duration = g_strdup_printf ("%d", data->duration);
+
+    json_object_set_string_member (params, "duration", duration);
+    /* what Kling reports it made (fractional, "5.041"); the probe of the
+     * file is the truth */
+    if (data->result_duration > 0)
+      json_object_set_double_member (params, "result_duration", data->result_duration);
+    json_object_set_double_member (params, "probed_duration", info.duration);
+    if (info.fps > 0)
+      json_object_set_double_member (params, "probed_fps", info.fps);
+    json_object_set_int_member (params, "probed_width", info.width);
+    json_object_set_int_member (params, "probed_height", info.height);
+  }
+  json_object_set_string_member (params, "prompt", data->prompt);
+  json_object_set_string_member (params, "negative_prompt", self->negative_prompt);
+  json_object_set_string_member (params, "camera_move",
+                                 heyai_enum_to_string (HEYAI_TYPE_CAMERA_MOVE, data->camera));
+  json_object_set_string_member (params, "external_task_id", data->external_id);
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (node, params);
+
+  gen = heyai_gen_result_new ();
+  gen->path = g_strdup (data->downloaded);
+  gen->provider = g_strdup ("kling");
+  gen->model = g_strdup (self->model);
+  gen->params = json_to_string (node, FALSE);
+  gen->request_id = g_strdup (data->task_id);
+  gen->remote_url = g_strdup (data->video_url);
+  gen->cost = heyai_kling_price (self->mode, data->duration);
+
+  heyai_job_set_progress (data->job, 1.0);
+  g_task_return_pointer (task, gen, (GDestroyNotify) heyai_gen_result_free);
+  g_object_unref (task);
+}
+
+static void
 downloaded_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
   GTask *task = user_data;
-  HeyaiAnimatorKling *self = g_task_get_source_object (task);
   ClipData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(HeyaiHttpDownload) download = NULL;
-  g_autoptr(JsonObject) params = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  HeyaiGenResult *gen;
 
   download = heyai_http_download_finish (HEYAI_HTTP (source), result, &error);
   if (download == NULL)
@@ -356,30 +492,10 @@ downloaded_cb (GObject      *source,
       return;
     }
 
-  params = json_object_new ();
-  json_object_set_string_member (params, "model_name", self->model);
-  json_object_set_string_member (params, "mode", self->mode);
-  json_object_set_string_member (params, "duration", data->duration == 10 ? "10" : "5");
-  json_object_set_string_member (params, "prompt", data->prompt);
-  json_object_set_string_member (params, "negative_prompt", self->negative_prompt);
-  json_object_set_string_member (params, "camera_move",
-                                 heyai_enum_to_string (HEYAI_TYPE_CAMERA_MOVE, data->camera));
-  json_object_set_string_member (params, "external_task_id", data->external_id);
-  node = json_node_new (JSON_NODE_OBJECT);
-  json_node_set_object (node, params);
-
-  gen = heyai_gen_result_new ();
-  gen->path = g_strdup (download->path);
-  gen->provider = g_strdup ("kling");
-  gen->model = g_strdup (self->model);
-  gen->params = json_to_string (node, FALSE);
-  gen->request_id = g_strdup (data->task_id);
-  gen->remote_url = g_strdup (data->video_url);
-  gen->cost = heyai_kling_price (self->mode, data->duration);
-
-  heyai_job_set_progress (data->job, 1.0);
-  g_task_return_pointer (task, gen, (GDestroyNotify) heyai_gen_result_free);
-  g_object_unref (task);
+  /* A clip is probed before it is one (C.4 item 13): 12 bytes of junk or a
+   * cut file is a failed scene, never "Clip ready". */
+  data->downloaded = g_strdup (download->path);
+  heyai_media_probe_clip_async (data->downloaded, NULL, clip_probed_cb, task);
 }
 
 static void
@@ -478,7 +594,11 @@ handle_task_object (GTask      *task,
         videos = json_object_get_array_member (result, "videos");
       if (videos != NULL && json_array_get_length (videos) > 0 &&
           JSON_NODE_HOLDS_OBJECT (first = json_array_get_element (videos, 0)))
-        url = heyai_json_object_get_string_or_null (json_node_get_object (first), "url");
+        {
+          url = heyai_json_object_get_string_or_null (json_node_get_object (first), "url");
+          data->result_duration = heyai_kling_parse_result_duration (
+                                    json_object_get_member (json_node_get_object (first), "duration"));
+        }
 
       if (url == NULL)
         {
@@ -494,7 +614,7 @@ handle_task_object (GTask      *task,
 
   if (g_strcmp0 (status, "failed") == 0)
     {
-      const char *msg = heyai_json_object_get_string_or_null (task_data, "task_status_msg");
+      g_autofree char *msg = heyai_http_redact (heyai_json_object_get_string_or_null (task_data, "task_status_msg"));
 
       if (is_moderation_message (msg))
         finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_MODERATION,
@@ -900,23 +1020,36 @@ build_body_thread (GTask        *body_task,
   char *text;
   gsize len = 0;
 
-  if (!g_file_get_contents (input->still_path, &contents, &len, &io_error))
-    {
-      g_autofree char *what = g_strdup_printf (_("Scene %d: could not read the still"), input->position);
+  /* WebP, a PNG over 10 MB, a still under 300 px: a fitted JPEG copy is
+   * sent, the original stays the take (C.4 item 15). */
+  {
+    g_autoptr(GError) fit_error = NULL;
+    gboolean converted = FALSE;
+    g_autofree char *fitted = heyai_media_fit_still (input->still_path, &heyai_kling_still_limits,
+                                                     &converted, &fit_error);
 
-      heyai_set_gio_error (&error, io_error, what);
-      g_task_return_error (body_task, error);
-      return;
-    }
-  if (len > MAX_IMAGE_BYTES)
+    if (fitted == NULL)
+      {
+        g_task_return_new_error (body_task, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                                 _("Scene %d: %s"), input->position, fit_error->message);
+        return;
+      }
+    if (!g_file_get_contents (fitted, &contents, &len, &io_error))
+      {
+        g_autofree char *what = g_strdup_printf (_("Scene %d: could not read the still"), input->position);
+
+        if (converted)
+          g_unlink (fitted);
+        heyai_set_gio_error (&error, io_error, what);
+        g_task_return_error (body_task, error);
+        return;
+      }
+    if (converted)
+      g_unlink (fitted);
+  }
+  if (len > MAX_IMAGE_BYTES || !looks_like_png_or_jpeg ((const guint8 *) contents, len))
     {
-      g_task_return_new_error (body_task, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
-                               _("Scene %d: the still is larger than Kling's 10 MB limit. "
-                                 "Use a smaller image."), input->position);
-      return;
-    }
-  if (!looks_like_png_or_jpeg ((const guint8 *) contents, len))
-    {
+      /* changed on disk between the check and the read */
       g_task_return_new_error (body_task, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
                                _("Scene %d: Kling only takes PNG or JPEG stills."), input->position);
       return;
@@ -930,7 +1063,11 @@ build_body_thread (GTask        *body_task,
 
   json_object_set_string_member (body, "model_name", input->model);
   json_object_set_string_member (body, "mode", input->mode);
-  json_object_set_string_member (body, "duration", input->duration == 10 ? "10" : "5");
+  {
+    g_autofree char *duration = g_strdup_printf ("%d", input->duration);
+
+    json_object_set_string_member (body, "duration", duration);
+  }
   json_object_set_string_member (body, "image", b64);
   json_object_set_string_member (body, "prompt", input->prompt);
   json_object_set_string_member (body, "negative_prompt", input->negative_prompt);
@@ -1022,7 +1159,13 @@ start (GTask *task)
 static void
 credentials_ready (GTask *task)
 {
-  start (task);
+  StepFunc next = g_object_get_data (G_OBJECT (task), "heyai-next");
+
+  /* A task other than a clip (Test connection) says what comes next. */
+  if (next != NULL)
+    next (task);
+  else
+    start (task);
 }
 
 static void
@@ -1063,7 +1206,7 @@ heyai_animator_kling_animate_async (HeyaiAnimator       *animator,
   data->dest_dir = g_strdup (dest_dir);
   data->position = heyai_scene_get_position (scene);
   data->basename = heyai_take_basename (data->position, heyai_job_get_take (job));
-  data->duration = heyai_scene_get_duration (scene) >= 10 ? 10 : 5;
+  data->duration = heyai_kling_model_duration (self->model, heyai_scene_get_duration (scene));
   data->camera = heyai_scene_get_camera_move (scene);
   if ((guint) data->camera < G_N_ELEMENTS (camera_phrases))
     {
@@ -1097,6 +1240,14 @@ heyai_animator_kling_animate_async (HeyaiAnimator       *animator,
     {
       finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
                                        _("Scene %d has no still to animate."), data->position));
+      return;
+    }
+  if (!heyai_kling_model_has_mode (self->model, self->mode))
+    {
+      /* Said before a round trip that would cost a 400. */
+      finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_VALIDATION,
+                                       _("Kling’s model “%s” has no mode “%s”. Set HEYAI_KLING_MODE to one it offers."),
+                                       self->model, self->mode));
       return;
     }
 
@@ -1473,4 +1624,63 @@ heyai_animator_kling_set_max_wait (HeyaiAnimatorKling *self,
   g_return_if_fail (HEYAI_IS_ANIMATOR_KLING (self));
 
   heyai_remote_job_set_limit (G_OBJECT (self), &self->max_wait, seconds, properties[PROP_MAX_WAIT]);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Test connection: list one task (authenticated, free)                    */
+
+static void
+test_list_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GTask *task = user_data;   /* owned */
+  g_autoptr(HeyaiHttpResponse) response = NULL;
+  GError *error = NULL;
+
+  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
+  if (response == NULL)
+    {
+      finish_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+test_send (GTask *task)   /* owned */
+{
+  HeyaiAnimatorKling *self = g_task_get_source_object (task);
+  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", "/v1/videos/image2video");
+
+  heyai_http_request_add_query (request, "pageNum", "1");
+  heyai_http_request_add_query (request, "pageSize", "1");
+  heyai_http_request_set_max_attempts (request, 2);
+  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), test_list_cb, task);
+}
+
+void
+heyai_animator_kling_test_async (HeyaiAnimatorKling  *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (HEYAI_IS_ANIMATOR_KLING (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, heyai_animator_kling_test_async);
+  g_object_set_data (G_OBJECT (task), "heyai-next", test_send);
+  resolve_credentials (task);
+}
+
+gboolean
+heyai_animator_kling_test_finish (HeyaiAnimatorKling  *self,
+                                  GAsyncResult        *result,
+                                  GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -46,6 +46,32 @@
 
 G_BEGIN_DECLS
 
+/* A model Kling offers (API-CONTRACTS.md C.4 item 12). */
+typedef struct
+{
+  const char        *name;           /* model_name */
+  int                min_duration;   /* seconds */
+  int                max_duration;
+  gboolean           any_second;     /* FALSE: only "5" and "10" */
+  const char *const *modes;          /* NULL-terminated: std, pro (, 4k) */
+  double             fps;            /* the output frame rate listed; probe the file */
+  gboolean           cfg_scale;      /* takes cfg_scale */
+  gboolean           multi_image;    /* multi-image2video (reference images) */
+} HeyaiKlingModel;
+
+/* The row for @model_name, or NULL for a model not in the table. */
+const HeyaiKlingModel *heyai_kling_model_lookup      (const char *model_name);
+/* The duration to ask of @model_name for a scene of @wanted seconds:
+ * 5 or 10 for most models (and unknown ones), 3..15 for kling-v3. */
+int                    heyai_kling_model_duration    (const char *model_name,
+                                                      int         wanted);
+/* TRUE if @model_name offers @mode (an unknown model: TRUE, Kling judges). */
+gboolean               heyai_kling_model_has_mode    (const char *model_name,
+                                                      const char *mode);
+/* task_result.videos[].duration, a string ("5.041") or a number, in
+ * seconds; -1 when absent or not a positive number (C.4 item 14). */
+double                 heyai_kling_parse_result_duration (JsonNode *node);
+
 #define HEYAI_KLING_DEFAULT_MODEL "kling-v1-6"
 #define HEYAI_KLING_DEFAULT_MODE  "std"
 #define HEYAI_KLING_PRICE_STD_5   0.14
@@ -85,5 +111,16 @@ double              heyai_kling_price              (const char         *mode,
 gboolean            heyai_kling_supports_camera_control (const char *model,
                                                          const char *mode,
                                                          int         duration);
+
+/* "Test connection": an authenticated, free call (the task list, one
+ * item); TRUE when the keys were accepted, else the error says what is
+ * wrong (Kling's business code classified as for a clip). */
+void     heyai_animator_kling_test_async  (HeyaiAnimatorKling  *self,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+gboolean heyai_animator_kling_test_finish (HeyaiAnimatorKling  *self,
+                                           GAsyncResult        *result,
+                                           GError             **error);
 
 G_END_DECLS

@@ -10,13 +10,14 @@
 
 #include "heyai-enums.h"
 #include "heyai-imager-higgsfield.h"
+#include "heyai-media.h"
 #include "heyai-llm-schema.h"
 #include "heyai-remote-job.h"
 #include "heyai-secrets.h"
 
 #define DEFAULT_POLL_MS   2000
 #define DEFAULT_MAX_WAIT  1800
-#define MAX_IMAGE_SIZE    (200 * 1024 * 1024)
+#define MAX_IMAGE_SIZE    HEYAI_HTTP_MAX_IMAGE_BODY
 #define MAX_BAD_ANSWERS   3
 #define MAX_REFUSED_SUBMITS 12   /* answers proving the submit was not taken (busy, cap) */
 
@@ -32,6 +33,10 @@ struct _HeyaiImagerHiggsfield
   char      *key_secret;
   guint      poll_ms;
   guint      max_wait;
+  guint      concurrency_cap;   /* learned from a 400 "Maximum number of concurrent requests (N)"; 0: unknown */
+  guint      cap_refusals;      /* such answers so far */
+  guint      in_flight;         /* generations under way (the gate below) */
+  GQueue     waiting;           /* GTask*: generations waiting for a free slot */
 };
 
 static void imager_iface_init (HeyaiImagerInterface *iface);
@@ -114,21 +119,35 @@ is_service_response (const char        *base_url,
   return url != NULL && strncmp (url, base_url, len) == 0 && (url[len] == '/' || url[len] == '\0' || url[len] == '?');
 }
 
-static HeyaiHttpVerdict
-classify (HeyaiHttpResponse  *response,
-          GError            **error,
-          gpointer            user_data)
+/* "Maximum number of concurrent requests (4) has been reached" -> 4, or 0
+ * when @detail is not the concurrency cap (contracts C.1 item 2). */
+guint
+heyai_higgsfield_parse_concurrency_cap (const char *detail)
 {
-  HeyaiImagerHiggsfield *self = user_data;
+  static const char prefix[] = "Maximum number of concurrent requests";
+  const char *open;
+  guint64 n;
+
+  if (detail == NULL || !g_str_has_prefix (detail, prefix))
+    return 0;
+  open = strchr (detail + sizeof prefix - 1, '(');
+  if (open == NULL || !g_ascii_isdigit (open[1]))
+    return 1;   /* a cap of unknown size: one at a time is always safe */
+  n = g_ascii_strtoull (open + 1, NULL, 10);
+  return (guint) CLAMP (n, 1, 64);
+}
+
+static HeyaiHttpVerdict
+classify_status (HeyaiImagerHiggsfield  *self,
+                 HeyaiHttpResponse      *response,
+                 const char             *detail,
+                 GError                **error)
+{
   guint status = heyai_http_response_get_status (response);
   const char *url = heyai_http_response_get_url (response);
   gboolean is_request_url = url != NULL && strstr (url, "/requests/") != NULL;
-  g_autofree char *detail = NULL;
+  guint cap;
 
-  if (status < 400 || !is_service_response (self->base_url, response))
-    return HEYAI_HTTP_VERDICT_DEFAULT;
-
-  detail = dup_detail (response);
   switch (status)
     {
     case 401:
@@ -137,15 +156,40 @@ classify (HeyaiHttpResponse  *response,
                      "(or HF_CREDENTIALS) or the key in Preferences → Providers."));
       return HEYAI_HTTP_VERDICT_FINAL;
     case 403:
+      /* Final for the whole batch: every other still would get the same. */
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_QUOTA,
                    _("Higgsfield says there are not enough credits (%s). Add credits at "
                      "cloud.higgsfield.ai and try again."),
                    detail != NULL ? detail : _("no detail"));
       return HEYAI_HTTP_VERDICT_FINAL;
+    case 423:
+      /* The model is blocked for a while; nothing was accepted. */
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+                   _("Higgsfield has blocked the model “%s” for a while (HTTP 423); nothing was charged. "
+                     "Try again in a few minutes, or choose another model."),
+                   self->model);
+      return HEYAI_HTTP_VERDICT_RETRY;
     case 400:
     case 422:
       if (is_request_url && strstr (url, "/cancel") != NULL)
         return HEYAI_HTTP_VERDICT_DEFAULT;
+      cap = status == 400 ? heyai_higgsfield_parse_concurrency_cap (detail) : 0;
+      if (cap > 0)
+        {
+          /* The account's cap, not a failure of the scene: nothing was
+           * accepted; wait and send it again, and keep at most @cap in
+           * flight from now on. */
+          self->cap_refusals++;
+          if (self->concurrency_cap == 0 || cap < self->concurrency_cap)
+            {
+              self->concurrency_cap = cap;
+              g_debug ("Higgsfield: the account allows %u requests at a time", cap);
+            }
+          g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+                       _("Higgsfield is already making %u stills for this account, its limit; "
+                         "the still waits for one of them to finish."), cap);
+          return HEYAI_HTTP_VERDICT_RETRY;
+        }
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION,
                    _("Higgsfield rejected the request: %s. Edit the image prompt or the settings and try again."),
                    detail != NULL ? detail : _("no reason given"));
@@ -162,6 +206,45 @@ classify (HeyaiHttpResponse  *response,
     default:
       return HEYAI_HTTP_VERDICT_DEFAULT;
     }
+}
+
+static HeyaiHttpVerdict
+classify (HeyaiHttpResponse  *response,
+          GError            **error,
+          gpointer            user_data)
+{
+  HeyaiImagerHiggsfield *self = user_data;
+  guint status = heyai_http_response_get_status (response);
+  const char *correlation = heyai_http_response_get_header (response, "X-Correlation-ID");
+  g_autofree char *detail = NULL;
+  g_autoptr(GError) local_error = NULL;
+  HeyaiHttpVerdict verdict;
+
+  if (status < 400 || !is_service_response (self->base_url, response))
+    return HEYAI_HTTP_VERDICT_DEFAULT;
+
+  detail = dup_detail (response);
+  verdict = classify_status (self, response, detail, &local_error);
+  if (local_error != NULL && correlation != NULL && *correlation != '\0')
+    {
+      /* Support asks for it (C.1 item 5): it stays with the job's error. */
+      char *with_id = g_strdup_printf (_("%s (Higgsfield correlation id %s)"),
+                                       local_error->message, correlation);
+
+      g_debug ("Higgsfield: HTTP %u, X-Correlation-ID %s", status, correlation);
+      g_free (local_error->message);
+      local_error->message = with_id;
+    }
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return verdict;
+}
+
+guint
+heyai_imager_higgsfield_get_concurrency_cap (HeyaiImagerHiggsfield *self)
+{
+  g_return_val_if_fail (HEYAI_IS_IMAGER_HIGGSFIELD (self), 0);
+  return self->concurrency_cap;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -328,6 +411,16 @@ downloaded_cb (GObject      *source,
       g_unlink (download->path);
       heyai_set_io_error (&error, saved_errno, what);
       g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* Probed on arrival: an error page saved as scene-01.png is no still. */
+  if (!heyai_media_check_still (path, &error))
+    {
+      g_unlink (path);
+      g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                               _("Scene %d: Higgsfield sent something that is not an image (%s). "
+                                 "Nothing was kept; generate the still again."),
+                               data->position, error->message);
       return;
     }
 
@@ -504,7 +597,7 @@ status_cb (GObject      *source,
                                "Edit the image prompt and try again."), data->position);
   else if (g_strcmp0 (status, "failed") == 0)
     {
-      const char *reason = heyai_json_object_get_string_or_null (root, "error");
+      g_autofree char *reason = heyai_http_redact (heyai_json_object_get_string_or_null (root, "error"));
 
       g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
                                _("Scene %d: Higgsfield could not make the still (%s). Try again."),
@@ -601,10 +694,9 @@ submitted_cb (GObject      *source,
       const char *detail = heyai_json_object_get_string_or_null (heyai_http_response_get_object (response, NULL),
                                                                  "detail");
       gboolean has_detail = detail != NULL;
-      /* The concurrency cap (400, C.1 item 2): nothing was accepted. */
-      gboolean busy = status == 400 && detail != NULL &&
-                      g_str_has_prefix (detail, "Maximum number of concurrent requests");
-      HeyaiHttpVerdict verdict = busy ? HEYAI_HTTP_VERDICT_RETRY : classify (response, &error, self);
+      /* classify() answers RETRY for the concurrency cap (400, C.1 item 2:
+       * nothing was accepted) and learns the cap from it. */
+      HeyaiHttpVerdict verdict = classify (response, &error, self);
 
       /* An answer that proves the request was refused: final, or safe to send again. */
       if (verdict == HEYAI_HTTP_VERDICT_FINAL)
@@ -730,7 +822,10 @@ credentials_cb (GObject      *source,
       self->key_id = g_steal_pointer (&id);
       self->key_secret = g_steal_pointer (&secret);
     }
-  start (task);
+  if (g_object_get_data (G_OBJECT (task), "heyai-next") != NULL)
+    ((void (*) (GTask *)) g_object_get_data (G_OBJECT (task), "heyai-next")) (task);   /* Test connection */
+  else
+    start (task);
 }
 
 static void
@@ -803,13 +898,143 @@ heyai_imager_higgsfield_estimate_cost (HeyaiImager *imager,
   return price_for (HEYAI_IMAGER_HIGGSFIELD (imager));
 }
 
+/* ---------------------------------------------------------------------- */
+/* The account's concurrency cap (contracts C.1 item 2)                    */
+
+/* Once Higgsfield said how many requests the account may have in flight,
+ * at most that many generations run at a time; the others wait here in
+ * order.  A generation refused by the cap (nothing accepted, no request
+ * id) goes back to the head of the queue and runs again when one of ours
+ * finishes: the cap is not a failure of the scene. */
+
+#define MAX_CAP_REQUEUES 50
+
+typedef struct
+{
+  HeyaiProject *project;
+  HeyaiScene   *scene;
+  HeyaiJob     *job;
+  char         *dest_dir;
+  guint         cap_refusals_at_start;
+  guint         requeues;
+} CappedData;
+
+static void
+capped_data_free (CappedData *data)
+{
+  g_clear_object (&data->project);
+  g_clear_object (&data->scene);
+  g_clear_object (&data->job);
+  g_free (data->dest_dir);
+  g_free (data);
+}
+
+static void capped_pump (HeyaiImagerHiggsfield *self);
+
+static gboolean
+refused_by_cap (HeyaiImagerHiggsfield *self,
+                CappedData            *data,
+                const GError          *error)
+{
+  const char *remote_id = heyai_job_get_remote_id (data->job);
+
+  return g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE) &&
+         self->concurrency_cap > 0 && self->cap_refusals != data->cap_refusals_at_start &&
+         (remote_id == NULL || *remote_id == '\0') && data->requeues < MAX_CAP_REQUEUES;
+}
+
+static void
+capped_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (source);
+  GTask *outer = user_data;   /* owned */
+  CappedData *data = g_task_get_task_data (outer);
+  g_autoptr(GError) error = NULL;
+  HeyaiGenResult *gen;
+
+  gen = g_task_propagate_pointer (G_TASK (result), &error);
+  g_assert (self->in_flight > 0);
+  self->in_flight--;
+
+  if (gen == NULL && !g_cancellable_is_cancelled (g_task_get_cancellable (outer)) &&
+      refused_by_cap (self, data, error))
+    {
+      g_debug ("Higgsfield: scene %d waits for a free slot (the account allows %u at a time)",
+               heyai_scene_get_position (data->scene), self->concurrency_cap);
+      data->requeues++;
+      g_queue_push_head (&self->waiting, outer);
+      capped_pump (self);
+      return;
+    }
+
+  if (gen != NULL)
+    g_task_return_pointer (outer, gen, (GDestroyNotify) heyai_gen_result_free);
+  else
+    g_task_return_error (outer, g_steal_pointer (&error));
+  g_object_unref (outer);
+  capped_pump (self);
+}
+
+static void
+capped_start (HeyaiImagerHiggsfield *self,
+              GTask                 *outer)
+{
+  CappedData *data = g_task_get_task_data (outer);
+
+  if (g_task_return_error_if_cancelled (outer))
+    {
+      g_object_unref (outer);
+      return;
+    }
+  self->in_flight++;
+  data->cap_refusals_at_start = self->cap_refusals;
+  heyai_imager_higgsfield_generate_async (HEYAI_IMAGER (self), data->project, data->scene, data->job,
+                                          data->dest_dir, g_task_get_cancellable (outer),
+                                          capped_done_cb, outer);
+}
+
+static void
+capped_pump (HeyaiImagerHiggsfield *self)
+{
+  while (!g_queue_is_empty (&self->waiting) &&
+         (self->concurrency_cap == 0 || self->in_flight < self->concurrency_cap))
+    capped_start (self, g_queue_pop_head (&self->waiting));
+}
+
+static void
+heyai_imager_higgsfield_capped_generate_async (HeyaiImager         *imager,
+                                               HeyaiProject        *project,
+                                               HeyaiScene          *scene,
+                                               HeyaiJob            *job,
+                                               const char          *dest_dir,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data)
+{
+  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (imager);
+  GTask *outer = g_task_new (self, cancellable, callback, user_data);
+  CappedData *data = g_new0 (CappedData, 1);
+
+  g_task_set_source_tag (outer, heyai_imager_higgsfield_capped_generate_async);
+  data->project = g_object_ref (project);
+  data->scene = g_object_ref (scene);
+  data->job = g_object_ref (job);
+  data->dest_dir = g_strdup (dest_dir);
+  g_task_set_task_data (outer, data, (GDestroyNotify) capped_data_free);
+
+  g_queue_push_tail (&self->waiting, outer);
+  capped_pump (self);
+}
+
 static void
 imager_iface_init (HeyaiImagerInterface *iface)
 {
   iface->get_name = heyai_imager_higgsfield_get_name;
   iface->get_model = heyai_imager_higgsfield_get_model;
   iface->estimate_cost = heyai_imager_higgsfield_estimate_cost;
-  iface->generate_async = heyai_imager_higgsfield_generate_async;
+  iface->generate_async = heyai_imager_higgsfield_capped_generate_async;
   iface->generate_finish = heyai_imager_higgsfield_generate_finish;
 }
 
@@ -1015,4 +1240,85 @@ heyai_imager_higgsfield_set_max_wait (HeyaiImagerHiggsfield *self,
   g_return_if_fail (HEYAI_IS_IMAGER_HIGGSFIELD (self));
 
   heyai_remote_job_set_limit (G_OBJECT (self), &self->max_wait, seconds, properties[PROP_MAX_WAIT]);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Test connection: the status of a request that does not exist            */
+
+/* Authenticated and free: Higgsfield checks the key first, then answers 404
+ * for an unknown request id. */
+#define TEST_REQUEST_ID "00000000-0000-4000-8000-000000000000"
+
+static void
+test_status_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GTask *task = user_data;   /* owned */
+  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
+  g_autoptr(HeyaiHttpResponse) response = NULL;
+  GError *error = NULL;
+  guint status;
+
+  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
+  if (response == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  status = heyai_http_response_get_status (response);
+  if ((status >= 200 && status < 300) || status == 404)
+    g_task_return_boolean (task, TRUE);
+  else
+    {
+      if (classify (response, &error, self) == HEYAI_HTTP_VERDICT_DEFAULT || error == NULL)
+        {
+          g_clear_error (&error);
+          error = g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                               _("Higgsfield answered HTTP %u. Check the server address."), status);
+        }
+      g_task_return_error (task, error);
+    }
+  g_object_unref (task);
+}
+
+static void
+test_send (GTask *task)   /* owned */
+{
+  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
+  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", "/requests/" TEST_REQUEST_ID "/status");
+
+  add_auth (self, request);
+  heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS);
+  heyai_http_request_set_max_attempts (request, 2);
+  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), test_status_cb, task);
+}
+
+void
+heyai_imager_higgsfield_test_async (HeyaiImagerHiggsfield *self,
+                                    GCancellable          *cancellable,
+                                    GAsyncReadyCallback    callback,
+                                    gpointer               user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (HEYAI_IS_IMAGER_HIGGSFIELD (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, heyai_imager_higgsfield_test_async);
+  g_object_set_data (G_OBJECT (task), "heyai-next", test_send);
+  if (self->key_id != NULL)
+    test_send (task);
+  else
+    heyai_secrets_get_async (HEYAI_SECRET_HIGGSFIELD, cancellable, credentials_cb, task);
+}
+
+gboolean
+heyai_imager_higgsfield_test_finish (HeyaiImagerHiggsfield  *self,
+                                     GAsyncResult           *result,
+                                     GError                **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

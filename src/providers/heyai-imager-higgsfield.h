@@ -60,4 +60,24 @@ void                   heyai_imager_higgsfield_set_poll_interval (HeyaiImagerHig
 void                   heyai_imager_higgsfield_set_max_wait      (HeyaiImagerHiggsfield *self,
                                                                   guint                  seconds);
 
+/* The account's concurrency cap learned from Higgsfield's 400 "Maximum
+ * number of concurrent requests (N) has been reached" (0: not seen yet).
+ * Such an answer is not a failure: nothing was accepted, the submit is
+ * retried after a back-off; the caller keeps at most this many requests
+ * in flight for the rest of the session (API-CONTRACTS.md C.1 item 2). */
+guint                  heyai_imager_higgsfield_get_concurrency_cap (HeyaiImagerHiggsfield *self);
+/* The N of that message, 1 when it has none, 0 for any other text. */
+guint                  heyai_higgsfield_parse_concurrency_cap      (const char *detail);
+
+/* "Test connection": an authenticated, free call (the status of a request
+ * id that does not exist: the key is checked first); TRUE when the key was
+ * accepted, else the error says what is wrong. */
+void                   heyai_imager_higgsfield_test_async  (HeyaiImagerHiggsfield *self,
+                                                            GCancellable          *cancellable,
+                                                            GAsyncReadyCallback    callback,
+                                                            gpointer               user_data);
+gboolean               heyai_imager_higgsfield_test_finish (HeyaiImagerHiggsfield  *self,
+                                                            GAsyncResult           *result,
+                                                            GError                **error);
+
 G_END_DECLS

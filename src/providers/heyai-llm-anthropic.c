@@ -21,7 +21,44 @@ struct _HeyaiLlmAnthropic
   char      *base_url;
   char      *model;
   char      *api_key;      /* NULL: not resolved yet */
+  gboolean   output_config_refused;   /* set by the classifier on the current answer */
 };
+
+/* Base URLs that answered 400 to output_config this session: they get the
+ * forced tool from then on (contracts C.3 item 10). */
+static GMutex tool_only_lock;
+static GHashTable *tool_only_urls;
+
+static gboolean
+uses_tool (HeyaiLlmAnthropic *self)
+{
+  gboolean result;
+
+  if (g_strcmp0 (g_getenv ("HEYAI_ANTHROPIC_OUTPUT"), "tool") == 0)
+    return TRUE;
+  g_mutex_lock (&tool_only_lock);
+  result = tool_only_urls != NULL && g_hash_table_contains (tool_only_urls, self->base_url);
+  g_mutex_unlock (&tool_only_lock);
+  return result;
+}
+
+static void
+remember_tool_only (HeyaiLlmAnthropic *self)
+{
+  g_mutex_lock (&tool_only_lock);
+  if (tool_only_urls == NULL)
+    tool_only_urls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_add (tool_only_urls, g_strdup (self->base_url));
+  g_mutex_unlock (&tool_only_lock);
+}
+
+void
+heyai_llm_anthropic_forget_fallbacks (void)
+{
+  g_mutex_lock (&tool_only_lock);
+  g_clear_pointer (&tool_only_urls, g_hash_table_unref);
+  g_mutex_unlock (&tool_only_lock);
+}
 
 static void llm_iface_init (HeyaiLlmInterface *iface);
 
@@ -70,9 +107,18 @@ classify (HeyaiHttpResponse  *response,
     }
   detail = heyai_http_response_dup_error_detail (response);
 
+  /* "Your credit balance is too low ..." comes as a plain 400: final, no
+   * retry and no fallback call (C.3 item 11). */
+  if (status == 400 && detail != NULL && strstr (detail, "credit balance") != NULL)
+    {
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_QUOTA,
+                   _("%s says the account's credit balance is too low (%s). "
+                     "Top up the credit in the Anthropic console, or choose another script provider."),
+                   label, detail);
+      return HEYAI_HTTP_VERDICT_FINAL;
+    }
   if (g_strcmp0 (details_code, "enforced_spend_limit_reached") == 0 ||
-      status == 402 || g_strcmp0 (type, "billing_error") == 0 ||
-      (status == 400 && detail != NULL && strstr (detail, "credit balance") != NULL))
+      status == 402 || g_strcmp0 (type, "billing_error") == 0)
     {
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_QUOTA,
                    _("%s says the account's spend limit or credit is used up (%s). "
@@ -80,6 +126,12 @@ classify (HeyaiHttpResponse  *response,
                    label, detail != NULL ? detail : type);
       return HEYAI_HTTP_VERDICT_FINAL;
     }
+  /* A server that does not know native structured output (older API
+   * versions, proxies, compatible servers): the caller falls back to the
+   * forced tool once. */
+  if (status == 400 && g_strcmp0 (type, "invalid_request_error") == 0 && detail != NULL &&
+      strstr (detail, "output_config") != NULL)
+    self->output_config_refused = TRUE;
 
   switch (status)
     {
@@ -135,12 +187,10 @@ split_data_free (SplitData *data)
 
 static JsonNode *
 build_body (HeyaiLlmAnthropic *self,
-            SplitData         *data)
+            SplitData         *data,
+            gboolean           with_tool)
 {
   JsonObject *body = json_object_new ();
-  JsonArray *tools = json_array_new ();
-  JsonObject *tool = json_object_new ();
-  JsonObject *choice = json_object_new ();
   JsonNode *node;
 
   json_object_set_string_member (body, "model", self->model);
@@ -149,17 +199,35 @@ build_body (HeyaiLlmAnthropic *self,
   json_object_set_array_member (body, "messages", json_array_ref (data->messages));
   json_object_set_double_member (body, "temperature", 0.4);
 
-  json_object_set_string_member (tool, "name", HEYAI_LLM_SCHEMA_NAME);
-  json_object_set_string_member (tool, "description",
-                                 "Submit the trailer's scenes, in order, as the final answer.");
-  json_object_set_member (tool, "input_schema", heyai_llm_scene_schema ());
-  json_array_add_object_element (tools, tool);
-  json_object_set_array_member (body, "tools", tools);
+  if (!with_tool)
+    {
+      /* Native structured output (C.3 item 9): the JSON comes back as text. */
+      JsonObject *config = json_object_new ();
+      JsonObject *format = json_object_new ();
 
-  json_object_set_string_member (choice, "type", "tool");
-  json_object_set_string_member (choice, "name", HEYAI_LLM_SCHEMA_NAME);
-  json_object_set_boolean_member (choice, "disable_parallel_tool_use", TRUE);
-  json_object_set_object_member (body, "tool_choice", choice);
+      json_object_set_string_member (format, "type", "json_schema");
+      json_object_set_member (format, "schema", heyai_llm_scene_schema ());
+      json_object_set_object_member (config, "format", format);
+      json_object_set_object_member (body, "output_config", config);
+    }
+  else
+    {
+      JsonArray *tools = json_array_new ();
+      JsonObject *tool = json_object_new ();
+      JsonObject *choice = json_object_new ();
+
+      json_object_set_string_member (tool, "name", HEYAI_LLM_SCHEMA_NAME);
+      json_object_set_string_member (tool, "description",
+                                     "Submit the trailer's scenes, in order, as the final answer.");
+      json_object_set_member (tool, "input_schema", heyai_llm_scene_schema ());
+      json_array_add_object_element (tools, tool);
+      json_object_set_array_member (body, "tools", tools);
+
+      json_object_set_string_member (choice, "type", "tool");
+      json_object_set_string_member (choice, "name", HEYAI_LLM_SCHEMA_NAME);
+      json_object_set_boolean_member (choice, "disable_parallel_tool_use", TRUE);
+      json_object_set_object_member (body, "tool_choice", choice);
+    }
 
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (node, body);
@@ -184,6 +252,26 @@ first_text (JsonArray *content)
         return heyai_json_object_get_string_or_null (block, "text");
     }
   return NULL;
+}
+
+/* Every text block, in order (native structured output). */
+static char *
+all_text (JsonArray *content)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; content != NULL && i < json_array_get_length (content); i++)
+    {
+      JsonNode *node = json_array_get_element (content, i);
+      JsonObject *block;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      block = json_node_get_object (node);
+      if (g_strcmp0 (heyai_json_object_get_string_or_null (block, "type"), "text") == 0)
+        g_string_append (text, heyai_json_object_get_string_or_null (block, "text") ?: "");
+    }
+  return g_string_free (text, text->len == 0);
 }
 
 static JsonObject *
@@ -220,10 +308,21 @@ split_sent_cb (GObject      *source,
   JsonObject *tool_use;
   JsonNode *input = NULL;
   const char *stop_reason;
+  g_autofree char *answer_text = NULL;
 
   response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
   if (response == NULL)
     {
+      if (self->output_config_refused && !uses_tool (self))
+        {
+          /* Once per base URL and session: the forced tool instead. */
+          g_debug ("%s refused output_config (%s); using the forced tool", label, error->message);
+          self->output_config_refused = FALSE;
+          remember_tool_only (self);
+          send_split (g_steal_pointer (&task));
+          return;
+        }
+      self->output_config_refused = FALSE;
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -242,7 +341,9 @@ split_sent_cb (GObject      *source,
 
   if (g_strcmp0 (stop_reason, "refusal") == 0)
     {
-      heyai_llm_set_refusal_error (&error, label, first_text (content));
+      g_autofree char *shown = heyai_http_redact (first_text (content));
+
+      heyai_llm_set_refusal_error (&error, label, shown);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -254,11 +355,26 @@ split_sent_cb (GObject      *source,
       return;
     }
 
+  /* A tool call when we forced one (or a server chose it anyway), else the
+   * text blocks of native structured output. */
   tool_use = find_tool_use (content);
   if (tool_use != NULL)
     input = json_object_get_member (tool_use, "input");
+  else
+    answer_text = all_text (content);
 
-  if (input == NULL)
+  if (input == NULL && answer_text != NULL)
+    {
+      g_autoptr(JsonNode) parsed = heyai_llm_parse_reply_text (answer_text, &error);
+
+      if (parsed != NULL)
+        {
+          g_task_return_pointer (task, heyai_llm_scenes_from_reply (parsed, data->project),
+                                 (GDestroyNotify) g_ptr_array_unref);
+          return;
+        }
+    }
+  else if (input == NULL)
     g_set_error (&error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
                  "no %s tool call in the answer", HEYAI_LLM_SCHEMA_NAME);
   else if (!JSON_NODE_HOLDS_OBJECT (input) && JSON_NODE_HOLDS_VALUE (input) &&
@@ -337,8 +453,9 @@ send_split (GTask *task)
   HeyaiLlmAnthropic *self = g_task_get_source_object (task);
   SplitData *data = g_task_get_task_data (task);
   g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", "/v1/messages");
-  g_autoptr(JsonNode) body = build_body (self, data);
+  g_autoptr(JsonNode) body = build_body (self, data, uses_tool (self));
 
+  self->output_config_refused = FALSE;
   heyai_http_request_set_header (request, "x-api-key", self->api_key);
   heyai_http_request_set_header (request, "anthropic-version", HEYAI_ANTHROPIC_VERSION);
   heyai_http_request_set_json (request, body);
@@ -563,4 +680,83 @@ heyai_llm_anthropic_get_http (HeyaiLlmAnthropic *self)
   g_return_val_if_fail (HEYAI_IS_LLM_ANTHROPIC (self), NULL);
 
   return self->http;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Test connection: GET /v1/models (authenticated, free)                   */
+
+static void
+test_models_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(HeyaiHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+
+  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
+  if (response == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+test_send (GTask *task)
+{
+  HeyaiLlmAnthropic *self = g_task_get_source_object (task);
+  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", "/v1/models");
+
+  heyai_http_request_add_query (request, "limit", "1");
+  heyai_http_request_set_header (request, "x-api-key", self->api_key);
+  heyai_http_request_set_header (request, "anthropic-version", HEYAI_ANTHROPIC_VERSION);
+  heyai_http_request_set_max_attempts (request, 2);
+  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), test_models_cb, task);
+}
+
+static void
+test_key_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  HeyaiLlmAnthropic *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = heyai_secrets_get_finish (result, &error);
+
+  if (key == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (self->api_key == NULL)
+    self->api_key = g_steal_pointer (&key);
+  test_send (g_steal_pointer (&task));
+}
+
+void
+heyai_llm_anthropic_test_async (HeyaiLlmAnthropic   *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (HEYAI_IS_LLM_ANTHROPIC (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, heyai_llm_anthropic_test_async);
+  if (self->api_key != NULL && *self->api_key != '\0')
+    test_send (g_steal_pointer (&task));
+  else
+    heyai_secrets_get_async (HEYAI_SECRET_ANTHROPIC, cancellable, test_key_cb, g_steal_pointer (&task));
+}
+
+gboolean
+heyai_llm_anthropic_test_finish (HeyaiLlmAnthropic  *self,
+                                 GAsyncResult       *result,
+                                 GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

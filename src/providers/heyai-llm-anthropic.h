@@ -1,10 +1,15 @@
 /* heyai-llm-anthropic.h: the Anthropic Messages API LLM client.
  *
  * POST {HEYAI_ANTHROPIC_BASE_URL}/v1/messages with x-api-key and
- * anthropic-version 2023-06-01, one tool "submit_scenes" whose input_schema
- * is the scene schema, forced with tool_choice {"type":"tool"}; the system
- * prompt is top-level.  The tool_use input (an object) is validated
- * client-side, with one repair round-trip (a tool_result marked is_error).
+ * anthropic-version 2023-06-01; the system prompt is top-level.  Native
+ * structured output first (API-CONTRACTS.md C.3): output_config.format is
+ * the strict scene schema and the JSON comes back as text blocks.  A server
+ * that answers 400 invalid_request_error naming output_config gets the call
+ * again, once, with the forced tool "submit_scenes" (tool_choice
+ * {"type":"tool"}), and the tool from then on for that base URL and session
+ * (HEYAI_ANTHROPIC_OUTPUT=tool forces the tool).  "Your credit balance is
+ * too low" (a 400) is final: no retry, no fallback.  The reply is validated
+ * client-side, with one repair round-trip.
  *
  * Model: the constructor argument, else $HEYAI_ANTHROPIC_MODEL, else
  * HEYAI_LLM_ANTHROPIC_DEFAULT_MODEL.
@@ -34,5 +39,17 @@ HeyaiLlmAnthropic *heyai_llm_anthropic_new      (const char         *base_url,
 GObject           *heyai_llm_anthropic_create   (const char         *data_dir,
                                                  GError            **error);
 HeyaiHttp         *heyai_llm_anthropic_get_http (HeyaiLlmAnthropic  *self);
+
+/* "Test connection": an authenticated, free call (GET /v1/models); TRUE
+ * when the key was accepted, else the error says what is wrong. */
+void               heyai_llm_anthropic_test_async  (HeyaiLlmAnthropic   *self,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean           heyai_llm_anthropic_test_finish (HeyaiLlmAnthropic   *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+/* Forgets which base URLs refused output_config (tests). */
+void               heyai_llm_anthropic_forget_fallbacks (void);
 
 G_END_DECLS

@@ -21,6 +21,7 @@ struct _HeyaiLlmOpenai
   char      *base_url;
   char      *model;
   char      *api_key;      /* NULL: not resolved yet; "": none */
+  HeyaiLlmOpenaiApi api;
 };
 
 static void llm_iface_init (HeyaiLlmInterface *iface);
@@ -122,27 +123,100 @@ message_new (const char *role,
   return m;
 }
 
-static JsonNode *
-build_body (HeyaiLlmOpenai *self,
-            JsonArray      *messages)
+static JsonObject *
+schema_format_new (void)
 {
-  JsonObject *body = json_object_new ();
-  JsonObject *format = json_object_new ();
   JsonObject *js = json_object_new ();
-  JsonNode *node;
-
-  json_object_set_string_member (body, "model", self->model);
-  json_object_set_array_member (body, "messages", json_array_ref (messages));
-  json_object_set_double_member (body, "temperature", 0.4);
-  json_object_set_int_member (body, heyai_llm_openai_get_token_field (self), MAX_OUTPUT_TOKENS);
 
   json_object_set_string_member (js, "name", HEYAI_LLM_SCHEMA_NAME);
   json_object_set_string_member (js, "description", "The trailer's scenes, in order.");
   json_object_set_boolean_member (js, "strict", TRUE);
   json_object_set_member (js, "schema", heyai_llm_scene_schema ());
+  return js;
+}
+
+/* Chat Completions (section 4.1): OpenAI-compatible servers, or
+ * HEYAI_OPENAI_API=chat. */
+static JsonNode *
+build_chat_body (HeyaiLlmOpenai *self,
+                 JsonArray      *messages)
+{
+  JsonObject *body = json_object_new ();
+  JsonObject *format = json_object_new ();
+  JsonNode *node;
+
+  json_object_set_string_member (body, "model", self->model);
+  json_object_set_array_member (body, "messages", json_array_ref (messages));
+  /* OpenAI's GPT-5 models answer 400 to any temperature but 1: omit it
+   * there; local servers get a steady one. */
+  if (!heyai_llm_openai_is_official (self) && !g_str_has_prefix (self->model, "gpt-5") &&
+      !g_regex_match_simple ("^o[0-9]", self->model, 0, 0))
+    json_object_set_double_member (body, "temperature", 0.4);
+  json_object_set_int_member (body, heyai_llm_openai_get_token_field (self), MAX_OUTPUT_TOKENS);
+
   json_object_set_string_member (format, "type", "json_schema");
-  json_object_set_object_member (format, "json_schema", js);
+  json_object_set_object_member (format, "json_schema", schema_format_new ());
   json_object_set_object_member (body, "response_format", format);
+
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, body);
+  return node;
+}
+
+/* Responses API (contracts C.2 item 6): instructions + input items, a
+ * strict json_schema text format, store false, no temperature. */
+static JsonNode *
+build_responses_body (HeyaiLlmOpenai *self,
+                      JsonArray      *messages)
+{
+  JsonObject *body = json_object_new ();
+  JsonObject *text = json_object_new ();
+  JsonObject *format = schema_format_new ();
+  JsonArray *input = json_array_new ();
+  g_autoptr(GString) instructions = g_string_new (NULL);
+  JsonNode *node;
+
+  for (guint i = 0; i < json_array_get_length (messages); i++)
+    {
+      JsonObject *m = json_array_get_object_element (messages, i);
+      const char *role = json_object_get_string_member (m, "role");
+      const char *content = json_object_get_string_member (m, "content");
+      JsonObject *item;
+
+      if (g_str_equal (role, "system"))
+        {
+          if (instructions->len > 0)
+            g_string_append (instructions, "\n\n");
+          g_string_append (instructions, content);
+          continue;
+        }
+      item = json_object_new ();
+      json_object_set_string_member (item, "role", role);
+      if (g_str_equal (role, "user"))
+        {
+          JsonArray *parts = json_array_new ();
+          JsonObject *part = json_object_new ();
+
+          json_object_set_string_member (part, "type", "input_text");
+          json_object_set_string_member (part, "text", content);
+          json_array_add_object_element (parts, part);
+          json_object_set_array_member (item, "content", parts);
+        }
+      else
+        json_object_set_string_member (item, "content", content);   /* an earlier answer */
+      json_array_add_object_element (input, item);
+    }
+
+  json_object_set_string_member (body, "model", self->model);
+  if (instructions->len > 0)
+    json_object_set_string_member (body, "instructions", instructions->str);
+  json_object_set_array_member (body, "input", input);
+  json_object_set_int_member (body, "max_output_tokens", MAX_OUTPUT_TOKENS);
+  json_object_set_string_member (format, "type", "json_schema");
+  json_object_remove_member (format, "description");
+  json_object_set_object_member (text, "format", format);
+  json_object_set_object_member (body, "text", text);
+  json_object_set_boolean_member (body, "store", FALSE);
 
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (node, body);
@@ -169,6 +243,152 @@ split_data_free (SplitData *data)
 
 static void send_split (GTask *task);
 
+/* Chat Completions answer (section 4.2) -> the JSON text, or an error. */
+static char *
+read_chat_answer (HeyaiLlmOpenai  *self,
+                  JsonObject      *root,
+                  GError         **error)
+{
+  const char *label = heyai_http_get_label (self->http);
+  JsonArray *choices;
+  JsonObject *choice;
+  JsonObject *message = NULL;
+  const char *finish_reason;
+  const char *refusal;
+
+  if (!json_object_has_member (root, "choices") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "choices")) ||
+      json_array_get_length (choices = json_object_get_array_member (root, "choices")) == 0 ||
+      !JSON_NODE_HOLDS_OBJECT (json_array_get_element (choices, 0)))
+    {
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                   _("%s sent an answer HeyAI does not understand (no choices). Try again."), label);
+      return NULL;
+    }
+
+  choice = json_array_get_object_element (choices, 0);
+  if (json_object_has_member (choice, "message") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (choice, "message")))
+    message = json_object_get_object_member (choice, "message");
+  finish_reason = heyai_json_object_get_string_or_null (choice, "finish_reason");
+  refusal = heyai_json_object_get_string_or_null (message, "refusal");
+
+  if (refusal != NULL && *refusal != '\0')
+    {
+      g_autofree char *shown = heyai_http_redact (refusal);
+
+      heyai_llm_set_refusal_error (error, label, shown);
+      return NULL;
+    }
+  if (g_strcmp0 (finish_reason, "content_filter") == 0)
+    {
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_MODERATION,
+                   _("%s stopped the answer for its content policy. Edit the script and try again."),
+                   label);
+      return NULL;
+    }
+  if (g_strcmp0 (finish_reason, "length") == 0)
+    {
+      heyai_llm_set_cut_off_error (error, label);
+      return NULL;
+    }
+  return g_strdup (heyai_json_object_get_string_or_null (message, "content"));
+}
+
+/* Responses API answer (contracts C.2 item 7): the output_text parts of the
+ * message items, in order; reasoning and other items skipped. */
+static char *
+read_responses_answer (HeyaiLlmOpenai  *self,
+                       JsonObject      *root,
+                       GError         **error)
+{
+  const char *label = heyai_http_get_label (self->http);
+  const char *status = heyai_json_object_get_string_or_null (root, "status");
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) refusal = g_string_new (NULL);
+  gboolean saw_message = FALSE;
+  JsonArray *output = NULL;
+
+  if (g_strcmp0 (status, "failed") == 0)
+    {
+      JsonObject *err = json_object_has_member (root, "error") &&
+                        JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "error"))
+                          ? json_object_get_object_member (root, "error") : NULL;
+      g_autofree char *message = heyai_http_redact (heyai_json_object_get_string_or_null (err, "message"));
+
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+                   _("%s could not finish the answer (%s). Try again."),
+                   label, message != NULL ? message : _("no reason given"));
+      return NULL;
+    }
+
+  if (json_object_has_member (root, "output") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "output")))
+    output = json_object_get_array_member (root, "output");
+  for (guint i = 0; output != NULL && i < json_array_get_length (output); i++)
+    {
+      JsonNode *node = json_array_get_element (output, i);
+      JsonObject *item;
+      JsonArray *content;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      item = json_node_get_object (node);
+      if (g_strcmp0 (heyai_json_object_get_string_or_null (item, "type"), "message") != 0 ||
+          !json_object_has_member (item, "content") ||
+          !JSON_NODE_HOLDS_ARRAY (json_object_get_member (item, "content")))
+        continue;
+      saw_message = TRUE;
+      content = json_object_get_array_member (item, "content");
+      for (guint j = 0; j < json_array_get_length (content); j++)
+        {
+          JsonNode *pnode = json_array_get_element (content, j);
+          JsonObject *part;
+          const char *type;
+
+          if (!JSON_NODE_HOLDS_OBJECT (pnode))
+            continue;
+          part = json_node_get_object (pnode);
+          type = heyai_json_object_get_string_or_null (part, "type");
+          if (g_strcmp0 (type, "output_text") == 0)
+            g_string_append (text, heyai_json_object_get_string_or_null (part, "text") ?: "");
+          else if (g_strcmp0 (type, "refusal") == 0)
+            g_string_append (refusal, heyai_json_object_get_string_or_null (part, "refusal") ?: "");
+        }
+    }
+
+  if (refusal->len > 0)
+    {
+      g_autofree char *shown = heyai_http_redact (refusal->str);
+
+      heyai_llm_set_refusal_error (error, label, shown);
+      return NULL;
+    }
+  if (g_strcmp0 (status, "incomplete") == 0)
+    {
+      JsonObject *details = json_object_has_member (root, "incomplete_details") &&
+                            JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "incomplete_details"))
+                              ? json_object_get_object_member (root, "incomplete_details") : NULL;
+
+      /* The JSON is cut: never used. */
+      if (g_strcmp0 (heyai_json_object_get_string_or_null (details, "reason"), "content_filter") == 0)
+        g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_MODERATION,
+                     _("%s stopped the answer for its content policy. Edit the script and try again."),
+                     label);
+      else
+        heyai_llm_set_cut_off_error (error, label);
+      return NULL;
+    }
+  if ((status != NULL && g_strcmp0 (status, "completed") != 0) || !saw_message)
+    {
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                   _("%s sent an answer HeyAI does not understand (status “%s”, no message). Try again."),
+                   label, status != NULL ? status : "");
+      return NULL;
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 static void
 split_sent_cb (GObject      *source,
                GAsyncResult *result,
@@ -180,14 +400,9 @@ split_sent_cb (GObject      *source,
   g_autoptr(HeyaiHttpResponse) response = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) reply = NULL;
+  g_autofree char *content = NULL;
   const char *label = heyai_http_get_label (self->http);
   JsonObject *root;
-  JsonArray *choices;
-  JsonObject *choice;
-  JsonObject *message = NULL;
-  const char *finish_reason;
-  const char *refusal;
-  const char *content;
 
   response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
   if (response == NULL)
@@ -197,42 +412,16 @@ split_sent_cb (GObject      *source,
     }
 
   root = heyai_http_response_get_object (response, &error);
-  if (root == NULL ||
-      !json_object_has_member (root, "choices") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "choices")) ||
-      json_array_get_length (choices = json_object_get_array_member (root, "choices")) == 0 ||
-      !JSON_NODE_HOLDS_OBJECT (json_array_get_element (choices, 0)))
+  if (root == NULL)
     {
-      g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                               _("%s sent an answer HeyAI does not understand (no choices). Try again."),
-                               label);
-      return;
-    }
-
-  choice = json_array_get_object_element (choices, 0);
-  if (json_object_has_member (choice, "message") &&
-      JSON_NODE_HOLDS_OBJECT (json_object_get_member (choice, "message")))
-    message = json_object_get_object_member (choice, "message");
-  finish_reason = heyai_json_object_get_string_or_null (choice, "finish_reason");
-  refusal = heyai_json_object_get_string_or_null (message, "refusal");
-  content = heyai_json_object_get_string_or_null (message, "content");
-
-  if (refusal != NULL && *refusal != '\0')
-    {
-      heyai_llm_set_refusal_error (&error, label, refusal);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  if (g_strcmp0 (finish_reason, "content_filter") == 0)
+  content = self->api == HEYAI_LLM_OPENAI_API_RESPONSES
+              ? read_responses_answer (self, root, &error)
+              : read_chat_answer (self, root, &error);
+  if (error != NULL)
     {
-      g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_MODERATION,
-                               _("%s stopped the answer for its content policy. Edit the script and try again."),
-                               label);
-      return;
-    }
-  if (g_strcmp0 (finish_reason, "length") == 0)
-    {
-      heyai_llm_set_cut_off_error (&error, label);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -270,8 +459,11 @@ send_split (GTask *task)
 {
   HeyaiLlmOpenai *self = g_task_get_source_object (task);
   SplitData *data = g_task_get_task_data (task);
-  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", "/chat/completions");
-  g_autoptr(JsonNode) body = build_body (self, data->messages);
+  gboolean responses = self->api == HEYAI_LLM_OPENAI_API_RESPONSES;
+  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", responses ? "/responses"
+                                                                                  : "/chat/completions");
+  g_autoptr(JsonNode) body = responses ? build_responses_body (self, data->messages)
+                                       : build_chat_body (self, data->messages);
 
   if (self->api_key != NULL && *self->api_key != '\0')
     heyai_http_request_set_bearer (request, self->api_key);
@@ -485,6 +677,7 @@ heyai_llm_openai_constructed (GObject *object)
     self->base_url = heyai_service_dup_base_url (HEYAI_SERVICE_OPENAI);
   if (self->model == NULL)
     self->model = heyai_llm_dup_default_model ("HEYAI_OPENAI_MODEL", HEYAI_LLM_OPENAI_DEFAULT_MODEL);
+  self->api = heyai_llm_openai_default_api (self->base_url, g_getenv ("HEYAI_OPENAI_API"));
 
   self->http = heyai_http_new (self->base_url,
                                heyai_llm_openai_is_official (self)
@@ -637,4 +830,39 @@ heyai_llm_openai_get_http (HeyaiLlmOpenai *self)
   g_return_val_if_fail (HEYAI_IS_LLM_OPENAI (self), NULL);
 
   return self->http;
+}
+
+HeyaiLlmOpenaiApi
+heyai_llm_openai_default_api (const char *base_url,
+                              const char *setting)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *host;
+
+  if (g_strcmp0 (setting, "responses") == 0)
+    return HEYAI_LLM_OPENAI_API_RESPONSES;
+  if (g_strcmp0 (setting, "chat") == 0)
+    return HEYAI_LLM_OPENAI_API_CHAT;
+  if (base_url == NULL)
+    return HEYAI_LLM_OPENAI_API_RESPONSES;   /* the default base URL is OpenAI's */
+  uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL);
+  if (uri != NULL && (host = g_uri_get_host (uri)) != NULL &&
+      g_ascii_strcasecmp (host, "api.openai.com") == 0)
+    return HEYAI_LLM_OPENAI_API_RESPONSES;
+  return HEYAI_LLM_OPENAI_API_CHAT;
+}
+
+HeyaiLlmOpenaiApi
+heyai_llm_openai_get_api (HeyaiLlmOpenai *self)
+{
+  g_return_val_if_fail (HEYAI_IS_LLM_OPENAI (self), HEYAI_LLM_OPENAI_API_CHAT);
+  return self->api;
+}
+
+void
+heyai_llm_openai_set_api (HeyaiLlmOpenai    *self,
+                          HeyaiLlmOpenaiApi  api)
+{
+  g_return_if_fail (HEYAI_IS_LLM_OPENAI (self));
+  self->api = api;
 }

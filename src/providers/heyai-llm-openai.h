@@ -1,8 +1,14 @@
 /* heyai-llm-openai.h: the OpenAI (and OpenAI-compatible server) LLM client.
  *
- * POST {HEYAI_OPENAI_BASE_URL}/chat/completions with the scene schema as a
- * strict json_schema response_format; the reply is validated client-side
- * (local servers vary), with one repair round-trip on an invalid reply.
+ * Two APIs (API-CONTRACTS.md C.2): OpenAI's own endpoint gets the Responses
+ * API (POST {base}/responses: instructions + input, a strict json_schema
+ * text.format, store false, no temperature; the answer's message items'
+ * output_text parts hold the JSON, refusal / incomplete / failed are
+ * errors); any other base URL gets Chat Completions (POST
+ * {base}/chat/completions with a strict json_schema response_format), which
+ * OpenAI-compatible servers (Ollama, LM Studio, llama.cpp) speak.
+ * HEYAI_OPENAI_API=responses|chat overrides the choice.  The reply is
+ * validated client-side, with one repair round-trip on an invalid reply.
  *
  * Token limit: the official host (api.openai.com) gets max_completion_tokens
  * (max_tokens is deprecated there and refused by reasoning models); any other
@@ -27,6 +33,12 @@ G_BEGIN_DECLS
 
 #define HEYAI_LLM_OPENAI_DEFAULT_MODEL "gpt-4o-mini"
 
+typedef enum
+{
+  HEYAI_LLM_OPENAI_API_CHAT,
+  HEYAI_LLM_OPENAI_API_RESPONSES,
+} HeyaiLlmOpenaiApi;
+
 #define HEYAI_TYPE_LLM_OPENAI (heyai_llm_openai_get_type ())
 G_DECLARE_FINAL_TYPE (HeyaiLlmOpenai, heyai_llm_openai, HEYAI, LLM_OPENAI, GObject)
 
@@ -44,6 +56,13 @@ GObject        *heyai_llm_openai_create         (const char      *data_dir,
 gboolean        heyai_llm_openai_is_official    (HeyaiLlmOpenai  *self);
 /* "max_completion_tokens" or "max_tokens": the field the requests carry. */
 const char     *heyai_llm_openai_get_token_field (HeyaiLlmOpenai *self);
+/* @setting: "responses", "chat", or NULL/anything else for the default by
+ * base URL (responses for api.openai.com, chat otherwise). */
+HeyaiLlmOpenaiApi heyai_llm_openai_default_api  (const char      *base_url,
+                                                 const char      *setting);
+HeyaiLlmOpenaiApi heyai_llm_openai_get_api      (HeyaiLlmOpenai  *self);
+void            heyai_llm_openai_set_api        (HeyaiLlmOpenai  *self,
+                                                 HeyaiLlmOpenaiApi api);
 /* The HTTP client (tests tune its retry policy and delays). */
 HeyaiHttp      *heyai_llm_openai_get_http       (HeyaiLlmOpenai  *self);
 

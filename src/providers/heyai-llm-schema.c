@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "heyai-enums.h"
+#include "heyai-http.h"
 #include "heyai-llm-schema.h"
 
 /* Kept as text so the schema sent is byte-for-byte reviewable.  The camera
@@ -585,7 +586,10 @@ heyai_llm_parse_reply_text (const char  *text,
         start[len - 3] = '\0';
     }
 
-  if (!json_parser_load_from_data (parser, start, -1, &local_error))
+  /* json-glib recurses: refuse a reply nested deeper than any scene list
+   * before it can overflow the stack. */
+  if (!heyai_json_check_depth (start, -1, HEYAI_JSON_MAX_DEPTH, NULL, &local_error) ||
+      !json_parser_load_from_data (parser, start, -1, &local_error))
     {
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER, "the reply is not valid JSON (%s)",
                    local_error->message);

@@ -197,3 +197,145 @@ heyai_provider_resolve_name (HeyaiRole    role,
 
   return default_name (role);
 }
+
+/* ---------------------------------------------------------------------- */
+/* Test connection                                                         */
+
+static const char *
+provider_label (GObject *provider)
+{
+  if (HEYAI_IS_LLM_OPENAI (provider))
+    return heyai_http_get_label (heyai_llm_openai_get_http (HEYAI_LLM_OPENAI (provider)));
+  if (HEYAI_IS_LLM_ANTHROPIC (provider))
+    return heyai_service_label (HEYAI_SERVICE_ANTHROPIC);
+  if (HEYAI_IS_IMAGER_HIGGSFIELD (provider))
+    return heyai_service_label (HEYAI_SERVICE_HIGGSFIELD);
+  if (HEYAI_IS_ANIMATOR_KLING (provider))
+    return heyai_service_label (HEYAI_SERVICE_KLING);
+  if (HEYAI_IS_STORAGE_GDRIVE (provider))
+    return heyai_service_label (HEYAI_SERVICE_DRIVE);
+  return NULL;
+}
+
+static void
+test_done (GTask        *task,
+           gboolean      ok,
+           GError       *error)
+{
+  GObject *provider = g_task_get_task_data (task);
+  const char *label = provider_label (provider);
+
+  if (!ok)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Translators: %s is a service ("OpenAI", "Kling", ...) */
+  g_task_return_pointer (task, g_strdup_printf (_("%s: key accepted."), label), g_free);
+}
+
+static void
+test_models_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  g_auto(GStrv) ids = heyai_llm_openai_list_models_finish (HEYAI_LLM_OPENAI (source), result, &error);
+
+  test_done (task, ids != NULL, error);
+}
+
+static void
+test_anthropic_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  gboolean ok = heyai_llm_anthropic_test_finish (HEYAI_LLM_ANTHROPIC (source), result, &error);
+
+  test_done (task, ok, error);
+}
+
+static void
+test_higgsfield_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  gboolean ok = heyai_imager_higgsfield_test_finish (HEYAI_IMAGER_HIGGSFIELD (source), result, &error);
+
+  test_done (task, ok, error);
+}
+
+static void
+test_kling_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  gboolean ok = heyai_animator_kling_test_finish (HEYAI_ANIMATOR_KLING (source), result, &error);
+
+  test_done (task, ok, error);
+}
+
+static void
+test_drive_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  g_autofree char *token = heyai_oauth_get_token_finish (HEYAI_OAUTH (source), result, &error);
+
+  if (token == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_strdup (_("Google Drive: connected, access granted.")), g_free);
+}
+
+void
+heyai_provider_test_async (GObject             *provider,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (G_IS_OBJECT (provider));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, heyai_provider_test_async);
+  g_task_set_task_data (task, g_object_ref (provider), g_object_unref);
+
+  if (HEYAI_IS_LLM_OPENAI (provider))
+    heyai_llm_openai_list_models_async (HEYAI_LLM_OPENAI (provider), cancellable, test_models_cb, task);
+  else if (HEYAI_IS_LLM_ANTHROPIC (provider))
+    heyai_llm_anthropic_test_async (HEYAI_LLM_ANTHROPIC (provider), cancellable, test_anthropic_cb, task);
+  else if (HEYAI_IS_IMAGER_HIGGSFIELD (provider))
+    heyai_imager_higgsfield_test_async (HEYAI_IMAGER_HIGGSFIELD (provider), cancellable, test_higgsfield_cb, task);
+  else if (HEYAI_IS_ANIMATOR_KLING (provider))
+    heyai_animator_kling_test_async (HEYAI_ANIMATOR_KLING (provider), cancellable, test_kling_cb, task);
+  else if (HEYAI_IS_STORAGE_GDRIVE (provider))
+    heyai_oauth_get_token_async (heyai_drive_get_oauth (heyai_storage_gdrive_get_drive (HEYAI_STORAGE_GDRIVE (provider))),
+                                 cancellable, test_drive_cb, task);
+  else
+    {
+      /* Offline and local providers: nothing remote to reach. */
+      g_task_return_pointer (task, NULL, NULL);
+      g_object_unref (task);
+    }
+}
+
+char *
+heyai_provider_test_finish (GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

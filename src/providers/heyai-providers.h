@@ -260,4 +260,19 @@ const char *heyai_provider_resolve_name  (HeyaiRole    role,
                                           const char  *flag,
                                           const char  *setting);
 
+/* "Test connection" for a provider made by heyai_provider_create(): each
+ * paid provider makes one cheap authenticated call (OpenAI-compatible:
+ * GET /models; Anthropic: GET /v1/models; Higgsfield: the status of a
+ * request that does not exist; Kling: its task list, one item; Google
+ * Drive: an access token from the stored authorization).  finish returns
+ * "<Service>: key accepted." (translated), NULL with no error for a
+ * provider with nothing remote (offline, local), or an error that says
+ * exactly what is wrong (a refused key, no credit, no network...). */
+void        heyai_provider_test_async    (GObject             *provider,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+char       *heyai_provider_test_finish   (GAsyncResult        *result,
+                                          GError             **error);
+
 G_END_DECLS

@@ -23,6 +23,23 @@ wait_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The wait's sources live on the task's context (the caller's
+ * thread-default one), not the global default context. */
+static guint
+attach_to_task_context (GTask       *task,
+                        GSource     *source,
+                        GSourceFunc  func,
+                        gpointer     data,
+                        GDestroyNotify notify)
+{
+  guint id;
+
+  g_source_set_callback (source, func, data, notify);
+  id = g_source_attach (source, g_task_get_context (task));
+  g_source_unref (source);
+  return id;
+}
+
 static gboolean
 wait_cancelled_idle (gpointer user_data)
 {
@@ -31,7 +48,11 @@ wait_cancelled_idle (gpointer user_data)
 
   if (wait->timeout_id != 0)
     {
-      g_clear_handle_id (&wait->timeout_id, g_source_remove);
+      GSource *timeout = g_main_context_find_source_by_id (g_task_get_context (task), wait->timeout_id);
+
+      if (timeout != NULL)
+        g_source_destroy (timeout);
+      wait->timeout_id = 0;
       g_cancellable_disconnect (g_task_get_cancellable (task), wait->cancel_id);
       wait->cancel_id = 0;
       wait->cancelled (task);   /* takes the reference held by the timeout */
@@ -56,7 +77,7 @@ wait_cancelled_cb (GCancellable *cancellable,
 
   /* May run in any thread and inside g_cancellable_connect: defer. */
   g_object_ref (wait->task);
-  g_idle_add_full (G_PRIORITY_DEFAULT, wait_cancelled_idle, wait, wait_idle_done);
+  attach_to_task_context (wait->task, g_idle_source_new (), wait_cancelled_idle, wait, wait_idle_done);
 }
 
 void
@@ -71,7 +92,7 @@ heyai_remote_wait_start (HeyaiRemoteWait    *wait,
   wait->task = task;
   wait->elapsed = elapsed;
   wait->cancelled = cancelled;
-  wait->timeout_id = g_timeout_add (ms, wait_timeout_cb, wait);
+  wait->timeout_id = attach_to_task_context (task, g_timeout_source_new (ms), wait_timeout_cb, wait, NULL);
   if (cancellable != NULL)
     wait->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (wait_cancelled_cb), wait, NULL);
 }

@@ -8,7 +8,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <libsoup/soup.h>
 
 #include "heyai-preferences-window.h"
 #include "heyai-secrets.h"
@@ -107,6 +106,48 @@ add_entry (HeyaiPreferencesWindow *self,
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   g_settings_bind (self->settings, key, row, "text", G_SETTINGS_BIND_DEFAULT);
+  adw_preferences_group_add (group, row);
+}
+
+static void
+choice_selected_cb (AdwComboRow            *row,
+                    GParamSpec             *pspec,
+                    HeyaiPreferencesWindow *self)
+{
+  const char *key = g_object_get_data (G_OBJECT (row), "key");
+  const char *const *values = g_object_get_data (G_OBJECT (row), "values");
+  guint selected = adw_combo_row_get_selected (row);
+
+  if (values != NULL && selected < g_strv_length ((char **) values))
+    g_settings_set_string (self->settings, key, values[selected]);
+}
+
+/* A string key with a few values, shown as @labels (translated here). */
+static void
+add_choice_combo (HeyaiPreferencesWindow *self,
+                  AdwPreferencesGroup    *group,
+                  const char             *title,
+                  const char             *key,
+                  const char *const      *values,
+                  const char *const      *labels)
+{
+  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+  g_autofree char *current = g_settings_get_string (self->settings, key);
+  GtkWidget *row = adw_combo_row_new ();
+  guint selected = 0;
+
+  for (guint i = 0; values[i] != NULL; i++)
+    {
+      gtk_string_list_append (model, _(labels[i]));
+      if (g_strcmp0 (values[i], current) == 0)
+        selected = i;
+    }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
+  g_object_set_data_full (G_OBJECT (row), "key", g_strdup (key), g_free);
+  g_object_set_data (G_OBJECT (row), "values", (gpointer) values);
+  g_signal_connect (row, "notify::selected", G_CALLBACK (choice_selected_cb), self);
   adw_preferences_group_add (group, row);
 }
 
@@ -216,37 +257,50 @@ add_key_row (HeyaiPreferencesWindow *self,
 
 /* Test connection -------------------------------------------------------- */
 
-static void
-models_probe_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+/* Each chosen provider makes one cheap authenticated call
+ * (heyai_provider_test_async) and the window says, per provider, "key
+ * accepted" or exactly what is wrong. */
+typedef struct
 {
-  g_autoptr(HeyaiPreferencesWindow) self = user_data;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  guint status;
+  HeyaiPreferencesWindow *self;
+  GString                *report;
+  guint                   pending;
+  gboolean                any_remote;
+  gboolean                cancelled;   /* the window is closing: no toast */
+} TestRun;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (body == NULL)
+static void
+test_run_finish (TestRun *run)
+{
+  if (--run->pending > 0)
+    return;
+  if (!run->any_remote)
+    g_string_append (run->report, _("Nothing to check: the chosen providers work offline."));
+  if (!run->cancelled)
+    toast (run->self, run->report->str);
+  g_object_unref (run->self);
+  g_string_free (run->report, TRUE);
+  g_free (run);
+}
+
+static void
+provider_tested_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  TestRun *run = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = heyai_provider_test_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    run->cancelled = TRUE;
+  else if (text != NULL || error != NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      text = g_strdup_printf (_("Could not reach the server: %s"), error->message);
-      toast (self, text);
-      return;
+      run->any_remote = TRUE;
+      g_string_append_printf (run->report, "%s%s", run->report->len > 0 ? "\n" : "",
+                              text != NULL ? text : error->message);
     }
-  status = soup_message_get_status (msg);
-  if (status == 401 || status == 403)
-    toast (self, _("The server refused the API key. Check the key and try again."));
-  else if (status >= 200 && status < 300)
-    toast (self, _("Connected: the server answered and accepted the key."));
-  else
-    {
-      text = g_strdup_printf (_("The server answered with HTTP %u. Check the server address."), status);
-      toast (self, text);
-    }
+  test_run_finish (run);
 }
 
 static void
@@ -254,10 +308,12 @@ test_connection_cb (GtkButton              *button,
                     HeyaiPreferencesWindow *self)
 {
   static const char *keys[] = { "llm-provider", "imager-provider", "animator-provider", "storage-provider" };
-  g_autofree char *llm = g_settings_get_string (self->settings, "llm-provider");
-  g_autoptr(GString) problems = g_string_new (NULL);
+  TestRun *run = g_new0 (TestRun, 1);
 
-  /* Every chosen provider must be creatable (credentials present ...). */
+  run->self = g_object_ref (self);
+  run->report = g_string_new (NULL);
+  run->pending = 1;   /* released below, once every test is started */
+
   for (guint role = 0; role < G_N_ELEMENTS (keys); role++)
     {
       g_autofree char *setting = g_settings_get_string (self->settings, keys[role]);
@@ -265,49 +321,18 @@ test_connection_cb (GtkButton              *button,
       g_autoptr(GError) error = NULL;
       g_autoptr(GObject) provider = heyai_provider_create ((HeyaiRole) role, name,
                                                            heyai_application_get_data_dir (self->app), &error);
+
       if (provider == NULL)
-        g_string_append_printf (problems, "%s%s", problems->len ? "\n" : "", error->message);
-    }
-  if (problems->len > 0)
-    {
-      toast (self, problems->str);
-      return;
-    }
-
-  if (g_str_equal (llm, "openai"))
-    {
-      AdwPasswordEntryRow *row = g_hash_table_lookup (self->key_rows, HEYAI_SECRET_OPENAI);
-      g_autofree char *base = g_settings_get_string (self->settings, "openai-base-url");
-      g_autofree char *env_key = heyai_secrets_dup_from_env (HEYAI_SECRET_OPENAI);
-      const char *key = env_key ? env_key : gtk_editable_get_text (GTK_EDITABLE (row));
-      g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 15, NULL);
-      g_autoptr(SoupMessage) msg = NULL;
-      g_autofree char *url = NULL;
-      g_autofree char *auth = NULL;
-      const char *env_base = g_getenv ("HEYAI_OPENAI_BASE_URL");
-
-      if (base == NULL || *base == '\0')
         {
-          g_free (base);
-          base = g_strdup (env_base ? env_base : "https://api.openai.com/v1");
+          /* missing credentials, an unknown provider: said as is */
+          run->any_remote = TRUE;
+          g_string_append_printf (run->report, "%s%s", run->report->len > 0 ? "\n" : "", error->message);
+          continue;
         }
-      while (g_str_has_suffix (base, "/"))
-        base[strlen (base) - 1] = '\0';
-      url = g_strdup_printf ("%s/models", base);
-      msg = soup_message_new ("GET", url);
-      if (msg == NULL)
-        {
-          toast (self, _("The server address is not a valid URL."));
-          return;
-        }
-      auth = g_strdup_printf ("Bearer %s", key ? key : "");
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-      soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, self->cancellable,
-                                        models_probe_cb, g_object_ref (self));
-      return;
+      run->pending++;
+      heyai_provider_test_async (provider, self->cancellable, provider_tested_cb, run);
     }
-
-  toast (self, _("Settings look complete. The first batch will confirm the connection."));
+  test_run_finish (run);
 }
 
 /* Google Drive ----------------------------------------------------------- */
@@ -456,6 +481,9 @@ build (HeyaiPreferencesWindow *self)
   static const char *imager_labels[] = { N_("Offline (built in)"), N_("Higgsfield"), NULL, NULL, NULL };
   static const char *animator_labels[] = { N_("Offline (Ken Burns)"), N_("Kling"), NULL, NULL, NULL };
   static const char *storage_labels[] = { N_("Local folder"), N_("Google Drive"), NULL, NULL, NULL };
+  static const char *const openai_api_values[] = { "", "responses", "chat", NULL };
+  static const char *const openai_api_labels[] = { N_("Automatic (by server)"), N_("Responses API"),
+                                                   N_("Chat Completions"), NULL };
   g_autoptr(GtkStringList) aspects = gtk_string_list_new ((const char *[]) { "16:9", "9:16", "1:1", NULL });
   GtkWidget *test_row, *test_button, *aspect_row, *drive_button, *storage_group_row;
 
@@ -463,6 +491,7 @@ build (HeyaiPreferencesWindow *self)
   add_provider_combo (self, self->llm_group, HEYAI_ROLE_LLM, "llm-provider", llm_labels);
   add_entry (self, self->llm_group, _("Model"), "llm-model");
   add_entry (self, self->llm_group, _("OpenAI-Compatible Server"), "openai-base-url");
+  add_choice_combo (self, self->llm_group, _("OpenAI API"), "openai-api", openai_api_values, openai_api_labels);
   add_entry (self, self->llm_group, _("Anthropic Server"), "anthropic-base-url");
   add_key_row (self, self->llm_group, _("OpenAI API Key"), HEYAI_SECRET_OPENAI);
   add_key_row (self, self->llm_group, _("Anthropic API Key"), HEYAI_SECRET_ANTHROPIC);
@@ -470,6 +499,7 @@ build (HeyaiPreferencesWindow *self)
   /* Stills */
   add_provider_combo (self, self->imager_group, HEYAI_ROLE_IMAGER, "imager-provider", imager_labels);
   add_entry (self, self->imager_group, _("Model"), "imager-model");
+  add_entry (self, self->imager_group, _("Higgsfield Server"), "higgsfield-base-url");
   add_key_row (self, self->imager_group, _("Higgsfield Credentials (key:secret)"), HEYAI_SECRET_HIGGSFIELD);
 
   /* Animation */
@@ -488,6 +518,7 @@ build (HeyaiPreferencesWindow *self)
 
   /* Storage */
   add_provider_combo (self, self->drive_group, HEYAI_ROLE_STORAGE, "storage-provider", storage_labels);
+  add_entry (self, self->drive_group, _("Shared Drive ID (empty: My Drive)"), "drive-shared-drive-id");
   storage_group_row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (storage_group_row), _("Google Account"));
   drive_button = gtk_button_new ();

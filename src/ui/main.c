@@ -8,6 +8,7 @@
 #include <locale.h>
 
 #include "heyai-application.h"
+#include "heyai-secrets.h"
 
 int
 main (int   argc,
@@ -26,6 +27,10 @@ main (int   argc,
           g_file_test (HEYAI_BUILD_DATADIR "/gschemas.compiled", G_FILE_TEST_EXISTS))
         g_setenv ("GSETTINGS_SCHEMA_DIR", HEYAI_BUILD_DATADIR, TRUE);
     }
+
+  /* Keys will sit in memory: no core dumps; logs on stderr, not stdout. */
+  heyai_secrets_protect_process ();
+  g_log_writer_default_set_use_stderr (TRUE);
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, heyai_locale_dir ());

@@ -62,6 +62,9 @@ test_success (Fixture       *f,
   g_assert_cmpint (heyai_scene_get_duration (g_ptr_array_index (scenes, 2)), ==, 10);
   g_assert_cmpstr (heyai_llm_get_model (HEYAI_LLM (llm)), ==, "claude-test");
   g_assert_cmpuint (heyai_fake_get_count (f->fake, "anthropic.messages"), ==, 1);
+  /* native structured output first, no tool */
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "anthropic.output-config"), ==, 1);
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "anthropic.tool"), ==, 0);
   g_assert_nonnull (strstr (log, "v1/messages"));
   g_assert_nonnull (strstr (log, "[REDACTED]"));
   g_assert_null (strstr (log, KEY));
@@ -206,6 +209,72 @@ test_too_large (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "too large"));
 }
 
+/* A server that does not know output_config: one more call with the forced
+ * tool, and the tool from then on for that base URL. */
+static void
+test_output_config_fallback (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(HeyaiLlmAnthropic) llm = make_client (f, KEY);
+  g_autoptr(HeyaiLlmAnthropic) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) scenes = NULL;
+
+  heyai_llm_anthropic_forget_fallbacks ();
+  heyai_fake_set_option (f->fake, "anthropic.output-config", "refuse");
+  scenes = split (llm, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (scenes->len, ==, 4);
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "anthropic.messages"), ==, 2);
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "anthropic.tool"), ==, 1);
+  g_clear_pointer (&scenes, g_ptr_array_unref);
+
+  /* the next client for the same base URL goes straight to the tool */
+  second = make_client (f, KEY);
+  scenes = split (second, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "anthropic.messages"), ==, 3);
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "anthropic.tool"), ==, 2);
+  heyai_llm_anthropic_forget_fallbacks ();
+}
+
+/* "Your credit balance is too low" is a 400: final, no retry, no fallback. */
+static void
+test_low_credit_is_final (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(HeyaiLlmAnthropic) llm = make_client (f, KEY);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) scenes = NULL;
+
+  heyai_llm_anthropic_forget_fallbacks ();
+  add_fault (f, "anthropic.messages:low-credit:1");
+  scenes = split (llm, &error);
+  g_assert_null (scenes);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_QUOTA);
+  g_assert_nonnull (strstr (error->message, "credit balance is too low"));
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "anthropic.messages"), ==, 1);
+}
+
+/* A native answer that is not JSON: one repair round with the text given back. */
+static void
+test_native_repair (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(HeyaiLlmAnthropic) llm = make_client (f, KEY);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) scenes = NULL;
+
+  heyai_llm_anthropic_forget_fallbacks ();
+  add_fault (f, "anthropic.messages:invalid-text:1");
+  scenes = split (llm, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (scenes->len, ==, 4);
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "anthropic.messages"), ==, 2);
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "anthropic.repair"), ==, 1);
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "anthropic.tool"), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -220,6 +289,9 @@ main (int argc, char **argv)
   ADD ("repair", test_repair);
   ADD ("timeout-and-malformed", test_timeout_and_malformed);
   ADD ("too-large", test_too_large);
+  ADD ("output-config-fallback", test_output_config_fallback);
+  ADD ("low-credit-is-final", test_low_credit_is_final);
+  ADD ("native-repair", test_native_repair);
 #undef ADD
 
   return g_test_run ();

@@ -468,6 +468,106 @@ test_poll_budget (Fixture       *f,
   g_assert_nonnull (heyai_job_get_remote_id (job));
 }
 
+/* ---------------------------------------------------------------------- */
+/* Contracts of 2026-12 (C.1)                                              */
+
+typedef struct
+{
+  GAsyncResult *result;
+} Slot;
+
+/* Four stills at once on an account that allows two: none fails, at most
+ * two are ever in flight, the cap is learned. */
+static void
+test_concurrency_cap (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(HeyaiImagerHiggsfield) imager = make_client (f, KEY);
+  g_autoptr(HeyaiProject) project = make_project ("x");
+  HeyaiScene *scenes[4];
+  HeyaiJob *jobs[4];
+  Slot slots[4] = { { 0 } };
+
+  heyai_fake_set_option (f->fake, "higgsfield.max-concurrent", "2");
+  for (guint i = 0; i < 4; i++)
+    {
+      scenes[i] = make_scene ((int) i + 1, "A lighthouse", "m", 5, HEYAI_CAMERA_STATIC);
+      jobs[i] = make_job (HEYAI_JOB_KIND_IMAGE, (int) i + 1, 1);
+      heyai_imager_generate_async (HEYAI_IMAGER (imager), project, scenes[i], jobs[i], f->tmp, NULL,
+                                   store_result, &slots[i].result);
+    }
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HeyaiGenResult) gen = NULL;
+
+      wait_result (&slots[i].result, 30);
+      gen = heyai_imager_generate_finish (HEYAI_IMAGER (imager), slots[i].result, &error);
+      g_assert_no_error (error);
+      g_assert_true (file_starts_with (gen->path, png_magic, sizeof png_magic));
+      g_clear_object (&slots[i].result);
+      g_object_unref (scenes[i]);
+      g_object_unref (jobs[i]);
+    }
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "higgsfield.accepted"), ==, 4);
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "higgsfield.capped"), >=, 1);
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "higgsfield.max-in-flight"), <=, 2);
+  g_assert_cmpuint (heyai_imager_higgsfield_get_concurrency_cap (imager), ==, 2);
+
+  g_assert_cmpuint (heyai_higgsfield_parse_concurrency_cap (
+                      "Maximum number of concurrent requests (4) has been reached"), ==, 4);
+  g_assert_cmpuint (heyai_higgsfield_parse_concurrency_cap ("Maximum number of concurrent requests"), ==, 1);
+  g_assert_cmpuint (heyai_higgsfield_parse_concurrency_cap ("prompt: Field required"), ==, 0);
+}
+
+/* 423: the model is blocked for a while; nothing accepted, tried again.
+ * 403: no credits, final, with the correlation id kept in the message. */
+static void
+test_blocked_and_credits (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(HeyaiImagerHiggsfield) imager = make_client (f, KEY);
+  g_autoptr(HeyaiScene) scene = make_scene (1, "A lighthouse", "m", 5, HEYAI_CAMERA_STATIC);
+  g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_IMAGE, 1, 1);
+  g_autoptr(HeyaiJob) job2 = make_job (HEYAI_JOB_KIND_IMAGE, 1, 2);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiGenResult) gen = NULL;
+  g_autoptr(HeyaiGenResult) none = NULL;
+
+  add_fault (f, "higgsfield.submit:blocked:1");
+  gen = generate (f, imager, scene, job, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "higgsfield.accepted"), ==, 1);
+
+  add_fault (f, "higgsfield.submit:credits:1");
+  none = generate (f, imager, scene, job2, NULL, &error);
+  g_assert_null (none);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_QUOTA);
+  g_assert_nonnull (strstr (error->message, "corr-fake-fault"));
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "higgsfield.accepted"), ==, 1);
+}
+
+/* A still is probed on arrival: an error page served as image/png fails
+ * the scene and is not kept. */
+static void
+test_junk_still (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(HeyaiImagerHiggsfield) imager = make_client (f, KEY);
+  g_autoptr(HeyaiScene) scene = make_scene (4, "A lighthouse", "m", 5, HEYAI_CAMERA_STATIC);
+  g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_IMAGE, 4, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiGenResult) gen = NULL;
+  g_autofree char *kept = g_build_filename (f->tmp, "scene-04.png", NULL);
+
+  heyai_fake_set_option (f->fake, "higgsfield.format", "junk");
+  gen = generate (f, imager, scene, job, NULL, &error);
+  g_assert_null (gen);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER);
+  g_assert_nonnull (strstr (error->message, "not an image"));
+  g_assert_false (g_file_test (kept, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -489,6 +589,9 @@ main (int argc, char **argv)
   ADD ("lost-submit-answer", test_lost_submit_answer);
   ADD ("poll-outage", test_poll_outage);
   ADD ("concurrency-cap-submit", test_concurrency_cap_submit);
+  ADD ("concurrency-cap", test_concurrency_cap);
+  ADD ("blocked-and-credits", test_blocked_and_credits);
+  ADD ("junk-still", test_junk_still);
 #undef ADD
 
   return g_test_run ();

@@ -5,6 +5,8 @@
 #include "config.h"
 
 #include <cairo.h>
+#include <glib/gstdio.h>
+#include <gst/gst.h>
 
 #include "clients-fixture.h"
 #include "heyai-animator-kling.h"
@@ -638,11 +640,29 @@ test_invalid_stills (Fixture       *f,
   fclose (out);
   cairo_surface_destroy (surface);
 
-  /* Too small: Kling's own 1201 with its message. */
-  gen = animate (f, kling, scene, job1, tiny, &error);
-  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION);
-  g_assert_nonnull (strstr (error->message, "Image pixel is invalid"));
-  g_clear_error (&error);
+  /* Too small for Kling (which answers 1201 "Image pixel is invalid"): a
+   * copy scaled up to 300 px goes instead, the original is untouched and
+   * no converted copy is left behind (C.4 item 15). */
+  {
+    g_autofree char *before = NULL;
+    g_autofree char *after = NULL;
+    gsize before_len = 0, after_len = 0;
+
+    g_assert_true (g_file_get_contents (tiny, &before, &before_len, NULL));
+    gen = animate (f, kling, scene, job1, tiny, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (gen);
+    g_clear_pointer (&gen, heyai_gen_result_free);
+    g_assert_true (g_file_get_contents (tiny, &after, &after_len, NULL));
+    g_assert_cmpmem (before, before_len, after, after_len);
+    {
+      g_autoptr(GDir) dir = g_dir_open (f->tmp, 0, NULL);
+      const char *name;
+
+      while ((name = g_dir_read_name (dir)) != NULL)
+        g_assert_null (strstr (name, ".fit-"));
+    }
+  }
 
   /* Not an image: refused before any request. */
   g_assert_true (g_file_set_contents (text, "hello", -1, NULL));
@@ -701,6 +721,158 @@ test_fake_validation (Fixture       *f,
   }
 }
 
+/* C.4: the model table (durations and modes per model) and the fractional
+ * result duration. */
+static void
+test_model_table (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(HeyaiAnimatorKling) v3 = make_client_full (f, SK, "kling-v3", "4k");
+  g_autoptr(HeyaiAnimatorKling) v16_4k = make_client_full (f, SK, "kling-v1-6", "4k");
+  g_autoptr(HeyaiScene) scene = make_scene (2, "A lighthouse", "Fog drifts", 7, HEYAI_CAMERA_STATIC);
+  g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_CLIP, 2, 1);
+  g_autoptr(HeyaiJob) job2 = make_job (HEYAI_JOB_KIND_CLIP, 2, 2);
+  g_autoptr(HeyaiGenResult) gen = NULL;
+  g_autoptr(HeyaiGenResult) none = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) params = NULL;
+  g_autoptr(JsonNode) text = json_from_string ("\"5.041\"", NULL);
+  g_autoptr(JsonNode) number = json_from_string ("10.5", NULL);
+  g_autoptr(JsonNode) junk = json_from_string ("\"5s\"", NULL);
+
+  g_assert_cmpint (heyai_kling_model_duration ("kling-v1-6", 7), ==, 5);
+  g_assert_cmpint (heyai_kling_model_duration ("kling-v1-6", 12), ==, 10);
+  g_assert_cmpint (heyai_kling_model_duration ("kling-v3", 7), ==, 7);
+  g_assert_cmpint (heyai_kling_model_duration ("kling-v3", 2), ==, 3);
+  g_assert_cmpint (heyai_kling_model_duration ("kling-v3", 30), ==, 15);
+  g_assert_true (heyai_kling_model_has_mode ("kling-v3", "4k"));
+  g_assert_false (heyai_kling_model_has_mode ("kling-v1-6", "4k"));
+  g_assert_cmpfloat (heyai_kling_model_lookup ("kling-v1-6")->fps, ==, 24.0);
+  g_assert_true (heyai_kling_model_lookup ("kling-v1-6")->multi_image);
+  g_assert_false (heyai_kling_model_lookup ("kling-v2-1")->cfg_scale);
+  g_assert_null (heyai_kling_model_lookup ("kling-v9"));
+  g_assert_cmpfloat_with_epsilon (heyai_kling_parse_result_duration (text), 5.041, 1e-9);
+  g_assert_cmpfloat_with_epsilon (heyai_kling_parse_result_duration (number), 10.5, 1e-9);
+  g_assert_cmpfloat (heyai_kling_parse_result_duration (junk), ==, -1);
+  g_assert_cmpfloat (heyai_kling_parse_result_duration (NULL), ==, -1);
+
+  /* kling-v3 takes a 7 s scene as 7 s, in 4k; the fake accepts it and
+   * reports a fractional length, which is kept with the take */
+  gen = animate (f, v3, scene, job, NULL, &error);
+  g_assert_no_error (error);
+  params = json_from_string (gen->params, NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (params), "duration"), ==, "7");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (json_node_get_object (params), "result_duration"),
+                                  7.041, 1e-9);
+  g_assert_cmpfloat_with_epsilon (gen->cost, HEYAI_KLING_PRICE_STD_5 * 7 / 5.0, 1e-9);
+
+  /* a mode the model does not offer: said before any request */
+  none = animate (f, v16_4k, scene, job2, NULL, &error);
+  g_assert_null (none);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION);
+  g_assert_nonnull (strstr (error->message, "4k"));
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "kling.create"), ==, 1);
+}
+
+/* Safe media (issue 13, point 5): a WebP still and a 12 MB PNG are
+ * converted to what Kling takes (the originals kept); a clip that does not
+ * play fails the scene and leaves nothing behind. */
+static char *
+make_webp (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "still.webp", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *desc = g_strdup_printf ("videotestsrc num-buffers=1 ! video/x-raw,width=640,height=360 "
+                                           "! webpenc ! filesink location=\"%s\"", path);
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstMessage) msg = NULL;
+
+  gst_init (NULL, NULL);
+  pipeline = gst_parse_launch (desc, &error);
+  g_assert_no_error (error);
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (bus, 20 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_nonnull (msg);
+  g_assert_cmpint (GST_MESSAGE_TYPE (msg), ==, GST_MESSAGE_EOS);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  return g_steal_pointer (&path);
+}
+
+static char *
+make_big_png (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "big.png", NULL);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 2400, 1800);
+  guint32 *pixels = (guint32 *) cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface) / 4;
+  GRand *rand = g_rand_new_with_seed (7);
+
+  cairo_surface_flush (surface);
+  for (int y = 0; y < 1800; y++)
+    for (int x = 0; x < 2400; x++)
+      pixels[y * stride + x] = g_rand_int (rand) & 0xffffff;   /* noise: PNG cannot shrink it */
+  cairo_surface_mark_dirty (surface);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+  g_rand_free (rand);
+  return g_steal_pointer (&path);
+}
+
+static void
+test_safe_media (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(HeyaiAnimatorKling) kling = make_client (f);
+  g_autoptr(HeyaiScene) scene = make_scene (1, "p", "m", 5, HEYAI_CAMERA_STATIC);
+  g_autofree char *webp = make_webp (f->tmp);
+  g_autofree char *png = make_big_png (f->tmp);
+  g_autofree char *webp_sum = heyai_file_sha256 (webp, NULL, NULL);
+  g_autofree char *png_sum = heyai_file_sha256 (png, NULL, NULL);
+  const char *stills[] = { webp, png };
+
+  {
+    GStatBuf st;
+
+    g_assert_cmpint (g_stat (png, &st), ==, 0);
+    g_assert_cmpint (st.st_size, >, 12 * 1000 * 1000);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (stills); i++)
+    {
+      g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_CLIP, 1, (int) i + 1);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HeyaiGenResult) gen = animate (f, kling, scene, job, stills[i], &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (gen);
+    }
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "kling.create"), ==, 2);
+  /* the originals stay as they were (they are the takes) */
+  {
+    g_autofree char *a = heyai_file_sha256 (webp, NULL, NULL);
+    g_autofree char *b = heyai_file_sha256 (png, NULL, NULL);
+
+    g_assert_cmpstr (a, ==, webp_sum);
+    g_assert_cmpstr (b, ==, png_sum);
+  }
+
+  /* a 12-byte clip is a failed scene, never a clip */
+  {
+    g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_CLIP, 1, 3);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HeyaiGenResult) gen = NULL;
+    g_autofree char *clip = g_build_filename (f->tmp, "scene-01-take-3-animated.mp4", NULL);
+
+    heyai_fake_set_option (f->fake, "kling.broken-clip", "1");
+    gen = animate (f, kling, scene, job, NULL, &error);
+    g_assert_null (gen);
+    g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER);
+    g_assert_nonnull (strstr (error->message, "does not play"));
+    g_assert_false (g_file_test (clip, G_FILE_TEST_EXISTS));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -725,6 +897,8 @@ main (int argc, char **argv)
   ADD ("static-api-key", test_static_api_key);
   ADD ("invalid-stills", test_invalid_stills);
   ADD ("fake-validation", test_fake_validation);
+  ADD ("model-table", test_model_table);
+  ADD ("safe-media", test_safe_media);
 #undef ADD
 
   return g_test_run ();

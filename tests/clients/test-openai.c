@@ -414,6 +414,199 @@ test_cancel (Fixture       *f,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Responses API (contracts C.2)                                           */
+
+static HeyaiLlmOpenai *
+make_responses_client (Fixture *f)
+{
+  g_autofree char *url = fixture_url (f, "HEYAI_OPENAI_BASE_URL");
+  HeyaiLlmOpenai *llm = heyai_llm_openai_new (url, KEY, "gpt-5");
+
+  heyai_llm_openai_set_api (llm, HEYAI_LLM_OPENAI_API_RESPONSES);
+  fixture_tune_http (f, heyai_llm_openai_get_http (llm));
+  return llm;
+}
+
+static void
+test_default_api (void)
+{
+  g_autoptr(HeyaiLlmOpenai) official = heyai_llm_openai_new ("https://api.openai.com/v1", "k", NULL);
+  g_autoptr(HeyaiLlmOpenai) local = heyai_llm_openai_new ("http://localhost:11434/v1", "", NULL);
+
+  g_assert_cmpint (heyai_llm_openai_get_api (official), ==, HEYAI_LLM_OPENAI_API_RESPONSES);
+  g_assert_cmpint (heyai_llm_openai_get_api (local), ==, HEYAI_LLM_OPENAI_API_CHAT);
+  g_assert_cmpint (heyai_llm_openai_default_api ("https://api.openai.com/v1", "chat"), ==,
+                   HEYAI_LLM_OPENAI_API_CHAT);
+  g_assert_cmpint (heyai_llm_openai_default_api ("http://127.0.0.1:8080/v1", "responses"), ==,
+                   HEYAI_LLM_OPENAI_API_RESPONSES);
+  g_assert_cmpint (heyai_llm_openai_default_api (NULL, NULL), ==, HEYAI_LLM_OPENAI_API_RESPONSES);
+  g_assert_cmpint (heyai_llm_openai_default_api ("http://127.0.0.1:8080/v1", "bogus"), ==,
+                   HEYAI_LLM_OPENAI_API_CHAT);
+}
+
+static void
+test_responses_success (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(HeyaiLlmOpenai) llm = make_responses_client (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) scenes = NULL;
+
+  scenes = split (f, llm, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (scenes->len, ==, 3);
+  g_assert_nonnull (strstr (heyai_scene_get_description (g_ptr_array_index (scenes, 1)), "Marta climbs"));
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "openai.responses"), ==, 1);
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "openai.chat"), ==, 0);
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "openai.responses.store-false"), ==, 1);
+
+  /* the same model over Chat Completions: no temperature for gpt-5 */
+  g_clear_pointer (&scenes, g_ptr_array_unref);
+  heyai_llm_openai_set_api (llm, HEYAI_LLM_OPENAI_API_CHAT);
+  scenes = split (f, llm, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "openai.chat"), ==, 1);
+}
+
+static void
+test_responses_faults (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(HeyaiLlmOpenai) llm = make_responses_client (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) scenes = NULL;
+
+  add_fault (f, "openai.responses:responses-refusal:1");
+  scenes = split (f, llm, &error);
+  g_assert_null (scenes);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_MODERATION);
+  g_assert_nonnull (strstr (error->message, "I can't help with that."));
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "openai.responses"), ==, 1);   /* not retried */
+  g_clear_error (&error);
+
+  /* cut by max_output_tokens: the partial JSON is never used */
+  add_fault (f, "openai.responses:responses-incomplete:1");
+  scenes = split (f, llm, &error);
+  g_assert_null (scenes);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER);
+  g_assert_true (g_str_has_prefix (error->message, "The script is too long for one reply"));
+  g_clear_error (&error);
+
+  add_fault (f, "openai.responses:responses-failed:1");
+  scenes = split (f, llm, &error);
+  g_assert_null (scenes);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE);
+  g_assert_nonnull (strstr (error->message, "The model failed to generate a response."));
+  g_clear_error (&error);
+
+  /* not JSON, then corrected: the repair turn goes back as input items */
+  heyai_fake_reset_counters (f->fake);
+  add_fault (f, "openai.responses:responses-invalid-json:1");
+  scenes = split (f, llm, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (scenes->len, ==, 3);
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "openai.responses"), ==, 2);
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "openai.responses.repair"), ==, 1);
+}
+
+/* A healthy model that thinks longer than the stall time-out before its
+ * first byte (the 90 s answer against libsoup's old 60 s cap, scaled down:
+ * 2 s against a 1 s stall) is waited for up to the deadline, once, with no
+ * second billed call; a hung one is given up at the deadline. */
+static void
+test_slow_answer (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(HeyaiLlmOpenai) llm = make_responses_client (f);
+  HeyaiHttp *http = heyai_llm_openai_get_http (llm);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) scenes = NULL;
+
+  g_assert_cmpuint (soup_session_get_timeout (heyai_http_get_session (http)), ==, 0);
+  heyai_http_set_timeout (http, 6);
+  heyai_http_set_stall_timeout (http, 1);
+  add_fault (f, "openai.responses:delay-2000:1");
+  scenes = split (f, llm, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (scenes->len, ==, 3);
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "openai.responses"), ==, 1);
+  g_clear_pointer (&scenes, g_ptr_array_unref);
+
+  {
+    HeyaiRetryPolicy policy;
+
+    heyai_http_get_retry_policy (http, &policy);
+    policy.max_attempts = 1;
+    heyai_http_set_retry_policy (http, &policy);
+  }
+  heyai_http_set_timeout (http, 1);
+  add_fault (f, "openai.responses:timeout:1");
+  scenes = split (f, llm, &error);
+  g_assert_null (scenes);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE);
+  g_assert_nonnull (strstr (error->message, "did not answer within 1 second"));
+}
+
+static guint
+post_status (Fixture    *f,
+             const char *path,
+             const char *json,
+             char      **param)
+{
+  g_autofree char *url = fixture_url (f, "HEYAI_OPENAI_BASE_URL");
+  g_autoptr(HeyaiHttp) http = heyai_http_new (url, "OpenAI");
+  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", path);
+  g_autoptr(HeyaiHttpResponse) response = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) body = json_from_string (json, &error);
+  JsonObject *root;
+
+  g_assert_no_error (error);
+  heyai_http_request_set_bearer (request, KEY);
+  heyai_http_request_set_json (request, body);
+  heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS);
+  heyai_http_send_async (http, request, NULL, sent_cb, &result);
+  wait_result (&result, 10);
+  response = heyai_http_send_finish (http, result, &error);
+  g_assert_no_error (error);
+  root = heyai_http_response_get_object (response, NULL);
+  if (param != NULL && root != NULL && json_object_has_member (root, "error"))
+    *param = g_strdup (heyai_json_object_get_string_or_null (json_object_get_object_member (root, "error"),
+                                                             "param"));
+  return heyai_http_response_get_status (response);
+}
+
+/* The fake refuses what the Responses API refuses (C.2 item 6). */
+static void
+test_fake_rejects_chat_names (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *p1 = NULL;
+  g_autofree char *p2 = NULL;
+  g_autofree char *p3 = NULL;
+  g_autofree char *p4 = NULL;
+
+  g_assert_cmpuint (post_status (f, "/responses",
+                                 "{\"model\":\"gpt-5\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                                 &p1), ==, 400);
+  g_assert_cmpstr (p1, ==, "messages");
+  g_assert_cmpuint (post_status (f, "/responses",
+                                 "{\"model\":\"gpt-5\",\"input\":\"hi\",\"temperature\":0.4}", &p2), ==, 400);
+  g_assert_cmpstr (p2, ==, "temperature");
+  g_assert_cmpuint (post_status (f, "/responses",
+                                 "{\"model\":\"gpt-5\",\"input\":\"hi\",\"response_format\":{\"type\":\"json_object\"}}",
+                                 &p3), ==, 400);
+  g_assert_cmpstr (p3, ==, "response_format");
+  g_assert_cmpuint (post_status (f, "/chat/completions",
+                                 "{\"model\":\"gpt-5\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                                 "\"temperature\":0.2}", &p4), ==, 400);
+  g_assert_cmpstr (p4, ==, "temperature");
+  g_assert_cmpuint (post_status (f, "/responses", "{\"model\":\"gpt-5\",\"input\":\"hi\",\"store\":false}", NULL),
+                    ==, 200);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -438,6 +631,11 @@ main (int argc, char **argv)
   ADD ("fake-rejects-loose-schema", test_fake_rejects_loose_schema);
   ADD ("list-models", test_list_models);
   ADD ("cancel", test_cancel);
+  g_test_add_func ("/clients/openai/default-api", test_default_api);
+  ADD ("responses-success", test_responses_success);
+  ADD ("responses-faults", test_responses_faults);
+  ADD ("fake-rejects-chat-names", test_fake_rejects_chat_names);
+  ADD ("slow-answer", test_slow_answer);
 #undef ADD
 
   return g_test_run ();

@@ -2,12 +2,17 @@
  * under /anthropic (HEYAI_ANTHROPIC_BASE_URL=/anthropic).
  *
  * Route: anthropic.messages  POST /anthropic/v1/messages
+ *        anthropic.models    GET  /anthropic/v1/models (x-api-key checked;
+ *                            what "Test connection" calls)
  *
  * Options:
  *   anthropic.api-key   the accepted x-api-key (default "sk-ant-fake")
  *   anthropic.scenes    answer with exactly N scenes
  *   anthropic.max-body  bytes above which the body is refused with 413
  *                       (default 32 MiB, like the real API)
+ *   anthropic.output-config  "refuse": answer 400 invalid_request_error
+ *                       "output_config: Extra inputs are not permitted" (an
+ *                       older API version or a proxy), else supported
  *
  * Checks: x-api-key (401 authentication_error), anthropic-version (400),
  * model / max_tokens / messages (400 invalid_request_error), a forced
@@ -15,12 +20,19 @@
  * is one tool_use block whose input conforms to the scene schema
  * (stop_reason "tool_use"); without tools one text block ("end_turn").
  * Headers: request-id, anthropic-ratelimit-*.
- * Counter: anthropic.repair (requests whose last user turn has a tool_result).
+ * With output_config.format json_schema (native structured output, C.3) the
+ * schema must be strict (every object additionalProperties false, else
+ * 400) and the reply is one text block holding conforming JSON
+ * ("end_turn").
+ * Counters: anthropic.repair (requests carrying an assistant turn),
+ * anthropic.output-config (requests using native structured output),
+ * anthropic.tool (requests forcing the tool).
  *
  * Named faults: rate-limit (429 + retry-after 1), overloaded (529),
  * spend-limit (429 with error.details.error_code enforced_spend_limit_reached),
  * refusal, max-tokens, too-large (413), bad-key (401), invalid-input (a
- * tool_use whose input breaks the schema).
+ * tool_use whose input breaks the schema), invalid-text (a text answer that
+ * is not JSON), low-credit (400 "Your credit balance is too low ...").
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -122,6 +134,20 @@ has_tool_result (JsonArray *messages)
   return FALSE;
 }
 
+static gboolean
+has_assistant_turn (JsonArray *messages)
+{
+  for (guint i = 0; i < json_array_get_length (messages); i++)
+    {
+      JsonNode *m = json_array_get_element (messages, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (m) &&
+          g_strcmp0 (heyai_json_object_get_string_or_null (json_node_get_object (m), "role"), "assistant") == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 messages_handler (HeyaiFake        *fake,
                   HeyaiFakeRequest *request,
@@ -134,6 +160,7 @@ messages_handler (HeyaiFake        *fake,
   JsonArray *messages;
   const char *model;
   const char *tool_name = NULL;
+  gboolean structured = FALSE;
   g_autofree char *text = NULL;
   g_autoptr(JsonBuilder) b = NULL;
   g_autoptr(JsonNode) reply = NULL;
@@ -226,7 +253,47 @@ messages_handler (HeyaiFake        *fake,
         }
     }
 
-  if (has_tool_result (messages))
+  if (json_object_has_member (body, "output_config"))
+    {
+      JsonNode *config = json_object_get_member (body, "output_config");
+      JsonObject *format = JSON_NODE_HOLDS_OBJECT (config) &&
+                           json_object_has_member (json_node_get_object (config), "format")
+                             ? json_object_get_object_member (json_node_get_object (config), "format") : NULL;
+      g_autofree char *problem = NULL;
+
+      if (g_strcmp0 (heyai_fake_get_option (fake, "anthropic.output-config"), "refuse") == 0)
+        {
+          respond_error (request, 400, "invalid_request_error", "output_config: Extra inputs are not permitted");
+          return;
+        }
+      if (format == NULL || g_strcmp0 (heyai_json_object_get_string_or_null (format, "type"), "json_schema") != 0 ||
+          !json_object_has_member (format, "schema"))
+        {
+          respond_error (request, 400, "invalid_request_error",
+                         "output_config.format: a json_schema format with a schema is required");
+          return;
+        }
+      problem = heyai_json_schema_strict_problem (json_object_get_member (format, "schema"));
+      if (problem != NULL)
+        {
+          g_autofree char *message = g_strdup_printf ("output_config.format.schema: %s", problem);
+
+          respond_error (request, 400, "invalid_request_error", message);
+          return;
+        }
+      if (tool_name != NULL)
+        {
+          respond_error (request, 400, "invalid_request_error",
+                         "output_config.format cannot be combined with a forced tool_choice");
+          return;
+        }
+      structured = TRUE;
+      heyai_fake_counter_add (fake, "anthropic.output-config", 1);
+    }
+  if (tool_name != NULL)
+    heyai_fake_counter_add (fake, "anthropic.tool", 1);
+
+  if (has_tool_result (messages) || has_assistant_turn (messages))
     heyai_fake_counter_add (fake, "anthropic.repair", 1);
 
   text = first_user_text (messages);
@@ -254,6 +321,16 @@ messages_handler (HeyaiFake        *fake,
       json_builder_set_member_name (b, "input");
       json_builder_add_value (b, heyai_fake_llm_scenes (text,
                                                         heyai_fake_get_option_int (fake, "anthropic.scenes", 0)));
+    }
+  else if (structured)
+    {
+      g_autoptr(JsonNode) scenes = heyai_fake_llm_scenes (text, heyai_fake_get_option_int (fake, "anthropic.scenes", 0));
+      g_autofree char *json = json_to_string (scenes, FALSE);
+
+      json_builder_set_member_name (b, "type");
+      json_builder_add_string_value (b, "text");
+      json_builder_set_member_name (b, "text");
+      json_builder_add_string_value (b, json);
     }
   else
     {
@@ -294,6 +371,33 @@ messages_handler (HeyaiFake        *fake,
   heyai_fake_respond_json_node (request, 200, reply);
 }
 
+static void
+models_handler (HeyaiFake        *fake,
+                HeyaiFakeRequest *request,
+                gpointer          user_data)
+{
+  const char *expected = heyai_fake_get_option (fake, "anthropic.api-key");
+  const char *key = heyai_fake_request_get_header (request, "x-api-key");
+
+  if (expected == NULL)
+    expected = DEFAULT_KEY;
+  if (key == NULL || !g_str_equal (key, expected))
+    {
+      respond_error (request, 401, "authentication_error", "invalid x-api-key");
+      return;
+    }
+  if (heyai_fake_request_get_header (request, "anthropic-version") == NULL)
+    {
+      respond_error (request, 400, "invalid_request_error", "anthropic-version: header is required");
+      return;
+    }
+  heyai_fake_respond_add_header (request, "request-id", "req_fake_models");
+  heyai_fake_respond_json (request, 200,
+    "{\"data\":[{\"type\":\"model\",\"id\":\"claude-sonnet-4-5\",\"display_name\":\"Claude Sonnet 4.5\","
+    "\"created_at\":\"2025-09-29T00:00:00Z\"}],\"has_more\":true,\"first_id\":\"claude-sonnet-4-5\","
+    "\"last_id\":\"claude-sonnet-4-5\"}");
+}
+
 void
 heyai_fake_anthropic_install (HeyaiFake *fake)
 {
@@ -302,6 +406,7 @@ heyai_fake_anthropic_install (HeyaiFake *fake)
 
   heyai_fake_add_env (fake, "HEYAI_ANTHROPIC_BASE_URL", "/anthropic");
   heyai_fake_add_route (fake, "anthropic.messages", "POST", "/anthropic/v1/messages", messages_handler, NULL);
+  heyai_fake_add_route (fake, "anthropic.models", "GET", "/anthropic/v1/models", models_handler, NULL);
 
   fault.status = 429;
   fault.headers = retry_headers;
@@ -325,6 +430,12 @@ heyai_fake_anthropic_install (HeyaiFake *fake)
                "the maximum allowed number of bytes.\"},\"request_id\":\"req_fake_413\"}";
   heyai_fake_add_named_fault (fake, "anthropic", "too-large", &fault);
 
+  fault.status = 400;
+  fault.body = "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"Your credit "
+               "balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or "
+               "purchase credits.\"},\"request_id\":\"req_fake_credit\"}";
+  heyai_fake_add_named_fault (fake, "anthropic", "low-credit", &fault);
+
   fault.status = 401;
   fault.body = "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key\"},"
                "\"request_id\":\"req_fake_401\"}";
@@ -342,6 +453,12 @@ heyai_fake_anthropic_install (HeyaiFake *fake)
                "\"stop_reason\":\"max_tokens\",\"stop_sequence\":null,"
                "\"usage\":{\"input_tokens\":300,\"output_tokens\":16000}}";
   heyai_fake_add_named_fault (fake, "anthropic", "max-tokens", &fault);
+
+  fault.body = "{\"id\":\"msg_text\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude\","
+               "\"content\":[{\"type\":\"text\",\"text\":\"Here are the scenes: a lighthouse, a storm.\"}],"
+               "\"stop_reason\":\"end_turn\",\"stop_sequence\":null,"
+               "\"usage\":{\"input_tokens\":300,\"output_tokens\":20}}";
+  heyai_fake_add_named_fault (fake, "anthropic", "invalid-text", &fault);
 
   fault.body = "{\"id\":\"msg_bad\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude\","
                "\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_bad\",\"name\":\"submit_scenes\","

@@ -199,6 +199,8 @@ check_auth (HeyaiFake        *fake,
       drive_error (req, 401, "global", "authError", "Invalid Credentials");
       return FALSE;
     }
+  heyai_fake_counter_add (fake, g_strcmp0 (heyai_fake_request_get_query (req, "supportsAllDrives"), "true") == 0
+                                  ? "drive.all-drives" : "drive.my-drive-only", 1);
   return TRUE;
 }
 
@@ -362,11 +364,55 @@ lookup_file (HeyaiFake  *fake,
   return id != NULL ? g_hash_table_lookup (google_get (fake)->files, id) : NULL;
 }
 
+/* The one shared drive of the fake (option drive.shared-drive-id). */
+static const char *
+shared_drive_id (HeyaiFake *fake)
+{
+  return opt (fake, "drive.shared-drive-id", "0AFakeSharedDrive01");
+}
+
 static gboolean
 parent_exists (HeyaiFake  *fake,
                const char *parent)
 {
-  return parent == NULL || strcmp (parent, "root") == 0 || lookup_file (fake, parent) != NULL;
+  return parent == NULL || strcmp (parent, "root") == 0 || strcmp (parent, shared_drive_id (fake)) == 0 ||
+         lookup_file (fake, parent) != NULL;
+}
+
+/* The shared drive that holds @id (a file, a folder or the drive itself),
+ * or NULL for My Drive. */
+static const char *
+drive_of (HeyaiFake  *fake,
+          const char *id)
+{
+  for (guint depth = 0; id != NULL && depth < 64; depth++)
+    {
+      DriveFile *f;
+
+      if (strcmp (id, shared_drive_id (fake)) == 0)
+        return shared_drive_id (fake);
+      if ((f = lookup_file (fake, id)) == NULL)
+        return NULL;
+      id = f->parent;
+    }
+  return NULL;
+}
+
+/* Like Drive: an item of a shared drive does not exist for a request
+ * without supportsAllDrives=true (404 notFound).  FALSE after answering. */
+static gboolean
+check_all_drives (HeyaiFake        *fake,
+                  HeyaiFakeRequest *req,
+                  const char       *id)
+{
+  g_autofree char *msg = NULL;
+
+  if (id == NULL || drive_of (fake, id) == NULL ||
+      g_strcmp0 (heyai_fake_request_get_query (req, "supportsAllDrives"), "true") == 0)
+    return TRUE;
+  msg = g_strdup_printf ("File not found: %s.", id);
+  drive_error (req, 404, "global", "notFound", msg);
+  return FALSE;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -716,13 +762,14 @@ issue_tokens (HeyaiFake        *fake,
                                       "{\"access_token\":\"%s\",\"expires_in\":%" G_GINT64_FORMAT ","
                                       "\"refresh_token\":\"%s\",\"scope\":\"%s\",\"token_type\":\"Bearer\"}",
                                       access, expires_in, refresh,
-                                      "https://www.googleapis.com/auth/drive.file");
+                                      opt (fake, "google.granted-scope", "https://www.googleapis.com/auth/drive.file"));
     }
   else
     heyai_fake_respond_json_printf (req, 200,
                                     "{\"access_token\":\"%s\",\"expires_in\":%" G_GINT64_FORMAT ","
                                     "\"scope\":\"%s\",\"token_type\":\"Bearer\"}",
-                                    access, expires_in, "https://www.googleapis.com/auth/drive.file");
+                                    access, expires_in,
+                                    opt (fake, "google.granted-scope", "https://www.googleapis.com/auth/drive.file"));
 }
 
 static void
@@ -833,6 +880,7 @@ list_handler (HeyaiFake        *fake,
   g_autoptr(JsonObject) out = json_object_new ();
   JsonArray *files = json_array_new ();
   guint matched = 0, i;
+  int list_scope;   /* 0: My Drive only, 1: all drives, 2: the shared drive only */
 
   if (!check_auth (fake, req))
     {
@@ -846,6 +894,30 @@ list_handler (HeyaiFake        *fake,
       return;
     }
   page_size = MIN (page_size, heyai_fake_get_option_int (fake, "drive.max-page-size", 1000));
+  {
+    const char *corpora = heyai_fake_request_get_query (req, "corpora");
+    const char *drive_id = heyai_fake_request_get_query (req, "driveId");
+    gboolean all = g_strcmp0 (heyai_fake_request_get_query (req, "includeItemsFromAllDrives"), "true") == 0;
+
+    if (g_strcmp0 (corpora, "drive") == 0 &&
+        (drive_id == NULL || !all ||
+         g_strcmp0 (heyai_fake_request_get_query (req, "supportsAllDrives"), "true") != 0))
+      {
+        json_array_unref (files);
+        drive_error (req, 403, "global", "teamDriveIdRequiresIncludeItemsFromAllDrives",
+                     "corpora=drive needs driveId, includeItemsFromAllDrives=true and supportsAllDrives=true.");
+        return;
+      }
+    if (drive_id != NULL && strcmp (drive_id, shared_drive_id (fake)) != 0)
+      {
+        g_autofree char *msg = g_strdup_printf ("Shared drive not found: %s", drive_id);
+
+        json_array_unref (files);
+        drive_error (req, 404, "global", "notFound", msg);
+        return;
+      }
+    list_scope = g_strcmp0 (corpora, "drive") == 0 ? 2 : all ? 1 : 0;
+  }
   if (pt != NULL && !g_ascii_string_to_signed (pt, 10, 0, G_MAXINT, &offset, NULL))
     {
       json_array_unref (files);
@@ -865,6 +937,9 @@ list_handler (HeyaiFake        *fake,
           return;
         }
       if (!m)
+        continue;
+      if ((list_scope == 0 && drive_of (fake, f->id) != NULL) ||
+          (list_scope == 2 && drive_of (fake, f->id) == NULL))
         continue;
       if (matched++ < offset)
         continue;
@@ -929,6 +1004,8 @@ create_handler (HeyaiFake        *fake,
       drive_error (req, 404, "global", "notFound", msg);
       return;
     }
+  if (!check_all_drives (fake, req, parent))
+    return;
 
   f = add_file (fake, json_object_get_string_member_with_default (meta, "name", "Untitled"),
                 json_object_get_string_member_with_default (meta, "mimeType", "application/octet-stream"),
@@ -955,6 +1032,8 @@ get_handler (HeyaiFake        *fake,
       drive_error (req, 404, "global", "notFound", msg);
       return;
     }
+  if (!check_all_drives (fake, req, id))
+    return;
 
   if (g_strcmp0 (heyai_fake_request_get_query (req, "alt"), "media") == 0)
     {
@@ -1022,6 +1101,8 @@ update_handler (HeyaiFake        *fake,
       drive_error (req, 404, "global", "notFound", msg);
       return;
     }
+  if (!check_all_drives (fake, req, id))
+    return;
   if (meta != NULL && json_object_has_member (meta, "parents"))
     {
       drive_error (req, 403, "global", "parentsNotWritable",
@@ -1057,6 +1138,8 @@ delete_handler (HeyaiFake        *fake,
       drive_error (req, 404, "global", "notFound", msg);
       return;
     }
+  if (!check_all_drives (fake, req, id))
+    return;
   g_ptr_array_remove (g->order, f);
   g_hash_table_remove (g->files, id);
   heyai_fake_respond_empty (req, 204);
@@ -1080,6 +1163,8 @@ permission_handler (HeyaiFake        *fake,
       drive_error (req, 404, "global", "notFound", msg);
       return;
     }
+  if (!check_all_drives (fake, req, id))
+    return;
   if (body == NULL ||
       g_strcmp0 (json_object_get_string_member_with_default (body, "type", NULL), "anyone") != 0 ||
       g_strcmp0 (json_object_get_string_member_with_default (body, "role", NULL), "reader") != 0)
@@ -1130,6 +1215,8 @@ start_session (HeyaiFake        *fake,
       drive_error (req, 404, "global", "notFound", msg);
       return;
     }
+  if (!check_all_drives (fake, req, file_id != NULL ? file_id : first_parent (meta)))
+    return;
 
   s = g_new0 (Session, 1);
   s->id = random_token ("ADPycd", 40);

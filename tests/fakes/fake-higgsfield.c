@@ -14,7 +14,8 @@
  *   higgsfield.polls   non-terminal polls before the outcome (default 2:
  *                      queued, in_progress, then the outcome)
  *   higgsfield.outcome completed (default) | failed | nsfw | stuck
- *   higgsfield.format  png (default) | jpeg: the served image
+ *   higgsfield.format  png (default) | jpeg | junk (16 bytes that are no
+ *                      image, served as image/png): the served image
  *   higgsfield.lose-answers  N (default 0): the next N accepted submits lose
  *                      their answer (the request IS accepted and billed)
  *   higgsfield.lose-as 502 (default) | drop | html: how the answer is lost
@@ -27,7 +28,17 @@
  * Key -> 401 {"detail"}.  Cancel: 202 while queued, else 400.
  * Counter: higgsfield.accepted (requests accepted = would be billed).
  *
- * Named faults: credits (403 Not enough credits), rate-limit (429 + Retry-After 1).
+ *   higgsfield.max-concurrent  N (default 4): requests of this account in
+ *                      flight (queued or in progress) at most; one more is
+ *                      refused with 400 {"detail":"Maximum number of concurrent
+ *                      requests (N) has been reached"} and not accepted (C.1);
+ *                      0: no cap
+ * Every answer carries X-Correlation-ID.
+ * Counter: higgsfield.capped (submits refused by the cap),
+ * higgsfield.max-in-flight (the most requests in flight at once).
+ *
+ * Named faults: credits (403 Not enough credits), rate-limit (429 + Retry-After 1),
+ * blocked (423, the model temporarily blocked), concurrency (400, the cap).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -180,6 +191,12 @@ serve_image (HeyaiFake  *fake,
   g_autofree char *name = g_strdup_printf ("hf-%s-%u.%s", r->id, index, jpeg ? "jpg" : "png");
   g_autofree char *path = NULL;
 
+  if (g_strcmp0 (format, "junk") == 0)
+    {
+      g_autoptr(GBytes) junk = g_bytes_new_static ("<html>oops</html>", 16);
+
+      return heyai_fake_serve_bytes (fake, name, "image/png", junk);
+    }
   if (root != NULL)
     path = g_build_filename (root, "tests", "fakes", "data", jpeg ? "still.jpg" : "still.png", NULL);
   if (path != NULL && g_file_test (path, G_FILE_TEST_IS_REGULAR))
@@ -247,6 +264,56 @@ in_list (const char *value,
 }
 
 static void
+add_correlation_id (HeyaiFakeRequest *request)
+{
+  static guint serial;
+  g_autofree char *id = g_strdup_printf ("corr-fake-%06u", ++serial);
+
+  heyai_fake_respond_add_header (request, "X-Correlation-ID", id);
+}
+
+static guint
+in_flight (HfState *state)
+{
+  GHashTableIter iter;
+  HfRequest *r;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, state->requests);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &r))
+    if (g_str_equal (r->reported, "queued") || g_str_equal (r->reported, "in_progress"))
+      n++;
+  return n;
+}
+
+/* The account's cap (C.1 item 2): TRUE if the submit was refused. */
+static gboolean
+refuse_over_cap (HeyaiFake        *fake,
+                 HeyaiFakeRequest *request)
+{
+  HfState *state = get_state (fake);
+  gint64 cap = heyai_fake_get_option_int (fake, "higgsfield.max-concurrent", 4);
+  g_autofree char *detail = NULL;
+
+  if (cap <= 0 || in_flight (state) < (guint) cap)
+    return FALSE;
+  heyai_fake_counter_add (fake, "higgsfield.capped", 1);
+  detail = g_strdup_printf ("Maximum number of concurrent requests (%d) has been reached", (int) cap);
+  respond_detail (request, 400, detail);
+  return TRUE;
+}
+
+static void
+note_in_flight (HeyaiFake *fake)
+{
+  guint n = in_flight (get_state (fake));
+
+  if (n > (guint) heyai_fake_get_counter (fake, "higgsfield.max-in-flight"))
+    heyai_fake_counter_add (fake, "higgsfield.max-in-flight",
+                            n - heyai_fake_get_counter (fake, "higgsfield.max-in-flight"));
+}
+
+static void
 submit_handler (HeyaiFake        *fake,
                 HeyaiFakeRequest *request,
                 gpointer          user_data)
@@ -264,6 +331,7 @@ submit_handler (HeyaiFake        *fake,
   HfRequest *r;
   g_autoptr(JsonNode) reply = NULL;
 
+  add_correlation_id (request);
   if (!check_auth (fake, request))
     return;
   if (model == NULL || !in_list (model, (const char *const *) models))
@@ -321,6 +389,9 @@ submit_handler (HeyaiFake        *fake,
         }
     }
 
+  if (refuse_over_cap (fake, request))
+    return;
+
   r = g_new0 (HfRequest, 1);
   r->id = g_strdup_printf ("3f6c%04x-7b1e-4c2a-9d5e-%012x", state->next_id, state->next_id);
   state->next_id++;
@@ -337,6 +408,7 @@ submit_handler (HeyaiFake        *fake,
   r->reported = g_strdup ("queued");
   g_hash_table_insert (state->requests, r->id, r);
   heyai_fake_counter_add (fake, "higgsfield.accepted", 1);
+  note_in_flight (fake);
 
   /* Accepted (and billed), but the client never hears it. */
   if (state->lost_answers < (guint) heyai_fake_get_option_int (fake, "higgsfield.lose-answers", 0))
@@ -374,6 +446,7 @@ status_handler (HeyaiFake        *fake,
   gint64 polls = heyai_fake_get_option_int (fake, "higgsfield.polls", 2);
   g_autoptr(JsonNode) reply = NULL;
 
+  add_correlation_id (request);
   if (!check_auth (fake, request))
     return;
   r = g_hash_table_lookup (state->requests, heyai_fake_request_get_param (request, "id"));
@@ -432,7 +505,8 @@ cancel_handler (HeyaiFake        *fake,
 void
 heyai_fake_higgsfield_install (HeyaiFake *fake)
 {
-  static const char *const retry_headers[] = { "Retry-After: 1", NULL };
+  static const char *const retry_headers[] = { "Retry-After: 1", "X-Correlation-ID: corr-fake-fault", NULL };
+  static const char *const correlation_headers[] = { "X-Correlation-ID: corr-fake-fault", NULL };
   HfState *state = g_new0 (HfState, 1);
   HeyaiFakeFault fault = { .kind = HEYAI_FAKE_FAULT_STATUS, .drop_after_bytes = -1 };
 
@@ -448,6 +522,7 @@ heyai_fake_higgsfield_install (HeyaiFake *fake)
   heyai_fake_add_route (fake, "higgsfield.submit", "POST", "/higgsfield/{model*}", submit_handler, NULL);
 
   fault.status = 403;
+  fault.headers = correlation_headers;
   fault.body = "{\"detail\":\"Not enough credits\"}";
   heyai_fake_add_named_fault (fake, "higgsfield", "credits", &fault);
 
@@ -455,4 +530,12 @@ heyai_fake_higgsfield_install (HeyaiFake *fake)
   fault.headers = retry_headers;
   fault.body = "{\"detail\":\"Too many requests\"}";
   heyai_fake_add_named_fault (fake, "higgsfield", "rate-limit", &fault);
+
+  fault.headers = correlation_headers;
+  fault.status = 423;
+  fault.body = "{\"detail\":\"Model is temporarily blocked\"}";
+  heyai_fake_add_named_fault (fake, "higgsfield", "blocked", &fault);
+  fault.status = 400;
+  fault.body = "{\"detail\":\"Maximum number of concurrent requests (4) has been reached\"}";
+  heyai_fake_add_named_fault (fake, "higgsfield", "concurrency", &fault);
 }

@@ -21,14 +21,17 @@
  *   kling.unknown-status  HTTP status for an unknown task (default 404, code 1203)
  *   kling.url-expired  1: result URLs answer 404 (files purged after 30 days)
  * Result clips are served from /kling-cdn/<task_id>.mp4 (route kling.cdn; a
- * request carrying Authorization bumps kling.cdn.authorized).
+ * request carrying Authorization bumps kling.cdn.authorized); option
+ * kling.broken-clip=1 serves 12 bytes that do not play instead.
  * A prompt containing "[moderation]" is refused at submit (400/1301); "[fail]"
  * fails the task ("Image pixel is invalid"), "[risk]" fails it by risk
  * control, "[stuck]" never finishes.
  *
  * Auth: missing -> 401/1001, not a JWT -> 1002, bad signature or issuer ->
  * 1000, nbf in the future -> 1003, expired -> 1004.  Validation -> 400/1201:
- * model_name, mode, duration ("5"|"10" strings), cfg_scale, prompt length,
+ * model_name (the C.4 table: kling-v3 takes "3".."15" and mode 4k; no
+ * cfg_scale for kling-v2-1*, kling-v3), mode, duration ("5"|"10" strings;
+ * the result reports a fractional duration, "5.041"), cfg_scale, prompt length,
  * image (http(s) URL or raw base64 of a PNG/JPEG >= 300 px, ratio 1:2.5..2.5:1,
  * <= 10 MB; a data: prefix is refused), mutually exclusive groups,
  * camera_control rules and capability (kling-v1-5 pro 5 s simple only),
@@ -373,12 +376,21 @@ build_task (HeyaiFake   *fake,
       json_builder_set_member_name (b, "url");
       json_builder_add_string_value (b, url);
       json_builder_set_member_name (b, "duration");
-      json_builder_add_string_value (b, t->duration);
+      {
+        /* Like Kling: the length made, fractional ("5.041"; C.4 item 14). */
+        g_autofree char *made = g_strdup_printf ("%s.041", t->duration);
+
+        json_builder_add_string_value (b, made);
+      }
       json_builder_end_object (b);
       json_builder_end_array (b);
       json_builder_end_object (b);
       json_builder_set_member_name (b, "final_unit_deduction");
-      json_builder_add_string_value (b, g_str_equal (t->duration, "10") ? "2" : "1");
+      {
+        g_autofree char *units = g_strdup_printf ("%g", g_ascii_strtod (t->duration, NULL) / 5.0);
+
+        json_builder_add_string_value (b, units);
+      }
     }
   json_builder_end_object (b);
 }
@@ -412,7 +424,7 @@ create_handler (HeyaiFake        *fake,
 {
   static const char *const models[] = {
     "kling-v1", "kling-v1-5", "kling-v1-6", "kling-v2-master", "kling-v2-1", "kling-v2-1-master",
-    "kling-v2-5-turbo", "kling-v2-6",
+    "kling-v2-5-turbo", "kling-v2-6", "kling-v3",
   };
   const char *kind = user_data;
   gboolean i2v = g_str_equal (kind, "image2video");
@@ -448,20 +460,39 @@ create_handler (HeyaiFake        *fake,
   if (json_object_has_member (body, "mode"))
     {
       mode = heyai_json_object_get_string_or_null (body, "mode");
-      if (g_strcmp0 (mode, "std") != 0 && g_strcmp0 (mode, "pro") != 0)
+      if (g_strcmp0 (mode, "std") != 0 && g_strcmp0 (mode, "pro") != 0 &&
+          !(g_strcmp0 (mode, "4k") == 0 && g_str_equal (model, "kling-v3")))
         {
-          respond_code (request, 400, 1201, "mode: must be std or pro");
+          respond_code (request, 400, 1201, "mode: must be std or pro (or 4k for kling-v3)");
           return;
         }
     }
   if (json_object_has_member (body, "duration"))
     {
       duration = heyai_json_object_get_string_or_null (body, "duration");
-      if (g_strcmp0 (duration, "5") != 0 && g_strcmp0 (duration, "10") != 0)
+      if (g_str_equal (model, "kling-v3"))
+        {
+          guint64 seconds = 0;
+
+          /* kling-v3: "3" to "15" (C.4 item 12) */
+          if (duration == NULL || !g_ascii_string_to_unsigned (duration, 10, 3, 15, &seconds, NULL))
+            {
+              respond_code (request, 400, 1201, "duration: must be \"3\" to \"15\" for kling-v3");
+              return;
+            }
+        }
+      else if (g_strcmp0 (duration, "5") != 0 && g_strcmp0 (duration, "10") != 0)
         {
           respond_code (request, 400, 1201, "duration: must be \"5\" or \"10\"");
           return;
         }
+    }
+  if (json_object_has_member (body, "cfg_scale") &&
+      (g_str_equal (model, "kling-v2-1") || g_str_equal (model, "kling-v2-1-master") ||
+       g_str_equal (model, "kling-v3")))
+    {
+      respond_code (request, 400, 1201, "cfg_scale: not supported by this model_name");
+      return;
     }
   if (json_object_has_member (body, "cfg_scale"))
     {
@@ -645,10 +676,11 @@ cdn_handler (HeyaiFake        *fake,
 
   name = g_strdup_printf ("clip-%ss.mp4", g_str_equal (t->duration, "10") ? "10" : "5");
   path = root != NULL ? g_build_filename (root, "tests", "fakes", "data", name, NULL) : NULL;
-  if (path != NULL && g_file_get_contents (path, &contents, &len, NULL))
+  if (heyai_fake_get_option_int (fake, "kling.broken-clip", 0) == 0 &&
+      path != NULL && g_file_get_contents (path, &contents, &len, NULL))
     clip = g_bytes_new_take (g_steal_pointer (&contents), len);
   else
-    clip = g_bytes_new_static ("\0\0\0\x18" "ftypmp42", 12);
+    clip = g_bytes_new_static ("\0\0\0\x18" "ftypmp42", 12);   /* 12 bytes: does not play */
   heyai_fake_respond (request, 200, "video/mp4", clip);
 }
 

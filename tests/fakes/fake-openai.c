@@ -1,14 +1,31 @@
-/* fake-openai.c: an OpenAI-compatible Chat Completions server
- * (API-CONTRACTS.md §4.6), under /openai (HEYAI_OPENAI_BASE_URL=/openai/v1).
+/* fake-openai.c: an OpenAI-compatible Chat Completions server and OpenAI's
+ * Responses API (API-CONTRACTS.md §4.6, C.2), under /openai
+ * (HEYAI_OPENAI_BASE_URL=/openai/v1).
  *
  * Routes: openai.chat  POST /openai/v1/chat/completions
+ *         openai.responses POST /openai/v1/responses
  *         openai.models GET /openai/v1/models
+ *
+ * Responses: requires model and input; answers 400 to the Chat Completions
+ * names (messages, response_format, max_tokens, max_completion_tokens), to
+ * a temperature other than 1 for a gpt-5* model (unsupported_value), and
+ * to a text.format json_schema without a valid name/schema or breaking the
+ * strict rules.  The answer's output[] holds a reasoning item, then a
+ * message whose JSON text is split over two output_text parts.  Counters:
+ * openai.responses.store-false (requests with "store": false),
+ * openai.responses.repair (requests carrying an assistant turn).  Named
+ * faults (target "openai.responses"): responses-refusal,
+ * responses-incomplete (max_output_tokens), responses-failed,
+ * responses-invalid-json (a completed answer whose text is not JSON).
+ * Chat Completions also refuses a temperature other than 1 for gpt-5*.
  *
  * Options:
  *   openai.api-key     the accepted bearer (default "sk-fake-openai");
  *                      "*" accepts any or none (like Ollama)
  *   openai.scenes      answer with exactly N scenes (default: one per
  *                      paragraph of the script, at most 12)
+ *   openai.echo-key    1: a wrong key gets a 403 whose message quotes it whole
+ *                      (like some proxies), default 0 (401, masked, like OpenAI)
  *
  * Checks: Bearer auth (401 invalid_api_key); model and messages present
  * (400 invalid_request_error, param); a strict json_schema response_format
@@ -149,6 +166,16 @@ check_auth (HeyaiFake        *fake,
     }
   if (!g_str_equal (bearer, expected))
     {
+      /* OpenAI masks the key; some compatible servers and proxies echo it
+       * whole (openai.echo-key=1: a 403 that quotes it), which a client
+       * must never pass on. */
+      if (heyai_fake_get_option_int (fake, "openai.echo-key", 0))
+        {
+          g_autofree char *message = g_strdup_printf ("Access denied for %s on this project.", bearer);
+
+          respond_error (request, 403, message, "invalid_request_error", NULL, "no_access");
+          return FALSE;
+        }
       respond_error (request, 401, "Incorrect API key provided: sk-****. You can find your API key "
                      "at https://platform.openai.com/account/api-keys.",
                      "invalid_request_error", NULL, "invalid_api_key");
@@ -168,6 +195,207 @@ add_rate_headers (HeyaiFakeRequest *request)
   heyai_fake_respond_add_header (request, "x-ratelimit-limit-tokens", "200000");
   heyai_fake_respond_add_header (request, "x-ratelimit-remaining-tokens", "195000");
   heyai_fake_respond_add_header (request, "x-ratelimit-reset-tokens", "1.5s");
+}
+
+/* GPT-5 models take no temperature but 1 (C.2 item 6). */
+static gboolean
+check_temperature (HeyaiFakeRequest *request,
+                   JsonObject       *body,
+                   const char       *model)
+{
+  JsonNode *t;
+
+  if (!g_str_has_prefix (model, "gpt-5") || !json_object_has_member (body, "temperature"))
+    return TRUE;
+  t = json_object_get_member (body, "temperature");
+  if (JSON_NODE_HOLDS_VALUE (t) && json_node_get_value_type (t) != G_TYPE_STRING &&
+      json_node_get_double (t) == 1.0)
+    return TRUE;
+  respond_error (request, 400, "Unsupported value: 'temperature' does not support this value with "
+                 "this model. Only the default (1) value is supported.",
+                 "invalid_request_error", "temperature", "unsupported_value");
+  return FALSE;
+}
+
+static gboolean
+check_strict_schema (HeyaiFakeRequest *request,
+                     JsonObject       *js,
+                     const char       *param)
+{
+  const char *name = heyai_json_object_get_string_or_null (js, "name");
+
+  if (js == NULL || name == NULL || !json_object_has_member (js, "schema") ||
+      !g_regex_match_simple ("^[A-Za-z0-9_-]{1,64}$", name, 0, 0))
+    {
+      g_autofree char *message = g_strdup_printf ("Missing or invalid required parameter: '%s'.", param);
+
+      respond_error (request, 400, message, "invalid_request_error", param, NULL);
+      return FALSE;
+    }
+  if (json_object_has_member (js, "strict") && json_object_get_boolean_member (js, "strict"))
+    {
+      g_autofree char *problem = heyai_json_schema_strict_problem (json_object_get_member (js, "schema"));
+
+      if (problem != NULL)
+        {
+          g_autofree char *message = g_strdup_printf ("Invalid schema for response_format '%s': %s",
+                                                      name, problem);
+          respond_error (request, 400, message, "invalid_request_error", param, NULL);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static void
+responses_handler (HeyaiFake        *fake,
+                   HeyaiFakeRequest *request,
+                   gpointer          user_data)
+{
+  static const char *const chat_names[] = { "messages", "response_format", "max_tokens",
+                                            "max_completion_tokens" };
+  JsonObject *body;
+  JsonNode *input;
+  const char *model;
+  g_autoptr(GString) prompt_text = g_string_new (NULL);
+  g_autoptr(JsonNode) scenes = NULL;
+  g_autofree char *content = NULL;
+  g_autofree char *reply = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  JsonObject *text_param;
+  gsize half;
+
+  if (!check_auth (fake, request))
+    return;
+  body = heyai_fake_request_get_object (request);
+  if (body == NULL)
+    {
+      respond_error (request, 400, "We could not parse the JSON body of your request.",
+                     "invalid_request_error", NULL, NULL);
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (chat_names); i++)
+    if (json_object_has_member (body, chat_names[i]))
+      {
+        g_autofree char *message = g_strdup_printf ("Unsupported parameter: '%s'. In the Responses API, "
+                                                    "this parameter has moved or is not supported.",
+                                                    chat_names[i]);
+        respond_error (request, 400, message, "invalid_request_error", chat_names[i], "unsupported_parameter");
+        return;
+      }
+  model = heyai_json_object_get_string_or_null (body, "model");
+  if (model == NULL || *model == '\0')
+    {
+      respond_error (request, 400, "Missing required parameter: 'model'.", "invalid_request_error",
+                     "model", "missing_required_parameter");
+      return;
+    }
+  if (!check_temperature (request, body, model))
+    return;
+  input = json_object_get_member (body, "input");
+  if (input == NULL)
+    {
+      respond_error (request, 400, "Missing required parameter: 'input'.", "invalid_request_error",
+                     "input", "missing_required_parameter");
+      return;
+    }
+  if (JSON_NODE_HOLDS_VALUE (input) && json_node_get_value_type (input) == G_TYPE_STRING)
+    g_string_append (prompt_text, json_node_get_string (input));
+  else if (JSON_NODE_HOLDS_ARRAY (input))
+    {
+      JsonArray *items = json_node_get_array (input);
+
+      for (guint i = 0; i < json_array_get_length (items); i++)
+        {
+          JsonNode *n = json_array_get_element (items, i);
+          JsonObject *item;
+          const char *role;
+          JsonNode *c;
+
+          if (!JSON_NODE_HOLDS_OBJECT (n) ||
+              (role = heyai_json_object_get_string_or_null (item = json_node_get_object (n), "role")) == NULL ||
+              (c = json_object_get_member (item, "content")) == NULL)
+            {
+              respond_error (request, 400, "Invalid 'input': each item needs a role and content.",
+                             "invalid_request_error", "input", "invalid_value");
+              return;
+            }
+          if (g_str_equal (role, "assistant"))
+            heyai_fake_counter_add (fake, "openai.responses.repair", 1);
+          if (!g_str_equal (role, "user") || prompt_text->len > 0)
+            continue;
+          if (JSON_NODE_HOLDS_VALUE (c))
+            g_string_append (prompt_text, json_node_get_string (c));
+          else if (JSON_NODE_HOLDS_ARRAY (c))
+            {
+              JsonArray *parts = json_node_get_array (c);
+
+              for (guint j = 0; j < json_array_get_length (parts); j++)
+                {
+                  JsonObject *part = json_array_get_object_element (parts, j);
+
+                  if (g_strcmp0 (heyai_json_object_get_string_or_null (part, "type"), "input_text") != 0)
+                    {
+                      respond_error (request, 400, "Invalid value in 'input[].content[].type': "
+                                     "a user message takes 'input_text'.",
+                                     "invalid_request_error", "input", "invalid_value");
+                      return;
+                    }
+                  g_string_append (prompt_text, heyai_json_object_get_string_or_null (part, "text"));
+                }
+            }
+        }
+    }
+  else
+    {
+      respond_error (request, 400, "Invalid type for 'input'.", "invalid_request_error", "input",
+                     "invalid_type");
+      return;
+    }
+
+  text_param = json_object_has_member (body, "text") &&
+               JSON_NODE_HOLDS_OBJECT (json_object_get_member (body, "text"))
+                 ? json_object_get_object_member (body, "text") : NULL;
+  if (text_param != NULL && json_object_has_member (text_param, "format"))
+    {
+      JsonObject *format = json_object_get_object_member (text_param, "format");
+
+      if (g_strcmp0 (heyai_json_object_get_string_or_null (format, "type"), "json_schema") == 0 &&
+          !check_strict_schema (request, format, "text.format"))
+        return;
+    }
+  if (json_object_has_member (body, "store") && !json_object_get_boolean_member (body, "store"))
+    heyai_fake_counter_add (fake, "openai.responses.store-false", 1);
+
+  scenes = heyai_fake_llm_scenes (prompt_text->str, heyai_fake_get_option_int (fake, "openai.scenes", 0));
+  content = json_to_string (scenes, FALSE);
+  half = strlen (content) / 2;
+  {
+    JsonNode *a = json_node_new (JSON_NODE_VALUE);
+    JsonNode *b = json_node_new (JSON_NODE_VALUE);
+    g_autofree char *part1 = g_strndup (content, half);
+
+    json_node_set_string (a, part1);
+    json_node_set_string (b, content + half);
+    first = json_to_string (a, FALSE);
+    second = json_to_string (b, FALSE);
+    json_node_unref (a);
+    json_node_unref (b);
+  }
+  reply = g_strdup_printf (
+    "{\"id\":\"resp_fake0001\",\"object\":\"response\",\"created_at\":%" G_GINT64_FORMAT ","
+    "\"status\":\"completed\",\"error\":null,\"incomplete_details\":null,\"model\":\"%s\","
+    "\"output\":[{\"type\":\"reasoning\",\"id\":\"rs_fake\",\"summary\":[]},"
+    "{\"type\":\"message\",\"id\":\"msg_fake\",\"status\":\"completed\",\"role\":\"assistant\","
+    "\"content\":[{\"type\":\"output_text\",\"text\":%s,\"annotations\":[]},"
+    "{\"type\":\"output_text\",\"text\":%s,\"annotations\":[]}]}],"
+    "\"usage\":{\"input_tokens\":%u,\"output_tokens\":%u,\"total_tokens\":%u}}",
+    g_get_real_time () / G_USEC_PER_SEC, model, first, second,
+    (guint) (prompt_text->len / 4 + 120), (guint) (strlen (content) / 4),
+    (guint) (prompt_text->len / 4 + 120 + strlen (content) / 4));
+  add_rate_headers (request);
+  heyai_fake_respond_json (request, 200, reply);
 }
 
 static void
@@ -213,6 +441,8 @@ chat_handler (HeyaiFake        *fake,
       return;
     }
 
+  if (!check_temperature (request, body, model))
+    return;
   if (json_object_has_member (body, "max_tokens"))
     heyai_fake_counter_add (fake, "openai.max_tokens", 1);
   if (json_object_has_member (body, "max_completion_tokens"))
@@ -249,26 +479,9 @@ chat_handler (HeyaiFake        *fake,
         {
           JsonObject *js = json_object_has_member (format, "json_schema")
                              ? json_object_get_object_member (format, "json_schema") : NULL;
-          const char *name = heyai_json_object_get_string_or_null (js, "name");
 
-          if (js == NULL || name == NULL || !json_object_has_member (js, "schema"))
-            {
-              respond_error (request, 400, "Missing required parameter: 'response_format.json_schema'.",
-                             "invalid_request_error", "response_format", NULL);
-              return;
-            }
-          if (json_object_has_member (js, "strict") && json_object_get_boolean_member (js, "strict"))
-            {
-              g_autofree char *problem = heyai_json_schema_strict_problem (json_object_get_member (js, "schema"));
-
-              if (problem != NULL)
-                {
-                  g_autofree char *message = g_strdup_printf ("Invalid schema for response_format '%s': %s",
-                                                              name, problem);
-                  respond_error (request, 400, message, "invalid_request_error", "response_format", NULL);
-                  return;
-                }
-            }
+          if (!check_strict_schema (request, js, "response_format"))
+            return;
         }
     }
 
@@ -378,6 +591,7 @@ heyai_fake_openai_install (HeyaiFake *fake)
   heyai_fake_add_env (fake, "HEYAI_OPENAI_BASE_URL", "/openai/v1");
   heyai_fake_add_route (fake, "openai.chat", "POST", "/openai/v1/chat/completions", chat_handler, NULL);
   heyai_fake_add_route (fake, "openai.models", "GET", "/openai/v1/models", models_handler, NULL);
+  heyai_fake_add_route (fake, "openai.responses", "POST", "/openai/v1/responses", responses_handler, NULL);
 
   fault.body = refusal;
   heyai_fake_add_named_fault (fake, "openai", "refusal", &fault);
@@ -389,6 +603,24 @@ heyai_fake_openai_install (HeyaiFake *fake)
   heyai_fake_add_named_fault (fake, "openai", "bad-scenes", &fault);
   fault.body = filtered;
   heyai_fake_add_named_fault (fake, "openai", "content-filter", &fault);
+
+  fault.body = "{\"id\":\"resp_fault\",\"object\":\"response\",\"status\":\"completed\",\"model\":\"gpt-5\","
+               "\"output\":[{\"type\":\"reasoning\",\"id\":\"rs_1\",\"summary\":[]},{\"type\":\"message\",\"id\":\"msg_1\","
+               "\"role\":\"assistant\",\"content\":[{\"type\":\"refusal\",\"refusal\":\"I can't help with that.\"}]}]}";
+  heyai_fake_add_named_fault (fake, "openai", "responses-refusal", &fault);
+  fault.body = "{\"id\":\"resp_fault\",\"object\":\"response\",\"status\":\"incomplete\",\"model\":\"gpt-5\","
+               "\"incomplete_details\":{\"reason\":\"max_output_tokens\"},"
+               "\"output\":[{\"type\":\"message\",\"id\":\"msg_1\",\"role\":\"assistant\","
+               "\"content\":[{\"type\":\"output_text\",\"text\":\"{\\\"scenes\\\":[{\\\"title\\\":\\\"Sce\"}]}]}";
+  heyai_fake_add_named_fault (fake, "openai", "responses-incomplete", &fault);
+  fault.body = "{\"id\":\"resp_fault\",\"object\":\"response\",\"status\":\"failed\",\"model\":\"gpt-5\","
+               "\"error\":{\"code\":\"server_error\",\"message\":\"The model failed to generate a response.\"},"
+               "\"output\":[]}";
+  heyai_fake_add_named_fault (fake, "openai", "responses-failed", &fault);
+  fault.body = "{\"id\":\"resp_fault\",\"object\":\"response\",\"status\":\"completed\",\"model\":\"gpt-5\","
+               "\"output\":[{\"type\":\"message\",\"id\":\"msg_1\",\"role\":\"assistant\","
+               "\"content\":[{\"type\":\"output_text\",\"text\":\"Sure! Here are your scenes.\"}]}]}";
+  heyai_fake_add_named_fault (fake, "openai", "responses-invalid-json", &fault);
 
   fault.status = 401;
   fault.body = "{\"error\":{\"message\":\"Incorrect API key provided: sk-****.\",\"type\":\"invalid_request_error\","

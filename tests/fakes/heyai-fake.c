@@ -57,6 +57,7 @@ struct _HeyaiFakeRequest
   goffset            received;
   FaultEntry        *fault;      /* a private copy of the fault consumed */
   gboolean           truncate;
+  guint              stall_ms;
   gboolean           responded;
   gboolean           paused;
   gboolean           dropped;
@@ -819,13 +820,18 @@ heyai_fake_add_fault_from_string (HeyaiFake   *self,
     }
   else if (strcmp (kind, "truncate") == 0)
     fault.kind = HEYAI_FAKE_FAULT_TRUNCATE;
+  else if (g_str_has_prefix (kind, "stall-") && parse_uint (kind + 6, &number))
+    {
+      fault.kind = HEYAI_FAKE_FAULT_STALL;
+      fault.delay_ms = (guint) number;
+    }
   else if (strcmp (kind, "malformed") == 0)
     fault.kind = HEYAI_FAKE_FAULT_MALFORMED;
   else
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    "bad fault “%s”: unknown kind “%s” (http-NNN, delay-MS, timeout, drop, "
-                   "drop-body-BYTES, truncate, malformed, or a named fault of %s)",
+                   "drop-body-BYTES, truncate, stall-MS, malformed, or a named fault of %s)",
                    spec, kind, service);
       return FALSE;
     }
@@ -1033,6 +1039,27 @@ shutdown_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+typedef struct
+{
+  SoupServerMessage *msg;
+  GBytes            *rest;
+} StallRest;
+
+static gboolean
+stall_rest_cb (gpointer user_data)
+{
+  StallRest *stall = user_data;
+  SoupMessageBody *out = soup_server_message_get_response_body (stall->msg);
+
+  soup_message_body_append_bytes (out, stall->rest);
+  soup_message_body_complete (out);
+  soup_server_message_unpause (stall->msg);
+  g_object_unref (stall->msg);
+  g_bytes_unref (stall->rest);
+  g_free (stall);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 drop_connection (HeyaiFakeRequest *request)
 {
@@ -1081,6 +1108,20 @@ heyai_fake_respond (HeyaiFakeRequest *request,
       soup_message_headers_set_content_length (headers, len);
       soup_message_body_append_bytes (out, half);
       g_timeout_add_full (G_PRIORITY_DEFAULT, 100, shutdown_cb, g_object_ref (msg), g_object_unref);
+    }
+  else if (request->stall_ms > 0 && len > 1)
+    {
+      /* Half now, silence, then the rest (the writer pauses itself when it
+       * runs out of body; unpausing resumes it). */
+      StallRest *stall = g_new0 (StallRest, 1);
+      g_autoptr(GBytes) half = g_bytes_new_from_bytes (body, 0, len / 2);
+
+      soup_message_headers_set_encoding (headers, SOUP_ENCODING_CONTENT_LENGTH);
+      soup_message_headers_set_content_length (headers, len);
+      soup_message_body_append_bytes (out, half);
+      stall->msg = g_object_ref (msg);
+      stall->rest = g_bytes_new_from_bytes (body, len / 2, len - len / 2);
+      g_timeout_add (request->stall_ms, stall_rest_cb, stall);
     }
   else
     {
@@ -1330,6 +1371,9 @@ handler_cb (SoupServer        *server,
           return;
         case HEYAI_FAKE_FAULT_TRUNCATE:
           req->truncate = TRUE;
+          break;
+        case HEYAI_FAKE_FAULT_STALL:
+          req->stall_ms = MAX (fault->delay_ms, 1);
           break;
         case HEYAI_FAKE_FAULT_MALFORMED:
           heyai_fake_respond_json (req, SOUP_STATUS_OK, "{\"this is\": not json");

@@ -40,6 +40,8 @@
  *   truncate            serve normally but cut the body in half while
  *                       announcing the full Content-Length
  *   malformed           answer 200 with a body that is not valid JSON
+ *   stall-MS            serve normally, but go silent MS milliseconds after the
+ *                       first half of the body (a server that stalls mid-answer)
  *   <name>              a named fault the service registered
  *                       (heyai_fake_add_named_fault: e.g. kling "quota" = 429
  *                       {"code":1102,...}; drive "storage-quota" = 403 ...)
@@ -122,7 +124,18 @@ void heyai_fake_google_install     (HeyaiFake *fake);
  * the start, "fake-refresh-token"), google.expires-in (3599),
  * drive.keep-limit (uploads up to this many bytes keep their content for
  * alt=media; default 33554432), drive.max-page-size (caps pageSize, to test
- * paging; default 1000).
+ * paging; default 1000), drive.shared-drive-id (the id of the one shared
+ * drive, default "0AFakeSharedDrive01"), google.granted-scope (the "scope"
+ * of token answers: consent is granular, a user may untick Drive; default
+ * https://www.googleapis.com/auth/drive.file).
+ * Shared drives (API-CONTRACTS.md C.5): an item of the shared drive (or the
+ * drive as a parent) does not exist for a request without
+ * supportsAllDrives=true (404 notFound, like Drive); files.list returns
+ * shared-drive items only with includeItemsFromAllDrives=true, only them
+ * with corpora=drive (which needs driveId, includeItemsFromAllDrives and
+ * supportsAllDrives, else 403).  Counters drive.all-drives /
+ * drive.my-drive-only count authorized Drive calls with and without
+ * supportsAllDrives=true.
  * Counters: google.tokens.issued, drive.created (files and folders),
  * drive.upload.sessions, drive.upload.persisted (bytes), drive.upload.completed.
  * Named faults: google "invalid-grant"; drive "rate-limit" (403
@@ -290,6 +303,8 @@ typedef enum
                                 * reading that many request-body bytes, else after the body */
   HEYAI_FAKE_FAULT_TRUNCATE,   /* serve normally, send only half of the body (full Content-Length) */
   HEYAI_FAKE_FAULT_MALFORMED,  /* 200 with an invalid JSON body */
+  HEYAI_FAKE_FAULT_STALL,      /* serve normally, but send the first half of the body, go
+                                * silent @delay_ms, then send the rest */
 } HeyaiFakeFaultKind;
 
 typedef struct

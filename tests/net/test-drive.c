@@ -888,6 +888,79 @@ test_registry (Fixture       *fx,
   g_assert_cmpstr (heyai_storage_get_name (HEYAI_STORAGE (storage)), ==, "gdrive");
 }
 
+/* A shared drive (contracts C.5 item 18): the tree is created in the drive,
+ * a file is published, updated, downloaded and shared there; every Drive
+ * call carried supportsAllDrives=true (the fake answers 404 to a shared
+ * drive's item without it, like Drive) and lists are scoped to the drive. */
+static void
+test_shared_drive (Fixture       *fx,
+                   gconstpointer  data)
+{
+  g_autoptr(HeyaiProject) project = make_project (3, "Shared");
+  g_autoptr(HeyaiAsset) asset = heyai_asset_new ();
+  g_autoptr(HeyaiJob) job = heyai_job_new ();
+  g_autoptr(JsonObject) root = NULL;
+  g_autoptr(JsonObject) file = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *back = g_build_filename (fx->tmpdir, "back.png", NULL);
+  g_autofree char *md5 = NULL;
+  Result r = { 0, };
+
+  heyai_drive_set_shared_drive_id (fx->drive, "0AFakeSharedDrive01");
+  g_assert_cmpstr (heyai_drive_get_shared_drive_id (fx->drive), ==, "0AFakeSharedDrive01");
+
+  ensure (fx->storage, project);
+  /* "HeyAI Projects" sits at the top of the shared drive */
+  {
+    g_autoptr(JsonObject) project_folder = heyai_fake_google_dup_file (fx->fake,
+                                                                        heyai_project_get_drive_folder_id (project));
+    const char *top = json_array_get_string_element (json_object_get_array_member (project_folder, "parents"), 0);
+
+    root = heyai_fake_google_dup_file (fx->fake, top);
+    g_assert_cmpstr (json_object_get_string_member (root, "name"), ==, "HeyAI Projects");
+    g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (root, "parents"), 0), ==,
+                     "0AFakeSharedDrive01");
+  }
+
+  dir = g_build_filename (fx->tmpdir, "HeyAI Projects", "Project-3-shared", "images", NULL);
+  path = g_build_filename (dir, "scene-01.png", NULL);
+  g_free (write_file (path, 300 * 1024 + 5, 3, &md5));
+  heyai_asset_set_kind (asset, HEYAI_ASSET_KIND_IMAGE);
+  heyai_asset_set_local_path (asset, path);
+  heyai_storage_publish_async (fx->storage, project, asset, job, NULL, publish_cb, &r);
+  g_assert_true (heyai_fake_spin_until (&r.done, 20));
+  g_assert_no_error (r.error);
+  result_clear (&r);
+  file = heyai_fake_google_dup_file (fx->fake, heyai_asset_get_drive_file_id (asset));
+  g_assert_cmpstr (json_object_get_string_member (file, "md5Checksum"), ==, md5);
+
+  heyai_drive_download_async (fx->drive, heyai_asset_get_drive_file_id (asset), back, NULL, NULL, NULL,
+                              download_cb, &r);
+  g_assert_true (heyai_fake_spin_until (&r.done, 20));
+  g_assert_no_error (r.error);
+  result_clear (&r);
+
+  heyai_storage_gdrive_share_project_async (HEYAI_STORAGE_GDRIVE (fx->storage), project, NULL, share_cb, &r);
+  g_assert_true (heyai_fake_spin_until (&r.done, 20));
+  g_assert_no_error (r.error);
+  result_clear (&r);
+
+  /* another machine finds the same tree in the drive: nothing created */
+  {
+    g_autoptr(HeyaiProject) again = make_project (3, "Shared");
+    g_autoptr(HeyaiStorage) other = heyai_storage_gdrive_new_with_drive (fx->drive, fx->tmpdir);
+    gint64 created = heyai_fake_get_counter (fx->fake, "drive.created");
+
+    ensure (other, again);
+    g_assert_cmpint (heyai_fake_get_counter (fx->fake, "drive.created"), ==, created);
+    g_assert_cmpstr (heyai_project_get_drive_folder_id (again), ==, heyai_project_get_drive_folder_id (project));
+  }
+
+  g_assert_cmpint (heyai_fake_get_counter (fx->fake, "drive.all-drives"), >, 5);
+  g_assert_cmpint (heyai_fake_get_counter (fx->fake, "drive.my-drive-only"), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -909,6 +982,7 @@ main (int   argc,
   ADD ("/net/drive/update-download", test_update_download);
   ADD ("/net/drive/share", test_share);
   ADD ("/net/drive/fake-simple-uploads", test_fake_simple_uploads);
+  ADD ("/net/drive/shared-drive", test_shared_drive);
   ADD ("/net/drive/registry", test_registry);
 #undef ADD
 

@@ -23,6 +23,8 @@ typedef struct
   GBytes    *payload;
 } Fixture;
 
+static void add_hardening_routes (Fixture *fx);
+
 static void
 ok_handler (HeyaiFake        *fake,
             HeyaiFakeRequest *req,
@@ -67,6 +69,7 @@ fixture_setup (Fixture       *fx,
   fx->fake = heyai_fake_new ();
   heyai_fake_add_route (fx->fake, "svc.ok", "GET", "/svc/ok", ok_handler, fx);
   heyai_fake_add_route (fx->fake, "svc.echo", "POST", "/svc/echo", echo_handler, fx);
+  add_hardening_routes (fx);
   g_assert_true (heyai_fake_start (fx->fake, 0, &error));
   g_assert_no_error (error);
 
@@ -643,7 +646,275 @@ test_download (Fixture       *fx,
   g_assert_true (heyai_fake_add_fault_from_string (fx->fake, "files:truncate:10", NULL));
   download_and_wait (fx, url, dest, 0, &r);
   g_assert_error (r.error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE);
+  /* ... that says what happened (not "could not reach ... network") */
+  g_assert_nonnull (strstr (r.error->message, "cut off"));
+  g_assert_nonnull (strstr (r.error->message, "Testsvc"));
+  g_assert_null (strstr (r.error->message, "network"));
   g_assert_cmpuint (count_files (fx->tmpdir), ==, 0);
+  result_clear (&r);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Hardening (issue 13, point 4)                                           */
+
+static void
+big_handler (HeyaiFake        *fake,
+             HeyaiFakeRequest *req,
+             gpointer          user_data)
+{
+  g_autoptr(GString) body = g_string_new ("{\"pad\":\"");
+
+  for (guint i = 0; i < 8192; i++)
+    g_string_append_c (body, 'x');
+  g_string_append (body, "\"}");
+  heyai_fake_respond_json (req, 200, body->str);
+}
+
+#define DEEP 100000
+
+static void
+deep_handler (HeyaiFake        *fake,
+              HeyaiFakeRequest *req,
+              gpointer          user_data)
+{
+  g_autoptr(GString) body = g_string_sized_new (2 * DEEP + 1);
+
+  for (guint i = 0; i < DEEP; i++)
+    g_string_append_c (body, '[');
+  for (guint i = 0; i < DEEP; i++)
+    g_string_append_c (body, ']');
+  heyai_fake_respond_json (req, 200, body->str);
+}
+
+static void
+add_hardening_routes (Fixture *fx)
+{
+  heyai_fake_add_route (fx->fake, "svc.big", "GET", "/svc/big", big_handler, fx);
+  heyai_fake_add_route (fx->fake, "svc.deep", "GET", "/svc/deep", deep_handler, fx);
+}
+
+static void
+get_path (Fixture    *fx,
+          const char *path,
+          Result     *r)
+{
+  g_autoptr(HeyaiHttpRequest) req = heyai_http_request_new ("GET", path);
+
+  heyai_http_request_set_flags (req, HEYAI_HTTP_REQUEST_NO_RETRY);
+  send_and_wait (fx, req, NULL, r);
+}
+
+/* libsoup's session time-out (60 s by default) would cut a healthy answer
+ * that takes longer: it must be off; our own deadline and stall apply. */
+static void
+test_no_hidden_timeout (Fixture       *fx,
+                        gconstpointer  data)
+{
+  g_assert_cmpuint (soup_session_get_timeout (heyai_http_get_session (fx->http)), ==, 0);
+  g_assert_cmpint (heyai_http_get_timeout (fx->http), ==, 300);
+  g_assert_cmpint (heyai_http_get_stall_timeout (fx->http), ==, 60);
+}
+
+/* A server that thinks longer than the stall time-out before it answers
+ * (an LLM answering in 90 s against the old 60 s cap, scaled down) is
+ * waited for up to the deadline; a hung one is given up at the deadline,
+ * with a message that names the service and the span. */
+static void
+test_deadline (Fixture       *fx,
+               gconstpointer  data)
+{
+  Result r = { 0, };
+  gint64 start;
+  double elapsed;
+
+  heyai_http_set_stall_timeout (fx->http, 1);
+  heyai_http_set_timeout (fx->http, 5);
+  g_assert_true (heyai_fake_add_fault_from_string (fx->fake, "svc.ok:delay-2000", NULL));
+  start = g_get_monotonic_time ();
+  get_path (fx, "/ok", &r);
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (heyai_http_response_get_status (r.response), ==, 200);
+  g_assert_cmpfloat ((g_get_monotonic_time () - start) / 1e6, >=, 1.9);
+  result_clear (&r);
+
+  heyai_http_set_timeout (fx->http, 1);
+  g_assert_true (heyai_fake_add_fault_from_string (fx->fake, "svc.ok:timeout", NULL));
+  start = g_get_monotonic_time ();
+  get_path (fx, "/ok", &r);
+  elapsed = (g_get_monotonic_time () - start) / 1e6;
+  g_assert_error (r.error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE);
+  g_assert_cmpstr (r.error->message, ==, "Testsvc did not answer within 1 second. Try again later.");
+  g_assert_cmpfloat (elapsed, >=, 0.9);
+  g_assert_cmpfloat (elapsed, <, 3.0);
+  result_clear (&r);
+
+  {
+    g_autofree char *a = heyai_http_format_duration (180);
+    g_autofree char *b = heyai_http_format_duration (90);
+
+    g_assert_cmpstr (a, ==, "3 minutes");
+    g_assert_cmpstr (b, ==, "90 seconds");
+  }
+}
+
+/* A server that goes silent in the middle of its answer is given up after
+ * the stall time-out, long before the deadline. */
+static void
+test_stall (Fixture       *fx,
+            gconstpointer  data)
+{
+  Result r = { 0, };
+
+  heyai_http_set_timeout (fx->http, 20);
+  heyai_http_set_stall_timeout (fx->http, 1);
+  g_assert_true (heyai_fake_add_fault_from_string (fx->fake, "svc.big:stall-4000", NULL));
+  get_path (fx, "/big", &r);
+  g_assert_error (r.error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE);
+  g_assert_nonnull (strstr (r.error->message, "Testsvc stopped sending data for 1 second"));
+  result_clear (&r);
+
+  /* a short pause is fine */
+  heyai_http_set_stall_timeout (fx->http, 3);
+  g_assert_true (heyai_fake_add_fault_from_string (fx->fake, "svc.big:stall-300", NULL));
+  get_path (fx, "/big", &r);
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (g_bytes_get_size (heyai_http_response_get_body (r.response)), >, 8192);
+  result_clear (&r);
+}
+
+static void
+test_body_limit (Fixture       *fx,
+                 gconstpointer  data)
+{
+  g_autoptr(HeyaiHttpRequest) req = heyai_http_request_new ("GET", "/big");
+  Result r = { 0, };
+
+  heyai_http_set_max_body (fx->http, 4096);
+  send_and_wait (fx, req, NULL, &r);
+  g_assert_error (r.error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER);
+  g_assert_nonnull (strstr (r.error->message, "Testsvc sent an answer larger than"));
+  g_assert_cmpuint (heyai_fake_get_count (fx->fake, "svc.big"), ==, 1);   /* not retried */
+  result_clear (&r);
+
+  /* a per-request limit overrides */
+  heyai_http_request_set_max_body (req, HEYAI_HTTP_MAX_JSON_BODY);
+  send_and_wait (fx, req, NULL, &r);
+  g_assert_no_error (r.error);
+  result_clear (&r);
+}
+
+/* json-glib recurses: a 100 000-deep reply used to overflow the stack. */
+static void
+test_deep_json (Fixture       *fx,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  Result r = { 0, };
+
+  get_path (fx, "/deep", &r);
+  g_assert_no_error (r.error);
+  g_assert_null (heyai_http_response_get_json (r.response, &error));
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER);
+  g_assert_nonnull (strstr (error->message, "Testsvc"));
+  g_clear_error (&error);
+  g_assert_null (heyai_http_response_get_object (r.response, &error));
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER);
+  g_clear_error (&error);
+  result_clear (&r);
+
+  /* the scanner: brackets inside strings and escapes do not count */
+  g_assert_true (heyai_json_check_depth ("[[[\"[[[[\\\"[[[[\"]]]", -1, 3, "X", NULL));
+  g_assert_false (heyai_json_check_depth ("[[[[]]]]", -1, 3, "X", &error));
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER);
+  g_clear_error (&error);
+  {
+    g_autoptr(JsonNode) node = heyai_json_parse_guarded ("{\"a\":[1,{\"b\":2}]}", -1, "X", &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (node);
+  }
+}
+
+/* A server that echoes the key in use in its error text: the key never
+ * reaches the error message (shown, stored in last_error) or the log. */
+static void
+test_echoed_secret (Fixture       *fx,
+                    gconstpointer  data)
+{
+  const char *key = "sk-proj-ECHOEDsecret0123456789";
+  g_autofree char *json_body = g_strdup_printf ("{\"error\":{\"message\":\"Incorrect API key provided: %s\"}}", key);
+  g_autofree char *text_body = g_strdup_printf ("bad key %s\xff\xfe (and again: %s)", key, key);
+  HeyaiFakeFault fault = { .kind = HEYAI_FAKE_FAULT_STATUS, .status = 401, .body = json_body };
+  Result r = { 0, };
+
+  heyai_http_redact_add_secret (key);
+
+  heyai_fake_add_fault (fx->fake, "svc.ok", &fault, 1);
+  get_ok (fx, &r);
+  g_assert_error (r.error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS);
+  g_assert_null (strstr (r.error->message, key));
+  g_assert_null (strstr (r.error->message, "ECHOEDsecret"));
+  g_assert_nonnull (strstr (r.error->message, "Incorrect API key provided: [REDACTED]"));
+  result_clear (&r);
+
+  fault.status = 400;
+  fault.content_type = "text/plain";
+  fault.body = text_body;
+  heyai_fake_add_fault (fx->fake, "svc.ok", &fault, 1);
+  get_ok (fx, &r);
+  g_assert_error (r.error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION);
+  g_assert_null (strstr (r.error->message, "ECHOEDsecret"));
+  g_assert_true (g_utf8_validate (r.error->message, -1, NULL));
+  result_clear (&r);
+
+  g_assert_null (strstr (net_log->str, "ECHOEDsecret"));
+  heyai_http_redact_clear_secrets ();
+}
+
+static void
+test_redact_any_bytes (void)
+{
+  static const char raw[] = "the server said \xc3\x28 SECRETVALUE99 \xff\xfe\0 after-nul SECRETVALUE99 \xf0\x9f";
+  g_autofree char *out = NULL;
+  g_autofree char *out2 = NULL;
+
+  heyai_http_redact_add_secret ("SECRETVALUE99");
+  out = heyai_http_redact_bytes (raw, sizeof raw - 1);
+  g_assert_true (g_utf8_validate (out, -1, NULL));
+  g_assert_null (strstr (out, "SECRETVALUE99"));
+  g_assert_nonnull (strstr (out, "after-nul"));
+
+  out2 = heyai_http_redact ("\xff\xff Bearer SECRETVALUE99");
+  g_assert_true (g_utf8_validate (out2, -1, NULL));
+  g_assert_null (strstr (out2, "SECRETVALUE99"));
+  heyai_http_redact_clear_secrets ();
+}
+
+/* Timers attach to the caller's thread-default main context: with only a
+ * private context iterated, the deadline still fires. */
+static void
+test_thread_default_context (Fixture       *fx,
+                             gconstpointer  data)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(HeyaiHttpRequest) req = heyai_http_request_new ("GET", "/ok");
+  Result r = { 0, };
+  gint64 give_up;
+
+  heyai_http_request_set_flags (req, HEYAI_HTTP_REQUEST_NO_RETRY);
+  heyai_http_request_set_timeout (req, 1);
+  g_main_context_push_thread_default (context);
+  heyai_http_send_async (fx->http, req, NULL, send_cb, &r);
+  /* The fake (on the global default context) is never iterated: the
+   * request sits in the listen backlog, unanswered. */
+  give_up = g_get_monotonic_time () + 6 * G_USEC_PER_SEC;
+  while (!r.done && g_get_monotonic_time () < give_up)
+    g_main_context_iteration (context, FALSE), g_usleep (1000);
+  g_main_context_pop_thread_default (context);
+
+  g_assert_true (r.done);
+  g_assert_error (r.error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE);
+  g_assert_nonnull (strstr (r.error->message, "did not answer within 1 second"));
   result_clear (&r);
 }
 
@@ -754,6 +1025,14 @@ capture_writer (GLogLevelFlags   level,
   return g_log_writer_default (level, fields, n_fields, user_data);
 }
 
+/* Contracts of 2026-12 (C.1 item 1): Higgsfield's current host. */
+static void
+test_service_defaults (void)
+{
+  g_assert_cmpstr (heyai_service_default_url (HEYAI_SERVICE_HIGGSFIELD), ==, "https://api.higgsfield.ai");
+  g_assert_cmpstr (heyai_service_label (HEYAI_SERVICE_DRIVE), ==, "Google Drive");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -779,6 +1058,15 @@ main (int   argc,
   ADD ("/net/http/cancel", test_cancel);
   ADD ("/net/http/timeout", test_timeout);
   ADD ("/net/http/download", test_download);
+  ADD ("/net/http/no-hidden-timeout", test_no_hidden_timeout);
+  ADD ("/net/http/deadline", test_deadline);
+  ADD ("/net/http/stall", test_stall);
+  ADD ("/net/http/body-limit", test_body_limit);
+  ADD ("/net/http/deep-json", test_deep_json);
+  ADD ("/net/http/echoed-secret", test_echoed_secret);
+  g_test_add_func ("/net/http/redact-any-bytes", test_redact_any_bytes);
+  g_test_add_func ("/net/http/service-defaults", test_service_defaults);
+  ADD ("/net/http/thread-default-context", test_thread_default_context);
   g_test_add_func ("/net/http/redact", test_redact);
   ADD ("/net/http/debug-log-redacted", test_debug_log_redacted);
 #undef ADD

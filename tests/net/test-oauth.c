@@ -500,6 +500,31 @@ test_pkce_helpers (void)
   }
 }
 
+/* Consent is granular (C.5 item 20): a token answer whose scope lacks
+ * drive.file fails the connection with a clear message, and no Drive work
+ * starts. */
+static void
+test_scope_not_granted (Fixture       *fx,
+                        gconstpointer  data)
+{
+  Result r = { 0, };
+
+  g_assert_true (heyai_oauth_scope_grants ("openid https://www.googleapis.com/auth/drive.file",
+                                           HEYAI_GOOGLE_SCOPE_DRIVE_FILE));
+  g_assert_false (heyai_oauth_scope_grants ("openid email", HEYAI_GOOGLE_SCOPE_DRIVE_FILE));
+  g_assert_false (heyai_oauth_scope_grants (NULL, HEYAI_GOOGLE_SCOPE_DRIVE_FILE));
+
+  heyai_fake_set_option (fx->fake, "google.granted-scope", "openid email");
+  heyai_oauth_connect_async (fx->oauth, NULL, connect_cb, &r);
+  g_assert_true (heyai_fake_spin_until_ptr ((gpointer *) &fx->auth_url, 10));
+  g_assert_cmpuint (browse (fx, fx->auth_url), ==, 200);
+  g_assert_true (heyai_fake_spin_until (&r.done, 20));
+  g_assert_error (r.error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS);
+  g_assert_nonnull (strstr (r.error->message, "did not grant"));
+  g_assert_cmpuint (heyai_fake_get_count (fx->fake, "drive.files.list"), ==, 0);
+  result_clear (&r);
+}
+
 /* libsecret's file backend writes the keyring with GIO's async file API,
  * whose completion path in GLib 2.74 leaks a 28-byte string per write (the
  * stack holds only GIO frames from the main loop, nothing of ours).  Under
@@ -546,6 +571,7 @@ main (int   argc,
   ADD ("/net/oauth/refresh-on-401", test_refresh_on_401, NULL);
   ADD ("/net/oauth/shared-refresh", test_shared_refresh, NULL);
   ADD ("/net/oauth/invalid-grant", test_invalid_grant, NULL);
+  ADD ("/net/oauth/scope-not-granted", test_scope_not_granted, NULL);
 #undef ADD
 
   ret = g_test_run ();
