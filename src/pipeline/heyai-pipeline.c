@@ -484,3 +484,19 @@ heyai_pipeline_set_approval (HeyaiStore     *store,
 
   return heyai_store_update_scene (store, scene, error);
 }
+
+GObject *
+heyai_pipeline_get_provider (HeyaiPipeline *self,
+                             HeyaiRole      role)
+{
+  g_return_val_if_fail (HEYAI_IS_PIPELINE (self), NULL);
+
+  switch (role)
+    {
+    case HEYAI_ROLE_LLM:      return G_OBJECT (self->llm);
+    case HEYAI_ROLE_IMAGER:   return G_OBJECT (self->imager);
+    case HEYAI_ROLE_ANIMATOR: return G_OBJECT (self->animator);
+    case HEYAI_ROLE_STORAGE:  return G_OBJECT (self->storage);
+    default:                  g_return_val_if_reached (NULL);
+    }
+}

@@ -124,4 +124,8 @@ HeyaiRequest  *heyai_pipeline_find_collectable_request (HeyaiStore   *store,
                                                         HeyaiJobKind  kind,
                                                         const char   *inputs);
 
+/* The provider this pipeline was built with for @role (transfer none). */
+GObject       *heyai_pipeline_get_provider   (HeyaiPipeline  *self,
+                                              HeyaiRole       role);
+
 G_END_DECLS

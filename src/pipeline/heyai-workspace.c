@@ -9,9 +9,11 @@
 #include <glib/gi18n-lib.h>
 
 #include "heyai-enums.h"
+#include "heyai-imager-higgsfield.h"
 #include "heyai-llm-anthropic.h"
 #include "heyai-llm-openai.h"
 #include "heyai-secrets.h"
+#include "heyai-storage-gdrive.h"
 #include "heyai-workspace.h"
 
 #define N_WS_ROLES 4
@@ -79,6 +81,55 @@ create_llm (HeyaiWorkspace  *self,
   return G_OBJECT (heyai_llm_anthropic_new (url, api_key, NULL));
 }
 
+/* The service settings of the 2026-12 contracts, as values (the environment
+ * wins, and the providers read it themselves): the OpenAI API flavour, the
+ * Higgsfield host, the Google Drive shared drive. */
+static void
+apply_service_settings (HeyaiWorkspace *self,
+                        HeyaiRole       role,
+                        const char     *name,
+                        GObject        *provider)
+{
+  if (role == HEYAI_ROLE_LLM && HEYAI_IS_LLM_OPENAI (provider) && g_getenv ("HEYAI_OPENAI_API") == NULL)
+    {
+      g_autofree char *api = setting_string (self, "openai-api");
+      g_autofree char *url = setting_string (self, "openai-base-url");
+      const char *base = g_getenv ("HEYAI_OPENAI_BASE_URL");
+
+      if (base == NULL && url != NULL && *url != '\0')
+        base = url;
+      heyai_llm_openai_set_api (HEYAI_LLM_OPENAI (provider), heyai_llm_openai_default_api (base, api));
+    }
+  else if (role == HEYAI_ROLE_STORAGE && HEYAI_IS_STORAGE_GDRIVE (provider) &&
+           g_getenv ("HEYAI_DRIVE_SHARED_DRIVE_ID") == NULL)
+    {
+      g_autofree char *drive_id = setting_string (self, "drive-shared-drive-id");
+
+      if (drive_id != NULL && *drive_id != '\0')
+        heyai_drive_set_shared_drive_id (heyai_storage_gdrive_get_drive (HEYAI_STORAGE_GDRIVE (provider)), drive_id);
+    }
+  (void) name;
+}
+
+/* Higgsfield on the host chosen in the settings (the environment wins). */
+static GObject *
+create_imager (HeyaiWorkspace  *self,
+               const char      *name,
+               GError         **error)
+{
+  g_autofree char *url = NULL;
+
+  if (g_str_equal (name, "higgsfield") && g_getenv ("HEYAI_HIGGSFIELD_BASE_URL") == NULL)
+    url = setting_string (self, "higgsfield-base-url");
+  if (url == NULL || *url == '\0')
+    return heyai_provider_create (HEYAI_ROLE_IMAGER, name, self->data_dir, error);
+  {
+    g_autofree char *pair = heyai_secrets_dup_from_env (HEYAI_SECRET_HIGGSFIELD);
+
+    return G_OBJECT (heyai_imager_higgsfield_new (url, pair, NULL));
+  }
+}
+
 static GObject *
 create_provider (HeyaiWorkspace  *self,
                  HeyaiRole        role,
@@ -103,10 +154,14 @@ create_provider (HeyaiWorkspace  *self,
 
   if (role == HEYAI_ROLE_LLM && (g_str_equal (name, "openai") || g_str_equal (name, "anthropic")))
     provider = create_llm (self, name, error);
+  else if (role == HEYAI_ROLE_IMAGER)
+    provider = create_imager (self, name, error);
   else
     provider = heyai_provider_create (role, name, self->data_dir, error);
   if (provider == NULL)
     return NULL;
+
+  apply_service_settings (self, role, name, provider);
 
   model = setting_string (self, model_keys[role]);
   if (model != NULL && *model != '\0' &&
@@ -160,7 +215,8 @@ settings_changed_cb (GSettings      *settings,
   if (g_str_has_prefix (key, "concurrency-") || g_str_equal (key, "budget-cap"))
     apply_limits (self);
   else if (g_str_has_suffix (key, "-provider") || g_str_has_suffix (key, "-model") ||
-           g_str_has_suffix (key, "-base-url"))
+           g_str_has_suffix (key, "-base-url") || g_str_equal (key, "openai-api") ||
+           g_str_equal (key, "drive-shared-drive-id"))
     heyai_workspace_reload_providers (self);
 }
 

@@ -14,6 +14,11 @@
 
 #include "heyai-core.h"
 #include "heyai-workspace.h"
+#include "heyai-http.h"
+#include "heyai-drive.h"
+#include "heyai-llm-openai.h"
+#include "heyai-imager-higgsfield.h"
+#include "heyai-storage-gdrive.h"
 
 typedef struct
 {
@@ -235,6 +240,59 @@ test_workspace_settings (Fixture       *f,
   g_assert_no_error (error);
   g_assert_nonnull (again);
   g_assert_cmpstr (g_getenv ("HEYAI_OPENAI_BASE_URL"), ==, "http://127.0.0.1:9/");  /* untouched (the test env) */
+
+  /* The 2026-12 service settings reach the providers as values too. */
+  g_settings_set_string (settings, "openai-api", "chat");
+  g_settings_set_string (settings, "higgsfield-base-url", "http://127.0.0.1:9/hf");
+  g_settings_set_string (settings, "imager-provider", "higgsfield");
+  g_settings_set_string (settings, "storage-provider", "gdrive");
+  g_settings_set_string (settings, "drive-shared-drive-id", "0AShared");
+  {
+    g_autofree char *saved_api = g_strdup (g_getenv ("HEYAI_OPENAI_API"));
+    g_autofree char *saved_hf = g_strdup (g_getenv ("HEYAI_HIGGSFIELD_BASE_URL"));
+    g_autofree char *saved_sd = g_strdup (g_getenv ("HEYAI_DRIVE_SHARED_DRIVE_ID"));
+    HeyaiPipeline *configured;
+    GObject *llm, *imager, *storage;
+
+    /* This test process only, before any thread reads the environment. */
+    g_unsetenv ("HEYAI_OPENAI_API");
+    g_unsetenv ("HEYAI_HIGGSFIELD_BASE_URL");
+    g_unsetenv ("HEYAI_DRIVE_SHARED_DRIVE_ID");
+    heyai_workspace_reload_providers (workspace);
+    configured = heyai_workspace_get_pipeline (workspace, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (configured);
+    llm = heyai_pipeline_get_provider (configured, HEYAI_ROLE_LLM);
+    imager = heyai_pipeline_get_provider (configured, HEYAI_ROLE_IMAGER);
+    storage = heyai_pipeline_get_provider (configured, HEYAI_ROLE_STORAGE);
+    g_assert_true (HEYAI_IS_LLM_OPENAI (llm));
+    g_assert_cmpint (heyai_llm_openai_get_api (HEYAI_LLM_OPENAI (llm)), ==, HEYAI_LLM_OPENAI_API_CHAT);
+    g_assert_true (HEYAI_IS_IMAGER_HIGGSFIELD (imager));
+    g_assert_cmpstr (heyai_http_get_base_url (heyai_imager_higgsfield_get_http (HEYAI_IMAGER_HIGGSFIELD (imager))),
+                     ==, "http://127.0.0.1:9/hf");
+    g_assert_true (HEYAI_IS_STORAGE_GDRIVE (storage));
+    g_assert_cmpstr (heyai_drive_get_shared_drive_id (heyai_storage_gdrive_get_drive (HEYAI_STORAGE_GDRIVE (storage))),
+                     ==, "0AShared");
+
+    /* The setting "responses" against a compatible server is honoured too. */
+    g_settings_set_string (settings, "openai-api", "responses");
+    configured = heyai_workspace_get_pipeline (workspace, &error);
+    g_assert_no_error (error);
+    llm = heyai_pipeline_get_provider (configured, HEYAI_ROLE_LLM);
+    g_assert_cmpint (heyai_llm_openai_get_api (HEYAI_LLM_OPENAI (llm)), ==, HEYAI_LLM_OPENAI_API_RESPONSES);
+
+    if (saved_api != NULL)
+      g_setenv ("HEYAI_OPENAI_API", saved_api, TRUE);
+    if (saved_hf != NULL)
+      g_setenv ("HEYAI_HIGGSFIELD_BASE_URL", saved_hf, TRUE);
+    if (saved_sd != NULL)
+      g_setenv ("HEYAI_DRIVE_SHARED_DRIVE_ID", saved_sd, TRUE);
+    g_settings_reset (settings, "openai-api");
+    g_settings_reset (settings, "higgsfield-base-url");
+    g_settings_reset (settings, "imager-provider");
+    g_settings_reset (settings, "storage-provider");
+    g_settings_reset (settings, "drive-shared-drive-id");
+  }
 
   /* An unknown provider is a clear error. */
   heyai_workspace_set_provider (workspace, HEYAI_ROLE_IMAGER, "nope");
