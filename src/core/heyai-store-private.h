@@ -148,6 +148,12 @@ gboolean _heyai_store_write_object (HeyaiStore  *self,
                                     WriteMode    mode,
                                     GError     **error);
 char *_heyai_store_stamp (HeyaiStore *self);
+/* After a direct SQL write of @props of a live object (renumbering,
+ * tombstones): its base takes those properties' current values, so they do
+ * not count as unsaved edits. */
+void _heyai_store_base_update (TableId             table,
+                               GObject            *object,
+                               const char * const *props);
 
 /* heyai-store-projects.c */
 gboolean _heyai_store_tombstone_where (HeyaiStore  *self,

@@ -1183,6 +1183,152 @@ test_stamps_after_clock_change (Fixture       *f,
   heyai_hlc_set_clock_func (NULL, NULL);
 }
 
+/* Two connections (the window and `heyai run`, or the sync) edit one row:
+ * each writes only the columns it changed, and a write over a row that moved
+ * re-applies its own columns on top of the other writer's. */
+static void
+test_column_writes (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiProject) project = add_project (f->store, "Shared");
+  g_autoptr(GPtrArray) scenes = make_scenes (2);
+  g_autoptr(HeyaiStore) other = NULL;
+  g_autoptr(HeyaiScene) mine = NULL;
+  g_autoptr(HeyaiScene) theirs = NULL;
+  g_autoptr(HeyaiStore) third = NULL;
+  g_autoptr(HeyaiScene) check = NULL;
+  g_autofree char *stamp = NULL;
+
+  g_assert_true (heyai_store_replace_scenes (f->store, heyai_project_get_id (project), scenes, &error));
+  g_assert_no_error (error);
+
+  other = heyai_store_new (f->path, &error);
+  g_assert_no_error (error);
+  mine = heyai_store_get_scene_at (f->store, heyai_project_get_id (project), 1, &error);
+  g_assert_no_error (error);
+  theirs = heyai_store_get_scene_at (other, heyai_project_get_id (project), 1, &error);
+  g_assert_no_error (error);
+
+  /* An update that changes nothing writes nothing. */
+  stamp = g_strdup (heyai_scene_get_updated_at (mine));
+  g_assert_true (heyai_store_update_scene (f->store, mine, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (heyai_scene_get_updated_at (mine), ==, stamp);
+
+  /* Different columns: both edits survive, no conflict. */
+  heyai_scene_set_title (mine, "Title from the window");
+  g_assert_true (heyai_store_update_scene (f->store, mine, &error));
+  g_assert_no_error (error);
+  heyai_scene_set_image_prompt (theirs, "Prompt from the other process");
+  g_assert_true (heyai_store_update_scene (other, theirs, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (heyai_scene_get_title (theirs), ==, "Title from the window");
+
+  third = heyai_store_new (f->path, &error);
+  g_assert_no_error (error);
+  check = heyai_store_get_scene (third, heyai_scene_get_id (mine), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (heyai_scene_get_title (check), ==, "Title from the window");
+  g_assert_cmpstr (heyai_scene_get_image_prompt (check), ==, "Prompt from the other process");
+  g_assert_cmpint (pragma_int (f->store, "SELECT COUNT(*) FROM conflicts"), ==, 0);
+
+  /* The same column: the later write wins and the clash is logged. */
+  heyai_scene_set_description (mine, "Description from the window");
+  g_assert_true (heyai_store_update_scene (f->store, mine, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (heyai_scene_get_title (mine), ==, "Title from the window");
+  heyai_scene_set_description (theirs, "Description from the other process");
+  g_assert_true (heyai_store_update_scene (other, theirs, &error));
+  g_assert_no_error (error);
+
+  g_clear_object (&check);
+  check = heyai_store_get_scene (third, heyai_scene_get_id (mine), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (heyai_scene_get_description (check), ==, "Description from the other process");
+  g_assert_cmpstr (heyai_scene_get_title (check), ==, "Title from the window");
+  g_assert_cmpstr (heyai_scene_get_image_prompt (check), ==, "Prompt from the other process");
+  g_assert_cmpint (pragma_int (f->store, "SELECT COUNT(*) FROM conflicts"), ==, 1);
+  g_assert_cmpint (pragma_int (f->store,
+                               "SELECT COUNT(*) FROM conflicts WHERE table_name = 'scenes' AND field = 'description' "
+                               "AND winning_value = 'Description from the other process' "
+                               "AND losing_value = 'Description from the window' AND label = 'Scene 1: Title from the window'"),
+                   ==, 1);
+
+  /* The window's object, refreshed, has the winner; a later edit there is
+   * written over the current row without a new conflict. */
+  g_assert_true (heyai_store_reload (f->store, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (heyai_scene_get_description (mine), ==, "Description from the other process");
+  heyai_scene_set_motion_prompt (mine, "Slow push in");
+  g_assert_true (heyai_store_update_scene (f->store, mine, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pragma_int (f->store, "SELECT COUNT(*) FROM conflicts"), ==, 1);
+
+  /* reload() keeps an unsaved edit of a live object (and it stays unsaved). */
+  heyai_scene_set_title (theirs, "Unsaved title");
+  g_assert_true (heyai_store_reload (other, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (heyai_scene_get_motion_prompt (theirs), ==, "Slow push in");
+  g_assert_cmpstr (heyai_scene_get_title (theirs), ==, "Unsaved title");
+  g_assert_true (heyai_store_update_scene (other, theirs, &error));
+  g_assert_no_error (error);
+  g_clear_object (&check);
+  check = heyai_store_get_scene (third, heyai_scene_get_id (mine), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (heyai_scene_get_title (check), ==, "Unsaved title");
+  g_assert_cmpstr (heyai_scene_get_motion_prompt (check), ==, "Slow push in");
+  g_assert_cmpint (pragma_int (f->store, "SELECT COUNT(*) FROM conflicts"), ==, 1);
+}
+
+/* The window cancels a job while the pipeline, holding an older copy of the
+ * row, saves a progress update: the cancel stays. */
+static void
+test_cancel_not_overwritten (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiProject) project = add_project (f->store, "Shared");
+  g_autoptr(HeyaiJob) job = heyai_job_new ();
+  g_autoptr(HeyaiStore) other = NULL;
+  g_autoptr(HeyaiJob) pipeline_job = NULL;
+  g_autoptr(HeyaiStore) third = NULL;
+  g_autoptr(HeyaiJob) check = NULL;
+
+  heyai_job_set_project_id (job, heyai_project_get_id (project));
+  heyai_job_set_kind (job, HEYAI_JOB_KIND_CLIP);
+  heyai_job_set_state (job, HEYAI_JOB_STATE_SUBMITTED);
+  g_assert_true (heyai_store_insert_job (f->store, job, &error));
+  g_assert_no_error (error);
+
+  other = heyai_store_new (f->path, &error);
+  g_assert_no_error (error);
+  pipeline_job = heyai_store_get_job (other, heyai_job_get_id (job), &error);
+  g_assert_no_error (error);
+
+  heyai_job_set_state (job, HEYAI_JOB_STATE_CANCELLED);
+  g_assert_true (heyai_store_update_job (f->store, job, &error));
+  g_assert_no_error (error);
+
+  heyai_job_set_state (pipeline_job, HEYAI_JOB_STATE_RUNNING);
+  heyai_job_set_remote_id (pipeline_job, "task-42");
+  heyai_job_set_attempts (pipeline_job, 2);
+  g_assert_true (heyai_store_update_job (other, pipeline_job, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (heyai_job_get_state (pipeline_job), ==, HEYAI_JOB_STATE_CANCELLED);
+
+  third = heyai_store_new (f->path, &error);
+  g_assert_no_error (error);
+  check = heyai_store_get_job (third, heyai_job_get_id (job), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (heyai_job_get_state (check), ==, HEYAI_JOB_STATE_CANCELLED);
+  g_assert_cmpstr (heyai_job_get_remote_id (check), ==, "task-42");
+  g_assert_cmpint (heyai_job_get_attempts (check), ==, 2);
+  g_assert_cmpint (pragma_int (f->store,
+                               "SELECT COUNT(*) FROM conflicts WHERE table_name = 'jobs' AND field = 'state' "
+                               "AND winning_value = 'cancelled' AND losing_value = 'running'"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1200,6 +1346,8 @@ main (int   argc,
   ADD ("/core/store/find-ambiguous", test_find_ambiguous);
   ADD ("/core/store/identity-map", test_identity_map);
   ADD ("/core/store/two-connections", test_two_connections);
+  ADD ("/core/store/column-writes", test_column_writes);
+  ADD ("/core/store/cancel-not-overwritten", test_cancel_not_overwritten);
   ADD ("/core/store/scenes", test_scenes);
   ADD ("/core/store/assets", test_assets);
   ADD ("/core/store/jobs", test_jobs);
