@@ -52,6 +52,9 @@ struct _HeyaiStore
   GHashTable *live[N_TABLES];    /* id -> GWeakRef* (the identity map) */
   guint       sweep_at[N_TABLES];
 
+  gboolean    read_only;         /* failed quick_check on open: nothing is written */
+  char       *read_only_reason;  /* the translated banner text */
+
   guint       tx_depth;
   GArray     *tx_marks;          /* pending->len at each nesting level */
   GPtrArray  *pending;           /* PendingSignal*, emitted on the outermost commit */

@@ -52,6 +52,18 @@ HeyaiHlc     *heyai_store_get_hlc            (HeyaiStore    *self);
 /* The raw handle, for sync and tests (sqlite3 *). */
 gpointer      heyai_store_get_handle         (HeyaiStore    *self);
 
+/* A library that fails PRAGMA quick_check on open is opened read-only
+ * (property "read-only"): reads work (list, show, export), every write
+ * fails with HEYAI_ERROR_PERMISSION and the reason below, and nothing is
+ * written into the file, not even a WAL checkpoint on close.  The reason
+ * is a translated sentence for a banner or stderr (NULL when writable). */
+gboolean      heyai_store_get_read_only      (HeyaiStore    *self);
+const char   *heyai_store_get_read_only_reason (HeyaiStore  *self);
+/* FALSE with the read-only reason as HEYAI_ERROR_PERMISSION when the
+ * library is read-only: for front ends, before they start a write. */
+gboolean      heyai_store_check_writable     (HeyaiStore    *self,
+                                              GError       **error);
+
 gboolean      heyai_store_begin              (HeyaiStore    *self,
                                               GError       **error);
 /* On failure, commit rolls its level back itself: do not call rollback

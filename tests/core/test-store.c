@@ -6,6 +6,7 @@
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1329,6 +1330,117 @@ test_cancel_not_overwritten (Fixture       *f,
                                "AND winning_value = 'cancelled' AND losing_value = 'running'"), ==, 1);
 }
 
+/* Frees pages (a dropped table), then overwrites the first freelist trunk
+ * page with garbage: the tables still read, PRAGMA quick_check fails. */
+static void
+damage_library (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  sqlite3 *db = NULL;
+  guint32 page_size, trunk;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "PRAGMA journal_mode = DELETE;"
+                                 "CREATE TABLE junk (b BLOB);"
+                                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 64) "
+                                 "INSERT INTO junk SELECT zeroblob(3000) FROM n;"
+                                 "DROP TABLE junk;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_no_error (error);
+  page_size = ((guint8) contents[16] << 8) | (guint8) contents[17];
+  trunk = GUINT32_FROM_BE (*(guint32 *) (contents + 32));
+  g_assert_cmpuint (trunk, >, 1);
+  g_assert_cmpuint ((gsize) trunk * page_size, <=, length);
+  memset (contents + (gsize) (trunk - 1) * page_size, 0x7f, page_size);
+  g_assert_true (g_file_set_contents (path, contents, (gssize) length, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_damaged_read_only (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiProject) project = add_project (f->store, "Before the damage");
+  g_autoptr(GPtrArray) scenes = make_scenes (3);
+  g_autoptr(GPtrArray) projects = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(HeyaiProject) other = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *id = NULL;
+  gsize before_len = 0, after_len = 0;
+  gboolean read_only = FALSE;
+
+  g_assert_true (heyai_store_replace_scenes (f->store, heyai_project_get_id (project), scenes, &error));
+  g_assert_no_error (error);
+  id = g_strdup (heyai_project_get_id (project));
+  g_clear_object (&project);
+  g_assert_false (heyai_store_get_read_only (f->store));
+  g_assert_null (heyai_store_get_read_only_reason (f->store));
+  g_assert_finalize_object (f->store);
+  f->store = NULL;
+
+  damage_library (f->path);
+  g_assert_true (g_file_get_contents (f->path, &before, &before_len, &error));
+
+  f->store = heyai_store_new (f->path, &error);
+  g_assert_no_error (error);
+  g_object_get (f->store, "read-only", &read_only, NULL);
+  g_assert_true (read_only);
+  g_assert_true (heyai_store_get_read_only (f->store));
+  g_test_message ("%s", heyai_store_get_read_only_reason (f->store));
+  g_assert_nonnull (strstr (heyai_store_get_read_only_reason (f->store), "heyai.db"));
+  g_assert_nonnull (strstr (heyai_store_get_read_only_reason (f->store), "read-only"));
+
+  /* Reading works. */
+  projects = heyai_store_list_projects (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (projects->len, ==, 1);
+  project = g_object_ref (g_ptr_array_index (projects, 0));
+  g_assert_cmpstr (heyai_project_get_title (project), ==, "Before the damage");
+  listed = heyai_store_list_scenes (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, 3);
+
+  /* Every write is refused with the reason. */
+  g_assert_false (heyai_store_check_writable (f->store, &error));
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_PERMISSION);
+  g_clear_error (&error);
+  heyai_project_set_title (project, "Written into a damaged file");
+  g_assert_false (heyai_store_update_project (f->store, project, &error));
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_PERMISSION);
+  g_assert_cmpstr (error->message, ==, heyai_store_get_read_only_reason (f->store));
+  g_clear_error (&error);
+  other = heyai_project_new ();
+  heyai_project_set_title (other, "New");
+  g_assert_false (heyai_store_insert_project (f->store, other, &error));
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_false (heyai_store_begin (f->store, &error));
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_false (heyai_store_set_meta (f->store, "x", "y", &error));
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_PERMISSION);
+  g_clear_error (&error);
+
+  g_clear_object (&project);
+  g_clear_object (&other);
+  g_clear_pointer (&projects, g_ptr_array_unref);
+  g_clear_pointer (&listed, g_ptr_array_unref);
+  g_assert_finalize_object (f->store);
+  f->store = NULL;
+
+  g_assert_true (g_file_get_contents (f->path, &after, &after_len, &error));
+  g_assert_cmpuint (after_len, ==, before_len);
+  g_assert_true (memcmp (before, after, before_len) == 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1354,6 +1466,7 @@ main (int   argc,
   ADD ("/core/store/transactions", test_transactions);
   ADD ("/core/store/meta", test_meta);
   ADD ("/core/store/integrity", test_integrity);
+  ADD ("/core/store/damaged-read-only", test_damaged_read_only);
   ADD ("/core/store/disk-full", test_disk_full);
   ADD ("/core/store/busy-wait", test_busy_wait);
   ADD ("/core/store/stamps-after-clock-change", test_stamps_after_clock_change);
