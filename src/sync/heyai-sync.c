@@ -445,6 +445,7 @@ on_worked (GObject      *source,
   run->report->rows_inserted = wr->stats.rows_inserted;
   run->report->rows_updated = wr->stats.rows_updated;
   run->report->conflicts = wr->stats.conflicts;
+  run->report->longest_lock_usec = wr->stats.longest_lock_usec;
   run->refused = wr->refused;
   run->report->damaged = wr->damaged;
   run->fingerprint = g_steal_pointer (&wr->fingerprint);
