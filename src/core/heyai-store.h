@@ -13,6 +13,19 @@
  * Use it from one thread (the main thread).  Workers that need the data get
  * copies.  Writes stamp updated_at with the store's HLC.
  *
+ * Every object the store reads or writes remembers that row (its base).
+ * An update writes only the columns whose value differs from the base,
+ * and only while the row's updated_at is still the base's; when another
+ * connection (`heyai cancel`, the sync merge, a second window) moved the
+ * row in between, the store re-reads it, keeps the other writer's columns,
+ * puts this object's changed columns on top (last writer wins per column),
+ * logs a conflict (table `conflicts`) for each column both changed to
+ * different values, and writes again; a job the other writer finished
+ * (done, failed, cancelled) stays finished.  The object then holds the
+ * merged row.  An update that changes nothing writes nothing.  Objects
+ * never read through the store (made with _new() and an id) are written
+ * whole, as before.
+ *
  * Schema: tables projects, scenes, assets, jobs; each column is the object's
  * property name with '-' -> '_' (id TEXT uuid primary key, project_id, ...,
  * created_at INTEGER µs, updated_at TEXT HLC, deleted INTEGER 0/1); enums are
@@ -185,8 +198,9 @@ gboolean      heyai_store_set_meta           (HeyaiStore    *self,
  * `heyai cancel`, or a sync merge wrote to the file), updates the objects
  * whose updated_at moved (notifying only changed properties) and emits
  * project-changed / scenes-changed / job-changed / asset-changed for them.
- * Note that any load (list/get/find/reload) overwrites unsaved in-memory
- * edits of the live objects it returns: write before you reload. */
+ * reload() keeps unsaved in-memory edits of the live objects (they stay to
+ * be written); a list/get/find still overwrites them: write before you
+ * load again. */
 gboolean      heyai_store_reload             (HeyaiStore    *self,
                                               guint         *n_changed,
                                               GError       **error);
