@@ -185,6 +185,35 @@ test_damaged_library (void)
   rm_rf (dir);
 }
 
+/* A scene list that cannot be read is an error, not "0 scenes". */
+static void
+test_unreadable_scenes (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("heyai-cli-unreadable-XXXXXX", &error);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autofree char *db_path = g_build_filename (data, "heyai.db", NULL);
+  g_autofree char *script = g_build_filename (g_getenv ("HEYAI_SAMPLES_DIR"), "night-shift.fountain", NULL);
+  g_autofree char *id = NULL;
+  char *out = NULL, *err = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (heyai (data, &id, NULL, "new", "--title", "Scenes out of reach", script, NULL), ==, 0);
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "ALTER TABLE scenes RENAME COLUMN motion_prompt TO motion_out_of_reach",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  g_assert_cmpint (heyai (data, &out, &err, "list", NULL), ==, 1);
+  g_assert_nonnull (strstr (out, "Scenes out of reach"));
+  g_assert_nonnull (strstr (out, "?"));
+  g_assert_nonnull (strstr (err, "motion_prompt"));
+  g_free (out);
+  g_free (err);
+
+  rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -199,6 +228,7 @@ main (int    argc,
   heyai_path = argv[1];
 
   g_test_add_func ("/cli/damaged-library", test_damaged_library);
+  g_test_add_func ("/cli/unreadable-scenes", test_unreadable_scenes);
 
   return g_test_run ();
 }
