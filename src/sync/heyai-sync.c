@@ -727,6 +727,18 @@ heyai_sync_run_async (HeyaiStore            *store,
   data_dir = store_data_dir (store);
   run->work_dir = g_build_filename (data_dir, "sync", NULL);
 
+  /* A damaged library (opened read-only) is never merged into: the merge
+   * writes through its own connection. */
+  {
+    GError *error = NULL;
+
+    if (!heyai_store_check_writable (store, &error))
+      {
+        g_task_return_error (task, error);
+        return;
+      }
+  }
+
   /* One sync per library at a time, in this process (the window) and
    * across processes (`heyai sync` next to the window). */
   if (g_object_get_data (G_OBJECT (store), RUNNING_KEY) == NULL &&

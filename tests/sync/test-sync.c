@@ -1073,6 +1073,39 @@ test_edit_during_merge (Fixture       *f,
   assert_same_library (f);
 }
 
+/* A damaged library (opened read-only) is never merged into. */
+static void
+test_damaged_library_not_merged (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(HeyaiProject) project = sync_test_add_project (f->a, "Night shift", 3);
+  g_autofree char *b_path = g_build_filename (f->b_dir, "library.sqlite", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  HeyaiSyncReport *report;
+
+  sync_quiet (f->a, f->remote);
+  g_clear_object (&f->b);
+  sync_test_damage_library (b_path);
+  before = heyai_file_sha256 (b_path, NULL, &error);
+  g_assert_no_error (error);
+
+  f->b = open_store (f->b_dir);
+  g_assert_true (heyai_store_get_read_only (f->b));
+  report = sync_test_run (f->b, HEYAI_SYNC_REMOTE (f->remote), &error);
+  g_assert_null (report);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM projects"), ==, 0);
+  g_clear_object (&f->b);
+
+  after = heyai_file_sha256 (b_path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (before, ==, after);
+  f->b = open_store (f->b_dir);
+}
+
 /* The library folder was copied to a second computer (same device id):
  * both still converge. */
 static void
@@ -1220,6 +1253,7 @@ main (int    argc,
   ADD ("/sync/concurrent-inserts", test_concurrent_inserts);
   ADD ("/sync/edit-while-syncing", test_edit_while_syncing);
   ADD ("/sync/edit-during-merge", test_edit_during_merge);
+  ADD ("/sync/damaged-library-not-merged", test_damaged_library_not_merged);
   ADD ("/sync/cloned-library", test_cloned_library);
 #undef ADD
 
