@@ -705,7 +705,8 @@ stamp_device (const char *stamp)
 }
 
 /* Logs a clash between two writers of one column on this library (the
- * sync's conflicts table: the conflict list shows it like a sync's). */
+ * sync's conflicts table: the conflict list shows it like a sync's; a
+ * job's is logged as resolved). */
 static gboolean
 record_conflict (HeyaiStore   *self,
                  TableId       table,
@@ -734,7 +735,7 @@ record_conflict (HeyaiStore   *self,
                                "INSERT INTO conflicts (id, table_name, row_id, project_id, label, field, "
                                "  winning_value, losing_value, winning_device, losing_device, winning_stamp, "
                                "  losing_stamp, detected_at, resolved, created_at, updated_at, deleted) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0, ?13, ?14, 0)",
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?15, ?13, ?14, 0)",
                                error);
   if (stmt == NULL)
     return FALSE;
@@ -753,6 +754,8 @@ record_conflict (HeyaiStore   *self,
   _heyai_store_bind_text (stmt, 12, losing_stamp);
   sqlite3_bind_int64 (stmt, 13, g_get_real_time ());
   _heyai_store_bind_text (stmt, 14, now);
+  /* A job's execution state is not the producer's to review: logged only. */
+  sqlite3_bind_int (stmt, 15, table == TABLE_JOBS);
 
   return _heyai_store_step_done (self, stmt, error);
 }

@@ -1327,7 +1327,7 @@ test_cancel_not_overwritten (Fixture       *f,
   g_assert_cmpint (heyai_job_get_attempts (check), ==, 2);
   g_assert_cmpint (pragma_int (f->store,
                                "SELECT COUNT(*) FROM conflicts WHERE table_name = 'jobs' AND field = 'state' "
-                               "AND winning_value = 'cancelled' AND losing_value = 'running'"), ==, 1);
+                               "AND winning_value = 'cancelled' AND losing_value = 'running' AND resolved = 1"), ==, 1);
 }
 
 /* Frees pages (a dropped table), then overwrites the first freelist trunk
