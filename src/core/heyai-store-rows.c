@@ -319,9 +319,7 @@ static Row *
 read_row (const TableInfo *ti,
           sqlite3_stmt    *stmt)
 {
-  Row *row = g_malloc0 (sizeof (Row) + ti->n_columns * sizeof (GValue));
-
-  row->n = ti->n_columns;
+  Row *row = row_new (ti);
 
   for (guint i = 0; i < ti->n_columns; i++)
     {
