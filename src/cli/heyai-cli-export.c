@@ -361,7 +361,9 @@ heyai_cli_export (HeyaiCli  *cli,
   for (guint i = 0; run.result->warnings != NULL && run.result->warnings[i] != NULL; i++)
     g_printerr ("heyai: %s\n", run.result->warnings[i]);
 
-  if (!heyai_export_record_package (cli->store, project, run.result, &error))
+  /* A read-only (damaged) library exports, but records nothing. */
+  if (!heyai_store_get_read_only (cli->store) &&
+      !heyai_export_record_package (cli->store, project, run.result, &error))
     g_printerr ("heyai: %s\n", error->message);
   g_clear_error (&error);
 

@@ -153,6 +153,7 @@ heyai_cli_list (HeyaiCli  *cli,
   g_autoptr(GPtrArray) projects = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
+  guint read_failed = 0;
 
   context = heyai_cli_context_new ("list", NULL, _("Lists your projects, the most recently changed first."));
   if (!heyai_cli_parse (context, &argc, &argv))
@@ -183,10 +184,15 @@ heyai_cli_list (HeyaiCli  *cli,
   for (guint i = 0; i < projects->len; i++)
     {
       HeyaiProject *project = g_ptr_array_index (projects, i);
-      g_autoptr(GPtrArray) scenes = heyai_store_list_scenes (cli->store, heyai_project_get_id (project), NULL);
+      g_autoptr(GError) scenes_error = NULL;
+      g_autoptr(GPtrArray) scenes = heyai_store_list_scenes (cli->store, heyai_project_get_id (project), &scenes_error);
       g_autofree char *number = g_strdup_printf ("%d", heyai_project_get_number (project));
       g_autofree char *short_id = g_strndup (heyai_project_get_id (project), 8);
-      g_autofree char *n_scenes = g_strdup_printf ("%u", scenes ? scenes->len : 0);
+      /* An unreadable scene list is "?" and an error, never 0 scenes. */
+      g_autofree char *n_scenes = scenes ? g_strdup_printf ("%u", scenes->len) : g_strdup ("?");
+
+      if (scenes == NULL && read_failed++ == 0)
+        heyai_cli_fail (HEYAI_EXIT_FAILED, "%s", scenes_error->message);
       g_autofree char *changed = format_stamp (heyai_project_get_updated_at (project));
 
       heyai_cli_print_cell (out, number, 5);
@@ -198,7 +204,7 @@ heyai_cli_list (HeyaiCli  *cli,
     }
 
   g_print ("%s", out->str);
-  return HEYAI_EXIT_OK;
+  return read_failed > 0 ? HEYAI_EXIT_FAILED : HEYAI_EXIT_OK;
 }
 
 /* ---------------------------------------------------------------------- */

@@ -101,6 +101,11 @@ heyai_cli_db_path (HeyaiCli *cli)
   return g_build_filename (cli->data_dir, HEYAI_CLI_DB_NAME, NULL);
 }
 
+/* The command being run (set by main), and the ones that only read: they
+ * still work on a damaged library, which the store opens read-only. */
+static const char *current_command;
+static const char * const reading_commands[] = { "list", "show", "status", "export", "ledger", NULL };
+
 HeyaiStore *
 heyai_cli_open_store (HeyaiCli  *cli,
                       GError   **error)
@@ -112,6 +117,20 @@ heyai_cli_open_store (HeyaiCli  *cli,
 
   path = heyai_cli_db_path (cli);
   cli->store = heyai_store_new (path, error);
+
+  if (cli->store != NULL && heyai_store_get_read_only (cli->store))
+    {
+      if (current_command != NULL && !g_strv_contains (reading_commands, current_command))
+        {
+          /* Refused before anything is written: the caller prints why. */
+          heyai_store_check_writable (cli->store, error);
+          g_clear_object (&cli->store);
+          return NULL;
+        }
+      fflush (stdout);
+      g_printerr ("heyai: %s\n", heyai_store_get_read_only_reason (cli->store));
+    }
+
   return cli->store;
 }
 
@@ -346,6 +365,7 @@ main (int    argc,
     g_set_prgname (prgname);
   }
 
+  current_command = command->name;
   status = command->func (&cli, argc - 1, argv + 1);
 
 out:

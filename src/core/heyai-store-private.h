@@ -52,6 +52,9 @@ struct _HeyaiStore
   GHashTable *live[N_TABLES];    /* id -> GWeakRef* (the identity map) */
   guint       sweep_at[N_TABLES];
 
+  gboolean    read_only;         /* failed quick_check on open: nothing is written */
+  char       *read_only_reason;  /* the translated banner text */
+
   guint       tx_depth;
   GArray     *tx_marks;          /* pending->len at each nesting level */
   GPtrArray  *pending;           /* PendingSignal*, emitted on the outermost commit */
@@ -148,6 +151,12 @@ gboolean _heyai_store_write_object (HeyaiStore  *self,
                                     WriteMode    mode,
                                     GError     **error);
 char *_heyai_store_stamp (HeyaiStore *self);
+/* After a direct SQL write of @props of a live object (renumbering,
+ * tombstones): its base takes those properties' current values, so they do
+ * not count as unsaved edits. */
+void _heyai_store_base_update (TableId             table,
+                               GObject            *object,
+                               const char * const *props);
 
 /* heyai-store-projects.c */
 gboolean _heyai_store_tombstone_where (HeyaiStore  *self,

@@ -148,7 +148,12 @@ _heyai_store_tombstone_where (HeyaiStore  *self,
       g_autoptr(GObject) object = _heyai_store_live_lookup (self, table, g_ptr_array_index (ids, i));
 
       if (object != NULL)
-        g_object_set (object, "deleted", TRUE, "updated-at", now, NULL);
+        {
+          static const char * const props[] = { "deleted", "updated-at", NULL };
+
+          g_object_set (object, "deleted", TRUE, "updated-at", now, NULL);
+          _heyai_store_base_update (table, object, props);
+        }
     }
 
   return TRUE;

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include <errno.h>
+#include <string.h>
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -116,6 +117,111 @@ row_free (gpointer data)
   g_free (row);
 }
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Row, row_free)
+
+/* ------------------------------------------------------------------------ */
+/* Base snapshots (what a write compares against)                           */
+/* ------------------------------------------------------------------------ */
+
+/* Every object loaded or written by the store carries, as qdata, the row as
+ * it was last read or written (its "base").  An update writes only the
+ * columns whose value differs from the base (the dirty ones) and only while
+ * the row's updated_at still equals the base's. */
+
+static GQuark
+base_quark (void)
+{
+  static GQuark quark;
+
+  if (G_UNLIKELY (quark == 0))
+    quark = g_quark_from_static_string ("heyai-store-base");
+  return quark;
+}
+
+static Row *
+row_new (const TableInfo *ti)
+{
+  Row *row = g_malloc0 (sizeof (Row) + ti->n_columns * sizeof (GValue));
+
+  row->n = ti->n_columns;
+  return row;
+}
+
+static Row *
+row_copy (const Row *src)
+{
+  Row *row = g_malloc0 (sizeof (Row) + src->n * sizeof (GValue));
+
+  row->n = src->n;
+  for (guint i = 0; i < src->n; i++)
+    {
+      g_value_init (&row->values[i], G_VALUE_TYPE (&src->values[i]));
+      g_value_copy (&src->values[i], &row->values[i]);
+    }
+  return row;
+}
+
+/* The object's stored properties, in column order. */
+static Row *
+object_row (const TableInfo *ti,
+            GObject         *object)
+{
+  Row *row = row_new (ti);
+
+  for (guint i = 0; i < ti->n_columns; i++)
+    {
+      g_value_init (&row->values[i], G_PARAM_SPEC_VALUE_TYPE (ti->pspecs[i]));
+      g_object_get_property (object, ti->pspecs[i]->name, &row->values[i]);
+    }
+  return row;
+}
+
+static const Row *
+base_get (GObject *object)
+{
+  return g_object_get_qdata (object, base_quark ());
+}
+
+static void
+base_set (GObject *object,
+          Row     *row)
+{
+  g_object_set_qdata_full (object, base_quark (), row, row_free);
+}
+
+static gboolean
+value_equal (const TableInfo *ti,
+             guint            i,
+             const GValue    *a,
+             const GValue    *b)
+{
+  return g_param_values_cmp (ti->pspecs[i], a, b) == 0;
+}
+
+void
+_heyai_store_base_update (TableId             table,
+                          GObject            *object,
+                          const char * const *props)
+{
+  const TableInfo *ti = &_heyai_store_tables[table];
+  Row *base = (Row *) base_get (object);
+
+  if (base == NULL)
+    return;
+
+  for (guint p = 0; props[p] != NULL; p++)
+    {
+      for (guint i = 0; i < ti->n_columns; i++)
+        {
+          if (g_str_equal (ti->props[i], props[p]))
+            {
+              g_value_reset (&base->values[i]);
+              g_object_get_property (object, ti->pspecs[i]->name, &base->values[i]);
+            }
+        }
+    }
+}
+
 /* ------------------------------------------------------------------------ */
 /* Statements                                                               */
 /* ------------------------------------------------------------------------ */
@@ -189,6 +295,10 @@ _heyai_store_bind_text (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, idx);
 }
 
+static void bind_value (sqlite3_stmt *stmt,
+                        int           idx,
+                        const GValue *value);
+
 /* Binds the object's stored properties to ?1..?n in column order. */
 static void
 bind_object (const TableInfo *ti,
@@ -197,28 +307,11 @@ bind_object (const TableInfo *ti,
 {
   for (guint i = 0; i < ti->n_columns; i++)
     {
-      GParamSpec *pspec = ti->pspecs[i];
-      GType vtype = G_PARAM_SPEC_VALUE_TYPE (pspec);
       g_auto(GValue) value = G_VALUE_INIT;
-      int idx = (int) i + 1;
 
-      g_value_init (&value, vtype);
-      g_object_get_property (object, pspec->name, &value);
-
-      if (vtype == G_TYPE_STRING)
-        _heyai_store_bind_text (stmt, idx, g_value_get_string (&value));
-      else if (vtype == G_TYPE_INT)
-        sqlite3_bind_int (stmt, idx, g_value_get_int (&value));
-      else if (vtype == G_TYPE_INT64)
-        sqlite3_bind_int64 (stmt, idx, g_value_get_int64 (&value));
-      else if (vtype == G_TYPE_DOUBLE)
-        sqlite3_bind_double (stmt, idx, g_value_get_double (&value));
-      else if (vtype == G_TYPE_BOOLEAN)
-        sqlite3_bind_int (stmt, idx, g_value_get_boolean (&value) ? 1 : 0);
-      else if (G_TYPE_IS_ENUM (vtype))
-        _heyai_store_bind_text (stmt, idx, heyai_enum_to_string (vtype, g_value_get_enum (&value)));
-      else
-        g_assert_not_reached ();
+      g_value_init (&value, G_PARAM_SPEC_VALUE_TYPE (ti->pspecs[i]));
+      g_object_get_property (object, ti->pspecs[i]->name, &value);
+      bind_value (stmt, (int) i + 1, &value);
     }
 }
 
@@ -226,9 +319,7 @@ static Row *
 read_row (const TableInfo *ti,
           sqlite3_stmt    *stmt)
 {
-  Row *row = g_malloc0 (sizeof (Row) + ti->n_columns * sizeof (GValue));
-
-  row->n = ti->n_columns;
+  Row *row = row_new (ti);
 
   for (guint i = 0; i < ti->n_columns; i++)
     {
@@ -316,15 +407,31 @@ live_register (HeyaiStore *self,
     }
 }
 
+/* Sets the object's properties from @row (all of them, or only those not
+ * in @keep) and makes @row its base.  Notifications are emitted after the
+ * base is in place, so a handler that writes sees a consistent object. */
+static void
+apply_row_keeping (const TableInfo *ti,
+                   GObject         *object,
+                   const Row       *row,
+                   const gboolean  *keep)
+{
+  g_object_freeze_notify (object);
+  for (guint i = 0; i < ti->n_columns; i++)
+    {
+      if (keep == NULL || !keep[i])
+        g_object_set_property (object, ti->pspecs[i]->name, &row->values[i]);
+    }
+  base_set (object, row_copy (row));
+  g_object_thaw_notify (object);
+}
+
 static void
 apply_row (const TableInfo *ti,
            GObject         *object,
            const Row       *row)
 {
-  g_object_freeze_notify (object);
-  for (guint i = 0; i < ti->n_columns; i++)
-    g_object_set_property (object, ti->pspecs[i]->name, &row->values[i]);
-  g_object_thaw_notify (object);
+  apply_row_keeping (ti, object, row, NULL);
 }
 
 static void
@@ -341,8 +448,12 @@ copy_columns (const TableInfo *ti,
       g_object_get_property (src, ti->pspecs[i]->name, &value);
       g_object_set_property (dest, ti->pspecs[i]->name, &value);
     }
+  base_set (dest, object_row (ti, src));
   g_object_thaw_notify (dest);
 }
+
+static guint column_index (const TableInfo *ti,
+                           const char      *column);
 
 /* The live object for @row (refreshed), or a new one registered in the map. */
 static GObject *
@@ -353,6 +464,10 @@ materialize (HeyaiStore *self,
   const TableInfo *ti = &_heyai_store_tables[table];
   const char *id = g_value_get_string (&row->values[0]);
   GObject *object;
+
+  /* A write after this read is stamped later than the row: another
+   * connection's object never keeps a stamp equal to a newer row's. */
+  heyai_hlc_observe (self->hlc, g_value_get_string (&row->values[column_index (ti, "updated_at")]));
 
   object = _heyai_store_live_lookup (self, table, id);
   if (object != NULL)
@@ -465,6 +580,404 @@ object_id (GObject *object)
   return id;
 }
 
+/* Binds one value (a property of the column's type) to @idx. */
+static void
+bind_value (sqlite3_stmt *stmt,
+            int           idx,
+            const GValue *value)
+{
+  GType vtype = G_VALUE_TYPE (value);
+
+  if (vtype == G_TYPE_STRING)
+    _heyai_store_bind_text (stmt, idx, g_value_get_string (value));
+  else if (vtype == G_TYPE_INT)
+    sqlite3_bind_int (stmt, idx, g_value_get_int (value));
+  else if (vtype == G_TYPE_INT64)
+    sqlite3_bind_int64 (stmt, idx, g_value_get_int64 (value));
+  else if (vtype == G_TYPE_DOUBLE)
+    sqlite3_bind_double (stmt, idx, g_value_get_double (value));
+  else if (vtype == G_TYPE_BOOLEAN)
+    sqlite3_bind_int (stmt, idx, g_value_get_boolean (value) ? 1 : 0);
+  else if (G_TYPE_IS_ENUM (vtype))
+    _heyai_store_bind_text (stmt, idx, heyai_enum_to_string (vtype, g_value_get_enum (value)));
+  else
+    g_assert_not_reached ();
+}
+
+/* A value as the conflict list shows it (the column's text in the row). */
+static char *
+value_to_text (const GValue *value)
+{
+  GType vtype = G_VALUE_TYPE (value);
+
+  if (vtype == G_TYPE_STRING)
+    return g_value_dup_string (value);
+  if (vtype == G_TYPE_INT)
+    return g_strdup_printf ("%d", g_value_get_int (value));
+  if (vtype == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, g_value_get_int64 (value));
+  if (vtype == G_TYPE_DOUBLE)
+    {
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+      return g_strdup (g_ascii_dtostr (buf, sizeof buf, g_value_get_double (value)));
+    }
+  if (vtype == G_TYPE_BOOLEAN)
+    return g_strdup (g_value_get_boolean (value) ? "1" : "0");
+  if (G_TYPE_IS_ENUM (vtype))
+    return g_strdup (heyai_enum_to_string (vtype, g_value_get_enum (value)));
+  g_assert_not_reached ();
+  return NULL;
+}
+
+/* Reads the stored row of @id (NULL and no error when there is none). */
+static Row *
+read_row_by_id (HeyaiStore  *self,
+                TableId      table,
+                const char  *id,
+                GError     **error)
+{
+  const TableInfo *ti = &_heyai_store_tables[table];
+  g_autofree char *sql = _heyai_store_select_sql (table, "WHERE id = ?1");
+  g_autoptr(HeyaiStmt) stmt = _heyai_store_prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  _heyai_store_bind_text (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return read_row (ti, stmt);
+  if (rc != SQLITE_DONE)
+    _heyai_store_set_db_error (self, error, rc);
+  return NULL;
+}
+
+/* "Scene 3: The lighthouse", the project's title, "clip take 2": what the
+ * conflict list shows (the same labels as the sync merge). */
+static char *
+conflict_label (TableId  table,
+                GObject *object)
+{
+  switch (table)
+    {
+    case TABLE_PROJECTS:
+      {
+        const char *title = heyai_project_get_title (HEYAI_PROJECT (object));
+
+        return g_strdup (title != NULL ? title : _("Untitled project"));
+      }
+    case TABLE_SCENES:
+      {
+        HeyaiScene *scene = HEYAI_SCENE (object);
+        const char *title = heyai_scene_get_title (scene);
+
+        if (title != NULL && *title != '\0')
+          return g_strdup_printf (_("Scene %d: %s"), heyai_scene_get_position (scene), title);
+        return g_strdup_printf (_("Scene %d"), heyai_scene_get_position (scene));
+      }
+    case TABLE_ASSETS:
+      {
+        HeyaiAsset *asset = HEYAI_ASSET (object);
+
+        return g_strdup_printf (_("%s take %d"),
+                                heyai_enum_to_string (HEYAI_TYPE_ASSET_KIND, heyai_asset_get_kind (asset)),
+                                heyai_asset_get_take (asset));
+      }
+    case TABLE_JOBS:
+    case N_TABLES:
+    default:
+      return g_strdup (_heyai_store_tables[table].name);
+    }
+}
+
+/* A stamp is "<wall>-<counter>-<device>": the device part, or NULL. */
+static const char *
+stamp_device (const char *stamp)
+{
+  const char *dash;
+
+  if (stamp == NULL || (dash = strchr (stamp, '-')) == NULL || (dash = strchr (dash + 1, '-')) == NULL)
+    return NULL;
+  return dash + 1;
+}
+
+/* Logs a clash between two writers of one column on this library (the
+ * sync's conflicts table: the conflict list shows it like a sync's; a
+ * job's is logged as resolved). */
+static gboolean
+record_conflict (HeyaiStore   *self,
+                 TableId       table,
+                 GObject      *object,
+                 const char   *field,
+                 const GValue *winning,
+                 const GValue *losing,
+                 const char   *winning_stamp,
+                 const char   *losing_stamp,
+                 GError      **error)
+{
+  g_autoptr(HeyaiStmt) stmt = NULL;
+  g_autofree char *id = heyai_uuid_new ();
+  g_autofree char *label = conflict_label (table, object);
+  g_autofree char *win_text = value_to_text (winning);
+  g_autofree char *lose_text = value_to_text (losing);
+  g_autofree char *now = _heyai_store_stamp (self);
+  g_autofree char *project_id = NULL;
+
+  if (table == TABLE_PROJECTS)
+    project_id = g_strdup (heyai_project_get_id (HEYAI_PROJECT (object)));
+  else
+    g_object_get (object, "project-id", &project_id, NULL);
+
+  stmt = _heyai_store_prepare (self,
+                               "INSERT INTO conflicts (id, table_name, row_id, project_id, label, field, "
+                               "  winning_value, losing_value, winning_device, losing_device, winning_stamp, "
+                               "  losing_stamp, detected_at, resolved, created_at, updated_at, deleted) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?15, ?13, ?14, 0)",
+                               error);
+  if (stmt == NULL)
+    return FALSE;
+
+  _heyai_store_bind_text (stmt, 1, id);
+  _heyai_store_bind_text (stmt, 2, _heyai_store_tables[table].name);
+  _heyai_store_bind_text (stmt, 3, object_id (object));
+  _heyai_store_bind_text (stmt, 4, project_id);
+  _heyai_store_bind_text (stmt, 5, label);
+  _heyai_store_bind_text (stmt, 6, field);
+  _heyai_store_bind_text (stmt, 7, win_text);
+  _heyai_store_bind_text (stmt, 8, lose_text);
+  _heyai_store_bind_text (stmt, 9, stamp_device (winning_stamp));
+  _heyai_store_bind_text (stmt, 10, stamp_device (losing_stamp));
+  _heyai_store_bind_text (stmt, 11, winning_stamp);
+  _heyai_store_bind_text (stmt, 12, losing_stamp);
+  sqlite3_bind_int64 (stmt, 13, g_get_real_time ());
+  _heyai_store_bind_text (stmt, 14, now);
+  /* A job's execution state is not the producer's to review: logged only. */
+  sqlite3_bind_int (stmt, 15, table == TABLE_JOBS);
+
+  return _heyai_store_step_done (self, stmt, error);
+}
+
+static gboolean
+job_state_is_final (const GValue *value)
+{
+  HeyaiJobState state = g_value_get_enum (value);
+
+  return state == HEYAI_JOB_STATE_DONE || state == HEYAI_JOB_STATE_FAILED || state == HEYAI_JOB_STATE_CANCELLED;
+}
+
+/* UPDATE t SET <dirty columns>, updated_at WHERE id AND updated_at IS base.
+ * Returns the number of rows changed (0: the row moved or is gone), -1 on
+ * error. */
+static int
+guarded_update (HeyaiStore      *self,
+                const TableInfo *ti,
+                const Row       *row,
+                const gboolean  *dirty,
+                const GValue    *expected_stamp,
+                GError         **error)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(HeyaiStmt) stmt = NULL;
+  guint stamp_col = column_index (ti, "updated_at");
+  int idx = 0;
+
+  g_string_append_printf (sql, "UPDATE %s SET ", ti->name);
+  for (guint i = 1; i < ti->n_columns; i++)
+    {
+      if (dirty[i] && i != stamp_col)
+        g_string_append_printf (sql, "%s = ?%d, ", ti->columns[i], ++idx);
+    }
+  g_string_append_printf (sql, "updated_at = ?%d WHERE id = ?%d AND updated_at IS ?%d",
+                          idx + 1, idx + 2, idx + 3);
+
+  stmt = _heyai_store_prepare (self, sql->str, error);
+  if (stmt == NULL)
+    return -1;
+
+  idx = 0;
+  for (guint i = 1; i < ti->n_columns; i++)
+    {
+      if (dirty[i] && i != stamp_col)
+        bind_value (stmt, ++idx, &row->values[i]);
+    }
+  bind_value (stmt, idx + 1, &row->values[stamp_col]);
+  bind_value (stmt, idx + 2, &row->values[0]);
+  bind_value (stmt, idx + 3, expected_stamp);
+
+  if (!_heyai_store_step_done (self, stmt, error))
+    return -1;
+
+  return sqlite3_changes (self->db);
+}
+
+/* The row moved since @base was read: inside a write transaction, re-read
+ * it, keep the other writer's columns, put this object's dirty columns on
+ * top (last writer wins per column), record a conflict for every column
+ * both changed to different values, and write.  A job that the other
+ * writer finished (cancelled, done, failed) stays finished: a progress
+ * update never brings it back to life. */
+static gboolean
+rebase_and_write (HeyaiStore  *self,
+                  TableId      table,
+                  GObject     *object,
+                  Row         *row,
+                  gboolean    *dirty,
+                  const Row   *base,
+                  GError     **error)
+{
+  const TableInfo *ti = &_heyai_store_tables[table];
+  guint stamp_col = column_index (ti, "updated_at");
+  g_autoptr(Row) current = NULL;
+  g_autofree char *stamp = NULL;
+  const char *their_stamp;
+  int changed;
+
+  if (!heyai_store_begin (self, error))
+    return FALSE;
+
+  current = read_row_by_id (self, table, g_value_get_string (&row->values[0]), error);
+  if (current == NULL)
+    {
+      if (error == NULL || *error == NULL)
+        g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND,
+                     _("This item no longer exists in the library (it may have been deleted)."));
+      goto failed;
+    }
+
+  their_stamp = g_value_get_string (&current->values[stamp_col]);
+  heyai_hlc_observe (self->hlc, their_stamp);
+  stamp = _heyai_store_stamp (self);
+
+  for (guint i = 1; i < ti->n_columns; i++)
+    {
+      gboolean theirs_changed;
+
+      if (i == stamp_col)
+        continue;
+
+      if (!dirty[i])
+        {
+          /* Not ours: take whatever the other writer left. */
+          g_value_copy (&current->values[i], &row->values[i]);
+          continue;
+        }
+
+      theirs_changed = !value_equal (ti, i, &current->values[i], &base->values[i]);
+      if (!theirs_changed || value_equal (ti, i, &current->values[i], &row->values[i]))
+        continue;
+
+      if (table == TABLE_JOBS && g_str_equal (ti->columns[i], "state") &&
+          job_state_is_final (&current->values[i]) && !job_state_is_final (&row->values[i]))
+        {
+          if (!record_conflict (self, table, object, ti->columns[i], &current->values[i],
+                                &row->values[i], their_stamp, stamp, error))
+            goto failed;
+          g_value_copy (&current->values[i], &row->values[i]);
+          dirty[i] = FALSE;
+          continue;
+        }
+
+      if (!record_conflict (self, table, object, ti->columns[i], &row->values[i],
+                            &current->values[i], stamp, their_stamp, error))
+        goto failed;
+    }
+
+  g_value_set_string (&row->values[stamp_col], stamp);
+
+  changed = guarded_update (self, ti, row, dirty, &current->values[stamp_col], error);
+  if (changed < 0)
+    goto failed;
+  /* We hold the write lock: the row cannot have moved again. */
+  g_assert (changed == 1);
+
+  return heyai_store_commit (self, error);
+
+failed:
+  heyai_store_rollback (self);
+  return FALSE;
+}
+
+static gboolean
+write_update (HeyaiStore  *self,
+              TableId      table,
+              GObject     *object,
+              GError     **error)
+{
+  const TableInfo *ti = &_heyai_store_tables[table];
+  guint stamp_col = column_index (ti, "updated_at");
+  g_autoptr(Row) row = object_row (ti, object);
+  g_autoptr(Row) base = NULL;
+  g_autofree gboolean *dirty = g_new0 (gboolean, ti->n_columns);
+  gboolean any = FALSE;
+  int changed;
+
+  if (base_get (object) != NULL)
+    base = row_copy (base_get (object));
+
+  if (base == NULL)
+    {
+      /* Never read through this store: every column. */
+      for (guint i = 1; i < ti->n_columns; i++)
+        dirty[i] = TRUE;
+      any = TRUE;
+    }
+  else
+    {
+      for (guint i = 1; i < ti->n_columns; i++)
+        {
+          if (i != stamp_col && !value_equal (ti, i, &row->values[i], &base->values[i]))
+            dirty[i] = any = TRUE;
+        }
+    }
+
+  if (!any)
+    {
+      /* Nothing to write: the object keeps the stamp of its stored row. */
+      g_object_set_property (object, ti->pspecs[stamp_col]->name, &base->values[stamp_col]);
+      live_sync (self, table, object, object_id (object));
+      return TRUE;
+    }
+
+  if (base == NULL)
+    {
+      g_autoptr(HeyaiStmt) stmt = _heyai_store_prepare (self, ti->update_sql, error);
+
+      if (stmt == NULL)
+        return FALSE;
+      bind_object (ti, stmt, object);
+      if (!_heyai_store_step_done (self, stmt, error))
+        return FALSE;
+      changed = sqlite3_changes (self->db);
+    }
+  else
+    {
+      changed = guarded_update (self, ti, row, dirty, &base->values[stamp_col], error);
+      if (changed < 0)
+        return FALSE;
+      if (changed == 0)
+        {
+          if (!rebase_and_write (self, table, object, row, dirty, base, error))
+            return FALSE;
+          changed = 1;
+        }
+    }
+
+  if (changed == 0)
+    {
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND,
+                   _("This item no longer exists in the library (it may have been deleted)."));
+      return FALSE;
+    }
+
+  /* The object now holds the stored row: its own edits and the other
+   * writer's columns. */
+  apply_row (ti, object, row);
+  live_sync (self, table, object, object_id (object));
+
+  return TRUE;
+}
+
 gboolean
 _heyai_store_write_object (HeyaiStore  *self,
                            TableId      table,
@@ -476,11 +989,14 @@ _heyai_store_write_object (HeyaiStore  *self,
   const char *sql;
   g_autoptr(HeyaiStmt) stmt = NULL;
 
+  if (mode == WRITE_UPDATE)
+    return write_update (self, table, object, error);
+
   switch (mode)
     {
     case WRITE_INSERT: sql = ti->insert_sql; break;
-    case WRITE_UPDATE: sql = ti->update_sql; break;
     case WRITE_UPSERT: sql = ti->upsert_sql; break;
+    case WRITE_UPDATE:
     default: g_assert_not_reached ();
     }
 
@@ -493,13 +1009,7 @@ _heyai_store_write_object (HeyaiStore  *self,
   if (!_heyai_store_step_done (self, stmt, error))
     return FALSE;
 
-  if (mode == WRITE_UPDATE && sqlite3_changes (self->db) == 0)
-    {
-      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND,
-                   _("This item no longer exists in the library (it may have been deleted)."));
-      return FALSE;
-    }
-
+  base_set (object, object_row (ti, object));
   live_sync (self, table, object, object_id (object));
 
   return TRUE;
@@ -577,10 +1087,23 @@ reload_table (HeyaiStore  *self,
       if (row == NULL)
         continue;
 
+      heyai_hlc_observe (self->hlc, g_value_get_string (&row->values[stamp_col]));
       g_object_get (object, "updated-at", &old_stamp, NULL);
       if (g_strcmp0 (old_stamp, g_value_get_string (&row->values[stamp_col])) != 0)
         {
-          apply_row (ti, object, row);
+          const Row *base = base_get (object);
+          g_autofree gboolean *keep = g_new0 (gboolean, ti->n_columns);
+
+          /* Unsaved edits of the object stay (and stay dirty): only the
+           * columns it did not change take the stored values. */
+          if (base != NULL)
+            {
+              g_autoptr(Row) mine = object_row (ti, object);
+
+              for (guint c = 1; c < ti->n_columns; c++)
+                keep[c] = c != stamp_col && !value_equal (ti, c, &mine->values[c], &base->values[c]);
+            }
+          apply_row_keeping (ti, object, row, keep);
           g_ptr_array_add (changed, g_object_ref (object));
         }
       row_free (row);

@@ -270,8 +270,11 @@ renumber_scenes (HeyaiStore  *self,
       live = _heyai_store_live_lookup (self, TABLE_SCENES, slot->id);
       if (live != NULL)
         {
+          static const char * const props[] = { "position", "updated-at", NULL };
+
           heyai_scene_set_position (HEYAI_SCENE (live), position);
           heyai_scene_set_updated_at (HEYAI_SCENE (live), now);
+          _heyai_store_base_update (TABLE_SCENES, live, props);
         }
     }
 

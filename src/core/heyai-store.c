@@ -164,6 +164,14 @@ _heyai_store_set_db_error (HeyaiStore  *self,
       detail = sqlite3_errmsg (self->db);
     }
 
+  /* A damaged library opened read-only refuses every write (query_only):
+   * say why, and what to do. */
+  if (self->read_only && (rc & 0xff) == SQLITE_READONLY)
+    {
+      g_set_error_literal (error, HEYAI_ERROR, HEYAI_ERROR_PERMISSION, self->read_only_reason);
+      return;
+    }
+
   _heyai_store_set_sqlite_error (error, self->path, rc, detail);
 }
 
@@ -247,6 +255,9 @@ heyai_store_begin (HeyaiStore  *self,
 
   g_return_val_if_fail (HEYAI_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!heyai_store_check_writable (self, error))
+    return FALSE;
 
   /* IMMEDIATE takes the write lock now (waiting up to busy_timeout), so a
    * transaction never fails half-way because another process writes. */
@@ -393,10 +404,64 @@ new_device_id (void)
   return g_string_free (id, FALSE);
 }
 
+/* PRAGMA quick_check: NULL when the file is intact, else what is wrong
+ * (SQLite's first lines). */
+static char *
+quick_check (sqlite3 *db)
+{
+  g_autoptr(GString) problems = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+  guint lines = 0;
+
+  rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check(5)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          const char *line = (const char *) sqlite3_column_text (stmt, 0);
+
+          if (g_strcmp0 (line, "ok") == 0)
+            continue;
+          if (lines++ > 0)
+            g_string_append (problems, "; ");
+          g_string_append (problems, line != NULL ? line : "?");
+        }
+    }
+  if (rc != SQLITE_DONE && rc != SQLITE_OK && problems->len == 0)
+    g_string_append (problems, sqlite3_errmsg (db));
+  sqlite3_finalize (stmt);
+
+  return problems->len > 0 ? g_string_free (g_steal_pointer (&problems), FALSE) : NULL;
+}
+
+/* A library that fails quick_check is opened read-only: listing, showing
+ * and exporting still work, nothing writes into the damaged file (not even
+ * a checkpoint on close). */
+static void
+enter_read_only (HeyaiStore *self,
+                 const char *problems)
+{
+  g_autofree char *display = g_filename_display_name (self->path);
+
+  g_debug ("Library %s failed quick_check: %s", self->path, problems);
+
+  self->read_only = TRUE;
+  self->read_only_reason =
+    g_strdup_printf (_("The library “%s” is damaged; it was opened read-only. You can still list, "
+                       "show and export your projects, but nothing can be changed. Export what you "
+                       "need, then restore the library from a backup or sync it again from another "
+                       "computer."), display);
+
+  sqlite3_exec (self->db, "PRAGMA query_only = ON", NULL, NULL, NULL);
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+}
+
 static gboolean
 open_database (HeyaiStore  *self,
                GError     **error)
 {
+  g_autofree char *problems = NULL;
   g_autofree char *device_id = NULL;
   int version = 0;
   int rc;
@@ -430,16 +495,31 @@ open_database (HeyaiStore  *self,
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
 
-  if (!_heyai_store_exec_sql (self, "PRAGMA foreign_keys = ON", error) ||
-      !_heyai_store_exec_sql (self, "PRAGMA journal_mode = WAL", error) ||
-      !_heyai_store_exec_sql (self, "PRAGMA synchronous = NORMAL", error))
+  /* Before anything that may write (journal mode, migrations). */
+  problems = quick_check (self->db);
+  if (problems != NULL)
+    enter_read_only (self, problems);
+
+  if (!_heyai_store_exec_sql (self, "PRAGMA foreign_keys = ON", error))
     return FALSE;
 
-  if (!_heyai_store_migrate (self, error))
-    return FALSE;
+  if (!self->read_only)
+    {
+      if (!_heyai_store_exec_sql (self, "PRAGMA journal_mode = WAL", error) ||
+          !_heyai_store_exec_sql (self, "PRAGMA synchronous = NORMAL", error))
+        return FALSE;
+
+      if (!_heyai_store_migrate (self, error))
+        return FALSE;
+    }
 
   device_id = heyai_store_get_meta (self, "device_id");
-  if (device_id == NULL || *device_id == '\0')
+  if ((device_id == NULL || *device_id == '\0') && self->read_only)
+    {
+      g_free (device_id);
+      device_id = new_device_id ();  /* for this session only */
+    }
+  else if (device_id == NULL || *device_id == '\0')
     {
       g_free (device_id);
       device_id = new_device_id ();
@@ -456,6 +536,11 @@ open_database (HeyaiStore  *self,
       g_autofree char *sql = g_strdup_printf ("SELECT MAX(updated_at) FROM %s", _heyai_store_tables[t].name);
       g_autoptr(HeyaiStmt) stmt = _heyai_store_prepare (self, sql, error);
 
+      if (stmt == NULL && self->read_only)
+        {
+          g_clear_error (error);
+          continue;
+        }
       if (stmt == NULL)
         return FALSE;
       if (sqlite3_step (stmt) == SQLITE_ROW)
@@ -502,8 +587,36 @@ heyai_store_finalize (GObject *object)
   g_clear_pointer (&self->tx_marks, g_array_unref);
   g_clear_pointer (&self->hlc, heyai_hlc_free);
   g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->read_only_reason, g_free);
 
   G_OBJECT_CLASS (heyai_store_parent_class)->finalize (object);
+}
+
+enum
+{
+  PROP_0,
+  PROP_READ_ONLY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+heyai_store_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  HeyaiStore *self = HEYAI_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_READ_ONLY:
+      g_value_set_boolean (value, self->read_only);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -513,6 +626,12 @@ heyai_store_class_init (HeyaiStoreClass *klass)
 
   object_class->dispose = heyai_store_dispose;
   object_class->finalize = heyai_store_finalize;
+  object_class->get_property = heyai_store_get_property;
+
+  properties[PROP_READ_ONLY] =
+    g_param_spec_boolean ("read-only", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   _heyai_store_table_info_init (&_heyai_store_tables[TABLE_PROJECTS], HEYAI_TYPE_PROJECT);
   _heyai_store_table_info_init (&_heyai_store_tables[TABLE_SCENES], HEYAI_TYPE_SCENE);
@@ -579,6 +698,36 @@ heyai_store_get_device_id (HeyaiStore *self)
   g_return_val_if_fail (HEYAI_IS_STORE (self), NULL);
 
   return heyai_hlc_get_device_id (self->hlc);
+}
+
+gboolean
+heyai_store_get_read_only (HeyaiStore *self)
+{
+  g_return_val_if_fail (HEYAI_IS_STORE (self), FALSE);
+
+  return self->read_only;
+}
+
+const char *
+heyai_store_get_read_only_reason (HeyaiStore *self)
+{
+  g_return_val_if_fail (HEYAI_IS_STORE (self), NULL);
+
+  return self->read_only_reason;
+}
+
+gboolean
+heyai_store_check_writable (HeyaiStore  *self,
+                            GError     **error)
+{
+  g_return_val_if_fail (HEYAI_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!self->read_only)
+    return TRUE;
+
+  g_set_error_literal (error, HEYAI_ERROR, HEYAI_ERROR_PERMISSION, self->read_only_reason);
+  return FALSE;
 }
 
 HeyaiHlc *

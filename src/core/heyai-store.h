@@ -13,6 +13,19 @@
  * Use it from one thread (the main thread).  Workers that need the data get
  * copies.  Writes stamp updated_at with the store's HLC.
  *
+ * Every object the store reads or writes remembers that row (its base).
+ * An update writes only the columns whose value differs from the base,
+ * and only while the row's updated_at is still the base's; when another
+ * connection (`heyai cancel`, the sync merge, a second window) moved the
+ * row in between, the store re-reads it, keeps the other writer's columns,
+ * puts this object's changed columns on top (last writer wins per column),
+ * logs a conflict (table `conflicts`) for each column both changed to
+ * different values, and writes again; a job the other writer finished
+ * (done, failed, cancelled) stays finished.  The object then holds the
+ * merged row.  An update that changes nothing writes nothing.  Objects
+ * never read through the store (made with _new() and an id) are written
+ * whole, as before.
+ *
  * Schema: tables projects, scenes, assets, jobs; each column is the object's
  * property name with '-' -> '_' (id TEXT uuid primary key, project_id, ...,
  * created_at INTEGER µs, updated_at TEXT HLC, deleted INTEGER 0/1); enums are
@@ -51,6 +64,18 @@ const char   *heyai_store_get_device_id      (HeyaiStore    *self);
 HeyaiHlc     *heyai_store_get_hlc            (HeyaiStore    *self);
 /* The raw handle, for sync and tests (sqlite3 *). */
 gpointer      heyai_store_get_handle         (HeyaiStore    *self);
+
+/* A library that fails PRAGMA quick_check on open is opened read-only
+ * (property "read-only"): reads work (list, show, export), every write
+ * fails with HEYAI_ERROR_PERMISSION and the reason below, and nothing is
+ * written into the file, not even a WAL checkpoint on close.  The reason
+ * is a translated sentence for a banner or stderr (NULL when writable). */
+gboolean      heyai_store_get_read_only      (HeyaiStore    *self);
+const char   *heyai_store_get_read_only_reason (HeyaiStore  *self);
+/* FALSE with the read-only reason as HEYAI_ERROR_PERMISSION when the
+ * library is read-only: for front ends, before they start a write. */
+gboolean      heyai_store_check_writable     (HeyaiStore    *self,
+                                              GError       **error);
 
 gboolean      heyai_store_begin              (HeyaiStore    *self,
                                               GError       **error);
@@ -173,8 +198,9 @@ gboolean      heyai_store_set_meta           (HeyaiStore    *self,
  * `heyai cancel`, or a sync merge wrote to the file), updates the objects
  * whose updated_at moved (notifying only changed properties) and emits
  * project-changed / scenes-changed / job-changed / asset-changed for them.
- * Note that any load (list/get/find/reload) overwrites unsaved in-memory
- * edits of the live objects it returns: write before you reload. */
+ * reload() keeps unsaved in-memory edits of the live objects (they stay to
+ * be written); a list/get/find still overwrites them: write before you
+ * load again. */
 gboolean      heyai_store_reload             (HeyaiStore    *self,
                                               guint         *n_changed,
                                               GError       **error);

@@ -21,6 +21,25 @@
 
 #define MERGE_BUSY_TIMEOUT_MS 10000
 
+/* The merge writes in short transactions so that the window and a running
+ * batch (the store's own connection) never wait long for the write lock:
+ * a chunk ends after this many rows or this much time, whichever first. */
+#define MERGE_CHUNK_ROWS 200
+#define MERGE_CHUNK_USEC (20 * 1000)
+#define MERGE_PAUSE_EXTRA_USEC (3 * 1000)
+#define MERGE_PAUSE_MAX_USEC (100 * 1000)
+
+static HeyaiMergeChunkFunc chunk_hook;
+static gpointer chunk_hook_data;
+
+void
+heyai_merge_set_chunk_hook (HeyaiMergeChunkFunc func,
+                            gpointer            user_data)
+{
+  chunk_hook = func;
+  chunk_hook_data = user_data;
+}
+
 const char * const heyai_merge_tables[] = {
   "projects", "scenes", "assets", "jobs", "conflicts", NULL
 };
@@ -512,7 +531,51 @@ typedef struct
   HeyaiMergeStats *stats;
   guint            writes;
   char            *local_root;  /* canonical, or NULL */
+  gint64           chunk_start; /* when the open chunk took the write lock */
+  gint64           chunk_end;   /* when the last one let it go */
+  gint64           last_held;   /* how long it held it */
 } Merge;
+
+/* A short write transaction: BEGIN IMMEDIATE ... COMMIT, timed. */
+static gboolean
+chunk_begin (Merge   *m,
+             GError **error)
+{
+  gint64 since = g_get_monotonic_time () - m->chunk_end;
+  gint64 pause = MIN (m->last_held + MERGE_PAUSE_EXTRA_USEC, MERGE_PAUSE_MAX_USEC);
+
+  /* Leave the lock free between two chunks for longer than a writer that
+   * waited through the last one sleeps between two tries (SQLite's busy
+   * handler sleeps about as long as it has already waited, 100 ms at
+   * most), so that it gets the lock before the next chunk. */
+  if (m->chunk_end != 0 && since < pause)
+    g_usleep ((gulong) (pause - since));
+
+  if (!exec (m->db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  m->chunk_start = g_get_monotonic_time ();
+  return TRUE;
+}
+
+static gboolean
+chunk_end (Merge    *m,
+           gboolean  ok,
+           GError  **error)
+{
+  gint64 held;
+
+  if (ok)
+    ok = exec (m->db, "COMMIT", error);
+  if (!ok)
+    sqlite3_exec (m->db, "ROLLBACK", NULL, NULL, NULL);
+
+  m->chunk_end = g_get_monotonic_time ();
+  held = m->last_held = m->chunk_end - m->chunk_start;
+  m->stats->longest_lock_usec = MAX (m->stats->longest_lock_usec, held);
+  m->stats->chunks++;
+
+  return ok;
+}
 
 /* Column names of @schema.@table, in order (empty if the table is missing). */
 static GPtrArray *
@@ -593,7 +656,54 @@ typedef struct
   int         local_path_col;
   int         session_col;
   sqlite3_stmt *upsert;
+  sqlite3_stmt *local;      /* the local row by id, values then quote()s */
 } TableMerge;
+
+/* Re-reads the local row of @cand inside the write transaction: a local
+ * edit made since the candidates were read is merged, never reverted. */
+static gboolean
+refresh_local (Merge       *m,
+               TableMerge  *tm,
+               Candidate   *cand,
+               GError     **error)
+{
+  sqlite3_stmt *stmt = tm->local;
+  int rc;
+
+  sqlite3_reset (stmt);
+  sqlite3_bind_value (stmt, 1, cand->in[tm->id_col]);
+  rc = sqlite3_step (stmt);
+
+  if (cand->loc != NULL)
+    {
+      for (guint i = 0; i < tm->n; i++)
+        {
+          sqlite3_value_free (cand->loc[i]);
+          g_free (cand->loc_q[i]);
+        }
+      g_clear_pointer (&cand->loc, g_free);
+      g_clear_pointer (&cand->loc_q, g_free);
+    }
+
+  if (rc == SQLITE_ROW)
+    {
+      cand->loc = g_new0 (sqlite3_value *, tm->n);
+      cand->loc_q = g_new0 (char *, tm->n);
+      for (guint i = 0; i < tm->n; i++)
+        {
+          cand->loc[i] = sqlite3_value_dup (sqlite3_column_value (stmt, (int) i));
+          cand->loc_q[i] = dup_column_text (stmt, (int) (tm->n + i));
+        }
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      set_db_error (error, m->db, rc);
+      return FALSE;
+    }
+  return TRUE;
+}
 
 static int
 column_at (GPtrArray  *columns,
@@ -1083,8 +1193,11 @@ merge_table (Merge       *m,
   g_autoptr(GString) sets = g_string_new (NULL);
   g_autoptr(MergeStmt) stmt = NULL;
   g_autoptr(MergeStmt) upsert = NULL;
+  g_autoptr(MergeStmt) local = NULL;
+  g_autoptr(GString) local_select = g_string_new ("SELECT ");
   g_autofree char *sql = NULL;
   TableMerge tm = { 0 };
+  guint next;
   gboolean ok = TRUE;
   int rc;
 
@@ -1181,12 +1294,20 @@ merge_table (Merge       *m,
 
   sql = g_strdup_printf ("INSERT INTO main.%s (%s) VALUES (%s) ON CONFLICT (id) DO UPDATE SET %s",
                          table, list->str, params->str, sets->str);
+  for (guint i = 0; i < tm.n; i++)
+    g_string_append_printf (local_select, "%s, ", (char *) g_ptr_array_index (columns, i));
+  for (guint i = 0; i < tm.n; i++)
+    g_string_append_printf (local_select, "quote(%s)%s", (char *) g_ptr_array_index (columns, i),
+                            i + 1 < tm.n ? ", " : "");
+  g_string_append_printf (local_select, " FROM main.%s WHERE id = ?1", table);
   if (ok)
     {
       upsert = prepare (m->db, sql, error);
-      ok = upsert != NULL;
+      local = upsert != NULL ? prepare (m->db, local_select->str, error) : NULL;
+      ok = upsert != NULL && local != NULL;
     }
   tm.upsert = upsert;
+  tm.local = local;
 
   for (guint i = 0; ok && i < candidates->len; i++)
     {
@@ -1204,8 +1325,30 @@ merge_table (Merge       *m,
         }
     }
 
-  for (guint i = 0; ok && i < candidates->len; i++)
-    ok = merge_candidate (m, &tm, g_ptr_array_index (candidates, i), error);
+  /* Short transactions: the local row is read again under the write lock,
+   * and nothing holds the lock between chunks. */
+  next = 0;
+  while (ok && next < candidates->len)
+    {
+      guint in_chunk = 0;
+
+      if (chunk_hook != NULL)
+        chunk_hook (table, next, chunk_hook_data);
+
+      ok = chunk_begin (m, error);
+      if (!ok)
+        break;
+      while (ok && next < candidates->len && in_chunk < MERGE_CHUNK_ROWS &&
+             (in_chunk == 0 || g_get_monotonic_time () - m->chunk_start < MERGE_CHUNK_USEC))
+        {
+          Candidate *cand = g_ptr_array_index (candidates, next);
+
+          ok = refresh_local (m, &tm, cand, error) && merge_candidate (m, &tm, cand, error);
+          next++;
+          in_chunk++;
+        }
+      ok = chunk_end (m, ok, ok ? error : NULL);
+    }
 
   for (guint i = 0; i < candidates->len; i++)
     candidate_free (g_ptr_array_index (candidates, i), tm.n);
@@ -1281,45 +1424,74 @@ normalize_positions (Merge   *m,
   return TRUE;
 }
 
-/* The values of every row changed since its recorded base become its base. */
+#define BASE_CHUNK_ROWS 250
+
+/* The values of every row of @table changed since its recorded base become
+ * its base, in chunks of rowids, each its own short transaction. */
 static gboolean
-record_base (sqlite3     *db,
+record_base (Merge       *m,
+             const char  *table,
              GError     **error)
 {
-  for (guint t = 0; heyai_merge_tables[t] != NULL; t++)
+  g_autoptr(GPtrArray) columns = NULL;
+  g_autoptr(GString) object = g_string_new ("json_object(");
+  g_autoptr(MergeStmt) max_stmt = NULL;
+  g_autoptr(MergeStmt) stmt = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *max_sql = g_strdup_printf ("SELECT MAX(rowid) FROM main.%s", table);
+  gboolean first = TRUE;
+  gint64 max_rowid = 0;
+
+  columns = table_columns (m->db, "main", table, error);
+  if (columns == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < columns->len; i++)
     {
-      const char *table = heyai_merge_tables[t];
-      g_autoptr(GPtrArray) columns = NULL;
-      g_autoptr(GString) object = g_string_new ("json_object(");
-      g_autofree char *sql = NULL;
-      gboolean first = TRUE;
+      const char *column = g_ptr_array_index (columns, i);
 
-      if (table_policy (table) != POLICY_FIELDS)
+      if (is_bookkeeping (column) || is_local_only (table, column))
         continue;
+      g_string_append_printf (object, "%s'%s', quote(r.%s)", first ? "" : ", ", column, column);
+      first = FALSE;
+    }
+  g_string_append (object, ")");
 
-      columns = table_columns (db, "main", table, error);
-      if (columns == NULL)
+  sql = g_strdup_printf ("INSERT INTO main.sync_base (table_name, row_id, updated_at, row) "
+                         "SELECT '%s', r.id, r.updated_at, %s FROM main.%s AS r "
+                         "WHERE r.rowid > ?1 AND r.rowid <= ?2 "
+                         "  AND NOT EXISTS (SELECT 1 FROM main.sync_base AS b WHERE b.table_name = '%s' "
+                         "  AND b.row_id = r.id AND b.updated_at = r.updated_at) "
+                         "ON CONFLICT (table_name, row_id) DO UPDATE SET "
+                         "  updated_at = excluded.updated_at, row = excluded.row",
+                         table, object->str, table, table);
+  max_stmt = prepare (m->db, max_sql, error);
+  stmt = max_stmt != NULL ? prepare (m->db, sql, error) : NULL;
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (max_stmt) == SQLITE_ROW)
+    max_rowid = sqlite3_column_int64 (max_stmt, 0);
+  sqlite3_reset (max_stmt);
+
+  /* Rows added after this read get their base at the next sync. */
+  for (gint64 lo = 0; lo < max_rowid; lo += BASE_CHUNK_ROWS)
+    {
+      gboolean ok;
+      int rc;
+
+      if (chunk_hook != NULL)
+        chunk_hook ("sync_base", (guint) lo, chunk_hook_data);
+      if (!chunk_begin (m, error))
         return FALSE;
-
-      for (guint i = 0; i < columns->len; i++)
-        {
-          const char *column = g_ptr_array_index (columns, i);
-
-          if (is_bookkeeping (column) || is_local_only (table, column))
-            continue;
-          g_string_append_printf (object, "%s'%s', quote(r.%s)", first ? "" : ", ", column, column);
-          first = FALSE;
-        }
-      g_string_append (object, ")");
-
-      sql = g_strdup_printf ("INSERT INTO main.sync_base (table_name, row_id, updated_at, row) "
-                             "SELECT '%s', r.id, r.updated_at, %s FROM main.%s AS r "
-                             "WHERE NOT EXISTS (SELECT 1 FROM main.sync_base AS b WHERE b.table_name = '%s' "
-                             "  AND b.row_id = r.id AND b.updated_at = r.updated_at) "
-                             "ON CONFLICT (table_name, row_id) DO UPDATE SET "
-                             "  updated_at = excluded.updated_at, row = excluded.row",
-                             table, object->str, table, table);
-      if (!exec (db, sql, error))
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, lo);
+      sqlite3_bind_int64 (stmt, 2, lo + BASE_CHUNK_ROWS);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      ok = rc == SQLITE_DONE;
+      if (!ok)
+        set_db_error (error, m->db, rc);
+      if (!chunk_end (m, ok, error))
         return FALSE;
     }
 
@@ -1428,11 +1600,10 @@ heyai_merge_apply (gpointer          db,
                    GError          **error)
 {
   g_autofree char *root = local_root != NULL ? realpath (local_root, NULL) : NULL;
-  Merge m = { db, hlc, stats, 0, root };
+  Merge m = { db, hlc, stats, 0, root, 0, 0, 0 };
   guint n_peers = peers != NULL ? peers->len : 0;
   guint attached = 0;
   gboolean ok = TRUE;
-  gboolean in_tx = FALSE;
 
   g_return_val_if_fail (db != NULL, FALSE);
   g_return_val_if_fail (hlc != NULL, FALSE);
@@ -1448,34 +1619,30 @@ heyai_merge_apply (gpointer          db,
       attached = p + 1;
     }
 
-  if (ok)
-    ok = in_tx = exec (db, "BEGIN IMMEDIATE", error);
-
   for (guint p = 0; ok && p < n_peers; p++)
     {
       g_autofree char *schema = g_strdup_printf ("peer%u", p);
-      g_autofree char *peer_max = NULL;
 
       for (guint t = 0; ok && heyai_merge_tables[t] != NULL; t++)
         ok = merge_table (&m, schema, heyai_merge_tables[t], error);
 
-      if (ok)
+      /* Only once every row of this peer is in: a merge cut short is done
+       * again (idempotently) at the next sync. */
+      if (ok && (ok = chunk_begin (&m, error)))
         {
-          ok = record_peer (db, g_ptr_array_index (peers, p), stats->max_stamp, error);
+          ok = chunk_end (&m, record_peer (db, g_ptr_array_index (peers, p), stats->max_stamp, error), error);
           stats->peers++;
         }
     }
 
-  if (ok)
-    ok = normalize_positions (&m, error);
+  if (ok && (ok = chunk_begin (&m, error)))
+    ok = chunk_end (&m, normalize_positions (&m, error), error);
 
-  if (ok)
-    ok = record_base (db, error);
-
-  if (ok)
-    ok = exec (db, "COMMIT", error);
-  else if (in_tx)
-    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  for (guint t = 0; ok && heyai_merge_tables[t] != NULL; t++)
+    {
+      if (table_policy (heyai_merge_tables[t]) == POLICY_FIELDS)
+        ok = record_base (&m, heyai_merge_tables[t], error);
+    }
 
   /* Copy the merged pages back into the database here, in the worker, so
    * the window's next write does not run that checkpoint on the main

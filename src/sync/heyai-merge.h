@@ -121,14 +121,23 @@ typedef struct
    * for every project whose row or rows (scenes, assets...) the merge wrote;
    * NULL until the first write. */
   GHashTable *projects;
+  guint  chunks;             /* write transactions taken */
+  gint64 longest_lock_usec;  /* the longest of them (BEGIN IMMEDIATE to COMMIT) */
 } HeyaiMergeStats;
 
 void heyai_merge_stats_clear (HeyaiMergeStats *stats);
 
-/* Merges every snapshot of @peers (HeyaiMergePeer*) into the library in ONE
- * transaction, records the base of every row changed since the last sync
- * and the peers' versions, then commits: on any error (or a kill) nothing
- * changes.  A snapshot whose schema is newer than ours fails with
+/* Merges every snapshot of @peers (HeyaiMergePeer*) into the library, then
+ * records the peers' versions and the base of every row changed since the
+ * last sync.  The writes go in short transactions (at most 200 rows or
+ * about 20 ms each; see longest_lock_usec) so that the window and a
+ * running batch never wait long for the library; each row is decided on
+ * its local value read again inside the transaction that writes it, so a
+ * local edit made while the merge runs is merged like any other (kept, or
+ * field-merged with a conflict), never reverted.  On an error (or a kill)
+ * the chunks already committed stay: each holds whole rows, and a peer is
+ * recorded as merged only after all of its rows, so the next sync
+ * finishes the work.  A snapshot whose schema is newer than ours fails with
  * HEYAI_ERROR_SCHEMA_TOO_NEW before anything is written; an older one is
  * merged on the columns both know.  @hlc observes every incoming stamp and
  * stamps field-merged rows.  An incoming assets.local_path is only kept
@@ -144,6 +153,15 @@ gboolean heyai_merge_apply   (gpointer          db,
                               GError          **error);
 
 #define HEYAI_MERGE_MAX_PEERS 8
+
+/* Test hook: called (in the merging thread) before each write chunk, with
+ * the table and the index of the chunk's first candidate row, while the
+ * merge holds no transaction.  NULL removes it. */
+typedef void (*HeyaiMergeChunkFunc) (const char *table,
+                                     guint       first,
+                                     gpointer    user_data);
+void heyai_merge_set_chunk_hook (HeyaiMergeChunkFunc func,
+                                 gpointer            user_data);
 
 /* Test hook: when $HEYAI_SYNC_FAILPOINT equals @name the process _exit()s
  * with status 77 (a kill at that point). Points: "merge" (mid-transaction),

@@ -445,6 +445,7 @@ on_worked (GObject      *source,
   run->report->rows_inserted = wr->stats.rows_inserted;
   run->report->rows_updated = wr->stats.rows_updated;
   run->report->conflicts = wr->stats.conflicts;
+  run->report->longest_lock_usec = wr->stats.longest_lock_usec;
   run->refused = wr->refused;
   run->report->damaged = wr->damaged;
   run->fingerprint = g_steal_pointer (&wr->fingerprint);
@@ -725,6 +726,18 @@ heyai_sync_run_async (HeyaiStore            *store,
 
   data_dir = store_data_dir (store);
   run->work_dir = g_build_filename (data_dir, "sync", NULL);
+
+  /* A damaged library (opened read-only) is never merged into: the merge
+   * writes through its own connection. */
+  {
+    GError *error = NULL;
+
+    if (!heyai_store_check_writable (store, &error))
+      {
+        g_task_return_error (task, error);
+        return;
+      }
+  }
 
   /* One sync per library at a time, in this process (the window) and
    * across processes (`heyai sync` next to the window). */

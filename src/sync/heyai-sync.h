@@ -63,6 +63,7 @@ typedef struct
   guint    list_calls;        /* listing requests made */
   guint    damaged;           /* other computers' copies skipped as damaged
                                * (retried at the next sync) */
+  gint64   longest_lock_usec; /* the merge's longest write transaction */
 } HeyaiSyncReport;
 
 void heyai_sync_report_free (HeyaiSyncReport *report);

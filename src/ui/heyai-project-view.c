@@ -62,6 +62,24 @@ get_store (void)
 
 /* Run button ------------------------------------------------------------- */
 
+/* The project's scenes, or NULL after telling the producer why they could
+ * not be read.  A failed read never counts as "no scenes": that would
+ * analyze the script again and replace the storyboard. */
+static GPtrArray *
+read_scenes (HeyaiProjectView *self)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *scenes = heyai_store_list_scenes (get_store (), heyai_project_get_id (self->project), &error);
+
+  if (scenes == NULL)
+    {
+      g_autofree char *msg = g_strdup_printf (_("Could not read the scenes of this project, so nothing was started: %s"),
+                                              error != NULL ? error->message : _("Unknown error."));
+      heyai_ui_toast (GTK_WIDGET (self), msg);
+    }
+  return scenes;
+}
+
 static void
 set_next_step (HeyaiProjectView *self,
                HeyaiRunFlags     flags,
@@ -656,7 +674,11 @@ run_action (GtkWidget  *widget,
 {
   HeyaiProjectView *self = HEYAI_PROJECT_VIEW (widget);
   const char *what = g_variant_get_string (param, NULL);
+  g_autoptr(GPtrArray) scenes = NULL;
   HeyaiRunFlags flags;
+
+  if (self->project == NULL || (scenes = read_scenes (self)) == NULL)
+    return;
 
   if (g_str_equal (what, "images"))
     flags = HEYAI_RUN_IMAGES;
@@ -664,14 +686,18 @@ run_action (GtkWidget  *widget,
     flags = HEYAI_RUN_ANIMATE;
   else if (g_str_equal (what, "all"))
     {
-      g_autoptr(GPtrArray) scenes = heyai_store_list_scenes (get_store (), heyai_project_get_id (self->project), NULL);
-
       /* Everything that is missing; analysis only when there are no scenes
        * (analyzing again replaces the storyboard: that is "Analyze"). */
-      flags = scenes && scenes->len > 0 ? HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE : HEYAI_RUN_ALL;
+      flags = scenes->len > 0 ? HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE : HEYAI_RUN_ALL;
     }
   else
-    flags = self->primary_flags ? self->primary_flags : HEYAI_RUN_IMAGES;
+    {
+      /* The button's choice, from the scenes as they are now. */
+      update_primary (self);
+      flags = self->primary_flags ? self->primary_flags : HEYAI_RUN_IMAGES;
+      if ((flags & HEYAI_RUN_ANALYZE) && scenes->len > 0)
+        flags = HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE;
+    }
   heyai_project_view_run (self, flags);
 }
 
@@ -740,8 +766,10 @@ analyze_action (GtkWidget  *widget,
       return;
     }
 
-  scenes = heyai_store_list_scenes (get_store (), heyai_project_get_id (self->project), NULL);
-  for (guint i = 0; scenes != NULL && i < scenes->len; i++)
+  scenes = read_scenes (self);
+  if (scenes == NULL)
+    return;
+  for (guint i = 0; i < scenes->len; i++)
     if (heyai_scene_get_image_take (g_ptr_array_index (scenes, i)) > 0)
       with_stills++;
 

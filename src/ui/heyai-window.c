@@ -30,6 +30,8 @@ struct _HeyaiWindow
   GWeakRef              info_toast;   /* the last info toast, dismissed by an error */
   AdwToast             *last_error;   /* weak: the error toast on screen, for tests */
   char                 *last_error_text;
+
+  gboolean              read_only;  /* a damaged library, opened read-only */
 };
 
 G_DEFINE_FINAL_TYPE (HeyaiWindow, heyai_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -247,7 +249,7 @@ drop_cb (HeyaiWindow   *self,
 
   if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
     return FALSE;
-  if (heyai_application_get_store (get_app (self)) == NULL)
+  if (heyai_application_get_store (get_app (self)) == NULL || self->read_only)
     return FALSE;
 
   files = g_value_get_boxed (value);
@@ -302,6 +304,48 @@ heyai_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (heyai_window_parent_class)->close_request (window);
 }
 
+/* A damaged library is open read-only: a banner that stays above every
+ * page, and the actions that would write are off (any other write fails
+ * with the same explanation). */
+static void
+show_read_only (HeyaiWindow *self,
+                const char  *reason)
+{
+  static const char * const window_actions[] = { "win.new-project", "win.open", "win.analyze", NULL };
+  static const char * const view_actions[] = {
+    "project.run", "project.analyze", "project.cancel-all", "project.rename", NULL
+  };
+  static const char * const page_actions[] = {
+    "projects.rename", "projects.duplicate", "projects.delete", "projects.undo-delete", NULL
+  };
+  GtkWidget *content = adw_toast_overlay_get_child (self->toast_overlay);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *bar = gtk_info_bar_new ();
+  GtkWidget *label = gtk_label_new (reason);
+
+  self->read_only = TRUE;
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_info_bar_set_message_type (GTK_INFO_BAR (bar), GTK_MESSAGE_WARNING);
+  gtk_info_bar_add_child (GTK_INFO_BAR (bar), label);
+  gtk_widget_set_name (bar, "read-only-banner");
+
+  g_object_ref (content);
+  adw_toast_overlay_set_child (self->toast_overlay, box);
+  gtk_box_append (GTK_BOX (box), bar);
+  gtk_widget_set_vexpand (content, TRUE);
+  gtk_box_append (GTK_BOX (box), content);
+  g_object_unref (content);
+
+  for (guint i = 0; window_actions[i] != NULL; i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), window_actions[i], FALSE);
+  for (guint i = 0; view_actions[i] != NULL; i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self->project_view), view_actions[i], FALSE);
+  for (guint i = 0; page_actions[i] != NULL; i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self->projects_page), page_actions[i], FALSE);
+}
+
 static void
 setup_for_app (HeyaiWindow *self)
 {
@@ -327,6 +371,9 @@ setup_for_app (HeyaiWindow *self)
     }
 
   heyai_projects_page_set_store (self->projects_page, heyai_application_get_store (app));
+
+  if (heyai_store_get_read_only (heyai_application_get_store (app)))
+    show_read_only (self, heyai_store_get_read_only_reason (heyai_application_get_store (app)));
 }
 
 static void

@@ -6,6 +6,7 @@
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1185,6 +1186,263 @@ test_stamps_after_clock_change (Fixture       *f,
   heyai_hlc_set_clock_func (NULL, NULL);
 }
 
+/* Two connections (the window and `heyai run`, or the sync) edit one row:
+ * each writes only the columns it changed, and a write over a row that moved
+ * re-applies its own columns on top of the other writer's. */
+static void
+test_column_writes (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiProject) project = add_project (f->store, "Shared");
+  g_autoptr(GPtrArray) scenes = make_scenes (2);
+  g_autoptr(HeyaiStore) other = NULL;
+  g_autoptr(HeyaiScene) mine = NULL;
+  g_autoptr(HeyaiScene) theirs = NULL;
+  g_autoptr(HeyaiStore) third = NULL;
+  g_autoptr(HeyaiScene) check = NULL;
+  g_autofree char *stamp = NULL;
+
+  g_assert_true (heyai_store_replace_scenes (f->store, heyai_project_get_id (project), scenes, &error));
+  g_assert_no_error (error);
+
+  other = heyai_store_new (f->path, &error);
+  g_assert_no_error (error);
+  mine = heyai_store_get_scene_at (f->store, heyai_project_get_id (project), 1, &error);
+  g_assert_no_error (error);
+  theirs = heyai_store_get_scene_at (other, heyai_project_get_id (project), 1, &error);
+  g_assert_no_error (error);
+
+  /* An update that changes nothing writes nothing. */
+  stamp = g_strdup (heyai_scene_get_updated_at (mine));
+  g_assert_true (heyai_store_update_scene (f->store, mine, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (heyai_scene_get_updated_at (mine), ==, stamp);
+
+  /* Different columns: both edits survive, no conflict. */
+  heyai_scene_set_title (mine, "Title from the window");
+  g_assert_true (heyai_store_update_scene (f->store, mine, &error));
+  g_assert_no_error (error);
+  heyai_scene_set_image_prompt (theirs, "Prompt from the other process");
+  g_assert_true (heyai_store_update_scene (other, theirs, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (heyai_scene_get_title (theirs), ==, "Title from the window");
+
+  third = heyai_store_new (f->path, &error);
+  g_assert_no_error (error);
+  check = heyai_store_get_scene (third, heyai_scene_get_id (mine), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (heyai_scene_get_title (check), ==, "Title from the window");
+  g_assert_cmpstr (heyai_scene_get_image_prompt (check), ==, "Prompt from the other process");
+  g_assert_cmpint (pragma_int (f->store, "SELECT COUNT(*) FROM conflicts"), ==, 0);
+
+  /* The same column: the later write wins and the clash is logged. */
+  heyai_scene_set_description (mine, "Description from the window");
+  g_assert_true (heyai_store_update_scene (f->store, mine, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (heyai_scene_get_title (mine), ==, "Title from the window");
+  heyai_scene_set_description (theirs, "Description from the other process");
+  g_assert_true (heyai_store_update_scene (other, theirs, &error));
+  g_assert_no_error (error);
+
+  g_clear_object (&check);
+  check = heyai_store_get_scene (third, heyai_scene_get_id (mine), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (heyai_scene_get_description (check), ==, "Description from the other process");
+  g_assert_cmpstr (heyai_scene_get_title (check), ==, "Title from the window");
+  g_assert_cmpstr (heyai_scene_get_image_prompt (check), ==, "Prompt from the other process");
+  g_assert_cmpint (pragma_int (f->store, "SELECT COUNT(*) FROM conflicts"), ==, 1);
+  g_assert_cmpint (pragma_int (f->store,
+                               "SELECT COUNT(*) FROM conflicts WHERE table_name = 'scenes' AND field = 'description' "
+                               "AND winning_value = 'Description from the other process' "
+                               "AND losing_value = 'Description from the window' AND label = 'Scene 1: Title from the window'"),
+                   ==, 1);
+
+  /* The window's object, refreshed, has the winner; a later edit there is
+   * written over the current row without a new conflict. */
+  g_assert_true (heyai_store_reload (f->store, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (heyai_scene_get_description (mine), ==, "Description from the other process");
+  heyai_scene_set_motion_prompt (mine, "Slow push in");
+  g_assert_true (heyai_store_update_scene (f->store, mine, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pragma_int (f->store, "SELECT COUNT(*) FROM conflicts"), ==, 1);
+
+  /* reload() keeps an unsaved edit of a live object (and it stays unsaved). */
+  heyai_scene_set_title (theirs, "Unsaved title");
+  g_assert_true (heyai_store_reload (other, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (heyai_scene_get_motion_prompt (theirs), ==, "Slow push in");
+  g_assert_cmpstr (heyai_scene_get_title (theirs), ==, "Unsaved title");
+  g_assert_true (heyai_store_update_scene (other, theirs, &error));
+  g_assert_no_error (error);
+  g_clear_object (&check);
+  check = heyai_store_get_scene (third, heyai_scene_get_id (mine), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (heyai_scene_get_title (check), ==, "Unsaved title");
+  g_assert_cmpstr (heyai_scene_get_motion_prompt (check), ==, "Slow push in");
+  g_assert_cmpint (pragma_int (f->store, "SELECT COUNT(*) FROM conflicts"), ==, 1);
+}
+
+/* The window cancels a job while the pipeline, holding an older copy of the
+ * row, saves a progress update: the cancel stays. */
+static void
+test_cancel_not_overwritten (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiProject) project = add_project (f->store, "Shared");
+  g_autoptr(HeyaiJob) job = heyai_job_new ();
+  g_autoptr(HeyaiStore) other = NULL;
+  g_autoptr(HeyaiJob) pipeline_job = NULL;
+  g_autoptr(HeyaiStore) third = NULL;
+  g_autoptr(HeyaiJob) check = NULL;
+
+  heyai_job_set_project_id (job, heyai_project_get_id (project));
+  heyai_job_set_kind (job, HEYAI_JOB_KIND_CLIP);
+  heyai_job_set_state (job, HEYAI_JOB_STATE_SUBMITTED);
+  g_assert_true (heyai_store_insert_job (f->store, job, &error));
+  g_assert_no_error (error);
+
+  other = heyai_store_new (f->path, &error);
+  g_assert_no_error (error);
+  pipeline_job = heyai_store_get_job (other, heyai_job_get_id (job), &error);
+  g_assert_no_error (error);
+
+  heyai_job_set_state (job, HEYAI_JOB_STATE_CANCELLED);
+  g_assert_true (heyai_store_update_job (f->store, job, &error));
+  g_assert_no_error (error);
+
+  heyai_job_set_state (pipeline_job, HEYAI_JOB_STATE_RUNNING);
+  heyai_job_set_remote_id (pipeline_job, "task-42");
+  heyai_job_set_attempts (pipeline_job, 2);
+  g_assert_true (heyai_store_update_job (other, pipeline_job, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (heyai_job_get_state (pipeline_job), ==, HEYAI_JOB_STATE_CANCELLED);
+
+  third = heyai_store_new (f->path, &error);
+  g_assert_no_error (error);
+  check = heyai_store_get_job (third, heyai_job_get_id (job), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (heyai_job_get_state (check), ==, HEYAI_JOB_STATE_CANCELLED);
+  g_assert_cmpstr (heyai_job_get_remote_id (check), ==, "task-42");
+  g_assert_cmpint (heyai_job_get_attempts (check), ==, 2);
+  g_assert_cmpint (pragma_int (f->store,
+                               "SELECT COUNT(*) FROM conflicts WHERE table_name = 'jobs' AND field = 'state' "
+                               "AND winning_value = 'cancelled' AND losing_value = 'running' AND resolved = 1"), ==, 1);
+}
+
+/* Frees pages (a dropped table), then overwrites the first freelist trunk
+ * page with garbage: the tables still read, PRAGMA quick_check fails. */
+static void
+damage_library (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  sqlite3 *db = NULL;
+  guint32 page_size, trunk;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "PRAGMA journal_mode = DELETE;"
+                                 "CREATE TABLE junk (b BLOB);"
+                                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 64) "
+                                 "INSERT INTO junk SELECT zeroblob(3000) FROM n;"
+                                 "DROP TABLE junk;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_no_error (error);
+  page_size = ((guint8) contents[16] << 8) | (guint8) contents[17];
+  trunk = GUINT32_FROM_BE (*(guint32 *) (contents + 32));
+  g_assert_cmpuint (trunk, >, 1);
+  g_assert_cmpuint ((gsize) trunk * page_size, <=, length);
+  memset (contents + (gsize) (trunk - 1) * page_size, 0x7f, page_size);
+  g_assert_true (g_file_set_contents (path, contents, (gssize) length, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_damaged_read_only (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiProject) project = add_project (f->store, "Before the damage");
+  g_autoptr(GPtrArray) scenes = make_scenes (3);
+  g_autoptr(GPtrArray) projects = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(HeyaiProject) other = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *id = NULL;
+  gsize before_len = 0, after_len = 0;
+  gboolean read_only = FALSE;
+
+  g_assert_true (heyai_store_replace_scenes (f->store, heyai_project_get_id (project), scenes, &error));
+  g_assert_no_error (error);
+  id = g_strdup (heyai_project_get_id (project));
+  g_clear_object (&project);
+  g_assert_false (heyai_store_get_read_only (f->store));
+  g_assert_null (heyai_store_get_read_only_reason (f->store));
+  g_assert_finalize_object (f->store);
+  f->store = NULL;
+
+  damage_library (f->path);
+  g_assert_true (g_file_get_contents (f->path, &before, &before_len, &error));
+
+  f->store = heyai_store_new (f->path, &error);
+  g_assert_no_error (error);
+  g_object_get (f->store, "read-only", &read_only, NULL);
+  g_assert_true (read_only);
+  g_assert_true (heyai_store_get_read_only (f->store));
+  g_test_message ("%s", heyai_store_get_read_only_reason (f->store));
+  g_assert_nonnull (strstr (heyai_store_get_read_only_reason (f->store), "heyai.db"));
+  g_assert_nonnull (strstr (heyai_store_get_read_only_reason (f->store), "read-only"));
+
+  /* Reading works. */
+  projects = heyai_store_list_projects (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (projects->len, ==, 1);
+  project = g_object_ref (g_ptr_array_index (projects, 0));
+  g_assert_cmpstr (heyai_project_get_title (project), ==, "Before the damage");
+  listed = heyai_store_list_scenes (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, 3);
+
+  /* Every write is refused with the reason. */
+  g_assert_false (heyai_store_check_writable (f->store, &error));
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_PERMISSION);
+  g_clear_error (&error);
+  heyai_project_set_title (project, "Written into a damaged file");
+  g_assert_false (heyai_store_update_project (f->store, project, &error));
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_PERMISSION);
+  g_assert_cmpstr (error->message, ==, heyai_store_get_read_only_reason (f->store));
+  g_clear_error (&error);
+  other = heyai_project_new ();
+  heyai_project_set_title (other, "New");
+  g_assert_false (heyai_store_insert_project (f->store, other, &error));
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_false (heyai_store_begin (f->store, &error));
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_false (heyai_store_set_meta (f->store, "x", "y", &error));
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_PERMISSION);
+  g_clear_error (&error);
+
+  g_clear_object (&project);
+  g_clear_object (&other);
+  g_clear_pointer (&projects, g_ptr_array_unref);
+  g_clear_pointer (&listed, g_ptr_array_unref);
+  g_assert_finalize_object (f->store);
+  f->store = NULL;
+
+  g_assert_true (g_file_get_contents (f->path, &after, &after_len, &error));
+  g_assert_cmpuint (after_len, ==, before_len);
+  g_assert_true (memcmp (before, after, before_len) == 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1202,12 +1460,15 @@ main (int   argc,
   ADD ("/core/store/find-ambiguous", test_find_ambiguous);
   ADD ("/core/store/identity-map", test_identity_map);
   ADD ("/core/store/two-connections", test_two_connections);
+  ADD ("/core/store/column-writes", test_column_writes);
+  ADD ("/core/store/cancel-not-overwritten", test_cancel_not_overwritten);
   ADD ("/core/store/scenes", test_scenes);
   ADD ("/core/store/assets", test_assets);
   ADD ("/core/store/jobs", test_jobs);
   ADD ("/core/store/transactions", test_transactions);
   ADD ("/core/store/meta", test_meta);
   ADD ("/core/store/integrity", test_integrity);
+  ADD ("/core/store/damaged-read-only", test_damaged_read_only);
   ADD ("/core/store/disk-full", test_disk_full);
   ADD ("/core/store/busy-wait", test_busy_wait);
   ADD ("/core/store/stamps-after-clock-change", test_stamps_after_clock_change);

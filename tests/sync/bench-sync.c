@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include "heyai-core.h"
 #include "heyai-drive.h"
@@ -25,6 +26,24 @@
 
 static gint64 last_tick;
 static gint64 max_stall;
+static gint64 max_write_wait;
+static guint n_writes;
+static HeyaiStore *writer;
+
+/* The window (or a batch) writing on the store's connection every 10 ms
+ * while the sync merges: how long does one write wait for the lock? */
+static gboolean
+on_write (gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = g_strdup_printf ("%u", n_writes++);
+  gint64 start = g_get_monotonic_time ();
+
+  g_assert_true (heyai_store_set_meta (writer, "bench.write", value, &error));
+  g_assert_no_error (error);
+  max_write_wait = MAX (max_write_wait, g_get_monotonic_time () - start);
+  return G_SOURCE_CONTINUE;
+}
 
 static gboolean
 on_tick (gpointer user_data)
@@ -46,18 +65,24 @@ timed_sync (const char      *what,
   g_autoptr(GError) error = NULL;
   gint64 start = g_get_monotonic_time ();
   HeyaiSyncReport *report;
-  guint tick;
+  guint tick, write;
 
   last_tick = 0;
   max_stall = 0;
+  max_write_wait = 0;
+  writer = store;
   tick = g_timeout_add (2, on_tick, NULL);
+  write = g_timeout_add (10, on_write, NULL);
   report = sync_test_run (store, remote, &error);
   g_source_remove (tick);
+  g_source_remove (write);
   g_assert_no_error (error);
   *seconds = (g_get_monotonic_time () - start) / 1e6;
   g_print ("  %-34s %7.3f s  longest main-loop stall %5.1f ms  peers %u  rows +%u ~%u  uploaded %s\n",
            what, *seconds, max_stall / 1000.0, report->peers, report->rows_inserted, report->rows_updated,
            report->uploaded ? "yes" : "no");
+  g_print ("  %-34s longest merge write lock %5.1f ms  longest wait of a write on the store %5.1f ms\n",
+           "", report->longest_lock_usec / 1000.0, max_write_wait / 1000.0);
   return report;
 }
 
@@ -89,6 +114,29 @@ fill (HeyaiStore *store,
 
   g_print ("  library: %d projects, %d scenes (filled in %.2f s)\n", N_PROJECTS,
            N_PROJECTS * N_SCENES_PER_PROJECT, (g_get_monotonic_time () - start) / 1e6);
+
+  /* What the integrity check on open costs on this library. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HeyaiStore) again = NULL;
+    sqlite3_stmt *stmt = NULL;
+    gint64 t0;
+    double check_ms, open_ms;
+
+    t0 = g_get_monotonic_time ();
+    g_assert_cmpint (sqlite3_prepare_v2 (heyai_store_get_handle (store), "PRAGMA quick_check", -1, &stmt, NULL),
+                     ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
+    sqlite3_finalize (stmt);
+    check_ms = (g_get_monotonic_time () - t0) / 1000.0;
+
+    t0 = g_get_monotonic_time ();
+    again = heyai_store_new (heyai_store_get_path (store), &error);
+    g_assert_no_error (error);
+    open_ms = (g_get_monotonic_time () - t0) / 1000.0;
+    g_print ("  PRAGMA quick_check %.1f ms; heyai_store_new (quick_check included) %.1f ms\n", check_ms, open_ms);
+  }
 }
 
 static void

@@ -6,6 +6,7 @@
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <string.h>
 
 #include "sync-test-utils.h"
 
@@ -186,4 +187,33 @@ sync_test_count (HeyaiStore *store,
   n = sqlite3_column_int (stmt, 0);
   sqlite3_finalize (stmt);
   return n;
+}
+
+void
+sync_test_damage_library (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  sqlite3 *db = NULL;
+  guint32 page_size, trunk;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "PRAGMA journal_mode = DELETE;"
+                                 "CREATE TABLE junk (b BLOB);"
+                                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 64) "
+                                 "INSERT INTO junk SELECT zeroblob(3000) FROM n;"
+                                 "DROP TABLE junk;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_no_error (error);
+  page_size = ((guint8) contents[16] << 8) | (guint8) contents[17];
+  trunk = GUINT32_FROM_BE (*(guint32 *) (contents + 32));
+  g_assert_cmpuint (trunk, >, 1);
+  g_assert_cmpuint ((gsize) trunk * page_size, <=, length);
+  memset (contents + (gsize) (trunk - 1) * page_size, 0x7f, page_size);
+  g_assert_true (g_file_set_contents (path, contents, (gssize) length, &error));
+  g_assert_no_error (error);
 }

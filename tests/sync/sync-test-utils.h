@@ -28,6 +28,9 @@ char            *sync_test_dump          (HeyaiStore      *store);
 HeyaiProject    *sync_test_add_project   (HeyaiStore      *store,
                                           const char      *title,
                                           guint            n_scenes);
+/* Frees pages and overwrites the first freelist trunk page of the (closed)
+ * library at @path: its tables still read, PRAGMA quick_check fails. */
+void             sync_test_damage_library (const char     *path);
 /* SELECT COUNT(*) ... on the store's handle. */
 int              sync_test_count         (HeyaiStore      *store,
                                           const char      *sql);

@@ -805,7 +805,7 @@ test_assets_lazy (Fixture       *f,
   assert_same_library (f);
 }
 
-/* B is killed in the middle of its merge transaction. */
+/* B is killed in the middle of a merge chunk (its second row write). */
 static void
 test_killed_mid_merge (Fixture       *f,
                        gconstpointer  data)
@@ -843,8 +843,11 @@ test_killed_mid_merge (Fixture       *f,
   g_assert_true (heyai_store_check_integrity (f->b, &error));
   g_assert_no_error (error);
   after = sync_test_dump (f->b);
-  g_assert_cmpstr (before, ==, after);
-  g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM projects"), ==, 1);
+  /* The merge commits in short chunks of whole rows: the projects chunk
+   * stayed, the scenes chunk it was killed in left nothing. */
+  g_assert_cmpstr (strstr (before, "[scenes]"), ==, strstr (after, "[scenes]"));
+  g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM projects"), ==, 2);
+  g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM scenes"), ==, 6);
 
   sync_quiet (f->b, f->remote);
   sync_quiet (f->a, f->remote);
@@ -989,6 +992,118 @@ test_edit_while_syncing (Fixture       *f,
   g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM scenes"), ==, 202);
   assert_same_library (f);
   g_assert_true (heyai_sync_get_last_time (f->b) > 0);
+}
+
+typedef struct
+{
+  const char *path;        /* B's library */
+  const char *project_id;
+  guint       calls;
+} DuringMerge;
+
+/* Another connection (the window, a batch) writes while the merge is
+ * between two chunks, after it has read its candidate rows. */
+static void
+edit_during_merge (const char *table,
+                   guint       first,
+                   gpointer    user_data)
+{
+  DuringMerge *d = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiStore) store = NULL;
+  g_autoptr(HeyaiScene) one = NULL;
+  g_autoptr(HeyaiScene) two = NULL;
+
+  if (!g_str_equal (table, "scenes") || d->calls++ > 0)
+    return;
+
+  store = heyai_store_new (d->path, &error);
+  g_assert_no_error (error);
+  one = heyai_store_get_scene_at (store, d->project_id, 1, &error);
+  g_assert_no_error (error);
+  two = heyai_store_get_scene_at (store, d->project_id, 2, &error);
+  g_assert_no_error (error);
+
+  heyai_scene_set_image_prompt (one, "B's prompt, typed during the merge");
+  g_assert_true (heyai_store_update_scene (store, one, &error));
+  g_assert_no_error (error);
+  heyai_scene_set_description (two, "B's description, typed during the merge");
+  g_assert_true (heyai_store_update_scene (store, two, &error));
+  g_assert_no_error (error);
+}
+
+/* An edit that lands between the merge's read and its write is kept (a
+ * field the other computer did not touch) or wins as the newer edit (the
+ * same field, with a conflict logged): never reverted.  The merge holds
+ * the write lock only in short chunks. */
+static void
+test_edit_during_merge (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(HeyaiProject) project = sync_test_add_project (f->a, "Night shift", 3);
+  g_autofree char *b_path = g_build_filename (f->b_dir, "library.sqlite", NULL);
+  DuringMerge d = { b_path, heyai_project_get_id (project), 0 };
+  g_autoptr(HeyaiSyncReport) report = NULL;
+
+  sync_quiet (f->a, f->remote);
+  sync_quiet (f->b, f->remote);
+
+  edit_prompt (f->a, d.project_id, 1, "A's prompt");
+  edit_prompt (f->a, d.project_id, 2, "A's second prompt");
+  sync_quiet (f->a, f->remote);
+
+  heyai_merge_set_chunk_hook (edit_during_merge, &d);
+  report = sync_ok (f->b, f->remote);
+  heyai_merge_set_chunk_hook (NULL, NULL);
+  g_assert_cmpuint (d.calls, >, 0);
+  g_test_message ("longest write lock held by the merge: %.1f ms", report->longest_lock_usec / 1000.0);
+  g_assert_cmpint (report->longest_lock_usec, >, 0);
+  g_assert_cmpint (report->longest_lock_usec, <, 2 * G_USEC_PER_SEC);
+
+  g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM scenes WHERE position = 1 "
+                                    "AND image_prompt = 'B''s prompt, typed during the merge'"), ==, 1);
+  g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM scenes WHERE position = 2 "
+                                    "AND image_prompt = 'A''s second prompt' "
+                                    "AND description = 'B''s description, typed during the merge'"), ==, 1);
+  g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM conflicts WHERE field = 'image_prompt' "
+                                    "AND losing_value = 'A''s prompt'"), ==, 1);
+
+  sync_quiet (f->b, f->remote);
+  sync_quiet (f->a, f->remote);
+  assert_same_library (f);
+}
+
+/* A damaged library (opened read-only) is never merged into. */
+static void
+test_damaged_library_not_merged (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(HeyaiProject) project = sync_test_add_project (f->a, "Night shift", 3);
+  g_autofree char *b_path = g_build_filename (f->b_dir, "library.sqlite", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  HeyaiSyncReport *report;
+
+  sync_quiet (f->a, f->remote);
+  g_clear_object (&f->b);
+  sync_test_damage_library (b_path);
+  before = heyai_file_sha256 (b_path, NULL, &error);
+  g_assert_no_error (error);
+
+  f->b = open_store (f->b_dir);
+  g_assert_true (heyai_store_get_read_only (f->b));
+  report = sync_test_run (f->b, HEYAI_SYNC_REMOTE (f->remote), &error);
+  g_assert_null (report);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_cmpint (sync_test_count (f->b, "SELECT COUNT(*) FROM projects"), ==, 0);
+  g_clear_object (&f->b);
+
+  after = heyai_file_sha256 (b_path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (before, ==, after);
+  f->b = open_store (f->b_dir);
 }
 
 /* The library folder was copied to a second computer (same device id):
@@ -1137,6 +1252,8 @@ main (int    argc,
   ADD ("/sync/damaged-copy", test_damaged_copy);
   ADD ("/sync/concurrent-inserts", test_concurrent_inserts);
   ADD ("/sync/edit-while-syncing", test_edit_while_syncing);
+  ADD ("/sync/edit-during-merge", test_edit_during_merge);
+  ADD ("/sync/damaged-library-not-merged", test_damaged_library_not_merged);
   ADD ("/sync/cloned-library", test_cloned_library);
 #undef ADD
 
