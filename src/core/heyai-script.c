@@ -270,6 +270,146 @@ count_words_len (const char *p,
   return words;
 }
 
+/* Removes [[notes]] and boneyard ("/\* ... *\/") spans (they may cross lines); an
+ * unclosed one runs to the end, as in Fountain. */
+static char *
+strip_spans (const char *text)
+{
+  GString *out = g_string_sized_new (strlen (text));
+  const char *p = text;
+
+  while (*p != '\0')
+    {
+      const char *close = NULL;
+      gsize skip = 0;
+
+      if (p[0] == '[' && p[1] == '[')
+        {
+          close = strstr (p + 2, "]]");
+          skip = 2;
+        }
+      else if (p[0] == '/' && p[1] == '*')
+        {
+          close = strstr (p + 2, "*/");
+          skip = 2;
+        }
+      if (skip == 0)
+        {
+          g_string_append_c (out, *p++);
+          continue;
+        }
+      if (close == NULL)
+        break;
+      p = close + skip;
+      if (out->len > 0 && out->str[out->len - 1] == ' ' && *p == ' ')
+        p++;                                        /* "a [[x]] b" -> "a b" */
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+is_word_char (gunichar c)
+{
+  return g_unichar_isalnum (c);
+}
+
+/* One line's own marks (after the spans are gone). */
+static void
+strip_line (GString    *out,
+            const char *line)
+{
+  g_autofree char *work = g_strstrip (g_strdup (line));
+  char *t = work;
+  gsize len;
+
+  if (g_str_equal (t, "===") || (strspn (t, "=") == strlen (t) && strlen (t) >= 3))
+    return;                                          /* page break */
+  while (*t == '#')                                  /* section */
+    t++;
+  if (t != work)
+    t = g_strchug (t);
+  if (*t == '=' )                                    /* synopsis */
+    t = g_strchug (t + 1);
+  if (*t == '!' || *t == '@' || *t == '~')           /* forced action / cue / lyric */
+    t++;
+  else if (t[0] == '.' && t[1] != '.' && t[1] != '\0' && !g_ascii_isspace (t[1]))
+    t++;                                             /* forced heading */
+  len = strlen (t);
+  if (len > 0 && t[len - 1] == '^')                  /* dual dialogue */
+    t[--len] = '\0';
+  if (len > 2 && t[len - 1] == '#')                  /* scene number "#12A#" */
+    {
+      char *open = strrchr (t, '#');
+      char *hash;
+
+      *open = '\0';
+      hash = strrchr (t, '#');
+      if (hash != NULL && strspn (hash + 1, "0123456789.-ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") ==
+                            strlen (hash + 1))
+        *hash = '\0';
+      else
+        *open = '#';
+      g_strchomp (t);
+      len = strlen (t);
+    }
+  if (t[0] == '>')                                   /* centered or transition */
+    {
+      t = g_strchug (t + 1);
+      len = strlen (t);
+      if (len > 0 && t[len - 1] == '<')
+        t[--len] = '\0';
+      g_strchomp (t);
+    }
+
+  /* Emphasis: "*" and "**" go (an escaped "\*" stays a star); "_" goes where
+   * it opens or closes a word, not inside one (snake_case stays). */
+  for (const char *c = t; *c != '\0'; c = g_utf8_next_char (c))
+    {
+      if (c[0] == '\\' && (c[1] == '*' || c[1] == '_'))
+        {
+          g_string_append_c (out, c[1]);
+          c++;
+          continue;
+        }
+      if (*c == '*')
+        continue;
+      if (*c == '_')
+        {
+          gunichar before = c > t ? g_utf8_get_char (g_utf8_prev_char (c)) : ' ';
+          gunichar after = c[1] != '\0' ? g_utf8_get_char (c + 1) : ' ';
+
+          if (!(is_word_char (before) && is_word_char (after)))
+            continue;
+        }
+      g_string_append_len (out, c, g_utf8_next_char (c) - c);
+    }
+}
+
+char *
+heyai_script_strip_markup (const char *text)
+{
+  g_autofree char *spans = NULL;
+  g_auto(GStrv) lines = NULL;
+  GString *out;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  spans = strip_spans (text);
+  lines = g_strsplit (spans, "\n", -1);
+  out = g_string_sized_new (strlen (spans));
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, '\n');
+      strip_line (out, lines[i]);
+    }
+  {
+    char *result = g_string_free (out, FALSE);
+
+    return g_strstrip (result);
+  }
+}
+
 guint
 heyai_script_count_words (const char *text)
 {

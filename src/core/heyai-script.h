@@ -94,6 +94,13 @@ char        *heyai_script_scene_plain_text (const HeyaiScriptScene *scene);
  * en dashes separate words.  estimate_seconds parses @text when it can (the
  * same model as heyai_script_parse) and falls back to words / 2.5 s. */
 guint        heyai_script_count_words (const char  *text);
+/* @text with every Fountain mark taken out, for text that did not come
+ * through the parser (an LLM's titles, descriptions and prompts): notes
+ * [[...]] and boneyard removed; emphasis (* ** *** _) dropped, "\*" kept as
+ * "*"; centered "> x <", transitions "> X", forced "! @ ~ . =" and section
+ * "#" marks, the dual-dialogue "^", scene numbers "#12#" and page breaks
+ * "===" removed.  Never NULL for a non-NULL @text. */
+char        *heyai_script_strip_markup (const char *text);
 double       heyai_script_estimate_seconds (const char *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HeyaiScript, heyai_script_free)

@@ -9,6 +9,7 @@
 #include "heyai-enums.h"
 #include "heyai-http.h"
 #include "heyai-llm-schema.h"
+#include "heyai-script.h"
 
 /* Kept as text so the schema sent is byte-for-byte reviewable.  The camera
  * moves are the nicks of HeyaiCameraMove. */
@@ -622,7 +623,12 @@ heyai_llm_scenes_from_reply (JsonNode     *root,
     {
       JsonObject *o = json_array_get_object_element (array, i);
       HeyaiScene *scene = heyai_scene_new ();
-      g_autofree char *title = g_strstrip (g_strdup (json_object_get_string_member (o, "title")));
+      /* The model saw Fountain: none of its marks may reach a still, a
+       * prompt or a document. */
+      g_autofree char *title = heyai_script_strip_markup (json_object_get_string_member (o, "title"));
+      g_autofree char *description = heyai_script_strip_markup (json_object_get_string_member (o, "description"));
+      g_autofree char *image_prompt = heyai_script_strip_markup (json_object_get_string_member (o, "image_prompt"));
+      g_autofree char *motion_prompt = heyai_script_strip_markup (json_object_get_string_member (o, "motion_prompt"));
       int move = HEYAI_CAMERA_STATIC;
 
       heyai_enum_from_string (HEYAI_TYPE_CAMERA_MOVE, json_object_get_string_member (o, "camera_move"), &move);
@@ -630,9 +636,9 @@ heyai_llm_scenes_from_reply (JsonNode     *root,
         heyai_scene_set_project_id (scene, heyai_project_get_id (project));
       heyai_scene_set_position (scene, (int) i + 1);
       heyai_scene_set_title (scene, title);
-      heyai_scene_set_description (scene, json_object_get_string_member (o, "description"));
-      heyai_scene_set_image_prompt (scene, json_object_get_string_member (o, "image_prompt"));
-      heyai_scene_set_motion_prompt (scene, json_object_get_string_member (o, "motion_prompt"));
+      heyai_scene_set_description (scene, description);
+      heyai_scene_set_image_prompt (scene, image_prompt);
+      heyai_scene_set_motion_prompt (scene, motion_prompt);
       heyai_scene_set_camera_move (scene, (HeyaiCameraMove) move);
       heyai_scene_set_duration (scene, json_object_get_int_member (o, "duration") == 10 ? 10 : 5);
       g_ptr_array_add (scenes, scene);

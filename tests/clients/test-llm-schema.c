@@ -99,6 +99,29 @@ test_parse_good (void)
   g_assert_cmpstr (heyai_scene_get_motion_prompt (scene), ==, "She climbs");
 }
 
+/* A model that echoes the script's Fountain marks: none reaches the scene. */
+static void
+test_parse_strips_markup (void)
+{
+  static const char reply[] =
+    "{\"scenes\":[{\"title\":\"> BLACK SCREEN <\",\"description\":\"**Amara** runs. [[cut?]]\","
+    "\"image_prompt\":\"_Night_ corridor, INT. HOSPITAL - NIGHT #12#\",\"motion_prompt\":\"!Slow push\","
+    "\"camera_move\":\"push-in\",\"duration\":5}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = heyai_llm_parse_reply_text (reply, &error);
+  g_autoptr(GPtrArray) scenes = NULL;
+  HeyaiScene *scene;
+
+  g_assert_no_error (error);
+  scenes = heyai_llm_scenes_from_reply (root, NULL);
+  g_assert_cmpuint (scenes->len, ==, 1);
+  scene = g_ptr_array_index (scenes, 0);
+  g_assert_cmpstr (heyai_scene_get_title (scene), ==, "BLACK SCREEN");
+  g_assert_cmpstr (heyai_scene_get_description (scene), ==, "Amara runs.");
+  g_assert_cmpstr (heyai_scene_get_image_prompt (scene), ==, "Night corridor, INT. HOSPITAL - NIGHT");
+  g_assert_cmpstr (heyai_scene_get_motion_prompt (scene), ==, "Slow push");
+}
+
 static void
 test_parse_fenced (void)
 {
@@ -203,6 +226,7 @@ main (int argc, char **argv)
   g_test_add_func ("/clients/schema/strict-checker-rejects", test_strict_checker_rejects);
   g_test_add_func ("/clients/schema/parse-good", test_parse_good);
   g_test_add_func ("/clients/schema/parse-fenced", test_parse_fenced);
+  g_test_add_func ("/clients/schema/parse-strips-markup", test_parse_strips_markup);
   g_test_add_func ("/clients/schema/parse-bad", test_parse_bad);
   g_test_add_func ("/clients/schema/too-many-scenes", test_too_many_scenes);
   g_test_add_func ("/clients/schema/prompts", test_prompts);

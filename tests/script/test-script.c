@@ -832,6 +832,41 @@ test_random (void)
     }
 }
 
+/* Text that never went through the parser (an LLM's reply) loses every mark. */
+static void
+test_strip_markup (void)
+{
+  static const struct { const char *in, *out; } cases[] = {
+    { "**Bold** and *italic* and ***both***", "Bold and italic and both" },
+    { "_underlined_ words but snake_case stays", "underlined words but snake_case stays" },
+    { "A price of 5\\* stars", "A price of 5* stars" },
+    { "> BLACK SCREEN <", "BLACK SCREEN" },
+    { "> CUT TO:", "CUT TO:" },
+    { ".FLASHBACK", "FLASHBACK" },
+    { "...and then silence", "...and then silence" },
+    { "!Forced action", "Forced action" },
+    { "@McCLANE", "McCLANE" },
+    { "~Lyrics here", "Lyrics here" },
+    { "= A synopsis", "A synopsis" },
+    { "## Act Two", "Act Two" },
+    { "BRICK ^", "BRICK" },
+    { "INT. HOUSE - DAY #12A#", "INT. HOUSE - DAY" },
+    { "Text [[a note]] more", "Text more" },
+    { "Keep /* boneyard\nacross lines */ this", "Keep this" },
+    { "First\n===\nSecond", "First\n\nSecond" },
+    { "Un faro en la niebla, ¿quién?", "Un faro en la niebla, ¿quién?" },
+    { "[[only a note]]", "" },
+    { "Unclosed [[note runs on", "Unclosed" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = heyai_script_strip_markup (cases[i].in);
+
+      g_assert_cmpstr (got, ==, cases[i].out);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -854,6 +889,7 @@ main (int   argc,
   g_test_add_func ("/Script/reject/oversize", test_oversize);
   g_test_add_func ("/Script/large", test_large);
   g_test_add_func ("/Script/random", test_random);
+  g_test_add_func ("/Script/text/strip-markup", test_strip_markup);
 
   return g_test_run ();
 }
