@@ -32,6 +32,8 @@ struct _HeyaiWindow
   char                 *last_error_text;
 
   gboolean              read_only;  /* a damaged library, opened read-only */
+  GtkWidget            *notice_bar; /* weak: what the last import converted */
+  char                 *notice_text;
 };
 
 G_DEFINE_FINAL_TYPE (HeyaiWindow, heyai_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -50,15 +52,71 @@ typedef struct
   GFile       *file;
 } LoadCall;
 
-/* Shows what the import converted or decoded, until dismissed. */
+/* The bars above every page: a damaged library, what an import converted.
+ * The first one wraps the toast overlay's child in a vertical box. */
+static GtkBox *
+bar_box (HeyaiWindow *self)
+{
+  GtkWidget *content = adw_toast_overlay_get_child (self->toast_overlay);
+  GtkWidget *box;
+
+  if (GTK_IS_BOX (content) && g_object_get_data (G_OBJECT (content), "heyai-bar-box") != NULL)
+    return GTK_BOX (content);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  g_object_set_data (G_OBJECT (box), "heyai-bar-box", GINT_TO_POINTER (1));
+  g_object_ref (content);
+  adw_toast_overlay_set_child (self->toast_overlay, box);
+  gtk_widget_set_vexpand (content, TRUE);
+  gtk_box_append (GTK_BOX (box), content);
+  g_object_unref (content);
+  return GTK_BOX (box);
+}
+
+static GtkWidget *
+add_bar (HeyaiWindow    *self,
+         GtkMessageType  type,
+         const char     *text,
+         const char     *name)
+{
+  GtkBox *box = bar_box (self);
+  GtkWidget *bar = gtk_info_bar_new ();
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_info_bar_set_message_type (GTK_INFO_BAR (bar), type);
+  gtk_info_bar_add_child (GTK_INFO_BAR (bar), label);
+  gtk_widget_set_name (bar, name);
+  gtk_box_prepend (box, bar);
+  return bar;
+}
+
 static void
-toast_import_notes (HeyaiWindow             *self,
-                    const char              *name,
-                    const HeyaiScriptImport *import)
+notice_response_cb (GtkInfoBar  *bar,
+                    int          response,
+                    HeyaiWindow *self)
+{
+  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (bar));
+
+  if (self->notice_bar == GTK_WIDGET (bar))
+    {
+      self->notice_bar = NULL;
+      g_clear_pointer (&self->notice_text, g_free);
+    }
+  if (GTK_IS_BOX (parent))
+    gtk_box_remove (GTK_BOX (parent), GTK_WIDGET (bar));
+}
+
+/* Shows what the import converted or decoded ("read as Windows-1252",
+ * "converted from Final Draft") in an info bar that stays until closed. */
+static void
+show_import_notes (HeyaiWindow             *self,
+                   const char              *name,
+                   const HeyaiScriptImport *import)
 {
   g_autofree char *notes = heyai_script_import_notes_text (import);
   g_autofree char *msg = NULL;
-  AdwToast *toast;
 
   if (notes == NULL)
     {
@@ -67,11 +125,22 @@ toast_import_notes (HeyaiWindow             *self,
       return;
     }
 
+  if (self->notice_bar != NULL)
+    notice_response_cb (GTK_INFO_BAR (self->notice_bar), GTK_RESPONSE_CLOSE, self);
   /* Translators: "“x.fdx”: Converted from Final Draft to Fountain: 12 scenes." */
   msg = g_strdup_printf (_("“%s”: %s"), name, notes);
-  toast = adw_toast_new (msg);
-  adw_toast_set_timeout (toast, 0);
-  heyai_window_add_toast (self, toast);
+  self->notice_bar = add_bar (self, GTK_MESSAGE_INFO, msg, "import-notice");
+  self->notice_text = g_steal_pointer (&msg);
+  gtk_info_bar_set_show_close_button (GTK_INFO_BAR (self->notice_bar), TRUE);
+  g_signal_connect (self->notice_bar, "response", G_CALLBACK (notice_response_cb), self);
+}
+
+const char *
+heyai_window_get_notice (HeyaiWindow *self)
+{
+  g_return_val_if_fail (HEYAI_IS_WINDOW (self), NULL);
+
+  return self->notice_text;
 }
 
 static void
@@ -120,7 +189,7 @@ import_cb (GObject      *source,
 
   heyai_application_keep_import (app, project, import);
   heyai_window_open_project (self, project);
-  toast_import_notes (self, name, import);
+  show_import_notes (self, name, import);
 }
 
 void
@@ -318,25 +387,9 @@ show_read_only (HeyaiWindow *self,
   static const char * const page_actions[] = {
     "projects.rename", "projects.duplicate", "projects.delete", "projects.undo-delete", NULL
   };
-  GtkWidget *content = adw_toast_overlay_get_child (self->toast_overlay);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *bar = gtk_info_bar_new ();
-  GtkWidget *label = gtk_label_new (reason);
 
   self->read_only = TRUE;
-
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_info_bar_set_message_type (GTK_INFO_BAR (bar), GTK_MESSAGE_WARNING);
-  gtk_info_bar_add_child (GTK_INFO_BAR (bar), label);
-  gtk_widget_set_name (bar, "read-only-banner");
-
-  g_object_ref (content);
-  adw_toast_overlay_set_child (self->toast_overlay, box);
-  gtk_box_append (GTK_BOX (box), bar);
-  gtk_widget_set_vexpand (content, TRUE);
-  gtk_box_append (GTK_BOX (box), content);
-  g_object_unref (content);
+  add_bar (self, GTK_MESSAGE_WARNING, reason, "read-only-banner");
 
   for (guint i = 0; window_actions[i] != NULL; i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), window_actions[i], FALSE);
@@ -389,6 +442,8 @@ heyai_window_dispose (GObject *object)
   g_weak_ref_set (&self->info_toast, NULL);
   self->last_error = NULL;
   g_clear_pointer (&self->last_error_text, g_free);
+  self->notice_bar = NULL;
+  g_clear_pointer (&self->notice_text, g_free);
 
   G_OBJECT_CLASS (heyai_window_parent_class)->dispose (object);
 }
@@ -542,7 +597,6 @@ show_error_action (GtkWidget  *widget,
   label = gtk_label_new (message);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_widget_add_css_class (label, "monospace");
   scroller = gtk_scrolled_window_new ();

@@ -33,6 +33,8 @@ void               heyai_window_error                 (HeyaiWindow      *self,
 /* The last error's full text and the info toast on screen (tests). */
 const char        *heyai_window_get_last_error        (HeyaiWindow      *self);
 const char        *heyai_window_get_last_toast        (HeyaiWindow      *self);
+/* The info bar of the last import's notes ("read as Windows-1252"), or NULL. */
+const char        *heyai_window_get_notice            (HeyaiWindow      *self);
 void               heyai_window_add_toast             (HeyaiWindow      *self,
                                                        AdwToast         *toast);
 /* Saves pending edits (script, scene fields) now. */

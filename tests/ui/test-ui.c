@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "heyai-export.h"
@@ -500,6 +501,40 @@ test_open_file (void)
   g_assert_cmpstr (heyai_project_get_title (project), !=, "");
   g_test_message ("opened as “%s”", heyai_project_get_title (project));
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A Windows-1252 script opens with a visible notice in an info bar above the
+ * pages (never silently), and the bar goes when closed. */
+static void
+test_open_legacy_encoding (void)
+{
+  /* "EXT. PLAYA - DÍA" and "Él corre: “¡ya!”" in Windows-1252 (0xCD = Í,
+   * 0xC9 = É, 0x93/0x94 = curly quotes: only Windows-1252 has those). */
+  static const char cp1252[] = "EXT. PLAYA - D\xCD" "A\n\n\xC9l corre hacia el mar: \x93\xA1ya!\x94\n";
+  g_autofree char *dir = g_dir_make_tmp ("heyai-ui-1252-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "playa.txt", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  HeyaiWindow *window = new_window ();
+  HeyaiProjectView *view = heyai_window_get_project_view (window);
+  HeyaiProject *project = NULL;
+  const char *notice;
+
+  g_assert_true (g_file_set_contents (path, cp1252, sizeof cp1252 - 1, NULL));
+  g_assert_null (heyai_window_get_notice (window));
+  heyai_window_new_project_from_file (window, file);
+  for (guint i = 0; i < 200 && (project = heyai_project_view_get_project (view)) == NULL; i++)
+    ui_test_spin (20);
+  g_assert_nonnull (project);
+  g_assert_nonnull (strstr (heyai_project_get_script (project), "DÍA"));
+  notice = heyai_window_get_notice (window);
+  g_assert_nonnull (notice);
+  g_test_message ("notice: %s", notice);
+  g_assert_nonnull (strstr (notice, "Windows-1252"));
+  g_assert_nonnull (strstr (notice, "playa.txt"));
+  g_free (ui_test_screenshot (GTK_WIDGET (window), "import-notice"));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 /* Delete hides the card at once; Undo brings it back; the store only loses the
@@ -1221,6 +1256,7 @@ main (int   argc,
   g_test_add_func ("/ui/script/autosave", test_script_autosave);
   g_test_add_func ("/ui/screenshots", test_screenshots);
   g_test_add_func ("/ui/app/open-file", test_open_file);
+  g_test_add_func ("/ui/app/open-legacy-encoding", test_open_legacy_encoding);
   g_test_add_func ("/ui/projects/delete-undo", test_delete_undo);
   g_test_add_func ("/ui/project/analyze", test_analyze);
   g_test_add_func ("/ui/project/export", test_export);
