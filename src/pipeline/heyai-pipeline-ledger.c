@@ -624,5 +624,7 @@ _heyai_pipeline_has_collectable (Run          *run,
   inputs = heyai_pipeline_request_inputs (self->store, run->project, scene, kind, provider,
                                           model_for_kind (self, kind));
   request = heyai_pipeline_find_collectable_request (self->store, scene, kind, inputs);
-  return request != NULL && heyai_pipeline_request_is_collectable (request);
+  /* A submit without an answer is collectable only where the provider can be asked by key. */
+  return request != NULL &&
+         (request->state != HEYAI_REQUEST_SUBMITTING || provider_is_idempotent (request->provider));
 }
