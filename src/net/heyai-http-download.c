@@ -291,6 +291,7 @@ _heyai_http_download_send_cb (GObject      *source,
     }
 
   data->in = g_steal_pointer (&in);
+  data->maybe_sent = TRUE;   /* an answer came */
   status = soup_message_get_status (data->msg);
   headers = soup_message_get_response_headers (data->msg);
 

@@ -101,6 +101,8 @@ typedef struct
   TimedOut               timed_out;
   gint64                 started;
   GError                *last_error;       /* what to report if retries run out */
+  gulong                 wrote_body_id;    /* on msg */
+  gboolean               maybe_sent;       /* some attempt wrote the whole request (or got an answer) */
 
   /* download */
   char                  *dest_path;

@@ -22,6 +22,16 @@
 /* ---------------------------------------------------------------------- */
 /* Sending                                                                 */
 
+/* The attempt's message, with the handler that watches its request leave. */
+static void
+clear_msg (SendData *data)
+{
+  if (data->msg != NULL && data->wrote_body_id != 0)
+    g_signal_handler_disconnect (data->msg, data->wrote_body_id);
+  data->wrote_body_id = 0;
+  g_clear_object (&data->msg);
+}
+
 static void
 send_data_free (SendData *data)
 {
@@ -31,7 +41,7 @@ send_data_free (SendData *data)
     g_cancellable_disconnect (data->cancellable, data->cancel_id);
   g_clear_object (&data->cancellable);
   g_clear_object (&data->attempt_cancellable);
-  g_clear_object (&data->msg);
+  clear_msg (data);
   g_clear_object (&data->in);
   g_clear_object (&data->out);
   if (data->tmp_path != NULL)
@@ -597,6 +607,7 @@ send_cb (GObject      *source,
       send_read_failed (task, error);
       return;
     }
+  data->maybe_sent = TRUE;   /* an answer came */
 
   headers = soup_message_get_response_headers (data->msg);
   length = soup_message_headers_get_content_length (headers);
@@ -616,6 +627,15 @@ send_cb (GObject      *source,
   g_clear_pointer (&data->body, g_byte_array_unref);
   data->body = g_byte_array_new ();
   send_read_next (task);
+}
+
+static void
+wrote_body_cb (SoupMessage *msg,
+               gpointer     user_data)
+{
+  SendData *data = user_data;
+
+  data->maybe_sent = TRUE;
 }
 
 static void
@@ -659,8 +679,11 @@ start_attempt (GTask *task)
       return;
     }
 
-  g_clear_object (&data->msg);
+  clear_msg (data);
   data->msg = soup_message_new_from_uri (req->method, uri);
+  /* Until the whole request has been written the server cannot act on it
+   * (connection refused, DNS or TLS failure, cut while writing). */
+  data->wrote_body_id = g_signal_connect (data->msg, "wrote-body", G_CALLBACK (wrote_body_cb), data);
 
   soup_message_headers_iter_init (&iter, req->headers);
   while (soup_message_headers_iter_next (&iter, &name, &value))
@@ -783,4 +806,17 @@ heyai_http_send_finish (HeyaiHttp     *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+heyai_http_result_maybe_sent (HeyaiHttp    *self,
+                              GAsyncResult *result)
+{
+  SendData *data;
+
+  g_return_val_if_fail (HEYAI_IS_HTTP (self), TRUE);
+  g_return_val_if_fail (g_task_is_valid (result, self), TRUE);
+
+  data = g_task_get_task_data (G_TASK (result));
+  return data == NULL || data->maybe_sent;
 }

@@ -387,6 +387,16 @@ void               heyai_http_send_async    (HeyaiHttp           *self,
 HeyaiHttpResponse *heyai_http_send_finish   (HeyaiHttp           *self,
                                              GAsyncResult        *result,
                                              GError             **error);
+/* Whether the request of @result (of heyai_http_send_async() or
+ * heyai_http_download_async(), asked from its callback) may have reached
+ * the server: TRUE once some attempt wrote the whole request (or got an
+ * answer).  FALSE when every attempt failed before that — connection
+ * refused, a DNS or TLS handshake failure, a time-out or a cut while
+ * connecting or writing — so sending the request again cannot make the
+ * server act on it twice.  A caller whose request has no idempotency key
+ * (Higgsfield's submit) retries only then. */
+gboolean           heyai_http_result_maybe_sent (HeyaiHttp       *self,
+                                                 GAsyncResult    *result);
 
 /* ---------------------------------------------------------------------- */
 /* Streaming download                                                      */

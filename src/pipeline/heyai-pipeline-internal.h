@@ -235,6 +235,7 @@ gboolean _heyai_pipeline_ledger_failed (JobCtx       *ctx,
                                         const GError *error,
                                         gboolean      cancelled);
 void _heyai_pipeline_remove_partials (const char *dir);
+void _heyai_pipeline_ledger_close_interrupted (Run *run);
 gboolean _heyai_pipeline_has_collectable (Run          *run,
                                           HeyaiScene   *scene,
                                           HeyaiJobKind  kind);

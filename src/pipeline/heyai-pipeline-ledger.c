@@ -130,6 +130,31 @@ heyai_pipeline_find_collectable_request (HeyaiStore   *store,
   return request;
 }
 
+gboolean
+heyai_pipeline_request_is_collectable (const HeyaiRequest *request)
+{
+  g_return_val_if_fail (request != NULL, FALSE);
+
+  if (!heyai_request_state_is_open (request->state))
+    return FALSE;
+  if (g_strcmp0 (request->kind, kind_nick (HEYAI_JOB_KIND_IMAGE)) != 0 &&
+      g_strcmp0 (request->kind, kind_nick (HEYAI_JOB_KIND_CLIP)) != 0)
+    return FALSE;
+
+  switch (request->state)
+    {
+    case HEYAI_REQUEST_SUBMITTING:
+      /* A submit without an answer: only where the provider can be asked by key. */
+      return provider_is_idempotent (request->provider);
+    case HEYAI_REQUEST_SUCCEEDED:
+      return request->local_path != NULL || request->remote_id != NULL;
+    case HEYAI_REQUEST_SUBMITTED:
+    case HEYAI_REQUEST_RUNNING:
+    default:
+      return request->remote_id != NULL;
+    }
+}
+
 /* ---------------------------------------------------------------------- */
 /* Writes                                                                 */
 
@@ -504,6 +529,50 @@ _heyai_pipeline_ledger_failed (JobCtx       *ctx,
     }
   ledger_set (ctx, HEYAI_REQUEST_FAILED, error->message);
   return FALSE;
+}
+
+/* LLM calls an earlier process left open (killed while the analysis was
+ * on its way): nothing can collect them (no remote id to poll), and the
+ * service may have billed them.  Called at the start of a run that holds
+ * the project lock (no other process works on the project), so an open
+ * analysis that no run of this pipeline has in flight is dead. */
+void
+_heyai_pipeline_ledger_close_interrupted (Run *run)
+{
+  HeyaiPipeline *self = run->self;
+  g_autoptr(GPtrArray) requests = NULL;
+  g_autoptr(GError) error = NULL;
+
+  requests = heyai_store_list_requests (self->store, heyai_project_get_id (run->project), &error);
+  if (requests == NULL)
+    {
+      g_warning ("Could not read the request ledger: %s", error->message);
+      return;
+    }
+
+  for (guint i = 0; i < requests->len; i++)
+    {
+      HeyaiRequest *request = g_ptr_array_index (requests, i);
+
+      if (g_strcmp0 (request->kind, kind_nick (HEYAI_JOB_KIND_ANALYZE)) != 0 ||
+          !heyai_request_state_is_open (request->state) || request->state == HEYAI_REQUEST_SUCCEEDED ||
+          (request->job_id != NULL && g_hash_table_contains (self->busy, request->job_id)))
+        continue;
+
+      g_debug ("pipeline: the analysis request %s (%s) was interrupted: unknown", request->id,
+               heyai_request_state_to_string (request->state));
+      request->state = HEYAI_REQUEST_UNKNOWN;
+      g_free (request->last_error);
+      /* Translators: %s is the service ("openai", "anthropic"). */
+      request->last_error = g_strdup_printf (_("The script analysis was interrupted before %s answered; "
+                                               "it may have been billed."),
+                                             request->provider != NULL ? request->provider : "");
+      if (!heyai_store_update_request (self->store, request, &error))
+        {
+          g_warning ("Could not update the request ledger: %s", error->message);
+          return;
+        }
+    }
 }
 
 /* Leftover partial downloads of an interrupted run ("…part" files whose

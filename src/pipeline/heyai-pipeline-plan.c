@@ -493,6 +493,7 @@ _heyai_pipeline_ensure_project_cb (GObject      *object,
       {
         _heyai_pipeline_remove_partials (run->images_dir);
         _heyai_pipeline_remove_partials (run->clips_dir);
+        _heyai_pipeline_ledger_close_interrupted (run);
       }
   }
 

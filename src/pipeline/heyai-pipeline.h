@@ -123,6 +123,11 @@ HeyaiRequest  *heyai_pipeline_find_collectable_request (HeyaiStore   *store,
                                                         HeyaiScene   *scene,
                                                         HeyaiJobKind  kind,
                                                         const char   *inputs);
+/* Whether a later run can still collect what @request paid for: an open
+ * still or clip with something to ask for (a remote id, a file on disk, or
+ * an idempotency key the provider honours).  An LLM call never can: it has
+ * nothing to poll.  What the window's "collect after a cancel" looks for. */
+gboolean       heyai_pipeline_request_is_collectable (const HeyaiRequest *request);
 
 /* The provider this pipeline was built with for @role (transfer none). */
 GObject       *heyai_pipeline_get_provider   (HeyaiPipeline  *self,

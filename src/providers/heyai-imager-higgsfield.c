@@ -266,6 +266,7 @@ typedef struct
   guint         polls;
   guint         bad_answers;
   guint         refused_submits;  /* answers that prove the submit was not accepted */
+  guint         unsent_submits;   /* attempts that never reached Higgsfield */
 } GenData;
 
 static void
@@ -682,8 +683,32 @@ submitted_cb (GObject      *source,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_task_return_error (task, g_steal_pointer (&error));
-      else
+      else if (heyai_http_result_maybe_sent (HEYAI_HTTP (source), result))
         return_in_doubt (task, NULL, error->message);
+      else
+        {
+          HeyaiRetryPolicy policy;
+
+          /* The request never left (connection refused, DNS or TLS
+           * failure): nothing can have been accepted, sending it again is
+           * safe, under the HTTP layer's retry rules. */
+          heyai_http_get_retry_policy (self->http, &policy);
+          if (++data->unsent_submits < MAX (policy.max_attempts, 1))
+            {
+              double delay = heyai_http_next_delay (self->http, data->unsent_submits, -1);
+
+              g_debug ("Higgsfield: scene %d: the submit was not sent (%s), trying again in %.3f s",
+                       data->position, error->message, delay);
+              heyai_job_set_state (data->job, HEYAI_JOB_STATE_RUNNING);
+              heyai_remote_wait_start (&data->wait, task, (guint) (delay * 1000), submit, resubmit_cancelled);
+              return;
+            }
+          heyai_job_set_state (data->job, HEYAI_JOB_STATE_RUNNING);   /* nothing on its way */
+          /* Translators: %s is the network failure ("Could not reach Higgsfield (…). …"). */
+          g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+                                   _("Scene %d: the still was not sent, so nothing was billed. %s"),
+                                   data->position, error->message);
+        }
       g_object_unref (task);
       return;
     }
@@ -716,6 +741,7 @@ submitted_cb (GObject      *source,
             {
               double delay = heyai_http_next_delay (self->http, data->refused_submits, -1);
 
+              heyai_job_set_state (data->job, HEYAI_JOB_STATE_RUNNING);   /* nothing on its way */
               heyai_remote_wait_start (&data->wait, task, (guint) (delay * 1000), submit, resubmit_cancelled);
               return;
             }

@@ -273,10 +273,10 @@ run_done_cb (GObject      *source,
     {
       g_autoptr(HeyaiProject) alive = heyai_store_find_project (self->store, project_id, NULL);
       g_autoptr(GPtrArray) requests = heyai_store_list_requests (self->store, project_id, NULL);
-      gboolean open = FALSE;
+      gboolean open = FALSE;   /* something a collect run can fetch (an LLM call never) */
 
       for (guint i = 0; requests != NULL && i < requests->len && !open; i++)
-        open = heyai_request_state_is_open (((HeyaiRequest *) g_ptr_array_index (requests, i))->state);
+        open = heyai_pipeline_request_is_collectable (g_ptr_array_index (requests, i));
       if (alive != NULL && open)
         heyai_application_start_run (self, alive, HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE | HEYAI_RUN_COLLECT, 0);
     }

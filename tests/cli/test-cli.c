@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "heyai-core.h"
+#include "heyai-pipeline.h"
 
 static const char *heyai_path;
 
@@ -1618,17 +1619,148 @@ test_ledger_refusal (Fixture       *f,
   ledger_account ("nsfw refusal, run twice more", n, 0, 0, n);
 }
 
-/* Two `heyai run P` started within a few ms: only one works. */
+/* Spawns `heyai @args` behind a barrier: the child creates @ready, waits
+ * until @go exists, then execs heyai. */
+static GSubprocess *
+spawn_heyai_at (Fixture           *f,
+                const char        *ready,
+                const char        *go,
+                const char *const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                                G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_ptr_array_add (argv, (char *) "/bin/sh");
+  g_ptr_array_add (argv, (char *) "-c");
+  g_ptr_array_add (argv, (char *) ": > \"$1\"; while [ ! -e \"$2\" ]; do sleep 0.005; done; shift 2; exec \"$@\"");
+  g_ptr_array_add (argv, (char *) "sh");
+  g_ptr_array_add (argv, (char *) ready);
+  g_ptr_array_add (argv, (char *) go);
+  g_ptr_array_add (argv, (char *) heyai_path);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+static gint64
+n_scenes_of_project (Fixture    *f,
+                     const char *id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT COUNT(*) FROM scenes WHERE deleted = 0 AND project_id = '%s'", id);
+  sqlite3 *db = open_db (f);
+  gint64 n = db_count (db, sql);
+
+  sqlite3_close (db);
+  return n;
+}
+
+#define TWO_RUNS_TRIALS 10
+
+/* Two `heyai run P` released at the same instant by a barrier (both wait
+ * for a file the test creates once both are up), on a project with work
+ * left, ten times over: every time exactly one works and the other says
+ * the project is taken, and the services are paid for one run. */
 static void
 test_ledger_two_runs (Fixture       *f,
                       gconstpointer  data)
 {
   const char *argv[] = { "--option", "kling.polls=2", "--option", "higgsfield.polls=2", NULL };
   const char *run[] = { REMOTE, "run", NULL, "--auto-approve", NULL };
+  g_autofree char *script = g_build_filename (f->dir, "two-scenes.fountain", NULL);
+  gint64 paid = 0, delivered = 0;
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  g_assert_true (g_file_set_contents (script,
+                                      "Title: Two Runs\n\n"
+                                      "INT. KITCHEN - NIGHT\n\nA kettle boils over while MARA reads a letter.\n\n"
+                                      "EXT. ROOF - DAWN\n\nMARA watches the sun come up over the city.\n",
+                                      -1, NULL));
+
+  for (int trial = 0; trial < TWO_RUNS_TRIALS; trial++)
+    {
+      g_autofree char *id = new_project (f, script);
+      g_autofree char *ready_a = g_strdup_printf ("%s/ready-a-%d", f->dir, trial);
+      g_autofree char *ready_b = g_strdup_printf ("%s/ready-b-%d", f->dir, trial);
+      g_autofree char *go = g_strdup_printf ("%s/go-%d", f->dir, trial);
+      g_autoptr(GSubprocess) a = NULL;
+      g_autoptr(GSubprocess) b = NULL;
+      gint64 hf_before = hf_billed (f), kling_before = fake_counter (f, "kling.accepted");
+      gint64 deadline, n;
+      int ok = 0, refused = 0;
+
+      /* The scenes first, so that both runs race for the stills and clips. */
+      g_assert_cmpint (run_heyai (f, NULL, NULL, "analyze", id), ==, 0);
+      n = n_scenes_of_project (f, id);
+      g_assert_cmpint (n, >, 0);
+      run[5] = id;
+      a = spawn_heyai_at (f, ready_a, go, run);
+      b = spawn_heyai_at (f, ready_b, go, run);
+
+      /* The barrier: both are up and waiting, then both go. */
+      deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+      while (!(g_file_test (ready_a, G_FILE_TEST_EXISTS) && g_file_test (ready_b, G_FILE_TEST_EXISTS)))
+        {
+          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+          g_usleep (2 * 1000);
+        }
+      g_assert_true (g_file_set_contents (go, "", 0, NULL));
+
+      for (guint i = 0; i < 2; i++)
+        {
+          GSubprocess *p = i == 0 ? a : b;
+          g_autofree char *said = NULL;
+
+          g_subprocess_communicate_utf8 (p, NULL, NULL, NULL, &said, NULL);
+          if (g_subprocess_get_exit_status (p) == 0)
+            ok++;
+          else if (strstr (said, "is already working on this project") != NULL)
+            refused++;
+          else
+            g_test_message ("trial %d: exit %d: %s", trial, g_subprocess_get_exit_status (p), said);
+        }
+      g_test_message ("two runs at once, trial %d: %d worked, %d refused", trial, ok, refused);
+      g_assert_cmpint (ok, ==, 1);
+      g_assert_cmpint (refused, ==, 1);
+
+      /* Paid for one run: one still and one clip per scene. */
+      g_assert_cmpint (hf_billed (f) - hf_before, ==, n);
+      g_assert_cmpint (fake_counter (f, "kling.accepted") - kling_before, ==, n);
+      g_assert_cmpint (assert_all_done (f, id), ==, n);
+      paid += hf_billed (f) - hf_before + fake_counter (f, "kling.accepted") - kling_before;
+      delivered += 2 * n;
+    }
+  ledger_account ("two runs started at once (10 trials)", paid, delivered, 0, 0);
+}
+
+/* A Higgsfield that cannot be reached (connection refused): the submits
+ * never left, so they are retried, then each still fails plainly ("could
+ * not reach Higgsfield"), nothing is in doubt, and once Higgsfield is back
+ * the next run makes every still, paying once each. */
+static void
+test_ledger_not_reached (Fixture       *f,
+                         gconstpointer  data)
+{
+  const char *argv[] = { "--option", "kling.polls=2", "--option", "higgsfield.polls=2", NULL };
   g_autofree char *script = sample ("night-shift.fountain");
   g_autofree char *id = NULL;
   g_autofree char *err = NULL;
-  int refused = 0;
+  g_autofree char *out = NULL;
+  g_autofree char *real_url = NULL;
+  g_autoptr(JsonParser) ledger = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *requests;
+  guint n_failed = 0;
   gint64 n;
 
   if (!start_fake_argv (f, argv))
@@ -1637,41 +1769,126 @@ test_ledger_two_runs (Fixture       *f,
       return;
     }
 
+  /* Higgsfield's address: a closed port. */
+  for (guint i = 0; i < f->fake_env->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (f->fake_env, i), "HEYAI_HIGGSFIELD_BASE_URL="))
+      {
+        real_url = g_ptr_array_index (f->fake_env, i);
+        f->fake_env->pdata[i] = g_strdup ("HEYAI_HIGGSFIELD_BASE_URL=http://127.0.0.1:9/");
+      }
+  g_assert_nonnull (real_url);
+
   id = new_project (f, script);
-  /* The scenes first, so that both runs race for the stills. */
-  g_assert_cmpint (run_heyai (f, NULL, NULL, "analyze", id), ==, 0);
-  run[5] = id;
-  for (int trial = 0; trial < 3; trial++)
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "run", id, "--auto-approve"), ==, 1);
+  g_assert_nonnull (strstr (err, "Could not reach Higgsfield"));
+  g_assert_null (strstr (err, "may have accepted"));
+  n = n_scenes_of (f);
+
+  g_assert_cmpint (run_heyai (f, &out, NULL, "ledger", id, "--json"), ==, 0);
+  json_parser_load_from_data (ledger, out, -1, &error);
+  g_assert_no_error (error);
+  requests = json_node_get_array (json_parser_get_root (ledger));
+  for (guint i = 0; i < json_array_get_length (requests); i++)
     {
-      g_autoptr(GSubprocess) a = spawn_heyai (f, run);
-      g_autoptr(GSubprocess) b = spawn_heyai (f, run);
-      GSubprocess *both[] = { a, b };
-      int ok = 0;
+      JsonObject *r = json_array_get_object_element (requests, i);
+      const char *state = json_object_get_string_member (r, "state");
 
-      for (guint i = 0; i < G_N_ELEMENTS (both); i++)
-        {
-          g_autofree char *said = NULL;
-
-          g_subprocess_communicate_utf8 (both[i], NULL, NULL, NULL, &said, NULL);
-          if (g_subprocess_get_exit_status (both[i]) == 0)
-            ok++;
-          else if (strstr (said, "is already working on this project") != NULL)
-            refused++;
-          else
-            g_test_message ("trial %d: %s", trial, said);
-        }
-      g_assert_cmpint (ok, >=, 1);
+      g_assert_cmpstr (state, !=, "unknown");
+      g_assert_cmpstr (state, !=, "submitting");
+      if (g_str_equal (json_object_get_string_member (r, "kind"), "image") && g_str_equal (state, "failed"))
+        n_failed++;
     }
-  /* The later one of each pair found the project taken (both started
-   * within milliseconds of each other, the first still working). */
-  g_test_message ("two runs at once: %d of 3 trials refused the second", refused);
-  g_assert_cmpint (refused, >=, 1);
-  n = assert_all_done (f, id);
+  g_assert_cmpuint (n_failed, >, 0);
+
+  /* Higgsfield is back: every still is made, each paid once. */
+  for (guint i = 0; i < f->fake_env->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (f->fake_env, i), "HEYAI_HIGGSFIELD_BASE_URL="))
+      {
+        g_free (f->fake_env->pdata[i]);
+        f->fake_env->pdata[i] = g_steal_pointer (&real_url);
+      }
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "run", id, "--auto-approve"), ==, 0);
+  g_assert_cmpint (assert_all_done (f, id), ==, n);
   g_assert_cmpint (hf_billed (f), ==, n);
   g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, n);
-  g_assert_cmpint (count_assets (f, "image"), ==, n);
-  ledger_account ("two runs started at once (3 trials)", hf_billed (f) + fake_counter (f, "kling.accepted"),
+  ledger_account ("Higgsfield unreachable, then back, run again", hf_billed (f) + fake_counter (f, "kling.accepted"),
                   2 * n, 0, 0);
+}
+
+/* LLM calls a killed process left open (submitting / submitted): nothing
+ * can collect them, so the next run marks them in doubt ("interrupted,
+ * may have been billed"), and the window's "something to collect" check
+ * never counts them. */
+static void
+test_ledger_interrupted_analysis (Fixture       *f,
+                                  gconstpointer  data)
+{
+  const char *argv[] = { "--option", "kling.polls=2", "--option", "higgsfield.polls=2", NULL };
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *sql = NULL;
+  sqlite3 *db = NULL;
+  gint64 now = g_get_real_time ();
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  /* What the window asks of a row. */
+  {
+    HeyaiRequest r = { 0, };
+
+    r.kind = (char *) "analyze";
+    r.provider = (char *) "openai";
+    r.state = HEYAI_REQUEST_SUBMITTING;
+    g_assert_false (heyai_pipeline_request_is_collectable (&r));
+    r.state = HEYAI_REQUEST_SUBMITTED;
+    r.remote_id = (char *) "resp_1";
+    g_assert_false (heyai_pipeline_request_is_collectable (&r));
+    r.kind = (char *) "image";
+    r.provider = (char *) "higgsfield";
+    g_assert_true (heyai_pipeline_request_is_collectable (&r));
+    r.remote_id = NULL;
+    r.state = HEYAI_REQUEST_SUBMITTING;
+    g_assert_false (heyai_pipeline_request_is_collectable (&r));
+    r.state = HEYAI_REQUEST_UNKNOWN;
+    g_assert_false (heyai_pipeline_request_is_collectable (&r));
+    r.kind = (char *) "clip";
+    r.provider = (char *) "kling";
+    r.state = HEYAI_REQUEST_SUBMITTING;
+    g_assert_true (heyai_pipeline_request_is_collectable (&r));
+    r.state = HEYAI_REQUEST_COLLECTED;
+    g_assert_false (heyai_pipeline_request_is_collectable (&r));
+  }
+
+  id = new_project (f, script);
+  /* A killed process's LLM calls, as it left them. */
+  path = db_path (f);
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  sql = g_strdup_printf ("INSERT INTO requests (id, project_id, job_id, kind, provider, model, state, "
+                         "estimated_cost, created_at, updated_at) VALUES "
+                         "('dead-llm-1', '%s', 'dead-job-1', 'analyze', 'openai', 'gpt-5', 'submitting', 0.02, "
+                         "%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "), "
+                         "('dead-llm-2', '%s', 'dead-job-2', 'analyze', 'anthropic', 'claude', 'submitted', 0.02, "
+                         "%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ")",
+                         id, now, now, id, now + 1, now + 1);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  g_assert_cmpint (run_logged (f, &err, REMOTE, "run", id, "--auto-approve"), ==, 0);
+  assert_all_done (f, id);
+
+  db = open_db (f);
+  g_assert_cmpint (db_count (db, "SELECT COUNT(*) FROM requests WHERE kind = 'analyze' AND id LIKE 'dead-llm-%' "
+                                 "AND state = 'unknown' AND last_error LIKE '%interrupted%billed%'"), ==, 2);
+  g_assert_cmpint (db_count (db, "SELECT COUNT(*) FROM requests WHERE kind = 'analyze' "
+                                 "AND state IN ('submitting', 'submitted', 'running')"), ==, 0);
+  sqlite3_close (db);
 }
 
 /* A budget cap: the plan (estimated again after the analysis) is over it:
@@ -1996,6 +2213,8 @@ static const Case cases[] = {
   { "ledger2", "/cli/ledger/lost-answer-html", test_ledger_lost_answer, "html" },
   { "ledger2", "/cli/ledger/refusal", test_ledger_refusal, NULL },
   { "ledger2", "/cli/ledger/two-runs", test_ledger_two_runs, NULL },
+  { "ledger2", "/cli/ledger/not-reached", test_ledger_not_reached, NULL },
+  { "ledger", "/cli/ledger/interrupted-analysis", test_ledger_interrupted_analysis, NULL },
   { "ledger2", "/cli/ledger/budget", test_ledger_budget, NULL },
   { "ledger3", "/cli/ledger/drive-down", test_ledger_drive_down, NULL },
   { "ledger3", "/cli/ledger/disk-full", test_ledger_disk_full, NULL },

@@ -408,6 +408,91 @@ test_lost_submit_answer (Fixture       *f,
     }
 }
 
+/* Switches the client to the fake on the first retry (the service came back). */
+static double
+reach_fake_on_retry (HeyaiHttp *http,
+                     guint      attempt,
+                     double     seconds,
+                     gpointer   user_data)
+{
+  Fixture *f = user_data;
+  g_autofree char *url = fixture_url (f, "HEYAI_HIGGSFIELD_BASE_URL");
+
+  g_array_append_val (f->delays, seconds);
+  heyai_http_set_base_url (http, url);
+  return 0;
+}
+
+/* A submit that never left (connection refused) cannot have been accepted:
+ * it is sent again under the HTTP retry rules, and when Higgsfield stays
+ * unreachable the still fails plainly ("not sent"), not in doubt.  A lost
+ * answer to a submit that did arrive (the fake's lose-answers) stays in
+ * doubt and is not sent again. */
+static void
+test_submit_not_sent (Fixture       *f,
+                      gconstpointer  data)
+{
+  HeyaiRetryPolicy policy;
+
+  /* Never reachable. */
+  {
+    g_autoptr(HeyaiImagerHiggsfield) imager = heyai_imager_higgsfield_new ("http://127.0.0.1:9", KEY, NULL);
+    g_autoptr(HeyaiScene) scene = make_scene (2, "A lighthouse", "m", 5, HEYAI_CAMERA_STATIC);
+    g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_IMAGE, 2, 1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HeyaiGenResult) gen = NULL;
+
+    fixture_tune_http (f, heyai_imager_higgsfield_get_http (imager));
+    heyai_http_get_retry_policy (heyai_imager_higgsfield_get_http (imager), &policy);
+    g_array_set_size (f->delays, 0);
+    gen = generate (f, imager, scene, job, NULL, &error);
+    g_assert_null (gen);
+    g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE);
+    g_assert_nonnull (strstr (error->message, "Scene 2: the still was not sent"));
+    g_assert_nonnull (strstr (error->message, "Could not reach Higgsfield"));
+    /* Every attempt of the policy was made. */
+    g_assert_cmpuint (f->delays->len, ==, policy.max_attempts - 1);
+    g_assert_null (heyai_job_get_remote_id (job));
+    g_assert_cmpint (heyai_job_get_state (job), !=, HEYAI_JOB_STATE_SUBMITTED);
+  }
+
+  /* Refused once, then reachable: one still, paid once. */
+  {
+    g_autoptr(HeyaiImagerHiggsfield) imager = heyai_imager_higgsfield_new ("http://127.0.0.1:9", KEY, NULL);
+    g_autoptr(HeyaiScene) scene = make_scene (3, "A lighthouse", "m", 5, HEYAI_CAMERA_STATIC);
+    g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_IMAGE, 3, 1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HeyaiGenResult) gen = NULL;
+
+    fixture_tune_http (f, heyai_imager_higgsfield_get_http (imager));
+    heyai_http_set_delay_func (heyai_imager_higgsfield_get_http (imager), reach_fake_on_retry, f, NULL);
+    heyai_imager_higgsfield_set_poll_interval (imager, 5);
+    gen = generate (f, imager, scene, job, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (file_starts_with (gen->path, png_magic, sizeof png_magic));
+    g_assert_cmpuint (heyai_fake_get_count (f->fake, "higgsfield.submit"), ==, 1);
+    g_assert_cmpint (heyai_fake_get_counter (f->fake, "higgsfield.accepted"), ==, 1);
+  }
+
+  /* The answer of a submit that arrived is lost: in doubt, sent once. */
+  heyai_fake_set_option (f->fake, "higgsfield.lose-as", "drop");
+  heyai_fake_set_option (f->fake, "higgsfield.lose-answers", "1");
+  {
+    g_autoptr(HeyaiImagerHiggsfield) imager = make_client (f, KEY);
+    g_autoptr(HeyaiScene) scene = make_scene (4, "A lighthouse", "m", 5, HEYAI_CAMERA_STATIC);
+    g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_IMAGE, 4, 1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HeyaiGenResult) gen = NULL;
+
+    gen = generate (f, imager, scene, job, NULL, &error);
+    g_assert_null (gen);
+    g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_IN_DOUBT);
+    g_assert_nonnull (strstr (error->message, "Scene 4: Higgsfield may have accepted this still"));
+    g_assert_cmpuint (heyai_fake_get_count (f->fake, "higgsfield.submit"), ==, 2);
+    g_assert_cmpint (heyai_fake_get_counter (f->fake, "higgsfield.accepted"), ==, 2);
+  }
+}
+
 /* The concurrency cap (400 "Maximum number of concurrent requests"): not
  * accepted, so it is sent again after a pause; nothing is refused. */
 static void
@@ -587,6 +672,7 @@ main (int argc, char **argv)
   ADD ("garbled-and-slow-answers", test_garbled_and_slow_answers);
   ADD ("poll-budget", test_poll_budget);
   ADD ("lost-submit-answer", test_lost_submit_answer);
+  ADD ("submit-not-sent", test_submit_not_sent);
   ADD ("poll-outage", test_poll_outage);
   ADD ("concurrency-cap-submit", test_concurrency_cap_submit);
   ADD ("concurrency-cap", test_concurrency_cap);

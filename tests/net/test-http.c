@@ -118,6 +118,7 @@ typedef struct
   HeyaiHttpResponse *response;
   HeyaiHttpDownload *download;
   GError            *error;
+  gboolean           maybe_sent;
 } Result;
 
 static void
@@ -128,6 +129,7 @@ send_cb (GObject      *source,
   Result *r = user_data;
 
   r->response = heyai_http_send_finish (HEYAI_HTTP (source), result, &r->error);
+  r->maybe_sent = heyai_http_result_maybe_sent (HEYAI_HTTP (source), result);
   r->done = 1;
 }
 
@@ -139,6 +141,7 @@ download_cb (GObject      *source,
   Result *r = user_data;
 
   r->download = heyai_http_download_finish (HEYAI_HTTP (source), result, &r->error);
+  r->maybe_sent = heyai_http_result_maybe_sent (HEYAI_HTTP (source), result);
   r->done = 1;
 }
 
@@ -148,6 +151,7 @@ result_clear (Result *r)
   g_clear_pointer (&r->response, heyai_http_response_unref);
   g_clear_pointer (&r->download, heyai_http_download_free);
   g_clear_error (&r->error);
+  r->maybe_sent = FALSE;
   r->done = 0;
 }
 
@@ -484,6 +488,82 @@ test_network_errors (Fixture       *fx,
   g_assert_no_error (r.error);
   g_assert_null (heyai_http_response_get_object (r.response, &r.error));
   g_assert_error (r.error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER);
+  result_clear (&r);
+}
+
+/* Whether a failed request may have reached the server: not when the
+ * connection was refused or the TLS handshake failed (sending it again is
+ * safe even without an idempotency key); yes once the whole request was
+ * written (a dropped connection, a time-out waiting for the answer). */
+static void
+test_maybe_sent (Fixture       *fx,
+                 gconstpointer  data)
+{
+  g_autoptr(HeyaiHttp) closed = heyai_http_new ("http://127.0.0.1:9/", "Closedsvc");
+  g_autofree char *plain = heyai_fake_dup_url (fx->fake, "/svc/");
+  g_autofree char *tls_url = g_strconcat ("https://", plain + strlen ("http://"), NULL);
+  g_autoptr(HeyaiHttp) tls = heyai_http_new (tls_url, "Tlssvc");
+  g_autoptr(HeyaiHttpRequest) req = heyai_http_request_new ("POST", "/echo");
+  g_autoptr(JsonObject) body = json_object_new ();
+  Result r = { 0, };
+
+  g_assert_true (g_str_has_prefix (plain, "http://"));
+  json_object_set_string_member (body, "name", "still");
+  heyai_http_request_set_json_object (req, body);
+  heyai_http_request_set_flags (req, HEYAI_HTTP_REQUEST_NO_RETRY);
+  heyai_http_request_set_timeout (req, 1);
+
+  /* connection refused: never sent */
+  heyai_http_send_async (closed, req, NULL, send_cb, &r);
+  g_assert_true (heyai_fake_spin_until (&r.done, 30));
+  g_assert_error (r.error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE);
+  g_assert_nonnull (strstr (r.error->message, "Could not reach Closedsvc"));
+  g_assert_false (r.maybe_sent);
+  result_clear (&r);
+
+  /* the same with retries: every attempt refused, still never sent */
+  {
+    g_autoptr(HeyaiHttpRequest) again = heyai_http_request_new ("GET", "/x");
+    HeyaiRetryPolicy policy = { 3, 1, 30, 120 };
+
+    heyai_http_set_delay_func (closed, record_delay, fx, NULL);
+    heyai_http_set_retry_policy (closed, &policy);
+    heyai_http_send_async (closed, again, NULL, send_cb, &r);
+    g_assert_true (heyai_fake_spin_until (&r.done, 30));
+    g_assert_nonnull (r.error);
+    g_assert_false (r.maybe_sent);
+    g_assert_cmpuint (fx->delays->len, ==, 2);
+    result_clear (&r);
+  }
+
+  /* a TLS handshake that fails (a plain HTTP server): never sent */
+  heyai_http_send_async (tls, req, NULL, send_cb, &r);
+  g_assert_true (heyai_fake_spin_until (&r.done, 30));
+  g_assert_nonnull (r.error);
+  g_assert_false (r.maybe_sent);
+  g_assert_cmpuint (heyai_fake_get_count (fx->fake, "svc.echo"), ==, 0);
+  result_clear (&r);
+
+  /* the server read the request, then dropped the connection: maybe */
+  g_assert_true (heyai_fake_add_fault_from_string (fx->fake, "svc.echo:drop", NULL));
+  send_and_wait (fx, req, NULL, &r);
+  g_assert_nonnull (r.error);
+  g_assert_true (r.maybe_sent);
+  g_assert_cmpuint (heyai_fake_get_count (fx->fake, "svc.echo"), ==, 1);
+  result_clear (&r);
+
+  /* no answer within the deadline, after the request was written: maybe */
+  g_assert_true (heyai_fake_add_fault_from_string (fx->fake, "svc.echo:delay-1500", NULL));
+  send_and_wait (fx, req, NULL, &r);
+  g_assert_error (r.error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE);
+  g_assert_true (r.maybe_sent);
+  result_clear (&r);
+
+  /* an answer, whatever its status: sent */
+  heyai_http_request_set_timeout (req, -1);
+  send_and_wait (fx, req, NULL, &r);
+  g_assert_no_error (r.error);
+  g_assert_true (r.maybe_sent);
   result_clear (&r);
 }
 
@@ -1055,6 +1135,7 @@ main (int   argc,
   ADD ("/net/http/classifier", test_classifier);
   ADD ("/net/http/auth-per-attempt", test_auth_per_attempt);
   ADD ("/net/http/network-errors", test_network_errors);
+  ADD ("/net/http/maybe-sent", test_maybe_sent);
   ADD ("/net/http/cancel", test_cancel);
   ADD ("/net/http/timeout", test_timeout);
   ADD ("/net/http/download", test_download);
