@@ -185,6 +185,11 @@ static const char * const migrations[] = {
   "CREATE INDEX requests_scene ON requests (scene_id, kind, created_at);"
   "CREATE INDEX requests_project ON requests (project_id, created_at);"
   "CREATE INDEX requests_key ON requests (idempotency_key);",
+
+  /* 3 -> 4: lineage of every still and clip (what it was made from, JSON)
+   * and the digest of the inputs that decide whether it is current. */
+  "ALTER TABLE assets ADD COLUMN lineage TEXT;"
+  "ALTER TABLE assets ADD COLUMN inputs_hash TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HEYAI_STORE_SCHEMA_VERSION);

@@ -106,7 +106,7 @@ _heyai_pipeline_job_stop (JobCtx             *ctx,
           heyai_scene_set_last_error (ctx->scene, message);
         }
       else
-        heyai_scene_set_status (ctx->scene, _heyai_pipeline_scene_resting_status (ctx->scene));
+        heyai_scene_set_status (ctx->scene, _heyai_pipeline_scene_resting_status (run->self->store, ctx->scene));
       heyai_scene_set_progress (ctx->scene, 0);
       _heyai_pipeline_save_scene (run, ctx->scene);
     }
@@ -377,6 +377,15 @@ hash_cb (GObject      *object,
   heyai_asset_set_created_at (asset, g_get_real_time ());
   hash_result_free (hash);
 
+  /* What the take was made from (a clip: the still it animated). */
+  if (heyai_job_get_kind (ctx->job) == HEYAI_JOB_KIND_CLIP && ctx->source_still == NULL)
+    ctx->source_still = heyai_store_get_asset (run->self->store, heyai_scene_get_id (ctx->scene),
+                                               HEYAI_ASSET_KIND_IMAGE,
+                                               heyai_scene_get_image_take (ctx->scene), NULL);
+  _heyai_pipeline_lineage_fill (run->project, ctx->scene, asset,
+                                heyai_job_get_kind (ctx->job) == HEYAI_JOB_KIND_CLIP ? ctx->source_still : NULL,
+                                gen);
+
   if (!heyai_store_insert_asset (run->self->store, asset, &error))
     {
       _heyai_pipeline_run_fatal (run, g_steal_pointer (&error));
@@ -639,6 +648,7 @@ _heyai_pipeline_job_start_work (JobCtx *ctx)
           return;
         }
       still_path = g_strdup (heyai_asset_get_local_path (still));
+      g_set_object (&ctx->source_still, still);
     }
 
   /* A store failure here (disk full) ends the job; the run stops. */

@@ -70,12 +70,22 @@ void           heyai_pipeline_set_budget      (HeyaiPipeline  *self,
                                                double          usd);
 gboolean       heyai_pipeline_get_running     (HeyaiPipeline  *self);
 
-/* What a run would start, without starting it. */
+/* The planner: what a run with @flags (the whole project, or the scene at
+ * @scene_position) would start and cost, without starting it; the run asks
+ * the same decisions.  Work already paid for costs nothing new. */
 void           heyai_pipeline_estimate        (HeyaiPipeline    *self,
                                                HeyaiProject     *project,
                                                HeyaiRunFlags     flags,
                                                int               scene_position,
                                                HeyaiRunEstimate *estimate);
+
+/* The flags that retry the step of @scene that failed last (a failed clip:
+ * its clip only; a failed still: a new still), or 0 with an error when
+ * nothing failed. */
+HeyaiRunFlags  heyai_pipeline_retry_flags     (HeyaiStore     *store,
+                                               HeyaiProject   *project,
+                                               HeyaiScene     *scene,
+                                               GError        **error);
 
 /* Runs @flags for @project (or only the scene at @scene_position when > 0).
  * Completes when every job of the run is done, failed or cancelled.  Fails
@@ -123,5 +133,27 @@ HeyaiRequest  *heyai_pipeline_find_collectable_request (HeyaiStore   *store,
                                                         HeyaiScene   *scene,
                                                         HeyaiJobKind  kind,
                                                         const char   *inputs);
+
+/* Lineage (heyai-pipeline-lineage.c): whether the scene's selected still
+ * and clip are current.  A clip is current only when it was made from the
+ * scene's selected still with today's motion prompt, camera move, duration
+ * and aspect, and that still is current (today's prompt, style bible and
+ * aspect).  @project may be NULL (read from the store). */
+typedef struct
+{
+  int      image_take;
+  int      clip_take;
+  int      clip_source_image_take;  /* the still take the selected clip was made from (0: unknown) */
+  gboolean image_stale;
+  gboolean clip_stale;
+} HeyaiSceneLineage;
+
+void           heyai_pipeline_scene_lineage   (HeyaiStore        *store,
+                                               HeyaiProject      *project,
+                                               HeyaiScene        *scene,
+                                               HeyaiSceneLineage *out);
+gboolean       heyai_pipeline_scene_clip_is_current (HeyaiStore   *store,
+                                                     HeyaiProject *project,
+                                                     HeyaiScene   *scene);
 
 G_END_DECLS
