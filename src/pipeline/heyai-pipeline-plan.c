@@ -103,7 +103,16 @@ _heyai_pipeline_wants_clip (HeyaiPipeline *self,
     return _heyai_pipeline_collectable (self, project, scene, HEYAI_JOB_KIND_CLIP);
   if (flags & HEYAI_RUN_REGENERATE)
     return TRUE;
-  return !heyai_pipeline_scene_clip_is_current (self->store, project, scene);
+
+  {
+    HeyaiSceneLineage lineage;
+
+    heyai_pipeline_scene_lineage (self->store, project, scene, &lineage);
+    /* An outdated still is made again first (wants_still): no clip of it. */
+    if (lineage.image_stale)
+      return FALSE;
+    return lineage.clip_take <= 0 || lineage.clip_stale;
+  }
 }
 
 /* Unfinished jobs left by a crash, a kill or a quit are continued: queued ones
@@ -440,17 +449,64 @@ _heyai_pipeline_analyze_done_cb (GObject      *object,
       return;
     }
 
-  if (!heyai_store_replace_scenes (self->store, heyai_project_get_id (run->project), scenes, &error))
-    {
-      _heyai_pipeline_run_fatal (run, g_steal_pointer (&error));
-      _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_FAILED, run->fatal);
-      _heyai_pipeline_run_check_done (run);
-      return;
-    }
+  /* A new draft keeps the work: the new scenes are matched to the old ones
+   * (heyai-pipeline-revise.c). */
+  {
+    g_autoptr(GPtrArray) old = heyai_store_list_scenes (self->store, heyai_project_get_id (run->project), &error);
+    HeyaiRevision revision;
+    g_autofree char *summary = NULL;
 
-  _heyai_pipeline_emit_message (self, g_dngettext (GETTEXT_PACKAGE, "The script was split into %u scene",
-                                                   "The script was split into %u scenes", scenes->len),
-                                scenes->len);
+    if (old == NULL)
+      {
+        _heyai_pipeline_run_fatal (run, g_steal_pointer (&error));
+        _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_FAILED, run->fatal);
+        _heyai_pipeline_run_check_done (run);
+        return;
+      }
+
+    heyai_pipeline_match_scenes (old, scenes, &revision);
+    if (old->len > 0)
+      summary = heyai_pipeline_revision_summary (self, &revision);
+    heyai_pipeline_revision_apply_content (&revision);
+    for (guint i = 0; i < revision.scenes->len; i++)
+      if (g_array_index (revision.kinds, HeyaiRevisionKind, i) == HEYAI_REVISION_CHANGED)
+        {
+          HeyaiScene *scene = g_ptr_array_index (revision.scenes, i);
+          HeyaiSceneStatus status = heyai_scene_get_status (scene);
+
+          if (status != HEYAI_SCENE_STATUS_RENDERING && status != HEYAI_SCENE_STATUS_ANIMATING)
+            heyai_scene_set_status (scene, HEYAI_SCENE_STATUS_PENDING);
+        }
+
+    if (!heyai_store_replace_scenes (self->store, heyai_project_get_id (run->project), revision.scenes, &error))
+      {
+        heyai_revision_clear (&revision);
+        _heyai_pipeline_run_fatal (run, g_steal_pointer (&error));
+        _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_FAILED, run->fatal);
+        _heyai_pipeline_run_check_done (run);
+        return;
+      }
+
+    /* The changed scenes' statuses follow their (now outdated) takes. */
+    for (guint i = 0; i < revision.scenes->len; i++)
+      if (g_array_index (revision.kinds, HeyaiRevisionKind, i) == HEYAI_REVISION_CHANGED)
+        {
+          HeyaiScene *scene = g_ptr_array_index (revision.scenes, i);
+
+          if (heyai_scene_get_status (scene) == HEYAI_SCENE_STATUS_PENDING)
+            {
+              heyai_scene_set_status (scene, _heyai_pipeline_scene_resting_status (self->store, scene));
+              _heyai_pipeline_save_scene (run, scene);
+            }
+        }
+
+    _heyai_pipeline_emit_message (self, g_dngettext (GETTEXT_PACKAGE, "The script was split into %u scene",
+                                                     "The script was split into %u scenes", revision.scenes->len),
+                                  revision.scenes->len);
+    if (summary != NULL)
+      _heyai_pipeline_emit_message (self, "%s", summary);
+    heyai_revision_clear (&revision);
+  }
   _heyai_pipeline_job_complete (ctx);
   run_plan (run);
 }

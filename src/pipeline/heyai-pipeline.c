@@ -381,6 +381,13 @@ heyai_pipeline_estimate (HeyaiPipeline    *self,
       estimate->n_jobs[HEYAI_ROLE_ANIMATOR]++;
       estimate->n_jobs[HEYAI_ROLE_STORAGE]++;
     }
+
+  if (estimate->n_jobs[HEYAI_ROLE_LLM] > 0 && g_strcmp0 (heyai_llm_get_name (self->llm), "offline") != 0)
+    estimate->n_paid += estimate->n_jobs[HEYAI_ROLE_LLM];
+  if (g_strcmp0 (heyai_imager_get_name (self->imager), "offline") != 0)
+    estimate->n_paid += estimate->n_jobs[HEYAI_ROLE_IMAGER];
+  if (g_strcmp0 (heyai_animator_get_name (self->animator), "offline") != 0)
+    estimate->n_paid += estimate->n_jobs[HEYAI_ROLE_ANIMATOR];
 }
 
 HeyaiRunFlags
@@ -551,6 +558,47 @@ heyai_pipeline_cancel_project (HeyaiStore    *store,
   return heyai_store_commit (store, error);
 }
 
+/* The project's status follows its scenes once nothing runs on it (an
+ * approval, a selected take). */
+static gboolean
+settle_project (HeyaiStore  *store,
+                HeyaiScene  *scene,
+                GError     **error)
+{
+  g_autoptr(HeyaiProject) project = NULL;
+  HeyaiProjectStatus status;
+
+  project = heyai_store_find_project (store, heyai_scene_get_project_id (scene), NULL);
+  if (project == NULL)
+    return TRUE;
+  switch (heyai_project_get_status (project))
+    {
+    case HEYAI_PROJECT_STATUS_PROCESSING_SCRIPT:
+    case HEYAI_PROJECT_STATUS_GENERATING_IMAGES:
+      return TRUE;  /* a run settles it when it ends */
+    case HEYAI_PROJECT_STATUS_DRAFT:
+    case HEYAI_PROJECT_STATUS_ANIMATING_SCENES:
+    case HEYAI_PROJECT_STATUS_READY_FOR_EDIT:
+    case HEYAI_PROJECT_STATUS_COMPLETED:
+    case HEYAI_PROJECT_STATUS_FAILED:
+    case HEYAI_PROJECT_STATUS_AWAITING_REVIEW:
+    default:
+      break;
+    }
+
+  status = heyai_pipeline_settle_status (store, project);
+  if (status == heyai_project_get_status (project) ||
+      (status == HEYAI_PROJECT_STATUS_ANIMATING_SCENES &&
+       heyai_project_get_status (project) == HEYAI_PROJECT_STATUS_ANIMATING_SCENES))
+    return TRUE;
+  /* "Completed" (the producer delivered) stays until something is outdated. */
+  if (heyai_project_get_status (project) == HEYAI_PROJECT_STATUS_COMPLETED &&
+      status == HEYAI_PROJECT_STATUS_READY_FOR_EDIT)
+    return TRUE;
+  heyai_project_set_status (project, status);
+  return heyai_store_update_project (store, project, error);
+}
+
 gboolean
 heyai_pipeline_set_approval (HeyaiStore     *store,
                              HeyaiScene     *scene,
@@ -569,5 +617,45 @@ heyai_pipeline_set_approval (HeyaiStore     *store,
   if (status != HEYAI_SCENE_STATUS_RENDERING && status != HEYAI_SCENE_STATUS_ANIMATING)
     heyai_scene_set_status (scene, _heyai_scene_resting_status (store, scene));
 
-  return heyai_store_update_scene (store, scene, error);
+  if (!heyai_store_update_scene (store, scene, error))
+    return FALSE;
+  return settle_project (store, scene, error);
+}
+
+gboolean
+heyai_pipeline_select_take (HeyaiStore      *store,
+                            HeyaiScene      *scene,
+                            HeyaiAssetKind   kind,
+                            int              take,
+                            GError         **error)
+{
+  g_autoptr(HeyaiAsset) asset = NULL;
+  HeyaiSceneStatus status;
+
+  g_return_val_if_fail (HEYAI_IS_STORE (store), FALSE);
+  g_return_val_if_fail (HEYAI_IS_SCENE (scene), FALSE);
+  g_return_val_if_fail (kind == HEYAI_ASSET_KIND_IMAGE || kind == HEYAI_ASSET_KIND_CLIP, FALSE);
+
+  asset = take > 0 ? heyai_store_get_asset (store, heyai_scene_get_id (scene), kind, take, NULL) : NULL;
+  if (asset == NULL)
+    {
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND,
+                   kind == HEYAI_ASSET_KIND_IMAGE ? _("Scene %d has no still take %d.")
+                                                  : _("Scene %d has no clip take %d."),
+                   heyai_scene_get_position (scene), take);
+      return FALSE;
+    }
+
+  if (kind == HEYAI_ASSET_KIND_IMAGE)
+    heyai_scene_set_image_take (scene, take);
+  else
+    heyai_scene_set_clip_take (scene, take);
+
+  status = heyai_scene_get_status (scene);
+  if (status != HEYAI_SCENE_STATUS_RENDERING && status != HEYAI_SCENE_STATUS_ANIMATING)
+    heyai_scene_set_status (scene, _heyai_scene_resting_status (store, scene));
+
+  if (!heyai_store_update_scene (store, scene, error))
+    return FALSE;
+  return settle_project (store, scene, error);
 }

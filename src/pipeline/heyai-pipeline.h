@@ -32,6 +32,8 @@ typedef struct
 {
   guint  n_jobs[4];      /* per HeyaiRole: jobs the run would start */
   double cost;           /* estimated USD of those jobs */
+  guint  n_paid;         /* of those, jobs sent to a paid service (even when the
+                          * price table says 0: the cost is still shown first) */
 } HeyaiRunEstimate;
 
 typedef struct
@@ -117,6 +119,14 @@ gboolean       heyai_pipeline_set_approval    (HeyaiStore     *store,
                                                HeyaiApproval   approval,
                                                GError        **error);
 
+/* Selects take @take of @kind (image or clip) for @scene: what is current
+ * and outdated follows (the status, the project's status). */
+gboolean       heyai_pipeline_select_take     (HeyaiStore     *store,
+                                               HeyaiScene     *scene,
+                                               HeyaiAssetKind  kind,
+                                               int             take,
+                                               GError        **error);
+
 /* The request ledger (heyai-store.h).  A digest of what a request for
  * @scene (NULL: the script analysis) and @kind would ask @provider/@model
  * for: two requests with the same digest would deliver the same thing. */
@@ -155,5 +165,52 @@ void           heyai_pipeline_scene_lineage   (HeyaiStore        *store,
 gboolean       heyai_pipeline_scene_clip_is_current (HeyaiStore   *store,
                                                      HeyaiProject *project,
                                                      HeyaiScene   *scene);
+
+/* Script revisions (heyai-pipeline-revise.c).  Analysing a project that has
+ * scenes matches the new scenes to the old ones by their source excerpt
+ * (identical: unchanged; similar words: changed, keeps its id and older
+ * takes, which become outdated; else new); old scenes left over are removed
+ * recoverably (tombstones). */
+typedef enum
+{
+  HEYAI_REVISION_UNCHANGED,
+  HEYAI_REVISION_CHANGED,
+  HEYAI_REVISION_NEW,
+} HeyaiRevisionKind;
+
+typedef struct
+{
+  GPtrArray *scenes;       /* HeyaiScene*, the new order: kept (old) objects and new ones */
+  GArray    *kinds;        /* HeyaiRevisionKind per entry of @scenes */
+  GPtrArray *removed;      /* HeyaiScene*, old scenes no new one matched */
+  GPtrArray *fresh;        /* borrowed: the analysis' scenes, same order as @scenes */
+  GPtrArray *fresh_owned;
+  int       *match;
+  guint      n_unchanged;
+  guint      n_changed;
+  guint      n_new;
+  guint      n_removed;
+} HeyaiRevision;
+
+void           heyai_pipeline_match_scenes    (GPtrArray      *old_scenes,
+                                               GPtrArray      *new_scenes,
+                                               HeyaiRevision  *revision);
+/* The changed scenes take the new text and prompts (their takes stay). */
+void           heyai_pipeline_revision_apply_content (HeyaiRevision *revision);
+void           heyai_revision_clear           (HeyaiRevision  *revision);
+void           heyai_revision_free            (HeyaiRevision  *revision);
+/* "5 unchanged, 1 changed, 1 new, 0 removed — about $0.36 to make the
+ * changed and new scenes" */
+char          *heyai_pipeline_revision_summary (HeyaiPipeline *self,
+                                                HeyaiRevision *revision);
+/* Analyses the script (the configured llm) and matches, changing nothing. */
+void           heyai_pipeline_preview_revision_async  (HeyaiPipeline       *self,
+                                                       HeyaiProject        *project,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+HeyaiRevision *heyai_pipeline_preview_revision_finish (HeyaiPipeline  *self,
+                                                       GAsyncResult   *result,
+                                                       GError        **error);
 
 G_END_DECLS
