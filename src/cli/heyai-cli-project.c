@@ -233,7 +233,7 @@ add_lineage_members (JsonBuilder  *builder,
 {
   HeyaiSceneLineage lineage;
 
-  heyai_pipeline_scene_lineage (store, project, scene, &lineage);
+  heyai_lineage_of_scene (store, project, scene, &lineage);
   json_builder_set_member_name (builder, "id");
   json_builder_add_string_value (builder, heyai_scene_get_id (scene));
   json_builder_set_member_name (builder, "image_take");
@@ -259,7 +259,7 @@ stale_note (HeyaiStore   *store,
 {
   HeyaiSceneLineage lineage;
 
-  heyai_pipeline_scene_lineage (store, project, scene, &lineage);
+  heyai_lineage_of_scene (store, project, scene, &lineage);
   if (lineage.clip_take > 0 && lineage.clip_stale)
     {
       if (lineage.clip_source_image_take > 0 && lineage.clip_source_image_take != lineage.image_take)

@@ -60,7 +60,7 @@ heyai_cli_select (HeyaiCli  *cli,
                                                                                       : HEYAI_EXIT_FAILED,
                            "%s", error->message);
 
-  heyai_pipeline_scene_lineage (cli->store, project, scene, &lineage);
+  heyai_lineage_of_scene (cli->store, project, scene, &lineage);
   g_print (_("Scene %d: still take %d, clip take %d"), position, lineage.image_take, lineage.clip_take);
   if (lineage.clip_take > 0 && lineage.clip_stale)
     g_print (" — %s", _("clip outdated"));

@@ -678,7 +678,7 @@ heyai_cli_animate (HeyaiCli  *cli,
                                position, argv[1], position);
       /* A clip from the selected still: a new take only when the current
        * clip is up to date (an outdated one is simply replaced). */
-      if (heyai_pipeline_scene_clip_is_current (cli->store, project, scene))
+      if (heyai_lineage_clip_is_current (cli->store, project, scene))
         flags |= HEYAI_RUN_REGENERATE;
     }
   else

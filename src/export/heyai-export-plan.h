@@ -55,6 +55,13 @@ typedef struct
   double   image_cost;
   char    *approved_by;     /* who approved (may be NULL) */
   char    *approved_at;     /* when (ISO 8601 or HLC stamp, may be NULL) */
+  /* Lineage: the selected clip is outdated (not made from the selected
+   * still with today's inputs).  Held (the default): clip_path is NULL,
+   * the still is held in its place, stale_clip_path keeps the clip. */
+  gboolean clip_stale;
+  gboolean clip_held;
+  int      clip_source_image_take;  /* 0: unknown */
+  char    *stale_clip_path;
 } HeyaiExportScene;
 
 typedef struct
@@ -66,6 +73,7 @@ typedef struct
   int        height;
   HeyaiExportFps fps;
   GPtrArray *scenes;        /* HeyaiExportScene*, storyboard order */
+  gboolean   include_stale; /* outdated clips ship (--stale include) instead of the still */
 } HeyaiExportPlan;
 
 HeyaiExportPlan  *heyai_export_plan_new          (const char      *title);
@@ -84,6 +92,12 @@ void              heyai_export_scene_set_title   (HeyaiExportScene *scene,
 HeyaiExportPlan  *heyai_export_plan_from_store   (HeyaiStore      *store,
                                                   HeyaiProject    *project,
                                                   GError         **error);
+
+/* --stale include: outdated clips go into the package as they are (the
+ * README and manifest say which); without it (hold) the current still is
+ * held in their place. */
+void              heyai_export_plan_set_include_stale (HeyaiExportPlan *plan,
+                                                       gboolean         include);
 
 /* Frame rates. */
 gboolean          heyai_export_fps_parse         (const char      *text,

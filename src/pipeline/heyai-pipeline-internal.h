@@ -264,15 +264,4 @@ void _heyai_pipeline_ensure_project_cb (GObject      *object,
                                         GAsyncResult *result,
                                         gpointer      user_data);
 
-/* heyai-pipeline-lineage.c */
-char *_heyai_pipeline_lineage_hash (HeyaiProject   *project,
-                                    HeyaiScene     *scene,
-                                    HeyaiAssetKind  kind,
-                                    HeyaiAsset     *still);
-void _heyai_pipeline_lineage_fill (HeyaiProject   *project,
-                                   HeyaiScene     *scene,
-                                   HeyaiAsset     *asset,
-                                   HeyaiAsset     *still,
-                                   HeyaiGenResult *gen);
-
 G_END_DECLS

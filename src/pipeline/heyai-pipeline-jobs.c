@@ -382,9 +382,9 @@ hash_cb (GObject      *object,
     ctx->source_still = heyai_store_get_asset (run->self->store, heyai_scene_get_id (ctx->scene),
                                                HEYAI_ASSET_KIND_IMAGE,
                                                heyai_scene_get_image_take (ctx->scene), NULL);
-  _heyai_pipeline_lineage_fill (run->project, ctx->scene, asset,
-                                heyai_job_get_kind (ctx->job) == HEYAI_JOB_KIND_CLIP ? ctx->source_still : NULL,
-                                gen);
+  heyai_lineage_fill (run->project, ctx->scene, asset,
+                      heyai_job_get_kind (ctx->job) == HEYAI_JOB_KIND_CLIP ? ctx->source_still : NULL,
+                      gen->params);
 
   if (!heyai_store_insert_asset (run->self->store, asset, &error))
     {

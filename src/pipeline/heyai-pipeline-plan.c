@@ -73,7 +73,7 @@ _heyai_pipeline_wants_still (HeyaiPipeline *self,
   if (heyai_scene_get_approval (scene) == HEYAI_APPROVAL_REJECTED)
     return FALSE;
 
-  heyai_pipeline_scene_lineage (self->store, project, scene, &lineage);
+  heyai_lineage_of_scene (self->store, project, scene, &lineage);
   return lineage.image_stale;
 }
 
@@ -107,7 +107,7 @@ _heyai_pipeline_wants_clip (HeyaiPipeline *self,
   {
     HeyaiSceneLineage lineage;
 
-    heyai_pipeline_scene_lineage (self->store, project, scene, &lineage);
+    heyai_lineage_of_scene (self->store, project, scene, &lineage);
     /* An outdated still is made again first (wants_still): no clip of it. */
     if (lineage.image_stale)
       return FALSE;

@@ -149,7 +149,7 @@ _heyai_pipeline_scene_resting_status (HeyaiStore *store,
   if (heyai_scene_get_image_take (scene) <= 0)
     return HEYAI_SCENE_STATUS_PENDING;
   if (heyai_scene_get_approval (scene) == HEYAI_APPROVAL_APPROVED)
-    return heyai_pipeline_scene_clip_is_current (store, NULL, scene) ? HEYAI_SCENE_STATUS_CLIP_READY
+    return heyai_lineage_clip_is_current (store, NULL, scene) ? HEYAI_SCENE_STATUS_CLIP_READY
                                                                      : HEYAI_SCENE_STATUS_APPROVED;
   return HEYAI_SCENE_STATUS_READY;
 }
@@ -401,7 +401,7 @@ heyai_pipeline_settle_status (HeyaiStore   *store,
           n_failed++;
           if (heyai_scene_get_image_take (scene) <= 0)
             missing_still = TRUE;
-          else if (!heyai_pipeline_scene_clip_is_current (store, project, scene))
+          else if (!heyai_lineage_clip_is_current (store, project, scene))
             missing_clip = TRUE;
           continue;
         }
@@ -411,7 +411,7 @@ heyai_pipeline_settle_status (HeyaiStore   *store,
         missing_still = TRUE;
       else if (heyai_scene_get_approval (scene) != HEYAI_APPROVAL_APPROVED)
         awaiting_review = TRUE;
-      else if (!heyai_pipeline_scene_clip_is_current (store, project, scene))
+      else if (!heyai_lineage_clip_is_current (store, project, scene))
         missing_clip = TRUE;
     }
 

@@ -144,28 +144,6 @@ HeyaiRequest  *heyai_pipeline_find_collectable_request (HeyaiStore   *store,
                                                         HeyaiJobKind  kind,
                                                         const char   *inputs);
 
-/* Lineage (heyai-pipeline-lineage.c): whether the scene's selected still
- * and clip are current.  A clip is current only when it was made from the
- * scene's selected still with today's motion prompt, camera move, duration
- * and aspect, and that still is current (today's prompt, style bible and
- * aspect).  @project may be NULL (read from the store). */
-typedef struct
-{
-  int      image_take;
-  int      clip_take;
-  int      clip_source_image_take;  /* the still take the selected clip was made from (0: unknown) */
-  gboolean image_stale;
-  gboolean clip_stale;
-} HeyaiSceneLineage;
-
-void           heyai_pipeline_scene_lineage   (HeyaiStore        *store,
-                                               HeyaiProject      *project,
-                                               HeyaiScene        *scene,
-                                               HeyaiSceneLineage *out);
-gboolean       heyai_pipeline_scene_clip_is_current (HeyaiStore   *store,
-                                                     HeyaiProject *project,
-                                                     HeyaiScene   *scene);
-
 /* Script revisions (heyai-pipeline-revise.c).  Analysing a project that has
  * scenes matches the new scenes to the old ones by their source excerpt
  * (identical: unchanged; similar words: changed, keeps its id and older

@@ -1,4 +1,4 @@
-/* heyai-pipeline-lineage.c: what every still and clip was made from, and
+/* heyai-lineage.c: what every still and clip was made from, and
  * whether the scene's selected takes are still current.
  *
  * When the pipeline stores an asset it records its lineage (a JSON object:
@@ -21,7 +21,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "heyai-pipeline"
+#define G_LOG_DOMAIN "heyai-core"
 
 #include "config.h"
 
@@ -29,7 +29,8 @@
 #include <json-glib/json-glib.h>
 
 #include "heyai-enums.h"
-#include "heyai-pipeline-internal.h"
+#include "heyai-lineage.h"
+#include "heyai-store.h"
 
 static const char *
 nonnull (const char *text)
@@ -38,8 +39,8 @@ nonnull (const char *text)
 }
 
 char *
-_heyai_pipeline_lineage_hash (HeyaiProject   *project,
-                              HeyaiScene     *scene,
+heyai_lineage_hash (HeyaiProject   *project,
+                    HeyaiScene     *scene,
                               HeyaiAssetKind  kind,
                               HeyaiAsset     *still)
 {
@@ -63,11 +64,11 @@ _heyai_pipeline_lineage_hash (HeyaiProject   *project,
 }
 
 void
-_heyai_pipeline_lineage_fill (HeyaiProject   *project,
-                              HeyaiScene     *scene,
-                              HeyaiAsset     *asset,
-                              HeyaiAsset     *still,
-                              HeyaiGenResult *gen)
+heyai_lineage_fill (HeyaiProject   *project,
+                    HeyaiScene     *scene,
+                    HeyaiAsset     *asset,
+                    HeyaiAsset     *still,
+                    const char     *params)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -114,10 +115,10 @@ _heyai_pipeline_lineage_fill (HeyaiProject   *project,
 
   json_builder_set_member_name (builder, "params");
   {
-    JsonNode *params = gen != NULL && gen->params != NULL ? json_from_string (gen->params, NULL) : NULL;
+    JsonNode *node = params != NULL ? json_from_string (params, NULL) : NULL;
 
-    if (params != NULL)
-      json_builder_add_value (builder, params);
+    if (node != NULL)
+      json_builder_add_value (builder, node);
     else
       json_builder_add_null_value (builder);
   }
@@ -125,7 +126,7 @@ _heyai_pipeline_lineage_fill (HeyaiProject   *project,
 
   root = json_builder_get_root (builder);
   json = json_to_string (root, FALSE);
-  hash = _heyai_pipeline_lineage_hash (project, scene, kind, still);
+  hash = heyai_lineage_hash (project, scene, kind, still);
   heyai_asset_set_lineage (asset, json);
   heyai_asset_set_inputs_hash (asset, hash);
 }
@@ -150,10 +151,10 @@ lineage_source_take (HeyaiAsset  *clip,
 }
 
 void
-heyai_pipeline_scene_lineage (HeyaiStore        *store,
-                              HeyaiProject      *project,
-                              HeyaiScene        *scene,
-                              HeyaiSceneLineage *out)
+heyai_lineage_of_scene (HeyaiStore        *store,
+                        HeyaiProject      *project,
+                        HeyaiScene        *scene,
+                        HeyaiSceneLineage *out)
 {
   g_autoptr(HeyaiProject) loaded = NULL;
   g_autoptr(HeyaiAsset) still = NULL;
@@ -178,7 +179,7 @@ heyai_pipeline_scene_lineage (HeyaiStore        *store,
                                    out->image_take, NULL);
   if (still != NULL && project != NULL && heyai_asset_get_inputs_hash (still) != NULL)
     {
-      g_autofree char *hash = _heyai_pipeline_lineage_hash (project, scene, HEYAI_ASSET_KIND_IMAGE, NULL);
+      g_autofree char *hash = heyai_lineage_hash (project, scene, HEYAI_ASSET_KIND_IMAGE, NULL);
       out->image_stale = g_strcmp0 (hash, heyai_asset_get_inputs_hash (still)) != 0;
     }
 
@@ -202,7 +203,7 @@ heyai_pipeline_scene_lineage (HeyaiStore        *store,
         out->clip_stale = TRUE;
       else
         {
-          g_autofree char *hash = _heyai_pipeline_lineage_hash (project, scene, HEYAI_ASSET_KIND_CLIP, still);
+          g_autofree char *hash = heyai_lineage_hash (project, scene, HEYAI_ASSET_KIND_CLIP, still);
           out->clip_stale = g_strcmp0 (hash, heyai_asset_get_inputs_hash (clip)) != 0;
         }
     }
@@ -220,12 +221,12 @@ heyai_pipeline_scene_lineage (HeyaiStore        *store,
 }
 
 gboolean
-heyai_pipeline_scene_clip_is_current (HeyaiStore   *store,
-                                      HeyaiProject *project,
-                                      HeyaiScene   *scene)
+heyai_lineage_clip_is_current (HeyaiStore   *store,
+                               HeyaiProject *project,
+                               HeyaiScene   *scene)
 {
   HeyaiSceneLineage lineage;
 
-  heyai_pipeline_scene_lineage (store, project, scene, &lineage);
+  heyai_lineage_of_scene (store, project, scene, &lineage);
   return lineage.clip_take > 0 && !lineage.clip_stale;
 }
