@@ -138,6 +138,31 @@ _heyai_pipeline_cancel_meta_key (HeyaiProject *project)
   return g_strdup_printf ("pipeline.cancel.%s", heyai_project_get_id (project));
 }
 
+/* Whether the job was cancelled from elsewhere (the window, `heyai cancel`)
+ * since the last poll: asked right before a job starts, so that a cancel
+ * written while the job was being started is honoured, not overwritten by
+ * the job's "running". */
+gboolean
+_heyai_pipeline_job_cancelled_elsewhere (JobCtx *ctx)
+{
+  Run *run = ctx->run;
+  HeyaiStore *store = run->self->store;
+  g_autofree char *key = _heyai_pipeline_cancel_meta_key (run->project);
+  g_autofree char *mark = heyai_store_get_meta (store, key);
+  g_autoptr(HeyaiJob) fresh = NULL;
+
+  if (mark != NULL && g_ascii_strtoll (mark, NULL, 10) >= run->started_real)
+    return TRUE;
+
+  /* The store refreshes the live object in place. */
+  fresh = heyai_store_get_job (store, heyai_job_get_id (ctx->job), NULL);
+  if (fresh == NULL || heyai_job_get_state (fresh) != HEYAI_JOB_STATE_CANCELLED)
+    return FALSE;
+  if (fresh != ctx->job)
+    heyai_job_set_state (ctx->job, HEYAI_JOB_STATE_CANCELLED);
+  return TRUE;
+}
+
 /* Polls the store: a project cancelled by `heyai cancel` (another process),
  * single jobs cancelled from elsewhere, approvals given meanwhile. */
 gboolean

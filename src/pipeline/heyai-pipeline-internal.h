@@ -214,6 +214,7 @@ gboolean _heyai_pipeline_owner_take (HeyaiStore    *store,
                                      GError       **error);
 char *_heyai_pipeline_cancel_meta_key (HeyaiProject *project);
 gboolean _heyai_pipeline_run_poll_cb (gpointer user_data);
+gboolean _heyai_pipeline_job_cancelled_elsewhere (JobCtx *ctx);
 
 /* heyai-pipeline-ledger.c */
 typedef enum

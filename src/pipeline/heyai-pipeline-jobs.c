@@ -559,6 +559,18 @@ _heyai_pipeline_job_start_work (JobCtx *ctx)
   g_autoptr(GError) error = NULL;
   g_autofree char *still_path = NULL;
 
+  /* A cancel written while the job was starting (from the window or
+   * `heyai cancel`, after the last poll) wins over "running"; read before
+   * anything changes the job in memory. */
+  if (_heyai_pipeline_job_cancelled_elsewhere (ctx))
+    {
+      ctx->stop_requested = TRUE;
+      if (ctx->sctx != NULL)
+        ctx->sctx->stopped = TRUE;
+      _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_CANCELLED, NULL);
+      return;
+    }
+
   if (kind == HEYAI_JOB_KIND_IMAGE || kind == HEYAI_JOB_KIND_CLIP)
     {
       /* Done work is never redone: the take's file may already be in the store
