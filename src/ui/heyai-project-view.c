@@ -389,6 +389,7 @@ typedef struct
 {
   HeyaiProjectView *self;
   HeyaiRunFlags     flags;
+  int               scene_position;
 } ConfirmData;
 
 static void
@@ -399,7 +400,7 @@ confirm_response_cb (AdwMessageDialog *dialog,
   ConfirmData *data = user_data;
 
   if (g_strcmp0 (response, "start") == 0 && data->self->project != NULL)
-    heyai_application_start_run (get_app (), data->self->project, data->flags, 0);
+    heyai_application_start_run (get_app (), data->self->project, data->flags, data->scene_position);
   g_object_unref (data->self);
   g_free (data);
 }
@@ -407,6 +408,16 @@ confirm_response_cb (AdwMessageDialog *dialog,
 void
 heyai_project_view_run (HeyaiProjectView *self,
                         HeyaiRunFlags     flags)
+{
+  heyai_project_view_run_scene (self, flags, 0);
+}
+
+/* Every paid action, single ones too (Regenerate, Try Again, Animate This
+ * Scene), shows the planner's estimate first; free work starts at once. */
+void
+heyai_project_view_run_scene (HeyaiProjectView *self,
+                              HeyaiRunFlags     flags,
+                              int               scene_position)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) body = NULL;
@@ -436,11 +447,12 @@ heyai_project_view_run (HeyaiProjectView *self,
     }
   follow_pipeline (self);
 
-  heyai_pipeline_estimate (pipeline, self->project, flags, 0, &estimate);
-  if (estimate.cost <= 0.0)
+  heyai_pipeline_estimate (pipeline, self->project, flags, scene_position, &estimate);
+  if (estimate.cost <= 0.0 && estimate.n_paid == 0)
     {
-      /* Offline providers are free: no need to ask. */
-      heyai_application_start_run (get_app (), self->project, flags, 0);
+      /* Offline providers are free: no need to ask (paid work priced at 0
+       * is still shown). */
+      heyai_application_start_run (get_app (), self->project, flags, scene_position);
       return;
     }
 
@@ -464,7 +476,7 @@ heyai_project_view_run (HeyaiProjectView *self,
       g_autofree char *left = heyai_ui_format_cost (budget);
       g_string_append_printf (body, _("\nBudget cap per batch: %s"), left);
       if (estimate.cost > budget)
-        g_string_append (body, _("\nThis batch would go over the budget cap; it stops when the cap is reached."));
+        g_string_append (body, _("\nThis batch would go over the budget cap: nothing paid will start."));
     }
   else
     g_string_append (body, _("\nNo budget cap is set (Preferences → Budget)."));
@@ -482,6 +494,7 @@ heyai_project_view_run (HeyaiProjectView *self,
   data = g_new0 (ConfirmData, 1);
   data->self = g_object_ref (self);
   data->flags = flags;
+  data->scene_position = scene_position;
   g_signal_connect (dialog, "response", G_CALLBACK (confirm_response_cb), data);
   gtk_window_present (GTK_WINDOW (dialog));
 }
