@@ -142,6 +142,11 @@ run_resume_jobs (Run       *run,
         }
       if (kind == HEYAI_JOB_KIND_ANALYZE || !kind_in_flags (run, kind))
         continue;
+      /* A run that only collects takes over what a service accepted (a
+       * remote id, a file being stored); queued work waits for a batch. */
+      if ((run->flags & HEYAI_RUN_COLLECT) && heyai_job_get_remote_id (job) == NULL &&
+          heyai_job_get_state (job) != HEYAI_JOB_STATE_UPLOADING)
+        continue;
       if (g_hash_table_contains (self->busy, heyai_job_get_id (job)))
         continue;
 
