@@ -274,6 +274,21 @@ heyai_storyboard_page_reload (HeyaiStoryboardPage *self)
   if (!same)
     g_list_store_splice (self->scenes, 0, n_old, list->pdata, list->len);
 
+  /* The side pane never keeps showing a scene that is gone (a new analysis
+   * removed it, "Replace Scenes"). */
+  {
+    HeyaiScene *shown = heyai_scene_pane_get_scene (self->pane);
+    gboolean kept = FALSE;
+
+    for (guint i = 0; shown != NULL && i < list->len && !kept; i++)
+      kept = g_ptr_array_index (list, i) == shown;
+    if (shown != NULL && (!kept || heyai_scene_get_deleted (shown)))
+      {
+        heyai_scene_pane_set_scene (self->pane, NULL);
+        adw_flap_set_reveal_flap (self->flap, FALSE);
+      }
+  }
+
   for (guint i = 0; i < self->cards->len; i++)
     heyai_scene_card_refresh_still (g_ptr_array_index (self->cards, i));
 
