@@ -224,3 +224,48 @@ _heyai_pipeline_run_poll_cb (gpointer user_data)
 
   return G_SOURCE_CONTINUE;
 }
+
+/* The window and the CLI ask the pipeline to cancel one job; they never
+ * write the shared job object themselves. */
+gboolean
+heyai_pipeline_cancel_job (HeyaiPipeline  *self,
+                           HeyaiJob       *job,
+                           GError        **error)
+{
+  g_return_val_if_fail (HEYAI_IS_PIPELINE (self), FALSE);
+  g_return_val_if_fail (HEYAI_IS_JOB (job), FALSE);
+
+  if (heyai_job_state_is_final (heyai_job_get_state (job)))
+    return TRUE;
+
+  /* A run of this pipeline owns it: it stops it (and what would follow it
+   * for its scene) and writes the state itself. */
+  for (guint r = 0; r < self->runs->len; r++)
+    {
+      Run *run = g_ptr_array_index (self->runs, r);
+
+      for (guint i = 0; i < run->jobs->len; i++)
+        {
+          JobCtx *ctx = g_ptr_array_index (run->jobs, i);
+
+          if (ctx->finished || g_strcmp0 (heyai_job_get_id (ctx->job), heyai_job_get_id (job)) != 0)
+            continue;
+          ctx->stop_requested = TRUE;
+          if (ctx->sctx != NULL)
+            ctx->sctx->stopped = TRUE;
+          if (ctx->in_flight)
+            g_cancellable_cancel (ctx->cancellable);
+          else
+            _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_CANCELLED, NULL);
+          _heyai_pipeline_dispatch (self);
+          _heyai_pipeline_run_check_done (run);
+          return TRUE;
+        }
+    }
+
+  /* Another process works on it: the store says so; its poll (or the check
+   * before the job starts) stops it. */
+  heyai_job_set_state (job, HEYAI_JOB_STATE_CANCELLED);
+  heyai_job_set_last_error (job, _("Cancelled"));
+  return heyai_store_update_job (self->store, job, error);
+}

@@ -112,6 +112,12 @@ gboolean       heyai_pipeline_cancel_project  (HeyaiStore     *store,
                                                HeyaiProject   *project,
                                                GError        **error);
 
+/* Cancels one job: stopped at once when a run of @self owns it, else
+ * marked cancelled in the store for the process that runs it. */
+gboolean       heyai_pipeline_cancel_job      (HeyaiPipeline  *self,
+                                               HeyaiJob       *job,
+                                               GError        **error);
+
 /* Approve/reject scenes (review mode).  Approval of a scene whose still is
  * ready lets a running pipeline animate it. */
 gboolean       heyai_pipeline_set_approval    (HeyaiStore     *store,

@@ -163,11 +163,13 @@ cancel_job_cb (GtkButton *button,
 {
   g_autoptr(GError) error = NULL;
 
+  HeyaiPipeline *pipeline;
+
   if (heyai_job_state_is_final (heyai_job_get_state (job)))
     return;
-  /* The pipeline notices a job cancelled in the store and stops it. */
-  heyai_job_set_state (job, HEYAI_JOB_STATE_CANCELLED);
-  if (!heyai_store_update_job (get_store (), job, &error))
+  /* The pipeline is the one writer of job state: ask it. */
+  pipeline = heyai_application_get_pipeline (get_app (), &error);
+  if (pipeline == NULL || !heyai_pipeline_cancel_job (pipeline, job, &error))
     heyai_ui_toast (GTK_WIDGET (button), error->message);
 }
 

@@ -1235,6 +1235,44 @@ test_cancel_while_starting (Fixture       *f,
   g_assert_cmpuint (count_jobs (f, HEYAI_JOB_KIND_IMAGE, HEYAI_JOB_STATE_DONE), ==, 1);
 }
 
+
+/* The window asks the pipeline to cancel a job (it never writes the shared
+ * object): a queued job never starts, one in flight stops. */
+static void
+started_cancel_job_cb (HeyaiTestProvider *provider,
+                       HeyaiRole          role,
+                       HeyaiJob          *job,
+                       int                position,
+                       Fixture           *f)
+{
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (role != HEYAI_ROLE_IMAGER || position != 1)
+    return;
+  jobs = heyai_store_list_jobs (f->store, heyai_project_get_id (f->project), TRUE, &error);
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      g_assert_true (heyai_pipeline_cancel_job (f->pipeline, g_ptr_array_index (jobs, i), &error));
+      g_assert_no_error (error);
+    }
+}
+
+static void
+test_cancel_job_asks_pipeline (Fixture       *f,
+                               gconstpointer  data)
+{
+  add_scenes (f, 2);
+  heyai_pipeline_set_concurrency (f->pipeline, HEYAI_ROLE_IMAGER, 1);
+  heyai_test_provider_set_latency (f->provider, HEYAI_ROLE_IMAGER, 0, 300);
+  g_signal_connect (f->provider, "started", G_CALLBACK (started_cancel_job_cb), f);
+  run_sync (f, HEYAI_RUN_IMAGES, 0);
+  g_signal_handlers_disconnect_by_func (f->provider, started_cancel_job_cb, f);
+  g_assert_cmpuint (heyai_test_provider_get_stats (f->provider, HEYAI_ROLE_IMAGER)->per_scene[2], ==, 0);
+  g_assert_cmpuint (count_jobs (f, HEYAI_JOB_KIND_IMAGE, HEYAI_JOB_STATE_CANCELLED), ==, 2);
+  g_assert_cmpuint (f->summary.n_cancelled, ==, 2);
+}
+
 /* A new draft of a sample script (one scene edited, one added) keeps the
  * unchanged scenes' ids and takes; the edited one keeps its takes, now
  * outdated. */
@@ -1516,6 +1554,7 @@ main (int    argc,
   ADD ("/pipeline/revision/retry-failed-clip", test_retry_failed_clip);
   ADD ("/pipeline/revision/estimate-equals-plan", test_estimate_equals_plan);
   ADD ("/pipeline/revision/cancel-while-starting", test_cancel_while_starting);
+  ADD ("/pipeline/revision/cancel-job-asks-pipeline", test_cancel_job_asks_pipeline);
   ADD ("/pipeline/revision/script-night-shift", test_revision_night_shift);
   ADD ("/pipeline/revision/script-faro", test_revision_faro);
 #undef ADD
