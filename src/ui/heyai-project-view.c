@@ -520,7 +520,7 @@ run_action (GtkWidget  *widget,
       g_autoptr(GPtrArray) scenes = heyai_store_list_scenes (get_store (), heyai_project_get_id (self->project), NULL);
 
       /* Everything that is missing; analysis only when there are no scenes
-       * (analyzing again replaces the storyboard: that is "Analyze"). */
+       * (analyzing again matches a new draft to the storyboard: that is "Analyze"). */
       flags = scenes && scenes->len > 0 ? HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE : HEYAI_RUN_ALL;
     }
   else
@@ -537,8 +537,9 @@ analyze_confirm_cb (AdwMessageDialog *dialog,
 
   if (g_strcmp0 (response, "replace") == 0 && self->project != NULL)
     {
+      /* A paid analysis shows its cost first (heyai_project_view_run). */
       self->analyzing = TRUE;
-      heyai_application_start_run (get_app (), self->project, HEYAI_RUN_ANALYZE, 0);
+      heyai_project_view_run (self, HEYAI_RUN_ANALYZE);
     }
 }
 
@@ -619,7 +620,7 @@ analyze_action (GtkWidget  *widget,
   if (with_stills == 0)
     {
       self->analyzing = TRUE;
-      heyai_application_start_run (get_app (), self->project, HEYAI_RUN_ANALYZE, 0);
+      heyai_project_view_run (self, HEYAI_RUN_ANALYZE);
       return;
     }
 
