@@ -177,6 +177,7 @@ heyai_cli_export (HeyaiCli  *cli,
   g_autofree char *formats = NULL;
   g_autofree char *fps = NULL;
   g_autofree char *missing = NULL;
+  g_autofree char *stale = NULL;
   g_autofree char *music = NULL;
   g_autofree char *paper = NULL;
   g_autofree char *start_tc = NULL;
@@ -212,6 +213,9 @@ heyai_cli_export (HeyaiCli  *cli,
       N_("Copy the clips as the provider made them (no conforming to the project's size and rate)"), NULL },
     { "missing", 0, 0, G_OPTION_ARG_STRING, &missing,
       N_("Approved scenes without a clip: hold (the still, default) or skip"), N_("hold|skip") },
+    { "stale", 0, 0, G_OPTION_ARG_STRING, &stale,
+      N_("Outdated clips (not made from the selected still with today’s directions): hold (the current still in "
+         "their place, default) or include"), N_("hold|include") },
     { "crossfade", 0, 0, G_OPTION_ARG_DOUBLE, &crossfade,
       N_("Crossfade between clips in the animatic"), N_("SECONDS") },
     { "music", 0, 0, G_OPTION_ARG_FILENAME, &music,
@@ -310,6 +314,13 @@ heyai_cli_export (HeyaiCli  *cli,
       heyai_export_options_clear (&options);
       return heyai_cli_fail (HEYAI_EXIT_FAILED, "%s", error->message);
     }
+
+  if (stale != NULL && !g_str_equal (stale, "hold") && !g_str_equal (stale, "include"))
+    {
+      heyai_export_options_clear (&options);
+      return heyai_cli_fail (HEYAI_EXIT_USAGE, _("--stale takes “hold” or “include”."));
+    }
+  heyai_export_plan_set_include_stale (plan, stale != NULL && g_str_equal (stale, "include"));
 
   if (fps != NULL && !heyai_export_fps_parse (fps, &plan->fps))
     {

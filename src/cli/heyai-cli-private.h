@@ -45,6 +45,11 @@ int heyai_cli_images  (HeyaiCli *cli, int argc, char **argv);
 int heyai_cli_animate (HeyaiCli *cli, int argc, char **argv);
 int heyai_cli_run     (HeyaiCli *cli, int argc, char **argv);
 int heyai_cli_collect (HeyaiCli *cli, int argc, char **argv);
+int heyai_cli_retry   (HeyaiCli *cli, int argc, char **argv);
+
+/* heyai-cli-revise.c */
+int heyai_cli_select  (HeyaiCli *cli, int argc, char **argv);
+int heyai_cli_script  (HeyaiCli *cli, int argc, char **argv);
 
 /* heyai-cli-import.c */
 int heyai_cli_import  (HeyaiCli *cli, int argc, char **argv);

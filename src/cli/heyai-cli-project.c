@@ -229,6 +229,55 @@ selected_path (HeyaiStore     *store,
   return g_canonicalize_filename (heyai_asset_get_local_path (asset), NULL);
 }
 
+/* id, image_take, clip_take, clip_source_image_take (null: unknown or no
+ * clip), clip_stale, image_stale. */
+static void
+add_lineage_members (JsonBuilder  *builder,
+                     HeyaiStore   *store,
+                     HeyaiProject *project,
+                     HeyaiScene   *scene)
+{
+  HeyaiSceneLineage lineage;
+
+  heyai_lineage_of_scene (store, project, scene, &lineage);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, heyai_scene_get_id (scene));
+  json_builder_set_member_name (builder, "image_take");
+  json_builder_add_int_value (builder, lineage.image_take);
+  json_builder_set_member_name (builder, "clip_take");
+  json_builder_add_int_value (builder, lineage.clip_take);
+  json_builder_set_member_name (builder, "clip_source_image_take");
+  if (lineage.clip_source_image_take > 0)
+    json_builder_add_int_value (builder, lineage.clip_source_image_take);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "clip_stale");
+  json_builder_add_boolean_value (builder, lineage.clip_take > 0 && lineage.clip_stale);
+  json_builder_set_member_name (builder, "image_stale");
+  json_builder_add_boolean_value (builder, lineage.image_stale);
+}
+
+/* "Clip outdated (made from still take 1; the selected still is take 2)" */
+static char *
+stale_note (HeyaiStore   *store,
+            HeyaiProject *project,
+            HeyaiScene   *scene)
+{
+  HeyaiSceneLineage lineage;
+
+  heyai_lineage_of_scene (store, project, scene, &lineage);
+  if (lineage.clip_take > 0 && lineage.clip_stale)
+    {
+      if (lineage.clip_source_image_take > 0 && lineage.clip_source_image_take != lineage.image_take)
+        return g_strdup_printf (_("Clip outdated: made from still take %d, the selected still is take %d"),
+                                lineage.clip_source_image_take, lineage.image_take);
+      return g_strdup (_("Clip outdated: the scene changed since it was made"));
+    }
+  if (lineage.image_stale)
+    return g_strdup (_("Still outdated: the prompt or the style bible changed since it was made"));
+  return NULL;
+}
+
 int
 heyai_cli_show (HeyaiCli  *cli,
                 int        argc,
@@ -326,10 +375,16 @@ heyai_cli_show (HeyaiCli  *cli,
       if (heyai_scene_get_last_error (scene) && *heyai_scene_get_last_error (scene) &&
           heyai_scene_get_status (scene) == HEYAI_SCENE_STATUS_FAILED)
         g_string_append_printf (out, "     %s %s\n", _("Problem:"), heyai_scene_get_last_error (scene));
+      g_autofree char *stale = stale_note (cli->store, project, scene);
+
       if (image != NULL)
-        g_string_append_printf (out, "     %s %s\n", _("Still:"), image);
+        g_string_append_printf (out, "     %s %s (%s %d)\n", _("Still:"), image, _("take"),
+                                heyai_scene_get_image_take (scene));
       if (clip != NULL)
-        g_string_append_printf (out, "     %s %s\n", _("Clip:"), clip);
+        g_string_append_printf (out, "     %s %s (%s %d)\n", _("Clip:"), clip, _("take"),
+                                heyai_scene_get_clip_take (scene));
+      if (stale != NULL)
+        g_string_append_printf (out, "     %s\n", stale);
     }
 
   g_print ("%s", out->str);
@@ -433,6 +488,7 @@ heyai_cli_status (HeyaiCli  *cli,
           add_path_member (builder, "image", image);
           add_path_member (builder, "clip", clip);
           add_text_member (builder, "last_error", heyai_scene_get_last_error (scene));
+          add_lineage_members (builder, cli->store, project, scene);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -461,12 +517,16 @@ heyai_cli_status (HeyaiCli  *cli,
           heyai_cli_print_cell (out, heyai_scene_get_title (scene), 36);
           g_string_append_c (out, ' ');
           heyai_cli_print_cell (out, heyai_scene_status_label (heyai_scene_get_status (scene)), 12);
+          g_autofree char *stale = stale_note (cli->store, project, scene);
+
           g_string_append_printf (out, " %s %s\n",
                                   image ? _("still ✓") : _("still –"),
                                   clip ? _("clip ✓") : _("clip –"));
           if (heyai_scene_get_status (scene) == HEYAI_SCENE_STATUS_FAILED &&
               heyai_scene_get_last_error (scene) != NULL)
             g_string_append_printf (out, "     %s\n", heyai_scene_get_last_error (scene));
+          if (stale != NULL)
+            g_string_append_printf (out, "     %s\n", stale);
         }
       g_print ("%s", out->str);
     }

@@ -276,7 +276,8 @@ run_pipeline (HeyaiCli      *cli,
     HeyaiRunEstimate estimate;
 
     heyai_pipeline_estimate (pipeline, project, flags, scene_position, &estimate);
-    if (estimate.cost > 0)
+    /* A cost of 0 for paid work is printed too. */
+    if (estimate.cost > 0 || estimate.n_paid > 0)
       {
         g_autofree char *stills = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u still", "%u stills",
                                                                 estimate.n_jobs[HEYAI_ROLE_IMAGER]),
@@ -392,6 +393,135 @@ scene_at (HeyaiCli     *cli,
   return scene;
 }
 
+typedef struct
+{
+  GMainLoop     *loop;
+  HeyaiRevision *revision;
+  GError        *error;
+  gboolean       done;
+} PreviewState;
+
+static void
+preview_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  PreviewState *state = user_data;
+
+  state->revision = heyai_pipeline_preview_revision_finish (HEYAI_PIPELINE (object), result, &state->error);
+  state->done = TRUE;
+  g_main_loop_quit (state->loop);
+}
+
+/* heyai analyze P --dry-run: the diff of a new draft, nothing changed. */
+static int
+preview_revision (HeyaiCli     *cli,
+                  HeyaiProject *project)
+{
+  g_autoptr(HeyaiPipeline) pipeline = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autofree char *summary = NULL;
+  PreviewState state = { 0 };
+  HeyaiRevision *revision;
+  int exit_code = HEYAI_EXIT_OK;
+
+  pipeline = create_pipeline (cli, &exit_code);
+  if (pipeline == NULL)
+    return exit_code;
+
+  {
+    HeyaiRunEstimate estimate;
+
+    heyai_pipeline_estimate (pipeline, project, HEYAI_RUN_ANALYZE, 0, &estimate);
+    if (estimate.n_jobs[HEYAI_ROLE_LLM] > 0 && (estimate.n_paid > 0 || estimate.cost > 0))
+      g_printerr ("%s\n", _("Reading the new draft is one paid script analysis."));
+  }
+
+  loop = g_main_loop_new (NULL, FALSE);
+  state.loop = loop;
+  heyai_pipeline_preview_revision_async (pipeline, project, NULL, preview_done_cb, &state);
+  if (!state.done)
+    g_main_loop_run (loop);
+
+  revision = state.revision;
+  if (revision == NULL)
+    {
+      exit_code = heyai_cli_fail (HEYAI_EXIT_FAILED, "%s", state.error ? state.error->message : _("The script analysis failed"));
+      g_clear_error (&state.error);
+      return exit_code;
+    }
+
+  for (guint i = 0; i < revision->scenes->len; i++)
+    {
+      HeyaiRevisionKind kind = g_array_index (revision->kinds, HeyaiRevisionKind, i);
+      HeyaiScene *fresh = g_ptr_array_index (revision->fresh_owned, i);
+      HeyaiScene *kept = g_ptr_array_index (revision->scenes, i);
+      const char *label = kind == HEYAI_REVISION_UNCHANGED ? _("unchanged")
+                          : kind == HEYAI_REVISION_CHANGED ? _("changed") : _("new");
+
+      if (kind == HEYAI_REVISION_NEW)
+        g_print ("%3u  %-10s %s\n", i + 1, label, heyai_scene_get_title (fresh) ? heyai_scene_get_title (fresh) : "");
+      else
+        /* TRANSLATORS: "  3  changed    The harbour (was scene 4)" */
+        g_print (_("%3u  %-10s %s (was scene %d)\n"), i + 1, label,
+                 heyai_scene_get_title (fresh) ? heyai_scene_get_title (fresh) : "",
+                 heyai_scene_get_position (kept));
+    }
+  for (guint i = 0; i < revision->removed->len; i++)
+    {
+      HeyaiScene *gone = g_ptr_array_index (revision->removed, i);
+
+      g_print (_("  -  %-10s %s (was scene %d)\n"), _("removed"),
+               heyai_scene_get_title (gone) ? heyai_scene_get_title (gone) : "",
+               heyai_scene_get_position (gone));
+    }
+
+  /* The cost of the scenes as the new draft has them. */
+  revision->fresh = revision->fresh_owned;
+  summary = heyai_pipeline_revision_summary (pipeline, revision);
+  g_print ("%s\n", summary);
+  heyai_revision_free (revision);
+  return HEYAI_EXIT_OK;
+}
+
+int
+heyai_cli_retry (HeyaiCli  *cli,
+                 int        argc,
+                 char     **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(HeyaiProject) project = NULL;
+  g_autoptr(HeyaiScene) scene = NULL;
+  g_autoptr(GError) error = NULL;
+  HeyaiRunFlags flags;
+  int exit_code = HEYAI_EXIT_OK;
+  int position;
+
+  context = heyai_cli_context_new ("retry", _("P N"),
+                                   _("Tries again the step of scene N that failed: a failed clip is made again "
+                                     "from the selected still (no new still), a failed still gets a new take."));
+  if (!heyai_cli_parse (context, &argc, &argv))
+    return HEYAI_EXIT_USAGE;
+  if (argc != 3)
+    return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Which project and scene? (heyai retry P N)"));
+  position = atoi (argv[2]);
+  if (position <= 0)
+    return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Scene numbers start at 1"));
+
+  project = heyai_cli_load_project (cli, argv[1], &exit_code);
+  if (project == NULL)
+    return exit_code;
+  scene = scene_at (cli, project, position, &exit_code);
+  if (scene == NULL)
+    return exit_code;
+
+  flags = heyai_pipeline_retry_flags (cli->store, project, scene, &error);
+  if (flags == 0)
+    return heyai_cli_fail (HEYAI_EXIT_FAILED, "%s", error->message);
+
+  return run_pipeline (cli, project, flags, position);
+}
+
 int
 heyai_cli_analyze (HeyaiCli  *cli,
                    int        argc,
@@ -401,10 +531,20 @@ heyai_cli_analyze (HeyaiCli  *cli,
   g_autoptr(HeyaiProject) project = NULL;
   int exit_code = HEYAI_EXIT_OK;
   guint n_scenes = 0;
+  gboolean dry_run = FALSE;
+  GOptionEntry entries[] = {
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run,
+      N_("Only show what a new draft changes (unchanged, changed, new, removed scenes) and what making "
+         "them costs; change nothing"), NULL },
+    { NULL }
+  };
 
   context = heyai_cli_context_new ("analyze", _("P"),
-                                   _("Splits the script into scenes with image and motion prompts "
-                                     "(replaces the project’s scenes)."));
+                                   _("Splits the script into scenes with image and motion prompts. On a project "
+                                     "that has scenes, the new scenes are matched to the old ones: unchanged "
+                                     "scenes keep their takes and approvals, changed ones keep their older takes "
+                                     "(now outdated), removed ones are kept recoverably."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!heyai_cli_parse (context, &argc, &argv))
     return HEYAI_EXIT_USAGE;
   if (argc != 2)
@@ -413,6 +553,9 @@ heyai_cli_analyze (HeyaiCli  *cli,
   project = heyai_cli_load_project (cli, argv[1], &exit_code);
   if (project == NULL)
     return exit_code;
+
+  if (dry_run)
+    return preview_revision (cli, project);
 
   exit_code = run_pipeline (cli, project, HEYAI_RUN_ANALYZE, 0);
   if (exit_code == HEYAI_EXIT_OK)
@@ -533,7 +676,9 @@ heyai_cli_animate (HeyaiCli  *cli,
       if (heyai_scene_get_approval (scene) != HEYAI_APPROVAL_APPROVED)
         return heyai_cli_fail (HEYAI_EXIT_FAILED, _("Scene %d is not approved: run “heyai approve %s %d” first"),
                                position, argv[1], position);
-      if (heyai_scene_get_clip_take (scene) > 0)
+      /* A clip from the selected still: a new take only when the current
+       * clip is up to date (an outdated one is simply replaced). */
+      if (heyai_lineage_clip_is_current (cli->store, project, scene))
         flags |= HEYAI_RUN_REGENERATE;
     }
   else

@@ -39,6 +39,9 @@ static const Command commands[] = {
   { "import-timeline", heyai_cli_import_timeline, N_("Bring the editor’s cut back: order, lengths, notes") },
   { "sync",    heyai_cli_sync,    N_("Sync your projects with Google Drive") },
   { "ledger",  heyai_cli_ledger,  N_("The paid requests of a project (or all), --json for scripts") },
+  { "retry",   heyai_cli_retry,   N_("Try again the step of a scene that failed (a failed clip: only the clip)") },
+  { "select",  heyai_cli_select,  N_("Use another take of a scene’s still or clip") },
+  { "script",  heyai_cli_script,  N_("Store a new draft of the script (then analyze: unchanged scenes keep their work)") },
   { "collect", heyai_cli_collect, N_("Collect the stills and clips already paid for (after a cancel), paying nothing new") },
 };
 

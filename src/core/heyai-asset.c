@@ -28,6 +28,8 @@ struct _HeyaiAsset
   char *drive_file_id;
   char *view_link;
   char *remote_url;
+  char *lineage;
+  char *inputs_hash;
   gint64 created_at;
   char *updated_at;
   guint deleted : 1;
@@ -55,6 +57,8 @@ enum
   PROP_DRIVE_FILE_ID,
   PROP_VIEW_LINK,
   PROP_REMOTE_URL,
+  PROP_LINEAGE,
+  PROP_INPUTS_HASH,
   PROP_CREATED_AT,
   PROP_UPDATED_AT,
   PROP_DELETED,
@@ -80,6 +84,8 @@ heyai_asset_finalize (GObject *object)
   g_clear_pointer (&self->drive_file_id, g_free);
   g_clear_pointer (&self->view_link, g_free);
   g_clear_pointer (&self->remote_url, g_free);
+  g_clear_pointer (&self->lineage, g_free);
+  g_clear_pointer (&self->inputs_hash, g_free);
   g_clear_pointer (&self->updated_at, g_free);
 
   G_OBJECT_CLASS (heyai_asset_parent_class)->finalize (object);
@@ -161,6 +167,14 @@ heyai_asset_get_property (GObject    *object,
 
     case PROP_REMOTE_URL:
       g_value_set_string (value, self->remote_url);
+      break;
+
+    case PROP_LINEAGE:
+      g_value_set_string (value, self->lineage);
+      break;
+
+    case PROP_INPUTS_HASH:
+      g_value_set_string (value, self->inputs_hash);
       break;
 
     case PROP_CREATED_AT:
@@ -258,6 +272,14 @@ heyai_asset_set_property (GObject      *object,
       heyai_asset_set_remote_url (self, g_value_get_string (value));
       break;
 
+    case PROP_LINEAGE:
+      heyai_asset_set_lineage (self, g_value_get_string (value));
+      break;
+
+    case PROP_INPUTS_HASH:
+      heyai_asset_set_inputs_hash (self, g_value_get_string (value));
+      break;
+
     case PROP_CREATED_AT:
       heyai_asset_set_created_at (self, g_value_get_int64 (value));
       break;
@@ -350,6 +372,14 @@ heyai_asset_class_init (HeyaiAssetClass *klass)
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   properties[PROP_REMOTE_URL] =
     g_param_spec_string ("remote-url", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_LINEAGE] =
+    g_param_spec_string ("lineage", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_INPUTS_HASH] =
+    g_param_spec_string ("inputs-hash", NULL, NULL,
                          NULL,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   properties[PROP_CREATED_AT] =
@@ -750,6 +780,50 @@ heyai_asset_set_remote_url (HeyaiAsset *self,
   g_free (self->remote_url);
   self->remote_url = g_strdup (url);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REMOTE_URL]);
+}
+
+const char *
+heyai_asset_get_lineage (HeyaiAsset *self)
+{
+  g_return_val_if_fail (HEYAI_IS_ASSET (self), NULL);
+
+  return self->lineage;
+}
+
+void
+heyai_asset_set_lineage (HeyaiAsset *self,
+                         const char *json)
+{
+  g_return_if_fail (HEYAI_IS_ASSET (self));
+
+  if (g_strcmp0 (self->lineage, json) == 0)
+    return;
+
+  g_free (self->lineage);
+  self->lineage = g_strdup (json);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LINEAGE]);
+}
+
+const char *
+heyai_asset_get_inputs_hash (HeyaiAsset *self)
+{
+  g_return_val_if_fail (HEYAI_IS_ASSET (self), NULL);
+
+  return self->inputs_hash;
+}
+
+void
+heyai_asset_set_inputs_hash (HeyaiAsset *self,
+                             const char *hash)
+{
+  g_return_if_fail (HEYAI_IS_ASSET (self));
+
+  if (g_strcmp0 (self->inputs_hash, hash) == 0)
+    return;
+
+  g_free (self->inputs_hash);
+  self->inputs_hash = g_strdup (hash);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INPUTS_HASH]);
 }
 
 gint64

@@ -15,7 +15,10 @@ G_DECLARE_FINAL_TYPE (HeyaiAsset, heyai_asset, HEYAI, ASSET, GObject)
  * (HeyaiAssetKind), take (int, 1-based), provider, model, params (JSON text:
  * prompt, seed, camera move, ...), request-id (remote task/request id), cost
  * (double, USD), seed (gint64, -1 if none), local-path, sha256, size (gint64),
- * drive-file-id, view-link, remote-url, created-at (gint64 µs), updated-at
+ * drive-file-id, view-link, remote-url, lineage (JSON: what the take was made
+ * from, or {"source":"imported"}; NULL for takes made before lineage was
+ * recorded), inputs-hash (digest of the inputs that decide whether the take
+ * is current), created-at (gint64 µs), updated-at
  * (HLC string), deleted. */
 
 HeyaiAsset     *heyai_asset_new               (void);
@@ -53,6 +56,10 @@ const char     *heyai_asset_get_view_link     (HeyaiAsset *self);
 void            heyai_asset_set_view_link     (HeyaiAsset *self, const char *link);
 const char     *heyai_asset_get_remote_url    (HeyaiAsset *self);
 void            heyai_asset_set_remote_url    (HeyaiAsset *self, const char *url);
+const char     *heyai_asset_get_lineage       (HeyaiAsset *self);
+void            heyai_asset_set_lineage       (HeyaiAsset *self, const char *json);
+const char     *heyai_asset_get_inputs_hash   (HeyaiAsset *self);
+void            heyai_asset_set_inputs_hash   (HeyaiAsset *self, const char *hash);
 gint64          heyai_asset_get_created_at    (HeyaiAsset *self);
 void            heyai_asset_set_created_at    (HeyaiAsset *self, gint64 created_at);
 const char     *heyai_asset_get_updated_at    (HeyaiAsset *self);

@@ -13,5 +13,6 @@
 #include "heyai-asset.h"
 #include "heyai-job.h"
 #include "heyai-store.h"
+#include "heyai-lineage.h"
 #include "heyai-script.h"
 #include "heyai-util.h"

@@ -42,7 +42,8 @@ static const char * const scene_props[] = {
 static const char * const asset_props[] = {
   "id", "project-id", "scene-id", "kind", "take", "provider", "model", "params",
   "request-id", "cost", "seed", "local-path", "sha256", "size", "drive-file-id",
-  "view-link", "remote-url", "created-at", "updated-at", "deleted", NULL
+  "view-link", "remote-url", "created-at", "updated-at", "deleted", "lineage",
+  "inputs-hash", NULL
 };
 
 static const char * const job_props[] = {

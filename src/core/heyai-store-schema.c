@@ -189,6 +189,11 @@ static const char * const migrations[] = {
    * and the project's start timecode for the exported timelines. */
   "ALTER TABLE scenes ADD COLUMN editor_note TEXT;"
   "ALTER TABLE projects ADD COLUMN start_tc TEXT;",
+
+  /* 4 -> 5: lineage of every still and clip (what it was made from, JSON)
+   * and the digest of the inputs that decide whether it is current. */
+  "ALTER TABLE assets ADD COLUMN lineage TEXT;"
+  "ALTER TABLE assets ADD COLUMN inputs_hash TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HEYAI_STORE_SCHEMA_VERSION);

@@ -63,6 +63,7 @@ heyai_project_status_label (HeyaiProjectStatus status)
     case HEYAI_PROJECT_STATUS_READY_FOR_EDIT:    return _("Ready for edit");
     case HEYAI_PROJECT_STATUS_COMPLETED:         return _("Completed");
     case HEYAI_PROJECT_STATUS_FAILED:            return _("Failed");
+    case HEYAI_PROJECT_STATUS_AWAITING_REVIEW:   return _("Awaiting review");
     default:                                     return _("Unknown");
     }
 }

@@ -24,6 +24,7 @@ typedef enum
   HEYAI_PROJECT_STATUS_READY_FOR_EDIT,    /*< nick=ready_for_edit >*/
   HEYAI_PROJECT_STATUS_COMPLETED,         /*< nick=completed >*/
   HEYAI_PROJECT_STATUS_FAILED,            /*< nick=failed >*/
+  HEYAI_PROJECT_STATUS_AWAITING_REVIEW,   /*< nick=awaiting_review >*/
 } HeyaiProjectStatus;
 
 typedef enum

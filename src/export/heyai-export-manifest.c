@@ -179,6 +179,17 @@ add_scene (JsonBuilder            *b,
 
   add_cost (b, s->cost);
 
+  /* An outdated clip (lineage): held (the still in its place) or included. */
+  json_builder_set_member_name (b, "clip_stale");
+  json_builder_add_boolean_value (b, s->clip_stale);
+  json_builder_set_member_name (b, "clip_held");
+  json_builder_add_boolean_value (b, s->clip_held);
+  json_builder_set_member_name (b, "clip_source_image_take");
+  if (s->clip_source_image_take > 0)
+    json_builder_add_int_value (b, s->clip_source_image_take);
+  else
+    json_builder_add_null_value (b);
+
   json_builder_set_member_name (b, "approval");
   json_builder_begin_object (b);
   add_string (b, "state", "approved");
@@ -248,6 +259,7 @@ heyai_export_manifest_to_string (const HeyaiCut           *cut,
       json_builder_add_string_value (b, table[i].id);
   json_builder_end_array (b);
   add_string (b, "missing", options->missing == HEYAI_EXPORT_MISSING_SKIP ? "skip" : "hold");
+  add_string (b, "stale", plan->include_stale ? "include" : "hold");
   json_builder_set_member_name (b, "crossfade_seconds");
   json_builder_add_double_value (b, options->crossfade);
   json_builder_set_member_name (b, "burn_in");

@@ -37,6 +37,7 @@ heyai_export_scene_free (HeyaiExportScene *scene)
   g_free (scene->approved_at);
   g_free (scene->scene_id);
   g_free (scene->editor_note);
+  g_free (scene->stale_clip_path);
   g_free (scene);
 }
 
@@ -65,6 +66,7 @@ heyai_export_scene_copy (const HeyaiExportScene *src)
   scene->approved_at = g_strdup (src->approved_at);
   scene->scene_id = g_strdup (src->scene_id);
   scene->editor_note = g_strdup (src->editor_note);
+  scene->stale_clip_path = g_strdup (src->stale_clip_path);
 
   return scene;
 }
@@ -100,6 +102,7 @@ heyai_export_plan_copy (const HeyaiExportPlan *src)
   plan->height = src->height;
   plan->fps = src->fps;
   plan->start_tc = g_strdup (src->start_tc);
+  plan->include_stale = src->include_stale;
   plan->scenes = g_ptr_array_new_with_free_func ((GDestroyNotify) heyai_export_scene_free);
   for (guint i = 0; i < src->scenes->len; i++)
     g_ptr_array_add (plan->scenes, heyai_export_scene_copy (g_ptr_array_index (src->scenes, i)));
@@ -483,7 +486,46 @@ heyai_export_plan_from_store (HeyaiStore    *store,
           es->request_id = g_strdup (es->image_request_id);
           es->cost = es->image_cost;
         }
+
+      /* Never ship an outdated clip silently: held by default. */
+      if (es->clip_path != NULL)
+        {
+          HeyaiSceneLineage lineage;
+
+          heyai_lineage_of_scene (store, project, scene, &lineage);
+          es->clip_stale = lineage.clip_stale;
+          es->clip_source_image_take = lineage.clip_source_image_take;
+        }
     }
 
+  heyai_export_plan_set_include_stale (plan, FALSE);
   return g_steal_pointer (&plan);
+}
+
+void
+heyai_export_plan_set_include_stale (HeyaiExportPlan *plan,
+                                     gboolean         include)
+{
+  g_return_if_fail (plan != NULL);
+
+  plan->include_stale = !!include;
+  for (guint i = 0; i < plan->scenes->len; i++)
+    {
+      HeyaiExportScene *es = g_ptr_array_index (plan->scenes, i);
+
+      if (!es->clip_stale)
+        continue;
+      if (include && es->clip_held)
+        {
+          g_free (es->clip_path);
+          es->clip_path = g_steal_pointer (&es->stale_clip_path);
+          es->clip_held = FALSE;
+        }
+      else if (!include && !es->clip_held && es->still_path != NULL)
+        {
+          g_free (es->stale_clip_path);
+          es->stale_clip_path = g_steal_pointer (&es->clip_path);
+          es->clip_held = TRUE;
+        }
+    }
 }

@@ -57,6 +57,13 @@ typedef struct
   char    *approved_at;     /* when (ISO 8601 or HLC stamp, may be NULL) */
   char    *scene_id;        /* the store's stable scene id (written in every timeline), may be NULL */
   char    *editor_note;     /* the producer's "notes for the editor", may be NULL */
+  /* Lineage: the selected clip is outdated (not made from the selected
+   * still with today's inputs).  Held (the default): clip_path is NULL,
+   * the still is held in its place, stale_clip_path keeps the clip. */
+  gboolean clip_stale;
+  gboolean clip_held;
+  int      clip_source_image_take;  /* 0: unknown */
+  char    *stale_clip_path;
 } HeyaiExportScene;
 
 typedef struct
@@ -69,6 +76,7 @@ typedef struct
   HeyaiExportFps fps;
   char      *start_tc;      /* record start, "01:00:00:00" by default (NULL = 00:00:00:00) */
   GPtrArray *scenes;        /* HeyaiExportScene*, storyboard order */
+  gboolean   include_stale; /* outdated clips ship (--stale include) instead of the still */
 } HeyaiExportPlan;
 
 HeyaiExportPlan  *heyai_export_plan_new          (const char      *title);
@@ -87,6 +95,12 @@ void              heyai_export_scene_set_title   (HeyaiExportScene *scene,
 HeyaiExportPlan  *heyai_export_plan_from_store   (HeyaiStore      *store,
                                                   HeyaiProject    *project,
                                                   GError         **error);
+
+/* --stale include: outdated clips go into the package as they are (the
+ * README and manifest say which); without it (hold) the current still is
+ * held in their place. */
+void              heyai_export_plan_set_include_stale (HeyaiExportPlan *plan,
+                                                       gboolean         include);
 
 /* Frame rates. */
 gboolean          heyai_export_fps_parse         (const char      *text,

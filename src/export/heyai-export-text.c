@@ -209,7 +209,24 @@ heyai_export_readme_to_string (const HeyaiCut     *cut,
     {
       const HeyaiCutEntry *entry = g_ptr_array_index (cut->entries, i);
 
-      if (entry->is_still)
+      if (entry->scene->clip_held)
+        {
+          g_autofree char *t = one_line (entry->scene->title);
+          g_string_append_printf (out, _("Scene %d (%s): its clip is outdated (made from an earlier still or "
+                                         "earlier directions), so the current still is held in its place "
+                                         "(--stale hold)."),
+                                  entry->scene->number, t);
+          g_string_append (out, "\n");
+        }
+      else if (entry->scene->clip_stale)
+        {
+          g_autofree char *t = one_line (entry->scene->title);
+          g_string_append_printf (out, _("Scene %d (%s): its clip is outdated (made from an earlier still or "
+                                         "earlier directions) and is included as asked (--stale include)."),
+                                  entry->scene->number, t);
+          g_string_append (out, "\n");
+        }
+      else if (entry->is_still)
         {
           g_autofree char *t = one_line (entry->scene->title);
           g_string_append_printf (out, _("Scene %d (%s) has no approved clip yet: its still is held for the scene's duration."),

@@ -138,6 +138,31 @@ _heyai_pipeline_cancel_meta_key (HeyaiProject *project)
   return g_strdup_printf ("pipeline.cancel.%s", heyai_project_get_id (project));
 }
 
+/* Whether the job was cancelled from elsewhere (the window, `heyai cancel`)
+ * since the last poll: asked right before a job starts, so that a cancel
+ * written while the job was being started is honoured, not overwritten by
+ * the job's "running". */
+gboolean
+_heyai_pipeline_job_cancelled_elsewhere (JobCtx *ctx)
+{
+  Run *run = ctx->run;
+  HeyaiStore *store = run->self->store;
+  g_autofree char *key = _heyai_pipeline_cancel_meta_key (run->project);
+  g_autofree char *mark = heyai_store_get_meta (store, key);
+  g_autoptr(HeyaiJob) fresh = NULL;
+
+  if (mark != NULL && g_ascii_strtoll (mark, NULL, 10) >= run->started_real)
+    return TRUE;
+
+  /* The store refreshes the live object in place. */
+  fresh = heyai_store_get_job (store, heyai_job_get_id (ctx->job), NULL);
+  if (fresh == NULL || heyai_job_get_state (fresh) != HEYAI_JOB_STATE_CANCELLED)
+    return FALSE;
+  if (fresh != ctx->job)
+    heyai_job_set_state (ctx->job, HEYAI_JOB_STATE_CANCELLED);
+  return TRUE;
+}
+
 /* Polls the store: a project cancelled by `heyai cancel` (another process),
  * single jobs cancelled from elsewhere, approvals given meanwhile. */
 gboolean
@@ -198,4 +223,49 @@ _heyai_pipeline_run_poll_cb (gpointer user_data)
   _heyai_pipeline_run_check_done (run);
 
   return G_SOURCE_CONTINUE;
+}
+
+/* The window and the CLI ask the pipeline to cancel one job; they never
+ * write the shared job object themselves. */
+gboolean
+heyai_pipeline_cancel_job (HeyaiPipeline  *self,
+                           HeyaiJob       *job,
+                           GError        **error)
+{
+  g_return_val_if_fail (HEYAI_IS_PIPELINE (self), FALSE);
+  g_return_val_if_fail (HEYAI_IS_JOB (job), FALSE);
+
+  if (heyai_job_state_is_final (heyai_job_get_state (job)))
+    return TRUE;
+
+  /* A run of this pipeline owns it: it stops it (and what would follow it
+   * for its scene) and writes the state itself. */
+  for (guint r = 0; r < self->runs->len; r++)
+    {
+      Run *run = g_ptr_array_index (self->runs, r);
+
+      for (guint i = 0; i < run->jobs->len; i++)
+        {
+          JobCtx *ctx = g_ptr_array_index (run->jobs, i);
+
+          if (ctx->finished || g_strcmp0 (heyai_job_get_id (ctx->job), heyai_job_get_id (job)) != 0)
+            continue;
+          ctx->stop_requested = TRUE;
+          if (ctx->sctx != NULL)
+            ctx->sctx->stopped = TRUE;
+          if (ctx->in_flight)
+            g_cancellable_cancel (ctx->cancellable);
+          else
+            _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_CANCELLED, NULL);
+          _heyai_pipeline_dispatch (self);
+          _heyai_pipeline_run_check_done (run);
+          return TRUE;
+        }
+    }
+
+  /* Another process works on it: the store says so; its poll (or the check
+   * before the job starts) stops it. */
+  heyai_job_set_state (job, HEYAI_JOB_STATE_CANCELLED);
+  heyai_job_set_last_error (job, _("Cancelled"));
+  return heyai_store_update_job (self->store, job, error);
 }

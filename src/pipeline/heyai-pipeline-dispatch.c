@@ -203,7 +203,7 @@ _heyai_pipeline_scene_maybe_animate (Run      *run,
       if (run->flags & HEYAI_RUN_AUTO_APPROVE)
         {
           heyai_scene_set_approval (scene, HEYAI_APPROVAL_APPROVED);
-          heyai_scene_set_status (scene, _heyai_pipeline_scene_resting_status (scene));
+          heyai_scene_set_status (scene, _heyai_pipeline_scene_resting_status (self->store, scene));
           if (!_heyai_pipeline_save_scene (run, scene))
             return;
         }
@@ -228,16 +228,11 @@ _heyai_pipeline_scene_maybe_animate (Run      *run,
         return;
     }
 
-  /* A clip is needed when there is none, when the still changed in this run,
-   * or when the run regenerates; a run that only collects takes only a clip
-   * already paid for. */
-  if (run->flags & HEYAI_RUN_COLLECT)
-    {
-      if (!_heyai_pipeline_has_collectable (run, scene, HEYAI_JOB_KIND_CLIP))
-        return;
-    }
-  else if (heyai_scene_get_clip_take (scene) > 0 && !sctx->new_still &&
-           !(run->flags & HEYAI_RUN_REGENERATE))
+  /* A clip is needed when there is no current one (none, or made from
+   * another still or other inputs: a still made in this run makes it
+   * outdated), or when the run regenerates; a run that only collects takes
+   * only a clip already paid for (the planner, heyai-pipeline-plan.c). */
+  if (!_heyai_pipeline_wants_clip (self, run->project, scene, run->flags, FALSE))
     return;
 
   key = _heyai_pipeline_busy_scene_key (scene, HEYAI_JOB_KIND_CLIP);

@@ -72,6 +72,7 @@ typedef struct
   gulong          progress_handler;
   HeyaiGenResult *result;
   HeyaiAsset     *asset;
+  HeyaiAsset     *source_still; /* a clip job: the still it animates (lineage) */
   double          charged;      /* cost added to the ledger */
   HeyaiRequest   *request;      /* the ledger row of the current provider request */
   gulong          last_error_handler;
@@ -141,7 +142,8 @@ void             _heyai_pipeline_start_run      (HeyaiPipeline       *self,
                                                  GCancellable        *cancellable,
                                                  GAsyncReadyCallback  callback,
                                                  gpointer             user_data);
-HeyaiSceneStatus _heyai_scene_resting_status    (HeyaiScene          *scene);
+HeyaiSceneStatus _heyai_scene_resting_status    (HeyaiStore          *store,
+                                                 HeyaiScene          *scene);
 char            *_heyai_pipeline_cancel_key     (HeyaiProject        *project);
 
 /* heyai-pipeline-run.c, for its sibling files */
@@ -155,7 +157,8 @@ char *_heyai_pipeline_scene_message (HeyaiScene *scene,
 void _heyai_pipeline_emit_message (HeyaiPipeline *self,
                                    const char    *format,
                                    ...) G_GNUC_PRINTF (2, 3);
-HeyaiSceneStatus _heyai_pipeline_scene_resting_status (HeyaiScene *scene);
+HeyaiSceneStatus _heyai_pipeline_scene_resting_status (HeyaiStore *store,
+                                                       HeyaiScene *scene);
 gboolean _heyai_pipeline_save_job (Run      *run,
                                    HeyaiJob *job);
 gboolean _heyai_pipeline_save_scene (Run        *run,
@@ -211,6 +214,7 @@ gboolean _heyai_pipeline_owner_take (HeyaiStore    *store,
                                      GError       **error);
 char *_heyai_pipeline_cancel_meta_key (HeyaiProject *project);
 gboolean _heyai_pipeline_run_poll_cb (gpointer user_data);
+gboolean _heyai_pipeline_job_cancelled_elsewhere (JobCtx *ctx);
 
 /* heyai-pipeline-ledger.c */
 typedef enum
@@ -239,8 +243,22 @@ void _heyai_pipeline_ledger_close_interrupted (Run *run);
 gboolean _heyai_pipeline_has_collectable (Run          *run,
                                           HeyaiScene   *scene,
                                           HeyaiJobKind  kind);
+gboolean _heyai_pipeline_collectable (HeyaiPipeline *self,
+                                      HeyaiProject  *project,
+                                      HeyaiScene    *scene,
+                                      HeyaiJobKind   kind);
 
-/* heyai-pipeline-plan.c */
+/* heyai-pipeline-plan.c: the planner's decisions, shared by the estimate
+ * and the run. */
+gboolean _heyai_pipeline_wants_still (HeyaiPipeline *self,
+                                      HeyaiProject  *project,
+                                      HeyaiScene    *scene,
+                                      HeyaiRunFlags  flags);
+gboolean _heyai_pipeline_wants_clip (HeyaiPipeline *self,
+                                     HeyaiProject  *project,
+                                     HeyaiScene    *scene,
+                                     HeyaiRunFlags  flags,
+                                     gboolean       still_coming);
 void _heyai_pipeline_analyze_done_cb (GObject      *object,
                                       GAsyncResult *result,
                                       gpointer      user_data);

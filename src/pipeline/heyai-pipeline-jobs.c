@@ -106,7 +106,7 @@ _heyai_pipeline_job_stop (JobCtx             *ctx,
           heyai_scene_set_last_error (ctx->scene, message);
         }
       else
-        heyai_scene_set_status (ctx->scene, _heyai_pipeline_scene_resting_status (ctx->scene));
+        heyai_scene_set_status (ctx->scene, _heyai_pipeline_scene_resting_status (run->self->store, ctx->scene));
       heyai_scene_set_progress (ctx->scene, 0);
       _heyai_pipeline_save_scene (run, ctx->scene);
     }
@@ -377,6 +377,15 @@ hash_cb (GObject      *object,
   heyai_asset_set_created_at (asset, g_get_real_time ());
   hash_result_free (hash);
 
+  /* What the take was made from (a clip: the still it animated). */
+  if (heyai_job_get_kind (ctx->job) == HEYAI_JOB_KIND_CLIP && ctx->source_still == NULL)
+    ctx->source_still = heyai_store_get_asset (run->self->store, heyai_scene_get_id (ctx->scene),
+                                               HEYAI_ASSET_KIND_IMAGE,
+                                               heyai_scene_get_image_take (ctx->scene), NULL);
+  heyai_lineage_fill (run->project, ctx->scene, asset,
+                      heyai_job_get_kind (ctx->job) == HEYAI_JOB_KIND_CLIP ? ctx->source_still : NULL,
+                      gen->params);
+
   if (!heyai_store_insert_asset (run->self->store, asset, &error))
     {
       _heyai_pipeline_run_fatal (run, g_steal_pointer (&error));
@@ -550,6 +559,18 @@ _heyai_pipeline_job_start_work (JobCtx *ctx)
   g_autoptr(GError) error = NULL;
   g_autofree char *still_path = NULL;
 
+  /* A cancel written while the job was starting (from the window or
+   * `heyai cancel`, after the last poll) wins over "running"; read before
+   * anything changes the job in memory. */
+  if (_heyai_pipeline_job_cancelled_elsewhere (ctx))
+    {
+      ctx->stop_requested = TRUE;
+      if (ctx->sctx != NULL)
+        ctx->sctx->stopped = TRUE;
+      _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_CANCELLED, NULL);
+      return;
+    }
+
   if (kind == HEYAI_JOB_KIND_IMAGE || kind == HEYAI_JOB_KIND_CLIP)
     {
       /* Done work is never redone: the take's file may already be in the store
@@ -639,6 +660,7 @@ _heyai_pipeline_job_start_work (JobCtx *ctx)
           return;
         }
       still_path = g_strdup (heyai_asset_get_local_path (still));
+      g_set_object (&ctx->source_still, still);
     }
 
   /* A store failure here (disk full) ends the job; the run stops. */

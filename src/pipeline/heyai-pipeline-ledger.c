@@ -602,7 +602,15 @@ _heyai_pipeline_has_collectable (Run          *run,
                                  HeyaiScene   *scene,
                                  HeyaiJobKind  kind)
 {
-  HeyaiPipeline *self = run->self;
+  return _heyai_pipeline_collectable (run->self, run->project, scene, kind);
+}
+
+gboolean
+_heyai_pipeline_collectable (HeyaiPipeline *self,
+                             HeyaiProject  *project,
+                             HeyaiScene    *scene,
+                             HeyaiJobKind   kind)
+{
   const char *provider = NULL;
   g_autofree char *inputs = NULL;
   g_autoptr(HeyaiRequest) request = NULL;
@@ -621,7 +629,7 @@ _heyai_pipeline_has_collectable (Run          *run,
       return FALSE;
     }
 
-  inputs = heyai_pipeline_request_inputs (self->store, run->project, scene, kind, provider,
+  inputs = heyai_pipeline_request_inputs (self->store, project, scene, kind, provider,
                                           model_for_kind (self, kind));
   request = heyai_pipeline_find_collectable_request (self->store, scene, kind, inputs);
   /* A submit without an answer is collectable only where the provider can be asked by key. */

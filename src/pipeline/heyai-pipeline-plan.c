@@ -40,6 +40,81 @@ kind_in_flags (Run          *run,
     }
 }
 
+/* The planner's two decisions.  heyai_pipeline_estimate() (what the
+ * confirmation shows), run_plan() and _heyai_pipeline_scene_maybe_animate()
+ * (what the run does) all ask these, so they cannot disagree. */
+
+/* Whether a run with @flags makes a new still for @scene: none yet (or its
+ * file is gone), the selected one is outdated (its prompt or the style
+ * bible changed), or the producer asked for a new take; a run that only
+ * collects takes only a still already paid for. */
+gboolean
+_heyai_pipeline_wants_still (HeyaiPipeline *self,
+                             HeyaiProject  *project,
+                             HeyaiScene    *scene,
+                             HeyaiRunFlags  flags)
+{
+  g_autoptr(HeyaiAsset) still = NULL;
+  HeyaiSceneLineage lineage;
+
+  if (!(flags & HEYAI_RUN_IMAGES))
+    return FALSE;
+  if (flags & HEYAI_RUN_COLLECT)
+    return _heyai_pipeline_collectable (self, project, scene, HEYAI_JOB_KIND_IMAGE);
+  if (flags & HEYAI_RUN_REGENERATE)
+    return TRUE;
+  if (heyai_scene_get_image_take (scene) <= 0)
+    return TRUE;
+
+  still = heyai_store_get_asset (self->store, heyai_scene_get_id (scene), HEYAI_ASSET_KIND_IMAGE,
+                                 heyai_scene_get_image_take (scene), NULL);
+  if (still == NULL)
+    return TRUE;
+  if (heyai_scene_get_approval (scene) == HEYAI_APPROVAL_REJECTED)
+    return FALSE;
+
+  heyai_lineage_of_scene (self->store, project, scene, &lineage);
+  return lineage.image_stale;
+}
+
+/* Whether a run with @flags makes a clip for @scene.  @still_coming: a new
+ * still is to be made first in this run (then only auto mode animates it;
+ * in review mode a new still waits for approval).  Otherwise the scene needs
+ * an approved (or auto-approved) still and no current clip, or the producer
+ * asked for a new take. */
+gboolean
+_heyai_pipeline_wants_clip (HeyaiPipeline *self,
+                            HeyaiProject  *project,
+                            HeyaiScene    *scene,
+                            HeyaiRunFlags  flags,
+                            gboolean       still_coming)
+{
+  if (!(flags & HEYAI_RUN_ANIMATE))
+    return FALSE;
+  if (heyai_scene_get_approval (scene) == HEYAI_APPROVAL_REJECTED)
+    return FALSE;
+  if (still_coming)
+    return (flags & HEYAI_RUN_AUTO_APPROVE) != 0 && !(flags & HEYAI_RUN_COLLECT);
+  if (heyai_scene_get_image_take (scene) <= 0)
+    return FALSE;
+  if (heyai_scene_get_approval (scene) != HEYAI_APPROVAL_APPROVED && !(flags & HEYAI_RUN_AUTO_APPROVE))
+    return FALSE;
+  if (flags & HEYAI_RUN_COLLECT)
+    return _heyai_pipeline_collectable (self, project, scene, HEYAI_JOB_KIND_CLIP);
+  if (flags & HEYAI_RUN_REGENERATE)
+    return TRUE;
+
+  {
+    HeyaiSceneLineage lineage;
+
+    heyai_lineage_of_scene (self->store, project, scene, &lineage);
+    /* An outdated still is made again first (wants_still): no clip of it. */
+    if (lineage.image_stale)
+      return FALSE;
+    return lineage.clip_take <= 0 || lineage.clip_stale;
+  }
+}
+
 /* Unfinished jobs left by a crash, a kill or a quit are continued: queued ones
  * start, ones with a remote id resume polling (the provider sees the id),
  * offline ones restart and overwrite their partial file. */
@@ -66,6 +141,11 @@ run_resume_jobs (Run       *run,
           continue;
         }
       if (kind == HEYAI_JOB_KIND_ANALYZE || !kind_in_flags (run, kind))
+        continue;
+      /* A run that only collects takes over what a service accepted (a
+       * remote id, a file being stored); queued work waits for a batch. */
+      if ((run->flags & HEYAI_RUN_COLLECT) && heyai_job_get_remote_id (job) == NULL &&
+          heyai_job_get_state (job) != HEYAI_JOB_STATE_UPLOADING)
         continue;
       if (g_hash_table_contains (self->busy, heyai_job_get_id (job)))
         continue;
@@ -196,7 +276,6 @@ run_plan (Run *run)
       {
         SceneCtx *sctx = g_ptr_array_index (run->scenes, i);
         g_autofree char *key = NULL;
-        gboolean has_still = FALSE;
 
         if (sctx->image != NULL)
           continue;
@@ -205,23 +284,7 @@ run_plan (Run *run)
         if (g_hash_table_contains (self->busy, key))
           continue;
 
-        if (heyai_scene_get_image_take (sctx->scene) > 0)
-          {
-            g_autoptr(HeyaiAsset) still = NULL;
-
-            still = heyai_store_get_asset (self->store, heyai_scene_get_id (sctx->scene),
-                                           HEYAI_ASSET_KIND_IMAGE,
-                                           heyai_scene_get_image_take (sctx->scene), NULL);
-            has_still = still != NULL;
-          }
-
-        if (run->flags & HEYAI_RUN_COLLECT)
-          {
-            /* Only a still already paid for. */
-            if (!_heyai_pipeline_has_collectable (run, sctx->scene, HEYAI_JOB_KIND_IMAGE))
-              continue;
-          }
-        else if (has_still && !(run->flags & HEYAI_RUN_REGENERATE))
+        if (!_heyai_pipeline_wants_still (self, run->project, sctx->scene, run->flags))
           continue;
 
         sctx->image = _heyai_pipeline_run_new_job (run, HEYAI_JOB_KIND_IMAGE, sctx->scene, sctx);
@@ -231,7 +294,7 @@ run_plan (Run *run)
         heyai_scene_set_status (sctx->scene, HEYAI_SCENE_STATUS_PENDING);
         heyai_scene_set_last_error (sctx->scene, NULL);
         if (heyai_scene_get_image_take (sctx->scene) > 0)
-          heyai_scene_set_status (sctx->scene, _heyai_pipeline_scene_resting_status (sctx->scene));
+          heyai_scene_set_status (sctx->scene, _heyai_pipeline_scene_resting_status (self->store, sctx->scene));
         _heyai_pipeline_save_scene (run, sctx->scene);
       }
 
@@ -245,7 +308,7 @@ run_plan (Run *run)
       if ((status == HEYAI_SCENE_STATUS_RENDERING && sctx->image == NULL) ||
           (status == HEYAI_SCENE_STATUS_ANIMATING && sctx->clip == NULL))
         {
-          heyai_scene_set_status (sctx->scene, _heyai_pipeline_scene_resting_status (sctx->scene));
+          heyai_scene_set_status (sctx->scene, _heyai_pipeline_scene_resting_status (self->store, sctx->scene));
           _heyai_pipeline_save_scene (run, sctx->scene);
         }
     }
@@ -256,13 +319,23 @@ run_plan (Run *run)
   /* The plan is estimated again now that the scenes are known (the script
    * analysis may have found many more than the first estimate assumed): a
    * plan over the budget stops before the first paid still. */
-  if (self->budget > 0 && run->fatal == NULL && (run->flags & HEYAI_RUN_ANALYZE))
+  if (self->budget > 0 && run->fatal == NULL && !(run->flags & HEYAI_RUN_COLLECT))
     {
       HeyaiRunEstimate estimate;
 
+      /* Every run, not only after an analysis: the planner's estimate
+       * (the jobs just written are unfinished jobs it continues). */
       heyai_pipeline_estimate (self, run->project, run->flags & ~HEYAI_RUN_ANALYZE,
                                run->scene_position, &estimate);
-      if (run->ledger + estimate.cost > self->budget + 1e-9)
+      if (run->ledger + estimate.cost > self->budget + 1e-9 && !(run->flags & HEYAI_RUN_ANALYZE))
+        {
+          run->budget_error = g_error_new (HEYAI_ERROR, HEYAI_ERROR_BUDGET,
+                                           _("This batch costs about $%.2f, over the budget of $%.2f: "
+                                             "nothing paid was started. Raise the budget (--budget or "
+                                             "Preferences) or ask for fewer scenes."),
+                                           run->ledger + estimate.cost, self->budget);
+        }
+      else if (run->ledger + estimate.cost > self->budget + 1e-9)
         {
           run->budget_error = g_error_new (HEYAI_ERROR, HEYAI_ERROR_BUDGET,
                                            g_dngettext (GETTEXT_PACKAGE,
@@ -274,6 +347,9 @@ run_plan (Run *run)
                                                         "budget (--budget or Preferences) or shorten the script.",
                                                         run->scenes->len),
                                            run->scenes->len, run->ledger + estimate.cost, self->budget);
+        }
+      if (run->budget_error != NULL)
+        {
           g_signal_emit (self, _heyai_pipeline_signals[MESSAGE], 0, run->budget_error->message);
           for (guint i = 0; i < run->jobs->len; i++)
             {
@@ -378,17 +454,64 @@ _heyai_pipeline_analyze_done_cb (GObject      *object,
       return;
     }
 
-  if (!heyai_store_replace_scenes (self->store, heyai_project_get_id (run->project), scenes, &error))
-    {
-      _heyai_pipeline_run_fatal (run, g_steal_pointer (&error));
-      _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_FAILED, run->fatal);
-      _heyai_pipeline_run_check_done (run);
-      return;
-    }
+  /* A new draft keeps the work: the new scenes are matched to the old ones
+   * (heyai-pipeline-revise.c). */
+  {
+    g_autoptr(GPtrArray) old = heyai_store_list_scenes (self->store, heyai_project_get_id (run->project), &error);
+    HeyaiRevision revision;
+    g_autofree char *summary = NULL;
 
-  _heyai_pipeline_emit_message (self, g_dngettext (GETTEXT_PACKAGE, "The script was split into %u scene",
-                                                   "The script was split into %u scenes", scenes->len),
-                                scenes->len);
+    if (old == NULL)
+      {
+        _heyai_pipeline_run_fatal (run, g_steal_pointer (&error));
+        _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_FAILED, run->fatal);
+        _heyai_pipeline_run_check_done (run);
+        return;
+      }
+
+    heyai_pipeline_match_scenes (old, scenes, &revision);
+    if (old->len > 0)
+      summary = heyai_pipeline_revision_summary (self, &revision);
+    heyai_pipeline_revision_apply_content (&revision);
+    for (guint i = 0; i < revision.scenes->len; i++)
+      if (g_array_index (revision.kinds, HeyaiRevisionKind, i) == HEYAI_REVISION_CHANGED)
+        {
+          HeyaiScene *scene = g_ptr_array_index (revision.scenes, i);
+          HeyaiSceneStatus status = heyai_scene_get_status (scene);
+
+          if (status != HEYAI_SCENE_STATUS_RENDERING && status != HEYAI_SCENE_STATUS_ANIMATING)
+            heyai_scene_set_status (scene, HEYAI_SCENE_STATUS_PENDING);
+        }
+
+    if (!heyai_store_replace_scenes (self->store, heyai_project_get_id (run->project), revision.scenes, &error))
+      {
+        heyai_revision_clear (&revision);
+        _heyai_pipeline_run_fatal (run, g_steal_pointer (&error));
+        _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_FAILED, run->fatal);
+        _heyai_pipeline_run_check_done (run);
+        return;
+      }
+
+    /* The changed scenes' statuses follow their (now outdated) takes. */
+    for (guint i = 0; i < revision.scenes->len; i++)
+      if (g_array_index (revision.kinds, HeyaiRevisionKind, i) == HEYAI_REVISION_CHANGED)
+        {
+          HeyaiScene *scene = g_ptr_array_index (revision.scenes, i);
+
+          if (heyai_scene_get_status (scene) == HEYAI_SCENE_STATUS_PENDING)
+            {
+              heyai_scene_set_status (scene, _heyai_pipeline_scene_resting_status (self->store, scene));
+              _heyai_pipeline_save_scene (run, scene);
+            }
+        }
+
+    _heyai_pipeline_emit_message (self, g_dngettext (GETTEXT_PACKAGE, "The script was split into %u scene",
+                                                     "The script was split into %u scenes", revision.scenes->len),
+                                  revision.scenes->len);
+    if (summary != NULL)
+      _heyai_pipeline_emit_message (self, "%s", summary);
+    heyai_revision_clear (&revision);
+  }
   _heyai_pipeline_job_complete (ctx);
   run_plan (run);
 }

@@ -136,16 +136,21 @@ _heyai_pipeline_emit_message (HeyaiPipeline *self,
 }
 
 /* The status a scene shows when nothing runs for it. */
+/* The status a scene shows when nothing runs for it.  "Clip ready" only
+ * when the selected clip is current (made from the selected still with
+ * today's inputs); an outdated clip leaves the scene "approved", waiting for
+ * its clip. */
 HeyaiSceneStatus
-_heyai_pipeline_scene_resting_status (HeyaiScene *scene)
+_heyai_pipeline_scene_resting_status (HeyaiStore *store,
+                                      HeyaiScene *scene)
 {
   if (heyai_scene_get_approval (scene) == HEYAI_APPROVAL_REJECTED)
     return HEYAI_SCENE_STATUS_REJECTED;
   if (heyai_scene_get_image_take (scene) <= 0)
     return HEYAI_SCENE_STATUS_PENDING;
   if (heyai_scene_get_approval (scene) == HEYAI_APPROVAL_APPROVED)
-    return heyai_scene_get_clip_take (scene) > 0 ? HEYAI_SCENE_STATUS_CLIP_READY
-                                                 : HEYAI_SCENE_STATUS_APPROVED;
+    return heyai_lineage_clip_is_current (store, NULL, scene) ? HEYAI_SCENE_STATUS_CLIP_READY
+                                                                     : HEYAI_SCENE_STATUS_APPROVED;
   return HEYAI_SCENE_STATUS_READY;
 }
 
@@ -217,6 +222,7 @@ job_ctx_free (JobCtx *ctx)
   g_clear_object (&ctx->cancellable);
   g_clear_pointer (&ctx->result, heyai_gen_result_free);
   g_clear_object (&ctx->asset);
+  g_clear_object (&ctx->source_still);
   g_free (ctx);
 }
 
@@ -373,7 +379,7 @@ heyai_pipeline_settle_status (HeyaiStore   *store,
                               HeyaiProject *project)
 {
   g_autoptr(GPtrArray) scenes = NULL;
-  gboolean missing_still = FALSE, missing_clip = FALSE, any_still = FALSE;
+  gboolean missing_still = FALSE, missing_clip = FALSE, any_still = FALSE, awaiting_review = FALSE;
   guint n_failed = 0;
 
   scenes = heyai_store_list_scenes (store, heyai_project_get_id (project), NULL);
@@ -390,22 +396,33 @@ heyai_pipeline_settle_status (HeyaiStore   *store,
 
       if (status == HEYAI_SCENE_STATUS_FAILED)
         {
+          /* A failed scene is not ready either, unless an earlier current
+           * take covers it (a new take that failed). */
           n_failed++;
+          if (heyai_scene_get_image_take (scene) <= 0)
+            missing_still = TRUE;
+          else if (!heyai_lineage_clip_is_current (store, project, scene))
+            missing_clip = TRUE;
           continue;
         }
       if (heyai_scene_get_approval (scene) == HEYAI_APPROVAL_REJECTED)
         continue;
       if (heyai_scene_get_image_take (scene) <= 0)
         missing_still = TRUE;
-      else if (heyai_scene_get_approval (scene) == HEYAI_APPROVAL_APPROVED &&
-               heyai_scene_get_clip_take (scene) <= 0)
+      else if (heyai_scene_get_approval (scene) != HEYAI_APPROVAL_APPROVED)
+        awaiting_review = TRUE;
+      else if (!heyai_lineage_clip_is_current (store, project, scene))
         missing_clip = TRUE;
     }
 
+  /* ready_for_edit only when every scene that is not rejected has a
+   * current clip; stills waiting for approval come first. */
   if (n_failed == scenes->len)
     return HEYAI_PROJECT_STATUS_FAILED;
   if (missing_still)
     return any_still ? HEYAI_PROJECT_STATUS_GENERATING_IMAGES : HEYAI_PROJECT_STATUS_DRAFT;
+  if (awaiting_review)
+    return HEYAI_PROJECT_STATUS_AWAITING_REVIEW;
   if (missing_clip)
     return HEYAI_PROJECT_STATUS_ANIMATING_SCENES;
   return HEYAI_PROJECT_STATUS_READY_FOR_EDIT;
@@ -654,9 +671,10 @@ _heyai_pipeline_start_run (HeyaiPipeline       *self,
 /* For heyai-pipeline.c                                                   */
 
 HeyaiSceneStatus
-_heyai_scene_resting_status (HeyaiScene *scene)
+_heyai_scene_resting_status (HeyaiStore *store,
+                             HeyaiScene *scene)
 {
-  return _heyai_pipeline_scene_resting_status (scene);
+  return _heyai_pipeline_scene_resting_status (store, scene);
 }
 
 char *

@@ -255,6 +255,27 @@ heyai_pipeline_set_poll_interval (HeyaiPipeline *self,
   self->poll_ms = MAX (msec, 10);
 }
 
+static HeyaiJob *
+find_unfinished (GPtrArray    *jobs,
+                 HeyaiScene   *scene,
+                 HeyaiJobKind  kind)
+{
+  for (guint i = 0; jobs != NULL && i < jobs->len; i++)
+    {
+      HeyaiJob *job = g_ptr_array_index (jobs, i);
+
+      if (heyai_job_get_kind (job) == kind &&
+          g_strcmp0 (heyai_job_get_scene_id (job), heyai_scene_get_id (scene)) == 0)
+        return job;
+    }
+  return NULL;
+}
+
+/* The planner: what a request (a whole run, one scene's still or clip, a
+ * retry: see heyai_pipeline_retry_flags()) would do, asking the same
+ * decisions as the run (heyai-pipeline-plan.c).  Unfinished jobs are
+ * continued, not planned again; work already paid for (a job holding a
+ * remote id, a ledger request that can be collected) costs nothing new. */
 void
 heyai_pipeline_estimate (HeyaiPipeline    *self,
                          HeyaiProject     *project,
@@ -263,6 +284,8 @@ heyai_pipeline_estimate (HeyaiPipeline    *self,
                          HeyaiRunEstimate *estimate)
 {
   g_autoptr(GPtrArray) scenes = NULL;
+  g_autoptr(GPtrArray) unfinished = NULL;
+  gboolean fresh = (flags & HEYAI_RUN_ANALYZE) != 0;
 
   g_return_if_fail (HEYAI_IS_PIPELINE (self));
   g_return_if_fail (HEYAI_IS_PROJECT (project));
@@ -274,7 +297,7 @@ heyai_pipeline_estimate (HeyaiPipeline    *self,
   if (flags & HEYAI_RUN_COLLECT)
     return;
 
-  if (flags & HEYAI_RUN_ANALYZE)
+  if (fresh)
     {
       /* The scenes do not exist yet: assume one per scene of the source
        * (the parser's split), each 5 s. */
@@ -296,7 +319,10 @@ heyai_pipeline_estimate (HeyaiPipeline    *self,
         }
     }
   else
-    scenes = heyai_store_list_scenes (self->store, heyai_project_get_id (project), NULL);
+    {
+      scenes = heyai_store_list_scenes (self->store, heyai_project_get_id (project), NULL);
+      unfinished = heyai_store_list_jobs (self->store, heyai_project_get_id (project), TRUE, NULL);
+    }
 
   if (scenes == NULL)
     return;
@@ -304,39 +330,107 @@ heyai_pipeline_estimate (HeyaiPipeline    *self,
   for (guint i = 0; i < scenes->len; i++)
     {
       HeyaiScene *scene = g_ptr_array_index (scenes, i);
-      gboolean fresh = (flags & HEYAI_RUN_ANALYZE) != 0;
+      HeyaiJob *job;
       gboolean still = FALSE;
 
       if (scene_position > 0 && heyai_scene_get_position (scene) != scene_position)
         continue;
 
-      if ((flags & HEYAI_RUN_IMAGES) &&
-          (fresh || heyai_scene_get_image_take (scene) <= 0 || (flags & HEYAI_RUN_REGENERATE)))
+      if (flags & HEYAI_RUN_IMAGES)
         {
-          estimate->n_jobs[HEYAI_ROLE_IMAGER]++;
-          estimate->n_jobs[HEYAI_ROLE_STORAGE]++;
-          estimate->cost += heyai_imager_estimate_cost (self->imager, scene);
-          still = TRUE;
+          job = fresh ? NULL : find_unfinished (unfinished, scene, HEYAI_JOB_KIND_IMAGE);
+          if (job != NULL)
+            {
+              still = TRUE;
+              if (heyai_job_get_remote_id (job) == NULL &&
+                  !_heyai_pipeline_collectable (self, project, scene, HEYAI_JOB_KIND_IMAGE))
+                estimate->cost += heyai_job_get_cost (job);
+            }
+          else if (fresh || _heyai_pipeline_wants_still (self, project, scene, flags))
+            {
+              still = TRUE;
+              if (fresh || !_heyai_pipeline_collectable (self, project, scene, HEYAI_JOB_KIND_IMAGE))
+                estimate->cost += heyai_imager_estimate_cost (self->imager, scene);
+            }
+          if (still)
+            {
+              estimate->n_jobs[HEYAI_ROLE_IMAGER]++;
+              estimate->n_jobs[HEYAI_ROLE_STORAGE]++;
+            }
         }
 
       if (!(flags & HEYAI_RUN_ANIMATE))
         continue;
-      if (heyai_scene_get_approval (scene) == HEYAI_APPROVAL_REJECTED && !fresh)
-        continue;
-      if (!(flags & HEYAI_RUN_AUTO_APPROVE) && !still &&
-          heyai_scene_get_approval (scene) != HEYAI_APPROVAL_APPROVED)
-        continue;
-      if (!(flags & HEYAI_RUN_AUTO_APPROVE) && still)
-        continue;  /* review mode: a new still needs approval first */
-      if (!still && !(flags & HEYAI_RUN_REGENERATE) && heyai_scene_get_clip_take (scene) > 0)
-        continue;
-      if (!still && heyai_scene_get_image_take (scene) <= 0)
+
+      job = fresh ? NULL : find_unfinished (unfinished, scene, HEYAI_JOB_KIND_CLIP);
+      if (job != NULL)
+        {
+          if (heyai_job_get_remote_id (job) == NULL &&
+              !_heyai_pipeline_collectable (self, project, scene, HEYAI_JOB_KIND_CLIP))
+            estimate->cost += heyai_job_get_cost (job);
+        }
+      else if (fresh ? (flags & HEYAI_RUN_AUTO_APPROVE) != 0
+                     : _heyai_pipeline_wants_clip (self, project, scene, flags, still))
+        {
+          if (still || !_heyai_pipeline_collectable (self, project, scene, HEYAI_JOB_KIND_CLIP))
+            estimate->cost += heyai_animator_estimate_cost (self->animator, scene);
+        }
+      else
         continue;
 
       estimate->n_jobs[HEYAI_ROLE_ANIMATOR]++;
       estimate->n_jobs[HEYAI_ROLE_STORAGE]++;
-      estimate->cost += heyai_animator_estimate_cost (self->animator, scene);
     }
+
+  if (estimate->n_jobs[HEYAI_ROLE_LLM] > 0 && g_strcmp0 (heyai_llm_get_name (self->llm), "offline") != 0)
+    estimate->n_paid += estimate->n_jobs[HEYAI_ROLE_LLM];
+  if (g_strcmp0 (heyai_imager_get_name (self->imager), "offline") != 0)
+    estimate->n_paid += estimate->n_jobs[HEYAI_ROLE_IMAGER];
+  if (g_strcmp0 (heyai_animator_get_name (self->animator), "offline") != 0)
+    estimate->n_paid += estimate->n_jobs[HEYAI_ROLE_ANIMATOR];
+}
+
+HeyaiRunFlags
+heyai_pipeline_retry_flags (HeyaiStore    *store,
+                            HeyaiProject  *project,
+                            HeyaiScene    *scene,
+                            GError       **error)
+{
+  g_autoptr(GPtrArray) jobs = NULL;
+  HeyaiJob *latest = NULL;
+
+  g_return_val_if_fail (HEYAI_IS_STORE (store), 0);
+  g_return_val_if_fail (HEYAI_IS_PROJECT (project), 0);
+  g_return_val_if_fail (HEYAI_IS_SCENE (scene), 0);
+
+  jobs = heyai_store_list_jobs (store, heyai_project_get_id (project), FALSE, error);
+  if (jobs == NULL)
+    return 0;
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      HeyaiJob *job = g_ptr_array_index (jobs, i);
+
+      if (g_strcmp0 (heyai_job_get_scene_id (job), heyai_scene_get_id (scene)) != 0 ||
+          (heyai_job_get_kind (job) != HEYAI_JOB_KIND_IMAGE && heyai_job_get_kind (job) != HEYAI_JOB_KIND_CLIP))
+        continue;
+      if (latest == NULL || heyai_job_get_created_at (job) >= heyai_job_get_created_at (latest))
+        latest = job;
+    }
+
+  if (latest == NULL || heyai_job_get_state (latest) != HEYAI_JOB_STATE_FAILED)
+    {
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                   _("Nothing failed in scene %d: there is nothing to try again."),
+                   heyai_scene_get_position (scene));
+      return 0;
+    }
+
+  /* The step that failed, and only that one: a failed clip is made again
+   * from the selected still (no new still, the approval stays). */
+  if (heyai_job_get_kind (latest) == HEYAI_JOB_KIND_CLIP)
+    return HEYAI_RUN_ANIMATE | HEYAI_RUN_REGENERATE;
+  return HEYAI_RUN_IMAGES | HEYAI_RUN_REGENERATE;
 }
 
 void
@@ -438,7 +532,7 @@ heyai_pipeline_cancel_project (HeyaiStore    *store,
       if (status != HEYAI_SCENE_STATUS_RENDERING && status != HEYAI_SCENE_STATUS_ANIMATING)
         continue;
 
-      heyai_scene_set_status (scene, _heyai_scene_resting_status (scene));
+      heyai_scene_set_status (scene, _heyai_scene_resting_status (store, scene));
       if (!heyai_store_update_scene (store, scene, error))
         {
           heyai_store_rollback (store);
@@ -464,6 +558,47 @@ heyai_pipeline_cancel_project (HeyaiStore    *store,
   return heyai_store_commit (store, error);
 }
 
+/* The project's status follows its scenes once nothing runs on it (an
+ * approval, a selected take). */
+static gboolean
+settle_project (HeyaiStore  *store,
+                HeyaiScene  *scene,
+                GError     **error)
+{
+  g_autoptr(HeyaiProject) project = NULL;
+  HeyaiProjectStatus status;
+
+  project = heyai_store_find_project (store, heyai_scene_get_project_id (scene), NULL);
+  if (project == NULL)
+    return TRUE;
+  switch (heyai_project_get_status (project))
+    {
+    case HEYAI_PROJECT_STATUS_PROCESSING_SCRIPT:
+    case HEYAI_PROJECT_STATUS_GENERATING_IMAGES:
+      return TRUE;  /* a run settles it when it ends */
+    case HEYAI_PROJECT_STATUS_DRAFT:
+    case HEYAI_PROJECT_STATUS_ANIMATING_SCENES:
+    case HEYAI_PROJECT_STATUS_READY_FOR_EDIT:
+    case HEYAI_PROJECT_STATUS_COMPLETED:
+    case HEYAI_PROJECT_STATUS_FAILED:
+    case HEYAI_PROJECT_STATUS_AWAITING_REVIEW:
+    default:
+      break;
+    }
+
+  status = heyai_pipeline_settle_status (store, project);
+  if (status == heyai_project_get_status (project) ||
+      (status == HEYAI_PROJECT_STATUS_ANIMATING_SCENES &&
+       heyai_project_get_status (project) == HEYAI_PROJECT_STATUS_ANIMATING_SCENES))
+    return TRUE;
+  /* "Completed" (the producer delivered) stays until something is outdated. */
+  if (heyai_project_get_status (project) == HEYAI_PROJECT_STATUS_COMPLETED &&
+      status == HEYAI_PROJECT_STATUS_READY_FOR_EDIT)
+    return TRUE;
+  heyai_project_set_status (project, status);
+  return heyai_store_update_project (store, project, error);
+}
+
 gboolean
 heyai_pipeline_set_approval (HeyaiStore     *store,
                              HeyaiScene     *scene,
@@ -480,9 +615,49 @@ heyai_pipeline_set_approval (HeyaiStore     *store,
   status = heyai_scene_get_status (scene);
   /* Work in progress keeps its status; a clip already made stays shown. */
   if (status != HEYAI_SCENE_STATUS_RENDERING && status != HEYAI_SCENE_STATUS_ANIMATING)
-    heyai_scene_set_status (scene, _heyai_scene_resting_status (scene));
+    heyai_scene_set_status (scene, _heyai_scene_resting_status (store, scene));
 
-  return heyai_store_update_scene (store, scene, error);
+  if (!heyai_store_update_scene (store, scene, error))
+    return FALSE;
+  return settle_project (store, scene, error);
+}
+
+gboolean
+heyai_pipeline_select_take (HeyaiStore      *store,
+                            HeyaiScene      *scene,
+                            HeyaiAssetKind   kind,
+                            int              take,
+                            GError         **error)
+{
+  g_autoptr(HeyaiAsset) asset = NULL;
+  HeyaiSceneStatus status;
+
+  g_return_val_if_fail (HEYAI_IS_STORE (store), FALSE);
+  g_return_val_if_fail (HEYAI_IS_SCENE (scene), FALSE);
+  g_return_val_if_fail (kind == HEYAI_ASSET_KIND_IMAGE || kind == HEYAI_ASSET_KIND_CLIP, FALSE);
+
+  asset = take > 0 ? heyai_store_get_asset (store, heyai_scene_get_id (scene), kind, take, NULL) : NULL;
+  if (asset == NULL)
+    {
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND,
+                   kind == HEYAI_ASSET_KIND_IMAGE ? _("Scene %d has no still take %d.")
+                                                  : _("Scene %d has no clip take %d."),
+                   heyai_scene_get_position (scene), take);
+      return FALSE;
+    }
+
+  if (kind == HEYAI_ASSET_KIND_IMAGE)
+    heyai_scene_set_image_take (scene, take);
+  else
+    heyai_scene_set_clip_take (scene, take);
+
+  status = heyai_scene_get_status (scene);
+  if (status != HEYAI_SCENE_STATUS_RENDERING && status != HEYAI_SCENE_STATUS_ANIMATING)
+    heyai_scene_set_status (scene, _heyai_scene_resting_status (store, scene));
+
+  if (!heyai_store_update_scene (store, scene, error))
+    return FALSE;
+  return settle_project (store, scene, error);
 }
 
 GObject *

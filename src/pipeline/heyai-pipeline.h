@@ -32,6 +32,8 @@ typedef struct
 {
   guint  n_jobs[4];      /* per HeyaiRole: jobs the run would start */
   double cost;           /* estimated USD of those jobs */
+  guint  n_paid;         /* of those, jobs sent to a paid service (even when the
+                          * price table says 0: the cost is still shown first) */
 } HeyaiRunEstimate;
 
 typedef struct
@@ -70,12 +72,22 @@ void           heyai_pipeline_set_budget      (HeyaiPipeline  *self,
                                                double          usd);
 gboolean       heyai_pipeline_get_running     (HeyaiPipeline  *self);
 
-/* What a run would start, without starting it. */
+/* The planner: what a run with @flags (the whole project, or the scene at
+ * @scene_position) would start and cost, without starting it; the run asks
+ * the same decisions.  Work already paid for costs nothing new. */
 void           heyai_pipeline_estimate        (HeyaiPipeline    *self,
                                                HeyaiProject     *project,
                                                HeyaiRunFlags     flags,
                                                int               scene_position,
                                                HeyaiRunEstimate *estimate);
+
+/* The flags that retry the step of @scene that failed last (a failed clip:
+ * its clip only; a failed still: a new still), or 0 with an error when
+ * nothing failed. */
+HeyaiRunFlags  heyai_pipeline_retry_flags     (HeyaiStore     *store,
+                                               HeyaiProject   *project,
+                                               HeyaiScene     *scene,
+                                               GError        **error);
 
 /* Runs @flags for @project (or only the scene at @scene_position when > 0).
  * Completes when every job of the run is done, failed or cancelled.  Fails
@@ -100,11 +112,25 @@ gboolean       heyai_pipeline_cancel_project  (HeyaiStore     *store,
                                                HeyaiProject   *project,
                                                GError        **error);
 
+/* Cancels one job: stopped at once when a run of @self owns it, else
+ * marked cancelled in the store for the process that runs it. */
+gboolean       heyai_pipeline_cancel_job      (HeyaiPipeline  *self,
+                                               HeyaiJob       *job,
+                                               GError        **error);
+
 /* Approve/reject scenes (review mode).  Approval of a scene whose still is
  * ready lets a running pipeline animate it. */
 gboolean       heyai_pipeline_set_approval    (HeyaiStore     *store,
                                                HeyaiScene     *scene,
                                                HeyaiApproval   approval,
+                                               GError        **error);
+
+/* Selects take @take of @kind (image or clip) for @scene: what is current
+ * and outdated follows (the status, the project's status). */
+gboolean       heyai_pipeline_select_take     (HeyaiStore     *store,
+                                               HeyaiScene     *scene,
+                                               HeyaiAssetKind  kind,
+                                               int             take,
                                                GError        **error);
 
 /* The request ledger (heyai-store.h).  A digest of what a request for
@@ -132,5 +158,52 @@ gboolean       heyai_pipeline_request_is_collectable (const HeyaiRequest *reques
 /* The provider this pipeline was built with for @role (transfer none). */
 GObject       *heyai_pipeline_get_provider   (HeyaiPipeline  *self,
                                               HeyaiRole       role);
+
+/* Script revisions (heyai-pipeline-revise.c).  Analysing a project that has
+ * scenes matches the new scenes to the old ones by their source excerpt
+ * (identical: unchanged; similar words: changed, keeps its id and older
+ * takes, which become outdated; else new); old scenes left over are removed
+ * recoverably (tombstones). */
+typedef enum
+{
+  HEYAI_REVISION_UNCHANGED,
+  HEYAI_REVISION_CHANGED,
+  HEYAI_REVISION_NEW,
+} HeyaiRevisionKind;
+
+typedef struct
+{
+  GPtrArray *scenes;       /* HeyaiScene*, the new order: kept (old) objects and new ones */
+  GArray    *kinds;        /* HeyaiRevisionKind per entry of @scenes */
+  GPtrArray *removed;      /* HeyaiScene*, old scenes no new one matched */
+  GPtrArray *fresh;        /* borrowed: the analysis' scenes, same order as @scenes */
+  GPtrArray *fresh_owned;
+  int       *match;
+  guint      n_unchanged;
+  guint      n_changed;
+  guint      n_new;
+  guint      n_removed;
+} HeyaiRevision;
+
+void           heyai_pipeline_match_scenes    (GPtrArray      *old_scenes,
+                                               GPtrArray      *new_scenes,
+                                               HeyaiRevision  *revision);
+/* The changed scenes take the new text and prompts (their takes stay). */
+void           heyai_pipeline_revision_apply_content (HeyaiRevision *revision);
+void           heyai_revision_clear           (HeyaiRevision  *revision);
+void           heyai_revision_free            (HeyaiRevision  *revision);
+/* "5 unchanged, 1 changed, 1 new, 0 removed — about $0.36 to make the
+ * changed and new scenes" */
+char          *heyai_pipeline_revision_summary (HeyaiPipeline *self,
+                                                HeyaiRevision *revision);
+/* Analyses the script (the configured llm) and matches, changing nothing. */
+void           heyai_pipeline_preview_revision_async  (HeyaiPipeline       *self,
+                                                       HeyaiProject        *project,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+HeyaiRevision *heyai_pipeline_preview_revision_finish (HeyaiPipeline  *self,
+                                                       GAsyncResult   *result,
+                                                       GError        **error);
 
 G_END_DECLS

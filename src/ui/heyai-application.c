@@ -53,12 +53,52 @@ run_state_free (RunState *state)
 
 /* Actions ---------------------------------------------------------------- */
 
+static void quit_now (HeyaiApplication *self);
+
+static void
+quit_response_cb (AdwMessageDialog *dialog,
+                  const char       *response,
+                  gpointer          user_data)
+{
+  HeyaiApplication *self = user_data;
+
+  if (g_strcmp0 (response, "quit") == 0)
+    quit_now (self);
+}
+
 static void
 quit_action (GSimpleAction *action,
              GVariant      *param,
              gpointer       user_data)
 {
   HeyaiApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *dialog;
+
+  if (!heyai_application_has_paid_work (self))
+    {
+      quit_now (self);
+      return;
+    }
+
+  /* Paid work in flight: what the services accepted is collected next
+   * time (nothing is paid twice), but say so before leaving. */
+  dialog = adw_message_dialog_new (parent, _("Quit While Paid Work Runs?"),
+                                   _("Stills or clips the services already accepted are collected when you "
+                                     "open HeyAI Studio again; queued work waits for your next batch."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "keep", _("_Keep Working"),
+                                    "quit", _("_Quit and Finish Later"),
+                                    NULL);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (quit_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+quit_now (HeyaiApplication *self)
+{
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
 
   /* Save every editor before leaving; jobs are persisted and resume next time. */
@@ -330,6 +370,75 @@ heyai_application_start_run (HeyaiApplication *self,
   g_signal_emit (self, signals[RUN_STARTED], 0, project);
   heyai_pipeline_run_async (pipeline, project, flags, scene_position, state->cancellable,
                             run_done_cb, call);
+}
+
+/* Jobs a quit or a crash interrupted after the service accepted them (they
+ * hold a remote id, or their file was being stored) resume polling at once
+ * when a window opens the library: free (a collect run submits nothing new),
+ * and their scenes show as running.  Returns the projects resumed. */
+guint
+heyai_application_resume_interrupted (HeyaiApplication *self)
+{
+  g_autoptr(GPtrArray) projects = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (HEYAI_IS_APPLICATION (self), 0);
+
+  if (self->store == NULL || self->quitting)
+    return 0;
+  projects = heyai_store_list_projects (self->store, NULL);
+  for (guint i = 0; projects != NULL && i < projects->len; i++)
+    {
+      HeyaiProject *project = g_ptr_array_index (projects, i);
+      g_autoptr(GPtrArray) jobs = NULL;
+      gboolean accepted = FALSE;
+
+      if (heyai_application_is_running (self, project))
+        continue;
+      jobs = heyai_store_list_jobs (self->store, heyai_project_get_id (project), TRUE, NULL);
+      for (guint j = 0; jobs != NULL && j < jobs->len && !accepted; j++)
+        {
+          HeyaiJob *job = g_ptr_array_index (jobs, j);
+
+          accepted = (heyai_job_get_remote_id (job) != NULL && *heyai_job_get_remote_id (job) != '\0') ||
+                     heyai_job_get_state (job) == HEYAI_JOB_STATE_UPLOADING;
+        }
+      if (!accepted)
+        continue;
+      heyai_application_start_run (self, project, HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE | HEYAI_RUN_COLLECT, 0);
+      n++;
+    }
+  return n;
+}
+
+/* Whether a run has paid work in flight (a job priced above 0 or accepted
+ * by its service): quitting then asks first. */
+gboolean
+heyai_application_has_paid_work (HeyaiApplication *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (HEYAI_IS_APPLICATION (self), FALSE);
+
+  if (self->store == NULL)
+    return FALSE;
+  g_hash_table_iter_init (&iter, self->runs);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      RunState *state = value;
+      g_autoptr(GPtrArray) jobs = heyai_store_list_jobs (self->store, heyai_project_get_id (state->project),
+                                                         TRUE, NULL);
+
+      for (guint j = 0; jobs != NULL && j < jobs->len; j++)
+        {
+          HeyaiJob *job = g_ptr_array_index (jobs, j);
+
+          if (heyai_job_get_cost (job) > 0 || heyai_job_get_remote_id (job) != NULL)
+            return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 gboolean

@@ -42,6 +42,8 @@ void              heyai_application_start_run         (HeyaiApplication *self,
                                                        HeyaiProject     *project,
                                                        HeyaiRunFlags     flags,
                                                        int               scene_position);
+guint             heyai_application_resume_interrupted (HeyaiApplication *self);
+gboolean          heyai_application_has_paid_work     (HeyaiApplication *self);
 gboolean          heyai_application_is_running        (HeyaiApplication *self,
                                                        HeyaiProject     *project);
 guint             heyai_application_get_n_runs        (HeyaiApplication *self);

@@ -17,6 +17,7 @@ typedef struct
   char       *clip_path;    /* selected clip take, or NULL */
   char       *still_path;   /* selected still take, or NULL */
   GtkWidget  *button;       /* in the filmstrip */
+  char       *stale_note;   /* "Clip outdated: ..." (lineage), or NULL */
 } ClipItem;
 
 struct _HeyaiClipsPage
@@ -47,6 +48,7 @@ clip_item_free (ClipItem *item)
   g_clear_object (&item->scene);
   g_free (item->clip_path);
   g_free (item->still_path);
+  g_free (item->stale_note);
   g_free (item);
 }
 
@@ -244,9 +246,24 @@ heyai_clips_page_reload (HeyaiClipsPage *self)
       if (still != NULL)
         heyai_thumbnailer_load_async (heyai_application_get_thumbnailer (HEYAI_APPLICATION_DEFAULT), still,
                                       256, 144, self->cancellable, film_thumb_cb, g_object_ref (picture));
-      number = clip ? g_strdup_printf ("%d", heyai_scene_get_position (scene))
-                    /* Translators: a filmstrip entry that has no clip yet, shown as its still */
-                    : g_strdup_printf (_("%d · still"), heyai_scene_get_position (scene));
+      {
+        HeyaiSceneLineage lineage;
+
+        heyai_lineage_of_scene (store, self->project, scene, &lineage);
+        if (clip != NULL && lineage.clip_stale)
+          {
+            /* Translators: a filmstrip entry whose clip was made from another still or other directions */
+            number = g_strdup_printf (_("%d · clip outdated"), heyai_scene_get_position (scene));
+            item->stale_note = lineage.clip_source_image_take > 0 && lineage.clip_source_image_take != lineage.image_take
+                               ? g_strdup_printf (_("Clip outdated: made from still take %d, the selected still is take %d"),
+                                                  lineage.clip_source_image_take, lineage.image_take)
+                               : g_strdup (_("Clip outdated: the scene changed since it was made"));
+          }
+        else
+          number = clip ? g_strdup_printf ("%d", heyai_scene_get_position (scene))
+                        /* Translators: a filmstrip entry that has no clip yet, shown as its still */
+                        : g_strdup_printf (_("%d · still"), heyai_scene_get_position (scene));
+      }
       label = gtk_label_new (number);
       gtk_widget_add_css_class (label, "caption");
       gtk_widget_add_css_class (label, "numeric");
@@ -255,7 +272,14 @@ heyai_clips_page_reload (HeyaiClipsPage *self)
       gtk_button_set_child (GTK_BUTTON (button), box);
       gtk_widget_add_css_class (button, "film-frame");
       gtk_widget_add_css_class (button, "flat");
-      gtk_widget_set_tooltip_text (button, heyai_scene_get_title (scene));
+      if (item->stale_note != NULL)
+        {
+          g_autofree char *tip = g_strdup_printf ("%s\n%s", heyai_scene_get_title (scene), item->stale_note);
+          gtk_widget_set_tooltip_text (button, tip);
+          gtk_widget_add_css_class (label, "warning");
+        }
+      else
+        gtk_widget_set_tooltip_text (button, heyai_scene_get_title (scene));
       {
         g_autofree char *name = clip
           /* Translators: a filmstrip item's accessible name: "Scene 3: Harbour at dawn, clip" */

@@ -8,6 +8,7 @@
 
 #include "heyai-application.h"
 #include "heyai-delivery.h"
+#include "heyai-script-import.h"
 #include "heyai-project-view.h"
 #include "heyai-ui-util.h"
 
@@ -271,12 +272,13 @@ cancel_job_cb (GtkButton *button,
                HeyaiJob  *job)
 {
   g_autoptr(GError) error = NULL;
+  HeyaiPipeline *pipeline;
 
   if (heyai_job_state_is_final (heyai_job_get_state (job)))
     return;
-  /* The pipeline notices a job cancelled in the store and stops it. */
-  heyai_job_set_state (job, HEYAI_JOB_STATE_CANCELLED);
-  if (!heyai_store_update_job (get_store (), job, &error))
+  /* The pipeline is the one writer of job state: ask it. */
+  pipeline = heyai_application_get_pipeline (get_app (), &error);
+  if (pipeline == NULL || !heyai_pipeline_cancel_job (pipeline, job, &error))
     heyai_ui_error (GTK_WIDGET (button), error->message);
 }
 
@@ -569,6 +571,7 @@ typedef struct
 {
   HeyaiProjectView *self;
   HeyaiRunFlags     flags;
+  int               scene_position;
 } ConfirmData;
 
 static void
@@ -579,7 +582,7 @@ confirm_response_cb (AdwMessageDialog *dialog,
   ConfirmData *data = user_data;
 
   if (g_strcmp0 (response, "start") == 0 && data->self->project != NULL)
-    heyai_application_start_run (get_app (), data->self->project, data->flags, 0);
+    heyai_application_start_run (get_app (), data->self->project, data->flags, data->scene_position);
   g_object_unref (data->self);
   g_free (data);
 }
@@ -587,6 +590,16 @@ confirm_response_cb (AdwMessageDialog *dialog,
 void
 heyai_project_view_run (HeyaiProjectView *self,
                         HeyaiRunFlags     flags)
+{
+  heyai_project_view_run_scene (self, flags, 0);
+}
+
+/* Every paid action, single ones too (Regenerate, Try Again, Animate This
+ * Scene), shows the planner's estimate first; free work starts at once. */
+void
+heyai_project_view_run_scene (HeyaiProjectView *self,
+                              HeyaiRunFlags     flags,
+                              int               scene_position)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) body = NULL;
@@ -617,11 +630,12 @@ heyai_project_view_run (HeyaiProjectView *self,
   follow_pipeline (self);
 
   self->last_run_flags = flags;
-  heyai_pipeline_estimate (pipeline, self->project, flags, 0, &estimate);
-  if (estimate.cost <= 0.0)
+  heyai_pipeline_estimate (pipeline, self->project, flags, scene_position, &estimate);
+  if (estimate.cost <= 0.0 && estimate.n_paid == 0)
     {
-      /* Offline providers are free: no need to ask. */
-      heyai_application_start_run (get_app (), self->project, flags, 0);
+      /* Offline providers are free: no need to ask (paid work priced at 0
+       * is still shown). */
+      heyai_application_start_run (get_app (), self->project, flags, scene_position);
       return;
     }
 
@@ -645,7 +659,7 @@ heyai_project_view_run (HeyaiProjectView *self,
       g_autofree char *left = heyai_ui_format_cost (budget);
       g_string_append_printf (body, _("\nBudget cap per batch: %s"), left);
       if (estimate.cost > budget)
-        g_string_append (body, _("\nThis batch would go over the budget cap; it stops when the cap is reached."));
+        g_string_append (body, _("\nThis batch would go over the budget cap: nothing paid will start."));
     }
   else
     g_string_append (body, _("\nNo budget cap is set (Preferences → Budget)."));
@@ -663,6 +677,7 @@ heyai_project_view_run (HeyaiProjectView *self,
   data = g_new0 (ConfirmData, 1);
   data->self = g_object_ref (self);
   data->flags = flags;
+  data->scene_position = scene_position;
   g_signal_connect (dialog, "response", G_CALLBACK (confirm_response_cb), data);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -687,7 +702,7 @@ run_action (GtkWidget  *widget,
   else if (g_str_equal (what, "all"))
     {
       /* Everything that is missing; analysis only when there are no scenes
-       * (analyzing again replaces the storyboard: that is "Analyze"). */
+       * (analyzing again matches a new draft to the storyboard: that is "Analyze"). */
       flags = scenes->len > 0 ? HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE : HEYAI_RUN_ALL;
     }
   else
@@ -739,9 +754,59 @@ analyze_confirm_cb (AdwMessageDialog *dialog,
 
   if (g_strcmp0 (response, "replace") == 0 && self->project != NULL)
     {
+      /* A paid analysis shows its cost first (heyai_project_view_run). */
       self->analyzing = TRUE;
-      heyai_application_start_run (get_app (), self->project, HEYAI_RUN_ANALYZE, 0);
+      heyai_project_view_run (self, HEYAI_RUN_ANALYZE);
     }
+}
+
+static void
+show_revision_dialog (HeyaiProjectView *self,
+                      const char       *body)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Apply the New Draft?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "replace", _("_Apply Draft"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "replace", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (analyze_confirm_cb), g_object_ref (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* "5 unchanged, 1 changed, 1 new, 0 removed — about $0.36 to make the
+ * changed and new scenes", before anything changes. */
+static void
+revision_preview_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(HeyaiProjectView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *body = NULL;
+  HeyaiRevision *revision;
+
+  revision = heyai_pipeline_preview_revision_finish (HEYAI_PIPELINE (object), result, &error);
+  if (revision == NULL)
+    {
+      heyai_ui_toast (GTK_WIDGET (self), error->message);
+      return;
+    }
+  revision->fresh = revision->fresh_owned;
+  summary = heyai_pipeline_revision_summary (HEYAI_PIPELINE (object), revision);
+  heyai_revision_free (revision);
+  if (self->project == NULL || gtk_widget_get_root (GTK_WIDGET (self)) == NULL)
+    return;
+  body = g_strdup_printf (_("%s.\n\nUnchanged scenes keep their stills, clips and approvals; changed scenes keep "
+                            "their older takes, marked outdated; removed scenes are kept in the library."),
+                          summary);
+  show_revision_dialog (self, body);
 }
 
 static void
@@ -752,8 +817,6 @@ analyze_action (GtkWidget  *widget,
   HeyaiProjectView *self = HEYAI_PROJECT_VIEW (widget);
   g_autoptr(GPtrArray) scenes = NULL;
   guint with_stills = 0;
-  GtkWidget *dialog;
-  GtkRoot *root;
   g_autofree char *body = NULL;
 
   if (self->project == NULL || heyai_application_is_running (get_app (), self->project))
@@ -776,25 +839,102 @@ analyze_action (GtkWidget  *widget,
   if (with_stills == 0)
     {
       self->analyzing = TRUE;
-      heyai_application_start_run (get_app (), self->project, HEYAI_RUN_ANALYZE, 0);
+      heyai_project_view_run (self, HEYAI_RUN_ANALYZE);
       return;
     }
 
-  body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "Analyzing the script again replaces the storyboard. %u scene already has a still; its files stay in the project folder.",
-                                       "Analyzing the script again replaces the storyboard. %u scenes already have stills; their files stay in the project folder.",
-                                       with_stills), with_stills);
-  root = gtk_widget_get_root (widget);
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   _("Replace the Scenes?"), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "replace", _("_Replace Scenes"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "replace", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect (dialog, "response", G_CALLBACK (analyze_confirm_cb), g_object_ref (self));
-  gtk_window_present (GTK_WINDOW (dialog));
+  {
+    g_autoptr(GError) error = NULL;
+    HeyaiPipeline *pipeline = heyai_application_get_pipeline (get_app (), &error);
+    HeyaiRunEstimate estimate;
+
+    if (pipeline == NULL)
+      {
+        heyai_ui_toast (widget, error->message);
+        return;
+      }
+    heyai_pipeline_estimate (pipeline, self->project, HEYAI_RUN_ANALYZE, 0, &estimate);
+    if (estimate.n_paid == 0 && estimate.cost <= 0)
+      {
+        /* A free analysis: show the diff of the new draft first. */
+        heyai_pipeline_preview_revision_async (pipeline, self->project, NULL, revision_preview_cb,
+                                               g_object_ref (self));
+        return;
+      }
+    /* A paid analysis is not run twice for a preview: say what will happen. */
+    body = g_strdup (_("Reading the new draft is one paid script analysis. Unchanged scenes keep their stills, "
+                       "clips and approvals; changed scenes keep their older takes, marked outdated; new scenes "
+                       "are added; removed scenes are kept in the library."));
+  }
+  show_revision_dialog (self, body);
+}
+
+/* Open New Draft…: the script is replaced by the file's (through the
+ * intake layer), then analysed again with its diff shown first. */
+static void
+draft_loaded_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(HeyaiProjectView) self = user_data;
+  g_autoptr(HeyaiScriptImport) import = NULL;
+  g_autoptr(GError) error = NULL;
+
+  import = heyai_script_import_file_finish (G_FILE (source), result, &error);
+  if (import == NULL)
+    {
+      heyai_ui_toast (GTK_WIDGET (self), error->message);
+      return;
+    }
+  if (self->project == NULL)
+    return;
+  heyai_project_view_flush (self);
+  heyai_project_set_script (self->project, import->text);
+  if (!heyai_store_update_project (get_store (), self->project, &error))
+    {
+      heyai_ui_toast (GTK_WIDGET (self), error->message);
+      return;
+    }
+  /* The script page follows notify::script. */
+  gtk_widget_activate_action (GTK_WIDGET (self), "project.analyze", NULL);
+}
+
+static void
+draft_response_cb (HeyaiProjectView     *self,
+                   int                   response,
+                   GtkFileChooserNative *native)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+
+      heyai_script_import_file_async (file, NULL, draft_loaded_cb, g_object_ref (self));
+    }
+  gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (native));
+  g_object_unref (native);
+  g_object_unref (self);
+}
+
+GtkFileFilter *heyai_window_script_filter (void);
+
+static void
+open_draft_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  HeyaiProjectView *self = HEYAI_PROJECT_VIEW (widget);
+  g_autoptr(GtkFileFilter) filter = heyai_window_script_filter ();
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkFileChooserNative *native;
+
+  if (self->project == NULL || heyai_application_is_running (get_app (), self->project))
+    return;
+  native = gtk_file_chooser_native_new (_("Open New Draft"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  g_signal_connect_swapped (native, "response", G_CALLBACK (draft_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
 }
 
 static void
@@ -925,6 +1065,7 @@ heyai_project_view_class_init (HeyaiProjectViewClass *klass)
   gtk_widget_class_install_action (widget_class, "project.run", "s", run_action);
   gtk_widget_class_install_action (widget_class, "project.run-next", NULL, run_next_action);
   gtk_widget_class_install_action (widget_class, "project.analyze", NULL, analyze_action);
+  gtk_widget_class_install_action (widget_class, "project.open-draft", NULL, open_draft_action);
   gtk_widget_class_install_action (widget_class, "project.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "project.cancel-all", NULL, cancel_all_action);
   gtk_widget_class_install_action (widget_class, "project.rename", NULL, rename_action);

@@ -30,6 +30,9 @@ HeyaiStoryboardPage *heyai_project_view_get_storyboard_page (HeyaiProjectView *s
 HeyaiClipsPage      *heyai_project_view_get_clips_page      (HeyaiProjectView *self);
 HeyaiExportPage     *heyai_project_view_get_export_page     (HeyaiProjectView *self);
 /* Starts a batch, asking first when it costs money (the same as the run button). */
+void                 heyai_project_view_run_scene       (HeyaiProjectView *self,
+                                                         HeyaiRunFlags     flags,
+                                                         int               scene_position);
 void                 heyai_project_view_run             (HeyaiProjectView *self,
                                                          HeyaiRunFlags     flags);
 /* Jobs of the current run shown in the run popover (element type HeyaiJob). */

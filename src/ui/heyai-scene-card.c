@@ -27,6 +27,7 @@ struct _HeyaiSceneCard
   GtkButton         *approve_button;
   GtkButton         *reject_button;
   GtkButton         *regenerate_button;
+  GtkButton         *animate_button;
 
   /* Owned references */
   HeyaiScene        *scene;
@@ -191,7 +192,13 @@ update (HeyaiSceneCard *self)
   meta = g_strdup_printf (_("%d s · %s"), heyai_scene_get_duration (self->scene),
                           heyai_camera_move_label (heyai_scene_get_camera_move (self->scene)));
   heyai_ui_label_set (self->meta_label, meta);
-  heyai_ui_label_set (self->status_chip, heyai_scene_status_label (status));
+  /* The pipeline leaves an approved scene "approved" (not "clip ready")
+   * when its clip is missing or outdated (lineage): with a clip take, that
+   * clip is outdated. */
+  if (status == HEYAI_SCENE_STATUS_APPROVED && heyai_scene_get_clip_take (self->scene) > 0)
+    heyai_ui_label_set (self->status_chip, _("Clip outdated"));
+  else
+    heyai_ui_label_set (self->status_chip, heyai_scene_status_label (status));
   heyai_ui_set_chip_class (GTK_WIDGET (self->status_chip), heyai_ui_scene_status_css (status));
 
   excerpt = heyai_scene_get_description (self->scene);
@@ -223,6 +230,8 @@ update (HeyaiSceneCard *self)
   set_available (GTK_WIDGET (self->reject_button),
                  heyai_scene_get_approval (self->scene) != HEYAI_APPROVAL_REJECTED);
   set_available (GTK_WIDGET (self->regenerate_button), !busy);
+  /* Animate this scene: an approved still whose clip is missing or outdated. */
+  gtk_widget_set_visible (GTK_WIDGET (self->animate_button), status == HEYAI_SCENE_STATUS_APPROVED);
 
   /* The tooltip text is computed on demand (query_tooltip_cb): setting one
    * per card on every bind costs ~0.4 ms per card. */
@@ -436,6 +445,9 @@ heyai_scene_card_init (HeyaiSceneCard *self)
     gtk_box_append (GTK_BOX (actions), GTK_WIDGET (self->approve_button));
     gtk_box_append (GTK_BOX (actions), GTK_WIDGET (self->reject_button));
     gtk_box_append (GTK_BOX (actions), GTK_WIDGET (self->regenerate_button));
+    self->animate_button = GTK_BUTTON (icon_button ("media-playback-start-symbolic", "storyboard.animate",
+                                                    _("Animate This Scene"), _("Animate This Scene"), NULL));
+    gtk_box_append (GTK_BOX (actions), GTK_WIDGET (self->animate_button));
     gtk_box_append (GTK_BOX (footer), actions);
   }
 
@@ -508,6 +520,7 @@ heyai_scene_card_set_scene (HeyaiSceneCard *self,
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->approve_button), target);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->reject_button), target);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->regenerate_button), target);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->animate_button), target);
 
   g_signal_connect_object (scene, "notify", G_CALLBACK (scene_notify_cb), self, G_CONNECT_SWAPPED);
   update (self);

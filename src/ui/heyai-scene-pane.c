@@ -406,6 +406,11 @@ heyai_scene_pane_refresh (HeyaiScenePane *self)
     gboolean waiting = (status == HEYAI_SCENE_STATUS_RENDERING || status == HEYAI_SCENE_STATUS_ANIMATING) &&
                        why != NULL && *why != '\0';
 
+    gboolean wants_clip = FALSE;
+
+    /* Try Again retries the step that failed (storyboard.retry). */
+    gtk_button_set_label (self->try_again_button, _("_Try Again"));
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (self->try_again_button), "storyboard.retry");
     gtk_widget_set_visible (self->failure_box, status == HEYAI_SCENE_STATUS_FAILED || waiting);
     gtk_widget_set_visible (GTK_WIDGET (self->try_again_button), !waiting);
     if (status == HEYAI_SCENE_STATUS_FAILED)
@@ -413,6 +418,34 @@ heyai_scene_pane_refresh (HeyaiScenePane *self)
                            why && *why ? why : _("This scene failed for an unknown reason. Try again."));
     else if (waiting)
       gtk_label_set_label (self->failure_label, why);
+    else if (heyai_scene_get_approval (self->scene) == HEYAI_APPROVAL_APPROVED &&
+             heyai_scene_get_image_take (self->scene) > 0 &&
+             status != HEYAI_SCENE_STATUS_RENDERING && status != HEYAI_SCENE_STATUS_ANIMATING)
+      {
+        HeyaiSceneLineage lineage;
+        g_autofree char *text = NULL;
+
+        /* An approved still without a current clip: say which still the
+         * outdated clip came from, and offer to animate this scene. */
+        heyai_lineage_of_scene (get_store (), NULL, self->scene, &lineage);
+        if (lineage.clip_take > 0 && lineage.clip_stale && lineage.clip_source_image_take > 0 &&
+            lineage.clip_source_image_take != lineage.image_take)
+          text = g_strdup_printf (_("Clip outdated: made from still take %d, the selected still is take %d"),
+                                  lineage.clip_source_image_take, lineage.image_take);
+        else if (lineage.clip_take > 0 && lineage.clip_stale)
+          text = g_strdup (_("Clip outdated: the scene changed since it was made"));
+        else if (lineage.clip_take <= 0)
+          text = g_strdup (_("No clip yet."));
+        if (text != NULL && !lineage.image_stale)
+          {
+            wants_clip = TRUE;
+            gtk_label_set_label (self->failure_label, text);
+            gtk_button_set_label (self->try_again_button, _("_Animate This Scene"));
+            gtk_actionable_set_action_name (GTK_ACTIONABLE (self->try_again_button), "storyboard.animate");
+          }
+      }
+    if (wants_clip)
+      gtk_widget_set_visible (self->failure_box, TRUE);
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include "heyai-application.h"
 #include "heyai-media-frame.h"
+#include "heyai-project-view.h"
 #include "heyai-scene-card.h"
 #include "heyai-scene-pane.h"
 #include "heyai-storyboard-page.h"
@@ -277,6 +278,21 @@ heyai_storyboard_page_reload (HeyaiStoryboardPage *self)
   if (!same)
     g_list_store_splice (self->scenes, 0, n_old, list->pdata, list->len);
 
+  /* The side pane never keeps showing a scene that is gone (a new analysis
+   * removed it, "Replace Scenes"). */
+  {
+    HeyaiScene *shown = heyai_scene_pane_get_scene (self->pane);
+    gboolean kept = FALSE;
+
+    for (guint i = 0; shown != NULL && i < list->len && !kept; i++)
+      kept = g_ptr_array_index (list, i) == shown;
+    if (shown != NULL && (!kept || heyai_scene_get_deleted (shown)))
+      {
+        heyai_scene_pane_set_scene (self->pane, NULL);
+        adw_flap_set_reveal_flap (self->flap, FALSE);
+      }
+  }
+
   for (guint i = 0; i < self->cards->len; i++)
     heyai_scene_card_refresh_still (g_ptr_array_index (self->cards, i));
 
@@ -374,14 +390,60 @@ set_approval (HeyaiStoryboardPage *self,
     }
 }
 
+/* A single paid action goes through the project view's confirmation (the
+ * planner's cost first). */
+static void
+run_scene (HeyaiStoryboardPage *self,
+           HeyaiScene          *scene,
+           HeyaiRunFlags        flags)
+{
+  GtkWidget *view = gtk_widget_get_ancestor (GTK_WIDGET (self), HEYAI_TYPE_PROJECT_VIEW);
+
+  if (self->project == NULL)
+    return;
+  if (view != NULL)
+    heyai_project_view_run_scene (HEYAI_PROJECT_VIEW (view), flags, heyai_scene_get_position (scene));
+  else
+    heyai_application_start_run (get_app (), self->project, flags, heyai_scene_get_position (scene));
+}
+
 static void
 regenerate (HeyaiStoryboardPage *self,
             HeyaiScene          *scene)
 {
+  run_scene (self, scene, HEYAI_RUN_IMAGES | HEYAI_RUN_REGENERATE);
+}
+
+/* Animate this scene: a clip from the selected still (a new take only when
+ * the current clip is up to date). */
+static void
+animate (HeyaiStoryboardPage *self,
+         HeyaiScene          *scene)
+{
+  HeyaiRunFlags flags = HEYAI_RUN_ANIMATE;
+
+  if (heyai_lineage_clip_is_current (self->store, self->project, scene))
+    flags |= HEYAI_RUN_REGENERATE;
+  run_scene (self, scene, flags);
+}
+
+/* Try again: the step that failed, and only that one. */
+static void
+retry (HeyaiStoryboardPage *self,
+       HeyaiScene          *scene)
+{
+  g_autoptr(GError) error = NULL;
+  HeyaiRunFlags flags;
+
   if (self->project == NULL)
     return;
-  heyai_application_start_run (get_app (), self->project, HEYAI_RUN_IMAGES | HEYAI_RUN_REGENERATE,
-                               heyai_scene_get_position (scene));
+  flags = heyai_pipeline_retry_flags (self->store, self->project, scene, &error);
+  if (flags == 0)
+    {
+      heyai_ui_toast (GTK_WIDGET (self), error->message);
+      return;
+    }
+  run_scene (self, scene, flags);
 }
 
 static void
@@ -401,6 +463,10 @@ scene_action (GtkWidget  *widget,
     set_approval (self, scene, HEYAI_APPROVAL_REJECTED);
   else if (g_str_equal (action_name, "storyboard.regenerate"))
     regenerate (self, scene);
+  else if (g_str_equal (action_name, "storyboard.animate"))
+    animate (self, scene);
+  else if (g_str_equal (action_name, "storyboard.retry"))
+    retry (self, scene);
 }
 
 void
@@ -572,6 +638,8 @@ heyai_storyboard_page_class_init (HeyaiStoryboardPageClass *klass)
   gtk_widget_class_install_action (widget_class, "storyboard.approve", "s", scene_action);
   gtk_widget_class_install_action (widget_class, "storyboard.reject", "s", scene_action);
   gtk_widget_class_install_action (widget_class, "storyboard.regenerate", "s", scene_action);
+  gtk_widget_class_install_action (widget_class, "storyboard.animate", "s", scene_action);
+  gtk_widget_class_install_action (widget_class, "storyboard.retry", "s", scene_action);
   gtk_widget_class_install_action (widget_class, "storyboard.approve-selected", NULL, selected_action);
   gtk_widget_class_install_action (widget_class, "storyboard.reject-selected", NULL, selected_action);
   gtk_widget_class_install_action (widget_class, "storyboard.regenerate-selected", NULL, selected_action);

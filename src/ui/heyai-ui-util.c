@@ -46,6 +46,7 @@ heyai_ui_project_status_css (HeyaiProjectStatus status)
     case HEYAI_PROJECT_STATUS_READY_FOR_EDIT:    return "chip-ready-for-edit";
     case HEYAI_PROJECT_STATUS_COMPLETED:         return "chip-completed";
     case HEYAI_PROJECT_STATUS_FAILED:            return "chip-failed";
+    case HEYAI_PROJECT_STATUS_AWAITING_REVIEW:   return "chip-generating";
     default:                                     return "chip-draft";
     }
 }

@@ -510,6 +510,8 @@ heyai_window_new (HeyaiApplication *app)
   HeyaiWindow *self = g_object_new (HEYAI_TYPE_WINDOW, "application", app, NULL);
 
   setup_for_app (self);
+  /* Interrupted paid work resumes polling without a click. */
+  heyai_application_resume_interrupted (app);
   return self;
 }
 

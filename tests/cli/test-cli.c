@@ -570,6 +570,141 @@ test_run_auto (Fixture       *f,
   g_assert_null (strstr (err, "ready"));
 }
 
+
+static JsonObject *
+scene_json (JsonObject *root,
+            guint       index)
+{
+  return json_array_get_object_element (json_object_get_array_member (root, "scenes"), index);
+}
+
+/* A producer's revision round with the CLI: regenerate two stills after the
+ * clips, approve, animate; select an older take; export (an outdated clip is
+ * held, never shipped silently); a new draft with one line changed and one
+ * scene added (dry run first); retry with nothing failed is refused. */
+static void
+test_revision_round (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = new_project (f, script);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *draft = NULL;
+  g_autofree char *export_dir = g_build_filename (f->dir, "out", NULL);
+  g_autofree char *manifest = NULL;
+  g_autofree char *readme = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_auto(GStrv) parts = NULL;
+  JsonObject *root;
+
+  g_assert_cmpint (run_heyai (f, NULL, NULL, "run", id, "--auto-approve"), ==, 0);
+
+  /* Two new stills after the clips: the clips are outdated, stills await review. */
+  g_assert_cmpint (run_heyai (f, NULL, NULL, "images", id, "--scene", "2"), ==, 0);
+  g_assert_cmpint (run_heyai (f, NULL, NULL, "images", id, "--scene", "4"), ==, 0);
+  parser = json_parser_new ();
+  root = status_json (f, id, parser);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (root, "project"), "status"), ==,
+                   "awaiting_review");
+  g_assert_cmpint (json_object_get_int_member (scene_json (root, 1), "image_take"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (scene_json (root, 1), "clip_take"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (scene_json (root, 1), "clip_source_image_take"), ==, 1);
+  g_assert_true (json_object_get_boolean_member (scene_json (root, 1), "clip_stale"));
+  g_assert_false (json_object_get_boolean_member (scene_json (root, 0), "clip_stale"));
+  g_assert_nonnull (json_object_get_string_member (scene_json (root, 0), "id"));
+
+  /* Approved and animated: only the two outdated clips are made again. */
+  g_assert_cmpint (run_heyai (f, NULL, NULL, "approve", id, "2", "4"), ==, 0);
+  g_assert_cmpint (run_heyai (f, NULL, &err, "animate", id), ==, 0);
+  g_clear_object (&parser);
+  parser = json_parser_new ();
+  root = status_json (f, id, parser);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (root, "project"), "status"), ==,
+                   "ready_for_edit");
+  g_assert_cmpint (json_object_get_int_member (scene_json (root, 1), "clip_take"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (scene_json (root, 1), "clip_source_image_take"), ==, 2);
+  g_assert_false (json_object_get_boolean_member (scene_json (root, 1), "clip_stale"));
+  g_assert_cmpint (json_object_get_int_member (scene_json (root, 0), "clip_take"), ==, 1);
+
+  /* The older still of scene 2 selected again: its new clip is outdated. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_heyai (f, &out, NULL, "select", id, "2", "--image-take", "1"), ==, 0);
+  g_assert_nonnull (strstr (out, "clip outdated"));
+  g_assert_cmpint (run_heyai (f, NULL, NULL, "select", id, "2", "--image-take", "9"), ==, 2);
+
+  /* Export: held by default, stated in README.txt and manifest.json. */
+  g_assert_cmpint (run_heyai (f, NULL, NULL, "export", id, "--to", export_dir, "--formats", "edl"), ==, 0);
+  {
+    g_autofree char *manifest_path = g_build_filename (export_dir, "night-shift-handoff", "manifest.json", NULL);
+    g_autofree char *readme_path = g_build_filename (export_dir, "night-shift-handoff", "README.txt", NULL);
+    g_autofree char *clip2 = g_build_filename (export_dir, "night-shift-handoff", "clips",
+                                               "02-hospital-rooftop-continuous.mp4", NULL);
+
+    g_assert_true (g_file_get_contents (manifest_path, &manifest, NULL, NULL));
+    g_assert_true (g_file_get_contents (readme_path, &readme, NULL, NULL));
+    g_assert_false (g_file_test (clip2, G_FILE_TEST_EXISTS));
+  }
+  g_assert_nonnull (strstr (manifest, "\"stale\" : \"hold\""));
+  g_assert_nonnull (strstr (manifest, "\"clip_held\" : true"));
+  g_assert_nonnull (strstr (readme, "Scene 2 ("));
+  g_assert_nonnull (strstr (readme, "--stale hold"));
+  g_assert_cmpint (run_heyai (f, NULL, NULL, "export", id, "--to", export_dir, "--stale", "maybe"), ==, 2);
+  g_assert_cmpint (run_heyai (f, NULL, NULL, "select", id, "2", "--image-take", "2"), ==, 0);
+
+  /* Nothing failed: retry says so. */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_heyai (f, NULL, &err, "retry", id, "1"), ==, 1);
+  g_assert_nonnull (strstr (err, "Nothing failed"));
+
+  /* A new draft: one line changed, one scene added; the dry run changes nothing. */
+  g_assert_true (g_file_get_contents (script, &text, NULL, NULL));
+  parts = g_strsplit (text, "The floor counter skips from 3 to 13.", 2);
+  g_assert_nonnull (parts[1]);
+  draft = g_strconcat (parts[0], "The floor counter skips from 3 to 13, then goes dark.", parts[1],
+                       "\nINT. NURSES STATION - NIGHT\n\nA phone rings and rings. Nobody answers.\n", NULL);
+  {
+    g_autofree char *draft_path = g_build_filename (f->dir, "draft2.fountain", NULL);
+
+    g_assert_true (g_file_set_contents (draft_path, draft, -1, NULL));
+    g_assert_cmpint (run_heyai (f, NULL, NULL, "script", id, draft_path), ==, 0);
+  }
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_heyai (f, &out, NULL, "analyze", id, "--dry-run"), ==, 0);
+  g_assert_nonnull (strstr (out, "1 changed, 1 new, 0 removed"));
+  g_clear_object (&parser);
+  parser = json_parser_new ();
+  root = status_json (f, id, parser);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "scenes")), ==, 5);
+
+  g_assert_cmpint (run_heyai (f, NULL, NULL, "analyze", id), ==, 0);
+  g_clear_object (&parser);
+  parser = json_parser_new ();
+  root = status_json (f, id, parser);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "scenes")), ==, 6);
+  /* Unchanged scene 2 kept its takes; the changed scene 3 kept its older
+   * takes, now outdated; the new one has none. */
+  g_assert_cmpint (json_object_get_int_member (scene_json (root, 1), "image_take"), ==, 2);
+  g_assert_false (json_object_get_boolean_member (scene_json (root, 1), "clip_stale"));
+  g_assert_cmpint (json_object_get_int_member (scene_json (root, 2), "image_take"), ==, 1);
+  g_assert_true (json_object_get_boolean_member (scene_json (root, 2), "clip_stale"));
+  g_assert_true (json_object_get_boolean_member (scene_json (root, 2), "image_stale"));
+  g_assert_cmpint (json_object_get_int_member (scene_json (root, 5), "image_take"), ==, 0);
+
+  /* Auto mode makes exactly what is outdated or missing. */
+  g_assert_cmpint (run_heyai (f, NULL, NULL, "run", id, "--auto-approve"), ==, 0);
+  g_clear_object (&parser);
+  parser = json_parser_new ();
+  root = status_json (f, id, parser);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (root, "project"), "status"), ==,
+                   "ready_for_edit");
+  for (guint i = 0; i < 6; i++)
+    g_assert_false (json_object_get_boolean_member (scene_json (root, i), "clip_stale"));
+  g_assert_cmpint (json_object_get_int_member (scene_json (root, 2), "image_take"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (scene_json (root, 0), "image_take"), ==, 1);
+}
+
 static void
 test_review_flow (Fixture       *f,
                   gconstpointer  data)
@@ -2221,6 +2356,7 @@ static const Case cases[] = {
   { "ledger3", "/cli/ledger/kill-submit", test_ledger_kill_submit, NULL },
   { "ledger3", "/cli/ledger/drive-lost-answer", test_ledger_drive_lost_answer, NULL },
   { "ledger3", "/cli/ledger/collect", test_ledger_collect, NULL },
+  { "revise", "/cli/revise/round", test_revision_round, NULL },
 };
 
 /* Arguments after the GTest options: the heyai binary, and optionally

@@ -178,6 +178,65 @@ test_plan_from_store (Fixture       *f,
   g_assert_nonnull (s->still_path);
 }
 
+
+/* A clip made from an older still than the selected one is outdated: held by
+ * default (the current still in its place), shipped only with --stale include. */
+static void
+test_plan_stale_clip (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiScene) scene = heyai_store_get_scene_at (f->store, heyai_project_get_id (f->project), 3, &error);
+  g_autoptr(HeyaiAsset) still1 = NULL;
+  g_autoptr(HeyaiAsset) still2 = NULL;
+  g_autoptr(HeyaiAsset) clip = NULL;
+  g_autoptr(HeyaiExportPlan) plan = NULL;
+  HeyaiExportScene *s;
+
+  g_assert_no_error (error);
+  still1 = heyai_store_get_asset (f->store, heyai_scene_get_id (scene), HEYAI_ASSET_KIND_IMAGE, 1, NULL);
+  clip = heyai_store_get_asset (f->store, heyai_scene_get_id (scene), HEYAI_ASSET_KIND_CLIP, 1, NULL);
+  heyai_lineage_fill (f->project, scene, still1, NULL, NULL);
+  heyai_lineage_fill (f->project, scene, clip, still1, NULL);
+  g_assert_true (heyai_store_update_asset (f->store, still1, &error));
+  g_assert_true (heyai_store_update_asset (f->store, clip, &error));
+
+  /* Current: shipped as it is. */
+  plan = heyai_export_plan_from_store (f->store, f->project, &error);
+  g_assert_no_error (error);
+  s = g_ptr_array_index (plan->scenes, 1);
+  g_assert_cmpint (s->number, ==, 3);
+  g_assert_false (s->clip_stale);
+  g_assert_nonnull (s->clip_path);
+  g_clear_pointer (&plan, heyai_export_plan_free);
+
+  /* A new still take is selected: the clip is outdated and held. */
+  still2 = add_asset (f, scene, HEYAI_ASSET_KIND_IMAGE, 2, f->still, "hf-req-2");
+  heyai_lineage_fill (f->project, scene, still2, NULL, NULL);
+  g_assert_true (heyai_store_update_asset (f->store, still2, &error));
+  heyai_scene_set_image_take (scene, 2);
+  g_assert_true (heyai_store_update_scene (f->store, scene, &error));
+
+  plan = heyai_export_plan_from_store (f->store, f->project, &error);
+  g_assert_no_error (error);
+  g_assert_false (plan->include_stale);
+  s = g_ptr_array_index (plan->scenes, 1);
+  g_assert_true (s->clip_stale);
+  g_assert_true (s->clip_held);
+  g_assert_cmpint (s->clip_source_image_take, ==, 1);
+  g_assert_null (s->clip_path);
+  g_assert_nonnull (s->still_path);
+  /* The other scenes are untouched. */
+  g_assert_nonnull (((HeyaiExportScene *) g_ptr_array_index (plan->scenes, 0))->clip_path);
+
+  heyai_export_plan_set_include_stale (plan, TRUE);
+  g_assert_true (plan->include_stale);
+  g_assert_false (s->clip_held);
+  g_assert_cmpstr (s->clip_path, ==, f->clip);
+  heyai_export_plan_set_include_stale (plan, FALSE);
+  g_assert_null (s->clip_path);
+}
+
 static int
 run_cli (Fixture     *f,
          const char  *const *args,
@@ -417,6 +476,7 @@ main (int    argc,
   gst_init (&argc, &argv);
 
   g_test_add ("/export/store/plan", Fixture, NULL, fixture_setup, test_plan_from_store, fixture_teardown);
+  g_test_add ("/export/store/plan-stale-clip", Fixture, NULL, fixture_setup, test_plan_stale_clip, fixture_teardown);
   g_test_add ("/export/store/cli", Fixture, NULL, fixture_setup, test_cli, fixture_teardown);
   g_test_add ("/export/store/cli-round-trip", Fixture, NULL, fixture_setup, test_cli_round_trip, fixture_teardown);
 

@@ -919,14 +919,502 @@ test_budget (Fixture       *f,
   g_assert_cmpuint (estimate.n_jobs[HEYAI_ROLE_ANIMATOR], ==, 0);
   g_assert_cmpfloat_with_epsilon (estimate.cost, 0.5, 1e-9);
 
+  /* The planner's estimate is checked against the cap before every run
+   * (not only after an analysis): a plan over it starts nothing paid. */
   heyai_pipeline_set_budget (f->pipeline, 1.6);
   run_sync (f, HEYAI_RUN_IMAGES, 0);
   g_assert_false (f->ok);
   g_assert_error (f->error, HEYAI_ERROR, HEYAI_ERROR_BUDGET);
-  g_assert_cmpuint (heyai_test_provider_get_stats (f->provider, HEYAI_ROLE_IMAGER)->calls, ==, 3);
-  g_assert_cmpuint (f->summary.n_done, ==, 3);
-  g_assert_cmpfloat_with_epsilon (f->summary.cost, 1.5, 1e-9);
-  g_assert_cmpuint (count_jobs (f, HEYAI_JOB_KIND_IMAGE, HEYAI_JOB_STATE_CANCELLED), ==, 3);
+  g_assert_nonnull (strstr (f->error->message, "$3.00"));
+  g_assert_cmpuint (heyai_test_provider_get_stats (f->provider, HEYAI_ROLE_IMAGER)->calls, ==, 0);
+  g_assert_cmpuint (f->summary.n_done, ==, 0);
+  g_assert_cmpuint (count_jobs (f, HEYAI_JOB_KIND_IMAGE, HEYAI_JOB_STATE_CANCELLED), ==, 6);
+
+  /* One scene fits: it is made. */
+  g_clear_error (&f->error);
+  run_sync (f, HEYAI_RUN_IMAGES, 2);
+  g_assert_no_error (f->error);
+  g_assert_cmpuint (heyai_test_provider_get_stats (f->provider, HEYAI_ROLE_IMAGER)->calls, ==, 1);
+  g_assert_cmpfloat_with_epsilon (f->summary.cost, 0.5, 1e-9);
+}
+
+
+/* ---------------------------------------------------------------------- */
+/* Revisions (issue 11): lineage, staleness, per-scene actions, planner   */
+
+static HeyaiSceneLineage
+lineage_at (Fixture *f,
+            int      position)
+{
+  g_autoptr(HeyaiScene) scene = scene_at (f, position);
+  HeyaiSceneLineage lineage;
+
+  heyai_lineage_of_scene (f->store, f->project, scene, &lineage);
+  return lineage;
+}
+
+static HeyaiProjectStatus
+settled (Fixture *f)
+{
+  return heyai_pipeline_settle_status (f->store, f->project);
+}
+
+/* Regenerate a still on a scene that has a clip: the clip is outdated (not
+ * "clip ready"), the project awaits review; approved, the next animate makes
+ * a clip from the new still and keeps the old clip as a take. */
+static void
+test_regenerate_after_clip (Fixture       *f,
+                            gconstpointer  data)
+{
+  HeyaiSceneLineage lineage;
+  g_autoptr(GError) error = NULL;
+
+  add_scenes (f, 2);
+  run_sync (f, HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE | HEYAI_RUN_AUTO_APPROVE, 0);
+  g_assert_no_error (f->error);
+  g_assert_cmpint (heyai_project_get_status (f->project), ==, HEYAI_PROJECT_STATUS_READY_FOR_EDIT);
+  lineage = lineage_at (f, 1);
+  g_assert_cmpint (lineage.clip_source_image_take, ==, 1);
+  g_assert_false (lineage.clip_stale);
+  {
+    g_autoptr(HeyaiScene) scene = scene_at (f, 1);
+    g_autoptr(HeyaiAsset) clip = heyai_store_get_asset (f->store, heyai_scene_get_id (scene),
+                                                        HEYAI_ASSET_KIND_CLIP, 1, NULL);
+    g_autoptr(HeyaiAsset) still = heyai_store_get_asset (f->store, heyai_scene_get_id (scene),
+                                                         HEYAI_ASSET_KIND_IMAGE, 1, NULL);
+    g_assert_nonnull (heyai_asset_get_inputs_hash (still));
+    g_assert_nonnull (strstr (heyai_asset_get_lineage (still), "\"prompt\":\"Scene 1\""));
+    g_assert_nonnull (strstr (heyai_asset_get_lineage (clip), heyai_asset_get_id (still)));
+  }
+
+  /* Regenerate (review mode: the new still waits for approval). */
+  run_sync (f, HEYAI_RUN_IMAGES | HEYAI_RUN_REGENERATE, 1);
+  g_assert_no_error (f->error);
+  {
+    g_autoptr(HeyaiScene) scene = scene_at (f, 1);
+    g_assert_cmpint (heyai_scene_get_image_take (scene), ==, 2);
+    g_assert_cmpint (heyai_scene_get_clip_take (scene), ==, 1);
+    g_assert_cmpint (heyai_scene_get_status (scene), ==, HEYAI_SCENE_STATUS_READY);
+  }
+  lineage = lineage_at (f, 1);
+  g_assert_true (lineage.clip_stale);
+  g_assert_cmpint (lineage.clip_source_image_take, ==, 1);
+  g_assert_cmpint (heyai_project_get_status (f->project), ==, HEYAI_PROJECT_STATUS_AWAITING_REVIEW);
+
+  /* Approved, it is still not "clip ready": the clip is outdated. */
+  {
+    g_autoptr(HeyaiScene) scene = scene_at (f, 1);
+    heyai_pipeline_set_approval (f->store, scene, HEYAI_APPROVAL_APPROVED, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (heyai_scene_get_status (scene), ==, HEYAI_SCENE_STATUS_APPROVED);
+  }
+  g_assert_cmpint (settled (f), ==, HEYAI_PROJECT_STATUS_ANIMATING_SCENES);
+
+  /* The planner says one clip (scene 1 only), and the run makes exactly it. */
+  {
+    HeyaiRunEstimate estimate;
+    heyai_pipeline_estimate (f->pipeline, f->project, HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE, 0, &estimate);
+    g_assert_cmpuint (estimate.n_jobs[HEYAI_ROLE_IMAGER], ==, 0);
+    g_assert_cmpuint (estimate.n_jobs[HEYAI_ROLE_ANIMATOR], ==, 1);
+  }
+  run_sync (f, HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE, 0);
+  g_assert_no_error (f->error);
+  g_assert_cmpuint (heyai_test_provider_get_stats (f->provider, HEYAI_ROLE_ANIMATOR)->per_scene[1], ==, 2);
+  g_assert_cmpuint (heyai_test_provider_get_stats (f->provider, HEYAI_ROLE_ANIMATOR)->per_scene[2], ==, 1);
+  {
+    g_autoptr(HeyaiScene) scene = scene_at (f, 1);
+    g_autoptr(HeyaiAsset) old_clip = heyai_store_get_asset (f->store, heyai_scene_get_id (scene),
+                                                            HEYAI_ASSET_KIND_CLIP, 1, NULL);
+    g_assert_cmpint (heyai_scene_get_clip_take (scene), ==, 2);
+    g_assert_cmpint (heyai_scene_get_status (scene), ==, HEYAI_SCENE_STATUS_CLIP_READY);
+    g_assert_nonnull (old_clip);  /* the old clip is kept as a take */
+  }
+  lineage = lineage_at (f, 1);
+  g_assert_false (lineage.clip_stale);
+  g_assert_cmpint (lineage.clip_source_image_take, ==, 2);
+  g_assert_cmpint (heyai_project_get_status (f->project), ==, HEYAI_PROJECT_STATUS_READY_FOR_EDIT);
+
+  /* Selecting the older still makes the new clip outdated; the older clip
+   * (made from it) is current again once selected. */
+  {
+    g_autoptr(HeyaiScene) scene = scene_at (f, 1);
+    g_assert_true (heyai_pipeline_select_take (f->store, scene, HEYAI_ASSET_KIND_IMAGE, 1, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (heyai_scene_get_status (scene), ==, HEYAI_SCENE_STATUS_APPROVED);
+  }
+  g_assert_true (lineage_at (f, 1).clip_stale);
+  g_assert_cmpint (settled (f), ==, HEYAI_PROJECT_STATUS_ANIMATING_SCENES);
+  {
+    g_autoptr(HeyaiScene) scene = scene_at (f, 1);
+    g_assert_true (heyai_pipeline_select_take (f->store, scene, HEYAI_ASSET_KIND_CLIP, 1, &error));
+    g_assert_cmpint (heyai_scene_get_status (scene), ==, HEYAI_SCENE_STATUS_CLIP_READY);
+    g_assert_false (heyai_pipeline_select_take (f->store, scene, HEYAI_ASSET_KIND_CLIP, 7, &error));
+    g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
+  g_assert_false (lineage_at (f, 1).clip_stale);
+  g_assert_cmpint (settled (f), ==, HEYAI_PROJECT_STATUS_READY_FOR_EDIT);
+
+  /* A changed motion prompt makes the clip outdated too. */
+  {
+    g_autoptr(HeyaiScene) scene = scene_at (f, 2);
+    heyai_scene_set_motion_prompt (scene, "A slow push-in instead");
+    heyai_store_update_scene (f->store, scene, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_true (lineage_at (f, 2).clip_stale);
+  g_assert_false (lineage_at (f, 2).image_stale);
+}
+
+/* A failed clip is retried as a clip: no still is submitted, the approval
+ * stays. */
+static void
+test_retry_failed_clip (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  HeyaiRunFlags flags;
+
+  add_scenes (f, 2);
+  heyai_test_provider_set_failure (f->provider, HEYAI_ROLE_ANIMATOR, 2, HEYAI_ERROR_PROVIDER);
+  run_sync (f, HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE | HEYAI_RUN_AUTO_APPROVE, 0);
+  g_assert_false (f->ok);
+  {
+    g_autoptr(HeyaiScene) scene = scene_at (f, 2);
+    g_assert_cmpint (heyai_scene_get_status (scene), ==, HEYAI_SCENE_STATUS_FAILED);
+    g_assert_cmpint (heyai_scene_get_approval (scene), ==, HEYAI_APPROVAL_APPROVED);
+    flags = heyai_pipeline_retry_flags (f->store, f->project, scene, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_true (flags & HEYAI_RUN_ANIMATE);
+  g_assert_false (flags & HEYAI_RUN_IMAGES);
+  g_assert_cmpint (settled (f), ==, HEYAI_PROJECT_STATUS_ANIMATING_SCENES);
+
+  heyai_test_provider_set_failure (f->provider, HEYAI_ROLE_ANIMATOR, 2, -1);
+  {
+    HeyaiRunEstimate estimate;
+    heyai_pipeline_estimate (f->pipeline, f->project, flags, 2, &estimate);
+    g_assert_cmpuint (estimate.n_jobs[HEYAI_ROLE_IMAGER], ==, 0);
+    g_assert_cmpuint (estimate.n_jobs[HEYAI_ROLE_ANIMATOR], ==, 1);
+  }
+  run_sync (f, flags, 2);
+  g_assert_no_error (f->error);
+  g_assert_cmpuint (heyai_test_provider_get_stats (f->provider, HEYAI_ROLE_IMAGER)->per_scene[2], ==, 1);
+  g_assert_cmpuint (heyai_test_provider_get_stats (f->provider, HEYAI_ROLE_ANIMATOR)->per_scene[2], ==, 2);
+  {
+    g_autoptr(HeyaiScene) scene = scene_at (f, 2);
+    g_assert_cmpint (heyai_scene_get_image_take (scene), ==, 1);
+    g_assert_cmpint (heyai_scene_get_status (scene), ==, HEYAI_SCENE_STATUS_CLIP_READY);
+    /* Nothing failed any more: nothing to retry. */
+    g_assert_cmpint (heyai_pipeline_retry_flags (f->store, f->project, scene, &error), ==, 0);
+    g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT);
+  }
+  g_assert_cmpint (heyai_project_get_status (f->project), ==, HEYAI_PROJECT_STATUS_READY_FOR_EDIT);
+}
+
+/* The planner's estimate equals what the run does, for every request kind. */
+static void
+assert_plan_matches_run (Fixture       *f,
+                         HeyaiRunFlags  flags,
+                         int            position)
+{
+  HeyaiRunEstimate estimate;
+  guint images_before = heyai_test_provider_get_stats (f->provider, HEYAI_ROLE_IMAGER)->calls;
+  guint clips_before = heyai_test_provider_get_stats (f->provider, HEYAI_ROLE_ANIMATOR)->calls;
+  double cost;
+
+  heyai_pipeline_estimate (f->pipeline, f->project, flags, position, &estimate);
+  run_sync (f, flags, position);
+  g_assert_no_error (f->error);
+  g_assert_cmpuint (heyai_test_provider_get_stats (f->provider, HEYAI_ROLE_IMAGER)->calls - images_before, ==,
+                    estimate.n_jobs[HEYAI_ROLE_IMAGER]);
+  g_assert_cmpuint (heyai_test_provider_get_stats (f->provider, HEYAI_ROLE_ANIMATOR)->calls - clips_before, ==,
+                    estimate.n_jobs[HEYAI_ROLE_ANIMATOR]);
+  cost = estimate.n_jobs[HEYAI_ROLE_IMAGER] * 0.5 + estimate.n_jobs[HEYAI_ROLE_ANIMATOR] * 1.0;
+  g_assert_cmpfloat_with_epsilon (estimate.cost, cost, 1e-9);
+  g_assert_cmpfloat_with_epsilon (f->summary.cost, cost, 1e-9);
+  g_assert_cmpuint (estimate.n_paid, ==, estimate.n_jobs[HEYAI_ROLE_IMAGER] + estimate.n_jobs[HEYAI_ROLE_ANIMATOR]);
+}
+
+static void
+test_estimate_equals_plan (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  add_scenes (f, 4);
+  heyai_test_provider_set_cost (f->provider, HEYAI_ROLE_IMAGER, 0.5);
+  heyai_test_provider_set_cost (f->provider, HEYAI_ROLE_ANIMATOR, 1.0);
+
+  /* A whole run in review mode: stills only. */
+  assert_plan_matches_run (f, HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE, 0);
+  g_assert_cmpint (heyai_project_get_status (f->project), ==, HEYAI_PROJECT_STATUS_AWAITING_REVIEW);
+  /* Two approved: their clips. */
+  for (int i = 1; i <= 2; i++)
+    {
+      g_autoptr(HeyaiScene) scene = scene_at (f, i);
+      heyai_pipeline_set_approval (f->store, scene, HEYAI_APPROVAL_APPROVED, &error);
+      g_assert_no_error (error);
+    }
+  assert_plan_matches_run (f, HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE, 0);
+  /* One scene's still (Regenerate), one scene's clip (Animate this scene). */
+  assert_plan_matches_run (f, HEYAI_RUN_IMAGES | HEYAI_RUN_REGENERATE, 3);
+  assert_plan_matches_run (f, HEYAI_RUN_ANIMATE | HEYAI_RUN_REGENERATE, 1);
+  /* Auto mode re-animates what is outdated or missing, and nothing else. */
+  {
+    g_autoptr(HeyaiScene) scene = scene_at (f, 2);
+    g_assert_true (heyai_pipeline_select_take (f->store, scene, HEYAI_ASSET_KIND_CLIP, 1, &error));
+  }
+  assert_plan_matches_run (f, HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE | HEYAI_RUN_AUTO_APPROVE, 0);
+  /* Nothing left: the same run plans and does nothing. */
+  assert_plan_matches_run (f, HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE | HEYAI_RUN_AUTO_APPROVE, 0);
+  g_assert_cmpint (heyai_project_get_status (f->project), ==, HEYAI_PROJECT_STATUS_READY_FOR_EDIT);
+  /* A changed image prompt: the still is outdated and made again, then its clip. */
+  {
+    g_autoptr(HeyaiScene) scene = scene_at (f, 4);
+    heyai_scene_set_image_prompt (scene, "Scene 4, at dawn");
+    heyai_store_update_scene (f->store, scene, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_true (lineage_at (f, 4).image_stale);
+  assert_plan_matches_run (f, HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE | HEYAI_RUN_AUTO_APPROVE, 0);
+  g_assert_false (lineage_at (f, 4).image_stale);
+  g_assert_false (lineage_at (f, 4).clip_stale);
+}
+
+/* A cancel written (by another process) while a job is being started is
+ * honoured: the job never reaches the provider and stays cancelled. */
+static void
+started_cancel_cb (HeyaiTestProvider *provider,
+                   HeyaiRole          role,
+                   HeyaiJob          *job,
+                   int                position,
+                   Fixture           *f)
+{
+  g_autoptr(HeyaiStore) other = NULL;
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiScene) scene2 = NULL;
+
+  if (role != HEYAI_ROLE_IMAGER || position != 1)
+    return;
+
+  other = heyai_store_new (f->db_path, &error);
+  g_assert_no_error (error);
+  scene2 = heyai_store_get_scene_at (other, heyai_project_get_id (f->project), 2, &error);
+  g_assert_no_error (error);
+  jobs = heyai_store_list_jobs (other, heyai_project_get_id (f->project), TRUE, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      HeyaiJob *other_job = g_ptr_array_index (jobs, i);
+
+      if (g_strcmp0 (heyai_job_get_scene_id (other_job), heyai_scene_get_id (scene2)) != 0)
+        continue;
+      heyai_job_set_state (other_job, HEYAI_JOB_STATE_CANCELLED);
+      heyai_store_update_job (other, other_job, &error);
+      g_assert_no_error (error);
+    }
+}
+
+static void
+test_cancel_while_starting (Fixture       *f,
+                            gconstpointer  data)
+{
+  add_scenes (f, 2);
+  heyai_pipeline_set_concurrency (f->pipeline, HEYAI_ROLE_IMAGER, 1);
+  /* No poll before the job starts: only the check at start can see it. */
+  heyai_pipeline_set_poll_interval (f->pipeline, 60000);
+  g_signal_connect (f->provider, "started", G_CALLBACK (started_cancel_cb), f);
+
+  run_sync (f, HEYAI_RUN_IMAGES, 0);
+  g_signal_handlers_disconnect_by_func (f->provider, started_cancel_cb, f);
+  g_assert_cmpuint (heyai_test_provider_get_stats (f->provider, HEYAI_ROLE_IMAGER)->per_scene[1], ==, 1);
+  g_assert_cmpuint (heyai_test_provider_get_stats (f->provider, HEYAI_ROLE_IMAGER)->per_scene[2], ==, 0);
+  g_assert_cmpuint (count_jobs (f, HEYAI_JOB_KIND_IMAGE, HEYAI_JOB_STATE_CANCELLED), ==, 1);
+  g_assert_cmpuint (count_jobs (f, HEYAI_JOB_KIND_IMAGE, HEYAI_JOB_STATE_DONE), ==, 1);
+}
+
+
+/* The window asks the pipeline to cancel a job (it never writes the shared
+ * object): a queued job never starts, one in flight stops. */
+static void
+started_cancel_job_cb (HeyaiTestProvider *provider,
+                       HeyaiRole          role,
+                       HeyaiJob          *job,
+                       int                position,
+                       Fixture           *f)
+{
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (role != HEYAI_ROLE_IMAGER || position != 1)
+    return;
+  jobs = heyai_store_list_jobs (f->store, heyai_project_get_id (f->project), TRUE, &error);
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      g_assert_true (heyai_pipeline_cancel_job (f->pipeline, g_ptr_array_index (jobs, i), &error));
+      g_assert_no_error (error);
+    }
+}
+
+static void
+test_cancel_job_asks_pipeline (Fixture       *f,
+                               gconstpointer  data)
+{
+  add_scenes (f, 2);
+  heyai_pipeline_set_concurrency (f->pipeline, HEYAI_ROLE_IMAGER, 1);
+  heyai_test_provider_set_latency (f->provider, HEYAI_ROLE_IMAGER, 0, 300);
+  g_signal_connect (f->provider, "started", G_CALLBACK (started_cancel_job_cb), f);
+  run_sync (f, HEYAI_RUN_IMAGES, 0);
+  g_signal_handlers_disconnect_by_func (f->provider, started_cancel_job_cb, f);
+  g_assert_cmpuint (heyai_test_provider_get_stats (f->provider, HEYAI_ROLE_IMAGER)->per_scene[2], ==, 0);
+  g_assert_cmpuint (count_jobs (f, HEYAI_JOB_KIND_IMAGE, HEYAI_JOB_STATE_CANCELLED), ==, 2);
+  g_assert_cmpuint (f->summary.n_cancelled, ==, 2);
+}
+
+/* A new draft of a sample script (one scene edited, one added) keeps the
+ * unchanged scenes' ids and takes; the edited one keeps its takes, now
+ * outdated. */
+static GPtrArray *
+parse_scenes (const char *text)
+{
+  g_autoptr(HeyaiScript) script = heyai_script_parse (text, -1, NULL);
+  GPtrArray *scenes = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_assert_nonnull (script);
+  for (guint i = 0; i < script->scenes->len; i++)
+    {
+      HeyaiScriptScene *ss = g_ptr_array_index (script->scenes, i);
+      HeyaiScene *scene = heyai_scene_new ();
+
+      heyai_scene_set_title (scene, ss->heading ? ss->heading : "Scene");
+      heyai_scene_set_excerpt (scene, ss->excerpt);
+      heyai_scene_set_image_prompt (scene, ss->excerpt);
+      heyai_scene_set_duration (scene, 5);
+      g_ptr_array_add (scenes, scene);
+    }
+  return scenes;
+}
+
+static void
+check_revision (Fixture    *f,
+                const char *sample,
+                const char *line,
+                const char *edited_line,
+                const char *added)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "samples", sample, NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *draft = NULL;
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) old = NULL;
+  g_autoptr(GPtrArray) fresh = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) parts = NULL;
+  HeyaiRevision revision;
+  guint n_old, changed_at = 0;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (text, line));
+
+  first = parse_scenes (text);
+  heyai_store_replace_scenes (f->store, heyai_project_get_id (f->project), first, &error);
+  g_assert_no_error (error);
+  run_sync (f, HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE | HEYAI_RUN_AUTO_APPROVE, 0);
+  g_assert_no_error (f->error);
+  old = heyai_store_list_scenes (f->store, heyai_project_get_id (f->project), &error);
+  n_old = old->len;
+  g_assert_cmpuint (n_old, >=, 3);
+
+  parts = g_strsplit (text, line, 2);
+  draft = g_strconcat (parts[0], edited_line, parts[1], "\n\n", added, "\n", NULL);
+  fresh = parse_scenes (draft);
+
+  heyai_pipeline_match_scenes (old, fresh, &revision);
+  g_assert_cmpuint (revision.n_changed, ==, 1);
+  g_assert_cmpuint (revision.n_new, ==, 1);
+  g_assert_cmpuint (revision.n_removed, ==, 0);
+  g_assert_cmpuint (revision.n_unchanged, ==, n_old - 1);
+  {
+    g_autofree char *summary = heyai_pipeline_revision_summary (f->pipeline, &revision);
+    g_autofree char *expected = g_strdup_printf ("%u unchanged, 1 changed, 1 new, 0 removed", n_old - 1);
+    g_assert_true (g_str_has_prefix (summary, expected));
+  }
+  for (guint i = 0; i < revision.scenes->len; i++)
+    {
+      HeyaiRevisionKind kind = g_array_index (revision.kinds, HeyaiRevisionKind, i);
+      HeyaiScene *scene = g_ptr_array_index (revision.scenes, i);
+
+      if (kind == HEYAI_REVISION_NEW)
+        g_assert_null (heyai_scene_get_id (scene));
+      else
+        {
+          /* Kept: the old scene's id and takes. */
+          g_assert_nonnull (heyai_scene_get_id (scene));
+          g_assert_cmpint (heyai_scene_get_image_take (scene), ==, 1);
+          g_assert_cmpint (heyai_scene_get_clip_take (scene), ==, 1);
+          if (kind == HEYAI_REVISION_CHANGED)
+            changed_at = i + 1;
+        }
+    }
+  g_assert_cmpuint (changed_at, >, 0);
+
+  /* Applied: the changed scene's still and clip are outdated; the others are current. */
+  heyai_pipeline_revision_apply_content (&revision);
+  heyai_store_replace_scenes (f->store, heyai_project_get_id (f->project), revision.scenes, &error);
+  g_assert_no_error (error);
+  heyai_revision_clear (&revision);
+  for (guint i = 1; i <= n_old + 1; i++)
+    {
+      HeyaiSceneLineage lineage = lineage_at (f, (int) i);
+
+      if (i == changed_at)
+        g_assert_true (lineage.image_stale && lineage.clip_stale);
+      else if (i <= n_old + 1 && lineage.image_take > 0)
+        g_assert_false (lineage.image_stale || lineage.clip_stale);
+    }
+}
+
+static void
+test_revision_night_shift (Fixture       *f,
+                           gconstpointer  data)
+{
+  check_revision (f, "night-shift.fountain", "The floor counter skips from 3 to 13.",
+                  "The floor counter skips from 3 to 13, then the lights die.",
+                  "INT. NURSES STATION - NIGHT\n\nA phone rings and rings. Nobody answers.");
+}
+
+static void
+test_revision_faro (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "samples", "el-ultimo-faro.txt", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) scenes = NULL;
+  const char *excerpt;
+  g_autofree char *line = NULL;
+  const char *end;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  scenes = parse_scenes (text);
+  g_assert_cmpuint (scenes->len, >=, 3);
+  /* Edit one sentence of the second scene. */
+  excerpt = heyai_scene_get_excerpt (g_ptr_array_index (scenes, 1));
+  end = strchr (excerpt, '.');
+  g_assert_nonnull (end);
+  line = g_strndup (excerpt, end - excerpt + 1);
+  if (strstr (text, line) == NULL)
+    {
+      g_test_skip ("the second scene's first sentence is not verbatim in the file");
+      return;
+    }
+  {
+    g_autofree char *edited = g_strconcat (line, " La lluvia no para.", NULL);
+    check_revision (f, "el-ultimo-faro.txt", line, edited,
+                    "Un barco sin luces se acerca a la costa en silencio, y nadie en el puerto lo ve llegar.");
+  }
 }
 
 static void
@@ -1062,6 +1550,13 @@ main (int    argc,
   ADD ("/pipeline/remote-id-committed", test_remote_id_committed);
   ADD ("/pipeline/budget", test_budget);
   ADD ("/pipeline/one-process-per-project", test_one_process_per_project);
+  ADD ("/pipeline/revision/regenerate-after-clip", test_regenerate_after_clip);
+  ADD ("/pipeline/revision/retry-failed-clip", test_retry_failed_clip);
+  ADD ("/pipeline/revision/estimate-equals-plan", test_estimate_equals_plan);
+  ADD ("/pipeline/revision/cancel-while-starting", test_cancel_while_starting);
+  ADD ("/pipeline/revision/cancel-job-asks-pipeline", test_cancel_job_asks_pipeline);
+  ADD ("/pipeline/revision/script-night-shift", test_revision_night_shift);
+  ADD ("/pipeline/revision/script-faro", test_revision_faro);
 #undef ADD
 
   return g_test_run ();

@@ -599,6 +599,68 @@ test_analyze (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+
+/* A library with an interrupted job that holds a remote id: opening a
+ * window resumes it at once (no click), free, and the scene gets its take. */
+static void
+test_resume_on_open (void)
+{
+  HeyaiApplication *app = ui_test_app ();
+  HeyaiStore *store = heyai_application_get_store (app);
+  g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Interrupted", 2, FALSE);
+  g_autoptr(HeyaiScene) scene = heyai_store_get_scene_at (store, heyai_project_get_id (project), 1, NULL);
+  g_autoptr(HeyaiJob) job = heyai_job_new ();
+  g_autoptr(HeyaiJob) queued = heyai_job_new ();
+  g_autoptr(HeyaiScene) other = heyai_store_get_scene_at (store, heyai_project_get_id (project), 2, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = heyai_uuid_new ();
+  g_autofree char *id2 = heyai_uuid_new ();
+  HeyaiWindow *window;
+  gboolean finished = FALSE;
+  gulong handler;
+
+  g_assert_nonnull (scene);
+  heyai_job_set_id (job, id);
+  heyai_job_set_project_id (job, heyai_project_get_id (project));
+  heyai_job_set_scene_id (job, heyai_scene_get_id (scene));
+  heyai_job_set_kind (job, HEYAI_JOB_KIND_IMAGE);
+  heyai_job_set_take (job, 1);
+  heyai_job_set_provider (job, "offline");
+  heyai_job_set_state (job, HEYAI_JOB_STATE_RUNNING);
+  heyai_job_set_remote_id (job, "offline-interrupted-1");
+  g_assert_true (heyai_store_insert_job (store, job, &error));
+  g_assert_no_error (error);
+  /* A queued job that no service accepted waits for the next batch. */
+  heyai_job_set_id (queued, id2);
+  heyai_job_set_project_id (queued, heyai_project_get_id (project));
+  heyai_job_set_scene_id (queued, heyai_scene_get_id (other));
+  heyai_job_set_kind (queued, HEYAI_JOB_KIND_IMAGE);
+  heyai_job_set_take (queued, 1);
+  heyai_job_set_provider (queued, "offline");
+  heyai_job_set_state (queued, HEYAI_JOB_STATE_QUEUED);
+  g_assert_true (heyai_store_insert_job (store, queued, &error));
+  heyai_scene_set_status (scene, HEYAI_SCENE_STATUS_RENDERING);
+  g_assert_true (heyai_store_update_scene (store, scene, &error));
+
+  handler = g_signal_connect (app, "run-finished", G_CALLBACK (run_finished_cb), &finished);
+  window = new_window ();
+  g_assert_true (heyai_application_is_running (app, project));
+  g_assert_true (ui_test_wait (&finished, 30000));
+  g_signal_handler_disconnect (app, handler);
+
+  g_clear_object (&job);
+  job = heyai_store_get_job (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (heyai_job_get_state (job), ==, HEYAI_JOB_STATE_DONE);
+  g_clear_object (&scene);
+  scene = heyai_store_get_scene_at (store, heyai_project_get_id (project), 1, NULL);
+  g_assert_cmpint (heyai_scene_get_image_take (scene), ==, 1);
+  g_clear_object (&queued);
+  queued = heyai_store_get_job (store, id2, &error);
+  g_assert_cmpint (heyai_job_get_state (queued), ==, HEYAI_JOB_STATE_QUEUED);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* A database written by a newer HeyAI Studio is refused: the window shows a
  * clear page instead of the projects, and the file is left alone. */
 static void
@@ -1258,6 +1320,7 @@ main (int   argc,
   g_test_add_func ("/ui/app/open-file", test_open_file);
   g_test_add_func ("/ui/app/open-legacy-encoding", test_open_legacy_encoding);
   g_test_add_func ("/ui/projects/delete-undo", test_delete_undo);
+  g_test_add_func ("/ui/app/resume-on-open", test_resume_on_open);
   g_test_add_func ("/ui/project/analyze", test_analyze);
   g_test_add_func ("/ui/project/export", test_export);
   g_test_add_func ("/ui/messages/analysis-failed", test_analysis_failed_message);

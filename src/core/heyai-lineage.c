@@ -1,0 +1,232 @@
+/* heyai-lineage.c: what every still and clip was made from, and
+ * whether the scene's selected takes are still current.
+ *
+ * When the pipeline stores an asset it records its lineage (a JSON object:
+ * for a still the composed prompt, the style bible, the references, model,
+ * parameters and aspect; for a clip the source still's asset id and take,
+ * the motion prompt, camera move, duration and model) and an inputs hash: a
+ * digest of the inputs that decide what the take shows.  The provider and
+ * model are recorded but not hashed: switching services does not make every
+ * take outdated.
+ *
+ *   still current   its inputs hash equals today's (the scene's image prompt,
+ *                   the project's style bible and aspect)
+ *   clip current    made from the scene's selected still (asset id), with
+ *                   today's motion prompt, camera move, duration and aspect,
+ *                   and that still is current
+ *
+ * A take without lineage (imported, or made before lineage was recorded)
+ * has no inputs hash and is taken as current, except that a clip older than
+ * the selected still cannot have been made from it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "heyai-core"
+
+#include "config.h"
+
+#include <string.h>
+#include <json-glib/json-glib.h>
+
+#include "heyai-enums.h"
+#include "heyai-lineage.h"
+#include "heyai-store.h"
+
+static const char *
+nonnull (const char *text)
+{
+  return text != NULL ? text : "";
+}
+
+char *
+heyai_lineage_hash (HeyaiProject   *project,
+                    HeyaiScene     *scene,
+                              HeyaiAssetKind  kind,
+                              HeyaiAsset     *still)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *text = NULL;
+
+  if (kind == HEYAI_ASSET_KIND_CLIP)
+    text = g_strdup_printf ("clip\x1f%s\x1f%s\x1f%d\x1f%d\x1f%d",
+                            still != NULL ? nonnull (heyai_asset_get_id (still)) : "",
+                            nonnull (heyai_scene_get_motion_prompt (scene)),
+                            (int) heyai_scene_get_camera_move (scene), heyai_scene_get_duration (scene),
+                            (int) heyai_project_get_aspect (project));
+  else
+    text = g_strdup_printf ("image\x1f%s\x1f%s\x1f%d",
+                            nonnull (heyai_scene_get_image_prompt (scene)),
+                            nonnull (heyai_project_get_style (project)),
+                            (int) heyai_project_get_aspect (project));
+
+  g_checksum_update (sum, (const guchar *) text, -1);
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+void
+heyai_lineage_fill (HeyaiProject   *project,
+                    HeyaiScene     *scene,
+                    HeyaiAsset     *asset,
+                    HeyaiAsset     *still,
+                    const char     *params)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *hash = NULL;
+  HeyaiAssetKind kind = heyai_asset_get_kind (asset);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, kind == HEYAI_ASSET_KIND_CLIP ? "clip" : "image");
+  json_builder_set_member_name (builder, "source");
+  json_builder_add_string_value (builder, "generated");
+  json_builder_set_member_name (builder, "provider");
+  json_builder_add_string_value (builder, nonnull (heyai_asset_get_provider (asset)));
+  json_builder_set_member_name (builder, "model");
+  json_builder_add_string_value (builder, nonnull (heyai_asset_get_model (asset)));
+  json_builder_set_member_name (builder, "aspect");
+  json_builder_add_string_value (builder, heyai_enum_to_string (HEYAI_TYPE_ASPECT, heyai_project_get_aspect (project)));
+
+  if (kind == HEYAI_ASSET_KIND_CLIP)
+    {
+      json_builder_set_member_name (builder, "source_image_asset_id");
+      json_builder_add_string_value (builder, still != NULL ? nonnull (heyai_asset_get_id (still)) : "");
+      json_builder_set_member_name (builder, "source_image_take");
+      json_builder_add_int_value (builder, still != NULL ? heyai_asset_get_take (still) : 0);
+      json_builder_set_member_name (builder, "motion_prompt");
+      json_builder_add_string_value (builder, nonnull (heyai_scene_get_motion_prompt (scene)));
+      json_builder_set_member_name (builder, "camera_move");
+      json_builder_add_string_value (builder, heyai_enum_to_string (HEYAI_TYPE_CAMERA_MOVE,
+                                                                    heyai_scene_get_camera_move (scene)));
+      json_builder_set_member_name (builder, "duration");
+      json_builder_add_int_value (builder, heyai_scene_get_duration (scene));
+    }
+  else
+    {
+      json_builder_set_member_name (builder, "prompt");
+      json_builder_add_string_value (builder, nonnull (heyai_scene_get_image_prompt (scene)));
+      json_builder_set_member_name (builder, "style_bible");
+      json_builder_add_string_value (builder, nonnull (heyai_project_get_style (project)));
+      json_builder_set_member_name (builder, "references");
+      json_builder_begin_array (builder);
+      json_builder_end_array (builder);
+    }
+
+  json_builder_set_member_name (builder, "params");
+  {
+    JsonNode *node = params != NULL ? json_from_string (params, NULL) : NULL;
+
+    if (node != NULL)
+      json_builder_add_value (builder, node);
+    else
+      json_builder_add_null_value (builder);
+  }
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json = json_to_string (root, FALSE);
+  hash = heyai_lineage_hash (project, scene, kind, still);
+  heyai_asset_set_lineage (asset, json);
+  heyai_asset_set_inputs_hash (asset, hash);
+}
+
+static int
+lineage_source_take (HeyaiAsset  *clip,
+                     const char **source_id)
+{
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object;
+
+  *source_id = NULL;
+  if (heyai_asset_get_lineage (clip) == NULL)
+    return 0;
+  node = json_from_string (heyai_asset_get_lineage (clip), NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return 0;
+  object = json_node_get_object (node);
+  if (json_object_has_member (object, "source_image_asset_id"))
+    *source_id = g_intern_string (json_object_get_string_member_with_default (object, "source_image_asset_id", ""));
+  return (int) json_object_get_int_member_with_default (object, "source_image_take", 0);
+}
+
+void
+heyai_lineage_of_scene (HeyaiStore        *store,
+                        HeyaiProject      *project,
+                        HeyaiScene        *scene,
+                        HeyaiSceneLineage *out)
+{
+  g_autoptr(HeyaiProject) loaded = NULL;
+  g_autoptr(HeyaiAsset) still = NULL;
+  g_autoptr(HeyaiAsset) clip = NULL;
+
+  g_return_if_fail (HEYAI_IS_STORE (store));
+  g_return_if_fail (HEYAI_IS_SCENE (scene));
+  g_return_if_fail (out != NULL);
+
+  memset (out, 0, sizeof *out);
+  out->image_take = heyai_scene_get_image_take (scene);
+  out->clip_take = heyai_scene_get_clip_take (scene);
+
+  if (project == NULL)
+    {
+      loaded = heyai_store_find_project (store, heyai_scene_get_project_id (scene), NULL);
+      project = loaded;
+    }
+
+  if (out->image_take > 0)
+    still = heyai_store_get_asset (store, heyai_scene_get_id (scene), HEYAI_ASSET_KIND_IMAGE,
+                                   out->image_take, NULL);
+  if (still != NULL && project != NULL && heyai_asset_get_inputs_hash (still) != NULL)
+    {
+      g_autofree char *hash = heyai_lineage_hash (project, scene, HEYAI_ASSET_KIND_IMAGE, NULL);
+      out->image_stale = g_strcmp0 (hash, heyai_asset_get_inputs_hash (still)) != 0;
+    }
+
+  if (out->clip_take <= 0)
+    return;
+
+  clip = heyai_store_get_asset (store, heyai_scene_get_id (scene), HEYAI_ASSET_KIND_CLIP, out->clip_take, NULL);
+  if (clip == NULL)
+    {
+      out->clip_stale = TRUE;
+      return;
+    }
+
+  if (heyai_asset_get_inputs_hash (clip) != NULL)
+    {
+      const char *source_id = NULL;
+
+      out->clip_source_image_take = lineage_source_take (clip, &source_id);
+      if (still == NULL || project == NULL ||
+          g_strcmp0 (source_id, heyai_asset_get_id (still)) != 0)
+        out->clip_stale = TRUE;
+      else
+        {
+          g_autofree char *hash = heyai_lineage_hash (project, scene, HEYAI_ASSET_KIND_CLIP, still);
+          out->clip_stale = g_strcmp0 (hash, heyai_asset_get_inputs_hash (clip)) != 0;
+        }
+    }
+  else if (still != NULL && heyai_asset_get_created_at (clip) < heyai_asset_get_created_at (still) &&
+           !g_str_has_prefix (heyai_asset_get_lineage (clip) ? heyai_asset_get_lineage (clip) : "", "{\"source\":\"imported\""))
+    {
+      /* A clip made before lineage was recorded, older than a still made
+       * since: it cannot show that still. */
+      out->clip_stale = TRUE;
+    }
+
+  /* A clip of an outdated still is outdated too. */
+  if (out->image_stale)
+    out->clip_stale = TRUE;
+}
+
+gboolean
+heyai_lineage_clip_is_current (HeyaiStore   *store,
+                               HeyaiProject *project,
+                               HeyaiScene   *scene)
+{
+  HeyaiSceneLineage lineage;
+
+  heyai_lineage_of_scene (store, project, scene, &lineage);
+  return lineage.clip_take > 0 && !lineage.clip_stale;
+}

@@ -1,0 +1,49 @@
+/* heyai-lineage.h: what every still and clip was made from, and whether a
+ * scene's selected takes are current (see heyai-lineage.c).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "heyai-types.h"
+#include "heyai-project.h"
+#include "heyai-scene.h"
+#include "heyai-asset.h"
+
+G_BEGIN_DECLS
+
+/* A clip is current only when it was made from the scene's selected still
+ * with today's motion prompt, camera move, duration and aspect, and that
+ * still is current (today's prompt, style bible and aspect). */
+typedef struct
+{
+  int      image_take;
+  int      clip_take;
+  int      clip_source_image_take;  /* the still take the selected clip was made from (0: unknown) */
+  gboolean image_stale;
+  gboolean clip_stale;
+} HeyaiSceneLineage;
+
+/* @project may be NULL (read from the store). */
+void      heyai_lineage_of_scene        (HeyaiStore        *store,
+                                         HeyaiProject      *project,
+                                         HeyaiScene        *scene,
+                                         HeyaiSceneLineage *out);
+gboolean  heyai_lineage_clip_is_current (HeyaiStore        *store,
+                                         HeyaiProject      *project,
+                                         HeyaiScene        *scene);
+/* The digest of the inputs that decide what a take of @kind shows (a clip:
+ * made from @still). */
+char     *heyai_lineage_hash            (HeyaiProject      *project,
+                                         HeyaiScene        *scene,
+                                         HeyaiAssetKind     kind,
+                                         HeyaiAsset        *still);
+/* Sets @asset's lineage (JSON) and inputs hash; @params: the provider's
+ * generation parameters (JSON text, may be NULL). */
+void      heyai_lineage_fill            (HeyaiProject      *project,
+                                         HeyaiScene        *scene,
+                                         HeyaiAsset        *asset,
+                                         HeyaiAsset        *still,
+                                         const char        *params);
+
+G_END_DECLS
