@@ -13,5 +13,6 @@
 #include "heyai-asset.h"
 #include "heyai-job.h"
 #include "heyai-store.h"
+#include "heyai-store-spending.h"
 #include "heyai-script.h"
 #include "heyai-util.h"
