@@ -45,5 +45,6 @@ int heyai_cli_images  (HeyaiCli *cli, int argc, char **argv);
 int heyai_cli_animate (HeyaiCli *cli, int argc, char **argv);
 int heyai_cli_run     (HeyaiCli *cli, int argc, char **argv);
 int heyai_cli_collect (HeyaiCli *cli, int argc, char **argv);
+int heyai_cli_spending (HeyaiCli *cli, int argc, char **argv);  /* heyai-cli-spending.c */
 
 G_END_DECLS

@@ -39,6 +39,7 @@ struct _HeyaiAnimatorKling
   HeyaiJwtCache *jwt;
   guint          poll_ms;
   guint          max_wait;
+  double         price;        /* > 0: the price table's override for a 5 s clip */
 };
 
 static void animator_iface_init (HeyaiAnimatorInterface *iface);
@@ -53,6 +54,7 @@ enum {
   PROP_BASE_URL,
   PROP_POLL_INTERVAL,
   PROP_MAX_WAIT,
+  PROP_PRICE,
   N_PROPS
 };
 
@@ -68,6 +70,17 @@ heyai_kling_price (const char *mode,
   double five = g_strcmp0 (mode, "pro") == 0 ? HEYAI_KLING_PRICE_PRO_5 : HEYAI_KLING_PRICE_STD_5;
 
   return duration >= 10 ? 2 * five : five;
+}
+
+/* The price table's override (a 5 s clip; 10 s costs twice), else the
+ * built-in price of the mode. */
+static double
+clip_price (HeyaiAnimatorKling *self,
+            int                 duration)
+{
+  if (self->price > 0)
+    return duration >= 10 ? 2 * self->price : self->price;
+  return heyai_kling_price (self->mode, duration);
 }
 
 gboolean
@@ -375,7 +388,7 @@ downloaded_cb (GObject      *source,
   gen->params = json_to_string (node, FALSE);
   gen->request_id = g_strdup (data->task_id);
   gen->remote_url = g_strdup (data->video_url);
-  gen->cost = heyai_kling_price (self->mode, data->duration);
+  gen->cost = clip_price (self, data->duration);
 
   heyai_job_set_progress (data->job, 1.0);
   g_task_return_pointer (task, gen, (GDestroyNotify) heyai_gen_result_free);
@@ -1222,7 +1235,7 @@ static double
 heyai_animator_kling_estimate_cost (HeyaiAnimator *animator,
                                     HeyaiScene    *scene)
 {
-  return heyai_kling_price (HEYAI_ANIMATOR_KLING (animator)->mode, heyai_scene_get_duration (scene));
+  return clip_price (HEYAI_ANIMATOR_KLING (animator), heyai_scene_get_duration (scene));
 }
 
 static void
@@ -1318,6 +1331,9 @@ heyai_animator_kling_get_property (GObject    *object,
     case PROP_MAX_WAIT:
       g_value_set_uint (value, self->max_wait);
       break;
+    case PROP_PRICE:
+      g_value_set_double (value, self->price);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1358,6 +1374,9 @@ heyai_animator_kling_set_property (GObject      *object,
     case PROP_MAX_WAIT:
       heyai_animator_kling_set_max_wait (self, g_value_get_uint (value));
       break;
+    case PROP_PRICE:
+      self->price = g_value_get_double (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1390,6 +1409,11 @@ heyai_animator_kling_class_init (HeyaiAnimatorKlingClass *klass)
   properties[PROP_MAX_WAIT] =
     g_param_spec_uint ("max-wait", NULL, NULL, 1, 86400, DEFAULT_MAX_WAIT,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /* USD of a 5 s clip (the price table's override); 0: the built-in price. */
+  properties[PROP_PRICE] =
+    g_param_spec_double ("price", NULL, NULL, 0, 1000, 0,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

@@ -259,5 +259,10 @@ GObject    *heyai_provider_create        (HeyaiRole    role,
 const char *heyai_provider_resolve_name  (HeyaiRole    role,
                                           const char  *flag,
                                           const char  *setting);
+/* The producer-facing (translated) name of provider @name for @role
+ * ("Higgsfield", "Offline storyboard"); a name not in the registry comes
+ * back as given.  @role < 0: the first entry of any role with that name. */
+const char *heyai_provider_display_name  (int          role,
+                                          const char  *name);
 
 G_END_DECLS
