@@ -8,6 +8,9 @@
 #include "config.h"
 
 #include "heyai-cost-summary.h"
+#include "heyai-export.h"
+#include "heyai-export-page.h"
+#include "heyai-project-view.h"
 #include "heyai-spending-window.h"
 #include "ui-test-utils.h"
 
@@ -247,6 +250,167 @@ test_confirmation_text (void)
   g_settings_reset (settings, "animator-provider");
 }
 
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static guint
+count_buttons_with (GtkWidget  *root,
+                    const char *part)
+{
+  guint n = 0;
+
+  if (GTK_IS_BUTTON (root) && gtk_widget_get_visible (root) && gtk_button_get_label (GTK_BUTTON (root)) != NULL &&
+      strstr (gtk_button_get_label (GTK_BUTTON (root)), part) != NULL)
+    n++;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_buttons_with (child, part);
+  return n;
+}
+
+/* Whether @widget lies inside its scrolled window's visible part. */
+static gboolean
+in_view (GtkWidget *widget)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  graphene_rect_t bounds;
+
+  GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+
+  if (GTK_IS_VIEWPORT (content))
+    content = gtk_viewport_get_child (GTK_VIEWPORT (content));
+  g_assert_true (gtk_widget_compute_bounds (widget, content, &bounds));
+  g_test_message ("%s at %.0f+%.0f, view %.0f+%.0f", G_OBJECT_TYPE_NAME (widget), bounds.origin.y,
+                  bounds.size.height, gtk_adjustment_get_value (vadj), gtk_adjustment_get_page_size (vadj));
+  return bounds.origin.y >= gtk_adjustment_get_value (vadj) &&
+         bounds.origin.y + bounds.size.height <= gtk_adjustment_get_value (vadj) + gtk_adjustment_get_page_size (vadj);
+}
+
+static void
+clipboard_text_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  char **text = user_data;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  if (*text == NULL)
+    *text = g_strdup ("");
+}
+
+static AdwMessageDialog *
+wait_dialog (guint ms)
+{
+  for (guint waited = 0; waited < ms; waited += 25)
+    {
+      g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+      for (GList *l = toplevels; l != NULL; l = l->next)
+        if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+          return l->data;
+      ui_test_spin (25);
+    }
+  return NULL;
+}
+
+/* Export with local storage: progress and result come into view, the
+ * result shows a readable path and one "Open Folder"; "Copy Link for the
+ * Editor" copies the package's path (not the project folder's file://
+ * URI) and says so; "Open Folder" without a file manager shows the path
+ * with a Copy button instead of failing silently. */
+static void
+test_export_local (void)
+{
+  HeyaiApplication *app = ui_test_app ();
+  HeyaiStore *store = heyai_application_get_store (app);
+  g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Local Export Me", 3, TRUE);
+  g_autoptr(GPtrArray) scenes = heyai_store_list_scenes (store, heyai_project_get_id (project), NULL);
+  HeyaiWindow *window = heyai_window_new (app);
+  HeyaiProjectView *view = heyai_window_get_project_view (window);
+  HeyaiExportPage *page = heyai_project_view_get_export_page (view);
+  g_autofree char *copied = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *progress, *done, *link = NULL, *button;
+
+  for (guint i = 0; i < 2; i++)
+    g_assert_true (heyai_pipeline_set_approval (store, g_ptr_array_index (scenes, i), HEYAI_APPROVAL_APPROVED, NULL));
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 560);
+  gtk_window_present (GTK_WINDOW (window));
+  heyai_window_open_project (window, project);
+  heyai_project_view_set_visible_page (view, "export");
+  ui_test_wait_frame (GTK_WIDGET (window));
+  heyai_export_page_set_formats (page, HEYAI_EXPORT_FORMAT_CSV);
+
+  progress = find_type (GTK_WIDGET (page), GTK_TYPE_PROGRESS_BAR);
+  g_assert_nonnull (progress);
+  heyai_export_page_export (page);
+  ui_test_wait_frame (progress);
+  ui_test_wait_frame (progress);
+  if (heyai_export_page_get_package_path (page) == NULL)
+    {
+      g_assert_true (gtk_widget_get_visible (progress));
+      g_assert_true (in_view (progress));
+    }
+  for (guint i = 0; i < 600 && heyai_export_page_get_package_path (page) == NULL; i++)
+    ui_test_spin (50);
+  g_assert_nonnull (heyai_export_page_get_package_path (page));
+
+  /* The published copy's path, readable. */
+  for (guint i = 0; i < 400 && (link = find_named (GTK_WIDGET (page), "publish-link")) == NULL; i++)
+    ui_test_spin (25);
+  g_assert_nonnull (link);
+  g_test_message ("published: %s", gtk_label_get_text (GTK_LABEL (link)));
+  g_assert_null (strstr (gtk_label_get_text (GTK_LABEL (link)), "%20"));
+  g_assert_false (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (link)), "file:"));
+  done = gtk_widget_get_ancestor (link, GTK_TYPE_BOX);
+  while (done != NULL && g_strcmp0 (gtk_widget_get_name (done), "publish-box") == 0)
+    done = gtk_widget_get_ancestor (gtk_widget_get_parent (done), GTK_TYPE_BOX);
+  ui_test_wait_frame (GTK_WIDGET (window));
+  ui_test_wait_frame (GTK_WIDGET (window));
+  g_assert_true (in_view (done));
+  g_assert_cmpuint (count_buttons_with (done, "Open"), ==, 1);
+
+  button = find_button (GTK_WIDGET (page), "Copy _Link for the Editor");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (button), NULL, clipboard_text_cb, &copied);
+  for (guint i = 0; i < 200 && copied == NULL; i++)
+    ui_test_spin (25);
+  g_assert_cmpstr (copied, ==, heyai_export_page_get_package_path (page));
+
+  /* No file manager on this display: the path, with Copy. */
+  g_assert_null (wait_dialog (0));
+  g_signal_emit_by_name (find_button (GTK_WIDGET (page), "_Open Folder"), "clicked");
+  dialog = wait_dialog (8000);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could Not Open the Folder");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), heyai_export_page_get_package_path (page)));
+  g_clear_pointer (&copied, g_free);
+  adw_message_dialog_response (dialog, "copy");
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (dialog)), NULL, clipboard_text_cb, &copied);
+  for (guint i = 0; i < 200 && copied == NULL; i++)
+    ui_test_spin (25);
+  g_assert_cmpstr (copied, ==, heyai_export_page_get_package_path (page));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -257,6 +421,7 @@ main (int    argc,
     return 0;
   g_test_add_func ("/ui/money/spending-window", test_spending_window);
   g_test_add_func ("/ui/money/confirmation-text", test_confirmation_text);
+  g_test_add_func ("/ui/messages/export-local", test_export_local);
   status = g_test_run ();
   ui_test_cleanup ();
   return status;
