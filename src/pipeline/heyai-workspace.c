@@ -377,8 +377,8 @@ heyai_workspace_check_budget (HeyaiWorkspace          *self,
         {
           g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_BUDGET,
                        _("This batch costs about $%.2f, more than the $%.2f left of this month’s budget of $%.2f "
-                         "($%.2f spent): nothing paid was started. Raise the monthly budget (Preferences → "
-                         "Spending) or wait for next month."),
+                         "($%.2f spent): nothing paid was started. Raise the monthly budget (main menu → "
+                         "Spending, or --monthly-budget) or wait for next month."),
                        estimate->cost, MAX (monthly - spent, 0), monthly, spent);
           return FALSE;
         }
