@@ -450,6 +450,91 @@ test_export_local (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+run_finished_cb (HeyaiApplication *app,
+                 HeyaiProject     *project,
+                 guint             n_done,
+                 guint             n_failed,
+                 double            cost,
+                 const char       *error_message,
+                 gpointer          user_data)
+{
+  char **message = user_data;
+
+  g_free (*message);
+  *message = g_strdup (error_message != NULL ? error_message : "");
+}
+
+/* The confirmation itself, before a paid batch (Higgsfield stills, no
+ * network needed to estimate): display names, the estimate, the budget
+ * left this month; "Spending…" is offered. */
+static void
+test_confirmation_dialog (void)
+{
+  HeyaiApplication *app = ui_test_app ();
+  HeyaiStore *store = heyai_application_get_store (app);
+  GSettings *settings = heyai_application_get_settings (app);
+  g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Paid Stills", 4, FALSE);
+  HeyaiWindow *window;
+  HeyaiProjectView *view;
+  AdwMessageDialog *dialog;
+  const char *body;
+
+  g_setenv ("HF_CREDENTIALS", "test-key:test-secret", TRUE);
+  g_settings_set_string (settings, "imager-provider", "higgsfield");
+  g_settings_set_double (settings, "budget-monthly", 1000.0);
+  g_settings_set_double (settings, "budget-cap", 50.0);
+
+  window = heyai_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  heyai_window_open_project (window, project);
+  ui_test_wait_frame (GTK_WIDGET (window));
+  view = heyai_window_get_project_view (window);
+  heyai_project_view_run (view, HEYAI_RUN_IMAGES);
+  dialog = wait_dialog (3000);
+  g_assert_nonnull (dialog);
+  body = adw_message_dialog_get_body (dialog);
+  g_test_message ("%s", body);
+  g_assert_nonnull (strstr (body, "4 stills with Higgsfield"));
+  g_assert_null (strstr (body, "higgsfield"));
+  g_assert_nonnull (strstr (body, "Estimated cost: $0.24"));
+  g_assert_nonnull (strstr (body, "Left this month: $"));
+  g_assert_nonnull (strstr (body, "of $1000.00"));
+  g_assert_nonnull (strstr (body, "Budget cap per batch: $50.00"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "spending"));
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  ui_test_spin (50);
+
+  /* Over what is left this month: the run stops before its first paid
+   * request, with a message naming the monthly budget. */
+  {
+    g_autofree char *message = NULL;
+    g_autoptr(GPtrArray) requests = NULL;
+    double spent = 0;
+    gulong id;
+
+    g_assert_true (heyai_workspace_get_month_spent (heyai_application_get_workspace (app), &spent, NULL));
+    g_settings_set_double (settings, "budget-monthly", spent + 0.10);
+    id = g_signal_connect (app, "run-finished", G_CALLBACK (run_finished_cb), &message);
+    heyai_application_start_run (app, project, HEYAI_RUN_IMAGES, 0);
+    for (guint i = 0; i < 200 && message == NULL; i++)
+      ui_test_spin (25);
+    g_signal_handler_disconnect (app, id);
+    g_assert_nonnull (message);
+    g_assert_nonnull (strstr (message, "this month’s budget of $"));
+    requests = heyai_store_list_requests (store, heyai_project_get_id (project), NULL);
+    g_assert_cmpuint (requests->len, ==, 0);
+    ui_test_spin (100);
+  }
+
+  g_settings_reset (settings, "imager-provider");
+  g_settings_reset (settings, "budget-monthly");
+  g_settings_reset (settings, "budget-cap");
+  g_unsetenv ("HF_CREDENTIALS");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -460,6 +545,7 @@ main (int    argc,
     return 0;
   g_test_add_func ("/ui/money/spending-window", test_spending_window);
   g_test_add_func ("/ui/money/confirmation-text", test_confirmation_text);
+  g_test_add_func ("/ui/money/confirmation-dialog", test_confirmation_dialog);
   g_test_add_func ("/ui/messages/export-local", test_export_local);
   status = g_test_run ();
   ui_test_cleanup ();
