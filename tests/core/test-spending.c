@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "heyai-core.h"
+#include "heyai-workspace.h"
 
 typedef struct
 {
@@ -168,11 +169,84 @@ test_month (Fixture       *f,
   g_assert_cmpfloat (spent, ==, 0);
 }
 
+/* The workspace: the price table's override reaches the estimates (a new
+ * pipeline for the next batch), and the monthly budget stops a batch over
+ * what is left and caps the pipeline's batch budget at it. */
+static void
+test_workspace (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(HeyaiWorkspace) workspace = heyai_workspace_new (f->store, f->dir, NULL);
+  GSettings *settings = heyai_workspace_get_settings (workspace);
+  HeyaiRunEstimate estimate = { { 0 }, 0 };
+  g_autoptr(GError) error = NULL;
+  HeyaiPipeline *pipeline;
+  gboolean overridden = TRUE;
+  double budget = 0;
+
+  if (settings == NULL)
+    {
+      g_test_skip ("the settings schema is not compiled here");
+      return;
+    }
+  g_setenv ("HF_CREDENTIALS", "test-key:test-secret", TRUE);
+  for (int i = 1; i <= 3; i++)
+    {
+      g_autoptr(HeyaiScene) scene = heyai_scene_new ();
+
+      heyai_scene_set_project_id (scene, heyai_project_get_id (f->a));
+      heyai_scene_set_position (scene, i);
+      g_assert_true (heyai_store_insert_scene (f->store, scene, &error));
+      g_assert_no_error (error);
+    }
+
+  heyai_workspace_set_provider (workspace, HEYAI_ROLE_IMAGER, "higgsfield");
+  g_assert_cmpstr (heyai_workspace_get_provider_name (workspace, HEYAI_ROLE_IMAGER), ==, "higgsfield");
+  g_assert_cmpstr (heyai_provider_display_name (HEYAI_ROLE_IMAGER, "higgsfield"), ==, "Higgsfield");
+  pipeline = heyai_workspace_get_pipeline (workspace, &error);
+  g_assert_no_error (error);
+  heyai_pipeline_estimate (pipeline, f->a, HEYAI_RUN_IMAGES, 0, &estimate);
+  g_assert_cmpuint (estimate.n_jobs[HEYAI_ROLE_IMAGER], ==, 3);
+  g_assert_cmpfloat_with_epsilon (estimate.cost, 3 * 0.06, 1e-9);
+  g_assert_cmpfloat_with_epsilon (heyai_workspace_get_price (workspace, "higgsfield", "image", &overridden), 0.06, 1e-9);
+  g_assert_false (overridden);
+
+  heyai_workspace_set_price (workspace, "higgsfield", "image", 0.10);
+  g_assert_cmpfloat_with_epsilon (heyai_workspace_get_price (workspace, "higgsfield", "image", &overridden), 0.10, 1e-9);
+  g_assert_true (overridden);
+  pipeline = heyai_workspace_get_pipeline (workspace, &error);
+  g_assert_no_error (error);
+  heyai_pipeline_estimate (pipeline, f->a, HEYAI_RUN_IMAGES, 0, &estimate);
+  g_assert_cmpfloat_with_epsilon (estimate.cost, 0.30, 1e-9);
+
+  /* 0.80 spent this month of a 1.00 monthly budget: 0.30 does not fit. */
+  add_request (f, f->b, "kling", HEYAI_REQUEST_COLLECTED, 0.80, 0.80, g_get_real_time ());
+  g_settings_set_double (settings, "budget-monthly", 1.00);
+  g_assert_false (heyai_workspace_check_budget (workspace, &estimate, &error));
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_BUDGET);
+  g_assert_nonnull (strstr (error->message, "this month’s budget of $1.00"));
+  g_clear_error (&error);
+  estimate.cost = 0.10;
+  g_assert_true (heyai_workspace_check_budget (workspace, &estimate, &error));
+  g_object_get (heyai_workspace_get_pipeline (workspace, NULL), "budget", &budget, NULL);
+  g_assert_cmpfloat_with_epsilon (budget, 0.20, 1e-6);
+  /* The per-batch cap when it is lower. */
+  g_settings_set_double (settings, "budget-cap", 0.15);
+  g_object_get (heyai_workspace_get_pipeline (workspace, NULL), "budget", &budget, NULL);
+  g_assert_cmpfloat_with_epsilon (budget, 0.15, 1e-6);
+
+  heyai_workspace_set_price (workspace, "higgsfield", "image", 0);
+  g_settings_reset (settings, "budget-monthly");
+  g_settings_reset (settings, "budget-cap");
+  g_unsetenv ("HF_CREDENTIALS");
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/spending/month", Fixture, NULL, fixture_setup, test_month, fixture_teardown);
+  g_test_add ("/spending/workspace", Fixture, NULL, fixture_setup, test_workspace, fixture_teardown);
   return g_test_run ();
 }
