@@ -369,6 +369,12 @@ heyai_spending_window_set_month (HeyaiSpendingWindow *self,
   refresh (self);
 }
 
+static void
+run_finished_cb (HeyaiSpendingWindow *self)
+{
+  refresh (self);
+}
+
 void
 heyai_spending_window_present (GtkRoot *parent)
 {
@@ -384,6 +390,8 @@ heyai_spending_window_present (GtkRoot *parent)
       return;
     }
   window = heyai_spending_window_new (workspace);
+  /* A batch that ends while the window is open changes the month's figures. */
+  g_signal_connect_object (app, "run-finished", G_CALLBACK (run_finished_cb), window, G_CONNECT_SWAPPED);
   if (GTK_IS_WINDOW (parent))
     gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (parent));
   gtk_window_present (GTK_WINDOW (window));
