@@ -53,5 +53,6 @@ int heyai_cli_script  (HeyaiCli *cli, int argc, char **argv);
 
 /* heyai-cli-import.c */
 int heyai_cli_import  (HeyaiCli *cli, int argc, char **argv);
+int heyai_cli_spending (HeyaiCli *cli, int argc, char **argv);  /* heyai-cli-spending.c */
 
 G_END_DECLS

@@ -43,8 +43,9 @@ typedef struct
 /* The same workspace as the window: providers from the flags, the
  * environment, then the settings; the same budget cap (or --budget). */
 static HeyaiPipeline *
-create_pipeline (HeyaiCli *cli,
-                 int      *exit_code)
+create_pipeline (HeyaiCli        *cli,
+                 HeyaiWorkspace **workspace_out,
+                 int             *exit_code)
 {
   g_autoptr(HeyaiWorkspace) workspace = heyai_workspace_new (cli->store, cli->data_dir, NULL);
   const char *flags[4] = { cli->llm, cli->imager, cli->animator, cli->storage };
@@ -59,6 +60,8 @@ create_pipeline (HeyaiCli *cli,
     }
   if (cli->budget >= 0)
     heyai_workspace_set_budget (workspace, cli->budget);
+  if (cli->monthly_budget >= 0)
+    heyai_workspace_set_monthly_budget (workspace, cli->monthly_budget);
 
   pipeline = heyai_workspace_get_pipeline (workspace, &error);
   if (pipeline == NULL)
@@ -68,6 +71,8 @@ create_pipeline (HeyaiCli *cli,
                                    error ? error->message : _("The provider could not be started"));
       return NULL;
     }
+  if (workspace_out != NULL)
+    *workspace_out = g_object_ref (workspace);
   return g_object_ref (pipeline);
 }
 
@@ -263,11 +268,12 @@ run_pipeline (HeyaiCli      *cli,
               int            scene_position)
 {
   g_autoptr(HeyaiPipeline) pipeline = NULL;
+  g_autoptr(HeyaiWorkspace) workspace = NULL;
   RunState state = { 0 };
   guint sigint_id, sigterm_id;
   int exit_code = HEYAI_EXIT_OK;
 
-  pipeline = create_pipeline (cli, &exit_code);
+  pipeline = create_pipeline (cli, &workspace, &exit_code);
   if (pipeline == NULL)
     return exit_code;
 
@@ -289,6 +295,14 @@ run_pipeline (HeyaiCli      *cli,
         /* TRANSLATORS: "Estimated cost: $3.40 (12 stills, 12 clips)" */
         g_printerr (_("Estimated cost: $%.2f (%s, %s)\n"), estimate.cost, stills, clips);
       }
+
+    /* The monthly budget: a batch over what is left starts nothing. */
+    {
+      g_autoptr(GError) budget_error = NULL;
+
+      if (!heyai_workspace_check_budget (workspace, &estimate, &budget_error))
+        return heyai_cli_fail (HEYAI_EXIT_FAILED, "%s", budget_error->message);
+    }
   }
 
   state.cli = cli;
@@ -425,7 +439,7 @@ preview_revision (HeyaiCli     *cli,
   HeyaiRevision *revision;
   int exit_code = HEYAI_EXIT_OK;
 
-  pipeline = create_pipeline (cli, &exit_code);
+  pipeline = create_pipeline (cli, NULL, &exit_code);
   if (pipeline == NULL)
     return exit_code;
 

@@ -42,6 +42,7 @@ static const Command commands[] = {
   { "retry",   heyai_cli_retry,   N_("Try again the step of a scene that failed (a failed clip: only the clip)") },
   { "select",  heyai_cli_select,  N_("Use another take of a scene’s still or clip") },
   { "script",  heyai_cli_script,  N_("Store a new draft of the script (then analyze: unchanged scenes keep their work)") },
+  { "spending", heyai_cli_spending, N_("Spend this month per provider and project, and the budget left (--json)") },
   { "collect", heyai_cli_collect, N_("Collect the stills and clips already paid for (after a cancel), paying nothing new") },
 };
 
@@ -250,6 +251,7 @@ main (int    argc,
   const Command *command = NULL;
   int jobs[4] = { 0 };
   g_autofree char *budget = NULL;
+  g_autofree char *monthly = NULL;
   int status;
   GOptionEntry entries[] = {
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
@@ -272,6 +274,8 @@ main (int    argc,
       N_("Uploads at the same time (default 4)"), N_("N") },
     { "budget", 0, 0, G_OPTION_ARG_STRING, &budget,
       N_("Stop a batch before it spends more than this many US dollars (0: no cap; default: the setting)"), N_("USD") },
+    { "monthly-budget", 0, 0, G_OPTION_ARG_STRING, &monthly,
+      N_("Start no batch that would take this month’s spending over this many US dollars (0: none; default: the setting)"), N_("USD") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version,
       N_("Show the version and exit"), NULL },
     { NULL }
@@ -352,6 +356,18 @@ main (int    argc,
 
       cli.budget = g_ascii_strtod (budget, &end);
       if (end == budget || *end != '\0' || !(cli.budget >= 0) || cli.budget > 1e9)
+        {
+          status = heyai_cli_fail (HEYAI_EXIT_USAGE, _("The budget must be an amount in US dollars, such as 5 or 2.50"));
+          goto out;
+        }
+    }
+  cli.monthly_budget = -1;
+  if (monthly != NULL)
+    {
+      char *end = NULL;
+
+      cli.monthly_budget = g_ascii_strtod (monthly, &end);
+      if (end == monthly || *end != '\0' || !(cli.monthly_budget >= 0) || cli.monthly_budget > 1e9)
         {
           status = heyai_cli_fail (HEYAI_EXIT_USAGE, _("The budget must be an amount in US dollars, such as 5 or 2.50"));
           goto out;

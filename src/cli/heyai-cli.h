@@ -29,6 +29,7 @@ typedef struct
   char       *storage;
   int         concurrency[4];     /* per HeyaiRole; 0 = pipeline default */
   double      budget;             /* --budget USD; < 0 when not given (the setting applies) */
+  double      monthly_budget;     /* --monthly-budget USD; < 0 when not given (the setting applies) */
   gboolean    interactive;        /* stderr is a terminal: draw progress */
   HeyaiStore *store;              /* opened by heyai_cli_open_store() */
 } HeyaiCli;

@@ -14,5 +14,6 @@
 #include "heyai-job.h"
 #include "heyai-store.h"
 #include "heyai-lineage.h"
+#include "heyai-store-spending.h"
 #include "heyai-script.h"
 #include "heyai-util.h"

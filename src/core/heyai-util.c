@@ -89,6 +89,10 @@ heyai_file_sha256 (const char    *path,
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  /* Hashing is bulk I/O: never on the thread running the default main
+   * context (the window's main loop); use a GTask thread or the background
+   * pool (issue 15). */
+  g_assert (!g_main_context_is_owner (g_main_context_default ()));
 
   display = g_filename_display_basename (path);
 

@@ -14,7 +14,8 @@ char     *heyai_slugify            (const char *text,
                                     gsize       max_len);
 /* Random v4 uuid. */
 char     *heyai_uuid_new           (void);
-/* Lower-case hex sha256 of a file, streamed. */
+/* Lower-case hex sha256 of a file, streamed.  Never on the thread that owns
+ * the default main context (asserted): run it in a thread. */
 char     *heyai_file_sha256        (const char   *path,
                                     GCancellable *cancellable,
                                     GError      **error);

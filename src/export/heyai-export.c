@@ -160,6 +160,7 @@ heyai_export_result_free (HeyaiExportResult *result)
 
   g_free (result->package_path);
   g_free (result->zip_path);
+  g_free (result->zip_sha256);
   g_strfreev (result->warnings);
   g_free (result);
 }
@@ -962,9 +963,20 @@ heyai_export_run (const HeyaiExportPlan    *plan,
     }
   g_clear_pointer (&zip_tmp, g_free);
 
+  result = g_new0 (HeyaiExportResult, 1);
+  /* The zip's checksum for the store, here in the export's thread: the
+   * window records the package from its main loop and must not hash. */
+  if (zip_final != NULL)
+    {
+      GStatBuf st;
+
+      result->zip_sha256 = heyai_file_sha256 (zip_final, cancellable, NULL);
+      if (g_stat (zip_final, &st) == 0)
+        result->zip_size = (gint64) st.st_size;
+    }
+
   report (&prog, 1.0, _("Done"));
 
-  result = g_new0 (HeyaiExportResult, 1);
   result->package_path = g_steal_pointer (&final);
   result->zip_path = g_steal_pointer (&zip_final);
   result->n_scenes = cut->entries->len;
@@ -1155,14 +1167,11 @@ heyai_export_record_package (HeyaiStore               *store,
   heyai_asset_set_params (asset, params);
   heyai_asset_set_local_path (asset, path);
 
-  if (result->zip_path != NULL)
+  /* Hashed by the export itself (off the main loop); nothing read here. */
+  if (result->zip_path != NULL && result->zip_sha256 != NULL)
     {
-      g_autofree char *sha = heyai_file_sha256 (result->zip_path, NULL, NULL);
-      GStatBuf st;
-
-      heyai_asset_set_sha256 (asset, sha);
-      if (g_stat (result->zip_path, &st) == 0)
-        heyai_asset_set_size (asset, (gint64) st.st_size);
+      heyai_asset_set_sha256 (asset, result->zip_sha256);
+      heyai_asset_set_size (asset, result->zip_size);
     }
 
   /* TODO(drive): once the Drive storage client lands, upload the package (or

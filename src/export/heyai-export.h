@@ -103,6 +103,8 @@ typedef struct
   GStrv      warnings;       /* translated sentences (skipped scenes ...) */
   guint      n_scenes;       /* scenes in the cut */
   gint64     total_frames;   /* cut length at the plan's fps */
+  char      *zip_sha256;     /* the zip's SHA-256, computed where the export ran (never the main loop) */
+  gint64     zip_size;
 } HeyaiExportResult;
 
 /* Progress: @fraction 0..1 and a short translated description of the step. */

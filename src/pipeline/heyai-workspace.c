@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "heyai-animator-kling.h"
 #include "heyai-enums.h"
 #include "heyai-imager-higgsfield.h"
 #include "heyai-llm-anthropic.h"
@@ -28,6 +29,7 @@ struct _HeyaiWorkspace
   char          *provider[N_WS_ROLES];
   guint          concurrency[N_WS_ROLES];
   double         budget;        /* < 0: the setting */
+  double         monthly;       /* < 0: the setting */
   HeyaiPipeline *pipeline;
   gulong         running_handler;
   gboolean       stale;         /* rebuild the pipeline once idle */
@@ -43,6 +45,11 @@ static const char *const model_keys[N_WS_ROLES] = {
 };
 static const char *const concurrency_keys[N_WS_ROLES] = {
   "concurrency-llm", "concurrency-imager", "concurrency-animator", "concurrency-storage",
+};
+
+static const HeyaiPriceEntry price_entries[] = {
+  { "higgsfield", "image", N_("Still (standard resolution; 4K costs twice)"), HEYAI_HIGGSFIELD_PRICE_STANDARD },
+  { "kling",      "clip",  N_("5-second clip (10 seconds cost twice)"),      HEYAI_KLING_PRICE_STD_5 },
 };
 
 static char *
@@ -167,7 +174,34 @@ create_provider (HeyaiWorkspace  *self,
   if (model != NULL && *model != '\0' &&
       g_object_class_find_property (G_OBJECT_GET_CLASS (provider), "model") != NULL)
     g_object_set (provider, "model", model, NULL);
+
+  /* The price table's override reaches the provider's estimates and costs. */
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (provider), "price") != NULL)
+    {
+      gboolean overridden = FALSE;
+      double price = heyai_workspace_get_price (self, name, role == HEYAI_ROLE_IMAGER ? "image" : "clip",
+                                                &overridden);
+
+      if (overridden)
+        g_object_set (provider, "price", price, NULL);
+    }
   return provider;
+}
+
+/* The pipeline's cap: the per-batch cap, lowered to what is left of the
+ * monthly budget (a little above 0 when nothing is left, so the cap stays a
+ * cap: 0 means none). */
+static double
+effective_budget (HeyaiWorkspace *self)
+{
+  double batch = heyai_workspace_get_budget (self);
+  double monthly = heyai_workspace_get_monthly_budget (self);
+  double spent = 0, left;
+
+  if (monthly <= 0 || !heyai_workspace_get_month_spent (self, &spent, NULL))
+    return batch;
+  left = MAX (monthly - spent, 1e-6);
+  return batch > 0 ? MIN (batch, left) : left;
 }
 
 static void
@@ -184,7 +218,7 @@ apply_limits (HeyaiWorkspace *self)
         limit = (guint) MAX (g_settings_get_int (self->settings, concurrency_keys[role]), 0);
       heyai_pipeline_set_concurrency (self->pipeline, (HeyaiRole) role, limit);
     }
-  heyai_pipeline_set_budget (self->pipeline, heyai_workspace_get_budget (self));
+  heyai_pipeline_set_budget (self->pipeline, effective_budget (self));
 }
 
 static void
@@ -212,8 +246,10 @@ settings_changed_cb (GSettings      *settings,
                      const char     *key,
                      HeyaiWorkspace *self)
 {
-  if (g_str_has_prefix (key, "concurrency-") || g_str_equal (key, "budget-cap"))
+  if (g_str_has_prefix (key, "concurrency-") || g_str_has_prefix (key, "budget-"))
     apply_limits (self);
+  else if (g_str_equal (key, "price-table"))
+    heyai_workspace_reload_providers (self);
   else if (g_str_has_suffix (key, "-provider") || g_str_has_suffix (key, "-model") ||
            g_str_has_suffix (key, "-base-url") || g_str_equal (key, "openai-api") ||
            g_str_equal (key, "drive-shared-drive-id"))
@@ -247,6 +283,7 @@ static void
 heyai_workspace_init (HeyaiWorkspace *self)
 {
   self->budget = -1;
+  self->monthly = -1;
 }
 
 HeyaiWorkspace *
@@ -339,6 +376,166 @@ heyai_workspace_get_budget (HeyaiWorkspace *self)
   if (self->settings != NULL)
     return MAX (g_settings_get_double (self->settings, "budget-cap"), 0);
   return 0;
+}
+
+double
+heyai_workspace_get_monthly_budget (HeyaiWorkspace *self)
+{
+  g_return_val_if_fail (HEYAI_IS_WORKSPACE (self), 0);
+
+  if (self->monthly >= 0)
+    return self->monthly;
+  if (self->settings != NULL)
+    return MAX (g_settings_get_double (self->settings, "budget-monthly"), 0);
+  return 0;
+}
+
+void
+heyai_workspace_set_monthly_budget (HeyaiWorkspace *self,
+                                    double          usd)
+{
+  g_return_if_fail (HEYAI_IS_WORKSPACE (self));
+
+  self->monthly = usd;
+  apply_limits (self);
+}
+
+gboolean
+heyai_workspace_get_month_spent (HeyaiWorkspace  *self,
+                                 double          *spent,
+                                 GError         **error)
+{
+  gint64 from, to;
+
+  g_return_val_if_fail (HEYAI_IS_WORKSPACE (self), FALSE);
+
+  heyai_spending_month_bounds (NULL, &from, &to);
+  return heyai_store_get_spent (self->store, from, to, spent, error);
+}
+
+gboolean
+heyai_workspace_check_budget (HeyaiWorkspace          *self,
+                              const HeyaiRunEstimate  *estimate,
+                              GError                 **error)
+{
+  double monthly, spent = 0;
+
+  g_return_val_if_fail (HEYAI_IS_WORKSPACE (self), FALSE);
+  g_return_val_if_fail (estimate != NULL, FALSE);
+
+  monthly = heyai_workspace_get_monthly_budget (self);
+  if (monthly > 0 && estimate->cost > 0)
+    {
+      if (!heyai_workspace_get_month_spent (self, &spent, error))
+        return FALSE;
+      if (spent + estimate->cost > monthly + 1e-9)
+        {
+          g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_BUDGET,
+                       _("This batch costs about $%.2f, more than the $%.2f left of this month’s budget of $%.2f "
+                         "($%.2f spent): nothing paid was started. Raise the monthly budget (main menu → "
+                         "Spending, or --monthly-budget) or wait for next month."),
+                       estimate->cost, MAX (monthly - spent, 0), monthly, spent);
+          return FALSE;
+        }
+    }
+  apply_limits (self);
+  return TRUE;
+}
+
+const char *
+heyai_workspace_get_provider_name (HeyaiWorkspace *self,
+                                   HeyaiRole       role)
+{
+  g_autofree char *setting = NULL;
+  const char *name;
+
+  g_return_val_if_fail (HEYAI_IS_WORKSPACE (self), NULL);
+  g_return_val_if_fail ((guint) role < N_WS_ROLES, NULL);
+
+  setting = setting_string (self, provider_keys[role]);
+  name = heyai_provider_resolve_name (role, self->provider[role], setting);
+  /* resolve_name may hand back the setting itself: keep a copy that lives. */
+  return g_intern_string (name != NULL ? name : "offline");
+}
+
+const HeyaiPriceEntry *
+heyai_workspace_price_entries (guint *n_entries)
+{
+  g_return_val_if_fail (n_entries != NULL, NULL);
+
+  *n_entries = G_N_ELEMENTS (price_entries);
+  return price_entries;
+}
+
+static char *
+price_key (const char *provider,
+           const char *kind)
+{
+  return g_strdup_printf ("%s/%s", provider, kind);
+}
+
+double
+heyai_workspace_get_price (HeyaiWorkspace *self,
+                           const char     *provider,
+                           const char     *kind,
+                           gboolean       *overridden)
+{
+  g_autofree char *key = NULL;
+  double builtin = 0, usd = 0;
+
+  g_return_val_if_fail (HEYAI_IS_WORKSPACE (self), 0);
+  g_return_val_if_fail (provider != NULL && kind != NULL, 0);
+
+  if (overridden != NULL)
+    *overridden = FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (price_entries); i++)
+    if (g_str_equal (price_entries[i].provider, provider) && g_str_equal (price_entries[i].kind, kind))
+      builtin = price_entries[i].builtin;
+
+  key = price_key (provider, kind);
+  if (self->settings != NULL)
+    {
+      g_autoptr(GVariant) table = g_settings_get_value (self->settings, "price-table");
+
+      if (g_variant_lookup (table, key, "d", &usd) && usd > 0)
+        {
+          if (overridden != NULL)
+            *overridden = TRUE;
+          return usd;
+        }
+    }
+  return builtin;
+}
+
+void
+heyai_workspace_set_price (HeyaiWorkspace *self,
+                           const char     *provider,
+                           const char     *kind,
+                           double          usd)
+{
+  g_autoptr(GVariant) table = NULL;
+  g_autofree char *key = NULL;
+  GVariantBuilder builder;
+  GVariantIter iter;
+  const char *name;
+  double value;
+
+  g_return_if_fail (HEYAI_IS_WORKSPACE (self));
+  g_return_if_fail (provider != NULL && kind != NULL);
+
+  if (self->settings == NULL)
+    return;
+
+  key = price_key (provider, kind);
+  table = g_settings_get_value (self->settings, "price-table");
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{sd}"));
+  g_variant_iter_init (&iter, table);
+  while (g_variant_iter_next (&iter, "{&sd}", &name, &value))
+    if (!g_str_equal (name, key))
+      g_variant_builder_add (&builder, "{sd}", name, value);
+  if (usd > 0)
+    g_variant_builder_add (&builder, "{sd}", key, usd);
+  g_settings_set_value (self->settings, "price-table", g_variant_builder_end (&builder));
 }
 
 HeyaiPipeline *

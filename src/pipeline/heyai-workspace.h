@@ -40,6 +40,51 @@ void            heyai_workspace_set_budget       (HeyaiWorkspace *self,
                                                   double          usd);
 /* The budget cap in force (the flag, else the setting; 0 = none). */
 double          heyai_workspace_get_budget       (HeyaiWorkspace *self);
+/* The monthly budget (the setting "budget-monthly"; 0 = none) and what the
+ * request ledger says was spent this calendar month (estimates of requests
+ * not final yet included). */
+double          heyai_workspace_get_monthly_budget (HeyaiWorkspace *self);
+/* A command-line monthly budget (< 0: the setting; 0: none). */
+void            heyai_workspace_set_monthly_budget (HeyaiWorkspace *self,
+                                                    double          usd);
+gboolean        heyai_workspace_get_month_spent  (HeyaiWorkspace *self,
+                                                  double         *spent,
+                                                  GError        **error);
+/* Before a batch: fails (HEYAI_ERROR_BUDGET, naming the monthly budget)
+ * when @estimate costs more than what is left of the monthly budget, so
+ * nothing paid starts; otherwise caps the pipeline's batch budget at what
+ * is left this month (and the per-batch cap) and returns TRUE. */
+gboolean        heyai_workspace_check_budget     (HeyaiWorkspace         *self,
+                                                  const HeyaiRunEstimate *estimate,
+                                                  GError                **error);
+/* The provider in force for @role (flag, environment, setting, default). */
+const char     *heyai_workspace_get_provider_name (HeyaiWorkspace *self,
+                                                   HeyaiRole       role);
+
+/* The price table the estimates come from: one row per paid provider and
+ * job kind.  A price set in the setting "price-table" ("provider/kind" ->
+ * USD) overrides the built-in one and reaches the providers (the next
+ * batch). */
+typedef struct
+{
+  const char *provider;     /* "higgsfield" */
+  const char *kind;         /* "image", "clip" */
+  const char *unit;         /* translatable: what one price buys */
+  double      builtin;
+} HeyaiPriceEntry;
+
+const HeyaiPriceEntry *heyai_workspace_price_entries (guint *n_entries);
+/* The price in force for @provider/@kind (override, else built in; 0 for
+ * an unknown pair); @overridden tells which. */
+double          heyai_workspace_get_price        (HeyaiWorkspace *self,
+                                                  const char     *provider,
+                                                  const char     *kind,
+                                                  gboolean       *overridden);
+/* @usd <= 0 restores the built-in price.  Needs the settings. */
+void            heyai_workspace_set_price        (HeyaiWorkspace *self,
+                                                  const char     *provider,
+                                                  const char     *kind,
+                                                  double          usd);
 /* The pipeline (built on first use; NULL with @error when a provider
  * cannot be made). */
 HeyaiPipeline  *heyai_workspace_get_pipeline     (HeyaiWorkspace *self,

@@ -42,6 +42,7 @@ struct _HeyaiAnimatorKling
   HeyaiJwtCache *jwt;
   guint          poll_ms;
   guint          max_wait;
+  double         price;        /* > 0: the price table's override for a 5 s clip */
 };
 
 static void animator_iface_init (HeyaiAnimatorInterface *iface);
@@ -56,6 +57,7 @@ enum {
   PROP_BASE_URL,
   PROP_POLL_INTERVAL,
   PROP_MAX_WAIT,
+  PROP_PRICE,
   N_PROPS
 };
 
@@ -141,6 +143,17 @@ heyai_kling_parse_result_duration (JsonNode *node)
   else if (json_node_get_value_type (node) == G_TYPE_DOUBLE || json_node_get_value_type (node) == G_TYPE_INT64)
     seconds = json_node_get_double (node);
   return isfinite (seconds) && seconds > 0 ? seconds : -1;
+}
+
+/* The price table's override (a 5 s clip; 10 s costs twice), else the
+ * built-in price of the mode. */
+static double
+clip_price (HeyaiAnimatorKling *self,
+            int                 duration)
+{
+  if (self->price > 0)
+    return duration >= 10 ? 2 * self->price : self->price;
+  return heyai_kling_price (self->mode, duration);
 }
 
 gboolean
@@ -457,7 +470,7 @@ clip_probed_cb (GObject      *source,
   gen->params = json_to_string (node, FALSE);
   gen->request_id = g_strdup (data->task_id);
   gen->remote_url = g_strdup (data->video_url);
-  gen->cost = heyai_kling_price (self->mode, data->duration);
+  gen->cost = clip_price (self, data->duration);
 
   heyai_job_set_progress (data->job, 1.0);
   g_task_return_pointer (task, gen, (GDestroyNotify) heyai_gen_result_free);
@@ -1373,7 +1386,7 @@ static double
 heyai_animator_kling_estimate_cost (HeyaiAnimator *animator,
                                     HeyaiScene    *scene)
 {
-  return heyai_kling_price (HEYAI_ANIMATOR_KLING (animator)->mode, heyai_scene_get_duration (scene));
+  return clip_price (HEYAI_ANIMATOR_KLING (animator), heyai_scene_get_duration (scene));
 }
 
 static void
@@ -1469,6 +1482,9 @@ heyai_animator_kling_get_property (GObject    *object,
     case PROP_MAX_WAIT:
       g_value_set_uint (value, self->max_wait);
       break;
+    case PROP_PRICE:
+      g_value_set_double (value, self->price);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1509,6 +1525,9 @@ heyai_animator_kling_set_property (GObject      *object,
     case PROP_MAX_WAIT:
       heyai_animator_kling_set_max_wait (self, g_value_get_uint (value));
       break;
+    case PROP_PRICE:
+      self->price = g_value_get_double (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1541,6 +1560,11 @@ heyai_animator_kling_class_init (HeyaiAnimatorKlingClass *klass)
   properties[PROP_MAX_WAIT] =
     g_param_spec_uint ("max-wait", NULL, NULL, 1, 86400, DEFAULT_MAX_WAIT,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /* USD of a 5 s clip (the price table's override); 0: the built-in price. */
+  properties[PROP_PRICE] =
+    g_param_spec_double ("price", NULL, NULL, 0, 1000, 0,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

@@ -37,6 +37,7 @@ struct _HeyaiImagerHiggsfield
   guint      cap_refusals;      /* such answers so far */
   guint      in_flight;         /* generations under way (the gate below) */
   GQueue     waiting;           /* GTask*: generations waiting for a free slot */
+  double     price;        /* > 0: the price table's override for a standard still */
 };
 
 static void imager_iface_init (HeyaiImagerInterface *iface);
@@ -50,6 +51,7 @@ enum {
   PROP_BASE_URL,
   PROP_POLL_INTERVAL,
   PROP_MAX_WAIT,
+  PROP_PRICE,
   N_PROPS
 };
 
@@ -366,9 +368,12 @@ extension_for (const char *content_type,
 static double
 price_for (HeyaiImagerHiggsfield *self)
 {
+  double standard = self->price > 0 ? self->price : HEYAI_HIGGSFIELD_PRICE_STANDARD;
+
+  /* A 4K still costs twice a standard one. */
   if (g_ascii_strcasecmp (self->resolution, "4K") == 0)
-    return HEYAI_HIGGSFIELD_PRICE_4K;
-  return HEYAI_HIGGSFIELD_PRICE_STANDARD;
+    return standard * (HEYAI_HIGGSFIELD_PRICE_4K / HEYAI_HIGGSFIELD_PRICE_STANDARD);
+  return standard;
 }
 
 static void
@@ -1137,6 +1142,9 @@ heyai_imager_higgsfield_get_property (GObject    *object,
     case PROP_MAX_WAIT:
       g_value_set_uint (value, self->max_wait);
       break;
+    case PROP_PRICE:
+      g_value_set_double (value, self->price);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1179,6 +1187,9 @@ heyai_imager_higgsfield_set_property (GObject      *object,
     case PROP_MAX_WAIT:
       heyai_imager_higgsfield_set_max_wait (self, g_value_get_uint (value));
       break;
+    case PROP_PRICE:
+      self->price = g_value_get_double (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1207,6 +1218,11 @@ heyai_imager_higgsfield_class_init (HeyaiImagerHiggsfieldClass *klass)
   properties[PROP_MAX_WAIT] =
     g_param_spec_uint ("max-wait", NULL, NULL, 1, 86400, DEFAULT_MAX_WAIT,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /* USD of a standard still (the price table's override); 0: the built-in price. */
+  properties[PROP_PRICE] =
+    g_param_spec_double ("price", NULL, NULL, 0, 1000, 0,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

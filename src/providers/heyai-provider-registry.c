@@ -339,3 +339,17 @@ heyai_provider_test_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+const char *
+heyai_provider_display_name (int         role,
+                             const char *name)
+{
+  g_return_val_if_fail (role < (int) N_ROLES, name);
+
+  if (name == NULL)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (registry); i++)
+    if ((role < 0 || registry[i].role == (HeyaiRole) role) && g_ascii_strcasecmp (registry[i].name, name) == 0)
+      return _(registry[i].label);
+  return name;
+}

@@ -259,6 +259,11 @@ GObject    *heyai_provider_create        (HeyaiRole    role,
 const char *heyai_provider_resolve_name  (HeyaiRole    role,
                                           const char  *flag,
                                           const char  *setting);
+/* The producer-facing (translated) name of provider @name for @role
+ * ("Higgsfield", "Offline storyboard"); a name not in the registry comes
+ * back as given.  @role < 0: the first entry of any role with that name. */
+const char *heyai_provider_display_name  (int          role,
+                                          const char  *name);
 
 /* "Test connection" for a provider made by heyai_provider_create(): each
  * paid provider makes one cheap authenticated call (OpenAI-compatible:

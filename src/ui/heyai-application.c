@@ -10,6 +10,7 @@
 
 #include "heyai-application.h"
 #include "heyai-preferences-window.h"
+#include "heyai-spending-window.h"
 #include "heyai-sync-controller.h"
 #include "heyai-ui-util.h"
 #include "heyai-window.h"
@@ -153,8 +154,19 @@ preferences_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (prefs));
 }
 
+static void
+spending_action (GSimpleAction *action,
+                 GVariant      *param,
+                 gpointer       user_data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  heyai_spending_window_present (parent != NULL ? GTK_ROOT (parent) : NULL);
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_action },
+  { "spending", spending_action },
   { "about", about_action },
   { "preferences", preferences_action },
 };
@@ -207,6 +219,18 @@ heyai_application_get_pipeline (HeyaiApplication  *self,
   if (self->workspace == NULL)
     self->workspace = heyai_workspace_new (self->store, self->data_dir, self->settings);
   return heyai_workspace_get_pipeline (self->workspace, error);
+}
+
+struct _HeyaiWorkspace *
+heyai_application_get_workspace (HeyaiApplication *self)
+{
+  g_return_val_if_fail (HEYAI_IS_APPLICATION (self), NULL);
+
+  if (self->store == NULL)
+    return NULL;
+  if (self->workspace == NULL)
+    self->workspace = heyai_workspace_new (self->store, self->data_dir, self->settings);
+  return self->workspace;
 }
 
 void
@@ -339,6 +363,15 @@ heyai_application_start_run (HeyaiApplication *self,
   g_return_if_fail (HEYAI_IS_PROJECT (project));
 
   pipeline = heyai_application_get_pipeline (self, &error);
+  if (pipeline != NULL)
+    {
+      /* The monthly budget: a batch over what is left starts nothing. */
+      HeyaiRunEstimate estimate = { { 0 }, 0.0 };
+
+      heyai_pipeline_estimate (pipeline, project, flags, scene_position, &estimate);
+      if (!heyai_workspace_check_budget (self->workspace, &estimate, &error))
+        pipeline = NULL;
+    }
   if (pipeline == NULL)
     {
       HeyaiRunSummary summary = { 0 };

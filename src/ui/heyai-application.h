@@ -35,6 +35,9 @@ HeyaiThumbnailer *heyai_application_get_thumbnailer   (HeyaiApplication *self);
 /* The pipeline, created on first use with the providers from the settings. */
 HeyaiPipeline    *heyai_application_get_pipeline      (HeyaiApplication *self,
                                                        GError          **error);
+/* The workspace (budget, price table, provider names), or NULL when the
+ * library could not be opened. */
+struct _HeyaiWorkspace *heyai_application_get_workspace (HeyaiApplication *self);
 /* Drops the pipeline so the next run uses new provider settings (no-op while running). */
 void              heyai_application_reload_providers  (HeyaiApplication *self);
 

@@ -446,10 +446,13 @@ publish_done_cb (GObject      *source,
     }
   else
     {
-      GtkWidget *heading = gtk_label_new (g_str_has_prefix (res->link, "file:")
-                                            ? _("Published in the project folder")
-                                            : _("Published on Google Drive"));
-      GtkWidget *link = gtk_label_new (res->link);
+      gboolean local = g_str_has_prefix (res->link, "file:");
+      GtkWidget *heading = gtk_label_new (local ? _("Published in the project folder")
+                                                : _("Published on Google Drive"));
+      /* A readable path, not a file:// URI with %20 in it. */
+      g_autofree char *path = local ? g_filename_from_uri (res->link, NULL, NULL) : NULL;
+      g_autofree char *shown = path != NULL ? g_filename_display_name (path) : g_strdup (res->link);
+      GtkWidget *link = gtk_label_new (shown);
       GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
 
       gtk_widget_add_css_class (heading, "heading");
@@ -463,8 +466,11 @@ publish_done_cb (GObject      *source,
       /* The page's own "Copy Link for the Editor" copies the project's
        * share-link, which is this link now; the package folder is not the
        * project folder, so that one gets its own button. */
-      gtk_box_append (GTK_BOX (buttons), pill_button (_("Open _Project Folder"), G_CALLBACK (open_folder_clicked_cb),
-                                                      res->link, res->folder));
+      /* Local storage: the page's own "Open Folder" is the one button (the
+       * path is shown above); Drive: open the folder on the web. */
+      if (!local)
+        gtk_box_append (GTK_BOX (buttons), pill_button (_("Open _Project Folder"),
+                                                        G_CALLBACK (open_folder_clicked_cb), res->link, res->folder));
       gtk_box_append (GTK_BOX (publish), heading);
       gtk_box_append (GTK_BOX (publish), link);
       gtk_box_append (GTK_BOX (publish), buttons);

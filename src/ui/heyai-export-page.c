@@ -231,6 +231,49 @@ export_progress_cb (double      fraction,
   gtk_progress_bar_set_text (self->progress_bar, step);
 }
 
+/* Scrolls the page so @target (just shown) is in view, once it has its
+ * allocation: after clicking Export the progress, then the result, are
+ * visible without scrolling. */
+static gboolean
+scroll_into_view_tick (GtkWidget     *target,
+                       GdkFrameClock *clock,
+                       gpointer       user_data)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (target, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *content;
+  GtkAdjustment *vadj;
+  graphene_rect_t bounds;
+  double value, page;
+
+  guint *frames = user_data;
+
+  /* A widget just shown gets its allocation (and the adjustment its new
+   * upper bound) during the frame: check again on the next few frames. */
+  if (scrolled == NULL || !gtk_widget_get_visible (target) || ++*frames > 4)
+    return G_SOURCE_REMOVE;
+  /* Bounds in the scrolled content's coordinates (inside the viewport). */
+  content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+  if (GTK_IS_VIEWPORT (content))
+    content = gtk_viewport_get_child (GTK_VIEWPORT (content));
+  if (content == NULL || !gtk_widget_get_mapped (target) || !gtk_widget_compute_bounds (target, content, &bounds))
+    return G_SOURCE_CONTINUE;
+
+  vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  value = gtk_adjustment_get_value (vadj);
+  page = gtk_adjustment_get_page_size (vadj);
+  if (bounds.origin.y < value)
+    gtk_adjustment_set_value (vadj, MAX (0, bounds.origin.y - 24));
+  else if (bounds.origin.y + bounds.size.height > value + page)
+    gtk_adjustment_set_value (vadj, MAX (0, MIN (bounds.origin.y - 24, bounds.origin.y + bounds.size.height - page + 24)));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+scroll_into_view (GtkWidget *target)
+{
+  gtk_widget_add_tick_callback (target, scroll_into_view_tick, g_new0 (guint, 1), g_free);
+}
+
 static void
 export_done_cb (GObject      *source,
                 GAsyncResult *result,
@@ -267,6 +310,7 @@ export_done_cb (GObject      *source,
                          res->n_scenes, res->package_path);
   gtk_label_set_label (self->done_label, msg);
   gtk_widget_set_visible (self->done_box, TRUE);
+  scroll_into_view (self->done_box);
   if (res->warnings != NULL && res->warnings[0] != NULL)
     heyai_ui_toast (GTK_WIDGET (self), res->warnings[0]);
   else
@@ -338,7 +382,9 @@ heyai_export_page_export (HeyaiExportPage *self)
   gtk_widget_set_visible (self->done_box, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_progress_bar_set_text (self->progress_bar, _("Preparing the package…"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), FALSE);
+  scroll_into_view (GTK_WIDGET (self->progress_bar));
 
   heyai_export_async (plan, &options, self->dest_dir, export_progress_cb, g_object_ref (self), g_object_unref,
                       self->cancellable, export_done_cb, g_object_ref (self));
@@ -358,24 +404,25 @@ open_package_cb (HeyaiExportPage *self)
     heyai_ui_show_in_folder (GTK_WIDGET (self), self->package_path);
 }
 
+/* A Drive share link is copied as is; with local storage (no link, or the
+ * project folder's file:// URI) the package's own path is what the editor
+ * needs, and the toast says so. */
 static void
 copy_link_cb (HeyaiExportPage *self)
 {
   const char *share = self->project ? heyai_project_get_share_link (self->project) : NULL;
-  g_autofree char *uri = NULL;
+  gboolean drive = share != NULL && *share != '\0' && !g_str_has_prefix (share, "file:");
 
-  if (share != NULL && *share != '\0')
-    uri = g_strdup (share);
+  if (drive)
+    {
+      gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), share);
+      heyai_ui_toast (GTK_WIDGET (self), _("Drive link copied for the editor"));
+    }
   else if (self->package_path != NULL)
     {
-      g_autoptr(GFile) file = g_file_new_for_path (self->package_path);
-      uri = g_file_get_uri (file);
+      gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), self->package_path);
+      heyai_ui_toast (GTK_WIDGET (self), _("Package folder path copied"));
     }
-  if (uri == NULL)
-    return;
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), uri);
-  heyai_ui_toast (GTK_WIDGET (self), share && *share ? _("Drive link copied for the editor")
-                                                     : _("Package location copied for the editor"));
 }
 
 static void

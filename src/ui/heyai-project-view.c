@@ -7,9 +7,11 @@
 #include <glib/gi18n-lib.h>
 
 #include "heyai-application.h"
+#include "heyai-cost-summary.h"
 #include "heyai-delivery.h"
 #include "heyai-script-import.h"
 #include "heyai-project-view.h"
+#include "heyai-spending-window.h"
 #include "heyai-ui-util.h"
 
 struct _HeyaiProjectView
@@ -583,6 +585,8 @@ confirm_response_cb (AdwMessageDialog *dialog,
 
   if (g_strcmp0 (response, "start") == 0 && data->self->project != NULL)
     heyai_application_start_run (get_app (), data->self->project, data->flags, data->scene_position);
+  else if (g_strcmp0 (response, "spending") == 0)
+    heyai_spending_window_present (gtk_widget_get_root (GTK_WIDGET (data->self)));
   g_object_unref (data->self);
   g_free (data);
 }
@@ -602,17 +606,12 @@ heyai_project_view_run_scene (HeyaiProjectView *self,
                               int               scene_position)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GString) body = NULL;
-  g_autoptr(GSettings) settings = NULL;
-  g_autofree char *cost = NULL;
+  g_autofree char *body = NULL;
   HeyaiRunEstimate estimate = { { 0 }, 0.0 };
   HeyaiPipeline *pipeline;
   ConfirmData *data;
   GtkWidget *dialog;
   GtkRoot *root;
-  double budget;
-  static const char *provider_keys[] = { "llm-provider", "imager-provider", "animator-provider", "storage-provider" };
-  static const char *role_names[] = { N_("script analyses"), N_("stills"), N_("clips"), N_("uploads") };
 
   g_return_if_fail (HEYAI_IS_PROJECT_VIEW (self));
 
@@ -639,35 +638,14 @@ heyai_project_view_run_scene (HeyaiProjectView *self,
       return;
     }
 
-  settings = g_settings_new (APP_ID);
-  budget = g_settings_get_double (settings, "budget-cap");
-  body = g_string_new (NULL);
-  for (guint i = 0; i < G_N_ELEMENTS (estimate.n_jobs); i++)
-    {
-      g_autofree char *provider = NULL;
-
-      if (estimate.n_jobs[i] == 0)
-        continue;
-      provider = g_settings_get_string (settings, provider_keys[i]);
-      /* Translators: "12 stills with higgsfield" */
-      g_string_append_printf (body, _("%u %s with %s\n"), estimate.n_jobs[i], _(role_names[i]), provider);
-    }
-  cost = heyai_ui_format_cost (estimate.cost);
-  g_string_append_printf (body, _("\nEstimated cost: %s"), cost);
-  if (budget > 0)
-    {
-      g_autofree char *left = heyai_ui_format_cost (budget);
-      g_string_append_printf (body, _("\nBudget cap per batch: %s"), left);
-      if (estimate.cost > budget)
-        g_string_append (body, _("\nThis batch would go over the budget cap: nothing paid will start."));
-    }
-  else
-    g_string_append (body, _("\nNo budget cap is set (Preferences → Budget)."));
+  /* Jobs per provider (display names), cost, what is left of the budget. */
+  body = heyai_cost_summary_text (heyai_application_get_workspace (get_app ()), &estimate);
 
   root = gtk_widget_get_root (GTK_WIDGET (self));
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   _("Start This Batch?"), body->str);
+                                   _("Start This Batch?"), body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "spending", _("S_pending…"),
                                     "cancel", _("_Cancel"),
                                     "start", _("_Start"),
                                     NULL);

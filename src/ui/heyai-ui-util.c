@@ -163,12 +163,92 @@ heyai_ui_guess_title (const char *script,
   return g_strdup (_("Untitled Trailer"));
 }
 
+/* Opening a folder: the file manager's ShowItems, else the default
+ * handler of the folder's URI, else a dialog with the path and a Copy
+ * button (never a silent failure). */
+typedef struct
+{
+  GWeakRef  parent;
+  char     *path;        /* the item shown */
+  char     *folder;      /* its folder */
+} ShowCall;
+
+static void
+show_call_free (ShowCall *call)
+{
+  g_weak_ref_clear (&call->parent);
+  g_free (call->path);
+  g_free (call->folder);
+  g_free (call);
+}
+
+static void
+folder_dialog_response_cb (AdwMessageDialog *dialog,
+                           const char       *response,
+                           gpointer          user_data)
+{
+  const char *path = g_object_get_data (G_OBJECT (dialog), "path");
+
+  if (g_strcmp0 (response, "copy") == 0 && path != NULL)
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (dialog)), path);
+}
+
+GtkWidget *
+heyai_ui_show_path_dialog (GtkWidget  *parent,
+                           const char *path,
+                           const char *reason)
+{
+  GtkRoot *root = parent != NULL ? gtk_widget_get_root (parent) : NULL;
+  g_autofree char *display = g_filename_display_name (path);
+  g_autofree char *body = g_strdup_printf (_("%s\n\nIt is here:\n%s"), reason, display);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                              _("Could Not Open the Folder"), body);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "copy", _("_Copy Path"),
+                                    "close", _("_Close"),
+                                    NULL);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "copy");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  g_object_set_data_full (G_OBJECT (dialog), "path", g_strdup (path), g_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (folder_dialog_response_cb), NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+static void
+launch_folder_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  ShowCall *call = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_app_info_launch_default_for_uri_finish (result, &error))
+    {
+      g_autoptr(GtkWidget) parent = g_weak_ref_get (&call->parent);
+
+      g_debug ("Opening %s failed: %s", call->folder, error->message);
+      heyai_ui_show_path_dialog (parent, call->path, _("No file manager answered."));
+    }
+  show_call_free (call);
+}
+
+static void
+launch_folder (ShowCall *call)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (call->folder);
+  g_autofree char *folder_uri = g_file_get_uri (folder);
+
+  g_app_info_launch_default_for_uri_async (folder_uri, NULL, NULL, launch_folder_cb, call);
+}
+
 static void
 show_items_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autofree char *folder_uri = user_data;
+  ShowCall *call = user_data;
   g_autoptr(GVariant) ret = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -176,8 +256,10 @@ show_items_cb (GObject      *source,
   if (ret == NULL)
     {
       g_debug ("FileManager1.ShowItems failed (%s); opening the folder", error->message);
-      g_app_info_launch_default_for_uri_async (folder_uri, NULL, NULL, NULL, NULL);
+      launch_folder (call);
+      return;
     }
+  show_call_free (call);
 }
 
 void
@@ -189,6 +271,7 @@ heyai_ui_show_in_folder (GtkWidget  *parent,
   g_autoptr(GDBusConnection) bus = NULL;
   g_autofree char *uri = NULL;
   const char *uris[2] = { NULL, NULL };
+  ShowCall *call;
 
   if (path == NULL)
     return;
@@ -198,19 +281,21 @@ heyai_ui_show_in_folder (GtkWidget  *parent,
   uri = g_file_get_uri (file);
   uris[0] = uri;
 
+  call = g_new0 (ShowCall, 1);
+  g_weak_ref_init (&call->parent, parent);
+  call->path = g_strdup (path);
+  call->folder = folder != NULL ? g_file_get_path (folder) : g_strdup (path);
+
   bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
   if (bus == NULL)
     {
-      g_autofree char *folder_uri = folder ? g_file_get_uri (folder) : NULL;
-      if (folder_uri != NULL)
-        g_app_info_launch_default_for_uri_async (folder_uri, NULL, NULL, NULL, NULL);
+      launch_folder (call);
       return;
     }
   g_dbus_connection_call (bus, "org.freedesktop.FileManager1", "/org/freedesktop/FileManager1",
                           "org.freedesktop.FileManager1", "ShowItems",
                           g_variant_new ("(^ass)", uris, ""), NULL,
-                          G_DBUS_CALL_FLAGS_NONE, 5000, NULL, show_items_cb,
-                          folder ? g_file_get_uri (folder) : NULL);
+                          G_DBUS_CALL_FLAGS_NONE, 5000, NULL, show_items_cb, call);
 }
 
 void

@@ -36,6 +36,11 @@ gboolean    heyai_ui_is_script_file      (GFile             *file);
 char       *heyai_ui_guess_title         (const char        *script,
                                           GFile             *file);
 /* Opens @path's folder in the file manager (FileManager1.ShowItems, falling back to the folder URI). */
+/* A dialog saying @reason, with @path readable and a "Copy Path" button
+ * (when no file manager could show it). */
+GtkWidget  *heyai_ui_show_path_dialog    (GtkWidget         *parent,
+                                          const char        *path,
+                                          const char        *reason);
 void        heyai_ui_show_in_folder      (GtkWidget         *parent,
                                           const char        *path);
 void        heyai_ui_open_path           (GtkWidget         *parent,

@@ -2053,6 +2053,68 @@ test_ledger_budget (Fixture       *f,
   g_assert_cmpint (run_logged (f, &err, "--budget", "lots", "list"), ==, 2);
 }
 
+/* The monthly budget: paid stills are in the ledger this month; `heyai
+ * spending --json` shows them per provider and project; a run whose clips
+ * cost more than what is left of the monthly budget starts nothing paid,
+ * exits 1 and names the monthly budget. */
+static void
+test_money_monthly (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char *argv[] = { "--option", "kling.polls=2", "--option", "higgsfield.polls=2", NULL };
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *cap = NULL;
+  g_autofree char *named = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *root, *row;
+  gint64 n;
+
+  if (!start_fake_argv (f, argv))
+    {
+      g_test_skip ("heyai-fake-server not built");
+      return;
+    }
+
+  id = new_project (f, script);
+  g_assert_cmpint (run_heyai (f, NULL, NULL, "analyze", id), ==, 0);
+  g_assert_cmpint (run_logged (f, &err, "--monthly-budget", "100", REMOTE, "images", id), ==, 0);
+  n = fake_counter (f, "higgsfield.accepted");
+  g_assert_cmpint (n, >, 1);
+
+  g_assert_cmpint (run_heyai (f, &out, &err, "spending", "--json"), ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (root, "total"), n * 0.06, 1e-6);
+  g_assert_cmpint (json_object_get_int_member (root, "requests"), ==, n);
+  row = json_array_get_object_element (json_object_get_array_member (root, "providers"), 0);
+  g_assert_cmpstr (json_object_get_string_member (row, "provider"), ==, "higgsfield");
+  g_assert_cmpstr (json_object_get_string_member (row, "name"), ==, "Higgsfield");
+  row = json_array_get_object_element (json_object_get_array_member (root, "projects"), 0);
+  g_assert_cmpstr (json_object_get_string_member (row, "project"), ==, id);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (row, "spent"), n * 0.06, 1e-6);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_heyai (f, &out, &err, "spending", "--month", "1999-01", "--json"), ==, 0);
+  g_assert_nonnull (strstr (out, "\"total\" : 0"));
+  g_assert_cmpint (run_heyai (f, NULL, &err, "spending", "--month", "March"), ==, 2);
+
+  /* $0.10 left: the clips (0.14 each at least) do not fit. */
+  cap = g_strdup_printf ("%.2f", n * 0.06 + 0.10);
+  g_assert_cmpint (run_logged (f, &err, "--monthly-budget", cap, REMOTE, "run", id, "--auto-approve"), ==, 1);
+  named = g_strdup_printf ("month’s budget of $%s", cap);
+  g_assert_nonnull (strstr (err, named));
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, 0);
+  g_assert_cmpint (fake_counter (f, "higgsfield.accepted"), ==, n);
+
+  /* With no monthly budget the same run goes through. */
+  g_assert_cmpint (run_logged (f, &err, "--monthly-budget", "0", REMOTE, "run", id, "--auto-approve"), ==, 0);
+  g_assert_cmpint (fake_counter (f, "kling.accepted"), ==, n);
+}
+
 static void
 fake_post (Fixture    *f,
            const char *path)
@@ -2351,6 +2413,7 @@ static const Case cases[] = {
   { "ledger2", "/cli/ledger/not-reached", test_ledger_not_reached, NULL },
   { "ledger", "/cli/ledger/interrupted-analysis", test_ledger_interrupted_analysis, NULL },
   { "ledger2", "/cli/ledger/budget", test_ledger_budget, NULL },
+  { "money", "/cli/money/monthly", test_money_monthly, NULL },
   { "ledger3", "/cli/ledger/drive-down", test_ledger_drive_down, NULL },
   { "ledger3", "/cli/ledger/disk-full", test_ledger_disk_full, NULL },
   { "ledger3", "/cli/ledger/kill-submit", test_ledger_kill_submit, NULL },

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "heyai-core.h"
@@ -282,6 +283,66 @@ test_aspect_size (void)
   g_assert_cmpint (h % 2, ==, 0);
 }
 
+/* Hashing never runs on the main loop's thread: called from a callback of
+ * the running default main context it aborts (the invariant of issue 15);
+ * outside the loop and in a thread it hashes. */
+static gboolean
+hash_in_loop_cb (gpointer user_data)
+{
+  g_free (heyai_file_sha256 (user_data, NULL, NULL));
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+hash_thread (gpointer user_data)
+{
+  return heyai_file_sha256 (user_data, NULL, NULL);
+}
+
+static void
+test_sha256_off_main_loop (void)
+{
+  const char *path = g_getenv ("HEYAI_TEST_HASH_PATH");
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+      g_idle_add (hash_in_loop_cb, (gpointer) path);
+      g_idle_add (quit_cb, loop);
+      g_main_loop_run (loop);
+      return;
+    }
+
+  {
+    g_autofree char *file = NULL;
+    g_autofree char *direct = NULL;
+    g_autofree char *threaded = NULL;
+    g_autoptr(GError) error = NULL;
+    int fd = g_file_open_tmp ("heyai-hash-XXXXXX", &file, &error);
+
+    g_assert_no_error (error);
+    close (fd);
+    g_assert_true (g_file_set_contents (file, "abc", 3, NULL));
+    direct = heyai_file_sha256 (file, NULL, NULL);
+    threaded = g_thread_join (g_thread_new ("hash", hash_thread, file));
+    g_assert_cmpstr (direct, ==, threaded);
+
+    g_setenv ("HEYAI_TEST_HASH_PATH", file, TRUE);
+    g_test_trap_subprocess (NULL, 20 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_failed ();
+    g_test_trap_assert_stderr ("*g_main_context_is_owner*");
+    g_unlink (file);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -291,6 +352,7 @@ main (int   argc,
   g_test_add_func ("/core/util/slugify", test_slugify);
   g_test_add_func ("/core/util/uuid", test_uuid);
   g_test_add_func ("/core/util/sha256", test_sha256);
+  g_test_add_func ("/core/util/sha256-off-main-loop", test_sha256_off_main_loop);
   g_test_add_func ("/core/util/io-error", test_io_error);
   g_test_add_func ("/core/util/timecode", test_timecode);
   g_test_add_func ("/core/util/format-duration", test_format_duration);

@@ -419,16 +419,23 @@ test_publish (void)
 
   link = find_by_name (GTK_WIDGET (page), "publish-link");
   g_assert_nonnull (link);
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (link)), ==, s.text);
-  g_assert_nonnull (find_button (GTK_WIDGET (page), "Open _Project Folder"));
-  /* The page's "Copy Link for the Editor" now copies the published link. */
+  /* A readable path (no file:// URI, no %20), and the page's one "Open
+   * Folder" (no second, near-identical button with local storage). */
+  {
+    g_autofree char *shown = g_filename_from_uri (s.text, NULL, NULL);
+
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (link)), ==, shown);
+  }
+  g_assert_null (find_button (GTK_WIDGET (page), "Open _Project Folder"));
+  /* With local storage "Copy Link for the Editor" copies the package's
+   * path, not the project folder's file:// URI. */
   g_signal_emit_by_name (find_button (GTK_WIDGET (page), "Copy _Link for the Editor"), "clicked");
   {
     ReadText r = { 0 };
 
     gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (page)), NULL, read_text_cb, &r);
     g_assert_true (ui_test_wait (&r.done, 5000));
-    g_assert_cmpstr (r.text, ==, s.text);
+    g_assert_cmpstr (r.text, ==, heyai_export_page_get_package_path (page));
     g_free (r.text);
   }
 
