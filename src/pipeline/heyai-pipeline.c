@@ -42,6 +42,7 @@ heyai_pipeline_dispose (GObject *object)
 
   /* Runs hold a reference on the pipeline: none can be alive here. */
   g_assert (self->runs->len == 0);
+  _heyai_pipeline_capacity_clear (self);
 
   g_clear_object (&self->store);
   g_clear_object (&self->llm);
@@ -216,6 +217,16 @@ heyai_pipeline_get_concurrency (HeyaiPipeline *self,
   g_return_val_if_fail (role < N_ROLES, 0);
 
   return self->limits[role];
+}
+
+guint
+heyai_pipeline_get_effective_concurrency (HeyaiPipeline *self,
+                                          HeyaiRole      role)
+{
+  g_return_val_if_fail (HEYAI_IS_PIPELINE (self), 0);
+  g_return_val_if_fail (role < N_ROLES, 0);
+
+  return _heyai_pipeline_effective_limit (self, role);
 }
 
 void
