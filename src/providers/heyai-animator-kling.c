@@ -870,6 +870,19 @@ submitted_cb (GObject      *source,
       return;
     }
 
+  /* The account's parallel-task limit (1303; 1302, too fast, once its
+   * retries ran out): the create was refused, nothing accepted.  The
+   * pipeline lowers its limit for Kling and sends it again (same
+   * external_task_id) when one of ours ends. */
+  if (code == 1303 || (code == 1302 && data->submit_attempts >= MAX_SUBMIT_ATTEMPTS))
+    {
+      finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_CAPACITY,
+                                       _("Kling is busy with this account's other clips (%s); "
+                                         "the clip waits for one of them to finish."),
+                                       message != NULL ? message : _("no detail")));
+      return;
+    }
+
   switch (classify (response, &error, self))
     {
     case HEYAI_HTTP_VERDICT_RETRY:

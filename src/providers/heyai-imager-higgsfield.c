@@ -932,15 +932,23 @@ capped_data_free (CappedData *data)
 static void capped_pump (HeyaiImagerHiggsfield *self);
 
 static gboolean
-refused_by_cap (HeyaiImagerHiggsfield *self,
-                CappedData            *data,
-                const GError          *error)
+refused_by_cap_answer (HeyaiImagerHiggsfield *self,
+                       CappedData            *data,
+                       const GError          *error)
 {
   const char *remote_id = heyai_job_get_remote_id (data->job);
 
   return g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE) &&
          self->concurrency_cap > 0 && self->cap_refusals != data->cap_refusals_at_start &&
-         (remote_id == NULL || *remote_id == '\0') && data->requeues < MAX_CAP_REQUEUES;
+         (remote_id == NULL || *remote_id == '\0');
+}
+
+static gboolean
+refused_by_cap (HeyaiImagerHiggsfield *self,
+                CappedData            *data,
+                const GError          *error)
+{
+  return refused_by_cap_answer (self, data, error) && data->requeues < MAX_CAP_REQUEUES;
 }
 
 static void
@@ -968,6 +976,11 @@ capped_done_cb (GObject      *source,
       capped_pump (self);
       return;
     }
+
+  /* Still refused by the cap after its requeues here: nothing was
+   * accepted; the pipeline lowers its own limit and sends it again. */
+  if (gen == NULL && data->requeues >= MAX_CAP_REQUEUES && refused_by_cap_answer (self, data, error))
+    error->code = HEYAI_ERROR_CAPACITY;
 
   if (gen != NULL)
     g_task_return_pointer (outer, gen, (GDestroyNotify) heyai_gen_result_free);
