@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "heyai-animator-kling.h"
+#include "heyai-prompt-composer.h"
 #include "heyai-media.h"
 #include "heyai-jwt.h"
 #include "heyai-llm-schema.h"
@@ -1198,17 +1199,7 @@ heyai_animator_kling_animate_async (HeyaiAnimator       *animator,
   HeyaiAnimatorKling *self = HEYAI_ANIMATOR_KLING (animator);
   GTask *task;
   ClipData *data;
-  const char *motion = heyai_scene_get_motion_prompt (scene);
-  g_autoptr(GString) prompt = g_string_new (motion != NULL ? motion : "");
-  const char *camera_phrases[] = {
-    [HEYAI_CAMERA_STATIC] = "Static camera.",
-    [HEYAI_CAMERA_PUSH_IN] = "Camera: slow push-in.",
-    [HEYAI_CAMERA_PULL_OUT] = "Camera: slow pull-out.",
-    [HEYAI_CAMERA_PAN_LEFT] = "Camera: slow pan left.",
-    [HEYAI_CAMERA_PAN_RIGHT] = "Camera: slow pan right.",
-    [HEYAI_CAMERA_TILT_UP] = "Camera: slow tilt up.",
-    [HEYAI_CAMERA_TILT_DOWN] = "Camera: slow tilt down.",
-  };
+  HeyaiPromptParts parts;
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, heyai_animator_kling_animate_async);
@@ -1221,15 +1212,12 @@ heyai_animator_kling_animate_async (HeyaiAnimator       *animator,
   data->basename = heyai_take_basename (data->position, heyai_job_get_take (job));
   data->duration = heyai_kling_model_duration (self->model, heyai_scene_get_duration (scene));
   data->camera = heyai_scene_get_camera_move (scene);
-  if ((guint) data->camera < G_N_ELEMENTS (camera_phrases))
-    {
-      if (prompt->len > 0)
-        g_string_append_c (prompt, ' ');
-      g_string_append (prompt, camera_phrases[data->camera]);
-    }
-  if (g_utf8_strlen (prompt->str, -1) > MAX_PROMPT_CHARS)
-    g_string_truncate (prompt, g_utf8_offset_to_pointer (prompt->str, MAX_PROMPT_CHARS) - prompt->str);
-  data->prompt = g_string_free (g_steal_pointer (&prompt), FALSE);
+  /* The motion prompt and the camera move as a sentence (the model's own
+   * camera control is sent separately where the model has it). */
+  heyai_prompt_parts_init (&parts, project, scene);
+  parts.camera_in_motion = TRUE;
+  parts.max_chars = MAX_PROMPT_CHARS;
+  data->prompt = heyai_prompt_compose_motion (&parts);
   data->deadline = g_get_monotonic_time () + (gint64) self->max_wait * G_USEC_PER_SEC;
 
   /* external_task_id: the job's idempotency key, created once and stored. */

@@ -10,6 +10,7 @@
 
 #include "heyai-enums.h"
 #include "heyai-imager-higgsfield.h"
+#include "heyai-prompt-composer.h"
 #include "heyai-media.h"
 #include "heyai-llm-schema.h"
 #include "heyai-remote-job.h"
@@ -847,7 +848,12 @@ heyai_imager_higgsfield_generate_async (HeyaiImager         *imager,
 
   data = g_new0 (GenData, 1);
   data->job = g_object_ref (job);
-  data->prompt = g_strdup (heyai_scene_get_image_prompt (scene));
+  {
+    HeyaiPromptParts parts;
+
+    heyai_prompt_parts_init (&parts, project, scene);
+    data->prompt = heyai_prompt_compose_image (&parts);
+  }
   data->aspect = g_strdup (heyai_enum_to_string (HEYAI_TYPE_ASPECT, heyai_project_get_aspect (project)));
   data->dest_dir = g_strdup (dest_dir);
   data->position = heyai_scene_get_position (scene);
