@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "heyai-animator-kling.h"
+#include "heyai-provider-descriptors.h"
 #include "heyai-prompt-composer.h"
 #include "heyai-media.h"
 #include "heyai-jwt.h"
@@ -667,7 +668,7 @@ poll_cb (GObject      *source,
 
           /* The task is paid for: a status outage waits, it does not fail. */
           if (heyai_remote_poll_trouble (&data->trouble, error, data->job,
-                                         heyai_service_label (HEYAI_SERVICE_KLING),
+                                         heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling")),
                                          self->poll_ms, &delay_ms))
             {
               wait_then (task, delay_ms, poll_task);
@@ -1396,7 +1397,7 @@ heyai_animator_kling_constructed (GObject *object)
   G_OBJECT_CLASS (heyai_animator_kling_parent_class)->constructed (object);
 
   if (self->base_url == NULL)
-    self->base_url = heyai_service_dup_base_url (HEYAI_SERVICE_KLING);
+    self->base_url = heyai_provider_descriptor_dup_base_url (heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling"));
   if (self->model == NULL)
     {
       env = g_getenv ("HEYAI_KLING_MODEL");
@@ -1413,7 +1414,7 @@ heyai_animator_kling_constructed (GObject *object)
   if (env != NULL && *env != '\0')
     self->poll_ms = MAX (1, (guint) g_ascii_strtoull (env, NULL, 10));
 
-  self->http = heyai_http_new (self->base_url, heyai_service_label (HEYAI_SERVICE_KLING));
+  self->http = heyai_http_new (self->base_url, heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling")));
   heyai_http_set_classifier (self->http, classify, self, NULL);
   heyai_http_set_timeout (self->http, 120);
   heyai_http_set_auth_func (self->http, auth_func, self, NULL);

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "heyai-enums.h"
+#include "heyai-provider-descriptors.h"
 #include "heyai-imager-higgsfield.h"
 #include "heyai-prompt-composer.h"
 #include "heyai-media.h"
@@ -532,7 +533,7 @@ status_cb (GObject      *source,
 
           /* The request is paid for: a status outage waits, it does not fail. */
           if (heyai_remote_poll_trouble (&data->trouble, error, data->job,
-                                         heyai_service_label (HEYAI_SERVICE_HIGGSFIELD),
+                                         heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_IMAGER, "higgsfield")),
                                          self->poll_ms, &delay_ms))
             {
               heyai_remote_wait_start (&data->wait, task, delay_ms, poll_status, poll_cancelled);
@@ -1069,7 +1070,7 @@ heyai_imager_higgsfield_constructed (GObject *object)
   G_OBJECT_CLASS (heyai_imager_higgsfield_parent_class)->constructed (object);
 
   if (self->base_url == NULL)
-    self->base_url = heyai_service_dup_base_url (HEYAI_SERVICE_HIGGSFIELD);
+    self->base_url = heyai_provider_descriptor_dup_base_url (heyai_provider_descriptor_lookup (HEYAI_ROLE_IMAGER, "higgsfield"));
   if (self->model == NULL)
     {
       env = g_getenv ("HEYAI_HIGGSFIELD_MODEL");
@@ -1086,7 +1087,7 @@ heyai_imager_higgsfield_constructed (GObject *object)
   if (env != NULL && *env != '\0')
     self->poll_ms = MAX (1, (guint) g_ascii_strtoull (env, NULL, 10));
 
-  self->http = heyai_http_new (self->base_url, heyai_service_label (HEYAI_SERVICE_HIGGSFIELD));
+  self->http = heyai_http_new (self->base_url, heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_IMAGER, "higgsfield")));
   heyai_http_set_classifier (self->http, classify, self, NULL);
   heyai_http_set_timeout (self->http, 60);
 }
