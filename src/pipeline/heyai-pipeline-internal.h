@@ -27,6 +27,7 @@ struct _HeyaiPipeline
 
   guint          limits[N_ROLES];
   guint          default_limits[N_ROLES];
+  guint          max_limits[N_ROLES];   /* the descriptors' maximum (0: none) */
   guint          active[N_ROLES];
   /* Adaptive concurrency (heyai-pipeline-dispatch.c): the in-flight limit a
    * provider's capacity answers allow (0: not lowered, the configured limit

@@ -15,6 +15,9 @@
 
 G_BEGIN_DECLS
 
+/* default_jobs of a provider that works on this machine: one per processor. */
+#define HEYAI_PROVIDER_JOBS_PER_PROCESSOR G_MAXUINT
+
 typedef struct
 {
   HeyaiRole                role;
@@ -23,7 +26,8 @@ typedef struct
   const char              *base_url_env;     /* NULL: no HTTP service of its own */
   const char              *base_url;         /* the service's default base URL */
   const char * const      *key_env;          /* NULL-terminated; NULL: needs no key */
-  guint                    default_jobs;     /* in flight at once by default (0: the pipeline's) */
+  guint                    default_jobs;     /* in flight at once by default (0: the pipeline's;
+                                              * HEYAI_PROVIDER_JOBS_PER_PROCESSOR) */
   guint                    max_jobs;         /* most a setting may ask for (0: no limit) */
   const HeyaiStillLimits  *still_limits;     /* animators: what a still must be; NULL: any */
   GObject               *(*create)          (const char  *data_dir,

@@ -63,17 +63,17 @@ static const char * const gdrive_keys[] = { "HEYAI_GOOGLE_CLIENT_ID", "HEYAI_GOO
                                             "HEYAI_DRIVE_REFRESH_TOKEN", NULL };
 
 /* The provider descriptor table (heyai-provider-descriptors.h).  The first
- * entry of each role is its default.  default_jobs 0 leaves the pipeline's
- * default (one per processor for the offline animator). */
+ * entry of each role is its default.  The offline animator encodes on this
+ * machine: one clip per processor. */
 static const HeyaiProviderEntry registry[] = {
   { .role = HEYAI_ROLE_LLM, .name = "offline", .label = N_("Offline splitter"),
-    .default_jobs = 1, .max_jobs = 1, .create = create_llm_offline },
+    .default_jobs = 1, .max_jobs = 0, .create = create_llm_offline },
   { .role = HEYAI_ROLE_LLM, .name = "openai", .label = N_("OpenAI"),
     .base_url_env = "HEYAI_OPENAI_BASE_URL", .base_url = "https://api.openai.com/v1",
-    .key_env = openai_keys, .default_jobs = 1, .max_jobs = 1, .create = heyai_llm_openai_create },
+    .key_env = openai_keys, .default_jobs = 1, .max_jobs = 0, .create = heyai_llm_openai_create },
   { .role = HEYAI_ROLE_LLM, .name = "anthropic", .label = N_("Anthropic"),
     .base_url_env = "HEYAI_ANTHROPIC_BASE_URL", .base_url = "https://api.anthropic.com",
-    .key_env = anthropic_keys, .default_jobs = 1, .max_jobs = 1, .create = heyai_llm_anthropic_create },
+    .key_env = anthropic_keys, .default_jobs = 1, .max_jobs = 0, .create = heyai_llm_anthropic_create },
   { .role = HEYAI_ROLE_IMAGER, .name = "offline", .label = N_("Offline storyboard"),
     .default_jobs = 4, .max_jobs = 0, .create = create_imager_offline },
   { .role = HEYAI_ROLE_IMAGER, .name = "higgsfield", .label = N_("Higgsfield"),
@@ -81,7 +81,7 @@ static const HeyaiProviderEntry registry[] = {
     .key_env = higgsfield_keys, .default_jobs = 4, .max_jobs = 64,
     .create = heyai_imager_higgsfield_create },
   { .role = HEYAI_ROLE_ANIMATOR, .name = "offline", .label = N_("Offline Ken Burns"),
-    .default_jobs = 0, .max_jobs = 0, .create = create_animator_offline },
+    .default_jobs = HEYAI_PROVIDER_JOBS_PER_PROCESSOR, .max_jobs = 0, .create = create_animator_offline },
   { .role = HEYAI_ROLE_ANIMATOR, .name = "kling", .label = N_("Kling"),
     .base_url_env = "HEYAI_KLING_BASE_URL", .base_url = "https://api-singapore.klingai.com",
     .key_env = kling_keys, .default_jobs = 2, .max_jobs = 64, .still_limits = &heyai_kling_still_limits,

@@ -579,6 +579,20 @@ test_default_limits (Fixture       *f,
   g_assert_cmpuint (heyai_pipeline_get_concurrency (offline, HEYAI_ROLE_ANIMATOR), ==, 7);
   heyai_pipeline_set_concurrency (offline, HEYAI_ROLE_ANIMATOR, 0);
   g_assert_cmpuint (heyai_pipeline_get_concurrency (offline, HEYAI_ROLE_ANIMATOR), ==, g_get_num_processors ());
+
+  /* The descriptor's maximum caps a setting (Higgsfield: 64). */
+  {
+    g_autoptr(HeyaiPipeline) higgsfield = NULL;
+
+    heyai_test_provider_set_name (f->provider, "higgsfield");
+    higgsfield = heyai_pipeline_new (f->store, f->dir, HEYAI_LLM (f->provider), HEYAI_IMAGER (f->provider),
+                                     HEYAI_ANIMATOR (f->provider), HEYAI_STORAGE (f->provider));
+    g_assert_cmpuint (heyai_pipeline_get_concurrency (higgsfield, HEYAI_ROLE_IMAGER), ==, 4);
+    heyai_pipeline_set_concurrency (higgsfield, HEYAI_ROLE_IMAGER, 500);
+    g_assert_cmpuint (heyai_pipeline_get_concurrency (higgsfield, HEYAI_ROLE_IMAGER), ==, 64);
+    heyai_pipeline_set_concurrency (higgsfield, HEYAI_ROLE_ANIMATOR, 500);
+    g_assert_cmpuint (heyai_pipeline_get_concurrency (higgsfield, HEYAI_ROLE_ANIMATOR), ==, 500);
+  }
 }
 
 static void
