@@ -1040,7 +1040,8 @@ build_body_thread (GTask        *body_task,
   {
     g_autoptr(GError) fit_error = NULL;
     gboolean converted = FALSE;
-    g_autofree char *fitted = heyai_media_fit_still (input->still_path, &heyai_kling_still_limits,
+    const HeyaiProviderDescriptor *descriptor = heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling");
+    g_autofree char *fitted = heyai_media_fit_still (input->still_path, descriptor->still_limits,
                                                      &converted, &fit_error);
 
     if (fitted == NULL)
