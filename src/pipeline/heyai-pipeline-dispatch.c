@@ -130,6 +130,16 @@ _heyai_pipeline_capacity_refused (JobCtx       *ctx,
       g_source_attach (self->capacity_timer[role], ctx->run->context);
     }
 
+  /* Its ledger row: not accepted, so closed as failed (a new one is opened
+   * when it is sent again), unless the provider can be asked by key (Kling),
+   * whose row stays open for the same key. */
+  if (ctx->request != NULL)
+    {
+      _heyai_pipeline_ledger_failed (ctx, error, FALSE);
+      if (ctx->request->state == HEYAI_REQUEST_FAILED)
+        g_clear_pointer (&ctx->request, heyai_request_free);
+    }
+
   heyai_job_set_state (ctx->job, HEYAI_JOB_STATE_QUEUED);
   heyai_job_set_last_error (ctx->job, error->message);
   _heyai_pipeline_save_job (ctx->run, ctx->job);

@@ -492,6 +492,7 @@ test_capacity_adapts (Fixture       *f,
   heyai_pipeline_set_concurrency (f->pipeline, HEYAI_ROLE_IMAGER, 5);
   heyai_test_provider_set_remote (f->provider, HEYAI_ROLE_IMAGER, TRUE);
   heyai_test_provider_set_capacity (f->provider, HEYAI_ROLE_IMAGER, 2, 2);
+  heyai_test_provider_set_cost (f->provider, HEYAI_ROLE_IMAGER, 0.05);
   g_assert_cmpuint (heyai_pipeline_get_effective_concurrency (f->pipeline, HEYAI_ROLE_IMAGER), ==, 5);
 
   run_sync (f, HEYAI_RUN_IMAGES | HEYAI_RUN_AUTO_APPROVE, 0);
@@ -511,6 +512,29 @@ test_capacity_adapts (Fixture       *f,
   g_assert_cmpuint (heyai_pipeline_get_effective_concurrency (f->pipeline, HEYAI_ROLE_IMAGER), <=, 3);
   /* The configured maximum is unchanged. */
   g_assert_cmpuint (heyai_pipeline_get_concurrency (f->pipeline, HEYAI_ROLE_IMAGER), ==, 5);
+
+  /* The ledger: ten paid stills collected; every refused request closed as failed
+   * (never left "submitting", which a later run would call in doubt). */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) requests = heyai_store_list_requests (f->store, heyai_project_get_id (f->project), &error);
+    guint succeeded = 0, failed = 0;
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < requests->len; i++)
+      {
+        HeyaiRequest *request = g_ptr_array_index (requests, i);
+
+        g_assert_cmpint (request->state, !=, HEYAI_REQUEST_SUBMITTING);
+        g_assert_cmpint (request->state, !=, HEYAI_REQUEST_UNKNOWN);
+        if (request->state == HEYAI_REQUEST_COLLECTED)
+          succeeded++;
+        else if (request->state == HEYAI_REQUEST_FAILED)
+          failed++;
+      }
+    g_assert_cmpuint (succeeded, ==, 10);
+    g_assert_cmpuint (failed, ==, imager->refusals);
+  }
 }
 
 /* A service that refuses even one at a time (another program uses the
