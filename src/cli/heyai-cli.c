@@ -13,6 +13,7 @@
 
 #include "heyai-secrets.h"
 #include "heyai-cli-private.h"
+#include "heyai-provider-descriptors.h"
 
 typedef struct
 {
@@ -252,18 +253,22 @@ main (int    argc,
   int jobs[4] = { 0 };
   g_autofree char *budget = NULL;
   g_autofree char *monthly = NULL;
+  g_autofree char *llm_help = NULL;
+  g_autofree char *imager_help = NULL;
+  g_autofree char *animator_help = NULL;
+  g_autofree char *storage_help = NULL;
   int status;
   GOptionEntry entries[] = {
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
       N_("Where the database and the local project folders live (default: $HEYAI_DATA_DIR or ~/.local/share/heyai-studio)"), N_("DIR") },
     { "llm", 0, 0, G_OPTION_ARG_STRING, &cli.llm,
-      N_("Script analysis: openai, anthropic or offline"), N_("NAME") },
+      NULL /* from the descriptors */, N_("NAME") },
     { "imager", 0, 0, G_OPTION_ARG_STRING, &cli.imager,
-      N_("Stills: higgsfield or offline"), N_("NAME") },
+      NULL, N_("NAME") },
     { "animator", 0, 0, G_OPTION_ARG_STRING, &cli.animator,
-      N_("Clips: kling or offline"), N_("NAME") },
+      NULL, N_("NAME") },
     { "storage", 0, 0, G_OPTION_ARG_STRING, &cli.storage,
-      N_("Where files go: gdrive or local"), N_("NAME") },
+      NULL, N_("NAME") },
     { "llm-jobs", 0, 0, G_OPTION_ARG_INT, &jobs[HEYAI_ROLE_LLM],
       N_("Script analyses at the same time"), N_("N") },
     { "image-jobs", 0, 0, G_OPTION_ARG_INT, &jobs[HEYAI_ROLE_IMAGER],
@@ -298,6 +303,29 @@ main (int    argc,
   g_option_context_set_summary (context, _("Turn a trailer script into an editor-ready set of AI-generated clips."));
   description = commands_description ();
   g_option_context_set_description (context, description);
+  /* The provider flags list the names the descriptor table knows. */
+  {
+    g_autofree char *llms = heyai_provider_describe_choices (HEYAI_ROLE_LLM);
+    g_autofree char *imagers = heyai_provider_describe_choices (HEYAI_ROLE_IMAGER);
+    g_autofree char *animators = heyai_provider_describe_choices (HEYAI_ROLE_ANIMATOR);
+    g_autofree char *storages = heyai_provider_describe_choices (HEYAI_ROLE_STORAGE);
+
+    llm_help = g_strdup_printf (_("Script analysis: %s"), llms);
+    imager_help = g_strdup_printf (_("Stills: %s"), imagers);
+    animator_help = g_strdup_printf (_("Clips: %s"), animators);
+    storage_help = g_strdup_printf (_("Where files go: %s"), storages);
+  }
+  for (GOptionEntry *e = entries; e->long_name != NULL; e++)
+    {
+      if (g_str_equal (e->long_name, "llm"))
+        e->description = llm_help;
+      else if (g_str_equal (e->long_name, "imager"))
+        e->description = imager_help;
+      else if (g_str_equal (e->long_name, "animator"))
+        e->description = animator_help;
+      else if (g_str_equal (e->long_name, "storage"))
+        e->description = storage_help;
+    }
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   /* Global options come before the command; the rest belongs to it. */
   g_option_context_set_strict_posix (context, TRUE);

@@ -29,6 +29,9 @@ typedef enum
   HEYAI_ERROR_BUDGET,          /* the batch would exceed the budget cap */
   HEYAI_ERROR_IN_DOUBT,        /* a submit's answer was lost: it may have been accepted and
                                 * billed; never retried automatically (no idempotency key) */
+  HEYAI_ERROR_CAPACITY,        /* the account's concurrency or rate limit refused the request;
+                                * nothing was accepted or billed: the pipeline lowers the
+                                * provider's in-flight limit and sends it again later */
 } HeyaiError;
 
 GQuark heyai_error_quark (void);

@@ -31,10 +31,6 @@ static const struct
   const char *url;
   const char *label;
 } services[] = {
-  [HEYAI_SERVICE_OPENAI]       = { "HEYAI_OPENAI_BASE_URL", "https://api.openai.com/v1", N_("OpenAI") },
-  [HEYAI_SERVICE_ANTHROPIC]    = { "HEYAI_ANTHROPIC_BASE_URL", "https://api.anthropic.com", N_("Anthropic") },
-  [HEYAI_SERVICE_HIGGSFIELD]   = { "HEYAI_HIGGSFIELD_BASE_URL", "https://api.higgsfield.ai", N_("Higgsfield") },
-  [HEYAI_SERVICE_KLING]        = { "HEYAI_KLING_BASE_URL", "https://api-singapore.klingai.com", N_("Kling") },
   [HEYAI_SERVICE_DRIVE]        = { "HEYAI_DRIVE_BASE_URL", "https://www.googleapis.com/drive/v3", N_("Google Drive") },
   [HEYAI_SERVICE_DRIVE_UPLOAD] = { "HEYAI_DRIVE_UPLOAD_BASE_URL", "https://www.googleapis.com/upload/drive/v3", N_("Google Drive") },
   [HEYAI_SERVICE_GOOGLE_AUTH]  = { "HEYAI_GOOGLE_AUTH_URL", "https://accounts.google.com/o/oauth2/v2/auth", N_("Google") },

@@ -68,26 +68,25 @@ G_BEGIN_DECLS
 #define HEYAI_JSON_MAX_DEPTH      128
 
 /* ---------------------------------------------------------------------- */
-/* Services and their base URLs (ARCHITECTURE.md, "Configuration names")   */
+/* Google's services and their base URLs (ARCHITECTURE.md, "Configuration
+ * names"; the Drive client lives in this layer).  The providers' services
+ * (OpenAI, Anthropic, Higgsfield, Kling) are described in src/providers
+ * (heyai-provider-descriptors.h) and reach HeyaiHttp as a base URL and a
+ * label: the net layer knows no provider. */
 
 typedef enum
 {
-  HEYAI_SERVICE_OPENAI,        /* HEYAI_OPENAI_BASE_URL       https://api.openai.com/v1 */
-  HEYAI_SERVICE_ANTHROPIC,     /* HEYAI_ANTHROPIC_BASE_URL    https://api.anthropic.com */
-  HEYAI_SERVICE_HIGGSFIELD,    /* HEYAI_HIGGSFIELD_BASE_URL   https://api.higgsfield.ai (C.1; platform. selectable) */
-  HEYAI_SERVICE_KLING,         /* HEYAI_KLING_BASE_URL        https://api-singapore.klingai.com */
   HEYAI_SERVICE_DRIVE,         /* HEYAI_DRIVE_BASE_URL        https://www.googleapis.com/drive/v3 */
   HEYAI_SERVICE_DRIVE_UPLOAD,  /* HEYAI_DRIVE_UPLOAD_BASE_URL https://www.googleapis.com/upload/drive/v3 */
   HEYAI_SERVICE_GOOGLE_AUTH,   /* HEYAI_GOOGLE_AUTH_URL       https://accounts.google.com/o/oauth2/v2/auth */
   HEYAI_SERVICE_GOOGLE_TOKEN,  /* HEYAI_GOOGLE_TOKEN_URL      https://oauth2.googleapis.com/token */
 } HeyaiService;
 
-/* "HEYAI_OPENAI_BASE_URL", ... */
+/* "HEYAI_DRIVE_BASE_URL", ... */
 const char *heyai_service_env_var     (HeyaiService service);
-/* The built-in default ("https://api.openai.com/v1", ...). */
+/* The built-in default ("https://www.googleapis.com/drive/v3", ...). */
 const char *heyai_service_default_url (HeyaiService service);
-/* Human label for messages: "OpenAI", "Anthropic", "Higgsfield", "Kling",
- * "Google Drive", "Google" (auth and token). */
+/* Human label for messages: "Google Drive", "Google" (auth and token). */
 const char *heyai_service_label       (HeyaiService service);
 /* The base URL to use: the environment variable when set and not empty
  * (exact replacement), else the default.  Newly allocated. */

@@ -26,7 +26,145 @@ static guint
 effective_limit (HeyaiPipeline *self,
                  HeyaiRole      role)
 {
-  return MAX (self->limits[role], 1);
+  guint limit = MAX (self->limits[role], 1);
+
+  if (self->adaptive[role] > 0)
+    limit = MIN (limit, self->adaptive[role]);
+  if (self->capacity_timer[role] != NULL)
+    return 0;   /* backing off: the service refused even one at a time */
+  return limit;
+}
+
+guint
+_heyai_pipeline_effective_limit (HeyaiPipeline *self,
+                                 HeyaiRole      role)
+{
+  return effective_limit (self, role);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Adaptive concurrency                                                   */
+
+/* A provider whose account allows fewer requests at a time than the
+ * setting answers the extra ones with a capacity refusal (Higgsfield's 400
+ * "Maximum number of concurrent requests", Kling 1302/1303, a 429): nothing
+ * was accepted.  The role's limit drops to what was in flight without the
+ * refused job (multiplicative decrease to the observed cap), the job goes
+ * back to the head of its queue, and it starts when one of the others ends.
+ * Successes raise the limit by one per limit's worth of them (additive
+ * increase) up to the configured maximum, so a cap that rises is found
+ * again.  With nothing else in flight the service refuses for a reason of
+ * its own (another program on the account): the role waits, 1 s doubling
+ * to 32 s, and a job refused MAX_CAPACITY_REFUSALS times fails with the
+ * provider's message. */
+
+#define MAX_CAPACITY_REFUSALS 24
+#define CAPACITY_BACKOFF_MIN_MS 1000
+#define CAPACITY_BACKOFF_MAX_MS 32000
+
+typedef struct
+{
+  HeyaiPipeline *self;   /* weak: the pipeline destroys the timer in dispose */
+  HeyaiRole      role;
+} CapacityTimer;
+
+static gboolean
+capacity_timer_cb (gpointer user_data)
+{
+  CapacityTimer *timer = user_data;
+  HeyaiPipeline *self = timer->self;
+
+  g_clear_pointer (&self->capacity_timer[timer->role], g_source_unref);
+  _heyai_pipeline_dispatch (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+_heyai_pipeline_capacity_clear (HeyaiPipeline *self)
+{
+  for (guint role = 0; role < N_ROLES; role++)
+    if (self->capacity_timer[role] != NULL)
+      {
+        g_source_destroy (self->capacity_timer[role]);
+        g_clear_pointer (&self->capacity_timer[role], g_source_unref);
+      }
+}
+
+gboolean
+_heyai_pipeline_capacity_refused (JobCtx       *ctx,
+                                  const GError *error)
+{
+  HeyaiPipeline *self = ctx->run->self;
+  HeyaiRole role = ctx->role;
+  const char *remote_id = heyai_job_get_remote_id (ctx->job);
+  guint limit;
+
+  if (!g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_CAPACITY) ||
+      (remote_id != NULL && *remote_id != '\0') || ctx->stop_requested ||
+      g_cancellable_is_cancelled (ctx->cancellable) || ctx->run->fatal != NULL ||
+      ctx->capacity_refusals >= MAX_CAPACITY_REFUSALS)
+    return FALSE;
+
+  g_assert (!ctx->holds_slot && !ctx->queued);
+
+  ctx->capacity_refusals++;
+  self->adaptive_successes[role] = 0;
+  limit = MAX (self->active[role], 1);
+  if (self->adaptive[role] == 0 || limit < self->adaptive[role])
+    {
+      self->adaptive[role] = limit;
+      g_debug ("%s: the service's capacity is reached; at most %u at a time now",
+               heyai_job_get_provider (ctx->job), limit);
+    }
+
+  if (self->active[role] == 0 && self->capacity_timer[role] == NULL)
+    {
+      CapacityTimer *timer = g_new0 (CapacityTimer, 1);
+
+      self->capacity_backoff_ms[role] = CLAMP (self->capacity_backoff_ms[role] * 2,
+                                               CAPACITY_BACKOFF_MIN_MS, CAPACITY_BACKOFF_MAX_MS);
+      timer->self = self;
+      timer->role = role;
+      self->capacity_timer[role] = g_timeout_source_new (self->capacity_backoff_ms[role]);
+      g_source_set_callback (self->capacity_timer[role], capacity_timer_cb, timer, g_free);
+      g_source_attach (self->capacity_timer[role], ctx->run->context);
+    }
+
+  /* Its ledger row: not accepted, so closed as failed (a new one is opened
+   * when it is sent again), unless the provider can be asked by key (Kling),
+   * whose row stays open for the same key. */
+  if (ctx->request != NULL)
+    {
+      _heyai_pipeline_ledger_failed (ctx, error, FALSE);
+      if (ctx->request->state == HEYAI_REQUEST_FAILED)
+        g_clear_pointer (&ctx->request, heyai_request_free);
+    }
+
+  heyai_job_set_state (ctx->job, HEYAI_JOB_STATE_QUEUED);
+  heyai_job_set_last_error (ctx->job, error->message);
+  _heyai_pipeline_save_job (ctx->run, ctx->job);
+  _heyai_pipeline_job_enqueue (ctx, ctx->step);
+  /* First in line: it waited longest. */
+  g_queue_remove (&self->queues[role], ctx);
+  g_queue_push_head (&self->queues[role], ctx);
+  return TRUE;
+}
+
+void
+_heyai_pipeline_capacity_success (JobCtx *ctx)
+{
+  HeyaiPipeline *self = ctx->run->self;
+  HeyaiRole role = ctx->role;
+
+  self->capacity_backoff_ms[role] = 0;
+  if (self->adaptive[role] == 0)
+    return;
+  if (++self->adaptive_successes[role] < self->adaptive[role])
+    return;
+  self->adaptive_successes[role] = 0;
+  self->adaptive[role]++;
+  if (self->adaptive[role] >= MAX (self->limits[role], 1))
+    self->adaptive[role] = 0;   /* back at the configured limit */
 }
 
 void

@@ -27,7 +27,16 @@ struct _HeyaiPipeline
 
   guint          limits[N_ROLES];
   guint          default_limits[N_ROLES];
+  guint          max_limits[N_ROLES];   /* the descriptors' maximum (0: none) */
   guint          active[N_ROLES];
+  /* Adaptive concurrency (heyai-pipeline-dispatch.c): the in-flight limit a
+   * provider's capacity answers allow (0: not lowered, the configured limit
+   * applies), successes since the last raise, and a back-off while nothing
+   * of the role is in flight and the service still refuses. */
+  guint          adaptive[N_ROLES];
+  guint          adaptive_successes[N_ROLES];
+  guint          capacity_backoff_ms[N_ROLES];
+  GSource       *capacity_timer[N_ROLES];
   GQueue         queues[N_ROLES];       /* JobCtx*, FIFO */
   GPtrArray     *runs;                  /* Run*, running */
   GHashTable    *busy;                  /* job ids and "scene-id/kind" keys taken by a run */
@@ -76,6 +85,7 @@ typedef struct
   double          charged;      /* cost added to the ledger */
   HeyaiRequest   *request;      /* the ledger row of the current provider request */
   gulong          last_error_handler;
+  guint           capacity_refusals;    /* capacity answers to this job (requeued each time) */
   guint           harvested : 1;        /* took over an earlier request */
   guint           harvest_retried : 1;  /* that request was gone: submitted afresh */
   guint           queued : 1;
@@ -183,6 +193,12 @@ void _heyai_pipeline_run_check_done (Run *run);
 /* heyai-pipeline-dispatch.c */
 void _heyai_pipeline_dispatch (HeyaiPipeline *self);
 void _heyai_pipeline_release_slot (JobCtx *ctx);
+guint _heyai_pipeline_effective_limit (HeyaiPipeline *self,
+                                       HeyaiRole      role);
+gboolean _heyai_pipeline_capacity_refused (JobCtx       *ctx,
+                                           const GError *error);
+void _heyai_pipeline_capacity_success (JobCtx *ctx);
+void _heyai_pipeline_capacity_clear (HeyaiPipeline *self);
 void _heyai_pipeline_job_enqueue (JobCtx *ctx,
                                   Step    step);
 void _heyai_pipeline_job_dequeue (JobCtx *ctx);

@@ -507,6 +507,15 @@ work_done_cb (GObject      *object,
         g_set_error_literal (&error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
                              _("The service returned no file."));
 
+      /* The account's capacity refused it (nothing accepted): the same
+       * request, its ledger row kept, waits at the head of the queue. */
+      if (!cancelled && _heyai_pipeline_capacity_refused (ctx, error))
+        {
+          _heyai_pipeline_dispatch (run->self);
+          _heyai_pipeline_run_check_done (run);
+          return;
+        }
+
       /* The ledger keeps what was paid for; a request the provider no
        * longer has is replaced at once by a new one. */
       if (_heyai_pipeline_ledger_failed (ctx, error, cancelled) && !cancelled && run->fatal == NULL)
@@ -536,6 +545,7 @@ work_done_cb (GObject      *object,
 
   /* The file is on disk: the ledger remembers it before anything else can fail. */
   _heyai_pipeline_ledger_result (ctx, gen);
+  _heyai_pipeline_capacity_success (ctx);
 
   if (ctx->stop_requested)
     {

@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "heyai-pipeline-internal.h"
+#include "heyai-provider-descriptors.h"
 
 G_DEFINE_FINAL_TYPE (HeyaiPipeline, heyai_pipeline, G_TYPE_OBJECT)
 
@@ -42,6 +43,7 @@ heyai_pipeline_dispose (GObject *object)
 
   /* Runs hold a reference on the pipeline: none can be alive here. */
   g_assert (self->runs->len == 0);
+  _heyai_pipeline_capacity_clear (self);
 
   g_clear_object (&self->store);
   g_clear_object (&self->llm);
@@ -179,9 +181,28 @@ heyai_pipeline_new (HeyaiStore    *store,
   self->animator = g_object_ref (animator);
   self->storage = g_object_ref (storage);
 
-  /* The offline animator encodes on this machine: one clip per core. */
-  if (g_strcmp0 (heyai_animator_get_name (animator), "offline") == 0)
-    self->limits[HEYAI_ROLE_ANIMATOR] = MAX (g_get_num_processors (), 1);
+  /* Each provider's default from its descriptor (the offline animator
+   * encodes on this machine: one clip per processor). */
+  {
+    const char *names[N_ROLES] = {
+      [HEYAI_ROLE_LLM] = heyai_llm_get_name (llm),
+      [HEYAI_ROLE_IMAGER] = heyai_imager_get_name (imager),
+      [HEYAI_ROLE_ANIMATOR] = heyai_animator_get_name (animator),
+      [HEYAI_ROLE_STORAGE] = heyai_storage_get_name (storage),
+    };
+
+    for (guint role = 0; role < N_ROLES; role++)
+      {
+        const HeyaiProviderDescriptor *d = heyai_provider_descriptor_lookup ((HeyaiRole) role, names[role]);
+
+        self->max_limits[role] = d != NULL ? d->max_jobs : 0;
+        if (d == NULL || d->default_jobs == 0)
+          continue;
+        self->limits[role] = d->default_jobs == HEYAI_PROVIDER_JOBS_PER_PROCESSOR
+                               ? (guint) MAX (g_get_num_processors (), 1)
+                               : d->default_jobs;
+      }
+  }
   memcpy (self->default_limits, self->limits, sizeof self->limits);
 
   return self;
@@ -205,6 +226,9 @@ heyai_pipeline_set_concurrency (HeyaiPipeline *self,
   /* 0 restores the default (llm 1, imager 4, animator 2 or one per core for
    * the offline animator, storage 4). */
   self->limits[role] = limit > 0 ? limit : self->default_limits[role];
+  /* No more than the provider's descriptor allows. */
+  if (self->max_limits[role] > 0)
+    self->limits[role] = MIN (self->limits[role], self->max_limits[role]);
   _heyai_pipeline_dispatch (self);
 }
 
@@ -216,6 +240,16 @@ heyai_pipeline_get_concurrency (HeyaiPipeline *self,
   g_return_val_if_fail (role < N_ROLES, 0);
 
   return self->limits[role];
+}
+
+guint
+heyai_pipeline_get_effective_concurrency (HeyaiPipeline *self,
+                                          HeyaiRole      role)
+{
+  g_return_val_if_fail (HEYAI_IS_PIPELINE (self), 0);
+  g_return_val_if_fail (role < N_ROLES, 0);
+
+  return _heyai_pipeline_effective_limit (self, role);
 }
 
 void

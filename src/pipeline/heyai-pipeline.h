@@ -68,6 +68,11 @@ void           heyai_pipeline_set_concurrency (HeyaiPipeline  *self,
                                                guint           limit);
 guint          heyai_pipeline_get_concurrency (HeyaiPipeline  *self,
                                                HeyaiRole       role);
+/* The limit in force now: lower than the configured one after the provider
+ * answered that the account's capacity is reached (HEYAI_ERROR_CAPACITY),
+ * rising again with successes; 0 while backing off. */
+guint          heyai_pipeline_get_effective_concurrency (HeyaiPipeline *self,
+                                                         HeyaiRole      role);
 void           heyai_pipeline_set_budget      (HeyaiPipeline  *self,
                                                double          usd);
 gboolean       heyai_pipeline_get_running     (HeyaiPipeline  *self);

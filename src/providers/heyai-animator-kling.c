@@ -10,6 +10,8 @@
 #include <math.h>
 
 #include "heyai-animator-kling.h"
+#include "heyai-provider-descriptors.h"
+#include "heyai-prompt-composer.h"
 #include "heyai-media.h"
 #include "heyai-jwt.h"
 #include "heyai-llm-schema.h"
@@ -679,7 +681,7 @@ poll_cb (GObject      *source,
 
           /* The task is paid for: a status outage waits, it does not fail. */
           if (heyai_remote_poll_trouble (&data->trouble, error, data->job,
-                                         heyai_service_label (HEYAI_SERVICE_KLING),
+                                         heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling")),
                                          self->poll_ms, &delay_ms))
             {
               wait_then (task, delay_ms, poll_task);
@@ -883,6 +885,19 @@ submitted_cb (GObject      *source,
       return;
     }
 
+  /* The account's parallel-task limit (1303; 1302, too fast, once its
+   * retries ran out): the create was refused, nothing accepted.  The
+   * pipeline lowers its limit for Kling and sends it again (same
+   * external_task_id) when one of ours ends. */
+  if (code == 1303 || (code == 1302 && data->submit_attempts >= MAX_SUBMIT_ATTEMPTS))
+    {
+      finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_CAPACITY,
+                                       _("Kling is busy with this account's other clips (%s); "
+                                         "the clip waits for one of them to finish."),
+                                       message != NULL ? message : _("no detail")));
+      return;
+    }
+
   switch (classify (response, &error, self))
     {
     case HEYAI_HTTP_VERDICT_RETRY:
@@ -1038,7 +1053,8 @@ build_body_thread (GTask        *body_task,
   {
     g_autoptr(GError) fit_error = NULL;
     gboolean converted = FALSE;
-    g_autofree char *fitted = heyai_media_fit_still (input->still_path, &heyai_kling_still_limits,
+    const HeyaiProviderDescriptor *descriptor = heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling");
+    g_autofree char *fitted = heyai_media_fit_still (input->still_path, descriptor->still_limits,
                                                      &converted, &fit_error);
 
     if (fitted == NULL)
@@ -1198,17 +1214,7 @@ heyai_animator_kling_animate_async (HeyaiAnimator       *animator,
   HeyaiAnimatorKling *self = HEYAI_ANIMATOR_KLING (animator);
   GTask *task;
   ClipData *data;
-  const char *motion = heyai_scene_get_motion_prompt (scene);
-  g_autoptr(GString) prompt = g_string_new (motion != NULL ? motion : "");
-  const char *camera_phrases[] = {
-    [HEYAI_CAMERA_STATIC] = "Static camera.",
-    [HEYAI_CAMERA_PUSH_IN] = "Camera: slow push-in.",
-    [HEYAI_CAMERA_PULL_OUT] = "Camera: slow pull-out.",
-    [HEYAI_CAMERA_PAN_LEFT] = "Camera: slow pan left.",
-    [HEYAI_CAMERA_PAN_RIGHT] = "Camera: slow pan right.",
-    [HEYAI_CAMERA_TILT_UP] = "Camera: slow tilt up.",
-    [HEYAI_CAMERA_TILT_DOWN] = "Camera: slow tilt down.",
-  };
+  HeyaiPromptParts parts;
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, heyai_animator_kling_animate_async);
@@ -1221,15 +1227,12 @@ heyai_animator_kling_animate_async (HeyaiAnimator       *animator,
   data->basename = heyai_take_basename (data->position, heyai_job_get_take (job));
   data->duration = heyai_kling_model_duration (self->model, heyai_scene_get_duration (scene));
   data->camera = heyai_scene_get_camera_move (scene);
-  if ((guint) data->camera < G_N_ELEMENTS (camera_phrases))
-    {
-      if (prompt->len > 0)
-        g_string_append_c (prompt, ' ');
-      g_string_append (prompt, camera_phrases[data->camera]);
-    }
-  if (g_utf8_strlen (prompt->str, -1) > MAX_PROMPT_CHARS)
-    g_string_truncate (prompt, g_utf8_offset_to_pointer (prompt->str, MAX_PROMPT_CHARS) - prompt->str);
-  data->prompt = g_string_free (g_steal_pointer (&prompt), FALSE);
+  /* The motion prompt and the camera move as a sentence (the model's own
+   * camera control is sent separately where the model has it). */
+  heyai_prompt_parts_init (&parts, project, scene);
+  parts.camera_in_motion = TRUE;
+  parts.max_chars = MAX_PROMPT_CHARS;
+  data->prompt = heyai_prompt_compose_motion (&parts);
   data->deadline = g_get_monotonic_time () + (gint64) self->max_wait * G_USEC_PER_SEC;
 
   /* external_task_id: the job's idempotency key, created once and stored. */
@@ -1408,7 +1411,7 @@ heyai_animator_kling_constructed (GObject *object)
   G_OBJECT_CLASS (heyai_animator_kling_parent_class)->constructed (object);
 
   if (self->base_url == NULL)
-    self->base_url = heyai_service_dup_base_url (HEYAI_SERVICE_KLING);
+    self->base_url = heyai_provider_descriptor_dup_base_url (heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling"));
   if (self->model == NULL)
     {
       env = g_getenv ("HEYAI_KLING_MODEL");
@@ -1425,7 +1428,7 @@ heyai_animator_kling_constructed (GObject *object)
   if (env != NULL && *env != '\0')
     self->poll_ms = MAX (1, (guint) g_ascii_strtoull (env, NULL, 10));
 
-  self->http = heyai_http_new (self->base_url, heyai_service_label (HEYAI_SERVICE_KLING));
+  self->http = heyai_http_new (self->base_url, heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling")));
   heyai_http_set_classifier (self->http, classify, self, NULL);
   heyai_http_set_timeout (self->http, 120);
   heyai_http_set_auth_func (self->http, auth_func, self, NULL);

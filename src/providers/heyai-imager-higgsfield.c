@@ -9,7 +9,9 @@
 #include <glib/gstdio.h>
 
 #include "heyai-enums.h"
+#include "heyai-provider-descriptors.h"
 #include "heyai-imager-higgsfield.h"
+#include "heyai-prompt-composer.h"
 #include "heyai-media.h"
 #include "heyai-llm-schema.h"
 #include "heyai-remote-job.h"
@@ -537,7 +539,7 @@ status_cb (GObject      *source,
 
           /* The request is paid for: a status outage waits, it does not fail. */
           if (heyai_remote_poll_trouble (&data->trouble, error, data->job,
-                                         heyai_service_label (HEYAI_SERVICE_HIGGSFIELD),
+                                         heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_IMAGER, "higgsfield")),
                                          self->poll_ms, &delay_ms))
             {
               heyai_remote_wait_start (&data->wait, task, delay_ms, poll_status, poll_cancelled);
@@ -878,7 +880,12 @@ heyai_imager_higgsfield_generate_async (HeyaiImager         *imager,
 
   data = g_new0 (GenData, 1);
   data->job = g_object_ref (job);
-  data->prompt = g_strdup (heyai_scene_get_image_prompt (scene));
+  {
+    HeyaiPromptParts parts;
+
+    heyai_prompt_parts_init (&parts, project, scene);
+    data->prompt = heyai_prompt_compose_image (&parts);
+  }
   data->aspect = g_strdup (heyai_enum_to_string (HEYAI_TYPE_ASPECT, heyai_project_get_aspect (project)));
   data->dest_dir = g_strdup (dest_dir);
   data->position = heyai_scene_get_position (scene);
@@ -963,15 +970,23 @@ capped_data_free (CappedData *data)
 static void capped_pump (HeyaiImagerHiggsfield *self);
 
 static gboolean
-refused_by_cap (HeyaiImagerHiggsfield *self,
-                CappedData            *data,
-                const GError          *error)
+refused_by_cap_answer (HeyaiImagerHiggsfield *self,
+                       CappedData            *data,
+                       const GError          *error)
 {
   const char *remote_id = heyai_job_get_remote_id (data->job);
 
   return g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE) &&
          self->concurrency_cap > 0 && self->cap_refusals != data->cap_refusals_at_start &&
-         (remote_id == NULL || *remote_id == '\0') && data->requeues < MAX_CAP_REQUEUES;
+         (remote_id == NULL || *remote_id == '\0');
+}
+
+static gboolean
+refused_by_cap (HeyaiImagerHiggsfield *self,
+                CappedData            *data,
+                const GError          *error)
+{
+  return refused_by_cap_answer (self, data, error) && data->requeues < MAX_CAP_REQUEUES;
 }
 
 static void
@@ -999,6 +1014,11 @@ capped_done_cb (GObject      *source,
       capped_pump (self);
       return;
     }
+
+  /* Still refused by the cap after its requeues here: nothing was
+   * accepted; the pipeline lowers its own limit and sends it again. */
+  if (gen == NULL && data->requeues >= MAX_CAP_REQUEUES && refused_by_cap_answer (self, data, error))
+    error->code = HEYAI_ERROR_CAPACITY;
 
   if (gen != NULL)
     g_task_return_pointer (outer, gen, (GDestroyNotify) heyai_gen_result_free);
@@ -1081,7 +1101,7 @@ heyai_imager_higgsfield_constructed (GObject *object)
   G_OBJECT_CLASS (heyai_imager_higgsfield_parent_class)->constructed (object);
 
   if (self->base_url == NULL)
-    self->base_url = heyai_service_dup_base_url (HEYAI_SERVICE_HIGGSFIELD);
+    self->base_url = heyai_provider_descriptor_dup_base_url (heyai_provider_descriptor_lookup (HEYAI_ROLE_IMAGER, "higgsfield"));
   if (self->model == NULL)
     {
       env = g_getenv ("HEYAI_HIGGSFIELD_MODEL");
@@ -1098,7 +1118,7 @@ heyai_imager_higgsfield_constructed (GObject *object)
   if (env != NULL && *env != '\0')
     self->poll_ms = MAX (1, (guint) g_ascii_strtoull (env, NULL, 10));
 
-  self->http = heyai_http_new (self->base_url, heyai_service_label (HEYAI_SERVICE_HIGGSFIELD));
+  self->http = heyai_http_new (self->base_url, heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_IMAGER, "higgsfield")));
   heyai_http_set_classifier (self->http, classify, self, NULL);
   heyai_http_set_timeout (self->http, 60);
 }

@@ -24,6 +24,7 @@
 
 #include "heyai-background.h"
 #include "heyai-imager-offline.h"
+#include "heyai-prompt-composer.h"
 
 #define FONT_FAMILIES "Cantarell,DejaVu Sans"
 
@@ -56,7 +57,12 @@ heyai_storyboard_spec_new_from_scene (HeyaiProject *project,
   spec->take = MAX (take, 1);
   spec->title = g_strdup (heyai_scene_get_title (scene));
   spec->description = g_strdup (heyai_scene_get_description (scene));
-  spec->prompt = g_strdup (heyai_scene_get_image_prompt (scene));
+  {
+    HeyaiPromptParts parts;
+
+    heyai_prompt_parts_init (&parts, project, scene);
+    spec->prompt = heyai_prompt_compose_image (&parts);
+  }
   spec->move = heyai_scene_get_camera_move (scene);
   spec->duration = heyai_scene_get_duration (scene);
   spec->aspect = project != NULL ? heyai_project_get_aspect (project) : HEYAI_ASPECT_16_9;

@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "heyai-llm-anthropic.h"
+#include "heyai-provider-descriptors.h"
 #include "heyai-llm-schema.h"
 #include "heyai-secrets.h"
 
@@ -558,11 +559,11 @@ heyai_llm_anthropic_constructed (GObject *object)
   G_OBJECT_CLASS (heyai_llm_anthropic_parent_class)->constructed (object);
 
   if (self->base_url == NULL)
-    self->base_url = heyai_service_dup_base_url (HEYAI_SERVICE_ANTHROPIC);
+    self->base_url = heyai_provider_descriptor_dup_base_url (heyai_provider_descriptor_lookup (HEYAI_ROLE_LLM, "anthropic"));
   if (self->model == NULL)
     self->model = heyai_llm_dup_default_model ("HEYAI_ANTHROPIC_MODEL", HEYAI_LLM_ANTHROPIC_DEFAULT_MODEL);
 
-  self->http = heyai_http_new (self->base_url, heyai_service_label (HEYAI_SERVICE_ANTHROPIC));
+  self->http = heyai_http_new (self->base_url, heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_LLM, "anthropic")));
   heyai_http_set_classifier (self->http, classify, self, NULL);
   heyai_http_set_timeout (self->http, REQUEST_TIMEOUT_S);
 }

@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include "heyai-llm-offline.h"
+#include "heyai-prompt-composer.h"
 #include "heyai-script-import.h"
 
 #define TITLE_MAX_CHARS       48
@@ -1505,7 +1506,7 @@ make_draft (Context    *ctx,
 
     if (*ctx->style != '\0')
       {
-        g_autofree char *style = g_strdup_printf ("Style: %s", ctx->style);
+        g_autofree char *style = heyai_prompt_style_sentence (ctx->style);
         append_sentence (prompt, style);
       }
 

@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "heyai-llm-openai.h"
+#include "heyai-provider-descriptors.h"
 #include "heyai-llm-schema.h"
 #include "heyai-secrets.h"
 
@@ -674,14 +675,14 @@ heyai_llm_openai_constructed (GObject *object)
   G_OBJECT_CLASS (heyai_llm_openai_parent_class)->constructed (object);
 
   if (self->base_url == NULL)
-    self->base_url = heyai_service_dup_base_url (HEYAI_SERVICE_OPENAI);
+    self->base_url = heyai_provider_descriptor_dup_base_url (heyai_provider_descriptor_lookup (HEYAI_ROLE_LLM, "openai"));
   if (self->model == NULL)
     self->model = heyai_llm_dup_default_model ("HEYAI_OPENAI_MODEL", HEYAI_LLM_OPENAI_DEFAULT_MODEL);
   self->api = heyai_llm_openai_default_api (self->base_url, g_getenv ("HEYAI_OPENAI_API"));
 
   self->http = heyai_http_new (self->base_url,
                                heyai_llm_openai_is_official (self)
-                                 ? heyai_service_label (HEYAI_SERVICE_OPENAI)
+                                 ? heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_LLM, "openai"))
                                  : _("The OpenAI-compatible server"));
   heyai_http_set_classifier (self->http, classify, self, NULL);
   heyai_http_set_timeout (self->http, REQUEST_TIMEOUT_S);

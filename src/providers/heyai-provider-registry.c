@@ -11,7 +11,10 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <string.h>
+
 #include "heyai-providers.h"
+#include "heyai-provider-descriptors.h"
 #include "heyai-llm-offline.h"
 #include "heyai-imager-offline.h"
 #include "heyai-animator-offline.h"
@@ -22,16 +25,7 @@
 #include "heyai-animator-kling.h"
 #include "heyai-storage-gdrive.h"
 
-typedef GObject *(*HeyaiProviderCtor) (const char  *data_dir,
-                                       GError     **error);
-
-typedef struct
-{
-  HeyaiRole          role;
-  const char        *name;
-  const char        *label;   /* for messages: "OpenAI", "Kling", ... */
-  HeyaiProviderCtor  create;  /* NULL: not available in this build yet */
-} HeyaiProviderEntry;
+typedef HeyaiProviderDescriptor HeyaiProviderEntry;
 
 static GObject *
 create_llm_offline (const char  *data_dir,
@@ -61,18 +55,102 @@ create_storage_local (const char  *data_dir,
   return G_OBJECT (heyai_storage_local_new (data_dir));
 }
 
-/* The first entry of each role is its default. */
+static const char * const openai_keys[] = { "OPENAI_API_KEY", NULL };
+static const char * const anthropic_keys[] = { "ANTHROPIC_API_KEY", NULL };
+static const char * const higgsfield_keys[] = { "HF_API_KEY", "HF_API_SECRET", "HF_CREDENTIALS", NULL };
+static const char * const kling_keys[] = { "KLING_ACCESS_KEY", "KLING_SECRET_KEY", "KLING_API_KEY", NULL };
+static const char * const gdrive_keys[] = { "HEYAI_GOOGLE_CLIENT_ID", "HEYAI_GOOGLE_CLIENT_SECRET",
+                                            "HEYAI_DRIVE_REFRESH_TOKEN", NULL };
+
+/* The provider descriptor table (heyai-provider-descriptors.h).  The first
+ * entry of each role is its default.  The offline animator encodes on this
+ * machine: one clip per processor. */
 static const HeyaiProviderEntry registry[] = {
-  { HEYAI_ROLE_LLM,      "offline",    N_("Offline splitter"), create_llm_offline },
-  { HEYAI_ROLE_LLM,      "openai",     "OpenAI",               heyai_llm_openai_create },
-  { HEYAI_ROLE_LLM,      "anthropic",  "Anthropic",            heyai_llm_anthropic_create },
-  { HEYAI_ROLE_IMAGER,   "offline",    N_("Offline storyboard"), create_imager_offline },
-  { HEYAI_ROLE_IMAGER,   "higgsfield", "Higgsfield",           heyai_imager_higgsfield_create },
-  { HEYAI_ROLE_ANIMATOR, "offline",    N_("Offline Ken Burns"), create_animator_offline },
-  { HEYAI_ROLE_ANIMATOR, "kling",      "Kling",                heyai_animator_kling_create },
-  { HEYAI_ROLE_STORAGE,  "local",      N_("Local folder"),     create_storage_local },
-  { HEYAI_ROLE_STORAGE,  "gdrive",     "Google Drive",         heyai_storage_gdrive_create },
+  { .role = HEYAI_ROLE_LLM, .name = "offline", .label = N_("Offline splitter"),
+    .default_jobs = 1, .max_jobs = 0, .create = create_llm_offline },
+  { .role = HEYAI_ROLE_LLM, .name = "openai", .label = N_("OpenAI"),
+    .base_url_env = "HEYAI_OPENAI_BASE_URL", .base_url = "https://api.openai.com/v1",
+    .key_env = openai_keys, .default_jobs = 1, .max_jobs = 0, .create = heyai_llm_openai_create },
+  { .role = HEYAI_ROLE_LLM, .name = "anthropic", .label = N_("Anthropic"),
+    .base_url_env = "HEYAI_ANTHROPIC_BASE_URL", .base_url = "https://api.anthropic.com",
+    .key_env = anthropic_keys, .default_jobs = 1, .max_jobs = 0, .create = heyai_llm_anthropic_create },
+  { .role = HEYAI_ROLE_IMAGER, .name = "offline", .label = N_("Offline storyboard"),
+    .default_jobs = 4, .max_jobs = 0, .create = create_imager_offline },
+  { .role = HEYAI_ROLE_IMAGER, .name = "higgsfield", .label = N_("Higgsfield"),
+    .base_url_env = "HEYAI_HIGGSFIELD_BASE_URL", .base_url = "https://api.higgsfield.ai",
+    .key_env = higgsfield_keys, .default_jobs = 4, .max_jobs = 64,
+    .create = heyai_imager_higgsfield_create },
+  { .role = HEYAI_ROLE_ANIMATOR, .name = "offline", .label = N_("Offline Ken Burns"),
+    .default_jobs = HEYAI_PROVIDER_JOBS_PER_PROCESSOR, .max_jobs = 0, .create = create_animator_offline },
+  { .role = HEYAI_ROLE_ANIMATOR, .name = "kling", .label = N_("Kling"),
+    .base_url_env = "HEYAI_KLING_BASE_URL", .base_url = "https://api-singapore.klingai.com",
+    .key_env = kling_keys, .default_jobs = 2, .max_jobs = 64, .still_limits = &heyai_kling_still_limits,
+    .create = heyai_animator_kling_create },
+  { .role = HEYAI_ROLE_STORAGE, .name = "local", .label = N_("Local folder"),
+    .default_jobs = 4, .max_jobs = 0, .create = create_storage_local },
+  { .role = HEYAI_ROLE_STORAGE, .name = "gdrive", .label = N_("Google Drive"),
+    .key_env = gdrive_keys, .default_jobs = 4, .max_jobs = 0, .create = heyai_storage_gdrive_create },
 };
+
+const HeyaiProviderDescriptor *
+heyai_provider_descriptors (guint *n_descriptors)
+{
+  if (n_descriptors != NULL)
+    *n_descriptors = G_N_ELEMENTS (registry);
+  return registry;
+}
+
+const HeyaiProviderDescriptor *
+heyai_provider_descriptor_lookup (HeyaiRole    role,
+                                  const char  *name)
+{
+  if (name == NULL)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (registry); i++)
+    if (registry[i].role == role && g_ascii_strcasecmp (registry[i].name, name) == 0)
+      return &registry[i];
+  return NULL;
+}
+
+const char *
+heyai_provider_descriptor_label (const HeyaiProviderDescriptor *descriptor)
+{
+  g_return_val_if_fail (descriptor != NULL, NULL);
+  return _(descriptor->label);
+}
+
+char *
+heyai_provider_descriptor_dup_base_url (const HeyaiProviderDescriptor *descriptor)
+{
+  const char *env;
+
+  g_return_val_if_fail (descriptor != NULL, NULL);
+
+  if (descriptor->base_url == NULL)
+    return NULL;
+  env = descriptor->base_url_env != NULL ? g_getenv (descriptor->base_url_env) : NULL;
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  return g_strdup (descriptor->base_url);
+}
+
+char *
+heyai_provider_describe_choices (HeyaiRole role)
+{
+  const char * const *names = heyai_provider_names (role);
+  guint n = g_strv_length ((char **) names);
+  g_autofree char *head = NULL;
+
+  if (n == 0)
+    return g_strdup ("");
+  if (n == 1)
+    return g_strdup (names[0]);
+  head = g_strjoinv (", ", (char **) names);
+  /* "a, b, c" -> "a, b or c" */
+  head[strlen (head) - strlen (names[n - 1]) - 2] = '\0';
+  /* TRANSLATORS: the last two of a list of provider names: "anthropic or offline" */
+  return g_strdup_printf (_("%s or %s"), head, names[n - 1]);
+}
 
 #define N_ROLES (HEYAI_ROLE_STORAGE + 1)
 
@@ -207,13 +285,13 @@ provider_label (GObject *provider)
   if (HEYAI_IS_LLM_OPENAI (provider))
     return heyai_http_get_label (heyai_llm_openai_get_http (HEYAI_LLM_OPENAI (provider)));
   if (HEYAI_IS_LLM_ANTHROPIC (provider))
-    return heyai_service_label (HEYAI_SERVICE_ANTHROPIC);
+    return heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_LLM, "anthropic"));
   if (HEYAI_IS_IMAGER_HIGGSFIELD (provider))
-    return heyai_service_label (HEYAI_SERVICE_HIGGSFIELD);
+    return heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_IMAGER, "higgsfield"));
   if (HEYAI_IS_ANIMATOR_KLING (provider))
-    return heyai_service_label (HEYAI_SERVICE_KLING);
+    return heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling"));
   if (HEYAI_IS_STORAGE_GDRIVE (provider))
-    return heyai_service_label (HEYAI_SERVICE_DRIVE);
+    return heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_STORAGE, "gdrive"));
   return NULL;
 }
 

@@ -14,6 +14,7 @@
 #include "heyai-ui-util.h"
 #ifdef HEYAI_HAVE_OAUTH
 #include "heyai-oauth.h"
+#include "heyai-provider-descriptors.h"
 #endif
 
 struct _HeyaiPreferencesWindow
@@ -72,8 +73,7 @@ static void
 add_provider_combo (HeyaiPreferencesWindow *self,
                     AdwPreferencesGroup    *group,
                     HeyaiRole               role,
-                    const char             *key,
-                    const char * const     *labels)
+                    const char             *key)
 {
   const char * const *names = heyai_provider_names (role);
   g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
@@ -83,7 +83,10 @@ add_provider_combo (HeyaiPreferencesWindow *self,
 
   for (guint i = 0; names != NULL && names[i] != NULL; i++)
     {
-      gtk_string_list_append (model, labels && labels[i] ? _(labels[i]) : names[i]);
+      /* The display name from the provider descriptor table, by name. */
+      const HeyaiProviderDescriptor *descriptor = heyai_provider_descriptor_lookup (role, names[i]);
+
+      gtk_string_list_append (model, descriptor != NULL ? heyai_provider_descriptor_label (descriptor) : names[i]);
       if (g_strcmp0 (names[i], current) == 0)
         selected = i;
     }
@@ -477,10 +480,6 @@ heyai_preferences_window_init (HeyaiPreferencesWindow *self)
 static void
 build (HeyaiPreferencesWindow *self)
 {
-  static const char *llm_labels[] = { N_("Offline (built in)"), N_("OpenAI or compatible"), N_("Anthropic"), NULL, NULL, NULL };
-  static const char *imager_labels[] = { N_("Offline (built in)"), N_("Higgsfield"), NULL, NULL, NULL };
-  static const char *animator_labels[] = { N_("Offline (Ken Burns)"), N_("Kling"), NULL, NULL, NULL };
-  static const char *storage_labels[] = { N_("Local folder"), N_("Google Drive"), NULL, NULL, NULL };
   static const char *const openai_api_values[] = { "", "responses", "chat", NULL };
   static const char *const openai_api_labels[] = { N_("Automatic (by server)"), N_("Responses API"),
                                                    N_("Chat Completions"), NULL };
@@ -488,7 +487,7 @@ build (HeyaiPreferencesWindow *self)
   GtkWidget *test_row, *test_button, *aspect_row, *drive_button, *storage_group_row;
 
   /* Script analysis */
-  add_provider_combo (self, self->llm_group, HEYAI_ROLE_LLM, "llm-provider", llm_labels);
+  add_provider_combo (self, self->llm_group, HEYAI_ROLE_LLM, "llm-provider");
   add_entry (self, self->llm_group, _("Model"), "llm-model");
   add_entry (self, self->llm_group, _("OpenAI-Compatible Server"), "openai-base-url");
   add_choice_combo (self, self->llm_group, _("OpenAI API"), "openai-api", openai_api_values, openai_api_labels);
@@ -497,13 +496,13 @@ build (HeyaiPreferencesWindow *self)
   add_key_row (self, self->llm_group, _("Anthropic API Key"), HEYAI_SECRET_ANTHROPIC);
 
   /* Stills */
-  add_provider_combo (self, self->imager_group, HEYAI_ROLE_IMAGER, "imager-provider", imager_labels);
+  add_provider_combo (self, self->imager_group, HEYAI_ROLE_IMAGER, "imager-provider");
   add_entry (self, self->imager_group, _("Model"), "imager-model");
   add_entry (self, self->imager_group, _("Higgsfield Server"), "higgsfield-base-url");
   add_key_row (self, self->imager_group, _("Higgsfield Credentials (key:secret)"), HEYAI_SECRET_HIGGSFIELD);
 
   /* Animation */
-  add_provider_combo (self, self->animator_group, HEYAI_ROLE_ANIMATOR, "animator-provider", animator_labels);
+  add_provider_combo (self, self->animator_group, HEYAI_ROLE_ANIMATOR, "animator-provider");
   add_entry (self, self->animator_group, _("Model"), "animator-model");
   add_key_row (self, self->animator_group, _("Kling Access Key"), HEYAI_SECRET_KLING_ACCESS);
   add_key_row (self, self->animator_group, _("Kling Secret Key"), HEYAI_SECRET_KLING_SECRET);
@@ -517,7 +516,7 @@ build (HeyaiPreferencesWindow *self)
   adw_preferences_group_add (self->animator_group, test_row);
 
   /* Storage */
-  add_provider_combo (self, self->drive_group, HEYAI_ROLE_STORAGE, "storage-provider", storage_labels);
+  add_provider_combo (self, self->drive_group, HEYAI_ROLE_STORAGE, "storage-provider");
   add_entry (self, self->drive_group, _("Shared Drive ID (empty: My Drive)"), "drive-shared-drive-id");
   storage_group_row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (storage_group_row), _("Google Account"));

@@ -479,7 +479,6 @@ test_retried_codes (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(HeyaiGenResult) gen = NULL;
 
-  add_fault (f, "kling.create:concurrency:2");
   add_fault (f, "kling.create:rate-limit:1");
   add_fault (f, "kling.create:server-error:1");
   add_fault (f, "kling.create:expired-token:1");
@@ -489,7 +488,7 @@ test_retried_codes (Fixture       *f,
   gen = animate (f, kling, scene, job, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (gen);
-  g_assert_cmpuint (heyai_fake_get_count (f->fake, "kling.create"), ==, 6);
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "kling.create"), ==, 4);
   g_assert_cmpint (heyai_fake_get_counter (f->fake, "kling.accepted"), ==, 1);
   g_assert_cmpuint (heyai_fake_get_count (f->fake, "kling.cdn"), ==, 2);
   {
@@ -538,7 +537,8 @@ test_concurrency_limit (Fixture       *f,
   g_autofree char *still = still_path ();
 
   /* One slot, held by a task that never finishes: the next create gets
-   * 429/1303 every time and fails as retryable after its attempts. */
+   * 429/1303: refused for capacity at once (nothing accepted), for the
+   * pipeline to lower its limit and send it again later. */
   heyai_fake_set_option (f->fake, "kling.max-concurrent", "1");
   heyai_animator_animate_async (HEYAI_ANIMATOR (kling), project, stuck, stuck_job, still, f->tmp,
                                 cancellable, store_result, &stuck_result);
@@ -547,8 +547,11 @@ test_concurrency_limit (Fixture       *f,
 
   gen = animate (f, kling, scene, job, NULL, &error);
   g_assert_null (gen);
-  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_CAPACITY);
   g_assert_nonnull (strstr (error->message, "parallel task over resource pack limit"));
+  g_assert_null (heyai_job_get_remote_id (job));
+  /* Asked once, not hammered: the next attempt is the pipeline's. */
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "kling.create"), ==, 2);
   g_assert_cmpint (heyai_fake_get_counter (f->fake, "kling.accepted"), ==, 1);
 
   g_cancellable_cancel (cancellable);

@@ -1105,11 +1105,12 @@ capture_writer (GLogLevelFlags   level,
   return g_log_writer_default (level, fields, n_fields, user_data);
 }
 
-/* Contracts of 2026-12 (C.1 item 1): Higgsfield's current host. */
+/* The net layer's own services (Google's); the providers' are in their
+ * descriptors (tests/providers/test-registry.c). */
 static void
 test_service_defaults (void)
 {
-  g_assert_cmpstr (heyai_service_default_url (HEYAI_SERVICE_HIGGSFIELD), ==, "https://api.higgsfield.ai");
+  g_assert_cmpstr (heyai_service_default_url (HEYAI_SERVICE_DRIVE), ==, "https://www.googleapis.com/drive/v3");
   g_assert_cmpstr (heyai_service_label (HEYAI_SERVICE_DRIVE), ==, "Google Drive");
 }
 

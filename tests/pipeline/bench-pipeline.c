@@ -28,6 +28,12 @@
  * can beat; a second, balanced workload (stills 5-10 s) shows the scheduler
  * where the gain is possible.  Both are printed.
  *
+ * Unknown cap: the same batch with the settings at 8 stills and 4 clips at a
+ * time while the account allows only 3 and 2 (the provider answers
+ * HEYAI_ERROR_CAPACITY above that, after 0.2 s).  The scheduler has to find
+ * the caps itself; the bound is the one for the true caps, the target
+ * <= 1.10x and no failed scene.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -51,6 +57,16 @@ typedef struct
   double      still_lo, still_hi;   /* seconds */
   double      clip_lo, clip_hi;
 } Workload;
+
+#define SETTING_S  8
+#define SETTING_C  4
+#define CAP_S      3
+#define CAP_C      2
+#define REFUSAL_S  0.2
+
+/* The run's settings and the account's caps (0: none). */
+static guint limit_s = LIMIT_S, limit_c = LIMIT_C, cap_s, cap_c;
+static guint run_refusals, run_failed;
 
 typedef struct
 {
@@ -84,7 +100,10 @@ done_cb (GObject      *object,
   RunWait *wait = user_data;
   g_autoptr(GError) error = NULL;
 
-  wait->ok = heyai_pipeline_run_finish (HEYAI_PIPELINE (object), result, NULL, &error);
+  HeyaiRunSummary summary = { 0 };
+
+  wait->ok = heyai_pipeline_run_finish (HEYAI_PIPELINE (object), result, &summary, &error);
+  run_failed = summary.n_failed;
   if (error != NULL)
     g_printerr ("run failed: %s\n", error->message);
   wait->end = g_get_monotonic_time ();
@@ -143,8 +162,11 @@ run_once (const double *still,
 
   pipeline = heyai_pipeline_new (store, dir, HEYAI_LLM (provider), HEYAI_IMAGER (provider),
                                  HEYAI_ANIMATOR (provider), HEYAI_STORAGE (provider));
-  heyai_pipeline_set_concurrency (pipeline, HEYAI_ROLE_IMAGER, LIMIT_S);
-  heyai_pipeline_set_concurrency (pipeline, HEYAI_ROLE_ANIMATOR, LIMIT_C);
+  heyai_pipeline_set_concurrency (pipeline, HEYAI_ROLE_IMAGER, limit_s);
+  heyai_pipeline_set_concurrency (pipeline, HEYAI_ROLE_ANIMATOR, limit_c);
+  heyai_test_provider_set_capacity (provider, HEYAI_ROLE_IMAGER, cap_s, (guint) (REFUSAL_S * SCALE * 1000 + 0.5));
+  heyai_test_provider_set_capacity (provider, HEYAI_ROLE_ANIMATOR, cap_c, (guint) (REFUSAL_S * SCALE * 1000 + 0.5));
+
   heyai_pipeline_set_concurrency (pipeline, HEYAI_ROLE_STORAGE, 8);
   heyai_pipeline_set_staged (pipeline, staged);
 
@@ -158,9 +180,12 @@ run_once (const double *still,
   g_source_remove (tick);
 
   g_assert_true (wait.ok);
-  g_assert_cmpuint (heyai_test_provider_get_stats (provider, HEYAI_ROLE_ANIMATOR)->calls, ==, N_SCENES);
-  g_assert_cmpuint (heyai_test_provider_get_stats (provider, HEYAI_ROLE_IMAGER)->max_in_flight, <=, LIMIT_S);
-  g_assert_cmpuint (heyai_test_provider_get_stats (provider, HEYAI_ROLE_ANIMATOR)->max_in_flight, <=, LIMIT_C);
+  g_assert_cmpuint (heyai_test_provider_get_stats (provider, HEYAI_ROLE_ANIMATOR)->calls -
+                    heyai_test_provider_get_stats (provider, HEYAI_ROLE_ANIMATOR)->refusals, ==, N_SCENES);
+  g_assert_cmpuint (heyai_test_provider_get_stats (provider, HEYAI_ROLE_IMAGER)->max_in_flight, <=, limit_s);
+  g_assert_cmpuint (heyai_test_provider_get_stats (provider, HEYAI_ROLE_ANIMATOR)->max_in_flight, <=, limit_c);
+  run_refusals = heyai_test_provider_get_stats (provider, HEYAI_ROLE_IMAGER)->refusals +
+                 heyai_test_provider_get_stats (provider, HEYAI_ROLE_ANIMATOR)->refusals;
 
   *max_stall_ms = wait.max_gap / 1000.0;
 
@@ -218,6 +243,47 @@ bench_workload (const Workload *w)
   return pass_ratio && pass_speedup;
 }
 
+/* The settings allow more than the account: the scheduler learns the caps. */
+static gboolean
+bench_unknown_cap (const Workload *w)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (SEED);
+  double still[N_SCENES], clip[N_SCENES];
+  double sum_s = 0, sum_c = 0, min_s = G_MAXDOUBLE, min_c = G_MAXDOUBLE, chain = 0;
+  double lb, makespan, ratio, stall;
+  gboolean pass;
+
+  for (guint i = 0; i < N_SCENES; i++)
+    {
+      still[i] = g_rand_double_range (rand, w->still_lo, w->still_hi);
+      clip[i] = g_rand_double_range (rand, w->clip_lo, w->clip_hi);
+      sum_s += still[i];
+      sum_c += clip[i];
+      min_s = MIN (min_s, still[i]);
+      min_c = MIN (min_c, clip[i]);
+      chain = MAX (chain, still[i] + clip[i]);
+    }
+  lb = MAX (MAX (sum_s / CAP_S + min_c, min_s + sum_c / CAP_C), chain);
+
+  limit_s = SETTING_S;
+  limit_c = SETTING_C;
+  cap_s = CAP_S;
+  cap_c = CAP_C;
+  makespan = run_once (still, clip, FALSE, &stall);
+  limit_s = LIMIT_S;
+  limit_c = LIMIT_C;
+  cap_s = cap_c = 0;
+
+  ratio = makespan / lb;
+  pass = ratio <= 1.10 && run_failed == 0;
+  g_print ("\nworkload \"%s\", unknown cap: settings %d stills / %d clips, the account allows %d / %d "
+           "(refusal after %.1f s)\n", w->name, SETTING_S, SETTING_C, CAP_S, CAP_C, REFUSAL_S);
+  g_print ("  ideal for the true caps %6.1f s\n", lb);
+  g_print ("  adaptive                %6.1f s   %.3fx the ideal   %u refusals, %u failed scenes   %s "
+           "(target <= 1.10x, 0 failed)\n", makespan, ratio, run_refusals, run_failed, pass ? "PASS" : "MISS");
+  return pass;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -233,6 +299,8 @@ main (int    argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (workloads); i++)
     bench_workload (&workloads[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (workloads); i++)
+    bench_unknown_cap (&workloads[i]);
 
   return 0;
 }

@@ -21,6 +21,8 @@ struct _HeyaiTestProvider
   int                 failure[N_ROLES][TEST_MAX_SCENES + 1];   /* -1 = none */
   gboolean            remote[N_ROLES];
   double              cost[N_ROLES];
+  guint               capacity[N_ROLES];
+  guint               refusal_ms[N_ROLES];
   guint               n_scenes;
   guint               next_remote;
   HeyaiTestRoleStats  stats[N_ROLES];
@@ -58,6 +60,7 @@ typedef struct
   GSource           *timeout;
   GSource           *cancel_source;
   gboolean           completed;
+  gboolean           refused;     /* over the account's capacity */
 } Op;
 
 static void
@@ -103,9 +106,13 @@ op_finish (Op *op)
   op->completed = TRUE;
   op->task = NULL;
   stats->in_flight--;
+  if (!op->refused)
+    stats->accepted_in_flight--;
 
   if (op->position >= 0 && op->position <= TEST_MAX_SCENES)
     failure = self->failure[op->role][op->position];
+  if (op->refused)
+    failure = HEYAI_ERROR_CAPACITY;
 
   if (g_task_return_error_if_cancelled (task))
     {
@@ -116,7 +123,8 @@ op_finish (Op *op)
 
   if (failure >= 0)
     {
-      stats->failures++;
+      if (!op->refused)
+        stats->failures++;
       g_task_return_new_error (task, HEYAI_ERROR, failure,
                                "The test service refused the work (code %d).", failure);
       op_free (op);
@@ -252,7 +260,18 @@ op_start (HeyaiTestProvider   *self,
       op->path = g_build_filename (dest_dir, file, NULL);
     }
 
-  if (job != NULL && self->remote[role])
+  if (self->capacity[role] > 0 && stats->accepted_in_flight >= self->capacity[role])
+    {
+      op->refused = TRUE;
+      stats->refusals++;
+    }
+  else
+    {
+      stats->accepted_in_flight++;
+      stats->max_accepted_in_flight = MAX (stats->max_accepted_in_flight, stats->accepted_in_flight);
+    }
+
+  if (job != NULL && self->remote[role] && !op->refused)
     {
       if (heyai_job_get_remote_id (job) != NULL)
         stats->resumes++;
@@ -267,7 +286,7 @@ op_start (HeyaiTestProvider   *self,
   if (job != NULL)
     g_signal_emit (self, signals[STARTED], 0, (int) role, job, op->position);
 
-  latency = latency_for (self, role, op->position);
+  latency = op->refused ? self->refusal_ms[role] : latency_for (self, role, op->position);
   op->timeout = latency > 0 ? g_timeout_source_new (latency) : g_idle_source_new ();
   g_source_set_callback (op->timeout, op_timeout_cb, op, NULL);
   g_source_attach (op->timeout, g_main_context_get_thread_default ());
@@ -512,6 +531,16 @@ heyai_test_provider_set_failure (HeyaiTestProvider *self,
 {
   g_return_if_fail (position >= 0 && position <= TEST_MAX_SCENES);
   self->failure[role][position] = code;
+}
+
+void
+heyai_test_provider_set_capacity (HeyaiTestProvider *self,
+                                  HeyaiRole          role,
+                                  guint              cap,
+                                  guint              refusal_msec)
+{
+  self->capacity[role] = cap;
+  self->refusal_ms[role] = refusal_msec;
 }
 
 void

@@ -28,6 +28,9 @@ typedef struct
   guint  per_scene[TEST_MAX_SCENES + 1];     /* calls per scene position */
   gint64 started_at[TEST_MAX_SCENES + 1];    /* monotonic µs of the last start, 0 = never */
   gint64 finished_at[TEST_MAX_SCENES + 1];   /* monotonic µs of the last success */
+  guint  refusals;                   /* capacity refusals (set_capacity) */
+  guint  accepted_in_flight;         /* work accepted and not finished */
+  guint  max_accepted_in_flight;
 } HeyaiTestRoleStats;
 
 HeyaiTestProvider *heyai_test_provider_new (void);
@@ -42,6 +45,13 @@ void  heyai_test_provider_set_failure   (HeyaiTestProvider *self,
                                          HeyaiRole          role,
                                          int                position,
                                          HeyaiError         code);
+/* The account's capacity: while @cap works of @role are accepted and not
+ * finished, a further one is refused after @refusal_msec with
+ * HEYAI_ERROR_CAPACITY (no remote id, nothing billed); 0: no cap. */
+void  heyai_test_provider_set_capacity  (HeyaiTestProvider *self,
+                                         HeyaiRole          role,
+                                         guint              cap,
+                                         guint              refusal_msec);
 /* Imager/animator hand out a remote id (set on the job) before "polling". */
 void  heyai_test_provider_set_remote    (HeyaiTestProvider *self,
                                          HeyaiRole          role,

@@ -479,6 +479,108 @@ test_concurrency (Fixture       *f,
   g_assert_cmpuint (imager->in_flight + animator->in_flight + storage->in_flight, ==, 0);
 }
 
+/* Adaptive concurrency: the account allows 2 stills at a time, the setting
+ * says 5.  The refused ones (HEYAI_ERROR_CAPACITY: nothing accepted) are
+ * sent again, the limit drops to the cap, and no scene fails. */
+static void
+test_capacity_adapts (Fixture       *f,
+                      gconstpointer  data)
+{
+  const HeyaiTestRoleStats *imager = heyai_test_provider_get_stats (f->provider, HEYAI_ROLE_IMAGER);
+
+  add_scenes (f, 10);
+  heyai_pipeline_set_concurrency (f->pipeline, HEYAI_ROLE_IMAGER, 5);
+  heyai_test_provider_set_remote (f->provider, HEYAI_ROLE_IMAGER, TRUE);
+  heyai_test_provider_set_capacity (f->provider, HEYAI_ROLE_IMAGER, 2, 2);
+  heyai_test_provider_set_cost (f->provider, HEYAI_ROLE_IMAGER, 0.05);
+  g_assert_cmpuint (heyai_pipeline_get_effective_concurrency (f->pipeline, HEYAI_ROLE_IMAGER), ==, 5);
+
+  run_sync (f, HEYAI_RUN_IMAGES | HEYAI_RUN_AUTO_APPROVE, 0);
+  g_assert_no_error (f->error);
+  g_assert_true (f->ok);
+  g_assert_cmpuint (f->summary.n_failed, ==, 0);
+  g_assert_cmpuint (count_jobs (f, HEYAI_JOB_KIND_IMAGE, HEYAI_JOB_STATE_DONE), ==, 10);
+  g_assert_cmpuint (count_jobs (f, HEYAI_JOB_KIND_IMAGE, HEYAI_JOB_STATE_FAILED), ==, 0);
+
+  /* The first wave over the cap was refused; after that the pipeline kept
+   * to the cap except for a probe now and then (one per cap's worth of
+   * successes). */
+  g_assert_cmpuint (imager->refusals, >=, 3);
+  g_assert_cmpuint (imager->refusals, <=, 3 + 10 / 2);
+  g_assert_cmpuint (imager->max_accepted_in_flight, ==, 2);
+  g_assert_cmpuint (imager->submits, ==, 10);
+  g_assert_cmpuint (heyai_pipeline_get_effective_concurrency (f->pipeline, HEYAI_ROLE_IMAGER), <=, 3);
+  /* The configured maximum is unchanged. */
+  g_assert_cmpuint (heyai_pipeline_get_concurrency (f->pipeline, HEYAI_ROLE_IMAGER), ==, 5);
+
+  /* The ledger: ten paid stills collected; every refused request closed as failed
+   * (never left "submitting", which a later run would call in doubt). */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) requests = heyai_store_list_requests (f->store, heyai_project_get_id (f->project), &error);
+    guint succeeded = 0, failed = 0;
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < requests->len; i++)
+      {
+        HeyaiRequest *request = g_ptr_array_index (requests, i);
+
+        g_assert_cmpint (request->state, !=, HEYAI_REQUEST_SUBMITTING);
+        g_assert_cmpint (request->state, !=, HEYAI_REQUEST_UNKNOWN);
+        if (request->state == HEYAI_REQUEST_COLLECTED)
+          succeeded++;
+        else if (request->state == HEYAI_REQUEST_FAILED)
+          failed++;
+      }
+    g_assert_cmpuint (succeeded, ==, 10);
+    g_assert_cmpuint (failed, ==, imager->refusals);
+  }
+}
+
+/* A service that refuses even one at a time (another program uses the
+ * account) makes the role wait (1 s, doubling) instead of failing the scene
+ * or asking again at once. */
+static gboolean
+lift_refusal_cb (gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  heyai_test_provider_set_failure (f->provider, HEYAI_ROLE_ANIMATOR, 1, (HeyaiError) -1);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+started_cb (HeyaiTestProvider *provider,
+            int                role,
+            HeyaiJob          *job,
+            int                position,
+            Fixture           *f)
+{
+  if (role == HEYAI_ROLE_ANIMATOR && heyai_test_provider_get_stats (provider, HEYAI_ROLE_ANIMATOR)->calls == 1)
+    g_timeout_add (200, lift_refusal_cb, f);
+}
+
+static void
+test_capacity_backoff (Fixture       *f,
+                       gconstpointer  data)
+{
+  const HeyaiTestRoleStats *animator = heyai_test_provider_get_stats (f->provider, HEYAI_ROLE_ANIMATOR);
+  gint64 first_start;
+
+  add_scenes (f, 1);
+  heyai_test_provider_set_failure (f->provider, HEYAI_ROLE_ANIMATOR, 1, HEYAI_ERROR_CAPACITY);
+  g_signal_connect (f->provider, "started", G_CALLBACK (started_cb), f);
+  first_start = g_get_monotonic_time ();
+  run_sync (f, HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE | HEYAI_RUN_AUTO_APPROVE, 0);
+  g_assert_no_error (f->error);
+  g_assert_true (f->ok);
+  g_assert_cmpuint (f->summary.n_failed, ==, 0);
+  /* Refused once, asked again after the back-off, not in a tight loop. */
+  g_assert_cmpuint (animator->per_scene[1], ==, 2);
+  g_assert_cmpint (animator->started_at[1] - first_start, >=, 900 * 1000);
+  g_assert_cmpuint (count_jobs (f, HEYAI_JOB_KIND_CLIP, HEYAI_JOB_STATE_DONE), ==, 1);
+}
+
 static void
 test_default_limits (Fixture       *f,
                      gconstpointer  data)
@@ -501,6 +603,20 @@ test_default_limits (Fixture       *f,
   g_assert_cmpuint (heyai_pipeline_get_concurrency (offline, HEYAI_ROLE_ANIMATOR), ==, 7);
   heyai_pipeline_set_concurrency (offline, HEYAI_ROLE_ANIMATOR, 0);
   g_assert_cmpuint (heyai_pipeline_get_concurrency (offline, HEYAI_ROLE_ANIMATOR), ==, g_get_num_processors ());
+
+  /* The descriptor's maximum caps a setting (Higgsfield: 64). */
+  {
+    g_autoptr(HeyaiPipeline) higgsfield = NULL;
+
+    heyai_test_provider_set_name (f->provider, "higgsfield");
+    higgsfield = heyai_pipeline_new (f->store, f->dir, HEYAI_LLM (f->provider), HEYAI_IMAGER (f->provider),
+                                     HEYAI_ANIMATOR (f->provider), HEYAI_STORAGE (f->provider));
+    g_assert_cmpuint (heyai_pipeline_get_concurrency (higgsfield, HEYAI_ROLE_IMAGER), ==, 4);
+    heyai_pipeline_set_concurrency (higgsfield, HEYAI_ROLE_IMAGER, 500);
+    g_assert_cmpuint (heyai_pipeline_get_concurrency (higgsfield, HEYAI_ROLE_IMAGER), ==, 64);
+    heyai_pipeline_set_concurrency (higgsfield, HEYAI_ROLE_ANIMATOR, 500);
+    g_assert_cmpuint (heyai_pipeline_get_concurrency (higgsfield, HEYAI_ROLE_ANIMATOR), ==, 500);
+  }
 }
 
 static void
@@ -1539,6 +1655,8 @@ main (int    argc,
   ADD ("/pipeline/staged", test_staged);
   ADD ("/pipeline/concurrency", test_concurrency);
   ADD ("/pipeline/default-limits", test_default_limits);
+  ADD ("/pipeline/capacity-adapts", test_capacity_adapts);
+  ADD ("/pipeline/capacity-backoff", test_capacity_backoff);
   ADD ("/pipeline/failure-isolation", test_failure_isolation);
   ADD ("/pipeline/all-failed", test_all_failed);
   ADD ("/pipeline/analysis-failure", test_analysis_failure);

@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "heyai-providers.h"
+#include "heyai-provider-descriptors.h"
 #include "provider-test-utils.h"
 
 static const char * const env_vars[] = { "HEYAI_LLM", "HEYAI_IMAGER", "HEYAI_ANIMATOR", "HEYAI_STORAGE" };
@@ -168,6 +169,57 @@ test_wrappers_check_arguments (void)
   g_test_trap_assert_stderr ("*HEYAI_IS_IMAGER*");
 }
 
+/* One descriptor table: every registered name has its row, the services'
+ * base URLs and overrides live there (not in src/net), and the choices
+ * shown in help texts come from it. */
+static void
+test_descriptors (void)
+{
+  guint n = 0;
+  const HeyaiProviderDescriptor *all = heyai_provider_descriptors (&n);
+  const HeyaiProviderDescriptor *higgsfield = heyai_provider_descriptor_lookup (HEYAI_ROLE_IMAGER, "Higgsfield");
+  const HeyaiProviderDescriptor *kling = heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling");
+  g_autofree char *url = NULL;
+  g_autofree char *overridden = NULL;
+  g_autofree char *choices = NULL;
+
+  g_assert_cmpuint (n, >=, 9);
+  for (guint role = HEYAI_ROLE_LLM; role <= HEYAI_ROLE_STORAGE; role++)
+    for (const char * const *name = heyai_provider_names (role); *name != NULL; name++)
+      {
+        const HeyaiProviderDescriptor *d = heyai_provider_descriptor_lookup (role, *name);
+
+        g_assert_nonnull (d);
+        g_assert_cmpint (d->role, ==, role);
+        g_assert_nonnull (heyai_provider_descriptor_label (d));
+        g_assert_true ((d->base_url == NULL) == (d->base_url_env == NULL));
+        g_assert_true (d->max_jobs == 0 || d->default_jobs <= d->max_jobs);
+      }
+  g_assert_true (all[0].role == HEYAI_ROLE_LLM && g_str_equal (all[0].name, "offline"));
+  g_assert_null (heyai_provider_descriptor_lookup (HEYAI_ROLE_IMAGER, "kling"));
+  g_assert_null (heyai_provider_descriptor_lookup (HEYAI_ROLE_IMAGER, NULL));
+
+  /* Contracts of 2026-12 (C.1 item 1): Higgsfield's current host. */
+  g_assert_nonnull (higgsfield);
+  g_assert_cmpstr (higgsfield->base_url, ==, "https://api.higgsfield.ai");
+  g_assert_cmpstr (heyai_provider_descriptor_label (higgsfield), ==, "Higgsfield");
+  g_unsetenv ("HEYAI_HIGGSFIELD_BASE_URL");
+  url = heyai_provider_descriptor_dup_base_url (higgsfield);
+  g_assert_cmpstr (url, ==, "https://api.higgsfield.ai");
+  g_setenv ("HEYAI_HIGGSFIELD_BASE_URL", "http://127.0.0.1:9/hf", TRUE);
+  overridden = heyai_provider_descriptor_dup_base_url (higgsfield);
+  g_assert_cmpstr (overridden, ==, "http://127.0.0.1:9/hf");
+  g_unsetenv ("HEYAI_HIGGSFIELD_BASE_URL");
+
+  g_assert_nonnull (kling);
+  g_assert_true (kling->still_limits == &heyai_kling_still_limits);
+  g_assert_true (g_strv_contains (kling->key_env, "KLING_ACCESS_KEY"));
+  g_assert_null (heyai_provider_descriptor_dup_base_url (heyai_provider_descriptor_lookup (HEYAI_ROLE_LLM, "offline")));
+
+  choices = heyai_provider_describe_choices (HEYAI_ROLE_LLM);
+  g_assert_cmpstr (choices, ==, "offline, openai or anthropic");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -175,6 +227,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/Providers/Registry/names", test_names);
+  g_test_add_func ("/Providers/Registry/descriptors", test_descriptors);
   g_test_add_func ("/Providers/Registry/create-offline", test_create_offline);
   g_test_add_func ("/Providers/Registry/unknown", test_unknown);
   g_test_add_func ("/Providers/Registry/real-services", test_real_services);
