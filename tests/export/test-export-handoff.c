@@ -35,6 +35,16 @@
 
 /* Media ----------------------------------------------------------------- */
 
+
+/* TRUE when @name is on PATH (no string left behind). */
+static gboolean
+have_program (const char *name)
+{
+  g_autofree char *path = g_find_program_in_path (name);
+
+  return path != NULL;
+}
+
 static void
 make_clip (const char *path,
            int         frames,
@@ -120,7 +130,7 @@ test_big_fish_pdf (void)
       g_test_skip ("tests/samples/big-fish.fountain is not there");
       return;
     }
-  if (g_find_program_in_path ("pdftotext") == NULL)
+  if (!have_program ("pdftotext"))
     {
       g_test_skip ("pdftotext (poppler-utils) is not installed");
       return;
@@ -160,7 +170,9 @@ test_big_fish_pdf (void)
       const HeyaiCutEntry *entry = g_ptr_array_index (cut->entries, i);
       g_autoptr(GPtrArray) w = words_of (entry->scene->notes);
 
-      g_assert_nonnull (strstr (md, g_strsplit (entry->scene->notes, "\n", 2)[0]));
+      g_auto(GStrv) first = g_strsplit (entry->scene->notes, "\n", 2);
+
+      g_assert_nonnull (strstr (md, first[0]));
       for (guint k = 0; k < w->len; k++)
         g_ptr_array_add (expected, g_strdup (g_ptr_array_index (w, k)));
     }
@@ -548,7 +560,7 @@ test_fcpxml_dtd (void)
   g_autofree char *err = NULL;
   int status;
 
-  if (g_find_program_in_path ("xmllint") == NULL)
+  if (!have_program ("xmllint"))
     {
       g_test_skip ("xmllint is not installed");
       return;
@@ -593,7 +605,7 @@ test_otio_and_bundle (void)
 
   /* .otioz: content.otio and the media, names relative to the bundle. */
   g_assert_true (g_file_test (zip, G_FILE_TEST_IS_REGULAR));
-  if (g_find_program_in_path ("unzip") != NULL)
+  if (have_program ("unzip"))
     {
       g_autofree char *command = g_strdup_printf ("unzip -l '%s'", zip);
       g_assert_true (g_spawn_command_line_sync (command, &listing, NULL, NULL, NULL));

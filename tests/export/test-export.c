@@ -22,6 +22,16 @@
 
 #define ALL_BUT_ANIMATIC (HEYAI_EXPORT_FORMAT_ALL & ~HEYAI_EXPORT_FORMAT_ANIMATIC)
 
+
+/* TRUE when @name is on PATH (no string left behind). */
+static gboolean
+have_program (const char *name)
+{
+  g_autofree char *path = g_find_program_in_path (name);
+
+  return path != NULL;
+}
+
 static char *media_dir;
 static char *clip5;
 static char *clip10;
@@ -341,7 +351,7 @@ check_fcpxml (const char            *package,
 
   check_xml_wellformed (path);
   /* Valid against Apple's FCPXML 1.9 DTD, at every rate, with the nasty title. */
-  if (g_find_program_in_path ("xmllint") != NULL)
+  if (have_program ("xmllint"))
     {
       g_autofree char *dtd = g_test_build_filename (G_TEST_DIST, "export", "FCPXMLv1_9.dtd", NULL);
       g_autofree char *command = g_strdup_printf ("xmllint --noout --dtdvalid '%s' '%s'", dtd, path);
