@@ -160,7 +160,7 @@ test_spending_window (void)
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_named (GTK_WIDGET (window),
                                                                                          "spending-total"))),
                             "$0.35"));
-  ui_test_screenshot (GTK_WIDGET (window), "spending");
+  g_free (ui_test_screenshot (GTK_WIDGET (window), "spending"));
 
   /* The previous month: only Bravo's two stills. */
   g_signal_emit_by_name (find_named (GTK_WIDGET (window), "spending-previous"), "clicked");
