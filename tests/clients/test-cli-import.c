@@ -49,6 +49,9 @@ heyai (char       **out,
   g_ptr_array_add (args, NULL);
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *) args->pdata, &error);
   g_assert_no_error (error);
+  /* Callers reuse their out string from call to call: free the old one. */
+  if (out != NULL)
+    g_clear_pointer (out, g_free);
   /* Always collect stdout: GLib 2.74 leaks its buffer when a piped
    * stdout is not collected. */
   g_subprocess_communicate_utf8 (process, NULL, NULL, out != NULL ? out : &out_ignored, &err, &error);
