@@ -11,6 +11,10 @@
 
 G_BEGIN_DECLS
 
+/* How long every connection to the library waits for another process's
+ * lock (a write, a checkpoint on close) before saying the library is busy. */
+#define HEYAI_STORE_BUSY_TIMEOUT_MS 5000
+
 /* ------------------------------------------------------------------------ */
 /* Table descriptions                                                       */
 /* ------------------------------------------------------------------------ */

@@ -224,8 +224,14 @@ _heyai_store_peek_user_version (const char  *path,
     uri = g_strdup_printf ("file:%s?mode=ro&immutable=1", escaped);
 
   rc = sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+  /* Another process may be checkpointing as it closes (it holds the lock
+   * for a moment): wait like the main connection does, never fail at once. */
   if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL);
+    {
+      sqlite3_extended_result_codes (db, 1);
+      sqlite3_busy_timeout (db, HEYAI_STORE_BUSY_TIMEOUT_MS);
+      rc = sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL);
+    }
   if (rc == SQLITE_OK)
     {
       rc = sqlite3_step (stmt);

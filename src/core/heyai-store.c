@@ -32,7 +32,6 @@
 #include "heyai-job.h"
 #include "heyai-util.h"
 
-#define BUSY_TIMEOUT_MS 5000
 
 /* ------------------------------------------------------------------------ */
 /* The object                                                               */
@@ -406,8 +405,12 @@ new_device_id (void)
 
 /* PRAGMA quick_check: NULL when the file is intact, else what is wrong
  * (SQLite's first lines). */
+/* The problems PRAGMA quick_check reports, NULL when the library is sound.
+ * A library that is only busy (another process holds the lock beyond the
+ * busy timeout) is not damaged: *@busy_rc says so and nothing is returned. */
 static char *
-quick_check (sqlite3 *db)
+quick_check (sqlite3 *db,
+             int     *busy_rc)
 {
   g_autoptr(GString) problems = g_string_new (NULL);
   sqlite3_stmt *stmt = NULL;
@@ -427,6 +430,13 @@ quick_check (sqlite3 *db)
             g_string_append (problems, "; ");
           g_string_append (problems, line != NULL ? line : "?");
         }
+    }
+  *busy_rc = SQLITE_OK;
+  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+    {
+      *busy_rc = rc;
+      sqlite3_finalize (stmt);
+      return NULL;
     }
   if (rc != SQLITE_DONE && rc != SQLITE_OK && problems->len == 0)
     g_string_append (problems, sqlite3_errmsg (db));
@@ -462,6 +472,7 @@ open_database (HeyaiStore  *self,
                GError     **error)
 {
   g_autofree char *problems = NULL;
+  int busy_rc = SQLITE_OK;
   g_autofree char *device_id = NULL;
   int version = 0;
   int rc;
@@ -493,10 +504,15 @@ open_database (HeyaiStore  *self,
     }
 
   sqlite3_extended_result_codes (self->db, 1);
-  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
+  sqlite3_busy_timeout (self->db, HEYAI_STORE_BUSY_TIMEOUT_MS);
 
   /* Before anything that may write (journal mode, migrations). */
-  problems = quick_check (self->db);
+  problems = quick_check (self->db, &busy_rc);
+  if (busy_rc != SQLITE_OK)
+    {
+      _heyai_store_set_db_error (self, error, busy_rc);
+      return FALSE;
+    }
   if (problems != NULL)
     enter_read_only (self, problems);
 

@@ -1079,7 +1079,7 @@ test_disk_full (Fixture       *f,
   g_assert_cmpint (g_mkdir (mnt, 0700), ==, 0);
   g_assert_cmpint (g_mkdir (out, 0700), ==, 0);
 
-  launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   process = g_subprocess_launcher_spawn (launcher, &error, "unshare", "-rm", "sh", "-c", sh, "sh",
                                          mnt, heyai_path, script, out, NULL);
   if (process == NULL || !g_subprocess_wait (process, NULL, NULL) ||
@@ -1884,7 +1884,7 @@ test_ledger_two_runs (Fixture       *f,
           else if (strstr (said, "is already working on this project") != NULL)
             refused++;
           else
-            g_test_message ("trial %d: exit %d: %s", trial, g_subprocess_get_exit_status (p), said);
+            g_printerr ("trial %d: exit %d: %s\n", trial, g_subprocess_get_exit_status (p), said);
         }
       g_test_message ("two runs at once, trial %d: %d worked, %d refused", trial, ok, refused);
       /* Either the lock refused one, or (a slow start under a sanitizer)
@@ -2237,7 +2237,7 @@ test_ledger_disk_full (Fixture       *f,
   g_assert_cmpint (g_mkdir (mnt, 0700), ==, 0);
   g_assert_cmpint (g_mkdir (out, 0700), ==, 0);
 
-  launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   process = g_subprocess_launcher_spawn (launcher, &error, "unshare", "-rm", "sh", "-c", sh, "sh",
                                          mnt, heyai_path, script, out, NULL);
   if (process == NULL || !g_subprocess_wait (process, NULL, NULL) ||

@@ -1151,6 +1151,48 @@ test_busy_wait (Fixture       *f,
   g_assert_cmpint (sqlite3_close (other), ==, SQLITE_OK);
 }
 
+static gpointer
+close_later (gpointer data)
+{
+  g_usleep (300 * G_TIME_SPAN_MILLISECOND);
+  g_assert_cmpint (sqlite3_close (data), ==, SQLITE_OK);
+
+  return NULL;
+}
+
+/* Another process closing the library checkpoints it and holds the lock
+ * for a moment (an exclusive lock is the same to a reader): opening the
+ * library meanwhile waits for it, every connection included (the schema
+ * peek too), instead of failing at once with "the library is busy" — or,
+ * worse, calling a busy library damaged and opening it read-only. */
+static void
+test_open_while_locked (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiProject) project = add_project (f->store, "Locked by a closing process");
+  HeyaiStore *second;
+  sqlite3 *other = NULL;
+  GThread *thread;
+
+  /* The other process is the only one with the library open. */
+  g_clear_object (&project);
+  g_assert_finalize_object (g_steal_pointer (&f->store));
+  g_assert_cmpint (sqlite3_open (f->path, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; "
+                                 "UPDATE meta SET value = value WHERE key = 'device_id'; COMMIT",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  thread = g_thread_new ("close", close_later, other);
+
+  second = heyai_store_new (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (second);
+  g_assert_false (heyai_store_get_read_only (second));
+  f->store = second;
+
+  g_thread_join (thread);
+}
+
 static gint64 fake_now_ms;
 
 static gint64
@@ -1471,6 +1513,7 @@ main (int   argc,
   ADD ("/core/store/damaged-read-only", test_damaged_read_only);
   ADD ("/core/store/disk-full", test_disk_full);
   ADD ("/core/store/busy-wait", test_busy_wait);
+  ADD ("/core/store/open-while-locked", test_open_while_locked);
   ADD ("/core/store/stamps-after-clock-change", test_stamps_after_clock_change);
 #undef ADD
 
