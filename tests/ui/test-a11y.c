@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "heyai-clips-page.h"
 #include "heyai-export-page.h"
@@ -476,23 +477,29 @@ test_jobs_keyboard (void)
   g_assert_true (press_key (GTK_WINDOW (window), GDK_KEY_Return, 0));
   ui_test_spin (300);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (popover)));
-  /* focus moves into the popover; Tab reaches a job's Cancel */
+  /* focus moves into the popover: a job's Cancel or Cancel All */
   inside = focus_of (GTK_WINDOW (window));
-  for (guint i = 0; i < 10 && (inside == NULL || !GTK_IS_BUTTON (inside)); i++)
-    {
-      press_key (GTK_WINDOW (window), GDK_KEY_Tab, 0);
-      inside = focus_of (GTK_WINDOW (window));
-    }
   g_assert_nonnull (inside);
   g_assert_true (gtk_widget_is_ancestor (inside, GTK_WIDGET (popover)));
-  g_assert_true (GTK_IS_BUTTON (inside));
-  g_test_message ("in the popover: %s", gtk_widget_get_tooltip_text (inside));
+  /* Escape closes it and gives the focus back to the button */
   g_assert_true (press_key (GTK_WINDOW (window), GDK_KEY_Escape, 0));
   ui_test_spin (300);
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (popover)));
+  g_assert_true (is_jobs_button (focus_of (GTK_WINDOW (window)), NULL));
 
-  heyai_application_cancel_runs (app, project);
+  /* Again, and Cancel All by keyboard: the toast counts the cancelled jobs. */
+  g_assert_true (press_key (GTK_WINDOW (window), GDK_KEY_space, 0));
+  ui_test_spin (300);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (popover)));
+  for (guint i = 0; i < 200 && !is_button_labelled (focus_of (GTK_WINDOW (window)), "Cancel _All"); i++)
+    g_assert_true (press_key (GTK_WINDOW (window), GDK_KEY_Tab, 0));
+  g_assert_true (is_button_labelled (focus_of (GTK_WINDOW (window)), "Cancel _All"));
+  g_assert_true (press_key (GTK_WINDOW (window), GDK_KEY_Return, 0));
   g_assert_true (ui_test_wait (&finished, 120000));
+  ui_test_spin (200);
+  g_test_message ("toast: %s", heyai_window_get_last_toast (window));
+  g_assert_true (g_str_has_prefix (heyai_window_get_last_toast (window), "Batch stopped: "));
+  g_assert_nonnull (strstr (heyai_window_get_last_toast (window), " cancelled ("));
   g_signal_handler_disconnect (app, id);
   gtk_window_destroy (GTK_WINDOW (window));
 }
