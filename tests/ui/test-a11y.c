@@ -16,6 +16,7 @@
 
 #include "heyai-clips-page.h"
 #include "heyai-export-page.h"
+#include "heyai-new-project-dialog.h"
 #include "heyai-project-view.h"
 #include "heyai-scene-card.h"
 #include "heyai-storyboard-page.h"
@@ -339,6 +340,21 @@ test_clips_keyboard (void)
 
 static GtkWidget *find_class (GtkWidget *root, const char *css_class);
 
+static GtkWidget *
+find_label_prefix (GtkWidget  *root,
+                   const char *prefix)
+{
+  if (GTK_IS_LABEL (root) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (root)), prefix))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_label_prefix (c, prefix);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* The export page by keyboard: every switch, the folder button and Export. */
 static void
 test_export_keyboard (void)
@@ -501,6 +517,52 @@ test_jobs_keyboard (void)
   g_assert_true (g_str_has_prefix (heyai_window_get_last_toast (window), "Batch stopped: "));
   g_assert_nonnull (strstr (heyai_window_get_last_toast (window), " cancelled ("));
   g_signal_handler_disconnect (app, id);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Ctrl+O and a dropped file open the new-project dialog with the script
+ * loaded (aspect ratio and style still to choose), not a project at once; an
+ * empty file says so in the dialog and cannot be created. */
+static void
+test_open_file_dialog (void)
+{
+  HeyaiApplication *app = ui_test_app ();
+  HeyaiStore *store = heyai_application_get_store (app);
+  g_autofree char *path = g_build_filename (g_getenv ("HEYAI_SAMPLES_DIR"), "night-shift.fountain", NULL);
+  g_autofree char *empty_path = g_build_filename (ui_test_data_dir (), "empty.txt", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) empty = g_file_new_for_path (empty_path);
+  g_autoptr(GPtrArray) before = heyai_store_list_projects (store, NULL);
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(HeyaiProject) project = NULL;
+  HeyaiWindow *window = new_window ();
+  HeyaiNewProjectDialog *dialog;
+  GtkWidget *create, *stats;
+  g_autoptr(GError) error = NULL;
+
+  dialog = heyai_window_new_project_dialog_for_file (window, file);
+  g_assert_true (HEYAI_IS_NEW_PROJECT_DIALOG (dialog));
+  ui_test_spin (600);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  after = heyai_store_list_projects (store, NULL);
+  g_assert_cmpuint (after->len, ==, before->len);   /* nothing made yet */
+  create = find_class (GTK_WIDGET (dialog), "suggested-action");
+  g_assert_nonnull (create);
+  g_assert_true (gtk_widget_get_sensitive (create));
+  project = heyai_new_project_dialog_create (dialog, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (heyai_project_get_script (project), "INT."));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  g_assert_true (g_file_set_contents (empty_path, "\n\n", -1, NULL));
+  dialog = heyai_window_new_project_dialog_for_file (window, empty);
+  ui_test_spin (600);
+  create = find_class (GTK_WIDGET (dialog), "suggested-action");
+  g_assert_false (gtk_widget_get_sensitive (create));
+  stats = find_label_prefix (GTK_WIDGET (dialog), "The script is empty.");
+  g_assert_nonnull (stats);
+  g_test_message ("empty file: %s", gtk_label_get_label (GTK_LABEL (stats)));
+  gtk_window_destroy (GTK_WINDOW (dialog));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -720,6 +782,7 @@ main (int   argc,
   g_test_add_func ("/ui/a11y/export-keyboard", test_export_keyboard);
   g_test_add_func ("/ui/a11y/jobs-keyboard", test_jobs_keyboard);
   g_test_add_func ("/ui/a11y/chip-contrast", test_chip_contrast);
+  g_test_add_func ("/ui/flow/open-file-dialog", test_open_file_dialog);
 
   ret = g_test_run ();
   ui_test_cleanup ();
