@@ -208,6 +208,40 @@ scene_position_of_focus (GtkWindow *window)
   return (guint) heyai_scene_get_position (heyai_scene_card_get_scene (card));
 }
 
+static gboolean
+is_project_child (GtkWidget *w,
+                  gpointer   data)
+{
+  return GTK_IS_FLOW_BOX_CHILD (w) || gtk_widget_get_ancestor (w, GTK_TYPE_FLOW_BOX_CHILD) != NULL;
+}
+
+/* The projects page by keyboard: Tab reaches a project card, arrows move
+ * between cards, its menu button is reachable, Enter opens the project. */
+static void
+test_projects_keyboard (void)
+{
+  HeyaiApplication *app = ui_test_app ();
+  HeyaiStore *store = heyai_application_get_store (app);
+  g_autoptr(HeyaiProject) a = ui_test_make_project (store, "Keys A", 2, TRUE);
+  g_autoptr(HeyaiProject) b = ui_test_make_project (store, "Keys B", 2, TRUE);
+  HeyaiWindow *window = new_window ();
+  GtkWidget *focus, *first;
+
+  heyai_window_show_projects (window);
+  ui_test_spin (500);
+  focus = tab_until (GTK_WINDOW (window), is_project_child, NULL, 30);
+  g_assert_nonnull (focus);
+  first = GTK_IS_FLOW_BOX_CHILD (focus) ? focus : gtk_widget_get_ancestor (focus, GTK_TYPE_FLOW_BOX_CHILD);
+  g_assert_true (press_key (GTK_WINDOW (window), GDK_KEY_Right, 0));
+  focus = focus_of (GTK_WINDOW (window));
+  g_assert_true (is_project_child (focus, NULL));
+  g_assert_true ((GTK_IS_FLOW_BOX_CHILD (focus) ? focus : gtk_widget_get_ancestor (focus, GTK_TYPE_FLOW_BOX_CHILD)) != first);
+  g_assert_true (press_key (GTK_WINDOW (window), GDK_KEY_Return, 0));
+  ui_test_spin (400);
+  g_assert_cmpstr (heyai_window_get_visible_page (window), ==, "project");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* The storyboard, the scene pane and its takes by keyboard: Tab reaches the
  * cards, arrows move between them, Space selects, A approves, Tab goes on
  * to the card's buttons and to the pane's takes, Enter picks a take. */
@@ -777,6 +811,7 @@ main (int   argc,
   if (!ui_test_init (&argc, &argv))
     return 0;
 
+  g_test_add_func ("/ui/a11y/projects-keyboard", test_projects_keyboard);
   g_test_add_func ("/ui/a11y/storyboard-keyboard", test_storyboard_keyboard);
   g_test_add_func ("/ui/a11y/clips-keyboard", test_clips_keyboard);
   g_test_add_func ("/ui/a11y/export-keyboard", test_export_keyboard);
