@@ -86,19 +86,25 @@ heyai_scene_status_label (HeyaiSceneStatus status)
 }
 
 const char *
-heyai_camera_move_label (HeyaiCameraMove move)
+heyai_camera_move_msgid (HeyaiCameraMove move)
 {
   switch (move)
     {
-    case HEYAI_CAMERA_STATIC:    return _("Static");
-    case HEYAI_CAMERA_PUSH_IN:   return _("Push in");
-    case HEYAI_CAMERA_PULL_OUT:  return _("Pull out");
-    case HEYAI_CAMERA_PAN_LEFT:  return _("Pan left");
-    case HEYAI_CAMERA_PAN_RIGHT: return _("Pan right");
-    case HEYAI_CAMERA_TILT_UP:   return _("Tilt up");
-    case HEYAI_CAMERA_TILT_DOWN: return _("Tilt down");
-    default:                     return _("Unknown");
+    case HEYAI_CAMERA_STATIC:    return N_("Static");
+    case HEYAI_CAMERA_PUSH_IN:   return N_("Push in");
+    case HEYAI_CAMERA_PULL_OUT:  return N_("Pull out");
+    case HEYAI_CAMERA_PAN_LEFT:  return N_("Pan left");
+    case HEYAI_CAMERA_PAN_RIGHT: return N_("Pan right");
+    case HEYAI_CAMERA_TILT_UP:   return N_("Tilt up");
+    case HEYAI_CAMERA_TILT_DOWN: return N_("Tilt down");
+    default:                     return N_("Unknown");
     }
+}
+
+const char *
+heyai_camera_move_label (HeyaiCameraMove move)
+{
+  return _(heyai_camera_move_msgid (move));
 }
 
 gboolean

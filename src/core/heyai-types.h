@@ -111,6 +111,8 @@ gboolean    heyai_enum_from_string (GType enum_type, const char *str, int *value
 /* Translated, user-visible labels ("Generating images", "Clip ready", ...). */
 const char *heyai_project_status_label (HeyaiProjectStatus status);
 const char *heyai_scene_status_label   (HeyaiSceneStatus   status);
+/* The untranslated (English) label, for heyai_translate_in(). */
+const char *heyai_camera_move_msgid    (HeyaiCameraMove    move);
 const char *heyai_camera_move_label    (HeyaiCameraMove    move);
 
 gboolean    heyai_job_state_is_final   (HeyaiJobState state);

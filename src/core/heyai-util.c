@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "heyai-util.h"
@@ -307,4 +308,99 @@ heyai_locale_dir (void)
     }
 
   return (const char *) dir;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Translations in a given language                                          */
+
+/* A compiled message catalog (.mo) read into a table msgid -> msgstr; the
+ * strings point into @data. */
+typedef struct
+{
+  char       *data;
+  GHashTable *table;
+} Catalog;
+
+static guint32
+mo_word (const guint8 *p,
+         gboolean      swap)
+{
+  guint32 v;
+
+  memcpy (&v, p, sizeof v);
+  return swap ? GUINT32_SWAP_LE_BE (v) : v;
+}
+
+static Catalog *
+catalog_load (const char *language)
+{
+  g_autofree char *file = g_strconcat (GETTEXT_PACKAGE, ".mo", NULL);
+  g_autofree char *path = g_build_filename (heyai_locale_dir (), language, "LC_MESSAGES", file, NULL);
+  Catalog *catalog = g_new0 (Catalog, 1);
+  gsize len = 0;
+  guint32 magic, n, orig, trans;
+  gboolean swap;
+
+  catalog->table = g_hash_table_new (g_str_hash, g_str_equal);
+  if (!g_file_get_contents (path, &catalog->data, &len, NULL) || len < 28)
+    return catalog;
+
+  magic = mo_word ((const guint8 *) catalog->data, FALSE);
+  if (magic != 0x950412de && magic != 0xde120495)
+    return catalog;
+  swap = magic == 0xde120495;
+  n = mo_word ((const guint8 *) catalog->data + 8, swap);
+  orig = mo_word ((const guint8 *) catalog->data + 12, swap);
+  trans = mo_word ((const guint8 *) catalog->data + 16, swap);
+  if (orig > len || trans > len || n > (len - MAX (orig, trans)) / 8)
+    return catalog;
+
+  for (guint32 i = 0; i < n; i++)
+    {
+      guint32 id_len = mo_word ((const guint8 *) catalog->data + orig + 8 * i, swap);
+      guint32 id_off = mo_word ((const guint8 *) catalog->data + orig + 8 * i + 4, swap);
+      guint32 str_len = mo_word ((const guint8 *) catalog->data + trans + 8 * i, swap);
+      guint32 str_off = mo_word ((const guint8 *) catalog->data + trans + 8 * i + 4, swap);
+
+      /* each string is NUL-terminated inside the file */
+      if (id_off >= len || id_len >= len - id_off || str_off >= len || str_len >= len - str_off ||
+          catalog->data[id_off + id_len] != '\0' || catalog->data[str_off + str_len] != '\0')
+        continue;
+      if (id_len == 0 || str_len == 0)
+        continue;   /* the header, or an untranslated entry */
+      g_hash_table_insert (catalog->table, catalog->data + id_off, catalog->data + str_off);
+    }
+
+  return catalog;
+}
+
+const char *
+heyai_translate_in (const char *language,
+                    const char *msgid)
+{
+  static GHashTable *catalogs;   /* language -> Catalog, kept for the process */
+  G_LOCK_DEFINE_STATIC (catalogs);
+  const char *found;
+  Catalog *catalog;
+
+  g_return_val_if_fail (msgid != NULL, NULL);
+
+  if (language == NULL)
+    return g_dgettext (GETTEXT_PACKAGE, msgid);
+  if (g_str_equal (language, "en") || g_str_has_prefix (language, "en_") || g_str_equal (language, "C"))
+    return msgid;
+
+  G_LOCK (catalogs);
+  if (catalogs == NULL)
+    catalogs = g_hash_table_new (g_str_hash, g_str_equal);
+  catalog = g_hash_table_lookup (catalogs, language);
+  if (catalog == NULL)
+    {
+      catalog = catalog_load (language);
+      g_hash_table_insert (catalogs, g_strdup (language), catalog);
+    }
+  found = g_hash_table_lookup (catalog->table, msgid);
+  G_UNLOCK (catalogs);
+
+  return found != NULL ? found : msgid;
 }

@@ -41,5 +41,11 @@ char     *heyai_format_duration    (double      seconds);
  * from the build tree (so ./build-aux/run.sh speaks Spanish too), else the
  * installed LOCALEDIR. */
 const char *heyai_locale_dir       (void);
+/* @msgid translated into @language ("es", "pt_BR"...) from this program's
+ * catalog, whatever the process's locale; @msgid itself for English or when
+ * the catalog has no translation; g_dgettext() (the locale's language) when
+ * @language is NULL.  Thread-safe; the result lives as long as the process. */
+const char *heyai_translate_in     (const char *language,
+                                    const char *msgid) G_GNUC_FORMAT (2);
 
 G_END_DECLS

@@ -24,7 +24,12 @@
 
 #include "heyai-background.h"
 #include "heyai-imager-offline.h"
+#include "heyai-llm-offline.h"
 #include "heyai-prompt-composer.h"
+#include "heyai-util.h"
+
+/* The frame's words are in the script's language, not the window's. */
+#define TR(msgid) heyai_translate_in (spec->language, msgid)
 
 #define FONT_FAMILIES "Cantarell,DejaVu Sans"
 
@@ -41,6 +46,28 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (HeyaiImagerOffline, heyai_imager_offline, G_TYPE_
 
 /* ---------------------------------------------------------------------- */
 /* Spec                                                                    */
+
+/* The script's language: the scene's own words (the splitters keep the
+ * script's language), else the start of the project's script; NULL (the
+ * locale's) when neither tells. */
+static const char *
+spec_language (HeyaiProject *project,
+               HeyaiScene   *scene)
+{
+  g_autofree char *words = g_strjoin (" ", heyai_scene_get_title (scene) ? heyai_scene_get_title (scene) : "",
+                                      heyai_scene_get_description (scene) ? heyai_scene_get_description (scene) : "",
+                                      NULL);
+  const char *language = heyai_llm_offline_detect_language (words);
+
+  if (language == NULL && project != NULL && heyai_project_get_script (project) != NULL)
+    {
+      g_autofree char *start = g_utf8_substring (heyai_project_get_script (project), 0,
+                                                 MIN (g_utf8_strlen (heyai_project_get_script (project), 8000), 4000));
+      language = heyai_llm_offline_detect_language (start);
+    }
+
+  return language;
+}
 
 HeyaiStoryboardSpec *
 heyai_storyboard_spec_new_from_scene (HeyaiProject *project,
@@ -66,6 +93,7 @@ heyai_storyboard_spec_new_from_scene (HeyaiProject *project,
   spec->move = heyai_scene_get_camera_move (scene);
   spec->duration = heyai_scene_get_duration (scene);
   spec->aspect = project != NULL ? heyai_project_get_aspect (project) : HEYAI_ASPECT_16_9;
+  spec->language = g_strdup (spec_language (project, scene));
 
   return spec;
 }
@@ -79,6 +107,7 @@ heyai_storyboard_spec_free (HeyaiStoryboardSpec *spec)
   g_free (spec->title);
   g_free (spec->description);
   g_free (spec->prompt);
+  g_free (spec->language);
   g_free (spec);
 }
 
@@ -547,7 +576,7 @@ heyai_storyboard_render (const HeyaiStoryboardSpec *spec,
     double tx = mx + badge + gap;
     double avail = width - mx - tx;
 
-    title = make_layout (cr, nonempty (spec->title, _("Untitled scene"), NULL),
+    title = make_layout (cr, nonempty (spec->title, TR (N_("Untitled scene")), NULL),
                          (portrait ? 36 : 42) * u, PANGO_WEIGHT_BOLD);
     pango_layout_set_width (title, (int) (avail * PANGO_SCALE));
     pango_layout_set_ellipsize (title, PANGO_ELLIPSIZE_END);
@@ -555,7 +584,7 @@ heyai_storyboard_render (const HeyaiStoryboardSpec *spec,
     pango_layout_get_pixel_size (title, &tw, &th);
     show_layout (cr, title, tx, my + 6 * u, white, 1.0, u);
 
-    subtitle_text = g_strdup_printf (_("Scene %d · Take %d"), MAX (spec->position, 0), MAX (spec->take, 1));
+    subtitle_text = g_strdup_printf (TR (N_("Scene %d · Take %d")), MAX (spec->position, 0), MAX (spec->take, 1));
     subtitle = make_layout (cr, subtitle_text, 22 * u, PANGO_WEIGHT_NORMAL);
     show_layout (cr, subtitle, tx, my + 6 * u + th + 4 * u, white, 0.85, u);
   }
@@ -623,7 +652,7 @@ heyai_storyboard_render (const HeyaiStoryboardSpec *spec,
     cairo_set_source_rgba (cr, 0.02, 0.02, 0.05, 0.62);
     cairo_fill (cr);
 
-    move_label = make_layout (cr, heyai_camera_move_label (spec->move), 21 * u, PANGO_WEIGHT_BOLD);
+    move_label = make_layout (cr, TR (heyai_camera_move_msgid (spec->move)), 21 * u, PANGO_WEIGHT_BOLD);
     pango_layout_set_width (move_label, (int) ((cam_w - 2 * pad) * PANGO_SCALE));
     pango_layout_set_ellipsize (move_label, PANGO_ELLIPSIZE_END);
     pango_layout_set_alignment (move_label, PANGO_ALIGN_CENTER);
@@ -639,7 +668,7 @@ heyai_storyboard_render (const HeyaiStoryboardSpec *spec,
     cairo_set_source_rgba (cr, 1, 1, 1, 0.95);
     pango_cairo_show_layout (cr, move_label);
 
-    duration_text = g_strdup_printf (_("%d s"), spec->duration > 0 ? spec->duration : 5);
+    duration_text = g_strdup_printf (TR (N_("%d s")), spec->duration > 0 ? spec->duration : 5);
     chip_x = cam_x + pad;
     chip (cr, duration_text, chip_x, cam_y + cam_h - pad - chip_h + 6 * u, u, accent, &chip_w);
     chip (cr, heyai_enum_to_string (HEYAI_TYPE_ASPECT, spec->aspect),
@@ -648,7 +677,7 @@ heyai_storyboard_render (const HeyaiStoryboardSpec *spec,
   }
 
   /* Footer. */
-  footer_text = g_strdup (_("HeyAI offline storyboard"));
+  footer_text = g_strdup (TR (N_("HeyAI offline storyboard")));
   footer = make_layout (cr, footer_text, 15 * u, PANGO_WEIGHT_NORMAL);
   pango_layout_get_pixel_size (footer, &tw, &th);
   show_layout (cr, footer, (width - tw) / 2.0, height - my - th + 2 * u, white, 0.7, u);

@@ -30,6 +30,7 @@ typedef struct
   HeyaiCameraMove  move;
   int              duration;      /* seconds */
   HeyaiAspect      aspect;
+  char            *language;      /* of the words drawn ("es", "en"); NULL: the locale's */
 } HeyaiStoryboardSpec;
 
 HeyaiStoryboardSpec *heyai_storyboard_spec_new_from_scene (HeyaiProject        *project,

@@ -527,10 +527,43 @@ collect_proper_nouns (HeyaiScript *script)
   return proper;
 }
 
+/* Counts Spanish and English function words (up to *@seen reaching 4000)
+ * and letters and marks only Spanish uses in @text. */
+static void
+count_language_words (const char *text,
+                      guint      *es,
+                      guint      *en,
+                      guint      *marks,
+                      guint      *seen)
+{
+  g_autoptr(GString) word = g_string_new (NULL);
+  const char *p = text;
+  const char *end = p + strlen (p);
+  const char *start;
+
+  while (*seen < 4000 && next_word (&p, end, &start, word))
+    {
+      Keyword k = keyword_of (word->str);
+      (*seen)++;
+      if (k == KW_ES)
+        (*es)++;
+      else if (k == KW_EN)
+        (*en)++;
+      /* letters and marks only Spanish uses */
+      for (const char *q = word->str; *q != '\0'; q = g_utf8_next_char (q))
+        {
+          gunichar c = g_utf8_get_char (q);
+          if (c == 0x00F1 || c == 0x00E1 || c == 0x00ED || c == 0x00F3 || c == 0x00FA)
+            (*marks)++;
+        }
+    }
+  if (strstr (text, "\xc2\xbf") != NULL || strstr (text, "\xc2\xa1") != NULL)
+    (*marks)++;   /* ¿ ¡ */
+}
+
 static gboolean
 script_is_spanish (HeyaiScript *script)
 {
-  g_autoptr(GString) word = g_string_new (NULL);
   guint es = 0, en = 0, seen = 0, marks = 0;
   guint i, j;
 
@@ -541,32 +574,11 @@ script_is_spanish (HeyaiScript *script)
       for (j = 0; j < scene->elements->len && seen < 4000; j++)
         {
           HeyaiScriptElement *element = g_ptr_array_index (scene->elements, j);
-          const char *p = element->text;
-          const char *end = p + strlen (p);
-          const char *start;
 
           if (element->type != HEYAI_ELEMENT_ACTION && element->type != HEYAI_ELEMENT_DIALOGUE &&
               element->type != HEYAI_ELEMENT_CENTERED && element->type != HEYAI_ELEMENT_PARENTHETICAL)
             continue;
-
-          while (next_word (&p, end, &start, word) && seen < 4000)
-            {
-              Keyword k = keyword_of (word->str);
-              seen++;
-              if (k == KW_ES)
-                es++;
-              else if (k == KW_EN)
-                en++;
-              /* letters and marks only Spanish uses */
-              for (const char *q = word->str; *q != '\0'; q = g_utf8_next_char (q))
-                {
-                  gunichar c = g_utf8_get_char (q);
-                  if (c == 0x00F1 || c == 0x00E1 || c == 0x00ED || c == 0x00F3 || c == 0x00FA)
-                    marks++;
-                }
-            }
-          if (strstr (element->text, "\xc2\xbf") != NULL || strstr (element->text, "\xc2\xa1") != NULL)
-            marks++;   /* ¿ ¡ */
+          count_language_words (element->text, &es, &en, &marks, &seen);
         }
     }
 
@@ -574,6 +586,19 @@ script_is_spanish (HeyaiScript *script)
   if (es != en)
     return es > en;
   return marks > 0;
+}
+
+const char *
+heyai_llm_offline_detect_language (const char *text)
+{
+  guint es = 0, en = 0, seen = 0, marks = 0;
+
+  if (text == NULL)
+    return NULL;
+  count_language_words (text, &es, &en, &marks, &seen);
+  if (es != en)
+    return es > en ? "es" : "en";
+  return marks > 0 ? "es" : NULL;
 }
 
 /* ------------------------------------------------------------------------ */

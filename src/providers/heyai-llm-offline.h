@@ -20,4 +20,8 @@ G_DECLARE_FINAL_TYPE (HeyaiLlmOffline, heyai_llm_offline, HEYAI, LLM_OFFLINE, GO
 
 HeyaiLlm *heyai_llm_offline_new (void);
 
+/* The language of @text by its function words (and Spanish letters and
+ * marks): "es", "en", or NULL when it cannot tell.  Thread-safe. */
+const char *heyai_llm_offline_detect_language (const char *text);
+
 G_END_DECLS

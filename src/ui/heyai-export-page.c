@@ -72,6 +72,29 @@ file_folder_cb (GtkButton *button,
   heyai_ui_show_in_folder (GTK_WIDGET (button), g_object_get_data (G_OBJECT (button), "path"));
 }
 
+static int
+compare_listed_assets (gconstpointer a,
+                       gconstpointer b)
+{
+  HeyaiAsset *x = *(HeyaiAsset * const *) a;
+  HeyaiAsset *y = *(HeyaiAsset * const *) b;
+  int px = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (x), "heyai-position"));
+  int py = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (y), "heyai-position"));
+  guint ox = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (x), "heyai-order"));
+  guint oy = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (y), "heyai-order"));
+
+  /* no scene (the animatic, a package): after the scenes */
+  px = px > 0 ? px : G_MAXINT;
+  py = py > 0 ? py : G_MAXINT;
+  if (px != py)
+    return px < py ? -1 : 1;
+  if (heyai_asset_get_kind (x) != heyai_asset_get_kind (y))
+    return heyai_asset_get_kind (x) < heyai_asset_get_kind (y) ? -1 : 1;
+  if (heyai_asset_get_take (x) != heyai_asset_get_take (y))
+    return heyai_asset_get_take (x) < heyai_asset_get_take (y) ? -1 : 1;
+  return ox < oy ? -1 : ox > oy;
+}
+
 static void
 file_copy_cb (GtkButton *button,
               gpointer   user_data)
@@ -211,8 +234,11 @@ heyai_export_page_reload (HeyaiExportPage *self)
       if (heyai_asset_get_scene_id (asset) != NULL)
         g_object_set_data (G_OBJECT (asset), "heyai-position",
                            g_hash_table_lookup (positions, heyai_asset_get_scene_id (asset)));
+      g_object_set_data (G_OBJECT (asset), "heyai-order", GUINT_TO_POINTER (i));
       g_ptr_array_add (shown, asset);
     }
+  /* Scene by scene (still, then clip, by take), then the project's files. */
+  g_ptr_array_sort (shown, compare_listed_assets);
   g_list_store_splice (self->files, 0, 0, shown->pdata, shown->len);
   gtk_widget_set_visible (GTK_WIDGET (self->files_empty), shown->len == 0);
   gtk_widget_set_visible (GTK_WIDGET (self->files_list), shown->len > 0);

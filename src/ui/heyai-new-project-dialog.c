@@ -82,8 +82,12 @@ load_cb (GObject      *source,
   import = heyai_script_import_file_finish (G_FILE (source), result, &error);
   if (import == NULL)
     {
+      /* in the dialog, not in a toast behind it */
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        heyai_window_toast (self->window, error->message);
+        {
+          gtk_label_set_wrap (self->script_stats, TRUE);
+          gtk_label_set_label (self->script_stats, error->message);
+        }
       return;
     }
 
@@ -94,7 +98,8 @@ load_cb (GObject      *source,
    * script, beside the word count, while the dialog is open */
   gtk_label_set_wrap (self->script_stats, TRUE);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->script_view), self->import->text, -1);
-  if (*gtk_editable_get_text (GTK_EDITABLE (self->title_row)) == '\0')
+  if (*gtk_editable_get_text (GTK_EDITABLE (self->title_row)) == '\0' &&
+      heyai_script_count_words (self->import->text) > 0)
     gtk_editable_set_text (GTK_EDITABLE (self->title_row), self->import->title);
   update_state (self);
 }
@@ -108,8 +113,7 @@ open_response_cb (HeyaiNewProjectDialog *self,
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
 
-      g_set_object (&self->script_file, file);
-      heyai_script_import_file_async (file, self->cancellable, load_cb, g_object_ref (self));
+      heyai_new_project_dialog_load_file (self, file);
     }
   gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (native));
   g_object_unref (native);
@@ -238,6 +242,17 @@ heyai_new_project_dialog_new (HeyaiWindow *window)
   gtk_toggle_button_set_active (aspect == HEYAI_ASPECT_9_16 ? self->aspect_9_16 :
                                 aspect == HEYAI_ASPECT_1_1 ? self->aspect_1_1 : self->aspect_16_9, TRUE);
   return self;
+}
+
+void
+heyai_new_project_dialog_load_file (HeyaiNewProjectDialog *self,
+                                    GFile                 *file)
+{
+  g_return_if_fail (HEYAI_IS_NEW_PROJECT_DIALOG (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  g_set_object (&self->script_file, file);
+  heyai_script_import_file_async (file, self->cancellable, load_cb, g_object_ref (self));
 }
 
 void

@@ -319,6 +319,29 @@ icon_button (const char *icon,
   return button;
 }
 
+/* Keyboard: the card itself takes focus first (GTK 4.8's grid item never
+ * does while a child can), so arrows move card to card, Space selects and
+ * Enter opens the scene (the grid item's bindings); Tab then goes on into
+ * its buttons. */
+static gboolean
+heyai_scene_card_focus (GtkWidget        *widget,
+                        GtkDirectionType  direction)
+{
+  HeyaiSceneCard *self = HEYAI_SCENE_CARD (widget);
+
+  if (gtk_widget_is_focus (widget))
+    return direction == GTK_DIR_TAB_FORWARD && gtk_widget_child_focus (self->box, direction);
+  if (gtk_widget_get_focus_child (widget) != NULL)
+    {
+      if (gtk_widget_child_focus (self->box, direction))
+        return TRUE;
+      return direction == GTK_DIR_TAB_BACKWARD && gtk_widget_grab_focus (widget);
+    }
+  if (direction == GTK_DIR_TAB_BACKWARD && gtk_widget_child_focus (self->box, direction))
+    return TRUE;
+  return gtk_widget_grab_focus (widget);
+}
+
 static void
 heyai_scene_card_class_init (HeyaiSceneCardClass *klass)
 {
@@ -326,6 +349,7 @@ heyai_scene_card_class_init (HeyaiSceneCardClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = heyai_scene_card_dispose;
+  widget_class->focus = heyai_scene_card_focus;
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "scenecard");
@@ -340,6 +364,7 @@ heyai_scene_card_init (HeyaiSceneCard *self)
 {
   GtkWidget *overlay, *footer, *labels;
 
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_widget_set_halign (self->box, GTK_ALIGN_FILL);
   gtk_widget_add_css_class (self->box, "scene-card");

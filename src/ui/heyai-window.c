@@ -207,6 +207,21 @@ heyai_window_new_project_from_file (HeyaiWindow *self,
   heyai_script_import_file_async (file, self->cancellable, import_cb, call);
 }
 
+HeyaiNewProjectDialog *
+heyai_window_new_project_dialog_for_file (HeyaiWindow *self,
+                                          GFile       *file)
+{
+  HeyaiNewProjectDialog *dialog;
+
+  g_return_val_if_fail (HEYAI_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  dialog = heyai_new_project_dialog_new (self);
+  heyai_new_project_dialog_load_file (dialog, file);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
 /* Actions ---------------------------------------------------------------- */
 
 static void
@@ -235,7 +250,7 @@ open_response_cb (HeyaiWindow          *self,
       for (guint i = 0; i < g_list_model_get_n_items (files); i++)
         {
           g_autoptr(GFile) file = g_list_model_get_item (files, i);
-          heyai_window_new_project_from_file (self, file);
+          heyai_window_new_project_dialog_for_file (self, file);
         }
     }
   gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (native));
@@ -325,7 +340,7 @@ drop_cb (HeyaiWindow   *self,
   for (GSList *l = files; l != NULL; l = l->next)
     {
       /* the import looks at the content and says what is not a script */
-      heyai_window_new_project_from_file (self, l->data);
+      heyai_window_new_project_dialog_for_file (self, l->data);
       any = TRUE;
     }
   return any;

@@ -7,7 +7,11 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include <string.h>
+
 #include "heyai-imager-offline.h"
+#include "heyai-llm-offline.h"
+#include "heyai-util.h"
 #include "provider-test-utils.h"
 
 typedef struct
@@ -321,6 +325,64 @@ static const AspectCase aspect_16_9 = { HEYAI_ASPECT_16_9, 1280, 720 };
 static const AspectCase aspect_9_16 = { HEYAI_ASPECT_9_16, 720, 1280 };
 static const AspectCase aspect_1_1 = { HEYAI_ASPECT_1_1, 1280, 1280 };
 
+/* The frame's words are in the script's language, whatever the locale's:
+ * a Spanish scene gets "Escena 3 · Toma 1", "Paneo derecha" and a Spanish
+ * footer from the catalog; an English one the English words. */
+static void
+test_script_language (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(HeyaiProject) project = make_project (1, "El último faro", HEYAI_ASPECT_16_9);
+  g_autoptr(HeyaiScene) spanish = make_scene (3, "En el puerto del continente",
+                                              "En el puerto, su nieto Leo lee una carta de la farera.",
+                                              HEYAI_CAMERA_PAN_RIGHT, 10);
+  g_autoptr(HeyaiScene) english = make_scene (3, "Harbour",
+                                              "At the harbour, her grandson reads the letter from the keeper.",
+                                              HEYAI_CAMERA_PAN_RIGHT, 10);
+  g_autoptr(HeyaiScene) bare = make_scene (3, "FARO", "", HEYAI_CAMERA_PAN_RIGHT, 10);
+  g_autoptr(HeyaiStoryboardSpec) es = heyai_storyboard_spec_new_from_scene (project, spanish, 1);
+  g_autoptr(HeyaiStoryboardSpec) en = heyai_storyboard_spec_new_from_scene (project, english, 1);
+  g_autoptr(HeyaiStoryboardSpec) none = heyai_storyboard_spec_new_from_scene (NULL, bare, 1);
+  cairo_surface_t *a, *b, *c;
+  int w, h, stride;
+  guint64 footer_diff = 0;
+
+  g_assert_cmpstr (es->language, ==, "es");
+  g_assert_cmpstr (en->language, ==, "en");
+  g_assert_null (none->language);   /* cannot tell: the locale's words */
+  g_assert_cmpstr (heyai_llm_offline_detect_language ("¿Dónde está?"), ==, "es");
+
+  /* The catalog of the script's language, not the process's locale. */
+  g_assert_cmpstr (heyai_translate_in ("es", "HeyAI offline storyboard"), ==, "Storyboard sin conexión de HeyAI");
+  g_assert_cmpstr (heyai_translate_in ("es", heyai_camera_move_msgid (HEYAI_CAMERA_PAN_RIGHT)), ==, "Paneo derecha");
+  g_assert_cmpstr (heyai_translate_in ("es", "Scene %d · Take %d"), ==, "Escena %d · Toma %d");
+  g_assert_cmpstr (heyai_translate_in ("en", "Scene %d · Take %d"), ==, "Scene %d · Take %d");
+  g_assert_cmpstr (heyai_translate_in ("es", "no such message"), ==, "no such message");
+
+  /* Same frame but the words: the Spanish spec drawn in English differs
+   * from it in its words (the footer band), and only there. */
+  a = heyai_storyboard_render (es, 1280, 720);
+  g_free (es->language);
+  es->language = g_strdup ("en");
+  b = heyai_storyboard_render (es, 1280, 720);
+  g_free (es->language);
+  es->language = g_strdup ("es");
+  c = heyai_storyboard_render (es, 1280, 720);
+  g_assert_cmpfloat (fraction_different (a, c), ==, 0.0);
+  g_assert_cmpfloat (fraction_different (a, b), >, 0.0);
+  g_assert_cmpfloat (fraction_different (a, b), <, 0.05);
+  w = cairo_image_surface_get_width (a);
+  h = cairo_image_surface_get_height (a);
+  stride = cairo_image_surface_get_stride (a);
+  for (int y = h * 95 / 100; y < h; y++)
+    footer_diff += memcmp (cairo_image_surface_get_data (a) + (gsize) y * stride,
+                           cairo_image_surface_get_data (b) + (gsize) y * stride, (gsize) w * 4) != 0;
+  g_assert_cmpuint (footer_diff, >, 0);
+  cairo_surface_destroy (a);
+  cairo_surface_destroy (b);
+  cairo_surface_destroy (c);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -346,6 +408,8 @@ main (int   argc,
               fixture_setup, test_cancelled, fixture_teardown);
   g_test_add ("/Providers/ImagerOffline/unwritable", Fixture, NULL,
               fixture_setup, test_unwritable, fixture_teardown);
+  g_test_add ("/Providers/ImagerOffline/script-language", Fixture, NULL,
+              fixture_setup, test_script_language, fixture_teardown);
 
   return g_test_run ();
 }
