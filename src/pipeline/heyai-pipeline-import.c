@@ -109,8 +109,9 @@ import_thread (GTask        *task,
     {
       g_autofree char *display = g_filename_display_basename (data->path);
 
+      /* The first clause is what a toast shows: short and clear. */
       g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
-                               _("%s is neither a still (PNG, JPEG, WebP) nor a clip that plays: %s"),
+                               _("Not a still (PNG, JPEG, WebP) or a clip that plays: %s (%s)"),
                                display, error->message);
       return;
     }

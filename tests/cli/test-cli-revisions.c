@@ -200,7 +200,7 @@ test_import_lineage (void)
   /* An unsupported file is refused, clearly, and adds nothing. */
   g_assert_true (g_file_set_contents (junk, "not a picture, not a film", -1, NULL));
   g_assert_cmpint (heyai (NULL, &err, "import", id, "1", junk), ==, 1);
-  g_assert_nonnull (strstr (err, "is neither a still (PNG, JPEG, WebP) nor a clip that plays"));
+  g_assert_nonnull (strstr (err, "Not a still (PNG, JPEG, WebP) or a clip that plays: notes.txt ("));
   store = open_store ();
   scene = scene_at (store, id, 1);
   g_assert_cmpint (heyai_store_max_take (store, heyai_scene_get_id (scene), HEYAI_ASSET_KIND_IMAGE), ==, 3);

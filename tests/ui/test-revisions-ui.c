@@ -425,7 +425,7 @@ test_import_takes (void)
     ui_test_spin (25);
   g_assert_nonnull (heyai_window_get_last_error (window));
   g_assert_true (g_str_has_prefix (heyai_window_get_last_error (window),
-                                   "own-notes.txt is neither a still (PNG, JPEG, WebP) nor a clip that plays"));
+                                   "Not a still (PNG, JPEG, WebP) or a clip that plays: own-notes.txt ("));
   g_assert_cmpint (heyai_store_max_take (store, heyai_scene_get_id (scene), HEYAI_ASSET_KIND_IMAGE), ==, 2);
   g_assert_cmpint (heyai_store_max_take (store, heyai_scene_get_id (scene), HEYAI_ASSET_KIND_CLIP), ==, 1);
 
