@@ -47,6 +47,7 @@ static const Command commands[] = {
   { "collect", heyai_cli_collect, N_("Collect the stills and clips already paid for (after a cancel), paying nothing new") },
   { "scenes",  heyai_cli_scenes,  N_("List the scenes (--removed: those a new draft of the script removed)") },
   { "restore", heyai_cli_restore, N_("Bring back a scene a new draft of the script removed, with its takes") },
+  { "delete",  heyai_cli_delete,  N_("Stop a project’s work and delete it from the library") },
 };
 
 /* ---------------------------------------------------------------------- */

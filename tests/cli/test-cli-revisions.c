@@ -15,6 +15,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "heyai-core.h"
@@ -270,6 +271,53 @@ test_restore_removed (void)
   g_assert_nonnull (strstr (out, "No removed scenes"));
 }
 
+/* `heyai delete P` asks the pipeline: the project's queued work is
+ * cancelled, then the project is gone. */
+static void
+test_delete (void)
+{
+  g_autofree char *id = new_project ("Doomed", "A stone island in the fog.\n");
+  g_autofree char *out = NULL;
+  g_autofree char *job_id = heyai_uuid_new ();
+  g_autoptr(HeyaiStore) store = NULL;
+  g_autoptr(HeyaiScene) scene = NULL;
+  g_autoptr(HeyaiJob) job = heyai_job_new ();
+  g_autoptr(HeyaiJob) after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (heyai (NULL, NULL, "analyze", id), ==, 0);
+  store = open_store ();
+  scene = scene_at (store, id, 1);
+  heyai_job_set_id (job, job_id);
+  heyai_job_set_project_id (job, id);
+  heyai_job_set_scene_id (job, heyai_scene_get_id (scene));
+  heyai_job_set_kind (job, HEYAI_JOB_KIND_IMAGE);
+  heyai_job_set_take (job, 1);
+  heyai_job_set_provider (job, "offline");
+  heyai_job_set_state (job, HEYAI_JOB_STATE_QUEUED);
+  g_assert_true (heyai_store_insert_job (store, job, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  g_assert_cmpint (heyai (&out, NULL, "delete", id), ==, 0);
+  g_assert_nonnull (strstr (out, "Deleted “Doomed”"));
+  g_assert_cmpint (heyai (NULL, NULL, "show", id), ==, 2);
+  {
+    g_autofree char *db_path = g_build_filename (data_dir, "heyai.db", NULL);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+
+    /* Read past the tombstone. */
+    g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT state FROM jobs WHERE id = ?1", -1, &stmt, NULL), ==, SQLITE_OK);
+    sqlite3_bind_text (stmt, 1, job_id, -1, SQLITE_TRANSIENT);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "cancelled");
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -281,6 +329,7 @@ main (int argc, char **argv)
   data_dir = g_dir_make_tmp ("heyai-cli-revisions-XXXXXX", NULL);
   g_test_add_func ("/cli/revisions/import-lineage", test_import_lineage);
   g_test_add_func ("/cli/revisions/restore-removed", test_restore_removed);
+  g_test_add_func ("/cli/revisions/delete", test_delete);
   ret = g_test_run ();
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", data_dir);
