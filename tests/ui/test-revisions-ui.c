@@ -337,6 +337,20 @@ drop_file (HeyaiSceneCard *card,
   return accepted;
 }
 
+static gboolean
+has_label (GtkWidget  *root,
+           const char *text)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root) &&
+      g_strcmp0 (gtk_label_get_label (GTK_LABEL (root)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
 /* A still and a clip dropped on a card become new, selected takes with
  * lineage "imported" (the import of `heyai import`); the still outdates
  * the clip made before; a text file is refused with a clear toast and adds
@@ -429,6 +443,11 @@ test_import_takes (void)
   g_assert_cmpint (heyai_store_max_take (store, heyai_scene_get_id (scene), HEYAI_ASSET_KIND_IMAGE), ==, 2);
   g_assert_cmpint (heyai_store_max_take (store, heyai_scene_get_id (scene), HEYAI_ASSET_KIND_CLIP), ==, 1);
 
+  /* Approved, the scene says its clip is outdated and which still it came
+   * from (card and pane), and offers to animate it. */
+  g_assert_true (heyai_pipeline_set_approval (store, scene, HEYAI_APPROVAL_APPROVED, &error));
+  g_assert_no_error (error);
+
   /* The scene pane: "Replace With File…" beside the takes. */
   gtk_selection_model_select_item (heyai_storyboard_page_get_selection (
                                      heyai_project_view_get_storyboard_page (heyai_window_get_project_view (window))),
@@ -437,6 +456,8 @@ test_import_takes (void)
   ui_test_wait_frame (GTK_WIDGET (window));
   g_assert_nonnull (ui_test_find_by_tooltip (GTK_WIDGET (window), GTK_TYPE_BUTTON,
                                              "Add your own still or clip as a new take and use it"));
+  g_assert_true (has_label (GTK_WIDGET (window), "Clip outdated"));
+  g_assert_true (has_label (GTK_WIDGET (window), "Clip outdated: made from still take 1, the selected still is take 2"));
   shot = ui_test_screenshot (GTK_WIDGET (window), "scene-pane-imported");
   g_test_message ("screenshot: %s", shot);
   gtk_window_destroy (GTK_WINDOW (window));
