@@ -50,6 +50,9 @@ int heyai_cli_retry   (HeyaiCli *cli, int argc, char **argv);
 /* heyai-cli-revise.c */
 int heyai_cli_select  (HeyaiCli *cli, int argc, char **argv);
 int heyai_cli_script  (HeyaiCli *cli, int argc, char **argv);
+int heyai_cli_scenes  (HeyaiCli *cli, int argc, char **argv);
+int heyai_cli_restore (HeyaiCli *cli, int argc, char **argv);
+int heyai_cli_delete  (HeyaiCli *cli, int argc, char **argv);
 
 /* heyai-cli-import.c */
 int heyai_cli_import  (HeyaiCli *cli, int argc, char **argv);

@@ -696,3 +696,37 @@ heyai_cli_cancel (HeyaiCli  *cli,
 
   return HEYAI_EXIT_OK;
 }
+
+/* ---------------------------------------------------------------------- */
+/* delete                                                                 */
+
+/* `heyai delete P`: the pipeline stops the project's work, then deletes it
+ * (tombstones; files on disk stay). */
+int
+heyai_cli_delete (HeyaiCli  *cli,
+                  int        argc,
+                  char     **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(HeyaiProject) project = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  int exit_code = HEYAI_EXIT_OK;
+
+  context = heyai_cli_context_new ("delete", _("P"),
+                                   _("Stops a project’s work and deletes the project from the library (its files "
+                                     "on disk stay)."));
+  if (!heyai_cli_parse (context, &argc, &argv))
+    return HEYAI_EXIT_USAGE;
+  if (argc != 2)
+    return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Which project? (see “heyai list”)"));
+
+  project = heyai_cli_load_project (cli, argv[1], &exit_code);
+  if (project == NULL)
+    return exit_code;
+  title = g_strdup (heyai_project_get_title (project));
+  if (!heyai_pipeline_delete_project (cli->store, project, &error))
+    return heyai_cli_fail (HEYAI_EXIT_FAILED, "%s", error->message);
+  g_print (_("Deleted “%s”.\n"), title != NULL ? title : "");
+  return HEYAI_EXIT_OK;
+}

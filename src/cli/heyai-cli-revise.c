@@ -119,3 +119,121 @@ heyai_cli_script (HeyaiCli  *cli,
              "“heyai analyze %s”.\n"), argv[1], argv[1]);
   return HEYAI_EXIT_OK;
 }
+
+/* `heyai scenes P [--removed]`: the scenes, or those removed by a script
+ * revision (or a delete), numbered for `heyai restore P N`. */
+int
+heyai_cli_scenes (HeyaiCli  *cli,
+                  int        argc,
+                  char     **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(HeyaiProject) project = NULL;
+  g_autoptr(GPtrArray) scenes = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean removed = FALSE;
+  int exit_code = HEYAI_EXIT_OK;
+  GOptionEntry entries[] = {
+    { "removed", 0, 0, G_OPTION_ARG_NONE, &removed,
+      N_("List the scenes removed by a new draft of the script (or deleted), for “heyai restore”"), NULL },
+    { NULL }
+  };
+
+  context = heyai_cli_context_new ("scenes", _("P"),
+                                   _("Lists the project’s scenes; with --removed, the scenes a new draft of the "
+                                     "script removed, with their takes, most recent first."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!heyai_cli_parse (context, &argc, &argv))
+    return HEYAI_EXIT_USAGE;
+  if (argc != 2)
+    return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Which project? (heyai scenes P --removed)"));
+
+  project = heyai_cli_load_project (cli, argv[1], &exit_code);
+  if (project == NULL)
+    return exit_code;
+  scenes = removed ? heyai_store_list_removed_scenes (cli->store, heyai_project_get_id (project), &error)
+                   : heyai_store_list_scenes (cli->store, heyai_project_get_id (project), &error);
+  if (scenes == NULL)
+    return heyai_cli_fail (HEYAI_EXIT_FAILED, "%s", error->message);
+  if (removed && scenes->len == 0)
+    {
+      g_print ("%s\n", _("No removed scenes."));
+      return HEYAI_EXIT_OK;
+    }
+
+  for (guint i = 0; i < scenes->len; i++)
+    {
+      HeyaiScene *scene = g_ptr_array_index (scenes, i);
+      HeyaiSceneLineage lineage;
+
+      heyai_lineage_of_scene (cli->store, project, scene, &lineage);
+      g_print ("%3d  %s", removed ? (int) i + 1 : heyai_scene_get_position (scene),
+               heyai_scene_get_title (scene) != NULL ? heyai_scene_get_title (scene) : "");
+      g_print ("  ");
+      if (lineage.image_take > 0 || lineage.clip_take > 0)
+        /* TRANSLATORS: a scene's selected takes */
+        g_print (_("(still take %d, clip take %d)"), lineage.image_take, lineage.clip_take);
+      else
+        g_print ("%s", _("(no takes)"));
+      if (removed)
+        g_print ("  %s", heyai_scene_get_id (scene));
+      g_print ("\n");
+    }
+  return HEYAI_EXIT_OK;
+}
+
+/* `heyai restore P N`: brings back removed scene N (as numbered by
+ * `heyai scenes P --removed`, or its id) with its takes and approval. */
+int
+heyai_cli_restore (HeyaiCli  *cli,
+                   int        argc,
+                   char     **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(HeyaiProject) project = NULL;
+  g_autoptr(GPtrArray) scenes = NULL;
+  g_autoptr(GError) error = NULL;
+  HeyaiScene *scene = NULL;
+  int exit_code = HEYAI_EXIT_OK;
+  char *end = NULL;
+  gint64 n;
+
+  context = heyai_cli_context_new ("restore", _("P N"),
+                                   _("Brings back a scene a new draft of the script removed (N as numbered by "
+                                     "“heyai scenes P --removed”, or the scene’s id), with its takes and approval."));
+  if (!heyai_cli_parse (context, &argc, &argv))
+    return HEYAI_EXIT_USAGE;
+  if (argc != 3)
+    return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Which project and removed scene? (heyai restore P N)"));
+
+  project = heyai_cli_load_project (cli, argv[1], &exit_code);
+  if (project == NULL)
+    return exit_code;
+  scenes = heyai_store_list_removed_scenes (cli->store, heyai_project_get_id (project), &error);
+  if (scenes == NULL)
+    return heyai_cli_fail (HEYAI_EXIT_FAILED, "%s", error->message);
+
+  n = g_ascii_strtoll (argv[2], &end, 10);
+  if (end != argv[2] && *end == '\0')
+    {
+      if (n < 1 || n > (gint64) scenes->len)
+        return heyai_cli_fail (HEYAI_EXIT_USAGE,
+                               _("There is no removed scene %s (%u removed; see “heyai scenes P --removed”)"),
+                               argv[2], scenes->len);
+      scene = g_ptr_array_index (scenes, n - 1);
+    }
+  else
+    for (guint i = 0; i < scenes->len; i++)
+      if (g_strcmp0 (heyai_scene_get_id (g_ptr_array_index (scenes, i)), argv[2]) == 0)
+        scene = g_ptr_array_index (scenes, i);
+  if (scene == NULL)
+    return heyai_cli_fail (HEYAI_EXIT_USAGE,
+                           _("There is no removed scene %s (%u removed; see “heyai scenes P --removed”)"),
+                           argv[2], scenes->len);
+
+  if (!heyai_pipeline_restore_scene (cli->store, scene, &error))
+    return heyai_cli_fail (HEYAI_EXIT_FAILED, "%s", error->message);
+  g_print (_("Scene %d “%s” is back.\n"), heyai_scene_get_position (scene),
+           heyai_scene_get_title (scene) != NULL ? heyai_scene_get_title (scene) : "");
+  return HEYAI_EXIT_OK;
+}

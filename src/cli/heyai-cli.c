@@ -45,6 +45,9 @@ static const Command commands[] = {
   { "script",  heyai_cli_script,  N_("Store a new draft of the script (then analyze: unchanged scenes keep their work)") },
   { "spending", heyai_cli_spending, N_("Spend this month per provider and project, and the budget left (--json)") },
   { "collect", heyai_cli_collect, N_("Collect the stills and clips already paid for (after a cancel), paying nothing new") },
+  { "scenes",  heyai_cli_scenes,  N_("List the scenes (--removed: those a new draft of the script removed)") },
+  { "restore", heyai_cli_restore, N_("Bring back a scene a new draft of the script removed, with its takes") },
+  { "delete",  heyai_cli_delete,  N_("Stop a project’s work and delete it from the library") },
 };
 
 /* ---------------------------------------------------------------------- */
@@ -109,7 +112,7 @@ heyai_cli_db_path (HeyaiCli *cli)
 /* The command being run (set by main), and the ones that only read: they
  * still work on a damaged library, which the store opens read-only. */
 static const char *current_command;
-static const char * const reading_commands[] = { "list", "show", "status", "export", "ledger", NULL };
+static const char * const reading_commands[] = { "list", "show", "status", "export", "ledger", "scenes", NULL };
 
 HeyaiStore *
 heyai_cli_open_store (HeyaiCli  *cli,

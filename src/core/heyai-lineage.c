@@ -15,9 +15,12 @@
  *                   today's motion prompt, camera move, duration and aspect,
  *                   and that still is current
  *
- * A take without lineage (imported, or made before lineage was recorded)
- * has no inputs hash and is taken as current, except that a clip older than
- * the selected still cannot have been made from it.
+ * A take made before lineage was recorded has no inputs hash and is taken
+ * as current, except that a clip older than the selected still cannot have
+ * been made from it.  A take the producer imported (lineage
+ * {"source":"imported"}, heyai_lineage_fill_imported) has no inputs hash
+ * either: an imported still is current whatever the prompts say; an imported
+ * clip is current while the still selected when it arrived stays selected.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -131,6 +134,56 @@ heyai_lineage_fill (HeyaiProject   *project,
   heyai_asset_set_inputs_hash (asset, hash);
 }
 
+/* The lineage of a take the producer brought: {"source":"imported", ...};
+ * no inputs hash (prompt edits do not outdate it).  A clip records the still
+ * selected when it arrived (@still, may be NULL): it is current while that
+ * still stays selected. */
+void
+heyai_lineage_fill_imported (HeyaiAsset *asset,
+                             HeyaiAsset *still,
+                             const char *file_name)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+  HeyaiAssetKind kind = heyai_asset_get_kind (asset);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "source");
+  json_builder_add_string_value (builder, "imported");
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, kind == HEYAI_ASSET_KIND_CLIP ? "clip" : "image");
+  json_builder_set_member_name (builder, "file");
+  json_builder_add_string_value (builder, nonnull (file_name));
+  if (kind == HEYAI_ASSET_KIND_CLIP)
+    {
+      json_builder_set_member_name (builder, "source_image_asset_id");
+      json_builder_add_string_value (builder, still != NULL ? nonnull (heyai_asset_get_id (still)) : "");
+      json_builder_set_member_name (builder, "source_image_take");
+      json_builder_add_int_value (builder, still != NULL ? heyai_asset_get_take (still) : 0);
+    }
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json = json_to_string (root, FALSE);
+  heyai_asset_set_lineage (asset, json);
+  heyai_asset_set_inputs_hash (asset, NULL);
+}
+
+static gboolean
+lineage_is_imported (HeyaiAsset *asset)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  if (heyai_asset_get_lineage (asset) == NULL)
+    return g_strcmp0 (heyai_asset_get_provider (asset), "imported") == 0;
+  node = json_from_string (heyai_asset_get_lineage (asset), NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return FALSE;
+  return g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (node), "source", ""),
+                    "imported") == 0;
+}
+
 static int
 lineage_source_take (HeyaiAsset  *clip,
                      const char **source_id)
@@ -193,7 +246,20 @@ heyai_lineage_of_scene (HeyaiStore        *store,
       return;
     }
 
-  if (heyai_asset_get_inputs_hash (clip) != NULL)
+  if (lineage_is_imported (clip))
+    {
+      const char *source_id = NULL;
+
+      /* The producer's clip: current while the still selected when it
+       * arrived stays selected (a clip imported before this was recorded,
+       * or onto a scene without a still: while no newer still exists). */
+      out->clip_source_image_take = lineage_source_take (clip, &source_id);
+      if (source_id != NULL && *source_id != '\0')
+        out->clip_stale = still == NULL || g_strcmp0 (source_id, heyai_asset_get_id (still)) != 0;
+      else
+        out->clip_stale = still != NULL && heyai_asset_get_created_at (clip) < heyai_asset_get_created_at (still);
+    }
+  else if (heyai_asset_get_inputs_hash (clip) != NULL)
     {
       const char *source_id = NULL;
 
@@ -207,8 +273,7 @@ heyai_lineage_of_scene (HeyaiStore        *store,
           out->clip_stale = g_strcmp0 (hash, heyai_asset_get_inputs_hash (clip)) != 0;
         }
     }
-  else if (still != NULL && heyai_asset_get_created_at (clip) < heyai_asset_get_created_at (still) &&
-           !g_str_has_prefix (heyai_asset_get_lineage (clip) ? heyai_asset_get_lineage (clip) : "", "{\"source\":\"imported\""))
+  else if (still != NULL && heyai_asset_get_created_at (clip) < heyai_asset_get_created_at (still))
     {
       /* A clip made before lineage was recorded, older than a still made
        * since: it cannot show that still. */

@@ -46,4 +46,10 @@ void      heyai_lineage_fill            (HeyaiProject      *project,
                                          HeyaiAsset        *still,
                                          const char        *params);
 
+/* Sets the lineage of a take the producer imported ({"source":"imported"});
+ * a clip records @still, the still selected when it arrived (may be NULL). */
+void      heyai_lineage_fill_imported   (HeyaiAsset        *asset,
+                                         HeyaiAsset        *still,
+                                         const char        *file_name);
+
 G_END_DECLS

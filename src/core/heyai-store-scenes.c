@@ -396,6 +396,108 @@ failed:
   return FALSE;
 }
 
+/* Puts scene @scene_id at @position (clamped to 1..n) among the live scenes
+ * of @pid, the others renumbered; *@placed: where it went. */
+static gboolean
+place_scene (HeyaiStore  *self,
+             const char  *pid,
+             const char  *scene_id,
+             int          position,
+             const char  *now,
+             int         *placed,
+             GError     **error)
+{
+  g_autoptr(GPtrArray) slots = scene_slots (self, pid, error);
+  SceneSlot *moving;
+  guint index;
+
+  if (slots == NULL)
+    return FALSE;
+  for (index = 0; index < slots->len; index++)
+    if (g_strcmp0 (((SceneSlot *) g_ptr_array_index (slots, index))->id, scene_id) == 0)
+      break;
+  if (index == slots->len)
+    {
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND,
+                   _("This scene no longer exists (it may have been deleted)."));
+      return FALSE;
+    }
+
+  moving = g_ptr_array_steal_index (slots, index);
+  position = CLAMP (position, 1, (int) slots->len + 1);
+  g_ptr_array_insert (slots, position - 1, moving);
+  *placed = position;
+  return renumber_scenes (self, slots, now, error);
+}
+
+/* Scenes of @project_id removed by a script revision, a "Replace Scenes" or
+ * a delete (tombstones), the most recently removed first. */
+GPtrArray *
+heyai_store_list_removed_scenes (HeyaiStore  *self,
+                                 const char  *project_id,
+                                 GError     **error)
+{
+  g_autofree char *sql = NULL;
+  g_autoptr(HeyaiStmt) stmt = NULL;
+
+  g_return_val_if_fail (HEYAI_IS_STORE (self), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  sql = _heyai_store_select_sql (TABLE_SCENES,
+                                 "WHERE project_id = ?1 AND deleted = 1 "
+                                 "AND project_id IN (SELECT id FROM projects WHERE deleted = 0) "
+                                 "ORDER BY updated_at DESC, position, id");
+  stmt = _heyai_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  _heyai_store_bind_text (stmt, 1, project_id);
+
+  return _heyai_store_load_objects (self, TABLE_SCENES, stmt, error);
+}
+
+gboolean
+heyai_store_restore_scene (HeyaiStore  *self,
+                           HeyaiScene  *scene,
+                           GError     **error)
+{
+  g_autofree char *now = NULL;
+  g_autofree char *pid = NULL;
+  int position;
+
+  g_return_val_if_fail (HEYAI_IS_STORE (self), FALSE);
+  g_return_val_if_fail (HEYAI_IS_SCENE (scene), FALSE);
+  g_return_val_if_fail (heyai_scene_get_id (scene) != NULL, FALSE);
+  g_return_val_if_fail (heyai_scene_get_project_id (scene) != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  pid = g_strdup (heyai_scene_get_project_id (scene));
+  position = heyai_scene_get_position (scene);
+
+  if (!heyai_store_begin (self, error))
+    return FALSE;
+
+  now = _heyai_store_stamp (self);
+  heyai_scene_set_deleted (scene, FALSE);
+  heyai_scene_set_updated_at (scene, now);
+  if (!_heyai_store_write_object (self, TABLE_SCENES, G_OBJECT (scene), WRITE_UPDATE, error))
+    goto failed;
+
+  /* Back where it was (or at the end), the later scenes shifted down. */
+  if (!place_scene (self, pid, heyai_scene_get_id (scene), position, now, &position, error))
+    goto failed;
+  heyai_scene_set_position (scene, position);
+
+  _heyai_store_queue_signal (self, SCENES_CHANGED, NULL, pid);
+
+  return heyai_store_commit (self, error);
+
+failed:
+  heyai_scene_set_deleted (scene, TRUE);
+  heyai_store_rollback (self);
+  return FALSE;
+}
+
 gboolean
 heyai_store_move_scene (HeyaiStore  *self,
                         HeyaiScene  *scene,
@@ -404,9 +506,6 @@ heyai_store_move_scene (HeyaiStore  *self,
 {
   g_autofree char *now = NULL;
   g_autofree char *pid = NULL;
-  g_autoptr(GPtrArray) slots = NULL;
-  SceneSlot *moving = NULL;
-  guint index;
 
   g_return_val_if_fail (HEYAI_IS_STORE (self), FALSE);
   g_return_val_if_fail (HEYAI_IS_SCENE (scene), FALSE);
@@ -419,31 +518,8 @@ heyai_store_move_scene (HeyaiStore  *self,
   if (!heyai_store_begin (self, error))
     return FALSE;
 
-  slots = scene_slots (self, pid, error);
-  if (slots == NULL)
-    goto failed;
-
-  for (index = 0; index < slots->len; index++)
-    {
-      SceneSlot *slot = g_ptr_array_index (slots, index);
-
-      if (g_strcmp0 (slot->id, heyai_scene_get_id (scene)) == 0)
-        break;
-    }
-
-  if (index == slots->len)
-    {
-      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND,
-                   _("This scene no longer exists (it may have been deleted)."));
-      goto failed;
-    }
-
-  moving = g_ptr_array_steal_index (slots, index);
-  position = CLAMP (position, 1, (int) slots->len + 1);
-  g_ptr_array_insert (slots, position - 1, moving);
-
   now = _heyai_store_stamp (self);
-  if (!renumber_scenes (self, slots, now, error))
+  if (!place_scene (self, pid, heyai_scene_get_id (scene), position, now, &position, error))
     goto failed;
 
   /* @scene may be a detached copy of the live object. */

@@ -134,6 +134,16 @@ gboolean      heyai_store_update_scene       (HeyaiStore    *self,
 gboolean      heyai_store_delete_scene       (HeyaiStore    *self,
                                               HeyaiScene    *scene,
                                               GError       **error);
+/* Scenes removed from @project_id (tombstones: a script revision, "Replace
+ * Scenes", a delete), the most recently removed first, with their takes. */
+GPtrArray    *heyai_store_list_removed_scenes (HeyaiStore   *self,
+                                               const char   *project_id,
+                                               GError      **error);
+/* Brings a removed scene back (its id, takes and approval) at its old
+ * position, or at the end; the later scenes shift down. */
+gboolean      heyai_store_restore_scene      (HeyaiStore    *self,
+                                              HeyaiScene    *scene,
+                                              GError       **error);
 /* Moves @scene to @position (1-based), renumbering the others. */
 gboolean      heyai_store_move_scene         (HeyaiStore    *self,
                                               HeyaiScene    *scene,

@@ -369,7 +369,9 @@ heyai_export_storyboard_pdf (const HeyaiCut  *cut,
         y += draw_text (cr, "Sans 8", s->description, x, y, cell_w, desc_lines, 0.15) + 3;
       }
 
-      if (entry->is_still)
+      if (entry->is_still && s->clip_held)
+        notes = g_strdup_printf (_("Camera: %s · still held (clip outdated)"), s->camera_move != NULL ? s->camera_move : "");
+      else if (entry->is_still)
         notes = g_strdup_printf (_("Camera: %s · still held (no approved clip)"), s->camera_move != NULL ? s->camera_move : "");
       else
         notes = g_strdup_printf (_("Camera: %s · %s"), s->camera_move != NULL ? s->camera_move : "",

@@ -100,7 +100,9 @@ heyai_export_script_md_to_string (const HeyaiCut *cut)
       g_string_append_printf (out, "- %s: %s → %s (%s s, %" G_GINT64_FORMAT " %s)\n",
                               _("Record"), tc_in, tc_out, dur, entry->frames, _("frames"));
       g_string_append_printf (out, "- %s: `%s`%s\n", _("Media"), entry->media_rel,
-                              entry->is_still ? _(" (still held, no approved clip)") : "");
+                              !entry->is_still ? ""
+                              : entry->scene->clip_held ? _(" (the current still, held in place of an outdated clip)")
+                              : _(" (still held, no approved clip)"));
       if (s->camera_move != NULL && *s->camera_move != '\0')
         g_string_append_printf (out, "- %s: %s\n", _("Camera"), s->camera_move);
       g_string_append (out, "\n");

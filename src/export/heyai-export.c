@@ -827,7 +827,13 @@ heyai_export_run (const HeyaiExportPlan    *plan,
     {
       const HeyaiCutEntry *entry = g_ptr_array_index (cut->entries, i);
 
-      if (entry->is_still)
+      if (entry->is_still && entry->scene->clip_held)
+        g_ptr_array_add (warnings, g_strdup_printf (_("Scene %d (“%s”): its clip is outdated (made from an earlier "
+                                                      "still or earlier directions); the current still is held in "
+                                                      "its place for %g s (--stale include ships the outdated clip)."),
+                                                    entry->scene->number, entry->scene->title,
+                                                    entry->scene->duration_seconds));
+      else if (entry->is_still)
         g_ptr_array_add (warnings, g_strdup_printf (_("Scene %d (“%s”) has no approved clip: its still is held for %g s."),
                                                     entry->scene->number, entry->scene->title,
                                                     entry->scene->duration_seconds));

@@ -694,6 +694,49 @@ heyai_pipeline_select_take (HeyaiStore      *store,
   return settle_project (store, scene, error);
 }
 
+/* Deleting a project: its work stops first (queued work at once; requests
+ * the services accepted stay in the ledger), in this process and in any
+ * other, then the project and its scenes, takes and jobs are tombstoned. */
+gboolean
+heyai_pipeline_delete_project (HeyaiStore    *store,
+                               HeyaiProject  *project,
+                               GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (HEYAI_IS_STORE (store), FALSE);
+  g_return_val_if_fail (HEYAI_IS_PROJECT (project), FALSE);
+
+  if (!heyai_pipeline_cancel_project (store, project, &local_error))
+    {
+      g_warning ("Could not stop the work on project %s: %s", heyai_project_get_id (project),
+                 local_error->message);
+      g_clear_error (&local_error);
+    }
+  return heyai_store_delete_project (store, project, error);
+}
+
+gboolean
+heyai_pipeline_restore_scene (HeyaiStore  *store,
+                              HeyaiScene  *scene,
+                              GError     **error)
+{
+  g_return_val_if_fail (HEYAI_IS_STORE (store), FALSE);
+  g_return_val_if_fail (HEYAI_IS_SCENE (scene), FALSE);
+
+  if (!heyai_store_restore_scene (store, scene, error))
+    return FALSE;
+  /* What it held comes back as it was; nothing of it runs. */
+  if (heyai_scene_get_status (scene) == HEYAI_SCENE_STATUS_RENDERING ||
+      heyai_scene_get_status (scene) == HEYAI_SCENE_STATUS_ANIMATING)
+    {
+      heyai_scene_set_status (scene, _heyai_scene_resting_status (store, scene));
+      if (!heyai_store_update_scene (store, scene, error))
+        return FALSE;
+    }
+  return settle_project (store, scene, error);
+}
+
 GObject *
 heyai_pipeline_get_provider (HeyaiPipeline *self,
                              HeyaiRole      role)

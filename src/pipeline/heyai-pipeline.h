@@ -117,6 +117,36 @@ gboolean       heyai_pipeline_cancel_project  (HeyaiStore     *store,
                                                HeyaiProject   *project,
                                                GError        **error);
 
+/* Deletes @project (tombstones) after stopping its work like
+ * heyai_pipeline_cancel_project(): what the window and `heyai` call. */
+gboolean       heyai_pipeline_delete_project  (HeyaiStore     *store,
+                                               HeyaiProject   *project,
+                                               GError        **error);
+/* Brings back a scene removed by a script revision (or a delete): its id,
+ * takes and approval, at its old position (heyai_store_list_removed_scenes). */
+gboolean       heyai_pipeline_restore_scene   (HeyaiStore     *store,
+                                               HeyaiScene     *scene,
+                                               GError        **error);
+/* The producer's own still or clip (a file) becomes a new take of @scene,
+ * selected, with lineage {"source":"imported"} (heyai-pipeline-import.c):
+ * `heyai import`, "Replace With File…" and a file dropped on a card.  The
+ * file is checked and copied in a thread; an unsupported file fails with
+ * HEYAI_ERROR_INVALID_INPUT and changes nothing.  @data_dir: as for
+ * heyai_local_root(). */
+void           heyai_pipeline_import_take_async  (HeyaiStore          *store,
+                                                  const char          *data_dir,
+                                                  HeyaiProject        *project,
+                                                  HeyaiScene          *scene,
+                                                  const char          *path,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean       heyai_pipeline_import_take_finish (HeyaiStore          *store,
+                                                  GAsyncResult        *result,
+                                                  HeyaiAssetKind      *kind,
+                                                  int                 *take,
+                                                  GError             **error);
+
 /* Cancels one job: stopped at once when a run of @self owns it, else
  * marked cancelled in the store for the process that runs it. */
 gboolean       heyai_pipeline_cancel_job      (HeyaiPipeline  *self,

@@ -771,3 +771,78 @@ heyai_application_get_thumbnailer (HeyaiApplication *self)
   g_return_val_if_fail (HEYAI_IS_APPLICATION (self), NULL);
   return self->thumbnailer;
 }
+
+static void
+take_imported_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GtkWidget) widget = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *msg = NULL;
+  HeyaiAssetKind kind = HEYAI_ASSET_KIND_IMAGE;
+  int take = 0;
+
+  if (!heyai_pipeline_import_take_finish (HEYAI_STORE (source), result, &kind, &take, &error))
+    {
+      heyai_ui_error (widget, error->message);
+      return;
+    }
+  msg = g_strdup_printf (kind == HEYAI_ASSET_KIND_IMAGE ? _("Your still is take %d of this scene.")
+                                                        : _("Your clip is take %d of this scene."),
+                         take);
+  heyai_ui_toast (widget, msg);
+}
+
+void
+heyai_application_import_take (HeyaiApplication *self,
+                               HeyaiScene       *scene,
+                               GFile            *file,
+                               GtkWidget        *widget)
+{
+  g_autoptr(HeyaiProject) project = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (HEYAI_IS_APPLICATION (self));
+  g_return_if_fail (HEYAI_IS_SCENE (scene));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  if (self->store == NULL)
+    {
+      heyai_ui_toast (widget, self->store_error ? self->store_error->message : _("The project library is not open."));
+      return;
+    }
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      heyai_ui_toast (widget, _("Only files on this computer can be added as takes."));
+      return;
+    }
+  project = heyai_store_find_project (self->store, heyai_scene_get_project_id (scene), NULL);
+  if (project == NULL)
+    return;
+  heyai_pipeline_import_take_async (self->store, self->data_dir, project, scene, path, NULL,
+                                    take_imported_cb, g_object_ref (widget));
+}
+
+GtkFileFilter *
+heyai_application_take_filter (void)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Stills and clips"));
+  gtk_file_filter_add_mime_type (filter, "image/png");
+  gtk_file_filter_add_mime_type (filter, "image/jpeg");
+  gtk_file_filter_add_mime_type (filter, "image/webp");
+  gtk_file_filter_add_mime_type (filter, "video/*");
+  gtk_file_filter_add_suffix (filter, "png");
+  gtk_file_filter_add_suffix (filter, "jpg");
+  gtk_file_filter_add_suffix (filter, "jpeg");
+  gtk_file_filter_add_suffix (filter, "webp");
+  gtk_file_filter_add_suffix (filter, "mp4");
+  gtk_file_filter_add_suffix (filter, "mov");
+  gtk_file_filter_add_suffix (filter, "webm");
+  gtk_file_filter_add_suffix (filter, "mkv");
+  return filter;
+}

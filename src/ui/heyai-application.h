@@ -64,5 +64,15 @@ HeyaiProject     *heyai_application_create_project    (HeyaiApplication *self,
 void              heyai_application_keep_import       (HeyaiApplication        *self,
                                                        HeyaiProject            *project,
                                                        const HeyaiScriptImport *import);
+/* The producer's own still or clip (@file) becomes a new, selected take of
+ * @scene through heyai_pipeline_import_take_async() (what `heyai import`
+ * calls): "Replace With File…" and a file dropped on a card.  The outcome,
+ * or why the file was refused, is a toast on @widget. */
+void              heyai_application_import_take       (HeyaiApplication        *self,
+                                                       HeyaiScene              *scene,
+                                                       GFile                   *file,
+                                                       GtkWidget               *widget);
+/* The file chooser filter of "Replace With File…": stills and clips. */
+GtkFileFilter    *heyai_application_take_filter       (void);
 
 G_END_DECLS

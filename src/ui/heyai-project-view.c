@@ -740,13 +740,16 @@ analyze_confirm_cb (AdwMessageDialog *dialog,
 
 static void
 show_revision_dialog (HeyaiProjectView *self,
-                      const char       *body)
+                      const char       *body,
+                      GtkWidget        *diff)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *dialog;
 
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                    _("Apply the New Draft?"), body);
+  if (diff != NULL)
+    adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), diff);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "replace", _("_Apply Draft"),
@@ -757,8 +760,66 @@ show_revision_dialog (HeyaiProjectView *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void
+add_diff_row (GtkListBox *list,
+              int         number,
+              const char *heading,
+              const char *label,
+              int         was)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+
+  /* TRANSLATORS: a scene in the diff of a new draft: "3. The harbour" */
+  title = number > 0 ? g_strdup_printf (_("%d. %s"), number, heading != NULL ? heading : "")
+                     : g_strdup (heading != NULL ? heading : "");
+  /* TRANSLATORS: "changed (was scene 4)" */
+  subtitle = was > 0 ? g_strdup_printf (_("%s (was scene %d)"), label, was) : g_strdup (label);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  gtk_list_box_append (list, row);
+}
+
+/* The diff of a new draft scene by scene (what `heyai analyze P --dry-run`
+ * prints): the new order, then the removed scenes. */
+static GtkWidget *
+revision_diff_list (HeyaiRevision *revision)
+{
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *list = gtk_list_box_new ();
+
+  gtk_widget_set_name (list, "revision-diff");
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  for (guint i = 0; i < revision->scenes->len; i++)
+    {
+      HeyaiRevisionKind kind = g_array_index (revision->kinds, HeyaiRevisionKind, i);
+      HeyaiScene *fresh = g_ptr_array_index (revision->fresh_owned, i);
+      HeyaiScene *kept = g_ptr_array_index (revision->scenes, i);
+
+      add_diff_row (GTK_LIST_BOX (list), (int) i + 1, heyai_scene_get_title (fresh),
+                    kind == HEYAI_REVISION_UNCHANGED ? _("unchanged")
+                    : kind == HEYAI_REVISION_CHANGED ? _("changed") : _("new"),
+                    kind == HEYAI_REVISION_NEW ? 0 : heyai_scene_get_position (kept));
+    }
+  for (guint i = 0; i < revision->removed->len; i++)
+    {
+      HeyaiScene *gone = g_ptr_array_index (revision->removed, i);
+
+      add_diff_row (GTK_LIST_BOX (list), 0, heyai_scene_get_title (gone), _("removed"),
+                    heyai_scene_get_position (gone));
+    }
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 320);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
+  return scrolled;
+}
+
 /* "5 unchanged, 1 changed, 1 new, 0 removed — about $0.36 to make the
- * changed and new scenes", before anything changes. */
+ * changed and new scenes", and each scene, before anything changes. */
 static void
 revision_preview_cb (GObject      *object,
                      GAsyncResult *result,
@@ -768,6 +829,7 @@ revision_preview_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *summary = NULL;
   g_autofree char *body = NULL;
+  GtkWidget *diff;
   HeyaiRevision *revision;
 
   revision = heyai_pipeline_preview_revision_finish (HEYAI_PIPELINE (object), result, &error);
@@ -776,15 +838,19 @@ revision_preview_cb (GObject      *object,
       heyai_ui_toast (GTK_WIDGET (self), error->message);
       return;
     }
+  if (self->project == NULL || gtk_widget_get_root (GTK_WIDGET (self)) == NULL)
+    {
+      heyai_revision_free (revision);
+      return;
+    }
+  diff = revision_diff_list (revision);
   revision->fresh = revision->fresh_owned;
   summary = heyai_pipeline_revision_summary (HEYAI_PIPELINE (object), revision);
   heyai_revision_free (revision);
-  if (self->project == NULL || gtk_widget_get_root (GTK_WIDGET (self)) == NULL)
-    return;
   body = g_strdup_printf (_("%s.\n\nUnchanged scenes keep their stills, clips and approvals; changed scenes keep "
                             "their older takes, marked outdated; removed scenes are kept in the library."),
                           summary);
-  show_revision_dialog (self, body);
+  show_revision_dialog (self, body, diff);
 }
 
 static void
@@ -844,7 +910,7 @@ analyze_action (GtkWidget  *widget,
                        "clips and approvals; changed scenes keep their older takes, marked outdated; new scenes "
                        "are added; removed scenes are kept in the library."));
   }
-  show_revision_dialog (self, body);
+  show_revision_dialog (self, body, NULL);
 }
 
 /* Open New Draft…: the script is replaced by the file's (through the
@@ -913,6 +979,100 @@ open_draft_action (GtkWidget  *widget,
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
   g_signal_connect_swapped (native, "response", G_CALLBACK (draft_response_cb), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+/* Removed Scenes…: the scenes a new draft (or a delete) removed, each with
+ * Restore; the pipeline brings it back with its takes and approval. */
+static void
+restore_clicked_cb (GtkButton *button,
+                    gpointer   user_data)
+{
+  HeyaiProjectView *self = HEYAI_PROJECT_VIEW (user_data);
+  HeyaiScene *scene = g_object_get_data (G_OBJECT (button), "scene");
+  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (button), GTK_TYPE_LIST_BOX_ROW);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *msg = NULL;
+
+  if (scene == NULL || get_store () == NULL)
+    return;
+  if (!heyai_pipeline_restore_scene (get_store (), scene, &error))
+    {
+      heyai_ui_toast (GTK_WIDGET (self), error->message);
+      return;
+    }
+  msg = g_strdup_printf (_("Scene %d “%s” is back."), heyai_scene_get_position (scene),
+                         heyai_scene_get_title (scene) != NULL ? heyai_scene_get_title (scene) : "");
+  heyai_ui_toast (GTK_WIDGET (self), msg);
+  if (row != NULL && GTK_IS_LIST_BOX (gtk_widget_get_parent (row)))
+    gtk_list_box_remove (GTK_LIST_BOX (gtk_widget_get_parent (row)), row);
+}
+
+static void
+removed_scenes_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  HeyaiProjectView *self = HEYAI_PROJECT_VIEW (widget);
+  g_autoptr(GPtrArray) removed = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *dialog;
+  GtkWidget *scrolled;
+  GtkWidget *list;
+
+  if (self->project == NULL || get_store () == NULL)
+    return;
+  removed = heyai_store_list_removed_scenes (get_store (), heyai_project_get_id (self->project), &error);
+  if (removed == NULL)
+    {
+      heyai_ui_toast (widget, error->message);
+      return;
+    }
+  if (removed->len == 0)
+    {
+      heyai_ui_toast (widget, _("No scenes were removed from this project."));
+      return;
+    }
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, _("Removed Scenes"),
+                                   _("Scenes a new draft of the script removed, most recent first. A restored "
+                                     "scene comes back with its stills, clips and approval."));
+  list = gtk_list_box_new ();
+  gtk_widget_set_name (list, "removed-scenes");
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  for (guint i = 0; i < removed->len; i++)
+    {
+      HeyaiScene *scene = g_ptr_array_index (removed, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *button = gtk_button_new_with_mnemonic (_("_Restore"));
+      HeyaiSceneLineage lineage;
+      g_autofree char *subtitle = NULL;
+
+      heyai_lineage_of_scene (get_store (), self->project, scene, &lineage);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     heyai_scene_get_title (scene) != NULL ? heyai_scene_get_title (scene) : "");
+      subtitle = lineage.image_take > 0 || lineage.clip_take > 0
+                   ? g_strdup_printf (_("Was scene %d · still take %d, clip take %d"),
+                                      heyai_scene_get_position (scene), lineage.image_take, lineage.clip_take)
+                   : g_strdup_printf (_("Was scene %d · no takes"), heyai_scene_get_position (scene));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      g_object_set_data_full (G_OBJECT (button), "scene", g_object_ref (scene), g_object_unref);
+      g_signal_connect_object (button, "clicked", G_CALLBACK (restore_clicked_cb), self, 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 360);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scrolled);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -1044,6 +1204,7 @@ heyai_project_view_class_init (HeyaiProjectViewClass *klass)
   gtk_widget_class_install_action (widget_class, "project.run-next", NULL, run_next_action);
   gtk_widget_class_install_action (widget_class, "project.analyze", NULL, analyze_action);
   gtk_widget_class_install_action (widget_class, "project.open-draft", NULL, open_draft_action);
+  gtk_widget_class_install_action (widget_class, "project.removed-scenes", NULL, removed_scenes_action);
   gtk_widget_class_install_action (widget_class, "project.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "project.cancel-all", NULL, cancel_all_action);
   gtk_widget_class_install_action (widget_class, "project.rename", NULL, rename_action);

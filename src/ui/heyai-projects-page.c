@@ -326,18 +326,14 @@ commit_delete (HeyaiProjectsPage *self,
   if (project == NULL)
     return;
   /* Its work stops first (queued work at once; accepted requests stay in
-   * the ledger), in this window and in any other process. */
+   * the ledger), in this window and in any other process: the pipeline
+   * stops it and deletes the project. */
   if (self->store != NULL)
     {
       heyai_application_cancel_runs (HEYAI_APPLICATION (g_application_get_default ()), project);
-      if (!heyai_pipeline_cancel_project (self->store, project, &error))
-        {
-          g_warning ("Could not stop the work on project %s: %s", id, error->message);
-          g_clear_error (&error);
-        }
+      if (!heyai_pipeline_delete_project (self->store, project, &error))
+        g_warning ("Could not delete project %s: %s", id, error->message);
     }
-  if (self->store != NULL && !heyai_store_delete_project (self->store, project, &error))
-    g_warning ("Could not delete project %s: %s", id, error->message);
   g_hash_table_remove (self->pending_deletes, id);
 }
 

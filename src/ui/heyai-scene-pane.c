@@ -194,13 +194,47 @@ take_clicked_cb (GtkButton *button,
   if (self->scene == NULL || asset == NULL)
     return;
   heyai_scene_pane_flush (self);
-  if (heyai_asset_get_kind (asset) == HEYAI_ASSET_KIND_CLIP)
-    heyai_scene_set_clip_take (self->scene, heyai_asset_get_take (asset));
-  else
-    heyai_scene_set_image_take (self->scene, heyai_asset_get_take (asset));
-  if (!heyai_store_update_scene (get_store (), self->scene, &error))
+  /* The pipeline selects it: what is current and outdated follows. */
+  if (!heyai_pipeline_select_take (get_store (), self->scene, heyai_asset_get_kind (asset),
+                                   heyai_asset_get_take (asset), &error))
     heyai_ui_toast (GTK_WIDGET (self), error->message);
   heyai_scene_pane_refresh (self);
+}
+
+/* Replace With File…: the producer's own still or clip becomes a new take
+ * (the same import as `heyai import`). */
+static void
+replace_response_cb (HeyaiScenePane       *self,
+                     int                   response,
+                     GtkFileChooserNative *native)
+{
+  if (response == GTK_RESPONSE_ACCEPT && self->scene != NULL)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+
+      heyai_scene_pane_flush (self);
+      heyai_application_import_take (HEYAI_APPLICATION_DEFAULT, self->scene, file, GTK_WIDGET (self));
+    }
+  gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (native));
+  g_object_unref (native);
+  g_object_unref (self);
+}
+
+static void
+replace_clicked_cb (HeyaiScenePane *self)
+{
+  g_autoptr(GtkFileFilter) filter = heyai_application_take_filter ();
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *native;
+
+  if (self->scene == NULL)
+    return;
+  native = gtk_file_chooser_native_new (_("Replace With File"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Add Take"), _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  g_signal_connect_swapped (native, "response", G_CALLBACK (replace_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
 }
 
 static void
@@ -512,6 +546,7 @@ heyai_scene_pane_class_init (HeyaiScenePaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HeyaiScenePane, takes_empty);
   gtk_widget_class_bind_template_child (widget_class, HeyaiScenePane, details_row);
   gtk_widget_class_bind_template_callback (widget_class, field_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, replace_clicked_cb);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }

@@ -155,7 +155,22 @@ drop_cb (GtkDropTarget  *target,
   g_autoptr(GError) error = NULL;
   int position;
 
-  if (self == NULL || onto == NULL || !G_VALUE_HOLDS_STRING (value))
+  if (self == NULL || onto == NULL)
+    return FALSE;
+  /* A file from the file manager: the producer's own still or clip. */
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    {
+      GSList *files = gdk_file_list_get_files (g_value_get_boxed (value));
+
+      if (files == NULL)
+        return FALSE;
+      if (files->next != NULL)
+        heyai_ui_toast (GTK_WIDGET (self), _("One file per scene: the first one is added."));
+      heyai_application_import_take (get_app (), onto, files->data, GTK_WIDGET (self));
+      g_slist_free (files);
+      return TRUE;
+    }
+  if (!G_VALUE_HOLDS_STRING (value))
     return FALSE;
   dragged = find_scene (self, g_value_get_string (value));
   if (dragged == NULL || dragged == onto)
@@ -192,12 +207,14 @@ setup_cb (GtkSignalListItemFactory *factory,
   GtkWidget *card = heyai_scene_card_new (heyai_application_get_thumbnailer (get_app ()),
                                           still_path_func, self);
   GtkDragSource *source = gtk_drag_source_new ();
-  GtkDropTarget *target = gtk_drop_target_new (G_TYPE_STRING, GDK_ACTION_MOVE);
+  GtkDropTarget *target = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_MOVE | GDK_ACTION_COPY);
+  GType types[] = { GDK_TYPE_FILE_LIST, G_TYPE_STRING };  /* a file, or a card moved */
 
   gtk_drag_source_set_actions (source, GDK_ACTION_MOVE);
   g_signal_connect (source, "prepare", G_CALLBACK (drag_prepare_cb), card);
   g_signal_connect (source, "drag-begin", G_CALLBACK (drag_begin_cb), card);
   gtk_widget_add_controller (card, GTK_EVENT_CONTROLLER (source));
+  gtk_drop_target_set_gtypes (target, types, G_N_ELEMENTS (types));
   g_signal_connect (target, "drop", G_CALLBACK (drop_cb), card);
   gtk_widget_add_controller (card, GTK_EVENT_CONTROLLER (target));
   g_object_set_data (G_OBJECT (card), "page", self);
