@@ -3,19 +3,26 @@
  * Non-secret settings live in GSettings (io.github.heyai.Studio); API keys and
  * tokens go to the keyring through heyai-secrets (libsecret), never anywhere else.
  *
+ * Each role's group shows the chosen provider's rows only: every row made
+ * for a provider carries its name ("heyai-provider") and the combo shows
+ * the rows of the provider it selects.  Key fields come from the provider
+ * descriptors (heyai-provider-descriptors.h): a field the environment
+ * supplies is an insensitive row saying which variable sets it; a
+ * "key:secret" keyring entry is edited as two fields and stored joined.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "heyai-preferences-window.h"
-#include "heyai-secrets.h"
-#include "heyai-ui-util.h"
-#ifdef HEYAI_HAVE_OAUTH
+#include "heyai-drive-signin.h"
 #include "heyai-oauth.h"
 #include "heyai-provider-descriptors.h"
-#endif
+#include "heyai-secrets.h"
+#include "heyai-ui-util.h"
 
 struct _HeyaiPreferencesWindow
 {
@@ -34,9 +41,11 @@ struct _HeyaiPreferencesWindow
   HeyaiApplication     *app;
   GSettings            *settings;
   GCancellable         *cancellable;
-  GHashTable           *key_rows;     /* service -> AdwPasswordEntryRow */
+  GHashTable           *key_rows;     /* "service/part" -> the field's row */
+  GPtrArray            *provider_rows[HEYAI_ROLE_STORAGE + 1];   /* rows of one provider */
   AdwActionRow         *drive_row;
   GtkButton            *drive_button;
+  HeyaiDriveSignin     *drive_signin;
   guint                 n_keys_pending;
 };
 
@@ -54,6 +63,34 @@ toast (HeyaiPreferencesWindow *self,
 
 /* Provider choice -------------------------------------------------------- */
 
+/* Shows the rows of @name in @role's group, hides the other providers'. */
+static void
+show_provider_rows (HeyaiPreferencesWindow *self,
+                    HeyaiRole               role,
+                    const char             *name)
+{
+  GPtrArray *rows = self->provider_rows[role];
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (rows, i);
+
+      gtk_widget_set_visible (row, g_strcmp0 (g_object_get_data (G_OBJECT (row), "heyai-provider"), name) == 0);
+    }
+}
+
+/* @row belongs to provider @name of @role: shown only while it is chosen. */
+static GtkWidget *
+provider_row (HeyaiPreferencesWindow *self,
+              HeyaiRole               role,
+              const char             *name,
+              GtkWidget              *row)
+{
+  g_object_set_data_full (G_OBJECT (row), "heyai-provider", g_strdup (name), g_free);
+  g_ptr_array_add (self->provider_rows[role], row);
+  return row;
+}
+
 static void
 combo_selected_cb (AdwComboRow *row,
                    GParamSpec  *pspec,
@@ -67,9 +104,10 @@ combo_selected_cb (AdwComboRow *row,
   if (item == NULL || values == NULL)
     return;
   g_settings_set_string (self->settings, key, values[selected]);
+  show_provider_rows (self, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "role")), values[selected]);
 }
 
-static void
+static AdwComboRow *
 add_provider_combo (HeyaiPreferencesWindow *self,
                     AdwPreferencesGroup    *group,
                     HeyaiRole               role,
@@ -95,11 +133,14 @@ add_provider_combo (HeyaiPreferencesWindow *self,
   adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
   g_object_set_data_full (G_OBJECT (row), "key", g_strdup (key), g_free);
   g_object_set_data (G_OBJECT (row), "values", (gpointer) names);
+  g_object_set_data (G_OBJECT (row), "role", GUINT_TO_POINTER (role));
   g_signal_connect (row, "notify::selected", G_CALLBACK (combo_selected_cb), self);
+  gtk_widget_set_name (row, key);
   adw_preferences_group_add (group, row);
+  return ADW_COMBO_ROW (row);
 }
 
-static void
+static GtkWidget *
 add_entry (HeyaiPreferencesWindow *self,
            AdwPreferencesGroup    *group,
            const char             *title,
@@ -110,6 +151,7 @@ add_entry (HeyaiPreferencesWindow *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   g_settings_bind (self->settings, key, row, "text", G_SETTINGS_BIND_DEFAULT);
   adw_preferences_group_add (group, row);
+  return row;
 }
 
 static void
@@ -126,7 +168,7 @@ choice_selected_cb (AdwComboRow            *row,
 }
 
 /* A string key with a few values, shown as @labels (translated here). */
-static void
+static GtkWidget *
 add_choice_combo (HeyaiPreferencesWindow *self,
                   AdwPreferencesGroup    *group,
                   const char             *title,
@@ -152,9 +194,34 @@ add_choice_combo (HeyaiPreferencesWindow *self,
   g_object_set_data (G_OBJECT (row), "values", (gpointer) values);
   g_signal_connect (row, "notify::selected", G_CALLBACK (choice_selected_cb), self);
   adw_preferences_group_add (group, row);
+  return row;
 }
 
 /* Keys in the keyring ---------------------------------------------------- */
+
+static char *
+field_key (const HeyaiSecretSpec *spec,
+           HeyaiSecretPart        part)
+{
+  return g_strdup_printf ("%s/%d", spec->service, (int) part);
+}
+
+/* The text a field shows of the stored value: all of it, or one half. */
+static char *
+field_text (const char      *value,
+            HeyaiSecretPart  part)
+{
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  if (part == HEYAI_SECRET_PART_WHOLE)
+    return g_strdup (value);
+  if (!heyai_secrets_split_pair (value, &first, &second))
+    return g_strdup (part == HEYAI_SECRET_PART_FIRST ? value : "");
+  if (part == HEYAI_SECRET_PART_FIRST)
+    return g_steal_pointer (&first);
+  return g_steal_pointer (&second);
+}
 
 static void
 key_lookup_cb (GObject      *source,
@@ -174,8 +241,11 @@ key_lookup_cb (GObject      *source,
   self = g_object_get_data (G_OBJECT (row), "prefs");
   if (secret != NULL)
     {
+      HeyaiSecretPart part = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "part"));
+      g_autofree char *text = field_text (secret, part);
+
       g_object_set_data (G_OBJECT (row), "loading", GINT_TO_POINTER (TRUE));
-      gtk_editable_set_text (GTK_EDITABLE (row), secret);
+      gtk_editable_set_text (GTK_EDITABLE (row), text);
       g_object_set_data (G_OBJECT (row), "loading", NULL);
     }
   else if (error != NULL)
@@ -218,44 +288,127 @@ key_cleared_cb (GObject      *source,
   heyai_application_reload_providers (self->app);
 }
 
+/* A "key:secret" entry edited as two fields: both halves, joined, or NULL
+ * (with a toast saying what is wrong) when they cannot be. */
+static char *
+joined_pair (HeyaiPreferencesWindow *self,
+             const HeyaiSecretSpec  *spec)
+{
+  g_autofree char *first_key = field_key (spec, HEYAI_SECRET_PART_FIRST);
+  g_autofree char *second_key = field_key (spec, HEYAI_SECRET_PART_SECOND);
+  GtkWidget *first = g_hash_table_lookup (self->key_rows, first_key);
+  GtkWidget *second = g_hash_table_lookup (self->key_rows, second_key);
+  const char *a, *b;
+
+  g_assert (ADW_IS_PASSWORD_ENTRY_ROW (first) && ADW_IS_PASSWORD_ENTRY_ROW (second));
+  a = gtk_editable_get_text (GTK_EDITABLE (first));
+  b = gtk_editable_get_text (GTK_EDITABLE (second));
+  if (*a == '\0' && *b == '\0')
+    return g_strdup ("");
+  if (*a == '\0' || *b == '\0')
+    {
+      /* Translators: %s and %s are two fields, "API Key" and "API Secret" */
+      g_autofree char *msg = g_strdup_printf (_("Fill in both “%s” and “%s”: the service needs the two together."),
+                                              adw_preferences_row_get_title (ADW_PREFERENCES_ROW (first)),
+                                              adw_preferences_row_get_title (ADW_PREFERENCES_ROW (second)));
+      toast (self, msg);
+      return NULL;
+    }
+  if (strchr (a, ':') != NULL)
+    {
+      /* Translators: %s is a field, "API Key" */
+      g_autofree char *msg = g_strdup_printf (_("The “%s” cannot contain “:”. Check that you pasted only the key."),
+                                              adw_preferences_row_get_title (ADW_PREFERENCES_ROW (first)));
+      toast (self, msg);
+      return NULL;
+    }
+  return g_strdup_printf ("%s:%s", a, b);
+}
+
 static void
 key_apply_cb (AdwEntryRow            *row,
               HeyaiPreferencesWindow *self)
 {
-  const char *service = g_object_get_data (G_OBJECT (row), "service");
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
+  const HeyaiSecretSpec *spec = g_object_get_data (G_OBJECT (row), "spec");
+  HeyaiSecretPart part = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "part"));
+  g_autofree char *text = NULL;
 
-  if (text == NULL || *text == '\0')
-    heyai_secrets_clear_async (service, self->cancellable, key_cleared_cb, g_object_ref (self));
+  if (part == HEYAI_SECRET_PART_WHOLE)
+    text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (row)));
+  else if ((text = joined_pair (self, spec)) == NULL)
+    return;
+
+  if (*text == '\0')
+    heyai_secrets_clear_async (spec, self->cancellable, key_cleared_cb, g_object_ref (self));
   else
-    heyai_secrets_store_async (service, text, self->cancellable, key_stored_cb, g_object_ref (self));
+    heyai_secrets_store_async (spec, text, self->cancellable, key_stored_cb, g_object_ref (self));
 }
 
-static void
-add_key_row (HeyaiPreferencesWindow *self,
-             AdwPreferencesGroup    *group,
-             const char             *title,
-             const char             *service)
+/* One credential field of a provider: an entry for the keyring, or, when
+ * an environment variable supplies it, a row saying which one. */
+static GtkWidget *
+add_key_row (HeyaiPreferencesWindow    *self,
+             AdwPreferencesGroup       *group,
+             const HeyaiProviderSecret *field)
 {
-  GtkWidget *row = adw_password_entry_row_new ();
-  const char *env = heyai_secrets_env_description (service);
+  const HeyaiSecretSpec *spec = field->secret;
+  const char *source = heyai_secrets_env_source (spec, field->part);
+  const char *env = heyai_secrets_env_description (spec);
+  g_autofree char *name = g_strdup_printf ("key-%s-%d", spec->service, (int) field->part);
+  GtkWidget *row;
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (row), TRUE);
-  if (env != NULL)
+  if (source != NULL)
     {
-      /* Translators: tooltip of an API key field, %s is an environment variable */
-      g_autofree char *tip = g_strdup_printf (_("Stored in the keyring. The environment variable %s takes precedence."), env);
-      gtk_widget_set_tooltip_text (row, tip);
-    }
-  g_object_set_data_full (G_OBJECT (row), "service", g_strdup (service), g_free);
-  g_object_set_data (G_OBJECT (row), "prefs", self);
-  g_signal_connect (row, "apply", G_CALLBACK (key_apply_cb), self);
-  adw_preferences_group_add (group, row);
-  g_hash_table_insert (self->key_rows, g_strdup (service), row);
+      /* Translators: subtitle of a key the environment supplies, %s is a variable */
+      g_autofree char *subtitle = g_strdup_printf (_("Set by %s"), source);
 
-  self->n_keys_pending++;
-  heyai_secrets_lookup_async (service, self->cancellable, key_lookup_cb, g_object_ref (row));
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(field->title));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_widget_set_sensitive (row, FALSE);
+    }
+  else
+    {
+      row = adw_password_entry_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(field->title));
+      adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (row), TRUE);
+      if (env != NULL)
+        {
+          /* Translators: tooltip of an API key field, %s is an environment variable */
+          g_autofree char *tip = g_strdup_printf (_("Stored in the keyring. The environment variable %s takes precedence."), env);
+          gtk_widget_set_tooltip_text (row, tip);
+        }
+      g_object_set_data (G_OBJECT (row), "spec", (gpointer) spec);
+      g_object_set_data (G_OBJECT (row), "part", GINT_TO_POINTER (field->part));
+      g_object_set_data (G_OBJECT (row), "prefs", self);
+      g_signal_connect (row, "apply", G_CALLBACK (key_apply_cb), self);
+      self->n_keys_pending++;
+      heyai_secrets_lookup_async (spec, self->cancellable, key_lookup_cb, g_object_ref (row));
+    }
+  gtk_widget_set_name (row, name);
+  adw_preferences_group_add (group, row);
+  g_hash_table_insert (self->key_rows, field_key (spec, field->part), row);
+  return row;
+}
+
+/* The credential fields of every provider of @role, each shown only while
+ * its provider is chosen. */
+static void
+add_key_rows (HeyaiPreferencesWindow *self,
+              AdwPreferencesGroup    *group,
+              HeyaiRole               role)
+{
+  guint n = 0;
+  const HeyaiProviderDescriptor *descriptors = heyai_provider_descriptors (&n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (descriptors[i].role != role)
+        continue;
+      for (const HeyaiProviderSecret *field = descriptors[i].secrets; field != NULL && field->secret != NULL; field++)
+        if (field->title != NULL)
+          provider_row (self, role, descriptors[i].name, add_key_row (self, group, field));
+    }
 }
 
 /* Test connection -------------------------------------------------------- */
@@ -345,41 +498,49 @@ update_drive_row (HeyaiPreferencesWindow *self)
 {
   g_autofree char *account = g_settings_get_string (self->settings, "drive-account");
   gboolean connected = account != NULL && *account != '\0';
+  g_autofree char *subtitle = NULL;
 
-  adw_action_row_set_subtitle (self->drive_row, connected ? account : _("Not connected"));
+  /* Translators: the Google account Drive is connected with */
+  subtitle = connected ? g_strdup_printf (_("Connected as %s"), account) : g_strdup (_("Not connected"));
+  adw_action_row_set_subtitle (self->drive_row, subtitle);
   gtk_button_set_label (self->drive_button, connected ? _("_Disconnect") : _("_Connect…"));
   gtk_button_set_use_underline (self->drive_button, TRUE);
+  heyai_drive_signin_set_account (self->drive_signin, account);
 }
 
-#ifdef HEYAI_HAVE_OAUTH
+/* The sign-in page says Google answered: Drive is the storage from now on. */
 static void
-drive_connected_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+drive_signin_connected_cb (HeyaiDriveSignin       *signin,
+                           HeyaiPreferencesWindow *self)
 {
-  g_autoptr(HeyaiPreferencesWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *account = g_settings_get_string (self->settings, "drive-account");
 
-  if (!heyai_oauth_connect_finish (HEYAI_OAUTH (source), result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        toast (self, error->message);
-      return;
-    }
-  g_settings_set_string (self->settings, "drive-account", _("Google Drive"));
+  /* The account's address when something (the sign-in, a test) recorded
+   * it; otherwise Google does not tell this client who signed in. */
+  if (account == NULL || *account == '\0')
+    g_settings_set_string (self->settings, "drive-account", _("your Google account"));
   g_settings_set_string (self->settings, "storage-provider", "gdrive");
   update_drive_row (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->drive_signin), FALSE);
   toast (self, _("Google Drive connected"));
   heyai_application_reload_providers (self->app);
-  g_object_unref (source);
 }
-#endif
+
+static void
+drive_signin_failed_cb (HeyaiDriveSignin       *signin,
+                        const char             *message,
+                        HeyaiPreferencesWindow *self)
+{
+  /* The page keeps the full message; the button starts over. */
+  gtk_button_set_label (self->drive_button, _("_Try Again"));
+}
 
 static void
 drive_clicked_cb (GtkButton              *button,
                   HeyaiPreferencesWindow *self)
 {
   g_autofree char *account = g_settings_get_string (self->settings, "drive-account");
+  g_autoptr(HeyaiOauth) oauth = NULL;
 
   if (account != NULL && *account != '\0')
     {
@@ -389,12 +550,11 @@ drive_clicked_cb (GtkButton              *button,
       update_drive_row (self);
       return;
     }
-#ifdef HEYAI_HAVE_OAUTH
-  heyai_oauth_connect_async (heyai_oauth_new (), self->cancellable, drive_connected_cb, g_object_ref (self));
-  toast (self, _("Sign in to Google in your browser to connect Drive."));
-#else
-  toast (self, _("Google Drive sign-in is not available in this build. Set HEYAI_DRIVE_REFRESH_TOKEN to use Drive."));
-#endif
+  /* The page shows the address to open (with Copy and Open buttons) and
+   * waits for Google. */
+  oauth = heyai_oauth_new ();
+  gtk_widget_set_visible (GTK_WIDGET (self->drive_signin), TRUE);
+  heyai_drive_signin_start (self->drive_signin, oauth);
 }
 
 /* Budget and defaults ---------------------------------------------------- */
@@ -446,6 +606,8 @@ heyai_preferences_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->app);
   g_clear_pointer (&self->key_rows, g_hash_table_unref);
+  for (guint i = 0; i < G_N_ELEMENTS (self->provider_rows); i++)
+    g_clear_pointer (&self->provider_rows[i], g_ptr_array_unref);
 
   G_OBJECT_CLASS (heyai_preferences_window_parent_class)->dispose (object);
 }
@@ -475,6 +637,8 @@ heyai_preferences_window_init (HeyaiPreferencesWindow *self)
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (APP_ID);
   self->key_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (self->provider_rows); i++)
+    self->provider_rows[i] = g_ptr_array_new ();
 }
 
 static void
@@ -485,30 +649,37 @@ build (HeyaiPreferencesWindow *self)
                                                    N_("Chat Completions"), NULL };
   g_autoptr(GtkStringList) aspects = gtk_string_list_new ((const char *[]) { "16:9", "9:16", "1:1", NULL });
   GtkWidget *test_row, *test_button, *aspect_row, *drive_button, *storage_group_row;
+  AdwComboRow *combos[HEYAI_ROLE_STORAGE + 1];
 
   /* Script analysis */
-  add_provider_combo (self, self->llm_group, HEYAI_ROLE_LLM, "llm-provider");
-  add_entry (self, self->llm_group, _("Model"), "llm-model");
-  add_entry (self, self->llm_group, _("OpenAI-Compatible Server"), "openai-base-url");
-  add_choice_combo (self, self->llm_group, _("OpenAI API"), "openai-api", openai_api_values, openai_api_labels);
-  add_entry (self, self->llm_group, _("Anthropic Server"), "anthropic-base-url");
-  add_key_row (self, self->llm_group, _("OpenAI API Key"), HEYAI_SECRET_OPENAI);
-  add_key_row (self, self->llm_group, _("Anthropic API Key"), HEYAI_SECRET_ANTHROPIC);
+  combos[HEYAI_ROLE_LLM] = add_provider_combo (self, self->llm_group, HEYAI_ROLE_LLM, "llm-provider");
+  provider_row (self, HEYAI_ROLE_LLM, "openai", add_entry (self, self->llm_group, _("Model"), "llm-model"));
+  provider_row (self, HEYAI_ROLE_LLM, "openai",
+                add_entry (self, self->llm_group, _("Server Address (empty: OpenAI)"), "openai-base-url"));
+  provider_row (self, HEYAI_ROLE_LLM, "openai",
+                add_choice_combo (self, self->llm_group, _("Server Type"), "openai-api",
+                                  openai_api_values, openai_api_labels));
+  provider_row (self, HEYAI_ROLE_LLM, "anthropic", add_entry (self, self->llm_group, _("Model"), "llm-model"));
+  provider_row (self, HEYAI_ROLE_LLM, "anthropic",
+                add_entry (self, self->llm_group, _("Server Address (empty: Anthropic)"), "anthropic-base-url"));
+  add_key_rows (self, self->llm_group, HEYAI_ROLE_LLM);
 
   /* Stills */
-  add_provider_combo (self, self->imager_group, HEYAI_ROLE_IMAGER, "imager-provider");
-  add_entry (self, self->imager_group, _("Model"), "imager-model");
-  add_entry (self, self->imager_group, _("Higgsfield Server"), "higgsfield-base-url");
-  add_key_row (self, self->imager_group, _("Higgsfield Credentials (key:secret)"), HEYAI_SECRET_HIGGSFIELD);
+  combos[HEYAI_ROLE_IMAGER] = add_provider_combo (self, self->imager_group, HEYAI_ROLE_IMAGER, "imager-provider");
+  provider_row (self, HEYAI_ROLE_IMAGER, "higgsfield", add_entry (self, self->imager_group, _("Model"), "imager-model"));
+  provider_row (self, HEYAI_ROLE_IMAGER, "higgsfield",
+                add_entry (self, self->imager_group, _("Server Address (empty: Higgsfield)"), "higgsfield-base-url"));
+  add_key_rows (self, self->imager_group, HEYAI_ROLE_IMAGER);
 
   /* Animation */
-  add_provider_combo (self, self->animator_group, HEYAI_ROLE_ANIMATOR, "animator-provider");
-  add_entry (self, self->animator_group, _("Model"), "animator-model");
-  add_key_row (self, self->animator_group, _("Kling Access Key"), HEYAI_SECRET_KLING_ACCESS);
-  add_key_row (self, self->animator_group, _("Kling Secret Key"), HEYAI_SECRET_KLING_SECRET);
+  combos[HEYAI_ROLE_ANIMATOR] = add_provider_combo (self, self->animator_group, HEYAI_ROLE_ANIMATOR, "animator-provider");
+  provider_row (self, HEYAI_ROLE_ANIMATOR, "kling", add_entry (self, self->animator_group, _("Model"), "animator-model"));
+  add_key_rows (self, self->animator_group, HEYAI_ROLE_ANIMATOR);
 
   test_row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (test_row), _("Check the Chosen Providers"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (test_row), _("Each paid service is asked whether it accepts the key. "
+                                                            "Nothing is charged."));
   test_button = gtk_button_new_with_mnemonic (_("_Test Connection"));
   gtk_widget_set_valign (test_button, GTK_ALIGN_CENTER);
   g_signal_connect (test_button, "clicked", G_CALLBACK (test_connection_cb), self);
@@ -516,18 +687,35 @@ build (HeyaiPreferencesWindow *self)
   adw_preferences_group_add (self->animator_group, test_row);
 
   /* Storage */
-  add_provider_combo (self, self->drive_group, HEYAI_ROLE_STORAGE, "storage-provider");
-  add_entry (self, self->drive_group, _("Shared Drive ID (empty: My Drive)"), "drive-shared-drive-id");
+  combos[HEYAI_ROLE_STORAGE] = add_provider_combo (self, self->drive_group, HEYAI_ROLE_STORAGE, "storage-provider");
   storage_group_row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (storage_group_row), _("Google Account"));
+  gtk_widget_set_name (storage_group_row, "drive-account");
   drive_button = gtk_button_new ();
   gtk_widget_set_valign (drive_button, GTK_ALIGN_CENTER);
   g_signal_connect (drive_button, "clicked", G_CALLBACK (drive_clicked_cb), self);
   adw_action_row_add_suffix (ADW_ACTION_ROW (storage_group_row), drive_button);
   adw_preferences_group_add (self->drive_group, storage_group_row);
+  provider_row (self, HEYAI_ROLE_STORAGE, "gdrive", storage_group_row);
   self->drive_row = ADW_ACTION_ROW (storage_group_row);
   self->drive_button = GTK_BUTTON (drive_button);
+  provider_row (self, HEYAI_ROLE_STORAGE, "gdrive",
+                add_entry (self, self->drive_group, _("Shared Drive ID (empty: My Drive)"), "drive-shared-drive-id"));
+  add_key_rows (self, self->drive_group, HEYAI_ROLE_STORAGE);
+  /* The sign-in page: shown while signing in, below the rows. */
+  self->drive_signin = HEYAI_DRIVE_SIGNIN (heyai_drive_signin_new ());
+  gtk_widget_set_visible (GTK_WIDGET (self->drive_signin), FALSE);
+  g_signal_connect (self->drive_signin, "connected", G_CALLBACK (drive_signin_connected_cb), self);
+  g_signal_connect (self->drive_signin, "failed", G_CALLBACK (drive_signin_failed_cb), self);
+  adw_preferences_group_add (self->drive_group, GTK_WIDGET (self->drive_signin));
   update_drive_row (self);
+
+  for (guint role = 0; role < G_N_ELEMENTS (combos); role++)
+    {
+      const char * const *values = g_object_get_data (G_OBJECT (combos[role]), "values");
+
+      show_provider_rows (self, (HeyaiRole) role, values[adw_combo_row_get_selected (combos[role])]);
+    }
 
   /* Budget */
   add_spin_row (self, self->budget_group, _("Budget Cap per Batch (USD)"),
@@ -558,12 +746,41 @@ heyai_preferences_window_new (HeyaiApplication *app)
   return self;
 }
 
+GtkWidget *
+heyai_preferences_window_get_key_field (HeyaiPreferencesWindow *self,
+                                        const HeyaiSecretSpec  *spec,
+                                        HeyaiSecretPart         part)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (HEYAI_IS_PREFERENCES_WINDOW (self), NULL);
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  key = field_key (spec, part);
+  return g_hash_table_lookup (self->key_rows, key);
+}
+
 AdwPasswordEntryRow *
 heyai_preferences_window_get_key_row (HeyaiPreferencesWindow *self,
-                                      const char             *service)
+                                      const HeyaiSecretSpec  *spec)
+{
+  GtkWidget *row = heyai_preferences_window_get_key_field (self, spec, HEYAI_SECRET_PART_WHOLE);
+
+  return ADW_IS_PASSWORD_ENTRY_ROW (row) ? ADW_PASSWORD_ENTRY_ROW (row) : NULL;
+}
+
+HeyaiDriveSignin *
+heyai_preferences_window_get_drive_signin (HeyaiPreferencesWindow *self)
 {
   g_return_val_if_fail (HEYAI_IS_PREFERENCES_WINDOW (self), NULL);
-  return g_hash_table_lookup (self->key_rows, service);
+  return self->drive_signin;
+}
+
+AdwActionRow *
+heyai_preferences_window_get_drive_row (HeyaiPreferencesWindow *self)
+{
+  g_return_val_if_fail (HEYAI_IS_PREFERENCES_WINDOW (self), NULL);
+  return self->drive_row;
 }
 
 gboolean
