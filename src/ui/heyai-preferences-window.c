@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "heyai-preferences-window.h"
+#include "heyai-drive.h"
 #include "heyai-drive-signin.h"
 #include "heyai-oauth.h"
 #include "heyai-provider-descriptors.h"
@@ -46,6 +47,7 @@ struct _HeyaiPreferencesWindow
   AdwActionRow         *drive_row;
   GtkButton            *drive_button;
   HeyaiDriveSignin     *drive_signin;
+  HeyaiOauth           *drive_oauth;  /* the sign-in in progress (or done) */
   guint                 n_keys_pending;
 };
 
@@ -508,21 +510,41 @@ update_drive_row (HeyaiPreferencesWindow *self)
   heyai_drive_signin_set_account (self->drive_signin, account);
 }
 
-/* The sign-in page says Google answered: Drive is the storage from now on. */
+static void
+drive_account_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(HeyaiPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *account = heyai_drive_get_account_finish (HEYAI_DRIVE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (account == NULL)
+    {
+      /* Connected all the same; only the address is unknown. */
+      g_debug ("Drive account: %s", error->message);
+      account = g_strdup (_("your Google account"));
+    }
+  g_settings_set_string (self->settings, "drive-account", account);
+  update_drive_row (self);
+}
+
+/* The sign-in page says Google answered: Drive is the storage from now on,
+ * and the row says which account (Drive's about.get). */
 static void
 drive_signin_connected_cb (HeyaiDriveSignin       *signin,
                            HeyaiPreferencesWindow *self)
 {
-  g_autofree char *account = g_settings_get_string (self->settings, "drive-account");
+  g_autoptr(HeyaiDrive) drive = heyai_drive_new (self->drive_oauth);
 
-  /* The account's address when something (the sign-in, a test) recorded
-   * it; otherwise Google does not tell this client who signed in. */
-  if (account == NULL || *account == '\0')
-    g_settings_set_string (self->settings, "drive-account", _("your Google account"));
   g_settings_set_string (self->settings, "storage-provider", "gdrive");
-  update_drive_row (self);
+  adw_action_row_set_subtitle (self->drive_row, _("Connected"));
+  gtk_button_set_label (self->drive_button, _("_Disconnect"));
   gtk_widget_set_visible (GTK_WIDGET (self->drive_signin), FALSE);
   toast (self, _("Google Drive connected"));
+  heyai_drive_get_account_async (drive, self->cancellable, drive_account_cb, g_object_ref (self));
   heyai_application_reload_providers (self->app);
 }
 
@@ -540,7 +562,6 @@ drive_clicked_cb (GtkButton              *button,
                   HeyaiPreferencesWindow *self)
 {
   g_autofree char *account = g_settings_get_string (self->settings, "drive-account");
-  g_autoptr(HeyaiOauth) oauth = NULL;
 
   if (account != NULL && *account != '\0')
     {
@@ -552,9 +573,10 @@ drive_clicked_cb (GtkButton              *button,
     }
   /* The page shows the address to open (with Copy and Open buttons) and
    * waits for Google. */
-  oauth = heyai_oauth_new ();
+  g_clear_object (&self->drive_oauth);
+  self->drive_oauth = heyai_oauth_new ();
   gtk_widget_set_visible (GTK_WIDGET (self->drive_signin), TRUE);
-  heyai_drive_signin_start (self->drive_signin, oauth);
+  heyai_drive_signin_start (self->drive_signin, self->drive_oauth);
 }
 
 /* Budget and defaults ---------------------------------------------------- */
@@ -603,6 +625,7 @@ heyai_preferences_window_dispose (GObject *object)
   if (self->cancellable)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->drive_oauth);
   g_clear_object (&self->settings);
   g_clear_object (&self->app);
   g_clear_pointer (&self->key_rows, g_hash_table_unref);
@@ -692,6 +715,7 @@ build (HeyaiPreferencesWindow *self)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (storage_group_row), _("Google Account"));
   gtk_widget_set_name (storage_group_row, "drive-account");
   drive_button = gtk_button_new ();
+  gtk_widget_set_name (drive_button, "drive-connect-button");
   gtk_widget_set_valign (drive_button, GTK_ALIGN_CENTER);
   g_signal_connect (drive_button, "clicked", G_CALLBACK (drive_clicked_cb), self);
   adw_action_row_add_suffix (ADW_ACTION_ROW (storage_group_row), drive_button);
