@@ -103,10 +103,27 @@ combo_selected_cb (AdwComboRow *row,
   const char *const *values = g_object_get_data (G_OBJECT (row), "values");
   guint selected = adw_combo_row_get_selected (row);
 
-  if (item == NULL || values == NULL)
+  /* item: the model is going away; settings: the window was disposed but
+   * a binding keeps its GSettings (and this row) alive a little longer. */
+  if (item == NULL || values == NULL || self->settings == NULL)
     return;
   g_settings_set_string (self->settings, key, values[selected]);
   show_provider_rows (self, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "role")), values[selected]);
+}
+
+/* The setting changed elsewhere (Disconnect goes back to the local folder,
+ * a finished sign-in to Drive): the combo follows, and so do the rows. */
+static void
+provider_setting_changed_cb (GSettings   *settings,
+                             const char  *key,
+                             AdwComboRow *row)
+{
+  g_autofree char *value = g_settings_get_string (settings, key);
+  const char * const *values = g_object_get_data (G_OBJECT (row), "values");
+
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    if (g_strcmp0 (values[i], value) == 0 && adw_combo_row_get_selected (row) != i)
+      adw_combo_row_set_selected (row, i);
 }
 
 static AdwComboRow *
@@ -137,6 +154,11 @@ add_provider_combo (HeyaiPreferencesWindow *self,
   g_object_set_data (G_OBJECT (row), "values", (gpointer) names);
   g_object_set_data (G_OBJECT (row), "role", GUINT_TO_POINTER (role));
   g_signal_connect (row, "notify::selected", G_CALLBACK (combo_selected_cb), self);
+  {
+    g_autofree char *signal = g_strdup_printf ("changed::%s", key);
+
+    g_signal_connect_object (self->settings, signal, G_CALLBACK (provider_setting_changed_cb), row, 0);
+  }
   gtk_widget_set_name (row, key);
   adw_preferences_group_add (group, row);
   return ADW_COMBO_ROW (row);
@@ -165,7 +187,7 @@ choice_selected_cb (AdwComboRow            *row,
   const char *const *values = g_object_get_data (G_OBJECT (row), "values");
   guint selected = adw_combo_row_get_selected (row);
 
-  if (values != NULL && selected < g_strv_length ((char **) values))
+  if (self->settings != NULL && values != NULL && selected < g_strv_length ((char **) values))
     g_settings_set_string (self->settings, key, values[selected]);
 }
 

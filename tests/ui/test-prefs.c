@@ -29,15 +29,23 @@ clear_key_env (void)
 }
 
 static HeyaiPreferencesWindow *
-open_prefs (void)
+open_prefs_sized (int height)
 {
   HeyaiPreferencesWindow *prefs = heyai_preferences_window_new (ui_test_app ());
 
+  if (height > 0)
+    gtk_window_set_default_size (GTK_WINDOW (prefs), 640, height);
   gtk_window_present (GTK_WINDOW (prefs));
   for (guint i = 0; i < 200 && !heyai_preferences_window_get_keys_loaded (prefs); i++)
     ui_test_spin (20);
   g_assert_true (heyai_preferences_window_get_keys_loaded (prefs));
   return prefs;
+}
+
+static HeyaiPreferencesWindow *
+open_prefs (void)
+{
+  return open_prefs_sized (0);
 }
 
 static GtkWidget *
@@ -349,10 +357,20 @@ test_drive_signin (void)
   g_free (ui_test_screenshot (GTK_WIDGET (prefs), "preferences-drive-connected"));
   gtk_window_destroy (GTK_WINDOW (prefs));
 
-  /* A new window still says so. */
+  /* A new window still says so; Disconnect goes back to the local folder,
+   * and the combo and rows follow. */
   prefs = open_prefs ();
-  g_assert_cmpstr (adw_action_row_get_subtitle (heyai_preferences_window_get_drive_row (prefs)), ==,
-                   "Connected as producer@example.com");
+  row = heyai_preferences_window_get_drive_row (prefs);
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "Connected as producer@example.com");
+  g_signal_emit_by_name (find_named (GTK_WIDGET (row), "drive-connect-button"), "clicked");
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "Not connected");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (row)));
+  {
+    g_autofree char *storage = g_settings_get_string (settings, "storage-provider");
+
+    g_assert_cmpstr (storage, ==, "local");
+  }
+  ui_test_spin (200);
   gtk_window_destroy (GTK_WINDOW (prefs));
 
   soup_session_abort (browser);
@@ -374,9 +392,11 @@ test_screenshot (void)
   g_settings_set_string (settings, "imager-provider", "higgsfield");
   g_settings_set_string (settings, "animator-provider", "kling");
   g_setenv ("OPENAI_API_KEY", "sk-from-env", TRUE);
-  prefs = open_prefs ();
-  gtk_window_set_default_size (GTK_WINDOW (prefs), 640, 1100);
+  prefs = open_prefs_sized (880);
   g_free (ui_test_screenshot (GTK_WIDGET (prefs), "preferences-providers"));
+  select_provider (prefs, "llm-provider", HEYAI_ROLE_LLM, "offline");
+  select_provider (prefs, "imager-provider", HEYAI_ROLE_IMAGER, "offline");
+  g_free (ui_test_screenshot (GTK_WIDGET (prefs), "preferences-providers-offline"));
   gtk_window_destroy (GTK_WINDOW (prefs));
   clear_key_env ();
 }
