@@ -162,13 +162,42 @@ create_imager (HeyaiWorkspace  *self,
   }
 }
 
+static GObject *create_named_provider (HeyaiWorkspace  *self,
+                                       HeyaiRole        role,
+                                       const char      *name,
+                                       GError         **error);
+
 static GObject *
 create_provider (HeyaiWorkspace  *self,
                  HeyaiRole        role,
                  GError         **error)
 {
   g_autofree char *setting = setting_string (self, provider_keys[role]);
-  const char *name = heyai_provider_resolve_name (role, self->provider[role], setting);
+
+  return create_named_provider (self, role, heyai_provider_resolve_name (role, self->provider[role], setting),
+                                error);
+}
+
+GObject *
+heyai_workspace_create_provider (HeyaiWorkspace  *self,
+                                 HeyaiRole        role,
+                                 const char      *name,
+                                 GError         **error)
+{
+  g_return_val_if_fail (HEYAI_IS_WORKSPACE (self), NULL);
+  g_return_val_if_fail ((guint) role < N_WS_ROLES, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return create_named_provider (self, role, name, error);
+}
+
+/* @name with the settings as values (server, model, price override). */
+static GObject *
+create_named_provider (HeyaiWorkspace  *self,
+                       HeyaiRole        role,
+                       const char      *name,
+                       GError         **error)
+{
   const char * const *names = heyai_provider_names (role);
   g_autofree char *model = NULL;
   GObject *provider;

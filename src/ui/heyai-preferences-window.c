@@ -24,6 +24,7 @@
 #include "heyai-provider-descriptors.h"
 #include "heyai-secrets.h"
 #include "heyai-ui-util.h"
+#include "heyai-workspace.h"
 
 struct _HeyaiPreferencesWindow
 {
@@ -415,8 +416,106 @@ add_key_row (HeyaiPreferencesWindow    *self,
   return row;
 }
 
-/* The credential fields of every provider of @role, each shown only while
- * its provider is chosen. */
+/* Test connection -------------------------------------------------------- */
+
+/* Each paid provider's rows end with "Connection" and a Test button: one
+ * cheap authenticated call (heyai_provider_test_async, nothing billed) with
+ * the provider as a batch would make it (the settings' server, model), and
+ * the row says "Key accepted" or exactly what is wrong. */
+static void
+set_test_result (AdwActionRow *row,
+                 const char   *text,
+                 gboolean      ok)
+{
+  GtkWidget *icon = g_object_get_data (G_OBJECT (row), "icon");
+
+  adw_action_row_set_subtitle (row, text);
+  gtk_image_set_from_icon_name (GTK_IMAGE (icon), ok ? "emblem-ok-symbolic" : "dialog-warning-symbolic");
+  gtk_widget_remove_css_class (icon, ok ? "error" : "success");
+  gtk_widget_add_css_class (icon, ok ? "success" : "error");
+  gtk_widget_set_visible (icon, TRUE);
+}
+
+static void
+provider_tested_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(AdwActionRow) row = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = heyai_provider_test_finish (result, &error);
+  GtkWidget *button = g_object_get_data (G_OBJECT (row), "button");
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* the window is closing */
+  gtk_widget_set_sensitive (button, TRUE);
+  if (error != NULL)
+    set_test_result (row, error->message, FALSE);
+  else
+    set_test_result (row, _("Key accepted"), TRUE);
+}
+
+static void
+test_clicked_cb (GtkButton    *button,
+                 AdwActionRow *row)
+{
+  HeyaiPreferencesWindow *self = g_object_get_data (G_OBJECT (row), "prefs");
+  const HeyaiProviderDescriptor *descriptor = g_object_get_data (G_OBJECT (row), "descriptor");
+  HeyaiWorkspace *workspace = heyai_application_get_workspace (self->app);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GObject) provider = NULL;
+
+  if (workspace != NULL)
+    provider = heyai_workspace_create_provider (workspace, descriptor->role, descriptor->name, &error);
+  else
+    provider = heyai_provider_create (descriptor->role, descriptor->name,
+                                      heyai_application_get_data_dir (self->app), &error);
+  if (provider == NULL)
+    {
+      /* a missing key, said as is */
+      set_test_result (row, error->message, FALSE);
+      return;
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
+  gtk_widget_set_visible (g_object_get_data (G_OBJECT (row), "icon"), FALSE);
+  adw_action_row_set_subtitle (row, _("Checking…"));
+  heyai_provider_test_async (provider, self->cancellable, provider_tested_cb, g_object_ref (row));
+}
+
+static GtkWidget *
+add_test_row (HeyaiPreferencesWindow        *self,
+              AdwPreferencesGroup           *group,
+              const HeyaiProviderDescriptor *descriptor)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Test"));
+  GtkWidget *icon = gtk_image_new ();
+  g_autofree char *name = g_strdup_printf ("test-%s", descriptor->name);
+  /* Translators: tooltip of the Test button, %s is a service ("Kling") */
+  g_autofree char *tip = g_strdup_printf (_("Ask %s whether it accepts the key (nothing is charged)"),
+                                          heyai_provider_descriptor_label (descriptor));
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Connection"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Not checked yet"));
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  gtk_widget_set_name (row, name);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_name (button, "test-button");
+  gtk_widget_set_tooltip_text (button, tip);
+  gtk_widget_set_visible (icon, FALSE);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  g_object_set_data (G_OBJECT (row), "icon", icon);
+  g_object_set_data (G_OBJECT (row), "prefs", self);
+  g_object_set_data (G_OBJECT (row), "descriptor", (gpointer) descriptor);
+  g_object_set_data (G_OBJECT (row), "button", button);
+  g_signal_connect (button, "clicked", G_CALLBACK (test_clicked_cb), row);
+  adw_preferences_group_add (group, row);
+  return row;
+}
+
+/* The credential fields and the Test row of every provider of @role, each
+ * shown only while its provider is chosen. */
 static void
 add_key_rows (HeyaiPreferencesWindow *self,
               AdwPreferencesGroup    *group,
@@ -432,87 +531,9 @@ add_key_rows (HeyaiPreferencesWindow *self,
       for (const HeyaiProviderSecret *field = descriptors[i].secrets; field != NULL && field->secret != NULL; field++)
         if (field->title != NULL)
           provider_row (self, role, descriptors[i].name, add_key_row (self, group, field));
+      if (descriptors[i].test_async != NULL)
+        provider_row (self, role, descriptors[i].name, add_test_row (self, group, &descriptors[i]));
     }
-}
-
-/* Test connection -------------------------------------------------------- */
-
-/* Each chosen provider makes one cheap authenticated call
- * (heyai_provider_test_async) and the window says, per provider, "key
- * accepted" or exactly what is wrong. */
-typedef struct
-{
-  HeyaiPreferencesWindow *self;
-  GString                *report;
-  guint                   pending;
-  gboolean                any_remote;
-  gboolean                cancelled;   /* the window is closing: no toast */
-} TestRun;
-
-static void
-test_run_finish (TestRun *run)
-{
-  if (--run->pending > 0)
-    return;
-  if (!run->any_remote)
-    g_string_append (run->report, _("Nothing to check: the chosen providers work offline."));
-  if (!run->cancelled)
-    toast (run->self, run->report->str);
-  g_object_unref (run->self);
-  g_string_free (run->report, TRUE);
-  g_free (run);
-}
-
-static void
-provider_tested_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  TestRun *run = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = heyai_provider_test_finish (result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    run->cancelled = TRUE;
-  else if (text != NULL || error != NULL)
-    {
-      run->any_remote = TRUE;
-      g_string_append_printf (run->report, "%s%s", run->report->len > 0 ? "\n" : "",
-                              text != NULL ? text : error->message);
-    }
-  test_run_finish (run);
-}
-
-static void
-test_connection_cb (GtkButton              *button,
-                    HeyaiPreferencesWindow *self)
-{
-  static const char *keys[] = { "llm-provider", "imager-provider", "animator-provider", "storage-provider" };
-  TestRun *run = g_new0 (TestRun, 1);
-
-  run->self = g_object_ref (self);
-  run->report = g_string_new (NULL);
-  run->pending = 1;   /* released below, once every test is started */
-
-  for (guint role = 0; role < G_N_ELEMENTS (keys); role++)
-    {
-      g_autofree char *setting = g_settings_get_string (self->settings, keys[role]);
-      const char *name = heyai_provider_resolve_name ((HeyaiRole) role, NULL, setting);
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GObject) provider = heyai_provider_create ((HeyaiRole) role, name,
-                                                           heyai_application_get_data_dir (self->app), &error);
-
-      if (provider == NULL)
-        {
-          /* missing credentials, an unknown provider: said as is */
-          run->any_remote = TRUE;
-          g_string_append_printf (run->report, "%s%s", run->report->len > 0 ? "\n" : "", error->message);
-          continue;
-        }
-      run->pending++;
-      heyai_provider_test_async (provider, self->cancellable, provider_tested_cb, run);
-    }
-  test_run_finish (run);
 }
 
 /* Google Drive ----------------------------------------------------------- */
@@ -693,7 +714,7 @@ build (HeyaiPreferencesWindow *self)
   static const char *const openai_api_labels[] = { N_("Automatic (by server)"), N_("Responses API"),
                                                    N_("Chat Completions"), NULL };
   g_autoptr(GtkStringList) aspects = gtk_string_list_new ((const char *[]) { "16:9", "9:16", "1:1", NULL });
-  GtkWidget *test_row, *test_button, *aspect_row, *drive_button, *storage_group_row;
+  GtkWidget *aspect_row, *drive_button, *storage_group_row;
   AdwComboRow *combos[HEYAI_ROLE_STORAGE + 1];
 
   /* Script analysis */
@@ -720,16 +741,6 @@ build (HeyaiPreferencesWindow *self)
   combos[HEYAI_ROLE_ANIMATOR] = add_provider_combo (self, self->animator_group, HEYAI_ROLE_ANIMATOR, "animator-provider");
   provider_row (self, HEYAI_ROLE_ANIMATOR, "kling", add_entry (self, self->animator_group, _("Model"), "animator-model"));
   add_key_rows (self, self->animator_group, HEYAI_ROLE_ANIMATOR);
-
-  test_row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (test_row), _("Check the Chosen Providers"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (test_row), _("Each paid service is asked whether it accepts the key. "
-                                                            "Nothing is charged."));
-  test_button = gtk_button_new_with_mnemonic (_("_Test Connection"));
-  gtk_widget_set_valign (test_button, GTK_ALIGN_CENTER);
-  g_signal_connect (test_button, "clicked", G_CALLBACK (test_connection_cb), self);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (test_row), test_button);
-  adw_preferences_group_add (self->animator_group, test_row);
 
   /* Storage */
   combos[HEYAI_ROLE_STORAGE] = add_provider_combo (self, self->drive_group, HEYAI_ROLE_STORAGE, "storage-provider");

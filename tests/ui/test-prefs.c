@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <string.h>
 
 #include "heyai-fake.h"
 #include "heyai-preferences-window.h"
@@ -379,6 +380,79 @@ test_drive_signin (void)
   g_settings_set_string (settings, "drive-account", "");
 }
 
+static const char *
+test_row_result (HeyaiPreferencesWindow *prefs,
+                 const char             *provider)
+{
+  g_autofree char *name = g_strdup_printf ("test-%s", provider);
+  GtkWidget *row = find_named (GTK_WIDGET (prefs), name);
+  GtkWidget *button;
+
+  g_assert_true (ADW_IS_ACTION_ROW (row));
+  g_assert_true (gtk_widget_get_visible (row));
+  button = find_named (row, "test-button");
+  g_assert_true (GTK_IS_BUTTON (button));
+  g_signal_emit_by_name (button, "clicked");
+  for (guint i = 0; i < 1000; i++)
+    {
+      const char *subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+
+      if (g_strcmp0 (subtitle, "Checking…") != 0 && g_strcmp0 (subtitle, "Not checked yet") != 0)
+        break;
+      ui_test_spin (20);
+    }
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+}
+
+/* Each paid provider's Test row makes a cheap authenticated call against
+ * its fake and says "Key accepted", or what is wrong, in the row. */
+static void
+test_connection_rows (void)
+{
+  GSettings *settings = heyai_application_get_settings (ui_test_app ());
+  g_autoptr(HeyaiFake) fake = heyai_fake_new ();
+  g_autoptr(GError) error = NULL;
+  HeyaiPreferencesWindow *prefs;
+
+  g_assert_true (heyai_fake_install (fake, "all", &error));
+  g_assert_true (heyai_fake_start (fake, 0, &error));
+  heyai_fake_setenv (fake);
+  g_setenv ("HEYAI_HTTP_DELAY_SCALE", "0", TRUE);
+  g_settings_set_string (settings, "llm-provider", "anthropic");
+  g_settings_set_string (settings, "imager-provider", "higgsfield");
+  g_settings_set_string (settings, "animator-provider", "kling");
+  g_settings_set_string (settings, "storage-provider", "local");
+
+  clear_key_env ();
+  g_setenv ("ANTHROPIC_API_KEY", "sk-ant-fake", TRUE);
+  g_setenv ("HF_CREDENTIALS", "fake-hf-id:fake-hf-secret", TRUE);
+  g_setenv ("KLING_ACCESS_KEY", "fake-kling-access", TRUE);
+  g_setenv ("KLING_SECRET_KEY", "fake-kling-secret", TRUE);
+  prefs = open_prefs ();
+  g_assert_cmpstr (test_row_result (prefs, "anthropic"), ==, "Key accepted");
+  g_assert_cmpstr (test_row_result (prefs, "higgsfield"), ==, "Key accepted");
+  g_assert_cmpstr (test_row_result (prefs, "kling"), ==, "Key accepted");
+  g_free (ui_test_screenshot (GTK_WIDGET (prefs), "preferences-test-connection"));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  g_setenv ("ANTHROPIC_API_KEY", "sk-ant-wrong", TRUE);
+  g_setenv ("HF_CREDENTIALS", "fake-hf-id:wrong", TRUE);
+  g_setenv ("KLING_SECRET_KEY", "wrong-secret-key-xyz", TRUE);
+  prefs = open_prefs ();
+  g_assert_nonnull (strstr (test_row_result (prefs, "anthropic"), "ANTHROPIC_API_KEY"));
+  g_assert_nonnull (strstr (test_row_result (prefs, "higgsfield"), "HF_API_KEY"));
+  g_assert_nonnull (strstr (test_row_result (prefs, "kling"), "KLING_ACCESS_KEY"));
+  g_free (ui_test_screenshot (GTK_WIDGET (prefs), "preferences-test-connection-refused"));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  /* Nothing was billed. */
+  g_assert_cmpint (heyai_fake_get_counter (fake, "higgsfield.accepted"), ==, 0);
+  g_assert_cmpuint (heyai_fake_get_count (fake, "kling.create"), ==, 0);
+  g_assert_cmpuint (heyai_fake_get_count (fake, "anthropic.messages"), ==, 0);
+  clear_key_env ();
+  heyai_fake_stop (fake);
+}
+
 /* The screenshot of the new Preferences (Higgsfield and Kling chosen, one
  * key from the environment). */
 static void
@@ -413,6 +487,7 @@ main (int    argc,
   g_test_add_func ("/ui/prefs/env-keys", test_env_keys);
   g_test_add_func ("/ui/prefs/higgsfield-two-fields", test_higgsfield_two_fields);
   g_test_add_func ("/ui/prefs/drive-signin", test_drive_signin);
+  g_test_add_func ("/ui/prefs/test-connection", test_connection_rows);
   g_test_add_func ("/ui/prefs/screenshot", test_screenshot);
   status = g_test_run ();
   ui_test_cleanup ();
