@@ -85,6 +85,8 @@ const HeyaiSecretSpec *heyai_provider_secret_spec (const char *service);
 /* The price of @kind in @descriptor's table, 0 when it has none. */
 double      heyai_provider_descriptor_price        (const HeyaiProviderDescriptor *descriptor,
                                                     const char                    *kind);
+/* The variable that chooses @role's provider ("HEYAI_LLM", ...). */
+const char *heyai_provider_role_env                (HeyaiRole    role);
 /* "openai, anthropic or offline": the names of @role for help texts. */
 char       *heyai_provider_describe_choices        (HeyaiRole    role);
 

@@ -427,9 +427,7 @@ heyai_provider_create (HeyaiRole    role,
 }
 
 const char *
-heyai_provider_resolve_name (HeyaiRole    role,
-                             const char  *flag,
-                             const char  *setting)
+heyai_provider_role_env (HeyaiRole role)
 {
   static const char * const env_vars[N_ROLES] = {
     [HEYAI_ROLE_LLM] = "HEYAI_LLM",
@@ -437,6 +435,16 @@ heyai_provider_resolve_name (HeyaiRole    role,
     [HEYAI_ROLE_ANIMATOR] = "HEYAI_ANIMATOR",
     [HEYAI_ROLE_STORAGE] = "HEYAI_STORAGE",
   };
+
+  g_return_val_if_fail ((guint) role < N_ROLES, NULL);
+  return env_vars[role];
+}
+
+const char *
+heyai_provider_resolve_name (HeyaiRole    role,
+                             const char  *flag,
+                             const char  *setting)
+{
   const char *env;
 
   g_return_val_if_fail ((guint) role < N_ROLES, NULL);
@@ -444,7 +452,7 @@ heyai_provider_resolve_name (HeyaiRole    role,
   if (flag != NULL && *flag != '\0')
     return flag;
 
-  env = g_getenv (env_vars[role]);
+  env = g_getenv (heyai_provider_role_env (role));
   if (env != NULL && *env != '\0')
     return env;
 

@@ -150,6 +150,21 @@ add_provider_combo (HeyaiPreferencesWindow *self,
     }
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Provider"));
   adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
+  /* The environment's choice wins over the setting (as in a batch): say so. */
+  {
+    const char *variable = heyai_provider_role_env (role);
+    const char *chosen = g_getenv (variable);
+
+    for (guint i = 0; chosen != NULL && *chosen != '\0' && names[i] != NULL; i++)
+      if (g_ascii_strcasecmp (names[i], chosen) == 0)
+        {
+          g_autofree char *subtitle = g_strdup_printf (_("Set by %s"), variable);
+
+          selected = i;
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+          gtk_widget_set_sensitive (row, FALSE);
+        }
+  }
   adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
   g_object_set_data_full (G_OBJECT (row), "key", g_strdup (key), g_free);
   g_object_set_data (G_OBJECT (row), "values", (gpointer) names);

@@ -177,6 +177,20 @@ test_env_keys (void)
   assert_set_by (field (prefs, HEYAI_SECRET_HIGGSFIELD, HEYAI_SECRET_PART_FIRST), "API Key", "HF_API_KEY");
   assert_set_by (field (prefs, HEYAI_SECRET_HIGGSFIELD, HEYAI_SECRET_PART_SECOND), "API Secret", "HF_API_SECRET");
   g_assert_true (shown (prefs, HEYAI_SECRET_HIGGSFIELD, HEYAI_SECRET_PART_SECOND));
+  /* So is the provider chosen by the environment (it wins over the setting). */
+  {
+    GtkWidget *combo;
+
+    gtk_window_destroy (GTK_WINDOW (prefs));
+    g_setenv ("HEYAI_LLM", "openai", TRUE);
+    prefs = open_prefs ();
+    combo = find_named (GTK_WIDGET (prefs), "llm-provider");
+    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (combo)), ==, "Set by HEYAI_LLM");
+    g_assert_false (gtk_widget_get_sensitive (combo));
+    g_assert_true (shown (prefs, HEYAI_SECRET_OPENAI, HEYAI_SECRET_PART_WHOLE));
+    g_assert_false (shown (prefs, HEYAI_SECRET_ANTHROPIC, HEYAI_SECRET_PART_WHOLE));
+    g_unsetenv ("HEYAI_LLM");
+  }
   /* A key that is not in the environment stays an editable field. */
   g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (field (prefs, HEYAI_SECRET_OPENAI, HEYAI_SECRET_PART_WHOLE)));
   gtk_window_destroy (GTK_WINDOW (prefs));
