@@ -392,6 +392,9 @@ add_key_row (HeyaiPreferencesWindow    *self,
              const HeyaiProviderSecret *field)
 {
   const HeyaiSecretSpec *spec = field->secret;
+  /* A credential that is no field of its own (a token the sign-in keeps)
+   * shows only when the environment supplies it, under its label. */
+  const char *title = field->title != NULL ? _(field->title) : heyai_secrets_label (spec);
   const char *source = heyai_secrets_env_source (spec, field->part);
   const char *env = heyai_secrets_env_description (spec);
   g_autofree char *name = g_strdup_printf ("key-%s-%d", spec->service, (int) field->part);
@@ -403,14 +406,15 @@ add_key_row (HeyaiPreferencesWindow    *self,
       g_autofree char *subtitle = g_strdup_printf (_("Set by %s"), source);
 
       row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(field->title));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       gtk_widget_set_sensitive (row, FALSE);
     }
   else
     {
+      g_assert (field->title != NULL);
       row = adw_password_entry_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(field->title));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (row), TRUE);
       if (env != NULL)
         {
@@ -544,7 +548,7 @@ add_key_rows (HeyaiPreferencesWindow *self,
       if (descriptors[i].role != role)
         continue;
       for (const HeyaiProviderSecret *field = descriptors[i].secrets; field != NULL && field->secret != NULL; field++)
-        if (field->title != NULL)
+        if (field->title != NULL || heyai_secrets_env_source (field->secret, field->part) != NULL)
           provider_row (self, role, descriptors[i].name, add_key_row (self, group, field));
       if (descriptors[i].test_async != NULL)
         provider_row (self, role, descriptors[i].name, add_test_row (self, group, &descriptors[i]));

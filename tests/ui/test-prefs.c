@@ -195,6 +195,13 @@ test_env_keys (void)
   g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (field (prefs, HEYAI_SECRET_OPENAI, HEYAI_SECRET_PART_WHOLE)));
   gtk_window_destroy (GTK_WINDOW (prefs));
 
+  /* A key with no field of its own shows only when the environment sets it. */
+  g_setenv ("KLING_API_KEY", "kling-single-key", TRUE);
+  g_settings_set_string (settings, "animator-provider", "kling");
+  prefs = open_prefs ();
+  assert_set_by (field (prefs, HEYAI_SECRET_KLING_API_KEY, HEYAI_SECRET_PART_WHOLE), "Kling API key", "KLING_API_KEY");
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
   /* The "key:secret" form names its one variable on both fields. */
   clear_key_env ();
   g_setenv ("HF_CREDENTIALS", "hf-id:hf-secret", TRUE);
