@@ -66,6 +66,10 @@ typedef struct
                                              GError             **error);
   /* The name Test Connection says (NULL: the label), e.g. which server. */
   const char              *(*test_label)    (GObject             *provider);
+  /* Preferences: the GSettings keys of its model and of its server's
+   * address (NULL: no such row). */
+  const char              *model_setting;
+  const char              *base_url_setting;
 } HeyaiProviderDescriptor;
 
 /* Every descriptor; the first of each role is that role's default. */

@@ -448,6 +448,13 @@ set_test_result (AdwActionRow *row,
 {
   GtkWidget *icon = g_object_get_data (G_OBJECT (row), "icon");
 
+  /* Added with the first result: an empty prefix would indent the title. */
+  if (icon == NULL)
+    {
+      icon = gtk_image_new ();
+      adw_action_row_add_prefix (row, icon);
+      g_object_set_data (G_OBJECT (row), "icon", icon);
+    }
   adw_action_row_set_subtitle (row, text);
   gtk_image_set_from_icon_name (GTK_IMAGE (icon), ok ? "emblem-ok-symbolic" : "dialog-warning-symbolic");
   gtk_widget_remove_css_class (icon, ok ? "error" : "success");
@@ -496,7 +503,6 @@ test_clicked_cb (GtkButton    *button,
       return;
     }
   gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
-  gtk_widget_set_visible (g_object_get_data (G_OBJECT (row), "icon"), FALSE);
   adw_action_row_set_subtitle (row, _("Checking…"));
   heyai_provider_test_async (provider, self->cancellable, provider_tested_cb, g_object_ref (row));
 }
@@ -508,7 +514,6 @@ add_test_row (HeyaiPreferencesWindow        *self,
 {
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *button = gtk_button_new_with_mnemonic (_("_Test"));
-  GtkWidget *icon = gtk_image_new ();
   g_autofree char *name = g_strdup_printf ("test-%s", descriptor->name);
   /* Translators: tooltip of the Test button, %s is a service ("Kling") */
   g_autofree char *tip = g_strdup_printf (_("Ask %s whether it accepts the key (nothing is charged)"),
@@ -521,10 +526,7 @@ add_test_row (HeyaiPreferencesWindow        *self,
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_set_name (button, "test-button");
   gtk_widget_set_tooltip_text (button, tip);
-  gtk_widget_set_visible (icon, FALSE);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-  g_object_set_data (G_OBJECT (row), "icon", icon);
   g_object_set_data (G_OBJECT (row), "prefs", self);
   g_object_set_data (G_OBJECT (row), "descriptor", (gpointer) descriptor);
   g_object_set_data (G_OBJECT (row), "button", button);
@@ -533,25 +535,42 @@ add_test_row (HeyaiPreferencesWindow        *self,
   return row;
 }
 
-/* The credential fields and the Test row of every provider of @role, each
- * shown only while its provider is chosen. */
+static void add_provider_options (HeyaiPreferencesWindow        *self,
+                                  AdwPreferencesGroup           *group,
+                                  const HeyaiProviderDescriptor *descriptor);
+
+/* The rows of every provider of @role, from its descriptor: model, server
+ * address, its own options, credential fields and the Test row; each shown
+ * only while its provider is chosen. */
 static void
-add_key_rows (HeyaiPreferencesWindow *self,
-              AdwPreferencesGroup    *group,
-              HeyaiRole               role)
+add_provider_rows (HeyaiPreferencesWindow *self,
+                   AdwPreferencesGroup    *group,
+                   HeyaiRole               role)
 {
   guint n = 0;
   const HeyaiProviderDescriptor *descriptors = heyai_provider_descriptors (&n);
 
   for (guint i = 0; i < n; i++)
     {
-      if (descriptors[i].role != role)
+      const HeyaiProviderDescriptor *d = &descriptors[i];
+
+      if (d->role != role)
         continue;
-      for (const HeyaiProviderSecret *field = descriptors[i].secrets; field != NULL && field->secret != NULL; field++)
+      if (d->model_setting != NULL)
+        provider_row (self, role, d->name, add_entry (self, group, _("Model"), d->model_setting));
+      if (d->base_url_setting != NULL)
+        {
+          /* Translators: %s is a service ("OpenAI"): where it is reached when the field is empty */
+          g_autofree char *title = g_strdup_printf (_("Server Address (empty: %s)"), heyai_provider_descriptor_label (d));
+
+          provider_row (self, role, d->name, add_entry (self, group, title, d->base_url_setting));
+        }
+      add_provider_options (self, group, d);
+      for (const HeyaiProviderSecret *field = d->secrets; field != NULL && field->secret != NULL; field++)
         if (field->title != NULL || heyai_secrets_env_source (field->secret, field->part) != NULL)
-          provider_row (self, role, descriptors[i].name, add_key_row (self, group, field));
-      if (descriptors[i].test_async != NULL)
-        provider_row (self, role, descriptors[i].name, add_test_row (self, group, &descriptors[i]));
+          provider_row (self, role, d->name, add_key_row (self, group, field));
+      if (d->test_async != NULL)
+        provider_row (self, role, d->name, add_test_row (self, group, d));
     }
 }
 
@@ -639,6 +658,40 @@ drive_clicked_cb (GtkButton              *button,
   self->drive_oauth = heyai_oauth_new ();
   gtk_widget_set_visible (GTK_WIDGET (self->drive_signin), TRUE);
   heyai_drive_signin_start (self->drive_signin, self->drive_oauth);
+}
+
+/* A provider's own options, beyond what every descriptor row has: the
+ * OpenAI API flavour, Google Drive's account and shared drive. */
+static void
+add_provider_options (HeyaiPreferencesWindow        *self,
+                      AdwPreferencesGroup           *group,
+                      const HeyaiProviderDescriptor *descriptor)
+{
+  static const char *const openai_api_values[] = { "", "responses", "chat", NULL };
+  static const char *const openai_api_labels[] = { N_("Automatic (by server)"), N_("Responses API"),
+                                                   N_("Chat Completions"), NULL };
+
+  if (descriptor->role == HEYAI_ROLE_LLM && g_str_equal (descriptor->name, "openai"))
+    provider_row (self, descriptor->role, descriptor->name,
+                  add_choice_combo (self, group, _("Server Type"), "openai-api", openai_api_values, openai_api_labels));
+  else if (descriptor->role == HEYAI_ROLE_STORAGE && g_str_equal (descriptor->name, "gdrive"))
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *button = gtk_button_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Google Account"));
+      gtk_widget_set_name (row, "drive-account");
+      gtk_widget_set_name (button, "drive-connect-button");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      g_signal_connect (button, "clicked", G_CALLBACK (drive_clicked_cb), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      adw_preferences_group_add (group, row);
+      provider_row (self, descriptor->role, descriptor->name, row);
+      self->drive_row = ADW_ACTION_ROW (row);
+      self->drive_button = GTK_BUTTON (button);
+      provider_row (self, descriptor->role, descriptor->name,
+                    add_entry (self, group, _("Shared Drive ID (empty: My Drive)"), "drive-shared-drive-id"));
+    }
 }
 
 /* Budget and defaults ---------------------------------------------------- */
@@ -729,55 +782,21 @@ heyai_preferences_window_init (HeyaiPreferencesWindow *self)
 static void
 build (HeyaiPreferencesWindow *self)
 {
-  static const char *const openai_api_values[] = { "", "responses", "chat", NULL };
-  static const char *const openai_api_labels[] = { N_("Automatic (by server)"), N_("Responses API"),
-                                                   N_("Chat Completions"), NULL };
   g_autoptr(GtkStringList) aspects = gtk_string_list_new ((const char *[]) { "16:9", "9:16", "1:1", NULL });
-  GtkWidget *aspect_row, *drive_button, *storage_group_row;
+  GtkWidget *aspect_row;
   AdwComboRow *combos[HEYAI_ROLE_STORAGE + 1];
 
-  /* Script analysis */
+  /* Script analysis, stills, animation */
   combos[HEYAI_ROLE_LLM] = add_provider_combo (self, self->llm_group, HEYAI_ROLE_LLM, "llm-provider");
-  provider_row (self, HEYAI_ROLE_LLM, "openai", add_entry (self, self->llm_group, _("Model"), "llm-model"));
-  provider_row (self, HEYAI_ROLE_LLM, "openai",
-                add_entry (self, self->llm_group, _("Server Address (empty: OpenAI)"), "openai-base-url"));
-  provider_row (self, HEYAI_ROLE_LLM, "openai",
-                add_choice_combo (self, self->llm_group, _("Server Type"), "openai-api",
-                                  openai_api_values, openai_api_labels));
-  provider_row (self, HEYAI_ROLE_LLM, "anthropic", add_entry (self, self->llm_group, _("Model"), "llm-model"));
-  provider_row (self, HEYAI_ROLE_LLM, "anthropic",
-                add_entry (self, self->llm_group, _("Server Address (empty: Anthropic)"), "anthropic-base-url"));
-  add_key_rows (self, self->llm_group, HEYAI_ROLE_LLM);
-
-  /* Stills */
+  add_provider_rows (self, self->llm_group, HEYAI_ROLE_LLM);
   combos[HEYAI_ROLE_IMAGER] = add_provider_combo (self, self->imager_group, HEYAI_ROLE_IMAGER, "imager-provider");
-  provider_row (self, HEYAI_ROLE_IMAGER, "higgsfield", add_entry (self, self->imager_group, _("Model"), "imager-model"));
-  provider_row (self, HEYAI_ROLE_IMAGER, "higgsfield",
-                add_entry (self, self->imager_group, _("Server Address (empty: Higgsfield)"), "higgsfield-base-url"));
-  add_key_rows (self, self->imager_group, HEYAI_ROLE_IMAGER);
-
-  /* Animation */
+  add_provider_rows (self, self->imager_group, HEYAI_ROLE_IMAGER);
   combos[HEYAI_ROLE_ANIMATOR] = add_provider_combo (self, self->animator_group, HEYAI_ROLE_ANIMATOR, "animator-provider");
-  provider_row (self, HEYAI_ROLE_ANIMATOR, "kling", add_entry (self, self->animator_group, _("Model"), "animator-model"));
-  add_key_rows (self, self->animator_group, HEYAI_ROLE_ANIMATOR);
+  add_provider_rows (self, self->animator_group, HEYAI_ROLE_ANIMATOR);
 
   /* Storage */
   combos[HEYAI_ROLE_STORAGE] = add_provider_combo (self, self->drive_group, HEYAI_ROLE_STORAGE, "storage-provider");
-  storage_group_row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (storage_group_row), _("Google Account"));
-  gtk_widget_set_name (storage_group_row, "drive-account");
-  drive_button = gtk_button_new ();
-  gtk_widget_set_name (drive_button, "drive-connect-button");
-  gtk_widget_set_valign (drive_button, GTK_ALIGN_CENTER);
-  g_signal_connect (drive_button, "clicked", G_CALLBACK (drive_clicked_cb), self);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (storage_group_row), drive_button);
-  adw_preferences_group_add (self->drive_group, storage_group_row);
-  provider_row (self, HEYAI_ROLE_STORAGE, "gdrive", storage_group_row);
-  self->drive_row = ADW_ACTION_ROW (storage_group_row);
-  self->drive_button = GTK_BUTTON (drive_button);
-  provider_row (self, HEYAI_ROLE_STORAGE, "gdrive",
-                add_entry (self, self->drive_group, _("Shared Drive ID (empty: My Drive)"), "drive-shared-drive-id"));
-  add_key_rows (self, self->drive_group, HEYAI_ROLE_STORAGE);
+  add_provider_rows (self, self->drive_group, HEYAI_ROLE_STORAGE);
   /* The sign-in page: shown while signing in, below the rows. */
   self->drive_signin = HEYAI_DRIVE_SIGNIN (heyai_drive_signin_new ());
   gtk_widget_set_visible (GTK_WIDGET (self->drive_signin), FALSE);
