@@ -844,6 +844,56 @@ heyai_drive_get_finish (HeyaiDrive    *self,
 }
 
 /* ---------------------------------------------------------------------- */
+/* about.get                                                               */
+
+void
+heyai_drive_get_account_async (HeyaiDrive          *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(HeyaiHttpRequest) req = NULL;
+  GTask *task;
+
+  g_return_if_fail (HEYAI_IS_DRIVE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, heyai_drive_get_account_async);
+  /* about.get takes no supportsAllDrives, and requires `fields`. */
+  req = heyai_http_request_new ("GET", "about");
+  heyai_http_request_add_query (req, "fields", "user(displayName,emailAddress)");
+  drive_call_async (self, self->http, req, cancellable, get_cb, task);
+}
+
+char *
+heyai_drive_get_account_finish (HeyaiDrive    *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_autoptr(JsonObject) about = NULL;
+  JsonObject *user;
+  const char *email = NULL;
+
+  g_return_val_if_fail (HEYAI_IS_DRIVE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  about = g_task_propagate_pointer (G_TASK (result), error);
+  if (about == NULL)
+    return NULL;
+  user = json_object_has_member (about, "user") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (about, "user"))
+           ? json_object_get_object_member (about, "user") : NULL;
+  if (user != NULL)
+    email = json_object_get_string_member_with_default (user, "emailAddress", NULL);
+  if (email == NULL || *email == '\0')
+    {
+      g_set_error_literal (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                           _("Google Drive did not say which account is signed in."));
+      return NULL;
+    }
+  return g_strdup (email);
+}
+
+/* ---------------------------------------------------------------------- */
 /* Download                                                                */
 
 typedef struct

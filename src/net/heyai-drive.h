@@ -108,6 +108,16 @@ JsonObject *heyai_drive_get_finish      (HeyaiDrive          *self,
                                          GAsyncResult        *result,
                                          GError             **error);
 
+/* about.get: the signed-in account's e-mail address (what Preferences
+ * shows as "Connected as …"). */
+void        heyai_drive_get_account_async  (HeyaiDrive          *self,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+char       *heyai_drive_get_account_finish (HeyaiDrive          *self,
+                                            GAsyncResult        *result,
+                                            GError             **error);
+
 /* files.get?alt=media streamed to @dest_path (atomic rename, sha256). */
 void               heyai_drive_download_async  (HeyaiDrive            *self,
                                                 const char            *file_id,

@@ -18,6 +18,29 @@
 #include "heyai-oauth.h"
 
 #define CONNECT_TIMEOUT_S  600
+
+static const char * const client_id_env[] = { "HEYAI_GOOGLE_CLIENT_ID", NULL };
+static const char * const client_secret_env[] = { "HEYAI_GOOGLE_CLIENT_SECRET", NULL };
+static const char * const refresh_token_env[] = { "HEYAI_DRIVE_REFRESH_TOKEN", NULL };
+
+const HeyaiSecretSpec heyai_oauth_client_id_secret = {
+  .service = "google-client-id", .label = N_("Google OAuth client ID"),
+  .missing = N_("No Google OAuth client. Set HEYAI_GOOGLE_CLIENT_ID and HEYAI_GOOGLE_CLIENT_SECRET or add "
+                "them in Preferences → Storage."),
+  .env = client_id_env, .env_text = "HEYAI_GOOGLE_CLIENT_ID",
+};
+const HeyaiSecretSpec heyai_oauth_client_secret_secret = {
+  .service = "google-client-secret", .label = N_("Google OAuth client secret"),
+  .missing = N_("No Google OAuth client. Set HEYAI_GOOGLE_CLIENT_ID and HEYAI_GOOGLE_CLIENT_SECRET or add "
+                "them in Preferences → Storage."),
+  .env = client_secret_env, .env_text = "HEYAI_GOOGLE_CLIENT_SECRET",
+};
+const HeyaiSecretSpec heyai_oauth_refresh_token_secret = {
+  .service = "google-refresh-token", .label = N_("Google Drive authorization"),
+  .missing = N_("Google Drive is not connected. Connect Google Drive in Preferences → Storage, or set "
+                "HEYAI_DRIVE_REFRESH_TOKEN."),
+  .env = refresh_token_env, .env_text = "HEYAI_DRIVE_REFRESH_TOKEN",
+};
 #define EXPIRY_MARGIN_US   (60 * G_USEC_PER_SEC)
 
 struct _HeyaiOauth

@@ -35,8 +35,19 @@
 #include <gio/gio.h>
 
 #include "heyai-http.h"
+#include "heyai-secrets.h"
 
 G_BEGIN_DECLS
+
+/* The Google OAuth client's own keyring entries and variables (the Google
+ * Drive descriptor row lists them for Preferences). */
+extern const HeyaiSecretSpec heyai_oauth_client_id_secret;
+extern const HeyaiSecretSpec heyai_oauth_client_secret_secret;
+extern const HeyaiSecretSpec heyai_oauth_refresh_token_secret;
+
+#define HEYAI_SECRET_GOOGLE_CLIENT_ID     (&heyai_oauth_client_id_secret)
+#define HEYAI_SECRET_GOOGLE_CLIENT_SECRET (&heyai_oauth_client_secret_secret)
+#define HEYAI_SECRET_GOOGLE_REFRESH_TOKEN (&heyai_oauth_refresh_token_secret)
 
 #define HEYAI_GOOGLE_SCOPE_DRIVE_FILE "https://www.googleapis.com/auth/drive.file"
 

@@ -17,55 +17,6 @@
 #include "heyai-http.h"
 #include "heyai-secrets.h"
 
-typedef struct
-{
-  const char *service;
-  const char *env;          /* primary variable */
-  const char *env_text;     /* for messages */
-  const char *label;        /* N_() */
-  const char *missing;      /* N_(), %s = label not used: full sentence */
-} SecretInfo;
-
-static const SecretInfo infos[] = {
-  { HEYAI_SECRET_OPENAI, "OPENAI_API_KEY", "OPENAI_API_KEY", N_("OpenAI API key"),
-    N_("No OpenAI API key. Set OPENAI_API_KEY or add the key in Preferences → Providers.") },
-  { HEYAI_SECRET_ANTHROPIC, "ANTHROPIC_API_KEY", "ANTHROPIC_API_KEY", N_("Anthropic API key"),
-    N_("No Anthropic API key. Set ANTHROPIC_API_KEY or add the key in Preferences → Providers.") },
-  { HEYAI_SECRET_HIGGSFIELD, NULL, "HF_API_KEY and HF_API_SECRET (or HF_CREDENTIALS=key:secret)",
-    N_("Higgsfield API key"),
-    N_("No Higgsfield API key. Set HF_API_KEY and HF_API_SECRET (or HF_CREDENTIALS=key:secret) "
-       "or add the key in Preferences → Providers.") },
-  { HEYAI_SECRET_KLING_ACCESS, "KLING_ACCESS_KEY", "KLING_ACCESS_KEY", N_("Kling access key"),
-    N_("No Kling access key. Set KLING_ACCESS_KEY and KLING_SECRET_KEY or add the keys in "
-       "Preferences → Providers.") },
-  { HEYAI_SECRET_KLING_SECRET, "KLING_SECRET_KEY", "KLING_SECRET_KEY", N_("Kling secret key"),
-    N_("No Kling secret key. Set KLING_ACCESS_KEY and KLING_SECRET_KEY or add the keys in "
-       "Preferences → Providers.") },
-  { HEYAI_SECRET_KLING_API_KEY, "KLING_API_KEY", "KLING_API_KEY", N_("Kling API key"),
-    N_("No Kling API key. Set KLING_API_KEY or add the key in Preferences → Providers.") },
-  { HEYAI_SECRET_GOOGLE_CLIENT_ID, "HEYAI_GOOGLE_CLIENT_ID", "HEYAI_GOOGLE_CLIENT_ID",
-    N_("Google OAuth client ID"),
-    N_("No Google OAuth client. Set HEYAI_GOOGLE_CLIENT_ID and HEYAI_GOOGLE_CLIENT_SECRET or add "
-       "them in Preferences → Storage.") },
-  { HEYAI_SECRET_GOOGLE_CLIENT_SECRET, "HEYAI_GOOGLE_CLIENT_SECRET", "HEYAI_GOOGLE_CLIENT_SECRET",
-    N_("Google OAuth client secret"),
-    N_("No Google OAuth client. Set HEYAI_GOOGLE_CLIENT_ID and HEYAI_GOOGLE_CLIENT_SECRET or add "
-       "them in Preferences → Storage.") },
-  { HEYAI_SECRET_GOOGLE_REFRESH_TOKEN, "HEYAI_DRIVE_REFRESH_TOKEN", "HEYAI_DRIVE_REFRESH_TOKEN",
-    N_("Google Drive authorization"),
-    N_("Google Drive is not connected. Connect Google Drive in Preferences → Storage, or set "
-       "HEYAI_DRIVE_REFRESH_TOKEN.") },
-};
-
-static const SecretInfo *
-find_info (const char *service)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (infos); i++)
-    if (g_strcmp0 (infos[i].service, service) == 0)
-      return &infos[i];
-  return NULL;
-}
-
 static const SecretSchema *
 get_schema (void)
 {
@@ -86,19 +37,17 @@ get_schema (void)
 }
 
 const char *
-heyai_secrets_env_description (const char *service)
+heyai_secrets_env_description (const HeyaiSecretSpec *spec)
 {
-  const SecretInfo *info = find_info (service);
-
-  return info != NULL ? info->env_text : NULL;
+  g_return_val_if_fail (spec != NULL, NULL);
+  return spec->env_text;
 }
 
 const char *
-heyai_secrets_label (const char *service)
+heyai_secrets_label (const HeyaiSecretSpec *spec)
 {
-  const SecretInfo *info = find_info (service);
-
-  return info != NULL ? _(info->label) : service;
+  g_return_val_if_fail (spec != NULL, NULL);
+  return spec->label != NULL ? _(spec->label) : spec->service;
 }
 
 static const char *
@@ -177,53 +126,67 @@ heyai_secrets_register_in_use (const char *secret)
   register_in_use (secret);
 }
 
-char *
-heyai_secrets_dup_from_env (const char *service)
+/* The first of @spec->env that is set (and, for a pair, splits). */
+static const char *
+whole_variable (const HeyaiSecretSpec *spec)
 {
-  const SecretInfo *info = find_info (service);
-
-  if (info == NULL)
-    return NULL;
-
-  if (g_strcmp0 (service, HEYAI_SECRET_HIGGSFIELD) == 0)
+  for (guint i = 0; spec->env != NULL && spec->env[i] != NULL; i++)
     {
-      const char *key = nonempty_env ("HF_API_KEY");
-      const char *secret = nonempty_env ("HF_API_SECRET");
-      const char *pair;
+      const char *value = nonempty_env (spec->env[i]);
 
-      char *value = NULL;
-
-      if (key != NULL && secret != NULL)
-        value = g_strdup_printf ("%s:%s", key, secret);
-      else
-        {
-          pair = nonempty_env ("HF_CREDENTIALS");
-          if (pair == NULL)
-            pair = nonempty_env ("HF_KEY");
-          if (pair != NULL && heyai_secrets_split_pair (pair, NULL, NULL))
-            value = g_strdup (pair);
-        }
-      register_in_use (value);
-      return value;
+      if (value != NULL && (!spec->pair || heyai_secrets_split_pair (value, NULL, NULL)))
+        return spec->env[i];
     }
+  return NULL;
+}
 
-  register_in_use (nonempty_env (info->env));
-  return g_strdup (nonempty_env (info->env));
+static gboolean
+halves_set (const HeyaiSecretSpec *spec)
+{
+  return spec->env_first != NULL && spec->env_second != NULL &&
+         nonempty_env (spec->env_first) != NULL && nonempty_env (spec->env_second) != NULL;
+}
+
+const char *
+heyai_secrets_env_source (const HeyaiSecretSpec *spec,
+                          HeyaiSecretPart        part)
+{
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  if (halves_set (spec))
+    return part == HEYAI_SECRET_PART_SECOND ? spec->env_second : spec->env_first;
+  return whole_variable (spec);
+}
+
+char *
+heyai_secrets_dup_from_env (const HeyaiSecretSpec *spec)
+{
+  const char *variable;
+  char *value = NULL;
+
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  if (halves_set (spec))
+    value = g_strdup_printf ("%s:%s", nonempty_env (spec->env_first), nonempty_env (spec->env_second));
+  else if ((variable = whole_variable (spec)) != NULL)
+    value = g_strdup (nonempty_env (variable));
+  register_in_use (value);
+  return value;
 }
 
 void
-heyai_secrets_set_missing_error (GError    **error,
-                                 const char *service)
+heyai_secrets_set_missing_error (GError               **error,
+                                 const HeyaiSecretSpec *spec)
 {
-  const SecretInfo *info = find_info (service);
+  g_return_if_fail (spec != NULL);
 
-  if (info == NULL)
+  if (spec->missing == NULL)
     {
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS,
-                   _("No credentials for “%s”. Add them in Preferences → Providers."), service);
+                   _("No credentials for “%s”. Add them in Preferences → Providers."), spec->service);
       return;
     }
-  g_set_error_literal (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS, _(info->missing));
+  g_set_error_literal (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS, _(spec->missing));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -244,7 +207,7 @@ store_cb (GObject      *source,
 }
 
 void
-heyai_secrets_store_async (const char          *service,
+heyai_secrets_store_async (const HeyaiSecretSpec *spec,
                            const char          *secret,
                            GCancellable        *cancellable,
                            GAsyncReadyCallback  callback,
@@ -253,16 +216,16 @@ heyai_secrets_store_async (const char          *service,
   GTask *task;
   g_autofree char *label = NULL;
 
-  g_return_if_fail (service != NULL);
+  g_return_if_fail (spec != NULL && spec->service != NULL);
   g_return_if_fail (secret != NULL);
 
   register_in_use (secret);
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, heyai_secrets_store_async);
   /* TRANSLATORS: the keyring item's label, %s is e.g. "OpenAI API key" */
-  label = g_strdup_printf (_("HeyAI Studio: %s"), heyai_secrets_label (service));
+  label = g_strdup_printf (_("HeyAI Studio: %s"), heyai_secrets_label (spec));
   secret_password_store (get_schema (), SECRET_COLLECTION_DEFAULT, label, secret, cancellable,
-                         store_cb, task, "service", service, NULL);
+                         store_cb, task, "service", spec->service, NULL);
 }
 
 gboolean
@@ -296,19 +259,19 @@ lookup_cb (GObject      *source,
 }
 
 void
-heyai_secrets_lookup_async (const char          *service,
+heyai_secrets_lookup_async (const HeyaiSecretSpec *spec,
                             GCancellable        *cancellable,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
   GTask *task;
 
-  g_return_if_fail (service != NULL);
+  g_return_if_fail (spec != NULL && spec->service != NULL);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, heyai_secrets_lookup_async);
   secret_password_lookup (get_schema (), cancellable, lookup_cb, task,
-                          "service", service, NULL);
+                          "service", spec->service, NULL);
 }
 
 char *
@@ -335,18 +298,18 @@ clear_cb (GObject      *source,
 }
 
 void
-heyai_secrets_clear_async (const char          *service,
+heyai_secrets_clear_async (const HeyaiSecretSpec *spec,
                            GCancellable        *cancellable,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
   GTask *task;
 
-  g_return_if_fail (service != NULL);
+  g_return_if_fail (spec != NULL && spec->service != NULL);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, heyai_secrets_clear_async);
-  secret_password_clear (get_schema (), cancellable, clear_cb, task, "service", service, NULL);
+  secret_password_clear (get_schema (), cancellable, clear_cb, task, "service", spec->service, NULL);
 }
 
 gboolean
@@ -367,7 +330,7 @@ get_lookup_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  const char *service = g_task_get_task_data (task);
+  const HeyaiSecretSpec *spec = g_task_get_task_data (task);
   char *secret;
   GError *missing = NULL;
 
@@ -378,7 +341,7 @@ get_lookup_cb (GObject      *source,
       return;
     }
   if (error != NULL)
-    g_debug ("keyring lookup of %s failed: %s", service, error->message);
+    g_debug ("keyring lookup of %s failed: %s", spec->service, error->message);
 
   if (secret != NULL && *secret != '\0')
     {
@@ -387,12 +350,12 @@ get_lookup_cb (GObject      *source,
     }
   g_free (secret);
 
-  heyai_secrets_set_missing_error (&missing, service);
+  heyai_secrets_set_missing_error (&missing, spec);
   g_task_return_error (task, missing);
 }
 
 void
-heyai_secrets_get_async (const char          *service,
+heyai_secrets_get_async (const HeyaiSecretSpec *spec,
                          GCancellable        *cancellable,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
@@ -400,20 +363,20 @@ heyai_secrets_get_async (const char          *service,
   g_autoptr(GTask) task = NULL;
   char *value;
 
-  g_return_if_fail (service != NULL);
+  g_return_if_fail (spec != NULL && spec->service != NULL);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, heyai_secrets_get_async);
-  g_task_set_task_data (task, g_strdup (service), g_free);
+  g_task_set_task_data (task, (gpointer) spec, NULL);
 
-  value = heyai_secrets_dup_from_env (service);
+  value = heyai_secrets_dup_from_env (spec);
   if (value != NULL)
     {
       g_task_return_pointer (task, value, g_free);
       return;
     }
 
-  heyai_secrets_lookup_async (service, cancellable, get_lookup_cb, g_steal_pointer (&task));
+  heyai_secrets_lookup_async (spec, cancellable, get_lookup_cb, g_steal_pointer (&task));
 }
 
 char *

@@ -1,20 +1,17 @@
 /* heyai-secrets.h: API keys and OAuth tokens (libsecret + environment).
  *
  * One libsecret schema, "io.github.heyai.Studio.Secret", with one string
- * attribute `service`.  The service names are the HEYAI_SECRET_* macros below.
+ * attribute `service`.  This module knows no provider: each call takes a
+ * HeyaiSecretSpec (the entry's `service` attribute, its label, the
+ * environment variables it may come from and the sentence saying it is
+ * missing) as a value.  The providers' specs are rows of the provider
+ * descriptor table (src/providers/heyai-provider-descriptors.h); the Google
+ * OAuth client's own are in heyai-oauth.h.
  *
- * Environment variables take precedence over the keyring (headless use, CI):
- *
- *   openai               OPENAI_API_KEY
- *   anthropic            ANTHROPIC_API_KEY
- *   higgsfield           "key:secret" from HF_API_KEY + HF_API_SECRET,
- *                        or HF_CREDENTIALS=key:secret (or HF_KEY=key:secret)
- *   kling-access         KLING_ACCESS_KEY
- *   kling-secret         KLING_SECRET_KEY
- *   kling-api-key        KLING_API_KEY (newer single-key scheme, optional)
- *   google-client-id     HEYAI_GOOGLE_CLIENT_ID
- *   google-client-secret HEYAI_GOOGLE_CLIENT_SECRET
- *   google-refresh-token HEYAI_DRIVE_REFRESH_TOKEN
+ * Environment variables take precedence over the keyring (headless use, CI).
+ * A "key:secret" pair (@pair) comes from two variables joined with ':'
+ * (@env_first and @env_second, both set), else from one of @env holding
+ * "key:secret".
  *
  * Secrets never go to SQLite, GSettings, logs, exports or Drive.
  *
@@ -22,7 +19,8 @@
  * SECRET_FILE_TEST_PASSWORD=<anything> gives a keyring with no D-Bus.
  * HEYAI_SECRET_SCHEMA overrides the schema name (tests use their own).
  *
- * All callbacks run on the caller's thread-default main context.
+ * All callbacks run on the caller's thread-default main context.  Specs
+ * must outlive the calls (they are static tables).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -34,48 +32,61 @@ G_BEGIN_DECLS
 
 #define HEYAI_SECRET_SCHEMA_NAME          "io.github.heyai.Studio.Secret"
 
-#define HEYAI_SECRET_OPENAI               "openai"
-#define HEYAI_SECRET_ANTHROPIC            "anthropic"
-#define HEYAI_SECRET_HIGGSFIELD           "higgsfield"
-#define HEYAI_SECRET_KLING_ACCESS         "kling-access"
-#define HEYAI_SECRET_KLING_SECRET         "kling-secret"
-#define HEYAI_SECRET_KLING_API_KEY        "kling-api-key"
-#define HEYAI_SECRET_GOOGLE_CLIENT_ID     "google-client-id"
-#define HEYAI_SECRET_GOOGLE_CLIENT_SECRET "google-client-secret"
-#define HEYAI_SECRET_GOOGLE_REFRESH_TOKEN "google-refresh-token"
+typedef struct
+{
+  const char         *service;     /* the keyring entry's `service` attribute */
+  const char         *label;       /* N_(): what it is ("OpenAI API key"): messages, the keyring */
+  const char         *missing;     /* N_(): the full sentence when it is missing */
+  const char * const *env;         /* NULL-terminated variables holding the whole value (or NULL) */
+  const char         *env_first;   /* a pair: the variables of its halves, joined with ':' */
+  const char         *env_second;  /*   when both are set; they win over @env */
+  const char         *env_text;    /* the variables, for messages ("OPENAI_API_KEY") */
+  gboolean            pair;        /* the value is "key:secret": a value from @env must split */
+} HeyaiSecretSpec;
 
-/* The environment variable(s) for a service, for messages:
- * "OPENAI_API_KEY", "HF_API_KEY and HF_API_SECRET (or HF_CREDENTIALS)", ...;
- * NULL for an unknown service. */
-const char *heyai_secrets_env_description (const char *service);
-/* The value from the environment (see the table), or NULL.  Newly allocated. */
-char       *heyai_secrets_dup_from_env    (const char *service);
+/* Which part of a value: all of it, or one half of a "key:secret" pair. */
+typedef enum
+{
+  HEYAI_SECRET_PART_WHOLE,
+  HEYAI_SECRET_PART_FIRST,
+  HEYAI_SECRET_PART_SECOND,
+} HeyaiSecretPart;
+
+/* The environment variable(s) for @spec, for messages, or NULL. */
+const char *heyai_secrets_env_description (const HeyaiSecretSpec *spec);
+/* The value from the environment, or NULL.  Newly allocated. */
+char       *heyai_secrets_dup_from_env    (const HeyaiSecretSpec *spec);
+/* The variable that supplies @part of @spec right now (@env_first, or
+ * the one of @env that is set), or NULL when the environment does not: what
+ * Preferences shows as "Set by …". */
+const char *heyai_secrets_env_source      (const HeyaiSecretSpec *spec,
+                                           HeyaiSecretPart        part);
 /* Human name of what is missing, for messages ("OpenAI API key", ...). */
-const char *heyai_secrets_label           (const char *service);
+const char *heyai_secrets_label           (const HeyaiSecretSpec *spec);
 
-/* Sets HEYAI_ERROR_CREDENTIALS saying the credential is missing, naming the
- * variable and the Preferences page, e.g. "No OpenAI API key. Set
+/* Sets HEYAI_ERROR_CREDENTIALS with @spec's missing sentence, which names
+ * the variables and the Preferences page, e.g. "No OpenAI API key. Set
  * OPENAI_API_KEY or add the key in Preferences → Providers." */
-void        heyai_secrets_set_missing_error (GError    **error,
-                                             const char *service);
+void        heyai_secrets_set_missing_error (GError               **error,
+                                             const HeyaiSecretSpec *spec);
 
 /* Keyring only (no environment).  lookup_finish returns NULL with no error
  * when nothing is stored. */
-void        heyai_secrets_store_async     (const char          *service,
+void        heyai_secrets_store_async     (const HeyaiSecretSpec *spec,
                                            const char          *secret,
                                            GCancellable        *cancellable,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data);
 gboolean    heyai_secrets_store_finish    (GAsyncResult        *result,
                                            GError             **error);
-void        heyai_secrets_lookup_async    (const char          *service,
+void        heyai_secrets_lookup_async    (const HeyaiSecretSpec *spec,
                                            GCancellable        *cancellable,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data);
 char       *heyai_secrets_lookup_finish   (GAsyncResult        *result,
                                            GError             **error);
 /* Clearing something not stored is a success. */
-void        heyai_secrets_clear_async     (const char          *service,
+void        heyai_secrets_clear_async     (const HeyaiSecretSpec *spec,
                                            GCancellable        *cancellable,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data);
@@ -86,7 +97,7 @@ gboolean    heyai_secrets_clear_finish    (GAsyncResult        *result,
  * credential completes with heyai_secrets_set_missing_error(); a keyring
  * that cannot be reached is reported as missing too (with the keyring's
  * reason logged at debug level).  Returns the secret, newly allocated. */
-void        heyai_secrets_get_async       (const char          *service,
+void        heyai_secrets_get_async       (const HeyaiSecretSpec *spec,
                                            GCancellable        *cancellable,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data);
@@ -104,7 +115,7 @@ void        heyai_secrets_protect_process (void);
  * Everything heyai_secrets_* hands out is registered already. */
 void        heyai_secrets_register_in_use (const char *secret);
 
-/* Splits "key:secret" (HF_CREDENTIALS, the higgsfield secret) at the first
+/* Splits "key:secret" (a pair secret) at the first
  * ':'; FALSE if there is no ':' or either part is empty. */
 gboolean    heyai_secrets_split_pair      (const char  *pair,
                                            char       **out_key,

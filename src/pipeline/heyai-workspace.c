@@ -13,6 +13,7 @@
 #include "heyai-imager-higgsfield.h"
 #include "heyai-llm-anthropic.h"
 #include "heyai-llm-openai.h"
+#include "heyai-provider-descriptors.h"
 #include "heyai-secrets.h"
 #include "heyai-storage-gdrive.h"
 #include "heyai-workspace.h"
@@ -47,10 +48,34 @@ static const char *const concurrency_keys[N_WS_ROLES] = {
   "concurrency-llm", "concurrency-imager", "concurrency-animator", "concurrency-storage",
 };
 
-static const HeyaiPriceEntry price_entries[] = {
-  { "higgsfield", "image", N_("Still (standard resolution; 4K costs twice)"), HEYAI_HIGGSFIELD_PRICE_STANDARD },
-  { "kling",      "clip",  N_("5-second clip (10 seconds cost twice)"),      HEYAI_KLING_PRICE_STD_5 },
-};
+/* The price table: every price row of the provider descriptors. */
+static const HeyaiPriceEntry *
+price_table (guint *n_entries)
+{
+  static HeyaiPriceEntry *entries;
+  static guint n;
+  static gsize once = 0;
+
+  if (g_once_init_enter (&once))
+    {
+      guint n_descriptors = 0;
+      const HeyaiProviderDescriptor *descriptors = heyai_provider_descriptors (&n_descriptors);
+      GArray *array = g_array_new (FALSE, TRUE, sizeof (HeyaiPriceEntry));
+
+      for (guint i = 0; i < n_descriptors; i++)
+        for (const HeyaiProviderPrice *p = descriptors[i].prices; p != NULL && p->kind != NULL; p++)
+          {
+            HeyaiPriceEntry entry = { descriptors[i].name, p->kind, p->unit, p->usd };
+
+            g_array_append_val (array, entry);
+          }
+      n = array->len;
+      entries = (HeyaiPriceEntry *) (gpointer) g_array_free (array, FALSE);
+      g_once_init_leave (&once, 1);
+    }
+  *n_entries = n;
+  return entries;
+}
 
 static char *
 setting_string (HeyaiWorkspace *self,
@@ -137,13 +162,42 @@ create_imager (HeyaiWorkspace  *self,
   }
 }
 
+static GObject *create_named_provider (HeyaiWorkspace  *self,
+                                       HeyaiRole        role,
+                                       const char      *name,
+                                       GError         **error);
+
 static GObject *
 create_provider (HeyaiWorkspace  *self,
                  HeyaiRole        role,
                  GError         **error)
 {
   g_autofree char *setting = setting_string (self, provider_keys[role]);
-  const char *name = heyai_provider_resolve_name (role, self->provider[role], setting);
+
+  return create_named_provider (self, role, heyai_provider_resolve_name (role, self->provider[role], setting),
+                                error);
+}
+
+GObject *
+heyai_workspace_create_provider (HeyaiWorkspace  *self,
+                                 HeyaiRole        role,
+                                 const char      *name,
+                                 GError         **error)
+{
+  g_return_val_if_fail (HEYAI_IS_WORKSPACE (self), NULL);
+  g_return_val_if_fail ((guint) role < N_WS_ROLES, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return create_named_provider (self, role, name, error);
+}
+
+/* @name with the settings as values (server, model, price override). */
+static GObject *
+create_named_provider (HeyaiWorkspace  *self,
+                       HeyaiRole        role,
+                       const char      *name,
+                       GError         **error)
+{
   const char * const *names = heyai_provider_names (role);
   g_autofree char *model = NULL;
   GObject *provider;
@@ -463,8 +517,7 @@ heyai_workspace_price_entries (guint *n_entries)
 {
   g_return_val_if_fail (n_entries != NULL, NULL);
 
-  *n_entries = G_N_ELEMENTS (price_entries);
-  return price_entries;
+  return price_table (n_entries);
 }
 
 static char *
@@ -488,9 +541,14 @@ heyai_workspace_get_price (HeyaiWorkspace *self,
 
   if (overridden != NULL)
     *overridden = FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (price_entries); i++)
-    if (g_str_equal (price_entries[i].provider, provider) && g_str_equal (price_entries[i].kind, kind))
-      builtin = price_entries[i].builtin;
+  {
+    guint n_entries = 0;
+    const HeyaiPriceEntry *entries = price_table (&n_entries);
+
+    for (guint i = 0; i < n_entries; i++)
+      if (g_str_equal (entries[i].provider, provider) && g_str_equal (entries[i].kind, kind))
+        builtin = entries[i].builtin;
+  }
 
   key = price_key (provider, kind);
   if (self->settings != NULL)

@@ -61,6 +61,14 @@ gboolean        heyai_workspace_check_budget     (HeyaiWorkspace         *self,
 const char     *heyai_workspace_get_provider_name (HeyaiWorkspace *self,
                                                    HeyaiRole       role);
 
+/* A new provider @name of @role configured as a batch would have it (the
+ * settings' server, model and price as values): what Test Connection
+ * checks.  NULL with @error when it cannot be made (no key, ...). */
+GObject        *heyai_workspace_create_provider  (HeyaiWorkspace *self,
+                                                  HeyaiRole       role,
+                                                  const char     *name,
+                                                  GError        **error);
+
 /* The price table the estimates come from: one row per paid provider and
  * job kind.  A price set in the setting "price-table" ("provider/kind" ->
  * USD) overrides the built-in one and reaches the providers (the next

@@ -12,8 +12,28 @@
 
 #include "heyai-providers.h"
 #include "heyai-media.h"
+#include "heyai-secrets.h"
 
 G_BEGIN_DECLS
+
+/* One field of a provider's credentials in Preferences: a keyring entry (its
+ * spec: the entry's `service`, label, variables), the field's title, and
+ * which half of a "key:secret" entry the field edits. */
+typedef struct
+{
+  const HeyaiSecretSpec *secret;
+  const char            *title;     /* N_(): "API Key"; NULL: not shown (set another way) */
+  HeyaiSecretPart        part;
+} HeyaiProviderSecret;
+
+/* One row of the price table the estimates use (USD; the Spending window
+ * edits it, the row is the default). */
+typedef struct
+{
+  const char *kind;                 /* "image", "clip" */
+  const char *unit;                 /* N_(): what one price buys */
+  double      usd;
+} HeyaiProviderPrice;
 
 /* default_jobs of a provider that works on this machine: one per processor. */
 #define HEYAI_PROVIDER_JOBS_PER_PROCESSOR G_MAXUINT
@@ -32,6 +52,24 @@ typedef struct
   const HeyaiStillLimits  *still_limits;     /* animators: what a still must be; NULL: any */
   GObject               *(*create)          (const char  *data_dir,
                                              GError     **error);   /* NULL: not in this build */
+  /* Credentials, prices and Test Connection (issue 13). */
+  const HeyaiProviderSecret *secrets;       /* ended by .secret == NULL; NULL: needs none */
+  const HeyaiProviderPrice  *prices;        /* ended by .kind == NULL; NULL: free */
+  GType                    (*get_type)      (void);   /* the provider's type (NULL: offline) */
+  /* A cheap authenticated call (nothing billed); NULL: nothing to reach. */
+  void                     (*test_async)    (GObject             *provider,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+  gboolean                 (*test_finish)   (GObject             *provider,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+  /* The name Test Connection says (NULL: the label), e.g. which server. */
+  const char              *(*test_label)    (GObject             *provider);
+  /* Preferences: the GSettings keys of its model and of its server's
+   * address (NULL: no such row). */
+  const char              *model_setting;
+  const char              *base_url_setting;
 } HeyaiProviderDescriptor;
 
 /* Every descriptor; the first of each role is that role's default. */
@@ -43,7 +81,25 @@ const char *heyai_provider_descriptor_label        (const HeyaiProviderDescripto
 /* The base URL from the environment (base_url_env) or the default; NULL
  * for a provider without a service. */
 char       *heyai_provider_descriptor_dup_base_url (const HeyaiProviderDescriptor *descriptor);
+/* The descriptor of @provider (a provider object), or NULL. */
+const HeyaiProviderDescriptor *heyai_provider_descriptor_of     (GObject     *provider);
+/* The spec of the keyring entry whose `service` is @service, from the
+ * descriptors' secrets (aborts on an unknown one: a programming error). */
+const HeyaiSecretSpec *heyai_provider_secret_spec (const char *service);
+/* The price of @kind in @descriptor's table, 0 when it has none. */
+double      heyai_provider_descriptor_price        (const HeyaiProviderDescriptor *descriptor,
+                                                    const char                    *kind);
+/* The variable that chooses @role's provider ("HEYAI_LLM", ...). */
+const char *heyai_provider_role_env                (HeyaiRole    role);
 /* "openai, anthropic or offline": the names of @role for help texts. */
 char       *heyai_provider_describe_choices        (HeyaiRole    role);
+
+/* The providers' keyring entries, by name (rows of the descriptor table). */
+#define HEYAI_SECRET_OPENAI        heyai_provider_secret_spec ("openai")
+#define HEYAI_SECRET_ANTHROPIC     heyai_provider_secret_spec ("anthropic")
+#define HEYAI_SECRET_HIGGSFIELD    heyai_provider_secret_spec ("higgsfield")
+#define HEYAI_SECRET_KLING_ACCESS  heyai_provider_secret_spec ("kling-access")
+#define HEYAI_SECRET_KLING_SECRET  heyai_provider_secret_spec ("kling-secret")
+#define HEYAI_SECRET_KLING_API_KEY heyai_provider_secret_spec ("kling-api-key")
 
 G_END_DECLS

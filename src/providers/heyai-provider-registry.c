@@ -1,9 +1,10 @@
 /* heyai-provider-registry.c: providers by role and name.
  *
- * One table: adding a provider is one line in `registry` below (its role,
- * its name and a `GObject *(*) (const char *data_dir, GError **error)`
- * constructor).  An entry whose constructor is NULL is known but not built
- * yet, and says so clearly.
+ * One table: adding a provider is one row in `registry` below (its role,
+ * its name, a `GObject *(*) (const char *data_dir, GError **error)`
+ * constructor, its keyring entries and their variables, its prices and its
+ * Test Connection call) plus the provider's own file.  An entry whose
+ * constructor is NULL is known but not built yet, and says so clearly.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -62,6 +63,119 @@ static const char * const kling_keys[] = { "KLING_ACCESS_KEY", "KLING_SECRET_KEY
 static const char * const gdrive_keys[] = { "HEYAI_GOOGLE_CLIENT_ID", "HEYAI_GOOGLE_CLIENT_SECRET",
                                             "HEYAI_DRIVE_REFRESH_TOKEN", NULL };
 
+/* Test Connection: each paid provider's cheap authenticated call, as
+ * GObject functions for the table (heyai_provider_test_async). */
+#define TEST_FUNCS(prefix, CAST)                                                        \
+  static void                                                                                 \
+  prefix##_test_async (GObject *provider, GCancellable *cancellable,                         \
+                       GAsyncReadyCallback callback, gpointer user_data)                      \
+  {                                                                                           \
+    heyai_##prefix##_test_async (CAST (provider), cancellable, callback, user_data);          \
+  }                                                                                           \
+  static gboolean                                                                             \
+  prefix##_test_finish (GObject *provider, GAsyncResult *result, GError **error)             \
+  {                                                                                           \
+    return heyai_##prefix##_test_finish (CAST (provider), result, error);                     \
+  }
+
+TEST_FUNCS (llm_anthropic, HEYAI_LLM_ANTHROPIC)
+TEST_FUNCS (imager_higgsfield, HEYAI_IMAGER_HIGGSFIELD)
+TEST_FUNCS (animator_kling, HEYAI_ANIMATOR_KLING)
+#undef TEST_FUNCS
+
+/* OpenAI (and compatible servers): listing the models needs the key. */
+static void
+llm_openai_test_async (GObject             *provider,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  heyai_llm_openai_list_models_async (HEYAI_LLM_OPENAI (provider), cancellable, callback, user_data);
+}
+
+static gboolean
+llm_openai_test_finish (GObject       *provider,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_auto(GStrv) ids = heyai_llm_openai_list_models_finish (HEYAI_LLM_OPENAI (provider), result, error);
+
+  return ids != NULL;
+}
+
+/* "The OpenAI-compatible server" unless it is OpenAI's own. */
+static const char *
+llm_openai_test_label (GObject *provider)
+{
+  return heyai_http_get_label (heyai_llm_openai_get_http (HEYAI_LLM_OPENAI (provider)));
+}
+
+/* Google Drive: an access token from the stored sign-in. */
+static HeyaiOauth *
+gdrive_oauth (GObject *provider)
+{
+  return heyai_drive_get_oauth (heyai_storage_gdrive_get_drive (HEYAI_STORAGE_GDRIVE (provider)));
+}
+
+static void
+storage_gdrive_test_async (GObject             *provider,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  heyai_oauth_get_token_async (gdrive_oauth (provider), cancellable, callback, user_data);
+}
+
+static gboolean
+storage_gdrive_test_finish (GObject       *provider,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_autofree char *token = heyai_oauth_get_token_finish (gdrive_oauth (provider), result, error);
+
+  return token != NULL;
+}
+
+/* Keyring entries: the `service` attribute, the variables, the messages.
+ * Each is a field (or two halves) of the provider's row in Preferences. */
+static const HeyaiSecretSpec openai_secret = {
+  .service = "openai", .label = N_("OpenAI API key"),
+  .missing = N_("No OpenAI API key. Set OPENAI_API_KEY or add the key in Preferences → Providers."),
+  .env = openai_keys, .env_text = "OPENAI_API_KEY",
+};
+static const HeyaiSecretSpec anthropic_secret = {
+  .service = "anthropic", .label = N_("Anthropic API key"),
+  .missing = N_("No Anthropic API key. Set ANTHROPIC_API_KEY or add the key in Preferences → Providers."),
+  .env = anthropic_keys, .env_text = "ANTHROPIC_API_KEY",
+};
+/* One entry "key:secret" (what the service's Authorization header takes
+ * and HF_CREDENTIALS holds), edited as two fields. */
+static const HeyaiSecretSpec higgsfield_secret = {
+  .service = "higgsfield", .label = N_("Higgsfield API key"),
+  .missing = N_("No Higgsfield API key. Set HF_API_KEY and HF_API_SECRET (or HF_CREDENTIALS=key:secret) "
+                "or add the key in Preferences → Providers."),
+  .env = (const char * const []) { "HF_CREDENTIALS", "HF_KEY", NULL },
+  .env_first = "HF_API_KEY", .env_second = "HF_API_SECRET",
+  .env_text = "HF_API_KEY and HF_API_SECRET (or HF_CREDENTIALS=key:secret)", .pair = TRUE,
+};
+static const HeyaiSecretSpec kling_access_secret = {
+  .service = "kling-access", .label = N_("Kling access key"),
+  .missing = N_("No Kling access key. Set KLING_ACCESS_KEY and KLING_SECRET_KEY or add the keys in "
+                "Preferences → Providers."),
+  .env = (const char * const []) { "KLING_ACCESS_KEY", NULL }, .env_text = "KLING_ACCESS_KEY",
+};
+static const HeyaiSecretSpec kling_secret_secret = {
+  .service = "kling-secret", .label = N_("Kling secret key"),
+  .missing = N_("No Kling secret key. Set KLING_ACCESS_KEY and KLING_SECRET_KEY or add the keys in "
+                "Preferences → Providers."),
+  .env = (const char * const []) { "KLING_SECRET_KEY", NULL }, .env_text = "KLING_SECRET_KEY",
+};
+static const HeyaiSecretSpec kling_api_key_secret = {
+  .service = "kling-api-key", .label = N_("Kling API key"),
+  .missing = N_("No Kling API key. Set KLING_API_KEY or add the key in Preferences → Providers."),
+  .env = (const char * const []) { "KLING_API_KEY", NULL }, .env_text = "KLING_API_KEY",
+};
+
 /* The provider descriptor table (heyai-provider-descriptors.h).  The first
  * entry of each role is its default.  The offline animator encodes on this
  * machine: one clip per processor. */
@@ -70,26 +184,59 @@ static const HeyaiProviderEntry registry[] = {
     .default_jobs = 1, .max_jobs = 0, .create = create_llm_offline },
   { .role = HEYAI_ROLE_LLM, .name = "openai", .label = N_("OpenAI"),
     .base_url_env = "HEYAI_OPENAI_BASE_URL", .base_url = "https://api.openai.com/v1",
-    .key_env = openai_keys, .default_jobs = 1, .max_jobs = 0, .create = heyai_llm_openai_create },
+    .key_env = openai_keys, .default_jobs = 1, .max_jobs = 0, .create = heyai_llm_openai_create,
+    .secrets = (const HeyaiProviderSecret []) {
+      { &openai_secret, N_("API Key"), HEYAI_SECRET_PART_WHOLE }, { 0 } },
+    .get_type = heyai_llm_openai_get_type,
+    .test_async = llm_openai_test_async, .test_finish = llm_openai_test_finish,
+    .test_label = llm_openai_test_label, .model_setting = "llm-model", .base_url_setting = "openai-base-url" },
   { .role = HEYAI_ROLE_LLM, .name = "anthropic", .label = N_("Anthropic"),
     .base_url_env = "HEYAI_ANTHROPIC_BASE_URL", .base_url = "https://api.anthropic.com",
-    .key_env = anthropic_keys, .default_jobs = 1, .max_jobs = 0, .create = heyai_llm_anthropic_create },
+    .key_env = anthropic_keys, .default_jobs = 1, .max_jobs = 0, .create = heyai_llm_anthropic_create,
+    .secrets = (const HeyaiProviderSecret []) {
+      { &anthropic_secret, N_("API Key"), HEYAI_SECRET_PART_WHOLE }, { 0 } },
+    .get_type = heyai_llm_anthropic_get_type,
+    .test_async = llm_anthropic_test_async, .test_finish = llm_anthropic_test_finish,
+    .model_setting = "llm-model", .base_url_setting = "anthropic-base-url" },
   { .role = HEYAI_ROLE_IMAGER, .name = "offline", .label = N_("Offline storyboard"),
     .default_jobs = 4, .max_jobs = 0, .create = create_imager_offline },
   { .role = HEYAI_ROLE_IMAGER, .name = "higgsfield", .label = N_("Higgsfield"),
     .base_url_env = "HEYAI_HIGGSFIELD_BASE_URL", .base_url = "https://api.higgsfield.ai",
     .key_env = higgsfield_keys, .default_jobs = 4, .max_jobs = 64,
-    .create = heyai_imager_higgsfield_create },
+    .create = heyai_imager_higgsfield_create,
+    .secrets = (const HeyaiProviderSecret []) {
+      { &higgsfield_secret, N_("API Key"), HEYAI_SECRET_PART_FIRST },
+      { &higgsfield_secret, N_("API Secret"), HEYAI_SECRET_PART_SECOND }, { 0 } },
+    .prices = (const HeyaiProviderPrice []) {
+      { "image", N_("Still (standard resolution; 4K costs twice)"), HEYAI_HIGGSFIELD_PRICE_STANDARD }, { 0 } },
+    .get_type = heyai_imager_higgsfield_get_type,
+    .test_async = imager_higgsfield_test_async, .test_finish = imager_higgsfield_test_finish,
+    .model_setting = "imager-model", .base_url_setting = "higgsfield-base-url" },
   { .role = HEYAI_ROLE_ANIMATOR, .name = "offline", .label = N_("Offline Ken Burns"),
     .default_jobs = HEYAI_PROVIDER_JOBS_PER_PROCESSOR, .max_jobs = 0, .create = create_animator_offline },
   { .role = HEYAI_ROLE_ANIMATOR, .name = "kling", .label = N_("Kling"),
     .base_url_env = "HEYAI_KLING_BASE_URL", .base_url = "https://api-singapore.klingai.com",
     .key_env = kling_keys, .default_jobs = 2, .max_jobs = 64, .still_limits = &heyai_kling_still_limits,
-    .create = heyai_animator_kling_create },
+    .create = heyai_animator_kling_create,
+    .secrets = (const HeyaiProviderSecret []) {
+      { &kling_access_secret, N_("Access Key"), HEYAI_SECRET_PART_WHOLE },
+      { &kling_secret_secret, N_("Secret Key"), HEYAI_SECRET_PART_WHOLE },
+      { &kling_api_key_secret, NULL, HEYAI_SECRET_PART_WHOLE }, { 0 } },
+    .prices = (const HeyaiProviderPrice []) {
+      { "clip", N_("5-second clip (10 seconds cost twice)"), HEYAI_KLING_PRICE_STD_5 }, { 0 } },
+    .get_type = heyai_animator_kling_get_type,
+    .test_async = animator_kling_test_async, .test_finish = animator_kling_test_finish,
+    .model_setting = "animator-model" },
   { .role = HEYAI_ROLE_STORAGE, .name = "local", .label = N_("Local folder"),
     .default_jobs = 4, .max_jobs = 0, .create = create_storage_local },
   { .role = HEYAI_ROLE_STORAGE, .name = "gdrive", .label = N_("Google Drive"),
-    .key_env = gdrive_keys, .default_jobs = 4, .max_jobs = 0, .create = heyai_storage_gdrive_create },
+    .key_env = gdrive_keys, .default_jobs = 4, .max_jobs = 0, .create = heyai_storage_gdrive_create,
+    .secrets = (const HeyaiProviderSecret []) {
+      { HEYAI_SECRET_GOOGLE_CLIENT_ID, N_("Google Cloud Client ID"), HEYAI_SECRET_PART_WHOLE },
+      { HEYAI_SECRET_GOOGLE_CLIENT_SECRET, N_("Google Cloud Client Secret"), HEYAI_SECRET_PART_WHOLE },
+      { HEYAI_SECRET_GOOGLE_REFRESH_TOKEN, NULL, HEYAI_SECRET_PART_WHOLE }, { 0 } },
+    .get_type = heyai_storage_gdrive_get_type,
+    .test_async = storage_gdrive_test_async, .test_finish = storage_gdrive_test_finish },
 };
 
 const HeyaiProviderDescriptor *
@@ -110,6 +257,40 @@ heyai_provider_descriptor_lookup (HeyaiRole    role,
     if (registry[i].role == role && g_ascii_strcasecmp (registry[i].name, name) == 0)
       return &registry[i];
   return NULL;
+}
+
+const HeyaiProviderDescriptor *
+heyai_provider_descriptor_of (GObject *provider)
+{
+  g_return_val_if_fail (G_IS_OBJECT (provider), NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (registry); i++)
+    if (registry[i].get_type != NULL && G_TYPE_CHECK_INSTANCE_TYPE (provider, registry[i].get_type ()))
+      return &registry[i];
+  return NULL;
+}
+
+const HeyaiSecretSpec *
+heyai_provider_secret_spec (const char *service)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (registry); i++)
+    for (const HeyaiProviderSecret *s = registry[i].secrets; s != NULL && s->secret != NULL; s++)
+      if (g_strcmp0 (s->secret->service, service) == 0)
+        return s->secret;
+  g_error ("no provider has a keyring entry “%s”", service);
+  return NULL;
+}
+
+double
+heyai_provider_descriptor_price (const HeyaiProviderDescriptor *descriptor,
+                                 const char                    *kind)
+{
+  g_return_val_if_fail (descriptor != NULL, 0);
+
+  for (const HeyaiProviderPrice *p = descriptor->prices; p != NULL && p->kind != NULL; p++)
+    if (g_strcmp0 (p->kind, kind) == 0)
+      return p->usd;
+  return 0;
 }
 
 const char *
@@ -249,9 +430,7 @@ heyai_provider_create (HeyaiRole    role,
 }
 
 const char *
-heyai_provider_resolve_name (HeyaiRole    role,
-                             const char  *flag,
-                             const char  *setting)
+heyai_provider_role_env (HeyaiRole role)
 {
   static const char * const env_vars[N_ROLES] = {
     [HEYAI_ROLE_LLM] = "HEYAI_LLM",
@@ -259,6 +438,16 @@ heyai_provider_resolve_name (HeyaiRole    role,
     [HEYAI_ROLE_ANIMATOR] = "HEYAI_ANIMATOR",
     [HEYAI_ROLE_STORAGE] = "HEYAI_STORAGE",
   };
+
+  g_return_val_if_fail ((guint) role < N_ROLES, NULL);
+  return env_vars[role];
+}
+
+const char *
+heyai_provider_resolve_name (HeyaiRole    role,
+                             const char  *flag,
+                             const char  *setting)
+{
   const char *env;
 
   g_return_val_if_fail ((guint) role < N_ROLES, NULL);
@@ -266,7 +455,7 @@ heyai_provider_resolve_name (HeyaiRole    role,
   if (flag != NULL && *flag != '\0')
     return flag;
 
-  env = g_getenv (env_vars[role]);
+  env = g_getenv (heyai_provider_role_env (role));
   if (env != NULL && *env != '\0')
     return env;
 
@@ -279,102 +468,32 @@ heyai_provider_resolve_name (HeyaiRole    role,
 /* ---------------------------------------------------------------------- */
 /* Test connection                                                         */
 
-static const char *
-provider_label (GObject *provider)
-{
-  if (HEYAI_IS_LLM_OPENAI (provider))
-    return heyai_http_get_label (heyai_llm_openai_get_http (HEYAI_LLM_OPENAI (provider)));
-  if (HEYAI_IS_LLM_ANTHROPIC (provider))
-    return heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_LLM, "anthropic"));
-  if (HEYAI_IS_IMAGER_HIGGSFIELD (provider))
-    return heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_IMAGER, "higgsfield"));
-  if (HEYAI_IS_ANIMATOR_KLING (provider))
-    return heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling"));
-  if (HEYAI_IS_STORAGE_GDRIVE (provider))
-    return heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_STORAGE, "gdrive"));
-  return NULL;
-}
-
+/* The one callback: the descriptor's finish function says whether the
+ * call went through; the message names the provider. */
 static void
-test_done (GTask        *task,
-           gboolean      ok,
-           GError       *error)
+test_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
 {
+  g_autoptr(GTask) task = user_data;
+  const HeyaiProviderDescriptor *descriptor = g_object_get_data (G_OBJECT (task), "descriptor");
   GObject *provider = g_task_get_task_data (task);
-  const char *label = provider_label (provider);
+  GError *error = NULL;
+  const char *label;
 
-  if (!ok)
+  if (!descriptor->test_finish (provider, result, &error))
     {
       g_task_return_error (task, error);
       return;
     }
-  /* Translators: %s is a service ("OpenAI", "Kling", ...) */
-  g_task_return_pointer (task, g_strdup_printf (_("%s: key accepted."), label), g_free);
-}
-
-static void
-test_models_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  g_auto(GStrv) ids = heyai_llm_openai_list_models_finish (HEYAI_LLM_OPENAI (source), result, &error);
-
-  test_done (task, ids != NULL, error);
-}
-
-static void
-test_anthropic_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  gboolean ok = heyai_llm_anthropic_test_finish (HEYAI_LLM_ANTHROPIC (source), result, &error);
-
-  test_done (task, ok, error);
-}
-
-static void
-test_higgsfield_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  gboolean ok = heyai_imager_higgsfield_test_finish (HEYAI_IMAGER_HIGGSFIELD (source), result, &error);
-
-  test_done (task, ok, error);
-}
-
-static void
-test_kling_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  gboolean ok = heyai_animator_kling_test_finish (HEYAI_ANIMATOR_KLING (source), result, &error);
-
-  test_done (task, ok, error);
-}
-
-static void
-test_drive_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  g_autofree char *token = heyai_oauth_get_token_finish (HEYAI_OAUTH (source), result, &error);
-
-  if (token == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_pointer (task, g_strdup (_("Google Drive: connected, access granted.")), g_free);
+  label = descriptor->test_label != NULL ? descriptor->test_label (provider)
+                                         : heyai_provider_descriptor_label (descriptor);
+  if (descriptor->role == HEYAI_ROLE_STORAGE)
+    /* Translators: %s is a storage service ("Google Drive") */
+    g_task_return_pointer (task, g_strdup_printf (_("%s: connected, access granted."), label), g_free);
+  else
+    /* Translators: %s is a service ("OpenAI", "Kling", ...) */
+    g_task_return_pointer (task, g_strdup_printf (_("%s: key accepted."), label), g_free);
 }
 
 void
@@ -383,6 +502,7 @@ heyai_provider_test_async (GObject             *provider,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
+  const HeyaiProviderDescriptor *descriptor;
   GTask *task;
 
   g_return_if_fail (G_IS_OBJECT (provider));
@@ -391,23 +511,17 @@ heyai_provider_test_async (GObject             *provider,
   g_task_set_source_tag (task, heyai_provider_test_async);
   g_task_set_task_data (task, g_object_ref (provider), g_object_unref);
 
-  if (HEYAI_IS_LLM_OPENAI (provider))
-    heyai_llm_openai_list_models_async (HEYAI_LLM_OPENAI (provider), cancellable, test_models_cb, task);
-  else if (HEYAI_IS_LLM_ANTHROPIC (provider))
-    heyai_llm_anthropic_test_async (HEYAI_LLM_ANTHROPIC (provider), cancellable, test_anthropic_cb, task);
-  else if (HEYAI_IS_IMAGER_HIGGSFIELD (provider))
-    heyai_imager_higgsfield_test_async (HEYAI_IMAGER_HIGGSFIELD (provider), cancellable, test_higgsfield_cb, task);
-  else if (HEYAI_IS_ANIMATOR_KLING (provider))
-    heyai_animator_kling_test_async (HEYAI_ANIMATOR_KLING (provider), cancellable, test_kling_cb, task);
-  else if (HEYAI_IS_STORAGE_GDRIVE (provider))
-    heyai_oauth_get_token_async (heyai_drive_get_oauth (heyai_storage_gdrive_get_drive (HEYAI_STORAGE_GDRIVE (provider))),
-                                 cancellable, test_drive_cb, task);
-  else
+  descriptor = heyai_provider_descriptor_of (provider);
+  if (descriptor == NULL || descriptor->test_async == NULL)
     {
       /* Offline and local providers: nothing remote to reach. */
       g_task_return_pointer (task, NULL, NULL);
       g_object_unref (task);
+      return;
     }
+  g_assert (descriptor->test_finish != NULL);
+  g_object_set_data (G_OBJECT (task), "descriptor", (gpointer) descriptor);
+  descriptor->test_async (provider, cancellable, test_cb, task);
 }
 
 char *

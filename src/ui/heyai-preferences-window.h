@@ -6,6 +6,8 @@
 
 #include <adwaita.h>
 #include "heyai-application.h"
+#include "heyai-drive-signin.h"
+#include "heyai-provider-descriptors.h"
 
 G_BEGIN_DECLS
 
@@ -13,9 +15,18 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (HeyaiPreferencesWindow, heyai_preferences_window, HEYAI, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
 HeyaiPreferencesWindow *heyai_preferences_window_new (HeyaiApplication *app);
-/* Tests: the password row for a keyring service ("openai", "kling-access", ...). */
+/* Tests: the row of a credential field (@part of the keyring entry @spec):
+ * an AdwPasswordEntryRow, or an insensitive AdwActionRow "Set by VARIABLE"
+ * when the environment supplies it; NULL when there is no such field. */
+GtkWidget              *heyai_preferences_window_get_key_field (HeyaiPreferencesWindow *self,
+                                                                const HeyaiSecretSpec  *spec,
+                                                                HeyaiSecretPart         part);
+/* Tests: the password row of a one-field key, NULL when not editable. */
 AdwPasswordEntryRow    *heyai_preferences_window_get_key_row (HeyaiPreferencesWindow *self,
-                                                              const char             *service);
+                                                              const HeyaiSecretSpec  *spec);
+/* Tests: the Drive sign-in page and the account row. */
+HeyaiDriveSignin       *heyai_preferences_window_get_drive_signin (HeyaiPreferencesWindow *self);
+AdwActionRow           *heyai_preferences_window_get_drive_row    (HeyaiPreferencesWindow *self);
 /* Tests: TRUE once every key row was filled from the keyring. */
 gboolean                heyai_preferences_window_get_keys_loaded (HeyaiPreferencesWindow *self);
 

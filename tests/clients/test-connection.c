@@ -12,6 +12,7 @@
 #include "heyai-imager-higgsfield.h"
 #include "heyai-animator-kling.h"
 #include "heyai-llm-offline.h"
+#include "heyai-storage-gdrive.h"
 
 #define KLING_ACCESS "fake-kling-access"
 #define KLING_SECRET "fake-kling-secret"
@@ -106,6 +107,33 @@ test_kling (Fixture       *f,
   g_assert_cmpuint (heyai_fake_get_count (f->fake, "kling.create"), ==, 0);
 }
 
+/* Google Drive: an access token from the stored sign-in (the refresh
+ * token); a revoked one is said plainly. */
+static void
+test_gdrive (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(HeyaiStorage) good = NULL;
+  g_autoptr(HeyaiStorage) bad = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  heyai_fake_setenv (f->fake);
+  good = heyai_storage_gdrive_new (f->tmp);
+  text = run_test (G_OBJECT (good), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, "Google Drive: connected, access granted.");
+  g_clear_pointer (&text, g_free);
+
+  g_setenv ("HEYAI_DRIVE_REFRESH_TOKEN", "1//not-a-token-google-issued", TRUE);
+  bad = heyai_storage_gdrive_new (f->tmp);
+  text = run_test (G_OBJECT (bad), &error);
+  g_assert_null (text);
+  g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS);
+  g_assert_nonnull (strstr (error->message, "Google Drive"));
+  g_unsetenv ("HEYAI_DRIVE_REFRESH_TOKEN");
+}
+
 static void
 test_offline (void)
 {
@@ -127,6 +155,7 @@ main (int argc, char **argv)
   ADD ("anthropic", test_anthropic);
   ADD ("higgsfield", test_higgsfield);
   ADD ("kling", test_kling);
+  ADD ("gdrive", test_gdrive);
   g_test_add_func ("/clients/test-connection/offline", test_offline);
 #undef ADD
 

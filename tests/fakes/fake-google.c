@@ -1015,6 +1015,28 @@ create_handler (HeyaiFake        *fake,
   respond_file (req, f, 200);
 }
 
+/* about.get: the account ("google.account", default producer@example.com).
+ * Like Drive: a valid token, and `fields` is required. */
+static void
+about_handler (HeyaiFake        *fake,
+               HeyaiFakeRequest *req,
+               gpointer          user_data)
+{
+  const char *email = opt (fake, "google.account", "producer@example.com");
+  g_autofree char *body = NULL;
+
+  if (!check_auth (fake, req))
+    return;
+  if (heyai_fake_request_get_query (req, "fields") == NULL)
+    {
+      drive_error (req, 400, "global", "required", "The 'fields' parameter is required for this method.");
+      return;
+    }
+  body = g_strdup_printf ("{\"user\":{\"kind\":\"drive#user\",\"displayName\":\"Producer\","
+                          "\"emailAddress\":\"%s\",\"me\":true}}", email);
+  heyai_fake_respond_json (req, 200, body);
+}
+
 static void
 get_handler (HeyaiFake        *fake,
              HeyaiFakeRequest *req,
@@ -1755,6 +1777,7 @@ heyai_fake_google_install (HeyaiFake *fake)
   heyai_fake_add_route (fake, "drive.permissions.create", "POST", "/google/drive/v3/files/{id}/permissions",
                         permission_handler, NULL);
   heyai_fake_add_route (fake, "drive.files.get", "GET", "/google/drive/v3/files/{id}", get_handler, NULL);
+  heyai_fake_add_route (fake, "drive.about", "GET", "/google/drive/v3/about", about_handler, NULL);
   heyai_fake_add_route (fake, "drive.files.update", "PATCH", "/google/drive/v3/files/{id}", update_handler, NULL);
   heyai_fake_add_route (fake, "drive.files.delete", "DELETE", "/google/drive/v3/files/{id}", delete_handler, NULL);
   heyai_fake_add_route (fake, "drive.upload.start", "POST", "/google/upload/drive/v3/files",

@@ -961,6 +961,64 @@ test_shared_drive (Fixture       *fx,
   g_assert_cmpint (heyai_fake_get_counter (fx->fake, "drive.my-drive-only"), ==, 0);
 }
 
+static void
+account_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Result *r = user_data;
+  r->value = heyai_drive_get_account_finish (HEYAI_DRIVE (source), result, &r->error);
+  r->done = 1;
+}
+
+/* A raw GET of @url with @token (NULL: none); returns the status. */
+static guint
+raw_get (const char *url,
+         const char *token)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  Result r = { 0, };
+
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strdup_printf ("Bearer %s", token);
+
+      soup_message_headers_append (soup_message_get_request_headers (msg), "Authorization", value);
+    }
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, raw_cb, &r);
+  g_assert_true (heyai_fake_spin_until (&r.done, 20));
+  g_assert_no_error (r.error);
+  g_free (r.value);
+  return soup_message_get_status (msg);
+}
+
+/* about.get names the signed-in account (Preferences' "Connected as …");
+ * like Drive, the fake refuses it without a valid token or `fields`. */
+static void
+test_account (Fixture       *fx,
+              gconstpointer  data)
+{
+  g_autofree char *url = g_strdup_printf ("%s/about", g_getenv ("HEYAI_DRIVE_BASE_URL"));
+  g_autofree char *with_fields = g_strdup_printf ("%s?fields=user", url);
+  g_autofree char *token = NULL;
+  Result r = { 0, }, t = { 0, };
+
+  heyai_fake_set_option (fx->fake, "google.account", "editor@example.org");
+  heyai_drive_get_account_async (fx->drive, NULL, account_cb, &r);
+  g_assert_true (heyai_fake_spin_until (&r.done, 20));
+  g_assert_no_error (r.error);
+  g_assert_cmpstr (r.value, ==, "editor@example.org");
+  g_free (r.value);
+
+  heyai_oauth_get_token_async (fx->oauth, NULL, token_cb, &t);
+  g_assert_true (heyai_fake_spin_until (&t.done, 20));
+  g_assert_no_error (t.error);
+  token = t.value;
+  g_assert_cmpuint (raw_get (with_fields, token), ==, 200);
+  g_assert_cmpuint (raw_get (with_fields, NULL), ==, 401);
+  g_assert_cmpuint (raw_get (with_fields, "not-a-token"), ==, 401);
+  g_assert_cmpuint (raw_get (url, token), ==, 400);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -984,6 +1042,7 @@ main (int   argc,
   ADD ("/net/drive/fake-simple-uploads", test_fake_simple_uploads);
   ADD ("/net/drive/shared-drive", test_shared_drive);
   ADD ("/net/drive/registry", test_registry);
+  ADD ("/net/drive/account", test_account);
 #undef ADD
 
   return g_test_run ();

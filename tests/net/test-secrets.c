@@ -10,6 +10,8 @@
 
 #include "heyai-core.h"
 #include "heyai-secrets.h"
+#include "heyai-oauth.h"
+#include "heyai-provider-descriptors.h"
 #include "heyai-fake.h"
 
 static char *tmpdir;
@@ -64,7 +66,7 @@ reset (Result *r)
 }
 
 static void
-store (const char *service, const char *secret)
+store (const HeyaiSecretSpec *service, const char *secret)
 {
   Result r = { 0, };
 
@@ -75,7 +77,7 @@ store (const char *service, const char *secret)
 }
 
 static char *
-get (const char *service, GError **error)
+get (const HeyaiSecretSpec *service, GError **error)
 {
   Result r = { 0, };
 
@@ -186,16 +188,22 @@ test_higgsfield_pairs (void)
   v = heyai_secrets_dup_from_env (HEYAI_SECRET_HIGGSFIELD);
   g_assert_cmpstr (v, ==, "id1:sec1");
   g_free (v);
+  /* What Preferences says sets each half. */
+  g_assert_cmpstr (heyai_secrets_env_source (HEYAI_SECRET_HIGGSFIELD, HEYAI_SECRET_PART_FIRST), ==, "HF_CREDENTIALS");
+  g_assert_cmpstr (heyai_secrets_env_source (HEYAI_SECRET_HIGGSFIELD, HEYAI_SECRET_PART_SECOND), ==, "HF_CREDENTIALS");
 
   g_setenv ("HF_API_KEY", "id2", TRUE);
   g_setenv ("HF_API_SECRET", "sec2", TRUE);
   v = heyai_secrets_dup_from_env (HEYAI_SECRET_HIGGSFIELD);
   g_assert_cmpstr (v, ==, "id2:sec2");
   g_free (v);
+  g_assert_cmpstr (heyai_secrets_env_source (HEYAI_SECRET_HIGGSFIELD, HEYAI_SECRET_PART_FIRST), ==, "HF_API_KEY");
+  g_assert_cmpstr (heyai_secrets_env_source (HEYAI_SECRET_HIGGSFIELD, HEYAI_SECRET_PART_SECOND), ==, "HF_API_SECRET");
 
   g_unsetenv ("HF_API_SECRET");
   g_setenv ("HF_CREDENTIALS", "no-colon", TRUE);
   g_assert_null (heyai_secrets_dup_from_env (HEYAI_SECRET_HIGGSFIELD));
+  g_assert_null (heyai_secrets_env_source (HEYAI_SECRET_HIGGSFIELD, HEYAI_SECRET_PART_FIRST));
   v = get (HEYAI_SECRET_HIGGSFIELD, &error);
   g_assert_null (v);
   g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS);
@@ -213,7 +221,7 @@ test_higgsfield_pairs (void)
 static void
 test_messages (void)
 {
-  const char *services[] = { HEYAI_SECRET_OPENAI, HEYAI_SECRET_ANTHROPIC, HEYAI_SECRET_HIGGSFIELD,
+  const HeyaiSecretSpec *services[] = { HEYAI_SECRET_OPENAI, HEYAI_SECRET_ANTHROPIC, HEYAI_SECRET_HIGGSFIELD,
                              HEYAI_SECRET_KLING_ACCESS, HEYAI_SECRET_KLING_SECRET,
                              HEYAI_SECRET_GOOGLE_CLIENT_ID, HEYAI_SECRET_GOOGLE_REFRESH_TOKEN };
   const char *vars[] = { "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "HF_API_KEY", "KLING_ACCESS_KEY",

@@ -220,6 +220,58 @@ test_descriptors (void)
   g_assert_cmpstr (choices, ==, "offline, openai or anthropic");
 }
 
+/* The descriptor rows are the one place for credentials, prices and Test
+ * Connection: every paid provider (one with keys) can be tested, each
+ * field's keyring entry is found by its service, names a variable and has
+ * a missing-key sentence; a pair entry has both halves as fields. */
+static void
+test_descriptor_secrets (void)
+{
+  guint n = 0;
+  const HeyaiProviderDescriptor *d = heyai_provider_descriptors (&n);
+  guint paid = 0, priced = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint halves = 0;
+
+      if (d[i].secrets == NULL)
+        {
+          g_assert_null (d[i].test_async);
+          continue;
+        }
+      paid++;
+      g_assert_nonnull (d[i].test_async);
+      g_assert_nonnull (d[i].test_finish);
+      g_assert_nonnull (d[i].get_type);
+      for (const HeyaiProviderSecret *f = d[i].secrets; f->secret != NULL; f++)
+        {
+          g_assert_nonnull (f->secret->service);
+          g_assert_nonnull (f->secret->label);
+          g_assert_nonnull (f->secret->missing);
+          g_assert_nonnull (f->secret->env_text);
+          g_assert_true (f->secret->env != NULL || f->secret->env_first != NULL);
+          g_assert_true (heyai_provider_secret_spec (f->secret->service) == f->secret);
+          if (f->secret->pair)
+            halves |= f->part == HEYAI_SECRET_PART_FIRST ? 1 : f->part == HEYAI_SECRET_PART_SECOND ? 2 : 4;
+          else
+            g_assert_cmpint (f->part, ==, HEYAI_SECRET_PART_WHOLE);
+        }
+      g_assert_true (halves == 0 || halves == 3);
+      for (const HeyaiProviderPrice *p = d[i].prices; p != NULL && p->kind != NULL; p++)
+        {
+          g_assert_cmpfloat (p->usd, >, 0);
+          g_assert_nonnull (p->unit);
+          g_assert_cmpfloat (heyai_provider_descriptor_price (&d[i], p->kind), ==, p->usd);
+          priced++;
+        }
+    }
+  g_assert_cmpuint (paid, >=, 5);     /* openai, anthropic, higgsfield, kling, gdrive */
+  g_assert_cmpuint (priced, >=, 2);   /* a still, a clip */
+  g_assert_cmpfloat (heyai_provider_descriptor_price (heyai_provider_descriptor_lookup (HEYAI_ROLE_IMAGER, "offline"),
+                                                      "image"), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -233,6 +285,7 @@ main (int   argc,
   g_test_add_func ("/Providers/Registry/real-services", test_real_services);
   g_test_add_func ("/Providers/Registry/resolve", test_resolve);
   g_test_add_func ("/Providers/Registry/wrappers-check-arguments", test_wrappers_check_arguments);
+  g_test_add_func ("/Providers/Registry/descriptor-secrets", test_descriptor_secrets);
 
   return g_test_run ();
 }
