@@ -36,6 +36,9 @@ HeyaiLlmAnthropic *heyai_llm_anthropic_new      (const char         *base_url,
                                                  const char         *api_key,
                                                  const char         *model);
 /* The registry's constructor: reads ANTHROPIC_API_KEY now when set. */
+/* The settings of @config (anthropic_*; NULL fields: the defaults). */
+HeyaiLlmAnthropic *heyai_llm_anthropic_new_for_config (const HeyaiProviderConfig *config,
+                                                       const char                *api_key);
 GObject           *heyai_llm_anthropic_create   (const char         *data_dir,
                                                  GError            **error);
 HeyaiHttp         *heyai_llm_anthropic_get_http (HeyaiLlmAnthropic  *self);

@@ -8,6 +8,7 @@
 
 #include "heyai-llm-openai.h"
 #include "heyai-provider-descriptors.h"
+#include "heyai-llm-remote.h"
 #include "heyai-llm-schema.h"
 #include "heyai-secrets.h"
 
@@ -16,12 +17,13 @@
 
 struct _HeyaiLlmOpenai
 {
-  GObject    parent_instance;
+  GObject         parent_instance;
 
-  HeyaiHttp *http;
-  char      *base_url;
-  char      *model;
-  char      *api_key;      /* NULL: not resolved yet; "": none */
+  HeyaiHttp      *http;
+  HeyaiLlmRemote *remote;
+  char           *base_url;
+  char           *model;
+  char           *token_field;  /* NULL: by base URL */
   HeyaiLlmOpenaiApi api;
 };
 
@@ -40,46 +42,28 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 /* ---------------------------------------------------------------------- */
-/* Error envelope                                                          */
+/* Error envelope {"error":{"type","code","message"}}: OpenAI's own cases   */
 
 static HeyaiHttpVerdict
-classify (HeyaiHttpResponse  *response,
-          GError            **error,
-          gpointer            user_data)
+classify (GObject     *owner,
+          guint        status,
+          JsonObject  *err,
+          const char  *detail,
+          GError     **error)
 {
-  HeyaiLlmOpenai *self = user_data;
-  guint status = heyai_http_response_get_status (response);
-  JsonObject *root;
-  JsonObject *err = NULL;
-  const char *code = NULL;
-  const char *type = NULL;
-  const char *message = NULL;
+  HeyaiLlmOpenai *self = HEYAI_LLM_OPENAI (owner);
+  const char *code = heyai_json_object_get_string_or_null (err, "code");
+  const char *type = heyai_json_object_get_string_or_null (err, "type");
+  const char *message = heyai_json_object_get_string_or_null (err, "message");
   const char *label = heyai_http_get_label (self->http);
 
-  if (status >= 200 && status < 300)
-    return HEYAI_HTTP_VERDICT_DEFAULT;
-
-  root = heyai_http_response_get_object (response, NULL);
-  if (root != NULL && json_object_has_member (root, "error") &&
-      JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "error")))
+  if (status == 429 &&
+      (g_strcmp0 (code, "insufficient_quota") == 0 || g_strcmp0 (type, "insufficient_quota") == 0))
     {
-      err = json_object_get_object_member (root, "error");
-      code = heyai_json_object_get_string_or_null (err, "code");
-      type = heyai_json_object_get_string_or_null (err, "type");
-      message = heyai_json_object_get_string_or_null (err, "message");
-    }
-
-  if (status == 429)
-    {
-      if (g_strcmp0 (code, "insufficient_quota") == 0 || g_strcmp0 (type, "insufficient_quota") == 0)
-        {
-          g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_QUOTA,
-                       _("%s says the account has no credit left (insufficient quota). "
-                         "Add credit to the account or choose another script provider."), label);
-          return HEYAI_HTTP_VERDICT_FINAL;
-        }
-      heyai_llm_set_rate_limit_error (error, label);
-      return HEYAI_HTTP_VERDICT_RETRY;
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_QUOTA,
+                   _("%s says the account has no credit left (insufficient quota). "
+                     "Add credit to the account or choose another script provider."), label);
+      return HEYAI_HTTP_VERDICT_FINAL;
     }
 
   if (status == 401)
@@ -98,15 +82,7 @@ classify (HeyaiHttpResponse  *response,
                    label, self->model);
       return HEYAI_HTTP_VERDICT_FINAL;
     }
-
-  if (status == 400 || status == 422)
-    {
-      g_autofree char *detail = heyai_http_response_dup_error_detail (response);
-
-      heyai_llm_set_rejected_error (error, label, detail);
-      return HEYAI_HTTP_VERDICT_FINAL;
-    }
-
+  (void) detail;
   return HEYAI_HTTP_VERDICT_DEFAULT;
 }
 
@@ -139,15 +115,20 @@ schema_format_new (void)
 /* Chat Completions (section 4.1): OpenAI-compatible servers, or
  * HEYAI_OPENAI_API=chat. */
 static JsonNode *
-build_chat_body (HeyaiLlmOpenai *self,
-                 JsonArray      *messages)
+build_chat_body (HeyaiLlmOpenai             *self,
+                 const HeyaiLlmConversation *conversation)
 {
   JsonObject *body = json_object_new ();
   JsonObject *format = json_object_new ();
+  JsonArray *messages = json_array_new ();
   JsonNode *node;
 
+  json_array_add_object_element (messages, message_new ("system", conversation->system));
+  for (guint i = 0; i < json_array_get_length (conversation->messages); i++)
+    json_array_add_element (messages, json_node_copy (json_array_get_element (conversation->messages, i)));
+
   json_object_set_string_member (body, "model", self->model);
-  json_object_set_array_member (body, "messages", json_array_ref (messages));
+  json_object_set_array_member (body, "messages", messages);
   /* OpenAI's GPT-5 models answer 400 to any temperature but 1: omit it
    * there; local servers get a steady one. */
   if (!heyai_llm_openai_is_official (self) && !g_str_has_prefix (self->model, "gpt-5") &&
@@ -167,31 +148,22 @@ build_chat_body (HeyaiLlmOpenai *self,
 /* Responses API (contracts C.2 item 6): instructions + input items, a
  * strict json_schema text format, store false, no temperature. */
 static JsonNode *
-build_responses_body (HeyaiLlmOpenai *self,
-                      JsonArray      *messages)
+build_responses_body (HeyaiLlmOpenai             *self,
+                      const HeyaiLlmConversation *conversation)
 {
   JsonObject *body = json_object_new ();
   JsonObject *text = json_object_new ();
   JsonObject *format = schema_format_new ();
   JsonArray *input = json_array_new ();
-  g_autoptr(GString) instructions = g_string_new (NULL);
   JsonNode *node;
 
-  for (guint i = 0; i < json_array_get_length (messages); i++)
+  for (guint i = 0; i < json_array_get_length (conversation->messages); i++)
     {
-      JsonObject *m = json_array_get_object_element (messages, i);
+      JsonObject *m = json_array_get_object_element (conversation->messages, i);
       const char *role = json_object_get_string_member (m, "role");
       const char *content = json_object_get_string_member (m, "content");
-      JsonObject *item;
+      JsonObject *item = json_object_new ();
 
-      if (g_str_equal (role, "system"))
-        {
-          if (instructions->len > 0)
-            g_string_append (instructions, "\n\n");
-          g_string_append (instructions, content);
-          continue;
-        }
-      item = json_object_new ();
       json_object_set_string_member (item, "role", role);
       if (g_str_equal (role, "user"))
         {
@@ -209,8 +181,8 @@ build_responses_body (HeyaiLlmOpenai *self,
     }
 
   json_object_set_string_member (body, "model", self->model);
-  if (instructions->len > 0)
-    json_object_set_string_member (body, "instructions", instructions->str);
+  if (conversation->system != NULL && *conversation->system != '\0')
+    json_object_set_string_member (body, "instructions", conversation->system);
   json_object_set_array_member (body, "input", input);
   json_object_set_int_member (body, "max_output_tokens", MAX_OUTPUT_TOKENS);
   json_object_set_string_member (format, "type", "json_schema");
@@ -224,30 +196,32 @@ build_responses_body (HeyaiLlmOpenai *self,
   return node;
 }
 
-/* ---------------------------------------------------------------------- */
-/* split                                                                   */
-
-typedef struct
+static HeyaiHttpRequest *
+build_request (GObject                    *owner,
+               const HeyaiLlmConversation *conversation,
+               const char                 *api_key)
 {
-  HeyaiProject *project;
-  JsonArray    *messages;
-  guint         round;     /* 0: first answer, 1: after the repair prompt */
-} SplitData;
+  HeyaiLlmOpenai *self = HEYAI_LLM_OPENAI (owner);
+  gboolean responses = self->api == HEYAI_LLM_OPENAI_API_RESPONSES;
+  HeyaiHttpRequest *request = heyai_http_request_new ("POST", responses ? "/responses"
+                                                                        : "/chat/completions");
+  g_autoptr(JsonNode) body = responses ? build_responses_body (self, conversation)
+                                       : build_chat_body (self, conversation);
 
-static void
-split_data_free (SplitData *data)
-{
-  g_clear_object (&data->project);
-  g_clear_pointer (&data->messages, json_array_unref);
-  g_free (data);
+  if (api_key != NULL && *api_key != '\0')
+    heyai_http_request_set_bearer (request, api_key);
+  heyai_http_request_set_json (request, body);
+  return request;
 }
 
-static void send_split (GTask *task);
+/* ---------------------------------------------------------------------- */
+/* Answers                                                                 */
 
 /* Chat Completions answer (section 4.2) -> the JSON text, or an error. */
-static char *
+static HeyaiLlmAnswer
 read_chat_answer (HeyaiLlmOpenai  *self,
                   JsonObject      *root,
+                  char           **text,
                   GError         **error)
 {
   const char *label = heyai_http_get_label (self->http);
@@ -264,7 +238,7 @@ read_chat_answer (HeyaiLlmOpenai  *self,
     {
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
                    _("%s sent an answer HeyAI does not understand (no choices). Try again."), label);
-      return NULL;
+      return HEYAI_LLM_ANSWER_FAILED;
     }
 
   choice = json_array_get_object_element (choices, 0);
@@ -279,28 +253,30 @@ read_chat_answer (HeyaiLlmOpenai  *self,
       g_autofree char *shown = heyai_http_redact (refusal);
 
       heyai_llm_set_refusal_error (error, label, shown);
-      return NULL;
+      return HEYAI_LLM_ANSWER_FAILED;
     }
   if (g_strcmp0 (finish_reason, "content_filter") == 0)
     {
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_MODERATION,
                    _("%s stopped the answer for its content policy. Edit the script and try again."),
                    label);
-      return NULL;
+      return HEYAI_LLM_ANSWER_FAILED;
     }
   if (g_strcmp0 (finish_reason, "length") == 0)
     {
       heyai_llm_set_cut_off_error (error, label);
-      return NULL;
+      return HEYAI_LLM_ANSWER_FAILED;
     }
-  return g_strdup (heyai_json_object_get_string_or_null (message, "content"));
+  *text = g_strdup (heyai_json_object_get_string_or_null (message, "content"));
+  return HEYAI_LLM_ANSWER_TEXT;
 }
 
 /* Responses API answer (contracts C.2 item 7): the output_text parts of the
  * message items, in order; reasoning and other items skipped. */
-static char *
+static HeyaiLlmAnswer
 read_responses_answer (HeyaiLlmOpenai  *self,
                        JsonObject      *root,
+                       char           **out_text,
                        GError         **error)
 {
   const char *label = heyai_http_get_label (self->http);
@@ -320,7 +296,7 @@ read_responses_answer (HeyaiLlmOpenai  *self,
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
                    _("%s could not finish the answer (%s). Try again."),
                    label, message != NULL ? message : _("no reason given"));
-      return NULL;
+      return HEYAI_LLM_ANSWER_FAILED;
     }
 
   if (json_object_has_member (root, "output") &&
@@ -363,7 +339,7 @@ read_responses_answer (HeyaiLlmOpenai  *self,
       g_autofree char *shown = heyai_http_redact (refusal->str);
 
       heyai_llm_set_refusal_error (error, label, shown);
-      return NULL;
+      return HEYAI_LLM_ANSWER_FAILED;
     }
   if (g_strcmp0 (status, "incomplete") == 0)
     {
@@ -378,146 +354,62 @@ read_responses_answer (HeyaiLlmOpenai  *self,
                      label);
       else
         heyai_llm_set_cut_off_error (error, label);
-      return NULL;
+      return HEYAI_LLM_ANSWER_FAILED;
     }
   if ((status != NULL && g_strcmp0 (status, "completed") != 0) || !saw_message)
     {
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
                    _("%s sent an answer HeyAI does not understand (status “%s”, no message). Try again."),
                    label, status != NULL ? status : "");
-      return NULL;
+      return HEYAI_LLM_ANSWER_FAILED;
     }
-  return g_string_free (g_steal_pointer (&text), FALSE);
+  *out_text = g_string_free (g_steal_pointer (&text), FALSE);
+  return HEYAI_LLM_ANSWER_TEXT;
+}
+
+static HeyaiLlmAnswer
+read_answer (GObject     *owner,
+             JsonObject  *root,
+             char       **text,
+             JsonNode   **node,
+             GError     **error)
+{
+  HeyaiLlmOpenai *self = HEYAI_LLM_OPENAI (owner);
+
+  return self->api == HEYAI_LLM_OPENAI_API_RESPONSES
+           ? read_responses_answer (self, root, text, error)
+           : read_chat_answer (self, root, text, error);
 }
 
 static void
-split_sent_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+add_repair (GObject              *owner,
+            HeyaiLlmConversation *conversation,
+            JsonObject           *root,
+            const char           *text,
+            const char           *problem)
 {
-  g_autoptr(GTask) task = user_data;
-  HeyaiLlmOpenai *self = g_task_get_source_object (task);
-  SplitData *data = g_task_get_task_data (task);
-  g_autoptr(HeyaiHttpResponse) response = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) reply = NULL;
-  g_autofree char *content = NULL;
-  const char *label = heyai_http_get_label (self->http);
-  JsonObject *root;
+  g_autofree char *repair = heyai_llm_repair_prompt (problem);
 
-  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
-  if (response == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  root = heyai_http_response_get_object (response, &error);
-  if (root == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  content = self->api == HEYAI_LLM_OPENAI_API_RESPONSES
-              ? read_responses_answer (self, root, &error)
-              : read_chat_answer (self, root, &error);
-  if (error != NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  reply = heyai_llm_parse_reply_text (content, &error);
-  if (reply == NULL)
-    {
-      g_autofree char *repair = NULL;
-
-      if (data->round > 0)
-        {
-          g_autoptr(GError) unusable = NULL;
-
-          heyai_llm_set_unusable_error (&unusable, label, error->message);
-          g_task_return_error (task, g_steal_pointer (&unusable));
-          return;
-        }
-
-      g_debug ("OpenAI reply invalid (%s), asking for a correction", error->message);
-      repair = heyai_llm_repair_prompt (error->message);
-      json_array_add_object_element (data->messages,
-                                     message_new ("assistant", content != NULL ? content : ""));
-      json_array_add_object_element (data->messages, message_new ("user", repair));
-      data->round++;
-      send_split (g_steal_pointer (&task));
-      return;
-    }
-
-  g_task_return_pointer (task, heyai_llm_scenes_from_reply (reply, data->project),
-                         (GDestroyNotify) g_ptr_array_unref);
+  json_array_add_object_element (conversation->messages, message_new ("assistant", text));
+  json_array_add_object_element (conversation->messages, message_new ("user", repair));
 }
 
-static void
-send_split (GTask *task)
+static gboolean
+key_optional (GObject *owner)
 {
-  HeyaiLlmOpenai *self = g_task_get_source_object (task);
-  SplitData *data = g_task_get_task_data (task);
-  gboolean responses = self->api == HEYAI_LLM_OPENAI_API_RESPONSES;
-  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", responses ? "/responses"
-                                                                                  : "/chat/completions");
-  g_autoptr(JsonNode) body = responses ? build_responses_body (self, data->messages)
-                                       : build_chat_body (self, data->messages);
-
-  if (self->api_key != NULL && *self->api_key != '\0')
-    heyai_http_request_set_bearer (request, self->api_key);
-  heyai_http_request_set_json (request, body);
-
-  heyai_http_send_async (self->http, request, g_task_get_cancellable (task),
-                         split_sent_cb, task);
+  /* A local server needs no key; OpenAI's own does. */
+  return !heyai_llm_openai_is_official (HEYAI_LLM_OPENAI (owner));
 }
 
-/* Runs @task's next step once the key is known. */
-typedef void (*KeyReadyFunc) (GTask *task);
-
-static void
-key_cb (GObject      *source,
-        GAsyncResult *result,
-        gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  HeyaiLlmOpenai *self = g_task_get_source_object (task);
-  KeyReadyFunc next = g_object_get_data (G_OBJECT (task), "heyai-next");
-  g_autoptr(GError) error = NULL;
-  g_autofree char *key = heyai_secrets_get_finish (result, &error);
-
-  if (key == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-          heyai_llm_openai_is_official (self))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-      key = g_strdup ("");   /* a local server: no key needed */
-    }
-
-  if (self->api_key == NULL)
-    self->api_key = g_steal_pointer (&key);
-  next (g_steal_pointer (&task));
-}
-
-static void
-with_key (GTask        *task,
-          KeyReadyFunc  next)
-{
-  HeyaiLlmOpenai *self = g_task_get_source_object (task);
-
-  if (self->api_key != NULL)
-    {
-      next (task);
-      return;
-    }
-  g_object_set_data (G_OBJECT (task), "heyai-next", next);
-  heyai_secrets_get_async (HEYAI_SECRET_OPENAI, g_task_get_cancellable (task), key_cb, task);
-}
+static const HeyaiLlmRemoteHooks remote_hooks = {
+  .log_name = "OpenAI",
+  .secret = HEYAI_SECRET_OPENAI,
+  .key_optional = key_optional,
+  .build_request = build_request,
+  .read_answer = read_answer,
+  .add_repair = add_repair,
+  .classify = classify,
+};
 
 static void
 heyai_llm_openai_split_async (HeyaiLlm            *llm,
@@ -526,25 +418,7 @@ heyai_llm_openai_split_async (HeyaiLlm            *llm,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  HeyaiLlmOpenai *self = HEYAI_LLM_OPENAI (llm);
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *system = NULL;
-  g_autofree char *user = NULL;
-  SplitData *data;
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, heyai_llm_openai_split_async);
-
-  data = g_new0 (SplitData, 1);
-  data->project = g_object_ref (project);
-  data->messages = json_array_new ();
-  system = heyai_llm_system_prompt (project);
-  user = heyai_llm_user_prompt (project);
-  json_array_add_object_element (data->messages, message_new ("system", system));
-  json_array_add_object_element (data->messages, message_new ("user", user));
-  g_task_set_task_data (task, data, (GDestroyNotify) split_data_free);
-
-  with_key (g_steal_pointer (&task), send_split);
+  heyai_llm_remote_split_async (HEYAI_LLM_OPENAI (llm)->remote, project, cancellable, callback, user_data);
 }
 
 static GPtrArray *
@@ -552,9 +426,7 @@ heyai_llm_openai_split_finish (HeyaiLlm      *llm,
                                GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, llm), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return heyai_llm_remote_split_finish (G_OBJECT (llm), result, error);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -612,9 +484,10 @@ send_models (GTask *task)
 {
   HeyaiLlmOpenai *self = g_task_get_source_object (task);
   g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", "/models");
+  const char *api_key = heyai_llm_remote_get_api_key (self->remote);
 
-  if (self->api_key != NULL && *self->api_key != '\0')
-    heyai_http_request_set_bearer (request, self->api_key);
+  if (api_key != NULL && *api_key != '\0')
+    heyai_http_request_set_bearer (request, api_key);
   heyai_http_send_async (self->http, request, g_task_get_cancellable (task), models_cb, task);
 }
 
@@ -630,7 +503,7 @@ heyai_llm_openai_list_models_async (HeyaiLlmOpenai      *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, heyai_llm_openai_list_models_async);
-  with_key (g_steal_pointer (&task), send_models);
+  heyai_llm_remote_with_key (self->remote, g_steal_pointer (&task), send_models);
 }
 
 char **
@@ -674,18 +547,19 @@ heyai_llm_openai_constructed (GObject *object)
 
   G_OBJECT_CLASS (heyai_llm_openai_parent_class)->constructed (object);
 
+  /* The defaults; the configured values come with the constructor. */
   if (self->base_url == NULL)
-    self->base_url = heyai_provider_descriptor_dup_base_url (heyai_provider_descriptor_lookup (HEYAI_ROLE_LLM, "openai"));
+    self->base_url = g_strdup (heyai_provider_descriptor_lookup (HEYAI_ROLE_LLM, "openai")->base_url);
   if (self->model == NULL)
-    self->model = heyai_llm_dup_default_model ("HEYAI_OPENAI_MODEL", HEYAI_LLM_OPENAI_DEFAULT_MODEL);
-  self->api = heyai_llm_openai_default_api (self->base_url, g_getenv ("HEYAI_OPENAI_API"));
+    self->model = g_strdup (HEYAI_LLM_OPENAI_DEFAULT_MODEL);
+  self->api = heyai_llm_openai_default_api (self->base_url, NULL);
 
   self->http = heyai_http_new (self->base_url,
                                heyai_llm_openai_is_official (self)
                                  ? heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_LLM, "openai"))
                                  : _("The OpenAI-compatible server"));
-  heyai_http_set_classifier (self->http, classify, self, NULL);
   heyai_http_set_timeout (self->http, REQUEST_TIMEOUT_S);
+  self->remote = heyai_llm_remote_new (object, &remote_hooks, self->http);
 }
 
 static void
@@ -693,10 +567,11 @@ heyai_llm_openai_finalize (GObject *object)
 {
   HeyaiLlmOpenai *self = HEYAI_LLM_OPENAI (object);
 
+  g_clear_pointer (&self->remote, heyai_llm_remote_free);
   g_clear_object (&self->http);
   g_clear_pointer (&self->base_url, g_free);
   g_clear_pointer (&self->model, g_free);
-  heyai_llm_clear_secret (&self->api_key);
+  g_clear_pointer (&self->token_field, g_free);
 
   G_OBJECT_CLASS (heyai_llm_openai_parent_class)->finalize (object);
 }
@@ -782,7 +657,21 @@ heyai_llm_openai_new (const char *base_url,
                                        "model", model,
                                        NULL);
 
-  self->api_key = g_strdup (api_key);
+  heyai_llm_remote_set_api_key (self->remote, api_key);
+  return self;
+}
+
+HeyaiLlmOpenai *
+heyai_llm_openai_new_for_config (const HeyaiProviderConfig *config,
+                                 const char                *api_key)
+{
+  HeyaiLlmOpenai *self;
+
+  g_return_val_if_fail (config != NULL, NULL);
+
+  self = heyai_llm_openai_new (config->openai_base_url, api_key, config->openai_model);
+  self->api = heyai_llm_openai_default_api (self->base_url, config->openai_api);
+  heyai_llm_openai_set_token_field (self, config->openai_token_field);
   return self;
 }
 
@@ -790,11 +679,13 @@ GObject *
 heyai_llm_openai_create (const char  *data_dir,
                          GError     **error)
 {
+  g_auto(HeyaiProviderConfig) config = { 0 };
   g_autofree char *key = heyai_secrets_dup_from_env (HEYAI_SECRET_OPENAI);
 
   /* Without OPENAI_API_KEY the key is looked up in the keyring on first
    * use; a missing key then fails the request with the variable's name. */
-  return G_OBJECT (heyai_llm_openai_new (NULL, key, NULL));
+  heyai_provider_config_init_from_env (&config, data_dir);
+  return G_OBJECT (heyai_llm_openai_new_for_config (&config, key));
 }
 
 gboolean
@@ -814,15 +705,22 @@ heyai_llm_openai_is_official (HeyaiLlmOpenai *self)
 const char *
 heyai_llm_openai_get_token_field (HeyaiLlmOpenai *self)
 {
-  const char *env = g_getenv ("HEYAI_OPENAI_TOKEN_FIELD");
-
   g_return_val_if_fail (HEYAI_IS_LLM_OPENAI (self), NULL);
 
-  if (g_strcmp0 (env, "max_tokens") == 0)
-    return "max_tokens";
-  if (g_strcmp0 (env, "max_completion_tokens") == 0)
-    return "max_completion_tokens";
+  if (self->token_field != NULL)
+    return self->token_field;
   return heyai_llm_openai_is_official (self) ? "max_completion_tokens" : "max_tokens";
+}
+
+void
+heyai_llm_openai_set_token_field (HeyaiLlmOpenai *self,
+                                  const char     *field)
+{
+  g_return_if_fail (HEYAI_IS_LLM_OPENAI (self));
+
+  g_clear_pointer (&self->token_field, g_free);
+  if (g_strcmp0 (field, "max_tokens") == 0 || g_strcmp0 (field, "max_completion_tokens") == 0)
+    self->token_field = g_strdup (field);
 }
 
 HeyaiHttp *

@@ -50,12 +50,18 @@ HeyaiLlmOpenai *heyai_llm_openai_new            (const char      *base_url,
                                                  const char      *api_key,
                                                  const char      *model);
 /* The registry's constructor: reads OPENAI_API_KEY now when set. */
+/* The settings of @config (openai_*; NULL fields: the defaults). */
+HeyaiLlmOpenai *heyai_llm_openai_new_for_config (const HeyaiProviderConfig *config,
+                                                 const char      *api_key);
 GObject        *heyai_llm_openai_create         (const char      *data_dir,
                                                  GError         **error);
 /* TRUE for the official host (api.openai.com). */
 gboolean        heyai_llm_openai_is_official    (HeyaiLlmOpenai  *self);
 /* "max_completion_tokens" or "max_tokens": the field the requests carry. */
 const char     *heyai_llm_openai_get_token_field (HeyaiLlmOpenai *self);
+/* "max_tokens" or "max_completion_tokens"; anything else: by base URL. */
+void            heyai_llm_openai_set_token_field (HeyaiLlmOpenai *self,
+                                                  const char     *field);
 /* @setting: "responses", "chat", or NULL/anything else for the default by
  * base URL (responses for api.openai.com, chat otherwise). */
 HeyaiLlmOpenaiApi heyai_llm_openai_default_api  (const char      *base_url,
