@@ -13,19 +13,18 @@
 #include "heyai-secrets.h"
 
 #define MAX_OUTPUT_TOKENS 16000
-#define REQUEST_TIMEOUT_S 300
 
 struct _HeyaiLlmAnthropic
 {
-  GObject         parent_instance;
+  HeyaiLlmRemote  parent_instance;
 
-  HeyaiHttp      *http;
-  HeyaiLlmRemote *remote;
-  char           *base_url;
-  char           *model;
   gboolean        tool_always;             /* configured: the forced tool only */
   gboolean        output_config_refused;   /* set by the classifier on the current answer */
 };
+
+#define HTTP(self)     heyai_llm_remote_get_http (HEYAI_LLM_REMOTE (self))
+#define MODEL(self)    heyai_llm_remote_get_model (HEYAI_LLM_REMOTE (self))
+#define BASE_URL(self) heyai_llm_remote_get_base_url (HEYAI_LLM_REMOTE (self))
 
 /* Base URLs that answered 400 to output_config this session: they get the
  * forced tool from then on (contracts C.3 item 10). */
@@ -40,7 +39,7 @@ uses_tool (HeyaiLlmAnthropic *self)
   if (self->tool_always)
     return TRUE;
   g_mutex_lock (&tool_only_lock);
-  result = tool_only_urls != NULL && g_hash_table_contains (tool_only_urls, self->base_url);
+  result = tool_only_urls != NULL && g_hash_table_contains (tool_only_urls, BASE_URL (self));
   g_mutex_unlock (&tool_only_lock);
   return result;
 }
@@ -51,7 +50,7 @@ remember_tool_only (HeyaiLlmAnthropic *self)
   g_mutex_lock (&tool_only_lock);
   if (tool_only_urls == NULL)
     tool_only_urls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_hash_table_add (tool_only_urls, g_strdup (self->base_url));
+  g_hash_table_add (tool_only_urls, g_strdup (BASE_URL (self)));
   g_mutex_unlock (&tool_only_lock);
 }
 
@@ -63,33 +62,21 @@ heyai_llm_anthropic_forget_fallbacks (void)
   g_mutex_unlock (&tool_only_lock);
 }
 
-static void llm_iface_init (HeyaiLlmInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (HeyaiLlmAnthropic, heyai_llm_anthropic, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (HEYAI_TYPE_LLM, llm_iface_init))
-
-enum {
-  PROP_0,
-  PROP_MODEL,
-  PROP_BASE_URL,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (HeyaiLlmAnthropic, heyai_llm_anthropic, HEYAI_TYPE_LLM_REMOTE)
 
 /* ---------------------------------------------------------------------- */
 /* Error envelope {"type":"error","error":{"type","message","details"?}}:  */
 /* Anthropic's own cases                                                   */
 
 static HeyaiHttpVerdict
-classify (GObject     *owner,
+classify (HeyaiLlmRemote  *owner,
           guint        status,
           JsonObject  *err,
           const char  *detail,
           GError     **error)
 {
   HeyaiLlmAnthropic *self = HEYAI_LLM_ANTHROPIC (owner);
-  const char *label = heyai_http_get_label (self->http);
+  const char *label = heyai_http_get_label (HTTP (self));
   const char *type = heyai_json_object_get_string_or_null (err, "type");
   const char *details_code = NULL;
 
@@ -139,7 +126,7 @@ classify (GObject     *owner,
     case 404:
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION,
                    _("%s does not offer the model “%s”. Set HEYAI_ANTHROPIC_MODEL to an available model."),
-                   label, self->model);
+                   label, MODEL (self));
       return HEYAI_HTTP_VERDICT_FINAL;
     case 529:
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
@@ -154,7 +141,7 @@ classify (GObject     *owner,
 /* Request                                                                 */
 
 static HeyaiHttpRequest *
-build_request (GObject                    *owner,
+build_request (HeyaiLlmRemote             *owner,
                const HeyaiLlmConversation *conversation,
                const char                 *api_key)
 {
@@ -163,7 +150,7 @@ build_request (GObject                    *owner,
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
   JsonObject *body = json_object_new ();
 
-  json_object_set_string_member (body, "model", self->model);
+  json_object_set_string_member (body, "model", MODEL (self));
   json_object_set_int_member (body, "max_tokens", MAX_OUTPUT_TOKENS);
   json_object_set_string_member (body, "system", conversation->system);
   json_object_set_array_member (body, "messages", json_array_ref (conversation->messages));
@@ -210,7 +197,7 @@ build_request (GObject                    *owner,
 /* A failed send that refused output_config: once per base URL and session,
  * the forced tool instead. */
 static gboolean
-resend_after (GObject      *owner,
+resend_after (HeyaiLlmRemote *owner,
               const GError *error)
 {
   HeyaiLlmAnthropic *self = HEYAI_LLM_ANTHROPIC (owner);
@@ -220,7 +207,7 @@ resend_after (GObject      *owner,
   if (!refused || uses_tool (self))
     return FALSE;
   g_debug ("%s refused output_config (%s); using the forced tool",
-           heyai_http_get_label (self->http), error->message);
+           heyai_http_get_label (HTTP (self)), error->message);
   remember_tool_only (self);
   return TRUE;
 }
@@ -279,14 +266,14 @@ all_text (JsonArray *content)
 }
 
 static HeyaiLlmAnswer
-read_answer (GObject     *owner,
+read_answer (HeyaiLlmRemote  *owner,
              JsonObject  *root,
              char       **text,
              JsonNode   **node,
              GError     **error)
 {
   HeyaiLlmAnthropic *self = HEYAI_LLM_ANTHROPIC (owner);
-  const char *label = heyai_http_get_label (self->http);
+  const char *label = heyai_http_get_label (HTTP (self));
   JsonArray *content = answer_content (root);
   const char *stop_reason = heyai_json_object_get_string_or_null (root, "stop_reason");
   JsonObject *tool_use;
@@ -324,7 +311,7 @@ read_answer (GObject     *owner,
 /* Repair: the model's own answer back (its content blocks, and an error
  * result for its tool call), then the problem. */
 static void
-add_repair (GObject              *owner,
+add_repair (HeyaiLlmRemote       *owner,
             HeyaiLlmConversation *conversation,
             JsonObject           *root,
             const char           *text,
@@ -366,153 +353,23 @@ add_repair (GObject              *owner,
   (void) text;
 }
 
-static const HeyaiLlmRemoteHooks remote_hooks = {
-  .log_name = "Anthropic",
-  .secret = HEYAI_SECRET_ANTHROPIC,
-  .build_request = build_request,
-  .read_answer = read_answer,
-  .add_repair = add_repair,
-  .resend_after = resend_after,
-  .classify = classify,
-};
-
-static void
-heyai_llm_anthropic_split_async (HeyaiLlm            *llm,
-                                 HeyaiProject        *project,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  heyai_llm_remote_split_async (HEYAI_LLM_ANTHROPIC (llm)->remote, project, cancellable, callback, user_data);
-}
-
-static GPtrArray *
-heyai_llm_anthropic_split_finish (HeyaiLlm      *llm,
-                                  GAsyncResult  *result,
-                                  GError       **error)
-{
-  return heyai_llm_remote_split_finish (G_OBJECT (llm), result, error);
-}
-
 /* ---------------------------------------------------------------------- */
 /* GObject                                                                 */
-
-static const char *
-heyai_llm_anthropic_get_name (HeyaiLlm *llm)
-{
-  return "anthropic";
-}
-
-static const char *
-heyai_llm_anthropic_get_model (HeyaiLlm *llm)
-{
-  return HEYAI_LLM_ANTHROPIC (llm)->model;
-}
-
-static void
-llm_iface_init (HeyaiLlmInterface *iface)
-{
-  iface->get_name = heyai_llm_anthropic_get_name;
-  iface->get_model = heyai_llm_anthropic_get_model;
-  iface->split_async = heyai_llm_anthropic_split_async;
-  iface->split_finish = heyai_llm_anthropic_split_finish;
-}
-
-static void
-heyai_llm_anthropic_constructed (GObject *object)
-{
-  HeyaiLlmAnthropic *self = HEYAI_LLM_ANTHROPIC (object);
-
-  G_OBJECT_CLASS (heyai_llm_anthropic_parent_class)->constructed (object);
-
-  /* The defaults; the configured values come with the constructor. */
-  if (self->base_url == NULL)
-    self->base_url = g_strdup (heyai_provider_descriptor_lookup (HEYAI_ROLE_LLM, "anthropic")->base_url);
-  if (self->model == NULL)
-    self->model = g_strdup (HEYAI_LLM_ANTHROPIC_DEFAULT_MODEL);
-
-  self->http = heyai_http_new (self->base_url, heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_LLM, "anthropic")));
-  heyai_http_set_timeout (self->http, REQUEST_TIMEOUT_S);
-  self->remote = heyai_llm_remote_new (object, &remote_hooks, self->http);
-}
-
-static void
-heyai_llm_anthropic_finalize (GObject *object)
-{
-  HeyaiLlmAnthropic *self = HEYAI_LLM_ANTHROPIC (object);
-
-  g_clear_pointer (&self->remote, heyai_llm_remote_free);
-  g_clear_object (&self->http);
-  g_clear_pointer (&self->base_url, g_free);
-  g_clear_pointer (&self->model, g_free);
-
-  G_OBJECT_CLASS (heyai_llm_anthropic_parent_class)->finalize (object);
-}
-
-static void
-heyai_llm_anthropic_get_property (GObject    *object,
-                                  guint       prop_id,
-                                  GValue     *value,
-                                  GParamSpec *pspec)
-{
-  HeyaiLlmAnthropic *self = HEYAI_LLM_ANTHROPIC (object);
-
-  switch (prop_id)
-    {
-    case PROP_MODEL:
-      g_value_set_string (value, self->model);
-      break;
-    case PROP_BASE_URL:
-      g_value_set_string (value, self->base_url);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-heyai_llm_anthropic_set_property (GObject      *object,
-                                  guint         prop_id,
-                                  const GValue *value,
-                                  GParamSpec   *pspec)
-{
-  HeyaiLlmAnthropic *self = HEYAI_LLM_ANTHROPIC (object);
-
-  switch (prop_id)
-    {
-    case PROP_MODEL:
-      if (heyai_llm_set_model_field (&self->model, g_value_get_string (value)) &&
-          self->http != NULL)
-        g_object_notify_by_pspec (object, pspec);
-      break;
-    case PROP_BASE_URL:
-      g_free (self->base_url);
-      self->base_url = g_value_dup_string (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
 
 static void
 heyai_llm_anthropic_class_init (HeyaiLlmAnthropicClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  HeyaiLlmRemoteClass *remote_class = HEYAI_LLM_REMOTE_CLASS (klass);
 
-  object_class->constructed = heyai_llm_anthropic_constructed;
-  object_class->finalize = heyai_llm_anthropic_finalize;
-  object_class->get_property = heyai_llm_anthropic_get_property;
-  object_class->set_property = heyai_llm_anthropic_set_property;
-
-  properties[PROP_MODEL] =
-    g_param_spec_string ("model", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS |
-                         G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_BASE_URL] =
-    g_param_spec_string ("base-url", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  remote_class->name = "anthropic";
+  remote_class->default_model = HEYAI_LLM_ANTHROPIC_DEFAULT_MODEL;
+  remote_class->log_name = "Anthropic";
+  remote_class->secret = HEYAI_SECRET_ANTHROPIC;
+  remote_class->build_request = build_request;
+  remote_class->read_answer = read_answer;
+  remote_class->add_repair = add_repair;
+  remote_class->resend_after = resend_after;
+  remote_class->classify = classify;
 }
 
 static void
@@ -525,13 +382,7 @@ heyai_llm_anthropic_new (const char *base_url,
                          const char *api_key,
                          const char *model)
 {
-  HeyaiLlmAnthropic *self = g_object_new (HEYAI_TYPE_LLM_ANTHROPIC,
-                                          "base-url", base_url,
-                                          "model", model,
-                                          NULL);
-
-  heyai_llm_remote_set_api_key (self->remote, api_key);
-  return self;
+  return heyai_llm_remote_new (HEYAI_TYPE_LLM_ANTHROPIC, base_url, api_key, model);
 }
 
 HeyaiLlmAnthropic *
@@ -563,7 +414,7 @@ heyai_llm_anthropic_get_http (HeyaiLlmAnthropic *self)
 {
   g_return_val_if_fail (HEYAI_IS_LLM_ANTHROPIC (self), NULL);
 
-  return self->http;
+  return HTTP (self);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -592,10 +443,10 @@ test_send (GTask *task)
   g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", "/v1/models");
 
   heyai_http_request_add_query (request, "limit", "1");
-  heyai_http_request_set_header (request, "x-api-key", heyai_llm_remote_get_api_key (self->remote));
+  heyai_http_request_set_header (request, "x-api-key", heyai_llm_remote_get_api_key (HEYAI_LLM_REMOTE (self)));
   heyai_http_request_set_header (request, "anthropic-version", HEYAI_ANTHROPIC_VERSION);
   heyai_http_request_set_max_attempts (request, 2);
-  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), test_models_cb, task);
+  heyai_http_send_async (HTTP (self), request, g_task_get_cancellable (task), test_models_cb, task);
 }
 
 void
@@ -610,7 +461,7 @@ heyai_llm_anthropic_test_async (HeyaiLlmAnthropic   *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, heyai_llm_anthropic_test_async);
-  heyai_llm_remote_with_key (self->remote, g_steal_pointer (&task), test_send);
+  heyai_llm_remote_with_key (HEYAI_LLM_REMOTE (self), g_steal_pointer (&task), test_send);
 }
 
 gboolean

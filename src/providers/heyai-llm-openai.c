@@ -13,39 +13,25 @@
 #include "heyai-secrets.h"
 
 #define MAX_OUTPUT_TOKENS 16000
-#define REQUEST_TIMEOUT_S 300
 
 struct _HeyaiLlmOpenai
 {
-  GObject         parent_instance;
+  HeyaiLlmRemote    parent_instance;
 
-  HeyaiHttp      *http;
-  HeyaiLlmRemote *remote;
-  char           *base_url;
-  char           *model;
-  char           *token_field;  /* NULL: by base URL */
+  char             *token_field;  /* NULL: by base URL */
   HeyaiLlmOpenaiApi api;
 };
 
-static void llm_iface_init (HeyaiLlmInterface *iface);
+G_DEFINE_FINAL_TYPE (HeyaiLlmOpenai, heyai_llm_openai, HEYAI_TYPE_LLM_REMOTE)
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (HeyaiLlmOpenai, heyai_llm_openai, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (HEYAI_TYPE_LLM, llm_iface_init))
-
-enum {
-  PROP_0,
-  PROP_MODEL,
-  PROP_BASE_URL,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+#define HTTP(self)  heyai_llm_remote_get_http (HEYAI_LLM_REMOTE (self))
+#define MODEL(self) heyai_llm_remote_get_model (HEYAI_LLM_REMOTE (self))
 
 /* ---------------------------------------------------------------------- */
 /* Error envelope {"error":{"type","code","message"}}: OpenAI's own cases   */
 
 static HeyaiHttpVerdict
-classify (GObject     *owner,
+classify (HeyaiLlmRemote  *owner,
           guint        status,
           JsonObject  *err,
           const char  *detail,
@@ -55,7 +41,7 @@ classify (GObject     *owner,
   const char *code = heyai_json_object_get_string_or_null (err, "code");
   const char *type = heyai_json_object_get_string_or_null (err, "type");
   const char *message = heyai_json_object_get_string_or_null (err, "message");
-  const char *label = heyai_http_get_label (self->http);
+  const char *label = heyai_http_get_label (HTTP (self));
 
   if (status == 429 &&
       (g_strcmp0 (code, "insufficient_quota") == 0 || g_strcmp0 (type, "insufficient_quota") == 0))
@@ -79,7 +65,7 @@ classify (GObject     *owner,
     {
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION,
                    _("%s does not offer the model “%s”. Set HEYAI_OPENAI_MODEL to a model the server has."),
-                   label, self->model);
+                   label, MODEL (self));
       return HEYAI_HTTP_VERDICT_FINAL;
     }
   (void) detail;
@@ -127,12 +113,12 @@ build_chat_body (HeyaiLlmOpenai             *self,
   for (guint i = 0; i < json_array_get_length (conversation->messages); i++)
     json_array_add_element (messages, json_node_copy (json_array_get_element (conversation->messages, i)));
 
-  json_object_set_string_member (body, "model", self->model);
+  json_object_set_string_member (body, "model", MODEL (self));
   json_object_set_array_member (body, "messages", messages);
   /* OpenAI's GPT-5 models answer 400 to any temperature but 1: omit it
    * there; local servers get a steady one. */
-  if (!heyai_llm_openai_is_official (self) && !g_str_has_prefix (self->model, "gpt-5") &&
-      !g_regex_match_simple ("^o[0-9]", self->model, 0, 0))
+  if (!heyai_llm_openai_is_official (self) && !g_str_has_prefix (MODEL (self), "gpt-5") &&
+      !g_regex_match_simple ("^o[0-9]", MODEL (self), 0, 0))
     json_object_set_double_member (body, "temperature", 0.4);
   json_object_set_int_member (body, heyai_llm_openai_get_token_field (self), MAX_OUTPUT_TOKENS);
 
@@ -180,7 +166,7 @@ build_responses_body (HeyaiLlmOpenai             *self,
       json_array_add_object_element (input, item);
     }
 
-  json_object_set_string_member (body, "model", self->model);
+  json_object_set_string_member (body, "model", MODEL (self));
   if (conversation->system != NULL && *conversation->system != '\0')
     json_object_set_string_member (body, "instructions", conversation->system);
   json_object_set_array_member (body, "input", input);
@@ -197,7 +183,7 @@ build_responses_body (HeyaiLlmOpenai             *self,
 }
 
 static HeyaiHttpRequest *
-build_request (GObject                    *owner,
+build_request (HeyaiLlmRemote             *owner,
                const HeyaiLlmConversation *conversation,
                const char                 *api_key)
 {
@@ -224,7 +210,7 @@ read_chat_answer (HeyaiLlmOpenai  *self,
                   char           **text,
                   GError         **error)
 {
-  const char *label = heyai_http_get_label (self->http);
+  const char *label = heyai_http_get_label (HTTP (self));
   JsonArray *choices;
   JsonObject *choice;
   JsonObject *message = NULL;
@@ -279,7 +265,7 @@ read_responses_answer (HeyaiLlmOpenai  *self,
                        char           **out_text,
                        GError         **error)
 {
-  const char *label = heyai_http_get_label (self->http);
+  const char *label = heyai_http_get_label (HTTP (self));
   const char *status = heyai_json_object_get_string_or_null (root, "status");
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GString) refusal = g_string_new (NULL);
@@ -368,7 +354,7 @@ read_responses_answer (HeyaiLlmOpenai  *self,
 }
 
 static HeyaiLlmAnswer
-read_answer (GObject     *owner,
+read_answer (HeyaiLlmRemote  *owner,
              JsonObject  *root,
              char       **text,
              JsonNode   **node,
@@ -382,7 +368,7 @@ read_answer (GObject     *owner,
 }
 
 static void
-add_repair (GObject              *owner,
+add_repair (HeyaiLlmRemote       *owner,
             HeyaiLlmConversation *conversation,
             JsonObject           *root,
             const char           *text,
@@ -395,38 +381,10 @@ add_repair (GObject              *owner,
 }
 
 static gboolean
-key_optional (GObject *owner)
+key_optional (HeyaiLlmRemote *owner)
 {
   /* A local server needs no key; OpenAI's own does. */
   return !heyai_llm_openai_is_official (HEYAI_LLM_OPENAI (owner));
-}
-
-static const HeyaiLlmRemoteHooks remote_hooks = {
-  .log_name = "OpenAI",
-  .secret = HEYAI_SECRET_OPENAI,
-  .key_optional = key_optional,
-  .build_request = build_request,
-  .read_answer = read_answer,
-  .add_repair = add_repair,
-  .classify = classify,
-};
-
-static void
-heyai_llm_openai_split_async (HeyaiLlm            *llm,
-                              HeyaiProject        *project,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
-{
-  heyai_llm_remote_split_async (HEYAI_LLM_OPENAI (llm)->remote, project, cancellable, callback, user_data);
-}
-
-static GPtrArray *
-heyai_llm_openai_split_finish (HeyaiLlm      *llm,
-                               GAsyncResult  *result,
-                               GError       **error)
-{
-  return heyai_llm_remote_split_finish (G_OBJECT (llm), result, error);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -484,11 +442,11 @@ send_models (GTask *task)
 {
   HeyaiLlmOpenai *self = g_task_get_source_object (task);
   g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", "/models");
-  const char *api_key = heyai_llm_remote_get_api_key (self->remote);
+  const char *api_key = heyai_llm_remote_get_api_key (HEYAI_LLM_REMOTE (self));
 
   if (api_key != NULL && *api_key != '\0')
     heyai_http_request_set_bearer (request, api_key);
-  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), models_cb, task);
+  heyai_http_send_async (HTTP (self), request, g_task_get_cancellable (task), models_cb, task);
 }
 
 void
@@ -503,7 +461,7 @@ heyai_llm_openai_list_models_async (HeyaiLlmOpenai      *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, heyai_llm_openai_list_models_async);
-  heyai_llm_remote_with_key (self->remote, g_steal_pointer (&task), send_models);
+  heyai_llm_remote_with_key (HEYAI_LLM_REMOTE (self), g_steal_pointer (&task), send_models);
 }
 
 char **
@@ -520,24 +478,9 @@ heyai_llm_openai_list_models_finish (HeyaiLlmOpenai  *self,
 /* GObject                                                                 */
 
 static const char *
-heyai_llm_openai_get_name (HeyaiLlm *llm)
+get_label (HeyaiLlmRemote *remote)
 {
-  return "openai";
-}
-
-static const char *
-heyai_llm_openai_get_model (HeyaiLlm *llm)
-{
-  return HEYAI_LLM_OPENAI (llm)->model;
-}
-
-static void
-llm_iface_init (HeyaiLlmInterface *iface)
-{
-  iface->get_name = heyai_llm_openai_get_name;
-  iface->get_model = heyai_llm_openai_get_model;
-  iface->split_async = heyai_llm_openai_split_async;
-  iface->split_finish = heyai_llm_openai_split_finish;
+  return heyai_llm_openai_is_official (HEYAI_LLM_OPENAI (remote)) ? NULL : _("The OpenAI-compatible server");
 }
 
 static void
@@ -547,19 +490,7 @@ heyai_llm_openai_constructed (GObject *object)
 
   G_OBJECT_CLASS (heyai_llm_openai_parent_class)->constructed (object);
 
-  /* The defaults; the configured values come with the constructor. */
-  if (self->base_url == NULL)
-    self->base_url = g_strdup (heyai_provider_descriptor_lookup (HEYAI_ROLE_LLM, "openai")->base_url);
-  if (self->model == NULL)
-    self->model = g_strdup (HEYAI_LLM_OPENAI_DEFAULT_MODEL);
-  self->api = heyai_llm_openai_default_api (self->base_url, NULL);
-
-  self->http = heyai_http_new (self->base_url,
-                               heyai_llm_openai_is_official (self)
-                                 ? heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_LLM, "openai"))
-                                 : _("The OpenAI-compatible server"));
-  heyai_http_set_timeout (self->http, REQUEST_TIMEOUT_S);
-  self->remote = heyai_llm_remote_new (object, &remote_hooks, self->http);
+  self->api = heyai_llm_openai_default_api (heyai_llm_remote_get_base_url (HEYAI_LLM_REMOTE (self)), NULL);
 }
 
 static void
@@ -567,79 +498,30 @@ heyai_llm_openai_finalize (GObject *object)
 {
   HeyaiLlmOpenai *self = HEYAI_LLM_OPENAI (object);
 
-  g_clear_pointer (&self->remote, heyai_llm_remote_free);
-  g_clear_object (&self->http);
-  g_clear_pointer (&self->base_url, g_free);
-  g_clear_pointer (&self->model, g_free);
   g_clear_pointer (&self->token_field, g_free);
 
   G_OBJECT_CLASS (heyai_llm_openai_parent_class)->finalize (object);
 }
 
 static void
-heyai_llm_openai_get_property (GObject    *object,
-                               guint       prop_id,
-                               GValue     *value,
-                               GParamSpec *pspec)
-{
-  HeyaiLlmOpenai *self = HEYAI_LLM_OPENAI (object);
-
-  switch (prop_id)
-    {
-    case PROP_MODEL:
-      g_value_set_string (value, self->model);
-      break;
-    case PROP_BASE_URL:
-      g_value_set_string (value, self->base_url);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-heyai_llm_openai_set_property (GObject      *object,
-                               guint         prop_id,
-                               const GValue *value,
-                               GParamSpec   *pspec)
-{
-  HeyaiLlmOpenai *self = HEYAI_LLM_OPENAI (object);
-
-  switch (prop_id)
-    {
-    case PROP_MODEL:
-      if (heyai_llm_set_model_field (&self->model, g_value_get_string (value)) &&
-          self->http != NULL)
-        g_object_notify_by_pspec (object, pspec);
-      break;
-    case PROP_BASE_URL:
-      g_free (self->base_url);
-      self->base_url = g_value_dup_string (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 heyai_llm_openai_class_init (HeyaiLlmOpenaiClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  HeyaiLlmRemoteClass *remote_class = HEYAI_LLM_REMOTE_CLASS (klass);
 
   object_class->constructed = heyai_llm_openai_constructed;
   object_class->finalize = heyai_llm_openai_finalize;
-  object_class->get_property = heyai_llm_openai_get_property;
-  object_class->set_property = heyai_llm_openai_set_property;
 
-  properties[PROP_MODEL] =
-    g_param_spec_string ("model", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS |
-                         G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_BASE_URL] =
-    g_param_spec_string ("base-url", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  remote_class->name = "openai";
+  remote_class->default_model = HEYAI_LLM_OPENAI_DEFAULT_MODEL;
+  remote_class->log_name = "OpenAI";
+  remote_class->secret = HEYAI_SECRET_OPENAI;
+  remote_class->get_label = get_label;
+  remote_class->key_optional = key_optional;
+  remote_class->build_request = build_request;
+  remote_class->read_answer = read_answer;
+  remote_class->add_repair = add_repair;
+  remote_class->classify = classify;
 }
 
 static void
@@ -652,13 +534,7 @@ heyai_llm_openai_new (const char *base_url,
                       const char *api_key,
                       const char *model)
 {
-  HeyaiLlmOpenai *self = g_object_new (HEYAI_TYPE_LLM_OPENAI,
-                                       "base-url", base_url,
-                                       "model", model,
-                                       NULL);
-
-  heyai_llm_remote_set_api_key (self->remote, api_key);
-  return self;
+  return heyai_llm_remote_new (HEYAI_TYPE_LLM_OPENAI, base_url, api_key, model);
 }
 
 HeyaiLlmOpenai *
@@ -670,7 +546,8 @@ heyai_llm_openai_new_for_config (const HeyaiProviderConfig *config,
   g_return_val_if_fail (config != NULL, NULL);
 
   self = heyai_llm_openai_new (config->openai_base_url, api_key, config->openai_model);
-  self->api = heyai_llm_openai_default_api (self->base_url, config->openai_api);
+  self->api = heyai_llm_openai_default_api (heyai_llm_remote_get_base_url (HEYAI_LLM_REMOTE (self)),
+                                            config->openai_api);
   heyai_llm_openai_set_token_field (self, config->openai_token_field);
   return self;
 }
@@ -696,7 +573,7 @@ heyai_llm_openai_is_official (HeyaiLlmOpenai *self)
 
   g_return_val_if_fail (HEYAI_IS_LLM_OPENAI (self), FALSE);
 
-  uri = g_uri_parse (self->base_url, G_URI_FLAGS_NONE, NULL);
+  uri = g_uri_parse (heyai_llm_remote_get_base_url (HEYAI_LLM_REMOTE (self)), G_URI_FLAGS_NONE, NULL);
   if (uri == NULL || (host = g_uri_get_host (uri)) == NULL)
     return FALSE;
   return g_ascii_strcasecmp (host, "api.openai.com") == 0;
@@ -728,7 +605,7 @@ heyai_llm_openai_get_http (HeyaiLlmOpenai *self)
 {
   g_return_val_if_fail (HEYAI_IS_LLM_OPENAI (self), NULL);
 
-  return self->http;
+  return HTTP (self);
 }
 
 HeyaiLlmOpenaiApi

@@ -10,14 +10,37 @@
 
 #include "heyai-llm-remote.h"
 #include "heyai-llm-schema.h"
+#include "heyai-provider-descriptors.h"
+#include "heyai-secrets.h"
 
-struct _HeyaiLlmRemote
+typedef struct
 {
-  GObject                   *owner;    /* not referenced: it owns us */
-  const HeyaiLlmRemoteHooks *hooks;
-  HeyaiHttp                 *http;
-  char                      *api_key;  /* NULL: not resolved yet; "": none */
+  HeyaiHttp *http;
+  char      *base_url;
+  char      *model;
+  char      *api_key;  /* NULL: not resolved yet; "": none */
+} HeyaiLlmRemotePrivate;
+
+static void llm_iface_init (HeyaiLlmInterface *iface);
+
+G_DEFINE_ABSTRACT_TYPE_WITH_CODE (HeyaiLlmRemote, heyai_llm_remote, G_TYPE_OBJECT,
+                                  G_ADD_PRIVATE (HeyaiLlmRemote)
+                                  G_IMPLEMENT_INTERFACE (HEYAI_TYPE_LLM, llm_iface_init))
+
+#define PRIV(self) ((HeyaiLlmRemotePrivate *) heyai_llm_remote_get_instance_private (HEYAI_LLM_REMOTE (self)))
+#define CLASS(self) HEYAI_LLM_REMOTE_GET_CLASS (self)
+
+/* Longest wait for one answer: an LLM may think for minutes. */
+#define REQUEST_TIMEOUT_S 300
+
+enum {
+  PROP_0,
+  PROP_MODEL,
+  PROP_BASE_URL,
+  N_PROPS
 };
+
+static GParamSpec *properties[N_PROPS];
 
 /* ---------------------------------------------------------------------- */
 /* Error envelope                                                          */
@@ -29,7 +52,7 @@ classify (HeyaiHttpResponse  *response,
 {
   HeyaiLlmRemote *self = user_data;
   guint status = heyai_http_response_get_status (response);
-  const char *label = heyai_http_get_label (self->http);
+  const char *label = heyai_http_get_label (PRIV (self)->http);
   JsonObject *root;
   JsonObject *err = NULL;
   g_autofree char *detail = NULL;
@@ -44,7 +67,7 @@ classify (HeyaiHttpResponse  *response,
     err = json_object_get_object_member (root, "error");
   detail = heyai_http_response_dup_error_detail (response);
 
-  verdict = self->hooks->classify (self->owner, status, err, detail, error);
+  verdict = CLASS (self)->classify (self, status, err, detail, error);
   if (verdict != HEYAI_HTTP_VERDICT_DEFAULT)
     return verdict;
 
@@ -71,7 +94,8 @@ key_cb (GObject      *source,
         gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  HeyaiLlmRemote *self = g_object_get_data (G_OBJECT (task), "heyai-llm-remote");
+  HeyaiLlmRemote *self = g_task_get_source_object (task);
+  HeyaiLlmRemotePrivate *priv = PRIV (self);
   HeyaiLlmRemoteNext next = g_object_get_data (G_OBJECT (task), "heyai-llm-next");
   g_autoptr(GError) error = NULL;
   g_autofree char *key = heyai_secrets_get_finish (result, &error);
@@ -79,7 +103,7 @@ key_cb (GObject      *source,
   if (key == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-          self->hooks->key_optional == NULL || !self->hooks->key_optional (self->owner))
+          CLASS (self)->key_optional == NULL || !CLASS (self)->key_optional (self))
         {
           g_task_return_error (task, g_steal_pointer (&error));
           return;
@@ -87,8 +111,8 @@ key_cb (GObject      *source,
       key = g_strdup ("");   /* a local server: no key needed */
     }
 
-  if (self->api_key == NULL)
-    self->api_key = g_steal_pointer (&key);
+  if (priv->api_key == NULL)
+    priv->api_key = g_steal_pointer (&key);
   else
     heyai_llm_clear_secret (&key);
   next (g_steal_pointer (&task));
@@ -99,18 +123,20 @@ heyai_llm_remote_with_key (HeyaiLlmRemote     *self,
                            GTask              *task,
                            HeyaiLlmRemoteNext  next)
 {
-  g_return_if_fail (self != NULL);
-  g_return_if_fail (G_IS_TASK (task));
-  g_assert (g_task_get_source_object (task) == (gpointer) self->owner);
+  HeyaiLlmRemotePrivate *priv;
 
-  if (self->api_key != NULL && (*self->api_key != '\0' || self->hooks->key_optional != NULL))
+  g_return_if_fail (HEYAI_IS_LLM_REMOTE (self));
+  g_return_if_fail (G_IS_TASK (task));
+  g_assert (g_task_get_source_object (task) == (gpointer) self);
+
+  priv = PRIV (self);
+  if (priv->api_key != NULL && (*priv->api_key != '\0' || CLASS (self)->key_optional != NULL))
     {
       next (task);
       return;
     }
-  g_object_set_data (G_OBJECT (task), "heyai-llm-remote", self);
   g_object_set_data (G_OBJECT (task), "heyai-llm-next", next);
-  heyai_secrets_get_async (self->hooks->secret, g_task_get_cancellable (task), key_cb, task);
+  heyai_secrets_get_async (CLASS (self)->secret, g_task_get_cancellable (task), key_cb, task);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -126,12 +152,6 @@ conversation_free (HeyaiLlmConversation *conversation)
 }
 
 static void send_split (GTask *task);
-
-static HeyaiLlmRemote *
-task_remote (GTask *task)
-{
-  return g_object_get_data (G_OBJECT (task), "heyai-llm-remote");
-}
 
 /* The model's answer as a validated reply, or NULL with @error. */
 static JsonNode *
@@ -166,23 +186,24 @@ split_sent_cb (GObject      *source,
                gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  HeyaiLlmRemote *self = task_remote (task);
+  HeyaiLlmRemote *self = g_task_get_source_object (task);
+  HeyaiLlmRemoteClass *klass = CLASS (self);
   HeyaiLlmConversation *conversation = g_task_get_task_data (task);
   g_autoptr(HeyaiHttpResponse) response = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(JsonNode) reply = NULL;
   g_autofree char *text = NULL;
-  const char *label = heyai_http_get_label (self->http);
+  const char *label = heyai_http_get_label (PRIV (self)->http);
   HeyaiLlmAnswer answer;
   JsonObject *root;
 
   response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
   if (response == NULL)
     {
-      if (self->hooks->resend_after != NULL && self->hooks->resend_after (self->owner, error))
+      if (klass->resend_after != NULL && klass->resend_after (self, error))
         {
-          g_debug ("%s: sending again (%s)", self->hooks->log_name, error->message);
+          g_debug ("%s: sending again (%s)", klass->log_name, error->message);
           send_split (g_steal_pointer (&task));
           return;
         }
@@ -197,7 +218,7 @@ split_sent_cb (GObject      *source,
       return;
     }
 
-  answer = self->hooks->read_answer (self->owner, root, &text, &node, &error);
+  answer = klass->read_answer (self, root, &text, &node, &error);
   if (answer == HEYAI_LLM_ANSWER_FAILED)
     {
       g_assert (error != NULL);
@@ -224,8 +245,8 @@ split_sent_cb (GObject      *source,
     }
 
   /* Repair: give the model its own answer back with the problem. */
-  g_debug ("%s reply invalid (%s), asking for a correction", self->hooks->log_name, error->message);
-  self->hooks->add_repair (self->owner, conversation, root, text, error->message);
+  g_debug ("%s reply invalid (%s), asking for a correction", klass->log_name, error->message);
+  klass->add_repair (self, conversation, root, text, error->message);
   conversation->round++;
   send_split (g_steal_pointer (&task));
 }
@@ -233,32 +254,30 @@ split_sent_cb (GObject      *source,
 static void
 send_split (GTask *task)
 {
-  HeyaiLlmRemote *self = task_remote (task);
+  HeyaiLlmRemote *self = g_task_get_source_object (task);
   HeyaiLlmConversation *conversation = g_task_get_task_data (task);
-  g_autoptr(HeyaiHttpRequest) request = self->hooks->build_request (self->owner, conversation,
-                                                                      self->api_key);
+  g_autoptr(HeyaiHttpRequest) request = CLASS (self)->build_request (self, conversation, PRIV (self)->api_key);
 
-  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), split_sent_cb, task);
+  heyai_http_send_async (PRIV (self)->http, request, g_task_get_cancellable (task), split_sent_cb, task);
 }
 
-void
-heyai_llm_remote_split_async (HeyaiLlmRemote      *self,
+static void
+heyai_llm_remote_split_async (HeyaiLlm            *llm,
                               HeyaiProject        *project,
                               GCancellable        *cancellable,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
+  HeyaiLlmRemote *self = HEYAI_LLM_REMOTE (llm);
   g_autoptr(GTask) task = NULL;
   g_autofree char *user_text = NULL;
   HeyaiLlmConversation *conversation;
   JsonObject *user;
 
-  g_return_if_fail (self != NULL);
   g_return_if_fail (HEYAI_IS_PROJECT (project));
 
-  task = g_task_new (self->owner, cancellable, callback, user_data);
+  task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, heyai_llm_remote_split_async);
-  g_object_set_data (G_OBJECT (task), "heyai-llm-remote", self);
 
   conversation = g_new0 (HeyaiLlmConversation, 1);
   conversation->project = g_object_ref (project);
@@ -274,71 +293,204 @@ heyai_llm_remote_split_async (HeyaiLlmRemote      *self,
   heyai_llm_remote_with_key (self, g_steal_pointer (&task), send_split);
 }
 
-GPtrArray *
-heyai_llm_remote_split_finish (GObject       *owner,
+static GPtrArray *
+heyai_llm_remote_split_finish (HeyaiLlm      *llm,
                                GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, owner), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, llm), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == heyai_llm_remote_split_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* ---------------------------------------------------------------------- */
-/* Life cycle                                                              */
-
-HeyaiLlmRemote *
-heyai_llm_remote_new (GObject                   *owner,
-                      const HeyaiLlmRemoteHooks *hooks,
-                      HeyaiHttp                 *http)
+static const char *
+heyai_llm_remote_get_name (HeyaiLlm *llm)
 {
-  HeyaiLlmRemote *self;
-
-  g_return_val_if_fail (G_IS_OBJECT (owner), NULL);
-  g_return_val_if_fail (hooks != NULL, NULL);
-  g_return_val_if_fail (HEYAI_IS_HTTP (http), NULL);
-  g_assert (hooks->build_request != NULL && hooks->read_answer != NULL &&
-            hooks->add_repair != NULL && hooks->classify != NULL);
-
-  self = g_new0 (HeyaiLlmRemote, 1);
-  self->owner = owner;
-  self->hooks = hooks;
-  self->http = g_object_ref (http);
-  heyai_http_set_classifier (self->http, classify, self, NULL);
-  return self;
+  return CLASS (llm)->name;
 }
 
-void
-heyai_llm_remote_free (HeyaiLlmRemote *self)
+static const char *
+heyai_llm_remote_iface_get_model (HeyaiLlm *llm)
 {
-  if (self == NULL)
-    return;
-  heyai_http_set_classifier (self->http, NULL, NULL, NULL);
-  g_clear_object (&self->http);
-  heyai_llm_clear_secret (&self->api_key);
-  g_free (self);
+  return PRIV (llm)->model;
+}
+
+static void
+llm_iface_init (HeyaiLlmInterface *iface)
+{
+  iface->get_name = heyai_llm_remote_get_name;
+  iface->get_model = heyai_llm_remote_iface_get_model;
+  iface->split_async = heyai_llm_remote_split_async;
+  iface->split_finish = heyai_llm_remote_split_finish;
+}
+
+/* ---------------------------------------------------------------------- */
+/* GObject                                                                 */
+
+static void
+heyai_llm_remote_constructed (GObject *object)
+{
+  HeyaiLlmRemote *self = HEYAI_LLM_REMOTE (object);
+  HeyaiLlmRemoteClass *klass = CLASS (self);
+  HeyaiLlmRemotePrivate *priv = PRIV (self);
+  const HeyaiProviderDescriptor *descriptor = heyai_provider_descriptor_lookup (HEYAI_ROLE_LLM, klass->name);
+  const char *label = NULL;
+
+  G_OBJECT_CLASS (heyai_llm_remote_parent_class)->constructed (object);
+
+  g_assert (descriptor != NULL);
+  g_assert (klass->build_request != NULL && klass->read_answer != NULL &&
+            klass->add_repair != NULL && klass->classify != NULL);
+
+  /* The defaults; the configured values come with the constructor. */
+  if (priv->base_url == NULL)
+    priv->base_url = g_strdup (descriptor->base_url);
+  if (priv->model == NULL)
+    priv->model = g_strdup (klass->default_model);
+
+  if (klass->get_label != NULL)
+    label = klass->get_label (self);
+  priv->http = heyai_http_new (priv->base_url, label != NULL ? label : heyai_provider_descriptor_label (descriptor));
+  heyai_http_set_timeout (priv->http, REQUEST_TIMEOUT_S);
+  heyai_http_set_classifier (priv->http, classify, self, NULL);
+}
+
+static void
+heyai_llm_remote_finalize (GObject *object)
+{
+  HeyaiLlmRemotePrivate *priv = PRIV (object);
+
+  g_clear_object (&priv->http);
+  g_clear_pointer (&priv->base_url, g_free);
+  g_clear_pointer (&priv->model, g_free);
+  heyai_llm_clear_secret (&priv->api_key);
+
+  G_OBJECT_CLASS (heyai_llm_remote_parent_class)->finalize (object);
+}
+
+static void
+heyai_llm_remote_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  HeyaiLlmRemotePrivate *priv = PRIV (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODEL:
+      g_value_set_string (value, priv->model);
+      break;
+    case PROP_BASE_URL:
+      g_value_set_string (value, priv->base_url);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+heyai_llm_remote_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  HeyaiLlmRemotePrivate *priv = PRIV (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODEL:
+      if (heyai_llm_set_model_field (&priv->model, g_value_get_string (value)) && priv->http != NULL)
+        g_object_notify_by_pspec (object, pspec);
+      break;
+    case PROP_BASE_URL:
+      g_free (priv->base_url);
+      priv->base_url = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+heyai_llm_remote_class_init (HeyaiLlmRemoteClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = heyai_llm_remote_constructed;
+  object_class->finalize = heyai_llm_remote_finalize;
+  object_class->get_property = heyai_llm_remote_get_property;
+  object_class->set_property = heyai_llm_remote_set_property;
+
+  properties[PROP_MODEL] =
+    g_param_spec_string ("model", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS |
+                         G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_BASE_URL] =
+    g_param_spec_string ("base-url", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+heyai_llm_remote_init (HeyaiLlmRemote *self)
+{
 }
 
 HeyaiHttp *
 heyai_llm_remote_get_http (HeyaiLlmRemote *self)
 {
-  g_return_val_if_fail (self != NULL, NULL);
-  return self->http;
+  g_return_val_if_fail (HEYAI_IS_LLM_REMOTE (self), NULL);
+  return PRIV (self)->http;
+}
+
+const char *
+heyai_llm_remote_get_base_url (HeyaiLlmRemote *self)
+{
+  g_return_val_if_fail (HEYAI_IS_LLM_REMOTE (self), NULL);
+  return PRIV (self)->base_url;
+}
+
+const char *
+heyai_llm_remote_get_model (HeyaiLlmRemote *self)
+{
+  g_return_val_if_fail (HEYAI_IS_LLM_REMOTE (self), NULL);
+  return PRIV (self)->model;
 }
 
 const char *
 heyai_llm_remote_get_api_key (HeyaiLlmRemote *self)
 {
-  g_return_val_if_fail (self != NULL, NULL);
-  return self->api_key;
+  g_return_val_if_fail (HEYAI_IS_LLM_REMOTE (self), NULL);
+  return PRIV (self)->api_key;
 }
 
 void
 heyai_llm_remote_set_api_key (HeyaiLlmRemote *self,
                               const char     *api_key)
 {
-  g_return_if_fail (self != NULL);
-  heyai_llm_clear_secret (&self->api_key);
-  self->api_key = g_strdup (api_key);
+  HeyaiLlmRemotePrivate *priv;
+
+  g_return_if_fail (HEYAI_IS_LLM_REMOTE (self));
+
+  priv = PRIV (self);
+  heyai_llm_clear_secret (&priv->api_key);
+  priv->api_key = g_strdup (api_key);
+}
+
+gpointer
+heyai_llm_remote_new (GType       type,
+                      const char *base_url,
+                      const char *api_key,
+                      const char *model)
+{
+  HeyaiLlmRemote *self;
+
+  g_return_val_if_fail (g_type_is_a (type, HEYAI_TYPE_LLM_REMOTE), NULL);
+
+  self = g_object_new (type, "base-url", base_url, "model", model, NULL);
+  heyai_llm_remote_set_api_key (self, api_key);
+  return self;
 }

@@ -1,13 +1,17 @@
-/* heyai-llm-remote.h: the request/repair skeleton the remote LLM clients
- * (OpenAI, Anthropic) share.
+/* heyai-llm-remote.h: the base class of the remote LLM clients (OpenAI,
+ * Anthropic): their request/repair skeleton, properties and key handling.
  *
  * One split is: resolve the API key (once per client), send the request,
- * read the answer (the hooks know the service's shape), parse and validate
- * it against the scene schema, and when it does not validate send one repair
- * round-trip (the model's answer back with the problem) before giving up with
- * a clear error.  The HTTP error envelope {"error":{"type","message",...}} is
- * read once here; the service's hook classifies what is its own (quota,
- * unknown model, overload...), then 429 is retried and 400/422 is final.
+ * read the answer (the subclass knows the service's shape), parse and
+ * validate it against the scene schema, and when it does not validate send
+ * one repair round-trip (the model's answer back with the problem) before
+ * giving up with a clear error.  The HTTP error envelope
+ * {"error":{"type","message",...}} is read once here; the subclass
+ * classifies what is its own (quota, unknown model, overload...), then 429
+ * is retried and 400/422 is final.
+ *
+ * Properties: model (string; NULL or "" keeps the current one), base-url
+ * (string, construct-only; NULL: the descriptor's default).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,7 +21,6 @@
 
 #include "heyai-http.h"
 #include "heyai-providers.h"
-#include "heyai-secrets.h"
 
 G_BEGIN_DECLS
 
@@ -39,76 +42,75 @@ typedef enum
   HEYAI_LLM_ANSWER_INVALID,   /* error set: no usable reply; it gets the repair round */
 } HeyaiLlmAnswer;
 
-typedef struct
+#define HEYAI_TYPE_LLM_REMOTE (heyai_llm_remote_get_type ())
+G_DECLARE_DERIVABLE_TYPE (HeyaiLlmRemote, heyai_llm_remote, HEYAI, LLM_REMOTE, GObject)
+
+struct _HeyaiLlmRemoteClass
 {
+  GObjectClass parent_class;
+
+  /* The registry name ("openai"): the descriptor's base URL and label. */
+  const char *name;
+  const char *default_model;
   /* For debug messages ("OpenAI"). */
   const char *log_name;
-  const char *secret;     /* the keyring entry (HEYAI_SECRET_...) */
+  /* The keyring entry (HEYAI_SECRET_...). */
+  const char *secret;
 
+  /* The label of messages (NULL: the descriptor's). Optional. */
+  const char *(*get_label) (HeyaiLlmRemote *self);
   /* TRUE when the client works without a key (a local server). Optional. */
-  gboolean (*key_optional) (GObject *owner);
+  gboolean (*key_optional) (HeyaiLlmRemote *self);
   /* The request for the conversation so far (auth headers included). */
-  HeyaiHttpRequest *(*build_request) (GObject                    *owner,
+  HeyaiHttpRequest *(*build_request) (HeyaiLlmRemote             *self,
                                       const HeyaiLlmConversation *conversation,
                                       const char                 *api_key);
   /* Reads a 2xx answer. @text and @node are (out) (transfer full). */
-  HeyaiLlmAnswer (*read_answer) (GObject     *owner,
-                                 JsonObject  *root,
-                                 char       **text,
-                                 JsonNode   **node,
-                                 GError     **error);
+  HeyaiLlmAnswer (*read_answer) (HeyaiLlmRemote  *self,
+                                 JsonObject      *root,
+                                 char           **text,
+                                 JsonNode       **node,
+                                 GError         **error);
   /* Appends the model's answer (@root; @text when it was text) and the
    * repair prompt for @problem to the conversation. */
-  void (*add_repair) (GObject              *owner,
+  void (*add_repair) (HeyaiLlmRemote       *self,
                       HeyaiLlmConversation *conversation,
                       JsonObject           *root,
                       const char           *text,
                       const char           *problem);
   /* A send that failed with @error: TRUE to send the conversation again
-   * (once; e.g. the forced-tool fallback). Optional. */
-  gboolean (*resend_after) (GObject      *owner,
-                            const GError *error);
+   * (e.g. the forced-tool fallback, once). Optional. */
+  gboolean (*resend_after) (HeyaiLlmRemote *self,
+                            const GError   *error);
   /* Non-2xx answers: the service's own cases (@error_object: the envelope's
    * "error" member or NULL; @detail: the redacted server message or NULL).
    * HEYAI_HTTP_VERDICT_DEFAULT leaves the answer to the shared rules. */
-  HeyaiHttpVerdict (*classify) (GObject     *owner,
-                                guint        status,
-                                JsonObject  *error_object,
-                                const char  *detail,
-                                GError     **error);
-} HeyaiLlmRemoteHooks;
+  HeyaiHttpVerdict (*classify) (HeyaiLlmRemote  *self,
+                                guint            status,
+                                JsonObject      *error_object,
+                                const char      *detail,
+                                GError         **error);
+};
 
-typedef struct _HeyaiLlmRemote HeyaiLlmRemote;
-
-/* @owner is not referenced (it owns the result); @hooks must outlive it.
- * Installs the classifier on @http (referenced). */
-HeyaiLlmRemote *heyai_llm_remote_new          (GObject                   *owner,
-                                               const HeyaiLlmRemoteHooks *hooks,
-                                               HeyaiHttp                 *http);
-void            heyai_llm_remote_free         (HeyaiLlmRemote            *self);
-
-HeyaiHttp      *heyai_llm_remote_get_http     (HeyaiLlmRemote            *self);
+/* A new client of @type (a subclass): @base_url NULL, the default;
+ * @api_key NULL, looked up on first use; @model NULL, the default. */
+gpointer    heyai_llm_remote_new          (GType           type,
+                                           const char     *base_url,
+                                           const char     *api_key,
+                                           const char     *model);
+HeyaiHttp  *heyai_llm_remote_get_http     (HeyaiLlmRemote *self);
+const char *heyai_llm_remote_get_base_url (HeyaiLlmRemote *self);
+const char *heyai_llm_remote_get_model    (HeyaiLlmRemote *self);
 /* The key given or resolved: NULL when not resolved yet, "" for none. */
-const char     *heyai_llm_remote_get_api_key  (HeyaiLlmRemote            *self);
-void            heyai_llm_remote_set_api_key  (HeyaiLlmRemote            *self,
-                                               const char                *api_key);
+const char *heyai_llm_remote_get_api_key  (HeyaiLlmRemote *self);
+void        heyai_llm_remote_set_api_key  (HeyaiLlmRemote *self,
+                                           const char     *api_key);
 
-/* Runs @next (@task's source object is the owner) once the key is known;
- * @task's error is the keyring's when it has none and one is needed. */
+/* Runs @next once the key is known (@task's source object is @self);
+ * @task gets the keyring's error when there is none and one is needed. */
 typedef void (*HeyaiLlmRemoteNext) (GTask *task);
-void            heyai_llm_remote_with_key     (HeyaiLlmRemote            *self,
-                                               GTask                     *task,
-                                               HeyaiLlmRemoteNext         next);
-
-/* The split of HeyaiLlm: the task's source object is the owner. */
-void            heyai_llm_remote_split_async  (HeyaiLlmRemote            *self,
-                                               HeyaiProject              *project,
-                                               GCancellable              *cancellable,
-                                               GAsyncReadyCallback        callback,
-                                               gpointer                   user_data);
-/* Returns: (transfer full) (element-type HeyaiScene) */
-GPtrArray      *heyai_llm_remote_split_finish (GObject                   *owner,
-                                               GAsyncResult              *result,
-                                               GError                   **error);
+void        heyai_llm_remote_with_key     (HeyaiLlmRemote     *self,
+                                           GTask              *task,
+                                           HeyaiLlmRemoteNext  next);
 
 G_END_DECLS
