@@ -344,9 +344,12 @@ read_responses_answer (HeyaiLlmOpenai  *self,
     }
   if ((status != NULL && g_strcmp0 (status, "completed") != 0) || !saw_message)
     {
+      /* The status is the server's text: redacted like any other. */
+      g_autofree char *shown = heyai_http_redact (status != NULL ? status : "");
+
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
                    _("%s sent an answer HeyAI does not understand (status “%s”, no message). Try again."),
-                   label, status != NULL ? status : "");
+                   label, shown);
       return HEYAI_LLM_ANSWER_FAILED;
     }
   *out_text = g_string_free (g_steal_pointer (&text), FALSE);

@@ -180,6 +180,55 @@ answer_reply (HeyaiLlmAnswer   answer,
   return NULL;
 }
 
+/* The validated reply in the 2xx answer @root, or NULL with @error;
+ * *@repairable: whether the repair round-trip may help, *@text: the model's
+ * text when the answer was text. */
+static JsonNode *
+read_reply (HeyaiLlmRemote  *self,
+            JsonObject      *root,
+            char           **text,
+            gboolean        *repairable,
+            GError         **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  JsonNode *reply = NULL;
+  HeyaiLlmAnswer answer;
+
+  *repairable = FALSE;
+  answer = CLASS (self)->read_answer (self, root, text, &node, error);
+  g_assert (error == NULL ||
+            (answer == HEYAI_LLM_ANSWER_FAILED || answer == HEYAI_LLM_ANSWER_INVALID) == (*error != NULL));
+  if (answer == HEYAI_LLM_ANSWER_FAILED)
+    return NULL;
+  *repairable = TRUE;
+  if (answer != HEYAI_LLM_ANSWER_INVALID)
+    reply = answer_reply (answer, *text, node, error);
+  if (reply == NULL && error != NULL)
+    {
+      /* The problem quotes the model's text (a bad value...): it is logged
+       * and may be shown, so it is redacted like any server text. */
+      char *clean = heyai_http_redact ((*error)->message);
+
+      g_free ((*error)->message);
+      (*error)->message = clean;
+    }
+  return reply;
+}
+
+JsonNode *
+heyai_llm_remote_read_reply (HeyaiLlmRemote  *self,
+                             JsonObject      *root,
+                             GError         **error)
+{
+  g_autofree char *text = NULL;
+  gboolean repairable;
+
+  g_return_val_if_fail (HEYAI_IS_LLM_REMOTE (self), NULL);
+  g_return_val_if_fail (root != NULL, NULL);
+
+  return read_reply (self, root, &text, &repairable, error);
+}
+
 static void
 split_sent_cb (GObject      *source,
                GAsyncResult *result,
@@ -191,11 +240,10 @@ split_sent_cb (GObject      *source,
   HeyaiLlmConversation *conversation = g_task_get_task_data (task);
   g_autoptr(HeyaiHttpResponse) response = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
   g_autoptr(JsonNode) reply = NULL;
   g_autofree char *text = NULL;
   const char *label = heyai_http_get_label (PRIV (self)->http);
-  HeyaiLlmAnswer answer;
+  gboolean repairable;
   JsonObject *root;
 
   response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
@@ -218,15 +266,7 @@ split_sent_cb (GObject      *source,
       return;
     }
 
-  answer = klass->read_answer (self, root, &text, &node, &error);
-  if (answer == HEYAI_LLM_ANSWER_FAILED)
-    {
-      g_assert (error != NULL);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (answer != HEYAI_LLM_ANSWER_INVALID)
-    reply = answer_reply (answer, text, node, &error);
+  reply = read_reply (self, root, &text, &repairable, &error);
   if (reply != NULL)
     {
       g_task_return_pointer (task, heyai_llm_scenes_from_reply (reply, conversation->project),
@@ -234,6 +274,11 @@ split_sent_cb (GObject      *source,
       return;
     }
   g_assert (error != NULL);
+  if (!repairable)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
 
   if (conversation->round > 0)
     {

@@ -106,6 +106,13 @@ const char *heyai_llm_remote_get_api_key  (HeyaiLlmRemote *self);
 void        heyai_llm_remote_set_api_key  (HeyaiLlmRemote *self,
                                            const char     *api_key);
 
+/* The validated reply (the scenes object) in a 2xx answer @root of the
+ * service, or NULL with the error the split would report (before any
+ * repair).  The split's own reading; public for tests and the fuzzer. */
+JsonNode   *heyai_llm_remote_read_reply   (HeyaiLlmRemote *self,
+                                           JsonObject     *root,
+                                           GError        **error);
+
 /* Runs @next once the key is known (@task's source object is @self);
  * @task gets the keyring's error when there is none and one is needed. */
 typedef void (*HeyaiLlmRemoteNext) (GTask *task);
