@@ -1102,6 +1102,74 @@ test_changes (Fixture       *fx,
   result_clear (&r);
 }
 
+static void
+status_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Result *r = user_data;
+  HeyaiHttpResponse *response = heyai_http_send_finish (HEYAI_HTTP (source), result, &r->error);
+
+  r->ok = response != NULL ? (gboolean) heyai_http_response_get_status (response) : 0;
+  g_clear_pointer (&response, heyai_http_response_unref);
+  r->done = 1;
+}
+
+/* The HTTP status of GET changes (or changes/startPageToken with
+ * @start) with the query pairs given, NULL-terminated. */
+static guint
+raw_changes_status (Fixture    *fx,
+                    gboolean    start,
+                    ...)
+{
+  g_autoptr(HeyaiHttpRequest) req = heyai_http_request_new ("GET", start ? "changes/startPageToken" : "changes");
+  Result r = { 0, };
+  const char *name;
+  va_list args;
+  guint status;
+
+  heyai_oauth_get_token_async (fx->oauth, NULL, token_cb, &r);
+  g_assert_true (heyai_fake_spin_until (&r.done, 20));
+  g_assert_no_error (r.error);
+  heyai_http_request_set_bearer (req, r.value);
+  result_clear (&r);
+  va_start (args, start);
+  while ((name = va_arg (args, const char *)) != NULL)
+    heyai_http_request_add_query (req, name, va_arg (args, const char *));
+  va_end (args);
+  heyai_http_request_set_flags (req, HEYAI_HTTP_REQUEST_NO_RETRY | HEYAI_HTTP_REQUEST_ANY_STATUS);
+  heyai_http_send_async (heyai_drive_get_http (fx->drive), req, NULL, status_cb, &r);
+  g_assert_true (heyai_fake_spin_until (&r.done, 20));
+  g_assert_no_error (r.error);
+  status = (guint) r.ok;
+  result_clear (&r);
+  return status;
+}
+
+/* The fake refuses what Drive refuses: no pageToken, a token it never
+ * gave, a shared drive's changes without supportsAllDrives and
+ * includeItemsFromAllDrives, an unknown shared drive. */
+static void
+test_changes_refused (Fixture       *fx,
+                      gconstpointer  data)
+{
+  g_assert_cmpuint (raw_changes_status (fx, TRUE, NULL), ==, 200);
+  g_assert_cmpuint (raw_changes_status (fx, FALSE, "pageToken", "1", NULL), ==, 200);
+  g_assert_cmpuint (raw_changes_status (fx, FALSE, NULL), ==, 400);
+  g_assert_cmpuint (raw_changes_status (fx, FALSE, "pageToken", "abc", NULL), ==, 400);
+  g_assert_cmpuint (raw_changes_status (fx, FALSE, "pageToken", "1", "driveId", "0AFakeSharedDrive01",
+                                        "supportsAllDrives", "true", NULL), ==, 403);
+  g_assert_cmpuint (raw_changes_status (fx, FALSE, "pageToken", "1", "driveId", "0AFakeSharedDrive01",
+                                        "includeItemsFromAllDrives", "true", NULL), ==, 403);
+  g_assert_cmpuint (raw_changes_status (fx, FALSE, "pageToken", "1", "driveId", "0AFakeSharedDrive01",
+                                        "includeItemsFromAllDrives", "true", "supportsAllDrives", "true", NULL),
+                    ==, 200);
+  g_assert_cmpuint (raw_changes_status (fx, FALSE, "pageToken", "1", "driveId", "0ANoSuchDrive",
+                                        "includeItemsFromAllDrives", "true", "supportsAllDrives", "true", NULL),
+                    ==, 404);
+  g_assert_cmpuint (raw_changes_status (fx, TRUE, "driveId", "0AFakeSharedDrive01", NULL), ==, 403);
+  g_assert_cmpuint (raw_changes_status (fx, TRUE, "driveId", "0AFakeSharedDrive01",
+                                        "supportsAllDrives", "true", NULL), ==, 200);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1126,6 +1194,7 @@ main (int   argc,
   ADD ("/net/drive/shared-drive", test_shared_drive);
   ADD ("/net/drive/registry", test_registry);
   ADD ("/net/drive/changes", test_changes);
+  ADD ("/net/drive/changes-refused", test_changes_refused);
 #undef ADD
 
   return g_test_run ();
