@@ -170,8 +170,7 @@ create_provider (HeyaiWorkspace  *self,
     return NULL;
 
   if (HEYAI_IS_STORAGE_GDRIVE (provider))
-    heyai_drive_set_shared_drive_id (heyai_storage_gdrive_get_drive (HEYAI_STORAGE_GDRIVE (provider)),
-                                     config.drive_shared_drive_id);
+    heyai_workspace_configure_drive (self, heyai_storage_gdrive_get_drive (HEYAI_STORAGE_GDRIVE (provider)));
 
   model = setting_string (self, model_keys[role]);
   if (model != NULL && *model != '\0' &&
@@ -583,4 +582,17 @@ heyai_workspace_reload_providers (HeyaiWorkspace *self)
     self->stale = TRUE;
   else
     drop_pipeline (self);
+}
+
+void
+heyai_workspace_configure_drive (HeyaiWorkspace *self,
+                                 HeyaiDrive     *drive)
+{
+  g_auto(HeyaiProviderConfig) config = { 0 };
+
+  g_return_if_fail (HEYAI_IS_WORKSPACE (self));
+  g_return_if_fail (HEYAI_IS_DRIVE (drive));
+
+  service_config (self, &config);
+  heyai_drive_set_shared_drive_id (drive, config.drive_shared_drive_id);
 }

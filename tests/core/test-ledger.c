@@ -276,6 +276,15 @@ test_workspace_settings (Fixture       *f,
     g_assert_true (HEYAI_IS_STORAGE_GDRIVE (storage));
     g_assert_cmpstr (heyai_drive_get_shared_drive_id (heyai_storage_gdrive_get_drive (HEYAI_STORAGE_GDRIVE (storage))),
                      ==, "0AShared");
+    /* Other Drive clients (sync) are pointed at the same shared drive. */
+    {
+      g_autoptr(HeyaiOauth) oauth = heyai_oauth_new ();
+      g_autoptr(HeyaiDrive) drive = heyai_drive_new (oauth);
+
+      g_assert_null (heyai_drive_get_shared_drive_id (drive));
+      heyai_workspace_configure_drive (started, drive);
+      g_assert_cmpstr (heyai_drive_get_shared_drive_id (drive), ==, "0AShared");
+    }
 
     /* The setting "responses" against a compatible server is honoured too. */
     g_settings_set_string (settings, "openai-api", "responses");
