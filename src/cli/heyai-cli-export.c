@@ -142,6 +142,12 @@ check_final (HeyaiCli     *cli,
       if (error != NULL)
         return heyai_cli_fail (HEYAI_EXIT_FAILED, "%s", error->message);
       g_printerr ("heyai: %s\n", _("No finished trailer in the project’s final folder yet."));
+      /* drive.file (C.5 item 20): Drive shows the app only its own files. */
+      if (g_strcmp0 (heyai_storage_get_name (HEYAI_STORAGE (storage)), "gdrive") == 0)
+        g_printerr ("heyai: %s\n",
+                    _("Google Drive lets HeyAI see only the files HeyAI put there: a trailer added by hand "
+                      "on the Drive website stays invisible to it. Deliver it with HeyAI, or copy it into "
+                      "the project’s local final folder."));
       return HEYAI_EXIT_OK;
     }
 

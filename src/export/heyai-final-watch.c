@@ -37,6 +37,7 @@ struct _HeyaiFinalWatch
   GCancellable *cancellable;     /* of the running watch */
   gboolean      checking;
   gboolean      check_again;
+  char         *page_token;      /* Drive: where changes.list goes on; NULL before the first look */
 };
 
 G_DEFINE_FINAL_TYPE (HeyaiFinalWatch, heyai_final_watch, G_TYPE_OBJECT)
@@ -395,25 +396,34 @@ local_second_look (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-drive_listed_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+/* The check's Drive state: the token taken before the first listing, and
+ * the token to keep once this look is recorded. */
+typedef struct
 {
-  GTask *task = user_data;
+  char *final_id;
+  char *start_token;
+} DriveCheck;
+
+static void
+drive_check_free (DriveCheck *c)
+{
+  g_free (c->final_id);
+  g_free (c->start_token);
+  g_free (c);
+}
+
+/* Records the video files among @files (Drive file objects); ends @task
+ * and, when it succeeds, moves the watch's page token on to @next_token. */
+static void
+drive_record (GTask       *task,
+              GPtrArray   *files,
+              const char  *next_token)
+{
   HeyaiFinalWatch *self = g_task_get_source_object (task);
-  g_autoptr(GPtrArray) files = NULL;
   g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) found_free);
   GError *error = NULL;
   GPtrArray *added;
 
-  files = heyai_drive_list_finish (HEYAI_DRIVE (source), result, &error);
-  if (files == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
   for (guint i = 0; i < files->len; i++)
     {
       JsonObject *o = files->pdata[i];
@@ -443,8 +453,83 @@ drive_listed_cb (GObject      *source,
   if (added == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, added, (GDestroyNotify) g_ptr_array_unref);
+    {
+      g_free (self->page_token);
+      self->page_token = g_strdup (next_token);
+      g_task_return_pointer (task, added, (GDestroyNotify) g_ptr_array_unref);
+    }
   g_object_unref (task);
+}
+
+static void
+drive_listed_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  DriveCheck *c = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) files = NULL;
+  GError *error = NULL;
+
+  files = heyai_drive_list_finish (HEYAI_DRIVE (source), result, &error);
+  if (files == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  drive_record (task, files, c->start_token);
+}
+
+/* changes.list (C.5 item 19): the files that changed since the last look
+ * and now sit in final/, not trashed; removed ones are only logged (a
+ * recorded final stays a take). */
+static void
+drive_changes_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  DriveCheck *c = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new ();
+  g_autofree char *next_token = NULL;
+  GError *error = NULL;
+
+  changes = heyai_drive_list_changes_finish (HEYAI_DRIVE (source), result, &next_token, &error);
+  if (changes == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  for (guint i = 0; i < changes->len; i++)
+    {
+      JsonObject *change = changes->pdata[i];
+      JsonNode *node = json_object_get_member (change, "file");
+      JsonObject *file;
+      JsonNode *parents;
+      gboolean in_final = FALSE;
+
+      if (json_object_get_boolean_member_with_default (change, "removed", FALSE) ||
+          node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_debug ("Drive: file %s removed or no longer visible",
+                   json_object_get_string_member_with_default (change, "fileId", "?"));
+          continue;
+        }
+      file = json_node_get_object (node);
+      if (json_object_get_boolean_member_with_default (file, "trashed", FALSE))
+        continue;
+      parents = json_object_get_member (file, "parents");
+      for (guint j = 0; parents != NULL && JSON_NODE_HOLDS_ARRAY (parents) &&
+                        j < json_array_get_length (json_node_get_array (parents)); j++)
+        in_final |= g_strcmp0 (json_array_get_string_element (json_node_get_array (parents), j),
+                               c->final_id) == 0;
+      if (in_final)
+        g_ptr_array_add (files, file);
+    }
+  drive_record (task, files, next_token);
 }
 
 static const char *
@@ -462,26 +547,62 @@ final_folder_id (HeyaiProject *project,
   return *out;
 }
 
+#define FINAL_FILE_FIELDS "id,name,mimeType,size,md5Checksum,webViewLink,modifiedTime,parents,trashed"
+
+static HeyaiDrive *
+watch_drive (HeyaiFinalWatch *self)
+{
+  return heyai_storage_gdrive_get_drive (HEYAI_STORAGE_GDRIVE (self->storage));
+}
+
+/* The first look lists final/ once (files.list); the start token is taken
+ * before it, so nothing that arrives meanwhile is missed. */
+static void
+drive_start_token_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  GTask *task = user_data;
+  DriveCheck *c = g_task_get_task_data (task);
+  g_autofree char *escaped = NULL;
+  g_autofree char *q = NULL;
+  GError *error = NULL;
+
+  c->start_token = heyai_drive_get_start_page_token_finish (HEYAI_DRIVE (source), result, &error);
+  if (c->start_token == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  escaped = heyai_drive_escape_query (c->final_id);
+  q = g_strdup_printf ("'%s' in parents and trashed = false", escaped);
+  heyai_drive_list_async (HEYAI_DRIVE (source), q, FINAL_FILE_FIELDS,
+                          g_task_get_cancellable (task), drive_listed_cb, task);
+}
+
 static void
 drive_list_final (GTask *task)
 {
   HeyaiFinalWatch *self = g_task_get_source_object (task);
-  g_autofree char *id = NULL;
-  g_autofree char *escaped = NULL;
-  g_autofree char *q = NULL;
+  DriveCheck *c = g_new0 (DriveCheck, 1);
 
-  if (final_folder_id (self->project, &id) == NULL)
+  g_task_set_task_data (task, c, (GDestroyNotify) drive_check_free);
+  if (final_folder_id (self->project, &c->final_id) == NULL)
     {
       g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND,
                                _("The project has no final folder on Google Drive yet."));
       g_object_unref (task);
       return;
     }
-  escaped = heyai_drive_escape_query (id);
-  q = g_strdup_printf ("'%s' in parents and trashed = false", escaped);
-  heyai_drive_list_async (heyai_storage_gdrive_get_drive (HEYAI_STORAGE_GDRIVE (self->storage)), q,
-                          "id,name,mimeType,size,md5Checksum,webViewLink,modifiedTime",
-                          g_task_get_cancellable (task), drive_listed_cb, task);
+  /* Later looks ask only for what changed (files.list costs 100 quota
+   * units a call; C.5 item 19). */
+  if (self->page_token != NULL)
+    heyai_drive_list_changes_async (watch_drive (self), self->page_token, FINAL_FILE_FIELDS,
+                                    g_task_get_cancellable (task), drive_changes_cb, task);
+  else
+    heyai_drive_get_start_page_token_async (watch_drive (self), g_task_get_cancellable (task),
+                                            drive_start_token_cb, task);
 }
 
 static void
@@ -734,6 +855,7 @@ heyai_final_watch_finalize (GObject *object)
   HeyaiFinalWatch *self = HEYAI_FINAL_WATCH (object);
 
   g_free (self->local_root);
+  g_free (self->page_token);
   G_OBJECT_CLASS (heyai_final_watch_parent_class)->finalize (object);
 }
 

@@ -413,12 +413,15 @@ drive_call_finish (GAsyncResult  *result,
 /* ---------------------------------------------------------------------- */
 /* files.list                                                              */
 
+/* files.list, or changes.list (@changes: the same paging, other names). */
 typedef struct
 {
   char      *q;
   char      *fields;
   char      *order_by;
   GPtrArray *files;
+  gboolean   changes;
+  char      *new_start_page_token;   /* changes.list: the token of the next call */
 } ListData;
 
 static void
@@ -428,6 +431,7 @@ list_data_free (ListData *data)
   g_free (data->fields);
   g_free (data->order_by);
   g_ptr_array_unref (data->files);
+  g_free (data->new_start_page_token);
   g_free (data);
 }
 
@@ -453,7 +457,12 @@ list_page_cb (GObject      *source,
       return;
     }
 
-  files = json_object_has_member (obj, "files") ? json_object_get_array_member (obj, "files") : NULL;
+  {
+    const char *member = data->changes ? "changes" : "files";
+    JsonNode *list = json_object_get_member (obj, member);
+
+    files = list != NULL && JSON_NODE_HOLDS_ARRAY (list) ? json_node_get_array (list) : NULL;
+  }
   for (guint i = 0; files != NULL && i < json_array_get_length (files); i++)
     {
       JsonNode *node = json_array_get_element (files, i);
@@ -468,6 +477,20 @@ list_page_cb (GObject      *source,
       list_page (g_steal_pointer (&task), next);
       return;
     }
+  if (data->changes)
+    {
+      /* The last page of changes.list carries newStartPageToken. */
+      const char *start = json_object_get_string_member_with_default (obj, "newStartPageToken", NULL);
+
+      if (start == NULL || *start == '\0')
+        {
+          g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                                   _("%s sent a list of changes without the token for the next look."),
+                                   heyai_http_get_label (HEYAI_DRIVE (g_task_get_source_object (task))->http));
+          return;
+        }
+      data->new_start_page_token = g_strdup (start);
+    }
   g_task_return_pointer (task, g_ptr_array_ref (data->files), (GDestroyNotify) g_ptr_array_unref);
 }
 
@@ -477,9 +500,29 @@ list_page (GTask      *task,
 {
   HeyaiDrive *self = g_task_get_source_object (task);
   ListData *data = g_task_get_task_data (task);
-  g_autoptr(HeyaiHttpRequest) req = drive_request_new ("GET", "files");
-  g_autofree char *fields = g_strdup_printf ("nextPageToken,files(%s)", data->fields);
+  g_autoptr(HeyaiHttpRequest) req = drive_request_new ("GET", data->changes ? "changes" : "files");
+  g_autofree char *fields = data->changes
+                              ? g_strdup_printf ("nextPageToken,newStartPageToken,changes(fileId,removed,file(%s))",
+                                                 data->fields)
+                              : g_strdup_printf ("nextPageToken,files(%s)", data->fields);
 
+  if (data->changes)
+    {
+      /* changes.list (C.5 item 19): the shared drive's changes when there
+       * is one; its items need includeItemsFromAllDrives. */
+      g_assert (page_token != NULL);
+      heyai_http_request_add_query (req, "fields", fields);
+      heyai_http_request_add_query (req, "pageSize", "1000");
+      heyai_http_request_add_query (req, "spaces", "drive");
+      heyai_http_request_add_query (req, "pageToken", page_token);
+      if (self->shared_drive_id != NULL)
+        {
+          heyai_http_request_add_query (req, "driveId", self->shared_drive_id);
+          heyai_http_request_add_query (req, "includeItemsFromAllDrives", "true");
+        }
+      drive_call_async (self, self->http, req, g_task_get_cancellable (task), list_page_cb, task);
+      return;
+    }
   if (data->q != NULL)
     heyai_http_request_add_query (req, "q", data->q);
   heyai_http_request_add_query (req, "fields", fields);
@@ -541,6 +584,112 @@ heyai_drive_list_finish (HeyaiDrive    *self,
   g_return_val_if_fail (HEYAI_IS_DRIVE (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---------------------------------------------------------------------- */
+/* changes                                                                 */
+
+static void
+start_token_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  HeyaiDrive *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiHttpResponse) response = NULL;
+  JsonObject *obj;
+  const char *token;
+
+  response = drive_call_finish (result, &error);
+  if (response == NULL || (obj = heyai_http_response_get_object (response, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  token = json_object_get_string_member_with_default (obj, "startPageToken", NULL);
+  if (token == NULL || *token == '\0')
+    {
+      g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                               _("%s sent a list of changes without the token for the next look."),
+                               heyai_http_get_label (self->http));
+      return;
+    }
+  g_task_return_pointer (task, g_strdup (token), g_free);
+}
+
+void
+heyai_drive_get_start_page_token_async (HeyaiDrive          *self,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  GTask *task;
+  g_autoptr(HeyaiHttpRequest) req = drive_request_new ("GET", "changes/startPageToken");
+
+  g_return_if_fail (HEYAI_IS_DRIVE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, heyai_drive_get_start_page_token_async);
+  if (self->shared_drive_id != NULL)
+    heyai_http_request_add_query (req, "driveId", self->shared_drive_id);
+  drive_call_async (self, self->http, req, cancellable, start_token_cb, task);
+}
+
+char *
+heyai_drive_get_start_page_token_finish (HeyaiDrive    *self,
+                                         GAsyncResult  *result,
+                                         GError       **error)
+{
+  g_return_val_if_fail (HEYAI_IS_DRIVE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+heyai_drive_list_changes_async (HeyaiDrive          *self,
+                                const char          *page_token,
+                                const char          *fields,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GTask *task;
+  ListData *data;
+
+  g_return_if_fail (HEYAI_IS_DRIVE (self));
+  g_return_if_fail (page_token != NULL && *page_token != '\0');
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, heyai_drive_list_changes_async);
+  data = g_new0 (ListData, 1);
+  data->changes = TRUE;
+  data->fields = g_strdup (fields != NULL ? fields : LIST_FIELDS);
+  data->files = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_task_set_task_data (task, data, (GDestroyNotify) list_data_free);
+  list_page (task, page_token);
+}
+
+GPtrArray *
+heyai_drive_list_changes_finish (HeyaiDrive    *self,
+                                 GAsyncResult  *result,
+                                 char         **new_start_page_token,
+                                 GError       **error)
+{
+  GPtrArray *changes;
+
+  g_return_val_if_fail (HEYAI_IS_DRIVE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (new_start_page_token != NULL, NULL);
+
+  changes = g_task_propagate_pointer (G_TASK (result), error);
+  if (changes != NULL)
+    {
+      ListData *data = g_task_get_task_data (G_TASK (result));
+
+      *new_start_page_token = g_strdup (data->new_start_page_token);
+    }
+  return changes;
 }
 
 /* ---------------------------------------------------------------------- */

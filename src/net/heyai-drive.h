@@ -64,6 +64,32 @@ GPtrArray  *heyai_drive_list_finish     (HeyaiDrive          *self,
                                          GAsyncResult        *result,
                                          GError             **error);
 
+/* Watching (API-CONTRACTS.md C.5 item 19): the token of "now"
+ * (changes.getStartPageToken, the shared drive's when one is set). */
+void        heyai_drive_get_start_page_token_async  (HeyaiDrive          *self,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+char       *heyai_drive_get_start_page_token_finish (HeyaiDrive          *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+/* changes.list from @page_token, over every page (nextPageToken followed);
+ * scoped to the shared drive when one is set.  @fields: the file fields
+ * wanted (NULL: as for heyai_drive_list_async).  Returns (element-type
+ * JsonObject) the changes in order, each {"fileId","removed","file"?}
+ * (a removed file, or one no longer visible to the app, has no "file");
+ * @new_start_page_token: the token of the next call. */
+void        heyai_drive_list_changes_async  (HeyaiDrive          *self,
+                                             const char          *page_token,
+                                             const char          *fields,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+GPtrArray  *heyai_drive_list_changes_finish (HeyaiDrive          *self,
+                                             GAsyncResult        *result,
+                                             char               **new_start_page_token,
+                                             GError             **error);
+
 /* Shared drives (API-CONTRACTS.md C.5 item 18): with a shared drive id
  * (default: $HEYAI_DRIVE_SHARED_DRIVE_ID), the tree starts in that drive
  * (a NULL parent means the drive, not My Drive's "root") and lists are

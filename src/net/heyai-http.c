@@ -543,18 +543,28 @@ heyai_http_parse_retry_after (SoupMessageHeaders *headers,
   }
 }
 
+/* HEYAI_HTTP_DELAY_SCALE, read once (the first request, at start-up):
+ * never the environment again from a worker thread. */
 double
 _heyai_http_delay_scale (void)
 {
-  const char *env = g_getenv ("HEYAI_HTTP_DELAY_SCALE");
-  double scale;
-  char *end = NULL;
+  static double scale = 1.0;
+  static gsize once = 0;
 
-  if (env == NULL || *env == '\0')
-    return 1.0;
-  scale = g_ascii_strtod (env, &end);
-  if (end == env || !isfinite (scale) || scale < 0)
-    return 1.0;
+  if (g_once_init_enter (&once))
+    {
+      const char *env = g_getenv ("HEYAI_HTTP_DELAY_SCALE");
+      char *end = NULL;
+      double value;
+
+      if (env != NULL && *env != '\0')
+        {
+          value = g_ascii_strtod (env, &end);
+          if (end != env && isfinite (value) && value >= 0)
+            scale = value;
+        }
+      g_once_init_leave (&once, 1);
+    }
   return scale;
 }
 

@@ -26,6 +26,7 @@ struct _HeyaiWorkspace
 
   HeyaiStore    *store;
   char          *data_dir;
+  HeyaiProviderConfig env;      /* the environment, read once at start-up */
   GSettings     *settings;      /* nullable */
   char          *provider[N_WS_ROLES];
   guint          concurrency[N_WS_ROLES];
@@ -86,80 +87,78 @@ setting_string (HeyaiWorkspace *self,
   return g_settings_get_string (self->settings, key);
 }
 
-/* The LLM base URL: the environment wins, then the setting (as a value). */
-static GObject *
-create_llm (HeyaiWorkspace  *self,
-            const char      *name,
-            GError         **error)
+/* The configuration as values: the environment (read once, when the
+ * workspace starts) wins, then the preferences.  @config: zeroed; clear it. */
+static void
+service_config (HeyaiWorkspace      *self,
+                HeyaiProviderConfig *config)
 {
-  const char *variable = g_str_equal (name, "openai") ? "HEYAI_OPENAI_BASE_URL" : "HEYAI_ANTHROPIC_BASE_URL";
-  const char *key = g_str_equal (name, "openai") ? "openai-base-url" : "anthropic-base-url";
-  g_autofree char *url = NULL;
+  static const struct
+  {
+    gsize       offset;
+    const char *key;
+  } from_settings[] = {
+    { G_STRUCT_OFFSET (HeyaiProviderConfig, openai_base_url), "openai-base-url" },
+    { G_STRUCT_OFFSET (HeyaiProviderConfig, openai_api), "openai-api" },
+    { G_STRUCT_OFFSET (HeyaiProviderConfig, anthropic_base_url), "anthropic-base-url" },
+    { G_STRUCT_OFFSET (HeyaiProviderConfig, higgsfield_base_url), "higgsfield-base-url" },
+    { G_STRUCT_OFFSET (HeyaiProviderConfig, drive_shared_drive_id), "drive-shared-drive-id" },
+  };
+
+  config->data_dir = g_strdup (self->data_dir);
+  config->openai_base_url = g_strdup (self->env.openai_base_url);
+  config->openai_model = g_strdup (self->env.openai_model);
+  config->openai_api = g_strdup (self->env.openai_api);
+  config->openai_token_field = g_strdup (self->env.openai_token_field);
+  config->anthropic_base_url = g_strdup (self->env.anthropic_base_url);
+  config->anthropic_model = g_strdup (self->env.anthropic_model);
+  config->anthropic_output = g_strdup (self->env.anthropic_output);
+  config->drive_shared_drive_id = g_strdup (self->env.drive_shared_drive_id);
+  config->higgsfield_base_url = g_strdup (self->env.higgsfield_base_url);
+
+  for (guint i = 0; i < G_N_ELEMENTS (from_settings); i++)
+    {
+      char **field = G_STRUCT_MEMBER_P (config, from_settings[i].offset);
+      char *value;
+
+      if (*field != NULL || (value = setting_string (self, from_settings[i].key)) == NULL)
+        continue;
+      if (*value != '\0')
+        *field = value;
+      else
+        g_free (value);
+    }
+}
+
+static GObject *
+create_llm (HeyaiWorkspace            *self,
+            const char                *name,
+            const HeyaiProviderConfig *config)
+{
   g_autofree char *api_key = NULL;
-
-  if (g_getenv (variable) != NULL)
-    return heyai_provider_create (HEYAI_ROLE_LLM, name, self->data_dir, error);
-
-  url = setting_string (self, key);
-  if (url == NULL || *url == '\0')
-    return heyai_provider_create (HEYAI_ROLE_LLM, name, self->data_dir, error);
 
   if (g_str_equal (name, "openai"))
     {
       api_key = heyai_secrets_dup_from_env (HEYAI_SECRET_OPENAI);
-      return G_OBJECT (heyai_llm_openai_new (url, api_key, NULL));
+      return G_OBJECT (heyai_llm_openai_new_for_config (config, api_key));
     }
   api_key = heyai_secrets_dup_from_env (HEYAI_SECRET_ANTHROPIC);
-  return G_OBJECT (heyai_llm_anthropic_new (url, api_key, NULL));
+  return G_OBJECT (heyai_llm_anthropic_new_for_config (config, api_key));
 }
 
-/* The service settings of the 2026-12 contracts, as values (the environment
- * wins, and the providers read it themselves): the OpenAI API flavour, the
- * Higgsfield host, the Google Drive shared drive. */
-static void
-apply_service_settings (HeyaiWorkspace *self,
-                        HeyaiRole       role,
-                        const char     *name,
-                        GObject        *provider)
-{
-  if (role == HEYAI_ROLE_LLM && HEYAI_IS_LLM_OPENAI (provider) && g_getenv ("HEYAI_OPENAI_API") == NULL)
-    {
-      g_autofree char *api = setting_string (self, "openai-api");
-      g_autofree char *url = setting_string (self, "openai-base-url");
-      const char *base = g_getenv ("HEYAI_OPENAI_BASE_URL");
-
-      if (base == NULL && url != NULL && *url != '\0')
-        base = url;
-      heyai_llm_openai_set_api (HEYAI_LLM_OPENAI (provider), heyai_llm_openai_default_api (base, api));
-    }
-  else if (role == HEYAI_ROLE_STORAGE && HEYAI_IS_STORAGE_GDRIVE (provider) &&
-           g_getenv ("HEYAI_DRIVE_SHARED_DRIVE_ID") == NULL)
-    {
-      g_autofree char *drive_id = setting_string (self, "drive-shared-drive-id");
-
-      if (drive_id != NULL && *drive_id != '\0')
-        heyai_drive_set_shared_drive_id (heyai_storage_gdrive_get_drive (HEYAI_STORAGE_GDRIVE (provider)), drive_id);
-    }
-  (void) name;
-}
-
-/* Higgsfield on the host chosen in the settings (the environment wins). */
+/* Higgsfield on the configured host. */
 static GObject *
-create_imager (HeyaiWorkspace  *self,
-               const char      *name,
-               GError         **error)
+create_imager (HeyaiWorkspace             *self,
+               const char                 *name,
+               const HeyaiProviderConfig  *config,
+               GError                    **error)
 {
-  g_autofree char *url = NULL;
+  g_autofree char *pair = NULL;
 
-  if (g_str_equal (name, "higgsfield") && g_getenv ("HEYAI_HIGGSFIELD_BASE_URL") == NULL)
-    url = setting_string (self, "higgsfield-base-url");
-  if (url == NULL || *url == '\0')
+  if (!g_str_equal (name, "higgsfield") || config->higgsfield_base_url == NULL)
     return heyai_provider_create (HEYAI_ROLE_IMAGER, name, self->data_dir, error);
-  {
-    g_autofree char *pair = heyai_secrets_dup_from_env (HEYAI_SECRET_HIGGSFIELD);
-
-    return G_OBJECT (heyai_imager_higgsfield_new (url, pair, NULL));
-  }
+  pair = heyai_secrets_dup_from_env (HEYAI_SECRET_HIGGSFIELD);
+  return G_OBJECT (heyai_imager_higgsfield_new (config->higgsfield_base_url, pair, NULL));
 }
 
 static GObject *create_named_provider (HeyaiWorkspace  *self,
@@ -200,6 +199,7 @@ create_named_provider (HeyaiWorkspace  *self,
 {
   const char * const *names = heyai_provider_names (role);
   g_autofree char *model = NULL;
+  g_auto(HeyaiProviderConfig) config = { 0 };
   GObject *provider;
 
   if (name == NULL)
@@ -213,16 +213,18 @@ create_named_provider (HeyaiWorkspace  *self,
       return NULL;
     }
 
+  service_config (self, &config);
   if (role == HEYAI_ROLE_LLM && (g_str_equal (name, "openai") || g_str_equal (name, "anthropic")))
-    provider = create_llm (self, name, error);
+    provider = create_llm (self, name, &config);
   else if (role == HEYAI_ROLE_IMAGER)
-    provider = create_imager (self, name, error);
+    provider = create_imager (self, name, &config, error);
   else
     provider = heyai_provider_create (role, name, self->data_dir, error);
   if (provider == NULL)
     return NULL;
 
-  apply_service_settings (self, role, name, provider);
+  if (HEYAI_IS_STORAGE_GDRIVE (provider))
+    heyai_workspace_configure_drive (self, heyai_storage_gdrive_get_drive (HEYAI_STORAGE_GDRIVE (provider)));
 
   model = setting_string (self, model_keys[role]);
   if (model != NULL && *model != '\0' &&
@@ -321,6 +323,7 @@ heyai_workspace_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
   g_free (self->data_dir);
+  heyai_provider_config_clear (&self->env);
   for (guint i = 0; i < N_WS_ROLES; i++)
     g_free (self->provider[i]);
 
@@ -353,6 +356,7 @@ heyai_workspace_new (HeyaiStore *store,
   self = g_object_new (HEYAI_TYPE_WORKSPACE, NULL);
   self->store = g_object_ref (store);
   self->data_dir = g_strdup (data_dir);
+  heyai_provider_config_init_from_env (&self->env, data_dir);
 
   if (settings != NULL)
     self->settings = g_object_ref (settings);
@@ -636,4 +640,17 @@ heyai_workspace_reload_providers (HeyaiWorkspace *self)
     self->stale = TRUE;
   else
     drop_pipeline (self);
+}
+
+void
+heyai_workspace_configure_drive (HeyaiWorkspace *self,
+                                 HeyaiDrive     *drive)
+{
+  g_auto(HeyaiProviderConfig) config = { 0 };
+
+  g_return_if_fail (HEYAI_IS_WORKSPACE (self));
+  g_return_if_fail (HEYAI_IS_DRIVE (drive));
+
+  service_config (self, &config);
+  heyai_drive_set_shared_drive_id (drive, config.drive_shared_drive_id);
 }

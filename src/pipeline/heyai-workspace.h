@@ -12,6 +12,7 @@
  */
 #pragma once
 
+#include "heyai-drive.h"
 #include "heyai-pipeline.h"
 
 G_BEGIN_DECLS
@@ -100,5 +101,10 @@ HeyaiPipeline  *heyai_workspace_get_pipeline     (HeyaiWorkspace *self,
 /* The provider configuration changed: the next batch uses it (now when
  * nothing runs, else once the running batches end). */
 void            heyai_workspace_reload_providers (HeyaiWorkspace *self);
+/* Points @drive at the configured shared drive (HEYAI_DRIVE_SHARED_DRIVE_ID
+ * as it was at start-up, else the preference; neither: My Drive), as the
+ * workspace's Drive storage is: for the other Drive clients (sync). */
+void            heyai_workspace_configure_drive  (HeyaiWorkspace *self,
+                                                  HeyaiDrive     *drive);
 
 G_END_DECLS

@@ -8,22 +8,23 @@
 
 #include "heyai-llm-anthropic.h"
 #include "heyai-provider-descriptors.h"
+#include "heyai-llm-remote.h"
 #include "heyai-llm-schema.h"
 #include "heyai-secrets.h"
 
 #define MAX_OUTPUT_TOKENS 16000
-#define REQUEST_TIMEOUT_S 300
 
 struct _HeyaiLlmAnthropic
 {
-  GObject    parent_instance;
+  HeyaiLlmRemote  parent_instance;
 
-  HeyaiHttp *http;
-  char      *base_url;
-  char      *model;
-  char      *api_key;      /* NULL: not resolved yet */
-  gboolean   output_config_refused;   /* set by the classifier on the current answer */
+  gboolean        tool_always;             /* configured: the forced tool only */
+  gboolean        output_config_refused;   /* set by the classifier on the current answer */
 };
+
+#define HTTP(self)     heyai_llm_remote_get_http (HEYAI_LLM_REMOTE (self))
+#define MODEL(self)    heyai_llm_remote_get_model (HEYAI_LLM_REMOTE (self))
+#define BASE_URL(self) heyai_llm_remote_get_base_url (HEYAI_LLM_REMOTE (self))
 
 /* Base URLs that answered 400 to output_config this session: they get the
  * forced tool from then on (contracts C.3 item 10). */
@@ -35,10 +36,10 @@ uses_tool (HeyaiLlmAnthropic *self)
 {
   gboolean result;
 
-  if (g_strcmp0 (g_getenv ("HEYAI_ANTHROPIC_OUTPUT"), "tool") == 0)
+  if (self->tool_always)
     return TRUE;
   g_mutex_lock (&tool_only_lock);
-  result = tool_only_urls != NULL && g_hash_table_contains (tool_only_urls, self->base_url);
+  result = tool_only_urls != NULL && g_hash_table_contains (tool_only_urls, BASE_URL (self));
   g_mutex_unlock (&tool_only_lock);
   return result;
 }
@@ -49,7 +50,7 @@ remember_tool_only (HeyaiLlmAnthropic *self)
   g_mutex_lock (&tool_only_lock);
   if (tool_only_urls == NULL)
     tool_only_urls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_hash_table_add (tool_only_urls, g_strdup (self->base_url));
+  g_hash_table_add (tool_only_urls, g_strdup (BASE_URL (self)));
   g_mutex_unlock (&tool_only_lock);
 }
 
@@ -61,52 +62,28 @@ heyai_llm_anthropic_forget_fallbacks (void)
   g_mutex_unlock (&tool_only_lock);
 }
 
-static void llm_iface_init (HeyaiLlmInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (HeyaiLlmAnthropic, heyai_llm_anthropic, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (HEYAI_TYPE_LLM, llm_iface_init))
-
-enum {
-  PROP_0,
-  PROP_MODEL,
-  PROP_BASE_URL,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (HeyaiLlmAnthropic, heyai_llm_anthropic, HEYAI_TYPE_LLM_REMOTE)
 
 /* ---------------------------------------------------------------------- */
-/* Error envelope: {"type":"error","error":{"type","message","details"?}}   */
+/* Error envelope {"type":"error","error":{"type","message","details"?}}:  */
+/* Anthropic's own cases                                                   */
 
 static HeyaiHttpVerdict
-classify (HeyaiHttpResponse  *response,
-          GError            **error,
-          gpointer            user_data)
+classify (HeyaiLlmRemote  *owner,
+          guint        status,
+          JsonObject  *err,
+          const char  *detail,
+          GError     **error)
 {
-  HeyaiLlmAnthropic *self = user_data;
-  guint status = heyai_http_response_get_status (response);
-  const char *label = heyai_http_get_label (self->http);
-  JsonObject *root;
-  JsonObject *err = NULL;
-  const char *type = NULL;
+  HeyaiLlmAnthropic *self = HEYAI_LLM_ANTHROPIC (owner);
+  const char *label = heyai_http_get_label (HTTP (self));
+  const char *type = heyai_json_object_get_string_or_null (err, "type");
   const char *details_code = NULL;
-  g_autofree char *detail = NULL;
 
-  if (status >= 200 && status < 300)
-    return HEYAI_HTTP_VERDICT_DEFAULT;
-
-  root = heyai_http_response_get_object (response, NULL);
-  if (root != NULL && json_object_has_member (root, "error") &&
-      JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "error")))
-    {
-      err = json_object_get_object_member (root, "error");
-      type = heyai_json_object_get_string_or_null (err, "type");
-      if (json_object_has_member (err, "details") &&
-          JSON_NODE_HOLDS_OBJECT (json_object_get_member (err, "details")))
-        details_code = heyai_json_object_get_string_or_null (
-                         json_object_get_object_member (err, "details"), "error_code");
-    }
-  detail = heyai_http_response_dup_error_detail (response);
+  if (err != NULL && json_object_has_member (err, "details") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (err, "details")))
+    details_code = heyai_json_object_get_string_or_null (json_object_get_object_member (err, "details"),
+                                                         "error_code");
 
   /* "Your credit balance is too low ..." comes as a plain 400: final, no
    * retry and no fallback call (C.3 item 11). */
@@ -128,8 +105,8 @@ classify (HeyaiHttpResponse  *response,
       return HEYAI_HTTP_VERDICT_FINAL;
     }
   /* A server that does not know native structured output (older API
-   * versions, proxies, compatible servers): the caller falls back to the
-   * forced tool once. */
+   * versions, proxies, compatible servers): the split falls back to the
+   * forced tool once (resend_after). */
   if (status == 400 && g_strcmp0 (type, "invalid_request_error") == 0 && detail != NULL &&
       strstr (detail, "output_config") != NULL)
     self->output_config_refused = TRUE;
@@ -149,14 +126,8 @@ classify (HeyaiHttpResponse  *response,
     case 404:
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION,
                    _("%s does not offer the model “%s”. Set HEYAI_ANTHROPIC_MODEL to an available model."),
-                   label, self->model);
+                   label, MODEL (self));
       return HEYAI_HTTP_VERDICT_FINAL;
-    case 400:
-      heyai_llm_set_rejected_error (error, label, detail);
-      return HEYAI_HTTP_VERDICT_FINAL;
-    case 429:
-      heyai_llm_set_rate_limit_error (error, label);
-      return HEYAI_HTTP_VERDICT_RETRY;
     case 529:
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
                    _("%s is overloaded right now. Try again in a few minutes."), label);
@@ -167,40 +138,25 @@ classify (HeyaiHttpResponse  *response,
 }
 
 /* ---------------------------------------------------------------------- */
-/* split                                                                   */
+/* Request                                                                 */
 
-typedef struct
+static HeyaiHttpRequest *
+build_request (HeyaiLlmRemote             *owner,
+               const HeyaiLlmConversation *conversation,
+               const char                 *api_key)
 {
-  HeyaiProject *project;
-  char         *system;
-  JsonArray    *messages;
-  guint         round;
-} SplitData;
-
-static void
-split_data_free (SplitData *data)
-{
-  g_clear_object (&data->project);
-  g_free (data->system);
-  g_clear_pointer (&data->messages, json_array_unref);
-  g_free (data);
-}
-
-static JsonNode *
-build_body (HeyaiLlmAnthropic *self,
-            SplitData         *data,
-            gboolean           with_tool)
-{
+  HeyaiLlmAnthropic *self = HEYAI_LLM_ANTHROPIC (owner);
+  HeyaiHttpRequest *request = heyai_http_request_new ("POST", "/v1/messages");
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
   JsonObject *body = json_object_new ();
-  JsonNode *node;
 
-  json_object_set_string_member (body, "model", self->model);
+  json_object_set_string_member (body, "model", MODEL (self));
   json_object_set_int_member (body, "max_tokens", MAX_OUTPUT_TOKENS);
-  json_object_set_string_member (body, "system", data->system);
-  json_object_set_array_member (body, "messages", json_array_ref (data->messages));
+  json_object_set_string_member (body, "system", conversation->system);
+  json_object_set_array_member (body, "messages", json_array_ref (conversation->messages));
   json_object_set_double_member (body, "temperature", 0.4);
 
-  if (!with_tool)
+  if (!uses_tool (self))
     {
       /* Native structured output (C.3 item 9): the JSON comes back as text. */
       JsonObject *config = json_object_new ();
@@ -229,17 +185,50 @@ build_body (HeyaiLlmAnthropic *self,
       json_object_set_boolean_member (choice, "disable_parallel_tool_use", TRUE);
       json_object_set_object_member (body, "tool_choice", choice);
     }
-
-  node = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (node, body);
-  return node;
+
+  self->output_config_refused = FALSE;
+  heyai_http_request_set_header (request, "x-api-key", api_key);
+  heyai_http_request_set_header (request, "anthropic-version", HEYAI_ANTHROPIC_VERSION);
+  heyai_http_request_set_json (request, node);
+  return request;
 }
 
-static void send_split (GTask *task);
+/* A failed send that refused output_config: once per base URL and session,
+ * the forced tool instead. */
+static gboolean
+resend_after (HeyaiLlmRemote *owner,
+              const GError *error)
+{
+  HeyaiLlmAnthropic *self = HEYAI_LLM_ANTHROPIC (owner);
+  gboolean refused = self->output_config_refused;
 
-/* The first text block, for refusals. */
-static const char *
-first_text (JsonArray *content)
+  self->output_config_refused = FALSE;
+  if (!refused || uses_tool (self))
+    return FALSE;
+  g_debug ("%s refused output_config (%s); using the forced tool",
+           heyai_http_get_label (HTTP (self)), error->message);
+  remember_tool_only (self);
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Answers                                                                 */
+
+static JsonArray *
+answer_content (JsonObject *root)
+{
+  if (json_object_has_member (root, "content") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "content")))
+    return json_object_get_array_member (root, "content");
+  return NULL;
+}
+
+/* The first block of @type (and tool @name when given) in @content. */
+static JsonObject *
+find_block (JsonArray  *content,
+            const char *type,
+            const char *name)
 {
   for (guint i = 0; content != NULL && i < json_array_get_length (content); i++)
     {
@@ -249,13 +238,14 @@ first_text (JsonArray *content)
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       block = json_node_get_object (node);
-      if (g_strcmp0 (heyai_json_object_get_string_or_null (block, "type"), "text") == 0)
-        return heyai_json_object_get_string_or_null (block, "text");
+      if (g_strcmp0 (heyai_json_object_get_string_or_null (block, "type"), type) == 0 &&
+          (name == NULL || g_strcmp0 (heyai_json_object_get_string_or_null (block, "name"), name) == 0))
+        return block;
     }
   return NULL;
 }
 
-/* Every text block, in order (native structured output). */
+/* Every text block, in order (native structured output); NULL when none. */
 static char *
 all_text (JsonArray *content)
 {
@@ -275,376 +265,111 @@ all_text (JsonArray *content)
   return g_string_free (text, text->len == 0);
 }
 
-static JsonObject *
-find_tool_use (JsonArray *content)
+static HeyaiLlmAnswer
+read_answer (HeyaiLlmRemote  *owner,
+             JsonObject  *root,
+             char       **text,
+             JsonNode   **node,
+             GError     **error)
 {
-  for (guint i = 0; content != NULL && i < json_array_get_length (content); i++)
-    {
-      JsonNode *node = json_array_get_element (content, i);
-      JsonObject *block;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      block = json_node_get_object (node);
-      if (g_strcmp0 (heyai_json_object_get_string_or_null (block, "type"), "tool_use") == 0 &&
-          g_strcmp0 (heyai_json_object_get_string_or_null (block, "name"), HEYAI_LLM_SCHEMA_NAME) == 0)
-        return block;
-    }
-  return NULL;
-}
-
-static void
-split_sent_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  HeyaiLlmAnthropic *self = g_task_get_source_object (task);
-  SplitData *data = g_task_get_task_data (task);
-  g_autoptr(HeyaiHttpResponse) response = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *label = heyai_http_get_label (self->http);
-  JsonObject *root;
-  JsonArray *content = NULL;
+  HeyaiLlmAnthropic *self = HEYAI_LLM_ANTHROPIC (owner);
+  const char *label = heyai_http_get_label (HTTP (self));
+  JsonArray *content = answer_content (root);
+  const char *stop_reason = heyai_json_object_get_string_or_null (root, "stop_reason");
   JsonObject *tool_use;
-  JsonNode *input = NULL;
-  const char *stop_reason;
-  g_autofree char *answer_text = NULL;
-
-  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
-  if (response == NULL)
-    {
-      if (self->output_config_refused && !uses_tool (self))
-        {
-          /* Once per base URL and session: the forced tool instead. */
-          g_debug ("%s refused output_config (%s); using the forced tool", label, error->message);
-          self->output_config_refused = FALSE;
-          remember_tool_only (self);
-          send_split (g_steal_pointer (&task));
-          return;
-        }
-      self->output_config_refused = FALSE;
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  root = heyai_http_response_get_object (response, &error);
-  if (root == NULL)
-    {
-      g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                               _("%s sent an answer HeyAI does not understand. Try again."), label);
-      return;
-    }
-  if (json_object_has_member (root, "content") &&
-      JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "content")))
-    content = json_object_get_array_member (root, "content");
-  stop_reason = heyai_json_object_get_string_or_null (root, "stop_reason");
 
   if (g_strcmp0 (stop_reason, "refusal") == 0)
     {
-      g_autofree char *shown = heyai_http_redact (first_text (content));
+      JsonObject *first = find_block (content, "text", NULL);
+      g_autofree char *shown = heyai_http_redact (heyai_json_object_get_string_or_null (first, "text"));
 
-      heyai_llm_set_refusal_error (&error, label, shown);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
+      heyai_llm_set_refusal_error (error, label, shown);
+      return HEYAI_LLM_ANSWER_FAILED;
     }
   if (g_strcmp0 (stop_reason, "max_tokens") == 0 ||
       g_strcmp0 (stop_reason, "model_context_window_exceeded") == 0)
     {
-      heyai_llm_set_cut_off_error (&error, label);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
+      heyai_llm_set_cut_off_error (error, label);
+      return HEYAI_LLM_ANSWER_FAILED;
     }
 
   /* A tool call when we forced one (or a server chose it anyway), else the
    * text blocks of native structured output. */
-  tool_use = find_tool_use (content);
-  if (tool_use != NULL)
-    input = json_object_get_member (tool_use, "input");
+  tool_use = find_block (content, "tool_use", HEYAI_LLM_SCHEMA_NAME);
+  if (tool_use != NULL && json_object_has_member (tool_use, "input"))
+    {
+      *node = json_node_copy (json_object_get_member (tool_use, "input"));
+      return HEYAI_LLM_ANSWER_NODE;
+    }
+  if (tool_use == NULL && (*text = all_text (content)) != NULL)
+    return HEYAI_LLM_ANSWER_TEXT;
+  g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+               "no %s tool call in the answer", HEYAI_LLM_SCHEMA_NAME);
+  return HEYAI_LLM_ANSWER_INVALID;
+}
+
+/* Repair: the model's own answer back (its content blocks, and an error
+ * result for its tool call), then the problem. */
+static void
+add_repair (HeyaiLlmRemote       *owner,
+            HeyaiLlmConversation *conversation,
+            JsonObject           *root,
+            const char           *text,
+            const char           *problem)
+{
+  g_autofree char *repair = heyai_llm_repair_prompt (problem);
+  JsonArray *content = answer_content (root);
+  JsonObject *tool_use = find_block (content, "tool_use", HEYAI_LLM_SCHEMA_NAME);
+  JsonObject *assistant = json_object_new ();
+  JsonObject *user = json_object_new ();
+  JsonArray *blocks = json_array_new ();
+  JsonObject *text_block = json_object_new ();
+
+  json_object_set_string_member (assistant, "role", "assistant");
+  if (content != NULL && json_array_get_length (content) > 0)
+    json_object_set_array_member (assistant, "content", json_array_ref (content));
   else
-    answer_text = all_text (content);
+    json_object_set_string_member (assistant, "content", "(no answer)");
+  json_array_add_object_element (conversation->messages, assistant);
 
-  if (input == NULL && answer_text != NULL)
+  if (tool_use != NULL && heyai_json_object_get_string_or_null (tool_use, "id") != NULL)
     {
-      g_autoptr(JsonNode) parsed = heyai_llm_parse_reply_text (answer_text, &error);
+      JsonObject *tool_result = json_object_new ();
 
-      if (parsed != NULL)
-        {
-          g_task_return_pointer (task, heyai_llm_scenes_from_reply (parsed, data->project),
-                                 (GDestroyNotify) g_ptr_array_unref);
-          return;
-        }
+      json_object_set_string_member (tool_result, "type", "tool_result");
+      json_object_set_string_member (tool_result, "tool_use_id",
+                                     heyai_json_object_get_string_or_null (tool_use, "id"));
+      json_object_set_boolean_member (tool_result, "is_error", TRUE);
+      json_object_set_string_member (tool_result, "content", problem);
+      json_array_add_object_element (blocks, tool_result);
     }
-  else if (input == NULL)
-    g_set_error (&error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                 "no %s tool call in the answer", HEYAI_LLM_SCHEMA_NAME);
-  else if (!JSON_NODE_HOLDS_OBJECT (input) && JSON_NODE_HOLDS_VALUE (input) &&
-           json_node_get_value_type (input) == G_TYPE_STRING)
-    {
-      /* Some proxies hand the input back as JSON text. */
-      g_autoptr(JsonNode) parsed = heyai_llm_parse_reply_text (json_node_get_string (input), &error);
+  json_object_set_string_member (text_block, "type", "text");
+  json_object_set_string_member (text_block, "text", repair);
+  json_array_add_object_element (blocks, text_block);
 
-      if (parsed != NULL)
-        {
-          g_task_return_pointer (task, heyai_llm_scenes_from_reply (parsed, data->project),
-                                 (GDestroyNotify) g_ptr_array_unref);
-          return;
-        }
-    }
-  else if (heyai_llm_validate_reply (input, &error))
-    {
-      g_task_return_pointer (task, heyai_llm_scenes_from_reply (input, data->project),
-                             (GDestroyNotify) g_ptr_array_unref);
-      return;
-    }
-
-  if (data->round > 0)
-    {
-      g_autoptr(GError) unusable = NULL;
-
-      heyai_llm_set_unusable_error (&unusable, label, error->message);
-      g_task_return_error (task, g_steal_pointer (&unusable));
-      return;
-    }
-
-  /* Repair: give the model its own answer back with the problem. */
-  {
-    g_autofree char *repair = heyai_llm_repair_prompt (error->message);
-    JsonObject *assistant = json_object_new ();
-    JsonObject *user = json_object_new ();
-    JsonArray *blocks = json_array_new ();
-    JsonObject *text = json_object_new ();
-
-    g_debug ("Anthropic reply invalid (%s), asking for a correction", error->message);
-
-    json_object_set_string_member (assistant, "role", "assistant");
-    if (content != NULL && json_array_get_length (content) > 0)
-      json_object_set_array_member (assistant, "content", json_array_ref (content));
-    else
-      json_object_set_string_member (assistant, "content", "(no answer)");
-    json_array_add_object_element (data->messages, assistant);
-
-    if (tool_use != NULL && heyai_json_object_get_string_or_null (tool_use, "id") != NULL)
-      {
-        JsonObject *tool_result = json_object_new ();
-
-        json_object_set_string_member (tool_result, "type", "tool_result");
-        json_object_set_string_member (tool_result, "tool_use_id",
-                                       heyai_json_object_get_string_or_null (tool_use, "id"));
-        json_object_set_boolean_member (tool_result, "is_error", TRUE);
-        json_object_set_string_member (tool_result, "content", error->message);
-        json_array_add_object_element (blocks, tool_result);
-      }
-    json_object_set_string_member (text, "type", "text");
-    json_object_set_string_member (text, "text", repair);
-    json_array_add_object_element (blocks, text);
-
-    json_object_set_string_member (user, "role", "user");
-    json_object_set_array_member (user, "content", blocks);
-    json_array_add_object_element (data->messages, user);
-
-    data->round++;
-    send_split (g_steal_pointer (&task));
-  }
-}
-
-static void
-send_split (GTask *task)
-{
-  HeyaiLlmAnthropic *self = g_task_get_source_object (task);
-  SplitData *data = g_task_get_task_data (task);
-  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", "/v1/messages");
-  g_autoptr(JsonNode) body = build_body (self, data, uses_tool (self));
-
-  self->output_config_refused = FALSE;
-  heyai_http_request_set_header (request, "x-api-key", self->api_key);
-  heyai_http_request_set_header (request, "anthropic-version", HEYAI_ANTHROPIC_VERSION);
-  heyai_http_request_set_json (request, body);
-
-  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), split_sent_cb, task);
-}
-
-static void
-key_cb (GObject      *source,
-        GAsyncResult *result,
-        gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  HeyaiLlmAnthropic *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *key = heyai_secrets_get_finish (result, &error);
-
-  if (key == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (self->api_key == NULL)
-    self->api_key = g_steal_pointer (&key);
-  send_split (g_steal_pointer (&task));
-}
-
-static void
-heyai_llm_anthropic_split_async (HeyaiLlm            *llm,
-                                 HeyaiProject        *project,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  HeyaiLlmAnthropic *self = HEYAI_LLM_ANTHROPIC (llm);
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *user_text = NULL;
-  JsonObject *user;
-  SplitData *data;
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, heyai_llm_anthropic_split_async);
-
-  data = g_new0 (SplitData, 1);
-  data->project = g_object_ref (project);
-  data->system = heyai_llm_system_prompt (project);
-  data->messages = json_array_new ();
-  user_text = heyai_llm_user_prompt (project);
-  user = json_object_new ();
   json_object_set_string_member (user, "role", "user");
-  json_object_set_string_member (user, "content", user_text);
-  json_array_add_object_element (data->messages, user);
-  g_task_set_task_data (task, data, (GDestroyNotify) split_data_free);
-
-  if (self->api_key != NULL && *self->api_key != '\0')
-    send_split (g_steal_pointer (&task));
-  else
-    heyai_secrets_get_async (HEYAI_SECRET_ANTHROPIC, cancellable, key_cb, g_steal_pointer (&task));
-}
-
-static GPtrArray *
-heyai_llm_anthropic_split_finish (HeyaiLlm      *llm,
-                                  GAsyncResult  *result,
-                                  GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, llm), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  json_object_set_array_member (user, "content", blocks);
+  json_array_add_object_element (conversation->messages, user);
+  (void) text;
 }
 
 /* ---------------------------------------------------------------------- */
 /* GObject                                                                 */
 
-static const char *
-heyai_llm_anthropic_get_name (HeyaiLlm *llm)
-{
-  return "anthropic";
-}
-
-static const char *
-heyai_llm_anthropic_get_model (HeyaiLlm *llm)
-{
-  return HEYAI_LLM_ANTHROPIC (llm)->model;
-}
-
-static void
-llm_iface_init (HeyaiLlmInterface *iface)
-{
-  iface->get_name = heyai_llm_anthropic_get_name;
-  iface->get_model = heyai_llm_anthropic_get_model;
-  iface->split_async = heyai_llm_anthropic_split_async;
-  iface->split_finish = heyai_llm_anthropic_split_finish;
-}
-
-static void
-heyai_llm_anthropic_constructed (GObject *object)
-{
-  HeyaiLlmAnthropic *self = HEYAI_LLM_ANTHROPIC (object);
-
-  G_OBJECT_CLASS (heyai_llm_anthropic_parent_class)->constructed (object);
-
-  if (self->base_url == NULL)
-    self->base_url = heyai_provider_descriptor_dup_base_url (heyai_provider_descriptor_lookup (HEYAI_ROLE_LLM, "anthropic"));
-  if (self->model == NULL)
-    self->model = heyai_llm_dup_default_model ("HEYAI_ANTHROPIC_MODEL", HEYAI_LLM_ANTHROPIC_DEFAULT_MODEL);
-
-  self->http = heyai_http_new (self->base_url, heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_LLM, "anthropic")));
-  heyai_http_set_classifier (self->http, classify, self, NULL);
-  heyai_http_set_timeout (self->http, REQUEST_TIMEOUT_S);
-}
-
-static void
-heyai_llm_anthropic_finalize (GObject *object)
-{
-  HeyaiLlmAnthropic *self = HEYAI_LLM_ANTHROPIC (object);
-
-  g_clear_object (&self->http);
-  g_clear_pointer (&self->base_url, g_free);
-  g_clear_pointer (&self->model, g_free);
-  heyai_llm_clear_secret (&self->api_key);
-
-  G_OBJECT_CLASS (heyai_llm_anthropic_parent_class)->finalize (object);
-}
-
-static void
-heyai_llm_anthropic_get_property (GObject    *object,
-                                  guint       prop_id,
-                                  GValue     *value,
-                                  GParamSpec *pspec)
-{
-  HeyaiLlmAnthropic *self = HEYAI_LLM_ANTHROPIC (object);
-
-  switch (prop_id)
-    {
-    case PROP_MODEL:
-      g_value_set_string (value, self->model);
-      break;
-    case PROP_BASE_URL:
-      g_value_set_string (value, self->base_url);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-heyai_llm_anthropic_set_property (GObject      *object,
-                                  guint         prop_id,
-                                  const GValue *value,
-                                  GParamSpec   *pspec)
-{
-  HeyaiLlmAnthropic *self = HEYAI_LLM_ANTHROPIC (object);
-
-  switch (prop_id)
-    {
-    case PROP_MODEL:
-      if (heyai_llm_set_model_field (&self->model, g_value_get_string (value)) &&
-          self->http != NULL)
-        g_object_notify_by_pspec (object, pspec);
-      break;
-    case PROP_BASE_URL:
-      g_free (self->base_url);
-      self->base_url = g_value_dup_string (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
 static void
 heyai_llm_anthropic_class_init (HeyaiLlmAnthropicClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  HeyaiLlmRemoteClass *remote_class = HEYAI_LLM_REMOTE_CLASS (klass);
 
-  object_class->constructed = heyai_llm_anthropic_constructed;
-  object_class->finalize = heyai_llm_anthropic_finalize;
-  object_class->get_property = heyai_llm_anthropic_get_property;
-  object_class->set_property = heyai_llm_anthropic_set_property;
-
-  properties[PROP_MODEL] =
-    g_param_spec_string ("model", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS |
-                         G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_BASE_URL] =
-    g_param_spec_string ("base-url", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  remote_class->name = "anthropic";
+  remote_class->default_model = HEYAI_LLM_ANTHROPIC_DEFAULT_MODEL;
+  remote_class->log_name = "Anthropic";
+  remote_class->secret = HEYAI_SECRET_ANTHROPIC;
+  remote_class->build_request = build_request;
+  remote_class->read_answer = read_answer;
+  remote_class->add_repair = add_repair;
+  remote_class->resend_after = resend_after;
+  remote_class->classify = classify;
 }
 
 static void
@@ -657,12 +382,19 @@ heyai_llm_anthropic_new (const char *base_url,
                          const char *api_key,
                          const char *model)
 {
-  HeyaiLlmAnthropic *self = g_object_new (HEYAI_TYPE_LLM_ANTHROPIC,
-                                          "base-url", base_url,
-                                          "model", model,
-                                          NULL);
+  return heyai_llm_remote_new (HEYAI_TYPE_LLM_ANTHROPIC, base_url, api_key, model);
+}
 
-  self->api_key = g_strdup (api_key);
+HeyaiLlmAnthropic *
+heyai_llm_anthropic_new_for_config (const HeyaiProviderConfig *config,
+                                    const char                *api_key)
+{
+  HeyaiLlmAnthropic *self;
+
+  g_return_val_if_fail (config != NULL, NULL);
+
+  self = heyai_llm_anthropic_new (config->anthropic_base_url, api_key, config->anthropic_model);
+  self->tool_always = g_strcmp0 (config->anthropic_output, "tool") == 0;
   return self;
 }
 
@@ -670,9 +402,11 @@ GObject *
 heyai_llm_anthropic_create (const char  *data_dir,
                             GError     **error)
 {
+  g_auto(HeyaiProviderConfig) config = { 0 };
   g_autofree char *key = heyai_secrets_dup_from_env (HEYAI_SECRET_ANTHROPIC);
 
-  return G_OBJECT (heyai_llm_anthropic_new (NULL, key, NULL));
+  heyai_provider_config_init_from_env (&config, data_dir);
+  return G_OBJECT (heyai_llm_anthropic_new_for_config (&config, key));
 }
 
 HeyaiHttp *
@@ -680,7 +414,7 @@ heyai_llm_anthropic_get_http (HeyaiLlmAnthropic *self)
 {
   g_return_val_if_fail (HEYAI_IS_LLM_ANTHROPIC (self), NULL);
 
-  return self->http;
+  return HTTP (self);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -709,30 +443,10 @@ test_send (GTask *task)
   g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", "/v1/models");
 
   heyai_http_request_add_query (request, "limit", "1");
-  heyai_http_request_set_header (request, "x-api-key", self->api_key);
+  heyai_http_request_set_header (request, "x-api-key", heyai_llm_remote_get_api_key (HEYAI_LLM_REMOTE (self)));
   heyai_http_request_set_header (request, "anthropic-version", HEYAI_ANTHROPIC_VERSION);
   heyai_http_request_set_max_attempts (request, 2);
-  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), test_models_cb, task);
-}
-
-static void
-test_key_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  HeyaiLlmAnthropic *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *key = heyai_secrets_get_finish (result, &error);
-
-  if (key == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (self->api_key == NULL)
-    self->api_key = g_steal_pointer (&key);
-  test_send (g_steal_pointer (&task));
+  heyai_http_send_async (HTTP (self), request, g_task_get_cancellable (task), test_models_cb, task);
 }
 
 void
@@ -747,10 +461,7 @@ heyai_llm_anthropic_test_async (HeyaiLlmAnthropic   *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, heyai_llm_anthropic_test_async);
-  if (self->api_key != NULL && *self->api_key != '\0')
-    test_send (g_steal_pointer (&task));
-  else
-    heyai_secrets_get_async (HEYAI_SECRET_ANTHROPIC, cancellable, test_key_cb, g_steal_pointer (&task));
+  heyai_llm_remote_with_key (HEYAI_LLM_REMOTE (self), g_steal_pointer (&task), test_send);
 }
 
 gboolean

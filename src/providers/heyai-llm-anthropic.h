@@ -7,19 +7,20 @@
  * that answers 400 invalid_request_error naming output_config gets the call
  * again, once, with the forced tool "submit_scenes" (tool_choice
  * {"type":"tool"}), and the tool from then on for that base URL and session
- * (HEYAI_ANTHROPIC_OUTPUT=tool forces the tool).  "Your credit balance is
+ * (HEYAI_ANTHROPIC_OUTPUT=tool, the config's anthropic_output, forces the tool).  "Your credit balance is
  * too low" (a 400) is final: no retry, no fallback.  The reply is validated
  * client-side, with one repair round-trip.
  *
- * Model: the constructor argument, else $HEYAI_ANTHROPIC_MODEL, else
- * HEYAI_LLM_ANTHROPIC_DEFAULT_MODEL.
+ * Settings arrive as values (heyai_llm_anthropic_new_for_config()); the
+ * client never reads the environment.  Model: the constructor argument,
+ * else HEYAI_LLM_ANTHROPIC_DEFAULT_MODEL.  The request/repair skeleton is
+ * HeyaiLlmRemote's.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
-#include "heyai-providers.h"
-#include "heyai-http.h"
+#include "heyai-llm-remote.h"
 
 G_BEGIN_DECLS
 
@@ -27,15 +28,19 @@ G_BEGIN_DECLS
 #define HEYAI_ANTHROPIC_VERSION           "2023-06-01"
 
 #define HEYAI_TYPE_LLM_ANTHROPIC (heyai_llm_anthropic_get_type ())
-G_DECLARE_FINAL_TYPE (HeyaiLlmAnthropic, heyai_llm_anthropic, HEYAI, LLM_ANTHROPIC, GObject)
+G_DECLARE_FINAL_TYPE (HeyaiLlmAnthropic, heyai_llm_anthropic, HEYAI, LLM_ANTHROPIC, HeyaiLlmRemote)
 
 /* Properties: model (string), base-url (string, construct-only).
- * @base_url NULL: $HEYAI_ANTHROPIC_BASE_URL or the default; @api_key NULL:
- * looked up with heyai-secrets on first use; @model NULL: see above. */
+ * @base_url NULL: the default; @api_key NULL: looked up with heyai-secrets
+ * on first use; @model NULL: see above. */
 HeyaiLlmAnthropic *heyai_llm_anthropic_new      (const char         *base_url,
                                                  const char         *api_key,
                                                  const char         *model);
-/* The registry's constructor: reads ANTHROPIC_API_KEY now when set. */
+/* The settings of @config (anthropic_*; NULL fields: the defaults). */
+HeyaiLlmAnthropic *heyai_llm_anthropic_new_for_config (const HeyaiProviderConfig *config,
+                                                       const char                *api_key);
+/* The registry's constructor: the environment's settings
+ * (heyai_provider_config_init_from_env()); ANTHROPIC_API_KEY when set. */
 GObject           *heyai_llm_anthropic_create   (const char         *data_dir,
                                                  GError            **error);
 HeyaiHttp         *heyai_llm_anthropic_get_http (HeyaiLlmAnthropic  *self);

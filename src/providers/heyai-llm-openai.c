@@ -8,78 +8,48 @@
 
 #include "heyai-llm-openai.h"
 #include "heyai-provider-descriptors.h"
+#include "heyai-llm-remote.h"
 #include "heyai-llm-schema.h"
 #include "heyai-secrets.h"
 
 #define MAX_OUTPUT_TOKENS 16000
-#define REQUEST_TIMEOUT_S 300
 
 struct _HeyaiLlmOpenai
 {
-  GObject    parent_instance;
+  HeyaiLlmRemote    parent_instance;
 
-  HeyaiHttp *http;
-  char      *base_url;
-  char      *model;
-  char      *api_key;      /* NULL: not resolved yet; "": none */
+  char             *token_field;  /* NULL: by base URL */
   HeyaiLlmOpenaiApi api;
 };
 
-static void llm_iface_init (HeyaiLlmInterface *iface);
+G_DEFINE_FINAL_TYPE (HeyaiLlmOpenai, heyai_llm_openai, HEYAI_TYPE_LLM_REMOTE)
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (HeyaiLlmOpenai, heyai_llm_openai, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (HEYAI_TYPE_LLM, llm_iface_init))
-
-enum {
-  PROP_0,
-  PROP_MODEL,
-  PROP_BASE_URL,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+#define HTTP(self)  heyai_llm_remote_get_http (HEYAI_LLM_REMOTE (self))
+#define MODEL(self) heyai_llm_remote_get_model (HEYAI_LLM_REMOTE (self))
 
 /* ---------------------------------------------------------------------- */
-/* Error envelope                                                          */
+/* Error envelope {"error":{"type","code","message"}}: OpenAI's own cases   */
 
 static HeyaiHttpVerdict
-classify (HeyaiHttpResponse  *response,
-          GError            **error,
-          gpointer            user_data)
+classify (HeyaiLlmRemote  *owner,
+          guint        status,
+          JsonObject  *err,
+          const char  *detail,
+          GError     **error)
 {
-  HeyaiLlmOpenai *self = user_data;
-  guint status = heyai_http_response_get_status (response);
-  JsonObject *root;
-  JsonObject *err = NULL;
-  const char *code = NULL;
-  const char *type = NULL;
-  const char *message = NULL;
-  const char *label = heyai_http_get_label (self->http);
+  HeyaiLlmOpenai *self = HEYAI_LLM_OPENAI (owner);
+  const char *code = heyai_json_object_get_string_or_null (err, "code");
+  const char *type = heyai_json_object_get_string_or_null (err, "type");
+  const char *message = heyai_json_object_get_string_or_null (err, "message");
+  const char *label = heyai_http_get_label (HTTP (self));
 
-  if (status >= 200 && status < 300)
-    return HEYAI_HTTP_VERDICT_DEFAULT;
-
-  root = heyai_http_response_get_object (response, NULL);
-  if (root != NULL && json_object_has_member (root, "error") &&
-      JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "error")))
+  if (status == 429 &&
+      (g_strcmp0 (code, "insufficient_quota") == 0 || g_strcmp0 (type, "insufficient_quota") == 0))
     {
-      err = json_object_get_object_member (root, "error");
-      code = heyai_json_object_get_string_or_null (err, "code");
-      type = heyai_json_object_get_string_or_null (err, "type");
-      message = heyai_json_object_get_string_or_null (err, "message");
-    }
-
-  if (status == 429)
-    {
-      if (g_strcmp0 (code, "insufficient_quota") == 0 || g_strcmp0 (type, "insufficient_quota") == 0)
-        {
-          g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_QUOTA,
-                       _("%s says the account has no credit left (insufficient quota). "
-                         "Add credit to the account or choose another script provider."), label);
-          return HEYAI_HTTP_VERDICT_FINAL;
-        }
-      heyai_llm_set_rate_limit_error (error, label);
-      return HEYAI_HTTP_VERDICT_RETRY;
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_QUOTA,
+                   _("%s says the account has no credit left (insufficient quota). "
+                     "Add credit to the account or choose another script provider."), label);
+      return HEYAI_HTTP_VERDICT_FINAL;
     }
 
   if (status == 401)
@@ -95,18 +65,10 @@ classify (HeyaiHttpResponse  *response,
     {
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION,
                    _("%s does not offer the model “%s”. Set HEYAI_OPENAI_MODEL to a model the server has."),
-                   label, self->model);
+                   label, MODEL (self));
       return HEYAI_HTTP_VERDICT_FINAL;
     }
-
-  if (status == 400 || status == 422)
-    {
-      g_autofree char *detail = heyai_http_response_dup_error_detail (response);
-
-      heyai_llm_set_rejected_error (error, label, detail);
-      return HEYAI_HTTP_VERDICT_FINAL;
-    }
-
+  (void) detail;
   return HEYAI_HTTP_VERDICT_DEFAULT;
 }
 
@@ -139,19 +101,24 @@ schema_format_new (void)
 /* Chat Completions (section 4.1): OpenAI-compatible servers, or
  * HEYAI_OPENAI_API=chat. */
 static JsonNode *
-build_chat_body (HeyaiLlmOpenai *self,
-                 JsonArray      *messages)
+build_chat_body (HeyaiLlmOpenai             *self,
+                 const HeyaiLlmConversation *conversation)
 {
   JsonObject *body = json_object_new ();
   JsonObject *format = json_object_new ();
+  JsonArray *messages = json_array_new ();
   JsonNode *node;
 
-  json_object_set_string_member (body, "model", self->model);
-  json_object_set_array_member (body, "messages", json_array_ref (messages));
+  json_array_add_object_element (messages, message_new ("system", conversation->system));
+  for (guint i = 0; i < json_array_get_length (conversation->messages); i++)
+    json_array_add_element (messages, json_node_copy (json_array_get_element (conversation->messages, i)));
+
+  json_object_set_string_member (body, "model", MODEL (self));
+  json_object_set_array_member (body, "messages", messages);
   /* OpenAI's GPT-5 models answer 400 to any temperature but 1: omit it
    * there; local servers get a steady one. */
-  if (!heyai_llm_openai_is_official (self) && !g_str_has_prefix (self->model, "gpt-5") &&
-      !g_regex_match_simple ("^o[0-9]", self->model, 0, 0))
+  if (!heyai_llm_openai_is_official (self) && !g_str_has_prefix (MODEL (self), "gpt-5") &&
+      !g_regex_match_simple ("^o[0-9]", MODEL (self), 0, 0))
     json_object_set_double_member (body, "temperature", 0.4);
   json_object_set_int_member (body, heyai_llm_openai_get_token_field (self), MAX_OUTPUT_TOKENS);
 
@@ -167,31 +134,22 @@ build_chat_body (HeyaiLlmOpenai *self,
 /* Responses API (contracts C.2 item 6): instructions + input items, a
  * strict json_schema text format, store false, no temperature. */
 static JsonNode *
-build_responses_body (HeyaiLlmOpenai *self,
-                      JsonArray      *messages)
+build_responses_body (HeyaiLlmOpenai             *self,
+                      const HeyaiLlmConversation *conversation)
 {
   JsonObject *body = json_object_new ();
   JsonObject *text = json_object_new ();
   JsonObject *format = schema_format_new ();
   JsonArray *input = json_array_new ();
-  g_autoptr(GString) instructions = g_string_new (NULL);
   JsonNode *node;
 
-  for (guint i = 0; i < json_array_get_length (messages); i++)
+  for (guint i = 0; i < json_array_get_length (conversation->messages); i++)
     {
-      JsonObject *m = json_array_get_object_element (messages, i);
+      JsonObject *m = json_array_get_object_element (conversation->messages, i);
       const char *role = json_object_get_string_member (m, "role");
       const char *content = json_object_get_string_member (m, "content");
-      JsonObject *item;
+      JsonObject *item = json_object_new ();
 
-      if (g_str_equal (role, "system"))
-        {
-          if (instructions->len > 0)
-            g_string_append (instructions, "\n\n");
-          g_string_append (instructions, content);
-          continue;
-        }
-      item = json_object_new ();
       json_object_set_string_member (item, "role", role);
       if (g_str_equal (role, "user"))
         {
@@ -208,9 +166,9 @@ build_responses_body (HeyaiLlmOpenai *self,
       json_array_add_object_element (input, item);
     }
 
-  json_object_set_string_member (body, "model", self->model);
-  if (instructions->len > 0)
-    json_object_set_string_member (body, "instructions", instructions->str);
+  json_object_set_string_member (body, "model", MODEL (self));
+  if (conversation->system != NULL && *conversation->system != '\0')
+    json_object_set_string_member (body, "instructions", conversation->system);
   json_object_set_array_member (body, "input", input);
   json_object_set_int_member (body, "max_output_tokens", MAX_OUTPUT_TOKENS);
   json_object_set_string_member (format, "type", "json_schema");
@@ -224,33 +182,35 @@ build_responses_body (HeyaiLlmOpenai *self,
   return node;
 }
 
-/* ---------------------------------------------------------------------- */
-/* split                                                                   */
-
-typedef struct
+static HeyaiHttpRequest *
+build_request (HeyaiLlmRemote             *owner,
+               const HeyaiLlmConversation *conversation,
+               const char                 *api_key)
 {
-  HeyaiProject *project;
-  JsonArray    *messages;
-  guint         round;     /* 0: first answer, 1: after the repair prompt */
-} SplitData;
+  HeyaiLlmOpenai *self = HEYAI_LLM_OPENAI (owner);
+  gboolean responses = self->api == HEYAI_LLM_OPENAI_API_RESPONSES;
+  HeyaiHttpRequest *request = heyai_http_request_new ("POST", responses ? "/responses"
+                                                                        : "/chat/completions");
+  g_autoptr(JsonNode) body = responses ? build_responses_body (self, conversation)
+                                       : build_chat_body (self, conversation);
 
-static void
-split_data_free (SplitData *data)
-{
-  g_clear_object (&data->project);
-  g_clear_pointer (&data->messages, json_array_unref);
-  g_free (data);
+  if (api_key != NULL && *api_key != '\0')
+    heyai_http_request_set_bearer (request, api_key);
+  heyai_http_request_set_json (request, body);
+  return request;
 }
 
-static void send_split (GTask *task);
+/* ---------------------------------------------------------------------- */
+/* Answers                                                                 */
 
 /* Chat Completions answer (section 4.2) -> the JSON text, or an error. */
-static char *
+static HeyaiLlmAnswer
 read_chat_answer (HeyaiLlmOpenai  *self,
                   JsonObject      *root,
+                  char           **text,
                   GError         **error)
 {
-  const char *label = heyai_http_get_label (self->http);
+  const char *label = heyai_http_get_label (HTTP (self));
   JsonArray *choices;
   JsonObject *choice;
   JsonObject *message = NULL;
@@ -264,7 +224,7 @@ read_chat_answer (HeyaiLlmOpenai  *self,
     {
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
                    _("%s sent an answer HeyAI does not understand (no choices). Try again."), label);
-      return NULL;
+      return HEYAI_LLM_ANSWER_FAILED;
     }
 
   choice = json_array_get_object_element (choices, 0);
@@ -279,31 +239,33 @@ read_chat_answer (HeyaiLlmOpenai  *self,
       g_autofree char *shown = heyai_http_redact (refusal);
 
       heyai_llm_set_refusal_error (error, label, shown);
-      return NULL;
+      return HEYAI_LLM_ANSWER_FAILED;
     }
   if (g_strcmp0 (finish_reason, "content_filter") == 0)
     {
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_MODERATION,
                    _("%s stopped the answer for its content policy. Edit the script and try again."),
                    label);
-      return NULL;
+      return HEYAI_LLM_ANSWER_FAILED;
     }
   if (g_strcmp0 (finish_reason, "length") == 0)
     {
       heyai_llm_set_cut_off_error (error, label);
-      return NULL;
+      return HEYAI_LLM_ANSWER_FAILED;
     }
-  return g_strdup (heyai_json_object_get_string_or_null (message, "content"));
+  *text = g_strdup (heyai_json_object_get_string_or_null (message, "content"));
+  return HEYAI_LLM_ANSWER_TEXT;
 }
 
 /* Responses API answer (contracts C.2 item 7): the output_text parts of the
  * message items, in order; reasoning and other items skipped. */
-static char *
+static HeyaiLlmAnswer
 read_responses_answer (HeyaiLlmOpenai  *self,
                        JsonObject      *root,
+                       char           **out_text,
                        GError         **error)
 {
-  const char *label = heyai_http_get_label (self->http);
+  const char *label = heyai_http_get_label (HTTP (self));
   const char *status = heyai_json_object_get_string_or_null (root, "status");
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GString) refusal = g_string_new (NULL);
@@ -320,7 +282,7 @@ read_responses_answer (HeyaiLlmOpenai  *self,
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
                    _("%s could not finish the answer (%s). Try again."),
                    label, message != NULL ? message : _("no reason given"));
-      return NULL;
+      return HEYAI_LLM_ANSWER_FAILED;
     }
 
   if (json_object_has_member (root, "output") &&
@@ -363,7 +325,7 @@ read_responses_answer (HeyaiLlmOpenai  *self,
       g_autofree char *shown = heyai_http_redact (refusal->str);
 
       heyai_llm_set_refusal_error (error, label, shown);
-      return NULL;
+      return HEYAI_LLM_ANSWER_FAILED;
     }
   if (g_strcmp0 (status, "incomplete") == 0)
     {
@@ -378,183 +340,54 @@ read_responses_answer (HeyaiLlmOpenai  *self,
                      label);
       else
         heyai_llm_set_cut_off_error (error, label);
-      return NULL;
+      return HEYAI_LLM_ANSWER_FAILED;
     }
   if ((status != NULL && g_strcmp0 (status, "completed") != 0) || !saw_message)
     {
+      /* The status is the server's text: redacted like any other. */
+      g_autofree char *shown = heyai_http_redact (status != NULL ? status : "");
+
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
                    _("%s sent an answer HeyAI does not understand (status “%s”, no message). Try again."),
-                   label, status != NULL ? status : "");
-      return NULL;
+                   label, shown);
+      return HEYAI_LLM_ANSWER_FAILED;
     }
-  return g_string_free (g_steal_pointer (&text), FALSE);
+  *out_text = g_string_free (g_steal_pointer (&text), FALSE);
+  return HEYAI_LLM_ANSWER_TEXT;
+}
+
+static HeyaiLlmAnswer
+read_answer (HeyaiLlmRemote  *owner,
+             JsonObject  *root,
+             char       **text,
+             JsonNode   **node,
+             GError     **error)
+{
+  HeyaiLlmOpenai *self = HEYAI_LLM_OPENAI (owner);
+
+  return self->api == HEYAI_LLM_OPENAI_API_RESPONSES
+           ? read_responses_answer (self, root, text, error)
+           : read_chat_answer (self, root, text, error);
 }
 
 static void
-split_sent_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+add_repair (HeyaiLlmRemote       *owner,
+            HeyaiLlmConversation *conversation,
+            JsonObject           *root,
+            const char           *text,
+            const char           *problem)
 {
-  g_autoptr(GTask) task = user_data;
-  HeyaiLlmOpenai *self = g_task_get_source_object (task);
-  SplitData *data = g_task_get_task_data (task);
-  g_autoptr(HeyaiHttpResponse) response = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) reply = NULL;
-  g_autofree char *content = NULL;
-  const char *label = heyai_http_get_label (self->http);
-  JsonObject *root;
+  g_autofree char *repair = heyai_llm_repair_prompt (problem);
 
-  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
-  if (response == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  root = heyai_http_response_get_object (response, &error);
-  if (root == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  content = self->api == HEYAI_LLM_OPENAI_API_RESPONSES
-              ? read_responses_answer (self, root, &error)
-              : read_chat_answer (self, root, &error);
-  if (error != NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  reply = heyai_llm_parse_reply_text (content, &error);
-  if (reply == NULL)
-    {
-      g_autofree char *repair = NULL;
-
-      if (data->round > 0)
-        {
-          g_autoptr(GError) unusable = NULL;
-
-          heyai_llm_set_unusable_error (&unusable, label, error->message);
-          g_task_return_error (task, g_steal_pointer (&unusable));
-          return;
-        }
-
-      g_debug ("OpenAI reply invalid (%s), asking for a correction", error->message);
-      repair = heyai_llm_repair_prompt (error->message);
-      json_array_add_object_element (data->messages,
-                                     message_new ("assistant", content != NULL ? content : ""));
-      json_array_add_object_element (data->messages, message_new ("user", repair));
-      data->round++;
-      send_split (g_steal_pointer (&task));
-      return;
-    }
-
-  g_task_return_pointer (task, heyai_llm_scenes_from_reply (reply, data->project),
-                         (GDestroyNotify) g_ptr_array_unref);
+  json_array_add_object_element (conversation->messages, message_new ("assistant", text));
+  json_array_add_object_element (conversation->messages, message_new ("user", repair));
 }
 
-static void
-send_split (GTask *task)
+static gboolean
+key_optional (HeyaiLlmRemote *owner)
 {
-  HeyaiLlmOpenai *self = g_task_get_source_object (task);
-  SplitData *data = g_task_get_task_data (task);
-  gboolean responses = self->api == HEYAI_LLM_OPENAI_API_RESPONSES;
-  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", responses ? "/responses"
-                                                                                  : "/chat/completions");
-  g_autoptr(JsonNode) body = responses ? build_responses_body (self, data->messages)
-                                       : build_chat_body (self, data->messages);
-
-  if (self->api_key != NULL && *self->api_key != '\0')
-    heyai_http_request_set_bearer (request, self->api_key);
-  heyai_http_request_set_json (request, body);
-
-  heyai_http_send_async (self->http, request, g_task_get_cancellable (task),
-                         split_sent_cb, task);
-}
-
-/* Runs @task's next step once the key is known. */
-typedef void (*KeyReadyFunc) (GTask *task);
-
-static void
-key_cb (GObject      *source,
-        GAsyncResult *result,
-        gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  HeyaiLlmOpenai *self = g_task_get_source_object (task);
-  KeyReadyFunc next = g_object_get_data (G_OBJECT (task), "heyai-next");
-  g_autoptr(GError) error = NULL;
-  g_autofree char *key = heyai_secrets_get_finish (result, &error);
-
-  if (key == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-          heyai_llm_openai_is_official (self))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-      key = g_strdup ("");   /* a local server: no key needed */
-    }
-
-  if (self->api_key == NULL)
-    self->api_key = g_steal_pointer (&key);
-  next (g_steal_pointer (&task));
-}
-
-static void
-with_key (GTask        *task,
-          KeyReadyFunc  next)
-{
-  HeyaiLlmOpenai *self = g_task_get_source_object (task);
-
-  if (self->api_key != NULL)
-    {
-      next (task);
-      return;
-    }
-  g_object_set_data (G_OBJECT (task), "heyai-next", next);
-  heyai_secrets_get_async (HEYAI_SECRET_OPENAI, g_task_get_cancellable (task), key_cb, task);
-}
-
-static void
-heyai_llm_openai_split_async (HeyaiLlm            *llm,
-                              HeyaiProject        *project,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
-{
-  HeyaiLlmOpenai *self = HEYAI_LLM_OPENAI (llm);
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *system = NULL;
-  g_autofree char *user = NULL;
-  SplitData *data;
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, heyai_llm_openai_split_async);
-
-  data = g_new0 (SplitData, 1);
-  data->project = g_object_ref (project);
-  data->messages = json_array_new ();
-  system = heyai_llm_system_prompt (project);
-  user = heyai_llm_user_prompt (project);
-  json_array_add_object_element (data->messages, message_new ("system", system));
-  json_array_add_object_element (data->messages, message_new ("user", user));
-  g_task_set_task_data (task, data, (GDestroyNotify) split_data_free);
-
-  with_key (g_steal_pointer (&task), send_split);
-}
-
-static GPtrArray *
-heyai_llm_openai_split_finish (HeyaiLlm      *llm,
-                               GAsyncResult  *result,
-                               GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, llm), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  /* A local server needs no key; OpenAI's own does. */
+  return !heyai_llm_openai_is_official (HEYAI_LLM_OPENAI (owner));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -612,10 +445,11 @@ send_models (GTask *task)
 {
   HeyaiLlmOpenai *self = g_task_get_source_object (task);
   g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", "/models");
+  const char *api_key = heyai_llm_remote_get_api_key (HEYAI_LLM_REMOTE (self));
 
-  if (self->api_key != NULL && *self->api_key != '\0')
-    heyai_http_request_set_bearer (request, self->api_key);
-  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), models_cb, task);
+  if (api_key != NULL && *api_key != '\0')
+    heyai_http_request_set_bearer (request, api_key);
+  heyai_http_send_async (HTTP (self), request, g_task_get_cancellable (task), models_cb, task);
 }
 
 void
@@ -630,7 +464,7 @@ heyai_llm_openai_list_models_async (HeyaiLlmOpenai      *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, heyai_llm_openai_list_models_async);
-  with_key (g_steal_pointer (&task), send_models);
+  heyai_llm_remote_with_key (HEYAI_LLM_REMOTE (self), g_steal_pointer (&task), send_models);
 }
 
 char **
@@ -647,24 +481,9 @@ heyai_llm_openai_list_models_finish (HeyaiLlmOpenai  *self,
 /* GObject                                                                 */
 
 static const char *
-heyai_llm_openai_get_name (HeyaiLlm *llm)
+get_label (HeyaiLlmRemote *remote)
 {
-  return "openai";
-}
-
-static const char *
-heyai_llm_openai_get_model (HeyaiLlm *llm)
-{
-  return HEYAI_LLM_OPENAI (llm)->model;
-}
-
-static void
-llm_iface_init (HeyaiLlmInterface *iface)
-{
-  iface->get_name = heyai_llm_openai_get_name;
-  iface->get_model = heyai_llm_openai_get_model;
-  iface->split_async = heyai_llm_openai_split_async;
-  iface->split_finish = heyai_llm_openai_split_finish;
+  return heyai_llm_openai_is_official (HEYAI_LLM_OPENAI (remote)) ? NULL : _("The OpenAI-compatible server");
 }
 
 static void
@@ -674,18 +493,7 @@ heyai_llm_openai_constructed (GObject *object)
 
   G_OBJECT_CLASS (heyai_llm_openai_parent_class)->constructed (object);
 
-  if (self->base_url == NULL)
-    self->base_url = heyai_provider_descriptor_dup_base_url (heyai_provider_descriptor_lookup (HEYAI_ROLE_LLM, "openai"));
-  if (self->model == NULL)
-    self->model = heyai_llm_dup_default_model ("HEYAI_OPENAI_MODEL", HEYAI_LLM_OPENAI_DEFAULT_MODEL);
-  self->api = heyai_llm_openai_default_api (self->base_url, g_getenv ("HEYAI_OPENAI_API"));
-
-  self->http = heyai_http_new (self->base_url,
-                               heyai_llm_openai_is_official (self)
-                                 ? heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_LLM, "openai"))
-                                 : _("The OpenAI-compatible server"));
-  heyai_http_set_classifier (self->http, classify, self, NULL);
-  heyai_http_set_timeout (self->http, REQUEST_TIMEOUT_S);
+  self->api = heyai_llm_openai_default_api (heyai_llm_remote_get_base_url (HEYAI_LLM_REMOTE (self)), NULL);
 }
 
 static void
@@ -693,78 +501,30 @@ heyai_llm_openai_finalize (GObject *object)
 {
   HeyaiLlmOpenai *self = HEYAI_LLM_OPENAI (object);
 
-  g_clear_object (&self->http);
-  g_clear_pointer (&self->base_url, g_free);
-  g_clear_pointer (&self->model, g_free);
-  heyai_llm_clear_secret (&self->api_key);
+  g_clear_pointer (&self->token_field, g_free);
 
   G_OBJECT_CLASS (heyai_llm_openai_parent_class)->finalize (object);
-}
-
-static void
-heyai_llm_openai_get_property (GObject    *object,
-                               guint       prop_id,
-                               GValue     *value,
-                               GParamSpec *pspec)
-{
-  HeyaiLlmOpenai *self = HEYAI_LLM_OPENAI (object);
-
-  switch (prop_id)
-    {
-    case PROP_MODEL:
-      g_value_set_string (value, self->model);
-      break;
-    case PROP_BASE_URL:
-      g_value_set_string (value, self->base_url);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-heyai_llm_openai_set_property (GObject      *object,
-                               guint         prop_id,
-                               const GValue *value,
-                               GParamSpec   *pspec)
-{
-  HeyaiLlmOpenai *self = HEYAI_LLM_OPENAI (object);
-
-  switch (prop_id)
-    {
-    case PROP_MODEL:
-      if (heyai_llm_set_model_field (&self->model, g_value_get_string (value)) &&
-          self->http != NULL)
-        g_object_notify_by_pspec (object, pspec);
-      break;
-    case PROP_BASE_URL:
-      g_free (self->base_url);
-      self->base_url = g_value_dup_string (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
 heyai_llm_openai_class_init (HeyaiLlmOpenaiClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  HeyaiLlmRemoteClass *remote_class = HEYAI_LLM_REMOTE_CLASS (klass);
 
   object_class->constructed = heyai_llm_openai_constructed;
   object_class->finalize = heyai_llm_openai_finalize;
-  object_class->get_property = heyai_llm_openai_get_property;
-  object_class->set_property = heyai_llm_openai_set_property;
 
-  properties[PROP_MODEL] =
-    g_param_spec_string ("model", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS |
-                         G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_BASE_URL] =
-    g_param_spec_string ("base-url", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  remote_class->name = "openai";
+  remote_class->default_model = HEYAI_LLM_OPENAI_DEFAULT_MODEL;
+  remote_class->log_name = "OpenAI";
+  remote_class->secret = HEYAI_SECRET_OPENAI;
+  remote_class->get_label = get_label;
+  remote_class->key_optional = key_optional;
+  remote_class->build_request = build_request;
+  remote_class->read_answer = read_answer;
+  remote_class->add_repair = add_repair;
+  remote_class->classify = classify;
 }
 
 static void
@@ -777,12 +537,21 @@ heyai_llm_openai_new (const char *base_url,
                       const char *api_key,
                       const char *model)
 {
-  HeyaiLlmOpenai *self = g_object_new (HEYAI_TYPE_LLM_OPENAI,
-                                       "base-url", base_url,
-                                       "model", model,
-                                       NULL);
+  return heyai_llm_remote_new (HEYAI_TYPE_LLM_OPENAI, base_url, api_key, model);
+}
 
-  self->api_key = g_strdup (api_key);
+HeyaiLlmOpenai *
+heyai_llm_openai_new_for_config (const HeyaiProviderConfig *config,
+                                 const char                *api_key)
+{
+  HeyaiLlmOpenai *self;
+
+  g_return_val_if_fail (config != NULL, NULL);
+
+  self = heyai_llm_openai_new (config->openai_base_url, api_key, config->openai_model);
+  self->api = heyai_llm_openai_default_api (heyai_llm_remote_get_base_url (HEYAI_LLM_REMOTE (self)),
+                                            config->openai_api);
+  heyai_llm_openai_set_token_field (self, config->openai_token_field);
   return self;
 }
 
@@ -790,11 +559,13 @@ GObject *
 heyai_llm_openai_create (const char  *data_dir,
                          GError     **error)
 {
+  g_auto(HeyaiProviderConfig) config = { 0 };
   g_autofree char *key = heyai_secrets_dup_from_env (HEYAI_SECRET_OPENAI);
 
   /* Without OPENAI_API_KEY the key is looked up in the keyring on first
    * use; a missing key then fails the request with the variable's name. */
-  return G_OBJECT (heyai_llm_openai_new (NULL, key, NULL));
+  heyai_provider_config_init_from_env (&config, data_dir);
+  return G_OBJECT (heyai_llm_openai_new_for_config (&config, key));
 }
 
 gboolean
@@ -805,7 +576,7 @@ heyai_llm_openai_is_official (HeyaiLlmOpenai *self)
 
   g_return_val_if_fail (HEYAI_IS_LLM_OPENAI (self), FALSE);
 
-  uri = g_uri_parse (self->base_url, G_URI_FLAGS_NONE, NULL);
+  uri = g_uri_parse (heyai_llm_remote_get_base_url (HEYAI_LLM_REMOTE (self)), G_URI_FLAGS_NONE, NULL);
   if (uri == NULL || (host = g_uri_get_host (uri)) == NULL)
     return FALSE;
   return g_ascii_strcasecmp (host, "api.openai.com") == 0;
@@ -814,15 +585,22 @@ heyai_llm_openai_is_official (HeyaiLlmOpenai *self)
 const char *
 heyai_llm_openai_get_token_field (HeyaiLlmOpenai *self)
 {
-  const char *env = g_getenv ("HEYAI_OPENAI_TOKEN_FIELD");
-
   g_return_val_if_fail (HEYAI_IS_LLM_OPENAI (self), NULL);
 
-  if (g_strcmp0 (env, "max_tokens") == 0)
-    return "max_tokens";
-  if (g_strcmp0 (env, "max_completion_tokens") == 0)
-    return "max_completion_tokens";
+  if (self->token_field != NULL)
+    return self->token_field;
   return heyai_llm_openai_is_official (self) ? "max_completion_tokens" : "max_tokens";
+}
+
+void
+heyai_llm_openai_set_token_field (HeyaiLlmOpenai *self,
+                                  const char     *field)
+{
+  g_return_if_fail (HEYAI_IS_LLM_OPENAI (self));
+
+  g_clear_pointer (&self->token_field, g_free);
+  if (g_strcmp0 (field, "max_tokens") == 0 || g_strcmp0 (field, "max_completion_tokens") == 0)
+    self->token_field = g_strdup (field);
 }
 
 HeyaiHttp *
@@ -830,7 +608,7 @@ heyai_llm_openai_get_http (HeyaiLlmOpenai *self)
 {
   g_return_val_if_fail (HEYAI_IS_LLM_OPENAI (self), NULL);
 
-  return self->http;
+  return HTTP (self);
 }
 
 HeyaiLlmOpenaiApi

@@ -715,15 +715,6 @@ heyai_llm_set_model_field (char       **field,
   return TRUE;
 }
 
-char *
-heyai_llm_dup_default_model (const char *env_var,
-                             const char *fallback)
-{
-  const char *env = g_getenv (env_var);
-
-  return g_strdup (env != NULL && *env != '\0' ? env : fallback);
-}
-
 void
 heyai_llm_clear_secret (char **secret)
 {

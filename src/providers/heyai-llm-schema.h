@@ -88,9 +88,6 @@ void       heyai_llm_set_rate_limit_error  (GError      **error,
 gboolean   heyai_llm_set_model_field       (char        **field,
                                             const char   *model);
 
-/* The model from @env_var when set and not empty, else @fallback. */
-char      *heyai_llm_dup_default_model     (const char   *env_var,
-                                            const char   *fallback);
 /* Zeroes and frees *@secret, sets it to NULL. */
 void       heyai_llm_clear_secret          (char        **secret);
 

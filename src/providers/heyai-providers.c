@@ -363,3 +363,49 @@ heyai_take_basename (int position,
 
   return g_strdup_printf ("scene-%02d-take-%d", MAX (position, 0), take);
 }
+
+/* ---------------------------------------------------------------------- */
+/* Configuration                                                           */
+
+static char *
+dup_env (const char *name)
+{
+  const char *value = g_getenv (name);
+
+  return value != NULL && *value != '\0' ? g_strdup (value) : NULL;
+}
+
+void
+heyai_provider_config_init_from_env (HeyaiProviderConfig *config,
+                                     const char          *data_dir)
+{
+  g_return_if_fail (config != NULL);
+
+  config->data_dir = g_strdup (data_dir);
+  config->openai_base_url = dup_env ("HEYAI_OPENAI_BASE_URL");
+  config->openai_model = dup_env ("HEYAI_OPENAI_MODEL");
+  config->openai_api = dup_env ("HEYAI_OPENAI_API");
+  config->openai_token_field = dup_env ("HEYAI_OPENAI_TOKEN_FIELD");
+  config->anthropic_base_url = dup_env ("HEYAI_ANTHROPIC_BASE_URL");
+  config->anthropic_model = dup_env ("HEYAI_ANTHROPIC_MODEL");
+  config->anthropic_output = dup_env ("HEYAI_ANTHROPIC_OUTPUT");
+  config->drive_shared_drive_id = dup_env ("HEYAI_DRIVE_SHARED_DRIVE_ID");
+  config->higgsfield_base_url = dup_env ("HEYAI_HIGGSFIELD_BASE_URL");
+}
+
+void
+heyai_provider_config_clear (HeyaiProviderConfig *config)
+{
+  g_return_if_fail (config != NULL);
+
+  g_clear_pointer (&config->data_dir, g_free);
+  g_clear_pointer (&config->openai_base_url, g_free);
+  g_clear_pointer (&config->openai_model, g_free);
+  g_clear_pointer (&config->openai_api, g_free);
+  g_clear_pointer (&config->openai_token_field, g_free);
+  g_clear_pointer (&config->anthropic_base_url, g_free);
+  g_clear_pointer (&config->anthropic_model, g_free);
+  g_clear_pointer (&config->anthropic_output, g_free);
+  g_clear_pointer (&config->drive_shared_drive_id, g_free);
+  g_clear_pointer (&config->higgsfield_base_url, g_free);
+}

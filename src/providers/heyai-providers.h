@@ -244,7 +244,26 @@ char *heyai_take_basename         (int           position,
 typedef struct
 {
   char *data_dir;   /* where the local tree and caches live */
+  /* Service settings as values, read once at start-up (the workspace: the
+   * environment, then the preferences); NULL: the provider's default.
+   * Providers never read the environment themselves. */
+  char *openai_base_url;        /* HEYAI_OPENAI_BASE_URL */
+  char *openai_model;           /* HEYAI_OPENAI_MODEL */
+  char *openai_api;             /* HEYAI_OPENAI_API: "responses", "chat"; NULL: by base URL */
+  char *openai_token_field;     /* HEYAI_OPENAI_TOKEN_FIELD (Chat Completions) */
+  char *anthropic_base_url;     /* HEYAI_ANTHROPIC_BASE_URL */
+  char *anthropic_model;        /* HEYAI_ANTHROPIC_MODEL */
+  char *anthropic_output;       /* HEYAI_ANTHROPIC_OUTPUT: "tool" forces the tool */
+  char *drive_shared_drive_id;  /* HEYAI_DRIVE_SHARED_DRIVE_ID */
+  char *higgsfield_base_url;    /* HEYAI_HIGGSFIELD_BASE_URL */
 } HeyaiProviderConfig;
+
+/* Fills @config (all NULL before) from the documented environment
+ * variables (empty values count as unset). */
+void        heyai_provider_config_init_from_env (HeyaiProviderConfig *config,
+                                                 const char          *data_dir);
+void        heyai_provider_config_clear         (HeyaiProviderConfig *config);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HeyaiProviderConfig, heyai_provider_config_clear)
 
 /* Names known for each role, NULL-terminated. */
 const char * const *heyai_provider_names (HeyaiRole role);

@@ -436,3 +436,10 @@ remote_iface_init (HeyaiSyncRemoteInterface *iface)
   iface->upload_async = drive_upload_async;
   iface->upload_finish = drive_upload_finish;
 }
+
+HeyaiDrive *
+heyai_sync_drive_get_drive (HeyaiSyncDrive *self)
+{
+  g_return_val_if_fail (HEYAI_IS_SYNC_DRIVE (self), NULL);
+  return self->drive;
+}

@@ -28,5 +28,7 @@ G_DECLARE_FINAL_TYPE (HeyaiSyncDrive, heyai_sync_drive, HEYAI, SYNC_DRIVE, GObje
 /* @store keeps the folder id (meta); @drive does the requests. */
 HeyaiSyncDrive *heyai_sync_drive_new (HeyaiDrive *drive,
                                       HeyaiStore *store);
+/* The Drive client (e.g. to point it at a shared drive). */
+HeyaiDrive     *heyai_sync_drive_get_drive (HeyaiSyncDrive *self);
 
 G_END_DECLS

@@ -9,6 +9,8 @@
 #include "heyai-conflicts-dialog.h"
 #include "heyai-sync.h"
 #include "heyai-sync-controller.h"
+#include "heyai-sync-drive.h"
+#include "heyai-workspace.h"
 #include "heyai-window.h"
 
 #define CONTROLLER_KEY "heyai-sync-controller"
@@ -51,6 +53,23 @@ get_storage_name (HeyaiSyncController *self)
                                                     "storage-provider");
 
   return g_strdup (heyai_provider_resolve_name (HEYAI_ROLE_STORAGE, NULL, setting));
+}
+
+/* The sync remote; on Google Drive, in the shared drive the storage uses. */
+static HeyaiSyncRemote *
+remote_for_storage (HeyaiSyncController  *self,
+                    const char           *storage,
+                    HeyaiStore           *store,
+                    GError              **error)
+{
+  HeyaiSyncRemote *remote = heyai_sync_remote_for_storage (storage, heyai_application_get_data_dir (self->app),
+                                                           store, error);
+
+  HeyaiWorkspace *workspace = heyai_application_get_workspace (self->app);
+
+  if (remote != NULL && HEYAI_IS_SYNC_DRIVE (remote) && workspace != NULL)
+    heyai_workspace_configure_drive (workspace, heyai_sync_drive_get_drive (HEYAI_SYNC_DRIVE (remote)));
+  return remote;
 }
 
 static void
@@ -287,7 +306,7 @@ heyai_sync_controller_sync (HeyaiSyncController *self,
     }
 
   storage = get_storage_name (self);
-  remote = heyai_sync_remote_for_storage (storage, heyai_application_get_data_dir (self->app), store, &error);
+  remote = remote_for_storage (self, storage, store, &error);
   if (remote == NULL)
     {
       if (interactive)
@@ -381,8 +400,7 @@ heyai_sync_controller_ensure_local_asset (HeyaiSyncController *self,
       g_autofree char *storage = get_storage_name (self);
       g_autoptr(GError) error = NULL;
 
-      self->asset_remote = heyai_sync_remote_for_storage (storage, heyai_application_get_data_dir (self->app),
-                                                          store, &error);
+      self->asset_remote = remote_for_storage (self, storage, store, &error);
       if (self->asset_remote == NULL)
         {
           g_debug ("Assets cannot be fetched: %s", error->message);

@@ -107,9 +107,8 @@ test_token_field_override (Fixture       *f,
   g_assert_cmpstr (heyai_llm_openai_get_token_field (official), ==, "max_completion_tokens");
   g_assert_cmpstr (heyai_llm_openai_get_token_field (llm), ==, "max_tokens");
 
-  g_setenv ("HEYAI_OPENAI_TOKEN_FIELD", "max_completion_tokens", TRUE);
+  heyai_llm_openai_set_token_field (llm, "max_completion_tokens");
   scenes = split (f, llm, &error);
-  g_unsetenv ("HEYAI_OPENAI_TOKEN_FIELD");
   g_assert_no_error (error);
   g_assert_cmpint (heyai_fake_get_counter (f->fake, "openai.max_completion_tokens"), ==, 1);
   g_assert_cmpint (heyai_fake_get_counter (f->fake, "openai.max_tokens"), ==, 0);

@@ -251,15 +251,18 @@ test_workspace_settings (Fixture       *f,
     g_autofree char *saved_api = g_strdup (g_getenv ("HEYAI_OPENAI_API"));
     g_autofree char *saved_hf = g_strdup (g_getenv ("HEYAI_HIGGSFIELD_BASE_URL"));
     g_autofree char *saved_sd = g_strdup (g_getenv ("HEYAI_DRIVE_SHARED_DRIVE_ID"));
+    g_autoptr(HeyaiWorkspace) started = NULL;
+    g_autoptr(HeyaiWorkspace) overridden = NULL;
     HeyaiPipeline *configured;
     GObject *llm, *imager, *storage;
 
-    /* This test process only, before any thread reads the environment. */
+    /* This test process only, before any thread reads the environment.
+     * The workspace reads the environment once, when it starts. */
     g_unsetenv ("HEYAI_OPENAI_API");
     g_unsetenv ("HEYAI_HIGGSFIELD_BASE_URL");
     g_unsetenv ("HEYAI_DRIVE_SHARED_DRIVE_ID");
-    heyai_workspace_reload_providers (workspace);
-    configured = heyai_workspace_get_pipeline (workspace, &error);
+    started = heyai_workspace_new (f->store, f->dir, NULL);
+    configured = heyai_workspace_get_pipeline (started, &error);
     g_assert_no_error (error);
     g_assert_nonnull (configured);
     llm = heyai_pipeline_get_provider (configured, HEYAI_ROLE_LLM);
@@ -273,13 +276,31 @@ test_workspace_settings (Fixture       *f,
     g_assert_true (HEYAI_IS_STORAGE_GDRIVE (storage));
     g_assert_cmpstr (heyai_drive_get_shared_drive_id (heyai_storage_gdrive_get_drive (HEYAI_STORAGE_GDRIVE (storage))),
                      ==, "0AShared");
+    /* Other Drive clients (sync) are pointed at the same shared drive. */
+    {
+      g_autoptr(HeyaiOauth) oauth = heyai_oauth_new ();
+      g_autoptr(HeyaiDrive) drive = heyai_drive_new (oauth);
+
+      g_assert_null (heyai_drive_get_shared_drive_id (drive));
+      heyai_workspace_configure_drive (started, drive);
+      g_assert_cmpstr (heyai_drive_get_shared_drive_id (drive), ==, "0AShared");
+    }
 
     /* The setting "responses" against a compatible server is honoured too. */
     g_settings_set_string (settings, "openai-api", "responses");
-    configured = heyai_workspace_get_pipeline (workspace, &error);
+    configured = heyai_workspace_get_pipeline (started, &error);
     g_assert_no_error (error);
     llm = heyai_pipeline_get_provider (configured, HEYAI_ROLE_LLM);
     g_assert_cmpint (heyai_llm_openai_get_api (HEYAI_LLM_OPENAI (llm)), ==, HEYAI_LLM_OPENAI_API_RESPONSES);
+
+    /* The environment, as it was at start-up, wins over the settings. */
+    g_setenv ("HEYAI_OPENAI_API", "chat", TRUE);
+    overridden = heyai_workspace_new (f->store, f->dir, NULL);
+    g_unsetenv ("HEYAI_OPENAI_API");
+    configured = heyai_workspace_get_pipeline (overridden, &error);
+    g_assert_no_error (error);
+    llm = heyai_pipeline_get_provider (configured, HEYAI_ROLE_LLM);
+    g_assert_cmpint (heyai_llm_openai_get_api (HEYAI_LLM_OPENAI (llm)), ==, HEYAI_LLM_OPENAI_API_CHAT);
 
     if (saved_api != NULL)
       g_setenv ("HEYAI_OPENAI_API", saved_api, TRUE);

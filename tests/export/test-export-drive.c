@@ -622,7 +622,7 @@ test_final_drive (Fixture       *f,
   HeyaiDriveUpload up = { 0 };
   HeyaiAsset *asset;
   GStatBuf st;
-  guint lists;
+  guint lists, changes;
   gint64 deadline;
   GstClockTime duration;
 
@@ -635,6 +635,10 @@ test_final_drive (Fixture       *f,
     g_main_context_iteration (NULL, TRUE);
   final_id = folder_id (f, "final");
   g_assert_nonnull (final_id);
+  /* the first look is done once the watch asks for changes */
+  deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+  while (heyai_fake_get_count (f->fake, "drive.changes.list") == 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
   lists = heyai_fake_get_count (f->fake, "drive.files.list");
 
   /* the editor uploads the finished trailer into final/ */
@@ -649,7 +653,10 @@ test_final_drive (Fixture       *f,
   while (arrived->len == 0 && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (arrived->len, ==, 1);
-  g_assert_cmpuint (heyai_fake_get_count (f->fake, "drive.files.list"), >, lists);
+  /* found by changes.list; files.list only on the first look (C.5 item 19) */
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "drive.files.list"), ==, lists);
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "drive.changes.startPageToken"), ==, 1);
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "drive.changes.list"), >=, 1);
   asset = arrived->pdata[0];
   g_assert_cmpstr (heyai_asset_get_drive_file_id (asset), ==, json_object_get_string_member (r.file, "id"));
   g_assert_cmpstr (heyai_asset_get_view_link (asset), ==, json_object_get_string_member (r.file, "webViewLink"));
@@ -660,12 +667,34 @@ test_final_drive (Fixture       *f,
   g_assert_cmpint (heyai_project_get_status (saved), ==, HEYAI_PROJECT_STATUS_COMPLETED);
 
   /* more polls: recorded once */
-  lists = heyai_fake_get_count (f->fake, "drive.files.list");
+  changes = heyai_fake_get_count (f->fake, "drive.changes.list");
   deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
-  while (heyai_fake_get_count (f->fake, "drive.files.list") < lists + 1 && g_get_monotonic_time () < deadline)
+  while (heyai_fake_get_count (f->fake, "drive.changes.list") < changes + 1 && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
-  heyai_final_watch_stop (watch);
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "drive.changes.list"), >, changes);
   g_assert_cmpuint (arrived->len, ==, 1);
+
+  /* a file that arrives elsewhere (images/) is no final */
+  {
+    HeyaiDriveUpload other = { 0 };
+    g_autofree char *images_id = folder_id (f, "images");
+
+    other.path = f->clip10;
+    other.name = "not-final.mp4";
+    other.parent_id = images_id;
+    result_clear (&r);
+    heyai_drive_upload_async (f->drive, &other, NULL, NULL, NULL, NULL, uploaded_cb, &r);
+    g_assert_true (heyai_fake_spin_until (&r.done, 30));
+    g_assert_no_error (r.error);
+    changes = heyai_fake_get_count (f->fake, "drive.changes.list");
+    deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+    while (heyai_fake_get_count (f->fake, "drive.changes.list") < changes + 2 && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpuint (arrived->len, ==, 1);
+    result_clear (&r);
+  }
+  heyai_final_watch_stop (watch);
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "drive.files.list"), ==, lists);
 
   /* the one-shot check (the CLI's) finds nothing new either */
   result_clear (&r);
@@ -702,7 +731,8 @@ test_final_drive_backoff (Fixture       *f,
   gint64 deadline;
   guint lists;
 
-  /* folders first, then files.list fails (a final 400, no retries inside the client) */
+  /* folders and the first look first, then changes.list fails (a final
+   * 400, no retries inside the client) */
   heyai_final_watch_set_poll_interval (watch, 1);
   g_assert_true (heyai_final_watch_start (watch, &error));
   deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
@@ -711,14 +741,14 @@ test_final_drive_backoff (Fixture       *f,
   deadline = g_get_monotonic_time () + 300 * G_TIME_SPAN_MILLISECOND;
   while (g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
-  heyai_fake_add_fault (f->fake, "drive.files.list", &fault, 100);
-  lists = heyai_fake_get_count (f->fake, "drive.files.list");
+  heyai_fake_add_fault (f->fake, "drive.changes.list", &fault, 100);
+  lists = heyai_fake_get_count (f->fake, "drive.changes.list");
   /* in 3.5 s with no backoff there would be 3 more polls; with 1 s, 2 s, 4 s: 2 at most */
   deadline = g_get_monotonic_time () + 3500 * G_TIME_SPAN_MILLISECOND;
   while (g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE), g_usleep (1000);
-  g_assert_cmpuint (heyai_fake_get_count (f->fake, "drive.files.list") - lists, >=, 1);
-  g_assert_cmpuint (heyai_fake_get_count (f->fake, "drive.files.list") - lists, <=, 2);
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "drive.changes.list") - lists, >=, 1);
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "drive.changes.list") - lists, <=, 2);
   g_assert_true (heyai_final_watch_is_running (watch));
   heyai_final_watch_stop (watch);
 }

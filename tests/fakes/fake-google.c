@@ -61,7 +61,28 @@ typedef struct
   GHashTable *access;         /* token -> gint64* expiry (real µs) */
   guint       serial;
   gint64      lose_tail;      /* the next non-final chunk keeps this many bytes fewer */
+  GPtrArray  *changes;        /* Change*, in order: the change log of changes.list */
 } Google;
+
+/* One entry of the change log.  Like Drive, changes.list shows only the
+ * latest change of a file; a page token is the position in the log. */
+typedef struct
+{
+  guint     seq;              /* 1-based position */
+  char     *file_id;
+  char     *drive_id;         /* the shared drive of the file, or NULL */
+  gboolean  removed;
+  char     *time;
+} Change;
+
+static void
+change_free (Change *c)
+{
+  g_free (c->file_id);
+  g_free (c->drive_id);
+  g_free (c->time);
+  g_free (c);
+}
 
 static void
 drive_file_free (DriveFile *f)
@@ -110,6 +131,7 @@ google_free (Google *g)
   g_hash_table_unref (g->codes);
   g_hash_table_unref (g->refresh);
   g_hash_table_unref (g->access);
+  g_ptr_array_unref (g->changes);
   g_free (g);
 }
 
@@ -334,6 +356,8 @@ respond_file (HeyaiFakeRequest *req,
   heyai_fake_respond_json_node (req, status, node);
 }
 
+static void record_change (HeyaiFake *fake, DriveFile *f, gboolean removed);
+
 static DriveFile *
 add_file (HeyaiFake  *fake,
           const char *name,
@@ -354,6 +378,7 @@ add_file (HeyaiFake  *fake,
   g_hash_table_insert (g->files, f->id, f);
   g_ptr_array_add (g->order, f);
   heyai_fake_counter_add (fake, "drive.created", 1);
+  record_change (fake, f, FALSE);
   return f;
 }
 
@@ -396,6 +421,23 @@ drive_of (HeyaiFake  *fake,
       id = f->parent;
     }
   return NULL;
+}
+
+/* Appends @f's change to the log (before it goes, for a removal). */
+static void
+record_change (HeyaiFake  *fake,
+               DriveFile  *f,
+               gboolean    removed)
+{
+  Google *g = google_get (fake);
+  Change *c = g_new0 (Change, 1);
+
+  c->seq = g->changes->len + 1;
+  c->file_id = g_strdup (f->id);
+  c->drive_id = g_strdup (drive_of (fake, f->id));
+  c->removed = removed;
+  c->time = now_rfc3339 ();
+  g_ptr_array_add (g->changes, c);
 }
 
 /* Like Drive: an item of a shared drive does not exist for a request
@@ -968,6 +1010,157 @@ list_handler (HeyaiFake        *fake,
   }
 }
 
+/* driveId of changes.getStartPageToken / changes.list: the fake's shared
+ * drive, asked for with supportsAllDrives=true (and, for changes.list,
+ * includeItemsFromAllDrives=true).  FALSE after answering an error. */
+static gboolean
+check_changes_drive (HeyaiFake        *fake,
+                     HeyaiFakeRequest *req,
+                     gboolean          listing)
+{
+  const char *drive_id = heyai_fake_request_get_query (req, "driveId");
+
+  if (drive_id == NULL)
+    return TRUE;
+  if (g_strcmp0 (heyai_fake_request_get_query (req, "supportsAllDrives"), "true") != 0 ||
+      (listing && g_strcmp0 (heyai_fake_request_get_query (req, "includeItemsFromAllDrives"), "true") != 0))
+    {
+      drive_error (req, 403, "global", "teamDriveIdRequiresIncludeItemsFromAllDrives",
+                   listing ? "driveId needs includeItemsFromAllDrives=true and supportsAllDrives=true."
+                           : "driveId needs supportsAllDrives=true.");
+      return FALSE;
+    }
+  if (strcmp (drive_id, shared_drive_id (fake)) != 0)
+    {
+      g_autofree char *msg = g_strdup_printf ("Shared drive not found: %s", drive_id);
+
+      drive_error (req, 404, "global", "notFound", msg);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* GET changes/startPageToken: the position after the last change. */
+static void
+start_page_token_handler (HeyaiFake        *fake,
+                          HeyaiFakeRequest *req,
+                          gpointer          user_data)
+{
+  if (!check_auth (fake, req) || !check_changes_drive (fake, req, FALSE))
+    return;
+  heyai_fake_respond_json_printf (req, 200, "{\"kind\":\"drive#startPageToken\",\"startPageToken\":\"%u\"}",
+                                  google_get (fake)->changes->len + 1);
+}
+
+/* "changes(fileId,file(id,name))": the names inside file(...); NULL when
+ * file(...) is absent (the defaults). */
+static GHashTable *
+parse_change_file_fields (const char *fields)
+{
+  const char *open = fields != NULL ? strstr (fields, "file(") : NULL;
+  const char *close;
+  g_autofree char *sub = NULL;
+
+  if (open == NULL)
+    return NULL;
+  open += 5;
+  close = strchr (open, ')');
+  if (close == NULL)
+    return NULL;
+  sub = g_strndup (open, close - open);
+  return parse_fields (sub, FALSE);
+}
+
+/* GET changes: the log from pageToken on, the latest change of each file
+ * only, scoped like Drive: driveId -> that shared drive's changes; else My
+ * Drive's, plus shared drives' with includeItemsFromAllDrives=true.  A
+ * removed file is {"removed":true} without "file".  The last page carries
+ * newStartPageToken, the others nextPageToken. */
+static void
+changes_handler (HeyaiFake        *fake,
+                 HeyaiFakeRequest *req,
+                 gpointer          user_data)
+{
+  Google *g = google_get (fake);
+  const char *pt = heyai_fake_request_get_query (req, "pageToken");
+  const char *ps = heyai_fake_request_get_query (req, "pageSize");
+  const char *drive_id = heyai_fake_request_get_query (req, "driveId");
+  gboolean all = g_strcmp0 (heyai_fake_request_get_query (req, "includeItemsFromAllDrives"), "true") == 0;
+  g_autoptr(GHashTable) set = parse_change_file_fields (heyai_fake_request_get_query (req, "fields"));
+  g_autoptr(JsonObject) out = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  JsonArray *changes;
+  gint64 token = 0, page_size = 100;
+  guint i;
+
+  if (!check_auth (fake, req) || !check_changes_drive (fake, req, TRUE))
+    return;
+  if (pt == NULL)
+    {
+      drive_error (req, 400, "global", "required", "Required parameter: pageToken");
+      return;
+    }
+  if (!g_ascii_string_to_signed (pt, 10, 1, (gint64) g->changes->len + 1, &token, NULL))
+    {
+      drive_error (req, 400, "global", "invalid", "Invalid Value");
+      return;
+    }
+  if (ps != NULL && !g_ascii_string_to_signed (ps, 10, 1, 1000, &page_size, NULL))
+    {
+      drive_error (req, 400, "global", "invalid", "Invalid value for pageSize");
+      return;
+    }
+  page_size = MIN (page_size, heyai_fake_get_option_int (fake, "drive.max-page-size", 1000));
+
+  changes = json_array_new ();
+  for (i = token - 1; i < g->changes->len; i++)
+    {
+      Change *c = g_ptr_array_index (g->changes, i);
+      gboolean superseded = FALSE;
+      JsonObject *o;
+      DriveFile *f;
+
+      for (guint j = i + 1; j < g->changes->len && !superseded; j++)
+        superseded = g_strcmp0 (((Change *) g_ptr_array_index (g->changes, j))->file_id, c->file_id) == 0;
+      if (superseded)
+        continue;
+      if (drive_id != NULL ? g_strcmp0 (c->drive_id, drive_id) != 0 : (c->drive_id != NULL && !all))
+        continue;
+      if ((gint64) json_array_get_length (changes) >= page_size)
+        break;
+
+      o = json_object_new ();
+      json_object_set_string_member (o, "kind", "drive#change");
+      json_object_set_string_member (o, "changeType", "file");
+      json_object_set_string_member (o, "fileId", c->file_id);
+      json_object_set_string_member (o, "time", c->time);
+      json_object_set_boolean_member (o, "removed", c->removed);
+      if (!c->removed && (f = lookup_file (fake, c->file_id)) != NULL)
+        {
+          g_autoptr(JsonObject) full = file_to_json (f);
+
+          json_object_set_object_member (o, "file", filter_fields (full, set, TRUE));
+        }
+      json_array_add_object_element (changes, o);
+    }
+  if (i < g->changes->len)
+    {
+      g_autofree char *next = g_strdup_printf ("%u", i + 1);
+
+      json_object_set_string_member (out, "nextPageToken", next);
+    }
+  else
+    {
+      g_autofree char *start = g_strdup_printf ("%u", g->changes->len + 1);
+
+      json_object_set_string_member (out, "newStartPageToken", start);
+    }
+  json_object_set_string_member (out, "kind", "drive#changeList");
+  json_object_set_array_member (out, "changes", changes);
+  json_node_set_object (node, out);
+  heyai_fake_respond_json_node (req, 200, node);
+}
+
 static const char *
 first_parent (JsonObject *meta)
 {
@@ -1097,8 +1290,10 @@ apply_metadata (DriveFile  *f,
 }
 
 static void
-touch (DriveFile *f)
+touch (HeyaiFake *fake,
+       DriveFile *f)
 {
+  record_change (fake, f, FALSE);
   f->version++;
   g_free (f->modified);
   f->modified = now_rfc3339 ();
@@ -1138,7 +1333,7 @@ update_handler (HeyaiFake        *fake,
       g_free (f->parent);
       f->parent = g_strdup (add);
     }
-  touch (f);
+  touch (fake, f);
   respond_file (req, f, 200);
 }
 
@@ -1162,6 +1357,7 @@ delete_handler (HeyaiFake        *fake,
     }
   if (!check_all_drives (fake, req, id))
     return;
+  record_change (fake, f, TRUE);
   g_ptr_array_remove (g->order, f);
   g_hash_table_remove (g->files, id);
   heyai_fake_respond_empty (req, 204);
@@ -1557,7 +1753,7 @@ finish_session (HeyaiFake        *fake,
               return;
             }
           apply_metadata (f, s->metadata);
-          touch (f);
+          touch (fake, f);
         }
       else
         {
@@ -1681,6 +1877,7 @@ heyai_fake_google_delete_file (HeyaiFake  *fake,
 
   if (f == NULL)
     return FALSE;
+  record_change (fake, f, TRUE);
   g_ptr_array_remove (g->order, f);
   g_hash_table_remove (g->files, id);
   return TRUE;
@@ -1755,6 +1952,7 @@ heyai_fake_google_install (HeyaiFake *fake)
   g->codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) auth_code_free);
   g->refresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g->access = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g->changes = g_ptr_array_new_with_free_func ((GDestroyNotify) change_free);
   g_hash_table_add (g->refresh, g_strdup (opt (fake, "google.refresh-token", "fake-refresh-token")));
   g_object_set_data_full (G_OBJECT (fake), "google", g, (GDestroyNotify) google_free);
 
@@ -1773,6 +1971,9 @@ heyai_fake_google_install (HeyaiFake *fake)
   heyai_fake_add_route (fake, "google.revoke", "POST", "/google/revoke", revoke_handler, NULL);
 
   heyai_fake_add_route (fake, "drive.files.list", "GET", "/google/drive/v3/files", list_handler, NULL);
+  heyai_fake_add_route (fake, "drive.changes.startPageToken", "GET", "/google/drive/v3/changes/startPageToken",
+                        start_page_token_handler, NULL);
+  heyai_fake_add_route (fake, "drive.changes.list", "GET", "/google/drive/v3/changes", changes_handler, NULL);
   heyai_fake_add_route (fake, "drive.files.create", "POST", "/google/drive/v3/files", create_handler, NULL);
   heyai_fake_add_route (fake, "drive.permissions.create", "POST", "/google/drive/v3/files/{id}/permissions",
                         permission_handler, NULL);

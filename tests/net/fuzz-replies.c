@@ -1,8 +1,9 @@
 /* fuzz-replies.c: a bounded randomized fuzzer for what parses or shows a
  * server's bytes: the redactor (any bytes, secrets in use), the JSON depth
  * guard and guarded parser, HeyaiHttpResponse's JSON / error-detail
- * readers, the LLM reply parser and validator, and Higgsfield's
- * concurrency-cap reader.
+ * readers, the LLM reply parser and validator, the LLM clients' answer
+ * readers (OpenAI Chat Completions and Responses, Anthropic: what a split
+ * makes of a 2xx answer), and Higgsfield's concurrency-cap reader.
  *
  * Inputs are mutations (bit flips, byte inserts, deep bracket runs, cuts,
  * splices, invalid UTF-8, embedded secrets) of a small corpus of real-shaped
@@ -24,6 +25,8 @@
 #include "heyai-core.h"
 #include "heyai-http.h"
 #include "heyai-imager-higgsfield.h"
+#include "heyai-llm-anthropic.h"
+#include "heyai-llm-openai.h"
 #include "heyai-llm-schema.h"
 
 static const char *const secrets[] = {
@@ -45,6 +48,10 @@ static const char *const corpus[] = {
   "Authorization: Bearer sk-proj-FUZZsecret0123456789\nx-api-key: ant\nGET https://h/x?key=AIza&access_token=ya29.FUZZaccess-token-xyz",
   "token eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJhayJ9.c2lnbmF0dXJl and Key fake-hf-id:fake-hf-secret-FUZZ",
   "<html><body>502 Bad Gateway</body></html>",
+  "{\"id\":\"chatcmpl-1\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"{\\\"scenes\\\":[{\\\"title\\\":\\\"T\\\",\\\"description\\\":\\\"d\\\",\\\"image_prompt\\\":\\\"i\\\",\\\"motion_prompt\\\":\\\"m\\\",\\\"camera_move\\\":\\\"static\\\",\\\"duration\\\":5}]}\",\"refusal\":null},\"finish_reason\":\"stop\"}]}",
+  "{\"id\":\"resp_2\",\"status\":\"incomplete\",\"incomplete_details\":{\"reason\":\"max_output_tokens\"},\"output\":[{\"type\":\"message\",\"content\":[{\"type\":\"refusal\",\"refusal\":\"no\"}]}]}",
+  "{\"id\":\"msg_1\",\"type\":\"message\",\"stop_reason\":\"tool_use\",\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"submit_scenes\",\"input\":{\"scenes\":[{\"title\":\"T\",\"description\":\"d\",\"image_prompt\":\"i\",\"motion_prompt\":\"m\",\"camera_move\":\"pan-left\",\"duration\":10}]}}]}",
+  "{\"id\":\"msg_2\",\"type\":\"message\",\"stop_reason\":\"end_turn\",\"content\":[{\"type\":\"text\",\"text\":\"{\\\"scenes\\\": []}\"}]}",
   "",
 };
 
@@ -143,7 +150,8 @@ assert_clean (const char *text)
     return;
   g_assert_true (g_utf8_validate (text, -1, NULL));
   for (guint i = 0; i < G_N_ELEMENTS (secrets); i++)
-    g_assert_null (strstr (text, secrets[i]));
+    if (strstr (text, secrets[i]) != NULL)
+      g_error ("a fake secret got through: %s", text);   /* fake secrets: fine to print */
 }
 
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
@@ -203,6 +211,33 @@ LLVMFuzzerTestOneInput (const guint8 *data,
     g_assert_true ((reply == NULL) == (error != NULL));
     if (reply != NULL)
       g_assert_true (heyai_llm_validate_reply (reply, NULL));
+  }
+
+  /* the LLM clients' answer readers, as the split uses them */
+  {
+    static HeyaiLlmRemote *clients[3];
+    g_autoptr(JsonNode) node = heyai_json_parse_guarded ((const char *) data, (gssize) size, "Fuzz", NULL);
+
+    if (clients[0] == NULL)
+      {
+        HeyaiLlmOpenai *responses = heyai_llm_openai_new ("https://api.openai.com/v1", "k", NULL);
+
+        heyai_llm_openai_set_api (responses, HEYAI_LLM_OPENAI_API_RESPONSES);
+        clients[0] = HEYAI_LLM_REMOTE (responses);
+        clients[1] = HEYAI_LLM_REMOTE (heyai_llm_openai_new ("http://127.0.0.1:9/v1", "", NULL));
+        clients[2] = HEYAI_LLM_REMOTE (heyai_llm_anthropic_new ("http://127.0.0.1:9", "k", NULL));
+      }
+    for (guint i = 0; node != NULL && JSON_NODE_HOLDS_OBJECT (node) && i < G_N_ELEMENTS (clients); i++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(JsonNode) reply = heyai_llm_remote_read_reply (clients[i], json_node_get_object (node), &error);
+
+        g_assert_true ((reply == NULL) == (error != NULL));
+        if (reply != NULL)
+          g_assert_true (heyai_llm_validate_reply (reply, NULL));
+        else
+          assert_clean (error->message);
+      }
   }
 
   g_assert_cmpuint (heyai_higgsfield_parse_concurrency_cap (text), <=, 64);

@@ -1019,6 +1019,215 @@ test_account (Fixture       *fx,
   g_assert_cmpuint (raw_get (url, token), ==, 400);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Watching: changes.getStartPageToken + changes.list (contracts C.5 19)   */
+
+static void
+start_token_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Result *r = user_data;
+  r->value = heyai_drive_get_start_page_token_finish (HEYAI_DRIVE (source), result, &r->error);
+  r->done = 1;
+}
+
+static void
+changes_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Result *r = user_data;
+  r->files = heyai_drive_list_changes_finish (HEYAI_DRIVE (source), result, &r->value, &r->error);
+  r->done = 1;
+}
+
+static char *
+start_token (Fixture *fx)
+{
+  Result r = { 0, };
+
+  heyai_drive_get_start_page_token_async (fx->drive, NULL, start_token_cb, &r);
+  g_assert_true (heyai_fake_spin_until (&r.done, 20));
+  g_assert_no_error (r.error);
+  g_assert_nonnull (r.value);
+  return r.value;
+}
+
+/* The changes since @token (the new token in *@next); each change is
+ * reduced to "name" or "-<fileId>" for a removed one. */
+static GPtrArray *
+changes_since (Fixture     *fx,
+               const char  *token,
+               char       **next)
+{
+  GPtrArray *seen = g_ptr_array_new_with_free_func (g_free);
+  Result r = { 0, };
+
+  heyai_drive_list_changes_async (fx->drive, token, "id,name,parents,trashed", NULL, changes_cb, &r);
+  g_assert_true (heyai_fake_spin_until (&r.done, 20));
+  g_assert_no_error (r.error);
+  g_assert_nonnull (r.files);
+  for (guint i = 0; i < r.files->len; i++)
+    {
+      JsonObject *change = r.files->pdata[i];
+
+      if (json_object_get_boolean_member_with_default (change, "removed", FALSE))
+        {
+          g_assert_false (json_object_has_member (change, "file"));
+          g_ptr_array_add (seen, g_strdup_printf ("-%s", json_object_get_string_member (change, "fileId")));
+        }
+      else
+        g_ptr_array_add (seen, g_strdup (json_object_get_string_member (json_object_get_object_member (change, "file"),
+                                                                        "name")));
+    }
+  *next = g_steal_pointer (&r.value);
+  result_clear (&r);
+  return seen;
+}
+
+static gboolean
+seen_has (GPtrArray  *seen,
+          const char *what)
+{
+  for (guint i = 0; i < seen->len; i++)
+    if (g_strcmp0 (seen->pdata[i], what) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_changes (Fixture       *fx,
+              gconstpointer  data)
+{
+  g_autofree char *token0 = start_token (fx);
+  g_autofree char *token1 = NULL;
+  g_autofree char *token2 = NULL;
+  g_autofree char *token3 = NULL;
+  g_autofree char *token4 = NULL;
+  g_autofree char *parent = ensure_folder (fx, NULL, "watched");
+  g_autofree char *gone = NULL;
+  g_autofree char *removed = NULL;
+  g_autoptr(GPtrArray) seen = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr(GPtrArray) shared = NULL;
+  guint before;
+  Result r = { 0, };
+
+  for (int i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("child-%d", i);
+      g_autofree char *id = ensure_folder (fx, parent, name);
+
+      if (i == 1)
+        gone = g_steal_pointer (&id);
+    }
+  g_assert_true (heyai_fake_google_delete_file (fx->fake, gone));
+  removed = g_strdup_printf ("-%s", gone);
+
+  /* 4 files, one removed, over pages of at most 2 (drive.max-page-size) */
+  before = heyai_fake_get_count (fx->fake, "drive.changes.list");
+  seen = changes_since (fx, token0, &token1);
+  g_assert_cmpuint (seen->len, ==, 4);
+  g_assert_true (seen_has (seen, "watched"));
+  g_assert_true (seen_has (seen, "child-0"));
+  g_assert_true (seen_has (seen, removed));
+  g_assert_false (seen_has (seen, "child-1"));   /* only its latest change: the removal */
+  g_assert_true (seen_has (seen, "child-2"));
+  g_assert_cmpuint (heyai_fake_get_count (fx->fake, "drive.changes.list") - before, >=, 2);
+  g_assert_cmpstr (token1, !=, token0);
+
+  /* nothing new: no changes, the same token */
+  none = changes_since (fx, token1, &token2);
+  g_assert_cmpuint (none->len, ==, 0);
+  g_assert_cmpstr (token2, ==, token1);
+
+  /* a shared drive: the token and the changes are the drive's; a My Drive
+   * change made meanwhile is not among them */
+  heyai_drive_set_shared_drive_id (fx->drive, "0AFakeSharedDrive01");
+  token3 = start_token (fx);
+  g_free (ensure_folder (fx, NULL, "in the shared drive"));
+  heyai_drive_set_shared_drive_id (fx->drive, NULL);
+  g_free (ensure_folder (fx, NULL, "in My Drive"));
+  heyai_drive_set_shared_drive_id (fx->drive, "0AFakeSharedDrive01");
+  shared = changes_since (fx, token3, &token4);
+  g_assert_cmpuint (shared->len, ==, 1);
+  g_assert_true (seen_has (shared, "in the shared drive"));
+  g_assert_cmpint (heyai_fake_get_counter (fx->fake, "drive.my-drive-only"), ==, 0);
+
+  /* a token Drive never gave: a clear error naming the service */
+  heyai_drive_list_changes_async (fx->drive, "999999", NULL, NULL, changes_cb, &r);
+  g_assert_true (heyai_fake_spin_until (&r.done, 20));
+  g_assert_null (r.files);
+  g_assert_nonnull (r.error);
+  g_assert_nonnull (strstr (r.error->message, "Google Drive"));
+  result_clear (&r);
+}
+
+static void
+status_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Result *r = user_data;
+  HeyaiHttpResponse *response = heyai_http_send_finish (HEYAI_HTTP (source), result, &r->error);
+
+  r->ok = response != NULL ? (gboolean) heyai_http_response_get_status (response) : 0;
+  g_clear_pointer (&response, heyai_http_response_unref);
+  r->done = 1;
+}
+
+/* The HTTP status of GET changes (or changes/startPageToken with
+ * @start) with the query pairs given, NULL-terminated. */
+static guint
+raw_changes_status (Fixture    *fx,
+                    gboolean    start,
+                    ...)
+{
+  g_autoptr(HeyaiHttpRequest) req = heyai_http_request_new ("GET", start ? "changes/startPageToken" : "changes");
+  Result r = { 0, };
+  const char *name;
+  va_list args;
+  guint status;
+
+  heyai_oauth_get_token_async (fx->oauth, NULL, token_cb, &r);
+  g_assert_true (heyai_fake_spin_until (&r.done, 20));
+  g_assert_no_error (r.error);
+  heyai_http_request_set_bearer (req, r.value);
+  result_clear (&r);
+  va_start (args, start);
+  while ((name = va_arg (args, const char *)) != NULL)
+    heyai_http_request_add_query (req, name, va_arg (args, const char *));
+  va_end (args);
+  heyai_http_request_set_flags (req, HEYAI_HTTP_REQUEST_NO_RETRY | HEYAI_HTTP_REQUEST_ANY_STATUS);
+  heyai_http_send_async (heyai_drive_get_http (fx->drive), req, NULL, status_cb, &r);
+  g_assert_true (heyai_fake_spin_until (&r.done, 20));
+  g_assert_no_error (r.error);
+  status = (guint) r.ok;
+  result_clear (&r);
+  return status;
+}
+
+/* The fake refuses what Drive refuses: no pageToken, a token it never
+ * gave, a shared drive's changes without supportsAllDrives and
+ * includeItemsFromAllDrives, an unknown shared drive. */
+static void
+test_changes_refused (Fixture       *fx,
+                      gconstpointer  data)
+{
+  g_assert_cmpuint (raw_changes_status (fx, TRUE, NULL), ==, 200);
+  g_assert_cmpuint (raw_changes_status (fx, FALSE, "pageToken", "1", NULL), ==, 200);
+  g_assert_cmpuint (raw_changes_status (fx, FALSE, NULL), ==, 400);
+  g_assert_cmpuint (raw_changes_status (fx, FALSE, "pageToken", "abc", NULL), ==, 400);
+  g_assert_cmpuint (raw_changes_status (fx, FALSE, "pageToken", "1", "driveId", "0AFakeSharedDrive01",
+                                        "supportsAllDrives", "true", NULL), ==, 403);
+  g_assert_cmpuint (raw_changes_status (fx, FALSE, "pageToken", "1", "driveId", "0AFakeSharedDrive01",
+                                        "includeItemsFromAllDrives", "true", NULL), ==, 403);
+  g_assert_cmpuint (raw_changes_status (fx, FALSE, "pageToken", "1", "driveId", "0AFakeSharedDrive01",
+                                        "includeItemsFromAllDrives", "true", "supportsAllDrives", "true", NULL),
+                    ==, 200);
+  g_assert_cmpuint (raw_changes_status (fx, FALSE, "pageToken", "1", "driveId", "0ANoSuchDrive",
+                                        "includeItemsFromAllDrives", "true", "supportsAllDrives", "true", NULL),
+                    ==, 404);
+  g_assert_cmpuint (raw_changes_status (fx, TRUE, "driveId", "0AFakeSharedDrive01", NULL), ==, 403);
+  g_assert_cmpuint (raw_changes_status (fx, TRUE, "driveId", "0AFakeSharedDrive01",
+                                        "supportsAllDrives", "true", NULL), ==, 200);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1043,6 +1252,8 @@ main (int   argc,
   ADD ("/net/drive/shared-drive", test_shared_drive);
   ADD ("/net/drive/registry", test_registry);
   ADD ("/net/drive/account", test_account);
+  ADD ("/net/drive/changes", test_changes);
+  ADD ("/net/drive/changes-refused", test_changes_refused);
 #undef ADD
 
   return g_test_run ();

@@ -7,9 +7,12 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "heyai-core.h"
 #include "heyai-http.h"
+#include "heyai-secrets.h"
 #include "heyai-fake.h"
 
 static GString *net_log;   /* everything logged in the heyai-net domain */
@@ -1114,6 +1117,35 @@ test_service_defaults (void)
   g_assert_cmpstr (heyai_service_label (HEYAI_SERVICE_DRIVE), ==, "Google Drive");
 }
 
+/* Keys sit in memory: the process is made non-dumpable and its core size
+ * limit 0 (in a child, so this test program keeps its own settings);
+ * HEYAI_ALLOW_CORE_DUMPS=1 keeps cores for debugging. */
+static void
+test_no_core_dumps (void)
+{
+  if (g_test_subprocess ())
+    {
+      struct rlimit limit = { 0 };
+      gboolean allowed = g_strcmp0 (g_getenv ("HEYAI_ALLOW_CORE_DUMPS"), "1") == 0;
+
+      heyai_secrets_protect_process ();
+      g_assert_cmpint (getrlimit (RLIMIT_CORE, &limit), ==, 0);
+      g_assert_cmpint (prctl (PR_GET_DUMPABLE, 0, 0, 0, 0), ==, allowed ? 1 : 0);
+      if (!allowed)
+        g_assert_cmpuint (limit.rlim_cur, ==, 0);
+      return;
+    }
+
+  g_unsetenv ("HEYAI_ALLOW_CORE_DUMPS");
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+
+  g_setenv ("HEYAI_ALLOW_CORE_DUMPS", "1", TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  g_unsetenv ("HEYAI_ALLOW_CORE_DUMPS");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1151,6 +1183,7 @@ main (int   argc,
   ADD ("/net/http/thread-default-context", test_thread_default_context);
   g_test_add_func ("/net/http/redact", test_redact);
   ADD ("/net/http/debug-log-redacted", test_debug_log_redacted);
+  g_test_add_func ("/net/http/no-core-dumps", test_no_core_dumps);
 #undef ADD
 
   return g_test_run ();
