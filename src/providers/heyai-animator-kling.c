@@ -85,14 +85,19 @@ heyai_kling_price (const char *mode,
 static const char *const std_pro[] = { "std", "pro", NULL };
 static const char *const std_pro_4k[] = { "std", "pro", "4k", NULL };
 
+/* image_tail: "only some model/mode combos (pro mode mostly)" (1.4): pro
+ * (and 4k) on the models below; our reading of the capability map. */
+static const char *const pro_only[] = { "pro", NULL };
+static const char *const pro_4k[] = { "pro", "4k", NULL };
+
 static const HeyaiKlingModel kling_models[] = {
-  { "kling-v1",          5, 10, FALSE, std_pro,    30.0, TRUE,  FALSE },
-  { "kling-v1-5",        5, 10, FALSE, std_pro,    30.0, TRUE,  FALSE },
-  { "kling-v1-6",        5, 10, FALSE, std_pro,    24.0, TRUE,  TRUE  },
-  { "kling-v2-master",   5, 10, FALSE, std_pro,    24.0, FALSE, FALSE },
-  { "kling-v2-1",        5, 10, FALSE, std_pro,    24.0, FALSE, FALSE },
-  { "kling-v2-1-master", 5, 10, FALSE, std_pro,    24.0, FALSE, FALSE },
-  { "kling-v3",          3, 15, TRUE,  std_pro_4k, 30.0, FALSE, FALSE },
+  { "kling-v1",          5, 10, FALSE, std_pro,    30.0, TRUE,  FALSE, NULL },
+  { "kling-v1-5",        5, 10, FALSE, std_pro,    30.0, TRUE,  FALSE, pro_only },
+  { "kling-v1-6",        5, 10, FALSE, std_pro,    24.0, TRUE,  TRUE,  pro_only },
+  { "kling-v2-master",   5, 10, FALSE, std_pro,    24.0, FALSE, FALSE, NULL },
+  { "kling-v2-1",        5, 10, FALSE, std_pro,    24.0, FALSE, FALSE, pro_only },
+  { "kling-v2-1-master", 5, 10, FALSE, std_pro,    24.0, FALSE, FALSE, pro_only },
+  { "kling-v3",          3, 15, TRUE,  std_pro_4k, 30.0, FALSE, FALSE, pro_4k },
 };
 
 const HeyaiKlingModel *
@@ -124,6 +129,17 @@ heyai_kling_model_has_mode (const char *model_name,
   if (model == NULL)
     return TRUE;   /* a newer model: let Kling judge */
   return mode != NULL && g_strv_contains (model->modes, mode);
+}
+
+gboolean
+heyai_kling_supports_end_frame (const char *model_name,
+                                const char *mode)
+{
+  const HeyaiKlingModel *model = heyai_kling_model_lookup (model_name);
+
+  if (model == NULL)
+    return TRUE;   /* a newer model: let Kling judge */
+  return model->tail_modes != NULL && mode != NULL && g_strv_contains (model->tail_modes, mode);
 }
 
 double
@@ -319,11 +335,19 @@ typedef void (*StepFunc) (GTask *task);
 
 typedef struct
 {
-  HeyaiJob   *job;
+  HeyaiGenReporter *reporter;
+  char       *resume_id;         /* a task accepted before (a restart) */
+  HeyaiJobState recorded_state;  /* the job's state when this attempt began */
+  int         attempts;
+  char       *end_frame_path;    /* NULL: none asked, or not sent */
+  char      **references;        /* sent as image_list after the still; NULL: image2video */
+  char       *references_note;
+  char       *endpoint;          /* "/v1/videos/image2video" or "/v1/videos/multi-image2video" */
   char       *still_path;
   char       *dest_dir;
   char       *basename;
   char       *prompt;
+  char       *aspect;
   int         position;
   int         duration;
   double      result_duration;   /* what Kling says it made, seconds; -1 unknown */
@@ -346,11 +370,17 @@ typedef struct
 static void
 clip_data_free (ClipData *data)
 {
-  g_clear_object (&data->job);
+  g_clear_pointer (&data->reporter, heyai_gen_reporter_unref);
+  g_free (data->resume_id);
+  g_free (data->end_frame_path);
+  g_strfreev (data->references);
+  g_free (data->references_note);
+  g_free (data->endpoint);
   g_free (data->still_path);
   g_free (data->dest_dir);
   g_free (data->basename);
   g_free (data->prompt);
+  g_free (data->aspect);
   g_free (data->external_id);
   g_free (data->task_id);
   g_free (data->video_url);
@@ -462,6 +492,10 @@ clip_probed_cb (GObject      *source,
   json_object_set_string_member (params, "camera_move",
                                  heyai_enum_to_string (HEYAI_TYPE_CAMERA_MOVE, data->camera));
   json_object_set_string_member (params, "external_task_id", data->external_id);
+  if (data->end_frame_path != NULL)
+    json_object_set_boolean_member (params, "image_tail", TRUE);
+  if (data->references != NULL)
+    json_object_set_int_member (params, "references", g_strv_length (data->references));
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (node, params);
 
@@ -473,8 +507,9 @@ clip_probed_cb (GObject      *source,
   gen->request_id = g_strdup (data->task_id);
   gen->remote_url = g_strdup (data->video_url);
   gen->cost = clip_price (self, data->duration);
+  gen->references_note = g_strdup (data->references_note);
 
-  heyai_job_set_progress (data->job, 1.0);
+  heyai_gen_reporter_progress (data->reporter, 1.0);
   g_task_return_pointer (task, gen, (GDestroyNotify) heyai_gen_result_free);
   g_object_unref (task);
 }
@@ -529,10 +564,10 @@ start_download (GTask *task)
       return;
     }
 
-  heyai_job_set_state (data->job, HEYAI_JOB_STATE_DOWNLOADING);
+  heyai_gen_reporter_state (data->reporter, HEYAI_JOB_STATE_DOWNLOADING);
   heyai_http_request_set_header (request, NO_AUTH_HEADER, "1");
   heyai_http_download_async (self->http, request, dest, MAX_CLIP_BYTES,
-                             heyai_remote_job_download_progress, data->job,
+                             heyai_remote_job_download_progress, data->reporter,
                              g_task_get_cancellable (task), downloaded_cb, task);
 }
 
@@ -580,8 +615,8 @@ handle_task_object (GTask      *task,
       gboolean running = g_str_equal (status, "processing");
 
       if (running)
-        heyai_job_set_state (data->job, HEYAI_JOB_STATE_RUNNING);
-      heyai_job_set_progress (data->job, running ? MIN (0.2 + 0.05 * data->polls, 0.85) : 0.1);
+        heyai_gen_reporter_state (data->reporter, HEYAI_JOB_STATE_RUNNING);
+      heyai_gen_reporter_progress (data->reporter, running ? MIN (0.2 + 0.05 * data->polls, 0.85) : 0.1);
       if (g_get_monotonic_time () > data->deadline)
         {
           finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
@@ -667,7 +702,7 @@ poll_cb (GObject      *source,
 
           /* Forget the stale id: the next attempt submits afresh (after
            * asking by external_task_id). */
-          heyai_job_set_remote_id (data->job, NULL);
+          heyai_gen_reporter_remote_id (data->reporter, NULL);
           finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
                                            _("Scene %d: %s Animate the scene again."),
                                            data->position, error->message));
@@ -680,7 +715,7 @@ poll_cb (GObject      *source,
           guint delay_ms = 0;
 
           /* The task is paid for: a status outage waits, it does not fail. */
-          if (heyai_remote_poll_trouble (&data->trouble, error, data->job,
+          if (heyai_remote_poll_trouble (&data->trouble, error, data->reporter,
                                          heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling")),
                                          self->poll_ms, &delay_ms))
             {
@@ -692,7 +727,7 @@ poll_cb (GObject      *source,
       return;
     }
   heyai_remote_poll_ok (&((ClipData *) g_task_get_task_data (task))->trouble,
-                        ((ClipData *) g_task_get_task_data (task))->job);
+                        ((ClipData *) g_task_get_task_data (task))->reporter);
   task_data = data_object (response);
   if (task_data == NULL)
     {
@@ -717,7 +752,7 @@ poll_task (GTask *task)
 {
   HeyaiAnimatorKling *self = g_task_get_source_object (task);
   ClipData *data = g_task_get_task_data (task);
-  g_autofree char *path = g_strdup_printf ("/v1/videos/image2video/%s", data->task_id);
+  g_autofree char *path = g_strdup_printf ("%s/%s", data->endpoint, data->task_id);
   g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", path);
 
   heyai_http_send_async (self->http, request, g_task_get_cancellable (task), poll_cb, task);
@@ -739,8 +774,8 @@ adopt_task (GTask      *task,
     }
   g_free (data->task_id);
   data->task_id = g_strdup (task_id);
-  heyai_job_set_remote_id (data->job, task_id);
-  heyai_job_set_progress (data->job, 0.05);
+  heyai_gen_reporter_remote_id (data->reporter, task_id);
+  heyai_gen_reporter_progress (data->reporter, 0.05);
   handle_task_object (task, task_data);
 }
 
@@ -815,7 +850,7 @@ lookup (GTask *task)
   HeyaiAnimatorKling *self = g_task_get_source_object (task);
   ClipData *data = g_task_get_task_data (task);
   g_autofree char *escaped = g_uri_escape_string (data->external_id, NULL, FALSE);
-  g_autofree char *path = g_strdup_printf ("/v1/videos/image2video/%s", escaped);
+  g_autofree char *path = g_strdup_printf ("%s/%s", data->endpoint, escaped);
   g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", path);
 
   heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS);
@@ -941,7 +976,7 @@ submit (GTask *task)
 {
   HeyaiAnimatorKling *self = g_task_get_source_object (task);
   ClipData *data = g_task_get_task_data (task);
-  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", "/v1/videos/image2video");
+  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", data->endpoint);
 
   if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     {
@@ -958,7 +993,7 @@ submit (GTask *task)
    * answer: it may have been accepted). */
   heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS | HEYAI_HTTP_REQUEST_NO_RETRY);
 
-  heyai_job_set_state (data->job, HEYAI_JOB_STATE_SUBMITTED);
+  heyai_gen_reporter_state (data->reporter, HEYAI_JOB_STATE_SUBMITTED);
   heyai_http_send_async (self->http, request, g_task_get_cancellable (task), submitted_cb, task);
 }
 
@@ -967,27 +1002,49 @@ submit (GTask *task)
 typedef struct
 {
   char           *still_path;
+  char           *end_frame_path;   /* NULL: none */
+  char          **references;       /* NULL: image2video */
   char           *model;
   char           *mode;
   char           *prompt;
   char           *negative_prompt;
   char           *external_id;
+  char           *aspect;           /* multi-image2video's aspect_ratio */
   int             duration;
   int             position;
   HeyaiCameraMove camera;
   gboolean        camera_control;
 } BodyInput;
 
+/* What the worker made: the body, and what it could not send. */
+typedef struct
+{
+  GBytes *body;
+  guint   refs_sent;
+  char   *refs_reason;   /* NULL: every reference went */
+} BodyOutput;
+
 static void
 body_input_free (BodyInput *input)
 {
   g_free (input->still_path);
+  g_free (input->end_frame_path);
+  g_strfreev (input->references);
   g_free (input->model);
   g_free (input->mode);
   g_free (input->prompt);
   g_free (input->negative_prompt);
   g_free (input->external_id);
+  g_free (input->aspect);
   g_free (input);
+}
+
+static void
+body_output_free (BodyOutput *output)
+{
+  g_clear_pointer (&output->body, g_bytes_unref);
+  g_free (output->refs_reason);
+  g_free (output);
 }
 
 static gboolean
@@ -999,6 +1056,49 @@ looks_like_png_or_jpeg (const guint8 *bytes,
   if (len >= sizeof png && memcmp (bytes, png, sizeof png) == 0)
     return TRUE;
   return len >= 3 && bytes[0] == 0xff && bytes[1] == 0xd8 && bytes[2] == 0xff;
+}
+
+/* @path as Kling takes an image (C.4 item 15): WebP, a PNG over 10 MB, a
+ * still under 300 px become a fitted JPEG copy (the original stays the
+ * take); raw base64 without a data: prefix. */
+static char *
+encode_image (const char  *path,
+              int          position,
+              GError     **error)
+{
+  g_autoptr(GError) fit_error = NULL;
+  g_autoptr(GError) io_error = NULL;
+  g_autofree char *contents = NULL;
+  gboolean converted = FALSE;
+  const HeyaiProviderDescriptor *descriptor = heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling");
+  g_autofree char *fitted = heyai_media_fit_still (path, descriptor->still_limits, &converted, &fit_error);
+  gsize len = 0;
+
+  if (fitted == NULL)
+    {
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                   _("Scene %d: %s"), position, fit_error->message);
+      return NULL;
+    }
+  if (!g_file_get_contents (fitted, &contents, &len, &io_error))
+    {
+      g_autofree char *what = g_strdup_printf (_("Scene %d: could not read the still"), position);
+
+      if (converted)
+        g_unlink (fitted);
+      heyai_set_gio_error (error, io_error, what);
+      return NULL;
+    }
+  if (converted)
+    g_unlink (fitted);
+  if (len > MAX_IMAGE_BYTES || !looks_like_png_or_jpeg ((const guint8 *) contents, len))
+    {
+      /* changed on disk between the check and the read */
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                   _("Scene %d: Kling only takes PNG or JPEG stills."), position);
+      return NULL;
+    }
+  return g_base64_encode ((const guchar *) contents, len);
 }
 
 static JsonObject *
@@ -1038,76 +1138,97 @@ build_body_thread (GTask        *body_task,
                    GCancellable *cancellable)
 {
   BodyInput *input = task_data;
-  g_autoptr(GError) io_error = NULL;
-  g_autofree char *contents = NULL;
-  g_autofree char *b64 = NULL;
   g_autoptr(JsonObject) body = json_object_new ();
   g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
   g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *b64 = NULL;
   GError *error = NULL;
+  BodyOutput *output;
   char *text;
   gsize len = 0;
 
-  /* WebP, a PNG over 10 MB, a still under 300 px: a fitted JPEG copy is
-   * sent, the original stays the take (C.4 item 15). */
-  {
-    g_autoptr(GError) fit_error = NULL;
-    gboolean converted = FALSE;
-    const HeyaiProviderDescriptor *descriptor = heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling");
-    g_autofree char *fitted = heyai_media_fit_still (input->still_path, descriptor->still_limits,
-                                                     &converted, &fit_error);
-
-    if (fitted == NULL)
-      {
-        g_task_return_new_error (body_task, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
-                                 _("Scene %d: %s"), input->position, fit_error->message);
-        return;
-      }
-    if (!g_file_get_contents (fitted, &contents, &len, &io_error))
-      {
-        g_autofree char *what = g_strdup_printf (_("Scene %d: could not read the still"), input->position);
-
-        if (converted)
-          g_unlink (fitted);
-        heyai_set_gio_error (&error, io_error, what);
-        g_task_return_error (body_task, error);
-        return;
-      }
-    if (converted)
-      g_unlink (fitted);
-  }
-  if (len > MAX_IMAGE_BYTES || !looks_like_png_or_jpeg ((const guint8 *) contents, len))
+  b64 = encode_image (input->still_path, input->position, &error);
+  if (b64 == NULL)
     {
-      /* changed on disk between the check and the read */
-      g_task_return_new_error (body_task, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
-                               _("Scene %d: Kling only takes PNG or JPEG stills."), input->position);
+      g_task_return_error (body_task, error);
       return;
     }
   if (g_task_return_error_if_cancelled (body_task))
     return;
 
-  /* Raw base64: Kling rejects a data: URI prefix. */
-  b64 = g_base64_encode ((const guchar *) contents, len);
-  g_clear_pointer (&contents, g_free);
-
+  output = g_new0 (BodyOutput, 1);
   json_object_set_string_member (body, "model_name", input->model);
-  json_object_set_string_member (body, "mode", input->mode);
   {
     g_autofree char *duration = g_strdup_printf ("%d", input->duration);
 
     json_object_set_string_member (body, "duration", duration);
   }
-  json_object_set_string_member (body, "image", b64);
-  json_object_set_string_member (body, "prompt", input->prompt);
-  json_object_set_string_member (body, "negative_prompt", input->negative_prompt);
-  json_object_set_string_member (body, "external_task_id", input->external_id);
-  if (input->camera_control)
-    json_object_set_object_member (body, "camera_control", camera_control_new (input->camera));
+  if (input->references != NULL)
+    {
+      /* multi-image2video (C.4 item 17): the still first, so the clip
+       * keeps the approved look, then the references; 1 to 4 images. */
+      JsonArray *list = json_array_new ();
+      JsonObject *item = json_object_new ();
+      guint skipped = 0;
+
+      json_object_set_string_member (item, "image", b64);
+      json_array_add_object_element (list, item);
+      for (guint i = 0; input->references[i] != NULL; i++)
+        {
+          g_autoptr(GError) ref_error = NULL;
+          char *ref = json_array_get_length (list) < HEYAI_KLING_MAX_IMAGES
+                        ? encode_image (input->references[i], input->position, &ref_error) : NULL;
+
+          if (ref == NULL)
+            {
+              skipped++;
+              if (output->refs_reason == NULL)
+                output->refs_reason = ref_error != NULL
+                                        ? g_strdup (ref_error->message)
+                                        : g_strdup_printf (_("Kling takes at most %d images, the still included"),
+                                                           HEYAI_KLING_MAX_IMAGES);
+              continue;
+            }
+          item = json_object_new ();
+          json_object_set_string_member (item, "image", ref);
+          g_free (ref);
+          json_array_add_object_element (list, item);
+          output->refs_sent++;
+        }
+      json_object_set_array_member (body, "image_list", list);
+      json_object_set_string_member (body, "aspect_ratio", input->aspect);
+      json_object_set_string_member (body, "prompt", input->prompt);
+      json_object_set_string_member (body, "external_task_id", input->external_id);
+    }
+  else
+    {
+      json_object_set_string_member (body, "mode", input->mode);
+      json_object_set_string_member (body, "image", b64);
+      if (input->end_frame_path != NULL)
+        {
+          g_autofree char *tail = encode_image (input->end_frame_path, input->position, &error);
+
+          if (tail == NULL)
+            {
+              body_output_free (output);
+              g_task_return_error (body_task, error);
+              return;
+            }
+          json_object_set_string_member (body, "image_tail", tail);
+        }
+      json_object_set_string_member (body, "prompt", input->prompt);
+      json_object_set_string_member (body, "negative_prompt", input->negative_prompt);
+      json_object_set_string_member (body, "external_task_id", input->external_id);
+      /* image_tail and camera_control exclude each other (C.4 item 16). */
+      if (input->camera_control && input->end_frame_path == NULL)
+        json_object_set_object_member (body, "camera_control", camera_control_new (input->camera));
+    }
 
   json_node_set_object (root, body);
   json_generator_set_root (generator, root);
   text = json_generator_to_data (generator, &len);
-  g_task_return_pointer (body_task, g_bytes_new_take (text, len), (GDestroyNotify) g_bytes_unref);
+  output->body = g_bytes_new_take (text, len);
+  g_task_return_pointer (body_task, output, (GDestroyNotify) body_output_free);
 }
 
 static void
@@ -1118,13 +1239,33 @@ body_ready_cb (GObject      *source,
   GTask *task = user_data;
   ClipData *data = g_task_get_task_data (task);
   GError *error = NULL;
+  BodyOutput *output;
 
-  data->body = g_task_propagate_pointer (G_TASK (result), &error);
-  if (data->body == NULL)
+  output = g_task_propagate_pointer (G_TASK (result), &error);
+  if (output == NULL)
     {
       finish_error (task, error);
       return;
     }
+  data->body = g_steal_pointer (&output->body);
+  if (data->references != NULL && output->refs_sent < g_strv_length (data->references))
+    {
+      HeyaiGenInput asked = { 0 };
+      g_autofree char *note = NULL;
+
+      asked.reference_paths = (const char * const *) data->references;
+      note = heyai_gen_references_note (&asked, output->refs_sent, FALSE, output->refs_reason, NULL);
+      if (data->references_note != NULL)
+        {
+          char *both = g_strdup_printf ("%s; %s", note, data->references_note);
+
+          g_free (data->references_note);
+          data->references_note = both;
+        }
+      else
+        data->references_note = g_steal_pointer (&note);
+    }
+  body_output_free (output);
   if (data->lookup_first)
     lookup (task);
   else
@@ -1139,13 +1280,16 @@ build_body (GTask *task)
   g_autoptr(GTask) body_task = NULL;
   BodyInput *input = g_new0 (BodyInput, 1);
 
-  /* The worker gets copies: it never touches the job, scene or self. */
+  /* The worker gets copies: it never touches the scene or self. */
   input->still_path = g_strdup (data->still_path);
+  input->end_frame_path = g_strdup (data->end_frame_path);
+  input->references = g_strdupv (data->references);
   input->model = g_strdup (self->model);
   input->mode = g_strdup (self->mode);
   input->prompt = g_strdup (data->prompt);
   input->negative_prompt = g_strdup (self->negative_prompt);
   input->external_id = g_strdup (data->external_id);
+  input->aspect = g_strdup (data->aspect);
   input->duration = data->duration;
   input->position = data->position;
   input->camera = data->camera;
@@ -1162,8 +1306,8 @@ static void
 start (GTask *task)
 {
   ClipData *data = g_task_get_task_data (task);
-  const char *remote = heyai_job_get_remote_id (data->job);
-  HeyaiJobState state = heyai_job_get_state (data->job);
+  const char *remote = data->resume_id;
+  HeyaiJobState state = data->recorded_state;
 
   if (remote != NULL && *remote != '\0')
     {
@@ -1181,7 +1325,7 @@ start (GTask *task)
    * lookup, so a task is never paid twice. */
   data->lookup_first = state == HEYAI_JOB_STATE_SUBMITTED ||
                        ((state == HEYAI_JOB_STATE_RUNNING || state == HEYAI_JOB_STATE_DOWNLOADING) &&
-                        heyai_job_get_attempts (data->job) != 1);
+                        data->attempts != 1);
   build_body (task);
 }
 
@@ -1200,13 +1344,55 @@ credentials_ready (GTask *task)
 static void
 resolve_credentials (GTask *task);
 
+/* Which of the asked references and end frame this model can take; the
+ * rest is said in the result (never silently dropped). */
+static void
+choose_extras (HeyaiAnimatorKling  *self,
+               const HeyaiGenInput *input,
+               ClipData            *data)
+{
+  guint asked = heyai_gen_input_n_references (input);
+  gboolean end_asked = input->end_frame_path != NULL && *input->end_frame_path != '\0';
+  g_autofree char *refs_reason = NULL;
+  g_autofree char *end_reason = NULL;
+  gboolean end_sent = FALSE;
+  const HeyaiKlingModel *model = heyai_kling_model_lookup (self->model);
+
+  if (asked > 0)
+    {
+      if (model != NULL && model->multi_image)
+        data->references = g_strdupv ((char **) input->reference_paths);
+      else
+        refs_reason = g_strdup_printf (_("Kling’s model “%s” takes no reference images; only %s does"),
+                                       self->model, HEYAI_KLING_MULTI_IMAGE_MODEL);
+    }
+  if (end_asked)
+    {
+      if (data->references != NULL)
+        end_reason = g_strdup (_("Kling’s reference-image endpoint takes no end frame"));
+      else if (!heyai_kling_supports_end_frame (self->model, self->mode))
+        end_reason = g_strdup_printf (_("Kling’s model “%s” in mode “%s” takes no end frame"),
+                                      self->model, self->mode);
+      else
+        {
+          data->end_frame_path = g_strdup (input->end_frame_path);
+          end_sent = TRUE;
+        }
+    }
+  data->endpoint = g_strdup (data->references != NULL ? "/v1/videos/multi-image2video"
+                                                      : "/v1/videos/image2video");
+  /* References that cannot all go (too many, a bad image) are counted by
+   * the worker that encodes them; here: none at all, or the end frame. */
+  data->references_note = heyai_gen_references_note (input, data->references != NULL ? asked : 0,
+                                                     end_sent, refs_reason, end_reason);
+}
+
 static void
 heyai_animator_kling_animate_async (HeyaiAnimator       *animator,
                                     HeyaiProject        *project,
                                     HeyaiScene          *scene,
-                                    HeyaiJob            *job,
-                                    const char          *still_path,
-                                    const char          *dest_dir,
+                                    const HeyaiGenInput *input,
+                                    HeyaiGenReporter    *reporter,
                                     GCancellable        *cancellable,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
@@ -1220,13 +1406,17 @@ heyai_animator_kling_animate_async (HeyaiAnimator       *animator,
   g_task_set_source_tag (task, heyai_animator_kling_animate_async);
 
   data = g_new0 (ClipData, 1);
-  data->job = g_object_ref (job);
-  data->still_path = g_strdup (still_path);
-  data->dest_dir = g_strdup (dest_dir);
+  data->reporter = reporter != NULL ? heyai_gen_reporter_ref (reporter) : NULL;
+  data->resume_id = g_strdup (input->remote_id);
+  data->recorded_state = input->state;
+  data->attempts = input->attempts;
+  data->still_path = g_strdup (input->still_path);
+  data->dest_dir = g_strdup (input->dest_dir);
   data->position = heyai_scene_get_position (scene);
-  data->basename = heyai_take_basename (data->position, heyai_job_get_take (job));
+  data->basename = heyai_take_basename (data->position, MAX (input->take, 1));
   data->duration = heyai_kling_model_duration (self->model, heyai_scene_get_duration (scene));
   data->camera = heyai_scene_get_camera_move (scene);
+  data->aspect = g_strdup (heyai_enum_to_string (HEYAI_TYPE_ASPECT, heyai_project_get_aspect (project)));
   /* The motion prompt and the camera move as a sentence (the model's own
    * camera control is sent separately where the model has it). */
   heyai_prompt_parts_init (&parts, project, scene);
@@ -1234,25 +1424,26 @@ heyai_animator_kling_animate_async (HeyaiAnimator       *animator,
   parts.max_chars = MAX_PROMPT_CHARS;
   data->prompt = heyai_prompt_compose_motion (&parts);
   data->deadline = g_get_monotonic_time () + (gint64) self->max_wait * G_USEC_PER_SEC;
+  choose_extras (self, input, data);
 
-  /* external_task_id: the job's idempotency key, created once and stored. */
-  if (heyai_job_get_idempotency_key (job) == NULL || *heyai_job_get_idempotency_key (job) == '\0')
+  /* external_task_id: the job's idempotency key, made once and reported
+   * (the pipeline stores it with the job). */
+  if (input->idempotency_key == NULL || *input->idempotency_key == '\0')
     {
-      g_autofree char *key = NULL;
-
-      if (heyai_job_get_id (job) != NULL && *heyai_job_get_id (job) != '\0')
-        key = g_strdup_printf ("heyai-%s", heyai_job_get_id (job));
+      if (input->job_id != NULL && *input->job_id != '\0')
+        data->external_id = g_strdup_printf ("heyai-%s", input->job_id);
       else
         {
           g_autofree char *uuid = heyai_uuid_new ();
-          key = g_strdup_printf ("heyai-%s", uuid);
+          data->external_id = g_strdup_printf ("heyai-%s", uuid);
         }
-      heyai_job_set_idempotency_key (job, key);
+      heyai_gen_reporter_idempotency_key (reporter, data->external_id);
     }
-  data->external_id = g_strdup (heyai_job_get_idempotency_key (job));
+  else
+    data->external_id = g_strdup (input->idempotency_key);
   g_task_set_task_data (task, data, (GDestroyNotify) clip_data_free);
 
-  if (still_path == NULL)
+  if (input->still_path == NULL)
     {
       finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
                                        _("Scene %d has no still to animate."), data->position));

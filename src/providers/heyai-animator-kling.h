@@ -57,7 +57,18 @@ typedef struct
   double             fps;            /* the output frame rate listed; probe the file */
   gboolean           cfg_scale;      /* takes cfg_scale */
   gboolean           multi_image;    /* multi-image2video (reference images) */
+  const char *const *tail_modes;     /* modes that take image_tail (end frame); NULL: none */
 } HeyaiKlingModel;
+
+/* multi-image2video takes 1 to 4 images (C.4 item 17); HeyAI sends the
+ * still first, so a clip carries up to 3 reference images. */
+#define HEYAI_KLING_MAX_IMAGES        4
+#define HEYAI_KLING_MAX_REFERENCES    (HEYAI_KLING_MAX_IMAGES - 1)
+#define HEYAI_KLING_MULTI_IMAGE_MODEL "kling-v1-6"
+
+/* TRUE if @model_name in @mode takes image_tail (an unknown model: TRUE). */
+gboolean heyai_kling_supports_end_frame (const char *model_name,
+                                         const char *mode);
 
 /* The row for @model_name, or NULL for a model not in the table. */
 const HeyaiKlingModel *heyai_kling_model_lookup      (const char *model_name);

@@ -19,8 +19,6 @@
 
 #define DEFAULT_POLL_MS   2000
 #define DEFAULT_MAX_WAIT  1800
-#define MAX_IMAGE_SIZE    HEYAI_HTTP_MAX_IMAGE_BODY
-#define MAX_BAD_ANSWERS   3
 #define MAX_REFUSED_SUBMITS 12   /* answers proving the submit was not taken (busy, cap) */
 
 struct _HeyaiImagerHiggsfield
@@ -256,19 +254,12 @@ heyai_imager_higgsfield_get_concurrency_cap (HeyaiImagerHiggsfield *self)
 
 typedef struct
 {
-  HeyaiJob     *job;
+  HeyaiRemoteJob  remote;      /* first: the engine's part */
+  char         *resume_id;    /* a request accepted before (a restart) */
+  gboolean     *accepted;     /* the cap gate's: set once Higgsfield took the request */
+  char         *references_note;
   char         *prompt;
   char         *aspect;
-  char         *dest_dir;
-  char         *basename;     /* scene-01[-take-2] */
-  int           position;
-  char         *request_id;
-  char         *image_url;
-  gint64        deadline;     /* monotonic µs */
-  HeyaiRemoteWait wait;
-  HeyaiPollTrouble trouble;
-  guint         polls;
-  guint         bad_answers;
   guint         refused_submits;  /* answers that prove the submit was not accepted */
   guint         unsent_submits;   /* attempts that never reached Higgsfield */
 } GenData;
@@ -276,18 +267,14 @@ typedef struct
 static void
 gen_data_free (GenData *data)
 {
-  g_clear_object (&data->job);
+  heyai_remote_job_clear (&data->remote);
+  g_free (data->resume_id);
+  g_free (data->references_note);
   g_free (data->prompt);
   g_free (data->aspect);
-  g_free (data->dest_dir);
-  g_free (data->basename);
-  g_free (data->request_id);
-  g_free (data->image_url);
   g_free (data);
 }
 
-static void poll_status (GTask *task);
-static void poll_cancelled (GTask *task);
 static void submit (GTask *task);
 
 static void
@@ -311,60 +298,20 @@ cancel_sent_cb (GObject      *source,
     g_debug ("Higgsfield cancel answered %u", heyai_http_response_get_status (response));
 }
 
-/* The user cancelled: ask Higgsfield to drop the request (only works while
- * it is queued), then report the cancellation. */
+/* The user cancelled while the request was polled: ask Higgsfield to drop
+ * it (only works while it is queued). */
 static void
-return_cancelled (GTask *task)
+cancel_remote (GTask      *task,
+               const char *remote_id)
 {
   HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
-  GenData *data = g_task_get_task_data (task);
+  g_autofree char *path = g_strdup_printf ("/requests/%s/cancel", remote_id);
+  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", path);
 
-  if (data->request_id != NULL)
-    {
-      g_autofree char *path = g_strdup_printf ("/requests/%s/cancel", data->request_id);
-      g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", path);
-
-      add_auth (self, request);
-      heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_NO_RETRY | HEYAI_HTTP_REQUEST_ANY_STATUS);
-      heyai_http_request_set_timeout (request, 10);
-      heyai_http_send_async (self->http, request, NULL, cancel_sent_cb, NULL);
-    }
-  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                           _("The still was cancelled."));
-}
-
-static char *
-extension_for (const char *content_type,
-               const char *url)
-{
-  static const struct { const char *type; const char *ext; } types[] = {
-    { "image/png", "png" }, { "image/jpeg", "jpg" }, { "image/jpg", "jpg" },
-    { "image/webp", "webp" },
-  };
-  g_autoptr(GUri) uri = NULL;
-
-  if (content_type != NULL)
-    for (guint i = 0; i < G_N_ELEMENTS (types); i++)
-      if (g_ascii_strncasecmp (content_type, types[i].type, strlen (types[i].type)) == 0)
-        return g_strdup (types[i].ext);
-
-  uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
-  if (uri != NULL)
-    {
-      const char *path = g_uri_get_path (uri);
-      const char *dot = strrchr (path, '.');
-
-      if (dot != NULL && strchr (dot, '/') == NULL)
-        {
-          g_autofree char *ext = g_ascii_strdown (dot + 1, -1);
-
-          if (g_str_equal (ext, "jpeg"))
-            return g_strdup ("jpg");
-          if (g_str_equal (ext, "png") || g_str_equal (ext, "jpg") || g_str_equal (ext, "webp"))
-            return g_steal_pointer (&ext);
-        }
-    }
-  return g_strdup ("png");
+  add_auth (self, request);
+  heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_NO_RETRY | HEYAI_HTTP_REQUEST_ANY_STATUS);
+  heyai_http_request_set_timeout (request, 10);
+  heyai_http_send_async (self->http, request, NULL, cancel_sent_cb, NULL);
 }
 
 static double
@@ -378,269 +325,113 @@ price_for (HeyaiImagerHiggsfield *self)
   return standard;
 }
 
-static void
-downloaded_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+/* -- the engine's hooks ------------------------------------------------- */
+
+static HeyaiGenResult *
+make_result (GTask               *task,
+             const char          *path,
+             const HeyaiClipInfo *clip)
 {
-  g_autoptr(GTask) task = user_data;
   HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
   GenData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HeyaiHttpDownload) download = NULL;
-  g_autofree char *ext = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) params = NULL;
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
   HeyaiGenResult *gen;
 
-  download = heyai_http_download_finish (HEYAI_HTTP (source), result, &error);
-  if (download == NULL)
-    {
-      if (g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION) ||
-          g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS))
-        g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                 _("Scene %d: Higgsfield's link to the still no longer works (%s). "
-                                   "Generate the still again."),
-                                 data->position, error->message);
-      else
-        g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  /* The service's Content-Type decides the extension. */
-  ext = extension_for (download->content_type, data->image_url);
-  path = g_strdup_printf ("%s%s%s.%s", data->dest_dir, G_DIR_SEPARATOR_S, data->basename, ext);
-  if (g_strcmp0 (path, download->path) != 0 && g_rename (download->path, path) != 0)
-    {
-      int saved_errno = errno;
-      g_autofree char *what = g_strdup_printf (_("Could not write %s"), path);
-
-      g_unlink (download->path);
-      heyai_set_io_error (&error, saved_errno, what);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  /* Probed on arrival: an error page saved as scene-01.png is no still. */
-  if (!heyai_media_check_still (path, &error))
-    {
-      g_unlink (path);
-      g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                               _("Scene %d: Higgsfield sent something that is not an image (%s). "
-                                 "Nothing was kept; generate the still again."),
-                               data->position, error->message);
-      return;
-    }
-
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "prompt");
-  json_builder_add_string_value (builder, data->prompt);
-  json_builder_set_member_name (builder, "aspect_ratio");
-  json_builder_add_string_value (builder, data->aspect);
-  json_builder_set_member_name (builder, "resolution");
-  json_builder_add_string_value (builder, self->resolution);
-  json_builder_set_member_name (builder, "model");
-  json_builder_add_string_value (builder, self->model);
-  json_builder_end_object (builder);
-  params = json_builder_get_root (builder);
+  json_object_set_string_member (params, "prompt", data->prompt);
+  json_object_set_string_member (params, "aspect_ratio", data->aspect);
+  json_object_set_string_member (params, "resolution", self->resolution);
+  json_object_set_string_member (params, "model", self->model);
+  json_node_set_object (node, params);
 
   gen = heyai_gen_result_new ();
-  gen->path = g_steal_pointer (&path);
+  gen->path = g_strdup (path);
   gen->provider = g_strdup ("higgsfield");
   gen->model = g_strdup (self->model);
-  gen->params = json_to_string (params, FALSE);
-  gen->request_id = g_strdup (data->request_id);
-  gen->remote_url = g_strdup (data->image_url);
+  gen->params = json_to_string (node, FALSE);
   gen->cost = price_for (self);
-
-  heyai_job_set_progress (data->job, 1.0);
-  g_task_return_pointer (task, gen, (GDestroyNotify) heyai_gen_result_free);
+  gen->references_note = g_strdup (data->references_note);
+  return gen;
 }
 
-static void
-start_download (GTask *task)
+static HeyaiHttpRequest *
+status_request (GTask      *task,
+                const char *remote_id)
 {
   HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
-  GenData *data = g_task_get_task_data (task);
-  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", data->image_url);
-  g_autofree char *guess = extension_for (NULL, data->image_url);
-  g_autofree char *dest = g_strdup_printf ("%s%s%s.%s", data->dest_dir, G_DIR_SEPARATOR_S,
-                                           data->basename, guess);
-  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_strdup_printf ("/requests/%s/status", remote_id);
+  HeyaiHttpRequest *request = heyai_http_request_new ("GET", path);
 
-  if (!heyai_remote_job_ensure_dir (data->dest_dir, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-
-  heyai_job_set_state (data->job, HEYAI_JOB_STATE_DOWNLOADING);
-  heyai_http_download_async (self->http, request, dest, MAX_IMAGE_SIZE,
-                             heyai_remote_job_download_progress, data->job,
-                             g_task_get_cancellable (task), downloaded_cb, task);
+  add_auth (self, request);
+  return request;
 }
 
-static void
-poll_cancelled (GTask *task)
+static HeyaiRemoteStatus
+read_status (GTask              *task,
+             HeyaiHttpResponse  *response,
+             char              **url,
+             GError            **error)
 {
-  return_cancelled (task);
-  g_object_unref (task);   /* the timeout's reference */
-}
-
-static void
-schedule_poll (GTask *task)
-{
-  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
   GenData *data = g_task_get_task_data (task);
+  JsonObject *root = heyai_http_response_get_object (response, NULL);
+  const char *status = heyai_json_object_get_string_or_null (root, "status");
+  int position = data->remote.position;
 
-  if (g_get_monotonic_time () > data->deadline)
-    {
-      g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
-                               _("Higgsfield did not finish the still within %u minutes. Try again later."),
-                               (self->max_wait + 59) / 60);
-      g_object_unref (task);
-      return;
-    }
-
-  heyai_remote_wait_start (&data->wait, task, self->poll_ms, poll_status, poll_cancelled);
-}
-
-static void
-status_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  GTask *task = user_data;   /* owned */
-  GenData *data = g_task_get_task_data (task);
-  g_autoptr(HeyaiHttpResponse) response = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonObject *root;
-  const char *status;
-
-  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
-  if (response == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return_cancelled (task);
-      else if (g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND))
-        {
-          /* Forget the stale id: the next attempt submits afresh. */
-          heyai_job_set_remote_id (data->job, NULL);
-          g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                   _("Scene %d: Higgsfield no longer knows this still's request. "
-                                     "Generate the still again."), data->position);
-        }
-      else
-        {
-          HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
-          guint delay_ms = 0;
-
-          /* The request is paid for: a status outage waits, it does not fail. */
-          if (heyai_remote_poll_trouble (&data->trouble, error, data->job,
-                                         heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_IMAGER, "higgsfield")),
-                                         self->poll_ms, &delay_ms))
-            {
-              heyai_remote_wait_start (&data->wait, task, delay_ms, poll_status, poll_cancelled);
-              return;
-            }
-          g_task_return_error (task, g_steal_pointer (&error));
-        }
-      g_object_unref (task);
-      return;
-    }
-
-  heyai_remote_poll_ok (&data->trouble, data->job);
-  root = heyai_http_response_get_object (response, NULL);
-  status = heyai_json_object_get_string_or_null (root, "status");
-  data->polls++;
-
-  /* A garbled answer now and then is not worth failing the still. */
-  if (status == NULL && ++data->bad_answers <= MAX_BAD_ANSWERS)
-    {
-      schedule_poll (task);
-      return;
-    }
-
-  if (g_strcmp0 (status, "queued") == 0 || g_strcmp0 (status, "in_progress") == 0)
-    {
-      gboolean running = g_str_equal (status, "in_progress");
-
-      if (running)
-        heyai_job_set_state (data->job, HEYAI_JOB_STATE_RUNNING);
-      heyai_job_set_progress (data->job, running ? MIN (0.3 + 0.05 * data->polls, 0.85) : 0.1);
-      schedule_poll (task);
-      return;
-    }
-
-  if (g_strcmp0 (status, "completed") == 0)
+  if (status == NULL)
+    return HEYAI_REMOTE_STATUS_UNREADABLE;
+  if (g_str_equal (status, "queued"))
+    return HEYAI_REMOTE_STATUS_QUEUED;
+  if (g_str_equal (status, "in_progress"))
+    return HEYAI_REMOTE_STATUS_RUNNING;
+  if (g_str_equal (status, "completed"))
     {
       JsonArray *images = NULL;
       JsonNode *first;
-      const char *url = NULL;
+      const char *found = NULL;
 
       if (json_object_has_member (root, "images") &&
           JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "images")))
         images = json_object_get_array_member (root, "images");
       if (images != NULL && json_array_get_length (images) > 0 &&
           JSON_NODE_HOLDS_OBJECT (first = json_array_get_element (images, 0)))
-        url = heyai_json_object_get_string_or_null (json_node_get_object (first), "url");
-
-      if (url == NULL)
+        found = heyai_json_object_get_string_or_null (json_node_get_object (first), "url");
+      if (found == NULL)
         {
-          g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                   _("Higgsfield finished the still but sent no image address. Generate it again."));
-          g_object_unref (task);
-          return;
+          g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                       _("Higgsfield finished the still but sent no image address. Generate it again."));
+          return HEYAI_REMOTE_STATUS_FAILED;
         }
-      data->image_url = g_strdup (url);
-      start_download (task);   /* takes the reference */
-      return;
+      *url = g_strdup (found);
+      return HEYAI_REMOTE_STATUS_DONE;
     }
 
-  if (g_strcmp0 (status, "nsfw") == 0)
-    g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_MODERATION,
-                             _("Scene %d: Higgsfield refused the prompt (content policy). "
-                               "Edit the image prompt and try again."), data->position);
-  else if (g_strcmp0 (status, "failed") == 0)
+  if (g_str_equal (status, "nsfw"))
+    g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_MODERATION,
+                 _("Scene %d: Higgsfield refused the prompt (content policy). "
+                   "Edit the image prompt and try again."), position);
+  else if (g_str_equal (status, "failed"))
     {
       g_autofree char *reason = heyai_http_redact (heyai_json_object_get_string_or_null (root, "error"));
 
-      g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                               _("Scene %d: Higgsfield could not make the still (%s). Try again."),
-                               data->position, reason != NULL ? reason : _("no reason given"));
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                   _("Scene %d: Higgsfield could not make the still (%s). Try again."),
+                   position, reason != NULL ? reason : _("no reason given"));
     }
-  else if (g_strcmp0 (status, "canceled") == 0 || g_strcmp0 (status, "cancelled") == 0)
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                             _("Scene %d: the Higgsfield request was cancelled."), data->position);
+  else if (g_str_equal (status, "canceled") || g_str_equal (status, "cancelled"))
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                 _("Scene %d: the Higgsfield request was cancelled."), position);
   else
-    g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                             _("Higgsfield sent a status HeyAI does not understand (“%s”)."),
-                             status != NULL ? status : "");
-  g_object_unref (task);
+    g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                 _("Higgsfield sent a status HeyAI does not understand (“%s”)."), status);
+  return HEYAI_REMOTE_STATUS_FAILED;
 }
 
-static void
-poll_status (GTask *task)
-{
-  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
-  GenData *data = g_task_get_task_data (task);
-  g_autofree char *path = NULL;
-  g_autoptr(HeyaiHttpRequest) request = NULL;
-
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
-    {
-      return_cancelled (task);
-      g_object_unref (task);
-      return;
-    }
-
-  path = g_strdup_printf ("/requests/%s/status", data->request_id);
-  request = heyai_http_request_new ("GET", path);
-  add_auth (self, request);
-  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), status_cb, task);
-}
+static const HeyaiRemoteJobHooks remote_hooks = {
+  .status_request = status_request,
+  .read_status = read_status,
+  .cancel_remote = cancel_remote,
+  .make_result = make_result,
+};
 
 /* The submit's answer was lost (no answer, a dropped connection, a 5xx,
  * something that is not Higgsfield's JSON): Higgsfield has no idempotency
@@ -662,14 +453,7 @@ return_in_doubt (GTask             *task,
   g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_IN_DOUBT,
                            _("Scene %d: Higgsfield may have accepted this still; check its dashboard, "
                              "or make the still again (%s%s)."),
-                           data->position, what, reference != NULL ? reference : "");
-}
-
-static void
-resubmit_cancelled (GTask *task)
-{
-  return_cancelled (task);
-  g_object_unref (task);
+                           data->remote.position, what, reference != NULL ? reference : "");
 }
 
 static void
@@ -705,16 +489,16 @@ submitted_cb (GObject      *source,
               double delay = heyai_http_next_delay (self->http, data->unsent_submits, -1);
 
               g_debug ("Higgsfield: scene %d: the submit was not sent (%s), trying again in %.3f s",
-                       data->position, error->message, delay);
-              heyai_job_set_state (data->job, HEYAI_JOB_STATE_RUNNING);
-              heyai_remote_wait_start (&data->wait, task, (guint) (delay * 1000), submit, resubmit_cancelled);
+                       data->remote.position, error->message, delay);
+              heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_RUNNING);
+              heyai_remote_wait_start (&data->remote.wait, task, (guint) (delay * 1000), submit, heyai_remote_job_return_cancelled);
               return;
             }
-          heyai_job_set_state (data->job, HEYAI_JOB_STATE_RUNNING);   /* nothing on its way */
+          heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_RUNNING);   /* nothing on its way */
           /* Translators: %s is the network failure ("Could not reach Higgsfield (…). …"). */
           g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
                                    _("Scene %d: the still was not sent, so nothing was billed. %s"),
-                                   data->position, error->message);
+                                   data->remote.position, error->message);
         }
       g_object_unref (task);
       return;
@@ -748,8 +532,8 @@ submitted_cb (GObject      *source,
             {
               double delay = heyai_http_next_delay (self->http, data->refused_submits, -1);
 
-              heyai_job_set_state (data->job, HEYAI_JOB_STATE_RUNNING);   /* nothing on its way */
-              heyai_remote_wait_start (&data->wait, task, (guint) (delay * 1000), submit, resubmit_cancelled);
+              heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_RUNNING);   /* nothing on its way */
+              heyai_remote_wait_start (&data->remote.wait, task, (guint) (delay * 1000), submit, heyai_remote_job_return_cancelled);
               return;
             }
           g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
@@ -777,10 +561,9 @@ submitted_cb (GObject      *source,
     }
 
   /* Commit the id before anything else: a restart resumes from here. */
-  data->request_id = g_strdup (request_id);
-  heyai_job_set_remote_id (data->job, request_id);
-  heyai_job_set_progress (data->job, 0.05);
-  poll_status (task);   /* cancelled meanwhile: cancels it at Higgsfield */
+  if (data->accepted != NULL)
+    *data->accepted = TRUE;
+  heyai_remote_job_accepted (task, request_id, NULL);   /* cancelled meanwhile: cancels it at Higgsfield */
 }
 
 static void
@@ -805,7 +588,7 @@ submit (GTask *task)
 
   /* A submit on its way is not cut short by a cancellation: its answer
    * says whether it was accepted (then it is cancelled properly, or kept). */
-  heyai_job_set_state (data->job, HEYAI_JOB_STATE_SUBMITTED);
+  heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_SUBMITTED);
   heyai_http_send_async (self->http, request, NULL, submitted_cb, task);
 }
 
@@ -813,14 +596,8 @@ static void
 start (GTask *task)   /* owned */
 {
   GenData *data = g_task_get_task_data (task);
-  const char *remote = heyai_job_get_remote_id (data->job);
-
-  if (remote != NULL && *remote != '\0')
-    {
-      g_debug ("Higgsfield: resuming request %s", remote);
-      data->request_id = g_strdup (remote);
-      poll_status (task);
-    }
+  if (data->resume_id != NULL && *data->resume_id != '\0')
+    heyai_remote_job_resume (task, data->resume_id);
   else
     submit (task);
 }
@@ -865,8 +642,9 @@ static void
 heyai_imager_higgsfield_generate_async (HeyaiImager         *imager,
                                         HeyaiProject        *project,
                                         HeyaiScene          *scene,
-                                        HeyaiJob            *job,
-                                        const char          *dest_dir,
+                                        const HeyaiGenInput *input,
+                                        HeyaiGenReporter    *reporter,
+                                        gboolean            *accepted,
                                         GCancellable        *cancellable,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data)
@@ -879,7 +657,12 @@ heyai_imager_higgsfield_generate_async (HeyaiImager         *imager,
   g_task_set_source_tag (task, heyai_imager_higgsfield_generate_async);
 
   data = g_new0 (GenData, 1);
-  data->job = g_object_ref (job);
+  heyai_remote_job_init (&data->remote, &remote_hooks, self->http,
+                         heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_IMAGER, "higgsfield")),
+                         HEYAI_REMOTE_MEDIA_STILL, reporter, input, heyai_scene_get_position (scene),
+                         self->poll_ms, self->max_wait);
+  data->resume_id = g_strdup (input->remote_id);
+  data->accepted = accepted;
   {
     HeyaiPromptParts parts;
 
@@ -887,16 +670,21 @@ heyai_imager_higgsfield_generate_async (HeyaiImager         *imager,
     data->prompt = heyai_prompt_compose_image (&parts);
   }
   data->aspect = g_strdup (heyai_enum_to_string (HEYAI_TYPE_ASPECT, heyai_project_get_aspect (project)));
-  data->dest_dir = g_strdup (dest_dir);
-  data->position = heyai_scene_get_position (scene);
-  data->basename = heyai_take_basename (data->position, heyai_job_get_take (job));
-  data->deadline = g_get_monotonic_time () + (gint64) self->max_wait * G_USEC_PER_SEC;
+  {
+    /* The text-to-image models send no input image (contracts 2.2: only
+     * soul/reference takes one, by URL after an upload): said, never
+     * silently dropped. */
+    g_autofree char *reason = g_strdup_printf (_("Higgsfield’s model “%s” takes no reference images"),
+                                               self->model);
+
+    data->references_note = heyai_gen_references_note (input, 0, FALSE, reason, NULL);
+  }
   g_task_set_task_data (task, data, (GDestroyNotify) gen_data_free);
 
   if (data->prompt == NULL || *data->prompt == '\0')
     {
       g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
-                               _("Scene %d has no image prompt. Write one and try again."), data->position);
+                               _("Scene %d has no image prompt. Write one and try again."), data->remote.position);
       g_object_unref (task);
       return;
     }
@@ -949,10 +737,11 @@ heyai_imager_higgsfield_estimate_cost (HeyaiImager *imager,
 
 typedef struct
 {
-  HeyaiProject *project;
-  HeyaiScene   *scene;
-  HeyaiJob     *job;
-  char         *dest_dir;
+  HeyaiProject     *project;
+  HeyaiScene       *scene;
+  HeyaiGenInput    *input;
+  HeyaiGenReporter *reporter;
+  gboolean          accepted;   /* Higgsfield took the request (it has an id) */
   guint         cap_refusals_at_start;
   guint         requeues;
 } CappedData;
@@ -962,8 +751,8 @@ capped_data_free (CappedData *data)
 {
   g_clear_object (&data->project);
   g_clear_object (&data->scene);
-  g_clear_object (&data->job);
-  g_free (data->dest_dir);
+  g_clear_pointer (&data->input, heyai_gen_input_free);
+  g_clear_pointer (&data->reporter, heyai_gen_reporter_unref);
   g_free (data);
 }
 
@@ -974,11 +763,11 @@ refused_by_cap_answer (HeyaiImagerHiggsfield *self,
                        CappedData            *data,
                        const GError          *error)
 {
-  const char *remote_id = heyai_job_get_remote_id (data->job);
+  const char *remote_id = data->input->remote_id;
 
   return g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE) &&
          self->concurrency_cap > 0 && self->cap_refusals != data->cap_refusals_at_start &&
-         (remote_id == NULL || *remote_id == '\0');
+         !data->accepted && (remote_id == NULL || *remote_id == '\0');
 }
 
 static gboolean
@@ -1041,8 +830,8 @@ capped_start (HeyaiImagerHiggsfield *self,
     }
   self->in_flight++;
   data->cap_refusals_at_start = self->cap_refusals;
-  heyai_imager_higgsfield_generate_async (HEYAI_IMAGER (self), data->project, data->scene, data->job,
-                                          data->dest_dir, g_task_get_cancellable (outer),
+  heyai_imager_higgsfield_generate_async (HEYAI_IMAGER (self), data->project, data->scene, data->input,
+                                          data->reporter, &data->accepted, g_task_get_cancellable (outer),
                                           capped_done_cb, outer);
 }
 
@@ -1058,8 +847,8 @@ static void
 heyai_imager_higgsfield_capped_generate_async (HeyaiImager         *imager,
                                                HeyaiProject        *project,
                                                HeyaiScene          *scene,
-                                               HeyaiJob            *job,
-                                               const char          *dest_dir,
+                                               const HeyaiGenInput *input,
+                                               HeyaiGenReporter    *reporter,
                                                GCancellable        *cancellable,
                                                GAsyncReadyCallback  callback,
                                                gpointer             user_data)
@@ -1071,8 +860,8 @@ heyai_imager_higgsfield_capped_generate_async (HeyaiImager         *imager,
   g_task_set_source_tag (outer, heyai_imager_higgsfield_capped_generate_async);
   data->project = g_object_ref (project);
   data->scene = g_object_ref (scene);
-  data->job = g_object_ref (job);
-  data->dest_dir = g_strdup (dest_dir);
+  data->input = heyai_gen_input_copy (input);
+  data->reporter = reporter != NULL ? heyai_gen_reporter_ref (reporter) : NULL;
   g_task_set_task_data (outer, data, (GDestroyNotify) capped_data_free);
 
   g_queue_push_tail (&self->waiting, outer);

@@ -32,6 +32,12 @@ typedef struct
   const HeyaiStillLimits  *still_limits;     /* animators: what a still must be; NULL: any */
   GObject               *(*create)          (const char  *data_dir,
                                              GError     **error);   /* NULL: not in this build */
+  /* Reference images (issue 16) one request may carry (HeyaiGenInput
+   * reference_paths; each within still_limits); 0: none, text only. */
+  guint                    max_references;
+  /* Animators: TRUE if an end-frame still (HeyaiGenInput end_frame_path)
+   * can be sent (Kling's image_tail, on the models that take it). */
+  gboolean                 end_frame;
 } HeyaiProviderDescriptor;
 
 /* Every descriptor; the first of each role is that role's default. */

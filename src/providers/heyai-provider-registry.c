@@ -85,7 +85,7 @@ static const HeyaiProviderEntry registry[] = {
   { .role = HEYAI_ROLE_ANIMATOR, .name = "kling", .label = N_("Kling"),
     .base_url_env = "HEYAI_KLING_BASE_URL", .base_url = "https://api-singapore.klingai.com",
     .key_env = kling_keys, .default_jobs = 2, .max_jobs = 64, .still_limits = &heyai_kling_still_limits,
-    .create = heyai_animator_kling_create },
+    .create = heyai_animator_kling_create, .max_references = HEYAI_KLING_MAX_REFERENCES, .end_frame = TRUE },
   { .role = HEYAI_ROLE_STORAGE, .name = "local", .label = N_("Local folder"),
     .default_jobs = 4, .max_jobs = 0, .create = create_storage_local },
   { .role = HEYAI_ROLE_STORAGE, .name = "gdrive", .label = N_("Google Drive"),

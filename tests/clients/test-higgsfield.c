@@ -41,7 +41,7 @@ generate (Fixture                *f,
   g_autoptr(HeyaiProject) project = make_project ("x");
   g_autoptr(GAsyncResult) result = NULL;
 
-  heyai_imager_generate_async (HEYAI_IMAGER (imager), project, scene, job, f->tmp, cancellable,
+  heyai_imager_generate_for_job_async (HEYAI_IMAGER (imager), project, scene, job, f->tmp, cancellable,
                                store_result, &result);
   wait_result (&result, 30);
   return heyai_imager_generate_finish (HEYAI_IMAGER (imager), result, error);
@@ -152,7 +152,7 @@ test_resume_without_submitting (Fixture       *f,
   /* First run: submitted, then the app "quits" (in progress requests
    * cannot be cancelled remotely, so it keeps running). */
   heyai_fake_set_option (f->fake, "higgsfield.polls", "4");
-  heyai_imager_generate_async (HEYAI_IMAGER (imager), project, scene, job, f->tmp, cancellable,
+  heyai_imager_generate_for_job_async (HEYAI_IMAGER (imager), project, scene, job, f->tmp, cancellable,
                                store_result, &result);
   while (heyai_fake_get_count (f->fake, "higgsfield.status") < 2)
     g_main_context_iteration (NULL, TRUE);
@@ -187,7 +187,7 @@ test_cancel_while_queued (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(HeyaiGenResult) gen = NULL;
 
-  heyai_imager_generate_async (HEYAI_IMAGER (imager), project, scene, job, f->tmp, cancellable,
+  heyai_imager_generate_for_job_async (HEYAI_IMAGER (imager), project, scene, job, f->tmp, cancellable,
                                store_result, &result);
   while (heyai_fake_get_count (f->fake, "higgsfield.status") < 1)
     g_main_context_iteration (NULL, TRUE);
@@ -578,7 +578,7 @@ test_concurrency_cap (Fixture       *f,
     {
       scenes[i] = make_scene ((int) i + 1, "A lighthouse", "m", 5, HEYAI_CAMERA_STATIC);
       jobs[i] = make_job (HEYAI_JOB_KIND_IMAGE, (int) i + 1, 1);
-      heyai_imager_generate_async (HEYAI_IMAGER (imager), project, scenes[i], jobs[i], f->tmp, NULL,
+      heyai_imager_generate_for_job_async (HEYAI_IMAGER (imager), project, scenes[i], jobs[i], f->tmp, NULL,
                                    store_result, &slots[i].result);
     }
   for (guint i = 0; i < 4; i++)
@@ -653,6 +653,42 @@ test_junk_still (Fixture       *f,
   g_assert_false (g_file_test (kept, G_FILE_TEST_EXISTS));
 }
 
+/* Reference images asked of a text-to-image model: the still is made from
+ * the prompt and the result says the references were not applied. */
+static void
+test_references_not_applied (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(HeyaiImagerHiggsfield) imager = make_client (f, KEY);
+  g_autoptr(HeyaiScene) scene = make_scene (1, "Marta at the lamp", "Fog", 5, HEYAI_CAMERA_STATIC);
+  g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_IMAGE, 1, 1);
+  g_autoptr(HeyaiProject) project = make_project ("x");
+  g_autoptr(HeyaiGenReporter) reporter = heyai_gen_reporter_new_for_job (job);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(HeyaiGenResult) gen = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ref = g_build_filename (g_getenv ("HEYAI_SOURCE_ROOT"), "tests", "fakes", "data",
+                                           "still.png", NULL);
+  const char *refs[] = { ref, NULL };
+  HeyaiGenInput input;
+
+  heyai_gen_input_init_from_job (&input, job);
+  input.dest_dir = f->tmp;
+  input.reference_paths = refs;
+  heyai_imager_generate_async (HEYAI_IMAGER (imager), project, scene, &input, reporter, NULL,
+                               store_result, &result);
+  wait_result (&result, 30);
+  gen = heyai_imager_generate_finish (HEYAI_IMAGER (imager), result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (gen);
+  g_assert_nonnull (gen->references_note);
+  g_assert_true (g_str_has_prefix (gen->references_note, "References not applied: text only ("));
+  g_assert_nonnull (strstr (gen->references_note, HEYAI_HIGGSFIELD_DEFAULT_MODEL));
+  /* the request id was reported into the job, as the pipeline's reporter does */
+  g_assert_cmpstr (gen->request_id, ==, heyai_job_get_remote_id (job));
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "higgsfield.submit"), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -678,6 +714,7 @@ main (int argc, char **argv)
   ADD ("concurrency-cap", test_concurrency_cap);
   ADD ("blocked-and-credits", test_blocked_and_credits);
   ADD ("junk-still", test_junk_still);
+  ADD ("references-not-applied", test_references_not_applied);
 #undef ADD
 
   return g_test_run ();
