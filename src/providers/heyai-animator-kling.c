@@ -21,11 +21,9 @@
 #define DEFAULT_POLL_MS      10000
 #define DEFAULT_MAX_WAIT     3600
 #define MAX_IMAGE_BYTES      (10 * 1024 * 1024)
-#define MAX_CLIP_BYTES       HEYAI_HTTP_MAX_CLIP_BODY
 #define MAX_PROMPT_CHARS     2500
 #define MAX_SUBMIT_ATTEMPTS  6
 #define MAX_LOOKUP_ATTEMPTS  4
-#define MAX_BAD_ANSWERS      3
 #define NO_AUTH_HEADER       "X-HeyAI-No-Auth"
 #define DEFAULT_NEGATIVE     "blurry, distorted faces, warped hands, extra limbs, text, watermark, flicker"
 
@@ -335,7 +333,7 @@ typedef void (*StepFunc) (GTask *task);
 
 typedef struct
 {
-  HeyaiGenReporter *reporter;
+  HeyaiRemoteJob remote;         /* first: the engine's part */
   char       *resume_id;         /* a task accepted before (a restart) */
   HeyaiJobState recorded_state;  /* the job's state when this attempt began */
   int         attempts;
@@ -344,47 +342,31 @@ typedef struct
   char       *references_note;
   char       *endpoint;          /* "/v1/videos/image2video" or "/v1/videos/multi-image2video" */
   char       *still_path;
-  char       *dest_dir;
-  char       *basename;
   char       *prompt;
   char       *aspect;
-  int         position;
   int         duration;
   double      result_duration;   /* what Kling says it made, seconds; -1 unknown */
-  char       *downloaded;        /* the clip file, before the probe accepts it */
   HeyaiCameraMove camera;
   char       *external_id;
-  char       *task_id;
-  char       *video_url;
   GBytes     *body;         /* the create request's JSON */
-  gint64      deadline;
   guint       submit_attempts;
   guint       lookup_attempts;
-  guint       polls;
-  guint       bad_answers;
-  HeyaiRemoteWait wait;
-  HeyaiPollTrouble trouble;
   gboolean    lookup_first;
 } ClipData;
 
 static void
 clip_data_free (ClipData *data)
 {
-  g_clear_pointer (&data->reporter, heyai_gen_reporter_unref);
+  heyai_remote_job_clear (&data->remote);
   g_free (data->resume_id);
   g_free (data->end_frame_path);
   g_strfreev (data->references);
   g_free (data->references_note);
   g_free (data->endpoint);
   g_free (data->still_path);
-  g_free (data->dest_dir);
-  g_free (data->basename);
   g_free (data->prompt);
   g_free (data->aspect);
   g_free (data->external_id);
-  g_free (data->task_id);
-  g_free (data->video_url);
-  g_free (data->downloaded);
   g_clear_pointer (&data->body, g_bytes_unref);
   g_free (data);
 }
@@ -401,19 +383,13 @@ finish_error (GTask  *task,
 }
 
 static void
-wait_cancelled (GTask *task)
-{
-  finish_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The clip was cancelled.")));
-}
-
-static void
 wait_then (GTask    *task,
            guint     ms,
            StepFunc  next)
 {
   ClipData *data = g_task_get_task_data (task);
 
-  heyai_remote_wait_start (&data->wait, task, ms, next, wait_cancelled);
+  heyai_remote_wait_start (&data->remote.wait, task, ms, next, heyai_remote_job_return_cancelled);
 }
 
 /* Backoff before retrying a create or lookup: Retry-After when the answer
@@ -439,139 +415,10 @@ retry_delay_ms (HeyaiAnimatorKling *self,
   return (guint) CLAMP (seconds * 1000.0, 0, 600000);
 }
 
-static void poll_task (GTask *task);
 static void submit (GTask *task);
 static void lookup (GTask *task);
 
-/* -- download ----------------------------------------------------------- */
-
-static void
-clip_probed_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  GTask *task = user_data;   /* owned */
-  HeyaiAnimatorKling *self = g_task_get_source_object (task);
-  ClipData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) params = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  HeyaiClipInfo info = { 0 };
-  HeyaiGenResult *gen;
-
-  if (!heyai_media_probe_clip_finish (result, &info, &error) || info.duration < 0.5 * data->duration)
-    {
-      g_unlink (data->downloaded);
-      finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                       _("Scene %d: the clip Kling sent does not play (%s). Nothing was kept; "
-                                         "animate the scene again."),
-                                       data->position,
-                                       error != NULL ? error->message : _("it is much shorter than asked")));
-      return;
-    }
-
-  params = json_object_new ();
-  json_object_set_string_member (params, "model_name", self->model);
-  json_object_set_string_member (params, "mode", self->mode);
-  {
-    g_autofree char *duration = g_strdup_printf ("%d", data->duration);
-
-    json_object_set_string_member (params, "duration", duration);
-    /* what Kling reports it made (fractional, "5.041"); the probe of the
-     * file is the truth */
-    if (data->result_duration > 0)
-      json_object_set_double_member (params, "result_duration", data->result_duration);
-    json_object_set_double_member (params, "probed_duration", info.duration);
-    if (info.fps > 0)
-      json_object_set_double_member (params, "probed_fps", info.fps);
-    json_object_set_int_member (params, "probed_width", info.width);
-    json_object_set_int_member (params, "probed_height", info.height);
-  }
-  json_object_set_string_member (params, "prompt", data->prompt);
-  json_object_set_string_member (params, "negative_prompt", self->negative_prompt);
-  json_object_set_string_member (params, "camera_move",
-                                 heyai_enum_to_string (HEYAI_TYPE_CAMERA_MOVE, data->camera));
-  json_object_set_string_member (params, "external_task_id", data->external_id);
-  if (data->end_frame_path != NULL)
-    json_object_set_boolean_member (params, "image_tail", TRUE);
-  if (data->references != NULL)
-    json_object_set_int_member (params, "references", g_strv_length (data->references));
-  node = json_node_new (JSON_NODE_OBJECT);
-  json_node_set_object (node, params);
-
-  gen = heyai_gen_result_new ();
-  gen->path = g_strdup (data->downloaded);
-  gen->provider = g_strdup ("kling");
-  gen->model = g_strdup (self->model);
-  gen->params = json_to_string (node, FALSE);
-  gen->request_id = g_strdup (data->task_id);
-  gen->remote_url = g_strdup (data->video_url);
-  gen->cost = clip_price (self, data->duration);
-  gen->references_note = g_strdup (data->references_note);
-
-  heyai_gen_reporter_progress (data->reporter, 1.0);
-  g_task_return_pointer (task, gen, (GDestroyNotify) heyai_gen_result_free);
-  g_object_unref (task);
-}
-
-static void
-downloaded_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GTask *task = user_data;
-  ClipData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HeyaiHttpDownload) download = NULL;
-
-  download = heyai_http_download_finish (HEYAI_HTTP (source), result, &error);
-  if (download == NULL)
-    {
-      if (g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION) ||
-          g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS))
-        {
-          /* 403/404/410 on the result link: Kling purges files after 30
-           * days and its CDN links are signed. */
-          finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                           _("Scene %d: Kling's link to the clip no longer works (%s). "
-                                             "Animate the scene again."),
-                                           data->position, error->message));
-          return;
-        }
-      finish_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  /* A clip is probed before it is one (C.4 item 13): 12 bytes of junk or a
-   * cut file is a failed scene, never "Clip ready". */
-  data->downloaded = g_strdup (download->path);
-  heyai_media_probe_clip_async (data->downloaded, NULL, clip_probed_cb, task);
-}
-
-static void
-start_download (GTask *task)
-{
-  HeyaiAnimatorKling *self = g_task_get_source_object (task);
-  ClipData *data = g_task_get_task_data (task);
-  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", data->video_url);
-  g_autofree char *name = g_strdup_printf ("%s-animated.mp4", data->basename);
-  g_autofree char *dest = g_build_filename (data->dest_dir, name, NULL);
-  GError *error = NULL;
-
-  if (!heyai_remote_job_ensure_dir (data->dest_dir, &error))
-    {
-      finish_error (task, error);
-      return;
-    }
-
-  heyai_gen_reporter_state (data->reporter, HEYAI_JOB_STATE_DOWNLOADING);
-  heyai_http_request_set_header (request, NO_AUTH_HEADER, "1");
-  heyai_http_download_async (self->http, request, dest, MAX_CLIP_BYTES,
-                             heyai_remote_job_download_progress, data->reporter,
-                             g_task_get_cancellable (task), downloaded_cb, task);
-}
-
-/* -- polling ------------------------------------------------------------ */
+/* -- the engine's hooks ------------------------------------------------- */
 
 static const char *
 task_status_of (JsonObject *task_data)
@@ -601,40 +448,30 @@ is_moderation_message (const char *msg)
           strstr (lower, "moderation") != NULL);
 }
 
-static void
-handle_task_object (GTask      *task,
-                    JsonObject *task_data)
+static HeyaiRemoteStatus
+read_status (GTask              *task,
+             HeyaiHttpResponse  *response,
+             char              **url,
+             GError            **error)
 {
-  HeyaiAnimatorKling *self = g_task_get_source_object (task);
   ClipData *data = g_task_get_task_data (task);
-  const char *status = task_status_of (task_data);
+  JsonObject *task_data = data_object (response);
+  const char *status;
 
-  data->polls++;
-  if (g_strcmp0 (status, "submitted") == 0 || g_strcmp0 (status, "processing") == 0)
-    {
-      gboolean running = g_str_equal (status, "processing");
-
-      if (running)
-        heyai_gen_reporter_state (data->reporter, HEYAI_JOB_STATE_RUNNING);
-      heyai_gen_reporter_progress (data->reporter, running ? MIN (0.2 + 0.05 * data->polls, 0.85) : 0.1);
-      if (g_get_monotonic_time () > data->deadline)
-        {
-          finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
-                                           _("Scene %d: Kling did not finish the clip within %u minutes. "
-                                             "It keeps the task; try again later to pick it up."),
-                                           data->position, (self->max_wait + 59) / 60));
-          return;
-        }
-      wait_then (task, self->poll_ms, poll_task);
-      return;
-    }
+  if (task_data == NULL)
+    return HEYAI_REMOTE_STATUS_UNREADABLE;
+  status = task_status_of (task_data);
+  if (g_strcmp0 (status, "submitted") == 0)
+    return HEYAI_REMOTE_STATUS_QUEUED;
+  if (g_strcmp0 (status, "processing") == 0)
+    return HEYAI_REMOTE_STATUS_RUNNING;
 
   if (g_strcmp0 (status, "succeed") == 0 || g_strcmp0 (status, "succeeded") == 0)
     {
       JsonObject *result = NULL;
       JsonArray *videos = NULL;
       JsonNode *first;
-      const char *url = NULL;
+      const char *found = NULL;
 
       if (json_object_has_member (task_data, "task_result") &&
           JSON_NODE_HOLDS_OBJECT (json_object_get_member (task_data, "task_result")))
@@ -645,21 +482,19 @@ handle_task_object (GTask      *task,
       if (videos != NULL && json_array_get_length (videos) > 0 &&
           JSON_NODE_HOLDS_OBJECT (first = json_array_get_element (videos, 0)))
         {
-          url = heyai_json_object_get_string_or_null (json_node_get_object (first), "url");
+          found = heyai_json_object_get_string_or_null (json_node_get_object (first), "url");
           data->result_duration = heyai_kling_parse_result_duration (
                                     json_object_get_member (json_node_get_object (first), "duration"));
         }
-
-      if (url == NULL)
+      if (found == NULL)
         {
-          finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                           _("Scene %d: Kling finished the clip but sent no video address. "
-                                             "Animate the scene again."), data->position));
-          return;
+          g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                       _("Scene %d: Kling finished the clip but sent no video address. "
+                         "Animate the scene again."), data->remote.position);
+          return HEYAI_REMOTE_STATUS_FAILED;
         }
-      data->video_url = g_strdup (url);
-      start_download (task);
-      return;
+      *url = g_strdup (found);
+      return HEYAI_REMOTE_STATUS_DONE;
     }
 
   if (g_strcmp0 (status, "failed") == 0)
@@ -667,104 +502,103 @@ handle_task_object (GTask      *task,
       g_autofree char *msg = heyai_http_redact (heyai_json_object_get_string_or_null (task_data, "task_status_msg"));
 
       if (is_moderation_message (msg))
-        finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_MODERATION,
-                                         _("Scene %d: Kling refused the clip (content policy: %s). "
-                                           "Edit the motion prompt or the still and try again."),
-                                         data->position, msg));
+        g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_MODERATION,
+                     _("Scene %d: Kling refused the clip (content policy: %s). "
+                       "Edit the motion prompt or the still and try again."),
+                     data->remote.position, msg);
       else
-        finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                         _("Scene %d: Kling could not make the clip (%s). Try again."),
-                                         data->position, msg != NULL ? msg : _("no reason given")));
-      return;
+        g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                     _("Scene %d: Kling could not make the clip (%s). Try again."),
+                     data->remote.position, msg != NULL ? msg : _("no reason given"));
+      return HEYAI_REMOTE_STATUS_FAILED;
     }
 
-  finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                   _("Kling sent a task status HeyAI does not understand (“%s”)."),
-                                   status != NULL ? status : ""));
+  g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+               _("Kling sent a task status HeyAI does not understand (“%s”)."),
+               status != NULL ? status : "");
+  return HEYAI_REMOTE_STATUS_FAILED;
 }
 
-static void
-poll_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+static HeyaiHttpRequest *
+status_request (GTask      *task,
+                const char *remote_id)
 {
-  GTask *task = user_data;
-  g_autoptr(HeyaiHttpResponse) response = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonObject *task_data;
+  ClipData *data = g_task_get_task_data (task);
+  g_autofree char *path = g_strdup_printf ("%s/%s", data->endpoint, remote_id);
 
-  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
-  if (response == NULL)
-    {
-      if (g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND))
-        {
-          ClipData *data = g_task_get_task_data (task);
-
-          /* Forget the stale id: the next attempt submits afresh (after
-           * asking by external_task_id). */
-          heyai_gen_reporter_remote_id (data->reporter, NULL);
-          finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                           _("Scene %d: %s Animate the scene again."),
-                                           data->position, error->message));
-          return;
-        }
-      else
-        {
-          HeyaiAnimatorKling *self = g_task_get_source_object (task);
-          ClipData *data = g_task_get_task_data (task);
-          guint delay_ms = 0;
-
-          /* The task is paid for: a status outage waits, it does not fail. */
-          if (heyai_remote_poll_trouble (&data->trouble, error, data->reporter,
-                                         heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling")),
-                                         self->poll_ms, &delay_ms))
-            {
-              wait_then (task, delay_ms, poll_task);
-              return;
-            }
-        }
-      finish_error (task, g_steal_pointer (&error));
-      return;
-    }
-  heyai_remote_poll_ok (&((ClipData *) g_task_get_task_data (task))->trouble,
-                        ((ClipData *) g_task_get_task_data (task))->reporter);
-  task_data = data_object (response);
-  if (task_data == NULL)
-    {
-      HeyaiAnimatorKling *self = g_task_get_source_object (task);
-      ClipData *data = g_task_get_task_data (task);
-
-      /* A garbled answer now and then is not worth failing the clip. */
-      if (++data->bad_answers <= MAX_BAD_ANSWERS)
-        {
-          wait_then (task, self->poll_ms, poll_task);
-          return;
-        }
-      finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                       _("Kling sent an answer HeyAI does not understand (no task data).")));
-      return;
-    }
-  handle_task_object (task, task_data);
+  return heyai_http_request_new ("GET", path);
 }
 
+/* The result link is a signed CDN URL: no Kling token goes there. */
 static void
-poll_task (GTask *task)
+prepare_download (GTask            *task,
+                  HeyaiHttpRequest *request)
+{
+  heyai_http_request_set_header (request, NO_AUTH_HEADER, "1");
+}
+
+static HeyaiGenResult *
+make_result (GTask               *task,
+             const char          *path,
+             const HeyaiClipInfo *info)
 {
   HeyaiAnimatorKling *self = g_task_get_source_object (task);
   ClipData *data = g_task_get_task_data (task);
-  g_autofree char *path = g_strdup_printf ("%s/%s", data->endpoint, data->task_id);
-  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", path);
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  HeyaiGenResult *gen;
 
-  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), poll_cb, task);
+  json_object_set_string_member (params, "model_name", self->model);
+  json_object_set_string_member (params, "mode", self->mode);
+  {
+    g_autofree char *duration = g_strdup_printf ("%d", data->duration);
+
+    json_object_set_string_member (params, "duration", duration);
+    /* what Kling reports it made (fractional, "5.041"); the probe of the
+     * file is the truth */
+    if (data->result_duration > 0)
+      json_object_set_double_member (params, "result_duration", data->result_duration);
+    json_object_set_double_member (params, "probed_duration", info->duration);
+    if (info->fps > 0)
+      json_object_set_double_member (params, "probed_fps", info->fps);
+    json_object_set_int_member (params, "probed_width", info->width);
+    json_object_set_int_member (params, "probed_height", info->height);
+  }
+  json_object_set_string_member (params, "prompt", data->prompt);
+  json_object_set_string_member (params, "negative_prompt", self->negative_prompt);
+  json_object_set_string_member (params, "camera_move",
+                                 heyai_enum_to_string (HEYAI_TYPE_CAMERA_MOVE, data->camera));
+  json_object_set_string_member (params, "external_task_id", data->external_id);
+  if (data->end_frame_path != NULL)
+    json_object_set_boolean_member (params, "image_tail", TRUE);
+  if (data->references != NULL)
+    json_object_set_int_member (params, "references", g_strv_length (data->references));
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (node, params);
+
+  gen = heyai_gen_result_new ();
+  gen->path = g_strdup (path);
+  gen->provider = g_strdup ("kling");
+  gen->model = g_strdup (self->model);
+  gen->params = json_to_string (node, FALSE);
+  gen->cost = clip_price (self, data->duration);
+  gen->references_note = g_strdup (data->references_note);
+  return gen;
 }
 
-/* Commits the task id to the job (before any poll), then polls. */
+static const HeyaiRemoteJobHooks remote_hooks = {
+  .status_request = status_request,
+  .read_status = read_status,
+  .prepare_download = prepare_download,
+  .make_result = make_result,
+};
+
+/* Commits the task id (before any poll), then reads the task it came with. */
 static void
-adopt_task (GTask      *task,
-            JsonObject *task_data)
+adopt_task (GTask             *task,
+            HeyaiHttpResponse *response)
 {
-  ClipData *data = g_task_get_task_data (task);
-  const char *task_id = heyai_json_object_get_string_or_null (task_data, "task_id");
+  const char *task_id = heyai_json_object_get_string_or_null (data_object (response), "task_id");
 
   if (task_id == NULL || *task_id == '\0')
     {
@@ -772,11 +606,7 @@ adopt_task (GTask      *task,
                                        _("Kling accepted the clip but sent no task id. Try again.")));
       return;
     }
-  g_free (data->task_id);
-  data->task_id = g_strdup (task_id);
-  heyai_gen_reporter_remote_id (data->reporter, task_id);
-  heyai_gen_reporter_progress (data->reporter, 0.05);
-  handle_task_object (task, task_data);
+  heyai_remote_job_accepted (task, task_id, response);
 }
 
 /* -- lookup by external_task_id (a lost create answer) ------------------ */
@@ -807,7 +637,7 @@ lookup_cb (GObject      *source,
   if (status == 200 && code == 0 && data_object (response) != NULL)
     {
       g_debug ("Kling: found task for %s, resuming", data->external_id);
-      adopt_task (task, data_object (response));
+      adopt_task (task, response);
       return;
     }
   if (status == 404 || code == 1203)
@@ -895,7 +725,7 @@ submitted_cb (GObject      *source,
   code = business_code (response, &message);
   if (heyai_http_response_get_status (response) == 200 && code == 0 && data_object (response) != NULL)
     {
-      adopt_task (task, data_object (response));
+      adopt_task (task, response);
       return;
     }
 
@@ -993,7 +823,7 @@ submit (GTask *task)
    * answer: it may have been accepted). */
   heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS | HEYAI_HTTP_REQUEST_NO_RETRY);
 
-  heyai_gen_reporter_state (data->reporter, HEYAI_JOB_STATE_SUBMITTED);
+  heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_SUBMITTED);
   heyai_http_send_async (self->http, request, g_task_get_cancellable (task), submitted_cb, task);
 }
 
@@ -1291,7 +1121,7 @@ build_body (GTask *task)
   input->external_id = g_strdup (data->external_id);
   input->aspect = g_strdup (data->aspect);
   input->duration = data->duration;
-  input->position = data->position;
+  input->position = data->remote.position;
   input->camera = data->camera;
   input->camera_control = data->camera != HEYAI_CAMERA_STATIC &&
                           heyai_kling_supports_camera_control (self->model, self->mode, data->duration);
@@ -1312,8 +1142,7 @@ start (GTask *task)
   if (remote != NULL && *remote != '\0')
     {
       g_debug ("Kling: resuming task %s", remote);
-      data->task_id = g_strdup (remote);
-      poll_task (task);
+      heyai_remote_job_resume (task, remote);
       return;
     }
 
@@ -1406,14 +1235,14 @@ heyai_animator_kling_animate_async (HeyaiAnimator       *animator,
   g_task_set_source_tag (task, heyai_animator_kling_animate_async);
 
   data = g_new0 (ClipData, 1);
-  data->reporter = reporter != NULL ? heyai_gen_reporter_ref (reporter) : NULL;
+  heyai_remote_job_init (&data->remote, &remote_hooks, self->http,
+                         heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling")),
+                         HEYAI_REMOTE_MEDIA_CLIP, reporter, input, heyai_scene_get_position (scene),
+                         self->poll_ms, self->max_wait);
   data->resume_id = g_strdup (input->remote_id);
   data->recorded_state = input->state;
   data->attempts = input->attempts;
   data->still_path = g_strdup (input->still_path);
-  data->dest_dir = g_strdup (input->dest_dir);
-  data->position = heyai_scene_get_position (scene);
-  data->basename = heyai_take_basename (data->position, MAX (input->take, 1));
   data->duration = heyai_kling_model_duration (self->model, heyai_scene_get_duration (scene));
   data->camera = heyai_scene_get_camera_move (scene);
   data->aspect = g_strdup (heyai_enum_to_string (HEYAI_TYPE_ASPECT, heyai_project_get_aspect (project)));
@@ -1423,7 +1252,7 @@ heyai_animator_kling_animate_async (HeyaiAnimator       *animator,
   parts.camera_in_motion = TRUE;
   parts.max_chars = MAX_PROMPT_CHARS;
   data->prompt = heyai_prompt_compose_motion (&parts);
-  data->deadline = g_get_monotonic_time () + (gint64) self->max_wait * G_USEC_PER_SEC;
+  data->remote.expected_seconds = data->duration;
   choose_extras (self, input, data);
 
   /* external_task_id: the job's idempotency key, made once and reported
@@ -1446,7 +1275,7 @@ heyai_animator_kling_animate_async (HeyaiAnimator       *animator,
   if (input->still_path == NULL)
     {
       finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
-                                       _("Scene %d has no still to animate."), data->position));
+                                       _("Scene %d has no still to animate."), data->remote.position));
       return;
     }
   if (!heyai_kling_model_has_mode (self->model, self->mode))
