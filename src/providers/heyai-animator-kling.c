@@ -29,35 +29,28 @@
 
 struct _HeyaiAnimatorKling
 {
-  GObject        parent_instance;
+  HeyaiRemoteProvider parent_instance;   /* http, base URL, model, poll interval, max wait, price */
 
-  HeyaiHttp     *http;
-  char          *base_url;
-  char          *model;
   char          *mode;
   char          *negative_prompt;
   char          *access_key;   /* NULL with api_key NULL: not resolved yet */
   char          *secret_key;
   char          *api_key;
   HeyaiJwtCache *jwt;
-  guint          poll_ms;
-  guint          max_wait;
-  double         price;        /* > 0: the price table's override for a 5 s clip */
 };
+
+#define BASE(self)     HEYAI_REMOTE_PROVIDER (self)
+#define HTTP(self)     heyai_remote_provider_get_http (BASE (self))
+#define MODEL(self)    heyai_remote_provider_get_model (BASE (self))
 
 static void animator_iface_init (HeyaiAnimatorInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (HeyaiAnimatorKling, heyai_animator_kling, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (HeyaiAnimatorKling, heyai_animator_kling, HEYAI_TYPE_REMOTE_PROVIDER,
                                G_IMPLEMENT_INTERFACE (HEYAI_TYPE_ANIMATOR, animator_iface_init))
 
 enum {
   PROP_0,
-  PROP_MODEL,
   PROP_MODE,
-  PROP_BASE_URL,
-  PROP_POLL_INTERVAL,
-  PROP_MAX_WAIT,
-  PROP_PRICE,
   N_PROPS
 };
 
@@ -167,8 +160,10 @@ static double
 clip_price (HeyaiAnimatorKling *self,
             int                 duration)
 {
-  if (self->price > 0)
-    return duration >= 10 ? 2 * self->price : self->price;
+  double price = heyai_remote_provider_get_price (BASE (self));
+
+  if (price > 0)
+    return duration >= 10 ? 2 * price : price;
   return heyai_kling_price (self->mode, duration);
 }
 
@@ -251,7 +246,7 @@ classify (HeyaiHttpResponse  *response,
   gint64 code = business_code (response, &message);
   const char *detail = message != NULL ? message : _("no detail");
 
-  if (code == 0 || (code < 0 && status < 400) || !is_service_response (self->base_url, response))
+  if (code == 0 || (code < 0 && status < 400) || !is_service_response (heyai_remote_provider_get_base_url (BASE (self)), response))
     return HEYAI_HTTP_VERDICT_DEFAULT;
 
   switch (code)
@@ -276,7 +271,7 @@ classify (HeyaiHttpResponse  *response,
     case 1103:
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS,
                    _("Kling says this account may not use the model “%s” (%s). Choose another model."),
-                   self->model, detail);
+                   MODEL (self), detail);
       return HEYAI_HTTP_VERDICT_FINAL;
     case 1304:
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS,
@@ -403,7 +398,7 @@ retry_delay_ms (HeyaiAnimatorKling *self,
   double seconds = -1;
   const char *scale = g_getenv ("HEYAI_HTTP_DELAY_SCALE");
 
-  heyai_http_get_retry_policy (self->http, &policy);
+  heyai_http_get_retry_policy (HTTP (self), &policy);
   if (response != NULL)
     seconds = heyai_http_parse_retry_after (heyai_http_response_get_headers (response),
                                             g_get_real_time () / G_USEC_PER_SEC);
@@ -548,7 +543,7 @@ make_result (GTask               *task,
   g_autoptr(JsonNode) node = NULL;
   HeyaiGenResult *gen;
 
-  json_object_set_string_member (params, "model_name", self->model);
+  json_object_set_string_member (params, "model_name", MODEL (self));
   json_object_set_string_member (params, "mode", self->mode);
   {
     g_autofree char *duration = g_strdup_printf ("%d", data->duration);
@@ -579,7 +574,7 @@ make_result (GTask               *task,
   gen = heyai_gen_result_new ();
   gen->path = g_strdup (path);
   gen->provider = g_strdup ("kling");
-  gen->model = g_strdup (self->model);
+  gen->model = g_strdup (MODEL (self));
   gen->params = json_to_string (node, FALSE);
   gen->cost = clip_price (self, data->duration);
   gen->references_note = g_strdup (data->references_note);
@@ -684,7 +679,7 @@ lookup (GTask *task)
   g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", path);
 
   heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS);
-  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), lookup_cb, task);
+  heyai_http_send_async (HTTP (self), request, g_task_get_cancellable (task), lookup_cb, task);
 }
 
 /* -- create ------------------------------------------------------------- */
@@ -824,7 +819,7 @@ submit (GTask *task)
   heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS | HEYAI_HTTP_REQUEST_NO_RETRY);
 
   heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_SUBMITTED);
-  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), submitted_cb, task);
+  heyai_http_send_async (HTTP (self), request, g_task_get_cancellable (task), submitted_cb, task);
 }
 
 /* -- the create body, built off the main thread ------------------------- */
@@ -1114,7 +1109,7 @@ build_body (GTask *task)
   input->still_path = g_strdup (data->still_path);
   input->end_frame_path = g_strdup (data->end_frame_path);
   input->references = g_strdupv (data->references);
-  input->model = g_strdup (self->model);
+  input->model = g_strdup (MODEL (self));
   input->mode = g_strdup (self->mode);
   input->prompt = g_strdup (data->prompt);
   input->negative_prompt = g_strdup (self->negative_prompt);
@@ -1124,7 +1119,7 @@ build_body (GTask *task)
   input->position = data->remote.position;
   input->camera = data->camera;
   input->camera_control = data->camera != HEYAI_CAMERA_STATIC &&
-                          heyai_kling_supports_camera_control (self->model, self->mode, data->duration);
+                          heyai_kling_supports_camera_control (MODEL (self), self->mode, data->duration);
 
   body_task = g_task_new (NULL, g_task_get_cancellable (task), body_ready_cb, task);
   g_task_set_source_tag (body_task, build_body);
@@ -1185,7 +1180,7 @@ choose_extras (HeyaiAnimatorKling  *self,
   g_autofree char *refs_reason = NULL;
   g_autofree char *end_reason = NULL;
   gboolean end_sent = FALSE;
-  const HeyaiKlingModel *model = heyai_kling_model_lookup (self->model);
+  const HeyaiKlingModel *model = heyai_kling_model_lookup (MODEL (self));
 
   if (asked > 0)
     {
@@ -1193,15 +1188,15 @@ choose_extras (HeyaiAnimatorKling  *self,
         data->references = g_strdupv ((char **) input->reference_paths);
       else
         refs_reason = g_strdup_printf (_("Kling’s model “%s” takes no reference images; only %s does"),
-                                       self->model, HEYAI_KLING_MULTI_IMAGE_MODEL);
+                                       MODEL (self), HEYAI_KLING_MULTI_IMAGE_MODEL);
     }
   if (end_asked)
     {
       if (data->references != NULL)
         end_reason = g_strdup (_("Kling’s reference-image endpoint takes no end frame"));
-      else if (!heyai_kling_supports_end_frame (self->model, self->mode))
+      else if (!heyai_kling_supports_end_frame (MODEL (self), self->mode))
         end_reason = g_strdup_printf (_("Kling’s model “%s” in mode “%s” takes no end frame"),
-                                      self->model, self->mode);
+                                      MODEL (self), self->mode);
       else
         {
           data->end_frame_path = g_strdup (input->end_frame_path);
@@ -1235,15 +1230,15 @@ heyai_animator_kling_animate_async (HeyaiAnimator       *animator,
   g_task_set_source_tag (task, heyai_animator_kling_animate_async);
 
   data = g_new0 (ClipData, 1);
-  heyai_remote_job_init (&data->remote, &remote_hooks, self->http,
+  heyai_remote_job_init (&data->remote, &remote_hooks, HTTP (self),
                          heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling")),
                          HEYAI_REMOTE_MEDIA_CLIP, reporter, input, heyai_scene_get_position (scene),
-                         self->poll_ms, self->max_wait);
+                         heyai_remote_provider_get_poll_interval (BASE (self)), heyai_remote_provider_get_max_wait (BASE (self)));
   data->resume_id = g_strdup (input->remote_id);
   data->recorded_state = input->state;
   data->attempts = input->attempts;
   data->still_path = g_strdup (input->still_path);
-  data->duration = heyai_kling_model_duration (self->model, heyai_scene_get_duration (scene));
+  data->duration = heyai_kling_model_duration (MODEL (self), heyai_scene_get_duration (scene));
   data->camera = heyai_scene_get_camera_move (scene);
   data->aspect = g_strdup (heyai_enum_to_string (HEYAI_TYPE_ASPECT, heyai_project_get_aspect (project)));
   /* The motion prompt and the camera move as a sentence (the model's own
@@ -1278,12 +1273,12 @@ heyai_animator_kling_animate_async (HeyaiAnimator       *animator,
                                        _("Scene %d has no still to animate."), data->remote.position));
       return;
     }
-  if (!heyai_kling_model_has_mode (self->model, self->mode))
+  if (!heyai_kling_model_has_mode (MODEL (self), self->mode))
     {
       /* Said before a round trip that would cost a 400. */
       finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_VALIDATION,
                                        _("Kling’s model “%s” has no mode “%s”. Set HEYAI_KLING_MODE to one it offers."),
-                                       self->model, self->mode));
+                                       MODEL (self), self->mode));
       return;
     }
 
@@ -1402,7 +1397,7 @@ heyai_animator_kling_get_name (HeyaiAnimator *animator)
 static const char *
 heyai_animator_kling_get_model (HeyaiAnimator *animator)
 {
-  return HEYAI_ANIMATOR_KLING (animator)->model;
+  return MODEL (animator);
 }
 
 static double
@@ -1430,13 +1425,6 @@ heyai_animator_kling_constructed (GObject *object)
 
   G_OBJECT_CLASS (heyai_animator_kling_parent_class)->constructed (object);
 
-  if (self->base_url == NULL)
-    self->base_url = heyai_provider_descriptor_dup_base_url (heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling"));
-  if (self->model == NULL)
-    {
-      env = g_getenv ("HEYAI_KLING_MODEL");
-      self->model = g_strdup (env != NULL && *env != '\0' ? env : HEYAI_KLING_DEFAULT_MODEL);
-    }
   if (self->mode == NULL)
     {
       env = g_getenv ("HEYAI_KLING_MODE");
@@ -1444,14 +1432,9 @@ heyai_animator_kling_constructed (GObject *object)
     }
   env = g_getenv ("HEYAI_KLING_NEGATIVE_PROMPT");
   self->negative_prompt = g_strdup (env != NULL ? env : DEFAULT_NEGATIVE);
-  env = g_getenv ("HEYAI_KLING_POLL_MS");
-  if (env != NULL && *env != '\0')
-    self->poll_ms = MAX (1, (guint) g_ascii_strtoull (env, NULL, 10));
 
-  self->http = heyai_http_new (self->base_url, heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling")));
-  heyai_http_set_classifier (self->http, classify, self, NULL);
-  heyai_http_set_timeout (self->http, 120);
-  heyai_http_set_auth_func (self->http, auth_func, self, NULL);
+  heyai_http_set_classifier (HTTP (self), classify, self, NULL);
+  heyai_http_set_auth_func (HTTP (self), auth_func, self, NULL);
 }
 
 static void
@@ -1467,9 +1450,6 @@ heyai_animator_kling_finalize (GObject *object)
 {
   HeyaiAnimatorKling *self = HEYAI_ANIMATOR_KLING (object);
 
-  g_clear_object (&self->http);
-  g_clear_pointer (&self->base_url, g_free);
-  g_clear_pointer (&self->model, g_free);
   g_clear_pointer (&self->mode, g_free);
   g_clear_pointer (&self->negative_prompt, g_free);
   g_clear_pointer (&self->access_key, g_free);
@@ -1490,23 +1470,8 @@ heyai_animator_kling_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_MODEL:
-      g_value_set_string (value, self->model);
-      break;
     case PROP_MODE:
       g_value_set_string (value, self->mode);
-      break;
-    case PROP_BASE_URL:
-      g_value_set_string (value, self->base_url);
-      break;
-    case PROP_POLL_INTERVAL:
-      g_value_set_uint (value, self->poll_ms);
-      break;
-    case PROP_MAX_WAIT:
-      g_value_set_uint (value, self->max_wait);
-      break;
-    case PROP_PRICE:
-      g_value_set_double (value, self->price);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1523,33 +1488,18 @@ heyai_animator_kling_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_MODEL:
     case PROP_MODE:
       {
-        char **field = prop_id == PROP_MODEL ? &self->model : &self->mode;
         const char *text = g_value_get_string (value);
 
         /* NULL or "" (the setting's default): keep the current value. */
-        if (text == NULL || *text == '\0' || g_strcmp0 (*field, text) == 0)
+        if (text == NULL || *text == '\0' || g_strcmp0 (self->mode, text) == 0)
           break;
-        g_free (*field);
-        *field = g_strdup (text);
-        if (self->http != NULL)
+        g_free (self->mode);
+        self->mode = g_strdup (text);
+        if (self->negative_prompt != NULL)   /* constructed */
           g_object_notify_by_pspec (object, pspec);
       }
-      break;
-    case PROP_BASE_URL:
-      g_free (self->base_url);
-      self->base_url = g_value_dup_string (value);
-      break;
-    case PROP_POLL_INTERVAL:
-      heyai_animator_kling_set_poll_interval (self, g_value_get_uint (value));
-      break;
-    case PROP_MAX_WAIT:
-      heyai_animator_kling_set_max_wait (self, g_value_get_uint (value));
-      break;
-    case PROP_PRICE:
-      self->price = g_value_get_double (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1560,34 +1510,26 @@ static void
 heyai_animator_kling_class_init (HeyaiAnimatorKlingClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  HeyaiRemoteProviderClass *remote_class = HEYAI_REMOTE_PROVIDER_CLASS (klass);
 
   object_class->constructed = heyai_animator_kling_constructed;
   object_class->finalize = heyai_animator_kling_finalize;
   object_class->get_property = heyai_animator_kling_get_property;
   object_class->set_property = heyai_animator_kling_set_property;
 
-  properties[PROP_MODEL] =
-    g_param_spec_string ("model", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS |
-                         G_PARAM_EXPLICIT_NOTIFY);
+  remote_class->role = HEYAI_ROLE_ANIMATOR;
+  remote_class->name = "kling";
+  remote_class->model_env = "HEYAI_KLING_MODEL";
+  remote_class->default_model = HEYAI_KLING_DEFAULT_MODEL;
+  remote_class->poll_env = "HEYAI_KLING_POLL_MS";
+  remote_class->default_poll_ms = DEFAULT_POLL_MS;
+  remote_class->default_max_wait = DEFAULT_MAX_WAIT;
+  remote_class->timeout = 120;
+
   properties[PROP_MODE] =
     g_param_spec_string ("mode", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS |
                          G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_BASE_URL] =
-    g_param_spec_string ("base-url", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_POLL_INTERVAL] =
-    g_param_spec_uint ("poll-interval", NULL, NULL, 1, 600000, DEFAULT_POLL_MS,
-                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_MAX_WAIT] =
-    g_param_spec_uint ("max-wait", NULL, NULL, 1, 86400, DEFAULT_MAX_WAIT,
-                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-
-  /* USD of a 5 s clip (the price table's override); 0: the built-in price. */
-  properties[PROP_PRICE] =
-    g_param_spec_double ("price", NULL, NULL, 0, 1000, 0,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -1595,8 +1537,6 @@ heyai_animator_kling_class_init (HeyaiAnimatorKlingClass *klass)
 static void
 heyai_animator_kling_init (HeyaiAnimatorKling *self)
 {
-  self->poll_ms = DEFAULT_POLL_MS;
-  self->max_wait = DEFAULT_MAX_WAIT;
 }
 
 HeyaiAnimatorKling *
@@ -1652,25 +1592,21 @@ heyai_animator_kling_get_http (HeyaiAnimatorKling *self)
 {
   g_return_val_if_fail (HEYAI_IS_ANIMATOR_KLING (self), NULL);
 
-  return self->http;
+  return HTTP (self);
 }
 
 void
 heyai_animator_kling_set_poll_interval (HeyaiAnimatorKling *self,
                                         guint               ms)
 {
-  g_return_if_fail (HEYAI_IS_ANIMATOR_KLING (self));
-
-  heyai_remote_job_set_limit (G_OBJECT (self), &self->poll_ms, ms, properties[PROP_POLL_INTERVAL]);
+  heyai_remote_provider_set_poll_interval (BASE (self), ms);
 }
 
 void
 heyai_animator_kling_set_max_wait (HeyaiAnimatorKling *self,
                                    guint               seconds)
 {
-  g_return_if_fail (HEYAI_IS_ANIMATOR_KLING (self));
-
-  heyai_remote_job_set_limit (G_OBJECT (self), &self->max_wait, seconds, properties[PROP_MAX_WAIT]);
+  heyai_remote_provider_set_max_wait (BASE (self), seconds);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1704,7 +1640,7 @@ test_send (GTask *task)   /* owned */
   heyai_http_request_add_query (request, "pageNum", "1");
   heyai_http_request_add_query (request, "pageSize", "1");
   heyai_http_request_set_max_attempts (request, 2);
-  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), test_list_cb, task);
+  heyai_http_send_async (HTTP (self), request, g_task_get_cancellable (task), test_list_cb, task);
 }
 
 void

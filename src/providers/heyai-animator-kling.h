@@ -43,6 +43,7 @@
 
 #include "heyai-providers.h"
 #include "heyai-http.h"
+#include "heyai-remote-job.h"
 
 G_BEGIN_DECLS
 
@@ -89,7 +90,7 @@ double                 heyai_kling_parse_result_duration (JsonNode *node);
 #define HEYAI_KLING_PRICE_PRO_5   0.49
 
 #define HEYAI_TYPE_ANIMATOR_KLING (heyai_animator_kling_get_type ())
-G_DECLARE_FINAL_TYPE (HeyaiAnimatorKling, heyai_animator_kling, HEYAI, ANIMATOR_KLING, GObject)
+G_DECLARE_FINAL_TYPE (HeyaiAnimatorKling, heyai_animator_kling, HEYAI, ANIMATOR_KLING, HeyaiRemoteProvider)
 
 /* Properties: model, mode, poll-interval (uint ms), max-wait (uint s,
  * default 3600).

@@ -23,39 +23,26 @@
 
 struct _HeyaiImagerHiggsfield
 {
-  GObject    parent_instance;
+  HeyaiRemoteProvider parent_instance;   /* http, base URL, model, poll interval, max wait, price */
 
-  HeyaiHttp *http;
-  char      *base_url;
-  char      *model;
   char      *resolution;
   char      *key_id;       /* NULL: not resolved yet */
   char      *key_secret;
-  guint      poll_ms;
-  guint      max_wait;
   guint      concurrency_cap;   /* learned from a 400 "Maximum number of concurrent requests (N)"; 0: unknown */
   guint      cap_refusals;      /* such answers so far */
   guint      in_flight;         /* generations under way (the gate below) */
   GQueue     waiting;           /* GTask*: generations waiting for a free slot */
-  double     price;        /* > 0: the price table's override for a standard still */
 };
+
+#define BASE(self)     HEYAI_REMOTE_PROVIDER (self)
+#define HTTP(self)     heyai_remote_provider_get_http (BASE (self))
+#define MODEL(self)    heyai_remote_provider_get_model (BASE (self))
 
 static void imager_iface_init (HeyaiImagerInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (HeyaiImagerHiggsfield, heyai_imager_higgsfield, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (HeyaiImagerHiggsfield, heyai_imager_higgsfield, HEYAI_TYPE_REMOTE_PROVIDER,
                                G_IMPLEMENT_INTERFACE (HEYAI_TYPE_IMAGER, imager_iface_init))
 
-enum {
-  PROP_0,
-  PROP_MODEL,
-  PROP_BASE_URL,
-  PROP_POLL_INTERVAL,
-  PROP_MAX_WAIT,
-  PROP_PRICE,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 /* ---------------------------------------------------------------------- */
 /* Errors                                                                  */
@@ -169,7 +156,7 @@ classify_status (HeyaiImagerHiggsfield  *self,
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
                    _("Higgsfield has blocked the model “%s” for a while (HTTP 423); nothing was charged. "
                      "Try again in a few minutes, or choose another model."),
-                   self->model);
+                   MODEL (self));
       return HEYAI_HTTP_VERDICT_RETRY;
     case 400:
     case 422:
@@ -203,7 +190,7 @@ classify_status (HeyaiImagerHiggsfield  *self,
       else
         g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION,
                      _("Higgsfield does not offer the model “%s”. Set HEYAI_HIGGSFIELD_MODEL to an available model."),
-                     self->model);
+                     MODEL (self));
       return HEYAI_HTTP_VERDICT_FINAL;
     default:
       return HEYAI_HTTP_VERDICT_DEFAULT;
@@ -222,7 +209,7 @@ classify (HeyaiHttpResponse  *response,
   g_autoptr(GError) local_error = NULL;
   HeyaiHttpVerdict verdict;
 
-  if (status < 400 || !is_service_response (self->base_url, response))
+  if (status < 400 || !is_service_response (heyai_remote_provider_get_base_url (BASE (self)), response))
     return HEYAI_HTTP_VERDICT_DEFAULT;
 
   detail = dup_detail (response);
@@ -311,13 +298,14 @@ cancel_remote (GTask      *task,
   add_auth (self, request);
   heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_NO_RETRY | HEYAI_HTTP_REQUEST_ANY_STATUS);
   heyai_http_request_set_timeout (request, 10);
-  heyai_http_send_async (self->http, request, NULL, cancel_sent_cb, NULL);
+  heyai_http_send_async (HTTP (self), request, NULL, cancel_sent_cb, NULL);
 }
 
 static double
 price_for (HeyaiImagerHiggsfield *self)
 {
-  double standard = self->price > 0 ? self->price : HEYAI_HIGGSFIELD_PRICE_STANDARD;
+  double price = heyai_remote_provider_get_price (BASE (self));
+  double standard = price > 0 ? price : HEYAI_HIGGSFIELD_PRICE_STANDARD;
 
   /* A 4K still costs twice a standard one. */
   if (g_ascii_strcasecmp (self->resolution, "4K") == 0)
@@ -341,13 +329,13 @@ make_result (GTask               *task,
   json_object_set_string_member (params, "prompt", data->prompt);
   json_object_set_string_member (params, "aspect_ratio", data->aspect);
   json_object_set_string_member (params, "resolution", self->resolution);
-  json_object_set_string_member (params, "model", self->model);
+  json_object_set_string_member (params, "model", MODEL (self));
   json_node_set_object (node, params);
 
   gen = heyai_gen_result_new ();
   gen->path = g_strdup (path);
   gen->provider = g_strdup ("higgsfield");
-  gen->model = g_strdup (self->model);
+  gen->model = g_strdup (MODEL (self));
   gen->params = json_to_string (node, FALSE);
   gen->cost = price_for (self);
   gen->references_note = g_strdup (data->references_note);
@@ -483,10 +471,10 @@ submitted_cb (GObject      *source,
           /* The request never left (connection refused, DNS or TLS
            * failure): nothing can have been accepted, sending it again is
            * safe, under the HTTP layer's retry rules. */
-          heyai_http_get_retry_policy (self->http, &policy);
+          heyai_http_get_retry_policy (HTTP (self), &policy);
           if (++data->unsent_submits < MAX (policy.max_attempts, 1))
             {
-              double delay = heyai_http_next_delay (self->http, data->unsent_submits, -1);
+              double delay = heyai_http_next_delay (HTTP (self), data->unsent_submits, -1);
 
               g_debug ("Higgsfield: scene %d: the submit was not sent (%s), trying again in %.3f s",
                        data->remote.position, error->message, delay);
@@ -530,7 +518,7 @@ submitted_cb (GObject      *source,
           g_clear_error (&error);
           if (++data->refused_submits <= MAX_REFUSED_SUBMITS)
             {
-              double delay = heyai_http_next_delay (self->http, data->refused_submits, -1);
+              double delay = heyai_http_next_delay (HTTP (self), data->refused_submits, -1);
 
               heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_RUNNING);   /* nothing on its way */
               heyai_remote_wait_start (&data->remote.wait, task, (guint) (delay * 1000), submit, heyai_remote_job_return_cancelled);
@@ -571,7 +559,7 @@ submit (GTask *task)
 {
   HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
   GenData *data = g_task_get_task_data (task);
-  g_autofree char *path = g_strdup_printf ("/%s", self->model);
+  g_autofree char *path = g_strdup_printf ("/%s", MODEL (self));
   g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", path);
   g_autoptr(JsonObject) body = json_object_new ();
 
@@ -589,7 +577,7 @@ submit (GTask *task)
   /* A submit on its way is not cut short by a cancellation: its answer
    * says whether it was accepted (then it is cancelled properly, or kept). */
   heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_SUBMITTED);
-  heyai_http_send_async (self->http, request, NULL, submitted_cb, task);
+  heyai_http_send_async (HTTP (self), request, NULL, submitted_cb, task);
 }
 
 static void
@@ -657,10 +645,10 @@ heyai_imager_higgsfield_generate_async (HeyaiImager         *imager,
   g_task_set_source_tag (task, heyai_imager_higgsfield_generate_async);
 
   data = g_new0 (GenData, 1);
-  heyai_remote_job_init (&data->remote, &remote_hooks, self->http,
+  heyai_remote_job_init (&data->remote, &remote_hooks, HTTP (self),
                          heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_IMAGER, "higgsfield")),
                          HEYAI_REMOTE_MEDIA_STILL, reporter, input, heyai_scene_get_position (scene),
-                         self->poll_ms, self->max_wait);
+                         heyai_remote_provider_get_poll_interval (BASE (self)), heyai_remote_provider_get_max_wait (BASE (self)));
   data->resume_id = g_strdup (input->remote_id);
   data->accepted = accepted;
   {
@@ -675,7 +663,7 @@ heyai_imager_higgsfield_generate_async (HeyaiImager         *imager,
      * soul/reference takes one, by URL after an upload): said, never
      * silently dropped. */
     g_autofree char *reason = g_strdup_printf (_("Higgsfield’s model “%s” takes no reference images"),
-                                               self->model);
+                                               MODEL (self));
 
     data->references_note = heyai_gen_references_note (input, 0, FALSE, reason, NULL);
   }
@@ -714,7 +702,7 @@ heyai_imager_higgsfield_get_name (HeyaiImager *imager)
 static const char *
 heyai_imager_higgsfield_get_model (HeyaiImager *imager)
 {
-  return HEYAI_IMAGER_HIGGSFIELD (imager)->model;
+  return MODEL (imager);
 }
 
 static double
@@ -881,6 +869,15 @@ imager_iface_init (HeyaiImagerInterface *iface)
 /* ---------------------------------------------------------------------- */
 /* GObject                                                                 */
 
+/* The path is appended to the base URL: no leading slash. */
+static char *
+normalize_model (const char *model)
+{
+  while (*model == '/')
+    model++;
+  return g_strdup (model);
+}
+
 static void
 heyai_imager_higgsfield_constructed (GObject *object)
 {
@@ -889,27 +886,9 @@ heyai_imager_higgsfield_constructed (GObject *object)
 
   G_OBJECT_CLASS (heyai_imager_higgsfield_parent_class)->constructed (object);
 
-  if (self->base_url == NULL)
-    self->base_url = heyai_provider_descriptor_dup_base_url (heyai_provider_descriptor_lookup (HEYAI_ROLE_IMAGER, "higgsfield"));
-  if (self->model == NULL)
-    {
-      env = g_getenv ("HEYAI_HIGGSFIELD_MODEL");
-      self->model = g_strdup (env != NULL && *env != '\0' ? env : HEYAI_HIGGSFIELD_DEFAULT_MODEL);
-    }
-  /* The path is appended to the base URL: no leading slash. */
-  while (self->model[0] == '/')
-    memmove (self->model, self->model + 1, strlen (self->model));
-
   env = g_getenv ("HEYAI_HIGGSFIELD_RESOLUTION");
   self->resolution = g_strdup (env != NULL && *env != '\0' ? env : HEYAI_HIGGSFIELD_DEFAULT_RESOLUTION);
-
-  env = g_getenv ("HEYAI_HIGGSFIELD_POLL_MS");
-  if (env != NULL && *env != '\0')
-    self->poll_ms = MAX (1, (guint) g_ascii_strtoull (env, NULL, 10));
-
-  self->http = heyai_http_new (self->base_url, heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_IMAGER, "higgsfield")));
-  heyai_http_set_classifier (self->http, classify, self, NULL);
-  heyai_http_set_timeout (self->http, 60);
+  heyai_http_set_classifier (HTTP (self), classify, self, NULL);
 }
 
 static void
@@ -917,9 +896,6 @@ heyai_imager_higgsfield_finalize (GObject *object)
 {
   HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (object);
 
-  g_clear_object (&self->http);
-  g_clear_pointer (&self->base_url, g_free);
-  g_clear_pointer (&self->model, g_free);
   g_clear_pointer (&self->resolution, g_free);
   g_clear_pointer (&self->key_id, g_free);
   if (self->key_secret != NULL)
@@ -930,117 +906,28 @@ heyai_imager_higgsfield_finalize (GObject *object)
 }
 
 static void
-heyai_imager_higgsfield_get_property (GObject    *object,
-                                      guint       prop_id,
-                                      GValue     *value,
-                                      GParamSpec *pspec)
-{
-  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (object);
-
-  switch (prop_id)
-    {
-    case PROP_MODEL:
-      g_value_set_string (value, self->model);
-      break;
-    case PROP_BASE_URL:
-      g_value_set_string (value, self->base_url);
-      break;
-    case PROP_POLL_INTERVAL:
-      g_value_set_uint (value, self->poll_ms);
-      break;
-    case PROP_MAX_WAIT:
-      g_value_set_uint (value, self->max_wait);
-      break;
-    case PROP_PRICE:
-      g_value_set_double (value, self->price);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-heyai_imager_higgsfield_set_property (GObject      *object,
-                                      guint         prop_id,
-                                      const GValue *value,
-                                      GParamSpec   *pspec)
-{
-  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (object);
-
-  switch (prop_id)
-    {
-    case PROP_MODEL:
-      {
-        const char *model = g_value_get_string (value);
-
-        /* NULL or "" (the setting's default): keep the current model. */
-        if (model == NULL || *model == '\0')
-          break;
-        while (*model == '/')
-          model++;
-        if (g_strcmp0 (self->model, model) == 0)
-          break;
-        g_free (self->model);
-        self->model = g_strdup (model);
-        if (self->http != NULL)
-          g_object_notify_by_pspec (object, pspec);
-      }
-      break;
-    case PROP_BASE_URL:
-      g_free (self->base_url);
-      self->base_url = g_value_dup_string (value);
-      break;
-    case PROP_POLL_INTERVAL:
-      heyai_imager_higgsfield_set_poll_interval (self, g_value_get_uint (value));
-      break;
-    case PROP_MAX_WAIT:
-      heyai_imager_higgsfield_set_max_wait (self, g_value_get_uint (value));
-      break;
-    case PROP_PRICE:
-      self->price = g_value_get_double (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 heyai_imager_higgsfield_class_init (HeyaiImagerHiggsfieldClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  HeyaiRemoteProviderClass *remote_class = HEYAI_REMOTE_PROVIDER_CLASS (klass);
 
   object_class->constructed = heyai_imager_higgsfield_constructed;
   object_class->finalize = heyai_imager_higgsfield_finalize;
-  object_class->get_property = heyai_imager_higgsfield_get_property;
-  object_class->set_property = heyai_imager_higgsfield_set_property;
 
-  properties[PROP_MODEL] =
-    g_param_spec_string ("model", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS |
-                         G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_BASE_URL] =
-    g_param_spec_string ("base-url", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_POLL_INTERVAL] =
-    g_param_spec_uint ("poll-interval", NULL, NULL, 1, 600000, DEFAULT_POLL_MS,
-                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_MAX_WAIT] =
-    g_param_spec_uint ("max-wait", NULL, NULL, 1, 86400, DEFAULT_MAX_WAIT,
-                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-
-  /* USD of a standard still (the price table's override); 0: the built-in price. */
-  properties[PROP_PRICE] =
-    g_param_spec_double ("price", NULL, NULL, 0, 1000, 0,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  remote_class->role = HEYAI_ROLE_IMAGER;
+  remote_class->name = "higgsfield";
+  remote_class->model_env = "HEYAI_HIGGSFIELD_MODEL";
+  remote_class->default_model = HEYAI_HIGGSFIELD_DEFAULT_MODEL;
+  remote_class->poll_env = "HEYAI_HIGGSFIELD_POLL_MS";
+  remote_class->default_poll_ms = DEFAULT_POLL_MS;
+  remote_class->default_max_wait = DEFAULT_MAX_WAIT;
+  remote_class->timeout = 60;
+  remote_class->normalize_model = normalize_model;
 }
 
 static void
 heyai_imager_higgsfield_init (HeyaiImagerHiggsfield *self)
 {
-  self->poll_ms = DEFAULT_POLL_MS;
-  self->max_wait = DEFAULT_MAX_WAIT;
 }
 
 HeyaiImagerHiggsfield *
@@ -1072,25 +959,21 @@ heyai_imager_higgsfield_get_http (HeyaiImagerHiggsfield *self)
 {
   g_return_val_if_fail (HEYAI_IS_IMAGER_HIGGSFIELD (self), NULL);
 
-  return self->http;
+  return HTTP (self);
 }
 
 void
 heyai_imager_higgsfield_set_poll_interval (HeyaiImagerHiggsfield *self,
                                            guint                  ms)
 {
-  g_return_if_fail (HEYAI_IS_IMAGER_HIGGSFIELD (self));
-
-  heyai_remote_job_set_limit (G_OBJECT (self), &self->poll_ms, ms, properties[PROP_POLL_INTERVAL]);
+  heyai_remote_provider_set_poll_interval (BASE (self), ms);
 }
 
 void
 heyai_imager_higgsfield_set_max_wait (HeyaiImagerHiggsfield *self,
                                       guint                  seconds)
 {
-  g_return_if_fail (HEYAI_IS_IMAGER_HIGGSFIELD (self));
-
-  heyai_remote_job_set_limit (G_OBJECT (self), &self->max_wait, seconds, properties[PROP_MAX_WAIT]);
+  heyai_remote_provider_set_max_wait (BASE (self), seconds);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1143,7 +1026,7 @@ test_send (GTask *task)   /* owned */
   add_auth (self, request);
   heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS);
   heyai_http_request_set_max_attempts (request, 2);
-  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), test_status_cb, task);
+  heyai_http_send_async (HTTP (self), request, g_task_get_cancellable (task), test_status_cb, task);
 }
 
 void

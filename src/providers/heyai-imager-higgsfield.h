@@ -33,6 +33,7 @@
 
 #include "heyai-providers.h"
 #include "heyai-http.h"
+#include "heyai-remote-job.h"
 
 G_BEGIN_DECLS
 
@@ -42,7 +43,7 @@ G_BEGIN_DECLS
 #define HEYAI_HIGGSFIELD_PRICE_4K           0.12
 
 #define HEYAI_TYPE_IMAGER_HIGGSFIELD (heyai_imager_higgsfield_get_type ())
-G_DECLARE_FINAL_TYPE (HeyaiImagerHiggsfield, heyai_imager_higgsfield, HEYAI, IMAGER_HIGGSFIELD, GObject)
+G_DECLARE_FINAL_TYPE (HeyaiImagerHiggsfield, heyai_imager_higgsfield, HEYAI, IMAGER_HIGGSFIELD, HeyaiRemoteProvider)
 
 /* Properties: model (the model path), resolution, poll-interval (uint ms),
  * max-wait (uint s, polling budget per job, default 1800).

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "heyai-remote-job.h"
+#include "heyai-provider-descriptors.h"
 
 static gboolean
 wait_timeout_cb (gpointer user_data)
@@ -627,4 +628,288 @@ heyai_remote_job_accepted (GTask             *task,
     read_answer (task, answer);
   else
     poll_now (task);   /* cancelled meanwhile: cancels it at the service */
+}
+
+/* ---------------------------------------------------------------------- */
+/* HeyaiRemoteProvider                                                     */
+
+typedef struct
+{
+  HeyaiHttp *http;
+  char      *base_url;
+  char      *model;
+  guint      poll_ms;
+  guint      max_wait;
+  double     price;
+  gboolean   constructed;
+} HeyaiRemoteProviderPrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (HeyaiRemoteProvider, heyai_remote_provider, G_TYPE_OBJECT)
+
+enum {
+  PROVIDER_PROP_0,
+  PROVIDER_PROP_MODEL,
+  PROVIDER_PROP_BASE_URL,
+  PROVIDER_PROP_POLL_INTERVAL,
+  PROVIDER_PROP_MAX_WAIT,
+  PROVIDER_PROP_PRICE,
+  PROVIDER_N_PROPS
+};
+
+static GParamSpec *provider_properties[PROVIDER_N_PROPS];
+
+static const HeyaiProviderDescriptor *
+class_descriptor (HeyaiRemoteProvider *self)
+{
+  HeyaiRemoteProviderClass *klass = HEYAI_REMOTE_PROVIDER_GET_CLASS (self);
+  const HeyaiProviderDescriptor *descriptor = heyai_provider_descriptor_lookup (klass->role, klass->name);
+
+  g_assert (descriptor != NULL);
+  return descriptor;
+}
+
+static void
+set_model (HeyaiRemoteProvider *self,
+           const char          *model)
+{
+  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
+  HeyaiRemoteProviderClass *klass = HEYAI_REMOTE_PROVIDER_GET_CLASS (self);
+  g_autofree char *normal = NULL;
+
+  /* NULL or "" (the setting's default): keep the current model. */
+  if (model == NULL || *model == '\0')
+    return;
+  if (klass->normalize_model != NULL)
+    model = normal = klass->normalize_model (model);
+  if (g_strcmp0 (priv->model, model) == 0)
+    return;
+  g_free (priv->model);
+  priv->model = g_strdup (model);
+  if (priv->constructed)
+    g_object_notify_by_pspec (G_OBJECT (self), provider_properties[PROVIDER_PROP_MODEL]);
+}
+
+static void
+heyai_remote_provider_constructed (GObject *object)
+{
+  HeyaiRemoteProvider *self = HEYAI_REMOTE_PROVIDER (object);
+  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
+  HeyaiRemoteProviderClass *klass = HEYAI_REMOTE_PROVIDER_GET_CLASS (self);
+  const HeyaiProviderDescriptor *descriptor = class_descriptor (self);
+  const char *env;
+
+  G_OBJECT_CLASS (heyai_remote_provider_parent_class)->constructed (object);
+
+  if (priv->base_url == NULL)
+    priv->base_url = heyai_provider_descriptor_dup_base_url (descriptor);
+  if (priv->model == NULL)
+    {
+      env = klass->model_env != NULL ? g_getenv (klass->model_env) : NULL;
+      set_model (self, env != NULL && *env != '\0' ? env : klass->default_model);
+    }
+  priv->poll_ms = MAX (klass->default_poll_ms, 1);
+  priv->max_wait = MAX (klass->default_max_wait, 1);
+  env = klass->poll_env != NULL ? g_getenv (klass->poll_env) : NULL;
+  if (env != NULL && *env != '\0')
+    priv->poll_ms = MAX (1, (guint) g_ascii_strtoull (env, NULL, 10));
+
+  priv->http = heyai_http_new (priv->base_url, heyai_provider_descriptor_label (descriptor));
+  heyai_http_set_timeout (priv->http, klass->timeout);
+  priv->constructed = TRUE;
+}
+
+static void
+heyai_remote_provider_finalize (GObject *object)
+{
+  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (HEYAI_REMOTE_PROVIDER (object));
+
+  g_clear_object (&priv->http);
+  g_clear_pointer (&priv->base_url, g_free);
+  g_clear_pointer (&priv->model, g_free);
+
+  G_OBJECT_CLASS (heyai_remote_provider_parent_class)->finalize (object);
+}
+
+static void
+heyai_remote_provider_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (HEYAI_REMOTE_PROVIDER (object));
+
+  switch (prop_id)
+    {
+    case PROVIDER_PROP_MODEL:
+      g_value_set_string (value, priv->model);
+      break;
+    case PROVIDER_PROP_BASE_URL:
+      g_value_set_string (value, priv->base_url);
+      break;
+    case PROVIDER_PROP_POLL_INTERVAL:
+      g_value_set_uint (value, priv->poll_ms);
+      break;
+    case PROVIDER_PROP_MAX_WAIT:
+      g_value_set_uint (value, priv->max_wait);
+      break;
+    case PROVIDER_PROP_PRICE:
+      g_value_set_double (value, priv->price);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+heyai_remote_provider_set_property (GObject      *object,
+                                    guint         prop_id,
+                                    const GValue *value,
+                                    GParamSpec   *pspec)
+{
+  HeyaiRemoteProvider *self = HEYAI_REMOTE_PROVIDER (object);
+  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
+
+  switch (prop_id)
+    {
+    case PROVIDER_PROP_MODEL:
+      set_model (self, g_value_get_string (value));
+      break;
+    case PROVIDER_PROP_BASE_URL:
+      g_free (priv->base_url);
+      priv->base_url = g_value_dup_string (value);
+      break;
+    case PROVIDER_PROP_POLL_INTERVAL:
+      heyai_remote_provider_set_poll_interval (self, g_value_get_uint (value));
+      break;
+    case PROVIDER_PROP_MAX_WAIT:
+      heyai_remote_provider_set_max_wait (self, g_value_get_uint (value));
+      break;
+    case PROVIDER_PROP_PRICE:
+      priv->price = g_value_get_double (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+heyai_remote_provider_class_init (HeyaiRemoteProviderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = heyai_remote_provider_constructed;
+  object_class->finalize = heyai_remote_provider_finalize;
+  object_class->get_property = heyai_remote_provider_get_property;
+  object_class->set_property = heyai_remote_provider_set_property;
+  klass->default_poll_ms = 2000;
+  klass->default_max_wait = 1800;
+  klass->timeout = 60;
+
+  provider_properties[PROVIDER_PROP_MODEL] =
+    g_param_spec_string ("model", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS |
+                         G_PARAM_EXPLICIT_NOTIFY);
+  provider_properties[PROVIDER_PROP_BASE_URL] =
+    g_param_spec_string ("base-url", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  provider_properties[PROVIDER_PROP_POLL_INTERVAL] =
+    g_param_spec_uint ("poll-interval", NULL, NULL, 1, 600000, 2000,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  provider_properties[PROVIDER_PROP_MAX_WAIT] =
+    g_param_spec_uint ("max-wait", NULL, NULL, 1, 86400, 1800,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* USD of the standard unit (a still, a 5 s clip); 0: the built-in price. */
+  provider_properties[PROVIDER_PROP_PRICE] =
+    g_param_spec_double ("price", NULL, NULL, 0, 1000, 0,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, PROVIDER_N_PROPS, provider_properties);
+}
+
+static void
+heyai_remote_provider_init (HeyaiRemoteProvider *self)
+{
+  /* The class's defaults are applied in constructed(): here the class is
+   * still this base's, not the client's. */
+}
+
+HeyaiHttp *
+heyai_remote_provider_get_http (HeyaiRemoteProvider *self)
+{
+  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
+
+  g_return_val_if_fail (HEYAI_IS_REMOTE_PROVIDER (self), NULL);
+  return priv->http;
+}
+
+const char *
+heyai_remote_provider_get_base_url (HeyaiRemoteProvider *self)
+{
+  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
+
+  g_return_val_if_fail (HEYAI_IS_REMOTE_PROVIDER (self), NULL);
+  return priv->base_url;
+}
+
+const char *
+heyai_remote_provider_get_model (HeyaiRemoteProvider *self)
+{
+  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
+
+  g_return_val_if_fail (HEYAI_IS_REMOTE_PROVIDER (self), NULL);
+  return priv->model;
+}
+
+const char *
+heyai_remote_provider_get_label (HeyaiRemoteProvider *self)
+{
+  g_return_val_if_fail (HEYAI_IS_REMOTE_PROVIDER (self), NULL);
+  return heyai_provider_descriptor_label (class_descriptor (self));
+}
+
+guint
+heyai_remote_provider_get_poll_interval (HeyaiRemoteProvider *self)
+{
+  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
+
+  g_return_val_if_fail (HEYAI_IS_REMOTE_PROVIDER (self), 1);
+  return priv->poll_ms;
+}
+
+guint
+heyai_remote_provider_get_max_wait (HeyaiRemoteProvider *self)
+{
+  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
+
+  g_return_val_if_fail (HEYAI_IS_REMOTE_PROVIDER (self), 1);
+  return priv->max_wait;
+}
+
+double
+heyai_remote_provider_get_price (HeyaiRemoteProvider *self)
+{
+  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
+
+  g_return_val_if_fail (HEYAI_IS_REMOTE_PROVIDER (self), 0);
+  return priv->price;
+}
+
+void
+heyai_remote_provider_set_poll_interval (HeyaiRemoteProvider *self,
+                                         guint                ms)
+{
+  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
+
+  g_return_if_fail (HEYAI_IS_REMOTE_PROVIDER (self));
+  heyai_remote_job_set_limit (G_OBJECT (self), &priv->poll_ms, ms, provider_properties[PROVIDER_PROP_POLL_INTERVAL]);
+}
+
+void
+heyai_remote_provider_set_max_wait (HeyaiRemoteProvider *self,
+                                    guint                seconds)
+{
+  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
+
+  g_return_if_fail (HEYAI_IS_REMOTE_PROVIDER (self));
+  heyai_remote_job_set_limit (G_OBJECT (self), &priv->max_wait, seconds, provider_properties[PROVIDER_PROP_MAX_WAIT]);
 }

@@ -190,4 +190,49 @@ void     heyai_remote_job_resume    (GTask                      *task,
 /* Completes @task with "The still/clip was cancelled." */
 void     heyai_remote_job_return_cancelled (GTask              *task);
 
+/* ---------------------------------------------------------------------- */
+/* HeyaiRemoteProvider: what every remote media client is made of          */
+
+/* The base of the remote media clients: its service's HeyaiHttp (made at
+ * construction from the descriptor row's base URL and label, with the
+ * class's timeout), and the properties every client has: "base-url"
+ * (construct only; NULL: the descriptor's, which reads its variable),
+ * "model" (NULL or "" keeps the current one; the class's variable, then
+ * its default), "poll-interval" (ms), "max-wait" (s) and "price" (the
+ * price table's override, 0: built in). */
+#define HEYAI_TYPE_REMOTE_PROVIDER (heyai_remote_provider_get_type ())
+G_DECLARE_DERIVABLE_TYPE (HeyaiRemoteProvider, heyai_remote_provider, HEYAI, REMOTE_PROVIDER, GObject)
+
+struct _HeyaiRemoteProviderClass
+{
+  GObjectClass  parent_class;
+
+  HeyaiRole     role;              /* with name: the descriptor row */
+  const char   *name;
+  const char   *model_env;         /* "HEYAI_KLING_MODEL" */
+  const char   *default_model;
+  const char   *poll_env;          /* "HEYAI_KLING_POLL_MS" (tests) */
+  guint         default_poll_ms;
+  guint         default_max_wait;  /* seconds */
+  guint         timeout;           /* seconds, of each HTTP request */
+  /* The model to keep for @model as set (e.g. without a leading '/'),
+   * newly allocated; NULL: @model as given. */
+  char       *(*normalize_model)   (const char *model);
+
+  gpointer      padding[8];
+};
+
+HeyaiHttp  *heyai_remote_provider_get_http          (HeyaiRemoteProvider *self);
+const char *heyai_remote_provider_get_base_url      (HeyaiRemoteProvider *self);
+const char *heyai_remote_provider_get_model         (HeyaiRemoteProvider *self);
+/* The service's name for messages ("Kling"), from the descriptor. */
+const char *heyai_remote_provider_get_label         (HeyaiRemoteProvider *self);
+guint       heyai_remote_provider_get_poll_interval (HeyaiRemoteProvider *self);
+guint       heyai_remote_provider_get_max_wait      (HeyaiRemoteProvider *self);
+double      heyai_remote_provider_get_price         (HeyaiRemoteProvider *self);
+void        heyai_remote_provider_set_poll_interval (HeyaiRemoteProvider *self,
+                                                     guint                ms);
+void        heyai_remote_provider_set_max_wait      (HeyaiRemoteProvider *self,
+                                                     guint                seconds);
+
 G_END_DECLS
