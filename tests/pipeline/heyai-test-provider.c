@@ -21,6 +21,7 @@ struct _HeyaiTestProvider
   int                 failure[N_ROLES][TEST_MAX_SCENES + 1];   /* -1 = none */
   gboolean            remote[N_ROLES];
   double              cost[N_ROLES];
+  char               *references_note[N_ROLES];
   guint               capacity[N_ROLES];
   guint               refusal_ms[N_ROLES];
   guint               n_scenes;
@@ -183,6 +184,7 @@ op_finish (Op *op)
         result->request_id = g_strdup (heyai_job_get_remote_id (op->job));
         result->seed = 42;
         result->cost = self->cost[op->role];
+        result->references_note = g_strdup (self->references_note[op->role]);
         g_task_return_pointer (task, result, (GDestroyNotify) heyai_gen_result_free);
       }
       break;
@@ -385,6 +387,8 @@ imager_generate_async (HeyaiImager         *imager,
 {
   g_autoptr(HeyaiJob) job = snapshot_job (input);
 
+  if (heyai_gen_input_n_references (input) > 0 || input->end_frame_path != NULL)
+    HEYAI_TEST_PROVIDER (imager)->stats[HEYAI_ROLE_IMAGER].with_extras++;
   op_start (HEYAI_TEST_PROVIDER (imager), HEYAI_ROLE_IMAGER, job, reporter, scene, input->dest_dir,
             cancellable, imager_generate_async, callback, user_data, NULL);
 }
@@ -428,6 +432,8 @@ animator_animate_async (HeyaiAnimator       *animator,
 
   g_assert (input->still_path != NULL);
   g_assert (g_file_test (input->still_path, G_FILE_TEST_EXISTS));
+  if (heyai_gen_input_n_references (input) > 0 || input->end_frame_path != NULL)
+    HEYAI_TEST_PROVIDER (animator)->stats[HEYAI_ROLE_ANIMATOR].with_extras++;
 
   op_start (HEYAI_TEST_PROVIDER (animator), HEYAI_ROLE_ANIMATOR, job, reporter, scene, input->dest_dir,
             cancellable, animator_animate_async, callback, user_data, NULL);
@@ -500,6 +506,8 @@ heyai_test_provider_finalize (GObject *object)
   HeyaiTestProvider *self = HEYAI_TEST_PROVIDER (object);
 
   g_free (self->name);
+  for (guint i = 0; i < N_ROLES; i++)
+    g_free (self->references_note[i]);
 
   G_OBJECT_CLASS (heyai_test_provider_parent_class)->finalize (object);
 }
@@ -573,6 +581,15 @@ heyai_test_provider_set_remote (HeyaiTestProvider *self,
                                 gboolean           remote)
 {
   self->remote[role] = remote;
+}
+
+void
+heyai_test_provider_set_references_note (HeyaiTestProvider *self,
+                                         HeyaiRole          role,
+                                         const char        *note)
+{
+  g_free (self->references_note[role]);
+  self->references_note[role] = g_strdup (note);
 }
 
 void
