@@ -245,6 +245,8 @@ typedef struct
   char         *resume_id;    /* a request accepted before (a restart) */
   gboolean     *accepted;     /* the cap gate's: set once Higgsfield took the request */
   char         *references_note;
+  char         *reference_path;   /* soul/reference: the image to upload first */
+  char         *reference_url;    /* ... and where Higgsfield serves it once uploaded */
   char         *prompt;
   char         *aspect;
   guint         refused_submits;  /* answers that prove the submit was not accepted */
@@ -257,6 +259,8 @@ gen_data_free (GenData *data)
   heyai_remote_job_clear (&data->remote);
   g_free (data->resume_id);
   g_free (data->references_note);
+  g_free (data->reference_path);
+  g_free (data->reference_url);
   g_free (data->prompt);
   g_free (data->aspect);
   g_free (data);
@@ -565,8 +569,19 @@ submit (GTask *task)
 
   json_object_set_string_member (body, "prompt", data->prompt);
   json_object_set_string_member (body, "aspect_ratio", data->aspect);
-  json_object_set_string_member (body, "resolution", self->resolution);
-  json_object_set_int_member (body, "num_images", 1);
+  if (data->reference_url != NULL)
+    {
+      /* soul/reference (contracts 2.2): resolution 720p or 1080p, one
+       * image by URL, batch_size instead of num_images. */
+      json_object_set_string_member (body, "image_reference_url", data->reference_url);
+      if (g_str_equal (self->resolution, "720p") || g_str_equal (self->resolution, "1080p"))
+        json_object_set_string_member (body, "resolution", self->resolution);
+    }
+  else
+    {
+      json_object_set_string_member (body, "resolution", self->resolution);
+      json_object_set_int_member (body, "num_images", 1);
+    }
 
   add_auth (self, request);
   heyai_http_request_set_json_object (request, body);
@@ -580,12 +595,156 @@ submit (GTask *task)
   heyai_http_send_async (HTTP (self), request, NULL, submitted_cb, task);
 }
 
+/* -- a reference image, uploaded first (contracts 2.6) -------------------- */
+
+static void
+upload_failed (GTask  *task,
+               GError *error)
+{
+  GenData *data = g_task_get_task_data (task);
+
+  /* Nothing was submitted: nothing billed. */
+  g_task_return_new_error (task, HEYAI_ERROR,
+                           error->domain == HEYAI_ERROR ? error->code : HEYAI_ERROR_RETRYABLE,
+                           _("Scene %d: the reference image could not be sent to Higgsfield (%s); "
+                             "nothing was billed."),
+                           data->remote.position, error->message);
+  g_error_free (error);
+  g_object_unref (task);
+}
+
+static void
+put_done_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GTask *task = user_data;   /* owned */
+  g_autoptr(HeyaiHttpResponse) response = NULL;
+  GError *error = NULL;
+
+  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
+  if (response == NULL)
+    {
+      upload_failed (task, error);
+      return;
+    }
+  submit (task);
+}
+
+static const char *
+image_type (GBytes *bytes)
+{
+  gsize len = 0;
+  const guint8 *b = g_bytes_get_data (bytes, &len);
+
+  if (len >= 8 && memcmp (b, "\x89PNG\r\n\x1a\n", 8) == 0)
+    return "image/png";
+  if (len >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff)
+    return "image/jpeg";
+  if (len >= 12 && memcmp (b, "RIFF", 4) == 0 && memcmp (b + 8, "WEBP", 4) == 0)
+    return "image/webp";
+  return NULL;
+}
+
+static void
+upload_url_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;   /* owned */
+  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
+  GBytes *bytes = g_object_get_data (G_OBJECT (task), "heyai-reference");
+  g_autoptr(HeyaiHttpResponse) response = NULL;
+  g_autoptr(HeyaiHttpRequest) put = NULL;
+  GError *error = NULL;
+  JsonObject *root;
+  const char *upload_url, *public_url;
+  GenData *data = g_task_get_task_data (task);
+
+  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
+  if (response == NULL)
+    {
+      upload_failed (task, error);
+      return;
+    }
+  root = heyai_http_response_get_object (response, NULL);
+  upload_url = heyai_json_object_get_string_or_null (root, "upload_url");
+  public_url = heyai_json_object_get_string_or_null (root, "public_url");
+  if (upload_url == NULL || public_url == NULL)
+    {
+      upload_failed (task, g_error_new_literal (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                                                _("no upload address in the answer")));
+      return;
+    }
+
+  /* Content-Type plus every header Higgsfield signed (upload_headers). */
+  put = heyai_http_request_new ("PUT", upload_url);
+  heyai_http_request_set_body (put, image_type (bytes), bytes);
+  if (json_object_has_member (root, "upload_headers") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "upload_headers")))
+    {
+      JsonObject *headers = json_object_get_object_member (root, "upload_headers");
+      g_autoptr(GList) names = json_object_get_members (headers);
+
+      for (GList *l = names; l != NULL; l = l->next)
+        {
+          const char *value = heyai_json_object_get_string_or_null (headers, l->data);
+
+          if (value != NULL)
+            heyai_http_request_set_header (put, l->data, value);
+        }
+    }
+  data->reference_url = g_strdup (public_url);
+  heyai_http_send_async (HTTP (self), put, g_task_get_cancellable (task), put_done_cb, task);
+}
+
+static void
+reference_loaded_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GTask *task = user_data;   /* owned */
+  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
+  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", "/files/generate-upload-url");
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  GError *error = NULL;
+  const char *type;
+
+  bytes = g_file_load_bytes_finish (G_FILE (source), result, NULL, &error);
+  if (bytes == NULL)
+    {
+      upload_failed (task, error);
+      return;
+    }
+  type = image_type (bytes);
+  if (type == NULL)
+    {
+      upload_failed (task, g_error_new_literal (HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                                                _("it is not a PNG, JPEG or WebP image")));
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (task), "heyai-reference", g_bytes_ref (bytes),
+                          (GDestroyNotify) g_bytes_unref);
+  json_object_set_string_member (body, "content_type", type);
+  add_auth (self, request);
+  heyai_http_request_set_json_object (request, body);
+  heyai_http_send_async (HTTP (self), request, g_task_get_cancellable (task), upload_url_cb, task);
+}
+
 static void
 start (GTask *task)   /* owned */
 {
   GenData *data = g_task_get_task_data (task);
+
   if (data->resume_id != NULL && *data->resume_id != '\0')
     heyai_remote_job_resume (task, data->resume_id);
+  else if (data->reference_path != NULL && data->reference_url == NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (data->reference_path);
+
+      g_file_load_bytes_async (file, g_task_get_cancellable (task), reference_loaded_cb, task);
+    }
   else
     submit (task);
 }
@@ -659,13 +818,27 @@ heyai_imager_higgsfield_generate_async (HeyaiImager         *imager,
   }
   data->aspect = g_strdup (heyai_enum_to_string (HEYAI_TYPE_ASPECT, heyai_project_get_aspect (project)));
   {
-    /* The text-to-image models send no input image (contracts 2.2: only
-     * soul/reference takes one, by URL after an upload): said, never
-     * silently dropped. */
-    g_autofree char *reason = g_strdup_printf (_("Higgsfield’s model “%s” takes no reference images"),
-                                               MODEL (self));
+    /* Only soul/reference takes an input image (one, by URL after an
+     * upload; contracts 2.2 and 2.6); the text-to-image models take none.
+     * What is not sent is said, never silently dropped. */
+    gboolean takes_one = g_str_has_suffix (MODEL (self), "/soul/reference");
+    g_autofree char *reason = takes_one
+      ? g_strdup_printf (_("Higgsfield’s model “%s” takes one reference image"), MODEL (self))
+      : g_strdup_printf (_("Higgsfield’s model “%s” takes no reference images"), MODEL (self));
 
-    data->references_note = heyai_gen_references_note (input, 0, FALSE, reason, NULL);
+    if (takes_one && heyai_gen_input_n_references (input) > 0)
+      data->reference_path = g_strdup (input->reference_paths[0]);
+    data->references_note = heyai_gen_references_note (input, takes_one ? 1 : 0, FALSE, reason, NULL);
+    if (takes_one && data->reference_path == NULL && (input->remote_id == NULL || *input->remote_id == '\0'))
+      {
+        g_task_set_task_data (task, data, (GDestroyNotify) gen_data_free);
+        g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                                 _("Scene %d: Higgsfield’s model “%s” needs a reference image. "
+                                   "Choose a text-to-image model or give the scene a reference."),
+                                 data->remote.position, MODEL (self));
+        g_object_unref (task);
+        return;
+      }
   }
   g_task_set_task_data (task, data, (GDestroyNotify) gen_data_free);
 

@@ -33,7 +33,9 @@ typedef struct
   GObject               *(*create)          (const char  *data_dir,
                                              GError     **error);   /* NULL: not in this build */
   /* Reference images (issue 16) one request may carry (HeyaiGenInput
-   * reference_paths; each within still_limits); 0: none, text only. */
+   * reference_paths; each within still_limits) with the provider's most
+   * capable model; 0: none, text only.  A model that takes fewer says so
+   * in HeyaiGenResult.references_note. */
   guint                    max_references;
   /* Animators: TRUE if an end-frame still (HeyaiGenInput end_frame_path)
    * can be sent (Kling's image_tail, on the models that take it). */

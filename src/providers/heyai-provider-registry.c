@@ -79,7 +79,9 @@ static const HeyaiProviderEntry registry[] = {
   { .role = HEYAI_ROLE_IMAGER, .name = "higgsfield", .label = N_("Higgsfield"),
     .base_url_env = "HEYAI_HIGGSFIELD_BASE_URL", .base_url = "https://api.higgsfield.ai",
     .key_env = higgsfield_keys, .default_jobs = 4, .max_jobs = 64,
-    .create = heyai_imager_higgsfield_create },
+    .create = heyai_imager_higgsfield_create,
+    /* soul/reference takes one; the text-to-image models none (the result says so) */
+    .max_references = 1 },
   { .role = HEYAI_ROLE_ANIMATOR, .name = "offline", .label = N_("Offline Ken Burns"),
     .default_jobs = HEYAI_PROVIDER_JOBS_PER_PROCESSOR, .max_jobs = 0, .create = create_animator_offline },
   { .role = HEYAI_ROLE_ANIMATOR, .name = "kling", .label = N_("Kling"),
