@@ -8,15 +8,21 @@
  *           {model_name, mode, duration "5"|"10", image (raw base64, no data:
  *           prefix), prompt (motion prompt + camera move), negative_prompt,
  *           external_task_id (= the job's idempotency key),
- *           camera_control (only kling-v1-5 + pro + 5 s, type simple)}
- *           task_id is committed to the job before polling.
+ *           camera_control (only kling-v1-5 + pro + 5 s, type simple),
+ *           image_tail (the input's end frame, where the model and mode
+ *           take it; never with camera_control)}
+ *           task_id is reported (the pipeline commits it) before polling.
+ *   references  POST {base}/v1/videos/multi-image2video (kling-v1-6 only):
+ *           image_list = the still then up to 3 references, aspect_ratio;
+ *           what could not be sent is said in the result's references_note.
+ *   The polling, download and probe are the remote-job engine's.
  *   poll    GET {base}/v1/videos/image2video/{task_id}   submitted ->
  *           processing -> succeed (task_result.videos[0].url) | failed
  *           (task_status_msg, inside code 0)
  *   fetch   the clip, streamed to dest_dir/scene-NN[-take-T]-animated.mp4
  *
- * Never paying twice: the job is marked SUBMITTED before the create request.
- * A job with a remote-id resumes polling.  A job SUBMITTED (or later) without
+ * Never paying twice: SUBMITTED is reported before the create request.
+ * An input with a remote id resumes polling.  An input SUBMITTED (or later) without
  * a remote-id (the answer to the create request was lost: crash, dropped
  * connection) is first looked up with GET .../image2video/{external_task_id};
  * only a "not found" answer leads to a new submission.  The create request is
