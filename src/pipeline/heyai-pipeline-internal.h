@@ -85,6 +85,7 @@ typedef struct
   double          charged;      /* cost added to the ledger */
   HeyaiRequest   *request;      /* the ledger row of the current provider request */
   gulong          last_error_handler;
+  HeyaiGenReporter *reporter;   /* the provider's reports of the current work step */
   guint           capacity_refusals;    /* capacity answers to this job (requeued each time) */
   guint           harvested : 1;        /* took over an earlier request */
   guint           harvest_retried : 1;  /* that request was gone: submitted afresh */
@@ -177,6 +178,16 @@ void _heyai_pipeline_set_project_status (Run                *run,
                                          HeyaiProjectStatus  status);
 Run *_heyai_pipeline_run_ref (Run *run);
 void _heyai_pipeline_run_unref (Run *run);
+/* The reference-bible seam (issue 16): the reference images and the end
+ * frame @ctx's provider request should carry.  Fills @references (char*,
+ * owned by the array, at most the provider descriptor's max_references is
+ * useful; more are reported as not applied) and *@end_frame_path (an
+ * animator's end still, newly allocated, or left NULL).  Today no
+ * project has a bible: nothing is filled and every request is text only. */
+void    _heyai_pipeline_job_references (JobCtx     *ctx,
+                                        GPtrArray  *references,
+                                        char      **end_frame_path);
+
 JobCtx *_heyai_pipeline_run_adopt_job (Run        *run,
                                        HeyaiJob   *job,
                                        HeyaiScene *scene,

@@ -34,6 +34,10 @@ _heyai_pipeline_job_detach_signals (JobCtx *ctx)
     g_clear_signal_handler (&ctx->progress_handler, ctx->job);
   if (ctx->last_error_handler != 0)
     g_clear_signal_handler (&ctx->last_error_handler, ctx->job);
+  /* Late reports (an offline encoder's last progress) are dropped. */
+  if (ctx->reporter != NULL)
+    heyai_gen_reporter_detach (ctx->reporter);
+  g_clear_pointer (&ctx->reporter, heyai_gen_reporter_unref);
 }
 
 static void
@@ -402,6 +406,74 @@ hash_cb (GObject      *object,
 /* ---------------------------------------------------------------------- */
 /* Work step                                                              */
 
+/* The provider's reports (HeyaiGenReporter): the pipeline is the only
+ * writer of the job.  Each lands on the job here; the job's notify
+ * handlers below save it (the remote id to the job row and the ledger
+ * before the provider polls), update the scene and tell the window. */
+
+static void
+report_remote_id (const char *remote_id,
+                  gpointer    user_data)
+{
+  JobCtx *ctx = user_data;
+
+  heyai_job_set_remote_id (ctx->job, remote_id);
+}
+
+static void
+report_idempotency_key (const char *key,
+                        gpointer    user_data)
+{
+  JobCtx *ctx = user_data;
+
+  heyai_job_set_idempotency_key (ctx->job, key);
+}
+
+static void
+report_state (HeyaiJobState state,
+              gpointer      user_data)
+{
+  JobCtx *ctx = user_data;
+
+  heyai_job_set_state (ctx->job, state);
+}
+
+static void
+report_progress (double   fraction,
+                 gpointer user_data)
+{
+  JobCtx *ctx = user_data;
+
+  heyai_job_set_progress (ctx->job, fraction);
+}
+
+static void
+report_waiting (const char *message,
+                gpointer    user_data)
+{
+  JobCtx *ctx = user_data;
+
+  heyai_job_set_last_error (ctx->job, message);
+}
+
+static const HeyaiGenReporterFuncs job_reporter_funcs = {
+  .remote_id = report_remote_id,
+  .idempotency_key = report_idempotency_key,
+  .state = report_state,
+  .progress = report_progress,
+  .waiting = report_waiting,
+};
+
+void
+_heyai_pipeline_job_references (JobCtx     *ctx,
+                                GPtrArray  *references,
+                                char      **end_frame_path)
+{
+  g_assert (references != NULL);
+  g_assert (end_frame_path != NULL && *end_frame_path == NULL);
+  /* No reference bible yet: text only (the bible fills this in). */
+}
+
 static void
 job_remote_id_cb (HeyaiJob   *job,
                   GParamSpec *pspec,
@@ -553,6 +625,14 @@ work_done_cb (GObject      *object,
       _heyai_pipeline_dispatch (run->self);
       _heyai_pipeline_run_check_done (run);
       return;
+    }
+
+  /* References or an end frame asked for and not sent: said, never silent. */
+  if (gen->references_note != NULL && ctx->scene != NULL)
+    {
+      g_autofree char *message = _heyai_pipeline_scene_message (ctx->scene, gen->references_note);
+
+      g_signal_emit (run->self, signals[MESSAGE], 0, message);
     }
 
   job_got_result (ctx, g_steal_pointer (&gen));
@@ -716,20 +796,42 @@ _heyai_pipeline_job_start_work (JobCtx *ctx)
   run->pending_ops++;
   ctx->in_flight = TRUE;
 
+  if (kind == HEYAI_JOB_KIND_IMAGE || kind == HEYAI_JOB_KIND_CLIP)
+    {
+      g_autoptr(GPtrArray) references = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *end_frame = NULL;
+      HeyaiGenInput input;
+
+      /* The provider gets values and a reporter, never the job. */
+      heyai_gen_input_init_from_job (&input, ctx->job);
+      input.dest_dir = kind == HEYAI_JOB_KIND_CLIP ? run->clips_dir : run->images_dir;
+      input.still_path = still_path;
+      _heyai_pipeline_job_references (ctx, references, &end_frame);
+      input.end_frame_path = end_frame;
+      if (references->len > 0)
+        {
+          g_ptr_array_add (references, NULL);
+          input.reference_paths = (const char * const *) references->pdata;
+        }
+      g_assert (ctx->reporter == NULL);
+      ctx->reporter = heyai_gen_reporter_new (&job_reporter_funcs, ctx, NULL);
+
+      if (kind == HEYAI_JOB_KIND_IMAGE)
+        heyai_imager_generate_async (self->imager, run->project, ctx->scene, &input, ctx->reporter,
+                                     ctx->cancellable, work_done_cb, ctx);
+      else
+        heyai_animator_animate_async (self->animator, run->project, ctx->scene, &input, ctx->reporter,
+                                      ctx->cancellable, work_done_cb, ctx);
+      return;
+    }
+
   switch (kind)
     {
     case HEYAI_JOB_KIND_ANALYZE:
       heyai_llm_split_async (self->llm, run->project, ctx->cancellable, _heyai_pipeline_analyze_done_cb, ctx);
       break;
     case HEYAI_JOB_KIND_IMAGE:
-      heyai_imager_generate_async (self->imager, run->project, ctx->scene, ctx->job,
-                                   run->images_dir, ctx->cancellable, work_done_cb, ctx);
-      break;
     case HEYAI_JOB_KIND_CLIP:
-      heyai_animator_animate_async (self->animator, run->project, ctx->scene, ctx->job,
-                                    still_path, run->clips_dir, ctx->cancellable,
-                                    work_done_cb, ctx);
-      break;
     case HEYAI_JOB_KIND_UPLOAD:
     default:
       g_assert_not_reached ();

@@ -210,6 +210,9 @@ _heyai_pipeline_set_project_status (Run                *run,
 static void
 job_ctx_free (JobCtx *ctx)
 {
+  if (ctx->reporter != NULL)
+    heyai_gen_reporter_detach (ctx->reporter);
+  g_clear_pointer (&ctx->reporter, heyai_gen_reporter_unref);
   if (ctx->remote_id_handler != 0)
     g_clear_signal_handler (&ctx->remote_id_handler, ctx->job);
   if (ctx->progress_handler != 0)

@@ -21,45 +21,36 @@
 #define DEFAULT_POLL_MS      10000
 #define DEFAULT_MAX_WAIT     3600
 #define MAX_IMAGE_BYTES      (10 * 1024 * 1024)
-#define MAX_CLIP_BYTES       HEYAI_HTTP_MAX_CLIP_BODY
 #define MAX_PROMPT_CHARS     2500
 #define MAX_SUBMIT_ATTEMPTS  6
 #define MAX_LOOKUP_ATTEMPTS  4
-#define MAX_BAD_ANSWERS      3
 #define NO_AUTH_HEADER       "X-HeyAI-No-Auth"
 #define DEFAULT_NEGATIVE     "blurry, distorted faces, warped hands, extra limbs, text, watermark, flicker"
 
 struct _HeyaiAnimatorKling
 {
-  GObject        parent_instance;
+  HeyaiRemoteProvider parent_instance;   /* http, base URL, model, poll interval, max wait, price */
 
-  HeyaiHttp     *http;
-  char          *base_url;
-  char          *model;
   char          *mode;
   char          *negative_prompt;
   char          *access_key;   /* NULL with api_key NULL: not resolved yet */
   char          *secret_key;
   char          *api_key;
   HeyaiJwtCache *jwt;
-  guint          poll_ms;
-  guint          max_wait;
-  double         price;        /* > 0: the price table's override for a 5 s clip */
 };
+
+#define BASE(self)     HEYAI_REMOTE_PROVIDER (self)
+#define HTTP(self)     heyai_remote_provider_get_http (BASE (self))
+#define MODEL(self)    heyai_remote_provider_get_model (BASE (self))
 
 static void animator_iface_init (HeyaiAnimatorInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (HeyaiAnimatorKling, heyai_animator_kling, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (HeyaiAnimatorKling, heyai_animator_kling, HEYAI_TYPE_REMOTE_PROVIDER,
                                G_IMPLEMENT_INTERFACE (HEYAI_TYPE_ANIMATOR, animator_iface_init))
 
 enum {
   PROP_0,
-  PROP_MODEL,
   PROP_MODE,
-  PROP_BASE_URL,
-  PROP_POLL_INTERVAL,
-  PROP_MAX_WAIT,
-  PROP_PRICE,
   N_PROPS
 };
 
@@ -85,14 +76,19 @@ heyai_kling_price (const char *mode,
 static const char *const std_pro[] = { "std", "pro", NULL };
 static const char *const std_pro_4k[] = { "std", "pro", "4k", NULL };
 
+/* image_tail: "only some model/mode combos (pro mode mostly)" (1.4): pro
+ * (and 4k) on the models below; our reading of the capability map. */
+static const char *const pro_only[] = { "pro", NULL };
+static const char *const pro_4k[] = { "pro", "4k", NULL };
+
 static const HeyaiKlingModel kling_models[] = {
-  { "kling-v1",          5, 10, FALSE, std_pro,    30.0, TRUE,  FALSE },
-  { "kling-v1-5",        5, 10, FALSE, std_pro,    30.0, TRUE,  FALSE },
-  { "kling-v1-6",        5, 10, FALSE, std_pro,    24.0, TRUE,  TRUE  },
-  { "kling-v2-master",   5, 10, FALSE, std_pro,    24.0, FALSE, FALSE },
-  { "kling-v2-1",        5, 10, FALSE, std_pro,    24.0, FALSE, FALSE },
-  { "kling-v2-1-master", 5, 10, FALSE, std_pro,    24.0, FALSE, FALSE },
-  { "kling-v3",          3, 15, TRUE,  std_pro_4k, 30.0, FALSE, FALSE },
+  { "kling-v1",          5, 10, FALSE, std_pro,    30.0, TRUE,  FALSE, NULL },
+  { "kling-v1-5",        5, 10, FALSE, std_pro,    30.0, TRUE,  FALSE, pro_only },
+  { "kling-v1-6",        5, 10, FALSE, std_pro,    24.0, TRUE,  TRUE,  pro_only },
+  { "kling-v2-master",   5, 10, FALSE, std_pro,    24.0, FALSE, FALSE, NULL },
+  { "kling-v2-1",        5, 10, FALSE, std_pro,    24.0, FALSE, FALSE, pro_only },
+  { "kling-v2-1-master", 5, 10, FALSE, std_pro,    24.0, FALSE, FALSE, pro_only },
+  { "kling-v3",          3, 15, TRUE,  std_pro_4k, 30.0, FALSE, FALSE, pro_4k },
 };
 
 const HeyaiKlingModel *
@@ -126,6 +122,17 @@ heyai_kling_model_has_mode (const char *model_name,
   return mode != NULL && g_strv_contains (model->modes, mode);
 }
 
+gboolean
+heyai_kling_supports_end_frame (const char *model_name,
+                                const char *mode)
+{
+  const HeyaiKlingModel *model = heyai_kling_model_lookup (model_name);
+
+  if (model == NULL)
+    return TRUE;   /* a newer model: let Kling judge */
+  return model->tail_modes != NULL && mode != NULL && g_strv_contains (model->tail_modes, mode);
+}
+
 double
 heyai_kling_parse_result_duration (JsonNode *node)
 {
@@ -153,8 +160,10 @@ static double
 clip_price (HeyaiAnimatorKling *self,
             int                 duration)
 {
-  if (self->price > 0)
-    return duration >= 10 ? 2 * self->price : self->price;
+  double price = heyai_remote_provider_get_price (BASE (self));
+
+  if (price > 0)
+    return duration >= 10 ? 2 * price : price;
   return heyai_kling_price (self->mode, duration);
 }
 
@@ -237,7 +246,7 @@ classify (HeyaiHttpResponse  *response,
   gint64 code = business_code (response, &message);
   const char *detail = message != NULL ? message : _("no detail");
 
-  if (code == 0 || (code < 0 && status < 400) || !is_service_response (self->base_url, response))
+  if (code == 0 || (code < 0 && status < 400) || !is_service_response (heyai_remote_provider_get_base_url (BASE (self)), response))
     return HEYAI_HTTP_VERDICT_DEFAULT;
 
   switch (code)
@@ -262,7 +271,7 @@ classify (HeyaiHttpResponse  *response,
     case 1103:
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS,
                    _("Kling says this account may not use the model “%s” (%s). Choose another model."),
-                   self->model, detail);
+                   MODEL (self), detail);
       return HEYAI_HTTP_VERDICT_FINAL;
     case 1304:
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS,
@@ -319,42 +328,40 @@ typedef void (*StepFunc) (GTask *task);
 
 typedef struct
 {
-  HeyaiJob   *job;
+  HeyaiRemoteJob remote;         /* first: the engine's part */
+  char       *resume_id;         /* a task accepted before (a restart) */
+  HeyaiJobState recorded_state;  /* the job's state when this attempt began */
+  int         attempts;
+  char       *end_frame_path;    /* NULL: none asked, or not sent */
+  char      **references;        /* sent as image_list after the still; NULL: image2video */
+  char       *references_note;
+  char       *endpoint;          /* "/v1/videos/image2video" or "/v1/videos/multi-image2video" */
   char       *still_path;
-  char       *dest_dir;
-  char       *basename;
   char       *prompt;
-  int         position;
+  char       *aspect;
   int         duration;
   double      result_duration;   /* what Kling says it made, seconds; -1 unknown */
-  char       *downloaded;        /* the clip file, before the probe accepts it */
   HeyaiCameraMove camera;
   char       *external_id;
-  char       *task_id;
-  char       *video_url;
   GBytes     *body;         /* the create request's JSON */
-  gint64      deadline;
   guint       submit_attempts;
   guint       lookup_attempts;
-  guint       polls;
-  guint       bad_answers;
-  HeyaiRemoteWait wait;
-  HeyaiPollTrouble trouble;
   gboolean    lookup_first;
 } ClipData;
 
 static void
 clip_data_free (ClipData *data)
 {
-  g_clear_object (&data->job);
+  heyai_remote_job_clear (&data->remote);
+  g_free (data->resume_id);
+  g_free (data->end_frame_path);
+  g_strfreev (data->references);
+  g_free (data->references_note);
+  g_free (data->endpoint);
   g_free (data->still_path);
-  g_free (data->dest_dir);
-  g_free (data->basename);
   g_free (data->prompt);
+  g_free (data->aspect);
   g_free (data->external_id);
-  g_free (data->task_id);
-  g_free (data->video_url);
-  g_free (data->downloaded);
   g_clear_pointer (&data->body, g_bytes_unref);
   g_free (data);
 }
@@ -371,19 +378,13 @@ finish_error (GTask  *task,
 }
 
 static void
-wait_cancelled (GTask *task)
-{
-  finish_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The clip was cancelled.")));
-}
-
-static void
 wait_then (GTask    *task,
            guint     ms,
            StepFunc  next)
 {
   ClipData *data = g_task_get_task_data (task);
 
-  heyai_remote_wait_start (&data->wait, task, ms, next, wait_cancelled);
+  heyai_remote_wait_start (&data->remote.wait, task, ms, next, heyai_remote_job_return_cancelled);
 }
 
 /* Backoff before retrying a create or lookup: Retry-After when the answer
@@ -397,7 +398,7 @@ retry_delay_ms (HeyaiAnimatorKling *self,
   double seconds = -1;
   const char *scale = g_getenv ("HEYAI_HTTP_DELAY_SCALE");
 
-  heyai_http_get_retry_policy (self->http, &policy);
+  heyai_http_get_retry_policy (HTTP (self), &policy);
   if (response != NULL)
     seconds = heyai_http_parse_retry_after (heyai_http_response_get_headers (response),
                                             g_get_real_time () / G_USEC_PER_SEC);
@@ -409,134 +410,10 @@ retry_delay_ms (HeyaiAnimatorKling *self,
   return (guint) CLAMP (seconds * 1000.0, 0, 600000);
 }
 
-static void poll_task (GTask *task);
 static void submit (GTask *task);
 static void lookup (GTask *task);
 
-/* -- download ----------------------------------------------------------- */
-
-static void
-clip_probed_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  GTask *task = user_data;   /* owned */
-  HeyaiAnimatorKling *self = g_task_get_source_object (task);
-  ClipData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) params = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  HeyaiClipInfo info = { 0 };
-  HeyaiGenResult *gen;
-
-  if (!heyai_media_probe_clip_finish (result, &info, &error) || info.duration < 0.5 * data->duration)
-    {
-      g_unlink (data->downloaded);
-      finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                       _("Scene %d: the clip Kling sent does not play (%s). Nothing was kept; "
-                                         "animate the scene again."),
-                                       data->position,
-                                       error != NULL ? error->message : _("it is much shorter than asked")));
-      return;
-    }
-
-  params = json_object_new ();
-  json_object_set_string_member (params, "model_name", self->model);
-  json_object_set_string_member (params, "mode", self->mode);
-  {
-    g_autofree char *duration = g_strdup_printf ("%d", data->duration);
-
-    json_object_set_string_member (params, "duration", duration);
-    /* what Kling reports it made (fractional, "5.041"); the probe of the
-     * file is the truth */
-    if (data->result_duration > 0)
-      json_object_set_double_member (params, "result_duration", data->result_duration);
-    json_object_set_double_member (params, "probed_duration", info.duration);
-    if (info.fps > 0)
-      json_object_set_double_member (params, "probed_fps", info.fps);
-    json_object_set_int_member (params, "probed_width", info.width);
-    json_object_set_int_member (params, "probed_height", info.height);
-  }
-  json_object_set_string_member (params, "prompt", data->prompt);
-  json_object_set_string_member (params, "negative_prompt", self->negative_prompt);
-  json_object_set_string_member (params, "camera_move",
-                                 heyai_enum_to_string (HEYAI_TYPE_CAMERA_MOVE, data->camera));
-  json_object_set_string_member (params, "external_task_id", data->external_id);
-  node = json_node_new (JSON_NODE_OBJECT);
-  json_node_set_object (node, params);
-
-  gen = heyai_gen_result_new ();
-  gen->path = g_strdup (data->downloaded);
-  gen->provider = g_strdup ("kling");
-  gen->model = g_strdup (self->model);
-  gen->params = json_to_string (node, FALSE);
-  gen->request_id = g_strdup (data->task_id);
-  gen->remote_url = g_strdup (data->video_url);
-  gen->cost = clip_price (self, data->duration);
-
-  heyai_job_set_progress (data->job, 1.0);
-  g_task_return_pointer (task, gen, (GDestroyNotify) heyai_gen_result_free);
-  g_object_unref (task);
-}
-
-static void
-downloaded_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GTask *task = user_data;
-  ClipData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HeyaiHttpDownload) download = NULL;
-
-  download = heyai_http_download_finish (HEYAI_HTTP (source), result, &error);
-  if (download == NULL)
-    {
-      if (g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION) ||
-          g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS))
-        {
-          /* 403/404/410 on the result link: Kling purges files after 30
-           * days and its CDN links are signed. */
-          finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                           _("Scene %d: Kling's link to the clip no longer works (%s). "
-                                             "Animate the scene again."),
-                                           data->position, error->message));
-          return;
-        }
-      finish_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  /* A clip is probed before it is one (C.4 item 13): 12 bytes of junk or a
-   * cut file is a failed scene, never "Clip ready". */
-  data->downloaded = g_strdup (download->path);
-  heyai_media_probe_clip_async (data->downloaded, NULL, clip_probed_cb, task);
-}
-
-static void
-start_download (GTask *task)
-{
-  HeyaiAnimatorKling *self = g_task_get_source_object (task);
-  ClipData *data = g_task_get_task_data (task);
-  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", data->video_url);
-  g_autofree char *name = g_strdup_printf ("%s-animated.mp4", data->basename);
-  g_autofree char *dest = g_build_filename (data->dest_dir, name, NULL);
-  GError *error = NULL;
-
-  if (!heyai_remote_job_ensure_dir (data->dest_dir, &error))
-    {
-      finish_error (task, error);
-      return;
-    }
-
-  heyai_job_set_state (data->job, HEYAI_JOB_STATE_DOWNLOADING);
-  heyai_http_request_set_header (request, NO_AUTH_HEADER, "1");
-  heyai_http_download_async (self->http, request, dest, MAX_CLIP_BYTES,
-                             heyai_remote_job_download_progress, data->job,
-                             g_task_get_cancellable (task), downloaded_cb, task);
-}
-
-/* -- polling ------------------------------------------------------------ */
+/* -- the engine's hooks ------------------------------------------------- */
 
 static const char *
 task_status_of (JsonObject *task_data)
@@ -566,40 +443,30 @@ is_moderation_message (const char *msg)
           strstr (lower, "moderation") != NULL);
 }
 
-static void
-handle_task_object (GTask      *task,
-                    JsonObject *task_data)
+static HeyaiRemoteStatus
+read_status (GTask              *task,
+             HeyaiHttpResponse  *response,
+             char              **url,
+             GError            **error)
 {
-  HeyaiAnimatorKling *self = g_task_get_source_object (task);
   ClipData *data = g_task_get_task_data (task);
-  const char *status = task_status_of (task_data);
+  JsonObject *task_data = data_object (response);
+  const char *status;
 
-  data->polls++;
-  if (g_strcmp0 (status, "submitted") == 0 || g_strcmp0 (status, "processing") == 0)
-    {
-      gboolean running = g_str_equal (status, "processing");
-
-      if (running)
-        heyai_job_set_state (data->job, HEYAI_JOB_STATE_RUNNING);
-      heyai_job_set_progress (data->job, running ? MIN (0.2 + 0.05 * data->polls, 0.85) : 0.1);
-      if (g_get_monotonic_time () > data->deadline)
-        {
-          finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
-                                           _("Scene %d: Kling did not finish the clip within %u minutes. "
-                                             "It keeps the task; try again later to pick it up."),
-                                           data->position, (self->max_wait + 59) / 60));
-          return;
-        }
-      wait_then (task, self->poll_ms, poll_task);
-      return;
-    }
+  if (task_data == NULL)
+    return HEYAI_REMOTE_STATUS_UNREADABLE;
+  status = task_status_of (task_data);
+  if (g_strcmp0 (status, "submitted") == 0)
+    return HEYAI_REMOTE_STATUS_QUEUED;
+  if (g_strcmp0 (status, "processing") == 0)
+    return HEYAI_REMOTE_STATUS_RUNNING;
 
   if (g_strcmp0 (status, "succeed") == 0 || g_strcmp0 (status, "succeeded") == 0)
     {
       JsonObject *result = NULL;
       JsonArray *videos = NULL;
       JsonNode *first;
-      const char *url = NULL;
+      const char *found = NULL;
 
       if (json_object_has_member (task_data, "task_result") &&
           JSON_NODE_HOLDS_OBJECT (json_object_get_member (task_data, "task_result")))
@@ -610,21 +477,19 @@ handle_task_object (GTask      *task,
       if (videos != NULL && json_array_get_length (videos) > 0 &&
           JSON_NODE_HOLDS_OBJECT (first = json_array_get_element (videos, 0)))
         {
-          url = heyai_json_object_get_string_or_null (json_node_get_object (first), "url");
+          found = heyai_json_object_get_string_or_null (json_node_get_object (first), "url");
           data->result_duration = heyai_kling_parse_result_duration (
                                     json_object_get_member (json_node_get_object (first), "duration"));
         }
-
-      if (url == NULL)
+      if (found == NULL)
         {
-          finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                           _("Scene %d: Kling finished the clip but sent no video address. "
-                                             "Animate the scene again."), data->position));
-          return;
+          g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                       _("Scene %d: Kling finished the clip but sent no video address. "
+                         "Animate the scene again."), data->remote.position);
+          return HEYAI_REMOTE_STATUS_FAILED;
         }
-      data->video_url = g_strdup (url);
-      start_download (task);
-      return;
+      *url = g_strdup (found);
+      return HEYAI_REMOTE_STATUS_DONE;
     }
 
   if (g_strcmp0 (status, "failed") == 0)
@@ -632,104 +497,103 @@ handle_task_object (GTask      *task,
       g_autofree char *msg = heyai_http_redact (heyai_json_object_get_string_or_null (task_data, "task_status_msg"));
 
       if (is_moderation_message (msg))
-        finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_MODERATION,
-                                         _("Scene %d: Kling refused the clip (content policy: %s). "
-                                           "Edit the motion prompt or the still and try again."),
-                                         data->position, msg));
+        g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_MODERATION,
+                     _("Scene %d: Kling refused the clip (content policy: %s). "
+                       "Edit the motion prompt or the still and try again."),
+                     data->remote.position, msg);
       else
-        finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                         _("Scene %d: Kling could not make the clip (%s). Try again."),
-                                         data->position, msg != NULL ? msg : _("no reason given")));
-      return;
+        g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                     _("Scene %d: Kling could not make the clip (%s). Try again."),
+                     data->remote.position, msg != NULL ? msg : _("no reason given"));
+      return HEYAI_REMOTE_STATUS_FAILED;
     }
 
-  finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                   _("Kling sent a task status HeyAI does not understand (“%s”)."),
-                                   status != NULL ? status : ""));
+  g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+               _("Kling sent a task status HeyAI does not understand (“%s”)."),
+               status != NULL ? status : "");
+  return HEYAI_REMOTE_STATUS_FAILED;
 }
 
-static void
-poll_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+static HeyaiHttpRequest *
+status_request (GTask      *task,
+                const char *remote_id)
 {
-  GTask *task = user_data;
-  g_autoptr(HeyaiHttpResponse) response = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonObject *task_data;
+  ClipData *data = g_task_get_task_data (task);
+  g_autofree char *path = g_strdup_printf ("%s/%s", data->endpoint, remote_id);
 
-  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
-  if (response == NULL)
-    {
-      if (g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND))
-        {
-          ClipData *data = g_task_get_task_data (task);
-
-          /* Forget the stale id: the next attempt submits afresh (after
-           * asking by external_task_id). */
-          heyai_job_set_remote_id (data->job, NULL);
-          finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                           _("Scene %d: %s Animate the scene again."),
-                                           data->position, error->message));
-          return;
-        }
-      else
-        {
-          HeyaiAnimatorKling *self = g_task_get_source_object (task);
-          ClipData *data = g_task_get_task_data (task);
-          guint delay_ms = 0;
-
-          /* The task is paid for: a status outage waits, it does not fail. */
-          if (heyai_remote_poll_trouble (&data->trouble, error, data->job,
-                                         heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling")),
-                                         self->poll_ms, &delay_ms))
-            {
-              wait_then (task, delay_ms, poll_task);
-              return;
-            }
-        }
-      finish_error (task, g_steal_pointer (&error));
-      return;
-    }
-  heyai_remote_poll_ok (&((ClipData *) g_task_get_task_data (task))->trouble,
-                        ((ClipData *) g_task_get_task_data (task))->job);
-  task_data = data_object (response);
-  if (task_data == NULL)
-    {
-      HeyaiAnimatorKling *self = g_task_get_source_object (task);
-      ClipData *data = g_task_get_task_data (task);
-
-      /* A garbled answer now and then is not worth failing the clip. */
-      if (++data->bad_answers <= MAX_BAD_ANSWERS)
-        {
-          wait_then (task, self->poll_ms, poll_task);
-          return;
-        }
-      finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                       _("Kling sent an answer HeyAI does not understand (no task data).")));
-      return;
-    }
-  handle_task_object (task, task_data);
+  return heyai_http_request_new ("GET", path);
 }
 
+/* The result link is a signed CDN URL: no Kling token goes there. */
 static void
-poll_task (GTask *task)
+prepare_download (GTask            *task,
+                  HeyaiHttpRequest *request)
+{
+  heyai_http_request_set_header (request, NO_AUTH_HEADER, "1");
+}
+
+static HeyaiGenResult *
+make_result (GTask               *task,
+             const char          *path,
+             const HeyaiClipInfo *info)
 {
   HeyaiAnimatorKling *self = g_task_get_source_object (task);
   ClipData *data = g_task_get_task_data (task);
-  g_autofree char *path = g_strdup_printf ("/v1/videos/image2video/%s", data->task_id);
-  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", path);
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  HeyaiGenResult *gen;
 
-  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), poll_cb, task);
+  json_object_set_string_member (params, "model_name", MODEL (self));
+  json_object_set_string_member (params, "mode", self->mode);
+  {
+    g_autofree char *duration = g_strdup_printf ("%d", data->duration);
+
+    json_object_set_string_member (params, "duration", duration);
+    /* what Kling reports it made (fractional, "5.041"); the probe of the
+     * file is the truth */
+    if (data->result_duration > 0)
+      json_object_set_double_member (params, "result_duration", data->result_duration);
+    json_object_set_double_member (params, "probed_duration", info->duration);
+    if (info->fps > 0)
+      json_object_set_double_member (params, "probed_fps", info->fps);
+    json_object_set_int_member (params, "probed_width", info->width);
+    json_object_set_int_member (params, "probed_height", info->height);
+  }
+  json_object_set_string_member (params, "prompt", data->prompt);
+  json_object_set_string_member (params, "negative_prompt", self->negative_prompt);
+  json_object_set_string_member (params, "camera_move",
+                                 heyai_enum_to_string (HEYAI_TYPE_CAMERA_MOVE, data->camera));
+  json_object_set_string_member (params, "external_task_id", data->external_id);
+  if (data->end_frame_path != NULL)
+    json_object_set_boolean_member (params, "image_tail", TRUE);
+  if (data->references != NULL)
+    json_object_set_int_member (params, "references", g_strv_length (data->references));
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (node, params);
+
+  gen = heyai_gen_result_new ();
+  gen->path = g_strdup (path);
+  gen->provider = g_strdup ("kling");
+  gen->model = g_strdup (MODEL (self));
+  gen->params = json_to_string (node, FALSE);
+  gen->cost = clip_price (self, data->duration);
+  gen->references_note = g_strdup (data->references_note);
+  return gen;
 }
 
-/* Commits the task id to the job (before any poll), then polls. */
+static const HeyaiRemoteJobHooks remote_hooks = {
+  .status_request = status_request,
+  .read_status = read_status,
+  .prepare_download = prepare_download,
+  .make_result = make_result,
+};
+
+/* Commits the task id (before any poll), then reads the task it came with. */
 static void
-adopt_task (GTask      *task,
-            JsonObject *task_data)
+adopt_task (GTask             *task,
+            HeyaiHttpResponse *response)
 {
-  ClipData *data = g_task_get_task_data (task);
-  const char *task_id = heyai_json_object_get_string_or_null (task_data, "task_id");
+  const char *task_id = heyai_json_object_get_string_or_null (data_object (response), "task_id");
 
   if (task_id == NULL || *task_id == '\0')
     {
@@ -737,11 +601,7 @@ adopt_task (GTask      *task,
                                        _("Kling accepted the clip but sent no task id. Try again.")));
       return;
     }
-  g_free (data->task_id);
-  data->task_id = g_strdup (task_id);
-  heyai_job_set_remote_id (data->job, task_id);
-  heyai_job_set_progress (data->job, 0.05);
-  handle_task_object (task, task_data);
+  heyai_remote_job_accepted (task, task_id, response);
 }
 
 /* -- lookup by external_task_id (a lost create answer) ------------------ */
@@ -772,7 +632,7 @@ lookup_cb (GObject      *source,
   if (status == 200 && code == 0 && data_object (response) != NULL)
     {
       g_debug ("Kling: found task for %s, resuming", data->external_id);
-      adopt_task (task, data_object (response));
+      adopt_task (task, response);
       return;
     }
   if (status == 404 || code == 1203)
@@ -815,11 +675,11 @@ lookup (GTask *task)
   HeyaiAnimatorKling *self = g_task_get_source_object (task);
   ClipData *data = g_task_get_task_data (task);
   g_autofree char *escaped = g_uri_escape_string (data->external_id, NULL, FALSE);
-  g_autofree char *path = g_strdup_printf ("/v1/videos/image2video/%s", escaped);
+  g_autofree char *path = g_strdup_printf ("%s/%s", data->endpoint, escaped);
   g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", path);
 
   heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS);
-  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), lookup_cb, task);
+  heyai_http_send_async (HTTP (self), request, g_task_get_cancellable (task), lookup_cb, task);
 }
 
 /* -- create ------------------------------------------------------------- */
@@ -860,7 +720,7 @@ submitted_cb (GObject      *source,
   code = business_code (response, &message);
   if (heyai_http_response_get_status (response) == 200 && code == 0 && data_object (response) != NULL)
     {
-      adopt_task (task, data_object (response));
+      adopt_task (task, response);
       return;
     }
 
@@ -941,7 +801,7 @@ submit (GTask *task)
 {
   HeyaiAnimatorKling *self = g_task_get_source_object (task);
   ClipData *data = g_task_get_task_data (task);
-  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", "/v1/videos/image2video");
+  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", data->endpoint);
 
   if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     {
@@ -958,8 +818,8 @@ submit (GTask *task)
    * answer: it may have been accepted). */
   heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS | HEYAI_HTTP_REQUEST_NO_RETRY);
 
-  heyai_job_set_state (data->job, HEYAI_JOB_STATE_SUBMITTED);
-  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), submitted_cb, task);
+  heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_SUBMITTED);
+  heyai_http_send_async (HTTP (self), request, g_task_get_cancellable (task), submitted_cb, task);
 }
 
 /* -- the create body, built off the main thread ------------------------- */
@@ -967,27 +827,49 @@ submit (GTask *task)
 typedef struct
 {
   char           *still_path;
+  char           *end_frame_path;   /* NULL: none */
+  char          **references;       /* NULL: image2video */
   char           *model;
   char           *mode;
   char           *prompt;
   char           *negative_prompt;
   char           *external_id;
+  char           *aspect;           /* multi-image2video's aspect_ratio */
   int             duration;
   int             position;
   HeyaiCameraMove camera;
   gboolean        camera_control;
 } BodyInput;
 
+/* What the worker made: the body, and what it could not send. */
+typedef struct
+{
+  GBytes *body;
+  guint   refs_sent;
+  char   *refs_reason;   /* NULL: every reference went */
+} BodyOutput;
+
 static void
 body_input_free (BodyInput *input)
 {
   g_free (input->still_path);
+  g_free (input->end_frame_path);
+  g_strfreev (input->references);
   g_free (input->model);
   g_free (input->mode);
   g_free (input->prompt);
   g_free (input->negative_prompt);
   g_free (input->external_id);
+  g_free (input->aspect);
   g_free (input);
+}
+
+static void
+body_output_free (BodyOutput *output)
+{
+  g_clear_pointer (&output->body, g_bytes_unref);
+  g_free (output->refs_reason);
+  g_free (output);
 }
 
 static gboolean
@@ -999,6 +881,49 @@ looks_like_png_or_jpeg (const guint8 *bytes,
   if (len >= sizeof png && memcmp (bytes, png, sizeof png) == 0)
     return TRUE;
   return len >= 3 && bytes[0] == 0xff && bytes[1] == 0xd8 && bytes[2] == 0xff;
+}
+
+/* @path as Kling takes an image (C.4 item 15): WebP, a PNG over 10 MB, a
+ * still under 300 px become a fitted JPEG copy (the original stays the
+ * take); raw base64 without a data: prefix. */
+static char *
+encode_image (const char  *path,
+              int          position,
+              GError     **error)
+{
+  g_autoptr(GError) fit_error = NULL;
+  g_autoptr(GError) io_error = NULL;
+  g_autofree char *contents = NULL;
+  gboolean converted = FALSE;
+  const HeyaiProviderDescriptor *descriptor = heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling");
+  g_autofree char *fitted = heyai_media_fit_still (path, descriptor->still_limits, &converted, &fit_error);
+  gsize len = 0;
+
+  if (fitted == NULL)
+    {
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                   _("Scene %d: %s"), position, fit_error->message);
+      return NULL;
+    }
+  if (!g_file_get_contents (fitted, &contents, &len, &io_error))
+    {
+      g_autofree char *what = g_strdup_printf (_("Scene %d: could not read the still"), position);
+
+      if (converted)
+        g_unlink (fitted);
+      heyai_set_gio_error (error, io_error, what);
+      return NULL;
+    }
+  if (converted)
+    g_unlink (fitted);
+  if (len > MAX_IMAGE_BYTES || !looks_like_png_or_jpeg ((const guint8 *) contents, len))
+    {
+      /* changed on disk between the check and the read */
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                   _("Scene %d: Kling only takes PNG or JPEG stills."), position);
+      return NULL;
+    }
+  return g_base64_encode ((const guchar *) contents, len);
 }
 
 static JsonObject *
@@ -1038,76 +963,97 @@ build_body_thread (GTask        *body_task,
                    GCancellable *cancellable)
 {
   BodyInput *input = task_data;
-  g_autoptr(GError) io_error = NULL;
-  g_autofree char *contents = NULL;
-  g_autofree char *b64 = NULL;
   g_autoptr(JsonObject) body = json_object_new ();
   g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
   g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *b64 = NULL;
   GError *error = NULL;
+  BodyOutput *output;
   char *text;
   gsize len = 0;
 
-  /* WebP, a PNG over 10 MB, a still under 300 px: a fitted JPEG copy is
-   * sent, the original stays the take (C.4 item 15). */
-  {
-    g_autoptr(GError) fit_error = NULL;
-    gboolean converted = FALSE;
-    const HeyaiProviderDescriptor *descriptor = heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling");
-    g_autofree char *fitted = heyai_media_fit_still (input->still_path, descriptor->still_limits,
-                                                     &converted, &fit_error);
-
-    if (fitted == NULL)
-      {
-        g_task_return_new_error (body_task, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
-                                 _("Scene %d: %s"), input->position, fit_error->message);
-        return;
-      }
-    if (!g_file_get_contents (fitted, &contents, &len, &io_error))
-      {
-        g_autofree char *what = g_strdup_printf (_("Scene %d: could not read the still"), input->position);
-
-        if (converted)
-          g_unlink (fitted);
-        heyai_set_gio_error (&error, io_error, what);
-        g_task_return_error (body_task, error);
-        return;
-      }
-    if (converted)
-      g_unlink (fitted);
-  }
-  if (len > MAX_IMAGE_BYTES || !looks_like_png_or_jpeg ((const guint8 *) contents, len))
+  b64 = encode_image (input->still_path, input->position, &error);
+  if (b64 == NULL)
     {
-      /* changed on disk between the check and the read */
-      g_task_return_new_error (body_task, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
-                               _("Scene %d: Kling only takes PNG or JPEG stills."), input->position);
+      g_task_return_error (body_task, error);
       return;
     }
   if (g_task_return_error_if_cancelled (body_task))
     return;
 
-  /* Raw base64: Kling rejects a data: URI prefix. */
-  b64 = g_base64_encode ((const guchar *) contents, len);
-  g_clear_pointer (&contents, g_free);
-
+  output = g_new0 (BodyOutput, 1);
   json_object_set_string_member (body, "model_name", input->model);
-  json_object_set_string_member (body, "mode", input->mode);
   {
     g_autofree char *duration = g_strdup_printf ("%d", input->duration);
 
     json_object_set_string_member (body, "duration", duration);
   }
-  json_object_set_string_member (body, "image", b64);
-  json_object_set_string_member (body, "prompt", input->prompt);
-  json_object_set_string_member (body, "negative_prompt", input->negative_prompt);
-  json_object_set_string_member (body, "external_task_id", input->external_id);
-  if (input->camera_control)
-    json_object_set_object_member (body, "camera_control", camera_control_new (input->camera));
+  if (input->references != NULL)
+    {
+      /* multi-image2video (C.4 item 17): the still first, so the clip
+       * keeps the approved look, then the references; 1 to 4 images. */
+      JsonArray *list = json_array_new ();
+      JsonObject *item = json_object_new ();
+      guint skipped = 0;
+
+      json_object_set_string_member (item, "image", b64);
+      json_array_add_object_element (list, item);
+      for (guint i = 0; input->references[i] != NULL; i++)
+        {
+          g_autoptr(GError) ref_error = NULL;
+          char *ref = json_array_get_length (list) < HEYAI_KLING_MAX_IMAGES
+                        ? encode_image (input->references[i], input->position, &ref_error) : NULL;
+
+          if (ref == NULL)
+            {
+              skipped++;
+              if (output->refs_reason == NULL)
+                output->refs_reason = ref_error != NULL
+                                        ? g_strdup (ref_error->message)
+                                        : g_strdup_printf (_("Kling takes at most %d images, the still included"),
+                                                           HEYAI_KLING_MAX_IMAGES);
+              continue;
+            }
+          item = json_object_new ();
+          json_object_set_string_member (item, "image", ref);
+          g_free (ref);
+          json_array_add_object_element (list, item);
+          output->refs_sent++;
+        }
+      json_object_set_array_member (body, "image_list", list);
+      json_object_set_string_member (body, "aspect_ratio", input->aspect);
+      json_object_set_string_member (body, "prompt", input->prompt);
+      json_object_set_string_member (body, "external_task_id", input->external_id);
+    }
+  else
+    {
+      json_object_set_string_member (body, "mode", input->mode);
+      json_object_set_string_member (body, "image", b64);
+      if (input->end_frame_path != NULL)
+        {
+          g_autofree char *tail = encode_image (input->end_frame_path, input->position, &error);
+
+          if (tail == NULL)
+            {
+              body_output_free (output);
+              g_task_return_error (body_task, error);
+              return;
+            }
+          json_object_set_string_member (body, "image_tail", tail);
+        }
+      json_object_set_string_member (body, "prompt", input->prompt);
+      json_object_set_string_member (body, "negative_prompt", input->negative_prompt);
+      json_object_set_string_member (body, "external_task_id", input->external_id);
+      /* image_tail and camera_control exclude each other (C.4 item 16). */
+      if (input->camera_control && input->end_frame_path == NULL)
+        json_object_set_object_member (body, "camera_control", camera_control_new (input->camera));
+    }
 
   json_node_set_object (root, body);
   json_generator_set_root (generator, root);
   text = json_generator_to_data (generator, &len);
-  g_task_return_pointer (body_task, g_bytes_new_take (text, len), (GDestroyNotify) g_bytes_unref);
+  output->body = g_bytes_new_take (text, len);
+  g_task_return_pointer (body_task, output, (GDestroyNotify) body_output_free);
 }
 
 static void
@@ -1118,13 +1064,33 @@ body_ready_cb (GObject      *source,
   GTask *task = user_data;
   ClipData *data = g_task_get_task_data (task);
   GError *error = NULL;
+  BodyOutput *output;
 
-  data->body = g_task_propagate_pointer (G_TASK (result), &error);
-  if (data->body == NULL)
+  output = g_task_propagate_pointer (G_TASK (result), &error);
+  if (output == NULL)
     {
       finish_error (task, error);
       return;
     }
+  data->body = g_steal_pointer (&output->body);
+  if (data->references != NULL && output->refs_sent < g_strv_length (data->references))
+    {
+      HeyaiGenInput asked = { 0 };
+      g_autofree char *note = NULL;
+
+      asked.reference_paths = (const char * const *) data->references;
+      note = heyai_gen_references_note (&asked, output->refs_sent, FALSE, output->refs_reason, NULL);
+      if (data->references_note != NULL)
+        {
+          char *both = g_strdup_printf ("%s; %s", note, data->references_note);
+
+          g_free (data->references_note);
+          data->references_note = both;
+        }
+      else
+        data->references_note = g_steal_pointer (&note);
+    }
+  body_output_free (output);
   if (data->lookup_first)
     lookup (task);
   else
@@ -1139,18 +1105,21 @@ build_body (GTask *task)
   g_autoptr(GTask) body_task = NULL;
   BodyInput *input = g_new0 (BodyInput, 1);
 
-  /* The worker gets copies: it never touches the job, scene or self. */
+  /* The worker gets copies: it never touches the scene or self. */
   input->still_path = g_strdup (data->still_path);
-  input->model = g_strdup (self->model);
+  input->end_frame_path = g_strdup (data->end_frame_path);
+  input->references = g_strdupv (data->references);
+  input->model = g_strdup (MODEL (self));
   input->mode = g_strdup (self->mode);
   input->prompt = g_strdup (data->prompt);
   input->negative_prompt = g_strdup (self->negative_prompt);
   input->external_id = g_strdup (data->external_id);
+  input->aspect = g_strdup (data->aspect);
   input->duration = data->duration;
-  input->position = data->position;
+  input->position = data->remote.position;
   input->camera = data->camera;
   input->camera_control = data->camera != HEYAI_CAMERA_STATIC &&
-                          heyai_kling_supports_camera_control (self->model, self->mode, data->duration);
+                          heyai_kling_supports_camera_control (MODEL (self), self->mode, data->duration);
 
   body_task = g_task_new (NULL, g_task_get_cancellable (task), body_ready_cb, task);
   g_task_set_source_tag (body_task, build_body);
@@ -1162,14 +1131,13 @@ static void
 start (GTask *task)
 {
   ClipData *data = g_task_get_task_data (task);
-  const char *remote = heyai_job_get_remote_id (data->job);
-  HeyaiJobState state = heyai_job_get_state (data->job);
+  const char *remote = data->resume_id;
+  HeyaiJobState state = data->recorded_state;
 
   if (remote != NULL && *remote != '\0')
     {
       g_debug ("Kling: resuming task %s", remote);
-      data->task_id = g_strdup (remote);
-      poll_task (task);
+      heyai_remote_job_resume (task, remote);
       return;
     }
 
@@ -1181,7 +1149,7 @@ start (GTask *task)
    * lookup, so a task is never paid twice. */
   data->lookup_first = state == HEYAI_JOB_STATE_SUBMITTED ||
                        ((state == HEYAI_JOB_STATE_RUNNING || state == HEYAI_JOB_STATE_DOWNLOADING) &&
-                        heyai_job_get_attempts (data->job) != 1);
+                        data->attempts != 1);
   build_body (task);
 }
 
@@ -1200,13 +1168,55 @@ credentials_ready (GTask *task)
 static void
 resolve_credentials (GTask *task);
 
+/* Which of the asked references and end frame this model can take; the
+ * rest is said in the result (never silently dropped). */
+static void
+choose_extras (HeyaiAnimatorKling  *self,
+               const HeyaiGenInput *input,
+               ClipData            *data)
+{
+  guint asked = heyai_gen_input_n_references (input);
+  gboolean end_asked = input->end_frame_path != NULL && *input->end_frame_path != '\0';
+  g_autofree char *refs_reason = NULL;
+  g_autofree char *end_reason = NULL;
+  gboolean end_sent = FALSE;
+  const HeyaiKlingModel *model = heyai_kling_model_lookup (MODEL (self));
+
+  if (asked > 0)
+    {
+      if (model != NULL && model->multi_image)
+        data->references = g_strdupv ((char **) input->reference_paths);
+      else
+        refs_reason = g_strdup_printf (_("Kling’s model “%s” takes no reference images; only %s does"),
+                                       MODEL (self), HEYAI_KLING_MULTI_IMAGE_MODEL);
+    }
+  if (end_asked)
+    {
+      if (data->references != NULL)
+        end_reason = g_strdup (_("Kling’s reference-image endpoint takes no end frame"));
+      else if (!heyai_kling_supports_end_frame (MODEL (self), self->mode))
+        end_reason = g_strdup_printf (_("Kling’s model “%s” in mode “%s” takes no end frame"),
+                                      MODEL (self), self->mode);
+      else
+        {
+          data->end_frame_path = g_strdup (input->end_frame_path);
+          end_sent = TRUE;
+        }
+    }
+  data->endpoint = g_strdup (data->references != NULL ? "/v1/videos/multi-image2video"
+                                                      : "/v1/videos/image2video");
+  /* References that cannot all go (too many, a bad image) are counted by
+   * the worker that encodes them; here: none at all, or the end frame. */
+  data->references_note = heyai_gen_references_note (input, data->references != NULL ? asked : 0,
+                                                     end_sent, refs_reason, end_reason);
+}
+
 static void
 heyai_animator_kling_animate_async (HeyaiAnimator       *animator,
                                     HeyaiProject        *project,
                                     HeyaiScene          *scene,
-                                    HeyaiJob            *job,
-                                    const char          *still_path,
-                                    const char          *dest_dir,
+                                    const HeyaiGenInput *input,
+                                    HeyaiGenReporter    *reporter,
                                     GCancellable        *cancellable,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
@@ -1220,50 +1230,55 @@ heyai_animator_kling_animate_async (HeyaiAnimator       *animator,
   g_task_set_source_tag (task, heyai_animator_kling_animate_async);
 
   data = g_new0 (ClipData, 1);
-  data->job = g_object_ref (job);
-  data->still_path = g_strdup (still_path);
-  data->dest_dir = g_strdup (dest_dir);
-  data->position = heyai_scene_get_position (scene);
-  data->basename = heyai_take_basename (data->position, heyai_job_get_take (job));
-  data->duration = heyai_kling_model_duration (self->model, heyai_scene_get_duration (scene));
+  heyai_remote_job_init (&data->remote, &remote_hooks, HTTP (self),
+                         heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling")),
+                         HEYAI_REMOTE_MEDIA_CLIP, reporter, input, heyai_scene_get_position (scene),
+                         heyai_remote_provider_get_poll_interval (BASE (self)), heyai_remote_provider_get_max_wait (BASE (self)));
+  data->resume_id = g_strdup (input->remote_id);
+  data->recorded_state = input->state;
+  data->attempts = input->attempts;
+  data->still_path = g_strdup (input->still_path);
+  data->duration = heyai_kling_model_duration (MODEL (self), heyai_scene_get_duration (scene));
   data->camera = heyai_scene_get_camera_move (scene);
+  data->aspect = g_strdup (heyai_enum_to_string (HEYAI_TYPE_ASPECT, heyai_project_get_aspect (project)));
   /* The motion prompt and the camera move as a sentence (the model's own
    * camera control is sent separately where the model has it). */
   heyai_prompt_parts_init (&parts, project, scene);
   parts.camera_in_motion = TRUE;
   parts.max_chars = MAX_PROMPT_CHARS;
   data->prompt = heyai_prompt_compose_motion (&parts);
-  data->deadline = g_get_monotonic_time () + (gint64) self->max_wait * G_USEC_PER_SEC;
+  data->remote.expected_seconds = data->duration;
+  choose_extras (self, input, data);
 
-  /* external_task_id: the job's idempotency key, created once and stored. */
-  if (heyai_job_get_idempotency_key (job) == NULL || *heyai_job_get_idempotency_key (job) == '\0')
+  /* external_task_id: the job's idempotency key, made once and reported
+   * (the pipeline stores it with the job). */
+  if (input->idempotency_key == NULL || *input->idempotency_key == '\0')
     {
-      g_autofree char *key = NULL;
-
-      if (heyai_job_get_id (job) != NULL && *heyai_job_get_id (job) != '\0')
-        key = g_strdup_printf ("heyai-%s", heyai_job_get_id (job));
+      if (input->job_id != NULL && *input->job_id != '\0')
+        data->external_id = g_strdup_printf ("heyai-%s", input->job_id);
       else
         {
           g_autofree char *uuid = heyai_uuid_new ();
-          key = g_strdup_printf ("heyai-%s", uuid);
+          data->external_id = g_strdup_printf ("heyai-%s", uuid);
         }
-      heyai_job_set_idempotency_key (job, key);
+      heyai_gen_reporter_idempotency_key (reporter, data->external_id);
     }
-  data->external_id = g_strdup (heyai_job_get_idempotency_key (job));
+  else
+    data->external_id = g_strdup (input->idempotency_key);
   g_task_set_task_data (task, data, (GDestroyNotify) clip_data_free);
 
-  if (still_path == NULL)
+  if (input->still_path == NULL)
     {
       finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
-                                       _("Scene %d has no still to animate."), data->position));
+                                       _("Scene %d has no still to animate."), data->remote.position));
       return;
     }
-  if (!heyai_kling_model_has_mode (self->model, self->mode))
+  if (!heyai_kling_model_has_mode (MODEL (self), self->mode))
     {
       /* Said before a round trip that would cost a 400. */
       finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_VALIDATION,
                                        _("Kling’s model “%s” has no mode “%s”. Set HEYAI_KLING_MODE to one it offers."),
-                                       self->model, self->mode));
+                                       MODEL (self), self->mode));
       return;
     }
 
@@ -1382,7 +1397,7 @@ heyai_animator_kling_get_name (HeyaiAnimator *animator)
 static const char *
 heyai_animator_kling_get_model (HeyaiAnimator *animator)
 {
-  return HEYAI_ANIMATOR_KLING (animator)->model;
+  return MODEL (animator);
 }
 
 static double
@@ -1410,13 +1425,6 @@ heyai_animator_kling_constructed (GObject *object)
 
   G_OBJECT_CLASS (heyai_animator_kling_parent_class)->constructed (object);
 
-  if (self->base_url == NULL)
-    self->base_url = heyai_provider_descriptor_dup_base_url (heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling"));
-  if (self->model == NULL)
-    {
-      env = g_getenv ("HEYAI_KLING_MODEL");
-      self->model = g_strdup (env != NULL && *env != '\0' ? env : HEYAI_KLING_DEFAULT_MODEL);
-    }
   if (self->mode == NULL)
     {
       env = g_getenv ("HEYAI_KLING_MODE");
@@ -1424,14 +1432,9 @@ heyai_animator_kling_constructed (GObject *object)
     }
   env = g_getenv ("HEYAI_KLING_NEGATIVE_PROMPT");
   self->negative_prompt = g_strdup (env != NULL ? env : DEFAULT_NEGATIVE);
-  env = g_getenv ("HEYAI_KLING_POLL_MS");
-  if (env != NULL && *env != '\0')
-    self->poll_ms = MAX (1, (guint) g_ascii_strtoull (env, NULL, 10));
 
-  self->http = heyai_http_new (self->base_url, heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling")));
-  heyai_http_set_classifier (self->http, classify, self, NULL);
-  heyai_http_set_timeout (self->http, 120);
-  heyai_http_set_auth_func (self->http, auth_func, self, NULL);
+  heyai_http_set_classifier (HTTP (self), classify, self, NULL);
+  heyai_http_set_auth_func (HTTP (self), auth_func, self, NULL);
 }
 
 static void
@@ -1447,9 +1450,6 @@ heyai_animator_kling_finalize (GObject *object)
 {
   HeyaiAnimatorKling *self = HEYAI_ANIMATOR_KLING (object);
 
-  g_clear_object (&self->http);
-  g_clear_pointer (&self->base_url, g_free);
-  g_clear_pointer (&self->model, g_free);
   g_clear_pointer (&self->mode, g_free);
   g_clear_pointer (&self->negative_prompt, g_free);
   g_clear_pointer (&self->access_key, g_free);
@@ -1470,23 +1470,8 @@ heyai_animator_kling_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_MODEL:
-      g_value_set_string (value, self->model);
-      break;
     case PROP_MODE:
       g_value_set_string (value, self->mode);
-      break;
-    case PROP_BASE_URL:
-      g_value_set_string (value, self->base_url);
-      break;
-    case PROP_POLL_INTERVAL:
-      g_value_set_uint (value, self->poll_ms);
-      break;
-    case PROP_MAX_WAIT:
-      g_value_set_uint (value, self->max_wait);
-      break;
-    case PROP_PRICE:
-      g_value_set_double (value, self->price);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1503,33 +1488,18 @@ heyai_animator_kling_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_MODEL:
     case PROP_MODE:
       {
-        char **field = prop_id == PROP_MODEL ? &self->model : &self->mode;
         const char *text = g_value_get_string (value);
 
         /* NULL or "" (the setting's default): keep the current value. */
-        if (text == NULL || *text == '\0' || g_strcmp0 (*field, text) == 0)
+        if (text == NULL || *text == '\0' || g_strcmp0 (self->mode, text) == 0)
           break;
-        g_free (*field);
-        *field = g_strdup (text);
-        if (self->http != NULL)
+        g_free (self->mode);
+        self->mode = g_strdup (text);
+        if (self->negative_prompt != NULL)   /* constructed */
           g_object_notify_by_pspec (object, pspec);
       }
-      break;
-    case PROP_BASE_URL:
-      g_free (self->base_url);
-      self->base_url = g_value_dup_string (value);
-      break;
-    case PROP_POLL_INTERVAL:
-      heyai_animator_kling_set_poll_interval (self, g_value_get_uint (value));
-      break;
-    case PROP_MAX_WAIT:
-      heyai_animator_kling_set_max_wait (self, g_value_get_uint (value));
-      break;
-    case PROP_PRICE:
-      self->price = g_value_get_double (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1540,34 +1510,26 @@ static void
 heyai_animator_kling_class_init (HeyaiAnimatorKlingClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  HeyaiRemoteProviderClass *remote_class = HEYAI_REMOTE_PROVIDER_CLASS (klass);
 
   object_class->constructed = heyai_animator_kling_constructed;
   object_class->finalize = heyai_animator_kling_finalize;
   object_class->get_property = heyai_animator_kling_get_property;
   object_class->set_property = heyai_animator_kling_set_property;
 
-  properties[PROP_MODEL] =
-    g_param_spec_string ("model", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS |
-                         G_PARAM_EXPLICIT_NOTIFY);
+  remote_class->role = HEYAI_ROLE_ANIMATOR;
+  remote_class->name = "kling";
+  remote_class->model_env = "HEYAI_KLING_MODEL";
+  remote_class->default_model = HEYAI_KLING_DEFAULT_MODEL;
+  remote_class->poll_env = "HEYAI_KLING_POLL_MS";
+  remote_class->default_poll_ms = DEFAULT_POLL_MS;
+  remote_class->default_max_wait = DEFAULT_MAX_WAIT;
+  remote_class->timeout = 120;
+
   properties[PROP_MODE] =
     g_param_spec_string ("mode", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS |
                          G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_BASE_URL] =
-    g_param_spec_string ("base-url", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_POLL_INTERVAL] =
-    g_param_spec_uint ("poll-interval", NULL, NULL, 1, 600000, DEFAULT_POLL_MS,
-                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_MAX_WAIT] =
-    g_param_spec_uint ("max-wait", NULL, NULL, 1, 86400, DEFAULT_MAX_WAIT,
-                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-
-  /* USD of a 5 s clip (the price table's override); 0: the built-in price. */
-  properties[PROP_PRICE] =
-    g_param_spec_double ("price", NULL, NULL, 0, 1000, 0,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -1575,8 +1537,6 @@ heyai_animator_kling_class_init (HeyaiAnimatorKlingClass *klass)
 static void
 heyai_animator_kling_init (HeyaiAnimatorKling *self)
 {
-  self->poll_ms = DEFAULT_POLL_MS;
-  self->max_wait = DEFAULT_MAX_WAIT;
 }
 
 HeyaiAnimatorKling *
@@ -1632,25 +1592,21 @@ heyai_animator_kling_get_http (HeyaiAnimatorKling *self)
 {
   g_return_val_if_fail (HEYAI_IS_ANIMATOR_KLING (self), NULL);
 
-  return self->http;
+  return HTTP (self);
 }
 
 void
 heyai_animator_kling_set_poll_interval (HeyaiAnimatorKling *self,
                                         guint               ms)
 {
-  g_return_if_fail (HEYAI_IS_ANIMATOR_KLING (self));
-
-  heyai_remote_job_set_limit (G_OBJECT (self), &self->poll_ms, ms, properties[PROP_POLL_INTERVAL]);
+  heyai_remote_provider_set_poll_interval (BASE (self), ms);
 }
 
 void
 heyai_animator_kling_set_max_wait (HeyaiAnimatorKling *self,
                                    guint               seconds)
 {
-  g_return_if_fail (HEYAI_IS_ANIMATOR_KLING (self));
-
-  heyai_remote_job_set_limit (G_OBJECT (self), &self->max_wait, seconds, properties[PROP_MAX_WAIT]);
+  heyai_remote_provider_set_max_wait (BASE (self), seconds);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1684,7 +1640,7 @@ test_send (GTask *task)   /* owned */
   heyai_http_request_add_query (request, "pageNum", "1");
   heyai_http_request_add_query (request, "pageSize", "1");
   heyai_http_request_set_max_attempts (request, 2);
-  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), test_list_cb, task);
+  heyai_http_send_async (HTTP (self), request, g_task_get_cancellable (task), test_list_cb, task);
 }
 
 void

@@ -8,15 +8,21 @@
  *           {model_name, mode, duration "5"|"10", image (raw base64, no data:
  *           prefix), prompt (motion prompt + camera move), negative_prompt,
  *           external_task_id (= the job's idempotency key),
- *           camera_control (only kling-v1-5 + pro + 5 s, type simple)}
- *           task_id is committed to the job before polling.
+ *           camera_control (only kling-v1-5 + pro + 5 s, type simple),
+ *           image_tail (the input's end frame, where the model and mode
+ *           take it; never with camera_control)}
+ *           task_id is reported (the pipeline commits it) before polling.
+ *   references  POST {base}/v1/videos/multi-image2video (kling-v1-6 only):
+ *           image_list = the still then up to 3 references, aspect_ratio;
+ *           what could not be sent is said in the result's references_note.
+ *   The polling, download and probe are the remote-job engine's.
  *   poll    GET {base}/v1/videos/image2video/{task_id}   submitted ->
  *           processing -> succeed (task_result.videos[0].url) | failed
  *           (task_status_msg, inside code 0)
  *   fetch   the clip, streamed to dest_dir/scene-NN[-take-T]-animated.mp4
  *
- * Never paying twice: the job is marked SUBMITTED before the create request.
- * A job with a remote-id resumes polling.  A job SUBMITTED (or later) without
+ * Never paying twice: SUBMITTED is reported before the create request.
+ * An input with a remote id resumes polling.  An input SUBMITTED (or later) without
  * a remote-id (the answer to the create request was lost: crash, dropped
  * connection) is first looked up with GET .../image2video/{external_task_id};
  * only a "not found" answer leads to a new submission.  The create request is
@@ -43,6 +49,7 @@
 
 #include "heyai-providers.h"
 #include "heyai-http.h"
+#include "heyai-remote-job.h"
 
 G_BEGIN_DECLS
 
@@ -57,7 +64,18 @@ typedef struct
   double             fps;            /* the output frame rate listed; probe the file */
   gboolean           cfg_scale;      /* takes cfg_scale */
   gboolean           multi_image;    /* multi-image2video (reference images) */
+  const char *const *tail_modes;     /* modes that take image_tail (end frame); NULL: none */
 } HeyaiKlingModel;
+
+/* multi-image2video takes 1 to 4 images (C.4 item 17); HeyAI sends the
+ * still first, so a clip carries up to 3 reference images. */
+#define HEYAI_KLING_MAX_IMAGES        4
+#define HEYAI_KLING_MAX_REFERENCES    (HEYAI_KLING_MAX_IMAGES - 1)
+#define HEYAI_KLING_MULTI_IMAGE_MODEL "kling-v1-6"
+
+/* TRUE if @model_name in @mode takes image_tail (an unknown model: TRUE). */
+gboolean heyai_kling_supports_end_frame (const char *model_name,
+                                         const char *mode);
 
 /* The row for @model_name, or NULL for a model not in the table. */
 const HeyaiKlingModel *heyai_kling_model_lookup      (const char *model_name);
@@ -78,7 +96,7 @@ double                 heyai_kling_parse_result_duration (JsonNode *node);
 #define HEYAI_KLING_PRICE_PRO_5   0.49
 
 #define HEYAI_TYPE_ANIMATOR_KLING (heyai_animator_kling_get_type ())
-G_DECLARE_FINAL_TYPE (HeyaiAnimatorKling, heyai_animator_kling, HEYAI, ANIMATOR_KLING, GObject)
+G_DECLARE_FINAL_TYPE (HeyaiAnimatorKling, heyai_animator_kling, HEYAI, ANIMATOR_KLING, HeyaiRemoteProvider)
 
 /* Properties: model, mode, poll-interval (uint ms), max-wait (uint s,
  * default 3600).

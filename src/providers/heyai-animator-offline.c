@@ -1538,8 +1538,9 @@ typedef struct
   int              position;
   int              seconds;
   HeyaiCameraMove  move;
-  HeyaiJob        *job;           /* only touched on the main context */
+  HeyaiGenReporter *reporter;    /* only called on the main context */
   GMainContext    *context;
+  char            *references_note;
 } AnimateData;
 
 static void
@@ -1548,15 +1549,16 @@ animate_data_free (AnimateData *data)
   g_free (data->still_path);
   g_free (data->dest_dir);
   g_free (data->basename);
-  g_clear_object (&data->job);
+  g_clear_pointer (&data->reporter, heyai_gen_reporter_unref);
   g_clear_pointer (&data->context, g_main_context_unref);
+  g_free (data->references_note);
   g_free (data);
 }
 
 typedef struct
 {
-  HeyaiJob *job;
-  double    fraction;
+  HeyaiGenReporter *reporter;
+  double            fraction;
 } ProgressUpdate;
 
 static gboolean
@@ -1564,7 +1566,7 @@ progress_update_cb (gpointer user_data)
 {
   ProgressUpdate *update = user_data;
 
-  heyai_job_set_progress (update->job, update->fraction);
+  heyai_gen_reporter_progress (update->reporter, update->fraction);
   return G_SOURCE_REMOVE;
 }
 
@@ -1573,7 +1575,7 @@ progress_update_free (gpointer user_data)
 {
   ProgressUpdate *update = user_data;
 
-  g_object_unref (update->job);
+  heyai_gen_reporter_unref (update->reporter);
   g_free (update);
 }
 
@@ -1585,13 +1587,13 @@ report_progress (double   fraction,
   ProgressUpdate *update;
   g_autoptr(GSource) source = NULL;
 
-  if (data->job == NULL)
+  if (data->reporter == NULL)
     return;
 
   /* Never g_main_context_invoke(): it may run the callback right here, in
    * the worker, when nobody holds the caller's context at that moment. */
   update = g_new0 (ProgressUpdate, 1);
-  update->job = g_object_ref (data->job);
+  update->reporter = heyai_gen_reporter_ref (data->reporter);
   update->fraction = fraction;
   source = g_idle_source_new ();
   g_source_set_priority (source, G_PRIORITY_DEFAULT);
@@ -1716,6 +1718,7 @@ animate_thread (GTask        *task,
   result->params = build_params (data, width, height, extension);
   result->seed = -1;
   result->cost = 0.0;
+  result->references_note = g_strdup (data->references_note);
 
   g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) heyai_gen_result_free);
 }
@@ -1743,29 +1746,31 @@ static void
 heyai_animator_offline_animate_async (HeyaiAnimator       *animator,
                                       HeyaiProject        *project,
                                       HeyaiScene          *scene,
-                                      HeyaiJob            *job,
-                                      const char          *still_path,
-                                      const char          *dest_dir,
+                                      const HeyaiGenInput *input,
+                                      HeyaiGenReporter    *reporter,
                                       GCancellable        *cancellable,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   AnimateData *data;
-  int take = job != NULL ? heyai_job_get_take (job) : 1;
+  int take = MAX (input->take, 1);
 
   task = g_task_new (animator, cancellable, callback, user_data);
   g_task_set_source_tag (task, heyai_animator_offline_animate_async);
   g_task_set_return_on_cancel (task, FALSE);
 
   data = g_new0 (AnimateData, 1);
-  data->still_path = g_strdup (still_path);
-  data->dest_dir = g_strdup (dest_dir);
+  data->still_path = g_strdup (input->still_path);
+  data->dest_dir = g_strdup (input->dest_dir);
   data->position = heyai_scene_get_position (scene);
   data->basename = heyai_take_basename (data->position, take);
   data->seconds = heyai_scene_get_duration (scene) > 0 ? MIN (heyai_scene_get_duration (scene), 600) : 5;
   data->move = heyai_scene_get_camera_move (scene);
-  data->job = job != NULL ? g_object_ref (job) : NULL;
+  data->reporter = reporter != NULL ? heyai_gen_reporter_ref (reporter) : NULL;
+  data->references_note = heyai_gen_references_note (input, 0, FALSE,
+                                                     _("the offline animator takes no reference images"),
+                                                     _("the offline animator takes no end frame"));
   data->context = g_main_context_ref_thread_default ();
   g_task_set_task_data (task, data, (GDestroyNotify) animate_data_free);
 

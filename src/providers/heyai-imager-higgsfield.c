@@ -19,45 +19,30 @@
 
 #define DEFAULT_POLL_MS   2000
 #define DEFAULT_MAX_WAIT  1800
-#define MAX_IMAGE_SIZE    HEYAI_HTTP_MAX_IMAGE_BODY
-#define MAX_BAD_ANSWERS   3
 #define MAX_REFUSED_SUBMITS 12   /* answers proving the submit was not taken (busy, cap) */
 
 struct _HeyaiImagerHiggsfield
 {
-  GObject    parent_instance;
+  HeyaiRemoteProvider parent_instance;   /* http, base URL, model, poll interval, max wait, price */
 
-  HeyaiHttp *http;
-  char      *base_url;
-  char      *model;
   char      *resolution;
   char      *key_id;       /* NULL: not resolved yet */
   char      *key_secret;
-  guint      poll_ms;
-  guint      max_wait;
   guint      concurrency_cap;   /* learned from a 400 "Maximum number of concurrent requests (N)"; 0: unknown */
   guint      cap_refusals;      /* such answers so far */
   guint      in_flight;         /* generations under way (the gate below) */
   GQueue     waiting;           /* GTask*: generations waiting for a free slot */
-  double     price;        /* > 0: the price table's override for a standard still */
 };
+
+#define BASE(self)     HEYAI_REMOTE_PROVIDER (self)
+#define HTTP(self)     heyai_remote_provider_get_http (BASE (self))
+#define MODEL(self)    heyai_remote_provider_get_model (BASE (self))
 
 static void imager_iface_init (HeyaiImagerInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (HeyaiImagerHiggsfield, heyai_imager_higgsfield, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (HeyaiImagerHiggsfield, heyai_imager_higgsfield, HEYAI_TYPE_REMOTE_PROVIDER,
                                G_IMPLEMENT_INTERFACE (HEYAI_TYPE_IMAGER, imager_iface_init))
 
-enum {
-  PROP_0,
-  PROP_MODEL,
-  PROP_BASE_URL,
-  PROP_POLL_INTERVAL,
-  PROP_MAX_WAIT,
-  PROP_PRICE,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 /* ---------------------------------------------------------------------- */
 /* Errors                                                                  */
@@ -171,7 +156,7 @@ classify_status (HeyaiImagerHiggsfield  *self,
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
                    _("Higgsfield has blocked the model “%s” for a while (HTTP 423); nothing was charged. "
                      "Try again in a few minutes, or choose another model."),
-                   self->model);
+                   MODEL (self));
       return HEYAI_HTTP_VERDICT_RETRY;
     case 400:
     case 422:
@@ -205,7 +190,7 @@ classify_status (HeyaiImagerHiggsfield  *self,
       else
         g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION,
                      _("Higgsfield does not offer the model “%s”. Set HEYAI_HIGGSFIELD_MODEL to an available model."),
-                     self->model);
+                     MODEL (self));
       return HEYAI_HTTP_VERDICT_FINAL;
     default:
       return HEYAI_HTTP_VERDICT_DEFAULT;
@@ -224,7 +209,7 @@ classify (HeyaiHttpResponse  *response,
   g_autoptr(GError) local_error = NULL;
   HeyaiHttpVerdict verdict;
 
-  if (status < 400 || !is_service_response (self->base_url, response))
+  if (status < 400 || !is_service_response (heyai_remote_provider_get_base_url (BASE (self)), response))
     return HEYAI_HTTP_VERDICT_DEFAULT;
 
   detail = dup_detail (response);
@@ -256,19 +241,14 @@ heyai_imager_higgsfield_get_concurrency_cap (HeyaiImagerHiggsfield *self)
 
 typedef struct
 {
-  HeyaiJob     *job;
+  HeyaiRemoteJob  remote;      /* first: the engine's part */
+  char         *resume_id;    /* a request accepted before (a restart) */
+  gboolean     *accepted;     /* the cap gate's: set once Higgsfield took the request */
+  char         *references_note;
+  char         *reference_path;   /* soul/reference: the image to upload first */
+  char         *reference_url;    /* ... and where Higgsfield serves it once uploaded */
   char         *prompt;
   char         *aspect;
-  char         *dest_dir;
-  char         *basename;     /* scene-01[-take-2] */
-  int           position;
-  char         *request_id;
-  char         *image_url;
-  gint64        deadline;     /* monotonic µs */
-  HeyaiRemoteWait wait;
-  HeyaiPollTrouble trouble;
-  guint         polls;
-  guint         bad_answers;
   guint         refused_submits;  /* answers that prove the submit was not accepted */
   guint         unsent_submits;   /* attempts that never reached Higgsfield */
 } GenData;
@@ -276,18 +256,16 @@ typedef struct
 static void
 gen_data_free (GenData *data)
 {
-  g_clear_object (&data->job);
+  heyai_remote_job_clear (&data->remote);
+  g_free (data->resume_id);
+  g_free (data->references_note);
+  g_free (data->reference_path);
+  g_free (data->reference_url);
   g_free (data->prompt);
   g_free (data->aspect);
-  g_free (data->dest_dir);
-  g_free (data->basename);
-  g_free (data->request_id);
-  g_free (data->image_url);
   g_free (data);
 }
 
-static void poll_status (GTask *task);
-static void poll_cancelled (GTask *task);
 static void submit (GTask *task);
 
 static void
@@ -311,66 +289,27 @@ cancel_sent_cb (GObject      *source,
     g_debug ("Higgsfield cancel answered %u", heyai_http_response_get_status (response));
 }
 
-/* The user cancelled: ask Higgsfield to drop the request (only works while
- * it is queued), then report the cancellation. */
+/* The user cancelled while the request was polled: ask Higgsfield to drop
+ * it (only works while it is queued). */
 static void
-return_cancelled (GTask *task)
+cancel_remote (GTask      *task,
+               const char *remote_id)
 {
   HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
-  GenData *data = g_task_get_task_data (task);
+  g_autofree char *path = g_strdup_printf ("/requests/%s/cancel", remote_id);
+  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", path);
 
-  if (data->request_id != NULL)
-    {
-      g_autofree char *path = g_strdup_printf ("/requests/%s/cancel", data->request_id);
-      g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", path);
-
-      add_auth (self, request);
-      heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_NO_RETRY | HEYAI_HTTP_REQUEST_ANY_STATUS);
-      heyai_http_request_set_timeout (request, 10);
-      heyai_http_send_async (self->http, request, NULL, cancel_sent_cb, NULL);
-    }
-  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                           _("The still was cancelled."));
-}
-
-static char *
-extension_for (const char *content_type,
-               const char *url)
-{
-  static const struct { const char *type; const char *ext; } types[] = {
-    { "image/png", "png" }, { "image/jpeg", "jpg" }, { "image/jpg", "jpg" },
-    { "image/webp", "webp" },
-  };
-  g_autoptr(GUri) uri = NULL;
-
-  if (content_type != NULL)
-    for (guint i = 0; i < G_N_ELEMENTS (types); i++)
-      if (g_ascii_strncasecmp (content_type, types[i].type, strlen (types[i].type)) == 0)
-        return g_strdup (types[i].ext);
-
-  uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
-  if (uri != NULL)
-    {
-      const char *path = g_uri_get_path (uri);
-      const char *dot = strrchr (path, '.');
-
-      if (dot != NULL && strchr (dot, '/') == NULL)
-        {
-          g_autofree char *ext = g_ascii_strdown (dot + 1, -1);
-
-          if (g_str_equal (ext, "jpeg"))
-            return g_strdup ("jpg");
-          if (g_str_equal (ext, "png") || g_str_equal (ext, "jpg") || g_str_equal (ext, "webp"))
-            return g_steal_pointer (&ext);
-        }
-    }
-  return g_strdup ("png");
+  add_auth (self, request);
+  heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_NO_RETRY | HEYAI_HTTP_REQUEST_ANY_STATUS);
+  heyai_http_request_set_timeout (request, 10);
+  heyai_http_send_async (HTTP (self), request, NULL, cancel_sent_cb, NULL);
 }
 
 static double
 price_for (HeyaiImagerHiggsfield *self)
 {
-  double standard = self->price > 0 ? self->price : HEYAI_HIGGSFIELD_PRICE_STANDARD;
+  double price = heyai_remote_provider_get_price (BASE (self));
+  double standard = price > 0 ? price : HEYAI_HIGGSFIELD_PRICE_STANDARD;
 
   /* A 4K still costs twice a standard one. */
   if (g_ascii_strcasecmp (self->resolution, "4K") == 0)
@@ -378,269 +317,113 @@ price_for (HeyaiImagerHiggsfield *self)
   return standard;
 }
 
-static void
-downloaded_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+/* -- the engine's hooks ------------------------------------------------- */
+
+static HeyaiGenResult *
+make_result (GTask               *task,
+             const char          *path,
+             const HeyaiClipInfo *clip)
 {
-  g_autoptr(GTask) task = user_data;
   HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
   GenData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HeyaiHttpDownload) download = NULL;
-  g_autofree char *ext = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) params = NULL;
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
   HeyaiGenResult *gen;
 
-  download = heyai_http_download_finish (HEYAI_HTTP (source), result, &error);
-  if (download == NULL)
-    {
-      if (g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION) ||
-          g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS))
-        g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                 _("Scene %d: Higgsfield's link to the still no longer works (%s). "
-                                   "Generate the still again."),
-                                 data->position, error->message);
-      else
-        g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  /* The service's Content-Type decides the extension. */
-  ext = extension_for (download->content_type, data->image_url);
-  path = g_strdup_printf ("%s%s%s.%s", data->dest_dir, G_DIR_SEPARATOR_S, data->basename, ext);
-  if (g_strcmp0 (path, download->path) != 0 && g_rename (download->path, path) != 0)
-    {
-      int saved_errno = errno;
-      g_autofree char *what = g_strdup_printf (_("Could not write %s"), path);
-
-      g_unlink (download->path);
-      heyai_set_io_error (&error, saved_errno, what);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  /* Probed on arrival: an error page saved as scene-01.png is no still. */
-  if (!heyai_media_check_still (path, &error))
-    {
-      g_unlink (path);
-      g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                               _("Scene %d: Higgsfield sent something that is not an image (%s). "
-                                 "Nothing was kept; generate the still again."),
-                               data->position, error->message);
-      return;
-    }
-
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "prompt");
-  json_builder_add_string_value (builder, data->prompt);
-  json_builder_set_member_name (builder, "aspect_ratio");
-  json_builder_add_string_value (builder, data->aspect);
-  json_builder_set_member_name (builder, "resolution");
-  json_builder_add_string_value (builder, self->resolution);
-  json_builder_set_member_name (builder, "model");
-  json_builder_add_string_value (builder, self->model);
-  json_builder_end_object (builder);
-  params = json_builder_get_root (builder);
+  json_object_set_string_member (params, "prompt", data->prompt);
+  json_object_set_string_member (params, "aspect_ratio", data->aspect);
+  json_object_set_string_member (params, "resolution", self->resolution);
+  json_object_set_string_member (params, "model", MODEL (self));
+  json_node_set_object (node, params);
 
   gen = heyai_gen_result_new ();
-  gen->path = g_steal_pointer (&path);
+  gen->path = g_strdup (path);
   gen->provider = g_strdup ("higgsfield");
-  gen->model = g_strdup (self->model);
-  gen->params = json_to_string (params, FALSE);
-  gen->request_id = g_strdup (data->request_id);
-  gen->remote_url = g_strdup (data->image_url);
+  gen->model = g_strdup (MODEL (self));
+  gen->params = json_to_string (node, FALSE);
   gen->cost = price_for (self);
-
-  heyai_job_set_progress (data->job, 1.0);
-  g_task_return_pointer (task, gen, (GDestroyNotify) heyai_gen_result_free);
+  gen->references_note = g_strdup (data->references_note);
+  return gen;
 }
 
-static void
-start_download (GTask *task)
+static HeyaiHttpRequest *
+status_request (GTask      *task,
+                const char *remote_id)
 {
   HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
-  GenData *data = g_task_get_task_data (task);
-  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", data->image_url);
-  g_autofree char *guess = extension_for (NULL, data->image_url);
-  g_autofree char *dest = g_strdup_printf ("%s%s%s.%s", data->dest_dir, G_DIR_SEPARATOR_S,
-                                           data->basename, guess);
-  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_strdup_printf ("/requests/%s/status", remote_id);
+  HeyaiHttpRequest *request = heyai_http_request_new ("GET", path);
 
-  if (!heyai_remote_job_ensure_dir (data->dest_dir, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-
-  heyai_job_set_state (data->job, HEYAI_JOB_STATE_DOWNLOADING);
-  heyai_http_download_async (self->http, request, dest, MAX_IMAGE_SIZE,
-                             heyai_remote_job_download_progress, data->job,
-                             g_task_get_cancellable (task), downloaded_cb, task);
+  add_auth (self, request);
+  return request;
 }
 
-static void
-poll_cancelled (GTask *task)
+static HeyaiRemoteStatus
+read_status (GTask              *task,
+             HeyaiHttpResponse  *response,
+             char              **url,
+             GError            **error)
 {
-  return_cancelled (task);
-  g_object_unref (task);   /* the timeout's reference */
-}
-
-static void
-schedule_poll (GTask *task)
-{
-  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
   GenData *data = g_task_get_task_data (task);
+  JsonObject *root = heyai_http_response_get_object (response, NULL);
+  const char *status = heyai_json_object_get_string_or_null (root, "status");
+  int position = data->remote.position;
 
-  if (g_get_monotonic_time () > data->deadline)
-    {
-      g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
-                               _("Higgsfield did not finish the still within %u minutes. Try again later."),
-                               (self->max_wait + 59) / 60);
-      g_object_unref (task);
-      return;
-    }
-
-  heyai_remote_wait_start (&data->wait, task, self->poll_ms, poll_status, poll_cancelled);
-}
-
-static void
-status_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  GTask *task = user_data;   /* owned */
-  GenData *data = g_task_get_task_data (task);
-  g_autoptr(HeyaiHttpResponse) response = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonObject *root;
-  const char *status;
-
-  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
-  if (response == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return_cancelled (task);
-      else if (g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND))
-        {
-          /* Forget the stale id: the next attempt submits afresh. */
-          heyai_job_set_remote_id (data->job, NULL);
-          g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                   _("Scene %d: Higgsfield no longer knows this still's request. "
-                                     "Generate the still again."), data->position);
-        }
-      else
-        {
-          HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
-          guint delay_ms = 0;
-
-          /* The request is paid for: a status outage waits, it does not fail. */
-          if (heyai_remote_poll_trouble (&data->trouble, error, data->job,
-                                         heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_IMAGER, "higgsfield")),
-                                         self->poll_ms, &delay_ms))
-            {
-              heyai_remote_wait_start (&data->wait, task, delay_ms, poll_status, poll_cancelled);
-              return;
-            }
-          g_task_return_error (task, g_steal_pointer (&error));
-        }
-      g_object_unref (task);
-      return;
-    }
-
-  heyai_remote_poll_ok (&data->trouble, data->job);
-  root = heyai_http_response_get_object (response, NULL);
-  status = heyai_json_object_get_string_or_null (root, "status");
-  data->polls++;
-
-  /* A garbled answer now and then is not worth failing the still. */
-  if (status == NULL && ++data->bad_answers <= MAX_BAD_ANSWERS)
-    {
-      schedule_poll (task);
-      return;
-    }
-
-  if (g_strcmp0 (status, "queued") == 0 || g_strcmp0 (status, "in_progress") == 0)
-    {
-      gboolean running = g_str_equal (status, "in_progress");
-
-      if (running)
-        heyai_job_set_state (data->job, HEYAI_JOB_STATE_RUNNING);
-      heyai_job_set_progress (data->job, running ? MIN (0.3 + 0.05 * data->polls, 0.85) : 0.1);
-      schedule_poll (task);
-      return;
-    }
-
-  if (g_strcmp0 (status, "completed") == 0)
+  if (status == NULL)
+    return HEYAI_REMOTE_STATUS_UNREADABLE;
+  if (g_str_equal (status, "queued"))
+    return HEYAI_REMOTE_STATUS_QUEUED;
+  if (g_str_equal (status, "in_progress"))
+    return HEYAI_REMOTE_STATUS_RUNNING;
+  if (g_str_equal (status, "completed"))
     {
       JsonArray *images = NULL;
       JsonNode *first;
-      const char *url = NULL;
+      const char *found = NULL;
 
       if (json_object_has_member (root, "images") &&
           JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "images")))
         images = json_object_get_array_member (root, "images");
       if (images != NULL && json_array_get_length (images) > 0 &&
           JSON_NODE_HOLDS_OBJECT (first = json_array_get_element (images, 0)))
-        url = heyai_json_object_get_string_or_null (json_node_get_object (first), "url");
-
-      if (url == NULL)
+        found = heyai_json_object_get_string_or_null (json_node_get_object (first), "url");
+      if (found == NULL)
         {
-          g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                   _("Higgsfield finished the still but sent no image address. Generate it again."));
-          g_object_unref (task);
-          return;
+          g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                       _("Higgsfield finished the still but sent no image address. Generate it again."));
+          return HEYAI_REMOTE_STATUS_FAILED;
         }
-      data->image_url = g_strdup (url);
-      start_download (task);   /* takes the reference */
-      return;
+      *url = g_strdup (found);
+      return HEYAI_REMOTE_STATUS_DONE;
     }
 
-  if (g_strcmp0 (status, "nsfw") == 0)
-    g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_MODERATION,
-                             _("Scene %d: Higgsfield refused the prompt (content policy). "
-                               "Edit the image prompt and try again."), data->position);
-  else if (g_strcmp0 (status, "failed") == 0)
+  if (g_str_equal (status, "nsfw"))
+    g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_MODERATION,
+                 _("Scene %d: Higgsfield refused the prompt (content policy). "
+                   "Edit the image prompt and try again."), position);
+  else if (g_str_equal (status, "failed"))
     {
       g_autofree char *reason = heyai_http_redact (heyai_json_object_get_string_or_null (root, "error"));
 
-      g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                               _("Scene %d: Higgsfield could not make the still (%s). Try again."),
-                               data->position, reason != NULL ? reason : _("no reason given"));
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                   _("Scene %d: Higgsfield could not make the still (%s). Try again."),
+                   position, reason != NULL ? reason : _("no reason given"));
     }
-  else if (g_strcmp0 (status, "canceled") == 0 || g_strcmp0 (status, "cancelled") == 0)
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                             _("Scene %d: the Higgsfield request was cancelled."), data->position);
+  else if (g_str_equal (status, "canceled") || g_str_equal (status, "cancelled"))
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                 _("Scene %d: the Higgsfield request was cancelled."), position);
   else
-    g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                             _("Higgsfield sent a status HeyAI does not understand (“%s”)."),
-                             status != NULL ? status : "");
-  g_object_unref (task);
+    g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                 _("Higgsfield sent a status HeyAI does not understand (“%s”)."), status);
+  return HEYAI_REMOTE_STATUS_FAILED;
 }
 
-static void
-poll_status (GTask *task)
-{
-  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
-  GenData *data = g_task_get_task_data (task);
-  g_autofree char *path = NULL;
-  g_autoptr(HeyaiHttpRequest) request = NULL;
-
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
-    {
-      return_cancelled (task);
-      g_object_unref (task);
-      return;
-    }
-
-  path = g_strdup_printf ("/requests/%s/status", data->request_id);
-  request = heyai_http_request_new ("GET", path);
-  add_auth (self, request);
-  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), status_cb, task);
-}
+static const HeyaiRemoteJobHooks remote_hooks = {
+  .status_request = status_request,
+  .read_status = read_status,
+  .cancel_remote = cancel_remote,
+  .make_result = make_result,
+};
 
 /* The submit's answer was lost (no answer, a dropped connection, a 5xx,
  * something that is not Higgsfield's JSON): Higgsfield has no idempotency
@@ -662,14 +445,7 @@ return_in_doubt (GTask             *task,
   g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_IN_DOUBT,
                            _("Scene %d: Higgsfield may have accepted this still; check its dashboard, "
                              "or make the still again (%s%s)."),
-                           data->position, what, reference != NULL ? reference : "");
-}
-
-static void
-resubmit_cancelled (GTask *task)
-{
-  return_cancelled (task);
-  g_object_unref (task);
+                           data->remote.position, what, reference != NULL ? reference : "");
 }
 
 static void
@@ -699,22 +475,22 @@ submitted_cb (GObject      *source,
           /* The request never left (connection refused, DNS or TLS
            * failure): nothing can have been accepted, sending it again is
            * safe, under the HTTP layer's retry rules. */
-          heyai_http_get_retry_policy (self->http, &policy);
+          heyai_http_get_retry_policy (HTTP (self), &policy);
           if (++data->unsent_submits < MAX (policy.max_attempts, 1))
             {
-              double delay = heyai_http_next_delay (self->http, data->unsent_submits, -1);
+              double delay = heyai_http_next_delay (HTTP (self), data->unsent_submits, -1);
 
               g_debug ("Higgsfield: scene %d: the submit was not sent (%s), trying again in %.3f s",
-                       data->position, error->message, delay);
-              heyai_job_set_state (data->job, HEYAI_JOB_STATE_RUNNING);
-              heyai_remote_wait_start (&data->wait, task, (guint) (delay * 1000), submit, resubmit_cancelled);
+                       data->remote.position, error->message, delay);
+              heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_RUNNING);
+              heyai_remote_wait_start (&data->remote.wait, task, (guint) (delay * 1000), submit, heyai_remote_job_return_cancelled);
               return;
             }
-          heyai_job_set_state (data->job, HEYAI_JOB_STATE_RUNNING);   /* nothing on its way */
+          heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_RUNNING);   /* nothing on its way */
           /* Translators: %s is the network failure ("Could not reach Higgsfield (…). …"). */
           g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
                                    _("Scene %d: the still was not sent, so nothing was billed. %s"),
-                                   data->position, error->message);
+                                   data->remote.position, error->message);
         }
       g_object_unref (task);
       return;
@@ -746,10 +522,10 @@ submitted_cb (GObject      *source,
           g_clear_error (&error);
           if (++data->refused_submits <= MAX_REFUSED_SUBMITS)
             {
-              double delay = heyai_http_next_delay (self->http, data->refused_submits, -1);
+              double delay = heyai_http_next_delay (HTTP (self), data->refused_submits, -1);
 
-              heyai_job_set_state (data->job, HEYAI_JOB_STATE_RUNNING);   /* nothing on its way */
-              heyai_remote_wait_start (&data->wait, task, (guint) (delay * 1000), submit, resubmit_cancelled);
+              heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_RUNNING);   /* nothing on its way */
+              heyai_remote_wait_start (&data->remote.wait, task, (guint) (delay * 1000), submit, heyai_remote_job_return_cancelled);
               return;
             }
           g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
@@ -777,10 +553,9 @@ submitted_cb (GObject      *source,
     }
 
   /* Commit the id before anything else: a restart resumes from here. */
-  data->request_id = g_strdup (request_id);
-  heyai_job_set_remote_id (data->job, request_id);
-  heyai_job_set_progress (data->job, 0.05);
-  poll_status (task);   /* cancelled meanwhile: cancels it at Higgsfield */
+  if (data->accepted != NULL)
+    *data->accepted = TRUE;
+  heyai_remote_job_accepted (task, request_id, NULL);   /* cancelled meanwhile: cancels it at Higgsfield */
 }
 
 static void
@@ -788,14 +563,25 @@ submit (GTask *task)
 {
   HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
   GenData *data = g_task_get_task_data (task);
-  g_autofree char *path = g_strdup_printf ("/%s", self->model);
+  g_autofree char *path = g_strdup_printf ("/%s", MODEL (self));
   g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", path);
   g_autoptr(JsonObject) body = json_object_new ();
 
   json_object_set_string_member (body, "prompt", data->prompt);
   json_object_set_string_member (body, "aspect_ratio", data->aspect);
-  json_object_set_string_member (body, "resolution", self->resolution);
-  json_object_set_int_member (body, "num_images", 1);
+  if (data->reference_url != NULL)
+    {
+      /* soul/reference (contracts 2.2): resolution 720p or 1080p, one
+       * image by URL, batch_size instead of num_images. */
+      json_object_set_string_member (body, "image_reference_url", data->reference_url);
+      if (g_str_equal (self->resolution, "720p") || g_str_equal (self->resolution, "1080p"))
+        json_object_set_string_member (body, "resolution", self->resolution);
+    }
+  else
+    {
+      json_object_set_string_member (body, "resolution", self->resolution);
+      json_object_set_int_member (body, "num_images", 1);
+    }
 
   add_auth (self, request);
   heyai_http_request_set_json_object (request, body);
@@ -805,21 +591,159 @@ submit (GTask *task)
 
   /* A submit on its way is not cut short by a cancellation: its answer
    * says whether it was accepted (then it is cancelled properly, or kept). */
-  heyai_job_set_state (data->job, HEYAI_JOB_STATE_SUBMITTED);
-  heyai_http_send_async (self->http, request, NULL, submitted_cb, task);
+  heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_SUBMITTED);
+  heyai_http_send_async (HTTP (self), request, NULL, submitted_cb, task);
+}
+
+/* -- a reference image, uploaded first (contracts 2.6) -------------------- */
+
+static void
+upload_failed (GTask  *task,
+               GError *error)
+{
+  GenData *data = g_task_get_task_data (task);
+
+  /* Nothing was submitted: nothing billed. */
+  g_task_return_new_error (task, HEYAI_ERROR,
+                           error->domain == HEYAI_ERROR ? error->code : HEYAI_ERROR_RETRYABLE,
+                           _("Scene %d: the reference image could not be sent to Higgsfield (%s); "
+                             "nothing was billed."),
+                           data->remote.position, error->message);
+  g_error_free (error);
+  g_object_unref (task);
+}
+
+static void
+put_done_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GTask *task = user_data;   /* owned */
+  g_autoptr(HeyaiHttpResponse) response = NULL;
+  GError *error = NULL;
+
+  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
+  if (response == NULL)
+    {
+      upload_failed (task, error);
+      return;
+    }
+  submit (task);
+}
+
+static const char *
+image_type (GBytes *bytes)
+{
+  gsize len = 0;
+  const guint8 *b = g_bytes_get_data (bytes, &len);
+
+  if (len >= 8 && memcmp (b, "\x89PNG\r\n\x1a\n", 8) == 0)
+    return "image/png";
+  if (len >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff)
+    return "image/jpeg";
+  if (len >= 12 && memcmp (b, "RIFF", 4) == 0 && memcmp (b + 8, "WEBP", 4) == 0)
+    return "image/webp";
+  return NULL;
+}
+
+static void
+upload_url_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;   /* owned */
+  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
+  GBytes *bytes = g_object_get_data (G_OBJECT (task), "heyai-reference");
+  g_autoptr(HeyaiHttpResponse) response = NULL;
+  g_autoptr(HeyaiHttpRequest) put = NULL;
+  GError *error = NULL;
+  JsonObject *root;
+  const char *upload_url, *public_url;
+  GenData *data = g_task_get_task_data (task);
+
+  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
+  if (response == NULL)
+    {
+      upload_failed (task, error);
+      return;
+    }
+  root = heyai_http_response_get_object (response, NULL);
+  upload_url = heyai_json_object_get_string_or_null (root, "upload_url");
+  public_url = heyai_json_object_get_string_or_null (root, "public_url");
+  if (upload_url == NULL || public_url == NULL)
+    {
+      upload_failed (task, g_error_new_literal (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                                                _("no upload address in the answer")));
+      return;
+    }
+
+  /* Content-Type plus every header Higgsfield signed (upload_headers). */
+  put = heyai_http_request_new ("PUT", upload_url);
+  heyai_http_request_set_body (put, image_type (bytes), bytes);
+  if (json_object_has_member (root, "upload_headers") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "upload_headers")))
+    {
+      JsonObject *headers = json_object_get_object_member (root, "upload_headers");
+      g_autoptr(GList) names = json_object_get_members (headers);
+
+      for (GList *l = names; l != NULL; l = l->next)
+        {
+          const char *value = heyai_json_object_get_string_or_null (headers, l->data);
+
+          if (value != NULL)
+            heyai_http_request_set_header (put, l->data, value);
+        }
+    }
+  data->reference_url = g_strdup (public_url);
+  heyai_http_send_async (HTTP (self), put, g_task_get_cancellable (task), put_done_cb, task);
+}
+
+static void
+reference_loaded_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GTask *task = user_data;   /* owned */
+  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
+  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", "/files/generate-upload-url");
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  GError *error = NULL;
+  const char *type;
+
+  bytes = g_file_load_bytes_finish (G_FILE (source), result, NULL, &error);
+  if (bytes == NULL)
+    {
+      upload_failed (task, error);
+      return;
+    }
+  type = image_type (bytes);
+  if (type == NULL)
+    {
+      upload_failed (task, g_error_new_literal (HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                                                _("it is not a PNG, JPEG or WebP image")));
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (task), "heyai-reference", g_bytes_ref (bytes),
+                          (GDestroyNotify) g_bytes_unref);
+  json_object_set_string_member (body, "content_type", type);
+  add_auth (self, request);
+  heyai_http_request_set_json_object (request, body);
+  heyai_http_send_async (HTTP (self), request, g_task_get_cancellable (task), upload_url_cb, task);
 }
 
 static void
 start (GTask *task)   /* owned */
 {
   GenData *data = g_task_get_task_data (task);
-  const char *remote = heyai_job_get_remote_id (data->job);
 
-  if (remote != NULL && *remote != '\0')
+  if (data->resume_id != NULL && *data->resume_id != '\0')
+    heyai_remote_job_resume (task, data->resume_id);
+  else if (data->reference_path != NULL && data->reference_url == NULL)
     {
-      g_debug ("Higgsfield: resuming request %s", remote);
-      data->request_id = g_strdup (remote);
-      poll_status (task);
+      g_autoptr(GFile) file = g_file_new_for_path (data->reference_path);
+
+      g_file_load_bytes_async (file, g_task_get_cancellable (task), reference_loaded_cb, task);
     }
   else
     submit (task);
@@ -865,8 +789,9 @@ static void
 heyai_imager_higgsfield_generate_async (HeyaiImager         *imager,
                                         HeyaiProject        *project,
                                         HeyaiScene          *scene,
-                                        HeyaiJob            *job,
-                                        const char          *dest_dir,
+                                        const HeyaiGenInput *input,
+                                        HeyaiGenReporter    *reporter,
+                                        gboolean            *accepted,
                                         GCancellable        *cancellable,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data)
@@ -879,7 +804,12 @@ heyai_imager_higgsfield_generate_async (HeyaiImager         *imager,
   g_task_set_source_tag (task, heyai_imager_higgsfield_generate_async);
 
   data = g_new0 (GenData, 1);
-  data->job = g_object_ref (job);
+  heyai_remote_job_init (&data->remote, &remote_hooks, HTTP (self),
+                         heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_IMAGER, "higgsfield")),
+                         HEYAI_REMOTE_MEDIA_STILL, reporter, input, heyai_scene_get_position (scene),
+                         heyai_remote_provider_get_poll_interval (BASE (self)), heyai_remote_provider_get_max_wait (BASE (self)));
+  data->resume_id = g_strdup (input->remote_id);
+  data->accepted = accepted;
   {
     HeyaiPromptParts parts;
 
@@ -887,16 +817,35 @@ heyai_imager_higgsfield_generate_async (HeyaiImager         *imager,
     data->prompt = heyai_prompt_compose_image (&parts);
   }
   data->aspect = g_strdup (heyai_enum_to_string (HEYAI_TYPE_ASPECT, heyai_project_get_aspect (project)));
-  data->dest_dir = g_strdup (dest_dir);
-  data->position = heyai_scene_get_position (scene);
-  data->basename = heyai_take_basename (data->position, heyai_job_get_take (job));
-  data->deadline = g_get_monotonic_time () + (gint64) self->max_wait * G_USEC_PER_SEC;
+  {
+    /* Only soul/reference takes an input image (one, by URL after an
+     * upload; contracts 2.2 and 2.6); the text-to-image models take none.
+     * What is not sent is said, never silently dropped. */
+    gboolean takes_one = g_str_has_suffix (MODEL (self), "/soul/reference");
+    g_autofree char *reason = takes_one
+      ? g_strdup_printf (_("Higgsfield’s model “%s” takes one reference image"), MODEL (self))
+      : g_strdup_printf (_("Higgsfield’s model “%s” takes no reference images"), MODEL (self));
+
+    if (takes_one && heyai_gen_input_n_references (input) > 0)
+      data->reference_path = g_strdup (input->reference_paths[0]);
+    data->references_note = heyai_gen_references_note (input, takes_one ? 1 : 0, FALSE, reason, NULL);
+    if (takes_one && data->reference_path == NULL && (input->remote_id == NULL || *input->remote_id == '\0'))
+      {
+        g_task_set_task_data (task, data, (GDestroyNotify) gen_data_free);
+        g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                                 _("Scene %d: Higgsfield’s model “%s” needs a reference image. "
+                                   "Choose a text-to-image model or give the scene a reference."),
+                                 data->remote.position, MODEL (self));
+        g_object_unref (task);
+        return;
+      }
+  }
   g_task_set_task_data (task, data, (GDestroyNotify) gen_data_free);
 
   if (data->prompt == NULL || *data->prompt == '\0')
     {
       g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
-                               _("Scene %d has no image prompt. Write one and try again."), data->position);
+                               _("Scene %d has no image prompt. Write one and try again."), data->remote.position);
       g_object_unref (task);
       return;
     }
@@ -926,7 +875,7 @@ heyai_imager_higgsfield_get_name (HeyaiImager *imager)
 static const char *
 heyai_imager_higgsfield_get_model (HeyaiImager *imager)
 {
-  return HEYAI_IMAGER_HIGGSFIELD (imager)->model;
+  return MODEL (imager);
 }
 
 static double
@@ -949,10 +898,11 @@ heyai_imager_higgsfield_estimate_cost (HeyaiImager *imager,
 
 typedef struct
 {
-  HeyaiProject *project;
-  HeyaiScene   *scene;
-  HeyaiJob     *job;
-  char         *dest_dir;
+  HeyaiProject     *project;
+  HeyaiScene       *scene;
+  HeyaiGenInput    *input;
+  HeyaiGenReporter *reporter;
+  gboolean          accepted;   /* Higgsfield took the request (it has an id) */
   guint         cap_refusals_at_start;
   guint         requeues;
 } CappedData;
@@ -962,8 +912,8 @@ capped_data_free (CappedData *data)
 {
   g_clear_object (&data->project);
   g_clear_object (&data->scene);
-  g_clear_object (&data->job);
-  g_free (data->dest_dir);
+  g_clear_pointer (&data->input, heyai_gen_input_free);
+  g_clear_pointer (&data->reporter, heyai_gen_reporter_unref);
   g_free (data);
 }
 
@@ -974,11 +924,11 @@ refused_by_cap_answer (HeyaiImagerHiggsfield *self,
                        CappedData            *data,
                        const GError          *error)
 {
-  const char *remote_id = heyai_job_get_remote_id (data->job);
+  const char *remote_id = data->input->remote_id;
 
   return g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE) &&
          self->concurrency_cap > 0 && self->cap_refusals != data->cap_refusals_at_start &&
-         (remote_id == NULL || *remote_id == '\0');
+         !data->accepted && (remote_id == NULL || *remote_id == '\0');
 }
 
 static gboolean
@@ -1041,8 +991,8 @@ capped_start (HeyaiImagerHiggsfield *self,
     }
   self->in_flight++;
   data->cap_refusals_at_start = self->cap_refusals;
-  heyai_imager_higgsfield_generate_async (HEYAI_IMAGER (self), data->project, data->scene, data->job,
-                                          data->dest_dir, g_task_get_cancellable (outer),
+  heyai_imager_higgsfield_generate_async (HEYAI_IMAGER (self), data->project, data->scene, data->input,
+                                          data->reporter, &data->accepted, g_task_get_cancellable (outer),
                                           capped_done_cb, outer);
 }
 
@@ -1058,8 +1008,8 @@ static void
 heyai_imager_higgsfield_capped_generate_async (HeyaiImager         *imager,
                                                HeyaiProject        *project,
                                                HeyaiScene          *scene,
-                                               HeyaiJob            *job,
-                                               const char          *dest_dir,
+                                               const HeyaiGenInput *input,
+                                               HeyaiGenReporter    *reporter,
                                                GCancellable        *cancellable,
                                                GAsyncReadyCallback  callback,
                                                gpointer             user_data)
@@ -1071,8 +1021,8 @@ heyai_imager_higgsfield_capped_generate_async (HeyaiImager         *imager,
   g_task_set_source_tag (outer, heyai_imager_higgsfield_capped_generate_async);
   data->project = g_object_ref (project);
   data->scene = g_object_ref (scene);
-  data->job = g_object_ref (job);
-  data->dest_dir = g_strdup (dest_dir);
+  data->input = heyai_gen_input_copy (input);
+  data->reporter = reporter != NULL ? heyai_gen_reporter_ref (reporter) : NULL;
   g_task_set_task_data (outer, data, (GDestroyNotify) capped_data_free);
 
   g_queue_push_tail (&self->waiting, outer);
@@ -1092,6 +1042,15 @@ imager_iface_init (HeyaiImagerInterface *iface)
 /* ---------------------------------------------------------------------- */
 /* GObject                                                                 */
 
+/* The path is appended to the base URL: no leading slash. */
+static char *
+normalize_model (const char *model)
+{
+  while (*model == '/')
+    model++;
+  return g_strdup (model);
+}
+
 static void
 heyai_imager_higgsfield_constructed (GObject *object)
 {
@@ -1100,27 +1059,9 @@ heyai_imager_higgsfield_constructed (GObject *object)
 
   G_OBJECT_CLASS (heyai_imager_higgsfield_parent_class)->constructed (object);
 
-  if (self->base_url == NULL)
-    self->base_url = heyai_provider_descriptor_dup_base_url (heyai_provider_descriptor_lookup (HEYAI_ROLE_IMAGER, "higgsfield"));
-  if (self->model == NULL)
-    {
-      env = g_getenv ("HEYAI_HIGGSFIELD_MODEL");
-      self->model = g_strdup (env != NULL && *env != '\0' ? env : HEYAI_HIGGSFIELD_DEFAULT_MODEL);
-    }
-  /* The path is appended to the base URL: no leading slash. */
-  while (self->model[0] == '/')
-    memmove (self->model, self->model + 1, strlen (self->model));
-
   env = g_getenv ("HEYAI_HIGGSFIELD_RESOLUTION");
   self->resolution = g_strdup (env != NULL && *env != '\0' ? env : HEYAI_HIGGSFIELD_DEFAULT_RESOLUTION);
-
-  env = g_getenv ("HEYAI_HIGGSFIELD_POLL_MS");
-  if (env != NULL && *env != '\0')
-    self->poll_ms = MAX (1, (guint) g_ascii_strtoull (env, NULL, 10));
-
-  self->http = heyai_http_new (self->base_url, heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_IMAGER, "higgsfield")));
-  heyai_http_set_classifier (self->http, classify, self, NULL);
-  heyai_http_set_timeout (self->http, 60);
+  heyai_http_set_classifier (HTTP (self), classify, self, NULL);
 }
 
 static void
@@ -1128,9 +1069,6 @@ heyai_imager_higgsfield_finalize (GObject *object)
 {
   HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (object);
 
-  g_clear_object (&self->http);
-  g_clear_pointer (&self->base_url, g_free);
-  g_clear_pointer (&self->model, g_free);
   g_clear_pointer (&self->resolution, g_free);
   g_clear_pointer (&self->key_id, g_free);
   if (self->key_secret != NULL)
@@ -1141,117 +1079,28 @@ heyai_imager_higgsfield_finalize (GObject *object)
 }
 
 static void
-heyai_imager_higgsfield_get_property (GObject    *object,
-                                      guint       prop_id,
-                                      GValue     *value,
-                                      GParamSpec *pspec)
-{
-  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (object);
-
-  switch (prop_id)
-    {
-    case PROP_MODEL:
-      g_value_set_string (value, self->model);
-      break;
-    case PROP_BASE_URL:
-      g_value_set_string (value, self->base_url);
-      break;
-    case PROP_POLL_INTERVAL:
-      g_value_set_uint (value, self->poll_ms);
-      break;
-    case PROP_MAX_WAIT:
-      g_value_set_uint (value, self->max_wait);
-      break;
-    case PROP_PRICE:
-      g_value_set_double (value, self->price);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-heyai_imager_higgsfield_set_property (GObject      *object,
-                                      guint         prop_id,
-                                      const GValue *value,
-                                      GParamSpec   *pspec)
-{
-  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (object);
-
-  switch (prop_id)
-    {
-    case PROP_MODEL:
-      {
-        const char *model = g_value_get_string (value);
-
-        /* NULL or "" (the setting's default): keep the current model. */
-        if (model == NULL || *model == '\0')
-          break;
-        while (*model == '/')
-          model++;
-        if (g_strcmp0 (self->model, model) == 0)
-          break;
-        g_free (self->model);
-        self->model = g_strdup (model);
-        if (self->http != NULL)
-          g_object_notify_by_pspec (object, pspec);
-      }
-      break;
-    case PROP_BASE_URL:
-      g_free (self->base_url);
-      self->base_url = g_value_dup_string (value);
-      break;
-    case PROP_POLL_INTERVAL:
-      heyai_imager_higgsfield_set_poll_interval (self, g_value_get_uint (value));
-      break;
-    case PROP_MAX_WAIT:
-      heyai_imager_higgsfield_set_max_wait (self, g_value_get_uint (value));
-      break;
-    case PROP_PRICE:
-      self->price = g_value_get_double (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 heyai_imager_higgsfield_class_init (HeyaiImagerHiggsfieldClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  HeyaiRemoteProviderClass *remote_class = HEYAI_REMOTE_PROVIDER_CLASS (klass);
 
   object_class->constructed = heyai_imager_higgsfield_constructed;
   object_class->finalize = heyai_imager_higgsfield_finalize;
-  object_class->get_property = heyai_imager_higgsfield_get_property;
-  object_class->set_property = heyai_imager_higgsfield_set_property;
 
-  properties[PROP_MODEL] =
-    g_param_spec_string ("model", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS |
-                         G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_BASE_URL] =
-    g_param_spec_string ("base-url", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_POLL_INTERVAL] =
-    g_param_spec_uint ("poll-interval", NULL, NULL, 1, 600000, DEFAULT_POLL_MS,
-                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_MAX_WAIT] =
-    g_param_spec_uint ("max-wait", NULL, NULL, 1, 86400, DEFAULT_MAX_WAIT,
-                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-
-  /* USD of a standard still (the price table's override); 0: the built-in price. */
-  properties[PROP_PRICE] =
-    g_param_spec_double ("price", NULL, NULL, 0, 1000, 0,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  remote_class->role = HEYAI_ROLE_IMAGER;
+  remote_class->name = "higgsfield";
+  remote_class->model_env = "HEYAI_HIGGSFIELD_MODEL";
+  remote_class->default_model = HEYAI_HIGGSFIELD_DEFAULT_MODEL;
+  remote_class->poll_env = "HEYAI_HIGGSFIELD_POLL_MS";
+  remote_class->default_poll_ms = DEFAULT_POLL_MS;
+  remote_class->default_max_wait = DEFAULT_MAX_WAIT;
+  remote_class->timeout = 60;
+  remote_class->normalize_model = normalize_model;
 }
 
 static void
 heyai_imager_higgsfield_init (HeyaiImagerHiggsfield *self)
 {
-  self->poll_ms = DEFAULT_POLL_MS;
-  self->max_wait = DEFAULT_MAX_WAIT;
 }
 
 HeyaiImagerHiggsfield *
@@ -1283,25 +1132,21 @@ heyai_imager_higgsfield_get_http (HeyaiImagerHiggsfield *self)
 {
   g_return_val_if_fail (HEYAI_IS_IMAGER_HIGGSFIELD (self), NULL);
 
-  return self->http;
+  return HTTP (self);
 }
 
 void
 heyai_imager_higgsfield_set_poll_interval (HeyaiImagerHiggsfield *self,
                                            guint                  ms)
 {
-  g_return_if_fail (HEYAI_IS_IMAGER_HIGGSFIELD (self));
-
-  heyai_remote_job_set_limit (G_OBJECT (self), &self->poll_ms, ms, properties[PROP_POLL_INTERVAL]);
+  heyai_remote_provider_set_poll_interval (BASE (self), ms);
 }
 
 void
 heyai_imager_higgsfield_set_max_wait (HeyaiImagerHiggsfield *self,
                                       guint                  seconds)
 {
-  g_return_if_fail (HEYAI_IS_IMAGER_HIGGSFIELD (self));
-
-  heyai_remote_job_set_limit (G_OBJECT (self), &self->max_wait, seconds, properties[PROP_MAX_WAIT]);
+  heyai_remote_provider_set_max_wait (BASE (self), seconds);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1354,7 +1199,7 @@ test_send (GTask *task)   /* owned */
   add_auth (self, request);
   heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS);
   heyai_http_request_set_max_attempts (request, 2);
-  heyai_http_send_async (self->http, request, g_task_get_cancellable (task), test_status_cb, task);
+  heyai_http_send_async (HTTP (self), request, g_task_get_cancellable (task), test_status_cb, task);
 }
 
 void

@@ -4,15 +4,21 @@
  *   submit  POST {HEYAI_HIGGSFIELD_BASE_URL}/{model path}
  *           Authorization: Key <id>:<secret>
  *           {"prompt","aspect_ratio","resolution","num_images":1}
- *           -> {"status":"queued","request_id",...}: committed to the job
- *              (heyai_job_set_remote_id) before the first poll
+ *           -> {"status":"queued","request_id",...}: reported (the
+ *              HeyaiGenReporter; the pipeline commits it) before the first poll
+ *   reference  soul/reference only: the first reference image is uploaded
+ *           (POST {base}/files/generate-upload-url, PUT with every signed
+ *           header) and sent as image_reference_url; the rest is said not
+ *           applied in the result's references_note
+ *   The polling, download and verification are the remote-job engine's
+ *   (heyai-remote-job.h); this client keeps the submit and its rules.
  *   poll    GET {base}/requests/{id}/status   queued -> in_progress ->
  *           completed (images[0].url) | failed (error) | nsfw | canceled
  *   cancel  POST {base}/requests/{id}/cancel when the caller cancels
  *   fetch   the image URL, streamed to dest_dir/scene-NN[-take-T].<ext>
  *           (ext from the Content-Type, else the URL, else png)
  *
- * A job that already has a remote-id resumes polling without submitting.
+ * An input with a remote id resumes polling without submitting.
  * The status and cancel URLs are always built from the base URL (not the
  * status_url of the answer) so a resumed job polls the same host.
  *
@@ -33,6 +39,7 @@
 
 #include "heyai-providers.h"
 #include "heyai-http.h"
+#include "heyai-remote-job.h"
 
 G_BEGIN_DECLS
 
@@ -42,7 +49,7 @@ G_BEGIN_DECLS
 #define HEYAI_HIGGSFIELD_PRICE_4K           0.12
 
 #define HEYAI_TYPE_IMAGER_HIGGSFIELD (heyai_imager_higgsfield_get_type ())
-G_DECLARE_FINAL_TYPE (HeyaiImagerHiggsfield, heyai_imager_higgsfield, HEYAI, IMAGER_HIGGSFIELD, GObject)
+G_DECLARE_FINAL_TYPE (HeyaiImagerHiggsfield, heyai_imager_higgsfield, HEYAI, IMAGER_HIGGSFIELD, HeyaiRemoteProvider)
 
 /* Properties: model (the model path), resolution, poll-interval (uint ms),
  * max-wait (uint s, polling budget per job, default 1800).

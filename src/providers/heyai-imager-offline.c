@@ -808,6 +808,7 @@ typedef struct
 {
   HeyaiStoryboardSpec *spec;
   char                *dest_dir;
+  char                *references_note;
 } GenerateData;
 
 static void
@@ -815,6 +816,7 @@ generate_data_free (GenerateData *data)
 {
   heyai_storyboard_spec_free (data->spec);
   g_free (data->dest_dir);
+  g_free (data->references_note);
   g_free (data);
 }
 
@@ -900,6 +902,7 @@ generate_thread (GTask        *task,
   result->params = build_params (data->spec, width, height);
   result->seed = heyai_storyboard_seed (data->spec);
   result->cost = 0.0;
+  result->references_note = g_strdup (data->references_note);
 
   g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) heyai_gen_result_free);
 }
@@ -927,8 +930,8 @@ static void
 heyai_imager_offline_generate_async (HeyaiImager         *imager,
                                      HeyaiProject        *project,
                                      HeyaiScene          *scene,
-                                     HeyaiJob            *job,
-                                     const char          *dest_dir,
+                                     const HeyaiGenInput *input,
+                                     HeyaiGenReporter    *reporter,
                                      GCancellable        *cancellable,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
@@ -940,9 +943,11 @@ heyai_imager_offline_generate_async (HeyaiImager         *imager,
   g_task_set_source_tag (task, heyai_imager_offline_generate_async);
 
   data = g_new0 (GenerateData, 1);
-  data->spec = heyai_storyboard_spec_new_from_scene (project, scene,
-                                                     job != NULL ? heyai_job_get_take (job) : 1);
-  data->dest_dir = g_strdup (dest_dir);
+  data->spec = heyai_storyboard_spec_new_from_scene (project, scene, MAX (input->take, 1));
+  data->dest_dir = g_strdup (input->dest_dir);
+  data->references_note = heyai_gen_references_note (input, 0, FALSE,
+                                                     _("the offline storyboard takes no reference images"),
+                                                     NULL);
   g_task_set_task_data (task, data, (GDestroyNotify) generate_data_free);
 
   /* Low priority, at most cores - 1 renders at once (heyai-background.c). */

@@ -21,6 +21,7 @@
 
 #include "heyai-http.h"
 #include "heyai-providers.h"
+#include "heyai-secrets.h"
 
 G_BEGIN_DECLS
 
@@ -55,7 +56,7 @@ struct _HeyaiLlmRemoteClass
   /* For debug messages ("OpenAI"). */
   const char *log_name;
   /* The keyring entry (HEYAI_SECRET_...). */
-  const char *secret;
+  const HeyaiSecretSpec *secret;
 
   /* The label of messages (NULL: the descriptor's). Optional. */
   const char *(*get_label) (HeyaiLlmRemote *self);

@@ -70,6 +70,14 @@ typedef struct
    * address (NULL: no such row). */
   const char              *model_setting;
   const char              *base_url_setting;
+  /* Reference images (issue 16) one request may carry (HeyaiGenInput
+   * reference_paths; each within still_limits) with the provider's most
+   * capable model; 0: none, text only.  A model that takes fewer says so
+   * in HeyaiGenResult.references_note. */
+  guint                    max_references;
+  /* Animators: TRUE if an end-frame still (HeyaiGenInput end_frame_path)
+   * can be sent (Kling's image_tail, on the models that take it). */
+  gboolean                 end_frame;
 } HeyaiProviderDescriptor;
 
 /* Every descriptor; the first of each role is that role's default. */

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "heyai-providers.h"
@@ -33,7 +34,289 @@ heyai_gen_result_free (HeyaiGenResult *result)
   g_free (result->params);
   g_free (result->request_id);
   g_free (result->remote_url);
+  g_free (result->references_note);
   g_free (result);
+}
+
+/* ---------------------------------------------------------------------- */
+/* HeyaiGenInput                                                           */
+
+/* A copy keeps its strings in one GStrv-like block of owned pointers. */
+typedef struct
+{
+  HeyaiGenInput  input;
+  GPtrArray     *strings;   /* owned copies */
+  char         **references;
+} GenInputCopy;
+
+static const char *
+keep (GenInputCopy *copy,
+      const char   *text)
+{
+  char *owned;
+
+  if (text == NULL)
+    return NULL;
+  owned = g_strdup (text);
+  g_ptr_array_add (copy->strings, owned);
+  return owned;
+}
+
+HeyaiGenInput *
+heyai_gen_input_copy (const HeyaiGenInput *input)
+{
+  GenInputCopy *copy;
+
+  g_return_val_if_fail (input != NULL, NULL);
+
+  copy = g_new0 (GenInputCopy, 1);
+  copy->strings = g_ptr_array_new_with_free_func (g_free);
+  copy->input = *input;
+  copy->input.job_id = keep (copy, input->job_id);
+  copy->input.remote_id = keep (copy, input->remote_id);
+  copy->input.idempotency_key = keep (copy, input->idempotency_key);
+  copy->input.dest_dir = keep (copy, input->dest_dir);
+  copy->input.still_path = keep (copy, input->still_path);
+  copy->input.end_frame_path = keep (copy, input->end_frame_path);
+  copy->references = input->reference_paths != NULL ? g_strdupv ((char **) input->reference_paths) : NULL;
+  copy->input.reference_paths = (const char * const *) copy->references;
+  /* The input is the first member: the copy is freed through it. */
+  return &copy->input;
+}
+
+void
+heyai_gen_input_free (HeyaiGenInput *input)
+{
+  GenInputCopy *copy = (GenInputCopy *) input;
+
+  if (input == NULL)
+    return;
+  g_ptr_array_unref (copy->strings);
+  g_strfreev (copy->references);
+  g_free (copy);
+}
+
+guint
+heyai_gen_input_n_references (const HeyaiGenInput *input)
+{
+  guint n = 0;
+
+  if (input == NULL || input->reference_paths == NULL)
+    return 0;
+  while (input->reference_paths[n] != NULL)
+    n++;
+  return n;
+}
+
+void
+heyai_gen_input_init_from_job (HeyaiGenInput *input,
+                               HeyaiJob      *job)
+{
+  g_return_if_fail (input != NULL);
+  g_return_if_fail (HEYAI_IS_JOB (job));
+
+  memset (input, 0, sizeof *input);
+  input->take = heyai_job_get_take (job);
+  input->job_id = heyai_job_get_id (job);
+  input->remote_id = heyai_job_get_remote_id (job);
+  input->idempotency_key = heyai_job_get_idempotency_key (job);
+  input->state = heyai_job_get_state (job);
+  input->attempts = heyai_job_get_attempts (job);
+}
+
+char *
+heyai_gen_references_note (const HeyaiGenInput *input,
+                           guint                refs_sent,
+                           gboolean             end_frame_sent,
+                           const char          *refs_reason,
+                           const char          *end_reason)
+{
+  guint asked = heyai_gen_input_n_references (input);
+  gboolean end_asked = input != NULL && input->end_frame_path != NULL && *input->end_frame_path != '\0';
+  GString *note = NULL;
+
+  refs_sent = MIN (refs_sent, asked);
+  if (refs_sent < asked)
+    {
+      note = g_string_new (NULL);
+      if (refs_sent == 0)
+        /* Translators: %s says why ("Kling's model kling-v2-1 takes no reference images"). */
+        g_string_append_printf (note, _("References not applied: text only (%s)"),
+                                refs_reason != NULL ? refs_reason : _("not supported"));
+      else
+        /* Translators: "References partly applied: 3 of 5 (Kling takes …)". */
+        g_string_append_printf (note, _("References partly applied: %u of %u (%s)"), refs_sent, asked,
+                                refs_reason != NULL ? refs_reason : _("not supported"));
+    }
+  if (end_asked && !end_frame_sent)
+    {
+      if (note == NULL)
+        note = g_string_new (NULL);
+      else
+        g_string_append (note, "; ");
+      /* Translators: %s says why ("kling-v1-6 takes an end frame only in pro mode"). */
+      g_string_append_printf (note, _("End frame not applied (%s)"),
+                              end_reason != NULL ? end_reason : _("not supported"));
+    }
+  return note != NULL ? g_string_free (note, FALSE) : NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* HeyaiGenReporter                                                        */
+
+struct _HeyaiGenReporter
+{
+  gatomicrefcount              ref_count;
+  const HeyaiGenReporterFuncs *funcs;   /* NULL once detached */
+  gpointer                     user_data;
+  GDestroyNotify               notify;
+};
+
+HeyaiGenReporter *
+heyai_gen_reporter_new (const HeyaiGenReporterFuncs *funcs,
+                        gpointer                     user_data,
+                        GDestroyNotify               notify)
+{
+  HeyaiGenReporter *reporter = g_new0 (HeyaiGenReporter, 1);
+
+  g_atomic_ref_count_init (&reporter->ref_count);
+  reporter->funcs = funcs;
+  reporter->user_data = user_data;
+  reporter->notify = notify;
+  return reporter;
+}
+
+HeyaiGenReporter *
+heyai_gen_reporter_ref (HeyaiGenReporter *reporter)
+{
+  g_return_val_if_fail (reporter != NULL, NULL);
+
+  g_atomic_ref_count_inc (&reporter->ref_count);
+  return reporter;
+}
+
+void
+heyai_gen_reporter_detach (HeyaiGenReporter *reporter)
+{
+  gpointer user_data;
+  GDestroyNotify notify;
+
+  if (reporter == NULL)
+    return;
+  user_data = g_steal_pointer (&reporter->user_data);
+  notify = g_steal_pointer (&reporter->notify);
+  reporter->funcs = NULL;
+  if (notify != NULL)
+    notify (user_data);
+}
+
+void
+heyai_gen_reporter_unref (HeyaiGenReporter *reporter)
+{
+  if (reporter == NULL)
+    return;
+  if (!g_atomic_ref_count_dec (&reporter->ref_count))
+    return;
+  heyai_gen_reporter_detach (reporter);
+  g_free (reporter);
+}
+
+#define REPORT(reporter, member, ...) \
+  G_STMT_START { \
+    if ((reporter) != NULL && (reporter)->funcs != NULL && (reporter)->funcs->member != NULL) \
+      (reporter)->funcs->member (__VA_ARGS__, (reporter)->user_data); \
+  } G_STMT_END
+
+void
+heyai_gen_reporter_remote_id (HeyaiGenReporter *reporter,
+                              const char       *remote_id)
+{
+  REPORT (reporter, remote_id, remote_id);
+}
+
+void
+heyai_gen_reporter_idempotency_key (HeyaiGenReporter *reporter,
+                                    const char       *key)
+{
+  REPORT (reporter, idempotency_key, key);
+}
+
+void
+heyai_gen_reporter_state (HeyaiGenReporter *reporter,
+                          HeyaiJobState     state)
+{
+  REPORT (reporter, state, state);
+}
+
+void
+heyai_gen_reporter_progress (HeyaiGenReporter *reporter,
+                             double            fraction)
+{
+  REPORT (reporter, progress, fraction);
+}
+
+void
+heyai_gen_reporter_waiting (HeyaiGenReporter *reporter,
+                            const char       *message)
+{
+  REPORT (reporter, waiting, message);
+}
+
+static void
+job_remote_id (const char *remote_id,
+               gpointer    job)
+{
+  heyai_job_set_remote_id (job, remote_id);
+}
+
+static void
+job_idempotency_key (const char *key,
+                     gpointer    job)
+{
+  heyai_job_set_idempotency_key (job, key);
+}
+
+static void
+job_state (HeyaiJobState state,
+           gpointer      job)
+{
+  heyai_job_set_state (job, state);
+}
+
+static void
+job_progress (double   fraction,
+              gpointer job)
+{
+  heyai_job_set_progress (job, fraction);
+}
+
+static void
+job_waiting (const char *message,
+             gpointer    job)
+{
+  heyai_job_set_last_error (job, message);
+}
+
+static const HeyaiGenReporterFuncs job_funcs = {
+  .remote_id = job_remote_id,
+  .idempotency_key = job_idempotency_key,
+  .state = job_state,
+  .progress = job_progress,
+  .waiting = job_waiting,
+};
+
+HeyaiGenReporter *
+heyai_gen_reporter_new_for_job (HeyaiJob *job)
+{
+  g_return_val_if_fail (HEYAI_IS_JOB (job), NULL);
+
+  return heyai_gen_reporter_new (&job_funcs, g_object_ref (job), g_object_unref);
+}
+
+HeyaiGenReporter *
+heyai_gen_reporter_new_null (void)
+{
+  return heyai_gen_reporter_new (NULL, NULL, NULL);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -137,8 +420,8 @@ void
 heyai_imager_generate_async (HeyaiImager         *self,
                              HeyaiProject        *project,
                              HeyaiScene          *scene,
-                             HeyaiJob            *job,
-                             const char          *dest_dir,
+                             const HeyaiGenInput *input,
+                             HeyaiGenReporter    *reporter,
                              GCancellable        *cancellable,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
@@ -146,12 +429,36 @@ heyai_imager_generate_async (HeyaiImager         *self,
   g_return_if_fail (HEYAI_IS_IMAGER (self));
   g_return_if_fail (HEYAI_IS_PROJECT (project));
   g_return_if_fail (HEYAI_IS_SCENE (scene));
-  g_return_if_fail (job == NULL || HEYAI_IS_JOB (job));
-  g_return_if_fail (dest_dir != NULL);
+  g_return_if_fail (input != NULL);
+  g_return_if_fail (input->dest_dir != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  HEYAI_IMAGER_GET_IFACE (self)->generate_async (self, project, scene, job, dest_dir,
+  HEYAI_IMAGER_GET_IFACE (self)->generate_async (self, project, scene, input, reporter,
                                                  cancellable, callback, user_data);
+}
+
+void
+heyai_imager_generate_for_job_async (HeyaiImager         *self,
+                                     HeyaiProject        *project,
+                                     HeyaiScene          *scene,
+                                     HeyaiJob            *job,
+                                     const char          *dest_dir,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(HeyaiGenReporter) reporter = NULL;
+  HeyaiGenInput input = { .take = 1 };
+
+  g_return_if_fail (job == NULL || HEYAI_IS_JOB (job));
+
+  if (job != NULL)
+    {
+      heyai_gen_input_init_from_job (&input, job);
+      reporter = heyai_gen_reporter_new_for_job (job);
+    }
+  input.dest_dir = dest_dir;
+  heyai_imager_generate_async (self, project, scene, &input, reporter, cancellable, callback, user_data);
 }
 
 HeyaiGenResult *
@@ -212,9 +519,8 @@ void
 heyai_animator_animate_async (HeyaiAnimator       *self,
                               HeyaiProject        *project,
                               HeyaiScene          *scene,
-                              HeyaiJob            *job,
-                              const char          *still_path,
-                              const char          *dest_dir,
+                              const HeyaiGenInput *input,
+                              HeyaiGenReporter    *reporter,
                               GCancellable        *cancellable,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
@@ -222,13 +528,39 @@ heyai_animator_animate_async (HeyaiAnimator       *self,
   g_return_if_fail (HEYAI_IS_ANIMATOR (self));
   g_return_if_fail (HEYAI_IS_PROJECT (project));
   g_return_if_fail (HEYAI_IS_SCENE (scene));
-  g_return_if_fail (job == NULL || HEYAI_IS_JOB (job));
-  g_return_if_fail (still_path != NULL);
-  g_return_if_fail (dest_dir != NULL);
+  g_return_if_fail (input != NULL);
+  g_return_if_fail (input->still_path != NULL);
+  g_return_if_fail (input->dest_dir != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  HEYAI_ANIMATOR_GET_IFACE (self)->animate_async (self, project, scene, job, still_path,
-                                                  dest_dir, cancellable, callback, user_data);
+  HEYAI_ANIMATOR_GET_IFACE (self)->animate_async (self, project, scene, input, reporter,
+                                                  cancellable, callback, user_data);
+}
+
+void
+heyai_animator_animate_for_job_async (HeyaiAnimator       *self,
+                                      HeyaiProject        *project,
+                                      HeyaiScene          *scene,
+                                      HeyaiJob            *job,
+                                      const char          *still_path,
+                                      const char          *dest_dir,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(HeyaiGenReporter) reporter = NULL;
+  HeyaiGenInput input = { .take = 1 };
+
+  g_return_if_fail (job == NULL || HEYAI_IS_JOB (job));
+
+  if (job != NULL)
+    {
+      heyai_gen_input_init_from_job (&input, job);
+      reporter = heyai_gen_reporter_new_for_job (job);
+    }
+  input.dest_dir = dest_dir;
+  input.still_path = still_path;
+  heyai_animator_animate_async (self, project, scene, &input, reporter, cancellable, callback, user_data);
 }
 
 HeyaiGenResult *

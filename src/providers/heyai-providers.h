@@ -28,11 +28,124 @@ typedef struct
   char   *remote_url;  /* where the service served the file, or NULL */
   gint64  seed;        /* -1 if unknown */
   double  cost;        /* USD actually charged (estimated) */
+  /* Set (translated) when references or an end frame were asked for and
+   * some or all could not be sent: "References not applied: text only
+   * (…)".  NULL when everything asked was applied (or nothing was asked).
+   * Never silent: the pipeline shows it. */
+  char   *references_note;
 } HeyaiGenResult;
 
 HeyaiGenResult *heyai_gen_result_new  (void);
 void            heyai_gen_result_free (HeyaiGenResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HeyaiGenResult, heyai_gen_result_free)
+
+/* ---------------------------------------------------------------------- */
+/* What an imager or animator is given, and how it reports (one writer).   */
+
+/* The inputs of one generation, as values.  A provider never writes a
+ * shared object (the pipeline's HeyaiJob, the scene, the project): it reads
+ * the project and scene it is given to compose prompts, takes everything
+ * else from here, and reports what happens through a HeyaiGenReporter.
+ * The caller owns every string; providers that keep the input past the
+ * call take a heyai_gen_input_copy(). */
+typedef struct
+{
+  int                 take;             /* names the file: scene-01-take-<take> */
+  const char         *job_id;           /* a stable id of the job, or NULL */
+  const char         *remote_id;        /* a request the service already accepted:
+                                         * resume polling it; NULL: submit */
+  const char         *idempotency_key;  /* the key of an earlier attempt (Kling's
+                                         * external_task_id); NULL: the provider makes
+                                         * one and reports it */
+  HeyaiJobState       state;            /* the job's recorded state (a restart) */
+  int                 attempts;         /* 1 for a job's first attempt */
+  const char         *dest_dir;         /* where to write the file */
+  const char         *still_path;       /* animator: the still to animate */
+  /* The reference-bible seam (issue 16): the pipeline fills these from
+   * _heyai_pipeline_job_references(); a provider sends what its contract
+   * allows (descriptor: max_references, end_frame) and says what it could
+   * not send in HeyaiGenResult.references_note. */
+  const char         *end_frame_path;   /* animator: optional still to end on */
+  const char * const *reference_paths;  /* optional, NULL-terminated */
+} HeyaiGenInput;
+
+HeyaiGenInput *heyai_gen_input_copy          (const HeyaiGenInput *input);
+void           heyai_gen_input_free          (HeyaiGenInput       *input);
+/* Counts reference_paths (0 when NULL). */
+guint          heyai_gen_input_n_references  (const HeyaiGenInput *input);
+/* Fills @input from @job (which must outlive @input's use): take, id,
+ * remote id, idempotency key, state, attempts.  Other fields are zeroed. */
+void           heyai_gen_input_init_from_job (HeyaiGenInput       *input,
+                                              HeyaiJob            *job);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HeyaiGenInput, heyai_gen_input_free)
+
+/* What HeyaiGenResult.references_note says, for a provider that sent
+ * @refs_sent of the input's reference images and (@end_frame_sent) its end
+ * frame; @refs_reason / @end_reason say why the rest was not sent.  NULL
+ * when nothing asked was left out.  E.g. "References not applied: text
+ * only (Higgsfield's model takes no reference images)". */
+char          *heyai_gen_references_note     (const HeyaiGenInput *input,
+                                              guint                refs_sent,
+                                              gboolean             end_frame_sent,
+                                              const char          *refs_reason,
+                                              const char          *end_reason);
+
+/* How a provider reports while it works.  Every function may be NULL.
+ * Reports come on the thread-default main context of the caller of
+ * generate_async / animate_async, in order, and only before the async
+ * call completes.  The owner of the job applies them (the pipeline: it
+ * records the remote id in the job row and the ledger the moment it is
+ * reported, before the provider polls). */
+typedef struct
+{
+  /* The service accepted the request as @remote_id (commit it: a restart
+   * resumes from it), or NULL: forget the stale id (the service no longer
+   * knows it; the next attempt submits afresh). */
+  void (*remote_id)       (const char    *remote_id,
+                           gpointer       user_data);
+  /* The key that makes a resubmission of this job idempotent (Kling's
+   * external_task_id), made by the provider when the input had none. */
+  void (*idempotency_key) (const char    *key,
+                           gpointer       user_data);
+  /* SUBMITTED (the request is on its way), RUNNING, DOWNLOADING. */
+  void (*state)           (HeyaiJobState  state,
+                           gpointer       user_data);
+  /* 0..1 */
+  void (*progress)        (double         fraction,
+                           gpointer       user_data);
+  /* Waiting on the service without failing ("Waiting for Kling (…)"), or
+   * NULL when the trouble is over. */
+  void (*waiting)         (const char    *message,
+                           gpointer       user_data);
+} HeyaiGenReporterFuncs;
+
+typedef struct _HeyaiGenReporter HeyaiGenReporter;
+
+/* @funcs must outlive the reporter (a static table). */
+HeyaiGenReporter *heyai_gen_reporter_new             (const HeyaiGenReporterFuncs *funcs,
+                                                      gpointer                     user_data,
+                                                      GDestroyNotify               notify);
+/* A reporter that writes into @job (kept alive by the reporter): for the
+ * owner of a job that has no other writer (tests, tools). */
+HeyaiGenReporter *heyai_gen_reporter_new_for_job     (HeyaiJob                    *job);
+/* A reporter that drops every report. */
+HeyaiGenReporter *heyai_gen_reporter_new_null        (void);
+HeyaiGenReporter *heyai_gen_reporter_ref             (HeyaiGenReporter            *reporter);
+void              heyai_gen_reporter_unref           (HeyaiGenReporter            *reporter);
+/* From now on every report is dropped (the owner has finished with the
+ * job); frees the user data. */
+void              heyai_gen_reporter_detach          (HeyaiGenReporter            *reporter);
+void              heyai_gen_reporter_remote_id       (HeyaiGenReporter            *reporter,
+                                                      const char                  *remote_id);
+void              heyai_gen_reporter_idempotency_key (HeyaiGenReporter            *reporter,
+                                                      const char                  *key);
+void              heyai_gen_reporter_state           (HeyaiGenReporter            *reporter,
+                                                      HeyaiJobState                state);
+void              heyai_gen_reporter_progress        (HeyaiGenReporter            *reporter,
+                                                      double                       fraction);
+void              heyai_gen_reporter_waiting         (HeyaiGenReporter            *reporter,
+                                                      const char                  *message);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HeyaiGenReporter, heyai_gen_reporter_unref)
 
 /* ---------------------------------------------------------------------- */
 /* LLM role: script -> scenes                                               */
@@ -87,8 +200,8 @@ struct _HeyaiImagerInterface
   void            (*generate_async)  (HeyaiImager         *self,
                                       HeyaiProject        *project,
                                       HeyaiScene          *scene,
-                                      HeyaiJob            *job,
-                                      const char          *dest_dir,
+                                      const HeyaiGenInput *input,
+                                      HeyaiGenReporter    *reporter,
                                       GCancellable        *cancellable,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data);
@@ -101,20 +214,33 @@ const char     *heyai_imager_get_name        (HeyaiImager *self);
 const char     *heyai_imager_get_model       (HeyaiImager *self);
 double          heyai_imager_estimate_cost   (HeyaiImager *self,
                                               HeyaiScene  *scene);
-/* Writes one still for @scene into @dest_dir, named after the job's take
+/* Writes one still for @scene into @input->dest_dir, named after the take
  * ("scene-01.png", "scene-01-take-2.png"; the extension follows the format the
- * service returns).  If the job already has a remote-id (a restart), the
- * provider resumes polling that request instead of submitting again; when a
- * service accepts a new request the provider calls heyai_job_set_remote_id()
- * before polling, and may update heyai_job_set_progress(). */
+ * service returns).  If @input has a remote_id (a restart), the provider
+ * resumes polling that request instead of submitting again; when a service
+ * accepts a new request the provider reports its id to @reporter before
+ * polling, and may report progress.  @project and @scene are only read
+ * (during this call); @input is copied as needed. */
 void            heyai_imager_generate_async  (HeyaiImager         *self,
                                               HeyaiProject        *project,
                                               HeyaiScene          *scene,
-                                              HeyaiJob            *job,
-                                              const char          *dest_dir,
+                                              const HeyaiGenInput *input,
+                                              HeyaiGenReporter    *reporter,
                                               GCancellable        *cancellable,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data);
+/* For the owner of a HeyaiJob with no other writer (tests, tools): the
+ * input from @job (may be NULL: take 1, nothing to resume) and a reporter
+ * that writes into it (heyai_gen_reporter_new_for_job()).  The pipeline
+ * does not use this: it applies the reports itself. */
+void            heyai_imager_generate_for_job_async (HeyaiImager         *self,
+                                                     HeyaiProject        *project,
+                                                     HeyaiScene          *scene,
+                                                     HeyaiJob            *job,
+                                                     const char          *dest_dir,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
 HeyaiGenResult *heyai_imager_generate_finish (HeyaiImager   *self,
                                               GAsyncResult  *result,
                                               GError       **error);
@@ -136,9 +262,8 @@ struct _HeyaiAnimatorInterface
   void            (*animate_async)  (HeyaiAnimator       *self,
                                      HeyaiProject        *project,
                                      HeyaiScene          *scene,
-                                     HeyaiJob            *job,
-                                     const char          *still_path,
-                                     const char          *dest_dir,
+                                     const HeyaiGenInput *input,
+                                     HeyaiGenReporter    *reporter,
                                      GCancellable        *cancellable,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data);
@@ -151,18 +276,28 @@ const char     *heyai_animator_get_name       (HeyaiAnimator *self);
 const char     *heyai_animator_get_model      (HeyaiAnimator *self);
 double          heyai_animator_estimate_cost  (HeyaiAnimator *self,
                                                HeyaiScene    *scene);
-/* Writes one clip of exactly the scene's duration into @dest_dir
- * ("scene-01-animated.mp4", "scene-01-take-2-animated.mp4").  Same remote-id
- * rules as the imager. */
+/* Animates @input->still_path into one clip of exactly the scene's
+ * duration in @input->dest_dir ("scene-01-animated.mp4",
+ * "scene-01-take-2-animated.mp4").  Same remote-id and reporting rules as
+ * the imager. */
 void            heyai_animator_animate_async  (HeyaiAnimator       *self,
                                                HeyaiProject        *project,
                                                HeyaiScene          *scene,
-                                               HeyaiJob            *job,
-                                               const char          *still_path,
-                                               const char          *dest_dir,
+                                               const HeyaiGenInput *input,
+                                               HeyaiGenReporter    *reporter,
                                                GCancellable        *cancellable,
                                                GAsyncReadyCallback  callback,
                                                gpointer             user_data);
+/* As heyai_imager_generate_for_job_async(). */
+void            heyai_animator_animate_for_job_async (HeyaiAnimator       *self,
+                                                      HeyaiProject        *project,
+                                                      HeyaiScene          *scene,
+                                                      HeyaiJob            *job,
+                                                      const char          *still_path,
+                                                      const char          *dest_dir,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
 HeyaiGenResult *heyai_animator_animate_finish (HeyaiAnimator *self,
                                                GAsyncResult  *result,
                                                GError       **error);

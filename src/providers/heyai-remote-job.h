@@ -1,5 +1,11 @@
-/* heyai-remote-job.h: what the polling clients (Kling, Higgsfield) share:
- * a cancellable wait before the next step of a remote job.
+/* heyai-remote-job.h: the remote-job engine the polling clients (Kling,
+ * Higgsfield) share: once a service accepted a request, the engine reports
+ * its id, polls its status with backoff and a deadline, downloads the
+ * result before the link expires, verifies it (a still must be an image, a
+ * clip must play and last about what was asked) and hands the file to the
+ * provider's make_result hook.  The provider keeps what is its own
+ * contract: building and sending the submit (with its rules for lost
+ * answers), reading a status answer, classifying errors, the price.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,6 +13,9 @@
 
 #include <gio/gio.h>
 #include "heyai-core.h"
+#include "heyai-http.h"
+#include "heyai-media.h"
+#include "heyai-providers.h"
 
 G_BEGIN_DECLS
 
@@ -38,11 +47,11 @@ void heyai_remote_wait_start (HeyaiRemoteWait    *wait,
 gboolean heyai_remote_job_ensure_dir        (const char  *dir,
                                              GError     **error);
 
-/* A HeyaiHttpProgressFunc for the result download: moves @job (the
- * user data) from 0.9 to 1.0. */
+/* A HeyaiHttpProgressFunc for the result download: reports progress
+ * from 0.9 to 1.0 to the HeyaiGenReporter (the user data; may be NULL). */
 void     heyai_remote_job_download_progress (gint64       done,
                                              gint64       total,
-                                             gpointer     job);
+                                             gpointer     reporter);
 
 /* The poll-interval / max-wait setters: stores MAX (@value, 1) in *@field
  * and notifies @pspec on @object when that changed it. */
@@ -65,16 +74,165 @@ typedef struct
 
 /* Poll of @job failed with @error.  Returns TRUE (and the wait before the
  * next poll in *@delay_ms) when the error is transient and the request has
- * been in trouble for less than HEYAI_POLL_GRACE_SECONDS; the job's
- * last-error then says "Waiting for @label …" (the scene shows it). */
+ * been in trouble for less than HEYAI_POLL_GRACE_SECONDS; @reporter is
+ * then told "Waiting for @label …" (the scene shows it). */
 gboolean heyai_remote_poll_trouble          (HeyaiPollTrouble *trouble,
                                              const GError     *error,
-                                             HeyaiJob         *job,
+                                             HeyaiGenReporter *reporter,
                                              const char       *label,
                                              guint             poll_ms,
                                              guint            *delay_ms);
-/* A poll of @job answered: the trouble (if any) is over. */
+/* A poll answered: the trouble (if any) is over. */
 void     heyai_remote_poll_ok               (HeyaiPollTrouble *trouble,
-                                             HeyaiJob         *job);
+                                             HeyaiGenReporter *reporter);
+
+/* ---------------------------------------------------------------------- */
+/* The engine                                                              */
+
+typedef enum
+{
+  HEYAI_REMOTE_STATUS_QUEUED,       /* accepted, waiting: poll again */
+  HEYAI_REMOTE_STATUS_RUNNING,      /* being made: poll again */
+  HEYAI_REMOTE_STATUS_DONE,         /* made: *url is the result to download */
+  HEYAI_REMOTE_STATUS_FAILED,       /* final: *error says why */
+  HEYAI_REMOTE_STATUS_UNREADABLE,   /* a garbled answer: poll again, a few times */
+} HeyaiRemoteStatus;
+
+typedef enum
+{
+  HEYAI_REMOTE_MEDIA_STILL,   /* <basename>.<png|jpg|webp>, probed as an image */
+  HEYAI_REMOTE_MEDIA_CLIP,    /* <basename>-animated.mp4, probed as a clip */
+} HeyaiRemoteMedia;
+
+/* The provider's hooks; @task is the provider's GTask, whose task data
+ * starts with a HeyaiRemoteJob. */
+typedef struct
+{
+  /* The status poll of @remote_id. */
+  HeyaiHttpRequest *(*status_request)  (GTask              *task,
+                                        const char         *remote_id);
+  /* Reads a status answer (a poll's, or the submit's when it carries the
+   * task): DONE sets *@url (newly allocated), FAILED sets @error. */
+  HeyaiRemoteStatus (*read_status)     (GTask              *task,
+                                        HeyaiHttpResponse  *response,
+                                        char              **url,
+                                        GError            **error);
+  /* Optional: adjusts the result download (Kling: no Authorization). */
+  void              (*prepare_download) (GTask            *task,
+                                         HeyaiHttpRequest *request);
+  /* Optional: asks the service to drop @remote_id (the user cancelled
+   * while it was polled); fire and forget. */
+  void              (*cancel_remote)   (GTask              *task,
+                                        const char         *remote_id);
+  /* The verified file (@clip: the probe, NULL for a still) as a result. */
+  HeyaiGenResult   *(*make_result)     (GTask              *task,
+                                        const char         *path,
+                                        const HeyaiClipInfo *clip);
+} HeyaiRemoteJobHooks;
+
+/* Must be the first member of the provider's task data; zero-initialise
+ * it, then heyai_remote_job_init(). */
+typedef struct
+{
+  /* set by heyai_remote_job_init() */
+  const HeyaiRemoteJobHooks *hooks;
+  HeyaiHttp                 *http;
+  char                      *label;        /* "Higgsfield": messages name the service */
+  HeyaiRemoteMedia           media;
+  HeyaiGenReporter          *reporter;
+  char                      *dest_dir;
+  char                      *basename;     /* scene-01[-take-2] */
+  int                        position;
+  guint                      poll_ms;
+  guint                      max_wait;     /* seconds */
+  gint64                     deadline;     /* monotonic µs */
+  double                     running_progress;   /* progress at the first RUNNING poll */
+  /* a clip: the duration asked, seconds (the probe must find at least half) */
+  double                     expected_seconds;
+
+  /* the engine's */
+  char                      *remote_id;
+  char                      *result_url;
+  char                      *downloaded;
+  char                      *content_type;
+  HeyaiRemoteWait            wait;
+  HeyaiPollTrouble           trouble;
+  guint                      polls;
+  guint                      bad_answers;
+} HeyaiRemoteJob;
+
+void     heyai_remote_job_init      (HeyaiRemoteJob             *job,
+                                     const HeyaiRemoteJobHooks  *hooks,
+                                     HeyaiHttp                  *http,
+                                     const char                 *label,
+                                     HeyaiRemoteMedia            media,
+                                     HeyaiGenReporter           *reporter,
+                                     const HeyaiGenInput        *input,
+                                     int                         position,
+                                     guint                       poll_ms,
+                                     guint                       max_wait);
+void     heyai_remote_job_clear     (HeyaiRemoteJob             *job);
+/* The HeyaiRemoteJob of @task (the first member of its task data). */
+HeyaiRemoteJob *heyai_remote_job_get (GTask                     *task);
+
+/* Each of these takes over the reference to @task it is given and passes
+ * it on or completes the task. */
+
+/* The service accepted the request as @remote_id: report it (committed
+ * before any poll), then read @answer when the acceptance carried the
+ * task's status (Kling), else poll at once. */
+void     heyai_remote_job_accepted  (GTask                      *task,
+                                     const char                 *remote_id,
+                                     HeyaiHttpResponse          *answer);
+/* A restart: poll @remote_id, accepted earlier, without submitting. */
+void     heyai_remote_job_resume    (GTask                      *task,
+                                     const char                 *remote_id);
+/* Completes @task with "The still/clip was cancelled." */
+void     heyai_remote_job_return_cancelled (GTask              *task);
+
+/* ---------------------------------------------------------------------- */
+/* HeyaiRemoteProvider: what every remote media client is made of          */
+
+/* The base of the remote media clients: its service's HeyaiHttp (made at
+ * construction from the descriptor row's base URL and label, with the
+ * class's timeout), and the properties every client has: "base-url"
+ * (construct only; NULL: the descriptor's, which reads its variable),
+ * "model" (NULL or "" keeps the current one; the class's variable, then
+ * its default), "poll-interval" (ms), "max-wait" (s) and "price" (the
+ * price table's override, 0: built in). */
+#define HEYAI_TYPE_REMOTE_PROVIDER (heyai_remote_provider_get_type ())
+G_DECLARE_DERIVABLE_TYPE (HeyaiRemoteProvider, heyai_remote_provider, HEYAI, REMOTE_PROVIDER, GObject)
+
+struct _HeyaiRemoteProviderClass
+{
+  GObjectClass  parent_class;
+
+  HeyaiRole     role;              /* with name: the descriptor row */
+  const char   *name;
+  const char   *model_env;         /* "HEYAI_KLING_MODEL" */
+  const char   *default_model;
+  const char   *poll_env;          /* "HEYAI_KLING_POLL_MS" (tests) */
+  guint         default_poll_ms;
+  guint         default_max_wait;  /* seconds */
+  guint         timeout;           /* seconds, of each HTTP request */
+  /* The model to keep for @model as set (e.g. without a leading '/'),
+   * newly allocated; NULL: @model as given. */
+  char       *(*normalize_model)   (const char *model);
+
+  gpointer      padding[8];
+};
+
+HeyaiHttp  *heyai_remote_provider_get_http          (HeyaiRemoteProvider *self);
+const char *heyai_remote_provider_get_base_url      (HeyaiRemoteProvider *self);
+const char *heyai_remote_provider_get_model         (HeyaiRemoteProvider *self);
+/* The service's name for messages ("Kling"), from the descriptor. */
+const char *heyai_remote_provider_get_label         (HeyaiRemoteProvider *self);
+guint       heyai_remote_provider_get_poll_interval (HeyaiRemoteProvider *self);
+guint       heyai_remote_provider_get_max_wait      (HeyaiRemoteProvider *self);
+double      heyai_remote_provider_get_price         (HeyaiRemoteProvider *self);
+void        heyai_remote_provider_set_poll_interval (HeyaiRemoteProvider *self,
+                                                     guint                ms);
+void        heyai_remote_provider_set_max_wait      (HeyaiRemoteProvider *self,
+                                                     guint                seconds);
 
 G_END_DECLS

@@ -157,7 +157,7 @@ bench_kling (GPtrArray  *env,
       reset_stall ();
       start = g_get_monotonic_time ();
       g_ptr_array_set_size (results, 0);
-      heyai_animator_animate_async (HEYAI_ANIMATOR (kling), project, scene, job, still, dir, NULL,
+      heyai_animator_animate_for_job_async (HEYAI_ANIMATOR (kling), project, scene, job, still, dir, NULL,
                                     store_result, results);
       while (results->len == 0)
         g_main_context_iteration (NULL, TRUE);
@@ -194,7 +194,7 @@ bench_higgsfield (GPtrArray  *env,
       heyai_job_set_take (job, 1);
       g_ptr_array_add (scenes, scene);
       g_ptr_array_add (jobs, job);
-      heyai_imager_generate_async (HEYAI_IMAGER (imager), project, scene, job, dir, NULL,
+      heyai_imager_generate_for_job_async (HEYAI_IMAGER (imager), project, scene, job, dir, NULL,
                                    store_result, results);
     }
   while (results->len < (guint) n)

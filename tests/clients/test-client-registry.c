@@ -144,7 +144,7 @@ test_missing_credentials (Fixture       *f,
     g_autoptr(HeyaiGenResult) gen = NULL;
 
     g_assert_no_error (error);
-    heyai_imager_generate_async (HEYAI_IMAGER (imager), project, scene, job, f->tmp, NULL,
+    heyai_imager_generate_for_job_async (HEYAI_IMAGER (imager), project, scene, job, f->tmp, NULL,
                                  store_result, &result);
     wait_result (&result, 20);
     gen = heyai_imager_generate_finish (HEYAI_IMAGER (imager), result, &error);
@@ -162,7 +162,7 @@ test_missing_credentials (Fixture       *f,
     g_autoptr(HeyaiGenResult) gen = NULL;
 
     g_assert_no_error (error);
-    heyai_animator_animate_async (HEYAI_ANIMATOR (animator), project, scene, job, still, f->tmp, NULL,
+    heyai_animator_animate_for_job_async (HEYAI_ANIMATOR (animator), project, scene, job, still, f->tmp, NULL,
                                   store_result, &result);
     wait_result (&result, 20);
     gen = heyai_animator_animate_finish (HEYAI_ANIMATOR (animator), result, &error);

@@ -41,7 +41,7 @@ generate (Fixture                *f,
   g_autoptr(HeyaiProject) project = make_project ("x");
   g_autoptr(GAsyncResult) result = NULL;
 
-  heyai_imager_generate_async (HEYAI_IMAGER (imager), project, scene, job, f->tmp, cancellable,
+  heyai_imager_generate_for_job_async (HEYAI_IMAGER (imager), project, scene, job, f->tmp, cancellable,
                                store_result, &result);
   wait_result (&result, 30);
   return heyai_imager_generate_finish (HEYAI_IMAGER (imager), result, error);
@@ -152,7 +152,7 @@ test_resume_without_submitting (Fixture       *f,
   /* First run: submitted, then the app "quits" (in progress requests
    * cannot be cancelled remotely, so it keeps running). */
   heyai_fake_set_option (f->fake, "higgsfield.polls", "4");
-  heyai_imager_generate_async (HEYAI_IMAGER (imager), project, scene, job, f->tmp, cancellable,
+  heyai_imager_generate_for_job_async (HEYAI_IMAGER (imager), project, scene, job, f->tmp, cancellable,
                                store_result, &result);
   while (heyai_fake_get_count (f->fake, "higgsfield.status") < 2)
     g_main_context_iteration (NULL, TRUE);
@@ -187,7 +187,7 @@ test_cancel_while_queued (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(HeyaiGenResult) gen = NULL;
 
-  heyai_imager_generate_async (HEYAI_IMAGER (imager), project, scene, job, f->tmp, cancellable,
+  heyai_imager_generate_for_job_async (HEYAI_IMAGER (imager), project, scene, job, f->tmp, cancellable,
                                store_result, &result);
   while (heyai_fake_get_count (f->fake, "higgsfield.status") < 1)
     g_main_context_iteration (NULL, TRUE);
@@ -578,7 +578,7 @@ test_concurrency_cap (Fixture       *f,
     {
       scenes[i] = make_scene ((int) i + 1, "A lighthouse", "m", 5, HEYAI_CAMERA_STATIC);
       jobs[i] = make_job (HEYAI_JOB_KIND_IMAGE, (int) i + 1, 1);
-      heyai_imager_generate_async (HEYAI_IMAGER (imager), project, scenes[i], jobs[i], f->tmp, NULL,
+      heyai_imager_generate_for_job_async (HEYAI_IMAGER (imager), project, scenes[i], jobs[i], f->tmp, NULL,
                                    store_result, &slots[i].result);
     }
   for (guint i = 0; i < 4; i++)
@@ -653,6 +653,150 @@ test_junk_still (Fixture       *f,
   g_assert_false (g_file_test (kept, G_FILE_TEST_EXISTS));
 }
 
+/* Reference images asked of a text-to-image model: the still is made from
+ * the prompt and the result says the references were not applied. */
+static void
+test_references_not_applied (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(HeyaiImagerHiggsfield) imager = make_client (f, KEY);
+  g_autoptr(HeyaiScene) scene = make_scene (1, "Marta at the lamp", "Fog", 5, HEYAI_CAMERA_STATIC);
+  g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_IMAGE, 1, 1);
+  g_autoptr(HeyaiProject) project = make_project ("x");
+  g_autoptr(HeyaiGenReporter) reporter = heyai_gen_reporter_new_for_job (job);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(HeyaiGenResult) gen = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ref = g_build_filename (g_getenv ("HEYAI_SOURCE_ROOT"), "tests", "fakes", "data",
+                                           "still.png", NULL);
+  const char *refs[] = { ref, NULL };
+  HeyaiGenInput input;
+
+  heyai_gen_input_init_from_job (&input, job);
+  input.dest_dir = f->tmp;
+  input.reference_paths = refs;
+  heyai_imager_generate_async (HEYAI_IMAGER (imager), project, scene, &input, reporter, NULL,
+                               store_result, &result);
+  wait_result (&result, 30);
+  gen = heyai_imager_generate_finish (HEYAI_IMAGER (imager), result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (gen);
+  g_assert_nonnull (gen->references_note);
+  g_assert_true (g_str_has_prefix (gen->references_note, "References not applied: text only ("));
+  g_assert_nonnull (strstr (gen->references_note, HEYAI_HIGGSFIELD_DEFAULT_MODEL));
+  /* the request id was reported into the job, as the pipeline's reporter does */
+  g_assert_cmpstr (gen->request_id, ==, heyai_job_get_remote_id (job));
+  g_assert_cmpuint (heyai_fake_get_count (f->fake, "higgsfield.submit"), ==, 1);
+}
+
+static HeyaiGenResult *
+generate_with_references (Fixture                *f,
+                          HeyaiImagerHiggsfield  *imager,
+                          HeyaiScene             *scene,
+                          HeyaiJob               *job,
+                          const char * const     *references,
+                          GError                **error)
+{
+  g_autoptr(HeyaiProject) project = make_project ("x");
+  g_autoptr(HeyaiGenReporter) reporter = heyai_gen_reporter_new_for_job (job);
+  g_autoptr(GAsyncResult) result = NULL;
+  HeyaiGenInput input;
+
+  heyai_gen_input_init_from_job (&input, job);
+  input.dest_dir = f->tmp;
+  input.reference_paths = references;
+  heyai_imager_generate_async (HEYAI_IMAGER (imager), project, scene, &input, reporter, NULL,
+                               store_result, &result);
+  wait_result (&result, 30);
+  return heyai_imager_generate_finish (HEYAI_IMAGER (imager), result, error);
+}
+
+/* soul/reference takes one input image (contracts 2.2): uploaded first
+ * through a presigned URL with every signed header (2.6), then sent by URL;
+ * the other references are said not applied. */
+static void
+test_reference_model_uploads (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(HeyaiImagerHiggsfield) imager = make_client (f, KEY);
+  g_autoptr(HeyaiScene) scene = make_scene (2, "Marta at the lamp", "Fog", 5, HEYAI_CAMERA_STATIC);
+  g_autofree char *png = g_build_filename (g_getenv ("HEYAI_SOURCE_ROOT"), "tests", "fakes", "data", "still.png", NULL);
+  g_autofree char *jpg = g_build_filename (g_getenv ("HEYAI_SOURCE_ROOT"), "tests", "fakes", "data", "still.jpg", NULL);
+  const char *two[] = { jpg, png, NULL };
+
+  g_object_set (imager, "model", "higgsfield-ai/soul/reference", NULL);
+  {
+    g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_IMAGE, 2, 1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HeyaiGenResult) gen = generate_with_references (f, imager, scene, job, two, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (gen);
+    g_assert_cmpint (heyai_fake_get_counter (f->fake, "higgsfield.uploads"), ==, 1);
+    g_assert_cmpint (heyai_fake_get_counter (f->fake, "higgsfield.references"), ==, 1);
+    g_assert_cmpint (heyai_fake_get_counter (f->fake, "higgsfield.accepted"), ==, 1);
+    g_assert_nonnull (gen->references_note);
+    g_assert_nonnull (strstr (gen->references_note, "References partly applied: 1 of 2"));
+    g_assert_cmpstr (gen->request_id, ==, heyai_job_get_remote_id (job));
+  }
+  {
+    /* without a reference it cannot be asked at all: said before any cost */
+    g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_IMAGE, 3, 1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HeyaiGenResult) gen = generate_with_references (f, imager, scene, job, NULL, &error);
+
+    g_assert_null (gen);
+    g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT);
+    g_assert_nonnull (strstr (error->message, "needs a reference image"));
+    g_assert_cmpuint (heyai_fake_get_count (f->fake, "higgsfield.submit"), ==, 1);
+  }
+  {
+    /* the fake refuses a reference that was never uploaded, and a PUT
+     * without the signed header */
+    g_autofree char *url = fixture_url (f, "HEYAI_HIGGSFIELD_BASE_URL");
+    g_autoptr(HeyaiHttp) http = heyai_http_new (url, "Higgsfield");
+    g_autoptr(HeyaiHttpRequest) submit = heyai_http_request_new ("POST", "/higgsfield-ai/soul/reference");
+    g_autoptr(HeyaiHttpRequest) ask = heyai_http_request_new ("POST", "/files/generate-upload-url");
+    g_autoptr(HeyaiHttpRequest) put = NULL;
+    g_autoptr(GAsyncResult) r1 = NULL;
+    g_autoptr(GAsyncResult) r2 = NULL;
+    g_autoptr(GAsyncResult) r3 = NULL;
+    g_autoptr(HeyaiHttpResponse) refused = NULL;
+    g_autoptr(HeyaiHttpResponse) asked = NULL;
+    g_autoptr(HeyaiHttpResponse) unsigned_put = NULL;
+    g_autoptr(GBytes) bytes = g_bytes_new_static ("\x89PNG\r\n\x1a\n", 8);
+    g_autoptr(JsonNode) body = json_from_string ("{\"prompt\":\"p\",\"image_reference_url\":\"https://example.com/x.png\"}", NULL);
+    g_autoptr(JsonNode) type = json_from_string ("{\"content_type\":\"image/png\"}", NULL);
+
+    fixture_tune_http (f, http);
+    heyai_http_request_set_header (submit, "Authorization", "Key " KEY);
+    heyai_http_request_set_flags (submit, HEYAI_HTTP_REQUEST_ANY_STATUS | HEYAI_HTTP_REQUEST_NO_RETRY);
+    heyai_http_request_set_json (submit, body);
+    heyai_http_send_async (http, submit, NULL, store_result, &r1);
+    wait_result (&r1, 10);
+    refused = heyai_http_send_finish (http, r1, NULL);
+    g_assert_nonnull (refused);
+    g_assert_cmpuint (heyai_http_response_get_status (refused), ==, 422);
+
+    heyai_http_request_set_header (ask, "Authorization", "Key " KEY);
+    heyai_http_request_set_json (ask, type);
+    heyai_http_send_async (http, ask, NULL, store_result, &r2);
+    wait_result (&r2, 10);
+    asked = heyai_http_send_finish (http, r2, NULL);
+    g_assert_nonnull (asked);
+    put = heyai_http_request_new ("PUT", json_object_get_string_member (heyai_http_response_get_object (asked, NULL),
+                                                                        "upload_url"));
+    heyai_http_request_set_body (put, "image/png", bytes);
+    heyai_http_request_set_flags (put, HEYAI_HTTP_REQUEST_ANY_STATUS | HEYAI_HTTP_REQUEST_NO_RETRY);
+    heyai_http_send_async (http, put, NULL, store_result, &r3);
+    wait_result (&r3, 10);
+    unsigned_put = heyai_http_send_finish (http, r3, NULL);
+    g_assert_nonnull (unsigned_put);
+    g_assert_cmpuint (heyai_http_response_get_status (unsigned_put), ==, 403);
+    g_assert_cmpint (heyai_fake_get_counter (f->fake, "higgsfield.uploads"), ==, 1);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -678,6 +822,8 @@ main (int argc, char **argv)
   ADD ("concurrency-cap", test_concurrency_cap);
   ADD ("blocked-and-credits", test_blocked_and_credits);
   ADD ("junk-still", test_junk_still);
+  ADD ("references-not-applied", test_references_not_applied);
+  ADD ("reference-model-uploads", test_reference_model_uploads);
 #undef ADD
 
   return g_test_run ();

@@ -61,7 +61,7 @@ animate (Fixture             *f,
   g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *default_still = still_path ();
 
-  heyai_animator_animate_async (HEYAI_ANIMATOR (kling), project, scene, job,
+  heyai_animator_animate_for_job_async (HEYAI_ANIMATOR (kling), project, scene, job,
                                 still != NULL ? still : default_still, f->tmp, NULL,
                                 store_result, &result);
   wait_result (&result, 30);
@@ -206,7 +206,7 @@ test_resume_with_remote_id (Fixture       *f,
   g_autofree char *still = still_path ();
 
   heyai_fake_set_option (f->fake, "kling.polls", "5");
-  heyai_animator_animate_async (HEYAI_ANIMATOR (kling), project, scene, job, still, f->tmp,
+  heyai_animator_animate_for_job_async (HEYAI_ANIMATOR (kling), project, scene, job, still, f->tmp,
                                 cancellable, store_result, &result);
   while (heyai_fake_get_count (f->fake, "kling.query") < 2)
     g_main_context_iteration (NULL, TRUE);
@@ -540,7 +540,7 @@ test_concurrency_limit (Fixture       *f,
    * 429/1303: refused for capacity at once (nothing accepted), for the
    * pipeline to lower its limit and send it again later. */
   heyai_fake_set_option (f->fake, "kling.max-concurrent", "1");
-  heyai_animator_animate_async (HEYAI_ANIMATOR (kling), project, stuck, stuck_job, still, f->tmp,
+  heyai_animator_animate_for_job_async (HEYAI_ANIMATOR (kling), project, stuck, stuck_job, still, f->tmp,
                                 cancellable, store_result, &stuck_result);
   while (heyai_fake_get_count (f->fake, "kling.query") < 1)
     g_main_context_iteration (NULL, TRUE);
@@ -876,6 +876,217 @@ test_safe_media (Fixture       *f,
   }
 }
 
+/* -- the reference-bible seam (issue 16): end frame and references ------- */
+
+/* Animates with an end frame and references, reporting into @job. */
+static HeyaiGenResult *
+animate_extras (Fixture             *f,
+                HeyaiAnimatorKling  *kling,
+                HeyaiScene          *scene,
+                HeyaiJob            *job,
+                const char          *end_frame,
+                const char * const  *references,
+                GError             **error)
+{
+  g_autoptr(HeyaiProject) project = make_project ("x");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(HeyaiGenReporter) reporter = heyai_gen_reporter_new_for_job (job);
+  g_autofree char *still = still_path ();
+  HeyaiGenInput input;
+
+  heyai_gen_input_init_from_job (&input, job);
+  input.dest_dir = f->tmp;
+  input.still_path = still;
+  input.end_frame_path = end_frame;
+  input.reference_paths = references;
+  heyai_animator_animate_async (HEYAI_ANIMATOR (kling), project, scene, &input, reporter, NULL,
+                                store_result, &result);
+  wait_result (&result, 30);
+  return heyai_animator_animate_finish (HEYAI_ANIMATOR (kling), result, error);
+}
+
+static gint64
+counter_for (Fixture    *f,
+             const char *what,
+             HeyaiJob   *job)
+{
+  g_autofree char *key = g_strdup_printf ("kling.%s.%s", what, heyai_job_get_idempotency_key (job));
+
+  return heyai_fake_get_counter (f->fake, key);
+}
+
+static char *
+data_file (const char *name)
+{
+  return g_build_filename (g_getenv ("HEYAI_SOURCE_ROOT"), "tests", "fakes", "data", name, NULL);
+}
+
+/* image_tail goes where the model and mode take it (pro), and is said not
+ * applied where they do not (std), never silently dropped. */
+static void
+test_end_frame (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *tail = data_file ("still.jpg");
+
+  {
+    g_autoptr(HeyaiAnimatorKling) kling = make_client_full (f, SK, "kling-v1-6", "pro");
+    g_autoptr(HeyaiScene) scene = make_scene (1, "p", "The door closes", 5, HEYAI_CAMERA_PUSH_IN);
+    g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_CLIP, 1, 1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HeyaiGenResult) gen = animate_extras (f, kling, scene, job, tail, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (gen);
+    g_assert_null (gen->references_note);
+    g_assert_cmpint (counter_for (f, "tail", job), ==, 1);
+    g_assert_cmpint (counter_for (f, "images", job), ==, 2);
+    g_assert_cmpint (counter_for (f, "multi", job), ==, 0);
+    /* camera_control and image_tail exclude each other: the move stays in the prompt */
+    g_assert_nonnull (strstr (gen->params, "\"image_tail\":true"));
+  }
+  {
+    g_autoptr(HeyaiAnimatorKling) kling = make_client_full (f, SK, "kling-v1-6", "std");
+    g_autoptr(HeyaiScene) scene = make_scene (2, "p", "The door closes", 5, HEYAI_CAMERA_STATIC);
+    g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_CLIP, 2, 1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HeyaiGenResult) gen = animate_extras (f, kling, scene, job, tail, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (gen);
+    g_assert_nonnull (gen->references_note);
+    g_assert_nonnull (strstr (gen->references_note, "End frame not applied"));
+    g_assert_nonnull (strstr (gen->references_note, "std"));
+    g_assert_cmpint (counter_for (f, "tail", job), ==, 0);
+    g_assert_cmpint (counter_for (f, "images", job), ==, 1);
+  }
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "kling.accepted"), ==, 2);
+}
+
+/* References: kling-v1-6 goes to multi-image2video with the still first
+ * and up to 3 references; the rest, and any model without the endpoint,
+ * is said in references_note. */
+static void
+test_references (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *png = data_file ("still.png");
+  g_autofree char *jpg = data_file ("still.jpg");
+  g_autofree char *junk = g_build_filename (f->tmp, "not-an-image.png", NULL);
+
+  g_assert_true (g_file_set_contents (junk, "not an image", -1, NULL));
+  {
+    const char *two[] = { jpg, png, NULL };
+    g_autoptr(HeyaiAnimatorKling) kling = make_client (f);
+    g_autoptr(HeyaiScene) scene = make_scene (1, "p", "Marta looks up", 5, HEYAI_CAMERA_STATIC);
+    g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_CLIP, 1, 1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HeyaiGenResult) gen = animate_extras (f, kling, scene, job, NULL, two, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (gen);
+    g_assert_null (gen->references_note);
+    g_assert_cmpint (counter_for (f, "multi", job), ==, 1);
+    g_assert_cmpint (counter_for (f, "images", job), ==, 3);
+    g_assert_cmpuint (heyai_fake_get_count (f->fake, "kling.multi.create"), ==, 1);
+    g_assert_cmpuint (heyai_fake_get_count (f->fake, "kling.multi.query"), >=, 1);
+    g_assert_cmpuint (heyai_fake_get_count (f->fake, "kling.create"), ==, 0);
+    g_assert_true (g_file_test (gen->path, G_FILE_TEST_EXISTS));
+  }
+  {
+    /* five asked, one unreadable: three go (four images, the still first) */
+    const char *five[] = { jpg, junk, png, jpg, png, NULL };
+    g_autoptr(HeyaiAnimatorKling) kling = make_client (f);
+    g_autoptr(HeyaiScene) scene = make_scene (2, "p", "Marta runs", 5, HEYAI_CAMERA_STATIC);
+    g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_CLIP, 2, 1);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *tail = data_file ("still.jpg");
+    g_autoptr(HeyaiGenResult) gen = animate_extras (f, kling, scene, job, tail, five, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (gen);
+    g_assert_cmpint (counter_for (f, "images", job), ==, 4);
+    g_assert_cmpint (counter_for (f, "tail", job), ==, 0);
+    g_assert_nonnull (gen->references_note);
+    g_assert_nonnull (strstr (gen->references_note, "3 of 5"));
+    g_assert_nonnull (strstr (gen->references_note, "End frame not applied"));
+  }
+  {
+    /* a model without multi-image2video: text only, said so */
+    const char *one[] = { jpg, NULL };
+    g_autoptr(HeyaiAnimatorKling) kling = make_client_full (f, SK, "kling-v2-1", "std");
+    g_autoptr(HeyaiScene) scene = make_scene (3, "p", "Waves", 5, HEYAI_CAMERA_STATIC);
+    g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_CLIP, 3, 1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HeyaiGenResult) gen = animate_extras (f, kling, scene, job, NULL, one, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (gen);
+    g_assert_cmpint (counter_for (f, "multi", job), ==, 0);
+    g_assert_cmpint (counter_for (f, "images", job), ==, 1);
+    g_assert_nonnull (gen->references_note);
+    g_assert_nonnull (strstr (gen->references_note, "References not applied: text only"));
+    g_assert_nonnull (strstr (gen->references_note, "kling-v2-1"));
+  }
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "kling.image_list.rejected"), ==, 0);
+}
+
+/* The fake refuses what Kling refuses on these endpoints (C.4 items 16-17). */
+static void
+test_fake_references_validation (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autofree char *b64 = still_base64 ();
+  struct { const char *path; const char *body_format; const char *fragment; } cases[] = {
+    { "/v1/videos/multi-image2video", "{\"model_name\":\"kling-v1-6\",\"image_list\":[]}", "1 to 4" },
+    { "/v1/videos/multi-image2video", "{\"model_name\":\"kling-v1-6\",\"image_list\":[{\"image\":\"IMG\"},"
+      "{\"image\":\"IMG\"},{\"image\":\"IMG\"},{\"image\":\"IMG\"},{\"image\":\"IMG\"}]}", "1 to 4" },
+    { "/v1/videos/multi-image2video", "{\"model_name\":\"kling-v2-1\",\"image_list\":[{\"image\":\"IMG\"}]}",
+      "kling-v1-6" },
+    { "/v1/videos/multi-image2video", "{\"model_name\":\"kling-v1-6\",\"image_list\":[{\"image\":\"IMG\"}],"
+      "\"image_tail\":\"IMG\"}", "image_list only" },
+    { "/v1/videos/multi-image2video", "{\"model_name\":\"kling-v1-6\",\"image_list\":[{\"image\":\"IMG\"}],"
+      "\"aspect_ratio\":\"4:3\"}", "aspect_ratio" },
+    { "/v1/videos/multi-image2video", "{\"model_name\":\"kling-v1-6\",\"image_list\":[{\"image\":\"abc\"}]}",
+      "image" },
+    { "/v1/videos/image2video", "{\"model_name\":\"kling-v1-6\",\"mode\":\"std\",\"image\":\"IMG\","
+      "\"image_tail\":\"IMG\"}", "image_tail" },
+    { "/v1/videos/image2video", "{\"model_name\":\"kling-v1\",\"mode\":\"pro\",\"image\":\"IMG\","
+      "\"image_tail\":\"IMG\"}", "image_tail" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GString) body = g_string_new (cases[i].body_format);
+      g_autoptr(HeyaiHttpResponse) response = NULL;
+      JsonObject *root;
+
+      g_string_replace (body, "IMG", b64, 0);
+      response = raw_request (f, "POST", cases[i].path, body->str);
+      root = heyai_http_response_get_object (response, NULL);
+      g_assert_cmpuint (heyai_http_response_get_status (response), ==, 400);
+      g_assert_cmpint (json_object_get_int_member (root, "code"), ==, 1201);
+      if (strstr (json_object_get_string_member (root, "message"), cases[i].fragment) == NULL)
+        g_error ("case %u: %s", i, json_object_get_string_member (root, "message"));
+    }
+  g_assert_cmpint (heyai_fake_get_counter (f->fake, "kling.accepted"), ==, 0);
+
+  {
+    g_autofree char *body = g_strdup_printf ("{\"model_name\":\"kling-v1-6\",\"image_list\":[{\"image\":\"%s\"},"
+                                             "{\"image\":\"%s\"}],\"aspect_ratio\":\"9:16\","
+                                             "\"external_task_id\":\"refs-1\"}", b64, b64);
+    g_autoptr(HeyaiHttpResponse) created = raw_request (f, "POST", "/v1/videos/multi-image2video", body);
+    g_autoptr(HeyaiHttpResponse) query = raw_request (f, "GET", "/v1/videos/multi-image2video/refs-1", NULL);
+    g_autoptr(HeyaiHttpResponse) other = raw_request (f, "GET", "/v1/videos/image2video/refs-1", NULL);
+
+    g_assert_cmpuint (heyai_http_response_get_status (created), ==, 200);
+    g_assert_cmpuint (heyai_http_response_get_status (query), ==, 200);
+    g_assert_cmpuint (heyai_http_response_get_status (other), ==, 404);
+    g_assert_cmpint (heyai_fake_get_counter (f->fake, "kling.images.refs-1"), ==, 2);
+    g_assert_cmpint (heyai_fake_get_counter (f->fake, "kling.multi.refs-1"), ==, 1);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -902,6 +1113,9 @@ main (int argc, char **argv)
   ADD ("fake-validation", test_fake_validation);
   ADD ("model-table", test_model_table);
   ADD ("safe-media", test_safe_media);
+  ADD ("end-frame", test_end_frame);
+  ADD ("references", test_references);
+  ADD ("fake-references-validation", test_fake_references_validation);
 #undef ADD
 
   return g_test_run ();

@@ -3,7 +3,15 @@
  *
  * Routes: higgsfield.cancel  POST /higgsfield/requests/{id}/cancel
  *         higgsfield.status  GET  /higgsfield/requests/{id}/status
+ *         higgsfield.upload-url POST /higgsfield/files/generate-upload-url (§2.6:
+ *                      {"content_type"} -> {upload_url, public_url, upload_headers})
+ *         higgsfield.put     PUT  /higgsfield-upload/{name}: the presigned target;
+ *                      refused (403 SignatureDoesNotMatch) without every
+ *                      upload_headers header and the Content-Type asked for
  *         higgsfield.submit  POST /higgsfield/{model path}
+ * higgsfield-ai/soul/reference requires image_reference_url, the public_url
+ * (/higgsfield-files/{name}) of a file uploaded here (422 otherwise).  Counters: higgsfield.uploads (files PUT),
+ * higgsfield.references (accepted requests that carried a reference image).
  *
  * Options:
  *   higgsfield.key     accepted "id:secret" (default "fake-hf-id:fake-hf-secret");
@@ -50,7 +58,9 @@
 #include "heyai-llm-schema.h"
 
 #define DEFAULT_KEY    "fake-hf-id:fake-hf-secret"
-#define DEFAULT_MODELS "higgsfield-ai/soul/standard,higgsfield-ai/soul/character,bytedance/seedream/v4/text-to-image"
+#define DEFAULT_MODELS "higgsfield-ai/soul/standard,higgsfield-ai/soul/character,higgsfield-ai/soul/reference," \
+                       "bytedance/seedream/v4/text-to-image"
+#define UPLOAD_TAGGING "heyai-fake=1"
 
 typedef struct
 {
@@ -68,6 +78,8 @@ typedef struct
   guint       next_id;
   guint       lost_answers;
   GBytes     *png;       /* generated when no data file exists */
+  GHashTable *uploads;   /* name -> content type asked (char*); uploaded: "done:" prefixed */
+  guint       next_upload;
 } HfState;
 
 static void
@@ -84,6 +96,7 @@ static void
 hf_state_free (HfState *state)
 {
   g_hash_table_unref (state->requests);
+  g_hash_table_unref (state->uploads);
   g_clear_pointer (&state->png, g_bytes_unref);
   g_free (state);
 }
@@ -360,6 +373,24 @@ submit_handler (HeyaiFake        *fake,
       respond_422 (request, "prompt", "String should have at least 1 character", "string_too_short");
       return;
     }
+  if (g_str_equal (model, "higgsfield-ai/soul/reference"))
+    {
+      const char *ref = heyai_json_object_get_string_or_null (body, "image_reference_url");
+      g_autofree char *prefix = heyai_fake_dup_url (fake, "/higgsfield-files/");
+      const char *kept = ref != NULL && g_str_has_prefix (ref, prefix)
+                           ? g_hash_table_lookup (state->uploads, ref + strlen (prefix)) : NULL;
+
+      if (ref == NULL)
+        {
+          respond_422 (request, "image_reference_url", "Field required", "missing");
+          return;
+        }
+      if (kept == NULL || !g_str_has_prefix (kept, "done:"))
+        {
+          respond_422 (request, "image_reference_url", "Input should be a valid, reachable image URL", "url");
+          return;
+        }
+    }
   if (g_str_equal (model, "higgsfield-ai/soul/standard"))
     {
       const char *aspect = heyai_json_object_get_string_or_null (body, "aspect_ratio");
@@ -408,6 +439,8 @@ submit_handler (HeyaiFake        *fake,
   r->reported = g_strdup ("queued");
   g_hash_table_insert (state->requests, r->id, r);
   heyai_fake_counter_add (fake, "higgsfield.accepted", 1);
+  if (json_object_has_member (body, "image_reference_url"))
+    heyai_fake_counter_add (fake, "higgsfield.references", 1);
   note_in_flight (fake);
 
   /* Accepted (and billed), but the client never hears it. */
@@ -475,6 +508,74 @@ status_handler (HeyaiFake        *fake,
   heyai_fake_respond_json_node (request, 200, reply);
 }
 
+/* POST /files/generate-upload-url (§2.6). */
+static void
+upload_url_handler (HeyaiFake        *fake,
+                    HeyaiFakeRequest *request,
+                    gpointer          user_data)
+{
+  static const char *const types[] = { "image/png", "image/jpeg", "image/webp", NULL };
+  HfState *state = get_state (fake);
+  JsonObject *body;
+  const char *type;
+  g_autofree char *name = NULL;
+  g_autofree char *put_path = NULL;
+  g_autofree char *public_path = NULL;
+  g_autofree char *upload_url = NULL;
+  g_autofree char *public_url = NULL;
+
+  add_correlation_id (request);
+  if (!check_auth (fake, request))
+    return;
+  body = heyai_fake_request_get_object (request);
+  type = body != NULL ? heyai_json_object_get_string_or_null (body, "content_type") : NULL;
+  if (type == NULL)
+    {
+      respond_422 (request, "content_type", "Field required", "missing");
+      return;
+    }
+  if (!in_list (type, types))
+    {
+      respond_422 (request, "content_type", "Input should be 'image/png', 'image/jpeg' or 'image/webp'", "enum");
+      return;
+    }
+  name = g_strdup_printf ("upload-%u", ++state->next_upload);
+  g_hash_table_insert (state->uploads, g_strdup (name), g_strdup (type));
+  put_path = g_strdup_printf ("/higgsfield-upload/%s", name);
+  public_path = g_strdup_printf ("/higgsfield-files/%s", name);
+  upload_url = heyai_fake_dup_url (fake, put_path);
+  public_url = heyai_fake_dup_url (fake, public_path);
+  heyai_fake_respond_json_printf (request, 200,
+                                  "{\"upload_url\":\"%s\",\"public_url\":\"%s\","
+                                  "\"upload_headers\":{\"x-amz-tagging\":\"" UPLOAD_TAGGING "\"}}",
+                                  upload_url, public_url);
+}
+
+/* PUT to the presigned URL: every signed header must be there. */
+static void
+put_handler (HeyaiFake        *fake,
+             HeyaiFakeRequest *request,
+             gpointer          user_data)
+{
+  HfState *state = get_state (fake);
+  const char *name = heyai_fake_request_get_param (request, "name");
+  const char *asked = g_hash_table_lookup (state->uploads, name);
+  const char *type = heyai_fake_request_get_header (request, "Content-Type");
+  const char *tagging = heyai_fake_request_get_header (request, "x-amz-tagging");
+  g_autoptr(GBytes) body = heyai_fake_request_get_body (request);
+  g_autoptr(GBytes) refused = g_bytes_new_static ("<Error><Code>SignatureDoesNotMatch</Code></Error>", 49);
+
+  if (asked == NULL || g_str_has_prefix (asked, "done:") || g_strcmp0 (tagging, UPLOAD_TAGGING) != 0 ||
+      type == NULL || !g_str_has_prefix (type, asked) || g_bytes_get_size (body) == 0)
+    {
+      heyai_fake_respond (request, 403, "application/xml", refused);
+      return;
+    }
+  g_hash_table_insert (state->uploads, g_strdup (name), g_strconcat ("done:", asked, NULL));
+  heyai_fake_counter_add (fake, "higgsfield.uploads", 1);
+  heyai_fake_respond_empty (request, 200);
+}
+
 static void
 cancel_handler (HeyaiFake        *fake,
                 HeyaiFakeRequest *request,
@@ -511,6 +612,7 @@ heyai_fake_higgsfield_install (HeyaiFake *fake)
   HeyaiFakeFault fault = { .kind = HEYAI_FAKE_FAULT_STATUS, .drop_after_bytes = -1 };
 
   state->requests = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) hf_request_free);
+  state->uploads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   state->next_id = 1;
   g_object_set_data_full (G_OBJECT (fake), "higgsfield", state, (GDestroyNotify) hf_state_free);
 
@@ -519,6 +621,9 @@ heyai_fake_higgsfield_install (HeyaiFake *fake)
                         cancel_handler, NULL);
   heyai_fake_add_route (fake, "higgsfield.status", "GET", "/higgsfield/requests/{id}/status",
                         status_handler, NULL);
+  heyai_fake_add_route (fake, "higgsfield.upload-url", "POST", "/higgsfield/files/generate-upload-url",
+                        upload_url_handler, NULL);
+  heyai_fake_add_route (fake, "higgsfield.put", "PUT", "/higgsfield-upload/{name}", put_handler, NULL);
   heyai_fake_add_route (fake, "higgsfield.submit", "POST", "/higgsfield/{model*}", submit_handler, NULL);
 
   fault.status = 403;

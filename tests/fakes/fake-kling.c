@@ -5,6 +5,13 @@
  *         kling.query   GET  /kling/v1/videos/image2video/{id}  (task_id or external_task_id)
  *         kling.list    GET  /kling/v1/videos/image2video?pageNum&pageSize
  *         (text2video:  kling.t2v.query / kling.t2v.list)
+ *         kling.multi.create POST /kling/v1/videos/multi-image2video (C.4 item 17:
+ *                      reference images; kling-v1-6 only, image_list of 1 to 4
+ *                      images, aspect_ratio 16:9|9:16|1:1, no image_tail,
+ *                      mode or camera_control) and kling.multi.query
+ *         image_tail (end frame) is accepted only where the model and mode take
+ *         it (pro, and 4k on kling-v3; never kling-v1 or kling-v2-master) and
+ *         never with camera_control or masks (C.4 item 16).
  *
  * Options:
  *   kling.access-key / kling.secret-key  the AK/SK the JWT is checked against
@@ -36,7 +43,11 @@
  * <= 10 MB; a data: prefix is refused), mutually exclusive groups,
  * camera_control rules and capability (kling-v1-5 pro 5 s simple only),
  * duplicate external_task_id.
- * Counters: kling.accepted (tasks created = would be billed), kling.jwt.<reason>.
+ * Counters: kling.accepted (tasks created = would be billed), kling.jwt.<reason>;
+ * per accepted request with an external_task_id X: kling.images.X (images
+ * it carried: image + image_tail, or the image_list length), kling.tail.X (1
+ * if it had an end frame), kling.multi.X (1 if it went to multi-image2video);
+ * kling.image_list.rejected counts refused image lists.
  *
  * Named faults: quota (429/1102), rate-limit (429/1302), concurrency
  * (429/1303), moderation (400/1301), server-error (500/5000), unavailable
@@ -428,6 +439,9 @@ create_handler (HeyaiFake        *fake,
   };
   const char *kind = user_data;
   gboolean i2v = g_str_equal (kind, "image2video");
+  gboolean multi = g_str_equal (kind, "multi-image2video");
+  guint n_images = 0;
+  gboolean has_tail = FALSE;
   KlingState *state = get_state (fake);
   gint64 max_concurrent = heyai_fake_get_option_int (fake, "kling.max-concurrent", 0);
   gint64 drops = heyai_fake_get_option_int (fake, "kling.drop-after-accept", 0);
@@ -455,6 +469,12 @@ create_handler (HeyaiFake        *fake,
   if (!known)
     {
       respond_code (request, 400, 1201, "model_name: invalid value");
+      return;
+    }
+  if (multi && !g_str_equal (model, "kling-v1-6"))
+    {
+      /* C.4 items 12 and 17: the only model of multi-image2video. */
+      respond_code (request, 400, 1201, "model_name: multi-image2video only supports kling-v1-6");
       return;
     }
   if (json_object_has_member (body, "mode"))
@@ -541,6 +561,67 @@ create_handler (HeyaiFake        *fake,
                         "image_tail, static_mask/dynamic_masks and camera_control cannot be used together");
           return;
         }
+      if (tail != NULL &&
+          (g_str_equal (model, "kling-v1") || g_str_equal (model, "kling-v2-master") ||
+           !(g_str_equal (mode, "pro") || g_str_equal (mode, "4k"))))
+        {
+          respond_code (request, 400, 1201, "image_tail is not supported by this model_name/mode");
+          return;
+        }
+      n_images = (image != NULL) + (tail != NULL);
+      has_tail = tail != NULL;
+    }
+  else if (multi)
+    {
+      static const char *const ratios[] = { "16:9", "9:16", "1:1" };
+      const char *ratio = heyai_json_object_get_string_or_null (body, "aspect_ratio");
+      JsonArray *list = NULL;
+      gboolean ratio_ok = ratio == NULL;
+
+      if (json_object_has_member (body, "image") || json_object_has_member (body, "image_tail") ||
+          json_object_has_member (body, "camera_control") || json_object_has_member (body, "static_mask") ||
+          json_object_has_member (body, "dynamic_masks"))
+        {
+          respond_code (request, 400, 1201,
+                        "multi-image2video takes image_list only (no image, image_tail, masks or camera_control)");
+          return;
+        }
+      if (json_object_has_member (body, "image_list") &&
+          JSON_NODE_HOLDS_ARRAY (json_object_get_member (body, "image_list")))
+        list = json_object_get_array_member (body, "image_list");
+      if (list == NULL || json_array_get_length (list) < 1 || json_array_get_length (list) > 4)
+        {
+          heyai_fake_counter_add (fake, "kling.image_list.rejected", 1);
+          respond_code (request, 400, 1201, "image_list: must hold 1 to 4 images");
+          return;
+        }
+      for (guint i = 0; i < json_array_get_length (list); i++)
+        {
+          JsonNode *item = json_array_get_element (list, i);
+          const char *image = JSON_NODE_HOLDS_OBJECT (item)
+                                ? heyai_json_object_get_string_or_null (json_node_get_object (item), "image") : NULL;
+
+          if (image == NULL)
+            {
+              heyai_fake_counter_add (fake, "kling.image_list.rejected", 1);
+              respond_code (request, 400, 1201, "image_list[].image: required");
+              return;
+            }
+          if ((problem = check_image ("image_list[].image", image)) != NULL)
+            {
+              heyai_fake_counter_add (fake, "kling.image_list.rejected", 1);
+              respond_code (request, 400, 1201, problem);
+              return;
+            }
+        }
+      for (guint i = 0; ratio != NULL && i < G_N_ELEMENTS (ratios); i++)
+        ratio_ok |= g_str_equal (ratio, ratios[i]);
+      if (!ratio_ok)
+        {
+          respond_code (request, 400, 1201, "aspect_ratio: must be 16:9, 9:16 or 1:1");
+          return;
+        }
+      n_images = json_array_get_length (list);
     }
   else if (prompt == NULL || *prompt == '\0')
     {
@@ -595,6 +676,19 @@ create_handler (HeyaiFake        *fake,
   t->created_at = t->updated_at = g_get_real_time () / 1000;
   g_ptr_array_add (state->tasks, t);
   heyai_fake_counter_add (fake, "kling.accepted", 1);
+  if (external_id != NULL)
+    {
+      /* What this request carried, for the tests (issue 16). */
+      g_autofree char *images = g_strdup_printf ("kling.images.%s", external_id);
+      g_autofree char *tail_key = g_strdup_printf ("kling.tail.%s", external_id);
+      g_autofree char *multi_key = g_strdup_printf ("kling.multi.%s", external_id);
+
+      heyai_fake_counter_add (fake, images, n_images);
+      if (has_tail)
+        heyai_fake_counter_add (fake, tail_key, 1);
+      if (multi)
+        heyai_fake_counter_add (fake, multi_key, 1);
+    }
 
   if (drops > 0)
     {
@@ -656,6 +750,9 @@ cdn_handler (HeyaiFake        *fake,
   const char *file = heyai_fake_request_get_param (request, "file");
   g_autofree char *task_id = g_strndup (file, strlen (file) - (g_str_has_suffix (file, ".mp4") ? 4 : 0));
   KlingTask *t = find_task (state, "image2video", task_id);
+
+  if (t == NULL)
+    t = find_task (state, "multi-image2video", task_id);
   const char *root = g_getenv ("HEYAI_SOURCE_ROOT");
   g_autofree char *name = NULL;
   g_autofree char *path = NULL;
@@ -762,6 +859,10 @@ heyai_fake_kling_install (HeyaiFake *fake)
   heyai_fake_add_route (fake, "kling.query", "GET", "/kling/v1/videos/image2video/{id}", query_handler, "image2video");
   heyai_fake_add_route (fake, "kling.list", "GET", "/kling/v1/videos/image2video", list_handler, "image2video");
   heyai_fake_add_route (fake, "kling.cdn", "GET", "/kling-cdn/{file}", cdn_handler, NULL);
+  heyai_fake_add_route (fake, "kling.multi.create", "POST", "/kling/v1/videos/multi-image2video", create_handler,
+                        "multi-image2video");
+  heyai_fake_add_route (fake, "kling.multi.query", "GET", "/kling/v1/videos/multi-image2video/{id}", query_handler,
+                        "multi-image2video");
   heyai_fake_add_route (fake, "kling.t2v.create", "POST", "/kling/v1/videos/text2video", create_handler, "text2video");
   heyai_fake_add_route (fake, "kling.t2v.query", "GET", "/kling/v1/videos/text2video/{id}", query_handler, "text2video");
   heyai_fake_add_route (fake, "kling.t2v.list", "GET", "/kling/v1/videos/text2video", list_handler, "text2video");

@@ -21,6 +21,7 @@ struct _HeyaiTestProvider
   int                 failure[N_ROLES][TEST_MAX_SCENES + 1];   /* -1 = none */
   gboolean            remote[N_ROLES];
   double              cost[N_ROLES];
+  char               *references_note[N_ROLES];
   guint               capacity[N_ROLES];
   guint               refusal_ms[N_ROLES];
   guint               n_scenes;
@@ -50,7 +51,8 @@ typedef struct
   HeyaiTestProvider *self;
   HeyaiRole          role;
   GTask             *task;
-  HeyaiJob          *job;
+  HeyaiJob          *job;       /* imager/animator: a snapshot made from the input */
+  HeyaiGenReporter  *reporter;  /* imager/animator: where it reports */
   HeyaiProject      *project;
   HeyaiAsset        *asset;
   char              *path;
@@ -77,6 +79,7 @@ op_free (Op *op)
       g_source_unref (op->cancel_source);
     }
   g_clear_object (&op->job);
+  g_clear_pointer (&op->reporter, heyai_gen_reporter_unref);
   g_clear_object (&op->project);
   g_clear_object (&op->asset);
   g_free (op->path);
@@ -181,6 +184,7 @@ op_finish (Op *op)
         result->request_id = g_strdup (heyai_job_get_remote_id (op->job));
         result->seed = 42;
         result->cost = self->cost[op->role];
+        result->references_note = g_strdup (self->references_note[op->role]);
         g_task_return_pointer (task, result, (GDestroyNotify) heyai_gen_result_free);
       }
       break;
@@ -224,6 +228,7 @@ static void
 op_start (HeyaiTestProvider   *self,
           HeyaiRole            role,
           HeyaiJob            *job,
+          HeyaiGenReporter    *reporter,
           HeyaiScene          *scene,
           const char          *dest_dir,
           GCancellable        *cancellable,
@@ -241,6 +246,7 @@ op_start (HeyaiTestProvider   *self,
   op->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (op->task, source_tag);
   op->job = job ? g_object_ref (job) : NULL;
+  op->reporter = reporter != NULL ? heyai_gen_reporter_ref (reporter) : NULL;
   op->position = scene ? heyai_scene_get_position (scene) : 0;
   op->duration = scene ? heyai_scene_get_duration (scene) : 0;
 
@@ -279,7 +285,9 @@ op_start (HeyaiTestProvider   *self,
         {
           g_autofree char *id = g_strdup_printf ("remote-%u", ++self->next_remote);
           stats->submits++;
+          /* Reported like a real provider; the snapshot keeps it too. */
           heyai_job_set_remote_id (job, id);
+          heyai_gen_reporter_remote_id (op->reporter, id);
         }
     }
 
@@ -324,7 +332,7 @@ llm_split_async (HeyaiLlm            *llm,
                  GAsyncReadyCallback  callback,
                  gpointer             user_data)
 {
-  op_start (HEYAI_TEST_PROVIDER (llm), HEYAI_ROLE_LLM, NULL, NULL, NULL, cancellable,
+  op_start (HEYAI_TEST_PROVIDER (llm), HEYAI_ROLE_LLM, NULL, NULL, NULL, NULL, cancellable,
             llm_split_async, callback, user_data, NULL);
 }
 
@@ -352,18 +360,37 @@ imager_estimate_cost (HeyaiImager *imager,
   return HEYAI_TEST_PROVIDER (imager)->cost[HEYAI_ROLE_IMAGER];
 }
 
+/* Providers get values, never the pipeline's job: the "started" signal
+ * carries a snapshot made from them. */
+static HeyaiJob *
+snapshot_job (const HeyaiGenInput *input)
+{
+  HeyaiJob *job = heyai_job_new ();
+
+  heyai_job_set_id (job, input->job_id);
+  heyai_job_set_take (job, MAX (input->take, 1));
+  heyai_job_set_remote_id (job, input->remote_id);
+  heyai_job_set_idempotency_key (job, input->idempotency_key);
+  heyai_job_set_state (job, input->state);
+  return job;
+}
+
 static void
 imager_generate_async (HeyaiImager         *imager,
                        HeyaiProject        *project,
                        HeyaiScene          *scene,
-                       HeyaiJob            *job,
-                       const char          *dest_dir,
+                       const HeyaiGenInput *input,
+                       HeyaiGenReporter    *reporter,
                        GCancellable        *cancellable,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  op_start (HEYAI_TEST_PROVIDER (imager), HEYAI_ROLE_IMAGER, job, scene, dest_dir, cancellable,
-            imager_generate_async, callback, user_data, NULL);
+  g_autoptr(HeyaiJob) job = snapshot_job (input);
+
+  if (heyai_gen_input_n_references (input) > 0 || input->end_frame_path != NULL)
+    HEYAI_TEST_PROVIDER (imager)->stats[HEYAI_ROLE_IMAGER].with_extras++;
+  op_start (HEYAI_TEST_PROVIDER (imager), HEYAI_ROLE_IMAGER, job, reporter, scene, input->dest_dir,
+            cancellable, imager_generate_async, callback, user_data, NULL);
 }
 
 static HeyaiGenResult *
@@ -395,18 +422,21 @@ static void
 animator_animate_async (HeyaiAnimator       *animator,
                         HeyaiProject        *project,
                         HeyaiScene          *scene,
-                        HeyaiJob            *job,
-                        const char          *still_path,
-                        const char          *dest_dir,
+                        const HeyaiGenInput *input,
+                        HeyaiGenReporter    *reporter,
                         GCancellable        *cancellable,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  g_assert (still_path != NULL);
-  g_assert (g_file_test (still_path, G_FILE_TEST_EXISTS));
+  g_autoptr(HeyaiJob) job = snapshot_job (input);
 
-  op_start (HEYAI_TEST_PROVIDER (animator), HEYAI_ROLE_ANIMATOR, job, scene, dest_dir, cancellable,
-            animator_animate_async, callback, user_data, NULL);
+  g_assert (input->still_path != NULL);
+  g_assert (g_file_test (input->still_path, G_FILE_TEST_EXISTS));
+  if (heyai_gen_input_n_references (input) > 0 || input->end_frame_path != NULL)
+    HEYAI_TEST_PROVIDER (animator)->stats[HEYAI_ROLE_ANIMATOR].with_extras++;
+
+  op_start (HEYAI_TEST_PROVIDER (animator), HEYAI_ROLE_ANIMATOR, job, reporter, scene, input->dest_dir,
+            cancellable, animator_animate_async, callback, user_data, NULL);
 }
 
 static void
@@ -452,7 +482,7 @@ storage_publish_async (HeyaiStorage        *storage,
   Op *op = NULL;
 
   /* Counted per storage call; the scene position is not known here. */
-  op_start (HEYAI_TEST_PROVIDER (storage), HEYAI_ROLE_STORAGE, NULL, NULL, NULL, cancellable,
+  op_start (HEYAI_TEST_PROVIDER (storage), HEYAI_ROLE_STORAGE, NULL, NULL, NULL, NULL, cancellable,
             storage_publish_async, callback, user_data, &op);
   op->asset = g_object_ref (asset);
   op->position = -1;
@@ -476,6 +506,8 @@ heyai_test_provider_finalize (GObject *object)
   HeyaiTestProvider *self = HEYAI_TEST_PROVIDER (object);
 
   g_free (self->name);
+  for (guint i = 0; i < N_ROLES; i++)
+    g_free (self->references_note[i]);
 
   G_OBJECT_CLASS (heyai_test_provider_parent_class)->finalize (object);
 }
@@ -549,6 +581,15 @@ heyai_test_provider_set_remote (HeyaiTestProvider *self,
                                 gboolean           remote)
 {
   self->remote[role] = remote;
+}
+
+void
+heyai_test_provider_set_references_note (HeyaiTestProvider *self,
+                                         HeyaiRole          role,
+                                         const char        *note)
+{
+  g_free (self->references_note[role]);
+  self->references_note[role] = g_strdup (note);
 }
 
 void

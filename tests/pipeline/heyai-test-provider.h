@@ -31,6 +31,7 @@ typedef struct
   guint  refusals;                   /* capacity refusals (set_capacity) */
   guint  accepted_in_flight;         /* work accepted and not finished */
   guint  max_accepted_in_flight;
+  guint  with_extras;                /* calls whose input carried references or an end frame */
 } HeyaiTestRoleStats;
 
 HeyaiTestProvider *heyai_test_provider_new (void);
@@ -59,6 +60,10 @@ void  heyai_test_provider_set_remote    (HeyaiTestProvider *self,
 void  heyai_test_provider_set_cost      (HeyaiTestProvider *self,
                                          HeyaiRole          role,
                                          double             usd);
+/* Imager/animator results carry @note as references_note (NULL: none). */
+void  heyai_test_provider_set_references_note (HeyaiTestProvider *self,
+                                               HeyaiRole          role,
+                                               const char        *note);
 /* The llm splits any script into @n scenes. */
 void  heyai_test_provider_set_n_scenes  (HeyaiTestProvider *self,
                                          guint              n);

@@ -28,6 +28,7 @@ typedef struct
   HeyaiRunSummary    summary;
   guint              n_scene_changed;
   guint              n_messages;
+  GPtrArray         *messages;     /* char*: every message, when set */
   guint              last_done;
   guint              last_total;
 } Fixture;
@@ -58,6 +59,8 @@ message_cb (HeyaiPipeline *pipeline,
 {
   g_assert_nonnull (text);
   f->n_messages++;
+  if (f->messages != NULL)
+    g_ptr_array_add (f->messages, g_strdup (text));
 }
 
 static void
@@ -111,6 +114,7 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   g_clear_error (&f->error);
+  g_clear_pointer (&f->messages, g_ptr_array_unref);
   g_assert_false (heyai_pipeline_get_running (f->pipeline));
   g_assert_finalize_object (f->pipeline);
   g_clear_object (&f->project);
@@ -1640,6 +1644,37 @@ test_one_process_per_project (Fixture       *f,
   g_assert_cmpstr (after, ==, "");
 }
 
+/* The reference-bible seam: a provider that could not apply the references
+ * asked for says so in its result and the pipeline tells the producer
+ * (never silent); with no bible yet, the pipeline asks for none. */
+static void
+test_references_note_shown (Fixture       *f,
+                            gconstpointer  data)
+{
+  guint notes = 0;
+
+  add_scenes (f, 2);
+  f->messages = g_ptr_array_new_with_free_func (g_free);
+  heyai_test_provider_set_references_note (f->provider, HEYAI_ROLE_ANIMATOR,
+                                           "References not applied: text only (test)");
+
+  run_sync (f, HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE | HEYAI_RUN_AUTO_APPROVE, 0);
+  g_assert_no_error (f->error);
+  for (guint i = 0; i < f->messages->len; i++)
+    {
+      const char *text = g_ptr_array_index (f->messages, i);
+
+      if (strstr (text, "References not applied: text only (test)") != NULL)
+        {
+          g_assert_true (g_str_has_prefix (text, "Scene "));
+          notes++;
+        }
+    }
+  g_assert_cmpuint (notes, ==, 2);
+  g_assert_cmpuint (heyai_test_provider_get_stats (f->provider, HEYAI_ROLE_IMAGER)->with_extras, ==, 0);
+  g_assert_cmpuint (heyai_test_provider_get_stats (f->provider, HEYAI_ROLE_ANIMATOR)->with_extras, ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1675,6 +1710,7 @@ main (int    argc,
   ADD ("/pipeline/revision/cancel-job-asks-pipeline", test_cancel_job_asks_pipeline);
   ADD ("/pipeline/revision/script-night-shift", test_revision_night_shift);
   ADD ("/pipeline/revision/script-faro", test_revision_faro);
+  ADD ("/pipeline/references-note-shown", test_references_note_shown);
 #undef ADD
 
   return g_test_run ();

@@ -113,7 +113,7 @@ render_still (HeyaiProject *project,
   AsyncResult r = { 0 };
   char *path;
 
-  heyai_imager_generate_async (imager, project, scene, job, dir, NULL, generate_cb, &r);
+  heyai_imager_generate_for_job_async (imager, project, scene, job, dir, NULL, generate_cb, &r);
   wait_for (&r.done, 30);
   g_assert_no_error (r.error);
   path = g_strdup (r.result->path);
@@ -157,7 +157,7 @@ test_clip (Fixture       *f,
   g_assert_cmpstr (heyai_animator_get_model (animator), ==, "ken-burns-1");
   g_assert_cmpfloat (heyai_animator_estimate_cost (animator, scene), ==, 0.0);
 
-  heyai_animator_animate_async (animator, project, scene, job, still, clip_dir, NULL, animate_cb, &r);
+  heyai_animator_animate_for_job_async (animator, project, scene, job, still, clip_dir, NULL, animate_cb, &r);
   wait_for (&r.done, 60);
   g_assert_no_error (r.error);
   g_assert_nonnull (r.result);
@@ -232,7 +232,7 @@ test_cancel (Fixture       *f,
   write_test_png (still, 1280, 720);
   g_signal_connect (job, "notify::progress", G_CALLBACK (progress_cancel_cb), cancellable);
 
-  heyai_animator_animate_async (animator, project, scene, job, still, clip_dir, cancellable,
+  heyai_animator_animate_for_job_async (animator, project, scene, job, still, clip_dir, cancellable,
                                 animate_cb, &r);
   wait_for (&r.done, 60);
   g_assert_true (g_cancellable_is_cancelled (cancellable));
@@ -278,7 +278,7 @@ test_missing_still (Fixture       *f,
   g_autofree char *clip_dir = g_build_filename (f->dir, "clips", NULL);
   AsyncResult r = { 0 };
 
-  heyai_animator_animate_async (animator, project, scene, NULL, still, clip_dir, NULL, animate_cb, &r);
+  heyai_animator_animate_for_job_async (animator, project, scene, NULL, still, clip_dir, NULL, animate_cb, &r);
   wait_for (&r.done, 30);
   g_assert_error (r.error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND);
   g_assert_true (g_str_has_prefix (r.error->message, "Scene 4: "));
@@ -580,7 +580,7 @@ test_webm_fallback (Fixture       *f,
   g_assert_nonnull (heyai_ken_burns_encoder_description (&extension, &error));
   g_assert_cmpstr (extension, ==, "webm");
 
-  heyai_animator_animate_async (animator, project, scene, NULL, still, clip_dir, NULL, animate_cb, &r);
+  heyai_animator_animate_for_job_async (animator, project, scene, NULL, still, clip_dir, NULL, animate_cb, &r);
   wait_for (&r.done, 60);
   gst_registry_add_feature (registry, g_object_ref (x264));
 

@@ -65,7 +65,7 @@ generate (HeyaiProject  *project,
   g_autoptr(HeyaiJob) job = make_job (HEYAI_JOB_KIND_IMAGE, take);
   AsyncResult r = { 0 };
 
-  heyai_imager_generate_async (imager, project, scene, job, dir, cancellable, generate_cb, &r);
+  heyai_imager_generate_for_job_async (imager, project, scene, job, dir, cancellable, generate_cb, &r);
   wait_for (&r.done, 30);
   if (r.error != NULL)
     g_propagate_error (error, r.error);
