@@ -1450,6 +1450,21 @@ spawn_heyai (Fixture           *f,
 }
 
 /* Waits until @sql counts at least @n (60 s at most). */
+/* Waits (up to a minute) until the fake's counter @name reaches @n. */
+static void
+wait_for_fake_counter (Fixture    *f,
+                       const char *name,
+                       gint64      n)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (fake_counter (f, name) < n)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (20 * 1000);
+    }
+}
+
 static void
 wait_for_count (Fixture    *f,
                 const char *sql,
@@ -2296,10 +2311,14 @@ test_ledger_kill_submit (Fixture       *f,
   run[7] = NULL;
   process = spawn_heyai (f, run);
   wait_for_count (f, "SELECT COUNT(*) FROM requests WHERE kind = 'image' AND state = 'submitting'", 1);
-  g_usleep (300 * 1000);
+  /* Killed once the submit has reached Higgsfield (which holds it 1.5 s),
+   * not at a guessed moment: on a loaded machine 300 ms was sometimes before
+   * the request left, and then nothing was billed. */
+  wait_for_fake_counter (f, "fake.faults-taken", 1);
   g_subprocess_send_signal (process, SIGKILL);
   g_subprocess_wait (process, NULL, NULL);
-  g_usleep (1500 * 1000);   /* the delayed submit is accepted (billed) after the kill */
+  /* The delayed submit is accepted (billed) after the kill. */
+  wait_for_fake_counter (f, "higgsfield.accepted", 1);
 
   g_assert_cmpint (run_logged (f, &err, REMOTE, "run", id, "--auto-approve"), ==, 1);
   g_assert_nonnull (strstr (err, "may have accepted"));

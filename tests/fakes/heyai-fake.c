@@ -1259,6 +1259,9 @@ early_handler_cb (SoupServer        *server,
       stats_for (self, req->route->name)->count++;
       if (!g_str_has_prefix (req->route->name, "fake."))
         req->fault = take_fault (self, req->route);
+      /* Tests wait on it: the request carrying a fault has arrived. */
+      if (req->fault != NULL)
+        heyai_fake_counter_add (self, "fake.faults-taken", 1);
       if (req->route->chunk_func != NULL ||
           (req->fault != NULL && req->fault->fault.kind == HEYAI_FAKE_FAULT_DROP))
         soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
