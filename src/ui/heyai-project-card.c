@@ -57,7 +57,10 @@ update (HeyaiProjectCard *self)
   /* Translators: "12 scenes · edited 2 h ago" */
   meta = self->details_loaded ? g_strdup_printf (_("%s · %s"), scenes, edited) : g_strdup (edited);
   heyai_ui_label_set (self->meta_label, meta);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), heyai_project_get_title (self->project));
+  /* Only when it changed: setting a tooltip on a shown widget queries the
+   * pointer from the X server (two round trips, GTK 4.8). */
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (self)), heyai_project_get_title (self->project)) != 0)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self), heyai_project_get_title (self->project));
 }
 
 static void

@@ -36,6 +36,7 @@ struct _HeyaiStoryboardPage
   GtkSliceListModel *slice;         /* what the grid shows of `scenes`: grows after the first frame */
   GtkMultiSelection *selection;
   guint              grow_id;       /* tick callback growing `slice` */
+  gboolean           grow_waited;   /* it let the first frame go by */
   GHashTable        *still_paths;   /* "scene-id:take" -> local path */
   GPtrArray         *cards;         /* live HeyaiSceneCard widgets (borrowed) */
   guint              reload_id;
@@ -702,6 +703,15 @@ grow_tick_cb (GtkWidget     *widget,
   guint size = gtk_slice_list_model_get_size (self->slice);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->scenes));
 
+  /* Tick callbacks run in a frame's update phase, before its layout: growing
+   * on the first tick put 24 more cards into the very frame the first
+   * screenful was meant to have to itself. */
+  if (!self->grow_waited)
+    {
+      self->grow_waited = TRUE;
+      return G_SOURCE_CONTINUE;
+    }
+
   /* Past what the grid builds cards for, the rest is only rows in a model. */
   if (size >= n || size >= 8 * FIRST_CARDS)
     {
@@ -730,6 +740,7 @@ heyai_storyboard_page_set_project (HeyaiStoryboardPage *self,
    * next frames.  GtkGridView builds a card for up to 30 rows of the model at
    * once (about 130 cards when a 1000-scene project opened, most of them off
    * screen), which made the first frame wait for all of them. */
+  self->grow_waited = FALSE;
   if (self->grow_id == 0)
     self->grow_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), grow_tick_cb, self, NULL);
   gtk_slice_list_model_set_size (self->slice, FIRST_CARDS);
