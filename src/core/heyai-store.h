@@ -109,6 +109,13 @@ GPtrArray    *heyai_store_list_projects      (HeyaiStore    *self,
 GPtrArray    *heyai_store_list_scenes        (HeyaiStore    *self,
                                               const char    *project_id,
                                               GError       **error);
+/* The project's scenes as they are stored, without materializing them: ids
+ * and updated_at stamps in list order, two strings per scene
+ * (NULL-terminated).  Cheap enough to tell whether a list of live scene
+ * objects is still the project's whole, current list. */
+char        **heyai_store_list_scene_versions (HeyaiStore   *self,
+                                               const char   *project_id,
+                                               GError      **error);
 HeyaiScene   *heyai_store_get_scene          (HeyaiStore    *self,
                                               const char    *scene_id,
                                               GError       **error);
