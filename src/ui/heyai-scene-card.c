@@ -99,11 +99,17 @@ thumbnail_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(HeyaiSceneCard) self = user_data;
+  /* A weak reference: a thumbnail that arrives after its card went must not
+   * be what finally disposes the card (the callbacks of a closed 1000-scene
+   * storyboard arrived together and disposed ~20 cards in one main-loop
+   * iteration, a 20 ms stall during the next batch). */
+  g_autoptr(HeyaiSceneCard) self = heyai_ui_weak_ref_steal (user_data);
   g_autoptr(GdkTexture) texture = NULL;
   g_autoptr(GError) error = NULL;
 
   texture = heyai_thumbnailer_load_finish (HEYAI_THUMBNAILER (source), result, &error);
+  if (self == NULL)
+    return;
   if (texture == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -152,7 +158,7 @@ heyai_scene_card_refresh_still (HeyaiSceneCard *self)
 
   self->cancellable = g_cancellable_new ();
   heyai_thumbnailer_load_async (self->thumbnailer, path, self->thumb_width, self->thumb_height,
-                                self->cancellable, thumbnail_cb, g_object_ref (self));
+                                self->cancellable, thumbnail_cb, heyai_ui_weak_ref_new (self));
 }
 
 /* The buttons are actionable: GtkActionHelper owns their sensitivity (it
