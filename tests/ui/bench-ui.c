@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "heyai-project-view.h"
+#include "heyai-ui-util.h"
 #include "ui-test-utils.h"
 
 static int
@@ -67,10 +68,12 @@ bare_thumb_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(GtkWidget) picture = user_data;
+  /* Weak, as the cards hold theirs: the bare grid's late thumbnails must not
+   * dispose its pictures during the batch measured next. */
+  g_autoptr(GtkWidget) picture = heyai_ui_weak_ref_steal (user_data);
   g_autoptr(GdkTexture) texture = heyai_thumbnailer_load_finish (HEYAI_THUMBNAILER (source), result, NULL);
 
-  if (texture != NULL)
+  if (texture != NULL && picture != NULL)
     gtk_picture_set_paintable (GTK_PICTURE (picture), GDK_PAINTABLE (texture));
 }
 
@@ -84,7 +87,7 @@ bare_bind_cb (GtkSignalListItemFactory *factory,
   g_autoptr(GdkTexture) cached = heyai_thumbnailer_peek (thumbnailer, path, 240);
 
   gtk_picture_set_paintable (GTK_PICTURE (picture), cached ? GDK_PAINTABLE (cached) : NULL);
-  heyai_thumbnailer_load_async (thumbnailer, path, 240, 135, NULL, bare_thumb_cb, g_object_ref (picture));
+  heyai_thumbnailer_load_async (thumbnailer, path, 240, 135, NULL, bare_thumb_cb, heyai_ui_weak_ref_new (picture));
 }
 
 /* The reference: the cheapest GTK view of the same 1000 thumbnails, from a
