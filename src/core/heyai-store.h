@@ -155,6 +155,13 @@ gboolean      heyai_store_insert_asset       (HeyaiStore    *self,
 gboolean      heyai_store_update_asset       (HeyaiStore    *self,
                                               HeyaiAsset    *asset,
                                               GError       **error);
+/* The project's stills without materializing them: three strings per image
+ * asset (scene id, take in decimal, local path), NULL-terminated, in the
+ * order of heyai_store_list_project_assets().  A still kept only on Drive
+ * (no local path yet) comes with an empty path. */
+char        **heyai_store_list_still_paths   (HeyaiStore    *self,
+                                              const char    *project_id,
+                                              GError       **error);
 /* Takes of @kind for @scene_id, ordered by take. */
 GPtrArray    *heyai_store_list_assets        (HeyaiStore    *self,
                                               const char    *scene_id,

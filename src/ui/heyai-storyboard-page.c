@@ -102,17 +102,37 @@ add_asset_path (HeyaiStoryboardPage *self,
                        g_strdup (heyai_asset_get_local_path (asset)));
 }
 
+/* The paths come from one light query (materializing every asset of a
+ * 1000-scene project was a tenth of the storyboard's first frame); only when
+ * some still is on Drive alone are the assets loaded, to fetch it. */
 static void
 load_still_paths (HeyaiStoryboardPage *self)
 {
-  g_autoptr(GPtrArray) assets = NULL;
+  g_auto(GStrv) stills = NULL;
+  gboolean remote = FALSE;
 
   g_hash_table_remove_all (self->still_paths);
   if (self->project == NULL || self->store == NULL)
     return;
-  assets = heyai_store_list_project_assets (self->store, heyai_project_get_id (self->project), NULL);
-  for (guint i = 0; assets != NULL && i < assets->len; i++)
-    add_asset_path (self, g_ptr_array_index (assets, i));
+  stills = heyai_store_list_still_paths (self->store, heyai_project_get_id (self->project), NULL);
+  for (guint i = 0; stills != NULL && stills[i] != NULL && stills[i + 1] != NULL && stills[i + 2] != NULL; i += 3)
+    {
+      if (*stills[i + 2] == '\0')
+        {
+          remote = TRUE;
+          continue;
+        }
+      g_hash_table_insert (self->still_paths, g_strdup_printf ("%s:%s", stills[i], stills[i + 1]),
+                           g_strdup (stills[i + 2]));
+    }
+  if (remote)
+    {
+      g_autoptr(GPtrArray) assets = heyai_store_list_project_assets (self->store, heyai_project_get_id (self->project),
+                                                                     NULL);
+
+      for (guint i = 0; assets != NULL && i < assets->len; i++)
+        add_asset_path (self, g_ptr_array_index (assets, i));
+    }
 }
 
 /* Factory ---------------------------------------------------------------- */
