@@ -186,14 +186,12 @@ heyai_store_list_still_paths (HeyaiStore  *self,
                               GError     **error)
 {
   g_autoptr(HeyaiStmt) stmt = NULL;
-  g_autoptr(GStrvBuilder) builder = NULL;
-  int rc;
 
   g_return_val_if_fail (HEYAI_IS_STORE (self), NULL);
   g_return_val_if_fail (project_id != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  stmt = _heyai_store_prepare (self, "SELECT scene_id, take, COALESCE(local_path, '') FROM assets "
+  stmt = _heyai_store_prepare (self, "SELECT scene_id, CAST(take AS TEXT), COALESCE(local_path, '') FROM assets "
                                      "WHERE project_id = ?1 AND deleted = 0 AND kind = 'image' "
                                      "AND scene_id IS NOT NULL "
                                      "AND (local_path IS NOT NULL OR drive_file_id IS NOT NULL) "
@@ -201,22 +199,7 @@ heyai_store_list_still_paths (HeyaiStore  *self,
   if (stmt == NULL)
     return NULL;
   _heyai_store_bind_text (stmt, 1, project_id);
-
-  builder = g_strv_builder_new ();
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autofree char *take = g_strdup_printf ("%d", sqlite3_column_int (stmt, 1));
-
-      g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
-      g_strv_builder_add (builder, take);
-      g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 2));
-    }
-  if (rc != SQLITE_DONE)
-    {
-      _heyai_store_set_db_error (self, error, rc);
-      return NULL;
-    }
-  return g_strv_builder_end (builder);
+  return _heyai_store_collect_text (self, stmt, 3, error);
 }
 
 HeyaiAsset *

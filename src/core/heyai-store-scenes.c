@@ -49,13 +49,35 @@ heyai_store_list_scenes (HeyaiStore  *self,
 }
 
 char **
+_heyai_store_collect_text (HeyaiStore    *self,
+                           sqlite3_stmt  *stmt,
+                           int            n_columns,
+                           GError       **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    for (int i = 0; i < n_columns; i++)
+      {
+        const char *text = (const char *) sqlite3_column_text (stmt, i);
+
+        g_strv_builder_add (builder, text != NULL ? text : "");
+      }
+  if (rc != SQLITE_DONE)
+    {
+      _heyai_store_set_db_error (self, error, rc);
+      return NULL;
+    }
+  return g_strv_builder_end (builder);
+}
+
+char **
 heyai_store_list_scene_versions (HeyaiStore  *self,
                                  const char  *project_id,
                                  GError     **error)
 {
   g_autoptr(HeyaiStmt) stmt = NULL;
-  g_autoptr(GStrvBuilder) builder = NULL;
-  int rc;
 
   g_return_val_if_fail (HEYAI_IS_STORE (self), NULL);
   g_return_val_if_fail (project_id != NULL, NULL);
@@ -67,21 +89,7 @@ heyai_store_list_scene_versions (HeyaiStore  *self,
   if (stmt == NULL)
     return NULL;
   _heyai_store_bind_text (stmt, 1, project_id);
-
-  builder = g_strv_builder_new ();
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      const char *updated = (const char *) sqlite3_column_text (stmt, 1);
-
-      g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
-      g_strv_builder_add (builder, updated != NULL ? updated : "");
-    }
-  if (rc != SQLITE_DONE)
-    {
-      _heyai_store_set_db_error (self, error, rc);
-      return NULL;
-    }
-  return g_strv_builder_end (builder);
+  return _heyai_store_collect_text (self, stmt, 2, error);
 }
 
 HeyaiScene *
