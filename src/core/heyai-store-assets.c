@@ -180,6 +180,28 @@ heyai_store_list_project_assets (HeyaiStore  *self,
   return _heyai_store_load_objects (self, TABLE_ASSETS, stmt, error);
 }
 
+char **
+heyai_store_list_still_paths (HeyaiStore  *self,
+                              const char  *project_id,
+                              GError     **error)
+{
+  g_autoptr(HeyaiStmt) stmt = NULL;
+
+  g_return_val_if_fail (HEYAI_IS_STORE (self), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  stmt = _heyai_store_prepare (self, "SELECT scene_id, CAST(take AS TEXT), COALESCE(local_path, '') FROM assets "
+                                     "WHERE project_id = ?1 AND deleted = 0 AND kind = 'image' "
+                                     "AND scene_id IS NOT NULL "
+                                     "AND (local_path IS NOT NULL OR drive_file_id IS NOT NULL) "
+                                     "ORDER BY created_at, take, id", error);
+  if (stmt == NULL)
+    return NULL;
+  _heyai_store_bind_text (stmt, 1, project_id);
+  return _heyai_store_collect_text (self, stmt, 3, error);
+}
+
 HeyaiAsset *
 heyai_store_get_asset (HeyaiStore      *self,
                        const char      *scene_id,

@@ -170,6 +170,13 @@ gboolean _heyai_store_tombstone_where (HeyaiStore  *self,
                                        const char  *now,
                                        GError     **error);
 
+/* heyai-store-scenes.c: steps @stmt (bound) to the end; each row's first
+ * @n_columns columns as text ("" for NULL), NULL-terminated. */
+char **_heyai_store_collect_text (HeyaiStore    *self,
+                                  sqlite3_stmt  *stmt,
+                                  int            n_columns,
+                                  GError       **error);
+
 /* heyai-store-assets.c */
 gboolean _heyai_store_project_of_scene (HeyaiStore  *self,
                                         const char  *scene_id,

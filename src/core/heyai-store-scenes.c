@@ -48,6 +48,50 @@ heyai_store_list_scenes (HeyaiStore  *self,
   return _heyai_store_load_objects (self, TABLE_SCENES, stmt, error);
 }
 
+char **
+_heyai_store_collect_text (HeyaiStore    *self,
+                           sqlite3_stmt  *stmt,
+                           int            n_columns,
+                           GError       **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    for (int i = 0; i < n_columns; i++)
+      {
+        const char *text = (const char *) sqlite3_column_text (stmt, i);
+
+        g_strv_builder_add (builder, text != NULL ? text : "");
+      }
+  if (rc != SQLITE_DONE)
+    {
+      _heyai_store_set_db_error (self, error, rc);
+      return NULL;
+    }
+  return g_strv_builder_end (builder);
+}
+
+char **
+heyai_store_list_scene_versions (HeyaiStore  *self,
+                                 const char  *project_id,
+                                 GError     **error)
+{
+  g_autoptr(HeyaiStmt) stmt = NULL;
+
+  g_return_val_if_fail (HEYAI_IS_STORE (self), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* The same order as heyai_store_list_scenes(). */
+  stmt = _heyai_store_prepare (self, "SELECT id, updated_at FROM scenes WHERE project_id = ?1 AND deleted = 0 "
+                                     "ORDER BY position, created_at, id", error);
+  if (stmt == NULL)
+    return NULL;
+  _heyai_store_bind_text (stmt, 1, project_id);
+  return _heyai_store_collect_text (self, stmt, 2, error);
+}
+
 HeyaiScene *
 heyai_store_get_scene (HeyaiStore  *self,
                        const char  *scene_id,

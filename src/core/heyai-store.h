@@ -109,6 +109,13 @@ GPtrArray    *heyai_store_list_projects      (HeyaiStore    *self,
 GPtrArray    *heyai_store_list_scenes        (HeyaiStore    *self,
                                               const char    *project_id,
                                               GError       **error);
+/* The project's scenes as they are stored, without materializing them: ids
+ * and updated_at stamps in list order, two strings per scene
+ * (NULL-terminated).  Cheap enough to tell whether a list of live scene
+ * objects is still the project's whole, current list. */
+char        **heyai_store_list_scene_versions (HeyaiStore   *self,
+                                               const char   *project_id,
+                                               GError      **error);
 HeyaiScene   *heyai_store_get_scene          (HeyaiStore    *self,
                                               const char    *scene_id,
                                               GError       **error);
@@ -157,6 +164,13 @@ gboolean      heyai_store_insert_asset       (HeyaiStore    *self,
                                               GError       **error);
 gboolean      heyai_store_update_asset       (HeyaiStore    *self,
                                               HeyaiAsset    *asset,
+                                              GError       **error);
+/* The project's stills without materializing them: three strings per image
+ * asset (scene id, take in decimal, local path), NULL-terminated, in the
+ * order of heyai_store_list_project_assets().  A still kept only on Drive
+ * (no local path yet) comes with an empty path. */
+char        **heyai_store_list_still_paths   (HeyaiStore    *self,
+                                              const char    *project_id,
                                               GError       **error);
 /* Takes of @kind for @scene_id, ordered by take. */
 GPtrArray    *heyai_store_list_assets        (HeyaiStore    *self,

@@ -57,7 +57,10 @@ update (HeyaiProjectCard *self)
   /* Translators: "12 scenes · edited 2 h ago" */
   meta = self->details_loaded ? g_strdup_printf (_("%s · %s"), scenes, edited) : g_strdup (edited);
   heyai_ui_label_set (self->meta_label, meta);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), heyai_project_get_title (self->project));
+  /* Only when it changed: setting a tooltip on a shown widget queries the
+   * pointer from the X server (two round trips, GTK 4.8). */
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (self)), heyai_project_get_title (self->project)) != 0)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self), heyai_project_get_title (self->project));
 }
 
 static void
@@ -65,11 +68,12 @@ thumbnail_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(HeyaiProjectCard) self = user_data;
+  /* Weak: a late thumbnail never keeps a card alive (see the scene card). */
+  g_autoptr(HeyaiProjectCard) self = heyai_ui_weak_ref_steal (user_data);
   g_autoptr(GdkTexture) texture = NULL;
 
   texture = heyai_thumbnailer_load_finish (HEYAI_THUMBNAILER (source), result, NULL);
-  if (texture == NULL || self->project == NULL)
+  if (self == NULL || texture == NULL || self->project == NULL)
     return;
   gtk_picture_set_paintable (self->thumbnail, GDK_PAINTABLE (texture));
   gtk_widget_set_visible (self->placeholder, FALSE);
@@ -114,7 +118,7 @@ summary_cb (GObject      *source,
   if (summary->still_path != NULL && app != NULL)
     heyai_thumbnailer_load_async (heyai_application_get_thumbnailer (app),
                                   summary->still_path, 520, 292,
-                                  self->cancellable, thumbnail_cb, g_object_ref (self));
+                                  self->cancellable, thumbnail_cb, heyai_ui_weak_ref_new (self));
 }
 
 /* The scene count and the first still come from a worker thread with its

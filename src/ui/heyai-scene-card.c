@@ -99,11 +99,17 @@ thumbnail_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(HeyaiSceneCard) self = user_data;
+  /* A weak reference: a thumbnail that arrives after its card went must not
+   * be what finally disposes the card (the callbacks of a closed 1000-scene
+   * storyboard arrived together and disposed ~20 cards in one main-loop
+   * iteration, a 20 ms stall during the next batch). */
+  g_autoptr(HeyaiSceneCard) self = heyai_ui_weak_ref_steal (user_data);
   g_autoptr(GdkTexture) texture = NULL;
   g_autoptr(GError) error = NULL;
 
   texture = heyai_thumbnailer_load_finish (HEYAI_THUMBNAILER (source), result, &error);
+  if (self == NULL)
+    return;
   if (texture == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -152,7 +158,7 @@ heyai_scene_card_refresh_still (HeyaiSceneCard *self)
 
   self->cancellable = g_cancellable_new ();
   heyai_thumbnailer_load_async (self->thumbnailer, path, self->thumb_width, self->thumb_height,
-                                self->cancellable, thumbnail_cb, g_object_ref (self));
+                                self->cancellable, thumbnail_cb, heyai_ui_weak_ref_new (self));
 }
 
 /* The buttons are actionable: GtkActionHelper owns their sensitivity (it
@@ -310,7 +316,13 @@ icon_button (const char *icon,
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", "");
+  /* Set while hidden: on a visible widget gtk_widget_set_tooltip_text()
+   * triggers a tooltip query, two X round trips to find the pointer (GTK
+   * 4.8), which were most of a card's creation time (4 buttons x ~40 cards
+   * in a storyboard's first frame). */
+  gtk_widget_set_visible (button, FALSE);
   gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_widget_set_visible (button, TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
   gtk_widget_add_css_class (button, "flat");
   gtk_widget_add_css_class (button, "circular");

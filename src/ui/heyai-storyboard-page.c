@@ -36,6 +36,7 @@ struct _HeyaiStoryboardPage
   GtkSliceListModel *slice;         /* what the grid shows of `scenes`: grows after the first frame */
   GtkMultiSelection *selection;
   guint              grow_id;       /* tick callback growing `slice` */
+  gboolean           grow_waited;   /* it let the first frame go by */
   GHashTable        *still_paths;   /* "scene-id:take" -> local path */
   GPtrArray         *cards;         /* live HeyaiSceneCard widgets (borrowed) */
   guint              reload_id;
@@ -81,25 +82,57 @@ add_asset_path (HeyaiStoryboardPage *self,
   if (heyai_asset_get_kind (asset) == HEYAI_ASSET_KIND_IMAGE && heyai_asset_get_local_path (asset) == NULL &&
       heyai_asset_get_drive_file_id (asset) != NULL && heyai_sync_controller_get_default () != NULL)
     heyai_sync_controller_ensure_local_asset (heyai_sync_controller_get_default (), asset);
+  if (heyai_asset_get_kind (asset) == HEYAI_ASSET_KIND_IMAGE && heyai_asset_get_scene_id (asset) != NULL &&
+      heyai_asset_get_deleted (asset))
+    {
+      /* A reload after "scenes-changed" is skipped when the scenes did not
+       * change (scenes_unchanged): forget a deleted still here. */
+      g_autofree char *key = still_key (heyai_asset_get_scene_id (asset), heyai_asset_get_take (asset));
+      const char *path = g_hash_table_lookup (self->still_paths, key);
+
+      if (path != NULL && g_strcmp0 (path, heyai_asset_get_local_path (asset)) == 0)
+        g_hash_table_remove (self->still_paths, key);
+      return;
+    }
   if (heyai_asset_get_kind (asset) != HEYAI_ASSET_KIND_IMAGE || heyai_asset_get_scene_id (asset) == NULL ||
-      heyai_asset_get_local_path (asset) == NULL || heyai_asset_get_deleted (asset))
+      heyai_asset_get_local_path (asset) == NULL)
     return;
   g_hash_table_insert (self->still_paths,
                        still_key (heyai_asset_get_scene_id (asset), heyai_asset_get_take (asset)),
                        g_strdup (heyai_asset_get_local_path (asset)));
 }
 
+/* The paths come from one light query (materializing every asset of a
+ * 1000-scene project was a tenth of the storyboard's first frame); only when
+ * some still is on Drive alone are the assets loaded, to fetch it. */
 static void
 load_still_paths (HeyaiStoryboardPage *self)
 {
-  g_autoptr(GPtrArray) assets = NULL;
+  g_auto(GStrv) stills = NULL;
+  gboolean remote = FALSE;
 
   g_hash_table_remove_all (self->still_paths);
   if (self->project == NULL || self->store == NULL)
     return;
-  assets = heyai_store_list_project_assets (self->store, heyai_project_get_id (self->project), NULL);
-  for (guint i = 0; assets != NULL && i < assets->len; i++)
-    add_asset_path (self, g_ptr_array_index (assets, i));
+  stills = heyai_store_list_still_paths (self->store, heyai_project_get_id (self->project), NULL);
+  for (guint i = 0; stills != NULL && stills[i] != NULL && stills[i + 1] != NULL && stills[i + 2] != NULL; i += 3)
+    {
+      if (*stills[i + 2] == '\0')
+        {
+          remote = TRUE;
+          continue;
+        }
+      g_hash_table_insert (self->still_paths, g_strdup_printf ("%s:%s", stills[i], stills[i + 1]),
+                           g_strdup (stills[i + 2]));
+    }
+  if (remote)
+    {
+      g_autoptr(GPtrArray) assets = heyai_store_list_project_assets (self->store, heyai_project_get_id (self->project),
+                                                                     NULL);
+
+      for (guint i = 0; assets != NULL && i < assets->len; i++)
+        add_asset_path (self, g_ptr_array_index (assets, i));
+    }
 }
 
 /* Factory ---------------------------------------------------------------- */
@@ -256,15 +289,45 @@ unbind_cb (GtkSignalListItemFactory *factory,
 
 /* Loading ---------------------------------------------------------------- */
 
-void
-heyai_storyboard_page_reload (HeyaiStoryboardPage *self)
+/* Whether the shown scenes are still the project's whole list, in order, and
+ * current.  The store writes through the live objects (and brings them up to
+ * date when a copy is written), so a scene whose row changed has already told
+ * its card through notify; only a changed set, order or a row written behind
+ * the objects' back needs a reload.  One light query instead of
+ * materializing every scene and asset: during a batch "scenes-changed"
+ * comes with every scene update, and a full reload of a 1000-scene project
+ * is tens of milliseconds on the main thread. */
+static gboolean
+scenes_unchanged (HeyaiStoryboardPage *self)
+{
+  g_auto(GStrv) versions = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->scenes));
+
+  if (self->project == NULL || self->store == NULL)
+    return FALSE;
+  versions = heyai_store_list_scene_versions (self->store, heyai_project_get_id (self->project), NULL);
+  if (versions == NULL || g_strv_length (versions) != 2 * n)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HeyaiScene) scene = g_list_model_get_item (G_LIST_MODEL (self->scenes), i);
+
+      if (g_strcmp0 (heyai_scene_get_id (scene), versions[2 * i]) != 0 ||
+          g_strcmp0 (heyai_scene_get_updated_at (scene) ? heyai_scene_get_updated_at (scene) : "",
+                     versions[2 * i + 1]) != 0 ||
+          heyai_scene_get_deleted (scene))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+reload_full (HeyaiStoryboardPage *self)
 {
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GError) error = NULL;
   guint n_old;
   gboolean same = TRUE;
-
-  g_return_if_fail (HEYAI_IS_STORYBOARD_PAGE (self));
 
   g_clear_handle_id (&self->reload_id, g_source_remove);
 
@@ -314,6 +377,19 @@ heyai_storyboard_page_reload (HeyaiStoryboardPage *self)
     heyai_scene_card_refresh_still (g_ptr_array_index (self->cards, i));
 
   gtk_stack_set_visible_child_name (self->content_stack, list->len > 0 ? "grid" : "empty");
+}
+
+void
+heyai_storyboard_page_reload (HeyaiStoryboardPage *self)
+{
+  g_return_if_fail (HEYAI_IS_STORYBOARD_PAGE (self));
+
+  if (scenes_unchanged (self))
+    {
+      g_clear_handle_id (&self->reload_id, g_source_remove);
+      return;
+    }
+  reload_full (self);
 }
 
 static gboolean
@@ -719,6 +795,15 @@ grow_tick_cb (GtkWidget     *widget,
   guint size = gtk_slice_list_model_get_size (self->slice);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->scenes));
 
+  /* Tick callbacks run in a frame's update phase, before its layout: growing
+   * on the first tick put 24 more cards into the very frame the first
+   * screenful was meant to have to itself. */
+  if (!self->grow_waited)
+    {
+      self->grow_waited = TRUE;
+      return G_SOURCE_CONTINUE;
+    }
+
   /* Past what the grid builds cards for, the rest is only rows in a model. */
   if (size >= n || size >= 8 * FIRST_CARDS)
     {
@@ -747,10 +832,11 @@ heyai_storyboard_page_set_project (HeyaiStoryboardPage *self,
    * next frames.  GtkGridView builds a card for up to 30 rows of the model at
    * once (about 130 cards when a 1000-scene project opened, most of them off
    * screen), which made the first frame wait for all of them. */
+  self->grow_waited = FALSE;
   if (self->grow_id == 0)
     self->grow_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), grow_tick_cb, self, NULL);
   gtk_slice_list_model_set_size (self->slice, FIRST_CARDS);
-  heyai_storyboard_page_reload (self);
+  reload_full (self);
 }
 
 HeyaiProject *

@@ -337,3 +337,25 @@ heyai_ui_error (GtkWidget  *widget,
   else
     g_warning ("%s", message);
 }
+
+GWeakRef *
+heyai_ui_weak_ref_new (gpointer object)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_return_val_if_fail (G_IS_OBJECT (object), NULL);
+  g_weak_ref_init (ref, object);
+  return ref;
+}
+
+gpointer
+heyai_ui_weak_ref_steal (GWeakRef *ref)
+{
+  gpointer object;
+
+  g_return_val_if_fail (ref != NULL, NULL);
+  object = g_weak_ref_get (ref);
+  g_weak_ref_clear (ref);
+  g_free (ref);
+  return object;
+}

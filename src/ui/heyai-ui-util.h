@@ -52,5 +52,11 @@ void        heyai_ui_toast               (GtkWidget         *widget,
  * toast, never cut (heyai_window_error()). */
 void        heyai_ui_error               (GtkWidget         *widget,
                                           const char        *message);
+/* User data for an async callback that must not keep @object alive (a card
+ * whose thumbnail arrives after the card went): the callback takes it back
+ * with heyai_ui_weak_ref_steal(), which frees it and returns a new reference
+ * to the object, or NULL when it is gone. */
+GWeakRef   *heyai_ui_weak_ref_new        (gpointer           object);
+gpointer    heyai_ui_weak_ref_steal      (GWeakRef          *ref);
 
 G_END_DECLS

@@ -1485,6 +1485,66 @@ test_damaged_read_only (Fixture       *f,
   g_assert_true (memcmp (before, after, before_len) == 0);
 }
 
+/* The storyboard's light reads: scene ids and stamps in list order, and
+ * still paths, agree with the full listings. */
+static void
+test_light_listings (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiProject) project = add_project (f->store, "Light");
+  g_autoptr(GPtrArray) scenes = make_scenes (3);
+  g_autoptr(GPtrArray) listed = NULL;
+  g_auto(GStrv) versions = NULL;
+  g_auto(GStrv) stills = NULL;
+  const char *pid = heyai_project_get_id (project);
+
+  g_assert_true (heyai_store_replace_scenes (f->store, pid, scenes, &error));
+  g_assert_no_error (error);
+  g_assert_true (heyai_store_move_scene (f->store, g_ptr_array_index (scenes, 2), 1, &error));
+  listed = heyai_store_list_scenes (f->store, pid, &error);
+  versions = heyai_store_list_scene_versions (f->store, pid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (versions), ==, 2 * listed->len);
+  for (guint i = 0; i < listed->len; i++)
+    {
+      g_assert_cmpstr (versions[2 * i], ==, heyai_scene_get_id (g_ptr_array_index (listed, i)));
+      g_assert_cmpstr (versions[2 * i + 1], ==, heyai_scene_get_updated_at (g_ptr_array_index (listed, i)));
+    }
+  g_assert_true (heyai_store_delete_scene (f->store, g_ptr_array_index (listed, 0), &error));
+  g_clear_pointer (&versions, g_strfreev);
+  versions = heyai_store_list_scene_versions (f->store, pid, &error);
+  g_assert_cmpuint (g_strv_length (versions), ==, 4);
+
+  /* Two local stills, one on Drive only (empty path), a clip (not a still). */
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(HeyaiAsset) asset = heyai_asset_new ();
+
+      heyai_asset_set_scene_id (asset, heyai_scene_get_id (g_ptr_array_index (listed, 1)));
+      heyai_asset_set_kind (asset, i == 3 ? HEYAI_ASSET_KIND_CLIP : HEYAI_ASSET_KIND_IMAGE);
+      if (i == 2)
+        heyai_asset_set_drive_file_id (asset, "drive-1");
+      else
+        {
+          g_autofree char *path = g_strdup_printf ("/tmp/still-%u.png", i);
+          heyai_asset_set_local_path (asset, path);
+        }
+      g_assert_true (heyai_store_insert_asset (f->store, asset, &error));
+      g_assert_no_error (error);
+    }
+  stills = heyai_store_list_still_paths (f->store, pid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (stills), ==, 9);
+  g_assert_cmpstr (stills[0], ==, heyai_scene_get_id (g_ptr_array_index (listed, 1)));
+  g_assert_cmpstr (stills[1], ==, "1");
+  g_assert_cmpstr (stills[2], ==, "/tmp/still-0.png");
+  g_assert_cmpstr (stills[4], ==, "2");
+  g_assert_cmpstr (stills[5], ==, "/tmp/still-1.png");
+  g_assert_cmpstr (stills[7], ==, "3");
+  g_assert_cmpstr (stills[8], ==, "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1515,6 +1575,7 @@ main (int   argc,
   ADD ("/core/store/busy-wait", test_busy_wait);
   ADD ("/core/store/open-while-locked", test_open_while_locked);
   ADD ("/core/store/stamps-after-clock-change", test_stamps_after_clock_change);
+  ADD ("/core/store/light-listings", test_light_listings);
 #undef ADD
 
   return g_test_run ();

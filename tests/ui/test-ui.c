@@ -1304,6 +1304,88 @@ test_background_pool (void)
   g_mutex_clear (&stats.lock);
 }
 
+/* The storyboard follows the store after "scenes-changed": an added and a
+ * deleted scene show, and a row written behind the live objects' back (a
+ * second connection) is read again, while a change made through the live
+ * objects replaces nothing. */
+static void
+count_changes_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  guint      *n)
+{
+  (*n)++;
+}
+
+static void
+test_storyboard_follows_store (void)
+{
+  HeyaiApplication *app = ui_test_app ();
+  HeyaiStore *store = heyai_application_get_store (app);
+  g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Follows", 4, TRUE);
+  HeyaiWindow *window = new_window ();
+  HeyaiProjectView *view = heyai_window_get_project_view (window);
+  GListModel *model;
+  g_autoptr(HeyaiScene) added = heyai_scene_new ();
+  g_autoptr(HeyaiScene) s2 = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_changes = 0;
+
+  heyai_window_open_project (window, project);
+  heyai_project_view_set_visible_page (view, "storyboard");
+  ui_test_wait_frame (GTK_WIDGET (window));
+  model = heyai_storyboard_page_get_model (heyai_project_view_get_storyboard_page (view));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+  g_signal_connect (model, "items-changed", G_CALLBACK (count_changes_cb), &n_changes);
+
+  /* A change through the live object: the card follows through notify. */
+  s2 = heyai_store_get_scene_at (store, heyai_project_get_id (project), 2, &error);
+  g_assert_no_error (error);
+  heyai_scene_set_title (s2, "Renamed here");
+  g_assert_true (heyai_store_update_scene (store, s2, &error));
+  ui_test_spin (400);
+  g_assert_cmpuint (n_changes, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+
+  heyai_scene_set_project_id (added, heyai_project_get_id (project));
+  heyai_scene_set_title (added, "Added");
+  g_assert_true (heyai_store_insert_scene (store, added, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 100 && g_list_model_get_n_items (model) != 5; i++)
+    ui_test_spin (50);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 5);
+
+  g_assert_true (heyai_store_delete_scene (store, added, &error));
+  for (guint i = 0; i < 100 && g_list_model_get_n_items (model) != 4; i++)
+    ui_test_spin (50);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+
+  /* Written through a second connection: our live scene 2 is stale until the
+   * next "scenes-changed" (here: scene 1 updated through our store). */
+  {
+    g_autofree char *db = g_build_filename (ui_test_data_dir (), "heyai.db", NULL);
+    g_autoptr(HeyaiStore) other = heyai_store_new (db, &error);
+    g_autoptr(HeyaiScene) o2 = NULL;
+    g_autoptr(HeyaiScene) s1 = NULL;
+
+    g_assert_no_error (error);
+    o2 = heyai_store_get_scene (other, heyai_scene_get_id (s2), &error);
+    g_assert_no_error (error);
+    heyai_scene_set_title (o2, "Renamed elsewhere");
+    g_assert_true (heyai_store_update_scene (other, o2, &error));
+    g_assert_cmpstr (heyai_scene_get_title (s2), ==, "Renamed here");
+    s1 = heyai_store_get_scene_at (store, heyai_project_get_id (project), 1, &error);
+    heyai_scene_set_title (s1, "First");
+    g_assert_true (heyai_store_update_scene (store, s1, &error));
+    for (guint i = 0; i < 100 && g_strcmp0 (heyai_scene_get_title (s2), "Renamed elsewhere") != 0; i++)
+      ui_test_spin (50);
+    g_assert_cmpstr (heyai_scene_get_title (s2), ==, "Renamed elsewhere");
+  }
+  g_signal_handlers_disconnect_by_data (model, &n_changes);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1337,6 +1419,7 @@ main (int   argc,
   g_test_add_func ("/ui/drive/signin-page", test_drive_signin_page);
   g_test_add_func ("/ui/background/pool", test_background_pool);
   g_test_add_func ("/ui/metainfo-screenshots", test_metainfo_screenshots);
+  g_test_add_func ("/ui/storyboard/follows-store", test_storyboard_follows_store);
 
   ret = g_test_run ();
   ui_test_cleanup ();
