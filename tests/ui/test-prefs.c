@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "heyai-fake.h"
+
+static HeyaiFake *shared_fake;
 #include "heyai-preferences-window.h"
 #include "ui-test-utils.h"
 
@@ -322,7 +324,7 @@ static void
 test_drive_signin (void)
 {
   GSettings *settings = heyai_application_get_settings (ui_test_app ());
-  g_autoptr(HeyaiFake) fake = heyai_fake_new ();
+  HeyaiFake *fake = shared_fake;
   g_autoptr(GError) error = NULL;
   g_autoptr(SoupSession) browser = soup_session_new ();
   g_autoptr(SoupMessage) msg = NULL;
@@ -332,10 +334,7 @@ test_drive_signin (void)
   GtkWidget *button;
   gboolean done = FALSE;
 
-  g_assert_true (heyai_fake_install (fake, "google", &error));
   heyai_fake_set_option (fake, "google.account", "producer@example.com");
-  g_assert_true (heyai_fake_start (fake, 0, &error));
-  heyai_fake_setenv (fake);
   g_unsetenv ("HEYAI_DRIVE_REFRESH_TOKEN");
   g_settings_set_string (settings, "drive-account", "");
   g_settings_set_string (settings, "storage-provider", "gdrive");
@@ -396,7 +395,6 @@ test_drive_signin (void)
   gtk_window_destroy (GTK_WINDOW (prefs));
 
   soup_session_abort (browser);
-  heyai_fake_stop (fake);
   g_settings_set_string (settings, "storage-provider", "local");
   g_settings_set_string (settings, "drive-account", "");
 }
@@ -431,14 +429,12 @@ static void
 test_connection_rows (void)
 {
   GSettings *settings = heyai_application_get_settings (ui_test_app ());
-  g_autoptr(HeyaiFake) fake = heyai_fake_new ();
-  g_autoptr(GError) error = NULL;
+  HeyaiFake *fake = shared_fake;
   HeyaiPreferencesWindow *prefs;
+  gint64 accepted = heyai_fake_get_counter (fake, "higgsfield.accepted");
+  guint created = heyai_fake_get_count (fake, "kling.create");
+  guint messages = heyai_fake_get_count (fake, "anthropic.messages");
 
-  g_assert_true (heyai_fake_install (fake, "all", &error));
-  g_assert_true (heyai_fake_start (fake, 0, &error));
-  heyai_fake_setenv (fake);
-  g_setenv ("HEYAI_HTTP_DELAY_SCALE", "0", TRUE);
   g_settings_set_string (settings, "llm-provider", "anthropic");
   g_settings_set_string (settings, "imager-provider", "higgsfield");
   g_settings_set_string (settings, "animator-provider", "kling");
@@ -467,11 +463,10 @@ test_connection_rows (void)
   gtk_window_destroy (GTK_WINDOW (prefs));
 
   /* Nothing was billed. */
-  g_assert_cmpint (heyai_fake_get_counter (fake, "higgsfield.accepted"), ==, 0);
-  g_assert_cmpuint (heyai_fake_get_count (fake, "kling.create"), ==, 0);
-  g_assert_cmpuint (heyai_fake_get_count (fake, "anthropic.messages"), ==, 0);
+  g_assert_cmpint (heyai_fake_get_counter (fake, "higgsfield.accepted"), ==, accepted);
+  g_assert_cmpuint (heyai_fake_get_count (fake, "kling.create"), ==, created);
+  g_assert_cmpuint (heyai_fake_get_count (fake, "anthropic.messages"), ==, messages);
   clear_key_env ();
-  heyai_fake_stop (fake);
 }
 
 /* The screenshot of the new Preferences (Higgsfield and Kling chosen, one
@@ -502,8 +497,17 @@ main (int    argc,
 {
   int status;
 
+  g_autoptr(GError) error = NULL;
+
   if (!ui_test_init (&argc, &argv))
     return 0;
+  /* The services' addresses are read once, when the workspace starts (no
+   * g_setenv after start-up): the fakes are up before the window. */
+  shared_fake = heyai_fake_new ();
+  g_assert_true (heyai_fake_install (shared_fake, "all", &error));
+  g_assert_true (heyai_fake_start (shared_fake, 0, &error));
+  heyai_fake_setenv (shared_fake);
+  g_setenv ("HEYAI_HTTP_DELAY_SCALE", "0", TRUE);
   g_test_add_func ("/ui/prefs/chosen-provider-rows", test_chosen_provider_rows);
   g_test_add_func ("/ui/prefs/env-keys", test_env_keys);
   g_test_add_func ("/ui/prefs/higgsfield-two-fields", test_higgsfield_two_fields);
@@ -512,5 +516,7 @@ main (int    argc,
   g_test_add_func ("/ui/prefs/screenshot", test_screenshot);
   status = g_test_run ();
   ui_test_cleanup ();
+  heyai_fake_stop (shared_fake);
+  g_clear_object (&shared_fake);
   return status;
 }

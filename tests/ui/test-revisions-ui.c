@@ -512,6 +512,8 @@ test_delete_through_pipeline (void)
 
 /* The hung server: it accepts connections and never answers, so a paid
  * request to it stays in flight. */
+static GPtrArray *held_connections;
+
 static gboolean
 hold_connection_cb (GSocketService    *service,
                     GSocketConnection *connection,
@@ -533,30 +535,17 @@ test_quit_question (void)
   HeyaiStore *store = heyai_application_get_store (app);
   GSettings *settings = heyai_application_get_settings (app);
   g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Paid Batch", 2, FALSE);
-  g_autoptr(GSocketService) service = NULL;
-  g_autoptr(GPtrArray) held = NULL;
-  g_autofree char *url = NULL;
+  GPtrArray *held = held_connections;
   g_autofree char *shot = NULL;
   HeyaiWindow *window = new_window ();
   AdwMessageDialog *dialog;
   gboolean finished = FALSE;
-  guint16 port = 0;
   gulong id;
 
   /* Nothing paid runs: no question (not tried: it would quit). */
   g_assert_false (heyai_application_has_paid_work (app));
 
-  service = g_socket_service_new ();
-  held = g_ptr_array_new_with_free_func (g_object_unref);
-  {
-    g_autoptr(GError) error = NULL;
-
-    port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (service), NULL, &error);
-    g_assert_no_error (error);
-  }
-  g_signal_connect (service, "incoming", G_CALLBACK (hold_connection_cb), held);
-  url = g_strdup_printf ("http://127.0.0.1:%u", port);
-  g_setenv ("HEYAI_HIGGSFIELD_BASE_URL", url, TRUE);
+  /* Higgsfield is the server that never answers, started in main(). */
   g_setenv ("HF_CREDENTIALS", "test-key:test-secret", TRUE);
   g_settings_set_string (settings, "imager-provider", "higgsfield");
   g_settings_set_double (settings, "budget-monthly", 1000.0);
@@ -610,12 +599,10 @@ test_quit_question (void)
   g_signal_handler_disconnect (app, id);
   g_assert_false (heyai_application_is_running (app, project));
 
-  g_socket_service_stop (service);
   g_settings_reset (settings, "imager-provider");
   g_settings_reset (settings, "budget-monthly");
   g_settings_reset (settings, "budget-cap");
   g_unsetenv ("HF_CREDENTIALS");
-  g_unsetenv ("HEYAI_HIGGSFIELD_BASE_URL");
   if (GTK_IS_WINDOW (window))
     gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -624,10 +611,24 @@ int
 main (int    argc,
       char **argv)
 {
+  g_autoptr(GSocketService) service = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  guint16 port;
   int status;
 
   if (!ui_test_init (&argc, &argv))
     return 0;
+  /* A Higgsfield that accepts connections and never answers (for the quit
+   * question), up before the application reads the services' addresses
+   * once at start-up. */
+  service = g_socket_service_new ();
+  held_connections = g_ptr_array_new_with_free_func (g_object_unref);
+  port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (service), NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (service, "incoming", G_CALLBACK (hold_connection_cb), held_connections);
+  url = g_strdup_printf ("http://127.0.0.1:%u", port);
+  g_setenv ("HEYAI_HIGGSFIELD_BASE_URL", url, TRUE);
   g_test_add_func ("/ui/revisions/diff-and-restore", test_diff_and_restore);
   g_test_add_func ("/ui/revisions/import-takes", test_import_takes);
   g_test_add_func ("/ui/revisions/delete-through-pipeline", test_delete_through_pipeline);
@@ -635,5 +636,7 @@ main (int    argc,
   g_test_add_func ("/ui/revisions/quit-question", test_quit_question);
   status = g_test_run ();
   ui_test_cleanup ();
+  g_socket_service_stop (service);
+  g_clear_pointer (&held_connections, g_ptr_array_unref);
   return status;
 }
