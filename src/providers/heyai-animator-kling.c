@@ -221,20 +221,6 @@ business_code (HeyaiHttpResponse *response,
   return json_node_get_int (code);
 }
 
-/* TRUE if @response answers a request to the service itself (not a result
- * file on some CDN, whose 403/404 mean nothing about our account). */
-static gboolean
-is_service_response (const char        *base_url,
-                     HeyaiHttpResponse *response)
-{
-  const char *url = heyai_http_response_get_url (response);
-  gsize len = strlen (base_url);
-
-  while (len > 0 && base_url[len - 1] == '/')
-    len--;
-  return url != NULL && strncmp (url, base_url, len) == 0 && (url[len] == '/' || url[len] == '\0' || url[len] == '?');
-}
-
 static HeyaiHttpVerdict
 classify (HeyaiHttpResponse  *response,
           GError            **error,
@@ -246,7 +232,7 @@ classify (HeyaiHttpResponse  *response,
   gint64 code = business_code (response, &message);
   const char *detail = message != NULL ? message : _("no detail");
 
-  if (code == 0 || (code < 0 && status < 400) || !is_service_response (heyai_remote_provider_get_base_url (BASE (self)), response))
+  if (code == 0 || (code < 0 && status < 400) || !heyai_remote_provider_is_service_response (BASE (self), response))
     return HEYAI_HTTP_VERDICT_DEFAULT;
 
   switch (code)
@@ -385,29 +371,6 @@ wait_then (GTask    *task,
   ClipData *data = g_task_get_task_data (task);
 
   heyai_remote_wait_start (&data->remote.wait, task, ms, next, heyai_remote_job_return_cancelled);
-}
-
-/* Backoff before retrying a create or lookup: Retry-After when the answer
- * had one, else the HTTP layer's policy. */
-static guint
-retry_delay_ms (HeyaiAnimatorKling *self,
-                HeyaiHttpResponse  *response,
-                guint               attempt)
-{
-  HeyaiRetryPolicy policy;
-  double seconds = -1;
-  const char *scale = g_getenv ("HEYAI_HTTP_DELAY_SCALE");
-
-  heyai_http_get_retry_policy (HTTP (self), &policy);
-  if (response != NULL)
-    seconds = heyai_http_parse_retry_after (heyai_http_response_get_headers (response),
-                                            g_get_real_time () / G_USEC_PER_SEC);
-  if (seconds < 0)
-    seconds = MAX (heyai_http_backoff_delay (&policy, attempt), MIN (1.0, policy.base_delay));
-  seconds = MIN (seconds, MAX (policy.max_delay, 0.0));
-  if (scale != NULL && *scale != '\0')
-    seconds *= g_ascii_strtod (scale, NULL);
-  return (guint) CLAMP (seconds * 1000.0, 0, 600000);
 }
 
 static void submit (GTask *task);
@@ -644,7 +607,7 @@ lookup_cb (GObject      *source,
   if (status / 100 == 2 && ++data->lookup_attempts < MAX_LOOKUP_ATTEMPTS)
     {
       /* Unreadable answer: ask again rather than guess. */
-      wait_then (task, retry_delay_ms (self, response, data->lookup_attempts), lookup);
+      wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), response, data->lookup_attempts), lookup);
       return;
     }
 
@@ -653,7 +616,7 @@ lookup_cb (GObject      *source,
     case HEYAI_HTTP_VERDICT_RETRY:
       if (++data->lookup_attempts < MAX_LOOKUP_ATTEMPTS)
         {
-          wait_then (task, retry_delay_ms (self, response, data->lookup_attempts), lookup);
+          wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), response, data->lookup_attempts), lookup);
           return;
         }
       finish_error (task, g_steal_pointer (&error));
@@ -713,7 +676,7 @@ submitted_cb (GObject      *source,
           finish_error (task, g_steal_pointer (&error));
           return;
         }
-      wait_then (task, retry_delay_ms (self, NULL, data->submit_attempts), lookup);
+      wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), NULL, data->submit_attempts), lookup);
       return;
     }
 
@@ -734,7 +697,7 @@ submitted_cb (GObject      *source,
                                            _("Kling sent answers HeyAI does not understand. Try again later.")));
           return;
         }
-      wait_then (task, retry_delay_ms (self, NULL, data->submit_attempts), lookup);
+      wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), NULL, data->submit_attempts), lookup);
       return;
     }
 
@@ -763,7 +726,7 @@ submitted_cb (GObject      *source,
     case HEYAI_HTTP_VERDICT_RETRY:
       if (data->submit_attempts < MAX_SUBMIT_ATTEMPTS)
         {
-          wait_then (task, retry_delay_ms (self, response, data->submit_attempts), submit);
+          wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), response, data->submit_attempts), submit);
           return;
         }
       if (error != NULL)
@@ -783,7 +746,7 @@ submitted_cb (GObject      *source,
           {
             if (data->submit_attempts < MAX_SUBMIT_ATTEMPTS)
               {
-                wait_then (task, retry_delay_ms (self, response, data->submit_attempts), submit);
+                wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), response, data->submit_attempts), submit);
                 return;
               }
             finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
@@ -1417,21 +1380,34 @@ animator_iface_init (HeyaiAnimatorInterface *iface)
   iface->animate_finish = heyai_animator_kling_animate_finish;
 }
 
+/* The configured model, mode (HEYAI_KLING_MODE), negative prompt and poll
+ * interval replace the defaults. */
+static void
+heyai_animator_kling_configure (HeyaiRemoteProvider       *base,
+                                const HeyaiProviderConfig *config)
+{
+  HeyaiAnimatorKling *self = HEYAI_ANIMATOR_KLING (base);
+
+  heyai_remote_provider_apply_settings (base, config->kling_model, config->kling_poll_ms);
+  if (config->kling_mode != NULL)
+    g_object_set (self, "mode", config->kling_mode, NULL);
+  if (config->kling_negative_prompt != NULL)
+    {
+      g_free (self->negative_prompt);
+      self->negative_prompt = g_strdup (config->kling_negative_prompt);
+    }
+}
+
 static void
 heyai_animator_kling_constructed (GObject *object)
 {
   HeyaiAnimatorKling *self = HEYAI_ANIMATOR_KLING (object);
-  const char *env;
 
   G_OBJECT_CLASS (heyai_animator_kling_parent_class)->constructed (object);
 
   if (self->mode == NULL)
-    {
-      env = g_getenv ("HEYAI_KLING_MODE");
-      self->mode = g_strdup (env != NULL && *env != '\0' ? env : HEYAI_KLING_DEFAULT_MODE);
-    }
-  env = g_getenv ("HEYAI_KLING_NEGATIVE_PROMPT");
-  self->negative_prompt = g_strdup (env != NULL ? env : DEFAULT_NEGATIVE);
+    self->mode = g_strdup (HEYAI_KLING_DEFAULT_MODE);
+  self->negative_prompt = g_strdup (DEFAULT_NEGATIVE);
 
   heyai_http_set_classifier (HTTP (self), classify, self, NULL);
   heyai_http_set_auth_func (HTTP (self), auth_func, self, NULL);
@@ -1519,9 +1495,8 @@ heyai_animator_kling_class_init (HeyaiAnimatorKlingClass *klass)
 
   remote_class->role = HEYAI_ROLE_ANIMATOR;
   remote_class->name = "kling";
-  remote_class->model_env = "HEYAI_KLING_MODEL";
   remote_class->default_model = HEYAI_KLING_DEFAULT_MODEL;
-  remote_class->poll_env = "HEYAI_KLING_POLL_MS";
+  remote_class->configure = heyai_animator_kling_configure;
   remote_class->default_poll_ms = DEFAULT_POLL_MS;
   remote_class->default_max_wait = DEFAULT_MAX_WAIT;
   remote_class->timeout = 120;
@@ -1576,6 +1551,8 @@ heyai_animator_kling_create (const char  *data_dir,
   g_autofree char *access = heyai_secrets_dup_from_env (HEYAI_SECRET_KLING_ACCESS);
   g_autofree char *secret = heyai_secrets_dup_from_env (HEYAI_SECRET_KLING_SECRET);
   g_autofree char *api_key = NULL;
+  g_auto(HeyaiProviderConfig) config = { 0 };
+  HeyaiAnimatorKling *self;
 
   if (access != NULL && secret == NULL)
     {
@@ -1583,8 +1560,12 @@ heyai_animator_kling_create (const char  *data_dir,
       return NULL;
     }
   if (access == NULL && (api_key = heyai_secrets_dup_from_env (HEYAI_SECRET_KLING_API_KEY)) != NULL)
-    return G_OBJECT (heyai_animator_kling_new_with_api_key (NULL, api_key, NULL, NULL));
-  return G_OBJECT (heyai_animator_kling_new (NULL, access, secret, NULL, NULL));
+    self = heyai_animator_kling_new_with_api_key (NULL, api_key, NULL, NULL);
+  else
+    self = heyai_animator_kling_new (NULL, access, secret, NULL, NULL);
+  heyai_provider_config_init_from_env (&config, data_dir);
+  heyai_remote_provider_configure (BASE (self), &config);
+  return G_OBJECT (self);
 }
 
 HeyaiHttp *

@@ -94,20 +94,6 @@ dup_detail (HeyaiHttpResponse *response)
   return heyai_http_response_dup_error_detail (response);
 }
 
-/* TRUE if @response answers a request to the service itself (not a result
- * file on some CDN, whose 403/404 mean nothing about our account). */
-static gboolean
-is_service_response (const char        *base_url,
-                     HeyaiHttpResponse *response)
-{
-  const char *url = heyai_http_response_get_url (response);
-  gsize len = strlen (base_url);
-
-  while (len > 0 && base_url[len - 1] == '/')
-    len--;
-  return url != NULL && strncmp (url, base_url, len) == 0 && (url[len] == '/' || url[len] == '\0' || url[len] == '?');
-}
-
 /* "Maximum number of concurrent requests (4) has been reached" -> 4, or 0
  * when @detail is not the concurrency cap (contracts C.1 item 2). */
 guint
@@ -209,7 +195,7 @@ classify (HeyaiHttpResponse  *response,
   g_autoptr(GError) local_error = NULL;
   HeyaiHttpVerdict verdict;
 
-  if (status < 400 || !is_service_response (heyai_remote_provider_get_base_url (BASE (self)), response))
+  if (status < 400 || !heyai_remote_provider_is_service_response (BASE (self), response))
     return HEYAI_HTTP_VERDICT_DEFAULT;
 
   detail = dup_detail (response);
@@ -1051,16 +1037,29 @@ normalize_model (const char *model)
   return g_strdup (model);
 }
 
+/* The configured model, resolution and poll interval replace the defaults. */
+static void
+heyai_imager_higgsfield_configure (HeyaiRemoteProvider       *base,
+                                   const HeyaiProviderConfig *config)
+{
+  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (base);
+
+  heyai_remote_provider_apply_settings (base, config->higgsfield_model, config->higgsfield_poll_ms);
+  if (config->higgsfield_resolution != NULL && *config->higgsfield_resolution != '\0')
+    {
+      g_free (self->resolution);
+      self->resolution = g_strdup (config->higgsfield_resolution);
+    }
+}
+
 static void
 heyai_imager_higgsfield_constructed (GObject *object)
 {
   HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (object);
-  const char *env;
 
   G_OBJECT_CLASS (heyai_imager_higgsfield_parent_class)->constructed (object);
 
-  env = g_getenv ("HEYAI_HIGGSFIELD_RESOLUTION");
-  self->resolution = g_strdup (env != NULL && *env != '\0' ? env : HEYAI_HIGGSFIELD_DEFAULT_RESOLUTION);
+  self->resolution = g_strdup (HEYAI_HIGGSFIELD_DEFAULT_RESOLUTION);
   heyai_http_set_classifier (HTTP (self), classify, self, NULL);
 }
 
@@ -1089,9 +1088,8 @@ heyai_imager_higgsfield_class_init (HeyaiImagerHiggsfieldClass *klass)
 
   remote_class->role = HEYAI_ROLE_IMAGER;
   remote_class->name = "higgsfield";
-  remote_class->model_env = "HEYAI_HIGGSFIELD_MODEL";
   remote_class->default_model = HEYAI_HIGGSFIELD_DEFAULT_MODEL;
-  remote_class->poll_env = "HEYAI_HIGGSFIELD_POLL_MS";
+  remote_class->configure = heyai_imager_higgsfield_configure;
   remote_class->default_poll_ms = DEFAULT_POLL_MS;
   remote_class->default_max_wait = DEFAULT_MAX_WAIT;
   remote_class->timeout = 60;
@@ -1123,8 +1121,12 @@ heyai_imager_higgsfield_create (const char  *data_dir,
                                 GError     **error)
 {
   g_autofree char *pair = heyai_secrets_dup_from_env (HEYAI_SECRET_HIGGSFIELD);
+  g_auto(HeyaiProviderConfig) config = { 0 };
+  HeyaiImagerHiggsfield *self = heyai_imager_higgsfield_new (NULL, pair, NULL);
 
-  return G_OBJECT (heyai_imager_higgsfield_new (NULL, pair, NULL));
+  heyai_provider_config_init_from_env (&config, data_dir);
+  heyai_remote_provider_configure (BASE (self), &config);
+  return G_OBJECT (self);
 }
 
 HeyaiHttp *

@@ -641,6 +641,7 @@ typedef struct
   guint      poll_ms;
   guint      max_wait;
   double     price;
+  double     delay_scale;   /* of the client's own backoff; 1: as the policy says */
   gboolean   constructed;
 } HeyaiRemoteProviderPrivate;
 
@@ -696,22 +697,16 @@ heyai_remote_provider_constructed (GObject *object)
   HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
   HeyaiRemoteProviderClass *klass = HEYAI_REMOTE_PROVIDER_GET_CLASS (self);
   const HeyaiProviderDescriptor *descriptor = class_descriptor (self);
-  const char *env;
 
   G_OBJECT_CLASS (heyai_remote_provider_parent_class)->constructed (object);
 
   if (priv->base_url == NULL)
     priv->base_url = heyai_provider_descriptor_dup_base_url (descriptor);
   if (priv->model == NULL)
-    {
-      env = klass->model_env != NULL ? g_getenv (klass->model_env) : NULL;
-      set_model (self, env != NULL && *env != '\0' ? env : klass->default_model);
-    }
+    set_model (self, klass->default_model);
   priv->poll_ms = MAX (klass->default_poll_ms, 1);
   priv->max_wait = MAX (klass->default_max_wait, 1);
-  env = klass->poll_env != NULL ? g_getenv (klass->poll_env) : NULL;
-  if (env != NULL && *env != '\0')
-    priv->poll_ms = MAX (1, (guint) g_ascii_strtoull (env, NULL, 10));
+  priv->delay_scale = 1.0;
 
   priv->http = heyai_http_new (priv->base_url, heyai_provider_descriptor_label (descriptor));
   heyai_http_set_timeout (priv->http, klass->timeout);
@@ -912,4 +907,71 @@ heyai_remote_provider_set_max_wait (HeyaiRemoteProvider *self,
 
   g_return_if_fail (HEYAI_IS_REMOTE_PROVIDER (self));
   heyai_remote_job_set_limit (G_OBJECT (self), &priv->max_wait, seconds, provider_properties[PROVIDER_PROP_MAX_WAIT]);
+}
+
+void
+heyai_remote_provider_configure (HeyaiRemoteProvider       *self,
+                                 const HeyaiProviderConfig *config)
+{
+  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
+  HeyaiRemoteProviderClass *klass;
+
+  g_return_if_fail (HEYAI_IS_REMOTE_PROVIDER (self));
+  g_return_if_fail (config != NULL);
+
+  klass = HEYAI_REMOTE_PROVIDER_GET_CLASS (self);
+  if (config->http_delay_scale != NULL && *config->http_delay_scale != '\0')
+    priv->delay_scale = MAX (g_ascii_strtod (config->http_delay_scale, NULL), 0.0);
+  if (klass->configure != NULL)
+    klass->configure (self, config);
+}
+
+void
+heyai_remote_provider_apply_settings (HeyaiRemoteProvider *self,
+                                      const char          *model,
+                                      const char          *poll_ms)
+{
+  g_return_if_fail (HEYAI_IS_REMOTE_PROVIDER (self));
+
+  set_model (self, model);
+  if (poll_ms != NULL && *poll_ms != '\0')
+    heyai_remote_provider_set_poll_interval (self, MAX (1, (guint) g_ascii_strtoull (poll_ms, NULL, 10)));
+}
+
+gboolean
+heyai_remote_provider_is_service_response (HeyaiRemoteProvider *self,
+                                           HeyaiHttpResponse   *response)
+{
+  const char *base_url = heyai_remote_provider_get_base_url (self);
+  const char *url = heyai_http_response_get_url (response);
+  gsize len;
+
+  g_return_val_if_fail (base_url != NULL, FALSE);
+
+  len = strlen (base_url);
+  while (len > 0 && base_url[len - 1] == '/')
+    len--;
+  return url != NULL && strncmp (url, base_url, len) == 0 && (url[len] == '/' || url[len] == '\0' || url[len] == '?');
+}
+
+guint
+heyai_remote_provider_retry_delay_ms (HeyaiRemoteProvider *self,
+                                      HeyaiHttpResponse   *response,
+                                      guint                attempt)
+{
+  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
+  HeyaiRetryPolicy policy;
+  double seconds = -1;
+
+  g_return_val_if_fail (HEYAI_IS_REMOTE_PROVIDER (self), 0);
+
+  heyai_http_get_retry_policy (priv->http, &policy);
+  if (response != NULL)
+    seconds = heyai_http_parse_retry_after (heyai_http_response_get_headers (response),
+                                            g_get_real_time () / G_USEC_PER_SEC);
+  if (seconds < 0)
+    seconds = MAX (heyai_http_backoff_delay (&policy, attempt), MIN (1.0, policy.base_delay));
+  seconds = MIN (seconds, MAX (policy.max_delay, 0.0));
+  seconds *= priv->delay_scale;
+  return (guint) CLAMP (seconds * 1000.0, 0, 600000);
 }

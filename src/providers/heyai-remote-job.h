@@ -197,8 +197,8 @@ void     heyai_remote_job_return_cancelled (GTask              *task);
  * construction from the descriptor row's base URL and label, with the
  * class's timeout), and the properties every client has: "base-url"
  * (construct only; NULL: the descriptor's, which reads its variable),
- * "model" (NULL or "" keeps the current one; the class's variable, then
- * its default), "poll-interval" (ms), "max-wait" (s) and "price" (the
+ * "model" (NULL or "" keeps the current one; the class's default until
+ * heyai_remote_provider_configure() gives the configured one), "poll-interval" (ms), "max-wait" (s) and "price" (the
  * price table's override, 0: built in). */
 #define HEYAI_TYPE_REMOTE_PROVIDER (heyai_remote_provider_get_type ())
 G_DECLARE_DERIVABLE_TYPE (HeyaiRemoteProvider, heyai_remote_provider, HEYAI, REMOTE_PROVIDER, GObject)
@@ -209,18 +209,42 @@ struct _HeyaiRemoteProviderClass
 
   HeyaiRole     role;              /* with name: the descriptor row */
   const char   *name;
-  const char   *model_env;         /* "HEYAI_KLING_MODEL" */
   const char   *default_model;
-  const char   *poll_env;          /* "HEYAI_KLING_POLL_MS" (tests) */
   guint         default_poll_ms;
   guint         default_max_wait;  /* seconds */
   guint         timeout;           /* seconds, of each HTTP request */
   /* The model to keep for @model as set (e.g. without a leading '/'),
    * newly allocated; NULL: @model as given. */
   char       *(*normalize_model)   (const char *model);
+  /* Takes the client's own settings from @config (model, mode, poll
+   * interval...), after the base took the shared ones. */
+  void         (*configure)        (HeyaiRemoteProvider       *self,
+                                    const HeyaiProviderConfig *config);
 
-  gpointer      padding[8];
+  gpointer      padding[7];
 };
+
+/* The configuration as values (read once at start-up by
+ * heyai_provider_config_init_from_env() or the workspace): the backoff
+ * scale, then the class's configure().  The clients never read the
+ * environment. */
+void        heyai_remote_provider_configure         (HeyaiRemoteProvider       *self,
+                                                     const HeyaiProviderConfig *config);
+/* For configure(): @model when set (replaces the current one), @poll_ms
+ * ("250") when set. */
+void        heyai_remote_provider_apply_settings    (HeyaiRemoteProvider       *self,
+                                                     const char                *model,
+                                                     const char                *poll_ms);
+/* TRUE if @response answers a request to the service itself (not a result
+ * file on some CDN, whose 403/404 mean nothing about the account). */
+gboolean    heyai_remote_provider_is_service_response (HeyaiRemoteProvider *self,
+                                                       HeyaiHttpResponse   *response);
+/* Backoff before the client sends a refused submit (or a lookup) again:
+ * Retry-After when @response had one, else the HTTP layer's policy for
+ * @attempt, times the configured delay scale; milliseconds. */
+guint       heyai_remote_provider_retry_delay_ms    (HeyaiRemoteProvider *self,
+                                                     HeyaiHttpResponse   *response,
+                                                     guint                attempt);
 
 HeyaiHttp  *heyai_remote_provider_get_http          (HeyaiRemoteProvider *self);
 const char *heyai_remote_provider_get_base_url      (HeyaiRemoteProvider *self);

@@ -252,16 +252,17 @@ test_final_errors (Fixture       *f,
   g_clear_error (&error);
 
   /* A resolution the model does not take: 422 with the server's detail. */
-  g_setenv ("HEYAI_HIGGSFIELD_RESOLUTION", "8K", TRUE);
   {
+    HeyaiProviderConfig config = { .higgsfield_resolution = (char *) "8K" };
     g_autoptr(HeyaiImagerHiggsfield) eight_k = make_client (f, KEY);
+
+    heyai_remote_provider_configure (HEYAI_REMOTE_PROVIDER (eight_k), &config);
 
     gen = generate (f, eight_k, scene, job3, NULL, &error);
     g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION);
     g_assert_nonnull (strstr (error->message, "resolution"));
     g_clear_error (&error);
   }
-  g_unsetenv ("HEYAI_HIGGSFIELD_RESOLUTION");
 }
 
 static void
