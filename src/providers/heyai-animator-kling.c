@@ -1482,6 +1482,10 @@ heyai_animator_kling_set_property (GObject      *object,
     }
 }
 
+static void              with_credentials (GTask               *task,
+                                           HeyaiRemoteJobStep   next);
+static HeyaiHttpRequest *test_request     (HeyaiRemoteProvider *base);
+
 static void
 heyai_animator_kling_class_init (HeyaiAnimatorKlingClass *klass)
 {
@@ -1497,6 +1501,8 @@ heyai_animator_kling_class_init (HeyaiAnimatorKlingClass *klass)
   remote_class->name = "kling";
   remote_class->default_model = HEYAI_KLING_DEFAULT_MODEL;
   remote_class->configure = heyai_animator_kling_configure;
+  remote_class->with_credentials = with_credentials;
+  remote_class->test_request = test_request;
   remote_class->default_poll_ms = DEFAULT_POLL_MS;
   remote_class->default_max_wait = DEFAULT_MAX_WAIT;
   remote_class->timeout = 120;
@@ -1551,7 +1557,6 @@ heyai_animator_kling_create (const char  *data_dir,
   g_autofree char *access = heyai_secrets_dup_from_env (HEYAI_SECRET_KLING_ACCESS);
   g_autofree char *secret = heyai_secrets_dup_from_env (HEYAI_SECRET_KLING_SECRET);
   g_autofree char *api_key = NULL;
-  g_auto(HeyaiProviderConfig) config = { 0 };
   HeyaiAnimatorKling *self;
 
   if (access != NULL && secret == NULL)
@@ -1563,9 +1568,7 @@ heyai_animator_kling_create (const char  *data_dir,
     self = heyai_animator_kling_new_with_api_key (NULL, api_key, NULL, NULL);
   else
     self = heyai_animator_kling_new (NULL, access, secret, NULL, NULL);
-  heyai_provider_config_init_from_env (&config, data_dir);
-  heyai_remote_provider_configure (BASE (self), &config);
-  return G_OBJECT (self);
+  return heyai_remote_provider_configure_from_env (BASE (self), data_dir);
 }
 
 HeyaiHttp *
@@ -1593,35 +1596,22 @@ heyai_animator_kling_set_max_wait (HeyaiAnimatorKling *self,
 /* ---------------------------------------------------------------------- */
 /* Test connection: list one task (authenticated, free)                    */
 
-static void
-test_list_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+static HeyaiHttpRequest *
+test_request (HeyaiRemoteProvider *base)
 {
-  GTask *task = user_data;   /* owned */
-  g_autoptr(HeyaiHttpResponse) response = NULL;
-  GError *error = NULL;
-
-  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
-  if (response == NULL)
-    {
-      finish_error (task, error);
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
-}
-
-static void
-test_send (GTask *task)   /* owned */
-{
-  HeyaiAnimatorKling *self = g_task_get_source_object (task);
-  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", "/v1/videos/image2video");
+  HeyaiHttpRequest *request = heyai_http_request_new ("GET", "/v1/videos/image2video");
 
   heyai_http_request_add_query (request, "pageNum", "1");
   heyai_http_request_add_query (request, "pageSize", "1");
-  heyai_http_request_set_max_attempts (request, 2);
-  heyai_http_send_async (HTTP (self), request, g_task_get_cancellable (task), test_list_cb, task);
+  return request;
+}
+
+static void
+with_credentials (GTask              *task,
+                  HeyaiRemoteJobStep  next)
+{
+  g_object_set_data (G_OBJECT (task), "heyai-next", next);
+  resolve_credentials (task);
 }
 
 void
@@ -1630,14 +1620,7 @@ heyai_animator_kling_test_async (HeyaiAnimatorKling  *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  GTask *task;
-
-  g_return_if_fail (HEYAI_IS_ANIMATOR_KLING (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, heyai_animator_kling_test_async);
-  g_object_set_data (G_OBJECT (task), "heyai-next", test_send);
-  resolve_credentials (task);
+  heyai_remote_provider_test_async (BASE (self), cancellable, callback, user_data);
 }
 
 gboolean
@@ -1645,6 +1628,5 @@ heyai_animator_kling_test_finish (HeyaiAnimatorKling  *self,
                                   GAsyncResult        *result,
                                   GError             **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return heyai_remote_provider_test_finish (BASE (self), result, error);
 }

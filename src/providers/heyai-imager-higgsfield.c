@@ -1077,6 +1077,13 @@ heyai_imager_higgsfield_finalize (GObject *object)
   G_OBJECT_CLASS (heyai_imager_higgsfield_parent_class)->finalize (object);
 }
 
+static void              with_credentials (GTask                *task,
+                                           HeyaiRemoteJobStep    next);
+static HeyaiHttpRequest *test_request     (HeyaiRemoteProvider  *base);
+static gboolean          read_test_answer (HeyaiRemoteProvider  *base,
+                                           HeyaiHttpResponse    *response,
+                                           GError              **error);
+
 static void
 heyai_imager_higgsfield_class_init (HeyaiImagerHiggsfieldClass *klass)
 {
@@ -1090,6 +1097,9 @@ heyai_imager_higgsfield_class_init (HeyaiImagerHiggsfieldClass *klass)
   remote_class->name = "higgsfield";
   remote_class->default_model = HEYAI_HIGGSFIELD_DEFAULT_MODEL;
   remote_class->configure = heyai_imager_higgsfield_configure;
+  remote_class->with_credentials = with_credentials;
+  remote_class->test_request = test_request;
+  remote_class->read_test_answer = read_test_answer;
   remote_class->default_poll_ms = DEFAULT_POLL_MS;
   remote_class->default_max_wait = DEFAULT_MAX_WAIT;
   remote_class->timeout = 60;
@@ -1121,12 +1131,8 @@ heyai_imager_higgsfield_create (const char  *data_dir,
                                 GError     **error)
 {
   g_autofree char *pair = heyai_secrets_dup_from_env (HEYAI_SECRET_HIGGSFIELD);
-  g_auto(HeyaiProviderConfig) config = { 0 };
-  HeyaiImagerHiggsfield *self = heyai_imager_higgsfield_new (NULL, pair, NULL);
 
-  heyai_provider_config_init_from_env (&config, data_dir);
-  heyai_remote_provider_configure (BASE (self), &config);
-  return G_OBJECT (self);
+  return heyai_remote_provider_configure_from_env (BASE (heyai_imager_higgsfield_new (NULL, pair, NULL)), data_dir);
 }
 
 HeyaiHttp *
@@ -1158,50 +1164,48 @@ heyai_imager_higgsfield_set_max_wait (HeyaiImagerHiggsfield *self,
  * for an unknown request id. */
 #define TEST_REQUEST_ID "00000000-0000-4000-8000-000000000000"
 
-static void
-test_status_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+/* 2xx or 404 (an unknown request): the key was taken. */
+static gboolean
+read_test_answer (HeyaiRemoteProvider  *base,
+                  HeyaiHttpResponse    *response,
+                  GError              **error)
 {
-  GTask *task = user_data;   /* owned */
-  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
-  g_autoptr(HeyaiHttpResponse) response = NULL;
-  GError *error = NULL;
-  guint status;
+  guint status = heyai_http_response_get_status (response);
+  g_autoptr(GError) local_error = NULL;
 
-  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
-  if (response == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  status = heyai_http_response_get_status (response);
   if ((status >= 200 && status < 300) || status == 404)
-    g_task_return_boolean (task, TRUE);
-  else
+    return TRUE;
+  if (classify (response, &local_error, base) == HEYAI_HTTP_VERDICT_DEFAULT || local_error == NULL)
     {
-      if (classify (response, &error, self) == HEYAI_HTTP_VERDICT_DEFAULT || error == NULL)
-        {
-          g_clear_error (&error);
-          error = g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                               _("Higgsfield answered HTTP %u. Check the server address."), status);
-        }
-      g_task_return_error (task, error);
+      g_clear_error (&local_error);
+      local_error = g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                                 _("Higgsfield answered HTTP %u. Check the server address."), status);
     }
-  g_object_unref (task);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+static HeyaiHttpRequest *
+test_request (HeyaiRemoteProvider *base)
+{
+  HeyaiHttpRequest *request = heyai_http_request_new ("GET", "/requests/" TEST_REQUEST_ID "/status");
+
+  add_auth (HEYAI_IMAGER_HIGGSFIELD (base), request);
+  heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS);
+  return request;
 }
 
 static void
-test_send (GTask *task)   /* owned */
+with_credentials (GTask              *task,
+                  HeyaiRemoteJobStep  next)
 {
   HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
-  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", "/requests/" TEST_REQUEST_ID "/status");
 
-  add_auth (self, request);
-  heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS);
-  heyai_http_request_set_max_attempts (request, 2);
-  heyai_http_send_async (HTTP (self), request, g_task_get_cancellable (task), test_status_cb, task);
+  g_object_set_data (G_OBJECT (task), "heyai-next", next);
+  if (self->key_id != NULL)
+    next (task);
+  else
+    heyai_secrets_get_async (HEYAI_SECRET_HIGGSFIELD, g_task_get_cancellable (task), credentials_cb, task);
 }
 
 void
@@ -1210,17 +1214,7 @@ heyai_imager_higgsfield_test_async (HeyaiImagerHiggsfield *self,
                                     GAsyncReadyCallback    callback,
                                     gpointer               user_data)
 {
-  GTask *task;
-
-  g_return_if_fail (HEYAI_IS_IMAGER_HIGGSFIELD (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, heyai_imager_higgsfield_test_async);
-  g_object_set_data (G_OBJECT (task), "heyai-next", test_send);
-  if (self->key_id != NULL)
-    test_send (task);
-  else
-    heyai_secrets_get_async (HEYAI_SECRET_HIGGSFIELD, cancellable, credentials_cb, task);
+  heyai_remote_provider_test_async (BASE (self), cancellable, callback, user_data);
 }
 
 gboolean
@@ -1228,6 +1222,5 @@ heyai_imager_higgsfield_test_finish (HeyaiImagerHiggsfield  *self,
                                      GAsyncResult           *result,
                                      GError                **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return heyai_remote_provider_test_finish (BASE (self), result, error);
 }

@@ -975,3 +975,79 @@ heyai_remote_provider_retry_delay_ms (HeyaiRemoteProvider *self,
   seconds *= priv->delay_scale;
   return (guint) CLAMP (seconds * 1000.0, 0, 600000);
 }
+
+GObject *
+heyai_remote_provider_configure_from_env (HeyaiRemoteProvider *self,
+                                          const char          *data_dir)
+{
+  g_auto(HeyaiProviderConfig) config = { 0 };
+
+  g_return_val_if_fail (HEYAI_IS_REMOTE_PROVIDER (self), NULL);
+
+  heyai_provider_config_init_from_env (&config, data_dir);
+  heyai_remote_provider_configure (self, &config);
+  return G_OBJECT (self);
+}
+
+/* -- Test connection ------------------------------------------------------ */
+
+static void
+test_answer_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GTask *task = user_data;   /* owned */
+  HeyaiRemoteProvider *self = g_task_get_source_object (task);
+  HeyaiRemoteProviderClass *klass = HEYAI_REMOTE_PROVIDER_GET_CLASS (self);
+  g_autoptr(HeyaiHttpResponse) response = NULL;
+  GError *error = NULL;
+
+  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
+  if (response != NULL && klass->read_test_answer != NULL &&
+      !klass->read_test_answer (self, response, &error))
+    g_assert (error != NULL);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+test_send (GTask *task)   /* owned */
+{
+  HeyaiRemoteProvider *self = g_task_get_source_object (task);
+  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
+  g_autoptr(HeyaiHttpRequest) request = HEYAI_REMOTE_PROVIDER_GET_CLASS (self)->test_request (self);
+
+  heyai_http_request_set_max_attempts (request, 2);
+  heyai_http_send_async (priv->http, request, g_task_get_cancellable (task), test_answer_cb, task);
+}
+
+void
+heyai_remote_provider_test_async (HeyaiRemoteProvider *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  HeyaiRemoteProviderClass *klass;
+  GTask *task;
+
+  g_return_if_fail (HEYAI_IS_REMOTE_PROVIDER (self));
+
+  klass = HEYAI_REMOTE_PROVIDER_GET_CLASS (self);
+  g_return_if_fail (klass->with_credentials != NULL && klass->test_request != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, heyai_remote_provider_test_async);
+  klass->with_credentials (task, test_send);
+}
+
+gboolean
+heyai_remote_provider_test_finish (HeyaiRemoteProvider  *self,
+                                   GAsyncResult         *result,
+                                   GError              **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

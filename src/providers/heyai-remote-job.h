@@ -220,9 +220,35 @@ struct _HeyaiRemoteProviderClass
    * interval...), after the base took the shared ones. */
   void         (*configure)        (HeyaiRemoteProvider       *self,
                                     const HeyaiProviderConfig *config);
+  /* Test connection: resolves the credentials (the descriptor row's
+   * secrets) then calls @next (@task), or completes @task with the error;
+   * takes the reference to @task. */
+  void         (*with_credentials) (GTask                     *task,
+                                    HeyaiRemoteJobStep         next);
+  /* ... the one cheap authenticated request ... */
+  HeyaiHttpRequest *(*test_request) (HeyaiRemoteProvider      *self);
+  /* ... and, optional, what its answer says (FALSE: @error); without it
+   * any answer the HTTP layer lets through is a success. */
+  gboolean     (*read_test_answer) (HeyaiRemoteProvider       *self,
+                                    HeyaiHttpResponse         *response,
+                                    GError                   **error);
 
-  gpointer      padding[7];
+  gpointer      padding[4];
 };
+
+/* "Test connection": credentials, then the class's test request (two
+ * attempts at most); finish returns TRUE when the service took the key. */
+void        heyai_remote_provider_test_async        (HeyaiRemoteProvider  *self,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+gboolean    heyai_remote_provider_test_finish       (HeyaiRemoteProvider  *self,
+                                                     GAsyncResult         *result,
+                                                     GError              **error);
+/* A descriptor's create(): the configuration loader's values
+ * (heyai_provider_config_init_from_env()) applied to @self; returns @self. */
+GObject    *heyai_remote_provider_configure_from_env (HeyaiRemoteProvider *self,
+                                                      const char          *data_dir);
 
 /* The configuration as values (read once at start-up by
  * heyai_provider_config_init_from_env() or the workspace): the backoff
