@@ -310,8 +310,6 @@ classify (HeyaiHttpResponse  *response,
 /* ---------------------------------------------------------------------- */
 /* One clip                                                                */
 
-typedef void (*StepFunc) (GTask *task);
-
 typedef struct
 {
   HeyaiRemoteJob remote;         /* first: the engine's part */
@@ -361,16 +359,6 @@ finish_error (GTask  *task,
 {
   g_task_return_error (task, error);
   g_object_unref (task);
-}
-
-static void
-wait_then (GTask    *task,
-           guint     ms,
-           StepFunc  next)
-{
-  ClipData *data = g_task_get_task_data (task);
-
-  heyai_remote_wait_start (&data->remote.wait, task, ms, next, heyai_remote_job_return_cancelled);
 }
 
 static void submit (GTask *task);
@@ -607,7 +595,7 @@ lookup_cb (GObject      *source,
   if (status / 100 == 2 && ++data->lookup_attempts < MAX_LOOKUP_ATTEMPTS)
     {
       /* Unreadable answer: ask again rather than guess. */
-      wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), response, data->lookup_attempts), lookup);
+      heyai_remote_job_wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), response, data->lookup_attempts), lookup);
       return;
     }
 
@@ -616,7 +604,7 @@ lookup_cb (GObject      *source,
     case HEYAI_HTTP_VERDICT_RETRY:
       if (++data->lookup_attempts < MAX_LOOKUP_ATTEMPTS)
         {
-          wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), response, data->lookup_attempts), lookup);
+          heyai_remote_job_wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), response, data->lookup_attempts), lookup);
           return;
         }
       finish_error (task, g_steal_pointer (&error));
@@ -676,7 +664,7 @@ submitted_cb (GObject      *source,
           finish_error (task, g_steal_pointer (&error));
           return;
         }
-      wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), NULL, data->submit_attempts), lookup);
+      heyai_remote_job_wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), NULL, data->submit_attempts), lookup);
       return;
     }
 
@@ -697,7 +685,7 @@ submitted_cb (GObject      *source,
                                            _("Kling sent answers HeyAI does not understand. Try again later.")));
           return;
         }
-      wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), NULL, data->submit_attempts), lookup);
+      heyai_remote_job_wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), NULL, data->submit_attempts), lookup);
       return;
     }
 
@@ -726,7 +714,7 @@ submitted_cb (GObject      *source,
     case HEYAI_HTTP_VERDICT_RETRY:
       if (data->submit_attempts < MAX_SUBMIT_ATTEMPTS)
         {
-          wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), response, data->submit_attempts), submit);
+          heyai_remote_job_wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), response, data->submit_attempts), submit);
           return;
         }
       if (error != NULL)
@@ -746,7 +734,7 @@ submitted_cb (GObject      *source,
           {
             if (data->submit_attempts < MAX_SUBMIT_ATTEMPTS)
               {
-                wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), response, data->submit_attempts), submit);
+                heyai_remote_job_wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), response, data->submit_attempts), submit);
                 return;
               }
             finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
@@ -1119,7 +1107,7 @@ start (GTask *task)
 static void
 credentials_ready (GTask *task)
 {
-  StepFunc next = g_object_get_data (G_OBJECT (task), "heyai-next");
+  HeyaiRemoteJobStep next = g_object_get_data (G_OBJECT (task), "heyai-next");
 
   /* A task other than a clip (Test connection) says what comes next. */
   if (next != NULL)

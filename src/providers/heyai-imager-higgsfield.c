@@ -469,7 +469,7 @@ submitted_cb (GObject      *source,
               g_debug ("Higgsfield: scene %d: the submit was not sent (%s), trying again in %.3f s",
                        data->remote.position, error->message, delay);
               heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_RUNNING);
-              heyai_remote_wait_start (&data->remote.wait, task, (guint) (delay * 1000), submit, heyai_remote_job_return_cancelled);
+              heyai_remote_job_wait_then (task, (guint) (delay * 1000), submit);
               return;
             }
           heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_RUNNING);   /* nothing on its way */
@@ -511,7 +511,7 @@ submitted_cb (GObject      *source,
               double delay = heyai_http_next_delay (HTTP (self), data->refused_submits, -1);
 
               heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_RUNNING);   /* nothing on its way */
-              heyai_remote_wait_start (&data->remote.wait, task, (guint) (delay * 1000), submit, heyai_remote_job_return_cancelled);
+              heyai_remote_job_wait_then (task, (guint) (delay * 1000), submit);
               return;
             }
           g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,

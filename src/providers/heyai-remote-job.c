@@ -1051,3 +1051,13 @@ heyai_remote_provider_test_finish (HeyaiRemoteProvider  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+void
+heyai_remote_job_wait_then (GTask              *task,
+                            guint               ms,
+                            HeyaiRemoteJobStep  next)
+{
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+
+  heyai_remote_wait_start (&job->wait, task, ms, next, heyai_remote_job_return_cancelled);
+}

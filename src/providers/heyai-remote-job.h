@@ -187,6 +187,11 @@ void     heyai_remote_job_accepted  (GTask                      *task,
 /* A restart: poll @remote_id, accepted earlier, without submitting. */
 void     heyai_remote_job_resume    (GTask                      *task,
                                      const char                 *remote_id);
+/* Before the job is accepted: waits @ms (the job's wait), then calls
+ * @next (@task); a cancellation meanwhile completes @task as cancelled. */
+void     heyai_remote_job_wait_then (GTask                      *task,
+                                     guint                       ms,
+                                     HeyaiRemoteJobStep          next);
 /* Completes @task with "The still/clip was cancelled." */
 void     heyai_remote_job_return_cancelled (GTask              *task);
 
