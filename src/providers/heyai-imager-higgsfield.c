@@ -28,10 +28,6 @@ struct _HeyaiImagerHiggsfield
   char      *resolution;
   char      *key_id;       /* NULL: not resolved yet */
   char      *key_secret;
-  guint      concurrency_cap;   /* learned from a 400 "Maximum number of concurrent requests (N)"; 0: unknown */
-  guint      cap_refusals;      /* such answers so far */
-  guint      in_flight;         /* generations under way (the gate below) */
-  GQueue     waiting;           /* GTask*: generations waiting for a free slot */
 };
 
 #define BASE(self)     HEYAI_REMOTE_PROVIDER (self)
@@ -154,12 +150,7 @@ classify_status (HeyaiImagerHiggsfield  *self,
           /* The account's cap, not a failure of the scene: nothing was
            * accepted; wait and send it again, and keep at most @cap in
            * flight from now on. */
-          self->cap_refusals++;
-          if (self->concurrency_cap == 0 || cap < self->concurrency_cap)
-            {
-              self->concurrency_cap = cap;
-              g_debug ("Higgsfield: the account allows %u requests at a time", cap);
-            }
+          heyai_remote_provider_report_cap (BASE (self), cap);
           g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
                        _("Higgsfield is already making %u stills for this account, its limit; "
                          "the still waits for one of them to finish."), cap);
@@ -219,7 +210,7 @@ guint
 heyai_imager_higgsfield_get_concurrency_cap (HeyaiImagerHiggsfield *self)
 {
   g_return_val_if_fail (HEYAI_IS_IMAGER_HIGGSFIELD (self), 0);
-  return self->concurrency_cap;
+  return heyai_remote_provider_get_concurrency_cap (BASE (self));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -874,120 +865,25 @@ heyai_imager_higgsfield_estimate_cost (HeyaiImager *imager,
 /* ---------------------------------------------------------------------- */
 /* The account's concurrency cap (contracts C.1 item 2)                    */
 
-/* Once Higgsfield said how many requests the account may have in flight,
- * at most that many generations run at a time; the others wait here in
- * order.  A generation refused by the cap (nothing accepted, no request
- * id) goes back to the head of the queue and runs again when one of ours
- * finishes: the cap is not a failure of the scene. */
+/* classify() reports a 400 "Maximum number of concurrent requests (N)" to
+ * the engine's gate (heyai_remote_provider_report_cap()): from then on at
+ * most N generations run at a time, and one refused by the cap (nothing
+ * accepted, no request id) runs again when one of ours finishes. */
 
-#define MAX_CAP_REQUEUES 50
-
-typedef struct
-{
-  HeyaiProject     *project;
-  HeyaiScene       *scene;
-  HeyaiGenInput    *input;
-  HeyaiGenReporter *reporter;
-  gboolean          accepted;   /* Higgsfield took the request (it has an id) */
-  guint         cap_refusals_at_start;
-  guint         requeues;
-} CappedData;
-
+/* The gate's inner generation. */
 static void
-capped_data_free (CappedData *data)
+gated_generate_async (HeyaiRemoteProvider *base,
+                      HeyaiProject        *project,
+                      HeyaiScene          *scene,
+                      const HeyaiGenInput *input,
+                      HeyaiGenReporter    *reporter,
+                      gboolean            *accepted,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
 {
-  g_clear_object (&data->project);
-  g_clear_object (&data->scene);
-  g_clear_pointer (&data->input, heyai_gen_input_free);
-  g_clear_pointer (&data->reporter, heyai_gen_reporter_unref);
-  g_free (data);
-}
-
-static void capped_pump (HeyaiImagerHiggsfield *self);
-
-static gboolean
-refused_by_cap_answer (HeyaiImagerHiggsfield *self,
-                       CappedData            *data,
-                       const GError          *error)
-{
-  const char *remote_id = data->input->remote_id;
-
-  return g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE) &&
-         self->concurrency_cap > 0 && self->cap_refusals != data->cap_refusals_at_start &&
-         !data->accepted && (remote_id == NULL || *remote_id == '\0');
-}
-
-static gboolean
-refused_by_cap (HeyaiImagerHiggsfield *self,
-                CappedData            *data,
-                const GError          *error)
-{
-  return refused_by_cap_answer (self, data, error) && data->requeues < MAX_CAP_REQUEUES;
-}
-
-static void
-capped_done_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (source);
-  GTask *outer = user_data;   /* owned */
-  CappedData *data = g_task_get_task_data (outer);
-  g_autoptr(GError) error = NULL;
-  HeyaiGenResult *gen;
-
-  gen = g_task_propagate_pointer (G_TASK (result), &error);
-  g_assert (self->in_flight > 0);
-  self->in_flight--;
-
-  if (gen == NULL && !g_cancellable_is_cancelled (g_task_get_cancellable (outer)) &&
-      refused_by_cap (self, data, error))
-    {
-      g_debug ("Higgsfield: scene %d waits for a free slot (the account allows %u at a time)",
-               heyai_scene_get_position (data->scene), self->concurrency_cap);
-      data->requeues++;
-      g_queue_push_head (&self->waiting, outer);
-      capped_pump (self);
-      return;
-    }
-
-  /* Still refused by the cap after its requeues here: nothing was
-   * accepted; the pipeline lowers its own limit and sends it again. */
-  if (gen == NULL && data->requeues >= MAX_CAP_REQUEUES && refused_by_cap_answer (self, data, error))
-    error->code = HEYAI_ERROR_CAPACITY;
-
-  if (gen != NULL)
-    g_task_return_pointer (outer, gen, (GDestroyNotify) heyai_gen_result_free);
-  else
-    g_task_return_error (outer, g_steal_pointer (&error));
-  g_object_unref (outer);
-  capped_pump (self);
-}
-
-static void
-capped_start (HeyaiImagerHiggsfield *self,
-              GTask                 *outer)
-{
-  CappedData *data = g_task_get_task_data (outer);
-
-  if (g_task_return_error_if_cancelled (outer))
-    {
-      g_object_unref (outer);
-      return;
-    }
-  self->in_flight++;
-  data->cap_refusals_at_start = self->cap_refusals;
-  heyai_imager_higgsfield_generate_async (HEYAI_IMAGER (self), data->project, data->scene, data->input,
-                                          data->reporter, &data->accepted, g_task_get_cancellable (outer),
-                                          capped_done_cb, outer);
-}
-
-static void
-capped_pump (HeyaiImagerHiggsfield *self)
-{
-  while (!g_queue_is_empty (&self->waiting) &&
-         (self->concurrency_cap == 0 || self->in_flight < self->concurrency_cap))
-    capped_start (self, g_queue_pop_head (&self->waiting));
+  heyai_imager_higgsfield_generate_async (HEYAI_IMAGER (base), project, scene, input, reporter, accepted,
+                                          cancellable, callback, user_data);
 }
 
 static void
@@ -1000,19 +896,8 @@ heyai_imager_higgsfield_capped_generate_async (HeyaiImager         *imager,
                                                GAsyncReadyCallback  callback,
                                                gpointer             user_data)
 {
-  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (imager);
-  GTask *outer = g_task_new (self, cancellable, callback, user_data);
-  CappedData *data = g_new0 (CappedData, 1);
-
-  g_task_set_source_tag (outer, heyai_imager_higgsfield_capped_generate_async);
-  data->project = g_object_ref (project);
-  data->scene = g_object_ref (scene);
-  data->input = heyai_gen_input_copy (input);
-  data->reporter = reporter != NULL ? heyai_gen_reporter_ref (reporter) : NULL;
-  g_task_set_task_data (outer, data, (GDestroyNotify) capped_data_free);
-
-  g_queue_push_tail (&self->waiting, outer);
-  capped_pump (self);
+  heyai_remote_provider_gated_generate_async (BASE (imager), project, scene, input, reporter,
+                                              cancellable, callback, user_data);
 }
 
 static void
@@ -1097,6 +982,7 @@ heyai_imager_higgsfield_class_init (HeyaiImagerHiggsfieldClass *klass)
   remote_class->name = "higgsfield";
   remote_class->default_model = HEYAI_HIGGSFIELD_DEFAULT_MODEL;
   remote_class->configure = heyai_imager_higgsfield_configure;
+  remote_class->gated_generate_async = gated_generate_async;
   remote_class->with_credentials = with_credentials;
   remote_class->test_request = test_request;
   remote_class->read_test_answer = read_test_answer;

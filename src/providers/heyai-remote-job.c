@@ -642,6 +642,10 @@ typedef struct
   guint      max_wait;
   double     price;
   double     delay_scale;   /* of the client's own backoff; 1: as the policy says */
+  guint      concurrency_cap;   /* the smallest cap reported; 0: unknown */
+  guint      cap_refusals;      /* refusals by the cap so far */
+  guint      in_flight;         /* generations under way through the gate */
+  GQueue     waiting;           /* GTask*: generations waiting for a free slot */
   gboolean   constructed;
 } HeyaiRemoteProviderPrivate;
 
@@ -1060,4 +1064,170 @@ heyai_remote_job_wait_then (GTask              *task,
   HeyaiRemoteJob *job = heyai_remote_job_get (task);
 
   heyai_remote_wait_start (&job->wait, task, ms, next, heyai_remote_job_return_cancelled);
+}
+
+/* -- The concurrency gate --------------------------------------------------- */
+
+#define MAX_CAP_REQUEUES 50
+
+typedef struct
+{
+  HeyaiProject     *project;
+  HeyaiScene       *scene;
+  HeyaiGenInput    *input;
+  HeyaiGenReporter *reporter;
+  gboolean          accepted;   /* the service took the request (it has an id) */
+  guint             cap_refusals_at_start;
+  guint             requeues;
+} GatedData;
+
+static void
+gated_data_free (GatedData *data)
+{
+  g_clear_object (&data->project);
+  g_clear_object (&data->scene);
+  g_clear_pointer (&data->input, heyai_gen_input_free);
+  g_clear_pointer (&data->reporter, heyai_gen_reporter_unref);
+  g_free (data);
+}
+
+static void gate_pump (HeyaiRemoteProvider *self);
+
+static gboolean
+refused_by_cap_answer (HeyaiRemoteProviderPrivate *priv,
+                       GatedData                  *data,
+                       const GError               *error)
+{
+  const char *remote_id = data->input->remote_id;
+
+  return g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE) &&
+         priv->concurrency_cap > 0 && priv->cap_refusals != data->cap_refusals_at_start &&
+         !data->accepted && (remote_id == NULL || *remote_id == '\0');
+}
+
+static void
+gated_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  HeyaiRemoteProvider *self = HEYAI_REMOTE_PROVIDER (source);
+  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
+  GTask *outer = user_data;   /* owned */
+  GatedData *data = g_task_get_task_data (outer);
+  g_autoptr(GError) error = NULL;
+  HeyaiGenResult *gen;
+
+  gen = g_task_propagate_pointer (G_TASK (result), &error);
+  g_assert (priv->in_flight > 0);
+  priv->in_flight--;
+
+  if (gen == NULL && !g_cancellable_is_cancelled (g_task_get_cancellable (outer)) &&
+      refused_by_cap_answer (priv, data, error) && data->requeues < MAX_CAP_REQUEUES)
+    {
+      g_debug ("%s: scene %d waits for a free slot (the account allows %u at a time)",
+               heyai_remote_provider_get_label (self), heyai_scene_get_position (data->scene),
+               priv->concurrency_cap);
+      data->requeues++;
+      g_queue_push_head (&priv->waiting, outer);
+      gate_pump (self);
+      return;
+    }
+
+  /* Still refused by the cap after its requeues here: nothing was
+   * accepted; the pipeline lowers its own limit and sends it again. */
+  if (gen == NULL && data->requeues >= MAX_CAP_REQUEUES && refused_by_cap_answer (priv, data, error))
+    error->code = HEYAI_ERROR_CAPACITY;
+
+  if (gen != NULL)
+    g_task_return_pointer (outer, gen, (GDestroyNotify) heyai_gen_result_free);
+  else
+    g_task_return_error (outer, g_steal_pointer (&error));
+  g_object_unref (outer);
+  gate_pump (self);
+}
+
+static void
+gate_start (HeyaiRemoteProvider *self,
+            GTask               *outer)
+{
+  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
+  GatedData *data = g_task_get_task_data (outer);
+
+  if (g_task_return_error_if_cancelled (outer))
+    {
+      g_object_unref (outer);
+      return;
+    }
+  priv->in_flight++;
+  data->cap_refusals_at_start = priv->cap_refusals;
+  HEYAI_REMOTE_PROVIDER_GET_CLASS (self)->gated_generate_async (self, data->project, data->scene, data->input,
+                                                                data->reporter, &data->accepted,
+                                                                g_task_get_cancellable (outer),
+                                                                gated_done_cb, outer);
+}
+
+static void
+gate_pump (HeyaiRemoteProvider *self)
+{
+  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
+
+  while (!g_queue_is_empty (&priv->waiting) &&
+         (priv->concurrency_cap == 0 || priv->in_flight < priv->concurrency_cap))
+    gate_start (self, g_queue_pop_head (&priv->waiting));
+}
+
+void
+heyai_remote_provider_gated_generate_async (HeyaiRemoteProvider *self,
+                                            HeyaiProject        *project,
+                                            HeyaiScene          *scene,
+                                            const HeyaiGenInput *input,
+                                            HeyaiGenReporter    *reporter,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
+  GTask *outer;
+  GatedData *data;
+
+  g_return_if_fail (HEYAI_IS_REMOTE_PROVIDER (self));
+  g_return_if_fail (HEYAI_REMOTE_PROVIDER_GET_CLASS (self)->gated_generate_async != NULL);
+
+  outer = g_task_new (self, cancellable, callback, user_data);
+  data = g_new0 (GatedData, 1);
+  g_task_set_source_tag (outer, heyai_remote_provider_gated_generate_async);
+  data->project = g_object_ref (project);
+  data->scene = g_object_ref (scene);
+  data->input = heyai_gen_input_copy (input);
+  data->reporter = reporter != NULL ? heyai_gen_reporter_ref (reporter) : NULL;
+  g_task_set_task_data (outer, data, (GDestroyNotify) gated_data_free);
+
+  g_queue_push_tail (&priv->waiting, outer);
+  gate_pump (self);
+}
+
+void
+heyai_remote_provider_report_cap (HeyaiRemoteProvider *self,
+                                  guint                cap)
+{
+  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
+
+  g_return_if_fail (HEYAI_IS_REMOTE_PROVIDER (self));
+  g_return_if_fail (cap > 0);
+
+  priv->cap_refusals++;
+  if (priv->concurrency_cap == 0 || cap < priv->concurrency_cap)
+    {
+      priv->concurrency_cap = cap;
+      g_debug ("%s: the account allows %u requests at a time", heyai_remote_provider_get_label (self), cap);
+    }
+}
+
+guint
+heyai_remote_provider_get_concurrency_cap (HeyaiRemoteProvider *self)
+{
+  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
+
+  g_return_val_if_fail (HEYAI_IS_REMOTE_PROVIDER (self), 0);
+  return priv->concurrency_cap;
 }

@@ -238,8 +238,44 @@ struct _HeyaiRemoteProviderClass
                                     HeyaiHttpResponse         *response,
                                     GError                   **error);
 
-  gpointer      padding[4];
+  /* Optional: the generation behind the concurrency gate
+   * (heyai_remote_provider_gated_generate_async()): as an imager's
+   * generate_async, completing a GTask with a HeyaiGenResult, and setting
+   * *@accepted once the service took the request (it has an id). */
+  void         (*gated_generate_async) (HeyaiRemoteProvider  *self,
+                                        HeyaiProject         *project,
+                                        HeyaiScene           *scene,
+                                        const HeyaiGenInput  *input,
+                                        HeyaiGenReporter     *reporter,
+                                        gboolean             *accepted,
+                                        GCancellable         *cancellable,
+                                        GAsyncReadyCallback   callback,
+                                        gpointer              user_data);
+
+  gpointer      padding[3];
 };
+
+/* The account's concurrency cap, an engine capability any client can
+ * use: the client reports each refusal "too many requests at a time, at
+ * most @cap" (nothing accepted) and fails that attempt with
+ * HEYAI_ERROR_RETRYABLE; the gate below then keeps at most the smallest
+ * cap reported in flight, and sends a generation so refused again (at the
+ * head of its queue) when one of ours finishes; after MAX requeues the
+ * error becomes HEYAI_ERROR_CAPACITY (the pipeline lowers its limit). */
+void        heyai_remote_provider_report_cap        (HeyaiRemoteProvider  *self,
+                                                     guint                 cap);
+/* The cap learned so far; 0: none. */
+guint       heyai_remote_provider_get_concurrency_cap (HeyaiRemoteProvider *self);
+/* The class's gated_generate_async() behind the gate; the task's source
+ * object is @self, it returns a HeyaiGenResult (g_task_propagate_pointer). */
+void        heyai_remote_provider_gated_generate_async (HeyaiRemoteProvider *self,
+                                                        HeyaiProject        *project,
+                                                        HeyaiScene          *scene,
+                                                        const HeyaiGenInput *input,
+                                                        HeyaiGenReporter    *reporter,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
 
 /* "Test connection": credentials, then the class's test request (two
  * attempts at most); finish returns TRUE when the service took the key. */
