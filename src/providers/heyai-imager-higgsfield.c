@@ -762,8 +762,10 @@ credentials_cb (GObject      *source,
     start (task);
 }
 
+/* One generation, behind the engine's concurrency gate
+ * (HeyaiRemoteProviderClass.gated_generate_async). */
 static void
-heyai_imager_higgsfield_generate_async (HeyaiImager         *imager,
+heyai_imager_higgsfield_generate_async (HeyaiRemoteProvider *base,
                                         HeyaiProject        *project,
                                         HeyaiScene          *scene,
                                         const HeyaiGenInput *input,
@@ -773,7 +775,7 @@ heyai_imager_higgsfield_generate_async (HeyaiImager         *imager,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data)
 {
-  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (imager);
+  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (base);
   GTask *task;
   GenData *data;
 
@@ -869,22 +871,6 @@ heyai_imager_higgsfield_estimate_cost (HeyaiImager *imager,
  * the engine's gate (heyai_remote_provider_report_cap()): from then on at
  * most N generations run at a time, and one refused by the cap (nothing
  * accepted, no request id) runs again when one of ours finishes. */
-
-/* The gate's inner generation. */
-static void
-gated_generate_async (HeyaiRemoteProvider *base,
-                      HeyaiProject        *project,
-                      HeyaiScene          *scene,
-                      const HeyaiGenInput *input,
-                      HeyaiGenReporter    *reporter,
-                      gboolean            *accepted,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data)
-{
-  heyai_imager_higgsfield_generate_async (HEYAI_IMAGER (base), project, scene, input, reporter, accepted,
-                                          cancellable, callback, user_data);
-}
 
 static void
 heyai_imager_higgsfield_capped_generate_async (HeyaiImager         *imager,
@@ -982,7 +968,7 @@ heyai_imager_higgsfield_class_init (HeyaiImagerHiggsfieldClass *klass)
   remote_class->name = "higgsfield";
   remote_class->default_model = HEYAI_HIGGSFIELD_DEFAULT_MODEL;
   remote_class->configure = heyai_imager_higgsfield_configure;
-  remote_class->gated_generate_async = gated_generate_async;
+  remote_class->gated_generate_async = heyai_imager_higgsfield_generate_async;
   remote_class->with_credentials = with_credentials;
   remote_class->test_request = test_request;
   remote_class->read_test_answer = read_test_answer;
