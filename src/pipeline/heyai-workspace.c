@@ -123,6 +123,7 @@ service_config (HeyaiWorkspace      *self,
   config->kling_negative_prompt = g_strdup (self->env.kling_negative_prompt);
   config->kling_poll_ms = g_strdup (self->env.kling_poll_ms);
   config->http_delay_scale = g_strdup (self->env.http_delay_scale);
+  config->kling_base_url = g_strdup (self->env.kling_base_url);
 
   for (guint i = 0; i < G_N_ELEMENTS (from_settings); i++)
     {

@@ -1545,6 +1545,7 @@ heyai_animator_kling_create (const char  *data_dir,
   g_autofree char *access = heyai_secrets_dup_from_env (HEYAI_SECRET_KLING_ACCESS);
   g_autofree char *secret = heyai_secrets_dup_from_env (HEYAI_SECRET_KLING_SECRET);
   g_autofree char *api_key = NULL;
+  g_auto(HeyaiProviderConfig) config = { 0 };
   HeyaiAnimatorKling *self;
 
   if (access != NULL && secret == NULL)
@@ -1552,11 +1553,13 @@ heyai_animator_kling_create (const char  *data_dir,
       heyai_secrets_set_missing_error (error, HEYAI_SECRET_KLING_SECRET);
       return NULL;
     }
+  heyai_provider_config_init_from_env (&config, data_dir);
   if (access == NULL && (api_key = heyai_secrets_dup_from_env (HEYAI_SECRET_KLING_API_KEY)) != NULL)
-    self = heyai_animator_kling_new_with_api_key (NULL, api_key, NULL, NULL);
+    self = heyai_animator_kling_new_with_api_key (config.kling_base_url, api_key, NULL, NULL);
   else
-    self = heyai_animator_kling_new (NULL, access, secret, NULL, NULL);
-  return heyai_remote_provider_configure_from_env (BASE (self), data_dir);
+    self = heyai_animator_kling_new (config.kling_base_url, access, secret, NULL, NULL);
+  heyai_remote_provider_configure (BASE (self), &config);
+  return G_OBJECT (self);
 }
 
 HeyaiHttp *

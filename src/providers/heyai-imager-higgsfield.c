@@ -1004,7 +1004,13 @@ heyai_imager_higgsfield_create (const char  *data_dir,
 {
   g_autofree char *pair = heyai_secrets_dup_from_env (HEYAI_SECRET_HIGGSFIELD);
 
-  return heyai_remote_provider_configure_from_env (BASE (heyai_imager_higgsfield_new (NULL, pair, NULL)), data_dir);
+  g_auto(HeyaiProviderConfig) config = { 0 };
+  HeyaiImagerHiggsfield *self;
+
+  heyai_provider_config_init_from_env (&config, data_dir);
+  self = heyai_imager_higgsfield_new (config.higgsfield_base_url, pair, NULL);
+  heyai_remote_provider_configure (BASE (self), &config);
+  return G_OBJECT (self);
 }
 
 HeyaiHttp *

@@ -732,6 +732,7 @@ heyai_provider_config_init_from_env (HeyaiProviderConfig *config,
   config->kling_negative_prompt = g_strdup (g_getenv ("HEYAI_KLING_NEGATIVE_PROMPT"));
   config->kling_poll_ms = dup_env ("HEYAI_KLING_POLL_MS");
   config->http_delay_scale = dup_env ("HEYAI_HTTP_DELAY_SCALE");
+  config->kling_base_url = dup_env ("HEYAI_KLING_BASE_URL");
 }
 
 void
@@ -757,4 +758,5 @@ heyai_provider_config_clear (HeyaiProviderConfig *config)
   g_clear_pointer (&config->kling_negative_prompt, g_free);
   g_clear_pointer (&config->kling_poll_ms, g_free);
   g_clear_pointer (&config->http_delay_scale, g_free);
+  g_clear_pointer (&config->kling_base_url, g_free);
 }

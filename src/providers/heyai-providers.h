@@ -400,6 +400,7 @@ typedef struct
   char *kling_negative_prompt;  /* HEYAI_KLING_NEGATIVE_PROMPT; "" (set, empty) sends none */
   char *kling_poll_ms;          /* HEYAI_KLING_POLL_MS (tests) */
   char *http_delay_scale;       /* HEYAI_HTTP_DELAY_SCALE: multiplies the clients' own backoff (tests) */
+  char *kling_base_url;         /* HEYAI_KLING_BASE_URL */
 } HeyaiProviderConfig;
 
 /* Fills @config (all NULL before) from the documented environment

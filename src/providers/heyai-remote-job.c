@@ -704,8 +704,10 @@ heyai_remote_provider_constructed (GObject *object)
 
   G_OBJECT_CLASS (heyai_remote_provider_parent_class)->constructed (object);
 
+  /* NULL: the service's own address (a configured one comes as the
+   * property, from HeyaiProviderConfig). */
   if (priv->base_url == NULL)
-    priv->base_url = heyai_provider_descriptor_dup_base_url (descriptor);
+    priv->base_url = g_strdup (descriptor->base_url);
   if (priv->model == NULL)
     set_model (self, klass->default_model);
   priv->poll_ms = MAX (klass->default_poll_ms, 1);
@@ -978,19 +980,6 @@ heyai_remote_provider_retry_delay_ms (HeyaiRemoteProvider *self,
   seconds = MIN (seconds, MAX (policy.max_delay, 0.0));
   seconds *= priv->delay_scale;
   return (guint) CLAMP (seconds * 1000.0, 0, 600000);
-}
-
-GObject *
-heyai_remote_provider_configure_from_env (HeyaiRemoteProvider *self,
-                                          const char          *data_dir)
-{
-  g_auto(HeyaiProviderConfig) config = { 0 };
-
-  g_return_val_if_fail (HEYAI_IS_REMOTE_PROVIDER (self), NULL);
-
-  heyai_provider_config_init_from_env (&config, data_dir);
-  heyai_remote_provider_configure (self, &config);
-  return G_OBJECT (self);
 }
 
 /* -- Test connection ------------------------------------------------------ */

@@ -201,7 +201,7 @@ void     heyai_remote_job_return_cancelled (GTask              *task);
 /* The base of the remote media clients: its service's HeyaiHttp (made at
  * construction from the descriptor row's base URL and label, with the
  * class's timeout), and the properties every client has: "base-url"
- * (construct only; NULL: the descriptor's, which reads its variable),
+ * (construct only; NULL: the descriptor's default address),
  * "model" (NULL or "" keeps the current one; the class's default until
  * heyai_remote_provider_configure() gives the configured one), "poll-interval" (ms), "max-wait" (s) and "price" (the
  * price table's override, 0: built in). */
@@ -286,10 +286,6 @@ void        heyai_remote_provider_test_async        (HeyaiRemoteProvider  *self,
 gboolean    heyai_remote_provider_test_finish       (HeyaiRemoteProvider  *self,
                                                      GAsyncResult         *result,
                                                      GError              **error);
-/* A descriptor's create(): the configuration loader's values
- * (heyai_provider_config_init_from_env()) applied to @self; returns @self. */
-GObject    *heyai_remote_provider_configure_from_env (HeyaiRemoteProvider *self,
-                                                      const char          *data_dir);
 
 /* The configuration as values (read once at start-up by
  * heyai_provider_config_init_from_env() or the workspace): the backoff
