@@ -221,18 +221,19 @@ business_code (HeyaiHttpResponse *response,
   return json_node_get_int (code);
 }
 
+/* HeyaiRemoteProviderClass.classify: an answer from Kling itself. */
 static HeyaiHttpVerdict
-classify (HeyaiHttpResponse  *response,
-          GError            **error,
-          gpointer            user_data)
+classify (HeyaiRemoteProvider  *base,
+          HeyaiHttpResponse    *response,
+          GError              **error)
 {
-  HeyaiAnimatorKling *self = user_data;
+  HeyaiAnimatorKling *self = HEYAI_ANIMATOR_KLING (base);
   guint status = heyai_http_response_get_status (response);
   const char *message = NULL;
   gint64 code = business_code (response, &message);
   const char *detail = message != NULL ? message : _("no detail");
 
-  if (code == 0 || (code < 0 && status < 400) || !heyai_remote_provider_is_service_response (BASE (self), response))
+  if (code == 0 || (code < 0 && status < 400))
     return HEYAI_HTTP_VERDICT_DEFAULT;
 
   switch (code)
@@ -599,7 +600,7 @@ lookup_cb (GObject      *source,
       return;
     }
 
-  switch (classify (response, &error, self))
+  switch (heyai_remote_provider_classify (BASE (self), response, &error))
     {
     case HEYAI_HTTP_VERDICT_RETRY:
       if (++data->lookup_attempts < MAX_LOOKUP_ATTEMPTS)
@@ -709,7 +710,7 @@ submitted_cb (GObject      *source,
       return;
     }
 
-  switch (classify (response, &error, self))
+  switch (heyai_remote_provider_classify (BASE (self), response, &error))
     {
     case HEYAI_HTTP_VERDICT_RETRY:
       if (data->submit_attempts < MAX_SUBMIT_ATTEMPTS)
@@ -1397,7 +1398,6 @@ heyai_animator_kling_constructed (GObject *object)
     self->mode = g_strdup (HEYAI_KLING_DEFAULT_MODE);
   self->negative_prompt = g_strdup (DEFAULT_NEGATIVE);
 
-  heyai_http_set_classifier (HTTP (self), classify, self, NULL);
   heyai_http_set_auth_func (HTTP (self), auth_func, self, NULL);
 }
 
@@ -1489,6 +1489,7 @@ heyai_animator_kling_class_init (HeyaiAnimatorKlingClass *klass)
   remote_class->name = "kling";
   remote_class->default_model = HEYAI_KLING_DEFAULT_MODEL;
   remote_class->configure = heyai_animator_kling_configure;
+  remote_class->classify = classify;
   remote_class->with_credentials = with_credentials;
   remote_class->test_request = test_request;
   remote_class->default_poll_ms = DEFAULT_POLL_MS;

@@ -174,19 +174,20 @@ classify_status (HeyaiImagerHiggsfield  *self,
     }
 }
 
+/* HeyaiRemoteProviderClass.classify: an answer from Higgsfield itself. */
 static HeyaiHttpVerdict
-classify (HeyaiHttpResponse  *response,
-          GError            **error,
-          gpointer            user_data)
+classify (HeyaiRemoteProvider  *base,
+          HeyaiHttpResponse    *response,
+          GError              **error)
 {
-  HeyaiImagerHiggsfield *self = user_data;
+  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (base);
   guint status = heyai_http_response_get_status (response);
   const char *correlation = heyai_http_response_get_header (response, "X-Correlation-ID");
   g_autofree char *detail = NULL;
   g_autoptr(GError) local_error = NULL;
   HeyaiHttpVerdict verdict;
 
-  if (status < 400 || !heyai_remote_provider_is_service_response (BASE (self), response))
+  if (status < 400)
     return HEYAI_HTTP_VERDICT_DEFAULT;
 
   detail = dup_detail (response);
@@ -481,7 +482,7 @@ submitted_cb (GObject      *source,
       gboolean has_detail = detail != NULL;
       /* classify() answers RETRY for the concurrency cap (400, C.1 item 2:
        * nothing was accepted) and learns the cap from it. */
-      HeyaiHttpVerdict verdict = classify (response, &error, self);
+      HeyaiHttpVerdict verdict = heyai_remote_provider_classify (BASE (self), response, &error);
 
       /* An answer that proves the request was refused: final, or safe to send again. */
       if (verdict == HEYAI_HTTP_VERDICT_FINAL)
@@ -931,7 +932,6 @@ heyai_imager_higgsfield_constructed (GObject *object)
   G_OBJECT_CLASS (heyai_imager_higgsfield_parent_class)->constructed (object);
 
   self->resolution = g_strdup (HEYAI_HIGGSFIELD_DEFAULT_RESOLUTION);
-  heyai_http_set_classifier (HTTP (self), classify, self, NULL);
 }
 
 static void
@@ -968,6 +968,7 @@ heyai_imager_higgsfield_class_init (HeyaiImagerHiggsfieldClass *klass)
   remote_class->name = "higgsfield";
   remote_class->default_model = HEYAI_HIGGSFIELD_DEFAULT_MODEL;
   remote_class->configure = heyai_imager_higgsfield_configure;
+  remote_class->classify = classify;
   remote_class->gated_generate_async = heyai_imager_higgsfield_generate_async;
   remote_class->with_credentials = with_credentials;
   remote_class->test_request = test_request;
@@ -1053,7 +1054,7 @@ read_test_answer (HeyaiRemoteProvider  *base,
 
   if ((status >= 200 && status < 300) || status == 404)
     return TRUE;
-  if (classify (response, &local_error, base) == HEYAI_HTTP_VERDICT_DEFAULT || local_error == NULL)
+  if (heyai_remote_provider_classify (base, response, &local_error) == HEYAI_HTTP_VERDICT_DEFAULT || local_error == NULL)
     {
       g_clear_error (&local_error);
       local_error = g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,

@@ -694,6 +694,14 @@ set_model (HeyaiRemoteProvider *self,
     g_object_notify_by_pspec (G_OBJECT (self), provider_properties[PROVIDER_PROP_MODEL]);
 }
 
+static HeyaiHttpVerdict
+classify_cb (HeyaiHttpResponse  *response,
+             GError            **error,
+             gpointer            user_data)
+{
+  return heyai_remote_provider_classify (user_data, response, error);
+}
+
 static void
 heyai_remote_provider_constructed (GObject *object)
 {
@@ -716,6 +724,8 @@ heyai_remote_provider_constructed (GObject *object)
 
   priv->http = heyai_http_new (priv->base_url, heyai_provider_descriptor_label (descriptor));
   heyai_http_set_timeout (priv->http, klass->timeout);
+  if (klass->classify != NULL)
+    heyai_http_set_classifier (priv->http, classify_cb, self, NULL);
   priv->constructed = TRUE;
 }
 
@@ -1219,4 +1229,19 @@ heyai_remote_provider_get_concurrency_cap (HeyaiRemoteProvider *self)
 
   g_return_val_if_fail (HEYAI_IS_REMOTE_PROVIDER (self), 0);
   return priv->concurrency_cap;
+}
+
+HeyaiHttpVerdict
+heyai_remote_provider_classify (HeyaiRemoteProvider  *self,
+                                HeyaiHttpResponse    *response,
+                                GError              **error)
+{
+  HeyaiRemoteProviderClass *klass;
+
+  g_return_val_if_fail (HEYAI_IS_REMOTE_PROVIDER (self), HEYAI_HTTP_VERDICT_DEFAULT);
+
+  klass = HEYAI_REMOTE_PROVIDER_GET_CLASS (self);
+  if (klass->classify == NULL || !heyai_remote_provider_is_service_response (self, response))
+    return HEYAI_HTTP_VERDICT_DEFAULT;
+  return klass->classify (self, response, error);
 }

@@ -252,8 +252,22 @@ struct _HeyaiRemoteProviderClass
                                         GAsyncReadyCallback   callback,
                                         gpointer              user_data);
 
-  gpointer      padding[3];
+  /* The error envelope of an answer from the service itself (the engine
+   * leaves result downloads from other hosts to the HTTP layer): FINAL or
+   * RETRY with @error for the service's own codes, DEFAULT for the HTTP
+   * layer's rules.  Installed as the HTTP client's classifier. */
+  HeyaiHttpVerdict (*classify)     (HeyaiRemoteProvider       *self,
+                                    HeyaiHttpResponse         *response,
+                                    GError                   **error);
+
+  gpointer      padding[2];
 };
+
+/* The class's classify() for an answer from the service, DEFAULT for any
+ * other (a result file on a CDN: its 403/404 say nothing of the account). */
+HeyaiHttpVerdict heyai_remote_provider_classify     (HeyaiRemoteProvider  *self,
+                                                     HeyaiHttpResponse    *response,
+                                                     GError              **error);
 
 /* The account's concurrency cap, an engine capability any client can
  * use: the client reports each refusal "too many requests at a time, at
