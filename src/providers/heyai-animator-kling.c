@@ -1563,28 +1563,6 @@ heyai_animator_kling_create (const char  *data_dir,
   return G_OBJECT (self);
 }
 
-HeyaiHttp *
-heyai_animator_kling_get_http (HeyaiAnimatorKling *self)
-{
-  g_return_val_if_fail (HEYAI_IS_ANIMATOR_KLING (self), NULL);
-
-  return HTTP (self);
-}
-
-void
-heyai_animator_kling_set_poll_interval (HeyaiAnimatorKling *self,
-                                        guint               ms)
-{
-  heyai_remote_provider_set_poll_interval (BASE (self), ms);
-}
-
-void
-heyai_animator_kling_set_max_wait (HeyaiAnimatorKling *self,
-                                   guint               seconds)
-{
-  heyai_remote_provider_set_max_wait (BASE (self), seconds);
-}
-
 /* ---------------------------------------------------------------------- */
 /* Test connection: list one task (authenticated, free)                    */
 

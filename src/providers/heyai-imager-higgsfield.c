@@ -1014,28 +1014,6 @@ heyai_imager_higgsfield_create (const char  *data_dir,
   return G_OBJECT (self);
 }
 
-HeyaiHttp *
-heyai_imager_higgsfield_get_http (HeyaiImagerHiggsfield *self)
-{
-  g_return_val_if_fail (HEYAI_IS_IMAGER_HIGGSFIELD (self), NULL);
-
-  return HTTP (self);
-}
-
-void
-heyai_imager_higgsfield_set_poll_interval (HeyaiImagerHiggsfield *self,
-                                           guint                  ms)
-{
-  heyai_remote_provider_set_poll_interval (BASE (self), ms);
-}
-
-void
-heyai_imager_higgsfield_set_max_wait (HeyaiImagerHiggsfield *self,
-                                      guint                  seconds)
-{
-  heyai_remote_provider_set_max_wait (BASE (self), seconds);
-}
-
 /* ---------------------------------------------------------------------- */
 /* Test connection: the status of a request that does not exist            */
 
