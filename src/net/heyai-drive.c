@@ -200,7 +200,8 @@ heyai_drive_init (HeyaiDrive *self)
   heyai_http_set_classifier (self->http, drive_classify, self, NULL);
   heyai_http_set_classifier (self->upload_http, drive_classify, self, NULL);
   self->chunk_size = HEYAI_DRIVE_DEFAULT_CHUNK;
-  heyai_drive_set_shared_drive_id (self, g_getenv ("HEYAI_DRIVE_SHARED_DRIVE_ID"));
+  /* The shared drive (HEYAI_DRIVE_SHARED_DRIVE_ID) comes as a value:
+   * heyai_drive_set_shared_drive_id(). */
 }
 
 void

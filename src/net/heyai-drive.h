@@ -91,7 +91,7 @@ GPtrArray  *heyai_drive_list_changes_finish (HeyaiDrive          *self,
                                              GError             **error);
 
 /* Shared drives (API-CONTRACTS.md C.5 item 18): with a shared drive id
- * (default: $HEYAI_DRIVE_SHARED_DRIVE_ID), the tree starts in that drive
+ * (HEYAI_DRIVE_SHARED_DRIVE_ID as a value: HeyaiProviderConfig), the tree starts in that drive
  * (a NULL parent means the drive, not My Drive's "root") and lists are
  * scoped to it (corpora=drive, driveId, includeItemsFromAllDrives=true).
  * Every Drive call carries supportsAllDrives=true either way.  NULL or

@@ -115,6 +115,15 @@ service_config (HeyaiWorkspace      *self,
   config->anthropic_output = g_strdup (self->env.anthropic_output);
   config->drive_shared_drive_id = g_strdup (self->env.drive_shared_drive_id);
   config->higgsfield_base_url = g_strdup (self->env.higgsfield_base_url);
+  config->higgsfield_model = g_strdup (self->env.higgsfield_model);
+  config->higgsfield_resolution = g_strdup (self->env.higgsfield_resolution);
+  config->higgsfield_poll_ms = g_strdup (self->env.higgsfield_poll_ms);
+  config->kling_model = g_strdup (self->env.kling_model);
+  config->kling_mode = g_strdup (self->env.kling_mode);
+  config->kling_negative_prompt = g_strdup (self->env.kling_negative_prompt);
+  config->kling_poll_ms = g_strdup (self->env.kling_poll_ms);
+  config->http_delay_scale = g_strdup (self->env.http_delay_scale);
+  config->kling_base_url = g_strdup (self->env.kling_base_url);
 
   for (guint i = 0; i < G_N_ELEMENTS (from_settings); i++)
     {
@@ -223,6 +232,9 @@ create_named_provider (HeyaiWorkspace  *self,
   if (provider == NULL)
     return NULL;
 
+  /* Kling, Higgsfield: model, mode, poll interval... as values. */
+  if (HEYAI_IS_REMOTE_PROVIDER (provider))
+    heyai_remote_provider_configure (HEYAI_REMOTE_PROVIDER (provider), &config);
   if (HEYAI_IS_STORAGE_GDRIVE (provider))
     heyai_workspace_configure_drive (self, heyai_storage_gdrive_get_drive (HEYAI_STORAGE_GDRIVE (provider)));
 

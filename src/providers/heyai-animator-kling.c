@@ -221,32 +221,19 @@ business_code (HeyaiHttpResponse *response,
   return json_node_get_int (code);
 }
 
-/* TRUE if @response answers a request to the service itself (not a result
- * file on some CDN, whose 403/404 mean nothing about our account). */
-static gboolean
-is_service_response (const char        *base_url,
-                     HeyaiHttpResponse *response)
-{
-  const char *url = heyai_http_response_get_url (response);
-  gsize len = strlen (base_url);
-
-  while (len > 0 && base_url[len - 1] == '/')
-    len--;
-  return url != NULL && strncmp (url, base_url, len) == 0 && (url[len] == '/' || url[len] == '\0' || url[len] == '?');
-}
-
+/* HeyaiRemoteProviderClass.classify: an answer from Kling itself. */
 static HeyaiHttpVerdict
-classify (HeyaiHttpResponse  *response,
-          GError            **error,
-          gpointer            user_data)
+classify (HeyaiRemoteProvider  *base,
+          HeyaiHttpResponse    *response,
+          GError              **error)
 {
-  HeyaiAnimatorKling *self = user_data;
+  HeyaiAnimatorKling *self = HEYAI_ANIMATOR_KLING (base);
   guint status = heyai_http_response_get_status (response);
   const char *message = NULL;
   gint64 code = business_code (response, &message);
   const char *detail = message != NULL ? message : _("no detail");
 
-  if (code == 0 || (code < 0 && status < 400) || !is_service_response (heyai_remote_provider_get_base_url (BASE (self)), response))
+  if (code == 0 || (code < 0 && status < 400))
     return HEYAI_HTTP_VERDICT_DEFAULT;
 
   switch (code)
@@ -324,8 +311,6 @@ classify (HeyaiHttpResponse  *response,
 /* ---------------------------------------------------------------------- */
 /* One clip                                                                */
 
-typedef void (*StepFunc) (GTask *task);
-
 typedef struct
 {
   HeyaiRemoteJob remote;         /* first: the engine's part */
@@ -375,39 +360,6 @@ finish_error (GTask  *task,
 {
   g_task_return_error (task, error);
   g_object_unref (task);
-}
-
-static void
-wait_then (GTask    *task,
-           guint     ms,
-           StepFunc  next)
-{
-  ClipData *data = g_task_get_task_data (task);
-
-  heyai_remote_wait_start (&data->remote.wait, task, ms, next, heyai_remote_job_return_cancelled);
-}
-
-/* Backoff before retrying a create or lookup: Retry-After when the answer
- * had one, else the HTTP layer's policy. */
-static guint
-retry_delay_ms (HeyaiAnimatorKling *self,
-                HeyaiHttpResponse  *response,
-                guint               attempt)
-{
-  HeyaiRetryPolicy policy;
-  double seconds = -1;
-  const char *scale = g_getenv ("HEYAI_HTTP_DELAY_SCALE");
-
-  heyai_http_get_retry_policy (HTTP (self), &policy);
-  if (response != NULL)
-    seconds = heyai_http_parse_retry_after (heyai_http_response_get_headers (response),
-                                            g_get_real_time () / G_USEC_PER_SEC);
-  if (seconds < 0)
-    seconds = MAX (heyai_http_backoff_delay (&policy, attempt), MIN (1.0, policy.base_delay));
-  seconds = MIN (seconds, MAX (policy.max_delay, 0.0));
-  if (scale != NULL && *scale != '\0')
-    seconds *= g_ascii_strtod (scale, NULL);
-  return (guint) CLAMP (seconds * 1000.0, 0, 600000);
 }
 
 static void submit (GTask *task);
@@ -644,16 +596,16 @@ lookup_cb (GObject      *source,
   if (status / 100 == 2 && ++data->lookup_attempts < MAX_LOOKUP_ATTEMPTS)
     {
       /* Unreadable answer: ask again rather than guess. */
-      wait_then (task, retry_delay_ms (self, response, data->lookup_attempts), lookup);
+      heyai_remote_job_wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), response, data->lookup_attempts), lookup);
       return;
     }
 
-  switch (classify (response, &error, self))
+  switch (heyai_remote_provider_classify (BASE (self), response, &error))
     {
     case HEYAI_HTTP_VERDICT_RETRY:
       if (++data->lookup_attempts < MAX_LOOKUP_ATTEMPTS)
         {
-          wait_then (task, retry_delay_ms (self, response, data->lookup_attempts), lookup);
+          heyai_remote_job_wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), response, data->lookup_attempts), lookup);
           return;
         }
       finish_error (task, g_steal_pointer (&error));
@@ -713,7 +665,7 @@ submitted_cb (GObject      *source,
           finish_error (task, g_steal_pointer (&error));
           return;
         }
-      wait_then (task, retry_delay_ms (self, NULL, data->submit_attempts), lookup);
+      heyai_remote_job_wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), NULL, data->submit_attempts), lookup);
       return;
     }
 
@@ -734,7 +686,7 @@ submitted_cb (GObject      *source,
                                            _("Kling sent answers HeyAI does not understand. Try again later.")));
           return;
         }
-      wait_then (task, retry_delay_ms (self, NULL, data->submit_attempts), lookup);
+      heyai_remote_job_wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), NULL, data->submit_attempts), lookup);
       return;
     }
 
@@ -758,12 +710,12 @@ submitted_cb (GObject      *source,
       return;
     }
 
-  switch (classify (response, &error, self))
+  switch (heyai_remote_provider_classify (BASE (self), response, &error))
     {
     case HEYAI_HTTP_VERDICT_RETRY:
       if (data->submit_attempts < MAX_SUBMIT_ATTEMPTS)
         {
-          wait_then (task, retry_delay_ms (self, response, data->submit_attempts), submit);
+          heyai_remote_job_wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), response, data->submit_attempts), submit);
           return;
         }
       if (error != NULL)
@@ -783,7 +735,7 @@ submitted_cb (GObject      *source,
           {
             if (data->submit_attempts < MAX_SUBMIT_ATTEMPTS)
               {
-                wait_then (task, retry_delay_ms (self, response, data->submit_attempts), submit);
+                heyai_remote_job_wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), response, data->submit_attempts), submit);
                 return;
               }
             finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
@@ -1156,7 +1108,7 @@ start (GTask *task)
 static void
 credentials_ready (GTask *task)
 {
-  StepFunc next = g_object_get_data (G_OBJECT (task), "heyai-next");
+  HeyaiRemoteJobStep next = g_object_get_data (G_OBJECT (task), "heyai-next");
 
   /* A task other than a clip (Test connection) says what comes next. */
   if (next != NULL)
@@ -1417,23 +1369,35 @@ animator_iface_init (HeyaiAnimatorInterface *iface)
   iface->animate_finish = heyai_animator_kling_animate_finish;
 }
 
+/* The configured model, mode (HEYAI_KLING_MODE), negative prompt and poll
+ * interval replace the defaults. */
+static void
+heyai_animator_kling_configure (HeyaiRemoteProvider       *base,
+                                const HeyaiProviderConfig *config)
+{
+  HeyaiAnimatorKling *self = HEYAI_ANIMATOR_KLING (base);
+
+  heyai_remote_provider_apply_settings (base, config->kling_model, config->kling_poll_ms);
+  if (config->kling_mode != NULL)
+    g_object_set (self, "mode", config->kling_mode, NULL);
+  if (config->kling_negative_prompt != NULL)
+    {
+      g_free (self->negative_prompt);
+      self->negative_prompt = g_strdup (config->kling_negative_prompt);
+    }
+}
+
 static void
 heyai_animator_kling_constructed (GObject *object)
 {
   HeyaiAnimatorKling *self = HEYAI_ANIMATOR_KLING (object);
-  const char *env;
 
   G_OBJECT_CLASS (heyai_animator_kling_parent_class)->constructed (object);
 
   if (self->mode == NULL)
-    {
-      env = g_getenv ("HEYAI_KLING_MODE");
-      self->mode = g_strdup (env != NULL && *env != '\0' ? env : HEYAI_KLING_DEFAULT_MODE);
-    }
-  env = g_getenv ("HEYAI_KLING_NEGATIVE_PROMPT");
-  self->negative_prompt = g_strdup (env != NULL ? env : DEFAULT_NEGATIVE);
+    self->mode = g_strdup (HEYAI_KLING_DEFAULT_MODE);
+  self->negative_prompt = g_strdup (DEFAULT_NEGATIVE);
 
-  heyai_http_set_classifier (HTTP (self), classify, self, NULL);
   heyai_http_set_auth_func (HTTP (self), auth_func, self, NULL);
 }
 
@@ -1506,6 +1470,10 @@ heyai_animator_kling_set_property (GObject      *object,
     }
 }
 
+static void              with_credentials (GTask               *task,
+                                           HeyaiRemoteJobStep   next);
+static HeyaiHttpRequest *test_request     (HeyaiRemoteProvider *base);
+
 static void
 heyai_animator_kling_class_init (HeyaiAnimatorKlingClass *klass)
 {
@@ -1519,9 +1487,11 @@ heyai_animator_kling_class_init (HeyaiAnimatorKlingClass *klass)
 
   remote_class->role = HEYAI_ROLE_ANIMATOR;
   remote_class->name = "kling";
-  remote_class->model_env = "HEYAI_KLING_MODEL";
   remote_class->default_model = HEYAI_KLING_DEFAULT_MODEL;
-  remote_class->poll_env = "HEYAI_KLING_POLL_MS";
+  remote_class->configure = heyai_animator_kling_configure;
+  remote_class->classify = classify;
+  remote_class->with_credentials = with_credentials;
+  remote_class->test_request = test_request;
   remote_class->default_poll_ms = DEFAULT_POLL_MS;
   remote_class->default_max_wait = DEFAULT_MAX_WAIT;
   remote_class->timeout = 120;
@@ -1576,71 +1546,42 @@ heyai_animator_kling_create (const char  *data_dir,
   g_autofree char *access = heyai_secrets_dup_from_env (HEYAI_SECRET_KLING_ACCESS);
   g_autofree char *secret = heyai_secrets_dup_from_env (HEYAI_SECRET_KLING_SECRET);
   g_autofree char *api_key = NULL;
+  g_auto(HeyaiProviderConfig) config = { 0 };
+  HeyaiAnimatorKling *self;
 
   if (access != NULL && secret == NULL)
     {
       heyai_secrets_set_missing_error (error, HEYAI_SECRET_KLING_SECRET);
       return NULL;
     }
+  heyai_provider_config_init_from_env (&config, data_dir);
   if (access == NULL && (api_key = heyai_secrets_dup_from_env (HEYAI_SECRET_KLING_API_KEY)) != NULL)
-    return G_OBJECT (heyai_animator_kling_new_with_api_key (NULL, api_key, NULL, NULL));
-  return G_OBJECT (heyai_animator_kling_new (NULL, access, secret, NULL, NULL));
-}
-
-HeyaiHttp *
-heyai_animator_kling_get_http (HeyaiAnimatorKling *self)
-{
-  g_return_val_if_fail (HEYAI_IS_ANIMATOR_KLING (self), NULL);
-
-  return HTTP (self);
-}
-
-void
-heyai_animator_kling_set_poll_interval (HeyaiAnimatorKling *self,
-                                        guint               ms)
-{
-  heyai_remote_provider_set_poll_interval (BASE (self), ms);
-}
-
-void
-heyai_animator_kling_set_max_wait (HeyaiAnimatorKling *self,
-                                   guint               seconds)
-{
-  heyai_remote_provider_set_max_wait (BASE (self), seconds);
+    self = heyai_animator_kling_new_with_api_key (config.kling_base_url, api_key, NULL, NULL);
+  else
+    self = heyai_animator_kling_new (config.kling_base_url, access, secret, NULL, NULL);
+  heyai_remote_provider_configure (BASE (self), &config);
+  return G_OBJECT (self);
 }
 
 /* ---------------------------------------------------------------------- */
 /* Test connection: list one task (authenticated, free)                    */
 
-static void
-test_list_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+static HeyaiHttpRequest *
+test_request (HeyaiRemoteProvider *base)
 {
-  GTask *task = user_data;   /* owned */
-  g_autoptr(HeyaiHttpResponse) response = NULL;
-  GError *error = NULL;
-
-  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
-  if (response == NULL)
-    {
-      finish_error (task, error);
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
-}
-
-static void
-test_send (GTask *task)   /* owned */
-{
-  HeyaiAnimatorKling *self = g_task_get_source_object (task);
-  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", "/v1/videos/image2video");
+  HeyaiHttpRequest *request = heyai_http_request_new ("GET", "/v1/videos/image2video");
 
   heyai_http_request_add_query (request, "pageNum", "1");
   heyai_http_request_add_query (request, "pageSize", "1");
-  heyai_http_request_set_max_attempts (request, 2);
-  heyai_http_send_async (HTTP (self), request, g_task_get_cancellable (task), test_list_cb, task);
+  return request;
+}
+
+static void
+with_credentials (GTask              *task,
+                  HeyaiRemoteJobStep  next)
+{
+  g_object_set_data (G_OBJECT (task), "heyai-next", next);
+  resolve_credentials (task);
 }
 
 void
@@ -1649,14 +1590,7 @@ heyai_animator_kling_test_async (HeyaiAnimatorKling  *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  GTask *task;
-
-  g_return_if_fail (HEYAI_IS_ANIMATOR_KLING (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, heyai_animator_kling_test_async);
-  g_object_set_data (G_OBJECT (task), "heyai-next", test_send);
-  resolve_credentials (task);
+  heyai_remote_provider_test_async (BASE (self), cancellable, callback, user_data);
 }
 
 gboolean
@@ -1664,6 +1598,5 @@ heyai_animator_kling_test_finish (HeyaiAnimatorKling  *self,
                                   GAsyncResult        *result,
                                   GError             **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return heyai_remote_provider_test_finish (BASE (self), result, error);
 }

@@ -116,11 +116,7 @@ HeyaiAnimatorKling *heyai_animator_kling_new_with_api_key (const char *base_url,
 /* The registry's constructor: reads KLING_* now when set. */
 GObject            *heyai_animator_kling_create   (const char         *data_dir,
                                                    GError            **error);
-HeyaiHttp          *heyai_animator_kling_get_http (HeyaiAnimatorKling *self);
-void                heyai_animator_kling_set_poll_interval (HeyaiAnimatorKling *self,
-                                                            guint               ms);
-void                heyai_animator_kling_set_max_wait      (HeyaiAnimatorKling *self,
-                                                            guint               seconds);
+/* get_http, poll interval, max wait: HeyaiRemoteProvider's. */
 
 /* The estimate for one clip of @duration seconds in @mode ("std"/"pro"). */
 double              heyai_kling_price              (const char         *mode,

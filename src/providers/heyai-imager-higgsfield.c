@@ -28,10 +28,6 @@ struct _HeyaiImagerHiggsfield
   char      *resolution;
   char      *key_id;       /* NULL: not resolved yet */
   char      *key_secret;
-  guint      concurrency_cap;   /* learned from a 400 "Maximum number of concurrent requests (N)"; 0: unknown */
-  guint      cap_refusals;      /* such answers so far */
-  guint      in_flight;         /* generations under way (the gate below) */
-  GQueue     waiting;           /* GTask*: generations waiting for a free slot */
 };
 
 #define BASE(self)     HEYAI_REMOTE_PROVIDER (self)
@@ -94,20 +90,6 @@ dup_detail (HeyaiHttpResponse *response)
   return heyai_http_response_dup_error_detail (response);
 }
 
-/* TRUE if @response answers a request to the service itself (not a result
- * file on some CDN, whose 403/404 mean nothing about our account). */
-static gboolean
-is_service_response (const char        *base_url,
-                     HeyaiHttpResponse *response)
-{
-  const char *url = heyai_http_response_get_url (response);
-  gsize len = strlen (base_url);
-
-  while (len > 0 && base_url[len - 1] == '/')
-    len--;
-  return url != NULL && strncmp (url, base_url, len) == 0 && (url[len] == '/' || url[len] == '\0' || url[len] == '?');
-}
-
 /* "Maximum number of concurrent requests (4) has been reached" -> 4, or 0
  * when @detail is not the concurrency cap (contracts C.1 item 2). */
 guint
@@ -168,12 +150,7 @@ classify_status (HeyaiImagerHiggsfield  *self,
           /* The account's cap, not a failure of the scene: nothing was
            * accepted; wait and send it again, and keep at most @cap in
            * flight from now on. */
-          self->cap_refusals++;
-          if (self->concurrency_cap == 0 || cap < self->concurrency_cap)
-            {
-              self->concurrency_cap = cap;
-              g_debug ("Higgsfield: the account allows %u requests at a time", cap);
-            }
+          heyai_remote_provider_report_cap (BASE (self), cap);
           g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
                        _("Higgsfield is already making %u stills for this account, its limit; "
                          "the still waits for one of them to finish."), cap);
@@ -197,19 +174,20 @@ classify_status (HeyaiImagerHiggsfield  *self,
     }
 }
 
+/* HeyaiRemoteProviderClass.classify: an answer from Higgsfield itself. */
 static HeyaiHttpVerdict
-classify (HeyaiHttpResponse  *response,
-          GError            **error,
-          gpointer            user_data)
+classify (HeyaiRemoteProvider  *base,
+          HeyaiHttpResponse    *response,
+          GError              **error)
 {
-  HeyaiImagerHiggsfield *self = user_data;
+  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (base);
   guint status = heyai_http_response_get_status (response);
   const char *correlation = heyai_http_response_get_header (response, "X-Correlation-ID");
   g_autofree char *detail = NULL;
   g_autoptr(GError) local_error = NULL;
   HeyaiHttpVerdict verdict;
 
-  if (status < 400 || !is_service_response (heyai_remote_provider_get_base_url (BASE (self)), response))
+  if (status < 400)
     return HEYAI_HTTP_VERDICT_DEFAULT;
 
   detail = dup_detail (response);
@@ -233,7 +211,7 @@ guint
 heyai_imager_higgsfield_get_concurrency_cap (HeyaiImagerHiggsfield *self)
 {
   g_return_val_if_fail (HEYAI_IS_IMAGER_HIGGSFIELD (self), 0);
-  return self->concurrency_cap;
+  return heyai_remote_provider_get_concurrency_cap (BASE (self));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -483,7 +461,7 @@ submitted_cb (GObject      *source,
               g_debug ("Higgsfield: scene %d: the submit was not sent (%s), trying again in %.3f s",
                        data->remote.position, error->message, delay);
               heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_RUNNING);
-              heyai_remote_wait_start (&data->remote.wait, task, (guint) (delay * 1000), submit, heyai_remote_job_return_cancelled);
+              heyai_remote_job_wait_then (task, (guint) (delay * 1000), submit);
               return;
             }
           heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_RUNNING);   /* nothing on its way */
@@ -504,7 +482,7 @@ submitted_cb (GObject      *source,
       gboolean has_detail = detail != NULL;
       /* classify() answers RETRY for the concurrency cap (400, C.1 item 2:
        * nothing was accepted) and learns the cap from it. */
-      HeyaiHttpVerdict verdict = classify (response, &error, self);
+      HeyaiHttpVerdict verdict = heyai_remote_provider_classify (BASE (self), response, &error);
 
       /* An answer that proves the request was refused: final, or safe to send again. */
       if (verdict == HEYAI_HTTP_VERDICT_FINAL)
@@ -525,7 +503,7 @@ submitted_cb (GObject      *source,
               double delay = heyai_http_next_delay (HTTP (self), data->refused_submits, -1);
 
               heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_RUNNING);   /* nothing on its way */
-              heyai_remote_wait_start (&data->remote.wait, task, (guint) (delay * 1000), submit, heyai_remote_job_return_cancelled);
+              heyai_remote_job_wait_then (task, (guint) (delay * 1000), submit);
               return;
             }
           g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
@@ -785,8 +763,10 @@ credentials_cb (GObject      *source,
     start (task);
 }
 
+/* One generation, behind the engine's concurrency gate
+ * (HeyaiRemoteProviderClass.gated_generate_async). */
 static void
-heyai_imager_higgsfield_generate_async (HeyaiImager         *imager,
+heyai_imager_higgsfield_generate_async (HeyaiRemoteProvider *base,
                                         HeyaiProject        *project,
                                         HeyaiScene          *scene,
                                         const HeyaiGenInput *input,
@@ -796,7 +776,7 @@ heyai_imager_higgsfield_generate_async (HeyaiImager         *imager,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data)
 {
-  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (imager);
+  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (base);
   GTask *task;
   GenData *data;
 
@@ -888,121 +868,10 @@ heyai_imager_higgsfield_estimate_cost (HeyaiImager *imager,
 /* ---------------------------------------------------------------------- */
 /* The account's concurrency cap (contracts C.1 item 2)                    */
 
-/* Once Higgsfield said how many requests the account may have in flight,
- * at most that many generations run at a time; the others wait here in
- * order.  A generation refused by the cap (nothing accepted, no request
- * id) goes back to the head of the queue and runs again when one of ours
- * finishes: the cap is not a failure of the scene. */
-
-#define MAX_CAP_REQUEUES 50
-
-typedef struct
-{
-  HeyaiProject     *project;
-  HeyaiScene       *scene;
-  HeyaiGenInput    *input;
-  HeyaiGenReporter *reporter;
-  gboolean          accepted;   /* Higgsfield took the request (it has an id) */
-  guint         cap_refusals_at_start;
-  guint         requeues;
-} CappedData;
-
-static void
-capped_data_free (CappedData *data)
-{
-  g_clear_object (&data->project);
-  g_clear_object (&data->scene);
-  g_clear_pointer (&data->input, heyai_gen_input_free);
-  g_clear_pointer (&data->reporter, heyai_gen_reporter_unref);
-  g_free (data);
-}
-
-static void capped_pump (HeyaiImagerHiggsfield *self);
-
-static gboolean
-refused_by_cap_answer (HeyaiImagerHiggsfield *self,
-                       CappedData            *data,
-                       const GError          *error)
-{
-  const char *remote_id = data->input->remote_id;
-
-  return g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE) &&
-         self->concurrency_cap > 0 && self->cap_refusals != data->cap_refusals_at_start &&
-         !data->accepted && (remote_id == NULL || *remote_id == '\0');
-}
-
-static gboolean
-refused_by_cap (HeyaiImagerHiggsfield *self,
-                CappedData            *data,
-                const GError          *error)
-{
-  return refused_by_cap_answer (self, data, error) && data->requeues < MAX_CAP_REQUEUES;
-}
-
-static void
-capped_done_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (source);
-  GTask *outer = user_data;   /* owned */
-  CappedData *data = g_task_get_task_data (outer);
-  g_autoptr(GError) error = NULL;
-  HeyaiGenResult *gen;
-
-  gen = g_task_propagate_pointer (G_TASK (result), &error);
-  g_assert (self->in_flight > 0);
-  self->in_flight--;
-
-  if (gen == NULL && !g_cancellable_is_cancelled (g_task_get_cancellable (outer)) &&
-      refused_by_cap (self, data, error))
-    {
-      g_debug ("Higgsfield: scene %d waits for a free slot (the account allows %u at a time)",
-               heyai_scene_get_position (data->scene), self->concurrency_cap);
-      data->requeues++;
-      g_queue_push_head (&self->waiting, outer);
-      capped_pump (self);
-      return;
-    }
-
-  /* Still refused by the cap after its requeues here: nothing was
-   * accepted; the pipeline lowers its own limit and sends it again. */
-  if (gen == NULL && data->requeues >= MAX_CAP_REQUEUES && refused_by_cap_answer (self, data, error))
-    error->code = HEYAI_ERROR_CAPACITY;
-
-  if (gen != NULL)
-    g_task_return_pointer (outer, gen, (GDestroyNotify) heyai_gen_result_free);
-  else
-    g_task_return_error (outer, g_steal_pointer (&error));
-  g_object_unref (outer);
-  capped_pump (self);
-}
-
-static void
-capped_start (HeyaiImagerHiggsfield *self,
-              GTask                 *outer)
-{
-  CappedData *data = g_task_get_task_data (outer);
-
-  if (g_task_return_error_if_cancelled (outer))
-    {
-      g_object_unref (outer);
-      return;
-    }
-  self->in_flight++;
-  data->cap_refusals_at_start = self->cap_refusals;
-  heyai_imager_higgsfield_generate_async (HEYAI_IMAGER (self), data->project, data->scene, data->input,
-                                          data->reporter, &data->accepted, g_task_get_cancellable (outer),
-                                          capped_done_cb, outer);
-}
-
-static void
-capped_pump (HeyaiImagerHiggsfield *self)
-{
-  while (!g_queue_is_empty (&self->waiting) &&
-         (self->concurrency_cap == 0 || self->in_flight < self->concurrency_cap))
-    capped_start (self, g_queue_pop_head (&self->waiting));
-}
+/* classify() reports a 400 "Maximum number of concurrent requests (N)" to
+ * the engine's gate (heyai_remote_provider_report_cap()): from then on at
+ * most N generations run at a time, and one refused by the cap (nothing
+ * accepted, no request id) runs again when one of ours finishes. */
 
 static void
 heyai_imager_higgsfield_capped_generate_async (HeyaiImager         *imager,
@@ -1014,19 +883,8 @@ heyai_imager_higgsfield_capped_generate_async (HeyaiImager         *imager,
                                                GAsyncReadyCallback  callback,
                                                gpointer             user_data)
 {
-  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (imager);
-  GTask *outer = g_task_new (self, cancellable, callback, user_data);
-  CappedData *data = g_new0 (CappedData, 1);
-
-  g_task_set_source_tag (outer, heyai_imager_higgsfield_capped_generate_async);
-  data->project = g_object_ref (project);
-  data->scene = g_object_ref (scene);
-  data->input = heyai_gen_input_copy (input);
-  data->reporter = reporter != NULL ? heyai_gen_reporter_ref (reporter) : NULL;
-  g_task_set_task_data (outer, data, (GDestroyNotify) capped_data_free);
-
-  g_queue_push_tail (&self->waiting, outer);
-  capped_pump (self);
+  heyai_remote_provider_gated_generate_async (BASE (imager), project, scene, input, reporter,
+                                              cancellable, callback, user_data);
 }
 
 static void
@@ -1051,17 +909,29 @@ normalize_model (const char *model)
   return g_strdup (model);
 }
 
+/* The configured model, resolution and poll interval replace the defaults. */
+static void
+heyai_imager_higgsfield_configure (HeyaiRemoteProvider       *base,
+                                   const HeyaiProviderConfig *config)
+{
+  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (base);
+
+  heyai_remote_provider_apply_settings (base, config->higgsfield_model, config->higgsfield_poll_ms);
+  if (config->higgsfield_resolution != NULL && *config->higgsfield_resolution != '\0')
+    {
+      g_free (self->resolution);
+      self->resolution = g_strdup (config->higgsfield_resolution);
+    }
+}
+
 static void
 heyai_imager_higgsfield_constructed (GObject *object)
 {
   HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (object);
-  const char *env;
 
   G_OBJECT_CLASS (heyai_imager_higgsfield_parent_class)->constructed (object);
 
-  env = g_getenv ("HEYAI_HIGGSFIELD_RESOLUTION");
-  self->resolution = g_strdup (env != NULL && *env != '\0' ? env : HEYAI_HIGGSFIELD_DEFAULT_RESOLUTION);
-  heyai_http_set_classifier (HTTP (self), classify, self, NULL);
+  self->resolution = g_strdup (HEYAI_HIGGSFIELD_DEFAULT_RESOLUTION);
 }
 
 static void
@@ -1078,6 +948,13 @@ heyai_imager_higgsfield_finalize (GObject *object)
   G_OBJECT_CLASS (heyai_imager_higgsfield_parent_class)->finalize (object);
 }
 
+static void              with_credentials (GTask                *task,
+                                           HeyaiRemoteJobStep    next);
+static HeyaiHttpRequest *test_request     (HeyaiRemoteProvider  *base);
+static gboolean          read_test_answer (HeyaiRemoteProvider  *base,
+                                           HeyaiHttpResponse    *response,
+                                           GError              **error);
+
 static void
 heyai_imager_higgsfield_class_init (HeyaiImagerHiggsfieldClass *klass)
 {
@@ -1089,9 +966,13 @@ heyai_imager_higgsfield_class_init (HeyaiImagerHiggsfieldClass *klass)
 
   remote_class->role = HEYAI_ROLE_IMAGER;
   remote_class->name = "higgsfield";
-  remote_class->model_env = "HEYAI_HIGGSFIELD_MODEL";
   remote_class->default_model = HEYAI_HIGGSFIELD_DEFAULT_MODEL;
-  remote_class->poll_env = "HEYAI_HIGGSFIELD_POLL_MS";
+  remote_class->configure = heyai_imager_higgsfield_configure;
+  remote_class->classify = classify;
+  remote_class->gated_generate_async = heyai_imager_higgsfield_generate_async;
+  remote_class->with_credentials = with_credentials;
+  remote_class->test_request = test_request;
+  remote_class->read_test_answer = read_test_answer;
   remote_class->default_poll_ms = DEFAULT_POLL_MS;
   remote_class->default_max_wait = DEFAULT_MAX_WAIT;
   remote_class->timeout = 60;
@@ -1124,29 +1005,13 @@ heyai_imager_higgsfield_create (const char  *data_dir,
 {
   g_autofree char *pair = heyai_secrets_dup_from_env (HEYAI_SECRET_HIGGSFIELD);
 
-  return G_OBJECT (heyai_imager_higgsfield_new (NULL, pair, NULL));
-}
+  g_auto(HeyaiProviderConfig) config = { 0 };
+  HeyaiImagerHiggsfield *self;
 
-HeyaiHttp *
-heyai_imager_higgsfield_get_http (HeyaiImagerHiggsfield *self)
-{
-  g_return_val_if_fail (HEYAI_IS_IMAGER_HIGGSFIELD (self), NULL);
-
-  return HTTP (self);
-}
-
-void
-heyai_imager_higgsfield_set_poll_interval (HeyaiImagerHiggsfield *self,
-                                           guint                  ms)
-{
-  heyai_remote_provider_set_poll_interval (BASE (self), ms);
-}
-
-void
-heyai_imager_higgsfield_set_max_wait (HeyaiImagerHiggsfield *self,
-                                      guint                  seconds)
-{
-  heyai_remote_provider_set_max_wait (BASE (self), seconds);
+  heyai_provider_config_init_from_env (&config, data_dir);
+  self = heyai_imager_higgsfield_new (config.higgsfield_base_url, pair, NULL);
+  heyai_remote_provider_configure (BASE (self), &config);
+  return G_OBJECT (self);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1156,50 +1021,48 @@ heyai_imager_higgsfield_set_max_wait (HeyaiImagerHiggsfield *self,
  * for an unknown request id. */
 #define TEST_REQUEST_ID "00000000-0000-4000-8000-000000000000"
 
-static void
-test_status_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+/* 2xx or 404 (an unknown request): the key was taken. */
+static gboolean
+read_test_answer (HeyaiRemoteProvider  *base,
+                  HeyaiHttpResponse    *response,
+                  GError              **error)
 {
-  GTask *task = user_data;   /* owned */
-  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
-  g_autoptr(HeyaiHttpResponse) response = NULL;
-  GError *error = NULL;
-  guint status;
+  guint status = heyai_http_response_get_status (response);
+  g_autoptr(GError) local_error = NULL;
 
-  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
-  if (response == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  status = heyai_http_response_get_status (response);
   if ((status >= 200 && status < 300) || status == 404)
-    g_task_return_boolean (task, TRUE);
-  else
+    return TRUE;
+  if (heyai_remote_provider_classify (base, response, &local_error) == HEYAI_HTTP_VERDICT_DEFAULT || local_error == NULL)
     {
-      if (classify (response, &error, self) == HEYAI_HTTP_VERDICT_DEFAULT || error == NULL)
-        {
-          g_clear_error (&error);
-          error = g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                               _("Higgsfield answered HTTP %u. Check the server address."), status);
-        }
-      g_task_return_error (task, error);
+      g_clear_error (&local_error);
+      local_error = g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                                 _("Higgsfield answered HTTP %u. Check the server address."), status);
     }
-  g_object_unref (task);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+static HeyaiHttpRequest *
+test_request (HeyaiRemoteProvider *base)
+{
+  HeyaiHttpRequest *request = heyai_http_request_new ("GET", "/requests/" TEST_REQUEST_ID "/status");
+
+  add_auth (HEYAI_IMAGER_HIGGSFIELD (base), request);
+  heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS);
+  return request;
 }
 
 static void
-test_send (GTask *task)   /* owned */
+with_credentials (GTask              *task,
+                  HeyaiRemoteJobStep  next)
 {
   HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
-  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", "/requests/" TEST_REQUEST_ID "/status");
 
-  add_auth (self, request);
-  heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS);
-  heyai_http_request_set_max_attempts (request, 2);
-  heyai_http_send_async (HTTP (self), request, g_task_get_cancellable (task), test_status_cb, task);
+  g_object_set_data (G_OBJECT (task), "heyai-next", next);
+  if (self->key_id != NULL)
+    next (task);
+  else
+    heyai_secrets_get_async (HEYAI_SECRET_HIGGSFIELD, g_task_get_cancellable (task), credentials_cb, task);
 }
 
 void
@@ -1208,17 +1071,7 @@ heyai_imager_higgsfield_test_async (HeyaiImagerHiggsfield *self,
                                     GAsyncReadyCallback    callback,
                                     gpointer               user_data)
 {
-  GTask *task;
-
-  g_return_if_fail (HEYAI_IS_IMAGER_HIGGSFIELD (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, heyai_imager_higgsfield_test_async);
-  g_object_set_data (G_OBJECT (task), "heyai-next", test_send);
-  if (self->key_id != NULL)
-    test_send (task);
-  else
-    heyai_secrets_get_async (HEYAI_SECRET_HIGGSFIELD, cancellable, credentials_cb, task);
+  heyai_remote_provider_test_async (BASE (self), cancellable, callback, user_data);
 }
 
 gboolean
@@ -1226,6 +1079,5 @@ heyai_imager_higgsfield_test_finish (HeyaiImagerHiggsfield  *self,
                                      GAsyncResult           *result,
                                      GError                **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return heyai_remote_provider_test_finish (BASE (self), result, error);
 }

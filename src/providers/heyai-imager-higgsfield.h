@@ -61,11 +61,7 @@ HeyaiImagerHiggsfield *heyai_imager_higgsfield_new      (const char  *base_url,
 /* The registry's constructor: reads HF_* now when set. */
 GObject               *heyai_imager_higgsfield_create   (const char  *data_dir,
                                                          GError     **error);
-HeyaiHttp             *heyai_imager_higgsfield_get_http (HeyaiImagerHiggsfield *self);
-void                   heyai_imager_higgsfield_set_poll_interval (HeyaiImagerHiggsfield *self,
-                                                                  guint                  ms);
-void                   heyai_imager_higgsfield_set_max_wait      (HeyaiImagerHiggsfield *self,
-                                                                  guint                  seconds);
+/* get_http, poll interval, max wait: HeyaiRemoteProvider's. */
 
 /* The account's concurrency cap learned from Higgsfield's 400 "Maximum
  * number of concurrent requests (N) has been reached" (0: not seen yet).

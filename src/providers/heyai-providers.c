@@ -723,6 +723,16 @@ heyai_provider_config_init_from_env (HeyaiProviderConfig *config,
   config->anthropic_output = dup_env ("HEYAI_ANTHROPIC_OUTPUT");
   config->drive_shared_drive_id = dup_env ("HEYAI_DRIVE_SHARED_DRIVE_ID");
   config->higgsfield_base_url = dup_env ("HEYAI_HIGGSFIELD_BASE_URL");
+  config->higgsfield_model = dup_env ("HEYAI_HIGGSFIELD_MODEL");
+  config->higgsfield_resolution = dup_env ("HEYAI_HIGGSFIELD_RESOLUTION");
+  config->higgsfield_poll_ms = dup_env ("HEYAI_HIGGSFIELD_POLL_MS");
+  config->kling_model = dup_env ("HEYAI_KLING_MODEL");
+  config->kling_mode = dup_env ("HEYAI_KLING_MODE");
+  /* Set but empty means "no negative prompt", not the default one. */
+  config->kling_negative_prompt = g_strdup (g_getenv ("HEYAI_KLING_NEGATIVE_PROMPT"));
+  config->kling_poll_ms = dup_env ("HEYAI_KLING_POLL_MS");
+  config->http_delay_scale = dup_env ("HEYAI_HTTP_DELAY_SCALE");
+  config->kling_base_url = dup_env ("HEYAI_KLING_BASE_URL");
 }
 
 void
@@ -740,4 +750,13 @@ heyai_provider_config_clear (HeyaiProviderConfig *config)
   g_clear_pointer (&config->anthropic_output, g_free);
   g_clear_pointer (&config->drive_shared_drive_id, g_free);
   g_clear_pointer (&config->higgsfield_base_url, g_free);
+  g_clear_pointer (&config->higgsfield_model, g_free);
+  g_clear_pointer (&config->higgsfield_resolution, g_free);
+  g_clear_pointer (&config->higgsfield_poll_ms, g_free);
+  g_clear_pointer (&config->kling_model, g_free);
+  g_clear_pointer (&config->kling_mode, g_free);
+  g_clear_pointer (&config->kling_negative_prompt, g_free);
+  g_clear_pointer (&config->kling_poll_ms, g_free);
+  g_clear_pointer (&config->http_delay_scale, g_free);
+  g_clear_pointer (&config->kling_base_url, g_free);
 }

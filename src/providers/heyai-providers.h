@@ -391,6 +391,16 @@ typedef struct
   char *anthropic_output;       /* HEYAI_ANTHROPIC_OUTPUT: "tool" forces the tool */
   char *drive_shared_drive_id;  /* HEYAI_DRIVE_SHARED_DRIVE_ID */
   char *higgsfield_base_url;    /* HEYAI_HIGGSFIELD_BASE_URL */
+  /* The remote media clients (HeyaiRemoteProvider subclasses) */
+  char *higgsfield_model;       /* HEYAI_HIGGSFIELD_MODEL */
+  char *higgsfield_resolution;  /* HEYAI_HIGGSFIELD_RESOLUTION */
+  char *higgsfield_poll_ms;     /* HEYAI_HIGGSFIELD_POLL_MS (tests) */
+  char *kling_model;            /* HEYAI_KLING_MODEL */
+  char *kling_mode;             /* HEYAI_KLING_MODE: "std", "pro", "4k" */
+  char *kling_negative_prompt;  /* HEYAI_KLING_NEGATIVE_PROMPT; "" (set, empty) sends none */
+  char *kling_poll_ms;          /* HEYAI_KLING_POLL_MS (tests) */
+  char *http_delay_scale;       /* HEYAI_HTTP_DELAY_SCALE: multiplies the clients' own backoff (tests) */
+  char *kling_base_url;         /* HEYAI_KLING_BASE_URL */
 } HeyaiProviderConfig;
 
 /* Fills @config (all NULL before) from the documented environment

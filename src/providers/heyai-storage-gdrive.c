@@ -87,7 +87,10 @@ heyai_storage_gdrive_new (const char *data_dir)
 {
   g_autoptr(HeyaiOauth) oauth = heyai_oauth_new ();
   g_autoptr(HeyaiDrive) drive = heyai_drive_new (oauth);
+  g_auto(HeyaiProviderConfig) config = { 0 };
 
+  heyai_provider_config_init_from_env (&config, data_dir);
+  heyai_drive_set_shared_drive_id (drive, config.drive_shared_drive_id);
   return heyai_storage_gdrive_new_with_drive (drive, data_dir);
 }
 

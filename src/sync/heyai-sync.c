@@ -1386,7 +1386,10 @@ heyai_sync_remote_for_storage (const char  *storage,
     {
       g_autoptr(HeyaiOauth) oauth = heyai_oauth_new ();
       g_autoptr(HeyaiDrive) drive = heyai_drive_new (oauth);
+      g_auto(HeyaiProviderConfig) config = { 0 };
 
+      heyai_provider_config_init_from_env (&config, data_dir);
+      heyai_drive_set_shared_drive_id (drive, config.drive_shared_drive_id);
       return HEYAI_SYNC_REMOTE (heyai_sync_drive_new (drive, store));
     }
 

@@ -138,7 +138,7 @@ bench_kling (GPtrArray  *env,
 
   write_big_still (still);
   g_assert_cmpint (g_stat (still, &st), ==, 0);
-  heyai_animator_kling_set_poll_interval (kling, 10);
+  heyai_remote_provider_set_poll_interval (HEYAI_REMOTE_PROVIDER (kling), 10);
 
   for (int i = 1; i <= 3; i++)
     {
@@ -181,7 +181,7 @@ bench_higgsfield (GPtrArray  *env,
   const int n = 20;
   gint64 start;
 
-  heyai_imager_higgsfield_set_poll_interval (imager, 10);
+  heyai_remote_provider_set_poll_interval (HEYAI_REMOTE_PROVIDER (imager), 10);
   reset_stall ();
   start = g_get_monotonic_time ();
   for (int i = 1; i <= n; i++)

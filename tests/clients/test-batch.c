@@ -49,10 +49,10 @@ make_pipeline (BatchFixture *f)
   f->imager = heyai_imager_higgsfield_new (hf, "fake-hf-id:fake-hf-secret", NULL);
   f->animator = heyai_animator_kling_new (kling, "fake-kling-access", "fake-kling-secret", NULL, NULL);
   fixture_tune_http (&f->base, heyai_llm_openai_get_http (f->llm));
-  fixture_tune_http (&f->base, heyai_imager_higgsfield_get_http (f->imager));
-  fixture_tune_http (&f->base, heyai_animator_kling_get_http (f->animator));
-  heyai_imager_higgsfield_set_poll_interval (f->imager, 5);
-  heyai_animator_kling_set_poll_interval (f->animator, 5);
+  fixture_tune_http (&f->base, heyai_remote_provider_get_http (HEYAI_REMOTE_PROVIDER (f->imager)));
+  fixture_tune_http (&f->base, heyai_remote_provider_get_http (HEYAI_REMOTE_PROVIDER (f->animator)));
+  heyai_remote_provider_set_poll_interval (HEYAI_REMOTE_PROVIDER (f->imager), 5);
+  heyai_remote_provider_set_poll_interval (HEYAI_REMOTE_PROVIDER (f->animator), 5);
   f->storage = heyai_storage_local_new (f->base.tmp);
 
   f->pipeline = heyai_pipeline_new (f->store, f->base.tmp, HEYAI_LLM (f->llm), HEYAI_IMAGER (f->imager),

@@ -101,7 +101,7 @@ test_kling (Fixture       *f,
   g_autoptr(HeyaiAnimatorKling) good = heyai_animator_kling_new (url, KLING_ACCESS, KLING_SECRET, NULL, NULL);
   g_autoptr(HeyaiAnimatorKling) bad = heyai_animator_kling_new (url, KLING_ACCESS, "wrong-secret-key-xyz", NULL, NULL);
 
-  fixture_tune_http (f, heyai_animator_kling_get_http (bad));
+  fixture_tune_http (f, heyai_remote_provider_get_http (HEYAI_REMOTE_PROVIDER (bad)));
   expect_accepted (G_OBJECT (good), "Kling");
   expect_refused (G_OBJECT (bad), "KLING_ACCESS_KEY");
   g_assert_cmpuint (heyai_fake_get_count (f->fake, "kling.create"), ==, 0);

@@ -19,8 +19,8 @@ make_client (Fixture    *f,
   g_autofree char *url = fixture_url (f, "HEYAI_HIGGSFIELD_BASE_URL");
   HeyaiImagerHiggsfield *imager = heyai_imager_higgsfield_new (url, key, NULL);
 
-  fixture_tune_http (f, heyai_imager_higgsfield_get_http (imager));
-  heyai_imager_higgsfield_set_poll_interval (imager, 5);
+  fixture_tune_http (f, heyai_remote_provider_get_http (HEYAI_REMOTE_PROVIDER (imager)));
+  heyai_remote_provider_set_poll_interval (HEYAI_REMOTE_PROVIDER (imager), 5);
   return imager;
 }
 
@@ -252,16 +252,17 @@ test_final_errors (Fixture       *f,
   g_clear_error (&error);
 
   /* A resolution the model does not take: 422 with the server's detail. */
-  g_setenv ("HEYAI_HIGGSFIELD_RESOLUTION", "8K", TRUE);
   {
+    HeyaiProviderConfig config = { .higgsfield_resolution = (char *) "8K" };
     g_autoptr(HeyaiImagerHiggsfield) eight_k = make_client (f, KEY);
+
+    heyai_remote_provider_configure (HEYAI_REMOTE_PROVIDER (eight_k), &config);
 
     gen = generate (f, eight_k, scene, job3, NULL, &error);
     g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION);
     g_assert_nonnull (strstr (error->message, "resolution"));
     g_clear_error (&error);
   }
-  g_unsetenv ("HEYAI_HIGGSFIELD_RESOLUTION");
 }
 
 static void
@@ -275,7 +276,7 @@ test_unknown_model (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(HeyaiGenResult) gen = NULL;
 
-  fixture_tune_http (f, heyai_imager_higgsfield_get_http (imager));
+  fixture_tune_http (f, heyai_remote_provider_get_http (HEYAI_REMOTE_PROVIDER (imager)));
   gen = generate (f, imager, scene, job, NULL, &error);
   g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION);
   g_assert_nonnull (strstr (error->message, "retired/model"));
@@ -370,7 +371,7 @@ test_garbled_and_slow_answers (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(HeyaiGenResult) gen = NULL;
 
-  heyai_http_set_timeout (heyai_imager_higgsfield_get_http (imager), 1);
+  heyai_http_set_timeout (heyai_remote_provider_get_http (HEYAI_REMOTE_PROVIDER (imager)), 1);
   add_fault (f, "higgsfield.status:malformed:2");
   add_fault (f, "higgsfield.status:delay-3000:1");
   add_fault (f, "higgsfield.submit:rate-limit:1");   /* refused, not accepted: sent again */
@@ -442,8 +443,8 @@ test_submit_not_sent (Fixture       *f,
     g_autoptr(GError) error = NULL;
     g_autoptr(HeyaiGenResult) gen = NULL;
 
-    fixture_tune_http (f, heyai_imager_higgsfield_get_http (imager));
-    heyai_http_get_retry_policy (heyai_imager_higgsfield_get_http (imager), &policy);
+    fixture_tune_http (f, heyai_remote_provider_get_http (HEYAI_REMOTE_PROVIDER (imager)));
+    heyai_http_get_retry_policy (heyai_remote_provider_get_http (HEYAI_REMOTE_PROVIDER (imager)), &policy);
     g_array_set_size (f->delays, 0);
     gen = generate (f, imager, scene, job, NULL, &error);
     g_assert_null (gen);
@@ -464,9 +465,9 @@ test_submit_not_sent (Fixture       *f,
     g_autoptr(GError) error = NULL;
     g_autoptr(HeyaiGenResult) gen = NULL;
 
-    fixture_tune_http (f, heyai_imager_higgsfield_get_http (imager));
-    heyai_http_set_delay_func (heyai_imager_higgsfield_get_http (imager), reach_fake_on_retry, f, NULL);
-    heyai_imager_higgsfield_set_poll_interval (imager, 5);
+    fixture_tune_http (f, heyai_remote_provider_get_http (HEYAI_REMOTE_PROVIDER (imager)));
+    heyai_http_set_delay_func (heyai_remote_provider_get_http (HEYAI_REMOTE_PROVIDER (imager)), reach_fake_on_retry, f, NULL);
+    heyai_remote_provider_set_poll_interval (HEYAI_REMOTE_PROVIDER (imager), 5);
     gen = generate (f, imager, scene, job, NULL, &error);
     g_assert_no_error (error);
     g_assert_true (file_starts_with (gen->path, png_magic, sizeof png_magic));
@@ -526,7 +527,7 @@ test_poll_outage (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(HeyaiGenResult) gen = NULL;
 
-  heyai_imager_higgsfield_set_poll_interval (imager, 10);
+  heyai_remote_provider_set_poll_interval (HEYAI_REMOTE_PROVIDER (imager), 10);
   add_fault (f, "higgsfield.status:http-503:40");
   gen = generate (f, imager, scene, job, NULL, &error);
   g_assert_no_error (error);
@@ -545,8 +546,8 @@ test_poll_budget (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(HeyaiGenResult) gen = NULL;
 
-  heyai_imager_higgsfield_set_max_wait (imager, 1);
-  heyai_imager_higgsfield_set_poll_interval (imager, 100);
+  heyai_remote_provider_set_max_wait (HEYAI_REMOTE_PROVIDER (imager), 1);
+  heyai_remote_provider_set_poll_interval (HEYAI_REMOTE_PROVIDER (imager), 100);
   gen = generate (f, imager, scene, job, NULL, &error);
   g_assert_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE);
   /* The remote id stays on the job: a later run resumes it. */

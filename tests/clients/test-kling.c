@@ -24,8 +24,8 @@ make_client_full (Fixture    *f,
   g_autofree char *url = fixture_url (f, "HEYAI_KLING_BASE_URL");
   HeyaiAnimatorKling *kling = heyai_animator_kling_new (url, AK, sk, model, mode);
 
-  fixture_tune_http (f, heyai_animator_kling_get_http (kling));
-  heyai_animator_kling_set_poll_interval (kling, 5);
+  fixture_tune_http (f, heyai_remote_provider_get_http (HEYAI_REMOTE_PROVIDER (kling)));
+  heyai_remote_provider_set_poll_interval (HEYAI_REMOTE_PROVIDER (kling), 5);
   return kling;
 }
 
@@ -510,7 +510,7 @@ test_garbled_and_slow_answers (Fixture       *f,
 
   /* An unreadable create answer is looked up, not resent blindly; garbled
    * and slow polls are retried. */
-  heyai_http_set_timeout (heyai_animator_kling_get_http (kling), 1);
+  heyai_http_set_timeout (heyai_remote_provider_get_http (HEYAI_REMOTE_PROVIDER (kling)), 1);
   add_fault (f, "kling.create:malformed:1");
   add_fault (f, "kling.query:malformed:2");
   add_fault (f, "kling.query:delay-3000:1");
@@ -607,8 +607,8 @@ test_static_api_key (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(HeyaiGenResult) gen = NULL;
 
-  fixture_tune_http (f, heyai_animator_kling_get_http (kling));
-  heyai_animator_kling_set_poll_interval (kling, 5);
+  fixture_tune_http (f, heyai_remote_provider_get_http (HEYAI_REMOTE_PROVIDER (kling)));
+  heyai_remote_provider_set_poll_interval (HEYAI_REMOTE_PROVIDER (kling), 5);
   heyai_fake_set_option (f->fake, "kling.api-key", "static-kling-key");
   gen = animate (f, kling, scene, job, NULL, &error);
   g_assert_no_error (error);

@@ -271,7 +271,7 @@ test_workspace_settings (Fixture       *f,
     g_assert_true (HEYAI_IS_LLM_OPENAI (llm));
     g_assert_cmpint (heyai_llm_openai_get_api (HEYAI_LLM_OPENAI (llm)), ==, HEYAI_LLM_OPENAI_API_CHAT);
     g_assert_true (HEYAI_IS_IMAGER_HIGGSFIELD (imager));
-    g_assert_cmpstr (heyai_http_get_base_url (heyai_imager_higgsfield_get_http (HEYAI_IMAGER_HIGGSFIELD (imager))),
+    g_assert_cmpstr (heyai_http_get_base_url (heyai_remote_provider_get_http (HEYAI_REMOTE_PROVIDER (HEYAI_IMAGER_HIGGSFIELD (imager)))),
                      ==, "http://127.0.0.1:9/hf");
     g_assert_true (HEYAI_IS_STORAGE_GDRIVE (storage));
     g_assert_cmpstr (heyai_drive_get_shared_drive_id (heyai_storage_gdrive_get_drive (HEYAI_STORAGE_GDRIVE (storage))),
