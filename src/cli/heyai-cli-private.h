@@ -54,5 +54,8 @@ int heyai_cli_script  (HeyaiCli *cli, int argc, char **argv);
 /* heyai-cli-import.c */
 int heyai_cli_import  (HeyaiCli *cli, int argc, char **argv);
 int heyai_cli_spending (HeyaiCli *cli, int argc, char **argv);  /* heyai-cli-spending.c */
+/* heyai-cli-bible.c */
+int heyai_cli_bible   (HeyaiCli *cli, int argc, char **argv);
+int heyai_cli_cast    (HeyaiCli *cli, int argc, char **argv);
 
 G_END_DECLS

@@ -44,6 +44,8 @@ static const Command commands[] = {
   { "select",  heyai_cli_select,  N_("Use another take of a scene’s still or clip") },
   { "script",  heyai_cli_script,  N_("Store a new draft of the script (then analyze: unchanged scenes keep their work)") },
   { "spending", heyai_cli_spending, N_("Spend this month per provider and project, and the budget left (--json)") },
+  { "bible",   heyai_cli_bible,   N_("The reference bible: characters, locations, props (add, list)") },
+  { "cast",    heyai_cli_cast,    N_("Show or change the bible entries in a scene (+NAME, -NAME)") },
   { "collect", heyai_cli_collect, N_("Collect the stills and clips already paid for (after a cancel), paying nothing new") },
 };
 

@@ -82,6 +82,8 @@ typedef struct
   HeyaiGenResult *result;
   HeyaiAsset     *asset;
   HeyaiAsset     *source_still; /* a clip job: the still it animates (lineage) */
+  GPtrArray      *cast;         /* HeyaiBibleEntry*: the scene's cast when the work began */
+  char           *references_note; /* "References not applied: ..." or NULL */
   double          charged;      /* cost added to the ledger */
   HeyaiRequest   *request;      /* the ledger row of the current provider request */
   gulong          last_error_handler;
@@ -263,6 +265,30 @@ gboolean _heyai_pipeline_collectable (HeyaiPipeline *self,
                                       HeyaiProject  *project,
                                       HeyaiScene    *scene,
                                       HeyaiJobKind   kind);
+
+/* heyai-pipeline-bible.c */
+guint _heyai_pipeline_tag_cast (HeyaiPipeline  *self,
+                                HeyaiProject   *project,
+                                GPtrArray      *scenes,
+                                GPtrArray      *fresh,
+                                GError        **error);
+/* The scene's cast (HeyaiBibleEntry*); sets its cast notes and names for
+ * the prompt composer and the offline imager. */
+GPtrArray *_heyai_pipeline_scene_cast (HeyaiPipeline *self,
+                                       HeyaiScene    *scene);
+/* The reference image paths of @cast the provider of @role takes (one per
+ * entry with images), or NULL: with *@reason (translated) when they cannot
+ * be sent, without when there is nothing to send. */
+GPtrArray *_heyai_pipeline_scene_references (HeyaiPipeline  *self,
+                                             HeyaiRole       role,
+                                             HeyaiProject   *project,
+                                             GPtrArray      *cast,
+                                             char          **reason);
+/* "References not applied: text only (<reason>)" or NULL. */
+char *_heyai_pipeline_references_note (HeyaiPipeline *self,
+                                       HeyaiRole      role,
+                                       HeyaiProject  *project,
+                                       GPtrArray     *cast);
 
 /* heyai-pipeline-plan.c: the planner's decisions, shared by the estimate
  * and the run. */

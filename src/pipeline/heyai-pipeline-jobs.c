@@ -382,9 +382,11 @@ hash_cb (GObject      *object,
     ctx->source_still = heyai_store_get_asset (run->self->store, heyai_scene_get_id (ctx->scene),
                                                HEYAI_ASSET_KIND_IMAGE,
                                                heyai_scene_get_image_take (ctx->scene), NULL);
-  heyai_lineage_fill (run->project, ctx->scene, asset,
-                      heyai_job_get_kind (ctx->job) == HEYAI_JOB_KIND_CLIP ? ctx->source_still : NULL,
-                      gen->params);
+  if (ctx->cast == NULL)
+    ctx->cast = _heyai_pipeline_scene_cast (run->self, ctx->scene);
+  heyai_lineage_fill_with_cast (run->project, ctx->scene, asset,
+                                heyai_job_get_kind (ctx->job) == HEYAI_JOB_KIND_CLIP ? ctx->source_still : NULL,
+                                gen->params, ctx->cast, ctx->references_note);
 
   if (!heyai_store_insert_asset (run->self->store, asset, &error))
     {
@@ -712,6 +714,21 @@ _heyai_pipeline_job_start_work (JobCtx *ctx)
                                             G_CALLBACK (job_progress_cb), ctx);
   ctx->last_error_handler = g_signal_connect (ctx->job, "notify::last-error",
                                               G_CALLBACK (job_last_error_cb), ctx);
+
+  /* The bible: the cast's descriptions go into the prompts; references
+   * the provider cannot take are said so in the take's lineage. */
+  if (ctx->scene != NULL && (kind == HEYAI_JOB_KIND_IMAGE || kind == HEYAI_JOB_KIND_CLIP))
+    {
+      g_clear_pointer (&ctx->cast, g_ptr_array_unref);
+      g_clear_pointer (&ctx->references_note, g_free);
+      ctx->cast = _heyai_pipeline_scene_cast (self, ctx->scene);
+      ctx->references_note = _heyai_pipeline_references_note (self, kind == HEYAI_JOB_KIND_CLIP ? HEYAI_ROLE_ANIMATOR
+                                                                                                 : HEYAI_ROLE_IMAGER,
+                                                              run->project, ctx->cast);
+      if (ctx->references_note != NULL)
+        _heyai_pipeline_emit_message (self, _("Scene %d: %s"), heyai_scene_get_position (ctx->scene),
+                                      ctx->references_note);
+    }
 
   run->pending_ops++;
   ctx->in_flight = TRUE;

@@ -223,6 +223,8 @@ job_ctx_free (JobCtx *ctx)
   g_clear_pointer (&ctx->result, heyai_gen_result_free);
   g_clear_object (&ctx->asset);
   g_clear_object (&ctx->source_still);
+  g_clear_pointer (&ctx->cast, g_ptr_array_unref);
+  g_free (ctx->references_note);
   g_free (ctx);
 }
 

@@ -30,6 +30,7 @@ typedef struct
   HeyaiCameraMove  move;
   int              duration;      /* seconds */
   HeyaiAspect      aspect;
+  char            *cast;          /* the cast's names ("Mara · Lighthouse"), or NULL */
 } HeyaiStoryboardSpec;
 
 HeyaiStoryboardSpec *heyai_storyboard_spec_new_from_scene (HeyaiProject        *project,

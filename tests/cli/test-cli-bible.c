@@ -1,0 +1,234 @@
+/* test-cli-bible.c: `heyai bible` and `heyai cast` with the offline
+ * providers: entries with reference images, scenes that name a character
+ * carry it, the offline imager (which takes no reference images) says so
+ * for every scene whose cast has images, and bad input is refused.
+ *
+ * Usage: test-cli-bible --tap PATH-TO-heyai
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "heyai-core.h"
+
+static const char *heyai_path;
+
+static void
+rm_rf (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+        rm_rf (child);
+      }
+  g_remove (path);
+}
+
+/* Runs heyai with HEYAI_DATA_DIR = @data_dir and the offline providers;
+ * returns the exit status; @out gets stdout and stderr. */
+static int
+heyai (const char  *data_dir,
+       char       **out,
+       ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *o = NULL;
+  g_autofree char *e = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) heyai_path);
+  va_start (args, out);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "HEYAI_DATA_DIR", data_dir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "HEYAI_LOCAL_ROOT");
+  g_subprocess_launcher_unsetenv (launcher, "HEYAI_LLM");
+  g_subprocess_launcher_unsetenv (launcher, "HEYAI_IMAGER");
+  g_subprocess_launcher_unsetenv (launcher, "HEYAI_ANIMATOR");
+  g_subprocess_launcher_unsetenv (launcher, "HEYAI_STORAGE");
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &o, &e, &error);
+  g_assert_no_error (error);
+  g_test_message ("heyai %s -> %d\n%s%s", (char *) argv->pdata[1], g_subprocess_get_exit_status (proc),
+                  o ? o : "", e ? e : "");
+  if (out != NULL)
+    *out = g_strconcat (o ? o : "", e ? e : "", NULL);
+  return g_subprocess_get_exit_status (proc);
+}
+
+static const char script[] =
+  "INT. LIGHTHOUSE STAIRS - NIGHT\n\n"
+  "Mara climbs the spiral stairs, lamp in hand.\n\n"
+  "EXT. OPEN SEA - DAY\n\n"
+  "Waves break against black rocks under a grey sky.\n";
+
+static const guint8 png[] = {
+  0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+  0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89
+};
+
+static void
+test_bible_cli (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = g_dir_make_tmp ("heyai-cli-bible-XXXXXX", &error);
+  g_autofree char *script_path = g_build_filename (data, "lighthouse.fountain", NULL);
+  g_autofree char *image = g_build_filename (data, "mara.png", NULL);
+  g_autofree char *text = g_build_filename (data, "notes.txt", NULL);
+  g_autofree char *id = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  char *out = NULL;
+  JsonArray *list;
+  JsonObject *entry;
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (script_path, script, -1, NULL));
+  g_assert_true (g_file_set_contents (image, (const char *) png, sizeof png, NULL));
+  g_assert_true (g_file_set_contents (text, "not an image", -1, NULL));
+
+  g_assert_cmpint (heyai (data, &id, "new", "--title", "The lighthouse", script_path, NULL), ==, 0);
+  /* heyai new prints the id first. */
+  *strchr (id, '\n') = '\0';
+
+  /* Add: a character with an alias, an image and a description. */
+  g_assert_cmpint (heyai (data, &out, "bible", id, "add", "character", "Mara", "--alias", "The keeper",
+                          "--image", image, "--description", "red oilskin coat", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Added character “Mara” with 1 reference image."));
+  g_clear_pointer (&out, g_free);
+
+  /* Refused, nothing stored: a file that is not an image, a second Mara,
+   * an unknown kind. */
+  g_assert_cmpint (heyai (data, &out, "bible", id, "add", "prop", "Lamp", "--image", text, NULL), ==, 2);
+  g_assert_nonnull (strstr (out, "is not a PNG, JPEG or WebP image"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (heyai (data, &out, "bible", id, "add", "prop", "MARA", NULL), ==, 2);
+  g_assert_nonnull (strstr (out, "already has an entry named"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (heyai (data, &out, "bible", id, "add", "vehicle", "Boat", NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (heyai (data, &out, "bible", id, "add", "location", "Open sea", "--description",
+                          "grey sea, black rocks", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (heyai (data, &out, "bible", id, "list", "--json", NULL), ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_no_error (error);
+  list = json_node_get_array (json_parser_get_root (parser));
+  g_assert_cmpuint (json_array_get_length (list), ==, 2);
+  entry = json_array_get_object_element (list, 0);
+  g_assert_cmpstr (json_object_get_string_member (entry, "name"), ==, "Mara");
+  g_assert_cmpstr (json_object_get_string_member (entry, "kind"), ==, "character");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (entry, "images")), ==, 1);
+  g_clear_pointer (&out, g_free);
+
+  /* The analysis tags the scenes that name an entry. */
+  g_assert_cmpint (heyai (data, &out, "analyze", id, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (heyai (data, &out, "cast", id, "1", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Scene 1: Mara"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (heyai (data, &out, "cast", id, "2", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Scene 2: Open sea"));
+  g_assert_null (strstr (out, "Mara"));
+  g_clear_pointer (&out, g_free);
+
+  /* The offline imager takes no reference images: scene 1 (Mara has one)
+   * says so; scene 2 (descriptions only) has nothing to say. */
+  g_assert_cmpint (heyai (data, &out, "images", id, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Scene 1: References not applied: text only ("));
+  g_assert_null (strstr (out, "Scene 2: References not applied"));
+  g_clear_pointer (&out, g_free);
+
+  /* The producer changes the cast; names are checked first. */
+  g_assert_cmpint (heyai (data, &out, "cast", id, "2", "+the keeper", "-Open sea", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Scene 2: Mara"));
+  g_assert_null (strstr (out, "Open sea"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (heyai (data, &out, "cast", id, "1", "-Mara", "+Nobody", NULL), ==, 2);
+  g_assert_nonnull (strstr (out, "no entry named “Nobody”"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (heyai (data, &out, "cast", id, "1", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Scene 1: Mara"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (heyai (data, &out, "cast", id, "1", "Mara", NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+
+  /* The still records what it was made from, the note included, and the
+   * reference image is in the project's bible folder. */
+  {
+    g_autofree char *db = g_build_filename (data, "heyai.db", NULL);
+    g_autoptr(HeyaiStore) store = heyai_store_new (db, &error);
+    g_autoptr(HeyaiScene) scene = NULL;
+    g_autoptr(HeyaiAsset) still = NULL;
+    g_autoptr(GPtrArray) entries = NULL;
+    g_autofree char *note = NULL;
+    g_autofree char *found = NULL;
+
+    g_assert_no_error (error);
+    scene = heyai_store_get_scene_at (store, id, 1, &error);
+    g_assert_no_error (error);
+    still = heyai_store_get_asset (store, heyai_scene_get_id (scene), HEYAI_ASSET_KIND_IMAGE, 1, &error);
+    g_assert_nonnull (still);
+    g_assert_nonnull (strstr (heyai_asset_get_lineage (still), "red oilskin coat"));
+    note = heyai_lineage_references_note (still);
+    g_assert_nonnull (note);
+    g_assert_true (g_str_has_prefix (note, "References not applied: text only ("));
+
+    entries = heyai_store_bible_list (store, id, &error);
+    g_assert_no_error (error);
+    {
+      HeyaiBibleEntry *mara = g_ptr_array_index (entries, 0);
+      HeyaiBibleImage *ref = g_ptr_array_index (mara->images, 0);
+      g_autofree char *projects = g_build_filename (data, "HeyAI Projects", NULL);
+      g_autoptr(GDir) dir = g_dir_open (projects, 0, NULL);
+      const char *name;
+
+      g_assert_nonnull (dir);
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *candidate = g_build_filename (projects, name, ref->path, NULL);
+
+          if (g_file_test (candidate, G_FILE_TEST_IS_REGULAR))
+            found = g_steal_pointer (&candidate);
+        }
+      g_assert_nonnull (found);
+    }
+  }
+
+  rm_rf (data);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  if (argc < 2)
+    {
+      g_printerr ("usage: %s PATH-TO-heyai\n", argv[0]);
+      return 77;
+    }
+  heyai_path = argv[1];
+
+  g_test_add_func ("/cli/bible", test_bible_cli);
+
+  return g_test_run ();
+}
