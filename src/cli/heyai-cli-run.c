@@ -223,6 +223,18 @@ message_cb (HeyaiPipeline *pipeline,
       fprintf (stderr, "%s\n", text);
       fflush (stderr);
     }
+  else
+    {
+      /* References a scene could not carry are never silent, even on a
+       * terminal ("Scene 2: References not applied: text only (...)"). */
+      g_autofree char *note = heyai_lineage_references_note_for ("");
+      char *paren = strchr (note, '(');
+
+      if (paren != NULL)
+        *paren = '\0';
+      if (*note != '\0' && strstr (text, note) != NULL)
+        print_event (state, text);
+    }
 }
 
 static gboolean

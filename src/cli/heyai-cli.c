@@ -46,6 +46,7 @@ static const Command commands[] = {
   { "spending", heyai_cli_spending, N_("Spend this month per provider and project, and the budget left (--json)") },
   { "bible",   heyai_cli_bible,   N_("The reference bible: characters, locations, props (add, list)") },
   { "cast",    heyai_cli_cast,    N_("Show or change the bible entries in a scene (+NAME, -NAME)") },
+  { "continue", heyai_cli_continue, N_("Make a scene’s still from the last frame of the previous scene’s clip (on|off)") },
   { "collect", heyai_cli_collect, N_("Collect the stills and clips already paid for (after a cancel), paying nothing new") },
 };
 

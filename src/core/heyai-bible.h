@@ -22,6 +22,8 @@
 #pragma once
 
 #include "heyai-store.h"
+#include "heyai-scene.h"
+#include "heyai-asset.h"
 
 G_BEGIN_DECLS
 
@@ -158,5 +160,19 @@ guint            heyai_store_cast_tag         (HeyaiStore          *store,
 GPtrArray       *heyai_store_cast_scenes      (HeyaiStore      *store,
                                                const char      *entry_id,
                                                GError         **error);
+
+/* Continuity: the scene's still is the last frame of the previous scene's
+ * current clip ("Continue from previous shot"). */
+gboolean         heyai_store_scene_continues  (HeyaiStore      *store,
+                                               const char      *scene_id);
+gboolean         heyai_store_set_scene_continues (HeyaiStore   *store,
+                                                  const char   *project_id,
+                                                  const char   *scene_id,
+                                                  gboolean      continues,
+                                                  GError      **error);
+/* The clip (current take, with a local file or not) of the scene before
+ * @scene, or NULL (first scene, no clip). */
+HeyaiAsset      *heyai_store_previous_clip    (HeyaiStore      *store,
+                                               HeyaiScene      *scene);
 
 G_END_DECLS

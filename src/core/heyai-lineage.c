@@ -84,6 +84,60 @@ heyai_lineage_hash (HeyaiProject   *project,
   return lineage_hash (project, scene, kind, still, NULL);
 }
 
+/* A still that continues the previous shot is made from that shot's clip:
+ * its asset id and content, and the aspect. */
+static char *
+continue_hash (HeyaiProject *project,
+               HeyaiAsset   *previous_clip)
+{
+  g_autofree char *text = g_strdup_printf ("continue\x1f%s\x1f%s\x1f%d",
+                                           previous_clip != NULL ? nonnull (heyai_asset_get_id (previous_clip)) : "",
+                                           previous_clip != NULL ? nonnull (heyai_asset_get_sha256 (previous_clip)) : "",
+                                           (int) heyai_project_get_aspect (project));
+
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+}
+
+void
+heyai_lineage_fill_continued (HeyaiProject *project,
+                              HeyaiScene   *scene,
+                              HeyaiAsset   *asset,
+                              HeyaiAsset   *previous_clip)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *hash = NULL;
+
+  g_return_if_fail (HEYAI_IS_ASSET (asset));
+  g_return_if_fail (HEYAI_IS_ASSET (previous_clip));
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, "image");
+  json_builder_set_member_name (builder, "source");
+  json_builder_add_string_value (builder, "previous-clip");
+  json_builder_set_member_name (builder, "previous_scene_id");
+  json_builder_add_string_value (builder, nonnull (heyai_asset_get_scene_id (previous_clip)));
+  json_builder_set_member_name (builder, "previous_clip_asset_id");
+  json_builder_add_string_value (builder, nonnull (heyai_asset_get_id (previous_clip)));
+  json_builder_set_member_name (builder, "previous_clip_take");
+  json_builder_add_int_value (builder, heyai_asset_get_take (previous_clip));
+  json_builder_set_member_name (builder, "previous_clip_sha256");
+  json_builder_add_string_value (builder, nonnull (heyai_asset_get_sha256 (previous_clip)));
+  json_builder_set_member_name (builder, "frame");
+  json_builder_add_string_value (builder, "last");
+  json_builder_set_member_name (builder, "aspect");
+  json_builder_add_string_value (builder, heyai_enum_to_string (HEYAI_TYPE_ASPECT, heyai_project_get_aspect (project)));
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json = json_to_string (root, FALSE);
+  hash = continue_hash (project, previous_clip);
+  heyai_asset_set_lineage (asset, json);
+  heyai_asset_set_inputs_hash (asset, hash);
+}
+
 char *
 heyai_lineage_cast_digest (HeyaiStore *store,
                            HeyaiScene *scene)
@@ -256,8 +310,22 @@ heyai_lineage_of_scene (HeyaiStore        *store,
                                    out->image_take, NULL);
   if (still != NULL && project != NULL && heyai_asset_get_inputs_hash (still) != NULL)
     {
-      g_autofree char *cast_digest = heyai_lineage_cast_digest (store, scene);
-      g_autofree char *hash = lineage_hash (project, scene, HEYAI_ASSET_KIND_IMAGE, NULL, cast_digest);
+      g_autofree char *hash = NULL;
+
+      /* Continuing the previous shot: current while made from that shot's
+       * current clip. */
+      if (heyai_store_scene_continues (store, heyai_scene_get_id (scene)))
+        {
+          g_autoptr(HeyaiAsset) previous = heyai_store_previous_clip (store, scene);
+
+          hash = continue_hash (project, previous);
+        }
+      else
+        {
+          g_autofree char *cast_digest = heyai_lineage_cast_digest (store, scene);
+
+          hash = lineage_hash (project, scene, HEYAI_ASSET_KIND_IMAGE, NULL, cast_digest);
+        }
       out->image_stale = g_strcmp0 (hash, heyai_asset_get_inputs_hash (still)) != 0;
     }
 

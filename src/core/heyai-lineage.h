@@ -52,6 +52,12 @@ void      heyai_lineage_fill_with_cast  (HeyaiProject      *project,
                                          const char        *params,
                                          GPtrArray         *cast,
                                          const char        *references_note);
+/* A still made from the last frame of @previous_clip (the scene before's
+ * current clip): current while that clip is. */
+void      heyai_lineage_fill_continued  (HeyaiProject      *project,
+                                         HeyaiScene        *scene,
+                                         HeyaiAsset        *asset,
+                                         HeyaiAsset        *previous_clip);
 /* "References not applied: text only (@reason)". */
 char     *heyai_lineage_references_note_for (const char    *reason);
 /* The note a take recorded when its references could not be sent (see

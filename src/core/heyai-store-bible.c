@@ -977,3 +977,77 @@ heyai_store_cast_scenes (HeyaiStore  *store,
     }
   return g_steal_pointer (&ids);
 }
+
+/* ------------------------------------------------------------------------ */
+/* Continuity                                                               */
+/* ------------------------------------------------------------------------ */
+
+gboolean
+heyai_store_scene_continues (HeyaiStore *store,
+                             const char *scene_id)
+{
+  g_autoptr(HeyaiStmt) stmt = NULL;
+
+  g_return_val_if_fail (HEYAI_IS_STORE (store), FALSE);
+  g_return_val_if_fail (scene_id != NULL, FALSE);
+
+  stmt = _heyai_store_prepare (store, "SELECT continue_previous FROM scene_continuity WHERE id = ?1 AND deleted = 0",
+                               NULL);
+  if (stmt == NULL)
+    return FALSE;
+  _heyai_store_bind_text (stmt, 1, scene_id);
+  return sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0) != 0;
+}
+
+gboolean
+heyai_store_set_scene_continues (HeyaiStore  *store,
+                                 const char  *project_id,
+                                 const char  *scene_id,
+                                 gboolean     continues,
+                                 GError     **error)
+{
+  g_autoptr(HeyaiStmt) stmt = NULL;
+  g_autofree char *stamp = NULL;
+
+  g_return_val_if_fail (HEYAI_IS_STORE (store), FALSE);
+  g_return_val_if_fail (project_id != NULL && scene_id != NULL, FALSE);
+
+  if (!heyai_store_check_writable (store, error))
+    return FALSE;
+  stamp = _heyai_store_stamp (store);
+  stmt = _heyai_store_prepare (store,
+                               "INSERT INTO scene_continuity (id, project_id, continue_previous, created_at, "
+                               "updated_at, deleted) VALUES (?1, ?2, ?3, ?4, ?5, 0) "
+                               "ON CONFLICT (id) DO UPDATE SET continue_previous = excluded.continue_previous, "
+                               "updated_at = excluded.updated_at, deleted = 0 "
+                               "WHERE scene_continuity.continue_previous <> excluded.continue_previous "
+                               "OR scene_continuity.deleted <> 0",
+                               error);
+  if (stmt == NULL)
+    return FALSE;
+  _heyai_store_bind_text (stmt, 1, scene_id);
+  _heyai_store_bind_text (stmt, 2, project_id);
+  sqlite3_bind_int (stmt, 3, continues ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 4, g_get_real_time ());
+  _heyai_store_bind_text (stmt, 5, stamp);
+  return _heyai_store_step_done (store, stmt, error);
+}
+
+HeyaiAsset *
+heyai_store_previous_clip (HeyaiStore *store,
+                           HeyaiScene *scene)
+{
+  g_autoptr(HeyaiScene) previous = NULL;
+
+  g_return_val_if_fail (HEYAI_IS_STORE (store), NULL);
+  g_return_val_if_fail (HEYAI_IS_SCENE (scene), NULL);
+
+  if (heyai_scene_get_position (scene) <= 1)
+    return NULL;
+  previous = heyai_store_get_scene_at (store, heyai_scene_get_project_id (scene), heyai_scene_get_position (scene) - 1,
+                                       NULL);
+  if (previous == NULL || heyai_scene_get_clip_take (previous) <= 0)
+    return NULL;
+  return heyai_store_get_asset (store, heyai_scene_get_id (previous), HEYAI_ASSET_KIND_CLIP,
+                                heyai_scene_get_clip_take (previous), NULL);
+}

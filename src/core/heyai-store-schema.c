@@ -198,8 +198,9 @@ static const char * const migrations[] = {
   /* 5 -> 6: the reference bible (see heyai-bible.h): entries (characters,
    * locations, props), their reference images (the bytes travel in
    * bible_files, content-addressed by sha256, so a sync carries them; the
-   * file under the project's bible/ folder is made from them where missing)
-   * and each scene's cast.  All synced. */
+   * file under the project's bible/ folder is made from them where missing),
+   * each scene's cast and whether its still continues the previous shot.
+   * All synced. */
   "CREATE TABLE bible_entries ("
   "  id          TEXT PRIMARY KEY NOT NULL,"
   "  project_id  TEXT NOT NULL,"
@@ -246,7 +247,16 @@ static const char * const migrations[] = {
   "  deleted    INTEGER NOT NULL DEFAULT 0"
   ");"
   "CREATE INDEX scene_cast_scene ON scene_cast (scene_id, deleted);"
-  "CREATE INDEX scene_cast_entry ON scene_cast (entry_id, deleted);",
+  "CREATE INDEX scene_cast_entry ON scene_cast (entry_id, deleted);"
+  /* Continuity between shots: id = the scene's id. */
+  "CREATE TABLE scene_continuity ("
+  "  id                TEXT PRIMARY KEY NOT NULL,"
+  "  project_id        TEXT NOT NULL,"
+  "  continue_previous INTEGER NOT NULL DEFAULT 0,"
+  "  created_at        INTEGER NOT NULL DEFAULT 0,"
+  "  updated_at        TEXT NOT NULL,"
+  "  deleted           INTEGER NOT NULL DEFAULT 0"
+  ");",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HEYAI_STORE_SCHEMA_VERSION);

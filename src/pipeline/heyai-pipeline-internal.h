@@ -84,6 +84,7 @@ typedef struct
   HeyaiAsset     *source_still; /* a clip job: the still it animates (lineage) */
   GPtrArray      *cast;         /* HeyaiBibleEntry*: the scene's cast when the work began */
   char           *references_note; /* "References not applied: ..." or NULL */
+  HeyaiAsset     *previous_clip; /* an image job that continues the previous shot: its clip */
   double          charged;      /* cost added to the ledger */
   HeyaiRequest   *request;      /* the ledger row of the current provider request */
   gulong          last_error_handler;
@@ -289,6 +290,24 @@ char *_heyai_pipeline_references_note (HeyaiPipeline *self,
                                        HeyaiRole      role,
                                        HeyaiProject  *project,
                                        GPtrArray     *cast);
+
+/* heyai-pipeline-continuity.c */
+/* Writes the last frame of @clip as the PNG @png (GStreamer; blocking). */
+gboolean heyai_pipeline_extract_last_frame (const char    *clip,
+                                            const char    *png,
+                                            GCancellable  *cancellable,
+                                            GError       **error);
+void _heyai_pipeline_continue_async (HeyaiPipeline       *self,
+                                     HeyaiScene          *scene,
+                                     HeyaiJob            *job,
+                                     HeyaiAsset          *previous_clip,
+                                     const char          *images_dir,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data);
+gboolean _heyai_pipeline_is_continue_result (GAsyncResult *result);
+HeyaiGenResult *_heyai_pipeline_continue_finish (GAsyncResult  *result,
+                                                 GError       **error);
 
 /* heyai-pipeline-plan.c: the planner's decisions, shared by the estimate
  * and the run. */

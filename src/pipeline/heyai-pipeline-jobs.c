@@ -382,11 +382,16 @@ hash_cb (GObject      *object,
     ctx->source_still = heyai_store_get_asset (run->self->store, heyai_scene_get_id (ctx->scene),
                                                HEYAI_ASSET_KIND_IMAGE,
                                                heyai_scene_get_image_take (ctx->scene), NULL);
-  if (ctx->cast == NULL)
-    ctx->cast = _heyai_pipeline_scene_cast (run->self, ctx->scene);
-  heyai_lineage_fill_with_cast (run->project, ctx->scene, asset,
-                                heyai_job_get_kind (ctx->job) == HEYAI_JOB_KIND_CLIP ? ctx->source_still : NULL,
-                                gen->params, ctx->cast, ctx->references_note);
+  if (ctx->previous_clip != NULL && heyai_job_get_kind (ctx->job) == HEYAI_JOB_KIND_IMAGE)
+    heyai_lineage_fill_continued (run->project, ctx->scene, asset, ctx->previous_clip);
+  else
+    {
+      if (ctx->cast == NULL)
+        ctx->cast = _heyai_pipeline_scene_cast (run->self, ctx->scene);
+      heyai_lineage_fill_with_cast (run->project, ctx->scene, asset,
+                                    heyai_job_get_kind (ctx->job) == HEYAI_JOB_KIND_CLIP ? ctx->source_still : NULL,
+                                    gen->params, ctx->cast, ctx->references_note);
+    }
 
   if (!heyai_store_insert_asset (run->self->store, asset, &error))
     {
@@ -496,7 +501,9 @@ work_done_cb (GObject      *object,
   _heyai_pipeline_job_detach_signals (ctx);
   _heyai_pipeline_release_slot (ctx);
 
-  if (heyai_job_get_kind (ctx->job) == HEYAI_JOB_KIND_CLIP)
+  if (_heyai_pipeline_is_continue_result (result))
+    gen = _heyai_pipeline_continue_finish (result, &error);
+  else if (heyai_job_get_kind (ctx->job) == HEYAI_JOB_KIND_CLIP)
     gen = heyai_animator_animate_finish (HEYAI_ANIMATOR (object), result, &error);
   else
     gen = heyai_imager_generate_finish (HEYAI_IMAGER (object), result, &error);
@@ -675,6 +682,26 @@ _heyai_pipeline_job_start_work (JobCtx *ctx)
       g_set_object (&ctx->source_still, still);
     }
 
+  /* Continue from previous shot: the still is the last frame of the
+   * previous scene's current clip. */
+  g_clear_object (&ctx->previous_clip);
+  if (kind == HEYAI_JOB_KIND_IMAGE && ctx->scene != NULL &&
+      heyai_store_scene_continues (self->store, heyai_scene_get_id (ctx->scene)))
+    {
+      ctx->previous_clip = heyai_store_previous_clip (self->store, ctx->scene);
+      if (ctx->previous_clip == NULL || heyai_asset_get_local_path (ctx->previous_clip) == NULL ||
+          !g_file_test (heyai_asset_get_local_path (ctx->previous_clip), G_FILE_TEST_IS_REGULAR))
+        {
+          g_clear_object (&ctx->previous_clip);
+          g_set_error (&error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND,
+                       _("It continues from the previous shot, which has no clip on this computer yet. "
+                         "Animate scene %d first."),
+                       heyai_scene_get_position (ctx->scene) - 1);
+          _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_FAILED, error);
+          return;
+        }
+    }
+
   /* A store failure here (disk full) ends the job; the run stops. */
   heyai_job_set_attempts (ctx->job, heyai_job_get_attempts (ctx->job) + 1);
   heyai_job_set_state (ctx->job, HEYAI_JOB_STATE_RUNNING);
@@ -717,7 +744,8 @@ _heyai_pipeline_job_start_work (JobCtx *ctx)
 
   /* The bible: the cast's descriptions go into the prompts; references
    * the provider cannot take are said so in the take's lineage. */
-  if (ctx->scene != NULL && (kind == HEYAI_JOB_KIND_IMAGE || kind == HEYAI_JOB_KIND_CLIP))
+  if (ctx->scene != NULL && ((kind == HEYAI_JOB_KIND_IMAGE && ctx->previous_clip == NULL) ||
+                             kind == HEYAI_JOB_KIND_CLIP))
     {
       g_clear_pointer (&ctx->cast, g_ptr_array_unref);
       g_clear_pointer (&ctx->references_note, g_free);
@@ -739,8 +767,12 @@ _heyai_pipeline_job_start_work (JobCtx *ctx)
       heyai_llm_split_async (self->llm, run->project, ctx->cancellable, _heyai_pipeline_analyze_done_cb, ctx);
       break;
     case HEYAI_JOB_KIND_IMAGE:
-      heyai_imager_generate_async (self->imager, run->project, ctx->scene, ctx->job,
-                                   run->images_dir, ctx->cancellable, work_done_cb, ctx);
+      if (ctx->previous_clip != NULL)
+        _heyai_pipeline_continue_async (self, ctx->scene, ctx->job, ctx->previous_clip, run->images_dir,
+                                        ctx->cancellable, work_done_cb, ctx);
+      else
+        heyai_imager_generate_async (self->imager, run->project, ctx->scene, ctx->job,
+                                     run->images_dir, ctx->cancellable, work_done_cb, ctx);
       break;
     case HEYAI_JOB_KIND_CLIP:
       heyai_animator_animate_async (self->animator, run->project, ctx->scene, ctx->job,

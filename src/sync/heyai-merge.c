@@ -42,7 +42,7 @@ heyai_merge_set_chunk_hook (HeyaiMergeChunkFunc func,
 
 const char * const heyai_merge_tables[] = {
   "projects", "scenes", "assets", "jobs", "conflicts",
-  "bible_entries", "bible_images", "bible_files", "scene_cast", NULL
+  "bible_entries", "bible_images", "bible_files", "scene_cast", "scene_continuity", NULL
 };
 
 typedef enum

@@ -23,6 +23,9 @@ struct _HeyaiCastEditor
   GtkWidget           *add_button;
   GtkWidget           *add_list;
   GtkWidget           *from_still_button;
+  GtkWidget           *continue_row;
+  GtkWidget           *continue_switch;
+  gboolean             loading;
   GPtrArray           *rows;       /* the rows added to the group */
 
   HeyaiScene          *scene;
@@ -110,6 +113,34 @@ from_still_clicked_cb (HeyaiCastEditor *self)
   heyai_bible_new_entry_dialog (GTK_WIDGET (self), project, self->scene, still, G_CALLBACK (created_cb), self);
 }
 
+static void
+continue_toggled_cb (HeyaiCastEditor *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->loading || self->scene == NULL || get_store () == NULL)
+    return;
+  if (!heyai_store_set_scene_continues (get_store (), heyai_scene_get_project_id (self->scene),
+                                        heyai_scene_get_id (self->scene),
+                                        gtk_switch_get_active (GTK_SWITCH (self->continue_switch)), &error))
+    heyai_ui_error (GTK_WIDGET (self), error->message);
+}
+
+gboolean
+heyai_cast_editor_get_continues (HeyaiCastEditor *self)
+{
+  g_return_val_if_fail (HEYAI_IS_CAST_EDITOR (self), FALSE);
+  return gtk_switch_get_active (GTK_SWITCH (self->continue_switch));
+}
+
+void
+heyai_cast_editor_set_continues (HeyaiCastEditor *self,
+                                 gboolean         continues)
+{
+  g_return_if_fail (HEYAI_IS_CAST_EDITOR (self));
+  gtk_switch_set_active (GTK_SWITCH (self->continue_switch), continues);
+}
+
 char *
 heyai_cast_editor_dup_names (HeyaiCastEditor *self)
 {
@@ -195,6 +226,13 @@ heyai_cast_editor_refresh (HeyaiCastEditor *self)
       n_addable++;
     }
   gtk_widget_set_sensitive (self->add_button, n_addable > 0);
+
+  /* Continue from previous shot (not for the first scene). */
+  self->loading = TRUE;
+  gtk_switch_set_active (GTK_SWITCH (self->continue_switch),
+                         heyai_store_scene_continues (get_store (), heyai_scene_get_id (self->scene)));
+  gtk_widget_set_visible (self->continue_row, heyai_scene_get_position (self->scene) > 1);
+  self->loading = FALSE;
 
   still = current_still (self);
   gtk_widget_set_sensitive (self->from_still_button,
@@ -284,6 +322,17 @@ heyai_cast_editor_init (HeyaiCastEditor *self)
   gtk_label_set_xalign (GTK_LABEL (self->chip), 0);
   gtk_widget_add_css_class (self->chip, "warning");
   gtk_widget_set_visible (self->chip, FALSE);
+
+  self->continue_switch = gtk_switch_new ();
+  gtk_widget_set_valign (self->continue_switch, GTK_ALIGN_CENTER);
+  g_signal_connect_swapped (self->continue_switch, "notify::active", G_CALLBACK (continue_toggled_cb), self);
+  self->continue_row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->continue_row), _("Continue From Previous Shot"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->continue_row),
+                               _("The next still is the last frame of the previous scene’s clip"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self->continue_row), self->continue_switch);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (self->continue_row), self->continue_switch);
+  adw_preferences_group_add (self->group, self->continue_row);
 
   gtk_box_append (GTK_BOX (box), self->chip);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->group));

@@ -1,7 +1,7 @@
 /* heyai-cast-editor.h: a scene's cast in the scene pane: the bible entries
  * in the scene (remove one, add another), "New Bible Entry From This
- * Still…", and the "References not applied: text only" chip of the
- * scene's still.
+ * Still…", "Continue From Previous Shot", and the "References not
+ * applied: text only" chip of the scene's still.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -27,5 +27,9 @@ gboolean    heyai_cast_editor_toggle     (HeyaiCastEditor *self,
  * NULL when hidden), for tests. */
 char       *heyai_cast_editor_dup_names  (HeyaiCastEditor *self);
 const char *heyai_cast_editor_get_chip   (HeyaiCastEditor *self);
+/* "Continue from previous shot" (heyai_store_set_scene_continues). */
+gboolean    heyai_cast_editor_get_continues (HeyaiCastEditor *self);
+void        heyai_cast_editor_set_continues (HeyaiCastEditor *self,
+                                             gboolean         continues);
 
 G_END_DECLS

@@ -12,6 +12,10 @@
 #include <string.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <cairo.h>
+#include <gst/gst.h>
+#include <gst/app/gstappsink.h>
+#include <gst/video/video.h>
 
 #include "heyai-core.h"
 
@@ -216,6 +220,184 @@ test_bible_cli (void)
   rm_rf (data);
 }
 
+/* The first and the last frame of @clip, decoded here (filesrc !
+ * decodebin), as BGRx bytes. */
+static void
+decode_first_last (const char  *clip,
+                   GBytes     **first,
+                   GBytes     **last,
+                   int         *width,
+                   int         *height)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(GstElement) sink = NULL;
+  g_autofree char *desc = g_strdup_printf ("filesrc location=\"%s\" ! decodebin ! videoconvert ! "
+                                           "video/x-raw,format=BGRx ! appsink name=sink sync=false", clip);
+  GstSample *sample;
+
+  pipeline = gst_parse_launch (desc, &error);
+  g_assert_no_error (error);
+  g_object_ref_sink (pipeline);
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  *first = *last = NULL;
+  while ((sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), 10 * GST_SECOND)) != NULL)
+    {
+      GstBuffer *buffer = gst_sample_get_buffer (sample);
+      GstVideoInfo info;
+      GstMapInfo map;
+      GByteArray *rows = g_byte_array_new ();
+
+      g_assert_true (gst_video_info_from_caps (&info, gst_sample_get_caps (sample)));
+      g_assert_true (gst_buffer_map (buffer, &map, GST_MAP_READ));
+      for (int y = 0; y < GST_VIDEO_INFO_HEIGHT (&info); y++)
+        g_byte_array_append (rows, map.data + (gsize) y * GST_VIDEO_INFO_PLANE_STRIDE (&info, 0),
+                             (guint) GST_VIDEO_INFO_WIDTH (&info) * 4);
+      gst_buffer_unmap (buffer, &map);
+      *width = GST_VIDEO_INFO_WIDTH (&info);
+      *height = GST_VIDEO_INFO_HEIGHT (&info);
+      if (*first == NULL)
+        *first = g_byte_array_free_to_bytes (rows);
+      else
+        {
+          g_clear_pointer (last, g_bytes_unref);
+          *last = g_byte_array_free_to_bytes (rows);
+        }
+      gst_sample_unref (sample);
+    }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_assert_nonnull (*first);
+  g_assert_nonnull (*last);
+}
+
+/* Mean absolute difference of the colour bytes of a PNG and BGRx frame. */
+static double
+difference (const char *png,
+            GBytes     *frame,
+            int         width,
+            int         height)
+{
+  cairo_surface_t *surface = cairo_image_surface_create_from_png (png);
+  const guint8 *a, *b;
+  guint64 sum = 0;
+  int stride;
+
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (surface), ==, width);
+  g_assert_cmpint (cairo_image_surface_get_height (surface), ==, height);
+  a = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  b = g_bytes_get_data (frame, NULL);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      for (int c = 0; c < 3; c++)
+        sum += (guint64) ABS ((int) a[(gsize) y * stride + x * 4 + c] - (int) b[((gsize) y * width + x) * 4 + c]);
+  cairo_surface_destroy (surface);
+  return (double) sum / ((double) width * height * 3);
+}
+
+static gboolean
+scene_still_stale (const char *data,
+                   const char *id,
+                   int         position,
+                   char      **lineage,
+                   char      **path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = g_build_filename (data, "heyai.db", NULL);
+  g_autoptr(HeyaiStore) store = heyai_store_new (db, &error);
+  g_autoptr(HeyaiScene) scene = NULL;
+  g_autoptr(HeyaiAsset) still = NULL;
+  HeyaiSceneLineage state;
+
+  g_assert_no_error (error);
+  scene = heyai_store_get_scene_at (store, id, position, &error);
+  g_assert_no_error (error);
+  still = heyai_store_get_asset (store, heyai_scene_get_id (scene), HEYAI_ASSET_KIND_IMAGE,
+                                 heyai_scene_get_image_take (scene), &error);
+  g_assert_nonnull (still);
+  if (lineage != NULL)
+    *lineage = g_strdup (heyai_asset_get_lineage (still));
+  if (path != NULL)
+    *path = g_strdup (heyai_asset_get_local_path (still));
+  heyai_lineage_of_scene (store, NULL, scene, &state);
+  return state.image_stale;
+}
+
+/* Continue from previous shot: scene 2's still is the last frame of scene
+ * 1's clip (pixels compared), and a new clip of scene 1 makes it outdated. */
+static void
+test_continue_cli (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = g_dir_make_tmp ("heyai-cli-continue-XXXXXX", &error);
+  g_autofree char *script_path = g_build_filename (data, "lighthouse.fountain", NULL);
+  g_autofree char *id = NULL;
+  g_autofree char *lineage = NULL;
+  g_autofree char *still = NULL;
+  g_autofree char *clip = NULL;
+  g_autoptr(GBytes) first = NULL;
+  g_autoptr(GBytes) last = NULL;
+  char *out = NULL;
+  int width = 0, height = 0;
+  double to_last, to_first;
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (script_path, script, -1, NULL));
+  g_assert_cmpint (heyai (data, &id, "new", "--title", "Continuity", script_path, NULL), ==, 0);
+  *strchr (id, '\n') = '\0';
+  g_assert_cmpint (heyai (data, NULL, "analyze", id, NULL), ==, 0);
+
+  /* Scene 1 has no previous shot; scene 2 without a clip of scene 1 fails
+   * with a clear message. */
+  g_assert_cmpint (heyai (data, &out, "continue", id, "1", "on", NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (heyai (data, &out, "continue", id, "2", "on", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Scene 2 continues from scene 1"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (heyai (data, &out, "images", id, NULL), ==, 1);
+  g_assert_nonnull (strstr (out, "Animate scene 1 first"));
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (heyai (data, NULL, "approve", id, "1", NULL), ==, 0);
+  g_assert_cmpint (heyai (data, NULL, "animate", id, "--scene", "1", NULL), ==, 0);
+  g_assert_cmpint (heyai (data, &out, "images", id, "--scene", "2", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+
+  g_assert_false (scene_still_stale (data, id, 2, &lineage, &still));
+  g_assert_nonnull (strstr (lineage, "\"source\":\"previous-clip\""));
+  {
+    g_autofree char *db = g_build_filename (data, "heyai.db", NULL);
+    g_autoptr(HeyaiStore) store = heyai_store_new (db, &error);
+    g_autoptr(HeyaiScene) one = heyai_store_get_scene_at (store, id, 1, &error);
+    g_autoptr(HeyaiAsset) asset = heyai_store_get_asset (store, heyai_scene_get_id (one), HEYAI_ASSET_KIND_CLIP,
+                                                         heyai_scene_get_clip_take (one), &error);
+
+    g_assert_nonnull (asset);
+    clip = g_strdup (heyai_asset_get_local_path (asset));
+    g_assert_nonnull (strstr (lineage, heyai_asset_get_id (asset)));
+  }
+
+  /* The pixels: the clip's last frame, not its first. */
+  decode_first_last (clip, &first, &last, &width, &height);
+  to_last = difference (still, last, width, height);
+  to_first = difference (still, first, width, height);
+  g_test_message ("continued still: %.2f from the last frame, %.2f from the first", to_last, to_first);
+  g_assert_cmpfloat (to_last, <, 1.0);
+  g_assert_cmpfloat (to_first, >, to_last + 2.0);
+
+  /* A new clip of scene 1: the continued still is outdated. */
+  g_assert_cmpint (heyai (data, NULL, "animate", id, "--scene", "1", NULL), ==, 0);
+  g_assert_true (scene_still_stale (data, id, 2, NULL, NULL));
+  /* Off again: scene 2 is a normal scene (its still made from the clip is
+   * outdated by its prompt's lineage). */
+  g_assert_cmpint (heyai (data, &out, "continue", id, "2", "off", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+
+  rm_rf (data);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -228,7 +410,9 @@ main (int   argc,
     }
   heyai_path = argv[1];
 
+  gst_init (&argc, &argv);
   g_test_add_func ("/cli/bible", test_bible_cli);
+  g_test_add_func ("/cli/bible/continue", test_continue_cli);
 
   return g_test_run ();
 }

@@ -124,11 +124,14 @@ test_bible_travels (Fixture       *f,
   scene = heyai_store_get_scene_at (f->a, heyai_project_get_id (project), 2, &error);
   g_assert_true (heyai_store_cast_set (f->a, heyai_project_get_id (project), heyai_scene_get_id (scene), mara->id,
                                        TRUE, "producer", &error));
+  g_assert_true (heyai_store_set_scene_continues (f->a, heyai_project_get_id (project), heyai_scene_get_id (scene),
+                                                  TRUE, &error));
   g_assert_no_error (error);
   sync_test_tick ();
 
   sync_quiet (f->a, f->remote);
   sync_quiet (f->b, f->remote);
+  g_assert_true (heyai_store_scene_continues (f->b, heyai_scene_get_id (scene)));
 
   on_b = heyai_store_find_project (f->b, heyai_project_get_id (project), &error);
   g_assert_no_error (error);

@@ -62,6 +62,7 @@ test_bible_page (void)
   g_autoptr(HeyaiBibleEntry) keeper = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *shot = NULL;
+  g_autofree char *note = heyai_lineage_references_note_for ("Offline storyboard takes no reference images");
   HeyaiWindow *window;
   HeyaiProjectView *view;
   HeyaiBiblePage *page;
@@ -75,11 +76,33 @@ test_bible_page (void)
                                        TRUE, "analysis", &error));
   g_assert_no_error (error);
 
+  /* Scene 3's still was made without its references. */
+  {
+    g_autoptr(HeyaiAsset) still_three = still_of (store, three);
+    g_autoptr(GPtrArray) cast = heyai_store_cast_list (store, heyai_scene_get_id (three), &error);
+
+    heyai_lineage_fill_with_cast (project, three, still_three, NULL, NULL, cast, note);
+    g_assert_true (heyai_store_update_asset (store, still_three, &error));
+    g_assert_no_error (error);
+  }
+
   window = heyai_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 820);
   gtk_window_present (GTK_WINDOW (window));
   heyai_window_open_project (window, project);
   view = heyai_window_get_project_view (window);
+
+  /* The storyboard card of scene 3 (only) shows the "Text only" chip. */
+  heyai_project_view_set_visible_page (view, "storyboard");
+  ui_test_wait_frame (GTK_WIDGET (window));
+  {
+    GtkWidget *chip = ui_test_find_by_tooltip (GTK_WIDGET (view), GTK_TYPE_LABEL, note);
+
+    g_assert_nonnull (chip);
+    g_assert_true (gtk_widget_get_visible (chip));
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (chip)), ==, "Text only");
+  }
+
   heyai_project_view_set_visible_page (view, "bible");
   ui_test_wait_frame (GTK_WIDGET (window));
   page = HEYAI_BIBLE_PAGE (find_type (GTK_WIDGET (view), HEYAI_TYPE_BIBLE_PAGE));
@@ -158,6 +181,22 @@ test_cast_editor (void)
   cast = heyai_store_cast_list (store, heyai_scene_get_id (one), &error);
   g_assert_cmpuint (cast->len, ==, 1);
   g_assert_cmpstr (((HeyaiBibleEntry *) g_ptr_array_index (cast, 0))->id, ==, lamp->id);
+
+  /* The first scene has no previous shot; the second can continue it. */
+  g_assert_false (heyai_cast_editor_get_continues (HEYAI_CAST_EDITOR (editor)));
+  {
+    g_autoptr(HeyaiScene) two = scene_at (store, project, 2);
+
+    heyai_cast_editor_set_scene (HEYAI_CAST_EDITOR (editor), two);
+    heyai_cast_editor_set_continues (HEYAI_CAST_EDITOR (editor), TRUE);
+    g_assert_true (heyai_store_scene_continues (store, heyai_scene_get_id (two)));
+    g_assert_false (heyai_store_scene_continues (store, heyai_scene_get_id (one)));
+    heyai_cast_editor_set_scene (HEYAI_CAST_EDITOR (editor), one);
+    g_assert_false (heyai_cast_editor_get_continues (HEYAI_CAST_EDITOR (editor)));
+    heyai_cast_editor_set_scene (HEYAI_CAST_EDITOR (editor), two);
+    g_assert_true (heyai_cast_editor_get_continues (HEYAI_CAST_EDITOR (editor)));
+    heyai_cast_editor_set_scene (HEYAI_CAST_EDITOR (editor), one);
+  }
 
   /* A still whose references could not be sent shows the chip. */
   heyai_lineage_fill_with_cast (project, one, still, NULL, NULL, cast, note);
