@@ -161,6 +161,30 @@ test_bible_cli (void)
   g_assert_null (strstr (out, "Scene 2: References not applied"));
   g_clear_pointer (&out, g_free);
 
+  /* The export's manifest records it too. */
+  {
+    g_autofree char *export_dir = g_build_filename (data, "export", NULL);
+    g_autoptr(GDir) dir = NULL;
+    const char *name;
+    g_autofree char *manifest = NULL;
+
+    g_assert_cmpint (heyai (data, NULL, "approve", id, "--all", NULL), ==, 0);
+    g_assert_cmpint (heyai (data, &out, "export", id, "--to", export_dir, "--formats", "edl", NULL), ==, 0);
+    g_clear_pointer (&out, g_free);
+    dir = g_dir_open (export_dir, 0, NULL);
+    g_assert_nonnull (dir);
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (export_dir, name, "manifest.json", NULL);
+
+        if (g_file_get_contents (path, &manifest, NULL, NULL))
+          break;
+      }
+    g_assert_nonnull (manifest);
+    g_assert_nonnull (strstr (manifest, "\"references_note\" : \"References not applied: text only ("));
+    g_assert_nonnull (strstr (manifest, "\"references_note\" : null"));
+  }
+
   /* The producer changes the cast; names are checked first. */
   g_assert_cmpint (heyai (data, &out, "cast", id, "2", "+the keeper", "-Open sea", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Scene 2: Mara"));
