@@ -162,7 +162,8 @@ GPtrArray       *heyai_store_cast_scenes      (HeyaiStore      *store,
                                                GError         **error);
 
 /* Continuity: the scene's still is the last frame of the previous scene's
- * current clip ("Continue from previous shot"). */
+ * current clip ("Continue from previous shot").  FALSE for a NULL id (a
+ * scene not stored yet). */
 gboolean         heyai_store_scene_continues  (HeyaiStore      *store,
                                                const char      *scene_id);
 gboolean         heyai_store_set_scene_continues (HeyaiStore   *store,

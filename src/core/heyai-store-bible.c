@@ -844,8 +844,10 @@ heyai_store_cast_list (HeyaiStore  *store,
   g_autoptr(HeyaiStmt) stmt = NULL;
 
   g_return_val_if_fail (HEYAI_IS_STORE (store), NULL);
-  g_return_val_if_fail (scene_id != NULL, NULL);
 
+  /* A scene not stored yet has no cast. */
+  if (scene_id == NULL)
+    return g_ptr_array_new_with_free_func ((GDestroyNotify) heyai_bible_entry_free);
   stmt = _heyai_store_prepare (store,
                                "SELECT e.id, e.project_id, e.kind, e.name, e.aliases, e.description, e.updated_at "
                                "FROM scene_cast AS c JOIN bible_entries AS e ON e.id = c.entry_id "
@@ -989,8 +991,10 @@ heyai_store_scene_continues (HeyaiStore *store,
   g_autoptr(HeyaiStmt) stmt = NULL;
 
   g_return_val_if_fail (HEYAI_IS_STORE (store), FALSE);
-  g_return_val_if_fail (scene_id != NULL, FALSE);
 
+  /* A scene not stored yet (the analysis's plan) continues nothing. */
+  if (scene_id == NULL)
+    return FALSE;
   stmt = _heyai_store_prepare (store, "SELECT continue_previous FROM scene_continuity WHERE id = ?1 AND deleted = 0",
                                NULL);
   if (stmt == NULL)

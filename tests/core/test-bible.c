@@ -430,6 +430,15 @@ test_notes (Fixture       *f,
   g_assert_cmpstr (notes[1], ==, "Lamp");
   g_assert_null (notes[2]);
   g_assert_null (heyai_bible_cast_digest (NULL));
+  /* A scene not stored yet (the plan of a run from nothing) has no cast
+   * and continues nothing: no critical. */
+  g_assert_false (heyai_store_scene_continues (f->store, NULL));
+  {
+    g_autoptr(GPtrArray) none = heyai_store_cast_list (f->store, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (none->len, ==, 0);
+  }
 
   /* The references note survives in the take's lineage. */
   heyai_asset_set_kind (asset, HEYAI_ASSET_KIND_IMAGE);
