@@ -290,6 +290,7 @@ heyai_cast_editor_init (HeyaiCastEditor *self)
   adw_preferences_group_set_title (self->group, _("Cast"));
   adw_preferences_group_set_description (self->group, _("Bible entries in this scene: their descriptions and "
                                                         "reference images go with its prompts."));
+  gtk_widget_set_margin_top (GTK_WIDGET (self->group), 12);
 
   self->add_list = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->add_list), GTK_SELECTION_NONE);
@@ -307,13 +308,16 @@ heyai_cast_editor_init (HeyaiCastEditor *self)
   gtk_widget_set_tooltip_text (self->add_button, _("Add a bible entry to this scene"));
   gtk_widget_add_css_class (self->add_button, "flat");
 
-  self->from_still_button = gtk_button_new_with_mnemonic (_("New _Entry From Still…"));
-  gtk_widget_add_css_class (self->from_still_button, "flat");
-  gtk_widget_set_tooltip_text (self->from_still_button,
+  /* A row of its own: in the header it would squeeze the description. */
+  self->from_still_button = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->from_still_button), _("New Entry From This Still…"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->from_still_button),
                                _("Make a bible entry with this scene’s still as its reference image"));
-  g_signal_connect_swapped (self->from_still_button, "clicked", G_CALLBACK (from_still_clicked_cb), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self->from_still_button),
+                             gtk_image_new_from_icon_name ("go-next-symbolic"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self->from_still_button), TRUE);
+  g_signal_connect_swapped (self->from_still_button, "activated", G_CALLBACK (from_still_clicked_cb), self);
 
-  gtk_box_append (GTK_BOX (suffix), self->from_still_button);
   gtk_box_append (GTK_BOX (suffix), self->add_button);
   adw_preferences_group_set_header_suffix (self->group, suffix);
 
@@ -332,9 +336,18 @@ heyai_cast_editor_init (HeyaiCastEditor *self)
                                _("The next still is the last frame of the previous scene’s clip"));
   adw_action_row_add_suffix (ADW_ACTION_ROW (self->continue_row), self->continue_switch);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (self->continue_row), self->continue_switch);
-  adw_preferences_group_add (self->group, self->continue_row);
 
-  gtk_box_append (GTK_BOX (box), self->chip);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->group));
+  /* Below the cast rows (a group cannot insert before its last row). */
+  {
+    GtkWidget *shot = adw_preferences_group_new ();
+
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (shot), self->from_still_button);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (shot), self->continue_row);
+    gtk_widget_set_margin_top (shot, 12);
+    gtk_box_append (GTK_BOX (box), self->chip);
+    gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->group));
+    gtk_box_append (GTK_BOX (box), shot);
+  }
+
   adw_bin_set_child (ADW_BIN (self), box);
 }

@@ -204,6 +204,9 @@ test_cast_editor (void)
   g_assert_no_error (error);
   heyai_cast_editor_refresh (HEYAI_CAST_EDITOR (editor));
   g_assert_cmpstr (heyai_cast_editor_get_chip (HEYAI_CAST_EDITOR (editor)), ==, note);
+  gtk_window_set_default_size (GTK_WINDOW (window), 340, 600);
+  ui_test_wait_frame (window);
+  g_free (ui_test_screenshot (window, "cast-editor"));
 
   gtk_window_destroy (GTK_WINDOW (window));
   ui_test_spin (50);
