@@ -40,6 +40,7 @@ heyai_pipeline_extract_last_frame (const char    *clip,
   GstVideoInfo info;
   GstMapInfo map;
   GstBuffer *buffer;
+  gboolean eos;
 
   g_return_val_if_fail (clip != NULL && png != NULL, FALSE);
 
@@ -88,11 +89,14 @@ heyai_pipeline_extract_last_frame (const char    *clip,
         gst_sample_unref (last);
       last = sample;
     }
+  /* Asked before stopping: a stopped appsink always says EOS, and a pull
+   * that timed out is not the end of the clip. */
+  eos = gst_app_sink_is_eos (GST_APP_SINK (sink));
   bus = gst_element_get_bus (pipeline);
   message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
   gst_element_set_state (pipeline, GST_STATE_NULL);
 
-  if (message != NULL || last == NULL || !gst_app_sink_is_eos (GST_APP_SINK (sink)) ||
+  if (message != NULL || last == NULL || !eos ||
       !gst_video_info_from_caps (&info, gst_sample_get_caps (last)))
     {
       g_autofree char *detail = NULL;

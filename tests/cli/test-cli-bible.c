@@ -414,6 +414,24 @@ test_continue_cli (void)
   /* A new clip of scene 1: the continued still is outdated. */
   g_assert_cmpint (heyai (data, NULL, "animate", id, "--scene", "1", NULL), ==, 0);
   g_assert_true (scene_still_stale (data, id, 2, NULL, NULL));
+
+  /* A previous clip that is not a video: the scene fails and says why. */
+  {
+    g_autofree char *db = g_build_filename (data, "heyai.db", NULL);
+    g_autoptr(HeyaiStore) store = heyai_store_new (db, &error);
+    g_autoptr(HeyaiScene) one = heyai_store_get_scene_at (store, id, 1, &error);
+    g_autoptr(HeyaiAsset) asset = heyai_store_get_asset (store, heyai_scene_get_id (one), HEYAI_ASSET_KIND_CLIP,
+                                                         heyai_scene_get_clip_take (one), &error);
+    g_autofree char *saved = NULL;
+    gsize length = 0;
+
+    g_assert_true (g_file_get_contents (heyai_asset_get_local_path (asset), &saved, &length, NULL));
+    g_assert_true (g_file_set_contents (heyai_asset_get_local_path (asset), "not a video", -1, NULL));
+    g_assert_cmpint (heyai (data, &out, "images", id, "--scene", "2", NULL), ==, 1);
+    g_assert_nonnull (strstr (out, "Could not read the last frame of the previous shot’s clip"));
+    g_clear_pointer (&out, g_free);
+    g_assert_true (g_file_set_contents (heyai_asset_get_local_path (asset), saved, (gssize) length, NULL));
+  }
   /* Off again: scene 2 is a normal scene (its still made from the clip is
    * outdated by its prompt's lineage). */
   g_assert_cmpint (heyai (data, &out, "continue", id, "2", "off", NULL), ==, 0);
