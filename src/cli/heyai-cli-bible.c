@@ -357,23 +357,32 @@ heyai_cli_continue (HeyaiCli  *cli,
   g_autoptr(HeyaiProject) project = NULL;
   g_autoptr(HeyaiScene) scene = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *end_on_next = NULL;
   int exit_code = HEYAI_EXIT_OK;
-  gboolean on;
   int position;
+  GOptionEntry entries[] = {
+    { "end-on-next", 0, 0, G_OPTION_ARG_STRING, &end_on_next,
+      N_("on: scene N’s clip animates toward scene N+1’s still, where the animator takes an end frame"),
+      N_("on|off") },
+    { NULL }
+  };
 
-  context = heyai_cli_context_new ("continue", _("P N on|off"),
+  context = heyai_cli_context_new ("continue", _("P N [on|off] [--end-on-next on|off]"),
                                    _("“Continue from previous shot”: scene N’s still becomes the last frame of "
                                      "scene N−1’s current clip (made at the next “heyai images”), so the cut "
                                      "matches. A new clip of scene N−1 makes that still outdated."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!heyai_cli_parse (context, &argc, &argv))
     return HEYAI_EXIT_USAGE;
-  if (argc != 4 || (!g_str_equal (argv[3], "on") && !g_str_equal (argv[3], "off")))
-    return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Which project, scene and on or off? (heyai continue P N on|off)"));
-  on = g_str_equal (argv[3], "on");
+  if ((argc != 3 && argc != 4) || (argc == 3 && end_on_next == NULL) ||
+      (argc == 4 && !g_str_equal (argv[3], "on") && !g_str_equal (argv[3], "off")) ||
+      (end_on_next != NULL && !g_str_equal (end_on_next, "on") && !g_str_equal (end_on_next, "off")))
+    return heyai_cli_fail (HEYAI_EXIT_USAGE,
+                           _("Which project, scene and on or off? (heyai continue P N on|off [--end-on-next on|off])"));
   position = atoi (argv[2]);
   if (position <= 0)
     return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Scene numbers start at 1"));
-  if (on && position == 1)
+  if (argc == 4 && g_str_equal (argv[3], "on") && position == 1)
     return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Scene 1 has no previous shot to continue from"));
 
   project = heyai_cli_load_project (cli, argv[1], &exit_code);
@@ -382,14 +391,32 @@ heyai_cli_continue (HeyaiCli  *cli,
   scene = heyai_store_get_scene_at (cli->store, heyai_project_get_id (project), position, &error);
   if (scene == NULL)
     return heyai_cli_fail (HEYAI_EXIT_USAGE, "%s", error ? error->message : _("No such scene"));
-  if (!heyai_store_set_scene_continues (cli->store, heyai_project_get_id (project), heyai_scene_get_id (scene), on,
-                                        &error))
-    return heyai_cli_fail (HEYAI_EXIT_FAILED, "%s", error->message);
 
-  if (on)
-    g_print (_("Scene %d continues from scene %d: its next still is the last frame of scene %d’s clip.\n"),
-             position, position - 1, position - 1);
-  else
-    g_print (_("Scene %d no longer continues from the previous shot.\n"), position);
+  if (argc == 4)
+    {
+      gboolean on = g_str_equal (argv[3], "on");
+
+      if (!heyai_store_set_scene_continues (cli->store, heyai_project_get_id (project), heyai_scene_get_id (scene),
+                                            on, &error))
+        return heyai_cli_fail (HEYAI_EXIT_FAILED, "%s", error->message);
+      if (on)
+        g_print (_("Scene %d continues from scene %d: its next still is the last frame of scene %d’s clip.\n"),
+                 position, position - 1, position - 1);
+      else
+        g_print (_("Scene %d no longer continues from the previous shot.\n"), position);
+    }
+  if (end_on_next != NULL)
+    {
+      gboolean on = g_str_equal (end_on_next, "on");
+
+      if (!heyai_store_set_scene_ends_on_next (cli->store, heyai_project_get_id (project), heyai_scene_get_id (scene),
+                                               on, &error))
+        return heyai_cli_fail (HEYAI_EXIT_FAILED, "%s", error->message);
+      if (on)
+        g_print (_("Scene %d’s next clip ends on scene %d’s still where the animator takes an end frame.\n"),
+                 position, position + 1);
+      else
+        g_print (_("Scene %d’s clip no longer ends on the next shot’s still.\n"), position);
+    }
   return HEYAI_EXIT_OK;
 }

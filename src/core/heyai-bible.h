@@ -171,6 +171,18 @@ gboolean         heyai_store_set_scene_continues (HeyaiStore   *store,
                                                   const char   *scene_id,
                                                   gboolean      continues,
                                                   GError      **error);
+/* "End on next shot's still": the scene's clip animates toward the next
+ * scene's still, where the animator takes an end frame. */
+gboolean         heyai_store_scene_ends_on_next (HeyaiStore    *store,
+                                                 const char    *scene_id);
+gboolean         heyai_store_set_scene_ends_on_next (HeyaiStore  *store,
+                                                     const char  *project_id,
+                                                     const char  *scene_id,
+                                                     gboolean     ends_on_next,
+                                                     GError     **error);
+/* The current still of the scene after @scene, or NULL. */
+HeyaiAsset      *heyai_store_next_still       (HeyaiStore      *store,
+                                               HeyaiScene      *scene);
 /* The clip (current take, with a local file or not) of the scene before
  * @scene, or NULL (first scene, no clip). */
 HeyaiAsset      *heyai_store_previous_clip    (HeyaiStore      *store,

@@ -984,9 +984,10 @@ heyai_store_cast_scenes (HeyaiStore  *store,
 /* Continuity                                                               */
 /* ------------------------------------------------------------------------ */
 
-gboolean
-heyai_store_scene_continues (HeyaiStore *store,
-                             const char *scene_id)
+static gboolean
+continuity_flag (HeyaiStore *store,
+                 const char *scene_id,
+                 const char *sql)
 {
   g_autoptr(HeyaiStmt) stmt = NULL;
 
@@ -995,8 +996,7 @@ heyai_store_scene_continues (HeyaiStore *store,
   /* A scene not stored yet (the analysis's plan) continues nothing. */
   if (scene_id == NULL)
     return FALSE;
-  stmt = _heyai_store_prepare (store, "SELECT continue_previous FROM scene_continuity WHERE id = ?1 AND deleted = 0",
-                               NULL);
+  stmt = _heyai_store_prepare (store, sql, NULL);
   if (stmt == NULL)
     return FALSE;
   _heyai_store_bind_text (stmt, 1, scene_id);
@@ -1004,11 +1004,28 @@ heyai_store_scene_continues (HeyaiStore *store,
 }
 
 gboolean
-heyai_store_set_scene_continues (HeyaiStore  *store,
-                                 const char  *project_id,
-                                 const char  *scene_id,
-                                 gboolean     continues,
-                                 GError     **error)
+heyai_store_scene_continues (HeyaiStore *store,
+                             const char *scene_id)
+{
+  return continuity_flag (store, scene_id,
+                          "SELECT continue_previous FROM scene_continuity WHERE id = ?1 AND deleted = 0");
+}
+
+gboolean
+heyai_store_scene_ends_on_next (HeyaiStore *store,
+                                const char *scene_id)
+{
+  return continuity_flag (store, scene_id,
+                          "SELECT end_on_next FROM scene_continuity WHERE id = ?1 AND deleted = 0");
+}
+
+static gboolean
+set_continuity_flag (HeyaiStore  *store,
+                     const char  *project_id,
+                     const char  *scene_id,
+                     gboolean     end_on_next,
+                     gboolean     on,
+                     GError     **error)
 {
   g_autoptr(HeyaiStmt) stmt = NULL;
   g_autofree char *stamp = NULL;
@@ -1020,21 +1037,65 @@ heyai_store_set_scene_continues (HeyaiStore  *store,
     return FALSE;
   stamp = _heyai_store_stamp (store);
   stmt = _heyai_store_prepare (store,
-                               "INSERT INTO scene_continuity (id, project_id, continue_previous, created_at, "
-                               "updated_at, deleted) VALUES (?1, ?2, ?3, ?4, ?5, 0) "
-                               "ON CONFLICT (id) DO UPDATE SET continue_previous = excluded.continue_previous, "
-                               "updated_at = excluded.updated_at, deleted = 0 "
-                               "WHERE scene_continuity.continue_previous <> excluded.continue_previous "
-                               "OR scene_continuity.deleted <> 0",
+                               end_on_next
+                               ? "INSERT INTO scene_continuity (id, project_id, end_on_next, created_at, "
+                                 "updated_at, deleted) VALUES (?1, ?2, ?3, ?4, ?5, 0) "
+                                 "ON CONFLICT (id) DO UPDATE SET end_on_next = excluded.end_on_next, "
+                                 "updated_at = excluded.updated_at, deleted = 0 "
+                                 "WHERE scene_continuity.end_on_next <> excluded.end_on_next "
+                                 "OR scene_continuity.deleted <> 0"
+                               : "INSERT INTO scene_continuity (id, project_id, continue_previous, created_at, "
+                                 "updated_at, deleted) VALUES (?1, ?2, ?3, ?4, ?5, 0) "
+                                 "ON CONFLICT (id) DO UPDATE SET continue_previous = excluded.continue_previous, "
+                                 "updated_at = excluded.updated_at, deleted = 0 "
+                                 "WHERE scene_continuity.continue_previous <> excluded.continue_previous "
+                                 "OR scene_continuity.deleted <> 0",
                                error);
   if (stmt == NULL)
     return FALSE;
   _heyai_store_bind_text (stmt, 1, scene_id);
   _heyai_store_bind_text (stmt, 2, project_id);
-  sqlite3_bind_int (stmt, 3, continues ? 1 : 0);
+  sqlite3_bind_int (stmt, 3, on ? 1 : 0);
   sqlite3_bind_int64 (stmt, 4, g_get_real_time ());
   _heyai_store_bind_text (stmt, 5, stamp);
   return _heyai_store_step_done (store, stmt, error);
+}
+
+gboolean
+heyai_store_set_scene_continues (HeyaiStore  *store,
+                                 const char  *project_id,
+                                 const char  *scene_id,
+                                 gboolean     continues,
+                                 GError     **error)
+{
+  return set_continuity_flag (store, project_id, scene_id, FALSE, continues, error);
+}
+
+gboolean
+heyai_store_set_scene_ends_on_next (HeyaiStore  *store,
+                                    const char  *project_id,
+                                    const char  *scene_id,
+                                    gboolean     ends_on_next,
+                                    GError     **error)
+{
+  return set_continuity_flag (store, project_id, scene_id, TRUE, ends_on_next, error);
+}
+
+HeyaiAsset *
+heyai_store_next_still (HeyaiStore *store,
+                        HeyaiScene *scene)
+{
+  g_autoptr(HeyaiScene) next = NULL;
+
+  g_return_val_if_fail (HEYAI_IS_STORE (store), NULL);
+  g_return_val_if_fail (HEYAI_IS_SCENE (scene), NULL);
+
+  next = heyai_store_get_scene_at (store, heyai_scene_get_project_id (scene), heyai_scene_get_position (scene) + 1,
+                                   NULL);
+  if (next == NULL || heyai_scene_get_image_take (next) <= 0)
+    return NULL;
+  return heyai_store_get_asset (store, heyai_scene_get_id (next), HEYAI_ASSET_KIND_IMAGE,
+                                heyai_scene_get_image_take (next), NULL);
 }
 
 HeyaiAsset *

@@ -253,6 +253,7 @@ static const char * const migrations[] = {
   "  id                TEXT PRIMARY KEY NOT NULL,"
   "  project_id        TEXT NOT NULL,"
   "  continue_previous INTEGER NOT NULL DEFAULT 0,"
+  "  end_on_next       INTEGER NOT NULL DEFAULT 0,"
   "  created_at        INTEGER NOT NULL DEFAULT 0,"
   "  updated_at        TEXT NOT NULL,"
   "  deleted           INTEGER NOT NULL DEFAULT 0"

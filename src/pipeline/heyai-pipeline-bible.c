@@ -188,3 +188,44 @@ _heyai_pipeline_references_note (HeyaiPipeline *self,
     return NULL;
   return heyai_lineage_references_note_for (reason);
 }
+
+/* Whether the animator of the pipeline takes an end-frame still.  The
+ * provider descriptors do not say yet (the provider interface takes no end
+ * frame in this version): none does. */
+static gboolean
+provider_takes_end_frame (const HeyaiProviderDescriptor *descriptor)
+{
+  (void) descriptor;
+  return FALSE;
+}
+
+char *
+_heyai_pipeline_scene_end_frame (HeyaiPipeline  *self,
+                                 HeyaiScene     *scene,
+                                 char          **reason)
+{
+  g_autoptr(HeyaiAsset) next = NULL;
+  const HeyaiProviderDescriptor *descriptor;
+  const char *name;
+
+  g_return_val_if_fail (HEYAI_IS_PIPELINE (self), NULL);
+  g_return_val_if_fail (reason != NULL, NULL);
+
+  *reason = NULL;
+  name = self->animator ? heyai_animator_get_name (self->animator) : "";
+  descriptor = heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, name);
+  if (!provider_takes_end_frame (descriptor))
+    {
+      *reason = g_strdup_printf (_("%s takes no end frame"),
+                                 descriptor != NULL ? heyai_provider_descriptor_label (descriptor) : name);
+      return NULL;
+    }
+  next = heyai_store_next_still (self->store, scene);
+  if (next == NULL || heyai_asset_get_local_path (next) == NULL ||
+      !g_file_test (heyai_asset_get_local_path (next), G_FILE_TEST_IS_REGULAR))
+    {
+      *reason = g_strdup_printf (_("scene %d has no still on this computer"), heyai_scene_get_position (scene) + 1);
+      return NULL;
+    }
+  return g_strdup (heyai_asset_get_local_path (next));
+}

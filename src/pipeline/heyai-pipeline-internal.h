@@ -285,6 +285,11 @@ GPtrArray *_heyai_pipeline_scene_references (HeyaiPipeline  *self,
                                              HeyaiProject   *project,
                                              GPtrArray      *cast,
                                              char          **reason);
+/* "End on next shot's still": the next scene's still for the animator, or
+ * NULL with *@reason (translated) when it cannot be sent. */
+char *_heyai_pipeline_scene_end_frame (HeyaiPipeline  *self,
+                                       HeyaiScene     *scene,
+                                       char          **reason);
 /* "References not applied: text only (<reason>)" or NULL. */
 char *_heyai_pipeline_references_note (HeyaiPipeline *self,
                                        HeyaiRole      role,

@@ -753,6 +753,22 @@ _heyai_pipeline_job_start_work (JobCtx *ctx)
       ctx->references_note = _heyai_pipeline_references_note (self, kind == HEYAI_JOB_KIND_CLIP ? HEYAI_ROLE_ANIMATOR
                                                                                                  : HEYAI_ROLE_IMAGER,
                                                               run->project, ctx->cast);
+      /* End on next shot's still: said when the animator cannot. */
+      if (kind == HEYAI_JOB_KIND_CLIP && heyai_store_scene_ends_on_next (self->store, heyai_scene_get_id (ctx->scene)))
+        {
+          g_autofree char *reason = NULL;
+          g_autofree char *end_frame = _heyai_pipeline_scene_end_frame (self, ctx->scene, &reason);
+
+          if (reason != NULL)
+            {
+              g_autofree char *note = g_strdup_printf (_("End frame not applied (%s)"), reason);
+              char *both = ctx->references_note != NULL ? g_strdup_printf ("%s · %s", ctx->references_note, note)
+                                                        : g_strdup (note);
+
+              g_free (ctx->references_note);
+              ctx->references_note = both;
+            }
+        }
       if (ctx->references_note != NULL)
         _heyai_pipeline_emit_message (self, _("Scene %d: %s"), heyai_scene_get_position (ctx->scene),
                                       ctx->references_note);

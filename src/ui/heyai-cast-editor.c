@@ -25,6 +25,8 @@ struct _HeyaiCastEditor
   GtkWidget           *from_still_button;
   GtkWidget           *continue_row;
   GtkWidget           *continue_switch;
+  GtkWidget           *end_row;
+  GtkWidget           *end_switch;
   gboolean             loading;
   GPtrArray           *rows;       /* the rows added to the group */
 
@@ -124,6 +126,34 @@ continue_toggled_cb (HeyaiCastEditor *self)
                                         heyai_scene_get_id (self->scene),
                                         gtk_switch_get_active (GTK_SWITCH (self->continue_switch)), &error))
     heyai_ui_error (GTK_WIDGET (self), error->message);
+}
+
+static void
+end_toggled_cb (HeyaiCastEditor *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->loading || self->scene == NULL || get_store () == NULL)
+    return;
+  if (!heyai_store_set_scene_ends_on_next (get_store (), heyai_scene_get_project_id (self->scene),
+                                           heyai_scene_get_id (self->scene),
+                                           gtk_switch_get_active (GTK_SWITCH (self->end_switch)), &error))
+    heyai_ui_error (GTK_WIDGET (self), error->message);
+}
+
+gboolean
+heyai_cast_editor_get_ends_on_next (HeyaiCastEditor *self)
+{
+  g_return_val_if_fail (HEYAI_IS_CAST_EDITOR (self), FALSE);
+  return gtk_switch_get_active (GTK_SWITCH (self->end_switch));
+}
+
+void
+heyai_cast_editor_set_ends_on_next (HeyaiCastEditor *self,
+                                    gboolean         ends_on_next)
+{
+  g_return_if_fail (HEYAI_IS_CAST_EDITOR (self));
+  gtk_switch_set_active (GTK_SWITCH (self->end_switch), ends_on_next);
 }
 
 gboolean
@@ -232,6 +262,8 @@ heyai_cast_editor_refresh (HeyaiCastEditor *self)
   gtk_switch_set_active (GTK_SWITCH (self->continue_switch),
                          heyai_store_scene_continues (get_store (), heyai_scene_get_id (self->scene)));
   gtk_widget_set_visible (self->continue_row, heyai_scene_get_position (self->scene) > 1);
+  gtk_switch_set_active (GTK_SWITCH (self->end_switch),
+                         heyai_store_scene_ends_on_next (get_store (), heyai_scene_get_id (self->scene)));
   self->loading = FALSE;
 
   still = current_still (self);
@@ -337,12 +369,23 @@ heyai_cast_editor_init (HeyaiCastEditor *self)
   adw_action_row_add_suffix (ADW_ACTION_ROW (self->continue_row), self->continue_switch);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (self->continue_row), self->continue_switch);
 
+  self->end_switch = gtk_switch_new ();
+  gtk_widget_set_valign (self->end_switch, GTK_ALIGN_CENTER);
+  g_signal_connect_swapped (self->end_switch, "notify::active", G_CALLBACK (end_toggled_cb), self);
+  self->end_row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->end_row), _("End on Next Shot’s Still"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->end_row),
+                               _("The clip animates toward the next scene’s still, where the animator can"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self->end_row), self->end_switch);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (self->end_row), self->end_switch);
+
   /* Below the cast rows (a group cannot insert before its last row). */
   {
     GtkWidget *shot = adw_preferences_group_new ();
 
     adw_preferences_group_add (ADW_PREFERENCES_GROUP (shot), self->from_still_button);
     adw_preferences_group_add (ADW_PREFERENCES_GROUP (shot), self->continue_row);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (shot), self->end_row);
     gtk_widget_set_margin_top (shot, 12);
     gtk_box_append (GTK_BOX (box), self->chip);
     gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->group));

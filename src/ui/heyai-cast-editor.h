@@ -31,5 +31,9 @@ const char *heyai_cast_editor_get_chip   (HeyaiCastEditor *self);
 gboolean    heyai_cast_editor_get_continues (HeyaiCastEditor *self);
 void        heyai_cast_editor_set_continues (HeyaiCastEditor *self,
                                              gboolean         continues);
+/* "End on next shot's still" (heyai_store_set_scene_ends_on_next). */
+gboolean    heyai_cast_editor_get_ends_on_next (HeyaiCastEditor *self);
+void        heyai_cast_editor_set_ends_on_next (HeyaiCastEditor *self,
+                                                gboolean         ends_on_next);
 
 G_END_DECLS

@@ -411,8 +411,15 @@ test_continue_cli (void)
   g_assert_cmpfloat (to_last, <, 1.0);
   g_assert_cmpfloat (to_first, >, to_last + 2.0);
 
-  /* A new clip of scene 1: the continued still is outdated. */
-  g_assert_cmpint (heyai (data, NULL, "animate", id, "--scene", "1", NULL), ==, 0);
+  /* A new clip of scene 1 (asked to end on scene 2's still: the offline
+   * animator takes no end frame, which it says): the continued still is
+   * outdated. */
+  g_assert_cmpint (heyai (data, &out, "continue", id, "1", "--end-on-next", "on", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Scene 1’s next clip ends on scene 2’s still"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (heyai (data, &out, "animate", id, "--scene", "1", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Scene 1: End frame not applied ("));
+  g_clear_pointer (&out, g_free);
   g_assert_true (scene_still_stale (data, id, 2, NULL, NULL));
 
   /* A previous clip that is not a video: the scene fails and says why. */

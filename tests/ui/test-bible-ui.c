@@ -196,6 +196,11 @@ test_cast_editor (void)
     heyai_cast_editor_set_scene (HEYAI_CAST_EDITOR (editor), two);
     g_assert_true (heyai_cast_editor_get_continues (HEYAI_CAST_EDITOR (editor)));
     heyai_cast_editor_set_scene (HEYAI_CAST_EDITOR (editor), one);
+    heyai_cast_editor_set_ends_on_next (HEYAI_CAST_EDITOR (editor), TRUE);
+    g_assert_true (heyai_store_scene_ends_on_next (store, heyai_scene_get_id (one)));
+    g_assert_false (heyai_store_scene_ends_on_next (store, heyai_scene_get_id (two)));
+    heyai_cast_editor_set_ends_on_next (HEYAI_CAST_EDITOR (editor), FALSE);
+    g_assert_false (heyai_store_scene_ends_on_next (store, heyai_scene_get_id (one)));
   }
 
   /* A still whose references could not be sent shows the chip. */
