@@ -57,5 +57,9 @@ int heyai_cli_delete  (HeyaiCli *cli, int argc, char **argv);
 /* heyai-cli-import.c */
 int heyai_cli_import  (HeyaiCli *cli, int argc, char **argv);
 int heyai_cli_spending (HeyaiCli *cli, int argc, char **argv);  /* heyai-cli-spending.c */
+/* heyai-cli-bible.c */
+int heyai_cli_bible   (HeyaiCli *cli, int argc, char **argv);
+int heyai_cli_cast    (HeyaiCli *cli, int argc, char **argv);
+int heyai_cli_continue (HeyaiCli *cli, int argc, char **argv);
 
 G_END_DECLS

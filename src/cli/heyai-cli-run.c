@@ -223,6 +223,22 @@ message_cb (HeyaiPipeline *pipeline,
       fprintf (stderr, "%s\n", text);
       fflush (stderr);
     }
+  else
+    {
+      /* References a scene could not carry are never silent, even on a
+       * terminal ("Scene 2: References not applied: text only (...)"). */
+      g_autofree char *note = heyai_lineage_references_note_for ("");
+      g_autofree char *end_note = g_strdup (_("End frame not applied (%s)"));
+      char *paren = strchr (note, '(');
+      char *end_paren = strchr (end_note, '(');
+
+      if (paren != NULL)
+        *paren = '\0';
+      if (end_paren != NULL)
+        *end_paren = '\0';
+      if ((*note != '\0' && strstr (text, note) != NULL) || (*end_note != '\0' && strstr (text, end_note) != NULL))
+        print_event (state, text);
+    }
 }
 
 static gboolean

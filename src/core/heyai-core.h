@@ -14,6 +14,7 @@
 #include "heyai-job.h"
 #include "heyai-store.h"
 #include "heyai-lineage.h"
+#include "heyai-bible.h"
 #include "heyai-store-spending.h"
 #include "heyai-script.h"
 #include "heyai-util.h"

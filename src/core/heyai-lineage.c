@@ -10,7 +10,9 @@
  * take outdated.
  *
  *   still current   its inputs hash equals today's (the scene's image prompt,
- *                   the project's style bible and aspect)
+ *                   the project's style bible and aspect, and the bible
+ *                   entries of the scene's cast: names, descriptions,
+ *                   reference image hashes)
  *   clip current    made from the scene's selected still (asset id), with
  *                   today's motion prompt, camera move, duration and aspect,
  *                   and that still is current
@@ -28,10 +30,12 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 #include <json-glib/json-glib.h>
 
 #include "heyai-enums.h"
+#include "heyai-bible.h"
 #include "heyai-lineage.h"
 #include "heyai-store.h"
 
@@ -41,11 +45,12 @@ nonnull (const char *text)
   return text != NULL ? text : "";
 }
 
-char *
-heyai_lineage_hash (HeyaiProject   *project,
-                    HeyaiScene     *scene,
-                              HeyaiAssetKind  kind,
-                              HeyaiAsset     *still)
+static char *
+lineage_hash (HeyaiProject   *project,
+              HeyaiScene     *scene,
+              HeyaiAssetKind  kind,
+              HeyaiAsset     *still,
+              const char     *cast_digest)
 {
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree char *text = NULL;
@@ -63,7 +68,90 @@ heyai_lineage_hash (HeyaiProject   *project,
                             (int) heyai_project_get_aspect (project));
 
   g_checksum_update (sum, (const guchar *) text, -1);
+  /* The bible entries the still used (a scene without cast hashes as it
+   * did before the bible). */
+  if (kind != HEYAI_ASSET_KIND_CLIP && cast_digest != NULL)
+    {
+      g_checksum_update (sum, (const guchar *) "\x1f" "cast\x1f", -1);
+      g_checksum_update (sum, (const guchar *) cast_digest, -1);
+    }
   return g_strdup (g_checksum_get_string (sum));
+}
+
+char *
+heyai_lineage_hash (HeyaiProject   *project,
+                    HeyaiScene     *scene,
+                    HeyaiAssetKind  kind,
+                    HeyaiAsset     *still)
+{
+  return lineage_hash (project, scene, kind, still, NULL);
+}
+
+/* A still that continues the previous shot is made from that shot's clip:
+ * its asset id and content, and the aspect. */
+static char *
+continue_hash (HeyaiProject *project,
+               HeyaiAsset   *previous_clip)
+{
+  g_autofree char *text = g_strdup_printf ("continue\x1f%s\x1f%s\x1f%d",
+                                           previous_clip != NULL ? nonnull (heyai_asset_get_id (previous_clip)) : "",
+                                           previous_clip != NULL ? nonnull (heyai_asset_get_sha256 (previous_clip)) : "",
+                                           (int) heyai_project_get_aspect (project));
+
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+}
+
+void
+heyai_lineage_fill_continued (HeyaiProject *project,
+                              HeyaiScene   *scene,
+                              HeyaiAsset   *asset,
+                              HeyaiAsset   *previous_clip)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *hash = NULL;
+
+  g_return_if_fail (HEYAI_IS_ASSET (asset));
+  g_return_if_fail (HEYAI_IS_ASSET (previous_clip));
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, "image");
+  json_builder_set_member_name (builder, "source");
+  json_builder_add_string_value (builder, "previous-clip");
+  json_builder_set_member_name (builder, "previous_scene_id");
+  json_builder_add_string_value (builder, nonnull (heyai_asset_get_scene_id (previous_clip)));
+  json_builder_set_member_name (builder, "previous_clip_asset_id");
+  json_builder_add_string_value (builder, nonnull (heyai_asset_get_id (previous_clip)));
+  json_builder_set_member_name (builder, "previous_clip_take");
+  json_builder_add_int_value (builder, heyai_asset_get_take (previous_clip));
+  json_builder_set_member_name (builder, "previous_clip_sha256");
+  json_builder_add_string_value (builder, nonnull (heyai_asset_get_sha256 (previous_clip)));
+  json_builder_set_member_name (builder, "frame");
+  json_builder_add_string_value (builder, "last");
+  json_builder_set_member_name (builder, "aspect");
+  json_builder_add_string_value (builder, heyai_enum_to_string (HEYAI_TYPE_ASPECT, heyai_project_get_aspect (project)));
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json = json_to_string (root, FALSE);
+  hash = continue_hash (project, previous_clip);
+  heyai_asset_set_lineage (asset, json);
+  heyai_asset_set_inputs_hash (asset, hash);
+}
+
+char *
+heyai_lineage_cast_digest (HeyaiStore *store,
+                           HeyaiScene *scene)
+{
+  g_autoptr(GPtrArray) cast = NULL;
+
+  g_return_val_if_fail (HEYAI_IS_STORE (store), NULL);
+  g_return_val_if_fail (HEYAI_IS_SCENE (scene), NULL);
+
+  cast = heyai_store_cast_list (store, heyai_scene_get_id (scene), NULL);
+  return heyai_bible_cast_digest (cast);
 }
 
 void
@@ -73,6 +161,19 @@ heyai_lineage_fill (HeyaiProject   *project,
                     HeyaiAsset     *still,
                     const char     *params)
 {
+  heyai_lineage_fill_with_cast (project, scene, asset, still, params, NULL, NULL);
+}
+
+void
+heyai_lineage_fill_with_cast (HeyaiProject   *project,
+                              HeyaiScene     *scene,
+                              HeyaiAsset     *asset,
+                              HeyaiAsset     *still,
+                              const char     *params,
+                              GPtrArray      *cast,
+                              const char     *references_note)
+{
+  g_autofree char *cast_digest = heyai_bible_cast_digest (cast);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *json = NULL;
@@ -113,7 +214,37 @@ heyai_lineage_fill (HeyaiProject   *project,
       json_builder_add_string_value (builder, nonnull (heyai_project_get_style (project)));
       json_builder_set_member_name (builder, "references");
       json_builder_begin_array (builder);
+      for (guint i = 0; cast != NULL && i < cast->len; i++)
+        {
+          const HeyaiBibleEntry *entry = g_ptr_array_index (cast, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "entry_id");
+          json_builder_add_string_value (builder, entry->id);
+          json_builder_set_member_name (builder, "kind");
+          json_builder_add_string_value (builder, heyai_bible_kind_to_string (entry->kind));
+          json_builder_set_member_name (builder, "name");
+          json_builder_add_string_value (builder, entry->name);
+          json_builder_set_member_name (builder, "description");
+          json_builder_add_string_value (builder, entry->description);
+          json_builder_set_member_name (builder, "images");
+          json_builder_begin_array (builder);
+          for (guint k = 0; k < entry->images->len; k++)
+            {
+              const HeyaiBibleImage *image = g_ptr_array_index (entry->images, k);
+
+              json_builder_add_string_value (builder, image->sha256);
+            }
+          json_builder_end_array (builder);
+          json_builder_end_object (builder);
+        }
       json_builder_end_array (builder);
+    }
+
+  if (references_note != NULL)
+    {
+      json_builder_set_member_name (builder, "references_note");
+      json_builder_add_string_value (builder, references_note);
     }
 
   json_builder_set_member_name (builder, "params");
@@ -129,7 +260,7 @@ heyai_lineage_fill (HeyaiProject   *project,
 
   root = json_builder_get_root (builder);
   json = json_to_string (root, FALSE);
-  hash = heyai_lineage_hash (project, scene, kind, still);
+  hash = lineage_hash (project, scene, kind, still, cast_digest);
   heyai_asset_set_lineage (asset, json);
   heyai_asset_set_inputs_hash (asset, hash);
 }
@@ -232,7 +363,22 @@ heyai_lineage_of_scene (HeyaiStore        *store,
                                    out->image_take, NULL);
   if (still != NULL && project != NULL && heyai_asset_get_inputs_hash (still) != NULL)
     {
-      g_autofree char *hash = heyai_lineage_hash (project, scene, HEYAI_ASSET_KIND_IMAGE, NULL);
+      g_autofree char *hash = NULL;
+
+      /* Continuing the previous shot: current while made from that shot's
+       * current clip. */
+      if (heyai_store_scene_continues (store, heyai_scene_get_id (scene)))
+        {
+          g_autoptr(HeyaiAsset) previous = heyai_store_previous_clip (store, scene);
+
+          hash = continue_hash (project, previous);
+        }
+      else
+        {
+          g_autofree char *cast_digest = heyai_lineage_cast_digest (store, scene);
+
+          hash = lineage_hash (project, scene, HEYAI_ASSET_KIND_IMAGE, NULL, cast_digest);
+        }
       out->image_stale = g_strcmp0 (hash, heyai_asset_get_inputs_hash (still)) != 0;
     }
 
@@ -294,4 +440,28 @@ heyai_lineage_clip_is_current (HeyaiStore   *store,
 
   heyai_lineage_of_scene (store, project, scene, &lineage);
   return lineage.clip_take > 0 && !lineage.clip_stale;
+}
+
+char *
+heyai_lineage_references_note_for (const char *reason)
+{
+  g_return_val_if_fail (reason != NULL, NULL);
+  return g_strdup_printf (_("References not applied: text only (%s)"), reason);
+}
+
+char *
+heyai_lineage_references_note (HeyaiAsset *asset)
+{
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object;
+
+  if (asset == NULL || heyai_asset_get_lineage (asset) == NULL)
+    return NULL;
+  node = json_from_string (heyai_asset_get_lineage (asset), NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  object = json_node_get_object (node);
+  if (!json_object_has_member (object, "references_note"))
+    return NULL;
+  return g_strdup (json_object_get_string_member_with_default (object, "references_note", NULL));
 }

@@ -38,6 +38,31 @@ char     *heyai_lineage_hash            (HeyaiProject      *project,
                                          HeyaiScene        *scene,
                                          HeyaiAssetKind     kind,
                                          HeyaiAsset        *still);
+/* The digest of the scene's cast (heyai_bible_cast_digest), NULL without
+ * cast. */
+char     *heyai_lineage_cast_digest     (HeyaiStore        *store,
+                                         HeyaiScene        *scene);
+/* heyai_lineage_fill with the bible entries (HeyaiBibleEntry*) the still
+ * used (recorded under "references" and hashed) and, when its reference
+ * images could not be sent, the note saying so ("references_note"). */
+void      heyai_lineage_fill_with_cast  (HeyaiProject      *project,
+                                         HeyaiScene        *scene,
+                                         HeyaiAsset        *asset,
+                                         HeyaiAsset        *still,
+                                         const char        *params,
+                                         GPtrArray         *cast,
+                                         const char        *references_note);
+/* A still made from the last frame of @previous_clip (the scene before's
+ * current clip): current while that clip is. */
+void      heyai_lineage_fill_continued  (HeyaiProject      *project,
+                                         HeyaiScene        *scene,
+                                         HeyaiAsset        *asset,
+                                         HeyaiAsset        *previous_clip);
+/* "References not applied: text only (@reason)". */
+char     *heyai_lineage_references_note_for (const char    *reason);
+/* The note a take recorded when its references could not be sent (see
+ * heyai-pipeline-bible.c), or NULL. */
+char     *heyai_lineage_references_note (HeyaiAsset        *asset);
 /* Sets @asset's lineage (JSON) and inputs hash; @params: the provider's
  * generation parameters (JSON text, may be NULL). */
 void      heyai_lineage_fill            (HeyaiProject      *project,

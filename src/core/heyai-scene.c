@@ -31,6 +31,11 @@ struct _HeyaiScene
   gint64 created_at;
   char *updated_at;
   guint deleted : 1;
+
+  /* Not stored (not properties): the analysis's cast names, and the
+   * "Name: description" notes the prompt composer writes (heyai-bible.h). */
+  char **cast_names;
+  char **cast_notes;
 };
 
 G_DEFINE_FINAL_TYPE (HeyaiScene, heyai_scene, G_TYPE_OBJECT)
@@ -76,6 +81,8 @@ heyai_scene_finalize (GObject *object)
   g_clear_pointer (&self->image_prompt, g_free);
   g_clear_pointer (&self->motion_prompt, g_free);
   g_clear_pointer (&self->editor_note, g_free);
+  g_clear_pointer (&self->cast_names, g_strfreev);
+  g_clear_pointer (&self->cast_notes, g_strfreev);
   g_clear_pointer (&self->last_error, g_free);
   g_clear_pointer (&self->updated_at, g_free);
 
@@ -841,4 +848,36 @@ heyai_scene_copy_content (HeyaiScene *self,
   heyai_scene_set_updated_at (self, other->updated_at);
   heyai_scene_set_deleted (self, other->deleted);
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+const char * const *
+heyai_scene_get_cast_names (HeyaiScene *self)
+{
+  g_return_val_if_fail (HEYAI_IS_SCENE (self), NULL);
+  return (const char * const *) self->cast_names;
+}
+
+void
+heyai_scene_set_cast_names (HeyaiScene         *self,
+                            const char * const *names)
+{
+  g_return_if_fail (HEYAI_IS_SCENE (self));
+  g_strfreev (self->cast_names);
+  self->cast_names = g_strdupv ((char **) names);
+}
+
+const char * const *
+heyai_scene_get_cast_notes (HeyaiScene *self)
+{
+  g_return_val_if_fail (HEYAI_IS_SCENE (self), NULL);
+  return (const char * const *) self->cast_notes;
+}
+
+void
+heyai_scene_set_cast_notes (HeyaiScene         *self,
+                            const char * const *notes)
+{
+  g_return_if_fail (HEYAI_IS_SCENE (self));
+  g_strfreev (self->cast_notes);
+  self->cast_notes = g_strdupv ((char **) notes);
 }

@@ -37,6 +37,13 @@ const char      *heyai_scene_get_motion_prompt  (HeyaiScene *self);
 void             heyai_scene_set_motion_prompt  (HeyaiScene *self, const char *prompt);
 const char      *heyai_scene_get_editor_note    (HeyaiScene *self);
 void             heyai_scene_set_editor_note    (HeyaiScene *self, const char *note);
+/* Not stored: the cast names the script analysis gave (LLM reply), and the
+ * bible notes ("Name: description") the pipeline sets before a still or a
+ * clip is made, for the prompt composer.  NULL when none. */
+const char * const *heyai_scene_get_cast_names (HeyaiScene *self);
+void             heyai_scene_set_cast_names     (HeyaiScene *self, const char * const *names);
+const char * const *heyai_scene_get_cast_notes (HeyaiScene *self);
+void             heyai_scene_set_cast_notes     (HeyaiScene *self, const char * const *notes);
 HeyaiCameraMove  heyai_scene_get_camera_move    (HeyaiScene *self);
 void             heyai_scene_set_camera_move    (HeyaiScene *self, HeyaiCameraMove move);
 int              heyai_scene_get_duration       (HeyaiScene *self);

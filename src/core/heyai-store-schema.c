@@ -194,6 +194,70 @@ static const char * const migrations[] = {
    * and the digest of the inputs that decide whether it is current. */
   "ALTER TABLE assets ADD COLUMN lineage TEXT;"
   "ALTER TABLE assets ADD COLUMN inputs_hash TEXT;",
+
+  /* 5 -> 6: the reference bible (see heyai-bible.h): entries (characters,
+   * locations, props), their reference images (the bytes travel in
+   * bible_files, content-addressed by sha256, so a sync carries them; the
+   * file under the project's bible/ folder is made from them where missing),
+   * each scene's cast and whether its still continues the previous shot.
+   * All synced. */
+  "CREATE TABLE bible_entries ("
+  "  id          TEXT PRIMARY KEY NOT NULL,"
+  "  project_id  TEXT NOT NULL,"
+  "  kind        TEXT NOT NULL DEFAULT 'character',"
+  "  name        TEXT NOT NULL,"
+  "  aliases     TEXT,"
+  "  description TEXT,"
+  "  created_at  INTEGER NOT NULL DEFAULT 0,"
+  "  updated_at  TEXT NOT NULL,"
+  "  deleted     INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX bible_entries_project ON bible_entries (project_id, deleted);"
+  "CREATE TABLE bible_images ("
+  "  id              TEXT PRIMARY KEY NOT NULL,"
+  "  project_id      TEXT NOT NULL,"
+  "  entry_id        TEXT NOT NULL,"
+  "  position        INTEGER NOT NULL DEFAULT 1,"
+  "  path            TEXT NOT NULL,"
+  "  source          TEXT NOT NULL DEFAULT 'file',"
+  "  source_asset_id TEXT,"
+  "  sha256          TEXT NOT NULL,"
+  "  size            INTEGER NOT NULL DEFAULT 0,"
+  "  created_at      INTEGER NOT NULL DEFAULT 0,"
+  "  updated_at      TEXT NOT NULL,"
+  "  deleted         INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX bible_images_entry ON bible_images (entry_id, position);"
+  "CREATE TABLE bible_files ("
+  "  id         TEXT PRIMARY KEY NOT NULL,"
+  "  data       BLOB NOT NULL,"
+  "  size       INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL DEFAULT 0,"
+  "  updated_at TEXT NOT NULL,"
+  "  deleted    INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE TABLE scene_cast ("
+  "  id         TEXT PRIMARY KEY NOT NULL,"
+  "  project_id TEXT NOT NULL,"
+  "  scene_id   TEXT NOT NULL,"
+  "  entry_id   TEXT NOT NULL,"
+  "  source     TEXT NOT NULL DEFAULT 'analysis',"
+  "  created_at INTEGER NOT NULL DEFAULT 0,"
+  "  updated_at TEXT NOT NULL,"
+  "  deleted    INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX scene_cast_scene ON scene_cast (scene_id, deleted);"
+  "CREATE INDEX scene_cast_entry ON scene_cast (entry_id, deleted);"
+  /* Continuity between shots: id = the scene's id. */
+  "CREATE TABLE scene_continuity ("
+  "  id                TEXT PRIMARY KEY NOT NULL,"
+  "  project_id        TEXT NOT NULL,"
+  "  continue_previous INTEGER NOT NULL DEFAULT 0,"
+  "  end_on_next       INTEGER NOT NULL DEFAULT 0,"
+  "  created_at        INTEGER NOT NULL DEFAULT 0,"
+  "  updated_at        TEXT NOT NULL,"
+  "  deleted           INTEGER NOT NULL DEFAULT 0"
+  ");",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HEYAI_STORE_SCHEMA_VERSION);

@@ -47,7 +47,7 @@
 
 G_BEGIN_DECLS
 
-#define HEYAI_STORE_SCHEMA_VERSION 5
+#define HEYAI_STORE_SCHEMA_VERSION 6
 
 #define HEYAI_TYPE_STORE (heyai_store_get_type ())
 G_DECLARE_FINAL_TYPE (HeyaiStore, heyai_store, HEYAI, STORE, GObject)

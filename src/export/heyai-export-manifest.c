@@ -137,6 +137,7 @@ add_scene (JsonBuilder            *b,
       json_builder_add_boolean_value (b, entry->is_still);
       add_string (b, "id", entry->uid);
       add_string (b, "editor_note", s->editor_note);
+      add_string (b, "references_note", s->references_note);
       add_media (b, "media_info", entry->media_rel, &entry->media, files);
       add_media (b, "original", entry->original_rel, &entry->original, files);
       add_string (b, "conformed", entry->conform_reason);

@@ -37,6 +37,7 @@ heyai_export_scene_free (HeyaiExportScene *scene)
   g_free (scene->approved_at);
   g_free (scene->scene_id);
   g_free (scene->editor_note);
+  g_free (scene->references_note);
   g_free (scene->stale_clip_path);
   g_free (scene);
 }
@@ -66,6 +67,7 @@ heyai_export_scene_copy (const HeyaiExportScene *src)
   scene->approved_at = g_strdup (src->approved_at);
   scene->scene_id = g_strdup (src->scene_id);
   scene->editor_note = g_strdup (src->editor_note);
+  scene->references_note = g_strdup (src->references_note);
   scene->stale_clip_path = g_strdup (src->stale_clip_path);
 
   return scene;
@@ -457,6 +459,10 @@ heyai_export_plan_from_store (HeyaiStore    *store,
       es->approved_at = g_strdup (heyai_scene_get_updated_at (scene));
       es->scene_id = g_strdup (id);
       es->editor_note = g_strdup (heyai_scene_get_editor_note (scene));
+      /* The bible's references a take could not carry: never silent. */
+      es->references_note = heyai_lineage_references_note (still);
+      if (es->references_note == NULL)
+        es->references_note = heyai_lineage_references_note (clip);
 
       if (still != NULL)
         {

@@ -57,6 +57,7 @@ typedef struct
   char    *approved_at;     /* when (ISO 8601 or HLC stamp, may be NULL) */
   char    *scene_id;        /* the store's stable scene id (written in every timeline), may be NULL */
   char    *editor_note;     /* the producer's "notes for the editor", may be NULL */
+  char    *references_note; /* "References not applied: text only (...)" of the still or clip, or NULL */
   /* Lineage: the selected clip is outdated (not made from the selected
    * still with today's inputs).  Held (the default): clip_path is NULL,
    * the still is held in its place, stale_clip_path keeps the clip. */

@@ -82,6 +82,9 @@ typedef struct
   HeyaiGenResult *result;
   HeyaiAsset     *asset;
   HeyaiAsset     *source_still; /* a clip job: the still it animates (lineage) */
+  GPtrArray      *cast;         /* HeyaiBibleEntry*: the scene's cast when the work began */
+  char           *references_note; /* "References not applied: ..." or NULL */
+  HeyaiAsset     *previous_clip; /* an image job that continues the previous shot: its clip */
   double          charged;      /* cost added to the ledger */
   HeyaiRequest   *request;      /* the ledger row of the current provider request */
   gulong          last_error_handler;
@@ -274,6 +277,53 @@ gboolean _heyai_pipeline_collectable (HeyaiPipeline *self,
                                       HeyaiProject  *project,
                                       HeyaiScene    *scene,
                                       HeyaiJobKind   kind);
+
+/* heyai-pipeline-bible.c */
+guint _heyai_pipeline_tag_cast (HeyaiPipeline  *self,
+                                HeyaiProject   *project,
+                                GPtrArray      *scenes,
+                                GPtrArray      *fresh,
+                                GError        **error);
+/* The scene's cast (HeyaiBibleEntry*); sets its cast notes and names for
+ * the prompt composer and the offline imager. */
+GPtrArray *_heyai_pipeline_scene_cast (HeyaiPipeline *self,
+                                       HeyaiScene    *scene);
+/* The reference image paths of @cast the provider of @role takes (one per
+ * entry with images), or NULL: with *@reason (translated) when they cannot
+ * be sent, without when there is nothing to send. */
+GPtrArray *_heyai_pipeline_scene_references (HeyaiPipeline  *self,
+                                             HeyaiRole       role,
+                                             HeyaiProject   *project,
+                                             GPtrArray      *cast,
+                                             char          **reason);
+/* "End on next shot's still": the next scene's still for the animator, or
+ * NULL with *@reason (translated) when it cannot be sent. */
+char *_heyai_pipeline_scene_end_frame (HeyaiPipeline  *self,
+                                       HeyaiScene     *scene,
+                                       char          **reason);
+/* "References not applied: text only (<reason>)" or NULL. */
+char *_heyai_pipeline_references_note (HeyaiPipeline *self,
+                                       HeyaiRole      role,
+                                       HeyaiProject  *project,
+                                       GPtrArray     *cast);
+
+/* heyai-pipeline-continuity.c */
+/* Writes the last frame of @clip as the PNG @png (GStreamer; blocking). */
+gboolean heyai_pipeline_extract_last_frame (const char    *clip,
+                                            const char    *png,
+                                            GCancellable  *cancellable,
+                                            GError       **error);
+void _heyai_pipeline_continue_async (HeyaiPipeline       *self,
+                                     HeyaiScene          *scene,
+                                     HeyaiJob            *job,
+                                     HeyaiAsset          *previous_clip,
+                                     const char          *images_dir,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data);
+gboolean _heyai_pipeline_is_continue_result (GAsyncResult *result);
+HeyaiGenResult *_heyai_pipeline_continue_finish (GAsyncResult  *result,
+                                                 GError       **error);
 
 /* heyai-pipeline-plan.c: the planner's decisions, shared by the estimate
  * and the run. */

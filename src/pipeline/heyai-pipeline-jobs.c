@@ -386,9 +386,16 @@ hash_cb (GObject      *object,
     ctx->source_still = heyai_store_get_asset (run->self->store, heyai_scene_get_id (ctx->scene),
                                                HEYAI_ASSET_KIND_IMAGE,
                                                heyai_scene_get_image_take (ctx->scene), NULL);
-  heyai_lineage_fill (run->project, ctx->scene, asset,
-                      heyai_job_get_kind (ctx->job) == HEYAI_JOB_KIND_CLIP ? ctx->source_still : NULL,
-                      gen->params);
+  if (ctx->previous_clip != NULL && heyai_job_get_kind (ctx->job) == HEYAI_JOB_KIND_IMAGE)
+    heyai_lineage_fill_continued (run->project, ctx->scene, asset, ctx->previous_clip);
+  else
+    {
+      if (ctx->cast == NULL)
+        ctx->cast = _heyai_pipeline_scene_cast (run->self, ctx->scene);
+      heyai_lineage_fill_with_cast (run->project, ctx->scene, asset,
+                                    heyai_job_get_kind (ctx->job) == HEYAI_JOB_KIND_CLIP ? ctx->source_still : NULL,
+                                    gen->params, ctx->cast, ctx->references_note);
+    }
 
   if (!heyai_store_insert_asset (run->self->store, asset, &error))
     {
@@ -469,9 +476,33 @@ _heyai_pipeline_job_references (JobCtx     *ctx,
                                 GPtrArray  *references,
                                 char      **end_frame_path)
 {
+  Run *run = ctx->run;
+  HeyaiPipeline *self = run->self;
+  HeyaiJobKind kind = heyai_job_get_kind (ctx->job);
+  g_autoptr(GPtrArray) paths = NULL;
+  g_autofree char *reason = NULL;
+
   g_assert (references != NULL);
   g_assert (end_frame_path != NULL && *end_frame_path == NULL);
-  /* No reference bible yet: text only (the bible fills this in). */
+
+  if (ctx->scene == NULL)
+    return;
+
+  /* The cast's reference images, when the provider takes them (what it
+   * cannot take was said when the job started: ctx->references_note). */
+  paths = _heyai_pipeline_scene_references (self, kind == HEYAI_JOB_KIND_CLIP ? HEYAI_ROLE_ANIMATOR
+                                                                              : HEYAI_ROLE_IMAGER,
+                                            run->project, ctx->cast, &reason);
+  for (guint i = 0; paths != NULL && i < paths->len; i++)
+    g_ptr_array_add (references, g_strdup (g_ptr_array_index (paths, i)));
+
+  /* End on next shot's still, where the animator takes an end frame. */
+  if (kind == HEYAI_JOB_KIND_CLIP && heyai_store_scene_ends_on_next (self->store, heyai_scene_get_id (ctx->scene)))
+    {
+      g_autofree char *end_reason = NULL;
+
+      *end_frame_path = _heyai_pipeline_scene_end_frame (self, ctx->scene, &end_reason);
+    }
 }
 
 static void
@@ -566,7 +597,9 @@ work_done_cb (GObject      *object,
   _heyai_pipeline_job_detach_signals (ctx);
   _heyai_pipeline_release_slot (ctx);
 
-  if (heyai_job_get_kind (ctx->job) == HEYAI_JOB_KIND_CLIP)
+  if (_heyai_pipeline_is_continue_result (result))
+    gen = _heyai_pipeline_continue_finish (result, &error);
+  else if (heyai_job_get_kind (ctx->job) == HEYAI_JOB_KIND_CLIP)
     gen = heyai_animator_animate_finish (HEYAI_ANIMATOR (object), result, &error);
   else
     gen = heyai_imager_generate_finish (HEYAI_IMAGER (object), result, &error);
@@ -633,6 +666,16 @@ work_done_cb (GObject      *object,
       g_autofree char *message = _heyai_pipeline_scene_message (ctx->scene, gen->references_note);
 
       g_signal_emit (run->self, signals[MESSAGE], 0, message);
+      /* ...and kept in the take's lineage (and so the manifest). */
+      if (ctx->references_note == NULL)
+        ctx->references_note = g_strdup (gen->references_note);
+      else if (strstr (ctx->references_note, gen->references_note) == NULL)
+        {
+          char *both = g_strdup_printf ("%s · %s", ctx->references_note, gen->references_note);
+
+          g_free (ctx->references_note);
+          ctx->references_note = both;
+        }
     }
 
   job_got_result (ctx, g_steal_pointer (&gen));
@@ -753,6 +796,26 @@ _heyai_pipeline_job_start_work (JobCtx *ctx)
       g_set_object (&ctx->source_still, still);
     }
 
+  /* Continue from previous shot: the still is the last frame of the
+   * previous scene's current clip. */
+  g_clear_object (&ctx->previous_clip);
+  if (kind == HEYAI_JOB_KIND_IMAGE && ctx->scene != NULL &&
+      heyai_store_scene_continues (self->store, heyai_scene_get_id (ctx->scene)))
+    {
+      ctx->previous_clip = heyai_store_previous_clip (self->store, ctx->scene);
+      if (ctx->previous_clip == NULL || heyai_asset_get_local_path (ctx->previous_clip) == NULL ||
+          !g_file_test (heyai_asset_get_local_path (ctx->previous_clip), G_FILE_TEST_IS_REGULAR))
+        {
+          g_clear_object (&ctx->previous_clip);
+          g_set_error (&error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND,
+                       _("It continues from the previous shot, which has no clip on this computer yet. "
+                         "Animate scene %d first."),
+                       heyai_scene_get_position (ctx->scene) - 1);
+          _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_FAILED, error);
+          return;
+        }
+    }
+
   /* A store failure here (disk full) ends the job; the run stops. */
   heyai_job_set_attempts (ctx->job, heyai_job_get_attempts (ctx->job) + 1);
   heyai_job_set_state (ctx->job, HEYAI_JOB_STATE_RUNNING);
@@ -793,8 +856,49 @@ _heyai_pipeline_job_start_work (JobCtx *ctx)
   ctx->last_error_handler = g_signal_connect (ctx->job, "notify::last-error",
                                               G_CALLBACK (job_last_error_cb), ctx);
 
+  /* The bible: the cast's descriptions go into the prompts; references
+   * the provider cannot take are said so in the take's lineage. */
+  if (ctx->scene != NULL && ((kind == HEYAI_JOB_KIND_IMAGE && ctx->previous_clip == NULL) ||
+                             kind == HEYAI_JOB_KIND_CLIP))
+    {
+      g_clear_pointer (&ctx->cast, g_ptr_array_unref);
+      g_clear_pointer (&ctx->references_note, g_free);
+      ctx->cast = _heyai_pipeline_scene_cast (self, ctx->scene);
+      ctx->references_note = _heyai_pipeline_references_note (self, kind == HEYAI_JOB_KIND_CLIP ? HEYAI_ROLE_ANIMATOR
+                                                                                                 : HEYAI_ROLE_IMAGER,
+                                                              run->project, ctx->cast);
+      /* End on next shot's still: said when the animator cannot. */
+      if (kind == HEYAI_JOB_KIND_CLIP && heyai_store_scene_ends_on_next (self->store, heyai_scene_get_id (ctx->scene)))
+        {
+          g_autofree char *reason = NULL;
+          g_autofree char *end_frame = _heyai_pipeline_scene_end_frame (self, ctx->scene, &reason);
+
+          if (reason != NULL)
+            {
+              g_autofree char *note = g_strdup_printf (_("End frame not applied (%s)"), reason);
+              char *both = ctx->references_note != NULL ? g_strdup_printf ("%s · %s", ctx->references_note, note)
+                                                        : g_strdup (note);
+
+              g_free (ctx->references_note);
+              ctx->references_note = both;
+            }
+        }
+      if (ctx->references_note != NULL)
+        _heyai_pipeline_emit_message (self, _("Scene %d: %s"), heyai_scene_get_position (ctx->scene),
+                                      ctx->references_note);
+    }
+
   run->pending_ops++;
   ctx->in_flight = TRUE;
+
+  /* Continue from previous shot: the still is the previous clip's last
+   * frame, made here (no provider, nothing paid). */
+  if (kind == HEYAI_JOB_KIND_IMAGE && ctx->previous_clip != NULL)
+    {
+      _heyai_pipeline_continue_async (self, ctx->scene, ctx->job, ctx->previous_clip, run->images_dir,
+                                      ctx->cancellable, work_done_cb, ctx);
+      return;
+    }
 
   if (kind == HEYAI_JOB_KIND_IMAGE || kind == HEYAI_JOB_KIND_CLIP)
     {

@@ -492,6 +492,15 @@ _heyai_pipeline_analyze_done_cb (GObject      *object,
         return;
       }
 
+    /* Each scene's cast: the bible entries it names (or the analysis
+     * listed). */
+    if (_heyai_pipeline_tag_cast (self, run->project, revision.scenes, revision.fresh, &error) == 0 &&
+        error != NULL)
+      {
+        g_warning ("Could not tag the scenes' cast: %s", error->message);
+        g_clear_error (&error);
+      }
+
     /* The changed scenes' statuses follow their (now outdated) takes. */
     for (guint i = 0; i < revision.scenes->len; i++)
       if (g_array_index (revision.kinds, HeyaiRevisionKind, i) == HEYAI_REVISION_CHANGED)

@@ -226,6 +226,9 @@ job_ctx_free (JobCtx *ctx)
   g_clear_pointer (&ctx->result, heyai_gen_result_free);
   g_clear_object (&ctx->asset);
   g_clear_object (&ctx->source_still);
+  g_clear_pointer (&ctx->cast, g_ptr_array_unref);
+  g_free (ctx->references_note);
+  g_clear_object (&ctx->previous_clip);
   g_free (ctx);
 }
 
@@ -313,7 +316,9 @@ _heyai_pipeline_run_new_job (Run          *run,
     {
     case HEYAI_JOB_KIND_IMAGE:
       take = heyai_store_max_take (self->store, heyai_scene_get_id (scene), HEYAI_ASSET_KIND_IMAGE) + 1;
-      cost = heyai_imager_estimate_cost (self->imager, scene);
+      /* A still continuing the previous shot is decoded here, not bought. */
+      cost = heyai_store_scene_continues (self->store, heyai_scene_get_id (scene))
+             ? 0 : heyai_imager_estimate_cost (self->imager, scene);
       break;
     case HEYAI_JOB_KIND_CLIP:
       take = heyai_store_max_take (self->store, heyai_scene_get_id (scene), HEYAI_ASSET_KIND_CLIP) + 1;

@@ -383,7 +383,8 @@ heyai_pipeline_estimate (HeyaiPipeline    *self,
           else if (fresh || _heyai_pipeline_wants_still (self, project, scene, flags))
             {
               still = TRUE;
-              if (fresh || !_heyai_pipeline_collectable (self, project, scene, HEYAI_JOB_KIND_IMAGE))
+              if ((fresh || !_heyai_pipeline_collectable (self, project, scene, HEYAI_JOB_KIND_IMAGE)) &&
+                  !heyai_store_scene_continues (self->store, heyai_scene_get_id (scene)))
                 estimate->cost += heyai_imager_estimate_cost (self->imager, scene);
             }
           if (still)

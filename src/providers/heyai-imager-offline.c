@@ -94,6 +94,8 @@ heyai_storyboard_spec_new_from_scene (HeyaiProject *project,
   spec->duration = heyai_scene_get_duration (scene);
   spec->aspect = project != NULL ? heyai_project_get_aspect (project) : HEYAI_ASPECT_16_9;
   spec->language = g_strdup (spec_language (project, scene));
+  if (heyai_scene_get_cast_names (scene) != NULL && heyai_scene_get_cast_names (scene)[0] != NULL)
+    spec->cast = g_strjoinv (" · ", (char **) heyai_scene_get_cast_names (scene));
 
   return spec;
 }
@@ -108,6 +110,7 @@ heyai_storyboard_spec_free (HeyaiStoryboardSpec *spec)
   g_free (spec->description);
   g_free (spec->prompt);
   g_free (spec->language);
+  g_free (spec->cast);
   g_free (spec);
 }
 
@@ -587,6 +590,19 @@ heyai_storyboard_render (const HeyaiStoryboardSpec *spec,
     subtitle_text = g_strdup_printf (TR (N_("Scene %d · Take %d")), MAX (spec->position, 0), MAX (spec->take, 1));
     subtitle = make_layout (cr, subtitle_text, 22 * u, PANGO_WEIGHT_NORMAL);
     show_layout (cr, subtitle, tx, my + 6 * u + th + 4 * u, white, 0.85, u);
+
+    /* The bible entries in the frame, so the offline path shows the cast. */
+    if (spec->cast != NULL)
+      {
+        g_autofree char *cast_text = g_strdup_printf (TR (N_("Cast: %s")), spec->cast);
+        g_autoptr(PangoLayout) cast = make_layout (cr, cast_text, 22 * u, PANGO_WEIGHT_BOLD);
+        int sh;
+
+        pango_layout_get_pixel_size (subtitle, NULL, &sh);
+        pango_layout_set_width (cast, (int) (avail * PANGO_SCALE));
+        pango_layout_set_ellipsize (cast, PANGO_ELLIPSIZE_END);
+        show_layout (cr, cast, tx, my + 6 * u + th + 4 * u + sh + 4 * u, accent, 1.0, u);
+      }
   }
 
   /* Layout of the lower part: the description panel sits on the bottom of

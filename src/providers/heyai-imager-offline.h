@@ -31,6 +31,7 @@ typedef struct
   int              duration;      /* seconds */
   HeyaiAspect      aspect;
   char            *language;      /* of the words drawn ("es", "en"); NULL: the locale's */
+  char            *cast;          /* the cast's names ("Mara · Lighthouse"), or NULL */
 } HeyaiStoryboardSpec;
 
 HeyaiStoryboardSpec *heyai_storyboard_spec_new_from_scene (HeyaiProject        *project,

@@ -28,9 +28,10 @@ static const char scene_schema_json[] =
   "          \"image_prompt\": {\"type\": \"string\", \"description\": \"Self-contained English prompt for one still image: subject, setting, lighting, lens, style.\"},"
   "          \"motion_prompt\": {\"type\": \"string\", \"description\": \"English prompt for animating the still: what moves and how, no new elements.\"},"
   "          \"camera_move\": {\"type\": \"string\", \"enum\": [\"static\", \"push-in\", \"pull-out\", \"pan-left\", \"pan-right\", \"tilt-up\", \"tilt-down\"]},"
-  "          \"duration\": {\"type\": \"integer\", \"enum\": [5, 10], \"description\": \"Clip length in seconds.\"}"
+  "          \"duration\": {\"type\": \"integer\", \"enum\": [5, 10], \"description\": \"Clip length in seconds.\"},"
+  "          \"cast\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}, \"description\": \"Names of the recurring characters, locations and props in the frame, as the script names them.\"}"
   "        },"
-  "        \"required\": [\"title\", \"description\", \"image_prompt\", \"motion_prompt\", \"camera_move\", \"duration\"],"
+  "        \"required\": [\"title\", \"description\", \"image_prompt\", \"motion_prompt\", \"camera_move\", \"duration\", \"cast\"],"
   "        \"additionalProperties\": false"
   "      }"
   "    }"
@@ -98,7 +99,9 @@ heyai_llm_system_prompt (HeyaiProject *project)
     "or logos in the image.\n"
     "- motion_prompt: in English, only the motion inside that frame over the clip (people, weather, "
     "light, the camera move); never introduce new characters or cut to another shot.\n"
-    "- title and description: in the script's own language.\n");
+    "- title and description: in the script's own language.\n"
+    "- cast: the names of the recurring characters, locations and props in the frame, spelled as "
+    "the script or the style bible names them; an empty list when there are none.\n");
   g_string_append_printf (s, "- Frame every shot for the %s aspect ratio.\n", aspect);
   if (style != NULL && *style != '\0')
     g_string_append_printf (s,
@@ -516,7 +519,19 @@ heyai_llm_validate_reply (JsonNode  *root,
 {
   g_autoptr(JsonNode) schema = heyai_llm_scene_schema ();
   JsonArray *scenes;
+  JsonArray *required;
   guint n;
+
+  /* "cast" is asked for (strict schemas list every property) but a reply
+   * without it, from an older prompt or a weaker model, stays valid. */
+  required = json_object_get_array_member (
+    json_object_get_object_member (
+      json_object_get_object_member (
+        json_object_get_object_member (json_node_get_object (schema), "properties"), "scenes"), "items"),
+    "required");
+  for (guint i = json_array_get_length (required); i > 0; i--)
+    if (g_strcmp0 (json_array_get_string_element (required, i - 1), "cast") == 0)
+      json_array_remove_element (required, i - 1);
 
   if (!heyai_json_schema_validate (schema, root, error))
     return FALSE;
@@ -641,6 +656,22 @@ heyai_llm_scenes_from_reply (JsonNode     *root,
       heyai_scene_set_motion_prompt (scene, motion_prompt);
       heyai_scene_set_camera_move (scene, (HeyaiCameraMove) move);
       heyai_scene_set_duration (scene, json_object_get_int_member (o, "duration") == 10 ? 10 : 5);
+      if (json_object_has_member (o, "cast"))
+        {
+          JsonArray *cast = json_object_get_array_member (o, "cast");
+          g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+          g_auto(GStrv) list = NULL;
+
+          for (guint k = 0; k < json_array_get_length (cast); k++)
+            {
+              g_autofree char *name = heyai_script_strip_markup (json_array_get_string_element (cast, k));
+
+              if (*g_strstrip (name) != '\0')
+                g_strv_builder_add (names, name);
+            }
+          list = g_strv_builder_end (names);
+          heyai_scene_set_cast_names (scene, (const char * const *) list);
+        }
       g_ptr_array_add (scenes, scene);
     }
   return scenes;

@@ -28,6 +28,7 @@ heyai_prompt_parts_init (HeyaiPromptParts *parts,
       parts->image_prompt = heyai_scene_get_image_prompt (scene);
       parts->motion_prompt = heyai_scene_get_motion_prompt (scene);
       parts->camera = heyai_scene_get_camera_move (scene);
+      parts->cast_notes = heyai_scene_get_cast_notes (scene);
     }
 }
 
@@ -78,6 +79,15 @@ append_part (GString    *out,
   g_string_append (out, trimmed);
 }
 
+/* The bible entries of the scene, one sentence each. */
+static void
+append_cast (GString            *out,
+             const char * const *notes)
+{
+  for (guint i = 0; notes != NULL && notes[i] != NULL; i++)
+    append_part (out, notes[i]);
+}
+
 static char *
 finish (GString *out,
         guint    max_chars)
@@ -109,6 +119,7 @@ heyai_prompt_compose_image (const HeyaiPromptParts *parts)
   g_return_val_if_fail (parts != NULL, NULL);
 
   append_part (out, parts->image_prompt);
+  append_cast (out, parts->cast_notes);
   if (parts->style_in_image)
     {
       g_autofree char *style = heyai_prompt_style_sentence (parts->style);
@@ -125,6 +136,7 @@ heyai_prompt_compose_motion (const HeyaiPromptParts *parts)
   g_return_val_if_fail (parts != NULL, NULL);
 
   append_part (out, parts->motion_prompt);
+  append_cast (out, parts->cast_notes);
   if (parts->camera_in_motion)
     append_part (out, heyai_prompt_camera_sentence (parts->camera));
   return finish (out, parts->max_chars);

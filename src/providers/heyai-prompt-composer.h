@@ -29,8 +29,11 @@ typedef struct
   gboolean         camera_in_motion;   /* append the camera move as a sentence ("Camera:
                                         * slow push-in.") to the motion prompt */
   guint            max_chars;          /* cut the result at this many characters (0: none) */
-  /* Reserved for the reference bible (characters, locations, props). */
-  gpointer         reserved[4];
+  /* From the reference bible: "Name: description" for each entry of the
+   * scene's cast (heyai_scene_get_cast_notes), written into the image and
+   * motion prompts; NULL for none. */
+  const char * const *cast_notes;
+  gpointer         reserved[3];
 } HeyaiPromptParts;
 
 void  heyai_prompt_parts_init       (HeyaiPromptParts *parts,

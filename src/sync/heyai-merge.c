@@ -41,7 +41,8 @@ heyai_merge_set_chunk_hook (HeyaiMergeChunkFunc func,
 }
 
 const char * const heyai_merge_tables[] = {
-  "projects", "scenes", "assets", "jobs", "conflicts", NULL
+  "projects", "scenes", "assets", "jobs", "conflicts",
+  "bible_entries", "bible_images", "bible_files", "scene_cast", "scene_continuity", NULL
 };
 
 typedef enum
@@ -57,6 +58,9 @@ table_policy (const char *table)
   if (g_str_equal (table, "jobs"))
     return POLICY_JOBS;
   if (g_str_equal (table, "conflicts"))
+    return POLICY_LWW;
+  /* Content-addressed bytes (id = sha256): never edited. */
+  if (g_str_equal (table, "bible_files"))
     return POLICY_LWW;
   return POLICY_FIELDS;
 }
@@ -888,6 +892,14 @@ conflict_label (TableMerge     *tm,
       return g_strdup_printf (_("%s take %d"),
                               kind >= 0 && value_text (values[kind]) != NULL ? value_text (values[kind]) : "asset",
                               take >= 0 ? sqlite3_value_int (values[take]) : 0);
+    }
+
+  if (g_str_equal (tm->table, "bible_entries"))
+    {
+      int name = column_at (tm->columns, "name");
+
+      if (name >= 0 && value_text (values[name]) != NULL)
+        return g_strdup (value_text (values[name]));
     }
 
   return g_strdup (tm->table);

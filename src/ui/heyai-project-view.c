@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "heyai-application.h"
+#include "heyai-bible-page.h"
 #include "heyai-cost-summary.h"
 #include "heyai-delivery.h"
 #include "heyai-script-import.h"
@@ -35,6 +36,7 @@ struct _HeyaiProjectView
   HeyaiStoryboardPage  *storyboard_page;
   HeyaiClipsPage       *clips_page;
   HeyaiExportPage      *export_page;
+  HeyaiBiblePage       *bible_page;
 
   /* Owned references */
   HeyaiProject         *project;
@@ -1179,6 +1181,7 @@ heyai_project_view_class_init (HeyaiProjectViewClass *klass)
   g_type_ensure (HEYAI_TYPE_STORYBOARD_PAGE);
   g_type_ensure (HEYAI_TYPE_CLIPS_PAGE);
   g_type_ensure (HEYAI_TYPE_EXPORT_PAGE);
+  g_type_ensure (HEYAI_TYPE_BIBLE_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/heyai/Studio/ui/heyai-project-view.ui");
   gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, toolbar);
@@ -1197,6 +1200,7 @@ heyai_project_view_class_init (HeyaiProjectViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, storyboard_page);
   gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, clips_page);
   gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, export_page);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, bible_page);
   gtk_widget_class_bind_template_callback (widget_class, jobs_popover_show_cb);
   gtk_widget_class_bind_template_callback (widget_class, jobs_popover_closed_cb);
 
@@ -1253,6 +1257,7 @@ heyai_project_view_set_project (HeyaiProjectView *self,
   heyai_storyboard_page_set_project (self->storyboard_page, project);
   heyai_clips_page_set_project (self->clips_page, project);
   heyai_export_page_set_project (self->export_page, project);
+  heyai_bible_page_set_project (self->bible_page, project);
   /* The editor's final trailer arriving in final/ (stops with the project). */
   if (heyai_delivery_get_default () != NULL)
     heyai_delivery_watch (heyai_delivery_get_default (), self, project);

@@ -5,7 +5,9 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
+#include "heyai-application.h"
 #include "heyai-media-frame.h"
 #include "heyai-scene-card.h"
 #include "heyai-ui-util.h"
@@ -24,6 +26,7 @@ struct _HeyaiSceneCard
   GtkProgressBar    *progress;
   GtkLabel          *title_label;
   GtkLabel          *meta_label;
+  GtkWidget         *references_chip;  /* "Text only": the still's references were not sent */
   GtkButton         *approve_button;
   GtkButton         *reject_button;
   GtkButton         *regenerate_button;
@@ -206,6 +209,22 @@ update (HeyaiSceneCard *self)
   else
     heyai_ui_label_set (self->status_chip, heyai_scene_status_label (status));
   heyai_ui_set_chip_class (GTK_WIDGET (self->status_chip), heyai_ui_scene_status_css (status));
+
+  /* The reference bible: a still made without its references says so. */
+  {
+    HeyaiStore *store = heyai_application_get_store (HEYAI_APPLICATION_DEFAULT);
+    g_autoptr(HeyaiAsset) still = NULL;
+    g_autofree char *note = NULL;
+
+    if (store != NULL && heyai_scene_get_image_take (self->scene) > 0)
+      still = heyai_store_get_asset (store, heyai_scene_get_id (self->scene), HEYAI_ASSET_KIND_IMAGE,
+                                     heyai_scene_get_image_take (self->scene), NULL);
+    if (still != NULL && heyai_asset_get_lineage (still) != NULL &&
+        strstr (heyai_asset_get_lineage (still), "references_note") != NULL)
+      note = heyai_lineage_references_note (still);
+    gtk_widget_set_tooltip_text (self->references_chip, note);
+    gtk_widget_set_visible (self->references_chip, note != NULL);
+  }
 
   excerpt = heyai_scene_get_description (self->scene);
   if (excerpt == NULL || *excerpt == '\0')
@@ -457,6 +476,13 @@ heyai_scene_card_init (HeyaiSceneCard *self)
     gtk_label_set_ellipsize (self->status_chip, PANGO_ELLIPSIZE_END);
     gtk_widget_add_css_class (GTK_WIDGET (self->status_chip), "chip");
     gtk_box_append (GTK_BOX (status_row), GTK_WIDGET (self->status_chip));
+
+    self->references_chip = gtk_label_new (_("Text only"));
+    gtk_widget_set_valign (self->references_chip, GTK_ALIGN_CENTER);
+    gtk_widget_add_css_class (self->references_chip, "chip");
+    gtk_widget_add_css_class (self->references_chip, "warning");
+    gtk_widget_set_visible (self->references_chip, FALSE);
+    gtk_box_append (GTK_BOX (status_row), self->references_chip);
 
     self->meta_label = GTK_LABEL (gtk_label_new (NULL));
     gtk_widget_set_hexpand (GTK_WIDGET (self->meta_label), TRUE);

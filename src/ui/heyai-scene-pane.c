@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "heyai-application.h"
+#include "heyai-cast-editor.h"
 #include "heyai-media-frame.h"
 #include "heyai-scene-pane.h"
 #include "heyai-ui-util.h"
@@ -36,6 +37,7 @@ struct _HeyaiScenePane
   GtkBox         *takes_box;
   GtkLabel       *takes_empty;
   AdwExpanderRow *details_row;
+  GtkWidget      *cast_editor;     /* the scene's bible entries (heyai-cast-editor.c) */
 
   /* Owned references */
   HeyaiScene     *scene;
@@ -295,6 +297,7 @@ heyai_scene_pane_refresh (HeyaiScenePane *self)
   for (guint i = 0; i < self->detail_rows->len; i++)
     adw_expander_row_remove (self->details_row, g_ptr_array_index (self->detail_rows, i));
   g_ptr_array_set_size (self->detail_rows, 0);
+  heyai_cast_editor_set_scene (HEYAI_CAST_EDITOR (self->cast_editor), self->scene);
 
   if (self->scene == NULL || get_store () == NULL)
     return;
@@ -594,6 +597,10 @@ heyai_scene_pane_init (HeyaiScenePane *self)
   g_autoptr(GtkStringList) durations = gtk_string_list_new (NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cast_editor = heyai_cast_editor_new ();
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->fields_group))), self->cast_editor,
+                              GTK_WIDGET (self->fields_group));
 
   self->detail_rows = g_ptr_array_new ();
   for (int m = HEYAI_CAMERA_STATIC; m <= HEYAI_CAMERA_TILT_DOWN; m++)
