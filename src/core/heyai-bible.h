@@ -126,7 +126,8 @@ gboolean         heyai_store_bible_add_image  (HeyaiStore      *store,
                                                const char      *project_dir,
                                                GError         **error);
 /* The absolute path of @image under @project_dir, written from the library
- * when missing or different (another computer's entry). */
+ * when missing or of another size (another computer's entry); no hashing,
+ * so callable on the main thread. */
 char            *heyai_store_bible_image_file (HeyaiStore            *store,
                                                const HeyaiBibleImage *image,
                                                const char            *project_dir,

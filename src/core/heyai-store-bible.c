@@ -783,7 +783,7 @@ heyai_store_bible_image_file (HeyaiStore             *store,
   g_autofree char *path = NULL;
   g_autofree char *canonical = NULL;
   g_autofree char *bible_dir = NULL;
-  g_autofree char *sum = NULL;
+  GStatBuf st;
   const void *data;
   gsize length;
   int rc;
@@ -804,12 +804,12 @@ heyai_store_bible_image_file (HeyaiStore             *store,
       return NULL;
     }
 
-  if (g_file_test (canonical, G_FILE_TEST_IS_REGULAR))
-    {
-      sum = heyai_file_sha256 (canonical, NULL, NULL);
-      if (g_strcmp0 (sum, image->sha256) == 0)
-        return g_steal_pointer (&canonical);
-    }
+  /* Called on the main thread (the pipeline, the Bible page): no hashing
+   * here (heyai_file_sha256 refuses the main context).  The file's name
+   * carries its sha256's first characters and only this store writes it,
+   * from the verified bytes; a file of another size is written again. */
+  if (g_stat (canonical, &st) == 0 && S_ISREG (st.st_mode) && (gint64) st.st_size == image->size)
+    return g_steal_pointer (&canonical);
 
   stmt = _heyai_store_prepare (store, "SELECT data FROM bible_files WHERE id = ?1 AND deleted = 0", error);
   if (stmt == NULL)
