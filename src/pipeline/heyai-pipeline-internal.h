@@ -343,4 +343,10 @@ void _heyai_pipeline_ensure_project_cb (GObject      *object,
                                         GAsyncResult *result,
                                         gpointer      user_data);
 
+/* The planner's cost of making @scenes (not stored yet) as a run with
+ * auto-approve would: a new draft's revision summary. */
+double _heyai_pipeline_estimate_fresh_scenes (HeyaiPipeline *self,
+                                              HeyaiProject  *project,
+                                              GPtrArray     *scenes);
+
 G_END_DECLS

@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "heyai-pipeline-internal.h"
+#include "heyai-provider-descriptors.h"
 
 #define signals _heyai_pipeline_signals
 
@@ -842,7 +843,7 @@ _heyai_pipeline_job_start_work (JobCtx *ctx)
   /* The ledger row of a paid request is written before it is sent. */
   if (ctx->request == NULL &&
       (heyai_job_get_cost (ctx->job) > 0 ||
-       (kind == HEYAI_JOB_KIND_ANALYZE && g_strcmp0 (heyai_job_get_provider (ctx->job), "offline") != 0)) &&
+       (kind == HEYAI_JOB_KIND_ANALYZE && heyai_provider_is_paid (HEYAI_ROLE_LLM, heyai_job_get_provider (ctx->job)))) &&
       !_heyai_pipeline_ledger_open (ctx))
     {
       _heyai_pipeline_job_stop (ctx, HEYAI_JOB_STATE_FAILED, run->fatal);

@@ -236,21 +236,24 @@ char *
 heyai_pipeline_revision_summary (HeyaiPipeline *self,
                                  HeyaiRevision *revision)
 {
-  double cost = 0;
+  g_autoptr(GPtrArray) to_make = g_ptr_array_new ();
   g_autofree char *counts = NULL;
+  double cost;
 
   g_return_val_if_fail (HEYAI_IS_PIPELINE (self), NULL);
 
+  /* The changed and new scenes as the draft has them, costed by the
+   * planner (the same accounting as the run's estimate). */
   for (guint j = 0; j < revision->scenes->len; j++)
     {
       HeyaiRevisionKind kind = g_array_index (revision->kinds, HeyaiRevisionKind, j);
       HeyaiScene *scene = revision->fresh != NULL ? g_ptr_array_index (revision->fresh, j)
                                                   : g_ptr_array_index (revision->scenes, j);
 
-      if (kind == HEYAI_REVISION_UNCHANGED)
-        continue;
-      cost += heyai_imager_estimate_cost (self->imager, scene) + heyai_animator_estimate_cost (self->animator, scene);
+      if (kind != HEYAI_REVISION_UNCHANGED)
+        g_ptr_array_add (to_make, scene);
     }
+  cost = _heyai_pipeline_estimate_fresh_scenes (self, NULL, to_make);
 
   /* TRANSLATORS: "5 unchanged, 1 changed, 1 new, 0 removed" */
   counts = g_strdup_printf (_("%u unchanged, %u changed, %u new, %u removed"),

@@ -305,62 +305,20 @@ find_unfinished (GPtrArray    *jobs,
   return NULL;
 }
 
-/* The planner: what a request (a whole run, one scene's still or clip, a
- * retry: see heyai_pipeline_retry_flags()) would do, asking the same
- * decisions as the run (heyai-pipeline-plan.c).  Unfinished jobs are
- * continued, not planned again; work already paid for (a job holding a
- * remote id, a ledger request that can be collected) costs nothing new. */
-void
-heyai_pipeline_estimate (HeyaiPipeline    *self,
-                         HeyaiProject     *project,
-                         HeyaiRunFlags     flags,
-                         int               scene_position,
-                         HeyaiRunEstimate *estimate)
+/* The planner's accounting of @scenes (stored, or @fresh: not stored yet,
+ * as the script analysis or a new draft would make them), added to
+ * @estimate: heyai_pipeline_estimate() and the cost line of a new draft's
+ * revision both ask it, so they cannot disagree. */
+static void
+estimate_scenes (HeyaiPipeline    *self,
+                 HeyaiProject     *project,
+                 GPtrArray        *scenes,
+                 GPtrArray        *unfinished,
+                 gboolean          fresh,
+                 HeyaiRunFlags     flags,
+                 int               scene_position,
+                 HeyaiRunEstimate *estimate)
 {
-  g_autoptr(GPtrArray) scenes = NULL;
-  g_autoptr(GPtrArray) unfinished = NULL;
-  gboolean fresh = (flags & HEYAI_RUN_ANALYZE) != 0;
-
-  g_return_if_fail (HEYAI_IS_PIPELINE (self));
-  g_return_if_fail (HEYAI_IS_PROJECT (project));
-  g_return_if_fail (estimate != NULL);
-
-  memset (estimate, 0, sizeof *estimate);
-
-  /* Collecting what was paid for already costs nothing new. */
-  if (flags & HEYAI_RUN_COLLECT)
-    return;
-
-  if (fresh)
-    {
-      /* The scenes do not exist yet: assume one per scene of the source
-       * (the parser's split), each 5 s. */
-      g_autoptr(HeyaiScript) script = NULL;
-      guint n = 0;
-
-      estimate->n_jobs[HEYAI_ROLE_LLM] = 1;
-      script = heyai_script_parse (heyai_project_get_script (project), -1, NULL);
-      if (script != NULL)
-        n = script->scenes->len;
-
-      scenes = g_ptr_array_new_with_free_func (g_object_unref);
-      for (guint i = 0; i < n; i++)
-        {
-          HeyaiScene *scene = heyai_scene_new ();
-          heyai_scene_set_position (scene, i + 1);
-          heyai_scene_set_duration (scene, 5);
-          g_ptr_array_add (scenes, scene);
-        }
-    }
-  else
-    {
-      scenes = heyai_store_list_scenes (self->store, heyai_project_get_id (project), NULL);
-      unfinished = heyai_store_list_jobs (self->store, heyai_project_get_id (project), TRUE, NULL);
-    }
-
-  if (scenes == NULL)
-    return;
-
   for (guint i = 0; i < scenes->len; i++)
     {
       HeyaiScene *scene = g_ptr_array_index (scenes, i);
@@ -417,12 +375,88 @@ heyai_pipeline_estimate (HeyaiPipeline    *self,
       estimate->n_jobs[HEYAI_ROLE_STORAGE]++;
     }
 
-  if (estimate->n_jobs[HEYAI_ROLE_LLM] > 0 && g_strcmp0 (heyai_llm_get_name (self->llm), "offline") != 0)
+
+  estimate->n_paid = 0;
+  if (estimate->n_jobs[HEYAI_ROLE_LLM] > 0 && heyai_provider_is_paid (HEYAI_ROLE_LLM, heyai_llm_get_name (self->llm)))
     estimate->n_paid += estimate->n_jobs[HEYAI_ROLE_LLM];
-  if (g_strcmp0 (heyai_imager_get_name (self->imager), "offline") != 0)
+  if (heyai_provider_is_paid (HEYAI_ROLE_IMAGER, heyai_imager_get_name (self->imager)))
     estimate->n_paid += estimate->n_jobs[HEYAI_ROLE_IMAGER];
-  if (g_strcmp0 (heyai_animator_get_name (self->animator), "offline") != 0)
+  if (heyai_provider_is_paid (HEYAI_ROLE_ANIMATOR, heyai_animator_get_name (self->animator)))
     estimate->n_paid += estimate->n_jobs[HEYAI_ROLE_ANIMATOR];
+}
+
+/* The planner: what a request (a whole run, one scene's still or clip, a
+ * retry: see heyai_pipeline_retry_flags()) would do, asking the same
+ * decisions as the run (heyai-pipeline-plan.c).  Unfinished jobs are
+ * continued, not planned again; work already paid for (a job holding a
+ * remote id, a ledger request that can be collected) costs nothing new. */
+void
+heyai_pipeline_estimate (HeyaiPipeline    *self,
+                         HeyaiProject     *project,
+                         HeyaiRunFlags     flags,
+                         int               scene_position,
+                         HeyaiRunEstimate *estimate)
+{
+  g_autoptr(GPtrArray) scenes = NULL;
+  g_autoptr(GPtrArray) unfinished = NULL;
+  gboolean fresh = (flags & HEYAI_RUN_ANALYZE) != 0;
+
+  g_return_if_fail (HEYAI_IS_PIPELINE (self));
+  g_return_if_fail (HEYAI_IS_PROJECT (project));
+  g_return_if_fail (estimate != NULL);
+
+  memset (estimate, 0, sizeof *estimate);
+
+  /* Collecting what was paid for already costs nothing new. */
+  if (flags & HEYAI_RUN_COLLECT)
+    return;
+
+  if (fresh)
+    {
+      /* The scenes do not exist yet: assume one per scene of the source
+       * (the parser's split), each 5 s. */
+      g_autoptr(HeyaiScript) script = NULL;
+      guint n = 0;
+
+      estimate->n_jobs[HEYAI_ROLE_LLM] = 1;
+      script = heyai_script_parse (heyai_project_get_script (project), -1, NULL);
+      if (script != NULL)
+        n = script->scenes->len;
+
+      scenes = g_ptr_array_new_with_free_func (g_object_unref);
+      for (guint i = 0; i < n; i++)
+        {
+          HeyaiScene *scene = heyai_scene_new ();
+          heyai_scene_set_position (scene, i + 1);
+          heyai_scene_set_duration (scene, 5);
+          g_ptr_array_add (scenes, scene);
+        }
+    }
+  else
+    {
+      scenes = heyai_store_list_scenes (self->store, heyai_project_get_id (project), NULL);
+      unfinished = heyai_store_list_jobs (self->store, heyai_project_get_id (project), TRUE, NULL);
+    }
+
+  if (scenes == NULL)
+    return;
+
+  estimate_scenes (self, project, scenes, unfinished, fresh, flags, scene_position, estimate);
+}
+
+/* What making @scenes as a new draft has them (a still and, as a run with
+ * auto-approve would, a clip each) costs: the planner's accounting. */
+double
+_heyai_pipeline_estimate_fresh_scenes (HeyaiPipeline *self,
+                                       HeyaiProject  *project,
+                                       GPtrArray     *scenes)
+{
+  HeyaiRunEstimate estimate;
+
+  memset (&estimate, 0, sizeof estimate);
+  estimate_scenes (self, project, scenes, NULL, TRUE,
+                   HEYAI_RUN_IMAGES | HEYAI_RUN_ANIMATE | HEYAI_RUN_AUTO_APPROVE, 0, &estimate);
+  return estimate.cost;
 }
 
 HeyaiRunFlags

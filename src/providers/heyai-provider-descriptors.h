@@ -86,6 +86,10 @@ const HeyaiProviderDescriptor *heyai_provider_descriptors        (guint       *n
 const HeyaiProviderDescriptor *heyai_provider_descriptor_lookup  (HeyaiRole    role,
                                                                   const char  *name);
 const char *heyai_provider_descriptor_label        (const HeyaiProviderDescriptor *descriptor);
+/* Whether @name of @role is a paid service (an account, a price): the
+ * offline providers are not; a name not in the table is. */
+gboolean    heyai_provider_is_paid                 (HeyaiRole    role,
+                                                    const char  *name);
 /* The base URL from the environment (base_url_env) or the default; NULL
  * for a provider without a service. */
 char       *heyai_provider_descriptor_dup_base_url (const HeyaiProviderDescriptor *descriptor);

@@ -261,6 +261,16 @@ heyai_provider_descriptor_lookup (HeyaiRole    role,
   return NULL;
 }
 
+gboolean
+heyai_provider_is_paid (HeyaiRole   role,
+                        const char *name)
+{
+  const HeyaiProviderDescriptor *descriptor = heyai_provider_descriptor_lookup (role, name);
+
+  /* A provider not in the table is taken to be paid (asked before use). */
+  return descriptor == NULL || descriptor->secrets != NULL || descriptor->prices != NULL;
+}
+
 const HeyaiProviderDescriptor *
 heyai_provider_descriptor_of (GObject *provider)
 {

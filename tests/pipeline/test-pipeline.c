@@ -1461,6 +1461,9 @@ check_revision (Fixture    *f,
     g_autofree char *summary = heyai_pipeline_revision_summary (f->pipeline, &revision);
     g_autofree char *expected = g_strdup_printf ("%u unchanged, 1 changed, 1 new, 0 removed", n_old - 1);
     g_assert_true (g_str_has_prefix (summary, expected));
+    /* Costed by the planner: a still ($0.50) and a clip ($1.00) for the
+     * changed scene and the new one. */
+    g_assert_nonnull (strstr (summary, "about $3.00 to make the changed and new scenes"));
   }
   for (guint i = 0; i < revision.scenes->len; i++)
     {
