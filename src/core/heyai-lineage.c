@@ -15,7 +15,11 @@
  *                   reference image hashes)
  *   clip current    made from the scene's selected still (asset id), with
  *                   today's motion prompt, camera move, duration and aspect,
- *                   and that still is current
+ *                   and that still is current; a clip of a scene that ends
+ *                   on the next shot's still records the still it ended on
+ *                   (asset id, take, sha256; none when the animator could
+ *                   not take it) and is current while that still is the
+ *                   next scene's selected one
  *
  * A take made before lineage was recorded has no inputs hash and is taken
  * as current, except that a clip older than the selected still cannot have
@@ -76,6 +80,85 @@ lineage_hash (HeyaiProject   *project,
       g_checksum_update (sum, (const guchar *) cast_digest, -1);
     }
   return g_strdup (g_checksum_get_string (sum));
+}
+
+/* A clip that ends on the next shot's still (@end_still, NULL: none sent)
+ * hashes that still's asset id and content too; a clip without one hashes
+ * as it did before end frames. */
+static char *
+clip_hash (HeyaiProject *project,
+           HeyaiScene   *scene,
+           HeyaiAsset   *still,
+           HeyaiAsset   *end_still)
+{
+  g_autofree char *base = lineage_hash (project, scene, HEYAI_ASSET_KIND_CLIP, still, NULL);
+  g_autofree char *text = NULL;
+
+  if (end_still == NULL)
+    return g_steal_pointer (&base);
+  text = g_strdup_printf ("%s\x1f" "end\x1f%s\x1f%s", base, nonnull (heyai_asset_get_id (end_still)),
+                          nonnull (heyai_asset_get_sha256 (end_still)));
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+}
+
+void
+heyai_lineage_set_end_frame (HeyaiProject *project,
+                             HeyaiScene   *scene,
+                             HeyaiAsset   *asset,
+                             HeyaiAsset   *still,
+                             HeyaiAsset   *end_still)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *hash = NULL;
+  JsonObject *object;
+
+  g_return_if_fail (HEYAI_IS_ASSET (asset));
+  g_return_if_fail (heyai_asset_get_kind (asset) == HEYAI_ASSET_KIND_CLIP);
+  g_return_if_fail (end_still == NULL || HEYAI_IS_ASSET (end_still));
+
+  node = heyai_asset_get_lineage (asset) != NULL ? json_from_string (heyai_asset_get_lineage (asset), NULL) : NULL;
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_clear_pointer (&node, json_node_unref);
+      node = json_node_init_object (json_node_alloc (), json_object_new ());
+    }
+  object = json_node_get_object (node);
+  json_object_set_boolean_member (object, "ends_on_next", TRUE);
+  if (end_still != NULL)
+    {
+      JsonObject *end = json_object_new ();
+
+      json_object_set_string_member (end, "scene_id", nonnull (heyai_asset_get_scene_id (end_still)));
+      json_object_set_string_member (end, "asset_id", nonnull (heyai_asset_get_id (end_still)));
+      json_object_set_int_member (end, "take", heyai_asset_get_take (end_still));
+      json_object_set_string_member (end, "sha256", nonnull (heyai_asset_get_sha256 (end_still)));
+      json_object_set_object_member (object, "end_frame", end);
+    }
+  json = json_to_string (node, FALSE);
+  hash = clip_hash (project, scene, still, end_still);
+  heyai_asset_set_lineage (asset, json);
+  heyai_asset_set_inputs_hash (asset, hash);
+}
+
+/* Whether the clip was made for a scene ending on the next shot's still
+ * (*@asked) and whether that still was sent (returned). */
+static gboolean
+lineage_end_frame (HeyaiAsset *clip,
+                   gboolean   *asked)
+{
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object;
+
+  *asked = FALSE;
+  if (heyai_asset_get_lineage (clip) == NULL)
+    return FALSE;
+  node = json_from_string (heyai_asset_get_lineage (clip), NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return FALSE;
+  object = json_node_get_object (node);
+  *asked = json_object_get_boolean_member_with_default (object, "ends_on_next", FALSE);
+  return json_object_has_member (object, "end_frame");
 }
 
 char *
@@ -415,8 +498,30 @@ heyai_lineage_of_scene (HeyaiStore        *store,
         out->clip_stale = TRUE;
       else
         {
-          g_autofree char *hash = heyai_lineage_hash (project, scene, HEYAI_ASSET_KIND_CLIP, still);
-          out->clip_stale = g_strcmp0 (hash, heyai_asset_get_inputs_hash (clip)) != 0;
+          gboolean asked = FALSE;
+          gboolean ended = lineage_end_frame (clip, &asked);
+          g_autoptr(HeyaiAsset) end_still = NULL;
+          g_autofree char *hash = NULL;
+
+          /* Ending on the next shot's still: current while that still is
+           * the one it ended on (made without the setting, or with it
+           * since turned off: outdated). */
+          if (heyai_store_scene_ends_on_next (store, heyai_scene_get_id (scene)))
+            {
+              if (!asked)
+                out->clip_stale = TRUE;
+              else if (ended)
+                {
+                  end_still = heyai_store_next_still (store, scene);
+                  if (end_still == NULL)
+                    out->clip_stale = TRUE;
+                }
+            }
+          if (!out->clip_stale)
+            {
+              hash = clip_hash (project, scene, still, end_still);
+              out->clip_stale = g_strcmp0 (hash, heyai_asset_get_inputs_hash (clip)) != 0;
+            }
         }
     }
   else if (still != NULL && heyai_asset_get_created_at (clip) < heyai_asset_get_created_at (still))

@@ -58,6 +58,15 @@ void      heyai_lineage_fill_continued  (HeyaiProject      *project,
                                          HeyaiScene        *scene,
                                          HeyaiAsset        *asset,
                                          HeyaiAsset        *previous_clip);
+/* A clip made for a scene that ends on the next shot's still: records that
+ * (and @end_still, the next scene's still the animator took, or NULL when
+ * it could not) in @asset's lineage and its inputs hash (@still: the still
+ * it animates).  Call after heyai_lineage_fill_with_cast. */
+void      heyai_lineage_set_end_frame   (HeyaiProject      *project,
+                                         HeyaiScene        *scene,
+                                         HeyaiAsset        *asset,
+                                         HeyaiAsset        *still,
+                                         HeyaiAsset        *end_still);
 /* "References not applied: text only (@reason)". */
 char     *heyai_lineage_references_note_for (const char    *reason);
 /* The note a take recorded when its references could not be sent (see

@@ -85,6 +85,7 @@ typedef struct
   GPtrArray      *cast;         /* HeyaiBibleEntry*: the scene's cast when the work began */
   char           *references_note; /* "References not applied: ..." or NULL */
   HeyaiAsset     *previous_clip; /* an image job that continues the previous shot: its clip */
+  HeyaiAsset     *end_still;     /* a clip job ending on the next shot's still: that still */
   double          charged;      /* cost added to the ledger */
   HeyaiRequest   *request;      /* the ledger row of the current provider request */
   gulong          last_error_handler;

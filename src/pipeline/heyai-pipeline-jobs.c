@@ -396,6 +396,11 @@ hash_cb (GObject      *object,
       heyai_lineage_fill_with_cast (run->project, ctx->scene, asset,
                                     heyai_job_get_kind (ctx->job) == HEYAI_JOB_KIND_CLIP ? ctx->source_still : NULL,
                                     gen->params, ctx->cast, ctx->references_note);
+      /* The next shot's still it ends on, when the animator took it. */
+      if (heyai_job_get_kind (ctx->job) == HEYAI_JOB_KIND_CLIP &&
+          heyai_store_scene_ends_on_next (run->self->store, heyai_scene_get_id (ctx->scene)))
+        heyai_lineage_set_end_frame (run->project, ctx->scene, asset, ctx->source_still,
+                                     gen->end_frame_sent ? ctx->end_still : NULL);
     }
 
   if (!heyai_store_insert_asset (run->self->store, asset, &error))
@@ -503,6 +508,9 @@ _heyai_pipeline_job_references (JobCtx     *ctx,
       g_autofree char *end_reason = NULL;
 
       *end_frame_path = _heyai_pipeline_scene_end_frame (self, ctx->scene, &end_reason);
+      g_clear_object (&ctx->end_still);
+      if (*end_frame_path != NULL)
+        ctx->end_still = heyai_store_next_still (self->store, ctx->scene);
     }
 }
 

@@ -229,6 +229,7 @@ job_ctx_free (JobCtx *ctx)
   g_clear_pointer (&ctx->cast, g_ptr_array_unref);
   g_free (ctx->references_note);
   g_clear_object (&ctx->previous_clip);
+  g_clear_object (&ctx->end_still);
   g_free (ctx);
 }
 

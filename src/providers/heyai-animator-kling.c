@@ -530,6 +530,7 @@ make_result (GTask               *task,
   gen->params = json_to_string (node, FALSE);
   gen->cost = clip_price (self, data->duration);
   gen->references_note = g_strdup (data->references_note);
+  gen->end_frame_sent = data->end_frame_path != NULL;
   return gen;
 }
 

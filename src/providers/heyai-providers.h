@@ -33,6 +33,9 @@ typedef struct
    * (…)".  NULL when everything asked was applied (or nothing was asked).
    * Never silent: the pipeline shows it. */
   char   *references_note;
+  /* TRUE when the input's end_frame_path was sent (the clip animates
+   * toward it); the pipeline records that still in the clip's lineage. */
+  gboolean end_frame_sent;
 } HeyaiGenResult;
 
 HeyaiGenResult *heyai_gen_result_new  (void);

@@ -449,6 +449,126 @@ test_notes (Fixture       *f,
   g_assert_cmpstr (note, ==, "References not applied: text only (Offline takes no reference images)");
 }
 
+/* A still (@take) of scene @position with content @sha, selected. */
+static HeyaiAsset *
+add_still (Fixture    *f,
+           guint       position,
+           int         take,
+           const char *sha)
+{
+  g_autoptr(GError) error = NULL;
+  HeyaiAsset *asset = heyai_asset_new ();
+  HeyaiScene *s = scene (f, position);
+
+  heyai_asset_set_scene_id (asset, heyai_scene_get_id (s));
+  heyai_asset_set_kind (asset, HEYAI_ASSET_KIND_IMAGE);
+  heyai_asset_set_take (asset, take);
+  heyai_asset_set_provider (asset, "offline");
+  heyai_asset_set_sha256 (asset, sha);
+  heyai_lineage_fill_with_cast (f->project, s, asset, NULL, NULL, NULL, NULL);
+  g_assert_true (heyai_store_insert_asset (f->store, asset, &error));
+  g_assert_no_error (error);
+  heyai_scene_set_image_take (s, take);
+  g_assert_true (heyai_store_update_scene (f->store, s, &error));
+  g_assert_no_error (error);
+  return asset;
+}
+
+/* Scene 1's clip @take, made from @still; @asked: the scene ended on the
+ * next still when it was made; @end_still: the still the animator took. */
+static void
+add_clip (Fixture    *f,
+          int         take,
+          HeyaiAsset *still,
+          gboolean    asked,
+          HeyaiAsset *end_still)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HeyaiAsset) asset = heyai_asset_new ();
+  HeyaiScene *s = scene (f, 1);
+
+  heyai_asset_set_scene_id (asset, heyai_scene_get_id (s));
+  heyai_asset_set_kind (asset, HEYAI_ASSET_KIND_CLIP);
+  heyai_asset_set_take (asset, take);
+  heyai_asset_set_provider (asset, "kling");
+  heyai_lineage_fill_with_cast (f->project, s, asset, still, NULL, NULL, NULL);
+  if (asked)
+    heyai_lineage_set_end_frame (f->project, s, asset, still, end_still);
+  g_assert_true (heyai_store_insert_asset (f->store, asset, &error));
+  g_assert_no_error (error);
+  heyai_scene_set_clip_take (s, take);
+  g_assert_true (heyai_store_update_scene (f->store, s, &error));
+  g_assert_no_error (error);
+}
+
+static void
+select_still (Fixture *f,
+              guint    position,
+              int      take)
+{
+  g_autoptr(GError) error = NULL;
+
+  heyai_scene_set_image_take (scene (f, position), take);
+  g_assert_true (heyai_store_update_scene (f->store, scene (f, position), &error));
+  g_assert_no_error (error);
+}
+
+static void
+ends_on_next (Fixture  *f,
+              gboolean  on)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (heyai_store_set_scene_ends_on_next (f->store, heyai_project_get_id (f->project),
+                                                     heyai_scene_get_id (scene (f, 1)), on, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_end_frame (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(HeyaiAsset) still = add_still (f, 1, 1, "aaaa");
+  g_autoptr(HeyaiAsset) next1 = add_still (f, 2, 1, "bbbb");
+  g_autoptr(HeyaiAsset) next2 = NULL;
+  g_autoptr(HeyaiAsset) clip = NULL;
+  g_autoptr(GError) error = NULL;
+  HeyaiScene *s = scene (f, 1);
+
+  /* Scene 1 ends on scene 2's still take 1: the clip records it. */
+  ends_on_next (f, TRUE);
+  add_clip (f, 1, still, TRUE, next1);
+  clip = heyai_store_get_asset (f->store, heyai_scene_get_id (s), HEYAI_ASSET_KIND_CLIP, 1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (heyai_asset_get_lineage (clip), "\"end_frame\""));
+  g_assert_nonnull (strstr (heyai_asset_get_lineage (clip), heyai_asset_get_id (next1)));
+  g_assert_nonnull (strstr (heyai_asset_get_lineage (clip), "\"sha256\":\"bbbb\""));
+  g_assert_true (heyai_lineage_clip_is_current (f->store, f->project, s));
+
+  /* Scene 2 gets take 2 selected: the clip ended on another still. */
+  next2 = add_still (f, 2, 2, "cccc");
+  g_assert_false (heyai_lineage_clip_is_current (f->store, f->project, s));
+  select_still (f, 2, 1);
+  g_assert_true (heyai_lineage_clip_is_current (f->store, f->project, s));
+
+  /* The setting turned off: the clip ends on a still it no longer should. */
+  ends_on_next (f, FALSE);
+  g_assert_false (heyai_lineage_clip_is_current (f->store, f->project, s));
+
+  /* A clip made without the setting: current until it is turned on. */
+  add_clip (f, 2, still, FALSE, NULL);
+  g_assert_true (heyai_lineage_clip_is_current (f->store, f->project, s));
+  ends_on_next (f, TRUE);
+  g_assert_false (heyai_lineage_clip_is_current (f->store, f->project, s));
+
+  /* Asked but the animator could not take it (the note says so): current,
+   * whatever the next scene's still. */
+  add_clip (f, 3, still, TRUE, NULL);
+  g_assert_true (heyai_lineage_clip_is_current (f->store, f->project, s));
+  select_still (f, 2, 2);
+  g_assert_true (heyai_lineage_clip_is_current (f->store, f->project, s));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -462,6 +582,7 @@ main (int   argc,
   g_test_add ("/bible/stale", Fixture, NULL, fixture_setup, test_stale, fixture_teardown);
   g_test_add ("/bible/image-file", Fixture, NULL, fixture_setup, test_image_file, fixture_teardown);
   g_test_add ("/bible/notes", Fixture, NULL, fixture_setup, test_notes, fixture_teardown);
+  g_test_add ("/bible/end-frame", Fixture, NULL, fixture_setup, test_end_frame, fixture_teardown);
 
   return g_test_run ();
 }
