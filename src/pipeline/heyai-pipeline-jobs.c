@@ -22,6 +22,7 @@
 
 static void job_remote_id_cb  (HeyaiJob *job, GParamSpec *pspec, JobCtx *ctx);
 static void job_progress_cb   (HeyaiJob *job, GParamSpec *pspec, JobCtx *ctx);
+static const HeyaiGenReporterFuncs job_reporter_funcs;
 
 /* ---------------------------------------------------------------------- */
 /* Job endings                                                            */
@@ -275,9 +276,15 @@ _heyai_pipeline_job_start_publish (JobCtx *ctx)
   ctx->progress_handler = g_signal_connect (ctx->job, "notify::progress",
                                             G_CALLBACK (job_progress_cb), ctx);
 
+  /* The storage gets the session to resume as a value and reports through
+   * the job's reporter, like a provider. */
+  g_assert (ctx->reporter == NULL);
+  ctx->reporter = heyai_gen_reporter_new (&job_reporter_funcs, ctx, NULL);
+
   run->pending_ops++;
   ctx->in_flight = TRUE;
-  heyai_storage_publish_async (run->self->storage, run->project, ctx->asset, ctx->job,
+  heyai_storage_publish_async (run->self->storage, run->project, ctx->asset,
+                               heyai_job_get_upload_session (ctx->job), ctx->reporter,
                                ctx->cancellable, publish_cb, ctx);
 }
 
@@ -469,12 +476,24 @@ report_waiting (const char *message,
   heyai_job_set_last_error (ctx->job, message);
 }
 
+/* The storage's resumable upload session (publish step): committed by
+ * job_remote_id_cb, on the job's notify. */
+static void
+report_upload_session (const char *session_uri,
+                       gpointer    user_data)
+{
+  JobCtx *ctx = user_data;
+
+  heyai_job_set_upload_session (ctx->job, session_uri);
+}
+
 static const HeyaiGenReporterFuncs job_reporter_funcs = {
   .remote_id = report_remote_id,
   .idempotency_key = report_idempotency_key,
   .state = report_state,
   .progress = report_progress,
   .waiting = report_waiting,
+  .upload_session = report_upload_session,
 };
 
 void

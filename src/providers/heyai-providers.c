@@ -262,6 +262,13 @@ heyai_gen_reporter_waiting (HeyaiGenReporter *reporter,
   REPORT (reporter, waiting, message);
 }
 
+void
+heyai_gen_reporter_upload_session (HeyaiGenReporter *reporter,
+                                   const char       *session_uri)
+{
+  REPORT (reporter, upload_session, session_uri);
+}
+
 static void
 job_remote_id (const char *remote_id,
                gpointer    job)
@@ -297,12 +304,20 @@ job_waiting (const char *message,
   heyai_job_set_last_error (job, message);
 }
 
+static void
+job_upload_session (const char *session_uri,
+                    gpointer    job)
+{
+  heyai_job_set_upload_session (job, session_uri);
+}
+
 static const HeyaiGenReporterFuncs job_funcs = {
   .remote_id = job_remote_id,
   .idempotency_key = job_idempotency_key,
   .state = job_state,
   .progress = job_progress,
   .waiting = job_waiting,
+  .upload_session = job_upload_session,
 };
 
 HeyaiGenReporter *
@@ -624,7 +639,8 @@ void
 heyai_storage_publish_async (HeyaiStorage        *self,
                              HeyaiProject        *project,
                              HeyaiAsset          *asset,
-                             HeyaiJob            *job,
+                             const char          *upload_session,
+                             HeyaiGenReporter    *reporter,
                              GCancellable        *cancellable,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
@@ -632,11 +648,10 @@ heyai_storage_publish_async (HeyaiStorage        *self,
   g_return_if_fail (HEYAI_IS_STORAGE (self));
   g_return_if_fail (HEYAI_IS_PROJECT (project));
   g_return_if_fail (HEYAI_IS_ASSET (asset));
-  g_return_if_fail (job == NULL || HEYAI_IS_JOB (job));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  HEYAI_STORAGE_GET_IFACE (self)->publish_async (self, project, asset, job, cancellable,
-                                                 callback, user_data);
+  HEYAI_STORAGE_GET_IFACE (self)->publish_async (self, project, asset, upload_session, reporter,
+                                                 cancellable, callback, user_data);
 }
 
 gboolean

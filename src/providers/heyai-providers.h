@@ -95,7 +95,7 @@ char          *heyai_gen_references_note     (const HeyaiGenInput *input,
 
 /* How a provider reports while it works.  Every function may be NULL.
  * Reports come on the thread-default main context of the caller of
- * generate_async / animate_async, in order, and only before the async
+ * generate_async / animate_async / publish_async, in order, and only before the async
  * call completes.  The owner of the job applies them (the pipeline: it
  * records the remote id in the job row and the ledger the moment it is
  * reported, before the provider polls). */
@@ -119,6 +119,12 @@ typedef struct
   /* Waiting on the service without failing ("Waiting for Kling (…)"), or
    * NULL when the trouble is over. */
   void (*waiting)         (const char    *message,
+                           gpointer       user_data);
+  /* Storage (publish_async): the resumable upload's session is
+   * @session_uri (commit it: a restart resumes the upload from it), or
+   * NULL: the upload finished (or the session is gone) and there is
+   * nothing to resume. */
+  void (*upload_session)  (const char    *session_uri,
                            gpointer       user_data);
 } HeyaiGenReporterFuncs;
 
@@ -148,6 +154,8 @@ void              heyai_gen_reporter_progress        (HeyaiGenReporter          
                                                       double                       fraction);
 void              heyai_gen_reporter_waiting         (HeyaiGenReporter            *reporter,
                                                       const char                  *message);
+void              heyai_gen_reporter_upload_session  (HeyaiGenReporter            *reporter,
+                                                      const char                  *session_uri);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HeyaiGenReporter, heyai_gen_reporter_unref)
 
 /* ---------------------------------------------------------------------- */
@@ -327,7 +335,8 @@ struct _HeyaiStorageInterface
   void        (*publish_async)         (HeyaiStorage        *self,
                                         HeyaiProject        *project,
                                         HeyaiAsset          *asset,
-                                        HeyaiJob            *job,
+                                        const char          *upload_session,
+                                        HeyaiGenReporter    *reporter,
                                         GCancellable        *cancellable,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data);
@@ -350,12 +359,26 @@ gboolean    heyai_storage_ensure_project_finish (HeyaiStorage  *self,
 /* Makes the asset's local file available in the tree (images/ for stills,
  * clips/ for clips, final/ for packages): local storage leaves it where the
  * pipeline wrote it (already in the local tree) and sets view-link to its
- * file:// URI; Drive uploads it (resumable, session kept on @job) and sets
- * drive-file-id and view-link. */
+ * file:// URI; Drive uploads it (resumable) and sets drive-file-id and
+ * view-link.  The asset is the call's output; nothing else shared is
+ * written.
+ *
+ * Like an imager, a storage takes the job's state as values and reports
+ * through @reporter (may be NULL: nothing reported), on the caller's
+ * thread-default main context, in order, and only before the call
+ * completes: @upload_session is the session of an earlier, interrupted
+ * upload of this asset to resume (NULL or "": start afresh); the storage
+ * reports a new session the moment the service opens it
+ * (heyai_gen_reporter_upload_session()), NULL once the upload has
+ * finished, and progress (0..1).  The owner of the job applies the reports
+ * (the pipeline commits a new session to the job row at once; a session
+ * cleared by a finished upload is saved with the job's end, after the
+ * asset row holds the Drive file id). */
 void        heyai_storage_publish_async         (HeyaiStorage        *self,
                                                  HeyaiProject        *project,
                                                  HeyaiAsset          *asset,
-                                                 HeyaiJob            *job,
+                                                 const char          *upload_session,
+                                                 HeyaiGenReporter    *reporter,
                                                  GCancellable        *cancellable,
                                                  GAsyncReadyCallback  callback,
                                                  gpointer             user_data);

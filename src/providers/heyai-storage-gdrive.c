@@ -388,10 +388,13 @@ heyai_storage_gdrive_ensure_project_finish (HeyaiStorage  *storage,
 
 typedef struct
 {
-  HeyaiProject *project;
-  HeyaiAsset   *asset;
-  HeyaiJob     *job;
-  gboolean      retried;
+  HeyaiProject     *project;
+  HeyaiAsset       *asset;
+  /* The session to resume: the caller's, then the one the service opened
+   * (the reporter is told; a retry resumes it). */
+  char             *session;
+  HeyaiGenReporter *reporter;
+  gboolean          retried;
 } Publish;
 
 static void
@@ -399,7 +402,8 @@ publish_free (Publish *pub)
 {
   g_clear_object (&pub->project);
   g_clear_object (&pub->asset);
-  g_clear_object (&pub->job);
+  g_free (pub->session);
+  g_clear_pointer (&pub->reporter, heyai_gen_reporter_unref);
   g_free (pub);
 }
 
@@ -412,8 +416,9 @@ session_cb (const char *session_uri,
 {
   Publish *pub = user_data;
 
-  if (pub->job != NULL)
-    heyai_job_set_upload_session (pub->job, session_uri);
+  g_free (pub->session);
+  pub->session = g_strdup (session_uri);
+  heyai_gen_reporter_upload_session (pub->reporter, session_uri);
 }
 
 static void
@@ -423,8 +428,8 @@ progress_cb (gint64   done,
 {
   Publish *pub = user_data;
 
-  if (pub->job != NULL && total > 0)
-    heyai_job_set_progress (pub->job, (double) done / (double) total);
+  if (total > 0)
+    heyai_gen_reporter_progress (pub->reporter, (double) done / (double) total);
 }
 
 static void
@@ -460,8 +465,8 @@ uploaded_cb (GObject      *source,
 
   heyai_asset_set_drive_file_id (pub->asset, json_object_get_string_member_with_default (file, "id", NULL));
   heyai_asset_set_view_link (pub->asset, json_object_get_string_member_with_default (file, "webViewLink", NULL));
-  if (pub->job != NULL)
-    heyai_job_set_upload_session (pub->job, NULL);
+  g_clear_pointer (&pub->session, g_free);
+  heyai_gen_reporter_upload_session (pub->reporter, NULL);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -480,7 +485,7 @@ start_upload (GTask      *task,
   upload.path = heyai_asset_get_local_path (pub->asset);
   upload.parent_id = parent_id;
   upload.file_id = existing != NULL && *existing != '\0' ? existing : NULL;
-  upload.session_uri = pub->job != NULL ? heyai_job_get_upload_session (pub->job) : NULL;
+  upload.session_uri = pub->session;
   if (upload.session_uri != NULL && *upload.session_uri == '\0')
     upload.session_uri = NULL;
   upload.fields = "id,name,md5Checksum,size,webViewLink";
@@ -553,7 +558,7 @@ publish_upload (GTask      *task,
   HeyaiStorageGdrive *self = g_task_get_source_object (task);
   Publish *pub = g_task_get_task_data (task);
   const char *existing = heyai_asset_get_drive_file_id (pub->asset);
-  const char *session = pub->job != NULL ? heyai_job_get_upload_session (pub->job) : NULL;
+  const char *session = pub->session;
   g_autofree char *escaped = NULL;
   g_autofree char *q = NULL;
 
@@ -677,7 +682,8 @@ static void
 heyai_storage_gdrive_publish_async (HeyaiStorage        *storage,
                                     HeyaiProject        *project,
                                     HeyaiAsset          *asset,
-                                    HeyaiJob            *job,
+                                    const char          *upload_session,
+                                    HeyaiGenReporter    *reporter,
                                     GCancellable        *cancellable,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
@@ -689,7 +695,8 @@ heyai_storage_gdrive_publish_async (HeyaiStorage        *storage,
   g_task_set_source_tag (task, heyai_storage_gdrive_publish_async);
   pub->project = g_object_ref (project);
   pub->asset = g_object_ref (asset);
-  pub->job = job != NULL ? g_object_ref (job) : NULL;
+  pub->session = g_strdup (upload_session);
+  pub->reporter = reporter != NULL ? heyai_gen_reporter_ref (reporter) : NULL;
   g_task_set_task_data (task, pub, (GDestroyNotify) publish_free);
 
   if (heyai_asset_get_local_path (asset) == NULL)
@@ -699,7 +706,7 @@ heyai_storage_gdrive_publish_async (HeyaiStorage        *storage,
       g_object_unref (task);
       return;
     }
-  heyai_storage_publish_async (self->local, project, asset, job, cancellable, local_published_cb, task);
+  heyai_storage_publish_async (self->local, project, asset, NULL, reporter, cancellable, local_published_cb, task);
 }
 
 static gboolean

@@ -130,9 +130,9 @@ typedef struct
   char         *sha256;
   gint64        size;
   /* The asset and the caller's task, only touched on the main context. */
-  HeyaiAsset   *asset;
-  HeyaiJob     *job;
-  GTask        *outer;
+  HeyaiAsset       *asset;
+  HeyaiGenReporter *reporter;
+  GTask            *outer;
 } PublishData;
 
 static void
@@ -143,7 +143,7 @@ publish_data_free (PublishData *data)
   g_free (data->final_path);
   g_free (data->sha256);
   g_clear_object (&data->asset);
-  g_clear_object (&data->job);
+  g_clear_pointer (&data->reporter, heyai_gen_reporter_unref);
   g_clear_object (&data->outer);
   g_free (data);
 }
@@ -294,8 +294,7 @@ publish_done_cb (GObject      *source_object,
   heyai_asset_set_view_link (data->asset, uri);
   heyai_asset_set_size (data->asset, data->size);
   heyai_asset_set_sha256 (data->asset, data->sha256);
-  if (data->job != NULL)
-    heyai_job_set_progress (data->job, 1.0);
+  heyai_gen_reporter_progress (data->reporter, 1.0);
 
   g_task_return_boolean (outer, TRUE);
 }
@@ -304,7 +303,8 @@ static void
 heyai_storage_local_publish_async (HeyaiStorage        *storage,
                                    HeyaiProject        *project,
                                    HeyaiAsset          *asset,
-                                   HeyaiJob            *job,
+                                   const char          *upload_session,
+                                   HeyaiGenReporter    *reporter,
                                    GCancellable        *cancellable,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
@@ -332,7 +332,7 @@ heyai_storage_local_publish_async (HeyaiStorage        *storage,
   else
     data->target_dir = heyai_project_dir (self->root, project, sub);
   data->asset = g_object_ref (asset);
-  data->job = job != NULL ? g_object_ref (job) : NULL;
+  data->reporter = reporter != NULL ? heyai_gen_reporter_ref (reporter) : NULL;
   data->outer = g_steal_pointer (&outer);
 
   inner = g_task_new (self, cancellable, publish_done_cb, NULL);

@@ -369,7 +369,13 @@ test_publish_small (Fixture       *fx,
   heyai_asset_set_kind (asset, HEYAI_ASSET_KIND_IMAGE);
   heyai_asset_set_local_path (asset, path);
 
-  heyai_storage_publish_async (fx->storage, project, asset, job, NULL, publish_cb, &r);
+  {
+    /* The test owns the job: the reporter writes into it. */
+    g_autoptr(HeyaiGenReporter) reporter = heyai_gen_reporter_new_for_job (job);
+
+    heyai_storage_publish_async (fx->storage, project, asset, heyai_job_get_upload_session (job), reporter,
+                                 NULL, publish_cb, &r);
+  }
   g_assert_true (heyai_fake_spin_until (&r.done, 20));
   g_assert_no_error (r.error);
   g_assert_nonnull (heyai_asset_get_drive_file_id (asset));
@@ -419,7 +425,7 @@ test_publish_after_folder_deleted (Fixture       *fx,
   heyai_asset_set_kind (asset, HEYAI_ASSET_KIND_CLIP);
   heyai_asset_set_local_path (asset, path);
 
-  heyai_storage_publish_async (fx->storage, project, asset, NULL, NULL, publish_cb, &r);
+  heyai_storage_publish_async (fx->storage, project, asset, NULL, NULL, NULL, publish_cb, &r);
   g_assert_true (heyai_fake_spin_until (&r.done, 20));
   g_assert_no_error (r.error);
   g_assert_cmpstr (heyai_project_get_drive_folder_id (project), !=, old_folder);
@@ -498,7 +504,13 @@ test_upload_64m_dropped (Fixture       *fx,
   g_signal_connect (job, "notify::upload-session", G_CALLBACK (session_notify), &w);
   g_timeout_add (1, arm_fault_cb, &w);
 
-  heyai_storage_publish_async (fx->storage, project, asset, job, NULL, publish_cb, &r);
+  {
+    /* The test owns the job: the reporter writes into it. */
+    g_autoptr(HeyaiGenReporter) reporter = heyai_gen_reporter_new_for_job (job);
+
+    heyai_storage_publish_async (fx->storage, project, asset, heyai_job_get_upload_session (job), reporter,
+                                 NULL, publish_cb, &r);
+  }
   g_assert_true (heyai_fake_spin_until (&r.done, 50));
   g_assert_no_error (r.error);
   g_assert_true (w.fault_added);
@@ -928,7 +940,13 @@ test_shared_drive (Fixture       *fx,
   g_free (write_file (path, 300 * 1024 + 5, 3, &md5));
   heyai_asset_set_kind (asset, HEYAI_ASSET_KIND_IMAGE);
   heyai_asset_set_local_path (asset, path);
-  heyai_storage_publish_async (fx->storage, project, asset, job, NULL, publish_cb, &r);
+  {
+    /* The test owns the job: the reporter writes into it. */
+    g_autoptr(HeyaiGenReporter) reporter = heyai_gen_reporter_new_for_job (job);
+
+    heyai_storage_publish_async (fx->storage, project, asset, heyai_job_get_upload_session (job), reporter,
+                                 NULL, publish_cb, &r);
+  }
   g_assert_true (heyai_fake_spin_until (&r.done, 20));
   g_assert_no_error (r.error);
   result_clear (&r);

@@ -474,7 +474,8 @@ static void
 storage_publish_async (HeyaiStorage        *storage,
                        HeyaiProject        *project,
                        HeyaiAsset          *asset,
-                       HeyaiJob            *job,
+                       const char          *upload_session,
+                       HeyaiGenReporter    *reporter,
                        GCancellable        *cancellable,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)

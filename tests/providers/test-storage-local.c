@@ -102,8 +102,10 @@ publish (Fixture     *f,
          GError     **error)
 {
   AsyncResult r = { 0 };
+  g_autoptr(HeyaiGenReporter) reporter = job != NULL ? heyai_gen_reporter_new_for_job (job) : NULL;
 
-  heyai_storage_publish_async (f->storage, f->project, asset, job, NULL, publish_cb, &r);
+  heyai_storage_publish_async (f->storage, f->project, asset, job != NULL ? heyai_job_get_upload_session (job) : NULL,
+                               reporter, NULL, publish_cb, &r);
   wait_for (&r.done, 10);
   if (r.error != NULL)
     g_propagate_error (error, r.error);
