@@ -86,15 +86,6 @@ _heyai_pipeline_scene_cast (HeyaiPipeline *self,
   return g_steal_pointer (&cast);
 }
 
-/* How many reference images the provider of @role takes (its descriptor
- * row) and how large each may be (0: the provider fits them itself). */
-static guint
-provider_max_references (const HeyaiProviderDescriptor *descriptor,
-                         gint64                        *max_bytes)
-{
-  *max_bytes = 0;
-  return descriptor != NULL ? descriptor->max_references : 0;
-}
 
 GPtrArray *
 _heyai_pipeline_scene_references (HeyaiPipeline  *self,
@@ -111,7 +102,6 @@ _heyai_pipeline_scene_references (HeyaiPipeline  *self,
   const char *label;
   guint with_images = 0;
   guint max_refs;
-  gint64 max_bytes = 0;
 
   g_return_val_if_fail (HEYAI_IS_PIPELINE (self), NULL);
   g_return_val_if_fail (reason != NULL, NULL);
@@ -127,7 +117,9 @@ _heyai_pipeline_scene_references (HeyaiPipeline  *self,
                                      : (self->imager ? heyai_imager_get_name (self->imager) : "");
   descriptor = heyai_provider_descriptor_lookup (role, name);
   label = descriptor != NULL ? heyai_provider_descriptor_label (descriptor) : name;
-  max_refs = provider_max_references (descriptor, &max_bytes);
+  /* How many the provider takes (its descriptor row); it fits each image
+   * to its own limits itself. */
+  max_refs = descriptor != NULL ? descriptor->max_references : 0;
 
   if (max_refs == 0)
     {
@@ -155,11 +147,6 @@ _heyai_pipeline_scene_references (HeyaiPipeline  *self,
       if (entry->images->len == 0)
         continue;
       image = g_ptr_array_index (entry->images, 0);
-      if (max_bytes > 0 && image->size > max_bytes)
-        {
-          *reason = g_strdup_printf (_("the image of “%s” is over %s’s size limit"), entry->name, label);
-          return NULL;
-        }
       path = heyai_store_bible_image_file (self->store, image, project_dir, &error);
       if (path == NULL)
         {
