@@ -130,6 +130,17 @@ focus_of (GtkWindow *window)
   return gtk_root_get_focus (GTK_ROOT (window));
 }
 
+/* Waits (up to 10 s: a loaded machine under a sanitizer may need several
+ * frames) until @widget is mapped, or unmapped. */
+static gboolean
+wait_mapped (GtkWidget *widget,
+             gboolean   mapped)
+{
+  for (guint waited = 0; waited < 10000 && gtk_widget_get_mapped (widget) != mapped; waited += 50)
+    ui_test_spin (50);
+  return gtk_widget_get_mapped (widget) == mapped;
+}
+
 static HeyaiSceneCard *
 card_of (GtkWidget *widget)
 {
@@ -548,22 +559,19 @@ test_jobs_keyboard (void)
   button = GTK_IS_MENU_BUTTON (focus) ? focus : gtk_widget_get_ancestor (focus, GTK_TYPE_MENU_BUTTON);
   popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
   g_assert_true (press_key (GTK_WINDOW (window), GDK_KEY_Return, 0));
-  ui_test_spin (300);
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (popover)));
+  g_assert_true (wait_mapped (GTK_WIDGET (popover), TRUE));
   /* focus moves into the popover: a job's Cancel or Cancel All */
   inside = focus_of (GTK_WINDOW (window));
   g_assert_nonnull (inside);
   g_assert_true (gtk_widget_is_ancestor (inside, GTK_WIDGET (popover)));
   /* Escape closes it and gives the focus back to the button */
   g_assert_true (press_key (GTK_WINDOW (window), GDK_KEY_Escape, 0));
-  ui_test_spin (300);
-  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (popover)));
+  g_assert_true (wait_mapped (GTK_WIDGET (popover), FALSE));
   g_assert_true (is_jobs_button (focus_of (GTK_WINDOW (window)), NULL));
 
   /* Again, and Cancel All by keyboard: the toast counts the cancelled jobs. */
   g_assert_true (press_key (GTK_WINDOW (window), GDK_KEY_space, 0));
-  ui_test_spin (300);
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (popover)));
+  g_assert_true (wait_mapped (GTK_WIDGET (popover), TRUE));
   for (guint i = 0; i < 200 && !is_button_labelled (focus_of (GTK_WINDOW (window)), "Cancel _All"); i++)
     g_assert_true (press_key (GTK_WINDOW (window), GDK_KEY_Tab, 0));
   g_assert_true (is_button_labelled (focus_of (GTK_WINDOW (window)), "Cancel _All"));

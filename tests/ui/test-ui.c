@@ -597,7 +597,11 @@ test_analyze (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.analyze", NULL));
   g_assert_true (ui_test_wait (&finished, 30000));
   g_signal_handler_disconnect (app, id);
-  ui_test_spin (200);
+  /* The storyboard follows the store's change notices, on idle. */
+  for (guint waited = 0;
+       waited < 10000 && g_list_model_get_n_items (heyai_storyboard_page_get_model (heyai_project_view_get_storyboard_page (view))) < 3;
+       waited += 50)
+    ui_test_spin (50);
   g_assert_cmpuint (g_list_model_get_n_items (heyai_storyboard_page_get_model (heyai_project_view_get_storyboard_page (view))), >=, 3);
   /* The view moves to the storyboard once the scenes are there. */
   g_assert_cmpstr (heyai_project_view_get_visible_page (view), ==, "storyboard");
