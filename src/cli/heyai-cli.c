@@ -186,6 +186,30 @@ heyai_cli_load_project (HeyaiCli   *cli,
   return project;
 }
 
+HeyaiProject *
+heyai_cli_parse_project (HeyaiCli         *cli,
+                         GOptionContext   *context,
+                         int              *argc,
+                         char           ***argv,
+                         int               n_args,
+                         const char       *usage,
+                         int              *exit_code)
+{
+  g_assert (n_args >= 2);
+
+  if (!heyai_cli_parse (context, argc, argv))
+    {
+      *exit_code = HEYAI_EXIT_USAGE;
+      return NULL;
+    }
+  if (*argc != n_args)
+    {
+      *exit_code = heyai_cli_fail (HEYAI_EXIT_USAGE, "%s", usage);
+      return NULL;
+    }
+  return heyai_cli_load_project (cli, (*argv)[1], exit_code);
+}
+
 void
 heyai_cli_print_cell (GString    *out,
                       const char *text,
