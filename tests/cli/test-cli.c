@@ -288,6 +288,68 @@ test_usage_errors (Fixture       *f,
   g_assert_cmpint (count_projects (f), ==, 1);
 }
 
+/* A global option given after the command: the error says where it goes,
+ * with the command line fixed (the command's --help does not list it), in
+ * the user's language; nothing runs. */
+static void
+test_global_option_after_command (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = new_project (f, script);
+  g_autofree char *err = NULL;
+  g_autofree char *expected = NULL;
+
+  g_assert_cmpint (run_heyai (f, NULL, &err, "run", id, "--image-jobs", "1"), ==, 2);
+  expected = g_strdup_printf ("heyai: --image-jobs is a global option: put it before the command, as in "
+                              "“heyai --image-jobs 1 run %s”\n", id);
+  g_assert_cmpstr (err, ==, expected);
+  g_clear_pointer (&expected, g_free);
+
+  g_assert_cmpint (run_heyai (f, NULL, &err, "animate", id, "--clip-jobs", "2", "--scene", "1"), ==, 2);
+  expected = g_strdup_printf ("heyai: --clip-jobs is a global option: put it before the command, as in "
+                              "“heyai --clip-jobs 2 animate %s --scene 1”\n", id);
+  g_assert_cmpstr (err, ==, expected);
+  g_clear_pointer (&expected, g_free);
+
+  g_assert_cmpint (run_heyai (f, NULL, &err, "images", id, "--budget=2.50"), ==, 2);
+  expected = g_strdup_printf ("heyai: --budget is a global option: put it before the command, as in "
+                              "“heyai --budget=2.50 images %s”\n", id);
+  g_assert_cmpstr (err, ==, expected);
+  g_clear_pointer (&expected, g_free);
+
+  g_assert_cmpint (run_heyai (f, NULL, &err, "run", id, "--monthly-budget", "40"), ==, 2);
+  g_assert_nonnull (strstr (err, "--monthly-budget is a global option"));
+  g_assert_nonnull (strstr (err, "“heyai --monthly-budget 40 run "));
+
+  /* An option no one knows still points to the command's --help. */
+  g_assert_cmpint (run_heyai (f, NULL, &err, "run", id, "--image-jobz", "1"), ==, 2);
+  g_assert_nonnull (strstr (err, "--image-jobz"));
+  g_assert_nonnull (strstr (err, "“heyai run --help”"));
+  g_assert_null (strstr (err, "global option"));
+
+  /* In Spanish. */
+  {
+    g_autoptr(GSubprocessLauncher) launcher =
+      launcher_new (f, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+    const char *args[] = { "run", id, "--image-jobs", "1", NULL };
+
+    g_subprocess_launcher_setenv (launcher, "LANGUAGE", "es", TRUE);
+    g_assert_cmpint (cli_run (launcher, NULL, args, NULL, &err), ==, 2);
+    expected = g_strdup_printf ("heyai: --image-jobs es una opción global: ponla antes del comando, como en "
+                                "«heyai --image-jobs 1 run %s»\n", id);
+    g_assert_cmpstr (err, ==, expected);
+  }
+
+  /* Nothing ran: the script was not even split into scenes. */
+  {
+    sqlite3 *db = open_db (f);
+
+    g_assert_cmpint (db_count (db, "SELECT COUNT(*) FROM scenes"), ==, 0);
+    sqlite3_close (db);
+  }
+}
+
 static void
 test_bad_scripts (Fixture       *f,
                   gconstpointer  data)
@@ -2319,6 +2381,7 @@ static const Case cases[] = {
   { "ledger3", "/cli/ledger/drive-lost-answer", test_ledger_drive_lost_answer, NULL },
   { "ledger3", "/cli/ledger/collect", test_ledger_collect, NULL },
   { "revise", "/cli/revise/round", test_revision_round, NULL },
+  { "basic",  "/cli/global-option-after-command", test_global_option_after_command, NULL },
 };
 
 /* Arguments after the GTest options: the heyai binary, and optionally
