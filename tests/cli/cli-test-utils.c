@@ -8,14 +8,41 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "heyai-core.h"
 #include "cli-test-utils.h"
 
 const char *cli_heyai_path;
+
+/* g_test_init(), then the heyai binary from the first argument left. */
+void
+cli_test_init (int    *argc,
+               char ***argv)
+{
+  g_test_init (argc, argv, NULL);
+  if (*argc < 2)
+    {
+      g_printerr ("usage: %s [--tap] PATH-TO-heyai\n", (*argv)[0]);
+      exit (2);
+    }
+  cli_heyai_path = (*argv)[1];
+}
+
+/* The SHA-256 of the file at @path. */
+char *
+cli_file_sum (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *sum = heyai_file_sha256 (path, NULL, &error);
+
+  g_assert_no_error (error);
+  return sum;
+}
 
 void
 cli_rm_rf (const char *path)
@@ -169,6 +196,7 @@ cli_launcher_new (const char       *data_dir,
   GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
 
   g_subprocess_launcher_setenv (launcher, "HEYAI_DATA_DIR", data_dir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);   /* a test may ask for another */
   g_subprocess_launcher_unsetenv (launcher, "HEYAI_LOCAL_ROOT");
   g_subprocess_launcher_unsetenv (launcher, "HEYAI_LLM");
   g_subprocess_launcher_unsetenv (launcher, "HEYAI_IMAGER");
@@ -263,5 +291,20 @@ cli_run (GSubprocessLauncher *launcher,
       g_free (*err);
       *err = g_steal_pointer (&stderr_buf);
     }
+  return status;
+}
+
+/* cli_run() with stdout and stderr in one string, @out (if not NULL). */
+int
+cli_run_merged (GSubprocessLauncher *launcher,
+                const char *const   *args,
+                char               **out)
+{
+  g_autofree char *o = NULL;
+  g_autofree char *e = NULL;
+  int status = cli_run (launcher, NULL, args, &o, &e);
+
+  if (out != NULL)
+    *out = g_strconcat (o ? o : "", e ? e : "", NULL);
   return status;
 }

@@ -23,7 +23,10 @@ typedef struct
   char        *url;   /* HEYAI_FAKE_URL */
 } CliFake;
 
+void     cli_test_init  (int               *argc,
+                         char            ***argv);
 void     cli_rm_rf      (const char        *path);
+char    *cli_file_sum   (const char        *path);
 
 gboolean cli_fake_start (CliFake           *fake,
                          const char        *services,
@@ -46,5 +49,9 @@ int      cli_run        (GSubprocessLauncher *launcher,
                          const char *const   *args,
                          char               **out,
                          char               **err);
+
+int      cli_run_merged (GSubprocessLauncher *launcher,
+                         const char *const   *args,
+                         char               **out);
 
 G_END_DECLS

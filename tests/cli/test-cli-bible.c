@@ -30,15 +30,8 @@ heyai_v (const char         *data_dir,
 {
   g_autoptr(GSubprocessLauncher) launcher =
     cli_launcher_new (data_dir, NULL, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autofree char *o = NULL;
-  g_autofree char *e = NULL;
-  int status;
 
-  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
-  status = cli_run (launcher, NULL, args, &o, &e);
-  if (out != NULL)
-    *out = g_strconcat (o ? o : "", e ? e : "", NULL);
-  return status;
+  return cli_run_merged (launcher, args, out);
 }
 
 #define heyai(data_dir, out, ...) heyai_v ((data_dir), (out), (const char *[]) { __VA_ARGS__ })
@@ -416,13 +409,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  if (argc < 2)
-    {
-      g_printerr ("usage: %s PATH-TO-heyai\n", argv[0]);
-      return 77;
-    }
-  cli_heyai_path = argv[1];
+  cli_test_init (&argc, &argv);
 
   gst_init (&argc, &argv);
   g_test_add_func ("/cli/bible", test_bible_cli);

@@ -63,16 +63,6 @@ damage_library (const char *path)
   g_assert_no_error (error);
 }
 
-static char *
-file_sum (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  char *sum = heyai_file_sha256 (path, NULL, &error);
-
-  g_assert_no_error (error);
-  return sum;
-}
-
 static void
 test_damaged_library (void)
 {
@@ -95,7 +85,7 @@ test_damaged_library (void)
   g_assert_cmpint (heyai (data, NULL, NULL, "approve", id, "--all", NULL), ==, 0);
 
   damage_library (db);
-  before = file_sum (db);
+  before = cli_file_sum (db);
 
   /* Reading commands work, with the warning on stderr. */
   g_assert_cmpint (heyai (data, &out, &err, "list", NULL), ==, 0);
@@ -134,7 +124,7 @@ test_damaged_library (void)
   g_assert_nonnull (strstr (err, "read-only"));
   g_clear_pointer (&err, g_free);
 
-  after = file_sum (db);
+  after = cli_file_sum (db);
   g_assert_cmpstr (before, ==, after);
 
   cli_rm_rf (dir);
@@ -173,14 +163,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-
-  if (argc < 2)
-    {
-      g_printerr ("Usage: %s PATH-TO-heyai\n", argv[0]);
-      return 2;
-    }
-  cli_heyai_path = argv[1];
+  cli_test_init (&argc, &argv);
 
   g_test_add_func ("/cli/damaged-library", test_damaged_library);
   g_test_add_func ("/cli/unreadable-scenes", test_unreadable_scenes);

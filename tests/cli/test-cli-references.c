@@ -37,11 +37,7 @@ heyai_v (Fixture            *f,
 {
   g_autoptr(GSubprocessLauncher) launcher =
     cli_launcher_new (f->data, f->fake.env, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autofree char *o = NULL;
-  g_autofree char *e = NULL;
-  int status;
 
-  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
   g_subprocess_launcher_unsetenv (launcher, "HEYAI_HIGGSFIELD_MODEL");
   g_subprocess_launcher_unsetenv (launcher, "HEYAI_KLING_MODEL");
   if (model_env != NULL)
@@ -50,10 +46,7 @@ heyai_v (Fixture            *f,
       g_subprocess_launcher_setenv (launcher, kv[0], kv[1], TRUE);
     }
   g_test_message ("with %s:", model_env ? model_env : "no model");
-  status = cli_run (launcher, NULL, args, &o, &e);
-  if (out != NULL)
-    *out = g_strconcat (o ? o : "", e ? e : "", NULL);
-  return status;
+  return cli_run_merged (launcher, args, out);
 }
 
 #define heyai(f, model_env, out, ...) heyai_v ((f), (model_env), (out), (const char *[]) { __VA_ARGS__ })
@@ -230,13 +223,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  if (argc < 2)
-    {
-      g_printerr ("usage: %s PATH-TO-heyai\n", argv[0]);
-      return 77;
-    }
-  cli_heyai_path = argv[1];
+  cli_test_init (&argc, &argv);
 
   g_test_add ("/cli/references/kling", Fixture, NULL, fixture_set_up, test_kling_references, fixture_tear_down);
   g_test_add ("/cli/references/kling-none", Fixture, NULL, fixture_set_up, test_kling_no_references,

@@ -300,9 +300,7 @@ main (int argc, char **argv)
 {
   int ret;
 
-  g_test_init (&argc, &argv, NULL);
-  g_assert_cmpint (argc, ==, 2);
-  cli_heyai_path = argv[1];
+  cli_test_init (&argc, &argv);
   data_dir = g_dir_make_tmp ("heyai-cli-revisions-XXXXXX", NULL);
   g_test_add_func ("/cli/revisions/import-lineage", test_import_lineage);
   g_test_add_func ("/cli/revisions/restore-removed", test_restore_removed);

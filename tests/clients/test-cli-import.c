@@ -113,9 +113,7 @@ main (int argc, char **argv)
 {
   int ret;
 
-  g_test_init (&argc, &argv, NULL);
-  g_assert_cmpint (argc, ==, 2);
-  cli_heyai_path = argv[1];
+  cli_test_init (&argc, &argv);
   data_dir = g_dir_make_tmp ("heyai-cli-import-XXXXXX", NULL);
   g_test_add_func ("/clients/cli/import", test_import);
   ret = g_test_run ();

@@ -329,14 +329,7 @@ test_kill_and_resume (Fixture       *f,
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-
-  if (argc < 2)
-    {
-      g_printerr ("usage: %s [--tap] PATH-TO-HEYAI\n", argv[0]);
-      return 2;
-    }
-  cli_heyai_path = argv[1];
+  cli_test_init (&argc, &argv);
 
   g_test_add ("/clients/cli/project-completes", Fixture, NULL, fixture_setup, test_project_completes,
               fixture_teardown);
