@@ -52,12 +52,8 @@ heyai_cli_import (HeyaiCli  *cli,
   context = heyai_cli_context_new ("import", _("P SCENE FILE"),
                                    _("Adds your own still (PNG, JPEG, WebP) or clip to a scene as a new take, "
                                      "and selects it."));
-  if (!heyai_cli_parse (context, &argc, &argv))
-    return HEYAI_EXIT_USAGE;
-  if (argc != 4)
-    return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Give a project, a scene number and a file"));
-
-  project = heyai_cli_load_project (cli, argv[1], &exit_code);
+  project = heyai_cli_parse_project (cli, context, &argc, &argv, 4,
+                                     _("Give a project, a scene number and a file"), &exit_code);
   if (project == NULL)
     return exit_code;
 

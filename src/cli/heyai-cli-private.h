@@ -17,6 +17,17 @@ char *heyai_cli_db_path         (HeyaiCli    *cli);
 HeyaiProject *heyai_cli_load_project (HeyaiCli   *cli,
                                       const char *ref,
                                       int        *exit_code);
+/* The preamble most commands share: parses @argv with @context, checks that
+ * it holds @n_args words (the command, the project, ...), then loads the
+ * project named by the first argument.  On failure prints the error
+ * (@usage for a wrong count) and returns NULL with *exit_code set. */
+HeyaiProject *heyai_cli_parse_project (HeyaiCli         *cli,
+                                       GOptionContext   *context,
+                                       int              *argc,
+                                       char           ***argv,
+                                       int               n_args,
+                                       const char       *usage,
+                                       int              *exit_code);
 /* Sets the prgname to "heyai <command>" so --help shows the right usage. */
 GOptionContext *heyai_cli_context_new (const char *command,
                                        const char *parameter_string,

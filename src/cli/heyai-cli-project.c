@@ -302,12 +302,8 @@ heyai_cli_show (HeyaiCli  *cli,
 
   context = heyai_cli_context_new ("show", _("P"), _("Shows a project’s details and its scenes."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!heyai_cli_parse (context, &argc, &argv))
-    return HEYAI_EXIT_USAGE;
-  if (argc != 2)
-    return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Which project? (see “heyai list”)"));
-
-  project = heyai_cli_load_project (cli, argv[1], &exit_code);
+  project = heyai_cli_parse_project (cli, context, &argc, &argv, 2,
+                                     _("Which project? (see “heyai list”)"), &exit_code);
   if (project == NULL)
     return exit_code;
 
@@ -436,12 +432,8 @@ heyai_cli_status (HeyaiCli  *cli,
   context = heyai_cli_context_new ("status", _("P"),
                                    _("Shows where each scene stands, with the files of its selected still and clip."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!heyai_cli_parse (context, &argc, &argv))
-    return HEYAI_EXIT_USAGE;
-  if (argc != 2)
-    return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Which project? (see “heyai list”)"));
-
-  project = heyai_cli_load_project (cli, argv[1], &exit_code);
+  project = heyai_cli_parse_project (cli, context, &argc, &argv, 2,
+                                     _("Which project? (see “heyai list”)"), &exit_code);
   if (project == NULL)
     return exit_code;
 
@@ -672,12 +664,8 @@ heyai_cli_cancel (HeyaiCli  *cli,
 
   context = heyai_cli_context_new ("cancel", _("P"),
                                    _("Stops the work running or waiting on a project (also from another terminal)."));
-  if (!heyai_cli_parse (context, &argc, &argv))
-    return HEYAI_EXIT_USAGE;
-  if (argc != 2)
-    return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Which project? (see “heyai list”)"));
-
-  project = heyai_cli_load_project (cli, argv[1], &exit_code);
+  project = heyai_cli_parse_project (cli, context, &argc, &argv, 2,
+                                     _("Which project? (see “heyai list”)"), &exit_code);
   if (project == NULL)
     return exit_code;
 
@@ -716,12 +704,8 @@ heyai_cli_delete (HeyaiCli  *cli,
   context = heyai_cli_context_new ("delete", _("P"),
                                    _("Stops a project’s work and deletes the project from the library (its files "
                                      "on disk stay)."));
-  if (!heyai_cli_parse (context, &argc, &argv))
-    return HEYAI_EXIT_USAGE;
-  if (argc != 2)
-    return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Which project? (see “heyai list”)"));
-
-  project = heyai_cli_load_project (cli, argv[1], &exit_code);
+  project = heyai_cli_parse_project (cli, context, &argc, &argv, 2,
+                                     _("Which project? (see “heyai list”)"), &exit_code);
   if (project == NULL)
     return exit_code;
   title = g_strdup (heyai_project_get_title (project));

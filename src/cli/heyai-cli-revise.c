@@ -84,12 +84,8 @@ heyai_cli_script (HeyaiCli  *cli,
                                    _("Replaces the project’s script with a new draft (Fountain, Final Draft, PDF or "
                                      "text). Nothing else changes until “heyai analyze P” (see --dry-run): then "
                                      "unchanged scenes keep their takes and approvals."));
-  if (!heyai_cli_parse (context, &argc, &argv))
-    return HEYAI_EXIT_USAGE;
-  if (argc != 3)
-    return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Which project and file? (heyai script P FILE)"));
-
-  project = heyai_cli_load_project (cli, argv[1], &exit_code);
+  project = heyai_cli_parse_project (cli, context, &argc, &argv, 3,
+                                     _("Which project and file? (heyai script P FILE)"), &exit_code);
   if (project == NULL)
     return exit_code;
 
@@ -143,12 +139,8 @@ heyai_cli_scenes (HeyaiCli  *cli,
                                    _("Lists the project’s scenes; with --removed, the scenes a new draft of the "
                                      "script removed, with their takes, most recent first."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!heyai_cli_parse (context, &argc, &argv))
-    return HEYAI_EXIT_USAGE;
-  if (argc != 2)
-    return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Which project? (heyai scenes P --removed)"));
-
-  project = heyai_cli_load_project (cli, argv[1], &exit_code);
+  project = heyai_cli_parse_project (cli, context, &argc, &argv, 2,
+                                     _("Which project? (heyai scenes P --removed)"), &exit_code);
   if (project == NULL)
     return exit_code;
   scenes = removed ? heyai_store_list_removed_scenes (cli->store, heyai_project_get_id (project), &error)
@@ -201,12 +193,8 @@ heyai_cli_restore (HeyaiCli  *cli,
   context = heyai_cli_context_new ("restore", _("P N"),
                                    _("Brings back a scene a new draft of the script removed (N as numbered by "
                                      "“heyai scenes P --removed”, or the scene’s id), with its takes and approval."));
-  if (!heyai_cli_parse (context, &argc, &argv))
-    return HEYAI_EXIT_USAGE;
-  if (argc != 3)
-    return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Which project and removed scene? (heyai restore P N)"));
-
-  project = heyai_cli_load_project (cli, argv[1], &exit_code);
+  project = heyai_cli_parse_project (cli, context, &argc, &argv, 3,
+                                     _("Which project and removed scene? (heyai restore P N)"), &exit_code);
   if (project == NULL)
     return exit_code;
   scenes = heyai_store_list_removed_scenes (cli->store, heyai_project_get_id (project), &error);

@@ -575,12 +575,8 @@ heyai_cli_analyze (HeyaiCli  *cli,
                                      "scenes keep their takes and approvals, changed ones keep their older takes "
                                      "(now outdated), removed ones are kept recoverably."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!heyai_cli_parse (context, &argc, &argv))
-    return HEYAI_EXIT_USAGE;
-  if (argc != 2)
-    return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Which project? (see “heyai list”)"));
-
-  project = heyai_cli_load_project (cli, argv[1], &exit_code);
+  project = heyai_cli_parse_project (cli, context, &argc, &argv, 2,
+                                     _("Which project? (see “heyai list”)"), &exit_code);
   if (project == NULL)
     return exit_code;
 
@@ -750,12 +746,8 @@ heyai_cli_run (HeyaiCli  *cli,
                                      "after the stills so that you can review them. Run it again after a crash or "
                                      "Ctrl+C: it continues where it stopped."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!heyai_cli_parse (context, &argc, &argv))
-    return HEYAI_EXIT_USAGE;
-  if (argc != 2)
-    return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Which project? (see “heyai list”)"));
-
-  project = heyai_cli_load_project (cli, argv[1], &exit_code);
+  project = heyai_cli_parse_project (cli, context, &argc, &argv, 2,
+                                     _("Which project? (see “heyai list”)"), &exit_code);
   if (project == NULL)
     return exit_code;
 
@@ -805,12 +797,8 @@ heyai_cli_collect (HeyaiCli  *cli,
                                    _("Collects the stills and clips the services accepted before a cancel or a "
                                      "crash (see “heyai ledger”): waits for them, downloads and stores them. "
                                      "Sends no new request, so it costs nothing."));
-  if (!heyai_cli_parse (context, &argc, &argv))
-    return HEYAI_EXIT_USAGE;
-  if (argc != 2)
-    return heyai_cli_fail (HEYAI_EXIT_USAGE, _("Which project? (see “heyai list”)"));
-
-  project = heyai_cli_load_project (cli, argv[1], &exit_code);
+  project = heyai_cli_parse_project (cli, context, &argc, &argv, 2,
+                                     _("Which project? (see “heyai list”)"), &exit_code);
   if (project == NULL)
     return exit_code;
 

@@ -73,16 +73,88 @@ heyai_cli_fail (int         code,
   return code;
 }
 
+/* The global options (heyai_cli_main's), which come before the command. */
+static const GOptionEntry *global_entries;
+
+/* The global option that @arg ("--image-jobs", "--image-jobs=1") names, or
+ * NULL. */
+static const GOptionEntry *
+global_entry_of (const char *arg)
+{
+  if (global_entries == NULL || !g_str_has_prefix (arg, "--"))
+    return NULL;
+  for (const GOptionEntry *e = global_entries; e->long_name != NULL; e++)
+    {
+      gsize len = strlen (e->long_name);
+
+      if (strncmp (arg + 2, e->long_name, len) == 0 && (arg[2 + len] == '\0' || arg[2 + len] == '='))
+        return e;
+    }
+  return NULL;
+}
+
+static void
+append_word (GString    *line,
+             const char *word)
+{
+  g_string_append_c (line, ' ');
+  if (*word != '\0' && strspn (word, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=.,:/+@%") ==
+      strlen (word))
+    g_string_append (line, word);
+  else
+    {
+      g_autofree char *quoted = g_shell_quote (word);
+
+      g_string_append (line, quoted);
+    }
+}
+
+/* @message is the parse error of a command's @args: when the unknown option
+ * it names is a global one, given after the command, says where it goes
+ * (the command's --help does not list it) and returns TRUE. */
+static gboolean
+fail_global_option (char       **args,
+                    const char  *message)
+{
+  for (guint i = 1; args[0] != NULL && args[i] != NULL && !g_str_equal (args[i], "--"); i++)
+    {
+      const GOptionEntry *entry = global_entry_of (args[i]);
+      g_autoptr(GString) line = NULL;
+      guint skip_to = i;
+
+      if (entry == NULL || strstr (message, args[i]) == NULL)
+        continue;
+
+      /* The same command line with the option (and its value) moved. */
+      line = g_string_new ("heyai");
+      append_word (line, args[i]);
+      if (entry->arg != G_OPTION_ARG_NONE && strchr (args[i], '=') == NULL && args[i + 1] != NULL)
+        append_word (line, args[skip_to = i + 1]);
+      append_word (line, args[0]);
+      for (guint j = 1; args[j] != NULL; j++)
+        if (j < i || j > skip_to)
+          append_word (line, args[j]);
+
+      heyai_cli_fail (HEYAI_EXIT_USAGE, _("--%s is a global option: put it before the command, as in “%s”"),
+                      entry->long_name, line->str);
+      return TRUE;
+    }
+  return FALSE;
+}
+
 gboolean
 heyai_cli_parse (GOptionContext   *context,
                  int              *argc,
                  char           ***argv)
 {
   g_autoptr(GError) error = NULL;
+  g_auto(GStrv) args = g_strdupv (*argv);   /* as given: parsing moves them */
 
   if (!g_option_context_parse (context, argc, argv, &error))
     {
-      heyai_cli_fail (HEYAI_EXIT_USAGE, _("%s (see “%s --help”)"), error->message, g_get_prgname ());
+      if (!g_error_matches (error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION) ||
+          !fail_global_option (args, error->message))
+        heyai_cli_fail (HEYAI_EXIT_USAGE, _("%s (see “%s --help”)"), error->message, g_get_prgname ());
       return FALSE;
     }
 
@@ -184,6 +256,30 @@ heyai_cli_load_project (HeyaiCli   *cli,
     }
 
   return project;
+}
+
+HeyaiProject *
+heyai_cli_parse_project (HeyaiCli         *cli,
+                         GOptionContext   *context,
+                         int              *argc,
+                         char           ***argv,
+                         int               n_args,
+                         const char       *usage,
+                         int              *exit_code)
+{
+  g_assert (n_args >= 2);
+
+  if (!heyai_cli_parse (context, argc, argv))
+    {
+      *exit_code = HEYAI_EXIT_USAGE;
+      return NULL;
+    }
+  if (*argc != n_args)
+    {
+      *exit_code = heyai_cli_fail (HEYAI_EXIT_USAGE, "%s", usage);
+      return NULL;
+    }
+  return heyai_cli_load_project (cli, (*argv)[1], exit_code);
 }
 
 void
@@ -333,6 +429,7 @@ main (int    argc,
         e->description = storage_help;
     }
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  global_entries = entries;   /* for the commands' parse errors */
   /* Global options come before the command; the rest belongs to it. */
   g_option_context_set_strict_posix (context, TRUE);
 
@@ -422,6 +519,7 @@ main (int    argc,
   status = command->func (&cli, argc - 1, argv + 1);
 
 out:
+  global_entries = NULL;
   cli_clear (&cli);
   return status;
 }

@@ -49,6 +49,19 @@ drive_request_new (const char *method,
   return req;
 }
 
+/* A Drive call on one file: files/<@file_id, escaped><@suffix> ("" or
+ * "/permissions"). */
+static HeyaiHttpRequest *
+drive_file_request_new (const char *method,
+                        const char *file_id,
+                        const char *suffix)
+{
+  g_autofree char *escaped = g_uri_escape_string (file_id, NULL, FALSE);
+  g_autofree char *path = g_strconcat ("files/", escaped, suffix, NULL);
+
+  return drive_request_new (method, path);
+}
+
 G_DEFINE_FINAL_TYPE (HeyaiDrive, heyai_drive, G_TYPE_OBJECT)
 
 /* ---------------------------------------------------------------------- */
@@ -967,8 +980,6 @@ heyai_drive_get_async (HeyaiDrive          *self,
                        gpointer             user_data)
 {
   GTask *task;
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
   g_autoptr(HeyaiHttpRequest) req = NULL;
 
   g_return_if_fail (HEYAI_IS_DRIVE (self));
@@ -976,9 +987,7 @@ heyai_drive_get_async (HeyaiDrive          *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, heyai_drive_get_async);
-  escaped = g_uri_escape_string (file_id, NULL, FALSE);
-  path = g_strdup_printf ("files/%s", escaped);
-  req = drive_request_new ("GET", path);
+  req = drive_file_request_new ("GET", file_id, "");
   heyai_http_request_add_query (req, "fields", fields != NULL ? fields : HEYAI_DRIVE_DEFAULT_FIELDS);
   drive_call_async (self, self->http, req, cancellable, get_cb, task);
 }
@@ -1098,8 +1107,6 @@ download_token_cb (GObject      *source,
   DownloadData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autofree char *token = NULL;
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
   g_autoptr(HeyaiHttpRequest) req = NULL;
 
   token = heyai_oauth_get_token_finish (HEYAI_OAUTH (source), result, &error);
@@ -1108,9 +1115,7 @@ download_token_cb (GObject      *source,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  escaped = g_uri_escape_string (data->file_id, NULL, FALSE);
-  path = g_strdup_printf ("files/%s", escaped);
-  req = drive_request_new ("GET", path);
+  req = drive_file_request_new ("GET", data->file_id, "");
   heyai_http_request_add_query (req, "alt", "media");
   heyai_http_request_set_bearer (req, token);
   heyai_http_download_async (self->http, req, data->dest_path, 0, data->progress, data->progress_data,
@@ -1523,12 +1528,7 @@ upload_start_session (GTask *task)
   g_autofree char *length = g_strdup_printf ("%" G_GOFFSET_FORMAT, up->size);
 
   if (up->file_id != NULL)
-    {
-      g_autofree char *escaped = g_uri_escape_string (up->file_id, NULL, FALSE);
-      g_autofree char *path = g_strdup_printf ("files/%s", escaped);
-
-      req = drive_request_new ("PATCH", path);
-    }
+    req = drive_file_request_new ("PATCH", up->file_id, "");
   else
     {
       JsonArray *parents = json_array_new ();
@@ -1742,8 +1742,6 @@ heyai_drive_share_anyone_async (HeyaiDrive          *self,
                                 gpointer             user_data)
 {
   GTask *task;
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
   g_autoptr(HeyaiHttpRequest) req = NULL;
   g_autoptr(JsonObject) body = json_object_new ();
 
@@ -1754,9 +1752,7 @@ heyai_drive_share_anyone_async (HeyaiDrive          *self,
   g_task_set_source_tag (task, heyai_drive_share_anyone_async);
   g_task_set_task_data (task, g_strdup (file_id), g_free);
 
-  escaped = g_uri_escape_string (file_id, NULL, FALSE);
-  path = g_strdup_printf ("files/%s/permissions", escaped);
-  req = drive_request_new ("POST", path);
+  req = drive_file_request_new ("POST", file_id, "/permissions");
   json_object_set_string_member (body, "role", "reader");
   json_object_set_string_member (body, "type", "anyone");
   json_object_set_boolean_member (body, "allowFileDiscovery", FALSE);

@@ -18,65 +18,23 @@
 #include <gst/video/video.h>
 
 #include "heyai-core.h"
+#include "cli-test-utils.h"
 
-static const char *heyai_path;
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-        rm_rf (child);
-      }
-  g_remove (path);
-}
-
-/* Runs heyai with HEYAI_DATA_DIR = @data_dir and the offline providers;
- * returns the exit status; @out gets stdout and stderr. */
+/* Runs heyai with HEYAI_DATA_DIR = @data_dir and the offline providers
+ * (the arguments end with NULL); returns the exit status; @out gets stdout
+ * and stderr. */
 static int
-heyai (const char  *data_dir,
-       char       **out,
-       ...)
+heyai_v (const char         *data_dir,
+         char              **out,
+         const char *const  *args)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *o = NULL;
-  g_autofree char *e = NULL;
-  const char *arg;
-  va_list args;
+  g_autoptr(GSubprocessLauncher) launcher =
+    cli_launcher_new (data_dir, NULL, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
 
-  g_ptr_array_add (argv, (char *) heyai_path);
-  va_start (args, out);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "HEYAI_DATA_DIR", data_dir, TRUE);
-  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "HEYAI_LOCAL_ROOT");
-  g_subprocess_launcher_unsetenv (launcher, "HEYAI_LLM");
-  g_subprocess_launcher_unsetenv (launcher, "HEYAI_IMAGER");
-  g_subprocess_launcher_unsetenv (launcher, "HEYAI_ANIMATOR");
-  g_subprocess_launcher_unsetenv (launcher, "HEYAI_STORAGE");
-  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, NULL, NULL, &o, &e, &error);
-  g_assert_no_error (error);
-  g_test_message ("heyai %s -> %d\n%s%s", (char *) argv->pdata[1], g_subprocess_get_exit_status (proc),
-                  o ? o : "", e ? e : "");
-  if (out != NULL)
-    *out = g_strconcat (o ? o : "", e ? e : "", NULL);
-  return g_subprocess_get_exit_status (proc);
+  return cli_run_merged (launcher, args, out);
 }
+
+#define heyai(data_dir, out, ...) heyai_v ((data_dir), (out), (const char *[]) { __VA_ARGS__ })
 
 static const char script[] =
   "INT. LIGHTHOUSE STAIRS - NIGHT\n\n"
@@ -241,7 +199,7 @@ test_bible_cli (void)
     }
   }
 
-  rm_rf (data);
+  cli_rm_rf (data);
 }
 
 /* The first and the last frame of @clip, decoded here (filesrc !
@@ -444,20 +402,14 @@ test_continue_cli (void)
   g_assert_cmpint (heyai (data, &out, "continue", id, "2", "off", NULL), ==, 0);
   g_clear_pointer (&out, g_free);
 
-  rm_rf (data);
+  cli_rm_rf (data);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  if (argc < 2)
-    {
-      g_printerr ("usage: %s PATH-TO-heyai\n", argv[0]);
-      return 77;
-    }
-  heyai_path = argv[1];
+  cli_test_init (&argc, &argv);
 
   gst_init (&argc, &argv);
   g_test_add_func ("/cli/bible", test_bible_cli);

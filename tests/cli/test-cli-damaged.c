@@ -14,68 +14,23 @@
 #include <sqlite3.h>
 
 #include "heyai-core.h"
+#include "cli-test-utils.h"
 
-static const char *heyai_path;
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-        rm_rf (child);
-      }
-  g_remove (path);
-}
-
-/* Runs heyai with HEYAI_DATA_DIR = @data_dir and the offline providers;
- * returns the exit status. */
+/* Runs heyai with HEYAI_DATA_DIR = @data_dir and the offline providers
+ * (the arguments end with NULL); returns the exit status. */
 static int
-heyai (const char  *data_dir,
-       char       **out,
-       char       **err,
-       ...)
+heyai_v (const char         *data_dir,
+         char              **out,
+         char              **err,
+         const char *const  *args)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *o = NULL;
-  g_autofree char *e = NULL;
-  const char *arg;
-  va_list args;
+  g_autoptr(GSubprocessLauncher) launcher =
+    cli_launcher_new (data_dir, NULL, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
 
-  g_ptr_array_add (argv, (char *) heyai_path);
-  va_start (args, err);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "HEYAI_DATA_DIR", data_dir, TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "HEYAI_LOCAL_ROOT");
-  g_subprocess_launcher_unsetenv (launcher, "HEYAI_LLM");
-  g_subprocess_launcher_unsetenv (launcher, "HEYAI_IMAGER");
-  g_subprocess_launcher_unsetenv (launcher, "HEYAI_ANIMATOR");
-  g_subprocess_launcher_unsetenv (launcher, "HEYAI_STORAGE");
-  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, NULL, NULL, &o, &e, &error);
-  g_assert_no_error (error);
-  g_test_message ("heyai %s -> %d\n%s%s", (char *) argv->pdata[1], g_subprocess_get_exit_status (proc),
-                  o ? o : "", e ? e : "");
-
-  if (out != NULL)
-    *out = g_steal_pointer (&o);
-  if (err != NULL)
-    *err = g_steal_pointer (&e);
-  return g_subprocess_get_exit_status (proc);
+  return cli_run (launcher, NULL, args, out, err);
 }
+
+#define heyai(data_dir, out, err, ...) heyai_v ((data_dir), (out), (err), (const char *[]) { __VA_ARGS__ })
 
 /* Frees pages (a dropped table), then overwrites the first freelist trunk
  * page: the tables still read, PRAGMA quick_check fails. */
@@ -108,16 +63,6 @@ damage_library (const char *path)
   g_assert_no_error (error);
 }
 
-static char *
-file_sum (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  char *sum = heyai_file_sha256 (path, NULL, &error);
-
-  g_assert_no_error (error);
-  return sum;
-}
-
 static void
 test_damaged_library (void)
 {
@@ -140,7 +85,7 @@ test_damaged_library (void)
   g_assert_cmpint (heyai (data, NULL, NULL, "approve", id, "--all", NULL), ==, 0);
 
   damage_library (db);
-  before = file_sum (db);
+  before = cli_file_sum (db);
 
   /* Reading commands work, with the warning on stderr. */
   g_assert_cmpint (heyai (data, &out, &err, "list", NULL), ==, 0);
@@ -179,10 +124,10 @@ test_damaged_library (void)
   g_assert_nonnull (strstr (err, "read-only"));
   g_clear_pointer (&err, g_free);
 
-  after = file_sum (db);
+  after = cli_file_sum (db);
   g_assert_cmpstr (before, ==, after);
 
-  rm_rf (dir);
+  cli_rm_rf (dir);
 }
 
 /* A scene list that cannot be read is an error, not "0 scenes". */
@@ -211,21 +156,14 @@ test_unreadable_scenes (void)
   g_free (out);
   g_free (err);
 
-  rm_rf (dir);
+  cli_rm_rf (dir);
 }
 
 int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-
-  if (argc < 2)
-    {
-      g_printerr ("Usage: %s PATH-TO-heyai\n", argv[0]);
-      return 2;
-    }
-  heyai_path = argv[1];
+  cli_test_init (&argc, &argv);
 
   g_test_add_func ("/cli/damaged-library", test_damaged_library);
   g_test_add_func ("/cli/unreadable-scenes", test_unreadable_scenes);

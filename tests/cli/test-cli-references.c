@@ -18,125 +18,45 @@
 #include <libsoup/soup.h>
 
 #include "heyai-core.h"
-
-static const char *heyai_path;
+#include "cli-test-utils.h"
 
 typedef struct {
   char        *data;       /* HEYAI_DATA_DIR */
-  GSubprocess *fake;       /* heyai-fake-server */
-  GPtrArray   *fake_env;   /* "NAME=VALUE" lines it printed */
-  char        *fake_url;
+  CliFake      fake;       /* heyai-fake-server */
   char        *id;         /* the project */
 } Fixture;
 
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-        rm_rf (child);
-      }
-  g_remove (path);
-}
-
 /* Runs heyai against the fakes, with @model_env ("NAME=VALUE" or NULL)
- * added; returns the exit status; @out (if not NULL) gets stdout and
- * stderr. */
+ * added (the arguments end with NULL); returns the exit status; @out (if
+ * not NULL) gets stdout and stderr. */
 static int
-heyai (Fixture     *f,
-       const char  *model_env,
-       char       **out,
-       ...)
+heyai_v (Fixture            *f,
+         const char         *model_env,
+         char              **out,
+         const char *const  *args)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *o = NULL;
-  g_autofree char *e = NULL;
-  const char *arg;
-  va_list args;
-  int status;
+  g_autoptr(GSubprocessLauncher) launcher =
+    cli_launcher_new (f->data, f->fake.env, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
 
-  g_ptr_array_add (argv, (char *) heyai_path);
-  va_start (args, out);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "HEYAI_DATA_DIR", f->data, TRUE);
-  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "HEYAI_LOCAL_ROOT");
-  g_subprocess_launcher_unsetenv (launcher, "HEYAI_LLM");
-  g_subprocess_launcher_unsetenv (launcher, "HEYAI_IMAGER");
-  g_subprocess_launcher_unsetenv (launcher, "HEYAI_ANIMATOR");
-  g_subprocess_launcher_unsetenv (launcher, "HEYAI_STORAGE");
   g_subprocess_launcher_unsetenv (launcher, "HEYAI_HIGGSFIELD_MODEL");
   g_subprocess_launcher_unsetenv (launcher, "HEYAI_KLING_MODEL");
-  for (guint i = 0; i < f->fake_env->len; i++)
-    {
-      g_auto(GStrv) kv = g_strsplit (g_ptr_array_index (f->fake_env, i), "=", 2);
-      g_subprocess_launcher_setenv (launcher, kv[0], kv[1], TRUE);
-    }
-  g_subprocess_launcher_setenv (launcher, "HF_CREDENTIALS", "fake-hf-id:fake-hf-secret", TRUE);
-  g_subprocess_launcher_setenv (launcher, "KLING_ACCESS_KEY", "fake-kling-access", TRUE);
-  g_subprocess_launcher_setenv (launcher, "KLING_SECRET_KEY", "fake-kling-secret", TRUE);
-  g_subprocess_launcher_setenv (launcher, "HEYAI_HIGGSFIELD_POLL_MS", "100", TRUE);
-  g_subprocess_launcher_setenv (launcher, "HEYAI_KLING_POLL_MS", "100", TRUE);
-  g_subprocess_launcher_setenv (launcher, "HEYAI_HTTP_DELAY_SCALE", "0.01", TRUE);
   if (model_env != NULL)
     {
       g_auto(GStrv) kv = g_strsplit (model_env, "=", 2);
       g_subprocess_launcher_setenv (launcher, kv[0], kv[1], TRUE);
     }
-  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, NULL, NULL, &o, &e, &error);
-  g_assert_no_error (error);
-  status = g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc)
-                                             : 128 + g_subprocess_get_term_sig (proc);
-  g_test_message ("heyai %s %s -> %d\n%s%s", model_env ? model_env : "", (char *) argv->pdata[1],
-                  status, o ? o : "", e ? e : "");
-  if (out != NULL)
-    *out = g_strconcat (o ? o : "", e ? e : "", NULL);
-  return status;
+  g_test_message ("with %s:", model_env ? model_env : "no model");
+  return cli_run_merged (launcher, args, out);
 }
 
-/* The fake's counters whose names start with @prefix, summed ("kling.multi."
- * sums kling.multi.X over every request X). */
+#define heyai(f, model_env, out, ...) heyai_v ((f), (model_env), (out), (const char *[]) { __VA_ARGS__ })
+
+/* The fake's counters whose names start with @prefix, summed. */
 static gint64
 fake_sum (Fixture    *f,
           const char *prefix)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = g_strconcat (f->fake_url, "/_fake/stats", NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GList) names = NULL;
-  JsonObject *counters;
-  gint64 sum = 0;
-
-  body = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
-  g_assert_no_error (error);
-  counters = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "counters");
-  if (counters == NULL)
-    return 0;
-  names = json_object_get_members (counters);
-  for (GList *l = names; l != NULL; l = l->next)
-    if (g_str_has_prefix (l->data, prefix))
-      sum += json_object_get_int_member (counters, l->data);
-  return sum;
+  return cli_fake_sum (f->fake.url, prefix);
 }
 
 static const char script[] =
@@ -153,39 +73,17 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  const char *server = g_getenv ("HEYAI_FAKE_SERVER");
-  g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *script_path = NULL;
   g_autofree char *image = g_build_filename (g_getenv ("HEYAI_SOURCE_ROOT"), "tests", "fakes", "data",
                                              "still.png", NULL);
+  const char *extra[] = { "--option", "kling.polls=2", "--option", "higgsfield.polls=2", NULL };
   char *out = NULL;
-  char *line;
 
   f->data = g_dir_make_tmp ("heyai-cli-refs-XXXXXX", &error);
   g_assert_no_error (error);
-  f->fake_env = g_ptr_array_new_with_free_func (g_free);
-  if (server == NULL || !g_file_test (server, G_FILE_TEST_IS_EXECUTABLE))
+  if (!cli_fake_start (&f->fake, "higgsfield,kling", extra))
     return;
-
-  f->fake = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                              server, "--services", "higgsfield,kling", "--exit-on-eof",
-                              "--option", "kling.polls=2", "--option", "higgsfield.polls=2", NULL);
-  g_assert_no_error (error);
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->fake));
-  while ((line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error)) != NULL)
-    {
-      if (g_str_equal (line, "READY"))
-        {
-          g_free (line);
-          break;
-        }
-      if (g_str_has_prefix (line, "HEYAI_FAKE_URL="))
-        f->fake_url = g_strdup (line + strlen ("HEYAI_FAKE_URL="));
-      g_ptr_array_add (f->fake_env, line);
-    }
-  g_assert_no_error (error);
-  g_assert_nonnull (f->fake_url);
 
   script_path = g_build_filename (f->data, "lighthouse.fountain", NULL);
   g_assert_true (g_file_set_contents (script_path, script, -1, NULL));
@@ -219,16 +117,9 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  if (f->fake != NULL)
-    {
-      g_subprocess_send_signal (f->fake, SIGTERM);
-      g_subprocess_wait (f->fake, NULL, NULL);
-      g_clear_object (&f->fake);
-    }
-  g_clear_pointer (&f->fake_env, g_ptr_array_unref);
-  g_clear_pointer (&f->fake_url, g_free);
+  cli_fake_stop (&f->fake);
   g_clear_pointer (&f->id, g_free);
-  rm_rf (f->data);
+  cli_rm_rf (f->data);
   g_clear_pointer (&f->data, g_free);
 }
 
@@ -240,7 +131,7 @@ test_kling_references (Fixture       *f,
 {
   char *out = NULL;
 
-  if (f->fake == NULL)
+  if (f->fake.proc == NULL)
     {
       g_test_skip ("heyai-fake-server not built");
       return;
@@ -280,7 +171,7 @@ test_kling_no_references (Fixture       *f,
   const char *name;
   char *out = NULL;
 
-  if (f->fake == NULL)
+  if (f->fake.proc == NULL)
     {
       g_test_skip ("heyai-fake-server not built");
       return;
@@ -332,13 +223,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  if (argc < 2)
-    {
-      g_printerr ("usage: %s PATH-TO-heyai\n", argv[0]);
-      return 77;
-    }
-  heyai_path = argv[1];
+  cli_test_init (&argc, &argv);
 
   g_test_add ("/cli/references/kling", Fixture, NULL, fixture_set_up, test_kling_references, fixture_tear_down);
   g_test_add ("/cli/references/kling-none", Fixture, NULL, fixture_set_up, test_kling_no_references,

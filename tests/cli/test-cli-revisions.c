@@ -19,27 +19,20 @@
 #include <string.h>
 
 #include "heyai-core.h"
+#include "cli-test-utils.h"
 
-static const char *heyai_path;
 static char *data_dir;
 
 /* Runs heyai (offline providers, local storage) in @data_dir. */
 static int
-heyai_v (char        **out,
-         char        **err,
-         const char  **args)
+heyai_v (char              **out,
+         char              **err,
+         const char *const  *args)
 {
   g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GSubprocess) process = NULL;
+    cli_launcher_new (data_dir, NULL, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out_buf = NULL;
-  g_autofree char *err_buf = NULL;
 
-  g_subprocess_launcher_setenv (launcher, "HEYAI_DATA_DIR", data_dir, TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "HEYAI_LOCAL_ROOT");
-  g_ptr_array_add (argv, (char *) heyai_path);
   g_ptr_array_add (argv, (char *) "--llm=offline");
   g_ptr_array_add (argv, (char *) "--imager=offline");
   g_ptr_array_add (argv, (char *) "--animator=offline");
@@ -47,23 +40,7 @@ heyai_v (char        **out,
   for (guint i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (char *) args[i]);
   g_ptr_array_add (argv, NULL);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &out_buf, &err_buf, &error);
-  g_assert_no_error (error);
-  if (err_buf != NULL && *err_buf != '\0')
-    g_test_message ("stderr: %s", err_buf);
-  if (out != NULL)
-    {
-      g_free (*out);
-      *out = g_steal_pointer (&out_buf);
-    }
-  if (err != NULL)
-    {
-      g_free (*err);
-      *err = g_steal_pointer (&err_buf);
-    }
-  return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : 128;
+  return cli_run (launcher, NULL, (const char *const *) argv->pdata, out, err);
 }
 
 #define heyai(out, err, ...) heyai_v ((out), (err), (const char *[]) { __VA_ARGS__, NULL })
@@ -323,19 +300,13 @@ main (int argc, char **argv)
 {
   int ret;
 
-  g_test_init (&argc, &argv, NULL);
-  g_assert_cmpint (argc, ==, 2);
-  heyai_path = argv[1];
+  cli_test_init (&argc, &argv);
   data_dir = g_dir_make_tmp ("heyai-cli-revisions-XXXXXX", NULL);
   g_test_add_func ("/cli/revisions/import-lineage", test_import_lineage);
   g_test_add_func ("/cli/revisions/restore-removed", test_restore_removed);
   g_test_add_func ("/cli/revisions/delete", test_delete);
   ret = g_test_run ();
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", data_dir);
-
-    (void) !system (cmd);
-  }
+  cli_rm_rf (data_dir);
   g_free (data_dir);
   return ret;
 }

@@ -16,32 +16,14 @@
 
 #include "heyai-core.h"
 #include "heyai-pipeline.h"
-
-static const char *heyai_path;
+#include "cli-test-utils.h"
 
 typedef struct
 {
   char        *dir;        /* HEYAI_DATA_DIR */
   char        *work;       /* scratch files */
-  GSubprocess *fake;       /* heyai-fake-server, for the remote tests */
-  GPtrArray   *fake_env;   /* "NAME=VALUE" lines it printed */
-  char        *fake_url;
+  CliFake      fake;       /* heyai-fake-server, for the remote tests */
 } Fixture;
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-        rm_rf (child);
-      }
-  g_remove (path);
-}
 
 static void
 fixture_setup (Fixture       *f,
@@ -59,16 +41,9 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  if (f->fake != NULL)
-    {
-      g_subprocess_send_signal (f->fake, SIGTERM);
-      g_subprocess_wait (f->fake, NULL, NULL);
-      g_clear_object (&f->fake);
-    }
-  g_clear_pointer (&f->fake_env, g_ptr_array_unref);
-  g_clear_pointer (&f->fake_url, g_free);
-  rm_rf (f->dir);
-  rm_rf (f->work);
+  cli_fake_stop (&f->fake);
+  cli_rm_rf (f->dir);
+  cli_rm_rf (f->work);
   g_free (f->dir);
   g_free (f->work);
 }
@@ -77,45 +52,7 @@ static GSubprocessLauncher *
 launcher_new (Fixture        *f,
               GSubprocessFlags flags)
 {
-  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
-
-  g_subprocess_launcher_setenv (launcher, "HEYAI_DATA_DIR", f->dir, TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "HEYAI_LOCAL_ROOT");
-  g_subprocess_launcher_unsetenv (launcher, "HEYAI_LLM");
-  g_subprocess_launcher_unsetenv (launcher, "HEYAI_IMAGER");
-  g_subprocess_launcher_unsetenv (launcher, "HEYAI_ANIMATOR");
-  g_subprocess_launcher_unsetenv (launcher, "HEYAI_STORAGE");
-
-  /* The fake remote services, with fast polling and their test keys. */
-  for (guint i = 0; f->fake_env != NULL && i < f->fake_env->len; i++)
-    {
-      g_auto(GStrv) kv = g_strsplit (g_ptr_array_index (f->fake_env, i), "=", 2);
-      g_subprocess_launcher_setenv (launcher, kv[0], kv[1], TRUE);
-    }
-  if (f->fake_env != NULL)
-    {
-      g_subprocess_launcher_setenv (launcher, "HF_CREDENTIALS", "fake-hf-id:fake-hf-secret", TRUE);
-      g_subprocess_launcher_setenv (launcher, "KLING_ACCESS_KEY", "fake-kling-access", TRUE);
-      g_subprocess_launcher_setenv (launcher, "KLING_SECRET_KEY", "fake-kling-secret", TRUE);
-      g_subprocess_launcher_setenv (launcher, "HEYAI_HIGGSFIELD_POLL_MS", "100", TRUE);
-      g_subprocess_launcher_setenv (launcher, "HEYAI_KLING_POLL_MS", "100", TRUE);
-      g_subprocess_launcher_setenv (launcher, "HEYAI_HTTP_DELAY_SCALE", "0.01", TRUE);
-    }
-
-  /* Under LeakSanitizer, heyai also needs GLib's quark-table suppression. */
-  if (g_getenv ("LSAN_OPTIONS") != NULL)
-    {
-      g_autofree char *supp = g_test_build_filename (G_TEST_DIST, "cli", "lsan-heyai.supp", NULL);
-      g_autofree char *options = g_strdup_printf ("suppressions=%s:print_suppressions=0", supp);
-      g_subprocess_launcher_setenv (launcher, "LSAN_OPTIONS", options, TRUE);
-    }
-  /* ... and full malloc stacks, or the suppression cannot see the constructor. */
-  if (g_getenv ("ASAN_OPTIONS") != NULL)
-    {
-      g_autofree char *options = g_strdup_printf ("%s:fast_unwind_on_malloc=0", g_getenv ("ASAN_OPTIONS"));
-      g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", options, TRUE);
-    }
-  return launcher;
+  return cli_launcher_new (f->dir, f->fake.env, flags);
 }
 
 /* Runs heyai with @argv (NULL-terminated, without the program), feeding
@@ -128,42 +65,12 @@ run_heyai_v (Fixture      *f,
              const char  **args)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *stdout_buf = NULL;
-  g_autofree char *stderr_buf = NULL;
   GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
 
   if (input != NULL)
     flags |= G_SUBPROCESS_FLAGS_STDIN_PIPE;
-
-  g_ptr_array_add (argv, (char *) heyai_path);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-
   launcher = launcher_new (f, flags);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input, NULL, &stdout_buf, &stderr_buf, &error);
-  g_assert_no_error (error);
-
-  /* Callers reuse their out/err strings from call to call: free the old. */
-  if (out != NULL)
-    {
-      g_free (*out);
-      *out = g_steal_pointer (&stdout_buf);
-    }
-  if (err != NULL)
-    {
-      g_free (*err);
-      *err = g_steal_pointer (&stderr_buf);
-    }
-
-  if (g_subprocess_get_if_exited (process))
-    return g_subprocess_get_exit_status (process);
-  return 128 + g_subprocess_get_term_sig (process);
+  return cli_run (launcher, input, args, out, err);
 }
 
 #define run_heyai(f, out, err, ...) \
@@ -379,6 +286,68 @@ test_usage_errors (Fixture       *f,
     g_assert_true (g_str_has_prefix (err, "heyai: "));
   }
   g_assert_cmpint (count_projects (f), ==, 1);
+}
+
+/* A global option given after the command: the error says where it goes,
+ * with the command line fixed (the command's --help does not list it), in
+ * the user's language; nothing runs. */
+static void
+test_global_option_after_command (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autofree char *script = sample ("night-shift.fountain");
+  g_autofree char *id = new_project (f, script);
+  g_autofree char *err = NULL;
+  g_autofree char *expected = NULL;
+
+  g_assert_cmpint (run_heyai (f, NULL, &err, "run", id, "--image-jobs", "1"), ==, 2);
+  expected = g_strdup_printf ("heyai: --image-jobs is a global option: put it before the command, as in "
+                              "“heyai --image-jobs 1 run %s”\n", id);
+  g_assert_cmpstr (err, ==, expected);
+  g_clear_pointer (&expected, g_free);
+
+  g_assert_cmpint (run_heyai (f, NULL, &err, "animate", id, "--clip-jobs", "2", "--scene", "1"), ==, 2);
+  expected = g_strdup_printf ("heyai: --clip-jobs is a global option: put it before the command, as in "
+                              "“heyai --clip-jobs 2 animate %s --scene 1”\n", id);
+  g_assert_cmpstr (err, ==, expected);
+  g_clear_pointer (&expected, g_free);
+
+  g_assert_cmpint (run_heyai (f, NULL, &err, "images", id, "--budget=2.50"), ==, 2);
+  expected = g_strdup_printf ("heyai: --budget is a global option: put it before the command, as in "
+                              "“heyai --budget=2.50 images %s”\n", id);
+  g_assert_cmpstr (err, ==, expected);
+  g_clear_pointer (&expected, g_free);
+
+  g_assert_cmpint (run_heyai (f, NULL, &err, "run", id, "--monthly-budget", "40"), ==, 2);
+  g_assert_nonnull (strstr (err, "--monthly-budget is a global option"));
+  g_assert_nonnull (strstr (err, "“heyai --monthly-budget 40 run "));
+
+  /* An option no one knows still points to the command's --help. */
+  g_assert_cmpint (run_heyai (f, NULL, &err, "run", id, "--image-jobz", "1"), ==, 2);
+  g_assert_nonnull (strstr (err, "--image-jobz"));
+  g_assert_nonnull (strstr (err, "“heyai run --help”"));
+  g_assert_null (strstr (err, "global option"));
+
+  /* In Spanish. */
+  {
+    g_autoptr(GSubprocessLauncher) launcher =
+      launcher_new (f, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+    const char *args[] = { "run", id, "--image-jobs", "1", NULL };
+
+    g_subprocess_launcher_setenv (launcher, "LANGUAGE", "es", TRUE);
+    g_assert_cmpint (cli_run (launcher, NULL, args, NULL, &err), ==, 2);
+    expected = g_strdup_printf ("heyai: --image-jobs es una opción global: ponla antes del comando, como en "
+                                "«heyai --image-jobs 1 run %s»\n", id);
+    g_assert_cmpstr (err, ==, expected);
+  }
+
+  /* Nothing ran: the script was not even split into scenes. */
+  {
+    sqlite3 *db = open_db (f);
+
+    g_assert_cmpint (db_count (db, "SELECT COUNT(*) FROM scenes"), ==, 0);
+    sqlite3_close (db);
+  }
 }
 
 static void
@@ -807,7 +776,7 @@ test_kill_resume (Fixture       *f,
   id = new_project (f, script);
 
   launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  process = g_subprocess_launcher_spawn (launcher, &error, heyai_path, "run", id, "--auto-approve", NULL);
+  process = g_subprocess_launcher_spawn (launcher, &error, cli_heyai_path, "run", id, "--auto-approve", NULL);
   g_assert_no_error (error);
 
   /* Poll the database (as `heyai status` would) until a few clips exist. */
@@ -880,7 +849,7 @@ test_sigterm_cancels (Fixture       *f,
   sqlite3 *db;
 
   launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  process = g_subprocess_launcher_spawn (launcher, &error, heyai_path, "run", id, "--auto-approve", NULL);
+  process = g_subprocess_launcher_spawn (launcher, &error, cli_heyai_path, "run", id, "--auto-approve", NULL);
   g_assert_no_error (error);
 
   deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
@@ -928,7 +897,7 @@ test_cancel_other_process (Fixture       *f,
   sqlite3 *db;
 
   launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  process = g_subprocess_launcher_spawn (launcher, &error, heyai_path, "run", id, "--auto-approve", NULL);
+  process = g_subprocess_launcher_spawn (launcher, &error, cli_heyai_path, "run", id, "--auto-approve", NULL);
   g_assert_no_error (error);
 
   deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
@@ -1081,7 +1050,7 @@ test_disk_full (Fixture       *f,
 
   launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   process = g_subprocess_launcher_spawn (launcher, &error, "unshare", "-rm", "sh", "-c", sh, "sh",
-                                         mnt, heyai_path, script, out, NULL);
+                                         mnt, cli_heyai_path, script, out, NULL);
   if (process == NULL || !g_subprocess_wait (process, NULL, NULL) ||
       !g_subprocess_get_if_exited (process) || g_subprocess_get_exit_status (process) == 77 ||
       g_subprocess_get_exit_status (process) == 1)
@@ -1118,49 +1087,13 @@ test_disk_full (Fixture       *f,
 /* ---------------------------------------------------------------------- */
 /* Remote providers (Higgsfield + Kling fakes on 127.0.0.1)               */
 
-/* Starts heyai-fake-server with Higgsfield and Kling and @extra arguments
- * ("--option", "K=V", "--fault", "SPEC", ...; NULL-terminated). */
+/* Starts heyai-fake-server with Higgsfield, Kling and Google and @extra
+ * arguments ("--option", "K=V", "--fault", "SPEC", ...; NULL-terminated). */
 static gboolean
 start_fake_argv (Fixture           *f,
                  const char *const *extra)
 {
-  const char *server = g_getenv ("HEYAI_FAKE_SERVER");
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autoptr(GError) error = NULL;
-  char *line;
-
-  if (server == NULL || !g_file_test (server, G_FILE_TEST_IS_EXECUTABLE))
-    return FALSE;
-
-  g_ptr_array_add (argv, (char *) server);
-  g_ptr_array_add (argv, (char *) "--services");
-  g_ptr_array_add (argv, (char *) "higgsfield,kling,google");
-  g_ptr_array_add (argv, (char *) "--exit-on-eof");
-  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) extra[i]);
-  g_ptr_array_add (argv, NULL);
-
-  f->fake = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
-  g_assert_no_error (error);
-  f->fake_env = g_ptr_array_new_with_free_func (g_free);
-
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->fake));
-  while ((line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error)) != NULL)
-    {
-      if (g_str_equal (line, "READY"))
-        {
-          g_free (line);
-          break;
-        }
-      if (g_str_has_prefix (line, "HEYAI_FAKE_URL="))
-        f->fake_url = g_strdup (line + strlen ("HEYAI_FAKE_URL="));
-      g_ptr_array_add (f->fake_env, line);
-    }
-  g_assert_no_error (error);
-  g_assert_nonnull (f->fake_url);
-  return TRUE;
+  return cli_fake_start (&f->fake, "higgsfield,kling,google", extra);
 }
 
 static gboolean
@@ -1187,22 +1120,7 @@ static gint64
 fake_counter (Fixture    *f,
               const char *name)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = g_strconcat (f->fake_url, "/_fake/stats", NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  JsonObject *counters;
-
-  body = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
-  g_assert_no_error (error);
-  counters = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "counters");
-  if (counters == NULL || !json_object_has_member (counters, name))
-    return 0;
-  return json_object_get_int_member (counters, name);
+  return cli_fake_counter (f->fake.url, name);
 }
 
 static void
@@ -1329,7 +1247,7 @@ test_remote_kill_resume (Fixture       *f,
 
   id = new_project (f, script);
   launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  process = g_subprocess_launcher_spawn (launcher, &error, heyai_path, "--imager", "higgsfield",
+  process = g_subprocess_launcher_spawn (launcher, &error, cli_heyai_path, "--imager", "higgsfield",
                                          "--animator", "kling", "run", id, "--auto-approve", NULL);
   g_assert_no_error (error);
 
@@ -1436,17 +1354,8 @@ spawn_heyai (Fixture           *f,
 {
   g_autoptr(GSubprocessLauncher) launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
                                                                 G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  GSubprocess *process;
 
-  g_ptr_array_add (argv, (char *) heyai_path);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  return process;
+  return cli_spawn (launcher, args);
 }
 
 /* Waits until @sql counts at least @n (60 s at most). */
@@ -1806,7 +1715,7 @@ spawn_heyai_at (Fixture           *f,
   g_ptr_array_add (argv, (char *) "sh");
   g_ptr_array_add (argv, (char *) ready);
   g_ptr_array_add (argv, (char *) go);
-  g_ptr_array_add (argv, (char *) heyai_path);
+  g_ptr_array_add (argv, (char *) cli_heyai_path);
   for (guint i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (char *) args[i]);
   g_ptr_array_add (argv, NULL);
@@ -1951,11 +1860,11 @@ test_ledger_not_reached (Fixture       *f,
     }
 
   /* Higgsfield's address: a closed port. */
-  for (guint i = 0; i < f->fake_env->len; i++)
-    if (g_str_has_prefix (g_ptr_array_index (f->fake_env, i), "HEYAI_HIGGSFIELD_BASE_URL="))
+  for (guint i = 0; i < f->fake.env->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (f->fake.env, i), "HEYAI_HIGGSFIELD_BASE_URL="))
       {
-        real_url = g_ptr_array_index (f->fake_env, i);
-        f->fake_env->pdata[i] = g_strdup ("HEYAI_HIGGSFIELD_BASE_URL=http://127.0.0.1:9/");
+        real_url = g_ptr_array_index (f->fake.env, i);
+        f->fake.env->pdata[i] = g_strdup ("HEYAI_HIGGSFIELD_BASE_URL=http://127.0.0.1:9/");
       }
   g_assert_nonnull (real_url);
 
@@ -1982,11 +1891,11 @@ test_ledger_not_reached (Fixture       *f,
   g_assert_cmpuint (n_failed, >, 0);
 
   /* Higgsfield is back: every still is made, each paid once. */
-  for (guint i = 0; i < f->fake_env->len; i++)
-    if (g_str_has_prefix (g_ptr_array_index (f->fake_env, i), "HEYAI_HIGGSFIELD_BASE_URL="))
+  for (guint i = 0; i < f->fake.env->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (f->fake.env, i), "HEYAI_HIGGSFIELD_BASE_URL="))
       {
-        g_free (f->fake_env->pdata[i]);
-        f->fake_env->pdata[i] = g_steal_pointer (&real_url);
+        g_free (f->fake.env->pdata[i]);
+        f->fake.env->pdata[i] = g_steal_pointer (&real_url);
       }
   g_assert_cmpint (run_logged (f, &err, REMOTE, "run", id, "--auto-approve"), ==, 0);
   g_assert_cmpint (assert_all_done (f, id), ==, n);
@@ -2166,7 +2075,7 @@ fake_post (Fixture    *f,
            const char *path)
 {
   g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = g_strconcat (f->fake_url, path, NULL);
+  g_autofree char *url = g_strconcat (f->fake.url, path, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
@@ -2254,7 +2163,7 @@ test_ledger_disk_full (Fixture       *f,
 
   launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   process = g_subprocess_launcher_spawn (launcher, &error, "unshare", "-rm", "sh", "-c", sh, "sh",
-                                         mnt, heyai_path, script, out, NULL);
+                                         mnt, cli_heyai_path, script, out, NULL);
   if (process == NULL || !g_subprocess_wait (process, NULL, NULL) ||
       !g_subprocess_get_if_exited (process) || g_subprocess_get_exit_status (process) == 77 ||
       g_subprocess_get_exit_status (process) == 1)
@@ -2472,6 +2381,7 @@ static const Case cases[] = {
   { "ledger3", "/cli/ledger/drive-lost-answer", test_ledger_drive_lost_answer, NULL },
   { "ledger3", "/cli/ledger/collect", test_ledger_collect, NULL },
   { "revise", "/cli/revise/round", test_revision_round, NULL },
+  { "basic",  "/cli/global-option-after-command", test_global_option_after_command, NULL },
 };
 
 /* Arguments after the GTest options: the heyai binary, and optionally
@@ -2490,11 +2400,11 @@ main (int    argc,
       if (g_str_has_prefix (argv[i], "group="))
         group = argv[i] + strlen ("group=");
       else if (argv[i][0] != '-')
-        heyai_path = argv[i];
+        cli_heyai_path = argv[i];
     }
-  if (heyai_path == NULL)
-    heyai_path = g_getenv ("HEYAI_CLI");
-  if (heyai_path == NULL)
+  if (cli_heyai_path == NULL)
+    cli_heyai_path = g_getenv ("HEYAI_CLI");
+  if (cli_heyai_path == NULL)
     g_error ("pass the heyai binary as an argument");
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

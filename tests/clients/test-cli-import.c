@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "heyai-core.h"
+#include "cli-test-utils.h"
 
-static const char *heyai_path;
 static char *data_dir;
 
 static int
@@ -29,17 +29,10 @@ heyai (char       **out,
        ...)
 {
   g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GSubprocess) process = NULL;
+    cli_launcher_new (data_dir, NULL, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  g_autofree char *out_ignored = NULL;
   va_list ap;
 
-  g_subprocess_launcher_setenv (launcher, "HEYAI_DATA_DIR", data_dir, TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "HEYAI_LOCAL_ROOT");
-  g_ptr_array_add (args, (char *) heyai_path);
   g_ptr_array_add (args, (char *) "--llm=offline");
   g_ptr_array_add (args, (char *) "--storage=local");
   va_start (ap, first);
@@ -47,18 +40,7 @@ heyai (char       **out,
     g_ptr_array_add (args, (char *) a);
   va_end (ap);
   g_ptr_array_add (args, NULL);
-  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) args->pdata, &error);
-  g_assert_no_error (error);
-  /* Callers reuse their out string from call to call: free the old one. */
-  if (out != NULL)
-    g_clear_pointer (out, g_free);
-  /* Always collect stdout: GLib 2.74 leaks its buffer when a piped
-   * stdout is not collected. */
-  g_subprocess_communicate_utf8 (process, NULL, NULL, out != NULL ? out : &out_ignored, &err, &error);
-  g_assert_no_error (error);
-  if (err != NULL && *err != '\0')
-    g_test_message ("stderr: %s", err);
-  return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : 128;
+  return cli_run (launcher, NULL, (const char *const *) args->pdata, out, NULL);
 }
 
 static void
@@ -131,17 +113,11 @@ main (int argc, char **argv)
 {
   int ret;
 
-  g_test_init (&argc, &argv, NULL);
-  g_assert_cmpint (argc, ==, 2);
-  heyai_path = argv[1];
+  cli_test_init (&argc, &argv);
   data_dir = g_dir_make_tmp ("heyai-cli-import-XXXXXX", NULL);
   g_test_add_func ("/clients/cli/import", test_import);
   ret = g_test_run ();
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", data_dir);
-
-    (void) !system (cmd);
-  }
+  cli_rm_rf (data_dir);
   g_free (data_dir);
   return ret;
 }

@@ -16,68 +16,21 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
-static const char *heyai_path;
+#include "cli-test-utils.h"
 
 typedef struct
 {
   char        *dir;        /* HEYAI_DATA_DIR */
-  GSubprocess *server;
-  GPtrArray   *env;        /* "NAME=VALUE" from the fake server */
-  char        *fake_url;
+  CliFake      fake;       /* heyai-fake-server */
   const char  *llm;        /* "openai" or "anthropic" */
 } Fixture;
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-        rm_rf (child);
-      }
-  g_remove (path);
-}
 
 /* Starts heyai-fake-server with @extra arguments; reads its variables. */
 static void
 start_server (Fixture            *f,
               const char *const  *extra)
 {
-  const char *server_path = g_getenv ("HEYAI_FAKE_SERVER");
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) in = NULL;
-
-  g_assert_nonnull (server_path);
-  g_ptr_array_add (argv, (char *) server_path);
-  g_ptr_array_add (argv, (char *) "--services=openai,anthropic,higgsfield,kling");
-  g_ptr_array_add (argv, (char *) "--exit-on-eof");
-  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) extra[i]);
-  g_ptr_array_add (argv, NULL);
-
-  f->server = g_subprocess_newv ((const char *const *) argv->pdata,
-                                 G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
-  g_assert_no_error (error);
-
-  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
-  for (;;)
-    {
-      g_autofree char *line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
-
-      g_assert_no_error (error);
-      g_assert_nonnull (line);
-      if (g_str_equal (line, "READY"))
-        break;
-      if (g_str_has_prefix (line, "HEYAI_FAKE_URL="))
-        f->fake_url = g_strdup (line + strlen ("HEYAI_FAKE_URL="));
-      g_ptr_array_add (f->env, g_strdup (line));
-    }
-  g_assert_nonnull (f->fake_url);
+  g_assert_true (cli_fake_start (&f->fake, "openai,anthropic,higgsfield,kling", extra));
 }
 
 static void
@@ -88,7 +41,6 @@ fixture_setup (Fixture       *f,
 
   f->dir = g_dir_make_tmp ("heyai-cli-real-XXXXXX", &error);
   g_assert_no_error (error);
-  f->env = g_ptr_array_new_with_free_func (g_free);
   f->llm = data != NULL ? data : "openai";
 }
 
@@ -96,16 +48,8 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  if (f->server != NULL)
-    {
-      /* --exit-on-eof: closing stdin stops it. */
-      g_output_stream_close (g_subprocess_get_stdin_pipe (f->server), NULL, NULL);
-      g_subprocess_wait (f->server, NULL, NULL);
-      g_clear_object (&f->server);
-    }
-  g_ptr_array_unref (f->env);
-  g_free (f->fake_url);
-  rm_rf (f->dir);
+  cli_fake_stop (&f->fake);
+  cli_rm_rf (f->dir);
   g_free (f->dir);
 }
 
@@ -113,22 +57,12 @@ static GSubprocessLauncher *
 launcher_new (Fixture          *f,
               GSubprocessFlags  flags)
 {
-  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+  GSubprocessLauncher *launcher = cli_launcher_new (f->dir, f->fake.env, flags);
 
-  for (guint i = 0; i < f->env->len; i++)
-    {
-      g_auto(GStrv) kv = g_strsplit (g_ptr_array_index (f->env, i), "=", 2);
-
-      g_subprocess_launcher_setenv (launcher, kv[0], kv[1], TRUE);
-    }
-  g_subprocess_launcher_setenv (launcher, "HEYAI_DATA_DIR", f->dir, TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "HEYAI_LOCAL_ROOT");
   g_subprocess_launcher_setenv (launcher, "OPENAI_API_KEY", "sk-fake-openai", TRUE);
   g_subprocess_launcher_setenv (launcher, "ANTHROPIC_API_KEY", "sk-ant-fake", TRUE);
   g_subprocess_launcher_setenv (launcher, "HF_API_KEY", "fake-hf-id", TRUE);
   g_subprocess_launcher_setenv (launcher, "HF_API_SECRET", "fake-hf-secret", TRUE);
-  g_subprocess_launcher_setenv (launcher, "KLING_ACCESS_KEY", "fake-kling-access", TRUE);
-  g_subprocess_launcher_setenv (launcher, "KLING_SECRET_KEY", "fake-kling-secret", TRUE);
   g_subprocess_launcher_setenv (launcher, "HEYAI_HIGGSFIELD_POLL_MS", "20", TRUE);
   g_subprocess_launcher_setenv (launcher, "HEYAI_KLING_POLL_MS", "20", TRUE);
   g_subprocess_launcher_setenv (launcher, "HEYAI_HTTP_DELAY_SCALE", "0", TRUE);
@@ -153,15 +87,10 @@ run_heyai_err (Fixture      *f,
 {
   g_autoptr(GSubprocessLauncher) launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                                              G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *stdout_buf = NULL;
-  g_autofree char *stderr_buf = NULL;
   va_list args;
   const char *arg;
 
-  g_ptr_array_add (argv, (char *) heyai_path);
   g_ptr_array_add (argv, (char *) (g_str_equal (f->llm, "anthropic") ? "--llm=anthropic" : "--llm=openai"));
   g_ptr_array_add (argv, (char *) "--imager=higgsfield");
   g_ptr_array_add (argv, (char *) "--animator=kling");
@@ -170,19 +99,7 @@ run_heyai_err (Fixture      *f,
     g_ptr_array_add (argv, (char *) arg);
   va_end (args);
   g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &stdout_buf, &stderr_buf, &error);
-  g_assert_no_error (error);
-  if (stderr_buf != NULL && *stderr_buf != '\0')
-    g_test_message ("heyai stderr: %s", stderr_buf);
-  if (out != NULL)
-    *out = g_steal_pointer (&stdout_buf);
-  if (err != NULL)
-    *err = g_steal_pointer (&stderr_buf);
-  return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process)
-                                              : 128 + g_subprocess_get_term_sig (process);
+  return cli_run (launcher, NULL, (const char *const *) argv->pdata, out, err);
 }
 
 static char *
@@ -202,17 +119,7 @@ static JsonObject *
 fake_stats (Fixture    *f,
             JsonParser *parser)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = g_strdup_printf ("%s/_fake/stats", f->fake_url);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
-
-  body = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error));
-  g_assert_no_error (error);
-  return json_node_get_object (json_parser_get_root (parser));
+  return cli_fake_stats (f->fake.url, parser);
 }
 
 static gint64
@@ -366,7 +273,7 @@ test_kill_and_resume (Fixture       *f,
   id = new_project (f);
 
   launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  process = g_subprocess_launcher_spawn (launcher, &error, heyai_path, "--llm=openai", "--imager=higgsfield",
+  process = g_subprocess_launcher_spawn (launcher, &error, cli_heyai_path, "--llm=openai", "--imager=higgsfield",
                                          "--animator=kling", "run", id, "--auto-approve", NULL);
   g_assert_no_error (error);
 
@@ -422,14 +329,7 @@ test_kill_and_resume (Fixture       *f,
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-
-  if (argc < 2)
-    {
-      g_printerr ("usage: %s [--tap] PATH-TO-HEYAI\n", argv[0]);
-      return 2;
-    }
-  heyai_path = argv[1];
+  cli_test_init (&argc, &argv);
 
   g_test_add ("/clients/cli/project-completes", Fixture, NULL, fixture_setup, test_project_completes,
               fixture_teardown);

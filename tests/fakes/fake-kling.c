@@ -688,6 +688,17 @@ create_handler (HeyaiFake        *fake,
         heyai_fake_counter_add (fake, tail_key, 1);
       if (multi)
         heyai_fake_counter_add (fake, multi_key, 1);
+      /* ... and the end frame it carried (raw base64, decoded), served as
+       * /_fake/files/kling-tail-X so a test can tell which still it was. */
+      if (has_tail && !g_str_has_prefix (heyai_json_object_get_string_or_null (body, "image_tail"), "http"))
+        {
+          gsize len = 0;
+          guchar *bytes = g_base64_decode (heyai_json_object_get_string_or_null (body, "image_tail"), &len);
+          g_autoptr(GBytes) content = g_bytes_new_take (bytes, len);
+          g_autofree char *name = g_strdup_printf ("kling-tail-%s", external_id);
+
+          g_free (heyai_fake_serve_bytes (fake, name, "application/octet-stream", content));
+        }
     }
 
   if (drops > 0)
