@@ -29,6 +29,7 @@ struct _HeyaiApplication
   HeyaiThumbnailer *thumbnailer;
   GHashTable       *runs;          /* project id -> RunState */
   gboolean          quitting;      /* no more work starts (not even collecting) */
+  guint             watch_id;      /* polls for writes of other processes */
 };
 
 typedef struct
@@ -82,11 +83,40 @@ quit_action (GSimpleAction *action,
       return;
     }
 
-  /* Paid work in flight: what the services accepted is collected next
-   * time (nothing is paid twice), but say so before leaving. */
-  dialog = adw_message_dialog_new (parent, _("Quit While Paid Work Runs?"),
-                                   _("Stills or clips the services already accepted are collected when you "
-                                     "open HeyAI Studio again; queued work waits for your next batch."));
+  /* Paid work in flight: what the services accepted stays in the request
+   * ledger and is collected when a window opens the library again
+   * (heyai_application_resume_interrupted: nothing is paid twice); say how
+   * much before leaving. */
+  {
+    guint n_sending = 0;
+    guint n_accepted = heyai_application_count_paid_in_flight (self, &n_sending);
+    g_autoptr(GString) body = g_string_new (NULL);
+
+    if (n_accepted > 0)
+      g_string_append_printf (body,
+                              g_dngettext (GETTEXT_PACKAGE,
+                                           "%u paid request is in flight. It stays in the request ledger and is "
+                                           "collected, not paid again, when you open HeyAI Studio again.",
+                                           "%u paid requests are in flight. They stay in the request ledger and "
+                                           "are collected, not paid again, when you open HeyAI Studio again.",
+                                           n_accepted), n_accepted);
+    if (n_sending > 0)
+      {
+        if (body->len > 0)
+          g_string_append_c (body, ' ');
+        g_string_append_printf (body,
+                                g_dngettext (GETTEXT_PACKAGE,
+                                             "%u request is being sent and has no answer yet: if the service "
+                                             "took it, its scene asks you to check before anything is paid again.",
+                                             "%u requests are being sent and have no answer yet: if the service "
+                                             "took them, their scenes ask you to check before anything is paid again.",
+                                             n_sending), n_sending);
+      }
+    if (body->len > 0)
+      g_string_append_c (body, ' ');
+    g_string_append (body, _("Queued work waits for your next batch."));
+    dialog = adw_message_dialog_new (parent, _("Quit While Paid Work Runs?"), body->str);
+  }
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "keep", _("_Keep Working"),
                                     "quit", _("_Quit and Finish Later"),
@@ -188,6 +218,18 @@ static const struct {
 
 /* Store and pipeline ----------------------------------------------------- */
 
+static gboolean
+watch_store_cb (gpointer user_data)
+{
+  HeyaiApplication *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (self->store != NULL && heyai_store_changed_elsewhere (self->store) &&
+      !heyai_store_reload (self->store, NULL, &error))
+    g_message ("Could not read the changes another program made to the library: %s", error->message);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 open_store (HeyaiApplication *self)
 {
@@ -198,6 +240,14 @@ open_store (HeyaiApplication *self)
 
   db_path = g_build_filename (self->data_dir, "heyai.db", NULL);
   self->store = heyai_store_new (db_path, &self->store_error);
+  if (self->store != NULL)
+    {
+      /* `heyai bible`, `heyai cancel`... in a terminal while the window is
+       * open: their commits refresh the window's objects (and the pages that
+       * follow the store's signals).  One PRAGMA a second. */
+      heyai_store_changed_elsewhere (self->store);
+      self->watch_id = g_timeout_add_seconds (1, watch_store_cb, self);
+    }
 }
 
 HeyaiPipeline *
@@ -474,6 +524,43 @@ heyai_application_has_paid_work (HeyaiApplication *self)
   return FALSE;
 }
 
+guint
+heyai_application_count_paid_in_flight (HeyaiApplication *self,
+                                        guint            *n_sending)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint n_accepted = 0;
+
+  g_return_val_if_fail (HEYAI_IS_APPLICATION (self), 0);
+
+  if (n_sending != NULL)
+    *n_sending = 0;
+  if (self->store == NULL)
+    return 0;
+  g_hash_table_iter_init (&iter, self->runs);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      RunState *state = value;
+      g_autoptr(GPtrArray) requests = heyai_store_list_requests (self->store, heyai_project_get_id (state->project),
+                                                                 NULL);
+
+      for (guint i = 0; requests != NULL && i < requests->len; i++)
+        {
+          HeyaiRequest *request = g_ptr_array_index (requests, i);
+
+          if (!heyai_request_state_is_open (request->state) ||
+              (request->estimated_cost <= 0 && request->cost <= 0))
+            continue;
+          if (request->remote_id != NULL || request->state == HEYAI_REQUEST_SUCCEEDED)
+            n_accepted++;
+          else if (n_sending != NULL)
+            (*n_sending)++;
+        }
+    }
+  return n_accepted;
+}
+
 gboolean
 heyai_application_is_running (HeyaiApplication *self,
                               HeyaiProject     *project)
@@ -676,6 +763,7 @@ heyai_application_dispose (GObject *object)
 {
   HeyaiApplication *self = HEYAI_APPLICATION (object);
 
+  g_clear_handle_id (&self->watch_id, g_source_remove);
   g_clear_pointer (&self->runs, g_hash_table_unref);
   g_clear_object (&self->workspace);
   g_clear_object (&self->store);
