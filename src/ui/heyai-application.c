@@ -29,6 +29,7 @@ struct _HeyaiApplication
   HeyaiThumbnailer *thumbnailer;
   GHashTable       *runs;          /* project id -> RunState */
   gboolean          quitting;      /* no more work starts (not even collecting) */
+  gboolean          finish_later;  /* quitting leaves the runs' requests to the next launch */
   guint             watch_id;      /* polls for writes of other processes */
 };
 
@@ -55,7 +56,8 @@ run_state_free (RunState *state)
 
 /* Actions ---------------------------------------------------------------- */
 
-static void quit_now (HeyaiApplication *self);
+static void quit_now (HeyaiApplication *self,
+                      gboolean          finish_later);
 
 static void
 quit_response_cb (AdwMessageDialog *dialog,
@@ -65,7 +67,7 @@ quit_response_cb (AdwMessageDialog *dialog,
   HeyaiApplication *self = user_data;
 
   if (g_strcmp0 (response, "quit") == 0)
-    quit_now (self);
+    quit_now (self, TRUE);
 }
 
 static void
@@ -79,7 +81,7 @@ quit_action (GSimpleAction *action,
 
   if (!heyai_application_has_paid_work (self))
     {
-      quit_now (self);
+      quit_now (self, FALSE);
       return;
     }
 
@@ -128,7 +130,8 @@ quit_action (GSimpleAction *action,
 }
 
 static void
-quit_now (HeyaiApplication *self)
+quit_now (HeyaiApplication *self,
+          gboolean          finish_later)
 {
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
 
@@ -137,8 +140,16 @@ quit_now (HeyaiApplication *self)
     if (HEYAI_IS_WINDOW (l->data))
       heyai_window_flush (HEYAI_WINDOW (l->data));
 
+  /* Finish later (paid work in flight): the runs are not cancelled.  A
+   * cancel would ask the
+   * services to drop what they queued (Higgsfield does), and the quit's
+   * promise is that accepted requests are collected at the next launch:
+   * they stay as they are, like after a kill, in the jobs and the request
+   * ledger (heyai_application_resume_interrupted). */
   self->quitting = TRUE;
-  heyai_application_cancel_runs (self, NULL);
+  self->finish_later = finish_later;
+  if (!finish_later)
+    heyai_application_cancel_runs (self, NULL);
   g_application_quit (G_APPLICATION (self));
 }
 
@@ -456,7 +467,8 @@ heyai_application_start_run (HeyaiApplication *self,
 }
 
 /* Jobs a quit or a crash interrupted after the service accepted them (they
- * hold a remote id, or their file was being stored) resume polling at once
+ * hold a remote id, or their file was being stored; or the ledger holds an
+ * accepted request the quit left open) resume polling at once
  * when a window opens the library: free (a collect run submits nothing new),
  * and their scenes show as running.  Returns the projects resumed. */
 guint
@@ -485,6 +497,16 @@ heyai_application_resume_interrupted (HeyaiApplication *self)
 
           accepted = (heyai_job_get_remote_id (job) != NULL && *heyai_job_get_remote_id (job) != '\0') ||
                      heyai_job_get_state (job) == HEYAI_JOB_STATE_UPLOADING;
+        }
+      if (!accepted)
+        {
+          /* "Quit and Finish Later" cancels the jobs but leaves what the
+           * services accepted open in the request ledger: collect it. */
+          g_autoptr(GPtrArray) requests = heyai_store_list_requests (self->store, heyai_project_get_id (project),
+                                                                     NULL);
+
+          for (guint r = 0; requests != NULL && r < requests->len && !accepted; r++)
+            accepted = heyai_pipeline_request_is_collectable (g_ptr_array_index (requests, r));
         }
       if (!accepted)
         continue;
@@ -753,7 +775,8 @@ heyai_application_shutdown (GApplication *application)
   HeyaiApplication *self = HEYAI_APPLICATION (application);
 
   self->quitting = TRUE;
-  heyai_application_cancel_runs (self, NULL);
+  if (!self->finish_later)
+    heyai_application_cancel_runs (self, NULL);
 
   G_APPLICATION_CLASS (heyai_application_parent_class)->shutdown (application);
 }
