@@ -519,6 +519,7 @@ heyai_store_bible_add (HeyaiStore          *store,
   _heyai_store_bind_text (stmt, 8, entry->updated_at);
   if (!_heyai_store_step_done (store, stmt, error))
     return NULL;
+  _heyai_store_queue_signal (store, BIBLE_CHANGED, NULL, entry->project_id);
   return g_steal_pointer (&entry);
 }
 
@@ -555,6 +556,7 @@ heyai_store_bible_update (HeyaiStore       *store,
     return FALSE;
   g_free (entry->updated_at);
   entry->updated_at = g_steal_pointer (&stamp);
+  _heyai_store_queue_signal (store, BIBLE_CHANGED, NULL, entry->project_id);
   return TRUE;
 }
 
@@ -586,6 +588,17 @@ heyai_store_bible_delete (HeyaiStore  *store,
 
   if (!heyai_store_check_writable (store, error) || !heyai_store_begin (store, error))
     return FALSE;
+  {
+    g_autoptr(HeyaiStmt) owner = _heyai_store_prepare (store, "SELECT project_id FROM bible_entries WHERE id = ?1",
+                                                       NULL);
+
+    if (owner != NULL)
+      {
+        _heyai_store_bind_text (owner, 1, entry_id);
+        if (sqlite3_step (owner) == SQLITE_ROW)
+          _heyai_store_queue_signal (store, BIBLE_CHANGED, NULL, (const char *) sqlite3_column_text (owner, 0));
+      }
+  }
   stamp = _heyai_store_stamp (store);
   if (!run_bound (store, "UPDATE bible_entries SET deleted = 1, updated_at = ?2 WHERE id = ?1 AND deleted = 0",
                   entry_id, stamp, error) ||
@@ -750,6 +763,7 @@ heyai_store_bible_add_image (HeyaiStore       *store,
   if (!_heyai_store_step_done (store, stmt, error))
     goto fail;
   g_clear_pointer (&stmt, _heyai_store_stmt_release);
+  _heyai_store_queue_signal (store, BIBLE_CHANGED, NULL, entry->project_id);
   if (!heyai_store_commit (store, error))
     return FALSE;
 
@@ -897,7 +911,11 @@ heyai_store_cast_set (HeyaiStore  *store,
   sqlite3_bind_int64 (stmt, 6, g_get_real_time ());
   _heyai_store_bind_text (stmt, 7, stamp);
   sqlite3_bind_int (stmt, 8, present ? 0 : 1);
-  return _heyai_store_step_done (store, stmt, error);
+  if (!_heyai_store_step_done (store, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (sqlite3_db_handle (stmt)) > 0)
+    _heyai_store_queue_signal (store, BIBLE_CHANGED, NULL, project_id);
+  return TRUE;
 }
 
 /* TRUE when the producer removed @entry_id from @scene_id. */

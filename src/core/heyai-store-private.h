@@ -62,6 +62,7 @@ struct _HeyaiStore
   guint       tx_depth;
   GArray     *tx_marks;          /* pending->len at each nesting level */
   GPtrArray  *pending;           /* PendingSignal*, emitted on the outermost commit */
+  gint64      data_version;      /* PRAGMA data_version seen last (0: never read) */
 };
 
 enum
@@ -70,6 +71,7 @@ enum
   SCENES_CHANGED,
   JOB_CHANGED,
   ASSET_CHANGED,
+  BIBLE_CHANGED,
   N_SIGNALS
 };
 

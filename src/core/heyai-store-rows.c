@@ -1152,6 +1152,8 @@ heyai_store_reload (HeyaiStore  *self,
   g_hash_table_iter_init (&iter, scene_projects);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     _heyai_store_queue_signal (self, SCENES_CHANGED, NULL, key);
+  /* Bible rows are not live objects: say that any project's may have moved. */
+  g_signal_emit_by_name (self, "bible-changed", NULL);
 
   if (n_changed != NULL)
     *n_changed = changed->len;

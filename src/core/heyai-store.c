@@ -182,7 +182,7 @@ static void
 emit_pending (HeyaiStore    *self,
               PendingSignal *ps)
 {
-  if (ps->signal_id == signals[SCENES_CHANGED])
+  if (ps->signal_id == signals[SCENES_CHANGED] || ps->signal_id == signals[BIBLE_CHANGED])
     g_signal_emit (self, ps->signal_id, 0, ps->project_id);
   else
     g_signal_emit (self, ps->signal_id, 0, ps->object);
@@ -666,6 +666,9 @@ heyai_store_class_init (HeyaiStoreClass *klass)
   signals[ASSET_CHANGED] =
     g_signal_new ("asset-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, HEYAI_TYPE_ASSET);
+  signals[BIBLE_CHANGED] =
+    g_signal_new ("bible-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -812,6 +815,25 @@ heyai_store_set_meta (HeyaiStore  *self,
     _heyai_store_bind_text (stmt, 2, value);
 
   return _heyai_store_step_done (self, stmt, error);
+}
+
+gboolean
+heyai_store_changed_elsewhere (HeyaiStore *self)
+{
+  g_autoptr(HeyaiStmt) stmt = NULL;
+  gint64 version;
+  gboolean changed;
+
+  g_return_val_if_fail (HEYAI_IS_STORE (self), FALSE);
+
+  /* data_version moves only for commits of other connections. */
+  stmt = _heyai_store_prepare (self, "PRAGMA data_version", NULL);
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return FALSE;
+  version = sqlite3_column_int64 (stmt, 0);
+  changed = self->data_version != 0 && version != self->data_version;
+  self->data_version = version;
+  return changed;
 }
 
 gboolean

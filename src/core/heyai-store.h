@@ -55,7 +55,9 @@ G_DECLARE_FINAL_TYPE (HeyaiStore, heyai_store, HEYAI, STORE, GObject)
 /* Opens (creating and migrating) the database at @path.  The parent folder is
  * created.  Signals:
  *   "project-changed" (HeyaiProject*), "scenes-changed" (const char *project_id),
- *   "job-changed" (HeyaiJob*), "asset-changed" (HeyaiAsset*)
+ *   "job-changed" (HeyaiJob*), "asset-changed" (HeyaiAsset*),
+ *   "bible-changed" (const char *project_id: its bible entries, images or
+ *   scene casts changed; NULL after heyai_store_reload(): any project may have)
  * are emitted after each successful write. */
 HeyaiStore   *heyai_store_new                (const char    *path,
                                               GError       **error);
@@ -228,6 +230,10 @@ gboolean      heyai_store_set_meta           (HeyaiStore    *self,
 gboolean      heyai_store_reload             (HeyaiStore    *self,
                                               guint         *n_changed,
                                               GError       **error);
+/* Whether another connection (a `heyai` command, a sync merge in another
+ * process) committed to the file since the last call (PRAGMA
+ * data_version): cheap, for a window that polls and then reloads. */
+gboolean      heyai_store_changed_elsewhere  (HeyaiStore    *self);
 
 /* PRAGMA integrity_check == "ok". */
 gboolean      heyai_store_check_integrity    (HeyaiStore    *self,

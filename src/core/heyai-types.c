@@ -64,6 +64,12 @@ heyai_project_status_label (HeyaiProjectStatus status)
     case HEYAI_PROJECT_STATUS_COMPLETED:         return _("Completed");
     case HEYAI_PROJECT_STATUS_FAILED:            return _("Failed");
     case HEYAI_PROJECT_STATUS_AWAITING_REVIEW:   return _("Awaiting review");
+    /* Translators: a project state: some scenes have no still and nothing runs */
+    case HEYAI_PROJECT_STATUS_STILLS_MISSING:    return _("Stills missing");
+    /* Translators: a project state: approved stills wait for their clips, nothing runs */
+    case HEYAI_PROJECT_STATUS_READY_TO_ANIMATE:  return _("Ready to animate");
+    /* Translators: a project state: a clip was made from an older still or directions */
+    case HEYAI_PROJECT_STATUS_CLIPS_OUTDATED:    return _("Clips out of date");
     default:                                     return _("Unknown");
     }
 }

@@ -25,6 +25,11 @@ typedef enum
   HEYAI_PROJECT_STATUS_COMPLETED,         /*< nick=completed >*/
   HEYAI_PROJECT_STATUS_FAILED,            /*< nick=failed >*/
   HEYAI_PROJECT_STATUS_AWAITING_REVIEW,   /*< nick=awaiting_review >*/
+  /* Resting states (nothing runs): generating_images and animating_scenes
+   * are only ever set by a running batch. */
+  HEYAI_PROJECT_STATUS_STILLS_MISSING,    /*< nick=stills_missing >*/
+  HEYAI_PROJECT_STATUS_READY_TO_ANIMATE,  /*< nick=ready_to_animate >*/
+  HEYAI_PROJECT_STATUS_CLIPS_OUTDATED,    /*< nick=clips_outdated >*/
 } HeyaiProjectStatus;
 
 typedef enum

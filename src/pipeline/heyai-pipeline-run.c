@@ -388,7 +388,7 @@ heyai_pipeline_settle_status (HeyaiStore   *store,
                               HeyaiProject *project)
 {
   g_autoptr(GPtrArray) scenes = NULL;
-  gboolean missing_still = FALSE, missing_clip = FALSE, any_still = FALSE, awaiting_review = FALSE;
+  gboolean missing_still = FALSE, missing_clip = FALSE, stale_clip = FALSE, any_still = FALSE, awaiting_review = FALSE;
   guint n_failed = 0;
 
   scenes = heyai_store_list_scenes (store, heyai_project_get_id (project), NULL);
@@ -411,7 +411,10 @@ heyai_pipeline_settle_status (HeyaiStore   *store,
           if (heyai_scene_get_image_take (scene) <= 0)
             missing_still = TRUE;
           else if (!heyai_lineage_clip_is_current (store, project, scene))
-            missing_clip = TRUE;
+            {
+              missing_clip = TRUE;
+              stale_clip |= heyai_scene_get_clip_take (scene) > 0;
+            }
           continue;
         }
       if (heyai_scene_get_approval (scene) == HEYAI_APPROVAL_REJECTED)
@@ -421,19 +424,26 @@ heyai_pipeline_settle_status (HeyaiStore   *store,
       else if (heyai_scene_get_approval (scene) != HEYAI_APPROVAL_APPROVED)
         awaiting_review = TRUE;
       else if (!heyai_lineage_clip_is_current (store, project, scene))
-        missing_clip = TRUE;
+        {
+          missing_clip = TRUE;
+          stale_clip |= heyai_scene_get_clip_take (scene) > 0;
+        }
     }
 
   /* ready_for_edit only when every scene that is not rejected has a
-   * current clip; stills waiting for approval come first. */
+   * current clip; stills waiting for approval come first.  Nothing runs
+   * here: a resting state never says "generating" or "animating" (a batch
+   * sets those while it works). */
   if (n_failed == scenes->len)
     return HEYAI_PROJECT_STATUS_FAILED;
   if (missing_still)
-    return any_still ? HEYAI_PROJECT_STATUS_GENERATING_IMAGES : HEYAI_PROJECT_STATUS_DRAFT;
+    return any_still ? HEYAI_PROJECT_STATUS_STILLS_MISSING : HEYAI_PROJECT_STATUS_DRAFT;
   if (awaiting_review)
     return HEYAI_PROJECT_STATUS_AWAITING_REVIEW;
+  if (stale_clip)
+    return HEYAI_PROJECT_STATUS_CLIPS_OUTDATED;
   if (missing_clip)
-    return HEYAI_PROJECT_STATUS_ANIMATING_SCENES;
+    return HEYAI_PROJECT_STATUS_READY_TO_ANIMATE;
   return HEYAI_PROJECT_STATUS_READY_FOR_EDIT;
 }
 

@@ -647,6 +647,9 @@ settle_project (HeyaiStore  *store,
       return TRUE;  /* a run settles it when it ends */
     case HEYAI_PROJECT_STATUS_DRAFT:
     case HEYAI_PROJECT_STATUS_ANIMATING_SCENES:
+    case HEYAI_PROJECT_STATUS_STILLS_MISSING:
+    case HEYAI_PROJECT_STATUS_READY_TO_ANIMATE:
+    case HEYAI_PROJECT_STATUS_CLIPS_OUTDATED:
     case HEYAI_PROJECT_STATUS_READY_FOR_EDIT:
     case HEYAI_PROJECT_STATUS_COMPLETED:
     case HEYAI_PROJECT_STATUS_FAILED:
@@ -656,9 +659,11 @@ settle_project (HeyaiStore  *store,
     }
 
   status = heyai_pipeline_settle_status (store, project);
+  /* A batch that animates settles the project when it ends: an approval
+   * meanwhile that leaves clips to make keeps "Animating scenes". */
   if (status == heyai_project_get_status (project) ||
-      (status == HEYAI_PROJECT_STATUS_ANIMATING_SCENES &&
-       heyai_project_get_status (project) == HEYAI_PROJECT_STATUS_ANIMATING_SCENES))
+      (heyai_project_get_status (project) == HEYAI_PROJECT_STATUS_ANIMATING_SCENES &&
+       (status == HEYAI_PROJECT_STATUS_READY_TO_ANIMATE || status == HEYAI_PROJECT_STATUS_CLIPS_OUTDATED)))
     return TRUE;
   /* "Completed" (the producer delivered) stays until something is outdated. */
   if (heyai_project_get_status (project) == HEYAI_PROJECT_STATUS_COMPLETED &&

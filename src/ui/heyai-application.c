@@ -29,6 +29,8 @@ struct _HeyaiApplication
   HeyaiThumbnailer *thumbnailer;
   GHashTable       *runs;          /* project id -> RunState */
   gboolean          quitting;      /* no more work starts (not even collecting) */
+  gboolean          finish_later;  /* quitting leaves the runs' requests to the next launch */
+  guint             watch_id;      /* polls for writes of other processes */
 };
 
 typedef struct
@@ -54,7 +56,8 @@ run_state_free (RunState *state)
 
 /* Actions ---------------------------------------------------------------- */
 
-static void quit_now (HeyaiApplication *self);
+static void quit_now (HeyaiApplication *self,
+                      gboolean          finish_later);
 
 static void
 quit_response_cb (AdwMessageDialog *dialog,
@@ -64,7 +67,7 @@ quit_response_cb (AdwMessageDialog *dialog,
   HeyaiApplication *self = user_data;
 
   if (g_strcmp0 (response, "quit") == 0)
-    quit_now (self);
+    quit_now (self, TRUE);
 }
 
 static void
@@ -78,15 +81,44 @@ quit_action (GSimpleAction *action,
 
   if (!heyai_application_has_paid_work (self))
     {
-      quit_now (self);
+      quit_now (self, FALSE);
       return;
     }
 
-  /* Paid work in flight: what the services accepted is collected next
-   * time (nothing is paid twice), but say so before leaving. */
-  dialog = adw_message_dialog_new (parent, _("Quit While Paid Work Runs?"),
-                                   _("Stills or clips the services already accepted are collected when you "
-                                     "open HeyAI Studio again; queued work waits for your next batch."));
+  /* Paid work in flight: what the services accepted stays in the request
+   * ledger and is collected when a window opens the library again
+   * (heyai_application_resume_interrupted: nothing is paid twice); say how
+   * much before leaving. */
+  {
+    guint n_sending = 0;
+    guint n_accepted = heyai_application_count_paid_in_flight (self, &n_sending);
+    g_autoptr(GString) body = g_string_new (NULL);
+
+    if (n_accepted > 0)
+      g_string_append_printf (body,
+                              g_dngettext (GETTEXT_PACKAGE,
+                                           "%u paid request is in flight. It stays in the request ledger and is "
+                                           "collected, not paid again, when you open HeyAI Studio again.",
+                                           "%u paid requests are in flight. They stay in the request ledger and "
+                                           "are collected, not paid again, when you open HeyAI Studio again.",
+                                           n_accepted), n_accepted);
+    if (n_sending > 0)
+      {
+        if (body->len > 0)
+          g_string_append_c (body, ' ');
+        g_string_append_printf (body,
+                                g_dngettext (GETTEXT_PACKAGE,
+                                             "%u request is being sent and has no answer yet: if the service "
+                                             "took it, its scene asks you to check before anything is paid again.",
+                                             "%u requests are being sent and have no answer yet: if the service "
+                                             "took them, their scenes ask you to check before anything is paid again.",
+                                             n_sending), n_sending);
+      }
+    if (body->len > 0)
+      g_string_append_c (body, ' ');
+    g_string_append (body, _("Queued work waits for your next batch."));
+    dialog = adw_message_dialog_new (parent, _("Quit While Paid Work Runs?"), body->str);
+  }
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "keep", _("_Keep Working"),
                                     "quit", _("_Quit and Finish Later"),
@@ -98,7 +130,8 @@ quit_action (GSimpleAction *action,
 }
 
 static void
-quit_now (HeyaiApplication *self)
+quit_now (HeyaiApplication *self,
+          gboolean          finish_later)
 {
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
 
@@ -107,8 +140,16 @@ quit_now (HeyaiApplication *self)
     if (HEYAI_IS_WINDOW (l->data))
       heyai_window_flush (HEYAI_WINDOW (l->data));
 
+  /* Finish later (paid work in flight): the runs are not cancelled.  A
+   * cancel would ask the
+   * services to drop what they queued (Higgsfield does), and the quit's
+   * promise is that accepted requests are collected at the next launch:
+   * they stay as they are, like after a kill, in the jobs and the request
+   * ledger (heyai_application_resume_interrupted). */
   self->quitting = TRUE;
-  heyai_application_cancel_runs (self, NULL);
+  self->finish_later = finish_later;
+  if (!finish_later)
+    heyai_application_cancel_runs (self, NULL);
   g_application_quit (G_APPLICATION (self));
 }
 
@@ -188,6 +229,18 @@ static const struct {
 
 /* Store and pipeline ----------------------------------------------------- */
 
+static gboolean
+watch_store_cb (gpointer user_data)
+{
+  HeyaiApplication *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (self->store != NULL && heyai_store_changed_elsewhere (self->store) &&
+      !heyai_store_reload (self->store, NULL, &error))
+    g_message ("Could not read the changes another program made to the library: %s", error->message);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 open_store (HeyaiApplication *self)
 {
@@ -198,6 +251,14 @@ open_store (HeyaiApplication *self)
 
   db_path = g_build_filename (self->data_dir, "heyai.db", NULL);
   self->store = heyai_store_new (db_path, &self->store_error);
+  if (self->store != NULL)
+    {
+      /* `heyai bible`, `heyai cancel`... in a terminal while the window is
+       * open: their commits refresh the window's objects (and the pages that
+       * follow the store's signals).  One PRAGMA a second. */
+      heyai_store_changed_elsewhere (self->store);
+      self->watch_id = g_timeout_add_seconds (1, watch_store_cb, self);
+    }
 }
 
 HeyaiPipeline *
@@ -406,7 +467,8 @@ heyai_application_start_run (HeyaiApplication *self,
 }
 
 /* Jobs a quit or a crash interrupted after the service accepted them (they
- * hold a remote id, or their file was being stored) resume polling at once
+ * hold a remote id, or their file was being stored; or the ledger holds an
+ * accepted request the quit left open) resume polling at once
  * when a window opens the library: free (a collect run submits nothing new),
  * and their scenes show as running.  Returns the projects resumed. */
 guint
@@ -435,6 +497,16 @@ heyai_application_resume_interrupted (HeyaiApplication *self)
 
           accepted = (heyai_job_get_remote_id (job) != NULL && *heyai_job_get_remote_id (job) != '\0') ||
                      heyai_job_get_state (job) == HEYAI_JOB_STATE_UPLOADING;
+        }
+      if (!accepted)
+        {
+          /* "Quit and Finish Later" cancels the jobs but leaves what the
+           * services accepted open in the request ledger: collect it. */
+          g_autoptr(GPtrArray) requests = heyai_store_list_requests (self->store, heyai_project_get_id (project),
+                                                                     NULL);
+
+          for (guint r = 0; requests != NULL && r < requests->len && !accepted; r++)
+            accepted = heyai_pipeline_request_is_collectable (g_ptr_array_index (requests, r));
         }
       if (!accepted)
         continue;
@@ -472,6 +544,43 @@ heyai_application_has_paid_work (HeyaiApplication *self)
         }
     }
   return FALSE;
+}
+
+guint
+heyai_application_count_paid_in_flight (HeyaiApplication *self,
+                                        guint            *n_sending)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint n_accepted = 0;
+
+  g_return_val_if_fail (HEYAI_IS_APPLICATION (self), 0);
+
+  if (n_sending != NULL)
+    *n_sending = 0;
+  if (self->store == NULL)
+    return 0;
+  g_hash_table_iter_init (&iter, self->runs);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      RunState *state = value;
+      g_autoptr(GPtrArray) requests = heyai_store_list_requests (self->store, heyai_project_get_id (state->project),
+                                                                 NULL);
+
+      for (guint i = 0; requests != NULL && i < requests->len; i++)
+        {
+          HeyaiRequest *request = g_ptr_array_index (requests, i);
+
+          if (!heyai_request_state_is_open (request->state) ||
+              (request->estimated_cost <= 0 && request->cost <= 0))
+            continue;
+          if (request->remote_id != NULL || request->state == HEYAI_REQUEST_SUCCEEDED)
+            n_accepted++;
+          else if (n_sending != NULL)
+            (*n_sending)++;
+        }
+    }
+  return n_accepted;
 }
 
 gboolean
@@ -666,7 +775,8 @@ heyai_application_shutdown (GApplication *application)
   HeyaiApplication *self = HEYAI_APPLICATION (application);
 
   self->quitting = TRUE;
-  heyai_application_cancel_runs (self, NULL);
+  if (!self->finish_later)
+    heyai_application_cancel_runs (self, NULL);
 
   G_APPLICATION_CLASS (heyai_application_parent_class)->shutdown (application);
 }
@@ -676,6 +786,7 @@ heyai_application_dispose (GObject *object)
 {
   HeyaiApplication *self = HEYAI_APPLICATION (object);
 
+  g_clear_handle_id (&self->watch_id, g_source_remove);
   g_clear_pointer (&self->runs, g_hash_table_unref);
   g_clear_object (&self->workspace);
   g_clear_object (&self->store);

@@ -46,6 +46,12 @@ void              heyai_application_start_run         (HeyaiApplication *self,
                                                        HeyaiRunFlags     flags,
                                                        int               scene_position);
 guint             heyai_application_resume_interrupted (HeyaiApplication *self);
+/* Paid requests of the running batches that a service accepted (open in
+ * the ledger with a remote id, or a result not stored yet): what a quit
+ * leaves to be collected at the next launch.  @n_sending (may be NULL):
+ * paid requests sent without an answer yet. */
+guint             heyai_application_count_paid_in_flight (HeyaiApplication *self,
+                                                          guint            *n_sending);
 gboolean          heyai_application_has_paid_work     (HeyaiApplication *self);
 gboolean          heyai_application_is_running        (HeyaiApplication *self,
                                                        HeyaiProject     *project);

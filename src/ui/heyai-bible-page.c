@@ -27,6 +27,9 @@ struct _HeyaiBiblePage
   HeyaiProject *project;
   GHashTable   *cast_counts;   /* entry id -> stills in its Cast row */
   guint         n_cards;
+  guint         reload_id;     /* a reload after the store's change signals */
+  gboolean      stale;         /* changed while not shown: reload on map */
+  gboolean      connected;
 };
 
 G_DEFINE_FINAL_TYPE (HeyaiBiblePage, heyai_bible_page, GTK_TYPE_WIDGET)
@@ -201,6 +204,175 @@ heyai_bible_new_entry_dialog (GtkWidget    *parent,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Editing entries -------------------------------------------------------- */
+
+typedef struct
+{
+  char        *entry_id;
+  GtkEntry    *name;
+  GtkDropDown *kind;
+  GtkEntry    *aliases;
+  GtkEntry    *description;
+  GtkWidget   *parent;
+} EditEntry;
+
+static void
+edit_entry_free (gpointer data)
+{
+  EditEntry *ee = data;
+
+  g_free (ee->entry_id);
+  g_clear_object (&ee->parent);
+  g_free (ee);
+}
+
+gboolean
+heyai_bible_edit_entry (HeyaiStore      *store,
+                        const char      *entry_id,
+                        HeyaiBibleKind   kind,
+                        const char      *name,
+                        const char      *aliases,
+                        const char      *description,
+                        GError         **error)
+{
+  g_autoptr(HeyaiBibleEntry) entry = NULL;
+  g_auto(GStrv) alias_list = NULL;
+  g_autofree char *clean_name = g_strstrip (g_strdup (name != NULL ? name : ""));
+  guint n = 0;
+
+  g_return_val_if_fail (HEYAI_IS_STORE (store), FALSE);
+  g_return_val_if_fail (entry_id != NULL, FALSE);
+
+  entry = heyai_store_bible_get (store, entry_id, error);
+  if (entry == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error_literal (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND,
+                             _("This bible entry was deleted meanwhile."));
+      return FALSE;
+    }
+  if (*clean_name == '\0')
+    {
+      g_set_error_literal (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT, _("A bible entry needs a name."));
+      return FALSE;
+    }
+  /* "a, b, " -> { "a", "b" } */
+  alias_list = g_strsplit (aliases != NULL ? aliases : "", ",", -1);
+  for (guint i = 0; alias_list[i] != NULL; i++)
+    {
+      char *alias = g_strstrip (alias_list[i]);
+
+      if (*alias != '\0')
+        alias_list[n++] = alias;
+      else
+        g_free (alias);
+    }
+  alias_list[n] = NULL;
+
+  entry->kind = kind;
+  g_free (entry->name);
+  entry->name = g_steal_pointer (&clean_name);
+  g_strfreev (entry->aliases);
+  entry->aliases = g_steal_pointer (&alias_list);
+  g_free (entry->description);
+  entry->description = g_strstrip (g_strdup (description != NULL ? description : ""));
+  return heyai_store_bible_update (store, entry, error);
+}
+
+static void
+edit_entry_response_cb (AdwMessageDialog *dialog,
+                        const char       *response,
+                        EditEntry        *ee)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "save") != 0 || get_store () == NULL)
+    return;
+  if (!heyai_bible_edit_entry (get_store (), ee->entry_id, (HeyaiBibleKind) gtk_drop_down_get_selected (ee->kind),
+                               gtk_editable_get_text (GTK_EDITABLE (ee->name)),
+                               gtk_editable_get_text (GTK_EDITABLE (ee->aliases)),
+                               gtk_editable_get_text (GTK_EDITABLE (ee->description)), &error))
+    heyai_ui_error (ee->parent, error->message);
+  /* The page follows the store's "bible-changed". */
+}
+
+static GtkEntry *
+labelled_entry (GtkWidget  *box,
+                const char *label,
+                const char *text,
+                const char *placeholder)
+{
+  GtkWidget *caption = gtk_label_new_with_mnemonic (label);
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_label_set_xalign (GTK_LABEL (caption), 0);
+  gtk_widget_add_css_class (caption, "caption-heading");
+  gtk_label_set_mnemonic_widget (GTK_LABEL (caption), entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), text != NULL ? text : "");
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), placeholder);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_box_append (GTK_BOX (box), caption);
+  gtk_box_append (GTK_BOX (box), entry);
+  return GTK_ENTRY (entry);
+}
+
+void
+heyai_bible_edit_entry_dialog (GtkWidget  *parent,
+                               const char *entry_id)
+{
+  const char *kinds[] = { heyai_bible_kind_label (HEYAI_BIBLE_CHARACTER), heyai_bible_kind_label (HEYAI_BIBLE_LOCATION),
+                          heyai_bible_kind_label (HEYAI_BIBLE_PROP), NULL };
+  GtkWidget *root = parent != NULL ? GTK_WIDGET (gtk_widget_get_root (parent)) : NULL;
+  g_autoptr(HeyaiBibleEntry) entry = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *aliases = NULL;
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog;
+  GtkWidget *box;
+  EditEntry *ee;
+
+  g_return_if_fail (entry_id != NULL);
+
+  if (get_store () == NULL)
+    return;
+  entry = heyai_store_bible_get (get_store (), entry_id, &error);
+  if (entry == NULL)
+    {
+      heyai_ui_error (parent, error != NULL ? error->message : _("This bible entry was deleted meanwhile."));
+      return;
+    }
+
+  ee = g_new0 (EditEntry, 1);
+  ee->entry_id = g_strdup (entry_id);
+  ee->parent = parent != NULL ? g_object_ref (parent) : NULL;
+
+  /* Translators: the title of the dialog that renames or edits a bible entry, %s is its name */
+  heading = g_strdup_printf (_("Edit “%s”"), entry->name);
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
+                                   _("Stills of the scenes it appears in become outdated when its name or "
+                                     "description changes."));
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  ee->kind = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (kinds));
+  gtk_drop_down_set_selected (ee->kind, (guint) entry->kind);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (ee->kind), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Kind"), -1);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (ee->kind));
+  ee->name = labelled_entry (box, _("_Name"), entry->name, _("Name, as the script writes it"));
+  aliases = g_strjoinv (", ", entry->aliases);
+  ee->aliases = labelled_entry (box, _("_Aliases"), aliases, _("Other names, separated by commas"));
+  ee->description = labelled_entry (box, _("_Description"), entry->description, _("Short visual description"));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "save", _("_Save"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (edit_entry_response_cb), ee,
+                         (GClosureNotify) (void (*) (void)) edit_entry_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* Cards ------------------------------------------------------------------- */
 
 static GtkWidget *
@@ -275,6 +447,13 @@ add_image_clicked_cb (GtkButton      *button,
 }
 
 static void
+edit_clicked_cb (GtkButton      *button,
+                 HeyaiBiblePage *self)
+{
+  heyai_bible_edit_entry_dialog (GTK_WIDGET (self), g_object_get_data (G_OBJECT (button), "entry-id"));
+}
+
+static void
 delete_clicked_cb (GtkButton      *button,
                    HeyaiBiblePage *self)
 {
@@ -297,6 +476,7 @@ entry_card (HeyaiBiblePage  *self,
   GtkWidget *thumbs = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *add = gtk_button_new_with_mnemonic (_("Add _Image…"));
+  GtkWidget *edit = gtk_button_new_with_mnemonic (_("_Edit…"));
   GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
   g_autoptr(GString) meta = g_string_new (heyai_bible_kind_label (entry->kind));
 
@@ -346,13 +526,18 @@ entry_card (HeyaiBiblePage  *self,
 
   g_object_set_data_full (G_OBJECT (add), "entry-id", g_strdup (entry->id), g_free);
   g_object_set_data_full (G_OBJECT (remove), "entry-id", g_strdup (entry->id), g_free);
+  g_object_set_data_full (G_OBJECT (edit), "entry-id", g_strdup (entry->id), g_free);
   gtk_widget_set_sensitive (add, entry->images->len < HEYAI_BIBLE_MAX_IMAGES);
   gtk_widget_set_tooltip_text (remove, _("Delete this entry"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Delete this entry"), -1);
+  gtk_widget_set_tooltip_text (edit, _("Rename it or edit its aliases and description"));
   g_signal_connect (add, "clicked", G_CALLBACK (add_image_clicked_cb), self);
+  g_signal_connect (edit, "clicked", G_CALLBACK (edit_clicked_cb), self);
   g_signal_connect (remove, "clicked", G_CALLBACK (delete_clicked_cb), self);
   gtk_widget_set_margin_start (buttons, 12);
   gtk_widget_set_margin_bottom (buttons, 12);
   gtk_box_append (GTK_BOX (buttons), add);
+  gtk_box_append (GTK_BOX (buttons), edit);
   gtk_box_append (GTK_BOX (buttons), remove);
   gtk_box_append (GTK_BOX (card), buttons);
   return card;
@@ -434,6 +619,8 @@ heyai_bible_page_reload (HeyaiBiblePage *self)
 
   g_return_if_fail (HEYAI_IS_BIBLE_PAGE (self));
 
+  g_clear_handle_id (&self->reload_id, g_source_remove);
+  self->stale = FALSE;
   clear_box (GTK_WIDGET (self->cards));
   clear_box (GTK_WIDGET (self->cast_box));
   g_hash_table_remove_all (self->cast_counts);
@@ -483,14 +670,59 @@ map_cb (HeyaiBiblePage *self)
   heyai_bible_page_reload (self);
 }
 
+/* Follow the store like the storyboard does: a change of this project's
+ * bible (the window, `heyai bible` in a terminal, a sync) or of its scenes
+ * (a new still in a Cast row) reloads the page, at most every 250 ms; a
+ * page not shown reloads when it is mapped. */
+static gboolean
+reload_timeout_cb (gpointer user_data)
+{
+  HeyaiBiblePage *self = user_data;
+
+  self->reload_id = 0;
+  heyai_bible_page_reload (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+store_changed_cb (HeyaiBiblePage *self,
+                  const char     *project_id)
+{
+  if (self->project == NULL ||
+      (project_id != NULL && g_strcmp0 (project_id, heyai_project_get_id (self->project)) != 0))
+    return;
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->stale = TRUE;
+      return;
+    }
+  if (self->reload_id == 0)
+    self->reload_id = g_timeout_add (250, reload_timeout_cb, self);
+}
+
 void
 heyai_bible_page_set_project (HeyaiBiblePage *self,
                               HeyaiProject   *project)
 {
   g_return_if_fail (HEYAI_IS_BIBLE_PAGE (self));
 
+  if (!self->connected && get_store () != NULL)
+    {
+      g_signal_connect_object (get_store (), "bible-changed", G_CALLBACK (store_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (get_store (), "scenes-changed", G_CALLBACK (store_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      self->connected = TRUE;
+    }
   g_set_object (&self->project, project);
   heyai_bible_page_reload (self);
+}
+
+gboolean
+heyai_bible_page_get_reload_pending (HeyaiBiblePage *self)
+{
+  g_return_val_if_fail (HEYAI_IS_BIBLE_PAGE (self), FALSE);
+  return self->reload_id != 0 || self->stale;
 }
 
 guint
@@ -513,6 +745,7 @@ heyai_bible_page_dispose (GObject *object)
 {
   HeyaiBiblePage *self = HEYAI_BIBLE_PAGE (object);
 
+  g_clear_handle_id (&self->reload_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), HEYAI_TYPE_BIBLE_PAGE);
   g_clear_object (&self->project);
   g_clear_pointer (&self->cast_counts, g_hash_table_unref);

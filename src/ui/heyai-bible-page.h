@@ -23,6 +23,25 @@ guint         heyai_bible_page_get_n_cards (HeyaiBiblePage *self);
 guint         heyai_bible_page_get_n_cast_stills (HeyaiBiblePage *self,
                                                   const char     *entry_id);
 
+/* A reload is scheduled (the store said the bible changed) (for tests). */
+gboolean      heyai_bible_page_get_reload_pending (HeyaiBiblePage *self);
+
+/* Asks for the entry's new name, kind, aliases and description (a rename
+ * or an edit), saved through heyai_store_bible_update (synced field by
+ * field). */
+void          heyai_bible_edit_entry_dialog (GtkWidget     *parent,
+                                             const char    *entry_id);
+/* What the dialog does on "Save": @aliases separated by commas.  FALSE
+ * with @error for an empty name, a name another entry has, or an entry
+ * deleted meanwhile. */
+gboolean      heyai_bible_edit_entry       (HeyaiStore     *store,
+                                            const char     *entry_id,
+                                            HeyaiBibleKind  kind,
+                                            const char     *name,
+                                            const char     *aliases,
+                                            const char     *description,
+                                            GError        **error);
+
 /* Asks for a new entry's kind, name, aliases and description; with
  * @still (may be NULL) the still becomes its first reference image and,
  * with @scene, the entry joins the scene's cast.  @done (may be NULL) runs

@@ -1221,6 +1221,9 @@ static void
 heyai_project_view_init (HeyaiProjectView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The run button keeps its label on a laptop-wide window (1200 px, in
+   * Spanish too); only a narrow window shows its icon alone. */
+  heyai_ui_squeeze_below_width (GTK_WIDGET (self->run_button_narrow), 900);
 
   self->jobs = g_list_store_new (HEYAI_TYPE_JOB);
   self->toasted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

@@ -9,6 +9,7 @@
 #include "heyai-application.h"
 #include "heyai-cast-editor.h"
 #include "heyai-media-frame.h"
+#include "heyai-providers.h"
 #include "heyai-scene-pane.h"
 #include "heyai-ui-util.h"
 
@@ -278,6 +279,63 @@ add_asset_details (HeyaiScenePane *self,
   add_detail (self, _("Cost"), cost);
 }
 
+/* A take button's tooltip, from the asset's own data: "Still take 2 · made
+ * 14:05 with Higgsfield", "Clip take 1 · imported 5/12/26 09:12", with
+ * "in use" for the selected take. */
+char *
+heyai_scene_pane_take_tooltip (HeyaiAsset *asset,
+                               gboolean    in_use)
+{
+  gboolean clip = heyai_asset_get_kind (asset) == HEYAI_ASSET_KIND_CLIP;
+  const char *provider = heyai_asset_get_provider (asset);
+  gint64 created = heyai_asset_get_created_at (asset);
+  g_autofree char *head = g_strdup_printf (clip ? _("Clip take %d") : _("Still take %d"),
+                                           heyai_asset_get_take (asset));
+  g_autofree char *when = NULL;
+  g_autofree char *origin = NULL;
+  g_autofree char *text = NULL;
+
+  if (created > 0)
+    {
+      g_autoptr(GDateTime) made = g_date_time_new_from_unix_local (created / G_USEC_PER_SEC);
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+      if (made != NULL)
+        when = g_date_time_get_year (made) == g_date_time_get_year (now) &&
+               g_date_time_get_day_of_year (made) == g_date_time_get_day_of_year (now)
+               ? g_date_time_format (made, "%H:%M")
+               : g_date_time_format (made, "%x %H:%M");
+    }
+
+  if (g_strcmp0 (provider, "imported") == 0)
+    /* Translators: a take the producer brought; %s is when ("14:05") */
+    origin = when != NULL ? g_strdup_printf (_("imported %s"), when) : g_strdup (_("imported"));
+  else if (provider != NULL && *provider != '\0')
+    {
+      const char *service = heyai_provider_display_name (clip ? HEYAI_ROLE_ANIMATOR : HEYAI_ROLE_IMAGER, provider);
+
+      origin = when != NULL
+               /* Translators: how a take was made: "made 14:05 with Higgsfield" */
+               ? g_strdup_printf (_("made %s with %s"), when, service)
+               /* Translators: how a take was made: "made with Higgsfield" */
+               : g_strdup_printf (_("made with %s"), service);
+    }
+  else if (when != NULL)
+    /* Translators: when a take was made: "made 14:05" */
+    origin = g_strdup_printf (_("made %s"), when);
+
+  text = origin != NULL ? g_strdup_printf (_("%s · %s"), head, origin) : g_strdup (head);
+  if (in_use)
+    {
+      /* Translators: appended to a take's tooltip when the scene uses this take */
+      char *with = g_strdup_printf (_("%s · %s"), text, _("in use"));
+
+      g_free (text);
+      text = with;
+    }
+  return g_steal_pointer (&text);
+}
+
 void
 heyai_scene_pane_refresh (HeyaiScenePane *self)
 {
@@ -381,7 +439,11 @@ heyai_scene_pane_refresh (HeyaiScenePane *self)
               else
                 current_clip = asset;
             }
-          gtk_widget_set_tooltip_text (button, path);
+          {
+            g_autofree char *tip = heyai_scene_pane_take_tooltip (asset, heyai_asset_get_take (asset) == selected);
+
+            gtk_widget_set_tooltip_text (button, tip);
+          }
           {
             gboolean in_use = heyai_asset_get_take (asset) == selected;
             g_autofree char *name = NULL;

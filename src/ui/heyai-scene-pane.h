@@ -19,5 +19,9 @@ HeyaiScene *heyai_scene_pane_get_scene  (HeyaiScenePane *self);
 void        heyai_scene_pane_flush      (HeyaiScenePane *self);
 /* Re-reads takes and media (a new take landed). */
 void        heyai_scene_pane_refresh    (HeyaiScenePane *self);
+/* The tooltip of a take button: "Still take 2 · made 14:05 with
+ * Higgsfield" ("imported" for a take the producer brought). */
+char       *heyai_scene_pane_take_tooltip (HeyaiAsset   *asset,
+                                           gboolean      in_use);
 
 G_END_DECLS

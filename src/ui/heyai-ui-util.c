@@ -47,6 +47,9 @@ heyai_ui_project_status_css (HeyaiProjectStatus status)
     case HEYAI_PROJECT_STATUS_COMPLETED:         return "chip-completed";
     case HEYAI_PROJECT_STATUS_FAILED:            return "chip-failed";
     case HEYAI_PROJECT_STATUS_AWAITING_REVIEW:   return "chip-generating";
+    case HEYAI_PROJECT_STATUS_STILLS_MISSING:    return "chip-draft";
+    case HEYAI_PROJECT_STATUS_READY_TO_ANIMATE:  return "chip-generating";
+    case HEYAI_PROJECT_STATUS_CLIPS_OUTDATED:    return "chip-generating";
     default:                                     return "chip-draft";
     }
 }
@@ -358,4 +361,64 @@ heyai_ui_weak_ref_steal (GWeakRef *ref)
   g_weak_ref_clear (ref);
   g_free (ref);
   return object;
+}
+
+static void
+squeeze_update (GtkWidget *squeezer)
+{
+  GtkWidget *child = g_object_get_data (G_OBJECT (squeezer), "heyai-squeeze-child");
+  int threshold = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (squeezer), "heyai-squeeze-width"));
+  GtkNative *native = gtk_widget_get_native (squeezer);
+  GdkSurface *surface = native != NULL ? gtk_native_get_surface (native) : NULL;
+  gboolean narrow = surface != NULL && gdk_surface_get_width (surface) < threshold;
+
+  /* Hidden, not just disabled: libadwaita 1.2's squeezer still counts a
+   * disabled page in its minimum width. */
+  if (gtk_widget_get_visible (child) != narrow)
+    gtk_widget_set_visible (child, narrow);
+}
+
+static void
+squeeze_surface_width_cb (GdkSurface *surface,
+                          GParamSpec *pspec,
+                          GtkWidget  *squeezer)
+{
+  squeeze_update (squeezer);
+}
+
+static void
+squeeze_realize_cb (GtkWidget *squeezer)
+{
+  GdkSurface *surface = gtk_native_get_surface (gtk_widget_get_native (squeezer));
+
+  g_signal_connect_object (surface, "notify::width", G_CALLBACK (squeeze_surface_width_cb), squeezer, 0);
+  squeeze_update (squeezer);
+}
+
+static void
+squeeze_unrealize_cb (GtkWidget *squeezer)
+{
+  GtkNative *native = gtk_widget_get_native (squeezer);
+
+  if (native != NULL && gtk_native_get_surface (native) != NULL)
+    g_signal_handlers_disconnect_by_func (gtk_native_get_surface (native), squeeze_surface_width_cb, squeezer);
+}
+
+void
+heyai_ui_squeeze_below_width (GtkWidget *child,
+                              int        width)
+{
+  GtkWidget *squeezer = gtk_widget_get_parent (child);
+
+  g_return_if_fail (ADW_IS_SQUEEZER (squeezer));
+  g_return_if_fail (width > 0);
+
+  g_object_set_data (G_OBJECT (squeezer), "heyai-squeeze-child", child);
+  g_object_set_data (G_OBJECT (squeezer), "heyai-squeeze-width", GINT_TO_POINTER (width));
+  /* Wide until the window says otherwise. */
+  gtk_widget_set_visible (child, FALSE);
+  g_signal_connect (squeezer, "realize", G_CALLBACK (squeeze_realize_cb), NULL);
+  g_signal_connect (squeezer, "unrealize", G_CALLBACK (squeeze_unrealize_cb), NULL);
+  if (gtk_widget_get_realized (squeezer))
+    squeeze_realize_cb (squeezer);
 }

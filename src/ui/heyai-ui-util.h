@@ -52,6 +52,14 @@ void        heyai_ui_toast               (GtkWidget         *widget,
  * toast, never cut (heyai_window_error()). */
 void        heyai_ui_error               (GtkWidget         *widget,
                                           const char        *message);
+/* @child (a child of an AdwSqueezer, the icon-only form of a labelled
+ * button) may be chosen only while the window is narrower than @width
+ * px.  Without it the header bar gives its centred view switcher its
+ * natural width first, and the squeezer takes the icon even at 1200 px;
+ * with it the labelled form's width is the squeezer's minimum on wide
+ * windows, and the switcher narrows instead. */
+void        heyai_ui_squeeze_below_width (GtkWidget         *child,
+                                          int                width);
 /* User data for an async callback that must not keep @object alive (a card
  * whose thumbnail arrives after the card went): the callback takes it back
  * with heyai_ui_weak_ref_steal(), which frees it and returns a new reference

@@ -1128,7 +1128,7 @@ test_regenerate_after_clip (Fixture       *f,
     g_assert_no_error (error);
     g_assert_cmpint (heyai_scene_get_status (scene), ==, HEYAI_SCENE_STATUS_APPROVED);
   }
-  g_assert_cmpint (settled (f), ==, HEYAI_PROJECT_STATUS_ANIMATING_SCENES);
+  g_assert_cmpint (settled (f), ==, HEYAI_PROJECT_STATUS_CLIPS_OUTDATED);
 
   /* The planner says one clip (scene 1 only), and the run makes exactly it. */
   {
@@ -1163,7 +1163,7 @@ test_regenerate_after_clip (Fixture       *f,
     g_assert_cmpint (heyai_scene_get_status (scene), ==, HEYAI_SCENE_STATUS_APPROVED);
   }
   g_assert_true (lineage_at (f, 1).clip_stale);
-  g_assert_cmpint (settled (f), ==, HEYAI_PROJECT_STATUS_ANIMATING_SCENES);
+  g_assert_cmpint (settled (f), ==, HEYAI_PROJECT_STATUS_CLIPS_OUTDATED);
   {
     g_autoptr(HeyaiScene) scene = scene_at (f, 1);
     g_assert_true (heyai_pipeline_select_take (f->store, scene, HEYAI_ASSET_KIND_CLIP, 1, &error));
@@ -1208,7 +1208,7 @@ test_retry_failed_clip (Fixture       *f,
   }
   g_assert_true (flags & HEYAI_RUN_ANIMATE);
   g_assert_false (flags & HEYAI_RUN_IMAGES);
-  g_assert_cmpint (settled (f), ==, HEYAI_PROJECT_STATUS_ANIMATING_SCENES);
+  g_assert_cmpint (settled (f), ==, HEYAI_PROJECT_STATUS_READY_TO_ANIMATE);
 
   heyai_test_provider_set_failure (f->provider, HEYAI_ROLE_ANIMATOR, 2, -1);
   {
