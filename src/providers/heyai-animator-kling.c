@@ -15,7 +15,7 @@
 #include "heyai-media.h"
 #include "heyai-jwt.h"
 #include "heyai-llm-schema.h"
-#include "heyai-remote-job.h"
+#include "heyai-remote-provider.h"
 #include "heyai-secrets.h"
 
 #define DEFAULT_POLL_MS      10000
@@ -314,9 +314,6 @@ classify (HeyaiRemoteProvider  *base,
 typedef struct
 {
   HeyaiRemoteJob remote;         /* first: the engine's part */
-  char       *resume_id;         /* a task accepted before (a restart) */
-  HeyaiJobState recorded_state;  /* the job's state when this attempt began */
-  int         attempts;
   char       *end_frame_path;    /* NULL: none asked, or not sent */
   char      **references;        /* sent as image_list after the still; NULL: image2video */
   char       *references_note;
@@ -329,16 +326,12 @@ typedef struct
   HeyaiCameraMove camera;
   char       *external_id;
   GBytes     *body;         /* the create request's JSON */
-  guint       submit_attempts;
-  guint       lookup_attempts;
-  gboolean    lookup_first;
 } ClipData;
 
 static void
 clip_data_free (ClipData *data)
 {
   heyai_remote_job_clear (&data->remote);
-  g_free (data->resume_id);
   g_free (data->end_frame_path);
   g_strfreev (data->references);
   g_free (data->references_note);
@@ -361,9 +354,6 @@ finish_error (GTask  *task,
   g_task_return_error (task, error);
   g_object_unref (task);
 }
-
-static void submit (GTask *task);
-static void lookup (GTask *task);
 
 /* -- the engine's hooks ------------------------------------------------- */
 
@@ -534,246 +524,182 @@ make_result (GTask               *task,
   return gen;
 }
 
-static const HeyaiRemoteJobHooks remote_hooks = {
-  .status_request = status_request,
-  .read_status = read_status,
-  .prepare_download = prepare_download,
-  .make_result = make_result,
-};
+/* -- the submit and the lookup by external_task_id ----------------------- */
 
-/* Commits the task id (before any poll), then reads the task it came with. */
-static void
-adopt_task (GTask             *task,
-            HeyaiHttpResponse *response)
+static HeyaiHttpRequest *
+build_submit (GTask *task)
+{
+  ClipData *data = g_task_get_task_data (task);
+  HeyaiHttpRequest *request = heyai_http_request_new ("POST", data->endpoint);
+
+  /* The body (with the still in base64, up to ~13 MB) was built once in a
+   * worker thread; every attempt sends the same bytes, with the same
+   * external_task_id (Kling's idempotency key). */
+  heyai_http_request_set_body (request, "application/json", data->body);
+  return request;
+}
+
+static HeyaiHttpRequest *
+find_by_external_id (GTask *task)
+{
+  ClipData *data = g_task_get_task_data (task);
+  g_autofree char *escaped = g_uri_escape_string (data->external_id, NULL, FALSE);
+  g_autofree char *path = g_strdup_printf ("%s/%s", data->endpoint, escaped);
+
+  return heyai_http_request_new ("GET", path);
+}
+
+/* A task in the answer: its id (the engine commits it, then reads the
+ * task's status from the same answer). */
+static HeyaiRemoteSubmit
+take_task (HeyaiHttpResponse  *response,
+           char              **remote_id,
+           GError            **error)
 {
   const char *task_id = heyai_json_object_get_string_or_null (data_object (response), "task_id");
 
   if (task_id == NULL || *task_id == '\0')
     {
-      finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                       _("Kling accepted the clip but sent no task id. Try again.")));
-      return;
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                   _("Kling accepted the clip but sent no task id. Try again."));
+      return HEYAI_REMOTE_SUBMIT_FAILED;
     }
-  heyai_remote_job_accepted (task, task_id, response);
+  *remote_id = g_strdup (task_id);
+  return HEYAI_REMOTE_SUBMIT_ACCEPTED;
 }
 
-/* -- lookup by external_task_id (a lost create answer) ------------------ */
-
-static void
-lookup_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+static gboolean
+carries_task (HeyaiHttpResponse *response,
+              gint64             code)
 {
-  GTask *task = user_data;
+  return heyai_http_response_get_status (response) == 200 && code == 0 && data_object (response) != NULL;
+}
+
+static HeyaiRemoteSubmit
+read_submit_answer (GTask              *task,
+                    HeyaiHttpResponse  *response,
+                    char              **remote_id,
+                    GError            **error)
+{
   HeyaiAnimatorKling *self = g_task_get_source_object (task);
-  ClipData *data = g_task_get_task_data (task);
-  g_autoptr(HeyaiHttpResponse) response = NULL;
-  g_autoptr(GError) error = NULL;
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+  guint status = heyai_http_response_get_status (response);
   const char *message = NULL;
-  gint64 code;
-  guint status;
+  gint64 code = business_code (response, &message);
+  g_autoptr(GError) refusal = NULL;
 
-  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
-  if (response == NULL)
-    {
-      finish_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  status = heyai_http_response_get_status (response);
-  code = business_code (response, &message);
-  if (status == 200 && code == 0 && data_object (response) != NULL)
-    {
-      g_debug ("Kling: found task for %s, resuming", data->external_id);
-      adopt_task (task, response);
-      return;
-    }
-  if (status == 404 || code == 1203)
-    {
-      g_debug ("Kling: no task for %s, submitting", data->external_id);
-      submit (task);
-      return;
-    }
-  if (status / 100 == 2 && ++data->lookup_attempts < MAX_LOOKUP_ATTEMPTS)
-    {
-      /* Unreadable answer: ask again rather than guess. */
-      heyai_remote_job_wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), response, data->lookup_attempts), lookup);
-      return;
-    }
-
-  switch (heyai_remote_provider_classify (BASE (self), response, &error))
-    {
-    case HEYAI_HTTP_VERDICT_RETRY:
-      if (++data->lookup_attempts < MAX_LOOKUP_ATTEMPTS)
-        {
-          heyai_remote_job_wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), response, data->lookup_attempts), lookup);
-          return;
-        }
-      finish_error (task, g_steal_pointer (&error));
-      return;
-    case HEYAI_HTTP_VERDICT_FINAL:
-      finish_error (task, g_steal_pointer (&error));
-      return;
-    default:
-      finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                       _("Kling answered %u when asked about clip %s."),
-                                       status, data->external_id));
-      return;
-    }
-}
-
-static void
-lookup (GTask *task)
-{
-  HeyaiAnimatorKling *self = g_task_get_source_object (task);
-  ClipData *data = g_task_get_task_data (task);
-  g_autofree char *escaped = g_uri_escape_string (data->external_id, NULL, FALSE);
-  g_autofree char *path = g_strdup_printf ("%s/%s", data->endpoint, escaped);
-  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", path);
-
-  heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS);
-  heyai_http_send_async (HTTP (self), request, g_task_get_cancellable (task), lookup_cb, task);
-}
-
-/* -- create ------------------------------------------------------------- */
-
-static void
-submitted_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GTask *task = user_data;
-  HeyaiAnimatorKling *self = g_task_get_source_object (task);
-  ClipData *data = g_task_get_task_data (task);
-  g_autoptr(HeyaiHttpResponse) response = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *message = NULL;
-  gint64 code;
-
-  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
-  if (response == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          finish_error (task, g_steal_pointer (&error));
-          return;
-        }
-      /* No HTTP answer: Kling may have accepted the task.  Ask before
-       * submitting again. */
-      g_debug ("Kling: create answer lost (%s), looking the task up", error->message);
-      if (data->submit_attempts >= MAX_SUBMIT_ATTEMPTS)
-        {
-          finish_error (task, g_steal_pointer (&error));
-          return;
-        }
-      heyai_remote_job_wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), NULL, data->submit_attempts), lookup);
-      return;
-    }
-
-  code = business_code (response, &message);
-  if (heyai_http_response_get_status (response) == 200 && code == 0 && data_object (response) != NULL)
-    {
-      adopt_task (task, response);
-      return;
-    }
+  if (carries_task (response, code))
+    return take_task (response, remote_id, error);
 
   /* A 2xx we cannot read (cut or garbled body): the task may exist. */
-  if (heyai_http_response_get_status (response) / 100 == 2 && data_object (response) == NULL)
+  if (status / 100 == 2 && data_object (response) == NULL)
     {
-      g_debug ("Kling: unreadable create answer, looking the task up");
-      if (data->submit_attempts >= MAX_SUBMIT_ATTEMPTS)
-        {
-          finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                           _("Kling sent answers HeyAI does not understand. Try again later.")));
-          return;
-        }
-      heyai_remote_job_wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), NULL, data->submit_attempts), lookup);
-      return;
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                   _("Kling sent answers HeyAI does not understand. Try again later."));
+      return HEYAI_REMOTE_SUBMIT_AMBIGUOUS;
     }
 
   /* Our own earlier request went through after all. */
   if (code == 1201 && message != NULL && strstr (message, "external_task_id") != NULL)
-    {
-      lookup (task);
-      return;
-    }
+    return HEYAI_REMOTE_SUBMIT_DUPLICATE;
 
   /* The account's parallel-task limit (1303; 1302, too fast, once its
    * retries ran out): the create was refused, nothing accepted.  The
    * pipeline lowers its limit for Kling and sends it again (same
    * external_task_id) when one of ours ends. */
-  if (code == 1303 || (code == 1302 && data->submit_attempts >= MAX_SUBMIT_ATTEMPTS))
+  if (code == 1303 || (code == 1302 && job->submits >= MAX_SUBMIT_ATTEMPTS))
     {
-      finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_CAPACITY,
-                                       _("Kling is busy with this account's other clips (%s); "
-                                         "the clip waits for one of them to finish."),
-                                       message != NULL ? message : _("no detail")));
-      return;
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_CAPACITY,
+                   _("Kling is busy with this account's other clips (%s); "
+                     "the clip waits for one of them to finish."),
+                   message != NULL ? message : _("no detail"));
+      return HEYAI_REMOTE_SUBMIT_FAILED;
     }
 
-  switch (heyai_remote_provider_classify (BASE (self), response, &error))
+  switch (heyai_remote_provider_classify (BASE (self), response, &refusal))
     {
     case HEYAI_HTTP_VERDICT_RETRY:
-      if (data->submit_attempts < MAX_SUBMIT_ATTEMPTS)
-        {
-          heyai_remote_job_wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), response, data->submit_attempts), submit);
-          return;
-        }
-      if (error != NULL)
-        error->code = HEYAI_ERROR_RETRYABLE;
-      finish_error (task, error != NULL ? g_steal_pointer (&error)
-                                        : g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
-                                                       _("Kling kept refusing the clip. Try again later.")));
-      return;
+      if (refusal != NULL)
+        refusal->code = HEYAI_ERROR_RETRYABLE;
+      else
+        refusal = g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+                               _("Kling kept refusing the clip. Try again later."));
+      g_propagate_error (error, g_steal_pointer (&refusal));
+      return HEYAI_REMOTE_SUBMIT_REFUSED;
     case HEYAI_HTTP_VERDICT_FINAL:
-      finish_error (task, g_steal_pointer (&error));
-      return;
+      g_propagate_error (error, g_steal_pointer (&refusal));
+      return HEYAI_REMOTE_SUBMIT_FAILED;
     default:
-      {
-        guint status = heyai_http_response_get_status (response);
-
-        if (status >= 500 || status == 408 || status == 429)
-          {
-            if (data->submit_attempts < MAX_SUBMIT_ATTEMPTS)
-              {
-                heyai_remote_job_wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), response, data->submit_attempts), submit);
-                return;
-              }
-            finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
-                                             _("Kling kept failing (HTTP %u). Try again later."), status));
-            return;
-          }
-        finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                         _("Kling answered the clip request with HTTP %u."), status));
-      }
+      if (status >= 500 || status == 408 || status == 429)
+        {
+          g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+                       _("Kling kept failing (HTTP %u). Try again later."), status);
+          return HEYAI_REMOTE_SUBMIT_REFUSED;
+        }
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                   _("Kling answered the clip request with HTTP %u."), status);
+      return HEYAI_REMOTE_SUBMIT_FAILED;
     }
 }
 
-static void
-submit (GTask *task)
+static HeyaiRemoteSubmit
+read_found (GTask              *task,
+            HeyaiHttpResponse  *response,
+            char              **remote_id,
+            GError            **error)
 {
   HeyaiAnimatorKling *self = g_task_get_source_object (task);
   ClipData *data = g_task_get_task_data (task);
-  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", data->endpoint);
+  guint status = heyai_http_response_get_status (response);
+  const char *message = NULL;
+  gint64 code = business_code (response, &message);
+  g_autoptr(GError) refusal = NULL;
+  HeyaiHttpVerdict verdict;
 
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+  if (carries_task (response, code))
+    return take_task (response, remote_id, error);
+  if (status == 404 || code == 1203)
+    return HEYAI_REMOTE_SUBMIT_NOT_FOUND;
+
+  verdict = heyai_remote_provider_classify (BASE (self), response, &refusal);
+  if (refusal == NULL || verdict == HEYAI_HTTP_VERDICT_DEFAULT)
     {
-      finish_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The clip was cancelled.")));
-      return;
+      g_clear_error (&refusal);
+      refusal = g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER, _("Kling answered %u when asked about clip %s."),
+                             status, data->external_id);
     }
-
-  data->submit_attempts++;
-  /* The body (with the still in base64, up to ~13 MB) was built once in a
-   * worker thread; every attempt sends the same bytes. */
-  heyai_http_request_set_body (request, "application/json", data->body);
-  /* One attempt per call: submitted_cb decides between retrying (the
-   * request was answered with a rejection) and looking the task up (no
-   * answer: it may have been accepted). */
-  heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS | HEYAI_HTTP_REQUEST_NO_RETRY);
-
-  heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_SUBMITTED);
-  heyai_http_send_async (HTTP (self), request, g_task_get_cancellable (task), submitted_cb, task);
+  g_propagate_error (error, g_steal_pointer (&refusal));
+  /* An unreadable 2xx or a busy Kling: ask again rather than guess. */
+  if (status / 100 == 2 || verdict == HEYAI_HTTP_VERDICT_RETRY)
+    return HEYAI_REMOTE_SUBMIT_AMBIGUOUS;
+  return HEYAI_REMOTE_SUBMIT_FAILED;
 }
+
+static guint
+retry_delay_ms (GTask             *task,
+                HeyaiHttpResponse *response,
+                guint              attempt)
+{
+  return heyai_remote_provider_retry_delay_ms (g_task_get_source_object (task), response, attempt);
+}
+
+static void build_body (GTask *task);
+
+static const HeyaiRemoteJobHooks remote_hooks = {
+  .prepare_submit = build_body,
+  .build_submit = build_submit,
+  .read_submit_answer = read_submit_answer,
+  .find_by_external_id = find_by_external_id,
+  .read_found = read_found,
+  .retry_delay_ms = retry_delay_ms,
+  .max_submits = MAX_SUBMIT_ATTEMPTS,
+  .max_lookups = MAX_LOOKUP_ATTEMPTS,
+  .answer_has_status = TRUE,
+  .status_request = status_request,
+  .read_status = read_status,
+  .prepare_download = prepare_download,
+  .make_result = make_result,
+};
 
 /* -- the create body, built off the main thread ------------------------- */
 
@@ -1044,10 +970,7 @@ body_ready_cb (GObject      *source,
         data->references_note = g_steal_pointer (&note);
     }
   body_output_free (output);
-  if (data->lookup_first)
-    lookup (task);
-  else
-    submit (task);
+  heyai_remote_job_submit (task);
 }
 
 static void
@@ -1081,32 +1004,6 @@ build_body (GTask *task)
 }
 
 static void
-start (GTask *task)
-{
-  ClipData *data = g_task_get_task_data (task);
-  const char *remote = data->resume_id;
-  HeyaiJobState state = data->recorded_state;
-
-  if (remote != NULL && *remote != '\0')
-    {
-      g_debug ("Kling: resuming task %s", remote);
-      heyai_remote_job_resume (task, remote);
-      return;
-    }
-
-  /* Maybe submitted before with the answer never recorded (a crash, a lost
-   * connection): ask Kling by external_task_id first; "not found" leads to
-   * a submission.  A job in its first attempt (the pipeline marks it
-   * running with attempts 1) cannot have been submitted yet.  Whatever the
-   * state says, a duplicate external_task_id at submit also ends in the
-   * lookup, so a task is never paid twice. */
-  data->lookup_first = state == HEYAI_JOB_STATE_SUBMITTED ||
-                       ((state == HEYAI_JOB_STATE_RUNNING || state == HEYAI_JOB_STATE_DOWNLOADING) &&
-                        data->attempts != 1);
-  build_body (task);
-}
-
-static void
 credentials_ready (GTask *task)
 {
   HeyaiRemoteJobStep next = g_object_get_data (G_OBJECT (task), "heyai-next");
@@ -1115,7 +1012,7 @@ credentials_ready (GTask *task)
   if (next != NULL)
     next (task);
   else
-    start (task);
+    heyai_remote_job_start (task);
 }
 
 static void
@@ -1187,9 +1084,6 @@ heyai_animator_kling_animate_async (HeyaiAnimator       *animator,
                          heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling")),
                          HEYAI_REMOTE_MEDIA_CLIP, reporter, input, heyai_scene_get_position (scene),
                          heyai_remote_provider_get_poll_interval (BASE (self)), heyai_remote_provider_get_max_wait (BASE (self)));
-  data->resume_id = g_strdup (input->remote_id);
-  data->recorded_state = input->state;
-  data->attempts = input->attempts;
   data->still_path = g_strdup (input->still_path);
   data->duration = heyai_kling_model_duration (MODEL (self), heyai_scene_get_duration (scene));
   data->camera = heyai_scene_get_camera_move (scene);

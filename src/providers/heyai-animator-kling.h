@@ -49,7 +49,7 @@
 
 #include "heyai-providers.h"
 #include "heyai-http.h"
-#include "heyai-remote-job.h"
+#include "heyai-remote-provider.h"
 
 G_BEGIN_DECLS
 

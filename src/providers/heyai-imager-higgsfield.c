@@ -14,7 +14,7 @@
 #include "heyai-prompt-composer.h"
 #include "heyai-media.h"
 #include "heyai-llm-schema.h"
-#include "heyai-remote-job.h"
+#include "heyai-remote-provider.h"
 #include "heyai-secrets.h"
 
 #define DEFAULT_POLL_MS   2000
@@ -220,22 +220,17 @@ heyai_imager_higgsfield_get_concurrency_cap (HeyaiImagerHiggsfield *self)
 typedef struct
 {
   HeyaiRemoteJob  remote;      /* first: the engine's part */
-  char         *resume_id;    /* a request accepted before (a restart) */
-  gboolean     *accepted;     /* the cap gate's: set once Higgsfield took the request */
   char         *references_note;
   char         *reference_path;   /* soul/reference: the image to upload first */
   char         *reference_url;    /* ... and where Higgsfield serves it once uploaded */
   char         *prompt;
   char         *aspect;
-  guint         refused_submits;  /* answers that prove the submit was not accepted */
-  guint         unsent_submits;   /* attempts that never reached Higgsfield */
 } GenData;
 
 static void
 gen_data_free (GenData *data)
 {
   heyai_remote_job_clear (&data->remote);
-  g_free (data->resume_id);
   g_free (data->references_note);
   g_free (data->reference_path);
   g_free (data->reference_url);
@@ -243,8 +238,6 @@ gen_data_free (GenData *data)
   g_free (data->aspect);
   g_free (data);
 }
-
-static void submit (GTask *task);
 
 static void
 add_auth (HeyaiImagerHiggsfield *self,
@@ -396,153 +389,15 @@ read_status (GTask              *task,
   return HEYAI_REMOTE_STATUS_FAILED;
 }
 
-static const HeyaiRemoteJobHooks remote_hooks = {
-  .status_request = status_request,
-  .read_status = read_status,
-  .cancel_remote = cancel_remote,
-  .make_result = make_result,
-};
+/* -- the submit ---------------------------------------------------------- */
 
-/* The submit's answer was lost (no answer, a dropped connection, a 5xx,
- * something that is not Higgsfield's JSON): Higgsfield has no idempotency
- * key, so the request may have been accepted and billed.  It is never sent
- * again automatically (API-CONTRACTS.md C.1 item 4). */
-static void
-return_in_doubt (GTask             *task,
-                 HeyaiHttpResponse *response,
-                 const char        *what)
-{
-  GenData *data = g_task_get_task_data (task);
-  const char *correlation = response != NULL ? heyai_http_response_get_header (response, "X-Correlation-ID") : NULL;
-  g_autofree char *reference = NULL;
-
-  if (correlation != NULL && *correlation != '\0')
-    /* Translators: %s is Higgsfield's correlation id of the request. */
-    reference = g_strdup_printf (_(" (correlation id %s)"), correlation);
-
-  g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_IN_DOUBT,
-                           _("Scene %d: Higgsfield may have accepted this still; check its dashboard, "
-                             "or make the still again (%s%s)."),
-                           data->remote.position, what, reference != NULL ? reference : "");
-}
-
-static void
-submitted_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GTask *task = user_data;   /* owned */
-  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
-  GenData *data = g_task_get_task_data (task);
-  g_autoptr(HeyaiHttpResponse) response = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *request_id;
-  guint status;
-
-  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
-  if (response == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else if (heyai_http_result_maybe_sent (HEYAI_HTTP (source), result))
-        return_in_doubt (task, NULL, error->message);
-      else
-        {
-          HeyaiRetryPolicy policy;
-
-          /* The request never left (connection refused, DNS or TLS
-           * failure): nothing can have been accepted, sending it again is
-           * safe, under the HTTP layer's retry rules. */
-          heyai_http_get_retry_policy (HTTP (self), &policy);
-          if (++data->unsent_submits < MAX (policy.max_attempts, 1))
-            {
-              double delay = heyai_http_next_delay (HTTP (self), data->unsent_submits, -1);
-
-              g_debug ("Higgsfield: scene %d: the submit was not sent (%s), trying again in %.3f s",
-                       data->remote.position, error->message, delay);
-              heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_RUNNING);
-              heyai_remote_job_wait_then (task, (guint) (delay * 1000), submit);
-              return;
-            }
-          heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_RUNNING);   /* nothing on its way */
-          /* Translators: %s is the network failure ("Could not reach Higgsfield (…). …"). */
-          g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
-                                   _("Scene %d: the still was not sent, so nothing was billed. %s"),
-                                   data->remote.position, error->message);
-        }
-      g_object_unref (task);
-      return;
-    }
-
-  status = heyai_http_response_get_status (response);
-  if (status >= 300)
-    {
-      const char *detail = heyai_json_object_get_string_or_null (heyai_http_response_get_object (response, NULL),
-                                                                 "detail");
-      gboolean has_detail = detail != NULL;
-      /* classify() answers RETRY for the concurrency cap (400, C.1 item 2:
-       * nothing was accepted) and learns the cap from it. */
-      HeyaiHttpVerdict verdict = heyai_remote_provider_classify (BASE (self), response, &error);
-
-      /* An answer that proves the request was refused: final, or safe to send again. */
-      if (verdict == HEYAI_HTTP_VERDICT_FINAL)
-        {
-          if (error == NULL)
-            g_set_error (&error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                         _("Higgsfield refused the still (HTTP %u)."), status);
-          g_task_return_error (task, g_steal_pointer (&error));
-          g_object_unref (task);
-          return;
-        }
-      if (verdict == HEYAI_HTTP_VERDICT_RETRY || status == 429 || status == 423 ||
-          (status >= 400 && status < 500) || (status == 503 && has_detail))
-        {
-          g_clear_error (&error);
-          if (++data->refused_submits <= MAX_REFUSED_SUBMITS)
-            {
-              double delay = heyai_http_next_delay (HTTP (self), data->refused_submits, -1);
-
-              heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_RUNNING);   /* nothing on its way */
-              heyai_remote_job_wait_then (task, (guint) (delay * 1000), submit);
-              return;
-            }
-          g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
-                                   _("Higgsfield is busy and did not take the still (HTTP %u). Try again later."),
-                                   status);
-          g_object_unref (task);
-          return;
-        }
-
-      {
-        g_autofree char *what = g_strdup_printf (_("HTTP %u"), status);
-        return_in_doubt (task, response, what);
-      }
-      g_object_unref (task);
-      return;
-    }
-
-  request_id = heyai_json_object_get_string_or_null (heyai_http_response_get_object (response, NULL),
-                                                     "request_id");
-  if (request_id == NULL || *request_id == '\0')
-    {
-      return_in_doubt (task, response, _("the answer carried no request id"));
-      g_object_unref (task);
-      return;
-    }
-
-  /* Commit the id before anything else: a restart resumes from here. */
-  if (data->accepted != NULL)
-    *data->accepted = TRUE;
-  heyai_remote_job_accepted (task, request_id, NULL);   /* cancelled meanwhile: cancels it at Higgsfield */
-}
-
-static void
-submit (GTask *task)
+static HeyaiHttpRequest *
+build_submit (GTask *task)
 {
   HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
   GenData *data = g_task_get_task_data (task);
   g_autofree char *path = g_strdup_printf ("/%s", MODEL (self));
-  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", path);
+  HeyaiHttpRequest *request = heyai_http_request_new ("POST", path);
   g_autoptr(JsonObject) body = json_object_new ();
 
   json_object_set_string_member (body, "prompt", data->prompt);
@@ -560,18 +415,89 @@ submit (GTask *task)
       json_object_set_string_member (body, "resolution", self->resolution);
       json_object_set_int_member (body, "num_images", 1);
     }
-
+  /* No idempotency key: the engine never resends a submit that may have
+   * been accepted (no lookup hook: in doubt). */
   add_auth (self, request);
   heyai_http_request_set_json_object (request, body);
-  /* No idempotency key: a lost answer is never retried blindly; every
-   * answer comes back here to be judged. */
-  heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_NO_RETRY | HEYAI_HTTP_REQUEST_ANY_STATUS);
-
-  /* A submit on its way is not cut short by a cancellation: its answer
-   * says whether it was accepted (then it is cancelled properly, or kept). */
-  heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_SUBMITTED);
-  heyai_http_send_async (HTTP (self), request, NULL, submitted_cb, task);
+  return request;
 }
+
+/* An answer that may hide an acceptance: what it was, with the
+ * correlation id support asks for. */
+static HeyaiRemoteSubmit
+in_doubt (HeyaiHttpResponse  *response,
+          const char         *what,
+          GError            **error)
+{
+  const char *correlation = heyai_http_response_get_header (response, "X-Correlation-ID");
+  g_autofree char *reference = NULL;
+
+  if (correlation != NULL && *correlation != '\0')
+    /* Translators: %s is Higgsfield's correlation id of the request. */
+    reference = g_strdup_printf (_(" (correlation id %s)"), correlation);
+  g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER, "%s%s", what, reference != NULL ? reference : "");
+  return HEYAI_REMOTE_SUBMIT_AMBIGUOUS;
+}
+
+static HeyaiRemoteSubmit
+read_submit_answer (GTask              *task,
+                    HeyaiHttpResponse  *response,
+                    char              **remote_id,
+                    GError            **error)
+{
+  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
+  guint status = heyai_http_response_get_status (response);
+  JsonObject *root = heyai_http_response_get_object (response, NULL);
+  const char *request_id;
+
+  if (status >= 300)
+    {
+      gboolean has_detail = heyai_json_object_get_string_or_null (root, "detail") != NULL;
+      g_autoptr(GError) refusal = NULL;
+      g_autofree char *what = NULL;
+      /* classify() answers RETRY for the concurrency cap (400, C.1 item 2:
+       * nothing was accepted) and learns the cap from it. */
+      HeyaiHttpVerdict verdict = heyai_remote_provider_classify (BASE (self), response, &refusal);
+
+      /* An answer that proves the request was refused: final, or safe to send again. */
+      if (verdict == HEYAI_HTTP_VERDICT_FINAL)
+        {
+          if (refusal == NULL)
+            g_set_error (&refusal, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                         _("Higgsfield refused the still (HTTP %u)."), status);
+          g_propagate_error (error, g_steal_pointer (&refusal));
+          return HEYAI_REMOTE_SUBMIT_FAILED;
+        }
+      if (verdict == HEYAI_HTTP_VERDICT_RETRY || status == 429 || status == 423 ||
+          (status >= 400 && status < 500) || (status == 503 && has_detail))
+        {
+          g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+                       _("Higgsfield is busy and did not take the still (HTTP %u). Try again later."), status);
+          return HEYAI_REMOTE_SUBMIT_REFUSED;
+        }
+      what = g_strdup_printf (_("HTTP %u"), status);
+      return in_doubt (response, what, error);
+    }
+
+  request_id = heyai_json_object_get_string_or_null (root, "request_id");
+  if (request_id == NULL || *request_id == '\0')
+    return in_doubt (response, _("the answer carried no request id"), error);
+  *remote_id = g_strdup (request_id);
+  return HEYAI_REMOTE_SUBMIT_ACCEPTED;
+}
+
+static void prepare_submit (GTask *task);
+
+static const HeyaiRemoteJobHooks remote_hooks = {
+  .prepare_submit = prepare_submit,
+  .build_submit = build_submit,
+  .read_submit_answer = read_submit_answer,
+  .max_submits = 1 + MAX_REFUSED_SUBMITS,
+  .status_request = status_request,
+  .read_status = read_status,
+  .cancel_remote = cancel_remote,
+  .make_result = make_result,
+};
 
 /* -- a reference image, uploaded first (contracts 2.6) -------------------- */
 
@@ -606,7 +532,7 @@ put_done_cb (GObject      *source,
       upload_failed (task, error);
       return;
     }
-  submit (task);
+  heyai_remote_job_submit (task);
 }
 
 static const char *
@@ -710,21 +636,20 @@ reference_loaded_cb (GObject      *source,
   heyai_http_send_async (HTTP (self), request, g_task_get_cancellable (task), upload_url_cb, task);
 }
 
+/* The engine's prepare_submit: soul/reference's image is uploaded first. */
 static void
-start (GTask *task)   /* owned */
+prepare_submit (GTask *task)   /* owned */
 {
   GenData *data = g_task_get_task_data (task);
 
-  if (data->resume_id != NULL && *data->resume_id != '\0')
-    heyai_remote_job_resume (task, data->resume_id);
-  else if (data->reference_path != NULL && data->reference_url == NULL)
+  if (data->reference_path != NULL && data->reference_url == NULL)
     {
       g_autoptr(GFile) file = g_file_new_for_path (data->reference_path);
 
       g_file_load_bytes_async (file, g_task_get_cancellable (task), reference_loaded_cb, task);
     }
   else
-    submit (task);
+    heyai_remote_job_submit (task);
 }
 
 static void
@@ -760,7 +685,7 @@ credentials_cb (GObject      *source,
   if (g_object_get_data (G_OBJECT (task), "heyai-next") != NULL)
     ((void (*) (GTask *)) g_object_get_data (G_OBJECT (task), "heyai-next")) (task);   /* Test connection */
   else
-    start (task);
+    heyai_remote_job_start (task);
 }
 
 /* One generation, behind the engine's concurrency gate
@@ -788,8 +713,7 @@ heyai_imager_higgsfield_generate_async (HeyaiRemoteProvider *base,
                          heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_IMAGER, "higgsfield")),
                          HEYAI_REMOTE_MEDIA_STILL, reporter, input, heyai_scene_get_position (scene),
                          heyai_remote_provider_get_poll_interval (BASE (self)), heyai_remote_provider_get_max_wait (BASE (self)));
-  data->resume_id = g_strdup (input->remote_id);
-  data->accepted = accepted;
+  data->remote.accepted = accepted;
   {
     HeyaiPromptParts parts;
 
@@ -831,7 +755,7 @@ heyai_imager_higgsfield_generate_async (HeyaiRemoteProvider *base,
     }
 
   if (self->key_id != NULL)
-    start (task);
+    heyai_remote_job_start (task);
   else
     heyai_secrets_get_async (HEYAI_SECRET_HIGGSFIELD, cancellable, credentials_cb, task);
 }
