@@ -1003,21 +1003,6 @@ build_body (GTask *task)
   g_task_run_in_thread (body_task, build_body_thread);
 }
 
-static void
-credentials_ready (GTask *task)
-{
-  HeyaiRemoteJobStep next = g_object_get_data (G_OBJECT (task), "heyai-next");
-
-  /* A task other than a clip (Test connection) says what comes next. */
-  if (next != NULL)
-    next (task);
-  else
-    heyai_remote_job_start (task);
-}
-
-static void
-resolve_credentials (GTask *task);
-
 /* Which of the asked references and end frame this model can take; the
  * rest is said in the result (never silently dropped). */
 static void
@@ -1080,10 +1065,8 @@ heyai_animator_kling_animate_async (HeyaiAnimator       *animator,
   g_task_set_source_tag (task, heyai_animator_kling_animate_async);
 
   data = g_new0 (ClipData, 1);
-  heyai_remote_job_init (&data->remote, &remote_hooks, HTTP (self),
-                         heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling")),
-                         HEYAI_REMOTE_MEDIA_CLIP, reporter, input, heyai_scene_get_position (scene),
-                         heyai_remote_provider_get_poll_interval (BASE (self)), heyai_remote_provider_get_max_wait (BASE (self)));
+  heyai_remote_provider_job_init (BASE (self), &data->remote, &remote_hooks, HEYAI_REMOTE_MEDIA_CLIP, reporter, input,
+                                  heyai_scene_get_position (scene));
   data->still_path = g_strdup (input->still_path);
   data->duration = heyai_kling_model_duration (MODEL (self), heyai_scene_get_duration (scene));
   data->camera = heyai_scene_get_camera_move (scene);
@@ -1129,7 +1112,7 @@ heyai_animator_kling_animate_async (HeyaiAnimator       *animator,
       return;
     }
 
-  resolve_credentials (task);
+  heyai_remote_provider_with_credentials (task, heyai_remote_job_start);
 }
 
 static HeyaiGenResult *
@@ -1157,79 +1140,37 @@ set_jwt_keys (HeyaiAnimatorKling *self,
   self->jwt = heyai_jwt_cache_new (access, secret, HEYAI_JWT_DEFAULT_LIFETIME);
 }
 
-static void
-api_key_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+/* The descriptor row's entries: access key, secret key (a JWT is made
+ * from both), or else an API key used as is. */
+static gboolean
+has_credentials (HeyaiRemoteProvider *base)
 {
-  GTask *task = user_data;
-  HeyaiAnimatorKling *self = g_task_get_source_object (task);
-  g_autofree char *key = heyai_secrets_get_finish (result, NULL);
-  GError *error = NULL;
+  HeyaiAnimatorKling *self = HEYAI_ANIMATOR_KLING (base);
 
-  if (key == NULL)
-    {
-      heyai_secrets_set_missing_error (&error, HEYAI_SECRET_KLING_ACCESS);
-      finish_error (task, error);
-      return;
-    }
-  if (self->jwt == NULL && self->api_key == NULL)
-    self->api_key = g_steal_pointer (&key);
-  credentials_ready (task);
+  return self->jwt != NULL || self->api_key != NULL;
 }
 
-static void
-secret_key_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+static gboolean
+take_credentials (HeyaiRemoteProvider  *base,
+                  const char * const   *values,
+                  GError              **error)
 {
-  GTask *task = user_data;
-  HeyaiAnimatorKling *self = g_task_get_source_object (task);
-  const char *access = g_object_get_data (G_OBJECT (task), "kling-access");
-  g_autofree char *secret = heyai_secrets_get_finish (result, NULL);
-  GError *error = NULL;
+  HeyaiAnimatorKling *self = HEYAI_ANIMATOR_KLING (base);
+  const char *access = values[0];
+  const char *secret = access != NULL ? values[1] : NULL;
+  const char *api_key = access == NULL ? values[2] : NULL;
 
-  if (secret == NULL)
-    {
-      heyai_secrets_set_missing_error (&error, HEYAI_SECRET_KLING_SECRET);
-      finish_error (task, error);
-      return;
-    }
-  if (self->jwt == NULL && self->api_key == NULL)
+  if (access != NULL && secret != NULL)
     set_jwt_keys (self, access, secret);
-  memset (secret, 0, strlen (secret));
-  credentials_ready (task);
-}
-
-static void
-access_key_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GTask *task = user_data;
-  g_autofree char *access = heyai_secrets_get_finish (result, NULL);
-
-  if (access == NULL)
-    {
-      heyai_secrets_get_async (HEYAI_SECRET_KLING_API_KEY, g_task_get_cancellable (task),
-                               api_key_cb, task);
-      return;
-    }
-  g_object_set_data_full (G_OBJECT (task), "kling-access", g_steal_pointer (&access), g_free);
-  heyai_secrets_get_async (HEYAI_SECRET_KLING_SECRET, g_task_get_cancellable (task),
-                           secret_key_cb, task);
-}
-
-static void
-resolve_credentials (GTask *task)
-{
-  HeyaiAnimatorKling *self = g_task_get_source_object (task);
-
-  if (self->jwt != NULL || self->api_key != NULL)
-    credentials_ready (task);
+  else if (api_key != NULL)
+    self->api_key = g_strdup (api_key);
   else
-    heyai_secrets_get_async (HEYAI_SECRET_KLING_ACCESS, g_task_get_cancellable (task),
-                             access_key_cb, task);
+    {
+      /* the secret key when only it is missing, else the access key */
+      heyai_secrets_set_missing_error (error, heyai_remote_provider_get_secret (base, access != NULL ? 1 : 0));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1365,8 +1306,6 @@ heyai_animator_kling_set_property (GObject      *object,
     }
 }
 
-static void              with_credentials (GTask               *task,
-                                           HeyaiRemoteJobStep   next);
 static HeyaiHttpRequest *test_request     (HeyaiRemoteProvider *base);
 
 static void
@@ -1385,7 +1324,8 @@ heyai_animator_kling_class_init (HeyaiAnimatorKlingClass *klass)
   remote_class->default_model = HEYAI_KLING_DEFAULT_MODEL;
   remote_class->configure = heyai_animator_kling_configure;
   remote_class->classify = classify;
-  remote_class->with_credentials = with_credentials;
+  remote_class->has_credentials = has_credentials;
+  remote_class->take_credentials = take_credentials;
   remote_class->test_request = test_request;
   remote_class->default_poll_ms = DEFAULT_POLL_MS;
   remote_class->default_max_wait = DEFAULT_MAX_WAIT;
@@ -1438,19 +1378,20 @@ GObject *
 heyai_animator_kling_create (const char  *data_dir,
                              GError     **error)
 {
-  g_autofree char *access = heyai_secrets_dup_from_env (HEYAI_SECRET_KLING_ACCESS);
-  g_autofree char *secret = heyai_secrets_dup_from_env (HEYAI_SECRET_KLING_SECRET);
+  const HeyaiProviderDescriptor *descriptor = heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling");
+  g_autofree char *access = heyai_secrets_dup_from_env (heyai_provider_descriptor_secret (descriptor, 0));
+  g_autofree char *secret = heyai_secrets_dup_from_env (heyai_provider_descriptor_secret (descriptor, 1));
   g_autofree char *api_key = NULL;
   g_auto(HeyaiProviderConfig) config = { 0 };
   HeyaiAnimatorKling *self;
 
   if (access != NULL && secret == NULL)
     {
-      heyai_secrets_set_missing_error (error, HEYAI_SECRET_KLING_SECRET);
+      heyai_secrets_set_missing_error (error, heyai_provider_descriptor_secret (descriptor, 1));
       return NULL;
     }
   heyai_provider_config_init_from_env (&config, data_dir);
-  if (access == NULL && (api_key = heyai_secrets_dup_from_env (HEYAI_SECRET_KLING_API_KEY)) != NULL)
+  if (access == NULL && (api_key = heyai_secrets_dup_from_env (heyai_provider_descriptor_secret (descriptor, 2))) != NULL)
     self = heyai_animator_kling_new_with_api_key (config.kling_base_url, api_key, NULL, NULL);
   else
     self = heyai_animator_kling_new (config.kling_base_url, access, secret, NULL, NULL);
@@ -1469,14 +1410,6 @@ test_request (HeyaiRemoteProvider *base)
   heyai_http_request_add_query (request, "pageNum", "1");
   heyai_http_request_add_query (request, "pageSize", "1");
   return request;
-}
-
-static void
-with_credentials (GTask              *task,
-                  HeyaiRemoteJobStep  next)
-{
-  g_object_set_data (G_OBJECT (task), "heyai-next", next);
-  resolve_credentials (task);
 }
 
 void

@@ -652,40 +652,27 @@ prepare_submit (GTask *task)   /* owned */
     heyai_remote_job_submit (task);
 }
 
-static void
-credentials_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  GTask *task = user_data;   /* owned */
-  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *pair = heyai_secrets_get_finish (result, &error);
-  g_autofree char *id = NULL;
-  g_autofree char *secret = NULL;
+/* -- credentials: the descriptor row's one "key:secret" entry ------------- */
 
-  if (pair == NULL)
+static gboolean
+has_credentials (HeyaiRemoteProvider *base)
+{
+  return HEYAI_IMAGER_HIGGSFIELD (base)->key_id != NULL;
+}
+
+static gboolean
+take_credentials (HeyaiRemoteProvider  *base,
+                  const char * const   *values,
+                  GError              **error)
+{
+  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (base);
+
+  if (values[0] == NULL || !heyai_secrets_split_pair (values[0], &self->key_id, &self->key_secret))
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
+      heyai_secrets_set_missing_error (error, heyai_remote_provider_get_secret (base, 0));
+      return FALSE;
     }
-  if (!heyai_secrets_split_pair (pair, &id, &secret))
-    {
-      heyai_secrets_set_missing_error (&error, HEYAI_SECRET_HIGGSFIELD);
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-  if (self->key_id == NULL)
-    {
-      self->key_id = g_steal_pointer (&id);
-      self->key_secret = g_steal_pointer (&secret);
-    }
-  if (g_object_get_data (G_OBJECT (task), "heyai-next") != NULL)
-    ((void (*) (GTask *)) g_object_get_data (G_OBJECT (task), "heyai-next")) (task);   /* Test connection */
-  else
-    heyai_remote_job_start (task);
+  return TRUE;
 }
 
 /* One generation, behind the engine's concurrency gate
@@ -709,10 +696,8 @@ heyai_imager_higgsfield_generate_async (HeyaiRemoteProvider *base,
   g_task_set_source_tag (task, heyai_imager_higgsfield_generate_async);
 
   data = g_new0 (GenData, 1);
-  heyai_remote_job_init (&data->remote, &remote_hooks, HTTP (self),
-                         heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_IMAGER, "higgsfield")),
-                         HEYAI_REMOTE_MEDIA_STILL, reporter, input, heyai_scene_get_position (scene),
-                         heyai_remote_provider_get_poll_interval (BASE (self)), heyai_remote_provider_get_max_wait (BASE (self)));
+  heyai_remote_provider_job_init (base, &data->remote, &remote_hooks, HEYAI_REMOTE_MEDIA_STILL, reporter, input,
+                                  heyai_scene_get_position (scene));
   data->remote.accepted = accepted;
   {
     HeyaiPromptParts parts;
@@ -754,10 +739,7 @@ heyai_imager_higgsfield_generate_async (HeyaiRemoteProvider *base,
       return;
     }
 
-  if (self->key_id != NULL)
-    heyai_remote_job_start (task);
-  else
-    heyai_secrets_get_async (HEYAI_SECRET_HIGGSFIELD, cancellable, credentials_cb, task);
+  heyai_remote_provider_with_credentials (task, heyai_remote_job_start);
 }
 
 static HeyaiGenResult *
@@ -872,8 +854,6 @@ heyai_imager_higgsfield_finalize (GObject *object)
   G_OBJECT_CLASS (heyai_imager_higgsfield_parent_class)->finalize (object);
 }
 
-static void              with_credentials (GTask                *task,
-                                           HeyaiRemoteJobStep    next);
 static HeyaiHttpRequest *test_request     (HeyaiRemoteProvider  *base);
 static gboolean          read_test_answer (HeyaiRemoteProvider  *base,
                                            HeyaiHttpResponse    *response,
@@ -894,7 +874,8 @@ heyai_imager_higgsfield_class_init (HeyaiImagerHiggsfieldClass *klass)
   remote_class->configure = heyai_imager_higgsfield_configure;
   remote_class->classify = classify;
   remote_class->gated_generate_async = heyai_imager_higgsfield_generate_async;
-  remote_class->with_credentials = with_credentials;
+  remote_class->has_credentials = has_credentials;
+  remote_class->take_credentials = take_credentials;
   remote_class->test_request = test_request;
   remote_class->read_test_answer = read_test_answer;
   remote_class->default_poll_ms = DEFAULT_POLL_MS;
@@ -927,7 +908,8 @@ GObject *
 heyai_imager_higgsfield_create (const char  *data_dir,
                                 GError     **error)
 {
-  g_autofree char *pair = heyai_secrets_dup_from_env (HEYAI_SECRET_HIGGSFIELD);
+  const HeyaiProviderDescriptor *descriptor = heyai_provider_descriptor_lookup (HEYAI_ROLE_IMAGER, "higgsfield");
+  g_autofree char *pair = heyai_secrets_dup_from_env (heyai_provider_descriptor_secret (descriptor, 0));
 
   g_auto(HeyaiProviderConfig) config = { 0 };
   HeyaiImagerHiggsfield *self;
@@ -974,19 +956,6 @@ test_request (HeyaiRemoteProvider *base)
   add_auth (HEYAI_IMAGER_HIGGSFIELD (base), request);
   heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS);
   return request;
-}
-
-static void
-with_credentials (GTask              *task,
-                  HeyaiRemoteJobStep  next)
-{
-  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
-
-  g_object_set_data (G_OBJECT (task), "heyai-next", next);
-  if (self->key_id != NULL)
-    next (task);
-  else
-    heyai_secrets_get_async (HEYAI_SECRET_HIGGSFIELD, g_task_get_cancellable (task), credentials_cb, task);
 }
 
 void

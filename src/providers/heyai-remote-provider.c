@@ -388,6 +388,126 @@ heyai_remote_provider_retry_delay_ms (HeyaiRemoteProvider *self,
   return (guint) CLAMP (seconds * 1000.0, 0, 600000);
 }
 
+/* -- credentials ------------------------------------------------------------ */
+
+const HeyaiSecretSpec *
+heyai_remote_provider_get_secret (HeyaiRemoteProvider *self,
+                                  guint                index)
+{
+  const HeyaiSecretSpec *spec;
+
+  g_return_val_if_fail (HEYAI_IS_REMOTE_PROVIDER (self), NULL);
+  spec = heyai_provider_descriptor_secret (class_descriptor (self), index);
+  g_assert (spec != NULL);
+  return spec;
+}
+
+typedef struct
+{
+  HeyaiRemoteJobStep  next;
+  GPtrArray          *values;   /* char*, NULL: missing */
+} Credentials;
+
+static void
+credentials_free (Credentials *lookup)
+{
+  for (guint i = 0; i < lookup->values->len; i++)
+    {
+      char *value = g_ptr_array_index (lookup->values, i);
+
+      if (value != NULL)
+        memset (value, 0, strlen (value));
+      g_free (value);
+    }
+  g_ptr_array_unref (lookup->values);
+  g_free (lookup);
+}
+
+static void look_up_next_secret (GTask *task);
+
+static void
+secret_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GTask *task = user_data;   /* owned */
+  Credentials *lookup = g_object_get_data (G_OBJECT (task), "heyai-credentials");
+
+  /* Missing is no error yet: the client says which ones it needs. */
+  g_ptr_array_add (lookup->values, heyai_secrets_get_finish (result, NULL));
+  look_up_next_secret (task);
+}
+
+static void
+look_up_next_secret (GTask *task)   /* owned */
+{
+  HeyaiRemoteProvider *self = g_task_get_source_object (task);
+  Credentials *lookup = g_object_get_data (G_OBJECT (task), "heyai-credentials");
+  const HeyaiSecretSpec *spec = heyai_provider_descriptor_secret (class_descriptor (self), lookup->values->len);
+  HeyaiRemoteJobStep next = lookup->next;
+  GError *error = NULL;
+
+  if (spec != NULL)
+    {
+      heyai_secrets_get_async (spec, g_task_get_cancellable (task), secret_cb, task);
+      return;
+    }
+  g_ptr_array_add (lookup->values, NULL);
+  /* Another generation may have taken them meanwhile: keep those. */
+  if (!HEYAI_REMOTE_PROVIDER_GET_CLASS (self)->has_credentials (self) &&
+      !HEYAI_REMOTE_PROVIDER_GET_CLASS (self)->take_credentials (self, (const char * const *) lookup->values->pdata,
+                                                                  &error))
+    {
+      g_assert (error != NULL);
+      g_object_set_data (G_OBJECT (task), "heyai-credentials", NULL);
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  g_object_set_data (G_OBJECT (task), "heyai-credentials", NULL);
+  next (task);
+}
+
+void
+heyai_remote_provider_with_credentials (GTask              *task,
+                                        HeyaiRemoteJobStep  next)
+{
+  HeyaiRemoteProvider *self = g_task_get_source_object (task);
+  HeyaiRemoteProviderClass *klass;
+  Credentials *lookup;
+
+  g_return_if_fail (HEYAI_IS_REMOTE_PROVIDER (self));
+  klass = HEYAI_REMOTE_PROVIDER_GET_CLASS (self);
+  g_return_if_fail (klass->has_credentials != NULL && klass->take_credentials != NULL);
+
+  if (klass->has_credentials (self))
+    {
+      next (task);
+      return;
+    }
+  lookup = g_new0 (Credentials, 1);
+  lookup->next = next;
+  lookup->values = g_ptr_array_new ();
+  g_object_set_data_full (G_OBJECT (task), "heyai-credentials", lookup, (GDestroyNotify) credentials_free);
+  look_up_next_secret (task);
+}
+
+void
+heyai_remote_provider_job_init (HeyaiRemoteProvider       *self,
+                                HeyaiRemoteJob            *job,
+                                const HeyaiRemoteJobHooks *hooks,
+                                HeyaiRemoteMedia           media,
+                                HeyaiGenReporter          *reporter,
+                                const HeyaiGenInput       *input,
+                                int                        position)
+{
+  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
+
+  g_return_if_fail (HEYAI_IS_REMOTE_PROVIDER (self));
+  heyai_remote_job_init (job, hooks, priv->http, heyai_remote_provider_get_label (self), media, reporter,
+                         input, position, priv->poll_ms, priv->max_wait);
+}
+
 /* -- Test connection ------------------------------------------------------ */
 
 static void
@@ -435,11 +555,11 @@ heyai_remote_provider_test_async (HeyaiRemoteProvider *self,
   g_return_if_fail (HEYAI_IS_REMOTE_PROVIDER (self));
 
   klass = HEYAI_REMOTE_PROVIDER_GET_CLASS (self);
-  g_return_if_fail (klass->with_credentials != NULL && klass->test_request != NULL);
+  g_return_if_fail (klass->take_credentials != NULL && klass->test_request != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, heyai_remote_provider_test_async);
-  klass->with_credentials (task, test_send);
+  heyai_remote_provider_with_credentials (task, test_send);
 }
 
 gboolean

@@ -13,6 +13,7 @@
 #include "heyai-http.h"
 #include "heyai-providers.h"
 #include "heyai-remote-job.h"
+#include "heyai-secrets.h"
 
 G_BEGIN_DECLS
 
@@ -44,11 +45,18 @@ struct _HeyaiRemoteProviderClass
    * interval...), after the base took the shared ones. */
   void         (*configure)        (HeyaiRemoteProvider       *self,
                                     const HeyaiProviderConfig *config);
-  /* Test connection: resolves the credentials (the descriptor row's
-   * secrets) then calls @next (@task), or completes @task with the error;
-   * takes the reference to @task. */
-  void         (*with_credentials) (GTask                     *task,
-                                    HeyaiRemoteJobStep         next);
+  /* The credentials, from the descriptor row's keyring entries (each
+   * distinct entry once, in the row's order; the environment first, then
+   * the keyring): TRUE once the client holds them (given at construction
+   * or taken before)... */
+  gboolean     (*has_credentials)  (HeyaiRemoteProvider       *self);
+  /* ... and takes the values looked up (@values[i]: the row's i-th entry,
+   * NULL when missing); FALSE with @error (the missing key's sentence)
+   * when they do not do. */
+  gboolean     (*take_credentials) (HeyaiRemoteProvider       *self,
+                                    const char * const        *values,
+                                    GError                   **error);
+  /* Test connection: ... */
   /* ... the one cheap authenticated request ... */
   HeyaiHttpRequest *(*test_request) (HeyaiRemoteProvider      *self);
   /* ... and, optional, what its answer says (FALSE: @error); without it
@@ -109,6 +117,24 @@ void        heyai_remote_provider_gated_generate_async (HeyaiRemoteProvider *sel
                                                         GCancellable        *cancellable,
                                                         GAsyncReadyCallback  callback,
                                                         gpointer             user_data);
+
+/* Resolves the credentials (has_credentials(), else the row's entries to
+ * take_credentials()), then calls @next (@task), or completes @task (whose
+ * source object is @self) with the error; takes the reference to @task. */
+void        heyai_remote_provider_with_credentials  (GTask                *task,
+                                                     HeyaiRemoteJobStep    next);
+/* The @index-th distinct keyring entry of the class's descriptor row. */
+const HeyaiSecretSpec *heyai_remote_provider_get_secret (HeyaiRemoteProvider *self,
+                                                         guint                index);
+/* Fills @job (heyai_remote_job_init()) with this provider's HTTP client,
+ * label, poll interval and maximum wait. */
+void        heyai_remote_provider_job_init          (HeyaiRemoteProvider        *self,
+                                                     HeyaiRemoteJob             *job,
+                                                     const HeyaiRemoteJobHooks  *hooks,
+                                                     HeyaiRemoteMedia            media,
+                                                     HeyaiGenReporter           *reporter,
+                                                     const HeyaiGenInput        *input,
+                                                     int                         position);
 
 /* "Test connection": credentials, then the class's test request (two
  * attempts at most); finish returns TRUE when the service took the key. */
