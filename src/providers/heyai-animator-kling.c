@@ -20,7 +20,6 @@
 
 #define DEFAULT_POLL_MS      10000
 #define DEFAULT_MAX_WAIT     3600
-#define MAX_IMAGE_BYTES      (10 * 1024 * 1024)
 #define MAX_PROMPT_CHARS     2500
 #define MAX_SUBMIT_ATTEMPTS  6
 #define MAX_LOOKUP_ATTEMPTS  4
@@ -324,8 +323,11 @@ typedef struct
   int         duration;
   double      result_duration;   /* what Kling says it made, seconds; -1 unknown */
   HeyaiCameraMove camera;
+  gboolean    camera_control;    /* the model's own camera control is sent */
   char       *external_id;
-  GBytes     *body;         /* the create request's JSON */
+  char       *model;             /* as the job began (the worker reads them) */
+  char       *mode;
+  char       *negative_prompt;
 } ClipData;
 
 static void
@@ -340,7 +342,9 @@ clip_data_free (ClipData *data)
   g_free (data->prompt);
   g_free (data->aspect);
   g_free (data->external_id);
-  g_clear_pointer (&data->body, g_bytes_unref);
+  g_free (data->model);
+  g_free (data->mode);
+  g_free (data->negative_prompt);
   g_free (data);
 }
 
@@ -486,7 +490,7 @@ make_result (GTask               *task,
   HeyaiGenResult *gen;
 
   json_object_set_string_member (params, "model_name", MODEL (self));
-  json_object_set_string_member (params, "mode", self->mode);
+  json_object_set_string_member (params, "mode", data->mode);
   {
     g_autofree char *duration = g_strdup_printf ("%d", data->duration);
 
@@ -502,7 +506,7 @@ make_result (GTask               *task,
     json_object_set_int_member (params, "probed_height", info->height);
   }
   json_object_set_string_member (params, "prompt", data->prompt);
-  json_object_set_string_member (params, "negative_prompt", self->negative_prompt);
+  json_object_set_string_member (params, "negative_prompt", data->negative_prompt);
   json_object_set_string_member (params, "camera_move",
                                  heyai_enum_to_string (HEYAI_TYPE_CAMERA_MOVE, data->camera));
   json_object_set_string_member (params, "external_task_id", data->external_id);
@@ -535,7 +539,7 @@ build_submit (GTask *task)
   /* The body (with the still in base64, up to ~13 MB) was built once in a
    * worker thread; every attempt sends the same bytes, with the same
    * external_task_id (Kling's idempotency key). */
-  heyai_http_request_set_body (request, "application/json", data->body);
+  heyai_http_request_set_body (request, "application/json", data->remote.body);
   return request;
 }
 
@@ -701,109 +705,7 @@ static const HeyaiRemoteJobHooks remote_hooks = {
   .make_result = make_result,
 };
 
-/* -- the create body, built off the main thread ------------------------- */
-
-typedef struct
-{
-  char           *still_path;
-  char           *end_frame_path;   /* NULL: none */
-  char          **references;       /* NULL: image2video */
-  char           *model;
-  char           *mode;
-  char           *prompt;
-  char           *negative_prompt;
-  char           *external_id;
-  char           *aspect;           /* multi-image2video's aspect_ratio */
-  int             duration;
-  int             position;
-  HeyaiCameraMove camera;
-  gboolean        camera_control;
-} BodyInput;
-
-/* What the worker made: the body, and what it could not send. */
-typedef struct
-{
-  GBytes *body;
-  guint   refs_sent;
-  char   *refs_reason;   /* NULL: every reference went */
-} BodyOutput;
-
-static void
-body_input_free (BodyInput *input)
-{
-  g_free (input->still_path);
-  g_free (input->end_frame_path);
-  g_strfreev (input->references);
-  g_free (input->model);
-  g_free (input->mode);
-  g_free (input->prompt);
-  g_free (input->negative_prompt);
-  g_free (input->external_id);
-  g_free (input->aspect);
-  g_free (input);
-}
-
-static void
-body_output_free (BodyOutput *output)
-{
-  g_clear_pointer (&output->body, g_bytes_unref);
-  g_free (output->refs_reason);
-  g_free (output);
-}
-
-static gboolean
-looks_like_png_or_jpeg (const guint8 *bytes,
-                        gsize         len)
-{
-  static const guint8 png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
-
-  if (len >= sizeof png && memcmp (bytes, png, sizeof png) == 0)
-    return TRUE;
-  return len >= 3 && bytes[0] == 0xff && bytes[1] == 0xd8 && bytes[2] == 0xff;
-}
-
-/* @path as Kling takes an image (C.4 item 15): WebP, a PNG over 10 MB, a
- * still under 300 px become a fitted JPEG copy (the original stays the
- * take); raw base64 without a data: prefix. */
-static char *
-encode_image (const char  *path,
-              int          position,
-              GError     **error)
-{
-  g_autoptr(GError) fit_error = NULL;
-  g_autoptr(GError) io_error = NULL;
-  g_autofree char *contents = NULL;
-  gboolean converted = FALSE;
-  const HeyaiProviderDescriptor *descriptor = heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling");
-  g_autofree char *fitted = heyai_media_fit_still (path, descriptor->still_limits, &converted, &fit_error);
-  gsize len = 0;
-
-  if (fitted == NULL)
-    {
-      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
-                   _("Scene %d: %s"), position, fit_error->message);
-      return NULL;
-    }
-  if (!g_file_get_contents (fitted, &contents, &len, &io_error))
-    {
-      g_autofree char *what = g_strdup_printf (_("Scene %d: could not read the still"), position);
-
-      if (converted)
-        g_unlink (fitted);
-      heyai_set_gio_error (error, io_error, what);
-      return NULL;
-    }
-  if (converted)
-    g_unlink (fitted);
-  if (len > MAX_IMAGE_BYTES || !looks_like_png_or_jpeg ((const guint8 *) contents, len))
-    {
-      /* changed on disk between the check and the read */
-      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
-                   _("Scene %d: Kling only takes PNG or JPEG stills."), position);
-      return NULL;
-    }
-  return g_base64_encode ((const guchar *) contents, len);
-}
+/* -- the create body, built in the engine's worker ------------------------ */
 
 static JsonObject *
 camera_control_new (HeyaiCameraMove camera)
@@ -835,130 +737,77 @@ camera_control_new (HeyaiCameraMove camera)
   return control;
 }
 
-static void
-build_body_thread (GTask        *body_task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
+/* HeyaiRemoteBodyFunc, in a worker thread (it reads only @task_data, the
+ * worker's alone meanwhile): @images are the still, then the end frame
+ * (image2video) or the references (multi-image2video; NULL: left out). */
+static GBytes *
+build_body_in_worker (gpointer      task_data,
+                      char * const *images,
+                      guint         n_images,
+                      GError      **error)
 {
-  BodyInput *input = task_data;
+  ClipData *data = task_data;
   g_autoptr(JsonObject) body = json_object_new ();
   g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
   g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *b64 = NULL;
-  GError *error = NULL;
-  BodyOutput *output;
+  g_autofree char *duration = g_strdup_printf ("%d", data->duration);
   char *text;
   gsize len = 0;
 
-  b64 = encode_image (input->still_path, input->position, &error);
-  if (b64 == NULL)
-    {
-      g_task_return_error (body_task, error);
-      return;
-    }
-  if (g_task_return_error_if_cancelled (body_task))
-    return;
-
-  output = g_new0 (BodyOutput, 1);
-  json_object_set_string_member (body, "model_name", input->model);
-  {
-    g_autofree char *duration = g_strdup_printf ("%d", input->duration);
-
-    json_object_set_string_member (body, "duration", duration);
-  }
-  if (input->references != NULL)
+  json_object_set_string_member (body, "model_name", data->model);
+  json_object_set_string_member (body, "duration", duration);
+  if (data->references != NULL)
     {
       /* multi-image2video (C.4 item 17): the still first, so the clip
        * keeps the approved look, then the references; 1 to 4 images. */
       JsonArray *list = json_array_new ();
-      JsonObject *item = json_object_new ();
-      guint skipped = 0;
 
-      json_object_set_string_member (item, "image", b64);
-      json_array_add_object_element (list, item);
-      for (guint i = 0; input->references[i] != NULL; i++)
-        {
-          g_autoptr(GError) ref_error = NULL;
-          char *ref = json_array_get_length (list) < HEYAI_KLING_MAX_IMAGES
-                        ? encode_image (input->references[i], input->position, &ref_error) : NULL;
+      for (guint i = 0; i < n_images; i++)
+        if (images[i] != NULL)
+          {
+            JsonObject *item = json_object_new ();
 
-          if (ref == NULL)
-            {
-              skipped++;
-              if (output->refs_reason == NULL)
-                output->refs_reason = ref_error != NULL
-                                        ? g_strdup (ref_error->message)
-                                        : g_strdup_printf (_("Kling takes at most %d images, the still included"),
-                                                           HEYAI_KLING_MAX_IMAGES);
-              continue;
-            }
-          item = json_object_new ();
-          json_object_set_string_member (item, "image", ref);
-          g_free (ref);
-          json_array_add_object_element (list, item);
-          output->refs_sent++;
-        }
+            json_object_set_string_member (item, "image", images[i]);
+            json_array_add_object_element (list, item);
+          }
       json_object_set_array_member (body, "image_list", list);
-      json_object_set_string_member (body, "aspect_ratio", input->aspect);
-      json_object_set_string_member (body, "prompt", input->prompt);
-      json_object_set_string_member (body, "external_task_id", input->external_id);
+      json_object_set_string_member (body, "aspect_ratio", data->aspect);
     }
   else
     {
-      json_object_set_string_member (body, "mode", input->mode);
-      json_object_set_string_member (body, "image", b64);
-      if (input->end_frame_path != NULL)
-        {
-          g_autofree char *tail = encode_image (input->end_frame_path, input->position, &error);
-
-          if (tail == NULL)
-            {
-              body_output_free (output);
-              g_task_return_error (body_task, error);
-              return;
-            }
-          json_object_set_string_member (body, "image_tail", tail);
-        }
-      json_object_set_string_member (body, "prompt", input->prompt);
-      json_object_set_string_member (body, "negative_prompt", input->negative_prompt);
-      json_object_set_string_member (body, "external_task_id", input->external_id);
-      /* image_tail and camera_control exclude each other (C.4 item 16). */
-      if (input->camera_control && input->end_frame_path == NULL)
-        json_object_set_object_member (body, "camera_control", camera_control_new (input->camera));
+      json_object_set_string_member (body, "mode", data->mode);
+      json_object_set_string_member (body, "image", images[0]);
+      if (n_images > 1)
+        json_object_set_string_member (body, "image_tail", images[1]);
     }
+  json_object_set_string_member (body, "prompt", data->prompt);
+  if (data->references == NULL)
+    json_object_set_string_member (body, "negative_prompt", data->negative_prompt);
+  json_object_set_string_member (body, "external_task_id", data->external_id);
+  /* image_tail and camera_control exclude each other (C.4 item 16). */
+  if (data->references == NULL && data->camera_control && data->end_frame_path == NULL)
+    json_object_set_object_member (body, "camera_control", camera_control_new (data->camera));
 
   json_node_set_object (root, body);
   json_generator_set_root (generator, root);
   text = json_generator_to_data (generator, &len);
-  output->body = g_bytes_new_take (text, len);
-  g_task_return_pointer (body_task, output, (GDestroyNotify) body_output_free);
+  return g_bytes_new_take (text, len);
 }
 
+/* References that could not all go (too many, a bad image) are said. */
 static void
-body_ready_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+body_built (GTask *task)
 {
-  GTask *task = user_data;
   ClipData *data = g_task_get_task_data (task);
-  GError *error = NULL;
-  BodyOutput *output;
 
-  output = g_task_propagate_pointer (G_TASK (result), &error);
-  if (output == NULL)
-    {
-      finish_error (task, error);
-      return;
-    }
-  data->body = g_steal_pointer (&output->body);
-  if (data->references != NULL && output->refs_sent < g_strv_length (data->references))
+  if (data->references != NULL && data->remote.images_skipped > 0)
     {
       HeyaiGenInput asked = { 0 };
       g_autofree char *note = NULL;
 
       asked.reference_paths = (const char * const *) data->references;
-      note = heyai_gen_references_note (&asked, output->refs_sent, FALSE, output->refs_reason, NULL);
+      note = heyai_gen_references_note (&asked, g_strv_length (data->references) - data->remote.images_skipped,
+                                        FALSE, data->remote.images_reason, NULL);
       if (data->references_note != NULL)
         {
           char *both = g_strdup_printf ("%s; %s", note, data->references_note);
@@ -969,38 +818,27 @@ body_ready_cb (GObject      *source,
       else
         data->references_note = g_steal_pointer (&note);
     }
-  body_output_free (output);
   heyai_remote_job_submit (task);
 }
 
+/* The engine's prepare_submit: the still (and the end frame or the
+ * references) fitted to the descriptor's limits, in base64, in the body. */
 static void
 build_body (GTask *task)
 {
-  HeyaiAnimatorKling *self = g_task_get_source_object (task);
   ClipData *data = g_task_get_task_data (task);
-  g_autoptr(GTask) body_task = NULL;
-  BodyInput *input = g_new0 (BodyInput, 1);
+  const HeyaiProviderDescriptor *descriptor = heyai_provider_descriptor_of (g_task_get_source_object (task));
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
 
-  /* The worker gets copies: it never touches the scene or self. */
-  input->still_path = g_strdup (data->still_path);
-  input->end_frame_path = g_strdup (data->end_frame_path);
-  input->references = g_strdupv (data->references);
-  input->model = g_strdup (MODEL (self));
-  input->mode = g_strdup (self->mode);
-  input->prompt = g_strdup (data->prompt);
-  input->negative_prompt = g_strdup (self->negative_prompt);
-  input->external_id = g_strdup (data->external_id);
-  input->aspect = g_strdup (data->aspect);
-  input->duration = data->duration;
-  input->position = data->remote.position;
-  input->camera = data->camera;
-  input->camera_control = data->camera != HEYAI_CAMERA_STATIC &&
-                          heyai_kling_supports_camera_control (MODEL (self), self->mode, data->duration);
-
-  body_task = g_task_new (NULL, g_task_get_cancellable (task), body_ready_cb, task);
-  g_task_set_source_tag (body_task, build_body);
-  g_task_set_task_data (body_task, input, (GDestroyNotify) body_input_free);
-  g_task_run_in_thread (body_task, build_body_thread);
+  g_ptr_array_add (paths, data->still_path);
+  for (guint i = 0; data->references != NULL && data->references[i] != NULL; i++)
+    g_ptr_array_add (paths, data->references[i]);
+  if (data->end_frame_path != NULL)
+    g_ptr_array_add (paths, data->end_frame_path);
+  g_ptr_array_add (paths, NULL);
+  heyai_remote_job_build_body (task, (const char * const *) paths->pdata,
+                               data->references != NULL ? 1 : paths->len - 1, HEYAI_KLING_MAX_IMAGES,
+                               descriptor->still_limits, build_body_in_worker, body_built);
 }
 
 /* Which of the asked references and end frame this model can take; the
@@ -1078,6 +916,11 @@ heyai_animator_kling_animate_async (HeyaiAnimator       *animator,
   parts.max_chars = MAX_PROMPT_CHARS;
   data->prompt = heyai_prompt_compose_motion (&parts);
   data->remote.expected_seconds = data->duration;
+  data->model = g_strdup (MODEL (self));
+  data->mode = g_strdup (self->mode);
+  data->negative_prompt = g_strdup (self->negative_prompt);
+  data->camera_control = data->camera != HEYAI_CAMERA_STATIC &&
+                         heyai_kling_supports_camera_control (data->model, data->mode, data->duration);
   choose_extras (self, input, data);
 
   /* external_task_id: the job's idempotency key, made once and reported

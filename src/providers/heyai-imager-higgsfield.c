@@ -222,7 +222,6 @@ typedef struct
   HeyaiRemoteJob  remote;      /* first: the engine's part */
   char         *references_note;
   char         *reference_path;   /* soul/reference: the image to upload first */
-  char         *reference_url;    /* ... and where Higgsfield serves it once uploaded */
   char         *prompt;
   char         *aspect;
 } GenData;
@@ -233,7 +232,6 @@ gen_data_free (GenData *data)
   heyai_remote_job_clear (&data->remote);
   g_free (data->references_note);
   g_free (data->reference_path);
-  g_free (data->reference_url);
   g_free (data->prompt);
   g_free (data->aspect);
   g_free (data);
@@ -402,11 +400,11 @@ build_submit (GTask *task)
 
   json_object_set_string_member (body, "prompt", data->prompt);
   json_object_set_string_member (body, "aspect_ratio", data->aspect);
-  if (data->reference_url != NULL)
+  if (data->remote.uploaded_url != NULL)
     {
       /* soul/reference (contracts 2.2): resolution 720p or 1080p, one
        * image by URL, batch_size instead of num_images. */
-      json_object_set_string_member (body, "image_reference_url", data->reference_url);
+      json_object_set_string_member (body, "image_reference_url", data->remote.uploaded_url);
       if (g_str_equal (self->resolution, "720p") || g_str_equal (self->resolution, "1080p"))
         json_object_set_string_member (body, "resolution", self->resolution);
     }
@@ -486,104 +484,40 @@ read_submit_answer (GTask              *task,
   return HEYAI_REMOTE_SUBMIT_ACCEPTED;
 }
 
-static void prepare_submit (GTask *task);
-
-static const HeyaiRemoteJobHooks remote_hooks = {
-  .prepare_submit = prepare_submit,
-  .build_submit = build_submit,
-  .read_submit_answer = read_submit_answer,
-  .max_submits = 1 + MAX_REFUSED_SUBMITS,
-  .status_request = status_request,
-  .read_status = read_status,
-  .cancel_remote = cancel_remote,
-  .make_result = make_result,
-};
 
 /* -- a reference image, uploaded first (contracts 2.6) -------------------- */
 
-static void
-upload_failed (GTask  *task,
-               GError *error)
+static HeyaiHttpRequest *
+upload_ticket (GTask      *task,
+               const char *content_type)
 {
-  GenData *data = g_task_get_task_data (task);
+  HeyaiHttpRequest *request = heyai_http_request_new ("POST", "/files/generate-upload-url");
+  g_autoptr(JsonObject) body = json_object_new ();
 
-  /* Nothing was submitted: nothing billed. */
-  g_task_return_new_error (task, HEYAI_ERROR,
-                           error->domain == HEYAI_ERROR ? error->code : HEYAI_ERROR_RETRYABLE,
-                           _("Scene %d: the reference image could not be sent to Higgsfield (%s); "
-                             "nothing was billed."),
-                           data->remote.position, error->message);
-  g_error_free (error);
-  g_object_unref (task);
+  json_object_set_string_member (body, "content_type", content_type);
+  add_auth (g_task_get_source_object (task), request);
+  heyai_http_request_set_json_object (request, body);
+  return request;
 }
 
-static void
-put_done_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+/* A PUT with every header Higgsfield signed (upload_headers). */
+static HeyaiHttpRequest *
+read_upload_ticket (GTask              *task,
+                    HeyaiHttpResponse  *response,
+                    char              **public_url,
+                    GError            **error)
 {
-  GTask *task = user_data;   /* owned */
-  g_autoptr(HeyaiHttpResponse) response = NULL;
-  GError *error = NULL;
+  JsonObject *root = heyai_http_response_get_object (response, NULL);
+  const char *upload_url = heyai_json_object_get_string_or_null (root, "upload_url");
+  const char *url = heyai_json_object_get_string_or_null (root, "public_url");
+  HeyaiHttpRequest *put;
 
-  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
-  if (response == NULL)
+  if (upload_url == NULL || url == NULL)
     {
-      upload_failed (task, error);
-      return;
+      g_set_error_literal (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER, _("no upload address in the answer"));
+      return NULL;
     }
-  heyai_remote_job_submit (task);
-}
-
-static const char *
-image_type (GBytes *bytes)
-{
-  gsize len = 0;
-  const guint8 *b = g_bytes_get_data (bytes, &len);
-
-  if (len >= 8 && memcmp (b, "\x89PNG\r\n\x1a\n", 8) == 0)
-    return "image/png";
-  if (len >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff)
-    return "image/jpeg";
-  if (len >= 12 && memcmp (b, "RIFF", 4) == 0 && memcmp (b + 8, "WEBP", 4) == 0)
-    return "image/webp";
-  return NULL;
-}
-
-static void
-upload_url_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GTask *task = user_data;   /* owned */
-  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
-  GBytes *bytes = g_object_get_data (G_OBJECT (task), "heyai-reference");
-  g_autoptr(HeyaiHttpResponse) response = NULL;
-  g_autoptr(HeyaiHttpRequest) put = NULL;
-  GError *error = NULL;
-  JsonObject *root;
-  const char *upload_url, *public_url;
-  GenData *data = g_task_get_task_data (task);
-
-  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
-  if (response == NULL)
-    {
-      upload_failed (task, error);
-      return;
-    }
-  root = heyai_http_response_get_object (response, NULL);
-  upload_url = heyai_json_object_get_string_or_null (root, "upload_url");
-  public_url = heyai_json_object_get_string_or_null (root, "public_url");
-  if (upload_url == NULL || public_url == NULL)
-    {
-      upload_failed (task, g_error_new_literal (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                                _("no upload address in the answer")));
-      return;
-    }
-
-  /* Content-Type plus every header Higgsfield signed (upload_headers). */
   put = heyai_http_request_new ("PUT", upload_url);
-  heyai_http_request_set_body (put, image_type (bytes), bytes);
   if (json_object_has_member (root, "upload_headers") &&
       JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "upload_headers")))
     {
@@ -598,43 +532,24 @@ upload_url_cb (GObject      *source,
             heyai_http_request_set_header (put, l->data, value);
         }
     }
-  data->reference_url = g_strdup (public_url);
-  heyai_http_send_async (HTTP (self), put, g_task_get_cancellable (task), put_done_cb, task);
+  *public_url = g_strdup (url);
+  return put;
 }
 
-static void
-reference_loaded_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  GTask *task = user_data;   /* owned */
-  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
-  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", "/files/generate-upload-url");
-  g_autoptr(JsonObject) body = json_object_new ();
-  g_autoptr(GBytes) bytes = NULL;
-  GError *error = NULL;
-  const char *type;
+static void prepare_submit (GTask *task);
 
-  bytes = g_file_load_bytes_finish (G_FILE (source), result, NULL, &error);
-  if (bytes == NULL)
-    {
-      upload_failed (task, error);
-      return;
-    }
-  type = image_type (bytes);
-  if (type == NULL)
-    {
-      upload_failed (task, g_error_new_literal (HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
-                                                _("it is not a PNG, JPEG or WebP image")));
-      return;
-    }
-  g_object_set_data_full (G_OBJECT (task), "heyai-reference", g_bytes_ref (bytes),
-                          (GDestroyNotify) g_bytes_unref);
-  json_object_set_string_member (body, "content_type", type);
-  add_auth (self, request);
-  heyai_http_request_set_json_object (request, body);
-  heyai_http_send_async (HTTP (self), request, g_task_get_cancellable (task), upload_url_cb, task);
-}
+static const HeyaiRemoteJobHooks remote_hooks = {
+  .prepare_submit = prepare_submit,
+  .upload_ticket = upload_ticket,
+  .read_upload_ticket = read_upload_ticket,
+  .build_submit = build_submit,
+  .read_submit_answer = read_submit_answer,
+  .max_submits = 1 + MAX_REFUSED_SUBMITS,
+  .status_request = status_request,
+  .read_status = read_status,
+  .cancel_remote = cancel_remote,
+  .make_result = make_result,
+};
 
 /* The engine's prepare_submit: soul/reference's image is uploaded first. */
 static void
@@ -642,12 +557,8 @@ prepare_submit (GTask *task)   /* owned */
 {
   GenData *data = g_task_get_task_data (task);
 
-  if (data->reference_path != NULL && data->reference_url == NULL)
-    {
-      g_autoptr(GFile) file = g_file_new_for_path (data->reference_path);
-
-      g_file_load_bytes_async (file, g_task_get_cancellable (task), reference_loaded_cb, task);
-    }
+  if (data->reference_path != NULL && data->remote.uploaded_url == NULL)
+    heyai_remote_job_upload (task, data->reference_path, heyai_remote_job_submit);
   else
     heyai_remote_job_submit (task);
 }

@@ -231,6 +231,9 @@ heyai_remote_job_clear (HeyaiRemoteJob *job)
   g_clear_pointer (&job->dest_dir, g_free);
   g_clear_pointer (&job->basename, g_free);
   g_clear_pointer (&job->recorded_id, g_free);
+  g_clear_pointer (&job->uploaded_url, g_free);
+  g_clear_pointer (&job->body, g_bytes_unref);
+  g_clear_pointer (&job->images_reason, g_free);
   g_clear_pointer (&job->remote_id, g_free);
   g_clear_pointer (&job->result_url, g_free);
   g_clear_pointer (&job->downloaded, g_free);
@@ -959,4 +962,309 @@ heyai_remote_job_start (GTask *task)
     job->hooks->prepare_submit (task);
   else
     heyai_remote_job_submit (task);
+}
+
+/* -- a body with images, built off the main thread --------------------------- */
+
+static const char *
+image_type (const guint8 *b,
+            gsize         len)
+{
+  if (len >= 8 && memcmp (b, "\x89PNG\r\n\x1a\n", 8) == 0)
+    return "image/png";
+  if (len >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff)
+    return "image/jpeg";
+  if (len >= 12 && memcmp (b, "RIFF", 4) == 0 && memcmp (b + 8, "WEBP", 4) == 0)
+    return "image/webp";
+  return NULL;
+}
+
+static const char *
+bytes_image_type (GBytes *bytes)
+{
+  gsize len = 0;
+  const guint8 *b = g_bytes_get_data (bytes, &len);
+
+  return image_type (b, len);
+}
+
+typedef struct
+{
+  GStrv                   paths;
+  guint                   n_required;
+  guint                   max_images;
+  const HeyaiStillLimits *limits;
+  char                   *label;
+  int                     position;
+  HeyaiRemoteBodyFunc     build;
+  gpointer                build_data;   /* the provider's task data: its own until the body is made */
+  HeyaiRemoteJobStep      next;
+  GTask                  *task;         /* owned until the body is made */
+  /* made by the worker */
+  GBytes                 *body;
+  guint                   skipped;
+  char                   *reason;       /* why the first skipped image was */
+} BodyWork;
+
+static void
+body_work_free (BodyWork *work)
+{
+  g_strfreev (work->paths);
+  g_free (work->label);
+  g_clear_pointer (&work->body, g_bytes_unref);
+  g_free (work->reason);
+  g_clear_object (&work->task);
+  g_free (work);
+}
+
+/* @path as the service takes an image (C.4 item 15): fitted to its limits
+ * (a WebP, a PNG too large, a still too small become a fitted JPEG copy;
+ * the original stays the take), as raw base64 without a data: prefix. */
+static char *
+encode_image (BodyWork    *work,
+              const char  *path,
+              GError     **error)
+{
+  g_autoptr(GError) fit_error = NULL;
+  g_autoptr(GError) io_error = NULL;
+  g_autofree char *contents = NULL;
+  gboolean converted = FALSE;
+  g_autofree char *fitted = heyai_media_fit_still (path, work->limits, &converted, &fit_error);
+  const char *type;
+  gsize len = 0;
+
+  if (fitted == NULL)
+    {
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT, _("Scene %d: %s"), work->position,
+                   fit_error->message);
+      return NULL;
+    }
+  if (!g_file_get_contents (fitted, &contents, &len, &io_error))
+    {
+      g_autofree char *what = g_strdup_printf (_("Scene %d: could not read the still"), work->position);
+
+      if (converted)
+        g_unlink (fitted);
+      heyai_set_gio_error (error, io_error, what);
+      return NULL;
+    }
+  if (converted)
+    g_unlink (fitted);
+  type = image_type ((const guint8 *) contents, len);
+  if ((work->limits->max_bytes > 0 && (gint64) len > work->limits->max_bytes) ||
+      !((work->limits->png_ok && g_strcmp0 (type, "image/png") == 0) ||
+        (work->limits->jpeg_ok && g_strcmp0 (type, "image/jpeg") == 0)))
+    {
+      /* changed on disk between the check and the read */
+      /* Translators: %s is a service (Kling). */
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                   _("Scene %d: %s only takes PNG or JPEG stills."), work->position, work->label);
+      return NULL;
+    }
+  return g_base64_encode ((const guchar *) contents, len);
+}
+
+static void
+build_body_thread (GTask        *thread_task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  BodyWork *work = task_data;
+  guint n = g_strv_length (work->paths);
+  g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func (g_free);
+  guint sent = 0;
+  GError *error = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) image_error = NULL;
+      char *image = i < work->n_required || sent < work->max_images
+                      ? encode_image (work, work->paths[i], &image_error) : NULL;
+
+      if (image == NULL && i < work->n_required)
+        {
+          g_task_return_error (thread_task, g_steal_pointer (&image_error));
+          return;
+        }
+      if (image == NULL)
+        {
+          /* An extra image that cannot go is said, never silently dropped. */
+          work->skipped++;
+          if (work->reason == NULL)
+            /* Translators: %s is a service (Kling). */
+            work->reason = image_error != NULL
+                             ? g_strdup (image_error->message)
+                             : g_strdup_printf (_("%s takes at most %u images, the still included"),
+                                                work->label, work->max_images);
+        }
+      else
+        sent++;
+      g_ptr_array_add (images, image);
+      if (g_task_return_error_if_cancelled (thread_task))
+        return;
+    }
+  work->body = work->build (work->build_data, (char * const *) images->pdata, images->len, &error);
+  if (work->body == NULL)
+    g_task_return_error (thread_task, error);
+  else
+    g_task_return_boolean (thread_task, TRUE);
+}
+
+static void
+body_built_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  BodyWork *work = user_data;
+  GTask *task = g_steal_pointer (&work->task);   /* owned */
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      finish_error (task, error);
+      return;
+    }
+  g_clear_pointer (&job->body, g_bytes_unref);
+  job->body = g_steal_pointer (&work->body);
+  job->images_skipped = work->skipped;
+  g_free (job->images_reason);
+  job->images_reason = g_steal_pointer (&work->reason);
+  work->next (task);
+}
+
+void
+heyai_remote_job_build_body (GTask                  *task,
+                             const char * const     *paths,
+                             guint                   n_required,
+                             guint                   max_images,
+                             const HeyaiStillLimits *limits,
+                             HeyaiRemoteBodyFunc     build,
+                             HeyaiRemoteJobStep      next)
+{
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+  g_autoptr(GTask) thread_task = NULL;
+  BodyWork *work = g_new0 (BodyWork, 1);
+
+  g_assert (limits != NULL && build != NULL && next != NULL);
+  work->paths = g_strdupv ((char **) paths);
+  work->n_required = n_required;
+  work->max_images = max_images;
+  work->limits = limits;
+  work->label = g_strdup (job->label);
+  work->position = job->position;
+  work->build = build;
+  work->build_data = g_task_get_task_data (task);
+  work->next = next;
+  work->task = task;
+
+  thread_task = g_task_new (NULL, g_task_get_cancellable (task), body_built_cb, work);
+  g_task_set_source_tag (thread_task, heyai_remote_job_build_body);
+  g_task_set_task_data (thread_task, work, (GDestroyNotify) body_work_free);
+  g_task_run_in_thread (thread_task, build_body_thread);
+}
+
+/* -- a reference uploaded before the submit ---------------------------------- */
+
+static void
+upload_failed (GTask  *task,
+               GError *error)   /* owned */
+{
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+
+  /* Nothing was submitted: nothing billed. */
+  /* Translators: the first %s is a service (Higgsfield), the second the problem. */
+  finish_error (task, g_error_new (HEYAI_ERROR, error->domain == HEYAI_ERROR ? error->code : HEYAI_ERROR_RETRYABLE,
+                                   _("Scene %d: the reference image could not be sent to %s (%s); "
+                                     "nothing was billed."),
+                                   job->position, job->label, error->message));
+  g_error_free (error);
+}
+
+static void
+uploaded_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GTask *task = user_data;   /* owned */
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+  g_autoptr(HeyaiHttpResponse) response = NULL;
+  GError *error = NULL;
+
+  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
+  if (response == NULL)
+    {
+      g_clear_pointer (&job->uploaded_url, g_free);
+      upload_failed (task, error);
+      return;
+    }
+  job->upload_next (task);
+}
+
+static void
+upload_ticket_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;   /* owned */
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+  GBytes *bytes = g_object_get_data (G_OBJECT (task), "heyai-upload");
+  g_autoptr(HeyaiHttpResponse) response = NULL;
+  g_autoptr(HeyaiHttpRequest) put = NULL;
+  GError *error = NULL;
+
+  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
+  if (response != NULL)
+    put = job->hooks->read_upload_ticket (task, response, &job->uploaded_url, &error);
+  if (put == NULL)
+    {
+      upload_failed (task, error);
+      return;
+    }
+  heyai_http_request_set_body (put, bytes_image_type (bytes), bytes);
+  heyai_http_send_async (job->http, put, g_task_get_cancellable (task), uploaded_cb, task);
+}
+
+static void
+upload_loaded_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;   /* owned */
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+  g_autoptr(HeyaiHttpRequest) request = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  GError *error = NULL;
+  const char *type;
+
+  bytes = g_file_load_bytes_finish (G_FILE (source), result, NULL, &error);
+  if (bytes == NULL)
+    {
+      upload_failed (task, error);
+      return;
+    }
+  type = bytes_image_type (bytes);
+  if (type == NULL)
+    {
+      upload_failed (task, g_error_new_literal (HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                                                _("it is not a PNG, JPEG or WebP image")));
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (task), "heyai-upload", g_bytes_ref (bytes), (GDestroyNotify) g_bytes_unref);
+  request = job->hooks->upload_ticket (task, type);
+  heyai_http_send_async (job->http, request, g_task_get_cancellable (task), upload_ticket_cb, task);
+}
+
+void
+heyai_remote_job_upload (GTask              *task,
+                         const char         *path,
+                         HeyaiRemoteJobStep  next)
+{
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  g_assert (job->hooks->upload_ticket != NULL && job->hooks->read_upload_ticket != NULL);
+  job->upload_next = next;
+  g_file_load_bytes_async (file, g_task_get_cancellable (task), upload_loaded_cb, task);
 }

@@ -147,6 +147,18 @@ typedef struct
   /* The acceptance carries the job's status (Kling): read it at once. */
   gboolean           answer_has_status;
 
+  /* Optional, for heyai_remote_job_upload(): the request that asks where
+   * to upload an image of @content_type, and from its answer the upload
+   * itself (a PUT to the signed address with the signed headers; the
+   * engine adds the bytes) with *@public_url, where the service will read
+   * it; NULL: @error. */
+  HeyaiHttpRequest *(*upload_ticket)   (GTask              *task,
+                                        const char         *content_type);
+  HeyaiHttpRequest *(*read_upload_ticket) (GTask             *task,
+                                           HeyaiHttpResponse *response,
+                                           char             **public_url,
+                                           GError           **error);
+
   /* -- the job -- */
   /* The status poll of @remote_id. */
   HeyaiHttpRequest *(*status_request)  (GTask              *task,
@@ -196,6 +208,14 @@ typedef struct
   /* the concurrency gate's: set once the service took the request */
   gboolean                  *accepted;
 
+  /* the submit's preparation: heyai_remote_job_upload()'s address,
+   * heyai_remote_job_build_body()'s body and the images it left out */
+  char                      *uploaded_url;
+  GBytes                    *body;
+  guint                      images_skipped;
+  char                      *images_reason;
+  HeyaiRemoteJobStep         upload_next;
+
   /* the engine's */
   char                      *remote_id;
   char                      *result_url;
@@ -234,6 +254,32 @@ void     heyai_remote_job_start     (GTask                      *task);
 /* The submit, once prepared: looks the request up first when an earlier
  * attempt may have sent it (and the service has a lookup), else sends it. */
 void     heyai_remote_job_submit    (GTask                      *task);
+/* Before the submit (prepare_submit): uploads the image at @path (the
+ * upload_ticket hooks), sets the job's uploaded_url, then calls @next
+ * (@task); a failure completes @task ("nothing was billed"). */
+void     heyai_remote_job_upload    (GTask                      *task,
+                                     const char                 *path,
+                                     HeyaiRemoteJobStep          next);
+
+/* Makes the submit's body from the provider's task data and the images
+ * (base64; NULL for one left out), in a worker thread: @task_data is the
+ * worker's alone meanwhile (the provider copies into it what else it needs). */
+typedef GBytes *(*HeyaiRemoteBodyFunc) (gpointer      task_data,
+                                        char * const *images,
+                                        guint         n_images,
+                                        GError      **error);
+/* Before the submit (prepare_submit): in a worker thread, reads each of
+ * @paths, fits it to @limits and encodes it; the first @n_required must
+ * go (else @task fails), the others go while fewer than @max_images did
+ * (the job's images_skipped and images_reason say what did not); then
+ * @build makes the body (the job's body) and @next (@task) runs. */
+void     heyai_remote_job_build_body (GTask                     *task,
+                                      const char * const        *paths,
+                                      guint                      n_required,
+                                      guint                      max_images,
+                                      const HeyaiStillLimits    *limits,
+                                      HeyaiRemoteBodyFunc        build,
+                                      HeyaiRemoteJobStep         next);
 /* Completes @task with "The still/clip was cancelled." */
 void     heyai_remote_job_return_cancelled (GTask              *task);
 
