@@ -32,9 +32,7 @@ struct _HeyaiAnimatorKling
 
   char          *mode;
   char          *negative_prompt;
-  char          *access_key;   /* NULL with api_key NULL: not resolved yet */
-  char          *secret_key;
-  char          *api_key;
+  char          *api_key;      /* NULL with jwt NULL: not resolved yet */
   HeyaiJwtCache *jwt;
 };
 
@@ -250,9 +248,11 @@ classify (HeyaiRemoteProvider  *base,
     case 1000:
     case 1001:
     case 1002:
+      /* Translators: the second and third %s are variables (KLING_ACCESS_KEY, KLING_SECRET_KEY). */
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS,
-                   _("Kling rejected the keys (%s). Check KLING_ACCESS_KEY and KLING_SECRET_KEY "
-                     "or the keys in Preferences → Providers."), detail);
+                   _("Kling rejected the keys (%s). Check %s and %s or the keys in Preferences → Providers."),
+                   detail, heyai_secrets_env_description (heyai_remote_provider_get_secret (base, 0)),
+                   heyai_secrets_env_description (heyai_remote_provider_get_secret (base, 1)));
       return HEYAI_HTTP_VERDICT_FINAL;
     case 1103:
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS,
@@ -975,10 +975,6 @@ set_jwt_keys (HeyaiAnimatorKling *self,
               const char         *access,
               const char         *secret)
 {
-  g_free (self->access_key);
-  self->access_key = g_strdup (access);
-  g_free (self->secret_key);
-  self->secret_key = g_strdup (secret);
   g_clear_pointer (&self->jwt, heyai_jwt_cache_free);
   self->jwt = heyai_jwt_cache_new (access, secret, HEYAI_JWT_DEFAULT_LIFETIME);
 }
@@ -1081,23 +1077,15 @@ heyai_animator_kling_constructed (GObject *object)
 }
 
 static void
-wipe (char **secret)
-{
-  if (*secret != NULL)
-    memset (*secret, 0, strlen (*secret));
-  g_clear_pointer (secret, g_free);
-}
-
-static void
 heyai_animator_kling_finalize (GObject *object)
 {
   HeyaiAnimatorKling *self = HEYAI_ANIMATOR_KLING (object);
 
   g_clear_pointer (&self->mode, g_free);
   g_clear_pointer (&self->negative_prompt, g_free);
-  g_clear_pointer (&self->access_key, g_free);
-  wipe (&self->secret_key);
-  wipe (&self->api_key);
+  if (self->api_key != NULL)
+    memset (self->api_key, 0, strlen (self->api_key));
+  g_clear_pointer (&self->api_key, g_free);
   g_clear_pointer (&self->jwt, heyai_jwt_cache_free);
 
   G_OBJECT_CLASS (heyai_animator_kling_parent_class)->finalize (object);
@@ -1253,21 +1241,4 @@ test_request (HeyaiRemoteProvider *base)
   heyai_http_request_add_query (request, "pageNum", "1");
   heyai_http_request_add_query (request, "pageSize", "1");
   return request;
-}
-
-void
-heyai_animator_kling_test_async (HeyaiAnimatorKling  *self,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  heyai_remote_provider_test_async (BASE (self), cancellable, callback, user_data);
-}
-
-gboolean
-heyai_animator_kling_test_finish (HeyaiAnimatorKling  *self,
-                                  GAsyncResult        *result,
-                                  GError             **error)
-{
-  return heyai_remote_provider_test_finish (BASE (self), result, error);
 }

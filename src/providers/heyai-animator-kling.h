@@ -126,15 +126,5 @@ gboolean            heyai_kling_supports_camera_control (const char *model,
                                                          const char *mode,
                                                          int         duration);
 
-/* "Test connection": an authenticated, free call (the task list, one
- * item); TRUE when the keys were accepted, else the error says what is
- * wrong (Kling's business code classified as for a clip). */
-void     heyai_animator_kling_test_async  (HeyaiAnimatorKling  *self,
-                                           GCancellable        *cancellable,
-                                           GAsyncReadyCallback  callback,
-                                           gpointer             user_data);
-gboolean heyai_animator_kling_test_finish (HeyaiAnimatorKling  *self,
-                                           GAsyncResult        *result,
-                                           GError             **error);
 
 G_END_DECLS

@@ -108,38 +108,49 @@ heyai_higgsfield_parse_concurrency_cap (const char *detail)
   return (guint) CLAMP (n, 1, 64);
 }
 
+/* HeyaiRemoteProviderClass.classify: an answer from Higgsfield itself. */
 static HeyaiHttpVerdict
-classify_status (HeyaiImagerHiggsfield  *self,
-                 HeyaiHttpResponse      *response,
-                 const char             *detail,
-                 GError                **error)
+classify (HeyaiRemoteProvider  *base,
+          HeyaiHttpResponse    *response,
+          GError              **error)
 {
+  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (base);
   guint status = heyai_http_response_get_status (response);
   const char *url = heyai_http_response_get_url (response);
   gboolean is_request_url = url != NULL && strstr (url, "/requests/") != NULL;
+  const char *correlation = heyai_http_response_get_header (response, "X-Correlation-ID");
+  g_autofree char *detail = NULL;
+  g_autoptr(GError) local_error = NULL;
+  HeyaiHttpVerdict verdict = HEYAI_HTTP_VERDICT_FINAL;
   guint cap;
 
+  if (status < 400)
+    return HEYAI_HTTP_VERDICT_DEFAULT;
+
+  detail = dup_detail (response);
   switch (status)
     {
     case 401:
-      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS,
-                   _("Higgsfield rejected the API key. Check HF_API_KEY and HF_API_SECRET "
-                     "(or HF_CREDENTIALS) or the key in Preferences → Providers."));
-      return HEYAI_HTTP_VERDICT_FINAL;
+      /* Translators: %s names the variables ("HF_API_KEY and HF_API_SECRET (or …)"). */
+      g_set_error (&local_error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS,
+                   _("Higgsfield rejected the API key. Check %s or the key in Preferences → Providers."),
+                   heyai_secrets_env_description (heyai_remote_provider_get_secret (base, 0)));
+      break;
     case 403:
       /* Final for the whole batch: every other still would get the same. */
-      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_QUOTA,
+      g_set_error (&local_error, HEYAI_ERROR, HEYAI_ERROR_QUOTA,
                    _("Higgsfield says there are not enough credits (%s). Add credits at "
                      "cloud.higgsfield.ai and try again."),
                    detail != NULL ? detail : _("no detail"));
-      return HEYAI_HTTP_VERDICT_FINAL;
+      break;
     case 423:
       /* The model is blocked for a while; nothing was accepted. */
-      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+      g_set_error (&local_error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
                    _("Higgsfield has blocked the model “%s” for a while (HTTP 423); nothing was charged. "
                      "Try again in a few minutes, or choose another model."),
                    MODEL (self));
-      return HEYAI_HTTP_VERDICT_RETRY;
+      verdict = HEYAI_HTTP_VERDICT_RETRY;
+      break;
     case 400:
     case 422:
       if (is_request_url && strstr (url, "/cancel") != NULL)
@@ -150,60 +161,40 @@ classify_status (HeyaiImagerHiggsfield  *self,
           /* The account's cap, not a failure of the scene: nothing was
            * accepted; wait and send it again, and keep at most @cap in
            * flight from now on. */
-          heyai_remote_provider_report_cap (BASE (self), cap);
-          g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+          heyai_remote_provider_report_cap (base, cap);
+          g_set_error (&local_error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
                        _("Higgsfield is already making %u stills for this account, its limit; "
                          "the still waits for one of them to finish."), cap);
-          return HEYAI_HTTP_VERDICT_RETRY;
+          verdict = HEYAI_HTTP_VERDICT_RETRY;
+          break;
         }
-      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION,
+      g_set_error (&local_error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION,
                    _("Higgsfield rejected the request: %s. Edit the image prompt or the settings and try again."),
                    detail != NULL ? detail : _("no reason given"));
-      return HEYAI_HTTP_VERDICT_FINAL;
+      break;
     case 404:
       if (is_request_url)
-        g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND,
+        g_set_error (&local_error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND,
                      _("Higgsfield no longer knows this request."));
       else
-        g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION,
+        g_set_error (&local_error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION,
                      _("Higgsfield does not offer the model “%s”. Set HEYAI_HIGGSFIELD_MODEL to an available model."),
                      MODEL (self));
-      return HEYAI_HTTP_VERDICT_FINAL;
+      break;
     default:
       return HEYAI_HTTP_VERDICT_DEFAULT;
     }
-}
 
-/* HeyaiRemoteProviderClass.classify: an answer from Higgsfield itself. */
-static HeyaiHttpVerdict
-classify (HeyaiRemoteProvider  *base,
-          HeyaiHttpResponse    *response,
-          GError              **error)
-{
-  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (base);
-  guint status = heyai_http_response_get_status (response);
-  const char *correlation = heyai_http_response_get_header (response, "X-Correlation-ID");
-  g_autofree char *detail = NULL;
-  g_autoptr(GError) local_error = NULL;
-  HeyaiHttpVerdict verdict;
-
-  if (status < 400)
-    return HEYAI_HTTP_VERDICT_DEFAULT;
-
-  detail = dup_detail (response);
-  verdict = classify_status (self, response, detail, &local_error);
-  if (local_error != NULL && correlation != NULL && *correlation != '\0')
+  if (correlation != NULL && *correlation != '\0')
     {
       /* Support asks for it (C.1 item 5): it stays with the job's error. */
-      char *with_id = g_strdup_printf (_("%s (Higgsfield correlation id %s)"),
-                                       local_error->message, correlation);
+      char *with_id = g_strdup_printf (_("%s (Higgsfield correlation id %s)"), local_error->message, correlation);
 
       g_debug ("Higgsfield: HTTP %u, X-Correlation-ID %s", status, correlation);
       g_free (local_error->message);
       local_error->message = with_id;
     }
-  if (local_error != NULL)
-    g_propagate_error (error, g_steal_pointer (&local_error));
+  g_propagate_error (error, g_steal_pointer (&local_error));
   return verdict;
 }
 
@@ -867,21 +858,4 @@ test_request (HeyaiRemoteProvider *base)
   add_auth (HEYAI_IMAGER_HIGGSFIELD (base), request);
   heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS);
   return request;
-}
-
-void
-heyai_imager_higgsfield_test_async (HeyaiImagerHiggsfield *self,
-                                    GCancellable          *cancellable,
-                                    GAsyncReadyCallback    callback,
-                                    gpointer               user_data)
-{
-  heyai_remote_provider_test_async (BASE (self), cancellable, callback, user_data);
-}
-
-gboolean
-heyai_imager_higgsfield_test_finish (HeyaiImagerHiggsfield  *self,
-                                     GAsyncResult           *result,
-                                     GError                **error)
-{
-  return heyai_remote_provider_test_finish (BASE (self), result, error);
 }

@@ -72,15 +72,5 @@ guint                  heyai_imager_higgsfield_get_concurrency_cap (HeyaiImagerH
 /* The N of that message, 1 when it has none, 0 for any other text. */
 guint                  heyai_higgsfield_parse_concurrency_cap      (const char *detail);
 
-/* "Test connection": an authenticated, free call (the status of a request
- * id that does not exist: the key is checked first); TRUE when the key was
- * accepted, else the error says what is wrong. */
-void                   heyai_imager_higgsfield_test_async  (HeyaiImagerHiggsfield *self,
-                                                            GCancellable          *cancellable,
-                                                            GAsyncReadyCallback    callback,
-                                                            gpointer               user_data);
-gboolean               heyai_imager_higgsfield_test_finish (HeyaiImagerHiggsfield  *self,
-                                                            GAsyncResult           *result,
-                                                            GError                **error);
 
 G_END_DECLS

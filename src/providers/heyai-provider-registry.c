@@ -73,8 +73,7 @@ create_storage_local (const char  *data_dir,
   }
 
 TEST_FUNCS (llm_anthropic, HEYAI_LLM_ANTHROPIC)
-TEST_FUNCS (imager_higgsfield, HEYAI_IMAGER_HIGGSFIELD)
-TEST_FUNCS (animator_kling, HEYAI_ANIMATOR_KLING)
+TEST_FUNCS (remote_provider, HEYAI_REMOTE_PROVIDER)
 #undef TEST_FUNCS
 
 /* OpenAI (and compatible servers): listing the models needs the key. */
@@ -204,7 +203,7 @@ static const HeyaiProviderEntry registry[] = {
     .prices = (const HeyaiProviderPrice []) {
       { "image", N_("Still (standard resolution; 4K costs twice)"), HEYAI_HIGGSFIELD_PRICE_STANDARD }, { 0 } },
     .get_type = heyai_imager_higgsfield_get_type,
-    .test_async = imager_higgsfield_test_async, .test_finish = imager_higgsfield_test_finish,
+    .test_async = remote_provider_test_async, .test_finish = remote_provider_test_finish,
     .model_setting = "imager-model", .base_url_setting = "higgsfield-base-url",
     /* soul/reference takes one; the text-to-image models none (the result says so) */
     .max_references = 1 },
@@ -221,7 +220,7 @@ static const HeyaiProviderEntry registry[] = {
     .prices = (const HeyaiProviderPrice []) {
       { "clip", N_("5-second clip (10 seconds cost twice)"), HEYAI_KLING_PRICE_STD_5 }, { 0 } },
     .get_type = heyai_animator_kling_get_type,
-    .test_async = animator_kling_test_async, .test_finish = animator_kling_test_finish,
+    .test_async = remote_provider_test_async, .test_finish = remote_provider_test_finish,
     .model_setting = "animator-model", .max_references = HEYAI_KLING_MAX_REFERENCES, .end_frame = TRUE },
   { .role = HEYAI_ROLE_STORAGE, .name = "local", .label = N_("Local folder"),
     .default_jobs = 4, .max_jobs = 0, .create = create_storage_local },
