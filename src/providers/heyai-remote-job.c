@@ -676,15 +676,27 @@ return_in_doubt (GTask      *task,
                                      job->position, job->label, what));
 }
 
-/* Waits, then sends the submit again: nothing is on its way meanwhile. */
+/* While @again: waits @delay_ms, then runs @step (a resend: nothing is
+ * on its way meanwhile); else fails @task with @error. */
 static void
-resend_later (GTask *task,
-              guint  delay_ms)
+again_or_fail (GTask              *task,
+               gboolean            again,
+               guint               delay_ms,
+               HeyaiRemoteJobStep  step,
+               GError             *error)   /* owned */
 {
   HeyaiRemoteJob *job = heyai_remote_job_get (task);
 
-  heyai_gen_reporter_state (job->reporter, HEYAI_JOB_STATE_RUNNING);
-  wait_then (task, delay_ms, send_submit);
+  if (!again)
+    {
+      g_assert (error != NULL);
+      finish_error (task, error);
+      return;
+    }
+  g_clear_error (&error);
+  if (step == send_submit)
+    heyai_gen_reporter_state (job->reporter, HEYAI_JOB_STATE_RUNNING);
+  wait_then (task, delay_ms, step);
 }
 
 static void
@@ -701,66 +713,62 @@ take_accepted (GTask             *task,
   g_free (remote_id);
 }
 
-/* No answer at all (@error).  With a lookup: ask the service; without: a
- * request that may have left is in doubt, one that never left is sent
- * again under the HTTP layer's retry rules. */
+/* An answer that may hide an acceptance (@error: what happened): with a
+ * lookup, the service is asked (a few times at most); without, in doubt. */
+static void
+maybe_taken (GTask  *task,
+             GError *error)   /* owned */
+{
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+
+  if (job->hooks->find_by_external_id == NULL)
+    {
+      return_in_doubt (task, error->message);
+      g_error_free (error);
+      return;
+    }
+  g_debug ("%s: the submit's answer says nothing (%s), looking the request up", job->label, error->message);
+  again_or_fail (task, job->submits < job->hooks->max_submits, retry_delay_ms (task, NULL, job->submits),
+                 look_up, error);
+}
+
+/* No answer at all (@error): a request that may have left may have been
+ * taken; one that never left is sent again under the HTTP layer's retry
+ * rules (with a lookup, the service is asked either way). */
 static void
 submit_lost (GTask        *task,
              GAsyncResult *result,
              GError       *error)   /* owned */
 {
   HeyaiRemoteJob *job = heyai_remote_job_get (task);
+  HeyaiRetryPolicy policy;
 
+  heyai_http_get_retry_policy (job->http, &policy);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    finish_error (task, error);
+  else if (job->hooks->find_by_external_id != NULL || heyai_http_result_maybe_sent (job->http, result))
+    maybe_taken (task, error);
+  else if (++job->unsent < MAX (policy.max_attempts, 1))
     {
-      finish_error (task, error);
-      return;
+      g_debug ("%s: scene %d: the submit was not sent (%s), trying again", job->label, job->position,
+               error->message);
+      again_or_fail (task, TRUE, retry_delay_ms (task, NULL, job->unsent), send_submit, error);
     }
-  if (job->hooks->find_by_external_id != NULL)
-    {
-      g_debug ("%s: the submit's answer was lost (%s), looking the request up", job->label, error->message);
-      if (job->submits >= job->hooks->max_submits)
-        {
-          finish_error (task, error);
-          return;
-        }
-      g_error_free (error);
-      wait_then (task, retry_delay_ms (task, NULL, job->submits), look_up);
-      return;
-    }
-  if (heyai_http_result_maybe_sent (job->http, result))
-    {
-      return_in_doubt (task, error->message);
-      g_error_free (error);
-      return;
-    }
-  {
-    HeyaiRetryPolicy policy;
-
-    /* The request never left (connection refused, DNS or TLS failure):
-     * nothing can have been accepted, sending it again is safe. */
-    heyai_http_get_retry_policy (job->http, &policy);
-    if (++job->unsent < MAX (policy.max_attempts, 1))
-      {
-        g_debug ("%s: scene %d: the submit was not sent (%s), trying again", job->label, job->position,
-                 error->message);
-        g_error_free (error);
-        resend_later (task, retry_delay_ms (task, NULL, job->unsent));
-        return;
-      }
-  }
-  heyai_gen_reporter_state (job->reporter, HEYAI_JOB_STATE_RUNNING);   /* nothing on its way */
-  if (job->media == HEYAI_REMOTE_MEDIA_STILL)
-    /* Translators: %s is the network failure ("Could not reach Higgsfield (…). …"). */
-    finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
-                                     _("Scene %d: the still was not sent, so nothing was billed. %s"),
-                                     job->position, error->message));
   else
-    /* Translators: %s is the network failure ("Could not reach Kling (…). …"). */
-    finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
-                                     _("Scene %d: the clip was not sent, so nothing was billed. %s"),
-                                     job->position, error->message));
-  g_error_free (error);
+    {
+      heyai_gen_reporter_state (job->reporter, HEYAI_JOB_STATE_RUNNING);   /* nothing on its way */
+      if (job->media == HEYAI_REMOTE_MEDIA_STILL)
+        /* Translators: %s is the network failure ("Could not reach Higgsfield (…). …"). */
+        finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+                                         _("Scene %d: the still was not sent, so nothing was billed. %s"),
+                                         job->position, error->message));
+      else
+        /* Translators: %s is the network failure ("Could not reach Kling (…). …"). */
+        finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+                                         _("Scene %d: the clip was not sent, so nothing was billed. %s"),
+                                         job->position, error->message));
+      g_error_free (error);
+    }
 }
 
 static void
@@ -789,26 +797,18 @@ submitted_cb (GObject      *source,
       g_clear_error (&error);
       take_accepted (task, remote_id, response);
       return;
-
     case HEYAI_REMOTE_SUBMIT_REFUSED:
       /* Nothing accepted: send it again after a backoff, a few times.
        * With a lookup every submit counts (each is idempotent), without
        * only the refusals (each proves nothing was taken). */
       count = lookup ? job->submits : ++job->refusals;
-      if (count < job->hooks->max_submits)
-        {
-          g_clear_error (&error);
-          resend_later (task, retry_delay_ms (task, response, count));
-          return;
-        }
-      g_assert (error != NULL);
-      finish_error (task, error);
+      again_or_fail (task, count < job->hooks->max_submits, retry_delay_ms (task, response, count), send_submit,
+                     error);
       return;
-
     case HEYAI_REMOTE_SUBMIT_DUPLICATE:
+      /* Our own earlier request went through after all. */
       if (lookup)
         {
-          /* Our own earlier request went through after all. */
           g_clear_error (&error);
           look_up (task);
           return;
@@ -816,28 +816,11 @@ submitted_cb (GObject      *source,
       G_GNUC_FALLTHROUGH;
     case HEYAI_REMOTE_SUBMIT_AMBIGUOUS:
     case HEYAI_REMOTE_SUBMIT_NOT_FOUND:
-      if (!lookup)
-        {
-          g_assert (error != NULL);
-          return_in_doubt (task, error->message);
-          g_clear_error (&error);
-          return;
-        }
-      g_debug ("%s: an answer that says nothing, looking the request up", job->label);
-      if (job->submits >= job->hooks->max_submits)
-        {
-          g_assert (error != NULL);
-          finish_error (task, error);
-          return;
-        }
-      g_clear_error (&error);
-      wait_then (task, retry_delay_ms (task, NULL, job->submits), look_up);
+      maybe_taken (task, error);
       return;
-
     case HEYAI_REMOTE_SUBMIT_FAILED:
     default:
-      g_assert (error != NULL);
-      finish_error (task, error);
+      again_or_fail (task, FALSE, 0, NULL, error);
       return;
     }
 }
@@ -904,17 +887,13 @@ found_cb (GObject      *source,
     case HEYAI_REMOTE_SUBMIT_REFUSED:
     case HEYAI_REMOTE_SUBMIT_DUPLICATE:
       /* An answer that says nothing, or busy: ask again rather than guess. */
-      if (++job->lookups < job->hooks->max_lookups)
-        {
-          g_clear_error (&error);
-          wait_then (task, retry_delay_ms (task, response, job->lookups), look_up);
-          return;
-        }
-      G_GNUC_FALLTHROUGH;
+      job->lookups++;
+      again_or_fail (task, job->lookups < job->hooks->max_lookups, retry_delay_ms (task, response, job->lookups),
+                     look_up, error);
+      return;
     case HEYAI_REMOTE_SUBMIT_FAILED:
     default:
-      g_assert (error != NULL);
-      finish_error (task, error);
+      again_or_fail (task, FALSE, 0, NULL, error);
       return;
     }
 }
