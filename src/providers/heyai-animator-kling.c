@@ -23,7 +23,6 @@
 #define MAX_PROMPT_CHARS     2500
 #define MAX_SUBMIT_ATTEMPTS  6
 #define MAX_LOOKUP_ATTEMPTS  4
-#define NO_AUTH_HEADER       "X-HeyAI-No-Auth"
 #define DEFAULT_NEGATIVE     "blurry, distorted faces, warped hands, extra limbs, text, watermark, flicker"
 
 struct _HeyaiAnimatorKling
@@ -177,28 +176,16 @@ heyai_kling_supports_camera_control (const char *model,
 /* ---------------------------------------------------------------------- */
 /* Auth and errors                                                         */
 
-static void
-auth_func (HeyaiHttp          *http,
-           SoupMessageHeaders *headers,
-           gpointer            user_data)
+/* HeyaiRemoteProviderClass.authorization: a JWT made from the keys, or
+ * the API key as is. */
+static char *
+authorization (HeyaiRemoteProvider *base)
 {
-  HeyaiAnimatorKling *self = user_data;
-  g_autofree char *value = NULL;
-
-  /* Result files live on CDN hosts: they get no token. */
-  if (soup_message_headers_get_one (headers, NO_AUTH_HEADER) != NULL)
-    {
-      soup_message_headers_remove (headers, NO_AUTH_HEADER);
-      return;
-    }
+  HeyaiAnimatorKling *self = HEYAI_ANIMATOR_KLING (base);
 
   if (self->jwt != NULL)
-    value = g_strdup_printf ("Bearer %s", heyai_jwt_cache_get (self->jwt, 0));
-  else if (self->api_key != NULL)
-    value = g_strdup_printf ("Bearer %s", self->api_key);
-  else
-    return;
-  soup_message_headers_replace (headers, "Authorization", value);
+    return g_strdup_printf ("Bearer %s", heyai_jwt_cache_get (self->jwt, 0));
+  return self->api_key != NULL ? g_strdup_printf ("Bearer %s", self->api_key) : NULL;
 }
 
 static gint64
@@ -470,14 +457,6 @@ status_request (GTask      *task,
   return heyai_http_request_new ("GET", path);
 }
 
-/* The result link is a signed CDN URL: no Kling token goes there. */
-static void
-prepare_download (GTask            *task,
-                  HeyaiHttpRequest *request)
-{
-  heyai_http_request_set_header (request, NO_AUTH_HEADER, "1");
-}
-
 static HeyaiGenResult *
 make_result (GTask               *task,
              const char          *path,
@@ -701,7 +680,6 @@ static const HeyaiRemoteJobHooks remote_hooks = {
   .answer_has_status = TRUE,
   .status_request = status_request,
   .read_status = read_status,
-  .prepare_download = prepare_download,
   .make_result = make_result,
 };
 
@@ -1073,7 +1051,6 @@ heyai_animator_kling_constructed (GObject *object)
     self->mode = g_strdup (HEYAI_KLING_DEFAULT_MODE);
   self->negative_prompt = g_strdup (DEFAULT_NEGATIVE);
 
-  heyai_http_set_auth_func (HTTP (self), auth_func, self, NULL);
 }
 
 static void
@@ -1155,6 +1132,7 @@ heyai_animator_kling_class_init (HeyaiAnimatorKlingClass *klass)
   remote_class->default_model = HEYAI_KLING_DEFAULT_MODEL;
   remote_class->configure = heyai_animator_kling_configure;
   remote_class->classify = classify;
+  remote_class->authorization = authorization;
   remote_class->has_credentials = has_credentials;
   remote_class->take_credentials = take_credentials;
   remote_class->test_request = test_request;

@@ -228,14 +228,13 @@ gen_data_free (GenData *data)
   g_free (data);
 }
 
-static void
-add_auth (HeyaiImagerHiggsfield *self,
-          HeyaiHttpRequest      *request)
+/* HeyaiRemoteProviderClass.authorization: "Key id:secret". */
+static char *
+authorization (HeyaiRemoteProvider *base)
 {
-  g_autofree char *value = g_strdup_printf ("Key %s:%s", self->key_id, self->key_secret);
+  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (base);
 
-  heyai_http_request_set_header (request, "Authorization", value);
-  memset (value, 0, strlen (value));
+  return self->key_id != NULL ? g_strdup_printf ("Key %s:%s", self->key_id, self->key_secret) : NULL;
 }
 
 static void
@@ -259,7 +258,6 @@ cancel_remote (GTask      *task,
   g_autofree char *path = g_strdup_printf ("/requests/%s/cancel", remote_id);
   g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", path);
 
-  add_auth (self, request);
   heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_NO_RETRY | HEYAI_HTTP_REQUEST_ANY_STATUS);
   heyai_http_request_set_timeout (request, 10);
   heyai_http_send_async (HTTP (self), request, NULL, cancel_sent_cb, NULL);
@@ -310,12 +308,9 @@ static HeyaiHttpRequest *
 status_request (GTask      *task,
                 const char *remote_id)
 {
-  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
   g_autofree char *path = g_strdup_printf ("/requests/%s/status", remote_id);
-  HeyaiHttpRequest *request = heyai_http_request_new ("GET", path);
 
-  add_auth (self, request);
-  return request;
+  return heyai_http_request_new ("GET", path);
 }
 
 static HeyaiRemoteStatus
@@ -406,7 +401,6 @@ build_submit (GTask *task)
     }
   /* No idempotency key: the engine never resends a submit that may have
    * been accepted (no lookup hook: in doubt). */
-  add_auth (self, request);
   heyai_http_request_set_json_object (request, body);
   return request;
 }
@@ -486,7 +480,6 @@ upload_ticket (GTask      *task,
   g_autoptr(JsonObject) body = json_object_new ();
 
   json_object_set_string_member (body, "content_type", content_type);
-  add_auth (g_task_get_source_object (task), request);
   heyai_http_request_set_json_object (request, body);
   return request;
 }
@@ -775,6 +768,7 @@ heyai_imager_higgsfield_class_init (HeyaiImagerHiggsfieldClass *klass)
   remote_class->default_model = HEYAI_HIGGSFIELD_DEFAULT_MODEL;
   remote_class->configure = heyai_imager_higgsfield_configure;
   remote_class->classify = classify;
+  remote_class->authorization = authorization;
   remote_class->gated_generate_async = heyai_imager_higgsfield_generate_async;
   remote_class->has_credentials = has_credentials;
   remote_class->take_credentials = take_credentials;
@@ -855,7 +849,6 @@ test_request (HeyaiRemoteProvider *base)
 {
   HeyaiHttpRequest *request = heyai_http_request_new ("GET", "/requests/" TEST_REQUEST_ID "/status");
 
-  add_auth (HEYAI_IMAGER_HIGGSFIELD (base), request);
   heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS);
   return request;
 }

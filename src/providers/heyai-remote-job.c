@@ -470,8 +470,8 @@ start_download (GTask *task)
       finish_error (task, error);
       return;
     }
-  if (job->hooks->prepare_download != NULL)
-    job->hooks->prepare_download (task, request);
+  /* A signed link on some CDN: no credentials go there. */
+  heyai_http_request_set_header (request, HEYAI_REMOTE_NO_AUTH_HEADER, "1");
 
   heyai_gen_reporter_state (job->reporter, HEYAI_JOB_STATE_DOWNLOADING);
   heyai_http_download_async (job->http, request, dest,
@@ -1202,6 +1202,7 @@ upload_ticket_cb (GObject      *source,
       return;
     }
   heyai_http_request_set_body (put, bytes_image_type (bytes), bytes);
+  heyai_http_request_set_header (put, HEYAI_REMOTE_NO_AUTH_HEADER, "1");   /* the signature is the credential */
   heyai_http_send_async (job->http, put, g_task_get_cancellable (task), uploaded_cb, task);
 }
 

@@ -90,6 +90,11 @@ typedef enum
   HEYAI_REMOTE_MEDIA_CLIP,    /* <basename>-animated.mp4, probed as a clip */
 } HeyaiRemoteMedia;
 
+/* Marks a request to another host than the service (the result download,
+ * a signed upload): the provider's credentials are not added to it
+ * (HeyaiRemoteProviderClass.authorization). */
+#define HEYAI_REMOTE_NO_AUTH_HEADER "X-HeyAI-No-Auth"
+
 /* What an answer to the submit (or to the lookup by external id) says. */
 typedef enum
 {
@@ -169,9 +174,6 @@ typedef struct
                                         HeyaiHttpResponse  *response,
                                         char              **url,
                                         GError            **error);
-  /* Optional: adjusts the result download (Kling: no Authorization). */
-  void              (*prepare_download) (GTask            *task,
-                                         HeyaiHttpRequest *request);
   /* Optional: asks the service to drop @remote_id (the user cancelled
    * while it was polled); fire and forget. */
   void              (*cancel_remote)   (GTask              *task,

@@ -98,6 +98,29 @@ classify_cb (HeyaiHttpResponse  *response,
   return heyai_remote_provider_classify (user_data, response, error);
 }
 
+/* The service's requests carry the client's credentials; the others
+ * (HEYAI_REMOTE_NO_AUTH_HEADER: results on a CDN, signed uploads) none. */
+static void
+auth_cb (HeyaiHttp          *http,
+         SoupMessageHeaders *headers,
+         gpointer            user_data)
+{
+  HeyaiRemoteProvider *self = user_data;
+  g_autofree char *value = NULL;
+
+  if (soup_message_headers_get_one (headers, HEYAI_REMOTE_NO_AUTH_HEADER) != NULL)
+    {
+      soup_message_headers_remove (headers, HEYAI_REMOTE_NO_AUTH_HEADER);
+      return;
+    }
+  value = HEYAI_REMOTE_PROVIDER_GET_CLASS (self)->authorization (self);
+  if (value != NULL)
+    {
+      soup_message_headers_replace (headers, "Authorization", value);
+      memset (value, 0, strlen (value));
+    }
+}
+
 static void
 heyai_remote_provider_constructed (GObject *object)
 {
@@ -122,6 +145,8 @@ heyai_remote_provider_constructed (GObject *object)
   heyai_http_set_timeout (priv->http, klass->timeout);
   if (klass->classify != NULL)
     heyai_http_set_classifier (priv->http, classify_cb, self, NULL);
+  if (klass->authorization != NULL)
+    heyai_http_set_auth_func (priv->http, auth_cb, self, NULL);
   priv->constructed = TRUE;
 }
 

@@ -56,6 +56,10 @@ struct _HeyaiRemoteProviderClass
   gboolean     (*take_credentials) (HeyaiRemoteProvider       *self,
                                     const char * const        *values,
                                     GError                   **error);
+  /* The Authorization header's value for a request to the service
+   * (newly allocated; NULL: none yet); the base adds it to every request
+   * but those marked HEYAI_REMOTE_NO_AUTH_HEADER. */
+  char        *(*authorization)    (HeyaiRemoteProvider       *self);
   /* Test connection: ... */
   /* ... the one cheap authenticated request ... */
   HeyaiHttpRequest *(*test_request) (HeyaiRemoteProvider      *self);
