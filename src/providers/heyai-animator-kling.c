@@ -31,7 +31,6 @@ struct _HeyaiAnimatorKling
 
   char          *mode;
   char          *negative_prompt;
-  char          *api_key;      /* NULL with jwt NULL: not resolved yet */
   HeyaiJwtCache *jwt;
 };
 
@@ -177,15 +176,16 @@ heyai_kling_supports_camera_control (const char *model,
 /* Auth and errors                                                         */
 
 /* HeyaiRemoteProviderClass.authorization: a JWT made from the keys, or
- * the API key as is. */
+ * the API key (the row's third entry) as is. */
 static char *
 authorization (HeyaiRemoteProvider *base)
 {
   HeyaiAnimatorKling *self = HEYAI_ANIMATOR_KLING (base);
+  const char *api_key = heyai_remote_provider_get_credential (base, 2);
 
   if (self->jwt != NULL)
     return g_strdup_printf ("Bearer %s", heyai_jwt_cache_get (self->jwt, 0));
-  return self->api_key != NULL ? g_strdup_printf ("Bearer %s", self->api_key) : NULL;
+  return api_key != NULL ? g_strdup_printf ("Bearer %s", api_key) : NULL;
 }
 
 static gint64
@@ -948,25 +948,9 @@ heyai_animator_kling_animate_finish (HeyaiAnimator  *animator,
 
 /* -- credentials -------------------------------------------------------- */
 
-static void
-set_jwt_keys (HeyaiAnimatorKling *self,
-              const char         *access,
-              const char         *secret)
-{
-  g_clear_pointer (&self->jwt, heyai_jwt_cache_free);
-  self->jwt = heyai_jwt_cache_new (access, secret, HEYAI_JWT_DEFAULT_LIFETIME);
-}
-
-/* The descriptor row's entries: access key, secret key (a JWT is made
- * from both), or else an API key used as is. */
-static gboolean
-has_credentials (HeyaiRemoteProvider *base)
-{
-  HeyaiAnimatorKling *self = HEYAI_ANIMATOR_KLING (base);
-
-  return self->jwt != NULL || self->api_key != NULL;
-}
-
+/* HeyaiRemoteProviderClass.take_credentials: the row's entries are the
+ * access key and the secret key (a JWT is made from both), or else an API
+ * key used as is. */
 static gboolean
 take_credentials (HeyaiRemoteProvider  *base,
                   const char * const   *values,
@@ -974,20 +958,18 @@ take_credentials (HeyaiRemoteProvider  *base,
 {
   HeyaiAnimatorKling *self = HEYAI_ANIMATOR_KLING (base);
   const char *access = values[0];
-  const char *secret = access != NULL ? values[1] : NULL;
-  const char *api_key = access == NULL ? values[2] : NULL;
 
-  if (access != NULL && secret != NULL)
-    set_jwt_keys (self, access, secret);
-  else if (api_key != NULL)
-    self->api_key = g_strdup (api_key);
-  else
+  if (access != NULL && values[1] != NULL)
     {
-      /* the secret key when only it is missing, else the access key */
-      heyai_secrets_set_missing_error (error, heyai_remote_provider_get_secret (base, access != NULL ? 1 : 0));
-      return FALSE;
+      g_clear_pointer (&self->jwt, heyai_jwt_cache_free);
+      self->jwt = heyai_jwt_cache_new (access, values[1], HEYAI_JWT_DEFAULT_LIFETIME);
+      return TRUE;
     }
-  return TRUE;
+  if (access == NULL && values[2] != NULL)
+    return TRUE;
+  /* the secret key when only it is missing, else the access key */
+  heyai_secrets_set_missing_error (error, heyai_remote_provider_get_secret (base, access != NULL ? 1 : 0));
+  return FALSE;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1060,9 +1042,6 @@ heyai_animator_kling_finalize (GObject *object)
 
   g_clear_pointer (&self->mode, g_free);
   g_clear_pointer (&self->negative_prompt, g_free);
-  if (self->api_key != NULL)
-    memset (self->api_key, 0, strlen (self->api_key));
-  g_clear_pointer (&self->api_key, g_free);
   g_clear_pointer (&self->jwt, heyai_jwt_cache_free);
 
   G_OBJECT_CLASS (heyai_animator_kling_parent_class)->finalize (object);
@@ -1133,7 +1112,6 @@ heyai_animator_kling_class_init (HeyaiAnimatorKlingClass *klass)
   remote_class->configure = heyai_animator_kling_configure;
   remote_class->classify = classify;
   remote_class->authorization = authorization;
-  remote_class->has_credentials = has_credentials;
   remote_class->take_credentials = take_credentials;
   remote_class->test_request = test_request;
   remote_class->default_poll_ms = DEFAULT_POLL_MS;
@@ -1167,7 +1145,7 @@ heyai_animator_kling_new (const char *base_url,
                                            NULL);
 
   if (access_key != NULL && *access_key != '\0' && secret_key != NULL && *secret_key != '\0')
-    set_jwt_keys (self, access_key, secret_key);
+    heyai_remote_provider_take_credentials (BASE (self), (const char *[]) { access_key, secret_key, NULL }, 3, NULL);
   return self;
 }
 
@@ -1179,7 +1157,7 @@ heyai_animator_kling_new_with_api_key (const char *base_url,
 {
   HeyaiAnimatorKling *self = heyai_animator_kling_new (base_url, NULL, NULL, model, mode);
 
-  self->api_key = g_strdup (api_key);
+  heyai_remote_provider_take_credentials (BASE (self), (const char *[]) { NULL, NULL, api_key }, 3, NULL);
   return self;
 }
 

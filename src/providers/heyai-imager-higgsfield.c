@@ -26,8 +26,6 @@ struct _HeyaiImagerHiggsfield
   HeyaiRemoteProvider parent_instance;   /* http, base URL, model, poll interval, max wait, price */
 
   char      *resolution;
-  char      *key_id;       /* NULL: not resolved yet */
-  char      *key_secret;
 };
 
 #define BASE(self)     HEYAI_REMOTE_PROVIDER (self)
@@ -228,13 +226,14 @@ gen_data_free (GenData *data)
   g_free (data);
 }
 
-/* HeyaiRemoteProviderClass.authorization: "Key id:secret". */
+/* HeyaiRemoteProviderClass.authorization: "Key id:secret" (the row's one
+ * entry, "id:secret"). */
 static char *
 authorization (HeyaiRemoteProvider *base)
 {
-  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (base);
+  const char *pair = heyai_remote_provider_get_credential (base, 0);
 
-  return self->key_id != NULL ? g_strdup_printf ("Key %s:%s", self->key_id, self->key_secret) : NULL;
+  return pair != NULL ? g_strdup_printf ("Key %s", pair) : NULL;
 }
 
 static void
@@ -547,22 +546,14 @@ prepare_submit (GTask *task)   /* owned */
     heyai_remote_job_submit (task);
 }
 
-/* -- credentials: the descriptor row's one "key:secret" entry ------------- */
-
-static gboolean
-has_credentials (HeyaiRemoteProvider *base)
-{
-  return HEYAI_IMAGER_HIGGSFIELD (base)->key_id != NULL;
-}
-
+/* HeyaiRemoteProviderClass.take_credentials: the row's one entry, a
+ * "key:secret" pair. */
 static gboolean
 take_credentials (HeyaiRemoteProvider  *base,
                   const char * const   *values,
                   GError              **error)
 {
-  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (base);
-
-  if (values[0] == NULL || !heyai_secrets_split_pair (values[0], &self->key_id, &self->key_secret))
+  if (!heyai_secrets_split_pair (values[0], NULL, NULL))
     {
       heyai_secrets_set_missing_error (error, heyai_remote_provider_get_secret (base, 0));
       return FALSE;
@@ -741,10 +732,6 @@ heyai_imager_higgsfield_finalize (GObject *object)
   HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (object);
 
   g_clear_pointer (&self->resolution, g_free);
-  g_clear_pointer (&self->key_id, g_free);
-  if (self->key_secret != NULL)
-    memset (self->key_secret, 0, strlen (self->key_secret));
-  g_clear_pointer (&self->key_secret, g_free);
 
   G_OBJECT_CLASS (heyai_imager_higgsfield_parent_class)->finalize (object);
 }
@@ -770,7 +757,6 @@ heyai_imager_higgsfield_class_init (HeyaiImagerHiggsfieldClass *klass)
   remote_class->classify = classify;
   remote_class->authorization = authorization;
   remote_class->gated_generate_async = heyai_imager_higgsfield_generate_async;
-  remote_class->has_credentials = has_credentials;
   remote_class->take_credentials = take_credentials;
   remote_class->test_request = test_request;
   remote_class->read_test_answer = read_test_answer;
@@ -796,7 +782,7 @@ heyai_imager_higgsfield_new (const char *base_url,
                                               NULL);
 
   if (credentials != NULL)
-    heyai_secrets_split_pair (credentials, &self->key_id, &self->key_secret);
+    heyai_remote_provider_take_credentials (BASE (self), &credentials, 1, NULL);   /* malformed: looked up later */
   return self;
 }
 

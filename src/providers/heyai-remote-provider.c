@@ -28,6 +28,8 @@ typedef struct
   guint      cap_refusals;      /* refusals by the cap so far */
   guint      in_flight;         /* generations under way through the gate */
   GQueue     waiting;           /* GTask*: generations waiting for a free slot */
+  char     **credentials;       /* the row's entries as taken (NULL ones: missing); NULL: none yet */
+  guint      n_credentials;
   gboolean   constructed;
 } HeyaiRemoteProviderPrivate;
 
@@ -151,10 +153,24 @@ heyai_remote_provider_constructed (GObject *object)
 }
 
 static void
+wipe_credentials (HeyaiRemoteProviderPrivate *priv)
+{
+  for (guint i = 0; priv->credentials != NULL && i < priv->n_credentials; i++)
+    if (priv->credentials[i] != NULL)
+      {
+        memset (priv->credentials[i], 0, strlen (priv->credentials[i]));
+        g_free (priv->credentials[i]);
+      }
+  g_clear_pointer (&priv->credentials, g_free);
+  priv->n_credentials = 0;
+}
+
+static void
 heyai_remote_provider_finalize (GObject *object)
 {
   HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (HEYAI_REMOTE_PROVIDER (object));
 
+  wipe_credentials (priv);
   g_clear_object (&priv->http);
   g_clear_pointer (&priv->base_url, g_free);
   g_clear_pointer (&priv->model, g_free);
@@ -448,6 +464,14 @@ credentials_free (Credentials *lookup)
   g_free (lookup);
 }
 
+static gboolean
+has_credentials (HeyaiRemoteProvider *self)
+{
+  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
+
+  return priv->credentials != NULL;
+}
+
 static void look_up_next_secret (GTask *task);
 
 static void
@@ -477,13 +501,12 @@ look_up_next_secret (GTask *task)   /* owned */
       heyai_secrets_get_async (spec, g_task_get_cancellable (task), secret_cb, task);
       return;
     }
-  g_ptr_array_add (lookup->values, NULL);
   /* Another generation may have taken them meanwhile: keep those. */
-  if (!HEYAI_REMOTE_PROVIDER_GET_CLASS (self)->has_credentials (self) &&
-      !HEYAI_REMOTE_PROVIDER_GET_CLASS (self)->take_credentials (self, (const char * const *) lookup->values->pdata,
-                                                                  &error))
+  g_ptr_array_add (lookup->values, NULL);
+  if (!has_credentials (self) &&
+      !heyai_remote_provider_take_credentials (self, (const char * const *) lookup->values->pdata,
+                                               lookup->values->len - 1, &error))
     {
-      g_assert (error != NULL);
       g_object_set_data (G_OBJECT (task), "heyai-credentials", NULL);
       g_task_return_error (task, error);
       g_object_unref (task);
@@ -491,6 +514,37 @@ look_up_next_secret (GTask *task)   /* owned */
     }
   g_object_set_data (G_OBJECT (task), "heyai-credentials", NULL);
   next (task);
+}
+
+gboolean
+heyai_remote_provider_take_credentials (HeyaiRemoteProvider  *self,
+                                        const char * const   *values,
+                                        guint                 n_values,
+                                        GError              **error)
+{
+  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
+
+  g_return_val_if_fail (HEYAI_IS_REMOTE_PROVIDER (self), FALSE);
+  g_return_val_if_fail (HEYAI_REMOTE_PROVIDER_GET_CLASS (self)->take_credentials != NULL, FALSE);
+
+  if (!HEYAI_REMOTE_PROVIDER_GET_CLASS (self)->take_credentials (self, values, error))
+    return FALSE;
+  wipe_credentials (priv);
+  priv->credentials = g_new0 (char *, n_values + 1);
+  priv->n_credentials = n_values;
+  for (guint i = 0; i < n_values; i++)
+    priv->credentials[i] = g_strdup (values[i]);
+  return TRUE;
+}
+
+const char *
+heyai_remote_provider_get_credential (HeyaiRemoteProvider *self,
+                                      guint                index)
+{
+  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
+
+  g_return_val_if_fail (HEYAI_IS_REMOTE_PROVIDER (self), NULL);
+  return priv->credentials != NULL && index < priv->n_credentials ? priv->credentials[index] : NULL;
 }
 
 void
@@ -503,9 +557,9 @@ heyai_remote_provider_with_credentials (GTask              *task,
 
   g_return_if_fail (HEYAI_IS_REMOTE_PROVIDER (self));
   klass = HEYAI_REMOTE_PROVIDER_GET_CLASS (self);
-  g_return_if_fail (klass->has_credentials != NULL && klass->take_credentials != NULL);
+  g_return_if_fail (klass->take_credentials != NULL);
 
-  if (klass->has_credentials (self))
+  if (has_credentials (self))
     {
       next (task);
       return;

@@ -45,14 +45,12 @@ struct _HeyaiRemoteProviderClass
    * interval...), after the base took the shared ones. */
   void         (*configure)        (HeyaiRemoteProvider       *self,
                                     const HeyaiProviderConfig *config);
-  /* The credentials, from the descriptor row's keyring entries (each
-   * distinct entry once, in the row's order; the environment first, then
-   * the keyring): TRUE once the client holds them (given at construction
-   * or taken before)... */
-  gboolean     (*has_credentials)  (HeyaiRemoteProvider       *self);
-  /* ... and takes the values looked up (@values[i]: the row's i-th entry,
-   * NULL when missing); FALSE with @error (the missing key's sentence)
-   * when they do not do. */
+  /* The credentials: the descriptor row's keyring entries (each distinct
+   * entry once, in the row's order; the environment first, then the
+   * keyring; @values[i] NULL when missing) are offered once; the client
+   * checks them (and derives what it needs, a JWT signer...): FALSE with
+   * @error (the missing key's sentence) when they do not do.  The base
+   * keeps them (heyai_remote_provider_get_credential()) and wipes them. */
   gboolean     (*take_credentials) (HeyaiRemoteProvider       *self,
                                     const char * const        *values,
                                     GError                   **error);
@@ -122,11 +120,21 @@ void        heyai_remote_provider_gated_generate_async (HeyaiRemoteProvider *sel
                                                         GAsyncReadyCallback  callback,
                                                         gpointer             user_data);
 
-/* Resolves the credentials (has_credentials(), else the row's entries to
- * take_credentials()), then calls @next (@task), or completes @task (whose
+/* Resolves the credentials (those taken, else the row's entries offered
+ * to take_credentials()), then calls @next (@task), or completes @task (whose
  * source object is @self) with the error; takes the reference to @task. */
 void        heyai_remote_provider_with_credentials  (GTask                *task,
                                                      HeyaiRemoteJobStep    next);
+/* Offers @values (@n_values, the row's entries in order, NULL: missing)
+ * to the class's take_credentials(); kept when it takes them. */
+gboolean    heyai_remote_provider_take_credentials  (HeyaiRemoteProvider  *self,
+                                                     const char * const   *values,
+                                                     guint                 n_values,
+                                                     GError              **error);
+/* The value of the row's @index-th entry as taken; NULL: missing, or none
+ * taken yet. */
+const char *heyai_remote_provider_get_credential    (HeyaiRemoteProvider  *self,
+                                                     guint                 index);
 /* The @index-th distinct keyring entry of the class's descriptor row. */
 const HeyaiSecretSpec *heyai_remote_provider_get_secret (HeyaiRemoteProvider *self,
                                                          guint                index);
