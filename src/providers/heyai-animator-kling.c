@@ -15,16 +15,14 @@
 #include "heyai-media.h"
 #include "heyai-jwt.h"
 #include "heyai-llm-schema.h"
-#include "heyai-remote-job.h"
+#include "heyai-remote-provider.h"
 #include "heyai-secrets.h"
 
 #define DEFAULT_POLL_MS      10000
 #define DEFAULT_MAX_WAIT     3600
-#define MAX_IMAGE_BYTES      (10 * 1024 * 1024)
 #define MAX_PROMPT_CHARS     2500
 #define MAX_SUBMIT_ATTEMPTS  6
 #define MAX_LOOKUP_ATTEMPTS  4
-#define NO_AUTH_HEADER       "X-HeyAI-No-Auth"
 #define DEFAULT_NEGATIVE     "blurry, distorted faces, warped hands, extra limbs, text, watermark, flicker"
 
 struct _HeyaiAnimatorKling
@@ -33,9 +31,6 @@ struct _HeyaiAnimatorKling
 
   char          *mode;
   char          *negative_prompt;
-  char          *access_key;   /* NULL with api_key NULL: not resolved yet */
-  char          *secret_key;
-  char          *api_key;
   HeyaiJwtCache *jwt;
 };
 
@@ -180,28 +175,17 @@ heyai_kling_supports_camera_control (const char *model,
 /* ---------------------------------------------------------------------- */
 /* Auth and errors                                                         */
 
-static void
-auth_func (HeyaiHttp          *http,
-           SoupMessageHeaders *headers,
-           gpointer            user_data)
+/* HeyaiRemoteProviderClass.authorization: a JWT made from the keys, or
+ * the API key (the row's third entry) as is. */
+static char *
+authorization (HeyaiRemoteProvider *base)
 {
-  HeyaiAnimatorKling *self = user_data;
-  g_autofree char *value = NULL;
-
-  /* Result files live on CDN hosts: they get no token. */
-  if (soup_message_headers_get_one (headers, NO_AUTH_HEADER) != NULL)
-    {
-      soup_message_headers_remove (headers, NO_AUTH_HEADER);
-      return;
-    }
+  HeyaiAnimatorKling *self = HEYAI_ANIMATOR_KLING (base);
+  const char *api_key = heyai_remote_provider_get_credential (base, 2);
 
   if (self->jwt != NULL)
-    value = g_strdup_printf ("Bearer %s", heyai_jwt_cache_get (self->jwt, 0));
-  else if (self->api_key != NULL)
-    value = g_strdup_printf ("Bearer %s", self->api_key);
-  else
-    return;
-  soup_message_headers_replace (headers, "Authorization", value);
+    return g_strdup_printf ("Bearer %s", heyai_jwt_cache_get (self->jwt, 0));
+  return api_key != NULL ? g_strdup_printf ("Bearer %s", api_key) : NULL;
 }
 
 static gint64
@@ -251,9 +235,11 @@ classify (HeyaiRemoteProvider  *base,
     case 1000:
     case 1001:
     case 1002:
+      /* Translators: the second and third %s are variables (KLING_ACCESS_KEY, KLING_SECRET_KEY). */
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS,
-                   _("Kling rejected the keys (%s). Check KLING_ACCESS_KEY and KLING_SECRET_KEY "
-                     "or the keys in Preferences → Providers."), detail);
+                   _("Kling rejected the keys (%s). Check %s and %s or the keys in Preferences → Providers."),
+                   detail, heyai_secrets_env_description (heyai_remote_provider_get_secret (base, 0)),
+                   heyai_secrets_env_description (heyai_remote_provider_get_secret (base, 1)));
       return HEYAI_HTTP_VERDICT_FINAL;
     case 1103:
       g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS,
@@ -314,9 +300,6 @@ classify (HeyaiRemoteProvider  *base,
 typedef struct
 {
   HeyaiRemoteJob remote;         /* first: the engine's part */
-  char       *resume_id;         /* a task accepted before (a restart) */
-  HeyaiJobState recorded_state;  /* the job's state when this attempt began */
-  int         attempts;
   char       *end_frame_path;    /* NULL: none asked, or not sent */
   char      **references;        /* sent as image_list after the still; NULL: image2video */
   char       *references_note;
@@ -327,18 +310,17 @@ typedef struct
   int         duration;
   double      result_duration;   /* what Kling says it made, seconds; -1 unknown */
   HeyaiCameraMove camera;
+  gboolean    camera_control;    /* the model's own camera control is sent */
   char       *external_id;
-  GBytes     *body;         /* the create request's JSON */
-  guint       submit_attempts;
-  guint       lookup_attempts;
-  gboolean    lookup_first;
+  char       *model;             /* as the job began (the worker reads them) */
+  char       *mode;
+  char       *negative_prompt;
 } ClipData;
 
 static void
 clip_data_free (ClipData *data)
 {
   heyai_remote_job_clear (&data->remote);
-  g_free (data->resume_id);
   g_free (data->end_frame_path);
   g_strfreev (data->references);
   g_free (data->references_note);
@@ -347,7 +329,9 @@ clip_data_free (ClipData *data)
   g_free (data->prompt);
   g_free (data->aspect);
   g_free (data->external_id);
-  g_clear_pointer (&data->body, g_bytes_unref);
+  g_free (data->model);
+  g_free (data->mode);
+  g_free (data->negative_prompt);
   g_free (data);
 }
 
@@ -361,9 +345,6 @@ finish_error (GTask  *task,
   g_task_return_error (task, error);
   g_object_unref (task);
 }
-
-static void submit (GTask *task);
-static void lookup (GTask *task);
 
 /* -- the engine's hooks ------------------------------------------------- */
 
@@ -476,14 +457,6 @@ status_request (GTask      *task,
   return heyai_http_request_new ("GET", path);
 }
 
-/* The result link is a signed CDN URL: no Kling token goes there. */
-static void
-prepare_download (GTask            *task,
-                  HeyaiHttpRequest *request)
-{
-  heyai_http_request_set_header (request, NO_AUTH_HEADER, "1");
-}
-
 static HeyaiGenResult *
 make_result (GTask               *task,
              const char          *path,
@@ -496,7 +469,7 @@ make_result (GTask               *task,
   HeyaiGenResult *gen;
 
   json_object_set_string_member (params, "model_name", MODEL (self));
-  json_object_set_string_member (params, "mode", self->mode);
+  json_object_set_string_member (params, "mode", data->mode);
   {
     g_autofree char *duration = g_strdup_printf ("%d", data->duration);
 
@@ -512,7 +485,7 @@ make_result (GTask               *task,
     json_object_set_int_member (params, "probed_height", info->height);
   }
   json_object_set_string_member (params, "prompt", data->prompt);
-  json_object_set_string_member (params, "negative_prompt", self->negative_prompt);
+  json_object_set_string_member (params, "negative_prompt", data->negative_prompt);
   json_object_set_string_member (params, "camera_move",
                                  heyai_enum_to_string (HEYAI_TYPE_CAMERA_MOVE, data->camera));
   json_object_set_string_member (params, "external_task_id", data->external_id);
@@ -534,350 +507,183 @@ make_result (GTask               *task,
   return gen;
 }
 
-static const HeyaiRemoteJobHooks remote_hooks = {
-  .status_request = status_request,
-  .read_status = read_status,
-  .prepare_download = prepare_download,
-  .make_result = make_result,
-};
+/* -- the submit and the lookup by external_task_id ----------------------- */
 
-/* Commits the task id (before any poll), then reads the task it came with. */
-static void
-adopt_task (GTask             *task,
-            HeyaiHttpResponse *response)
+static HeyaiHttpRequest *
+build_submit (GTask *task)
+{
+  ClipData *data = g_task_get_task_data (task);
+  HeyaiHttpRequest *request = heyai_http_request_new ("POST", data->endpoint);
+
+  /* The body (with the still in base64, up to ~13 MB) was built once in a
+   * worker thread; every attempt sends the same bytes, with the same
+   * external_task_id (Kling's idempotency key). */
+  heyai_http_request_set_body (request, "application/json", data->remote.body);
+  return request;
+}
+
+static HeyaiHttpRequest *
+find_by_external_id (GTask *task)
+{
+  ClipData *data = g_task_get_task_data (task);
+  g_autofree char *escaped = g_uri_escape_string (data->external_id, NULL, FALSE);
+  g_autofree char *path = g_strdup_printf ("%s/%s", data->endpoint, escaped);
+
+  return heyai_http_request_new ("GET", path);
+}
+
+/* A task in the answer: its id (the engine commits it, then reads the
+ * task's status from the same answer). */
+static HeyaiRemoteSubmit
+take_task (HeyaiHttpResponse  *response,
+           char              **remote_id,
+           GError            **error)
 {
   const char *task_id = heyai_json_object_get_string_or_null (data_object (response), "task_id");
 
   if (task_id == NULL || *task_id == '\0')
     {
-      finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                       _("Kling accepted the clip but sent no task id. Try again.")));
-      return;
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                   _("Kling accepted the clip but sent no task id. Try again."));
+      return HEYAI_REMOTE_SUBMIT_FAILED;
     }
-  heyai_remote_job_accepted (task, task_id, response);
+  *remote_id = g_strdup (task_id);
+  return HEYAI_REMOTE_SUBMIT_ACCEPTED;
 }
 
-/* -- lookup by external_task_id (a lost create answer) ------------------ */
-
-static void
-lookup_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+static gboolean
+carries_task (HeyaiHttpResponse *response,
+              gint64             code)
 {
-  GTask *task = user_data;
+  return heyai_http_response_get_status (response) == 200 && code == 0 && data_object (response) != NULL;
+}
+
+static HeyaiRemoteSubmit
+read_submit_answer (GTask              *task,
+                    HeyaiHttpResponse  *response,
+                    char              **remote_id,
+                    GError            **error)
+{
   HeyaiAnimatorKling *self = g_task_get_source_object (task);
-  ClipData *data = g_task_get_task_data (task);
-  g_autoptr(HeyaiHttpResponse) response = NULL;
-  g_autoptr(GError) error = NULL;
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+  guint status = heyai_http_response_get_status (response);
   const char *message = NULL;
-  gint64 code;
-  guint status;
+  gint64 code = business_code (response, &message);
+  g_autoptr(GError) refusal = NULL;
 
-  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
-  if (response == NULL)
-    {
-      finish_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  status = heyai_http_response_get_status (response);
-  code = business_code (response, &message);
-  if (status == 200 && code == 0 && data_object (response) != NULL)
-    {
-      g_debug ("Kling: found task for %s, resuming", data->external_id);
-      adopt_task (task, response);
-      return;
-    }
-  if (status == 404 || code == 1203)
-    {
-      g_debug ("Kling: no task for %s, submitting", data->external_id);
-      submit (task);
-      return;
-    }
-  if (status / 100 == 2 && ++data->lookup_attempts < MAX_LOOKUP_ATTEMPTS)
-    {
-      /* Unreadable answer: ask again rather than guess. */
-      heyai_remote_job_wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), response, data->lookup_attempts), lookup);
-      return;
-    }
-
-  switch (heyai_remote_provider_classify (BASE (self), response, &error))
-    {
-    case HEYAI_HTTP_VERDICT_RETRY:
-      if (++data->lookup_attempts < MAX_LOOKUP_ATTEMPTS)
-        {
-          heyai_remote_job_wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), response, data->lookup_attempts), lookup);
-          return;
-        }
-      finish_error (task, g_steal_pointer (&error));
-      return;
-    case HEYAI_HTTP_VERDICT_FINAL:
-      finish_error (task, g_steal_pointer (&error));
-      return;
-    default:
-      finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                       _("Kling answered %u when asked about clip %s."),
-                                       status, data->external_id));
-      return;
-    }
-}
-
-static void
-lookup (GTask *task)
-{
-  HeyaiAnimatorKling *self = g_task_get_source_object (task);
-  ClipData *data = g_task_get_task_data (task);
-  g_autofree char *escaped = g_uri_escape_string (data->external_id, NULL, FALSE);
-  g_autofree char *path = g_strdup_printf ("%s/%s", data->endpoint, escaped);
-  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("GET", path);
-
-  heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS);
-  heyai_http_send_async (HTTP (self), request, g_task_get_cancellable (task), lookup_cb, task);
-}
-
-/* -- create ------------------------------------------------------------- */
-
-static void
-submitted_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GTask *task = user_data;
-  HeyaiAnimatorKling *self = g_task_get_source_object (task);
-  ClipData *data = g_task_get_task_data (task);
-  g_autoptr(HeyaiHttpResponse) response = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *message = NULL;
-  gint64 code;
-
-  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
-  if (response == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          finish_error (task, g_steal_pointer (&error));
-          return;
-        }
-      /* No HTTP answer: Kling may have accepted the task.  Ask before
-       * submitting again. */
-      g_debug ("Kling: create answer lost (%s), looking the task up", error->message);
-      if (data->submit_attempts >= MAX_SUBMIT_ATTEMPTS)
-        {
-          finish_error (task, g_steal_pointer (&error));
-          return;
-        }
-      heyai_remote_job_wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), NULL, data->submit_attempts), lookup);
-      return;
-    }
-
-  code = business_code (response, &message);
-  if (heyai_http_response_get_status (response) == 200 && code == 0 && data_object (response) != NULL)
-    {
-      adopt_task (task, response);
-      return;
-    }
+  if (carries_task (response, code))
+    return take_task (response, remote_id, error);
 
   /* A 2xx we cannot read (cut or garbled body): the task may exist. */
-  if (heyai_http_response_get_status (response) / 100 == 2 && data_object (response) == NULL)
+  if (status / 100 == 2 && data_object (response) == NULL)
     {
-      g_debug ("Kling: unreadable create answer, looking the task up");
-      if (data->submit_attempts >= MAX_SUBMIT_ATTEMPTS)
-        {
-          finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                           _("Kling sent answers HeyAI does not understand. Try again later.")));
-          return;
-        }
-      heyai_remote_job_wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), NULL, data->submit_attempts), lookup);
-      return;
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                   _("Kling sent answers HeyAI does not understand. Try again later."));
+      return HEYAI_REMOTE_SUBMIT_AMBIGUOUS;
     }
 
   /* Our own earlier request went through after all. */
   if (code == 1201 && message != NULL && strstr (message, "external_task_id") != NULL)
-    {
-      lookup (task);
-      return;
-    }
+    return HEYAI_REMOTE_SUBMIT_DUPLICATE;
 
   /* The account's parallel-task limit (1303; 1302, too fast, once its
    * retries ran out): the create was refused, nothing accepted.  The
    * pipeline lowers its limit for Kling and sends it again (same
    * external_task_id) when one of ours ends. */
-  if (code == 1303 || (code == 1302 && data->submit_attempts >= MAX_SUBMIT_ATTEMPTS))
+  if (code == 1303 || (code == 1302 && job->submits >= MAX_SUBMIT_ATTEMPTS))
     {
-      finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_CAPACITY,
-                                       _("Kling is busy with this account's other clips (%s); "
-                                         "the clip waits for one of them to finish."),
-                                       message != NULL ? message : _("no detail")));
-      return;
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_CAPACITY,
+                   _("Kling is busy with this account's other clips (%s); "
+                     "the clip waits for one of them to finish."),
+                   message != NULL ? message : _("no detail"));
+      return HEYAI_REMOTE_SUBMIT_FAILED;
     }
 
-  switch (heyai_remote_provider_classify (BASE (self), response, &error))
+  switch (heyai_remote_provider_classify (BASE (self), response, &refusal))
     {
     case HEYAI_HTTP_VERDICT_RETRY:
-      if (data->submit_attempts < MAX_SUBMIT_ATTEMPTS)
-        {
-          heyai_remote_job_wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), response, data->submit_attempts), submit);
-          return;
-        }
-      if (error != NULL)
-        error->code = HEYAI_ERROR_RETRYABLE;
-      finish_error (task, error != NULL ? g_steal_pointer (&error)
-                                        : g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
-                                                       _("Kling kept refusing the clip. Try again later.")));
-      return;
+      if (refusal != NULL)
+        refusal->code = HEYAI_ERROR_RETRYABLE;
+      else
+        refusal = g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+                               _("Kling kept refusing the clip. Try again later."));
+      g_propagate_error (error, g_steal_pointer (&refusal));
+      return HEYAI_REMOTE_SUBMIT_REFUSED;
     case HEYAI_HTTP_VERDICT_FINAL:
-      finish_error (task, g_steal_pointer (&error));
-      return;
+      g_propagate_error (error, g_steal_pointer (&refusal));
+      return HEYAI_REMOTE_SUBMIT_FAILED;
     default:
-      {
-        guint status = heyai_http_response_get_status (response);
-
-        if (status >= 500 || status == 408 || status == 429)
-          {
-            if (data->submit_attempts < MAX_SUBMIT_ATTEMPTS)
-              {
-                heyai_remote_job_wait_then (task, heyai_remote_provider_retry_delay_ms (BASE (self), response, data->submit_attempts), submit);
-                return;
-              }
-            finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
-                                             _("Kling kept failing (HTTP %u). Try again later."), status));
-            return;
-          }
-        finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                         _("Kling answered the clip request with HTTP %u."), status));
-      }
+      if (status >= 500 || status == 408 || status == 429)
+        {
+          g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+                       _("Kling kept failing (HTTP %u). Try again later."), status);
+          return HEYAI_REMOTE_SUBMIT_REFUSED;
+        }
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                   _("Kling answered the clip request with HTTP %u."), status);
+      return HEYAI_REMOTE_SUBMIT_FAILED;
     }
 }
 
-static void
-submit (GTask *task)
+static HeyaiRemoteSubmit
+read_found (GTask              *task,
+            HeyaiHttpResponse  *response,
+            char              **remote_id,
+            GError            **error)
 {
   HeyaiAnimatorKling *self = g_task_get_source_object (task);
   ClipData *data = g_task_get_task_data (task);
-  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", data->endpoint);
+  guint status = heyai_http_response_get_status (response);
+  const char *message = NULL;
+  gint64 code = business_code (response, &message);
+  g_autoptr(GError) refusal = NULL;
+  HeyaiHttpVerdict verdict;
 
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+  if (carries_task (response, code))
+    return take_task (response, remote_id, error);
+  if (status == 404 || code == 1203)
+    return HEYAI_REMOTE_SUBMIT_NOT_FOUND;
+
+  verdict = heyai_remote_provider_classify (BASE (self), response, &refusal);
+  if (refusal == NULL || verdict == HEYAI_HTTP_VERDICT_DEFAULT)
     {
-      finish_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The clip was cancelled.")));
-      return;
+      g_clear_error (&refusal);
+      refusal = g_error_new (HEYAI_ERROR, HEYAI_ERROR_PROVIDER, _("Kling answered %u when asked about clip %s."),
+                             status, data->external_id);
     }
-
-  data->submit_attempts++;
-  /* The body (with the still in base64, up to ~13 MB) was built once in a
-   * worker thread; every attempt sends the same bytes. */
-  heyai_http_request_set_body (request, "application/json", data->body);
-  /* One attempt per call: submitted_cb decides between retrying (the
-   * request was answered with a rejection) and looking the task up (no
-   * answer: it may have been accepted). */
-  heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS | HEYAI_HTTP_REQUEST_NO_RETRY);
-
-  heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_SUBMITTED);
-  heyai_http_send_async (HTTP (self), request, g_task_get_cancellable (task), submitted_cb, task);
+  g_propagate_error (error, g_steal_pointer (&refusal));
+  /* An unreadable 2xx or a busy Kling: ask again rather than guess. */
+  if (status / 100 == 2 || verdict == HEYAI_HTTP_VERDICT_RETRY)
+    return HEYAI_REMOTE_SUBMIT_AMBIGUOUS;
+  return HEYAI_REMOTE_SUBMIT_FAILED;
 }
 
-/* -- the create body, built off the main thread ------------------------- */
-
-typedef struct
+static guint
+retry_delay_ms (GTask             *task,
+                HeyaiHttpResponse *response,
+                guint              attempt)
 {
-  char           *still_path;
-  char           *end_frame_path;   /* NULL: none */
-  char          **references;       /* NULL: image2video */
-  char           *model;
-  char           *mode;
-  char           *prompt;
-  char           *negative_prompt;
-  char           *external_id;
-  char           *aspect;           /* multi-image2video's aspect_ratio */
-  int             duration;
-  int             position;
-  HeyaiCameraMove camera;
-  gboolean        camera_control;
-} BodyInput;
-
-/* What the worker made: the body, and what it could not send. */
-typedef struct
-{
-  GBytes *body;
-  guint   refs_sent;
-  char   *refs_reason;   /* NULL: every reference went */
-} BodyOutput;
-
-static void
-body_input_free (BodyInput *input)
-{
-  g_free (input->still_path);
-  g_free (input->end_frame_path);
-  g_strfreev (input->references);
-  g_free (input->model);
-  g_free (input->mode);
-  g_free (input->prompt);
-  g_free (input->negative_prompt);
-  g_free (input->external_id);
-  g_free (input->aspect);
-  g_free (input);
+  return heyai_remote_provider_retry_delay_ms (g_task_get_source_object (task), response, attempt);
 }
 
-static void
-body_output_free (BodyOutput *output)
-{
-  g_clear_pointer (&output->body, g_bytes_unref);
-  g_free (output->refs_reason);
-  g_free (output);
-}
+static void build_body (GTask *task);
 
-static gboolean
-looks_like_png_or_jpeg (const guint8 *bytes,
-                        gsize         len)
-{
-  static const guint8 png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+static const HeyaiRemoteJobHooks remote_hooks = {
+  .prepare_submit = build_body,
+  .build_submit = build_submit,
+  .read_submit_answer = read_submit_answer,
+  .find_by_external_id = find_by_external_id,
+  .read_found = read_found,
+  .retry_delay_ms = retry_delay_ms,
+  .max_submits = MAX_SUBMIT_ATTEMPTS,
+  .max_lookups = MAX_LOOKUP_ATTEMPTS,
+  .answer_has_status = TRUE,
+  .status_request = status_request,
+  .read_status = read_status,
+  .make_result = make_result,
+};
 
-  if (len >= sizeof png && memcmp (bytes, png, sizeof png) == 0)
-    return TRUE;
-  return len >= 3 && bytes[0] == 0xff && bytes[1] == 0xd8 && bytes[2] == 0xff;
-}
-
-/* @path as Kling takes an image (C.4 item 15): WebP, a PNG over 10 MB, a
- * still under 300 px become a fitted JPEG copy (the original stays the
- * take); raw base64 without a data: prefix. */
-static char *
-encode_image (const char  *path,
-              int          position,
-              GError     **error)
-{
-  g_autoptr(GError) fit_error = NULL;
-  g_autoptr(GError) io_error = NULL;
-  g_autofree char *contents = NULL;
-  gboolean converted = FALSE;
-  const HeyaiProviderDescriptor *descriptor = heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling");
-  g_autofree char *fitted = heyai_media_fit_still (path, descriptor->still_limits, &converted, &fit_error);
-  gsize len = 0;
-
-  if (fitted == NULL)
-    {
-      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
-                   _("Scene %d: %s"), position, fit_error->message);
-      return NULL;
-    }
-  if (!g_file_get_contents (fitted, &contents, &len, &io_error))
-    {
-      g_autofree char *what = g_strdup_printf (_("Scene %d: could not read the still"), position);
-
-      if (converted)
-        g_unlink (fitted);
-      heyai_set_gio_error (error, io_error, what);
-      return NULL;
-    }
-  if (converted)
-    g_unlink (fitted);
-  if (len > MAX_IMAGE_BYTES || !looks_like_png_or_jpeg ((const guint8 *) contents, len))
-    {
-      /* changed on disk between the check and the read */
-      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
-                   _("Scene %d: Kling only takes PNG or JPEG stills."), position);
-      return NULL;
-    }
-  return g_base64_encode ((const guchar *) contents, len);
-}
+/* -- the create body, built in the engine's worker ------------------------ */
 
 static JsonObject *
 camera_control_new (HeyaiCameraMove camera)
@@ -909,130 +715,77 @@ camera_control_new (HeyaiCameraMove camera)
   return control;
 }
 
-static void
-build_body_thread (GTask        *body_task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
+/* HeyaiRemoteBodyFunc, in a worker thread (it reads only @task_data, the
+ * worker's alone meanwhile): @images are the still, then the end frame
+ * (image2video) or the references (multi-image2video; NULL: left out). */
+static GBytes *
+build_body_in_worker (gpointer      task_data,
+                      char * const *images,
+                      guint         n_images,
+                      GError      **error)
 {
-  BodyInput *input = task_data;
+  ClipData *data = task_data;
   g_autoptr(JsonObject) body = json_object_new ();
   g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
   g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *b64 = NULL;
-  GError *error = NULL;
-  BodyOutput *output;
+  g_autofree char *duration = g_strdup_printf ("%d", data->duration);
   char *text;
   gsize len = 0;
 
-  b64 = encode_image (input->still_path, input->position, &error);
-  if (b64 == NULL)
-    {
-      g_task_return_error (body_task, error);
-      return;
-    }
-  if (g_task_return_error_if_cancelled (body_task))
-    return;
-
-  output = g_new0 (BodyOutput, 1);
-  json_object_set_string_member (body, "model_name", input->model);
-  {
-    g_autofree char *duration = g_strdup_printf ("%d", input->duration);
-
-    json_object_set_string_member (body, "duration", duration);
-  }
-  if (input->references != NULL)
+  json_object_set_string_member (body, "model_name", data->model);
+  json_object_set_string_member (body, "duration", duration);
+  if (data->references != NULL)
     {
       /* multi-image2video (C.4 item 17): the still first, so the clip
        * keeps the approved look, then the references; 1 to 4 images. */
       JsonArray *list = json_array_new ();
-      JsonObject *item = json_object_new ();
-      guint skipped = 0;
 
-      json_object_set_string_member (item, "image", b64);
-      json_array_add_object_element (list, item);
-      for (guint i = 0; input->references[i] != NULL; i++)
-        {
-          g_autoptr(GError) ref_error = NULL;
-          char *ref = json_array_get_length (list) < HEYAI_KLING_MAX_IMAGES
-                        ? encode_image (input->references[i], input->position, &ref_error) : NULL;
+      for (guint i = 0; i < n_images; i++)
+        if (images[i] != NULL)
+          {
+            JsonObject *item = json_object_new ();
 
-          if (ref == NULL)
-            {
-              skipped++;
-              if (output->refs_reason == NULL)
-                output->refs_reason = ref_error != NULL
-                                        ? g_strdup (ref_error->message)
-                                        : g_strdup_printf (_("Kling takes at most %d images, the still included"),
-                                                           HEYAI_KLING_MAX_IMAGES);
-              continue;
-            }
-          item = json_object_new ();
-          json_object_set_string_member (item, "image", ref);
-          g_free (ref);
-          json_array_add_object_element (list, item);
-          output->refs_sent++;
-        }
+            json_object_set_string_member (item, "image", images[i]);
+            json_array_add_object_element (list, item);
+          }
       json_object_set_array_member (body, "image_list", list);
-      json_object_set_string_member (body, "aspect_ratio", input->aspect);
-      json_object_set_string_member (body, "prompt", input->prompt);
-      json_object_set_string_member (body, "external_task_id", input->external_id);
+      json_object_set_string_member (body, "aspect_ratio", data->aspect);
     }
   else
     {
-      json_object_set_string_member (body, "mode", input->mode);
-      json_object_set_string_member (body, "image", b64);
-      if (input->end_frame_path != NULL)
-        {
-          g_autofree char *tail = encode_image (input->end_frame_path, input->position, &error);
-
-          if (tail == NULL)
-            {
-              body_output_free (output);
-              g_task_return_error (body_task, error);
-              return;
-            }
-          json_object_set_string_member (body, "image_tail", tail);
-        }
-      json_object_set_string_member (body, "prompt", input->prompt);
-      json_object_set_string_member (body, "negative_prompt", input->negative_prompt);
-      json_object_set_string_member (body, "external_task_id", input->external_id);
-      /* image_tail and camera_control exclude each other (C.4 item 16). */
-      if (input->camera_control && input->end_frame_path == NULL)
-        json_object_set_object_member (body, "camera_control", camera_control_new (input->camera));
+      json_object_set_string_member (body, "mode", data->mode);
+      json_object_set_string_member (body, "image", images[0]);
+      if (n_images > 1)
+        json_object_set_string_member (body, "image_tail", images[1]);
     }
+  json_object_set_string_member (body, "prompt", data->prompt);
+  if (data->references == NULL)
+    json_object_set_string_member (body, "negative_prompt", data->negative_prompt);
+  json_object_set_string_member (body, "external_task_id", data->external_id);
+  /* image_tail and camera_control exclude each other (C.4 item 16). */
+  if (data->references == NULL && data->camera_control && data->end_frame_path == NULL)
+    json_object_set_object_member (body, "camera_control", camera_control_new (data->camera));
 
   json_node_set_object (root, body);
   json_generator_set_root (generator, root);
   text = json_generator_to_data (generator, &len);
-  output->body = g_bytes_new_take (text, len);
-  g_task_return_pointer (body_task, output, (GDestroyNotify) body_output_free);
+  return g_bytes_new_take (text, len);
 }
 
+/* References that could not all go (too many, a bad image) are said. */
 static void
-body_ready_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+body_built (GTask *task)
 {
-  GTask *task = user_data;
   ClipData *data = g_task_get_task_data (task);
-  GError *error = NULL;
-  BodyOutput *output;
 
-  output = g_task_propagate_pointer (G_TASK (result), &error);
-  if (output == NULL)
-    {
-      finish_error (task, error);
-      return;
-    }
-  data->body = g_steal_pointer (&output->body);
-  if (data->references != NULL && output->refs_sent < g_strv_length (data->references))
+  if (data->references != NULL && data->remote.images_skipped > 0)
     {
       HeyaiGenInput asked = { 0 };
       g_autofree char *note = NULL;
 
       asked.reference_paths = (const char * const *) data->references;
-      note = heyai_gen_references_note (&asked, output->refs_sent, FALSE, output->refs_reason, NULL);
+      note = heyai_gen_references_note (&asked, g_strv_length (data->references) - data->remote.images_skipped,
+                                        FALSE, data->remote.images_reason, NULL);
       if (data->references_note != NULL)
         {
           char *both = g_strdup_printf ("%s; %s", note, data->references_note);
@@ -1043,83 +796,28 @@ body_ready_cb (GObject      *source,
       else
         data->references_note = g_steal_pointer (&note);
     }
-  body_output_free (output);
-  if (data->lookup_first)
-    lookup (task);
-  else
-    submit (task);
+  heyai_remote_job_submit (task);
 }
 
+/* The engine's prepare_submit: the still (and the end frame or the
+ * references) fitted to the descriptor's limits, in base64, in the body. */
 static void
 build_body (GTask *task)
 {
-  HeyaiAnimatorKling *self = g_task_get_source_object (task);
   ClipData *data = g_task_get_task_data (task);
-  g_autoptr(GTask) body_task = NULL;
-  BodyInput *input = g_new0 (BodyInput, 1);
+  const HeyaiProviderDescriptor *descriptor = heyai_provider_descriptor_of (g_task_get_source_object (task));
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
 
-  /* The worker gets copies: it never touches the scene or self. */
-  input->still_path = g_strdup (data->still_path);
-  input->end_frame_path = g_strdup (data->end_frame_path);
-  input->references = g_strdupv (data->references);
-  input->model = g_strdup (MODEL (self));
-  input->mode = g_strdup (self->mode);
-  input->prompt = g_strdup (data->prompt);
-  input->negative_prompt = g_strdup (self->negative_prompt);
-  input->external_id = g_strdup (data->external_id);
-  input->aspect = g_strdup (data->aspect);
-  input->duration = data->duration;
-  input->position = data->remote.position;
-  input->camera = data->camera;
-  input->camera_control = data->camera != HEYAI_CAMERA_STATIC &&
-                          heyai_kling_supports_camera_control (MODEL (self), self->mode, data->duration);
-
-  body_task = g_task_new (NULL, g_task_get_cancellable (task), body_ready_cb, task);
-  g_task_set_source_tag (body_task, build_body);
-  g_task_set_task_data (body_task, input, (GDestroyNotify) body_input_free);
-  g_task_run_in_thread (body_task, build_body_thread);
+  g_ptr_array_add (paths, data->still_path);
+  for (guint i = 0; data->references != NULL && data->references[i] != NULL; i++)
+    g_ptr_array_add (paths, data->references[i]);
+  if (data->end_frame_path != NULL)
+    g_ptr_array_add (paths, data->end_frame_path);
+  g_ptr_array_add (paths, NULL);
+  heyai_remote_job_build_body (task, (const char * const *) paths->pdata,
+                               data->references != NULL ? 1 : paths->len - 1, HEYAI_KLING_MAX_IMAGES,
+                               descriptor->still_limits, build_body_in_worker, body_built);
 }
-
-static void
-start (GTask *task)
-{
-  ClipData *data = g_task_get_task_data (task);
-  const char *remote = data->resume_id;
-  HeyaiJobState state = data->recorded_state;
-
-  if (remote != NULL && *remote != '\0')
-    {
-      g_debug ("Kling: resuming task %s", remote);
-      heyai_remote_job_resume (task, remote);
-      return;
-    }
-
-  /* Maybe submitted before with the answer never recorded (a crash, a lost
-   * connection): ask Kling by external_task_id first; "not found" leads to
-   * a submission.  A job in its first attempt (the pipeline marks it
-   * running with attempts 1) cannot have been submitted yet.  Whatever the
-   * state says, a duplicate external_task_id at submit also ends in the
-   * lookup, so a task is never paid twice. */
-  data->lookup_first = state == HEYAI_JOB_STATE_SUBMITTED ||
-                       ((state == HEYAI_JOB_STATE_RUNNING || state == HEYAI_JOB_STATE_DOWNLOADING) &&
-                        data->attempts != 1);
-  build_body (task);
-}
-
-static void
-credentials_ready (GTask *task)
-{
-  HeyaiRemoteJobStep next = g_object_get_data (G_OBJECT (task), "heyai-next");
-
-  /* A task other than a clip (Test connection) says what comes next. */
-  if (next != NULL)
-    next (task);
-  else
-    start (task);
-}
-
-static void
-resolve_credentials (GTask *task);
 
 /* Which of the asked references and end frame this model can take; the
  * rest is said in the result (never silently dropped). */
@@ -1183,13 +881,8 @@ heyai_animator_kling_animate_async (HeyaiAnimator       *animator,
   g_task_set_source_tag (task, heyai_animator_kling_animate_async);
 
   data = g_new0 (ClipData, 1);
-  heyai_remote_job_init (&data->remote, &remote_hooks, HTTP (self),
-                         heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling")),
-                         HEYAI_REMOTE_MEDIA_CLIP, reporter, input, heyai_scene_get_position (scene),
-                         heyai_remote_provider_get_poll_interval (BASE (self)), heyai_remote_provider_get_max_wait (BASE (self)));
-  data->resume_id = g_strdup (input->remote_id);
-  data->recorded_state = input->state;
-  data->attempts = input->attempts;
+  heyai_remote_provider_job_init (BASE (self), &data->remote, &remote_hooks, HEYAI_REMOTE_MEDIA_CLIP, reporter, input,
+                                  heyai_scene_get_position (scene));
   data->still_path = g_strdup (input->still_path);
   data->duration = heyai_kling_model_duration (MODEL (self), heyai_scene_get_duration (scene));
   data->camera = heyai_scene_get_camera_move (scene);
@@ -1201,6 +894,11 @@ heyai_animator_kling_animate_async (HeyaiAnimator       *animator,
   parts.max_chars = MAX_PROMPT_CHARS;
   data->prompt = heyai_prompt_compose_motion (&parts);
   data->remote.expected_seconds = data->duration;
+  data->model = g_strdup (MODEL (self));
+  data->mode = g_strdup (self->mode);
+  data->negative_prompt = g_strdup (self->negative_prompt);
+  data->camera_control = data->camera != HEYAI_CAMERA_STATIC &&
+                         heyai_kling_supports_camera_control (data->model, data->mode, data->duration);
   choose_extras (self, input, data);
 
   /* external_task_id: the job's idempotency key, made once and reported
@@ -1235,7 +933,7 @@ heyai_animator_kling_animate_async (HeyaiAnimator       *animator,
       return;
     }
 
-  resolve_credentials (task);
+  heyai_remote_provider_with_credentials (task, heyai_remote_job_start);
 }
 
 static HeyaiGenResult *
@@ -1250,92 +948,28 @@ heyai_animator_kling_animate_finish (HeyaiAnimator  *animator,
 
 /* -- credentials -------------------------------------------------------- */
 
-static void
-set_jwt_keys (HeyaiAnimatorKling *self,
-              const char         *access,
-              const char         *secret)
+/* HeyaiRemoteProviderClass.take_credentials: the row's entries are the
+ * access key and the secret key (a JWT is made from both), or else an API
+ * key used as is. */
+static gboolean
+take_credentials (HeyaiRemoteProvider  *base,
+                  const char * const   *values,
+                  GError              **error)
 {
-  g_free (self->access_key);
-  self->access_key = g_strdup (access);
-  g_free (self->secret_key);
-  self->secret_key = g_strdup (secret);
-  g_clear_pointer (&self->jwt, heyai_jwt_cache_free);
-  self->jwt = heyai_jwt_cache_new (access, secret, HEYAI_JWT_DEFAULT_LIFETIME);
-}
+  HeyaiAnimatorKling *self = HEYAI_ANIMATOR_KLING (base);
+  const char *access = values[0];
 
-static void
-api_key_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  GTask *task = user_data;
-  HeyaiAnimatorKling *self = g_task_get_source_object (task);
-  g_autofree char *key = heyai_secrets_get_finish (result, NULL);
-  GError *error = NULL;
-
-  if (key == NULL)
+  if (access != NULL && values[1] != NULL)
     {
-      heyai_secrets_set_missing_error (&error, HEYAI_SECRET_KLING_ACCESS);
-      finish_error (task, error);
-      return;
+      g_clear_pointer (&self->jwt, heyai_jwt_cache_free);
+      self->jwt = heyai_jwt_cache_new (access, values[1], HEYAI_JWT_DEFAULT_LIFETIME);
+      return TRUE;
     }
-  if (self->jwt == NULL && self->api_key == NULL)
-    self->api_key = g_steal_pointer (&key);
-  credentials_ready (task);
-}
-
-static void
-secret_key_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GTask *task = user_data;
-  HeyaiAnimatorKling *self = g_task_get_source_object (task);
-  const char *access = g_object_get_data (G_OBJECT (task), "kling-access");
-  g_autofree char *secret = heyai_secrets_get_finish (result, NULL);
-  GError *error = NULL;
-
-  if (secret == NULL)
-    {
-      heyai_secrets_set_missing_error (&error, HEYAI_SECRET_KLING_SECRET);
-      finish_error (task, error);
-      return;
-    }
-  if (self->jwt == NULL && self->api_key == NULL)
-    set_jwt_keys (self, access, secret);
-  memset (secret, 0, strlen (secret));
-  credentials_ready (task);
-}
-
-static void
-access_key_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GTask *task = user_data;
-  g_autofree char *access = heyai_secrets_get_finish (result, NULL);
-
-  if (access == NULL)
-    {
-      heyai_secrets_get_async (HEYAI_SECRET_KLING_API_KEY, g_task_get_cancellable (task),
-                               api_key_cb, task);
-      return;
-    }
-  g_object_set_data_full (G_OBJECT (task), "kling-access", g_steal_pointer (&access), g_free);
-  heyai_secrets_get_async (HEYAI_SECRET_KLING_SECRET, g_task_get_cancellable (task),
-                           secret_key_cb, task);
-}
-
-static void
-resolve_credentials (GTask *task)
-{
-  HeyaiAnimatorKling *self = g_task_get_source_object (task);
-
-  if (self->jwt != NULL || self->api_key != NULL)
-    credentials_ready (task);
-  else
-    heyai_secrets_get_async (HEYAI_SECRET_KLING_ACCESS, g_task_get_cancellable (task),
-                             access_key_cb, task);
+  if (access == NULL && values[2] != NULL)
+    return TRUE;
+  /* the secret key when only it is missing, else the access key */
+  heyai_secrets_set_missing_error (error, heyai_remote_provider_get_secret (base, access != NULL ? 1 : 0));
+  return FALSE;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1399,15 +1033,6 @@ heyai_animator_kling_constructed (GObject *object)
     self->mode = g_strdup (HEYAI_KLING_DEFAULT_MODE);
   self->negative_prompt = g_strdup (DEFAULT_NEGATIVE);
 
-  heyai_http_set_auth_func (HTTP (self), auth_func, self, NULL);
-}
-
-static void
-wipe (char **secret)
-{
-  if (*secret != NULL)
-    memset (*secret, 0, strlen (*secret));
-  g_clear_pointer (secret, g_free);
 }
 
 static void
@@ -1417,9 +1042,6 @@ heyai_animator_kling_finalize (GObject *object)
 
   g_clear_pointer (&self->mode, g_free);
   g_clear_pointer (&self->negative_prompt, g_free);
-  g_clear_pointer (&self->access_key, g_free);
-  wipe (&self->secret_key);
-  wipe (&self->api_key);
   g_clear_pointer (&self->jwt, heyai_jwt_cache_free);
 
   G_OBJECT_CLASS (heyai_animator_kling_parent_class)->finalize (object);
@@ -1471,8 +1093,6 @@ heyai_animator_kling_set_property (GObject      *object,
     }
 }
 
-static void              with_credentials (GTask               *task,
-                                           HeyaiRemoteJobStep   next);
 static HeyaiHttpRequest *test_request     (HeyaiRemoteProvider *base);
 
 static void
@@ -1491,7 +1111,8 @@ heyai_animator_kling_class_init (HeyaiAnimatorKlingClass *klass)
   remote_class->default_model = HEYAI_KLING_DEFAULT_MODEL;
   remote_class->configure = heyai_animator_kling_configure;
   remote_class->classify = classify;
-  remote_class->with_credentials = with_credentials;
+  remote_class->authorization = authorization;
+  remote_class->take_credentials = take_credentials;
   remote_class->test_request = test_request;
   remote_class->default_poll_ms = DEFAULT_POLL_MS;
   remote_class->default_max_wait = DEFAULT_MAX_WAIT;
@@ -1524,7 +1145,7 @@ heyai_animator_kling_new (const char *base_url,
                                            NULL);
 
   if (access_key != NULL && *access_key != '\0' && secret_key != NULL && *secret_key != '\0')
-    set_jwt_keys (self, access_key, secret_key);
+    heyai_remote_provider_take_credentials (BASE (self), (const char *[]) { access_key, secret_key, NULL }, 3, NULL);
   return self;
 }
 
@@ -1536,7 +1157,7 @@ heyai_animator_kling_new_with_api_key (const char *base_url,
 {
   HeyaiAnimatorKling *self = heyai_animator_kling_new (base_url, NULL, NULL, model, mode);
 
-  self->api_key = g_strdup (api_key);
+  heyai_remote_provider_take_credentials (BASE (self), (const char *[]) { NULL, NULL, api_key }, 3, NULL);
   return self;
 }
 
@@ -1544,19 +1165,20 @@ GObject *
 heyai_animator_kling_create (const char  *data_dir,
                              GError     **error)
 {
-  g_autofree char *access = heyai_secrets_dup_from_env (HEYAI_SECRET_KLING_ACCESS);
-  g_autofree char *secret = heyai_secrets_dup_from_env (HEYAI_SECRET_KLING_SECRET);
+  const HeyaiProviderDescriptor *descriptor = heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling");
+  g_autofree char *access = heyai_secrets_dup_from_env (heyai_provider_descriptor_secret (descriptor, 0));
+  g_autofree char *secret = heyai_secrets_dup_from_env (heyai_provider_descriptor_secret (descriptor, 1));
   g_autofree char *api_key = NULL;
   g_auto(HeyaiProviderConfig) config = { 0 };
   HeyaiAnimatorKling *self;
 
   if (access != NULL && secret == NULL)
     {
-      heyai_secrets_set_missing_error (error, HEYAI_SECRET_KLING_SECRET);
+      heyai_secrets_set_missing_error (error, heyai_provider_descriptor_secret (descriptor, 1));
       return NULL;
     }
   heyai_provider_config_init_from_env (&config, data_dir);
-  if (access == NULL && (api_key = heyai_secrets_dup_from_env (HEYAI_SECRET_KLING_API_KEY)) != NULL)
+  if (access == NULL && (api_key = heyai_secrets_dup_from_env (heyai_provider_descriptor_secret (descriptor, 2))) != NULL)
     self = heyai_animator_kling_new_with_api_key (config.kling_base_url, api_key, NULL, NULL);
   else
     self = heyai_animator_kling_new (config.kling_base_url, access, secret, NULL, NULL);
@@ -1575,29 +1197,4 @@ test_request (HeyaiRemoteProvider *base)
   heyai_http_request_add_query (request, "pageNum", "1");
   heyai_http_request_add_query (request, "pageSize", "1");
   return request;
-}
-
-static void
-with_credentials (GTask              *task,
-                  HeyaiRemoteJobStep  next)
-{
-  g_object_set_data (G_OBJECT (task), "heyai-next", next);
-  resolve_credentials (task);
-}
-
-void
-heyai_animator_kling_test_async (HeyaiAnimatorKling  *self,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  heyai_remote_provider_test_async (BASE (self), cancellable, callback, user_data);
-}
-
-gboolean
-heyai_animator_kling_test_finish (HeyaiAnimatorKling  *self,
-                                  GAsyncResult        *result,
-                                  GError             **error)
-{
-  return heyai_remote_provider_test_finish (BASE (self), result, error);
 }

@@ -15,19 +15,24 @@
  *   references  POST {base}/v1/videos/multi-image2video (kling-v1-6 only):
  *           image_list = the still then up to 3 references, aspect_ratio;
  *           what could not be sent is said in the result's references_note.
- *   The polling, download and probe are the remote-job engine's.
+ *   The submit's rules (resend, lookup, the body built and the stills
+ *   fitted in a worker), the polling, download and probe are the
+ *   remote-job engine's (heyai-remote-job.h); this client gives it its
+ *   requests and reads their answers.
  *   poll    GET {base}/v1/videos/image2video/{task_id}   submitted ->
  *           processing -> succeed (task_result.videos[0].url) | failed
  *           (task_status_msg, inside code 0)
  *   fetch   the clip, streamed to dest_dir/scene-NN[-take-T]-animated.mp4
  *
- * Never paying twice: SUBMITTED is reported before the create request.
- * An input with a remote id resumes polling.  An input SUBMITTED (or later) without
- * a remote-id (the answer to the create request was lost: crash, dropped
+ * Never paying twice (the engine, with this client's find_by_external_id
+ * hook): SUBMITTED is reported before the create request.  An input with a
+ * remote id resumes polling.  An input SUBMITTED (or later) without a
+ * remote-id (the answer to the create request was lost: crash, dropped
  * connection) is first looked up with GET .../image2video/{external_task_id};
  * only a "not found" answer leads to a new submission.  The create request is
  * never resent blindly: HTTP answers that reject it (429 1302/1303, 5xx) are
- * retried with backoff, a dropped connection triggers the lookup first.
+ * retried with backoff (the same external_task_id), a dropped connection or
+ * an unreadable answer triggers the lookup first.
  *
  * Business codes: 1000-1003, 1103, 1304 -> HEYAI_ERROR_CREDENTIALS;
  * 1004 -> re-mint the JWT and retry; 1100-1102 -> HEYAI_ERROR_QUOTA;
@@ -36,8 +41,9 @@
  *
  * Settings (environment): HEYAI_KLING_MODEL (default "kling-v1-6"),
  * HEYAI_KLING_MODE ("std" | "pro", default "std"), HEYAI_KLING_NEGATIVE_PROMPT,
- * HEYAI_KLING_POLL_MS (default 10000).  Credentials: KLING_ACCESS_KEY +
- * KLING_SECRET_KEY, or KLING_API_KEY (heyai-secrets).
+ * HEYAI_KLING_POLL_MS (default 10000).  Credentials: the descriptor row's
+ * keyring entries, in order: access key + secret key, or an API key
+ * (KLING_ACCESS_KEY + KLING_SECRET_KEY, or KLING_API_KEY).
  *
  * Price table (USD, Kling API resource packs at about 0.14 USD per unit;
  * std 5 s = 1 unit, pro 5 s = 3.5 units; 10 s doubles): std 5 s 0.14,
@@ -49,7 +55,7 @@
 
 #include "heyai-providers.h"
 #include "heyai-http.h"
-#include "heyai-remote-job.h"
+#include "heyai-remote-provider.h"
 
 G_BEGIN_DECLS
 
@@ -126,15 +132,5 @@ gboolean            heyai_kling_supports_camera_control (const char *model,
                                                          const char *mode,
                                                          int         duration);
 
-/* "Test connection": an authenticated, free call (the task list, one
- * item); TRUE when the keys were accepted, else the error says what is
- * wrong (Kling's business code classified as for a clip). */
-void     heyai_animator_kling_test_async  (HeyaiAnimatorKling  *self,
-                                           GCancellable        *cancellable,
-                                           GAsyncReadyCallback  callback,
-                                           gpointer             user_data);
-gboolean heyai_animator_kling_test_finish (HeyaiAnimatorKling  *self,
-                                           GAsyncResult        *result,
-                                           GError             **error);
 
 G_END_DECLS

@@ -14,7 +14,7 @@
 #include "heyai-prompt-composer.h"
 #include "heyai-media.h"
 #include "heyai-llm-schema.h"
-#include "heyai-remote-job.h"
+#include "heyai-remote-provider.h"
 #include "heyai-secrets.h"
 
 #define DEFAULT_POLL_MS   2000
@@ -26,8 +26,6 @@ struct _HeyaiImagerHiggsfield
   HeyaiRemoteProvider parent_instance;   /* http, base URL, model, poll interval, max wait, price */
 
   char      *resolution;
-  char      *key_id;       /* NULL: not resolved yet */
-  char      *key_secret;
 };
 
 #define BASE(self)     HEYAI_REMOTE_PROVIDER (self)
@@ -108,38 +106,49 @@ heyai_higgsfield_parse_concurrency_cap (const char *detail)
   return (guint) CLAMP (n, 1, 64);
 }
 
+/* HeyaiRemoteProviderClass.classify: an answer from Higgsfield itself. */
 static HeyaiHttpVerdict
-classify_status (HeyaiImagerHiggsfield  *self,
-                 HeyaiHttpResponse      *response,
-                 const char             *detail,
-                 GError                **error)
+classify (HeyaiRemoteProvider  *base,
+          HeyaiHttpResponse    *response,
+          GError              **error)
 {
+  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (base);
   guint status = heyai_http_response_get_status (response);
   const char *url = heyai_http_response_get_url (response);
   gboolean is_request_url = url != NULL && strstr (url, "/requests/") != NULL;
+  const char *correlation = heyai_http_response_get_header (response, "X-Correlation-ID");
+  g_autofree char *detail = NULL;
+  g_autoptr(GError) local_error = NULL;
+  HeyaiHttpVerdict verdict = HEYAI_HTTP_VERDICT_FINAL;
   guint cap;
 
+  if (status < 400)
+    return HEYAI_HTTP_VERDICT_DEFAULT;
+
+  detail = dup_detail (response);
   switch (status)
     {
     case 401:
-      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS,
-                   _("Higgsfield rejected the API key. Check HF_API_KEY and HF_API_SECRET "
-                     "(or HF_CREDENTIALS) or the key in Preferences → Providers."));
-      return HEYAI_HTTP_VERDICT_FINAL;
+      /* Translators: %s names the variables ("HF_API_KEY and HF_API_SECRET (or …)"). */
+      g_set_error (&local_error, HEYAI_ERROR, HEYAI_ERROR_CREDENTIALS,
+                   _("Higgsfield rejected the API key. Check %s or the key in Preferences → Providers."),
+                   heyai_secrets_env_description (heyai_remote_provider_get_secret (base, 0)));
+      break;
     case 403:
       /* Final for the whole batch: every other still would get the same. */
-      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_QUOTA,
+      g_set_error (&local_error, HEYAI_ERROR, HEYAI_ERROR_QUOTA,
                    _("Higgsfield says there are not enough credits (%s). Add credits at "
                      "cloud.higgsfield.ai and try again."),
                    detail != NULL ? detail : _("no detail"));
-      return HEYAI_HTTP_VERDICT_FINAL;
+      break;
     case 423:
       /* The model is blocked for a while; nothing was accepted. */
-      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+      g_set_error (&local_error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
                    _("Higgsfield has blocked the model “%s” for a while (HTTP 423); nothing was charged. "
                      "Try again in a few minutes, or choose another model."),
                    MODEL (self));
-      return HEYAI_HTTP_VERDICT_RETRY;
+      verdict = HEYAI_HTTP_VERDICT_RETRY;
+      break;
     case 400:
     case 422:
       if (is_request_url && strstr (url, "/cancel") != NULL)
@@ -150,60 +159,40 @@ classify_status (HeyaiImagerHiggsfield  *self,
           /* The account's cap, not a failure of the scene: nothing was
            * accepted; wait and send it again, and keep at most @cap in
            * flight from now on. */
-          heyai_remote_provider_report_cap (BASE (self), cap);
-          g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+          heyai_remote_provider_report_cap (base, cap);
+          g_set_error (&local_error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
                        _("Higgsfield is already making %u stills for this account, its limit; "
                          "the still waits for one of them to finish."), cap);
-          return HEYAI_HTTP_VERDICT_RETRY;
+          verdict = HEYAI_HTTP_VERDICT_RETRY;
+          break;
         }
-      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION,
+      g_set_error (&local_error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION,
                    _("Higgsfield rejected the request: %s. Edit the image prompt or the settings and try again."),
                    detail != NULL ? detail : _("no reason given"));
-      return HEYAI_HTTP_VERDICT_FINAL;
+      break;
     case 404:
       if (is_request_url)
-        g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND,
+        g_set_error (&local_error, HEYAI_ERROR, HEYAI_ERROR_NOT_FOUND,
                      _("Higgsfield no longer knows this request."));
       else
-        g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION,
+        g_set_error (&local_error, HEYAI_ERROR, HEYAI_ERROR_VALIDATION,
                      _("Higgsfield does not offer the model “%s”. Set HEYAI_HIGGSFIELD_MODEL to an available model."),
                      MODEL (self));
-      return HEYAI_HTTP_VERDICT_FINAL;
+      break;
     default:
       return HEYAI_HTTP_VERDICT_DEFAULT;
     }
-}
 
-/* HeyaiRemoteProviderClass.classify: an answer from Higgsfield itself. */
-static HeyaiHttpVerdict
-classify (HeyaiRemoteProvider  *base,
-          HeyaiHttpResponse    *response,
-          GError              **error)
-{
-  HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (base);
-  guint status = heyai_http_response_get_status (response);
-  const char *correlation = heyai_http_response_get_header (response, "X-Correlation-ID");
-  g_autofree char *detail = NULL;
-  g_autoptr(GError) local_error = NULL;
-  HeyaiHttpVerdict verdict;
-
-  if (status < 400)
-    return HEYAI_HTTP_VERDICT_DEFAULT;
-
-  detail = dup_detail (response);
-  verdict = classify_status (self, response, detail, &local_error);
-  if (local_error != NULL && correlation != NULL && *correlation != '\0')
+  if (correlation != NULL && *correlation != '\0')
     {
       /* Support asks for it (C.1 item 5): it stays with the job's error. */
-      char *with_id = g_strdup_printf (_("%s (Higgsfield correlation id %s)"),
-                                       local_error->message, correlation);
+      char *with_id = g_strdup_printf (_("%s (Higgsfield correlation id %s)"), local_error->message, correlation);
 
       g_debug ("Higgsfield: HTTP %u, X-Correlation-ID %s", status, correlation);
       g_free (local_error->message);
       local_error->message = with_id;
     }
-  if (local_error != NULL)
-    g_propagate_error (error, g_steal_pointer (&local_error));
+  g_propagate_error (error, g_steal_pointer (&local_error));
   return verdict;
 }
 
@@ -220,40 +209,31 @@ heyai_imager_higgsfield_get_concurrency_cap (HeyaiImagerHiggsfield *self)
 typedef struct
 {
   HeyaiRemoteJob  remote;      /* first: the engine's part */
-  char         *resume_id;    /* a request accepted before (a restart) */
-  gboolean     *accepted;     /* the cap gate's: set once Higgsfield took the request */
   char         *references_note;
   char         *reference_path;   /* soul/reference: the image to upload first */
-  char         *reference_url;    /* ... and where Higgsfield serves it once uploaded */
   char         *prompt;
   char         *aspect;
-  guint         refused_submits;  /* answers that prove the submit was not accepted */
-  guint         unsent_submits;   /* attempts that never reached Higgsfield */
 } GenData;
 
 static void
 gen_data_free (GenData *data)
 {
   heyai_remote_job_clear (&data->remote);
-  g_free (data->resume_id);
   g_free (data->references_note);
   g_free (data->reference_path);
-  g_free (data->reference_url);
   g_free (data->prompt);
   g_free (data->aspect);
   g_free (data);
 }
 
-static void submit (GTask *task);
-
-static void
-add_auth (HeyaiImagerHiggsfield *self,
-          HeyaiHttpRequest      *request)
+/* HeyaiRemoteProviderClass.authorization: "Key id:secret" (the row's one
+ * entry, "id:secret"). */
+static char *
+authorization (HeyaiRemoteProvider *base)
 {
-  g_autofree char *value = g_strdup_printf ("Key %s:%s", self->key_id, self->key_secret);
+  const char *pair = heyai_remote_provider_get_credential (base, 0);
 
-  heyai_http_request_set_header (request, "Authorization", value);
-  memset (value, 0, strlen (value));
+  return pair != NULL ? g_strdup_printf ("Key %s", pair) : NULL;
 }
 
 static void
@@ -277,7 +257,6 @@ cancel_remote (GTask      *task,
   g_autofree char *path = g_strdup_printf ("/requests/%s/cancel", remote_id);
   g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", path);
 
-  add_auth (self, request);
   heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_NO_RETRY | HEYAI_HTTP_REQUEST_ANY_STATUS);
   heyai_http_request_set_timeout (request, 10);
   heyai_http_send_async (HTTP (self), request, NULL, cancel_sent_cb, NULL);
@@ -328,12 +307,9 @@ static HeyaiHttpRequest *
 status_request (GTask      *task,
                 const char *remote_id)
 {
-  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
   g_autofree char *path = g_strdup_printf ("/requests/%s/status", remote_id);
-  HeyaiHttpRequest *request = heyai_http_request_new ("GET", path);
 
-  add_auth (self, request);
-  return request;
+  return heyai_http_request_new ("GET", path);
 }
 
 static HeyaiRemoteStatus
@@ -396,162 +372,24 @@ read_status (GTask              *task,
   return HEYAI_REMOTE_STATUS_FAILED;
 }
 
-static const HeyaiRemoteJobHooks remote_hooks = {
-  .status_request = status_request,
-  .read_status = read_status,
-  .cancel_remote = cancel_remote,
-  .make_result = make_result,
-};
+/* -- the submit ---------------------------------------------------------- */
 
-/* The submit's answer was lost (no answer, a dropped connection, a 5xx,
- * something that is not Higgsfield's JSON): Higgsfield has no idempotency
- * key, so the request may have been accepted and billed.  It is never sent
- * again automatically (API-CONTRACTS.md C.1 item 4). */
-static void
-return_in_doubt (GTask             *task,
-                 HeyaiHttpResponse *response,
-                 const char        *what)
-{
-  GenData *data = g_task_get_task_data (task);
-  const char *correlation = response != NULL ? heyai_http_response_get_header (response, "X-Correlation-ID") : NULL;
-  g_autofree char *reference = NULL;
-
-  if (correlation != NULL && *correlation != '\0')
-    /* Translators: %s is Higgsfield's correlation id of the request. */
-    reference = g_strdup_printf (_(" (correlation id %s)"), correlation);
-
-  g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_IN_DOUBT,
-                           _("Scene %d: Higgsfield may have accepted this still; check its dashboard, "
-                             "or make the still again (%s%s)."),
-                           data->remote.position, what, reference != NULL ? reference : "");
-}
-
-static void
-submitted_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GTask *task = user_data;   /* owned */
-  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
-  GenData *data = g_task_get_task_data (task);
-  g_autoptr(HeyaiHttpResponse) response = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *request_id;
-  guint status;
-
-  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
-  if (response == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else if (heyai_http_result_maybe_sent (HEYAI_HTTP (source), result))
-        return_in_doubt (task, NULL, error->message);
-      else
-        {
-          HeyaiRetryPolicy policy;
-
-          /* The request never left (connection refused, DNS or TLS
-           * failure): nothing can have been accepted, sending it again is
-           * safe, under the HTTP layer's retry rules. */
-          heyai_http_get_retry_policy (HTTP (self), &policy);
-          if (++data->unsent_submits < MAX (policy.max_attempts, 1))
-            {
-              double delay = heyai_http_next_delay (HTTP (self), data->unsent_submits, -1);
-
-              g_debug ("Higgsfield: scene %d: the submit was not sent (%s), trying again in %.3f s",
-                       data->remote.position, error->message, delay);
-              heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_RUNNING);
-              heyai_remote_job_wait_then (task, (guint) (delay * 1000), submit);
-              return;
-            }
-          heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_RUNNING);   /* nothing on its way */
-          /* Translators: %s is the network failure ("Could not reach Higgsfield (…). …"). */
-          g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
-                                   _("Scene %d: the still was not sent, so nothing was billed. %s"),
-                                   data->remote.position, error->message);
-        }
-      g_object_unref (task);
-      return;
-    }
-
-  status = heyai_http_response_get_status (response);
-  if (status >= 300)
-    {
-      const char *detail = heyai_json_object_get_string_or_null (heyai_http_response_get_object (response, NULL),
-                                                                 "detail");
-      gboolean has_detail = detail != NULL;
-      /* classify() answers RETRY for the concurrency cap (400, C.1 item 2:
-       * nothing was accepted) and learns the cap from it. */
-      HeyaiHttpVerdict verdict = heyai_remote_provider_classify (BASE (self), response, &error);
-
-      /* An answer that proves the request was refused: final, or safe to send again. */
-      if (verdict == HEYAI_HTTP_VERDICT_FINAL)
-        {
-          if (error == NULL)
-            g_set_error (&error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                         _("Higgsfield refused the still (HTTP %u)."), status);
-          g_task_return_error (task, g_steal_pointer (&error));
-          g_object_unref (task);
-          return;
-        }
-      if (verdict == HEYAI_HTTP_VERDICT_RETRY || status == 429 || status == 423 ||
-          (status >= 400 && status < 500) || (status == 503 && has_detail))
-        {
-          g_clear_error (&error);
-          if (++data->refused_submits <= MAX_REFUSED_SUBMITS)
-            {
-              double delay = heyai_http_next_delay (HTTP (self), data->refused_submits, -1);
-
-              heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_RUNNING);   /* nothing on its way */
-              heyai_remote_job_wait_then (task, (guint) (delay * 1000), submit);
-              return;
-            }
-          g_task_return_new_error (task, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
-                                   _("Higgsfield is busy and did not take the still (HTTP %u). Try again later."),
-                                   status);
-          g_object_unref (task);
-          return;
-        }
-
-      {
-        g_autofree char *what = g_strdup_printf (_("HTTP %u"), status);
-        return_in_doubt (task, response, what);
-      }
-      g_object_unref (task);
-      return;
-    }
-
-  request_id = heyai_json_object_get_string_or_null (heyai_http_response_get_object (response, NULL),
-                                                     "request_id");
-  if (request_id == NULL || *request_id == '\0')
-    {
-      return_in_doubt (task, response, _("the answer carried no request id"));
-      g_object_unref (task);
-      return;
-    }
-
-  /* Commit the id before anything else: a restart resumes from here. */
-  if (data->accepted != NULL)
-    *data->accepted = TRUE;
-  heyai_remote_job_accepted (task, request_id, NULL);   /* cancelled meanwhile: cancels it at Higgsfield */
-}
-
-static void
-submit (GTask *task)
+static HeyaiHttpRequest *
+build_submit (GTask *task)
 {
   HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
   GenData *data = g_task_get_task_data (task);
   g_autofree char *path = g_strdup_printf ("/%s", MODEL (self));
-  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", path);
+  HeyaiHttpRequest *request = heyai_http_request_new ("POST", path);
   g_autoptr(JsonObject) body = json_object_new ();
 
   json_object_set_string_member (body, "prompt", data->prompt);
   json_object_set_string_member (body, "aspect_ratio", data->aspect);
-  if (data->reference_url != NULL)
+  if (data->remote.uploaded_url != NULL)
     {
       /* soul/reference (contracts 2.2): resolution 720p or 1080p, one
        * image by URL, batch_size instead of num_images. */
-      json_object_set_string_member (body, "image_reference_url", data->reference_url);
+      json_object_set_string_member (body, "image_reference_url", data->remote.uploaded_url);
       if (g_str_equal (self->resolution, "720p") || g_str_equal (self->resolution, "1080p"))
         json_object_set_string_member (body, "resolution", self->resolution);
     }
@@ -560,104 +398,109 @@ submit (GTask *task)
       json_object_set_string_member (body, "resolution", self->resolution);
       json_object_set_int_member (body, "num_images", 1);
     }
-
-  add_auth (self, request);
+  /* No idempotency key: the engine never resends a submit that may have
+   * been accepted (no lookup hook: in doubt). */
   heyai_http_request_set_json_object (request, body);
-  /* No idempotency key: a lost answer is never retried blindly; every
-   * answer comes back here to be judged. */
-  heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_NO_RETRY | HEYAI_HTTP_REQUEST_ANY_STATUS);
-
-  /* A submit on its way is not cut short by a cancellation: its answer
-   * says whether it was accepted (then it is cancelled properly, or kept). */
-  heyai_gen_reporter_state (data->remote.reporter, HEYAI_JOB_STATE_SUBMITTED);
-  heyai_http_send_async (HTTP (self), request, NULL, submitted_cb, task);
+  return request;
 }
+
+/* An answer that may hide an acceptance: what it was, with the
+ * correlation id support asks for. */
+static HeyaiRemoteSubmit
+in_doubt (HeyaiHttpResponse  *response,
+          const char         *what,
+          GError            **error)
+{
+  const char *correlation = heyai_http_response_get_header (response, "X-Correlation-ID");
+  g_autofree char *reference = NULL;
+
+  if (correlation != NULL && *correlation != '\0')
+    /* Translators: %s is Higgsfield's correlation id of the request. */
+    reference = g_strdup_printf (_(" (correlation id %s)"), correlation);
+  g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER, "%s%s", what, reference != NULL ? reference : "");
+  return HEYAI_REMOTE_SUBMIT_AMBIGUOUS;
+}
+
+static HeyaiRemoteSubmit
+read_submit_answer (GTask              *task,
+                    HeyaiHttpResponse  *response,
+                    char              **remote_id,
+                    GError            **error)
+{
+  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
+  guint status = heyai_http_response_get_status (response);
+  JsonObject *root = heyai_http_response_get_object (response, NULL);
+  const char *request_id;
+
+  if (status >= 300)
+    {
+      gboolean has_detail = heyai_json_object_get_string_or_null (root, "detail") != NULL;
+      g_autoptr(GError) refusal = NULL;
+      g_autofree char *what = NULL;
+      /* classify() answers RETRY for the concurrency cap (400, C.1 item 2:
+       * nothing was accepted) and learns the cap from it. */
+      HeyaiHttpVerdict verdict = heyai_remote_provider_classify (BASE (self), response, &refusal);
+
+      /* An answer that proves the request was refused: final, or safe to send again. */
+      if (verdict == HEYAI_HTTP_VERDICT_FINAL)
+        {
+          if (refusal == NULL)
+            g_set_error (&refusal, HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
+                         _("Higgsfield refused the still (HTTP %u)."), status);
+          g_propagate_error (error, g_steal_pointer (&refusal));
+          return HEYAI_REMOTE_SUBMIT_FAILED;
+        }
+      if (verdict == HEYAI_HTTP_VERDICT_RETRY || status == 429 || status == 423 ||
+          (status >= 400 && status < 500) || (status == 503 && has_detail))
+        {
+          g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+                       _("Higgsfield is busy and did not take the still (HTTP %u). Try again later."), status);
+          return HEYAI_REMOTE_SUBMIT_REFUSED;
+        }
+      what = g_strdup_printf (_("HTTP %u"), status);
+      return in_doubt (response, what, error);
+    }
+
+  request_id = heyai_json_object_get_string_or_null (root, "request_id");
+  if (request_id == NULL || *request_id == '\0')
+    return in_doubt (response, _("the answer carried no request id"), error);
+  *remote_id = g_strdup (request_id);
+  return HEYAI_REMOTE_SUBMIT_ACCEPTED;
+}
+
 
 /* -- a reference image, uploaded first (contracts 2.6) -------------------- */
 
-static void
-upload_failed (GTask  *task,
-               GError *error)
+static HeyaiHttpRequest *
+upload_ticket (GTask      *task,
+               const char *content_type)
 {
-  GenData *data = g_task_get_task_data (task);
+  HeyaiHttpRequest *request = heyai_http_request_new ("POST", "/files/generate-upload-url");
+  g_autoptr(JsonObject) body = json_object_new ();
 
-  /* Nothing was submitted: nothing billed. */
-  g_task_return_new_error (task, HEYAI_ERROR,
-                           error->domain == HEYAI_ERROR ? error->code : HEYAI_ERROR_RETRYABLE,
-                           _("Scene %d: the reference image could not be sent to Higgsfield (%s); "
-                             "nothing was billed."),
-                           data->remote.position, error->message);
-  g_error_free (error);
-  g_object_unref (task);
+  json_object_set_string_member (body, "content_type", content_type);
+  heyai_http_request_set_json_object (request, body);
+  return request;
 }
 
-static void
-put_done_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+/* A PUT with every header Higgsfield signed (upload_headers). */
+static HeyaiHttpRequest *
+read_upload_ticket (GTask              *task,
+                    HeyaiHttpResponse  *response,
+                    char              **public_url,
+                    GError            **error)
 {
-  GTask *task = user_data;   /* owned */
-  g_autoptr(HeyaiHttpResponse) response = NULL;
-  GError *error = NULL;
+  JsonObject *root = heyai_http_response_get_object (response, NULL);
+  const char *upload_url = heyai_json_object_get_string_or_null (root, "upload_url");
+  const char *url = heyai_json_object_get_string_or_null (root, "public_url");
+  HeyaiHttpRequest *put;
 
-  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
-  if (response == NULL)
+  if (upload_url == NULL || url == NULL)
     {
-      upload_failed (task, error);
-      return;
+      g_set_error_literal (error, HEYAI_ERROR, HEYAI_ERROR_PROVIDER, _("no upload address in the answer"));
+      return NULL;
     }
-  submit (task);
-}
-
-static const char *
-image_type (GBytes *bytes)
-{
-  gsize len = 0;
-  const guint8 *b = g_bytes_get_data (bytes, &len);
-
-  if (len >= 8 && memcmp (b, "\x89PNG\r\n\x1a\n", 8) == 0)
-    return "image/png";
-  if (len >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff)
-    return "image/jpeg";
-  if (len >= 12 && memcmp (b, "RIFF", 4) == 0 && memcmp (b + 8, "WEBP", 4) == 0)
-    return "image/webp";
-  return NULL;
-}
-
-static void
-upload_url_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GTask *task = user_data;   /* owned */
-  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
-  GBytes *bytes = g_object_get_data (G_OBJECT (task), "heyai-reference");
-  g_autoptr(HeyaiHttpResponse) response = NULL;
-  g_autoptr(HeyaiHttpRequest) put = NULL;
-  GError *error = NULL;
-  JsonObject *root;
-  const char *upload_url, *public_url;
-  GenData *data = g_task_get_task_data (task);
-
-  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
-  if (response == NULL)
-    {
-      upload_failed (task, error);
-      return;
-    }
-  root = heyai_http_response_get_object (response, NULL);
-  upload_url = heyai_json_object_get_string_or_null (root, "upload_url");
-  public_url = heyai_json_object_get_string_or_null (root, "public_url");
-  if (upload_url == NULL || public_url == NULL)
-    {
-      upload_failed (task, g_error_new_literal (HEYAI_ERROR, HEYAI_ERROR_PROVIDER,
-                                                _("no upload address in the answer")));
-      return;
-    }
-
-  /* Content-Type plus every header Higgsfield signed (upload_headers). */
   put = heyai_http_request_new ("PUT", upload_url);
-  heyai_http_request_set_body (put, image_type (bytes), bytes);
   if (json_object_has_member (root, "upload_headers") &&
       JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "upload_headers")))
     {
@@ -672,95 +515,50 @@ upload_url_cb (GObject      *source,
             heyai_http_request_set_header (put, l->data, value);
         }
     }
-  data->reference_url = g_strdup (public_url);
-  heyai_http_send_async (HTTP (self), put, g_task_get_cancellable (task), put_done_cb, task);
+  *public_url = g_strdup (url);
+  return put;
 }
 
-static void
-reference_loaded_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  GTask *task = user_data;   /* owned */
-  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
-  g_autoptr(HeyaiHttpRequest) request = heyai_http_request_new ("POST", "/files/generate-upload-url");
-  g_autoptr(JsonObject) body = json_object_new ();
-  g_autoptr(GBytes) bytes = NULL;
-  GError *error = NULL;
-  const char *type;
+static void prepare_submit (GTask *task);
 
-  bytes = g_file_load_bytes_finish (G_FILE (source), result, NULL, &error);
-  if (bytes == NULL)
-    {
-      upload_failed (task, error);
-      return;
-    }
-  type = image_type (bytes);
-  if (type == NULL)
-    {
-      upload_failed (task, g_error_new_literal (HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
-                                                _("it is not a PNG, JPEG or WebP image")));
-      return;
-    }
-  g_object_set_data_full (G_OBJECT (task), "heyai-reference", g_bytes_ref (bytes),
-                          (GDestroyNotify) g_bytes_unref);
-  json_object_set_string_member (body, "content_type", type);
-  add_auth (self, request);
-  heyai_http_request_set_json_object (request, body);
-  heyai_http_send_async (HTTP (self), request, g_task_get_cancellable (task), upload_url_cb, task);
-}
+static const HeyaiRemoteJobHooks remote_hooks = {
+  .prepare_submit = prepare_submit,
+  .upload_ticket = upload_ticket,
+  .read_upload_ticket = read_upload_ticket,
+  .build_submit = build_submit,
+  .read_submit_answer = read_submit_answer,
+  .max_submits = 1 + MAX_REFUSED_SUBMITS,
+  .status_request = status_request,
+  .read_status = read_status,
+  .cancel_remote = cancel_remote,
+  .make_result = make_result,
+};
 
+/* The engine's prepare_submit: soul/reference's image is uploaded first. */
 static void
-start (GTask *task)   /* owned */
+prepare_submit (GTask *task)   /* owned */
 {
   GenData *data = g_task_get_task_data (task);
 
-  if (data->resume_id != NULL && *data->resume_id != '\0')
-    heyai_remote_job_resume (task, data->resume_id);
-  else if (data->reference_path != NULL && data->reference_url == NULL)
-    {
-      g_autoptr(GFile) file = g_file_new_for_path (data->reference_path);
-
-      g_file_load_bytes_async (file, g_task_get_cancellable (task), reference_loaded_cb, task);
-    }
+  if (data->reference_path != NULL && data->remote.uploaded_url == NULL)
+    heyai_remote_job_upload (task, data->reference_path, heyai_remote_job_submit);
   else
-    submit (task);
+    heyai_remote_job_submit (task);
 }
 
-static void
-credentials_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+/* HeyaiRemoteProviderClass.take_credentials: the row's one entry, a
+ * "key:secret" pair. */
+static gboolean
+take_credentials (HeyaiRemoteProvider  *base,
+                  const char * const   *values,
+                  GError              **error)
 {
-  GTask *task = user_data;   /* owned */
-  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *pair = heyai_secrets_get_finish (result, &error);
-  g_autofree char *id = NULL;
-  g_autofree char *secret = NULL;
-
-  if (pair == NULL)
+  if (!heyai_secrets_split_pair (values[0], NULL, NULL))
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
+      heyai_secrets_set_missing_error (error, heyai_remote_provider_get_secret (base, 0));
+      return FALSE;
     }
-  if (!heyai_secrets_split_pair (pair, &id, &secret))
-    {
-      heyai_secrets_set_missing_error (&error, HEYAI_SECRET_HIGGSFIELD);
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-  if (self->key_id == NULL)
-    {
-      self->key_id = g_steal_pointer (&id);
-      self->key_secret = g_steal_pointer (&secret);
-    }
-  if (g_object_get_data (G_OBJECT (task), "heyai-next") != NULL)
-    ((void (*) (GTask *)) g_object_get_data (G_OBJECT (task), "heyai-next")) (task);   /* Test connection */
-  else
-    start (task);
+  return TRUE;
 }
 
 /* One generation, behind the engine's concurrency gate
@@ -784,12 +582,9 @@ heyai_imager_higgsfield_generate_async (HeyaiRemoteProvider *base,
   g_task_set_source_tag (task, heyai_imager_higgsfield_generate_async);
 
   data = g_new0 (GenData, 1);
-  heyai_remote_job_init (&data->remote, &remote_hooks, HTTP (self),
-                         heyai_provider_descriptor_label (heyai_provider_descriptor_lookup (HEYAI_ROLE_IMAGER, "higgsfield")),
-                         HEYAI_REMOTE_MEDIA_STILL, reporter, input, heyai_scene_get_position (scene),
-                         heyai_remote_provider_get_poll_interval (BASE (self)), heyai_remote_provider_get_max_wait (BASE (self)));
-  data->resume_id = g_strdup (input->remote_id);
-  data->accepted = accepted;
+  heyai_remote_provider_job_init (base, &data->remote, &remote_hooks, HEYAI_REMOTE_MEDIA_STILL, reporter, input,
+                                  heyai_scene_get_position (scene));
+  data->remote.accepted = accepted;
   {
     HeyaiPromptParts parts;
 
@@ -830,10 +625,7 @@ heyai_imager_higgsfield_generate_async (HeyaiRemoteProvider *base,
       return;
     }
 
-  if (self->key_id != NULL)
-    start (task);
-  else
-    heyai_secrets_get_async (HEYAI_SECRET_HIGGSFIELD, cancellable, credentials_cb, task);
+  heyai_remote_provider_with_credentials (task, heyai_remote_job_start);
 }
 
 static HeyaiGenResult *
@@ -940,16 +732,10 @@ heyai_imager_higgsfield_finalize (GObject *object)
   HeyaiImagerHiggsfield *self = HEYAI_IMAGER_HIGGSFIELD (object);
 
   g_clear_pointer (&self->resolution, g_free);
-  g_clear_pointer (&self->key_id, g_free);
-  if (self->key_secret != NULL)
-    memset (self->key_secret, 0, strlen (self->key_secret));
-  g_clear_pointer (&self->key_secret, g_free);
 
   G_OBJECT_CLASS (heyai_imager_higgsfield_parent_class)->finalize (object);
 }
 
-static void              with_credentials (GTask                *task,
-                                           HeyaiRemoteJobStep    next);
 static HeyaiHttpRequest *test_request     (HeyaiRemoteProvider  *base);
 static gboolean          read_test_answer (HeyaiRemoteProvider  *base,
                                            HeyaiHttpResponse    *response,
@@ -969,8 +755,9 @@ heyai_imager_higgsfield_class_init (HeyaiImagerHiggsfieldClass *klass)
   remote_class->default_model = HEYAI_HIGGSFIELD_DEFAULT_MODEL;
   remote_class->configure = heyai_imager_higgsfield_configure;
   remote_class->classify = classify;
+  remote_class->authorization = authorization;
   remote_class->gated_generate_async = heyai_imager_higgsfield_generate_async;
-  remote_class->with_credentials = with_credentials;
+  remote_class->take_credentials = take_credentials;
   remote_class->test_request = test_request;
   remote_class->read_test_answer = read_test_answer;
   remote_class->default_poll_ms = DEFAULT_POLL_MS;
@@ -995,7 +782,7 @@ heyai_imager_higgsfield_new (const char *base_url,
                                               NULL);
 
   if (credentials != NULL)
-    heyai_secrets_split_pair (credentials, &self->key_id, &self->key_secret);
+    heyai_remote_provider_take_credentials (BASE (self), &credentials, 1, NULL);   /* malformed: looked up later */
   return self;
 }
 
@@ -1003,7 +790,8 @@ GObject *
 heyai_imager_higgsfield_create (const char  *data_dir,
                                 GError     **error)
 {
-  g_autofree char *pair = heyai_secrets_dup_from_env (HEYAI_SECRET_HIGGSFIELD);
+  const HeyaiProviderDescriptor *descriptor = heyai_provider_descriptor_lookup (HEYAI_ROLE_IMAGER, "higgsfield");
+  g_autofree char *pair = heyai_secrets_dup_from_env (heyai_provider_descriptor_secret (descriptor, 0));
 
   g_auto(HeyaiProviderConfig) config = { 0 };
   HeyaiImagerHiggsfield *self;
@@ -1047,37 +835,6 @@ test_request (HeyaiRemoteProvider *base)
 {
   HeyaiHttpRequest *request = heyai_http_request_new ("GET", "/requests/" TEST_REQUEST_ID "/status");
 
-  add_auth (HEYAI_IMAGER_HIGGSFIELD (base), request);
   heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS);
   return request;
-}
-
-static void
-with_credentials (GTask              *task,
-                  HeyaiRemoteJobStep  next)
-{
-  HeyaiImagerHiggsfield *self = g_task_get_source_object (task);
-
-  g_object_set_data (G_OBJECT (task), "heyai-next", next);
-  if (self->key_id != NULL)
-    next (task);
-  else
-    heyai_secrets_get_async (HEYAI_SECRET_HIGGSFIELD, g_task_get_cancellable (task), credentials_cb, task);
-}
-
-void
-heyai_imager_higgsfield_test_async (HeyaiImagerHiggsfield *self,
-                                    GCancellable          *cancellable,
-                                    GAsyncReadyCallback    callback,
-                                    gpointer               user_data)
-{
-  heyai_remote_provider_test_async (BASE (self), cancellable, callback, user_data);
-}
-
-gboolean
-heyai_imager_higgsfield_test_finish (HeyaiImagerHiggsfield  *self,
-                                     GAsyncResult           *result,
-                                     GError                **error)
-{
-  return heyai_remote_provider_test_finish (BASE (self), result, error);
 }

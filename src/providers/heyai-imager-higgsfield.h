@@ -10,8 +10,11 @@
  *           (POST {base}/files/generate-upload-url, PUT with every signed
  *           header) and sent as image_reference_url; the rest is said not
  *           applied in the result's references_note
- *   The polling, download and verification are the remote-job engine's
- *   (heyai-remote-job.h); this client keeps the submit and its rules.
+ *   The submit's rules (a lost or unreadable answer is never resent: in
+ *   doubt; refusals such as the concurrency cap are resent after a
+ *   backoff), the upload, the polling, download and verification are the
+ *   remote-job engine's (heyai-remote-job.h); this client gives it its
+ *   requests and reads their answers.
  *   poll    GET {base}/requests/{id}/status   queued -> in_progress ->
  *           completed (images[0].url) | failed (error) | nsfw | canceled
  *   cancel  POST {base}/requests/{id}/cancel when the caller cancels
@@ -25,8 +28,8 @@
  * Settings (environment): HEYAI_HIGGSFIELD_MODEL (default
  * "higgsfield-ai/soul/standard"), HEYAI_HIGGSFIELD_RESOLUTION (default "2K";
  * the how-to page uses "720p" for the same model), HEYAI_HIGGSFIELD_POLL_MS
- * (default 2000).  Credentials: HF_API_KEY + HF_API_SECRET or HF_CREDENTIALS
- * (heyai-secrets "higgsfield").
+ * (default 2000).  Credentials: the descriptor row's keyring entry
+ * "higgsfield" (HF_API_KEY + HF_API_SECRET or HF_CREDENTIALS).
  *
  * Price table (estimates in USD, Higgsfield publishes credit prices per plan,
  * not per call): Soul 2K (or 720p/1080p) still 0.06, 4K still 0.12; any
@@ -39,7 +42,7 @@
 
 #include "heyai-providers.h"
 #include "heyai-http.h"
-#include "heyai-remote-job.h"
+#include "heyai-remote-provider.h"
 
 G_BEGIN_DECLS
 
@@ -72,15 +75,5 @@ guint                  heyai_imager_higgsfield_get_concurrency_cap (HeyaiImagerH
 /* The N of that message, 1 when it has none, 0 for any other text. */
 guint                  heyai_higgsfield_parse_concurrency_cap      (const char *detail);
 
-/* "Test connection": an authenticated, free call (the status of a request
- * id that does not exist: the key is checked first); TRUE when the key was
- * accepted, else the error says what is wrong. */
-void                   heyai_imager_higgsfield_test_async  (HeyaiImagerHiggsfield *self,
-                                                            GCancellable          *cancellable,
-                                                            GAsyncReadyCallback    callback,
-                                                            gpointer               user_data);
-gboolean               heyai_imager_higgsfield_test_finish (HeyaiImagerHiggsfield  *self,
-                                                            GAsyncResult           *result,
-                                                            GError                **error);
 
 G_END_DECLS

@@ -3,7 +3,8 @@
  * name, its service's base URL and the variable that overrides it, the
  * environment variables its keys come from, its default and maximum
  * concurrency and, for animators, what a still must be.  The registry, the
- * CLI's help and the providers themselves read it; the net layer knows no
+ * CLI's help and the providers themselves read it (a client finds its
+ * keyring entries and their variables in its row's `secrets`); the net layer knows no
  * provider (it takes a base URL and a label as values).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -45,7 +46,6 @@ typedef struct
   const char              *label;            /* N_() display name: heyai_provider_descriptor_label() */
   const char              *base_url_env;     /* NULL: no HTTP service of its own */
   const char              *base_url;         /* the service's default base URL */
-  const char * const      *key_env;          /* NULL-terminated; NULL: needs no key */
   guint                    default_jobs;     /* in flight at once by default (0: the pipeline's;
                                               * HEYAI_PROVIDER_JOBS_PER_PROCESSOR) */
   guint                    max_jobs;         /* most a setting may ask for (0: no limit) */
@@ -90,14 +90,15 @@ const char *heyai_provider_descriptor_label        (const HeyaiProviderDescripto
  * offline providers are not; a name not in the table is. */
 gboolean    heyai_provider_is_paid                 (HeyaiRole    role,
                                                     const char  *name);
-/* The base URL from the environment (base_url_env) or the default; NULL
- * for a provider without a service. */
-char       *heyai_provider_descriptor_dup_base_url (const HeyaiProviderDescriptor *descriptor);
 /* The descriptor of @provider (a provider object), or NULL. */
 const HeyaiProviderDescriptor *heyai_provider_descriptor_of     (GObject     *provider);
 /* The spec of the keyring entry whose `service` is @service, from the
  * descriptors' secrets (aborts on an unknown one: a programming error). */
 const HeyaiSecretSpec *heyai_provider_secret_spec (const char *service);
+/* The @index-th distinct keyring entry of @descriptor's secrets (the two
+ * halves of a pair are one entry), or NULL past the last. */
+const HeyaiSecretSpec *heyai_provider_descriptor_secret (const HeyaiProviderDescriptor *descriptor,
+                                                         guint                          index);
 /* The price of @kind in @descriptor's table, 0 when it has none. */
 double      heyai_provider_descriptor_price        (const HeyaiProviderDescriptor *descriptor,
                                                     const char                    *kind);

@@ -2,7 +2,8 @@
  *
  * One table: adding a provider is one row in `registry` below (its role,
  * its name, a `GObject *(*) (const char *data_dir, GError **error)`
- * constructor, its keyring entries and their variables, its prices and its
+ * constructor, its keyring entries and their variables (`secrets`: the
+ * one list of them), its prices and its
  * Test Connection call) plus the provider's own file.  An entry whose
  * constructor is NULL is known but not built yet, and says so clearly.
  *
@@ -56,13 +57,6 @@ create_storage_local (const char  *data_dir,
   return G_OBJECT (heyai_storage_local_new (data_dir));
 }
 
-static const char * const openai_keys[] = { "OPENAI_API_KEY", NULL };
-static const char * const anthropic_keys[] = { "ANTHROPIC_API_KEY", NULL };
-static const char * const higgsfield_keys[] = { "HF_API_KEY", "HF_API_SECRET", "HF_CREDENTIALS", NULL };
-static const char * const kling_keys[] = { "KLING_ACCESS_KEY", "KLING_SECRET_KEY", "KLING_API_KEY", NULL };
-static const char * const gdrive_keys[] = { "HEYAI_GOOGLE_CLIENT_ID", "HEYAI_GOOGLE_CLIENT_SECRET",
-                                            "HEYAI_DRIVE_REFRESH_TOKEN", NULL };
-
 /* Test Connection: each paid provider's cheap authenticated call, as
  * GObject functions for the table (heyai_provider_test_async). */
 #define TEST_FUNCS(prefix, CAST)                                                        \
@@ -79,8 +73,7 @@ static const char * const gdrive_keys[] = { "HEYAI_GOOGLE_CLIENT_ID", "HEYAI_GOO
   }
 
 TEST_FUNCS (llm_anthropic, HEYAI_LLM_ANTHROPIC)
-TEST_FUNCS (imager_higgsfield, HEYAI_IMAGER_HIGGSFIELD)
-TEST_FUNCS (animator_kling, HEYAI_ANIMATOR_KLING)
+TEST_FUNCS (remote_provider, HEYAI_REMOTE_PROVIDER)
 #undef TEST_FUNCS
 
 /* OpenAI (and compatible servers): listing the models needs the key. */
@@ -141,12 +134,12 @@ storage_gdrive_test_finish (GObject       *provider,
 static const HeyaiSecretSpec openai_secret = {
   .service = "openai", .label = N_("OpenAI API key"),
   .missing = N_("No OpenAI API key. Set OPENAI_API_KEY or add the key in Preferences → Providers."),
-  .env = openai_keys, .env_text = "OPENAI_API_KEY",
+  .env = (const char * const []) { "OPENAI_API_KEY", NULL }, .env_text = "OPENAI_API_KEY",
 };
 static const HeyaiSecretSpec anthropic_secret = {
   .service = "anthropic", .label = N_("Anthropic API key"),
   .missing = N_("No Anthropic API key. Set ANTHROPIC_API_KEY or add the key in Preferences → Providers."),
-  .env = anthropic_keys, .env_text = "ANTHROPIC_API_KEY",
+  .env = (const char * const []) { "ANTHROPIC_API_KEY", NULL }, .env_text = "ANTHROPIC_API_KEY",
 };
 /* One entry "key:secret" (what the service's Authorization header takes
  * and HF_CREDENTIALS holds), edited as two fields. */
@@ -184,7 +177,7 @@ static const HeyaiProviderEntry registry[] = {
     .default_jobs = 1, .max_jobs = 0, .create = create_llm_offline },
   { .role = HEYAI_ROLE_LLM, .name = "openai", .label = N_("OpenAI"),
     .base_url_env = "HEYAI_OPENAI_BASE_URL", .base_url = "https://api.openai.com/v1",
-    .key_env = openai_keys, .default_jobs = 1, .max_jobs = 0, .create = heyai_llm_openai_create,
+    .default_jobs = 1, .max_jobs = 0, .create = heyai_llm_openai_create,
     .secrets = (const HeyaiProviderSecret []) {
       { &openai_secret, N_("API Key"), HEYAI_SECRET_PART_WHOLE }, { 0 } },
     .get_type = heyai_llm_openai_get_type,
@@ -192,7 +185,7 @@ static const HeyaiProviderEntry registry[] = {
     .test_label = llm_openai_test_label, .model_setting = "llm-model", .base_url_setting = "openai-base-url" },
   { .role = HEYAI_ROLE_LLM, .name = "anthropic", .label = N_("Anthropic"),
     .base_url_env = "HEYAI_ANTHROPIC_BASE_URL", .base_url = "https://api.anthropic.com",
-    .key_env = anthropic_keys, .default_jobs = 1, .max_jobs = 0, .create = heyai_llm_anthropic_create,
+    .default_jobs = 1, .max_jobs = 0, .create = heyai_llm_anthropic_create,
     .secrets = (const HeyaiProviderSecret []) {
       { &anthropic_secret, N_("API Key"), HEYAI_SECRET_PART_WHOLE }, { 0 } },
     .get_type = heyai_llm_anthropic_get_type,
@@ -202,7 +195,7 @@ static const HeyaiProviderEntry registry[] = {
     .default_jobs = 4, .max_jobs = 0, .create = create_imager_offline },
   { .role = HEYAI_ROLE_IMAGER, .name = "higgsfield", .label = N_("Higgsfield"),
     .base_url_env = "HEYAI_HIGGSFIELD_BASE_URL", .base_url = "https://api.higgsfield.ai",
-    .key_env = higgsfield_keys, .default_jobs = 4, .max_jobs = 64,
+    .default_jobs = 4, .max_jobs = 64,
     .create = heyai_imager_higgsfield_create,
     .secrets = (const HeyaiProviderSecret []) {
       { &higgsfield_secret, N_("API Key"), HEYAI_SECRET_PART_FIRST },
@@ -210,7 +203,7 @@ static const HeyaiProviderEntry registry[] = {
     .prices = (const HeyaiProviderPrice []) {
       { "image", N_("Still (standard resolution; 4K costs twice)"), HEYAI_HIGGSFIELD_PRICE_STANDARD }, { 0 } },
     .get_type = heyai_imager_higgsfield_get_type,
-    .test_async = imager_higgsfield_test_async, .test_finish = imager_higgsfield_test_finish,
+    .test_async = remote_provider_test_async, .test_finish = remote_provider_test_finish,
     .model_setting = "imager-model", .base_url_setting = "higgsfield-base-url",
     /* soul/reference takes one; the text-to-image models none (the result says so) */
     .max_references = 1 },
@@ -218,7 +211,7 @@ static const HeyaiProviderEntry registry[] = {
     .default_jobs = HEYAI_PROVIDER_JOBS_PER_PROCESSOR, .max_jobs = 0, .create = create_animator_offline },
   { .role = HEYAI_ROLE_ANIMATOR, .name = "kling", .label = N_("Kling"),
     .base_url_env = "HEYAI_KLING_BASE_URL", .base_url = "https://api-singapore.klingai.com",
-    .key_env = kling_keys, .default_jobs = 2, .max_jobs = 64, .still_limits = &heyai_kling_still_limits,
+    .default_jobs = 2, .max_jobs = 64, .still_limits = &heyai_kling_still_limits,
     .create = heyai_animator_kling_create,
     .secrets = (const HeyaiProviderSecret []) {
       { &kling_access_secret, N_("Access Key"), HEYAI_SECRET_PART_WHOLE },
@@ -227,12 +220,12 @@ static const HeyaiProviderEntry registry[] = {
     .prices = (const HeyaiProviderPrice []) {
       { "clip", N_("5-second clip (10 seconds cost twice)"), HEYAI_KLING_PRICE_STD_5 }, { 0 } },
     .get_type = heyai_animator_kling_get_type,
-    .test_async = animator_kling_test_async, .test_finish = animator_kling_test_finish,
+    .test_async = remote_provider_test_async, .test_finish = remote_provider_test_finish,
     .model_setting = "animator-model", .max_references = HEYAI_KLING_MAX_REFERENCES, .end_frame = TRUE },
   { .role = HEYAI_ROLE_STORAGE, .name = "local", .label = N_("Local folder"),
     .default_jobs = 4, .max_jobs = 0, .create = create_storage_local },
   { .role = HEYAI_ROLE_STORAGE, .name = "gdrive", .label = N_("Google Drive"),
-    .key_env = gdrive_keys, .default_jobs = 4, .max_jobs = 0, .create = heyai_storage_gdrive_create,
+    .default_jobs = 4, .max_jobs = 0, .create = heyai_storage_gdrive_create,
     .secrets = (const HeyaiProviderSecret []) {
       { HEYAI_SECRET_GOOGLE_CLIENT_ID, N_("Google Cloud Client ID"), HEYAI_SECRET_PART_WHOLE },
       { HEYAI_SECRET_GOOGLE_CLIENT_SECRET, N_("Google Cloud Client Secret"), HEYAI_SECRET_PART_WHOLE },
@@ -293,6 +286,24 @@ heyai_provider_secret_spec (const char *service)
   return NULL;
 }
 
+const HeyaiSecretSpec *
+heyai_provider_descriptor_secret (const HeyaiProviderDescriptor *descriptor,
+                                  guint                          index)
+{
+  const HeyaiSecretSpec *last = NULL;
+
+  g_return_val_if_fail (descriptor != NULL, NULL);
+
+  for (const HeyaiProviderSecret *s = descriptor->secrets; s != NULL && s->secret != NULL; s++)
+    if (s->secret != last)
+      {
+        last = s->secret;
+        if (index-- == 0)
+          return last;
+      }
+  return NULL;
+}
+
 double
 heyai_provider_descriptor_price (const HeyaiProviderDescriptor *descriptor,
                                  const char                    *kind)
@@ -310,21 +321,6 @@ heyai_provider_descriptor_label (const HeyaiProviderDescriptor *descriptor)
 {
   g_return_val_if_fail (descriptor != NULL, NULL);
   return _(descriptor->label);
-}
-
-char *
-heyai_provider_descriptor_dup_base_url (const HeyaiProviderDescriptor *descriptor)
-{
-  const char *env;
-
-  g_return_val_if_fail (descriptor != NULL, NULL);
-
-  if (descriptor->base_url == NULL)
-    return NULL;
-  env = descriptor->base_url_env != NULL ? g_getenv (descriptor->base_url_env) : NULL;
-  if (env != NULL && *env != '\0')
-    return g_strdup (env);
-  return g_strdup (descriptor->base_url);
 }
 
 char *

@@ -100,7 +100,7 @@ heyai_remote_wait_start (HeyaiRemoteWait    *wait,
     wait->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (wait_cancelled_cb), wait, NULL);
 }
 
-gboolean
+static gboolean
 heyai_remote_job_ensure_dir (const char  *dir,
                              GError     **error)
 {
@@ -116,26 +116,13 @@ heyai_remote_job_ensure_dir (const char  *dir,
   return FALSE;
 }
 
-void
+static void
 heyai_remote_job_download_progress (gint64   done,
                                     gint64   total,
                                     gpointer reporter)
 {
   if (total > 0)
     heyai_gen_reporter_progress (reporter, 0.9 + 0.1 * ((double) done / (double) total));
-}
-
-void
-heyai_remote_job_set_limit (GObject    *object,
-                            guint      *field,
-                            guint       value,
-                            GParamSpec *pspec)
-{
-  value = MAX (value, 1);
-  if (*field == value)
-    return;
-  *field = value;
-  g_object_notify_by_pspec (object, pspec);
 }
 
 gboolean
@@ -214,7 +201,8 @@ heyai_remote_job_init (HeyaiRemoteJob            *job,
                        guint                      max_wait)
 {
   g_assert (hooks != NULL && hooks->status_request != NULL && hooks->read_status != NULL &&
-            hooks->make_result != NULL);
+            hooks->make_result != NULL && hooks->build_submit != NULL && hooks->read_submit_answer != NULL);
+  g_assert ((hooks->find_by_external_id == NULL) == (hooks->read_found == NULL));
   g_assert (HEYAI_IS_HTTP (http));
 
   job->hooks = hooks;
@@ -229,6 +217,9 @@ heyai_remote_job_init (HeyaiRemoteJob            *job,
   job->max_wait = max_wait;
   job->deadline = g_get_monotonic_time () + (gint64) max_wait * G_USEC_PER_SEC;
   job->running_progress = media == HEYAI_REMOTE_MEDIA_STILL ? 0.3 : 0.2;
+  job->recorded_id = input->remote_id != NULL && *input->remote_id != '\0' ? g_strdup (input->remote_id) : NULL;
+  job->recorded_state = input->state;
+  job->recorded_attempts = input->attempts;
 }
 
 void
@@ -239,6 +230,10 @@ heyai_remote_job_clear (HeyaiRemoteJob *job)
   g_clear_pointer (&job->reporter, heyai_gen_reporter_unref);
   g_clear_pointer (&job->dest_dir, g_free);
   g_clear_pointer (&job->basename, g_free);
+  g_clear_pointer (&job->recorded_id, g_free);
+  g_clear_pointer (&job->uploaded_url, g_free);
+  g_clear_pointer (&job->body, g_bytes_unref);
+  g_clear_pointer (&job->images_reason, g_free);
   g_clear_pointer (&job->remote_id, g_free);
   g_clear_pointer (&job->result_url, g_free);
   g_clear_pointer (&job->downloaded, g_free);
@@ -475,8 +470,8 @@ start_download (GTask *task)
       finish_error (task, error);
       return;
     }
-  if (job->hooks->prepare_download != NULL)
-    job->hooks->prepare_download (task, request);
+  /* A signed link on some CDN: no credentials go there. */
+  heyai_http_request_set_header (request, HEYAI_REMOTE_NO_AUTH_HEADER, "1");
 
   heyai_gen_reporter_state (job->reporter, HEYAI_JOB_STATE_DOWNLOADING);
   heyai_http_download_async (job->http, request, dest,
@@ -598,8 +593,8 @@ poll_now (GTask *task)
   heyai_http_send_async (job->http, request, g_task_get_cancellable (task), status_cb, task);
 }
 
-void
-heyai_remote_job_resume (GTask      *task,
+static void
+resume (GTask      *task,
                          const char *remote_id)
 {
   HeyaiRemoteJob *job = heyai_remote_job_get (task);
@@ -611,8 +606,8 @@ heyai_remote_job_resume (GTask      *task,
   poll_now (task);
 }
 
-void
-heyai_remote_job_accepted (GTask             *task,
+static void
+accepted (GTask             *task,
                            const char        *remote_id,
                            HeyaiHttpResponse *answer)
 {
@@ -630,433 +625,8 @@ heyai_remote_job_accepted (GTask             *task,
     poll_now (task);   /* cancelled meanwhile: cancels it at the service */
 }
 
-/* ---------------------------------------------------------------------- */
-/* HeyaiRemoteProvider                                                     */
-
-typedef struct
-{
-  HeyaiHttp *http;
-  char      *base_url;
-  char      *model;
-  guint      poll_ms;
-  guint      max_wait;
-  double     price;
-  double     delay_scale;   /* of the client's own backoff; 1: as the policy says */
-  guint      concurrency_cap;   /* the smallest cap reported; 0: unknown */
-  guint      cap_refusals;      /* refusals by the cap so far */
-  guint      in_flight;         /* generations under way through the gate */
-  GQueue     waiting;           /* GTask*: generations waiting for a free slot */
-  gboolean   constructed;
-} HeyaiRemoteProviderPrivate;
-
-G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (HeyaiRemoteProvider, heyai_remote_provider, G_TYPE_OBJECT)
-
-enum {
-  PROVIDER_PROP_0,
-  PROVIDER_PROP_MODEL,
-  PROVIDER_PROP_BASE_URL,
-  PROVIDER_PROP_POLL_INTERVAL,
-  PROVIDER_PROP_MAX_WAIT,
-  PROVIDER_PROP_PRICE,
-  PROVIDER_N_PROPS
-};
-
-static GParamSpec *provider_properties[PROVIDER_N_PROPS];
-
-static const HeyaiProviderDescriptor *
-class_descriptor (HeyaiRemoteProvider *self)
-{
-  HeyaiRemoteProviderClass *klass = HEYAI_REMOTE_PROVIDER_GET_CLASS (self);
-  const HeyaiProviderDescriptor *descriptor = heyai_provider_descriptor_lookup (klass->role, klass->name);
-
-  g_assert (descriptor != NULL);
-  return descriptor;
-}
-
 static void
-set_model (HeyaiRemoteProvider *self,
-           const char          *model)
-{
-  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
-  HeyaiRemoteProviderClass *klass = HEYAI_REMOTE_PROVIDER_GET_CLASS (self);
-  g_autofree char *normal = NULL;
-
-  /* NULL or "" (the setting's default): keep the current model. */
-  if (model == NULL || *model == '\0')
-    return;
-  if (klass->normalize_model != NULL)
-    model = normal = klass->normalize_model (model);
-  if (g_strcmp0 (priv->model, model) == 0)
-    return;
-  g_free (priv->model);
-  priv->model = g_strdup (model);
-  if (priv->constructed)
-    g_object_notify_by_pspec (G_OBJECT (self), provider_properties[PROVIDER_PROP_MODEL]);
-}
-
-static HeyaiHttpVerdict
-classify_cb (HeyaiHttpResponse  *response,
-             GError            **error,
-             gpointer            user_data)
-{
-  return heyai_remote_provider_classify (user_data, response, error);
-}
-
-static void
-heyai_remote_provider_constructed (GObject *object)
-{
-  HeyaiRemoteProvider *self = HEYAI_REMOTE_PROVIDER (object);
-  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
-  HeyaiRemoteProviderClass *klass = HEYAI_REMOTE_PROVIDER_GET_CLASS (self);
-  const HeyaiProviderDescriptor *descriptor = class_descriptor (self);
-
-  G_OBJECT_CLASS (heyai_remote_provider_parent_class)->constructed (object);
-
-  /* NULL: the service's own address (a configured one comes as the
-   * property, from HeyaiProviderConfig). */
-  if (priv->base_url == NULL)
-    priv->base_url = g_strdup (descriptor->base_url);
-  if (priv->model == NULL)
-    set_model (self, klass->default_model);
-  priv->poll_ms = MAX (klass->default_poll_ms, 1);
-  priv->max_wait = MAX (klass->default_max_wait, 1);
-  priv->delay_scale = 1.0;
-
-  priv->http = heyai_http_new (priv->base_url, heyai_provider_descriptor_label (descriptor));
-  heyai_http_set_timeout (priv->http, klass->timeout);
-  if (klass->classify != NULL)
-    heyai_http_set_classifier (priv->http, classify_cb, self, NULL);
-  priv->constructed = TRUE;
-}
-
-static void
-heyai_remote_provider_finalize (GObject *object)
-{
-  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (HEYAI_REMOTE_PROVIDER (object));
-
-  g_clear_object (&priv->http);
-  g_clear_pointer (&priv->base_url, g_free);
-  g_clear_pointer (&priv->model, g_free);
-
-  G_OBJECT_CLASS (heyai_remote_provider_parent_class)->finalize (object);
-}
-
-static void
-heyai_remote_provider_get_property (GObject    *object,
-                                    guint       prop_id,
-                                    GValue     *value,
-                                    GParamSpec *pspec)
-{
-  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (HEYAI_REMOTE_PROVIDER (object));
-
-  switch (prop_id)
-    {
-    case PROVIDER_PROP_MODEL:
-      g_value_set_string (value, priv->model);
-      break;
-    case PROVIDER_PROP_BASE_URL:
-      g_value_set_string (value, priv->base_url);
-      break;
-    case PROVIDER_PROP_POLL_INTERVAL:
-      g_value_set_uint (value, priv->poll_ms);
-      break;
-    case PROVIDER_PROP_MAX_WAIT:
-      g_value_set_uint (value, priv->max_wait);
-      break;
-    case PROVIDER_PROP_PRICE:
-      g_value_set_double (value, priv->price);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-heyai_remote_provider_set_property (GObject      *object,
-                                    guint         prop_id,
-                                    const GValue *value,
-                                    GParamSpec   *pspec)
-{
-  HeyaiRemoteProvider *self = HEYAI_REMOTE_PROVIDER (object);
-  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
-
-  switch (prop_id)
-    {
-    case PROVIDER_PROP_MODEL:
-      set_model (self, g_value_get_string (value));
-      break;
-    case PROVIDER_PROP_BASE_URL:
-      g_free (priv->base_url);
-      priv->base_url = g_value_dup_string (value);
-      break;
-    case PROVIDER_PROP_POLL_INTERVAL:
-      heyai_remote_provider_set_poll_interval (self, g_value_get_uint (value));
-      break;
-    case PROVIDER_PROP_MAX_WAIT:
-      heyai_remote_provider_set_max_wait (self, g_value_get_uint (value));
-      break;
-    case PROVIDER_PROP_PRICE:
-      priv->price = g_value_get_double (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-heyai_remote_provider_class_init (HeyaiRemoteProviderClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->constructed = heyai_remote_provider_constructed;
-  object_class->finalize = heyai_remote_provider_finalize;
-  object_class->get_property = heyai_remote_provider_get_property;
-  object_class->set_property = heyai_remote_provider_set_property;
-  klass->default_poll_ms = 2000;
-  klass->default_max_wait = 1800;
-  klass->timeout = 60;
-
-  provider_properties[PROVIDER_PROP_MODEL] =
-    g_param_spec_string ("model", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS |
-                         G_PARAM_EXPLICIT_NOTIFY);
-  provider_properties[PROVIDER_PROP_BASE_URL] =
-    g_param_spec_string ("base-url", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  provider_properties[PROVIDER_PROP_POLL_INTERVAL] =
-    g_param_spec_uint ("poll-interval", NULL, NULL, 1, 600000, 2000,
-                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  provider_properties[PROVIDER_PROP_MAX_WAIT] =
-    g_param_spec_uint ("max-wait", NULL, NULL, 1, 86400, 1800,
-                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  /* USD of the standard unit (a still, a 5 s clip); 0: the built-in price. */
-  provider_properties[PROVIDER_PROP_PRICE] =
-    g_param_spec_double ("price", NULL, NULL, 0, 1000, 0,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-
-  g_object_class_install_properties (object_class, PROVIDER_N_PROPS, provider_properties);
-}
-
-static void
-heyai_remote_provider_init (HeyaiRemoteProvider *self)
-{
-  /* The class's defaults are applied in constructed(): here the class is
-   * still this base's, not the client's. */
-}
-
-HeyaiHttp *
-heyai_remote_provider_get_http (HeyaiRemoteProvider *self)
-{
-  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
-
-  g_return_val_if_fail (HEYAI_IS_REMOTE_PROVIDER (self), NULL);
-  return priv->http;
-}
-
-const char *
-heyai_remote_provider_get_base_url (HeyaiRemoteProvider *self)
-{
-  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
-
-  g_return_val_if_fail (HEYAI_IS_REMOTE_PROVIDER (self), NULL);
-  return priv->base_url;
-}
-
-const char *
-heyai_remote_provider_get_model (HeyaiRemoteProvider *self)
-{
-  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
-
-  g_return_val_if_fail (HEYAI_IS_REMOTE_PROVIDER (self), NULL);
-  return priv->model;
-}
-
-const char *
-heyai_remote_provider_get_label (HeyaiRemoteProvider *self)
-{
-  g_return_val_if_fail (HEYAI_IS_REMOTE_PROVIDER (self), NULL);
-  return heyai_provider_descriptor_label (class_descriptor (self));
-}
-
-guint
-heyai_remote_provider_get_poll_interval (HeyaiRemoteProvider *self)
-{
-  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
-
-  g_return_val_if_fail (HEYAI_IS_REMOTE_PROVIDER (self), 1);
-  return priv->poll_ms;
-}
-
-guint
-heyai_remote_provider_get_max_wait (HeyaiRemoteProvider *self)
-{
-  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
-
-  g_return_val_if_fail (HEYAI_IS_REMOTE_PROVIDER (self), 1);
-  return priv->max_wait;
-}
-
-double
-heyai_remote_provider_get_price (HeyaiRemoteProvider *self)
-{
-  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
-
-  g_return_val_if_fail (HEYAI_IS_REMOTE_PROVIDER (self), 0);
-  return priv->price;
-}
-
-void
-heyai_remote_provider_set_poll_interval (HeyaiRemoteProvider *self,
-                                         guint                ms)
-{
-  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
-
-  g_return_if_fail (HEYAI_IS_REMOTE_PROVIDER (self));
-  heyai_remote_job_set_limit (G_OBJECT (self), &priv->poll_ms, ms, provider_properties[PROVIDER_PROP_POLL_INTERVAL]);
-}
-
-void
-heyai_remote_provider_set_max_wait (HeyaiRemoteProvider *self,
-                                    guint                seconds)
-{
-  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
-
-  g_return_if_fail (HEYAI_IS_REMOTE_PROVIDER (self));
-  heyai_remote_job_set_limit (G_OBJECT (self), &priv->max_wait, seconds, provider_properties[PROVIDER_PROP_MAX_WAIT]);
-}
-
-void
-heyai_remote_provider_configure (HeyaiRemoteProvider       *self,
-                                 const HeyaiProviderConfig *config)
-{
-  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
-  HeyaiRemoteProviderClass *klass;
-
-  g_return_if_fail (HEYAI_IS_REMOTE_PROVIDER (self));
-  g_return_if_fail (config != NULL);
-
-  klass = HEYAI_REMOTE_PROVIDER_GET_CLASS (self);
-  if (config->http_delay_scale != NULL && *config->http_delay_scale != '\0')
-    priv->delay_scale = MAX (g_ascii_strtod (config->http_delay_scale, NULL), 0.0);
-  if (klass->configure != NULL)
-    klass->configure (self, config);
-}
-
-void
-heyai_remote_provider_apply_settings (HeyaiRemoteProvider *self,
-                                      const char          *model,
-                                      const char          *poll_ms)
-{
-  g_return_if_fail (HEYAI_IS_REMOTE_PROVIDER (self));
-
-  set_model (self, model);
-  if (poll_ms != NULL && *poll_ms != '\0')
-    heyai_remote_provider_set_poll_interval (self, MAX (1, (guint) g_ascii_strtoull (poll_ms, NULL, 10)));
-}
-
-gboolean
-heyai_remote_provider_is_service_response (HeyaiRemoteProvider *self,
-                                           HeyaiHttpResponse   *response)
-{
-  const char *base_url = heyai_remote_provider_get_base_url (self);
-  const char *url = heyai_http_response_get_url (response);
-  gsize len;
-
-  g_return_val_if_fail (base_url != NULL, FALSE);
-
-  len = strlen (base_url);
-  while (len > 0 && base_url[len - 1] == '/')
-    len--;
-  return url != NULL && strncmp (url, base_url, len) == 0 && (url[len] == '/' || url[len] == '\0' || url[len] == '?');
-}
-
-guint
-heyai_remote_provider_retry_delay_ms (HeyaiRemoteProvider *self,
-                                      HeyaiHttpResponse   *response,
-                                      guint                attempt)
-{
-  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
-  HeyaiRetryPolicy policy;
-  double seconds = -1;
-
-  g_return_val_if_fail (HEYAI_IS_REMOTE_PROVIDER (self), 0);
-
-  heyai_http_get_retry_policy (priv->http, &policy);
-  if (response != NULL)
-    seconds = heyai_http_parse_retry_after (heyai_http_response_get_headers (response),
-                                            g_get_real_time () / G_USEC_PER_SEC);
-  if (seconds < 0)
-    seconds = MAX (heyai_http_backoff_delay (&policy, attempt), MIN (1.0, policy.base_delay));
-  seconds = MIN (seconds, MAX (policy.max_delay, 0.0));
-  seconds *= priv->delay_scale;
-  return (guint) CLAMP (seconds * 1000.0, 0, 600000);
-}
-
-/* -- Test connection ------------------------------------------------------ */
-
-static void
-test_answer_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  GTask *task = user_data;   /* owned */
-  HeyaiRemoteProvider *self = g_task_get_source_object (task);
-  HeyaiRemoteProviderClass *klass = HEYAI_REMOTE_PROVIDER_GET_CLASS (self);
-  g_autoptr(HeyaiHttpResponse) response = NULL;
-  GError *error = NULL;
-
-  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
-  if (response != NULL && klass->read_test_answer != NULL &&
-      !klass->read_test_answer (self, response, &error))
-    g_assert (error != NULL);
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
-}
-
-static void
-test_send (GTask *task)   /* owned */
-{
-  HeyaiRemoteProvider *self = g_task_get_source_object (task);
-  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
-  g_autoptr(HeyaiHttpRequest) request = HEYAI_REMOTE_PROVIDER_GET_CLASS (self)->test_request (self);
-
-  heyai_http_request_set_max_attempts (request, 2);
-  heyai_http_send_async (priv->http, request, g_task_get_cancellable (task), test_answer_cb, task);
-}
-
-void
-heyai_remote_provider_test_async (HeyaiRemoteProvider *self,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
-{
-  HeyaiRemoteProviderClass *klass;
-  GTask *task;
-
-  g_return_if_fail (HEYAI_IS_REMOTE_PROVIDER (self));
-
-  klass = HEYAI_REMOTE_PROVIDER_GET_CLASS (self);
-  g_return_if_fail (klass->with_credentials != NULL && klass->test_request != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, heyai_remote_provider_test_async);
-  klass->with_credentials (task, test_send);
-}
-
-gboolean
-heyai_remote_provider_test_finish (HeyaiRemoteProvider  *self,
-                                   GAsyncResult         *result,
-                                   GError              **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-void
-heyai_remote_job_wait_then (GTask              *task,
+wait_then (GTask              *task,
                             guint               ms,
                             HeyaiRemoteJobStep  next)
 {
@@ -1065,183 +635,616 @@ heyai_remote_job_wait_then (GTask              *task,
   heyai_remote_wait_start (&job->wait, task, ms, next, heyai_remote_job_return_cancelled);
 }
 
-/* -- The concurrency gate --------------------------------------------------- */
+/* -- submit ------------------------------------------------------------------ */
 
-#define MAX_CAP_REQUEUES 50
+static void send_submit (GTask *task);
+static void look_up (GTask *task);
+
+static guint
+retry_delay_ms (GTask             *task,
+                HeyaiHttpResponse *response,
+                guint              attempt)
+{
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+
+  if (job->hooks->retry_delay_ms != NULL)
+    return job->hooks->retry_delay_ms (task, response, attempt);
+  return (guint) (heyai_http_next_delay (job->http, attempt, -1) * 1000);
+}
+
+/* The answer was lost or says nothing, and the service has no idempotency
+ * key: the request may have been accepted and billed.  It is never sent
+ * again automatically (API-CONTRACTS.md C.1 item 4); the request ledger
+ * resolves it. */
+static void
+return_in_doubt (GTask      *task,
+                 const char *what)
+{
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+
+  if (job->media == HEYAI_REMOTE_MEDIA_STILL)
+    /* Translators: the first %s is a service (Higgsfield), the second what happened. */
+    finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_IN_DOUBT,
+                                     _("Scene %d: %s may have accepted this still; check its dashboard, "
+                                       "or make the still again (%s)."),
+                                     job->position, job->label, what));
+  else
+    /* Translators: the first %s is a service (Kling), the second what happened. */
+    finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_IN_DOUBT,
+                                     _("Scene %d: %s may have accepted this clip; check its dashboard, "
+                                       "or animate the scene again (%s)."),
+                                     job->position, job->label, what));
+}
+
+/* While @again: waits @delay_ms, then runs @step (a resend: nothing is
+ * on its way meanwhile); else fails @task with @error. */
+static void
+again_or_fail (GTask              *task,
+               gboolean            again,
+               guint               delay_ms,
+               HeyaiRemoteJobStep  step,
+               GError             *error)   /* owned */
+{
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+
+  if (!again)
+    {
+      g_assert (error != NULL);
+      finish_error (task, error);
+      return;
+    }
+  g_clear_error (&error);
+  if (step == send_submit)
+    heyai_gen_reporter_state (job->reporter, HEYAI_JOB_STATE_RUNNING);
+  wait_then (task, delay_ms, step);
+}
+
+static void
+take_accepted (GTask             *task,
+               char              *remote_id,   /* owned */
+               HeyaiHttpResponse *response)
+{
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+
+  g_assert (remote_id != NULL && *remote_id != '\0');
+  if (job->accepted != NULL)
+    *job->accepted = TRUE;
+  accepted (task, remote_id, job->hooks->answer_has_status ? response : NULL);
+  g_free (remote_id);
+}
+
+/* An answer that may hide an acceptance (@error: what happened): with a
+ * lookup, the service is asked (a few times at most); without, in doubt. */
+static void
+maybe_taken (GTask  *task,
+             GError *error)   /* owned */
+{
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+
+  if (job->hooks->find_by_external_id == NULL)
+    {
+      return_in_doubt (task, error->message);
+      g_error_free (error);
+      return;
+    }
+  g_debug ("%s: the submit's answer says nothing (%s), looking the request up", job->label, error->message);
+  again_or_fail (task, job->submits < job->hooks->max_submits, retry_delay_ms (task, NULL, job->submits),
+                 look_up, error);
+}
+
+/* No answer at all (@error): a request that may have left may have been
+ * taken; one that never left is sent again under the HTTP layer's retry
+ * rules (with a lookup, the service is asked either way). */
+static void
+submit_lost (GTask        *task,
+             GAsyncResult *result,
+             GError       *error)   /* owned */
+{
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+  HeyaiRetryPolicy policy;
+
+  heyai_http_get_retry_policy (job->http, &policy);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    finish_error (task, error);
+  else if (job->hooks->find_by_external_id != NULL || heyai_http_result_maybe_sent (job->http, result))
+    maybe_taken (task, error);
+  else if (++job->unsent < MAX (policy.max_attempts, 1))
+    {
+      g_debug ("%s: scene %d: the submit was not sent (%s), trying again", job->label, job->position,
+               error->message);
+      again_or_fail (task, TRUE, retry_delay_ms (task, NULL, job->unsent), send_submit, error);
+    }
+  else
+    {
+      heyai_gen_reporter_state (job->reporter, HEYAI_JOB_STATE_RUNNING);   /* nothing on its way */
+      if (job->media == HEYAI_REMOTE_MEDIA_STILL)
+        /* Translators: %s is the network failure ("Could not reach Higgsfield (…). …"). */
+        finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+                                         _("Scene %d: the still was not sent, so nothing was billed. %s"),
+                                         job->position, error->message));
+      else
+        /* Translators: %s is the network failure ("Could not reach Kling (…). …"). */
+        finish_error (task, g_error_new (HEYAI_ERROR, HEYAI_ERROR_RETRYABLE,
+                                         _("Scene %d: the clip was not sent, so nothing was billed. %s"),
+                                         job->position, error->message));
+      g_error_free (error);
+    }
+}
+
+static void
+submitted_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GTask *task = user_data;   /* owned */
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+  g_autoptr(HeyaiHttpResponse) response = NULL;
+  GError *error = NULL;
+  char *remote_id = NULL;
+  gboolean lookup = job->hooks->find_by_external_id != NULL;
+  guint count;
+
+  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
+  if (response == NULL)
+    {
+      submit_lost (task, result, error);
+      return;
+    }
+
+  switch (job->hooks->read_submit_answer (task, response, &remote_id, &error))
+    {
+    case HEYAI_REMOTE_SUBMIT_ACCEPTED:
+      g_clear_error (&error);
+      take_accepted (task, remote_id, response);
+      return;
+    case HEYAI_REMOTE_SUBMIT_REFUSED:
+      /* Nothing accepted: send it again after a backoff, a few times.
+       * With a lookup every submit counts (each is idempotent), without
+       * only the refusals (each proves nothing was taken). */
+      count = lookup ? job->submits : ++job->refusals;
+      again_or_fail (task, count < job->hooks->max_submits, retry_delay_ms (task, response, count), send_submit,
+                     error);
+      return;
+    case HEYAI_REMOTE_SUBMIT_DUPLICATE:
+      /* Our own earlier request went through after all. */
+      if (lookup)
+        {
+          g_clear_error (&error);
+          look_up (task);
+          return;
+        }
+      G_GNUC_FALLTHROUGH;
+    case HEYAI_REMOTE_SUBMIT_AMBIGUOUS:
+    case HEYAI_REMOTE_SUBMIT_NOT_FOUND:
+      maybe_taken (task, error);
+      return;
+    case HEYAI_REMOTE_SUBMIT_FAILED:
+    default:
+      again_or_fail (task, FALSE, 0, NULL, error);
+      return;
+    }
+}
+
+static void
+send_submit (GTask *task)   /* owned */
+{
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+  g_autoptr(HeyaiHttpRequest) request = NULL;
+  gboolean lookup = job->hooks->find_by_external_id != NULL;
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      heyai_remote_job_return_cancelled (task);
+      return;
+    }
+
+  request = job->hooks->build_submit (task);
+  /* One attempt per call: every answer comes back to be judged (sent
+   * again when refused, looked up or in doubt when it says nothing). */
+  heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_NO_RETRY | HEYAI_HTTP_REQUEST_ANY_STATUS);
+  job->submits++;
+  heyai_gen_reporter_state (job->reporter, HEYAI_JOB_STATE_SUBMITTED);
+  /* Without a lookup, a submit on its way is not cut short by a
+   * cancellation: only its answer says whether it was accepted (then it is
+   * cancelled properly).  With one, a lookup finds it later. */
+  heyai_http_send_async (job->http, request, lookup ? g_task_get_cancellable (task) : NULL,
+                         submitted_cb, task);
+}
+
+/* -- lookup by external id ------------------------------------------------- */
+
+static void
+found_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GTask *task = user_data;   /* owned */
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+  g_autoptr(HeyaiHttpResponse) response = NULL;
+  GError *error = NULL;
+  char *remote_id = NULL;
+
+  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
+  if (response == NULL)
+    {
+      finish_error (task, error);
+      return;
+    }
+
+  switch (job->hooks->read_found (task, response, &remote_id, &error))
+    {
+    case HEYAI_REMOTE_SUBMIT_ACCEPTED:
+      g_debug ("%s: found the request, resuming", job->label);
+      g_clear_error (&error);
+      take_accepted (task, remote_id, response);
+      return;
+    case HEYAI_REMOTE_SUBMIT_NOT_FOUND:
+      g_debug ("%s: no such request, submitting", job->label);
+      g_clear_error (&error);
+      send_submit (task);
+      return;
+    case HEYAI_REMOTE_SUBMIT_AMBIGUOUS:
+    case HEYAI_REMOTE_SUBMIT_REFUSED:
+    case HEYAI_REMOTE_SUBMIT_DUPLICATE:
+      /* An answer that says nothing, or busy: ask again rather than guess. */
+      job->lookups++;
+      again_or_fail (task, job->lookups < job->hooks->max_lookups, retry_delay_ms (task, response, job->lookups),
+                     look_up, error);
+      return;
+    case HEYAI_REMOTE_SUBMIT_FAILED:
+    default:
+      again_or_fail (task, FALSE, 0, NULL, error);
+      return;
+    }
+}
+
+static void
+look_up (GTask *task)   /* owned */
+{
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+  g_autoptr(HeyaiHttpRequest) request = job->hooks->find_by_external_id (task);
+
+  heyai_http_request_set_flags (request, HEYAI_HTTP_REQUEST_ANY_STATUS);
+  heyai_http_send_async (job->http, request, g_task_get_cancellable (task), found_cb, task);
+}
+
+void
+heyai_remote_job_submit (GTask *task)
+{
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+  HeyaiJobState state = job->recorded_state;
+  gboolean sent_before;
+
+  /* Maybe submitted before with the answer never recorded (a crash, a lost
+   * connection): ask the service by external id first; "not found" leads
+   * to a submission.  A job in its first attempt (the pipeline marks it
+   * running with attempts 1) cannot have been submitted yet.  Whatever the
+   * state says, a duplicate external id at submit also ends in the
+   * lookup, so a request is never paid twice. */
+  sent_before = state == HEYAI_JOB_STATE_SUBMITTED ||
+                ((state == HEYAI_JOB_STATE_RUNNING || state == HEYAI_JOB_STATE_DOWNLOADING) &&
+                 job->recorded_attempts != 1);
+  if (job->hooks->find_by_external_id != NULL && sent_before && job->submits == 0)
+    look_up (task);
+  else
+    send_submit (task);
+}
+
+void
+heyai_remote_job_start (GTask *task)
+{
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+
+  if (job->recorded_id != NULL)
+    resume (task, job->recorded_id);
+  else if (job->hooks->prepare_submit != NULL)
+    job->hooks->prepare_submit (task);
+  else
+    heyai_remote_job_submit (task);
+}
+
+/* -- a body with images, built off the main thread --------------------------- */
+
+static const char *
+image_type (const guint8 *b,
+            gsize         len)
+{
+  if (len >= 8 && memcmp (b, "\x89PNG\r\n\x1a\n", 8) == 0)
+    return "image/png";
+  if (len >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff)
+    return "image/jpeg";
+  if (len >= 12 && memcmp (b, "RIFF", 4) == 0 && memcmp (b + 8, "WEBP", 4) == 0)
+    return "image/webp";
+  return NULL;
+}
+
+static const char *
+bytes_image_type (GBytes *bytes)
+{
+  gsize len = 0;
+  const guint8 *b = g_bytes_get_data (bytes, &len);
+
+  return image_type (b, len);
+}
 
 typedef struct
 {
-  HeyaiProject     *project;
-  HeyaiScene       *scene;
-  HeyaiGenInput    *input;
-  HeyaiGenReporter *reporter;
-  gboolean          accepted;   /* the service took the request (it has an id) */
-  guint             cap_refusals_at_start;
-  guint             requeues;
-} GatedData;
+  GStrv                   paths;
+  guint                   n_required;
+  guint                   max_images;
+  const HeyaiStillLimits *limits;
+  char                   *label;
+  int                     position;
+  HeyaiRemoteBodyFunc     build;
+  gpointer                build_data;   /* the provider's task data: its own until the body is made */
+  HeyaiRemoteJobStep      next;
+  GTask                  *task;         /* owned until the body is made */
+  /* made by the worker */
+  GBytes                 *body;
+  guint                   skipped;
+  char                   *reason;       /* why the first skipped image was */
+} BodyWork;
 
 static void
-gated_data_free (GatedData *data)
+body_work_free (BodyWork *work)
 {
-  g_clear_object (&data->project);
-  g_clear_object (&data->scene);
-  g_clear_pointer (&data->input, heyai_gen_input_free);
-  g_clear_pointer (&data->reporter, heyai_gen_reporter_unref);
-  g_free (data);
+  g_strfreev (work->paths);
+  g_free (work->label);
+  g_clear_pointer (&work->body, g_bytes_unref);
+  g_free (work->reason);
+  g_clear_object (&work->task);
+  g_free (work);
 }
 
-static void gate_pump (HeyaiRemoteProvider *self);
-
-static gboolean
-refused_by_cap_answer (HeyaiRemoteProviderPrivate *priv,
-                       GatedData                  *data,
-                       const GError               *error)
+/* @path as the service takes an image (C.4 item 15): fitted to its limits
+ * (a WebP, a PNG too large, a still too small become a fitted JPEG copy;
+ * the original stays the take), as raw base64 without a data: prefix. */
+static char *
+encode_image (BodyWork    *work,
+              const char  *path,
+              GError     **error)
 {
-  const char *remote_id = data->input->remote_id;
+  g_autoptr(GError) fit_error = NULL;
+  g_autoptr(GError) io_error = NULL;
+  g_autofree char *contents = NULL;
+  gboolean converted = FALSE;
+  g_autofree char *fitted = heyai_media_fit_still (path, work->limits, &converted, &fit_error);
+  const char *type;
+  gsize len = 0;
 
-  return g_error_matches (error, HEYAI_ERROR, HEYAI_ERROR_RETRYABLE) &&
-         priv->concurrency_cap > 0 && priv->cap_refusals != data->cap_refusals_at_start &&
-         !data->accepted && (remote_id == NULL || *remote_id == '\0');
+  if (fitted == NULL)
+    {
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT, _("Scene %d: %s"), work->position,
+                   fit_error->message);
+      return NULL;
+    }
+  if (!g_file_get_contents (fitted, &contents, &len, &io_error))
+    {
+      g_autofree char *what = g_strdup_printf (_("Scene %d: could not read the still"), work->position);
+
+      if (converted)
+        g_unlink (fitted);
+      heyai_set_gio_error (error, io_error, what);
+      return NULL;
+    }
+  if (converted)
+    g_unlink (fitted);
+  type = image_type ((const guint8 *) contents, len);
+  if ((work->limits->max_bytes > 0 && (gint64) len > work->limits->max_bytes) ||
+      !((work->limits->png_ok && g_strcmp0 (type, "image/png") == 0) ||
+        (work->limits->jpeg_ok && g_strcmp0 (type, "image/jpeg") == 0)))
+    {
+      /* changed on disk between the check and the read */
+      /* Translators: %s is a service (Kling). */
+      g_set_error (error, HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                   _("Scene %d: %s only takes PNG or JPEG stills."), work->position, work->label);
+      return NULL;
+    }
+  return g_base64_encode ((const guchar *) contents, len);
 }
 
 static void
-gated_done_cb (GObject      *source,
+build_body_thread (GTask        *thread_task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  BodyWork *work = task_data;
+  guint n = g_strv_length (work->paths);
+  g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func (g_free);
+  guint sent = 0;
+  GError *error = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) image_error = NULL;
+      char *image = i < work->n_required || sent < work->max_images
+                      ? encode_image (work, work->paths[i], &image_error) : NULL;
+
+      if (image == NULL && i < work->n_required)
+        {
+          g_task_return_error (thread_task, g_steal_pointer (&image_error));
+          return;
+        }
+      if (image == NULL)
+        {
+          /* An extra image that cannot go is said, never silently dropped. */
+          work->skipped++;
+          if (work->reason == NULL)
+            /* Translators: %s is a service (Kling). */
+            work->reason = image_error != NULL
+                             ? g_strdup (image_error->message)
+                             : g_strdup_printf (_("%s takes at most %u images, the still included"),
+                                                work->label, work->max_images);
+        }
+      else
+        sent++;
+      g_ptr_array_add (images, image);
+      if (g_task_return_error_if_cancelled (thread_task))
+        return;
+    }
+  work->body = work->build (work->build_data, (char * const *) images->pdata, images->len, &error);
+  if (work->body == NULL)
+    g_task_return_error (thread_task, error);
+  else
+    g_task_return_boolean (thread_task, TRUE);
+}
+
+static void
+body_built_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  HeyaiRemoteProvider *self = HEYAI_REMOTE_PROVIDER (source);
-  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
-  GTask *outer = user_data;   /* owned */
-  GatedData *data = g_task_get_task_data (outer);
-  g_autoptr(GError) error = NULL;
-  HeyaiGenResult *gen;
+  BodyWork *work = user_data;
+  GTask *task = g_steal_pointer (&work->task);   /* owned */
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+  GError *error = NULL;
 
-  gen = g_task_propagate_pointer (G_TASK (result), &error);
-  g_assert (priv->in_flight > 0);
-  priv->in_flight--;
-
-  if (gen == NULL && !g_cancellable_is_cancelled (g_task_get_cancellable (outer)) &&
-      refused_by_cap_answer (priv, data, error) && data->requeues < MAX_CAP_REQUEUES)
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      g_debug ("%s: scene %d waits for a free slot (the account allows %u at a time)",
-               heyai_remote_provider_get_label (self), heyai_scene_get_position (data->scene),
-               priv->concurrency_cap);
-      data->requeues++;
-      g_queue_push_head (&priv->waiting, outer);
-      gate_pump (self);
+      finish_error (task, error);
       return;
     }
-
-  /* Still refused by the cap after its requeues here: nothing was
-   * accepted; the pipeline lowers its own limit and sends it again. */
-  if (gen == NULL && data->requeues >= MAX_CAP_REQUEUES && refused_by_cap_answer (priv, data, error))
-    error->code = HEYAI_ERROR_CAPACITY;
-
-  if (gen != NULL)
-    g_task_return_pointer (outer, gen, (GDestroyNotify) heyai_gen_result_free);
-  else
-    g_task_return_error (outer, g_steal_pointer (&error));
-  g_object_unref (outer);
-  gate_pump (self);
-}
-
-static void
-gate_start (HeyaiRemoteProvider *self,
-            GTask               *outer)
-{
-  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
-  GatedData *data = g_task_get_task_data (outer);
-
-  if (g_task_return_error_if_cancelled (outer))
-    {
-      g_object_unref (outer);
-      return;
-    }
-  priv->in_flight++;
-  data->cap_refusals_at_start = priv->cap_refusals;
-  HEYAI_REMOTE_PROVIDER_GET_CLASS (self)->gated_generate_async (self, data->project, data->scene, data->input,
-                                                                data->reporter, &data->accepted,
-                                                                g_task_get_cancellable (outer),
-                                                                gated_done_cb, outer);
-}
-
-static void
-gate_pump (HeyaiRemoteProvider *self)
-{
-  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
-
-  while (!g_queue_is_empty (&priv->waiting) &&
-         (priv->concurrency_cap == 0 || priv->in_flight < priv->concurrency_cap))
-    gate_start (self, g_queue_pop_head (&priv->waiting));
+  g_clear_pointer (&job->body, g_bytes_unref);
+  job->body = g_steal_pointer (&work->body);
+  job->images_skipped = work->skipped;
+  g_free (job->images_reason);
+  job->images_reason = g_steal_pointer (&work->reason);
+  work->next (task);
 }
 
 void
-heyai_remote_provider_gated_generate_async (HeyaiRemoteProvider *self,
-                                            HeyaiProject        *project,
-                                            HeyaiScene          *scene,
-                                            const HeyaiGenInput *input,
-                                            HeyaiGenReporter    *reporter,
-                                            GCancellable        *cancellable,
-                                            GAsyncReadyCallback  callback,
-                                            gpointer             user_data)
+heyai_remote_job_build_body (GTask                  *task,
+                             const char * const     *paths,
+                             guint                   n_required,
+                             guint                   max_images,
+                             const HeyaiStillLimits *limits,
+                             HeyaiRemoteBodyFunc     build,
+                             HeyaiRemoteJobStep      next)
 {
-  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
-  GTask *outer;
-  GatedData *data;
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+  g_autoptr(GTask) thread_task = NULL;
+  BodyWork *work = g_new0 (BodyWork, 1);
 
-  g_return_if_fail (HEYAI_IS_REMOTE_PROVIDER (self));
-  g_return_if_fail (HEYAI_REMOTE_PROVIDER_GET_CLASS (self)->gated_generate_async != NULL);
+  g_assert (limits != NULL && build != NULL && next != NULL);
+  work->paths = g_strdupv ((char **) paths);
+  work->n_required = n_required;
+  work->max_images = max_images;
+  work->limits = limits;
+  work->label = g_strdup (job->label);
+  work->position = job->position;
+  work->build = build;
+  work->build_data = g_task_get_task_data (task);
+  work->next = next;
+  work->task = task;
 
-  outer = g_task_new (self, cancellable, callback, user_data);
-  data = g_new0 (GatedData, 1);
-  g_task_set_source_tag (outer, heyai_remote_provider_gated_generate_async);
-  data->project = g_object_ref (project);
-  data->scene = g_object_ref (scene);
-  data->input = heyai_gen_input_copy (input);
-  data->reporter = reporter != NULL ? heyai_gen_reporter_ref (reporter) : NULL;
-  g_task_set_task_data (outer, data, (GDestroyNotify) gated_data_free);
+  thread_task = g_task_new (NULL, g_task_get_cancellable (task), body_built_cb, work);
+  g_task_set_source_tag (thread_task, heyai_remote_job_build_body);
+  g_task_set_task_data (thread_task, work, (GDestroyNotify) body_work_free);
+  g_task_run_in_thread (thread_task, build_body_thread);
+}
 
-  g_queue_push_tail (&priv->waiting, outer);
-  gate_pump (self);
+/* -- a reference uploaded before the submit ---------------------------------- */
+
+static void
+upload_failed (GTask  *task,
+               GError *error)   /* owned */
+{
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+
+  /* Nothing was submitted: nothing billed. */
+  /* Translators: the first %s is a service (Higgsfield), the second the problem. */
+  finish_error (task, g_error_new (HEYAI_ERROR, error->domain == HEYAI_ERROR ? error->code : HEYAI_ERROR_RETRYABLE,
+                                   _("Scene %d: the reference image could not be sent to %s (%s); "
+                                     "nothing was billed."),
+                                   job->position, job->label, error->message));
+  g_error_free (error);
+}
+
+static void
+uploaded_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GTask *task = user_data;   /* owned */
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+  g_autoptr(HeyaiHttpResponse) response = NULL;
+  GError *error = NULL;
+
+  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
+  if (response == NULL)
+    {
+      g_clear_pointer (&job->uploaded_url, g_free);
+      upload_failed (task, error);
+      return;
+    }
+  job->upload_next (task);
+}
+
+static void
+upload_ticket_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;   /* owned */
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+  GBytes *bytes = g_object_get_data (G_OBJECT (task), "heyai-upload");
+  g_autoptr(HeyaiHttpResponse) response = NULL;
+  g_autoptr(HeyaiHttpRequest) put = NULL;
+  GError *error = NULL;
+
+  response = heyai_http_send_finish (HEYAI_HTTP (source), result, &error);
+  if (response != NULL)
+    put = job->hooks->read_upload_ticket (task, response, &job->uploaded_url, &error);
+  if (put == NULL)
+    {
+      upload_failed (task, error);
+      return;
+    }
+  heyai_http_request_set_body (put, bytes_image_type (bytes), bytes);
+  heyai_http_request_set_header (put, HEYAI_REMOTE_NO_AUTH_HEADER, "1");   /* the signature is the credential */
+  heyai_http_send_async (job->http, put, g_task_get_cancellable (task), uploaded_cb, task);
+}
+
+static void
+upload_loaded_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;   /* owned */
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+  g_autoptr(HeyaiHttpRequest) request = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  GError *error = NULL;
+  const char *type;
+
+  bytes = g_file_load_bytes_finish (G_FILE (source), result, NULL, &error);
+  if (bytes == NULL)
+    {
+      upload_failed (task, error);
+      return;
+    }
+  type = bytes_image_type (bytes);
+  if (type == NULL)
+    {
+      upload_failed (task, g_error_new_literal (HEYAI_ERROR, HEYAI_ERROR_INVALID_INPUT,
+                                                _("it is not a PNG, JPEG or WebP image")));
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (task), "heyai-upload", g_bytes_ref (bytes), (GDestroyNotify) g_bytes_unref);
+  request = job->hooks->upload_ticket (task, type);
+  heyai_http_send_async (job->http, request, g_task_get_cancellable (task), upload_ticket_cb, task);
 }
 
 void
-heyai_remote_provider_report_cap (HeyaiRemoteProvider *self,
-                                  guint                cap)
+heyai_remote_job_upload (GTask              *task,
+                         const char         *path,
+                         HeyaiRemoteJobStep  next)
 {
-  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
+  HeyaiRemoteJob *job = heyai_remote_job_get (task);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
 
-  g_return_if_fail (HEYAI_IS_REMOTE_PROVIDER (self));
-  g_return_if_fail (cap > 0);
-
-  priv->cap_refusals++;
-  if (priv->concurrency_cap == 0 || cap < priv->concurrency_cap)
-    {
-      priv->concurrency_cap = cap;
-      g_debug ("%s: the account allows %u requests at a time", heyai_remote_provider_get_label (self), cap);
-    }
-}
-
-guint
-heyai_remote_provider_get_concurrency_cap (HeyaiRemoteProvider *self)
-{
-  HeyaiRemoteProviderPrivate *priv = heyai_remote_provider_get_instance_private (self);
-
-  g_return_val_if_fail (HEYAI_IS_REMOTE_PROVIDER (self), 0);
-  return priv->concurrency_cap;
-}
-
-HeyaiHttpVerdict
-heyai_remote_provider_classify (HeyaiRemoteProvider  *self,
-                                HeyaiHttpResponse    *response,
-                                GError              **error)
-{
-  HeyaiRemoteProviderClass *klass;
-
-  g_return_val_if_fail (HEYAI_IS_REMOTE_PROVIDER (self), HEYAI_HTTP_VERDICT_DEFAULT);
-
-  klass = HEYAI_REMOTE_PROVIDER_GET_CLASS (self);
-  if (klass->classify == NULL || !heyai_remote_provider_is_service_response (self, response))
-    return HEYAI_HTTP_VERDICT_DEFAULT;
-  return klass->classify (self, response, error);
+  g_assert (job->hooks->upload_ticket != NULL && job->hooks->read_upload_ticket != NULL);
+  job->upload_next = next;
+  g_file_load_bytes_async (file, g_task_get_cancellable (task), upload_loaded_cb, task);
 }

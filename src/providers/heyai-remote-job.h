@@ -1,11 +1,15 @@
 /* heyai-remote-job.h: the remote-job engine the polling clients (Kling,
- * Higgsfield) share: once a service accepted a request, the engine reports
- * its id, polls its status with backoff and a deadline, downloads the
- * result before the link expires, verifies it (a still must be an image, a
- * clip must play and last about what was asked) and hands the file to the
- * provider's make_result hook.  The provider keeps what is its own
- * contract: building and sending the submit (with its rules for lost
- * answers), reading a status answer, classifying errors, the price.
+ * Higgsfield) share.  It runs a paid request from end to end: it sends the
+ * submit the provider builds and judges its answer (a refusal is sent
+ * again after a backoff; an answer that may hide an acceptance is looked
+ * up by the request's external id when the service has one, else the
+ * request is "in doubt" and never sent again), reports the remote id
+ * (committed to the request ledger before any poll), polls its status
+ * with backoff and a deadline, downloads the result before the link
+ * expires, verifies it (a still must be an image, a clip must play and
+ * last about what was asked) and hands the file to the provider's
+ * make_result hook.  The provider keeps what is its own contract: the
+ * requests and reading their answers, its errors, the price.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -41,24 +45,6 @@ void heyai_remote_wait_start (HeyaiRemoteWait    *wait,
                               guint               ms,
                               HeyaiRemoteJobStep  elapsed,
                               HeyaiRemoteJobStep  cancelled);
-
-/* Creates @dir (and its parents) for a result; on failure sets a
- * G_IO_ERROR saying "Could not create @dir" and returns FALSE. */
-gboolean heyai_remote_job_ensure_dir        (const char  *dir,
-                                             GError     **error);
-
-/* A HeyaiHttpProgressFunc for the result download: reports progress
- * from 0.9 to 1.0 to the HeyaiGenReporter (the user data; may be NULL). */
-void     heyai_remote_job_download_progress (gint64       done,
-                                             gint64       total,
-                                             gpointer     reporter);
-
-/* The poll-interval / max-wait setters: stores MAX (@value, 1) in *@field
- * and notifies @pspec on @object when that changed it. */
-void     heyai_remote_job_set_limit         (GObject     *object,
-                                             guint       *field,
-                                             guint        value,
-                                             GParamSpec  *pspec);
 
 /* A paid request's status poll that fails (an outage of the status
  * endpoint, a dropped connection, a 5xx) must neither lose the request nor
@@ -104,10 +90,81 @@ typedef enum
   HEYAI_REMOTE_MEDIA_CLIP,    /* <basename>-animated.mp4, probed as a clip */
 } HeyaiRemoteMedia;
 
+/* Marks a request to another host than the service (the result download,
+ * a signed upload): the provider's credentials are not added to it
+ * (HeyaiRemoteProviderClass.authorization). */
+#define HEYAI_REMOTE_NO_AUTH_HEADER "X-HeyAI-No-Auth"
+
+/* What an answer to the submit (or to the lookup by external id) says. */
+typedef enum
+{
+  HEYAI_REMOTE_SUBMIT_ACCEPTED,   /* taken: *remote_id is its id */
+  HEYAI_REMOTE_SUBMIT_REFUSED,    /* proven not taken (busy, a cap, 429): send again after a
+                                   * backoff; @error: what to say once the attempts run out */
+  HEYAI_REMOTE_SUBMIT_AMBIGUOUS,  /* may have been taken (a 5xx without idempotency, an
+                                   * unreadable answer): look it up, else in doubt; @error:
+                                   * what happened */
+  HEYAI_REMOTE_SUBMIT_DUPLICATE,  /* the service already has this external id: look it up */
+  HEYAI_REMOTE_SUBMIT_NOT_FOUND,  /* (a lookup) no request has this external id: submit */
+  HEYAI_REMOTE_SUBMIT_FAILED,     /* final: @error */
+} HeyaiRemoteSubmit;
+
 /* The provider's hooks; @task is the provider's GTask, whose task data
  * starts with a HeyaiRemoteJob. */
 typedef struct
 {
+  /* -- the submit -- */
+  /* Optional: what must happen before the first submit (an upload, a
+   * body built in a thread); ends by calling heyai_remote_job_submit()
+   * or completing @task (it takes the reference to @task). */
+  void              (*prepare_submit)  (GTask              *task);
+  /* The request that creates the remote job; the engine sends it once per
+   * attempt (no retry of its own, any status) and judges each answer. */
+  HeyaiHttpRequest *(*build_submit)    (GTask              *task);
+  /* Reads an answer to the submit: ACCEPTED sets *@remote_id (newly
+   * allocated); the other verdicts may set @error (see above). */
+  HeyaiRemoteSubmit (*read_submit_answer) (GTask              *task,
+                                           HeyaiHttpResponse  *response,
+                                           char              **remote_id,
+                                           GError            **error);
+  /* Optional, for a service with an idempotency key (Kling's
+   * external_task_id): the lookup of the request by that key, and the
+   * reading of its answer (ACCEPTED, NOT_FOUND, AMBIGUOUS: ask again,
+   * FAILED).  With it, an answer that may hide an acceptance is looked up
+   * (and so is a request that an earlier attempt may have sent); without
+   * it, such a request is returned HEYAI_ERROR_IN_DOUBT and never sent
+   * again (the request ledger resolves it). */
+  HeyaiHttpRequest *(*find_by_external_id) (GTask            *task);
+  HeyaiRemoteSubmit (*read_found)      (GTask              *task,
+                                        HeyaiHttpResponse  *response,
+                                        char              **remote_id,
+                                        GError            **error);
+  /* Optional: the wait before attempt @attempt + 1 of a submit or lookup,
+   * ms (@response: the refusal, or NULL); default: the HTTP layer's
+   * backoff (heyai_http_next_delay()). */
+  guint             (*retry_delay_ms)  (GTask              *task,
+                                        HeyaiHttpResponse  *response,
+                                        guint               attempt);
+  /* With a lookup: the most submits sent; without: the most refusals
+   * (each followed by a resend while fewer). */
+  guint              max_submits;
+  guint              max_lookups;      /* answers to ask again about */
+  /* The acceptance carries the job's status (Kling): read it at once. */
+  gboolean           answer_has_status;
+
+  /* Optional, for heyai_remote_job_upload(): the request that asks where
+   * to upload an image of @content_type, and from its answer the upload
+   * itself (a PUT to the signed address with the signed headers; the
+   * engine adds the bytes) with *@public_url, where the service will read
+   * it; NULL: @error. */
+  HeyaiHttpRequest *(*upload_ticket)   (GTask              *task,
+                                        const char         *content_type);
+  HeyaiHttpRequest *(*read_upload_ticket) (GTask             *task,
+                                           HeyaiHttpResponse *response,
+                                           char             **public_url,
+                                           GError           **error);
+
+  /* -- the job -- */
   /* The status poll of @remote_id. */
   HeyaiHttpRequest *(*status_request)  (GTask              *task,
                                         const char         *remote_id);
@@ -117,9 +174,6 @@ typedef struct
                                         HeyaiHttpResponse  *response,
                                         char              **url,
                                         GError            **error);
-  /* Optional: adjusts the result download (Kling: no Authorization). */
-  void              (*prepare_download) (GTask            *task,
-                                         HeyaiHttpRequest *request);
   /* Optional: asks the service to drop @remote_id (the user cancelled
    * while it was polled); fire and forget. */
   void              (*cancel_remote)   (GTask              *task,
@@ -149,6 +203,20 @@ typedef struct
   double                     running_progress;   /* progress at the first RUNNING poll */
   /* a clip: the duration asked, seconds (the probe must find at least half) */
   double                     expected_seconds;
+  /* a restart: what the request ledger recorded (heyai_remote_job_start()) */
+  char                      *recorded_id;
+  HeyaiJobState              recorded_state;
+  int                        recorded_attempts;
+  /* the concurrency gate's: set once the service took the request */
+  gboolean                  *accepted;
+
+  /* the submit's preparation: heyai_remote_job_upload()'s address,
+   * heyai_remote_job_build_body()'s body and the images it left out */
+  char                      *uploaded_url;
+  GBytes                    *body;
+  guint                      images_skipped;
+  char                      *images_reason;
+  HeyaiRemoteJobStep         upload_next;
 
   /* the engine's */
   char                      *remote_id;
@@ -159,6 +227,10 @@ typedef struct
   HeyaiPollTrouble           trouble;
   guint                      polls;
   guint                      bad_answers;
+  guint                      submits;      /* sent */
+  guint                      refusals;     /* answered "not taken" */
+  guint                      unsent;       /* never left this machine */
+  guint                      lookups;      /* lookup answers asked again about */
 } HeyaiRemoteJob;
 
 void     heyai_remote_job_init      (HeyaiRemoteJob             *job,
@@ -178,162 +250,39 @@ HeyaiRemoteJob *heyai_remote_job_get (GTask                     *task);
 /* Each of these takes over the reference to @task it is given and passes
  * it on or completes the task. */
 
-/* The service accepted the request as @remote_id: report it (committed
- * before any poll), then read @answer when the acceptance carried the
- * task's status (Kling), else poll at once. */
-void     heyai_remote_job_accepted  (GTask                      *task,
-                                     const char                 *remote_id,
-                                     HeyaiHttpResponse          *answer);
-/* A restart: poll @remote_id, accepted earlier, without submitting. */
-void     heyai_remote_job_resume    (GTask                      *task,
-                                     const char                 *remote_id);
-/* Before the job is accepted: waits @ms (the job's wait), then calls
- * @next (@task); a cancellation meanwhile completes @task as cancelled. */
-void     heyai_remote_job_wait_then (GTask                      *task,
-                                     guint                       ms,
+/* Starts the job: polls the request the ledger recorded (a restart),
+ * else prepares (prepare_submit) and submits. */
+void     heyai_remote_job_start     (GTask                      *task);
+/* The submit, once prepared: looks the request up first when an earlier
+ * attempt may have sent it (and the service has a lookup), else sends it. */
+void     heyai_remote_job_submit    (GTask                      *task);
+/* Before the submit (prepare_submit): uploads the image at @path (the
+ * upload_ticket hooks), sets the job's uploaded_url, then calls @next
+ * (@task); a failure completes @task ("nothing was billed"). */
+void     heyai_remote_job_upload    (GTask                      *task,
+                                     const char                 *path,
                                      HeyaiRemoteJobStep          next);
+
+/* Makes the submit's body from the provider's task data and the images
+ * (base64; NULL for one left out), in a worker thread: @task_data is the
+ * worker's alone meanwhile (the provider copies into it what else it needs). */
+typedef GBytes *(*HeyaiRemoteBodyFunc) (gpointer      task_data,
+                                        char * const *images,
+                                        guint         n_images,
+                                        GError      **error);
+/* Before the submit (prepare_submit): in a worker thread, reads each of
+ * @paths, fits it to @limits and encodes it; the first @n_required must
+ * go (else @task fails), the others go while fewer than @max_images did
+ * (the job's images_skipped and images_reason say what did not); then
+ * @build makes the body (the job's body) and @next (@task) runs. */
+void     heyai_remote_job_build_body (GTask                     *task,
+                                      const char * const        *paths,
+                                      guint                      n_required,
+                                      guint                      max_images,
+                                      const HeyaiStillLimits    *limits,
+                                      HeyaiRemoteBodyFunc        build,
+                                      HeyaiRemoteJobStep         next);
 /* Completes @task with "The still/clip was cancelled." */
 void     heyai_remote_job_return_cancelled (GTask              *task);
-
-/* ---------------------------------------------------------------------- */
-/* HeyaiRemoteProvider: what every remote media client is made of          */
-
-/* The base of the remote media clients: its service's HeyaiHttp (made at
- * construction from the descriptor row's base URL and label, with the
- * class's timeout), and the properties every client has: "base-url"
- * (construct only; NULL: the descriptor's default address),
- * "model" (NULL or "" keeps the current one; the class's default until
- * heyai_remote_provider_configure() gives the configured one), "poll-interval" (ms), "max-wait" (s) and "price" (the
- * price table's override, 0: built in). */
-#define HEYAI_TYPE_REMOTE_PROVIDER (heyai_remote_provider_get_type ())
-G_DECLARE_DERIVABLE_TYPE (HeyaiRemoteProvider, heyai_remote_provider, HEYAI, REMOTE_PROVIDER, GObject)
-
-struct _HeyaiRemoteProviderClass
-{
-  GObjectClass  parent_class;
-
-  HeyaiRole     role;              /* with name: the descriptor row */
-  const char   *name;
-  const char   *default_model;
-  guint         default_poll_ms;
-  guint         default_max_wait;  /* seconds */
-  guint         timeout;           /* seconds, of each HTTP request */
-  /* The model to keep for @model as set (e.g. without a leading '/'),
-   * newly allocated; NULL: @model as given. */
-  char       *(*normalize_model)   (const char *model);
-  /* Takes the client's own settings from @config (model, mode, poll
-   * interval...), after the base took the shared ones. */
-  void         (*configure)        (HeyaiRemoteProvider       *self,
-                                    const HeyaiProviderConfig *config);
-  /* Test connection: resolves the credentials (the descriptor row's
-   * secrets) then calls @next (@task), or completes @task with the error;
-   * takes the reference to @task. */
-  void         (*with_credentials) (GTask                     *task,
-                                    HeyaiRemoteJobStep         next);
-  /* ... the one cheap authenticated request ... */
-  HeyaiHttpRequest *(*test_request) (HeyaiRemoteProvider      *self);
-  /* ... and, optional, what its answer says (FALSE: @error); without it
-   * any answer the HTTP layer lets through is a success. */
-  gboolean     (*read_test_answer) (HeyaiRemoteProvider       *self,
-                                    HeyaiHttpResponse         *response,
-                                    GError                   **error);
-
-  /* Optional: the generation behind the concurrency gate
-   * (heyai_remote_provider_gated_generate_async()): as an imager's
-   * generate_async, completing a GTask with a HeyaiGenResult, and setting
-   * *@accepted once the service took the request (it has an id). */
-  void         (*gated_generate_async) (HeyaiRemoteProvider  *self,
-                                        HeyaiProject         *project,
-                                        HeyaiScene           *scene,
-                                        const HeyaiGenInput  *input,
-                                        HeyaiGenReporter     *reporter,
-                                        gboolean             *accepted,
-                                        GCancellable         *cancellable,
-                                        GAsyncReadyCallback   callback,
-                                        gpointer              user_data);
-
-  /* The error envelope of an answer from the service itself (the engine
-   * leaves result downloads from other hosts to the HTTP layer): FINAL or
-   * RETRY with @error for the service's own codes, DEFAULT for the HTTP
-   * layer's rules.  Installed as the HTTP client's classifier. */
-  HeyaiHttpVerdict (*classify)     (HeyaiRemoteProvider       *self,
-                                    HeyaiHttpResponse         *response,
-                                    GError                   **error);
-
-  gpointer      padding[2];
-};
-
-/* The class's classify() for an answer from the service, DEFAULT for any
- * other (a result file on a CDN: its 403/404 say nothing of the account). */
-HeyaiHttpVerdict heyai_remote_provider_classify     (HeyaiRemoteProvider  *self,
-                                                     HeyaiHttpResponse    *response,
-                                                     GError              **error);
-
-/* The account's concurrency cap, an engine capability any client can
- * use: the client reports each refusal "too many requests at a time, at
- * most @cap" (nothing accepted) and fails that attempt with
- * HEYAI_ERROR_RETRYABLE; the gate below then keeps at most the smallest
- * cap reported in flight, and sends a generation so refused again (at the
- * head of its queue) when one of ours finishes; after MAX requeues the
- * error becomes HEYAI_ERROR_CAPACITY (the pipeline lowers its limit). */
-void        heyai_remote_provider_report_cap        (HeyaiRemoteProvider  *self,
-                                                     guint                 cap);
-/* The cap learned so far; 0: none. */
-guint       heyai_remote_provider_get_concurrency_cap (HeyaiRemoteProvider *self);
-/* The class's gated_generate_async() behind the gate; the task's source
- * object is @self, it returns a HeyaiGenResult (g_task_propagate_pointer). */
-void        heyai_remote_provider_gated_generate_async (HeyaiRemoteProvider *self,
-                                                        HeyaiProject        *project,
-                                                        HeyaiScene          *scene,
-                                                        const HeyaiGenInput *input,
-                                                        HeyaiGenReporter    *reporter,
-                                                        GCancellable        *cancellable,
-                                                        GAsyncReadyCallback  callback,
-                                                        gpointer             user_data);
-
-/* "Test connection": credentials, then the class's test request (two
- * attempts at most); finish returns TRUE when the service took the key. */
-void        heyai_remote_provider_test_async        (HeyaiRemoteProvider  *self,
-                                                     GCancellable         *cancellable,
-                                                     GAsyncReadyCallback   callback,
-                                                     gpointer              user_data);
-gboolean    heyai_remote_provider_test_finish       (HeyaiRemoteProvider  *self,
-                                                     GAsyncResult         *result,
-                                                     GError              **error);
-
-/* The configuration as values (read once at start-up by
- * heyai_provider_config_init_from_env() or the workspace): the backoff
- * scale, then the class's configure().  The clients never read the
- * environment. */
-void        heyai_remote_provider_configure         (HeyaiRemoteProvider       *self,
-                                                     const HeyaiProviderConfig *config);
-/* For configure(): @model when set (replaces the current one), @poll_ms
- * ("250") when set. */
-void        heyai_remote_provider_apply_settings    (HeyaiRemoteProvider       *self,
-                                                     const char                *model,
-                                                     const char                *poll_ms);
-/* TRUE if @response answers a request to the service itself (not a result
- * file on some CDN, whose 403/404 mean nothing about the account). */
-gboolean    heyai_remote_provider_is_service_response (HeyaiRemoteProvider *self,
-                                                       HeyaiHttpResponse   *response);
-/* Backoff before the client sends a refused submit (or a lookup) again:
- * Retry-After when @response had one, else the HTTP layer's policy for
- * @attempt, times the configured delay scale; milliseconds. */
-guint       heyai_remote_provider_retry_delay_ms    (HeyaiRemoteProvider *self,
-                                                     HeyaiHttpResponse   *response,
-                                                     guint                attempt);
-
-HeyaiHttp  *heyai_remote_provider_get_http          (HeyaiRemoteProvider *self);
-const char *heyai_remote_provider_get_base_url      (HeyaiRemoteProvider *self);
-const char *heyai_remote_provider_get_model         (HeyaiRemoteProvider *self);
-/* The service's name for messages ("Kling"), from the descriptor. */
-const char *heyai_remote_provider_get_label         (HeyaiRemoteProvider *self);
-guint       heyai_remote_provider_get_poll_interval (HeyaiRemoteProvider *self);
-guint       heyai_remote_provider_get_max_wait      (HeyaiRemoteProvider *self);
-double      heyai_remote_provider_get_price         (HeyaiRemoteProvider *self);
-void        heyai_remote_provider_set_poll_interval (HeyaiRemoteProvider *self,
-                                                     guint                ms);
-void        heyai_remote_provider_set_max_wait      (HeyaiRemoteProvider *self,
-                                                     guint                seconds);
 
 G_END_DECLS

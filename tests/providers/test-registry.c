@@ -179,8 +179,6 @@ test_descriptors (void)
   const HeyaiProviderDescriptor *all = heyai_provider_descriptors (&n);
   const HeyaiProviderDescriptor *higgsfield = heyai_provider_descriptor_lookup (HEYAI_ROLE_IMAGER, "Higgsfield");
   const HeyaiProviderDescriptor *kling = heyai_provider_descriptor_lookup (HEYAI_ROLE_ANIMATOR, "kling");
-  g_autofree char *url = NULL;
-  g_autofree char *overridden = NULL;
   g_autofree char *choices = NULL;
 
   g_assert_cmpuint (n, >=, 9);
@@ -203,18 +201,20 @@ test_descriptors (void)
   g_assert_nonnull (higgsfield);
   g_assert_cmpstr (higgsfield->base_url, ==, "https://api.higgsfield.ai");
   g_assert_cmpstr (heyai_provider_descriptor_label (higgsfield), ==, "Higgsfield");
-  g_unsetenv ("HEYAI_HIGGSFIELD_BASE_URL");
-  url = heyai_provider_descriptor_dup_base_url (higgsfield);
-  g_assert_cmpstr (url, ==, "https://api.higgsfield.ai");
-  g_setenv ("HEYAI_HIGGSFIELD_BASE_URL", "http://127.0.0.1:9/hf", TRUE);
-  overridden = heyai_provider_descriptor_dup_base_url (higgsfield);
-  g_assert_cmpstr (overridden, ==, "http://127.0.0.1:9/hf");
-  g_unsetenv ("HEYAI_HIGGSFIELD_BASE_URL");
+  g_assert_cmpstr (higgsfield->base_url_env, ==, "HEYAI_HIGGSFIELD_BASE_URL");
 
   g_assert_nonnull (kling);
   g_assert_true (kling->still_limits == &heyai_kling_still_limits);
-  g_assert_true (g_strv_contains (kling->key_env, "KLING_ACCESS_KEY"));
-  g_assert_null (heyai_provider_descriptor_dup_base_url (heyai_provider_descriptor_lookup (HEYAI_ROLE_LLM, "offline")));
+  /* The keyring entries, in the row's order (the clients find theirs by
+   * index); the two halves of Higgsfield's pair are one entry. */
+  g_assert_true (g_strv_contains (heyai_provider_descriptor_secret (kling, 0)->env, "KLING_ACCESS_KEY"));
+  g_assert_true (g_strv_contains (heyai_provider_descriptor_secret (kling, 1)->env, "KLING_SECRET_KEY"));
+  g_assert_true (g_strv_contains (heyai_provider_descriptor_secret (kling, 2)->env, "KLING_API_KEY"));
+  g_assert_null (heyai_provider_descriptor_secret (kling, 3));
+  g_assert_cmpstr (heyai_provider_descriptor_secret (higgsfield, 0)->service, ==, "higgsfield");
+  g_assert_null (heyai_provider_descriptor_secret (higgsfield, 1));
+  g_assert_null (heyai_provider_descriptor_secret (heyai_provider_descriptor_lookup (HEYAI_ROLE_LLM, "offline"), 0));
+  g_assert_null (heyai_provider_descriptor_lookup (HEYAI_ROLE_LLM, "offline")->base_url);
 
   choices = heyai_provider_describe_choices (HEYAI_ROLE_LLM);
   g_assert_cmpstr (choices, ==, "offline, openai or anthropic");
