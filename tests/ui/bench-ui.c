@@ -16,11 +16,13 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <X11/Xlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "heyai-project-view.h"
 #include "heyai-ui-util.h"
@@ -235,6 +237,11 @@ typedef struct
   gint64  max_gap;
   gint64  max_gap_cpu;            /* main-thread CPU inside the longest gap */
   gint64  max_gap_at;
+  gint64  max_gap_runq;           /* main thread runnable but not running */
+  gint64  max_gap_sleep;          /* main thread asleep: a lock, the X server, poll */
+  gint64  last_runq;
+  int     schedstat_fd;           /* /proc/thread-self/schedstat, or -1 */
+  gint64  over_16_wall, over_16_cpu, over_16_runq, over_16_sleep;
   gint64  max_cpu_gap;            /* the largest main-thread CPU of any gap */
   gint64  max_cpu_gap_wall;
   guint   n_over_16;
@@ -261,17 +268,42 @@ thread_cpu_us (void)
   return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
+/* The kernel's run-queue delay of the calling thread in µs (the second field
+ * of /proc/thread-self/schedstat): the time it was runnable but waited for a
+ * core.  With the CPU time, it splits a stall into work, waiting for a core
+ * and sleeping (a lock, a round trip to the X server). */
+static gint64
+thread_runq_us (int fd)
+{
+  char buf[128];
+  ssize_t n;
+  guint64 run_ns, wait_ns;
+
+  if (fd < 0)
+    return 0;
+  n = pread (fd, buf, sizeof buf - 1, 0);
+  if (n <= 0)
+    return 0;
+  buf[n] = '\0';
+  if (sscanf (buf, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &run_ns, &wait_ns) != 2)
+    return 0;
+  return (gint64) (wait_ns / 1000);
+}
+
 static gboolean
 tick_cb (gpointer data)
 {
   Stall *stall = data;
   gint64 now = g_get_monotonic_time ();
   gint64 cpu = thread_cpu_us ();
+  gint64 runq = thread_runq_us (stall->schedstat_fd);
 
   if (stall->last != 0)
     {
       gint64 gap = now - stall->last - 1000;   /* the timeout's own period */
       gint64 busy = cpu - stall->last_cpu;
+      gint64 waited = runq - stall->last_runq;
+      gint64 slept = MAX (now - stall->last - busy - waited - 1000, 0);
 
       /* Main-thread CPU time spent in the gap: work that blocked the loop, as
        * opposed to the process waiting for a core on a busy machine. */
@@ -285,19 +317,27 @@ tick_cb (gpointer data)
           stall->max_gap = gap;
           stall->max_gap_cpu = busy;
           stall->max_gap_at = now - stall->start;
+          stall->max_gap_runq = waited;
+          stall->max_gap_sleep = slept;
         }
       if (busy > 16000)
         stall->n_cpu_over_16++;
       if (gap > 16000)
         {
           stall->n_over_16++;
+          stall->over_16_wall += gap;
+          stall->over_16_cpu += busy;
+          stall->over_16_runq += waited;
+          stall->over_16_sleep += slept;
           if (g_getenv ("HEYAI_BENCH_VERBOSE"))
-            g_print ("  stall %.1f ms (main thread busy %.1f ms) at +%.3f s\n", gap / 1000.0,
-                     busy / 1000.0, (now - stall->start) / 1e6);
+            g_print ("  stall %.1f ms (main thread busy %.1f ms, waiting for a core %.1f ms, asleep %.1f ms) "
+                     "at +%.3f s\n", gap / 1000.0, busy / 1000.0, waited / 1000.0, slept / 1000.0,
+                     (now - stall->start) / 1e6);
         }
     }
   stall->last = now;
   stall->last_cpu = cpu;
+  stall->last_runq = runq;
   stall->n_ticks++;
   return G_SOURCE_CONTINUE;
 }
@@ -475,6 +515,7 @@ bench_batch_stall (void)
       memset (&stall, 0, sizeof stall);
     }
   load_before = load_average ();
+  stall.schedstat_fd = open ("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
   id = g_signal_connect (app, "run-finished", G_CALLBACK (finished_cb), &done);
   tick_id = g_timeout_add_full (G_PRIORITY_HIGH, 1, tick_cb, &stall, NULL);
   t0 = stall.start = g_get_monotonic_time ();
@@ -486,6 +527,8 @@ bench_batch_stall (void)
   finished = done > 0;
   g_source_remove (tick_id);
   g_signal_handler_disconnect (app, id);
+  if (stall.schedstat_fd >= 0)
+    close (stall.schedstat_fd);
 
   load_after = load_average ();
   g_print ("batch-50-stills: %s in %.1f s, %u jobs done (%s before, %s after)\n", finished ? "finished" : "TIMED OUT",
@@ -493,6 +536,12 @@ bench_batch_stall (void)
   g_print ("batch-50-longest-main-loop-stall-ms: %.1f wall (target <= 16) at +%.2f s, main thread busy %.1f ms of it "
            "(the rest: waiting for a core); stalls over 16 ms: %u of %u ticks\n",
            stall.max_gap / 1000.0, stall.max_gap_at / 1e6, stall.max_gap_cpu / 1000.0, stall.n_over_16, stall.n_ticks);
+  if (stall.schedstat_fd >= 0)
+    g_print ("batch-50-stall-breakdown-ms: longest %.1f = main thread busy %.1f + waiting for a core %.1f + asleep %.1f; "
+             "all %u stalls over 16 ms: %.0f = busy %.0f + waiting for a core %.0f + asleep %.0f\n",
+             stall.max_gap / 1000.0, stall.max_gap_cpu / 1000.0, stall.max_gap_runq / 1000.0,
+             stall.max_gap_sleep / 1000.0, stall.n_over_16, stall.over_16_wall / 1000.0,
+             stall.over_16_cpu / 1000.0, stall.over_16_runq / 1000.0, stall.over_16_sleep / 1000.0);
   g_print ("batch-50-longest-main-thread-busy-ms: %.1f CPU (in a gap of %.1f ms wall; target <= 16), "
            "gaps with over 16 ms of main-thread CPU: %u\n",
            stall.max_cpu_gap / 1000.0, stall.max_cpu_gap_wall / 1000.0, stall.n_cpu_over_16);
