@@ -8,6 +8,16 @@
  * exclusive GThreadPool), so the lowered priority never leaks into GLib's
  * shared worker threads (network, database).
  *
+ * A task never completes from a lowered thread: g_task_return_*() there
+ * attaches a source to the window's GMainContext, taking its lock and waking
+ * the main thread while it holds it.  The woken main thread preempts the
+ * SCHED_IDLE thread and then waits for the lock, which the preempted thread
+ * only releases when no normal thread wants a core: on a loaded 2-core
+ * machine the main loop waited up to 11 ms for it (bench-ui under perf,
+ * futex waits woken by the pool's threads in g_source_attach).  So @func
+ * returns into a private GTask whose context no one waits on, and a
+ * normal-priority courier thread hands the result to the caller's task.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "heyai-background"
@@ -25,11 +35,20 @@
 
 typedef struct
 {
-  GTask           *task;
+  GTask           *task;            /* the caller's */
   GTaskThreadFunc  func;
+  GDestroyNotify   result_destroy;
 } Work;
 
 static GPrivate lowered_key;
+
+/* The courier: a normal-priority thread that completes the callers' tasks.
+ * relay is the context of the private tasks the lowered threads return
+ * into; relay_lock serialises acquiring it (a worker creating a task in it,
+ * the courier dispatching it). */
+static GAsyncQueue  *courier_queue;
+static GMainContext *relay;
+static GMutex        relay_lock;
 
 guint
 heyai_background_max_threads (void)
@@ -82,16 +101,77 @@ heyai_background_lower_thread (void)
 }
 
 static void
+work_free (Work *work)
+{
+  g_object_unref (work->task);
+  g_free (work);
+}
+
+/* On the courier thread: the private task has the result; the caller's task
+ * gets it from a normal-priority thread. */
+static void
+relay_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Work *work = user_data;
+  GError *error = NULL;
+  gpointer value = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (error != NULL)
+    g_task_return_error (work->task, error);
+  else
+    g_task_return_pointer (work->task, value, work->result_destroy);
+  work_free (work);
+}
+
+static gpointer
+courier_thread (gpointer data)
+{
+  for (;;)
+    {
+      Work *work = g_async_queue_pop (courier_queue);
+
+      (void) work;
+      g_mutex_lock (&relay_lock);
+      if (g_main_context_acquire (relay))
+        {
+          while (g_main_context_iteration (relay, FALSE))
+            ;
+          g_main_context_release (relay);
+        }
+      g_mutex_unlock (&relay_lock);
+    }
+  return NULL;
+}
+
+static void
 work_func (gpointer data,
            gpointer user_data)
 {
   Work *work = data;
+  GTask *task = work->task;
+  GTask *inner;
 
   heyai_background_lower_thread ();
-  work->func (work->task, g_task_get_source_object (work->task),
-              g_task_get_task_data (work->task), g_task_get_cancellable (work->task));
-  g_object_unref (work->task);
-  g_free (work);
+
+  /* The private task: the caller's source object, cancellable and data, in
+   * the relay context, which only the courier ever waits on. */
+  g_mutex_lock (&relay_lock);
+  g_main_context_push_thread_default (relay);
+  inner = g_task_new (g_task_get_source_object (task), g_task_get_cancellable (task), relay_done_cb, work);
+  g_main_context_pop_thread_default (relay);
+  g_mutex_unlock (&relay_lock);
+  g_task_set_task_data (inner, g_task_get_task_data (task), NULL);
+  g_task_set_name (inner, g_task_get_name (task));
+  g_task_set_priority (inner, g_task_get_priority (task));
+  /* The caller's task decides what a cancelled task returns. */
+  g_task_set_check_cancellable (inner, FALSE);
+
+  work->func (inner, g_task_get_source_object (task), g_task_get_task_data (task), g_task_get_cancellable (task));
+  g_object_unref (inner);
+  /* @func returned into inner: its completion waits in relay. */
+  g_async_queue_push (courier_queue, work);
 }
 
 static GThreadPool *
@@ -110,6 +190,16 @@ get_pool (guint lane)
 
       if (p == NULL)
         g_error ("Could not start the background thread pool: %s", error->message);
+      /* Started from the caller's (normal-priority) thread, so the courier
+       * keeps a normal priority. */
+      if (g_once_init_enter (&relay))
+        {
+          GMainContext *context = g_main_context_new ();
+
+          courier_queue = g_async_queue_new ();
+          g_thread_unref (g_thread_new ("heyai-courier", courier_thread, NULL));
+          g_once_init_leave (&relay, context);
+        }
       g_once_init_leave (pool, p);
     }
   return *pool;
@@ -118,6 +208,7 @@ get_pool (guint lane)
 static void
 run_in_lane (GTask           *task,
              GTaskThreadFunc  func,
+             GDestroyNotify   result_destroy,
              guint            lane)
 {
   Work *work;
@@ -128,19 +219,22 @@ run_in_lane (GTask           *task,
   work = g_new0 (Work, 1);
   work->task = g_object_ref (task);
   work->func = func;
+  work->result_destroy = result_destroy;
   g_thread_pool_push (get_pool (lane), work, NULL);
 }
 
 void
 heyai_background_run (GTask           *task,
-                      GTaskThreadFunc  func)
+                      GTaskThreadFunc  func,
+                      GDestroyNotify   result_destroy)
 {
-  run_in_lane (task, func, 0);
+  run_in_lane (task, func, result_destroy, 0);
 }
 
 void
 heyai_background_run_quick (GTask           *task,
-                            GTaskThreadFunc  func)
+                            GTaskThreadFunc  func,
+                            GDestroyNotify   result_destroy)
 {
-  run_in_lane (task, func, 1);
+  run_in_lane (task, func, result_destroy, 1);
 }

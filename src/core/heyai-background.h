@@ -19,13 +19,18 @@ guint     heyai_background_max_threads   (void);
  * heyai_background_max_threads() tasks run at once, the rest wait their turn,
  * and the threads run with SCHED_IDLE (nice 19 where that is refused), so a
  * busy pool never takes the core the window needs.  The task keeps a ref
- * until @func has returned.  @func must return the task's result itself. */
+ * until it has completed.  @func must return the task's result itself, with
+ * g_task_return_pointer() or an error (it gets a private task: a
+ * normal-priority thread completes @task, never the lowered one, see
+ * heyai-background.c); @result_destroy frees that pointer. */
 void      heyai_background_run           (GTask           *task,
-                                          GTaskThreadFunc  func);
+                                          GTaskThreadFunc  func,
+                                          GDestroyNotify   result_destroy);
 /* The same in a second lane of the same size and priority, for short work the
  * window waits on (thumbnails), so it never queues behind long renders. */
 void      heyai_background_run_quick     (GTask           *task,
-                                          GTaskThreadFunc  func);
+                                          GTaskThreadFunc  func,
+                                          GDestroyNotify   result_destroy);
 
 /* Lowers the calling thread's scheduling priority the same way (for threads
  * the pool does not own, such as a GStreamer streaming thread started for an

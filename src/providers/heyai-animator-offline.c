@@ -1775,7 +1775,7 @@ heyai_animator_offline_animate_async (HeyaiAnimator       *animator,
   g_task_set_task_data (task, data, (GDestroyNotify) animate_data_free);
 
   /* Low priority, at most cores - 1 encodes at once (heyai-background.c). */
-  heyai_background_run (task, animate_thread);
+  heyai_background_run (task, animate_thread, (GDestroyNotify) heyai_gen_result_free);
 }
 
 static HeyaiGenResult *

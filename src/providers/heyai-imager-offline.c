@@ -967,7 +967,7 @@ heyai_imager_offline_generate_async (HeyaiImager         *imager,
   g_task_set_task_data (task, data, (GDestroyNotify) generate_data_free);
 
   /* Low priority, at most cores - 1 renders at once (heyai-background.c). */
-  heyai_background_run (task, generate_thread);
+  heyai_background_run (task, generate_thread, (GDestroyNotify) heyai_gen_result_free);
 }
 
 static HeyaiGenResult *

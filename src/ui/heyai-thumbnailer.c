@@ -207,7 +207,7 @@ heyai_thumbnailer_load_async (HeyaiThumbnailer    *self,
   data->height = MAX (height, 16);
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
   /* Decoding is CPU work: low priority, leaving a core for the window. */
-  heyai_background_run_quick (task, load_worker);
+  heyai_background_run_quick (task, load_worker, g_object_unref);
 }
 
 GdkTexture *

@@ -1265,7 +1265,7 @@ bg_work (GTask        *task,
   g_mutex_lock (&stats->lock);
   stats->running--;
   g_mutex_unlock (&stats->lock);
-  g_task_return_boolean (task, TRUE);
+  g_task_return_pointer (task, GINT_TO_POINTER (1), NULL);
 }
 
 static void
@@ -1294,7 +1294,7 @@ test_background_pool (void)
       g_autoptr(GTask) task = g_task_new (NULL, NULL, bg_done, NULL);
 
       g_task_set_task_data (task, &stats, NULL);
-      heyai_background_run (task, bg_work);
+      heyai_background_run (task, bg_work, NULL);
     }
   for (guint i = 0; i < 200 && stats.n_done < 6; i++)
     ui_test_spin (20);
