@@ -98,15 +98,83 @@ heyai_bible_create_entry (HeyaiStore      *store,
   return g_steal_pointer (&entry);
 }
 
+/* The fields of the New and Edit dialogs. */
+typedef struct
+{
+  GtkDropDown  *kind;
+  GtkEntry     *name;
+  GtkEntry     *aliases;
+  GtkEntry     *description;
+} EntryForm;
+
+static GtkEntry *
+labelled_entry (GtkWidget  *box,
+                const char *label,
+                const char *text,
+                const char *placeholder)
+{
+  GtkWidget *caption = gtk_label_new_with_mnemonic (label);
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_label_set_xalign (GTK_LABEL (caption), 0);
+  gtk_widget_add_css_class (caption, "caption-heading");
+  gtk_label_set_mnemonic_widget (GTK_LABEL (caption), entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), text != NULL ? text : "");
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), placeholder);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_box_append (GTK_BOX (box), caption);
+  gtk_box_append (GTK_BOX (box), entry);
+  return GTK_ENTRY (entry);
+}
+
+/* A message dialog with the entry's fields (filled from @entry, or empty)
+ * and Cancel / @verb (the suggested response @response_id); @cb gets @data,
+ * freed with @free_data when the dialog goes. */
+static void
+present_entry_dialog (GtkWidget             *parent,
+                      const char            *heading,
+                      const char            *body,
+                      const HeyaiBibleEntry *entry,
+                      EntryForm             *form,
+                      const char            *response_id,
+                      const char            *verb,
+                      GCallback              cb,
+                      gpointer               data,
+                      GDestroyNotify         free_data)
+{
+  const char *kinds[] = { heyai_bible_kind_label (HEYAI_BIBLE_CHARACTER), heyai_bible_kind_label (HEYAI_BIBLE_LOCATION),
+                          heyai_bible_kind_label (HEYAI_BIBLE_PROP), NULL };
+  GtkWidget *root = parent != NULL ? GTK_WIDGET (gtk_widget_get_root (parent)) : NULL;
+  g_autofree char *aliases = entry != NULL ? g_strjoinv (", ", entry->aliases) : NULL;
+  GtkWidget *dialog;
+  GtkWidget *box;
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  form->kind = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (kinds));
+  if (entry != NULL)
+    gtk_drop_down_set_selected (form->kind, (guint) entry->kind);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (form->kind), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Kind"), -1);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (form->kind));
+  form->name = labelled_entry (box, _("_Name"), entry ? entry->name : NULL, _("Name, as the script writes it"));
+  form->aliases = labelled_entry (box, _("_Aliases"), aliases, _("Other names, separated by commas"));
+  form->description = labelled_entry (box, _("_Description"), entry ? entry->description : NULL,
+                                      _("Short visual description"));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), response_id, verb, NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), response_id, ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), response_id);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_data (dialog, "response", cb, data, (GClosureNotify) (void (*) (void)) free_data, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 typedef struct
 {
   HeyaiProject *project;
   HeyaiScene   *scene;
   HeyaiAsset   *still;
-  GtkEntry     *name;
-  GtkDropDown  *kind;
-  GtkEntry     *aliases;
-  GtkEntry     *description;
+  EntryForm     form;
   GtkWidget    *parent;
   GCallback     done;
   gpointer      done_data;
@@ -135,10 +203,10 @@ new_entry_response_cb (AdwMessageDialog *dialog,
   if (g_strcmp0 (response, "create") != 0 || get_store () == NULL)
     return;
   entry = heyai_bible_create_entry (get_store (), get_data_dir (), ne->project, ne->scene, ne->still,
-                                    (HeyaiBibleKind) gtk_drop_down_get_selected (ne->kind),
-                                    gtk_editable_get_text (GTK_EDITABLE (ne->name)),
-                                    gtk_editable_get_text (GTK_EDITABLE (ne->aliases)),
-                                    gtk_editable_get_text (GTK_EDITABLE (ne->description)), &error);
+                                    (HeyaiBibleKind) gtk_drop_down_get_selected (ne->form.kind),
+                                    gtk_editable_get_text (GTK_EDITABLE (ne->form.name)),
+                                    gtk_editable_get_text (GTK_EDITABLE (ne->form.aliases)),
+                                    gtk_editable_get_text (GTK_EDITABLE (ne->form.description)), &error);
   if (entry == NULL)
     {
       heyai_ui_error (ne->parent, error->message);
@@ -157,11 +225,6 @@ heyai_bible_new_entry_dialog (GtkWidget    *parent,
                               GCallback     done,
                               gpointer      done_data)
 {
-  const char *kinds[] = { heyai_bible_kind_label (HEYAI_BIBLE_CHARACTER), heyai_bible_kind_label (HEYAI_BIBLE_LOCATION),
-                          heyai_bible_kind_label (HEYAI_BIBLE_PROP), NULL };
-  GtkWidget *root = parent != NULL ? GTK_WIDGET (gtk_widget_get_root (parent)) : NULL;
-  GtkWidget *dialog;
-  GtkWidget *box;
   NewEntry *ne;
 
   g_return_if_fail (HEYAI_IS_PROJECT (project));
@@ -173,35 +236,12 @@ heyai_bible_new_entry_dialog (GtkWidget    *parent,
   ne->parent = parent != NULL ? g_object_ref (parent) : NULL;
   ne->done = done;
   ne->done_data = done_data;
-
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, _("New Bible Entry"),
-                                   still != NULL ? _("The selected still becomes its first reference image.")
-                                                 : _("Scenes that name it (or an alias) get its description "
-                                                     "and reference images."));
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
-  ne->kind = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (kinds));
-  ne->name = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (ne->name, _("Name, as the script writes it"));
-  gtk_entry_set_activates_default (ne->name, TRUE);
-  ne->aliases = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (ne->aliases, _("Other names, separated by commas"));
-  ne->description = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (ne->description, _("Short visual description"));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (ne->kind));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (ne->name));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (ne->aliases));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (ne->description));
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "create", _("C_reate"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "create", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "create");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_data (dialog, "response", G_CALLBACK (new_entry_response_cb), ne,
-                         (GClosureNotify) (void (*) (void)) new_entry_free, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  present_entry_dialog (parent, _("New Bible Entry"),
+                        still != NULL ? _("The selected still becomes its first reference image.")
+                                      : _("Scenes that name it (or an alias) get its description "
+                                          "and reference images."),
+                        NULL, &ne->form, "create", _("C_reate"), G_CALLBACK (new_entry_response_cb), ne,
+                        new_entry_free);
 }
 
 /* Editing entries -------------------------------------------------------- */
@@ -209,10 +249,7 @@ heyai_bible_new_entry_dialog (GtkWidget    *parent,
 typedef struct
 {
   char        *entry_id;
-  GtkEntry    *name;
-  GtkDropDown *kind;
-  GtkEntry    *aliases;
-  GtkEntry    *description;
+  EntryForm    form;
   GtkWidget   *parent;
 } EditEntry;
 
@@ -288,47 +325,21 @@ edit_entry_response_cb (AdwMessageDialog *dialog,
 
   if (g_strcmp0 (response, "save") != 0 || get_store () == NULL)
     return;
-  if (!heyai_bible_edit_entry (get_store (), ee->entry_id, (HeyaiBibleKind) gtk_drop_down_get_selected (ee->kind),
-                               gtk_editable_get_text (GTK_EDITABLE (ee->name)),
-                               gtk_editable_get_text (GTK_EDITABLE (ee->aliases)),
-                               gtk_editable_get_text (GTK_EDITABLE (ee->description)), &error))
+  if (!heyai_bible_edit_entry (get_store (), ee->entry_id, (HeyaiBibleKind) gtk_drop_down_get_selected (ee->form.kind),
+                               gtk_editable_get_text (GTK_EDITABLE (ee->form.name)),
+                               gtk_editable_get_text (GTK_EDITABLE (ee->form.aliases)),
+                               gtk_editable_get_text (GTK_EDITABLE (ee->form.description)), &error))
     heyai_ui_error (ee->parent, error->message);
   /* The page follows the store's "bible-changed". */
-}
-
-static GtkEntry *
-labelled_entry (GtkWidget  *box,
-                const char *label,
-                const char *text,
-                const char *placeholder)
-{
-  GtkWidget *caption = gtk_label_new_with_mnemonic (label);
-  GtkWidget *entry = gtk_entry_new ();
-
-  gtk_label_set_xalign (GTK_LABEL (caption), 0);
-  gtk_widget_add_css_class (caption, "caption-heading");
-  gtk_label_set_mnemonic_widget (GTK_LABEL (caption), entry);
-  gtk_editable_set_text (GTK_EDITABLE (entry), text != NULL ? text : "");
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), placeholder);
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  gtk_box_append (GTK_BOX (box), caption);
-  gtk_box_append (GTK_BOX (box), entry);
-  return GTK_ENTRY (entry);
 }
 
 void
 heyai_bible_edit_entry_dialog (GtkWidget  *parent,
                                const char *entry_id)
 {
-  const char *kinds[] = { heyai_bible_kind_label (HEYAI_BIBLE_CHARACTER), heyai_bible_kind_label (HEYAI_BIBLE_LOCATION),
-                          heyai_bible_kind_label (HEYAI_BIBLE_PROP), NULL };
-  GtkWidget *root = parent != NULL ? GTK_WIDGET (gtk_widget_get_root (parent)) : NULL;
   g_autoptr(HeyaiBibleEntry) entry = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *aliases = NULL;
   g_autofree char *heading = NULL;
-  GtkWidget *dialog;
-  GtkWidget *box;
   EditEntry *ee;
 
   g_return_if_fail (entry_id != NULL);
@@ -348,29 +359,11 @@ heyai_bible_edit_entry_dialog (GtkWidget  *parent,
 
   /* Translators: the title of the dialog that renames or edits a bible entry, %s is its name */
   heading = g_strdup_printf (_("Edit “%s”"), entry->name);
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
-                                   _("Stills of the scenes it appears in become outdated when its name or "
-                                     "description changes."));
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  ee->kind = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (kinds));
-  gtk_drop_down_set_selected (ee->kind, (guint) entry->kind);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (ee->kind), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Kind"), -1);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (ee->kind));
-  ee->name = labelled_entry (box, _("_Name"), entry->name, _("Name, as the script writes it"));
-  aliases = g_strjoinv (", ", entry->aliases);
-  ee->aliases = labelled_entry (box, _("_Aliases"), aliases, _("Other names, separated by commas"));
-  ee->description = labelled_entry (box, _("_Description"), entry->description, _("Short visual description"));
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "save", _("_Save"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_data (dialog, "response", G_CALLBACK (edit_entry_response_cb), ee,
-                         (GClosureNotify) (void (*) (void)) edit_entry_free, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  present_entry_dialog (parent, heading,
+                        _("Stills of the scenes it appears in become outdated when its name or "
+                          "description changes."),
+                        entry, &ee->form, "save", _("_Save"), G_CALLBACK (edit_entry_response_cb), ee,
+                        edit_entry_free);
 }
 
 /* Cards ------------------------------------------------------------------- */

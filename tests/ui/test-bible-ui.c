@@ -217,6 +217,88 @@ test_cast_editor (void)
   ui_test_spin (50);
 }
 
+static void
+created_cb (gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+/* New Bible Entry from a still: the same labelled fields as Edit (each entry
+ * has its mnemonic label), and Create makes the entry with the still as its
+ * image and the scene in its cast. */
+static void
+test_new_entry_dialog (void)
+{
+  HeyaiApplication *app = ui_test_app ();
+  HeyaiStore *store = heyai_application_get_store (app);
+  g_autoptr(HeyaiProject) project = ui_test_make_project (store, "New entry", 2, TRUE);
+  g_autoptr(HeyaiScene) one = scene_at (store, project, 1);
+  g_autoptr(HeyaiAsset) still = still_of (store, one);
+  g_autoptr(GPtrArray) entries = g_ptr_array_new ();
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GPtrArray) cast = NULL;
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog = NULL;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *anchor = gtk_label_new ("");
+  HeyaiBibleEntry *made;
+  guint created = 0;
+
+  gtk_window_set_child (GTK_WINDOW (window), anchor);
+  gtk_window_present (GTK_WINDOW (window));
+  heyai_bible_new_entry_dialog (anchor, project, one, still, G_CALLBACK (created_cb), &created);
+  for (guint i = 0; i < 120 && dialog == NULL; i++)
+    {
+      g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+      for (GList *l = toplevels; l != NULL; l = l->next)
+        if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+          dialog = l->data;
+      if (dialog == NULL)
+        ui_test_spin (25);
+    }
+  g_assert_nonnull (dialog);
+  for (GtkWidget *child = gtk_widget_get_first_child (adw_message_dialog_get_extra_child (dialog)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_ENTRY (child))
+      {
+        g_autoptr(GList) labels = gtk_widget_list_mnemonic_labels (child);
+
+        g_assert_nonnull (labels);
+        g_ptr_array_add (entries, child);
+      }
+  g_assert_cmpuint (entries->len, ==, 3);   /* name, aliases, description */
+  for (guint i = 0; i < entries->len; i++)
+    g_assert_cmpstr (gtk_editable_get_text (g_ptr_array_index (entries, i)), ==, "");
+  ui_test_wait_frame (GTK_WIDGET (dialog));
+  g_free (ui_test_screenshot (GTK_WIDGET (dialog), "bible-new-entry"));
+  gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (entries, 0)), "  Amara ");
+  gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (entries, 1)), "the nurse, , Dr. Okafor");
+  gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (entries, 2)), "Forties, scrubs, tired eyes");
+  adw_message_dialog_response (dialog, "create");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  ui_test_spin (100);
+
+  g_assert_cmpuint (created, ==, 1);
+  listed = heyai_store_bible_list (store, heyai_project_get_id (project), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, 1);
+  made = g_ptr_array_index (listed, 0);
+  g_assert_cmpstr (made->name, ==, "Amara");
+  g_assert_cmpuint (g_strv_length (made->aliases), ==, 2);
+  g_assert_cmpstr (made->aliases[0], ==, "the nurse");
+  g_assert_cmpstr (made->aliases[1], ==, "Dr. Okafor");
+  g_assert_cmpstr (made->description, ==, "Forties, scrubs, tired eyes");
+  g_assert_cmpint (made->kind, ==, HEYAI_BIBLE_CHARACTER);
+  cast = heyai_store_cast_list (store, heyai_scene_get_id (one), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cast->len, ==, 1);
+  g_assert_cmpstr (((HeyaiBibleEntry *) g_ptr_array_index (cast, 0))->id, ==, made->id);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_spin (50);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -228,6 +310,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/bible/page", test_bible_page);
   g_test_add_func ("/ui/bible/cast-editor", test_cast_editor);
+  g_test_add_func ("/ui/bible/new-entry-dialog", test_new_entry_dialog);
 
   ret = g_test_run ();
   ui_test_cleanup ();
