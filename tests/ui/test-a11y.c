@@ -23,17 +23,6 @@
 #include "heyai-pipeline.h"
 #include "ui-test-utils.h"
 
-static HeyaiWindow *
-new_window (void)
-{
-  HeyaiWindow *window = heyai_window_new (ui_test_app ());
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 820);
-  gtk_window_present (GTK_WINDOW (window));
-  ui_test_wait_frame (GTK_WIDGET (window));
-  return window;
-}
-
 /* ------------------------------------------------------------------------ */
 /* Keys                                                                      */
 
@@ -199,6 +188,18 @@ has_class (GtkWidget *w,
   return gtk_widget_has_css_class (w, data);
 }
 
+/* The mapped descendants of @root with the CSS class @css_class. */
+static guint
+count_mapped_with_class (GtkWidget  *root,
+                         const char *css_class)
+{
+  guint n = gtk_widget_get_mapped (root) && gtk_widget_has_css_class (root, css_class) ? 1 : 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    n += count_mapped_with_class (child, css_class);
+  return n;
+}
+
 static gboolean
 is_button_labelled (GtkWidget *w,
                     gpointer   data)
@@ -240,7 +241,7 @@ test_projects_keyboard (void)
   HeyaiStore *store = heyai_application_get_store (app);
   g_autoptr(HeyaiProject) a = ui_test_make_project (store, "Keys A", 2, TRUE);
   g_autoptr(HeyaiProject) b = ui_test_make_project (store, "Keys B", 2, TRUE);
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   GtkWidget *focus, *first;
 
   heyai_window_show_projects (window);
@@ -267,7 +268,7 @@ test_storyboard_keyboard (void)
   HeyaiApplication *app = ui_test_app ();
   HeyaiStore *store = heyai_application_get_store (app);
   g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Keys", 3, TRUE);
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   HeyaiProjectView *view = heyai_window_get_project_view (window);
   HeyaiStoryboardPage *page;
   GtkSelectionModel *selection;
@@ -343,7 +344,7 @@ test_clips_keyboard (void)
   HeyaiStore *store = heyai_application_get_store (app);
   g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Film keys", 3, TRUE);
   g_autoptr(GPtrArray) scenes = heyai_store_list_scenes (store, heyai_project_get_id (project), NULL);
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   HeyaiProjectView *view = heyai_window_get_project_view (window);
   GtkWidget *focus, *second_frame;
   Clicks clicks = { 0 };
@@ -353,7 +354,13 @@ test_clips_keyboard (void)
   heyai_window_open_project (window, project);
   heyai_project_view_set_visible_page (view, "clips");
   ui_test_wait_frame (GTK_WIDGET (window));
-  ui_test_spin (300);
+  /* The filmstrip fills itself once shown: wait (bounded) until every scene's
+   * frame is on screen, or a loaded machine tabs through a half-built strip. */
+  for (guint waited = 0; waited < 10000 && count_mapped_with_class (GTK_WIDGET (view), "film-frame") < scenes->len;
+       waited += 50)
+    ui_test_spin (50);
+  g_assert_cmpuint (count_mapped_with_class (GTK_WIDGET (view), "film-frame"), ==, scenes->len);
+  ui_test_spin (100);
 
   focus = tab_until (GTK_WINDOW (window), has_class, "film-frame", 40);
   g_assert_nonnull (focus);
@@ -413,7 +420,7 @@ test_export_keyboard (void)
   HeyaiStore *store = heyai_application_get_store (app);
   g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Export keys", 8, TRUE);
   g_autoptr(GPtrArray) scenes = heyai_store_list_scenes (store, heyai_project_get_id (project), NULL);
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   HeyaiProjectView *view = heyai_window_get_project_view (window);
   GtkWidget *focus;
   guint n_switches = 0;
@@ -511,18 +518,6 @@ test_export_keyboard (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static void
-run_finished_cb (HeyaiApplication *app,
-                 HeyaiProject     *project,
-                 guint             n_done,
-                 guint             n_failed,
-                 double            cost,
-                 const char       *message,
-                 gboolean         *finished)
-{
-  *finished = TRUE;
-}
-
 static gboolean
 is_jobs_button (GtkWidget *w,
                 gpointer   data)
@@ -541,12 +536,12 @@ test_jobs_keyboard (void)
   HeyaiApplication *app = ui_test_app ();
   HeyaiStore *store = heyai_application_get_store (app);
   g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Jobs keys", 40, FALSE);
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   HeyaiProjectView *view = heyai_window_get_project_view (window);
   GtkWidget *focus, *button, *inside;
   GtkPopover *popover;
   gboolean finished = FALSE;
-  gulong id = g_signal_connect (app, "run-finished", G_CALLBACK (run_finished_cb), &finished);
+  gulong id = g_signal_connect (app, "run-finished", G_CALLBACK (ui_test_run_finished_cb), &finished);
 
   heyai_window_open_project (window, project);
   heyai_project_view_set_visible_page (view, "storyboard");
@@ -600,7 +595,7 @@ test_open_file_dialog (void)
   g_autoptr(GPtrArray) before = heyai_store_list_projects (store, NULL);
   g_autoptr(GPtrArray) after = NULL;
   g_autoptr(HeyaiProject) project = NULL;
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   HeyaiNewProjectDialog *dialog;
   GtkWidget *create, *stats;
   g_autoptr(GError) error = NULL;

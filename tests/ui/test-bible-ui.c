@@ -247,16 +247,7 @@ test_new_entry_dialog (void)
   gtk_window_set_child (GTK_WINDOW (window), anchor);
   gtk_window_present (GTK_WINDOW (window));
   heyai_bible_new_entry_dialog (anchor, project, one, still, G_CALLBACK (created_cb), &created);
-  for (guint i = 0; i < 120 && dialog == NULL; i++)
-    {
-      g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-      for (GList *l = toplevels; l != NULL; l = l->next)
-        if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-          dialog = l->data;
-      if (dialog == NULL)
-        ui_test_spin (25);
-    }
+  dialog = ui_test_wait_message_dialog (NULL, 3000);
   g_assert_nonnull (dialog);
   for (GtkWidget *child = gtk_widget_get_first_child (adw_message_dialog_get_extra_child (dialog)); child != NULL;
        child = gtk_widget_get_next_sibling (child))

@@ -330,21 +330,6 @@ clipboard_text_cb (GObject      *source,
     *text = g_strdup ("");
 }
 
-static AdwMessageDialog *
-wait_dialog (guint ms)
-{
-  for (guint waited = 0; waited < ms; waited += 25)
-    {
-      g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-      for (GList *l = toplevels; l != NULL; l = l->next)
-        if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-          return l->data;
-      ui_test_spin (25);
-    }
-  return NULL;
-}
-
 /* Export with local storage: progress and result come into view, the
  * result shows a readable path and one "Open Folder"; "Copy Link for the
  * Editor" copies the package's path (not the project folder's file://
@@ -433,9 +418,9 @@ test_export_local (void)
   g_assert_cmpstr (copied, ==, heyai_export_page_get_package_path (page));
 
   /* No file manager on this display: the path, with Copy. */
-  g_assert_null (wait_dialog (0));
+  g_assert_null (ui_test_wait_message_dialog (NULL, 0));
   g_signal_emit_by_name (find_button (GTK_WIDGET (page), "_Open Folder"), "clicked");
-  dialog = wait_dialog (8000);
+  dialog = ui_test_wait_message_dialog (NULL, 8000);
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could Not Open the Folder");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), heyai_export_page_get_package_path (page)));
@@ -491,7 +476,7 @@ test_confirmation_dialog (void)
   ui_test_wait_frame (GTK_WIDGET (window));
   view = heyai_window_get_project_view (window);
   heyai_project_view_run (view, HEYAI_RUN_IMAGES);
-  dialog = wait_dialog (3000);
+  dialog = ui_test_wait_message_dialog (NULL, 3000);
   g_assert_nonnull (dialog);
   body = adw_message_dialog_get_body (dialog);
   g_test_message ("%s", body);

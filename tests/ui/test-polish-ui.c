@@ -32,17 +32,6 @@ spanish (void)
   return lang != NULL && g_str_has_prefix (lang, "es");
 }
 
-static HeyaiWindow *
-new_window (int width)
-{
-  HeyaiWindow *window = heyai_window_new (ui_test_app ());
-
-  gtk_window_set_default_size (GTK_WINDOW (window), width, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  ui_test_wait_frame (GTK_WIDGET (window));
-  return window;
-}
-
 static GtkWidget *
 find_type (GtkWidget *root,
            GType      type)
@@ -139,7 +128,7 @@ test_run_button_width (void)
   for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
     for (guint p = 0; p < G_N_ELEMENTS (projects); p++)
       {
-        HeyaiWindow *window = new_window (widths[w]);
+        HeyaiWindow *window = ui_test_new_window (NULL, widths[w], 800);
         HeyaiProjectView *view = heyai_window_get_project_view (window);
         GtkWidget *squeezer;
         GtkWidget *shown;
@@ -192,7 +181,7 @@ test_take_tooltips (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *id = heyai_uuid_new ();
   g_autofree char *path = g_build_filename (ui_test_data_dir (), "imported-take.png", NULL);
-  HeyaiWindow *window = new_window (1280);
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 800);
   HeyaiProjectView *view = heyai_window_get_project_view (window);
   HeyaiScenePane *pane;
   gboolean seen_imported = FALSE, seen_made = FALSE;
@@ -304,7 +293,7 @@ test_idle_outdated_status (void)
   g_assert_cmpstr (heyai_project_status_label (heyai_project_get_status (project)), ==, _("Clips out of date"));
 
   /* The projects page's card says the same. */
-  window = new_window (1280);
+  window = ui_test_new_window (NULL, 1280, 800);
   heyai_window_show_projects (window);
   ui_test_spin (1500);
   card = GTK_WIDGET (window);
@@ -332,7 +321,7 @@ test_bible_follows_and_edits (void)
   g_autoptr(HeyaiStore) other = NULL;
   g_autoptr(HeyaiBibleEntry) added_elsewhere = NULL;
   g_autoptr(GError) error = NULL;
-  HeyaiWindow *window = new_window (1280);
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 800);
   HeyaiProjectView *view = heyai_window_get_project_view (window);
   HeyaiBiblePage *page;
   AdwMessageDialog *dialog = NULL;
@@ -364,16 +353,7 @@ test_bible_follows_and_edits (void)
                                          _("Rename it or edit its aliases and description"));
   g_assert_nonnull (edit_button);
   gtk_widget_activate (edit_button);
-  for (guint i = 0; i < 120 && dialog == NULL; i++)
-    {
-      g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-      for (GList *l = toplevels; l != NULL; l = l->next)
-        if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-          dialog = l->data;
-      if (dialog == NULL)
-        ui_test_spin (25);
-    }
+  dialog = ui_test_wait_message_dialog (NULL, 3000);
   g_assert_nonnull (dialog);
   {
     g_autoptr(GPtrArray) entries = g_ptr_array_new ();

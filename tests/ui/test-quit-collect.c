@@ -56,30 +56,6 @@ child_app (const char *dir)
   return app;
 }
 
-static HeyaiWindow *
-new_window (HeyaiApplication *app)
-{
-  HeyaiWindow *window = heyai_window_new (app);
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  ui_test_wait_frame (GTK_WIDGET (window));
-  return window;
-}
-
-static void
-run_finished_cb (HeyaiApplication *app,
-                 HeyaiProject     *project,
-                 guint             n_done,
-                 guint             n_failed,
-                 double            cost,
-                 const char       *message,
-                 gboolean         *finished)
-{
-  g_test_message ("run finished: %u done, %u failed, $%.2f: %s", n_done, n_failed, cost, message);
-  *finished = TRUE;
-}
-
 /* Open requests of kind image with a remote id (accepted by the service). */
 static guint
 count_accepted (HeyaiStore *store,
@@ -106,14 +82,14 @@ child_quit (const char *dir)
   HeyaiStore *store = heyai_application_get_store (app);
   g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Paid Batch", 2, FALSE);
   g_autofree char *two = g_strdup_printf ("%u", 2);
-  HeyaiWindow *window = new_window (app);
+  HeyaiWindow *window = ui_test_new_window (app, 1200, 800);
   AdwMessageDialog *dialog = NULL;
   gboolean finished = FALSE;
   const char *body;
 
   g_assert_false (heyai_application_has_paid_work (app));
   heyai_window_open_project (window, project);
-  g_signal_connect (app, "run-finished", G_CALLBACK (run_finished_cb), &finished);
+  g_signal_connect (app, "run-finished", G_CALLBACK (ui_test_run_finished_cb), &finished);
   heyai_application_start_run (app, project, HEYAI_RUN_IMAGES, 0);
   /* Both stills accepted and reported in progress (polled twice). */
   for (guint i = 0; i < 1200 && count_accepted (store, heyai_project_get_id (project)) < 2; i++)
@@ -123,16 +99,7 @@ child_quit (const char *dir)
   g_assert_cmpuint (heyai_application_count_paid_in_flight (app, NULL), ==, 2);
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
-  for (guint i = 0; i < 120 && dialog == NULL; i++)
-    {
-      g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-      for (GList *l = toplevels; l != NULL; l = l->next)
-        if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-          dialog = l->data;
-      if (dialog == NULL)
-        ui_test_spin (25);
-    }
+  dialog = ui_test_wait_message_dialog (NULL, 3000);
   g_assert_nonnull (dialog);
   body = adw_message_dialog_get_body (dialog);
   g_test_message ("quit question: %s — %s", adw_message_dialog_get_heading (dialog), body);
@@ -165,9 +132,9 @@ child_collect (const char *dir)
 
   g_assert_cmpuint (projects->len, ==, 1);
   project = g_ptr_array_index (projects, 0);
-  g_signal_connect (app, "run-finished", G_CALLBACK (run_finished_cb), &finished);
+  g_signal_connect (app, "run-finished", G_CALLBACK (ui_test_run_finished_cb), &finished);
   /* Opening the window resumes the accepted requests at once. */
-  window = new_window (app);
+  window = ui_test_new_window (app, 1200, 800);
   g_assert_true (heyai_application_is_running (app, project));
   g_assert_true (ui_test_wait (&finished, 60000));
 

@@ -20,57 +20,17 @@
 #include "heyai-storyboard-page.h"
 #include "ui-test-utils.h"
 
-static HeyaiWindow *
-new_window (void)
-{
-  HeyaiWindow *window = heyai_window_new (ui_test_app ());
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 820);
-  gtk_window_present (GTK_WINDOW (window));
-  ui_test_wait_frame (GTK_WIDGET (window));
-  return window;
-}
-
-static void
-run_finished_cb (HeyaiApplication *app,
-                 HeyaiProject     *project,
-                 guint             n_done,
-                 guint             n_failed,
-                 double            cost,
-                 const char       *message,
-                 gboolean         *finished)
-{
-  *finished = TRUE;
-}
-
 static void
 run_and_wait (HeyaiApplication *app,
               HeyaiProject     *project,
               HeyaiRunFlags     flags)
 {
   gboolean finished = FALSE;
-  gulong id = g_signal_connect (app, "run-finished", G_CALLBACK (run_finished_cb), &finished);
+  gulong id = g_signal_connect (app, "run-finished", G_CALLBACK (ui_test_run_finished_cb), &finished);
 
   heyai_application_start_run (app, project, flags, 0);
   g_assert_true (ui_test_wait (&finished, 60000));
   g_signal_handler_disconnect (app, id);
-}
-
-static AdwMessageDialog *
-wait_dialog (const char *heading,
-             guint       ms)
-{
-  for (guint waited = 0; waited < ms; waited += 25)
-    {
-      g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-      for (GList *l = toplevels; l != NULL; l = l->next)
-        if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data) &&
-            g_strcmp0 (adw_message_dialog_get_heading (l->data), heading) == 0)
-          return l->data;
-      ui_test_spin (25);
-    }
-  return NULL;
 }
 
 static GtkWidget *
@@ -169,7 +129,7 @@ test_diff_and_restore (void)
   g_autofree char *summary = NULL;
   g_autofree char *shot = NULL;
   g_autofree char *keeper_id = NULL;
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   HeyaiProjectView *view = heyai_window_get_project_view (window);
   AdwMessageDialog *dialog;
   GtkWidget *list;
@@ -201,7 +161,7 @@ test_diff_and_restore (void)
   g_assert_nonnull (strstr (summary, "1 unchanged, 1 changed, 1 new, 1 removed"));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "project.analyze", NULL));
-  dialog = wait_dialog ("Apply the New Draft?", 30000);
+  dialog = ui_test_wait_message_dialog ("Apply the New Draft?", 30000);
   g_assert_nonnull (dialog);
   body = adw_message_dialog_get_body (dialog);
   g_assert_nonnull (strstr (body, summary));
@@ -228,7 +188,7 @@ test_diff_and_restore (void)
 
   {
     gboolean finished = FALSE;
-    gulong id = g_signal_connect (app, "run-finished", G_CALLBACK (run_finished_cb), &finished);
+    gulong id = g_signal_connect (app, "run-finished", G_CALLBACK (ui_test_run_finished_cb), &finished);
 
     destroy_dialog (dialog, "replace");
     g_assert_true (ui_test_wait (&finished, 60000));
@@ -245,7 +205,7 @@ test_diff_and_restore (void)
 
   /* Project menu → Removed Scenes…: one row, Restore brings it back. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "project.removed-scenes", NULL));
-  dialog = wait_dialog ("Removed Scenes", 3000);
+  dialog = ui_test_wait_message_dialog ("Removed Scenes", 3000);
   g_assert_nonnull (dialog);
   list = find_named (adw_message_dialog_get_extra_child (dialog), "removed-scenes");
   g_assert_nonnull (list);
@@ -370,7 +330,7 @@ test_import_takes (void)
   g_autofree char *junk = g_build_filename (ui_test_data_dir (), "own-notes.txt", NULL);
   g_autofree char *shot = NULL;
   g_autoptr(GError) error = NULL;
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   HeyaiSceneCard *card;
   HeyaiSceneLineage lineage;
 
@@ -477,7 +437,7 @@ test_delete_through_pipeline (void)
   g_autofree char *job_id = heyai_uuid_new ();
   g_autofree char *id = g_strdup (heyai_project_get_id (project));
   g_autofree char *state = NULL;
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   HeyaiProjectsPage *page = heyai_window_get_projects_page (window);
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
@@ -537,7 +497,7 @@ test_quit_question (void)
   g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Paid Batch", 2, FALSE);
   GPtrArray *held = held_connections;
   g_autofree char *shot = NULL;
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   AdwMessageDialog *dialog;
   gboolean finished = FALSE;
   gulong id;
@@ -553,7 +513,7 @@ test_quit_question (void)
   heyai_application_reload_providers (app);
 
   heyai_window_open_project (window, project);
-  id = g_signal_connect (app, "run-finished", G_CALLBACK (run_finished_cb), &finished);
+  id = g_signal_connect (app, "run-finished", G_CALLBACK (ui_test_run_finished_cb), &finished);
   heyai_application_start_run (app, project, HEYAI_RUN_IMAGES, 0);
   for (guint i = 0; i < 400 && !heyai_application_has_paid_work (app); i++)
     ui_test_spin (25);
@@ -561,7 +521,7 @@ test_quit_question (void)
 
   /* Keep Working: nothing stops. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
-  dialog = wait_dialog ("Quit While Paid Work Runs?", 3000);
+  dialog = ui_test_wait_message_dialog ("Quit While Paid Work Runs?", 3000);
   g_assert_nonnull (dialog);
   g_assert_true (adw_message_dialog_has_response (dialog, "keep"));
   g_assert_true (adw_message_dialog_has_response (dialog, "quit"));
@@ -581,7 +541,7 @@ test_quit_question (void)
    * to finish (its answer names what was paid for), nothing new is sent.
    * The hung server then hangs up, and the run ends without asking again. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
-  dialog = wait_dialog ("Quit While Paid Work Runs?", 3000);
+  dialog = ui_test_wait_message_dialog ("Quit While Paid Work Runs?", 3000);
   g_assert_nonnull (dialog);
   destroy_dialog (dialog, "quit");
   ui_test_spin (200);

@@ -25,17 +25,6 @@ static char *remote_dir;
 static char *b_dir;
 static HeyaiStore *store_b;
 
-static HeyaiWindow *
-new_window (void)
-{
-  HeyaiWindow *window = heyai_window_new (ui_test_app ());
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 820);
-  gtk_window_present (GTK_WINDOW (window));
-  ui_test_wait_frame (GTK_WIDGET (window));
-  return window;
-}
-
 static GtkWidget *
 find_button (GtkWidget  *root,
              const char *label)
@@ -137,7 +126,7 @@ test_controller (void)
 {
   HeyaiApplication *app = ui_test_app ();
   HeyaiSyncController *controller = heyai_sync_controller_get_default ();
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   g_autoptr(HeyaiProject) project = NULL;
   g_autoptr(HeyaiProject) on_b = NULL;
   g_autofree char *snapshot = NULL;
@@ -197,7 +186,7 @@ test_conflicts_dialog (void)
   g_autoptr(GPtrArray) left = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *shot = NULL;
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   GtkWindow *dialog;
   GtkWidget *button;
   Finished f = { 0 };
@@ -324,7 +313,7 @@ test_lazy_still (void)
   heyai_scene_set_status (scene, HEYAI_SCENE_STATUS_READY);
   g_assert_true (heyai_store_update_scene (store, scene, &error));
 
-  window = new_window ();
+  window = ui_test_new_window (NULL, 1280, 820);
   heyai_window_open_project (window, project);
   for (guint i = 0; i < 200 && path == NULL; i++)
     {
@@ -383,7 +372,7 @@ test_publish (void)
   HeyaiStore *store = heyai_application_get_store (app);
   g_autoptr(HeyaiProject) project = ui_test_make_project (store, "The Last Lighthouse", 3, TRUE);
   g_autoptr(GPtrArray) scenes = heyai_store_list_scenes (store, heyai_project_get_id (project), NULL);
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   HeyaiProjectView *view = heyai_window_get_project_view (window);
   HeyaiExportPage *page = heyai_project_view_get_export_page (view);
   HeyaiDelivery *delivery = heyai_delivery_get_default ();
@@ -476,7 +465,7 @@ test_final_arrives (void)
   HeyaiApplication *app = ui_test_app ();
   HeyaiStore *store = heyai_application_get_store (app);
   g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Final Cut", 2, TRUE);
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   HeyaiProjectView *view = heyai_window_get_project_view (window);
   HeyaiDelivery *delivery = heyai_delivery_get_default ();
   g_autofree char *local_root = heyai_local_root (ui_test_data_dir ());

@@ -13,29 +13,6 @@
 #include "heyai-projects-page.h"
 #include "ui-test-utils.h"
 
-static HeyaiWindow *
-new_window (HeyaiApplication *app)
-{
-  HeyaiWindow *window = heyai_window_new (app);
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 820);
-  gtk_window_present (GTK_WINDOW (window));
-  ui_test_wait_frame (GTK_WIDGET (window));
-  return window;
-}
-
-static void
-run_finished_cb (HeyaiApplication *app,
-                 HeyaiProject     *project,
-                 guint             n_done,
-                 guint             n_failed,
-                 double            cost,
-                 const char       *message,
-                 gboolean         *finished)
-{
-  *finished = TRUE;
-}
-
 static char *
 scene_ids (HeyaiStore *store,
            const char *project_id)
@@ -60,14 +37,14 @@ test_failed_read (void)
   g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Keep my scenes", 3, TRUE);
   g_autofree char *before = scene_ids (store, heyai_project_get_id (project));
   g_autofree char *after = NULL;
-  HeyaiWindow *window = new_window (app);
+  HeyaiWindow *window = ui_test_new_window (app, 1280, 820);
   HeyaiProjectView *view = heyai_window_get_project_view (window);
   sqlite3 *db = heyai_store_get_handle (store);
   gboolean finished = FALSE;
   gulong id;
 
   heyai_window_open_project (window, project);
-  id = g_signal_connect (app, "run-finished", G_CALLBACK (run_finished_cb), &finished);
+  id = g_signal_connect (app, "run-finished", G_CALLBACK (ui_test_run_finished_cb), &finished);
 
   g_assert_cmpint (sqlite3_exec (db, "ALTER TABLE scenes RENAME TO scenes_out_of_reach", NULL, NULL, NULL), ==, SQLITE_OK);
   gtk_widget_activate_action (GTK_WIDGET (view), "project.run", "s", "all");
@@ -149,7 +126,7 @@ test_damaged_subprocess (void)
   g_assert_nonnull (heyai_application_get_store (app));
   g_assert_true (heyai_store_get_read_only (heyai_application_get_store (app)));
 
-  window = new_window (app);
+  window = ui_test_new_window (app, 1280, 820);
   g_assert_cmpstr (heyai_window_get_visible_page (window), ==, "projects");
   g_assert_cmpuint (ui_test_count_widgets (GTK_WIDGET (window), GTK_TYPE_INFO_BAR), ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (heyai_projects_page_get_model (heyai_window_get_projects_page (window))), ==, 1);

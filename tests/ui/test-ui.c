@@ -27,17 +27,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static HeyaiWindow *
-new_window (void)
-{
-  HeyaiWindow *window = heyai_window_new (ui_test_app ());
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 820);
-  gtk_window_present (GTK_WINDOW (window));
-  ui_test_wait_frame (GTK_WIDGET (window));
-  return window;
-}
-
 /* The window opens on the projects page without the project view (three
  * quarters of its widgets): that is built once the first frame is painted
  * and the loop is idle, or at once when a project is opened first. */
@@ -81,7 +70,7 @@ test_window_shows (void)
   GListModel *model;
 
   project = ui_test_make_project (heyai_application_get_store (app), "Night Shift", 6, TRUE);
-  window = new_window ();
+  window = ui_test_new_window (NULL, 1280, 820);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
   g_assert_cmpstr (heyai_window_get_visible_page (window), ==, "projects");
 
@@ -109,7 +98,7 @@ test_storyboard_1000 (void)
 {
   HeyaiApplication *app = ui_test_app ();
   g_autoptr(HeyaiProject) project = ui_test_make_project (heyai_application_get_store (app), "Thousand", 1000, FALSE);
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   HeyaiProjectView *view = heyai_window_get_project_view (window);
   HeyaiStoryboardPage *page;
   GListModel *model;
@@ -135,18 +124,6 @@ test_storyboard_1000 (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static void
-run_finished_cb (HeyaiApplication *app,
-                 HeyaiProject     *project,
-                 guint             n_done,
-                 guint             n_failed,
-                 double            cost,
-                 const char       *message,
-                 gboolean         *finished)
-{
-  *finished = TRUE;
-}
-
 /* Approve / reject (single scene and A / R on the selection) and regenerate act
  * on the model and the store. */
 static void
@@ -155,7 +132,7 @@ test_storyboard_actions (void)
   HeyaiApplication *app = ui_test_app ();
   HeyaiStore *store = heyai_application_get_store (app);
   g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Actions", 4, TRUE);
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   HeyaiProjectView *view = heyai_window_get_project_view (window);
   HeyaiStoryboardPage *page;
   g_autoptr(HeyaiScene) s1 = NULL;
@@ -221,7 +198,7 @@ test_storyboard_actions (void)
 
   /* Regenerate scene 1: the offline imager makes take 2. */
   takes_before = heyai_store_max_take (store, heyai_scene_get_id (s1), HEYAI_ASSET_KIND_IMAGE);
-  id = g_signal_connect (app, "run-finished", G_CALLBACK (run_finished_cb), &finished);
+  id = g_signal_connect (app, "run-finished", G_CALLBACK (ui_test_run_finished_cb), &finished);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "storyboard.regenerate", "s", heyai_scene_get_id (s1)));
   g_assert_true (heyai_application_is_running (app, project));
   g_assert_true (ui_test_wait (&finished, 50000));
@@ -371,7 +348,7 @@ test_script_autosave (void)
   HeyaiApplication *app = ui_test_app ();
   HeyaiStore *store = heyai_application_get_store (app);
   g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Script", 0, FALSE);
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   HeyaiProjectView *view = heyai_window_get_project_view (window);
   GtkTextBuffer *buffer;
   GtkTextIter end;
@@ -406,7 +383,7 @@ test_screenshots (void)
   HeyaiApplication *app = ui_test_app ();
   HeyaiStore *store = heyai_application_get_store (app);
   g_autoptr(HeyaiProject) project = ui_test_make_project (store, "El último faro", 8, TRUE);
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   HeyaiProjectView *view = heyai_window_get_project_view (window);
   g_autoptr(GPtrArray) scenes = heyai_store_list_scenes (store, heyai_project_get_id (project), NULL);
   HeyaiNewProjectDialog *dialog;
@@ -478,7 +455,7 @@ test_screenshots (void)
     GtkWidget *button;
     GtkPopover *popover;
     gboolean finished = FALSE;
-    gulong id = g_signal_connect (app, "run-finished", G_CALLBACK (run_finished_cb), &finished);
+    gulong id = g_signal_connect (app, "run-finished", G_CALLBACK (ui_test_run_finished_cb), &finished);
 
     heyai_window_open_project (window, busy);
     heyai_project_view_set_visible_page (view, "storyboard");
@@ -524,7 +501,7 @@ test_open_file (void)
   g_autofree char *path = g_build_filename (samples ? samples : "tests/samples", "night-shift.fountain", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   GFile *files[1] = { file };
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   HeyaiProjectView *view = heyai_window_get_project_view (window);
   HeyaiProject *project = NULL;
 
@@ -550,7 +527,7 @@ test_open_legacy_encoding (void)
   g_autofree char *dir = g_dir_make_tmp ("heyai-ui-1252-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "playa.txt", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   HeyaiProjectView *view = heyai_window_get_project_view (window);
   HeyaiProject *project = NULL;
   const char *notice;
@@ -582,7 +559,7 @@ test_delete_undo (void)
   HeyaiStore *store = heyai_application_get_store (app);
   g_autoptr(HeyaiProject) project = ui_test_make_project (store, "To delete", 1, FALSE);
   g_autofree char *id = g_strdup (heyai_project_get_id (project));
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   HeyaiProjectsPage *page = heyai_window_get_projects_page (window);
   GListModel *model = heyai_projects_page_get_model (page);
   guint before;
@@ -614,7 +591,7 @@ test_analyze (void)
   HeyaiApplication *app = ui_test_app ();
   HeyaiStore *store = heyai_application_get_store (app);
   g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Analyze me", 0, FALSE);
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   HeyaiProjectView *view = heyai_window_get_project_view (window);
   gboolean finished = FALSE;
   gulong id;
@@ -624,7 +601,7 @@ test_analyze (void)
                                      "INT. KEEPER'S ROOM - DAY\n\nShe reads the logbook.\n");
   g_assert_true (heyai_store_update_project (store, project, NULL));
   heyai_window_open_project (window, project);
-  id = g_signal_connect (app, "run-finished", G_CALLBACK (run_finished_cb), &finished);
+  id = g_signal_connect (app, "run-finished", G_CALLBACK (ui_test_run_finished_cb), &finished);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.analyze", NULL));
   g_assert_true (ui_test_wait (&finished, 30000));
   g_signal_handler_disconnect (app, id);
@@ -682,8 +659,8 @@ test_resume_on_open (void)
   heyai_scene_set_status (scene, HEYAI_SCENE_STATUS_RENDERING);
   g_assert_true (heyai_store_update_scene (store, scene, &error));
 
-  handler = g_signal_connect (app, "run-finished", G_CALLBACK (run_finished_cb), &finished);
-  window = new_window ();
+  handler = g_signal_connect (app, "run-finished", G_CALLBACK (ui_test_run_finished_cb), &finished);
+  window = ui_test_new_window (NULL, 1280, 820);
   g_assert_true (heyai_application_is_running (app, project));
   g_assert_true (ui_test_wait (&finished, 30000));
   g_signal_handler_disconnect (app, handler);
@@ -755,7 +732,7 @@ test_export (void)
   HeyaiStore *store = heyai_application_get_store (app);
   g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Export me", 3, TRUE);
   g_autoptr(GPtrArray) scenes = heyai_store_list_scenes (store, heyai_project_get_id (project), NULL);
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   HeyaiProjectView *view = heyai_window_get_project_view (window);
   HeyaiExportPage *page = heyai_project_view_get_export_page (view);
   g_autofree char *manifest = NULL;
@@ -875,7 +852,7 @@ test_analysis_failed_message (void)
   HeyaiApplication *app = ui_test_app ();
   HeyaiStore *store = heyai_application_get_store (app);
   g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Blank script", 0, FALSE);
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   HeyaiProjectView *view = heyai_window_get_project_view (window);
   gboolean finished = FALSE;
   const char *error;
@@ -884,7 +861,7 @@ test_analysis_failed_message (void)
   heyai_project_set_script (project, "   \n\n   \n");
   g_assert_true (heyai_store_update_project (store, project, NULL));
   heyai_window_open_project (window, project);
-  id = g_signal_connect (app, "run-finished", G_CALLBACK (run_finished_cb), &finished);
+  id = g_signal_connect (app, "run-finished", G_CALLBACK (ui_test_run_finished_cb), &finished);
   heyai_project_view_run (view, HEYAI_RUN_ALL);
   g_assert_true (ui_test_wait (&finished, 30000));
   g_signal_handler_disconnect (app, id);
@@ -905,7 +882,7 @@ test_analysis_failed_message (void)
 static void
 test_error_not_cut (void)
 {
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   const char *message = "Could not reach the server: Error resolving “api.openai.com”: Name or service not known. "
                         "Check the network connection and try again.";
   GtkWidget *dialog = NULL;
@@ -949,7 +926,7 @@ static void
 test_sync_without_drive (void)
 {
   HeyaiApplication *app = ui_test_app ();
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   HeyaiSyncController *controller = heyai_sync_controller_get_default ();
   g_autofree char *error = NULL;
   gulong id;
@@ -995,7 +972,7 @@ test_run_button_states (void)
   g_autoptr(HeyaiProject) empty = ui_test_make_project (store, "No script", 0, FALSE);
   g_autoptr(HeyaiProject) project = ui_test_make_project (store, "States", 3, FALSE);
   g_autoptr(HeyaiProject) stills = ui_test_make_project (store, "With stills", 3, TRUE);
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   HeyaiProjectView *view = heyai_window_get_project_view (window);
   g_autoptr(GPtrArray) scenes = NULL;
 
@@ -1041,7 +1018,7 @@ test_run_everything_review (void)
   HeyaiApplication *app = ui_test_app ();
   HeyaiStore *store = heyai_application_get_store (app);
   g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Run everything", 0, FALSE);
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   HeyaiProjectView *view = heyai_window_get_project_view (window);
   gboolean finished = FALSE;
   const char *banner;
@@ -1054,7 +1031,7 @@ test_run_everything_review (void)
   heyai_window_open_project (window, project);
   g_assert_cmpstr (heyai_project_view_get_visible_page (view), ==, "script");
   assert_run_button (view, "Run Everything", TRUE);
-  id = g_signal_connect (app, "run-finished", G_CALLBACK (run_finished_cb), &finished);
+  id = g_signal_connect (app, "run-finished", G_CALLBACK (ui_test_run_finished_cb), &finished);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "project.run-next", NULL));
   g_assert_true (ui_test_wait (&finished, 60000));
   g_signal_handler_disconnect (app, id);
@@ -1078,7 +1055,7 @@ test_accessible_names (void)
   HeyaiApplication *app = ui_test_app ();
   HeyaiStore *store = heyai_application_get_store (app);
   g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Accessible", 3, TRUE);
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   HeyaiProjectView *view = heyai_window_get_project_view (window);
   HeyaiStoryboardPage *page;
   g_autoptr(HeyaiScene) first = heyai_store_get_scene_at (store, heyai_project_get_id (project), 1, NULL);
@@ -1241,7 +1218,7 @@ test_metainfo_screenshots (void)
   view = heyai_window_get_project_view (window);
 
   heyai_window_open_project (window, project);
-  id = g_signal_connect (app, "run-finished", G_CALLBACK (run_finished_cb), &finished);
+  id = g_signal_connect (app, "run-finished", G_CALLBACK (ui_test_run_finished_cb), &finished);
   heyai_project_view_run (view, HEYAI_RUN_ALL);
   g_assert_true (ui_test_wait (&finished, 240000));
   scenes = heyai_store_list_scenes (store, heyai_project_get_id (project), NULL);
@@ -1359,7 +1336,7 @@ test_storyboard_follows_store (void)
   HeyaiApplication *app = ui_test_app ();
   HeyaiStore *store = heyai_application_get_store (app);
   g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Follows", 4, TRUE);
-  HeyaiWindow *window = new_window ();
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 820);
   HeyaiProjectView *view = heyai_window_get_project_view (window);
   GListModel *model;
   g_autoptr(HeyaiScene) added = heyai_scene_new ();

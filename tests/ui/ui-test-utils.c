@@ -435,3 +435,47 @@ ui_test_find_by_tooltip (GtkWidget  *root,
     }
   return NULL;
 }
+
+HeyaiWindow *
+ui_test_new_window (HeyaiApplication *app,
+                    int               width,
+                    int               height)
+{
+  HeyaiWindow *window = heyai_window_new (app != NULL ? app : ui_test_app ());
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  ui_test_wait_frame (GTK_WIDGET (window));
+  return window;
+}
+
+void
+ui_test_run_finished_cb (HeyaiApplication *app,
+                         HeyaiProject     *project,
+                         guint             n_done,
+                         guint             n_failed,
+                         double            cost,
+                         const char       *message,
+                         gboolean         *finished)
+{
+  g_test_message ("run finished: %u done, %u failed, $%.2f: %s", n_done, n_failed, cost, message ? message : "");
+  *finished = TRUE;
+}
+
+AdwMessageDialog *
+ui_test_wait_message_dialog (const char *heading,
+                             guint       timeout_ms)
+{
+  for (guint waited = 0;; waited += 25)
+    {
+      g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+      for (GList *l = toplevels; l != NULL; l = l->next)
+        if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data) &&
+            (heading == NULL || g_strcmp0 (adw_message_dialog_get_heading (l->data), heading) == 0))
+          return l->data;
+      if (waited >= timeout_ms)
+        return NULL;
+      ui_test_spin (25);
+    }
+}

@@ -39,4 +39,14 @@ guint             ui_test_count_widgets   (GtkWidget *root, GType type);
 /* The first descendant of @type whose tooltip is @tooltip, or NULL. */
 GtkWidget        *ui_test_find_by_tooltip (GtkWidget *root, GType type, const char *tooltip);
 
+/* A window of @app (NULL: ui_test_app()) at @width x @height, presented and
+ * painted once. */
+HeyaiWindow      *ui_test_new_window      (HeyaiApplication *app, int width, int height);
+/* A HeyaiApplication::run-finished handler that sets *@finished. */
+void              ui_test_run_finished_cb (HeyaiApplication *app, HeyaiProject *project, guint n_done,
+                                           guint n_failed, double cost, const char *message, gboolean *finished);
+/* The first visible message dialog whose heading is @heading (NULL: any),
+ * waiting up to @timeout_ms for one; NULL when none came. */
+AdwMessageDialog *ui_test_wait_message_dialog (const char *heading, guint timeout_ms);
+
 G_END_DECLS
