@@ -242,6 +242,7 @@ typedef struct
   gint64  last_runq;
   int     schedstat_fd;           /* /proc/thread-self/schedstat, or -1 */
   gint64  over_16_wall, over_16_cpu, over_16_runq, over_16_sleep;
+  guint   n_compute_size;         /* toplevel relayouts (GdkToplevel::compute-size) */
   gint64  max_cpu_gap;            /* the largest main-thread CPU of any gap */
   gint64  max_cpu_gap_wall;
   guint   n_over_16;
@@ -288,6 +289,17 @@ thread_runq_us (int fd)
   if (sscanf (buf, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &run_ns, &wait_ns) != 2)
     return 0;
   return (gint64) (wait_ns / 1000);
+}
+
+/* Each relayout of the toplevel: GTK 4.8's X11 backend asks the X server
+ * for the window's monitor and that monitor's work area first (synchronous
+ * round trips, the "asleep" part of a stall when the server is busy). */
+static void
+compute_size_cb (GdkToplevel     *toplevel,
+                 GdkToplevelSize *size,
+                 Stall           *stall)
+{
+  stall->n_compute_size++;
 }
 
 static gboolean
@@ -517,6 +529,8 @@ bench_batch_stall (void)
   load_before = load_average ();
   stall.schedstat_fd = open ("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
   id = g_signal_connect (app, "run-finished", G_CALLBACK (finished_cb), &done);
+  if (gtk_native_get_surface (GTK_NATIVE (window)) != NULL)
+    g_signal_connect (gtk_native_get_surface (GTK_NATIVE (window)), "compute-size", G_CALLBACK (compute_size_cb), &stall);
   tick_id = g_timeout_add_full (G_PRIORITY_HIGH, 1, tick_cb, &stall, NULL);
   t0 = stall.start = g_get_monotonic_time ();
   heyai_application_start_run (app, project, HEYAI_RUN_IMAGES, 0);
@@ -529,6 +543,8 @@ bench_batch_stall (void)
   g_signal_handler_disconnect (app, id);
   if (stall.schedstat_fd >= 0)
     close (stall.schedstat_fd);
+  if (gtk_native_get_surface (GTK_NATIVE (window)) != NULL)
+    g_signal_handlers_disconnect_by_func (gtk_native_get_surface (GTK_NATIVE (window)), compute_size_cb, &stall);
 
   load_after = load_average ();
   g_print ("batch-50-stills: %s in %.1f s, %u jobs done (%s before, %s after)\n", finished ? "finished" : "TIMED OUT",
@@ -542,6 +558,8 @@ bench_batch_stall (void)
              stall.max_gap / 1000.0, stall.max_gap_cpu / 1000.0, stall.max_gap_runq / 1000.0,
              stall.max_gap_sleep / 1000.0, stall.n_over_16, stall.over_16_wall / 1000.0,
              stall.over_16_cpu / 1000.0, stall.over_16_runq / 1000.0, stall.over_16_sleep / 1000.0);
+  g_print ("batch-50-toplevel-relayouts: %u in %u frames (each asks the X server for the window's monitor and its "
+           "work area: synchronous round trips in GTK 4.8's X11 backend)\n", stall.n_compute_size, stall.n_frames);
   g_print ("batch-50-longest-main-thread-busy-ms: %.1f CPU (in a gap of %.1f ms wall; target <= 16), "
            "gaps with over 16 ms of main-thread CPU: %u\n",
            stall.max_cpu_gap / 1000.0, stall.max_cpu_gap_wall / 1000.0, stall.n_cpu_over_16);
