@@ -292,6 +292,13 @@ def main():
             e.refs = t.refs
             for k in sorted(e.msgstr):
                 check_translation(e, k, problems, where + (f' [{k}]' if e.plural else ''))
+        # An entry the sources no longer use is a translation nobody reads,
+        # and hides that the string it translated has gone or changed.
+        keys = {t.key for t in template}
+        for key, e in catalogue.items():
+            if key not in keys:
+                shown = e.msgid.replace('\\', '\\\\').replace('\n', '\\n')
+                problems.append(f'{lang}.po: msgid "{shown[:70]}": no longer in the sources (stale)')
         for p in problems:
             print('error: ' + p)
         print(f'{lang}.po: {len(template)} messages in the template, {len(problems)} problem(s)')
