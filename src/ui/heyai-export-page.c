@@ -259,23 +259,30 @@ export_progress_cb (double      fraction,
 
 /* Scrolls the page so @target (just shown) is in view, once it has its
  * allocation: after clicking Export the progress, then the result, are
- * visible without scrolling. */
+ * visible without scrolling.  A widget just shown gets its allocation, and
+ * the adjustment its new upper bound, over the next frames (a value set
+ * before the upper bound grew is clamped short): so this looks on every
+ * frame until the target has been in view on two frames in a row, for at
+ * most half a second. */
+typedef struct
+{
+  guint frames;
+  guint in_view;   /* consecutive frames with the target in view */
+} ScrollIntoView;
+
 static gboolean
 scroll_into_view_tick (GtkWidget     *target,
                        GdkFrameClock *clock,
                        gpointer       user_data)
 {
+  ScrollIntoView *state = user_data;
   GtkWidget *scrolled = gtk_widget_get_ancestor (target, GTK_TYPE_SCROLLED_WINDOW);
   GtkWidget *content;
   GtkAdjustment *vadj;
   graphene_rect_t bounds;
   double value, page;
 
-  guint *frames = user_data;
-
-  /* A widget just shown gets its allocation (and the adjustment its new
-   * upper bound) during the frame: check again on the next few frames. */
-  if (scrolled == NULL || !gtk_widget_get_visible (target) || ++*frames > 4)
+  if (scrolled == NULL || !gtk_widget_get_visible (target) || ++state->frames > 30)
     return G_SOURCE_REMOVE;
   /* Bounds in the scrolled content's coordinates (inside the viewport). */
   content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
@@ -291,13 +298,18 @@ scroll_into_view_tick (GtkWidget     *target,
     gtk_adjustment_set_value (vadj, MAX (0, bounds.origin.y - 24));
   else if (bounds.origin.y + bounds.size.height > value + page)
     gtk_adjustment_set_value (vadj, MAX (0, MIN (bounds.origin.y - 24, bounds.origin.y + bounds.size.height - page + 24)));
+  else if (++state->in_view >= 2)
+    return G_SOURCE_REMOVE;
+  else
+    return G_SOURCE_CONTINUE;
+  state->in_view = 0;
   return G_SOURCE_CONTINUE;
 }
 
 static void
 scroll_into_view (GtkWidget *target)
 {
-  gtk_widget_add_tick_callback (target, scroll_into_view_tick, g_new0 (guint, 1), g_free);
+  gtk_widget_add_tick_callback (target, scroll_into_view_tick, g_new0 (ScrollIntoView, 1), g_free);
 }
 
 static void
