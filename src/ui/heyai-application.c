@@ -237,7 +237,18 @@ watch_store_cb (gpointer user_data)
 
   if (self->store != NULL && heyai_store_changed_elsewhere (self->store) &&
       !heyai_store_reload (self->store, NULL, &error))
-    g_message ("Could not read the changes another program made to the library: %s", error->message);
+    {
+      GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+      g_autofree char *text = g_strdup_printf (_("Could not read the changes another program made to the "
+                                                 "library: %s"), error->message);
+
+      /* In the window, not only on a terminal: what it shows may be out of
+       * date until the next change is read. */
+      if (HEYAI_IS_WINDOW (window))
+        heyai_window_error (HEYAI_WINDOW (window), text);
+      else
+        g_message ("%s", text);
+    }
   return G_SOURCE_CONTINUE;
 }
 
