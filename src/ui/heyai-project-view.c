@@ -408,6 +408,15 @@ jobs_popover_show_cb (HeyaiProjectView *self)
 static void
 jobs_popover_closed_cb (HeyaiProjectView *self)
 {
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self->busy_button));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (self->busy_button));
+
+  /* Closed with the keyboard inside (Escape after tabbing to a job's Cancel):
+   * the focus goes back to the button before the rows it sat on go, not to
+   * what is left of the hidden popover. */
+  if (focus == NULL || (popover != NULL && gtk_widget_is_ancestor (focus, popover)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->busy_button));
   gtk_list_box_bind_model (self->jobs_list, NULL, NULL, NULL, NULL);
 }
 

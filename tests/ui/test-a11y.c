@@ -568,6 +568,8 @@ test_jobs_keyboard (void)
   g_assert_true (press_key (GTK_WINDOW (window), GDK_KEY_Escape, 0));
   g_assert_true (wait_mapped (GTK_WIDGET (popover), FALSE));
   g_assert_true (is_jobs_button (focus_of (GTK_WINDOW (window)), NULL));
+  /* on the button itself, not on what is left inside the hidden popover */
+  g_assert_false (gtk_widget_is_ancestor (focus_of (GTK_WINDOW (window)), GTK_WIDGET (popover)));
 
   /* Again, and Cancel All by keyboard: the toast counts the cancelled jobs. */
   g_assert_true (heyai_application_is_running (app, project));
