@@ -21,10 +21,8 @@ struct _HeyaiWindow
   AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
   HeyaiProjectsPage    *projects_page;
-  AdwBin               *project_slot;
+  HeyaiProjectView     *project_view;
   AdwStatusPage        *error_page;
-  HeyaiProjectView     *project_view;   /* in project_slot; NULL until needed */
-  guint                 build_view_id;
 
   /* Owned references */
   GSettings            *settings;
@@ -44,62 +42,6 @@ static HeyaiApplication *
 get_app (HeyaiWindow *self)
 {
   return HEYAI_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-}
-
-/* The project view ---------------------------------------------------------
- *
- * The window opens on the projects page, so the project view (script,
- * storyboard, clips, export, bible: about three quarters of the window's
- * widgets) is not built before the first frame: it is built when it is first
- * needed, or once the window has painted and the main loop is idle, so
- * opening a project does not wait for it either. */
-
-/* What a damaged (read-only) library turns off in the project view. */
-static const char * const read_only_view_actions[] = {
-  "project.run", "project.analyze", "project.cancel-all", "project.rename", NULL
-};
-
-static HeyaiProjectView *
-ensure_project_view (HeyaiWindow *self)
-{
-  if (self->project_view == NULL)
-    {
-      g_clear_handle_id (&self->build_view_id, g_source_remove);
-      self->project_view = g_object_new (HEYAI_TYPE_PROJECT_VIEW, NULL);
-      adw_bin_set_child (self->project_slot, GTK_WIDGET (self->project_view));
-      for (guint i = 0; self->read_only && read_only_view_actions[i] != NULL; i++)
-        gtk_widget_action_set_enabled (GTK_WIDGET (self->project_view), read_only_view_actions[i], FALSE);
-    }
-  g_assert (HEYAI_IS_PROJECT_VIEW (self->project_view));
-  return self->project_view;
-}
-
-static gboolean
-build_view_idle_cb (gpointer data)
-{
-  HeyaiWindow *self = data;
-
-  self->build_view_id = 0;
-  ensure_project_view (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-first_paint_cb (GdkFrameClock *clock,
-                HeyaiWindow   *self)
-{
-  g_signal_handlers_disconnect_by_func (clock, first_paint_cb, self);
-  if (self->project_view == NULL && self->build_view_id == 0)
-    self->build_view_id = g_idle_add_full (G_PRIORITY_LOW, build_view_idle_cb, self, NULL);
-}
-
-static void
-map_cb (HeyaiWindow *self)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-
-  if (clock != NULL && self->project_view == NULL)
-    g_signal_connect_object (clock, "after-paint", G_CALLBACK (first_paint_cb), self, 0);
 }
 
 /* New project from a file ------------------------------------------------- */
@@ -372,9 +314,9 @@ forward_to_view_action (GtkWidget  *widget,
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "project") != 0)
     return;
   if (g_str_equal (action_name, "win.analyze"))
-    gtk_widget_activate_action (GTK_WIDGET (ensure_project_view (self)), "project.analyze", NULL);
+    gtk_widget_activate_action (GTK_WIDGET (self->project_view), "project.analyze", NULL);
   else if (g_str_equal (action_name, "win.export"))
-    gtk_widget_activate_action (GTK_WIDGET (ensure_project_view (self)), "project.export", NULL);
+    gtk_widget_activate_action (GTK_WIDGET (self->project_view), "project.export", NULL);
 }
 
 /* Drag and drop ----------------------------------------------------------- */
@@ -454,6 +396,9 @@ show_read_only (HeyaiWindow *self,
                 const char  *reason)
 {
   static const char * const window_actions[] = { "win.new-project", "win.open", "win.analyze", NULL };
+  static const char * const view_actions[] = {
+    "project.run", "project.analyze", "project.cancel-all", "project.rename", NULL
+  };
   static const char * const page_actions[] = {
     "projects.rename", "projects.duplicate", "projects.delete", "projects.undo-delete", NULL
   };
@@ -463,8 +408,8 @@ show_read_only (HeyaiWindow *self,
 
   for (guint i = 0; window_actions[i] != NULL; i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), window_actions[i], FALSE);
-  for (guint i = 0; read_only_view_actions[i] != NULL && self->project_view != NULL; i++)
-    gtk_widget_action_set_enabled (GTK_WIDGET (self->project_view), read_only_view_actions[i], FALSE);
+  for (guint i = 0; view_actions[i] != NULL; i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self->project_view), view_actions[i], FALSE);
   for (guint i = 0; page_actions[i] != NULL; i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self->projects_page), page_actions[i], FALSE);
 }
@@ -507,8 +452,6 @@ heyai_window_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_handle_id (&self->build_view_id, g_source_remove);
-  self->project_view = NULL;   /* the slot's child */
   gtk_widget_dispose_template (GTK_WIDGET (self), HEYAI_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_weak_ref_set (&self->info_toast, NULL);
@@ -539,7 +482,7 @@ heyai_window_class_init (HeyaiWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HeyaiWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, HeyaiWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, HeyaiWindow, projects_page);
-  gtk_widget_class_bind_template_child (widget_class, HeyaiWindow, project_slot);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiWindow, project_view);
   gtk_widget_class_bind_template_child (widget_class, HeyaiWindow, error_page);
 
   gtk_widget_class_install_action (widget_class, "win.new-project", NULL, new_project_action);
@@ -571,7 +514,6 @@ heyai_window_init (HeyaiWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back", FALSE);
-  g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
 
   if (g_getenv ("HEYAI_BENCH_FIRST_FRAME") != NULL)
     g_signal_connect (self, "map", G_CALLBACK (bench_map_cb), NULL);
@@ -595,7 +537,7 @@ heyai_window_open_project (HeyaiWindow  *self,
   g_return_if_fail (HEYAI_IS_WINDOW (self));
   g_return_if_fail (HEYAI_IS_PROJECT (project));
 
-  heyai_project_view_set_project (ensure_project_view (self), project);
+  heyai_project_view_set_project (self->project_view, project);
   gtk_stack_set_visible_child_name (self->stack, "project");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back", TRUE);
 }
@@ -607,11 +549,9 @@ heyai_window_show_projects (HeyaiWindow *self)
 
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "error") == 0)
     return;
-  if (self->project_view != NULL)
-    heyai_project_view_flush (self->project_view);
+  heyai_project_view_flush (self->project_view);
   gtk_stack_set_visible_child_name (self->stack, "projects");
-  if (self->project_view != NULL)
-    heyai_project_view_set_project (self->project_view, NULL);
+  heyai_project_view_set_project (self->project_view, NULL);
   heyai_projects_page_reload (self->projects_page);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back", FALSE);
 }
@@ -755,16 +695,14 @@ void
 heyai_window_flush (HeyaiWindow *self)
 {
   g_return_if_fail (HEYAI_IS_WINDOW (self));
-  if (self->project_view != NULL)
-    heyai_project_view_flush (self->project_view);
+  heyai_project_view_flush (self->project_view);
   heyai_projects_page_flush (self->projects_page);
 }
 
 HeyaiProjectView *
 heyai_window_get_project_view (HeyaiWindow *self)
 {
-  g_return_val_if_fail (HEYAI_IS_WINDOW (self), NULL);
-  return ensure_project_view (self);
+  return self->project_view;
 }
 
 HeyaiProjectsPage *

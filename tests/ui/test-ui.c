@@ -27,37 +27,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* The window opens on the projects page without the project view (three
- * quarters of its widgets): that is built once the first frame is painted
- * and the loop is idle, or at once when a project is opened first. */
-static void
-test_project_view_after_first_frame (void)
-{
-  HeyaiApplication *app = ui_test_app ();
-  g_autoptr(HeyaiProject) project = ui_test_make_project (heyai_application_get_store (app), "Lazy", 2, TRUE);
-  HeyaiWindow *window = heyai_window_new (app);
-  GtkStack *stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (window), HEYAI_TYPE_WINDOW, "stack"));
-  AdwBin *slot = ADW_BIN (gtk_stack_get_child_by_name (stack, "project"));
-
-  g_assert_null (adw_bin_get_child (slot));
-  gtk_window_present (GTK_WINDOW (window));
-  ui_test_wait_frame (GTK_WIDGET (window));
-  for (guint i = 0; i < 200 && adw_bin_get_child (slot) == NULL; i++)
-    ui_test_spin (10);
-  g_assert_true (HEYAI_IS_PROJECT_VIEW (adw_bin_get_child (slot)));
-  g_assert_true (adw_bin_get_child (slot) == GTK_WIDGET (heyai_window_get_project_view (window)));
-  gtk_window_destroy (GTK_WINDOW (window));
-
-  /* A project opened before the first frame builds it on the spot. */
-  window = heyai_window_new (app);
-  stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (window), HEYAI_TYPE_WINDOW, "stack"));
-  slot = ADW_BIN (gtk_stack_get_child_by_name (stack, "project"));
-  heyai_window_open_project (window, project);
-  g_assert_true (HEYAI_IS_PROJECT_VIEW (adw_bin_get_child (slot)));
-  g_assert_true (heyai_project_view_get_project (heyai_window_get_project_view (window)) == project);
-  gtk_window_destroy (GTK_WINDOW (window));
-}
-
 /* The app starts (G_DEBUG=fatal-criticals in the test env), shows its window
  * on the projects page, lists a project and opens it. */
 static void
@@ -1408,7 +1377,6 @@ main (int   argc,
     return 0;
 
   g_test_add_func ("/ui/window/shows", test_window_shows);
-  g_test_add_func ("/ui/window/project-view-after-first-frame", test_project_view_after_first_frame);
   g_test_add_func ("/ui/window/schema-too-new", test_schema_too_new);
   g_test_add_func ("/ui/window/schema-too-new/subprocess", test_schema_too_new_subprocess);
   g_test_add_func ("/ui/storyboard/bind-1000", test_storyboard_1000);
