@@ -238,18 +238,28 @@ heyai_script_page_class_init (HeyaiScriptPageClass *klass)
 }
 
 static void
-heyai_script_page_init (HeyaiScriptPage *self)
+ensure_language (HeyaiScriptPage *self)
 {
   GtkSourceLanguage *language;
 
-  gtk_widget_init_template (GTK_WIDGET (self));
-
-  self->buffer = gtk_source_buffer_new (NULL);
+  if (self->buffer == NULL || gtk_source_buffer_get_language (self->buffer) != NULL)
+    return;
   language = gtk_source_language_manager_get_language (gtk_source_language_manager_get_default (), "fountain");
   if (language != NULL)
     gtk_source_buffer_set_language (self->buffer, language);
   else
     g_debug ("fountain.lang not found; the script is shown without highlighting");
+}
+
+static void
+heyai_script_page_init (HeyaiScriptPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The Fountain language is set when the first project is shown: finding it
+   * reads every language file GtkSourceView has, which launch need not wait
+   * for (the window opens on the projects page). */
+  self->buffer = gtk_source_buffer_new (NULL);
   gtk_source_buffer_set_highlight_matching_brackets (self->buffer, FALSE);
   gtk_text_view_set_buffer (GTK_TEXT_VIEW (self->source_view), GTK_TEXT_BUFFER (self->buffer));
   update_scheme (self);
@@ -276,6 +286,7 @@ heyai_script_page_set_project (HeyaiScriptPage *self,
   g_set_object (&self->project, project);
   if (project != NULL)
     {
+      ensure_language (self);
       g_signal_connect_object (project, "notify::script", G_CALLBACK (project_script_changed_cb), self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (project, "notify::title", G_CALLBACK (project_title_changed_cb), self,
