@@ -63,7 +63,16 @@ struct _HeyaiStore
   GArray     *tx_marks;          /* pending->len at each nesting level */
   GPtrArray  *pending;           /* PendingSignal*, emitted on the outermost commit */
   gint64      data_version;      /* PRAGMA data_version seen last (0: never read) */
+  struct _HeyaiCheckpointer *checkpointer;  /* WAL checkpoints off the writing thread */
 };
+
+/* WAL pages after which a commit asks for a checkpoint (SQLite's own
+ * auto-checkpoint default), run on a thread of its own; see heyai-store.c. */
+#define HEYAI_STORE_CHECKPOINT_PAGES 1000
+
+/* Tests: how many checkpoints the store's checkpoint threads (not a
+ * committing thread) have finished in this process. */
+guint _heyai_store_checkpoints_done (void);
 
 enum
 {

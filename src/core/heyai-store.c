@@ -32,6 +32,8 @@
 #include "heyai-job.h"
 #include "heyai-util.h"
 
+static void start_checkpointer (HeyaiStore *self);
+
 
 /* ------------------------------------------------------------------------ */
 /* The object                                                               */
@@ -524,6 +526,7 @@ open_database (HeyaiStore  *self,
       if (!_heyai_store_exec_sql (self, "PRAGMA journal_mode = WAL", error) ||
           !_heyai_store_exec_sql (self, "PRAGMA synchronous = NORMAL", error))
         return FALSE;
+      start_checkpointer (self);
 
       if (!_heyai_store_migrate (self, error))
         return FALSE;
@@ -567,6 +570,103 @@ open_database (HeyaiStore  *self,
 }
 
 /* ------------------------------------------------------------------------ */
+/* WAL checkpoints                                                          */
+/* ------------------------------------------------------------------------ */
+
+/* SQLite's auto-checkpoint runs inside the commit that crosses 1000 WAL
+ * pages, on the committing thread: the window's main thread, which then
+ * waited for the checkpoint's writes and fsyncs (bench-ui: a 186 ms stall,
+ * asleep, when a batch ran after a large project had been written).  So the
+ * store's connection never checkpoints; its WAL hook starts a thread that
+ * checkpoints through a connection of its own, PASSIVE (it waits for no
+ * reader or writer, and a busy checkpoint is simply tried at the next
+ * threshold).  The last connection to close still checkpoints as SQLite
+ * always does. */
+
+typedef struct _HeyaiCheckpointer
+{
+  char *path;
+  gint  in_flight;   /* atomic: a checkpoint thread is running */
+} HeyaiCheckpointer;
+
+static guint checkpoints_done;   /* atomic */
+
+guint
+_heyai_store_checkpoints_done (void)
+{
+  return (guint) g_atomic_int_get (&checkpoints_done);
+}
+
+static void
+checkpointer_clear (HeyaiCheckpointer *c)
+{
+  g_free (c->path);
+}
+
+static void
+checkpoint (HeyaiCheckpointer *c)
+{
+  sqlite3 *db = NULL;
+  int rc = sqlite3_open_v2 (c->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+
+  /* A connection that has read nothing has not opened the WAL yet, and its
+   * checkpoint does nothing: read the schema first. */
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+    g_debug ("WAL checkpoint of %s: %s", c->path, db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+  sqlite3_close_v2 (db);
+}
+
+static gpointer
+checkpoint_thread (gpointer data)
+{
+  HeyaiCheckpointer *c = data;
+
+  checkpoint (c);
+  g_atomic_int_inc (&checkpoints_done);
+  g_atomic_int_set (&c->in_flight, 0);
+  g_atomic_rc_box_release_full (c, (GDestroyNotify) checkpointer_clear);
+  return NULL;
+}
+
+static int
+wal_hook_cb (void       *data,
+             sqlite3    *db,
+             const char *name,
+             int         n_pages)
+{
+  HeyaiCheckpointer *c = data;
+  GThread *thread;
+
+  if (n_pages < HEYAI_STORE_CHECKPOINT_PAGES || !g_atomic_int_compare_and_exchange (&c->in_flight, 0, 1))
+    return SQLITE_OK;
+  thread = g_thread_try_new ("heyai-checkpoint", checkpoint_thread, g_atomic_rc_box_acquire (c), NULL);
+  if (thread != NULL)
+    {
+      g_thread_unref (thread);
+      return SQLITE_OK;
+    }
+  /* No thread to be had: here, as SQLite would have. */
+  g_atomic_rc_box_release_full (c, (GDestroyNotify) checkpointer_clear);
+  checkpoint (c);
+  g_atomic_int_set (&c->in_flight, 0);
+  return SQLITE_OK;
+}
+
+static void
+start_checkpointer (HeyaiStore *self)
+{
+  g_assert (self->checkpointer == NULL);
+  self->checkpointer = g_atomic_rc_box_new0 (HeyaiCheckpointer);
+  self->checkpointer->path = g_strdup (self->path);
+  /* Replaces SQLite's auto-checkpoint, which is a WAL hook too. */
+  sqlite3_wal_hook (self->db, wal_hook_cb, self->checkpointer);
+}
+
+/* ------------------------------------------------------------------------ */
 /* GObject                                                                  */
 /* ------------------------------------------------------------------------ */
 
@@ -596,7 +696,11 @@ heyai_store_finalize (GObject *object)
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 
   g_clear_pointer (&self->statements, g_hash_table_unref);
+  if (self->db != NULL)
+    sqlite3_wal_hook (self->db, NULL, NULL);
   g_clear_pointer (&self->db, sqlite3_close_v2);
+  if (self->checkpointer != NULL)
+    g_atomic_rc_box_release_full (g_steal_pointer (&self->checkpointer), (GDestroyNotify) checkpointer_clear);
   for (guint t = 0; t < N_TABLES; t++)
     g_clear_pointer (&self->live[t], g_hash_table_unref);
   g_clear_pointer (&self->pending, g_ptr_array_unref);

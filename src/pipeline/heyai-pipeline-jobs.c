@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "heyai-background.h"
 #include "heyai-pipeline-internal.h"
 #include "heyai-provider-descriptors.h"
 
@@ -601,13 +602,15 @@ job_got_result (JobCtx         *ctx,
   heyai_job_set_state (ctx->job, HEYAI_JOB_STATE_DOWNLOADING);
   _heyai_pipeline_save_job (run, ctx->job);
 
-  /* sha256 and size off the main thread. */
+  /* sha256 and size off the main thread, at the background pool's low
+   * priority: at normal priority the hash took a core from the window's main
+   * loop on a 2-core machine. */
   run->pending_ops++;
   ctx->in_flight = TRUE;
   task = g_task_new (NULL, NULL, hash_cb, ctx);
   g_task_set_source_tag (task, job_got_result);
   g_task_set_task_data (task, g_strdup (ctx->result->path), g_free);
-  g_task_run_in_thread (task, hash_worker);
+  heyai_background_run_quick (task, hash_worker, (GDestroyNotify) hash_result_free);
 }
 
 static void

@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "heyai-storage-local.h"
+#include "heyai-background.h"
 
 static const char * const project_subs[] = { "images", "clips", "final" };
 
@@ -338,7 +339,9 @@ heyai_storage_local_publish_async (HeyaiStorage        *storage,
   inner = g_task_new (self, cancellable, publish_done_cb, NULL);
   g_task_set_source_tag (inner, publish_thread);
   g_task_set_task_data (inner, data, (GDestroyNotify) publish_data_free);
-  g_task_run_in_thread (inner, publish_thread);
+  /* The copy at the background pool's low priority, like the rest of the
+   * offline work, so it never takes a core from the window. */
+  heyai_background_run_quick (inner, publish_thread, NULL);
 }
 
 static gboolean

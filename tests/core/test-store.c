@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "heyai-core.h"
+#include "heyai-store-private.h"
 
 typedef struct
 {
@@ -1545,6 +1546,44 @@ test_light_listings (Fixture       *f,
   g_assert_cmpstr (stills[8], ==, "");
 }
 
+/* A commit that takes the WAL past the checkpoint threshold does not
+ * checkpoint on the committing thread (the window's main thread): a thread of
+ * the store's does, while the store stays open. */
+static void
+test_checkpoint_off_thread (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *big = g_strnfill (6 * 1024 * 1024, 'x');   /* ~1500 pages */
+  guint before = _heyai_store_checkpoints_done ();
+  GStatBuf st;
+  g_autoptr(HeyaiStmt) stmt = NULL;
+
+  /* The store's own connection never checkpoints by itself. */
+  stmt = _heyai_store_prepare (f->store, "PRAGMA wal_autocheckpoint", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
+  g_clear_pointer (&stmt, _heyai_store_stmt_release);
+
+  g_assert_cmpint (g_stat (f->path, &st), ==, 0);
+  g_assert_cmpint (st.st_size, <, 1024 * 1024);
+  g_assert_true (heyai_store_set_meta (f->store, "bench_blob", big, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 500 && _heyai_store_checkpoints_done () == before; i++)
+    g_usleep (10 * 1000);
+  g_assert_cmpuint (_heyai_store_checkpoints_done (), >, before);
+  /* The data is in the main file with the store still open. */
+  g_assert_cmpint (g_stat (f->path, &st), ==, 0);
+  g_test_message ("database file after the checkpoint: %" G_GINT64_FORMAT " bytes", (gint64) st.st_size);
+  g_assert_cmpint (st.st_size, >=, 6 * 1024 * 1024);
+  {
+    g_autofree char *back = heyai_store_get_meta (f->store, "bench_blob");
+    g_assert_cmpuint (strlen (back), ==, strlen (big));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1576,6 +1615,7 @@ main (int   argc,
   ADD ("/core/store/open-while-locked", test_open_while_locked);
   ADD ("/core/store/stamps-after-clock-change", test_stamps_after_clock_change);
   ADD ("/core/store/light-listings", test_light_listings);
+  ADD ("/core/store/checkpoint-off-thread", test_checkpoint_off_thread);
 #undef ADD
 
   return g_test_run ();
