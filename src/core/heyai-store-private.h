@@ -64,6 +64,7 @@ struct _HeyaiStore
   GPtrArray  *pending;           /* PendingSignal*, emitted on the outermost commit */
   gint64      data_version;      /* PRAGMA data_version seen last (0: never read) */
   struct _HeyaiCheckpointer *checkpointer;  /* WAL checkpoints off the writing thread */
+  gint64      busy_since;        /* when the current wait for a lock began */
 };
 
 /* WAL pages after which a commit asks for a checkpoint (SQLite's own
