@@ -1387,7 +1387,15 @@ heyai_ken_burns_render (const char                *still_path,
                 "block", FALSE,
                 "max-bytes", (guint64) frame_size * QUEUED_FRAMES,
                 NULL);
-  g_object_set (filesink, "location", out_path, NULL);
+  /* Not an async sink: its preroll would post ASYNC_DONE from a lowered
+   * streaming thread, and the bin finishes its state change from there with
+   * gst_element_call_async(), a push to GLib's shared thread pool.  When that
+   * pool needed a new thread, the thread was made from the lowered one: GLib
+   * could not raise it back to its normal priority ("Failed to set scheduler
+   * settings", a critical), so a shared worker thread stayed at idle
+   * priority for whatever ran on it later.  This pipeline only writes a
+   * file, so it has nothing to wait for in PAUSED. */
+  g_object_set (filesink, "location", out_path, "async", FALSE, NULL);
   bus = gst_element_get_bus (pipeline);
 
   g_mutex_init (&waiter.lock);

@@ -535,7 +535,9 @@ bench_batch_stall (void)
   t0 = stall.start = g_get_monotonic_time ();
   heyai_application_start_run (app, project, HEYAI_RUN_IMAGES, 0);
   if (g_getenv ("HEYAI_BENCH_VERBOSE"))
-    g_print ("  start_run returned after %.1f ms\n", (g_get_monotonic_time () - t0) / 1000.0);
+    g_print ("  start_run returned after %.1f ms (the batch started at CLOCK_MONOTONIC %.6f s, "
+             "for matching `perf record -k mono` samples to the frames below)\n",
+             (g_get_monotonic_time () - t0) / 1000.0, t0 / 1e6);
   while (done == 0 && g_get_monotonic_time () - t0 < 300 * G_USEC_PER_SEC)
     g_main_context_iteration (NULL, TRUE);
   finished = done > 0;
