@@ -571,7 +571,8 @@ open_database (HeyaiStore  *self,
 }
 
 /* Waits for another connection's lock (the CLI, a sync worker, the
- * checkpoint thread) in 1 ms steps, up to HEYAI_STORE_BUSY_TIMEOUT_MS.
+ * checkpoint thread) in steps of 0.25 ms, then 1 ms, up to
+ * HEYAI_STORE_BUSY_TIMEOUT_MS.
  * SQLite's own busy timeout sleeps 1, 2, 5, 10, 15, 20, 25… ms in turn, so a
  * lock held for a few milliseconds kept the window's main thread asleep for
  * up to 27 ms (bench-ui). */
@@ -649,7 +650,7 @@ checkpoint_thread (gpointer data)
   checkpoint (c);
   g_atomic_int_inc (&checkpoints_done);
   g_atomic_int_set (&c->in_flight, 0);
-  g_atomic_rc_box_release_full (c, (GDestroyNotify) checkpointer_clear);
+  g_atomic_rc_box_release_full (c, (GDestroyNotify) checkpointer_clear);   /* the thread's reference */
   return NULL;
 }
 
@@ -670,10 +671,11 @@ wal_hook_cb (void       *data,
       g_thread_unref (thread);
       return SQLITE_OK;
     }
-  /* No thread to be had: here, as SQLite would have. */
-  g_atomic_rc_box_release_full (c, (GDestroyNotify) checkpointer_clear);
+  /* No thread to be had: checkpoint here, as SQLite would have, then drop
+   * the reference the thread would have held. */
   checkpoint (c);
   g_atomic_int_set (&c->in_flight, 0);
+  g_atomic_rc_box_release_full (c, (GDestroyNotify) checkpointer_clear);
   return SQLITE_OK;
 }
 
