@@ -40,6 +40,8 @@ struct _HeyaiStoryboardPage
   GHashTable        *still_paths;   /* "scene-id:take" -> local path */
   GPtrArray         *cards;         /* live HeyaiSceneCard widgets (borrowed) */
   guint              reload_id;
+  guint              reveal_id;     /* tick callback: reveal_wanted once the flap has a width */
+  gboolean           reveal_wanted;
 };
 
 G_DEFINE_FINAL_TYPE (HeyaiStoryboardPage, heyai_storyboard_page, GTK_TYPE_WIDGET)
@@ -48,6 +50,48 @@ static HeyaiApplication *
 get_app (void)
 {
   return HEYAI_APPLICATION_DEFAULT;
+}
+
+/* The scene pane --------------------------------------------------------- */
+
+/* libadwaita 1.2's AdwFlap divides a reveal's velocity by the flap's last
+ * allocated width: 0 / 0 before its first allocation, so when the spring's
+ * first frame comes at t = 0 its progress is NaN and GTK is asked to
+ * allocate the storyboard at INT_MIN px (a project view first laid out after
+ * start-up met it).  Unmapped, a reveal jumps to its end with no spring;
+ * mapped but never laid out, it waits for the first layout, and the pane,
+ * new then, has nothing to slide from. */
+static gboolean
+reveal_tick_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  HeyaiStoryboardPage *self = HEYAI_STORYBOARD_PAGE (widget);
+
+  if (gtk_widget_get_width (GTK_WIDGET (self->flap)) == 0)
+    return G_SOURCE_CONTINUE;
+  self->reveal_id = 0;
+  adw_flap_set_reveal_flap (self->flap, self->reveal_wanted);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+set_pane_revealed (HeyaiStoryboardPage *self,
+                   gboolean             reveal)
+{
+  GtkWidget *flap = GTK_WIDGET (self->flap);
+
+  self->reveal_wanted = reveal;
+  if (gtk_widget_get_mapped (flap) && gtk_widget_get_width (flap) == 0)
+    {
+      if (self->reveal_id == 0)
+        self->reveal_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), reveal_tick_cb, NULL, NULL);
+      return;
+    }
+  if (self->reveal_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->reveal_id);
+  self->reveal_id = 0;
+  adw_flap_set_reveal_flap (self->flap, reveal);
 }
 
 /* Still paths ------------------------------------------------------------ */
@@ -369,7 +413,7 @@ reload_full (HeyaiStoryboardPage *self)
     if (shown != NULL && (!kept || heyai_scene_get_deleted (shown)))
       {
         heyai_scene_pane_set_scene (self->pane, NULL);
-        adw_flap_set_reveal_flap (self->flap, FALSE);
+        set_pane_revealed (self, FALSE);
       }
   }
 
@@ -452,7 +496,7 @@ selection_changed_cb (HeyaiStoryboardPage *self)
     {
       g_autoptr(HeyaiScene) scene = g_list_model_get_item (G_LIST_MODEL (self->scenes), gtk_bitset_get_minimum (selected));
       heyai_scene_pane_set_scene (self->pane, scene);
-      adw_flap_set_reveal_flap (self->flap, TRUE);
+      set_pane_revealed (self, TRUE);
     }
 }
 
@@ -464,7 +508,7 @@ activate_cb (HeyaiStoryboardPage *self,
   g_autoptr(HeyaiScene) scene = g_list_model_get_item (G_LIST_MODEL (self->scenes), position);
 
   heyai_scene_pane_set_scene (self->pane, scene);
-  adw_flap_set_reveal_flap (self->flap, TRUE);
+  set_pane_revealed (self, TRUE);
 }
 
 /* Actions --------------------------------------------------------------- */
@@ -626,7 +670,7 @@ close_pane_action (GtkWidget  *widget,
   HeyaiStoryboardPage *self = HEYAI_STORYBOARD_PAGE (widget);
 
   heyai_scene_pane_flush (self->pane);
-  adw_flap_set_reveal_flap (self->flap, FALSE);
+  set_pane_revealed (self, FALSE);
 }
 
 /* GObject ---------------------------------------------------------------- */
@@ -686,6 +730,9 @@ heyai_storyboard_page_dispose (GObject *object)
 
   heyai_storyboard_page_set_project (self, NULL);
   g_clear_handle_id (&self->reload_id, g_source_remove);
+  if (self->reveal_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->reveal_id);
+  self->reveal_id = 0;
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
@@ -825,7 +872,7 @@ heyai_storyboard_page_set_project (HeyaiStoryboardPage *self,
     return;
   heyai_storyboard_page_flush (self);
   heyai_scene_pane_set_scene (self->pane, NULL);
-  adw_flap_set_reveal_flap (self->flap, FALSE);
+  set_pane_revealed (self, FALSE);
   g_set_object (&self->project, project);
   g_list_store_remove_all (self->scenes);
   /* A project opens on its first screenful of cards; the rest join over the

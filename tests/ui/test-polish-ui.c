@@ -1,7 +1,8 @@
 /* test-polish-ui.c: the window's leftovers of issues 15, 11 and 16 under Xvfb:
  * the run button keeps its label at 1200 px (English and Spanish), a take's
  * tooltip is a sentence, an idle project with outdated clips says so, the
- * Bible page follows the store and renames/edits entries.  (The quit
+ * Bible page follows the store and renames/edits entries, a scene picked
+ * before the storyboard's first layout opens the pane (no NaN reveal).  (The quit
  * question's count and the collect at the next launch: test-quit-collect.)
  *
  * --spanish (or LANGUAGE=es) runs the same checks in Spanish (meson test
@@ -15,6 +16,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <math.h>
 
 #include "heyai-bible-page.h"
 #include "heyai-pipeline.h"
@@ -433,6 +435,92 @@ test_bible_follows_and_edits (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+select_first_tick_cb (GtkWidget     *flap,
+                      GdkFrameClock *clock,
+                      gpointer       selection)
+{
+  g_test_message ("selecting in a frame's update phase: flap %d px wide, %s", gtk_widget_get_width (flap),
+                  gtk_widget_get_mapped (flap) ? "mapped" : "unmapped");
+  g_assert_true (gtk_widget_get_mapped (flap));
+  g_assert_cmpint (gtk_widget_get_width (flap), ==, 0);
+  gtk_selection_model_select_item (selection, 0, TRUE);
+  /* The pane shows the scene; the flap's reveal waits for its first layout. */
+  g_assert_false (adw_flap_get_reveal_flap (ADW_FLAP (flap)));
+  return G_SOURCE_REMOVE;
+}
+
+typedef struct
+{
+  gboolean nan;      /* a NaN progress (what GTK allocated at INT_MIN px) */
+  guint    between;  /* progresses strictly between 0 and 1: a real spring */
+} RevealSeen;
+
+static void
+reveal_progress_cb (AdwFlap    *flap,
+                    GParamSpec *pspec,
+                    RevealSeen *seen)
+{
+  double progress = adw_flap_get_reveal_progress (flap);
+
+  g_test_message ("reveal progress %g with the flap %d px wide", progress, gtk_widget_get_width (GTK_WIDGET (flap)));
+  if (isnan (progress))
+    seen->nan = TRUE;
+  else if (progress > 0 && progress < 1)
+    seen->between++;
+}
+
+/* 6. A scene picked before the storyboard was ever laid out (a project
+ * opened, and a card selected in the first frame's update phase, before
+ * its layout) opens the scene pane at its width.  libadwaita 1.2's AdwFlap
+ * divides a reveal's velocity by the flap's last allocated width, 0 before
+ * its first allocation: the spring's progress could be NaN for a frame and
+ * GTK was asked to allocate the storyboard's GtkStack at INT_MIN px (a fatal
+ * warning here).  The storyboard holds the reveal until the flap has a width.
+ * A NaN velocity also shows when the first frame is later: libadwaita then
+ * estimates the spring at 1 ms and the pane jumps open, so with animations
+ * on the test asks for a spring (progresses between 0 and 1). */
+static void
+test_pane_before_first_layout (void)
+{
+  HeyaiApplication *app = ui_test_app ();
+  HeyaiStore *store = heyai_application_get_store (app);
+  g_autoptr(HeyaiProject) project = ui_test_make_project (store, "Pane Before Layout", 3, TRUE);
+  HeyaiWindow *window = ui_test_new_window (NULL, 1280, 800);
+  HeyaiProjectView *view = heyai_window_get_project_view (window);
+  HeyaiStoryboardPage *page = heyai_project_view_get_storyboard_page (view);
+  GtkSelectionModel *selection = heyai_storyboard_page_get_selection (page);
+  GtkWidget *pane;
+  AdwFlap *flap;
+  RevealSeen seen = { FALSE, 0 };
+  gboolean animations = FALSE;
+
+  heyai_window_open_project (window, project);
+  heyai_project_view_set_visible_page (view, "storyboard");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), >, 0);
+  flap = ADW_FLAP (find_type (GTK_WIDGET (page), ADW_TYPE_FLAP));
+  g_assert_nonnull (flap);
+  g_signal_connect (flap, "notify::reveal-progress", G_CALLBACK (reveal_progress_cb), &seen);
+  gtk_widget_add_tick_callback (GTK_WIDGET (flap), select_first_tick_cb, selection, NULL);
+  /* Under ASan the first layout of the project view alone can take a second. */
+  for (guint i = 0; i < 300 && adw_flap_get_reveal_progress (flap) < 1.0; i++)
+    ui_test_spin (50);
+  ui_test_wait_frame (GTK_WIDGET (window));
+  g_signal_handlers_disconnect_by_func (flap, reveal_progress_cb, &seen);
+  g_assert_false (seen.nan);
+  g_object_get (gtk_widget_get_settings (GTK_WIDGET (flap)), "gtk-enable-animations", &animations, NULL);
+  if (animations)
+    g_assert_cmpuint (seen.between, >, 0);
+  pane = find_type (GTK_WIDGET (view), HEYAI_TYPE_SCENE_PANE);
+  g_assert_nonnull (pane);
+  g_assert_true (adw_flap_get_reveal_flap (flap));
+  g_assert_cmpfloat (adw_flap_get_reveal_progress (flap), ==, 1.0);
+  g_assert_true (gtk_widget_get_mapped (pane));
+  g_assert_cmpint (gtk_widget_get_width (pane), >=, 300);
+  g_assert_cmpint (gtk_widget_get_width (adw_flap_get_content (flap)), >, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -455,6 +543,7 @@ main (int    argc,
   g_test_add_func ("/polish/take-tooltips", test_take_tooltips);
   g_test_add_func ("/polish/idle-outdated-status", test_idle_outdated_status);
   g_test_add_func ("/polish/bible-follows-and-edits", test_bible_follows_and_edits);
+  g_test_add_func ("/polish/pane-before-first-layout", test_pane_before_first_layout);
   status = g_test_run ();
   ui_test_cleanup ();
   return status;

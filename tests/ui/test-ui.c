@@ -409,6 +409,17 @@ test_screenshots (void)
           /* GNOME's mobile-friendly width: 360 px. */
           g_assert_cmpint (min, <=, 360);
         }
+      {
+        /* The project view is hidden, so not measured, until a project
+         * opens (measuring it cost launch a fifth of its instructions): it
+         * must fit the window's own minimum (360 x 400), so opening a project
+         * never grows the window. */
+        int min_h = 0;
+
+        gtk_widget_measure (GTK_WIDGET (nv), GTK_ORIENTATION_VERTICAL, 360, &min_h, NULL, NULL, NULL);
+        g_test_message ("min height of the project view at 360 px: %d", min_h);
+        g_assert_cmpint (min_h, <=, 400);
+      }
     }
     gtk_window_destroy (GTK_WINDOW (narrow));
   }
@@ -475,11 +486,14 @@ test_open_file (void)
   HeyaiProjectView *view = heyai_window_get_project_view (window);
   HeyaiProject *project = NULL;
 
+  /* Launch measures no hidden project view: it shows with a project. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (view)));
   g_application_open (G_APPLICATION (app), files, 1, "");
   for (guint i = 0; i < 200 && (project = heyai_project_view_get_project (view)) == NULL; i++)
     ui_test_spin (20);
   g_assert_nonnull (project);
   g_assert_cmpstr (heyai_window_get_visible_page (window), ==, "project");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (view)));
   g_assert_nonnull (strstr (heyai_project_get_script (project), "INT."));
   g_assert_cmpstr (heyai_project_get_title (project), !=, "");
   g_test_message ("opened as “%s”", heyai_project_get_title (project));
@@ -491,6 +505,11 @@ test_open_file (void)
     g_assert_nonnull (language);
     g_assert_cmpstr (gtk_source_language_get_id (language), ==, "fountain");
   }
+  /* Back to the projects: hidden again once the transition is over. */
+  heyai_window_show_projects (window);
+  for (guint i = 0; i < 100 && gtk_widget_get_visible (GTK_WIDGET (view)); i++)
+    ui_test_spin (20);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (view)));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
