@@ -11,6 +11,7 @@
 #include "heyai-cost-summary.h"
 #include "heyai-delivery.h"
 #include "heyai-script-import.h"
+#include "heyai-progress-pie.h"
 #include "heyai-project-view.h"
 #include "heyai-spending-window.h"
 #include "heyai-ui-util.h"
@@ -28,7 +29,7 @@ struct _HeyaiProjectView
   AdwSplitButton       *run_button_narrow;
   GtkMenuButton        *busy_button;
   GtkLabel             *progress_label;
-  GtkSpinner           *busy_spinner;
+  HeyaiProgressPie     *busy_pie;
   GtkProgressBar       *progress_bar;
   GtkListBox           *jobs_list;
   GtkLabel             *cost_label;
@@ -216,9 +217,10 @@ update_running (HeyaiProjectView *self)
   gboolean running = self->project != NULL && heyai_application_is_running (get_app (), self->project);
 
   gtk_stack_set_visible_child_name (self->run_stack, running ? "busy" : "idle");
-  /* A spinning spinner ticks the frame clock even on the hidden page: with
-   * GSK_RENDERER=cairo every idle frame cost 12-16 ms of main-thread CPU. */
-  gtk_spinner_set_spinning (self->busy_spinner, running);
+  /* The batch's progress is a pie that changes only when a job ends, not a
+   * spinner: see heyai-progress-pie.h. */
+  if (!running)
+    heyai_progress_pie_set_fraction (self->busy_pie, 0.0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "project.analyze", !running);
   if (!running)
     update_primary (self);
@@ -395,6 +397,7 @@ pipeline_progress_cb (HeyaiProjectView *self,
   text = g_strdup_printf (_("%u/%u"), done, total);
   gtk_label_set_label (self->progress_label, text);
   gtk_progress_bar_set_fraction (self->progress_bar, (double) done / total);
+  heyai_progress_pie_set_fraction (self->busy_pie, (double) done / total);
 }
 
 /* Job rows exist only while the popover is open: a batch of hundreds of jobs
@@ -1186,6 +1189,7 @@ heyai_project_view_class_init (HeyaiProjectViewClass *klass)
 
   object_class->dispose = heyai_project_view_dispose;
 
+  g_type_ensure (HEYAI_TYPE_PROGRESS_PIE);
   g_type_ensure (HEYAI_TYPE_SCRIPT_PAGE);
   g_type_ensure (HEYAI_TYPE_STORYBOARD_PAGE);
   g_type_ensure (HEYAI_TYPE_CLIPS_PAGE);
@@ -1201,7 +1205,7 @@ heyai_project_view_class_init (HeyaiProjectViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, run_button_narrow);
   gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, busy_button);
   gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, progress_label);
-  gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, busy_spinner);
+  gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, busy_pie);
   gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, jobs_list);
   gtk_widget_class_bind_template_child (widget_class, HeyaiProjectView, cost_label);

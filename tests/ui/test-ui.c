@@ -13,6 +13,7 @@
 #include "heyai-clips-page.h"
 #include "heyai-player.h"
 #include "heyai-preferences-window.h"
+#include "heyai-progress-pie.h"
 #include "heyai-project-view.h"
 #include "heyai-projects-page.h"
 #include "heyai-scene-card.h"
@@ -347,6 +348,26 @@ test_script_autosave (void)
 }
 
 /* Screenshots of the other views, for review (clips, export, new project dialog). */
+/* Any GtkSpinner spinning under root (a spinner redraws every frame). */
+static gboolean
+has_spinning_spinner (GtkWidget *root)
+{
+  if (GTK_IS_SPINNER (root) && gtk_spinner_get_spinning (GTK_SPINNER (root)) && gtk_widget_get_mapped (root))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (has_spinning_spinner (child))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+pie_fraction_cb (HeyaiProgressPie *pie,
+                 GParamSpec       *pspec,
+                 double           *max)
+{
+  *max = MAX (*max, heyai_progress_pie_get_fraction (pie));
+}
+
 static void
 test_screenshots (void)
 {
@@ -434,6 +455,8 @@ test_screenshots (void)
   {
     g_autoptr(HeyaiProject) busy = ui_test_make_project (store, "Running batch", 12, FALSE);
     GtkWidget *button;
+    GtkWidget *pie;
+    double pie_max;
     GtkPopover *popover;
     gboolean finished = FALSE;
     gulong id = g_signal_connect (app, "run-finished", G_CALLBACK (ui_test_run_finished_cb), &finished);
@@ -446,6 +469,15 @@ test_screenshots (void)
     button = ui_test_find_by_tooltip (GTK_WIDGET (view), GTK_TYPE_MENU_BUTTON, "Show Running Jobs");
     g_assert_nonnull (button);
     g_assert_true (gtk_widget_get_mapped (button));
+    /* The header shows the batch's progress as a pie (an accessible
+     * progress bar) that moves only when a job ends: nothing in the window
+     * spins, so a waiting batch draws no frames. */
+    pie = gtk_widget_get_first_child (gtk_menu_button_get_child (GTK_MENU_BUTTON (button)));
+    g_assert_true (HEYAI_IS_PROGRESS_PIE (pie));
+    g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (pie)), ==, GTK_ACCESSIBLE_ROLE_PROGRESS_BAR);
+    g_assert_false (has_spinning_spinner (GTK_WIDGET (window)));
+    pie_max = heyai_progress_pie_get_fraction (HEYAI_PROGRESS_PIE (pie));
+    g_signal_connect (pie, "notify::fraction", G_CALLBACK (pie_fraction_cb), &pie_max);
     gtk_menu_button_popup (GTK_MENU_BUTTON (button));
     popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
     ui_test_spin (300);
@@ -463,6 +495,9 @@ test_screenshots (void)
     g_assert_true (ui_test_wait (&finished, 60000));
 #endif
     g_signal_handler_disconnect (app, id);
+    g_signal_handlers_disconnect_by_func (pie, pie_fraction_cb, &pie_max);
+    g_test_message ("the header's pie reached %.2f of the batch", pie_max);
+    g_assert_cmpfloat (pie_max, ==, 1.0);
   }
 
   dialog = heyai_new_project_dialog_new (window);
