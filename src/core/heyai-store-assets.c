@@ -180,6 +180,31 @@ heyai_store_list_project_assets (HeyaiStore  *self,
   return _heyai_store_load_objects (self, TABLE_ASSETS, stmt, error);
 }
 
+GPtrArray *
+heyai_store_list_project_level_assets (HeyaiStore      *self,
+                                       const char      *project_id,
+                                       HeyaiAssetKind   kind,
+                                       GError         **error)
+{
+  g_autofree char *sql = NULL;
+  g_autoptr(HeyaiStmt) stmt = NULL;
+
+  g_return_val_if_fail (HEYAI_IS_STORE (self), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  sql = _heyai_store_select_sql (TABLE_ASSETS,
+                                 "WHERE project_id = ?1 AND scene_id IS NULL AND kind = ?2 AND deleted = 0 "
+                                 "ORDER BY created_at, take, id");
+  stmt = _heyai_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  _heyai_store_bind_text (stmt, 1, project_id);
+  _heyai_store_bind_text (stmt, 2, heyai_enum_to_string (HEYAI_TYPE_ASSET_KIND, kind));
+
+  return _heyai_store_load_objects (self, TABLE_ASSETS, stmt, error);
+}
+
 char **
 heyai_store_list_still_paths (HeyaiStore  *self,
                               const char  *project_id,

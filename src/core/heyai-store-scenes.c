@@ -48,6 +48,30 @@ heyai_store_list_scenes (HeyaiStore  *self,
   return _heyai_store_load_objects (self, TABLE_SCENES, stmt, error);
 }
 
+GPtrArray *
+heyai_store_list_scenes_head (HeyaiStore  *self,
+                              const char  *project_id,
+                              guint        limit,
+                              GError     **error)
+{
+  g_autofree char *sql = NULL;
+  g_autoptr(HeyaiStmt) stmt = NULL;
+
+  g_return_val_if_fail (HEYAI_IS_STORE (self), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  sql = _heyai_store_select_sql (TABLE_SCENES,
+                                 "WHERE project_id = ?1 AND deleted = 0 ORDER BY position, created_at, id LIMIT ?2");
+  stmt = _heyai_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  _heyai_store_bind_text (stmt, 1, project_id);
+  sqlite3_bind_int64 (stmt, 2, MIN (limit, (guint) G_MAXINT));
+
+  return _heyai_store_load_objects (self, TABLE_SCENES, stmt, error);
+}
+
 char **
 _heyai_store_collect_text (HeyaiStore    *self,
                            sqlite3_stmt  *stmt,

@@ -111,6 +111,12 @@ GPtrArray    *heyai_store_list_projects      (HeyaiStore    *self,
 GPtrArray    *heyai_store_list_scenes        (HeyaiStore    *self,
                                               const char    *project_id,
                                               GError       **error);
+/* The first @limit scenes of heyai_store_list_scenes(), the same objects
+ * (a window shows its first screenful before the rest is loaded). */
+GPtrArray    *heyai_store_list_scenes_head   (HeyaiStore    *self,
+                                              const char    *project_id,
+                                              guint          limit,
+                                              GError       **error);
 /* The project's scenes as they are stored, without materializing them: ids
  * and updated_at stamps in list order, two strings per scene
  * (NULL-terminated).  Cheap enough to tell whether a list of live scene
@@ -183,6 +189,13 @@ GPtrArray    *heyai_store_list_assets        (HeyaiStore    *self,
 GPtrArray    *heyai_store_list_project_assets (HeyaiStore   *self,
                                               const char    *project_id,
                                               GError       **error);
+/* The project's own assets of @kind, those of no scene (finals: the
+ * editor's cut brought back), in the order of
+ * heyai_store_list_project_assets(); only these rows are materialized. */
+GPtrArray    *heyai_store_list_project_level_assets (HeyaiStore     *self,
+                                                     const char     *project_id,
+                                                     HeyaiAssetKind  kind,
+                                                     GError        **error);
 /* The asset of @kind with @take (NULL and no error if none). */
 HeyaiAsset   *heyai_store_get_asset          (HeyaiStore    *self,
                                               const char    *scene_id,

@@ -128,7 +128,10 @@ list_finals (HeyaiStore    *store,
              HeyaiProject  *project,
              GError       **error)
 {
-  g_autoptr(GPtrArray) all = heyai_store_list_project_assets (store, heyai_project_get_id (project), error);
+  /* Only the project's own clips: listing every asset of a 1000-scene
+   * project was a third of opening it (the delivery watch runs on open). */
+  g_autoptr(GPtrArray) all = heyai_store_list_project_level_assets (store, heyai_project_get_id (project),
+                                                                    HEYAI_ASSET_KIND_CLIP, error);
   GPtrArray *finals;
 
   if (all == NULL)

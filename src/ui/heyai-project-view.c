@@ -200,6 +200,15 @@ update_primary_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The storyboard reads a big project's first screenful before the rest:
+ * the run button counts again when the rest arrives. */
+static void
+storyboard_items_changed_cb (HeyaiProjectView *self)
+{
+  if (self->project != NULL && !heyai_application_is_running (get_app (), self->project))
+    update_primary (self);
+}
+
 static void
 store_scenes_changed_cb (HeyaiProjectView *self,
                          const char       *project_id,
@@ -1242,6 +1251,8 @@ heyai_project_view_init (HeyaiProjectView *self)
   self->toasted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->job_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->primary_flags = HEYAI_RUN_IMAGES;
+  g_signal_connect_object (heyai_storyboard_page_get_model (self->storyboard_page), "items-changed",
+                           G_CALLBACK (storyboard_items_changed_cb), self, G_CONNECT_SWAPPED);
 
   if (HEYAI_IS_APPLICATION (g_application_get_default ()))
     {

@@ -37,6 +37,8 @@ struct _HeyaiStoryboardPage
   GtkMultiSelection *selection;
   guint              grow_id;       /* tick callback growing `slice` */
   gboolean           grow_waited;   /* it let the first frame go by */
+  gboolean           head_only;     /* `scenes` holds the first screenful; the rest loads after the first frame */
+  guint              rest_id;       /* timeout: the rest, for a page not shown (no frames) */
   GHashTable        *still_paths;   /* "scene-id:take" -> local path */
   GPtrArray         *cards;         /* live HeyaiSceneCard widgets (borrowed) */
   guint              reload_id;
@@ -365,6 +367,55 @@ scenes_unchanged (HeyaiStoryboardPage *self)
   return TRUE;
 }
 
+static void reload_full (HeyaiStoryboardPage *self);
+
+static gboolean
+load_rest_cb (gpointer user_data)
+{
+  HeyaiStoryboardPage *self = user_data;
+
+  self->rest_id = 0;
+  if (self->head_only)
+    reload_full (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A project opens on its first screenful: those scenes alone are read now,
+ * the rest after the first frame (grow_tick_cb), the same objects either
+ * way.  Reading all 1000 scenes of a big project was a third of its first
+ * frame. */
+static void
+reload_head (HeyaiStoryboardPage *self,
+             guint                n)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert (g_list_model_get_n_items (G_LIST_MODEL (self->scenes)) == 0);
+  if (self->project == NULL || self->store == NULL)
+    return;
+  list = heyai_store_list_scenes_head (self->store, heyai_project_get_id (self->project), n, &error);
+  if (list == NULL)
+    {
+      heyai_ui_error (GTK_WIDGET (self), error->message);
+      return;
+    }
+  if (list->len < n)
+    {
+      /* The whole project fits in the first screenful. */
+      reload_full (self);
+      return;
+    }
+  load_still_paths (self);
+  g_list_store_splice (self->scenes, 0, 0, list->pdata, list->len);
+  self->head_only = TRUE;
+  gtk_stack_set_visible_child_name (self->content_stack, "grid");
+  /* The rest comes with the second frame (grow_tick_cb); a page that is not
+   * shown has no frames. */
+  g_clear_handle_id (&self->rest_id, g_source_remove);
+  self->rest_id = g_timeout_add (250, load_rest_cb, self);
+}
+
 static void
 reload_full (HeyaiStoryboardPage *self)
 {
@@ -400,7 +451,23 @@ reload_full (HeyaiStoryboardPage *self)
       same = old == g_ptr_array_index (list, i);
     }
   if (!same)
-    g_list_store_splice (self->scenes, 0, n_old, list->pdata, list->len);
+    {
+      /* Keep the cards of an unchanged head (the first screenful, loaded on
+       * its own when the project opened): splice from the first change. */
+      guint keep = 0;
+
+      while (keep < n_old && keep < list->len)
+        {
+          g_autoptr(HeyaiScene) old = g_list_model_get_item (G_LIST_MODEL (self->scenes), keep);
+
+          if (old != g_ptr_array_index (list, keep))
+            break;
+          keep++;
+        }
+      g_list_store_splice (self->scenes, keep, n_old - keep, list->pdata + keep, list->len - keep);
+    }
+  self->head_only = FALSE;
+  g_clear_handle_id (&self->rest_id, g_source_remove);
 
   /* The side pane never keeps showing a scene that is gone (a new analysis
    * removed it, "Replace Scenes"). */
@@ -730,6 +797,7 @@ heyai_storyboard_page_dispose (GObject *object)
 
   heyai_storyboard_page_set_project (self, NULL);
   g_clear_handle_id (&self->reload_id, g_source_remove);
+  g_clear_handle_id (&self->rest_id, g_source_remove);
   if (self->reveal_id != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->reveal_id);
   self->reveal_id = 0;
@@ -850,6 +918,11 @@ grow_tick_cb (GtkWidget     *widget,
       self->grow_waited = TRUE;
       return G_SOURCE_CONTINUE;
     }
+  if (self->head_only)
+    {
+      reload_full (self);
+      n = g_list_model_get_n_items (G_LIST_MODEL (self->scenes));
+    }
 
   /* Past what the grid builds cards for, the rest is only rows in a model. */
   if (size >= n || size >= 8 * FIRST_CARDS)
@@ -883,7 +956,11 @@ heyai_storyboard_page_set_project (HeyaiStoryboardPage *self,
   if (self->grow_id == 0)
     self->grow_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), grow_tick_cb, self, NULL);
   gtk_slice_list_model_set_size (self->slice, FIRST_CARDS);
-  reload_full (self);
+  self->head_only = FALSE;
+  if (project != NULL)
+    reload_head (self, FIRST_CARDS);
+  else
+    reload_full (self);
 }
 
 HeyaiProject *

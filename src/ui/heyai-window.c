@@ -369,17 +369,6 @@ bench_map_cb (HeyaiWindow *self)
 
 /* Window ------------------------------------------------------------------ */
 
-/* The project view is hidden while the projects (or error) page shows, once
- * the transition away from it is over, so a window that shows no project
- * never measures it (see heyai-window.ui). */
-static void
-stack_transition_cb (HeyaiWindow *self)
-{
-  if (!gtk_stack_get_transition_running (self->stack) &&
-      gtk_stack_get_visible_child (self->stack) != GTK_WIDGET (self->project_view))
-    gtk_widget_set_visible (GTK_WIDGET (self->project_view), FALSE);
-}
-
 static gboolean
 heyai_window_close_request (GtkWindow *window)
 {
@@ -510,10 +499,6 @@ heyai_window_init (HeyaiWindow *self)
   GtkDropTarget *target;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  g_signal_connect_object (self->stack, "notify::transition-running", G_CALLBACK (stack_transition_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->stack, "notify::visible-child", G_CALLBACK (stack_transition_cb), self,
-                           G_CONNECT_SWAPPED);
 
   self->cancellable = g_cancellable_new ();
   g_weak_ref_init (&self->info_toast, NULL);

@@ -931,6 +931,45 @@ test_assets (Fixture       *f,
   list = heyai_store_list_project_assets (f->store, heyai_project_get_id (project), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, 3);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  /* The project's own assets (no scene): a final clip and a project-level
+   * image; scene clips and deleted ones are not listed. */
+  {
+    g_autoptr(HeyaiAsset) final = heyai_asset_new ();
+    g_autoptr(HeyaiAsset) poster = heyai_asset_new ();
+    g_autoptr(HeyaiAsset) gone = heyai_asset_new ();
+    g_autofree char *id1 = heyai_uuid_new ();
+    g_autofree char *id2 = heyai_uuid_new ();
+    g_autofree char *id3 = heyai_uuid_new ();
+    HeyaiAsset *mine[] = { final, poster, gone };
+    const char *ids[] = { id1, id2, id3 };
+
+    for (guint i = 0; i < G_N_ELEMENTS (mine); i++)
+      {
+        heyai_asset_set_id (mine[i], ids[i]);
+        heyai_asset_set_project_id (mine[i], heyai_project_get_id (project));
+        heyai_asset_set_kind (mine[i], i == 1 ? HEYAI_ASSET_KIND_IMAGE : HEYAI_ASSET_KIND_CLIP);
+        heyai_asset_set_take (mine[i], (int) i + 1);
+        g_assert_true (heyai_store_insert_asset (f->store, mine[i], &error));
+        g_assert_no_error (error);
+      }
+    heyai_asset_set_deleted (gone, TRUE);
+    g_assert_true (heyai_store_update_asset (f->store, gone, &error));
+    g_assert_no_error (error);
+    list = heyai_store_list_project_level_assets (f->store, heyai_project_get_id (project), HEYAI_ASSET_KIND_CLIP,
+                                                  &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (list->len, ==, 1);
+    g_assert_cmpstr (heyai_asset_get_id (g_ptr_array_index (list, 0)), ==, id1);
+    g_assert_null (heyai_asset_get_scene_id (g_ptr_array_index (list, 0)));
+    g_clear_pointer (&list, g_ptr_array_unref);
+    list = heyai_store_list_project_level_assets (f->store, heyai_project_get_id (project), HEYAI_ASSET_KIND_IMAGE,
+                                                  &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (list->len, ==, 1);
+    g_assert_cmpstr (heyai_asset_get_id (g_ptr_array_index (list, 0)), ==, id2);
+  }
 }
 
 static void
