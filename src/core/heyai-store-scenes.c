@@ -26,10 +26,13 @@
 /* Scenes                                                                   */
 /* ------------------------------------------------------------------------ */
 
-GPtrArray *
-heyai_store_list_scenes (HeyaiStore  *self,
-                         const char  *project_id,
-                         GError     **error)
+/* The project's scenes in order; the first @limit of them, or all when
+ * @limit is negative. */
+static GPtrArray *
+list_scenes (HeyaiStore  *self,
+             const char  *project_id,
+             gint64       limit,
+             GError     **error)
 {
   g_autofree char *sql = NULL;
   g_autoptr(HeyaiStmt) stmt = NULL;
@@ -38,14 +41,24 @@ heyai_store_list_scenes (HeyaiStore  *self,
   g_return_val_if_fail (project_id != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  /* LIMIT -1 is SQLite's "no limit". */
   sql = _heyai_store_select_sql (TABLE_SCENES,
-                                 "WHERE project_id = ?1 AND deleted = 0 ORDER BY position, created_at, id");
+                                 "WHERE project_id = ?1 AND deleted = 0 ORDER BY position, created_at, id LIMIT ?2");
   stmt = _heyai_store_prepare (self, sql, error);
   if (stmt == NULL)
     return NULL;
   _heyai_store_bind_text (stmt, 1, project_id);
+  sqlite3_bind_int64 (stmt, 2, limit);
 
   return _heyai_store_load_objects (self, TABLE_SCENES, stmt, error);
+}
+
+GPtrArray *
+heyai_store_list_scenes (HeyaiStore  *self,
+                         const char  *project_id,
+                         GError     **error)
+{
+  return list_scenes (self, project_id, -1, error);
 }
 
 GPtrArray *
@@ -54,22 +67,7 @@ heyai_store_list_scenes_head (HeyaiStore  *self,
                               guint        limit,
                               GError     **error)
 {
-  g_autofree char *sql = NULL;
-  g_autoptr(HeyaiStmt) stmt = NULL;
-
-  g_return_val_if_fail (HEYAI_IS_STORE (self), NULL);
-  g_return_val_if_fail (project_id != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  sql = _heyai_store_select_sql (TABLE_SCENES,
-                                 "WHERE project_id = ?1 AND deleted = 0 ORDER BY position, created_at, id LIMIT ?2");
-  stmt = _heyai_store_prepare (self, sql, error);
-  if (stmt == NULL)
-    return NULL;
-  _heyai_store_bind_text (stmt, 1, project_id);
-  sqlite3_bind_int64 (stmt, 2, MIN (limit, (guint) G_MAXINT));
-
-  return _heyai_store_load_objects (self, TABLE_SCENES, stmt, error);
+  return list_scenes (self, project_id, MIN (limit, (guint) G_MAXINT), error);
 }
 
 char **
