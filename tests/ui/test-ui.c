@@ -110,6 +110,17 @@ test_storyboard_1000 (void)
   g_test_message ("%u cards for 1000 scenes", n_cards);
   g_assert_cmpuint (n_cards, >, 0);
   g_assert_cmpuint (n_cards, <, 400);
+
+  /* Opened and straight to another page: the storyboard draws no frames,
+   * and still holds every scene shortly after. */
+  heyai_window_show_projects (window);
+  ui_test_wait_frame (GTK_WIDGET (window));
+  heyai_window_open_project (window, project);
+  heyai_project_view_set_visible_page (view, "clips");
+  for (guint i = 0; i < 200 && g_list_model_get_n_items (model) < 1000; i++)
+    ui_test_spin (10);
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (page)));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1000);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
