@@ -573,7 +573,9 @@ test_open_file (void)
    * screen), so the next
    * open reuses its measured sizes. */
   heyai_window_show_projects (window);
-  ui_test_spin (400);
+  /* Once the crossfade is over (seconds under ASan). */
+  for (guint i = 0; i < 500 && gtk_widget_get_child_visible (GTK_WIDGET (view)); i++)
+    ui_test_spin (20);
   g_assert_cmpstr (heyai_window_get_visible_page (window), ==, "projects");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (view)));
   g_assert_false (gtk_widget_get_child_visible (GTK_WIDGET (view)));
