@@ -240,14 +240,13 @@ update (HeyaiSceneCard *self)
 
   busy = status == HEYAI_SCENE_STATUS_RENDERING || status == HEYAI_SCENE_STATUS_ANIMATING;
   progress = heyai_scene_get_progress (self->scene);
-  gtk_widget_set_visible (GTK_WIDGET (self->progress), busy);
-  if (busy)
-    {
-      if (progress > 0.0)
-        gtk_progress_bar_set_fraction (self->progress, progress);
-      else
-        gtk_progress_bar_pulse (self->progress);
-    }
+  /* Only a known fraction shows as a bar; the chip says "Rendering".  GTK
+   * animates a pulsing bar every frame for as long as it shows, and a remote
+   * render that reports no progress lasts minutes (several cards far apart
+   * then repainted most of the window each frame). */
+  gtk_widget_set_visible (GTK_WIDGET (self->progress), busy && progress > 0.0);
+  if (busy && progress > 0.0)
+    gtk_progress_bar_set_fraction (self->progress, progress);
 
   set_available (GTK_WIDGET (self->approve_button),
                  heyai_scene_get_image_take (self->scene) > 0 &&
@@ -431,7 +430,6 @@ heyai_scene_card_init (HeyaiSceneCard *self)
   self->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
   gtk_widget_set_valign (GTK_WIDGET (self->progress), GTK_ALIGN_END);
   gtk_widget_set_visible (GTK_WIDGET (self->progress), FALSE);
-  gtk_progress_bar_set_pulse_step (self->progress, 0.2);
   gtk_widget_add_css_class (GTK_WIDGET (self->progress), "osd");
   gtk_overlay_add_overlay (GTK_OVERLAY (overlay), GTK_WIDGET (self->progress));
 

@@ -124,6 +124,63 @@ test_storyboard_1000 (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+count_frame_cb (GdkFrameClock *clock,
+                guint         *frames)
+{
+  (*frames)++;
+}
+
+static const char *
+no_still_cb (HeyaiScene *scene,
+             gpointer    user_data)
+{
+  return NULL;
+}
+
+/* A card whose render reports no progress says so with its chip alone: no
+ * pulsing bar, so an idle window draws no frames while remote renders wait
+ * (GTK animates a pulsing bar every frame).  A known fraction shows as a bar. */
+static void
+test_card_progress_quiet (void)
+{
+  HeyaiApplication *app = ui_test_app ();
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *card = heyai_scene_card_new (heyai_application_get_thumbnailer (app), no_still_cb, NULL);
+  g_autoptr(HeyaiScene) scene = heyai_scene_new ();
+  GtkWidget *bar;
+  guint frames = 0;
+  gulong id;
+
+  heyai_scene_set_id (scene, "quiet-card");
+  heyai_scene_set_position (scene, 3);
+  heyai_scene_set_title (scene, "Harbour at dawn");
+  heyai_scene_set_duration (scene, 5);
+  heyai_scene_set_status (scene, HEYAI_SCENE_STATUS_RENDERING);
+  heyai_scene_set_progress (scene, 0.0);
+  heyai_scene_card_set_scene (HEYAI_SCENE_CARD (card), scene);
+  gtk_window_set_child (GTK_WINDOW (window), card);
+  gtk_window_set_default_size (GTK_WINDOW (window), 320, 300);
+  gtk_window_present (GTK_WINDOW (window));
+  ui_test_wait_frame (window);
+  ui_test_spin (300);
+
+  bar = ui_test_find_by_tooltip (card, GTK_TYPE_PROGRESS_BAR, NULL);
+  g_assert_nonnull (bar);
+  g_assert_false (gtk_widget_get_visible (bar));
+  id = g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (count_frame_cb), &frames);
+  ui_test_spin (1000);
+  g_test_message ("a rendering card with no progress: %u frames in 1 s", frames);
+  g_assert_cmpuint (frames, <=, 2);
+
+  heyai_scene_set_progress (scene, 0.4);
+  ui_test_spin (100);
+  g_assert_true (gtk_widget_get_visible (bar));
+  g_assert_cmpfloat_with_epsilon (gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (bar)), 0.4, 1e-9);
+  g_signal_handler_disconnect (gtk_widget_get_frame_clock (window), id);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Approve / reject (single scene and A / R on the selection) and regenerate act
  * on the model and the store. */
 static void
@@ -1478,6 +1535,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/schema-too-new/subprocess", test_schema_too_new_subprocess);
   g_test_add_func ("/ui/storyboard/bind-1000", test_storyboard_1000);
   g_test_add_func ("/ui/storyboard/actions", test_storyboard_actions);
+  g_test_add_func ("/ui/storyboard/card-progress-quiet", test_card_progress_quiet);
   g_test_add_func ("/ui/player/plays", test_player);
   g_test_add_func ("/ui/preferences/secret", test_preferences_secret);
   g_test_add_func ("/ui/script/autosave", test_script_autosave);
