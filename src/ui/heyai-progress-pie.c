@@ -148,12 +148,6 @@ heyai_progress_pie_init (HeyaiProgressPie *self)
                                   -1);
 }
 
-GtkWidget *
-heyai_progress_pie_new (void)
-{
-  return g_object_new (HEYAI_TYPE_PROGRESS_PIE, NULL);
-}
-
 void
 heyai_progress_pie_set_fraction (HeyaiProgressPie *self,
                                  double            fraction)

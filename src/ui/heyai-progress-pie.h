@@ -15,7 +15,6 @@ G_BEGIN_DECLS
 #define HEYAI_TYPE_PROGRESS_PIE (heyai_progress_pie_get_type ())
 G_DECLARE_FINAL_TYPE (HeyaiProgressPie, heyai_progress_pie, HEYAI, PROGRESS_PIE, GtkWidget)
 
-GtkWidget *heyai_progress_pie_new          (void);
 void       heyai_progress_pie_set_fraction (HeyaiProgressPie *self,
                                             double            fraction);
 double     heyai_progress_pie_get_fraction (HeyaiProgressPie *self);

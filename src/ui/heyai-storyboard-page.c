@@ -367,7 +367,13 @@ scenes_unchanged (HeyaiStoryboardPage *self)
   return TRUE;
 }
 
-static void reload_full (HeyaiStoryboardPage *self);
+static void reload_scenes (HeyaiStoryboardPage *self, guint limit);
+
+static void
+reload_full (HeyaiStoryboardPage *self)
+{
+  reload_scenes (self, G_MAXUINT);
+}
 
 static gboolean
 load_rest_cb (gpointer user_data)
@@ -380,51 +386,21 @@ load_rest_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* A project opens on its first screenful: those scenes alone are read now,
- * the rest after the first frame (grow_tick_cb), the same objects either
- * way.  Reading all 1000 scenes of a big project was a third of its first
- * frame. */
+/* The project's first @limit scenes (G_MAXUINT: all of them) into the
+ * model.  A project opens on its first screenful (reading all 1000 scenes
+ * of a big project was a third of its first frame); the rest follows after
+ * the first frame (grow_tick_cb), or shortly when the page is not shown. */
 static void
-reload_head (HeyaiStoryboardPage *self,
-             guint                n)
+reload_scenes (HeyaiStoryboardPage *self,
+               guint                limit)
 {
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GError) error = NULL;
-
-  g_assert (g_list_model_get_n_items (G_LIST_MODEL (self->scenes)) == 0);
-  if (self->project == NULL || self->store == NULL)
-    return;
-  list = heyai_store_list_scenes_head (self->store, heyai_project_get_id (self->project), n, &error);
-  if (list == NULL)
-    {
-      heyai_ui_error (GTK_WIDGET (self), error->message);
-      return;
-    }
-  if (list->len < n)
-    {
-      /* The whole project fits in the first screenful. */
-      reload_full (self);
-      return;
-    }
-  load_still_paths (self);
-  g_list_store_splice (self->scenes, 0, 0, list->pdata, list->len);
-  self->head_only = TRUE;
-  gtk_stack_set_visible_child_name (self->content_stack, "grid");
-  /* The rest comes with the second frame (grow_tick_cb); a page that is not
-   * shown has no frames. */
-  g_clear_handle_id (&self->rest_id, g_source_remove);
-  self->rest_id = g_timeout_add (250, load_rest_cb, self);
-}
-
-static void
-reload_full (HeyaiStoryboardPage *self)
-{
-  g_autoptr(GPtrArray) list = NULL;
-  g_autoptr(GError) error = NULL;
-  guint n_old;
-  gboolean same = TRUE;
+  guint n_old, keep = 0;
 
   g_clear_handle_id (&self->reload_id, g_source_remove);
+  g_clear_handle_id (&self->rest_id, g_source_remove);
+  self->head_only = FALSE;
 
   if (self->project == NULL || self->store == NULL)
     {
@@ -432,7 +408,10 @@ reload_full (HeyaiStoryboardPage *self)
       return;
     }
 
-  list = heyai_store_list_scenes (self->store, heyai_project_get_id (self->project), &error);
+  if (limit == G_MAXUINT)
+    list = heyai_store_list_scenes (self->store, heyai_project_get_id (self->project), &error);
+  else
+    list = heyai_store_list_scenes_head (self->store, heyai_project_get_id (self->project), limit, &error);
   if (list == NULL)
     {
       heyai_ui_error (GTK_WIDGET (self), error->message);
@@ -440,49 +419,42 @@ reload_full (HeyaiStoryboardPage *self)
     }
   load_still_paths (self);
 
-  /* The store's identity map hands back the same objects: when the order and
-   * the set are unchanged the cards update through notify, no splice needed. */
+  /* The store's identity map hands back the same objects: the cards of an
+   * unchanged prefix (all of them when nothing moved, the first screenful
+   * when the rest arrives) update through notify; the splice starts at the
+   * first change, if any. */
   n_old = g_list_model_get_n_items (G_LIST_MODEL (self->scenes));
-  if (n_old != list->len)
-    same = FALSE;
-  for (guint i = 0; same && i < list->len; i++)
+  while (keep < n_old && keep < list->len)
     {
-      g_autoptr(HeyaiScene) old = g_list_model_get_item (G_LIST_MODEL (self->scenes), i);
-      same = old == g_ptr_array_index (list, i);
+      g_autoptr(HeyaiScene) old = g_list_model_get_item (G_LIST_MODEL (self->scenes), keep);
+
+      if (old != g_ptr_array_index (list, keep))
+        break;
+      keep++;
     }
-  if (!same)
+  if (keep < n_old || keep < list->len)
+    g_list_store_splice (self->scenes, keep, n_old - keep, list->pdata + keep, list->len - keep);
+  if (list->len == limit)
     {
-      /* Keep the cards of an unchanged head (the first screenful, loaded on
-       * its own when the project opened): splice from the first change. */
-      guint keep = 0;
-
-      while (keep < n_old && keep < list->len)
-        {
-          g_autoptr(HeyaiScene) old = g_list_model_get_item (G_LIST_MODEL (self->scenes), keep);
-
-          if (old != g_ptr_array_index (list, keep))
-            break;
-          keep++;
-        }
-      g_list_store_splice (self->scenes, keep, n_old - keep, list->pdata + keep, list->len - keep);
+      self->head_only = TRUE;
+      self->rest_id = g_timeout_add (250, load_rest_cb, self);
     }
-  self->head_only = FALSE;
-  g_clear_handle_id (&self->rest_id, g_source_remove);
 
   /* The side pane never keeps showing a scene that is gone (a new analysis
-   * removed it, "Replace Scenes"). */
-  {
-    HeyaiScene *shown = heyai_scene_pane_get_scene (self->pane);
-    gboolean kept = FALSE;
+   * removed it, "Replace Scenes"); a first screenful cannot tell. */
+  if (!self->head_only)
+    {
+      HeyaiScene *shown = heyai_scene_pane_get_scene (self->pane);
+      gboolean kept = FALSE;
 
-    for (guint i = 0; shown != NULL && i < list->len && !kept; i++)
-      kept = g_ptr_array_index (list, i) == shown;
-    if (shown != NULL && (!kept || heyai_scene_get_deleted (shown)))
-      {
-        heyai_scene_pane_set_scene (self->pane, NULL);
-        set_pane_revealed (self, FALSE);
-      }
-  }
+      for (guint i = 0; shown != NULL && i < list->len && !kept; i++)
+        kept = g_ptr_array_index (list, i) == shown;
+      if (shown != NULL && (!kept || heyai_scene_get_deleted (shown)))
+        {
+          heyai_scene_pane_set_scene (self->pane, NULL);
+          set_pane_revealed (self, FALSE);
+        }
+    }
 
   for (guint i = 0; i < self->cards->len; i++)
     heyai_scene_card_refresh_still (g_ptr_array_index (self->cards, i));
@@ -956,11 +928,7 @@ heyai_storyboard_page_set_project (HeyaiStoryboardPage *self,
   if (self->grow_id == 0)
     self->grow_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), grow_tick_cb, self, NULL);
   gtk_slice_list_model_set_size (self->slice, FIRST_CARDS);
-  self->head_only = FALSE;
-  if (project != NULL)
-    reload_head (self, FIRST_CARDS);
-  else
-    reload_full (self);
+  reload_scenes (self, FIRST_CARDS);
 }
 
 HeyaiProject *
